@@ -1,0 +1,1 @@
+"""InstaInstru: a marketplace where students find, book and pay lesson instructors."""

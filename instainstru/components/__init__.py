@@ -1,0 +1,1 @@
+"""The design system: shared components every page is built from."""

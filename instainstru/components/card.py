@@ -1,0 +1,40 @@
+"""Cards, empty states and loading skeletons."""
+
+import reflex as rx
+
+
+def card(*children: rx.Component, **props) -> rx.Component:
+    """A padded surface that groups related content."""
+    return rx.card(rx.vstack(*children, spacing="3", width="100%"), size="3", width="100%", **props)
+
+
+def empty_state(icon: str, message: str, action_label: str = "", href: str | rx.Var = "") -> rx.Component:
+    """An icon, one sentence saying why there is nothing here, and one action."""
+    action = link_button(action_label, href) if action_label else rx.fragment()
+    return rx.vstack(
+        rx.icon(icon, size=36, color=rx.color("accent", 9)),
+        rx.text(message, size="3", align="center", color_scheme="gray", max_width="420px"),
+        action,
+        align="center",
+        spacing="3",
+        padding_y="32px",
+        width="100%",
+        class_name="empty-state",
+    )
+
+
+def skeleton_lines(count: int = 3) -> rx.Component:
+    """Grey placeholder lines shown while a list loads."""
+    return rx.vstack(
+        *[rx.skeleton(rx.box(height="20px", width="100%")) for _ in range(count)], width="100%", spacing="3"
+    )
+
+
+def stat(label: str, value: rx.Var | str | int) -> rx.Component:
+    """A number with its label, for dashboards."""
+    return card(rx.text(label, size="2", color_scheme="gray"), rx.heading(value, size="7"))
+
+
+def link_button(label: str, href: str | rx.Var, **props) -> rx.Component:
+    """A link that looks like a button (one element, keyboard- and screen-reader-friendly)."""
+    return rx.button(rx.link(label, href=href, underline="none"), as_child=True, size=props.pop("size", "3"), **props)

@@ -1,0 +1,163 @@
+"""Page shell: header, footer and the centred container every page sits in."""
+
+import reflex as rx
+
+from instainstru.components.card import link_button
+from instainstru.state.home import SearchBoxState
+from instainstru.state.session import SessionState
+
+CONTAINER_WIDTH = "1100px"
+
+
+def logo() -> rx.Component:
+    """The InstaInstru wordmark, linking home."""
+    return rx.link(
+        rx.hstack(
+            rx.icon("music-4", size=22, color=rx.color("accent", 9)),
+            rx.text("InstaInstru", weight="bold", size="5", color=rx.color("gray", 12)),
+            spacing="2",
+            align="center",
+        ),
+        href="/",
+        underline="none",
+        aria_label="InstaInstru home",
+    )
+
+
+def search_box(size: str = "2", placeholder: str = "Try “piano lessons in Park Slope”") -> rx.Component:
+    """A search form that opens the search page with what was typed."""
+    return rx.form(
+        rx.hstack(
+            rx.input(
+                rx.input.slot(rx.icon("search", size=16)),
+                name="q",
+                placeholder=placeholder,
+                aria_label="Search instructors",
+                max_length=200,
+                size=size,
+                width="100%",
+            ),
+            rx.button("Search", type="submit", size=size),
+            width="100%",
+            spacing="2",
+        ),
+        on_submit=SearchBoxState.search,
+        reset_on_submit=False,
+        width="100%",
+    )
+
+
+def account_menu() -> rx.Component:
+    """The logged-in person's avatar menu: dashboard and log out."""
+    return rx.menu.root(
+        rx.menu.trigger(
+            rx.button(
+                rx.avatar(fallback=SessionState.initials, size="1", radius="full"),
+                rx.text(SessionState.user_name, display=["none", "none", "inline"]),
+                rx.icon("chevron-down", size=14),
+                variant="ghost",
+                size="3",
+                aria_label="Account menu",
+            )
+        ),
+        rx.menu.content(
+            rx.menu.item(rx.link("My dashboard", href=SessionState.home, underline="none")),
+            rx.menu.separator(),
+            rx.menu.item("Log out", on_select=SessionState.logout, color_scheme="red"),
+        ),
+    )
+
+
+def auth_links() -> rx.Component:
+    """Log in and sign up buttons for visitors."""
+    return rx.hstack(
+        link_button("Log in", "/login", variant="ghost"),
+        link_button("Sign up", "/signup"),
+        spacing="2",
+        align="center",
+    )
+
+
+def header() -> rx.Component:
+    """The top bar: logo, search (laptop widths) and the account area."""
+    return rx.el.header(
+        rx.hstack(
+            logo(),
+            rx.box(search_box("2"), flex="1", max_width="420px", display=["none", "none", "block"]),
+            rx.cond(SessionState.logged_in, account_menu(), auth_links()),
+            justify="between",
+            align="center",
+            spacing="4",
+            max_width=CONTAINER_WIDTH,
+            margin_x="auto",
+            padding_x="16px",
+            padding_y="10px",
+        ),
+        border_bottom=f"1px solid {rx.color('gray', 5)}",
+        background_color=rx.color("gray", 1),
+        position="sticky",
+        top="0",
+        z_index="10",
+        width="100%",
+    )
+
+
+def footer() -> rx.Component:
+    """Links and the platform's promise, at the bottom of every page."""
+    return rx.el.footer(
+        rx.flex(
+            rx.vstack(
+                logo(),
+                rx.text(
+                    "Lessons with great local instructors, in person across NYC or online.",
+                    size="2",
+                    color_scheme="gray",
+                ),
+                spacing="2",
+                max_width="360px",
+            ),
+            rx.hstack(
+                rx.link("Find an instructor", href="/search", size="2"),
+                rx.link("Teach on InstaInstru", href="/signup?role=instructor", size="2"),
+                rx.link("Log in", href="/login", size="2"),
+                spacing="4",
+                wrap="wrap",
+            ),
+            direction=rx.breakpoints(initial="column", md="row"),
+            justify="between",
+            gap="4",
+            max_width=CONTAINER_WIDTH,
+            margin_x="auto",
+            padding="24px 16px",
+        ),
+        border_top=f"1px solid {rx.color('gray', 5)}",
+        background_color=rx.color("gray", 2),
+        width="100%",
+        margin_top="auto",
+    )
+
+
+def page_shell(*children: rx.Component, title: str | rx.Var | None = None, subtitle: str | None = None) -> rx.Component:
+    """Wrap page content in the header, a centred container and the footer."""
+    heading = []
+    if title is not None:
+        heading.append(rx.heading(title, size="8", as_="h1"))
+    if subtitle:
+        heading.append(rx.text(subtitle, size="3", color_scheme="gray"))
+    return rx.flex(
+        header(),
+        rx.el.main(
+            rx.vstack(*heading, *children, spacing="5", width="100%"),
+            width="100%",
+            max_width=CONTAINER_WIDTH,
+            margin_x="auto",
+            padding_x="16px",
+            padding_y=["20px", "24px", "32px"],
+            flex="1",
+        ),
+        footer(),
+        direction="column",
+        min_height="100vh",
+        width="100%",
+        overflow_x="hidden",
+    )

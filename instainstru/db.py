@@ -1,0 +1,54 @@
+"""Database engine and transactional sessions shared by every service."""
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from functools import lru_cache
+from pathlib import Path
+
+from sqlalchemy import event
+from sqlalchemy.engine import Engine, make_url
+from sqlmodel import Session, create_engine
+
+from instainstru.settings import get_settings
+
+
+def make_engine(url: str) -> Engine:
+    """Create an engine for `url`; SQLite files get their folder, foreign keys and WAL."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "sqlite":
+        return create_engine(url, pool_pre_ping=True)
+    if parsed.database and parsed.database != ":memory:":
+        Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+    engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
+
+    @event.listens_for(engine, "connect")
+    def _sqlite_pragmas(dbapi_connection, _record):
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.close()
+
+    return engine
+
+
+@lru_cache(maxsize=4)
+def engine_for(url: str) -> Engine:
+    """Return the process-wide engine for `url` (one pool per URL)."""
+    return make_engine(url)
+
+
+def get_engine() -> Engine:
+    """Return the engine for the configured `DB_URL`."""
+    return engine_for(get_settings().db_url)
+
+
+@contextmanager
+def transaction() -> Iterator[Session]:
+    """Yield a session whose work is committed on success and rolled back on error."""
+    with Session(get_engine(), expire_on_commit=False) as session:
+        try:
+            yield session
+            session.commit()
+        except BaseException:
+            session.rollback()
+            raise

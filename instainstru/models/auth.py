@@ -1,0 +1,34 @@
+"""Login sessions and login attempts (for throttling)."""
+
+from datetime import datetime
+
+from sqlalchemy import Column, ForeignKey, Index, Integer, String
+from sqlmodel import Field, SQLModel
+
+from instainstru.models.types import UTCDateTime, utcnow
+
+
+class AuthSession(SQLModel, table=True):
+    """A logged-in browser. Only the SHA-256 of its token is stored, never the token."""
+
+    __tablename__ = "auth_sessions"
+    __table_args__ = {"extend_existing": True}
+
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("users.id", ondelete="CASCADE"), nullable=False, index=True)
+    )
+    token_hash: str = Field(sa_column=Column(String(64), nullable=False, unique=True))
+    created_at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime(), nullable=False))
+    expires_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False, index=True))
+
+
+class LoginFailure(SQLModel, table=True):
+    """One failed login for an email address (whether or not an account has it)."""
+
+    __tablename__ = "login_failures"
+    __table_args__ = (Index("ix_login_failures_email_at", "email", "at"), {"extend_existing": True})
+
+    id: int | None = Field(default=None, primary_key=True)
+    email: str = Field(sa_column=Column(String(254), nullable=False))
+    at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime(), nullable=False))

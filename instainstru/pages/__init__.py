@@ -1,0 +1,1 @@
+"""Pages: layout only, built from the shared components, bound to states."""

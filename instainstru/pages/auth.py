@@ -1,0 +1,106 @@
+"""Log in and sign up."""
+
+import reflex as rx
+
+from instainstru.components.card import card
+from instainstru.components.form_field import field_error, form_field, text_input
+from instainstru.components.layout import page_shell
+from instainstru.state.login import LoginState
+from instainstru.state.signup import SignupState
+
+FORM_WIDTH = "440px"
+
+
+def auth_card(*children: rx.Component) -> rx.Component:
+    """The narrow centred card that holds an auth form."""
+    return rx.center(rx.box(card(*children), width="100%", max_width=FORM_WIDTH), width="100%")
+
+
+def login_page() -> rx.Component:
+    """Email and password form."""
+    return page_shell(
+        auth_card(
+            rx.heading("Log in", size="7", as_="h1"),
+            rx.form(
+                rx.vstack(
+                    form_field("Email", text_input("email", "email", auto_complete="email", required=True)),
+                    form_field(
+                        "Password", text_input("password", "password", auto_complete="current-password", required=True)
+                    ),
+                    field_error(LoginState.error),
+                    rx.button("Log in", type="submit", size="3", width="100%", loading=LoginState.busy),
+                    spacing="4",
+                    width="100%",
+                ),
+                on_submit=LoginState.submit,
+                reset_on_submit=False,
+                width="100%",
+            ),
+            rx.text("New to InstaInstru? ", rx.link("Create an account", href="/signup"), size="2"),
+        )
+    )
+
+
+def role_choice() -> rx.Component:
+    """Student or instructor."""
+    return rx.radio_group.root(
+        rx.hstack(
+            rx.radio_group.item(value="student", id="role-student"),
+            rx.text("I want to learn", as_="label", custom_attrs={"htmlFor": "role-student"}, size="3"),
+            rx.radio_group.item(value="instructor", id="role-instructor"),
+            rx.text("I want to teach", as_="label", custom_attrs={"htmlFor": "role-instructor"}, size="3"),
+            spacing="2",
+            align="center",
+            wrap="wrap",
+        ),
+        value=SignupState.role,
+        on_change=SignupState.set_role,
+        name="role",
+        aria_label="Account type",
+    )
+
+
+def signup_page() -> rx.Component:
+    """Name, email, password, role and time zone."""
+    errors = SignupState.errors
+    return page_shell(
+        auth_card(
+            rx.heading("Create your account", size="7", as_="h1"),
+            rx.form(
+                rx.vstack(
+                    form_field("I am joining to", role_choice(), errors.get("role", "")),
+                    form_field(
+                        "Full name", text_input("name", auto_complete="name", max_length=100), errors.get("name", "")
+                    ),
+                    form_field("Email", text_input("email", "email", auto_complete="email"), errors.get("email", "")),
+                    form_field(
+                        "Password",
+                        text_input("password", "password", auto_complete="new-password"),
+                        errors.get("password", ""),
+                        "10 to 128 characters. A phrase of a few words works well.",
+                    ),
+                    form_field(
+                        "Time zone",
+                        rx.select(
+                            SignupState.timezones,
+                            value=SignupState.timezone,
+                            on_change=SignupState.set_timezone,
+                            name="timezone",
+                            size="3",
+                            width="100%",
+                            id="timezone",
+                        ),
+                        errors.get("timezone", ""),
+                        "We show lesson times in this zone.",
+                    ),
+                    rx.button("Create account", type="submit", size="3", width="100%"),
+                    spacing="4",
+                    width="100%",
+                ),
+                on_submit=SignupState.submit,
+                reset_on_submit=False,
+                width="100%",
+            ),
+            rx.text("Already have an account? ", rx.link("Log in", href="/login"), size="2"),
+        )
+    )

@@ -1,0 +1,102 @@
+"""Builds the demo accounts: 1 admin, 42 instructors across the five boroughs, 30 students."""
+
+from dataclasses import dataclass
+
+from faker import Faker
+from sqlmodel import Session, func, select
+
+from instainstru.db import transaction
+from instainstru.models import Role, User
+from instainstru.services.catalog import all_subjects
+from instainstru.services.instructors import create_profile
+from instainstru.services.passwords import hash_password
+
+DEMO_PASSWORD = "lessons-in-nyc"
+DEMO_LOGINS = {
+    Role.STUDENT: "student@demo.instainstru.com",
+    Role.INSTRUCTOR: "instructor@demo.instainstru.com",
+    Role.ADMIN: "admin@demo.instainstru.com",
+}
+BOROUGHS = ("Manhattan", "Brooklyn", "Queens", "The Bronx", "Staten Island")
+INSTRUCTOR_COUNT = 42
+STUDENT_COUNT = 30
+HEADLINES = (
+    "{subject} lessons that fit your life",
+    "Patient, structured {subject} teaching for all levels",
+    "{years} years teaching {subject} in {borough}",
+    "Conservatory-trained {subject} coach",
+    "Friendly {subject} instructor: beginners welcome",
+    "{subject} for kids, teens and adults",
+)
+BIO = (
+    "I have taught {subject} for {years} years, in studios around {borough} and online. "
+    "Lessons are built around your goals: we agree on a plan in the first session and track progress "
+    "every week.\n\nOutside lessons I {hobby}."
+)
+HOBBIES = (
+    "run along the Hudson",
+    "play in a community orchestra",
+    "volunteer at a public library",
+    "cook for friends",
+    "explore the city's museums",
+    "coach a youth team",
+)
+
+
+@dataclass(frozen=True)
+class SeedSummary:
+    """How many accounts the seed created."""
+
+    admins: int
+    instructors: int
+    students: int
+
+
+def _user(fake: Faker, role: Role, password_hash: str, email: str | None = None, name: str | None = None) -> User:
+    name = name or fake.unique.name()
+    local = "".join(ch for ch in name.lower().replace(" ", ".") if ch.isalnum() or ch == ".")
+    email = email or f"{local}@demo.instainstru.com"
+    return User(email=email, name=name, role=role, password_hash=password_hash, timezone="America/New_York")
+
+
+def _instructors(session: Session, fake: Faker, password_hash: str) -> int:
+    subjects = all_subjects()
+    for i in range(INSTRUCTOR_COUNT):
+        email = DEMO_LOGINS[Role.INSTRUCTOR] if i == 0 else None
+        user = _user(fake, Role.INSTRUCTOR, password_hash, email, "Maya Alvarez" if i == 0 else None)
+        session.add(user)
+        session.flush()
+        subject, borough, years = subjects[i % len(subjects)], BOROUGHS[i % len(BOROUGHS)], 3 + (i * 7) % 18
+        words = {"subject": subject, "borough": borough, "years": years}
+        create_profile(
+            session,
+            user,
+            headline=HEADLINES[i % len(HEADLINES)].format(**words),
+            bio=BIO.format(hobby=HOBBIES[i % len(HOBBIES)], **words),
+            borough=borough,
+            subject=subject,
+        )
+        session.flush()
+    return INSTRUCTOR_COUNT
+
+
+def seed_if_empty() -> SeedSummary | None:
+    """Create the demo data when the database has no accounts; return what was created, or None."""
+    with transaction() as session:
+        if session.exec(select(func.count()).select_from(User)).one():
+            return None
+        fake = Faker("en_US")
+        fake.seed_instance(2026)
+        password_hash = hash_password(DEMO_PASSWORD)
+        session.add(_user(fake, Role.ADMIN, password_hash, DEMO_LOGINS[Role.ADMIN], "Ada Admin"))
+        instructors = _instructors(session, fake, password_hash)
+        session.add(_user(fake, Role.STUDENT, password_hash, DEMO_LOGINS[Role.STUDENT], "Sam Student"))
+        for _ in range(STUDENT_COUNT - 1):
+            session.add(_user(fake, Role.STUDENT, password_hash))
+    return SeedSummary(1, instructors, STUDENT_COUNT)
+
+
+def demo_logins_text() -> str:
+    """The demo logins, one per line, for the run command and the README."""
+    lines = [f"  {role.value:<10} {email}" for role, email in DEMO_LOGINS.items()]
+    return "Demo logins (password: " + DEMO_PASSWORD + "):\n" + "\n".join(lines)

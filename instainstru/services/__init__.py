@@ -1,0 +1,1 @@
+"""Business rules in plain Python: no Reflex import, each rule in exactly one module."""

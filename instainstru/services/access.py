@@ -1,0 +1,45 @@
+"""Who is asking: the actor every service receives, and the role checks."""
+
+from dataclasses import dataclass
+
+from instainstru.models import Role, User
+from instainstru.services.errors import NotAuthenticated, PermissionDenied
+
+HOME_PATHS = {Role.STUDENT: "/student", Role.INSTRUCTOR: "/instructor", Role.ADMIN: "/admin"}
+
+
+@dataclass(frozen=True)
+class Actor:
+    """The logged-in person a service acts for."""
+
+    user_id: int
+    name: str
+    email: str
+    role: Role
+    timezone: str
+
+    @classmethod
+    def from_user(cls, user: User) -> "Actor":
+        """Build the actor for a stored user."""
+        return cls(user.id, user.name, user.email, Role(user.role), user.timezone)
+
+
+def require_role(actor: Actor | None, *roles: Role) -> Actor:
+    """Return `actor` if it holds one of `roles`; raise otherwise."""
+    if actor is None:
+        raise NotAuthenticated()
+    if actor.role not in roles:
+        raise PermissionDenied()
+    return actor
+
+
+def home_path(role: Role | str) -> str:
+    """Return the dashboard route for `role`."""
+    return HOME_PATHS[Role(role)]
+
+
+def safe_next_path(path: str) -> str | None:
+    """Return `path` if it is a local route to go back to after login, else None."""
+    if path.startswith("/") and not path.startswith("//") and "\\" not in path and "://" not in path:
+        return path
+    return None

@@ -1,0 +1,99 @@
+"""Signing up and logging in, with validation and login throttling."""
+
+from datetime import timedelta
+
+from email_validator import EmailNotValidError, validate_email
+from sqlmodel import Session, delete, func, select
+
+from instainstru.db import transaction
+from instainstru.models import LoginFailure, Role, User, utcnow
+from instainstru.services.access import Actor
+from instainstru.services.errors import FormError, TooManyAttempts
+from instainstru.services.instructors import create_profile
+from instainstru.services.passwords import hash_password, password_problem, verify_password
+from instainstru.services.timezones import is_valid_timezone
+from instainstru.settings import get_settings
+
+SELF_SERVE_ROLES = (Role.STUDENT, Role.INSTRUCTOR)
+LOGIN_FAILED = "Email or password is incorrect."
+
+
+def normalize_email(email: str) -> str:
+    """Return the canonical form of `email`, or raise ValueError with a readable reason."""
+    email = email.strip()
+    if not email:
+        raise ValueError("Enter your email address.")
+    try:
+        return validate_email(email, check_deliverability=False).normalized.lower()
+    except EmailNotValidError as exc:
+        raise ValueError(f"Enter a valid email address ({exc}).") from exc
+
+
+def _email_taken(session: Session, email: str) -> bool:
+    return session.exec(select(User.id).where(User.email == email)).first() is not None
+
+
+def sign_up(name: str, email: str, password: str, role: str, timezone: str) -> Actor:
+    """Create a student or instructor account; raise FormError with every problem found."""
+    errors: dict[str, str] = {}
+    name = " ".join(name.split())
+    if not name:
+        errors["name"] = "Enter your name."
+    elif len(name) > 100:
+        errors["name"] = "Use at most 100 characters."
+    try:
+        email = normalize_email(email)
+    except ValueError as exc:
+        errors["email"] = str(exc)
+    if problem := password_problem(password):
+        errors["password"] = problem
+    if role not in SELF_SERVE_ROLES:
+        errors["role"] = "Choose student or instructor."
+    if not is_valid_timezone(timezone):
+        errors["timezone"] = "Choose your time zone."
+    if errors:
+        raise FormError(errors)
+    with transaction() as session:
+        if _email_taken(session, email):
+            raise FormError({"email": "An account with this email already exists. Log in instead."})
+        user = User(email=email, name=name, role=role, password_hash=hash_password(password), timezone=timezone)
+        session.add(user)
+        session.flush()
+        if role == Role.INSTRUCTOR:
+            create_profile(session, user)
+        return Actor.from_user(user)
+
+
+def _throttle_wait(session: Session, email: str) -> int:
+    """Seconds until `email` may try again (0 when it may try now)."""
+    settings = get_settings()
+    window = timedelta(minutes=settings.login_window_minutes)
+    since = utcnow() - window
+    count, oldest = session.exec(
+        select(func.count(), func.min(LoginFailure.at)).where(LoginFailure.email == email, LoginFailure.at > since)
+    ).one()
+    if count < settings.login_max_failures:
+        return 0
+    oldest = oldest if oldest.tzinfo else oldest.replace(tzinfo=utcnow().tzinfo)
+    return max(1, int((oldest + window - utcnow()).total_seconds()) + 1)
+
+
+def authenticate(email: str, password: str) -> Actor:
+    """Return the actor for a correct email and password.
+
+    Raises FormError with the same message whether the email or the password is wrong, and
+    TooManyAttempts once the email has failed too often within the window.
+    """
+    try:
+        email = normalize_email(email)
+    except ValueError:
+        raise FormError({"form": LOGIN_FAILED}) from None
+    with transaction() as session:
+        if wait := _throttle_wait(session, email):
+            raise TooManyAttempts(wait)
+        user = session.exec(select(User).where(User.email == email)).first()
+        if user is not None and password and verify_password(password, user.password_hash):
+            session.exec(delete(LoginFailure).where(LoginFailure.email == email))
+            return Actor.from_user(user)
+        session.add(LoginFailure(email=email))
+    raise FormError({"form": LOGIN_FAILED})

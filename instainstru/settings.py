@@ -1,0 +1,37 @@
+"""Configuration read from environment variables, with defaults that run on one machine."""
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_DB_URL = f"sqlite:///{PROJECT_ROOT / 'data' / 'instainstru.db'}"
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Values every layer may read; built once from the environment by `get_settings`."""
+
+    db_url: str
+    session_days: int
+    argon2_time_cost: int
+    argon2_memory_kib: int
+    login_max_failures: int
+    login_window_minutes: int
+
+
+def _int(name: str, default: int) -> int:
+    value = os.environ.get(name, "").strip()
+    return int(value) if value else default
+
+
+def get_settings() -> Settings:
+    """Return the settings as the environment defines them now."""
+    return Settings(
+        db_url=os.environ.get("DB_URL", "").strip() or DEFAULT_DB_URL,
+        session_days=_int("SESSION_DAYS", 30),
+        argon2_time_cost=_int("ARGON2_TIME_COST", 3),
+        argon2_memory_kib=_int("ARGON2_MEMORY_KIB", 65536),
+        login_max_failures=_int("LOGIN_MAX_FAILURES", 5),
+        login_window_minutes=_int("LOGIN_WINDOW_MINUTES", 15),
+    )

@@ -1,0 +1,70 @@
+"""Who is logged in in this browser: the session cookie and the header's account data."""
+
+import reflex as rx
+
+from instainstru.services import sessions
+from instainstru.services.access import Actor, home_path
+from instainstru.services.instructors import initials
+from instainstru.settings import get_settings
+
+SESSION_COOKIE = "instainstru_session"
+
+
+class SessionState(rx.State):
+    """Holds the session token cookie and what the header shows about the account."""
+
+    token: str = rx.Cookie("", name=SESSION_COOKIE, max_age=get_settings().session_days * 86400, same_site="lax")
+    user_name: str = ""
+    user_role: str = ""
+
+    @rx.var
+    def logged_in(self) -> bool:
+        """Whether someone is logged in in this browser."""
+        return self.user_role != ""
+
+    @rx.var
+    def home(self) -> str:
+        """The logged-in person's dashboard route."""
+        return home_path(self.user_role) if self.user_role else "/"
+
+    @rx.var
+    def initials(self) -> str:
+        """Up to two initials of the logged-in person's name, for the avatar."""
+        return initials(self.user_name)
+
+    def _actor(self) -> Actor | None:
+        return sessions.actor_for_token(self.token)
+
+    def _show(self, actor: Actor | None) -> None:
+        self.user_name = actor.name if actor else ""
+        self.user_role = actor.role.value if actor else ""
+
+    def _sign_in(self, actor: Actor) -> None:
+        self.token = sessions.start_session(actor)
+        self._show(actor)
+
+    def _reload(self) -> Actor | None:
+        actor = self._actor()
+        if actor is None and self.token:
+            self.token = ""
+        self._show(actor)
+        return actor
+
+    @rx.event
+    def refresh(self):
+        """Re-read the session from the database (on every page load)."""
+        self._reload()
+
+    @rx.event
+    def logout(self):
+        """End the session in the database and in this browser."""
+        sessions.end_session(self.token)
+        self.token = ""
+        self._show(None)
+        return [rx.redirect("/"), rx.toast.info("You are logged out.")]
+
+
+async def current_actor(state: rx.State) -> Actor | None:
+    """Return the logged-in actor for any state's browser session (checked in the database)."""
+    session = await state.get_state(SessionState)
+    return session._actor()

@@ -1,0 +1,64 @@
+"""The sign-up form."""
+
+import reflex as rx
+
+from instainstru.models import Role
+from instainstru.services import accounts
+from instainstru.services.access import home_path
+from instainstru.services.errors import FormError
+from instainstru.services.timezones import DEFAULT_TIMEZONE, is_valid_timezone, timezone_choices
+from instainstru.state.session import SessionState
+
+GUESS_TIMEZONE_JS = "Intl.DateTimeFormat().resolvedOptions().timeZone"
+
+
+class SignupState(rx.State):
+    """Holds the sign-up choices and the message next to each refused field."""
+
+    role: str = Role.STUDENT.value
+    timezone: str = DEFAULT_TIMEZONE
+    timezones: list[str] = timezone_choices()
+    errors: dict[str, str] = {}
+
+    @rx.event
+    async def open(self):
+        """Reset the form, take the role from the link, and guess the browser's time zone."""
+        session = await self.get_state(SessionState)
+        if actor := session._reload():
+            return rx.redirect(home_path(actor.role))
+        self.errors = {}
+        wanted = self.router.url.query_parameters.get("role", "")
+        self.role = Role.INSTRUCTOR.value if wanted == Role.INSTRUCTOR.value else Role.STUDENT.value
+        return rx.call_script(GUESS_TIMEZONE_JS, callback=SignupState.guessed_timezone)
+
+    @rx.event
+    def guessed_timezone(self, name: str):
+        """Pre-select the time zone the browser reports, when it is a real one."""
+        if isinstance(name, str) and is_valid_timezone(name):
+            self.timezones = timezone_choices(name)
+            self.timezone = name
+
+    @rx.event
+    def set_role(self, role: str):
+        """Pick student or instructor."""
+        self.role = role
+
+    @rx.event
+    def set_timezone(self, name: str):
+        """Pick a time zone from the list."""
+        self.timezone = name
+
+    @rx.event
+    async def submit(self, form: dict):
+        """Create the account, log in and go to the new dashboard."""
+        try:
+            actor = accounts.sign_up(
+                form.get("name", ""), form.get("email", ""), form.get("password", ""), self.role, self.timezone
+            )
+        except FormError as exc:
+            self.errors = exc.errors
+            return None
+        self.errors = {}
+        session = await self.get_state(SessionState)
+        session._sign_in(actor)
+        return [rx.redirect(home_path(actor.role)), rx.toast.success("Your account is ready.")]

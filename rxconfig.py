@@ -1,0 +1,20 @@
+"""Reflex configuration: the app name, the database and the one theme."""
+
+import reflex as rx
+
+from instainstru.settings import get_settings
+
+config = rx.Config(
+    app_name="instainstru",
+    db_url=get_settings().db_url,
+    show_built_with_reflex=False,
+    telemetry_enabled=False,
+    plugins=[
+        rx.plugins.SitemapPlugin(),
+        rx.plugins.RadixThemesPlugin(
+            theme=rx.theme(
+                accent_color="violet", gray_color="slate", radius="large", appearance="light", scaling="100%"
+            )
+        ),
+    ],
+)
