@@ -26,7 +26,7 @@ def normalize_email(email: str) -> str:
     try:
         return validate_email(email, check_deliverability=False).normalized.lower()
     except EmailNotValidError as exc:
-        raise ValueError(f"Enter a valid email address ({exc}).") from exc
+        raise ValueError("Enter a valid email address, like name@example.com.") from exc
 
 
 def _email_taken(session: Session, email: str) -> bool:

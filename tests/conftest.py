@@ -1,0 +1,58 @@
+"""Shared fixtures: cheap password hashing and a migrated, emptied database per test.
+
+Database tests run on SQLite always and on PostgreSQL too when TEST_DATABASE_URL is set
+(.ci/run sets it), through the parametrised `db_url` fixture.
+"""
+
+import os
+
+os.environ.setdefault("ARGON2_TIME_COST", "1")
+os.environ.setdefault("ARGON2_MEMORY_KIB", "1024")
+
+import pytest  # noqa: E402
+from sqlalchemy import text  # noqa: E402
+from sqlmodel import SQLModel  # noqa: E402
+
+import instainstru.models  # noqa: E402,F401
+from instainstru.db import engine_for  # noqa: E402
+from instainstru.migrate import upgrade  # noqa: E402
+
+POSTGRES_URL = os.environ.get("TEST_DATABASE_URL", "")
+BACKENDS = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
+
+
+def reset_postgres(url: str) -> None:
+    """Drop everything in the test database's public schema."""
+    with engine_for(url).begin() as conn:
+        conn.execute(text("DROP SCHEMA public CASCADE"))
+        conn.execute(text("CREATE SCHEMA public"))
+
+
+@pytest.fixture(scope="session")
+def migrated_urls(tmp_path_factory) -> dict[str, str]:
+    """Database URLs per backend, each migrated once for the whole run."""
+    urls = {"sqlite": f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"}
+    upgrade(urls["sqlite"])
+    if POSTGRES_URL:
+        reset_postgres(POSTGRES_URL)
+        upgrade(POSTGRES_URL)
+        urls["postgresql"] = POSTGRES_URL
+    return urls
+
+
+def empty_tables(url: str) -> None:
+    """Delete every row of every table (children first)."""
+    with engine_for(url).begin() as conn:
+        for table in reversed(SQLModel.metadata.sorted_tables):
+            conn.execute(table.delete())
+
+
+@pytest.fixture(params=BACKENDS)
+def db_url(request, migrated_urls, monkeypatch) -> str:
+    """An empty, migrated database on each backend; DB_URL points at it for the test."""
+    if request.param not in migrated_urls:
+        pytest.skip("PostgreSQL not configured: set TEST_DATABASE_URL (CI does)")
+    url = migrated_urls[request.param]
+    empty_tables(url)
+    monkeypatch.setenv("DB_URL", url)
+    return url

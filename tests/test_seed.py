@@ -1,0 +1,42 @@
+from sqlmodel import func, select
+
+from instainstru.db import transaction
+from instainstru.models import InstructorProfile, User
+from instainstru.seed.demo import BOROUGHS, DEMO_LOGINS, DEMO_PASSWORD, seed_if_empty
+from instainstru.services import accounts
+from instainstru.services.instructors import featured_instructors
+
+
+def test_seed_fills_an_empty_database_once(db_url):
+    summary = seed_if_empty()
+    assert (summary.admins, summary.instructors, summary.students) == (1, 42, 30)
+    assert seed_if_empty() is None
+    with transaction() as session:
+        roles = dict(session.exec(select(User.role, func.count()).group_by(User.role)).all())
+        boroughs = set(session.exec(select(InstructorProfile.borough)).all())
+        subjects = set(session.exec(select(InstructorProfile.subject)).all())
+    assert roles == {"admin": 1, "instructor": 42, "student": 30}
+    assert boroughs == set(BOROUGHS)
+    assert len(subjects) >= 30
+
+
+def test_seed_is_deterministic(db_url, tmp_path, monkeypatch):
+    seed_if_empty()
+    with transaction() as session:
+        first = session.exec(select(User.email).order_by(User.id)).all()
+    other = f"sqlite:///{tmp_path / 'other.db'}"
+    from instainstru.migrate import upgrade
+
+    upgrade(other)
+    monkeypatch.setenv("DB_URL", other)
+    seed_if_empty()
+    with transaction() as session:
+        assert session.exec(select(User.email).order_by(User.id)).all() == first
+
+
+def test_demo_logins_work_and_featured_instructors_show(db_url):
+    seed_if_empty()
+    for role, email in DEMO_LOGINS.items():
+        assert accounts.authenticate(email, DEMO_PASSWORD).role == role
+    cards = featured_instructors(6)
+    assert len(cards) == 6 and all(card.headline and card.borough for card in cards)
