@@ -99,6 +99,7 @@ def signup_page() -> rx.Component:
                 ),
                 on_submit=SignupState.submit,
                 reset_on_submit=False,
+                no_validate=True,
                 width="100%",
             ),
             rx.text("Already have an account? ", rx.link("Log in", href="/login"), size="2"),

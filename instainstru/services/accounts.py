@@ -3,6 +3,7 @@
 from datetime import timedelta
 
 from email_validator import EmailNotValidError, validate_email
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, delete, func, select
 
 from instainstru.db import transaction
@@ -16,6 +17,7 @@ from instainstru.settings import get_settings
 
 SELF_SERVE_ROLES = (Role.STUDENT, Role.INSTRUCTOR)
 LOGIN_FAILED = "Email or password is incorrect."
+EMAIL_TAKEN = "An account with this email already exists. Log in instead."
 
 
 def normalize_email(email: str) -> str:
@@ -33,10 +35,8 @@ def _email_taken(session: Session, email: str) -> bool:
     return session.exec(select(User.id).where(User.email == email)).first() is not None
 
 
-def sign_up(name: str, email: str, password: str, role: str, timezone: str) -> Actor:
-    """Create a student or instructor account; raise FormError with every problem found."""
+def _problems(name: str, email: str, password: str, role: str, timezone: str) -> dict[str, str]:
     errors: dict[str, str] = {}
-    name = " ".join(name.split())
     if not name:
         errors["name"] = "Enter your name."
     elif len(name) > 100:
@@ -51,14 +51,26 @@ def sign_up(name: str, email: str, password: str, role: str, timezone: str) -> A
         errors["role"] = "Choose student or instructor."
     if not is_valid_timezone(timezone):
         errors["timezone"] = "Choose your time zone."
-    if errors:
-        raise FormError(errors)
+    return errors
+
+
+def sign_up(name: str, email: str, password: str, role: str, timezone: str) -> Actor:
+    """Create a student or instructor account; raise FormError with every problem found."""
+    name = " ".join(name.split())
+    errors = _problems(name, email, password, role, timezone)
     with transaction() as session:
-        if _email_taken(session, email):
-            raise FormError({"email": "An account with this email already exists. Log in instead."})
+        if "email" not in errors:
+            email = normalize_email(email)
+            if _email_taken(session, email):
+                errors["email"] = EMAIL_TAKEN
+        if errors:
+            raise FormError(errors)
         user = User(email=email, name=name, role=role, password_hash=hash_password(password), timezone=timezone)
         session.add(user)
-        session.flush()
+        try:
+            session.flush()
+        except IntegrityError:
+            raise FormError({"email": EMAIL_TAKEN}) from None
         if role == Role.INSTRUCTOR:
             create_profile(session, user)
         return Actor.from_user(user)

@@ -18,7 +18,7 @@ class GuardedPage(rx.State, mixin=True):
         """Show "not for you", or send a logged-out visitor to log in and come back."""
         if isinstance(error, NotAuthenticated):
             self.access = ACCESS_LOADING
-            here = urllib.parse.quote(self.router.url.path or "/", safe="/")
+            here = urllib.parse.quote(self.router.url.path.rstrip("/") or "/", safe="/")
             return rx.redirect(f"/login?next={here}")
         self.access = ACCESS_DENIED
         return None

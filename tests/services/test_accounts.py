@@ -118,3 +118,11 @@ def test_success_clears_earlier_failures(db_url):
     accounts.authenticate("sam@example.com", PASSWORD)
     with transaction() as session:
         assert session.exec(select(LoginFailure)).all() == []
+
+
+def test_duplicate_email_reported_with_the_other_problems(db_url):
+    make_user(email="sam@example.com")
+    with pytest.raises(FormError) as caught:
+        accounts.sign_up("", "sam@example.com", "short", "student", "America/New_York")
+    assert set(caught.value.errors) == {"name", "email", "password"}
+    assert "already exists" in caught.value.errors["email"]

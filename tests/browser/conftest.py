@@ -1,0 +1,126 @@
+"""Browser tests: the production build (`reflex run --env prod`) driven by Debian's Chromium.
+
+One app server per test run, on a free port, with its own migrated and seeded SQLite database.
+"""
+
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Page
+
+ROOT = Path(__file__).resolve().parents[2]
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+SCREENSHOTS = ROOT / "test-results" / "screenshots"
+START_TIMEOUT_S = 240
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def app_env(extra: dict[str, str]) -> dict[str, str]:
+    env = dict(os.environ)
+    env.update(
+        PATH=f"{ROOT / '.tools' / 'node_modules' / '.bin'}{os.pathsep}{Path(sys.executable).parent}{os.pathsep}"
+        + env.get("PATH", ""),
+        REFLEX_USE_SYSTEM_BUN="1",
+        REFLEX_TELEMETRY_ENABLED="0",
+        REFLEX_CHECK_LATEST_VERSION="0",
+        ARGON2_TIME_COST="1",
+        ARGON2_MEMORY_KIB="1024",
+        PYTHONPATH=str(ROOT),
+    )
+    env.update(extra)
+    return env
+
+
+def wait_until_serving(url: str, proc: subprocess.Popen, log: Path) -> None:
+    deadline = time.monotonic() + START_TIMEOUT_S
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            pytest.fail(f"app exited with {proc.returncode}:\n{log.read_text()[-3000:]}")
+        try:
+            with urllib.request.urlopen(url + "/ping", timeout=2) as reply, urllib.request.urlopen(url, timeout=2):
+                if reply.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.5)
+    pytest.fail(f"app did not serve {url} within {START_TIMEOUT_S} s:\n{log.read_text()[-3000:]}")
+
+
+def start_app(tmp: Path, extra_env: dict[str, str]):
+    """Migrate and seed the configured database, then start the app; yield its URL."""
+    env = app_env(extra_env)
+    for module in ("instainstru.migrate", "instainstru.seed"):
+        subprocess.run([sys.executable, "-m", module], cwd=ROOT, env=env, check=True, capture_output=True)
+    port = free_port()
+    log = tmp / "app.log"
+    reflex = shutil.which("reflex", path=env["PATH"])
+    with log.open("w") as out:
+        proc = subprocess.Popen(
+            [reflex, "run", "--env", "prod", "--single-port", "--frontend-port", str(port), "--backend-port",
+             str(port), "--loglevel", "info"],
+            cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True,
+        )  # fmt: skip
+    url = f"http://127.0.0.1:{port}"
+    try:
+        wait_until_serving(url, proc, log)
+        yield url
+    finally:
+        os.killpg(proc.pid, signal.SIGTERM)
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+
+
+@pytest.fixture(scope="session")
+def app_url(tmp_path_factory):
+    """The app on the embedded defaults: a SQLite file and Reflex's built-in state manager."""
+    tmp = tmp_path_factory.mktemp("app")
+    yield from start_app(tmp, {"DB_URL": f"sqlite:///{tmp / 'browser.db'}"})
+
+
+@pytest.fixture(scope="session")
+def base_url(app_url):
+    return app_url
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    if not Path(CHROMIUM).exists():
+        pytest.fail("Chromium is missing: ./scripts/test installs it from Debian")
+    return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": CHROMIUM_ARGS}
+
+
+def open_page(page: Page, path: str) -> None:
+    """Go to `path` and wait until the app has connected and loaded its data."""
+    page.goto(path)
+    page.wait_for_load_state("networkidle")
+
+
+def screenshot(page: Page, name: str) -> Path:
+    """Save a full-page screenshot for people to look at; return its path."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    path = SCREENSHOTS / f"{name}.png"
+    page.screenshot(path=str(path), full_page=True)
+    return path
