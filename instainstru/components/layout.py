@@ -119,7 +119,11 @@ def footer() -> rx.Component:
             rx.hstack(
                 rx.link("Find an instructor", href="/search", size="2"),
                 rx.link("Teach on InstaInstru", href="/signup?role=instructor", size="2"),
-                rx.link("Log in", href="/login", size="2"),
+                rx.cond(
+                    SessionState.logged_in,
+                    rx.link("My dashboard", href=SessionState.home, size="2"),
+                    rx.link("Log in", href="/login", size="2"),
+                ),
                 spacing="4",
                 wrap="wrap",
             ),

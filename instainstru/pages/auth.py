@@ -28,7 +28,7 @@ def login_page() -> rx.Component:
                         "Password", text_input("password", "password", auto_complete="current-password", required=True)
                     ),
                     field_error(LoginState.error),
-                    rx.button("Log in", type="submit", size="3", width="100%", loading=LoginState.busy),
+                    rx.button("Log in", type="submit", size="3", width="100%"),
                     spacing="4",
                     width="100%",
                 ),

@@ -19,13 +19,11 @@ class LoginState(rx.State):
     """Holds the login form's message and where to go after logging in."""
 
     error: str = ""
-    busy: bool = False
 
     @rx.event
     async def open(self):
         """Send an already logged-in person to their dashboard."""
         self.error = ""
-        self.busy = False
         session = await self.get_state(SessionState)
         if actor := session._reload():
             return rx.redirect(home_path(actor.role))
