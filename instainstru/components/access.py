@@ -3,6 +3,7 @@
 import reflex as rx
 
 from instainstru.components.card import card, empty_state, skeleton_lines
+from instainstru.components.layout import page_shell
 from instainstru.state.session import SessionState
 
 
@@ -25,3 +26,8 @@ def guarded(access: rx.Var, audience: str, content: rx.Component) -> rx.Componen
         ),
         skeleton_lines(4),
     )
+
+
+def guarded_page(access: rx.Var, audience: str, *children: rx.Component) -> rx.Component:
+    """A whole page (shell included) whose `children` show only when the service allowed them."""
+    return page_shell(guarded(access, audience, rx.vstack(*children, spacing="5", width="100%")))

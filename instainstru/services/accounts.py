@@ -1,10 +1,11 @@
 """Signing up and logging in, with validation and login throttling."""
 
+import math
 from datetime import timedelta
 
 from email_validator import EmailNotValidError, validate_email
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, delete, func, select
+from sqlmodel import Session, delete, select
 
 from instainstru.db import transaction
 from instainstru.models import LoginFailure, Role, User, utcnow
@@ -77,17 +78,18 @@ def sign_up(name: str, email: str, password: str, role: str, timezone: str) -> A
 
 
 def _throttle_wait(session: Session, email: str) -> int:
-    """Seconds until `email` may try again (0 when it may try now)."""
+    """Seconds until `email` may try again: 0 unless it failed the maximum number of times in the window."""
     settings = get_settings()
     window = timedelta(minutes=settings.login_window_minutes)
-    since = utcnow() - window
-    count, oldest = session.exec(
-        select(func.count(), func.min(LoginFailure.at)).where(LoginFailure.email == email, LoginFailure.at > since)
-    ).one()
-    if count < settings.login_max_failures:
+    recent = session.exec(
+        select(LoginFailure.at)
+        .where(LoginFailure.email == email, LoginFailure.at > utcnow() - window)
+        .order_by(LoginFailure.at.desc())
+        .limit(settings.login_max_failures)
+    ).all()
+    if len(recent) < settings.login_max_failures:
         return 0
-    oldest = oldest if oldest.tzinfo else oldest.replace(tzinfo=utcnow().tzinfo)
-    return max(1, int((oldest + window - utcnow()).total_seconds()) + 1)
+    return max(1, math.ceil((recent[-1] + window - utcnow()).total_seconds()))
 
 
 def authenticate(email: str, password: str) -> Actor:
@@ -107,5 +109,7 @@ def authenticate(email: str, password: str) -> Actor:
         if user is not None and password and verify_password(password, user.password_hash):
             session.exec(delete(LoginFailure).where(LoginFailure.email == email))
             return Actor.from_user(user)
+        window_start = utcnow() - timedelta(minutes=get_settings().login_window_minutes)
+        session.exec(delete(LoginFailure).where(LoginFailure.email == email, LoginFailure.at <= window_start))
         session.add(LoginFailure(email=email))
     raise FormError({"form": LOGIN_FAILED})

@@ -17,10 +17,13 @@ def _digest(token: str) -> str:
 
 
 def start_session(actor: Actor) -> str:
-    """Open a session for `actor` and return the token to keep in the browser."""
+    """Open a session for `actor` (clearing their expired ones) and return the token for the browser."""
     token = secrets.token_urlsafe(32)
     expires = utcnow() + timedelta(days=get_settings().session_days)
     with transaction() as session:
+        session.exec(
+            delete(AuthSession).where(AuthSession.user_id == actor.user_id, AuthSession.expires_at <= utcnow())
+        )
         session.add(AuthSession(user_id=actor.user_id, token_hash=_digest(token), expires_at=expires))
     return token
 
@@ -49,10 +52,3 @@ def end_session(token: str) -> None:
     if token:
         with transaction() as session:
             session.exec(delete(AuthSession).where(AuthSession.token_hash == _digest(token)))
-
-
-def purge_expired_sessions() -> int:
-    """Delete every expired session and return how many were removed."""
-    with transaction() as session:
-        result = session.exec(delete(AuthSession).where(AuthSession.expires_at <= utcnow()))
-        return result.rowcount

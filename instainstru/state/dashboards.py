@@ -3,9 +3,8 @@
 import reflex as rx
 
 from instainstru.services import dashboards
-from instainstru.services.errors import NotAuthenticated, PermissionDenied
-from instainstru.state.guard import ACCESS_OK, GuardedPage
-from instainstru.state.session import current_actor
+from instainstru.services.access import Actor
+from instainstru.state.guard import GuardedPage
 
 
 class StudentHomeState(GuardedPage, rx.State):
@@ -13,15 +12,11 @@ class StudentHomeState(GuardedPage, rx.State):
 
     first_name: str = ""
 
-    @rx.event
-    async def load(self):
-        """Fetch the dashboard for the logged-in student."""
-        try:
-            self.first_name = dashboards.student_home(await current_actor(self)).split()[0]
-        except (NotAuthenticated, PermissionDenied) as exc:
-            return self._refuse(exc)
-        self.access = ACCESS_OK
-        return None
+    def _fetch(self, actor: Actor | None) -> str:
+        return dashboards.student_home(actor)
+
+    def _show(self, result: str) -> None:
+        self.first_name = result.split()[0]
 
 
 class InstructorHomeState(GuardedPage, rx.State):
@@ -31,16 +26,11 @@ class InstructorHomeState(GuardedPage, rx.State):
     slug: str = ""
     headline: str = ""
 
-    @rx.event
-    async def load(self):
-        """Fetch the dashboard for the logged-in instructor."""
-        try:
-            home = dashboards.instructor_home(await current_actor(self))
-        except (NotAuthenticated, PermissionDenied) as exc:
-            return self._refuse(exc)
-        self.first_name, self.slug, self.headline = home.name.split()[0], home.slug, home.headline
-        self.access = ACCESS_OK
-        return None
+    def _fetch(self, actor: Actor | None) -> dashboards.InstructorHome:
+        return dashboards.instructor_home(actor)
+
+    def _show(self, result: dashboards.InstructorHome) -> None:
+        self.first_name, self.slug, self.headline = result.name.split()[0], result.slug, result.headline
 
 
 class AdminHomeState(GuardedPage, rx.State):
@@ -51,14 +41,9 @@ class AdminHomeState(GuardedPage, rx.State):
     admins: int = 0
     newest: list[dict[str, str]] = []
 
-    @rx.event
-    async def load(self):
-        """Fetch platform counts and newest accounts for an admin."""
-        try:
-            overview = dashboards.admin_overview(await current_actor(self))
-        except (NotAuthenticated, PermissionDenied) as exc:
-            return self._refuse(exc)
-        self.students, self.instructors, self.admins = overview.students, overview.instructors, overview.admins
-        self.newest = [vars(row) for row in overview.newest]
-        self.access = ACCESS_OK
-        return None
+    def _fetch(self, actor: Actor | None) -> dashboards.AdminOverview:
+        return dashboards.admin_overview(actor)
+
+    def _show(self, result: dashboards.AdminOverview) -> None:
+        self.students, self.instructors, self.admins = result.students, result.instructors, result.admins
+        self.newest = [vars(row) for row in result.newest]

@@ -1,24 +1,44 @@
-"""Turning a service's refusal into the page's answer: log in first, or not for you."""
+"""Pages whose data a service may refuse: log in first, or "not for you"."""
 
 import urllib.parse
+from typing import Any
 
 import reflex as rx
 
+from instainstru.services.access import Actor
 from instainstru.services.errors import NotAuthenticated, PermissionDenied
+from instainstru.state.session import current_actor
 
 ACCESS_LOADING, ACCESS_OK, ACCESS_DENIED = "loading", "ok", "denied"
 
 
 class GuardedPage(rx.State, mixin=True):
-    """Mixin for states of pages whose data a service may refuse to the caller."""
+    """Mixin for a page state: `load` asks the service as the logged-in caller and shows the answer.
+
+    A state using it implements `_fetch(actor)` (call the service, which checks the role) and
+    `_show(result)` (copy what the page needs into vars).
+    """
 
     access: str = ACCESS_LOADING
 
-    def _refuse(self, error: NotAuthenticated | PermissionDenied):
-        """Show "not for you", or send a logged-out visitor to log in and come back."""
-        if isinstance(error, NotAuthenticated):
+    def _fetch(self, actor: Actor | None) -> Any:
+        raise NotImplementedError
+
+    def _show(self, result: Any) -> None:
+        raise NotImplementedError
+
+    @rx.event
+    async def load(self):
+        """Fetch the page's data; send a logged-out visitor to log in, refuse a wrong role."""
+        try:
+            result = self._fetch(await current_actor(self))
+        except NotAuthenticated:
             self.access = ACCESS_LOADING
             here = urllib.parse.quote(self.router.url.path.rstrip("/") or "/", safe="/")
             return rx.redirect(f"/login?next={here}")
-        self.access = ACCESS_DENIED
+        except PermissionDenied:
+            self.access = ACCESS_DENIED
+            return None
+        self._show(result)
+        self.access = ACCESS_OK
         return None

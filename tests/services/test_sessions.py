@@ -45,15 +45,16 @@ def test_logout_deletes_only_that_session(db_url):
     assert sessions.actor_for_token(laptop) == actor
 
 
-def test_purge_removes_expired_sessions(db_url):
-    actor = make_user()
-    sessions.start_session(actor)
-    old = sessions.start_session(actor)
+def test_new_login_clears_that_users_expired_sessions(db_url):
+    actor, other = make_user(), make_user(email="other@example.com")
+    old, others = sessions.start_session(actor), sessions.start_session(other)
     with transaction() as session:
         for row in session.exec(select(AuthSession)).all():
-            if row.token_hash == hashlib.sha256(old.encode()).hexdigest():
-                row.expires_at = utcnow() - timedelta(days=1)
-                session.add(row)
-    assert sessions.purge_expired_sessions() == 1
+            row.expires_at = utcnow() - timedelta(days=1)
+            session.add(row)
+    sessions.start_session(actor)
     with transaction() as session:
-        assert len(session.exec(select(AuthSession)).all()) == 1
+        hashes = {row.token_hash for row in session.exec(select(AuthSession)).all()}
+    assert hashlib.sha256(old.encode()).hexdigest() not in hashes
+    assert hashlib.sha256(others.encode()).hexdigest() in hashes
+    assert len(hashes) == 2
