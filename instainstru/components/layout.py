@@ -129,7 +129,7 @@ def footer() -> rx.Component:
             ),
             direction=rx.breakpoints(initial="column", md="row"),
             justify="between",
-            gap="4",
+            spacing="4",
             max_width=CONTAINER_WIDTH,
             margin_x="auto",
             padding="24px 16px",

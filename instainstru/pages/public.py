@@ -33,7 +33,7 @@ def instructor_profile_page() -> rx.Component:
                             spacing="2",
                         ),
                         direction=rx.breakpoints(initial="column", sm="row"),
-                        gap="4",
+                        spacing="4",
                         align="start",
                     ),
                     rx.text(InstructorPublicState.bio, size="3", white_space="pre-line"),
