@@ -1,8 +1,13 @@
 """Reflex configuration: the app name, the database and the one theme."""
 
+import os
+
 import reflex as rx
 
 from instainstru.settings import get_settings
+
+# Uploaded photos live in the app's upload directory; Reflex serves them under /_upload.
+os.environ.setdefault("REFLEX_UPLOADED_FILES_DIR", str(get_settings().upload_dir))
 
 config = rx.Config(
     app_name="instainstru",

@@ -5,10 +5,14 @@ import reflex as rx
 from instainstru.pages.auth import login_page, signup_page
 from instainstru.pages.dashboards import admin_page, instructor_page, student_page
 from instainstru.pages.home import home_page
-from instainstru.pages.public import instructor_profile_page, not_found_page, search_page
+from instainstru.pages.instructor_availability import instructor_availability_page
+from instainstru.pages.instructor_profile import instructor_profile_page
+from instainstru.pages.public import not_found_page, public_instructor_page, search_page
 from instainstru.state.dashboards import AdminHomeState, InstructorHomeState, StudentHomeState
 from instainstru.state.errors import on_backend_error
 from instainstru.state.home import HomeState, SearchPageState
+from instainstru.state.instructor_availability import InstructorAvailabilityState
+from instainstru.state.instructor_profile import InstructorProfileState
 from instainstru.state.instructor_public import InstructorPublicState
 from instainstru.state.login import LoginState
 from instainstru.state.session import SessionState
@@ -20,9 +24,21 @@ PAGES = (
     (login_page, "/login", "Log in", [LoginState.open]),
     (signup_page, "/signup", "Sign up", [SignupState.open]),
     (search_page, "/search", "Search", [SessionState.refresh, SearchPageState.load]),
-    (instructor_profile_page, "/instructors/[slug]", "Instructor", [SessionState.refresh, InstructorPublicState.load]),
+    (public_instructor_page, "/instructors/[slug]", "Instructor", [SessionState.refresh, InstructorPublicState.load]),
     (student_page, "/student", "My lessons", [SessionState.refresh, StudentHomeState.load]),
     (instructor_page, "/instructor", "Dashboard", [SessionState.refresh, InstructorHomeState.load]),
+    (
+        instructor_profile_page,
+        "/instructor/profile",
+        "Your profile",
+        [SessionState.refresh, InstructorProfileState.load],
+    ),
+    (
+        instructor_availability_page,
+        "/instructor/availability",
+        "Availability",
+        [SessionState.refresh, InstructorAvailabilityState.load],
+    ),
     (admin_page, "/admin", "Admin", [SessionState.refresh, AdminHomeState.load]),
     (not_found_page, "404", "Page not found", [SessionState.refresh]),
 )

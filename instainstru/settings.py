@@ -18,6 +18,8 @@ class Settings:
     argon2_memory_kib: int
     login_max_failures: int
     login_window_minutes: int
+    platform_fee_percent: str
+    upload_dir: Path
 
 
 def _int(name: str, default: int) -> int:
@@ -34,4 +36,6 @@ def get_settings() -> Settings:
         argon2_memory_kib=_int("ARGON2_MEMORY_KIB", 65536),
         login_max_failures=_int("LOGIN_MAX_FAILURES", 5),
         login_window_minutes=_int("LOGIN_WINDOW_MINUTES", 15),
+        platform_fee_percent=os.environ.get("PLATFORM_FEE_PERCENT", "").strip() or "15",
+        upload_dir=Path(os.environ.get("UPLOAD_DIR", "").strip() or PROJECT_ROOT / "data" / "uploads"),
     )

@@ -1,7 +1,7 @@
 from sqlmodel import func, select
 
 from instainstru.db import transaction
-from instainstru.models import InstructorProfile, User
+from instainstru.models import Booking, InstructorProfile, Offering, User
 from instainstru.seed.demo import BOROUGHS, DEMO_LOGINS, DEMO_PASSWORD, seed_if_empty
 from instainstru.services import accounts
 from instainstru.services.instructors import featured_instructors
@@ -14,10 +14,14 @@ def test_seed_fills_an_empty_database_once(db_url):
     with transaction() as session:
         roles = dict(session.exec(select(User.role, func.count()).group_by(User.role)).all())
         boroughs = set(session.exec(select(InstructorProfile.borough)).all())
-        subjects = set(session.exec(select(InstructorProfile.subject)).all())
+        subjects = set(session.exec(select(Offering.subject_key)).all())
+        profiles = session.exec(select(InstructorProfile)).all()
+        statuses = dict(session.exec(select(Booking.status, func.count()).group_by(Booking.status)).all())
     assert roles == {"admin": 1, "instructor": 42, "student": 30}
     assert boroughs == set(BOROUGHS)
-    assert len(subjects) >= 30
+    assert len(subjects) >= 40
+    assert all(p.weekly_hours and p.area_neighbourhoods and p.languages for p in profiles)
+    assert statuses["completed"] > 100 and statuses["confirmed"] > 10 and statuses["requested"] > 0
 
 
 def test_seed_is_deterministic(db_url, tmp_path, monkeypatch):

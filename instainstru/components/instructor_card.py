@@ -5,9 +5,11 @@ import reflex as rx
 from instainstru.components.card import card
 
 
-def initials_avatar(name: rx.Var | str, size: str = "5") -> rx.Component:
-    """A round avatar with the person's initials (a generated placeholder photo)."""
-    return rx.avatar(fallback=name, size=size, radius="full", alt=name)
+def photo_avatar(photo: rx.Var, initials: rx.Var | str, size: str = "5") -> rx.Component:
+    """A round avatar: the uploaded photo, or the person's initials when there is none."""
+    return rx.avatar(
+        src=rx.cond(photo, rx.get_upload_url(photo.to(str)), ""), fallback=initials, size=size, radius="full"
+    )
 
 
 def instructor_card(instructor: rx.Var) -> rx.Component:
@@ -15,7 +17,7 @@ def instructor_card(instructor: rx.Var) -> rx.Component:
     return rx.link(
         card(
             rx.hstack(
-                initials_avatar(instructor["initials"], "5"),
+                photo_avatar(instructor["photo"], instructor["initials"], "5"),
                 rx.vstack(
                     rx.text(instructor["name"], weight="bold", size="4"),
                     rx.hstack(

@@ -1,8 +1,30 @@
 """Tables. Importing this package registers every table on `SQLModel.metadata`."""
 
 from instainstru.models.auth import AuthSession, LoginFailure
-from instainstru.models.instructor import InstructorProfile
+from instainstru.models.availability import Blackout, DateOverride
+from instainstru.models.booking import BUSY_STATUSES, Booking, BookingStatus
+from instainstru.models.instructor import LOCATION_TYPES, InstructorProfile
+from instainstru.models.offering import DURATIONS, MAX_PRICE_CENTS, MIN_PRICE_CENTS, Offering, OfferingPrice
 from instainstru.models.types import UTCDateTime, utcnow
 from instainstru.models.user import Role, User
 
-__all__ = ["AuthSession", "InstructorProfile", "LoginFailure", "Role", "UTCDateTime", "User", "utcnow"]
+__all__ = [
+    "BUSY_STATUSES",
+    "DURATIONS",
+    "LOCATION_TYPES",
+    "MAX_PRICE_CENTS",
+    "MIN_PRICE_CENTS",
+    "AuthSession",
+    "Blackout",
+    "Booking",
+    "BookingStatus",
+    "DateOverride",
+    "InstructorProfile",
+    "LoginFailure",
+    "Offering",
+    "OfferingPrice",
+    "Role",
+    "UTCDateTime",
+    "User",
+    "utcnow",
+]

@@ -1,18 +1,47 @@
-"""The public face of an instructor account."""
+"""The public face of an instructor account, with how and where they teach and their rules for booking."""
 
-from sqlalchemy import Column, ForeignKey, Integer, String, Text
+from sqlalchemy import JSON, Boolean, Column, Float, ForeignKey, Index, Integer, String, Text
 from sqlmodel import Field, SQLModel
+
+LOCATION_TYPES = ("student_home", "studio", "online")
 
 
 class InstructorProfile(SQLModel, table=True):
-    """What students see of an instructor: headline, bio, where they teach."""
+    """What students see of an instructor, and the settings that shape their bookable time.
+
+    Weekly hours are stored as {"0": [[start_min, end_min], ...], ...} (0 = Monday, minutes from local
+    midnight in the instructor's own time zone, which is the user's `timezone`).
+    """
 
     __tablename__ = "instructor_profiles"
-    __table_args__ = {"extend_existing": True}
+    __table_args__ = (
+        Index("ix_instructor_profiles_area_base", "area_base_lat", "area_base_lon"),
+        {"extend_existing": True},
+    )
 
     user_id: int = Field(sa_column=Column(Integer, ForeignKey("users.id", ondelete="CASCADE"), primary_key=True))
     slug: str = Field(sa_column=Column(String(80), nullable=False, unique=True))
     headline: str = Field(default="", sa_column=Column(String(120), nullable=False, server_default=""))
     bio: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))
     borough: str = Field(default="", sa_column=Column(String(20), nullable=False, server_default=""))
-    subject: str = Field(default="", sa_column=Column(String(40), nullable=False, server_default=""))
+    photo: str = Field(default="", sa_column=Column(String(200), nullable=False, server_default=""))
+    languages: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False, server_default="[]"))
+    years_experience: int = Field(default=0, sa_column=Column(Integer, nullable=False, server_default="0"))
+    teaches_at_student: bool = Field(default=False, sa_column=Column(Boolean, nullable=False, server_default="0"))
+    teaches_at_studio: bool = Field(default=False, sa_column=Column(Boolean, nullable=False, server_default="0"))
+    teaches_online: bool = Field(default=False, sa_column=Column(Boolean, nullable=False, server_default="0"))
+    studio_address: str = Field(default="", sa_column=Column(String(200), nullable=False, server_default=""))
+    area_neighbourhoods: list[str] = Field(
+        default_factory=list, sa_column=Column(JSON, nullable=False, server_default="[]")
+    )
+    area_base_name: str = Field(default="", sa_column=Column(String(60), nullable=False, server_default=""))
+    area_base_lat: float | None = Field(default=None, sa_column=Column(Float, nullable=True))
+    area_base_lon: float | None = Field(default=None, sa_column=Column(Float, nullable=True))
+    area_radius_miles: float = Field(default=0.0, sa_column=Column(Float, nullable=False, server_default="0"))
+    weekly_hours: dict[str, list[list[int]]] = Field(
+        default_factory=dict, sa_column=Column(JSON, nullable=False, server_default="{}")
+    )
+    buffer_min: int = Field(default=15, sa_column=Column(Integer, nullable=False, server_default="15"))
+    notice_hours: int = Field(default=12, sa_column=Column(Integer, nullable=False, server_default="12"))
+    horizon_days: int = Field(default=60, sa_column=Column(Integer, nullable=False, server_default="60"))
+    slot_step_min: int = Field(default=30, sa_column=Column(Integer, nullable=False, server_default="30"))

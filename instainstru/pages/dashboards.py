@@ -4,6 +4,7 @@ import reflex as rx
 
 from instainstru.components.access import guarded_page
 from instainstru.components.card import card, empty_state, stat
+from instainstru.components.nav import workspace_nav
 from instainstru.state.dashboards import AdminHomeState, InstructorHomeState, StudentHomeState
 
 USER_COLUMNS = ("Name", "Email", "Role", "Joined")
@@ -22,23 +23,72 @@ def student_page() -> rx.Component:
     )
 
 
+def checklist_item(item: rx.Var) -> rx.Component:
+    """One profile-completeness item: done, or a link to do it."""
+    return rx.hstack(
+        rx.cond(item["done"], rx.icon("circle-check", color=rx.color("grass", 9), size=18),
+                rx.icon("circle", color=rx.color("gray", 8), size=18)),
+        rx.cond(item["done"], rx.text(item["label"], size="2", color_scheme="gray"),
+                rx.link(item["label"], href=item["href"].to(str), size="2")),
+        spacing="2",
+        align="center",
+    )  # fmt: skip
+
+
+def lesson_list(lines: rx.Var, empty: str) -> rx.Component:
+    """Lessons as lines of text, or a sentence when there are none."""
+    return rx.cond(
+        lines.length() > 0,
+        rx.vstack(rx.foreach(lines, lambda line: rx.text(line, size="2")), spacing="2", width="100%"),
+        rx.text(empty, size="2", color_scheme="gray"),
+    )
+
+
+def earnings_chart() -> rx.Component:
+    """Weekly earnings (instructor's share, dollars) over the last 12 weeks."""
+    return rx.recharts.bar_chart(
+        rx.recharts.bar(data_key="dollars", fill=rx.color("accent", 9), name="Earnings ($)"),
+        rx.recharts.x_axis(data_key="week", tick_size=8, font_size=11),
+        rx.recharts.y_axis(width=44, font_size=11),
+        rx.recharts.graphing_tooltip(),
+        data=InstructorHomeState.weekly_earnings,
+        width="100%",
+        height=220,
+    )
+
+
 def instructor_page() -> rx.Component:
     """An instructor's workspace home."""
+    s = InstructorHomeState
     return guarded_page(
-        InstructorHomeState.access,
+        s.access,
         "instructors",
-        rx.heading("Welcome, " + InstructorHomeState.first_name, size="8", as_="h1"),
-        rx.text("Your teaching business at a glance.", color_scheme="gray"),
-        card(
-            rx.heading("Upcoming lessons", size="5", as_="h2"),
-            empty_state(
-                "calendar-clock",
-                "No lessons yet. Students can book you once your profile is public.",
-                "View my public profile",
-                "/instructors/" + InstructorHomeState.slug,
-            ),
+        workspace_nav("/instructor"),
+        rx.heading("Welcome, " + s.first_name, size="8", as_="h1"),
+        rx.grid(
+            stat("Earned this month", s.month_earnings),
+            stat("Lessons taught this month", s.month_lessons),
+            stat("Profile checklist", s.checklist_done.to(str) + " of 5 done"),
+            columns=rx.breakpoints(initial="1", sm="3"),
+            spacing="4",
+            width="100%",
         ),
-    )
+        rx.grid(
+            card(rx.heading("Next 7 days", size="5", as_="h2"),
+                 lesson_list(s.upcoming, "No lessons in the next 7 days.")),
+            card(rx.heading("Requests awaiting you", size="5", as_="h2"),
+                 lesson_list(s.requests, "No requests right now.")),
+            columns=rx.breakpoints(initial="1", md="2"),
+            spacing="4",
+            width="100%",
+        ),
+        card(rx.heading("Weekly earnings", size="5", as_="h2"), earnings_chart()),
+        card(
+            rx.heading("Complete your profile", size="5", as_="h2"),
+            rx.foreach(s.checklist, checklist_item),
+            rx.link("View my public profile", href="/instructors/" + s.slug, size="2"),
+        ),
+    )  # fmt: skip
 
 
 def user_row(row: rx.Var) -> rx.Component:

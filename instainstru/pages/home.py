@@ -59,7 +59,7 @@ def category_tile(category: Category) -> rx.Component:
                 align="center",
             ),
         ),
-        href=f"/search?q={category.subjects[0].lower()}",
+        href=f"/search?q={category.name.split()[0].lower()}",
         underline="none",
         color="inherit",
         class_name="category-tile",

@@ -3,45 +3,115 @@
 import reflex as rx
 
 from instainstru.components.card import card, empty_state, skeleton_lines
-from instainstru.components.instructor_card import initials_avatar
+from instainstru.components.instructor_card import photo_avatar
 from instainstru.components.layout import page_shell
 from instainstru.state.home import SearchPageState
-from instainstru.state.instructor_public import InstructorPublicState
+from instainstru.state.instructor_public import InstructorPublicState as S
 
 
-def instructor_profile_page() -> rx.Component:
+def profile_header() -> rx.Component:
+    """Photo, name, headline, subject, borough and quick facts."""
+    profile = S.profile
+    return card(
+        rx.flex(
+            photo_avatar(profile["photo"], profile["initials"], "8"),
+            rx.vstack(
+                rx.heading(profile["name"], size="8", as_="h1"),
+                rx.text(profile["headline"], size="4", color_scheme="gray"),
+                rx.hstack(rx.badge(profile["subject"], size="2"), rx.text(profile["borough"], size="2"),
+                          rx.text(profile["price_from"], size="2", weight="bold"), spacing="3", align="center",
+                          wrap="wrap"),
+                rx.foreach(S.facts, lambda fact: rx.text(fact, size="2", color_scheme="gray")),
+                spacing="2",
+            ),
+            direction=rx.breakpoints(initial="column", sm="row"),
+            spacing="4",
+            align="start",
+        ),
+        rx.text(S.bio, size="3", white_space="pre-line"),
+    )  # fmt: skip
+
+
+def service_card(service: rx.Var) -> rx.Component:
+    """One service with its prices."""
+    return rx.vstack(
+        rx.text(service["subject"], weight="bold", size="3"),
+        rx.text(service["details"], size="2", color_scheme="gray"),
+        rx.flex(rx.foreach(service["prices"].to(list[str]), lambda p: rx.badge(p, size="2", variant="soft")),
+                spacing="2", wrap="wrap"),
+        spacing="1",
+        width="100%",
+    )  # fmt: skip
+
+
+def slot_day(day: rx.Var) -> rx.Component:
+    """One day's free start times."""
+    return rx.vstack(
+        rx.text(day["label"], weight="bold", size="2"),
+        rx.flex(
+            rx.foreach(day["times"].to(list[dict]), lambda t: rx.button(t["label"], variant="soft", size="2",
+                       disabled=True, title="Online booking opens soon", class_name="slot")),
+            spacing="2",
+            wrap="wrap",
+        ),
+        spacing="2",
+        width="100%",
+    )  # fmt: skip
+
+
+def book_panel() -> rx.Component:
+    """Choose a lesson and see the next free times in your own time zone."""
+    return card(
+        rx.heading("Next free times", size="5", as_="h2"),
+        rx.cond(
+            S.lesson_choices.length() > 0,
+            rx.vstack(
+                rx.select(S.lesson_choices, value=S.lesson, on_change=S.choose_lesson, size="3", width="100%",
+                          aria_label="Lesson"),
+                rx.text("Times in your time zone: ", S.viewer_tz, size="2", color_scheme="gray",
+                        class_name="viewer-tz"),
+                rx.cond(S.slot_days.length() > 0, rx.vstack(rx.foreach(S.slot_days, slot_day), spacing="4",
+                        width="100%"), rx.text("No free times in the next two weeks.", size="2", color_scheme="gray")),
+                rx.text("Online booking opens soon.", size="1", color_scheme="gray"),
+                spacing="3",
+                width="100%",
+            ),
+            rx.text("This instructor has not listed any services yet.", size="2", color_scheme="gray"),
+        ),
+    )  # fmt: skip
+
+
+def public_instructor_page() -> rx.Component:
     """An instructor's public profile."""
-    profile = InstructorPublicState.profile
     return page_shell(
         rx.cond(
-            ~InstructorPublicState.loaded,
+            ~S.loaded,
             skeleton_lines(4),
             rx.cond(
-                InstructorPublicState.found,
-                card(
-                    rx.flex(
-                        initials_avatar(profile["initials"], "7"),
-                        rx.vstack(
-                            rx.heading(profile["name"], size="8", as_="h1"),
-                            rx.text(profile["headline"], size="4", color_scheme="gray"),
-                            rx.hstack(
-                                rx.badge(profile["subject"], size="2"),
-                                rx.text(profile["borough"], size="2"),
-                                spacing="2",
-                                align="center",
-                            ),
-                            spacing="2",
+                S.found,
+                rx.grid(
+                    rx.vstack(
+                        profile_header(),
+                        card(rx.heading("Lessons and prices", size="5", as_="h2"),
+                             rx.foreach(S.services, service_card)),
+                        card(
+                            rx.heading("Where", size="5", as_="h2"),
+                            rx.foreach(S.places, lambda p: rx.text(p, size="2")),
+                            rx.cond(S.area.length() > 0, rx.text("Travels to: ", S.area.join(", "), size="2",
+                                    color_scheme="gray")),
                         ),
-                        direction=rx.breakpoints(initial="column", sm="row"),
                         spacing="4",
-                        align="start",
+                        width="100%",
                     ),
-                    rx.text(InstructorPublicState.bio, size="3", white_space="pre-line"),
+                    book_panel(),
+                    columns=rx.breakpoints(initial="1", md="2"),
+                    spacing="4",
+                    width="100%",
                 ),
                 empty_state("user-x", "We couldn't find this instructor.", "Browse instructors", "/search"),
             ),
         )
-    )
+    )  # fmt: skip
 
 
 def search_page() -> rx.Component:

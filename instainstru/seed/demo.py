@@ -6,8 +6,10 @@ from faker import Faker
 from sqlmodel import Session, func, select
 
 from instainstru.db import transaction
-from instainstru.models import Role, User
-from instainstru.services.catalog import all_subjects
+from instainstru.models import InstructorProfile, Offering, Role, User
+from instainstru.seed.workspace import add_lessons, furnish_instructor
+from instainstru.services.catalog import SUBJECTS
+from instainstru.services.geo import BOROUGHS
 from instainstru.services.instructors import create_profile
 from instainstru.services.passwords import hash_password
 
@@ -17,7 +19,6 @@ DEMO_LOGINS = {
     Role.INSTRUCTOR: "instructor@demo.instainstru.com",
     Role.ADMIN: "admin@demo.instainstru.com",
 }
-BOROUGHS = ("Manhattan", "Brooklyn", "Queens", "The Bronx", "Staten Island")
 INSTRUCTOR_COUNT = 42
 STUDENT_COUNT = 30
 HEADLINES = (
@@ -59,25 +60,26 @@ def _user(fake: Faker, role: Role, password_hash: str, email: str | None = None,
     return User(email=email, name=name, role=role, password_hash=password_hash, timezone="America/New_York")
 
 
-def _instructors(session: Session, fake: Faker, password_hash: str) -> int:
-    subjects = all_subjects()
+def _instructors(session: Session, fake: Faker, password_hash: str) -> list[InstructorProfile]:
+    profiles = []
     for i in range(INSTRUCTOR_COUNT):
         email = DEMO_LOGINS[Role.INSTRUCTOR] if i == 0 else None
         user = _user(fake, Role.INSTRUCTOR, password_hash, email, "Maya Alvarez" if i == 0 else None)
         session.add(user)
         session.flush()
-        subject, borough, years = subjects[i % len(subjects)], BOROUGHS[i % len(BOROUGHS)], 3 + (i * 7) % 18
-        words = {"subject": subject, "borough": borough, "years": years}
-        create_profile(
+        subject, borough, years = SUBJECTS[i % len(SUBJECTS)], BOROUGHS[i % len(BOROUGHS)], 3 + (i * 7) % 18
+        words = {"subject": subject.name, "borough": borough, "years": years}
+        profile = create_profile(
             session,
             user,
             headline=HEADLINES[i % len(HEADLINES)].format(**words),
             bio=BIO.format(hobby=HOBBIES[i % len(HOBBIES)], **words),
             borough=borough,
-            subject=subject,
         )
         session.flush()
-    return INSTRUCTOR_COUNT
+        furnish_instructor(session, profile, subject, i)
+        profiles.append(profile)
+    return profiles
 
 
 def seed_if_empty() -> SeedSummary | None:
@@ -89,11 +91,15 @@ def seed_if_empty() -> SeedSummary | None:
         fake.seed_instance(2026)
         password_hash = hash_password(DEMO_PASSWORD)
         session.add(_user(fake, Role.ADMIN, password_hash, DEMO_LOGINS[Role.ADMIN], "Ada Admin"))
-        instructors = _instructors(session, fake, password_hash)
-        session.add(_user(fake, Role.STUDENT, password_hash, DEMO_LOGINS[Role.STUDENT], "Sam Student"))
-        for _ in range(STUDENT_COUNT - 1):
-            session.add(_user(fake, Role.STUDENT, password_hash))
-    return SeedSummary(1, instructors, STUDENT_COUNT)
+        profiles = _instructors(session, fake, password_hash)
+        students = [_user(fake, Role.STUDENT, password_hash, DEMO_LOGINS[Role.STUDENT], "Sam Student")]
+        students += [_user(fake, Role.STUDENT, password_hash) for _ in range(STUDENT_COUNT - 1)]
+        session.add_all(students)
+        session.flush()
+        for index, profile in enumerate(profiles):
+            offering = session.exec(select(Offering).where(Offering.instructor_id == profile.user_id)).first()
+            add_lessons(session, offering, students, seed=index)
+    return SeedSummary(1, len(profiles), STUDENT_COUNT)
 
 
 def demo_logins_text() -> str:

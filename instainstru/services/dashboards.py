@@ -1,21 +1,32 @@
 """What each role's home page shows; every function checks the caller's role first."""
 
 from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
-from sqlmodel import func, select
+from sqlmodel import Session, func, select
 
 from instainstru.db import transaction
-from instainstru.models import InstructorProfile, Role, User
+from instainstru.models import Booking, BookingStatus, InstructorProfile, Offering, Role, User, utcnow
 from instainstru.services.access import Actor, require_role
+from instainstru.services.availability import local_midnight
+from instainstru.services.catalog import SUBJECTS_BY_KEY
+from instainstru.services.money import instructor_share
+from instainstru.services.timefmt import slot_label
 
 
 @dataclass(frozen=True)
 class InstructorHome:
-    """The instructor dashboard's data."""
+    """The instructor dashboard's data (money in cents, times as text in the instructor's zone)."""
 
     name: str
     slug: str
-    headline: str
+    upcoming: list[str]
+    requests: list[str]
+    month_earnings_cents: int
+    month_lessons: int
+    weekly_earnings: list[dict[str, int | str]]  # [{"week": "Nov 23", "dollars": 425}, ...] oldest first
+    checklist: list[dict[str, str | bool]]  # [{"label": ..., "done": ..., "href": ...}]
 
 
 @dataclass(frozen=True)
@@ -43,12 +54,68 @@ def student_home(actor: Actor | None) -> str:
     return require_role(actor, Role.STUDENT).name
 
 
-def instructor_home(actor: Actor | None) -> InstructorHome:
-    """Return the instructor's own dashboard data."""
+def _lesson_line(at: datetime, student: str, subject_key: str, tz: str) -> str:
+    subject = SUBJECTS_BY_KEY[subject_key].name if subject_key in SUBJECTS_BY_KEY else subject_key
+    return f"{slot_label(at, tz)} · {subject} with {student}"
+
+
+def _lessons(session: Session, instructor_id: int, statuses: list[str], start: datetime, end: datetime) -> list:
+    return session.exec(
+        select(Booking.start_at, User.name, Offering.subject_key, Booking.price_cents)
+        .join(User, User.id == Booking.student_id)
+        .join(Offering, Offering.id == Booking.offering_id)
+        .where(Booking.instructor_id == instructor_id, Booking.status.in_(statuses), Booking.start_at >= start,
+               Booking.start_at < end)
+        .order_by(Booking.start_at)
+    ).all()  # fmt: skip
+
+
+def _weekly_earnings(lessons: list, tz: str, this_monday: date, weeks: int) -> list[dict[str, int | str]]:
+    totals = {this_monday - timedelta(weeks=w): 0 for w in range(weeks)}
+    for at, _, _, price in lessons:
+        local = at.astimezone(ZoneInfo(tz)).date()
+        monday = local - timedelta(days=local.weekday())
+        if monday in totals:
+            totals[monday] += instructor_share(price)
+    return [{"week": f"{m:%b} {m.day}", "dollars": round(c / 100)} for m, c in sorted(totals.items())]
+
+
+def _checklist(session: Session, profile: InstructorProfile) -> list[dict[str, str | bool]]:
+    has_service = session.exec(select(Offering.id).where(Offering.instructor_id == profile.user_id)).first()
+    return [
+        {"label": "Add a photo", "done": bool(profile.photo), "href": "/instructor/profile"},
+        {"label": "Write your bio", "done": len(profile.bio) >= 50, "href": "/instructor/profile"},
+        {"label": "Offer at least one service", "done": has_service is not None, "href": "/instructor/profile"},
+        {"label": "Set your weekly hours", "done": bool(profile.weekly_hours), "href": "/instructor/availability"},
+        {"label": "Connect payouts (arrives with online payments)", "done": False, "href": "/instructor"},
+    ]
+
+
+def instructor_home(actor: Actor | None, weeks: int = 12) -> InstructorHome:
+    """The caller's lessons for the next 7 days, requests, this month's and weekly earnings, checklist."""
     actor = require_role(actor, Role.INSTRUCTOR)
+    tz, now = actor.timezone, utcnow()
+    today = now.astimezone(ZoneInfo(tz)).date()
+    month_start = local_midnight(today.replace(day=1), tz)
+    this_monday = today - timedelta(days=today.weekday())
+    history_start = min(month_start, local_midnight(this_monday - timedelta(weeks=weeks - 1), tz))
     with transaction() as session:
         profile = session.get(InstructorProfile, actor.user_id)
-    return InstructorHome(actor.name, profile.slug if profile else "", profile.headline if profile else "")
+        upcoming = _lessons(session, actor.user_id, [BookingStatus.CONFIRMED], now, now + timedelta(days=7))
+        requests = _lessons(session, actor.user_id, [BookingStatus.REQUESTED], now, now + timedelta(days=365))
+        taught = _lessons(session, actor.user_id, [BookingStatus.COMPLETED], history_start, now)
+        checklist = _checklist(session, profile)
+    this_month = [lesson for lesson in taught if lesson[0] >= month_start]
+    return InstructorHome(
+        name=actor.name,
+        slug=profile.slug,
+        upcoming=[_lesson_line(at, who, key, tz) for at, who, key, _ in upcoming],
+        requests=[_lesson_line(at, who, key, tz) for at, who, key, _ in requests],
+        month_earnings_cents=sum(instructor_share(price) for *_, price in this_month),
+        month_lessons=len(this_month),
+        weekly_earnings=_weekly_earnings(taught, tz, this_monday, weeks),
+        checklist=checklist,
+    )
 
 
 def admin_overview(actor: Actor | None, newest: int = 20) -> AdminOverview:

@@ -1,4 +1,4 @@
-"""Instructor profiles: creating one with a unique slug, and listing them publicly."""
+"""Instructor profiles: creating one with a unique slug, and showing them publicly."""
 
 import re
 import unicodedata
@@ -8,6 +8,10 @@ from sqlmodel import Session, select
 
 from instainstru.db import transaction
 from instainstru.models import InstructorProfile, User
+from instainstru.services.money import format_price
+from instainstru.services.offerings import LOCATION_LABELS, OfferingView, offerings_of
+
+_PLACE_FLAGS = {"student_home": "teaches_at_student", "studio": "teaches_at_studio", "online": "teaches_online"}
 
 
 @dataclass(frozen=True)
@@ -20,6 +24,22 @@ class InstructorCard:
     subject: str
     borough: str
     initials: str
+    photo: str
+    price_from: str
+
+
+@dataclass(frozen=True)
+class PublicProfile:
+    """An instructor's public page."""
+
+    user_id: int
+    card: InstructorCard
+    bio: str
+    languages: list[str]
+    years_experience: int
+    places: list[str]
+    area: list[str]
+    offerings: list[OfferingView]
 
 
 def initials(name: str) -> str:
@@ -27,10 +47,12 @@ def initials(name: str) -> str:
     return "".join(part[0] for part in name.split()[:2]).upper()
 
 
-def _card(profile: InstructorProfile, user: User) -> InstructorCard:
+def _card(profile: InstructorProfile, user: User, offerings: list[OfferingView]) -> InstructorCard:
+    cheapest = min((o.from_cents for o in offerings if o.prices), default=0)
     return InstructorCard(
-        profile.slug, user.name, profile.headline, profile.subject, profile.borough, initials(user.name)
-    )
+        profile.slug, user.name, profile.headline, offerings[0].subject if offerings else "", profile.borough,
+        initials(user.name), profile.photo, f"from {format_price(cheapest)}" if cheapest else "",
+    )  # fmt: skip
 
 
 def slugify(text: str) -> str:
@@ -48,7 +70,7 @@ def _unique_slug(session: Session, name: str) -> str:
     return slug
 
 
-def create_profile(session: Session, user: User, **fields: str) -> InstructorProfile:
+def create_profile(session: Session, user: User, **fields) -> InstructorProfile:
     """Add the (initially empty) public profile of instructor `user` inside `session`."""
     profile = InstructorProfile(user_id=user.id, slug=_unique_slug(session, user.name), **fields)
     session.add(profile)
@@ -56,24 +78,18 @@ def create_profile(session: Session, user: User, **fields: str) -> InstructorPro
 
 
 def featured_instructors(limit: int = 6) -> list[InstructorCard]:
-    """Return instructors with a complete headline, for the home page."""
+    """Return instructors with a headline and at least one priced service, for the home page."""
     with transaction() as session:
         rows = session.exec(
             select(InstructorProfile, User)
             .join(User, User.id == InstructorProfile.user_id)
             .where(InstructorProfile.headline != "")
             .order_by(InstructorProfile.user_id)
-            .limit(limit)
+            .limit(limit * 3)
         ).all()
-    return [_card(p, u) for p, u in rows]
-
-
-@dataclass(frozen=True)
-class PublicProfile:
-    """An instructor's public page."""
-
-    card: InstructorCard
-    bio: str
+        offerings = offerings_of(session, [p.user_id for p, _ in rows])
+    cards = [_card(p, u, offerings[p.user_id]) for p, u in rows if offerings[p.user_id]]
+    return cards[:limit]
 
 
 def public_profile(slug: str) -> PublicProfile | None:
@@ -84,7 +100,14 @@ def public_profile(slug: str) -> PublicProfile | None:
             .join(User, User.id == InstructorProfile.user_id)
             .where(InstructorProfile.slug == slug[:80])
         ).first()
-    if row is None:
-        return None
-    profile, user = row
-    return PublicProfile(_card(profile, user), profile.bio)
+        if row is None:
+            return None
+        p, user = row
+        offerings = offerings_of(session, [p.user_id])[p.user_id]
+    places = [label for key, label in LOCATION_LABELS.items() if getattr(p, _PLACE_FLAGS[key])]
+    area = list(p.area_neighbourhoods)
+    if p.area_radius_miles and p.area_base_name:
+        area.append(f"within {p.area_radius_miles:g} miles of {p.area_base_name}")
+    return PublicProfile(
+        p.user_id, _card(p, user, offerings), p.bio, list(p.languages), p.years_experience, places, area, offerings
+    )

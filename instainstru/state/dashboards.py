@@ -4,6 +4,7 @@ import reflex as rx
 
 from instainstru.services import dashboards
 from instainstru.services.access import Actor
+from instainstru.services.money import format_price
 from instainstru.state.guard import GuardedPage
 
 
@@ -24,13 +25,26 @@ class InstructorHomeState(GuardedPage, rx.State):
 
     first_name: str = ""
     slug: str = ""
-    headline: str = ""
+    upcoming: list[str] = []
+    requests: list[str] = []
+    month_earnings: str = ""
+    month_lessons: int = 0
+    weekly_earnings: list[dict] = []
+    checklist: list[dict] = []
 
     def _fetch(self, actor: Actor | None) -> dashboards.InstructorHome:
         return dashboards.instructor_home(actor)
 
     def _show(self, result: dashboards.InstructorHome) -> None:
-        self.first_name, self.slug, self.headline = result.name.split()[0], result.slug, result.headline
+        self.first_name, self.slug = result.name.split()[0], result.slug
+        self.upcoming, self.requests = result.upcoming, result.requests
+        self.month_earnings, self.month_lessons = format_price(result.month_earnings_cents), result.month_lessons
+        self.weekly_earnings, self.checklist = result.weekly_earnings, result.checklist
+
+    @rx.var
+    def checklist_done(self) -> int:
+        """How many checklist items are done."""
+        return sum(1 for item in self.checklist if item["done"])
 
 
 class AdminHomeState(GuardedPage, rx.State):

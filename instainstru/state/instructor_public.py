@@ -1,24 +1,73 @@
-"""An instructor's public page, open to everyone."""
+"""An instructor's public page, open to everyone: profile, services and free times in the viewer's zone."""
 
 import reflex as rx
 
+from instainstru.services.calendar import slots_by_day
 from instainstru.services.instructors import public_profile
+from instainstru.services.timezones import DEFAULT_TIMEZONE, is_valid_timezone
+from instainstru.state.session import current_actor
+from instainstru.state.signup import GUESS_TIMEZONE_JS
 
 
 class InstructorPublicState(rx.State):
-    """The profile shown at /instructors/<slug>."""
+    """The profile shown at /instructors/<slug>, and the free slots of the chosen lesson."""
 
     found: bool = True
     loaded: bool = False
     profile: dict[str, str] = {}
     bio: str = ""
+    facts: list[str] = []
+    places: list[str] = []
+    area: list[str] = []
+    services: list[dict] = []
+    lesson_choices: list[str] = []
+    lesson: str = ""
+    viewer_tz: str = DEFAULT_TIMEZONE
+    slot_days: list[dict] = []
+    _instructor_id: int = 0
+    _lesson_minutes: dict[str, int] = {}
 
     @rx.event
-    def load(self):
-        """Read the profile named in the URL."""
+    async def load(self):
+        """Read the profile named in the URL, then its free times in the viewer's time zone."""
         slug = self.router.url.path.rstrip("/").rsplit("/", 1)[-1]
         result = public_profile(slug)
-        self.found = result is not None
-        self.profile = vars(result.card) if result else {}
-        self.bio = result.bio if result else ""
-        self.loaded = True
+        self.found, self.loaded = result is not None, True
+        if result is None:
+            self.profile, self.services, self.slot_days = {}, [], []
+            return None
+        self._instructor_id = result.user_id
+        self.profile, self.bio = vars(result.card), result.bio
+        years = f"{result.years_experience} years teaching" if result.years_experience else ""
+        languages = f"Teaches in {', '.join(result.languages)}" if result.languages else ""
+        self.facts = [fact for fact in (years, languages) if fact]
+        self.places, self.area = result.places, result.area
+        self.services = [o.summary() for o in result.offerings]
+        self._lesson_minutes = {f"{o.subject} · {p.label}": p.duration_min for o in result.offerings for p in o.prices}
+        self.lesson_choices = list(self._lesson_minutes)
+        self.lesson = self.lesson_choices[0] if self.lesson_choices else ""
+        actor = await current_actor(self)
+        if actor is not None:
+            self.viewer_tz = actor.timezone
+            self._load_slots()
+            return None
+        return rx.call_script(GUESS_TIMEZONE_JS, callback=InstructorPublicState.set_viewer_timezone)
+
+    def _load_slots(self) -> None:
+        minutes = self._lesson_minutes.get(self.lesson)
+        days = slots_by_day(self._instructor_id, minutes, self.viewer_tz) if minutes else []
+        self.slot_days = [vars(day) for day in days[:7]]
+
+    @rx.event
+    def set_viewer_timezone(self, name: str):
+        """Show times in the browser's time zone (a visitor who is not logged in)."""
+        if isinstance(name, str) and is_valid_timezone(name):
+            self.viewer_tz = name
+        self._load_slots()
+
+    @rx.event
+    def choose_lesson(self, choice: str):
+        """Show the free times for another service or lesson length."""
+        if choice in self._lesson_minutes:
+            self.lesson = choice
+            self._load_slots()

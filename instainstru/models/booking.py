@@ -1,0 +1,50 @@
+"""Lessons: who teaches whom, when (UTC), for how much (cents), and where the booking stands."""
+
+from datetime import datetime
+from enum import StrEnum
+
+from sqlalchemy import Column, ForeignKey, Index, Integer, String
+from sqlmodel import Field, SQLModel
+
+from instainstru.models.types import UTCDateTime, utcnow
+
+
+class BookingStatus(StrEnum):
+    """Where a booking stands; see the booking engine for the allowed moves."""
+
+    PENDING_PAYMENT = "pending_payment"
+    REQUESTED = "requested"
+    CONFIRMED = "confirmed"
+    DECLINED = "declined"
+    COMPLETED = "completed"
+    CANCELLED_BY_STUDENT = "cancelled_by_student"
+    CANCELLED_BY_INSTRUCTOR = "cancelled_by_instructor"
+    NO_SHOW = "no_show"
+
+
+# Bookings that occupy the instructor's time (a pending payment only while its hold lasts).
+BUSY_STATUSES = (BookingStatus.PENDING_PAYMENT, BookingStatus.REQUESTED, BookingStatus.CONFIRMED,
+                 BookingStatus.COMPLETED)  # fmt: skip
+
+
+class Booking(SQLModel, table=True):
+    """One lesson between a student and an instructor."""
+
+    __tablename__ = "bookings"
+    __table_args__ = (Index("ix_bookings_instructor_start", "instructor_id", "start_at"), {"extend_existing": True})
+
+    id: int | None = Field(default=None, primary_key=True)
+    instructor_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("instructor_profiles.user_id", ondelete="RESTRICT"), nullable=False)
+    )
+    student_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("users.id", ondelete="RESTRICT"), nullable=False, index=True)
+    )
+    offering_id: int = Field(sa_column=Column(Integer, ForeignKey("offerings.id", ondelete="RESTRICT"), nullable=False))
+    duration_min: int = Field(sa_column=Column(Integer, nullable=False))
+    start_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
+    end_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
+    status: str = Field(sa_column=Column(String(32), nullable=False, index=True))
+    price_cents: int = Field(sa_column=Column(Integer, nullable=False))
+    hold_expires_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime(), nullable=True))
+    created_at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime(), nullable=False))

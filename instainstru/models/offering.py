@@ -1,0 +1,48 @@
+"""What an instructor teaches (a subject, to whom, where) and the price of each lesson length."""
+
+from datetime import datetime
+
+from sqlalchemy import JSON, CheckConstraint, Column, ForeignKey, Integer, String, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+from instainstru.models.types import UTCDateTime, utcnow
+
+MIN_PRICE_CENTS, MAX_PRICE_CENTS = 10_00, 1_000_00
+DURATIONS = (30, 45, 60, 90)
+
+
+class Offering(SQLModel, table=True):
+    """One service: a catalogue subject with the levels, ages and places it is taught at."""
+
+    __tablename__ = "offerings"
+    __table_args__ = {"extend_existing": True}
+
+    id: int | None = Field(default=None, primary_key=True)
+    instructor_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("instructor_profiles.user_id", ondelete="CASCADE"), nullable=False,
+                         index=True)
+    )  # fmt: skip
+    subject_key: str = Field(sa_column=Column(String(40), nullable=False, index=True))
+    levels: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    age_groups: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    location_types: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    created_at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime(), nullable=False))
+
+
+class OfferingPrice(SQLModel, table=True):
+    """The price, in cents, of one lesson length of a service."""
+
+    __tablename__ = "offering_prices"
+    __table_args__ = (
+        UniqueConstraint("offering_id", "duration_min"),
+        CheckConstraint(f"price_cents BETWEEN {MIN_PRICE_CENTS} AND {MAX_PRICE_CENTS}", name="price_in_range"),
+        CheckConstraint(f"duration_min IN {DURATIONS}", name="known_duration"),
+        {"extend_existing": True},
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    offering_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("offerings.id", ondelete="CASCADE"), nullable=False, index=True)
+    )
+    duration_min: int = Field(sa_column=Column(Integer, nullable=False))
+    price_cents: int = Field(sa_column=Column(Integer, nullable=False))

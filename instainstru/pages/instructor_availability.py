@@ -1,0 +1,204 @@
+"""/instructor/availability: weekly hours, booking rules, dates off and the resulting week."""
+
+import reflex as rx
+
+from instainstru.components.access import guarded_page
+from instainstru.components.card import card
+from instainstru.components.form_field import check, choice, field_error, form_field, text_input
+from instainstru.components.nav import workspace_nav
+from instainstru.state.instructor_availability import InstructorAvailabilityState as S
+
+TWO_COLUMNS = rx.breakpoints(initial="1", sm="2")
+
+
+def period_row(day: rx.Var, period: rx.Var, index: rx.Var) -> rx.Component:
+    """One period of a weekday: start, end, remove."""
+    return rx.hstack(
+        rx.input(type="time", value=period["start"], on_change=lambda v: S.set_period(day, index, "start", v),
+                 aria_label="Starts", size="2", width="120px"),
+        rx.text("to", size="2"),
+        rx.input(type="time", value=period["end"], on_change=lambda v: S.set_period(day, index, "end", v),
+                 aria_label="Ends", size="2", width="120px"),
+        rx.icon_button(rx.icon("trash-2", size=14), variant="ghost", color_scheme="red", type="button",
+                       on_click=S.remove_period(day, index), aria_label="Remove period"),
+        spacing="2",
+        align="center",
+    )  # fmt: skip
+
+
+def weekday_row(row: rx.Var) -> rx.Component:
+    """A weekday with its periods, an add button and its error."""
+    periods = row["periods"].to(list[dict])
+    return rx.flex(
+        rx.text(row["name"], weight="medium", size="3", width="110px", padding_top="6px"),
+        rx.vstack(
+            rx.cond(periods.length() > 0, rx.foreach(periods, lambda p, i: period_row(row["day"], p, i)),
+                    rx.text("Unavailable", size="2", color_scheme="gray", padding_top="6px")),
+            rx.button(rx.icon("plus", size=14), "Add hours", variant="ghost", size="2", type="button",
+                      on_click=S.add_period(row["day"])),
+            field_error(S.errors.get("day_" + row["day"].to(str), "")),
+            spacing="2",
+        ),
+        direction=rx.breakpoints(initial="column", sm="row"),
+        spacing="2",
+        padding_y="8px",
+        border_bottom=f"1px solid {rx.color('gray', 4)}",
+        width="100%",
+        class_name="weekday-row",
+    )  # fmt: skip
+
+
+def weekly_hours() -> rx.Component:
+    """The seven weekdays and a save button."""
+    return card(
+        rx.heading("Weekly hours", size="5", as_="h2"),
+        rx.text("Times are in your time zone, ", S.timezone, ".", size="2", color_scheme="gray"),
+        rx.foreach(S.week, weekday_row),
+        rx.button("Save weekly hours", size="3", on_click=S.save_week),
+    )
+
+
+def booking_rules() -> rx.Component:
+    """Buffer, notice, horizon and slot step."""
+    e = S.errors
+    return card(
+        rx.heading("Booking rules", size="5", as_="h2"),
+        rx.form(
+            rx.vstack(
+                rx.grid(
+                    form_field("Break between lessons (minutes)", text_input("buffer_min", "number",
+                               default_value=S.rules["buffer_min"]), e.get("buffer_min", "")),
+                    form_field("Minimum notice (hours)", text_input("notice_hours", "number",
+                               default_value=S.rules["notice_hours"]), e.get("notice_hours", "")),
+                    form_field("Bookable up to (days ahead)", text_input("horizon_days", "number",
+                               default_value=S.rules["horizon_days"]), e.get("horizon_days", "")),
+                    form_field("Start times every (minutes)", choice("slot_step_min", ["15", "30", "60"],
+                               S.rules["slot_step_min"]), e.get("slot_step_min", "")),
+                    columns=TWO_COLUMNS,
+                    spacing="4",
+                    width="100%",
+                ),
+                rx.button("Save rules", type="submit", size="3"),
+                spacing="4",
+                width="100%",
+            ),
+            on_submit=S.save_rules,
+            reset_on_submit=False,
+            no_validate=True,
+            width="100%",
+        ),
+    )  # fmt: skip
+
+
+def exception_item(item: rx.Var, detail: rx.Var, on_remove) -> rx.Component:
+    """A special date or time-off range with a remove button."""
+    return rx.hstack(
+        rx.vstack(rx.text(item["label"], weight="medium", size="2"), rx.text(detail, size="2", color_scheme="gray"),
+                  spacing="0"),
+        rx.button("Remove", size="1", variant="soft", color_scheme="red", on_click=on_remove(item["id"])),
+        justify="between",
+        align="center",
+        width="100%",
+    )  # fmt: skip
+
+
+def exceptions() -> rx.Component:
+    """Different hours on a date, and time off."""
+    e = S.errors
+    return card(
+        rx.heading("Dates that differ", size="5", as_="h2"),
+        rx.foreach(S.overrides, lambda o: exception_item(o, o["hours"], S.remove_override)),
+        rx.form(
+            rx.flex(
+                form_field("Date", text_input("day", "date"), e.get("override_day", "")),
+                form_field("From", text_input("start", "time"), ""),
+                form_field("To", text_input("end", "time"), e.get("override_hours", "")),
+                rx.box(check("closed", "Closed all day"), padding_top="28px"),
+                rx.box(rx.button("Save date", type="submit", size="3"), padding_top="22px"),
+                spacing="3",
+                wrap="wrap",
+                align="start",
+            ),
+            key=S.exceptions_key,
+            on_submit=S.add_override,
+            reset_on_submit=False,
+            no_validate=True,
+            width="100%",
+        ),
+        rx.separator(),
+        rx.heading("Time off", size="5", as_="h2"),
+        rx.foreach(S.blackouts, lambda b: exception_item(b, b["note"], S.remove_blackout)),
+        rx.form(
+            rx.flex(
+                form_field("First day", text_input("first", "date"), e.get("blackout_start", "")),
+                form_field("Last day", text_input("last", "date"), e.get("blackout_end", "")),
+                form_field("Note (only you see it)", text_input("note", max_length=100), e.get("blackout_note", "")),
+                rx.box(rx.button("Add time off", type="submit", size="3"), padding_top="22px"),
+                spacing="3",
+                wrap="wrap",
+                align="start",
+            ),
+            key=S.exceptions_key,
+            on_submit=S.add_blackout,
+            reset_on_submit=False,
+            no_validate=True,
+            width="100%",
+        ),
+    )
+
+
+def calendar_day(day: rx.Var) -> rx.Component:
+    """One day of the week view: bookable ranges in green, lessons in the accent colour."""
+    free = day["free"].to(list[str])
+    lessons = day["lessons"].to(list[str])
+    return rx.vstack(
+        rx.text(day["label"], weight="bold", size="2"),
+        rx.foreach(lessons, lambda text: rx.badge(rx.icon("user", size=12), text, color_scheme="violet",
+                                                   variant="solid", white_space="normal", class_name="cal-lesson")),
+        rx.foreach(free, lambda text: rx.badge(text, color_scheme="grass", white_space="normal",
+                                                class_name="cal-free")),
+        rx.cond((free.length() == 0) & (lessons.length() == 0), rx.text("No bookable time", size="1",
+                                                                          color_scheme="gray")),
+        spacing="2",
+        padding="10px",
+        border=f"1px solid {rx.color('gray', 5)}",
+        border_radius="var(--radius-3)",
+        width="100%",
+        min_width="0",
+        class_name="calendar-day",
+    )  # fmt: skip
+
+
+def week_view() -> rx.Component:
+    """The resulting bookable time and the lessons of one week."""
+    return card(
+        rx.hstack(
+            rx.heading("Your week", size="5", as_="h2"),
+            rx.hstack(
+                rx.icon_button(rx.icon("chevron-left"), variant="soft", on_click=S.shift_week(-1),
+                               disabled=S.week_offset == 0, aria_label="Previous week"),
+                rx.icon_button(rx.icon("chevron-right"), variant="soft", on_click=S.shift_week(1),
+                               aria_label="Next week"),
+                spacing="2",
+            ),
+            justify="between",
+            width="100%",
+        ),
+        rx.text("Green: times students can book. Purple: booked lessons.", size="2", color_scheme="gray"),
+        rx.grid(rx.foreach(S.calendar, calendar_day), columns=rx.breakpoints(initial="1", sm="2", md="4", lg="7"),
+                spacing="2", width="100%"),
+    )  # fmt: skip
+
+
+def instructor_availability_page() -> rx.Component:
+    """The whole availability page."""
+    return guarded_page(
+        S.access,
+        "instructors",
+        workspace_nav("/instructor/availability"),
+        rx.heading("Availability", size="8", as_="h1"),
+        week_view(),
+        weekly_hours(),
+        booking_rules(),
+        exceptions(),
+    )

@@ -1,0 +1,228 @@
+"""/instructor/profile: the instructor edits their profile, photo, service area and services."""
+
+import reflex as rx
+
+from instainstru.components.access import guarded_page
+from instainstru.components.card import card, empty_state
+from instainstru.components.form_field import check, choice, field_error, form_field, text_area, text_input
+from instainstru.components.instructor_card import photo_avatar
+from instainstru.components.nav import workspace_nav
+from instainstru.models import DURATIONS
+from instainstru.services.geo import BOROUGHS
+from instainstru.services.offerings import AGE_GROUPS, LEVELS, LOCATION_LABELS
+from instainstru.state.instructor_profile import InstructorProfileState as S
+
+TWO_COLUMNS = rx.breakpoints(initial="1", sm="2")
+
+
+def photo_section() -> rx.Component:
+    """The current photo and the upload drop zone."""
+    return card(
+        rx.heading("Photo", size="5", as_="h2"),
+        rx.flex(
+            photo_avatar(S.photo, S.initials, "8"),
+            rx.upload(
+                rx.vstack(
+                    rx.icon("image-up", size=28, color=rx.color("accent", 9)),
+                    rx.text("Drop a photo here or click to choose one", size="2", weight="medium"),
+                    rx.text("JPEG, PNG or WebP, up to 5 MB. We crop it to a square.", size="1", color_scheme="gray"),
+                    align="center",
+                    spacing="1",
+                ),
+                id="photo",
+                max_files=1,
+                multiple=False,
+                on_drop=S.upload_photo(rx.upload_files(upload_id="photo")),
+                border=f"2px dashed {rx.color('gray', 6)}",
+                border_radius="var(--radius-4)",
+                padding="20px",
+                width="100%",
+                cursor="pointer",
+            ),
+            direction=rx.breakpoints(initial="column", sm="row"),
+            spacing="4",
+            align="center",
+            width="100%",
+        ),
+        field_error(S.errors.get("photo", "")),
+    )
+
+
+def about_fields() -> rx.Component:
+    """Name, headline, bio, languages, experience, borough."""
+    e = S.errors
+    return rx.vstack(
+        rx.heading("About you", size="5", as_="h2"),
+        form_field("Name students see", text_input("name", default_value=S.form["name"], max_length=100),
+                   e.get("name", "")),
+        form_field("Headline", text_input("headline", default_value=S.form["headline"], max_length=120),
+                   e.get("headline", ""), "One line, e.g. “Patient piano teacher for beginners of all ages”."),
+        form_field("Bio", text_area("bio", default_value=S.form["bio"], max_length=3000), e.get("bio", ""),
+                   "How you teach, your background, what a first lesson looks like."),
+        rx.grid(
+            form_field("Languages you teach in", text_input("languages", default_value=S.form["languages"]),
+                       e.get("languages", ""), "Separate with commas."),
+            form_field("Years of teaching", text_input("years_experience", "number",
+                       default_value=S.form["years_experience"], min=0, max=70), e.get("years_experience", "")),
+            form_field("Home borough", choice("borough", list(BOROUGHS), S.form["borough"]), e.get("borough", "")),
+            columns=TWO_COLUMNS,
+            spacing="4",
+            width="100%",
+        ),
+        spacing="4",
+        width="100%",
+    )  # fmt: skip
+
+
+def places_fields() -> rx.Component:
+    """Where the instructor teaches, and the area they travel to."""
+    e = S.errors
+    return rx.vstack(
+        rx.heading("Where you teach", size="5", as_="h2"),
+        rx.flex(
+            check("teaches_at_student", "At the student's place", S.flags["teaches_at_student"]),
+            check("teaches_at_studio", "At my studio", S.flags["teaches_at_studio"]),
+            check("teaches_online", "Online", S.flags["teaches_online"]),
+            spacing="4",
+            wrap="wrap",
+        ),
+        field_error(e.get("location_types", "")),
+        form_field("Studio address", text_input("studio_address", default_value=S.form["studio_address"]),
+                   e.get("studio_address", ""), "Shown to students who book a lesson at your studio."),
+        form_field(
+            "Neighbourhoods you travel to",
+            rx.vstack(
+                rx.flex(rx.foreach(S.area, area_chip), spacing="2", wrap="wrap"),
+                rx.select(S.neighbourhood_choices, placeholder="Add a neighbourhood", value="", on_change=S.add_area,
+                          size="3", width="100%", aria_label="Add a neighbourhood"),
+                width="100%",
+            ),
+            e.get("area_neighbourhoods", ""),
+        ),
+        rx.grid(
+            form_field("Or travel up to (miles)", text_input("area_radius_miles", "number", min=0, max=50,
+                       default_value=S.form["area_radius_miles"]), e.get("area_radius_miles", "")),
+            form_field("From (neighbourhood or ZIP)", text_input("area_base", default_value=S.form["area_base"]),
+                       e.get("area_base", "")),
+            columns=TWO_COLUMNS,
+            spacing="4",
+            width="100%",
+        ),
+        spacing="4",
+        width="100%",
+    )  # fmt: skip
+
+
+def area_chip(name: rx.Var) -> rx.Component:
+    """A chosen neighbourhood with a remove button."""
+    return rx.badge(
+        name,
+        rx.icon_button(rx.icon("x", size=12), size="1", variant="ghost", on_click=S.remove_area(name),
+                       aria_label="Remove " + name.to(str), type="button"),
+        size="2",
+        variant="soft",
+    )  # fmt: skip
+
+
+def service_row(service: rx.Var) -> rx.Component:
+    """One service with its prices and a remove button."""
+    return card(
+        rx.hstack(
+            rx.vstack(
+                rx.text(service["subject"], weight="bold", size="4"),
+                rx.text(service["details"], size="2", color_scheme="gray"),
+                rx.text(service["places"], size="2", color_scheme="gray"),
+                rx.flex(rx.foreach(service["prices"].to(list[str]), lambda p: rx.badge(p, size="2")), spacing="2",
+                        wrap="wrap"),
+                spacing="1",
+            ),
+            rx.button("Remove", variant="soft", color_scheme="red", on_click=S.remove_service(service["id"])),
+            justify="between",
+            align="start",
+            width="100%",
+        ),
+        class_name="service-row",
+    )  # fmt: skip
+
+
+def add_service_form() -> rx.Component:
+    """Subject, levels, ages, places and a price per lesson length."""
+    e = S.service_errors
+    return rx.form(
+        rx.vstack(
+            rx.heading("Add a service", size="4", as_="h3"),
+            form_field("Subject", choice("subject", S.subject_choices, placeholder="Choose a subject",
+                                         id="subject"), e.get("subject", "")),
+            rx.text("Levels", size="2", weight="medium"),
+            rx.flex(*[check(f"level_{v}", v.capitalize()) for v in LEVELS], spacing="4", wrap="wrap"),
+            field_error(e.get("levels", "")),
+            rx.text("Ages", size="2", weight="medium"),
+            rx.flex(*[check(f"age_{v}", v.capitalize()) for v in AGE_GROUPS], spacing="4", wrap="wrap"),
+            field_error(e.get("age_groups", "")),
+            rx.text("Where", size="2", weight="medium"),
+            rx.flex(*[check(f"place_{k}", label) for k, label in LOCATION_LABELS.items()], spacing="4",
+                    wrap="wrap"),
+            field_error(e.get("location_types", "")),
+            rx.text("Price per lesson (leave empty for lengths you don't offer)", size="2", weight="medium"),
+            rx.grid(
+                *[form_field(f"{d} min ($)", text_input(f"price_{d}", input_mode="decimal", placeholder="e.g. 65"),
+                             e.get(f"price_{d}", "")) for d in DURATIONS],
+                columns=rx.breakpoints(initial="2", sm="4"),
+                spacing="3",
+                width="100%",
+            ),
+            field_error(e.get("prices", "")),
+            rx.button("Add service", type="submit", size="3"),
+            spacing="3",
+            width="100%",
+        ),
+        key=S.service_form_key,
+        on_submit=S.add_service,
+        reset_on_submit=False,
+        no_validate=True,
+        width="100%",
+    )  # fmt: skip
+
+
+def instructor_profile_page() -> rx.Component:
+    """The whole profile page."""
+    return guarded_page(
+        S.access,
+        "instructors",
+        workspace_nav("/instructor/profile"),
+        rx.hstack(
+            rx.heading("Your profile", size="8", as_="h1"),
+            rx.link("View public page", href="/instructors/" + S.slug, size="2"),
+            justify="between",
+            align="center",
+            width="100%",
+            wrap="wrap",
+        ),
+        photo_section(),
+        card(
+            rx.form(
+                rx.vstack(
+                    about_fields(),
+                    rx.separator(),
+                    places_fields(),
+                    rx.button("Save profile", type="submit", size="3"),
+                    spacing="5",
+                    width="100%",
+                ),
+                on_submit=S.save,
+                reset_on_submit=False,
+                no_validate=True,
+                width="100%",
+            )
+        ),
+        card(
+            rx.heading("Services and prices", size="5", as_="h2"),
+            rx.cond(
+                S.services.length() > 0,
+                rx.vstack(rx.foreach(S.services, service_row), width="100%", spacing="3"),
+                empty_state("list-plus", "You offer no services yet. Add one so students can book you."),
+            ),
+            rx.separator(),
+            add_service_form(),
+        ),
+    )

@@ -1,0 +1,105 @@
+"""Demo teaching businesses: services and prices, service areas, weekly hours and lessons."""
+
+import random
+from datetime import datetime, timedelta
+
+from sqlmodel import Session, select
+
+from instainstru.models import Booking, BookingStatus, InstructorProfile, Offering, OfferingPrice, User, utcnow
+from instainstru.services import geo
+from instainstru.services.availability import open_slots_many
+from instainstru.services.catalog import Subject, subjects_in
+
+# Typical New York lesson prices (cents for 60 minutes) by category.
+HOURLY_CENTS = {"music": 7500, "languages": 6000, "academics": 8500, "fitness": 9000, "arts": 7000, "technology": 9500}
+WEEK_PATTERNS = (
+    {d: [[9 * 60, 12 * 60], [13 * 60, 17 * 60]] for d in range(5)},
+    {**{d: [[16 * 60, 21 * 60]] for d in range(5)}, 5: [[10 * 60, 16 * 60]]},
+    {5: [[9 * 60, 13 * 60], [14 * 60, 18 * 60]], 6: [[10 * 60, 15 * 60]], 2: [[18 * 60, 21 * 60]]},
+    {d: [[7 * 60, 10 * 60], [17 * 60, 20 * 60]] for d in (0, 1, 2, 3, 4, 5)},
+)
+LEVEL_SETS = (["beginner", "intermediate"], ["beginner", "intermediate", "advanced"], ["intermediate", "advanced"])
+AGE_SETS = (["kids", "teens"], ["teens", "adults"], ["kids", "teens", "adults"], ["adults", "seniors"])
+LANGUAGE_SETS = (["English"], ["English", "Spanish"], ["English", "Mandarin"], ["English", "French"], ["English"])
+
+
+def _price(subject: Subject, rng: random.Random, minutes: int) -> int:
+    hourly = HOURLY_CENTS[subject.category] + rng.choice((-1500, -500, 0, 500, 1500, 2500))
+    return round(hourly * minutes / 60 / 500) * 500
+
+
+def _offering(session: Session, profile: InstructorProfile, subject: Subject, rng: random.Random, places: list[str]):
+    offering = Offering(
+        instructor_id=profile.user_id, subject_key=subject.key, levels=rng.choice(LEVEL_SETS),
+        age_groups=rng.choice(AGE_SETS), location_types=places,
+    )  # fmt: skip
+    session.add(offering)
+    session.flush()
+    durations = rng.choice(((30, 60), (45, 60, 90), (60,), (30, 45, 60)))
+    session.add_all(
+        OfferingPrice(offering_id=offering.id, duration_min=d, price_cents=_price(subject, rng, d)) for d in durations
+    )
+    return offering
+
+
+def furnish_instructor(session: Session, profile: InstructorProfile, subject: Subject, index: int) -> None:
+    """Give one demo instructor a realistic profile, one or two services, an area and weekly hours."""
+    rng = random.Random(index)
+    neighbourhoods = [p.name for p in geo.neighbourhoods() if p.borough == profile.borough]
+    profile.languages = rng.choice(LANGUAGE_SETS)
+    profile.years_experience = 3 + (index * 7) % 18
+    profile.teaches_online = index % 3 != 0
+    profile.teaches_at_student = index % 4 != 3
+    profile.teaches_at_studio = index % 4 == 3 or not (profile.teaches_online or profile.teaches_at_student)
+    profile.studio_address = f"{100 + index * 7} {rng.choice(('Bedford Ave', 'Broadway', 'Court St'))}" * (
+        profile.teaches_at_studio
+    )
+    profile.area_neighbourhoods = sorted(rng.sample(neighbourhoods, min(4, len(neighbourhoods))))
+    if index % 2:
+        base = geo.find_place(profile.area_neighbourhoods[0])
+        profile.area_base_name, profile.area_base_lat, profile.area_base_lon = base.name, base.lat, base.lon
+        profile.area_radius_miles = float(rng.choice((2, 3, 5)))
+    profile.weekly_hours = {str(d): spans for d, spans in WEEK_PATTERNS[index % len(WEEK_PATTERNS)].items()}
+    profile.buffer_min, profile.notice_hours, profile.slot_step_min = rng.choice(
+        ((15, 12, 30), (0, 24, 60), (30, 6, 30))
+    )
+    session.add(profile)
+    places = [key for key, flag in (("student_home", profile.teaches_at_student), ("studio", profile.teaches_at_studio),
+                                    ("online", profile.teaches_online)) if flag]  # fmt: skip
+    _offering(session, profile, subject, rng, places)
+    others = [s for s in subjects_in(subject.category) if s.key != subject.key]
+    if index % 3 == 1 and others:
+        _offering(session, profile, rng.choice(others), rng, places)
+    session.flush()
+
+
+def _book(session: Session, offering: Offering, student: User, start: datetime, price: OfferingPrice, status: str):
+    session.add(Booking(
+        instructor_id=offering.instructor_id, student_id=student.id, offering_id=offering.id,
+        duration_min=price.duration_min, start_at=start, end_at=start + timedelta(minutes=price.duration_min),
+        status=status, price_cents=price.price_cents,
+    ))  # fmt: skip
+
+
+def add_lessons(session: Session, offering: Offering, students: list[User], seed: int, past_weeks: int = 12) -> None:
+    """Past completed lessons over the last weeks, plus upcoming confirmed lessons and one request."""
+    rng = random.Random(seed)
+    prices = session.exec(select(OfferingPrice).where(OfferingPrice.offering_id == offering.id)).all()
+    price = min(prices, key=lambda p: p.duration_min)
+    now = utcnow().replace(minute=0, second=0, microsecond=0)
+    for week in range(1, past_weeks + 1):
+        for _ in range(rng.randint(1, 4)):
+            start = now - timedelta(weeks=week, days=rng.randint(0, 6), hours=rng.randint(0, 6))
+            _book(session, offering, rng.choice(students), start, price, BookingStatus.COMPLETED)
+    session.flush()
+    free = open_slots_many(session, [offering.instructor_id], price.duration_min, now, now + timedelta(days=7), now)
+    taken_until = now
+    for i, start in enumerate(
+        sorted(rng.sample(free[offering.instructor_id], min(8, len(free[offering.instructor_id]))))
+    ):
+        if start < taken_until or i > 5:
+            continue
+        status = BookingStatus.REQUESTED if i == 0 else BookingStatus.CONFIRMED
+        _book(session, offering, rng.choice(students), start, price, status)
+        taken_until = start + timedelta(minutes=price.duration_min + 60)
+    session.flush()

@@ -1,0 +1,35 @@
+"""Money in integer cents: parsing what people type, showing prices, and the platform's share."""
+
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+
+from instainstru.settings import get_settings
+
+
+def parse_dollars(text: str) -> int:
+    """Turn "65", "$62.50" or "1,000" into cents; raise ValueError for anything else."""
+    cleaned = text.strip().replace("$", "").replace(",", "")
+    try:
+        amount = Decimal(cleaned)
+    except InvalidOperation:
+        raise ValueError("Enter an amount in dollars, like 65 or 62.50.") from None
+    if not amount.is_finite() or amount != amount.quantize(Decimal("0.01")):
+        raise ValueError("Enter an amount in dollars, like 65 or 62.50.")
+    return int(amount * 100)
+
+
+def format_price(cents: int) -> str:
+    """Show cents as dollars, with cents only when not whole: 6500 -> "$65", 6250 -> "$62.50"."""
+    dollars, rest = divmod(abs(cents), 100)
+    sign = "-" if cents < 0 else ""
+    return f"{sign}${dollars:,}" if rest == 0 else f"{sign}${dollars:,}.{rest:02d}"
+
+
+def platform_fee(price_cents: int) -> int:
+    """The platform's fee on a lesson price: PLATFORM_FEE_PERCENT of it, rounded half-up to the cent."""
+    fee = Decimal(price_cents) * Decimal(get_settings().platform_fee_percent) / 100
+    return int(fee.quantize(Decimal(1), rounding=ROUND_HALF_UP))
+
+
+def instructor_share(price_cents: int) -> int:
+    """What the instructor earns from a lesson price (price minus the platform fee)."""
+    return price_cents - platform_fee(price_cents)

@@ -1,0 +1,44 @@
+"""Times as people read them, always in the viewer's own time zone."""
+
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+
+def parse_clock(text: str) -> int:
+    """Turn "09:30" (24-hour; "24:00" allowed) into minutes after midnight; raise ValueError otherwise."""
+    try:
+        hours, minutes = (int(part) for part in text.strip().split(":"))
+    except ValueError:
+        raise ValueError("Enter times as HH:MM, like 09:30.") from None
+    total = hours * 60 + minutes
+    if not (0 <= minutes < 60 and 0 <= total <= 1440):
+        raise ValueError("Enter times as HH:MM, like 09:30.")
+    return total
+
+
+def clock(minutes: int) -> str:
+    """Minutes after midnight as "HH:MM" (the form's format)."""
+    return f"{minutes // 60:02d}:{minutes % 60:02d}"
+
+
+def clock_label(minutes: int) -> str:
+    """Minutes after midnight as people read them: 570 -> "9:30 AM", 1440 -> "12:00 AM"."""
+    hours, mins = divmod(minutes % 1440, 60)
+    return f"{(hours % 12) or 12}:{mins:02d} {'AM' if hours < 12 else 'PM'}"
+
+
+def day_label(day: date) -> str:
+    """A date as "Sat, Dec 5"."""
+    return f"{day:%a, %b} {day.day}"
+
+
+def time_label(moment: datetime, timezone: str) -> str:
+    """An instant as the viewer's wall-clock time: "10:00 AM"."""
+    local = moment.astimezone(ZoneInfo(timezone))
+    return clock_label(local.hour * 60 + local.minute)
+
+
+def slot_label(moment: datetime, timezone: str) -> str:
+    """An instant with day, time and zone: "Sat, Dec 5 · 10:00 AM EST"."""
+    local = moment.astimezone(ZoneInfo(timezone))
+    return f"{day_label(local.date())} · {time_label(moment, timezone)} {local.tzname()}"

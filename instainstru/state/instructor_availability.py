@@ -1,0 +1,161 @@
+"""The instructor's availability page: weekly hours, booking rules, exceptions and the week calendar."""
+
+from datetime import timedelta
+
+import reflex as rx
+
+from instainstru.models import Blackout, DateOverride
+from instainstru.services import availability, calendar
+from instainstru.services.access import Actor
+from instainstru.services.errors import FormError, PermissionDenied
+from instainstru.services.timefmt import day_label
+from instainstru.state.forms import text
+from instainstru.state.guard import GuardedPage
+from instainstru.state.session import current_actor
+
+
+class InstructorAvailabilityState(GuardedPage, rx.State):
+    """Holds the editable week, rules, exceptions, their messages, and the calendar shown."""
+
+    timezone: str = ""
+    week: list[dict] = []
+    rules: dict[str, str] = {}
+    overrides: list[dict[str, str]] = []
+    blackouts: list[dict[str, str]] = []
+    errors: dict[str, str] = {}
+    calendar: list[dict] = []
+    week_offset: int = 0
+    exceptions_key: int = 0
+
+    def _fetch(self, actor: Actor | None):
+        return availability.load_availability(actor), calendar.week_calendar(actor)
+
+    def _show(self, result) -> None:
+        view, days = result
+        self.timezone = view.timezone
+        self.week = [
+            {"day": d, "name": availability.WEEKDAYS[d], "periods": [{"start": s, "end": e} for s, e in view.weekly[d]]}
+            for d in range(7)
+        ]
+        self.rules = {k: str(v) for k, v in vars(view.rules).items()}
+        self._show_exceptions(view)
+        self.calendar = [vars(day) for day in days]
+        self.week_offset = 0
+        self.errors = {}
+
+    def _show_exceptions(self, view: availability.AvailabilityView) -> None:
+        self.overrides = [
+            {"id": str(i), "label": day_label(day),
+             "hours": ", ".join(f"{s}–{e}" for s, e in spans) if spans else "Closed"}
+            for i, day, spans in view.overrides
+        ]  # fmt: skip
+        self.blackouts = [
+            {"id": str(i), "label": day_label(first) if first == last else f"{day_label(first)} – {day_label(last)}",
+             "note": note}
+            for i, first, last, note in view.blackouts
+        ]  # fmt: skip
+
+    async def _refresh(self, actor: Actor | None) -> None:
+        self._show_exceptions(availability.load_availability(actor))
+        await self._load_calendar(actor)
+
+    async def _load_calendar(self, actor: Actor | None) -> None:
+        today = availability.local_today(actor)
+        self.calendar = [vars(day) for day in calendar.week_calendar(actor, today + timedelta(weeks=self.week_offset))]
+
+    @rx.event
+    def set_period(self, day: int, index: int, which: str, value: str):
+        """Change the start or end of one period of a weekday."""
+        if which in ("start", "end"):
+            self.week[day]["periods"][index][which] = value
+
+    @rx.event
+    def add_period(self, day: int):
+        """Add a period to a weekday (after the last one)."""
+        periods = self.week[day]["periods"]
+        start = periods[-1]["end"] if periods else "09:00"
+        periods.append({"start": start, "end": start})
+
+    @rx.event
+    def remove_period(self, day: int, index: int):
+        """Remove one period of a weekday."""
+        self.week[day]["periods"].pop(index)
+
+    async def _attempt(self, action, success: str):
+        """Run a service call as the caller; show field messages, a refusal, or a success toast."""
+        actor = await current_actor(self)
+        try:
+            action(actor)
+        except FormError as exc:
+            self.errors = exc.errors
+            return rx.toast.error("Some fields need your attention.")
+        except PermissionDenied:
+            return rx.toast.error("Only the instructor can change their availability.")
+        self.errors = {}
+        await self._refresh(actor)
+        return rx.toast.success(success)
+
+    @rx.event
+    async def save_week(self):
+        """Save the weekly hours."""
+        weekly = {row["day"]: [(p["start"], p["end"]) for p in row["periods"]] for row in self.week}
+        return await self._attempt(lambda actor: availability.save_weekly_hours(actor, weekly), "Weekly hours saved.")
+
+    @rx.event
+    async def save_rules(self, form: dict):
+        """Save buffer, notice, horizon and slot step."""
+        return await self._attempt(
+            lambda actor: availability.save_booking_rules(
+                actor, text(form, "buffer_min", 10), text(form, "notice_hours", 10),
+                text(form, "horizon_days", 10), text(form, "slot_step_min", 10),
+            ),
+            "Booking rules saved.",
+        )  # fmt: skip
+
+    @rx.event
+    async def add_override(self, form: dict):
+        """Give one date its own hours (or close it)."""
+        hours = [] if form.get("closed") in ("on", True) else [(text(form, "start", 5), text(form, "end", 5))]
+        result = await self._attempt(
+            lambda actor: availability.set_override(actor, text(form, "day", 10), hours), "Date saved."
+        )
+        if not self.errors:
+            self.exceptions_key += 1
+        return result
+
+    @rx.event
+    async def add_blackout(self, form: dict):
+        """Block a range of dates."""
+        result = await self._attempt(
+            lambda actor: availability.add_blackout(
+                actor, text(form, "first", 10), text(form, "last", 10), text(form, "note", 100)
+            ),
+            "Time off added.",
+        )
+        if not self.errors:
+            self.exceptions_key += 1
+        return result
+
+    @rx.event
+    async def remove_override(self, row_id: str):
+        """Remove a date's special hours."""
+        return await self._attempt(
+            lambda actor: availability.remove_exception(actor, DateOverride, int(row_id)), "Date removed."
+        )
+
+    @rx.event
+    async def remove_blackout(self, row_id: str):
+        """Remove a time-off range."""
+        return await self._attempt(
+            lambda actor: availability.remove_exception(actor, Blackout, int(row_id)), "Time off removed."
+        )
+
+    @rx.event
+    async def shift_week(self, delta: int):
+        """Show the previous or next week in the calendar."""
+        self.week_offset = max(0, min(52, self.week_offset + int(delta)))
+        try:
+            await self._load_calendar(await current_actor(self))
+        except PermissionDenied:
+            return rx.toast.error("Only the instructor can see this calendar.")
+        return None
