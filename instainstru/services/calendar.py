@@ -57,7 +57,7 @@ def _lessons(session: Session, instructor_id: int, start: datetime, end: datetim
     ).all()
 
 
-def week_calendar(actor: Actor | None, week_of: date | None = None) -> list[DayColumn]:
+def week_calendar(actor: Actor | None, week_of: date | None = None, now: datetime | None = None) -> list[DayColumn]:
     """The caller's week (Monday to Sunday, their zone) with bookable time and booked lessons."""
     actor = require_role(actor, Role.INSTRUCTOR)
     tz = actor.timezone
@@ -66,7 +66,7 @@ def week_calendar(actor: Actor | None, week_of: date | None = None) -> list[DayC
     start, end = local_midnight(monday, tz), local_midnight(monday + timedelta(days=7), tz)
     with transaction() as session:
         step_min = session.get(InstructorProfile, actor.user_id).slot_step_min
-        starts = open_slots_many(session, [actor.user_id], step_min, start, end).get(actor.user_id, [])
+        starts = open_slots_many(session, [actor.user_id], step_min, start, end, now).get(actor.user_id, [])
         lessons = _lessons(session, actor.user_id, start, end)
     days = [monday + timedelta(days=i) for i in range(7)]
     free: dict[date, list[str]] = {d: [] for d in days}

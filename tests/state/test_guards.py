@@ -1,30 +1,15 @@
 """Crafted events: calling a role's state handler from another role's browser is refused."""
 
-import asyncio
-import contextvars
-from concurrent.futures import ThreadPoolExecutor
-
 import pytest
-from reflex.state import State
 
 from instainstru.services import sessions
 from instainstru.state.dashboards import AdminHomeState, InstructorHomeState, StudentHomeState
-from instainstru.state.session import SessionState
 from tests.factories import make_user
-
-
-async def _load(state_cls, token: str):
-    root = State(_reflex_internal_init=True)
-    (await root.get_state(SessionState)).token = token
-    state = await root.get_state(state_cls)
-    result = await state_cls.load.fn(state)
-    return state, result
+from tests.state.harness import call_handler
 
 
 def run_load(state_cls, token: str):
-    """Run the page's load handler as the browser holding `token` would (own thread: no running loop)."""
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        return pool.submit(contextvars.copy_context().run, asyncio.run, _load(state_cls, token)).result()
+    return call_handler(state_cls, "load", token)
 
 
 @pytest.mark.parametrize(

@@ -1,0 +1,247 @@
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
+
+from instainstru.db import transaction
+from instainstru.models import Blackout, Booking, BookingStatus, DateOverride, utcnow
+from instainstru.services import availability, calendar, dashboards, offerings
+from instainstru.services.errors import FormError, PermissionDenied
+from tests.factories import make_user
+
+NINE_TO_FIVE = {d: [("09:00", "12:00"), ("13:00", "17:00")] for d in range(5)}
+
+
+@pytest.fixture
+def teacher(db_url):
+    actor = make_user("instructor", "t@example.com", "Tess Teacher")
+    availability.save_booking_rules(actor, "0", "0", "60", "60")
+    return actor
+
+
+def in_days(days: int) -> str:
+    return (utcnow().date() + timedelta(days=days)).isoformat()
+
+
+def test_weekly_hours_round_trip(teacher):
+    availability.save_weekly_hours(teacher, NINE_TO_FIVE)
+    view = availability.load_availability(teacher)
+    assert view.weekly[0] == [("09:00", "12:00"), ("13:00", "17:00")]
+    assert view.weekly[6] == []
+    assert view.timezone == "America/New_York"
+
+
+@pytest.mark.parametrize(
+    ("hours", "message"),
+    [
+        ([("10:00", "09:00")], "must end after it starts"),
+        ([("09:00", "09:00")], "must end after it starts"),
+        ([("09:00", "12:00"), ("11:00", "13:00")], "overlap"),
+        ([("9am", "noon")], "HH:MM"),
+        ([("09:00", "24:30")], "HH:MM"),
+        ([("08:00", "09:00")] * 1 + [(f"{h:02d}:00", f"{h:02d}:30") for h in range(10, 16)], "at most 6"),
+    ],
+)
+def test_bad_weekly_hours_are_refused_per_day_and_nothing_changes(teacher, hours, message):
+    availability.save_weekly_hours(teacher, NINE_TO_FIVE)
+    with pytest.raises(FormError) as caught:
+        availability.save_weekly_hours(teacher, {**NINE_TO_FIVE, 2: hours})
+    assert message in caught.value.errors["day_2"]
+    assert availability.load_availability(teacher).weekly[2] == NINE_TO_FIVE[2]
+
+
+def test_touching_periods_and_midnight_end_are_fine(teacher):
+    availability.save_weekly_hours(teacher, {5: [("20:00", "24:00"), ("09:00", "12:00"), ("12:00", "13:00")]})
+    assert availability.load_availability(teacher).weekly[5] == [
+        ("09:00", "12:00"),
+        ("12:00", "13:00"),
+        ("20:00", "24:00"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("args", "field"),
+    [
+        (("-1", "0", "60", "30"), "buffer_min"),
+        (("0", "200", "60", "30"), "notice_hours"),
+        (("0", "0", "0", "30"), "horizon_days"),
+        (("0", "0", "60", "20"), "slot_step_min"),
+        (("x", "0", "60", "30"), "buffer_min"),
+    ],
+)
+def test_bad_booking_rules(teacher, args, field):
+    with pytest.raises(FormError) as caught:
+        availability.save_booking_rules(teacher, *args)
+    assert field in caught.value.errors
+
+
+def test_overrides_and_blackouts_refuse_the_past_and_bad_ranges(teacher):
+    with pytest.raises(FormError) as caught:
+        availability.set_override(teacher, in_days(-2), [("09:00", "10:00")])
+    assert caught.value.errors["override_day"] == "That date is in the past."
+    with pytest.raises(FormError) as caught:
+        availability.add_blackout(teacher, in_days(-3), in_days(2))
+    assert caught.value.errors["blackout_start"] == "That date is in the past."
+    with pytest.raises(FormError) as caught:
+        availability.add_blackout(teacher, in_days(5), in_days(3))
+    assert "on or after" in caught.value.errors["blackout_end"]
+    with pytest.raises(FormError) as caught:
+        availability.set_override(teacher, "not a date", [])
+    assert "override_day" in caught.value.errors
+
+
+def test_open_slots_follow_rules_overrides_blackouts_and_bookings(teacher):
+    availability.save_weekly_hours(teacher, {d: [("09:00", "12:00")] for d in range(7)})
+    start_day = utcnow().date() + timedelta(days=3)
+    availability.set_override(teacher, start_day.isoformat(), [("14:00", "16:00")])
+    availability.add_blackout(
+        teacher, (start_day + timedelta(days=1)).isoformat(), (start_day + timedelta(days=1)).isoformat(), "dentist"
+    )
+    window = availability.local_midnight(start_day, "America/New_York")
+    slots = availability.open_slots(teacher.user_id, 60, window, window + timedelta(days=3))
+    labels = [s.astimezone(availability.ZoneInfo("America/New_York")).strftime("%d %H:%M") for s in slots]
+    day = lambda offset: f"{start_day + timedelta(days=offset):%d}"  # noqa: E731
+    assert labels == [f"{day(0)} 14:00", f"{day(0)} 15:00", f"{day(2)} 09:00", f"{day(2)} 10:00", f"{day(2)} 11:00"]
+    service = offerings.add_offering(teacher, "piano", ["beginner"], ["adults"], ["online"], {60: "50"})
+    student = make_user("student", "s@example.com")
+    with transaction() as session:
+        session.add(
+            Booking(
+                instructor_id=teacher.user_id,
+                student_id=student.user_id,
+                offering_id=service.id,
+                duration_min=60,
+                start_at=slots[0],
+                end_at=slots[0] + timedelta(hours=1),
+                status=BookingStatus.CONFIRMED,
+                price_cents=5000,
+            )
+        )
+        session.add(
+            Booking(
+                instructor_id=teacher.user_id,
+                student_id=student.user_id,
+                offering_id=service.id,
+                duration_min=60,
+                start_at=slots[2],
+                end_at=slots[2] + timedelta(hours=1),
+                status=BookingStatus.PENDING_PAYMENT,
+                price_cents=5000,
+                hold_expires_at=utcnow() + timedelta(minutes=15),
+            )
+        )
+        session.add(
+            Booking(
+                instructor_id=teacher.user_id,
+                student_id=student.user_id,
+                offering_id=service.id,
+                duration_min=60,
+                start_at=slots[3],
+                end_at=slots[3] + timedelta(hours=1),
+                status=BookingStatus.PENDING_PAYMENT,
+                price_cents=5000,
+                hold_expires_at=utcnow() - timedelta(minutes=1),
+            )
+        )
+    again = availability.open_slots(teacher.user_id, 60, window, window + timedelta(days=3))
+    assert again == [slots[1], slots[3], slots[4]]  # booked and live hold gone; expired hold is free again
+
+
+def test_removing_exceptions_is_owner_only(teacher):
+    availability.set_override(teacher, in_days(4), [])
+    availability.add_blackout(teacher, in_days(6), in_days(8))
+    view = availability.load_availability(teacher)
+    (override_id, _, spans), (blackout_id, *_) = view.overrides[0], view.blackouts[0]
+    assert spans == []
+    other = make_user("instructor", "o@example.com", "Otto Other")
+    for kind, row_id in ((DateOverride, override_id), (Blackout, blackout_id)):
+        with pytest.raises(PermissionDenied):
+            availability.remove_exception(other, kind, row_id)
+        availability.remove_exception(teacher, kind, row_id)
+    view = availability.load_availability(teacher)
+    assert view.overrides == [] and view.blackouts == []
+
+
+def test_students_cannot_touch_availability(teacher):
+    student = make_user("student", "s@example.com")
+    calls = [
+        lambda: availability.load_availability(student),
+        lambda: availability.save_weekly_hours(student, NINE_TO_FIVE),
+        lambda: availability.save_booking_rules(student, "0", "0", "30", "30"),
+        lambda: availability.set_override(student, in_days(3), []),
+        lambda: availability.add_blackout(student, in_days(3), in_days(4)),
+        lambda: calendar.week_calendar(student),
+    ]
+    for call in calls:
+        with pytest.raises(PermissionDenied):
+            call()
+
+
+def test_week_calendar_shows_free_ranges_and_lessons(teacher):
+    availability.save_weekly_hours(teacher, {d: [("09:00", "12:00")] for d in range(7)})
+    service = offerings.add_offering(teacher, "piano", ["beginner"], ["adults"], ["online"], {60: "50"})
+    student = make_user("student", "s@example.com", "Sam Student")
+    monday = date(2030, 1, 7)
+    lesson = datetime(2030, 1, 9, 15, 0, tzinfo=UTC)  # Wednesday 10:00 in New York
+    with transaction() as session:
+        session.add(
+            Booking(
+                instructor_id=teacher.user_id,
+                student_id=student.user_id,
+                offering_id=service.id,
+                duration_min=60,
+                start_at=lesson,
+                end_at=lesson + timedelta(hours=1),
+                status=BookingStatus.CONFIRMED,
+                price_cents=5000,
+            )
+        )
+    week = calendar.week_calendar(teacher, monday + timedelta(days=3), now=datetime(2030, 1, 7, 5, tzinfo=UTC))
+    assert [d.label for d in week][:2] == ["Mon, Jan 7", "Tue, Jan 8"]
+    assert week[0].free == ["9:00 AM – 12:00 PM"]
+    assert week[2].free == ["9:00 AM – 10:00 AM", "11:00 AM – 12:00 PM"]
+    assert week[2].lessons == ["10:00 AM · Piano with Sam Student"]
+
+
+def test_slots_by_day_in_the_viewers_zone(teacher):
+    availability.save_weekly_hours(teacher, {d: [("09:00", "11:00")] for d in range(7)})
+    now = datetime(2030, 1, 7, 5, 0, tzinfo=UTC)  # midnight in New York
+    days = calendar.slots_by_day(teacher.user_id, 60, "Europe/London", days=2, now=now)
+    assert [(d.label, [t["label"] for t in d.times]) for d in days] == [
+        ("Mon, Jan 7", ["2:00 PM", "3:00 PM"]),
+        ("Tue, Jan 8", ["2:00 PM", "3:00 PM"]),
+    ]
+    tokyo = calendar.slots_by_day(teacher.user_id, 60, "Asia/Tokyo", days=1, now=now)
+    assert (tokyo[0].label, tokyo[0].times[0]["label"]) == ("Mon, Jan 7", "11:00 PM")
+
+
+def test_dashboard_counts_lessons_and_earnings_after_the_fee(teacher):
+    service = offerings.add_offering(teacher, "piano", ["beginner"], ["adults"], ["online"], {60: "65"})
+    student = make_user("student", "s@example.com", "Sam Student")
+    now = utcnow()
+    with transaction() as session:
+        for start, status in (
+            (now - timedelta(hours=3), BookingStatus.COMPLETED),
+            (now + timedelta(days=2), BookingStatus.CONFIRMED),
+            (now + timedelta(days=3), BookingStatus.REQUESTED),
+            (now + timedelta(days=9), BookingStatus.CONFIRMED),
+        ):
+            session.add(
+                Booking(
+                    instructor_id=teacher.user_id,
+                    student_id=student.user_id,
+                    offering_id=service.id,
+                    duration_min=60,
+                    start_at=start,
+                    end_at=start + timedelta(hours=1),
+                    status=status,
+                    price_cents=6500,
+                )
+            )
+    home = dashboards.instructor_home(teacher)
+    assert home.month_lessons in (0, 1)  # 1 unless the lesson 3 hours ago fell in last month
+    assert home.month_earnings_cents == 5525 * home.month_lessons
+    assert len(home.upcoming) == 1 and "Piano with Sam Student" in home.upcoming[0]
+    assert len(home.requests) == 1
+    assert len(home.weekly_earnings) == 12 and sum(w["dollars"] for w in home.weekly_earnings) == 55
+    checklist = {item["label"]: item["done"] for item in home.checklist}
+    assert checklist["Offer at least one service"] and not checklist["Add a photo"]

@@ -1,0 +1,91 @@
+"""Crafted events against the instructor workspace's handlers: other people are refused."""
+
+import pytest
+
+from instainstru.db import transaction
+from instainstru.models import InstructorProfile
+from instainstru.services import availability, offerings, sessions
+from instainstru.state.instructor_availability import InstructorAvailabilityState
+from instainstru.state.instructor_profile import InstructorProfileState
+from tests.factories import make_user
+from tests.state.harness import call_handler
+
+PROFILE_FORM = {"name": "Mallory", "headline": "Hijacked", "teaches_online": "on"}
+SERVICE_FORM = {"subject": "Piano", "level_beginner": "on", "age_adults": "on", "place_online": "on", "price_60": "50"}
+
+
+@pytest.fixture
+def people(db_url):
+    teacher = make_user("instructor", "t@example.com", "Tess Teacher")
+    student = make_user("student", "s@example.com", "Sam Student")
+    other = make_user("instructor", "o@example.com", "Otto Other")
+    return teacher, student, other
+
+
+def headline(user_id: int) -> str:
+    with transaction() as session:
+        return session.get(InstructorProfile, user_id).headline
+
+
+@pytest.mark.parametrize("state_cls", [InstructorProfileState, InstructorAvailabilityState])
+def test_students_get_no_workspace_data(people, state_cls):
+    _, student, _ = people
+    state, _ = call_handler(state_cls, "load", sessions.start_session(student))
+    assert state.access == "denied"
+
+
+def test_student_cannot_save_a_profile_or_add_services(people):
+    teacher, student, _ = people
+    token = sessions.start_session(student)
+    _, result = call_handler(InstructorProfileState, "save", token, PROFILE_FORM)
+    assert "Only the instructor" in str(result)
+    _, result = call_handler(InstructorProfileState, "add_service", token, SERVICE_FORM)
+    assert "Only instructors" in str(result)
+    assert headline(teacher.user_id) == ""
+
+
+def test_an_instructor_cannot_remove_another_instructors_service(people):
+    teacher, _, other = people
+    service = offerings.add_offering(teacher, "piano", ["beginner"], ["adults"], ["online"], {60: "50"})
+    _, result = call_handler(InstructorProfileState, "remove_service", sessions.start_session(other), service.id)
+    assert "only remove your own" in str(result)
+    assert [o.id for o in offerings.list_offerings(teacher)] == [service.id]
+
+
+def test_saving_edits_only_the_callers_own_profile(people):
+    teacher, _, other = people
+    state, _ = call_handler(InstructorProfileState, "save", sessions.start_session(other), PROFILE_FORM)
+    assert state.errors == {}
+    assert headline(other.user_id) == "Hijacked" and headline(teacher.user_id) == ""
+
+
+def test_student_cannot_change_availability(people):
+    teacher, student, _ = people
+    availability.save_weekly_hours(teacher, {0: [("09:00", "12:00")]})
+    token = sessions.start_session(student)
+    state = InstructorAvailabilityState
+    _, result = call_handler(
+        state,
+        "save_rules",
+        token,
+        {"buffer_min": "0", "notice_hours": "0", "horizon_days": "30", "slot_step_min": "30"},
+    )
+    assert "Only the instructor" in str(result)
+    _, result = call_handler(state, "add_blackout", token, {"first": "2099-01-01", "last": "2099-01-02"})
+    assert "Only the instructor" in str(result)
+    assert availability.load_availability(teacher).blackouts == []
+    assert availability.load_availability(teacher).rules.buffer_min == 15
+
+
+def test_instructor_saves_a_service_through_the_state(people):
+    teacher, _, _ = people
+    state, _ = call_handler(InstructorProfileState, "add_service", sessions.start_session(teacher), SERVICE_FORM)
+    assert state.service_errors == {}
+    assert [s["subject"] for s in state.services] == ["Piano"]
+    state, _ = call_handler(
+        InstructorProfileState,
+        "add_service",
+        sessions.start_session(teacher),
+        {**SERVICE_FORM, "subject": "Violin", "price_60": "5"},
+    )
+    assert state.service_errors == {"price_60": "Prices must be between $10 and $1,000 per lesson."}
