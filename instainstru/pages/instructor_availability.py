@@ -109,15 +109,23 @@ def exceptions() -> rx.Component:
         rx.heading("Dates that differ", size="5", as_="h2"),
         rx.foreach(S.overrides, lambda o: exception_item(o, o["hours"], S.remove_override)),
         rx.form(
-            rx.flex(
-                form_field("Date", text_input("day", "date"), e.get("override_day", "")),
-                form_field("From", text_input("start", "time"), ""),
-                form_field("To", text_input("end", "time"), e.get("override_hours", "")),
-                rx.box(check("closed", "Closed all day"), padding_top="28px"),
-                rx.box(rx.button("Save date", type="submit", size="3"), padding_top="22px"),
+            rx.vstack(
+                rx.grid(
+                    form_field("Date", text_input("day", "date"), e.get("override_day", "")),
+                    form_field("From", text_input("start", "time"), ""),
+                    form_field("To", text_input("end", "time"), e.get("override_hours", "")),
+                    columns=rx.breakpoints(initial="1", sm="3"),
+                    spacing="3",
+                    width="100%",
+                ),
+                rx.hstack(
+                    check("closed", "Closed all day"),
+                    rx.button("Save date", type="submit", size="3"),
+                    spacing="4",
+                    align="center",
+                ),
                 spacing="3",
-                wrap="wrap",
-                align="start",
+                width="100%",
             ),
             key=S.exceptions_key,
             on_submit=S.add_override,
@@ -129,14 +137,20 @@ def exceptions() -> rx.Component:
         rx.heading("Time off", size="5", as_="h2"),
         rx.foreach(S.blackouts, lambda b: exception_item(b, b["note"], S.remove_blackout)),
         rx.form(
-            rx.flex(
-                form_field("First day", text_input("first", "date"), e.get("blackout_start", "")),
-                form_field("Last day", text_input("last", "date"), e.get("blackout_end", "")),
-                form_field("Note (only you see it)", text_input("note", max_length=100), e.get("blackout_note", "")),
-                rx.box(rx.button("Add time off", type="submit", size="3"), padding_top="22px"),
+            rx.vstack(
+                rx.grid(
+                    form_field("First day", text_input("first", "date"), e.get("blackout_start", "")),
+                    form_field("Last day", text_input("last", "date"), e.get("blackout_end", "")),
+                    form_field(
+                        "Note (only you see it)", text_input("note", max_length=100), e.get("blackout_note", "")
+                    ),
+                    columns=rx.breakpoints(initial="1", sm="3"),
+                    spacing="3",
+                    width="100%",
+                ),
+                rx.button("Add time off", type="submit", size="3"),
                 spacing="3",
-                wrap="wrap",
-                align="start",
+                width="100%",
             ),
             key=S.exceptions_key,
             on_submit=S.add_blackout,
