@@ -9,3 +9,28 @@ PASSWORD = "correct horse battery"
 def make_user(role: str = "student", email: str = "sam@example.com", name: str = "Sam Student") -> Actor:
     """Sign up an account with the shared test password."""
     return accounts.sign_up(name, email, PASSWORD, role, "America/New_York")
+
+
+def make_booking(
+    teacher: Actor,
+    student: Actor,
+    offering_id: int,
+    start,
+    status: str,
+    *,
+    minutes: int = 60,
+    price_cents: int = 5000,
+    hold_expires_at=None,
+) -> None:
+    """Store a lesson directly (the booking engine arrives with checkout)."""
+    from datetime import timedelta
+
+    from instainstru.db import transaction
+    from instainstru.models import Booking
+
+    with transaction() as session:
+        session.add(Booking(
+            instructor_id=teacher.user_id, student_id=student.user_id, offering_id=offering_id,
+            duration_min=minutes, start_at=start, end_at=start + timedelta(minutes=minutes), status=status,
+            price_cents=price_cents, hold_expires_at=hold_expires_at,
+        ))  # fmt: skip

@@ -38,3 +38,14 @@ def stat(label: str, value: rx.Var | str | int) -> rx.Component:
 def link_button(label: str, href: str | rx.Var, **props) -> rx.Component:
     """A link that looks like a button (one element, keyboard- and screen-reader-friendly)."""
     return rx.button(rx.link(label, href=href, underline="none"), as_child=True, size=props.pop("size", "3"), **props)
+
+
+def removable(content: rx.Component, on_remove, label: str = "Remove") -> rx.Component:
+    """A row with its content on the left and a red remove button on the right."""
+    return rx.hstack(
+        content,
+        rx.button(label, size="1", variant="soft", color_scheme="red", on_click=on_remove),
+        justify="between",
+        align="start",
+        width="100%",
+    )

@@ -46,3 +46,31 @@ def check(name: str, label: str, default: rx.Var | bool = False) -> rx.Component
 def choice(name: str, options: list[str] | rx.Var, default: rx.Var | str = "", **props) -> rx.Component:
     """A full-width drop-down named `name`."""
     return rx.select(options, name=name, default_value=default, size="3", width="100%", **props)
+
+
+def field_grid(*fields: rx.Component, columns: str = "2") -> rx.Component:
+    """Fields side by side on wider screens, one per row on a phone."""
+    return rx.grid(*fields, columns=rx.breakpoints(initial="1", sm=columns), spacing="4", width="100%")
+
+
+def server_form(*children: rx.Component, on_submit, **props) -> rx.Component:
+    """A form checked on the server: browser validation off, values kept after submitting."""
+    return rx.form(
+        rx.vstack(*children, spacing="4", width="100%"),
+        on_submit=on_submit,
+        reset_on_submit=False,
+        no_validate=True,
+        width="100%",
+        **props,
+    )
+
+
+def check_group(label: str, prefix: str, options: dict[str, str], error: rx.Var | str = "") -> rx.Component:
+    """Several labelled checkboxes named `prefix_value`, with one error under them."""
+    return rx.vstack(
+        rx.text(label, size="2", weight="medium"),
+        rx.flex(*[check(f"{prefix}_{value}", text) for value, text in options.items()], spacing="4", wrap="wrap"),
+        field_error(error),
+        spacing="2",
+        width="100%",
+    )

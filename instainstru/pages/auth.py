@@ -3,7 +3,7 @@
 import reflex as rx
 
 from instainstru.components.card import card
-from instainstru.components.form_field import field_error, form_field, text_input
+from instainstru.components.form_field import field_error, form_field, server_form, text_input
 from instainstru.components.layout import page_shell
 from instainstru.state.login import LoginState
 from instainstru.state.signup import SignupState
@@ -66,41 +66,34 @@ def signup_page() -> rx.Component:
     return page_shell(
         auth_card(
             rx.heading("Create your account", size="7", as_="h1"),
-            rx.form(
-                rx.vstack(
-                    form_field("I am joining to", role_choice(), errors.get("role", "")),
-                    form_field(
-                        "Full name", text_input("name", auto_complete="name", max_length=100), errors.get("name", "")
-                    ),
-                    form_field("Email", text_input("email", "email", auto_complete="email"), errors.get("email", "")),
-                    form_field(
-                        "Password",
-                        text_input("password", "password", auto_complete="new-password"),
-                        errors.get("password", ""),
-                        "10 to 128 characters. A phrase of a few words works well.",
-                    ),
-                    form_field(
-                        "Time zone",
-                        rx.select(
-                            SignupState.timezones,
-                            value=SignupState.timezone,
-                            on_change=SignupState.set_timezone,
-                            name="timezone",
-                            size="3",
-                            width="100%",
-                            id="timezone",
-                        ),
-                        errors.get("timezone", ""),
-                        "We show lesson times in this zone.",
-                    ),
-                    rx.button("Create account", type="submit", size="3", width="100%"),
-                    spacing="4",
-                    width="100%",
+            server_form(
+                form_field("I am joining to", role_choice(), errors.get("role", "")),
+                form_field(
+                    "Full name", text_input("name", auto_complete="name", max_length=100), errors.get("name", "")
                 ),
+                form_field("Email", text_input("email", "email", auto_complete="email"), errors.get("email", "")),
+                form_field(
+                    "Password",
+                    text_input("password", "password", auto_complete="new-password"),
+                    errors.get("password", ""),
+                    "10 to 128 characters. A phrase of a few words works well.",
+                ),
+                form_field(
+                    "Time zone",
+                    rx.select(
+                        SignupState.timezones,
+                        value=SignupState.timezone,
+                        on_change=SignupState.set_timezone,
+                        name="timezone",
+                        size="3",
+                        width="100%",
+                        id="timezone",
+                    ),
+                    errors.get("timezone", ""),
+                    "We show lesson times in this zone.",
+                ),
+                rx.button("Create account", type="submit", size="3", width="100%"),
                 on_submit=SignupState.submit,
-                reset_on_submit=False,
-                no_validate=True,
-                width="100%",
             ),
             rx.text("Already have an account? ", rx.link("Log in", href="/login"), size="2"),
         )

@@ -3,12 +3,18 @@
 import reflex as rx
 
 from instainstru.components.access import guarded_page
-from instainstru.components.card import card
-from instainstru.components.form_field import check, choice, field_error, form_field, text_input
+from instainstru.components.card import card, removable
+from instainstru.components.form_field import (
+    check,
+    choice,
+    field_error,
+    field_grid,
+    form_field,
+    server_form,
+    text_input,
+)
 from instainstru.components.nav import workspace_nav
 from instainstru.state.instructor_availability import InstructorAvailabilityState as S
-
-TWO_COLUMNS = rx.breakpoints(initial="1", sm="2")
 
 
 def period_row(day: rx.Var, period: rx.Var, index: rx.Var) -> rx.Component:
@@ -63,42 +69,29 @@ def booking_rules() -> rx.Component:
     e = S.errors
     return card(
         rx.heading("Booking rules", size="5", as_="h2"),
-        rx.form(
-            rx.vstack(
-                rx.grid(
-                    form_field("Break between lessons (minutes)", text_input("buffer_min", "number",
-                               default_value=S.rules["buffer_min"]), e.get("buffer_min", "")),
-                    form_field("Minimum notice (hours)", text_input("notice_hours", "number",
-                               default_value=S.rules["notice_hours"]), e.get("notice_hours", "")),
-                    form_field("Bookable up to (days ahead)", text_input("horizon_days", "number",
-                               default_value=S.rules["horizon_days"]), e.get("horizon_days", "")),
-                    form_field("Start times every (minutes)", choice("slot_step_min", ["15", "30", "60"],
-                               S.rules["slot_step_min"]), e.get("slot_step_min", "")),
-                    columns=TWO_COLUMNS,
-                    spacing="4",
-                    width="100%",
-                ),
-                rx.button("Save rules", type="submit", size="3"),
-                spacing="4",
-                width="100%",
+        server_form(
+            field_grid(
+                form_field("Break between lessons (minutes)", text_input("buffer_min", "number",
+                           default_value=S.rules["buffer_min"]), e.get("buffer_min", "")),
+                form_field("Minimum notice (hours)", text_input("notice_hours", "number",
+                           default_value=S.rules["notice_hours"]), e.get("notice_hours", "")),
+                form_field("Bookable up to (days ahead)", text_input("horizon_days", "number",
+                           default_value=S.rules["horizon_days"]), e.get("horizon_days", "")),
+                form_field("Start times every (minutes)", choice("slot_step_min", ["15", "30", "60"],
+                           S.rules["slot_step_min"]), e.get("slot_step_min", "")),
             ),
+            rx.button("Save rules", type="submit", size="3"),
             on_submit=S.save_rules,
-            reset_on_submit=False,
-            no_validate=True,
-            width="100%",
         ),
     )  # fmt: skip
 
 
 def exception_item(item: rx.Var, detail: rx.Var, on_remove) -> rx.Component:
     """A special date or time-off range with a remove button."""
-    return rx.hstack(
+    return removable(
         rx.vstack(rx.text(item["label"], weight="medium", size="2"), rx.text(detail, size="2", color_scheme="gray"),
                   spacing="0"),
-        rx.button("Remove", size="1", variant="soft", color_scheme="red", on_click=on_remove(item["id"])),
-        justify="between",
-        align="center",
-        width="100%",
+        on_remove(item["id"]),
     )  # fmt: skip
 
 
@@ -108,55 +101,35 @@ def exceptions() -> rx.Component:
     return card(
         rx.heading("Dates that differ", size="5", as_="h2"),
         rx.foreach(S.overrides, lambda o: exception_item(o, o["hours"], S.remove_override)),
-        rx.form(
-            rx.vstack(
-                rx.grid(
-                    form_field("Date", text_input("day", "date"), e.get("override_day", "")),
-                    form_field("From", text_input("start", "time"), ""),
-                    form_field("To", text_input("end", "time"), e.get("override_hours", "")),
-                    columns=rx.breakpoints(initial="1", sm="3"),
-                    spacing="3",
-                    width="100%",
-                ),
-                rx.hstack(
-                    check("closed", "Closed all day"),
-                    rx.button("Save date", type="submit", size="3"),
-                    spacing="4",
-                    align="center",
-                ),
-                spacing="3",
-                width="100%",
+        server_form(
+            field_grid(
+                form_field("Date", text_input("day", "date"), e.get("override_day", "")),
+                form_field("From", text_input("start", "time"), ""),
+                form_field("To", text_input("end", "time"), e.get("override_hours", "")),
+                columns="3",
+            ),
+            rx.hstack(
+                check("closed", "Closed all day"),
+                rx.button("Save date", type="submit", size="3"),
+                spacing="4",
+                align="center",
             ),
             key=S.exceptions_key,
             on_submit=S.add_override,
-            reset_on_submit=False,
-            no_validate=True,
-            width="100%",
         ),
         rx.separator(),
         rx.heading("Time off", size="5", as_="h2"),
         rx.foreach(S.blackouts, lambda b: exception_item(b, b["note"], S.remove_blackout)),
-        rx.form(
-            rx.vstack(
-                rx.grid(
-                    form_field("First day", text_input("first", "date"), e.get("blackout_start", "")),
-                    form_field("Last day", text_input("last", "date"), e.get("blackout_end", "")),
-                    form_field(
-                        "Note (only you see it)", text_input("note", max_length=100), e.get("blackout_note", "")
-                    ),
-                    columns=rx.breakpoints(initial="1", sm="3"),
-                    spacing="3",
-                    width="100%",
-                ),
-                rx.button("Add time off", type="submit", size="3"),
-                spacing="3",
-                width="100%",
+        server_form(
+            field_grid(
+                form_field("First day", text_input("first", "date"), e.get("blackout_start", "")),
+                form_field("Last day", text_input("last", "date"), e.get("blackout_end", "")),
+                form_field("Note (only you see it)", text_input("note", max_length=100), e.get("blackout_note", "")),
+                columns="3",
             ),
+            rx.button("Add time off", type="submit", size="3"),
             key=S.exceptions_key,
             on_submit=S.add_blackout,
-            reset_on_submit=False,
-            no_validate=True,
-            width="100%",
         ),
     )
 

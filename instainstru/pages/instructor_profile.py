@@ -3,16 +3,25 @@
 import reflex as rx
 
 from instainstru.components.access import guarded_page
-from instainstru.components.card import card, empty_state
-from instainstru.components.form_field import check, choice, field_error, form_field, text_area, text_input
+from instainstru.components.card import card, empty_state, removable
+from instainstru.components.form_field import (
+    check,
+    check_group,
+    choice,
+    field_error,
+    field_grid,
+    form_field,
+    server_form,
+    text_area,
+    text_input,
+)
 from instainstru.components.instructor_card import photo_avatar
 from instainstru.components.nav import workspace_nav
+from instainstru.components.offering import service_summary
 from instainstru.models import DURATIONS
 from instainstru.services.geo import BOROUGHS
 from instainstru.services.offerings import AGE_GROUPS, LEVELS, LOCATION_LABELS
 from instainstru.state.instructor_profile import InstructorProfileState as S
-
-TWO_COLUMNS = rx.breakpoints(initial="1", sm="2")
 
 
 def photo_section() -> rx.Component:
@@ -59,15 +68,12 @@ def about_fields() -> rx.Component:
                    e.get("headline", ""), "One line, e.g. “Patient piano teacher for beginners of all ages”."),
         form_field("Bio", text_area("bio", default_value=S.form["bio"], max_length=3000), e.get("bio", ""),
                    "How you teach, your background, what a first lesson looks like."),
-        rx.grid(
+        field_grid(
             form_field("Languages you teach in", text_input("languages", default_value=S.form["languages"]),
                        e.get("languages", ""), "Separate with commas."),
             form_field("Years of teaching", text_input("years_experience", "number",
                        default_value=S.form["years_experience"], min=0, max=70), e.get("years_experience", "")),
             form_field("Home borough", choice("borough", list(BOROUGHS), S.form["borough"]), e.get("borough", "")),
-            columns=TWO_COLUMNS,
-            spacing="4",
-            width="100%",
         ),
         spacing="4",
         width="100%",
@@ -99,14 +105,11 @@ def places_fields() -> rx.Component:
             ),
             e.get("area_neighbourhoods", ""),
         ),
-        rx.grid(
+        field_grid(
             form_field("Or travel up to (miles)", text_input("area_radius_miles", "number", min=0, max=50,
                        default_value=S.form["area_radius_miles"]), e.get("area_radius_miles", "")),
             form_field("From (neighbourhood or ZIP)", text_input("area_base", default_value=S.form["area_base"]),
                        e.get("area_base", "")),
-            columns=TWO_COLUMNS,
-            spacing="4",
-            width="100%",
         ),
         spacing="4",
         width="100%",
@@ -126,61 +129,29 @@ def area_chip(name: rx.Var) -> rx.Component:
 
 def service_row(service: rx.Var) -> rx.Component:
     """One service with its prices and a remove button."""
-    return card(
-        rx.hstack(
-            rx.vstack(
-                rx.text(service["subject"], weight="bold", size="4"),
-                rx.text(service["details"], size="2", color_scheme="gray"),
-                rx.text(service["places"], size="2", color_scheme="gray"),
-                rx.flex(rx.foreach(service["prices"].to(list[str]), lambda p: rx.badge(p, size="2")), spacing="2",
-                        wrap="wrap"),
-                spacing="1",
-            ),
-            rx.button("Remove", variant="soft", color_scheme="red", on_click=S.remove_service(service["id"])),
-            justify="between",
-            align="start",
-            width="100%",
-        ),
-        class_name="service-row",
-    )  # fmt: skip
+    return card(removable(service_summary(service), S.remove_service(service["id"])), class_name="service-row")
 
 
 def add_service_form() -> rx.Component:
     """Subject, levels, ages, places and a price per lesson length."""
     e = S.service_errors
-    return rx.form(
-        rx.vstack(
-            rx.heading("Add a service", size="4", as_="h3"),
-            form_field("Subject", choice("subject", S.subject_choices, placeholder="Choose a subject",
-                                         id="subject"), e.get("subject", "")),
-            rx.text("Levels", size="2", weight="medium"),
-            rx.flex(*[check(f"level_{v}", v.capitalize()) for v in LEVELS], spacing="4", wrap="wrap"),
-            field_error(e.get("levels", "")),
-            rx.text("Ages", size="2", weight="medium"),
-            rx.flex(*[check(f"age_{v}", v.capitalize()) for v in AGE_GROUPS], spacing="4", wrap="wrap"),
-            field_error(e.get("age_groups", "")),
-            rx.text("Where", size="2", weight="medium"),
-            rx.flex(*[check(f"place_{k}", label) for k, label in LOCATION_LABELS.items()], spacing="4",
-                    wrap="wrap"),
-            field_error(e.get("location_types", "")),
-            rx.text("Price per lesson (leave empty for lengths you don't offer)", size="2", weight="medium"),
-            rx.grid(
-                *[form_field(f"{d} min ($)", text_input(f"price_{d}", input_mode="decimal", placeholder="e.g. 65"),
-                             e.get(f"price_{d}", "")) for d in DURATIONS],
-                columns=rx.breakpoints(initial="2", sm="4"),
-                spacing="3",
-                width="100%",
-            ),
-            field_error(e.get("prices", "")),
-            rx.button("Add service", type="submit", size="3"),
-            spacing="3",
-            width="100%",
+    return server_form(
+        rx.heading("Add a service", size="4", as_="h3"),
+        form_field("Subject", choice("subject", S.subject_choices, placeholder="Choose a subject",
+                                     id="subject"), e.get("subject", "")),
+        check_group("Levels", "level", {v: v.capitalize() for v in LEVELS}, e.get("levels", "")),
+        check_group("Ages", "age", {v: v.capitalize() for v in AGE_GROUPS}, e.get("age_groups", "")),
+        check_group("Where", "place", LOCATION_LABELS, e.get("location_types", "")),
+        rx.text("Price per lesson (leave empty for lengths you don't offer)", size="2", weight="medium"),
+        field_grid(
+            *[form_field(f"{d} min ($)", text_input(f"price_{d}", input_mode="decimal", placeholder="e.g. 65"),
+                         e.get(f"price_{d}", "")) for d in DURATIONS],
+            columns="4",
         ),
+        field_error(e.get("prices", "")),
+        rx.button("Add service", type="submit", size="3"),
         key=S.service_form_key,
         on_submit=S.add_service,
-        reset_on_submit=False,
-        no_validate=True,
-        width="100%",
     )  # fmt: skip
 
 
@@ -200,19 +171,12 @@ def instructor_profile_page() -> rx.Component:
         ),
         photo_section(),
         card(
-            rx.form(
-                rx.vstack(
-                    about_fields(),
-                    rx.separator(),
-                    places_fields(),
-                    rx.button("Save profile", type="submit", size="3"),
-                    spacing="5",
-                    width="100%",
-                ),
+            server_form(
+                about_fields(),
+                rx.separator(),
+                places_fields(),
+                rx.button("Save profile", type="submit", size="3"),
                 on_submit=S.save,
-                reset_on_submit=False,
-                no_validate=True,
-                width="100%",
             )
         ),
         card(

@@ -5,6 +5,7 @@ import reflex as rx
 from instainstru.components.card import card, empty_state, skeleton_lines
 from instainstru.components.instructor_card import photo_avatar
 from instainstru.components.layout import page_shell
+from instainstru.components.offering import service_summary
 from instainstru.state.home import SearchPageState
 from instainstru.state.instructor_public import InstructorPublicState as S
 
@@ -29,18 +30,6 @@ def profile_header() -> rx.Component:
             align="start",
         ),
         rx.text(S.bio, size="3", white_space="pre-line"),
-    )  # fmt: skip
-
-
-def service_card(service: rx.Var) -> rx.Component:
-    """One service with its prices."""
-    return rx.vstack(
-        rx.text(service["subject"], weight="bold", size="3"),
-        rx.text(service["details"], size="2", color_scheme="gray"),
-        rx.flex(rx.foreach(service["prices"].to(list[str]), lambda p: rx.badge(p, size="2", variant="soft")),
-                spacing="2", wrap="wrap"),
-        spacing="1",
-        width="100%",
     )  # fmt: skip
 
 
@@ -93,7 +82,7 @@ def public_instructor_page() -> rx.Component:
                     rx.vstack(
                         profile_header(),
                         card(rx.heading("Lessons and prices", size="5", as_="h2"),
-                             rx.foreach(S.services, service_card)),
+                             rx.foreach(S.services, service_summary)),
                         card(
                             rx.heading("Where", size="5", as_="h2"),
                             rx.foreach(S.places, lambda p: rx.text(p, size="2")),

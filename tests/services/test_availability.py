@@ -2,11 +2,10 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from instainstru.db import transaction
-from instainstru.models import Blackout, Booking, BookingStatus, DateOverride, utcnow
+from instainstru.models import Blackout, BookingStatus, DateOverride, utcnow
 from instainstru.services import availability, calendar, dashboards, offerings
 from instainstru.services.errors import FormError, PermissionDenied
-from tests.factories import make_user
+from tests.factories import make_booking, make_user
 
 NINE_TO_FIVE = {d: [("09:00", "12:00"), ("13:00", "17:00")] for d in range(5)}
 
@@ -103,45 +102,23 @@ def test_open_slots_follow_rules_overrides_blackouts_and_bookings(teacher):
     assert labels == [f"{day(0)} 14:00", f"{day(0)} 15:00", f"{day(2)} 09:00", f"{day(2)} 10:00", f"{day(2)} 11:00"]
     service = offerings.add_offering(teacher, "piano", ["beginner"], ["adults"], ["online"], {60: "50"})
     student = make_user("student", "s@example.com")
-    with transaction() as session:
-        session.add(
-            Booking(
-                instructor_id=teacher.user_id,
-                student_id=student.user_id,
-                offering_id=service.id,
-                duration_min=60,
-                start_at=slots[0],
-                end_at=slots[0] + timedelta(hours=1),
-                status=BookingStatus.CONFIRMED,
-                price_cents=5000,
-            )
-        )
-        session.add(
-            Booking(
-                instructor_id=teacher.user_id,
-                student_id=student.user_id,
-                offering_id=service.id,
-                duration_min=60,
-                start_at=slots[2],
-                end_at=slots[2] + timedelta(hours=1),
-                status=BookingStatus.PENDING_PAYMENT,
-                price_cents=5000,
-                hold_expires_at=utcnow() + timedelta(minutes=15),
-            )
-        )
-        session.add(
-            Booking(
-                instructor_id=teacher.user_id,
-                student_id=student.user_id,
-                offering_id=service.id,
-                duration_min=60,
-                start_at=slots[3],
-                end_at=slots[3] + timedelta(hours=1),
-                status=BookingStatus.PENDING_PAYMENT,
-                price_cents=5000,
-                hold_expires_at=utcnow() - timedelta(minutes=1),
-            )
-        )
+    make_booking(teacher, student, service.id, slots[0], BookingStatus.CONFIRMED)
+    make_booking(
+        teacher,
+        student,
+        service.id,
+        slots[2],
+        BookingStatus.PENDING_PAYMENT,
+        hold_expires_at=utcnow() + timedelta(minutes=15),
+    )
+    make_booking(
+        teacher,
+        student,
+        service.id,
+        slots[3],
+        BookingStatus.PENDING_PAYMENT,
+        hold_expires_at=utcnow() - timedelta(minutes=1),
+    )
     again = availability.open_slots(teacher.user_id, 60, window, window + timedelta(days=3))
     assert again == [slots[1], slots[3], slots[4]]  # booked and live hold gone; expired hold is free again
 
@@ -182,19 +159,7 @@ def test_week_calendar_shows_free_ranges_and_lessons(teacher):
     student = make_user("student", "s@example.com", "Sam Student")
     monday = date(2030, 1, 7)
     lesson = datetime(2030, 1, 9, 15, 0, tzinfo=UTC)  # Wednesday 10:00 in New York
-    with transaction() as session:
-        session.add(
-            Booking(
-                instructor_id=teacher.user_id,
-                student_id=student.user_id,
-                offering_id=service.id,
-                duration_min=60,
-                start_at=lesson,
-                end_at=lesson + timedelta(hours=1),
-                status=BookingStatus.CONFIRMED,
-                price_cents=5000,
-            )
-        )
+    make_booking(teacher, student, service.id, lesson, BookingStatus.CONFIRMED)
     week = calendar.week_calendar(teacher, monday + timedelta(days=3), now=datetime(2030, 1, 7, 5, tzinfo=UTC))
     assert [d.label for d in week][:2] == ["Mon, Jan 7", "Tue, Jan 8"]
     assert week[0].free == ["9:00 AM – 12:00 PM"]
@@ -218,28 +183,17 @@ def test_dashboard_counts_lessons_and_earnings_after_the_fee(teacher):
     service = offerings.add_offering(teacher, "piano", ["beginner"], ["adults"], ["online"], {60: "65"})
     student = make_user("student", "s@example.com", "Sam Student")
     now = utcnow()
-    with transaction() as session:
-        for start, status in (
-            (now - timedelta(hours=3), BookingStatus.COMPLETED),
-            (now + timedelta(days=2), BookingStatus.CONFIRMED),
-            (now + timedelta(days=3), BookingStatus.REQUESTED),
-            (now + timedelta(days=9), BookingStatus.CONFIRMED),
-        ):
-            session.add(
-                Booking(
-                    instructor_id=teacher.user_id,
-                    student_id=student.user_id,
-                    offering_id=service.id,
-                    duration_min=60,
-                    start_at=start,
-                    end_at=start + timedelta(hours=1),
-                    status=status,
-                    price_cents=6500,
-                )
-            )
+    month_start = availability.local_midnight(availability.local_today(teacher).replace(day=1), teacher.timezone)
+    earlier_this_month = month_start + (now - month_start) / 2
+    for start, status in (
+        (earlier_this_month, BookingStatus.COMPLETED),
+        (now + timedelta(days=2), BookingStatus.CONFIRMED),
+        (now + timedelta(days=3), BookingStatus.REQUESTED),
+        (now + timedelta(days=9), BookingStatus.CONFIRMED),
+    ):
+        make_booking(teacher, student, service.id, start, status, price_cents=6500)
     home = dashboards.instructor_home(teacher)
-    assert home.month_lessons in (0, 1)  # 1 unless the lesson 3 hours ago fell in last month
-    assert home.month_earnings_cents == 5525 * home.month_lessons
+    assert (home.month_lessons, home.month_earnings_cents) == (1, 5525)  # $65 less the 15% fee
     assert len(home.upcoming) == 1 and "Piano with Sam Student" in home.upcoming[0]
     assert len(home.requests) == 1
     assert len(home.weekly_earnings) == 12 and sum(w["dollars"] for w in home.weekly_earnings) == 55

@@ -1,0 +1,19 @@
+"""How a service (subject, levels, ages, places, prices) looks wherever it is listed."""
+
+import reflex as rx
+
+
+def service_summary(service: rx.Var) -> rx.Component:
+    """A service's subject, details, places and price badges (from `OfferingView.summary()`)."""
+    return rx.vstack(
+        rx.text(service["subject"], weight="bold", size="4"),
+        rx.text(service["details"], size="2", color_scheme="gray"),
+        rx.text(service["places"], size="2", color_scheme="gray"),
+        rx.flex(
+            rx.foreach(service["prices"].to(list[str]), lambda p: rx.badge(p, size="2", variant="soft")),
+            spacing="2",
+            wrap="wrap",
+        ),
+        spacing="1",
+        width="100%",
+    )
