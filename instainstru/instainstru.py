@@ -4,17 +4,20 @@ import reflex as rx
 
 from instainstru.pages.auth import login_page, signup_page
 from instainstru.pages.dashboards import admin_page, instructor_page, student_page
+from instainstru.pages.favourites import favourites_page
 from instainstru.pages.home import home_page
 from instainstru.pages.instructor_availability import instructor_availability_page
 from instainstru.pages.instructor_profile import instructor_profile_page
-from instainstru.pages.public import not_found_page, public_instructor_page, search_page
+from instainstru.pages.public import not_found_page, public_instructor_page
+from instainstru.pages.search import search_page
 from instainstru.state.dashboards import AdminHomeState, InstructorHomeState, StudentHomeState
 from instainstru.state.errors import on_backend_error
-from instainstru.state.home import HomeState, SearchPageState
+from instainstru.state.home import HomeState
 from instainstru.state.instructor_availability import InstructorAvailabilityState
 from instainstru.state.instructor_profile import InstructorProfileState
 from instainstru.state.instructor_public import InstructorPublicState
 from instainstru.state.login import LoginState
+from instainstru.state.search import FavouriteState, SearchState, StudentFavouritesState
 from instainstru.state.session import SessionState
 from instainstru.state.signup import SignupState
 
@@ -23,9 +26,20 @@ PAGES = (
     (home_page, "/", "Lessons in NYC", [SessionState.refresh, HomeState.load]),
     (login_page, "/login", "Log in", [LoginState.open]),
     (signup_page, "/signup", "Sign up", [SignupState.open]),
-    (search_page, "/search", "Search", [SessionState.refresh, SearchPageState.load]),
-    (public_instructor_page, "/instructors/[slug]", "Instructor", [SessionState.refresh, InstructorPublicState.load]),
+    (search_page, "/search", "Search", [SessionState.refresh, SearchState.load, FavouriteState.load]),
+    (
+        public_instructor_page,
+        "/instructors/[slug]",
+        "Instructor",
+        [SessionState.refresh, InstructorPublicState.load, FavouriteState.load],
+    ),
     (student_page, "/student", "My lessons", [SessionState.refresh, StudentHomeState.load]),
+    (
+        favourites_page,
+        "/student/favorites",
+        "Favourites",
+        [SessionState.refresh, StudentFavouritesState.load, FavouriteState.load],
+    ),
     (instructor_page, "/instructor", "Dashboard", [SessionState.refresh, InstructorHomeState.load]),
     (
         instructor_profile_page,

@@ -74,3 +74,15 @@ def check_group(label: str, prefix: str, options: dict[str, str], error: rx.Var 
         spacing="2",
         width="100%",
     )
+
+
+def labelled_choice(name: str, options: dict[str, str], default: rx.Var | str = "", **props) -> rx.Component:
+    """A drop-down whose items show labels but submit values."""
+    return rx.select.root(
+        rx.select.trigger(width="100%", id=name),
+        rx.select.content(*[rx.select.item(label, value=value) for value, label in options.items()]),
+        name=name,
+        default_value=default,
+        size="3",
+        **props,
+    )

@@ -24,14 +24,18 @@ def logo() -> rx.Component:
     )
 
 
-def search_box(size: str = "2", placeholder: str = "Try “piano lessons in Park Slope”") -> rx.Component:
-    """A search form that opens the search page with what was typed."""
+def search_box(
+    size: str = "2", placeholder: str = "Try “piano lessons in Park Slope”", value: rx.Var | str = ""
+) -> rx.Component:
+    """A search form that opens the search page with what was typed (starting from `value`)."""
     return rx.form(
         rx.hstack(
             rx.input(
                 rx.input.slot(rx.icon("search", size=16)),
                 name="q",
                 placeholder=placeholder,
+                default_value=value,
+                key=value,
                 aria_label="Search instructors",
                 max_length=200,
                 size=size,
@@ -62,6 +66,10 @@ def account_menu() -> rx.Component:
         ),
         rx.menu.content(
             rx.menu.item(rx.link("My dashboard", href=SessionState.home, underline="none")),
+            rx.cond(
+                SessionState.user_role == "student",
+                rx.menu.item(rx.link("Favourites", href="/student/favorites", underline="none")),
+            ),
             rx.menu.separator(),
             rx.menu.item("Log out", on_select=SessionState.logout, color_scheme="red"),
         ),

@@ -3,6 +3,7 @@
 from instainstru.models.auth import AuthSession, LoginFailure
 from instainstru.models.availability import Blackout, DateOverride
 from instainstru.models.booking import BUSY_STATUSES, Booking, BookingStatus
+from instainstru.models.discovery import AreaBorough, AreaCell, Favourite
 from instainstru.models.instructor import LOCATION_TYPES, InstructorProfile
 from instainstru.models.offering import DURATIONS, MAX_PRICE_CENTS, MIN_PRICE_CENTS, Offering, OfferingPrice
 from instainstru.models.types import UTCDateTime, utcnow
@@ -14,11 +15,14 @@ __all__ = [
     "LOCATION_TYPES",
     "MAX_PRICE_CENTS",
     "MIN_PRICE_CENTS",
+    "AreaBorough",
+    "AreaCell",
     "AuthSession",
     "Blackout",
     "Booking",
     "BookingStatus",
     "DateOverride",
+    "Favourite",
     "InstructorProfile",
     "LoginFailure",
     "Offering",

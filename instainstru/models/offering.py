@@ -26,6 +26,8 @@ class Offering(SQLModel, table=True):
     levels: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
     age_groups: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
     location_types: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    min_price_cents: int = Field(default=0, sa_column=Column(Integer, nullable=False, server_default="0", index=True))
+    shortest_min: int = Field(default=60, sa_column=Column(Integer, nullable=False, server_default="60"))
     created_at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime(), nullable=False))
 
 

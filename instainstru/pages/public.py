@@ -6,7 +6,7 @@ from instainstru.components.card import card, empty_state, skeleton_lines
 from instainstru.components.instructor_card import photo_avatar
 from instainstru.components.layout import page_shell
 from instainstru.components.offering import service_summary
-from instainstru.state.home import SearchPageState
+from instainstru.components.result_card import heart
 from instainstru.state.instructor_public import InstructorPublicState as S
 
 
@@ -17,7 +17,7 @@ def profile_header() -> rx.Component:
         rx.flex(
             photo_avatar(profile["photo"], profile["initials"], "8"),
             rx.vstack(
-                rx.heading(profile["name"], size="8", as_="h1"),
+                rx.hstack(rx.heading(profile["name"], size="8", as_="h1"), heart(S.instructor_id), align="center"),
                 rx.text(profile["headline"], size="4", color_scheme="gray"),
                 rx.hstack(rx.badge(profile["subject"], size="2"), rx.text(profile["borough"], size="2"),
                           rx.text(profile["price_from"], size="2", weight="bold"), spacing="3", align="center",
@@ -101,26 +101,6 @@ def public_instructor_page() -> rx.Component:
             ),
         )
     )  # fmt: skip
-
-
-def search_page() -> rx.Component:
-    """The search page (results arrive with the discovery feature)."""
-    return page_shell(
-        card(
-            rx.cond(
-                SearchPageState.query,
-                rx.text("You searched for “", SearchPageState.query, "”.", size="3"),
-                rx.fragment(),
-            ),
-            empty_state(
-                "search",
-                "Instructor search is on its way. Meanwhile, browse featured instructors.",
-                "Back to the home page",
-                "/",
-            ),
-        ),
-        title="Find an instructor",
-    )
 
 
 def not_found_page() -> rx.Component:

@@ -6,7 +6,7 @@ from datetime import datetime, timedelta
 from sqlmodel import Session, select
 
 from instainstru.models import Booking, BookingStatus, InstructorProfile, Offering, OfferingPrice, User, utcnow
-from instainstru.services import geo
+from instainstru.services import area_index, geo
 from instainstru.services.availability import open_slots_many
 from instainstru.services.catalog import Subject, subjects_in
 
@@ -14,7 +14,7 @@ from instainstru.services.catalog import Subject, subjects_in
 HOURLY_CENTS = {"music": 7500, "languages": 6000, "academics": 8500, "fitness": 9000, "arts": 7000, "technology": 9500}
 WEEK_PATTERNS = (
     {d: [[9 * 60, 12 * 60], [13 * 60, 17 * 60]] for d in range(5)},
-    {**{d: [[16 * 60, 21 * 60]] for d in range(5)}, 5: [[10 * 60, 16 * 60]]},
+    {d: [[16 * 60, 21 * 60]] for d in range(7)},
     {5: [[9 * 60, 13 * 60], [14 * 60, 18 * 60]], 6: [[10 * 60, 15 * 60]], 2: [[18 * 60, 21 * 60]]},
     {d: [[7 * 60, 10 * 60], [17 * 60, 20 * 60]] for d in (0, 1, 2, 3, 4, 5)},
 )
@@ -36,9 +36,12 @@ def _offering(session: Session, profile: InstructorProfile, subject: Subject, rn
     session.add(offering)
     session.flush()
     durations = rng.choice(((30, 60), (45, 60, 90), (60,), (30, 45, 60)))
-    session.add_all(
+    prices = [
         OfferingPrice(offering_id=offering.id, duration_min=d, price_cents=_price(subject, rng, d)) for d in durations
-    )
+    ]
+    session.add_all(prices)
+    offering.min_price_cents = min(p.price_cents for p in prices)
+    offering.shortest_min = min(durations)
     return offering
 
 
@@ -64,6 +67,7 @@ def furnish_instructor(session: Session, profile: InstructorProfile, subject: Su
         ((15, 12, 30), (0, 24, 60), (30, 6, 30))
     )
     session.add(profile)
+    area_index.reindex(session, profile)
     places = [key for key, flag in (("student_home", profile.teaches_at_student), ("studio", profile.teaches_at_studio),
                                     ("online", profile.teaches_online)) if flag]  # fmt: skip
     _offering(session, profile, subject, rng, places)

@@ -255,6 +255,7 @@ def place_names_for_matching() -> dict[str, Place]:
     return dict(_name_index())
 
 
+@lru_cache(maxsize=65536)
 def distance_miles(a: tuple[float, float], b: tuple[float, float]) -> float:
     """Return the great-circle distance in miles between two (lat, lon) points."""
     return great_circle(a, b).miles

@@ -147,7 +147,7 @@ def add_offering(
             raise FormError(errors)
         offering = Offering(
             instructor_id=actor.user_id, subject_key=found.key, levels=levels, age_groups=age_groups,
-            location_types=places,
+            location_types=places, min_price_cents=min(cents.values()), shortest_min=min(cents),
         )  # fmt: skip
         session.add(offering)
         session.flush()

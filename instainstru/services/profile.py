@@ -8,7 +8,7 @@ from PIL import Image, UnidentifiedImageError
 
 from instainstru.db import transaction
 from instainstru.models import InstructorProfile, Role, User
-from instainstru.services import geo
+from instainstru.services import area_index, geo
 from instainstru.services.access import Actor, require_role
 from instainstru.services.errors import FormError
 from instainstru.settings import get_settings
@@ -132,6 +132,7 @@ def save_profile(actor: Actor | None, form: ProfileForm) -> None:
         p.area_base_lat, p.area_base_lon = (base.lat, base.lon) if base else (None, None)
         p.area_radius_miles = float(radius if base else 0)
         session.add_all([user, p])
+        area_index.reindex(session, p)
 
 
 def _thumbnail(data: bytes) -> bytes:

@@ -28,14 +28,3 @@ class SearchBoxState(rx.State):
         """Open the search page for the typed text."""
         query = str(form.get("q", ""))[:200].strip()
         return rx.redirect("/search?" + urllib.parse.urlencode({"q": query}) if query else "/search")
-
-
-class SearchPageState(rx.State):
-    """What the search page was asked."""
-
-    query: str = ""
-
-    @rx.event
-    def load(self):
-        """Read the query from the URL."""
-        self.query = self.router.url.query_parameters.get("q", "")[:200]

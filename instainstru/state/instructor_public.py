@@ -23,8 +23,8 @@ class InstructorPublicState(rx.State):
     lesson_choices: list[str] = []
     lesson: str = ""
     viewer_tz: str = DEFAULT_TIMEZONE
+    instructor_id: int = 0
     slot_days: list[dict] = []
-    _instructor_id: int = 0
     _lesson_minutes: dict[str, int] = {}
 
     @rx.event
@@ -36,7 +36,7 @@ class InstructorPublicState(rx.State):
         if result is None:
             self.profile, self.services, self.slot_days = {}, [], []
             return None
-        self._instructor_id = result.user_id
+        self.instructor_id = result.user_id
         self.profile, self.bio = vars(result.card), result.bio
         years = f"{result.years_experience} years teaching" if result.years_experience else ""
         languages = f"Teaches in {', '.join(result.languages)}" if result.languages else ""
@@ -55,7 +55,7 @@ class InstructorPublicState(rx.State):
 
     def _load_slots(self) -> None:
         minutes = self._lesson_minutes.get(self.lesson)
-        days = slots_by_day(self._instructor_id, minutes, self.viewer_tz) if minutes else []
+        days = slots_by_day(self.instructor_id, minutes, self.viewer_tz) if minutes else []
         self.slot_days = [vars(day) for day in days[:7]]
 
     @rx.event

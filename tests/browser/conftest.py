@@ -106,6 +106,12 @@ def base_url(app_url):
 
 
 @pytest.fixture(scope="session")
+def browser_context_args(browser_context_args):
+    """Browse as someone in New York, the marketplace's home (tests of other zones make their own context)."""
+    return {**browser_context_args, "timezone_id": "America/New_York"}
+
+
+@pytest.fixture(scope="session")
 def browser_type_launch_args(browser_type_launch_args):
     if not Path(CHROMIUM).exists():
         pytest.fail("Chromium is missing: ./scripts/test installs it from Debian")

@@ -2,7 +2,8 @@
 
 import io
 import re
-from datetime import date, timedelta
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from PIL import Image
 from playwright.sync_api import Browser, Page, expect
@@ -65,7 +66,7 @@ def test_instructor_sets_up_profile_service_hours_and_time_off(page: Page, tmp_p
     saturday_row.get_by_label("Ends").fill("14:00")
     page.get_by_role("button", name="Save weekly hours").click()
     expect(page.get_by_text("Weekly hours saved.")).to_be_visible()
-    today = date.today()
+    today = datetime.now(ZoneInfo("America/New_York")).date()
     next_saturday = today + timedelta(days=7 - today.weekday() + 5)
     page.get_by_role("button", name="Next week").click()
     saturday = page.locator(".calendar-day").filter(has_text=day_label(next_saturday))

@@ -1,0 +1,150 @@
+"""Benchmark: search latency over synthetic instructors (not the demo seed), at 1k, 10k and 100k.
+
+    .venv/bin/python bench/search.py [--sizes 1000 10000 100000] [--repeat 3]
+
+For each size it builds a fresh SQLite database (migrated, then bulk-filled with deterministic random
+instructors: profiles, one or two services with prices, service areas with their grid cells, weekly
+hours and a few bookings), then times 50 varied queries end to end — parse, filter, rank, and the next
+free slot for the first page of 20 — and prints p50/p95/p99 in milliseconds.
+"""
+
+import argparse
+import os
+import random
+import statistics
+import sys
+import tempfile
+import time
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+os.environ.setdefault("ARGON2_TIME_COST", "1")
+
+QUERIES = [
+    "piano lessons for my 8 year old in park slope", "spanish tutor online under $50",
+    "yoga upper west side saturday morning", "guitr lesons brooklyn tomorow evening", "SAT math prep near 10025",
+    "piano", "guitar in williamsburg", "violin lessons manhattan", "french online", "math tutor queens",
+    "drums in bushwick", "voice lessons harlem", "cello near 11215", "chemistry tutor astoria",
+    "personal training chelsea", "pilates tribeca under $90", "boxing bronx", "swimming staten island",
+    "mandarin for kids", "italian online evening", "physics near 10463", "biology tutor flushing",
+    "writing help upper east side", "reading for kids in riverdale", "python online", "web development brooklyn",
+    "data science online under $100", "graphic design dumbo", "chess for kids park slope",
+    "acting lessons hells kitchen",
+    "dance in astoria weekends", "photography williamsburg saturday", "ceramics greenpoint", "ukulele online",
+    "saxophone harlem evening", "bass guitar bed stuy", "music theory online", "german tutor morningside heights",
+    "japanese online tomorrow", "korean flushing", "esl tutor jackson heights", "act prep upper west side",
+    "tennis forest hills", "running coach prospect heights", "drawing for teens", "painting lessons soho",
+    "shsat prep brooklyn", "yoga", "brooklyn", "lessons near 10025",
+]  # fmt: skip
+TODAY = date(2026, 11, 26)
+NOW = datetime(2026, 11, 26, 14, 0, tzinfo=UTC)
+
+
+def build(url: str, size: int, seed: int = 7) -> None:
+    """Migrate a fresh database and bulk-insert `size` synthetic instructors."""
+    from sqlalchemy import insert
+
+    from instainstru.db import engine_for
+    from instainstru.migrate import upgrade
+    from instainstru.models import AreaBorough, AreaCell, Booking, InstructorProfile, Offering, OfferingPrice, User
+    from instainstru.services import area_index, geo
+    from instainstru.services.catalog import SUBJECTS
+
+    upgrade(url)
+    rng = random.Random(seed)
+    hoods = geo.neighbourhoods()
+    users, profiles, offerings, prices, cells, boroughs, bookings = [], [], [], [], [], [], []
+    offering_id = 0
+    for i in range(1, size + 2):
+        users.append({"id": i, "email": f"u{i}@bench.example", "name": f"Bench Person {i}", "role": "instructor",
+                      "password_hash": "x", "timezone": "America/New_York", "created_at": NOW})  # fmt: skip
+        if i == size + 1:
+            users[-1]["role"] = "student"
+            break
+        home = rng.choice(hoods)
+        nearby = [h.name for h in hoods if h.borough == home.borough and geo.distance_miles(h.point, home.point) < 2]
+        listed = rng.sample(nearby, min(len(nearby), rng.randint(1, 4))) if rng.random() < 0.7 else []
+        radius = rng.choice((0, 2, 3, 5)) if not listed else 0
+        online = rng.random() < 0.4
+        start = rng.choice((480, 540, 600, 960))
+        weekly = {str(d): [[start, start + rng.choice((180, 240, 300))]] for d in rng.sample(range(7), 4)}
+        profile = {"user_id": i, "slug": f"bench-{i}", "headline": "Bench instructor", "bio": "x" * 60,
+                   "borough": home.borough, "photo": "", "languages": ["English"], "years_experience": 5,
+                   "teaches_at_student": True, "teaches_at_studio": False, "teaches_online": online,
+                   "studio_address": "", "area_neighbourhoods": listed, "area_base_name": home.name if radius else "",
+                   "area_base_lat": home.lat if radius else None, "area_base_lon": home.lon if radius else None,
+                   "area_radius_miles": float(radius), "weekly_hours": weekly,
+                   "rating_avg": round(rng.uniform(3.5, 5), 1),
+                   "rating_count": rng.randint(0, 120), "buffer_min": 15, "notice_hours": 12, "horizon_days": 60,
+                   "slot_step_min": 30}  # fmt: skip
+        profiles.append(profile)
+        area = geo.ServiceArea(frozenset(listed), (home.lat, home.lon) if radius else None, float(radius))
+        cells += [{"cell": c, "instructor_id": i} for c in area_index.cells_for_area(area)]
+        boroughs += [{"borough": b, "instructor_id": i} for b in area_index.boroughs_served(area)]
+        for subject in rng.sample(SUBJECTS, rng.choice((1, 1, 2))):
+            offering_id += 1
+            price = rng.randrange(3000, 15000, 500)
+            places = ["student_home"] + (["online"] if online else [])
+            offerings.append({"id": offering_id, "instructor_id": i, "subject_key": subject.key,
+                              "levels": ["beginner", "intermediate"], "age_groups": rng.choice(
+                                  (["kids", "teens"], ["adults"], ["teens", "adults"])), "location_types": places,
+                              "min_price_cents": price, "shortest_min": 60, "created_at": NOW})  # fmt: skip
+            prices.append({"offering_id": offering_id, "duration_min": 60, "price_cents": price})
+        for _ in range(2):
+            lesson = NOW + timedelta(days=rng.randint(0, 13), hours=rng.randint(0, 10))
+            bookings.append({"instructor_id": i, "student_id": size + 1, "offering_id": offering_id,
+                             "duration_min": 60, "start_at": lesson, "end_at": lesson + timedelta(hours=1),
+                             "status": "confirmed", "price_cents": 5000, "created_at": NOW})  # fmt: skip
+    engine = engine_for(url)
+    with engine.begin() as conn:
+        for table, rows in ((User, users), (InstructorProfile, profiles), (Offering, offerings),
+                            (OfferingPrice, prices), (AreaCell, cells), (AreaBorough, boroughs),
+                            (Booking, bookings)):  # fmt: skip
+            for chunk in range(0, len(rows), 5000):
+                conn.execute(insert(table), rows[chunk : chunk + 5000])
+
+
+def measure(url: str, repeat: int) -> list[float]:
+    """Milliseconds per query (all queries, `repeat` times)."""
+    from instainstru.services import search
+    from instainstru.services.search_filters import filters_from
+
+    os.environ["DB_URL"] = url
+    for q in QUERIES[:5]:  # warm caches (vocabularies, gazetteer, connection pool)
+        search.search(filters_from({"q": q}, TODAY)[0], "America/New_York", NOW)
+    times = []
+    for _ in range(repeat):
+        for q in QUERIES:
+            start = time.perf_counter()
+            filters, _ = filters_from({"q": q}, TODAY)
+            search.search(filters, "America/New_York", NOW)
+            times.append((time.perf_counter() - start) * 1000)
+    return times
+
+
+def percentile(values: list[float], p: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000, 100000])
+    parser.add_argument("--repeat", type=int, default=3)
+    args = parser.parse_args()
+    print(f"{len(QUERIES)} queries x {args.repeat}; parse + filter + rank + next free slot for the first page of 20")
+    for size in args.sizes:
+        with tempfile.TemporaryDirectory() as tmp:
+            url = f"sqlite:///{tmp}/search.db"
+            started = time.perf_counter()
+            build(url, size)
+            built = time.perf_counter() - started
+            times = measure(url, args.repeat)
+            print(f"{size:>7,} instructors (built in {built:.0f} s): p50 {statistics.median(times):.1f} ms, "
+                  f"p95 {percentile(times, 95):.1f} ms, p99 {percentile(times, 99):.1f} ms "
+                  f"(target p95 < 50 ms at 100k)")  # fmt: skip
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,63 @@
+"""The search result card: photo, name, subjects, price, rating, distance, next free time, heart."""
+
+import reflex as rx
+
+from instainstru.components.card import card
+from instainstru.components.instructor_card import photo_avatar
+from instainstru.state.search import FavouriteState
+
+
+def heart(instructor_id: rx.Var) -> rx.Component:
+    """Save or unsave the instructor (visitors are asked to log in first)."""
+    saved = FavouriteState.saved.contains(instructor_id)
+    return rx.icon_button(
+        rx.icon("heart", fill=rx.cond(saved, "currentColor", "none")),
+        variant="ghost",
+        color_scheme=rx.cond(saved, "red", "gray"),
+        on_click=FavouriteState.toggle(instructor_id),
+        aria_label=rx.cond(saved, "Remove from favourites", "Save to favourites"),
+        aria_pressed=saved,
+        class_name="heart",
+        size="3",
+    )
+
+
+def result_card(result: rx.Var) -> rx.Component:
+    """One instructor in a list of results."""
+    return card(
+        rx.hstack(
+            rx.link(
+                rx.hstack(
+                    photo_avatar(result["photo"], result["initials"], "5"),
+                    rx.vstack(
+                        rx.text(result["name"], weight="bold", size="4", class_name="result-title"),
+                        rx.text(result["subjects"], size="2", color_scheme="gray"),
+                        spacing="0",
+                    ),
+                    spacing="3",
+                    align="center",
+                ),
+                href="/instructors/" + result["slug"].to(str),
+                underline="none",
+                color="inherit",
+                class_name="result-name",
+            ),
+            heart(result["instructor_id"]),
+            justify="between",
+            align="start",
+            width="100%",
+        ),
+        rx.text(result["headline"], size="2"),
+        rx.flex(
+            rx.badge(result["price_from"], size="2", variant="soft", class_name="price"),
+            rx.badge(rx.icon("star", size=12), result["rating"], " (", result["review_count"].to(str), ")",
+                     size="2", variant="soft", color_scheme="amber"),
+            rx.badge(rx.icon("map-pin", size=12), result["distance"], size="2", variant="soft", color_scheme="gray",
+                     class_name="distance"),
+            spacing="2",
+            wrap="wrap",
+        ),
+        rx.text(rx.icon("calendar-clock", size=14), " Next free: ", result["next_slot"], size="2",
+                color_scheme="gray", class_name="next-slot"),
+        class_name="result-card",
+    )  # fmt: skip

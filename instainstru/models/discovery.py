@@ -1,0 +1,50 @@
+"""Tables that serve discovery: the spatial index of service areas, and students' favourites."""
+
+from datetime import datetime
+
+from sqlalchemy import Column, ForeignKey, Integer, String
+from sqlmodel import Field, SQLModel
+
+from instainstru.models.types import UTCDateTime, utcnow
+
+
+class AreaCell(SQLModel, table=True):
+    """One grid cell (about 1.4 × 1.3 miles) an instructor's service area may reach: the search prefilter."""
+
+    __tablename__ = "area_cells"
+    __table_args__ = {"extend_existing": True}
+
+    cell: int = Field(sa_column=Column(Integer, primary_key=True, autoincrement=False))
+    instructor_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("instructor_profiles.user_id", ondelete="CASCADE"), primary_key=True,
+                         autoincrement=False, index=True)
+    )  # fmt: skip
+
+
+class AreaBorough(SQLModel, table=True):
+    """A borough an instructor's service area serves (some of): exact borough search without geometry."""
+
+    __tablename__ = "area_boroughs"
+    __table_args__ = {"extend_existing": True}
+
+    borough: str = Field(sa_column=Column(String(20), primary_key=True))
+    instructor_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("instructor_profiles.user_id", ondelete="CASCADE"), primary_key=True,
+                         autoincrement=False, index=True)
+    )  # fmt: skip
+
+
+class Favourite(SQLModel, table=True):
+    """A student's saved instructor."""
+
+    __tablename__ = "favourites"
+    __table_args__ = {"extend_existing": True}
+
+    student_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("users.id", ondelete="CASCADE"), primary_key=True, autoincrement=False)
+    )
+    instructor_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("instructor_profiles.user_id", ondelete="CASCADE"), primary_key=True,
+                         autoincrement=False)
+    )  # fmt: skip
+    created_at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime(), nullable=False))

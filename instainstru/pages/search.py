@@ -1,0 +1,116 @@
+"""/search: the search box, what it understood as chips, filters, sort, results and pages."""
+
+import reflex as rx
+
+from instainstru.components.card import card, empty_state, link_button, skeleton_lines
+from instainstru.components.form_field import choice, form_field, labelled_choice, server_form, text_input
+from instainstru.components.layout import page_shell, search_box
+from instainstru.components.result_card import result_card
+from instainstru.services.catalog import SUBJECTS
+from instainstru.services.search_filters import DAY_CHOICES, SORTS, TIME_CHOICES
+from instainstru.state.search import SearchState as S
+
+ONLINE_LABELS = {"any": "In person or online", "in_person": "In person", "online": "Online"}
+MILES = {"any": "Any distance", "1": "1 mile", "2": "2 miles", "5": "5 miles", "10": "10 miles"}
+PARTS = {key: label for key, (label, _, _) in TIME_CHOICES.items()}
+RATINGS = {"any": "Any rating", "3": "3★ and up", "4": "4★ and up", "4.5": "4.5★ and up"}
+AGES = {"any": "Any age", "kids": "Kids", "teens": "Teens", "adults": "Adults", "seniors": "Seniors"}
+
+
+def chip(item: rx.Var) -> rx.Component:
+    """An understood part of the search, with a link that removes it."""
+    return rx.badge(
+        item["label"],
+        rx.link(rx.icon("x", size=12), href=item["href"].to(str), aria_label="Remove " + item["label"].to(str)),
+        size="3",
+        variant="soft",
+        class_name="chip",
+    )
+
+
+def filter_panel() -> rx.Component:
+    """Filters beside the results; applying them changes the URL."""
+    p = S.panel
+    return card(
+        rx.heading("Filters", size="4", as_="h2"),
+        server_form(
+            form_field("Subject", choice("subject", ["Any subject"] + [s.name for s in SUBJECTS], p["subject"],
+                                         id="subject")),
+            rx.grid(
+                form_field("Min $", text_input("min", input_mode="decimal", default_value=p["min"])),
+                form_field("Max $", text_input("max", input_mode="decimal", default_value=p["max"])),
+                columns="2", spacing="3", width="100%",
+            ),
+            form_field("Where", labelled_choice("online", ONLINE_LABELS, p["online"])),
+            form_field("Within", labelled_choice("miles", MILES, p["miles"])),
+            form_field("Day", labelled_choice("day", {"keep": "As searched", **DAY_CHOICES}, "keep")),
+            form_field("Time of day", labelled_choice("part", {"keep": "As searched", **PARTS}, "keep")),
+            form_field("Minimum rating", labelled_choice("rating", RATINGS, p["rating"])),
+            form_field("Age group", labelled_choice("age", AGES, p["age"])),
+            rx.button("Apply filters", type="submit", size="3", width="100%"),
+            on_submit=S.apply,
+        ),
+    )  # fmt: skip
+
+
+def results() -> rx.Component:
+    """The count, sort, cards and page links; or why there is nothing."""
+    return rx.vstack(
+        rx.hstack(
+            rx.text(S.total_label, size="3", weight="medium", class_name="result-count"),
+            rx.select.root(
+                rx.select.trigger(aria_label="Sort by"),
+                rx.select.content(*[rx.select.item(label, value=key) for key, label in SORTS.items()]),
+                value=S.panel["sort"], on_change=S.sort_by, size="2",
+            ),
+            justify="between",
+            align="center",
+            width="100%",
+        ),
+        rx.cond(
+            S.cards.length() > 0,
+            rx.vstack(rx.foreach(S.cards, result_card), spacing="3", width="100%"),
+            card(
+                empty_state("search-x", "No instructors match all of that. Try removing a filter:"),
+                rx.flex(rx.foreach(S.relax, lambda r: link_button(r["label"], r["href"], variant="soft", size="2")),
+                        spacing="2", wrap="wrap", justify="center"),
+            ),
+        ),
+        rx.hstack(
+            rx.cond(S.prev_href, link_button("Previous", S.prev_href, variant="soft")),
+            rx.text("Page ", S.page, " of ", S.pages, size="2", color_scheme="gray"),
+            rx.cond(S.next_href, link_button("Next", S.next_href, variant="soft")),
+            spacing="3",
+            align="center",
+            justify="center",
+            width="100%",
+        ),
+        spacing="3",
+        width="100%",
+    )  # fmt: skip
+
+
+def search_page() -> rx.Component:
+    """The whole search page."""
+    return page_shell(
+        rx.heading("Find an instructor", size="8", as_="h1"),
+        rx.box(search_box("3", "Try “guitar lessons in Brooklyn tomorrow evening”", S.text), width="100%"),
+        rx.cond(S.notice, rx.callout(S.notice, icon="map-pin-off", color_scheme="amber", width="100%")),
+        rx.cond(S.chips.length() > 0, rx.flex(rx.text("Showing:", size="2"), rx.foreach(S.chips, chip), spacing="2",
+                                              wrap="wrap", align="center", class_name="chips")),
+        rx.cond(
+            S.popular.length() > 0,
+            rx.vstack(
+                rx.text("Popular right now:", size="2", color_scheme="gray"),
+                rx.flex(rx.foreach(S.popular, lambda s: link_button(s["name"], s["href"], variant="soft", size="2")),
+                        spacing="2", wrap="wrap"),
+                width="100%",
+            ),
+        ),
+        rx.cond(
+            S.loaded,
+            rx.grid(filter_panel(), results(), columns=rx.breakpoints(initial="1", md="2"), spacing="4",
+                    width="100%", style={"grid-template-columns": rx.breakpoints(initial="1fr", md="280px 1fr")}),
+            skeleton_lines(5),
+        ),
+    )  # fmt: skip

@@ -1,0 +1,137 @@
+"""The search page: read the URL, ask the search service, hold the results; and the favourite hearts."""
+
+import urllib.parse
+from zoneinfo import ZoneInfo
+
+import reflex as rx
+
+from instainstru.models import utcnow
+from instainstru.services import favourites, search
+from instainstru.services.access import Actor
+from instainstru.services.catalog import SUBJECTS_BY_KEY
+from instainstru.services.errors import FormError, NotAuthenticated, PermissionDenied
+from instainstru.services.search_filters import SORTS, Filters, filters_from, filters_from_form
+from instainstru.services.timezones import DEFAULT_TIMEZONE, is_valid_timezone
+from instainstru.state.guard import GuardedPage
+from instainstru.state.session import current_actor
+from instainstru.state.signup import GUESS_TIMEZONE_JS
+
+
+class FavouriteState(rx.State):
+    """Which instructors the logged-in student saved, and the heart button's handler."""
+
+    saved: list[int] = []
+
+    @rx.event
+    async def load(self):
+        """Read the logged-in student's saved instructors (none for anyone else)."""
+        self.saved = sorted(favourites.favourite_ids(await current_actor(self)))
+
+    @rx.event
+    async def toggle(self, instructor_id: int):
+        """Save or unsave; a visitor is sent to log in and brought back here."""
+        try:
+            now_saved = favourites.toggle_favourite(await current_actor(self), int(instructor_id))
+        except NotAuthenticated:
+            here = self.router.url.path + ("?" + self.router.url.query if self.router.url.query else "")
+            return rx.redirect("/login?next=" + urllib.parse.quote(here, safe="/"))
+        except PermissionDenied:
+            return rx.toast.info("Favourites are for student accounts.")
+        except FormError as exc:
+            return rx.toast.error(exc.errors["favourite"])
+        ids = set(self.saved)
+        ids = ids | {int(instructor_id)} if now_saved else ids - {int(instructor_id)}
+        self.saved = sorted(ids)
+        return rx.toast.success("Saved to your favourites." if now_saved else "Removed from your favourites.")
+
+
+class SearchState(rx.State):
+    """What the search understood and found, for the URL being shown."""
+
+    text: str = ""
+    chips: list[dict[str, str]] = []
+    cards: list[dict] = []
+    total_label: str = ""
+    page: int = 1
+    pages: int = 1
+    notice: str = ""
+    popular: list[dict[str, str]] = []
+    panel: dict[str, str] = {}
+    prev_href: str = ""
+    next_href: str = ""
+    relax: list[dict[str, str]] = []
+    loaded: bool = False
+    viewer_tz: str = DEFAULT_TIMEZONE
+
+    def _filters(self) -> tuple[Filters, str]:
+        params = dict(self.router.url.query_parameters)
+        return filters_from(params, utcnow().astimezone(ZoneInfo(self.viewer_tz)).date())
+
+    def _run(self) -> None:
+        filters, self.text = self._filters()
+        results = search.search(filters, self.viewer_tz)
+        self.cards = [vars(card) for card in results.cards]
+        self.total_label, self.page, self.pages = results.total_label, results.page, results.pages
+        self.notice = results.notice
+        self.chips = [{"label": c.label, "href": c.href} for c in filters.chips()]
+        self.relax = (
+            [{"label": f"Remove “{c.label}”", "href": c.href} for c in filters.chips()] if not self.cards else []
+        )
+        self.prev_href = filters.href(page=self.page - 1) if self.page > 1 else ""
+        self.next_href = filters.href(page=self.page + 1) if self.page < self.pages else ""
+        subject = SUBJECTS_BY_KEY.get(filters.subject_key or "")
+        self.panel = {
+            "subject": subject.name if subject else "", "min": filters.params().get("min", ""),
+            "max": filters.params().get("max", ""), "online": filters.online, "sort": filters.sort,
+            "miles": filters.params().get("miles", "any"), "rating": filters.params().get("rating", "any"),
+            "age": filters.age_group or "any",
+        }  # fmt: skip
+        self.popular = (
+            [{"name": name, "href": Filters(subject_key=key).href()} for key, name in search.popular_subjects()]
+            if not filters.chips() and not self.text
+            else []
+        )
+        self.loaded = True
+
+    @rx.event
+    async def load(self):
+        """Search for what the URL says, in the viewer's time zone."""
+        actor = await current_actor(self)
+        if actor is not None:
+            self.viewer_tz = actor.timezone
+            self._run()
+            return None
+        self._run()
+        return rx.call_script(GUESS_TIMEZONE_JS, callback=SearchState.set_viewer_timezone)
+
+    @rx.event
+    def set_viewer_timezone(self, name: str):
+        """Show times in the browser's zone (for visitors), searching again if it differs."""
+        if isinstance(name, str) and is_valid_timezone(name) and name != self.viewer_tz:
+            self.viewer_tz = name
+            self._run()
+
+    @rx.event
+    def apply(self, form: dict):
+        """Go to the URL of the filters chosen in the panel."""
+        filters, _ = self._filters()
+        today = utcnow().astimezone(ZoneInfo(self.viewer_tz)).date()
+        return rx.redirect(filters_from_form({k: str(v) for k, v in form.items()}, filters, today).href())
+
+    @rx.event
+    def sort_by(self, sort: str):
+        """Re-order the results."""
+        filters, _ = self._filters()
+        return rx.redirect(filters.href(sort=sort if sort in SORTS else "best"))
+
+
+class StudentFavouritesState(GuardedPage, rx.State):
+    """The student's saved instructors, with their next free time."""
+
+    cards: list[dict] = []
+
+    def _fetch(self, actor: Actor | None) -> list[search.ResultCard]:
+        return search.instructor_cards(favourites.saved_instructor_ids(actor), actor.timezone)
+
+    def _show(self, result: list[search.ResultCard]) -> None:
+        self.cards = [vars(card) for card in result]

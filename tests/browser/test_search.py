@@ -1,0 +1,95 @@
+"""Discovery end to end: typed search, chips, sorting, shareable URLs, instructor page, favourites."""
+
+import re
+
+from playwright.sync_api import Page, expect
+
+from instainstru.seed.demo import DEMO_LOGINS, DEMO_PASSWORD
+from tests.browser.conftest import open_page, screenshot
+from tests.browser.helpers import log_in, log_in_demo
+
+
+def prices(page: Page) -> list[float]:
+    texts = page.locator(".result-card .price").all_inner_texts()
+    return [float(re.sub(r"[^\d.]", "", t)) for t in texts]
+
+
+def result_names(page: Page) -> list[str]:
+    return page.locator(".result-card .result-title").all_inner_texts()
+
+
+def test_typed_search_chips_sort_and_instructor_page(page: Page):
+    open_page(page, "/")
+    page.locator("main").get_by_placeholder("What do you want to learn?").fill("guitr lesons brooklyn tomorow evening")
+    page.locator("main").get_by_role("button", name="Search").click()
+    expect(page).to_have_url(re.compile(r"/search/?\?q=guitr"))
+    chips = page.locator(".chip")
+    expect(chips.filter(has_text="Guitar")).to_be_visible()
+    expect(chips.filter(has_text="Brooklyn")).to_be_visible()
+    expect(chips.filter(has_text="Tomorrow evening")).to_be_visible()
+    expect(page.locator(".result-card").first).to_be_visible()
+    expect(page.locator(".result-card").first).to_contain_text("Guitar")
+    screenshot(page, "search-laptop")
+
+    chips.filter(has_text="Tomorrow evening").get_by_role("link").click()
+    expect(page.locator(".chip").filter(has_text="Tomorrow evening")).to_have_count(0)
+    expect(page.locator(".chip").filter(has_text="Guitar")).to_be_visible()
+    expect(page).not_to_have_url(re.compile(r"q="))
+
+    page.get_by_role("combobox", name="Sort by").click()
+    page.get_by_role("option", name="Price").click()
+    expect(page).to_have_url(re.compile(r"sort=price"))
+    expect(page.locator(".result-card").first).to_be_visible()
+    shown = prices(page)
+    assert shown == sorted(shown) and len(shown) >= 1
+
+    first = result_names(page)[0]
+    page.locator(".result-card .result-name").first.click()
+    expect(page.get_by_role("heading", name=first)).to_be_visible()
+    expect(page.locator(".slot").first).to_be_visible()
+
+
+def test_reloading_a_search_url_restores_the_results(page: Page):
+    open_page(page, "/search?q=piano+lessons+in+manhattan&sort=price")
+    expect(page.locator(".result-card").first).to_be_visible()
+    before = result_names(page)
+    page.reload()
+    page.wait_for_load_state("networkidle")
+    expect(page.locator(".result-card").first).to_be_visible()
+    assert result_names(page) == before
+
+
+def test_unknown_place_and_odd_input_are_explained_safely(page: Page):
+    open_page(page, "/search?q=piano+in+atlantis")
+    expect(page.get_by_text("We couldn't find atlantis — showing all of NYC")).to_be_visible()
+    open_page(page, "/search?q=%3Cscript%3Ealert(1)%3C%2Fscript%3E")
+    expect(page.locator("main")).to_be_visible()
+    assert page.locator("main script").count() == 0
+    open_page(page, "/search")
+    expect(page.get_by_text("Popular right now:")).to_be_visible()
+
+
+def test_student_saves_a_favourite_and_finds_it(page: Page):
+    open_page(page, "/search?subject=piano")
+    expect(page.locator(".result-card").first).to_be_visible()
+    name = result_names(page)[0]
+    page.locator(".result-card .heart").first.click()  # a visitor: asked to log in, then brought back
+    expect(page).to_have_url(re.compile(r"/login/?\?next="))
+    log_in(page, DEMO_LOGINS["student"], DEMO_PASSWORD, page.url)
+    expect(page).to_have_url(re.compile(r"/search/?\?subject=piano"))
+    card = page.locator(".result-card").filter(has_text=name)
+    card.locator(".heart").click()
+    expect(page.get_by_text("Saved to your favourites.")).to_be_visible()
+    open_page(page, "/student/favorites")
+    expect(page.locator(".result-card").filter(has_text=name)).to_be_visible()
+    page.locator(".result-card").filter(has_text=name).locator(".heart").click()
+    expect(page.get_by_text("Removed from your favourites.")).to_be_visible()
+
+
+def test_search_fits_a_phone(page: Page):
+    page.set_viewport_size({"width": 375, "height": 800})
+    log_in_demo(page, "student")
+    open_page(page, "/search?q=yoga")
+    expect(page.locator(".result-card").first).to_be_visible()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375
+    screenshot(page, "search-phone")
