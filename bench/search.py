@@ -50,6 +50,7 @@ def build(url: str, size: int, seed: int = 7) -> None:
     from instainstru.models import AreaBorough, AreaCell, Booking, InstructorProfile, Offering, OfferingPrice, User
     from instainstru.services import area_index, geo
     from instainstru.services.catalog import SUBJECTS
+    from instainstru.services.ratings import bayesian_rating
 
     upgrade(url)
     rng = random.Random(seed)
@@ -89,7 +90,9 @@ def build(url: str, size: int, seed: int = 7) -> None:
             offerings.append({"id": offering_id, "instructor_id": i, "subject_key": subject.key,
                               "levels": ["beginner", "intermediate"], "age_groups": rng.choice(
                                   (["kids", "teens"], ["adults"], ["teens", "adults"])), "location_types": places,
-                              "min_price_cents": price, "shortest_min": 60, "created_at": NOW})  # fmt: skip
+                              "min_price_cents": price, "shortest_min": 60, "online": online,
+                              "rank_score": bayesian_rating(profile["rating_avg"], profile["rating_count"]),
+                              "created_at": NOW})  # fmt: skip
             prices.append({"offering_id": offering_id, "duration_min": 60, "price_cents": price})
         for _ in range(2):
             lesson = NOW + timedelta(days=rng.randint(0, 13), hours=rng.randint(0, 10))

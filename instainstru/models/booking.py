@@ -44,7 +44,7 @@ class Booking(SQLModel, table=True):
     duration_min: int = Field(sa_column=Column(Integer, nullable=False))
     start_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
     end_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
-    status: str = Field(sa_column=Column(String(32), nullable=False, index=True))
+    status: str = Field(sa_column=Column(String(32), nullable=False))
     price_cents: int = Field(sa_column=Column(Integer, nullable=False))
     hold_expires_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime(), nullable=True))
     created_at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime(), nullable=False))

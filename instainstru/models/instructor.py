@@ -42,7 +42,7 @@ class InstructorProfile(SQLModel, table=True):
         default_factory=dict, sa_column=Column(JSON, nullable=False, server_default="{}")
     )
     rating_avg: float = Field(default=0.0, sa_column=Column(Float, nullable=False, server_default="0"))
-    rating_count: int = Field(default=0, sa_column=Column(Integer, nullable=False, server_default="0", index=True))
+    rating_count: int = Field(default=0, sa_column=Column(Integer, nullable=False, server_default="0"))
     buffer_min: int = Field(default=15, sa_column=Column(Integer, nullable=False, server_default="15"))
     notice_hours: int = Field(default=12, sa_column=Column(Integer, nullable=False, server_default="12"))
     horizon_days: int = Field(default=60, sa_column=Column(Integer, nullable=False, server_default="60"))

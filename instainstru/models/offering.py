@@ -2,7 +2,18 @@
 
 from datetime import datetime
 
-from sqlalchemy import JSON, CheckConstraint, Column, ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    CheckConstraint,
+    Column,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    UniqueConstraint,
+)
 from sqlmodel import Field, SQLModel
 
 from instainstru.models.types import UTCDateTime, utcnow
@@ -12,22 +23,33 @@ DURATIONS = (30, 45, 60, 90)
 
 
 class Offering(SQLModel, table=True):
-    """One service: a catalogue subject with the levels, ages and places it is taught at."""
+    """One service: a catalogue subject with the levels, ages and places it is taught at.
+
+    `min_price_cents`, `shortest_min`, `online` and `rank_score` (the instructor's Bayesian rating) copy what
+    search sorts and filters on, so its indexes can answer "best piano teachers" without reading every row.
+    """
 
     __tablename__ = "offerings"
-    __table_args__ = {"extend_existing": True}
+    __table_args__ = (
+        Index("ix_offerings_subject_rank", "subject_key", "rank_score"),
+        Index("ix_offerings_subject_price", "subject_key", "min_price_cents"),
+        Index("ix_offerings_rank", "rank_score"),
+        {"extend_existing": True},
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     instructor_id: int = Field(
         sa_column=Column(Integer, ForeignKey("instructor_profiles.user_id", ondelete="CASCADE"), nullable=False,
                          index=True)
     )  # fmt: skip
-    subject_key: str = Field(sa_column=Column(String(40), nullable=False, index=True))
+    subject_key: str = Field(sa_column=Column(String(40), nullable=False))
     levels: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
     age_groups: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
     location_types: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
-    min_price_cents: int = Field(default=0, sa_column=Column(Integer, nullable=False, server_default="0", index=True))
+    min_price_cents: int = Field(default=0, sa_column=Column(Integer, nullable=False, server_default="0"))
     shortest_min: int = Field(default=60, sa_column=Column(Integer, nullable=False, server_default="60"))
+    online: bool = Field(default=False, sa_column=Column(Boolean, nullable=False, server_default="0"))
+    rank_score: float = Field(default=4.5, sa_column=Column(Float, nullable=False, server_default="4.5"))
     created_at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime(), nullable=False))
 
 

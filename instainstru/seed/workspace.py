@@ -31,7 +31,7 @@ def _price(subject: Subject, rng: random.Random, minutes: int) -> int:
 def _offering(session: Session, profile: InstructorProfile, subject: Subject, rng: random.Random, places: list[str]):
     offering = Offering(
         instructor_id=profile.user_id, subject_key=subject.key, levels=rng.choice(LEVEL_SETS),
-        age_groups=rng.choice(AGE_SETS), location_types=places,
+        age_groups=rng.choice(AGE_SETS), location_types=places, online="online" in places,
     )  # fmt: skip
     session.add(offering)
     session.flush()

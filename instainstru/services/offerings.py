@@ -11,6 +11,7 @@ from instainstru.models import (
     MAX_PRICE_CENTS,
     MIN_PRICE_CENTS,
     Booking,
+    InstructorProfile,
     Offering,
     OfferingPrice,
     Role,
@@ -19,6 +20,7 @@ from instainstru.services.access import Actor, require_role
 from instainstru.services.catalog import SUBJECTS_BY_KEY, find_subject
 from instainstru.services.errors import FormError, PermissionDenied
 from instainstru.services.money import format_price, parse_dollars
+from instainstru.services.ratings import bayesian_rating
 
 LEVELS = ("beginner", "intermediate", "advanced")
 AGE_GROUPS = ("kids", "teens", "adults", "seniors")
@@ -145,9 +147,11 @@ def add_offering(
             errors["subject"] = f"You can offer at most {MAX_OFFERINGS} services."
         if errors:
             raise FormError(errors)
+        profile = session.get(InstructorProfile, actor.user_id)
         offering = Offering(
             instructor_id=actor.user_id, subject_key=found.key, levels=levels, age_groups=age_groups,
             location_types=places, min_price_cents=min(cents.values()), shortest_min=min(cents),
+            online="online" in places, rank_score=bayesian_rating(profile.rating_avg, profile.rating_count),
         )  # fmt: skip
         session.add(offering)
         session.flush()

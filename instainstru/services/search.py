@@ -15,17 +15,17 @@ from instainstru.services import area_index, geo
 from instainstru.services.availability import busy_for, schedules_for
 from instainstru.services.catalog import SUBJECTS_BY_KEY
 from instainstru.services.money import format_price
+from instainstru.services.ratings import bayesian_rating
 from instainstru.services.search_filters import Filters
 from instainstru.services.slots import first_bookable
 from instainstru.services.timefmt import slot_label
 
 PAGE_SIZE = 20
-CANDIDATE_CAP = 3000  # most rows one search ranks in Python
-BROAD_CAP = 600  # for a search without a subject: the most reviewed (in-area first) are ranked
+CANDIDATE_CAP = 200  # most rows one search ranks in Python: the best rated (or cheapest) that pass the filters
+BROAD_CAP = 200  # the same for a search without a subject
 WINDOW_BATCH = 40  # candidates checked at a time for a free slot in the asked-for window
 SOONEST_POOL = 200  # best-ranked candidates whose next free slot decides "soonest" order
 NEXT_SLOT_DAYS = 14
-PRIOR_RATING, PRIOR_WEIGHT = 4.5, 5  # Bayesian prior: an unrated instructor counts as 5 reviews of 4.5 stars
 IN_PERSON = {"student_home", "studio"}
 
 
@@ -50,7 +50,7 @@ class Candidate:
     @property
     def bayes_rating(self) -> float:
         """The rating with a prior, so a single 5★ review does not beat many 4.9★ ones."""
-        return (self.rating_avg * self.rating_count + PRIOR_RATING * PRIOR_WEIGHT) / (self.rating_count + PRIOR_WEIGHT)
+        return bayesian_rating(self.rating_avg, self.rating_count)
 
 
 @dataclass(frozen=True)
@@ -116,14 +116,13 @@ def _nearby(place: geo.Place):
     return select(AreaCell.instructor_id).where(AreaCell.cell == area_index.cell_of(place.lat, place.lon))
 
 
-def _base_query(filters: Filters, only: list[int] | None, nearby: bool):
-    """Offerings with their instructor, narrowed by everything SQL can check; `nearby` marks the rows."""
-    query = (
-        select(*_COLUMNS, literal(nearby).label("nearby"))
-        .join(InstructorProfile, InstructorProfile.user_id == Offering.instructor_id)
-        .join(User, User.id == Offering.instructor_id)
-        .where(Offering.min_price_cents > 0)
-    )  # fmt: skip
+def _pick(filters: Filters, only: list[int] | None, near, online_only: bool, cap: int) -> list[int]:
+    """Phase 1: the ids of the best (or cheapest) offerings passing the filters, from the offerings' indexes."""
+    query = select(Offering.id).where(Offering.min_price_cents > 0)
+    if near is not None:
+        query = query.join(near, near.c.instructor_id == Offering.instructor_id)
+    if online_only:
+        query = query.where(Offering.online.is_(True))
     if only is not None:
         query = query.where(Offering.instructor_id.in_(only))
     if filters.subject_key:
@@ -133,28 +132,38 @@ def _base_query(filters: Filters, only: list[int] | None, nearby: bool):
     if filters.min_price_cents is not None:
         query = query.where(Offering.min_price_cents >= filters.min_price_cents)
     if filters.min_rating is not None:
-        query = query.where(InstructorProfile.rating_avg >= filters.min_rating, InstructorProfile.rating_count > 0)
-    order = Offering.min_price_cents if filters.sort == "price" else InstructorProfile.rating_count.desc()
-    return query.order_by(order, Offering.instructor_id)
+        rated = select(InstructorProfile.user_id).where(
+            InstructorProfile.rating_avg >= filters.min_rating, InstructorProfile.rating_count > 0
+        )
+        query = query.where(Offering.instructor_id.in_(rated))
+    order = Offering.min_price_cents if filters.sort == "price" else Offering.rank_score.desc()
+    with transaction() as session:
+        return list(session.execute(query.order_by(order, Offering.id).limit(cap)).scalars())
 
 
 def _rows(filters: Filters, only: list[int] | None = None) -> list:
     """Candidate offering rows: those near the place (driven by the area index), then online ones, capped."""
     cap = CANDIDATE_CAP if filters.subject_key or only else BROAD_CAP
-    rows = []
+    near_ids: list[int] = []
+    if filters.place is not None and filters.online != "online":
+        near_ids = _pick(filters, only, _nearby(filters.place).subquery(), False, cap)
+    ids = list(near_ids)
+    if filters.place is None and filters.online != "online":
+        ids = _pick(filters, only, None, False, cap)
+    elif filters.online != "in_person" and len(ids) < cap:
+        seen = set(ids)
+        ids += [i for i in _pick(filters, only, None, True, cap) if i not in seen][: cap - len(ids)]
+    if not ids:
+        return []
+    nearby = Offering.id.in_(near_ids) if near_ids else literal(False)
+    details = (
+        select(*_COLUMNS, nearby.label("nearby"))
+        .join(InstructorProfile, InstructorProfile.user_id == Offering.instructor_id)
+        .join(User, User.id == Offering.instructor_id)
+        .where(Offering.id.in_(ids))
+    )
     with transaction() as session:
-        if filters.place is not None and filters.online != "online":
-            near = _nearby(filters.place).subquery()
-            query = _base_query(filters, only, True).join(near, near.c.instructor_id == Offering.instructor_id)
-            rows = session.execute(query.limit(cap)).all()
-        if filters.place is None and filters.online != "online":
-            return session.execute(_base_query(filters, only, False).limit(cap)).all()
-        if filters.online != "in_person" and len(rows) < cap:
-            seen = {(r.instructor_id, r.subject_key) for r in rows}
-            online = _base_query(filters, only, False).where(InstructorProfile.teaches_online.is_(True))
-            rows += [r for r in session.execute(online.limit(cap - len(rows))).all()
-                     if (r.instructor_id, r.subject_key) not in seen]  # fmt: skip
-    return rows
+        return session.execute(details).all()
 
 
 def _distance(row, places: tuple, place: geo.Place | None) -> tuple[bool, float | None]:

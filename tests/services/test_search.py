@@ -8,6 +8,7 @@ from instainstru.db import transaction
 from instainstru.models import InstructorProfile, Offering, OfferingPrice, Role, User
 from instainstru.services import area_index, favourites, geo, search
 from instainstru.services.errors import NotAuthenticated, PermissionDenied
+from instainstru.services.ratings import bayesian_rating
 from instainstru.services.search_filters import Filters, filters_from
 from tests.factories import make_user
 
@@ -57,7 +58,8 @@ def catalogue(db_url):
             session.flush()
             area_index.reindex(session, profile)
             offering = Offering(instructor_id=user.id, subject_key=subject, levels=["beginner"], age_groups=ages,
-                                location_types=places, min_price_cents=price, shortest_min=60)  # fmt: skip
+                                location_types=places, min_price_cents=price, shortest_min=60,
+                                online="online" in places, rank_score=bayesian_rating(avg, count))  # fmt: skip
             session.add(offering)
             session.flush()
             session.add(OfferingPrice(offering_id=offering.id, duration_min=60, price_cents=price))
