@@ -7,7 +7,7 @@ from datetime import datetime, time, timedelta
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import String, func, literal, select, type_coerce
+from sqlalchemy import String, cast, func, literal, select
 
 from instainstru.db import transaction
 from instainstru.models import AreaBorough, AreaCell, InstructorProfile, Offering, User, utcnow
@@ -91,7 +91,7 @@ class SearchResults:
 
 def _raw(column):
     """A JSON column read as its text, decoded only when needed (see `_json`)."""
-    return type_coerce(column, String).label(column.key)
+    return cast(column, String).label(column.key)
 
 
 _COLUMNS = (
