@@ -109,8 +109,9 @@ def search_page() -> rx.Component:
         ),
         rx.cond(
             S.loaded,
-            rx.grid(filter_panel(), results(), columns=rx.breakpoints(initial="1", md="2"), spacing="4",
-                    width="100%", style={"grid-template-columns": rx.breakpoints(initial="1fr", md="280px 1fr")}),
+            rx.grid(rx.box(filter_panel(), order=["2", "2", "1"]), rx.box(results(), order=["1", "1", "2"]),
+                    columns=rx.breakpoints(initial="1", md="2"), spacing="4", width="100%",
+                    style={"grid-template-columns": rx.breakpoints(initial="1fr", md="280px 1fr")}),
             skeleton_lines(5),
         ),
     )  # fmt: skip

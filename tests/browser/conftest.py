@@ -27,7 +27,7 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
-SCREENSHOTS = ROOT / "test-results" / "screenshots"
+SCREENSHOTS = ROOT / "screenshots"  # for people to look at; pytest-playwright empties test-results/
 START_TIMEOUT_S = 240
 
 
