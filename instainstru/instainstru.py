@@ -23,7 +23,7 @@ from instainstru.state.signup import SignupState
 
 # (page, route, title, what loads it). Pages that show the header load the session first.
 PAGES = (
-    (home_page, "/", "Lessons in NYC", [SessionState.refresh, HomeState.load]),
+    (home_page, "/", "Lessons in NYC", [SessionState.refresh, HomeState.load, FavouriteState.load]),
     (login_page, "/login", "Log in", [LoginState.open]),
     (signup_page, "/signup", "Sign up", [SignupState.open]),
     (search_page, "/search", "Search", [SessionState.refresh, SearchState.load, FavouriteState.load]),

@@ -4,7 +4,8 @@ from instainstru.db import transaction
 from instainstru.models import Booking, InstructorProfile, Offering, User
 from instainstru.seed.demo import BOROUGHS, DEMO_LOGINS, DEMO_PASSWORD, seed_if_empty
 from instainstru.services import accounts
-from instainstru.services.instructors import featured_instructors
+from instainstru.services.instructors import featured_instructor_ids
+from instainstru.services.search import instructor_cards
 
 
 def test_seed_fills_an_empty_database_once(db_url):
@@ -42,5 +43,5 @@ def test_demo_logins_work_and_featured_instructors_show(db_url):
     seed_if_empty()
     for role, email in DEMO_LOGINS.items():
         assert accounts.authenticate(email, DEMO_PASSWORD).role == role
-    cards = featured_instructors(6)
-    assert len(cards) == 6 and all(card.headline and card.borough for card in cards)
+    cards = instructor_cards(featured_instructor_ids(6), "America/New_York")
+    assert len(cards) == 6 and all(card.headline and card.price_from.startswith("from $") for card in cards)

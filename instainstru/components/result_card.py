@@ -2,8 +2,8 @@
 
 import reflex as rx
 
+from instainstru.components.avatar import photo_avatar
 from instainstru.components.card import card
-from instainstru.components.instructor_card import photo_avatar
 from instainstru.state.search import FavouriteState
 
 

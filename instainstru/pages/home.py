@@ -3,8 +3,8 @@
 import reflex as rx
 
 from instainstru.components.card import card, skeleton_lines
-from instainstru.components.instructor_card import instructor_card
 from instainstru.components.layout import page_shell, search_box
+from instainstru.components.result_card import result_card
 from instainstru.services.catalog import CATEGORIES, Category
 from instainstru.state.home import HomeState
 
@@ -88,7 +88,7 @@ def featured() -> rx.Component:
     """Featured instructors, with skeletons while they load."""
     return rx.cond(
         HomeState.loaded,
-        rx.grid(rx.foreach(HomeState.featured, instructor_card), columns=GRID_COLUMNS, spacing="4", width="100%"),
+        rx.grid(rx.foreach(HomeState.featured, result_card), columns=GRID_COLUMNS, spacing="4", width="100%"),
         skeleton_lines(3),
     )
 

@@ -3,6 +3,7 @@
 import reflex as rx
 
 from instainstru.components.access import guarded_page
+from instainstru.components.avatar import photo_avatar
 from instainstru.components.card import card, empty_state, removable
 from instainstru.components.form_field import (
     check,
@@ -15,7 +16,6 @@ from instainstru.components.form_field import (
     text_area,
     text_input,
 )
-from instainstru.components.instructor_card import photo_avatar
 from instainstru.components.nav import workspace_nav
 from instainstru.components.offering import service_summary
 from instainstru.models import DURATIONS

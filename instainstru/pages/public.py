@@ -2,8 +2,8 @@
 
 import reflex as rx
 
+from instainstru.components.avatar import photo_avatar
 from instainstru.components.card import card, empty_state, skeleton_lines
-from instainstru.components.instructor_card import photo_avatar
 from instainstru.components.layout import page_shell
 from instainstru.components.offering import service_summary
 from instainstru.components.result_card import heart

@@ -4,10 +4,10 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from sqlmodel import Session, select
+from sqlmodel import Session, func, select
 
 from instainstru.db import transaction
-from instainstru.models import InstructorProfile, User
+from instainstru.models import InstructorProfile, Offering, User
 from instainstru.services.money import format_price
 from instainstru.services.offerings import LOCATION_LABELS, OfferingView, offerings_of
 
@@ -77,19 +77,19 @@ def create_profile(session: Session, user: User, **fields) -> InstructorProfile:
     return profile
 
 
-def featured_instructors(limit: int = 6) -> list[InstructorCard]:
-    """Return instructors with a headline and at least one priced service, for the home page."""
+def featured_instructor_ids(limit: int = 6) -> list[int]:
+    """Instructors with a headline and at least one priced service, best rated first, for the home page."""
     with transaction() as session:
-        rows = session.exec(
-            select(InstructorProfile, User)
-            .join(User, User.id == InstructorProfile.user_id)
-            .where(InstructorProfile.headline != "")
-            .order_by(InstructorProfile.user_id)
-            .limit(limit * 3)
-        ).all()
-        offerings = offerings_of(session, [p.user_id for p, _ in rows])
-    cards = [_card(p, u, offerings[p.user_id]) for p, u in rows if offerings[p.user_id]]
-    return cards[:limit]
+        return list(
+            session.exec(
+                select(InstructorProfile.user_id)
+                .join(Offering, Offering.instructor_id == InstructorProfile.user_id)
+                .where(InstructorProfile.headline != "", Offering.min_price_cents > 0)
+                .group_by(InstructorProfile.user_id)
+                .order_by(func.max(Offering.rank_score).desc(), InstructorProfile.user_id)
+                .limit(limit)
+            )
+        )
 
 
 def public_profile(slug: str) -> PublicProfile | None:

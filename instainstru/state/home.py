@@ -4,19 +4,24 @@ import urllib.parse
 
 import reflex as rx
 
-from instainstru.services.instructors import featured_instructors
+from instainstru.services.instructors import featured_instructor_ids
+from instainstru.services.search import instructor_cards
+from instainstru.services.timezones import DEFAULT_TIMEZONE
+from instainstru.state.session import current_actor
 
 
 class HomeState(rx.State):
     """Featured instructors on the home page."""
 
-    featured: list[dict[str, str]] = []
+    featured: list[dict] = []
     loaded: bool = False
 
     @rx.event
-    def load(self):
-        """Read the featured instructors."""
-        self.featured = [vars(card) for card in featured_instructors()]
+    async def load(self):
+        """Read the featured instructors, with next free times in the visitor's zone."""
+        actor = await current_actor(self)
+        timezone = actor.timezone if actor else DEFAULT_TIMEZONE
+        self.featured = [vars(card) for card in instructor_cards(featured_instructor_ids(), timezone)]
         self.loaded = True
 
 
