@@ -5,6 +5,7 @@ Revises: 0002
 Create Date: 2026-11-26 13:37:29.542099
 """
 
+import json
 from collections.abc import Sequence
 
 import sqlalchemy as sa
@@ -70,8 +71,15 @@ def upgrade() -> None:
     _backfill()
 
 
+def _json_list(value) -> list:
+    return json.loads(value) if isinstance(value, str) else list(value or [])
+
+
 def _backfill() -> None:
-    """Fill the new search columns and indexes for data that existed before this revision."""
+    """Fill the new search columns and indexes for data that existed before this revision.
+
+    Uses plain SQL on the columns of this revision (never the current models, which may have moved on).
+    """
     bind = op.get_bind()
     bind.execute(sa.text(
         "UPDATE offerings SET min_price_cents = COALESCE("
@@ -79,18 +87,25 @@ def _backfill() -> None:
         "shortest_min = COALESCE("
         "(SELECT MIN(duration_min) FROM offering_prices WHERE offering_prices.offering_id = offerings.id), 60)"
     ))
-    from sqlmodel import Session, select
+    for offering_id, places in bind.execute(sa.text("SELECT id, location_types FROM offerings")).all():
+        online = "online" in _json_list(places)
+        bind.execute(sa.text("UPDATE offerings SET online = :online WHERE id = :id"), {"online": online, "id": offering_id})
+    from instainstru.services import area_index, geo
 
-    from instainstru.models import InstructorProfile, Offering
-    from instainstru.services.area_index import reindex
-
-    with Session(bind=bind) as session:
-        for profile in session.exec(select(InstructorProfile)).all():
-            reindex(session, profile)
-        for offering in session.exec(select(Offering)).all():
-            offering.online = "online" in offering.location_types
-            session.add(offering)
-        session.flush()
+    profiles = bind.execute(sa.text(
+        "SELECT user_id, area_neighbourhoods, area_base_lat, area_base_lon, area_radius_miles FROM instructor_profiles"
+    )).all()
+    for user_id, names, lat, lon, radius in profiles:
+        base = (lat, lon) if lat is not None else None
+        area = geo.ServiceArea(frozenset(_json_list(names)), base, radius if base else 0.0)
+        cells = [{"cell": c, "instructor_id": user_id} for c in sorted(area_index.cells_for_area(area))]
+        boroughs = [{"borough": b, "instructor_id": user_id} for b in area_index.boroughs_served(area)]
+        if cells:
+            bind.execute(sa.text("INSERT INTO area_cells (cell, instructor_id) VALUES (:cell, :instructor_id)"), cells)
+        if boroughs:
+            bind.execute(
+                sa.text("INSERT INTO area_boroughs (borough, instructor_id) VALUES (:borough, :instructor_id)"), boroughs
+            )
 
 
 def downgrade() -> None:

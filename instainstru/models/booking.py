@@ -20,6 +20,7 @@ class BookingStatus(StrEnum):
     CANCELLED_BY_STUDENT = "cancelled_by_student"
     CANCELLED_BY_INSTRUCTOR = "cancelled_by_instructor"
     NO_SHOW = "no_show"
+    EXPIRED = "expired"
 
 
 # Bookings that occupy the instructor's time (a pending payment only while its hold lasts).
@@ -48,3 +49,20 @@ class Booking(SQLModel, table=True):
     price_cents: int = Field(sa_column=Column(Integer, nullable=False))
     hold_expires_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime(), nullable=True))
     created_at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime(), nullable=False))
+
+
+class BookingClaim(SQLModel, table=True):
+    """One 5-minute bucket of an instructor's time taken by a booking (its lesson plus the buffer after it).
+
+    The primary key (instructor, bucket) is the database's guarantee that no two live bookings overlap,
+    whatever the number of concurrent transactions: the second insert of a bucket fails.
+    """
+
+    __tablename__ = "booking_claims"
+    __table_args__ = {"extend_existing": True}
+
+    instructor_id: int = Field(sa_column=Column(Integer, primary_key=True, autoincrement=False))
+    bucket: int = Field(sa_column=Column(Integer, primary_key=True, autoincrement=False))
+    booking_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("bookings.id", ondelete="CASCADE"), nullable=False, index=True)
+    )

@@ -8,6 +8,7 @@ from sqlmodel import Session, select
 from instainstru.models import Booking, BookingStatus, InstructorProfile, Offering, OfferingPrice, User, utcnow
 from instainstru.services import area_index, geo
 from instainstru.services.availability import open_slots_many
+from instainstru.services.booking import claim
 from instainstru.services.catalog import Subject, subjects_in
 
 # Typical New York lesson prices (cents for 60 minutes) by category.
@@ -78,11 +79,15 @@ def furnish_instructor(session: Session, profile: InstructorProfile, subject: Su
 
 
 def _book(session: Session, offering: Offering, student: User, start: datetime, price: OfferingPrice, status: str):
-    session.add(Booking(
+    booking = Booking(
         instructor_id=offering.instructor_id, student_id=student.id, offering_id=offering.id,
         duration_min=price.duration_min, start_at=start, end_at=start + timedelta(minutes=price.duration_min),
         status=status, price_cents=price.price_cents,
-    ))  # fmt: skip
+    )  # fmt: skip
+    session.add(booking)
+    if status != BookingStatus.COMPLETED:
+        session.flush()
+        claim(session, booking, session.get(InstructorProfile, offering.instructor_id).buffer_min)
 
 
 def add_lessons(session: Session, offering: Offering, students: list[User], seed: int, past_weeks: int = 12) -> None:

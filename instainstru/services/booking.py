@@ -1,0 +1,217 @@
+"""The booking engine: holding a slot, the states a lesson moves through, and who may move it.
+
+States: pending_payment (a 15-minute hold while the student pays) -> confirmed (instant book) or
+requested (the instructor approves first) -> confirmed / declined -> completed / no_show, or
+cancelled_by_student / cancelled_by_instructor; a hold that runs out becomes expired.
+
+No slot is booked twice: creating a booking re-asks the slot engine inside the transaction, and the
+lesson's time (plus the instructor's buffer after it) is claimed in `booking_claims`, whose primary
+key makes the database refuse the second of two overlapping bookings, however concurrent.
+"""
+
+import math
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, delete, select, update
+
+from instainstru.db import transaction
+from instainstru.models import (
+    Booking,
+    BookingClaim,
+    BookingStatus,
+    InstructorProfile,
+    Offering,
+    OfferingPrice,
+    Role,
+    utcnow,
+)
+from instainstru.services.access import Actor, require_role
+from instainstru.services.availability import open_slots_many
+from instainstru.services.errors import FormError, PermissionDenied
+
+HOLD_MINUTES = 15
+BUCKET_SECONDS = 300
+SLOT_TAKEN = "This time was just taken. Please choose another."
+S = BookingStatus
+
+# Which state may move to which, and who may move it there ("system": payments, jobs).
+TRANSITIONS: dict[tuple[str, str], tuple[str, ...]] = {
+    (S.PENDING_PAYMENT, S.CONFIRMED): ("system",),
+    (S.PENDING_PAYMENT, S.REQUESTED): ("system",),
+    (S.PENDING_PAYMENT, S.EXPIRED): ("system",),
+    (S.PENDING_PAYMENT, S.CANCELLED_BY_STUDENT): (Role.STUDENT,),
+    (S.REQUESTED, S.CONFIRMED): (Role.INSTRUCTOR,),
+    (S.REQUESTED, S.DECLINED): (Role.INSTRUCTOR, "system"),
+    (S.REQUESTED, S.CANCELLED_BY_STUDENT): (Role.STUDENT,),
+    (S.CONFIRMED, S.COMPLETED): (Role.INSTRUCTOR, "system"),
+    (S.CONFIRMED, S.NO_SHOW): (Role.INSTRUCTOR,),
+    (S.CONFIRMED, S.CANCELLED_BY_STUDENT): (Role.STUDENT,),
+    (S.CONFIRMED, S.CANCELLED_BY_INSTRUCTOR): (Role.INSTRUCTOR,),
+}
+RELEASES_TIME = {S.EXPIRED, S.DECLINED, S.CANCELLED_BY_STUDENT, S.CANCELLED_BY_INSTRUCTOR}
+
+
+@dataclass(frozen=True)
+class BookingView:
+    """A booking as services return it."""
+
+    id: int
+    instructor_id: int
+    student_id: int
+    offering_id: int
+    start_at: datetime
+    end_at: datetime
+    duration_min: int
+    price_cents: int
+    status: str
+    hold_expires_at: datetime | None
+
+
+def _view(b: Booking) -> BookingView:
+    return BookingView(b.id, b.instructor_id, b.student_id, b.offering_id, b.start_at, b.end_at, b.duration_min,
+                       b.price_cents, b.status, b.hold_expires_at)  # fmt: skip
+
+
+def buckets(start: datetime, end: datetime, buffer_min: int) -> range:
+    """The 5-minute buckets a lesson occupies: from its start to its end plus the buffer after it."""
+    first = math.floor(start.timestamp() / BUCKET_SECONDS)
+    last = math.ceil((end + timedelta(minutes=buffer_min)).timestamp() / BUCKET_SECONDS)
+    return range(first, last)
+
+
+def claim(session: Session, booking: Booking, buffer_min: int) -> None:
+    """Claim the booking's time (and the buffer after it); the database refuses it if already claimed."""
+    session.add_all(
+        BookingClaim(instructor_id=booking.instructor_id, bucket=b, booking_id=booking.id)
+        for b in buckets(booking.start_at, booking.end_at, buffer_min)
+    )
+    session.flush()
+
+
+def expire_holds(session: Session, now: datetime, instructor_id: int | None = None) -> int:
+    """Turn run-out payment holds into `expired` and free their time; return how many."""
+    query = select(Booking.id).where(
+        Booking.status == S.PENDING_PAYMENT, Booking.hold_expires_at.is_not(None), Booking.hold_expires_at <= now
+    )
+    if instructor_id is not None:
+        query = query.where(Booking.instructor_id == instructor_id)
+    ids = list(session.exec(query))
+    if ids:
+        session.exec(delete(BookingClaim).where(BookingClaim.booking_id.in_(ids)))
+        session.exec(update(Booking).where(Booking.id.in_(ids)).values(status=S.EXPIRED))
+    return len(ids)
+
+
+def _price(session: Session, offering_id: int, duration_min: int) -> tuple[Offering, int]:
+    offering = session.get(Offering, offering_id)
+    price = session.exec(
+        select(OfferingPrice.price_cents).where(
+            OfferingPrice.offering_id == offering_id, OfferingPrice.duration_min == duration_min
+        )
+    ).first()
+    if offering is None or price is None:
+        raise FormError({"lesson": "This lesson is not offered. Please choose another."})
+    return offering, price
+
+
+def create_booking(
+    actor: Actor | None, offering_id: int, duration_min: int, start: datetime, now: datetime | None = None
+) -> BookingView:
+    """Hold a lesson for the calling student for 15 minutes while they pay; the server sets the price.
+
+    Raises FormError when the lesson or time is not bookable (past, blocked, taken, or just taken by a
+    concurrent booking) and PermissionDenied for anyone but a student.
+    """
+    actor = require_role(actor, Role.STUDENT)
+    now = now or utcnow()
+    if start.tzinfo is None:
+        raise FormError({"start": "That time is not valid."})
+    try:
+        with transaction() as session:
+            offering, price = _price(session, offering_id, int(duration_min))
+            profile = session.get(InstructorProfile, offering.instructor_id)
+            expire_holds(session, now, offering.instructor_id)
+            minutes = int(duration_min)
+            free = open_slots_many(session, [offering.instructor_id], minutes, start, start + timedelta(minutes=1), now)
+            if start not in free.get(offering.instructor_id, []):
+                raise FormError({"start": "This time is not available. Please choose another."})
+            end = start + timedelta(minutes=minutes)
+            booking = Booking(
+                instructor_id=offering.instructor_id, student_id=actor.user_id, offering_id=offering.id,
+                duration_min=minutes, start_at=start, end_at=end, status=S.PENDING_PAYMENT,
+                price_cents=price, hold_expires_at=now + timedelta(minutes=HOLD_MINUTES),
+            )  # fmt: skip
+            session.add(booking)
+            session.flush()
+            claim(session, booking, profile.buffer_min)
+            return _view(booking)
+    except IntegrityError:
+        raise FormError({"start": SLOT_TAKEN}) from None
+
+
+def _allowed(actor: Actor | None, booking: Booking, to: str) -> str:
+    """Who is moving the booking ("system" for None); raise when that party may not."""
+    allowed = TRANSITIONS.get((booking.status, to))
+    if allowed is None:
+        raise FormError(
+            {"booking": f"A {booking.status.replace('_', ' ')} lesson cannot become {to.replace('_', ' ')}."}
+        )
+    if actor is None:
+        party = "system"
+    elif actor.role == Role.STUDENT and booking.student_id == actor.user_id:
+        party = Role.STUDENT
+    elif actor.role == Role.INSTRUCTOR and booking.instructor_id == actor.user_id:
+        party = Role.INSTRUCTOR
+    else:
+        raise PermissionDenied()
+    if party not in allowed:
+        raise PermissionDenied()
+    return party
+
+
+def move(actor: Actor | None, booking_id: int, to: str, now: datetime | None = None) -> BookingView:
+    """Move a booking to another state if the rules and the caller allow it (None means the system)."""
+    now = now or utcnow()
+    with transaction() as session:
+        booking = session.get(Booking, booking_id)
+        if booking is None:
+            raise PermissionDenied() if actor is not None else FormError({"booking": "No such lesson."})
+        _allowed(actor, booking, to)
+        if to in (S.COMPLETED, S.NO_SHOW) and booking.end_at > now:
+            raise FormError({"booking": "A lesson can be marked only after it ends."})
+        if booking.status == S.PENDING_PAYMENT and to != S.EXPIRED and booking.hold_expires_at <= now:
+            raise FormError({"booking": "The hold on this time has run out. Please book again."})
+        booking.status = to
+        if to != S.PENDING_PAYMENT:
+            booking.hold_expires_at = None
+        if to in RELEASES_TIME:
+            session.exec(delete(BookingClaim).where(BookingClaim.booking_id == booking.id))
+        session.add(booking)
+        session.flush()
+        return _view(booking)
+
+
+def payment_succeeded(booking_id: int, now: datetime | None = None) -> BookingView:
+    """The student's payment went through: confirm, or ask the instructor when they approve requests first."""
+    with transaction() as session:
+        booking = session.get(Booking, booking_id)
+        approve = booking is not None and session.get(InstructorProfile, booking.instructor_id).approve_requests
+    return move(None, booking_id, S.REQUESTED if approve else S.CONFIRMED, now)
+
+
+def auto_complete(now: datetime | None = None, after: timedelta = timedelta(hours=24)) -> int:
+    """Complete confirmed lessons that ended more than `after` ago and nobody marked; safe on many workers.
+
+    Each lesson is moved by one conditional UPDATE, so two workers running this at once never both move it.
+    """
+    now = now or utcnow()
+    with transaction() as session:
+        expire_holds(session, now)
+        result = session.exec(
+            update(Booking)
+            .where(Booking.status == S.CONFIRMED, Booking.end_at <= now - after)
+            .values(status=S.COMPLETED)
+        )
+        return result.rowcount

@@ -1,0 +1,180 @@
+"""The booking engine: holds, prices from the server, states and who may move them, and no double booking."""
+
+from concurrent.futures import ThreadPoolExecutor
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from sqlmodel import select
+
+from instainstru.db import transaction
+from instainstru.models import Booking, BookingClaim, BookingStatus
+from instainstru.services import availability, booking, offerings
+from instainstru.services.errors import FormError, NotAuthenticated, PermissionDenied
+from tests.factories import make_user
+
+S = BookingStatus
+MONDAY_10AM = datetime(2030, 1, 7, 15, 0, tzinfo=UTC)  # 10:00 in New York
+NOW = datetime(2030, 1, 1, 12, 0, tzinfo=UTC)
+
+
+@pytest.fixture
+def lesson(db_url):
+    teacher = make_user("instructor", "t@example.com", "Tess Teacher")
+    availability.save_weekly_hours(teacher, {d: [("09:00", "17:00")] for d in range(7)})
+    availability.save_booking_rules(teacher, "15", "0", "60", "30")
+    service = offerings.add_offering(teacher, "piano", ["beginner"], ["adults"], ["online"], {60: "65", 30: "40"})
+    student = make_user("student", "s@example.com", "Sam Student")
+    return teacher, student, service
+
+
+def book(student, service, start=MONDAY_10AM, minutes=60, now=NOW):
+    return booking.create_booking(student, service.id, minutes, start, now)
+
+
+def test_a_hold_uses_the_servers_price_and_claims_the_time(lesson):
+    _, student, service = lesson
+    held = book(student, service)
+    assert (held.status, held.price_cents, held.end_at) == (S.PENDING_PAYMENT, 6500, MONDAY_10AM + timedelta(hours=1))
+    assert held.hold_expires_at == NOW + timedelta(minutes=15)
+    with transaction() as session:
+        claimed = len(session.exec(select(BookingClaim)).all())
+    assert claimed == (60 + 15) // 5  # the lesson and the 15-minute buffer after it
+
+
+def test_the_same_or_an_overlapping_time_is_refused(lesson):
+    _, student, service = lesson
+    other = make_user("student", "o@example.com", "Olga Other")
+    book(student, service)
+    for start in (
+        MONDAY_10AM,
+        MONDAY_10AM + timedelta(minutes=30),
+        MONDAY_10AM - timedelta(minutes=30),
+        MONDAY_10AM + timedelta(minutes=60),
+    ):  # the last one falls in the buffer
+        with pytest.raises(FormError) as caught:
+            book(other, service, start, 30)
+        assert "not available" in caught.value.errors["start"]
+    assert book(other, service, MONDAY_10AM + timedelta(minutes=90), 30).status == S.PENDING_PAYMENT
+
+
+def test_an_expired_hold_frees_the_time(lesson):
+    _, student, service = lesson
+    first = book(student, service)
+    later = NOW + timedelta(minutes=16)
+    again = book(make_user("student", "o@example.com", "Olga Other"), service, now=later)
+    assert again.start_at == MONDAY_10AM
+    with transaction() as session:
+        assert session.get(Booking, first.id).status == S.EXPIRED
+    with pytest.raises(FormError) as caught:
+        booking.payment_succeeded(first.id, later)
+    assert "cannot become confirmed" in caught.value.errors["booking"]
+
+
+@pytest.mark.parametrize(
+    ("start", "minutes"),
+    [
+        (NOW - timedelta(days=1), 60),  # past
+        (datetime(2030, 1, 7, 13, 0, tzinfo=UTC), 60),  # 8:00 in New York: outside hours
+        (datetime(2030, 1, 7, 21, 30, tzinfo=UTC), 60),  # runs past 17:00
+        (MONDAY_10AM, 45),  # a length the service does not offer
+        (MONDAY_10AM + timedelta(minutes=7), 60),  # not a start time the step allows
+    ],
+)
+def test_unbookable_times_are_refused(lesson, start, minutes):
+    _, student, service = lesson
+    with pytest.raises(FormError):
+        book(student, service, start, minutes)
+
+
+def test_blocked_dates_are_refused(lesson):
+    teacher, student, service = lesson
+    availability.add_blackout(teacher, "2030-01-07", "2030-01-07")
+    with pytest.raises(FormError):
+        book(student, service)
+
+
+def test_only_students_book(lesson):
+    teacher, _, service = lesson
+    with pytest.raises(PermissionDenied):
+        book(teacher, service)
+    with pytest.raises(NotAuthenticated):
+        booking.create_booking(None, service.id, 60, MONDAY_10AM, NOW)
+
+
+def test_payment_confirms_or_asks_the_instructor(lesson):
+    teacher, student, service = lesson
+    held = book(student, service)
+    assert booking.payment_succeeded(held.id, NOW).status == S.CONFIRMED
+    with transaction() as session:
+        from instainstru.models import InstructorProfile
+
+        profile = session.get(InstructorProfile, teacher.user_id)
+        profile.approve_requests = True
+        session.add(profile)
+    second = book(student, service, MONDAY_10AM + timedelta(hours=2))
+    assert booking.payment_succeeded(second.id, NOW).status == S.REQUESTED
+    assert booking.move(teacher, second.id, S.CONFIRMED, NOW).status == S.CONFIRMED
+
+
+def test_who_may_move_a_booking(lesson):
+    teacher, student, service = lesson
+    stranger = make_user("student", "x@example.com", "Xander Stranger")
+    other_teacher = make_user("instructor", "y@example.com", "Yara Other")
+    held = book(student, service)
+    booking.payment_succeeded(held.id, NOW)
+    for actor, to in (
+        (stranger, S.CANCELLED_BY_STUDENT),
+        (other_teacher, S.CANCELLED_BY_INSTRUCTOR),
+        (student, S.CANCELLED_BY_INSTRUCTOR),
+        (teacher, S.CANCELLED_BY_STUDENT),
+    ):
+        with pytest.raises(PermissionDenied):
+            booking.move(actor, held.id, to, NOW)
+    with pytest.raises(FormError) as caught:
+        booking.move(teacher, held.id, S.COMPLETED, NOW)
+    assert "only after it ends" in caught.value.errors["booking"]
+    after = MONDAY_10AM + timedelta(hours=2)
+    assert booking.move(teacher, held.id, S.COMPLETED, after).status == S.COMPLETED
+    with pytest.raises(FormError):
+        booking.move(teacher, held.id, S.NO_SHOW, after)
+
+
+def test_cancelling_frees_the_time(lesson):
+    _, student, service = lesson
+    held = book(student, service)
+    booking.payment_succeeded(held.id, NOW)
+    booking.move(student, held.id, S.CANCELLED_BY_STUDENT, NOW)
+    assert book(make_user("student", "o@example.com", "Olga Other"), service).start_at == MONDAY_10AM
+
+
+def test_auto_complete_moves_each_lesson_once(lesson):
+    _, student, service = lesson
+    held = book(student, service)
+    booking.payment_succeeded(held.id, NOW)
+    later = MONDAY_10AM + timedelta(hours=26)
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        moved = list(pool.map(lambda _: booking.auto_complete(later), range(4)))
+    assert sum(moved) == 1
+    with transaction() as session:
+        assert session.get(Booking, held.id).status == S.COMPLETED
+
+
+def test_fifty_concurrent_clicks_book_the_slot_once(lesson):
+    _, _, service = lesson
+    students = [make_user("student", f"s{i}@example.com", f"Student Number{i}") for i in range(50)]
+
+    def attempt(student):
+        try:
+            return book(student, service).id
+        except FormError as exc:
+            return exc.errors["start"]
+
+    with ThreadPoolExecutor(max_workers=50) as pool:
+        outcomes = list(pool.map(attempt, students))
+    winners = [o for o in outcomes if isinstance(o, int)]
+    assert len(winners) == 1
+    assert all(o in (booking.SLOT_TAKEN, "This time is not available. Please choose another.")
+               for o in outcomes if not isinstance(o, int))  # fmt: skip
+    with transaction() as session:
+        live = session.exec(select(Booking).where(Booking.status == S.PENDING_PAYMENT)).all()
+    assert [b.id for b in live] == winners
