@@ -7,6 +7,7 @@ from instainstru.pages.dashboards import admin_page, instructor_page, student_pa
 from instainstru.pages.favourites import favourites_page
 from instainstru.pages.home import home_page
 from instainstru.pages.instructor_availability import instructor_availability_page
+from instainstru.pages.instructor_bookings import instructor_bookings_page
 from instainstru.pages.instructor_profile import instructor_profile_page
 from instainstru.pages.public import not_found_page, public_instructor_page
 from instainstru.pages.search import search_page
@@ -14,6 +15,7 @@ from instainstru.state.dashboards import AdminHomeState, InstructorHomeState, St
 from instainstru.state.errors import on_backend_error
 from instainstru.state.home import HomeState
 from instainstru.state.instructor_availability import InstructorAvailabilityState
+from instainstru.state.instructor_bookings import InstructorBookingsState
 from instainstru.state.instructor_profile import InstructorProfileState
 from instainstru.state.instructor_public import InstructorPublicState
 from instainstru.state.login import LoginState
@@ -52,6 +54,12 @@ PAGES = (
         "/instructor/availability",
         "Availability",
         [SessionState.refresh, InstructorAvailabilityState.load],
+    ),
+    (
+        instructor_bookings_page,
+        "/instructor/bookings",
+        "Bookings",
+        [SessionState.refresh, InstructorBookingsState.load],
     ),
     (admin_page, "/admin", "Admin", [SessionState.refresh, AdminHomeState.load]),
     (not_found_page, "404", "Page not found", [SessionState.refresh]),

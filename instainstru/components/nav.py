@@ -6,6 +6,7 @@ INSTRUCTOR_PAGES = (
     ("Dashboard", "/instructor", "layout-dashboard"),
     ("Profile & services", "/instructor/profile", "user-round-pen"),
     ("Availability", "/instructor/availability", "calendar-clock"),
+    ("Bookings", "/instructor/bookings", "list-checks"),
 )
 
 

@@ -119,3 +119,21 @@ def test_visitor_sees_free_slots_in_their_own_time_zone(browser: Browser, base_u
             )
             screenshot(page, "public-profile-tokyo")
         context.close()
+
+
+def test_instructor_answers_a_request_and_sees_the_fee_split(page: Page):
+    from tests.browser.helpers import log_in_demo
+
+    log_in_demo(page, "instructor")
+    page.get_by_role("link", name="Answer requests").click()
+    expect(page.get_by_role("heading", name="Bookings")).to_be_visible()
+    requests = page.locator(".rt-Card").filter(has=page.get_by_role("heading", name="Requests"))
+    first = requests.locator(".lesson-row").first
+    expect(first).to_be_visible()
+    when = first.locator("p").first.inner_text()
+    expect(first.locator(".split")).to_contain_text(re.compile(r"Price \$[\d.,]+ · fee \$[\d.,]+ · you earn \$"))
+    first.get_by_role("button", name="Accept").click()
+    expect(page.get_by_text("Lesson accepted.")).to_be_visible()
+    upcoming = page.locator(".rt-Card").filter(has=page.get_by_role("heading", name="Upcoming"))
+    expect(upcoming.locator(".lesson-row").filter(has_text=when)).to_be_visible()
+    screenshot(page, "instructor-bookings")

@@ -89,3 +89,22 @@ def test_instructor_saves_a_service_through_the_state(people):
         {**SERVICE_FORM, "subject": "Violin", "price_60": "5"},
     )
     assert state.service_errors == {"price_60": "Prices must be between $10 and $1,000 per lesson."}
+
+
+def test_another_instructor_cannot_answer_a_request(people):
+    from datetime import timedelta
+
+    from instainstru.models import BookingStatus, utcnow
+    from instainstru.state.instructor_bookings import InstructorBookingsState
+    from tests.factories import make_booking
+
+    teacher, student, other = people
+    service = offerings.add_offering(teacher, "piano", ["beginner"], ["adults"], ["online"], {60: "50"})
+    make_booking(teacher, student, service.id, utcnow() + timedelta(days=2), BookingStatus.REQUESTED)
+    request_id = call_handler(InstructorBookingsState, "load", sessions.start_session(teacher))[0].requests[0]["id"]
+    _, result = call_handler(InstructorBookingsState, "act", sessions.start_session(other), request_id, "accept")
+    assert "Only this lesson's instructor" in str(result)
+    _, result = call_handler(InstructorBookingsState, "act", sessions.start_session(student), request_id, "accept")
+    assert "Only this lesson's instructor" in str(result)
+    state, _ = call_handler(InstructorBookingsState, "act", sessions.start_session(teacher), request_id, "accept")
+    assert state.requests == [] and [line["id"] for line in state.upcoming] == [request_id]

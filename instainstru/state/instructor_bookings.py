@@ -1,0 +1,49 @@
+"""The instructor's bookings page: requests to answer, upcoming lessons, past lessons to mark."""
+
+import reflex as rx
+
+from instainstru.models import BookingStatus
+from instainstru.services import booking, lessons
+from instainstru.services.access import Actor
+from instainstru.services.errors import FormError, PermissionDenied
+from instainstru.state.guard import GuardedPage
+from instainstru.state.session import current_actor
+
+ACTIONS = {
+    "accept": (BookingStatus.CONFIRMED, "Lesson accepted."),
+    "decline": (BookingStatus.DECLINED, "Request declined."),
+    "completed": (BookingStatus.COMPLETED, "Marked as completed."),
+    "no_show": (BookingStatus.NO_SHOW, "Marked as a no-show."),
+}
+
+
+class InstructorBookingsState(GuardedPage, rx.State):
+    """Holds the three lists."""
+
+    requests: list[dict] = []
+    upcoming: list[dict] = []
+    past: list[dict] = []
+
+    def _fetch(self, actor: Actor | None) -> lessons.InstructorLessons:
+        return lessons.instructor_lessons(actor)
+
+    def _show(self, result: lessons.InstructorLessons) -> None:
+        self.requests = [vars(line) for line in result.requests]
+        self.upcoming = [vars(line) for line in result.upcoming]
+        self.past = [vars(line) for line in result.past]
+
+    @rx.event
+    async def act(self, booking_id: int, action: str):
+        """Accept or decline a request, or mark a finished lesson."""
+        if action not in ACTIONS:
+            return None
+        to, done = ACTIONS[action]
+        actor = await current_actor(self)
+        try:
+            booking.move(actor, int(booking_id), to)
+        except FormError as exc:
+            return rx.toast.error(exc.errors["booking"])
+        except PermissionDenied:
+            return rx.toast.error("Only this lesson's instructor can do that.")
+        self._show(lessons.instructor_lessons(actor))
+        return rx.toast.success(done)
