@@ -1,7 +1,8 @@
 """Demo teaching businesses: services and prices, service areas, weekly hours and lessons."""
 
 import random
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 from sqlmodel import Session, select
 
@@ -11,6 +12,7 @@ from instainstru.services.availability import open_slots_many
 from instainstru.services.booking import claim
 from instainstru.services.catalog import Subject, subjects_in
 
+NEW_YORK = ZoneInfo("America/New_York")
 # Typical New York lesson prices (cents for 60 minutes) by category.
 HOURLY_CENTS = {"music": 7500, "languages": 6000, "academics": 8500, "fitness": 9000, "arts": 7000, "technology": 9500}
 WEEK_PATTERNS = (
@@ -96,9 +98,11 @@ def add_lessons(session: Session, offering: Offering, students: list[User], seed
     prices = session.exec(select(OfferingPrice).where(OfferingPrice.offering_id == offering.id)).all()
     price = min(prices, key=lambda p: p.duration_min)
     now = utcnow().replace(minute=0, second=0, microsecond=0)
+    today = now.astimezone(NEW_YORK).date()
     for week in range(1, past_weeks + 1):
         for _ in range(rng.randint(1, 4)):
-            start = now - timedelta(weeks=week, days=rng.randint(0, 6), hours=rng.randint(0, 6))
+            day = today - timedelta(weeks=week, days=rng.randint(0, 6))
+            start = datetime.combine(day, time(rng.choice((9, 10, 16, 17, 18))), NEW_YORK)
             _book(session, offering, rng.choice(students), start, price, BookingStatus.COMPLETED)
     session.flush()
     free = open_slots_many(session, [offering.instructor_id], price.duration_min, now, now + timedelta(days=7), now)
