@@ -18,8 +18,36 @@ def student_page() -> rx.Component:
         rx.heading("Hi, " + StudentHomeState.first_name, size="8", as_="h1"),
         card(
             rx.heading("Upcoming lessons", size="5", as_="h2"),
-            empty_state("calendar", "You have no lessons booked yet.", "Find an instructor", "/search"),
+            rx.cond(
+                StudentHomeState.upcoming.length() > 0,
+                rx.vstack(rx.foreach(StudentHomeState.upcoming, student_lesson), spacing="0", width="100%"),
+                empty_state("calendar", "You have no lessons booked yet.", "Find an instructor", "/search"),
+            ),
         ),
+        rx.cond(
+            StudentHomeState.past.length() > 0,
+            card(rx.heading("Past lessons", size="5", as_="h2"),
+                 rx.vstack(rx.foreach(StudentHomeState.past, student_lesson), spacing="0", width="100%")),
+        ),
+    )  # fmt: skip
+
+
+def student_lesson(line: rx.Var) -> rx.Component:
+    """One of the student's lessons: when, what, with whom, price and status."""
+    return rx.flex(
+        rx.vstack(
+            rx.text(line["when"], weight="bold", size="3"),
+            rx.text(line["what"], " with ", line["who"], " · ", line["price"], size="2"),
+            spacing="1",
+        ),
+        rx.badge(line["status"], variant="soft"),
+        justify="between",
+        align="center",
+        spacing="3",
+        padding_y="10px",
+        border_bottom=f"1px solid {rx.color('gray', 4)}",
+        width="100%",
+        class_name="student-lesson",
     )
 
 

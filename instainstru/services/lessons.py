@@ -41,32 +41,62 @@ class InstructorLessons:
     past: list[LessonLine]
 
 
+def _lines(actor: Actor, as_instructor: bool, now: datetime) -> list[tuple[Booking, LessonLine]]:
+    """The caller's lessons, oldest first, each with its row (the other person's name as `who`)."""
+    mine = Booking.instructor_id if as_instructor else Booking.student_id
+    other = Booking.student_id if as_instructor else Booking.instructor_id
+    with transaction() as session:
+        rows = session.exec(
+            select(Booking, User.name, Offering.subject_key)
+            .join(User, User.id == other)
+            .join(Offering, Offering.id == Booking.offering_id)
+            .where(mine == actor.user_id, Booking.status.in_([s.value for s in SHOWN]))
+            .order_by(Booking.start_at)
+        ).all()
+    lines = []
+    for booking, name, subject_key in rows:
+        subject = SUBJECTS_BY_KEY[subject_key].name if subject_key in SUBJECTS_BY_KEY else subject_key
+        lines.append((booking, LessonLine(
+            booking.id, slot_label(booking.start_at, actor.timezone), f"{subject} · {booking.duration_min} min",
+            name, format_price(booking.price_cents), format_price(platform_fee(booking.price_cents)),
+            format_price(instructor_share(booking.price_cents)), booking.status.replace("_", " "),
+            as_instructor and booking.status == S.REQUESTED and booking.start_at > now,
+            as_instructor and booking.status == S.CONFIRMED and booking.end_at <= now,
+        )))  # fmt: skip
+    return lines
+
+
 def instructor_lessons(actor: Actor | None, now: datetime | None = None, past_limit: int = 50) -> InstructorLessons:
     """The caller's requests, upcoming lessons and recent past lessons, in their own time zone."""
     actor = require_role(actor, Role.INSTRUCTOR)
     now = now or utcnow()
-    with transaction() as session:
-        rows = session.exec(
-            select(Booking, User.name, Offering.subject_key)
-            .join(User, User.id == Booking.student_id)
-            .join(Offering, Offering.id == Booking.offering_id)
-            .where(Booking.instructor_id == actor.user_id, Booking.status.in_([s.value for s in SHOWN]))
-            .order_by(Booking.start_at)
-        ).all()
-    lines = {"requests": [], "upcoming": [], "past": []}
-    for booking, student, subject_key in rows:
-        subject = SUBJECTS_BY_KEY[subject_key].name if subject_key in SUBJECTS_BY_KEY else subject_key
-        line = LessonLine(
-            booking.id, slot_label(booking.start_at, actor.timezone), f"{subject} · {booking.duration_min} min",
-            student, format_price(booking.price_cents), format_price(platform_fee(booking.price_cents)),
-            format_price(instructor_share(booking.price_cents)), booking.status.replace("_", " "),
-            booking.status == S.REQUESTED and booking.start_at > now,
-            booking.status == S.CONFIRMED and booking.end_at <= now,
-        )  # fmt: skip
+    requests, upcoming, past = [], [], []
+    for booking, line in _lines(actor, True, now):
         if booking.status == S.REQUESTED and booking.start_at > now:
-            lines["requests"].append(line)
+            requests.append(line)
         elif booking.end_at > now and booking.status == S.CONFIRMED:
-            lines["upcoming"].append(line)
+            upcoming.append(line)
         elif booking.end_at <= now:
-            lines["past"].append(line)
-    return InstructorLessons(lines["requests"], lines["upcoming"], list(reversed(lines["past"]))[:past_limit])
+            past.append(line)
+    return InstructorLessons(requests, upcoming, list(reversed(past))[:past_limit])
+
+
+@dataclass(frozen=True)
+class StudentLessons:
+    """The student's dashboard lists (the instructor's name as `who`)."""
+
+    upcoming: list[LessonLine]
+    past: list[LessonLine]
+
+
+def student_lessons(actor: Actor | None, now: datetime | None = None, past_limit: int = 20) -> StudentLessons:
+    """The caller's upcoming lessons (confirmed or awaiting the instructor) and recent past ones."""
+    actor = require_role(actor, Role.STUDENT)
+    now = now or utcnow()
+    upcoming, past = [], []
+    for booking, line in _lines(actor, False, now):
+        if booking.end_at > now and booking.status in (S.REQUESTED, S.CONFIRMED):
+            upcoming.append(line)
+        elif booking.end_at <= now or booking.status not in (S.REQUESTED, S.CONFIRMED):
+            past.append(line)
+    return StudentLessons(upcoming, list(reversed(past))[:past_limit])

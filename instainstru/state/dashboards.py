@@ -2,7 +2,7 @@
 
 import reflex as rx
 
-from instainstru.services import dashboards
+from instainstru.services import dashboards, lessons
 from instainstru.services.access import Actor
 from instainstru.services.money import format_price
 from instainstru.state.guard import GuardedPage
@@ -12,12 +12,17 @@ class StudentHomeState(GuardedPage, rx.State):
     """The student dashboard."""
 
     first_name: str = ""
+    upcoming: list[dict] = []
+    past: list[dict] = []
 
-    def _fetch(self, actor: Actor | None) -> str:
-        return dashboards.student_home(actor)
+    def _fetch(self, actor: Actor | None) -> tuple[str, lessons.StudentLessons]:
+        return dashboards.student_home(actor), lessons.student_lessons(actor)
 
-    def _show(self, result: str) -> None:
-        self.first_name = result.split()[0]
+    def _show(self, result: tuple[str, lessons.StudentLessons]) -> None:
+        name, mine = result
+        self.first_name = name.split()[0]
+        self.upcoming = [vars(line) for line in mine.upcoming]
+        self.past = [vars(line) for line in mine.past]
 
 
 class InstructorHomeState(GuardedPage, rx.State):

@@ -115,3 +115,10 @@ def test_time_zone_is_guessed_from_the_browser(browser: Browser, base_url: str):
     sign_up(page, "Lucía Gómez", unique_email("lucia"))
     expect(page).to_have_url(re.compile(r"/student/?$"))
     context.close()
+
+
+def test_demo_student_dashboard_lists_lessons(page: Page):
+    log_in_demo(page, "student")
+    expect(page.get_by_role("heading", name="Past lessons")).to_be_visible()
+    expect(page.locator(".student-lesson").first).to_contain_text(" with ")
+    screenshot(page, "student-dashboard-demo")

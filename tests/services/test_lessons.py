@@ -59,3 +59,20 @@ def test_accepting_and_declining_requests(setup):
     booking.move(teacher, held.id, S.DECLINED, NOW)
     again = booking.create_booking(make_user("student", "o@example.com", "Olga Other"), service.id, 60, start, NOW)
     assert again.status == S.PENDING_PAYMENT  # declining freed the time
+
+
+def test_students_see_their_upcoming_and_past_lessons(setup):
+    teacher, student, service = setup
+    other = make_user("student", "o@example.com", "Olga Other")
+    make_booking(teacher, student, service.id, NOW + timedelta(days=1), S.CONFIRMED, price_cents=6500)
+    make_booking(teacher, student, service.id, NOW + timedelta(days=2), S.REQUESTED, price_cents=6500)
+    make_booking(teacher, student, service.id, NOW - timedelta(days=2), S.COMPLETED, price_cents=6500)
+    make_booking(teacher, student, service.id, NOW + timedelta(days=3), S.CANCELLED_BY_STUDENT, price_cents=6500)
+    make_booking(teacher, other, service.id, NOW + timedelta(days=4), S.CONFIRMED, price_cents=6500)
+    mine = lessons.student_lessons(student, NOW)
+    assert [line.status for line in mine.upcoming] == ["confirmed", "requested"]
+    assert sorted(line.status for line in mine.past) == ["cancelled by student", "completed"]
+    assert {line.who for line in mine.upcoming} == {"Tess Teacher"}
+    assert lessons.student_lessons(other, NOW).past == []
+    with pytest.raises(PermissionDenied):
+        lessons.student_lessons(teacher, NOW)

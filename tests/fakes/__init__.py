@@ -1,0 +1,1 @@
+"""Fakes of outside services, for tests and local demos only (never imported by the app package)."""

@@ -1,0 +1,1 @@
+"""Tests of the payment gateway test infrastructure (the fake Stripe with Connect)."""
