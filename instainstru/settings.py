@@ -20,6 +20,10 @@ class Settings:
     login_window_minutes: int
     platform_fee_percent: str
     upload_dir: Path
+    stripe_secret_key: str
+    stripe_publishable_key: str
+    stripe_api_base: str
+    public_url: str
 
 
 def _int(name: str, default: int) -> int:
@@ -38,4 +42,8 @@ def get_settings() -> Settings:
         login_window_minutes=_int("LOGIN_WINDOW_MINUTES", 15),
         platform_fee_percent=os.environ.get("PLATFORM_FEE_PERCENT", "").strip() or "15",
         upload_dir=Path(os.environ.get("UPLOAD_DIR", "").strip() or PROJECT_ROOT / "data" / "uploads"),
+        stripe_secret_key=os.environ.get("STRIPE_SECRET_KEY", "").strip(),
+        stripe_publishable_key=os.environ.get("STRIPE_PUBLISHABLE_KEY", "").strip(),
+        stripe_api_base=os.environ.get("STRIPE_API_BASE", "").strip(),
+        public_url=(os.environ.get("PUBLIC_URL", "").strip() or "http://localhost:3000").rstrip("/"),
     )

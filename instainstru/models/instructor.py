@@ -43,6 +43,12 @@ class InstructorProfile(SQLModel, table=True):
     )
     rating_avg: float = Field(default=0.0, sa_column=Column(Float, nullable=False, server_default="0"))
     rating_count: int = Field(default=0, sa_column=Column(Integer, nullable=False, server_default="0"))
+    stripe_account_id: str = Field(default="", sa_column=Column(String(64), nullable=False, server_default=""))
+    payouts_details_submitted: bool = Field(
+        default=False, sa_column=Column(Boolean, nullable=False, server_default="0")
+    )
+    charges_enabled: bool = Field(default=False, sa_column=Column(Boolean, nullable=False, server_default="0"))
+    payouts_enabled: bool = Field(default=False, sa_column=Column(Boolean, nullable=False, server_default="0"))
     approve_requests: bool = Field(default=False, sa_column=Column(Boolean, nullable=False, server_default="0"))
     buffer_min: int = Field(default=15, sa_column=Column(Integer, nullable=False, server_default="15"))
     notice_hours: int = Field(default=12, sa_column=Column(Integer, nullable=False, server_default="12"))

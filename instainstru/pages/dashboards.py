@@ -85,6 +85,30 @@ def earnings_chart() -> rx.Component:
     )
 
 
+def payouts_card() -> rx.Component:
+    """Whether students can pay this instructor, and the way to connect or manage payouts."""
+    s, p = InstructorHomeState, InstructorHomeState.payouts
+    return card(
+        rx.heading("Payouts", size="5", as_="h2"),
+        rx.cond(
+            p["accepting"],
+            rx.vstack(
+                rx.hstack(rx.icon("circle-check", color=rx.color("grass", 9)),
+                          rx.text("Payouts connected: students can book and pay you.", size="2"), align="center"),
+                rx.button("Open my Stripe dashboard", variant="soft", on_click=s.open_payouts_dashboard),
+            ),
+            rx.vstack(
+                rx.text(rx.cond(p["connected"], "Finish connecting payouts with Stripe so students can book you.",
+                                "Connect a Stripe account to get paid. Until then you are not yet accepting bookings."),
+                        size="2", class_name="payouts-status"),
+                rx.button("Connect payouts", on_click=s.connect_payouts),
+            ),
+        ),
+        rx.cond(s.payouts_error, rx.callout(s.payouts_error, icon="triangle-alert", color_scheme="red")),
+        class_name="payouts-card",
+    )  # fmt: skip
+
+
 def instructor_page() -> rx.Component:
     """An instructor's workspace home."""
     s = InstructorHomeState
@@ -111,6 +135,7 @@ def instructor_page() -> rx.Component:
             spacing="4",
             width="100%",
         ),
+        payouts_card(),
         card(rx.heading("Weekly earnings", size="5", as_="h2"), earnings_chart()),
         card(
             rx.heading("Complete your profile", size="5", as_="h2"),

@@ -87,7 +87,7 @@ def _checklist(session: Session, profile: InstructorProfile) -> list[dict[str, s
         {"label": "Write your bio", "done": len(profile.bio) >= 50, "href": "/instructor/profile"},
         {"label": "Offer at least one service", "done": has_service is not None, "href": "/instructor/profile"},
         {"label": "Set your weekly hours", "done": bool(profile.weekly_hours), "href": "/instructor/availability"},
-        {"label": "Connect payouts (arrives with online payments)", "done": False, "href": "/instructor"},
+        {"label": "Connect payouts", "done": profile.charges_enabled, "href": "/instructor"},
     ]
 
 

@@ -2,10 +2,12 @@
 
 import reflex as rx
 
-from instainstru.services import dashboards, lessons
+from instainstru.services import dashboards, lessons, payouts
 from instainstru.services.access import Actor
+from instainstru.services.errors import FormError, PermissionDenied
 from instainstru.services.money import format_price
 from instainstru.state.guard import GuardedPage
+from instainstru.state.session import current_actor
 
 
 class StudentHomeState(GuardedPage, rx.State):
@@ -36,8 +38,17 @@ class InstructorHomeState(GuardedPage, rx.State):
     month_lessons: int = 0
     weekly_earnings: list[dict] = []
     checklist: list[dict] = []
+    payouts: dict[str, bool] = {}
+    payouts_error: str = ""
 
     def _fetch(self, actor: Actor | None) -> dashboards.InstructorHome:
+        self.payouts_error = ""
+        returning = self.router.url.query_parameters.get("payouts") == "done"
+        try:
+            status = payouts.refresh_status(actor) if returning else payouts.payout_status(actor)
+        except FormError as exc:
+            self.payouts_error, status = exc.errors["payouts"], payouts.payout_status(actor)
+        self.payouts = {**vars(status), "accepting": status.accepting_bookings}
         return dashboards.instructor_home(actor)
 
     def _show(self, result: dashboards.InstructorHome) -> None:
@@ -45,6 +56,28 @@ class InstructorHomeState(GuardedPage, rx.State):
         self.upcoming, self.requests = result.upcoming, result.requests
         self.month_earnings, self.month_lessons = format_price(result.month_earnings_cents), result.month_lessons
         self.weekly_earnings, self.checklist = result.weekly_earnings, result.checklist
+
+    @rx.event
+    async def connect_payouts(self):
+        """Send the instructor to Stripe's Express onboarding."""
+        try:
+            return rx.redirect(payouts.start_onboarding(await current_actor(self)))
+        except FormError as exc:
+            self.payouts_error = exc.errors["payouts"]
+        except PermissionDenied:
+            return rx.toast.error("Only instructors connect payouts.")
+        return None
+
+    @rx.event
+    async def open_payouts_dashboard(self):
+        """Open the instructor's Express dashboard at Stripe."""
+        try:
+            return rx.redirect(payouts.express_dashboard(await current_actor(self)))
+        except FormError as exc:
+            self.payouts_error = exc.errors["payouts"]
+        except PermissionDenied:
+            return rx.toast.error("Only instructors have payouts.")
+        return None
 
     @rx.var
     def checklist_done(self) -> int:

@@ -16,6 +16,8 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page
 
+from tests.fakes.stripe_server import run_fake_stripe
+
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -69,10 +71,10 @@ def wait_until_serving(url: str, proc: subprocess.Popen, log: Path) -> None:
 
 def start_app(tmp: Path, extra_env: dict[str, str]):
     """Migrate and seed the configured database, then start the app; yield its URL."""
-    env = app_env(extra_env)
+    port = free_port()
+    env = app_env({"PUBLIC_URL": f"http://127.0.0.1:{port}", **extra_env})
     for module in ("instainstru.migrate", "instainstru.seed"):
         subprocess.run([sys.executable, "-m", module], cwd=ROOT, env=env, check=True, capture_output=True)
-    port = free_port()
     log = tmp / "app.log"
     reflex = shutil.which("reflex", path=env["PATH"])
     with log.open("w") as out:
@@ -94,10 +96,19 @@ def start_app(tmp: Path, extra_env: dict[str, str]):
 
 
 @pytest.fixture(scope="session")
-def app_url(tmp_path_factory):
-    """The app on the embedded defaults: a SQLite file and Reflex's built-in state manager."""
+def payments():
+    """The fake Stripe (with Connect) the app under test talks to."""
+    with run_fake_stripe() as fake:
+        yield fake
+
+
+@pytest.fixture(scope="session")
+def app_url(tmp_path_factory, payments):
+    """The app on the embedded defaults (a SQLite file, Reflex's built-in state manager), paying via the fake."""
     tmp = tmp_path_factory.mktemp("app")
-    yield from start_app(tmp, {"DB_URL": f"sqlite:///{tmp / 'browser.db'}"})
+    stripe_env = {"STRIPE_SECRET_KEY": payments.api_key, "STRIPE_PUBLISHABLE_KEY": payments.publishable_key,
+                  "STRIPE_API_BASE": payments.url}  # fmt: skip
+    yield from start_app(tmp, {"DB_URL": f"sqlite:///{tmp / 'browser.db'}", **stripe_env})
 
 
 @pytest.fixture(scope="session")

@@ -137,3 +137,16 @@ def test_instructor_answers_a_request_and_sees_the_fee_split(page: Page):
     upcoming = page.locator(".rt-Card").filter(has=page.get_by_role("heading", name="Upcoming"))
     expect(upcoming.locator(".lesson-row").filter(has_text=when)).to_be_visible()
     screenshot(page, "instructor-bookings")
+
+
+def test_instructor_connects_payouts_through_onboarding(page: Page):
+    sign_up(page, "Paz Payouts", unique_email("paz"), role="instructor")
+    expect(page).to_have_url(re.compile(r"/instructor/?$"))
+    card = page.locator(".payouts-card")
+    expect(card).to_contain_text("not yet accepting bookings")
+    card.get_by_role("button", name="Connect payouts").click()
+    expect(page.get_by_role("button", name="Complete onboarding")).to_be_visible()
+    page.get_by_role("button", name="Complete onboarding").click()
+    expect(page).to_have_url(re.compile(r"/instructor/?\?payouts=done"))
+    expect(card).to_contain_text("Payouts connected")
+    expect(card.get_by_role("button", name="Connect payouts")).to_have_count(0)

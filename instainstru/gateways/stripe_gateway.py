@@ -1,0 +1,75 @@
+"""Stripe, through the official `stripe` library only. STRIPE_API_BASE points it at a local fake in demo and tests."""
+
+from dataclasses import dataclass
+from functools import lru_cache
+
+import stripe
+
+from instainstru.settings import get_settings
+
+
+class PaymentsUnavailable(Exception):
+    """Stripe is not configured or cannot be reached right now."""
+
+
+@dataclass(frozen=True)
+class AccountState:
+    """What the platform needs to know about an instructor's Connect account."""
+
+    id: str
+    details_submitted: bool
+    charges_enabled: bool
+    payouts_enabled: bool
+
+
+@lru_cache(maxsize=4)
+def _client(secret_key: str, api_base: str) -> stripe.StripeClient:
+    addresses = {"api": api_base, "connect": api_base} if api_base else None
+    if addresses:
+        return stripe.StripeClient(secret_key, base_addresses=addresses, max_network_retries=0)
+    return stripe.StripeClient(secret_key, max_network_retries=2)
+
+
+def client() -> stripe.StripeClient:
+    """The configured Stripe client; raise PaymentsUnavailable when no key is set."""
+    settings = get_settings()
+    if not settings.stripe_secret_key:
+        raise PaymentsUnavailable("STRIPE_SECRET_KEY is not set")
+    return _client(settings.stripe_secret_key, settings.stripe_api_base)
+
+
+def _calling(action):
+    """Run a Stripe call, turning connection trouble into PaymentsUnavailable."""
+    try:
+        return action()
+    except (stripe.APIConnectionError, stripe.AuthenticationError) as exc:
+        raise PaymentsUnavailable(str(exc)) from exc
+
+
+def _state(account) -> AccountState:
+    return AccountState(account.id, bool(account.details_submitted), bool(account.charges_enabled),
+                        bool(account.payouts_enabled))  # fmt: skip
+
+
+def create_express_account(email: str) -> AccountState:
+    """Open a Connect Express account for an instructor."""
+    params = {"type": "express", "country": "US", "email": email,
+              "capabilities": {"card_payments": {"requested": True}, "transfers": {"requested": True}}}  # fmt: skip
+    return _state(_calling(lambda: client().v1.accounts.create(params=params)))
+
+
+def retrieve_account(account_id: str) -> AccountState:
+    """The account's current state at Stripe."""
+    return _state(_calling(lambda: client().v1.accounts.retrieve(account_id)))
+
+
+def onboarding_url(account_id: str, refresh_url: str, return_url: str) -> str:
+    """A one-time link to Stripe's Express onboarding for the account."""
+    params = {"account": account_id, "refresh_url": refresh_url, "return_url": return_url,
+              "type": "account_onboarding"}  # fmt: skip
+    return _calling(lambda: client().v1.account_links.create(params=params)).url
+
+
+def dashboard_url(account_id: str) -> str:
+    """A one-time link to the instructor's Express dashboard."""
+    return _calling(lambda: client().v1.accounts.login_links.create(account_id)).url
