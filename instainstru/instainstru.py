@@ -2,6 +2,7 @@
 
 import reflex as rx
 
+from instainstru.api import api
 from instainstru.pages.auth import login_page, signup_page
 from instainstru.pages.dashboards import admin_page, instructor_page, student_page
 from instainstru.pages.favourites import favourites_page
@@ -65,6 +66,6 @@ PAGES = (
     (not_found_page, "404", "Page not found", [SessionState.refresh]),
 )
 
-app = rx.App(backend_exception_handler=on_backend_error)
+app = rx.App(backend_exception_handler=on_backend_error, api_transformer=api)
 for component, route, title, loaders in PAGES:
     app.add_page(component, route=route, title=f"{title} · InstaInstru", on_load=loaders)

@@ -24,6 +24,7 @@ class Settings:
     stripe_publishable_key: str
     stripe_api_base: str
     public_url: str
+    stripe_webhook_secrets: tuple[str, ...]
 
 
 def _int(name: str, default: int) -> int:
@@ -46,4 +47,11 @@ def get_settings() -> Settings:
         stripe_publishable_key=os.environ.get("STRIPE_PUBLISHABLE_KEY", "").strip(),
         stripe_api_base=os.environ.get("STRIPE_API_BASE", "").strip(),
         public_url=(os.environ.get("PUBLIC_URL", "").strip() or "http://localhost:3000").rstrip("/"),
+        stripe_webhook_secrets=tuple(
+            secret
+            for secret in (
+                os.environ.get(f"STRIPE_WEBHOOK_SECRET_{kind}", "").strip() for kind in ("PLATFORM", "CONNECT")
+            )
+            if secret
+        ),
     )

@@ -32,6 +32,12 @@ def upgrade() -> None:
     with op.batch_alter_table('booking_claims', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_booking_claims_booking_id'), ['booking_id'], unique=False)
 
+    op.create_table('processed_events',
+    sa.Column('id', sa.String(length=255), nullable=False),
+    sa.Column('type', sa.String(length=100), nullable=False),
+    sa.Column('received_at', instainstru.models.types.UTCDateTime(), nullable=False),
+    sa.PrimaryKeyConstraint('id')
+    )
     with op.batch_alter_table('instructor_profiles', schema=None) as batch_op:
         batch_op.add_column(sa.Column('approve_requests', sa.Boolean(), server_default='0', nullable=False))
         batch_op.add_column(sa.Column('stripe_account_id', sa.String(length=64), server_default='', nullable=False))
@@ -55,4 +61,5 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_booking_claims_booking_id'))
 
     op.drop_table('booking_claims')
+    op.drop_table('processed_events')
     # ### end Alembic commands ###

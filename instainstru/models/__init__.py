@@ -8,6 +8,7 @@ from instainstru.models.instructor import LOCATION_TYPES, InstructorProfile
 from instainstru.models.offering import DURATIONS, MAX_PRICE_CENTS, MIN_PRICE_CENTS, Offering, OfferingPrice
 from instainstru.models.types import UTCDateTime, utcnow
 from instainstru.models.user import Role, User
+from instainstru.models.webhook import ProcessedEvent
 
 __all__ = [
     "BUSY_STATUSES",
@@ -28,6 +29,7 @@ __all__ = [
     "LoginFailure",
     "Offering",
     "OfferingPrice",
+    "ProcessedEvent",
     "Role",
     "UTCDateTime",
     "User",

@@ -34,7 +34,10 @@ def _status(profile: InstructorProfile) -> PayoutStatus:
                         profile.payouts_enabled)  # fmt: skip
 
 
-def _apply(session: Session, profile: InstructorProfile, state: stripe_gateway.AccountState) -> PayoutStatus:
+def apply_account_state(
+    session: Session, profile: InstructorProfile, state: stripe_gateway.AccountState
+) -> PayoutStatus:
+    """Remember what Stripe says about the instructor's account."""
     profile.stripe_account_id = state.id
     profile.payouts_details_submitted = state.details_submitted
     profile.charges_enabled, profile.payouts_enabled = state.charges_enabled, state.payouts_enabled
@@ -57,7 +60,7 @@ def start_onboarding(actor: Actor | None) -> str:
         with transaction() as session:
             profile = session.get(InstructorProfile, actor.user_id)
             if not profile.stripe_account_id:
-                _apply(session, profile, stripe_gateway.create_express_account(actor.email))
+                apply_account_state(session, profile, stripe_gateway.create_express_account(actor.email))
             account_id = profile.stripe_account_id
         return stripe_gateway.onboarding_url(account_id, f"{base}/instructor?payouts=retry",
                                              f"{base}/instructor?payouts=done")  # fmt: skip
@@ -73,7 +76,7 @@ def refresh_status(actor: Actor | None) -> PayoutStatus:
         if not profile.stripe_account_id:
             return _status(profile)
         try:
-            return _apply(session, profile, stripe_gateway.retrieve_account(profile.stripe_account_id))
+            return apply_account_state(session, profile, stripe_gateway.retrieve_account(profile.stripe_account_id))
         except stripe_gateway.PaymentsUnavailable:
             raise FormError({"payouts": UNAVAILABLE}) from None
 

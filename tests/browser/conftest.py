@@ -31,6 +31,7 @@ CHROMIUM_ARGS = [
 ]
 SCREENSHOTS = ROOT / "screenshots"  # for people to look at; pytest-playwright empties test-results/
 START_TIMEOUT_S = 240
+WEBHOOK_SECRET = "whsec_browser_tests"
 
 
 def free_port() -> int:
@@ -107,8 +108,10 @@ def app_url(tmp_path_factory, payments):
     """The app on the embedded defaults (a SQLite file, Reflex's built-in state manager), paying via the fake."""
     tmp = tmp_path_factory.mktemp("app")
     stripe_env = {"STRIPE_SECRET_KEY": payments.api_key, "STRIPE_PUBLISHABLE_KEY": payments.publishable_key,
-                  "STRIPE_API_BASE": payments.url}  # fmt: skip
-    yield from start_app(tmp, {"DB_URL": f"sqlite:///{tmp / 'browser.db'}", **stripe_env})
+                  "STRIPE_API_BASE": payments.url, "STRIPE_WEBHOOK_SECRET_CONNECT": WEBHOOK_SECRET}  # fmt: skip
+    for url in start_app(tmp, {"DB_URL": f"sqlite:///{tmp / 'browser.db'}", **stripe_env}):
+        payments.register_webhook(f"{url}/webhooks/stripe", WEBHOOK_SECRET)  # real signed deliveries reach the app
+        yield url
 
 
 @pytest.fixture(scope="session")

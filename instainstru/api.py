@@ -1,0 +1,26 @@
+"""HTTP routes beside the Reflex app: the Stripe webhook endpoint."""
+
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+from starlette.routing import Route
+
+from instainstru.gateways.stripe_gateway import PaymentsUnavailable
+from instainstru.services import webhooks
+
+WEBHOOK_PATH = "/webhooks/stripe"
+
+
+async def stripe_webhook(request: Request) -> JSONResponse:
+    """Receive one Stripe event: 400 for a bad signature, 503 (Stripe retries) when Stripe is unreachable."""
+    payload = await request.body()
+    try:
+        outcome = webhooks.handle(payload, request.headers.get("stripe-signature", ""))
+    except webhooks.InvalidWebhook as exc:
+        return JSONResponse({"error": str(exc)}, status_code=400)
+    except PaymentsUnavailable:
+        return JSONResponse({"error": "payments temporarily unavailable"}, status_code=503)
+    return JSONResponse({"outcome": outcome})
+
+
+api = Starlette(routes=[Route(WEBHOOK_PATH, stripe_webhook, methods=["POST"])])

@@ -1,0 +1,55 @@
+"""Stripe webhooks: verify the signature, handle each event once, whatever the order of delivery."""
+
+import stripe
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, select
+
+from instainstru.db import transaction
+from instainstru.gateways import stripe_gateway
+from instainstru.models import InstructorProfile, ProcessedEvent
+from instainstru.services.payouts import apply_account_state
+from instainstru.settings import get_settings
+
+
+class InvalidWebhook(Exception):
+    """The request is not a correctly signed Stripe event."""
+
+
+def verify(payload: bytes, signature: str):
+    """Return the event if `signature` matches one of the configured secrets (platform or Connect)."""
+    for secret in get_settings().stripe_webhook_secrets:
+        try:
+            return stripe.Webhook.construct_event(payload, signature, secret)
+        except stripe.SignatureVerificationError:
+            continue
+        except ValueError as exc:
+            raise InvalidWebhook("not a Stripe event") from exc
+    raise InvalidWebhook("bad signature")
+
+
+def _account_updated(session: Session, event) -> None:
+    """Re-read the account from Stripe (so late or repeated events cannot roll its state back)."""
+    account_id = event.data.object.id
+    profile = session.exec(select(InstructorProfile).where(InstructorProfile.stripe_account_id == account_id)).first()
+    if profile is not None:
+        apply_account_state(session, profile, stripe_gateway.retrieve_account(account_id))
+
+
+HANDLERS = {"account.updated": _account_updated}
+
+
+def handle(payload: bytes, signature: str) -> str:
+    """Verify and apply one delivery; return "handled", "ignored" or "duplicate" (raises InvalidWebhook)."""
+    event = verify(payload, signature)
+    handler = HANDLERS.get(event.type)
+    try:
+        with transaction() as session:
+            if session.get(ProcessedEvent, event.id) is not None:
+                return "duplicate"
+            session.add(ProcessedEvent(id=event.id, type=event.type))
+            session.flush()
+            if handler is not None:
+                handler(session, event)
+    except IntegrityError:
+        return "duplicate"  # the same event handled by another worker at the same moment
+    return "handled" if handler is not None else "ignored"
