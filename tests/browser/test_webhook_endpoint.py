@@ -1,15 +1,13 @@
 """The Stripe webhook endpoint on the production server: signed events are taken, anything else is refused."""
 
-import hashlib
-import hmac
 import json
-import time
 import urllib.error
 import urllib.request
 
 import pytest
 
 from tests.browser.conftest import WEBHOOK_SECRET
+from tests.fakes.stripe_server import sign_payload
 
 
 def post(url: str, payload: bytes, signature: str) -> tuple[int, dict]:
@@ -21,21 +19,22 @@ def post(url: str, payload: bytes, signature: str) -> tuple[int, dict]:
         return exc.code, json.loads(exc.read())
 
 
-def sign(payload: bytes, secret: str) -> str:
-    stamp = int(time.time())
-    return f"t={stamp},v1=" + hmac.new(secret.encode(), f"{stamp}.".encode() + payload, hashlib.sha256).hexdigest()
-
-
 @pytest.mark.parametrize("secret", ["whsec_not_ours", ""])
 def test_unsigned_or_wrongly_signed_events_get_400(app_url, secret):
     payload = json.dumps({"id": "evt_x", "object": "event", "type": "account.updated",
                           "data": {"object": {"id": "acct_x"}}}).encode()  # fmt: skip
-    status, body = post(f"{app_url}/webhooks/stripe", payload, sign(payload, secret) if secret else "")
+    status, body = post(f"{app_url}/webhooks/stripe", payload, sign_payload(payload, secret) if secret else "")
     assert status == 400 and "error" in body
 
 
 def test_a_signed_event_is_taken_once(app_url):
     payload = json.dumps({"id": "evt_browser_1", "object": "event", "type": "customer.created",
                           "data": {"object": {"id": "cus_1", "object": "customer"}}}).encode()  # fmt: skip
-    assert post(f"{app_url}/webhooks/stripe", payload, sign(payload, WEBHOOK_SECRET)) == (200, {"outcome": "ignored"})
-    assert post(f"{app_url}/webhooks/stripe", payload, sign(payload, WEBHOOK_SECRET)) == (200, {"outcome": "duplicate"})
+    assert post(f"{app_url}/webhooks/stripe", payload, sign_payload(payload, WEBHOOK_SECRET)) == (
+        200,
+        {"outcome": "ignored"},
+    )
+    assert post(f"{app_url}/webhooks/stripe", payload, sign_payload(payload, WEBHOOK_SECRET)) == (
+        200,
+        {"outcome": "duplicate"},
+    )

@@ -1,9 +1,6 @@
 """Stripe webhooks: signatures, idempotency and order-independence, with real signed deliveries."""
 
-import hashlib
-import hmac
 import json
-import time
 
 import pytest
 from sqlmodel import select
@@ -12,7 +9,7 @@ from instainstru.db import transaction
 from instainstru.models import InstructorProfile, ProcessedEvent
 from instainstru.services import payouts, webhooks
 from tests.factories import make_user
-from tests.fakes.stripe_server import clean_fake_stripe, fake_stripe, webhook_inbox  # noqa: F401
+from tests.fakes.stripe_server import clean_fake_stripe, fake_stripe, sign_payload, webhook_inbox  # noqa: F401
 
 SECRET = "whsec_connect_test"
 
@@ -27,9 +24,7 @@ def stripe_env(clean_fake_stripe, monkeypatch):  # noqa: F811
 
 
 def signed(payload: bytes, secret: str = SECRET) -> str:
-    stamp = int(time.time())
-    digest = hmac.new(secret.encode(), f"{stamp}.".encode() + payload, hashlib.sha256).hexdigest()
-    return f"t={stamp},v1={digest}"
+    return sign_payload(payload, secret)
 
 
 def test_account_updated_delivered_twice_and_late_is_applied_once(db_url, stripe_env, webhook_inbox):  # noqa: F811
