@@ -2,6 +2,7 @@
 
 import os
 from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -32,8 +33,19 @@ def _int(name: str, default: int) -> int:
     return int(value) if value else default
 
 
+def _percent(name: str, default: str) -> str:
+    value = os.environ.get(name, "").strip() or default
+    try:
+        number = Decimal(value)
+    except InvalidOperation:
+        raise ValueError(f"{name} must be a number, not {value!r}") from None
+    if not (number.is_finite() and 0 <= number <= 100):
+        raise ValueError(f"{name} must be between 0 and 100, not {value!r}")
+    return value
+
+
 def get_settings() -> Settings:
-    """Return the settings as the environment defines them now."""
+    """Return the settings as the environment defines them now (ValueError for a malformed value)."""
     return Settings(
         db_url=os.environ.get("DB_URL", "").strip() or DEFAULT_DB_URL,
         session_days=_int("SESSION_DAYS", 30),
@@ -41,7 +53,7 @@ def get_settings() -> Settings:
         argon2_memory_kib=_int("ARGON2_MEMORY_KIB", 65536),
         login_max_failures=_int("LOGIN_MAX_FAILURES", 5),
         login_window_minutes=_int("LOGIN_WINDOW_MINUTES", 15),
-        platform_fee_percent=os.environ.get("PLATFORM_FEE_PERCENT", "").strip() or "15",
+        platform_fee_percent=_percent("PLATFORM_FEE_PERCENT", "15"),
         upload_dir=Path(os.environ.get("UPLOAD_DIR", "").strip() or PROJECT_ROOT / "data" / "uploads"),
         stripe_secret_key=os.environ.get("STRIPE_SECRET_KEY", "").strip(),
         stripe_publishable_key=os.environ.get("STRIPE_PUBLISHABLE_KEY", "").strip(),

@@ -27,10 +27,22 @@ def make_booking(
 
     from instainstru.db import transaction
     from instainstru.models import Booking
+    from instainstru.services.money import platform_fee
 
     with transaction() as session:
         session.add(Booking(
             instructor_id=teacher.user_id, student_id=student.user_id, offering_id=offering_id,
             duration_min=minutes, start_at=start, end_at=start + timedelta(minutes=minutes), status=status,
-            price_cents=price_cents, hold_expires_at=hold_expires_at,
+            price_cents=price_cents, platform_fee_cents=platform_fee(price_cents), hold_expires_at=hold_expires_at,
         ))  # fmt: skip
+
+
+def enable_payouts(teacher: Actor) -> None:
+    """Mark an instructor as able to take payments (what Connect onboarding does)."""
+    from instainstru.db import transaction
+    from instainstru.models import InstructorProfile
+
+    with transaction() as session:
+        profile = session.get(InstructorProfile, teacher.user_id)
+        profile.charges_enabled = profile.payouts_enabled = profile.payouts_details_submitted = True
+        session.add(profile)

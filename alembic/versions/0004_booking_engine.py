@@ -32,6 +32,11 @@ def upgrade() -> None:
     with op.batch_alter_table('booking_claims', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_booking_claims_booking_id'), ['booking_id'], unique=False)
 
+    with op.batch_alter_table('bookings', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('platform_fee_cents', sa.Integer(), server_default='0', nullable=False))
+        batch_op.add_column(sa.Column('buffer_min', sa.Integer(), server_default='0', nullable=False))
+    op.execute("UPDATE bookings SET platform_fee_cents = (price_cents * 15 + 50) / 100")
+
     op.create_table('processed_events',
     sa.Column('id', sa.String(length=255), nullable=False),
     sa.Column('type', sa.String(length=100), nullable=False),
@@ -61,5 +66,8 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_booking_claims_booking_id'))
 
     op.drop_table('booking_claims')
+    with op.batch_alter_table('bookings', schema=None) as batch_op:
+        batch_op.drop_column('buffer_min')
+        batch_op.drop_column('platform_fee_cents')
     op.drop_table('processed_events')
     # ### end Alembic commands ###

@@ -39,10 +39,10 @@ def client() -> stripe.StripeClient:
 
 
 def _calling(action):
-    """Run a Stripe call, turning connection trouble into PaymentsUnavailable."""
+    """Run a Stripe account call, turning any Stripe error into PaymentsUnavailable."""
     try:
         return action()
-    except (stripe.APIConnectionError, stripe.AuthenticationError) as exc:
+    except stripe.StripeError as exc:  # unreachable, rate-limited, refused: the person can only try later
         raise PaymentsUnavailable(str(exc)) from exc
 
 

@@ -47,6 +47,8 @@ class Booking(SQLModel, table=True):
     end_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
     status: str = Field(sa_column=Column(String(32), nullable=False))
     price_cents: int = Field(sa_column=Column(Integer, nullable=False))
+    platform_fee_cents: int = Field(default=0, sa_column=Column(Integer, nullable=False, server_default="0"))
+    buffer_min: int = Field(default=0, sa_column=Column(Integer, nullable=False, server_default="0"))
     hold_expires_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime(), nullable=True))
     created_at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime(), nullable=False))
 

@@ -11,6 +11,7 @@ from instainstru.services import area_index, geo
 from instainstru.services.availability import open_slots_many
 from instainstru.services.booking import claim
 from instainstru.services.catalog import Subject, subjects_in
+from instainstru.services.money import platform_fee
 
 NEW_YORK = ZoneInfo("America/New_York")
 # Typical New York lesson prices (cents for 60 minutes) by category.
@@ -84,12 +85,13 @@ def _book(session: Session, offering: Offering, student: User, start: datetime, 
     booking = Booking(
         instructor_id=offering.instructor_id, student_id=student.id, offering_id=offering.id,
         duration_min=price.duration_min, start_at=start, end_at=start + timedelta(minutes=price.duration_min),
-        status=status, price_cents=price.price_cents,
+        status=status, price_cents=price.price_cents, platform_fee_cents=platform_fee(price.price_cents),
+        buffer_min=session.get(InstructorProfile, offering.instructor_id).buffer_min,
     )  # fmt: skip
     session.add(booking)
     if status != BookingStatus.COMPLETED:
         session.flush()
-        claim(session, booking, session.get(InstructorProfile, offering.instructor_id).buffer_min)
+        claim(session, booking)
 
 
 def add_lessons(session: Session, offering: Offering, students: list[User], seed: int, past_weeks: int = 12) -> None:

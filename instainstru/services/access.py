@@ -40,6 +40,8 @@ def home_path(role: Role | str) -> str:
 
 def safe_next_path(path: str) -> str | None:
     """Return `path` if it is a local route to go back to after login, else None."""
+    if any(ord(ch) <= 0x20 or ord(ch) == 0x7F for ch in path):  # browsers drop tabs and newlines: "/\t/x" is "//x"
+        return None
     if path.startswith("/") and not path.startswith("//") and "\\" not in path and "://" not in path:
         return path
     return None

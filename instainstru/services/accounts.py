@@ -12,7 +12,7 @@ from instainstru.models import LoginFailure, Role, User, utcnow
 from instainstru.services.access import Actor
 from instainstru.services.errors import FormError, TooManyAttempts
 from instainstru.services.instructors import create_profile
-from instainstru.services.passwords import hash_password, password_problem, verify_password
+from instainstru.services.passwords import dummy_hash, hash_password, password_problem, verify_password
 from instainstru.services.timezones import is_valid_timezone
 from instainstru.settings import get_settings
 
@@ -55,26 +55,38 @@ def _problems(name: str, email: str, password: str, role: str, timezone: str) ->
     return errors
 
 
-def sign_up(name: str, email: str, password: str, role: str, timezone: str) -> Actor:
-    """Create a student or instructor account; raise FormError with every problem found."""
-    name = " ".join(name.split())
-    errors = _problems(name, email, password, role, timezone)
+def _create(name: str, email: str, password_hash: str, role: str, timezone: str, errors: dict) -> Actor:
     with transaction() as session:
-        if "email" not in errors:
-            email = normalize_email(email)
-            if _email_taken(session, email):
-                errors["email"] = EMAIL_TAKEN
+        if "email" not in errors and _email_taken(session, email):
+            errors["email"] = EMAIL_TAKEN
         if errors:
             raise FormError(errors)
-        user = User(email=email, name=name, role=role, password_hash=hash_password(password), timezone=timezone)
+        user = User(email=email, name=name, role=role, password_hash=password_hash, timezone=timezone)
         session.add(user)
-        try:
-            session.flush()
-        except IntegrityError:
-            raise FormError({"email": EMAIL_TAKEN}) from None
+        session.flush()
         if role == Role.INSTRUCTOR:
             create_profile(session, user)
+            session.flush()
         return Actor.from_user(user)
+
+
+def sign_up(name: str, email: str, password: str, role: str, timezone: str) -> Actor:
+    """Create a student or instructor account; raise FormError with every problem found.
+
+    A concurrent sign-up may take the same email or profile slug between our check and our insert: then the
+    database refuses ours and we check again (reporting the email, or picking the next free slug).
+    """
+    name = " ".join(name.split())
+    errors = _problems(name, email, password, role, timezone)
+    if "email" not in errors:
+        email = normalize_email(email)
+    password_hash = "" if errors else hash_password(password)
+    for _ in range(3):
+        try:
+            return _create(name, email, password_hash, role, timezone, dict(errors))
+        except IntegrityError:
+            continue
+    raise FormError({"form": "We could not create the account just now. Please try again."})
 
 
 def _throttle_wait(session: Session, email: str) -> int:
@@ -95,8 +107,9 @@ def _throttle_wait(session: Session, email: str) -> int:
 def authenticate(email: str, password: str) -> Actor:
     """Return the actor for a correct email and password.
 
-    Raises FormError with the same message whether the email or the password is wrong, and
-    TooManyAttempts once the email has failed too often within the window.
+    Raises FormError with the same message (and about the same time) whether the email or the password is wrong,
+    and TooManyAttempts once the email has failed too often within the window. Each attempt is counted before
+    the slow password check, so parallel guesses cannot all slip under the limit.
     """
     try:
         email = normalize_email(email)
@@ -105,11 +118,13 @@ def authenticate(email: str, password: str) -> Actor:
     with transaction() as session:
         if wait := _throttle_wait(session, email):
             raise TooManyAttempts(wait)
-        user = session.exec(select(User).where(User.email == email)).first()
-        if user is not None and password and verify_password(password, user.password_hash):
-            session.exec(delete(LoginFailure).where(LoginFailure.email == email))
-            return Actor.from_user(user)
         window_start = utcnow() - timedelta(minutes=get_settings().login_window_minutes)
         session.exec(delete(LoginFailure).where(LoginFailure.email == email, LoginFailure.at <= window_start))
         session.add(LoginFailure(email=email))
+        user = session.exec(select(User).where(User.email == email)).first()
+    stored = user.password_hash if user is not None else dummy_hash()
+    if verify_password(password, stored) and user is not None and password:
+        with transaction() as session:
+            session.exec(delete(LoginFailure).where(LoginFailure.email == email))
+        return Actor.from_user(user)
     raise FormError({"form": LOGIN_FAILED})

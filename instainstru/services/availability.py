@@ -241,10 +241,17 @@ def schedules_for(session: Session, instructor_ids: list[int]) -> dict[int, Sche
 def busy_for(
     session: Session, instructor_ids: list[int], start: datetime, end: datetime, now: datetime
 ) -> dict[int, list[tuple[datetime, datetime]]]:
-    """Lessons and live holds that occupy each instructor's time around [start, end)."""
+    """Lessons and live holds that occupy each instructor's time around [start, end), with the buffer they claimed."""
     margin = timedelta(hours=3)
     rows = session.exec(
-        select(Booking.instructor_id, Booking.start_at, Booking.end_at, Booking.status, Booking.hold_expires_at).where(
+        select(
+            Booking.instructor_id,
+            Booking.start_at,
+            Booking.end_at,
+            Booking.status,
+            Booking.hold_expires_at,
+            Booking.buffer_min,
+        ).where(
             Booking.instructor_id.in_(instructor_ids),
             Booking.status.in_([s.value for s in BUSY_STATUSES]),
             Booking.start_at < end + margin,
@@ -252,10 +259,10 @@ def busy_for(
         )
     ).all()
     busy: dict[int, list[tuple[datetime, datetime]]] = {i: [] for i in instructor_ids}
-    for instructor_id, s, e, status, hold_expires_at in rows:
+    for instructor_id, s, e, status, hold_expires_at, buffer_min in rows:
         if status == BookingStatus.PENDING_PAYMENT and (hold_expires_at is None or hold_expires_at <= now):
             continue
-        busy[instructor_id].append((s, e))
+        busy[instructor_id].append((s, e + timedelta(minutes=buffer_min)))  # the time the booking claimed
     return busy
 
 

@@ -30,6 +30,7 @@ from instainstru.models import (
 from instainstru.services.access import Actor, require_role
 from instainstru.services.availability import open_slots_many
 from instainstru.services.errors import FormError, PermissionDenied
+from instainstru.services.money import platform_fee
 
 HOLD_MINUTES = 15
 BUCKET_SECONDS = 300
@@ -81,11 +82,11 @@ def buckets(start: datetime, end: datetime, buffer_min: int) -> range:
     return range(first, last)
 
 
-def claim(session: Session, booking: Booking, buffer_min: int) -> None:
-    """Claim the booking's time (and the buffer after it); the database refuses it if already claimed."""
+def claim(session: Session, booking: Booking) -> None:
+    """Claim the booking's time (and its buffer after it); the database refuses it if already claimed."""
     session.add_all(
         BookingClaim(instructor_id=booking.instructor_id, bucket=b, booking_id=booking.id)
-        for b in buckets(booking.start_at, booking.end_at, buffer_min)
+        for b in buckets(booking.start_at, booking.end_at, booking.buffer_min)
     )
     session.flush()
 
@@ -132,6 +133,8 @@ def create_booking(
         with transaction() as session:
             offering, price = _price(session, offering_id, int(duration_min))
             profile = session.get(InstructorProfile, offering.instructor_id)
+            if not profile.charges_enabled:
+                raise FormError({"start": "This instructor is not yet accepting bookings."})
             expire_holds(session, now, offering.instructor_id)
             minutes = int(duration_min)
             free = open_slots_many(session, [offering.instructor_id], minutes, start, start + timedelta(minutes=1), now)
@@ -141,56 +144,73 @@ def create_booking(
             booking = Booking(
                 instructor_id=offering.instructor_id, student_id=actor.user_id, offering_id=offering.id,
                 duration_min=minutes, start_at=start, end_at=end, status=S.PENDING_PAYMENT,
-                price_cents=price, hold_expires_at=now + timedelta(minutes=HOLD_MINUTES),
+                price_cents=price, platform_fee_cents=platform_fee(price), buffer_min=profile.buffer_min,
+                hold_expires_at=now + timedelta(minutes=HOLD_MINUTES),
             )  # fmt: skip
             session.add(booking)
             session.flush()
-            claim(session, booking, profile.buffer_min)
+            claim(session, booking)
             return _view(booking)
     except IntegrityError:
         raise FormError({"start": SLOT_TAKEN}) from None
 
 
-def _allowed(actor: Actor | None, booking: Booking, to: str) -> str:
-    """Who is moving the booking ("system" for None); raise when that party may not."""
-    allowed = TRANSITIONS.get((booking.status, to))
-    if allowed is None:
-        raise FormError(
-            {"booking": f"A {booking.status.replace('_', ' ')} lesson cannot become {to.replace('_', ' ')}."}
-        )
-    if actor is None:
-        party = "system"
-    elif actor.role == Role.STUDENT and booking.student_id == actor.user_id:
-        party = Role.STUDENT
-    elif actor.role == Role.INSTRUCTOR and booking.instructor_id == actor.user_id:
-        party = Role.INSTRUCTOR
-    else:
-        raise PermissionDenied()
-    if party not in allowed:
-        raise PermissionDenied()
-    return party
+SYSTEM = "system"
+STARTED_CLOSES = {S.CONFIRMED, S.CANCELLED_BY_STUDENT, S.CANCELLED_BY_INSTRUCTOR}  # not once the lesson began
 
 
-def move(actor: Actor | None, booking_id: int, to: str, now: datetime | None = None) -> BookingView:
-    """Move a booking to another state if the rules and the caller allow it (None means the system)."""
-    now = now or utcnow()
+def _party(actor: Actor | None, booking: Booking) -> str:
+    """Which side of the booking the caller is; anyone else (or nobody) is refused."""
+    actor = require_role(actor, Role.STUDENT, Role.INSTRUCTOR)
+    if actor.role == Role.STUDENT and booking.student_id == actor.user_id:
+        return Role.STUDENT
+    if actor.role == Role.INSTRUCTOR and booking.instructor_id == actor.user_id:
+        return Role.INSTRUCTOR
+    raise PermissionDenied()
+
+
+def _move(booking_id: int, to: str, party: Actor | None, now: datetime) -> BookingView:
+    """Apply one transition; `party` None means the platform itself (payments, jobs)."""
     with transaction() as session:
         booking = session.get(Booking, booking_id)
         if booking is None:
-            raise PermissionDenied() if actor is not None else FormError({"booking": "No such lesson."})
-        _allowed(actor, booking, to)
+            raise PermissionDenied() if party is not None else FormError({"booking": "No such lesson."})
+        who = _party(party, booking) if party is not None else SYSTEM
+        allowed = TRANSITIONS.get((booking.status, to))
+        if allowed is None:
+            now_in, wanted = booking.status.replace("_", " "), to.replace("_", " ")
+            raise FormError({"booking": f"A {now_in} lesson cannot become {wanted}."})
+        if who not in allowed:
+            raise PermissionDenied()
         if to in (S.COMPLETED, S.NO_SHOW) and booking.end_at > now:
             raise FormError({"booking": "A lesson can be marked only after it ends."})
+        if to in STARTED_CLOSES and who != SYSTEM and booking.start_at <= now:
+            raise FormError({"booking": "This lesson has already started."})
         if booking.status == S.PENDING_PAYMENT and to != S.EXPIRED and booking.hold_expires_at <= now:
             raise FormError({"booking": "The hold on this time has run out. Please book again."})
-        booking.status = to
-        if to != S.PENDING_PAYMENT:
-            booking.hold_expires_at = None
+        # Only from the state just read: a concurrent change (e.g. accept vs. cancel) makes this one fail.
+        moved = session.exec(
+            update(Booking)
+            .where(Booking.id == booking.id, Booking.status == booking.status)
+            .values(status=to, hold_expires_at=None if to != S.PENDING_PAYMENT else booking.hold_expires_at)
+        ).rowcount
+        if moved != 1:
+            raise FormError({"booking": "This lesson just changed. Please reload and try again."})
         if to in RELEASES_TIME:
             session.exec(delete(BookingClaim).where(BookingClaim.booking_id == booking.id))
-        session.add(booking)
-        session.flush()
+        session.refresh(booking)
         return _view(booking)
+
+
+def move(actor: Actor | None, booking_id: int, to: str, now: datetime | None = None) -> BookingView:
+    """Move one of the caller's bookings to another state, if the rules allow it and it is their move."""
+    require_role(actor, Role.STUDENT, Role.INSTRUCTOR)
+    return _move(booking_id, to, actor, now or utcnow())
+
+
+def system_move(booking_id: int, to: str, now: datetime | None = None) -> BookingView:
+    """Move a booking as the platform (payment results, expiry, jobs); never reachable from a page."""
+    return _move(booking_id, to, None, now or utcnow())
 
 
 def payment_succeeded(booking_id: int, now: datetime | None = None) -> BookingView:
@@ -198,7 +218,7 @@ def payment_succeeded(booking_id: int, now: datetime | None = None) -> BookingVi
     with transaction() as session:
         booking = session.get(Booking, booking_id)
         approve = booking is not None and session.get(InstructorProfile, booking.instructor_id).approve_requests
-    return move(None, booking_id, S.REQUESTED if approve else S.CONFIRMED, now)
+    return system_move(booking_id, S.REQUESTED if approve else S.CONFIRMED, now)
 
 
 def auto_complete(now: datetime | None = None, after: timedelta = timedelta(hours=24)) -> int:

@@ -57,11 +57,16 @@ def _lessons(session: Session, instructor_id: int, start: datetime, end: datetim
     ).all()
 
 
-def week_calendar(actor: Actor | None, week_of: date | None = None, now: datetime | None = None) -> list[DayColumn]:
-    """The caller's week (Monday to Sunday, their zone) with bookable time and booked lessons."""
+def week_calendar(
+    actor: Actor | None, week_of: date | None = None, now: datetime | None = None, weeks_ahead: int = 0
+) -> list[DayColumn]:
+    """The caller's week (Monday to Sunday, their zone) with bookable time and booked lessons.
+
+    The week holding `week_of`, or else the one `weeks_ahead` weeks after this one.
+    """
     actor = require_role(actor, Role.INSTRUCTOR)
     tz = actor.timezone
-    anchor = week_of or local_today(actor)
+    anchor = week_of or local_today(actor) + timedelta(weeks=weeks_ahead)
     monday = anchor - timedelta(days=anchor.weekday())
     start, end = local_midnight(monday, tz), local_midnight(monday + timedelta(days=7), tz)
     with transaction() as session:

@@ -11,7 +11,6 @@ from instainstru.models import Booking, BookingStatus, InstructorProfile, Offeri
 from instainstru.services.access import Actor, require_role
 from instainstru.services.availability import local_midnight
 from instainstru.services.catalog import SUBJECTS_BY_KEY
-from instainstru.services.money import instructor_share
 from instainstru.services.timefmt import slot_label
 
 
@@ -61,7 +60,7 @@ def _lesson_line(at: datetime, student: str, subject_key: str, tz: str) -> str:
 
 def _lessons(session: Session, instructor_id: int, statuses: list[str], start: datetime, end: datetime) -> list:
     return session.exec(
-        select(Booking.start_at, User.name, Offering.subject_key, Booking.price_cents)
+        select(Booking.start_at, User.name, Offering.subject_key, Booking.price_cents - Booking.platform_fee_cents)
         .join(User, User.id == Booking.student_id)
         .join(Offering, Offering.id == Booking.offering_id)
         .where(Booking.instructor_id == instructor_id, Booking.status.in_(statuses), Booking.start_at >= start,
@@ -72,11 +71,11 @@ def _lessons(session: Session, instructor_id: int, statuses: list[str], start: d
 
 def _weekly_earnings(lessons: list, tz: str, this_monday: date, weeks: int) -> list[dict[str, int | str]]:
     totals = {this_monday - timedelta(weeks=w): 0 for w in range(weeks)}
-    for at, _, _, price in lessons:
+    for at, _, _, earned in lessons:
         local = at.astimezone(ZoneInfo(tz)).date()
         monday = local - timedelta(days=local.weekday())
         if monday in totals:
-            totals[monday] += instructor_share(price)
+            totals[monday] += earned
     return [{"week": f"{m:%b} {m.day}", "dollars": round(c / 100)} for m, c in sorted(totals.items())]
 
 
@@ -111,7 +110,7 @@ def instructor_home(actor: Actor | None, weeks: int = 12) -> InstructorHome:
         slug=profile.slug,
         upcoming=[_lesson_line(at, who, key, tz) for at, who, key, _ in upcoming],
         requests=[_lesson_line(at, who, key, tz) for at, who, key, _ in requests],
-        month_earnings_cents=sum(instructor_share(price) for *_, price in this_month),
+        month_earnings_cents=sum(earned for *_, earned in this_month),
         month_lessons=len(this_month),
         weekly_earnings=_weekly_earnings(taught, tz, this_monday, weeks),
         checklist=checklist,

@@ -9,7 +9,7 @@ from instainstru.db import transaction
 from instainstru.models import Booking, BookingStatus, Offering, Role, User, utcnow
 from instainstru.services.access import Actor, require_role
 from instainstru.services.catalog import SUBJECTS_BY_KEY
-from instainstru.services.money import format_price, instructor_share, platform_fee
+from instainstru.services.money import format_price
 from instainstru.services.timefmt import slot_label
 
 S = BookingStatus
@@ -58,8 +58,8 @@ def _lines(actor: Actor, as_instructor: bool, now: datetime) -> list[tuple[Booki
         subject = SUBJECTS_BY_KEY[subject_key].name if subject_key in SUBJECTS_BY_KEY else subject_key
         lines.append((booking, LessonLine(
             booking.id, slot_label(booking.start_at, actor.timezone), f"{subject} · {booking.duration_min} min",
-            name, format_price(booking.price_cents), format_price(platform_fee(booking.price_cents)),
-            format_price(instructor_share(booking.price_cents)), booking.status.replace("_", " "),
+            name, format_price(booking.price_cents), format_price(booking.platform_fee_cents),
+            format_price(booking.price_cents - booking.platform_fee_cents), booking.status.replace("_", " "),
             as_instructor and booking.status == S.REQUESTED and booking.start_at > now,
             as_instructor and booking.status == S.CONFIRMED and booking.end_at <= now,
         )))  # fmt: skip

@@ -10,10 +10,10 @@ def parse_dollars(text: str) -> int:
     cleaned = text.strip().replace("$", "").replace(",", "")
     try:
         amount = Decimal(cleaned)
-    except InvalidOperation:
+        if not amount.is_finite() or amount != amount.quantize(Decimal("0.01")):
+            raise InvalidOperation
+    except InvalidOperation:  # also what quantize raises for huge numbers like 1e30
         raise ValueError("Enter an amount in dollars, like 65 or 62.50.") from None
-    if not amount.is_finite() or amount != amount.quantize(Decimal("0.01")):
-        raise ValueError("Enter an amount in dollars, like 65 or 62.50.")
     return int(amount * 100)
 
 
@@ -28,8 +28,3 @@ def platform_fee(price_cents: int) -> int:
     """The platform's fee on a lesson price: PLATFORM_FEE_PERCENT of it, rounded half-up to the cent."""
     fee = Decimal(price_cents) * Decimal(get_settings().platform_fee_percent) / 100
     return int(fee.quantize(Decimal(1), rounding=ROUND_HALF_UP))
-
-
-def instructor_share(price_cents: int) -> int:
-    """What the instructor earns from a lesson price (price minus the platform fee)."""
-    return price_cents - platform_fee(price_cents)

@@ -51,3 +51,14 @@ def hash_password(password: str) -> str:
 def verify_password(password: str, password_hash: str) -> bool:
     """Tell whether `password` matches `password_hash`."""
     return crypt_context().verify(password, password_hash)
+
+
+@lru_cache(maxsize=4)
+def _dummy(time_cost: int, memory_kib: int) -> str:
+    return _context(time_cost, memory_kib).hash("not anyone's password")
+
+
+def dummy_hash() -> str:
+    """A hash to check against when there is no account, so a wrong email takes as long as a wrong password."""
+    settings = get_settings()
+    return _dummy(settings.argon2_time_cost, settings.argon2_memory_kib)

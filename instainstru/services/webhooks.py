@@ -27,29 +27,43 @@ def verify(payload: bytes, signature: str):
     raise InvalidWebhook("bad signature")
 
 
-def _account_updated(session: Session, event) -> None:
-    """Re-read the account from Stripe (so late or repeated events cannot roll its state back)."""
+def _account_state(event):
+    """Before the transaction: re-read one of our accounts from Stripe, so late or repeated events cannot roll it
+    back (None for an account that is not ours)."""
     account_id = event.data.object.id
-    profile = session.exec(select(InstructorProfile).where(InstructorProfile.stripe_account_id == account_id)).first()
+    with transaction() as session:
+        ours = session.exec(select(InstructorProfile.user_id).where(InstructorProfile.stripe_account_id == account_id))
+        if ours.first() is None:
+            return None
+    return stripe_gateway.retrieve_account(account_id)
+
+
+def _account_updated(session: Session, event, state) -> None:
+    if state is None:
+        return
+    profile = session.exec(select(InstructorProfile).where(InstructorProfile.stripe_account_id == state.id)).first()
     if profile is not None:
-        apply_account_state(session, profile, stripe_gateway.retrieve_account(account_id))
+        apply_account_state(session, profile, state)
 
 
-HANDLERS = {"account.updated": _account_updated}
+# event type -> (what to fetch from Stripe first, outside any transaction; how to apply it in one)
+HANDLERS = {"account.updated": (_account_state, _account_updated)}
 
 
 def handle(payload: bytes, signature: str) -> str:
     """Verify and apply one delivery; return "handled", "ignored" or "duplicate" (raises InvalidWebhook)."""
     event = verify(payload, signature)
     handler = HANDLERS.get(event.type)
+    with transaction() as session:
+        if session.get(ProcessedEvent, event.id) is not None:
+            return "duplicate"
+    fetched = handler[0](event) if handler is not None else None
     try:
         with transaction() as session:
-            if session.get(ProcessedEvent, event.id) is not None:
-                return "duplicate"
             session.add(ProcessedEvent(id=event.id, type=event.type))
             session.flush()
             if handler is not None:
-                handler(session, event)
+                handler[1](session, event, fetched)
     except IntegrityError:
         return "duplicate"  # the same event handled by another worker at the same moment
     return "handled" if handler is not None else "ignored"

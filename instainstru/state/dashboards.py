@@ -4,7 +4,7 @@ import reflex as rx
 
 from instainstru.services import dashboards, lessons, payouts
 from instainstru.services.access import Actor
-from instainstru.services.errors import FormError, PermissionDenied
+from instainstru.services.errors import FormError, NotAuthenticated, PermissionDenied
 from instainstru.services.money import format_price
 from instainstru.state.guard import GuardedPage
 from instainstru.state.session import current_actor
@@ -64,6 +64,8 @@ class InstructorHomeState(GuardedPage, rx.State):
             return rx.redirect(payouts.start_onboarding(await current_actor(self)))
         except FormError as exc:
             self.payouts_error = exc.errors["payouts"]
+        except NotAuthenticated:
+            return self._to_login()
         except PermissionDenied:
             return rx.toast.error("Only instructors connect payouts.")
         return None
@@ -75,6 +77,8 @@ class InstructorHomeState(GuardedPage, rx.State):
             return rx.redirect(payouts.express_dashboard(await current_actor(self)))
         except FormError as exc:
             self.payouts_error = exc.errors["payouts"]
+        except NotAuthenticated:
+            return self._to_login()
         except PermissionDenied:
             return rx.toast.error("Only instructors have payouts.")
         return None

@@ -27,15 +27,19 @@ class GuardedPage(rx.State, mixin=True):
     def _show(self, result: Any) -> None:
         raise NotImplementedError
 
+    def _to_login(self):
+        """Send someone whose session ended to log in, and back here afterwards."""
+        self.access = ACCESS_LOADING
+        here = urllib.parse.quote(self.router.url.path.rstrip("/") or "/", safe="/")
+        return rx.redirect(f"/login?next={here}")
+
     @rx.event
     async def load(self):
         """Fetch the page's data; send a logged-out visitor to log in, refuse a wrong role."""
         try:
             result = self._fetch(await current_actor(self))
         except NotAuthenticated:
-            self.access = ACCESS_LOADING
-            here = urllib.parse.quote(self.router.url.path.rstrip("/") or "/", safe="/")
-            return rx.redirect(f"/login?next={here}")
+            return self._to_login()
         except PermissionDenied:
             self.access = ACCESS_DENIED
             return None

@@ -1,13 +1,11 @@
 """The instructor's availability page: weekly hours, booking rules, exceptions and the week calendar."""
 
-from datetime import timedelta
-
 import reflex as rx
 
 from instainstru.models import Blackout, DateOverride
 from instainstru.services import availability, calendar
 from instainstru.services.access import Actor
-from instainstru.services.errors import FormError, PermissionDenied
+from instainstru.services.errors import FormError, NotAuthenticated, PermissionDenied
 from instainstru.services.timefmt import day_label
 from instainstru.state.forms import text
 from instainstru.state.guard import GuardedPage
@@ -60,8 +58,7 @@ class InstructorAvailabilityState(GuardedPage, rx.State):
         await self._load_calendar(actor)
 
     async def _load_calendar(self, actor: Actor | None) -> None:
-        today = availability.local_today(actor)
-        self.calendar = [vars(day) for day in calendar.week_calendar(actor, today + timedelta(weeks=self.week_offset))]
+        self.calendar = [vars(day) for day in calendar.week_calendar(actor, weeks_ahead=self.week_offset)]
 
     @rx.event
     def set_period(self, day: int, index: int, which: str, value: str):
@@ -89,6 +86,8 @@ class InstructorAvailabilityState(GuardedPage, rx.State):
         except FormError as exc:
             self.errors = exc.errors
             return rx.toast.error("Some fields need your attention.")
+        except NotAuthenticated:
+            return self._to_login()
         except PermissionDenied:
             return rx.toast.error("Only the instructor can change their availability.")
         self.errors = {}
@@ -156,6 +155,8 @@ class InstructorAvailabilityState(GuardedPage, rx.State):
         self.week_offset = max(0, min(52, self.week_offset + int(delta)))
         try:
             await self._load_calendar(await current_actor(self))
+        except NotAuthenticated:
+            return self._to_login()
         except PermissionDenied:
             return rx.toast.error("Only the instructor can see this calendar.")
         return None

@@ -5,7 +5,7 @@ import reflex as rx
 from instainstru.models import BookingStatus
 from instainstru.services import booking, lessons
 from instainstru.services.access import Actor
-from instainstru.services.errors import FormError, PermissionDenied
+from instainstru.services.errors import FormError, NotAuthenticated, PermissionDenied
 from instainstru.state.guard import GuardedPage
 from instainstru.state.session import current_actor
 
@@ -43,6 +43,8 @@ class InstructorBookingsState(GuardedPage, rx.State):
             booking.move(actor, int(booking_id), to)
         except FormError as exc:
             return rx.toast.error(exc.errors["booking"])
+        except NotAuthenticated:
+            return self._to_login()
         except PermissionDenied:
             return rx.toast.error("Only this lesson's instructor can do that.")
         self._show(lessons.instructor_lessons(actor))

@@ -6,7 +6,7 @@ from instainstru.models import DURATIONS
 from instainstru.services import geo, offerings, profile
 from instainstru.services.access import Actor
 from instainstru.services.catalog import SUBJECTS
-from instainstru.services.errors import FormError, PermissionDenied
+from instainstru.services.errors import FormError, NotAuthenticated, PermissionDenied
 from instainstru.services.instructors import initials
 from instainstru.state.forms import checked, text, ticked
 from instainstru.state.guard import GuardedPage
@@ -72,6 +72,8 @@ class InstructorProfileState(GuardedPage, rx.State):
         except FormError as exc:
             self.errors = exc.errors
             return rx.toast.error("Some fields need your attention.")
+        except NotAuthenticated:
+            return self._to_login()
         except PermissionDenied:
             return rx.toast.error("Only the instructor can edit this profile.")
         self.errors = {}
@@ -88,6 +90,8 @@ class InstructorProfileState(GuardedPage, rx.State):
         except FormError as exc:
             self.errors = {**self.errors, **exc.errors}
             return None
+        except NotAuthenticated:
+            return self._to_login()
         except PermissionDenied:
             return rx.toast.error("Only the instructor can change this photo.")
         self.errors = {k: v for k, v in self.errors.items() if k != "photo"}
@@ -109,6 +113,8 @@ class InstructorProfileState(GuardedPage, rx.State):
         except FormError as exc:
             self.service_errors = exc.errors
             return None
+        except NotAuthenticated:
+            return self._to_login()
         except PermissionDenied:
             return rx.toast.error("Only instructors can add services.")
         self.service_errors = {}
@@ -124,6 +130,8 @@ class InstructorProfileState(GuardedPage, rx.State):
             offerings.remove_offering(actor, int(offering_id))
         except FormError as exc:
             return rx.toast.error(exc.errors["offering"])
+        except NotAuthenticated:
+            return self._to_login()
         except PermissionDenied:
             return rx.toast.error("You can only remove your own services.")
         self._show_services(offerings.list_offerings(actor))

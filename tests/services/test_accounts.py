@@ -126,3 +126,21 @@ def test_duplicate_email_reported_with_the_other_problems(db_url):
         accounts.sign_up("", "sam@example.com", "short", "student", "America/New_York")
     assert set(caught.value.errors) == {"name", "email", "password"}
     assert "already exists" in caught.value.errors["email"]
+
+
+def test_concurrent_sign_ups_with_one_email_or_one_name_all_end_well(db_url):
+    from concurrent.futures import ThreadPoolExecutor
+
+    def attempt(i):
+        try:
+            return accounts.sign_up("Jane Doe", f"jane{i % 2}@example.com", PASSWORD, "instructor", "UTC").email
+        except FormError as exc:
+            return exc.errors
+
+    with ThreadPoolExecutor(max_workers=6) as pool:
+        outcomes = list(pool.map(attempt, range(6)))
+    assert sorted(o for o in outcomes if isinstance(o, str)) == ["jane0@example.com", "jane1@example.com"]
+    assert all(o == {"email": accounts.EMAIL_TAKEN} for o in outcomes if isinstance(o, dict))
+    with transaction() as session:
+        slugs = sorted(session.exec(select(InstructorProfile.slug)).all())
+    assert slugs == ["jane-doe", "jane-doe-2"]

@@ -10,7 +10,7 @@ from instainstru.db import transaction
 from instainstru.models import Booking, BookingClaim, BookingStatus
 from instainstru.services import availability, booking, offerings
 from instainstru.services.errors import FormError, NotAuthenticated, PermissionDenied
-from tests.factories import make_user
+from tests.factories import enable_payouts, make_user
 
 S = BookingStatus
 MONDAY_10AM = datetime(2030, 1, 7, 15, 0, tzinfo=UTC)  # 10:00 in New York
@@ -20,6 +20,7 @@ NOW = datetime(2030, 1, 1, 12, 0, tzinfo=UTC)
 @pytest.fixture
 def lesson(db_url):
     teacher = make_user("instructor", "t@example.com", "Tess Teacher")
+    enable_payouts(teacher)
     availability.save_weekly_hours(teacher, {d: [("09:00", "17:00")] for d in range(7)})
     availability.save_booking_rules(teacher, "15", "0", "60", "30")
     service = offerings.add_offering(teacher, "piano", ["beginner"], ["adults"], ["online"], {60: "65", 30: "40"})
@@ -178,3 +179,39 @@ def test_fifty_concurrent_clicks_book_the_slot_once(lesson):
     with transaction() as session:
         live = session.exec(select(Booking).where(Booking.status == S.PENDING_PAYMENT)).all()
     assert [b.id for b in live] == winners
+
+
+def test_instructors_without_payouts_cannot_be_booked(lesson):
+    teacher, student, service = lesson
+    with transaction() as session:
+        from instainstru.models import InstructorProfile
+
+        profile = session.get(InstructorProfile, teacher.user_id)
+        profile.charges_enabled = False
+        session.add(profile)
+    with pytest.raises(FormError) as caught:
+        book(student, service)
+    assert caught.value.errors["start"] == "This instructor is not yet accepting bookings."
+
+
+def test_nobody_moves_a_booking_without_logging_in_and_started_lessons_stay(lesson):
+    teacher, student, service = lesson
+    held = book(student, service)
+    booking.payment_succeeded(held.id, NOW)
+    with pytest.raises(NotAuthenticated):
+        booking.move(None, held.id, S.CANCELLED_BY_INSTRUCTOR, NOW)
+    during = MONDAY_10AM + timedelta(minutes=10)
+    for actor, to in ((student, S.CANCELLED_BY_STUDENT), (teacher, S.CANCELLED_BY_INSTRUCTOR)):
+        with pytest.raises(FormError) as caught:
+            booking.move(actor, held.id, to, during)
+        assert caught.value.errors["booking"] == "This lesson has already started."
+
+
+def test_a_changed_buffer_never_shows_an_unbookable_slot(lesson):
+    teacher, student, service = lesson
+    book(student, service)  # 10:00-11:00 claimed with the 15-minute buffer
+    availability.save_booking_rules(teacher, "0", "0", "60", "30")
+    slots = availability.open_slots(teacher.user_id, 30, MONDAY_10AM, MONDAY_10AM + timedelta(hours=2), NOW)
+    assert MONDAY_10AM + timedelta(hours=1) not in slots  # 11:00 is still inside the claimed buffer
+    other = make_user("student", "o@example.com", "Olga Other")
+    assert book(other, service, slots[0], 30).start_at == slots[0]

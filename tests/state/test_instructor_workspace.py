@@ -1,6 +1,7 @@
 """Crafted events against the instructor workspace's handlers: other people are refused."""
 
 import pytest
+from sqlmodel import select
 
 from instainstru.db import transaction
 from instainstru.models import InstructorProfile
@@ -108,3 +109,22 @@ def test_another_instructor_cannot_answer_a_request(people):
     assert "Only this lesson's instructor" in str(result)
     state, _ = call_handler(InstructorBookingsState, "act", sessions.start_session(teacher), request_id, "accept")
     assert state.requests == [] and [line["id"] for line in state.upcoming] == [request_id]
+
+
+def test_a_logged_out_crafted_event_moves_nothing(people):
+    from datetime import timedelta
+
+    from instainstru.db import transaction
+    from instainstru.models import Booking, BookingStatus, utcnow
+    from instainstru.state.instructor_bookings import InstructorBookingsState
+    from tests.factories import make_booking
+
+    teacher, student, _ = people
+    service = offerings.add_offering(teacher, "piano", ["beginner"], ["adults"], ["online"], {60: "50"})
+    make_booking(teacher, student, service.id, utcnow() + timedelta(days=2), BookingStatus.REQUESTED)
+    with transaction() as session:
+        booking_id = session.exec(select(Booking.id)).one()
+    _, result = call_handler(InstructorBookingsState, "act", "", booking_id, "decline")
+    assert "/login?next=" in str(result)
+    with transaction() as session:
+        assert session.get(Booking, booking_id).status == BookingStatus.REQUESTED
