@@ -112,8 +112,3 @@ def find_subject(text: str) -> Subject | None:
 def subjects_in(category_key: str) -> list[Subject]:
     """Return the subjects of one category, in catalogue order."""
     return [subject for subject in SUBJECTS if subject.category == category_key]
-
-
-def all_subjects() -> list[str]:
-    """Return every subject name in catalogue order."""
-    return [subject.name for subject in SUBJECTS]

@@ -14,6 +14,7 @@ from instainstru.models import AreaBorough, AreaCell, InstructorProfile, Offerin
 from instainstru.services import area_index, geo
 from instainstru.services.availability import busy_for, schedules_for
 from instainstru.services.catalog import SUBJECTS_BY_KEY
+from instainstru.services.instructors import initials
 from instainstru.services.money import format_price
 from instainstru.services.ratings import bayesian_rating
 from instainstru.services.search_filters import Filters
@@ -286,7 +287,7 @@ def _card(c: Candidate, viewer_tz: str, place: geo.Place | None = None) -> Resul
     else:
         distance = "In their area" if c.distance < 0.05 else f"{c.distance:.1f} mi"
     return ResultCard(
-        c.instructor_id, c.slug, c.name, "".join(p[0] for p in c.name.split()[:2]).upper(), c.photo, c.headline,
+        c.instructor_id, c.slug, c.name, initials(c.name), c.photo, c.headline,
         ", ".join(c.subjects), f"from {format_price(c.price_cents)}", rating, c.rating_count, distance,
         slot_label(c.next_slot, viewer_tz) if c.next_slot else "No free time soon",
     )  # fmt: skip

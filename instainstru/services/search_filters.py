@@ -114,7 +114,8 @@ class Filters:
 
 
 def _dollars(cents: int) -> str:
-    return f"{cents // 100}" if cents % 100 == 0 else f"{cents / 100:.2f}"
+    dollars, rest = divmod(cents, 100)
+    return f"{dollars}" if rest == 0 else f"{dollars}.{rest:02d}"
 
 
 def _window_params(window: TimeWindow) -> dict[str, str]:

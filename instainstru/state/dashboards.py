@@ -57,31 +57,27 @@ class InstructorHomeState(GuardedPage, rx.State):
         self.month_earnings, self.month_lessons = format_price(result.month_earnings_cents), result.month_lessons
         self.weekly_earnings, self.checklist = result.weekly_earnings, result.checklist
 
-    @rx.event
-    async def connect_payouts(self):
-        """Send the instructor to Stripe's Express onboarding."""
+    async def _go_to_stripe(self, link):
+        """Send the instructor to a Stripe page whose one-time link `link(actor)` makes, or say why not."""
         try:
-            return rx.redirect(payouts.start_onboarding(await current_actor(self)))
+            return rx.redirect(link(await current_actor(self)))
         except FormError as exc:
             self.payouts_error = exc.errors["payouts"]
         except NotAuthenticated:
             return self._to_login()
         except PermissionDenied:
-            return rx.toast.error("Only instructors connect payouts.")
+            return rx.toast.error("Payouts are for instructors.")
         return None
+
+    @rx.event
+    async def connect_payouts(self):
+        """Send the instructor to Stripe's Express onboarding."""
+        return await self._go_to_stripe(payouts.start_onboarding)
 
     @rx.event
     async def open_payouts_dashboard(self):
         """Open the instructor's Express dashboard at Stripe."""
-        try:
-            return rx.redirect(payouts.express_dashboard(await current_actor(self)))
-        except FormError as exc:
-            self.payouts_error = exc.errors["payouts"]
-        except NotAuthenticated:
-            return self._to_login()
-        except PermissionDenied:
-            return rx.toast.error("Only instructors have payouts.")
-        return None
+        return await self._go_to_stripe(payouts.express_dashboard)
 
     @rx.var
     def checklist_done(self) -> int:

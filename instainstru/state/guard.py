@@ -6,7 +6,7 @@ from typing import Any
 import reflex as rx
 
 from instainstru.services.access import Actor
-from instainstru.services.errors import NotAuthenticated, PermissionDenied
+from instainstru.services.errors import FormError, NotAuthenticated, PermissionDenied
 from instainstru.state.session import current_actor
 
 ACCESS_LOADING, ACCESS_OK, ACCESS_DENIED = "loading", "ok", "denied"
@@ -32,6 +32,31 @@ class GuardedPage(rx.State, mixin=True):
         self.access = ACCESS_LOADING
         here = urllib.parse.quote(self.router.url.path.rstrip("/") or "/", safe="/")
         return rx.redirect(f"/login?next={here}")
+
+    async def _attempt(self, action, success: str, refused: str, *, field: str | None = "errors", after=None):
+        """Run `action(actor)` as the logged-in caller and answer for it.
+
+        A FormError fills the `field` var with its messages (without a field it becomes a toast); a logged-out
+        caller is sent to log in; a refusal shows `refused`. On success `field` is cleared, `after(actor)` runs
+        and `success` is shown.
+        """
+        actor = await current_actor(self)
+        try:
+            action(actor)
+        except FormError as exc:
+            if field is None:
+                return rx.toast.error(" ".join(exc.errors.values()))
+            setattr(self, field, exc.errors)
+            return rx.toast.error("Some fields need your attention.")
+        except NotAuthenticated:
+            return self._to_login()
+        except PermissionDenied:
+            return rx.toast.error(refused)
+        if field is not None:
+            setattr(self, field, {})
+        if after is not None:
+            after(actor)
+        return rx.toast.success(success)
 
     @rx.event
     async def load(self):

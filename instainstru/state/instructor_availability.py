@@ -5,11 +5,13 @@ import reflex as rx
 from instainstru.models import Blackout, DateOverride
 from instainstru.services import availability, calendar
 from instainstru.services.access import Actor
-from instainstru.services.errors import FormError, NotAuthenticated, PermissionDenied
+from instainstru.services.errors import NotAuthenticated, PermissionDenied
 from instainstru.services.timefmt import day_label
 from instainstru.state.forms import text
 from instainstru.state.guard import GuardedPage
 from instainstru.state.session import current_actor
+
+REFUSED = "Only the instructor can change their availability."
 
 
 class InstructorAvailabilityState(GuardedPage, rx.State):
@@ -53,11 +55,11 @@ class InstructorAvailabilityState(GuardedPage, rx.State):
             for i, first, last, note in view.blackouts
         ]  # fmt: skip
 
-    async def _refresh(self, actor: Actor | None) -> None:
+    def _refresh(self, actor: Actor | None) -> None:
         self._show_exceptions(availability.load_availability(actor))
-        await self._load_calendar(actor)
+        self._load_calendar(actor)
 
-    async def _load_calendar(self, actor: Actor | None) -> None:
+    def _load_calendar(self, actor: Actor | None) -> None:
         self.calendar = [vars(day) for day in calendar.week_calendar(actor, weeks_ahead=self.week_offset)]
 
     @rx.event
@@ -78,32 +80,26 @@ class InstructorAvailabilityState(GuardedPage, rx.State):
         """Remove one period of a weekday."""
         self.week[day]["periods"].pop(index)
 
-    async def _attempt(self, action, success: str):
-        """Run a service call as the caller; show field messages, a refusal, or a success toast."""
-        actor = await current_actor(self)
-        try:
-            action(actor)
-        except FormError as exc:
-            self.errors = exc.errors
-            return rx.toast.error("Some fields need your attention.")
-        except NotAuthenticated:
-            return self._to_login()
-        except PermissionDenied:
-            return rx.toast.error("Only the instructor can change their availability.")
-        self.errors = {}
-        await self._refresh(actor)
-        return rx.toast.success(success)
+    async def _change(self, action, success: str, after=None):
+        """Save a change to the caller's availability, then show the new state."""
+
+        def refresh(actor: Actor) -> None:
+            self._refresh(actor)
+            if after is not None:
+                after()
+
+        return await self._attempt(action, success, REFUSED, after=refresh)
 
     @rx.event
     async def save_week(self):
         """Save the weekly hours."""
         weekly = {row["day"]: [(p["start"], p["end"]) for p in row["periods"]] for row in self.week}
-        return await self._attempt(lambda actor: availability.save_weekly_hours(actor, weekly), "Weekly hours saved.")
+        return await self._change(lambda actor: availability.save_weekly_hours(actor, weekly), "Weekly hours saved.")
 
     @rx.event
     async def save_rules(self, form: dict):
         """Save buffer, notice, horizon and slot step."""
-        return await self._attempt(
+        return await self._change(
             lambda actor: availability.save_booking_rules(
                 actor, text(form, "buffer_min", 10), text(form, "notice_hours", 10),
                 text(form, "horizon_days", 10), text(form, "slot_step_min", 10),
@@ -115,37 +111,34 @@ class InstructorAvailabilityState(GuardedPage, rx.State):
     async def add_override(self, form: dict):
         """Give one date its own hours (or close it)."""
         hours = [] if form.get("closed") in ("on", True) else [(text(form, "start", 5), text(form, "end", 5))]
-        result = await self._attempt(
-            lambda actor: availability.set_override(actor, text(form, "day", 10), hours), "Date saved."
+        return await self._change(
+            lambda actor: availability.set_override(actor, text(form, "day", 10), hours),
+            "Date saved.",
+            self._clear_forms,
         )
-        if not self.errors:
-            self.exceptions_key += 1
-        return result
 
     @rx.event
     async def add_blackout(self, form: dict):
         """Block a range of dates."""
-        result = await self._attempt(
+        return await self._change(
             lambda actor: availability.add_blackout(
                 actor, text(form, "first", 10), text(form, "last", 10), text(form, "note", 100)
             ),
             "Time off added.",
+            self._clear_forms,
         )
-        if not self.errors:
-            self.exceptions_key += 1
-        return result
 
     @rx.event
     async def remove_override(self, row_id: str):
         """Remove a date's special hours."""
-        return await self._attempt(
+        return await self._change(
             lambda actor: availability.remove_exception(actor, DateOverride, int(row_id)), "Date removed."
         )
 
     @rx.event
     async def remove_blackout(self, row_id: str):
         """Remove a time-off range."""
-        return await self._attempt(
+        return await self._change(
             lambda actor: availability.remove_exception(actor, Blackout, int(row_id)), "Time off removed."
         )
 
@@ -154,9 +147,13 @@ class InstructorAvailabilityState(GuardedPage, rx.State):
         """Show the previous or next week in the calendar."""
         self.week_offset = max(0, min(52, self.week_offset + int(delta)))
         try:
-            await self._load_calendar(await current_actor(self))
+            self._load_calendar(await current_actor(self))
         except NotAuthenticated:
             return self._to_login()
         except PermissionDenied:
-            return rx.toast.error("Only the instructor can see this calendar.")
+            return rx.toast.error(REFUSED)
         return None
+
+    def _clear_forms(self) -> None:
+        """Empty the date forms after a successful save (they are keyed on this counter)."""
+        self.exceptions_key += 1

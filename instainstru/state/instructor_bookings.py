@@ -5,9 +5,7 @@ import reflex as rx
 from instainstru.models import BookingStatus
 from instainstru.services import booking, lessons
 from instainstru.services.access import Actor
-from instainstru.services.errors import FormError, NotAuthenticated, PermissionDenied
 from instainstru.state.guard import GuardedPage
-from instainstru.state.session import current_actor
 
 ACTIONS = {
     "accept": (BookingStatus.CONFIRMED, "Lesson accepted."),
@@ -38,14 +36,10 @@ class InstructorBookingsState(GuardedPage, rx.State):
         if action not in ACTIONS:
             return None
         to, done = ACTIONS[action]
-        actor = await current_actor(self)
-        try:
-            booking.move(actor, int(booking_id), to)
-        except FormError as exc:
-            return rx.toast.error(exc.errors["booking"])
-        except NotAuthenticated:
-            return self._to_login()
-        except PermissionDenied:
-            return rx.toast.error("Only this lesson's instructor can do that.")
-        self._show(lessons.instructor_lessons(actor))
-        return rx.toast.success(done)
+        return await self._attempt(
+            lambda actor: booking.move(actor, int(booking_id), to),
+            done,
+            "Only this lesson's instructor can do that.",
+            field=None,
+            after=lambda actor: self._show(lessons.instructor_lessons(actor)),
+        )

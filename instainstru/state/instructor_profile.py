@@ -67,17 +67,11 @@ class InstructorProfileState(GuardedPage, rx.State):
             teaches_online=checked(form, "teaches_online"), area_neighbourhoods=list(self.area),
             area_base=text(form, "area_base"), area_radius_miles=text(form, "area_radius_miles"),
         )  # fmt: skip
-        try:
-            profile.save_profile(await current_actor(self), saved)
-        except FormError as exc:
-            self.errors = exc.errors
-            return rx.toast.error("Some fields need your attention.")
-        except NotAuthenticated:
-            return self._to_login()
-        except PermissionDenied:
-            return rx.toast.error("Only the instructor can edit this profile.")
-        self.errors = {}
-        return rx.toast.success("Profile saved.")
+        return await self._attempt(
+            lambda actor: profile.save_profile(actor, saved),
+            "Profile saved.",
+            "Only the instructor can edit this profile.",
+        )
 
     @rx.event
     async def upload_photo(self, files: list[rx.UploadFile]):
@@ -97,42 +91,38 @@ class InstructorProfileState(GuardedPage, rx.State):
         self.errors = {k: v for k, v in self.errors.items() if k != "photo"}
         return rx.toast.success("Photo updated.")
 
+    def _reload_services(self, actor: Actor) -> None:
+        self._show_services(offerings.list_offerings(actor))
+
+    def _service_added(self, actor: Actor) -> None:
+        self.service_form_key += 1  # a fresh, empty form
+        self._reload_services(actor)
+
     @rx.event
     async def add_service(self, form: dict):
         """Add a service with its prices, or show what to fix."""
-        actor = await current_actor(self)
-        try:
-            offerings.add_offering(
+        return await self._attempt(
+            lambda actor: offerings.add_offering(
                 actor,
                 text(form, "subject", 100),
                 ticked(form, "level", offerings.LEVELS),
                 ticked(form, "age", offerings.AGE_GROUPS),
                 ticked(form, "place", tuple(offerings.LOCATION_LABELS)),
                 {d: text(form, f"price_{d}", 20) for d in DURATIONS},
-            )
-        except FormError as exc:
-            self.service_errors = exc.errors
-            return None
-        except NotAuthenticated:
-            return self._to_login()
-        except PermissionDenied:
-            return rx.toast.error("Only instructors can add services.")
-        self.service_errors = {}
-        self.service_form_key += 1
-        self._show_services(offerings.list_offerings(actor))
-        return rx.toast.success("Service added.")
+            ),
+            "Service added.",
+            "Only instructors can add services.",
+            field="service_errors",
+            after=self._service_added,
+        )
 
     @rx.event
     async def remove_service(self, offering_id: int):
         """Remove one of the instructor's services."""
-        actor = await current_actor(self)
-        try:
-            offerings.remove_offering(actor, int(offering_id))
-        except FormError as exc:
-            return rx.toast.error(exc.errors["offering"])
-        except NotAuthenticated:
-            return self._to_login()
-        except PermissionDenied:
-            return rx.toast.error("You can only remove your own services.")
-        self._show_services(offerings.list_offerings(actor))
-        return rx.toast.success("Service removed.")
+        return await self._attempt(
+            lambda actor: offerings.remove_offering(actor, int(offering_id)),
+            "Service removed.",
+            "You can only remove your own services.",
+            field=None,
+            after=self._reload_services,
+        )

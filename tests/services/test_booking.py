@@ -8,9 +8,9 @@ from sqlmodel import select
 
 from instainstru.db import transaction
 from instainstru.models import Booking, BookingClaim, BookingStatus
-from instainstru.services import availability, booking, offerings
+from instainstru.services import availability, booking
 from instainstru.services.errors import FormError, NotAuthenticated, PermissionDenied
-from tests.factories import enable_payouts, make_user
+from tests.factories import make_user, open_studio
 
 S = BookingStatus
 MONDAY_10AM = datetime(2030, 1, 7, 15, 0, tzinfo=UTC)  # 10:00 in New York
@@ -19,13 +19,7 @@ NOW = datetime(2030, 1, 1, 12, 0, tzinfo=UTC)
 
 @pytest.fixture
 def lesson(db_url):
-    teacher = make_user("instructor", "t@example.com", "Tess Teacher")
-    enable_payouts(teacher)
-    availability.save_weekly_hours(teacher, {d: [("09:00", "17:00")] for d in range(7)})
-    availability.save_booking_rules(teacher, "15", "0", "60", "30")
-    service = offerings.add_offering(teacher, "piano", ["beginner"], ["adults"], ["online"], {60: "65", 30: "40"})
-    student = make_user("student", "s@example.com", "Sam Student")
-    return teacher, student, service
+    return open_studio({60: "65", 30: "40"})
 
 
 def book(student, service, start=MONDAY_10AM, minutes=60, now=NOW):

@@ -4,9 +4,9 @@ import pytest
 
 from instainstru.db import transaction
 from instainstru.models import BookingStatus, InstructorProfile
-from instainstru.services import availability, booking, lessons, offerings
+from instainstru.services import booking, lessons
 from instainstru.services.errors import PermissionDenied
-from tests.factories import enable_payouts, make_booking, make_user
+from tests.factories import make_booking, make_user, open_studio
 
 S = BookingStatus
 NOW = datetime(2030, 1, 7, 12, 0, tzinfo=UTC)
@@ -14,12 +14,7 @@ NOW = datetime(2030, 1, 7, 12, 0, tzinfo=UTC)
 
 @pytest.fixture
 def setup(db_url):
-    teacher = make_user("instructor", "t@example.com", "Tess Teacher")
-    enable_payouts(teacher)
-    availability.save_weekly_hours(teacher, {d: [("09:00", "17:00")] for d in range(7)})
-    service = offerings.add_offering(teacher, "piano", ["beginner"], ["adults"], ["online"], {60: "65"})
-    student = make_user("student", "s@example.com", "Sam Student")
-    return teacher, student, service
+    return open_studio({60: "65"})
 
 
 def test_lists_split_money_and_offer_the_right_actions(setup):
