@@ -17,6 +17,9 @@ import instainstru.models  # noqa: E402,F401
 from instainstru.db import engine_for  # noqa: E402
 from instainstru.migrate import upgrade  # noqa: E402
 
+# The fake Stripe's fixtures, for every test: fake_stripe, clean_fake_stripe, stripe_env, webhook_inbox.
+from tests.fakes.stripe_server import clean_fake_stripe, fake_stripe, stripe_env, webhook_inbox  # noqa: E402,F401
+
 POSTGRES_URL = os.environ.get("TEST_DATABASE_URL", "")
 BACKENDS = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
 

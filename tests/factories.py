@@ -58,3 +58,28 @@ def open_studio(prices: dict[int, str]):
     availability.save_booking_rules(teacher, "15", "0", "60", "30")
     service = offerings.add_offering(teacher, "piano", ["beginner"], ["adults"], ["online"], prices)
     return teacher, make_user("student", "s@example.com", "Sam Student"), service
+
+
+def connect_on_fake_stripe(teacher: Actor, fake) -> str:
+    """Connect the instructor's payouts on the fake Stripe (onboarding completed); returns the account id."""
+    from instainstru.services import payouts
+
+    payouts.start_onboarding(teacher)
+    account_id = fake.client().v1.accounts.list(params={"limit": 100}).data[0].id
+    fake.complete_onboarding(account_id)
+    assert payouts.refresh_status(teacher).accepting_bookings
+    return account_id
+
+
+def save_test_card(student: Actor, fake, number: str = "4242424242424242") -> int:
+    """Save a test card for the student as the browser would (a confirmed SetupIntent); returns its id."""
+    from instainstru.services import cards
+
+    client = fake.client()
+    customer = cards.customer_for(student)
+    card = {"number": number, "exp_month": 12, "exp_year": 2034, "cvc": "123"}
+    method = client.v1.payment_methods.create(params={"type": "card", "card": card})
+    intent = client.v1.setup_intents.create(params={"customer": customer})
+    if client.v1.setup_intents.confirm(intent.id, params={"payment_method": method.id}).status == "requires_action":
+        client.v1.setup_intents.confirm(intent.id)  # the 3-D Secure step the browser shows, completed
+    return cards.save_card(student, intent.id).id

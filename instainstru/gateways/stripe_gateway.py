@@ -38,10 +38,16 @@ def client() -> stripe.StripeClient:
     return _client(settings.stripe_secret_key, settings.stripe_api_base)
 
 
-def _calling(action):
-    """Run a Stripe account call, turning any Stripe error into PaymentsUnavailable."""
+class CardDeclined(Exception):
+    """The bank refused the card; the message is the bank's, fit to show the student."""
+
+
+def calling(action):
+    """Run a Stripe call: a card refusal becomes CardDeclined, any other Stripe error PaymentsUnavailable."""
     try:
         return action()
+    except stripe.CardError as exc:
+        raise CardDeclined(exc.user_message or str(exc)) from exc
     except stripe.StripeError as exc:  # unreachable, rate-limited, refused: the person can only try later
         raise PaymentsUnavailable(str(exc)) from exc
 
@@ -55,21 +61,21 @@ def create_express_account(email: str) -> AccountState:
     """Open a Connect Express account for an instructor."""
     params = {"type": "express", "country": "US", "email": email,
               "capabilities": {"card_payments": {"requested": True}, "transfers": {"requested": True}}}  # fmt: skip
-    return _state(_calling(lambda: client().v1.accounts.create(params=params)))
+    return _state(calling(lambda: client().v1.accounts.create(params=params)))
 
 
 def retrieve_account(account_id: str) -> AccountState:
     """The account's current state at Stripe."""
-    return _state(_calling(lambda: client().v1.accounts.retrieve(account_id)))
+    return _state(calling(lambda: client().v1.accounts.retrieve(account_id)))
 
 
 def onboarding_url(account_id: str, refresh_url: str, return_url: str) -> str:
     """A one-time link to Stripe's Express onboarding for the account."""
     params = {"account": account_id, "refresh_url": refresh_url, "return_url": return_url,
               "type": "account_onboarding"}  # fmt: skip
-    return _calling(lambda: client().v1.account_links.create(params=params)).url
+    return calling(lambda: client().v1.account_links.create(params=params)).url
 
 
 def dashboard_url(account_id: str) -> str:
     """A one-time link to the instructor's Express dashboard."""
-    return _calling(lambda: client().v1.accounts.login_links.create(account_id)).url
+    return calling(lambda: client().v1.accounts.login_links.create(account_id)).url

@@ -6,6 +6,7 @@ from instainstru.models.booking import BUSY_STATUSES, Booking, BookingClaim, Boo
 from instainstru.models.discovery import AreaBorough, AreaCell, Favourite
 from instainstru.models.instructor import LOCATION_TYPES, InstructorProfile
 from instainstru.models.offering import DURATIONS, MAX_PRICE_CENTS, MIN_PRICE_CENTS, Offering, OfferingPrice
+from instainstru.models.payment import LedgerAccount, LedgerEntry, LedgerKind, Payment, PaymentCard
 from instainstru.models.types import UTCDateTime, utcnow
 from instainstru.models.user import Role, User
 from instainstru.models.webhook import ProcessedEvent
@@ -26,9 +27,14 @@ __all__ = [
     "DateOverride",
     "Favourite",
     "InstructorProfile",
+    "LedgerAccount",
+    "LedgerEntry",
+    "LedgerKind",
     "LoginFailure",
     "Offering",
     "OfferingPrice",
+    "Payment",
+    "PaymentCard",
     "ProcessedEvent",
     "Role",
     "UTCDateTime",

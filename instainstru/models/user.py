@@ -30,3 +30,4 @@ class User(SQLModel, table=True):
     password_hash: str = Field(sa_column=Column(String(255), nullable=False))
     timezone: str = Field(sa_column=Column(String(64), nullable=False))
     created_at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime(), nullable=False))
+    stripe_customer_id: str = Field(default="", sa_column=Column(String(64), nullable=False, server_default=""))

@@ -33,6 +33,7 @@ from instainstru.services.errors import FormError, PermissionDenied
 from instainstru.services.money import platform_fee
 
 HOLD_MINUTES = 15
+REQUEST_HOURS = 48
 BUCKET_SECONDS = 300
 SLOT_TAKEN = "This time was just taken. Please choose another."
 S = BookingStatus
@@ -43,7 +44,7 @@ TRANSITIONS: dict[tuple[str, str], tuple[str, ...]] = {
     (S.PENDING_PAYMENT, S.REQUESTED): ("system",),
     (S.PENDING_PAYMENT, S.EXPIRED): ("system",),
     (S.PENDING_PAYMENT, S.CANCELLED_BY_STUDENT): (Role.STUDENT,),
-    (S.REQUESTED, S.CONFIRMED): (Role.INSTRUCTOR,),
+    (S.REQUESTED, S.CONFIRMED): (Role.INSTRUCTOR, "system"),  # the system: once the card is captured
     (S.REQUESTED, S.DECLINED): (Role.INSTRUCTOR, "system"),
     (S.REQUESTED, S.CANCELLED_BY_STUDENT): (Role.STUDENT,),
     (S.CONFIRMED, S.COMPLETED): (Role.INSTRUCTOR, "system"),
@@ -159,8 +160,8 @@ SYSTEM = "system"
 STARTED_CLOSES = {S.CONFIRMED, S.CANCELLED_BY_STUDENT, S.CANCELLED_BY_INSTRUCTOR}  # not once the lesson began
 
 
-def _party(actor: Actor | None, booking: Booking) -> str:
-    """Which side of the booking the caller is; anyone else (or nobody) is refused."""
+def party_of(actor: Actor | None, booking: Booking) -> str:
+    """Which side of the booking the caller is (their role); anyone else (or nobody) is refused."""
     actor = require_role(actor, Role.STUDENT, Role.INSTRUCTOR)
     if actor.role == Role.STUDENT and booking.student_id == actor.user_id:
         return Role.STUDENT
@@ -169,36 +170,54 @@ def _party(actor: Actor | None, booking: Booking) -> str:
     raise PermissionDenied()
 
 
+class Conflict(FormError):
+    """The booking changed between reading and writing it (another request moved it first)."""
+
+    def __init__(self):
+        super().__init__({"booking": "This lesson just changed. Please reload and try again."})
+
+
+def transition(session: Session, booking: Booking, to: str, who: str, now: datetime) -> None:
+    """Apply one move inside the caller's transaction, if the rules allow it and `who` may make it.
+
+    `who` is the party's role or SYSTEM. A request waits for the instructor 48 hours or until the lesson
+    starts, whichever is first (its `hold_expires_at`).
+    """
+    allowed = TRANSITIONS.get((booking.status, to))
+    if allowed is None:
+        now_in, wanted = booking.status.replace("_", " "), to.replace("_", " ")
+        raise FormError({"booking": f"A {now_in} lesson cannot become {wanted}."})
+    if who not in allowed:
+        raise PermissionDenied()
+    if to in (S.COMPLETED, S.NO_SHOW) and booking.end_at > now:
+        raise FormError({"booking": "A lesson can be marked only after it ends."})
+    if who != SYSTEM:
+        if to in STARTED_CLOSES and booking.start_at <= now:
+            raise FormError({"booking": "This lesson has already started."})
+        if booking.status == S.PENDING_PAYMENT and booking.hold_expires_at <= now:
+            raise FormError({"booking": "The hold on this time has run out. Please book again."})
+        if booking.status == S.REQUESTED and booking.hold_expires_at and booking.hold_expires_at <= now:
+            raise FormError({"booking": "This request has expired."})
+    until = min(now + timedelta(hours=REQUEST_HOURS), booking.start_at) if to == S.REQUESTED else None
+    # Only from the state just read: a concurrent change (e.g. accept vs. cancel) makes this one fail.
+    moved = session.exec(
+        update(Booking).where(Booking.id == booking.id, Booking.status == booking.status)
+        .values(status=to, hold_expires_at=until)
+    ).rowcount  # fmt: skip
+    if moved != 1:
+        raise Conflict()
+    if to in RELEASES_TIME:
+        session.exec(delete(BookingClaim).where(BookingClaim.booking_id == booking.id))
+    session.refresh(booking)
+
+
 def _move(booking_id: int, to: str, party: Actor | None, now: datetime) -> BookingView:
-    """Apply one transition; `party` None means the platform itself (payments, jobs)."""
+    """Apply one transition in its own transaction; `party` None means the platform itself (payments, jobs)."""
     with transaction() as session:
         booking = session.get(Booking, booking_id)
         if booking is None:
             raise PermissionDenied() if party is not None else FormError({"booking": "No such lesson."})
-        who = _party(party, booking) if party is not None else SYSTEM
-        allowed = TRANSITIONS.get((booking.status, to))
-        if allowed is None:
-            now_in, wanted = booking.status.replace("_", " "), to.replace("_", " ")
-            raise FormError({"booking": f"A {now_in} lesson cannot become {wanted}."})
-        if who not in allowed:
-            raise PermissionDenied()
-        if to in (S.COMPLETED, S.NO_SHOW) and booking.end_at > now:
-            raise FormError({"booking": "A lesson can be marked only after it ends."})
-        if to in STARTED_CLOSES and who != SYSTEM and booking.start_at <= now:
-            raise FormError({"booking": "This lesson has already started."})
-        if booking.status == S.PENDING_PAYMENT and to != S.EXPIRED and booking.hold_expires_at <= now:
-            raise FormError({"booking": "The hold on this time has run out. Please book again."})
-        # Only from the state just read: a concurrent change (e.g. accept vs. cancel) makes this one fail.
-        moved = session.exec(
-            update(Booking)
-            .where(Booking.id == booking.id, Booking.status == booking.status)
-            .values(status=to, hold_expires_at=None if to != S.PENDING_PAYMENT else booking.hold_expires_at)
-        ).rowcount
-        if moved != 1:
-            raise FormError({"booking": "This lesson just changed. Please reload and try again."})
-        if to in RELEASES_TIME:
-            session.exec(delete(BookingClaim).where(BookingClaim.booking_id == booking.id))
-        session.refresh(booking)
+        transition(session, booking, to, party_of(party, booking) if party is not None else SYSTEM, now)
         return _view(booking)
 
 
@@ -211,14 +230,6 @@ def move(actor: Actor | None, booking_id: int, to: str, now: datetime | None = N
 def system_move(booking_id: int, to: str, now: datetime | None = None) -> BookingView:
     """Move a booking as the platform (payment results, expiry, jobs); never reachable from a page."""
     return _move(booking_id, to, None, now or utcnow())
-
-
-def payment_succeeded(booking_id: int, now: datetime | None = None) -> BookingView:
-    """The student's payment went through: confirm, or ask the instructor when they approve requests first."""
-    with transaction() as session:
-        booking = session.get(Booking, booking_id)
-        approve = booking is not None and session.get(InstructorProfile, booking.instructor_id).approve_requests
-    return system_move(booking_id, S.REQUESTED if approve else S.CONFIRMED, now)
 
 
 def auto_complete(now: datetime | None = None, after: timedelta = timedelta(hours=24)) -> int:

@@ -5,8 +5,9 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from instainstru.db import transaction
-from instainstru.gateways import stripe_gateway
+from instainstru.gateways import stripe_gateway, stripe_payments
 from instainstru.models import InstructorProfile, ProcessedEvent
+from instainstru.services import payments
 from instainstru.services.payouts import apply_account_state
 from instainstru.settings import get_settings
 
@@ -46,8 +47,30 @@ def _account_updated(session: Session, event, state) -> None:
         apply_account_state(session, profile, state)
 
 
-# event type -> (what to fetch from Stripe first, outside any transaction; how to apply it in one)
-HANDLERS = {"account.updated": (_account_state, _account_updated)}
+def _intent_changed(event) -> None:
+    """Re-read the PaymentIntent and apply its current state (idempotent, so order does not matter)."""
+    payments.apply_intent(stripe_payments.intent(event.data.object.id))
+
+
+def _charge_refunded(event) -> None:
+    """Record the charge's refunds the ledger does not have yet."""
+    payments.record_charge_refunds(stripe_payments.charge_state(event.data.object.id))
+
+
+def _nothing_more(session: Session, event, fetched) -> None:
+    """For events fully handled before the transaction (their effects are idempotent on their own)."""
+
+
+# event type -> (what to do first, outside any transaction (Stripe calls); what to apply in the transaction
+# that records the event as processed)
+HANDLERS = {
+    "account.updated": (_account_state, _account_updated),
+    "payment_intent.succeeded": (_intent_changed, _nothing_more),
+    "payment_intent.payment_failed": (_intent_changed, _nothing_more),
+    "payment_intent.amount_capturable_updated": (_intent_changed, _nothing_more),
+    "payment_intent.canceled": (_intent_changed, _nothing_more),
+    "charge.refunded": (_charge_refunded, _nothing_more),
+}
 
 
 def handle(payload: bytes, signature: str) -> str:

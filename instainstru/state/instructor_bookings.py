@@ -3,15 +3,15 @@
 import reflex as rx
 
 from instainstru.models import BookingStatus
-from instainstru.services import booking, lessons
+from instainstru.services import booking, lessons, payments
 from instainstru.services.access import Actor
 from instainstru.state.guard import GuardedPage
 
 ACTIONS = {
-    "accept": (BookingStatus.CONFIRMED, "Lesson accepted."),
-    "decline": (BookingStatus.DECLINED, "Request declined."),
-    "completed": (BookingStatus.COMPLETED, "Marked as completed."),
-    "no_show": (BookingStatus.NO_SHOW, "Marked as a no-show."),
+    "accept": (payments.accept_request, "Lesson accepted: the student's card is charged."),
+    "decline": (payments.decline_request, "Request declined: the student's card is released."),
+    "completed": (lambda actor, b: booking.move(actor, b, BookingStatus.COMPLETED), "Marked as completed."),
+    "no_show": (lambda actor, b: booking.move(actor, b, BookingStatus.NO_SHOW), "Marked as a no-show."),
 }
 
 
@@ -35,9 +35,9 @@ class InstructorBookingsState(GuardedPage, rx.State):
         """Accept or decline a request, or mark a finished lesson."""
         if action not in ACTIONS:
             return None
-        to, done = ACTIONS[action]
+        do, done = ACTIONS[action]
         return await self._attempt(
-            lambda actor: booking.move(actor, int(booking_id), to),
+            lambda actor: do(actor, int(booking_id)),
             done,
             "Only this lesson's instructor can do that.",
             field=None,

@@ -264,6 +264,16 @@ def clean_fake_stripe(fake_stripe: FakeStripe) -> FakeStripe:
 
 
 @pytest.fixture
+def stripe_env(clean_fake_stripe: FakeStripe, monkeypatch) -> FakeStripe:
+    """The emptied fake Stripe, with the app's settings (STRIPE_*, PUBLIC_URL) pointing at it."""
+    monkeypatch.setenv("STRIPE_SECRET_KEY", clean_fake_stripe.api_key)
+    monkeypatch.setenv("STRIPE_PUBLISHABLE_KEY", clean_fake_stripe.publishable_key)
+    monkeypatch.setenv("STRIPE_API_BASE", clean_fake_stripe.url)
+    monkeypatch.setenv("PUBLIC_URL", "http://app.test")
+    return clean_fake_stripe
+
+
+@pytest.fixture
 def webhook_inbox() -> Iterator[WebhookInbox]:
     """A local webhook receiver for the test; register `webhook_inbox.url` with the fake."""
     with run_webhook_inbox() as inbox:

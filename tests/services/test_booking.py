@@ -61,7 +61,7 @@ def test_an_expired_hold_frees_the_time(lesson):
     with transaction() as session:
         assert session.get(Booking, first.id).status == S.EXPIRED
     with pytest.raises(FormError) as caught:
-        booking.payment_succeeded(first.id, later)
+        booking.system_move(first.id, S.CONFIRMED, later)
     assert "cannot become confirmed" in caught.value.errors["booking"]
 
 
@@ -96,19 +96,19 @@ def test_only_students_book(lesson):
         booking.create_booking(None, service.id, 60, MONDAY_10AM, NOW)
 
 
-def test_payment_confirms_or_asks_the_instructor(lesson):
+def test_a_request_waits_48_hours_or_until_the_lesson_starts(lesson):
     teacher, student, service = lesson
-    held = book(student, service)
-    assert booking.payment_succeeded(held.id, NOW).status == S.CONFIRMED
+    soon = book(student, service)
+    far = book(student, service, MONDAY_10AM + timedelta(days=7))
+    eve = MONDAY_10AM - timedelta(days=1)
+    booking.system_move(soon.id, S.REQUESTED, eve)  # asked the day before: waits until the lesson starts
+    booking.system_move(far.id, S.REQUESTED, NOW)
     with transaction() as session:
-        from instainstru.models import InstructorProfile
-
-        profile = session.get(InstructorProfile, teacher.user_id)
-        profile.approve_requests = True
-        session.add(profile)
-    second = book(student, service, MONDAY_10AM + timedelta(hours=2))
-    assert booking.payment_succeeded(second.id, NOW).status == S.REQUESTED
-    assert booking.move(teacher, second.id, S.CONFIRMED, NOW).status == S.CONFIRMED
+        assert session.get(Booking, soon.id).hold_expires_at == MONDAY_10AM
+        assert session.get(Booking, far.id).hold_expires_at == NOW + timedelta(hours=48)
+    with pytest.raises(FormError, match="request has expired"):
+        booking.move(teacher, far.id, S.CONFIRMED, NOW + timedelta(hours=49))
+    assert booking.move(teacher, far.id, S.CONFIRMED, NOW).status == S.CONFIRMED
 
 
 def test_who_may_move_a_booking(lesson):
@@ -116,7 +116,7 @@ def test_who_may_move_a_booking(lesson):
     stranger = make_user("student", "x@example.com", "Xander Stranger")
     other_teacher = make_user("instructor", "y@example.com", "Yara Other")
     held = book(student, service)
-    booking.payment_succeeded(held.id, NOW)
+    booking.system_move(held.id, S.CONFIRMED, NOW)
     for actor, to in (
         (stranger, S.CANCELLED_BY_STUDENT),
         (other_teacher, S.CANCELLED_BY_INSTRUCTOR),
@@ -137,7 +137,7 @@ def test_who_may_move_a_booking(lesson):
 def test_cancelling_frees_the_time(lesson):
     _, student, service = lesson
     held = book(student, service)
-    booking.payment_succeeded(held.id, NOW)
+    booking.system_move(held.id, S.CONFIRMED, NOW)
     booking.move(student, held.id, S.CANCELLED_BY_STUDENT, NOW)
     assert book(make_user("student", "o@example.com", "Olga Other"), service).start_at == MONDAY_10AM
 
@@ -145,7 +145,7 @@ def test_cancelling_frees_the_time(lesson):
 def test_auto_complete_moves_each_lesson_once(lesson):
     _, student, service = lesson
     held = book(student, service)
-    booking.payment_succeeded(held.id, NOW)
+    booking.system_move(held.id, S.CONFIRMED, NOW)
     later = MONDAY_10AM + timedelta(hours=26)
     with ThreadPoolExecutor(max_workers=4) as pool:
         moved = list(pool.map(lambda _: booking.auto_complete(later), range(4)))
@@ -191,7 +191,7 @@ def test_instructors_without_payouts_cannot_be_booked(lesson):
 def test_nobody_moves_a_booking_without_logging_in_and_started_lessons_stay(lesson):
     teacher, student, service = lesson
     held = book(student, service)
-    booking.payment_succeeded(held.id, NOW)
+    booking.system_move(held.id, S.CONFIRMED, NOW)
     with pytest.raises(NotAuthenticated):
         booking.move(None, held.id, S.CANCELLED_BY_INSTRUCTOR, NOW)
     during = MONDAY_10AM + timedelta(minutes=10)

@@ -5,15 +5,6 @@ import pytest
 from instainstru.services import payouts
 from instainstru.services.errors import FormError, PermissionDenied
 from tests.factories import make_user
-from tests.fakes.stripe_server import clean_fake_stripe, fake_stripe  # noqa: F401
-
-
-@pytest.fixture
-def stripe_env(clean_fake_stripe, monkeypatch):  # noqa: F811
-    monkeypatch.setenv("STRIPE_SECRET_KEY", clean_fake_stripe.api_key)
-    monkeypatch.setenv("STRIPE_API_BASE", clean_fake_stripe.url)
-    monkeypatch.setenv("PUBLIC_URL", "http://app.test")
-    return clean_fake_stripe
 
 
 def test_onboarding_makes_the_instructor_bookable(db_url, stripe_env):

@@ -9,25 +9,24 @@ from instainstru.db import transaction
 from instainstru.models import InstructorProfile, ProcessedEvent
 from instainstru.services import payouts, webhooks
 from tests.factories import make_user
-from tests.fakes.stripe_server import clean_fake_stripe, fake_stripe, sign_payload, webhook_inbox  # noqa: F401
+from tests.fakes.stripe_server import sign_payload
 
 SECRET = "whsec_connect_test"
 
 
 @pytest.fixture
-def stripe_env(clean_fake_stripe, monkeypatch):  # noqa: F811
-    monkeypatch.setenv("STRIPE_SECRET_KEY", clean_fake_stripe.api_key)
-    monkeypatch.setenv("STRIPE_API_BASE", clean_fake_stripe.url)
+def stripe_env(stripe_env, monkeypatch):
+    """The fake Stripe with both webhook secrets configured."""
     monkeypatch.setenv("STRIPE_WEBHOOK_SECRET_PLATFORM", "whsec_platform_test")
     monkeypatch.setenv("STRIPE_WEBHOOK_SECRET_CONNECT", SECRET)
-    return clean_fake_stripe
+    return stripe_env
 
 
 def signed(payload: bytes, secret: str = SECRET) -> str:
     return sign_payload(payload, secret)
 
 
-def test_account_updated_delivered_twice_and_late_is_applied_once(db_url, stripe_env, webhook_inbox):  # noqa: F811
+def test_account_updated_delivered_twice_and_late_is_applied_once(db_url, stripe_env, webhook_inbox):
     stripe_env.register_webhook(webhook_inbox.url, SECRET, ["account.updated"])
     teacher = make_user("instructor", "t@example.com", "Tess Teacher")
     payouts.start_onboarding(teacher)

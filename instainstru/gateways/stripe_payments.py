@@ -1,0 +1,157 @@
+"""Stripe payments: customers, cards saved through SetupIntents, destination charges, refunds.
+
+Every function returns plain values (no Stripe objects leave the gateway) and raises
+`stripe_gateway.CardDeclined` or `stripe_gateway.PaymentsUnavailable`.
+"""
+
+from dataclasses import dataclass
+
+from instainstru.gateways.stripe_gateway import calling, client
+
+
+@dataclass(frozen=True)
+class CardInfo:
+    """A saved card as Stripe describes it (never its number)."""
+
+    id: str
+    brand: str
+    last4: str
+    exp_month: int
+    exp_year: int
+    customer: str | None
+
+
+@dataclass(frozen=True)
+class IntentState:
+    """Where a PaymentIntent stands."""
+
+    id: str
+    status: str  # succeeded, requires_capture, requires_action, requires_payment_method, canceled, processing
+    client_secret: str
+    amount: int
+    charge_id: str | None
+    failure_message: str
+
+
+@dataclass(frozen=True)
+class RefundInfo:
+    """One refund of a charge."""
+
+    id: str
+    amount: int
+    created: int
+
+
+@dataclass(frozen=True)
+class ChargeState:
+    """A charge's money as Stripe holds it: captured, refunded, and the platform's application fee."""
+
+    id: str
+    amount_captured: int
+    amount_refunded: int
+    fee_amount: int
+    fee_refunded: int
+    refunds: tuple[RefundInfo, ...]
+
+
+def create_customer(email: str, name: str) -> str:
+    """A Stripe customer for a student; returns its id."""
+    return calling(lambda: client().v1.customers.create(params={"email": email, "name": name})).id
+
+
+def start_card_setup(customer: str) -> tuple[str, str]:
+    """A SetupIntent the browser confirms with the card element; returns (id, client_secret)."""
+    params = {"customer": customer, "payment_method_types": ["card"], "usage": "off_session"}
+    intent = calling(lambda: client().v1.setup_intents.create(params=params))
+    return intent.id, intent.client_secret
+
+
+def setup_result(setup_intent_id: str) -> tuple[str, str, str | None]:
+    """(customer, status, payment method id) of a SetupIntent."""
+    intent = calling(lambda: client().v1.setup_intents.retrieve(setup_intent_id))
+    method = intent.payment_method
+    return intent.customer, intent.status, getattr(method, "id", method)
+
+
+def card(payment_method_id: str) -> CardInfo:
+    """The saved card's brand, last four digits and expiry."""
+    method = calling(lambda: client().v1.payment_methods.retrieve(payment_method_id))
+    c = method.card
+    return CardInfo(method.id, c.brand, c.last4, int(c.exp_month), int(c.exp_year), method.customer)
+
+
+def attach_card(payment_method_id: str, customer: str) -> None:
+    """Attach a card to the customer (Stripe does it for a SetupIntent; a local fake may not)."""
+    calling(lambda: client().v1.payment_methods.attach(payment_method_id, params={"customer": customer}))
+
+
+def detach_card(payment_method_id: str) -> None:
+    """Forget a card at Stripe."""
+    calling(lambda: client().v1.payment_methods.detach(payment_method_id))
+
+
+def _intent(intent) -> IntentState:
+    charge = intent.latest_charge
+    error = intent.last_payment_error
+    message = (getattr(error, "message", None) or "") if error else ""
+    return IntentState(intent.id, intent.status, intent.client_secret or "", int(intent.amount),
+                       getattr(charge, "id", charge), message)  # fmt: skip
+
+
+def charge_card(
+    *,
+    amount: int,
+    fee: int,
+    destination: str,
+    customer: str,
+    payment_method: str,
+    manual_capture: bool,
+    booking_id: int,
+    idempotency_key: str,
+) -> IntentState:
+    """Create and confirm a destination charge on a saved card: the instructor's account receives the amount
+    less the platform's application fee. With `manual_capture` the card is only authorised."""
+    params = {
+        "amount": amount, "currency": "usd", "customer": customer, "payment_method": payment_method,
+        "payment_method_types": ["card"], "confirm": True, "application_fee_amount": fee,
+        "transfer_data": {"destination": destination}, "capture_method": "manual" if manual_capture else "automatic",
+        "metadata": {"booking_id": str(booking_id)},
+    }  # fmt: skip
+    options = {"idempotency_key": idempotency_key}
+    return _intent(calling(lambda: client().v1.payment_intents.create(params=params, options=options)))
+
+
+def intent(intent_id: str) -> IntentState:
+    """A PaymentIntent's current state."""
+    return _intent(calling(lambda: client().v1.payment_intents.retrieve(intent_id)))
+
+
+def capture(intent_id: str) -> IntentState:
+    """Capture an authorised (manual-capture) PaymentIntent."""
+    return _intent(calling(lambda: client().v1.payment_intents.capture(intent_id)))
+
+
+def cancel(intent_id: str) -> IntentState:
+    """Release an authorisation (or abandon an unpaid PaymentIntent)."""
+    return _intent(calling(lambda: client().v1.payment_intents.cancel(intent_id)))
+
+
+def refund(charge_id: str, amount: int, *, refund_fee: bool, idempotency_key: str) -> str:
+    """Refund `amount` cents of a destination charge, taking the instructor's part back from their account
+    (and, with `refund_fee`, the platform's fee in proportion). Returns the refund id."""
+    params = {"charge": charge_id, "amount": amount, "reverse_transfer": True, "refund_application_fee": refund_fee}
+    options = {"idempotency_key": idempotency_key}
+    return calling(lambda: client().v1.refunds.create(params=params, options=options)).id
+
+
+def charge_state(charge_id: str) -> ChargeState:
+    """The charge's captured and refunded amounts, its application fee, and each refund."""
+    stripe = client()
+    charge = calling(lambda: stripe.v1.charges.retrieve(charge_id))
+    fee_id = getattr(charge.application_fee, "id", charge.application_fee)
+    fee = calling(lambda: stripe.v1.application_fees.retrieve(fee_id)) if fee_id else None
+    refunds = calling(lambda: stripe.v1.refunds.list(params={"charge": charge_id, "limit": 100}))
+    listed = tuple(sorted((RefundInfo(r.id, int(r.amount), int(r.created)) for r in refunds.data),
+                          key=lambda r: (r.created, r.id)))  # fmt: skip
+    return ChargeState(charge.id, int(charge.amount_captured or 0), int(charge.amount_refunded or 0),
+                       int(fee.amount) if fee else 0, int(fee.amount_refunded) if fee else 0, listed)  # fmt: skip

@@ -1,0 +1,93 @@
+"""Money: students' saved cards, each payment attempt on a booking, and the double-entry ledger."""
+
+from datetime import datetime
+from enum import StrEnum
+
+from sqlalchemy import Boolean, Column, ForeignKey, Integer, String, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+from instainstru.models.types import UTCDateTime, utcnow
+
+
+class PaymentCard(SQLModel, table=True):
+    """A card a student saved through a Stripe SetupIntent; we keep only Stripe's id and what identifies it."""
+
+    __tablename__ = "payment_cards"
+    __table_args__ = {"extend_existing": True}
+
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("users.id", ondelete="CASCADE"), nullable=False, index=True)
+    )
+    stripe_payment_method_id: str = Field(sa_column=Column(String(64), nullable=False, unique=True))
+    brand: str = Field(sa_column=Column(String(32), nullable=False))
+    last4: str = Field(sa_column=Column(String(4), nullable=False))
+    exp_month: int = Field(sa_column=Column(Integer, nullable=False))
+    exp_year: int = Field(sa_column=Column(Integer, nullable=False))
+    created_at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime(), nullable=False))
+
+
+class Payment(SQLModel, table=True):
+    """One attempt to pay for a booking: a Stripe PaymentIntent (a destination charge) and where it stands.
+
+    (booking, attempt) is unique, so two concurrent clicks on "Pay" cannot both start a charge.
+    """
+
+    __tablename__ = "payments"
+    __table_args__ = (UniqueConstraint("booking_id", "attempt"), {"extend_existing": True})
+
+    id: int | None = Field(default=None, primary_key=True)
+    booking_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("bookings.id", ondelete="RESTRICT"), nullable=False, index=True)
+    )
+    attempt: int = Field(sa_column=Column(Integer, nullable=False))
+    stripe_payment_intent_id: str | None = Field(default=None, sa_column=Column(String(64), nullable=True, unique=True))
+    amount_cents: int = Field(sa_column=Column(Integer, nullable=False))
+    fee_cents: int = Field(sa_column=Column(Integer, nullable=False))
+    manual_capture: bool = Field(default=False, sa_column=Column(Boolean, nullable=False))
+    status: str = Field(sa_column=Column(String(32), nullable=False))
+    charge_id: str | None = Field(default=None, sa_column=Column(String(64), nullable=True))
+    failure_message: str = Field(default="", sa_column=Column(String(500), nullable=False, server_default=""))
+    created_at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime(), nullable=False))
+
+
+class LedgerKind(StrEnum):
+    """What a ledger line records. A charge is split into the platform fee and the instructor's share;
+    a refund is split into the fee reversal and the share reversal."""
+
+    CHARGE = "charge"
+    PLATFORM_FEE = "platform_fee"
+    INSTRUCTOR_SHARE = "instructor_share"
+    REFUND = "refund"
+    FEE_REVERSAL = "fee_reversal"
+    SHARE_REVERSAL = "share_reversal"
+
+
+class LedgerAccount(StrEnum):
+    """Where money sits: paid by the student's card, kept by the platform, owed to the instructor."""
+
+    STUDENT = "student"
+    PLATFORM = "platform"
+    INSTRUCTOR = "instructor"
+
+
+class LedgerEntry(SQLModel, table=True):
+    """One line of a balanced movement (the lines of one `source` sum to zero), in signed integer cents.
+
+    `source` is the Stripe object that moved the money (a charge or a refund); (source, kind) is unique, so
+    recording the same movement twice (a repeated webhook) is refused by the database.
+    """
+
+    __tablename__ = "ledger_entries"
+    __table_args__ = (UniqueConstraint("source", "kind"), {"extend_existing": True})
+
+    id: int | None = Field(default=None, primary_key=True)
+    booking_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("bookings.id", ondelete="RESTRICT"), nullable=False, index=True)
+    )
+    charge_id: str = Field(sa_column=Column(String(64), nullable=False, index=True))
+    source: str = Field(sa_column=Column(String(64), nullable=False))
+    kind: str = Field(sa_column=Column(String(32), nullable=False))
+    account: str = Field(sa_column=Column(String(32), nullable=False))
+    amount_cents: int = Field(sa_column=Column(Integer, nullable=False))
+    created_at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime(), nullable=False))

@@ -1,0 +1,106 @@
+"""Students' saved cards. Card numbers never reach us: the browser saves a card at Stripe through a
+SetupIntent, and we keep the payment method's id with its brand, last four digits and expiry."""
+
+from dataclasses import dataclass
+
+from sqlmodel import Session, select
+
+from instainstru.db import transaction
+from instainstru.gateways import stripe_payments
+from instainstru.gateways.stripe_gateway import PaymentsUnavailable
+from instainstru.models import PaymentCard, Role, User
+from instainstru.services.access import Actor, require_role
+from instainstru.services.errors import FormError, PermissionDenied
+
+UNAVAILABLE = "Payments are temporarily unavailable. Please try again in a few minutes."
+
+
+@dataclass(frozen=True)
+class CardView:
+    """A saved card as pages show it."""
+
+    id: int
+    label: str  # "Visa •••• 4242, expires 12/34"
+
+
+def _view(card: PaymentCard) -> CardView:
+    expires = f"{card.exp_month:02d}/{card.exp_year % 100:02d}"
+    return CardView(card.id, f"{card.brand.title()} •••• {card.last4}, expires {expires}")
+
+
+def customer_for(actor: Actor) -> str:
+    """The student's Stripe customer id, created at Stripe the first time it is needed."""
+    with transaction() as session:
+        existing = session.get(User, actor.user_id).stripe_customer_id
+    if existing:
+        return existing
+    created = stripe_payments.create_customer(actor.email, actor.name)
+    with transaction() as session:
+        user = session.get(User, actor.user_id)
+        if not user.stripe_customer_id:  # a concurrent request may have set one: keep the first
+            user.stripe_customer_id = created
+            session.add(user)
+        return user.stripe_customer_id
+
+
+def start_card_setup(actor: Actor | None) -> str:
+    """A SetupIntent client secret for the browser to save a new card with."""
+    actor = require_role(actor, Role.STUDENT)
+    try:
+        return stripe_payments.start_card_setup(customer_for(actor))[1]
+    except PaymentsUnavailable:
+        raise FormError({"card": UNAVAILABLE}) from None
+
+
+def save_card(actor: Actor | None, setup_intent_id: str) -> CardView:
+    """Remember the card the browser just saved, after checking with Stripe that it is the caller's."""
+    actor = require_role(actor, Role.STUDENT)
+    try:
+        customer = customer_for(actor)
+        owner, status, method = stripe_payments.setup_result(str(setup_intent_id))
+        if owner != customer or status != "succeeded" or not method:
+            raise FormError({"card": "This card could not be saved. Please enter it again."})
+        info = stripe_payments.card(method)
+        if info.customer != customer:
+            stripe_payments.attach_card(method, customer)
+    except PaymentsUnavailable:
+        raise FormError({"card": UNAVAILABLE}) from None
+    with transaction() as session:
+        card = session.exec(select(PaymentCard).where(PaymentCard.stripe_payment_method_id == info.id)).first()
+        if card is None:
+            card = PaymentCard(user_id=actor.user_id, stripe_payment_method_id=info.id, brand=info.brand,
+                               last4=info.last4, exp_month=info.exp_month, exp_year=info.exp_year)  # fmt: skip
+            session.add(card)
+            session.flush()
+        return _view(card)
+
+
+def saved_cards(actor: Actor | None) -> list[CardView]:
+    """The caller's saved cards, newest first."""
+    actor = require_role(actor, Role.STUDENT)
+    with transaction() as session:
+        cards = session.exec(
+            select(PaymentCard).where(PaymentCard.user_id == actor.user_id).order_by(PaymentCard.id.desc())
+        )
+        return [_view(card) for card in cards]
+
+
+def owned_card(session: Session, actor: Actor, card_id: int) -> PaymentCard:
+    """One of the caller's cards; anyone else's is refused."""
+    card = session.get(PaymentCard, card_id)
+    if card is None or card.user_id != actor.user_id:
+        raise PermissionDenied()
+    return card
+
+
+def remove_card(actor: Actor | None, card_id: int) -> None:
+    """Forget one of the caller's cards, here and at Stripe."""
+    actor = require_role(actor, Role.STUDENT)
+    with transaction() as session:
+        method = owned_card(session, actor, int(card_id)).stripe_payment_method_id
+    try:
+        stripe_payments.detach_card(method)
+    except PaymentsUnavailable:
+        raise FormError({"card": UNAVAILABLE}) from None
+    with transaction() as session:
+        session.delete(owned_card(session, actor, int(card_id)))

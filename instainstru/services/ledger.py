@@ -1,0 +1,149 @@
+"""The double-entry ledger: every charge and refund as balanced lines, and reconciling them with Stripe.
+
+A charge of P cents with the platform fee F is three lines: student -P, platform +F, instructor +(P - F).
+A refund of R cents of which the platform gives back f of its fee: student +R, platform -f,
+instructor -(R - f). The lines of one movement always sum to zero, and each movement is recorded once:
+(source, kind) is unique, so a repeated webhook cannot count it twice.
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+
+from sqlmodel import Session, func, select
+
+from instainstru.db import transaction
+from instainstru.gateways import stripe_gateway, stripe_payments
+from instainstru.models import LedgerAccount, LedgerEntry, LedgerKind, Payment
+
+K, A = LedgerKind, LedgerAccount
+
+
+def _has(session: Session, source: str) -> bool:
+    return session.exec(select(LedgerEntry.id).where(LedgerEntry.source == source)).first() is not None
+
+
+def _lines(booking_id: int, charge_id: str, source: str, lines: list[tuple[str, str, int]]) -> list[LedgerEntry]:
+    assert sum(amount for _, _, amount in lines) == 0, "a ledger movement must balance"
+    return [
+        LedgerEntry(booking_id=booking_id, charge_id=charge_id, source=source, kind=kind, account=account,
+                    amount_cents=amount)
+        for kind, account, amount in lines
+    ]  # fmt: skip
+
+
+def record_charge(session: Session, booking_id: int, charge_id: str, amount: int, fee: int) -> bool:
+    """Record a captured charge split into the platform fee and the instructor's share (once; True if new)."""
+    if _has(session, charge_id):
+        return False
+    session.add_all(_lines(booking_id, charge_id, charge_id, [
+        (K.CHARGE, A.STUDENT, -amount), (K.PLATFORM_FEE, A.PLATFORM, fee),
+        (K.INSTRUCTOR_SHARE, A.INSTRUCTOR, amount - fee),
+    ]))  # fmt: skip
+    session.flush()
+    return True
+
+
+def _proportional(fee: int, part: int, whole: int) -> int:
+    return int((Decimal(fee) * part / whole).quantize(Decimal(1), rounding=ROUND_HALF_UP)) if whole else 0
+
+
+def record_refunds(session: Session, booking_id: int, charge: stripe_payments.ChargeState) -> int:
+    """Record the charge's refunds not yet in the ledger; the fee given back is what Stripe refunded of the
+    application fee (shared among new refunds in proportion, the last taking the rest). Returns how many."""
+    fee_back = -sum(session.exec(select(LedgerEntry.amount_cents).where(
+        LedgerEntry.charge_id == charge.id, LedgerEntry.kind == K.FEE_REVERSAL)))  # fmt: skip
+    new = [r for r in charge.refunds if not _has(session, r.id)]
+    remaining = charge.fee_refunded - fee_back
+    for i, refund in enumerate(new):
+        part = (
+            remaining
+            if i == len(new) - 1
+            else min(remaining, _proportional(charge.fee_amount, refund.amount, charge.amount_captured))
+        )
+        remaining -= part
+        session.add_all(_lines(booking_id, charge.id, refund.id, [
+            (K.REFUND, A.STUDENT, refund.amount), (K.FEE_REVERSAL, A.PLATFORM, -part),
+            (K.SHARE_REVERSAL, A.INSTRUCTOR, part - refund.amount),
+        ]))  # fmt: skip
+    session.flush()
+    return len(new)
+
+
+def refundable(session: Session, charge_id: str) -> int:
+    """Cents of the charge not yet refunded, by the ledger (the app checks this: a fake Stripe may not)."""
+    total = session.exec(select(func.coalesce(func.sum(LedgerEntry.amount_cents), 0)).where(
+        LedgerEntry.charge_id == charge_id, LedgerEntry.account == A.STUDENT)).one()  # fmt: skip
+    return -int(total)
+
+
+@dataclass(frozen=True)
+class Balance:
+    """A booking's money by the ledger: what the student paid net of refunds, and how it was split."""
+
+    paid: int
+    platform: int
+    instructor: int
+
+
+def booking_balance(session: Session, booking_id: int) -> Balance:
+    """Sum a booking's ledger lines by account."""
+    sums: dict[str, int] = defaultdict(int)
+    for account, amount in session.exec(
+        select(LedgerEntry.account, LedgerEntry.amount_cents).where(LedgerEntry.booking_id == booking_id)
+    ):
+        sums[account] += amount
+    return Balance(-sums[A.STUDENT], sums[A.PLATFORM], sums[A.INSTRUCTOR])
+
+
+def _ledger_by_charge(session: Session) -> dict[str, dict[str, int]]:
+    totals: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    for charge_id, kind, amount in session.exec(
+        select(LedgerEntry.charge_id, LedgerEntry.kind, func.sum(LedgerEntry.amount_cents)).group_by(
+            LedgerEntry.charge_id, LedgerEntry.kind
+        )
+    ):
+        totals[charge_id][kind] = int(amount)
+    return totals
+
+
+def _unbalanced(session: Session) -> list[str]:
+    rows = session.exec(
+        select(LedgerEntry.source, func.sum(LedgerEntry.amount_cents))
+        .group_by(LedgerEntry.source)
+        .having(func.sum(LedgerEntry.amount_cents) != 0)
+    )
+    return [f"{source}: its lines sum to {total}, not 0" for source, total in rows]
+
+
+def _compare(charge_id: str, ours: dict[str, int], theirs: stripe_payments.ChargeState) -> list[str]:
+    pairs = (
+        ("charged", -ours.get(K.CHARGE, 0), theirs.amount_captured),
+        ("platform fee", ours.get(K.PLATFORM_FEE, 0), theirs.fee_amount),
+        ("refunded", ours.get(K.REFUND, 0), theirs.amount_refunded),
+        ("fee given back", -ours.get(K.FEE_REVERSAL, 0), theirs.fee_refunded),
+    )
+    return [f"{charge_id}: {what} is {a} in the ledger but {b} at Stripe" for what, a, b in pairs if a != b]
+
+
+def reconcile() -> list[str]:
+    """Compare the ledger with Stripe's charges, fees and refunds; return every difference (none: all agree).
+
+    Also reported: a lesson's payment that succeeded at Stripe but is missing from the ledger.
+    """
+    with transaction() as session:
+        ledger = _ledger_by_charge(session)
+        problems = _unbalanced(session)
+        intents = list(session.exec(
+            select(Payment.booking_id, Payment.stripe_payment_intent_id).where(
+                Payment.stripe_payment_intent_id.is_not(None))))  # fmt: skip
+    try:
+        for booking_id, intent_id in intents:
+            state = stripe_payments.intent(intent_id)
+            if state.status == "succeeded" and state.charge_id not in ledger:
+                problems.append(f"booking {booking_id}: {intent_id} succeeded at Stripe but is not in the ledger")
+        for charge_id, ours in sorted(ledger.items()):
+            problems += _compare(charge_id, ours, stripe_payments.charge_state(charge_id))
+    except stripe_gateway.PaymentsUnavailable as exc:
+        problems.append(f"could not reach Stripe: {exc}")
+    return problems

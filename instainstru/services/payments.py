@@ -1,0 +1,280 @@
+"""Paying for lessons: charging a saved card, 3-D Secure, authorise-then-capture for requests, refunds.
+
+Stripe is called outside database transactions; what Stripe answers is applied by `apply_intent`, the one
+place that turns a PaymentIntent's state into booking moves and ledger lines, whoever learns it first (the
+checkout, the instructor's accept, or a webhook), in any order and any number of times.
+"""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, func, select
+
+from instainstru.db import transaction
+from instainstru.gateways import stripe_payments
+from instainstru.gateways.stripe_gateway import CardDeclined, PaymentsUnavailable
+from instainstru.models import Booking, BookingStatus, InstructorProfile, Payment, Role, utcnow
+from instainstru.services import booking as engine
+from instainstru.services import ledger
+from instainstru.services.access import Actor, require_role
+from instainstru.services.cards import UNAVAILABLE, customer_for, owned_card
+from instainstru.services.errors import FormError, PermissionDenied
+
+S = BookingStatus
+LIVE_PAYMENT = ("creating", "requires_action", "processing", "requires_capture", "succeeded")
+PAID_STATES = (S.CONFIRMED, S.COMPLETED, S.NO_SHOW)
+
+
+@dataclass(frozen=True)
+class PayResult:
+    """What the checkout does next: show the outcome, or let the browser finish 3-D Secure."""
+
+    booking_id: int
+    status: str  # the booking's status, or "needs_action" / "failed"
+    client_secret: str = ""
+    message: str = ""
+
+
+def _students_hold(session: Session, actor: Actor, booking_id: int, now: datetime) -> Booking:
+    booking = session.get(Booking, booking_id)
+    if booking is None or booking.student_id != actor.user_id:
+        raise PermissionDenied()
+    if booking.status in PAID_STATES or booking.status == S.REQUESTED:
+        raise FormError({"payment": "This lesson is already paid for."})
+    if booking.status != S.PENDING_PAYMENT or booking.hold_expires_at <= now:
+        raise FormError({"payment": "The hold on this time has run out. Please choose the time again."})
+    return booking
+
+
+def _start_attempt(actor: Actor, booking_id: int, card_id: int, now: datetime) -> tuple[Payment, str, str]:
+    """Record a new payment attempt (refused while another is under way); return it, the card and the
+    instructor's Connect account."""
+    try:
+        with transaction() as session:
+            booking = _students_hold(session, actor, booking_id, now)
+            method = owned_card(session, actor, card_id).stripe_payment_method_id
+            profile = session.get(InstructorProfile, booking.instructor_id)
+            if not profile.charges_enabled:
+                raise FormError({"payment": "This instructor is not yet accepting bookings."})
+            under_way = session.exec(select(Payment.id).where(Payment.booking_id == booking.id,
+                                                              Payment.status.in_(LIVE_PAYMENT))).first()  # fmt: skip
+            if under_way is not None:
+                raise FormError({"payment": "A payment for this lesson is already under way."})
+            attempts = session.exec(select(func.count()).where(Payment.booking_id == booking.id)).one()
+            payment = Payment(booking_id=booking.id, attempt=attempts + 1, amount_cents=booking.price_cents,
+                              fee_cents=booking.platform_fee_cents, manual_capture=profile.approve_requests,
+                              status="creating")  # fmt: skip
+            session.add(payment)
+            session.flush()
+            return payment, method, profile.stripe_account_id
+    except IntegrityError:  # the same attempt number taken by a concurrent click
+        raise FormError({"payment": "A payment for this lesson is already under way."}) from None
+
+
+def _fail_attempt(payment_id: int, message: str) -> None:
+    with transaction() as session:
+        payment = session.get(Payment, payment_id)
+        if payment.status == "creating":
+            payment.status, payment.failure_message = "failed", message[:500]
+            session.add(payment)
+
+
+def pay(actor: Actor | None, booking_id: int, card_id: int, now: datetime | None = None) -> PayResult:
+    """Charge one of the caller's saved cards for their held lesson (the price is the server's, fee included).
+
+    A declined card leaves the hold in place so the student can try another; "needs_action" asks the browser
+    to complete 3-D Secure and then call `payment_finished`.
+    """
+    actor = require_role(actor, Role.STUDENT)
+    now = now or utcnow()
+    payment, method, destination = _start_attempt(actor, int(booking_id), int(card_id), now)
+    try:
+        state = stripe_payments.charge_card(
+            amount=payment.amount_cents, fee=payment.fee_cents, destination=destination,
+            customer=customer_for(actor), payment_method=method, manual_capture=payment.manual_capture,
+            booking_id=payment.booking_id, idempotency_key=f"booking-{payment.booking_id}-attempt-{payment.attempt}",
+        )  # fmt: skip
+    except CardDeclined as exc:
+        _fail_attempt(payment.id, str(exc))
+        return PayResult(payment.booking_id, "failed", message=str(exc))
+    except PaymentsUnavailable:
+        _fail_attempt(payment.id, UNAVAILABLE)
+        raise FormError({"payment": UNAVAILABLE}) from None
+    return _result(apply_intent(state, now, payment_id=payment.id), state)
+
+
+def _result(status: str, state: stripe_payments.IntentState) -> PayResult:
+    booking_id = _booking_of(state.id)
+    if state.status == "requires_action":
+        return PayResult(booking_id, "needs_action", client_secret=state.client_secret)
+    if state.status in ("requires_payment_method", "canceled"):
+        message = state.failure_message or "Your bank did not approve this payment. Please try another card."
+        return PayResult(booking_id, "failed", message=message)
+    return PayResult(booking_id, status)
+
+
+def _booking_of(intent_id: str) -> int:
+    with transaction() as session:
+        return session.exec(select(Payment.booking_id).where(Payment.stripe_payment_intent_id == intent_id)).one()
+
+
+def payment_finished(actor: Actor | None, booking_id: int, now: datetime | None = None) -> PayResult:
+    """After the browser's 3-D Secure step: ask Stripe how the caller's latest payment ended, and apply it."""
+    actor = require_role(actor, Role.STUDENT)
+    with transaction() as session:
+        booking = session.get(Booking, int(booking_id))
+        if booking is None or booking.student_id != actor.user_id:
+            raise PermissionDenied()
+        intent_id = session.exec(select(Payment.stripe_payment_intent_id).where(
+            Payment.booking_id == booking.id, Payment.stripe_payment_intent_id.is_not(None)
+        ).order_by(Payment.attempt.desc())).first()  # fmt: skip
+    if intent_id is None:
+        raise FormError({"payment": "There is no payment for this lesson yet."})
+    try:
+        state = stripe_payments.intent(intent_id)
+    except PaymentsUnavailable:
+        raise FormError({"payment": UNAVAILABLE}) from None
+    if state.status == "requires_action":  # the student closed the authentication box
+        return PayResult(booking.id, "failed", message="The payment was not authenticated. Please try again.")
+    return _result(apply_intent(state, now or utcnow()), state)
+
+
+def _find_payment(session: Session, state: stripe_payments.IntentState, payment_id: int | None) -> Payment | None:
+    if payment_id is not None:
+        return session.get(Payment, payment_id)
+    return session.exec(select(Payment).where(Payment.stripe_payment_intent_id == state.id)).first()
+
+
+def _apply(session: Session, payment: Payment, state: stripe_payments.IntentState, now: datetime) -> str | None:
+    """Bring the payment and its booking in line with the PaymentIntent; return what Stripe must still do
+    ("refund" a charge for a lesson that is no longer on, "cancel" an authorisation nobody needs)."""
+    payment.stripe_payment_intent_id, payment.status = state.id, state.status
+    payment.charge_id = state.charge_id or payment.charge_id
+    payment.failure_message = state.failure_message[:500]
+    session.add(payment)
+    booking = session.get(Booking, payment.booking_id)
+    if state.status == "succeeded":
+        ledger.record_charge(session, booking.id, state.charge_id, state.amount, payment.fee_cents)
+        if booking.status in (S.PENDING_PAYMENT, S.REQUESTED):
+            engine.transition(session, booking, S.CONFIRMED, engine.SYSTEM, now)
+            return None
+        paid_twice = session.exec(
+            select(Payment.id).where(
+                Payment.booking_id == booking.id, Payment.status == "succeeded", Payment.id != payment.id
+            )
+        ).first()
+        return "refund" if booking.status not in PAID_STATES or paid_twice is not None else None
+    if state.status == "requires_capture":
+        if booking.status == S.PENDING_PAYMENT:
+            engine.transition(session, booking, S.REQUESTED, engine.SYSTEM, now)
+            return None
+        return None if booking.status == S.REQUESTED else "cancel"
+    if state.status == "canceled" and booking.status == S.REQUESTED:
+        engine.transition(session, booking, S.DECLINED, engine.SYSTEM, now)
+    return None
+
+
+def apply_intent(state: stripe_payments.IntentState, now: datetime | None = None, *,
+                 payment_id: int | None = None) -> str:  # fmt: skip
+    """Apply a PaymentIntent's state (idempotent, any order); returns the booking's status ("" if not ours).
+
+    A charge for a lesson that is no longer on (its hold ran out, the request was declined, or it was paid
+    twice) is refunded in full; an authorisation nobody needs is released.
+    """
+    now = now or utcnow()
+    for _try in range(3):  # a concurrent apply of the same state (webhook vs. checkout) may win the race
+        try:
+            with transaction() as session:
+                payment = _find_payment(session, state, payment_id)
+                if payment is None:
+                    return ""
+                todo = _apply(session, payment, state, now)
+                booking_id, status = payment.booking_id, session.get(Booking, payment.booking_id).status
+            break
+        except (IntegrityError, engine.Conflict):
+            continue
+    else:
+        raise engine.Conflict()
+    if todo == "refund":
+        refund(booking_id, state.charge_id, state.amount, refund_fee=True, key=f"undo-{state.id}")
+    elif todo == "cancel":
+        _cancelled(state.id)
+    return status
+
+
+def refund(booking_id: int, charge_id: str, amount: int, *, refund_fee: bool, key: str) -> None:
+    """Refund part or all of a charge (never more than is left of it, by the ledger) and record it."""
+    with transaction() as session:
+        left = ledger.refundable(session, charge_id)
+    if amount > left:
+        raise FormError({"refund": f"Only {left} cents of this payment are left to refund."})
+    stripe_payments.refund(charge_id, amount, refund_fee=refund_fee, idempotency_key=key)
+    record_charge_refunds(stripe_payments.charge_state(charge_id))
+
+
+def record_charge_refunds(charge: stripe_payments.ChargeState) -> int:
+    """Record a charge's refunds that the ledger does not have yet (from our refunds or Stripe's dashboard)."""
+    with transaction() as session:
+        booking_id = session.exec(select(Payment.booking_id).where(Payment.charge_id == charge.id)).first()
+        return 0 if booking_id is None else ledger.record_refunds(session, booking_id, charge)
+
+
+def _authorised(actor: Actor, booking_id: int, now: datetime) -> str | None:
+    with transaction() as session:
+        booking = session.get(Booking, booking_id)
+        if booking is None:
+            raise PermissionDenied()
+        if engine.party_of(actor, booking) != Role.INSTRUCTOR:
+            raise PermissionDenied()
+        if booking.status != S.REQUESTED:
+            raise FormError({"booking": "This request has already been answered."})
+        if booking.hold_expires_at and booking.hold_expires_at <= now:
+            raise FormError({"booking": "This request has expired."})
+        return session.exec(select(Payment.stripe_payment_intent_id).where(
+            Payment.booking_id == booking_id, Payment.status == "requires_capture")).first()  # fmt: skip
+
+
+def accept_request(actor: Actor | None, booking_id: int, now: datetime | None = None) -> str:
+    """The instructor accepts a request: capture the authorised card, then the lesson is confirmed."""
+    actor = require_role(actor, Role.INSTRUCTOR)
+    now = now or utcnow()
+    intent_id = _authorised(actor, int(booking_id), now)
+    if intent_id is None:  # nothing authorised (e.g. demo data): the move alone confirms it
+        return engine.move(actor, int(booking_id), S.CONFIRMED, now).status
+    try:
+        state = stripe_payments.capture(intent_id)
+    except (PaymentsUnavailable, CardDeclined):
+        raise FormError({"booking": UNAVAILABLE}) from None
+    return apply_intent(state, now)
+
+
+def release(booking_id: int) -> int:
+    """Cancel the booking's card authorisations at Stripe (after a decline or an expired request); returns
+    how many. One Stripe cannot reach now stays `requires_capture` for the next job run to release."""
+    with transaction() as session:
+        intents = list(session.exec(select(Payment.stripe_payment_intent_id).where(
+            Payment.booking_id == booking_id, Payment.status == "requires_capture")))  # fmt: skip
+    released = 0
+    for intent_id in intents:
+        try:
+            apply_intent(_cancelled(intent_id))
+            released += 1
+        except PaymentsUnavailable:
+            continue
+    return released
+
+
+def _cancelled(intent_id: str) -> stripe_payments.IntentState:
+    """Cancel an authorisation; if Stripe refuses (already cancelled or captured), its state as it is."""
+    try:
+        return stripe_payments.cancel(intent_id)
+    except PaymentsUnavailable:
+        return stripe_payments.intent(intent_id)
+
+
+def decline_request(actor: Actor | None, booking_id: int, now: datetime | None = None) -> str:
+    """The instructor declines a request: the time is freed and the card's authorisation released."""
+    status = engine.move(actor, int(booking_id), S.DECLINED, now).status
+    release(int(booking_id))
+    return status

@@ -1,0 +1,184 @@
+"""Paying for lessons with the real stripe library against the fake Stripe: destination charges with the
+platform fee, 3-D Secure, declines, authorise-then-capture for requests, refunds and the ledger."""
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+import stripe
+from sqlmodel import select
+
+from instainstru.db import transaction
+from instainstru.models import Booking, BookingStatus, InstructorProfile, LedgerEntry, Payment
+from instainstru.services import booking, cards, jobs, ledger, payments
+from instainstru.services.errors import FormError, PermissionDenied
+from tests.factories import connect_on_fake_stripe, make_user, open_studio, save_test_card
+
+S = BookingStatus
+NOW = datetime.now(UTC).replace(microsecond=0)
+START = (NOW + timedelta(days=2)).replace(hour=15, minute=0, second=0)
+
+
+@pytest.fixture
+def studio(db_url, stripe_env):
+    teacher, student, service = open_studio({60: "80"})
+    account = connect_on_fake_stripe(teacher, stripe_env)
+    return teacher, student, service, account
+
+
+def hold(student, service, start=START):
+    return booking.create_booking(student, service.id, 60, start, NOW)
+
+
+def authenticate(fake, client_secret: str) -> None:
+    """What the 3-D Secure box's "Complete authentication" button does."""
+    intent_id = client_secret.split("_secret")[0]
+    fake.request("POST", f"/v1/payment_intents/{intent_id}/_authenticate",
+                 {"client_secret": client_secret, "success": "true"})  # fmt: skip
+
+
+def status_of(booking_id: int) -> str:
+    with transaction() as session:
+        return session.get(Booking, booking_id).status
+
+
+def test_a_card_payment_confirms_and_splits_the_price(studio, stripe_env):
+    teacher, student, service, account = studio
+    held = hold(student, service)
+    result = payments.pay(student, held.id, save_test_card(student, stripe_env), NOW)
+    assert result.status == S.CONFIRMED and status_of(held.id) == S.CONFIRMED
+    with transaction() as session:
+        assert ledger.booking_balance(session, held.id) == ledger.Balance(8000, 1200, 6800)
+        charge_id = session.exec(select(Payment.charge_id)).one()
+    charge = stripe_env.client().v1.charges.retrieve(charge_id)
+    assert charge.amount == 8000 and charge.application_fee_amount == 1200
+    assert charge.transfer_data.destination == account
+    assert ledger.reconcile() == []
+
+
+def test_the_price_is_the_servers_and_only_the_student_may_pay(studio, stripe_env):
+    teacher, student, service, _ = studio
+    held = hold(student, service)
+    card = save_test_card(student, stripe_env)
+    other = make_user("student", "o@example.com", "Olive Other")
+    with pytest.raises(PermissionDenied):
+        payments.pay(other, held.id, card, NOW)  # someone else's booking (and card)
+    with pytest.raises(PermissionDenied):
+        payments.pay(teacher, held.id, card, NOW)
+    with pytest.raises(PermissionDenied):
+        payments.pay(student, held.id, save_test_card(other, stripe_env), NOW)  # someone else's card
+    payments.pay(student, held.id, card, NOW)
+    with pytest.raises(FormError, match="already paid"):
+        payments.pay(student, held.id, card, NOW)
+    assert stripe_env.client().v1.payment_intents.list().data[0].amount == 8000
+
+
+def test_a_declined_card_keeps_the_hold(studio, stripe_env):
+    _, student, service, _ = studio
+    held = hold(student, service)
+    with pytest.raises(stripe.CardError):  # the fake declines 4000…0002 already when saving it
+        save_test_card(student, stripe_env, "4000000000000002")
+    card = save_test_card(student, stripe_env, "4000000000000341")  # saved fine, declined when charged
+    result = payments.pay(student, held.id, card, NOW)
+    assert result.status == "failed" and result.message
+    assert status_of(held.id) == S.PENDING_PAYMENT
+    assert payments.pay(student, held.id, save_test_card(student, stripe_env), NOW).status == S.CONFIRMED
+
+
+def test_three_d_secure_confirms_only_when_completed(studio, stripe_env):
+    _, student, service, _ = studio
+    held = hold(student, service)
+    card = save_test_card(student, stripe_env, "4000002500003155")
+    result = payments.pay(student, held.id, card, NOW)
+    assert result.status == "needs_action" and result.client_secret
+    assert status_of(held.id) == S.PENDING_PAYMENT
+    assert payments.payment_finished(student, held.id, NOW).status == "failed"  # not authenticated yet
+    authenticate(stripe_env, result.client_secret)
+    assert payments.payment_finished(student, held.id, NOW).status == S.CONFIRMED
+    assert ledger.reconcile() == []
+
+
+def test_requests_are_authorised_then_captured_on_accept(studio, stripe_env):
+    teacher, student, service, _ = studio
+    with transaction() as session:
+        session.get(InstructorProfile, teacher.user_id).approve_requests = True
+    held = hold(student, service)
+    assert payments.pay(student, held.id, save_test_card(student, stripe_env), NOW).status == S.REQUESTED
+    with transaction() as session:
+        assert ledger.booking_balance(session, held.id).paid == 0  # only authorised
+        assert session.get(Booking, held.id).hold_expires_at == NOW + timedelta(hours=48)
+    with pytest.raises(PermissionDenied):
+        payments.accept_request(make_user("instructor", "x@example.com", "Xavier X"), held.id, NOW)
+    assert payments.accept_request(teacher, held.id, NOW) == S.CONFIRMED
+    intent = stripe_env.client().v1.payment_intents.list().data[0]
+    assert intent.status == "succeeded"
+    assert ledger.reconcile() == []
+
+
+def test_a_declined_or_expired_request_releases_the_card(studio, stripe_env):
+    teacher, student, service, _ = studio
+    with transaction() as session:
+        session.get(InstructorProfile, teacher.user_id).approve_requests = True
+    card = save_test_card(student, stripe_env)
+    first, second = hold(student, service), hold(student, service, START + timedelta(hours=2))
+    payments.pay(student, first.id, card, NOW)
+    payments.pay(student, second.id, card, NOW)
+    assert payments.decline_request(teacher, first.id, NOW) == S.DECLINED
+    report = jobs.run_due(NOW + timedelta(hours=48, minutes=1))
+    assert report.requests_expired == 1 and status_of(second.id) == S.DECLINED
+    statuses = {i.status for i in stripe_env.client().v1.payment_intents.list().data}
+    assert statuses == {"canceled"}
+    with transaction() as session:
+        assert session.exec(select(LedgerEntry)).all() == []
+
+
+def test_a_payment_after_the_hold_ran_out_is_refunded(studio, stripe_env):
+    _, student, service, _ = studio
+    held = hold(student, service)
+    card = save_test_card(student, stripe_env, "4000002500003155")
+    result = payments.pay(student, held.id, card, NOW)
+    later = NOW + timedelta(minutes=20)
+    jobs.run_due(later)
+    assert status_of(held.id) == S.EXPIRED
+    authenticate(stripe_env, result.client_secret)
+    assert payments.payment_finished(student, held.id, later).status == S.EXPIRED
+    with transaction() as session:
+        assert ledger.booking_balance(session, held.id) == ledger.Balance(0, 0, 0)
+    assert ledger.reconcile() == []
+
+
+def test_refunds_never_exceed_the_charge(studio, stripe_env):
+    _, student, service, _ = studio
+    held = hold(student, service)
+    payments.pay(student, held.id, save_test_card(student, stripe_env), NOW)
+    with transaction() as session:
+        charge_id = session.exec(select(Payment.charge_id)).one()
+    payments.refund(held.id, charge_id, 3000, refund_fee=True, key="r1")
+    with pytest.raises(FormError, match="left to refund"):
+        payments.refund(held.id, charge_id, 5001, refund_fee=True, key="r2")
+    with transaction() as session:
+        assert ledger.booking_balance(session, held.id) == ledger.Balance(5000, 750, 4250)
+    assert ledger.reconcile() == []
+
+
+def test_reconcile_reports_a_difference(studio, stripe_env):
+    _, student, service, _ = studio
+    held = hold(student, service)
+    payments.pay(student, held.id, save_test_card(student, stripe_env), NOW)
+    with transaction() as session:
+        fee = session.exec(select(LedgerEntry).where(LedgerEntry.kind == "platform_fee")).one()
+        share = session.exec(select(LedgerEntry).where(LedgerEntry.kind == "instructor_share")).one()
+        fee.amount_cents, share.amount_cents = fee.amount_cents + 1, share.amount_cents - 1
+    problems = ledger.reconcile()
+    assert len(problems) == 1 and "platform fee is 1201 in the ledger but 1200 at Stripe" in problems[0]
+
+
+def test_cards_belong_to_their_student(studio, stripe_env):
+    teacher, student, _, _ = studio
+    card = save_test_card(student, stripe_env)
+    assert [c.label for c in cards.saved_cards(student)] == ["Visa •••• 4242, expires 12/34"]
+    with pytest.raises(PermissionDenied):
+        cards.saved_cards(teacher)
+    with pytest.raises(PermissionDenied):
+        cards.remove_card(make_user("student", "o@example.com", "Olive Other"), card)
+    cards.remove_card(student, card)
+    assert cards.saved_cards(student) == []
