@@ -4,6 +4,7 @@ import reflex as rx
 
 from instainstru.api import api
 from instainstru.pages.auth import login_page, signup_page
+from instainstru.pages.checkout import checkout_page
 from instainstru.pages.dashboards import admin_page, instructor_page, student_page
 from instainstru.pages.favourites import favourites_page
 from instainstru.pages.home import home_page
@@ -12,6 +13,7 @@ from instainstru.pages.instructor_bookings import instructor_bookings_page
 from instainstru.pages.instructor_profile import instructor_profile_page
 from instainstru.pages.public import not_found_page, public_instructor_page
 from instainstru.pages.search import search_page
+from instainstru.state.checkout import CheckoutState
 from instainstru.state.dashboards import AdminHomeState, InstructorHomeState, StudentHomeState
 from instainstru.state.errors import on_backend_error
 from instainstru.state.home import HomeState
@@ -61,6 +63,12 @@ PAGES = (
         "/instructor/bookings",
         "Bookings",
         [SessionState.refresh, InstructorBookingsState.load],
+    ),
+    (
+        checkout_page,
+        "/book/[slug]/[service]/[start]",
+        "Book a lesson",
+        [SessionState.refresh, CheckoutState.open],
     ),
     (admin_page, "/admin", "Admin", [SessionState.refresh, AdminHomeState.load]),
     (not_found_page, "404", "Page not found", [SessionState.refresh]),

@@ -7,6 +7,7 @@ from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DB_URL = f"sqlite:///{PROJECT_ROOT / 'data' / 'instainstru.db'}"
+DEFAULT_STRIPE_JS_URL = "https://js.stripe.com/v3/"
 
 
 @dataclass(frozen=True)
@@ -26,6 +27,9 @@ class Settings:
     stripe_api_base: str
     public_url: str
     stripe_webhook_secrets: tuple[str, ...]
+    # Where pages load Stripe.js from: Stripe's own script in production; the local payments server's
+    # copy (http://127.0.0.1:PORT/js.stripe.com/v3/) when ./scripts/run or the tests use the fake.
+    stripe_js_url: str
 
 
 def _int(name: str, default: int) -> int:
@@ -66,4 +70,5 @@ def get_settings() -> Settings:
             )
             if secret
         ),
+        stripe_js_url=os.environ.get("STRIPE_JS_URL", "").strip() or DEFAULT_STRIPE_JS_URL,
     )

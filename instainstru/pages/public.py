@@ -38,8 +38,12 @@ def slot_day(day: rx.Var) -> rx.Component:
     return rx.vstack(
         rx.text(day["label"], weight="bold", size="2"),
         rx.flex(
-            rx.foreach(day["times"].to(list[dict]), lambda t: rx.button(t["label"], variant="soft", size="2",
-                       disabled=True, title="Online booking opens soon", class_name="slot")),
+            rx.foreach(day["times"].to(list[dict]), lambda t: rx.cond(
+                S.accepting,
+                rx.button(rx.link(t["label"], href=t["href"], underline="none"), as_child=True, variant="soft",
+                          size="2", class_name="slot"),
+                rx.button(t["label"], variant="soft", size="2", disabled=True, class_name="slot",
+                          title="Not yet accepting bookings"))),
             spacing="2",
             wrap="wrap",
         ),
@@ -52,6 +56,8 @@ def book_panel() -> rx.Component:
     """Choose a lesson and see the next free times in your own time zone."""
     return card(
         rx.heading("Next free times", size="5", as_="h2"),
+        rx.cond(~S.accepting, rx.callout("Not yet accepting bookings: this instructor is still setting up payouts.",
+                                         icon="info", size="1", class_name="not-accepting")),
         rx.cond(
             S.lesson_choices.length() > 0,
             rx.vstack(
@@ -61,7 +67,8 @@ def book_panel() -> rx.Component:
                         class_name="viewer-tz"),
                 rx.cond(S.slot_days.length() > 0, rx.vstack(rx.foreach(S.slot_days, slot_day), spacing="4",
                         width="100%"), rx.text("No free times in the next two weeks.", size="2", color_scheme="gray")),
-                rx.text("Online booking opens soon.", size="1", color_scheme="gray"),
+                rx.cond(S.accepting, rx.text("Choose a time to book it. You pay on the next page.", size="1",
+                                             color_scheme="gray")),
                 spacing="3",
                 width="100%",
             ),

@@ -40,6 +40,7 @@ class PublicProfile:
     places: list[str]
     area: list[str]
     offerings: list[OfferingView]
+    accepting_bookings: bool  # payouts connected: students can book and pay
 
 
 def initials(name: str) -> str:
@@ -109,5 +110,13 @@ def public_profile(slug: str) -> PublicProfile | None:
     if p.area_radius_miles and p.area_base_name:
         area.append(f"within {p.area_radius_miles:g} miles of {p.area_base_name}")
     return PublicProfile(
-        p.user_id, _card(p, user, offerings), p.bio, list(p.languages), p.years_experience, places, area, offerings
+        p.user_id,
+        _card(p, user, offerings),
+        p.bio,
+        list(p.languages),
+        p.years_experience,
+        places,
+        area,
+        offerings,
+        p.charges_enabled,
     )

@@ -58,8 +58,7 @@ class GuardedPage(rx.State, mixin=True):
             after(actor)
         return rx.toast.success(success)
 
-    @rx.event
-    async def load(self):
+    async def _load(self):
         """Fetch the page's data; send a logged-out visitor to log in, refuse a wrong role."""
         try:
             result = self._fetch(await current_actor(self))
@@ -71,3 +70,8 @@ class GuardedPage(rx.State, mixin=True):
         self._show(result)
         self.access = ACCESS_OK
         return None
+
+    @rx.event
+    async def load(self):
+        """Fetch the page's data; send a logged-out visitor to log in, refuse a wrong role."""
+        return await self._load()

@@ -1,8 +1,11 @@
 """An instructor's public page, open to everyone: profile, services and free times in the viewer's zone."""
 
+from datetime import datetime
+
 import reflex as rx
 
 from instainstru.services.calendar import slots_by_day
+from instainstru.services.checkout import checkout_path
 from instainstru.services.instructors import public_profile
 from instainstru.services.timezones import DEFAULT_TIMEZONE, is_valid_timezone
 from instainstru.state.session import current_actor
@@ -25,7 +28,8 @@ class InstructorPublicState(rx.State):
     viewer_tz: str = DEFAULT_TIMEZONE
     instructor_id: int = 0
     slot_days: list[dict] = []
-    _lesson_minutes: dict[str, int] = {}
+    accepting: bool = False
+    _lessons: dict[str, tuple[int, int]] = {}  # choice label -> (offering id, minutes)
 
     @rx.event
     async def load(self):
@@ -43,8 +47,9 @@ class InstructorPublicState(rx.State):
         self.facts = [fact for fact in (years, languages) if fact]
         self.places, self.area = result.places, result.area
         self.services = [o.summary() for o in result.offerings]
-        self._lesson_minutes = {f"{o.subject} · {p.label}": p.duration_min for o in result.offerings for p in o.prices}
-        self.lesson_choices = list(self._lesson_minutes)
+        self._lessons = {f"{o.subject} · {p.label}": (o.id, p.duration_min) for o in result.offerings for p in o.prices}
+        self.lesson_choices = list(self._lessons)
+        self.accepting = result.accepting_bookings
         self.lesson = self.lesson_choices[0] if self.lesson_choices else ""
         actor = await current_actor(self)
         if actor is not None:
@@ -54,9 +59,18 @@ class InstructorPublicState(rx.State):
         return rx.call_script(GUESS_TIMEZONE_JS, callback=InstructorPublicState.set_viewer_timezone)
 
     def _load_slots(self) -> None:
-        minutes = self._lesson_minutes.get(self.lesson)
-        days = slots_by_day(self.instructor_id, minutes, self.viewer_tz) if minutes else []
-        self.slot_days = [vars(day) for day in days[:7]]
+        if self.lesson not in self._lessons:
+            self.slot_days = []
+            return
+        offering_id, minutes = self._lessons[self.lesson]
+        days = slots_by_day(self.instructor_id, minutes, self.viewer_tz)[:7]
+        slug = self.profile.get("slug", "")
+        self.slot_days = [
+            {"label": day.label, "times": [
+                {**t, "href": checkout_path(slug, offering_id, minutes, datetime.fromisoformat(t["iso"]))}
+                for t in day.times]}
+            for day in days
+        ]  # fmt: skip
 
     @rx.event
     def set_viewer_timezone(self, name: str):
@@ -68,6 +82,6 @@ class InstructorPublicState(rx.State):
     @rx.event
     def choose_lesson(self, choice: str):
         """Show the free times for another service or lesson length."""
-        if choice in self._lesson_minutes:
+        if choice in self._lessons:
             self.lesson = choice
             self._load_slots()

@@ -1,0 +1,118 @@
+"""/book/<instructor>/<service>/<start>: pay for a held lesson."""
+
+import reflex as rx
+
+from instainstru.components.access import guarded_page
+from instainstru.components.card import card, link_button
+from instainstru.state.checkout import NEW_CARD
+from instainstru.state.checkout import CheckoutState as S
+
+
+def summary_card() -> rx.Component:
+    """The lesson, its time in the student's zone, and the one price to pay."""
+    info = S.summary
+    return card(
+        rx.heading("Your lesson", size="5", as_="h2"),
+        rx.text(info["instructor"], weight="bold", size="4"),
+        rx.text(info["lesson"], size="3"),
+        rx.hstack(rx.icon("calendar", size=16), rx.text(info["when"], size="3", class_name="checkout-when"),
+                  align="center", spacing="2"),
+        rx.separator(size="4"),
+        rx.hstack(rx.text("Total", size="4"),
+                  rx.text(info["price"], size="6", weight="bold", class_name="checkout-total"),
+                  justify="between", align="center", width="100%"),
+        rx.text(info["fee_note"], size="2", color_scheme="gray"),
+        rx.cond(S.stage == "pay", rx.callout(rx.text("We're holding this time for you until ", info["hold_until"], "."),
+                                             icon="clock", size="1", color_scheme="blue")),
+    )  # fmt: skip
+
+
+def card_option(option: rx.Var) -> rx.Component:
+    """One saved card to choose."""
+    return rx.text(
+        rx.flex(rx.radio_group.item(value=option["id"]), option["label"], spacing="2", align="center"),
+        as_="label", size="3",
+    )  # fmt: skip
+
+
+def payment_card() -> rx.Component:
+    """Saved cards or Stripe's card form, the bank's answer, and the pay button."""
+    return card(
+        rx.heading("Payment", size="5", as_="h2"),
+        rx.cond(
+            S.wallet.length() > 0,
+            rx.radio_group.root(
+                rx.vstack(rx.foreach(S.wallet, card_option),
+                          card_option({"id": NEW_CARD, "label": "A new card"}), spacing="2"),
+                value=S.card_choice, on_change=S.choose_card, aria_label="Card to pay with",
+            ),
+        ),
+        rx.box(
+            rx.el.div(id="card-element", class_name="card-element", padding="12px",
+                      border=f"1px solid {rx.color('gray', 7)}", border_radius="8px", min_height="44px"),
+            rx.cond(S.card_form == "unavailable",
+                    rx.text("Card payments are temporarily unavailable. Please try again in a few minutes.",
+                            size="2", color_scheme="red")),
+            display=rx.cond(S.card_choice == NEW_CARD, "block", "none"), width="100%",
+        ),
+        rx.cond(S.test_mode, rx.callout("Test payments: no real money moves. Use card 4242 4242 4242 4242, any "
+                                        "future date and any CVC.", icon="flask-conical", size="1",
+                                        color_scheme="amber", class_name="test-mode")),
+        rx.cond(S.error != "", rx.callout(S.error, icon="circle-alert", color_scheme="red", role="alert",
+                                          class_name="payment-error")),
+        rx.button(rx.text("Pay ", S.summary["price"]), on_click=S.pay, loading=S.busy, size="3", width="100%",
+                  class_name="pay-button"),
+        rx.hstack(rx.icon("lock", size=14), rx.text("Secure payment by Stripe. Your card number never reaches "
+                                                   "InstaInstru.", size="1", color_scheme="gray"), spacing="2"),
+    )  # fmt: skip
+
+
+def outcome_card(icon: str, heading: str, message: rx.Component) -> rx.Component:
+    """After paying: what happened and where to go next."""
+    return card(
+        rx.hstack(rx.icon(icon, size=28, color=rx.color("grass", 9)), rx.heading(heading, size="6", as_="h2"),
+                  align="center", spacing="3"),
+        message,
+        rx.text(S.summary["lesson"], " · ", S.summary["when"], " · ", S.summary["price"], size="3"),
+        link_button("See my lessons", "/student"),
+        class_name="checkout-outcome",
+    )  # fmt: skip
+
+
+def problem_card() -> rx.Component:
+    """The time could not be held (taken, past, not bookable)."""
+    return card(
+        rx.vstack(
+            rx.icon("calendar-x", size=36, color=rx.color("accent", 9)),
+            rx.text(S.problem, size="3", align="center", class_name="checkout-problem", role="alert"),
+            link_button("Choose another time", S.back_href),
+            align="center", spacing="3", padding_y="32px", width="100%",
+        )
+    )  # fmt: skip
+
+
+def checkout_page() -> rx.Component:
+    """Pay for a lesson."""
+    return guarded_page(
+        S.access,
+        "students",
+        rx.script(src="/checkout.js"),
+        rx.heading("Book your lesson", size="8", as_="h1"),
+        rx.cond(
+            S.problem != "",
+            problem_card(),
+            rx.match(
+                S.stage,
+                ("done", outcome_card("circle-check", "You're booked!",
+                                      rx.text("Your lesson with ", S.summary["instructor"], " is confirmed. We've "
+                                              "added it to your lessons.", size="3"))),
+                ("requested", outcome_card("send", "Request sent",
+                                           rx.text(S.summary["instructor"], " approves each booking first. Your card "
+                                                   "is authorised but not charged until they accept; if they don't "
+                                                   "answer within 48 hours (or before the lesson), it is released.",
+                                                   size="3"))),
+                rx.grid(summary_card(), payment_card(), columns=rx.breakpoints(initial="1", md="2"), spacing="4",
+                        width="100%"),
+            ),
+        ),
+    )  # fmt: skip

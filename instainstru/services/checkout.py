@@ -1,0 +1,109 @@
+"""The checkout page's data: the lesson a student is about to pay for, held for them while they pay.
+
+The address names the instructor, the service and length, and the start (`/book/<slug>/<id>-<minutes>/<start>`);
+everything else (price, fee, whether the time is free) is the server's. Reopening the page reuses the
+student's own hold instead of refusing the time as taken.
+"""
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from sqlmodel import and_, or_, select
+
+from instainstru.db import transaction
+from instainstru.models import Booking, BookingStatus, InstructorProfile, Offering, Role, User, utcnow
+from instainstru.services import booking as engine
+from instainstru.services.access import Actor, require_role
+from instainstru.services.catalog import SUBJECTS_BY_KEY
+from instainstru.services.errors import FormError, PermissionDenied
+from instainstru.services.money import format_price
+from instainstru.services.timefmt import slot_label, time_label
+
+START_FORMAT = "%Y%m%dT%H%MZ"
+S = BookingStatus
+
+
+@dataclass(frozen=True)
+class Checkout:
+    """One held lesson, as the checkout shows it (times in the student's zone)."""
+
+    booking_id: int
+    status: str
+    instructor: str
+    instructor_slug: str
+    lesson: str  # "Piano · 60 min"
+    when: str  # "Mon, Jan 7 · 10:00 AM EST"
+    price: str  # "$80"
+    fee_note: str
+    hold_until: str  # "10:15 AM"
+    price_cents: int
+
+
+def start_param(start: datetime) -> str:
+    """A lesson start as it appears in a checkout address: 20300107T1500Z (UTC)."""
+    return start.astimezone(UTC).strftime(START_FORMAT)
+
+
+def checkout_path(slug: str, offering_id: int, minutes: int, start: datetime) -> str:
+    """The checkout address for one slot."""
+    return f"/book/{slug}/{offering_id}-{minutes}/{start_param(start)}"
+
+
+def _parse(service: str, start: str) -> tuple[int, int, datetime]:
+    try:
+        offering_id, minutes = (int(part) for part in service.split("-", 1))
+        return offering_id, minutes, datetime.strptime(start, START_FORMAT).replace(tzinfo=UTC)
+    except ValueError:
+        raise FormError({"start": "This booking link is not valid. Please choose a time again."}) from None
+
+
+def _view(booking: Booking, profile: InstructorProfile, name: str, subject_key: str, timezone: str) -> Checkout:
+    subject = SUBJECTS_BY_KEY[subject_key].name if subject_key in SUBJECTS_BY_KEY else subject_key
+    return Checkout(
+        booking.id, booking.status, name, profile.slug, f"{subject} · {booking.duration_min} min",
+        slot_label(booking.start_at, timezone), format_price(booking.price_cents),
+        "The price includes InstaInstru's service fee. No other charges.",
+        time_label(booking.hold_expires_at, timezone) if booking.hold_expires_at else "", booking.price_cents,
+    )  # fmt: skip
+
+
+def _own_hold(actor: Actor, offering_id: int, minutes: int, start: datetime, now: datetime) -> int | None:
+    with transaction() as session:
+        return session.exec(select(Booking.id).where(
+            Booking.student_id == actor.user_id, Booking.offering_id == offering_id,
+            Booking.duration_min == minutes, Booking.start_at == start,
+            or_(Booking.status.in_((S.REQUESTED, S.CONFIRMED)),
+                and_(Booking.status == S.PENDING_PAYMENT, Booking.hold_expires_at > now)),
+        ).order_by(Booking.id.desc())).first()  # fmt: skip
+
+
+def open_checkout(actor: Actor | None, slug: str, service: str, start: str, now: datetime | None = None) -> Checkout:
+    """Hold the slot named by the address for the calling student (or find their hold) and describe it.
+
+    Raises FormError when the link is malformed, names another instructor's service, or the time is past,
+    blocked or taken.
+    """
+    actor = require_role(actor, Role.STUDENT)
+    now = now or utcnow()
+    offering_id, minutes, start_at = _parse(service, start)
+    with transaction() as session:
+        offering = session.get(Offering, offering_id)
+        profile = session.get(InstructorProfile, offering.instructor_id) if offering else None
+        if profile is None or profile.slug != slug:
+            raise FormError({"start": "This lesson is not offered by this instructor."})
+    held = _own_hold(actor, offering_id, minutes, start_at, now)
+    booking_id = held if held is not None else engine.create_booking(actor, offering_id, minutes, start_at, now).id
+    return checkout_of(actor, booking_id)
+
+
+def checkout_of(actor: Actor | None, booking_id: int) -> Checkout:
+    """The caller's booking as the checkout shows it (someone else's is refused)."""
+    actor = require_role(actor, Role.STUDENT)
+    with transaction() as session:
+        booking = session.get(Booking, int(booking_id))
+        if booking is None or booking.student_id != actor.user_id:
+            raise PermissionDenied()
+        profile = session.get(InstructorProfile, booking.instructor_id)
+        name = session.get(User, booking.instructor_id).name
+        subject_key = session.get(Offering, booking.offering_id).subject_key
+        return _view(booking, profile, name, subject_key, actor.timezone)

@@ -1,0 +1,157 @@
+"""The checkout: the held lesson, the student's cards, and paying (Stripe.js in the browser for new cards
+and 3-D Secure; everything else through the payments service)."""
+
+import json
+
+import reflex as rx
+
+from instainstru.services import cards, checkout, payments
+from instainstru.services.access import Actor
+from instainstru.services.errors import FormError, NotAuthenticated, PermissionDenied
+from instainstru.settings import get_settings
+from instainstru.state.guard import ACCESS_OK, GuardedPage
+from instainstru.state.session import current_actor
+
+NEW_CARD = "new"
+PAID = {"confirmed": "done", "requested": "requested"}
+
+
+def browser_call(call: str) -> str:
+    """JavaScript awaiting `window.instainstru.<call>` once assets/checkout.js has loaded."""
+    return ("(async () => { for (let i = 0; i < 400 && !window.instainstru; i++) "
+            f"await new Promise(r => setTimeout(r, 25)); return await window.instainstru.{call}; }})()")  # fmt: skip
+
+
+class CheckoutState(GuardedPage, rx.State):
+    """One held lesson being paid for. `stage`: pay, done (confirmed), requested (waiting for the instructor)."""
+
+    summary: dict[str, str] = {}
+    booking_id: int = 0
+    wallet: list[dict] = []  # saved cards
+    card_choice: str = NEW_CARD
+    problem: str = ""  # the slot could not be held: why
+    error: str = ""  # the last payment attempt's message (a bank's decline, say)
+    stage: str = "pay"
+    busy: bool = False
+    card_form: str = "loading"  # loading, ready, unavailable
+    back_href: str = "/search"
+    test_mode: bool = False  # payments go to a local test server, not Stripe
+
+    def _fetch(self, actor: Actor | None):
+        slug, service, start = (self.router.url.path.strip("/").split("/") + ["", "", ""])[1:4]
+        self.problem = self.error = ""
+        self.back_href = f"/instructors/{slug}" if slug else "/search"
+        self.test_mode = bool(get_settings().stripe_api_base)
+        try:
+            return checkout.open_checkout(actor, slug, service, start), cards.saved_cards(actor)
+        except FormError as exc:
+            self.problem = " ".join(exc.errors.values())
+            return None
+
+    def _show(self, result) -> None:
+        if result is None:
+            self.summary, self.booking_id = {}, 0
+            return
+        view, saved = result
+        self.summary = {key: str(value) for key, value in vars(view).items()}
+        self.booking_id = view.booking_id
+        self.stage = PAID.get(view.status, "pay")
+        self._show_cards(saved)
+
+    def _show_cards(self, saved: list[cards.CardView]) -> None:
+        self.wallet = [{"id": str(card.id), "label": card.label} for card in saved]
+        if self.card_choice not in {card["id"] for card in self.wallet}:
+            self.card_choice = self.wallet[0]["id"] if self.wallet else NEW_CARD
+
+    @rx.event
+    async def open(self):
+        """Load the lesson, then (for new cards) mount Stripe's card form."""
+        redirect = await self._load()
+        if redirect is not None or self.access != ACCESS_OK:
+            return redirect
+        return self.mount_card_form() if self.card_choice == NEW_CARD else None
+
+    def mount_card_form(self):
+        """Ask the browser to mount the card Element (its script URL and key come from settings)."""
+        settings = get_settings()
+        if not (settings.stripe_publishable_key and self.booking_id and self.stage == "pay"):
+            self.card_form = "unavailable" if self.booking_id else "loading"
+            return None
+        args = f"{json.dumps(settings.stripe_js_url)}, {json.dumps(settings.stripe_publishable_key)}"
+        return rx.call_script(browser_call(f"mountCard({args})"), callback=CheckoutState.card_form_mounted)
+
+    @rx.event
+    def card_form_mounted(self, outcome: str):
+        """The card form is ready (or Stripe.js could not be loaded)."""
+        self.card_form = "ready" if outcome == "ready" else "unavailable"
+
+    @rx.event
+    def choose_card(self, choice: str):
+        """Pay with a saved card or enter a new one."""
+        self.card_choice = str(choice)
+        self.error = ""
+        if self.card_choice == NEW_CARD:
+            return self.mount_card_form()
+        return None
+
+    async def _as_student(self, action):
+        """Run `action(actor)`: (its result, None), or (None, a redirect to log in) with the error shown."""
+        try:
+            return action(await current_actor(self)), None
+        except FormError as exc:
+            self.error, self.busy = " ".join(exc.errors.values()), False
+        except NotAuthenticated:
+            return None, self._to_login()
+        except PermissionDenied:
+            self.error, self.busy = "Only the student who holds this lesson can pay for it.", False
+        return None, None
+
+    @rx.event
+    async def pay(self):
+        """Pay with the chosen saved card, or first save the new card through Stripe.js."""
+        if self.busy or not self.booking_id:
+            return None
+        self.busy, self.error = True, ""
+        if self.card_choice != NEW_CARD:
+            return await self._charge(int(self.card_choice))
+        secret, redirect = await self._as_student(cards.start_card_setup)
+        if secret is None:
+            return redirect
+        return rx.call_script(browser_call(f"saveCard({json.dumps(secret)})"), callback=CheckoutState.card_saved)
+
+    @rx.event
+    async def card_saved(self, outcome: dict):
+        """Stripe.js saved the new card (or the bank refused it): remember it and charge it."""
+        if not isinstance(outcome, dict) or not outcome.get("setup_intent"):
+            self.busy = False
+            self.error = str((outcome or {}).get("error") or "Your card could not be saved.")
+            return None
+        saved, redirect = await self._as_student(lambda actor: cards.save_card(actor, str(outcome["setup_intent"])))
+        if saved is None:
+            return redirect
+        self.card_choice = str(saved.id)
+        return await self._charge(saved.id)
+
+    async def _charge(self, card_id: int):
+        result, redirect = await self._as_student(lambda actor: payments.pay(actor, self.booking_id, card_id))
+        return redirect if result is None else await self._after(result)
+
+    async def _after(self, result: payments.PayResult):
+        """Show a payment's outcome, or let the browser run 3-D Secure."""
+        if result.status == "needs_action":
+            call = browser_call(f"authenticate({json.dumps(result.client_secret)})")
+            return rx.call_script(call, callback=CheckoutState.authenticated)
+        self.busy = False
+        if result.status == "failed":
+            self.error = result.message
+        actor = await current_actor(self)
+        self._show((checkout.checkout_of(actor, self.booking_id), cards.saved_cards(actor)))
+        if result.status != "failed" and self.stage == "pay":
+            self.error = "This time is no longer held for you; any payment taken has been refunded in full."
+        return None
+
+    @rx.event
+    async def authenticated(self, outcome: dict):
+        """The 3-D Secure step ended: ask the server how the payment stands."""
+        result, redirect = await self._as_student(lambda actor: payments.payment_finished(actor, self.booking_id))
+        return redirect if result is None else await self._after(result)

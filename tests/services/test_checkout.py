@@ -1,0 +1,59 @@
+"""The checkout's lesson: held from the address's slot, reused on reload, refused clearly when it can't be."""
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from instainstru.models import BookingStatus
+from instainstru.services import booking, checkout
+from instainstru.services.errors import FormError, PermissionDenied
+from tests.factories import make_user, open_studio
+
+NOW = datetime(2030, 1, 1, 12, 0, tzinfo=UTC)
+MONDAY_10AM = datetime(2030, 1, 7, 15, 0, tzinfo=UTC)
+
+
+@pytest.fixture
+def lesson(db_url):
+    teacher, student, service = open_studio({60: "80", 30: "45"})
+    return teacher, student, service
+
+
+def slug_of(teacher) -> str:
+    from instainstru.db import transaction
+    from instainstru.models import InstructorProfile
+
+    with transaction() as session:
+        return session.get(InstructorProfile, teacher.user_id).slug
+
+
+def test_the_address_holds_the_slot_once_and_shows_it_in_the_students_zone(lesson):
+    teacher, student, service = lesson
+    path = checkout.checkout_path(slug_of(teacher), service.id, 60, MONDAY_10AM)
+    slug, part, start = path.split("/")[2:]
+    assert start == "20300107T1500Z"
+    first = checkout.open_checkout(student, slug, part, start, NOW)
+    assert (first.status, first.price, first.lesson) == (BookingStatus.PENDING_PAYMENT, "$80", "Piano · 60 min")
+    assert first.when == "Mon, Jan 7 · 10:00 AM EST" and first.hold_until == "7:15 AM"
+    assert "includes" in first.fee_note
+    again = checkout.open_checkout(student, slug, part, start, NOW + timedelta(minutes=5))
+    assert again.booking_id == first.booking_id  # a reload keeps the student's own hold
+    other = make_user("student", "o@example.com", "Olga Other")
+    with pytest.raises(FormError) as caught:
+        checkout.open_checkout(other, slug, part, start, NOW + timedelta(minutes=5))
+    assert caught.value.errors["start"] in (booking.SLOT_TAKEN, "This time is not available. Please choose another.")
+    with pytest.raises(PermissionDenied):
+        checkout.checkout_of(other, first.booking_id)
+
+
+def test_bad_addresses_are_refused_clearly(lesson):
+    teacher, student, service = lesson
+    slug = slug_of(teacher)
+    stranger = make_user("instructor", "x@example.com", "Xavier Else")
+    for args in ((slug, "nonsense", "20300107T1500Z"), (slug, f"{service.id}-60", "tomorrow"),
+                 ("xavier-else", f"{service.id}-60", "20300107T1500Z"), (slug, f"{service.id}-75", "20300107T1500Z"),
+                 (slug, f"{service.id}-60", "20291201T1500Z")):  # fmt: skip
+        with pytest.raises(FormError):
+            checkout.open_checkout(student, *args, NOW)
+    with pytest.raises(PermissionDenied):
+        checkout.open_checkout(stranger, slug, f"{service.id}-60", "20300107T1500Z", NOW)
