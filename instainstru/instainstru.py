@@ -3,6 +3,7 @@
 import reflex as rx
 
 from instainstru.api import api
+from instainstru.background import run_jobs_forever
 from instainstru.pages.auth import login_page, signup_page
 from instainstru.pages.checkout import checkout_page
 from instainstru.pages.dashboards import admin_page, instructor_page, student_page
@@ -75,5 +76,6 @@ PAGES = (
 )
 
 app = rx.App(backend_exception_handler=on_backend_error, api_transformer=api)
+app.register_lifespan_task(run_jobs_forever)
 for component, route, title, loaders in PAGES:
     app.add_page(component, route=route, title=f"{title} · InstaInstru", on_load=loaders)

@@ -30,6 +30,7 @@ class Settings:
     # Where pages load Stripe.js from: Stripe's own script in production; the local payments server's
     # copy (http://127.0.0.1:PORT/js.stripe.com/v3/) when ./scripts/run or the tests use the fake.
     stripe_js_url: str
+    jobs_interval_seconds: int  # how often each backend worker runs the time-based jobs (0: never)
 
 
 def _int(name: str, default: int) -> int:
@@ -71,4 +72,5 @@ def get_settings() -> Settings:
             if secret
         ),
         stripe_js_url=os.environ.get("STRIPE_JS_URL", "").strip() or DEFAULT_STRIPE_JS_URL,
+        jobs_interval_seconds=_int("JOBS_INTERVAL_SECONDS", 60),
     )

@@ -1,11 +1,23 @@
+import pytest
+import stripe
 from sqlmodel import func, select
 
 from instainstru.db import transaction
 from instainstru.models import Booking, InstructorProfile, Offering, User
-from instainstru.seed.demo import BOROUGHS, DEMO_LOGINS, DEMO_PASSWORD, seed_if_empty
+from instainstru.seed.demo import (
+    BOROUGHS,
+    DEMO_LOGINS,
+    DEMO_PASSWORD,
+    INSTRUCTOR_COUNT,
+    UNCONNECTED_INSTRUCTORS,
+    seed_if_empty,
+)
+from instainstru.seed.payments import Restored, main, restore_accounts
 from instainstru.services import accounts
 from instainstru.services.instructors import featured_instructor_ids
 from instainstru.services.search import instructor_cards
+from tests.factories import make_user
+from tests.fakes.stripe_server import clean_fake_stripe, fake_stripe, webhook_inbox  # noqa: F401
 
 
 def test_seed_fills_an_empty_database_once(db_url):
@@ -45,3 +57,88 @@ def test_demo_logins_work_and_featured_instructors_show(db_url):
         assert accounts.authenticate(email, DEMO_PASSWORD).role == role
     cards = instructor_cards(featured_instructor_ids(6), "America/New_York")
     assert len(cards) == 6 and all(card.headline and card.price_from.startswith("from $") for card in cards)
+
+
+# --- demo payments on the local payments server (instainstru.seed.payments) ---------------------------------
+
+
+@pytest.fixture
+def payments_server(clean_fake_stripe, monkeypatch):  # noqa: F811
+    """The emptied fake Stripe as ./scripts/run configures it: the app's keys, address and webhook secret."""
+    monkeypatch.setenv("STRIPE_SECRET_KEY", clean_fake_stripe.api_key)
+    monkeypatch.setenv("STRIPE_API_BASE", clean_fake_stripe.url)
+    monkeypatch.setenv("STRIPE_WEBHOOK_SECRET_PLATFORM", "whsec_demo_test")
+    return clean_fake_stripe
+
+
+def _payouts() -> dict[str, tuple[str, bool, bool, bool]]:
+    with transaction() as session:
+        rows = session.exec(select(User.email, InstructorProfile).join(InstructorProfile)).all()
+    return {email: (p.stripe_account_id, p.payouts_details_submitted, p.charges_enabled, p.payouts_enabled)
+            for email, p in rows}  # fmt: skip
+
+
+def _accounts_on(fake) -> dict[str, object]:
+    return {account.id: account for account in fake.client().v1.accounts.list(params={"limit": 100}).data}
+
+
+def test_demo_payments_open_the_connected_instructors_accounts_on_the_local_server(db_url, payments_server):
+    seed_if_empty()
+    assert main([]) == 0
+    payouts = _payouts()
+    on_server = _accounts_on(payments_server)
+    connected = {email: row for email, row in payouts.items() if row[0]}
+    assert len(connected) == INSTRUCTOR_COUNT - len(UNCONNECTED_INSTRUCTORS) == len(on_server)
+    assert DEMO_LOGINS["instructor"] in connected
+    for email, (account_id, details, charges, payouts_on) in connected.items():
+        account = on_server[account_id]
+        assert account.email == email and account.type == "express"
+        assert account.charges_enabled and account.payouts_enabled and account.details_submitted
+        assert details and charges and payouts_on
+    unconnected = [row for row in payouts.values() if not row[0]]
+    assert unconnected == [("", False, False, False)] * len(UNCONNECTED_INSTRUCTORS)
+
+    assert main([]) == 0  # a second run on the same server changes nothing
+    assert _payouts() == payouts
+    assert _accounts_on(payments_server).keys() == on_server.keys()
+
+
+def test_demo_payments_reopen_accounts_after_the_server_restarts_empty(db_url, payments_server):
+    seed_if_empty()
+    restore_accounts()
+    half_done = make_user("instructor", "new@example.com", "Nia New")  # started onboarding, did not finish
+    with transaction() as session:
+        profile = session.get(InstructorProfile, half_done.user_id)
+        profile.stripe_account_id = "acct_gone"
+        session.add(profile)
+    before = _payouts()
+    payments_server.reset()  # what --from-scratch does on the next ./scripts/run
+
+    assert restore_accounts() == Restored(kept=0, recreated=INSTRUCTOR_COUNT - len(UNCONNECTED_INSTRUCTORS) + 1)
+    after = _payouts()
+    on_server = _accounts_on(payments_server)
+    for email, (account_id, *flags) in after.items():
+        assert flags == list(before[email][1:])  # the same state as before the restart...
+        if before[email][0]:  # ...on a new account that exists
+            assert account_id != before[email][0] and on_server[account_id].email == email
+    assert not on_server[after["new@example.com"][0]].charges_enabled
+    assert restore_accounts() == Restored(kept=len(on_server), recreated=0)
+
+
+def test_demo_payments_register_the_apps_webhook(db_url, payments_server, webhook_inbox):  # noqa: F811
+    make_user("instructor", "t@example.com", "Tess Teacher")
+    assert main(["--webhook-url", webhook_inbox.url]) == 0
+    account = payments_server.client().v1.accounts.create(params={"type": "express", "email": "x@example.com"})
+    payments_server.complete_onboarding(account.id)
+    received = webhook_inbox.wait_for("account.updated")
+    event = stripe.Webhook.construct_event(received.payload, received.signature, "whsec_demo_test")
+    assert event.data.object.id == account.id
+
+
+def test_demo_payments_refuse_real_stripe_and_a_silent_server(monkeypatch, capsys):
+    monkeypatch.setenv("STRIPE_SECRET_KEY", "sk_test_real_looking")
+    monkeypatch.delenv("STRIPE_API_BASE", raising=False)
+    assert main([]) == 2
+    monkeypatch.setenv("STRIPE_API_BASE", "http://127.0.0.1:9")
+    assert main(["--timeout", "0.2"]) == 2
+    assert "no local payments server answers at http://127.0.0.1:9" in capsys.readouterr().err

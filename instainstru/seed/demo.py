@@ -21,6 +21,10 @@ DEMO_LOGINS = {
 }
 INSTRUCTOR_COUNT = 42
 STUDENT_COUNT = 30
+# Demo instructors (by creation order) who have not connected payouts, so "not yet accepting bookings" can be
+# seen; every other one, the demo login included, is seeded as connected. Their accounts exist only on the local
+# payments server: `python -m instainstru.seed.payments` (run by ./scripts/run) creates them there on each start.
+UNCONNECTED_INSTRUCTORS = frozenset({5, 18, 31})
 HEADLINES = (
     "{subject} lessons that fit your life",
     "Patient, structured {subject} teaching for all levels",
@@ -76,6 +80,9 @@ def _instructors(session: Session, fake: Faker, password_hash: str) -> list[Inst
             bio=BIO.format(hobby=HOBBIES[i % len(HOBBIES)], **words),
             borough=borough,
         )
+        if i not in UNCONNECTED_INSTRUCTORS:  # a placeholder account id until the payments server has the account
+            profile.stripe_account_id = f"acct_demo{i:04d}"
+            profile.payouts_details_submitted = profile.charges_enabled = profile.payouts_enabled = True
         session.flush()
         furnish_instructor(session, profile, subject, i)
         profiles.append(profile)

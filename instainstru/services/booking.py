@@ -239,7 +239,6 @@ def auto_complete(now: datetime | None = None, after: timedelta = timedelta(hour
     """
     now = now or utcnow()
     with transaction() as session:
-        expire_holds(session, now)
         result = session.exec(
             update(Booking)
             .where(Booking.status == S.CONFIRMED, Booking.end_at <= now - after)

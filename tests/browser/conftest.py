@@ -74,7 +74,10 @@ def start_app(tmp: Path, extra_env: dict[str, str]):
     """Migrate and seed the configured database, then start the app; yield its URL."""
     port = free_port()
     env = app_env({"PUBLIC_URL": f"http://127.0.0.1:{port}", **extra_env})
-    for module in ("instainstru.migrate", "instainstru.seed"):
+    steps = ["instainstru.migrate", "instainstru.seed"]
+    if "STRIPE_API_BASE" in extra_env:  # as ./scripts/run does: the demo instructors' accounts on the fake
+        steps.append("instainstru.seed.payments")
+    for module in steps:
         subprocess.run([sys.executable, "-m", module], cwd=ROOT, env=env, check=True, capture_output=True)
     log = tmp / "app.log"
     reflex = shutil.which("reflex", path=env["PATH"])
@@ -108,7 +111,8 @@ def app_url(tmp_path_factory, payments):
     """The app on the embedded defaults (a SQLite file, Reflex's built-in state manager), paying via the fake."""
     tmp = tmp_path_factory.mktemp("app")
     stripe_env = {"STRIPE_SECRET_KEY": payments.api_key, "STRIPE_PUBLISHABLE_KEY": payments.publishable_key,
-                  "STRIPE_API_BASE": payments.url, "STRIPE_WEBHOOK_SECRET_CONNECT": WEBHOOK_SECRET}  # fmt: skip
+                  "STRIPE_API_BASE": payments.url, "STRIPE_JS_URL": payments.js_url,
+                  "STRIPE_WEBHOOK_SECRET_CONNECT": WEBHOOK_SECRET}  # fmt: skip
     for url in start_app(tmp, {"DB_URL": f"sqlite:///{tmp / 'browser.db'}", **stripe_env}):
         payments.register_webhook(f"{url}/webhooks/stripe", WEBHOOK_SECRET)  # real signed deliveries reach the app
         yield url

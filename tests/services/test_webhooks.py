@@ -1,17 +1,20 @@
 """Stripe webhooks: signatures, idempotency and order-independence, with real signed deliveries."""
 
 import json
+import random
+from datetime import timedelta
 
 import pytest
-from sqlmodel import select
+from sqlmodel import delete, select
 
 from instainstru.db import transaction
-from instainstru.models import InstructorProfile, ProcessedEvent
-from instainstru.services import payouts, webhooks
-from tests.factories import make_user
+from instainstru.models import Booking, BookingStatus, InstructorProfile, LedgerEntry, Payment, ProcessedEvent, utcnow
+from instainstru.services import booking, ledger, payments, payouts, webhooks
+from tests.factories import connect_on_fake_stripe, make_user, open_studio, save_test_card
 from tests.fakes.stripe_server import sign_payload
 
 SECRET = "whsec_connect_test"
+S = BookingStatus
 
 
 @pytest.fixture
@@ -58,3 +61,57 @@ def test_unknown_event_types_are_recorded_and_ignored(db_url, stripe_env):
                           "data": {"object": {"id": "cus_1", "object": "customer"}}}).encode()  # fmt: skip
     assert webhooks.handle(payload, signed(payload)) == "ignored"
     assert webhooks.handle(payload, signed(payload)) == "duplicate"
+
+
+def snapshot() -> tuple:
+    """Everything the payment webhooks may change: bookings, payments, ledger lines."""
+    with transaction() as session:
+        return (
+            sorted((b.id, b.status) for b in session.exec(select(Booking))),
+            sorted((p.id, p.status, p.charge_id) for p in session.exec(select(Payment))),
+            sorted((e.source, e.kind, e.account, e.amount_cents) for e in session.exec(select(LedgerEntry))),
+        )
+
+
+def test_payment_webhooks_twice_and_shuffled_change_nothing_and_reconcile(db_url, stripe_env, webhook_inbox):
+    stripe_env.register_webhook(webhook_inbox.url, SECRET)
+    teacher, student, service = open_studio({60: "80"})
+    connect_on_fake_stripe(teacher, stripe_env)
+    now = utcnow()
+    start = (now + timedelta(days=3)).replace(hour=15, minute=0, second=0, microsecond=0)
+    card = save_test_card(student, stripe_env)
+    paid = booking.create_booking(student, service.id, 60, start, now)
+    payments.pay(student, paid.id, card, now)  # confirmed at checkout
+    secure = booking.create_booking(student, service.id, 60, start + timedelta(hours=2), now)
+    challenge = payments.pay(student, secure.id, save_test_card(student, stripe_env, "4000002500003155"), now)
+    intent_id = challenge.client_secret.split("_secret")[0]  # the student authenticates, then closes the tab:
+    stripe_env.request("POST", f"/v1/payment_intents/{intent_id}/_authenticate",
+                       {"client_secret": challenge.client_secret, "success": "true"})  # fmt: skip
+    with transaction() as session:
+        session.get(InstructorProfile, teacher.user_id).approve_requests = True
+    asked = booking.create_booking(student, service.id, 60, start + timedelta(hours=4), now)
+    payments.pay(student, asked.id, card, now)
+    payments.accept_request(teacher, asked.id, now)
+    with transaction() as session:
+        charge_id = session.exec(select(Payment.charge_id).where(Payment.booking_id == paid.id)).one()
+    stripe_env.client().v1.refunds.create(  # a refund made in Stripe's dashboard: only its webhook tells us
+        params={"charge": charge_id, "amount": 2000, "reverse_transfer": True, "refund_application_fee": True}
+    )
+    webhook_inbox.wait_for("charge.refunded")
+    webhook_inbox.wait_for("payment_intent.succeeded", count=3)
+    deliveries = [w for w in webhook_inbox.received if w.type in webhooks.HANDLERS] * 2
+    assert {w.type for w in deliveries} >= {"payment_intent.succeeded", "charge.refunded"}
+
+    states = []
+    for seed in (1, 2):  # the second round forgets which events it saw: the effects alone must be idempotent
+        random.Random(seed).shuffle(deliveries)
+        for delivery in deliveries:
+            assert webhooks.handle(delivery.payload, delivery.signature) in ("handled", "ignored", "duplicate")
+        states.append(snapshot())
+        with transaction() as session:
+            session.exec(delete(ProcessedEvent))
+    assert states[0] == states[1]
+    assert [status for _, status in states[0][0]] == [S.CONFIRMED] * 3  # the 3-D Secure one through its webhook
+    with transaction() as session:
+        assert ledger.booking_balance(session, paid.id) == ledger.Balance(6000, 900, 5100)
+    assert ledger.reconcile() == []

@@ -1,0 +1,167 @@
+"""Demo payments on the local payments server that ./scripts/run starts when no Stripe keys are set.
+
+    python -m instainstru.seed.payments [--webhook-url http://127.0.0.1:3000/webhooks/stripe]
+
+The server (a fake Stripe at STRIPE_API_BASE) starts empty on every run while the demo database persists, so this
+waits until the server answers, makes sure every instructor's stored Connect account exists there (a missing one is
+opened again through the Stripe gateway and given the state the database remembers, through the server's test
+control `POST /_config/accounts/<id>`), stores the new ids, and registers the app's webhook endpoint with the app's
+webhook secret. It refuses to run against real Stripe. The server itself is never imported (it is GPL, see
+tests/fakes/): this talks to it over HTTP only.
+"""
+
+import argparse
+import sys
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from sqlmodel import select
+
+from instainstru.db import transaction
+from instainstru.gateways import stripe_gateway
+from instainstru.models import InstructorProfile, User
+from instainstru.services.payouts import apply_account_state
+from instainstru.settings import get_settings
+
+HEALTH_PATH = "/_config/health"
+WEBHOOK_ID = "instainstru-app"
+READY_TIMEOUT_S = 20.0
+
+# The server is on this machine: never go through a proxy to reach it.
+_opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+
+
+class NoLocalServer(Exception):
+    """The local payments server is not configured (STRIPE_* settings) or does not answer."""
+
+
+@dataclass(frozen=True)
+class Restored:
+    """What `restore_accounts` found: accounts already on the server, and accounts opened again."""
+
+    kept: int
+    recreated: int
+
+
+def local_server_url() -> str:
+    """The configured payments server's address (STRIPE_API_BASE); NoLocalServer when there is none."""
+    settings = get_settings()
+    if not (settings.stripe_secret_key and settings.stripe_api_base):
+        raise NoLocalServer("STRIPE_SECRET_KEY and STRIPE_API_BASE (the local payments server) must both be set")
+    return settings.stripe_api_base.rstrip("/")
+
+
+def _answers(base: str) -> bool:
+    try:
+        with _opener.open(base + HEALTH_PATH, timeout=1) as response:
+            return response.status == 200
+    except (urllib.error.URLError, OSError):
+        return False
+
+
+def wait_until_ready(base: str, timeout: float = READY_TIMEOUT_S) -> None:
+    """Return once the server answers its health check; NoLocalServer after `timeout` seconds."""
+    deadline = time.monotonic() + timeout
+    while not _answers(base):
+        if time.monotonic() >= deadline:
+            raise NoLocalServer(f"no local payments server answers at {base}{HEALTH_PATH}")
+        time.sleep(0.1)
+
+
+def _control(base: str, path: str, form: Iterable[tuple[str, str]]) -> None:
+    """POST to one of the server's test controls (under /_config/, no key needed)."""
+    request = urllib.request.Request(base + path, data=urllib.parse.urlencode(list(form)).encode(), method="POST")
+    with _opener.open(request, timeout=10) as response:
+        response.read()
+
+
+def _missing(exc: stripe_gateway.PaymentsUnavailable) -> bool:
+    """The server answered that the account does not exist (rather than not answering)."""
+    cause = exc.__cause__
+    return getattr(cause, "http_status", None) == 404 or getattr(cause, "code", None) == "resource_missing"
+
+
+def _ensure_account(
+    base: str, email: str, account_id: str, flags: dict[str, bool]
+) -> tuple[stripe_gateway.AccountState, bool]:
+    """The account's state on the server, opening it again (with `flags`) when the server does not know it."""
+    try:
+        return stripe_gateway.retrieve_account(account_id), False
+    except stripe_gateway.PaymentsUnavailable as exc:
+        if not _missing(exc):
+            raise
+    account = stripe_gateway.create_express_account(email)
+    if any(flags.values()):  # what onboarding achieved before, e.g. all three for a connected demo instructor
+        _control(base, f"/_config/accounts/{account.id}", [(name, str(on).lower()) for name, on in flags.items()])
+    return stripe_gateway.retrieve_account(account.id), True
+
+
+def restore_accounts() -> Restored:
+    """Make every stored instructor account exist on the local payments server and store what it says."""
+    base = local_server_url()
+    with transaction() as session:
+        rows = session.exec(
+            select(InstructorProfile, User.email)
+            .join(User, User.id == InstructorProfile.user_id)
+            .where(InstructorProfile.stripe_account_id != "")
+            .order_by(InstructorProfile.user_id)
+        ).all()
+        wanted = [
+            (profile.user_id, email, profile.stripe_account_id,
+             {"details_submitted": profile.payouts_details_submitted, "charges_enabled": profile.charges_enabled,
+              "payouts_enabled": profile.payouts_enabled})
+            for profile, email in rows
+        ]  # fmt: skip
+    results = []  # the server is called outside any transaction
+    for user_id, email, account_id, flags in wanted:
+        results.append((user_id, account_id, *_ensure_account(base, email, account_id, flags)))
+    with transaction() as session:
+        for user_id, old_id, state, _created in results:
+            profile = session.get(InstructorProfile, user_id)
+            if profile is not None and profile.stripe_account_id == old_id:  # unchanged since it was read
+                apply_account_state(session, profile, state)
+    recreated = sum(created for *_, created in results)
+    return Restored(kept=len(results) - recreated, recreated=recreated)
+
+
+def register_webhook(url: str) -> None:
+    """Have the local payments server send its signed events to `url`, signed with the app's webhook secret."""
+    secrets = get_settings().stripe_webhook_secrets
+    if not secrets:
+        raise NoLocalServer("set STRIPE_WEBHOOK_SECRET_PLATFORM so the app can verify the server's webhooks")
+    _control(local_server_url(), f"/_config/webhooks/{WEBHOOK_ID}", [("url", url), ("secret", secrets[0])])
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Command line: wait for the server, restore the accounts, register the webhook; 0 on success."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument(
+        "--webhook-url", help="the app's Stripe webhook endpoint, e.g. http://127.0.0.1:3000/webhooks/stripe"
+    )
+    parser.add_argument("--timeout", type=float, default=READY_TIMEOUT_S, help="seconds to wait for the server")
+    args = parser.parse_args(argv)
+    try:
+        base = local_server_url()
+        wait_until_ready(base, args.timeout)
+        restored = restore_accounts()
+        if args.webhook_url:
+            register_webhook(args.webhook_url)
+    except NoLocalServer as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    except (stripe_gateway.PaymentsUnavailable, OSError) as exc:
+        print(f"error: the local payments server at {get_settings().stripe_api_base} failed: {exc}", file=sys.stderr)
+        return 1
+    total = restored.kept + restored.recreated
+    print(f"Payments accounts of {total} instructors ready ({restored.recreated} opened on the local payments server).")
+    if args.webhook_url:
+        print(f"Its webhooks go to {args.webhook_url}.")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

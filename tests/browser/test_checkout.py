@@ -1,0 +1,138 @@
+"""Booking and paying in the browser: Stripe.js card form (the fake's), 4242 success with the instructor's
+fee split, a declined card, 3-D Secure, and an instructor who becomes bookable after onboarding."""
+
+import re
+
+from playwright.sync_api import Page, expect
+
+from instainstru.services.money import format_price, platform_fee
+from tests.browser.conftest import open_page, screenshot
+from tests.browser.helpers import log_in_demo, log_out, sign_up, unique_email
+
+DEMO_TEACHER = "/instructors/maya-alvarez"
+
+
+def choose_slot(page: Page, index: int) -> None:
+    """Open the demo instructor's page and click the index-th free time."""
+    open_page(page, DEMO_TEACHER)
+    slot = page.locator(".slot").nth(index)
+    expect(slot).to_be_visible()
+    slot.click()
+    expect(page).to_have_url(re.compile(r"/book/maya-alvarez/\d+-\d+/\d{8}T\d{4}Z/?$"))
+    expect(page.get_by_role("heading", name="Your lesson", exact=True)).to_be_visible()
+
+
+def enter_new_card(page: Page, number: str) -> None:
+    """Type a card into the (fake) Stripe card Element."""
+    new_card = page.get_by_label("A new card")
+    if new_card.count():  # the student has saved cards: choose a new one
+        new_card.click()
+        expect(new_card).to_be_checked()
+    element = page.locator("#card-element")
+    expect(element.get_by_placeholder("number")).to_be_visible()
+    element.get_by_placeholder("number").fill(number)
+    element.get_by_placeholder("exp_month").fill("12")
+    element.get_by_placeholder("exp_year").fill("34")
+    element.get_by_placeholder("cvc").fill("123")
+    element.get_by_placeholder("postal_code").fill("10001")
+
+
+def pay(page: Page) -> None:
+    page.locator(".pay-button").click()
+
+
+def test_student_books_and_pays_and_the_instructor_sees_the_split(page: Page):
+    log_in_demo(page, "student")
+    choose_slot(page, 0)
+    when = page.locator(".checkout-when").inner_text()
+    total = page.locator(".checkout-total").inner_text()
+    expect(page.get_by_text("includes InstaInstru's service fee")).to_be_visible()
+    expect(page.locator(".test-mode")).to_contain_text("4242")
+    enter_new_card(page, "4242424242424242")
+    screenshot(page, "checkout")
+    pay(page)
+    expect(page.get_by_role("heading", name="You're booked!")).to_be_visible(timeout=15_000)
+    screenshot(page, "checkout-booked")
+    page.get_by_role("link", name="See my lessons").click()
+    expect(page.get_by_text(when).first).to_be_visible()
+    log_out(page)
+
+    log_in_demo(page, "instructor")
+    open_page(page, "/instructor/bookings")
+    upcoming = page.locator(".rt-Card").filter(has=page.get_by_role("heading", name="Upcoming"))
+    row = upcoming.locator(".lesson-row").filter(has_text=when)
+    cents = int(total.replace("$", "").replace(",", "").replace(".", "")) * (1 if "." in total else 100)
+    fee = platform_fee(cents)
+    expect(row.locator(".split")).to_have_text(
+        f"Price {format_price(cents)} · fee {format_price(fee)} · you earn {format_price(cents - fee)}"
+    )
+    assert fee == (cents * 15 + 50) // 100  # 15%, rounded half-up to the cent
+
+
+def test_a_declined_card_shows_the_banks_message_and_keeps_the_time(page: Page):
+    log_in_demo(page, "student")
+    choose_slot(page, 1)
+    here = page.url
+    enter_new_card(page, "4000000000000002")
+    pay(page)
+    expect(page.locator(".payment-error")).to_contain_text("Your card was declined.")
+    expect(page.get_by_role("heading", name="You're booked!")).to_have_count(0)
+    open_page(page, here)  # the hold is still the student's: reopening shows the same lesson, not "taken"
+    expect(page.get_by_role("heading", name="Your lesson", exact=True)).to_be_visible()
+    expect(page.locator(".checkout-problem")).to_have_count(0)
+
+
+def test_three_d_secure_confirms_only_after_authentication(page: Page):
+    log_in_demo(page, "student")
+    choose_slot(page, 2)
+    enter_new_card(page, "4000002500003155")
+    pay(page)
+    complete = page.get_by_role("button", name="Complete authentication")
+    expect(complete).to_be_visible()  # the bank asks when the card is saved...
+    complete.click()
+    expect(complete).to_be_visible()  # ...and again for this payment
+    expect(page.get_by_role("heading", name="You're booked!")).to_have_count(0)
+    screenshot(page, "checkout-3ds")
+    complete.click()
+    expect(page.get_by_role("heading", name="You're booked!")).to_be_visible(timeout=15_000)
+
+
+def test_failed_authentication_books_nothing(page: Page):
+    log_in_demo(page, "student")
+    choose_slot(page, 3)
+    enter_new_card(page, "4000002500003155")
+    pay(page)
+    page.get_by_role("button", name="Complete authentication").click()
+    page.get_by_role("button", name="Fail authentication").click()
+    expect(page.locator(".payment-error")).to_be_visible()
+    expect(page.get_by_role("heading", name="You're booked!")).to_have_count(0)
+
+
+def test_a_new_instructor_becomes_bookable_after_onboarding(page: Page):
+    sign_up(page, "Noa Newcomer", unique_email("noa"), role="instructor")
+    expect(page).to_have_url(re.compile(r"/instructor/?$"))
+    slug = page.get_by_role("link", name="View my public profile").get_attribute("href")
+    open_page(page, slug)
+    expect(page.locator(".not-accepting")).to_be_visible()
+    open_page(page, "/instructor")
+    page.locator(".payouts-card").get_by_role("button", name="Connect payouts").click()
+    page.get_by_role("button", name="Complete onboarding").click()
+    expect(page).to_have_url(re.compile(r"/instructor/?\?payouts=done"))
+    open_page(page, slug)
+    expect(page.locator(".not-accepting")).to_have_count(0)
+
+
+def test_checkout_fits_a_phone(page: Page):
+    page.set_viewport_size({"width": 375, "height": 800})
+    log_in_demo(page, "student")
+    choose_slot(page, 4)
+    enter_new_card(page, "4242424242424242")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375
+    screenshot(page, "checkout-phone")
+
+
+def test_a_taken_or_foreign_slot_is_refused_clearly(page: Page):
+    log_in_demo(page, "student")
+    open_page(page, "/book/maya-alvarez/1-60/20200101T1500Z")
+    expect(page.locator(".checkout-problem")).to_be_visible()
+    expect(page.get_by_role("link", name="Choose another time")).to_be_visible()

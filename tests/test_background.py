@@ -1,0 +1,34 @@
+"""The jobs timer every backend worker runs: due work gets done, and two timers at once do it once."""
+
+import asyncio
+from datetime import timedelta
+
+from instainstru.background import run_jobs_forever
+from instainstru.db import transaction
+from instainstru.models import Booking, BookingStatus, utcnow
+from tests.factories import open_studio
+
+
+def test_two_workers_timers_expire_a_run_out_hold(db_url, monkeypatch):
+    from instainstru.services import booking
+
+    monkeypatch.setenv("JOBS_INTERVAL_SECONDS", "1")
+    _, student, service = open_studio({60: "80"})
+    start = (utcnow() + timedelta(days=3)).replace(hour=15, minute=0, second=0, microsecond=0)
+    held = booking.create_booking(student, service.id, 60, start, utcnow() - timedelta(minutes=20))
+
+    async def two_workers():
+        timers = [asyncio.create_task(run_jobs_forever()) for _ in range(2)]
+        await asyncio.sleep(1.5)
+        for timer in timers:
+            timer.cancel()
+        await asyncio.gather(*timers, return_exceptions=True)
+
+    asyncio.run(two_workers())
+    with transaction() as session:
+        assert session.get(Booking, held.id).status == BookingStatus.EXPIRED
+
+
+def test_zero_turns_the_timer_off(monkeypatch):
+    monkeypatch.setenv("JOBS_INTERVAL_SECONDS", "0")
+    asyncio.run(asyncio.wait_for(run_jobs_forever(), timeout=1))  # returns at once instead of looping
