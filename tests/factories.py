@@ -62,10 +62,13 @@ def open_studio(prices: dict[int, str]):
 
 def connect_on_fake_stripe(teacher: Actor, fake) -> str:
     """Connect the instructor's payouts on the fake Stripe (onboarding completed); returns the account id."""
+    from instainstru.db import transaction
+    from instainstru.models import InstructorProfile
     from instainstru.services import payouts
 
     payouts.start_onboarding(teacher)
-    account_id = fake.client().v1.accounts.list(params={"limit": 100}).data[0].id
+    with transaction() as session:
+        account_id = session.get(InstructorProfile, teacher.user_id).stripe_account_id
     fake.complete_onboarding(account_id)
     assert payouts.refresh_status(teacher).accepting_bookings
     return account_id

@@ -1,12 +1,19 @@
 """The jobs timer every backend worker runs: due work gets done, and two timers at once do it once."""
 
 import asyncio
+from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 
 from instainstru.background import run_jobs_forever
 from instainstru.db import transaction
 from instainstru.models import Booking, BookingStatus, utcnow
 from tests.factories import open_studio
+
+
+def run_in_own_loop(coroutine) -> None:
+    """Run `coroutine` on a fresh event loop in another thread (the browser tests' loop may be running here)."""
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        pool.submit(asyncio.run, coroutine).result()
 
 
 def test_two_workers_timers_expire_a_run_out_hold(db_url, monkeypatch):
@@ -24,11 +31,11 @@ def test_two_workers_timers_expire_a_run_out_hold(db_url, monkeypatch):
             timer.cancel()
         await asyncio.gather(*timers, return_exceptions=True)
 
-    asyncio.run(two_workers())
+    run_in_own_loop(two_workers())
     with transaction() as session:
         assert session.get(Booking, held.id).status == BookingStatus.EXPIRED
 
 
 def test_zero_turns_the_timer_off(monkeypatch):
     monkeypatch.setenv("JOBS_INTERVAL_SECONDS", "0")
-    asyncio.run(asyncio.wait_for(run_jobs_forever(), timeout=1))  # returns at once instead of looping
+    run_in_own_loop(asyncio.wait_for(run_jobs_forever(), timeout=1))  # returns at once instead of looping

@@ -12,12 +12,11 @@ from instainstru.seed.demo import (
     UNCONNECTED_INSTRUCTORS,
     seed_if_empty,
 )
-from instainstru.seed.payments import Restored, main, restore_accounts
-from instainstru.services import accounts
+from instainstru.seed.payments import Restored, forget_lost_customers, main, restore_accounts
+from instainstru.services import accounts, cards
 from instainstru.services.instructors import featured_instructor_ids
 from instainstru.services.search import instructor_cards
-from tests.factories import make_user
-from tests.fakes.stripe_server import clean_fake_stripe, fake_stripe, webhook_inbox  # noqa: F401
+from tests.factories import make_user, save_test_card
 
 
 def test_seed_fills_an_empty_database_once(db_url):
@@ -63,7 +62,7 @@ def test_demo_logins_work_and_featured_instructors_show(db_url):
 
 
 @pytest.fixture
-def payments_server(clean_fake_stripe, monkeypatch):  # noqa: F811
+def payments_server(clean_fake_stripe, monkeypatch):
     """The emptied fake Stripe as ./scripts/run configures it: the app's keys, address and webhook secret."""
     monkeypatch.setenv("STRIPE_SECRET_KEY", clean_fake_stripe.api_key)
     monkeypatch.setenv("STRIPE_API_BASE", clean_fake_stripe.url)
@@ -125,7 +124,18 @@ def test_demo_payments_reopen_accounts_after_the_server_restarts_empty(db_url, p
     assert restore_accounts() == Restored(kept=len(on_server), recreated=0)
 
 
-def test_demo_payments_register_the_apps_webhook(db_url, payments_server, webhook_inbox):  # noqa: F811
+def test_demo_payments_forget_students_cards_from_a_previous_server(db_url, payments_server):
+    student = make_user("student", "card@example.com", "Cara Card")
+    save_test_card(student, payments_server)
+    keeps = make_user("student", "keep@example.com", "Kim Keep")
+    payments_server.reset()  # the next ./scripts/run: the student's customer and card are gone
+    card_of_keeps = save_test_card(keeps, payments_server)
+    assert forget_lost_customers() == 1
+    assert cards.saved_cards(student) == [] and [c.id for c in cards.saved_cards(keeps)] == [card_of_keeps]
+    assert cards.start_card_setup(student)  # a new customer is made on the new server
+
+
+def test_demo_payments_register_the_apps_webhook(db_url, payments_server, webhook_inbox):
     make_user("instructor", "t@example.com", "Tess Teacher")
     assert main(["--webhook-url", webhook_inbox.url]) == 0
     account = payments_server.client().v1.accounts.create(params={"type": "express", "email": "x@example.com"})

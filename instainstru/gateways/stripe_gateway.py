@@ -42,6 +42,22 @@ class CardDeclined(Exception):
     """The bank refused the card; the message is the bank's, fit to show the student."""
 
 
+class BadSignature(Exception):
+    """A webhook delivery that is not a Stripe event signed with one of our secrets."""
+
+
+def verified_event(payload: bytes, signature: str, secrets: tuple[str, ...]):
+    """The Stripe event in `payload` if `signature` matches one of `secrets` (else BadSignature)."""
+    for secret in secrets:
+        try:
+            return stripe.Webhook.construct_event(payload, signature, secret)
+        except stripe.SignatureVerificationError:
+            continue
+        except ValueError as exc:
+            raise BadSignature("not a Stripe event") from exc
+    raise BadSignature("bad signature")
+
+
 def calling(action):
     """Run a Stripe call: a card refusal becomes CardDeclined, any other Stripe error PaymentsUnavailable."""
     try:

@@ -98,7 +98,7 @@ def _intent(intent) -> IntentState:
                        getattr(charge, "id", charge), message)  # fmt: skip
 
 
-def charge_card(
+def create_charge(
     *,
     amount: int,
     fee: int,
@@ -106,19 +106,26 @@ def charge_card(
     customer: str,
     payment_method: str,
     manual_capture: bool,
+    payment_id: int,
     booking_id: int,
     idempotency_key: str,
 ) -> IntentState:
-    """Create and confirm a destination charge on a saved card: the instructor's account receives the amount
-    less the platform's application fee. With `manual_capture` the card is only authorised."""
+    """Create (not yet confirm) a destination charge on a saved card: the instructor's account receives the
+    amount less the platform's application fee. With `manual_capture` confirming only authorises the card.
+    Creating first lets the caller store the PaymentIntent's id before any money can move."""
     params = {
         "amount": amount, "currency": "usd", "customer": customer, "payment_method": payment_method,
-        "payment_method_types": ["card"], "confirm": True, "application_fee_amount": fee,
+        "payment_method_types": ["card"], "application_fee_amount": fee,
         "transfer_data": {"destination": destination}, "capture_method": "manual" if manual_capture else "automatic",
-        "metadata": {"booking_id": str(booking_id)},
+        "metadata": {"booking_id": str(booking_id), "payment_id": str(payment_id)},
     }  # fmt: skip
     options = {"idempotency_key": idempotency_key}
     return _intent(calling(lambda: client().v1.payment_intents.create(params=params, options=options)))
+
+
+def confirm(intent_id: str) -> IntentState:
+    """Confirm a created PaymentIntent on its card (CardDeclined when the bank refuses)."""
+    return _intent(calling(lambda: client().v1.payment_intents.confirm(intent_id)))
 
 
 def intent(intent_id: str) -> IntentState:

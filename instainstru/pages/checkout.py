@@ -3,7 +3,7 @@
 import reflex as rx
 
 from instainstru.components.access import guarded_page
-from instainstru.components.card import card, link_button
+from instainstru.components.card import card, link_button, removable
 from instainstru.state.checkout import NEW_CARD
 from instainstru.state.checkout import CheckoutState as S
 
@@ -27,12 +27,17 @@ def summary_card() -> rx.Component:
     )  # fmt: skip
 
 
-def card_option(option: rx.Var) -> rx.Component:
-    """One saved card to choose."""
+def card_option(option: rx.Var | dict) -> rx.Component:
+    """One card to choose."""
     return rx.text(
         rx.flex(rx.radio_group.item(value=option["id"]), option["label"], spacing="2", align="center"),
         as_="label", size="3",
     )  # fmt: skip
+
+
+def saved_card(option: rx.Var) -> rx.Component:
+    """A saved card to choose, with a button to forget it."""
+    return removable(card_option(option), S.remove_card(option["id"]), label="Remove")
 
 
 def payment_card() -> rx.Component:
@@ -42,7 +47,7 @@ def payment_card() -> rx.Component:
         rx.cond(
             S.wallet.length() > 0,
             rx.radio_group.root(
-                rx.vstack(rx.foreach(S.wallet, card_option),
+                rx.vstack(rx.foreach(S.wallet, saved_card),
                           card_option({"id": NEW_CARD, "label": "A new card"}), spacing="2"),
                 value=S.card_choice, on_change=S.choose_card, aria_label="Card to pay with",
             ),

@@ -65,7 +65,7 @@ def weekly_hours() -> rx.Component:
 
 
 def booking_rules() -> rx.Component:
-    """Buffer, notice, horizon and slot step."""
+    """Buffer, notice, horizon, slot step and approval of requests."""
     e = S.errors
     return card(
         rx.heading("Booking rules", size="5", as_="h2"),
@@ -80,6 +80,9 @@ def booking_rules() -> rx.Component:
                 form_field("Start times every (minutes)", choice("slot_step_min", ["15", "30", "60"],
                            S.rules["slot_step_min"]), e.get("slot_step_min", "")),
             ),
+            check("approve_requests", "Approve each booking first: the student's card is authorised when they book "
+                  "and charged only when you accept (unanswered requests lapse after 48 hours)",
+                  S.rules["approve_requests"] == "True"),
             rx.button("Save rules", type="submit", size="3"),
             on_submit=S.save_rules,
         ),

@@ -19,11 +19,11 @@ import urllib.request
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from sqlmodel import select
+from sqlmodel import delete, select
 
 from instainstru.db import transaction
 from instainstru.gateways import stripe_gateway
-from instainstru.models import InstructorProfile, User
+from instainstru.models import InstructorProfile, PaymentCard, User
 from instainstru.services.payouts import apply_account_state
 from instainstru.settings import get_settings
 
@@ -128,6 +128,26 @@ def restore_accounts() -> Restored:
     return Restored(kept=len(results) - recreated, recreated=recreated)
 
 
+def forget_lost_customers() -> int:
+    """Students whose Stripe customer is not on the (restarted, empty) server start afresh: their customer id
+    and saved cards are forgotten, so checkout makes new ones. Returns how many."""
+    with transaction() as session:
+        customers = list(session.exec(select(User.id, User.stripe_customer_id).where(User.stripe_customer_id != "")))
+    lost = []
+    for user_id, customer in customers:  # the server is called outside any transaction
+        try:
+            stripe_gateway.calling(lambda customer=customer: stripe_gateway.client().v1.customers.retrieve(customer))
+        except stripe_gateway.PaymentsUnavailable as exc:
+            if not _missing(exc):
+                raise
+            lost.append(user_id)
+    with transaction() as session:
+        for user_id in lost:
+            session.get(User, user_id).stripe_customer_id = ""
+            session.exec(delete(PaymentCard).where(PaymentCard.user_id == user_id))
+    return len(lost)
+
+
 def register_webhook(url: str) -> None:
     """Have the local payments server send its signed events to `url`, signed with the app's webhook secret."""
     secrets = get_settings().stripe_webhook_secrets
@@ -148,6 +168,7 @@ def main(argv: list[str] | None = None) -> int:
         base = local_server_url()
         wait_until_ready(base, args.timeout)
         restored = restore_accounts()
+        forgotten = forget_lost_customers()
         if args.webhook_url:
             register_webhook(args.webhook_url)
     except NoLocalServer as exc:
@@ -158,6 +179,8 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     total = restored.kept + restored.recreated
     print(f"Payments accounts of {total} instructors ready ({restored.recreated} opened on the local payments server).")
+    if forgotten:
+        print(f"{forgotten} students' saved cards were on the previous run's server: they enter a card again.")
     if args.webhook_url:
         print(f"Its webhooks go to {args.webhook_url}.")
     return 0

@@ -35,12 +35,13 @@ WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", 
 
 @dataclass(frozen=True)
 class BookingRules:
-    """How far ahead and how close together lessons may be booked."""
+    """How far ahead and how close together lessons may be booked, and whether each waits for approval."""
 
     buffer_min: int
     notice_hours: int
     horizon_days: int
     slot_step_min: int
+    approve_requests: bool = False  # the card is authorised at booking and charged when the instructor accepts
 
 
 @dataclass(frozen=True)
@@ -109,7 +110,7 @@ def load_availability(actor: Actor | None) -> AvailabilityView:
             weekly,
             [(o.id, o.day, [(clock(s), clock(e)) for s, e in o.intervals]) for o in overrides],
             [(b.id, b.start_day, b.end_day, b.note) for b in blackouts],
-            BookingRules(p.buffer_min, p.notice_hours, p.horizon_days, p.slot_step_min),
+            BookingRules(p.buffer_min, p.notice_hours, p.horizon_days, p.slot_step_min, p.approve_requests),
         )
 
 
@@ -135,14 +136,17 @@ def _whole(text: str, low: int, high: int, field: str, message: str, errors: dic
     return value
 
 
-def save_booking_rules(actor: Actor | None, buffer: str, notice: str, horizon: str, step: str) -> BookingRules:
-    """Change buffer, minimum notice, how far ahead and the slot step."""
+def save_booking_rules(
+    actor: Actor | None, buffer: str, notice: str, horizon: str, step: str, approve_requests: bool = False
+) -> BookingRules:
+    """Change buffer, minimum notice, how far ahead, the slot step, and whether bookings wait for approval."""
     errors: dict[str, str] = {}
     rules = BookingRules(
         _whole(buffer, 0, 120, "buffer_min", "Use 0 to 120 minutes.", errors),
         _whole(notice, 0, 168, "notice_hours", "Use 0 to 168 hours (one week).", errors),
         _whole(horizon, 1, 365, "horizon_days", "Use 1 to 365 days.", errors),
         _whole(step, 15, 60, "slot_step_min", "Choose 15, 30 or 60 minutes.", errors),
+        bool(approve_requests),
     )
     if rules.slot_step_min not in STEPS:
         errors["slot_step_min"] = "Choose 15, 30 or 60 minutes."
@@ -152,6 +156,7 @@ def save_booking_rules(actor: Actor | None, buffer: str, notice: str, horizon: s
         p = _profile(session, actor)
         p.buffer_min, p.notice_hours = rules.buffer_min, rules.notice_hours
         p.horizon_days, p.slot_step_min = rules.horizon_days, rules.slot_step_min
+        p.approve_requests = rules.approve_requests
         session.add(p)
     return rules
 

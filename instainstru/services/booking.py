@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, delete, select, update
+from sqlmodel import Session, delete, func, select, update
 
 from instainstru.db import transaction
 from instainstru.models import (
@@ -33,6 +33,7 @@ from instainstru.services.errors import FormError, PermissionDenied
 from instainstru.services.money import platform_fee
 
 HOLD_MINUTES = 15
+MAX_HOLDS = 3  # live holds per student, so nobody can sit on an instructor's week
 REQUEST_HOURS = 48
 BUCKET_SECONDS = 300
 SLOT_TAKEN = "This time was just taken. Please choose another."
@@ -93,17 +94,22 @@ def claim(session: Session, booking: Booking) -> None:
 
 
 def expire_holds(session: Session, now: datetime, instructor_id: int | None = None) -> int:
-    """Turn run-out payment holds into `expired` and free their time; return how many."""
-    query = select(Booking.id).where(
-        Booking.status == S.PENDING_PAYMENT, Booking.hold_expires_at.is_not(None), Booking.hold_expires_at <= now
-    )
+    """Turn run-out payment holds into `expired` and free their time; return how many.
+
+    The update repeats the condition, so a hold paid for between the read and the write stays paid.
+    """
+    run_out = (Booking.status == S.PENDING_PAYMENT, Booking.hold_expires_at.is_not(None),
+               Booking.hold_expires_at <= now)  # fmt: skip
+    query = select(Booking.id).where(*run_out)
     if instructor_id is not None:
         query = query.where(Booking.instructor_id == instructor_id)
     ids = list(session.exec(query))
-    if ids:
-        session.exec(delete(BookingClaim).where(BookingClaim.booking_id.in_(ids)))
-        session.exec(update(Booking).where(Booking.id.in_(ids)).values(status=S.EXPIRED))
-    return len(ids)
+    if not ids:
+        return 0
+    expired = session.exec(update(Booking).where(Booking.id.in_(ids), *run_out).values(status=S.EXPIRED)).rowcount
+    session.exec(delete(BookingClaim).where(BookingClaim.booking_id.in_(
+        select(Booking.id).where(Booking.id.in_(ids), Booking.status == S.EXPIRED))))  # fmt: skip
+    return expired
 
 
 def _price(session: Session, offering_id: int, duration_min: int) -> tuple[Offering, int]:
@@ -137,6 +143,12 @@ def create_booking(
             if not profile.charges_enabled:
                 raise FormError({"start": "This instructor is not yet accepting bookings."})
             expire_holds(session, now, offering.instructor_id)
+            holding = session.exec(select(func.count()).where(
+                Booking.student_id == actor.user_id, Booking.status == S.PENDING_PAYMENT, Booking.hold_expires_at > now,
+            )).one()  # fmt: skip
+            if holding >= MAX_HOLDS:
+                raise FormError({"start": f"You are holding {holding} times already. Pay for one, or wait for "
+                                          f"its hold to run out, before choosing another."})  # fmt: skip
             minutes = int(duration_min)
             free = open_slots_many(session, [offering.instructor_id], minutes, start, start + timedelta(minutes=1), now)
             if start not in free.get(offering.instructor_id, []):

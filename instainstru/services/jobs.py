@@ -2,17 +2,19 @@
 nobody marked. Every step is a conditional update or an idempotent Stripe call, so any number of workers
 may run `run_due` at the same moment."""
 
+import logging
 from dataclasses import dataclass
 from datetime import datetime
 
 from sqlmodel import select
 
 from instainstru.db import transaction
-from instainstru.models import Booking, BookingStatus, Payment, utcnow
+from instainstru.models import Booking, BookingStatus, utcnow
 from instainstru.services import booking, payments
 from instainstru.services.errors import FormError
 
 S = BookingStatus
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -21,7 +23,7 @@ class JobReport:
 
     holds_expired: int
     requests_expired: int
-    authorisations_released: int
+    payments_settled: int  # authorisations released, abandoned attempts cancelled, refunds owed made
     lessons_completed: int
 
 
@@ -40,22 +42,22 @@ def expire_requests(now: datetime) -> int:
     return expired
 
 
-def release_authorisations() -> int:
-    """Release card authorisations whose request is no longer waiting (declined, expired or cancelled)."""
+def _expire_holds(now: datetime) -> int:
     with transaction() as session:
-        due = list(session.exec(
-            select(Payment.booking_id).join(Booking, Booking.id == Payment.booking_id)
-            .where(Payment.status == "requires_capture", Booking.status != S.REQUESTED).distinct()
-        ))  # fmt: skip
-    return sum(payments.release(booking_id) for booking_id in due)
+        return booking.expire_holds(session, now)
+
+
+def _safely(job, now: datetime) -> int:
+    """Run one job; a failure is logged and does not stop the others."""
+    try:
+        return job(now)
+    except Exception:
+        log.exception("job %s failed", job.__name__)
+        return 0
 
 
 def run_due(now: datetime | None = None) -> JobReport:
     """Run every time-based job once."""
     now = now or utcnow()
-    with transaction() as session:
-        holds = booking.expire_holds(session, now)
-    requests = expire_requests(now)
-    released = release_authorisations()
-    completed = booking.auto_complete(now)
-    return JobReport(holds, requests, released, completed)
+    return JobReport(*(_safely(job, now) for job in (_expire_holds, expire_requests, payments.settle_leftovers,
+                                                        booking.auto_complete)))  # fmt: skip

@@ -44,6 +44,12 @@ def record_charge(session: Session, booking_id: int, charge_id: str, amount: int
     return True
 
 
+def first_charge(session: Session, booking_id: int) -> str | None:
+    """The charge that paid for the booking: the first one recorded (any later one is a duplicate to refund)."""
+    charges = select(LedgerEntry.charge_id).where(LedgerEntry.booking_id == booking_id, LedgerEntry.kind == K.CHARGE)
+    return session.exec(charges.order_by(LedgerEntry.id)).first()
+
+
 def _proportional(fee: int, part: int, whole: int) -> int:
     return int((Decimal(fee) * part / whole).quantize(Decimal(1), rounding=ROUND_HALF_UP)) if whole else 0
 

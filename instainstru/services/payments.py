@@ -1,15 +1,18 @@
 """Paying for lessons: charging a saved card, 3-D Secure, authorise-then-capture for requests, refunds.
 
-Stripe is called outside database transactions; what Stripe answers is applied by `apply_intent`, the one
-place that turns a PaymentIntent's state into booking moves and ledger lines, whoever learns it first (the
-checkout, the instructor's accept, or a webhook), in any order and any number of times.
+Stripe is called outside database transactions. Each attempt is a `payments` row written before Stripe is
+called, and its PaymentIntent's id is stored before the intent is confirmed, so no money can move that the
+database does not know about. What Stripe answers is applied by `apply_intent`, the one place that turns a
+PaymentIntent's state into booking moves and ledger lines, whoever learns it first (the checkout, the
+instructor's accept, a webhook or a job), in any order and any number of times.
 """
 
+import logging
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, func, select
+from sqlmodel import Session, func, or_, select
 
 from instainstru.db import transaction
 from instainstru.gateways import stripe_payments
@@ -21,9 +24,14 @@ from instainstru.services.access import Actor, require_role
 from instainstru.services.cards import UNAVAILABLE, customer_for, owned_card
 from instainstru.services.errors import FormError, PermissionDenied
 
+log = logging.getLogger(__name__)
 S = BookingStatus
-LIVE_PAYMENT = ("creating", "requires_action", "processing", "requires_capture", "succeeded")
 PAID_STATES = (S.CONFIRMED, S.COMPLETED, S.NO_SHOW)
+UNDONE = (S.EXPIRED, S.DECLINED)  # a charge for these is refunded in full (cancellations have their own policy)
+UNDER_WAY = ("processing", "requires_capture", "succeeded")  # an attempt that blocks another one
+UNFINISHED = ("requires_confirmation", "requires_action")  # created at Stripe, not paid: cancelled before a retry
+CREATING_FOR = timedelta(minutes=2)  # a "creating" row younger than this is a payment in flight
+FINAL = ("succeeded", "canceled")
 
 
 @dataclass(frozen=True)
@@ -31,7 +39,7 @@ class PayResult:
     """What the checkout does next: show the outcome, or let the browser finish 3-D Secure."""
 
     booking_id: int
-    status: str  # the booking's status, or "needs_action" / "failed"
+    status: str  # the booking's status, or "needs_action" / "failed" / "processing"
     client_secret: str = ""
     message: str = ""
 
@@ -48,8 +56,8 @@ def _students_hold(session: Session, actor: Actor, booking_id: int, now: datetim
 
 
 def _start_attempt(actor: Actor, booking_id: int, card_id: int, now: datetime) -> tuple[Payment, str, str]:
-    """Record a new payment attempt (refused while another is under way); return it, the card and the
-    instructor's Connect account."""
+    """Record a new payment attempt (refused while another is under way); return it, the card's Stripe id and
+    the instructor's Connect account."""
     try:
         with transaction() as session:
             booking = _students_hold(session, actor, booking_id, now)
@@ -57,14 +65,15 @@ def _start_attempt(actor: Actor, booking_id: int, card_id: int, now: datetime) -
             profile = session.get(InstructorProfile, booking.instructor_id)
             if not profile.charges_enabled:
                 raise FormError({"payment": "This instructor is not yet accepting bookings."})
-            under_way = session.exec(select(Payment.id).where(Payment.booking_id == booking.id,
-                                                              Payment.status.in_(LIVE_PAYMENT))).first()  # fmt: skip
+            under_way = session.exec(select(Payment.id).where(Payment.booking_id == booking.id, or_(
+                Payment.status.in_(UNDER_WAY),
+                (Payment.status == "creating") & (Payment.created_at > now - CREATING_FOR)))).first()  # fmt: skip
             if under_way is not None:
                 raise FormError({"payment": "A payment for this lesson is already under way."})
             attempts = session.exec(select(func.count()).where(Payment.booking_id == booking.id)).one()
             payment = Payment(booking_id=booking.id, attempt=attempts + 1, amount_cents=booking.price_cents,
                               fee_cents=booking.platform_fee_cents, manual_capture=profile.approve_requests,
-                              status="creating")  # fmt: skip
+                              status="creating", created_at=now)  # fmt: skip
             session.add(payment)
             session.flush()
             return payment, method, profile.stripe_account_id
@@ -72,12 +81,23 @@ def _start_attempt(actor: Actor, booking_id: int, card_id: int, now: datetime) -
         raise FormError({"payment": "A payment for this lesson is already under way."}) from None
 
 
-def _fail_attempt(payment_id: int, message: str) -> None:
+def _record(payment_id: int, **changes) -> None:
     with transaction() as session:
         payment = session.get(Payment, payment_id)
-        if payment.status == "creating":
-            payment.status, payment.failure_message = "failed", message[:500]
-            session.add(payment)
+        for name, value in changes.items():
+            setattr(payment, name, value)
+        session.add(payment)
+
+
+def _cancel_unfinished(booking_id: int) -> None:
+    """Before a new attempt: cancel earlier ones left half-way (3-D Secure abandoned, a lost answer), or
+    apply them if they were paid after all."""
+    with transaction() as session:
+        intents = list(session.exec(select(Payment.stripe_payment_intent_id).where(
+            Payment.booking_id == booking_id, Payment.status.in_(UNFINISHED),
+            Payment.stripe_payment_intent_id.is_not(None))))  # fmt: skip
+    for intent_id in intents:
+        apply_intent(_cancelled(intent_id))
 
 
 def pay(actor: Actor | None, booking_id: int, card_id: int, now: datetime | None = None) -> PayResult:
@@ -88,35 +108,42 @@ def pay(actor: Actor | None, booking_id: int, card_id: int, now: datetime | None
     """
     actor = require_role(actor, Role.STUDENT)
     now = now or utcnow()
+    with transaction() as session:
+        _students_hold(session, actor, int(booking_id), now)
+    try:
+        _cancel_unfinished(int(booking_id))
+    except PaymentsUnavailable:
+        raise FormError({"payment": UNAVAILABLE}) from None
     payment, method, destination = _start_attempt(actor, int(booking_id), int(card_id), now)
     try:
-        state = stripe_payments.charge_card(
+        created = stripe_payments.create_charge(
             amount=payment.amount_cents, fee=payment.fee_cents, destination=destination,
             customer=customer_for(actor), payment_method=method, manual_capture=payment.manual_capture,
-            booking_id=payment.booking_id, idempotency_key=f"booking-{payment.booking_id}-attempt-{payment.attempt}",
+            payment_id=payment.id, booking_id=payment.booking_id,
+            idempotency_key=f"instainstru-payment-{payment.id}-{payment.created_at.timestamp():.6f}",
         )  # fmt: skip
+        _record(payment.id, stripe_payment_intent_id=created.id, status=created.status)
+        state = stripe_payments.confirm(created.id)
     except CardDeclined as exc:
-        _fail_attempt(payment.id, str(exc))
+        _record(payment.id, status="requires_payment_method", failure_message=str(exc)[:500])
         return PayResult(payment.booking_id, "failed", message=str(exc))
-    except PaymentsUnavailable:
-        _fail_attempt(payment.id, UNAVAILABLE)
+    except PaymentsUnavailable:  # unknown outcome once the intent exists: the next attempt re-reads it
+        with transaction() as session:
+            if session.get(Payment, payment.id).status == "creating":
+                _record(payment.id, status="failed", failure_message=UNAVAILABLE)
         raise FormError({"payment": UNAVAILABLE}) from None
-    return _result(apply_intent(state, now, payment_id=payment.id), state)
+    return _result(payment.booking_id, apply_intent(state, now), state)
 
 
-def _result(status: str, state: stripe_payments.IntentState) -> PayResult:
-    booking_id = _booking_of(state.id)
+def _result(booking_id: int, status: str, state: stripe_payments.IntentState) -> PayResult:
     if state.status == "requires_action":
         return PayResult(booking_id, "needs_action", client_secret=state.client_secret)
     if state.status in ("requires_payment_method", "canceled"):
         message = state.failure_message or "Your bank did not approve this payment. Please try another card."
         return PayResult(booking_id, "failed", message=message)
+    if state.status == "processing":
+        return PayResult(booking_id, "processing", message="Your bank is still processing this payment.")
     return PayResult(booking_id, status)
-
-
-def _booking_of(intent_id: str) -> int:
-    with transaction() as session:
-        return session.exec(select(Payment.booking_id).where(Payment.stripe_payment_intent_id == intent_id)).one()
 
 
 def payment_finished(actor: Actor | None, booking_id: int, now: datetime | None = None) -> PayResult:
@@ -137,7 +164,7 @@ def payment_finished(actor: Actor | None, booking_id: int, now: datetime | None 
         raise FormError({"payment": UNAVAILABLE}) from None
     if state.status == "requires_action":  # the student closed the authentication box
         return PayResult(booking.id, "failed", message="The payment was not authenticated. Please try again.")
-    return _result(apply_intent(state, now or utcnow()), state)
+    return _result(booking.id, apply_intent(state, now or utcnow()), state)
 
 
 def _find_payment(session: Session, state: stripe_payments.IntentState, payment_id: int | None) -> Payment | None:
@@ -146,9 +173,18 @@ def _find_payment(session: Session, state: stripe_payments.IntentState, payment_
     return session.exec(select(Payment).where(Payment.stripe_payment_intent_id == state.id)).first()
 
 
+def _stale(payment: Payment, state: stripe_payments.IntentState) -> bool:
+    """An older reading of the intent than the one already applied (Stripe never leaves these states)."""
+    if payment.status in FINAL:
+        return state.status != payment.status
+    return payment.status == "requires_capture" and state.status not in ("requires_capture", *FINAL)
+
+
 def _apply(session: Session, payment: Payment, state: stripe_payments.IntentState, now: datetime) -> str | None:
     """Bring the payment and its booking in line with the PaymentIntent; return what Stripe must still do
-    ("refund" a charge for a lesson that is no longer on, "cancel" an authorisation nobody needs)."""
+    ("refund" a charge for a lesson that is off or already paid, "cancel" an authorisation nobody needs)."""
+    if _stale(payment, state):
+        return None
     payment.stripe_payment_intent_id, payment.status = state.id, state.status
     payment.charge_id = state.charge_id or payment.charge_id
     payment.failure_message = state.failure_message[:500]
@@ -159,12 +195,8 @@ def _apply(session: Session, payment: Payment, state: stripe_payments.IntentStat
         if booking.status in (S.PENDING_PAYMENT, S.REQUESTED):
             engine.transition(session, booking, S.CONFIRMED, engine.SYSTEM, now)
             return None
-        paid_twice = session.exec(
-            select(Payment.id).where(
-                Payment.booking_id == booking.id, Payment.status == "succeeded", Payment.id != payment.id
-            )
-        ).first()
-        return "refund" if booking.status not in PAID_STATES or paid_twice is not None else None
+        paid_by_another = booking.status in PAID_STATES and ledger.first_charge(session, booking.id) != state.charge_id
+        return "refund" if booking.status in UNDONE or paid_by_another else None
     if state.status == "requires_capture":
         if booking.status == S.PENDING_PAYMENT:
             engine.transition(session, booking, S.REQUESTED, engine.SYSTEM, now)
@@ -179,8 +211,9 @@ def apply_intent(state: stripe_payments.IntentState, now: datetime | None = None
                  payment_id: int | None = None) -> str:  # fmt: skip
     """Apply a PaymentIntent's state (idempotent, any order); returns the booking's status ("" if not ours).
 
-    A charge for a lesson that is no longer on (its hold ran out, the request was declined, or it was paid
-    twice) is refunded in full; an authorisation nobody needs is released.
+    A charge for a lesson that is off (its hold ran out or the request was declined) or that another payment
+    already paid is refunded in full; an authorisation nobody needs is released. When Stripe cannot be reached
+    for that, a job does it later (`settle_leftovers`).
     """
     now = now or utcnow()
     for _try in range(3):  # a concurrent apply of the same state (webhook vs. checkout) may win the race
@@ -196,10 +229,13 @@ def apply_intent(state: stripe_payments.IntentState, now: datetime | None = None
             continue
     else:
         raise engine.Conflict()
-    if todo == "refund":
-        refund(booking_id, state.charge_id, state.amount, refund_fee=True, key=f"undo-{state.id}")
-    elif todo == "cancel":
-        _cancelled(state.id)
+    try:
+        if todo == "refund":
+            refund_rest(booking_id, state.charge_id)
+        elif todo == "cancel":
+            _cancelled(state.id)
+    except PaymentsUnavailable:
+        log.warning("Stripe unreachable: %s of %s left for the next job run", todo, state.id)
     return status
 
 
@@ -213,11 +249,24 @@ def refund(booking_id: int, charge_id: str, amount: int, *, refund_fee: bool, ke
     record_charge_refunds(stripe_payments.charge_state(charge_id))
 
 
+def refund_rest(booking_id: int, charge_id: str) -> None:
+    """Refund whatever is left of a charge, the platform's fee included (a lesson that did not happen)."""
+    with transaction() as session:
+        left = ledger.refundable(session, charge_id)
+    if left > 0:
+        refund(booking_id, charge_id, left, refund_fee=True, key=f"instainstru-undo-{charge_id}-{left}")
+
+
 def record_charge_refunds(charge: stripe_payments.ChargeState) -> int:
     """Record a charge's refunds that the ledger does not have yet (from our refunds or Stripe's dashboard)."""
-    with transaction() as session:
-        booking_id = session.exec(select(Payment.booking_id).where(Payment.charge_id == charge.id)).first()
-        return 0 if booking_id is None else ledger.record_refunds(session, booking_id, charge)
+    for _try in range(3):  # our own refund and its webhook may record it at the same moment
+        try:
+            with transaction() as session:
+                booking_id = session.exec(select(Payment.booking_id).where(Payment.charge_id == charge.id)).first()
+                return 0 if booking_id is None else ledger.record_refunds(session, booking_id, charge)
+        except IntegrityError:
+            continue
+    return 0
 
 
 def _authorised(actor: Actor, booking_id: int, now: datetime) -> str | None:
@@ -243,10 +292,22 @@ def accept_request(actor: Actor | None, booking_id: int, now: datetime | None = 
     if intent_id is None:  # nothing authorised (e.g. demo data): the move alone confirms it
         return engine.move(actor, int(booking_id), S.CONFIRMED, now).status
     try:
-        state = stripe_payments.capture(intent_id)
-    except (PaymentsUnavailable, CardDeclined):
+        status = apply_intent(stripe_payments.capture(intent_id), now)
+    except CardDeclined as exc:
+        raise FormError({"booking": f"The student's card could not be charged: {exc}"}) from None
+    except PaymentsUnavailable:
         raise FormError({"booking": UNAVAILABLE}) from None
-    return apply_intent(state, now)
+    if status != S.CONFIRMED:  # declined or expired meanwhile: the capture was refunded
+        raise FormError({"booking": "This request is no longer waiting: it was declined or has expired."})
+    return status
+
+
+def _cancelled(intent_id: str) -> stripe_payments.IntentState:
+    """Cancel an intent; if Stripe refuses (already cancelled or paid), its state as it is."""
+    try:
+        return stripe_payments.cancel(intent_id)
+    except PaymentsUnavailable:
+        return stripe_payments.intent(intent_id)
 
 
 def release(booking_id: int) -> int:
@@ -260,17 +321,9 @@ def release(booking_id: int) -> int:
         try:
             apply_intent(_cancelled(intent_id))
             released += 1
-        except PaymentsUnavailable:
+        except (PaymentsUnavailable, engine.Conflict):
             continue
     return released
-
-
-def _cancelled(intent_id: str) -> stripe_payments.IntentState:
-    """Cancel an authorisation; if Stripe refuses (already cancelled or captured), its state as it is."""
-    try:
-        return stripe_payments.cancel(intent_id)
-    except PaymentsUnavailable:
-        return stripe_payments.intent(intent_id)
 
 
 def decline_request(actor: Actor | None, booking_id: int, now: datetime | None = None) -> str:
@@ -278,3 +331,42 @@ def decline_request(actor: Actor | None, booking_id: int, now: datetime | None =
     status = engine.move(actor, int(booking_id), S.DECLINED, now).status
     release(int(booking_id))
     return status
+
+
+def settle_leftovers(now: datetime) -> int:
+    """For the jobs: release authorisations nobody needs, cancel attempts abandoned for longer than a hold,
+    and refund charges of lessons that are off or paid twice, whatever Stripe could not be told at the time.
+    Returns how many intents were looked at."""
+    with transaction() as session:
+        rows = list(session.exec(
+            select(Payment.stripe_payment_intent_id, Payment.status, Payment.booking_id, Payment.charge_id)
+            .join(Booking, Booking.id == Payment.booking_id)
+            .where(Payment.stripe_payment_intent_id.is_not(None), or_(
+                (Payment.status == "requires_capture") & (Booking.status != S.REQUESTED),
+                Payment.status.in_(UNFINISHED) & (Payment.created_at <= now - timedelta(minutes=engine.HOLD_MINUTES)),
+                (Payment.status == "succeeded") & Booking.status.in_(UNDONE + PAID_STATES),
+            ))
+        ))  # fmt: skip
+        refunds = [(b, c) for _, status, b, c in rows if status == "succeeded" and _owes_refund(session, b, c)]
+    looked_at = 0
+    for intent_id, status, _, _ in rows:
+        if status == "succeeded":
+            continue
+        try:
+            apply_intent(_cancelled(intent_id), now)
+            looked_at += 1
+        except (PaymentsUnavailable, engine.Conflict):
+            continue
+    for booking_id, charge_id in refunds:
+        try:
+            refund_rest(booking_id, charge_id)
+            looked_at += 1
+        except PaymentsUnavailable:
+            continue
+    return looked_at
+
+
+def _owes_refund(session: Session, booking_id: int, charge_id: str) -> bool:
+    booking = session.get(Booking, booking_id)
+    off = booking.status in UNDONE or ledger.first_charge(session, booking_id) != charge_id
+    return off and ledger.refundable(session, charge_id) > 0

@@ -1,6 +1,5 @@
 """Stripe webhooks: verify the signature, handle each event once, whatever the order of delivery."""
 
-import stripe
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
@@ -18,14 +17,10 @@ class InvalidWebhook(Exception):
 
 def verify(payload: bytes, signature: str):
     """Return the event if `signature` matches one of the configured secrets (platform or Connect)."""
-    for secret in get_settings().stripe_webhook_secrets:
-        try:
-            return stripe.Webhook.construct_event(payload, signature, secret)
-        except stripe.SignatureVerificationError:
-            continue
-        except ValueError as exc:
-            raise InvalidWebhook("not a Stripe event") from exc
-    raise InvalidWebhook("bad signature")
+    try:
+        return stripe_gateway.verified_event(payload, signature, get_settings().stripe_webhook_secrets)
+    except stripe_gateway.BadSignature as exc:
+        raise InvalidWebhook(str(exc)) from None
 
 
 def _account_state(event):
@@ -57,19 +52,15 @@ def _charge_refunded(event) -> None:
     payments.record_charge_refunds(stripe_payments.charge_state(event.data.object.id))
 
 
-def _nothing_more(session: Session, event, fetched) -> None:
-    """For events fully handled before the transaction (their effects are idempotent on their own)."""
-
-
 # event type -> (what to do first, outside any transaction (Stripe calls); what to apply in the transaction
-# that records the event as processed)
+# that records the event as processed, if anything: payment events are applied, idempotently, by the first)
 HANDLERS = {
     "account.updated": (_account_state, _account_updated),
-    "payment_intent.succeeded": (_intent_changed, _nothing_more),
-    "payment_intent.payment_failed": (_intent_changed, _nothing_more),
-    "payment_intent.amount_capturable_updated": (_intent_changed, _nothing_more),
-    "payment_intent.canceled": (_intent_changed, _nothing_more),
-    "charge.refunded": (_charge_refunded, _nothing_more),
+    "payment_intent.succeeded": (_intent_changed, None),
+    "payment_intent.payment_failed": (_intent_changed, None),
+    "payment_intent.amount_capturable_updated": (_intent_changed, None),
+    "payment_intent.canceled": (_intent_changed, None),
+    "charge.refunded": (_charge_refunded, None),
 }
 
 
@@ -85,7 +76,7 @@ def handle(payload: bytes, signature: str) -> str:
         with transaction() as session:
             session.add(ProcessedEvent(id=event.id, type=event.type))
             session.flush()
-            if handler is not None:
+            if handler is not None and handler[1] is not None:
                 handler[1](session, event, fetched)
     except IntegrityError:
         return "duplicate"  # the same event handled by another worker at the same moment

@@ -7,6 +7,7 @@ import reflex as rx
 
 from instainstru.services import cards, checkout, payments
 from instainstru.services.access import Actor
+from instainstru.services.cards import UNAVAILABLE
 from instainstru.services.errors import FormError, NotAuthenticated, PermissionDenied
 from instainstru.settings import get_settings
 from instainstru.state.guard import ACCESS_OK, GuardedPage
@@ -16,10 +17,15 @@ NEW_CARD = "new"
 PAID = {"confirmed": "done", "requested": "requested"}
 
 
-def browser_call(call: str) -> str:
-    """JavaScript awaiting `window.instainstru.<call>` once assets/checkout.js has loaded."""
+def browser_call(function: str, *args: str, missing: object = None) -> str:
+    """JavaScript calling `window.instainstru.<function>(Stripe.js URL, publishable key, *args)` once
+    assets/checkout.js has loaded (10 s at most; then it answers `missing`, by default an error)."""
+    settings = get_settings()
+    values = ", ".join(json.dumps(a) for a in (settings.stripe_js_url, settings.stripe_publishable_key, *args))
+    fallback = json.dumps({"error": UNAVAILABLE} if missing is None else missing)
     return ("(async () => { for (let i = 0; i < 400 && !window.instainstru; i++) "
-            f"await new Promise(r => setTimeout(r, 25)); return await window.instainstru.{call}; }})()")  # fmt: skip
+            f"await new Promise(r => setTimeout(r, 25)); if (!window.instainstru) return {fallback}; "
+            f"return await window.instainstru.{function}({values}); }})()")  # fmt: skip
 
 
 class CheckoutState(GuardedPage, rx.State):
@@ -40,6 +46,7 @@ class CheckoutState(GuardedPage, rx.State):
     def _fetch(self, actor: Actor | None):
         slug, service, start = (self.router.url.path.strip("/").split("/") + ["", "", ""])[1:4]
         self.problem = self.error = ""
+        self.busy = False
         self.back_href = f"/instructors/{slug}" if slug else "/search"
         self.test_mode = bool(get_settings().stripe_api_base)
         try:
@@ -73,12 +80,11 @@ class CheckoutState(GuardedPage, rx.State):
 
     def mount_card_form(self):
         """Ask the browser to mount the card Element (its script URL and key come from settings)."""
-        settings = get_settings()
-        if not (settings.stripe_publishable_key and self.booking_id and self.stage == "pay"):
+        if not (get_settings().stripe_publishable_key and self.booking_id and self.stage == "pay"):
             self.card_form = "unavailable" if self.booking_id else "loading"
             return None
-        args = f"{json.dumps(settings.stripe_js_url)}, {json.dumps(settings.stripe_publishable_key)}"
-        return rx.call_script(browser_call(f"mountCard({args})"), callback=CheckoutState.card_form_mounted)
+        mount = browser_call("mountCard", missing="unavailable")
+        return rx.call_script(mount, callback=CheckoutState.card_form_mounted)
 
     @rx.event
     def card_form_mounted(self, outcome: str):
@@ -88,11 +94,25 @@ class CheckoutState(GuardedPage, rx.State):
     @rx.event
     def choose_card(self, choice: str):
         """Pay with a saved card or enter a new one."""
+        if choice != NEW_CARD and choice not in {card["id"] for card in self.wallet}:
+            return None
         self.card_choice = str(choice)
         self.error = ""
         if self.card_choice == NEW_CARD:
             return self.mount_card_form()
         return None
+
+    @rx.event
+    async def remove_card(self, card_id: str):
+        """Forget one of the student's saved cards."""
+        if card_id not in {card["id"] for card in self.wallet}:
+            return None
+        self.error = ""
+        _, redirect = await self._as_student(lambda actor: cards.remove_card(actor, int(card_id)))
+        if redirect is not None:
+            return redirect
+        self._show_cards(cards.saved_cards(await current_actor(self)))
+        return None if self.error else rx.toast.success("Card removed.")
 
     async def _as_student(self, action):
         """Run `action(actor)`: (its result, None), or (None, a redirect to log in) with the error shown."""
@@ -117,7 +137,7 @@ class CheckoutState(GuardedPage, rx.State):
         secret, redirect = await self._as_student(cards.start_card_setup)
         if secret is None:
             return redirect
-        return rx.call_script(browser_call(f"saveCard({json.dumps(secret)})"), callback=CheckoutState.card_saved)
+        return rx.call_script(browser_call("saveCard", secret), callback=CheckoutState.card_saved)
 
     @rx.event
     async def card_saved(self, outcome: dict):
@@ -139,14 +159,15 @@ class CheckoutState(GuardedPage, rx.State):
     async def _after(self, result: payments.PayResult):
         """Show a payment's outcome, or let the browser run 3-D Secure."""
         if result.status == "needs_action":
-            call = browser_call(f"authenticate({json.dumps(result.client_secret)})")
-            return rx.call_script(call, callback=CheckoutState.authenticated)
+            return rx.call_script(
+                browser_call("authenticate", result.client_secret), callback=CheckoutState.authenticated
+            )
         self.busy = False
-        if result.status == "failed":
-            self.error = result.message
         actor = await current_actor(self)
         self._show((checkout.checkout_of(actor, self.booking_id), cards.saved_cards(actor)))
-        if result.status != "failed" and self.stage == "pay":
+        if result.message:
+            self.error = result.message
+        elif self.stage == "pay":
             self.error = "This time is no longer held for you; any payment taken has been refunded in full."
         return None
 

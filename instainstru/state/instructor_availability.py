@@ -98,11 +98,12 @@ class InstructorAvailabilityState(GuardedPage, rx.State):
 
     @rx.event
     async def save_rules(self, form: dict):
-        """Save buffer, notice, horizon and slot step."""
+        """Save buffer, notice, horizon, slot step and approval of requests."""
         return await self._change(
             lambda actor: availability.save_booking_rules(
                 actor, text(form, "buffer_min", 10), text(form, "notice_hours", 10),
                 text(form, "horizon_days", 10), text(form, "slot_step_min", 10),
+                form.get("approve_requests") == "on",
             ),
             "Booking rules saved.",
         )  # fmt: skip

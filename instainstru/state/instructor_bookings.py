@@ -8,8 +8,8 @@ from instainstru.services.access import Actor
 from instainstru.state.guard import GuardedPage
 
 ACTIONS = {
-    "accept": (payments.accept_request, "Lesson accepted: the student's card is charged."),
-    "decline": (payments.decline_request, "Request declined: the student's card is released."),
+    "accept": (payments.accept_request, "Lesson accepted."),
+    "decline": (payments.decline_request, "Request declined."),
     "completed": (lambda actor, b: booking.move(actor, b, BookingStatus.COMPLETED), "Marked as completed."),
     "no_show": (lambda actor, b: booking.move(actor, b, BookingStatus.NO_SHOW), "Marked as a no-show."),
 }

@@ -40,7 +40,7 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def app_env(extra: dict[str, str]) -> dict[str, str]:
+def process_env(extra: dict[str, str]) -> dict[str, str]:
     env = dict(os.environ)
     env.update(
         PATH=f"{ROOT / '.tools' / 'node_modules' / '.bin'}{os.pathsep}{Path(sys.executable).parent}{os.pathsep}"
@@ -73,7 +73,7 @@ def wait_until_serving(url: str, proc: subprocess.Popen, log: Path) -> None:
 def start_app(tmp: Path, extra_env: dict[str, str]):
     """Migrate and seed the configured database, then start the app; yield its URL."""
     port = free_port()
-    env = app_env({"PUBLIC_URL": f"http://127.0.0.1:{port}", **extra_env})
+    env = process_env({"PUBLIC_URL": f"http://127.0.0.1:{port}", **extra_env})
     steps = ["instainstru.migrate", "instainstru.seed"]
     if "STRIPE_API_BASE" in extra_env:  # as ./scripts/run does: the demo instructors' accounts on the fake
         steps.append("instainstru.seed.payments")
@@ -107,15 +107,28 @@ def payments():
 
 
 @pytest.fixture(scope="session")
-def app_url(tmp_path_factory, payments):
-    """The app on the embedded defaults (a SQLite file, Reflex's built-in state manager), paying via the fake."""
+def app_env(tmp_path_factory, payments) -> dict[str, str]:
+    """The environment of the app under test: a SQLite file and the fake Stripe."""
     tmp = tmp_path_factory.mktemp("app")
-    stripe_env = {"STRIPE_SECRET_KEY": payments.api_key, "STRIPE_PUBLISHABLE_KEY": payments.publishable_key,
-                  "STRIPE_API_BASE": payments.url, "STRIPE_JS_URL": payments.js_url,
-                  "STRIPE_WEBHOOK_SECRET_CONNECT": WEBHOOK_SECRET}  # fmt: skip
-    for url in start_app(tmp, {"DB_URL": f"sqlite:///{tmp / 'browser.db'}", **stripe_env}):
+    return {"DB_URL": f"sqlite:///{tmp / 'browser.db'}", "STRIPE_SECRET_KEY": payments.api_key,
+            "STRIPE_PUBLISHABLE_KEY": payments.publishable_key, "STRIPE_API_BASE": payments.url,
+            "STRIPE_JS_URL": payments.js_url, "STRIPE_WEBHOOK_SECRET_CONNECT": WEBHOOK_SECRET}  # fmt: skip
+
+
+@pytest.fixture(scope="session")
+def app_url(tmp_path_factory, payments, app_env):
+    """The app on the embedded defaults (a SQLite file, Reflex's built-in state manager), paying via the fake."""
+    for url in start_app(tmp_path_factory.mktemp("app-log"), app_env):
         payments.register_webhook(f"{url}/webhooks/stripe", WEBHOOK_SECRET)  # real signed deliveries reach the app
         yield url
+
+
+@pytest.fixture
+def app_services(app_url, app_env, monkeypatch):
+    """Call the services in this process on the app's own database and payments server (to arrange a test)."""
+    for name, value in app_env.items():
+        monkeypatch.setenv(name, value)
+    return app_url
 
 
 @pytest.fixture(scope="session")

@@ -4,10 +4,11 @@ fee split, a declined card, 3-D Secure, and an instructor who becomes bookable a
 import re
 
 from playwright.sync_api import Page, expect
+from sqlmodel import select
 
 from instainstru.services.money import format_price, platform_fee
 from tests.browser.conftest import open_page, screenshot
-from tests.browser.helpers import log_in_demo, log_out, sign_up, unique_email
+from tests.browser.helpers import log_in, log_in_demo, log_out, sign_up, unique_email
 
 DEMO_TEACHER = "/instructors/maya-alvarez"
 
@@ -97,6 +98,17 @@ def test_three_d_secure_confirms_only_after_authentication(page: Page):
     expect(page.get_by_role("heading", name="You're booked!")).to_be_visible(timeout=15_000)
 
 
+def test_a_saved_card_asks_for_3d_secure_again_when_paying(page: Page):
+    log_in_demo(page, "student")
+    choose_slot(page, 5)
+    saved = page.get_by_label(re.compile(r"•••• 3155"))
+    saved.first.click()
+    expect(saved.first).to_be_checked()
+    pay(page)
+    page.get_by_role("button", name="Complete authentication").click()
+    expect(page.get_by_role("heading", name="You're booked!")).to_be_visible(timeout=15_000)
+
+
 def test_failed_authentication_books_nothing(page: Page):
     log_in_demo(page, "student")
     choose_slot(page, 3)
@@ -106,6 +118,47 @@ def test_failed_authentication_books_nothing(page: Page):
     page.get_by_role("button", name="Fail authentication").click()
     expect(page.locator(".payment-error")).to_be_visible()
     expect(page.get_by_role("heading", name="You're booked!")).to_have_count(0)
+
+
+def test_a_request_is_authorised_then_charged_when_the_instructor_accepts(page: Page, app_services, payments):
+    from instainstru.db import transaction
+    from instainstru.models import Booking, InstructorProfile, Payment
+    from instainstru.services import ledger
+    from tests.factories import PASSWORD, connect_on_fake_stripe, open_studio
+
+    teacher, student, _ = open_studio({60: "70"})
+    connect_on_fake_stripe(teacher, payments)
+    log_in(page, teacher.email, PASSWORD)
+    expect(page).to_have_url(re.compile(r"/instructor/?$"))
+    open_page(page, "/instructor/availability")
+    page.get_by_text("Approve each booking first").click()
+    page.get_by_role("button", name="Save rules").click()
+    expect(page.get_by_text("Booking rules saved.")).to_be_visible()
+    log_out(page)
+
+    with transaction() as session:
+        slug = session.get(InstructorProfile, teacher.user_id).slug
+    log_in(page, student.email, PASSWORD)
+    expect(page).to_have_url(re.compile(r"/student/?$"))
+    open_page(page, f"/instructors/{slug}")
+    page.locator(".slot").first.click()
+    enter_new_card(page, "4242424242424242")
+    pay(page)
+    expect(page.get_by_role("heading", name="Request sent")).to_be_visible(timeout=15_000)
+    with transaction() as session:
+        booking = session.exec(select(Booking).where(Booking.instructor_id == teacher.user_id)).one()
+        assert ledger.booking_balance(session, booking.id).paid == 0  # authorised, not charged
+    log_out(page)
+
+    log_in(page, teacher.email, PASSWORD)
+    expect(page).to_have_url(re.compile(r"/instructor/?$"))
+    open_page(page, "/instructor/bookings")
+    page.get_by_role("button", name="Accept").first.click()
+    expect(page.get_by_text("Lesson accepted.")).to_be_visible()
+    with transaction() as session:
+        assert ledger.booking_balance(session, booking.id) == ledger.Balance(7000, 1050, 5950)
+        intent = session.exec(select(Payment.stripe_payment_intent_id).where(Payment.booking_id == booking.id)).one()
+    assert payments.client().v1.payment_intents.retrieve(intent).status == "succeeded"
 
 
 def test_a_new_instructor_becomes_bookable_after_onboarding(page: Page):

@@ -73,6 +73,14 @@ def test_bad_booking_rules(teacher, args, field):
     assert field in caught.value.errors
 
 
+def test_approving_requests_first_is_a_saved_rule(teacher):
+    assert not availability.load_availability(teacher).rules.approve_requests
+    availability.save_booking_rules(teacher, "10", "2", "60", "30", approve_requests=True)
+    assert availability.load_availability(teacher).rules == availability.BookingRules(10, 2, 60, 30, True)
+    availability.save_booking_rules(teacher, "10", "2", "60", "30")
+    assert not availability.load_availability(teacher).rules.approve_requests
+
+
 def test_overrides_and_blackouts_refuse_the_past_and_bad_ranges(teacher):
     with pytest.raises(FormError) as caught:
         availability.set_override(teacher, in_days(-2), [("09:00", "10:00")])

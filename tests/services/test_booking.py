@@ -209,3 +209,12 @@ def test_a_changed_buffer_never_shows_an_unbookable_slot(lesson):
     assert MONDAY_10AM + timedelta(hours=1) not in slots  # 11:00 is still inside the claimed buffer
     other = make_user("student", "o@example.com", "Olga Other")
     assert book(other, service, slots[0], 30).start_at == slots[0]
+
+
+def test_a_student_holds_at_most_three_times_at_once(lesson):
+    _, student, service = lesson
+    for hours in range(3):
+        book(student, service, MONDAY_10AM + timedelta(hours=hours * 2))
+    with pytest.raises(FormError, match="holding 3 times already"):
+        book(student, service, MONDAY_10AM + timedelta(hours=6))
+    assert book(student, service, MONDAY_10AM + timedelta(hours=6), now=NOW + timedelta(minutes=16))

@@ -15,7 +15,7 @@ from tests.factories import connect_on_fake_stripe, make_user, open_studio, save
 
 S = BookingStatus
 NOW = datetime.now(UTC).replace(microsecond=0)
-START = (NOW + timedelta(days=2)).replace(hour=15, minute=0, second=0)
+START = (NOW + timedelta(days=4)).replace(hour=15, minute=0, second=0)
 
 
 @pytest.fixture
@@ -136,9 +136,9 @@ def test_a_payment_after_the_hold_ran_out_is_refunded(studio, stripe_env):
     held = hold(student, service)
     card = save_test_card(student, stripe_env, "4000002500003155")
     result = payments.pay(student, held.id, card, NOW)
-    later = NOW + timedelta(minutes=20)
-    jobs.run_due(later)
-    assert status_of(held.id) == S.EXPIRED
+    later = NOW + timedelta(minutes=16)
+    with transaction() as session:  # the hold runs out while the student is still authenticating
+        assert booking.expire_holds(session, later) == 1
     authenticate(stripe_env, result.client_secret)
     assert payments.payment_finished(student, held.id, later).status == S.EXPIRED
     with transaction() as session:
@@ -182,3 +182,41 @@ def test_cards_belong_to_their_student(studio, stripe_env):
         cards.remove_card(make_user("student", "o@example.com", "Olive Other"), card)
     cards.remove_card(student, card)
     assert cards.saved_cards(student) == []
+
+
+def test_stripe_unreachable_keeps_the_hold_and_loses_nothing(studio, stripe_env, monkeypatch):
+    _, student, service, _ = studio
+    held = hold(student, service)
+    card = save_test_card(student, stripe_env)
+    monkeypatch.setenv("STRIPE_API_BASE", "http://127.0.0.1:9")  # nothing listens there
+    with pytest.raises(FormError) as caught:
+        payments.pay(student, held.id, card, NOW)
+    assert caught.value.errors["payment"] == cards.UNAVAILABLE
+    with pytest.raises(FormError):
+        cards.start_card_setup(student)
+    assert status_of(held.id) == S.PENDING_PAYMENT
+    monkeypatch.setenv("STRIPE_API_BASE", stripe_env.url)  # Stripe is back: the same hold can be paid
+    assert payments.pay(student, held.id, card, NOW).status == S.CONFIRMED
+
+
+def test_an_abandoned_authentication_neither_blocks_a_retry_nor_stays_open(studio, stripe_env):
+    _, student, service, _ = studio
+    held = hold(student, service)
+    first = payments.pay(student, held.id, save_test_card(student, stripe_env, "4000002500003155"), NOW)
+    assert first.status == "needs_action"  # ...and the student closes the 3-D Secure box
+    assert payments.payment_finished(student, held.id, NOW).status == "failed"
+    assert payments.pay(student, held.id, save_test_card(student, stripe_env), NOW).status == S.CONFIRMED
+    intents = {i.id: i.status for i in stripe_env.client().v1.payment_intents.list().data}
+    assert intents[first.client_secret.split("_secret")[0]] == "canceled"  # cannot be paid later by accident
+    assert sorted(intents.values()) == ["canceled", "succeeded"]
+    assert ledger.reconcile() == []
+
+
+def test_the_jobs_cancel_an_attempt_abandoned_for_longer_than_a_hold(studio, stripe_env):
+    _, student, service, _ = studio
+    held = hold(student, service)
+    payments.pay(student, held.id, save_test_card(student, stripe_env, "4000002500003155"), NOW)
+    report = jobs.run_due(NOW + timedelta(minutes=16))
+    assert report.holds_expired == 1 and report.payments_settled == 1
+    assert [i.status for i in stripe_env.client().v1.payment_intents.list().data] == ["canceled"]
+    assert status_of(held.id) == S.EXPIRED
