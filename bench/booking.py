@@ -26,10 +26,14 @@ NOW = datetime(2030, 1, 1, 12, 0, tzinfo=UTC)
 
 def setup(count: int):
     """An instructor with long hours and a 60-minute service, and `count` students; returns what booking needs."""
+    from instainstru.db import transaction
+    from instainstru.models import InstructorProfile
     from instainstru.services import accounts, availability, offerings
 
     teacher = accounts.sign_up("Bench Teacher", "teacher@bench.example", "bench password 42", "instructor",
                                "America/New_York")  # fmt: skip
+    with transaction() as session:  # payouts connected (what Stripe onboarding does), so the teacher is bookable
+        session.get(InstructorProfile, teacher.user_id).charges_enabled = True
     availability.save_weekly_hours(teacher, {d: [("06:00", "22:00")] for d in range(7)})
     availability.save_booking_rules(teacher, "0", "0", "365", "60")
     service = offerings.add_offering(teacher, "piano", ["beginner"], ["adults"], ["online"], {60: "65"})
