@@ -8,6 +8,7 @@ import stripe
 from sqlmodel import select
 
 from instainstru.db import transaction
+from instainstru.ledger import main as ledger_command
 from instainstru.models import Booking, BookingStatus, InstructorProfile, LedgerEntry, Payment
 from instainstru.services import booking, cards, jobs, ledger, payments
 from instainstru.services.errors import FormError, PermissionDenied
@@ -170,6 +171,11 @@ def test_reconcile_reports_a_difference(studio, stripe_env):
         fee.amount_cents, share.amount_cents = fee.amount_cents + 1, share.amount_cents - 1
     problems = ledger.reconcile()
     assert len(problems) == 1 and "platform fee is 1201 in the ledger but 1200 at Stripe" in problems[0]
+    assert ledger_command(["reconcile"]) == 1  # python -m instainstru.ledger reconcile
+    with transaction() as session:
+        session.get(LedgerEntry, fee.id).amount_cents -= 1
+        session.get(LedgerEntry, share.id).amount_cents += 1
+    assert ledger_command(["reconcile"]) == 0
 
 
 def test_cards_belong_to_their_student(studio, stripe_env):

@@ -1,0 +1,61 @@
+"""Benchmark: paying for a held lesson (card charge through the real stripe library) and reconciling the ledger.
+
+    .venv/bin/python bench/payments.py [--payments 40]
+
+Runs against the local fake Stripe (tests/fakes, in its own process), so the figures are this code's cost
+plus a local HTTP round trip per Stripe call (create, confirm, application-fee and refund reads), not
+Stripe's own latency. Prints p50/p95 of `payments.pay` and the time `ledger.reconcile` takes for all charges.
+"""
+
+import argparse
+import os
+import statistics
+import sys
+import tempfile
+import time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+os.environ.setdefault("ARGON2_TIME_COST", "1")
+os.environ.setdefault("ARGON2_MEMORY_KIB", "1024")
+
+NOW = datetime.now(UTC).replace(second=0, microsecond=0)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--payments", type=int, default=40)
+    args = parser.parse_args()
+    from tests.fakes.stripe_server import run_fake_stripe
+
+    with tempfile.TemporaryDirectory() as tmp, run_fake_stripe() as fake:
+        os.environ.update(DB_URL=f"sqlite:///{tmp}/payments.db", STRIPE_SECRET_KEY=fake.api_key,
+                          STRIPE_API_BASE=fake.url)  # fmt: skip
+        from instainstru.migrate import upgrade
+        from instainstru.services import availability, booking, ledger, payments
+        from tests.factories import connect_on_fake_stripe, make_user, open_studio, save_test_card
+
+        upgrade()
+        teacher, _, service = open_studio({60: "80"})
+        connect_on_fake_stripe(teacher, fake)
+        availability.save_booking_rules(teacher, "0", "0", "365", "60")
+        slots = availability.open_slots(teacher.user_id, 60, NOW + timedelta(days=1), NOW + timedelta(days=60), NOW)
+        times = []
+        for i, start in enumerate(slots[: args.payments]):
+            student = make_user("student", f"s{i}@bench.example", f"Student {i}")
+            card = save_test_card(student, fake)
+            held = booking.create_booking(student, service.id, 60, start)
+            began = time.perf_counter()
+            assert payments.pay(student, held.id, card).status == "confirmed"
+            times.append((time.perf_counter() - began) * 1000)
+        times.sort()
+        p95 = times[round(0.95 * (len(times) - 1))]
+        print(f"pay a held lesson ({len(times)}): p50 {statistics.median(times):.1f} ms, p95 {p95:.1f} ms")
+        began = time.perf_counter()
+        problems = ledger.reconcile()
+        print(f"reconcile {len(times)} charges: {time.perf_counter() - began:.2f} s, {len(problems)} differences")
+
+
+if __name__ == "__main__":
+    main()
