@@ -50,6 +50,9 @@ class Booking(SQLModel, table=True):
     platform_fee_cents: int = Field(default=0, sa_column=Column(Integer, nullable=False, server_default="0"))
     buffer_min: int = Field(default=0, sa_column=Column(Integer, nullable=False, server_default="0"))
     hold_expires_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime(), nullable=True))
+    # What the cancellation policy said to give back when the lesson was cancelled (cents); the refund itself
+    # is in the ledger, and a job retries it until the ledger shows it.
+    refund_due_cents: int = Field(default=0, sa_column=Column(Integer, nullable=False, server_default="0"))
     created_at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime(), nullable=False))
 
 

@@ -54,3 +54,7 @@ class InstructorProfile(SQLModel, table=True):
     notice_hours: int = Field(default=12, sa_column=Column(Integer, nullable=False, server_default="12"))
     horizon_days: int = Field(default=60, sa_column=Column(Integer, nullable=False, server_default="60"))
     slot_step_min: int = Field(default=30, sa_column=Column(Integer, nullable=False, server_default="30"))
+    # Cancellation policy: a student may cancel (or reschedule) for free until this many hours before the
+    # lesson; later, the instructor keeps this percentage of the price (50 or 100).
+    free_cancel_hours: int = Field(default=24, sa_column=Column(Integer, nullable=False, server_default="24"))
+    late_cancel_fee_percent: int = Field(default=50, sa_column=Column(Integer, nullable=False, server_default="50"))

@@ -24,6 +24,7 @@ class PaymentCard(SQLModel, table=True):
     last4: str = Field(sa_column=Column(String(4), nullable=False))
     exp_month: int = Field(sa_column=Column(Integer, nullable=False))
     exp_year: int = Field(sa_column=Column(Integer, nullable=False))
+    is_default: bool = Field(default=False, sa_column=Column(Boolean, nullable=False, server_default="0"))
     created_at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime(), nullable=False))
 
 

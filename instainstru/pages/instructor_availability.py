@@ -65,7 +65,7 @@ def weekly_hours() -> rx.Component:
 
 
 def booking_rules() -> rx.Component:
-    """Buffer, notice, horizon, slot step and approval of requests."""
+    """Buffer, notice, horizon, slot step, approval of requests and the cancellation policy."""
     e = S.errors
     return card(
         rx.heading("Booking rules", size="5", as_="h2"),
@@ -79,6 +79,11 @@ def booking_rules() -> rx.Component:
                            default_value=S.rules["horizon_days"]), e.get("horizon_days", "")),
                 form_field("Start times every (minutes)", choice("slot_step_min", ["15", "30", "60"],
                            S.rules["slot_step_min"]), e.get("slot_step_min", "")),
+                form_field("Free cancellation until (hours before)", text_input("free_cancel_hours", "number",
+                           default_value=S.rules["free_cancel_hours"]), e.get("free_cancel_hours", ""),
+                           "Students can also move a lesson until then."),
+                form_field("Later cancellations: you keep (%)", choice("late_cancel_fee_percent", ["50", "100"],
+                           S.rules["late_cancel_fee_percent"]), e.get("late_cancel_fee_percent", "")),
             ),
             check("approve_requests", "Approve each booking first: the student's card is authorised when they book "
                   "and charged only when you accept (unanswered requests lapse after 48 hours)",

@@ -42,6 +42,8 @@ class BookingRules:
     horizon_days: int
     slot_step_min: int
     approve_requests: bool = False  # the card is authorised at booking and charged when the instructor accepts
+    free_cancel_hours: int = 24  # students cancel or move for free until this many hours before
+    late_cancel_fee_percent: int = 50  # of the price, kept when a student cancels later (50 or 100)
 
 
 @dataclass(frozen=True)
@@ -110,7 +112,15 @@ def load_availability(actor: Actor | None) -> AvailabilityView:
             weekly,
             [(o.id, o.day, [(clock(s), clock(e)) for s, e in o.intervals]) for o in overrides],
             [(b.id, b.start_day, b.end_day, b.note) for b in blackouts],
-            BookingRules(p.buffer_min, p.notice_hours, p.horizon_days, p.slot_step_min, p.approve_requests),
+            BookingRules(
+                p.buffer_min,
+                p.notice_hours,
+                p.horizon_days,
+                p.slot_step_min,
+                p.approve_requests,
+                p.free_cancel_hours,
+                p.late_cancel_fee_percent,
+            ),
         )
 
 
@@ -137,9 +147,18 @@ def _whole(text: str, low: int, high: int, field: str, message: str, errors: dic
 
 
 def save_booking_rules(
-    actor: Actor | None, buffer: str, notice: str, horizon: str, step: str, approve_requests: bool = False
+    actor: Actor | None,
+    buffer: str,
+    notice: str,
+    horizon: str,
+    step: str,
+    approve_requests: bool = False,
+    free_cancel_hours: str = "24",
+    late_cancel_fee_percent: str = "50",
 ) -> BookingRules:
-    """Change buffer, minimum notice, how far ahead, the slot step, and whether bookings wait for approval."""
+    """Change buffer, minimum notice, how far ahead, the slot step, whether bookings wait for approval, and the
+    cancellation policy (free until N hours before, then 50% or 100% of the price is kept)."""
+    require_role(actor, Role.INSTRUCTOR)
     errors: dict[str, str] = {}
     rules = BookingRules(
         _whole(buffer, 0, 120, "buffer_min", "Use 0 to 120 minutes.", errors),
@@ -147,9 +166,13 @@ def save_booking_rules(
         _whole(horizon, 1, 365, "horizon_days", "Use 1 to 365 days.", errors),
         _whole(step, 15, 60, "slot_step_min", "Choose 15, 30 or 60 minutes.", errors),
         bool(approve_requests),
+        _whole(free_cancel_hours, 0, 168, "free_cancel_hours", "Use 0 to 168 hours (one week).", errors),
+        _whole(late_cancel_fee_percent, 50, 100, "late_cancel_fee_percent", "Choose 50% or 100%.", errors),
     )
     if rules.slot_step_min not in STEPS:
         errors["slot_step_min"] = "Choose 15, 30 or 60 minutes."
+    if rules.late_cancel_fee_percent not in (50, 100):
+        errors["late_cancel_fee_percent"] = "Choose 50% or 100%."
     if errors:
         raise FormError(errors)
     with transaction() as session:
@@ -157,6 +180,7 @@ def save_booking_rules(
         p.buffer_min, p.notice_hours = rules.buffer_min, rules.notice_hours
         p.horizon_days, p.slot_step_min = rules.horizon_days, rules.slot_step_min
         p.approve_requests = rules.approve_requests
+        p.free_cancel_hours, p.late_cancel_fee_percent = rules.free_cancel_hours, rules.late_cancel_fee_percent
         session.add(p)
     return rules
 
@@ -244,9 +268,15 @@ def schedules_for(session: Session, instructor_ids: list[int]) -> dict[int, Sche
 
 
 def busy_for(
-    session: Session, instructor_ids: list[int], start: datetime, end: datetime, now: datetime
+    session: Session,
+    instructor_ids: list[int],
+    start: datetime,
+    end: datetime,
+    now: datetime,
+    except_booking: int | None = None,
 ) -> dict[int, list[tuple[datetime, datetime]]]:
-    """Lessons and live holds that occupy each instructor's time around [start, end), with the buffer they claimed."""
+    """Lessons and live holds that occupy each instructor's time around [start, end), with the buffer they claimed
+    (leaving out `except_booking`, a lesson about to move)."""
     margin = timedelta(hours=3)
     rows = session.exec(
         select(
@@ -261,6 +291,7 @@ def busy_for(
             Booking.status.in_([s.value for s in BUSY_STATUSES]),
             Booking.start_at < end + margin,
             Booking.end_at > start - margin,
+            Booking.id != (except_booking or 0),
         )
     ).all()
     busy: dict[int, list[tuple[datetime, datetime]]] = {i: [] for i in instructor_ids}
@@ -278,11 +309,13 @@ def open_slots_many(
     start: datetime,
     end: datetime,
     now: datetime | None = None,
+    except_booking: int | None = None,
 ) -> dict[int, list[datetime]]:
-    """Bookable start times (UTC) of `duration_min` lessons in [start, end) for each instructor."""  # fmt: skip
+    """Bookable start times (UTC) of `duration_min` lessons in [start, end) for each instructor (as if the lesson
+    `except_booking` were not there: where it could move)."""  # fmt: skip
     now = now or utcnow()
     schedules = schedules_for(session, instructor_ids)
-    busy = busy_for(session, list(schedules), start, end, now)
+    busy = busy_for(session, list(schedules), start, end, now, except_booking)
     return bookable_starts_many(schedules, duration_min, busy, start, end, now)
 
 

@@ -86,12 +86,19 @@ def week_calendar(
 
 
 def slots_by_day(
-    instructor_id: int, duration_min: int, viewer_tz: str, days: int = 14, now: datetime | None = None
+    instructor_id: int,
+    duration_min: int,
+    viewer_tz: str,
+    days: int = 14,
+    now: datetime | None = None,
+    except_booking: int | None = None,
 ) -> list[SlotDay]:
-    """The instructor's free start times over the next `days` days, grouped by the viewer's local date."""
+    """The instructor's free start times over the next `days` days, grouped by the viewer's local date
+    (`except_booking`: as if that lesson were not there, to move it)."""
     now = now or utcnow()
     with transaction() as session:
-        starts = open_slots_many(session, [instructor_id], duration_min, now, now + timedelta(days=days), now)
+        starts = open_slots_many(session, [instructor_id], duration_min, now, now + timedelta(days=days), now,
+                                 except_booking)  # fmt: skip
     grouped: dict[date, list[dict[str, str]]] = {}
     zone = ZoneInfo(viewer_tz)
     for start in starts.get(instructor_id, []):

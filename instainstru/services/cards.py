@@ -21,11 +21,12 @@ class CardView:
 
     id: int
     label: str  # "Visa •••• 4242, expires 12/34"
+    is_default: bool
 
 
 def _view(card: PaymentCard) -> CardView:
     expires = f"{card.exp_month:02d}/{card.exp_year % 100:02d}"
-    return CardView(card.id, f"{card.brand.title()} •••• {card.last4}, expires {expires}")
+    return CardView(card.id, f"{card.brand.title()} •••• {card.last4}, expires {expires}", card.is_default)
 
 
 def customer_for(actor: Actor) -> str:
@@ -76,13 +77,25 @@ def save_card(actor: Actor | None, setup_intent_id: str) -> CardView:
 
 
 def saved_cards(actor: Actor | None) -> list[CardView]:
-    """The caller's saved cards, newest first."""
+    """The caller's saved cards: the default one first, then newest first."""
     actor = require_role(actor, Role.STUDENT)
     with transaction() as session:
         cards = session.exec(
-            select(PaymentCard).where(PaymentCard.user_id == actor.user_id).order_by(PaymentCard.id.desc())
+            select(PaymentCard)
+            .where(PaymentCard.user_id == actor.user_id)
+            .order_by(PaymentCard.is_default.desc(), PaymentCard.id.desc())
         )
         return [_view(card) for card in cards]
+
+
+def set_default(actor: Actor | None, card_id: int) -> None:
+    """Make one of the caller's cards the one checkout offers first."""
+    actor = require_role(actor, Role.STUDENT)
+    with transaction() as session:
+        chosen = owned_card(session, actor, int(card_id))
+        for card in session.exec(select(PaymentCard).where(PaymentCard.user_id == actor.user_id)):
+            card.is_default = card.id == chosen.id
+            session.add(card)
 
 
 def owned_card(session: Session, actor: Actor, card_id: int) -> PaymentCard:

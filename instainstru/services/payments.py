@@ -17,7 +17,7 @@ from sqlmodel import Session, func, or_, select
 from instainstru.db import transaction
 from instainstru.gateways import stripe_payments
 from instainstru.gateways.stripe_gateway import CardDeclined, PaymentsUnavailable
-from instainstru.models import Booking, BookingStatus, InstructorProfile, Payment, Role, utcnow
+from instainstru.models import Booking, BookingStatus, InstructorProfile, LedgerEntry, LedgerKind, Payment, Role, utcnow
 from instainstru.services import booking as engine
 from instainstru.services import ledger
 from instainstru.services.access import Actor, require_role
@@ -27,7 +27,8 @@ from instainstru.services.errors import FormError, PermissionDenied
 log = logging.getLogger(__name__)
 S = BookingStatus
 PAID_STATES = (S.CONFIRMED, S.COMPLETED, S.NO_SHOW)
-UNDONE = (S.EXPIRED, S.DECLINED)  # a charge for these is refunded in full (cancellations have their own policy)
+UNDONE = (S.EXPIRED, S.DECLINED)  # a charge for these is refunded in full
+CANCELLED = (S.CANCELLED_BY_STUDENT, S.CANCELLED_BY_INSTRUCTOR)  # refunded what the policy said (refund_due_cents)
 UNDER_WAY = ("processing", "requires_capture", "succeeded")  # an attempt that blocks another one
 UNFINISHED = ("requires_confirmation", "requires_action")  # created at Stripe, not paid: cancelled before a retry
 CREATING_FOR = timedelta(minutes=2)  # a "creating" row younger than this is a payment in flight
@@ -89,7 +90,7 @@ def _record(payment_id: int, **changes) -> None:
         session.add(payment)
 
 
-def _cancel_unfinished(booking_id: int) -> None:
+def cancel_unfinished(booking_id: int) -> None:
     """Before a new attempt: cancel earlier ones left half-way (3-D Secure abandoned, a lost answer), or
     apply them if they were paid after all."""
     with transaction() as session:
@@ -111,7 +112,7 @@ def pay(actor: Actor | None, booking_id: int, card_id: int, now: datetime | None
     with transaction() as session:
         _students_hold(session, actor, int(booking_id), now)
     try:
-        _cancel_unfinished(int(booking_id))
+        cancel_unfinished(int(booking_id))
     except PaymentsUnavailable:
         raise FormError({"payment": UNAVAILABLE}) from None
     payment, method, destination = _start_attempt(actor, int(booking_id), int(card_id), now)
@@ -192,6 +193,8 @@ def _apply(session: Session, payment: Payment, state: stripe_payments.IntentStat
     booking = session.get(Booking, payment.booking_id)
     if state.status == "succeeded":
         ledger.record_charge(session, booking.id, state.charge_id, state.amount, payment.fee_cents)
+        if booking.status in CANCELLED:
+            return "settle"
         if booking.status in (S.PENDING_PAYMENT, S.REQUESTED):
             engine.transition(session, booking, S.CONFIRMED, engine.SYSTEM, now)
             return None
@@ -232,6 +235,8 @@ def apply_intent(state: stripe_payments.IntentState, now: datetime | None = None
     try:
         if todo == "refund":
             refund_rest(booking_id, state.charge_id)
+        elif todo == "settle":
+            settle_refund(booking_id)
         elif todo == "cancel":
             _cancelled(state.id)
     except PaymentsUnavailable:
@@ -335,8 +340,8 @@ def decline_request(actor: Actor | None, booking_id: int, now: datetime | None =
 
 def settle_leftovers(now: datetime) -> int:
     """For the jobs: release authorisations nobody needs, cancel attempts abandoned for longer than a hold,
-    and refund charges of lessons that are off or paid twice, whatever Stripe could not be told at the time.
-    Returns how many intents were looked at."""
+    refund charges of lessons that are off or paid twice, and make the refunds cancellations owe: whatever
+    Stripe could not be told at the time. Returns how many intents and bookings were settled."""
     with transaction() as session:
         rows = list(session.exec(
             select(Payment.stripe_payment_intent_id, Payment.status, Payment.booking_id, Payment.charge_id)
@@ -363,10 +368,47 @@ def settle_leftovers(now: datetime) -> int:
             looked_at += 1
         except PaymentsUnavailable:
             continue
-    return looked_at
+    return looked_at + sum(1 for booking_id in unsettled_refunds() if settle_refund(booking_id) > 0)
 
 
 def _owes_refund(session: Session, booking_id: int, charge_id: str) -> bool:
     booking = session.get(Booking, booking_id)
+    if booking.status in CANCELLED:
+        return False  # settled by the cancellation policy (settle_refund)
     off = booking.status in UNDONE or ledger.first_charge(session, booking_id) != charge_id
     return off and ledger.refundable(session, charge_id) > 0
+
+
+def settle_refund(booking_id: int) -> int:
+    """Refund what the cancelled booking is still owed (due minus already refunded, capped by the charge);
+    idempotent. Returns the cents refunded now (0 when Stripe cannot be reached: the jobs try again)."""
+    with transaction() as session:
+        booking = session.get(Booking, booking_id)
+        charge_id = ledger.first_charge(session, booking_id)
+        if booking.status not in CANCELLED or charge_id is None:
+            return 0
+        refunded = session.exec(select(func.coalesce(func.sum(LedgerEntry.amount_cents), 0)).where(
+            LedgerEntry.booking_id == booking_id, LedgerEntry.kind == LedgerKind.REFUND)).one()  # fmt: skip
+        owed = min(booking.refund_due_cents - int(refunded), ledger.refundable(session, charge_id))
+    if owed <= 0:
+        return 0
+    try:
+        refund(booking_id, charge_id, owed, refund_fee=True,
+                        key=f"instainstru-cancel-{booking_id}-{booking.refund_due_cents}-{owed}")  # fmt: skip
+    except PaymentsUnavailable:
+        return 0
+    return owed
+
+
+def unsettled_refunds() -> list[int]:
+    """Cancelled bookings whose refund is not (all) in the ledger yet, for the jobs."""
+    refunded = (
+        select(func.coalesce(func.sum(LedgerEntry.amount_cents), 0))
+        .where(LedgerEntry.booking_id == Booking.id, LedgerEntry.kind == LedgerKind.REFUND)
+        .scalar_subquery()
+    )
+    charged = select(func.count()).where(LedgerEntry.booking_id == Booking.id,
+                                         LedgerEntry.kind == LedgerKind.CHARGE).scalar_subquery()  # fmt: skip
+    with transaction() as session:
+        return list(session.exec(select(Booking.id).where(
+            Booking.status.in_(CANCELLED), Booking.refund_due_cents > refunded, charged > 0)))  # fmt: skip

@@ -98,12 +98,13 @@ class InstructorAvailabilityState(GuardedPage, rx.State):
 
     @rx.event
     async def save_rules(self, form: dict):
-        """Save buffer, notice, horizon, slot step and approval of requests."""
+        """Save buffer, notice, horizon, slot step, approval of requests and the cancellation policy."""
         return await self._change(
             lambda actor: availability.save_booking_rules(
                 actor, text(form, "buffer_min", 10), text(form, "notice_hours", 10),
                 text(form, "horizon_days", 10), text(form, "slot_step_min", 10),
-                form.get("approve_requests") == "on",
+                form.get("approve_requests") == "on", text(form, "free_cancel_hours", 10),
+                text(form, "late_cancel_fee_percent", 10),
             ),
             "Booking rules saved.",
         )  # fmt: skip

@@ -76,7 +76,7 @@ def test_bad_booking_rules(teacher, args, field):
 def test_approving_requests_first_is_a_saved_rule(teacher):
     assert not availability.load_availability(teacher).rules.approve_requests
     availability.save_booking_rules(teacher, "10", "2", "60", "30", approve_requests=True)
-    assert availability.load_availability(teacher).rules == availability.BookingRules(10, 2, 60, 30, True)
+    assert availability.load_availability(teacher).rules == availability.BookingRules(10, 2, 60, 30, True, 24, 50)
     availability.save_booking_rules(teacher, "10", "2", "60", "30")
     assert not availability.load_availability(teacher).rules.approve_requests
 

@@ -1,0 +1,188 @@
+"""Money as people see it afterwards: a student's payments, refunds and receipts; an instructor's earnings.
+
+Amounts come from the ledger (what Stripe actually moved). Lessons booked without a card payment (the demo's
+history) fall back to the booking's own price and fee, so the pages still add up.
+"""
+
+import csv
+import io
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlmodel import Session, select
+
+from instainstru.db import transaction
+from instainstru.models import Booking, BookingStatus, LedgerEntry, LedgerKind, Offering, Role, User, utcnow
+from instainstru.services.access import Actor, require_role
+from instainstru.services.catalog import SUBJECTS_BY_KEY
+from instainstru.services.errors import PermissionDenied
+from instainstru.services.money import format_price
+from instainstru.services.timefmt import slot_label
+
+S = BookingStatus
+K = LedgerKind
+PAID = (S.CONFIRMED, S.COMPLETED, S.NO_SHOW)
+MONEY_STATUSES = (*PAID, S.CANCELLED_BY_STUDENT, S.CANCELLED_BY_INSTRUCTOR, S.EXPIRED, S.DECLINED)
+
+
+@dataclass(frozen=True)
+class Money:
+    """One lesson's money: charged and refunded (student side), platform fee and instructor's net, after refunds."""
+
+    charged: int
+    refunded: int
+    fee: int
+    net: int
+
+
+@dataclass(frozen=True)
+class Line:
+    """One lesson with money on it, as billing and payouts list it."""
+
+    booking_id: int
+    when: str
+    starts: datetime
+    lesson: str  # "Piano · 60 min"
+    other: str  # the instructor's name for a student, the student's for an instructor
+    status: str
+    money: Money
+
+
+def _ledger_money(session: Session, booking_ids: list[int]) -> dict[int, Money]:
+    sums: dict[int, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    for booking_id, kind, amount in session.exec(
+        select(LedgerEntry.booking_id, LedgerEntry.kind, LedgerEntry.amount_cents).where(
+            LedgerEntry.booking_id.in_(booking_ids)
+        )
+    ):
+        sums[booking_id][kind] += amount
+    return {
+        b: Money(-k[K.CHARGE], k[K.REFUND], k[K.PLATFORM_FEE] + k[K.FEE_REVERSAL],
+                 k[K.INSTRUCTOR_SHARE] + k[K.SHARE_REVERSAL])
+        for b, k in sums.items()
+    }  # fmt: skip
+
+
+def _booked_money(booking: Booking) -> Money:
+    """A lesson paid outside the card flow (demo history): its booking's price and fee, when it was paid."""
+    if booking.status not in PAID:
+        return Money(0, 0, 0, 0)
+    return Money(booking.price_cents, 0, booking.platform_fee_cents, booking.price_cents - booking.platform_fee_cents)
+
+
+def _lines(actor: Actor, as_instructor: bool) -> list[Line]:
+    mine = Booking.instructor_id if as_instructor else Booking.student_id
+    other = Booking.student_id if as_instructor else Booking.instructor_id
+    with transaction() as session:
+        rows = session.exec(
+            select(Booking, User.name, Offering.subject_key)
+            .join(User, User.id == other)
+            .join(Offering, Offering.id == Booking.offering_id)
+            .where(mine == actor.user_id, Booking.status.in_(MONEY_STATUSES))
+            .order_by(Booking.start_at.desc())
+        ).all()
+        ledger = _ledger_money(session, [b.id for b, _, _ in rows])
+    lines = []
+    for booking, name, subject_key in rows:
+        money = ledger.get(booking.id) or _booked_money(booking)
+        if money.charged == 0:
+            continue  # nothing was ever paid (an expired hold, a declined request)
+        subject = SUBJECTS_BY_KEY[subject_key].name if subject_key in SUBJECTS_BY_KEY else subject_key
+        lines.append(Line(booking.id, slot_label(booking.start_at, actor.timezone), booking.start_at,
+                          f"{subject} · {booking.duration_min} min", name, booking.status.replace("_", " "),
+                          money))  # fmt: skip
+    return lines
+
+
+def student_history(actor: Actor | None) -> list[Line]:
+    """The caller's payments and refunds, newest lesson first."""
+    return _lines(require_role(actor, Role.STUDENT), as_instructor=False)
+
+
+def _dollars(cents: int) -> str:
+    return f"{cents // 100}.{cents % 100:02d}" if cents >= 0 else f"-{-cents // 100}.{-cents % 100:02d}"
+
+
+def _csv(header: list[str], rows: list[list[str]]) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(header)
+    writer.writerows(rows)
+    return out.getvalue()
+
+
+def student_history_csv(actor: Actor | None) -> str:
+    """The caller's history as CSV (dollars with cents, no currency sign): one row per lesson."""
+    rows = [[line.starts.isoformat(), line.lesson, line.other, line.status, _dollars(line.money.charged),
+             _dollars(line.money.refunded), _dollars(line.money.charged - line.money.refunded)]
+            for line in student_history(actor)]  # fmt: skip
+    return _csv(["lesson_start_utc", "lesson", "instructor", "status", "charged_usd", "refunded_usd", "paid_usd"], rows)
+
+
+@dataclass(frozen=True)
+class Receipt:
+    """A receipt for one lesson."""
+
+    number: str
+    issued: str
+    student: str
+    instructor: str
+    lesson: str
+    when: str
+    status: str
+    charged: str
+    refunded: str
+    paid: str
+    note: str
+
+
+def receipt(actor: Actor | None, booking_id: int) -> Receipt:
+    """The receipt of one of the caller's lessons (anyone else's is refused)."""
+    actor = require_role(actor, Role.STUDENT)
+    line = next((line for line in student_history(actor) if line.booking_id == int(booking_id)), None)
+    if line is None:
+        raise PermissionDenied()
+    money = line.money
+    return Receipt(
+        f"II-{line.booking_id:06d}", slot_label(utcnow(), actor.timezone), actor.name, line.other, line.lesson,
+        line.when, line.status, format_price(money.charged), format_price(money.refunded),
+        format_price(money.charged - money.refunded),
+        "Prices include InstaInstru's service fee. Paid by card through Stripe.",
+    )  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Earnings:
+    """An instructor's lessons with money, and the totals: earned (net), pending (lesson not taught yet)."""
+
+    lines: list[Line]
+    gross: int
+    fee: int
+    net: int
+    pending: int
+    paid: int
+
+
+def is_pending(line: Line) -> bool:
+    """Money for a lesson not yet taught (it may still be refunded); the rest is earned."""
+    return line.status == S.CONFIRMED.replace("_", " ")
+
+
+def instructor_earnings(actor: Actor | None) -> Earnings:
+    """The caller's earnings per lesson (gross, fee, net after refunds) and pending vs paid totals."""
+    lines = _lines(require_role(actor, Role.INSTRUCTOR), as_instructor=True)
+    gross = sum(line.money.charged - line.money.refunded for line in lines)
+    fee = sum(line.money.fee for line in lines)
+    pending = sum(line.money.net for line in lines if is_pending(line))
+    net = sum(line.money.net for line in lines)
+    return Earnings(lines, gross, fee, net, pending, net - pending)
+
+
+def instructor_earnings_csv(actor: Actor | None) -> str:
+    """The caller's earnings as CSV: gross (after refunds), platform fee and net per lesson, and its state."""
+    rows = [[line.starts.isoformat(), line.lesson, line.other, line.status,
+             _dollars(line.money.charged - line.money.refunded), _dollars(line.money.fee), _dollars(line.money.net),
+             "pending" if is_pending(line) else "paid"]
+            for line in instructor_earnings(actor).lines]  # fmt: skip
+    return _csv(["lesson_start_utc", "lesson", "student", "status", "gross_usd", "fee_usd", "net_usd", "payout"], rows)
