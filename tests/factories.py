@@ -48,16 +48,16 @@ def enable_payouts(teacher: Actor) -> None:
         session.add(profile)
 
 
-def open_studio(prices: dict[int, str]):
+def open_studio(prices: dict[int, str], teacher_email: str = "t@example.com", student_email: str = "s@example.com"):
     """A bookable piano teacher (payouts on, 9:00-17:00 every day, 15-minute buffer) and a student."""
     from instainstru.services import availability, offerings
 
-    teacher = make_user("instructor", "t@example.com", "Tess Teacher")
+    teacher = make_user("instructor", teacher_email, "Tess Teacher")
     enable_payouts(teacher)
     availability.save_weekly_hours(teacher, {d: [("09:00", "17:00")] for d in range(7)})
     availability.save_booking_rules(teacher, "15", "0", "60", "30")
     service = offerings.add_offering(teacher, "piano", ["beginner"], ["adults"], ["online"], prices)
-    return teacher, make_user("student", "s@example.com", "Sam Student"), service
+    return teacher, make_user("student", student_email, "Sam Student"), service
 
 
 def connect_on_fake_stripe(teacher: Actor, fake) -> str:

@@ -22,6 +22,7 @@ def summary_card() -> rx.Component:
                   rx.text(info["price"], size="6", weight="bold", class_name="checkout-total"),
                   justify="between", align="center", width="100%"),
         rx.text(info["fee_note"], size="2", color_scheme="gray"),
+        rx.text(info["policy"], size="2", color_scheme="gray", class_name="cancellation-policy"),
         rx.cond(S.stage == "pay", rx.callout(rx.text("We're holding this time for you until ", info["hold_until"], "."),
                                              icon="clock", size="1", color_scheme="blue")),
     )  # fmt: skip

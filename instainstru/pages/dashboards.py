@@ -4,6 +4,7 @@ import reflex as rx
 
 from instainstru.components.access import guarded_page
 from instainstru.components.card import card, empty_state, stat
+from instainstru.components.lesson_dialogs import cancel_dialog, move_dialog
 from instainstru.components.nav import workspace_nav
 from instainstru.state.dashboards import AdminHomeState, InstructorHomeState, StudentHomeState
 
@@ -24,6 +25,8 @@ def student_page() -> rx.Component:
                 empty_state("calendar", "You have no lessons booked yet.", "Find an instructor", "/search"),
             ),
         ),
+        cancel_dialog(StudentHomeState),
+        move_dialog(StudentHomeState),
         rx.cond(
             StudentHomeState.past.length() > 0,
             card(rx.heading("Past lessons", size="5", as_="h2"),
@@ -33,22 +36,31 @@ def student_page() -> rx.Component:
 
 
 def student_lesson(line: rx.Var) -> rx.Component:
-    """One of the student's lessons: when, what, with whom, price and status."""
+    """One of the student's lessons: when, what, with whom, price, status, and reschedule/cancel where allowed."""
+    s = StudentHomeState
     return rx.flex(
         rx.vstack(
             rx.text(line["when"], weight="bold", size="3"),
             rx.text(line["what"], " with ", line["who"], " · ", line["price"], size="2"),
+            rx.badge(line["status"], variant="soft", class_name="lesson-status"),
             spacing="1",
         ),
-        rx.badge(line["status"], variant="soft"),
+        rx.hstack(
+            rx.cond(line["can_move"], rx.button("Reschedule", size="2", variant="soft",
+                                                on_click=s.ask_move(line["id"]))),
+            rx.cond(line["can_cancel"], rx.button("Cancel", size="2", variant="soft", color_scheme="red",
+                                                  on_click=s.ask_cancel(line["id"]))),
+            spacing="2",
+        ),
+        direction=rx.breakpoints(initial="column", sm="row"),
         justify="between",
-        align="center",
+        align=rx.breakpoints(initial="start", sm="center"),
         spacing="3",
         padding_y="10px",
         border_bottom=f"1px solid {rx.color('gray', 4)}",
         width="100%",
         class_name="student-lesson",
-    )
+    )  # fmt: skip
 
 
 def checklist_item(item: rx.Var) -> rx.Component:

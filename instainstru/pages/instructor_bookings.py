@@ -4,6 +4,7 @@ import reflex as rx
 
 from instainstru.components.access import guarded_page
 from instainstru.components.card import card, empty_state
+from instainstru.components.lesson_dialogs import cancel_dialog
 from instainstru.components.nav import workspace_nav
 from instainstru.state.instructor_bookings import InstructorBookingsState as S
 
@@ -20,7 +21,10 @@ def lesson_row(line: rx.Var, actions: list[tuple[str, str, str]]) -> rx.Componen
             spacing="1",
         ),
         rx.hstack(*[rx.button(label, size="2", variant=variant, on_click=S.act(line["id"], action))
-                    for action, label, variant in actions], spacing="2", wrap="wrap"),
+                    for action, label, variant in actions],
+                  rx.cond(line["can_cancel"], rx.button("Cancel", size="2", variant="soft", color_scheme="red",
+                                                        on_click=S.ask_cancel(line["id"]))),
+                  spacing="2", wrap="wrap"),
         direction=rx.breakpoints(initial="column", sm="row"),
         justify="between",
         spacing="3",
@@ -54,6 +58,7 @@ def instructor_bookings_page() -> rx.Component:
         section("Requests", S.requests, "No requests waiting for you.",
                 [("accept", "Accept", "solid"), ("decline", "Decline", "soft")]),
         section("Upcoming", S.upcoming, "No upcoming lessons."),
+        cancel_dialog(S),
         rx.cond(
             S.past.length() > 0,
             card(rx.heading("Past", size="5", as_="h2"),

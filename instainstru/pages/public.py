@@ -69,6 +69,7 @@ def book_panel() -> rx.Component:
                         width="100%"), rx.text("No free times in the next two weeks.", size="2", color_scheme="gray")),
                 rx.cond(S.accepting, rx.text("Choose a time to book it. You pay on the next page.", size="1",
                                              color_scheme="gray")),
+                rx.text(S.policy, size="1", color_scheme="gray", class_name="cancellation-policy"),
                 spacing="3",
                 width="100%",
             ),

@@ -45,6 +45,14 @@ def late_fee(price_cents: int, percent: int) -> int:
     return int((Decimal(price_cents) * percent / 100).quantize(Decimal(1), rounding=ROUND_HALF_UP))
 
 
+def policy_text(profile: InstructorProfile) -> str:
+    """The instructor's cancellation policy in one sentence, for students before they book."""
+    hours = profile.free_cancel_hours
+    window = f"until {hours} hours before the lesson" if hours else "until the lesson starts"
+    return (f"Free cancellation or rescheduling {window}; later, {profile.late_cancel_fee_percent}% of the price "
+            "is kept.")  # fmt: skip
+
+
 def free_until(profile: InstructorProfile, start: datetime) -> datetime:
     """The last moment a student may cancel or move this lesson for free."""
     return start - timedelta(hours=profile.free_cancel_hours)

@@ -14,6 +14,7 @@ from instainstru.db import transaction
 from instainstru.models import Booking, BookingStatus, InstructorProfile, Offering, Role, User, utcnow
 from instainstru.services import booking as engine
 from instainstru.services.access import Actor, require_role
+from instainstru.services.cancellation import policy_text
 from instainstru.services.catalog import SUBJECTS_BY_KEY
 from instainstru.services.errors import FormError, PermissionDenied
 from instainstru.services.money import format_price
@@ -37,6 +38,7 @@ class Checkout:
     fee_note: str
     hold_until: str  # "10:15 AM"
     price_cents: int
+    policy: str  # the instructor's cancellation policy
 
 
 def start_param(start: datetime) -> str:
@@ -64,6 +66,7 @@ def _view(booking: Booking, profile: InstructorProfile, name: str, subject_key: 
         slot_label(booking.start_at, timezone), format_price(booking.price_cents),
         "The price includes InstaInstru's service fee. No other charges.",
         time_label(booking.hold_expires_at, timezone) if booking.hold_expires_at else "", booking.price_cents,
+        policy_text(profile),
     )  # fmt: skip
 
 

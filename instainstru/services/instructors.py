@@ -8,6 +8,7 @@ from sqlmodel import Session, func, select
 
 from instainstru.db import transaction
 from instainstru.models import InstructorProfile, Offering, User
+from instainstru.services.cancellation import policy_text
 from instainstru.services.money import format_price
 from instainstru.services.offerings import LOCATION_LABELS, OfferingView, offerings_of
 
@@ -41,6 +42,7 @@ class PublicProfile:
     area: list[str]
     offerings: list[OfferingView]
     accepting_bookings: bool  # payouts connected: students can book and pay
+    cancellation_policy: str
 
 
 def initials(name: str) -> str:
@@ -119,4 +121,5 @@ def public_profile(slug: str) -> PublicProfile | None:
         area,
         offerings,
         p.charges_enabled,
+        policy_text(p),
     )

@@ -1,12 +1,12 @@
 """Lessons as lists for the people in them: an instructor's requests, upcoming and past lessons."""
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlmodel import select
 
 from instainstru.db import transaction
-from instainstru.models import Booking, BookingStatus, Offering, Role, User, utcnow
+from instainstru.models import Booking, BookingStatus, InstructorProfile, Offering, Role, User, utcnow
 from instainstru.services.access import Actor, require_role
 from instainstru.services.catalog import SUBJECTS_BY_KEY
 from instainstru.services.money import format_price
@@ -30,6 +30,8 @@ class LessonLine:
     status: str
     can_answer: bool  # a request to accept or decline
     can_mark: bool  # over, and not yet marked completed or no-show
+    can_cancel: bool  # not started: the caller may cancel it (under the policy)
+    can_move: bool  # the student may still move it for free
 
 
 @dataclass(frozen=True)
@@ -47,21 +49,26 @@ def _lines(actor: Actor, as_instructor: bool, now: datetime) -> list[tuple[Booki
     other = Booking.student_id if as_instructor else Booking.instructor_id
     with transaction() as session:
         rows = session.exec(
-            select(Booking, User.name, Offering.subject_key)
+            select(Booking, User.name, Offering.subject_key, InstructorProfile.free_cancel_hours)
             .join(User, User.id == other)
             .join(Offering, Offering.id == Booking.offering_id)
+            .join(InstructorProfile, InstructorProfile.user_id == Booking.instructor_id)
             .where(mine == actor.user_id, Booking.status.in_([s.value for s in SHOWN]))
             .order_by(Booking.start_at)
         ).all()
     lines = []
-    for booking, name, subject_key in rows:
+    for booking, name, subject_key, free_hours in rows:
         subject = SUBJECTS_BY_KEY[subject_key].name if subject_key in SUBJECTS_BY_KEY else subject_key
+        ahead = booking.start_at > now
+        student_may = not as_instructor and ahead and booking.status in (S.REQUESTED, S.CONFIRMED)
         lines.append((booking, LessonLine(
             booking.id, slot_label(booking.start_at, actor.timezone), f"{subject} · {booking.duration_min} min",
             name, format_price(booking.price_cents), format_price(booking.platform_fee_cents),
             format_price(booking.price_cents - booking.platform_fee_cents), booking.status.replace("_", " "),
             as_instructor and booking.status == S.REQUESTED and booking.start_at > now,
             as_instructor and booking.status == S.CONFIRMED and booking.end_at <= now,
+            student_may or (as_instructor and ahead and booking.status == S.CONFIRMED),
+            student_may and now <= booking.start_at - timedelta(hours=free_hours),
         )))  # fmt: skip
     return lines
 

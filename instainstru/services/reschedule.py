@@ -32,16 +32,19 @@ def _movable(booking: Booking | None, actor: Actor, profile: InstructorProfile |
 
 
 def reschedule_options(actor: Actor | None, booking_id: int, now: datetime | None = None) -> list[SlotDay]:
-    """Where the caller's lesson could move: the instructor's free times of the same length (its own time
-    counts as free), by day in the student's zone."""
+    """Where the caller's lesson could move: the instructor's free times of the same length, by day in the
+    student's zone (its own time, and times overlapping it, count as free; its current start is left out)."""
     actor = require_role(actor, Role.STUDENT)
     now = now or utcnow()
     with transaction() as session:
         booking = session.get(Booking, int(booking_id))
         profile = session.get(InstructorProfile, booking.instructor_id) if booking else None
         _movable(booking, actor, profile, now)
-    return slots_by_day(booking.instructor_id, booking.duration_min, actor.timezone, now=now,
+    days = slots_by_day(booking.instructor_id, booking.duration_min, actor.timezone, now=now,
                         except_booking=booking.id)  # fmt: skip
+    current = booking.start_at.isoformat()
+    others = [SlotDay(day.label, [t for t in day.times if t["iso"] != current]) for day in days]
+    return [day for day in others if day.times]
 
 
 def reschedule(actor: Actor | None, booking_id: int, new_start: datetime, now: datetime | None = None) -> datetime:

@@ -7,11 +7,12 @@ from instainstru.services.access import Actor
 from instainstru.services.errors import FormError, NotAuthenticated, PermissionDenied
 from instainstru.services.money import format_price
 from instainstru.state.guard import GuardedPage
+from instainstru.state.lesson_changes import CancelLesson, MoveLesson
 from instainstru.state.session import current_actor
 
 
-class StudentHomeState(GuardedPage, rx.State):
-    """The student dashboard."""
+class StudentHomeState(CancelLesson, MoveLesson, GuardedPage, rx.State):
+    """The student dashboard: upcoming and past lessons, with cancel and reschedule where allowed."""
 
     first_name: str = ""
     upcoming: list[dict] = []
@@ -25,6 +26,9 @@ class StudentHomeState(GuardedPage, rx.State):
         self.first_name = name.split()[0]
         self.upcoming = [vars(line) for line in mine.upcoming]
         self.past = [vars(line) for line in mine.past]
+
+    def _reload(self, actor: Actor) -> None:
+        self._show(self._fetch(actor))
 
 
 class InstructorHomeState(GuardedPage, rx.State):

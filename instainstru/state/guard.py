@@ -38,7 +38,7 @@ class GuardedPage(rx.State, mixin=True):
 
         A FormError fills the `field` var with its messages (without a field it becomes a toast); a logged-out
         caller is sent to log in; a refusal shows `refused`. On success `field` is cleared, `after(actor)` runs
-        and `success` is shown.
+        and `success` is shown (nothing when it is empty).
         """
         actor = await current_actor(self)
         try:
@@ -56,7 +56,7 @@ class GuardedPage(rx.State, mixin=True):
             setattr(self, field, {})
         if after is not None:
             after(actor)
-        return rx.toast.success(success)
+        return rx.toast.success(success) if success else None
 
     async def _load(self):
         """Fetch the page's data; send a logged-out visitor to log in, refuse a wrong role."""

@@ -6,6 +6,7 @@ from instainstru.models import BookingStatus
 from instainstru.services import booking, lessons, payments
 from instainstru.services.access import Actor
 from instainstru.state.guard import GuardedPage
+from instainstru.state.lesson_changes import CancelLesson
 
 ACTIONS = {
     "accept": (payments.accept_request, "Lesson accepted."),
@@ -15,7 +16,7 @@ ACTIONS = {
 }
 
 
-class InstructorBookingsState(GuardedPage, rx.State):
+class InstructorBookingsState(CancelLesson, GuardedPage, rx.State):
     """Holds the three lists."""
 
     requests: list[dict] = []
@@ -29,6 +30,9 @@ class InstructorBookingsState(GuardedPage, rx.State):
         self.requests = [vars(line) for line in result.requests]
         self.upcoming = [vars(line) for line in result.upcoming]
         self.past = [vars(line) for line in result.past]
+
+    def _reload(self, actor: Actor) -> None:
+        self._show(lessons.instructor_lessons(actor))
 
     @rx.event
     async def act(self, booking_id: int, action: str):

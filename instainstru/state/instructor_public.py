@@ -29,6 +29,7 @@ class InstructorPublicState(rx.State):
     instructor_id: int = 0
     slot_days: list[dict] = []
     accepting: bool = False
+    policy: str = ""
     _lessons: dict[str, tuple[int, int]] = {}  # choice label -> (offering id, minutes)
 
     @rx.event
@@ -49,7 +50,7 @@ class InstructorPublicState(rx.State):
         self.services = [o.summary() for o in result.offerings]
         self._lessons = {f"{o.subject} · {p.label}": (o.id, p.duration_min) for o in result.offerings for p in o.prices}
         self.lesson_choices = list(self._lessons)
-        self.accepting = result.accepting_bookings
+        self.accepting, self.policy = result.accepting_bookings, result.cancellation_policy
         self.lesson = self.lesson_choices[0] if self.lesson_choices else ""
         actor = await current_actor(self)
         if actor is not None:

@@ -151,7 +151,8 @@ def test_reschedule_only_to_a_free_time_of_the_same_instructor_in_the_free_windo
     other = make_user("student", "o@example.com", "Olga Other")
     taken = booking.create_booking(other, service.id, 60, START + timedelta(hours=2), NOW)
     options = [t["iso"] for day in reschedule.reschedule_options(student, lesson, NOW) for t in day.times]
-    assert START.isoformat() in options  # its own time counts as free
+    assert START.isoformat() not in options  # where it is now
+    assert (START + timedelta(minutes=30)).isoformat() in options  # overlapping itself is fine
     assert (START + timedelta(hours=2)).isoformat() not in options
     with pytest.raises(FormError):
         reschedule.reschedule(student, lesson, taken.start_at, NOW)

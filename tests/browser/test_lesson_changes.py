@@ -1,0 +1,144 @@
+"""After booking, in the browser: the student dashboard lists lessons with their status, a student cancels
+(free, or late with the fee shown before confirming) or reschedules, and an instructor cancels with a full
+refund. Lessons are booked and paid in-process through the services on the app's own database and payments
+server; the changes are made by clicking."""
+
+import re
+from datetime import timedelta
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from instainstru.db import transaction
+from instainstru.models import Booking, BookingStatus, utcnow
+from instainstru.services import availability, booking, ledger, payments
+from tests.browser.conftest import open_page, screenshot
+from tests.browser.helpers import log_in, log_out, unique_email
+from tests.factories import PASSWORD, connect_on_fake_stripe, make_booking, open_studio, save_test_card
+
+S = BookingStatus
+
+
+@pytest.fixture
+def studio(app_services, payments):
+    teacher, student, service = open_studio({60: "80"}, unique_email("teacher"), unique_email("student"))
+    connect_on_fake_stripe(teacher, payments)
+    return teacher, student, service, save_test_card(student, payments)
+
+
+def paid_lesson(studio, earliest: timedelta, latest: timedelta) -> Booking:
+    """Book and pay the first free hour between now + earliest and now + latest."""
+    teacher, student, service, card = studio
+    now = utcnow()
+    start = availability.open_slots(teacher.user_id, 60, now + earliest, now + latest, now)[0]
+    held = booking.create_booking(student, service.id, 60, start, now)
+    assert payments.pay(student, held.id, card, now).status == S.CONFIRMED
+    with transaction() as session:
+        return session.get(Booking, held.id)
+
+
+def status_of(booking_id: int) -> str:
+    with transaction() as session:
+        return session.get(Booking, booking_id).status
+
+
+def open_dashboard_as(page: Page, person) -> None:
+    log_in(page, person.email, PASSWORD)
+    expect(page).to_have_url(re.compile(rf"/{person.role}/?$"))
+
+
+def row(page: Page, lesson_when_prefix: str):
+    return page.locator(".student-lesson").filter(has_text=lesson_when_prefix)
+
+
+def when_of(page: Page, lesson: Booking) -> str:
+    from instainstru.services.timefmt import slot_label
+
+    return slot_label(lesson.start_at, "America/New_York")
+
+
+def test_dashboard_lists_upcoming_and_past_lessons_with_their_status(page: Page, studio):
+    teacher, student, service, _ = studio
+    upcoming = paid_lesson(studio, timedelta(days=3), timedelta(days=5))
+    make_booking(teacher, student, service.id, utcnow() - timedelta(days=3), S.COMPLETED)
+    open_dashboard_as(page, student)
+    upcoming_card = page.locator(".rt-Card").filter(has=page.get_by_role("heading", name="Upcoming lessons"))
+    expect(upcoming_card.locator(".student-lesson").filter(has_text=when_of(page, upcoming))).to_contain_text(
+        "confirmed"
+    )
+    past_card = page.locator(".rt-Card").filter(has=page.get_by_role("heading", name="Past lessons"))
+    expect(past_card.locator(".lesson-status")).to_have_text(["completed"])
+    screenshot(page, "student-dashboard-lessons")
+
+
+def test_student_cancels_inside_the_free_window_and_gets_everything_back(page: Page, studio):
+    lesson = paid_lesson(studio, timedelta(days=3), timedelta(days=5))
+    open_dashboard_as(page, studio[1])
+    row(page, when_of(page, lesson)).get_by_role("button", name="Cancel").click()
+    expect(page.locator(".cancel-terms")).to_have_text("Free cancellation: you get $80 back.")
+    page.get_by_role("button", name="Cancel lesson").click()
+    expect(page.get_by_text("Lesson cancelled.")).to_be_visible()
+    expect(row(page, when_of(page, lesson)).locator(".lesson-status")).to_have_text("cancelled by student")
+    assert status_of(lesson.id) == S.CANCELLED_BY_STUDENT
+    with transaction() as session:
+        assert ledger.booking_balance(session, lesson.id) == ledger.Balance(0, 0, 0)
+
+
+def test_a_late_cancellation_shows_the_fee_before_anything_happens(page: Page, studio):
+    lesson = paid_lesson(studio, timedelta(hours=1), timedelta(hours=23))
+    open_dashboard_as(page, studio[1])
+    lesson_row = row(page, when_of(page, lesson))
+    expect(lesson_row.get_by_role("button", name="Reschedule")).to_have_count(0)  # too late to move for free
+    lesson_row.get_by_role("button", name="Cancel").click()
+    terms = page.locator(".cancel-terms")
+    expect(terms).to_contain_text("The instructor keeps $40 (50%); you get $40 back.")
+    screenshot(page, "student-cancel-late")
+    page.get_by_role("button", name="Keep lesson").click()
+    expect(terms).to_have_count(0)
+    assert status_of(lesson.id) == S.CONFIRMED  # nothing happened
+    lesson_row.get_by_role("button", name="Cancel").click()
+    page.get_by_role("button", name="Cancel lesson").click()
+    expect(page.get_by_text("Lesson cancelled.")).to_be_visible()
+    with transaction() as session:
+        assert ledger.booking_balance(session, lesson.id) == ledger.Balance(4000, 600, 3400)
+
+
+def test_student_reschedules_to_another_free_time(page: Page, studio):
+    lesson = paid_lesson(studio, timedelta(days=3), timedelta(days=5))
+    open_dashboard_as(page, studio[1])
+    row(page, when_of(page, lesson)).get_by_role("button", name="Reschedule").click()
+    choice = page.locator(".move-slot").nth(3)
+    expect(choice).to_be_visible()
+    screenshot(page, "student-reschedule")
+    choice.click()
+    expect(page.get_by_text("Lesson moved.")).to_be_visible()
+    with transaction() as session:
+        moved = session.get(Booking, lesson.id)
+    assert moved.start_at != lesson.start_at and moved.status == S.CONFIRMED
+    expect(row(page, when_of(page, moved))).to_be_visible()
+    with transaction() as session:
+        assert ledger.booking_balance(session, lesson.id).paid == 8000  # no new charge
+
+
+def test_instructor_cancels_and_the_student_gets_a_full_refund(page: Page, studio):
+    lesson = paid_lesson(studio, timedelta(hours=1), timedelta(hours=23))
+    open_dashboard_as(page, studio[0])
+    open_page(page, "/instructor/bookings")
+    upcoming = page.locator(".rt-Card").filter(has=page.get_by_role("heading", name="Upcoming"))
+    upcoming.locator(".lesson-row").filter(has_text=when_of(page, lesson)).get_by_role("button", name="Cancel").click()
+    expect(page.locator(".cancel-terms")).to_have_text("The student gets a full refund of $80.")
+    page.get_by_role("button", name="Cancel lesson").click()
+    expect(page.get_by_text("Lesson cancelled.")).to_be_visible()
+    assert status_of(lesson.id) == S.CANCELLED_BY_INSTRUCTOR
+    with transaction() as session:
+        assert ledger.booking_balance(session, lesson.id) == ledger.Balance(0, 0, 0)
+    log_out(page)
+
+
+def test_the_dashboard_fits_a_phone(page: Page, studio):
+    paid_lesson(studio, timedelta(days=3), timedelta(days=5))
+    page.set_viewport_size({"width": 375, "height": 800})
+    open_dashboard_as(page, studio[1])
+    expect(page.get_by_role("button", name="Reschedule")).to_be_visible()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375
+    screenshot(page, "student-dashboard-phone")
