@@ -40,6 +40,7 @@ class RefundInfo:
     id: str
     amount: int
     created: int
+    reversed: int = 0  # taken back from the instructor's account for this refund (a transfer reversal)
 
 
 @dataclass(frozen=True)
@@ -158,7 +159,13 @@ def charge_state(charge_id: str) -> ChargeState:
     fee_id = getattr(charge.application_fee, "id", charge.application_fee)
     fee = calling(lambda: stripe.v1.application_fees.retrieve(fee_id)) if fee_id else None
     refunds = calling(lambda: stripe.v1.refunds.list(params={"charge": charge_id, "limit": 100}))
-    listed = tuple(sorted((RefundInfo(r.id, int(r.amount), int(r.created)) for r in refunds.data),
-                          key=lambda r: (r.created, r.id)))  # fmt: skip
+    transfer_id = getattr(charge.transfer, "id", charge.transfer)
+    reversals = calling(lambda: stripe.v1.transfers.retrieve(transfer_id)).reversals.data if transfer_id else []
+    reversed_by = {}
+    for reversal in reversals:
+        refund_id = getattr(reversal.source_refund, "id", reversal.source_refund)
+        reversed_by[refund_id] = reversed_by.get(refund_id, 0) + int(reversal.amount)
+    listed = tuple(sorted((RefundInfo(r.id, int(r.amount), int(r.created), reversed_by.get(r.id, 0))
+                           for r in refunds.data), key=lambda r: (r.created, r.id)))  # fmt: skip
     return ChargeState(charge.id, int(charge.amount_captured or 0), int(charge.amount_refunded or 0),
                        int(fee.amount) if fee else 0, int(fee.amount_refunded) if fee else 0, listed)  # fmt: skip

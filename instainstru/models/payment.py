@@ -54,7 +54,8 @@ class Payment(SQLModel, table=True):
 
 class LedgerKind(StrEnum):
     """What a ledger line records. A charge is split into the platform fee and the instructor's share;
-    a refund is split into the fee reversal and the share reversal."""
+    a refund into the fee given back, the share taken back from the instructor, and whatever else the
+    platform pays itself (when the instructor's transfer was not reversed)."""
 
     CHARGE = "charge"
     PLATFORM_FEE = "platform_fee"
@@ -62,6 +63,7 @@ class LedgerKind(StrEnum):
     REFUND = "refund"
     FEE_REVERSAL = "fee_reversal"
     SHARE_REVERSAL = "share_reversal"
+    PLATFORM_REFUND = "platform_refund"  # a refund the platform pays beyond its fee (the transfer not reversed)
 
 
 class LedgerAccount(StrEnum):

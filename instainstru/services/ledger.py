@@ -1,8 +1,10 @@
 """The double-entry ledger: every charge and refund as balanced lines, and reconciling them with Stripe.
 
 A charge of P cents with the platform fee F is three lines: student -P, platform +F, instructor +(P - F).
-A refund of R cents of which the platform gives back f of its fee: student +R, platform -f,
-instructor -(R - f). The lines of one movement always sum to zero, and each movement is recorded once:
+A refund of R cents of which the platform gives back f of its fee and the instructor s of their share (what
+Stripe reversed of their transfer): student +R, platform -f, instructor -s, and the platform -(R - f - s) for
+whatever it pays itself (0 when the transfer is reversed, as every refund the app makes does).
+The lines of one movement always sum to zero, and each movement is recorded once:
 (source, kind) is unique, so a repeated webhook cannot count it twice.
 """
 
@@ -55,8 +57,10 @@ def _proportional(fee: int, part: int, whole: int) -> int:
 
 
 def record_refunds(session: Session, booking_id: int, charge: stripe_payments.ChargeState) -> int:
-    """Record the charge's refunds not yet in the ledger; the fee given back is what Stripe refunded of the
-    application fee (shared among new refunds in proportion, the last taking the rest). Returns how many."""
+    """Record the charge's refunds not yet in the ledger. The fee given back is what Stripe refunded of the
+    application fee (shared among new refunds in proportion, the last taking the rest); the instructor gives
+    back the rest of the refund as far as Stripe reversed their transfer for it; anything left the platform
+    pays. Returns how many."""
     fee_back = -sum(session.exec(select(LedgerEntry.amount_cents).where(
         LedgerEntry.charge_id == charge.id, LedgerEntry.kind == K.FEE_REVERSAL)))  # fmt: skip
     new = [r for r in charge.refunds if not _has(session, r.id)]
@@ -68,9 +72,10 @@ def record_refunds(session: Session, booking_id: int, charge: stripe_payments.Ch
             else min(remaining, _proportional(charge.fee_amount, refund.amount, charge.amount_captured))
         )
         remaining -= part
+        share = min(refund.amount - part, refund.reversed)
         session.add_all(_lines(booking_id, charge.id, refund.id, [
             (K.REFUND, A.STUDENT, refund.amount), (K.FEE_REVERSAL, A.PLATFORM, -part),
-            (K.SHARE_REVERSAL, A.INSTRUCTOR, part - refund.amount),
+            (K.SHARE_REVERSAL, A.INSTRUCTOR, -share), (K.PLATFORM_REFUND, A.PLATFORM, share + part - refund.amount),
         ]))  # fmt: skip
     session.flush()
     return len(new)
@@ -129,7 +134,12 @@ def _compare(charge_id: str, ours: dict[str, int], theirs: stripe_payments.Charg
         ("refunded", ours.get(K.REFUND, 0), theirs.amount_refunded),
         ("fee given back", -ours.get(K.FEE_REVERSAL, 0), theirs.fee_refunded),
     )
-    return [f"{charge_id}: {what} is {a} in the ledger but {b} at Stripe" for what, a, b in pairs if a != b]
+    problems = [f"{charge_id}: {what} is {a} in the ledger but {b} at Stripe" for what, a, b in pairs if a != b]
+    taken_back, reversed_total = -ours.get(K.SHARE_REVERSAL, 0), sum(r.reversed for r in theirs.refunds)
+    if taken_back > reversed_total:
+        problems.append(f"{charge_id}: {taken_back} taken back from the instructor in the ledger but only "
+                        f"{reversed_total} reversed at Stripe")  # fmt: skip
+    return problems
 
 
 def reconcile() -> list[str]:

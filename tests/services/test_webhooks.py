@@ -115,3 +115,27 @@ def test_payment_webhooks_twice_and_shuffled_change_nothing_and_reconcile(db_url
     with transaction() as session:
         assert ledger.booking_balance(session, paid.id) == ledger.Balance(6000, 900, 5100)
     assert ledger.reconcile() == []
+
+
+def test_a_dashboard_refund_is_recorded_once_however_often_its_webhook_comes(db_url, stripe_env, webhook_inbox):
+    stripe_env.register_webhook(webhook_inbox.url, SECRET, ["charge.refunded"])
+    teacher, student, service = open_studio({60: "80"})
+    connect_on_fake_stripe(teacher, stripe_env)
+    now = utcnow()
+    start = (now + timedelta(days=3)).replace(hour=15, minute=0, second=0, microsecond=0)
+    lesson = booking.create_booking(student, service.id, 60, start, now)
+    payments.pay(student, lesson.id, save_test_card(student, stripe_env), now)
+    with transaction() as session:
+        charge_id = session.exec(select(Payment.charge_id)).one()
+    stripe_env.client().v1.refunds.create(params={"charge": charge_id, "amount": 2500})  # not through the app
+    delivery = webhook_inbox.wait_for("charge.refunded")
+    for _ in range(2):
+        assert webhooks.handle(delivery.payload, delivery.signature) in ("handled", "duplicate")
+        with transaction() as session:
+            session.exec(delete(ProcessedEvent))  # even when the event log is lost, the refund counts once
+    with transaction() as session:
+        refunds = session.exec(select(LedgerEntry).where(LedgerEntry.kind == "refund")).all()
+        assert [r.amount_cents for r in refunds] == [2500]
+        # The dashboard refund reversed no transfer: the instructor keeps 6800, the platform pays the 2500 itself.
+        assert ledger.booking_balance(session, lesson.id) == ledger.Balance(5500, -1300, 6800)
+    assert ledger.reconcile() == []
