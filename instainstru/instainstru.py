@@ -5,6 +5,7 @@ import reflex as rx
 from instainstru.api import api
 from instainstru.background import run_jobs_forever
 from instainstru.pages.auth import login_page, signup_page
+from instainstru.pages.billing import billing_page, receipt_page
 from instainstru.pages.checkout import checkout_page
 from instainstru.pages.dashboards import admin_page, instructor_page, student_page
 from instainstru.pages.favourites import favourites_page
@@ -12,8 +13,10 @@ from instainstru.pages.home import home_page
 from instainstru.pages.instructor_availability import instructor_availability_page
 from instainstru.pages.instructor_bookings import instructor_bookings_page
 from instainstru.pages.instructor_profile import instructor_profile_page
+from instainstru.pages.payouts import payouts_page
 from instainstru.pages.public import not_found_page, public_instructor_page
 from instainstru.pages.search import search_page
+from instainstru.state.billing import ReceiptState, StudentBillingState
 from instainstru.state.checkout import CheckoutState
 from instainstru.state.dashboards import AdminHomeState, InstructorHomeState, StudentHomeState
 from instainstru.state.errors import on_backend_error
@@ -23,6 +26,7 @@ from instainstru.state.instructor_bookings import InstructorBookingsState
 from instainstru.state.instructor_profile import InstructorProfileState
 from instainstru.state.instructor_public import InstructorPublicState
 from instainstru.state.login import LoginState
+from instainstru.state.payouts import InstructorPayoutsState
 from instainstru.state.search import FavouriteState, SearchState, StudentFavouritesState
 from instainstru.state.session import SessionState
 from instainstru.state.signup import SignupState
@@ -46,6 +50,8 @@ PAGES = (
         "Favourites",
         [SessionState.refresh, StudentFavouritesState.load, FavouriteState.load],
     ),
+    (billing_page, "/student/billing", "Billing", [SessionState.refresh, StudentBillingState.load]),
+    (receipt_page, "/student/receipts/[booking]", "Receipt", [SessionState.refresh, ReceiptState.load]),
     (instructor_page, "/instructor", "Dashboard", [SessionState.refresh, InstructorHomeState.load]),
     (
         instructor_profile_page,
@@ -65,6 +71,7 @@ PAGES = (
         "Bookings",
         [SessionState.refresh, InstructorBookingsState.load],
     ),
+    (payouts_page, "/instructor/payouts", "Payouts", [SessionState.refresh, InstructorPayoutsState.load]),
     (
         checkout_page,
         "/book/[slug]/[service]/[start]",

@@ -7,6 +7,7 @@ from instainstru.state.home import SearchBoxState
 from instainstru.state.session import SessionState
 
 CONTAINER_WIDTH = "1100px"
+STUDENT_LINKS = (("Favourites", "/student/favorites"), ("Billing", "/student/billing"))  # in the account menu
 
 
 def logo() -> rx.Component:
@@ -51,8 +52,13 @@ def search_box(
     )
 
 
+def menu_link(label: str, href: str | rx.Var) -> rx.Component:
+    """A menu item that is a link all across (a click anywhere on it, or Enter, follows it)."""
+    return rx.menu.item(rx.el.a(label, href=href, text_decoration="none"), as_child=True)
+
+
 def account_menu() -> rx.Component:
-    """The logged-in person's avatar menu: dashboard and log out."""
+    """The logged-in person's avatar menu: dashboard, a student's own pages, and log out."""
     return rx.menu.root(
         rx.menu.trigger(
             rx.button(
@@ -65,11 +71,8 @@ def account_menu() -> rx.Component:
             )
         ),
         rx.menu.content(
-            rx.menu.item(rx.link("My dashboard", href=SessionState.home, underline="none")),
-            rx.cond(
-                SessionState.user_role == "student",
-                rx.menu.item(rx.link("Favourites", href="/student/favorites", underline="none")),
-            ),
+            menu_link("My dashboard", SessionState.home),
+            *[rx.cond(SessionState.user_role == "student", menu_link(label, href)) for label, href in STUDENT_LINKS],
             rx.menu.separator(),
             rx.menu.item("Log out", on_select=SessionState.logout, color_scheme="red"),
         ),

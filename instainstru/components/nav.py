@@ -7,6 +7,7 @@ INSTRUCTOR_PAGES = (
     ("Profile & services", "/instructor/profile", "user-round-pen"),
     ("Availability", "/instructor/availability", "calendar-clock"),
     ("Bookings", "/instructor/bookings", "list-checks"),
+    ("Payouts", "/instructor/payouts", "wallet"),
 )
 
 

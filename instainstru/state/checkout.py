@@ -1,31 +1,18 @@
 """The checkout: the held lesson, the student's cards, and paying (Stripe.js in the browser for new cards
 and 3-D Secure; everything else through the payments service)."""
 
-import json
-
 import reflex as rx
 
 from instainstru.services import cards, checkout, payments
 from instainstru.services.access import Actor
-from instainstru.services.cards import UNAVAILABLE
 from instainstru.services.errors import FormError, NotAuthenticated, PermissionDenied
 from instainstru.settings import get_settings
 from instainstru.state.guard import ACCESS_OK, GuardedPage
 from instainstru.state.session import current_actor
+from instainstru.state.stripe_js import browser_call
 
 NEW_CARD = "new"
 PAID = {"confirmed": "done", "requested": "requested"}
-
-
-def browser_call(function: str, *args: str, missing: object = None) -> str:
-    """JavaScript calling `window.instainstru.<function>(Stripe.js URL, publishable key, *args)` once
-    assets/checkout.js has loaded (10 s at most; then it answers `missing`, by default an error)."""
-    settings = get_settings()
-    values = ", ".join(json.dumps(a) for a in (settings.stripe_js_url, settings.stripe_publishable_key, *args))
-    fallback = json.dumps({"error": UNAVAILABLE} if missing is None else missing)
-    return ("(async () => { for (let i = 0; i < 400 && !window.instainstru; i++) "
-            f"await new Promise(r => setTimeout(r, 25)); if (!window.instainstru) return {fallback}; "
-            f"return await window.instainstru.{function}({values}); }})()")  # fmt: skip
 
 
 class CheckoutState(GuardedPage, rx.State):

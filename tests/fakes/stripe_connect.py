@@ -1039,11 +1039,42 @@ _OVERRIDES = [
 ]
 
 
+_idempotent: dict[tuple[str, str], tuple[str, web.Response]] = {}
+_idempotency_locks: dict[tuple[str, str], asyncio.Lock] = {}
+
+
+async def _idempotently(request: web.Request, respond) -> web.Response:
+    """Stripe's idempotency (localstripe has none): a POST repeated with the same `Idempotency-Key` gets the
+    first answer again instead of acting twice; the same key with other parameters is refused."""
+    key = request.headers.get("Idempotency-Key")
+    if request.method != "POST" or not key or not request.path.startswith("/v1/"):
+        return await respond()
+    scope = (request.headers.get("Authorization", ""), key)
+    body = hashlib.sha256(request.path.encode() + await request.read()).hexdigest()
+    async with _idempotency_locks.setdefault(scope, asyncio.Lock()):
+        if scope in _idempotent:
+            first_body, first = _idempotent[scope]
+            if first_body != body:
+                error = _error("Keys for idempotent requests can only be used with the same parameters they were "
+                               "first used with.")  # fmt: skip
+                error.body["error"]["type"] = "idempotency_error"
+                raise error
+            return web.Response(body=first.body, status=first.status, content_type=first.content_type,
+                                headers={"Idempotent-Replayed": "true"})  # fmt: skip
+        response = await respond()
+        if response.status < 500:
+            _idempotent[scope] = (body, response)
+        return response
+
+
 @web.middleware
 async def _auth_middleware(request: web.Request, handler):
-    """localstripe's auth, except for the browser pages under /_connect/; then routes overriding its own."""
+    """localstripe's auth, except for the browser pages under /_connect/; then routes overriding its own;
+    requests with an Idempotency-Key answered once."""
     if request.path.startswith("/_connect/"):
         return await handler(request)
+    if request.path.startswith("/_config/data") and request.method == "DELETE":
+        _idempotent.clear()
 
     async def dispatch(request: web.Request):
         for method, pattern, override in _OVERRIDES:
@@ -1052,7 +1083,7 @@ async def _auth_middleware(request: web.Request, handler):
                 return await override(request, **match.groupdict())
         return await handler(request)
 
-    return await ls_server.auth_middleware(request, dispatch)
+    return await _idempotently(request, lambda: ls_server.auth_middleware(request, dispatch))
 
 
 def _add_routes(app: web.Application) -> None:

@@ -364,3 +364,16 @@ def test_reset_forgets_objects_and_webhooks(client, fake_stripe, webhook_inbox: 
     new_customer(client)
     with pytest.raises(AssertionError, match="no 'customer.created' webhook"):
         webhook_inbox.wait_for("customer.created", timeout=0.3)
+
+
+def test_idempotency_keys_answer_a_repeated_request_once(client, fake_stripe):
+    account = enabled_account(client, fake_stripe)
+    charge = charge_saved_card(client, account).latest_charge
+    params = {"charge": charge, "amount": 1000, "reverse_transfer": True}
+    first = client.v1.refunds.create(params=params, options={"idempotency_key": "refund-1"})
+    again = client.v1.refunds.create(params=params, options={"idempotency_key": "refund-1"})
+    assert again.id == first.id
+    assert client.v1.charges.retrieve(charge).amount_refunded == 1000
+    with pytest.raises(stripe.IdempotencyError):
+        client.v1.refunds.create(params={**params, "amount": 2000}, options={"idempotency_key": "refund-1"})
+    assert client.v1.refunds.create(params=params, options={"idempotency_key": "refund-2"}).id != first.id

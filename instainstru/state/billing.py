@@ -1,0 +1,172 @@
+"""A student's billing: saved cards (a new one saved through Stripe.js, as at checkout), payments and refunds per
+lesson, their CSV, and one lesson's receipt."""
+
+from datetime import date
+
+import reflex as rx
+
+from instainstru.models import Role
+from instainstru.services import billing, cards
+from instainstru.services.access import Actor
+from instainstru.services.errors import FormError, NotAuthenticated, PermissionDenied
+from instainstru.services.money import format_price
+from instainstru.settings import get_settings
+from instainstru.state.guard import GuardedPage
+from instainstru.state.session import current_actor
+from instainstru.state.stripe_js import browser_call, setup_intent_of
+
+TONES = {"confirmed": "blue", "completed": "grass", "no show": "amber"}  # the rest (cancelled...) gray
+
+
+def status_badge(line: billing.Line) -> dict[str, str]:
+    """A lesson's status as its badge shows it: words and colour."""
+    return {"status": line.status.capitalize(), "tone": TONES.get(line.status, "gray")}
+
+
+async def csv_download(state: GuardedPage, make_csv, name: str, refused: str):
+    """Answer a "Download CSV" click with `make_csv(caller)` as a file, or send a logged-out caller to log in."""
+    try:
+        data = make_csv(await current_actor(state))
+    except NotAuthenticated:
+        return state._to_login()
+    except PermissionDenied:
+        return rx.toast.error(refused)
+    return rx.download(data=data, filename=f"instainstru-{name}-{date.today().isoformat()}.csv", mime_type="text/csv")
+
+
+def _history_row(line: billing.Line) -> dict:
+    money = line.money
+    return {
+        "id": line.booking_id, "when": line.when, "lesson": line.lesson, "instructor": line.other,
+        "charged": format_price(money.charged), "refunded": format_price(money.refunded) if money.refunded else "—",
+        "paid": format_price(money.charged - money.refunded), "receipt": f"/student/receipts/{line.booking_id}",
+        **status_badge(line),
+    }  # fmt: skip
+
+
+class StudentBillingState(GuardedPage, rx.State):
+    """The student's cards, payment history and totals; `adding` while a new card is being entered."""
+
+    wallet: list[dict] = []  # saved cards: id, label, is_default
+    history: list[dict] = []
+    totals: dict[str, str] = {}
+    adding: bool = False
+    card_form: str = "loading"  # loading, ready, unavailable
+    card_error: str = ""
+    busy: bool = False
+    test_mode: bool = False  # payments go to a local test server, not Stripe
+
+    def _fetch(self, actor: Actor | None) -> tuple[list[billing.Line], list[cards.CardView]]:
+        self.adding, self.busy, self.card_error = False, False, ""
+        self.test_mode = bool(get_settings().stripe_api_base)
+        return billing.student_history(actor), cards.saved_cards(actor)
+
+    def _show(self, result: tuple[list[billing.Line], list[cards.CardView]]) -> None:
+        lines, saved = result
+        self.history = [_history_row(line) for line in lines]
+        charged = sum(line.money.charged for line in lines)
+        refunded = sum(line.money.refunded for line in lines)
+        self.totals = {"charged": format_price(charged), "refunded": format_price(refunded),
+                       "paid": format_price(charged - refunded)}  # fmt: skip
+        self._show_cards(saved)
+
+    def _show_cards(self, saved: list[cards.CardView]) -> None:
+        self.wallet = [{"id": str(card.id), "label": card.label, "is_default": card.is_default} for card in saved]
+
+    async def _card_action(self, action, card_id: str, done: str):
+        """Run `action(caller, card)`; the service refuses a card that is not the caller's."""
+        if not str(card_id).isdigit():
+            return None
+        return await self._attempt(
+            lambda actor: action(actor, int(card_id)), done, "That card is not one of your saved cards.",
+            field=None, after=lambda actor: self._show_cards(cards.saved_cards(actor)),
+        )  # fmt: skip
+
+    @rx.event
+    async def make_default(self, card_id: str):
+        """Make a saved card the one checkout offers first."""
+        return await self._card_action(cards.set_default, card_id, "Default card changed.")
+
+    @rx.event
+    async def remove_card(self, card_id: str):
+        """Forget a saved card, here and at Stripe."""
+        return await self._card_action(cards.remove_card, card_id, "Card removed.")
+
+    @rx.event
+    def add_card(self):
+        """Open the new-card form and ask the browser to mount Stripe's card Element in it."""
+        self.adding, self.card_error, self.busy = True, "", False
+        if not get_settings().stripe_publishable_key:
+            self.card_form = "unavailable"
+            return None
+        self.card_form = "loading"
+        return rx.call_script(browser_call("mountCard", missing="unavailable"), callback=StudentBillingState.mounted)
+
+    @rx.event
+    def mounted(self, outcome: str):
+        """The card Element is ready (or Stripe.js could not be loaded)."""
+        self.card_form = "ready" if outcome == "ready" else "unavailable"
+
+    @rx.event
+    def close_card_form(self):
+        """Put the new-card form away without saving."""
+        self.adding, self.card_error, self.busy = False, "", False
+
+    async def _as_student(self, action):
+        """`action(caller)`, or None with the reason shown under the card form."""
+        try:
+            return action(await current_actor(self))
+        except FormError as exc:
+            self.card_error = " ".join(exc.errors.values())
+        except NotAuthenticated:
+            self.card_error = "Your session has ended. Please log in again."
+        except PermissionDenied:
+            self.card_error = "Only students can save cards."
+        self.busy = False
+        return None
+
+    @rx.event
+    async def save_new_card(self):
+        """Start a SetupIntent and let Stripe.js confirm it with the card typed into the Element."""
+        if self.busy or not self.adding:
+            return None
+        self.busy, self.card_error = True, ""
+        secret = await self._as_student(cards.start_card_setup)
+        if secret is None:
+            return None
+        return rx.call_script(browser_call("saveCard", secret), callback=StudentBillingState.card_saved)
+
+    @rx.event
+    async def card_saved(self, outcome: dict):
+        """Stripe.js saved the card (or the bank refused it): remember it and list it."""
+        saved = await self._as_student(lambda actor: cards.save_card(actor, setup_intent_of(outcome)))
+        if saved is None:
+            return None
+        self.busy = self.adding = False
+        self._show_cards(cards.saved_cards(await current_actor(self)))
+        return rx.toast.success("Card saved.")
+
+    @rx.event
+    async def download_csv(self):
+        """The student's payments and refunds as a CSV file."""
+        return await csv_download(self, billing.student_history_csv, "payments", "Billing is for students.")
+
+
+class ReceiptState(GuardedPage, rx.State):
+    """One lesson's receipt (/student/receipts/<booking>); `found` is false for a lesson that is not the caller's."""
+
+    receipt: dict[str, str] = {}
+    found: bool = True
+
+    def _fetch(self, actor: Actor | None) -> billing.Receipt | None:
+        number = self.router.url.path.rstrip("/").rsplit("/", 1)[-1]
+        try:
+            return billing.receipt(actor, int(number) if number.isdigit() else 0)
+        except PermissionDenied:
+            if actor is None or actor.role != Role.STUDENT:
+                raise  # the wrong kind of account: the page's "not for you"
+            return None  # another student's lesson, or none: shown as not found, revealing nothing
+
+    def _show(self, result: billing.Receipt | None) -> None:
+        self.found = result is not None
+        self.receipt = {**vars(result), "status": result.status.capitalize()} if result is not None else {}

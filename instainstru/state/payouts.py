@@ -1,0 +1,46 @@
+"""An instructor's payouts page: earnings per lesson (gross, platform fee, net), pending vs paid, and the CSV."""
+
+import reflex as rx
+
+from instainstru.services import billing
+from instainstru.services.access import Actor
+from instainstru.services.money import format_price
+from instainstru.state.billing import csv_download, status_badge
+from instainstru.state.guard import GuardedPage
+
+TOTALS = ("gross", "fee", "net", "pending", "paid")
+
+
+def payout(line: billing.Line) -> str:
+    """Where a lesson's money stands: Pending (not taught yet), Paid, or Refunded (all of it went back)."""
+    if billing.is_pending(line):
+        return "Pending"
+    return "Refunded" if line.money.refunded >= line.money.charged else "Paid"
+
+
+def _earning_row(line: billing.Line) -> dict:
+    money = line.money
+    return {
+        "id": line.booking_id, "when": line.when, "lesson": line.lesson, "student": line.other,
+        "gross": format_price(money.charged - money.refunded), "fee": format_price(money.fee),
+        "net": format_price(money.net), "payout": payout(line), **status_badge(line),
+    }  # fmt: skip
+
+
+class InstructorPayoutsState(GuardedPage, rx.State):
+    """The instructor's lessons with money on them and the totals."""
+
+    lines: list[dict] = []
+    totals: dict[str, str] = {}
+
+    def _fetch(self, actor: Actor | None) -> billing.Earnings:
+        return billing.instructor_earnings(actor)
+
+    def _show(self, result: billing.Earnings) -> None:
+        self.lines = [_earning_row(line) for line in result.lines]
+        self.totals = {name: format_price(getattr(result, name)) for name in TOTALS}
+
+    @rx.event
+    async def download_csv(self):
+        """The instructor's earnings as a CSV file."""
+        return await csv_download(self, billing.instructor_earnings_csv, "earnings", "Payouts are for instructors.")

@@ -1,0 +1,26 @@
+"""Calling assets/checkout.js (Stripe.js in the browser) from a state, through `rx.call_script`."""
+
+import json
+
+from instainstru.services.cards import UNAVAILABLE
+from instainstru.services.errors import FormError
+from instainstru.settings import get_settings
+
+
+def browser_call(function: str, *args: str, missing: object = None) -> str:
+    """JavaScript calling `window.instainstru.<function>(Stripe.js URL, publishable key, *args)` once
+    assets/checkout.js has loaded (10 s at most; then it answers `missing`, by default an error)."""
+    settings = get_settings()
+    values = ", ".join(json.dumps(a) for a in (settings.stripe_js_url, settings.stripe_publishable_key, *args))
+    fallback = json.dumps({"error": UNAVAILABLE} if missing is None else missing)
+    return ("(async () => { for (let i = 0; i < 400 && !window.instainstru; i++) "
+            f"await new Promise(r => setTimeout(r, 25)); if (!window.instainstru) return {fallback}; "
+            f"return await window.instainstru.{function}({values}); }})()")  # fmt: skip
+
+
+def setup_intent_of(outcome: object) -> str:
+    """The SetupIntent id in what `saveCard` answered; FormError with the bank's (or a general) message otherwise."""
+    if isinstance(outcome, dict) and outcome.get("setup_intent"):
+        return str(outcome["setup_intent"])
+    message = outcome.get("error") if isinstance(outcome, dict) else None
+    raise FormError({"card": str(message or "Your card could not be saved.")})
