@@ -82,6 +82,9 @@ def test_student_cancels_inside_the_free_window_and_gets_everything_back(page: P
     assert status_of(lesson.id) == S.CANCELLED_BY_STUDENT
     with transaction() as session:
         assert ledger.booking_balance(session, lesson.id) == ledger.Balance(0, 0, 0)
+    open_page(page, "/student/billing")  # and billing shows the refund
+    expect(page.get_by_role("row").filter(has_text=when_of(page, lesson))).to_contain_text("$80")
+    expect(page.get_by_role("row").filter(has_text=when_of(page, lesson))).to_contain_text("Cancelled by student")
 
 
 def test_a_late_cancellation_shows_the_fee_before_anything_happens(page: Page, studio):
