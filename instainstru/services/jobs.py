@@ -10,7 +10,7 @@ from sqlmodel import select
 
 from instainstru.db import transaction
 from instainstru.models import Booking, BookingStatus, utcnow
-from instainstru.services import booking, payments
+from instainstru.services import booking, payments, reviews
 from instainstru.services.errors import FormError
 
 S = BookingStatus
@@ -25,6 +25,7 @@ class JobReport:
     requests_expired: int
     payments_settled: int  # authorisations released, abandoned attempts cancelled, refunds owed made
     lessons_completed: int
+    reviews_published: int  # their blind week over
 
 
 def expire_requests(now: datetime) -> int:
@@ -59,5 +60,5 @@ def _safely(job, now: datetime) -> int:
 def run_due(now: datetime | None = None) -> JobReport:
     """Run every time-based job once."""
     now = now or utcnow()
-    return JobReport(*(_safely(job, now) for job in (_expire_holds, expire_requests, payments.settle_leftovers,
-                                                        booking.auto_complete)))  # fmt: skip
+    jobs = (_expire_holds, expire_requests, payments.settle_leftovers, booking.auto_complete, reviews.publish_due)
+    return JobReport(*(_safely(job, now) for job in jobs))
