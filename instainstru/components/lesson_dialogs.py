@@ -1,6 +1,15 @@
-"""The dialogs for changing a booked lesson: confirm a cancellation (with what it costs), pick a new time."""
+"""The dialogs for a booked lesson: confirm a cancellation (with what it costs), pick a new time, review it."""
 
 import reflex as rx
+
+from instainstru.components.form_field import (
+    field_error,
+    field_grid,
+    form_field,
+    labelled_choice,
+    server_form,
+    text_area,
+)
 
 
 def cancel_dialog(state) -> rx.Component:
@@ -48,4 +57,38 @@ def move_dialog(state) -> rx.Component:
         ),
         open=state.move_open,
         on_open_change=state.close_move,
+    )  # fmt: skip
+
+
+STARS = {"5": "★★★★★ Excellent", "4": "★★★★ Good", "3": "★★★ Okay", "2": "★★ Poor", "1": "★ Bad"}
+SUB_STARS = {"0": "Not rated", **{k: v.split()[0] for k, v in STARS.items()}}
+
+
+def review_dialog(state) -> rx.Component:
+    """Stars, optional sub-ratings and a few words about a completed lesson (the form shows the service's
+    messages next to its fields)."""
+    values, errors = state.review_values, state.review_errors
+    sub = [form_field(label, labelled_choice(name, SUB_STARS, values[name]), errors.get(name, ""))
+           for name, label in (("knowledge", "Knowledge"), ("communication", "Communication"),
+                               ("punctuality", "Punctuality"))]  # fmt: skip
+    return rx.dialog.root(
+        rx.dialog.content(
+            rx.dialog.title(rx.cond(state.review_id > 0, "Edit your review", "Review your lesson")),
+            rx.dialog.description("Reviews are published a week after they are written; you can change yours "
+                                  "for 48 hours.", size="2", margin_bottom="12px"),
+            server_form(
+                form_field("Overall", labelled_choice("rating", STARS, values["rating"]), errors.get("rating", "")),
+                field_grid(*sub, columns="3"),
+                form_field("Your review", text_area("text", default_value=values["text"],
+                                                    placeholder="What was the lesson like? (20 to 2,000 characters)"),
+                           errors.get("text", "")),
+                field_error(errors.get("review", "")),
+                rx.flex(rx.dialog.close(rx.button("Cancel", type="button", variant="soft", color_scheme="gray")),
+                        rx.button("Save review", type="submit"), spacing="3", justify="end"),
+                on_submit=state.submit_review,
+            ),
+            max_width="560px",
+        ),
+        open=state.review_open,
+        on_open_change=state.close_review,
     )  # fmt: skip

@@ -4,7 +4,7 @@ import reflex as rx
 
 from instainstru.components.access import guarded_page
 from instainstru.components.card import card, empty_state, stat
-from instainstru.components.lesson_dialogs import cancel_dialog, move_dialog
+from instainstru.components.lesson_dialogs import cancel_dialog, move_dialog, review_dialog
 from instainstru.components.nav import workspace_nav
 from instainstru.state.dashboards import AdminHomeState, InstructorHomeState, StudentHomeState
 
@@ -27,6 +27,7 @@ def student_page() -> rx.Component:
         ),
         cancel_dialog(StudentHomeState),
         move_dialog(StudentHomeState),
+        review_dialog(StudentHomeState),
         rx.cond(
             StudentHomeState.past.length() > 0,
             card(rx.heading("Past lessons", size="5", as_="h2"),
@@ -43,9 +44,15 @@ def student_lesson(line: rx.Var) -> rx.Component:
             rx.text(line["when"], weight="bold", size="3"),
             rx.text(line["what"], " with ", line["who"], " · ", line["price"], size="2"),
             rx.badge(line["status"], variant="soft", class_name="lesson-status"),
+            rx.cond(line["review_line"], rx.text(line["review_line"], size="2", color_scheme="gray",
+                                                 class_name="my-review")),
             spacing="1",
         ),
         rx.hstack(
+            rx.cond(line["can_review"], rx.button("Write a review", size="2", variant="soft",
+                                                  on_click=s.ask_review(line["id"]))),
+            rx.cond(line["can_edit"], rx.button("Edit review", size="2", variant="soft",
+                                                on_click=s.ask_edit(line["id"], line["review"]))),
             rx.cond(line["can_move"], rx.button("Reschedule", size="2", variant="soft",
                                                 on_click=s.ask_move(line["id"]))),
             rx.cond(line["can_cancel"], rx.button("Cancel", size="2", variant="soft", color_scheme="red",

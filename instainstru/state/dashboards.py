@@ -2,33 +2,49 @@
 
 import reflex as rx
 
-from instainstru.services import dashboards, lessons, payouts
+from instainstru.services import dashboards, lessons, payouts, reviews
 from instainstru.services.access import Actor
 from instainstru.services.errors import FormError, NotAuthenticated, PermissionDenied
 from instainstru.services.money import format_price
 from instainstru.state.guard import GuardedPage
 from instainstru.state.lesson_changes import CancelLesson, MoveLesson
+from instainstru.state.review_form import ReviewLesson
 from instainstru.state.session import current_actor
 
 
-class StudentHomeState(CancelLesson, MoveLesson, GuardedPage, rx.State):
-    """The student dashboard: upcoming and past lessons, with cancel and reschedule where allowed."""
+class StudentHomeState(CancelLesson, MoveLesson, ReviewLesson, GuardedPage, rx.State):
+    """The student dashboard: upcoming and past lessons, with cancel and reschedule where allowed, and reviews."""
 
     first_name: str = ""
     upcoming: list[dict] = []
     past: list[dict] = []
 
-    def _fetch(self, actor: Actor | None) -> tuple[str, lessons.StudentLessons]:
-        return dashboards.student_home(actor), lessons.student_lessons(actor)
+    def _fetch(self, actor: Actor | None):
+        name, mine = dashboards.student_home(actor), lessons.student_lessons(actor)
+        return name, mine, reviews.reviewable_bookings(actor), reviews.my_reviews(actor)
 
-    def _show(self, result: tuple[str, lessons.StudentLessons]) -> None:
-        name, mine = result
+    def _show(self, result) -> None:
+        name, mine, reviewable, written = result
         self.first_name = name.split()[0]
         self.upcoming = [vars(line) for line in mine.upcoming]
-        self.past = [vars(line) for line in mine.past]
+        self.past = [_with_review(vars(line), reviewable, written) for line in mine.past]
 
     def _reload(self, actor: Actor) -> None:
         self._show(self._fetch(actor))
+
+
+def _with_review(line: dict, reviewable: set[int], written: dict[int, reviews.ReviewView]) -> dict:
+    """A past lesson's row with what the student can do about its review, and the review itself."""
+    review = written.get(line["id"])
+    stars = "★" * review.rating + "☆" * (5 - review.rating) if review else ""
+    state = ("published" if review.published else "published a week after you wrote it") if review else ""
+    return {
+        **line,
+        "can_review": line["id"] in reviewable,
+        "review": vars(review) if review else {},
+        "review_line": f"Your review: {stars} ({state})" if review else "",
+        "can_edit": bool(review and review.editable),
+    }
 
 
 class InstructorHomeState(GuardedPage, rx.State):

@@ -1,0 +1,59 @@
+"""Writing or editing the review of a completed lesson, from the student's dashboard."""
+
+import reflex as rx
+
+from instainstru.services import reviews
+from instainstru.state.forms import text
+
+NO_RATING = "0"  # the sub-rating choice meaning "not rated"
+
+
+class ReviewLesson(rx.State, mixin=True):
+    """The review dialog, for a GuardedPage state that implements `_reload(actor)`."""
+
+    review_open: bool = False
+    review_booking: int = 0
+    review_id: int = 0  # 0: a new review
+    review_values: dict[str, str] = {}
+    review_errors: dict[str, str] = {}
+
+    def _reload(self, actor) -> None:
+        raise NotImplementedError
+
+    def _open_review(self, booking_id: int, review_id: int, values: dict[str, str]) -> None:
+        self.review_booking, self.review_id, self.review_values = booking_id, review_id, values
+        self.review_errors, self.review_open = {}, True
+
+    @rx.event
+    def ask_review(self, booking_id: int):
+        """Open an empty review form for a lesson."""
+        empty = {"rating": "5", "text": "", **{name: NO_RATING for name in reviews.SUB_RATINGS}}
+        self._open_review(int(booking_id), 0, empty)
+
+    @rx.event
+    def ask_edit(self, booking_id: int, review: dict):
+        """Open the form filled with the student's review (the service checks it is theirs and editable)."""
+        values = {"rating": str(review.get("rating", "5")), "text": str(review.get("text", ""))}
+        values |= {name: str(review.get(name) or NO_RATING) for name in reviews.SUB_RATINGS}
+        self._open_review(int(booking_id), int(review.get("id", 0)), values)
+
+    @rx.event
+    def close_review(self, open_: bool = False):
+        """Close the form without saving."""
+        self.review_open = bool(open_)
+
+    @rx.event
+    async def submit_review(self, form: dict):
+        """Save the review; refusals (length, stars, contact details, windows) show next to the fields."""
+        rating, body = text(form, "rating", 2), text(form, "text", 4000)
+        subs = {name: "" if text(form, name, 2) == NO_RATING else text(form, name, 2) for name in reviews.SUB_RATINGS}
+        if self.review_id:
+            action = lambda actor: reviews.edit_review(actor, self.review_id, rating, body, **subs)  # noqa: E731
+        else:
+            action = lambda actor: reviews.write_review(actor, self.review_booking, rating, body, **subs)  # noqa: E731
+        self.review_values = {**self.review_values, "rating": rating, "text": body}
+        result = await self._attempt(action, "Thanks! Your review is published after a week.", "This is not your "
+                                     "lesson.", field="review_errors", after=self._reload)  # fmt: skip
+        if not self.review_errors:
+            self.review_open = False
+        return result
