@@ -50,6 +50,18 @@ def test_seed_is_deterministic(db_url, tmp_path, monkeypatch):
         assert session.exec(select(User.email).order_by(User.id)).all() == first
 
 
+def test_demo_instructors_have_reviews_and_the_demo_student_can_write_one(db_url):
+    from instainstru.services import reviews
+
+    seed_if_empty()
+    with transaction() as session:
+        rated = session.exec(select(InstructorProfile).where(InstructorProfile.rating_count > 0)).all()
+    assert len(rated) > INSTRUCTOR_COUNT // 2
+    assert all(3 <= p.rating_avg <= 5 and sum(p.rating_histogram) == p.rating_count for p in rated)
+    student = accounts.authenticate(DEMO_LOGINS["student"], DEMO_PASSWORD)
+    assert reviews.reviewable_bookings(student)  # their own recent lessons are left for them to review
+
+
 def test_demo_logins_work_and_featured_instructors_show(db_url):
     seed_if_empty()
     for role, email in DEMO_LOGINS.items():
