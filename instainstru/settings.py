@@ -31,6 +31,8 @@ class Settings:
     # copy (http://127.0.0.1:PORT/js.stripe.com/v3/) when ./scripts/run or the tests use the fake.
     stripe_js_url: str
     jobs_interval_seconds: int  # how often each backend worker runs the time-based jobs (0: never)
+    referral_welcome_cents: int  # credit for a student who signs up through a referral link
+    referral_reward_cents: int  # credit for the referrer once that student's first lesson is completed and paid
 
 
 def _int(name: str, default: int) -> int:
@@ -73,4 +75,6 @@ def get_settings() -> Settings:
         ),
         stripe_js_url=os.environ.get("STRIPE_JS_URL", "").strip() or DEFAULT_STRIPE_JS_URL,
         jobs_interval_seconds=_int("JOBS_INTERVAL_SECONDS", 60),
+        referral_welcome_cents=_int("REFERRAL_WELCOME_CENTS", 2000),
+        referral_reward_cents=_int("REFERRAL_REWARD_CENTS", 2000),
     )

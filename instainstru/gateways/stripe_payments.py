@@ -19,6 +19,7 @@ class CardInfo:
     exp_month: int
     exp_year: int
     customer: str | None
+    fingerprint: str  # the same card number gives the same fingerprint, whoever saves it
 
 
 @dataclass(frozen=True)
@@ -78,7 +79,8 @@ def card(payment_method_id: str) -> CardInfo:
     """The saved card's brand, last four digits and expiry."""
     method = calling(lambda: client().v1.payment_methods.retrieve(payment_method_id))
     c = method.card
-    return CardInfo(method.id, c.brand, c.last4, int(c.exp_month), int(c.exp_year), method.customer)
+    return CardInfo(method.id, c.brand, c.last4, int(c.exp_month), int(c.exp_year), method.customer,
+                    getattr(c, "fingerprint", None) or "")  # fmt: skip
 
 
 def attach_card(payment_method_id: str, customer: str) -> None:

@@ -7,6 +7,7 @@ from instainstru.models.discovery import AreaBorough, AreaCell, Favourite
 from instainstru.models.instructor import LOCATION_TYPES, InstructorProfile
 from instainstru.models.offering import DURATIONS, MAX_PRICE_CENTS, MIN_PRICE_CENTS, Offering, OfferingPrice
 from instainstru.models.payment import LedgerAccount, LedgerEntry, LedgerKind, Payment, PaymentCard
+from instainstru.models.referral import Credit, Referral, ReferralCode
 from instainstru.models.review import Review, ReviewReport
 from instainstru.models.types import UTCDateTime, utcnow
 from instainstru.models.user import Role, User
@@ -25,6 +26,7 @@ __all__ = [
     "Booking",
     "BookingClaim",
     "BookingStatus",
+    "Credit",
     "DateOverride",
     "Favourite",
     "InstructorProfile",
@@ -37,6 +39,8 @@ __all__ = [
     "Payment",
     "PaymentCard",
     "ProcessedEvent",
+    "Referral",
+    "ReferralCode",
     "Review",
     "ReviewReport",
     "Role",

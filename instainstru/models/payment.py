@@ -25,6 +25,7 @@ class PaymentCard(SQLModel, table=True):
     exp_month: int = Field(sa_column=Column(Integer, nullable=False))
     exp_year: int = Field(sa_column=Column(Integer, nullable=False))
     is_default: bool = Field(default=False, sa_column=Column(Boolean, nullable=False, server_default="0"))
+    fingerprint: str = Field(default="", sa_column=Column(String(64), nullable=False, server_default=""))
     created_at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime(), nullable=False))
 
 
@@ -64,6 +65,7 @@ class LedgerKind(StrEnum):
     FEE_REVERSAL = "fee_reversal"
     SHARE_REVERSAL = "share_reversal"
     PLATFORM_REFUND = "platform_refund"  # a refund the platform pays beyond its fee (the transfer not reversed)
+    CREDIT = "credit"  # part of a lesson's price paid by the platform from the student's credit
 
 
 class LedgerAccount(StrEnum):

@@ -70,7 +70,8 @@ def save_card(actor: Actor | None, setup_intent_id: str) -> CardView:
         card = session.exec(select(PaymentCard).where(PaymentCard.stripe_payment_method_id == info.id)).first()
         if card is None:
             card = PaymentCard(user_id=actor.user_id, stripe_payment_method_id=info.id, brand=info.brand,
-                               last4=info.last4, exp_month=info.exp_month, exp_year=info.exp_year)  # fmt: skip
+                               last4=info.last4, exp_month=info.exp_month, exp_year=info.exp_year,
+                               fingerprint=info.fingerprint)  # fmt: skip
             session.add(card)
             session.flush()
         return _view(card)

@@ -10,7 +10,7 @@ from sqlmodel import select
 
 from instainstru.db import transaction
 from instainstru.models import Booking, BookingStatus, utcnow
-from instainstru.services import booking, payments, reviews
+from instainstru.services import booking, payments, referrals, reviews
 from instainstru.services.errors import FormError
 
 S = BookingStatus
@@ -26,6 +26,7 @@ class JobReport:
     payments_settled: int  # authorisations released, abandoned attempts cancelled, refunds owed made
     lessons_completed: int
     reviews_published: int  # their blind week over
+    referrals_rewarded: int  # the friend's first lesson completed and paid
 
 
 def expire_requests(now: datetime) -> int:
@@ -60,5 +61,12 @@ def _safely(job, now: datetime) -> int:
 def run_due(now: datetime | None = None) -> JobReport:
     """Run every time-based job once."""
     now = now or utcnow()
-    jobs = (_expire_holds, expire_requests, payments.settle_leftovers, booking.auto_complete, reviews.publish_due)
+    jobs = (
+        _expire_holds,
+        expire_requests,
+        payments.settle_leftovers,
+        booking.auto_complete,
+        reviews.publish_due,
+        referrals.reward_due,
+    )
     return JobReport(*(_safely(job, now) for job in jobs))

@@ -117,8 +117,11 @@ def _paid(session: Session, booking: Booking) -> bool:
     """Paid and not refunded in full (lessons paid outside the card flow, like the demo's, count as paid)."""
     if session.exec(select(Payment.id).where(Payment.booking_id == booking.id)).first() is None:
         return True
-    net = session.exec(select(func.coalesce(func.sum(LedgerEntry.amount_cents), 0)).where(
-        LedgerEntry.booking_id == booking.id, LedgerEntry.kind.in_((LedgerKind.CHARGE, LedgerKind.REFUND)))).one()
+    net = session.exec(
+        select(func.coalesce(func.sum(LedgerEntry.amount_cents), 0)).where(
+            LedgerEntry.booking_id == booking.id, LedgerEntry.kind.in_((LedgerKind.CHARGE, LedgerKind.REFUND))
+        )
+    ).one()
     return net < 0  # the student's side: -charged + refunded
 
 

@@ -78,8 +78,7 @@ def test_double_blind_for_a_week_then_published_with_the_aggregate(lesson):
     with transaction() as session:
         profile = session.get(InstructorProfile, teacher.user_id)
         assert (profile.rating_avg, profile.rating_count) == (4.0, 1)
-        assert session.exec(select(Offering.rank_score)).one() == pytest.approx(
-            search.bayesian_rating(4.0, 1))
+        assert session.exec(select(Offering.rank_score)).one() == pytest.approx(search.bayesian_rating(4.0, 1))
 
 
 def test_edits_for_48_hours_and_one_reply_by_that_instructor(lesson):

@@ -1,0 +1,64 @@
+"""Referrals between students and the credits they earn."""
+
+from datetime import datetime
+
+from sqlalchemy import Column, ForeignKey, Index, Integer, String, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+from instainstru.models.types import UTCDateTime, utcnow
+
+
+class ReferralCode(SQLModel, table=True):
+    """A student's own code, shared as /r/<code>; `visits` counts the link being opened (the "invited")."""
+
+    __tablename__ = "referral_codes"
+    __table_args__ = {"extend_existing": True}
+
+    user_id: int = Field(sa_column=Column(Integer, ForeignKey("users.id", ondelete="CASCADE"), primary_key=True))
+    code: str = Field(sa_column=Column(String(16), nullable=False, unique=True))
+    visits: int = Field(default=0, sa_column=Column(Integer, nullable=False, server_default="0"))
+
+
+class Referral(SQLModel, table=True):
+    """A student who signed up through someone's code (at most one referrer each).
+
+    status: signed_up (welcome credit given) -> rewarded (the referrer's credit given once the new student's
+    first lesson was completed and paid) or refused (`reason`: the same person, e.g. the same card).
+    """
+
+    __tablename__ = "referrals"
+    __table_args__ = {"extend_existing": True}
+
+    id: int | None = Field(default=None, primary_key=True)
+    referrer_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("users.id", ondelete="CASCADE"), nullable=False, index=True)
+    )
+    referred_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("users.id", ondelete="CASCADE"), nullable=False, unique=True)
+    )
+    status: str = Field(sa_column=Column(String(16), nullable=False, index=True))
+    reason: str = Field(default="", sa_column=Column(String(200), nullable=False, server_default=""))
+    created_at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime(), nullable=False))
+
+
+class Credit(SQLModel, table=True):
+    """Money the platform gives a student to spend on lessons: granted once per referral and kind, spent oldest
+    first (`remaining_cents`), void after `expires_at`."""
+
+    __tablename__ = "credits"
+    __table_args__ = (
+        UniqueConstraint("referral_id", "kind"),
+        Index("ix_credits_user_expiry", "user_id", "expires_at"),
+        {"extend_existing": True},
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(sa_column=Column(Integer, ForeignKey("users.id", ondelete="CASCADE"), nullable=False))
+    kind: str = Field(sa_column=Column(String(16), nullable=False))  # welcome | referrer
+    referral_id: int | None = Field(
+        default=None, sa_column=Column(Integer, ForeignKey("referrals.id", ondelete="SET NULL"), nullable=True)
+    )
+    amount_cents: int = Field(sa_column=Column(Integer, nullable=False))
+    remaining_cents: int = Field(sa_column=Column(Integer, nullable=False))
+    created_at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime(), nullable=False))
+    expires_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
