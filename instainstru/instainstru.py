@@ -27,6 +27,7 @@ from instainstru.state.instructor_profile import InstructorProfileState
 from instainstru.state.instructor_public import InstructorPublicState
 from instainstru.state.login import LoginState
 from instainstru.state.payouts import InstructorPayoutsState
+from instainstru.state.profile_reviews import ProfileReviewsState
 from instainstru.state.search import FavouriteState, SearchState, StudentFavouritesState
 from instainstru.state.session import SessionState
 from instainstru.state.signup import SignupState
@@ -41,7 +42,7 @@ PAGES = (
         public_instructor_page,
         "/instructors/[slug]",
         "Instructor",
-        [SessionState.refresh, InstructorPublicState.load, FavouriteState.load],
+        [SessionState.refresh, InstructorPublicState.load, ProfileReviewsState.load, FavouriteState.load],
     ),
     (student_page, "/student", "My lessons", [SessionState.refresh, StudentHomeState.load]),
     (

@@ -7,6 +7,7 @@ from instainstru.components.card import card, empty_state, skeleton_lines
 from instainstru.components.layout import page_shell
 from instainstru.components.offering import service_summary
 from instainstru.components.result_card import heart
+from instainstru.components.review import rating_summary, reviews_card
 from instainstru.state.instructor_public import InstructorPublicState as S
 
 
@@ -18,6 +19,7 @@ def profile_header() -> rx.Component:
             photo_avatar(profile["photo"], profile["initials"], "8"),
             rx.vstack(
                 rx.hstack(rx.heading(profile["name"], size="8", as_="h1"), heart(S.instructor_id), align="center"),
+                rating_summary(),
                 rx.text(profile["headline"], size="4", color_scheme="gray"),
                 rx.hstack(rx.badge(profile["subject"], size="2"), rx.text(profile["borough"], size="2"),
                           rx.text(profile["price_from"], size="2", weight="bold"), spacing="3", align="center",
@@ -78,6 +80,19 @@ def book_panel() -> rx.Component:
     )  # fmt: skip
 
 
+# The profile, then the booking panel, then the reviews on a phone; on a laptop the booking panel stands to the
+# right of both (the reviews start right under the profile, however long the panel is).
+PROFILE_GRID = {
+    "display": "grid",
+    "grid_template_columns": rx.breakpoints(initial="minmax(0, 1fr)", md="repeat(2, minmax(0, 1fr))"),
+    "grid_template_areas": rx.breakpoints(initial='"main" "book" "reviews"', md='"main book" "reviews book"'),
+    "grid_template_rows": rx.breakpoints(initial="auto", md="auto 1fr"),
+    "align_items": "start",
+    "gap": "var(--space-4)",
+    "width": "100%",
+}
+
+
 def public_instructor_page() -> rx.Component:
     """An instructor's public profile."""
     return page_shell(
@@ -86,7 +101,7 @@ def public_instructor_page() -> rx.Component:
             skeleton_lines(4),
             rx.cond(
                 S.found,
-                rx.grid(
+                rx.box(
                     rx.vstack(
                         profile_header(),
                         card(rx.heading("Lessons and prices", size="5", as_="h2"),
@@ -99,11 +114,11 @@ def public_instructor_page() -> rx.Component:
                         ),
                         spacing="4",
                         width="100%",
+                        grid_area="main",
                     ),
-                    book_panel(),
-                    columns=rx.breakpoints(initial="1", md="2"),
-                    spacing="4",
-                    width="100%",
+                    rx.box(book_panel(), grid_area="book"),
+                    rx.box(reviews_card(S.profile["name"]), grid_area="reviews"),
+                    **PROFILE_GRID,
                 ),
                 empty_state("user-x", "We couldn't find this instructor.", "Browse instructors", "/search"),
             ),

@@ -95,6 +95,12 @@ def featured_instructor_ids(limit: int = 6) -> list[int]:
         )
 
 
+def instructor_id_for_slug(slug: str) -> int | None:
+    """Return the id of the instructor whose public page is at `slug`, or None when there is none."""
+    with transaction() as session:
+        return session.exec(select(InstructorProfile.user_id).where(InstructorProfile.slug == slug[:80])).first()
+
+
 def public_profile(slug: str) -> PublicProfile | None:
     """Return the public profile at `slug`, or None when there is none."""
     with transaction() as session:

@@ -12,6 +12,11 @@ from instainstru.state.session import current_actor
 from instainstru.state.signup import GUESS_TIMEZONE_JS
 
 
+def slug_in_url(state: rx.State) -> str:
+    """The instructor's slug in the page's URL (/instructors/<slug>)."""
+    return state.router.url.path.rstrip("/").rsplit("/", 1)[-1]
+
+
 class InstructorPublicState(rx.State):
     """The profile shown at /instructors/<slug>, and the free slots of the chosen lesson."""
 
@@ -35,8 +40,7 @@ class InstructorPublicState(rx.State):
     @rx.event
     async def load(self):
         """Read the profile named in the URL, then its free times in the viewer's time zone."""
-        slug = self.router.url.path.rstrip("/").rsplit("/", 1)[-1]
-        result = public_profile(slug)
+        result = public_profile(slug_in_url(self))
         self.found, self.loaded = result is not None, True
         if result is None:
             self.profile, self.services, self.slot_days = {}, [], []

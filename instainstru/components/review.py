@@ -1,0 +1,204 @@
+"""Reviews on an instructor's public page: stars, the rating summary, the histogram, each review with its reply,
+the instructor's reply form and the report dialog."""
+
+import reflex as rx
+
+from instainstru.components.card import card, empty_state, skeleton_lines
+from instainstru.components.form_field import field_error, form_field, server_form, text_area
+from instainstru.state.guard import ACCESS_OK
+from instainstru.state.profile_reviews import ProfileReviewsState as R
+from instainstru.state.session import SessionState
+
+
+def rating_stars(rating: rx.Var, size: int = 14) -> rx.Component:
+    """Five stars, the first `rating` of them filled (with the number for screen readers)."""
+    stars = rating.to(int)
+    return rx.hstack(
+        *[rx.icon("star", size=size, fill=rx.cond(stars >= n, "currentColor", "none")) for n in range(1, 6)],
+        spacing="0",
+        color=rx.color("amber", 10),
+        role="img",
+        aria_label=stars.to(str) + " out of 5 stars",
+        class_name="stars",
+    )
+
+
+def rating_summary() -> rx.Component:
+    """The instructor's average and review count ("4.8 ★ (12 reviews)"), or "New" before any review."""
+    return rx.cond(
+        R.total > 0,
+        rx.link(
+            rx.hstack(
+                rx.text(R.average, weight="bold", size="3"),
+                rx.icon("star", size=16, fill="currentColor", color=rx.color("amber", 10)),
+                rx.text("(", R.count_label, ")", size="2", color_scheme="gray"),
+                spacing="1",
+                align="center",
+            ),
+            href="#reviews",
+            underline="hover",
+            color="inherit",
+            class_name="rating-summary",
+        ),
+        rx.badge("New", size="2", variant="soft", color_scheme="amber", class_name="rating-summary"),
+    )
+
+
+def _bar(row: rx.Var) -> rx.Component:
+    return rx.hstack(
+        rx.text(row["stars"].to(str) + " ★", size="2", width="36px", flex_shrink="0"),
+        rx.progress(value=row["percent"].to(int), color_scheme="amber", size="2", aria_hidden=True),
+        rx.text(row["count"].to(str), size="2", color_scheme="gray", width="32px", text_align="right",
+                flex_shrink="0"),
+        aria_label=row["stars"].to(str) + " stars: " + row["count"].to(str),
+        align="center",
+        spacing="3",
+        width="100%",
+    )  # fmt: skip
+
+
+def histogram() -> rx.Component:
+    """The big average beside 5★..1★ bars with their counts."""
+    return rx.flex(
+        rx.vstack(
+            rx.text(R.average, size="8", weight="bold"),
+            rx.icon("star", size=20, fill="currentColor", color=rx.color("amber", 10)),
+            rx.text(R.count_label, size="2", color_scheme="gray"),
+            spacing="1",
+            align="center",
+            min_width="96px",
+        ),
+        rx.vstack(rx.foreach(R.histogram, _bar), spacing="1", width="100%", class_name="histogram"),
+        spacing="5",
+        align="center",
+        width="100%",
+    )
+
+
+def _reply_form(review_id: rx.Var) -> rx.Component:
+    return server_form(
+        rx.el.input(type="hidden", name="review_id", value=review_id.to(str)),
+        form_field(
+            "Your public reply",
+            text_area("reply", max_length=2000),
+            R.reply_errors.get("reply", ""),
+            "Shown under the review for everyone to read. You can reply once.",
+        ),
+        rx.hstack(
+            rx.button("Send", type="submit", size="2"),
+            rx.button("Cancel", type="button", size="2", variant="soft", color_scheme="gray", on_click=R.close_reply),
+            spacing="3",
+        ),
+        on_submit=R.send_reply,
+        class_name="reply-form",
+    )
+
+
+def _reply(review: rx.Var, instructor: rx.Var | str) -> rx.Component:
+    return rx.box(
+        rx.text("Response from ", instructor, size="2", weight="bold"),
+        rx.text(review["reply"], size="2", white_space="pre-line", overflow_wrap="anywhere"),
+        border_left=f"3px solid {rx.color('accent', 6)}",
+        padding_left="12px",
+        width="100%",
+        class_name="review-reply",
+    )
+
+
+def _actions(review: rx.Var) -> rx.Component:
+    replying = R.replying == review["id"].to(int)
+    return rx.hstack(
+        rx.cond(review["can_reply"] & ~replying,
+                rx.button("Reply", size="2", variant="soft", on_click=R.open_reply(review["id"]))),
+        rx.cond(SessionState.logged_in,
+                rx.button(rx.icon("flag", size=14), "Report", size="2", variant="ghost", color_scheme="gray",
+                          on_click=R.ask_report(review["id"]), class_name="report")),
+        spacing="3",
+        align="center",
+    )  # fmt: skip
+
+
+def review_item(review: rx.Var, instructor: rx.Var | str) -> rx.Component:
+    """One review: stars, sub-ratings, the text as plain text, who and when, the reply, and its actions."""
+    return rx.vstack(
+        rx.hstack(
+            rating_stars(review["rating"]),
+            rx.text(review["student"], size="2", weight="bold"),
+            rx.text(review["written"], size="2", color_scheme="gray"),
+            spacing="3",
+            align="center",
+            wrap="wrap",
+        ),
+        rx.cond(review["subs"], rx.text(review["subs"], size="1", color_scheme="gray", class_name="sub-ratings")),
+        rx.text(review["text"], size="3", white_space="pre-line", overflow_wrap="anywhere", class_name="review-text"),
+        rx.cond(review["reply"], _reply(review, instructor)),
+        _actions(review),
+        rx.cond(R.replying == review["id"].to(int), _reply_form(review["id"])),
+        spacing="2",
+        width="100%",
+        padding_top="16px",
+        border_top=f"1px solid {rx.color('gray', 4)}",
+        class_name="review",
+    )
+
+
+def pager() -> rx.Component:
+    """Newer and Older, with where we are ("Page 2 of 5"); nothing when all reviews fit one page."""
+    return rx.cond(
+        R.pages > 1,
+        rx.hstack(
+            rx.button("Newer", size="2", variant="soft", disabled=R.page <= 1, on_click=R.go_to(R.page - 1)),
+            rx.text("Page ", R.page, " of ", R.pages, size="2", color_scheme="gray"),
+            rx.button("Older", size="2", variant="soft", disabled=R.page >= R.pages, on_click=R.go_to(R.page + 1)),
+            justify="between",
+            align="center",
+            width="100%",
+            class_name="review-pager",
+        ),
+    )
+
+
+def report_dialog() -> rx.Component:
+    """Ask why a review should be looked at, then flag it for the admins."""
+    return rx.dialog.root(
+        rx.dialog.content(
+            rx.dialog.title("Report this review"),
+            rx.dialog.description("Tell us what is wrong with it. It stays up while we take a look.", size="2",
+                                  margin_bottom="12px"),
+            server_form(
+                rx.el.input(type="hidden", name="review_id", value=R.report_id.to(str)),
+                form_field("Reason", text_area("reason", max_length=500), R.report_errors.get("reason", "")),
+                field_error(R.report_errors.get("review", "")),
+                rx.flex(rx.dialog.close(rx.button("Cancel", type="button", variant="soft", color_scheme="gray")),
+                        rx.button("Send report", type="submit"), spacing="3", justify="end"),
+                on_submit=R.send_report,
+            ),
+            max_width="440px",
+        ),
+        open=R.report_open,
+        on_open_change=R.close_report,
+    )  # fmt: skip
+
+
+def reviews_card(instructor: rx.Var | str) -> rx.Component:
+    """The "Reviews" card: histogram, a page of reviews newest first, paging, or "No reviews yet"."""
+    return card(
+        rx.heading("Reviews", size="5", as_="h2", id="reviews", scroll_margin_top="80px"),  # below the sticky header
+        rx.cond(
+            R.access != ACCESS_OK,
+            skeleton_lines(3),
+            rx.cond(
+                R.total > 0,
+                rx.vstack(
+                    histogram(),
+                    rx.foreach(R.items, lambda review: review_item(review, instructor)),
+                    pager(),
+                    spacing="4",
+                    width="100%",
+                ),
+                empty_state("message-square", "No reviews yet. Students review their lessons once they are done."),
+            ),
+        ),
+        report_dialog(),
+        class_name="reviews",
+    )
