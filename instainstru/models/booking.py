@@ -53,6 +53,9 @@ class Booking(SQLModel, table=True):
     # What the cancellation policy said to give back when the lesson was cancelled (cents); the refund itself
     # is in the ledger, and a job retries it until the ledger shows it.
     refund_due_cents: int = Field(default=0, sa_column=Column(Integer, nullable=False, server_default="0"))
+    # The instructor's cancellation policy when the lesson was booked (later changes do not apply to it).
+    free_cancel_hours: int = Field(default=24, sa_column=Column(Integer, nullable=False, server_default="24"))
+    late_cancel_fee_percent: int = Field(default=50, sa_column=Column(Integer, nullable=False, server_default="50"))
     created_at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime(), nullable=False))
 
 

@@ -52,7 +52,7 @@ def student_lesson(line: rx.Var) -> rx.Component:
             rx.cond(line["can_review"], rx.button("Write a review", size="2", variant="soft",
                                                   on_click=s.ask_review(line["id"]))),
             rx.cond(line["can_edit"], rx.button("Edit review", size="2", variant="soft",
-                                                on_click=s.ask_edit(line["id"], line["review"]))),
+                                                on_click=s.ask_edit(line["id"]))),
             rx.cond(line["can_move"], rx.button("Reschedule", size="2", variant="soft",
                                                 on_click=s.ask_move(line["id"]))),
             rx.cond(line["can_cancel"], rx.button("Cancel", size="2", variant="soft", color_scheme="red",

@@ -104,6 +104,11 @@ def _dollars(cents: int) -> str:
     return f"{cents // 100}.{cents % 100:02d}" if cents >= 0 else f"-{-cents // 100}.{-cents % 100:02d}"
 
 
+def _text_cell(text: str) -> str:
+    """A text cell a spreadsheet will not run as a formula (names are typed by people)."""
+    return f"'{text}" if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
 def _csv(header: list[str], rows: list[list[str]]) -> str:
     out = io.StringIO()
     writer = csv.writer(out)
@@ -114,8 +119,9 @@ def _csv(header: list[str], rows: list[list[str]]) -> str:
 
 def student_history_csv(actor: Actor | None) -> str:
     """The caller's history as CSV (dollars with cents, no currency sign): one row per lesson."""
-    rows = [[line.starts.isoformat(), line.lesson, line.other, line.status, _dollars(line.money.charged),
-             _dollars(line.money.refunded), _dollars(line.money.charged - line.money.refunded)]
+    rows = [[line.starts.isoformat(), _text_cell(line.lesson), _text_cell(line.other), line.status,
+             _dollars(line.money.charged), _dollars(line.money.refunded),
+             _dollars(line.money.charged - line.money.refunded)]
             for line in student_history(actor)]  # fmt: skip
     return _csv(["lesson_start_utc", "lesson", "instructor", "status", "charged_usd", "refunded_usd", "paid_usd"], rows)
 
@@ -181,7 +187,7 @@ def instructor_earnings(actor: Actor | None) -> Earnings:
 
 def instructor_earnings_csv(actor: Actor | None) -> str:
     """The caller's earnings as CSV: gross (after refunds), platform fee and net per lesson, and its state."""
-    rows = [[line.starts.isoformat(), line.lesson, line.other, line.status,
+    rows = [[line.starts.isoformat(), _text_cell(line.lesson), _text_cell(line.other), line.status,
              _dollars(line.money.charged - line.money.refunded), _dollars(line.money.fee), _dollars(line.money.net),
              "pending" if is_pending(line) else "paid"]
             for line in instructor_earnings(actor).lines]  # fmt: skip

@@ -158,6 +158,7 @@ def create_booking(
                 instructor_id=offering.instructor_id, student_id=actor.user_id, offering_id=offering.id,
                 duration_min=minutes, start_at=start, end_at=end, status=S.PENDING_PAYMENT,
                 price_cents=price, platform_fee_cents=platform_fee(price), buffer_min=profile.buffer_min,
+                free_cancel_hours=profile.free_cancel_hours, late_cancel_fee_percent=profile.late_cancel_fee_percent,
                 hold_expires_at=now + timedelta(minutes=HOLD_MINUTES),
             )  # fmt: skip
             session.add(booking)

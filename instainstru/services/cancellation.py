@@ -16,6 +16,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from sqlmodel import Session
 
 from instainstru.db import transaction
+from instainstru.gateways.stripe_gateway import PaymentsUnavailable
 from instainstru.models import Booking, BookingStatus, InstructorProfile, Role, utcnow
 from instainstru.services import booking as engine
 from instainstru.services import payments
@@ -48,14 +49,14 @@ def late_fee(price_cents: int, percent: int) -> int:
 def policy_text(profile: InstructorProfile) -> str:
     """The instructor's cancellation policy in one sentence, for students before they book."""
     hours = profile.free_cancel_hours
-    window = f"until {hours} hours before the lesson" if hours else "until the lesson starts"
+    window = f"until {hours} hour{'s' * (hours != 1)} before the lesson" if hours else "until the lesson starts"
     return (f"Free cancellation or rescheduling {window}; later, {profile.late_cancel_fee_percent}% of the price "
             "is kept.")  # fmt: skip
 
 
-def free_until(profile: InstructorProfile, start: datetime) -> datetime:
-    """The last moment a student may cancel or move this lesson for free."""
-    return start - timedelta(hours=profile.free_cancel_hours)
+def free_until(booking: Booking) -> datetime:
+    """The last moment a student may cancel or move this lesson for free (under the policy it was booked with)."""
+    return booking.start_at - timedelta(hours=booking.free_cancel_hours)
 
 
 def _terms(session: Session, booking: Booking, party: str, actor: Actor, now: datetime) -> CancelTerms:
@@ -70,15 +71,14 @@ def _terms(session: Session, booking: Booking, party: str, actor: Actor, now: da
         return CancelTerms(booking.id, 0, 0, True, "Nothing has been charged: the card authorisation is released.")
     if party == Role.INSTRUCTOR:
         return CancelTerms(booking.id, price, 0, True, f"The student gets a full refund of {format_price(price)}.")
-    profile = session.get(InstructorProfile, booking.instructor_id)
-    deadline = free_until(profile, booking.start_at)
+    deadline = free_until(booking)
     if now <= deadline:
         return CancelTerms(booking.id, price, 0, True, f"Free cancellation: you get {format_price(price)} back.")
-    kept = late_fee(price, profile.late_cancel_fee_percent)
+    kept = late_fee(price, booking.late_cancel_fee_percent)
     when = slot_label(deadline, actor.timezone)
     return CancelTerms(booking.id, price - kept, kept, False,
                        f"Free cancellation ended {when}. The instructor keeps {format_price(kept)} "
-                       f"({profile.late_cancel_fee_percent}%); you get {format_price(price - kept)} back.")  # fmt: skip
+                       f"({booking.late_cancel_fee_percent}%); you get {format_price(price - kept)} back.")  # fmt: skip
 
 
 def cancel_terms(actor: Actor | None, booking_id: int, now: datetime | None = None) -> CancelTerms:
@@ -95,21 +95,32 @@ def _party(actor: Actor, booking: Booking | None) -> str:
     return engine.party_of(actor, booking)
 
 
-def cancel(actor: Actor | None, booking_id: int, now: datetime | None = None) -> CancelTerms:
-    """Cancel one of the caller's lessons under the policy, then refund what it says (never a client's figure)."""
+def cancel(
+    actor: Actor | None, booking_id: int, now: datetime | None = None, expected_refund: int | None = None
+) -> CancelTerms:
+    """Cancel one of the caller's lessons under the policy, then refund what it says (never a client's figure).
+
+    `expected_refund` is the refund the person was shown: if the terms changed since (the free window ended
+    while the dialog was open), nothing happens and FormError says so.
+    """
     actor = require_role(actor, Role.STUDENT, Role.INSTRUCTOR)
     now = now or utcnow()
     with transaction() as session:
         booking = session.get(Booking, int(booking_id))
         party = _party(actor, booking)
         terms = _terms(session, booking, party, actor, now)
+        if expected_refund is not None and terms.refund_cents != expected_refund:
+            raise FormError({"booking": f"The terms changed since you looked: {terms.message} Please confirm again."})
         was_paid = booking.status == S.CONFIRMED
         to = S.CANCELLED_BY_STUDENT if party == Role.STUDENT else S.CANCELLED_BY_INSTRUCTOR
         engine.transition(session, booking, to, party, now)
         # Unpaid: anything charged for it later (a 3-D Secure finished after all) goes back in full.
         booking.refund_due_cents = terms.refund_cents if was_paid else booking.price_cents
         session.add(booking)
-    payments.release(booking.id)
-    payments.cancel_unfinished(booking.id)
-    payments.settle_refund(booking.id)
+    try:  # what Stripe must still do; when it cannot be reached now, the jobs do it later
+        payments.release(booking.id)
+        payments.cancel_unfinished(booking.id)
+        payments.settle_refund(booking.id)
+    except PaymentsUnavailable:
+        pass
     return terms

@@ -1,18 +1,20 @@
 """Lessons as lists for the people in them: an instructor's requests, upcoming and past lessons."""
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from sqlmodel import select
 
 from instainstru.db import transaction
-from instainstru.models import Booking, BookingStatus, InstructorProfile, Offering, Role, User, utcnow
+from instainstru.models import Booking, BookingStatus, Offering, Role, User, utcnow
 from instainstru.services.access import Actor, require_role
+from instainstru.services.cancellation import free_until
 from instainstru.services.catalog import SUBJECTS_BY_KEY
 from instainstru.services.money import format_price
 from instainstru.services.timefmt import slot_label
 
 S = BookingStatus
+CANCELLED = (S.CANCELLED_BY_STUDENT, S.CANCELLED_BY_INSTRUCTOR)
 SHOWN = (S.REQUESTED, S.CONFIRMED, S.COMPLETED, S.NO_SHOW, S.CANCELLED_BY_STUDENT, S.CANCELLED_BY_INSTRUCTOR)
 
 
@@ -49,15 +51,14 @@ def _lines(actor: Actor, as_instructor: bool, now: datetime) -> list[tuple[Booki
     other = Booking.student_id if as_instructor else Booking.instructor_id
     with transaction() as session:
         rows = session.exec(
-            select(Booking, User.name, Offering.subject_key, InstructorProfile.free_cancel_hours)
+            select(Booking, User.name, Offering.subject_key)
             .join(User, User.id == other)
             .join(Offering, Offering.id == Booking.offering_id)
-            .join(InstructorProfile, InstructorProfile.user_id == Booking.instructor_id)
             .where(mine == actor.user_id, Booking.status.in_([s.value for s in SHOWN]))
             .order_by(Booking.start_at)
         ).all()
     lines = []
-    for booking, name, subject_key, free_hours in rows:
+    for booking, name, subject_key in rows:
         subject = SUBJECTS_BY_KEY[subject_key].name if subject_key in SUBJECTS_BY_KEY else subject_key
         ahead = booking.start_at > now
         student_may = not as_instructor and ahead and booking.status in (S.REQUESTED, S.CONFIRMED)
@@ -68,7 +69,7 @@ def _lines(actor: Actor, as_instructor: bool, now: datetime) -> list[tuple[Booki
             as_instructor and booking.status == S.REQUESTED and booking.start_at > now,
             as_instructor and booking.status == S.CONFIRMED and booking.end_at <= now,
             student_may or (as_instructor and ahead and booking.status == S.CONFIRMED),
-            student_may and now <= booking.start_at - timedelta(hours=free_hours),
+            student_may and now <= free_until(booking),
         )))  # fmt: skip
     return lines
 
@@ -81,7 +82,7 @@ def instructor_lessons(actor: Actor | None, now: datetime | None = None, past_li
     for booking, line in _lines(actor, True, now):
         if booking.status == S.REQUESTED and booking.start_at > now:
             requests.append(line)
-        elif booking.end_at > now and booking.status == S.CONFIRMED:
+        elif booking.end_at > now and booking.status in (S.CONFIRMED, *CANCELLED):  # cancellations show too
             upcoming.append(line)
         elif booking.end_at <= now:
             past.append(line)

@@ -193,8 +193,8 @@ def _apply(session: Session, payment: Payment, state: stripe_payments.IntentStat
     booking = session.get(Booking, payment.booking_id)
     if state.status == "succeeded":
         ledger.record_charge(session, booking.id, state.charge_id, state.amount, payment.fee_cents)
-        if booking.status in CANCELLED:
-            return "settle"
+        if booking.status in CANCELLED:  # the first charge is refunded as the policy said; a duplicate in full
+            return "settle" if ledger.first_charge(session, booking.id) == state.charge_id else "refund"
         if booking.status in (S.PENDING_PAYMENT, S.REQUESTED):
             engine.transition(session, booking, S.CONFIRMED, engine.SYSTEM, now)
             return None
@@ -349,7 +349,7 @@ def settle_leftovers(now: datetime) -> int:
             .where(Payment.stripe_payment_intent_id.is_not(None), or_(
                 (Payment.status == "requires_capture") & (Booking.status != S.REQUESTED),
                 Payment.status.in_(UNFINISHED) & (Payment.created_at <= now - timedelta(minutes=engine.HOLD_MINUTES)),
-                (Payment.status == "succeeded") & Booking.status.in_(UNDONE + PAID_STATES),
+                (Payment.status == "succeeded") & Booking.status.in_(UNDONE + PAID_STATES + CANCELLED),
             ))
         ))  # fmt: skip
         refunds = [(b, c) for _, status, b, c in rows if status == "succeeded" and _owes_refund(session, b, c)]
@@ -368,47 +368,58 @@ def settle_leftovers(now: datetime) -> int:
             looked_at += 1
         except PaymentsUnavailable:
             continue
-    return looked_at + sum(1 for booking_id in unsettled_refunds() if settle_refund(booking_id) > 0)
+    return looked_at + sum(1 for booking_id in unsettled_refunds(now) if settle_refund(booking_id) > 0)
 
 
 def _owes_refund(session: Session, booking_id: int, charge_id: str) -> bool:
     booking = session.get(Booking, booking_id)
-    if booking.status in CANCELLED:
+    first = ledger.first_charge(session, booking_id) == charge_id
+    if booking.status in CANCELLED and first:
         return False  # settled by the cancellation policy (settle_refund)
-    off = booking.status in UNDONE or ledger.first_charge(session, booking_id) != charge_id
+    off = booking.status in UNDONE or not first
     return off and ledger.refundable(session, charge_id) > 0
+
+
+def _owed(session: Session, booking: Booking, charge_id: str) -> int:
+    """What the cancelled booking is still owed from its paying charge: due minus what that charge refunded."""
+    refunded = session.exec(select(func.coalesce(func.sum(LedgerEntry.amount_cents), 0)).where(
+        LedgerEntry.charge_id == charge_id, LedgerEntry.kind == LedgerKind.REFUND)).one()  # fmt: skip
+    return min(booking.refund_due_cents - int(refunded), ledger.refundable(session, charge_id))
 
 
 def settle_refund(booking_id: int) -> int:
     """Refund what the cancelled booking is still owed (due minus already refunded, capped by the charge);
-    idempotent. Returns the cents refunded now (0 when Stripe cannot be reached: the jobs try again)."""
+    idempotent. Returns the cents refunded now (0 when Stripe cannot be reached: the jobs try again).
+
+    Before refunding, the charge's refunds are read from Stripe and recorded, so a refund made earlier but
+    never recorded (a lost answer and a lost webhook) is not made twice."""
     with transaction() as session:
         booking = session.get(Booking, booking_id)
         charge_id = ledger.first_charge(session, booking_id)
-        if booking.status not in CANCELLED or charge_id is None:
+        if booking.status not in CANCELLED or charge_id is None or _owed(session, booking, charge_id) <= 0:
             return 0
-        refunded = session.exec(select(func.coalesce(func.sum(LedgerEntry.amount_cents), 0)).where(
-            LedgerEntry.booking_id == booking_id, LedgerEntry.kind == LedgerKind.REFUND)).one()  # fmt: skip
-        owed = min(booking.refund_due_cents - int(refunded), ledger.refundable(session, charge_id))
-    if owed <= 0:
-        return 0
     try:
+        record_charge_refunds(stripe_payments.charge_state(charge_id))
+        with transaction() as session:
+            owed = _owed(session, session.get(Booking, booking_id), charge_id)
+        if owed <= 0:
+            return 0
         refund(booking_id, charge_id, owed, refund_fee=True,
-                        key=f"instainstru-cancel-{booking_id}-{booking.refund_due_cents}-{owed}")  # fmt: skip
+               key=f"instainstru-cancel-{booking_id}-{booking.refund_due_cents}-{owed}")  # fmt: skip
     except PaymentsUnavailable:
         return 0
     return owed
 
 
-def unsettled_refunds() -> list[int]:
-    """Cancelled bookings whose refund is not (all) in the ledger yet, for the jobs."""
-    refunded = (
-        select(func.coalesce(func.sum(LedgerEntry.amount_cents), 0))
-        .where(LedgerEntry.booking_id == Booking.id, LedgerEntry.kind == LedgerKind.REFUND)
-        .scalar_subquery()
-    )
-    charged = select(func.count()).where(LedgerEntry.booking_id == Booking.id,
-                                         LedgerEntry.kind == LedgerKind.CHARGE).scalar_subquery()  # fmt: skip
+def unsettled_refunds(now: datetime | None = None) -> list[int]:
+    """Cancelled bookings (of the last 180 days) whose paying charge has not refunded what is due, for the jobs."""
+    since = (now or utcnow()) - timedelta(days=180)
     with transaction() as session:
-        return list(session.exec(select(Booking.id).where(
-            Booking.status.in_(CANCELLED), Booking.refund_due_cents > refunded, charged > 0)))  # fmt: skip
+        cancelled = session.exec(select(Booking).where(
+            Booking.status.in_(CANCELLED), Booking.refund_due_cents > 0, Booking.start_at > since)).all()  # fmt: skip
+        owing = []
+        for booking in cancelled:
+            charge_id = ledger.first_charge(session, booking.id)
+            if charge_id is not None and _owed(session, booking, charge_id) > 0:
+                owing.append(booking.id)
+        return owing

@@ -4,10 +4,10 @@ cancelled for free."""
 from datetime import datetime, timedelta
 
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import delete
+from sqlmodel import delete, update
 
 from instainstru.db import transaction
-from instainstru.models import Booking, BookingClaim, BookingStatus, InstructorProfile, Role, utcnow
+from instainstru.models import Booking, BookingClaim, BookingStatus, Role, utcnow
 from instainstru.services import booking as engine
 from instainstru.services.access import Actor, require_role
 from instainstru.services.availability import open_slots_many
@@ -20,12 +20,12 @@ S = BookingStatus
 MOVABLE = (S.CONFIRMED, S.REQUESTED)
 
 
-def _movable(booking: Booking | None, actor: Actor, profile: InstructorProfile | None, now: datetime) -> None:
+def _movable(booking: Booking | None, actor: Actor, now: datetime) -> None:
     if booking is None or booking.student_id != actor.user_id:
         raise PermissionDenied()
     if booking.status not in MOVABLE or booking.start_at <= now:
         raise FormError({"booking": "Only upcoming lessons can be moved."})
-    deadline = free_until(profile, booking.start_at)
+    deadline = free_until(booking)
     if now > deadline:
         raise FormError({"booking": f"This lesson could be moved until {slot_label(deadline, actor.timezone)}. "
                                     "You can still cancel it."})  # fmt: skip
@@ -38,8 +38,7 @@ def reschedule_options(actor: Actor | None, booking_id: int, now: datetime | Non
     now = now or utcnow()
     with transaction() as session:
         booking = session.get(Booking, int(booking_id))
-        profile = session.get(InstructorProfile, booking.instructor_id) if booking else None
-        _movable(booking, actor, profile, now)
+        _movable(booking, actor, now)
     days = slots_by_day(booking.instructor_id, booking.duration_min, actor.timezone, now=now,
                         except_booking=booking.id)  # fmt: skip
     current = booking.start_at.isoformat()
@@ -58,20 +57,25 @@ def reschedule(actor: Actor | None, booking_id: int, new_start: datetime, now: d
     try:
         with transaction() as session:
             booking = session.get(Booking, int(booking_id))
-            profile = session.get(InstructorProfile, booking.instructor_id) if booking else None
-            _movable(booking, actor, profile, now)
+            _movable(booking, actor, now)
             if new_start == booking.start_at:
                 raise FormError({"start": "Choose a different time."})
             free = open_slots_many(session, [booking.instructor_id], booking.duration_min, new_start,
                                    new_start + timedelta(minutes=1), now, except_booking=booking.id)  # fmt: skip
             if new_start not in free.get(booking.instructor_id, []):
                 raise FormError({"start": "This time is not available. Please choose another."})
+            # A request still waits 48 hours from when it was made, or until its (new) start.
+            until = min(booking.created_at + timedelta(hours=engine.REQUEST_HOURS), new_start)
+            moved = session.exec(
+                update(Booking).where(Booking.id == booking.id, Booking.status == booking.status,
+                                      Booking.start_at == booking.start_at)
+                .values(start_at=new_start, end_at=new_start + timedelta(minutes=booking.duration_min),
+                        hold_expires_at=until if booking.status == S.REQUESTED else booking.hold_expires_at)
+            ).rowcount  # fmt: skip
+            if moved != 1:  # cancelled, declined or moved meanwhile
+                raise engine.Conflict()
             session.exec(delete(BookingClaim).where(BookingClaim.booking_id == booking.id))
-            booking.start_at, booking.end_at = new_start, new_start + timedelta(minutes=booking.duration_min)
-            if booking.status == S.REQUESTED and booking.hold_expires_at:
-                booking.hold_expires_at = min(booking.hold_expires_at, new_start)
-            session.add(booking)
-            session.flush()
+            session.refresh(booking)
             engine.claim(session, booking)
             return booking.start_at
     except IntegrityError:

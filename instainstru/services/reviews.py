@@ -9,6 +9,7 @@ the jobs), so viewing a profile never scans reviews.
 import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, func, select, update
@@ -32,6 +33,7 @@ from instainstru.services.access import Actor, require_role
 from instainstru.services.errors import FormError, PermissionDenied
 from instainstru.services.ratings import bayesian_rating
 from instainstru.services.timefmt import day_label
+from instainstru.services.timezones import DEFAULT_TIMEZONE
 
 REVIEW_WINDOW = timedelta(days=30)  # after the lesson ends
 BLIND_FOR = timedelta(days=7)
@@ -221,18 +223,25 @@ def _view(review: Review, student: str, actor: Actor | None, now: datetime) -> R
     theirs = actor is not None and actor.user_id == review.instructor_id
     return ReviewView(
         review.id, review.booking_id, _short_name(student), review.rating, review.knowledge, review.communication,
-        review.punctuality, review.text, day_label(review.created_at.date()), review.published, review.reply,
+        review.punctuality, review.text,
+        day_label(review.created_at.astimezone(ZoneInfo(actor.timezone if actor else DEFAULT_TIMEZONE)).date()),
+        review.published, review.reply,
         mine and now <= review.created_at + EDIT_WINDOW, theirs and review.published and not review.reply,
     )  # fmt: skip
 
 
 def refresh_aggregate(session: Session, instructor_id: int) -> None:
-    """Recount an instructor's published reviews into their profile and their offerings' rank score."""
+    """Recount an instructor's published reviews into their profile and their offerings' rank score.
+
+    The profile row is locked first (PostgreSQL), so two workers publishing reviews of the same instructor
+    count one after the other and the second sees the first's review."""
+    profile = session.exec(
+        select(InstructorProfile).where(InstructorProfile.user_id == instructor_id).with_for_update()
+    ).one()
     counts = dict(session.exec(select(Review.rating, func.count()).where(
         Review.instructor_id == instructor_id, Review.published).group_by(Review.rating)).all())  # fmt: skip
     histogram = [int(counts.get(stars, 0)) for stars in range(1, 6)]
     total = sum(histogram)
-    profile = session.get(InstructorProfile, instructor_id)
     profile.rating_count = total
     stars = sum(s * n for s, n in zip(range(1, 6), histogram, strict=True))
     profile.rating_avg = round(stars / total, 4) if total else 0.0

@@ -41,7 +41,6 @@ def _with_review(line: dict, reviewable: set[int], written: dict[int, reviews.Re
     return {
         **line,
         "can_review": line["id"] in reviewable,
-        "review": vars(review) if review else {},
         "review_line": f"Your review: {stars} ({state})" if review else "",
         "can_edit": bool(review and review.editable),
     }

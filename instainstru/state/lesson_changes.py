@@ -16,6 +16,7 @@ class CancelLesson(rx.State, mixin=True):
     cancel_id: int = 0
     cancel_message: str = ""
     cancel_open: bool = False
+    _cancel_refund: int = 0  # the refund shown: cancelling goes ahead only on these terms
 
     def _reload(self, actor) -> None:
         raise NotImplementedError
@@ -29,6 +30,7 @@ class CancelLesson(rx.State, mixin=True):
         if not terms:
             return result
         self.cancel_id, self.cancel_message, self.cancel_open = int(booking_id), terms[0].message, True
+        self._cancel_refund = terms[0].refund_cents
         return None
 
     @rx.event
@@ -40,7 +42,8 @@ class CancelLesson(rx.State, mixin=True):
     async def confirm_cancel(self):
         """Cancel the lesson asked about; the refund is the server's, under the policy."""
         self.cancel_open = False
-        return await self._attempt(lambda actor: cancellation.cancel(actor, self.cancel_id),
+        return await self._attempt(lambda actor: cancellation.cancel(actor, self.cancel_id,
+                                                                     expected_refund=self._cancel_refund),
                                    "Lesson cancelled.", "This is not your lesson.", field=None,
                                    after=self._reload)  # fmt: skip
 

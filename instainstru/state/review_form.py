@@ -31,11 +31,18 @@ class ReviewLesson(rx.State, mixin=True):
         self._open_review(int(booking_id), 0, empty)
 
     @rx.event
-    def ask_edit(self, booking_id: int, review: dict):
-        """Open the form filled with the student's review (the service checks it is theirs and editable)."""
-        values = {"rating": str(review.get("rating", "5")), "text": str(review.get("text", ""))}
-        values |= {name: str(review.get(name) or NO_RATING) for name in reviews.SUB_RATINGS}
-        self._open_review(int(booking_id), int(review.get("id", 0)), values)
+    async def ask_edit(self, booking_id: int):
+        """Open the form filled with the student's own review of that lesson (read on the server)."""
+        found = []
+        result = await self._attempt(lambda actor: found.append(reviews.my_reviews(actor).get(int(booking_id))),
+                                     "", "This is not your lesson.", field=None)  # fmt: skip
+        if not found or found[0] is None:
+            return result
+        review = found[0]
+        values = {"rating": str(review.rating), "text": review.text}
+        values |= {name: str(getattr(review, name) or NO_RATING) for name in reviews.SUB_RATINGS}
+        self._open_review(int(booking_id), review.id, values)
+        return None
 
     @rx.event
     def close_review(self, open_: bool = False):
@@ -52,6 +59,7 @@ class ReviewLesson(rx.State, mixin=True):
         else:
             action = lambda actor: reviews.write_review(actor, self.review_booking, rating, body, **subs)  # noqa: E731
         self.review_values = {**self.review_values, "rating": rating, "text": body}
+        self.review_errors = {}
         result = await self._attempt(action, "Thanks! Your review is published after a week.", "This is not your "
                                      "lesson.", field="review_errors", after=self._reload)  # fmt: skip
         if not self.review_errors:

@@ -190,3 +190,37 @@ def test_billing_history_csv_and_receipts_add_up(studio):
         ("22.78", "3.42", "19.36", "paid"), ("45.55", "6.83", "38.72", "pending")]  # fmt: skip
     with pytest.raises(PermissionDenied):
         billing.instructor_earnings(student)
+
+
+def test_the_policy_a_lesson_was_booked_with_is_the_one_that_applies(studio):
+    teacher, student, service, card = studio
+    lesson = paid_lesson(student, service, card)
+    availability.save_booking_rules(  # stricter after the booking: not for this lesson
+        teacher, "15", "0", "60", "30", free_cancel_hours="168", late_cancel_fee_percent="100"
+    )
+    assert cancellation.cancel_terms(student, lesson, START - timedelta(hours=25)).refund_cents == 4555
+
+
+def test_cancelling_goes_ahead_only_on_the_terms_shown(studio):
+    _, student, service, card = studio
+    lesson = paid_lesson(student, service, card)
+    shown = cancellation.cancel_terms(student, lesson, START - timedelta(hours=24))  # free, a minute ago
+    with pytest.raises(FormError, match="terms changed"):
+        cancellation.cancel(student, lesson, START - timedelta(hours=23, minutes=59), shown.refund_cents)
+    assert status_of(lesson) == S.CONFIRMED
+    late = cancellation.cancel_terms(student, lesson, START - timedelta(hours=23, minutes=59))
+    cancellation.cancel(student, lesson, START - timedelta(hours=23, minutes=59), late.refund_cents)
+    assert balance(lesson).paid == 2278
+
+
+def test_csv_names_cannot_run_as_spreadsheet_formulas(db_url, stripe_env):
+    teacher, student, service = open_studio({60: "45.55"}, student_email="eve@example.com")
+    from instainstru.db import transaction as tx
+    from instainstru.models import User
+
+    with tx() as session:
+        session.get(User, student.user_id).name = '=HYPERLINK("http://evil/","ok") Eve'
+    connect_on_fake_stripe(teacher, stripe_env)
+    paid_lesson(student, service, save_test_card(student, stripe_env))
+    rows = list(csv.DictReader(io.StringIO(billing.instructor_earnings_csv(teacher))))
+    assert rows[0]["student"].startswith("'=HYPERLINK")
