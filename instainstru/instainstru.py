@@ -15,6 +15,7 @@ from instainstru.pages.instructor_bookings import instructor_bookings_page
 from instainstru.pages.instructor_profile import instructor_profile_page
 from instainstru.pages.payouts import payouts_page
 from instainstru.pages.public import not_found_page, public_instructor_page
+from instainstru.pages.referrals import referral_link_page, student_referrals_page
 from instainstru.pages.search import search_page
 from instainstru.state.billing import ReceiptState, StudentBillingState
 from instainstru.state.checkout import CheckoutState
@@ -28,6 +29,7 @@ from instainstru.state.instructor_public import InstructorPublicState
 from instainstru.state.login import LoginState
 from instainstru.state.payouts import InstructorPayoutsState
 from instainstru.state.profile_reviews import ProfileReviewsState
+from instainstru.state.referrals import ReferralLinkState, StudentReferralsState
 from instainstru.state.search import FavouriteState, SearchState, StudentFavouritesState
 from instainstru.state.session import SessionState
 from instainstru.state.signup import SignupState
@@ -78,6 +80,13 @@ PAGES = (
         "/book/[slug]/[service]/[start]",
         "Book a lesson",
         [SessionState.refresh, CheckoutState.open],
+    ),
+    (referral_link_page, "/r/[code]", "You're invited", [SessionState.refresh, ReferralLinkState.open]),
+    (
+        student_referrals_page,
+        "/student/referrals",
+        "Invite friends",
+        [SessionState.refresh, StudentReferralsState.load],
     ),
     (admin_page, "/admin", "Admin", [SessionState.refresh, AdminHomeState.load]),
     (not_found_page, "404", "Page not found", [SessionState.refresh]),

@@ -31,6 +31,8 @@ class Settings:
     # copy (http://127.0.0.1:PORT/js.stripe.com/v3/) when ./scripts/run or the tests use the fake.
     stripe_js_url: str
     jobs_interval_seconds: int  # how often each backend worker runs the time-based jobs (0: never)
+    # Referrals stay closed (no link, no sign-up credit) until credits are spent at checkout (issue 7's next slice).
+    referrals_open: bool
     referral_welcome_cents: int  # credit for a student who signs up through a referral link
     referral_reward_cents: int  # credit for the referrer once that student's first lesson is completed and paid
 
@@ -75,6 +77,7 @@ def get_settings() -> Settings:
         ),
         stripe_js_url=os.environ.get("STRIPE_JS_URL", "").strip() or DEFAULT_STRIPE_JS_URL,
         jobs_interval_seconds=_int("JOBS_INTERVAL_SECONDS", 60),
+        referrals_open=os.environ.get("REFERRALS_OPEN", "").strip().lower() in ("1", "true", "yes"),
         referral_welcome_cents=_int("REFERRAL_WELCOME_CENTS", 2000),
         referral_reward_cents=_int("REFERRAL_REWARD_CENTS", 2000),
     )

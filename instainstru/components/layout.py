@@ -3,11 +3,15 @@
 import reflex as rx
 
 from instainstru.components.card import link_button
+from instainstru.settings import get_settings
 from instainstru.state.home import SearchBoxState
 from instainstru.state.session import SessionState
 
 CONTAINER_WIDTH = "1100px"
-STUDENT_LINKS = (("Favourites", "/student/favorites"), ("Billing", "/student/billing"))  # in the account menu
+# A student's own pages in the account menu ("Invite friends" once referrals are open, a deploy-time setting).
+STUDENT_LINKS = (("Favourites", "/student/favorites"), ("Billing", "/student/billing")) + (
+    (("Invite friends", "/student/referrals"),) if get_settings().referrals_open else ()
+)
 
 
 def logo() -> rx.Component:

@@ -66,6 +66,19 @@ def signup_page() -> rx.Component:
     return page_shell(
         auth_card(
             rx.heading("Create your account", size="7", as_="h1"),
+            rx.cond(
+                SignupState.referral != "",
+                rx.callout(
+                    rx.text(
+                        "You were invited: sign up as a student and get ",
+                        SignupState.welcome,
+                        " off your first lesson.",
+                    ),
+                    icon="gift",
+                    color_scheme="grass",
+                    class_name="referral-welcome",
+                ),
+            ),
             server_form(
                 form_field("I am joining to", role_choice(), errors.get("role", "")),
                 form_field(

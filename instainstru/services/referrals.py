@@ -70,8 +70,16 @@ def code_for(actor: Actor | None) -> str:
     raise RuntimeError("could not make a referral code")
 
 
+def is_open() -> bool:
+    """Are referrals offered (REFERRALS_OPEN)? Closed until credits are spent at checkout."""
+    return get_settings().referrals_open
+
+
 def open_link(code: str) -> str | None:
-    """Someone opened /r/<code>: count it and return the referrer's first name (None for an unknown code)."""
+    """Someone opened /r/<code>: count it and return the referrer's first name (None for an unknown code, or
+    while referrals are closed)."""
+    if not is_open():
+        return None
     with transaction() as session:
         row = session.exec(select(ReferralCode).where(ReferralCode.code == str(code).strip().upper()[:16])).first()
         if row is None:
@@ -99,6 +107,8 @@ def join_with_code(new_student: Actor, code: str, now: datetime | None = None) -
     """After a sign-up through a referral link: record the referral and give the welcome credit. Never fails
     the sign-up: returns what to tell the new student (the credit, or why there is none)."""
     now = now or utcnow()
+    if not is_open():
+        return "Referral credits are not offered at the moment."
     if new_student.role != Role.STUDENT:
         return "Referral credits are for students."
     settings = get_settings()

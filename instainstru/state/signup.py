@@ -3,10 +3,12 @@
 import reflex as rx
 
 from instainstru.models import Role
-from instainstru.services import accounts
+from instainstru.services import accounts, referrals
 from instainstru.services.access import home_path
 from instainstru.services.errors import FormError
+from instainstru.services.money import format_price
 from instainstru.services.timezones import DEFAULT_TIMEZONE, is_valid_timezone, timezone_choices
+from instainstru.settings import get_settings
 from instainstru.state.session import SessionState
 
 GUESS_TIMEZONE_JS = "Intl.DateTimeFormat().resolvedOptions().timeZone"
@@ -19,6 +21,8 @@ class SignupState(rx.State):
     timezone: str = DEFAULT_TIMEZONE
     timezones: list[str] = timezone_choices()
     errors: dict[str, str] = {}
+    referral: str = ""  # the code of the referral link that brought this person, if any
+    welcome: str = ""  # the welcome credit that code brings, e.g. "$20"
 
     @rx.event
     async def open(self):
@@ -29,6 +33,8 @@ class SignupState(rx.State):
         self.errors = {}
         wanted = self.router.url.query_parameters.get("role", "")
         self.role = Role.INSTRUCTOR.value if wanted == Role.INSTRUCTOR.value else Role.STUDENT.value
+        self.referral = self.router.url.query_parameters.get("ref", "")[:16] if referrals.is_open() else ""
+        self.welcome = format_price(get_settings().referral_welcome_cents) if self.referral else ""
         return rx.call_script(GUESS_TIMEZONE_JS, callback=SignupState.guessed_timezone)
 
     @rx.event
@@ -61,4 +67,7 @@ class SignupState(rx.State):
         self.errors = {}
         session = await self.get_state(SessionState)
         session._sign_in(actor)
-        return [rx.redirect(home_path(actor.role)), rx.toast.success("Your account is ready.")]
+        done = [rx.redirect(home_path(actor.role)), rx.toast.success("Your account is ready.")]
+        if self.referral and actor.role == Role.STUDENT:  # an unknown code only says so: the account stands
+            done.append(rx.toast.info(referrals.join_with_code(actor, self.referral)))
+        return done

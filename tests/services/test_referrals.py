@@ -15,6 +15,22 @@ from tests.factories import connect_on_fake_stripe, make_booking, make_user, ope
 NOW = datetime(2030, 1, 1, 12, 0, tzinfo=UTC)
 
 
+@pytest.fixture(autouse=True)
+def referrals_open(monkeypatch):
+    """Referrals are offered in these tests (closed by default until credits are spent at checkout)."""
+    monkeypatch.setenv("REFERRALS_OPEN", "1")
+
+
+def test_closed_referrals_count_nothing_and_give_nothing(db_url, monkeypatch):
+    monkeypatch.setenv("REFERRALS_OPEN", "0")
+    ana = make_user("student", "ana@example.com", "Ana Lopez")
+    code = referrals.code_for(ana)
+    assert referrals.open_link(code) is None
+    ben = make_user("student", "ben@example.com", "Ben Ortiz")
+    assert "not offered" in referrals.join_with_code(ben, code, NOW)
+    assert balance(ben) == 0
+
+
 def balance(actor, now=NOW) -> int:
     with transaction() as session:
         return referrals.balance(session, actor.user_id, now)

@@ -1,0 +1,51 @@
+"""Referral links: opening /r/<code>, and a student's own referrals page."""
+
+import reflex as rx
+
+from instainstru.services import referrals
+from instainstru.services.access import Actor
+from instainstru.services.money import format_price
+from instainstru.settings import get_settings
+from instainstru.state.guard import GuardedPage
+
+
+class ReferralLinkState(rx.State):
+    """/r/<code>: count the visit and go to sign-up with the code, or say the link is not valid."""
+
+    valid: bool = True
+
+    @rx.event
+    def open(self):
+        """Follow a referral link."""
+        code = self.router.url.path.strip("/").rsplit("/", 1)[-1]
+        if referrals.open_link(code) is None:
+            self.valid = False
+            return None
+        return rx.redirect(f"/signup?ref={code.upper()}")
+
+
+class StudentReferralsState(GuardedPage, rx.State):
+    """/student/referrals: the student's link and what it brought."""
+
+    stats: dict[str, str] = {}
+    opened: bool = False  # referrals are offered
+
+    def _fetch(self, actor: Actor | None) -> referrals.ReferralStats | None:
+        stats = referrals.stats(actor)  # checks the role
+        return stats if referrals.is_open() else None
+
+    def _show(self, result: referrals.ReferralStats | None) -> None:
+        self.opened = result is not None
+        if result is None:
+            return
+        self.stats = {
+            "link": f"{get_settings().public_url}{result.path}", "code": result.code, "invited": str(result.invited),
+            "signed_up": str(result.signed_up), "rewarded": str(result.rewarded),
+            "balance": format_price(result.balance_cents), "reward": result.reward,
+            "welcome": format_price(get_settings().referral_welcome_cents),
+        }  # fmt: skip
+
+    @rx.event
+    def copy_link(self):
+        """Copy the referral link to the clipboard."""
+        return [rx.set_clipboard(self.stats.get("link", "")), rx.toast.success("Link copied.")]

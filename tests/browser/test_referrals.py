@@ -1,0 +1,63 @@
+"""Referral links in the browser: a friend signs up through one and gets the welcome credit; the referrer sees
+it on their referrals page; a wrong code says so and sign-up still works."""
+
+import re
+
+from playwright.sync_api import Page, expect
+
+from instainstru.db import transaction
+from instainstru.models import utcnow
+from instainstru.services import accounts, referrals
+from tests.browser.conftest import open_page, screenshot
+from tests.browser.helpers import PASSWORD, log_in, log_out, unique_email
+from tests.factories import PASSWORD as FACTORY_PASSWORD
+from tests.factories import make_user
+
+
+def sign_up_student(page: Page, name: str, email: str) -> None:
+    page.get_by_label("Full name").fill(name)
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.locator("main").get_by_role("button", name="Create account").click()
+    expect(page).to_have_url(re.compile(r"/student/?$"))
+
+
+def balance_of(email: str) -> int:
+    actor = accounts.authenticate(email, PASSWORD)
+    with transaction() as session:
+        return referrals.balance(session, actor.user_id, utcnow())
+
+
+def test_a_friend_joins_through_a_referral_link_and_gets_the_welcome_credit(page: Page, app_services):
+    ana = make_user("student", unique_email("ana"), "Ana Lopez")
+    code = referrals.code_for(ana)
+    open_page(page, f"/r/{code.lower()}")
+    expect(page).to_have_url(re.compile(rf"/signup\?ref={code}$"))
+    expect(page.locator(".referral-welcome")).to_contain_text("$20 off your first lesson")
+    friend = unique_email("ben")
+    sign_up_student(page, "Ben Ortiz", friend)
+    expect(page.get_by_text("Welcome! $20 credit is waiting for your first lesson.")).to_be_visible()
+    assert balance_of(friend) == 2000
+    log_out(page)
+
+    log_in(page, ana.email, FACTORY_PASSWORD)
+    expect(page).to_have_url(re.compile(r"/student/?$"))
+    page.get_by_role("button", name="Account menu").click()
+    page.get_by_role("menuitem", name="Invite friends").click()
+    expect(page.locator(".referral-link")).to_contain_text(f"/r/{code}")
+    stats = page.locator(".referral-stats")
+    expect(stats).to_contain_text("Link opened1")
+    expect(stats).to_contain_text("Signed up1")
+    page.set_viewport_size({"width": 375, "height": 800})
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375
+    screenshot(page, "referrals-phone")
+
+
+def test_a_wrong_code_says_so_and_sign_up_still_works(page: Page, app_services):
+    open_page(page, "/r/NOPE2345")
+    expect(page.locator(".referral-invalid")).to_contain_text("This invitation link is not valid")
+    open_page(page, "/signup?ref=NOPE2345")
+    email = unique_email("cara")
+    sign_up_student(page, "Cara Diaz", email)
+    expect(page.get_by_text("That referral code is not valid or has expired")).to_be_visible()
+    assert balance_of(email) == 0
