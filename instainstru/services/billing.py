@@ -13,10 +13,11 @@ from datetime import datetime
 from sqlmodel import Session, select
 
 from instainstru.db import transaction
-from instainstru.models import Booking, BookingStatus, LedgerEntry, LedgerKind, Offering, Role, User, utcnow
+from instainstru.models import Booking, BookingStatus, LedgerEntry, LedgerKind, Role, utcnow
 from instainstru.services.access import Actor, require_role
-from instainstru.services.catalog import SUBJECTS_BY_KEY
+from instainstru.services.catalog import subject_name
 from instainstru.services.errors import PermissionDenied
+from instainstru.services.lessons import lesson_rows
 from instainstru.services.money import format_price
 from instainstru.services.timefmt import slot_label
 
@@ -72,23 +73,15 @@ def _booked_money(booking: Booking) -> Money:
 
 
 def _lines(actor: Actor, as_instructor: bool) -> list[Line]:
-    mine = Booking.instructor_id if as_instructor else Booking.student_id
-    other = Booking.student_id if as_instructor else Booking.instructor_id
     with transaction() as session:
-        rows = session.exec(
-            select(Booking, User.name, Offering.subject_key)
-            .join(User, User.id == other)
-            .join(Offering, Offering.id == Booking.offering_id)
-            .where(mine == actor.user_id, Booking.status.in_(MONEY_STATUSES))
-            .order_by(Booking.start_at.desc())
-        ).all()
+        rows = lesson_rows(session, actor, as_instructor, MONEY_STATUSES, newest_first=True)
         ledger = _ledger_money(session, [b.id for b, _, _ in rows])
     lines = []
     for booking, name, subject_key in rows:
         money = ledger.get(booking.id) or _booked_money(booking)
         if money.charged == 0:
             continue  # nothing was ever paid (an expired hold, a declined request)
-        subject = SUBJECTS_BY_KEY[subject_key].name if subject_key in SUBJECTS_BY_KEY else subject_key
+        subject = subject_name(subject_key)
         lines.append(Line(booking.id, slot_label(booking.start_at, actor.timezone), booking.start_at,
                           f"{subject} · {booking.duration_min} min", name, booking.status.replace("_", " "),
                           money))  # fmt: skip

@@ -10,7 +10,7 @@ from instainstru.db import transaction
 from instainstru.models import BUSY_STATUSES, Booking, BookingStatus, InstructorProfile, Offering, Role, User, utcnow
 from instainstru.services.access import Actor, require_role
 from instainstru.services.availability import local_midnight, local_today, open_slots_many
-from instainstru.services.catalog import SUBJECTS_BY_KEY
+from instainstru.services.catalog import subject_name
 from instainstru.services.timefmt import day_label, time_label
 
 
@@ -79,7 +79,7 @@ def week_calendar(
         free[a.astimezone(ZoneInfo(tz)).date()].append(f"{time_label(a, tz)} – {time_label(b, tz)}")
     booked: dict[date, list[str]] = {d: [] for d in days}
     for at, status, student, subject_key in lessons:
-        subject = SUBJECTS_BY_KEY[subject_key].name if subject_key in SUBJECTS_BY_KEY else subject_key
+        subject = subject_name(subject_key)
         note = " (request)" if status == BookingStatus.REQUESTED else ""
         booked[at.astimezone(ZoneInfo(tz)).date()].append(f"{time_label(at, tz)} · {subject} with {student}{note}")
     return [DayColumn(d.isoformat(), day_label(d), free[d], booked[d]) for d in days]

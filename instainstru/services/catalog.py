@@ -89,6 +89,11 @@ SUBJECTS = (
 SUBJECTS_BY_KEY = {subject.key: subject for subject in SUBJECTS}
 
 
+def subject_name(key: str) -> str:
+    """The subject's display name ("piano" -> "Piano"); the key itself for a subject no longer listed."""
+    return SUBJECTS_BY_KEY[key].name if key in SUBJECTS_BY_KEY else key
+
+
 def normalize(text: str) -> str:
     """Lower-case `text` and collapse everything that is not a letter or digit to single spaces."""
     return re.sub(r"[\W_]+", " ", text.lower()).strip()

@@ -15,7 +15,7 @@ from instainstru.models import Booking, BookingStatus, InstructorProfile, Offeri
 from instainstru.services import booking as engine
 from instainstru.services.access import Actor, require_role
 from instainstru.services.cancellation import policy_text
-from instainstru.services.catalog import SUBJECTS_BY_KEY
+from instainstru.services.catalog import subject_name
 from instainstru.services.errors import FormError, PermissionDenied
 from instainstru.services.money import format_price
 from instainstru.services.timefmt import slot_label, time_label
@@ -60,7 +60,7 @@ def _parse(service: str, start: str) -> tuple[int, int, datetime]:
 
 
 def _view(booking: Booking, profile: InstructorProfile, name: str, subject_key: str, timezone: str) -> Checkout:
-    subject = SUBJECTS_BY_KEY[subject_key].name if subject_key in SUBJECTS_BY_KEY else subject_key
+    subject = subject_name(subject_key)
     return Checkout(
         booking.id, booking.status, name, profile.slug, f"{subject} · {booking.duration_min} min",
         slot_label(booking.start_at, timezone), format_price(booking.price_cents),

@@ -10,7 +10,7 @@ from instainstru.db import transaction
 from instainstru.models import Booking, BookingStatus, InstructorProfile, Offering, Role, User, utcnow
 from instainstru.services.access import Actor, require_role
 from instainstru.services.availability import local_midnight
-from instainstru.services.catalog import SUBJECTS_BY_KEY
+from instainstru.services.catalog import subject_name
 from instainstru.services.timefmt import slot_label
 
 
@@ -54,7 +54,7 @@ def student_home(actor: Actor | None) -> str:
 
 
 def _lesson_line(at: datetime, student: str, subject_key: str, tz: str) -> str:
-    subject = SUBJECTS_BY_KEY[subject_key].name if subject_key in SUBJECTS_BY_KEY else subject_key
+    subject = subject_name(subject_key)
     return f"{slot_label(at, tz)} · {subject} with {student}"
 
 

@@ -3,13 +3,13 @@
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlmodel import select
+from sqlmodel import Session, select
 
 from instainstru.db import transaction
 from instainstru.models import Booking, BookingStatus, Offering, Role, User, utcnow
 from instainstru.services.access import Actor, require_role
 from instainstru.services.cancellation import free_until
-from instainstru.services.catalog import SUBJECTS_BY_KEY
+from instainstru.services.catalog import subject_name
 from instainstru.services.money import format_price
 from instainstru.services.timefmt import slot_label
 
@@ -45,21 +45,26 @@ class InstructorLessons:
     past: list[LessonLine]
 
 
-def _lines(actor: Actor, as_instructor: bool, now: datetime) -> list[tuple[Booking, LessonLine]]:
-    """The caller's lessons, oldest first, each with its row (the other person's name as `who`)."""
+def lesson_rows(session: Session, actor: Actor, as_instructor: bool, statuses, newest_first: bool = False) -> list:
+    """The caller's bookings in `statuses` with the other person's name and the subject key, by start time."""
     mine = Booking.instructor_id if as_instructor else Booking.student_id
     other = Booking.student_id if as_instructor else Booking.instructor_id
+    return session.exec(
+        select(Booking, User.name, Offering.subject_key)
+        .join(User, User.id == other)
+        .join(Offering, Offering.id == Booking.offering_id)
+        .where(mine == actor.user_id, Booking.status.in_([str(s) for s in statuses]))
+        .order_by(Booking.start_at.desc() if newest_first else Booking.start_at)
+    ).all()
+
+
+def _lines(actor: Actor, as_instructor: bool, now: datetime) -> list[tuple[Booking, LessonLine]]:
+    """The caller's lessons, oldest first, each with its row (the other person's name as `who`)."""
     with transaction() as session:
-        rows = session.exec(
-            select(Booking, User.name, Offering.subject_key)
-            .join(User, User.id == other)
-            .join(Offering, Offering.id == Booking.offering_id)
-            .where(mine == actor.user_id, Booking.status.in_([s.value for s in SHOWN]))
-            .order_by(Booking.start_at)
-        ).all()
+        rows = lesson_rows(session, actor, as_instructor, SHOWN)
     lines = []
     for booking, name, subject_key in rows:
-        subject = SUBJECTS_BY_KEY[subject_key].name if subject_key in SUBJECTS_BY_KEY else subject_key
+        subject = subject_name(subject_key)
         ahead = booking.start_at > now
         student_may = not as_instructor and ahead and booking.status in (S.REQUESTED, S.CONFIRMED)
         lines.append((booking, LessonLine(

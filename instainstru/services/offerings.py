@@ -17,7 +17,7 @@ from instainstru.models import (
     Role,
 )
 from instainstru.services.access import Actor, require_role
-from instainstru.services.catalog import SUBJECTS_BY_KEY, find_subject
+from instainstru.services.catalog import find_subject, subject_name
 from instainstru.services.errors import FormError, PermissionDenied
 from instainstru.services.money import format_price, parse_dollars
 from instainstru.services.ratings import bayesian_rating
@@ -78,7 +78,7 @@ def offerings_of(session: Session, instructor_ids: list[int]) -> dict[int, list[
             prices.setdefault(price.offering_id, []).append(PriceView(price.duration_min, price.price_cents, label))
     result: dict[int, list[OfferingView]] = {i: [] for i in instructor_ids}
     for o in rows:
-        name = SUBJECTS_BY_KEY[o.subject_key].name if o.subject_key in SUBJECTS_BY_KEY else o.subject_key
+        name = subject_name(o.subject_key)
         result[o.instructor_id].append(
             OfferingView(o.id, o.subject_key, name, o.levels, o.age_groups, o.location_types, prices.get(o.id, []))
         )

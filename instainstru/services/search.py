@@ -13,7 +13,7 @@ from instainstru.db import transaction
 from instainstru.models import AreaBorough, AreaCell, InstructorProfile, Offering, User, utcnow
 from instainstru.services import area_index, geo
 from instainstru.services.availability import busy_for, schedules_for
-from instainstru.services.catalog import SUBJECTS_BY_KEY
+from instainstru.services.catalog import SUBJECTS_BY_KEY, subject_name
 from instainstru.services.instructors import initials
 from instainstru.services.money import format_price
 from instainstru.services.ratings import bayesian_rating
@@ -209,7 +209,7 @@ def candidates(filters: Filters, only: list[int] | None = None) -> list[Candidat
         ok, distance = _matches(row, filters)
         if not ok:
             continue
-        subject = SUBJECTS_BY_KEY[row.subject_key].name if row.subject_key in SUBJECTS_BY_KEY else row.subject_key
+        subject = subject_name(row.subject_key)
         known = found.get(row.instructor_id)
         if known is not None:
             known.subjects.append(subject)
