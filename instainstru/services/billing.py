@@ -168,6 +168,18 @@ def is_pending(line: Line) -> bool:
     return line.status == S.CONFIRMED.replace("_", " ")
 
 
+def payout_state(line: Line) -> str:
+    """Where a lesson's money stands for its instructor: pending (not taught yet), paid, or refunded (all of it)."""
+    if is_pending(line):
+        return "pending"
+    return "refunded" if line.money.refunded >= line.money.charged else "paid"
+
+
+def history_totals(lines: list[Line]) -> tuple[int, int]:
+    """A student's totals over their history: (charged, refunded) in cents."""
+    return sum(line.money.charged for line in lines), sum(line.money.refunded for line in lines)
+
+
 def instructor_earnings(actor: Actor | None) -> Earnings:
     """The caller's earnings per lesson (gross, fee, net after refunds) and pending vs paid totals."""
     lines = _lines(require_role(actor, Role.INSTRUCTOR), as_instructor=True)
@@ -182,6 +194,6 @@ def instructor_earnings_csv(actor: Actor | None) -> str:
     """The caller's earnings as CSV: gross (after refunds), platform fee and net per lesson, and its state."""
     rows = [[line.starts.isoformat(), _text_cell(line.lesson), _text_cell(line.other), line.status,
              _dollars(line.money.charged - line.money.refunded), _dollars(line.money.fee), _dollars(line.money.net),
-             "pending" if is_pending(line) else "paid"]
+             payout_state(line)]
             for line in instructor_earnings(actor).lines]  # fmt: skip
     return _csv(["lesson_start_utc", "lesson", "student", "status", "gross_usd", "fee_usd", "net_usd", "payout"], rows)

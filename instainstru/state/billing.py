@@ -64,8 +64,7 @@ class StudentBillingState(GuardedPage, rx.State):
     def _show(self, result: tuple[list[billing.Line], list[cards.CardView]]) -> None:
         lines, saved = result
         self.history = [_history_row(line) for line in lines]
-        charged = sum(line.money.charged for line in lines)
-        refunded = sum(line.money.refunded for line in lines)
+        charged, refunded = billing.history_totals(lines)
         self.totals = {"charged": format_price(charged), "refunded": format_price(refunded),
                        "paid": format_price(charged - refunded)}  # fmt: skip
         self._show_cards(saved)

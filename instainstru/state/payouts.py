@@ -12,10 +12,8 @@ TOTALS = ("gross", "fee", "net", "pending", "paid")
 
 
 def payout(line: billing.Line) -> str:
-    """Where a lesson's money stands: Pending (not taught yet), Paid, or Refunded (all of it went back)."""
-    if billing.is_pending(line):
-        return "Pending"
-    return "Refunded" if line.money.refunded >= line.money.charged else "Paid"
+    """Where a lesson's money stands, as the page labels it: Pending, Paid or Refunded."""
+    return billing.payout_state(line).capitalize()
 
 
 def _earning_row(line: billing.Line) -> dict:
