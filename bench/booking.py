@@ -9,7 +9,6 @@ Builds a fresh SQLite database with one instructor open every day 06:00-22:00 an
 
 import argparse
 import os
-import statistics
 import sys
 import tempfile
 import time
@@ -18,6 +17,8 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from timing import p50_p95  # noqa: E402 (bench/ is on sys.path when a script here runs)
+
 os.environ.setdefault("ARGON2_TIME_COST", "1")
 os.environ.setdefault("ARGON2_MEMORY_KIB", "1024")
 
@@ -60,10 +61,7 @@ def main() -> None:
             began = time.perf_counter()
             booking.create_booking(student, service.id, 60, start, NOW)
             times.append((time.perf_counter() - began) * 1000)
-        times.sort()
-        p95 = times[round(0.95 * (len(times) - 1))]
-        print(f"booking creation, one at a time ({len(times)}): p50 {statistics.median(times):.1f} ms, "
-              f"p95 {p95:.1f} ms (target p95 < 20 ms)")  # fmt: skip
+        print(f"booking creation, one at a time ({len(times)}): {p50_p95(times)} (target p95 < 20 ms)")
         rest = list(zip(students[args.bookings :], slots[args.bookings : args.bookings + 100], strict=False))
         began = time.perf_counter()
         with ThreadPoolExecutor(max_workers=args.workers) as pool:

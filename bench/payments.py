@@ -9,7 +9,6 @@ Stripe's own latency. Prints p50/p95 of `payments.pay` and the time `ledger.reco
 
 import argparse
 import os
-import statistics
 import sys
 import tempfile
 import time
@@ -17,6 +16,8 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from timing import p50_p95  # noqa: E402 (bench/ is on sys.path when a script here runs)
+
 os.environ.setdefault("ARGON2_TIME_COST", "1")
 os.environ.setdefault("ARGON2_MEMORY_KIB", "1024")
 
@@ -49,9 +50,7 @@ def main() -> None:
             began = time.perf_counter()
             assert payments.pay(student, held.id, card).status == "confirmed"
             times.append((time.perf_counter() - began) * 1000)
-        times.sort()
-        p95 = times[round(0.95 * (len(times) - 1))]
-        print(f"pay a held lesson ({len(times)}): p50 {statistics.median(times):.1f} ms, p95 {p95:.1f} ms")
+        print(f"pay a held lesson ({len(times)}): {p50_p95(times)}")
         began = time.perf_counter()
         problems = ledger.reconcile()
         print(f"reconcile {len(times)} charges: {time.perf_counter() - began:.2f} s, {len(problems)} differences")

@@ -10,7 +10,6 @@ the page is one indexed query (instructor, published, created_at).
 
 import argparse
 import os
-import statistics
 import sys
 import tempfile
 import time
@@ -18,6 +17,8 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from timing import p50_p95  # noqa: E402 (bench/ is on sys.path when a script here runs)
+
 os.environ.setdefault("ARGON2_TIME_COST", "1")
 os.environ.setdefault("ARGON2_MEMORY_KIB", "1024")
 
@@ -71,10 +72,8 @@ def main() -> None:
                 instructors.public_profile(slug)
                 shown = reviews.instructor_reviews(instructor_id, page=page)
                 times.append((time.perf_counter() - began) * 1000)
-            times.sort()
-            p95 = times[round(0.95 * (len(times) - 1))]
             print(f"profile + reviews page {shown.page}/{shown.pages} ({shown.total} reviews, {shown.average}★): "
-                  f"p50 {statistics.median(times):.1f} ms, p95 {p95:.1f} ms (target p95 < 20 ms)")  # fmt: skip
+                  f"{p50_p95(times)} (target p95 < 20 ms)")  # fmt: skip
 
 
 if __name__ == "__main__":

@@ -19,6 +19,8 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from timing import percentile  # noqa: E402 (bench/ is on sys.path when a script here runs)
+
 os.environ.setdefault("ARGON2_TIME_COST", "1")
 
 QUERIES = [
@@ -124,11 +126,6 @@ def measure(url: str, repeat: int) -> list[float]:
             search.search(filters, "America/New_York", NOW)
             times.append((time.perf_counter() - start) * 1000)
     return times
-
-
-def percentile(values: list[float], p: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
 
 
 def main() -> None:

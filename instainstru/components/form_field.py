@@ -86,3 +86,23 @@ def labelled_choice(name: str, options: dict[str, str], default: rx.Var | str = 
         size="3",
         **props,
     )
+
+
+def dialog_form(title: str | rx.Var, description: str, *fields: rx.Component, submit: str, on_submit, open_: rx.Var,
+                on_open_change, max_width: str = "480px") -> rx.Component:  # fmt: skip
+    """A dialog holding a server-validated form: title, a sentence, the fields, then Cancel and `submit`."""
+    return rx.dialog.root(
+        rx.dialog.content(
+            rx.dialog.title(title),
+            rx.dialog.description(description, size="2", margin_bottom="12px"),
+            server_form(
+                *fields,
+                rx.flex(rx.dialog.close(rx.button("Cancel", type="button", variant="soft", color_scheme="gray")),
+                        rx.button(submit, type="submit"), spacing="3", justify="end"),
+                on_submit=on_submit,
+            ),
+            max_width=max_width,
+        ),
+        open=open_,
+        on_open_change=on_open_change,
+    )  # fmt: skip

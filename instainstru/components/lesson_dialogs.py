@@ -3,11 +3,11 @@
 import reflex as rx
 
 from instainstru.components.form_field import (
+    dialog_form,
     field_error,
     field_grid,
     form_field,
     labelled_choice,
-    server_form,
     text_area,
 )
 
@@ -71,24 +71,15 @@ def review_dialog(state) -> rx.Component:
     sub = [form_field(label, labelled_choice(name, SUB_STARS, values[name]), errors.get(name, ""))
            for name, label in (("knowledge", "Knowledge"), ("communication", "Communication"),
                                ("punctuality", "Punctuality"))]  # fmt: skip
-    return rx.dialog.root(
-        rx.dialog.content(
-            rx.dialog.title(rx.cond(state.review_id > 0, "Edit your review", "Review your lesson")),
-            rx.dialog.description("Reviews are published a week after they are written; you can change yours "
-                                  "for 48 hours.", size="2", margin_bottom="12px"),
-            server_form(
-                form_field("Overall", labelled_choice("rating", STARS, values["rating"]), errors.get("rating", "")),
-                field_grid(*sub, columns="3"),
-                form_field("Your review", text_area("text", default_value=values["text"],
-                                                    placeholder="What was the lesson like? (20 to 2,000 characters)"),
-                           errors.get("text", "")),
-                field_error(errors.get("review", "")),
-                rx.flex(rx.dialog.close(rx.button("Cancel", type="button", variant="soft", color_scheme="gray")),
-                        rx.button("Save review", type="submit"), spacing="3", justify="end"),
-                on_submit=state.submit_review,
-            ),
-            max_width="560px",
-        ),
-        open=state.review_open,
-        on_open_change=state.close_review,
+    return dialog_form(
+        rx.cond(state.review_id > 0, "Edit your review", "Review your lesson"),
+        "Reviews are published a week after they are written; you can change yours for 48 hours.",
+        form_field("Overall", labelled_choice("rating", STARS, values["rating"]), errors.get("rating", "")),
+        field_grid(*sub, columns="3"),
+        form_field("Your review", text_area("text", default_value=values["text"],
+                                            placeholder="What was the lesson like? (20 to 2,000 characters)"),
+                   errors.get("text", "")),
+        field_error(errors.get("review", "")),
+        submit="Save review", on_submit=state.submit_review, open_=state.review_open,
+        on_open_change=state.close_review, max_width="560px",
     )  # fmt: skip

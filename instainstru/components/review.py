@@ -4,7 +4,7 @@ the instructor's reply form and the report dialog."""
 import reflex as rx
 
 from instainstru.components.card import card, empty_state, skeleton_lines
-from instainstru.components.form_field import field_error, form_field, server_form, text_area
+from instainstru.components.form_field import dialog_form, field_error, form_field, server_form, text_area
 from instainstru.state.guard import ACCESS_OK
 from instainstru.state.profile_reviews import ProfileReviewsState as R
 from instainstru.state.session import SessionState
@@ -160,24 +160,18 @@ def pager() -> rx.Component:
 
 def report_dialog() -> rx.Component:
     """Ask why a review should be looked at, then flag it for the admins."""
-    return rx.dialog.root(
-        rx.dialog.content(
-            rx.dialog.title("Report this review"),
-            rx.dialog.description("Tell us what is wrong with it. It stays up while we take a look.", size="2",
-                                  margin_bottom="12px"),
-            server_form(
-                rx.el.input(type="hidden", name="review_id", value=R.report_id.to(str)),
-                form_field("Reason", text_area("reason", max_length=500), R.report_errors.get("reason", "")),
-                field_error(R.report_errors.get("review", "")),
-                rx.flex(rx.dialog.close(rx.button("Cancel", type="button", variant="soft", color_scheme="gray")),
-                        rx.button("Send report", type="submit"), spacing="3", justify="end"),
-                on_submit=R.send_report,
-            ),
-            max_width="440px",
-        ),
-        open=R.report_open,
+    return dialog_form(
+        "Report this review",
+        "Tell us what is wrong with it. It stays up while we take a look.",
+        rx.el.input(type="hidden", name="review_id", value=R.report_id.to(str)),
+        form_field("Reason", text_area("reason", max_length=500), R.report_errors.get("reason", "")),
+        field_error(R.report_errors.get("review", "")),
+        submit="Send report",
+        on_submit=R.send_report,
+        open_=R.report_open,
         on_open_change=R.close_report,
-    )  # fmt: skip
+        max_width="440px",
+    )
 
 
 def reviews_card(instructor: rx.Var | str) -> rx.Component:

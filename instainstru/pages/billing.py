@@ -4,6 +4,7 @@ import reflex as rx
 
 from instainstru.components.access import guarded_page
 from instainstru.components.card import card, empty_state, link_button
+from instainstru.components.card_element import card_element
 from instainstru.components.money_table import money_listing, status_badge, total, totals
 from instainstru.state.billing import ReceiptState as R
 from instainstru.state.billing import StudentBillingState as S
@@ -32,14 +33,7 @@ def new_card_form() -> rx.Component:
     """Stripe's card Element (card numbers go to Stripe only), with the bank's answer and Save."""
     return rx.vstack(
         rx.text("New card", as_="label", size="2", weight="medium", html_for="card-element"),
-        rx.el.div(id="card-element", padding="12px", border=f"1px solid {rx.color('gray', 7)}", border_radius="8px",
-                  min_height="44px", width="100%"),
-        rx.cond(S.card_form == "unavailable",
-                rx.text("Saving cards is temporarily unavailable. Please try again in a few minutes.", size="2",
-                        color_scheme="red")),
-        rx.cond(S.test_mode, rx.callout("Test payments: no real money moves. Use card 4242 4242 4242 4242, any "
-                                        "future date and any CVC.", icon="flask-conical", size="1",
-                                        color_scheme="amber")),
+        card_element(S),
         rx.cond(S.card_error != "", rx.callout(S.card_error, icon="circle-alert", color_scheme="red", role="alert",
                                                class_name="card-error")),
         rx.hstack(rx.button("Save card", on_click=S.save_new_card, loading=S.busy, size="3"),

@@ -4,6 +4,7 @@ import reflex as rx
 
 from instainstru.components.access import guarded_page
 from instainstru.components.card import card, link_button, removable
+from instainstru.components.card_element import card_element
 from instainstru.state.checkout import NEW_CARD
 from instainstru.state.checkout import CheckoutState as S
 
@@ -53,17 +54,7 @@ def payment_card() -> rx.Component:
                 value=S.card_choice, on_change=S.choose_card, aria_label="Card to pay with",
             ),
         ),
-        rx.box(
-            rx.el.div(id="card-element", class_name="card-element", padding="12px",
-                      border=f"1px solid {rx.color('gray', 7)}", border_radius="8px", min_height="44px"),
-            rx.cond(S.card_form == "unavailable",
-                    rx.text("Card payments are temporarily unavailable. Please try again in a few minutes.",
-                            size="2", color_scheme="red")),
-            display=rx.cond(S.card_choice == NEW_CARD, "block", "none"), width="100%",
-        ),
-        rx.cond(S.test_mode, rx.callout("Test payments: no real money moves. Use card 4242 4242 4242 4242, any "
-                                        "future date and any CVC.", icon="flask-conical", size="1",
-                                        color_scheme="amber", class_name="test-mode")),
+        rx.box(card_element(S), display=rx.cond(S.card_choice == NEW_CARD, "block", "none"), width="100%"),
         rx.cond(S.error != "", rx.callout(S.error, icon="circle-alert", color_scheme="red", role="alert",
                                           class_name="payment-error")),
         rx.button(rx.text("Pay ", S.summary["price"]), on_click=S.pay, loading=S.busy, size="3", width="100%",

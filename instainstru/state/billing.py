@@ -13,7 +13,7 @@ from instainstru.services.money import format_price
 from instainstru.settings import get_settings
 from instainstru.state.guard import GuardedPage
 from instainstru.state.session import current_actor
-from instainstru.state.stripe_js import browser_call, setup_intent_of
+from instainstru.state.stripe_js import CardElement, browser_call, setup_intent_of
 
 TONES = {"confirmed": "blue", "completed": "grass", "no show": "amber"}  # the rest (cancelled...) gray
 
@@ -44,17 +44,15 @@ def _history_row(line: billing.Line) -> dict:
     }  # fmt: skip
 
 
-class StudentBillingState(GuardedPage, rx.State):
+class StudentBillingState(CardElement, GuardedPage, rx.State):
     """The student's cards, payment history and totals; `adding` while a new card is being entered."""
 
     wallet: list[dict] = []  # saved cards: id, label, is_default
     history: list[dict] = []
     totals: dict[str, str] = {}
     adding: bool = False
-    card_form: str = "loading"  # loading, ready, unavailable
     card_error: str = ""
     busy: bool = False
-    test_mode: bool = False  # payments go to a local test server, not Stripe
 
     def _fetch(self, actor: Actor | None) -> tuple[list[billing.Line], list[cards.CardView]]:
         self.adding, self.busy, self.card_error = False, False, ""
@@ -95,16 +93,7 @@ class StudentBillingState(GuardedPage, rx.State):
     def add_card(self):
         """Open the new-card form and ask the browser to mount Stripe's card Element in it."""
         self.adding, self.card_error, self.busy = True, "", False
-        if not get_settings().stripe_publishable_key:
-            self.card_form = "unavailable"
-            return None
-        self.card_form = "loading"
-        return rx.call_script(browser_call("mountCard", missing="unavailable"), callback=StudentBillingState.mounted)
-
-    @rx.event
-    def mounted(self, outcome: str):
-        """The card Element is ready (or Stripe.js could not be loaded)."""
-        self.card_form = "ready" if outcome == "ready" else "unavailable"
+        return self._mount_card_form()
 
     @rx.event
     def close_card_form(self):

@@ -9,13 +9,13 @@ from instainstru.services.errors import FormError, NotAuthenticated, PermissionD
 from instainstru.settings import get_settings
 from instainstru.state.guard import ACCESS_OK, GuardedPage
 from instainstru.state.session import current_actor
-from instainstru.state.stripe_js import browser_call
+from instainstru.state.stripe_js import CardElement, browser_call, setup_intent_of
 
 NEW_CARD = "new"
 PAID = {"confirmed": "done", "requested": "requested"}
 
 
-class CheckoutState(GuardedPage, rx.State):
+class CheckoutState(CardElement, GuardedPage, rx.State):
     """One held lesson being paid for. `stage`: pay, done (confirmed), requested (waiting for the instructor)."""
 
     summary: dict[str, str] = {}
@@ -26,9 +26,7 @@ class CheckoutState(GuardedPage, rx.State):
     error: str = ""  # the last payment attempt's message (a bank's decline, say)
     stage: str = "pay"
     busy: bool = False
-    card_form: str = "loading"  # loading, ready, unavailable
     back_href: str = "/search"
-    test_mode: bool = False  # payments go to a local test server, not Stripe
 
     def _fetch(self, actor: Actor | None):
         slug, service, start = (self.router.url.path.strip("/").split("/") + ["", "", ""])[1:4]
@@ -66,17 +64,11 @@ class CheckoutState(GuardedPage, rx.State):
         return self.mount_card_form() if self.card_choice == NEW_CARD else None
 
     def mount_card_form(self):
-        """Ask the browser to mount the card Element (its script URL and key come from settings)."""
-        if not (get_settings().stripe_publishable_key and self.booking_id and self.stage == "pay"):
+        """Mount the card Element while there is a lesson to pay for."""
+        if not (self.booking_id and self.stage == "pay"):
             self.card_form = "unavailable" if self.booking_id else "loading"
             return None
-        mount = browser_call("mountCard", missing="unavailable")
-        return rx.call_script(mount, callback=CheckoutState.card_form_mounted)
-
-    @rx.event
-    def card_form_mounted(self, outcome: str):
-        """The card form is ready (or Stripe.js could not be loaded)."""
-        self.card_form = "ready" if outcome == "ready" else "unavailable"
+        return self._mount_card_form()
 
     @rx.event
     def choose_card(self, choice: str):
@@ -129,11 +121,7 @@ class CheckoutState(GuardedPage, rx.State):
     @rx.event
     async def card_saved(self, outcome: dict):
         """Stripe.js saved the new card (or the bank refused it): remember it and charge it."""
-        if not isinstance(outcome, dict) or not outcome.get("setup_intent"):
-            self.busy = False
-            self.error = str((outcome or {}).get("error") or "Your card could not be saved.")
-            return None
-        saved, redirect = await self._as_student(lambda actor: cards.save_card(actor, str(outcome["setup_intent"])))
+        saved, redirect = await self._as_student(lambda actor: cards.save_card(actor, setup_intent_of(outcome)))
         if saved is None:
             return redirect
         self.card_choice = str(saved.id)

@@ -2,6 +2,8 @@
 
 import json
 
+import reflex as rx
+
 from instainstru.services.cards import UNAVAILABLE
 from instainstru.services.errors import FormError
 from instainstru.settings import get_settings
@@ -24,3 +26,23 @@ def setup_intent_of(outcome: object) -> str:
         return str(outcome["setup_intent"])
     message = outcome.get("error") if isinstance(outcome, dict) else None
     raise FormError({"card": str(message or "Your card could not be saved.")})
+
+
+class CardElement(rx.State, mixin=True):
+    """A page with Stripe's card Element: whether it is mounted, and whether payments go to a test server."""
+
+    card_form: str = "loading"  # loading, ready, unavailable
+    test_mode: bool = False  # payments go to a local test server, not Stripe (set when the page loads)
+
+    def _mount_card_form(self):
+        """Ask the browser to mount the card Element (its script URL and key come from settings)."""
+        if not get_settings().stripe_publishable_key:
+            self.card_form = "unavailable"
+            return None
+        self.card_form = "loading"
+        return rx.call_script(browser_call("mountCard", missing="unavailable"), callback=type(self).card_form_mounted)
+
+    @rx.event
+    def card_form_mounted(self, outcome: str):
+        """The card Element is ready (or Stripe.js could not be loaded)."""
+        self.card_form = "ready" if outcome == "ready" else "unavailable"

@@ -145,3 +145,23 @@ def test_the_dashboard_fits_a_phone(page: Page, studio):
     expect(page.get_by_role("button", name="Reschedule")).to_be_visible()
     assert page.evaluate("document.documentElement.scrollWidth") <= 375
     screenshot(page, "student-dashboard-phone")
+
+
+def test_instructor_sets_the_cancellation_policy_students_see(page: Page, studio):
+    teacher = studio[0]
+    open_dashboard_as(page, teacher)
+    open_page(page, "/instructor/availability")
+    page.get_by_label("Free cancellation until (hours before)").fill("48")
+    page.get_by_role("combobox").filter(has_text=re.compile(r"^50$")).click()
+    page.get_by_role("option", name="100").click()
+    page.get_by_role("button", name="Save rules").click()
+    expect(page.get_by_text("Booking rules saved.")).to_be_visible()
+    log_out(page)
+    with transaction() as session:
+        from instainstru.models import InstructorProfile
+
+        slug = session.get(InstructorProfile, teacher.user_id).slug
+    open_page(page, f"/instructors/{slug}")
+    expect(page.locator(".cancellation-policy")).to_have_text(
+        "Free cancellation or rescheduling until 48 hours before the lesson; later, 100% of the price is kept."
+    )
