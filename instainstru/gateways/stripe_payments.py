@@ -118,10 +118,12 @@ def create_charge(
     Creating first lets the caller store the PaymentIntent's id before any money can move."""
     params = {
         "amount": amount, "currency": "usd", "customer": customer, "payment_method": payment_method,
-        "payment_method_types": ["card"], "application_fee_amount": fee,
-        "transfer_data": {"destination": destination}, "capture_method": "manual" if manual_capture else "automatic",
+        "payment_method_types": ["card"], "transfer_data": {"destination": destination},
+        "capture_method": "manual" if manual_capture else "automatic",
         "metadata": {"booking_id": str(booking_id), "payment_id": str(payment_id)},
     }  # fmt: skip
+    if fee > 0:  # a credit may cover the whole fee
+        params["application_fee_amount"] = fee
     options = {"idempotency_key": idempotency_key}
     return _intent(calling(lambda: client().v1.payment_intents.create(params=params, options=options)))
 
@@ -171,3 +173,25 @@ def charge_state(charge_id: str) -> ChargeState:
                            for r in refunds.data), key=lambda r: (r.created, r.id)))  # fmt: skip
     return ChargeState(charge.id, int(charge.amount_captured or 0), int(charge.amount_refunded or 0),
                        int(fee.amount) if fee else 0, int(fee.amount_refunded) if fee else 0, listed)  # fmt: skip
+
+
+def transfer(amount: int, destination: str, *, booking_id: int, payment_id: int, idempotency_key: str) -> str:
+    """Send `amount` cents of the platform's own balance to an instructor's account (the part of their share a
+    student's credit paid); returns the transfer id."""
+    params = {"amount": amount, "currency": "usd", "destination": destination,
+              "transfer_group": f"booking-{booking_id}",
+              "metadata": {"booking_id": str(booking_id), "payment_id": str(payment_id)}}  # fmt: skip
+    options = {"idempotency_key": idempotency_key}
+    return calling(lambda: client().v1.transfers.create(params=params, options=options)).id
+
+
+def reverse_transfer(transfer_id: str, amount: int, *, idempotency_key: str) -> None:
+    """Take `amount` cents of a transfer back from the instructor's account."""
+    options = {"idempotency_key": idempotency_key}
+    calling(lambda: client().v1.transfers.reversals.create(transfer_id, params={"amount": amount}, options=options))
+
+
+def transfer_left(transfer_id: str) -> int:
+    """What is left of a transfer at Stripe: its amount less what was reversed."""
+    transfer = calling(lambda: client().v1.transfers.retrieve(transfer_id))
+    return int(transfer.amount) - int(transfer.amount_reversed or 0)

@@ -7,7 +7,7 @@ from instainstru.models.discovery import AreaBorough, AreaCell, Favourite
 from instainstru.models.instructor import LOCATION_TYPES, InstructorProfile
 from instainstru.models.offering import DURATIONS, MAX_PRICE_CENTS, MIN_PRICE_CENTS, Offering, OfferingPrice
 from instainstru.models.payment import LedgerAccount, LedgerEntry, LedgerKind, Payment, PaymentCard
-from instainstru.models.referral import Credit, Referral, ReferralCode
+from instainstru.models.referral import Credit, CreditUse, Referral, ReferralCode
 from instainstru.models.review import Review, ReviewReport
 from instainstru.models.types import UTCDateTime, utcnow
 from instainstru.models.user import Role, User
@@ -27,6 +27,7 @@ __all__ = [
     "BookingClaim",
     "BookingStatus",
     "Credit",
+    "CreditUse",
     "DateOverride",
     "Favourite",
     "InstructorProfile",

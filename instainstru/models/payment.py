@@ -32,6 +32,10 @@ class PaymentCard(SQLModel, table=True):
 class Payment(SQLModel, table=True):
     """One attempt to pay for a booking: a Stripe PaymentIntent (a destination charge) and where it stands.
 
+    With credit: the card pays `amount_cents` (the price less `credit_cents`), the application fee
+    `fee_cents` is the platform's fee less the credit (never below 0), and when the credit exceeds the fee the
+    platform tops the instructor's share up with its own Transfer (`topup_transfer_id`).
+
     (booking, attempt) is unique, so two concurrent clicks on "Pay" cannot both start a charge.
     """
 
@@ -49,6 +53,8 @@ class Payment(SQLModel, table=True):
     manual_capture: bool = Field(default=False, sa_column=Column(Boolean, nullable=False))
     status: str = Field(sa_column=Column(String(32), nullable=False))
     charge_id: str | None = Field(default=None, sa_column=Column(String(64), nullable=True))
+    credit_cents: int = Field(default=0, sa_column=Column(Integer, nullable=False, server_default="0"))
+    topup_transfer_id: str | None = Field(default=None, sa_column=Column(String(64), nullable=True))
     failure_message: str = Field(default="", sa_column=Column(String(500), nullable=False, server_default=""))
     created_at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime(), nullable=False))
 

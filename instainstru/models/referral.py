@@ -62,3 +62,19 @@ class Credit(SQLModel, table=True):
     remaining_cents: int = Field(sa_column=Column(Integer, nullable=False))
     created_at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime(), nullable=False))
     expires_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
+
+
+class CreditUse(SQLModel, table=True):
+    """Credit a payment attempt took from one grant: reserved when the attempt starts, given back
+    (`returned_cents`) when the attempt fails or the lesson is refunded."""
+
+    __tablename__ = "credit_uses"
+    __table_args__ = (UniqueConstraint("credit_id", "payment_id"), {"extend_existing": True})
+
+    id: int | None = Field(default=None, primary_key=True)
+    credit_id: int = Field(sa_column=Column(Integer, ForeignKey("credits.id", ondelete="RESTRICT"), nullable=False))
+    payment_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("payments.id", ondelete="RESTRICT"), nullable=False, index=True)
+    )
+    amount_cents: int = Field(sa_column=Column(Integer, nullable=False))
+    returned_cents: int = Field(default=0, sa_column=Column(Integer, nullable=False, server_default="0"))

@@ -13,11 +13,12 @@ from sqlmodel import and_, or_, select
 from instainstru.db import transaction
 from instainstru.models import Booking, BookingStatus, InstructorProfile, Offering, Role, User, utcnow
 from instainstru.services import booking as engine
+from instainstru.services import credits, referrals
 from instainstru.services.access import Actor, require_role
 from instainstru.services.cancellation import policy_text
 from instainstru.services.catalog import subject_name
 from instainstru.services.errors import FormError, PermissionDenied
-from instainstru.services.money import format_price
+from instainstru.services.money import format_exact, format_price
 from instainstru.services.timefmt import slot_label, time_label
 
 START_FORMAT = "%Y%m%dT%H%MZ"
@@ -39,6 +40,8 @@ class Checkout:
     hold_until: str  # "10:15 AM"
     price_cents: int
     policy: str  # the instructor's cancellation policy
+    credit: str = ""  # "−$20.00": the student's credit the payment will use ("" for none)
+    to_pay: str = ""  # "$60.00": what the card pays
 
 
 def start_param(start: datetime) -> str:
@@ -59,14 +62,16 @@ def _parse(service: str, start: str) -> tuple[int, int, datetime]:
         raise FormError({"start": "This booking link is not valid. Please choose a time again."}) from None
 
 
-def _view(booking: Booking, profile: InstructorProfile, name: str, subject_key: str, timezone: str) -> Checkout:
+def _view(
+    booking: Booking, profile: InstructorProfile, name: str, subject_key: str, timezone: str, credit: int
+) -> Checkout:
     subject = subject_name(subject_key)
     return Checkout(
         booking.id, booking.status, name, profile.slug, f"{subject} · {booking.duration_min} min",
         slot_label(booking.start_at, timezone), format_price(booking.price_cents),
         "The price includes InstaInstru's service fee. No other charges.",
         time_label(booking.hold_expires_at, timezone) if booking.hold_expires_at else "", booking.price_cents,
-        policy_text(profile),
+        policy_text(profile), format_exact(-credit) if credit else "", format_exact(booking.price_cents - credit),
     )  # fmt: skip
 
 
@@ -109,4 +114,5 @@ def checkout_of(actor: Actor | None, booking_id: int) -> Checkout:
         profile = session.get(InstructorProfile, booking.instructor_id)
         name = session.get(User, booking.instructor_id).name
         subject_key = session.get(Offering, booking.offering_id).subject_key
-        return _view(booking, profile, name, subject_key, actor.timezone)
+        credit = credits.usable(referrals.balance(session, actor.user_id, utcnow()), booking.price_cents)
+        return _view(booking, profile, name, subject_key, actor.timezone, credit)

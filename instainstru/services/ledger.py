@@ -4,19 +4,23 @@ A charge of P cents with the platform fee F is three lines: student -P, platform
 A refund of R cents of which the platform gives back f of its fee and the instructor s of their share (what
 Stripe reversed of their transfer): student +R, platform -f, instructor -s, and the platform -(R - f - s) for
 whatever it pays itself (0 when the transfer is reversed, as every refund the app makes does).
+The credit part of a payment (a student's credit paid C of the price; the card charge's application fee was
+a = max(F - C, 0) and the platform tops the instructor up by T = max(C - F, 0)) is its own movement, named
+`credit-<payment>`: platform -C, platform +(F - a), instructor +T. Giving x of that credit back (a refund) is
+platform +x, instructor -r (r: what was reversed of the top-up), platform -(x - r).
 The lines of one movement always sum to zero, and each movement is recorded once:
 (source, kind) is unique, so a repeated webhook cannot count it twice.
 """
 
 from collections import defaultdict
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
 
 from sqlmodel import Session, func, select
 
 from instainstru.db import transaction
 from instainstru.gateways import stripe_gateway, stripe_payments
 from instainstru.models import LedgerAccount, LedgerEntry, LedgerKind, Payment
+from instainstru.services.money import in_proportion
 
 K, A = LedgerKind, LedgerAccount
 
@@ -30,7 +34,7 @@ def _lines(booking_id: int, charge_id: str, source: str, lines: list[tuple[str, 
     return [
         LedgerEntry(booking_id=booking_id, charge_id=charge_id, source=source, kind=kind, account=account,
                     amount_cents=amount)
-        for kind, account, amount in lines
+        for kind, account, amount in lines if amount != 0
     ]  # fmt: skip
 
 
@@ -46,14 +50,52 @@ def record_charge(session: Session, booking_id: int, charge_id: str, amount: int
     return True
 
 
+def credit_source(payment_id: int) -> str:
+    """The ledger's name (source and charge_id) for the credit part of a payment."""
+    return f"credit-{payment_id}"
+
+
+def record_credit(session: Session, booking_id: int, payment_id: int, credit: int, fee: int, topup: int) -> bool:
+    """Record the credit part of a captured payment: the platform pays `credit` of the price, keeps `fee` (the
+    lesson's fee less the card charge's application fee) and owes the instructor `topup` (once; True if new)."""
+    source = credit_source(payment_id)
+    if _has(session, source):
+        return False
+    session.add_all(_lines(booking_id, source, source, [
+        (K.CREDIT, A.PLATFORM, -credit), (K.PLATFORM_FEE, A.PLATFORM, fee), (K.INSTRUCTOR_SHARE, A.INSTRUCTOR, topup),
+    ]))  # fmt: skip
+    session.flush()
+    return True
+
+
+def credit_spent(session: Session, payment_id: int) -> int:
+    """The payment's credit still spent on the lesson: what it used less what was given back."""
+    total = session.exec(select(func.coalesce(func.sum(LedgerEntry.amount_cents), 0)).where(
+        LedgerEntry.charge_id == credit_source(payment_id), LedgerEntry.kind == K.CREDIT)).one()  # fmt: skip
+    return -int(total)
+
+
+def record_credit_return(
+    session: Session, booking_id: int, payment_id: int, returned_total: int, amount: int, reversed_: int
+) -> bool:
+    """Record `amount` of a payment's credit given back (bringing what was given back to `returned_total`), of
+    which `reversed_` was taken back from the instructor's top-up (once per total; True if new)."""
+    charge_id = credit_source(payment_id)
+    source = f"{charge_id}-back-{returned_total}"
+    if _has(session, source):
+        return False
+    session.add_all(_lines(booking_id, charge_id, source, [
+        (K.CREDIT, A.PLATFORM, amount), (K.SHARE_REVERSAL, A.INSTRUCTOR, -reversed_),
+        (K.FEE_REVERSAL, A.PLATFORM, reversed_ - amount),
+    ]))  # fmt: skip
+    session.flush()
+    return True
+
+
 def first_charge(session: Session, booking_id: int) -> str | None:
     """The charge that paid for the booking: the first one recorded (any later one is a duplicate to refund)."""
     charges = select(LedgerEntry.charge_id).where(LedgerEntry.booking_id == booking_id, LedgerEntry.kind == K.CHARGE)
     return session.exec(charges.order_by(LedgerEntry.id)).first()
-
-
-def _proportional(fee: int, part: int, whole: int) -> int:
-    return int((Decimal(fee) * part / whole).quantize(Decimal(1), rounding=ROUND_HALF_UP)) if whole else 0
 
 
 def record_refunds(session: Session, booking_id: int, charge: stripe_payments.ChargeState) -> int:
@@ -69,7 +111,7 @@ def record_refunds(session: Session, booking_id: int, charge: stripe_payments.Ch
         part = (
             remaining
             if i == len(new) - 1
-            else min(remaining, _proportional(charge.fee_amount, refund.amount, charge.amount_captured))
+            else min(remaining, in_proportion(charge.fee_amount, refund.amount, charge.amount_captured))
         )
         remaining -= part
         share = min(refund.amount - part, refund.reversed)
@@ -142,10 +184,20 @@ def _compare(charge_id: str, ours: dict[str, int], theirs: stripe_payments.Charg
     return problems
 
 
+def _topups(session: Session, ledger: dict[str, dict[str, int]]) -> list[tuple[int, str | None, int]]:
+    """(payment, its top-up transfer, the top-up the ledger says the instructor keeps) for payments with credit."""
+    paid = session.exec(select(Payment.id, Payment.topup_transfer_id).where(
+        Payment.credit_cents > 0, Payment.status == "succeeded"))  # fmt: skip
+    return [(payment_id, transfer_id, sum(ledger.get(credit_source(payment_id), {}).get(k, 0)
+                                          for k in (K.INSTRUCTOR_SHARE, K.SHARE_REVERSAL)))
+            for payment_id, transfer_id in paid]  # fmt: skip
+
+
 def reconcile() -> list[str]:
     """Compare the ledger with Stripe's charges, fees and refunds; return every difference (none: all agree).
 
-    Also reported: a lesson's payment that succeeded at Stripe but is missing from the ledger.
+    Also reported: a lesson's payment that succeeded at Stripe but is missing from the ledger, and an
+    instructor's credit top-up that differs from the transfer at Stripe (made, and reversed, by the jobs).
     """
     with transaction() as session:
         ledger = _ledger_by_charge(session)
@@ -153,13 +205,20 @@ def reconcile() -> list[str]:
         intents = list(session.exec(
             select(Payment.booking_id, Payment.stripe_payment_intent_id).where(
                 Payment.stripe_payment_intent_id.is_not(None))))  # fmt: skip
+        topups = _topups(session, ledger)
     try:
         for booking_id, intent_id in intents:
             state = stripe_payments.intent(intent_id)
             if state.status == "succeeded" and state.charge_id not in ledger:
                 problems.append(f"booking {booking_id}: {intent_id} succeeded at Stripe but is not in the ledger")
         for charge_id, ours in sorted(ledger.items()):
-            problems += _compare(charge_id, ours, stripe_payments.charge_state(charge_id))
+            if not charge_id.startswith("credit-"):
+                problems += _compare(charge_id, ours, stripe_payments.charge_state(charge_id))
+        for payment_id, transfer_id, owed in topups:
+            at_stripe = stripe_payments.transfer_left(transfer_id) if transfer_id else 0
+            if at_stripe != owed:
+                problems.append(f"payment {payment_id}: the instructor's credit top-up is {owed} in the ledger "
+                                f"but {at_stripe} at Stripe")  # fmt: skip
     except stripe_gateway.PaymentsUnavailable as exc:
         problems.append(f"could not reach Stripe: {exc}")
     return problems

@@ -24,7 +24,18 @@ def format_price(cents: int) -> str:
     return f"{sign}${dollars:,}" if rest == 0 else f"{sign}${dollars:,}.{rest:02d}"
 
 
+def format_exact(cents: int) -> str:
+    """Show cents as dollars and cents, as a receipt does: 2000 -> "$20.00", -2000 -> "−$20.00"."""
+    dollars, rest = divmod(abs(cents), 100)
+    return f"{'−' if cents < 0 else ''}${dollars:,}.{rest:02d}"
+
+
 def platform_fee(price_cents: int) -> int:
     """The platform's fee on a lesson price: PLATFORM_FEE_PERCENT of it, rounded half-up to the cent."""
     fee = Decimal(price_cents) * Decimal(get_settings().platform_fee_percent) / 100
     return int(fee.quantize(Decimal(1), rounding=ROUND_HALF_UP))
+
+
+def in_proportion(amount: int, part: int, whole: int) -> int:
+    """amount * part / whole, rounded half-up to the cent (0 when whole is 0)."""
+    return int((Decimal(amount) * part / whole).quantize(Decimal(1), rounding=ROUND_HALF_UP)) if whole else 0

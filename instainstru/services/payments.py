@@ -5,6 +5,9 @@ called, and its PaymentIntent's id is stored before the intent is confirmed, so 
 database does not know about. What Stripe answers is applied by `apply_intent`, the one place that turns a
 PaymentIntent's state into booking moves and ledger lines, whoever learns it first (the checkout, the
 instructor's accept, a webhook or a job), in any order and any number of times.
+
+A student's credit is taken when an attempt starts (the card is charged the rest), given back when the attempt
+ends unpaid, and given back with refunds in the same proportion as the card part (services/credits.py).
 """
 
 import logging
@@ -19,10 +22,11 @@ from instainstru.gateways import stripe_payments
 from instainstru.gateways.stripe_gateway import CardDeclined, PaymentsUnavailable
 from instainstru.models import Booking, BookingStatus, InstructorProfile, LedgerEntry, LedgerKind, Payment, Role, utcnow
 from instainstru.services import booking as engine
-from instainstru.services import ledger
+from instainstru.services import credits, ledger
 from instainstru.services.access import Actor, require_role
 from instainstru.services.cards import UNAVAILABLE, customer_for, owned_card
 from instainstru.services.errors import FormError, PermissionDenied
+from instainstru.services.money import in_proportion
 
 log = logging.getLogger(__name__)
 S = BookingStatus
@@ -33,6 +37,7 @@ UNDER_WAY = ("processing", "requires_capture", "succeeded")  # an attempt that b
 UNFINISHED = ("requires_confirmation", "requires_action")  # created at Stripe, not paid: cancelled before a retry
 CREATING_FOR = timedelta(minutes=2)  # a "creating" row younger than this is a payment in flight
 FINAL = ("succeeded", "canceled")
+UNPAID_ENDS = ("requires_payment_method", "canceled", "failed")  # an attempt that gives its credit back
 
 
 @dataclass(frozen=True)
@@ -77,6 +82,10 @@ def _start_attempt(actor: Actor, booking_id: int, card_id: int, now: datetime) -
                               status="creating", created_at=now)  # fmt: skip
             session.add(payment)
             session.flush()
+            credit = credits.reserve(session, actor.user_id, payment.id, booking.price_cents, now)
+            payment.amount_cents, payment.credit_cents = booking.price_cents - credit, credit
+            payment.fee_cents = credits.fee_split(booking.platform_fee_cents, credit)[0]
+            session.add(payment)
             return payment, method, profile.stripe_account_id
     except IntegrityError:  # the same attempt number taken by a concurrent click
         raise FormError({"payment": "A payment for this lesson is already under way."}) from None
@@ -88,6 +97,8 @@ def _record(payment_id: int, **changes) -> None:
         for name, value in changes.items():
             setattr(payment, name, value)
         session.add(payment)
+        if payment.status in UNPAID_ENDS:
+            credits.release(session, payment.id)
 
 
 def cancel_unfinished(booking_id: int) -> None:
@@ -191,8 +202,14 @@ def _apply(session: Session, payment: Payment, state: stripe_payments.IntentStat
     payment.failure_message = state.failure_message[:500]
     session.add(payment)
     booking = session.get(Booking, payment.booking_id)
+    if state.status in UNPAID_ENDS:
+        credits.release(session, payment.id)
     if state.status == "succeeded":
         ledger.record_charge(session, booking.id, state.charge_id, state.amount, payment.fee_cents)
+        if payment.credit_cents:
+            topup = credits.fee_split(booking.platform_fee_cents, payment.credit_cents)[1]
+            ledger.record_credit(session, booking.id, payment.id, payment.credit_cents,
+                                 booking.platform_fee_cents - payment.fee_cents, topup)  # fmt: skip
         if booking.status in CANCELLED:  # the first charge is refunded as the policy said; a duplicate in full
             return "settle" if ledger.first_charge(session, booking.id) == state.charge_id else "refund"
         if booking.status in (S.PENDING_PAYMENT, S.REQUESTED):
@@ -227,12 +244,15 @@ def apply_intent(state: stripe_payments.IntentState, now: datetime | None = None
                     return ""
                 todo = _apply(session, payment, state, now)
                 booking_id, status = payment.booking_id, session.get(Booking, payment.booking_id).status
+                paid_id = payment.id if payment.status == "succeeded" else None
             break
         except (IntegrityError, engine.Conflict):
             continue
     else:
         raise engine.Conflict()
     try:
+        if paid_id is not None:
+            ensure_topup(paid_id)
         if todo == "refund":
             refund_rest(booking_id, state.charge_id)
         elif todo == "settle":
@@ -255,11 +275,63 @@ def refund(booking_id: int, charge_id: str, amount: int, *, refund_fee: bool, ke
 
 
 def refund_rest(booking_id: int, charge_id: str) -> None:
-    """Refund whatever is left of a charge, the platform's fee included (a lesson that did not happen)."""
+    """Refund whatever is left of a charge, the platform's fee included, and give back all the credit its payment
+    used (a lesson that did not happen, or paid twice)."""
     with transaction() as session:
         left = ledger.refundable(session, charge_id)
+        payment_id = _payment_of(session, charge_id).id
     if left > 0:
         refund(booking_id, charge_id, left, refund_fee=True, key=f"instainstru-undo-{charge_id}-{left}")
+    return_credit(payment_id, 1 << 62)
+
+
+def _payment_of(session: Session, charge_id: str) -> Payment:
+    return session.exec(select(Payment).where(Payment.charge_id == charge_id)).one()
+
+
+def _topup_of(session: Session, payment: Payment) -> int:
+    return credits.fee_split(session.get(Booking, payment.booking_id).platform_fee_cents, payment.credit_cents)[1]
+
+
+def ensure_topup(payment_id: int) -> str | None:
+    """Send the instructor the part of their share a credit paid beyond the platform's fee, once (idempotent at
+    Stripe, retried by the jobs); returns the transfer id (None when the payment needs none)."""
+    with transaction() as session:
+        payment = session.get(Payment, payment_id)
+        topup = _topup_of(session, payment)
+        if payment.topup_transfer_id or topup <= 0 or payment.status != "succeeded":
+            return payment.topup_transfer_id
+        booking_id = payment.booking_id
+        destination = session.get(InstructorProfile, session.get(Booking, booking_id).instructor_id).stripe_account_id
+    transfer_id = stripe_payments.transfer(topup, destination, booking_id=booking_id, payment_id=payment_id,
+                                           idempotency_key=f"instainstru-topup-{payment_id}")  # fmt: skip
+    _record(payment_id, topup_transfer_id=transfer_id)
+    return transfer_id
+
+
+def return_credit(payment_id: int, amount: int) -> int:
+    """Give back up to `amount` of the credit a paid lesson used (a refund), taking the same share of the
+    instructor's top-up back from their account; returns the cents given back."""
+    with transaction() as session:
+        payment = session.get(Payment, payment_id)
+        spent = ledger.credit_spent(session, payment_id)
+        amount = min(amount, spent)
+        if amount <= 0:
+            return 0
+        credit, topup, booking_id = payment.credit_cents, _topup_of(session, payment), payment.booking_id
+    returned = credit - spent + amount  # given back in all once this is done
+    reverse = in_proportion(topup, returned, credit) - in_proportion(topup, credit - spent, credit)
+    if reverse > 0:
+        stripe_payments.reverse_transfer(ensure_topup(payment_id), reverse,
+                                         idempotency_key=f"instainstru-topup-back-{payment_id}-{returned}")  # fmt: skip
+    try:
+        with transaction() as session:
+            if not ledger.record_credit_return(session, booking_id, payment_id, returned, amount, reverse):
+                return 0
+            credits.give_back(session, payment_id, amount)
+    except IntegrityError:  # the same return recorded a moment ago by another worker
+        return 0
+    return amount
 
 
 def record_charge_refunds(charge: stripe_payments.ChargeState) -> int:
@@ -340,7 +412,8 @@ def decline_request(actor: Actor | None, booking_id: int, now: datetime | None =
 
 def settle_leftovers(now: datetime) -> int:
     """For the jobs: release authorisations nobody needs, cancel attempts abandoned for longer than a hold,
-    refund charges of lessons that are off or paid twice, and make the refunds cancellations owe: whatever
+    refund charges of lessons that are off or paid twice, send instructors' credit top-ups, and make the
+    refunds cancellations owe: whatever
     Stripe could not be told at the time. Returns how many intents and bookings were settled."""
     with transaction() as session:
         rows = list(session.exec(
@@ -353,6 +426,9 @@ def settle_leftovers(now: datetime) -> int:
             ))
         ))  # fmt: skip
         refunds = [(b, c) for _, status, b, c in rows if status == "succeeded" and _owes_refund(session, b, c)]
+        topups = list(session.exec(select(Payment.id).join(Booking, Booking.id == Payment.booking_id).where(
+            Payment.status == "succeeded", Payment.topup_transfer_id.is_(None),
+            Payment.credit_cents > Booking.platform_fee_cents)))  # fmt: skip
     looked_at = 0
     for intent_id, status, _, _ in rows:
         if status == "succeeded":
@@ -368,6 +444,12 @@ def settle_leftovers(now: datetime) -> int:
             looked_at += 1
         except PaymentsUnavailable:
             continue
+    for payment_id in topups:
+        try:
+            ensure_topup(payment_id)
+            looked_at += 1
+        except PaymentsUnavailable:
+            continue
     return looked_at + sum(1 for booking_id in unsettled_refunds(now) if settle_refund(booking_id) > 0)
 
 
@@ -377,38 +459,48 @@ def _owes_refund(session: Session, booking_id: int, charge_id: str) -> bool:
     if booking.status in CANCELLED and first:
         return False  # settled by the cancellation policy (settle_refund)
     off = booking.status in UNDONE or not first
-    return off and ledger.refundable(session, charge_id) > 0
+    left = ledger.refundable(session, charge_id) + ledger.credit_spent(session, _payment_of(session, charge_id).id)
+    return off and left > 0
 
 
-def _owed(session: Session, booking: Booking, charge_id: str) -> int:
-    """What the cancelled booking is still owed from its paying charge: due minus what that charge refunded."""
-    refunded = session.exec(select(func.coalesce(func.sum(LedgerEntry.amount_cents), 0)).where(
-        LedgerEntry.charge_id == charge_id, LedgerEntry.kind == LedgerKind.REFUND)).one()  # fmt: skip
-    return min(booking.refund_due_cents - int(refunded), ledger.refundable(session, charge_id))
+def _owed(session: Session, booking: Booking, charge_id: str) -> tuple[int, int]:
+    """What the cancelled booking is still owed from its paying payment, as (card refund, credit to give back).
+
+    Of the refund due, the credit's share is what the credit paid of the price; each part less what was
+    already refunded or given back, capped by what is left (a refund made in Stripe's dashboard counts)."""
+    payment = _payment_of(session, charge_id)
+    refunded = int(session.exec(select(func.coalesce(func.sum(LedgerEntry.amount_cents), 0)).where(
+        LedgerEntry.charge_id == charge_id, LedgerEntry.kind == LedgerKind.REFUND)).one())  # fmt: skip
+    spent = ledger.credit_spent(session, payment.id)
+    due, given_back = booking.refund_due_cents, payment.credit_cents - spent
+    credit_share = in_proportion(due, payment.credit_cents, payment.amount_cents + payment.credit_cents)
+    card = max(0, min(ledger.refundable(session, charge_id), due - credit_share - refunded))
+    return card, max(0, min(spent, credit_share - given_back, due - refunded - given_back - card))
 
 
 def settle_refund(booking_id: int) -> int:
-    """Refund what the cancelled booking is still owed (due minus already refunded, capped by the charge);
-    idempotent. Returns the cents refunded now (0 when Stripe cannot be reached: the jobs try again).
+    """Refund what the cancelled booking is still owed (due minus already refunded, capped by the charge) and
+    give back its credit's share; idempotent. Returns the cents refunded or given back now (0 when Stripe
+    cannot be reached: the jobs try again).
 
     Before refunding, the charge's refunds are read from Stripe and recorded, so a refund made earlier but
     never recorded (a lost answer and a lost webhook) is not made twice."""
     with transaction() as session:
         booking = session.get(Booking, booking_id)
         charge_id = ledger.first_charge(session, booking_id)
-        if booking.status not in CANCELLED or charge_id is None or _owed(session, booking, charge_id) <= 0:
+        if booking.status not in CANCELLED or charge_id is None or sum(_owed(session, booking, charge_id)) <= 0:
             return 0
+        payment_id = _payment_of(session, charge_id).id
     try:
         record_charge_refunds(stripe_payments.charge_state(charge_id))
         with transaction() as session:
-            owed = _owed(session, session.get(Booking, booking_id), charge_id)
-        if owed <= 0:
-            return 0
-        refund(booking_id, charge_id, owed, refund_fee=True,
-               key=f"instainstru-cancel-{booking_id}-{booking.refund_due_cents}-{owed}")  # fmt: skip
+            card, credit = _owed(session, session.get(Booking, booking_id), charge_id)
+        if card > 0:
+            refund(booking_id, charge_id, card, refund_fee=True,
+                   key=f"instainstru-cancel-{booking_id}-{booking.refund_due_cents}-{card}")  # fmt: skip
+        return card + (return_credit(payment_id, credit) if credit > 0 else 0)
     except PaymentsUnavailable:
         return 0
-    return owed
 
 
 def unsettled_refunds(now: datetime | None = None) -> list[int]:
@@ -420,6 +512,6 @@ def unsettled_refunds(now: datetime | None = None) -> list[int]:
         owing = []
         for booking in cancelled:
             charge_id = ledger.first_charge(session, booking.id)
-            if charge_id is not None and _owed(session, booking, charge_id) > 0:
+            if charge_id is not None and sum(_owed(session, booking, charge_id)) > 0:
                 owing.append(booking.id)
         return owing

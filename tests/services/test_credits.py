@@ -1,0 +1,214 @@
+"""Credits spent at checkout, against the fake Stripe: the card pays the rest, the platform funds the credit (the
+instructor keeps their full share, topped up by a transfer when the credit exceeds the fee), failed attempts and
+refunds give the credit back, expired credit is not spent, and the ledger reconciles throughout."""
+
+from concurrent.futures import ThreadPoolExecutor
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from sqlmodel import select
+
+from instainstru.db import transaction
+from instainstru.gateways import stripe_payments
+from instainstru.gateways.stripe_gateway import PaymentsUnavailable
+from instainstru.models import Booking, BookingStatus, Credit, InstructorProfile, Payment
+from instainstru.services import booking, cancellation, checkout, jobs, ledger, payments, referrals
+from tests.factories import connect_on_fake_stripe, open_studio, save_test_card
+
+S = BookingStatus
+NOW = datetime.now(UTC).replace(second=0, microsecond=0)
+START = (NOW + timedelta(days=5)).replace(hour=15, minute=0)
+
+
+@pytest.fixture
+def studio(db_url, stripe_env):
+    """An $80 lesson (fee $12) and a student with a saved card."""
+    teacher, student, service = open_studio({60: "80"})
+    account = connect_on_fake_stripe(teacher, stripe_env)
+    return teacher, student, service, save_test_card(student, stripe_env), account
+
+
+def give_credit(student, cents: int, days: int = 365) -> int:
+    with transaction() as session:
+        grant = Credit(user_id=student.user_id, kind="welcome", amount_cents=cents, remaining_cents=cents,
+                       created_at=NOW, expires_at=NOW + timedelta(days=days))  # fmt: skip
+        session.add(grant)
+        session.flush()
+        return grant.id
+
+
+def credit_balance(student) -> int:
+    with transaction() as session:
+        return referrals.balance(session, student.user_id, NOW)
+
+
+def pay_for(student, service, card, start=START):
+    held = booking.create_booking(student, service.id, 60, start, NOW)
+    return held.id, payments.pay(student, held.id, card, NOW)
+
+
+def payment_of(booking_id: int) -> Payment:
+    with transaction() as session:
+        return session.exec(select(Payment).where(Payment.booking_id == booking_id)).one()
+
+
+def balance(booking_id: int) -> ledger.Balance:
+    with transaction() as session:
+        return ledger.booking_balance(session, booking_id)
+
+
+def test_a_credit_larger_than_the_fee_is_topped_up_by_the_platform(studio, stripe_env):
+    _, student, service, card, account = studio
+    give_credit(student, 2000)
+    held = booking.create_booking(student, service.id, 60, START, NOW)
+    assert checkout.checkout_of(student, held.id).credit == "−$20.00"
+    assert payments.pay(student, held.id, card, NOW).status == S.CONFIRMED
+    paid = payment_of(held.id)
+    assert (paid.amount_cents, paid.fee_cents, paid.credit_cents) == (6000, 0, 2000)
+    client = stripe_env.client()
+    charge = client.v1.charges.retrieve(paid.charge_id)
+    assert charge.amount == 6000 and not charge.application_fee_amount
+    topup = client.v1.transfers.retrieve(paid.topup_transfer_id)
+    assert (topup.amount, topup.destination) == (800, account)
+    # The student's card paid $60, the instructor keeps $68 as for a card-only lesson, the platform paid $8.
+    assert balance(held.id) == ledger.Balance(6000, -800, 6800)
+    assert credit_balance(student) == 0
+    assert ledger.reconcile() == []
+
+
+def test_a_credit_smaller_than_the_fee_lowers_the_application_fee(studio, stripe_env):
+    _, student, service, card, _ = studio
+    give_credit(student, 500)
+    booking_id, result = pay_for(student, service, card)
+    assert result.status == S.CONFIRMED
+    paid = payment_of(booking_id)
+    assert (paid.amount_cents, paid.fee_cents, paid.topup_transfer_id) == (7500, 700, None)
+    assert stripe_env.client().v1.charges.retrieve(paid.charge_id).application_fee_amount == 700
+    assert balance(booking_id) == ledger.Balance(7500, 700, 6800)
+    assert ledger.reconcile() == []
+
+
+def test_the_card_pays_at_least_stripes_minimum_and_the_rest_stays(studio):
+    _, student, service, card, _ = studio
+    give_credit(student, 10_000)
+    booking_id, _ = pay_for(student, service, card)
+    assert (payment_of(booking_id).amount_cents, payment_of(booking_id).credit_cents) == (50, 7950)
+    assert credit_balance(student) == 2050
+    assert balance(booking_id) == ledger.Balance(50, 1200 - 7950, 6800)
+    assert ledger.reconcile() == []
+
+
+def test_soonest_expiring_credit_is_spent_first_and_expired_credit_never(studio):
+    _, student, service, card, _ = studio
+    late, soon, gone = give_credit(student, 3000, days=300), give_credit(student, 1000, days=30), give_credit(
+        student, 5000, days=-1)  # fmt: skip
+    booking_id, _ = pay_for(student, service, card)
+    assert payment_of(booking_id).credit_cents == 4000
+    with transaction() as session:
+        left = {g: session.get(Credit, g).remaining_cents for g in (late, soon, gone)}
+    assert left == {late: 0, soon: 0, gone: 5000}
+    give_credit(student, 3000, days=300)
+    with transaction() as session:
+        session.get(Credit, late).remaining_cents = 3000  # two grants again: the soonest (30 days) goes first
+        session.get(Credit, soon).remaining_cents = 1000
+        session.get(Credit, late).expires_at = NOW + timedelta(days=200)
+    booking_id, _ = pay_for(student, service, card, START + timedelta(hours=2))
+    with transaction() as session:
+        assert session.get(Credit, soon).remaining_cents == 0 and session.get(Credit, late).remaining_cents == 0
+
+
+def test_a_declined_card_gives_the_credit_back(studio, stripe_env):
+    _, student, service, _, _ = studio
+    give_credit(student, 2000)
+    refusing = save_test_card(student, stripe_env, "4000000000000341")  # saves, then declines when charged
+    booking_id, result = pay_for(student, service, refusing)
+    assert result.status == "failed" and credit_balance(student) == 2000
+    assert payments.pay(student, booking_id, save_test_card(student, stripe_env), NOW).status == S.CONFIRMED
+    assert credit_balance(student) == 0 and payment_of_latest(booking_id).credit_cents == 2000
+
+
+def payment_of_latest(booking_id: int) -> Payment:
+    with transaction() as session:
+        return session.exec(select(Payment).where(Payment.booking_id == booking_id)
+                            .order_by(Payment.attempt.desc())).first()  # fmt: skip
+
+
+def test_a_declined_request_releases_the_card_and_the_credit(studio):
+    teacher, student, service, card, _ = studio
+    with transaction() as session:
+        session.get(InstructorProfile, teacher.user_id).approve_requests = True
+    give_credit(student, 2000)
+    booking_id, result = pay_for(student, service, card)
+    assert result.status == S.REQUESTED and credit_balance(student) == 0
+    payments.decline_request(teacher, booking_id, NOW)
+    assert credit_balance(student) == 2000
+
+
+def test_a_free_cancellation_returns_the_credit_and_takes_back_the_top_up(studio, stripe_env):
+    _, student, service, card, _ = studio
+    give_credit(student, 2000)
+    booking_id, _ = pay_for(student, service, card)
+    cancellation.cancel(student, booking_id, NOW)
+    assert balance(booking_id) == ledger.Balance(0, 0, 0)
+    assert credit_balance(student) == 2000
+    topup = stripe_env.client().v1.transfers.retrieve(payment_of(booking_id).topup_transfer_id)
+    assert topup.amount_reversed == 800
+    assert ledger.reconcile() == []
+
+
+def test_a_late_cancellation_returns_the_credit_in_proportion(studio, stripe_env):
+    _, student, service, card, _ = studio
+    give_credit(student, 2000)
+    booking_id, _ = pay_for(student, service, card)
+    terms = cancellation.cancel(student, booking_id, START - timedelta(hours=2))  # half is kept
+    assert terms.refund_cents == 4000
+    # Of the $40 back, the credit paid a quarter of the price: $10 credit and $30 to the card.
+    assert credit_balance(student) == 1000
+    assert balance(booking_id) == ledger.Balance(3000, -400, 3400)
+    assert payments.settle_refund(booking_id) == 0  # settled: nothing more is owed
+    assert ledger.reconcile() == []
+
+
+def test_two_lessons_paid_at_once_spend_the_credit_once(studio):
+    _, student, service, card, _ = studio
+    give_credit(student, 2000)
+    holds = [booking.create_booking(student, service.id, 60, START + timedelta(hours=2 * i), NOW).id for i in (0, 1)]
+    with ThreadPoolExecutor(2) as pool:
+        results = list(pool.map(lambda b: payments.pay(student, b, card, NOW), holds))
+    assert [r.status for r in results] == [S.CONFIRMED, S.CONFIRMED]
+    assert sum(payment_of(b).credit_cents for b in holds) == 2000 and credit_balance(student) == 0
+    assert ledger.reconcile() == []
+
+
+def test_a_top_up_stripe_could_not_take_is_sent_by_the_jobs(studio, monkeypatch):
+    _, student, service, card, _ = studio
+    give_credit(student, 2000)
+    real = stripe_payments.transfer
+
+    def unreachable(*args, **kwargs):
+        raise PaymentsUnavailable("down")
+
+    monkeypatch.setattr(stripe_payments, "transfer", unreachable)
+    booking_id, result = pay_for(student, service, card)
+    assert result.status == S.CONFIRMED and payment_of(booking_id).topup_transfer_id is None
+    assert any("top-up is 800 in the ledger but 0 at Stripe" in p for p in ledger.reconcile())
+    monkeypatch.setattr(stripe_payments, "transfer", real)
+    jobs.run_due(NOW)
+    assert payment_of(booking_id).topup_transfer_id is not None
+    assert ledger.reconcile() == []
+
+
+def test_a_lesson_paid_after_its_hold_ran_out_gives_everything_back(studio, stripe_env):
+    _, student, service, _, _ = studio
+    give_credit(student, 2000)
+    held = booking.create_booking(student, service.id, 60, START, NOW)
+    result = payments.pay(student, held.id, save_test_card(student, stripe_env, "4000002500003155"), NOW)
+    later = NOW + timedelta(minutes=16)
+    with transaction() as session:  # the hold runs out while the student is still authenticating
+        assert booking.expire_holds(session, later) == 1
+    intent_id = result.client_secret.split("_secret")[0]
+    stripe_env.request("POST", f"/v1/payment_intents/{intent_id}/_authenticate",
+                       {"client_secret": result.client_secret, "success": "true"})  # fmt: skip
+    assert payments.payment_finished(student, held.id, later).status == S.EXPIRED
+    assert credit_balance(student) == 2000 and balance(held.id) == ledger.Balance(0, 0, 0)
+    assert ledger.reconcile() == []
