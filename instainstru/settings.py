@@ -77,7 +77,7 @@ def get_settings() -> Settings:
         ),
         stripe_js_url=os.environ.get("STRIPE_JS_URL", "").strip() or DEFAULT_STRIPE_JS_URL,
         jobs_interval_seconds=_int("JOBS_INTERVAL_SECONDS", 60),
-        referrals_open=os.environ.get("REFERRALS_OPEN", "").strip().lower() in ("1", "true", "yes"),
+        referrals_open=os.environ.get("REFERRALS_OPEN", "1").strip().lower() not in ("0", "false", "no", "off"),
         referral_welcome_cents=_int("REFERRAL_WELCOME_CENTS", 2000),
         referral_reward_cents=_int("REFERRAL_REWARD_CENTS", 2000),
     )

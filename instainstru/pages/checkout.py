@@ -19,13 +19,26 @@ def summary_card() -> rx.Component:
         rx.hstack(rx.icon("calendar", size=16), rx.text(info["when"], size="3", class_name="checkout-when"),
                   align="center", spacing="2"),
         rx.separator(size="4"),
+        rx.cond(info["credit"] != "", credit_lines()),
         rx.hstack(rx.text("Total", size="4"),
-                  rx.text(info["price"], size="6", weight="bold", class_name="checkout-total"),
+                  rx.text(info["to_pay"], size="6", weight="bold", class_name="checkout-total"),
                   justify="between", align="center", width="100%"),
         rx.text(info["fee_note"], size="2", color_scheme="gray"),
         rx.text(info["policy"], size="2", color_scheme="gray", class_name="cancellation-policy"),
         rx.cond(S.stage == "pay", rx.callout(rx.text("We're holding this time for you until ", info["hold_until"], "."),
                                              icon="clock", size="1", color_scheme="blue")),
+    )  # fmt: skip
+
+
+def credit_lines() -> rx.Component:
+    """The lesson's price and the student's credit taken off it."""
+    return rx.vstack(
+        rx.hstack(rx.text("Lesson", size="3"), rx.text(S.summary["price"], size="3"), justify="between",
+                  width="100%"),
+        rx.hstack(rx.text("Credit applied", size="3", color=rx.color("grass", 11)),
+                  rx.text(S.summary["credit"], size="3", weight="bold", color=rx.color("grass", 11)),
+                  justify="between", width="100%", class_name="checkout-credit"),
+        spacing="1", width="100%",
     )  # fmt: skip
 
 
@@ -57,7 +70,7 @@ def payment_card() -> rx.Component:
         rx.box(card_element(S), display=rx.cond(S.card_choice == NEW_CARD, "block", "none"), width="100%"),
         rx.cond(S.error != "", rx.callout(S.error, icon="circle-alert", color_scheme="red", role="alert",
                                           class_name="payment-error")),
-        rx.button(rx.text("Pay ", S.summary["price"]), on_click=S.pay, loading=S.busy, size="3", width="100%",
+        rx.button(rx.text("Pay ", S.summary["to_pay"]), on_click=S.pay, loading=S.busy, size="3", width="100%",
                   class_name="pay-button"),
         rx.hstack(rx.icon("lock", size=14), rx.text("Secure payment by Stripe. Your card number never reaches "
                                                    "InstaInstru.", size="1", color_scheme="gray"), spacing="2"),
@@ -70,7 +83,7 @@ def outcome_card(icon: str, heading: str, message: rx.Component) -> rx.Component
         rx.hstack(rx.icon(icon, size=28, color=rx.color("grass", 9)), rx.heading(heading, size="6", as_="h2"),
                   align="center", spacing="3"),
         message,
-        rx.text(S.summary["lesson"], " · ", S.summary["when"], " · ", S.summary["price"], size="3"),
+        rx.text(S.summary["lesson"], " · ", S.summary["when"], " · ", S.summary["to_pay"], size="3"),
         link_button("See my lessons", "/student"),
         class_name="checkout-outcome",
     )  # fmt: skip

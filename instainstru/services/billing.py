@@ -18,7 +18,7 @@ from instainstru.services.access import Actor, require_role
 from instainstru.services.catalog import subject_name
 from instainstru.services.errors import PermissionDenied
 from instainstru.services.lessons import lesson_rows
-from instainstru.services.money import format_price
+from instainstru.services.money import format_exact, format_price
 from instainstru.services.timefmt import slot_label
 
 S = BookingStatus
@@ -29,12 +29,19 @@ MONEY_STATUSES = (*PAID, S.CANCELLED_BY_STUDENT, S.CANCELLED_BY_INSTRUCTOR, S.EX
 
 @dataclass(frozen=True)
 class Money:
-    """One lesson's money: charged and refunded (student side), platform fee and instructor's net, after refunds."""
+    """One lesson's money: charged and refunded (the student's card), platform fee and instructor's net after
+    refunds, and the student's credit spent on it (net of credit given back)."""
 
     charged: int
     refunded: int
     fee: int
     net: int
+    credit: int = 0
+
+    @property
+    def gross(self) -> int:
+        """What the lesson brought in after refunds: the card's part and the credit's."""
+        return self.charged - self.refunded + self.credit
 
 
 @dataclass(frozen=True)
@@ -60,7 +67,7 @@ def _ledger_money(session: Session, booking_ids: list[int]) -> dict[int, Money]:
         sums[booking_id][kind] += amount
     return {
         b: Money(-k[K.CHARGE], k[K.REFUND], k[K.PLATFORM_FEE] + k[K.FEE_REVERSAL],
-                 k[K.INSTRUCTOR_SHARE] + k[K.SHARE_REVERSAL])
+                 k[K.INSTRUCTOR_SHARE] + k[K.SHARE_REVERSAL], -k[K.CREDIT])
         for b, k in sums.items()
     }  # fmt: skip
 
@@ -114,9 +121,10 @@ def student_history_csv(actor: Actor | None) -> str:
     """The caller's history as CSV (dollars with cents, no currency sign): one row per lesson."""
     rows = [[line.starts.isoformat(), _text_cell(line.lesson), _text_cell(line.other), line.status,
              _dollars(line.money.charged), _dollars(line.money.refunded),
-             _dollars(line.money.charged - line.money.refunded)]
+             _dollars(line.money.charged - line.money.refunded), _dollars(line.money.credit)]
             for line in student_history(actor)]  # fmt: skip
-    return _csv(["lesson_start_utc", "lesson", "instructor", "status", "charged_usd", "refunded_usd", "paid_usd"], rows)
+    return _csv(["lesson_start_utc", "lesson", "instructor", "status", "charged_usd", "refunded_usd", "paid_usd",
+                 "credit_usd"], rows)  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -133,6 +141,7 @@ class Receipt:
     charged: str
     refunded: str
     paid: str
+    credit: str  # "−$20.00" of credit applied, "" for none
     note: str
 
 
@@ -146,8 +155,9 @@ def receipt(actor: Actor | None, booking_id: int) -> Receipt:
     return Receipt(
         f"II-{line.booking_id:06d}", slot_label(utcnow(), actor.timezone), actor.name, line.other, line.lesson,
         line.when, line.status, format_price(money.charged), format_price(money.refunded),
-        format_price(money.charged - money.refunded),
-        "Prices include InstaInstru's service fee. Paid by card through Stripe.",
+        format_price(money.charged - money.refunded), format_exact(-money.credit) if money.credit else "",
+        "Prices include InstaInstru's service fee. Paid by card through Stripe"
+        + (", the rest with InstaInstru credit." if money.credit else "."),
     )  # fmt: skip
 
 
@@ -172,7 +182,7 @@ def payout_state(line: Line) -> str:
     """Where a lesson's money stands for its instructor: pending (not taught yet), paid, or refunded (all of it)."""
     if is_pending(line):
         return "pending"
-    return "refunded" if line.money.refunded >= line.money.charged else "paid"
+    return "refunded" if line.money.gross <= 0 else "paid"
 
 
 def history_totals(lines: list[Line]) -> tuple[int, int]:
@@ -183,7 +193,7 @@ def history_totals(lines: list[Line]) -> tuple[int, int]:
 def instructor_earnings(actor: Actor | None) -> Earnings:
     """The caller's earnings per lesson (gross, fee, net after refunds) and pending vs paid totals."""
     lines = _lines(require_role(actor, Role.INSTRUCTOR), as_instructor=True)
-    gross = sum(line.money.charged - line.money.refunded for line in lines)
+    gross = sum(line.money.gross for line in lines)
     fee = sum(line.money.fee for line in lines)
     pending = sum(line.money.net for line in lines if is_pending(line))
     net = sum(line.money.net for line in lines)
@@ -193,7 +203,7 @@ def instructor_earnings(actor: Actor | None) -> Earnings:
 def instructor_earnings_csv(actor: Actor | None) -> str:
     """The caller's earnings as CSV: gross (after refunds), platform fee and net per lesson, and its state."""
     rows = [[line.starts.isoformat(), _text_cell(line.lesson), _text_cell(line.other), line.status,
-             _dollars(line.money.charged - line.money.refunded), _dollars(line.money.fee), _dollars(line.money.net),
+             _dollars(line.money.gross), _dollars(line.money.fee), _dollars(line.money.net),
              payout_state(line)]
             for line in instructor_earnings(actor).lines]  # fmt: skip
     return _csv(["lesson_start_utc", "lesson", "student", "status", "gross_usd", "fee_usd", "net_usd", "payout"], rows)

@@ -8,10 +8,10 @@ student's own hold instead of refusing the time as taken.
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from sqlmodel import and_, or_, select
+from sqlmodel import Session, and_, or_, select
 
 from instainstru.db import transaction
-from instainstru.models import Booking, BookingStatus, InstructorProfile, Offering, Role, User, utcnow
+from instainstru.models import Booking, BookingStatus, InstructorProfile, Offering, Payment, Role, User, utcnow
 from instainstru.services import booking as engine
 from instainstru.services import credits, referrals
 from instainstru.services.access import Actor, require_role
@@ -41,7 +41,7 @@ class Checkout:
     price_cents: int
     policy: str  # the instructor's cancellation policy
     credit: str = ""  # "−$20.00": the student's credit the payment will use ("" for none)
-    to_pay: str = ""  # "$60.00": what the card pays
+    to_pay: str = ""  # "$60": what the card pays (the price less the credit)
 
 
 def start_param(start: datetime) -> str:
@@ -71,7 +71,7 @@ def _view(
         slot_label(booking.start_at, timezone), format_price(booking.price_cents),
         "The price includes InstaInstru's service fee. No other charges.",
         time_label(booking.hold_expires_at, timezone) if booking.hold_expires_at else "", booking.price_cents,
-        policy_text(profile), format_exact(-credit) if credit else "", format_exact(booking.price_cents - credit),
+        policy_text(profile), format_exact(-credit) if credit else "", format_price(booking.price_cents - credit),
     )  # fmt: skip
 
 
@@ -114,5 +114,13 @@ def checkout_of(actor: Actor | None, booking_id: int) -> Checkout:
         profile = session.get(InstructorProfile, booking.instructor_id)
         name = session.get(User, booking.instructor_id).name
         subject_key = session.get(Offering, booking.offering_id).subject_key
-        credit = credits.usable(referrals.balance(session, actor.user_id, utcnow()), booking.price_cents)
-        return _view(booking, profile, name, subject_key, actor.timezone, credit)
+        return _view(booking, profile, name, subject_key, actor.timezone, _credit(session, booking))
+
+
+def _credit(session: Session, booking: Booking) -> int:
+    """The credit a hold's payment will use (from the student's balance), or that its payment used."""
+    if booking.status == S.PENDING_PAYMENT:
+        return credits.usable(referrals.balance(session, booking.student_id, utcnow()), booking.price_cents)
+    used = session.exec(select(Payment.credit_cents).where(
+        Payment.booking_id == booking.id, Payment.status.in_(("succeeded", "requires_capture")))).first()  # fmt: skip
+    return used or 0

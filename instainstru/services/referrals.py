@@ -71,7 +71,7 @@ def code_for(actor: Actor | None) -> str:
 
 
 def is_open() -> bool:
-    """Are referrals offered (REFERRALS_OPEN)? Closed until credits are spent at checkout."""
+    """Are referrals offered? On unless REFERRALS_OPEN=0 (a marketplace may pause its referral programme)."""
     return get_settings().referrals_open
 
 

@@ -9,7 +9,7 @@ from instainstru.models import Role
 from instainstru.services import billing, cards
 from instainstru.services.access import Actor
 from instainstru.services.errors import FormError, NotAuthenticated, PermissionDenied
-from instainstru.services.money import format_price
+from instainstru.services.money import format_exact, format_price
 from instainstru.settings import get_settings
 from instainstru.state.guard import GuardedPage
 from instainstru.state.session import current_actor
@@ -39,8 +39,9 @@ def _history_row(line: billing.Line) -> dict:
     return {
         "id": line.booking_id, "when": line.when, "lesson": line.lesson, "instructor": line.other,
         "charged": format_price(money.charged), "refunded": format_price(money.refunded) if money.refunded else "—",
-        "paid": format_price(money.charged - money.refunded), "receipt": f"/student/receipts/{line.booking_id}",
-        **status_badge(line),
+        "paid": format_price(money.charged - money.refunded),
+        "credit": f"{format_exact(-money.credit)} credit" if money.credit else "",
+        "receipt": f"/student/receipts/{line.booking_id}", **status_badge(line),
     }  # fmt: skip
 
 

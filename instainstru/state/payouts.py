@@ -20,7 +20,7 @@ def _earning_row(line: billing.Line) -> dict:
     money = line.money
     return {
         "id": line.booking_id, "when": line.when, "lesson": line.lesson, "student": line.other,
-        "gross": format_price(money.charged - money.refunded), "fee": format_price(money.fee),
+        "gross": format_price(money.gross), "fee": format_price(money.fee),
         "net": format_price(money.net), "payout": payout(line), **status_badge(line),
     }  # fmt: skip
 

@@ -112,8 +112,7 @@ def app_env(tmp_path_factory, payments) -> dict[str, str]:
     tmp = tmp_path_factory.mktemp("app")
     return {"DB_URL": f"sqlite:///{tmp / 'browser.db'}", "STRIPE_SECRET_KEY": payments.api_key,
             "STRIPE_PUBLISHABLE_KEY": payments.publishable_key, "STRIPE_API_BASE": payments.url,
-            "STRIPE_JS_URL": payments.js_url, "STRIPE_WEBHOOK_SECRET_CONNECT": WEBHOOK_SECRET,
-            "REFERRALS_OPEN": "1"}  # fmt: skip
+            "STRIPE_JS_URL": payments.js_url, "STRIPE_WEBHOOK_SECRET_CONNECT": WEBHOOK_SECRET}  # fmt: skip
 
 
 @pytest.fixture(scope="session")

@@ -15,8 +15,7 @@ from instainstru.db import transaction
 from instainstru.models import Booking, ProcessedEvent
 from instainstru.services.timefmt import slot_label
 from tests.browser.conftest import open_page, screenshot
-from tests.browser.helpers import log_in, log_out, unique_email
-from tests.browser.test_checkout import enter_new_card
+from tests.browser.helpers import enter_new_card, log_in, log_out, unique_email
 from tests.factories import PASSWORD, connect_on_fake_stripe, make_user, open_studio, save_test_card
 from tests.state.test_billing import pay_two_cancel_one
 

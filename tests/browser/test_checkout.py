@@ -8,38 +8,7 @@ from sqlmodel import select
 
 from instainstru.services.money import format_price, platform_fee
 from tests.browser.conftest import open_page, screenshot
-from tests.browser.helpers import log_in, log_in_demo, log_out, sign_up, unique_email
-
-DEMO_TEACHER = "/instructors/maya-alvarez"
-
-
-def choose_slot(page: Page, index: int) -> None:
-    """Open the demo instructor's page and click the index-th free time."""
-    open_page(page, DEMO_TEACHER)
-    slot = page.locator(".slot").nth(index)
-    expect(slot).to_be_visible()
-    slot.click()
-    expect(page).to_have_url(re.compile(r"/book/maya-alvarez/\d+-\d+/\d{8}T\d{4}Z/?$"))
-    expect(page.get_by_role("heading", name="Your lesson", exact=True)).to_be_visible()
-
-
-def enter_new_card(page: Page, number: str) -> None:
-    """Type a card into the (fake) Stripe card Element."""
-    new_card = page.get_by_label("A new card")
-    if new_card.count():  # the student has saved cards: choose a new one
-        new_card.click()
-        expect(new_card).to_be_checked()
-    element = page.locator("#card-element")
-    expect(element.get_by_placeholder("number")).to_be_visible()
-    element.get_by_placeholder("number").fill(number)
-    element.get_by_placeholder("exp_month").fill("12")
-    element.get_by_placeholder("exp_year").fill("34")
-    element.get_by_placeholder("cvc").fill("123")
-    element.get_by_placeholder("postal_code").fill("10001")
-
-
-def pay(page: Page) -> None:
-    page.locator(".pay-button").click()
+from tests.browser.helpers import choose_slot, enter_new_card, log_in, log_in_demo, log_out, pay, sign_up, unique_email
 
 
 def test_student_books_and_pays_and_the_instructor_sees_the_split(page: Page):

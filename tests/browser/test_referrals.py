@@ -1,15 +1,18 @@
 """Referral links in the browser: a friend signs up through one and gets the welcome credit; the referrer sees
-it on their referrals page; a wrong code says so and sign-up still works."""
+it on their referrals page; the friend books and pays with the credit applied, and once that lesson is completed
+the referrer's balance shows their reward; a wrong code says so and sign-up still works."""
 
 import re
+from datetime import timedelta
 
 from playwright.sync_api import Page, expect
+from sqlmodel import select
 
 from instainstru.db import transaction
-from instainstru.models import utcnow
-from instainstru.services import accounts, referrals
+from instainstru.models import Booking, BookingStatus, Payment, utcnow
+from instainstru.services import accounts, booking, ledger, referrals
 from tests.browser.conftest import open_page, screenshot
-from tests.browser.helpers import PASSWORD, log_in, log_out, unique_email
+from tests.browser.helpers import PASSWORD, choose_slot, enter_new_card, log_in, log_out, pay, unique_email
 from tests.factories import PASSWORD as FACTORY_PASSWORD
 from tests.factories import make_user
 
@@ -61,3 +64,37 @@ def test_a_wrong_code_says_so_and_sign_up_still_works(page: Page, app_services):
     sign_up_student(page, "Cara Diaz", email)
     expect(page.get_by_text("That referral code is not valid or has expired")).to_be_visible()
     assert balance_of(email) == 0
+
+
+def test_the_friend_pays_with_the_credit_and_the_referrer_is_rewarded_after_the_lesson(page: Page, app_services):
+    ana = make_user("student", unique_email("ana"), "Ana Lopez")
+    open_page(page, f"/r/{referrals.code_for(ana)}")
+    friend = unique_email("ben")
+    sign_up_student(page, "Ben Ortiz", friend)
+    expect(page.get_by_text("Welcome! $20 credit is waiting for your first lesson.")).to_be_visible()
+
+    choose_slot(page, 7)
+    expect(page.locator(".checkout-credit")).to_have_text("Credit applied−$20.00")
+    total = page.locator(".checkout-total").inner_text()
+    enter_new_card(page, "5555555555554444")
+    screenshot(page, "checkout-credit")
+    pay(page)
+    expect(page.get_by_role("heading", name="You're booked!")).to_be_visible(timeout=15_000)
+    with transaction() as session:
+        lesson = session.exec(select(Booking).where(Booking.student_id == accounts.authenticate(
+            friend, PASSWORD).user_id)).one()  # fmt: skip
+        paid = session.exec(select(Payment).where(Payment.booking_id == lesson.id)).one()
+    assert (paid.credit_cents, f"${paid.amount_cents / 100:g}") == (2000, total.replace(",", ""))
+    assert balance_of(friend) == 0 and ledger.reconcile() == []
+    open_page(page, f"/student/receipts/{lesson.id}")
+    expect(page.locator(".receipt")).to_contain_text("Credit applied−$20.00")
+    log_out(page)
+
+    after = lesson.end_at + timedelta(hours=1)
+    booking.system_move(lesson.id, BookingStatus.COMPLETED, after)  # the lesson took place
+    assert referrals.reward_due(after) == 1
+    log_in(page, ana.email, FACTORY_PASSWORD)
+    open_page(page, "/student/referrals")
+    stats = page.locator(".referral-stats")
+    expect(stats).to_contain_text("Rewarded1")
+    expect(stats).to_contain_text("Your credit$20")

@@ -11,8 +11,8 @@ from sqlmodel import select
 from instainstru.db import transaction
 from instainstru.gateways import stripe_payments
 from instainstru.gateways.stripe_gateway import PaymentsUnavailable
-from instainstru.models import Booking, BookingStatus, Credit, InstructorProfile, Payment
-from instainstru.services import booking, cancellation, checkout, jobs, ledger, payments, referrals
+from instainstru.models import BookingStatus, Credit, InstructorProfile, Payment
+from instainstru.services import billing, booking, cancellation, checkout, jobs, ledger, payments, referrals
 from tests.factories import connect_on_fake_stripe, open_studio, save_test_card
 
 S = BookingStatus
@@ -58,11 +58,13 @@ def balance(booking_id: int) -> ledger.Balance:
 
 
 def test_a_credit_larger_than_the_fee_is_topped_up_by_the_platform(studio, stripe_env):
-    _, student, service, card, account = studio
+    teacher, student, service, card, account = studio
     give_credit(student, 2000)
     held = booking.create_booking(student, service.id, 60, START, NOW)
     assert checkout.checkout_of(student, held.id).credit == "−$20.00"
     assert payments.pay(student, held.id, card, NOW).status == S.CONFIRMED
+    shown = checkout.checkout_of(student, held.id)  # after paying: what was paid, not the (spent) balance
+    assert (shown.credit, shown.to_pay, shown.price) == ("−$20.00", "$60", "$80")
     paid = payment_of(held.id)
     assert (paid.amount_cents, paid.fee_cents, paid.credit_cents) == (6000, 0, 2000)
     client = stripe_env.client()
@@ -74,6 +76,10 @@ def test_a_credit_larger_than_the_fee_is_topped_up_by_the_platform(studio, strip
     assert balance(held.id) == ledger.Balance(6000, -800, 6800)
     assert credit_balance(student) == 0
     assert ledger.reconcile() == []
+    receipt = billing.receipt(student, held.id)
+    assert (receipt.charged, receipt.credit, receipt.paid) == ("$60", "−$20.00", "$60")
+    earnings = billing.instructor_earnings(teacher)  # the instructor's gross is the full price
+    assert (earnings.gross, earnings.fee, earnings.net) == (8000, 1200, 6800)
 
 
 def test_a_credit_smaller_than_the_fee_lowers_the_application_fee(studio, stripe_env):

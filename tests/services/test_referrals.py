@@ -17,7 +17,7 @@ NOW = datetime(2030, 1, 1, 12, 0, tzinfo=UTC)
 
 @pytest.fixture(autouse=True)
 def referrals_open(monkeypatch):
-    """Referrals are offered in these tests (closed by default until credits are spent at checkout)."""
+    """Referrals are offered in these tests, whatever the environment says (REFERRALS_OPEN=0 pauses them)."""
     monkeypatch.setenv("REFERRALS_OPEN", "1")
 
 
