@@ -185,6 +185,13 @@ def transfer(amount: int, destination: str, *, booking_id: int, payment_id: int,
     return calling(lambda: client().v1.transfers.create(params=params, options=options)).id
 
 
+def find_transfer(booking_id: int, payment_id: int) -> str | None:
+    """The top-up transfer already made for a payment (an answer lost on the way back), if any."""
+    listed = calling(lambda: client().v1.transfers.list(params={"transfer_group": f"booking-{booking_id}",
+                                                                 "limit": 100}))  # fmt: skip
+    return next((t.id for t in listed.data if (t.metadata or {}).get("payment_id") == str(payment_id)), None)
+
+
 def reverse_transfer(transfer_id: str, amount: int, *, idempotency_key: str) -> None:
     """Take `amount` cents of a transfer back from the instructor's account."""
     options = {"idempotency_key": idempotency_key}

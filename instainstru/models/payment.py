@@ -34,7 +34,8 @@ class Payment(SQLModel, table=True):
 
     With credit: the card pays `amount_cents` (the price less `credit_cents`), the application fee
     `fee_cents` is the platform's fee less the credit (never below 0), and when the credit exceeds the fee the
-    platform tops the instructor's share up with its own Transfer (`topup_transfer_id`).
+    platform tops the instructor's share up with its own Transfer (`topup_transfer_id`; `topup_cents` is what is
+    left of it at Stripe after reversals, brought in line with the ledger by `payments.settle_topup`).
 
     (booking, attempt) is unique, so two concurrent clicks on "Pay" cannot both start a charge.
     """
@@ -55,6 +56,7 @@ class Payment(SQLModel, table=True):
     charge_id: str | None = Field(default=None, sa_column=Column(String(64), nullable=True))
     credit_cents: int = Field(default=0, sa_column=Column(Integer, nullable=False, server_default="0"))
     topup_transfer_id: str | None = Field(default=None, sa_column=Column(String(64), nullable=True))
+    topup_cents: int = Field(default=0, sa_column=Column(Integer, nullable=False, server_default="0"))
     failure_message: str = Field(default="", sa_column=Column(String(500), nullable=False, server_default=""))
     created_at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime(), nullable=False))
 

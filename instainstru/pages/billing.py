@@ -131,6 +131,7 @@ def receipt_card() -> rx.Component:
         rx.separator(size="4"),
         receipt_line("Charged", r["charged"]),
         rx.cond(r["credit"] != "", receipt_line("Credit applied", r["credit"])),
+        rx.cond(r["credit_back"] != "", receipt_line("Credit returned", r["credit_back"])),
         receipt_line("Refunded", r["refunded"]),
         receipt_line("Total paid", r["paid"], strong=True),
         rx.text(r["note"], size="2", color_scheme="gray"),

@@ -33,7 +33,7 @@ def summary_card() -> rx.Component:
 def credit_lines() -> rx.Component:
     """The lesson's price and the student's credit taken off it."""
     return rx.vstack(
-        rx.hstack(rx.text("Lesson", size="3"), rx.text(S.summary["price"], size="3"), justify="between",
+        rx.hstack(rx.text("Lesson", size="3"), rx.text(S.summary["subtotal"], size="3"), justify="between",
                   width="100%"),
         rx.hstack(rx.text("Credit applied", size="3", color=rx.color("grass", 11)),
                   rx.text(S.summary["credit"], size="3", weight="bold", color=rx.color("grass", 11)),

@@ -30,18 +30,19 @@ MONEY_STATUSES = (*PAID, S.CANCELLED_BY_STUDENT, S.CANCELLED_BY_INSTRUCTOR, S.EX
 @dataclass(frozen=True)
 class Money:
     """One lesson's money: charged and refunded (the student's card), platform fee and instructor's net after
-    refunds, and the student's credit spent on it (net of credit given back)."""
+    refunds, and the student's credit applied to it and given back."""
 
     charged: int
     refunded: int
     fee: int
     net: int
     credit: int = 0
+    credit_back: int = 0
 
     @property
     def gross(self) -> int:
         """What the lesson brought in after refunds: the card's part and the credit's."""
-        return self.charged - self.refunded + self.credit
+        return self.charged - self.refunded + self.credit - self.credit_back
 
 
 @dataclass(frozen=True)
@@ -64,10 +65,10 @@ def _ledger_money(session: Session, booking_ids: list[int]) -> dict[int, Money]:
             LedgerEntry.booking_id.in_(booking_ids)
         )
     ):
-        sums[booking_id][kind] += amount
+        sums[booking_id][kind if kind != K.CREDIT or amount < 0 else "credit_back"] += amount
     return {
         b: Money(-k[K.CHARGE], k[K.REFUND], k[K.PLATFORM_FEE] + k[K.FEE_REVERSAL],
-                 k[K.INSTRUCTOR_SHARE] + k[K.SHARE_REVERSAL], -k[K.CREDIT])
+                 k[K.INSTRUCTOR_SHARE] + k[K.SHARE_REVERSAL], -k[K.CREDIT], k["credit_back"])
         for b, k in sums.items()
     }  # fmt: skip
 
@@ -121,7 +122,7 @@ def student_history_csv(actor: Actor | None) -> str:
     """The caller's history as CSV (dollars with cents, no currency sign): one row per lesson."""
     rows = [[line.starts.isoformat(), _text_cell(line.lesson), _text_cell(line.other), line.status,
              _dollars(line.money.charged), _dollars(line.money.refunded),
-             _dollars(line.money.charged - line.money.refunded), _dollars(line.money.credit)]
+             _dollars(line.money.charged - line.money.refunded), _dollars(line.money.credit - line.money.credit_back)]
             for line in student_history(actor)]  # fmt: skip
     return _csv(["lesson_start_utc", "lesson", "instructor", "status", "charged_usd", "refunded_usd", "paid_usd",
                  "credit_usd"], rows)  # fmt: skip
@@ -142,6 +143,7 @@ class Receipt:
     refunded: str
     paid: str
     credit: str  # "−$20.00" of credit applied, "" for none
+    credit_back: str  # "$10.00" of that credit given back by a refund, "" for none
     note: str
 
 
@@ -156,6 +158,7 @@ def receipt(actor: Actor | None, booking_id: int) -> Receipt:
         f"II-{line.booking_id:06d}", slot_label(utcnow(), actor.timezone), actor.name, line.other, line.lesson,
         line.when, line.status, format_price(money.charged), format_price(money.refunded),
         format_price(money.charged - money.refunded), format_exact(-money.credit) if money.credit else "",
+        format_exact(money.credit_back) if money.credit_back else "",
         "Prices include InstaInstru's service fee. Paid by card through Stripe"
         + (", the rest with InstaInstru credit." if money.credit else "."),
     )  # fmt: skip

@@ -70,15 +70,24 @@ def _terms(session: Session, booking: Booking, party: str, actor: Actor, now: da
     if booking.status != S.CONFIRMED:  # not paid yet (a hold, or a request whose card is only authorised)
         return CancelTerms(booking.id, 0, 0, True, "Nothing has been charged: the card authorisation is released.")
     if party == Role.INSTRUCTOR:
-        return CancelTerms(booking.id, price, 0, True, f"The student gets a full refund of {format_price(price)}.")
+        return CancelTerms(booking.id, price, 0, True, f"The student gets a full refund of {format_price(price)}"
+                                                       f"{_split(session, booking, price)}.")  # fmt: skip
     deadline = free_until(booking)
     if now <= deadline:
-        return CancelTerms(booking.id, price, 0, True, f"Free cancellation: you get {format_price(price)} back.")
+        return CancelTerms(booking.id, price, 0, True, f"Free cancellation: you get {format_price(price)} back"
+                                                       f"{_split(session, booking, price)}.")  # fmt: skip
     kept = late_fee(price, booking.late_cancel_fee_percent)
     when = slot_label(deadline, actor.timezone)
     return CancelTerms(booking.id, price - kept, kept, False,
                        f"Free cancellation ended {when}. The instructor keeps {format_price(kept)} "
-                       f"({booking.late_cancel_fee_percent}%); you get {format_price(price - kept)} back.")  # fmt: skip
+                       f"({booking.late_cancel_fee_percent}%); you get {format_price(price - kept)} back"
+                       f"{_split(session, booking, price - kept)}.")  # fmt: skip
+
+
+def _split(session: Session, booking: Booking, refund: int) -> str:
+    """Where a refund goes when the lesson was paid partly with credit: " ($60 to the card, $20 as credit)"."""
+    credit = payments.credit_back(session, booking, refund)
+    return f" ({format_price(refund - credit)} to the card, {format_price(credit)} as credit)" if credit else ""
 
 
 def cancel_terms(actor: Actor | None, booking_id: int, now: datetime | None = None) -> CancelTerms:

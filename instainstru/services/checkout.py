@@ -13,7 +13,7 @@ from sqlmodel import Session, and_, or_, select
 from instainstru.db import transaction
 from instainstru.models import Booking, BookingStatus, InstructorProfile, Offering, Payment, Role, User, utcnow
 from instainstru.services import booking as engine
-from instainstru.services import credits, referrals
+from instainstru.services import credits, payments, referrals
 from instainstru.services.access import Actor, require_role
 from instainstru.services.cancellation import policy_text
 from instainstru.services.catalog import subject_name
@@ -41,7 +41,9 @@ class Checkout:
     price_cents: int
     policy: str  # the instructor's cancellation policy
     credit: str = ""  # "−$20.00": the student's credit the payment will use ("" for none)
-    to_pay: str = ""  # "$60": what the card pays (the price less the credit)
+    subtotal: str = ""  # "$80.00": the price, shown above the credit
+    to_pay: str = ""  # what the card pays: the price less the credit ("$80", or "$60.00" beside a credit)
+    to_pay_cents: int = 0
 
 
 def start_param(start: datetime) -> str:
@@ -71,7 +73,9 @@ def _view(
         slot_label(booking.start_at, timezone), format_price(booking.price_cents),
         "The price includes InstaInstru's service fee. No other charges.",
         time_label(booking.hold_expires_at, timezone) if booking.hold_expires_at else "", booking.price_cents,
-        policy_text(profile), format_exact(-credit) if credit else "", format_price(booking.price_cents - credit),
+        policy_text(profile), format_exact(-credit) if credit else "", format_exact(booking.price_cents),
+        format_exact(booking.price_cents - credit) if credit else format_price(booking.price_cents),
+        booking.price_cents - credit,
     )  # fmt: skip
 
 
@@ -118,9 +122,12 @@ def checkout_of(actor: Actor | None, booking_id: int) -> Checkout:
 
 
 def _credit(session: Session, booking: Booking) -> int:
-    """The credit a hold's payment will use (from the student's balance), or that its payment used."""
+    """The credit a hold's payment will use (the student's balance, with what an unfinished attempt on this
+    hold took: a new attempt gives that back first), or the credit its payment used."""
+    attempts = select(Payment.id, Payment.credit_cents).where(Payment.booking_id == booking.id)
     if booking.status == S.PENDING_PAYMENT:
-        return credits.usable(referrals.balance(session, booking.student_id, utcnow()), booking.price_cents)
-    used = session.exec(select(Payment.credit_cents).where(
-        Payment.booking_id == booking.id, Payment.status.in_(("succeeded", "requires_capture")))).first()  # fmt: skip
-    return used or 0
+        unfinished = [p for p, _ in session.exec(attempts.where(Payment.status.in_(payments.UNFINISHED)))]
+        available = referrals.balance(session, booking.student_id, utcnow()) + credits.held(session, unfinished)
+        return credits.usable(available, booking.price_cents)
+    paid = attempts.where(Payment.status.in_(("succeeded", "requires_capture"))).order_by(Payment.attempt.desc())
+    return next((credit for _, credit in session.exec(paid)), 0)

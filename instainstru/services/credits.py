@@ -7,15 +7,19 @@ instructor receives P - F, as for a lesson paid in full by card.
 
 A card always pays at least Stripe's minimum charge (MIN_CARD_CENTS), so every paid lesson has a card payment
 behind it (and the card fingerprint the referral guards compare); any credit beyond that stays in the balance.
+A refund gives back the credit's share of it (what the credit paid of the price); credit given back after its
+grant expired, or with less than RETURNED_VALIDITY left, comes back as a new grant valid that long.
 """
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
-from sqlmodel import Session, select
+from sqlmodel import Session, func, select
 
-from instainstru.models import Credit, CreditUse
+from instainstru.models import Credit, CreditUse, Payment
+from instainstru.services.money import in_proportion
 
 MIN_CARD_CENTS = 50  # Stripe's smallest card charge in USD
+RETURNED_VALIDITY = timedelta(days=30)
 
 
 def usable(available: int, price_cents: int) -> int:
@@ -28,20 +32,23 @@ def fee_split(fee_cents: int, credit_cents: int) -> tuple[int, int]:
     return max(fee_cents - credit_cents, 0), max(credit_cents - fee_cents, 0)
 
 
-def _grants(session: Session, user_id: int, now: datetime) -> list[Credit]:
-    query = (
-        select(Credit)
-        .where(Credit.user_id == user_id, Credit.expires_at > now, Credit.remaining_cents > 0)
-        .order_by(Credit.expires_at, Credit.id)
-        .with_for_update()
-    )
-    return list(session.exec(query))
+def credit_share(refund_cents: int, payment: Payment) -> int:
+    """The part of a refund that goes back as credit: the credit's share of what the lesson cost."""
+    return in_proportion(refund_cents, payment.credit_cents, payment.amount_cents + payment.credit_cents)
+
+
+def _locked(session: Session, query) -> list:
+    """Rows locked in one order (by grant id) whatever order they are used in, so two transactions cannot
+    deadlock on the same grants."""
+    return list(session.exec(query.order_by(Credit.id).with_for_update()))
 
 
 def reserve(session: Session, user_id: int, payment_id: int, price_cents: int, now: datetime) -> int:
     """Take the credit a payment uses from the student's unexpired grants, soonest to expire first (rows locked
     until the transaction ends, so two payments cannot spend the same credit). Returns the cents taken."""
-    grants = _grants(session, user_id, now)
+    grants = _locked(session, select(Credit).where(
+        Credit.user_id == user_id, Credit.expires_at > now, Credit.remaining_cents > 0))  # fmt: skip
+    grants.sort(key=lambda g: (g.expires_at, g.id))
     wanted = usable(sum(g.remaining_cents for g in grants), price_cents)
     taken = 0
     for grant in grants:
@@ -56,29 +63,37 @@ def reserve(session: Session, user_id: int, payment_id: int, price_cents: int, n
     return taken
 
 
-def give_back(session: Session, payment_id: int, amount: int) -> int:
-    """Return up to `amount` cents of a payment's credit to the grants it came from (the latest to expire first);
-    returns the cents given back. A grant that has expired meanwhile stays expired."""
-    uses = session.exec(
-        select(CreditUse, Credit)
-        .join(Credit, Credit.id == CreditUse.credit_id)
-        .where(CreditUse.payment_id == payment_id, CreditUse.returned_cents < CreditUse.amount_cents)
-        .order_by(Credit.expires_at.desc(), Credit.id.desc())
-        .with_for_update()
-    ).all()
+def held(session: Session, payment_ids: list[int]) -> int:
+    """Credit the payments have taken and not given back."""
+    return int(session.exec(select(func.coalesce(func.sum(CreditUse.amount_cents - CreditUse.returned_cents), 0))
+                            .where(CreditUse.payment_id.in_(payment_ids))).one())  # fmt: skip
+
+
+def give_back(session: Session, payment_id: int, amount: int | None, now: datetime) -> int:
+    """Return `amount` cents (None: all) of a payment's credit to the grants it came from, the latest to expire
+    first; returns the cents given back. Credit whose grant has (nearly) expired comes back as a new grant."""
+    uses = _locked(session, select(CreditUse, Credit).join(Credit, Credit.id == CreditUse.credit_id).where(
+        CreditUse.payment_id == payment_id, CreditUse.returned_cents < CreditUse.amount_cents))  # fmt: skip
+    uses.sort(key=lambda row: (row[1].expires_at, row[1].id), reverse=True)
     given = 0
     for use, grant in uses:
-        part = min(use.amount_cents - use.returned_cents, amount - given)
+        part = use.amount_cents - use.returned_cents
+        part = part if amount is None else min(part, amount - given)
         if part <= 0:
             break
         use.returned_cents += part
-        grant.remaining_cents += part
-        session.add_all([use, grant])
+        if grant.expires_at < now + RETURNED_VALIDITY:
+            session.add(Credit(user_id=grant.user_id, kind="returned", amount_cents=part, remaining_cents=part,
+                               created_at=now, expires_at=now + RETURNED_VALIDITY))  # fmt: skip
+        else:
+            grant.remaining_cents += part
+            session.add(grant)
+        session.add(use)
         given += part
     session.flush()
     return given
 
 
-def release(session: Session, payment_id: int) -> int:
-    """A payment attempt that ended unpaid (declined, cancelled) gives all its credit back."""
-    return give_back(session, payment_id, 1 << 62)
+def release(session: Session, payment_id: int, now: datetime) -> int:
+    """A payment attempt that ended unpaid (cancelled, or never reached Stripe) gives all its credit back."""
+    return give_back(session, payment_id, None, now)

@@ -92,6 +92,30 @@ def record_credit_return(
     return True
 
 
+def _owed_topups(session: Session, payment_ids: list[int] | None = None) -> dict[int, int]:
+    """What the ledger says instructors keep of their credit top-ups, per payment."""
+    query = select(LedgerEntry.charge_id, func.sum(LedgerEntry.amount_cents)).where(
+        LedgerEntry.charge_id.like("credit-%"), LedgerEntry.kind.in_((K.INSTRUCTOR_SHARE, K.SHARE_REVERSAL))
+    )
+    if payment_ids is not None:
+        query = query.where(LedgerEntry.charge_id.in_([credit_source(p) for p in payment_ids]))
+    return {int(charge_id.removeprefix("credit-")): int(total)
+            for charge_id, total in session.exec(query.group_by(LedgerEntry.charge_id))}  # fmt: skip
+
+
+def topup_owed(session: Session, payment_id: int) -> int:
+    """What the instructor keeps of the payment's credit top-up, by the ledger."""
+    return _owed_topups(session, [payment_id]).get(payment_id, 0)
+
+
+def topups_out_of_line(session: Session) -> list[int]:
+    """Paid payments whose top-up at Stripe (as last seen) differs from the ledger: to send or take back."""
+    owed = _owed_topups(session)
+    paid = session.exec(select(Payment.id, Payment.topup_cents, Payment.topup_transfer_id).where(
+        Payment.credit_cents > 0, Payment.status == "succeeded"))  # fmt: skip
+    return [p for p, held, transfer in paid if owed.get(p, 0) != held or (owed.get(p, 0) and transfer is None)]
+
+
 def first_charge(session: Session, booking_id: int) -> str | None:
     """The charge that paid for the booking: the first one recorded (any later one is a duplicate to refund)."""
     charges = select(LedgerEntry.charge_id).where(LedgerEntry.booking_id == booking_id, LedgerEntry.kind == K.CHARGE)
@@ -184,13 +208,12 @@ def _compare(charge_id: str, ours: dict[str, int], theirs: stripe_payments.Charg
     return problems
 
 
-def _topups(session: Session, ledger: dict[str, dict[str, int]]) -> list[tuple[int, str | None, int]]:
+def _topups(session: Session) -> list[tuple[int, str | None, int]]:
     """(payment, its top-up transfer, the top-up the ledger says the instructor keeps) for payments with credit."""
+    owed = _owed_topups(session)
     paid = session.exec(select(Payment.id, Payment.topup_transfer_id).where(
         Payment.credit_cents > 0, Payment.status == "succeeded"))  # fmt: skip
-    return [(payment_id, transfer_id, sum(ledger.get(credit_source(payment_id), {}).get(k, 0)
-                                          for k in (K.INSTRUCTOR_SHARE, K.SHARE_REVERSAL)))
-            for payment_id, transfer_id in paid]  # fmt: skip
+    return [(payment_id, transfer_id, owed.get(payment_id, 0)) for payment_id, transfer_id in paid]
 
 
 def reconcile() -> list[str]:
@@ -205,7 +228,7 @@ def reconcile() -> list[str]:
         intents = list(session.exec(
             select(Payment.booking_id, Payment.stripe_payment_intent_id).where(
                 Payment.stripe_payment_intent_id.is_not(None))))  # fmt: skip
-        topups = _topups(session, ledger)
+        topups = _topups(session)
     try:
         for booking_id, intent_id in intents:
             state = stripe_payments.intent(intent_id)

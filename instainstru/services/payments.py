@@ -11,6 +11,7 @@ ends unpaid, and given back with refunds in the same proportion as the card part
 """
 
 import logging
+from contextlib import suppress
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -26,7 +27,7 @@ from instainstru.services import credits, ledger
 from instainstru.services.access import Actor, require_role
 from instainstru.services.cards import UNAVAILABLE, customer_for, owned_card
 from instainstru.services.errors import FormError, PermissionDenied
-from instainstru.services.money import in_proportion
+from instainstru.services.money import format_price, in_proportion
 
 log = logging.getLogger(__name__)
 S = BookingStatus
@@ -34,10 +35,11 @@ PAID_STATES = (S.CONFIRMED, S.COMPLETED, S.NO_SHOW)
 UNDONE = (S.EXPIRED, S.DECLINED)  # a charge for these is refunded in full
 CANCELLED = (S.CANCELLED_BY_STUDENT, S.CANCELLED_BY_INSTRUCTOR)  # refunded what the policy said (refund_due_cents)
 UNDER_WAY = ("processing", "requires_capture", "succeeded")  # an attempt that blocks another one
-UNFINISHED = ("requires_confirmation", "requires_action")  # created at Stripe, not paid: cancelled before a retry
+# created at Stripe, not paid (a declined attempt too): cancelled before a retry, so it can never be paid later
+UNFINISHED = ("requires_confirmation", "requires_action", "requires_payment_method")
 CREATING_FOR = timedelta(minutes=2)  # a "creating" row younger than this is a payment in flight
 FINAL = ("succeeded", "canceled")
-UNPAID_ENDS = ("requires_payment_method", "canceled", "failed")  # an attempt that gives its credit back
+UNPAID_ENDS = ("canceled", "failed")  # an attempt that can no longer be paid: it gives its credit back
 
 
 @dataclass(frozen=True)
@@ -61,9 +63,12 @@ def _students_hold(session: Session, actor: Actor, booking_id: int, now: datetim
     return booking
 
 
-def _start_attempt(actor: Actor, booking_id: int, card_id: int, now: datetime) -> tuple[Payment, str, str]:
-    """Record a new payment attempt (refused while another is under way); return it, the card's Stripe id and
-    the instructor's Connect account."""
+def _start_attempt(
+    actor: Actor, booking_id: int, card_id: int, now: datetime, expected: int | None
+) -> tuple[Payment, str, str]:
+    """Record a new payment attempt with the credit it uses (refused while another is under way, or when the card
+    would pay other than the `expected` cents the student was shown); return it, the card's Stripe id and the
+    instructor's Connect account."""
     try:
         with transaction() as session:
             booking = _students_hold(session, actor, booking_id, now)
@@ -85,6 +90,10 @@ def _start_attempt(actor: Actor, booking_id: int, card_id: int, now: datetime) -
             credit = credits.reserve(session, actor.user_id, payment.id, booking.price_cents, now)
             payment.amount_cents, payment.credit_cents = booking.price_cents - credit, credit
             payment.fee_cents = credits.fee_split(booking.platform_fee_cents, credit)[0]
+            if expected is not None and payment.amount_cents != expected:  # rolls the reservation back
+                raise FormError({"payment": f"Your credit changed since this page was opened: your card would be "
+                                            f"charged {format_price(payment.amount_cents)}. Please check and pay "
+                                            f"again."})  # fmt: skip
             session.add(payment)
             return payment, method, profile.stripe_account_id
     except IntegrityError:  # the same attempt number taken by a concurrent click
@@ -98,7 +107,7 @@ def _record(payment_id: int, **changes) -> None:
             setattr(payment, name, value)
         session.add(payment)
         if payment.status in UNPAID_ENDS:
-            credits.release(session, payment.id)
+            credits.release(session, payment.id, utcnow())
 
 
 def cancel_unfinished(booking_id: int) -> None:
@@ -112,8 +121,11 @@ def cancel_unfinished(booking_id: int) -> None:
         apply_intent(_cancelled(intent_id))
 
 
-def pay(actor: Actor | None, booking_id: int, card_id: int, now: datetime | None = None) -> PayResult:
-    """Charge one of the caller's saved cards for their held lesson (the price is the server's, fee included).
+def pay(
+    actor: Actor | None, booking_id: int, card_id: int, now: datetime | None = None, expected: int | None = None
+) -> PayResult:
+    """Charge one of the caller's saved cards for their held lesson (the price is the server's, fee included,
+    less the caller's credit; `expected`: the cents the checkout showed, refused if the card would pay other).
 
     A declined card leaves the hold in place so the student can try another; "needs_action" asks the browser
     to complete 3-D Secure and then call `payment_finished`.
@@ -126,7 +138,7 @@ def pay(actor: Actor | None, booking_id: int, card_id: int, now: datetime | None
         cancel_unfinished(int(booking_id))
     except PaymentsUnavailable:
         raise FormError({"payment": UNAVAILABLE}) from None
-    payment, method, destination = _start_attempt(actor, int(booking_id), int(card_id), now)
+    payment, method, destination = _start_attempt(actor, int(booking_id), int(card_id), now, expected)
     try:
         created = stripe_payments.create_charge(
             amount=payment.amount_cents, fee=payment.fee_cents, destination=destination,
@@ -138,6 +150,8 @@ def pay(actor: Actor | None, booking_id: int, card_id: int, now: datetime | None
         state = stripe_payments.confirm(created.id)
     except CardDeclined as exc:
         _record(payment.id, status="requires_payment_method", failure_message=str(exc)[:500])
+        with suppress(PaymentsUnavailable):  # cancelled at Stripe (or by the next attempt or the jobs), so it
+            apply_intent(_cancelled(created.id), now)  # cannot be paid later, and its credit is given back
         return PayResult(payment.booking_id, "failed", message=str(exc))
     except PaymentsUnavailable:  # unknown outcome once the intent exists: the next attempt re-reads it
         with transaction() as session:
@@ -203,13 +217,16 @@ def _apply(session: Session, payment: Payment, state: stripe_payments.IntentStat
     session.add(payment)
     booking = session.get(Booking, payment.booking_id)
     if state.status in UNPAID_ENDS:
-        credits.release(session, payment.id)
+        credits.release(session, payment.id, now)
+    if state.status == "requires_payment_method":
+        return "cancel"  # declined: cancelled at Stripe before its credit is given back
     if state.status == "succeeded":
         ledger.record_charge(session, booking.id, state.charge_id, state.amount, payment.fee_cents)
         if payment.credit_cents:
-            topup = credits.fee_split(booking.platform_fee_cents, payment.credit_cents)[1]
-            ledger.record_credit(session, booking.id, payment.id, payment.credit_cents,
-                                 booking.platform_fee_cents - payment.fee_cents, topup)  # fmt: skip
+            kept = booking.platform_fee_cents - payment.fee_cents  # the fee the card charge did not carry
+            ledger.record_credit(
+                session, booking.id, payment.id, payment.credit_cents, kept, _topup_of(session, payment)
+            )
         if booking.status in CANCELLED:  # the first charge is refunded as the policy said; a duplicate in full
             return "settle" if ledger.first_charge(session, booking.id) == state.charge_id else "refund"
         if booking.status in (S.PENDING_PAYMENT, S.REQUESTED):
@@ -244,21 +261,21 @@ def apply_intent(state: stripe_payments.IntentState, now: datetime | None = None
                     return ""
                 todo = _apply(session, payment, state, now)
                 booking_id, status = payment.booking_id, session.get(Booking, payment.booking_id).status
-                paid_id = payment.id if payment.status == "succeeded" else None
+                credited = payment.id if payment.status == "succeeded" and payment.credit_cents else None
             break
         except (IntegrityError, engine.Conflict):
             continue
     else:
         raise engine.Conflict()
     try:
-        if paid_id is not None:
-            ensure_topup(paid_id)
         if todo == "refund":
             refund_rest(booking_id, state.charge_id)
         elif todo == "settle":
             settle_refund(booking_id)
         elif todo == "cancel":
-            _cancelled(state.id)
+            apply_intent(_cancelled(state.id), now)
+        if credited is not None:  # after any refund, so a lesson that is off sends no top-up
+            settle_topup(credited)
     except PaymentsUnavailable:
         log.warning("Stripe unreachable: %s of %s left for the next job run", todo, state.id)
     return status
@@ -282,55 +299,69 @@ def refund_rest(booking_id: int, charge_id: str) -> None:
         payment_id = _payment_of(session, charge_id).id
     if left > 0:
         refund(booking_id, charge_id, left, refund_fee=True, key=f"instainstru-undo-{charge_id}-{left}")
-    return_credit(payment_id, 1 << 62)
+    return_credit(payment_id)
 
 
-def _payment_of(session: Session, charge_id: str) -> Payment:
-    return session.exec(select(Payment).where(Payment.charge_id == charge_id)).one()
+def _payment_of(session: Session, charge_id: str) -> Payment | None:
+    return session.exec(select(Payment).where(Payment.charge_id == charge_id)).first()
 
 
 def _topup_of(session: Session, payment: Payment) -> int:
     return credits.fee_split(session.get(Booking, payment.booking_id).platform_fee_cents, payment.credit_cents)[1]
 
 
-def ensure_topup(payment_id: int) -> str | None:
-    """Send the instructor the part of their share a credit paid beyond the platform's fee, once (idempotent at
-    Stripe, retried by the jobs); returns the transfer id (None when the payment needs none)."""
+def settle_topup(payment_id: int) -> int:
+    """Bring the instructor's credit top-up at Stripe in line with what the ledger says they keep of it: send it
+    once the lesson is paid (once per payment: a lost answer is found again by its metadata), and take back what
+    refunds gave back since. Idempotent; retried by the jobs. Returns the cents the instructor holds of it."""
     with transaction() as session:
         payment = session.get(Payment, payment_id)
-        topup = _topup_of(session, payment)
-        if payment.topup_transfer_id or topup <= 0 or payment.status != "succeeded":
-            return payment.topup_transfer_id
-        booking_id = payment.booking_id
-        destination = session.get(InstructorProfile, session.get(Booking, booking_id).instructor_id).stripe_account_id
-    transfer_id = stripe_payments.transfer(topup, destination, booking_id=booking_id, payment_id=payment_id,
-                                           idempotency_key=f"instainstru-topup-{payment_id}")  # fmt: skip
-    _record(payment_id, topup_transfer_id=transfer_id)
-    return transfer_id
-
-
-def return_credit(payment_id: int, amount: int) -> int:
-    """Give back up to `amount` of the credit a paid lesson used (a refund), taking the same share of the
-    instructor's top-up back from their account; returns the cents given back."""
-    with transaction() as session:
-        payment = session.get(Payment, payment_id)
-        spent = ledger.credit_spent(session, payment_id)
-        amount = min(amount, spent)
-        if amount <= 0:
+        owed = ledger.topup_owed(session, payment_id)
+        if owed == payment.topup_cents and (owed == 0 or payment.topup_transfer_id):
+            return owed
+        booking = session.get(Booking, payment.booking_id)
+        destination = session.get(InstructorProfile, booking.instructor_id).stripe_account_id
+        transfer_id = payment.topup_transfer_id
+        key = f"instainstru-topup-{payment_id}-{payment.created_at.timestamp():.6f}"
+    if transfer_id is None:
+        if owed <= 0:
             return 0
-        credit, topup, booking_id = payment.credit_cents, _topup_of(session, payment), payment.booking_id
-    returned = credit - spent + amount  # given back in all once this is done
-    reverse = in_proportion(topup, returned, credit) - in_proportion(topup, credit - spent, credit)
-    if reverse > 0:
-        stripe_payments.reverse_transfer(ensure_topup(payment_id), reverse,
-                                         idempotency_key=f"instainstru-topup-back-{payment_id}-{returned}")  # fmt: skip
+        transfer_id = stripe_payments.find_transfer(booking.id, payment_id) or stripe_payments.transfer(
+            owed, destination, booking_id=booking.id, payment_id=payment_id, idempotency_key=key)  # fmt: skip
+    left = stripe_payments.transfer_left(transfer_id)
+    if left > owed:
+        stripe_payments.reverse_transfer(transfer_id, left - owed, idempotency_key=f"{key}-to-{owed}")
+        left = owed
+    _record(payment_id, topup_transfer_id=transfer_id, topup_cents=left)
+    return left
+
+
+def return_credit(payment_id: int, amount: int | None = None, now: datetime | None = None) -> int:
+    """Give back `amount` (None: all that is left) of the credit a paid lesson used, for a refund, and the same
+    share of the instructor's top-up: recorded first, then made at Stripe by `settle_topup` (retried by the
+    jobs). Returns the cents given back."""
+    now = now or utcnow()
     try:
         with transaction() as session:
-            if not ledger.record_credit_return(session, booking_id, payment_id, returned, amount, reverse):
+            payment = session.exec(select(Payment).where(Payment.id == payment_id).with_for_update()).one()
+            spent = ledger.credit_spent(session, payment_id)
+            amount = spent if amount is None else min(amount, spent)
+            if amount <= 0:
                 return 0
-            credits.give_back(session, payment_id, amount)
+            credit, topup, returned = payment.credit_cents, _topup_of(session, payment), payment.credit_cents - spent
+            reverse = in_proportion(topup, returned + amount, credit) - in_proportion(topup, returned, credit)
+            if not ledger.record_credit_return(session, payment.booking_id, payment_id, returned + amount, amount,
+                                               reverse):  # fmt: skip
+                return 0
+            given = credits.give_back(session, payment_id, amount, now)
+            if given != amount:
+                log.error("payment %s: %s of credit to give back but its grants held %s", payment_id, amount, given)
     except IntegrityError:  # the same return recorded a moment ago by another worker
         return 0
+    try:
+        settle_topup(payment_id)
+    except PaymentsUnavailable:
+        log.warning("Stripe unreachable: top-up of payment %s left for the next job run", payment_id)
     return amount
 
 
@@ -411,25 +442,30 @@ def decline_request(actor: Actor | None, booking_id: int, now: datetime | None =
 
 
 def settle_leftovers(now: datetime) -> int:
-    """For the jobs: release authorisations nobody needs, cancel attempts abandoned for longer than a hold,
-    refund charges of lessons that are off or paid twice, send instructors' credit top-ups, and make the
-    refunds cancellations owe: whatever
-    Stripe could not be told at the time. Returns how many intents and bookings were settled."""
+    """For the jobs: release authorisations nobody needs, cancel attempts abandoned for longer than a hold (and
+    give back the credit of attempts interrupted before reaching Stripe), refund charges of lessons that are off
+    or paid twice, bring instructors' credit top-ups in line with the ledger, and make the refunds cancellations
+    owe: whatever Stripe could not be told at the time. Returns how many intents and bookings were settled."""
+    abandoned = now - timedelta(minutes=engine.HOLD_MINUTES)
     with transaction() as session:
         rows = list(session.exec(
             select(Payment.stripe_payment_intent_id, Payment.status, Payment.booking_id, Payment.charge_id)
             .join(Booking, Booking.id == Payment.booking_id)
             .where(Payment.stripe_payment_intent_id.is_not(None), or_(
                 (Payment.status == "requires_capture") & (Booking.status != S.REQUESTED),
-                Payment.status.in_(UNFINISHED) & (Payment.created_at <= now - timedelta(minutes=engine.HOLD_MINUTES)),
+                Payment.status.in_(UNFINISHED) & (Payment.created_at <= abandoned),
                 (Payment.status == "succeeded") & Booking.status.in_(UNDONE + PAID_STATES + CANCELLED),
             ))
         ))  # fmt: skip
         refunds = [(b, c) for _, status, b, c in rows if status == "succeeded" and _owes_refund(session, b, c)]
-        topups = list(session.exec(select(Payment.id).join(Booking, Booking.id == Payment.booking_id).where(
-            Payment.status == "succeeded", Payment.topup_transfer_id.is_(None),
-            Payment.credit_cents > Booking.platform_fee_cents)))  # fmt: skip
-    looked_at = 0
+        topups = ledger.topups_out_of_line(session)
+        interrupted = list(session.exec(select(Payment.id).where(
+            Payment.status == "creating", Payment.created_at <= abandoned)))  # fmt: skip
+    for payment_id in interrupted:  # never confirmed (no client secret left the server): nothing can be paid
+        with transaction() as session:
+            if session.get(Payment, payment_id).status == "creating":
+                _record(payment_id, status="failed", failure_message="Interrupted before reaching the bank.")
+    looked_at = len(interrupted)
     for intent_id, status, _, _ in rows:
         if status == "succeeded":
             continue
@@ -446,7 +482,7 @@ def settle_leftovers(now: datetime) -> int:
             continue
     for payment_id in topups:
         try:
-            ensure_topup(payment_id)
+            settle_topup(payment_id)
             looked_at += 1
         except PaymentsUnavailable:
             continue
@@ -458,9 +494,17 @@ def _owes_refund(session: Session, booking_id: int, charge_id: str) -> bool:
     first = ledger.first_charge(session, booking_id) == charge_id
     if booking.status in CANCELLED and first:
         return False  # settled by the cancellation policy (settle_refund)
-    off = booking.status in UNDONE or not first
-    left = ledger.refundable(session, charge_id) + ledger.credit_spent(session, _payment_of(session, charge_id).id)
-    return off and left > 0
+    if booking.status not in UNDONE and first:
+        return False  # the lesson's own payment
+    payment = _payment_of(session, charge_id)
+    return ledger.refundable(session, charge_id) + (ledger.credit_spent(session, payment.id) if payment else 0) > 0
+
+
+def credit_back(session: Session, booking: Booking, refund_cents: int) -> int:
+    """Of a refund for the booking, the part that goes back as credit (none when its payment used no credit)."""
+    charge_id = ledger.first_charge(session, booking.id)
+    payment = _payment_of(session, charge_id) if charge_id else None
+    return credits.credit_share(refund_cents, payment) if payment and payment.credit_cents else 0
 
 
 def _owed(session: Session, booking: Booking, charge_id: str) -> tuple[int, int]:
@@ -473,7 +517,7 @@ def _owed(session: Session, booking: Booking, charge_id: str) -> tuple[int, int]
         LedgerEntry.charge_id == charge_id, LedgerEntry.kind == LedgerKind.REFUND)).one())  # fmt: skip
     spent = ledger.credit_spent(session, payment.id)
     due, given_back = booking.refund_due_cents, payment.credit_cents - spent
-    credit_share = in_proportion(due, payment.credit_cents, payment.amount_cents + payment.credit_cents)
+    credit_share = credits.credit_share(due, payment)
     card = max(0, min(ledger.refundable(session, charge_id), due - credit_share - refunded))
     return card, max(0, min(spent, credit_share - given_back, due - refunded - given_back - card))
 

@@ -131,14 +131,10 @@ def join_with_code(new_student: Actor, code: str, now: datetime | None = None) -
 
 
 def _first_lesson_paid(session: Session, student_id: int) -> bool:
-    """Has the student a completed lesson that was paid (by card, with or without credit)?"""
+    """Has the student a completed lesson that was paid? (Every paid lesson has a card charge, credit or not.)"""
     completed = select(Booking.id).where(Booking.student_id == student_id, Booking.status == BookingStatus.COMPLETED)
-    paid = session.exec(
-        select(func.count()).where(
-            LedgerEntry.booking_id.in_(completed), LedgerEntry.kind.in_((LedgerKind.CHARGE, LedgerKind.CREDIT))
-        )
-    ).one()
-    return paid > 0
+    paid = select(LedgerEntry.id).where(LedgerEntry.booking_id.in_(completed), LedgerEntry.kind == LedgerKind.CHARGE)
+    return session.exec(paid).first() is not None
 
 
 def _same_card(session: Session, a: int, b: int) -> bool:

@@ -1,6 +1,8 @@
 """The checkout: the held lesson, the student's cards, and paying (Stripe.js in the browser for new cards
 and 3-D Secure; everything else through the payments service)."""
 
+from contextlib import suppress
+
 import reflex as rx
 
 from instainstru.services import cards, checkout, payments
@@ -128,8 +130,21 @@ class CheckoutState(CardElement, GuardedPage, rx.State):
         return await self._charge(saved.id)
 
     async def _charge(self, card_id: int):
-        result, redirect = await self._as_student(lambda actor: payments.pay(actor, self.booking_id, card_id))
+        """Pay what the page shows (the service refuses if the credit changed meanwhile: the page then shows the
+        new amount)."""
+        shown = int(self.summary.get("to_pay_cents") or 0) or None
+        result, redirect = await self._as_student(
+            lambda actor: payments.pay(actor, self.booking_id, card_id, expected=shown)
+        )
+        if result is None and redirect is None:
+            await self._reload()
         return redirect if result is None else await self._after(result)
+
+    async def _reload(self) -> None:
+        """Show the lesson as it now stands (the amount to pay may have changed)."""
+        actor = await current_actor(self)
+        with suppress(FormError, PermissionDenied, NotAuthenticated):
+            self._show((checkout.checkout_of(actor, self.booking_id), cards.saved_cards(actor)))
 
     async def _after(self, result: payments.PayResult):
         """Show a payment's outcome, or let the browser run 3-D Secure."""
@@ -138,8 +153,7 @@ class CheckoutState(CardElement, GuardedPage, rx.State):
                 browser_call("authenticate", result.client_secret), callback=CheckoutState.authenticated
             )
         self.busy = False
-        actor = await current_actor(self)
-        self._show((checkout.checkout_of(actor, self.booking_id), cards.saved_cards(actor)))
+        await self._reload()
         if result.message:
             self.error = result.message
         elif self.stage == "pay":

@@ -12,7 +12,8 @@ from instainstru.db import transaction
 from instainstru.gateways import stripe_payments
 from instainstru.gateways.stripe_gateway import PaymentsUnavailable
 from instainstru.models import BookingStatus, Credit, InstructorProfile, Payment
-from instainstru.services import billing, booking, cancellation, checkout, jobs, ledger, payments, referrals
+from instainstru.services import billing, booking, cancellation, checkout, credits, jobs, ledger, payments, referrals
+from instainstru.services.errors import FormError
 from tests.factories import connect_on_fake_stripe, open_studio, save_test_card
 
 S = BookingStatus
@@ -64,7 +65,7 @@ def test_a_credit_larger_than_the_fee_is_topped_up_by_the_platform(studio, strip
     assert checkout.checkout_of(student, held.id).credit == "−$20.00"
     assert payments.pay(student, held.id, card, NOW).status == S.CONFIRMED
     shown = checkout.checkout_of(student, held.id)  # after paying: what was paid, not the (spent) balance
-    assert (shown.credit, shown.to_pay, shown.price) == ("−$20.00", "$60", "$80")
+    assert (shown.subtotal, shown.credit, shown.to_pay, shown.to_pay_cents) == ("$80.00", "−$20.00", "$60.00", 6000)
     paid = payment_of(held.id)
     assert (paid.amount_cents, paid.fee_cents, paid.credit_cents) == (6000, 0, 2000)
     client = stripe_env.client()
@@ -218,3 +219,91 @@ def test_a_lesson_paid_after_its_hold_ran_out_gives_everything_back(studio, stri
     assert payments.payment_finished(student, held.id, later).status == S.EXPIRED
     assert credit_balance(student) == 2000 and balance(held.id) == ledger.Balance(0, 0, 0)
     assert ledger.reconcile() == []
+
+
+def test_a_failed_authentication_cancels_the_intent_before_the_credit_comes_back(studio, stripe_env):
+    _, student, service, _, _ = studio
+    give_credit(student, 2000)
+    held = booking.create_booking(student, service.id, 60, START, NOW)
+    result = payments.pay(student, held.id, save_test_card(student, stripe_env, "4000002500003155"), NOW)
+    assert result.status == "needs_action" and credit_balance(student) == 0
+    assert checkout.checkout_of(student, held.id).credit == "−$20.00"  # held by the unfinished attempt
+    intent_id = result.client_secret.split("_secret")[0]
+    stripe_env.request("POST", f"/v1/payment_intents/{intent_id}/_authenticate",
+                       {"client_secret": result.client_secret, "success": "false"})  # fmt: skip
+    assert payments.payment_finished(student, held.id, NOW).status == "failed"
+    # The intent can never be paid now (a second try from the browser would find it cancelled), so the credit
+    # is the student's again.
+    assert stripe_env.client().v1.payment_intents.retrieve(intent_id).status == "canceled"
+    assert credit_balance(student) == 2000
+
+
+def test_an_attempt_interrupted_before_stripe_gives_its_credit_back_through_the_jobs(studio, monkeypatch):
+    _, student, service, card, _ = studio
+    give_credit(student, 2000)
+
+    def crash(**kwargs):
+        raise RuntimeError("the worker stopped")
+
+    monkeypatch.setattr(stripe_payments, "create_charge", crash)
+    held = booking.create_booking(student, service.id, 60, START, NOW)
+    with pytest.raises(RuntimeError):
+        payments.pay(student, held.id, card, NOW)
+    assert credit_balance(student) == 0 and payment_of(held.id).status == "creating"
+    jobs.run_due(NOW + timedelta(minutes=5))
+    assert credit_balance(student) == 0  # it might still be on its way
+    jobs.run_due(NOW + timedelta(minutes=16))
+    assert credit_balance(student) == 2000 and payment_of(held.id).status == "failed"
+
+
+def test_paying_refuses_an_amount_other_than_the_one_shown(studio):
+    _, student, service, card, _ = studio
+    grant = give_credit(student, 2000)
+    held = booking.create_booking(student, service.id, 60, START, NOW)
+    shown = checkout.checkout_of(student, held.id).to_pay_cents
+    with transaction() as session:  # the credit is spent in another tab meanwhile
+        session.get(Credit, grant).remaining_cents = 0
+    with pytest.raises(FormError) as refused:
+        payments.pay(student, held.id, card, NOW, expected=shown)
+    assert "your card would be charged $80" in refused.value.errors["payment"]
+    with transaction() as session:
+        assert session.exec(select(Payment)).all() == []
+    assert payments.pay(student, held.id, card, NOW, expected=8000).status == S.CONFIRMED
+
+
+def test_a_refund_before_the_top_up_was_sent_sends_only_what_the_instructor_keeps(studio, stripe_env, monkeypatch):
+    _, student, service, card, account = studio
+    give_credit(student, 2000)
+    real = stripe_payments.transfer
+    monkeypatch.setattr(stripe_payments, "transfer", lambda *a, **k: (_ for _ in ()).throw(PaymentsUnavailable("x")))
+    booking_id, _ = pay_for(student, service, card)
+    cancellation.cancel(student, booking_id, START - timedelta(hours=2))  # half kept: $10 credit back
+    assert credit_balance(student) == 1000  # given back at once, whatever Stripe is doing
+    monkeypatch.setattr(stripe_payments, "transfer", real)
+    jobs.run_due(NOW)
+    transfers = stripe_env.client().v1.transfers.list(params={"transfer_group": f"booking-{booking_id}"}).data
+    assert [(t.amount, t.amount_reversed, t.destination) for t in transfers] == [(400, 0, account)]
+    assert balance(booking_id) == ledger.Balance(3000, -400, 3400)
+    assert ledger.reconcile() == []
+
+
+def test_the_cancel_terms_say_how_much_comes_back_as_credit(studio):
+    _, student, service, card, _ = studio
+    give_credit(student, 2000)
+    booking_id, _ = pay_for(student, service, card)
+    terms = cancellation.cancel_terms(student, booking_id, NOW)
+    assert terms.message == "Free cancellation: you get $80 back ($60 to the card, $20 as credit)."
+
+
+def test_credit_given_back_after_its_grant_expired_comes_back_for_thirty_days(studio):
+    _, student, service, card, _ = studio
+    grant = give_credit(student, 2000, days=10)
+    booking_id, _ = pay_for(student, service, card)
+    cancellation.cancel(student, booking_id, NOW)
+    with transaction() as session:
+        assert session.get(Credit, grant).remaining_cents == 0
+        returned = session.exec(select(Credit).where(Credit.kind == "returned")).one()
+    assert returned.remaining_cents == 2000
+    assert abs(returned.expires_at - (NOW + credits.RETURNED_VALIDITY)) < timedelta(minutes=5)  # given back now
+    receipt = billing.receipt(student, booking_id)
+    assert (receipt.credit, receipt.credit_back, receipt.refunded) == ("−$20.00", "$20.00", "$60")
