@@ -1,10 +1,12 @@
 """Benchmark: paying for a held lesson (card charge through the real stripe library) and reconciling the ledger.
 
-    .venv/bin/python bench/payments.py [--payments 40]
+    .venv/bin/python bench/payments.py [--payments 40] [--credit 2000]
 
 Runs against the local fake Stripe (tests/fakes, in its own process), so the figures are this code's cost
 plus a local HTTP round trip per Stripe call (create, confirm, application-fee and refund reads), not
 Stripe's own latency. Prints p50/p95 of `payments.pay` and the time `ledger.reconcile` takes for all charges.
+With --credit every student has that much credit: each payment also reserves it and sends the instructor's
+top-up transfer (one more Stripe call, and one more for reconcile).
 """
 
 import argparse
@@ -27,13 +29,16 @@ NOW = datetime.now(UTC).replace(second=0, microsecond=0)
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--payments", type=int, default=40)
+    parser.add_argument("--credit", type=int, default=0, help="cents of credit each student has")
     args = parser.parse_args()
     from tests.fakes.stripe_server import run_fake_stripe
 
     with tempfile.TemporaryDirectory() as tmp, run_fake_stripe() as fake:
         os.environ.update(DB_URL=f"sqlite:///{tmp}/payments.db", STRIPE_SECRET_KEY=fake.api_key,
                           STRIPE_API_BASE=fake.url)  # fmt: skip
+        from instainstru.db import transaction
         from instainstru.migrate import upgrade
+        from instainstru.models import Credit
         from instainstru.services import availability, booking, ledger, payments
         from tests.factories import connect_on_fake_stripe, make_user, open_studio, save_test_card
 
@@ -46,11 +51,16 @@ def main() -> None:
         for i, start in enumerate(slots[: args.payments]):
             student = make_user("student", f"s{i}@bench.example", f"Student {i}")
             card = save_test_card(student, fake)
+            if args.credit:
+                with transaction() as session:
+                    session.add(Credit(user_id=student.user_id, kind="welcome", amount_cents=args.credit,
+                                       remaining_cents=args.credit, expires_at=NOW + timedelta(days=365)))  # fmt: skip
             held = booking.create_booking(student, service.id, 60, start)
             began = time.perf_counter()
             assert payments.pay(student, held.id, card).status == "confirmed"
             times.append((time.perf_counter() - began) * 1000)
-        print(f"pay a held lesson ({len(times)}): {p50_p95(times)}")
+        with_credit = f", ${args.credit / 100:.2f} credit each" if args.credit else ""
+        print(f"pay a held lesson ({len(times)}{with_credit}): {p50_p95(times)}")
         began = time.perf_counter()
         problems = ledger.reconcile()
         print(f"reconcile {len(times)} charges: {time.perf_counter() - began:.2f} s, {len(problems)} differences")

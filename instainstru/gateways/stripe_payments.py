@@ -175,21 +175,33 @@ def charge_state(charge_id: str) -> ChargeState:
                        int(fee.amount) if fee else 0, int(fee.amount_refunded) if fee else 0, listed)  # fmt: skip
 
 
-def transfer(amount: int, destination: str, *, booking_id: int, payment_id: int, idempotency_key: str) -> str:
+@dataclass(frozen=True)
+class TransferState:
+    """A transfer to an instructor and what is left of it after reversals."""
+
+    id: str
+    left: int
+
+
+def _transfer(transfer) -> TransferState:
+    return TransferState(transfer.id, int(transfer.amount) - int(transfer.amount_reversed or 0))
+
+
+def transfer(amount: int, destination: str, *, booking_id: int, payment_id: int, idempotency_key: str) -> TransferState:
     """Send `amount` cents of the platform's own balance to an instructor's account (the part of their share a
-    student's credit paid); returns the transfer id."""
+    student's credit paid)."""
     params = {"amount": amount, "currency": "usd", "destination": destination,
               "transfer_group": f"booking-{booking_id}",
               "metadata": {"booking_id": str(booking_id), "payment_id": str(payment_id)}}  # fmt: skip
     options = {"idempotency_key": idempotency_key}
-    return calling(lambda: client().v1.transfers.create(params=params, options=options)).id
+    return _transfer(calling(lambda: client().v1.transfers.create(params=params, options=options)))
 
 
-def find_transfer(booking_id: int, payment_id: int) -> str | None:
+def find_transfer(booking_id: int, payment_id: int) -> TransferState | None:
     """The top-up transfer already made for a payment (an answer lost on the way back), if any."""
     listed = calling(lambda: client().v1.transfers.list(params={"transfer_group": f"booking-{booking_id}",
                                                                  "limit": 100}))  # fmt: skip
-    return next((t.id for t in listed.data if (t.metadata or {}).get("payment_id") == str(payment_id)), None)
+    return next((_transfer(t) for t in listed.data if (t.metadata or {}).get("payment_id") == str(payment_id)), None)
 
 
 def reverse_transfer(transfer_id: str, amount: int, *, idempotency_key: str) -> None:
@@ -200,5 +212,4 @@ def reverse_transfer(transfer_id: str, amount: int, *, idempotency_key: str) -> 
 
 def transfer_left(transfer_id: str) -> int:
     """What is left of a transfer at Stripe: its amount less what was reversed."""
-    transfer = calling(lambda: client().v1.transfers.retrieve(transfer_id))
-    return int(transfer.amount) - int(transfer.amount_reversed or 0)
+    return _transfer(calling(lambda: client().v1.transfers.retrieve(transfer_id))).left

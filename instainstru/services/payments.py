@@ -326,9 +326,11 @@ def settle_topup(payment_id: int) -> int:
     if transfer_id is None:
         if owed <= 0:
             return 0
-        transfer_id = stripe_payments.find_transfer(booking.id, payment_id) or stripe_payments.transfer(
+        made = stripe_payments.find_transfer(booking.id, payment_id) or stripe_payments.transfer(
             owed, destination, booking_id=booking.id, payment_id=payment_id, idempotency_key=key)  # fmt: skip
-    left = stripe_payments.transfer_left(transfer_id)
+        transfer_id, left = made.id, made.left
+    else:
+        left = stripe_payments.transfer_left(transfer_id)
     if left > owed:
         stripe_payments.reverse_transfer(transfer_id, left - owed, idempotency_key=f"{key}-to-{owed}")
         left = owed
