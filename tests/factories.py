@@ -86,3 +86,10 @@ def save_test_card(student: Actor, fake, number: str = "4242424242424242") -> in
     if client.v1.setup_intents.confirm(intent.id, params={"payment_method": method.id}).status == "requires_action":
         client.v1.setup_intents.confirm(intent.id)  # the 3-D Secure step the browser shows, completed
     return cards.save_card(student, intent.id).id
+
+
+def authenticate(fake, client_secret: str, success: bool = True) -> None:
+    """What the 3-D Secure box's "Complete" (or "Fail") authentication button does for a PaymentIntent."""
+    intent_id = client_secret.split("_secret")[0]
+    fake.request("POST", f"/v1/payment_intents/{intent_id}/_authenticate",
+                 {"client_secret": client_secret, "success": "true" if success else "false"})  # fmt: skip

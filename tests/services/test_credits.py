@@ -14,7 +14,7 @@ from instainstru.gateways.stripe_gateway import PaymentsUnavailable
 from instainstru.models import BookingStatus, Credit, InstructorProfile, Payment
 from instainstru.services import billing, booking, cancellation, checkout, credits, jobs, ledger, payments, referrals
 from instainstru.services.errors import FormError
-from tests.factories import connect_on_fake_stripe, open_studio, save_test_card
+from tests.factories import authenticate, connect_on_fake_stripe, open_studio, save_test_card
 
 S = BookingStatus
 NOW = datetime.now(UTC).replace(second=0, microsecond=0)
@@ -205,35 +205,34 @@ def test_a_top_up_stripe_could_not_take_is_sent_by_the_jobs(studio, monkeypatch)
     assert ledger.reconcile() == []
 
 
-def test_a_lesson_paid_after_its_hold_ran_out_gives_everything_back(studio, stripe_env):
+def credit_and_a_3d_secure_card(studio, stripe_env):
+    """A student with $20 of credit starts paying a hold with a card that asks for 3-D Secure."""
     _, student, service, _, _ = studio
     give_credit(student, 2000)
     held = booking.create_booking(student, service.id, 60, START, NOW)
-    result = payments.pay(student, held.id, save_test_card(student, stripe_env, "4000002500003155"), NOW)
+    return student, held, payments.pay(student, held.id, save_test_card(student, stripe_env, "4000002500003155"), NOW)
+
+
+def test_a_lesson_paid_after_its_hold_ran_out_gives_everything_back(studio, stripe_env):
+    student, held, result = credit_and_a_3d_secure_card(studio, stripe_env)
     later = NOW + timedelta(minutes=16)
     with transaction() as session:  # the hold runs out while the student is still authenticating
         assert booking.expire_holds(session, later) == 1
-    intent_id = result.client_secret.split("_secret")[0]
-    stripe_env.request("POST", f"/v1/payment_intents/{intent_id}/_authenticate",
-                       {"client_secret": result.client_secret, "success": "true"})  # fmt: skip
+    authenticate(stripe_env, result.client_secret)
     assert payments.payment_finished(student, held.id, later).status == S.EXPIRED
     assert credit_balance(student) == 2000 and balance(held.id) == ledger.Balance(0, 0, 0)
     assert ledger.reconcile() == []
 
 
 def test_a_failed_authentication_cancels_the_intent_before_the_credit_comes_back(studio, stripe_env):
-    _, student, service, _, _ = studio
-    give_credit(student, 2000)
-    held = booking.create_booking(student, service.id, 60, START, NOW)
-    result = payments.pay(student, held.id, save_test_card(student, stripe_env, "4000002500003155"), NOW)
+    student, held, result = credit_and_a_3d_secure_card(studio, stripe_env)
     assert result.status == "needs_action" and credit_balance(student) == 0
     assert checkout.checkout_of(student, held.id).credit == "−$20.00"  # held by the unfinished attempt
-    intent_id = result.client_secret.split("_secret")[0]
-    stripe_env.request("POST", f"/v1/payment_intents/{intent_id}/_authenticate",
-                       {"client_secret": result.client_secret, "success": "false"})  # fmt: skip
+    authenticate(stripe_env, result.client_secret, success=False)
     assert payments.payment_finished(student, held.id, NOW).status == "failed"
     # The intent can never be paid now (a second try from the browser would find it cancelled), so the credit
     # is the student's again.
+    intent_id = result.client_secret.split("_secret")[0]
     assert stripe_env.client().v1.payment_intents.retrieve(intent_id).status == "canceled"
     assert credit_balance(student) == 2000
 

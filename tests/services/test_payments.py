@@ -12,7 +12,7 @@ from instainstru.ledger import main as ledger_command
 from instainstru.models import Booking, BookingStatus, InstructorProfile, LedgerEntry, Payment
 from instainstru.services import booking, cards, jobs, ledger, payments
 from instainstru.services.errors import FormError, PermissionDenied
-from tests.factories import connect_on_fake_stripe, make_user, open_studio, save_test_card
+from tests.factories import authenticate, connect_on_fake_stripe, make_user, open_studio, save_test_card
 
 S = BookingStatus
 NOW = datetime.now(UTC).replace(microsecond=0)
@@ -28,13 +28,6 @@ def studio(db_url, stripe_env):
 
 def hold(student, service, start=START):
     return booking.create_booking(student, service.id, 60, start, NOW)
-
-
-def authenticate(fake, client_secret: str) -> None:
-    """What the 3-D Secure box's "Complete authentication" button does."""
-    intent_id = client_secret.split("_secret")[0]
-    fake.request("POST", f"/v1/payment_intents/{intent_id}/_authenticate",
-                 {"client_secret": client_secret, "success": "true"})  # fmt: skip
 
 
 def status_of(booking_id: int) -> str:

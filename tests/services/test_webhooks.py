@@ -10,7 +10,7 @@ from sqlmodel import delete, select
 from instainstru.db import transaction
 from instainstru.models import Booking, BookingStatus, InstructorProfile, LedgerEntry, Payment, ProcessedEvent, utcnow
 from instainstru.services import booking, ledger, payments, payouts, webhooks
-from tests.factories import connect_on_fake_stripe, make_user, open_studio, save_test_card
+from tests.factories import authenticate, connect_on_fake_stripe, make_user, open_studio, save_test_card
 from tests.fakes.stripe_server import sign_payload
 
 SECRET = "whsec_connect_test"
@@ -84,9 +84,7 @@ def test_payment_webhooks_twice_and_shuffled_change_nothing_and_reconcile(db_url
     payments.pay(student, paid.id, card, now)  # confirmed at checkout
     secure = booking.create_booking(student, service.id, 60, start + timedelta(hours=2), now)
     challenge = payments.pay(student, secure.id, save_test_card(student, stripe_env, "4000002500003155"), now)
-    intent_id = challenge.client_secret.split("_secret")[0]  # the student authenticates, then closes the tab:
-    stripe_env.request("POST", f"/v1/payment_intents/{intent_id}/_authenticate",
-                       {"client_secret": challenge.client_secret, "success": "true"})  # fmt: skip
+    authenticate(stripe_env, challenge.client_secret)  # the student authenticates, then closes the tab
     with transaction() as session:
         session.get(InstructorProfile, teacher.user_id).approve_requests = True
     asked = booking.create_booking(student, service.id, 60, start + timedelta(hours=4), now)
