@@ -1,5 +1,6 @@
 """A student reviews a completed lesson from their dashboard: refusals show next to the fields and keep what
-was typed; a saved review shows on the lesson, editable for 48 hours."""
+was typed; a saved review shows on the lesson, editable for 48 hours. Once published (a week later, by the jobs)
+the instructor replies, and a visitor sees both on the profile and the rating on the search card."""
 
 import re
 from datetime import timedelta
@@ -8,15 +9,16 @@ from playwright.sync_api import Page, expect
 
 from instainstru.models import BookingStatus, utcnow
 from instainstru.services import reviews
-from tests.browser.conftest import screenshot
-from tests.browser.helpers import log_in, unique_email
+from tests.browser.conftest import open_page, screenshot
+from tests.browser.helpers import log_in, log_out, unique_email
+from tests.browser.test_reviews import review_box, slug_of
 from tests.factories import PASSWORD, make_booking, open_studio
 
 TEXT = "Tess explained scales so clearly; I played my first piece after three lessons."
 
 
 def test_student_leaves_a_five_star_review_of_a_completed_lesson(page: Page, app_services):
-    teacher, student, service = open_studio({60: "80"}, unique_email("teacher"), unique_email("student"))
+    teacher, student, service = open_studio({60: "983"}, unique_email("teacher"), unique_email("student"))
     make_booking(teacher, student, service.id, utcnow() - timedelta(days=2), BookingStatus.COMPLETED)
     log_in(page, student.email, PASSWORD)
     expect(page).to_have_url(re.compile(r"/student/?$"))
@@ -35,3 +37,22 @@ def test_student_leaves_a_five_star_review_of_a_completed_lesson(page: Page, app
     assert [(r.rating, r.text, r.published) for r in mine] == [(5, TEXT, False)]
     past.get_by_role("button", name="Edit review").click()
     expect(page.get_by_role("textbox", name="Your review")).to_have_value(TEXT)
+    page.keyboard.press("Escape")
+    log_out(page)
+
+    assert reviews.publish_due(utcnow() + timedelta(days=8)) >= 1  # the double-blind week is over (demo ones too)
+    profile = f"/instructors/{slug_of(teacher)}"
+    log_in(page, teacher.email, PASSWORD)
+    expect(page).to_have_url(re.compile(r"/instructor/?$"))
+    open_page(page, profile)
+    review_box(page, TEXT).get_by_role("button", name="Reply").click()
+    page.get_by_role("textbox", name="Your public reply").fill("Thank you! Next up: your second piece.")
+    page.get_by_role("button", name="Send").click()
+    expect(page.get_by_text("Your reply is posted.")).to_be_visible()
+    log_out(page)
+
+    open_page(page, profile)  # a visitor
+    expect(page.locator(".rating-summary")).to_have_text("5.0(1 review)")
+    expect(review_box(page, TEXT).locator(".review-reply")).to_contain_text("Next up: your second piece.")
+    open_page(page, "/search?q=piano&min=982&max=984")
+    expect(page.locator(".result-card").filter(has=page.locator(f'a[href="{profile}"]'))).to_contain_text("5.0 (1)")
