@@ -76,6 +76,11 @@ def test_the_friend_pays_with_the_credit_and_the_referrer_is_rewarded_after_the_
     choose_slot(page, 7)
     expect(page.locator(".checkout-credit")).to_have_text("Credit applied−$20.00")
     total = page.locator(".checkout-total").inner_text()
+    page.set_viewport_size({"width": 375, "height": 800})
+    expect(page.locator(".checkout-credit")).to_be_visible()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375
+    screenshot(page, "checkout-credit-phone")
+    page.set_viewport_size({"width": 1280, "height": 800})
     enter_new_card(page, "5555555555554444")
     screenshot(page, "checkout-credit")
     pay(page)
