@@ -162,15 +162,17 @@ def charge_state(charge_id: str) -> ChargeState:
     charge = calling(lambda: stripe.v1.charges.retrieve(charge_id))
     fee_id = getattr(charge.application_fee, "id", charge.application_fee)
     fee = calling(lambda: stripe.v1.application_fees.retrieve(fee_id)) if fee_id else None
-    refunds = calling(lambda: stripe.v1.refunds.list(params={"charge": charge_id, "limit": 100}))
+    refunds = calling(lambda: list(stripe.v1.refunds.list(params={"charge": charge_id, "limit": 100})
+                                   .auto_paging_iter()))  # fmt: skip
     transfer_id = getattr(charge.transfer, "id", charge.transfer)
-    reversals = calling(lambda: stripe.v1.transfers.retrieve(transfer_id)).reversals.data if transfer_id else []
+    reversals = calling(lambda: list(stripe.v1.transfers.reversals.list(transfer_id, params={"limit": 100})
+                                     .auto_paging_iter())) if transfer_id else []  # fmt: skip
     reversed_by = {}
     for reversal in reversals:
         refund_id = getattr(reversal.source_refund, "id", reversal.source_refund)
         reversed_by[refund_id] = reversed_by.get(refund_id, 0) + int(reversal.amount)
     listed = tuple(sorted((RefundInfo(r.id, int(r.amount), int(r.created), reversed_by.get(r.id, 0))
-                           for r in refunds.data), key=lambda r: (r.created, r.id)))  # fmt: skip
+                           for r in refunds), key=lambda r: (r.created, r.id)))  # fmt: skip
     return ChargeState(charge.id, int(charge.amount_captured or 0), int(charge.amount_refunded or 0),
                        int(fee.amount) if fee else 0, int(fee.amount_refunded) if fee else 0, listed)  # fmt: skip
 

@@ -303,6 +303,9 @@ def _destination_ready(account: Account, param: str) -> None:
         )
 
 
+EMBEDDED_REVERSALS = 10
+
+
 class Transfer(ls.StripeObject):
     """Money moved from the platform to a connected account (created by destination charges or the API)."""
 
@@ -347,10 +350,17 @@ class Transfer(ls.StripeObject):
 
     @property
     def reversals(self) -> dict:
+        """Like Stripe, a transfer embeds only its first EMBEDDED_REVERSALS reversals (the rest: list them)."""
+        return self._reversal_page(EMBEDDED_REVERSALS, None)
+
+    def _reversal_page(self, limit: int, starting_after: str | None) -> dict:
+        ids = [r["id"] for r in self._reversals]
+        start = ids.index(starting_after) + 1 if starting_after in ids else 0
+        page = self._reversals[start : start + limit]
         return {
             "object": "list",
-            "data": list(self._reversals),
-            "has_more": False,
+            "data": list(page),
+            "has_more": start + limit < len(self._reversals),
             "total_count": len(self._reversals),
             "url": f"/v1/transfers/{self.id}/reversals",
         }
@@ -412,6 +422,13 @@ class Transfer(ls.StripeObject):
             li._list = [t for t in li._list if t.transfer_group == transfer_group]
         li._list.sort(key=lambda t: t.created, reverse=True)
         return li
+
+
+async def _api_list_reversals(request: web.Request) -> web.Response:
+    transfer = Transfer._api_retrieve(request.match_info["id"])
+    query = ls_server.unflatten_data(request.query)
+    limit = _as_int(query.get("limit"), "limit", minimum=1) or 10
+    return ls_server.json_response(transfer._reversal_page(min(limit, 100), query.get("starting_after")))
 
 
 async def _api_reverse_transfer(request: web.Request) -> web.Response:
@@ -1097,6 +1114,7 @@ def _add_routes(app: web.Application) -> None:
     app.router.add_post("/v1/accounts/{id}/login_links", _api_create_login_link)
     app.router.add_post("/v1/account_links", _api_create_account_link)
     app.router.add_post("/v1/transfers/{id}/reversals", _api_reverse_transfer)
+    app.router.add_get("/v1/transfers/{id}/reversals", _api_list_reversals)
     app.router.add_get("/_connect/onboard/{token}", _onboarding_page)
     app.router.add_post("/_connect/onboard/{token}", _onboarding_submit)
     app.router.add_get("/_connect/dashboard/{token}", _dashboard_page)

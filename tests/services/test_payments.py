@@ -8,6 +8,7 @@ import stripe
 from sqlmodel import select
 
 from instainstru.db import transaction
+from instainstru.gateways import stripe_payments
 from instainstru.ledger import main as ledger_command
 from instainstru.models import Booking, BookingStatus, InstructorProfile, LedgerEntry, Payment
 from instainstru.services import booking, cards, jobs, ledger, payments
@@ -151,6 +152,21 @@ def test_refunds_never_exceed_the_charge(studio, stripe_env):
         payments.refund(held.id, charge_id, 5001, refund_fee=True, key="r2")
     with transaction() as session:
         assert ledger.booking_balance(session, held.id) == ledger.Balance(5000, 750, 4250)
+    assert ledger.reconcile() == []
+
+
+def test_refunds_past_the_first_page_of_transfer_reversals_are_all_counted(studio, stripe_env):
+    _, student, service, _ = studio
+    held = hold(student, service)
+    payments.pay(student, held.id, save_test_card(student, stripe_env), NOW)
+    with transaction() as session:
+        charge_id = session.exec(select(Payment.charge_id)).one()
+    for i in range(12):  # Stripe embeds only a transfer's first 10 reversals
+        payments.refund(held.id, charge_id, 100, refund_fee=True, key=f"small-{i}")
+    state = stripe_payments.charge_state(charge_id)
+    assert len(state.refunds) == 12 and sum(r.reversed for r in state.refunds) == 12 * 85
+    with transaction() as session:
+        assert ledger.booking_balance(session, held.id) == ledger.Balance(6800, 1020, 5780)
     assert ledger.reconcile() == []
 
 
