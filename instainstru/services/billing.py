@@ -10,10 +10,10 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlmodel import Session, select
+from sqlmodel import Session, func, select
 
 from instainstru.db import transaction
-from instainstru.models import Booking, BookingStatus, LedgerEntry, LedgerKind, Role, utcnow
+from instainstru.models import Booking, BookingStatus, LedgerEntry, LedgerKind, Role
 from instainstru.services.access import Actor, require_role
 from instainstru.services.catalog import subject_name
 from instainstru.services.errors import PermissionDenied
@@ -133,7 +133,7 @@ class Receipt:
     """A receipt for one lesson."""
 
     number: str
-    issued: str
+    issued: str  # when the lesson was paid, in the student's zone
     student: str
     instructor: str
     lesson: str
@@ -147,6 +147,14 @@ class Receipt:
     note: str
 
 
+def _paid_at(booking_id: int) -> datetime:
+    """When the lesson was paid: its first charge in the ledger (or the booking, for lessons paid outside it)."""
+    with transaction() as session:
+        charged = session.exec(select(func.min(LedgerEntry.created_at)).where(
+            LedgerEntry.booking_id == booking_id, LedgerEntry.kind == K.CHARGE)).one()  # fmt: skip
+        return charged or session.get(Booking, booking_id).created_at
+
+
 def receipt(actor: Actor | None, booking_id: int) -> Receipt:
     """The receipt of one of the caller's lessons (anyone else's is refused)."""
     actor = require_role(actor, Role.STUDENT)
@@ -155,7 +163,8 @@ def receipt(actor: Actor | None, booking_id: int) -> Receipt:
         raise PermissionDenied()
     money = line.money
     return Receipt(
-        f"II-{line.booking_id:06d}", slot_label(utcnow(), actor.timezone), actor.name, line.other, line.lesson,
+        f"II-{line.booking_id:06d}", slot_label(_paid_at(line.booking_id), actor.timezone), actor.name, line.other,
+        line.lesson,
         line.when, line.status, format_price(money.charged), format_price(money.refunded),
         format_price(money.charged - money.refunded), format_exact(-money.credit) if money.credit else "",
         format_exact(money.credit_back) if money.credit_back else "",

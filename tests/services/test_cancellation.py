@@ -10,7 +10,7 @@ import pytest
 from sqlmodel import select
 
 from instainstru.db import transaction
-from instainstru.models import Booking, BookingStatus, InstructorProfile, Payment
+from instainstru.models import Booking, BookingStatus, InstructorProfile, LedgerEntry, Payment
 from instainstru.services import availability, billing, booking, cancellation, ledger, payments, reschedule
 from instainstru.services.errors import FormError, PermissionDenied
 from tests.factories import connect_on_fake_stripe, make_user, open_studio, save_test_card
@@ -180,6 +180,11 @@ def test_billing_history_csv_and_receipts_add_up(studio):
     rows = list(csv.DictReader(io.StringIO(billing.student_history_csv(student))))
     assert sum(float(r["paid_usd"]) for r in rows) == pytest.approx(45.55 + 22.78)
     assert billing.receipt(student, kept).paid == "$45.55"
+    with transaction() as session:  # the receipt is dated when the lesson was paid, not when it is looked at
+        for line in session.exec(select(LedgerEntry).where(LedgerEntry.booking_id == kept)):
+            line.created_at = datetime(2030, 3, 4, 17, 30, tzinfo=UTC)
+            session.add(line)
+    assert billing.receipt(student, kept).issued == "Mon, Mar 4 · 12:30 PM EST"
     with pytest.raises(PermissionDenied):
         billing.receipt(make_user("student", "o@example.com", "Olga Other"), kept)
     earnings = billing.instructor_earnings(teacher)
