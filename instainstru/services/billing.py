@@ -80,9 +80,9 @@ def _booked_money(booking: Booking) -> Money:
     return Money(booking.price_cents, 0, booking.platform_fee_cents, booking.price_cents - booking.platform_fee_cents)
 
 
-def _lines(actor: Actor, as_instructor: bool) -> list[Line]:
+def _lines(actor: Actor, as_instructor: bool, since: datetime | None = None) -> list[Line]:
     with transaction() as session:
-        rows = lesson_rows(session, actor, as_instructor, MONEY_STATUSES, newest_first=True)
+        rows = lesson_rows(session, actor, as_instructor, MONEY_STATUSES, newest_first=True, since=since)
         ledger = _ledger_money(session, [b.id for b, _, _ in rows])
     lines = []
     for booking, name, subject_key in rows:
@@ -210,6 +210,13 @@ def instructor_earnings(actor: Actor | None) -> Earnings:
     pending = sum(line.money.net for line in lines if is_pending(line))
     net = sum(line.money.net for line in lines)
     return Earnings(lines, gross, fee, net, pending, net - pending)
+
+
+def earned_since(actor: Actor | None, since: datetime) -> list[Line]:
+    """The caller's earned lessons (taught, or kept under the cancellation policy; not pending) starting at
+    `since` or later: the same money, by the same definition, as the payouts page."""
+    lines = _lines(require_role(actor, Role.INSTRUCTOR), as_instructor=True, since=since)
+    return [line for line in lines if payout_state(line) == "paid"]
 
 
 def instructor_earnings_csv(actor: Actor | None) -> str:

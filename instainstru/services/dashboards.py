@@ -8,6 +8,7 @@ from sqlmodel import Session, func, select
 
 from instainstru.db import transaction
 from instainstru.models import Booking, BookingStatus, InstructorProfile, Offering, Role, User, utcnow
+from instainstru.services import billing
 from instainstru.services.access import Actor, require_role
 from instainstru.services.availability import local_midnight
 from instainstru.services.catalog import subject_name
@@ -60,7 +61,7 @@ def _lesson_line(at: datetime, student: str, subject_key: str, tz: str) -> str:
 
 def _lessons(session: Session, instructor_id: int, statuses: list[str], start: datetime, end: datetime) -> list:
     return session.exec(
-        select(Booking.start_at, User.name, Offering.subject_key, Booking.price_cents - Booking.platform_fee_cents)
+        select(Booking.start_at, User.name, Offering.subject_key)
         .join(User, User.id == Booking.student_id)
         .join(Offering, Offering.id == Booking.offering_id)
         .where(Booking.instructor_id == instructor_id, Booking.status.in_(statuses), Booking.start_at >= start,
@@ -69,13 +70,13 @@ def _lessons(session: Session, instructor_id: int, statuses: list[str], start: d
     ).all()  # fmt: skip
 
 
-def _weekly_earnings(lessons: list, tz: str, this_monday: date, weeks: int) -> list[dict[str, int | str]]:
+def _weekly_earnings(earned: list[billing.Line], tz: str, this_monday: date, weeks: int) -> list[dict[str, int | str]]:
     totals = {this_monday - timedelta(weeks=w): 0 for w in range(weeks)}
-    for at, _, _, earned in lessons:
-        local = at.astimezone(ZoneInfo(tz)).date()
+    for line in earned:
+        local = line.starts.astimezone(ZoneInfo(tz)).date()
         monday = local - timedelta(days=local.weekday())
         if monday in totals:
-            totals[monday] += earned
+            totals[monday] += line.money.net
     return [{"week": f"{m:%b} {m.day}", "dollars": round(c / 100)} for m, c in sorted(totals.items())]
 
 
@@ -91,7 +92,8 @@ def _checklist(session: Session, profile: InstructorProfile) -> list[dict[str, s
 
 
 def instructor_home(actor: Actor | None, weeks: int = 12) -> InstructorHome:
-    """The caller's lessons for the next 7 days, requests, this month's and weekly earnings, checklist."""
+    """The caller's lessons for the next 7 days, requests, this month's and weekly earnings (net after the fee and
+    refunds, as the payouts page counts them), checklist."""
     actor = require_role(actor, Role.INSTRUCTOR)
     tz, now = actor.timezone, utcnow()
     today = now.astimezone(ZoneInfo(tz)).date()
@@ -102,17 +104,17 @@ def instructor_home(actor: Actor | None, weeks: int = 12) -> InstructorHome:
         profile = session.get(InstructorProfile, actor.user_id)
         upcoming = _lessons(session, actor.user_id, [BookingStatus.CONFIRMED], now, now + timedelta(days=7))
         requests = _lessons(session, actor.user_id, [BookingStatus.REQUESTED], now, now + timedelta(days=365))
-        taught = _lessons(session, actor.user_id, [BookingStatus.COMPLETED], history_start, now)
         checklist = _checklist(session, profile)
-    this_month = [lesson for lesson in taught if lesson[0] >= month_start]
+    earned = billing.earned_since(actor, history_start)
+    this_month = [line for line in earned if line.starts >= month_start]
     return InstructorHome(
         name=actor.name,
         slug=profile.slug,
-        upcoming=[_lesson_line(at, who, key, tz) for at, who, key, _ in upcoming],
-        requests=[_lesson_line(at, who, key, tz) for at, who, key, _ in requests],
-        month_earnings_cents=sum(earned for *_, earned in this_month),
-        month_lessons=len(this_month),
-        weekly_earnings=_weekly_earnings(taught, tz, this_monday, weeks),
+        upcoming=[_lesson_line(at, who, key, tz) for at, who, key in upcoming],
+        requests=[_lesson_line(at, who, key, tz) for at, who, key in requests],
+        month_earnings_cents=sum(line.money.net for line in this_month),
+        month_lessons=sum(1 for line in this_month if line.status == BookingStatus.COMPLETED),
+        weekly_earnings=_weekly_earnings(earned, tz, this_monday, weeks),
         checklist=checklist,
     )
 

@@ -45,17 +45,26 @@ class InstructorLessons:
     past: list[LessonLine]
 
 
-def lesson_rows(session: Session, actor: Actor, as_instructor: bool, statuses, newest_first: bool = False) -> list:
-    """The caller's bookings in `statuses` with the other person's name and the subject key, by start time."""
+def lesson_rows(
+    session: Session,
+    actor: Actor,
+    as_instructor: bool,
+    statuses,
+    newest_first: bool = False,
+    since: datetime | None = None,
+) -> list:
+    """The caller's bookings in `statuses` (starting at `since` or later) with the other person's name and the
+    subject key, by start time."""
     mine = Booking.instructor_id if as_instructor else Booking.student_id
     other = Booking.student_id if as_instructor else Booking.instructor_id
-    return session.exec(
+    query = (
         select(Booking, User.name, Offering.subject_key)
         .join(User, User.id == other)
         .join(Offering, Offering.id == Booking.offering_id)
         .where(mine == actor.user_id, Booking.status.in_([str(s) for s in statuses]))
         .order_by(Booking.start_at.desc() if newest_first else Booking.start_at)
-    ).all()
+    )
+    return session.exec(query if since is None else query.where(Booking.start_at >= since)).all()
 
 
 def _lines(actor: Actor, as_instructor: bool, now: datetime) -> list[tuple[Booking, LessonLine]]:

@@ -3,7 +3,7 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 
 from instainstru.models import Blackout, BookingStatus, DateOverride, utcnow
-from instainstru.services import availability, calendar, dashboards, offerings
+from instainstru.services import availability, billing, calendar, dashboards, offerings
 from instainstru.services.errors import FormError, PermissionDenied
 from tests.factories import make_booking, make_user
 
@@ -195,15 +195,18 @@ def test_dashboard_counts_lessons_and_earnings_after_the_fee(teacher):
     earlier_this_month = month_start + (now - month_start) / 2
     for start, status in (
         (earlier_this_month, BookingStatus.COMPLETED),
+        (earlier_this_month + timedelta(hours=2), BookingStatus.NO_SHOW),  # kept: earned, though not taught
+        (earlier_this_month + timedelta(hours=4), BookingStatus.CANCELLED_BY_STUDENT),  # nothing kept
         (now + timedelta(days=2), BookingStatus.CONFIRMED),
         (now + timedelta(days=3), BookingStatus.REQUESTED),
         (now + timedelta(days=9), BookingStatus.CONFIRMED),
     ):
         make_booking(teacher, student, service.id, start, status, price_cents=6500)
     home = dashboards.instructor_home(teacher)
-    assert (home.month_lessons, home.month_earnings_cents) == (1, 5525)  # $65 less the 15% fee
+    assert (home.month_lessons, home.month_earnings_cents) == (1, 2 * 5525)  # $65 less the 15% fee, twice
+    assert sum(line.money.net for line in billing.earned_since(teacher, month_start)) == 2 * 5525  # as payouts
     assert len(home.upcoming) == 1 and "Piano with Sam Student" in home.upcoming[0]
     assert len(home.requests) == 1
-    assert len(home.weekly_earnings) == 12 and sum(w["dollars"] for w in home.weekly_earnings) == 55
+    assert len(home.weekly_earnings) == 12 and sum(w["dollars"] for w in home.weekly_earnings) == 110
     checklist = {item["label"]: item["done"] for item in home.checklist}
     assert checklist["Offer at least one service"] and not checklist["Add a photo"]
