@@ -12,10 +12,17 @@ def field_error(message: rx.Var | str) -> rx.Component:
     )
 
 
+def _labelled_id(control: rx.Component) -> str | None:
+    """The id a label points at: the control's, or (a drop-down) its first part that has one, the trigger."""
+    if control.id is not None:
+        return control.id
+    return next((found for child in control.children if (found := _labelled_id(child)) is not None), None)
+
+
 def form_field(label: str, control: rx.Component, error: rx.Var | str = "", help_text: str = "") -> rx.Component:
     """A labelled control, with optional help text and its error message."""
     return rx.vstack(
-        rx.text(label, as_="label", size="2", weight="medium", custom_attrs={"htmlFor": control.id}),
+        rx.text(label, as_="label", size="2", weight="medium", custom_attrs={"htmlFor": _labelled_id(control)}),
         control,
         rx.text(help_text, size="1", color_scheme="gray") if help_text else rx.fragment(),
         field_error(error),
@@ -44,8 +51,8 @@ def check(name: str, label: str, default: rx.Var | bool = False) -> rx.Component
 
 
 def choice(name: str, options: list[str] | rx.Var, default: rx.Var | str = "", **props) -> rx.Component:
-    """A full-width drop-down named `name`."""
-    return rx.select(options, name=name, default_value=default, size="3", width="100%", **props)
+    """A full-width drop-down named `name` (its trigger's id too, so its label points at it)."""
+    return rx.select(options, name=name, default_value=default, size="3", width="100%", **{"id": name, **props})
 
 
 def field_grid(*fields: rx.Component, columns: str = "2") -> rx.Component:

@@ -34,8 +34,7 @@ def filter_panel() -> rx.Component:
     return card(
         rx.heading("Filters", size="4", as_="h2"),
         server_form(
-            form_field("Subject", choice("subject", ["Any subject"] + [s.name for s in SUBJECTS], p["subject"],
-                                         id="subject")),
+            form_field("Subject", choice("subject", ["Any subject"] + [s.name for s in SUBJECTS], p["subject"])),
             rx.grid(
                 form_field("Min $", text_input("min", input_mode="decimal", default_value=p["min"])),
                 form_field("Max $", text_input("max", input_mode="decimal", default_value=p["max"])),

@@ -38,7 +38,8 @@ def test_instructor_sets_up_profile_service_hours_and_time_off(page: Page, tmp_p
     expect(page.get_by_text("Profile saved.")).to_be_visible()
 
     # A service with a price out of range, then fixed.
-    page.get_by_role("combobox").filter(has_text="Choose a subject").click()
+    expect(page.get_by_role("combobox", name="Home borough")).to_be_visible()  # labels name their drop-downs
+    page.get_by_role("combobox", name="Subject").click()
     page.get_by_role("option", name="Piano", exact=True).click()
     service_form = page.locator("form").filter(has_text="Add a service")
     service_form.get_by_role("checkbox", name="Beginner").click()
