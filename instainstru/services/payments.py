@@ -110,6 +110,34 @@ def _record(payment_id: int, **changes) -> None:
             credits.release(session, payment.id, utcnow())
 
 
+def _locked_payment(session: Session, payment_id: int) -> Payment:
+    return session.exec(select(Payment).where(Payment.id == payment_id).with_for_update()).one()
+
+
+def _claim(payment_id: int, created: stripe_payments.IntentState) -> bool:
+    """Store a created PaymentIntent on its attempt, unless the attempt was given up meanwhile."""
+    with transaction() as session:
+        payment = _locked_payment(session, payment_id)
+        if payment.status != "creating":
+            return False
+        payment.stripe_payment_intent_id, payment.status = created.id, created.status
+        session.add(payment)
+        return True
+
+
+def _give_up(payment_id: int, why: str) -> bool:
+    """Mark an attempt that never reached a confirmed intent as failed and give its credit back (only while it
+    is still "creating": an intent confirmed meanwhile is left to `apply_intent`)."""
+    with transaction() as session:
+        payment = _locked_payment(session, payment_id)
+        if payment.status != "creating":
+            return False
+        payment.status, payment.failure_message = "failed", why
+        session.add(payment)
+        credits.release(session, payment.id, utcnow())
+        return True
+
+
 def cancel_unfinished(booking_id: int) -> None:
     """Before a new attempt: cancel earlier ones left half-way (3-D Secure abandoned, a lost answer), or
     apply them if they were paid after all."""
@@ -146,7 +174,10 @@ def pay(
             payment_id=payment.id, booking_id=payment.booking_id,
             idempotency_key=f"instainstru-payment-{payment.id}-{payment.created_at.timestamp():.6f}",
         )  # fmt: skip
-        _record(payment.id, stripe_payment_intent_id=created.id, status=created.status)
+        if not _claim(payment.id, created):  # the jobs gave this attempt up while Stripe was slow to answer
+            with suppress(PaymentsUnavailable):
+                stripe_payments.cancel(created.id)
+            raise FormError({"payment": "That took too long and nothing was charged. Please try again."})
         state = stripe_payments.confirm(created.id)
     except CardDeclined as exc:
         _record(payment.id, status="requires_payment_method", failure_message=str(exc)[:500])
@@ -154,9 +185,7 @@ def pay(
             apply_intent(_cancelled(created.id), now)  # cannot be paid later, and its credit is given back
         return PayResult(payment.booking_id, "failed", message=str(exc))
     except PaymentsUnavailable:  # unknown outcome once the intent exists: the next attempt re-reads it
-        with transaction() as session:
-            if session.get(Payment, payment.id).status == "creating":
-                _record(payment.id, status="failed", failure_message=UNAVAILABLE)
+        _give_up(payment.id, UNAVAILABLE)
         raise FormError({"payment": UNAVAILABLE}) from None
     return _result(payment.booking_id, apply_intent(state, now), state)
 
@@ -295,11 +324,13 @@ def refund_rest(booking_id: int, charge_id: str) -> None:
     """Refund whatever is left of a charge, the platform's fee included, and give back all the credit its payment
     used (a lesson that did not happen, or paid twice)."""
     with transaction() as session:
-        left = ledger.refundable(session, charge_id)
         payment_id = _payment_of(session, charge_id).id
+    return_credit(payment_id)  # first: it never waits on Stripe
+    record_charge_refunds(stripe_payments.charge_state(charge_id))  # a refund made elsewhere is not made twice
+    with transaction() as session:
+        left = ledger.refundable(session, charge_id)
     if left > 0:
         refund(booking_id, charge_id, left, refund_fee=True, key=f"instainstru-undo-{charge_id}-{left}")
-    return_credit(payment_id)
 
 
 def _payment_of(session: Session, charge_id: str) -> Payment | None:
@@ -312,8 +343,10 @@ def _topup_of(session: Session, payment: Payment) -> int:
 
 def settle_topup(payment_id: int) -> int:
     """Bring the instructor's credit top-up at Stripe in line with what the ledger says they keep of it: send it
-    once the lesson is paid (once per payment: a lost answer is found again by its metadata), and take back what
-    refunds gave back since. Idempotent; retried by the jobs. Returns the cents the instructor holds of it."""
+    once the lesson is paid (once per payment: a transfer whose answer was lost is found again by its metadata
+    before another is made), and take back what refunds gave back since. Idempotent; retried by the jobs (a
+    refusal Stripe keeps for its idempotency key is retried under a new key the next day). Returns the cents
+    the instructor holds of it."""
     with transaction() as session:
         payment = session.get(Payment, payment_id)
         owed = ledger.topup_owed(session, payment_id)
@@ -327,7 +360,8 @@ def settle_topup(payment_id: int) -> int:
         if owed <= 0:
             return 0
         made = stripe_payments.find_transfer(booking.id, payment_id) or stripe_payments.transfer(
-            owed, destination, booking_id=booking.id, payment_id=payment_id, idempotency_key=key)  # fmt: skip
+            owed, destination, booking_id=booking.id, payment_id=payment_id,
+            idempotency_key=f"{key}-{owed}-{utcnow():%Y%m%d}")  # fmt: skip
         transfer_id, left = made.id, made.left
     else:
         left = stripe_payments.transfer_left(transfer_id)
@@ -338,19 +372,20 @@ def settle_topup(payment_id: int) -> int:
     return left
 
 
-def return_credit(payment_id: int, amount: int | None = None, now: datetime | None = None) -> int:
-    """Give back `amount` (None: all that is left) of the credit a paid lesson used, for a refund, and the same
-    share of the instructor's top-up: recorded first, then made at Stripe by `settle_topup` (retried by the
-    jobs). Returns the cents given back."""
+def return_credit(payment_id: int, back_in_all: int | None = None, now: datetime | None = None) -> int:
+    """Give back the credit a paid lesson used, for a refund, until `back_in_all` cents of it have been given back
+    (None: all of it), and the same share of the instructor's top-up: recorded first (under the payment's lock,
+    so concurrent callers give back once), then made at Stripe by `settle_topup` (retried by the jobs). Returns
+    the cents given back now."""
     now = now or utcnow()
     try:
         with transaction() as session:
-            payment = session.exec(select(Payment).where(Payment.id == payment_id).with_for_update()).one()
+            payment = _locked_payment(session, payment_id)
             spent = ledger.credit_spent(session, payment_id)
-            amount = spent if amount is None else min(amount, spent)
+            credit, topup, returned = payment.credit_cents, _topup_of(session, payment), payment.credit_cents - spent
+            amount = min(spent, credit if back_in_all is None else back_in_all) - returned
             if amount <= 0:
                 return 0
-            credit, topup, returned = payment.credit_cents, _topup_of(session, payment), payment.credit_cents - spent
             reverse = in_proportion(topup, returned + amount, credit) - in_proportion(topup, returned, credit)
             if not ledger.record_credit_return(session, payment.booking_id, payment_id, returned + amount, amount,
                                                reverse):  # fmt: skip
@@ -463,11 +498,8 @@ def settle_leftovers(now: datetime) -> int:
         topups = ledger.topups_out_of_line(session)
         interrupted = list(session.exec(select(Payment.id).where(
             Payment.status == "creating", Payment.created_at <= abandoned)))  # fmt: skip
-    for payment_id in interrupted:  # never confirmed (no client secret left the server): nothing can be paid
-        with transaction() as session:
-            if session.get(Payment, payment_id).status == "creating":
-                _record(payment_id, status="failed", failure_message="Interrupted before reaching the bank.")
-    looked_at = len(interrupted)
+    # Never confirmed (no client secret left the server): nothing can be paid.
+    looked_at = sum(1 for p in interrupted if _give_up(p, "Interrupted before reaching the bank."))
     for intent_id, status, _, _ in rows:
         if status == "succeeded":
             continue
@@ -480,15 +512,16 @@ def settle_leftovers(now: datetime) -> int:
         try:
             refund_rest(booking_id, charge_id)
             looked_at += 1
-        except PaymentsUnavailable:
+        except (PaymentsUnavailable, FormError, engine.Conflict):  # a refund recorded meanwhile: next run
             continue
-    for payment_id in topups:
+    looked_at += sum(1 for booking_id in unsettled_refunds(now) if settle_refund(booking_id) > 0)
+    for payment_id in topups:  # after the refunds, so a lesson that is off sends none
         try:
             settle_topup(payment_id)
             looked_at += 1
         except PaymentsUnavailable:
             continue
-    return looked_at + sum(1 for booking_id in unsettled_refunds(now) if settle_refund(booking_id) > 0)
+    return looked_at
 
 
 def _owes_refund(session: Session, booking_id: int, charge_id: str) -> bool:
@@ -525,9 +558,9 @@ def _owed(session: Session, booking: Booking, charge_id: str) -> tuple[int, int]
 
 
 def settle_refund(booking_id: int) -> int:
-    """Refund what the cancelled booking is still owed (due minus already refunded, capped by the charge) and
-    give back its credit's share; idempotent. Returns the cents refunded or given back now (0 when Stripe
-    cannot be reached: the jobs try again).
+    """Give back the credit's share of what the cancelled booking is owed (at once: it never waits on Stripe), then
+    refund the card's (due minus already refunded, capped by the charge); idempotent. Returns the cents given
+    back or refunded now (the card's part is 0 when Stripe cannot be reached: the jobs try again).
 
     Before refunding, the charge's refunds are read from Stripe and recorded, so a refund made earlier but
     never recorded (a lost answer and a lost webhook) is not made twice."""
@@ -536,17 +569,20 @@ def settle_refund(booking_id: int) -> int:
         charge_id = ledger.first_charge(session, booking_id)
         if booking.status not in CANCELLED or charge_id is None or sum(_owed(session, booking, charge_id)) <= 0:
             return 0
-        payment_id = _payment_of(session, charge_id).id
+        payment = _payment_of(session, charge_id)
+        credit = _owed(session, booking, charge_id)[1]
+        back_in_all = payment.credit_cents - ledger.credit_spent(session, payment.id) + credit
+    given = return_credit(payment.id, back_in_all) if credit > 0 else 0
     try:
         record_charge_refunds(stripe_payments.charge_state(charge_id))
         with transaction() as session:
-            card, credit = _owed(session, session.get(Booking, booking_id), charge_id)
+            card = _owed(session, session.get(Booking, booking_id), charge_id)[0]
         if card > 0:
             refund(booking_id, charge_id, card, refund_fee=True,
                    key=f"instainstru-cancel-{booking_id}-{booking.refund_due_cents}-{card}")  # fmt: skip
-        return card + (return_credit(payment_id, credit) if credit > 0 else 0)
+        return given + card
     except PaymentsUnavailable:
-        return 0
+        return given
 
 
 def unsettled_refunds(now: datetime | None = None) -> list[int]:

@@ -306,3 +306,36 @@ def test_credit_given_back_after_its_grant_expired_comes_back_for_thirty_days(st
     assert abs(returned.expires_at - (NOW + credits.RETURNED_VALIDITY)) < timedelta(minutes=5)  # given back now
     receipt = billing.receipt(student, booking_id)
     assert (receipt.credit, receipt.credit_back, receipt.refunded) == ("−$20.00", "$20.00", "$60")
+
+
+def test_workers_settling_one_cancellation_at_once_give_the_credit_back_once(studio, monkeypatch):
+    _, student, service, card, _ = studio
+    give_credit(student, 2000)
+    booking_id, _ = pay_for(student, service, card)
+    settle = payments.settle_refund
+    monkeypatch.setattr(payments, "settle_refund", lambda _booking_id: 0)  # the cancel request's own try fails
+    cancellation.cancel(student, booking_id, START - timedelta(hours=2))  # half kept: $10 credit, $30 card
+    monkeypatch.setattr(payments, "settle_refund", settle)
+    with ThreadPoolExecutor(4) as pool:  # then several job workers find it at the same moment
+        list(pool.map(lambda _: payments.settle_refund(booking_id), range(4)))
+    assert credit_balance(student) == 1000
+    assert balance(booking_id) == ledger.Balance(3000, -400, 3400)
+    assert ledger.reconcile() == []
+
+
+def test_an_attempt_given_up_while_stripe_was_slow_is_never_charged(studio, stripe_env, monkeypatch):
+    _, student, service, card, _ = studio
+    give_credit(student, 2000)
+    create = stripe_payments.create_charge
+
+    def slow(**params):
+        created = create(**params)
+        jobs.run_due(NOW + timedelta(minutes=16))  # the jobs give the attempt up before Stripe's answer arrives
+        return created
+
+    monkeypatch.setattr(stripe_payments, "create_charge", slow)
+    held = booking.create_booking(student, service.id, 60, START, NOW)
+    with pytest.raises(FormError, match="nothing was charged"):
+        payments.pay(student, held.id, card, NOW)
+    assert payment_of(held.id).status == "failed" and credit_balance(student) == 2000
+    assert [i.status for i in stripe_env.client().v1.payment_intents.list().data] == ["canceled"]
