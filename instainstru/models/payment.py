@@ -35,7 +35,7 @@ class Payment(SQLModel, table=True):
     With credit: the card pays `amount_cents` (the price less `credit_cents`), the application fee
     `fee_cents` is the platform's fee less the credit (never below 0), and when the credit exceeds the fee the
     platform tops the instructor's share up with its own Transfer (`topup_transfer_id`; `topup_cents` is what is
-    left of it at Stripe after reversals, brought in line with the ledger by `payments.settle_topup`).
+    left of it at Stripe after reversals, brought in line with the ledger by `topups.settle_topup`).
 
     (booking, attempt) is unique, so two concurrent clicks on "Pay" cannot both start a charge.
     """

@@ -6,8 +6,9 @@ database does not know about. What Stripe answers is applied by `apply_intent`, 
 PaymentIntent's state into booking moves and ledger lines, whoever learns it first (the checkout, the
 instructor's accept, a webhook or a job), in any order and any number of times.
 
-A student's credit is taken when an attempt starts (the card is charged the rest), given back when the attempt
-ends unpaid, and given back with refunds in the same proportion as the card part (services/credits.py).
+A student's credit is taken when an attempt starts (the card is charged the rest; services/credits.py), given
+back when the attempt ends unpaid, and given back with refunds in the credit's share of the price, with the
+instructor's top-up for it (services/topups.py).
 """
 
 import logging
@@ -23,11 +24,11 @@ from instainstru.gateways import stripe_payments
 from instainstru.gateways.stripe_gateway import CardDeclined, PaymentsUnavailable
 from instainstru.models import Booking, BookingStatus, InstructorProfile, LedgerEntry, LedgerKind, Payment, Role, utcnow
 from instainstru.services import booking as engine
-from instainstru.services import credits, ledger
+from instainstru.services import credits, ledger, topups
 from instainstru.services.access import Actor, require_role
 from instainstru.services.cards import UNAVAILABLE, customer_for, owned_card
 from instainstru.services.errors import FormError, PermissionDenied
-from instainstru.services.money import format_price, in_proportion
+from instainstru.services.money import format_price
 
 log = logging.getLogger(__name__)
 S = BookingStatus
@@ -110,14 +111,10 @@ def _record(payment_id: int, **changes) -> None:
             credits.release(session, payment.id, utcnow())
 
 
-def _locked_payment(session: Session, payment_id: int) -> Payment:
-    return session.exec(select(Payment).where(Payment.id == payment_id).with_for_update()).one()
-
-
 def _claim(payment_id: int, created: stripe_payments.IntentState) -> bool:
     """Store a created PaymentIntent on its attempt, unless the attempt was given up meanwhile."""
     with transaction() as session:
-        payment = _locked_payment(session, payment_id)
+        payment = topups.locked_payment(session, payment_id)
         if payment.status != "creating":
             return False
         payment.stripe_payment_intent_id, payment.status = created.id, created.status
@@ -129,7 +126,7 @@ def _give_up(payment_id: int, why: str) -> bool:
     """Mark an attempt that never reached a confirmed intent as failed and give its credit back (only while it
     is still "creating": an intent confirmed meanwhile is left to `apply_intent`)."""
     with transaction() as session:
-        payment = _locked_payment(session, payment_id)
+        payment = topups.locked_payment(session, payment_id)
         if payment.status != "creating":
             return False
         payment.status, payment.failure_message = "failed", why
@@ -254,7 +251,7 @@ def _apply(session: Session, payment: Payment, state: stripe_payments.IntentStat
         if payment.credit_cents:
             kept = booking.platform_fee_cents - payment.fee_cents  # the fee the card charge did not carry
             ledger.record_credit(
-                session, booking.id, payment.id, payment.credit_cents, kept, _topup_of(session, payment)
+                session, booking.id, payment.id, payment.credit_cents, kept, topups.topup_of(session, payment)
             )
         if booking.status in CANCELLED:  # the first charge is refunded as the policy said; a duplicate in full
             return "settle" if ledger.first_charge(session, booking.id) == state.charge_id else "refund"
@@ -304,7 +301,7 @@ def apply_intent(state: stripe_payments.IntentState, now: datetime | None = None
         elif todo == "cancel":
             apply_intent(_cancelled(state.id), now)
         if credited is not None:  # after any refund, so a lesson that is off sends no top-up
-            settle_topup(credited)
+            topups.settle_topup(credited)
     except PaymentsUnavailable:
         log.warning("Stripe unreachable: %s of %s left for the next job run", todo, state.id)
     return status
@@ -325,7 +322,7 @@ def refund_rest(booking_id: int, charge_id: str) -> None:
     used (a lesson that did not happen, or paid twice)."""
     with transaction() as session:
         payment_id = _payment_of(session, charge_id).id
-    return_credit(payment_id)  # first: it never waits on Stripe
+    topups.return_credit(payment_id)  # first: it never waits on Stripe
     record_charge_refunds(stripe_payments.charge_state(charge_id))  # a refund made elsewhere is not made twice
     with transaction() as session:
         left = ledger.refundable(session, charge_id)
@@ -335,71 +332,6 @@ def refund_rest(booking_id: int, charge_id: str) -> None:
 
 def _payment_of(session: Session, charge_id: str) -> Payment | None:
     return session.exec(select(Payment).where(Payment.charge_id == charge_id)).first()
-
-
-def _topup_of(session: Session, payment: Payment) -> int:
-    return credits.fee_split(session.get(Booking, payment.booking_id).platform_fee_cents, payment.credit_cents)[1]
-
-
-def settle_topup(payment_id: int) -> int:
-    """Bring the instructor's credit top-up at Stripe in line with what the ledger says they keep of it: send it
-    once the lesson is paid (once per payment: a transfer whose answer was lost is found again by its metadata
-    before another is made), and take back what refunds gave back since. Idempotent; retried by the jobs (a
-    refusal Stripe keeps for its idempotency key is retried under a new key the next day). Returns the cents
-    the instructor holds of it."""
-    with transaction() as session:
-        payment = session.get(Payment, payment_id)
-        owed = ledger.topup_owed(session, payment_id)
-        if owed == payment.topup_cents and (owed == 0 or payment.topup_transfer_id):
-            return owed
-        booking = session.get(Booking, payment.booking_id)
-        destination = session.get(InstructorProfile, booking.instructor_id).stripe_account_id
-        transfer_id = payment.topup_transfer_id
-        key = f"instainstru-topup-{payment_id}-{payment.created_at.timestamp():.6f}"
-    if transfer_id is None:
-        if owed <= 0:
-            return 0
-        made = stripe_payments.find_transfer(booking.id, payment_id) or stripe_payments.transfer(
-            owed, destination, booking_id=booking.id, payment_id=payment_id,
-            idempotency_key=f"{key}-{owed}-{utcnow():%Y%m%d}")  # fmt: skip
-        transfer_id, left = made.id, made.left
-    else:
-        left = stripe_payments.transfer_left(transfer_id)
-    if left > owed:
-        stripe_payments.reverse_transfer(transfer_id, left - owed, idempotency_key=f"{key}-to-{owed}")
-        left = owed
-    _record(payment_id, topup_transfer_id=transfer_id, topup_cents=left)
-    return left
-
-
-def return_credit(payment_id: int, back_in_all: int | None = None, now: datetime | None = None) -> int:
-    """Give back the credit a paid lesson used, for a refund, until `back_in_all` cents of it have been given back
-    (None: all of it), and the same share of the instructor's top-up: recorded first (under the payment's lock,
-    so concurrent callers give back once), then made at Stripe by `settle_topup` (retried by the jobs). Returns
-    the cents given back now."""
-    now = now or utcnow()
-    try:
-        with transaction() as session:
-            payment = _locked_payment(session, payment_id)
-            spent = ledger.credit_spent(session, payment_id)
-            credit, topup, returned = payment.credit_cents, _topup_of(session, payment), payment.credit_cents - spent
-            amount = min(spent, credit if back_in_all is None else back_in_all) - returned
-            if amount <= 0:
-                return 0
-            reverse = in_proportion(topup, returned + amount, credit) - in_proportion(topup, returned, credit)
-            if not ledger.record_credit_return(session, payment.booking_id, payment_id, returned + amount, amount,
-                                               reverse):  # fmt: skip
-                return 0
-            given = credits.give_back(session, payment_id, amount, now)
-            if given != amount:
-                log.error("payment %s: %s of credit to give back but its grants held %s", payment_id, amount, given)
-    except IntegrityError:  # the same return recorded a moment ago by another worker
-        return 0
-    try:
-        settle_topup(payment_id)
-    except PaymentsUnavailable:
-        log.warning("Stripe unreachable: top-up of payment %s left for the next job run", payment_id)
-    return amount
 
 
 def record_charge_refunds(charge: stripe_payments.ChargeState) -> int:
@@ -495,7 +427,7 @@ def settle_leftovers(now: datetime) -> int:
             ))
         ))  # fmt: skip
         refunds = [(b, c) for _, status, b, c in rows if status == "succeeded" and _owes_refund(session, b, c)]
-        topups = ledger.topups_out_of_line(session)
+        topups_due = ledger.topups_out_of_line(session)
         interrupted = list(session.exec(select(Payment.id).where(
             Payment.status == "creating", Payment.created_at <= abandoned)))  # fmt: skip
     # Never confirmed (no client secret left the server): nothing can be paid.
@@ -515,9 +447,9 @@ def settle_leftovers(now: datetime) -> int:
         except (PaymentsUnavailable, FormError, engine.Conflict):  # a refund recorded meanwhile: next run
             continue
     looked_at += sum(1 for booking_id in unsettled_refunds(now) if settle_refund(booking_id) > 0)
-    for payment_id in topups:  # after the refunds, so a lesson that is off sends none
+    for payment_id in topups_due:  # after the refunds, so a lesson that is off sends none
         try:
-            settle_topup(payment_id)
+            topups.settle_topup(payment_id)
             looked_at += 1
         except PaymentsUnavailable:
             continue
@@ -572,7 +504,7 @@ def settle_refund(booking_id: int) -> int:
         payment = _payment_of(session, charge_id)
         credit = _owed(session, booking, charge_id)[1]
         back_in_all = payment.credit_cents - ledger.credit_spent(session, payment.id) + credit
-    given = return_credit(payment.id, back_in_all) if credit > 0 else 0
+    given = topups.return_credit(payment.id, back_in_all) if credit > 0 else 0
     try:
         record_charge_refunds(stripe_payments.charge_state(charge_id))
         with transaction() as session:
