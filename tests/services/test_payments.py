@@ -31,6 +31,14 @@ def hold(student, service, start=START):
     return booking.create_booking(student, service.id, 60, start, NOW)
 
 
+def paid_charge(student, service, fake):
+    """A held lesson paid with a new 4242 card: (the booking, its charge id)."""
+    held = hold(student, service)
+    payments.pay(student, held.id, save_test_card(student, fake), NOW)
+    with transaction() as session:
+        return held, session.exec(select(Payment.charge_id)).one()
+
+
 def status_of(booking_id: int) -> str:
     with transaction() as session:
         return session.get(Booking, booking_id).status
@@ -143,10 +151,7 @@ def test_a_payment_after_the_hold_ran_out_is_refunded(studio, stripe_env):
 
 def test_refunds_never_exceed_the_charge(studio, stripe_env):
     _, student, service, _ = studio
-    held = hold(student, service)
-    payments.pay(student, held.id, save_test_card(student, stripe_env), NOW)
-    with transaction() as session:
-        charge_id = session.exec(select(Payment.charge_id)).one()
+    held, charge_id = paid_charge(student, service, stripe_env)
     payments.refund(held.id, charge_id, 3000, refund_fee=True, key="r1")
     with pytest.raises(FormError, match="left to refund"):
         payments.refund(held.id, charge_id, 5001, refund_fee=True, key="r2")
@@ -157,10 +162,7 @@ def test_refunds_never_exceed_the_charge(studio, stripe_env):
 
 def test_refunds_past_the_first_page_of_transfer_reversals_are_all_counted(studio, stripe_env):
     _, student, service, _ = studio
-    held = hold(student, service)
-    payments.pay(student, held.id, save_test_card(student, stripe_env), NOW)
-    with transaction() as session:
-        charge_id = session.exec(select(Payment.charge_id)).one()
+    held, charge_id = paid_charge(student, service, stripe_env)
     for i in range(12):  # Stripe embeds only a transfer's first 10 reversals
         payments.refund(held.id, charge_id, 100, refund_fee=True, key=f"small-{i}")
     state = stripe_payments.charge_state(charge_id)
