@@ -3,7 +3,7 @@ import stripe
 from sqlmodel import func, select
 
 from instainstru.db import transaction
-from instainstru.models import Booking, InstructorProfile, Offering, User
+from instainstru.models import Booking, InstructorProfile, Offering, Referral, User, utcnow
 from instainstru.seed.demo import (
     BOROUGHS,
     DEMO_LOGINS,
@@ -60,6 +60,18 @@ def test_demo_instructors_have_reviews_and_the_demo_student_can_write_one(db_url
     assert all(3 <= p.rating_avg <= 5 and sum(p.rating_histogram) == p.rating_count for p in rated)
     student = accounts.authenticate(DEMO_LOGINS["student"], DEMO_PASSWORD)
     assert reviews.reviewable_bookings(student)  # their own recent lessons are left for them to review
+
+
+def test_the_demo_student_has_referred_two_friends_and_pays_full_prices(db_url):
+    from instainstru.services import referrals
+
+    seed_if_empty()
+    student = accounts.authenticate(DEMO_LOGINS["student"], DEMO_PASSWORD)
+    stats = referrals.stats(student)
+    assert (stats.invited, stats.signed_up, stats.rewarded, stats.balance_cents) == (5, 2, 0, 0)
+    with transaction() as session:
+        friends = session.exec(select(Referral.referred_id).where(Referral.referrer_id == student.user_id)).all()
+        assert all(referrals.balance(session, friend, utcnow()) == 2000 for friend in friends)
 
 
 def test_demo_logins_work_and_featured_instructors_show(db_url):

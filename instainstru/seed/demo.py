@@ -7,6 +7,7 @@ from sqlmodel import Session, func, select
 
 from instainstru.db import transaction
 from instainstru.models import InstructorProfile, Offering, Role, User
+from instainstru.seed.referrals import add_referrals
 from instainstru.seed.reviews import add_reviews
 from instainstru.seed.workspace import add_lessons, furnish_instructor
 from instainstru.services.catalog import SUBJECTS
@@ -108,6 +109,7 @@ def seed_if_empty() -> SeedSummary | None:
             offering = session.exec(select(Offering).where(Offering.instructor_id == profile.user_id)).first()
             add_lessons(session, offering, students, seed=index)
             add_reviews(session, profile.user_id, skip_student=students[0].id, seed=index)
+        add_referrals(session, students[0], students[-2:])
     return SeedSummary(1, len(profiles), STUDENT_COUNT)
 
 

@@ -98,7 +98,8 @@ def mailbox(email: str) -> str:
     return f"{local}@{domain}"
 
 
-def _grant(session: Session, user_id: int, kind: str, referral_id: int, amount: int, now: datetime) -> None:
+def grant(session: Session, user_id: int, kind: str, referral_id: int, amount: int, now: datetime) -> None:
+    """Give a student a credit of `amount` cents for a referral, valid for CREDIT_LIFETIME from `now`."""
     session.add(Credit(user_id=user_id, kind=kind, referral_id=referral_id, amount_cents=amount,
                        remaining_cents=amount, created_at=now, expires_at=now + CREDIT_LIFETIME))  # fmt: skip
 
@@ -124,7 +125,7 @@ def join_with_code(new_student: Actor, code: str, now: datetime | None = None) -
                                 created_at=now)  # fmt: skip
             session.add(referral)
             session.flush()
-            _grant(session, new_student.user_id, "welcome", referral.id, settings.referral_welcome_cents, now)
+            grant(session, new_student.user_id, "welcome", referral.id, settings.referral_welcome_cents, now)
     except IntegrityError:
         return "This account was already referred."
     return f"Welcome! {format_price(settings.referral_welcome_cents)} credit is waiting for your first lesson."
@@ -164,7 +165,7 @@ def reward_due(now: datetime | None = None) -> int:
                 if _same_card(session, referral.referrer_id, referral.referred_id):
                     referral.status, referral.reason = REFUSED, "Both accounts paid with the same card."
                 else:
-                    _grant(session, referral.referrer_id, "referrer", referral.id, amount, now)
+                    grant(session, referral.referrer_id, "referrer", referral.id, amount, now)
                     referral.status = REWARDED
                     rewarded += 1
                 session.add(referral)
