@@ -18,7 +18,7 @@ from instainstru.services.access import Actor, require_role
 from instainstru.services.catalog import subject_name
 from instainstru.services.errors import PermissionDenied
 from instainstru.services.lessons import lesson_rows
-from instainstru.services.money import format_exact, format_price
+from instainstru.services.money import format_exact
 from instainstru.services.timefmt import slot_label
 
 S = BookingStatus
@@ -139,7 +139,8 @@ class Receipt:
     lesson: str
     when: str
     status: str
-    charged: str
+    price: str  # the lesson's price (card and credit), "" when no credit was used: then it is `charged`
+    charged: str  # to the card
     refunded: str
     paid: str
     credit: str  # "−$20.00" of credit applied, "" for none
@@ -164,9 +165,9 @@ def receipt(actor: Actor | None, booking_id: int) -> Receipt:
     money = line.money
     return Receipt(
         f"II-{line.booking_id:06d}", slot_label(_paid_at(line.booking_id), actor.timezone), actor.name, line.other,
-        line.lesson,
-        line.when, line.status, format_price(money.charged), format_price(money.refunded),
-        format_price(money.charged - money.refunded), format_exact(-money.credit) if money.credit else "",
+        line.lesson, line.when, line.status, format_exact(money.charged + money.credit) if money.credit else "",
+        format_exact(money.charged), format_exact(money.refunded), format_exact(money.charged - money.refunded),
+        format_exact(-money.credit) if money.credit else "",
         format_exact(money.credit_back) if money.credit_back else "",
         "Prices include InstaInstru's service fee. Paid by card through Stripe"
         + (", the rest with InstaInstru credit." if money.credit else "."),

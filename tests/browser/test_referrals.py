@@ -93,6 +93,7 @@ def test_the_friend_pays_with_the_credit_and_the_referrer_is_rewarded_after_the_
     assert balance_of(friend) == 0 and ledger.reconcile() == []
     open_page(page, f"/student/receipts/{lesson.id}")
     expect(page.locator(".receipt")).to_contain_text("Credit applied−$20.00")
+    screenshot(page, "receipt-credit")
     log_out(page)
 
     after = lesson.end_at + timedelta(hours=1)

@@ -78,7 +78,7 @@ def test_a_credit_larger_than_the_fee_is_topped_up_by_the_platform(studio, strip
     assert credit_balance(student) == 0
     assert ledger.reconcile() == []
     receipt = billing.receipt(student, held.id)
-    assert (receipt.charged, receipt.credit, receipt.paid) == ("$60", "−$20.00", "$60")
+    assert (receipt.price, receipt.credit, receipt.charged, receipt.paid) == ("$80.00", "−$20.00", "$60.00", "$60.00")
     earnings = billing.instructor_earnings(teacher)  # the instructor's gross is the full price
     assert (earnings.gross, earnings.fee, earnings.net) == (8000, 1200, 6800)
 
@@ -305,7 +305,7 @@ def test_credit_given_back_after_its_grant_expired_comes_back_for_thirty_days(st
     assert returned.remaining_cents == 2000
     assert abs(returned.expires_at - (NOW + credits.RETURNED_VALIDITY)) < timedelta(minutes=5)  # given back now
     receipt = billing.receipt(student, booking_id)
-    assert (receipt.credit, receipt.credit_back, receipt.refunded) == ("−$20.00", "$20.00", "$60")
+    assert (receipt.credit, receipt.credit_back, receipt.refunded) == ("−$20.00", "$20.00", "$60.00")
 
 
 def test_workers_settling_one_cancellation_at_once_give_the_credit_back_once(studio, monkeypatch):
