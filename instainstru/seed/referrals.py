@@ -10,7 +10,7 @@ from instainstru.models import Referral, ReferralCode, User, utcnow
 from instainstru.services.referrals import SIGNED_UP, grant
 from instainstru.settings import get_settings
 
-DEMO_CODE = "SAMDEMO2"
+DEMO_CODE = "SAMFRNDS"  # letters of the codes' alphabet (no O or I)
 
 
 def add_referrals(session: Session, referrer: User, friends: list[User]) -> None:
