@@ -94,6 +94,8 @@ def billing_page() -> rx.Component:
         rx.vstack(rx.heading("Billing", size="8", as_="h1"),
                   rx.text("Your cards, what you paid for each lesson and what came back.", size="3",
                           color_scheme="gray"), spacing="1"),
+        rx.cond(S.credit_note != "", rx.callout(S.credit_note, icon="gift", color_scheme="grass",
+                                                class_name="credit-note")),
         totals(total("Charged", S.totals["charged"], "By card, for your lessons"),
                total("Refunded", S.totals["refunded"], "Back to your card"),
                total("Paid", S.totals["paid"], "Charged less refunds")),

@@ -12,11 +12,14 @@ grant expired, or with less than RETURNED_VALIDITY left, comes back as a new gra
 """
 
 from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from sqlmodel import Session, func, select
 
-from instainstru.models import Credit, CreditUse, Payment
-from instainstru.services.money import in_proportion
+from instainstru.db import transaction
+from instainstru.models import Credit, CreditUse, Payment, Role, utcnow
+from instainstru.services.access import Actor, require_role
+from instainstru.services.money import format_exact, in_proportion
 
 MIN_CARD_CENTS = 50  # Stripe's smallest card charge in USD
 RETURNED_VALIDITY = timedelta(days=30)
@@ -25,6 +28,24 @@ RETURNED_VALIDITY = timedelta(days=30)
 def usable(available: int, price_cents: int) -> int:
     """How much of an available credit balance a lesson of this price can use."""
     return max(0, min(available, price_cents - MIN_CARD_CENTS))
+
+
+def credit_note(actor: Actor | None, now: datetime | None = None) -> str:
+    """The caller's credit as their billing page tells it ("" when they have none): the balance, and when the
+    soonest part of it expires."""
+    actor = require_role(actor, Role.STUDENT)
+    now = now or utcnow()
+    with transaction() as session:
+        grants = session.exec(select(Credit).where(
+            Credit.user_id == actor.user_id, Credit.expires_at > now, Credit.remaining_cents > 0
+        ).order_by(Credit.expires_at)).all()  # fmt: skip
+    if not grants:
+        return ""
+    soonest = grants[0]
+    day = soonest.expires_at.astimezone(ZoneInfo(actor.timezone)).date()
+    return (f"You have {format_exact(sum(g.remaining_cents for g in grants))} of credit, applied automatically when "
+            f"you pay for a lesson. {format_exact(soonest.remaining_cents)} of it expires {day:%b} {day.day}, "
+            f"{day.year}.")  # fmt: skip
 
 
 def fee_split(fee_cents: int, credit_cents: int) -> tuple[int, int]:

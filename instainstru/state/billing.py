@@ -6,7 +6,7 @@ from datetime import date
 import reflex as rx
 
 from instainstru.models import Role
-from instainstru.services import billing, cards
+from instainstru.services import billing, cards, credits
 from instainstru.services.access import Actor
 from instainstru.services.errors import FormError, NotAuthenticated, PermissionDenied
 from instainstru.services.money import format_exact, format_price
@@ -51,17 +51,18 @@ class StudentBillingState(CardElement, GuardedPage, rx.State):
     wallet: list[dict] = []  # saved cards: id, label, is_default
     history: list[dict] = []
     totals: dict[str, str] = {}
+    credit_note: str = ""
     adding: bool = False
     card_error: str = ""
     busy: bool = False
 
-    def _fetch(self, actor: Actor | None) -> tuple[list[billing.Line], list[cards.CardView]]:
+    def _fetch(self, actor: Actor | None) -> tuple[list[billing.Line], list[cards.CardView], str]:
         self.adding, self.busy, self.card_error = False, False, ""
         self.test_mode = bool(get_settings().stripe_api_base)
-        return billing.student_history(actor), cards.saved_cards(actor)
+        return billing.student_history(actor), cards.saved_cards(actor), credits.credit_note(actor)
 
-    def _show(self, result: tuple[list[billing.Line], list[cards.CardView]]) -> None:
-        lines, saved = result
+    def _show(self, result: tuple[list[billing.Line], list[cards.CardView], str]) -> None:
+        lines, saved, self.credit_note = result
         self.history = [_history_row(line) for line in lines]
         charged, refunded = billing.history_totals(lines)
         self.totals = {"charged": format_price(charged), "refunded": format_price(refunded),

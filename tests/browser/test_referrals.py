@@ -72,6 +72,8 @@ def test_the_friend_pays_with_the_credit_and_the_referrer_is_rewarded_after_the_
     friend = unique_email("ben")
     sign_up_student(page, "Ben Ortiz", friend)
     expect(page.get_by_text("Welcome! $20 credit is waiting for your first lesson.")).to_be_visible()
+    open_page(page, "/student/billing")
+    expect(page.locator(".credit-note")).to_contain_text("You have $20.00 of credit, applied automatically")
 
     choose_slot(page, 7)
     expect(page.locator(".checkout-credit")).to_have_text("Credit applied−$20.00")

@@ -4,6 +4,7 @@ refunds give the credit back, expired credit is not spent, and the ledger reconc
 
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from sqlmodel import select
@@ -13,7 +14,7 @@ from instainstru.gateways import stripe_payments
 from instainstru.gateways.stripe_gateway import PaymentsUnavailable
 from instainstru.models import BookingStatus, Credit, InstructorProfile, Payment
 from instainstru.services import billing, booking, cancellation, checkout, credits, jobs, ledger, payments, referrals
-from instainstru.services.errors import FormError
+from instainstru.services.errors import FormError, PermissionDenied
 from tests.factories import authenticate, connect_on_fake_stripe, open_studio, save_test_card
 
 S = BookingStatus
@@ -339,3 +340,17 @@ def test_an_attempt_given_up_while_stripe_was_slow_is_never_charged(studio, stri
         payments.pay(student, held.id, card, NOW)
     assert payment_of(held.id).status == "failed" and credit_balance(student) == 2000
     assert [i.status for i in stripe_env.client().v1.payment_intents.list().data] == ["canceled"]
+
+
+def test_the_billing_page_tells_the_balance_and_the_soonest_expiry(studio):
+    teacher, student, _, _, _ = studio
+    assert credits.credit_note(student, NOW) == ""
+    give_credit(student, 2000, days=300)
+    give_credit(student, 500, days=40)
+    day = (NOW + timedelta(days=40)).astimezone(ZoneInfo(student.timezone)).date()
+    assert credits.credit_note(student, NOW) == (
+        "You have $25.00 of credit, applied automatically when you pay for a lesson. "
+        f"$5.00 of it expires {day:%b} {day.day}, {day.year}."
+    )
+    with pytest.raises(PermissionDenied):
+        credits.credit_note(teacher)
