@@ -10,7 +10,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from instainstru.db import transaction
-from instainstru.models import Booking, BookingStatus, utcnow
+from instainstru.models import Booking, BookingStatus, Credit, utcnow
 from instainstru.services import availability, booking, ledger, payments
 from tests.browser.conftest import open_page, screenshot
 from tests.browser.helpers import log_in, log_out, unique_email
@@ -85,6 +85,29 @@ def test_student_cancels_inside_the_free_window_and_gets_everything_back(page: P
     open_page(page, "/student/billing")  # and billing shows the refund
     expect(page.get_by_role("row").filter(has_text=when_of(page, lesson))).to_contain_text("$80")
     expect(page.get_by_role("row").filter(has_text=when_of(page, lesson))).to_contain_text("Cancelled by student")
+
+
+def test_a_lesson_paid_partly_with_credit_gives_the_credit_back_when_cancelled(page: Page, studio):
+    student = studio[1]
+    with transaction() as session:  # a $20 credit, spent on the lesson
+        session.add(Credit(user_id=student.user_id, kind="welcome", amount_cents=2000, remaining_cents=2000,
+                           expires_at=utcnow() + timedelta(days=365)))  # fmt: skip
+    lesson = paid_lesson(studio, timedelta(days=3), timedelta(days=5))
+    open_dashboard_as(page, student)
+    row(page, when_of(page, lesson)).get_by_role("button", name="Cancel").click()
+    expect(page.locator(".cancel-terms")).to_have_text(
+        "Free cancellation: you get $80 back ($60 to the card, $20 as credit)."
+    )
+    page.get_by_role("button", name="Cancel lesson").click()
+    expect(page.get_by_text("Lesson cancelled.")).to_be_visible()
+    open_page(page, "/student/billing")
+    expect(page.locator(".credit-note")).to_contain_text("You have $20.00 of credit")
+    open_page(page, f"/student/receipts/{lesson.id}")
+    receipt = page.locator(".receipt")
+    expect(receipt).to_contain_text("Credit applied−$20.00")
+    expect(receipt).to_contain_text("Refunded to your card$60.00")
+    expect(receipt).to_contain_text("Credit returned$20.00")
+    assert ledger.reconcile() == []
 
 
 def test_a_late_cancellation_shows_the_fee_before_anything_happens(page: Page, studio):
