@@ -40,9 +40,14 @@ class Money:
     credit_back: int = 0
 
     @property
+    def credit_kept(self) -> int:
+        """The credit still spent on the lesson: applied less given back."""
+        return self.credit - self.credit_back
+
+    @property
     def gross(self) -> int:
         """What the lesson brought in after refunds: the card's part and the credit's."""
-        return self.charged - self.refunded + self.credit - self.credit_back
+        return self.charged - self.refunded + self.credit_kept
 
 
 @dataclass(frozen=True)
@@ -122,7 +127,7 @@ def student_history_csv(actor: Actor | None) -> str:
     """The caller's history as CSV (dollars with cents, no currency sign): one row per lesson."""
     rows = [[line.starts.isoformat(), _text_cell(line.lesson), _text_cell(line.other), line.status,
              _dollars(line.money.charged), _dollars(line.money.refunded),
-             _dollars(line.money.charged - line.money.refunded), _dollars(line.money.credit - line.money.credit_back)]
+             _dollars(line.money.charged - line.money.refunded), _dollars(line.money.credit_kept)]
             for line in student_history(actor)]  # fmt: skip
     return _csv(["lesson_start_utc", "lesson", "instructor", "status", "charged_usd", "refunded_usd", "paid_usd",
                  "credit_usd"], rows)  # fmt: skip

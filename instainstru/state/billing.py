@@ -40,7 +40,7 @@ def _history_row(line: billing.Line) -> dict:
         "id": line.booking_id, "when": line.when, "lesson": line.lesson, "instructor": line.other,
         "charged": format_price(money.charged), "refunded": format_price(money.refunded) if money.refunded else "—",
         "paid": format_price(money.charged - money.refunded),
-        "credit": f"{format_exact(-money.credit)} credit" if money.credit else "",
+        "credit": f"{format_exact(-money.credit_kept)} credit" if money.credit_kept else "",
         "receipt": f"/student/receipts/{line.booking_id}", **status_badge(line),
     }  # fmt: skip
 

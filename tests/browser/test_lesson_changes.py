@@ -100,13 +100,17 @@ def test_a_lesson_paid_partly_with_credit_gives_the_credit_back_when_cancelled(p
     )
     page.get_by_role("button", name="Cancel lesson").click()
     expect(page.get_by_text("Lesson cancelled.")).to_be_visible()
+    page.set_viewport_size({"width": 375, "height": 800})
     open_page(page, "/student/billing")
     expect(page.locator(".credit-note")).to_contain_text("You have $20.00 of credit")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375
+    screenshot(page, "billing-credit-phone")
     open_page(page, f"/student/receipts/{lesson.id}")
     receipt = page.locator(".receipt")
     expect(receipt).to_contain_text("Credit applied−$20.00")
     expect(receipt).to_contain_text("Refunded to your card$60.00")
     expect(receipt).to_contain_text("Credit returned$20.00")
+    screenshot(page, "receipt-credit-returned-phone")
     assert ledger.reconcile() == []
 
 
