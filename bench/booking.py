@@ -8,19 +8,15 @@ Builds a fresh SQLite database with one instructor open every day 06:00-22:00 an
 """
 
 import argparse
-import os
 import sys
-import tempfile
 import time
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from timing import p50_p95  # noqa: E402 (bench/ is on sys.path when a script here runs)
-
-os.environ.setdefault("ARGON2_TIME_COST", "1")
-os.environ.setdefault("ARGON2_MEMORY_KIB", "1024")
+from fresh_db import fresh_database  # noqa: E402 (bench/ is on sys.path when a script here runs)
+from timing import p50_p95  # noqa: E402
 
 NOW = datetime(2030, 1, 1, 12, 0, tzinfo=UTC)
 
@@ -49,12 +45,9 @@ def main() -> None:
     parser.add_argument("--bookings", type=int, default=300)
     parser.add_argument("--workers", type=int, default=8)
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory() as tmp:
-        os.environ["DB_URL"] = f"sqlite:///{tmp}/booking.db"
-        from instainstru.migrate import upgrade
+    with fresh_database("booking"):
         from instainstru.services import booking
 
-        upgrade()
         service, students, slots = setup(args.bookings + 100)
         times = []
         for student, start in zip(students[: args.bookings], slots, strict=False):

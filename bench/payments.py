@@ -10,18 +10,14 @@ top-up transfer (one more Stripe call, and one more for reconcile).
 """
 
 import argparse
-import os
 import sys
-import tempfile
 import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from timing import p50_p95  # noqa: E402 (bench/ is on sys.path when a script here runs)
-
-os.environ.setdefault("ARGON2_TIME_COST", "1")
-os.environ.setdefault("ARGON2_MEMORY_KIB", "1024")
+from fresh_db import fresh_database  # noqa: E402 (bench/ is on sys.path when a script here runs)
+from timing import p50_p95  # noqa: E402
 
 NOW = datetime.now(UTC).replace(second=0, microsecond=0)
 
@@ -33,16 +29,13 @@ def main() -> None:
     args = parser.parse_args()
     from tests.fakes.stripe_server import run_fake_stripe
 
-    with tempfile.TemporaryDirectory() as tmp, run_fake_stripe() as fake:
-        os.environ.update(DB_URL=f"sqlite:///{tmp}/payments.db", STRIPE_SECRET_KEY=fake.api_key,
-                          STRIPE_API_BASE=fake.url)  # fmt: skip
+    with run_fake_stripe() as fake, fresh_database("payments", STRIPE_SECRET_KEY=fake.api_key,
+                                                     STRIPE_API_BASE=fake.url):  # fmt: skip
         from instainstru.db import transaction
-        from instainstru.migrate import upgrade
         from instainstru.models import Credit
         from instainstru.services import availability, booking, ledger, payments
         from tests.factories import connect_on_fake_stripe, make_user, open_studio, save_test_card
 
-        upgrade()
         teacher, _, service = open_studio({60: "80"})
         connect_on_fake_stripe(teacher, fake)
         availability.save_booking_rules(teacher, "0", "0", "365", "60")

@@ -9,18 +9,14 @@ the page is one indexed query (instructor, published, created_at).
 """
 
 import argparse
-import os
 import sys
-import tempfile
 import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from timing import p50_p95  # noqa: E402 (bench/ is on sys.path when a script here runs)
-
-os.environ.setdefault("ARGON2_TIME_COST", "1")
-os.environ.setdefault("ARGON2_MEMORY_KIB", "1024")
+from fresh_db import fresh_database  # noqa: E402 (bench/ is on sys.path when a script here runs)
+from timing import p50_p95  # noqa: E402
 
 START = datetime(2025, 1, 1, 15, 0, tzinfo=UTC)
 
@@ -58,12 +54,9 @@ def main() -> None:
     parser.add_argument("--reviews", type=int, default=5000)
     parser.add_argument("--runs", type=int, default=200)
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory() as tmp:
-        os.environ["DB_URL"] = f"sqlite:///{tmp}/reviews.db"
-        from instainstru.migrate import upgrade
+    with fresh_database("reviews"):
         from instainstru.services import instructors, reviews
 
-        upgrade()
         instructor_id, slug = setup(args.reviews)
         for page in (1, 50):
             times = []

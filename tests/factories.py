@@ -37,6 +37,15 @@ def make_booking(
         ))  # fmt: skip
 
 
+def require_approval(teacher: Actor) -> None:
+    """The instructor answers booking requests before they are confirmed (cards are only authorised)."""
+    from instainstru.db import transaction
+    from instainstru.models import InstructorProfile
+
+    with transaction() as session:
+        session.get(InstructorProfile, teacher.user_id).approve_requests = True
+
+
 def enable_payouts(teacher: Actor) -> None:
     """Mark an instructor as able to take payments (what Connect onboarding does)."""
     from instainstru.db import transaction

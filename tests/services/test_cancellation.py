@@ -10,10 +10,10 @@ import pytest
 from sqlmodel import select
 
 from instainstru.db import transaction
-from instainstru.models import Booking, BookingStatus, InstructorProfile, LedgerEntry, Payment
+from instainstru.models import Booking, BookingStatus, LedgerEntry, Payment
 from instainstru.services import availability, billing, booking, cancellation, ledger, payments, reschedule
 from instainstru.services.errors import FormError, PermissionDenied
-from tests.factories import connect_on_fake_stripe, make_user, open_studio, save_test_card
+from tests.factories import connect_on_fake_stripe, make_user, open_studio, require_approval, save_test_card
 
 S = BookingStatus
 NOW = datetime.now(UTC).replace(second=0, microsecond=0)
@@ -122,8 +122,7 @@ def _try_cancel(student, lesson) -> str:
 
 def test_cancelling_a_request_releases_the_card(studio, stripe_env):
     teacher, student, service, card = studio
-    with transaction() as session:
-        session.get(InstructorProfile, teacher.user_id).approve_requests = True
+    require_approval(teacher)
     held = booking.create_booking(student, service.id, 60, START, NOW)
     assert payments.pay(student, held.id, card, NOW).status == S.REQUESTED
     assert cancellation.cancel_terms(student, held.id, NOW).refund_cents == 0

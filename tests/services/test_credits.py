@@ -12,10 +12,10 @@ from sqlmodel import select
 from instainstru.db import transaction
 from instainstru.gateways import stripe_payments
 from instainstru.gateways.stripe_gateway import PaymentsUnavailable
-from instainstru.models import BookingStatus, Credit, InstructorProfile, Payment
+from instainstru.models import BookingStatus, Credit, Payment
 from instainstru.services import billing, booking, cancellation, checkout, credits, jobs, ledger, payments, referrals
 from instainstru.services.errors import FormError, PermissionDenied
-from tests.factories import authenticate, connect_on_fake_stripe, open_studio, save_test_card
+from tests.factories import authenticate, connect_on_fake_stripe, open_studio, require_approval, save_test_card
 
 S = BookingStatus
 NOW = datetime.now(UTC).replace(second=0, microsecond=0)
@@ -143,8 +143,7 @@ def payment_of_latest(booking_id: int) -> Payment:
 
 def test_a_declined_request_releases_the_card_and_the_credit(studio):
     teacher, student, service, card, _ = studio
-    with transaction() as session:
-        session.get(InstructorProfile, teacher.user_id).approve_requests = True
+    require_approval(teacher)
     give_credit(student, 2000)
     booking_id, result = pay_for(student, service, card)
     assert result.status == S.REQUESTED and credit_balance(student) == 0

@@ -10,10 +10,17 @@ from sqlmodel import select
 from instainstru.db import transaction
 from instainstru.gateways import stripe_payments
 from instainstru.ledger import main as ledger_command
-from instainstru.models import Booking, BookingStatus, InstructorProfile, LedgerEntry, Payment
+from instainstru.models import Booking, BookingStatus, LedgerEntry, Payment
 from instainstru.services import booking, cards, jobs, ledger, payments
 from instainstru.services.errors import FormError, PermissionDenied
-from tests.factories import authenticate, connect_on_fake_stripe, make_user, open_studio, save_test_card
+from tests.factories import (
+    authenticate,
+    connect_on_fake_stripe,
+    make_user,
+    open_studio,
+    require_approval,
+    save_test_card,
+)
 
 S = BookingStatus
 NOW = datetime.now(UTC).replace(microsecond=0)
@@ -102,8 +109,7 @@ def test_three_d_secure_confirms_only_when_completed(studio, stripe_env):
 
 def test_requests_are_authorised_then_captured_on_accept(studio, stripe_env):
     teacher, student, service, _ = studio
-    with transaction() as session:
-        session.get(InstructorProfile, teacher.user_id).approve_requests = True
+    require_approval(teacher)
     held = hold(student, service)
     assert payments.pay(student, held.id, save_test_card(student, stripe_env), NOW).status == S.REQUESTED
     with transaction() as session:
@@ -119,8 +125,7 @@ def test_requests_are_authorised_then_captured_on_accept(studio, stripe_env):
 
 def test_a_declined_or_expired_request_releases_the_card(studio, stripe_env):
     teacher, student, service, _ = studio
-    with transaction() as session:
-        session.get(InstructorProfile, teacher.user_id).approve_requests = True
+    require_approval(teacher)
     card = save_test_card(student, stripe_env)
     first, second = hold(student, service), hold(student, service, START + timedelta(hours=2))
     payments.pay(student, first.id, card, NOW)

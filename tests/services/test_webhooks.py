@@ -10,7 +10,14 @@ from sqlmodel import delete, select
 from instainstru.db import transaction
 from instainstru.models import Booking, BookingStatus, InstructorProfile, LedgerEntry, Payment, ProcessedEvent, utcnow
 from instainstru.services import booking, ledger, payments, payouts, webhooks
-from tests.factories import authenticate, connect_on_fake_stripe, make_user, open_studio, save_test_card
+from tests.factories import (
+    authenticate,
+    connect_on_fake_stripe,
+    make_user,
+    open_studio,
+    require_approval,
+    save_test_card,
+)
 from tests.fakes.stripe_server import sign_payload
 
 SECRET = "whsec_connect_test"
@@ -85,8 +92,7 @@ def test_payment_webhooks_twice_and_shuffled_change_nothing_and_reconcile(db_url
     secure = booking.create_booking(student, service.id, 60, start + timedelta(hours=2), now)
     challenge = payments.pay(student, secure.id, save_test_card(student, stripe_env, "4000002500003155"), now)
     authenticate(stripe_env, challenge.client_secret)  # the student authenticates, then closes the tab
-    with transaction() as session:
-        session.get(InstructorProfile, teacher.user_id).approve_requests = True
+    require_approval(teacher)
     asked = booking.create_booking(student, service.id, 60, start + timedelta(hours=4), now)
     payments.pay(student, asked.id, card, now)
     payments.accept_request(teacher, asked.id, now)
