@@ -203,7 +203,8 @@ def find_transfer(booking_id: int, payment_id: int) -> TransferState | None:
     """The top-up transfer already made for a payment (an answer lost on the way back), if any."""
     listed = calling(lambda: client().v1.transfers.list(params={"transfer_group": f"booking-{booking_id}",
                                                                  "limit": 100}))  # fmt: skip
-    return next((_transfer(t) for t in listed.data if (t.metadata or {}).get("payment_id") == str(payment_id)), None)
+    ours = [t for t in listed.data if t.metadata and t.metadata.to_dict().get("payment_id") == str(payment_id)]
+    return _transfer(ours[0]) if ours else None
 
 
 def reverse_transfer(transfer_id: str, amount: int, *, idempotency_key: str) -> None:

@@ -208,6 +208,26 @@ def test_a_top_up_stripe_could_not_take_is_sent_by_the_jobs(studio, monkeypatch)
     assert ledger.reconcile() == []
 
 
+def test_a_top_up_whose_answer_was_lost_is_found_again_not_sent_twice(studio, stripe_env, monkeypatch):
+    _, student, service, card, account = studio
+    give_credit(student, 2000)
+    real = stripe_payments.transfer
+
+    def lost_answer(*args, **kwargs):
+        real(*args, **kwargs)  # Stripe made the transfer, but the answer never arrived
+        raise PaymentsUnavailable("timed out")
+
+    monkeypatch.setattr(stripe_payments, "transfer", lost_answer)
+    booking_id, _ = pay_for(student, service, card)
+    assert payment_of(booking_id).topup_transfer_id is None
+    monkeypatch.setattr(stripe_payments, "transfer", real)
+    jobs.run_due(NOW)
+    transfers = stripe_env.client().v1.transfers.list(params={"transfer_group": f"booking-{booking_id}"}).data
+    assert [(t.id, t.amount, t.destination) for t in transfers] == [(payment_of(booking_id).topup_transfer_id, 800,
+                                                                      account)]  # fmt: skip
+    assert ledger.reconcile() == []
+
+
 def credit_and_a_3d_secure_card(studio, stripe_env):
     """A student with $20 of credit starts paying a hold with a card that asks for 3-D Secure."""
     _, student, service, _, _ = studio
