@@ -9,7 +9,7 @@ from sqlmodel import Session, select
 from instainstru.models import Booking, BookingStatus, InstructorProfile, Offering, OfferingPrice, User, utcnow
 from instainstru.services import area_index, geo
 from instainstru.services.availability import open_slots_many
-from instainstru.services.booking import claim
+from instainstru.services.booking import claim, student_clash
 from instainstru.services.catalog import Subject, subjects_in
 from instainstru.services.money import platform_fee
 
@@ -115,6 +115,10 @@ def add_lessons(session: Session, offering: Offering, students: list[User], seed
         if start < taken_until or i > 5:
             continue
         status = BookingStatus.REQUESTED if i == 0 else BookingStatus.CONFIRMED
-        _book(session, offering, rng.choice(students), start, price, status)
+        end = start + timedelta(minutes=price.duration_min)
+        free_students = [s for s in students if student_clash(session, s.id, start, end, now) is None]
+        if not free_students:  # no student is in two lessons at once (their claims would refuse it)
+            continue
+        _book(session, offering, rng.choice(free_students), start, price, status)
         taken_until = start + timedelta(minutes=price.duration_min + 60)
     session.flush()

@@ -4,10 +4,10 @@ cancelled for free."""
 from datetime import datetime, timedelta
 
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import delete, update
+from sqlmodel import update
 
 from instainstru.db import transaction
-from instainstru.models import Booking, BookingClaim, BookingStatus, Role, utcnow
+from instainstru.models import Booking, BookingStatus, Role, utcnow
 from instainstru.services import booking as engine
 from instainstru.services.access import Actor, require_role
 from instainstru.services.availability import open_slots_many
@@ -64,6 +64,10 @@ def reschedule(actor: Actor | None, booking_id: int, new_start: datetime, now: d
                                    new_start + timedelta(minutes=1), now, except_booking=booking.id)  # fmt: skip
             if new_start not in free.get(booking.instructor_id, []):
                 raise FormError({"start": "This time is not available. Please choose another."})
+            new_end = new_start + timedelta(minutes=booking.duration_min)
+            clash = engine.student_clash(session, booking.student_id, new_start, new_end, now, booking.id)
+            if clash is not None:
+                raise FormError({"start": engine.clash_message(session, clash, actor.timezone)})
             # A request still waits 48 hours from when it was made, or until its (new) start.
             until = min(booking.created_at + timedelta(hours=engine.REQUEST_HOURS), new_start)
             moved = session.exec(
@@ -74,9 +78,10 @@ def reschedule(actor: Actor | None, booking_id: int, new_start: datetime, now: d
             ).rowcount  # fmt: skip
             if moved != 1:  # cancelled, declined or moved meanwhile
                 raise engine.Conflict()
-            session.exec(delete(BookingClaim).where(BookingClaim.booking_id == booking.id))
+            engine.release_claims(session, [booking.id])
             session.refresh(booking)
             engine.claim(session, booking)
             return booking.start_at
-    except IntegrityError:
+    except IntegrityError:  # a concurrent booking claimed the instructor's time, or the student's
+        engine.refuse_clash(actor, new_start, new_start + timedelta(minutes=booking.duration_min), now, booking.id)
         raise FormError({"start": engine.SLOT_TAKEN}) from None

@@ -13,6 +13,7 @@ from instainstru.db import transaction
 from instainstru.models import Booking, BookingStatus, LedgerEntry, Payment
 from instainstru.services import availability, billing, booking, cancellation, ledger, payments, reschedule
 from instainstru.services.errors import FormError, PermissionDenied
+from instainstru.services.timefmt import slot_label
 from tests.factories import connect_on_fake_stripe, make_user, open_studio, require_approval, save_test_card
 
 S = BookingStatus
@@ -166,6 +167,21 @@ def test_reschedule_only_to_a_free_time_of_the_same_instructor_in_the_free_windo
     with pytest.raises(FormError):  # and the new one is taken
         booking.create_booking(other, service.id, 60, later, NOW)
     assert ledger.reconcile() == []
+
+
+def test_a_move_onto_the_students_lesson_with_another_instructor_is_refused(studio):
+    teacher, student, service, card = studio
+    lesson = paid_lesson(student, service, card)
+    _, _, guitar = open_studio({60: "30"}, "t2@example.com", "s2@example.com")
+    elsewhere = booking.create_booking(student, guitar.id, 60, START + timedelta(days=1), NOW)
+    booking.system_move(elsewhere.id, S.CONFIRMED, NOW)
+    with pytest.raises(FormError) as caught:
+        reschedule.reschedule(student, lesson, START + timedelta(days=1, minutes=30), NOW)
+    other = slot_label(START + timedelta(days=1), "America/New_York")
+    assert caught.value.errors["start"].startswith(
+        f"You already have a lesson at this time: Piano with Tess Teacher on {other}"
+    )
+    assert reschedule.reschedule(student, lesson, START + timedelta(days=1, hours=1), NOW)  # right after it: fine
 
 
 def test_billing_history_csv_and_receipts_add_up(studio):
