@@ -53,6 +53,7 @@ TRANSITIONS: dict[tuple[str, str], tuple[str, ...]] = {
     (S.PENDING_PAYMENT, S.CANCELLED_BY_STUDENT): (Role.STUDENT,),
     (S.REQUESTED, S.CONFIRMED): (Role.INSTRUCTOR, "system"),  # the system: once the card is captured
     (S.REQUESTED, S.DECLINED): (Role.INSTRUCTOR, "system"),
+    (S.REQUESTED, S.EXPIRED): ("system",),  # the instructor did not answer in time
     (S.REQUESTED, S.CANCELLED_BY_STUDENT): (Role.STUDENT,),
     (S.CONFIRMED, S.COMPLETED): (Role.INSTRUCTOR, "system"),
     (S.CONFIRMED, S.NO_SHOW): (Role.INSTRUCTOR,),
@@ -273,16 +274,29 @@ def transition(session: Session, booking: Booking, to: str, who: str, now: datet
         if booking.status == S.REQUESTED and booking.hold_expires_at and booking.hold_expires_at <= now:
             raise FormError({"booking": "This request has expired."})
     until = min(now + timedelta(hours=REQUEST_HOURS), booking.start_at) if to == S.REQUESTED else None
+    requested = {"requested_at": now} if to == S.REQUESTED else {}
     # Only from the state just read: a concurrent change (e.g. accept vs. cancel) makes this one fail.
     moved = session.exec(
         update(Booking).where(Booking.id == booking.id, Booking.status == booking.status)
-        .values(status=to, hold_expires_at=until)
+        .values(status=to, hold_expires_at=until, **requested)
     ).rowcount  # fmt: skip
     if moved != 1:
         raise Conflict()
     if to in RELEASES_TIME:
         release_claims(session, [booking.id])
     session.refresh(booking)
+
+
+REASON_MAX = 500
+
+
+def clean_reason(text: str | None) -> str:
+    """The instructor's reason for declining or cancelling, as the student will read it (optional, 500 characters
+    at most); raises FormError beyond that rather than cutting it."""
+    reason = " ".join(str(text or "").split())
+    if len(reason) > REASON_MAX:
+        raise FormError({"reason": f"Keep the reason under {REASON_MAX} characters (it has {len(reason)})."})
+    return reason
 
 
 def _move(booking_id: int, to: str, party: Actor | None, now: datetime) -> BookingView:
