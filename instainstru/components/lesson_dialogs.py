@@ -81,18 +81,21 @@ def _move_choice(state) -> rx.Component:
     )  # fmt: skip
 
 
-def _when(label: str, value: rx.Var, tone: str) -> rx.Component:
-    return rx.vstack(rx.text(label, size="1", color_scheme="gray"),
-                     rx.text(value, size="3", weight="bold", color_scheme=tone), spacing="0")  # fmt: skip
+def _when(label: str, value: rx.Var, tone: str, name: str) -> rx.Component:
+    return rx.vstack(
+        rx.text(label, size="1", color_scheme="gray"),
+        rx.text(value, size="3", weight="bold", color_scheme=tone, class_name=name),
+        spacing="0",
+    )
 
 
 def _move_confirm(state, confirm: str) -> rx.Component:
     p = state.move_preview
     return rx.vstack(
         rx.flex(
-            _when("Now", p["old"], "gray"),
+            _when("Now", p["old"], "gray", "move-old"),
             rx.icon("arrow-right", size=20, color=rx.color("gray", 9)),
-            _when("New time", p["new"], "grass"),
+            _when("New time", p["new"], "grass", "move-new"),
             direction=rx.breakpoints(initial="column", sm="row"), gap="3",
             align=rx.breakpoints(initial="start", sm="center"), class_name="move-summary",
         ),
