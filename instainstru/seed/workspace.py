@@ -94,8 +94,12 @@ def _book(session: Session, offering: Offering, student: User, start: datetime, 
         claim(session, booking)
 
 
-def add_lessons(session: Session, offering: Offering, students: list[User], seed: int, past_weeks: int = 12) -> None:
-    """Past completed lessons over the last weeks, plus upcoming confirmed lessons and one request."""
+def add_lessons(
+    session: Session, offering: Offering, students: list[User], seed: int, past_weeks: int = 12,
+    upcoming_students: list[User] | None = None,
+) -> None:  # fmt: skip
+    """Past completed lessons over the last weeks, plus upcoming confirmed lessons and one request (taken by
+    `upcoming_students`, all the students by default, each free at that time)."""
     rng = random.Random(seed)
     prices = session.exec(select(OfferingPrice).where(OfferingPrice.offering_id == offering.id)).all()
     price = min(prices, key=lambda p: p.duration_min)
@@ -116,7 +120,8 @@ def add_lessons(session: Session, offering: Offering, students: list[User], seed
             continue
         status = BookingStatus.REQUESTED if i == 0 else BookingStatus.CONFIRMED
         end = start + timedelta(minutes=price.duration_min)
-        free_students = [s for s in students if student_clash(session, s.id, start, end, now) is None]
+        takers = students if upcoming_students is None else upcoming_students
+        free_students = [s for s in takers if student_clash(session, s.id, start, end, now) is None]
         if not free_students:  # no student is in two lessons at once (their claims would refuse it)
             continue
         _book(session, offering, rng.choice(free_students), start, price, status)
