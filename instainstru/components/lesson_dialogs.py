@@ -96,7 +96,7 @@ def _move_confirm(state, confirm: str) -> rx.Component:
             _when("Now", p["old"], "gray", "move-old"),
             rx.icon("arrow-right", size=20, color=rx.color("gray", 9)),
             _when("New time", p["new"], "grass", "move-new"),
-            direction=rx.breakpoints(initial="column", sm="row"), gap="3",
+            direction=rx.breakpoints(initial="column", sm="row"), gap="4",
             align=rx.breakpoints(initial="start", sm="center"), class_name="move-summary",
         ),
         rx.text("Same length and price: nothing new is charged.", size="2", color_scheme="gray"),
