@@ -1,4 +1,5 @@
-"""The dialogs for a booked lesson: confirm a cancellation (with what it costs), pick a new time, review it."""
+"""The dialogs for a booked lesson: confirm a cancellation (with what it costs) or a declined request (with a
+reason), pick a new time and confirm it (old and new), review it; and the notes under a lesson."""
 
 import reflex as rx
 
@@ -8,25 +9,53 @@ from instainstru.components.form_field import (
     field_grid,
     form_field,
     labelled_choice,
+    server_form,
     text_area,
 )
 
+REASON_HELP = "Optional. The student sees it. Up to 500 characters."
+
+
+def _reason_field(errors: rx.Var | None = None) -> rx.Component:
+    return form_field("Reason for the student", text_area("reason", max_length=500,
+                                                          placeholder="For example: I am away that week."),
+                      errors.get("reason", "") if errors is not None else "", REASON_HELP)  # fmt: skip
+
 
 def cancel_dialog(state) -> rx.Component:
-    """Ask before cancelling: the policy's message (refund and fee), then "Cancel lesson" or "Keep lesson"."""
+    """Ask before cancelling: the policy's message (refund and fee), a reason when the instructor cancels, then
+    "Cancel lesson" or "Keep lesson"."""
     return rx.alert_dialog.root(
         rx.alert_dialog.content(
             rx.alert_dialog.title("Cancel this lesson?"),
             rx.alert_dialog.description(state.cancel_message, class_name="cancel-terms"),
-            rx.flex(
-                rx.alert_dialog.cancel(rx.button("Keep lesson", variant="soft", color_scheme="gray")),
-                rx.alert_dialog.action(rx.button("Cancel lesson", color_scheme="red", on_click=state.confirm_cancel)),
-                spacing="3", justify="end", margin_top="16px", wrap="wrap",
+            server_form(
+                rx.cond(state.cancel_asks_reason, _reason_field()),
+                rx.flex(
+                    rx.alert_dialog.cancel(rx.button("Keep lesson", type="button", variant="soft",
+                                                     color_scheme="gray")),
+                    rx.button("Cancel lesson", type="submit", color_scheme="red"),
+                    spacing="3", justify="end", wrap="wrap", width="100%",
+                ),
+                on_submit=state.confirm_cancel, margin_top="16px",
             ),
             max_width="440px",
         ),
         open=state.cancel_open,
         on_open_change=state.close_cancel,
+    )  # fmt: skip
+
+
+def decline_dialog(state) -> rx.Component:
+    """Decline a request, optionally saying why; the card's hold is released."""
+    errors = state.decline_errors
+    return dialog_form(
+        "Decline this request?",
+        "The student is told, and the hold on their card is released: nothing is charged.",
+        _reason_field(errors),
+        field_error(errors.get("booking", "")),
+        submit="Decline request", on_submit=state.confirm_decline, open_=state.decline_open,
+        on_open_change=state.close_decline,
     )  # fmt: skip
 
 
@@ -40,23 +69,80 @@ def _move_day(state, day: rx.Var) -> rx.Component:
     )  # fmt: skip
 
 
-def move_dialog(state) -> rx.Component:
-    """The instructor's free times of the same length; choosing one moves the lesson (no new charge)."""
+def _move_choice(state) -> rx.Component:
+    return rx.fragment(
+        rx.cond(
+            state.move_days.length() > 0,
+            rx.vstack(rx.foreach(state.move_days, lambda day: _move_day(state, day)), spacing="3",
+                      max_height="50vh", overflow_y="auto", width="100%", margin_y="12px"),
+            rx.text("No free times in the next two weeks.", size="2", color_scheme="gray", margin_y="12px"),
+        ),
+        rx.dialog.close(rx.button("Keep the current time", variant="soft", color_scheme="gray")),
+    )  # fmt: skip
+
+
+def _when(label: str, value: rx.Var, tone: str, name: str) -> rx.Component:
+    return rx.vstack(
+        rx.text(label, size="1", color_scheme="gray"),
+        rx.text(value, size="3", weight="bold", color_scheme=tone, class_name=name),
+        spacing="0",
+    )
+
+
+def _move_confirm(state, confirm: str) -> rx.Component:
+    p = state.move_preview
+    return rx.vstack(
+        rx.flex(
+            _when("Now", p["old"], "gray", "move-old"),
+            rx.icon("arrow-right", size=20, color=rx.color("gray", 9)),
+            _when("New time", p["new"], "grass", "move-new"),
+            direction=rx.breakpoints(initial="column", sm="row"), gap="4",
+            align=rx.breakpoints(initial="start", sm="center"), class_name="move-summary",
+        ),
+        rx.text("Same length and price: nothing new is charged.", size="2", color_scheme="gray"),
+        rx.flex(
+            rx.button("Choose another time", variant="soft", color_scheme="gray", on_click=state.back_to_times),
+            rx.button(confirm, on_click=state.confirm_move),
+            spacing="3", justify="end", wrap="wrap", width="100%",
+        ),
+        spacing="3", width="100%", margin_top="12px",
+    )  # fmt: skip
+
+
+def move_dialog(state, proposes: bool = False) -> rx.Component:
+    """Choose one of the instructor's free times of the same length, see the old and the new time, then confirm:
+    the student's move (no new charge), or the instructor's proposal to the student."""
+    title, confirm = ("Propose a new time", "Send proposal") if proposes else ("Move this lesson", "Move lesson")
+    helps = ("The student accepts or declines it within 48 hours; until then the lesson stays where it is."
+             if proposes else "Choose a new time (your time zone). The price stays the same.")  # fmt: skip
     return rx.dialog.root(
         rx.dialog.content(
-            rx.dialog.title("Move this lesson"),
-            rx.dialog.description("Choose a new time (your time zone). The price stays the same.", size="2"),
-            rx.cond(
-                state.move_days.length() > 0,
-                rx.vstack(rx.foreach(state.move_days, lambda day: _move_day(state, day)), spacing="3",
-                          max_height="50vh", overflow_y="auto", width="100%", margin_y="12px"),
-                rx.text("No free times in the next two weeks.", size="2", color_scheme="gray", margin_y="12px"),
-            ),
-            rx.dialog.close(rx.button("Keep the current time", variant="soft", color_scheme="gray")),
+            rx.dialog.title(rx.cond(state.move_preview.contains("iso"), "Confirm the new time", title)),
+            rx.dialog.description(helps, size="2"),
+            rx.cond(state.move_preview.contains("iso"), _move_confirm(state, confirm), _move_choice(state)),
             max_width="520px",
         ),
         open=state.move_open,
         on_open_change=state.close_move,
+    )  # fmt: skip
+
+
+def lesson_notes(line: rx.Var, answer=None) -> rx.Component:
+    """Under a lesson: what was paid and refunded, what happened to it, and an instructor's proposed time (with
+    Accept and Decline for the student when `answer(booking_id, accept)` is given)."""
+    buttons = rx.fragment()
+    if answer is not None:
+        buttons = rx.cond(line["can_answer_proposal"], rx.hstack(
+            rx.button("Accept new time", size="2", on_click=answer(line["id"], True)),
+            rx.button("Keep the current time", size="2", variant="soft", color_scheme="gray",
+                      on_click=answer(line["id"], False)),
+            spacing="2", wrap="wrap"))  # fmt: skip
+    return rx.fragment(
+        rx.cond(line["paid"], rx.text(line["paid"], size="2", class_name="lesson-paid")),
+        rx.cond(line["note"], rx.text(line["note"], size="2", color_scheme="gray", class_name="lesson-note")),
+        rx.cond(line["proposal"], rx.callout(rx.vstack(rx.text(line["proposal"], size="2"), buttons, spacing="2"),
+                                             icon="calendar-clock", size="1", color_scheme="amber",
+                                             class_name="lesson-proposal")),
     )  # fmt: skip
 
 

@@ -71,13 +71,21 @@ def totals(*tiles: rx.Component, wide: str = "3") -> rx.Component:
 
 
 def money_listing(
-    title: str, columns: list[str], items: rx.Var, cells, on_download, empty: rx.Component, name: str
+    title: str,
+    columns: list[str],
+    items: rx.Var,
+    cells,
+    on_download,
+    empty: rx.Component,
+    name: str,
+    paging: rx.Component | None = None,
 ) -> rx.Component:
-    """A card listing money per lesson (a `stacked_table` with class `name`) with its "Download CSV" button, or
-    `empty` while there is nothing to list."""
+    """A card listing money per lesson (a `stacked_table` with class `name`, then its `paging`) with its "Download
+    CSV" button (every lesson, not just the page), or `empty` while there is nothing to list."""
     download = rx.button(rx.icon("download", size=16), "Download CSV", on_click=on_download, variant="soft", size="2")
     return card(
         rx.flex(rx.heading(title, size="5", as_="h2"), rx.cond(items.length() > 0, download),
                 justify="between", align="center", wrap="wrap", gap="2", width="100%"),
         rx.cond(items.length() > 0, stacked_table(columns, items, cells, class_name=name), empty),
+        paging if paging is not None else rx.fragment(),
     )  # fmt: skip

@@ -2,7 +2,7 @@
 
 from instainstru.models.auth import AuthSession, LoginFailure
 from instainstru.models.availability import Blackout, DateOverride
-from instainstru.models.booking import BUSY_STATUSES, Booking, BookingClaim, BookingStatus
+from instainstru.models.booking import BUSY_STATUSES, Booking, BookingClaim, BookingStatus, StudentClaim
 from instainstru.models.discovery import AreaBorough, AreaCell, Favourite
 from instainstru.models.instructor import LOCATION_TYPES, InstructorProfile
 from instainstru.models.offering import DURATIONS, MAX_PRICE_CENTS, MIN_PRICE_CENTS, Offering, OfferingPrice
@@ -45,6 +45,7 @@ __all__ = [
     "Review",
     "ReviewReport",
     "Role",
+    "StudentClaim",
     "UTCDateTime",
     "User",
     "utcnow",

@@ -57,6 +57,19 @@ class Booking(SQLModel, table=True):
     free_cancel_hours: int = Field(default=24, sa_column=Column(Integer, nullable=False, server_default="24"))
     late_cancel_fee_percent: int = Field(default=50, sa_column=Column(Integer, nullable=False, server_default="50"))
     created_at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime(), nullable=False))
+    # When the card was authorised and the request went to the instructor (tells an unanswered request that
+    # expired from a checkout hold that ran out).
+    requested_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime(), nullable=True))
+    # The instructor's words when declining or cancelling, shown to the student ("" when none were given).
+    reason: str = Field(default="", sa_column=Column(String(500), nullable=False, server_default=""))
+    # The start before the lesson was last moved, and who moved it ("student" or "instructor"; "" if never).
+    moved_from: datetime | None = Field(default=None, sa_column=Column(UTCDateTime(), nullable=True))
+    moved_by: str = Field(default="", sa_column=Column(String(16), nullable=False, server_default=""))
+    # A new time the instructor proposed, until when the student may accept it, and where the proposal stands
+    # ("waiting" for the student, "declined" by them; "" when there is none).
+    proposed_start: datetime | None = Field(default=None, sa_column=Column(UTCDateTime(), nullable=True))
+    proposal_expires_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime(), nullable=True))
+    proposal_status: str = Field(default="", sa_column=Column(String(16), nullable=False, server_default=""))
 
 
 class BookingClaim(SQLModel, table=True):
@@ -70,6 +83,23 @@ class BookingClaim(SQLModel, table=True):
     __table_args__ = {"extend_existing": True}
 
     instructor_id: int = Field(sa_column=Column(Integer, primary_key=True, autoincrement=False))
+    bucket: int = Field(sa_column=Column(Integer, primary_key=True, autoincrement=False))
+    booking_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("bookings.id", ondelete="CASCADE"), nullable=False, index=True)
+    )
+
+
+class StudentClaim(SQLModel, table=True):
+    """One 5-minute bucket of a student's time taken by a live booking (the lesson itself, no buffer).
+
+    As `booking_claims` does for instructors, the primary key (student, bucket) makes the database refuse a
+    second lesson at the same time for the same student, with whichever instructor, however concurrent.
+    """
+
+    __tablename__ = "student_claims"
+    __table_args__ = {"extend_existing": True}
+
+    student_id: int = Field(sa_column=Column(Integer, primary_key=True, autoincrement=False))
     bucket: int = Field(sa_column=Column(Integer, primary_key=True, autoincrement=False))
     booking_id: int = Field(
         sa_column=Column(Integer, ForeignKey("bookings.id", ondelete="CASCADE"), nullable=False, index=True)

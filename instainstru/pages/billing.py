@@ -6,6 +6,7 @@ from instainstru.components.access import guarded_page
 from instainstru.components.card import card, empty_state, link_button
 from instainstru.components.card_element import card_element
 from instainstru.components.money_table import money_listing, status_badge, total, totals
+from instainstru.components.pager import pager
 from instainstru.state.billing import ReceiptState as R
 from instainstru.state.billing import StudentBillingState as S
 
@@ -72,9 +73,12 @@ def history_cells(line: rx.Var) -> list[rx.Component]:
         ),
         rx.text(line["refunded"], size="2", class_name="refunded"),
         rx.text(line["paid"], size="2", weight="bold"),
-        status_badge(line),
-        rx.link("Receipt", href=line["receipt"].to(str), size="2", class_name="receipt-link"),
-    ]
+        rx.vstack(status_badge(line), rx.cond(line["note"] != "", rx.text(line["note"], size="1", color_scheme="gray",
+                                                                          class_name="history-note")),
+                  spacing="1", align=rx.breakpoints(initial="end", sm="start")),
+        rx.cond(line["receipt"] != "", rx.link("Receipt", href=line["receipt"].to(str), size="2",
+                                               class_name="receipt-link")),
+    ]  # fmt: skip
 
 
 def history_section() -> rx.Component:
@@ -82,7 +86,7 @@ def history_section() -> rx.Component:
     nothing = empty_state("receipt", "No payments yet. When you pay for a lesson, its payment and any refund show up "
                           "here.", "Find an instructor", "/search")  # fmt: skip
     return money_listing("Payments and refunds", HISTORY_COLUMNS, S.history, history_cells, S.download_csv, nothing,
-                         "history")  # fmt: skip
+                         "history", pager(S.history_page, S.show_history_page))  # fmt: skip
 
 
 def billing_page() -> rx.Component:

@@ -4,7 +4,7 @@ import reflex as rx
 
 from instainstru.components.access import guarded_page
 from instainstru.components.card import card, empty_state, stat
-from instainstru.components.lesson_dialogs import cancel_dialog, move_dialog, review_dialog
+from instainstru.components.lesson_dialogs import cancel_dialog, lesson_notes, move_dialog, review_dialog
 from instainstru.components.nav import workspace_nav
 from instainstru.state.dashboards import AdminHomeState, InstructorHomeState, StudentHomeState
 
@@ -28,22 +28,30 @@ def student_page() -> rx.Component:
         cancel_dialog(StudentHomeState),
         move_dialog(StudentHomeState),
         review_dialog(StudentHomeState),
-        rx.cond(
-            StudentHomeState.past.length() > 0,
-            card(rx.heading("Past lessons", size="5", as_="h2"),
-                 rx.vstack(rx.foreach(StudentHomeState.past, student_lesson), spacing="0", width="100%")),
-        ),
+        lesson_card("Cancelled or declined", StudentHomeState.off, "off-lessons"),
+        lesson_card("Past lessons", StudentHomeState.past, "past-lessons"),
+    )  # fmt: skip
+
+
+def lesson_card(title: str, lines: rx.Var, name: str) -> rx.Component:
+    """A titled card of the student's lessons, shown only when there are some."""
+    return rx.cond(
+        lines.length() > 0,
+        card(rx.heading(title, size="5", as_="h2"),
+             rx.vstack(rx.foreach(lines, student_lesson), spacing="0", width="100%"), class_name=name),
     )  # fmt: skip
 
 
 def student_lesson(line: rx.Var) -> rx.Component:
-    """One of the student's lessons: when, what, with whom, price, status, and reschedule/cancel where allowed."""
+    """One of the student's lessons: when, what, with whom, status, what was paid and refunded, what happened to
+    it, an instructor's proposed time to answer, and reschedule/cancel/review where allowed."""
     s = StudentHomeState
     return rx.flex(
         rx.vstack(
             rx.text(line["when"], weight="bold", size="3"),
-            rx.text(line["what"], " with ", line["who"], " · ", line["price"], size="2"),
+            rx.text(line["what"], " with ", line["who"], size="2"),
             rx.badge(line["status"], variant="soft", class_name="lesson-status"),
+            lesson_notes(line, s.answer_proposal),
             rx.cond(line["review_line"], rx.text(line["review_line"], size="2", color_scheme="gray",
                                                  class_name="my-review")),
             spacing="1",

@@ -1,16 +1,17 @@
-"""/instructor/bookings: requests, upcoming and past lessons, with the money split of each."""
+"""/instructor/bookings: requests, upcoming and past lessons (a page at a time), with the money split of each."""
 
 import reflex as rx
 
 from instainstru.components.access import guarded_page
 from instainstru.components.card import card, empty_state
-from instainstru.components.lesson_dialogs import cancel_dialog
+from instainstru.components.lesson_dialogs import cancel_dialog, decline_dialog, lesson_notes, move_dialog
 from instainstru.components.nav import workspace_nav
+from instainstru.components.pager import pager
 from instainstru.state.instructor_bookings import InstructorBookingsState as S
 
 
 def lesson_row(line: rx.Var, actions: list[tuple[str, str, str]]) -> rx.Component:
-    """One lesson: when, what, who, price split, status and the buttons that apply."""
+    """One lesson: when, what, who, price split, status, what happened to it, and the buttons that apply."""
     return rx.flex(
         rx.vstack(
             rx.text(line["when"], weight="bold", size="3"),
@@ -18,10 +19,15 @@ def lesson_row(line: rx.Var, actions: list[tuple[str, str, str]]) -> rx.Componen
             rx.text("Price ", line["price"], " · fee ", line["fee"], " · you earn ", line["net"], size="2",
                     color_scheme="gray", class_name="split"),
             rx.badge(line["status"], variant="soft"),
+            lesson_notes(line),
             spacing="1",
         ),
         rx.hstack(*[rx.button(label, size="2", variant=variant, on_click=S.act(line["id"], action))
                     for action, label, variant in actions],
+                  rx.cond(line["can_answer"], rx.button("Decline", size="2", variant="soft",
+                                                        on_click=S.ask_decline(line["id"]))),
+                  rx.cond(line["can_propose"], rx.button("Propose a new time", size="2", variant="soft",
+                                                         on_click=S.ask_move(line["id"]))),
                   rx.cond(line["can_cancel"], rx.button("Cancel", size="2", variant="soft", color_scheme="red",
                                                         on_click=S.ask_cancel(line["id"]))),
                   spacing="2", wrap="wrap"),
@@ -35,8 +41,8 @@ def lesson_row(line: rx.Var, actions: list[tuple[str, str, str]]) -> rx.Componen
     )  # fmt: skip
 
 
-def section(title: str, items: rx.Var, empty: str, actions=None) -> rx.Component:
-    """A titled list of lessons, or a sentence when there are none."""
+def section(title: str, items: rx.Var, empty: str, actions=None, paging: rx.Component | None = None) -> rx.Component:
+    """A titled list of lessons (with its pager), or a sentence when there are none."""
     return card(
         rx.heading(title, size="5", as_="h2"),
         rx.cond(
@@ -44,6 +50,7 @@ def section(title: str, items: rx.Var, empty: str, actions=None) -> rx.Component
             rx.vstack(rx.foreach(items, lambda line: lesson_row(line, actions or [])), spacing="0", width="100%"),
             empty_state("calendar-x", empty),
         ),
+        paging if paging is not None else rx.fragment(),
     )
 
 
@@ -55,15 +62,18 @@ def instructor_bookings_page() -> rx.Component:
         "instructors",
         workspace_nav("/instructor/bookings"),
         rx.heading("Bookings", size="8", as_="h1"),
-        section("Requests", S.requests, "No requests waiting for you.",
-                [("accept", "Accept", "solid"), ("decline", "Decline", "soft")]),
-        section("Upcoming", S.upcoming, "No upcoming lessons."),
+        section("Requests", S.requests, "No requests waiting for you.", [("accept", "Accept", "solid")]),
+        section("Upcoming", S.upcoming, "No upcoming lessons.",
+                paging=pager(S.upcoming_page, S.show_upcoming_page, name="upcoming-pager")),
         cancel_dialog(S),
+        decline_dialog(S),
+        move_dialog(S, proposes=True),
         rx.cond(
             S.past.length() > 0,
             card(rx.heading("Past", size="5", as_="h2"),
                  rx.vstack(rx.foreach(S.past, lambda line: rx.cond(line["can_mark"], lesson_row(line, past_actions),
                                                                    lesson_row(line, []))), spacing="0",
-                           width="100%")),
+                           width="100%"),
+                 pager(S.past_page, S.show_past_page, name="past-pager")),
         ),
     )  # fmt: skip

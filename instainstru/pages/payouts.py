@@ -6,6 +6,7 @@ from instainstru.components.access import guarded_page
 from instainstru.components.card import empty_state
 from instainstru.components.money_table import money_listing, status_badge, total, totals
 from instainstru.components.nav import workspace_nav
+from instainstru.components.pager import pager
 from instainstru.state.payouts import InstructorPayoutsState as S
 
 EARNING_COLUMNS = ["Date", "Lesson", "Student", "Status", "Gross", "Fee", "Net", "Payout"]
@@ -52,5 +53,6 @@ def payouts_page() -> rx.Component:
         explanation(),
         money_listing("Earnings per lesson", EARNING_COLUMNS, S.lines, earning_cells, S.download_csv,
                       empty_state("wallet", "No earnings yet. When a student books and pays for a lesson, it shows "
-                                  "up here.", "See my availability", "/instructor/availability"), "earnings"),
+                                  "up here.", "See my availability", "/instructor/availability"), "earnings",
+                      pager(S.page, S.show_page)),
     )  # fmt: skip

@@ -107,7 +107,9 @@ def seed_if_empty() -> SeedSummary | None:
         session.flush()
         for index, profile in enumerate(profiles):
             offering = session.exec(select(Offering).where(Offering.instructor_id == profile.user_id)).first()
-            add_lessons(session, offering, students, seed=index)
+            # The demo student's upcoming lessons are the demo instructor's, so every time her profile offers is
+            # one the demo student is free to book.
+            add_lessons(session, offering, students, seed=index, upcoming_students=students[1:] if index else None)
             add_reviews(session, profile.user_id, skip_student=students[0].id, seed=index)
         add_referrals(session, students[0], students[-2:])
     return SeedSummary(1, len(profiles), STUDENT_COUNT)

@@ -9,7 +9,7 @@ from sqlmodel import Session, select
 from instainstru.models import Booking, BookingStatus, InstructorProfile, Offering, OfferingPrice, User, utcnow
 from instainstru.services import area_index, geo
 from instainstru.services.availability import open_slots_many
-from instainstru.services.booking import claim
+from instainstru.services.booking import claim, student_clash
 from instainstru.services.catalog import Subject, subjects_in
 from instainstru.services.money import platform_fee
 
@@ -94,8 +94,12 @@ def _book(session: Session, offering: Offering, student: User, start: datetime, 
         claim(session, booking)
 
 
-def add_lessons(session: Session, offering: Offering, students: list[User], seed: int, past_weeks: int = 12) -> None:
-    """Past completed lessons over the last weeks, plus upcoming confirmed lessons and one request."""
+def add_lessons(
+    session: Session, offering: Offering, students: list[User], seed: int, past_weeks: int = 12,
+    upcoming_students: list[User] | None = None,
+) -> None:  # fmt: skip
+    """Past completed lessons over the last weeks, plus upcoming confirmed lessons and one request (taken by
+    `upcoming_students`, all the students by default, each free at that time)."""
     rng = random.Random(seed)
     prices = session.exec(select(OfferingPrice).where(OfferingPrice.offering_id == offering.id)).all()
     price = min(prices, key=lambda p: p.duration_min)
@@ -115,6 +119,11 @@ def add_lessons(session: Session, offering: Offering, students: list[User], seed
         if start < taken_until or i > 5:
             continue
         status = BookingStatus.REQUESTED if i == 0 else BookingStatus.CONFIRMED
-        _book(session, offering, rng.choice(students), start, price, status)
+        end = start + timedelta(minutes=price.duration_min)
+        takers = students if upcoming_students is None else upcoming_students
+        free_students = [s for s in takers if student_clash(session, s.id, start, end, now) is None]
+        if not free_students:  # no student is in two lessons at once (their claims would refuse it)
+            continue
+        _book(session, offering, rng.choice(free_students), start, price, status)
         taken_until = start + timedelta(minutes=price.duration_min + 60)
     session.flush()

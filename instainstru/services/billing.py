@@ -17,14 +17,17 @@ from instainstru.models import Booking, BookingStatus, LedgerEntry, LedgerKind, 
 from instainstru.services.access import Actor, require_role
 from instainstru.services.catalog import subject_name
 from instainstru.services.errors import PermissionDenied
-from instainstru.services.lessons import lesson_rows
+from instainstru.services.lesson_query import lesson_rows
 from instainstru.services.money import format_exact
+from instainstru.services.paging import Page, page_of
 from instainstru.services.timefmt import slot_label
 
 S = BookingStatus
 K = LedgerKind
 PAID = (S.CONFIRMED, S.COMPLETED, S.NO_SHOW)
 MONEY_STATUSES = (*PAID, S.CANCELLED_BY_STUDENT, S.CANCELLED_BY_INSTRUCTOR, S.EXPIRED, S.DECLINED)
+NOT_TAKEN = (S.DECLINED, S.EXPIRED)  # a request the instructor declined or did not answer: its card hold released
+HOLD_RELEASED = "Nothing was charged: the card hold was released."
 
 
 @dataclass(frozen=True)
@@ -61,6 +64,7 @@ class Line:
     other: str  # the instructor's name for a student, the student's for an instructor
     status: str
     money: Money
+    note: str = ""  # for a request that was not taken: nothing charged, the card hold released
 
 
 def _ledger_money(session: Session, booking_ids: list[int]) -> dict[int, Money]:
@@ -85,25 +89,52 @@ def _booked_money(booking: Booking) -> Money:
     return Money(booking.price_cents, 0, booking.platform_fee_cents, booking.price_cents - booking.platform_fee_cents)
 
 
+def lesson_money(session: Session, bookings: list[Booking]) -> dict[int, Money]:
+    """Each booking's money by id: from the ledger, or its own price for a lesson paid outside the card flow."""
+    ledger = _ledger_money(session, [b.id for b in bookings])
+    return {b.id: ledger.get(b.id) or _booked_money(b) for b in bookings}
+
+
+def was_request_not_taken(booking: Booking) -> bool:
+    """A request (its card authorised) that the instructor declined or let expire: nothing was charged."""
+    return booking.status in NOT_TAKEN and booking.requested_at is not None
+
+
 def _lines(actor: Actor, as_instructor: bool, since: datetime | None = None) -> list[Line]:
     with transaction() as session:
         rows = lesson_rows(session, actor, as_instructor, MONEY_STATUSES, newest_first=True, since=since)
-        ledger = _ledger_money(session, [b.id for b, _, _ in rows])
+        money_of = lesson_money(session, [b for b, _, _ in rows])
     lines = []
     for booking, name, subject_key in rows:
-        money = ledger.get(booking.id) or _booked_money(booking)
-        if money.charged == 0:
-            continue  # nothing was ever paid (an expired hold, a declined request)
+        money = money_of[booking.id]
+        shown_unpaid = not as_instructor and was_request_not_taken(booking)  # so the student knows what happened
+        if money.charged == 0 and not shown_unpaid:
+            continue  # nothing was ever paid (an expired hold)
         subject = subject_name(subject_key)
         lines.append(Line(booking.id, slot_label(booking.start_at, actor.timezone), booking.start_at,
                           f"{subject} · {booking.duration_min} min", name, booking.status.replace("_", " "),
-                          money))  # fmt: skip
+                          money, HOLD_RELEASED if money.charged == 0 else ""))  # fmt: skip
     return lines
 
 
 def student_history(actor: Actor | None) -> list[Line]:
-    """The caller's payments and refunds, newest lesson first."""
+    """The caller's payments and refunds, newest lesson first (and requests not taken, with nothing charged)."""
     return _lines(require_role(actor, Role.STUDENT), as_instructor=False)
+
+
+@dataclass(frozen=True)
+class History:
+    """One page of a student's history and the totals over all of it (cents)."""
+
+    page: Page[Line]
+    charged: int
+    refunded: int
+
+
+def student_history_page(actor: Actor | None, page: int | str | None = 1) -> History:
+    """One page of the caller's history (newest first) and their totals over the whole of it."""
+    lines = student_history(actor)
+    return History(page_of(lines, page), *history_totals(lines))
 
 
 def _dollars(cents: int) -> str:
@@ -165,7 +196,7 @@ def receipt(actor: Actor | None, booking_id: int) -> Receipt:
     """The receipt of one of the caller's lessons (anyone else's is refused)."""
     actor = require_role(actor, Role.STUDENT)
     line = next((line for line in student_history(actor) if line.booking_id == int(booking_id)), None)
-    if line is None:
+    if line is None or line.money.charged == 0:  # not theirs, or nothing was paid (a request not taken)
         raise PermissionDenied()
     money = line.money
     return Receipt(
@@ -189,6 +220,7 @@ class Earnings:
     net: int
     pending: int
     paid: int
+    shown: Page[Line]  # the page of `lines` asked for
 
 
 def is_pending(line: Line) -> bool:
@@ -208,14 +240,15 @@ def history_totals(lines: list[Line]) -> tuple[int, int]:
     return sum(line.money.charged for line in lines), sum(line.money.refunded for line in lines)
 
 
-def instructor_earnings(actor: Actor | None) -> Earnings:
-    """The caller's earnings per lesson (gross, fee, net after refunds) and pending vs paid totals."""
+def instructor_earnings(actor: Actor | None, page: int | str | None = 1) -> Earnings:
+    """The caller's earnings per lesson (gross, fee, net after refunds), pending vs paid totals over all of them,
+    and the `page` of lessons to show (newest first)."""
     lines = _lines(require_role(actor, Role.INSTRUCTOR), as_instructor=True)
     gross = sum(line.money.gross for line in lines)
     fee = sum(line.money.fee for line in lines)
     pending = sum(line.money.net for line in lines if is_pending(line))
     net = sum(line.money.net for line in lines)
-    return Earnings(lines, gross, fee, net, pending, net - pending)
+    return Earnings(lines, gross, fee, net, pending, net - pending, page_of(lines, page))
 
 
 def earned_since(actor: Actor | None, since: datetime) -> list[Line]:

@@ -6,7 +6,9 @@ cancelled_by_student / cancelled_by_instructor; a hold that runs out becomes exp
 
 No slot is booked twice: creating a booking re-asks the slot engine inside the transaction, and the
 lesson's time (plus the instructor's buffer after it) is claimed in `booking_claims`, whose primary
-key makes the database refuse the second of two overlapping bookings, however concurrent.
+key makes the database refuse the second of two overlapping bookings, however concurrent. A student is
+never in two lessons at once either: the lesson's time is also claimed in `student_claims` (student,
+bucket), whatever the instructor, and a refusal names the lesson already there.
 """
 
 import math
@@ -25,12 +27,16 @@ from instainstru.models import (
     Offering,
     OfferingPrice,
     Role,
+    StudentClaim,
+    User,
     utcnow,
 )
 from instainstru.services.access import Actor, require_role
 from instainstru.services.availability import open_slots_many
+from instainstru.services.catalog import subject_name
 from instainstru.services.errors import FormError, PermissionDenied
 from instainstru.services.money import platform_fee
+from instainstru.services.timefmt import slot_label, time_label
 
 HOLD_MINUTES = 15
 MAX_HOLDS = 3  # live holds per student, so nobody can sit on an instructor's week
@@ -47,6 +53,7 @@ TRANSITIONS: dict[tuple[str, str], tuple[str, ...]] = {
     (S.PENDING_PAYMENT, S.CANCELLED_BY_STUDENT): (Role.STUDENT,),
     (S.REQUESTED, S.CONFIRMED): (Role.INSTRUCTOR, "system"),  # the system: once the card is captured
     (S.REQUESTED, S.DECLINED): (Role.INSTRUCTOR, "system"),
+    (S.REQUESTED, S.EXPIRED): ("system",),  # the instructor did not answer in time
     (S.REQUESTED, S.CANCELLED_BY_STUDENT): (Role.STUDENT,),
     (S.CONFIRMED, S.COMPLETED): (Role.INSTRUCTOR, "system"),
     (S.CONFIRMED, S.NO_SHOW): (Role.INSTRUCTOR,),
@@ -54,6 +61,7 @@ TRANSITIONS: dict[tuple[str, str], tuple[str, ...]] = {
     (S.CONFIRMED, S.CANCELLED_BY_INSTRUCTOR): (Role.INSTRUCTOR,),
 }
 RELEASES_TIME = {S.EXPIRED, S.DECLINED, S.CANCELLED_BY_STUDENT, S.CANCELLED_BY_INSTRUCTOR}
+STUDENT_BUSY = (S.PENDING_PAYMENT, S.REQUESTED, S.CONFIRMED)  # hold the student's time (a hold while it lasts)
 
 
 @dataclass(frozen=True)
@@ -85,16 +93,63 @@ def buckets(start: datetime, end: datetime, buffer_min: int) -> range:
 
 
 def claim(session: Session, booking: Booking) -> None:
-    """Claim the booking's time (and its buffer after it); the database refuses it if already claimed."""
+    """Claim the booking's time: the instructor's (the lesson and the buffer after it) and the student's (the
+    lesson); the database refuses either if already claimed (IntegrityError)."""
     session.add_all(
         BookingClaim(instructor_id=booking.instructor_id, bucket=b, booking_id=booking.id)
         for b in buckets(booking.start_at, booking.end_at, booking.buffer_min)
     )
+    session.add_all(
+        StudentClaim(student_id=booking.student_id, bucket=b, booking_id=booking.id)
+        for b in buckets(booking.start_at, booking.end_at, 0)
+    )
     session.flush()
 
 
-def expire_holds(session: Session, now: datetime, instructor_id: int | None = None) -> int:
-    """Turn run-out payment holds into `expired` and free their time; return how many.
+def release_claims(session: Session, booking_ids) -> None:
+    """Free the instructor's and the student's time claimed by these bookings (ids, or a subquery of ids)."""
+    session.exec(delete(BookingClaim).where(BookingClaim.booking_id.in_(booking_ids)))
+    session.exec(delete(StudentClaim).where(StudentClaim.booking_id.in_(booking_ids)))
+
+
+def student_clash(
+    session: Session, student_id: int, start: datetime, end: datetime, now: datetime, except_booking: int | None = None
+) -> Booking | None:
+    """The student's live lesson (a hold only while it lasts) overlapping `start`..`end`, if any."""
+    query = select(Booking).where(
+        Booking.student_id == student_id, Booking.status.in_(STUDENT_BUSY), Booking.start_at < end,
+        Booking.end_at > start, (Booking.status != S.PENDING_PAYMENT) | (Booking.hold_expires_at > now),
+    ).order_by(Booking.start_at)  # fmt: skip
+    if except_booking is not None:
+        query = query.where(Booking.id != except_booking)
+    return session.exec(query).first()
+
+
+def clash_message(session: Session, clash: Booking, timezone: str) -> str:
+    """Why a student cannot have another lesson then, naming the lesson already at that time."""
+    subject = subject_name(session.get(Offering, clash.offering_id).subject_key)
+    lesson = f"{subject} with {session.get(User, clash.instructor_id).name} on {slot_label(clash.start_at, timezone)}"
+    if clash.status == S.PENDING_PAYMENT:
+        until = time_label(clash.hold_expires_at, timezone)
+        return f"You are holding another lesson at this time: {lesson}, until {until}. Pay for it, or choose another."
+    waiting = " (waiting for the instructor)" if clash.status == S.REQUESTED else ""
+    return f"You already have a lesson at this time: {lesson}{waiting}. Please choose another time."
+
+
+def refuse_clash(actor: Actor, start: datetime, end: datetime, now: datetime, except_booking: int | None = None):
+    """Raise FormError naming the caller's lesson at that time, if there is one (in a transaction of its own:
+    used after a claim was refused, to tell the student's clash from the instructor's time just taken)."""
+    with transaction() as session:
+        clash = student_clash(session, actor.user_id, start, end, now, except_booking)
+        if clash is not None:
+            raise FormError({"start": clash_message(session, clash, actor.timezone)})
+
+
+def expire_holds(
+    session: Session, now: datetime, instructor_id: int | None = None, student_id: int | None = None
+) -> int:
+    """Turn run-out payment holds (of one instructor or student, or all) into `expired` and free their time;
+    return how many.
 
     The update repeats the condition, so a hold paid for between the read and the write stays paid.
     """
@@ -103,12 +158,13 @@ def expire_holds(session: Session, now: datetime, instructor_id: int | None = No
     query = select(Booking.id).where(*run_out)
     if instructor_id is not None:
         query = query.where(Booking.instructor_id == instructor_id)
+    if student_id is not None:
+        query = query.where(Booking.student_id == student_id)
     ids = list(session.exec(query))
     if not ids:
         return 0
     expired = session.exec(update(Booking).where(Booking.id.in_(ids), *run_out).values(status=S.EXPIRED)).rowcount
-    session.exec(delete(BookingClaim).where(BookingClaim.booking_id.in_(
-        select(Booking.id).where(Booking.id.in_(ids), Booking.status == S.EXPIRED))))  # fmt: skip
+    release_claims(session, select(Booking.id).where(Booking.id.in_(ids), Booking.status == S.EXPIRED))
     return expired
 
 
@@ -130,7 +186,8 @@ def create_booking(
     """Hold a lesson for the calling student for 15 minutes while they pay; the server sets the price.
 
     Raises FormError when the lesson or time is not bookable (past, blocked, taken, or just taken by a
-    concurrent booking) and PermissionDenied for anyone but a student.
+    concurrent booking), when the student has another lesson (or holds one) at that time, with whichever
+    instructor, and PermissionDenied for anyone but a student.
     """
     actor = require_role(actor, Role.STUDENT)
     now = now or utcnow()
@@ -143,6 +200,7 @@ def create_booking(
             if not profile.charges_enabled:
                 raise FormError({"start": "This instructor is not yet accepting bookings."})
             expire_holds(session, now, offering.instructor_id)
+            expire_holds(session, now, student_id=actor.user_id)
             holding = session.exec(select(func.count()).where(
                 Booking.student_id == actor.user_id, Booking.status == S.PENDING_PAYMENT, Booking.hold_expires_at > now,
             )).one()  # fmt: skip
@@ -150,10 +208,13 @@ def create_booking(
                 raise FormError({"start": f"You are holding {holding} times already. Pay for one, or wait for "
                                           f"its hold to run out, before choosing another."})  # fmt: skip
             minutes = int(duration_min)
+            end = start + timedelta(minutes=minutes)
+            clash = student_clash(session, actor.user_id, start, end, now)
+            if clash is not None:
+                raise FormError({"start": clash_message(session, clash, actor.timezone)})
             free = open_slots_many(session, [offering.instructor_id], minutes, start, start + timedelta(minutes=1), now)
             if start not in free.get(offering.instructor_id, []):
                 raise FormError({"start": "This time is not available. Please choose another."})
-            end = start + timedelta(minutes=minutes)
             booking = Booking(
                 instructor_id=offering.instructor_id, student_id=actor.user_id, offering_id=offering.id,
                 duration_min=minutes, start_at=start, end_at=end, status=S.PENDING_PAYMENT,
@@ -165,7 +226,8 @@ def create_booking(
             session.flush()
             claim(session, booking)
             return _view(booking)
-    except IntegrityError:
+    except IntegrityError:  # a concurrent booking claimed the instructor's time, or the student's
+        refuse_clash(actor, start, start + timedelta(minutes=int(duration_min)), now)
         raise FormError({"start": SLOT_TAKEN}) from None
 
 
@@ -212,16 +274,29 @@ def transition(session: Session, booking: Booking, to: str, who: str, now: datet
         if booking.status == S.REQUESTED and booking.hold_expires_at and booking.hold_expires_at <= now:
             raise FormError({"booking": "This request has expired."})
     until = min(now + timedelta(hours=REQUEST_HOURS), booking.start_at) if to == S.REQUESTED else None
+    requested = {"requested_at": now} if to == S.REQUESTED else {}
     # Only from the state just read: a concurrent change (e.g. accept vs. cancel) makes this one fail.
     moved = session.exec(
         update(Booking).where(Booking.id == booking.id, Booking.status == booking.status)
-        .values(status=to, hold_expires_at=until)
+        .values(status=to, hold_expires_at=until, **requested)
     ).rowcount  # fmt: skip
     if moved != 1:
         raise Conflict()
     if to in RELEASES_TIME:
-        session.exec(delete(BookingClaim).where(BookingClaim.booking_id == booking.id))
+        release_claims(session, [booking.id])
     session.refresh(booking)
+
+
+REASON_MAX = 500
+
+
+def clean_reason(text: str | None) -> str:
+    """The instructor's reason for declining or cancelling, as the student will read it (optional, 500 characters
+    at most); raises FormError beyond that rather than cutting it."""
+    reason = " ".join(str(text or "").split())
+    if len(reason) > REASON_MAX:
+        raise FormError({"reason": f"Keep the reason under {REASON_MAX} characters (it has {len(reason)})."})
+    return reason
 
 
 def _move(booking_id: int, to: str, party: Actor | None, now: datetime) -> BookingView:

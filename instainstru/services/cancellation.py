@@ -39,6 +39,7 @@ class CancelTerms:
     kept_cents: int  # the late-cancellation fee the instructor keeps
     free: bool
     message: str
+    asks_reason: bool = False  # the instructor cancels: they may say why (the student sees it)
 
 
 def late_fee(price_cents: int, percent: int) -> int:
@@ -71,7 +72,7 @@ def _terms(session: Session, booking: Booking, party: str, actor: Actor, now: da
         return CancelTerms(booking.id, 0, 0, True, "Nothing has been charged: the card authorisation is released.")
     if party == Role.INSTRUCTOR:
         return CancelTerms(booking.id, price, 0, True, f"The student gets a full refund of {format_price(price)}"
-                                                       f"{_split(session, booking, price)}.")  # fmt: skip
+                                                       f"{_split(session, booking, price)}.", True)  # fmt: skip
     deadline = free_until(booking)
     if now <= deadline:
         return CancelTerms(booking.id, price, 0, True, f"Free cancellation: you get {format_price(price)} back"
@@ -105,15 +106,21 @@ def _party(actor: Actor, booking: Booking | None) -> str:
 
 
 def cancel(
-    actor: Actor | None, booking_id: int, now: datetime | None = None, expected_refund: int | None = None
+    actor: Actor | None,
+    booking_id: int,
+    now: datetime | None = None,
+    expected_refund: int | None = None,
+    reason: str = "",
 ) -> CancelTerms:
     """Cancel one of the caller's lessons under the policy, then refund what it says (never a client's figure).
 
     `expected_refund` is the refund the person was shown: if the terms changed since (the free window ended
-    while the dialog was open), nothing happens and FormError says so.
+    while the dialog was open), nothing happens and FormError says so. An instructor may give a `reason`, which
+    the student sees.
     """
     actor = require_role(actor, Role.STUDENT, Role.INSTRUCTOR)
     now = now or utcnow()
+    reason = engine.clean_reason(reason) if actor.role == Role.INSTRUCTOR else ""
     with transaction() as session:
         booking = session.get(Booking, int(booking_id))
         party = _party(actor, booking)
@@ -125,6 +132,7 @@ def cancel(
         engine.transition(session, booking, to, party, now)
         # Unpaid: anything charged for it later (a 3-D Secure finished after all) goes back in full.
         booking.refund_due_cents = terms.refund_cents if was_paid else booking.price_cents
+        booking.reason = reason
         session.add(booking)
     try:  # what Stripe must still do; when it cannot be reached now, the jobs do it later
         payments.release(booking.id)

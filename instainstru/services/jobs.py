@@ -30,14 +30,15 @@ class JobReport:
 
 
 def expire_requests(now: datetime) -> int:
-    """Decline requests the instructor did not answer in 48 hours or before the lesson began."""
+    """Expire requests the instructor did not answer in 48 hours or before the lesson began (the student is told,
+    and the card's authorisation is released by `payments.settle_leftovers`)."""
     with transaction() as session:
         due = list(session.exec(select(Booking.id).where(Booking.status == S.REQUESTED,
                                                          Booking.hold_expires_at <= now)))  # fmt: skip
     expired = 0
     for booking_id in due:
         try:
-            booking.system_move(booking_id, S.DECLINED, now)
+            booking.system_move(booking_id, S.EXPIRED, now)
             expired += 1
         except FormError:  # another worker (or the instructor) moved it first
             continue

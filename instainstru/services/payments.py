@@ -403,9 +403,19 @@ def release(booking_id: int) -> int:
     return released
 
 
-def decline_request(actor: Actor | None, booking_id: int, now: datetime | None = None) -> str:
-    """The instructor declines a request: the time is freed and the card's authorisation released."""
-    status = engine.move(actor, int(booking_id), S.DECLINED, now).status
+def decline_request(actor: Actor | None, booking_id: int, now: datetime | None = None, reason: str = "") -> str:
+    """The instructor declines a request, optionally saying why (the student sees it): the time is freed and the
+    card's authorisation released."""
+    require_role(actor, Role.INSTRUCTOR)
+    reason = engine.clean_reason(reason)
+    with transaction() as session:
+        booking = session.get(Booking, int(booking_id))
+        if booking is None:
+            raise PermissionDenied()
+        engine.transition(session, booking, S.DECLINED, engine.party_of(actor, booking), now or utcnow())
+        booking.reason = reason
+        session.add(booking)
+        status = booking.status
     release(int(booking_id))
     return status
 

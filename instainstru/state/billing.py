@@ -12,6 +12,7 @@ from instainstru.services.errors import FormError, NotAuthenticated, PermissionD
 from instainstru.services.money import format_exact, format_price
 from instainstru.settings import get_settings
 from instainstru.state.guard import GuardedPage
+from instainstru.state.paging import page_info
 from instainstru.state.session import current_actor
 from instainstru.state.stripe_js import CardElement, browser_call, setup_intent_of
 
@@ -41,7 +42,8 @@ def _history_row(line: billing.Line) -> dict:
         "charged": format_price(money.charged), "refunded": format_price(money.refunded) if money.refunded else "—",
         "paid": format_price(money.charged - money.refunded),
         "credit": f"{format_exact(-money.credit_kept)} credit" if money.credit_kept else "",
-        "receipt": f"/student/receipts/{line.booking_id}", **status_badge(line),
+        "receipt": f"/student/receipts/{line.booking_id}" if money.charged else "", "note": line.note,
+        **status_badge(line),
     }  # fmt: skip
 
 
@@ -49,25 +51,40 @@ class StudentBillingState(CardElement, GuardedPage, rx.State):
     """The student's cards, payment history and totals; `adding` while a new card is being entered."""
 
     wallet: list[dict] = []  # saved cards: id, label, is_default
-    history: list[dict] = []
+    history: list[dict] = []  # the page shown
+    history_page: dict[str, int] = {}
     totals: dict[str, str] = {}
     credit_note: str = ""
     adding: bool = False
     card_error: str = ""
     busy: bool = False
 
-    def _fetch(self, actor: Actor | None) -> tuple[list[billing.Line], list[cards.CardView], str]:
+    def _fetch(self, actor: Actor | None) -> tuple[billing.History, list[cards.CardView], str]:
         self.adding, self.busy, self.card_error = False, False, ""
         self.test_mode = bool(get_settings().stripe_api_base)
-        return billing.student_history(actor), cards.saved_cards(actor), credits.credit_note(actor)
+        history = billing.student_history_page(actor, self.history_page.get("number", 1))
+        return history, cards.saved_cards(actor), credits.credit_note(actor)
 
-    def _show(self, result: tuple[list[billing.Line], list[cards.CardView], str]) -> None:
-        lines, saved, self.credit_note = result
-        self.history = [_history_row(line) for line in lines]
-        charged, refunded = billing.history_totals(lines)
+    def _show(self, result: tuple[billing.History, list[cards.CardView], str]) -> None:
+        history, saved, self.credit_note = result
+        self._show_history(history)
+        self._show_cards(saved)
+
+    def _show_history(self, history: billing.History) -> None:
+        self.history = [_history_row(line) for line in history.page.items]
+        self.history_page = page_info(history.page)
+        charged, refunded = history.charged, history.refunded
         self.totals = {"charged": format_price(charged), "refunded": format_price(refunded),
                        "paid": format_price(charged - refunded)}  # fmt: skip
-        self._show_cards(saved)
+
+    @rx.event
+    async def show_history_page(self, number: int):
+        """Show another page of the payment history (the cards stay as they are)."""
+        self.history_page = {**self.history_page, "number": int(number)}
+        return await self._attempt(
+            lambda actor: self._show_history(billing.student_history_page(actor, int(number))), "",
+            "Billing is for students.", field=None,
+        )  # fmt: skip
 
     def _show_cards(self, saved: list[cards.CardView]) -> None:
         self.wallet = [{"id": str(card.id), "label": card.label, "is_default": card.is_default} for card in saved]

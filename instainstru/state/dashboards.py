@@ -7,16 +7,18 @@ from instainstru.services.access import Actor
 from instainstru.services.errors import FormError, NotAuthenticated, PermissionDenied
 from instainstru.services.money import format_price
 from instainstru.state.guard import GuardedPage
-from instainstru.state.lesson_changes import CancelLesson, MoveLesson
+from instainstru.state.lesson_changes import AnswerProposal, CancelLesson, MoveLesson
 from instainstru.state.review_form import ReviewLesson
 from instainstru.state.session import current_actor
 
 
-class StudentHomeState(CancelLesson, MoveLesson, ReviewLesson, GuardedPage, rx.State):
-    """The student dashboard: upcoming and past lessons, with cancel and reschedule where allowed, and reviews."""
+class StudentHomeState(CancelLesson, MoveLesson, AnswerProposal, ReviewLesson, GuardedPage, rx.State):
+    """The student dashboard: upcoming lessons (cancel, reschedule, answer an instructor's proposed time), those
+    called off, and past lessons with reviews; each with what was paid and refunded."""
 
     first_name: str = ""
     upcoming: list[dict] = []
+    off: list[dict] = []
     past: list[dict] = []
 
     def _fetch(self, actor: Actor | None):
@@ -27,6 +29,7 @@ class StudentHomeState(CancelLesson, MoveLesson, ReviewLesson, GuardedPage, rx.S
         name, mine, reviewable, written = result
         self.first_name = name.split()[0]
         self.upcoming = [vars(line) for line in mine.upcoming]
+        self.off = [vars(line) for line in mine.off]
         self.past = [_with_review(vars(line), reviewable, written) for line in mine.past]
 
     def _reload(self, actor: Actor) -> None:
@@ -76,10 +79,11 @@ class InstructorHomeState(GuardedPage, rx.State):
         self.month_earnings, self.month_lessons = format_price(result.month_earnings_cents), result.month_lessons
         self.weekly_earnings, self.checklist = result.weekly_earnings, result.checklist
 
-    async def _go_to_stripe(self, link):
-        """Send the instructor to a Stripe page whose one-time link `link(actor)` makes, or say why not."""
+    async def _go_to_stripe(self, link, new_tab: bool = False):
+        """Send the instructor to a Stripe page whose one-time link `link(actor)` makes (in a new tab, without
+        access to this one, when `new_tab`), or say why not."""
         try:
-            return rx.redirect(link(await current_actor(self)))
+            return rx.redirect(link(await current_actor(self)), is_external=new_tab)
         except FormError as exc:
             self.payouts_error = exc.errors["payouts"]
         except NotAuthenticated:
@@ -95,8 +99,8 @@ class InstructorHomeState(GuardedPage, rx.State):
 
     @rx.event
     async def open_payouts_dashboard(self):
-        """Open the instructor's Express dashboard at Stripe."""
-        return await self._go_to_stripe(payouts.express_dashboard)
+        """Open the instructor's Express dashboard at Stripe in a new tab (noopener): the app stays open here."""
+        return await self._go_to_stripe(payouts.express_dashboard, new_tab=True)
 
     @rx.var
     def checklist_done(self) -> int:

@@ -1,4 +1,5 @@
-"""The instructor's bookings page: requests to answer, upcoming lessons, past lessons to mark."""
+"""The instructor's bookings page: requests to answer, upcoming lessons (cancel, propose a new time) and past
+lessons to mark, a page at a time."""
 
 import reflex as rx
 
@@ -6,37 +7,54 @@ from instainstru.models import BookingStatus
 from instainstru.services import booking, lessons, payments
 from instainstru.services.access import Actor
 from instainstru.state.guard import GuardedPage
-from instainstru.state.lesson_changes import CancelLesson
+from instainstru.state.lesson_changes import CancelLesson, DeclineRequest, MoveLesson
+from instainstru.state.paging import page_info
 
 ACTIONS = {
     "accept": (payments.accept_request, "Lesson accepted."),
-    "decline": (payments.decline_request, "Request declined."),
     "completed": (lambda actor, b: booking.move(actor, b, BookingStatus.COMPLETED), "Marked as completed."),
     "no_show": (lambda actor, b: booking.move(actor, b, BookingStatus.NO_SHOW), "Marked as a no-show."),
 }
 
 
-class InstructorBookingsState(CancelLesson, GuardedPage, rx.State):
-    """Holds the three lists."""
+class InstructorBookingsState(CancelLesson, DeclineRequest, MoveLesson, GuardedPage, rx.State):
+    """Holds the three lists and which page of the upcoming and past lessons is shown."""
 
     requests: list[dict] = []
     upcoming: list[dict] = []
     past: list[dict] = []
+    upcoming_page: dict[str, int] = {}
+    past_page: dict[str, int] = {}
+    _proposes: bool = True  # a new time chosen here is proposed to the student
 
     def _fetch(self, actor: Actor | None) -> lessons.InstructorLessons:
-        return lessons.instructor_lessons(actor)
+        return lessons.instructor_lessons(actor, upcoming_page=self.upcoming_page.get("number", 1),
+                                          past_page=self.past_page.get("number", 1))  # fmt: skip
 
     def _show(self, result: lessons.InstructorLessons) -> None:
         self.requests = [vars(line) for line in result.requests]
-        self.upcoming = [vars(line) for line in result.upcoming]
-        self.past = [vars(line) for line in result.past]
+        self.upcoming = [vars(line) for line in result.upcoming.items]
+        self.past = [vars(line) for line in result.past.items]
+        self.upcoming_page, self.past_page = page_info(result.upcoming), page_info(result.past)
 
     def _reload(self, actor: Actor) -> None:
-        self._show(lessons.instructor_lessons(actor))
+        self._show(self._fetch(actor))
+
+    @rx.event
+    async def show_upcoming_page(self, number: int):
+        """Show another page of upcoming lessons."""
+        self.upcoming_page = {**self.upcoming_page, "number": int(number)}
+        return await self._load()
+
+    @rx.event
+    async def show_past_page(self, number: int):
+        """Show another page of past lessons."""
+        self.past_page = {**self.past_page, "number": int(number)}
+        return await self._load()
 
     @rx.event
     async def act(self, booking_id: int, action: str):
-        """Accept or decline a request, or mark a finished lesson."""
+        """Accept a request, or mark a finished lesson."""
         if action not in ACTIONS:
             return None
         do, done = ACTIONS[action]
@@ -45,5 +63,5 @@ class InstructorBookingsState(CancelLesson, GuardedPage, rx.State):
             done,
             "Only this lesson's instructor can do that.",
             field=None,
-            after=lambda actor: self._show(lessons.instructor_lessons(actor)),
+            after=self._reload,
         )

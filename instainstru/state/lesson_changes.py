@@ -1,4 +1,5 @@
-"""Cancelling and moving a lesson from a list of lessons: ask first (showing what the policy gives back), then do it.
+"""Changing a lesson from a list of lessons: ask first (showing what the policy gives back, or the old and new
+time), then do it; decline a request or cancel with a reason; answer an instructor's proposed time.
 
 Mixed into the student dashboard and the instructor's bookings page; the policy and the checks are the services'.
 """
@@ -7,15 +8,19 @@ from datetime import datetime
 
 import reflex as rx
 
-from instainstru.services import cancellation, reschedule
+from instainstru.services import cancellation, payments, reschedule
+
+NOT_YOURS = "This is not your lesson."
 
 
 class CancelLesson(rx.State, mixin=True):
-    """A confirm-before-cancel dialog, for a GuardedPage state that implements `_reload(actor)`."""
+    """A confirm-before-cancel dialog, for a GuardedPage state that implements `_reload(actor)`; an instructor
+    may say why (the student sees it)."""
 
     cancel_id: int = 0
     cancel_message: str = ""
     cancel_open: bool = False
+    cancel_asks_reason: bool = False
     _cancel_refund: int = 0  # the refund shown: cancelling goes ahead only on these terms
 
     def _reload(self, actor) -> None:
@@ -26,11 +31,11 @@ class CancelLesson(rx.State, mixin=True):
         """Show what cancelling this lesson now would mean, before anything happens."""
         terms = []
         result = await self._attempt(lambda actor: terms.append(cancellation.cancel_terms(actor, int(booking_id))),
-                                     "", "This is not your lesson.", field=None)  # fmt: skip
+                                     "", NOT_YOURS, field=None)  # fmt: skip
         if not terms:
             return result
         self.cancel_id, self.cancel_message, self.cancel_open = int(booking_id), terms[0].message, True
-        self._cancel_refund = terms[0].refund_cents
+        self.cancel_asks_reason, self._cancel_refund = terms[0].asks_reason, terms[0].refund_cents
         return None
 
     @rx.event
@@ -39,21 +44,60 @@ class CancelLesson(rx.State, mixin=True):
         self.cancel_open = bool(open_)
 
     @rx.event
-    async def confirm_cancel(self):
-        """Cancel the lesson asked about; the refund is the server's, under the policy."""
+    async def confirm_cancel(self, form: dict | None = None):
+        """Cancel the lesson asked about (with the reason typed, if any); the refund is the server's, under the
+        policy."""
+        reason = str((form or {}).get("reason", ""))
         self.cancel_open = False
         return await self._attempt(lambda actor: cancellation.cancel(actor, self.cancel_id,
-                                                                     expected_refund=self._cancel_refund),
-                                   "Lesson cancelled.", "This is not your lesson.", field=None,
-                                   after=self._reload)  # fmt: skip
+                                                                     expected_refund=self._cancel_refund,
+                                                                     reason=reason),
+                                   "Lesson cancelled.", NOT_YOURS, field=None, after=self._reload)  # fmt: skip
+
+
+class DeclineRequest(rx.State, mixin=True):
+    """The instructor declines a request after a dialog where they may say why, for a GuardedPage state with
+    `_reload(actor)`."""
+
+    decline_id: int = 0
+    decline_open: bool = False
+    decline_errors: dict[str, str] = {}
+
+    def _reload(self, actor) -> None:
+        raise NotImplementedError
+
+    @rx.event
+    def ask_decline(self, booking_id: int):
+        """Open the decline dialog for this request."""
+        self.decline_id, self.decline_open, self.decline_errors = int(booking_id), True, {}
+
+    @rx.event
+    def close_decline(self, open_: bool = False):
+        """Leave the request unanswered (close the dialog)."""
+        self.decline_open = bool(open_)
+
+    @rx.event
+    async def confirm_decline(self, form: dict):
+        """Decline the request with the reason typed (the card's hold is released); a refused reason keeps the
+        dialog open, with its message under the field."""
+        reason = str(form.get("reason", ""))
+        result = await self._attempt(lambda actor: payments.decline_request(actor, self.decline_id, reason=reason),
+                                     "Request declined. The student has been told.",
+                                     "Only this lesson's instructor can do that.", field="decline_errors",
+                                     after=self._reload)  # fmt: skip
+        self.decline_open = bool(self.decline_errors)
+        return result
 
 
 class MoveLesson(rx.State, mixin=True):
-    """Choose another free time for a lesson (students, within the free window), for a GuardedPage state."""
+    """Choose another free time for a lesson, see the old and the new time, then confirm: a student moves it
+    (within the free window); an instructor (`_proposes`) proposes it to the student. For a GuardedPage state."""
 
     move_id: int = 0
     move_days: list[dict] = []
     move_open: bool = False
+    move_preview: dict[str, str] = {}  # old, new, iso: the confirm step; empty while choosing
+    _proposes: bool = False
 
     def _reload(self, actor) -> None:
         raise NotImplementedError
@@ -62,13 +106,12 @@ class MoveLesson(rx.State, mixin=True):
     async def ask_move(self, booking_id: int):
         """Show the instructor's free times this lesson could move to."""
         found = []
-        result = await self._attempt(
-            lambda actor: found.append(reschedule.reschedule_options(actor, int(booking_id))),
-            "", "This is not your lesson.", field=None,
-        )  # fmt: skip
+        result = await self._attempt(lambda actor: found.append(reschedule.reschedule_options(actor, int(booking_id))),
+                                     "", NOT_YOURS, field=None)  # fmt: skip
         if not found:
             return result
         self.move_id, self.move_days, self.move_open = int(booking_id), [vars(day) for day in found[0][:7]], True
+        self.move_preview = {}
         return None
 
     @rx.event
@@ -78,12 +121,52 @@ class MoveLesson(rx.State, mixin=True):
 
     @rx.event
     async def move_to(self, iso: str):
-        """Move the lesson to the chosen free time."""
+        """Show the lesson's time now and the chosen one, to confirm (nothing moves yet)."""
         try:
             start = datetime.fromisoformat(str(iso))
         except ValueError:
             return None
+        shown = []
+        result = await self._attempt(lambda actor: shown.append(reschedule.preview_move(actor, self.move_id, start)),
+                                     "", NOT_YOURS, field=None)  # fmt: skip
+        if shown:
+            self.move_preview = {"old": shown[0].old, "new": shown[0].new, "iso": shown[0].iso}
+        return result
+
+    @rx.event
+    def back_to_times(self):
+        """Choose another time."""
+        self.move_preview = {}
+
+    @rx.event
+    async def confirm_move(self):
+        """Move the lesson (a student) or propose the time (an instructor), as previewed."""
+        try:
+            start = datetime.fromisoformat(self.move_preview.get("iso", ""))
+        except ValueError:
+            return None
         self.move_open = False
+        if self._proposes:
+            return await self._attempt(lambda actor: reschedule.propose(actor, self.move_id, start),
+                                       "New time proposed. The student can accept or decline it.", NOT_YOURS,
+                                       field=None, after=self._reload)  # fmt: skip
         return await self._attempt(lambda actor: reschedule.reschedule(actor, self.move_id, start),
-                                   "Lesson moved.", "This is not your lesson.", field=None,
+                                   "Lesson moved. Your instructor can see the new time.", NOT_YOURS, field=None,
                                    after=self._reload)  # fmt: skip
+
+
+class AnswerProposal(rx.State, mixin=True):
+    """The student accepts or declines an instructor's proposed time, for a GuardedPage state with `_reload`."""
+
+    def _reload(self, actor) -> None:
+        raise NotImplementedError
+
+    @rx.event
+    async def answer_proposal(self, booking_id: int, accept: bool):
+        """Accept (the lesson moves) or decline (it stays) the proposal; say what happened."""
+        said = []
+        result = await self._attempt(
+            lambda actor: said.append(reschedule.answer_proposal(actor, int(booking_id), bool(accept))), "",
+            NOT_YOURS, field=None, after=self._reload,
+        )  # fmt: skip
+        return rx.toast.success(said[0]) if said else result

@@ -7,6 +7,7 @@ from instainstru.services.access import Actor
 from instainstru.services.money import format_price
 from instainstru.state.billing import csv_download, status_badge
 from instainstru.state.guard import GuardedPage
+from instainstru.state.paging import page_info
 
 TOTALS = ("gross", "fee", "net", "pending", "paid")
 
@@ -28,15 +29,23 @@ def _earning_row(line: billing.Line) -> dict:
 class InstructorPayoutsState(GuardedPage, rx.State):
     """The instructor's lessons with money on them and the totals."""
 
-    lines: list[dict] = []
+    lines: list[dict] = []  # the page shown
+    page: dict[str, int] = {}
     totals: dict[str, str] = {}
 
     def _fetch(self, actor: Actor | None) -> billing.Earnings:
-        return billing.instructor_earnings(actor)
+        return billing.instructor_earnings(actor, self.page.get("number", 1))
 
     def _show(self, result: billing.Earnings) -> None:
-        self.lines = [_earning_row(line) for line in result.lines]
+        self.lines = [_earning_row(line) for line in result.shown.items]
+        self.page = page_info(result.shown)
         self.totals = {name: format_price(getattr(result, name)) for name in TOTALS}
+
+    @rx.event
+    async def show_page(self, number: int):
+        """Show another page of lessons."""
+        self.page = {**self.page, "number": int(number)}
+        return await self._load()
 
     @rx.event
     async def download_csv(self):

@@ -7,7 +7,7 @@ import pytest
 from sqlmodel import select
 
 from instainstru.db import transaction
-from instainstru.models import Booking, BookingClaim, BookingStatus
+from instainstru.models import Booking, BookingClaim, BookingStatus, User
 from instainstru.services import availability, booking
 from instainstru.services.errors import FormError, NotAuthenticated, PermissionDenied
 from tests.factories import make_user, open_studio
@@ -218,3 +218,81 @@ def test_a_student_holds_at_most_three_times_at_once(lesson):
     with pytest.raises(FormError, match="holding 3 times already"):
         book(student, service, MONDAY_10AM + timedelta(hours=6))
     assert book(student, service, MONDAY_10AM + timedelta(hours=6), now=NOW + timedelta(minutes=16))
+
+
+def another_teacher(n: int):
+    """One more bookable instructor (guitar, 9:00-17:00 every day), named Teacher Number<n>."""
+    from instainstru.services import offerings
+    from tests.factories import enable_payouts
+
+    teacher = make_user("instructor", f"t{n}@example.com", f"Teacher Number{n}")
+    enable_payouts(teacher)
+    availability.save_weekly_hours(teacher, {d: [("09:00", "17:00")] for d in range(7)})
+    return offerings.add_offering(teacher, "guitar", ["beginner"], ["adults"], ["online"], {60: "50", 30: "30"})
+
+
+def test_a_student_cannot_have_two_lessons_at_once_with_different_instructors(lesson):
+    _, student, piano = lesson
+    guitar = another_teacher(2)
+    held = book(student, piano)  # Mon 10:00-11:00 with Tess
+    for start, minutes in ((MONDAY_10AM, 60), (MONDAY_10AM + timedelta(minutes=30), 60),
+                           (MONDAY_10AM - timedelta(minutes=30), 60)):  # fmt: skip
+        with pytest.raises(FormError) as caught:
+            book(student, guitar, start, minutes)
+        assert caught.value.errors["start"] == (
+            "You are holding another lesson at this time: Piano with Tess Teacher on Mon, Jan 7 · 10:00 AM EST, "
+            "until 7:15 AM. Pay for it, or choose another."
+        )
+    booking.system_move(held.id, S.CONFIRMED, NOW)
+    with pytest.raises(FormError) as caught:
+        book(student, guitar, MONDAY_10AM + timedelta(minutes=30), 30)
+    assert caught.value.errors["start"] == ("You already have a lesson at this time: Piano with Tess Teacher on "
+                                            "Mon, Jan 7 · 10:00 AM EST. Please choose another time.")  # fmt: skip
+    # right after it, another student at the same time, or once the first lesson is cancelled: fine
+    assert book(student, guitar, MONDAY_10AM + timedelta(hours=1)).status == S.PENDING_PAYMENT
+    violin = another_teacher(3)
+    assert book(make_user("student", "o@example.com", "Olga Other"), violin).status == S.PENDING_PAYMENT
+    booking.move(student, held.id, S.CANCELLED_BY_STUDENT, NOW)
+    assert book(student, another_teacher(4)).start_at == MONDAY_10AM
+
+
+def test_a_run_out_hold_no_longer_holds_the_students_time(lesson):
+    _, student, piano = lesson
+    book(student, piano)
+    later = NOW + timedelta(minutes=16)  # the hold ran out, and no job has expired it yet
+    assert book(student, another_teacher(2), now=later).start_at == MONDAY_10AM
+
+
+def test_concurrent_bookings_of_one_student_with_different_instructors_are_refused_by_the_database(lesson, monkeypatch):
+    """Every attempt passes the check before any of them writes (a barrier holds them just after it), so only
+    the student's claims in the database can refuse all but one; each refusal names the lesson that won."""
+    import threading
+
+    _, student, piano = lesson
+    services = [piano, *(another_teacher(n) for n in range(2, 5))]
+    gate = threading.Barrier(len(services), timeout=30)
+    checked = booking.open_slots_many
+
+    def after_the_check(*args, **kwargs):
+        gate.wait()
+        return checked(*args, **kwargs)
+
+    monkeypatch.setattr(booking, "open_slots_many", after_the_check)
+
+    def attempt(service):
+        try:
+            return book(student, service).id
+        except FormError as exc:
+            return exc.errors["start"]
+
+    with ThreadPoolExecutor(max_workers=len(services)) as pool:
+        outcomes = list(pool.map(attempt, services))
+    winners = [o for o in outcomes if isinstance(o, int)]
+    assert len(winners) == 1
+    with transaction() as session:
+        won = session.get(Booking, winners[0])
+        teacher = session.get(User, won.instructor_id).name
+    refusals = [o for o in outcomes if not isinstance(o, int)]
+    assert len(refusals) == len(services) - 1
+    assert all(o.startswith("You are holding another lesson at this time: ") and f"with {teacher} on" in o
+               for o in refusals), refusals  # fmt: skip

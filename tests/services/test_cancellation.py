@@ -11,8 +11,9 @@ from sqlmodel import select
 
 from instainstru.db import transaction
 from instainstru.models import Booking, BookingStatus, LedgerEntry, Payment
-from instainstru.services import availability, billing, booking, cancellation, ledger, payments, reschedule
+from instainstru.services import availability, billing, booking, cancellation, ledger, lessons, payments, reschedule
 from instainstru.services.errors import FormError, PermissionDenied
+from instainstru.services.timefmt import slot_label
 from tests.factories import connect_on_fake_stripe, make_user, open_studio, require_approval, save_test_card
 
 S = BookingStatus
@@ -168,6 +169,21 @@ def test_reschedule_only_to_a_free_time_of_the_same_instructor_in_the_free_windo
     assert ledger.reconcile() == []
 
 
+def test_a_move_onto_the_students_lesson_with_another_instructor_is_refused(studio):
+    teacher, student, service, card = studio
+    lesson = paid_lesson(student, service, card)
+    _, _, guitar = open_studio({60: "30"}, "t2@example.com", "s2@example.com")
+    elsewhere = booking.create_booking(student, guitar.id, 60, START + timedelta(days=1), NOW)
+    booking.system_move(elsewhere.id, S.CONFIRMED, NOW)
+    with pytest.raises(FormError) as caught:
+        reschedule.reschedule(student, lesson, START + timedelta(days=1, minutes=30), NOW)
+    other = slot_label(START + timedelta(days=1), "America/New_York")
+    assert caught.value.errors["start"].startswith(
+        f"You already have a lesson at this time: Piano with Tess Teacher on {other}"
+    )
+    assert reschedule.reschedule(student, lesson, START + timedelta(days=1, hours=1), NOW)  # right after it: fine
+
+
 def test_billing_history_csv_and_receipts_add_up(studio):
     teacher, student, service, card = studio
     kept = paid_lesson(student, service, card)
@@ -228,3 +244,99 @@ def test_csv_names_cannot_run_as_spreadsheet_formulas(db_url, stripe_env):
     paid_lesson(student, service, save_test_card(student, stripe_env))
     rows = list(csv.DictReader(io.StringIO(billing.instructor_earnings_csv(teacher))))
     assert rows[0]["student"].startswith("'=HYPERLINK")
+
+
+def line_of(lines, booking_id):
+    return next(line for line in lines if line.id == booking_id)
+
+
+def test_a_students_move_is_shown_first_and_the_instructor_sees_where_it_came_from(studio):
+    teacher, student, service, card = studio
+    lesson = paid_lesson(student, service, card)
+    later = START + timedelta(days=1)
+    preview = reschedule.preview_move(student, lesson, later, NOW)
+    zone = "America/New_York"
+    assert (preview.old, preview.new, preview.iso) == (slot_label(START, zone), slot_label(later, zone),
+                                                       later.isoformat())  # fmt: skip
+    assert status_of(lesson) == S.CONFIRMED and reschedule.reschedule_options(student, lesson, NOW)  # nothing moved
+    with transaction() as session:
+        assert session.get(Booking, lesson).start_at == START
+    reschedule.reschedule(student, lesson, later, NOW)
+    upcoming = lessons.instructor_lessons(teacher, NOW).upcoming.items
+    assert line_of(upcoming, lesson).note == f"Moved by the student from {slot_label(START, zone)}."
+    assert line_of(lessons.student_lessons(student, NOW).upcoming, lesson).note.startswith("Moved by you from ")
+
+
+def test_the_instructor_proposes_a_time_and_the_student_accepts_it(studio):
+    teacher, student, service, card = studio
+    soon = (NOW + timedelta(days=2)).replace(hour=15, minute=0)  # 25 to 63 hours away
+    lesson = paid_lesson(student, service, card, soon)
+    zone, new = "America/New_York", soon + timedelta(days=1, hours=1)
+    assert new.isoformat() in [t["iso"] for d in reschedule.reschedule_options(teacher, lesson, NOW) for t in d.times]
+    with pytest.raises(PermissionDenied):  # only the student answers, only the instructor proposes
+        reschedule.propose(student, lesson, new, NOW)
+    shown = reschedule.propose(teacher, lesson, new, NOW)
+    assert (shown.old, shown.new) == (slot_label(soon, zone), slot_label(new, zone))
+    line = line_of(lessons.student_lessons(student, NOW).upcoming, lesson)
+    assert line.can_answer_proposal
+    assert line.proposal == (f"Tess Teacher proposes moving this lesson to {slot_label(new, zone)}. Please answer "
+                             f"by {slot_label(min(NOW + timedelta(hours=48), soon), zone)}.")  # fmt: skip
+    teachers_line = line_of(lessons.instructor_lessons(teacher, NOW).upcoming.items, lesson)
+    assert teachers_line.proposal.startswith(f"You proposed moving it to {slot_label(new, zone)}: waiting")
+    # accepted later, outside the student's own free window: the instructor asked
+    at = soon - timedelta(hours=20)
+    other = make_user("student", "o@example.com", "Olga Other")
+    with pytest.raises(PermissionDenied):
+        reschedule.answer_proposal(other, lesson, True, NOW)
+    assert reschedule.answer_proposal(student, lesson, True, at) == f"Lesson moved to {slot_label(new, zone)}."
+    with transaction() as session:
+        moved = session.get(Booking, lesson)
+    assert (moved.start_at, moved.moved_from, moved.moved_by, moved.status) == (new, soon, "instructor", S.CONFIRMED)
+    assert line_of(lessons.student_lessons(student, at).upcoming, lesson).note == (
+        f"Moved at Tess Teacher's proposal from {slot_label(soon, zone)}.")  # fmt: skip
+    assert booking.create_booking(other, service.id, 60, soon, at).start_at == soon  # the old time is free
+    with pytest.raises(FormError):  # and the new one claimed
+        booking.create_booking(other, service.id, 60, new, at)
+    with pytest.raises(FormError, match="no longer open"):  # answered once
+        reschedule.answer_proposal(student, lesson, True, at)
+    assert balance(lesson).paid == 4555 and ledger.reconcile() == []  # no new charge
+
+
+def test_a_proposal_declined_expired_or_taken_meanwhile_leaves_the_lesson_where_it_was(studio):
+    teacher, student, service, card = studio
+    lesson = paid_lesson(student, service, card)
+    new = START + timedelta(days=1)
+    reschedule.propose(teacher, lesson, new, NOW)
+    assert reschedule.answer_proposal(student, lesson, False, NOW).startswith("Proposal declined.")
+    teachers_line = line_of(lessons.instructor_lessons(teacher, NOW).upcoming.items, lesson)
+    assert teachers_line.proposal.startswith("The student declined your proposed time")
+    reschedule.propose(teacher, lesson, new, NOW)  # again: it expires 48 hours later
+    late = NOW + timedelta(hours=48, minutes=1)
+    with pytest.raises(FormError, match="no longer open"):
+        reschedule.answer_proposal(student, lesson, True, late)
+    assert "was not answered in time" in line_of(lessons.instructor_lessons(teacher, late).upcoming.items,
+                                                 lesson).proposal  # fmt: skip
+    reschedule.propose(teacher, lesson, new, NOW)
+    booking.create_booking(make_user("student", "o@example.com", "Olga Other"), service.id, 60, new, NOW)
+    with pytest.raises(FormError, match="not available"):
+        reschedule.answer_proposal(student, lesson, True, NOW)
+    with transaction() as session:
+        assert session.get(Booking, lesson).start_at == START
+
+
+def test_the_dashboard_shows_what_was_paid_with_credit_and_what_came_back(studio):
+    from instainstru.models import Credit
+
+    teacher, student, service, card = studio
+    with transaction() as session:  # $20 of credit, spent on the next lesson
+        session.add(Credit(user_id=student.user_id, kind="welcome", amount_cents=2000, remaining_cents=2000,
+                           expires_at=NOW + timedelta(days=365)))  # fmt: skip
+    lesson = paid_lesson(student, service, card)
+    line = line_of(lessons.student_lessons(student, NOW).upcoming, lesson)
+    assert (line.price, line.paid) == ("$45.55", "Paid $25.55 + $20 credit")
+    cancellation.cancel(teacher, lesson, NOW, reason="My studio is flooded.")
+    mine = lessons.student_lessons(student, NOW)
+    assert mine.past == [] and mine.upcoming == []
+    line = line_of(mine.off, lesson)  # a cancelled lesson still ahead: not under past lessons
+    assert line.paid == "Paid $25.55 + $20 credit · refunded $25.55 + $20 credit"
+    assert line.note == 'Cancelled by Tess Teacher: "My studio is flooded."'

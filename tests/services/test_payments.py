@@ -132,7 +132,7 @@ def test_a_declined_or_expired_request_releases_the_card(studio, stripe_env):
     payments.pay(student, second.id, card, NOW)
     assert payments.decline_request(teacher, first.id, NOW) == S.DECLINED
     report = jobs.run_due(NOW + timedelta(hours=48, minutes=1))
-    assert report.requests_expired == 1 and status_of(second.id) == S.DECLINED
+    assert report.requests_expired == 1 and status_of(second.id) == S.EXPIRED
     statuses = {i.status for i in stripe_env.client().v1.payment_intents.list().data}
     assert statuses == {"canceled"}
     with transaction() as session:

@@ -124,7 +124,7 @@ def test_a_logged_out_crafted_event_moves_nothing(people):
     make_booking(teacher, student, service.id, utcnow() + timedelta(days=2), BookingStatus.REQUESTED)
     with transaction() as session:
         booking_id = session.exec(select(Booking.id)).one()
-    _, result = call_handler(InstructorBookingsState, "act", "", booking_id, "decline")
+    _, result = call_handler(InstructorBookingsState, "confirm_decline", "", {"reason": "Away"})
     assert "/login?next=" in str(result)
     with transaction() as session:
         assert session.get(Booking, booking_id).status == BookingStatus.REQUESTED
