@@ -31,6 +31,7 @@ from instainstru.services.access import Actor, require_role
 from instainstru.services.availability import open_slots_many
 from instainstru.services.errors import FormError, PermissionDenied
 from instainstru.services.money import platform_fee
+from instainstru.services.offerings import bookable
 
 HOLD_MINUTES = 15
 MAX_HOLDS = 3  # live holds per student, so nobody can sit on an instructor's week
@@ -119,7 +120,7 @@ def _price(session: Session, offering_id: int, duration_min: int) -> tuple[Offer
             OfferingPrice.offering_id == offering_id, OfferingPrice.duration_min == duration_min
         )
     ).first()
-    if offering is None or price is None:
+    if offering is None or price is None or not bookable(offering):
         raise FormError({"lesson": "This lesson is not offered. Please choose another."})
     return offering, price
 
