@@ -87,8 +87,8 @@ def _intervals(pairs: Iterable[tuple[str, str]], field: str, errors: dict[str, s
             continue
         try:
             start, end = parse_clock(start_text), _end(end_text)
-        except ValueError as exc:
-            errors[field] = str(exc)
+        except ValueError:
+            errors[field] = "Enter the start and the end of each period, like 9:00 AM to 12:00 PM."
             return []
         if end <= start:
             errors[field] = (f"{clock_label(end)} is not after {clock_label(start)}: "

@@ -36,8 +36,9 @@ def test_weekly_hours_round_trip(teacher):
         ([("10:00", "09:00")], "9:00 AM is not after 10:00 AM: each period must end after it starts"),
         ([("09:00", "09:00")], "must end after it starts"),
         ([("09:00", "12:00"), ("11:00", "13:00")], "overlap"),
-        ([("9am", "noon")], "HH:MM"),
-        ([("09:00", "24:30")], "HH:MM"),
+        ([("9am", "noon")], "like 9:00 AM to 12:00 PM"),
+        ([("09:00", "24:30")], "like 9:00 AM to 12:00 PM"),
+        ([("09:00", "")], "Enter the start and the end of each period"),
         ([("08:00", "09:00")] * 1 + [(f"{h:02d}:00", f"{h:02d}:30") for h in range(10, 16)], "at most 6"),
     ],
 )
