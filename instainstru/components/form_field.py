@@ -2,6 +2,8 @@
 
 import reflex as rx
 
+from instainstru.services.form_versions import FIELD as VERSION_FIELD
+
 
 def field_error(message: rx.Var | str) -> rx.Component:
     """The message shown under a refused field (nothing when empty)."""
@@ -32,8 +34,8 @@ def form_field(label: str, control: rx.Component, error: rx.Var | str = "", help
 
 
 def text_input(name: str, input_type: str = "text", **props) -> rx.Component:
-    """A full-width input named `name` (its id too, so its label points at it)."""
-    return rx.input(name=name, id=name, type=input_type, size="3", width="100%", **props)
+    """A full-width input named `name` (its id too, unless `id` is given, so its label points at it)."""
+    return rx.input(name=name, id=props.pop("id", name), type=input_type, size="3", width="100%", **props)
 
 
 def text_area(name: str, **props) -> rx.Component:
@@ -60,8 +62,30 @@ def field_grid(*fields: rx.Component, columns: str = "2") -> rx.Component:
     return rx.grid(*fields, columns=rx.breakpoints(initial="1", sm=columns), spacing="4", width="100%")
 
 
-def server_form(*children: rx.Component, on_submit, **props) -> rx.Component:
-    """A form checked on the server: browser validation off, values kept after submitting."""
+def length_counter(length: rx.Var, limit: int) -> rx.Component:
+    """How many characters a field holds against its limit ("120 / 3,000"), in red with how many too many."""
+    over = length > limit
+    return rx.text(
+        length,
+        f" / {limit:,} characters",
+        rx.cond(over, rx.text.span(": ", length - limit, " too many", weight="medium")),
+        size="1",
+        color_scheme=rx.cond(over, "red", "gray"),
+        aria_live="polite",
+        class_name="length-counter",
+    )
+
+
+def server_form(*children: rx.Component, on_submit, version: rx.Var | None = None, **props) -> rx.Component:
+    """A form checked on the server: browser validation off, values kept after submitting.
+
+    A form editing saved values passes the `version` of the values it is filled with (`GuardedPage.versions`):
+    the form is keyed on it, so it mounts afresh with the saved values whenever they change (its inputs are
+    uncontrolled and would keep what they first showed), and submits it so the service refuses an outdated save.
+    """
+    if version is not None:
+        children = (rx.el.input(type="hidden", name=VERSION_FIELD, default_value=version), *children)
+        props.setdefault("key", version)
     return rx.form(
         rx.vstack(*children, spacing="4", width="100%"),
         on_submit=on_submit,
@@ -72,11 +96,15 @@ def server_form(*children: rx.Component, on_submit, **props) -> rx.Component:
     )
 
 
-def check_group(label: str, prefix: str, options: dict[str, str], error: rx.Var | str = "") -> rx.Component:
-    """Several labelled checkboxes named `prefix_value`, with one error under them."""
+def check_group(
+    label: str, prefix: str, options: dict[str, str], error: rx.Var | str = "", ticked: rx.Var | None = None
+) -> rx.Component:
+    """Several labelled checkboxes named `prefix_value`, with one error under them (those in `ticked` start ticked)."""
+    boxes = [check(f"{prefix}_{value}", text, False if ticked is None else ticked.contains(value))
+             for value, text in options.items()]  # fmt: skip
     return rx.vstack(
         rx.text(label, size="2", weight="medium"),
-        rx.flex(*[check(f"{prefix}_{value}", text) for value, text in options.items()], spacing="4", wrap="wrap"),
+        rx.flex(*boxes, spacing="4", wrap="wrap"),
         field_error(error),
         spacing="2",
         width="100%",
@@ -96,8 +124,9 @@ def labelled_choice(name: str, options: dict[str, str], default: rx.Var | str = 
 
 
 def dialog_form(title: str | rx.Var, description: str, *fields: rx.Component, submit: str, on_submit, open_: rx.Var,
-                on_open_change, max_width: str = "480px") -> rx.Component:  # fmt: skip
-    """A dialog holding a server-validated form: title, a sentence, the fields, then Cancel and `submit`."""
+                on_open_change, max_width: str = "480px", version: rx.Var | None = None) -> rx.Component:  # fmt: skip
+    """A dialog holding a server-validated form: title, a sentence, the fields, then Cancel and `submit` (a form
+    editing saved values passes their `version`, as `server_form` explains)."""
     return rx.dialog.root(
         rx.dialog.content(
             rx.dialog.title(title),
@@ -107,6 +136,7 @@ def dialog_form(title: str | rx.Var, description: str, *fields: rx.Component, su
                 rx.flex(rx.dialog.close(rx.button("Cancel", type="button", variant="soft", color_scheme="gray")),
                         rx.button(submit, type="submit"), spacing="3", justify="end"),
                 on_submit=on_submit,
+                version=version,
             ),
             max_width=max_width,
         ),

@@ -1,6 +1,7 @@
 """What an instructor teaches (a subject, to whom, where) and the price of each lesson length."""
 
 from datetime import datetime
+from enum import StrEnum
 
 from sqlalchemy import (
     JSON,
@@ -22,11 +23,20 @@ MIN_PRICE_CENTS, MAX_PRICE_CENTS = 10_00, 1_000_00
 DURATIONS = (30, 45, 60, 90)
 
 
+class OfferingStatus(StrEnum):
+    """Whether students can find and book a service; paused and archived ones keep their lessons."""
+
+    ACTIVE = "active"
+    PAUSED = "paused"  # hidden from search and booking for a while; the instructor resumes it
+    ARCHIVED = "archived"  # removed after it had lessons; kept for them, and can be restored
+
+
 class Offering(SQLModel, table=True):
     """One service: a catalogue subject with the levels, ages and places it is taught at.
 
     `min_price_cents`, `shortest_min`, `online` and `rank_score` (the instructor's Bayesian rating) copy what
     search sorts and filters on, so its indexes can answer "best piano teachers" without reading every row.
+    `min_price_cents` is 0 while the service is not active: search and the home page list only priced services.
     """
 
     __tablename__ = "offerings"
@@ -50,6 +60,9 @@ class Offering(SQLModel, table=True):
     shortest_min: int = Field(default=60, sa_column=Column(Integer, nullable=False, server_default="60"))
     online: bool = Field(default=False, sa_column=Column(Boolean, nullable=False, server_default="0"))
     rank_score: float = Field(default=4.5, sa_column=Column(Float, nullable=False, server_default="4.5"))
+    status: str = Field(
+        default=OfferingStatus.ACTIVE, sa_column=Column(String(10), nullable=False, server_default="active")
+    )
     created_at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime(), nullable=False))
 
 

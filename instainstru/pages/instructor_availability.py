@@ -58,10 +58,12 @@ def weekly_hours() -> rx.Component:
     """The seven weekdays and a save button."""
     return card(
         rx.heading("Weekly hours", size="5", as_="h2"),
-        rx.text("Times are in your time zone, ", S.timezone, ".", size="2", color_scheme="gray"),
+        rx.text("Times are in your time zone, ", S.timezone, ". To work until midnight, end at 12:00 AM.", size="2",
+                color_scheme="gray"),
         rx.foreach(S.week, weekday_row),
+        field_error(S.errors.get("weekly", "")),
         rx.button("Save weekly hours", size="3", on_click=S.save_week),
-    )
+    )  # fmt: skip
 
 
 def booking_rules() -> rx.Component:
@@ -89,8 +91,10 @@ def booking_rules() -> rx.Component:
             check("approve_requests", "Approve each booking first: the student's card is authorised when they book "
                   "and charged only when you accept (unanswered requests lapse after 48 hours)",
                   S.rules["approve_requests"] == "True"),
+            field_error(e.get("rules", "")),
             rx.button("Save rules", type="submit", size="3"),
             on_submit=S.save_rules,
+            version=S.versions["rules"],
         ),
     )  # fmt: skip
 
@@ -133,7 +137,7 @@ def exceptions() -> rx.Component:
             field_grid(
                 form_field("First day", text_input("first", "date"), e.get("blackout_start", "")),
                 form_field("Last day", text_input("last", "date"), e.get("blackout_end", "")),
-                form_field("Note (only you see it)", text_input("note", max_length=100), e.get("blackout_note", "")),
+                form_field("Note (only you see it)", text_input("note"), e.get("blackout_note", "")),
                 columns="3",
             ),
             rx.button("Add time off", type="submit", size="3"),

@@ -4,14 +4,16 @@ import reflex as rx
 
 from instainstru.components.access import guarded_page
 from instainstru.components.avatar import photo_avatar
-from instainstru.components.card import card, empty_state, removable
+from instainstru.components.card import card, empty_state
 from instainstru.components.form_field import (
     check,
     check_group,
     choice,
+    dialog_form,
     field_error,
     field_grid,
     form_field,
+    length_counter,
     server_form,
     text_area,
     text_input,
@@ -21,6 +23,7 @@ from instainstru.components.offering import service_summary
 from instainstru.models import DURATIONS
 from instainstru.services.geo import BOROUGHS
 from instainstru.services.offerings import AGE_GROUPS, LEVELS, LOCATION_LABELS
+from instainstru.services.profile import MAX_BIO, MAX_HEADLINE
 from instainstru.state.instructor_profile import InstructorProfileState as S
 
 
@@ -57,16 +60,28 @@ def photo_section() -> rx.Component:
     )
 
 
+def counting(name: str):
+    """Count a field's characters as they are typed (a moment after the typing pauses)."""
+    return lambda value: S.count(name, value).debounce(150)
+
+
+def counted(control: rx.Component, name: str, limit: int) -> rx.Component:
+    """A control with its character count under it, on the right."""
+    return rx.vstack(control, rx.flex(length_counter(S.lengths[name], limit), justify="end", width="100%"),
+                     spacing="1", width="100%")  # fmt: skip
+
+
 def about_fields() -> rx.Component:
     """Name, headline, bio, languages, experience, borough."""
     e = S.errors
     return rx.vstack(
         rx.heading("About you", size="5", as_="h2"),
-        form_field("Name students see", text_input("name", default_value=S.form["name"], max_length=100),
-                   e.get("name", "")),
-        form_field("Headline", text_input("headline", default_value=S.form["headline"], max_length=120),
+        form_field("Name students see", text_input("name", default_value=S.form["name"]), e.get("name", "")),
+        form_field("Headline", counted(text_input("headline", default_value=S.form["headline"],
+                                                  on_change=counting("headline")), "headline", MAX_HEADLINE),
                    e.get("headline", ""), "One line, e.g. “Patient piano teacher for beginners of all ages”."),
-        form_field("Bio", text_area("bio", default_value=S.form["bio"], max_length=3000), e.get("bio", ""),
+        form_field("Bio", counted(text_area("bio", default_value=S.form["bio"], on_change=counting("bio")), "bio",
+                                  MAX_BIO), e.get("bio", ""),
                    "How you teach, your background, what a first lesson looks like."),
         field_grid(
             form_field("Languages you teach in", text_input("languages", default_value=S.form["languages"]),
@@ -128,8 +143,108 @@ def area_chip(name: rx.Var) -> rx.Component:
 
 
 def service_row(service: rx.Var) -> rx.Component:
-    """One service with its prices and a remove button."""
-    return card(removable(service_summary(service), S.remove_service(service["id"])), class_name="service-row")
+    """One service with its prices; edit, pause or resume, and remove it."""
+    paused = service["status"] == "paused"
+    return card(
+        rx.flex(
+            rx.vstack(
+                service_summary(service),
+                rx.cond(paused, rx.badge(rx.icon("pause", size=12), "Paused: students cannot find or book it",
+                                         color_scheme="amber", size="2", white_space="normal")),
+                width="100%",
+            ),
+            rx.flex(
+                rx.button("Edit", size="2", variant="soft", on_click=S.open_edit(service["id"])),
+                rx.button(rx.cond(paused, "Resume", "Pause"), size="2", variant="soft", color_scheme="gray",
+                          on_click=S.pause_service(service["id"], ~paused)),
+                rx.button("Remove", size="2", variant="soft", color_scheme="red",
+                          on_click=S.remove_service(service["id"])),
+                spacing="2",
+                flex_shrink="0",
+            ),
+            direction=rx.breakpoints(initial="column", sm="row"),
+            justify="between",
+            align="start",
+            spacing="3",
+            width="100%",
+        ),
+        class_name="service-row",
+    )  # fmt: skip
+
+
+def archived_row(service: rx.Var) -> rx.Component:
+    """An archived service (kept for its lessons) and a button to offer it again."""
+    return rx.hstack(
+        rx.vstack(rx.text(service["subject"], weight="medium", size="3"),
+                  rx.text(service["prices"].to(list[str]).join(", "), size="2", color_scheme="gray"), spacing="0"),
+        rx.button("Restore", size="2", variant="soft", on_click=S.restore_service(service["id"])),
+        justify="between",
+        align="center",
+        width="100%",
+        class_name="archived-row",
+    )  # fmt: skip
+
+
+def archived_services() -> rx.Component:
+    """Services removed after they had lessons: hidden from students, kept, restorable."""
+    return rx.cond(
+        S.archived.length() > 0,
+        rx.vstack(
+            rx.heading("Archived services", size="4", as_="h3"),
+            rx.text("Students cannot see these. They are kept for the lessons booked with them.", size="2",
+                    color_scheme="gray"),
+            rx.foreach(S.archived, archived_row),
+            spacing="2",
+            width="100%",
+        ),
+    )  # fmt: skip
+
+
+def price_fields(errors: rx.Var, defaults: rx.Var | None = None, id_prefix: str = "") -> rx.Component:
+    """A price per lesson length, with their messages (`defaults`: the prices saved, by length)."""
+    return rx.vstack(
+        rx.text("Price per lesson (leave empty for lengths you don't offer)", size="2", weight="medium"),
+        field_grid(
+            *[form_field(f"{d} min ($)", text_input(f"price_{d}", id=f"{id_prefix}price_{d}", input_mode="decimal",
+                                                    placeholder="e.g. 65",
+                                                    default_value=defaults[str(d)] if defaults is not None else ""),
+                         errors.get(f"price_{d}", "")) for d in DURATIONS],
+            columns="4",
+        ),
+        field_error(errors.get("prices", "")),
+        spacing="2",
+        width="100%",
+    )  # fmt: skip
+
+
+def service_choices(errors: rx.Var, values: rx.Var | None = None) -> list[rx.Component]:
+    """Levels, ages and places of a service (`values`: those saved, ticked)."""
+    picked = (lambda key: values[key].to(list[str])) if values is not None else (lambda key: None)
+    return [
+        check_group("Levels", "level", {v: v.capitalize() for v in LEVELS}, errors.get("levels", ""),
+                    picked("levels")),
+        check_group("Ages", "age", {v: v.capitalize() for v in AGE_GROUPS}, errors.get("age_groups", ""),
+                    picked("age_groups")),
+        check_group("Where", "place", LOCATION_LABELS, errors.get("location_types", ""), picked("location_types")),
+    ]  # fmt: skip
+
+
+def edit_service_dialog() -> rx.Component:
+    """Change a service's levels, ages, places, lesson lengths and prices."""
+    e, v = S.edit_errors, S.editing
+    return dialog_form(
+        "Edit " + v["subject"].to(str),
+        "Lessons already booked keep the price they were booked at.",
+        *service_choices(e, v),
+        price_fields(e, v["prices"].to(dict[str, str]), "edit_"),
+        field_error(e.get("form", "")),
+        submit="Save service",
+        on_submit=S.save_service,
+        open_=S.edit_open,
+        on_open_change=S.close_edit,
+        max_width="560px",
+        version=v["version"].to(str),
+    )
 
 
 def add_service_form() -> rx.Component:
@@ -139,16 +254,8 @@ def add_service_form() -> rx.Component:
         rx.heading("Add a service", size="4", as_="h3"),
         form_field("Subject", choice("subject", S.subject_choices, placeholder="Choose a subject",
                                      id="subject"), e.get("subject", "")),
-        check_group("Levels", "level", {v: v.capitalize() for v in LEVELS}, e.get("levels", "")),
-        check_group("Ages", "age", {v: v.capitalize() for v in AGE_GROUPS}, e.get("age_groups", "")),
-        check_group("Where", "place", LOCATION_LABELS, e.get("location_types", "")),
-        rx.text("Price per lesson (leave empty for lengths you don't offer)", size="2", weight="medium"),
-        field_grid(
-            *[form_field(f"{d} min ($)", text_input(f"price_{d}", input_mode="decimal", placeholder="e.g. 65"),
-                         e.get(f"price_{d}", "")) for d in DURATIONS],
-            columns="4",
-        ),
-        field_error(e.get("prices", "")),
+        *service_choices(e),
+        price_fields(e),
         rx.button("Add service", type="submit", size="3"),
         key=S.service_form_key,
         on_submit=S.add_service,
@@ -175,8 +282,10 @@ def instructor_profile_page() -> rx.Component:
                 about_fields(),
                 rx.separator(),
                 places_fields(),
+                field_error(S.errors.get("form", "")),
                 rx.button("Save profile", type="submit", size="3"),
                 on_submit=S.save,
+                version=S.versions["profile"],
             )
         ),
         card(
@@ -184,9 +293,11 @@ def instructor_profile_page() -> rx.Component:
             rx.cond(
                 S.services.length() > 0,
                 rx.vstack(rx.foreach(S.services, service_row), width="100%", spacing="3"),
-                empty_state("list-plus", "You offer no services yet. Add one so students can book you."),
+                empty_state("list-plus", "You offer no services right now. Add one so students can book you."),
             ),
+            archived_services(),
             rx.separator(),
             add_service_form(),
         ),
+        edit_service_dialog(),
     )

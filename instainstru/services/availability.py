@@ -25,10 +25,12 @@ from instainstru.models import (
 )
 from instainstru.services.access import Actor, require_role
 from instainstru.services.errors import FormError, PermissionDenied
+from instainstru.services.form_versions import require_current
 from instainstru.services.slots import Schedule, bookable_starts_many
-from instainstru.services.timefmt import clock, parse_clock
+from instainstru.services.timefmt import clock, clock_label, parse_clock
 
 MAX_INTERVALS_PER_DAY = 6
+MIDNIGHT = 24 * 60
 STEPS = (15, 30, 60)
 WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 
@@ -57,6 +59,26 @@ class AvailabilityView:
     rules: BookingRules
 
 
+def _end(text: str) -> int:
+    """An end time in minutes after midnight: "00:00" (all a time input can send for it) is midnight, 1440."""
+    return parse_clock(text) or MIDNIGHT
+
+
+def _end_clock(minutes: int) -> str:
+    """An end time as a time input shows it: midnight is "00:00"."""
+    return clock(minutes % MIDNIGHT)
+
+
+def _spans(intervals: Iterable[Iterable[int]]) -> list[tuple[str, str]]:
+    """Stored [start, end] minutes as the form's ("HH:MM", "HH:MM") pairs."""
+    return [(clock(start), _end_clock(end)) for start, end in intervals]
+
+
+def hours_label(spans: list[tuple[str, str]]) -> str:
+    """A day's hours as people read them: "9:00 AM – 12:00 PM, 8:00 PM – 12:00 AM", or "Closed"."""
+    return ", ".join(f"{clock_label(parse_clock(s))} – {clock_label(_end(e))}" for s, e in spans) or "Closed"
+
+
 def _intervals(pairs: Iterable[tuple[str, str]], field: str, errors: dict[str, str]) -> list[list[int]]:
     """Parse and check one day's intervals: each ends after it starts, none overlap."""
     parsed = []
@@ -64,12 +86,13 @@ def _intervals(pairs: Iterable[tuple[str, str]], field: str, errors: dict[str, s
         if not str(start_text).strip() and not str(end_text).strip():
             continue
         try:
-            start, end = parse_clock(start_text), parse_clock(end_text)
-        except ValueError as exc:
-            errors[field] = str(exc)
+            start, end = parse_clock(start_text), _end(end_text)
+        except ValueError:
+            errors[field] = "Enter the start and the end of each period, like 9:00 AM to 12:00 PM."
             return []
         if end <= start:
-            errors[field] = f"{clock(end)} is not after {clock(start)}: each period must end after it starts."
+            errors[field] = (f"{clock_label(end)} is not after {clock_label(start)}: "
+                             "each period must end after it starts.")  # fmt: skip
             return []
         parsed.append([start, end])
     parsed.sort()
@@ -82,14 +105,23 @@ def _intervals(pairs: Iterable[tuple[str, str]], field: str, errors: dict[str, s
     return parsed
 
 
-def _profile(session: Session, actor: Actor | None) -> InstructorProfile:
+def _profile(session: Session, actor: Actor | None, *, for_update: bool = False) -> InstructorProfile:
     actor = require_role(actor, Role.INSTRUCTOR)
-    return session.get(InstructorProfile, actor.user_id)
+    return session.get(InstructorProfile, actor.user_id, with_for_update=for_update)
 
 
 def local_today(actor: Actor) -> date:
     """Today's date where the instructor lives."""
     return utcnow().astimezone(ZoneInfo(actor.timezone)).date()
+
+
+def _weekly_of(p: InstructorProfile) -> dict[int, list[tuple[str, str]]]:
+    return {d: _spans(p.weekly_hours.get(str(d), [])) for d in range(7)}
+
+
+def _rules_of(p: InstructorProfile) -> BookingRules:
+    return BookingRules(p.buffer_min, p.notice_hours, p.horizon_days, p.slot_step_min, p.approve_requests,
+                        p.free_cancel_hours, p.late_cancel_fee_percent)  # fmt: skip
 
 
 def load_availability(actor: Actor | None) -> AvailabilityView:
@@ -106,34 +138,56 @@ def load_availability(actor: Actor | None) -> AvailabilityView:
             select(Blackout).where(Blackout.instructor_id == actor.user_id, Blackout.end_day >= today)
             .order_by(Blackout.start_day)
         ).all()  # fmt: skip
-        weekly = {d: [(clock(s), clock(e)) for s, e in p.weekly_hours.get(str(d), [])] for d in range(7)}
         return AvailabilityView(
             actor.timezone,
-            weekly,
-            [(o.id, o.day, [(clock(s), clock(e)) for s, e in o.intervals]) for o in overrides],
+            _weekly_of(p),
+            [(o.id, o.day, _spans(o.intervals)) for o in overrides],
             [(b.id, b.start_day, b.end_day, b.note) for b in blackouts],
-            BookingRules(
-                p.buffer_min,
-                p.notice_hours,
-                p.horizon_days,
-                p.slot_step_min,
-                p.approve_requests,
-                p.free_cancel_hours,
-                p.late_cancel_fee_percent,
-            ),
+            _rules_of(p),
         )
 
 
-def save_weekly_hours(actor: Actor | None, weekly: dict[int, list[tuple[str, str]]]) -> None:
-    """Replace the caller's weekly hours; errors are keyed "day_0" (Monday) to "day_6"."""
+def next_period(periods: list[tuple[str, str]]) -> tuple[str, str] | None:
+    """A sensible new period for a weekday that has `periods`: 9:00 to 17:00 on an empty day; else two hours
+    after the latest one (after an hour's break when the evening allows), or else in the longest free gap;
+    None when the day is full. Unreadable periods are left out."""
+    taken = []
+    for start, end in periods:
+        try:
+            taken.append((parse_clock(start), _end(end)))
+        except ValueError:
+            continue
+    if not taken:
+        return "09:00", "17:00"
+    latest = max(end for _, end in taken)
+    if latest <= MIDNIGHT - 30:
+        start = latest + 60 if latest + 180 <= MIDNIGHT else latest
+        return clock(start), _end_clock(min(start + 120, MIDNIGHT))
+    edges = sorted(taken)
+    gaps = [(a_end, b_start) for (_, a_end), (b_start, _) in zip([(0, 0), *edges], edges, strict=False)]
+    first, last = max(gaps, key=lambda gap: gap[1] - gap[0])
+    if last - first < 15:
+        return None
+    return clock(max(first, last - 120)), _end_clock(last)
+
+
+def save_weekly_hours(
+    actor: Actor | None, weekly: dict[int, list[tuple[str, str]]], shown_version: str | None = None
+) -> dict[int, list[tuple[str, str]]]:
+    """Replace the caller's weekly hours and return them as saved; errors are keyed "day_0" (Monday) to "day_6".
+
+    Hours edited from an outdated page (`shown_version`, see `form_versions`) are refused.
+    """
     errors: dict[str, str] = {}
     parsed = {str(day): _intervals(weekly.get(day, []), f"day_{day}", errors) for day in range(7)}
-    if errors:
-        raise FormError(errors)
     with transaction() as session:
-        p = _profile(session, actor)
+        p = _profile(session, actor, for_update=True)
+        require_current(shown_version, _weekly_of(p), "weekly")
+        if errors:
+            raise FormError(errors)
         p.weekly_hours = {day: intervals for day, intervals in parsed.items() if intervals}
         session.add(p)
+        return _weekly_of(p)
 
 
 def _whole(text: str, low: int, high: int, field: str, message: str, errors: dict[str, str]) -> int:
@@ -155,9 +209,14 @@ def save_booking_rules(
     approve_requests: bool = False,
     free_cancel_hours: str = "24",
     late_cancel_fee_percent: str = "50",
+    *,
+    shown_version: str | None = None,
 ) -> BookingRules:
     """Change buffer, minimum notice, how far ahead, the slot step, whether bookings wait for approval, and the
-    cancellation policy (free until N hours before, then 50% or 100% of the price is kept)."""
+    cancellation policy (free until N hours before, then 50% or 100% of the price is kept); return the rules saved.
+
+    Rules edited from an outdated page (`shown_version`, see `form_versions`) are refused.
+    """
     require_role(actor, Role.INSTRUCTOR)
     errors: dict[str, str] = {}
     rules = BookingRules(
@@ -173,10 +232,11 @@ def save_booking_rules(
         errors["slot_step_min"] = "Choose 15, 30 or 60 minutes."
     if rules.late_cancel_fee_percent not in (50, 100):
         errors["late_cancel_fee_percent"] = "Choose 50% or 100%."
-    if errors:
-        raise FormError(errors)
     with transaction() as session:
-        p = _profile(session, actor)
+        p = _profile(session, actor, for_update=True)
+        require_current(shown_version, _rules_of(p), "rules")
+        if errors:
+            raise FormError(errors)
         p.buffer_min, p.notice_hours = rules.buffer_min, rules.notice_hours
         p.horizon_days, p.slot_step_min = rules.horizon_days, rules.slot_step_min
         p.approve_requests = rules.approve_requests
@@ -222,7 +282,7 @@ def add_blackout(actor: Actor | None, first_text: str, last_text: str, note: str
     if first and last and last < first:
         errors["blackout_end"] = "The last day must be on or after the first day."
     if len(note) > 100:
-        errors["blackout_note"] = "Keep the note to 100 characters."
+        errors["blackout_note"] = f"Keep the note to 100 characters: it has {len(note)}."
     if errors:
         raise FormError(errors)
     with transaction() as session:

@@ -36,6 +36,7 @@ from instainstru.services.availability import open_slots_many
 from instainstru.services.catalog import subject_name
 from instainstru.services.errors import FormError, PermissionDenied
 from instainstru.services.money import platform_fee
+from instainstru.services.offerings import bookable
 from instainstru.services.timefmt import slot_label, time_label
 
 HOLD_MINUTES = 15
@@ -175,7 +176,7 @@ def _price(session: Session, offering_id: int, duration_min: int) -> tuple[Offer
             OfferingPrice.offering_id == offering_id, OfferingPrice.duration_min == duration_min
         )
     ).first()
-    if offering is None or price is None:
+    if offering is None or price is None or not bookable(offering):
         raise FormError({"lesson": "This lesson is not offered. Please choose another."})
     return offering, price
 

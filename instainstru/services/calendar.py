@@ -42,6 +42,16 @@ def _ranges(starts: list[datetime], step: timedelta) -> list[tuple[datetime, dat
     return [(a, b) for a, b in ranges]
 
 
+def _range_label(start: datetime, end: datetime, timezone: str) -> str:
+    """A range of bookable time in the viewer's zone: "9:00 AM – 12:00 PM"; when the clocks change inside it, each
+    end names its zone ("12:00 AM EDT – 1:00 AM EST": the fall-back night's 1:00 AM comes twice)."""
+    zone = ZoneInfo(timezone)
+    first, last = start.astimezone(zone), end.astimezone(zone)
+    if first.utcoffset() == last.utcoffset():
+        return f"{time_label(start, timezone)} – {time_label(end, timezone)}"
+    return f"{time_label(start, timezone)} {first.tzname()} – {time_label(end, timezone)} {last.tzname()}"
+
+
 def _lessons(session: Session, instructor_id: int, start: datetime, end: datetime) -> list[tuple]:
     return session.exec(
         select(Booking.start_at, Booking.status, User.name, Offering.subject_key)
@@ -76,7 +86,7 @@ def week_calendar(
     days = [monday + timedelta(days=i) for i in range(7)]
     free: dict[date, list[str]] = {d: [] for d in days}
     for a, b in _ranges(starts, timedelta(minutes=step_min)):
-        free[a.astimezone(ZoneInfo(tz)).date()].append(f"{time_label(a, tz)} – {time_label(b, tz)}")
+        free[a.astimezone(ZoneInfo(tz)).date()].append(_range_label(a, b, tz))
     booked: dict[date, list[str]] = {d: [] for d in days}
     for at, status, student, subject_key in lessons:
         subject = subject_name(subject_key)

@@ -1,20 +1,21 @@
 """Money in integer cents: parsing what people type, showing prices, and the platform's share."""
 
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+import re
+from decimal import ROUND_HALF_UP, Decimal
 
 from instainstru.settings import get_settings
 
+# Whole dollars (thousands may be grouped with commas) and at most two decimals; no exponents ("1e3"), signs,
+# spaces or other digits, which Decimal would accept.
+_DOLLARS = re.compile(r"(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d{0,2})?|\.\d{1,2}", re.ASCII)
+
 
 def parse_dollars(text: str) -> int:
-    """Turn "65", "$62.50" or "1,000" into cents; raise ValueError for anything else."""
-    cleaned = text.strip().replace("$", "").replace(",", "")
-    try:
-        amount = Decimal(cleaned)
-        if not amount.is_finite() or amount != amount.quantize(Decimal("0.01")):
-            raise InvalidOperation
-    except InvalidOperation:  # also what quantize raises for huge numbers like 1e30
-        raise ValueError("Enter an amount in dollars, like 65 or 62.50.") from None
-    return int(amount * 100)
+    """Turn "65", "$62.50" or "1,000" into cents; raise ValueError for anything else (such as "1e3")."""
+    cleaned = text.strip().removeprefix("$").strip()
+    if not _DOLLARS.fullmatch(cleaned):
+        raise ValueError("Enter an amount in dollars, like 65 or 62.50.")
+    return int(Decimal(cleaned.replace(",", "")) * 100)
 
 
 def format_price(cents: int) -> str:

@@ -11,6 +11,7 @@ from instainstru.models import InstructorProfile, Role, User
 from instainstru.services import area_index, geo
 from instainstru.services.access import Actor, require_role
 from instainstru.services.errors import FormError
+from instainstru.services.form_versions import require_current
 from instainstru.settings import get_settings
 
 MAX_PHOTO_BYTES = 5 * 1024 * 1024
@@ -18,6 +19,7 @@ PHOTO_FORMATS = {"JPEG", "PNG", "WEBP"}
 THUMBNAIL_PX = 400
 MAX_LANGUAGES = 10
 MAX_RADIUS_MILES = 50
+MAX_NAME, MAX_HEADLINE, MAX_BIO = 100, 120, 3000
 
 
 @dataclass
@@ -39,9 +41,18 @@ class ProfileForm:
     area_radius_miles: str = "0"
 
 
-def _own_profile(session, actor: Actor) -> tuple[User, InstructorProfile]:
+def _own_profile(session, actor: Actor, *, for_update: bool = False) -> tuple[User, InstructorProfile]:
     require_role(actor, Role.INSTRUCTOR)
-    return session.get(User, actor.user_id), session.get(InstructorProfile, actor.user_id)
+    return session.get(User, actor.user_id), session.get(InstructorProfile, actor.user_id, with_for_update=for_update)
+
+
+def _form_of(user: User, p: InstructorProfile) -> ProfileForm:
+    """The saved profile as the form shows it."""
+    return ProfileForm(
+        user.name, p.headline, p.bio, p.borough, ", ".join(p.languages), str(p.years_experience),
+        p.teaches_at_student, p.teaches_at_studio, p.studio_address, p.teaches_online,
+        list(p.area_neighbourhoods), p.area_base_name, f"{p.area_radius_miles:g}",
+    )  # fmt: skip
 
 
 def load_profile(actor: Actor | None) -> tuple[ProfileForm, str, str]:
@@ -49,12 +60,7 @@ def load_profile(actor: Actor | None) -> tuple[ProfileForm, str, str]:
     require_role(actor, Role.INSTRUCTOR)
     with transaction() as session:
         user, p = _own_profile(session, actor)
-        form = ProfileForm(
-            user.name, p.headline, p.bio, p.borough, ", ".join(p.languages), str(p.years_experience),
-            p.teaches_at_student, p.teaches_at_studio, p.studio_address, p.teaches_online,
-            list(p.area_neighbourhoods), p.area_base_name, f"{p.area_radius_miles:g}",
-        )  # fmt: skip
-        return form, p.photo, p.slug
+        return _form_of(user, p), p.photo, p.slug
 
 
 def _int_in(text: str, low: int, high: int, message: str) -> int:
@@ -70,12 +76,12 @@ def _int_in(text: str, low: int, high: int, message: str) -> int:
 def _check_text(form: ProfileForm, errors: dict[str, str]) -> None:
     if not form.name:
         errors["name"] = "Enter the name students will see."
-    elif len(form.name) > 100:
-        errors["name"] = "Use at most 100 characters."
-    if len(form.headline) > 120:
-        errors["headline"] = "Keep the headline to 120 characters."
-    if len(form.bio) > 3000:
-        errors["bio"] = "Keep the bio to 3,000 characters."
+    elif len(form.name) > MAX_NAME:
+        errors["name"] = f"Use at most {MAX_NAME} characters: this name has {len(form.name)}."
+    if len(form.headline) > MAX_HEADLINE:
+        errors["headline"] = f"Keep the headline to {MAX_HEADLINE} characters: it has {len(form.headline)}."
+    if len(form.bio) > MAX_BIO:
+        errors["bio"] = f"Keep the bio to {MAX_BIO:,} characters: it has {len(form.bio):,}."
     if form.borough and form.borough not in geo.BOROUGHS:
         errors["borough"] = "Choose one of the five boroughs."
     languages = [lang.strip() for lang in form.languages.split(",") if lang.strip()]
@@ -106,20 +112,25 @@ def _check_places(form: ProfileForm, errors: dict[str, str]) -> None:
         errors["area_base"] = "Enter a neighbourhood or ZIP code the distance is measured from."
 
 
-def save_profile(actor: Actor | None, form: ProfileForm) -> None:
-    """Validate every field and save them together; on any problem raise FormError and change nothing."""
+def save_profile(actor: Actor | None, form: ProfileForm, shown_version: str | None = None) -> ProfileForm:
+    """Validate every field and save them together, and return the profile as saved.
+
+    On any problem raise FormError and change nothing; that includes a form that showed other values than the
+    saved ones (`shown_version`, see `form_versions`), so an outdated tab never undoes a newer save.
+    """
     require_role(actor, Role.INSTRUCTOR)
     form.name, form.headline = " ".join(form.name.split()), form.headline.strip()
     form.bio = form.bio.strip()
-    errors: dict[str, str] = {}
-    _check_text(form, errors)
-    _check_places(form, errors)
-    if errors:
-        raise FormError(errors)
-    radius = int(str(form.area_radius_miles).strip() or "0")
-    base = geo.find_place(form.area_base) if radius else None
     with transaction() as session:
-        user, p = _own_profile(session, actor)
+        user, p = _own_profile(session, actor, for_update=True)
+        require_current(shown_version, _form_of(user, p))
+        errors: dict[str, str] = {}
+        _check_text(form, errors)
+        _check_places(form, errors)
+        if errors:
+            raise FormError(errors)
+        radius = int(str(form.area_radius_miles).strip() or "0")
+        base = geo.find_place(form.area_base) if radius else None
         user.name = form.name
         p.headline, p.bio, p.borough = form.headline, form.bio, form.borough
         p.languages = [lang.strip() for lang in form.languages.split(",") if lang.strip()]
@@ -133,6 +144,7 @@ def save_profile(actor: Actor | None, form: ProfileForm) -> None:
         p.area_radius_miles = float(radius if base else 0)
         session.add_all([user, p])
         area_index.reindex(session, p)
+        return _form_of(user, p)
 
 
 def _thumbnail(data: bytes) -> bytes:

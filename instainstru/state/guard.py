@@ -7,6 +7,7 @@ import reflex as rx
 
 from instainstru.services.access import Actor
 from instainstru.services.errors import FormError, NotAuthenticated, PermissionDenied
+from instainstru.services.form_versions import OUTDATED, OutdatedForm, version_of
 from instainstru.state.session import current_actor
 
 ACCESS_LOADING, ACCESS_OK, ACCESS_DENIED = "loading", "ok", "denied"
@@ -17,9 +18,15 @@ class GuardedPage(rx.State, mixin=True):
 
     A state using it implements `_fetch(actor)` (call the service, which checks the role) and
     `_show(result)` (copy what the page needs into vars).
+
+    Forms that edit saved values are versioned: `_showing(name, saved)` records the fingerprint of the saved
+    values a form is filled with in `versions[name]`; `server_form(version=...)` keys the form on it (so it
+    mounts afresh with the saved values whenever they change: each load, each save, never keeping what an
+    earlier load showed) and submits it, and the service refuses a save whose form showed outdated values.
     """
 
     access: str = ACCESS_LOADING
+    versions: dict[str, str] = {}
 
     def _fetch(self, actor: Actor | None) -> Any:
         raise NotImplementedError
@@ -33,21 +40,26 @@ class GuardedPage(rx.State, mixin=True):
         here = urllib.parse.quote(self.router.url.path.rstrip("/") or "/", safe="/")
         return rx.redirect(f"/login?next={here}")
 
-    async def _attempt(self, action, success: str, refused: str, *, field: str | None = "errors", after=None):
+    def _showing(self, name: str, saved: Any) -> None:
+        """Record that form `name` now shows `saved` (the values as stored): a new version remounts it."""
+        self.versions = {**self.versions, name: version_of(saved)}
+
+    async def _attempt(self, action, success, refused: str, *, field: str | None = "errors", after=None):
         """Run `action(actor)` as the logged-in caller and answer for it.
 
-        A FormError fills the `field` var with its messages (without a field it becomes a toast); a logged-out
-        caller is sent to log in; a refusal shows `refused`. On success `field` is cleared, `after(actor)` runs
-        and `success` is shown (nothing when it is empty).
+        A FormError fills the `field` var with its messages (without a field it becomes a toast; a form refused
+        whole, e.g. as outdated, says why in the toast too); a logged-out caller is sent to log in; a refusal
+        shows `refused`. On success `field` is cleared, `after(actor)` runs and `success` is shown (nothing when
+        it is empty; a function of what `action` returned gives the message).
         """
         actor = await current_actor(self)
         try:
-            action(actor)
+            result = action(actor)
         except FormError as exc:
             if field is None:
                 return rx.toast.error(" ".join(exc.errors.values()))
             setattr(self, field, exc.errors)
-            return rx.toast.error("Some fields need your attention.")
+            return rx.toast.error(OUTDATED if isinstance(exc, OutdatedForm) else "Some fields need your attention.")
         except NotAuthenticated:
             return self._to_login()
         except PermissionDenied:
@@ -56,7 +68,8 @@ class GuardedPage(rx.State, mixin=True):
             setattr(self, field, {})
         if after is not None:
             after(actor)
-        return rx.toast.success(success) if success else None
+        message = success(result) if callable(success) else success
+        return rx.toast.success(message) if message else None
 
     async def _load(self):
         """Fetch the page's data; send a logged-out visitor to log in, refuse a wrong role."""

@@ -7,7 +7,7 @@ from instainstru.services import availability, calendar
 from instainstru.services.access import Actor
 from instainstru.services.errors import NotAuthenticated, PermissionDenied
 from instainstru.services.timefmt import day_label
-from instainstru.state.forms import text
+from instainstru.state.forms import shown_version, text
 from instainstru.state.guard import GuardedPage
 from instainstru.state.session import current_actor
 
@@ -33,22 +33,31 @@ class InstructorAvailabilityState(GuardedPage, rx.State):
     def _show(self, result) -> None:
         view, days = result
         self.timezone = view.timezone
-        self.week = [
-            {"day": d, "name": availability.WEEKDAYS[d], "periods": [{"start": s, "end": e} for s, e in view.weekly[d]]}
-            for d in range(7)
-        ]
-        self.rules = {k: str(v) for k, v in vars(view.rules).items()}
+        self._show_week(view.weekly)
+        self._show_rules(view.rules)
         self._show_exceptions(view)
         self.calendar = [vars(day) for day in days]
         self.week_offset = 0
         self.errors = {}
 
+    def _show_week(self, weekly: dict[int, list[tuple[str, str]]]) -> None:
+        """Fill the weekly hours with what is saved."""
+        self.week = [
+            {"day": d, "name": availability.WEEKDAYS[d], "periods": [{"start": s, "end": e} for s, e in weekly[d]]}
+            for d in range(7)
+        ]
+        self._showing("week", weekly)
+
+    def _show_rules(self, rules: availability.BookingRules) -> None:
+        """Fill the booking rules form with what is saved."""
+        self.rules = {k: str(v) for k, v in vars(rules).items()}
+        self._showing("rules", rules)
+
     def _show_exceptions(self, view: availability.AvailabilityView) -> None:
         self.overrides = [
-            {"id": str(i), "label": day_label(day),
-             "hours": ", ".join(f"{s}–{e}" for s, e in spans) if spans else "Closed"}
+            {"id": str(i), "label": day_label(day), "hours": availability.hours_label(spans)}
             for i, day, spans in view.overrides
-        ]  # fmt: skip
+        ]
         self.blackouts = [
             {"id": str(i), "label": day_label(first) if first == last else f"{day_label(first)} – {day_label(last)}",
              "note": note}
@@ -70,10 +79,13 @@ class InstructorAvailabilityState(GuardedPage, rx.State):
 
     @rx.event
     def add_period(self, day: int):
-        """Add a period to a weekday (after the last one)."""
+        """Add a period to a weekday: two hours after the last one (9 to 5 on an empty day)."""
         periods = self.week[day]["periods"]
-        start = periods[-1]["end"] if periods else "09:00"
-        periods.append({"start": start, "end": start})
+        found = availability.next_period([(p["start"], p["end"]) for p in periods])
+        if found is None:
+            return rx.toast.error("That day is full: change a period to make room.")
+        periods.append({"start": found[0], "end": found[1]})
+        return None
 
     @rx.event
     def remove_period(self, day: int, index: int):
@@ -92,29 +104,31 @@ class InstructorAvailabilityState(GuardedPage, rx.State):
 
     @rx.event
     async def save_week(self):
-        """Save the weekly hours."""
+        """Save the weekly hours edited from what this page showed, then show them as saved."""
         weekly = {row["day"]: [(p["start"], p["end"]) for p in row["periods"]] for row in self.week}
-        return await self._change(lambda actor: availability.save_weekly_hours(actor, weekly), "Weekly hours saved.")
+        shown = self.versions.get("week", "")
+        return await self._change(
+            lambda actor: self._show_week(availability.save_weekly_hours(actor, weekly, shown)), "Weekly hours saved."
+        )
 
     @rx.event
     async def save_rules(self, form: dict):
         """Save buffer, notice, horizon, slot step, approval of requests and the cancellation policy."""
         return await self._change(
-            lambda actor: availability.save_booking_rules(
-                actor, text(form, "buffer_min", 10), text(form, "notice_hours", 10),
-                text(form, "horizon_days", 10), text(form, "slot_step_min", 10),
-                form.get("approve_requests") == "on", text(form, "free_cancel_hours", 10),
-                text(form, "late_cancel_fee_percent", 10),
-            ),
+            lambda actor: self._show_rules(availability.save_booking_rules(
+                actor, text(form, "buffer_min"), text(form, "notice_hours"), text(form, "horizon_days"),
+                text(form, "slot_step_min"), form.get("approve_requests") == "on", text(form, "free_cancel_hours"),
+                text(form, "late_cancel_fee_percent"), shown_version=shown_version(form),
+            )),
             "Booking rules saved.",
         )  # fmt: skip
 
     @rx.event
     async def add_override(self, form: dict):
         """Give one date its own hours (or close it)."""
-        hours = [] if form.get("closed") in ("on", True) else [(text(form, "start", 5), text(form, "end", 5))]
+        hours = [] if form.get("closed") in ("on", True) else [(text(form, "start"), text(form, "end"))]
         return await self._change(
-            lambda actor: availability.set_override(actor, text(form, "day", 10), hours),
+            lambda actor: availability.set_override(actor, text(form, "day"), hours),
             "Date saved.",
             self._clear_forms,
         )
@@ -123,9 +137,7 @@ class InstructorAvailabilityState(GuardedPage, rx.State):
     async def add_blackout(self, form: dict):
         """Block a range of dates."""
         return await self._change(
-            lambda actor: availability.add_blackout(
-                actor, text(form, "first", 10), text(form, "last", 10), text(form, "note", 100)
-            ),
+            lambda actor: availability.add_blackout(actor, text(form, "first"), text(form, "last"), text(form, "note")),
             "Time off added.",
             self._clear_forms,
         )

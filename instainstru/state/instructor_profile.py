@@ -3,14 +3,31 @@
 import reflex as rx
 
 from instainstru.models import DURATIONS
+from instainstru.models.offering import OfferingStatus
 from instainstru.services import geo, offerings, profile
 from instainstru.services.access import Actor
 from instainstru.services.catalog import SUBJECTS
 from instainstru.services.errors import FormError, NotAuthenticated, PermissionDenied
 from instainstru.services.instructors import initials
-from instainstru.state.forms import checked, text, ticked
+from instainstru.state.forms import checked, shown_version, text, ticked
 from instainstru.state.guard import GuardedPage
 from instainstru.state.session import current_actor
+
+NOT_YOURS = "You can only change or remove your own services."
+REMOVED = {
+    "removed": "Service removed.",
+    "archived": "Service archived: it had lessons, so it is kept for them. You can restore it below.",
+}
+
+
+def service_details(form: dict) -> tuple[list[str], list[str], list[str], dict[int, str]]:
+    """A service form's levels, ages, places and price per lesson length."""
+    return (
+        ticked(form, "level", offerings.LEVELS),
+        ticked(form, "age", offerings.AGE_GROUPS),
+        ticked(form, "place", tuple(offerings.LOCATION_LABELS)),
+        {d: text(form, f"price_{d}") for d in DURATIONS},
+    )
 
 
 class InstructorProfileState(GuardedPage, rx.State):
@@ -18,14 +35,19 @@ class InstructorProfileState(GuardedPage, rx.State):
 
     form: dict[str, str] = {}
     flags: dict[str, bool] = {}
+    lengths: dict[str, int] = {}  # characters in the fields with a limit, as typed
     area: list[str] = []
     photo: str = ""
     slug: str = ""
     initials: str = ""
     errors: dict[str, str] = {}
-    services: list[dict] = []
+    services: list[dict] = []  # offered or paused
+    archived: list[dict] = []
     service_errors: dict[str, str] = {}
     service_form_key: int = 0
+    editing: dict = {}  # the service being edited, as its form starts (`OfferingView.form_values`)
+    edit_open: bool = False
+    edit_errors: dict[str, str] = {}
     neighbourhood_choices: list[str] = []
     subject_choices: list[str] = [s.name for s in SUBJECTS]
 
@@ -34,16 +56,30 @@ class InstructorProfileState(GuardedPage, rx.State):
 
     def _show(self, result) -> None:
         (saved, photo, slug), services = result
-        self.form = {k: str(v) for k, v in vars(saved).items() if isinstance(v, str)}
-        self.flags = {k: v for k, v in vars(saved).items() if isinstance(v, bool)}
-        self.area = list(saved.area_neighbourhoods)
-        self.photo, self.slug, self.initials = photo, slug, initials(saved.name)
+        self._show_profile(saved)
+        self.photo, self.slug = photo, slug
         self._show_services(services)
         self.neighbourhood_choices = geo.neighbourhood_names()
         self.errors = {}
+        self.editing, self.edit_errors, self.edit_open = {}, {}, False
+
+    def _show_profile(self, saved: profile.ProfileForm) -> None:
+        """Fill the profile form with what is saved."""
+        self.form = {k: str(v) for k, v in vars(saved).items() if isinstance(v, str)}
+        self.flags = {k: v for k, v in vars(saved).items() if isinstance(v, bool)}
+        self.lengths = {"bio": len(saved.bio), "headline": len(saved.headline)}
+        self.area = list(saved.area_neighbourhoods)
+        self.initials = initials(saved.name)
+        self._showing("profile", saved)
 
     def _show_services(self, services: list[offerings.OfferingView]) -> None:
-        self.services = [o.summary() for o in services]
+        self.services = [o.summary() for o in services if o.status != OfferingStatus.ARCHIVED]
+        self.archived = [o.summary() for o in services if o.status == OfferingStatus.ARCHIVED]
+
+    @rx.event
+    def count(self, name: str, value: str):
+        """Keep the character count of a field with a limit as it is typed."""
+        self.lengths = {**self.lengths, name: len(value)}
 
     @rx.event
     def add_area(self, name: str):
@@ -58,9 +94,9 @@ class InstructorProfileState(GuardedPage, rx.State):
 
     @rx.event
     async def save(self, form: dict):
-        """Save the whole profile, or show what to fix (nothing is saved then)."""
-        saved = profile.ProfileForm(
-            name=text(form, "name"), headline=text(form, "headline"), bio=text(form, "bio"),
+        """Save the whole profile and show it as saved, or show what to fix (nothing is saved then)."""
+        filled = profile.ProfileForm(
+            name=text(form, "name"), headline=text(form, "headline"), bio=text(form, "bio", 100_000),
             borough=text(form, "borough"), languages=text(form, "languages"),
             years_experience=text(form, "years_experience"), teaches_at_student=checked(form, "teaches_at_student"),
             teaches_at_studio=checked(form, "teaches_at_studio"), studio_address=text(form, "studio_address"),
@@ -68,7 +104,7 @@ class InstructorProfileState(GuardedPage, rx.State):
             area_base=text(form, "area_base"), area_radius_miles=text(form, "area_radius_miles"),
         )  # fmt: skip
         return await self._attempt(
-            lambda actor: profile.save_profile(actor, saved),
+            lambda actor: self._show_profile(profile.save_profile(actor, filled, shown_version(form))),
             "Profile saved.",
             "Only the instructor can edit this profile.",
         )
@@ -102,14 +138,7 @@ class InstructorProfileState(GuardedPage, rx.State):
     async def add_service(self, form: dict):
         """Add a service with its prices, or show what to fix."""
         return await self._attempt(
-            lambda actor: offerings.add_offering(
-                actor,
-                text(form, "subject", 100),
-                ticked(form, "level", offerings.LEVELS),
-                ticked(form, "age", offerings.AGE_GROUPS),
-                ticked(form, "place", tuple(offerings.LOCATION_LABELS)),
-                {d: text(form, f"price_{d}", 20) for d in DURATIONS},
-            ),
+            lambda actor: offerings.add_offering(actor, text(form, "subject"), *service_details(form)),
             "Service added.",
             "Only instructors can add services.",
             field="service_errors",
@@ -117,12 +146,71 @@ class InstructorProfileState(GuardedPage, rx.State):
         )
 
     @rx.event
+    async def open_edit(self, offering_id: int):
+        """Open the edit form of one of the instructor's services, filled with what is saved now."""
+        try:
+            services = offerings.list_offerings(await current_actor(self))
+        except NotAuthenticated:
+            return self._to_login()
+        except PermissionDenied:
+            return rx.toast.error(NOT_YOURS)
+        self._show_services(services)
+        found = next((o for o in services if o.id == int(offering_id)), None)
+        if found is None:
+            return rx.toast.error("This service is no longer there.")
+        self.editing, self.edit_errors, self.edit_open = found.form_values(), {}, True
+        return None
+
+    @rx.event
+    def close_edit(self, _open: bool = False):
+        """Close the edit form without saving."""
+        self.edit_open, self.edit_errors = False, {}
+
+    def _service_saved(self, actor: Actor) -> None:
+        self.edit_open = False
+        self._reload_services(actor)
+
+    @rx.event
+    async def save_service(self, form: dict):
+        """Save the edited service (lessons booked before keep their price), or show what to fix."""
+        offering_id = int(self.editing.get("id", 0))
+        return await self._attempt(
+            lambda actor: offerings.update_offering(actor, offering_id, *service_details(form), shown_version(form)),
+            "Service saved. Lessons already booked keep their price.",
+            NOT_YOURS,
+            field="edit_errors",
+            after=self._service_saved,
+        )
+
+    @rx.event
+    async def pause_service(self, offering_id: int, paused: bool):
+        """Hide a service from search and booking for a while, or offer it again."""
+        return await self._attempt(
+            lambda actor: offerings.set_paused(actor, int(offering_id), bool(paused)),
+            "Service paused: students cannot find or book it until you resume it." if paused else "Service resumed.",
+            NOT_YOURS,
+            field=None,
+            after=self._reload_services,
+        )
+
+    @rx.event
     async def remove_service(self, offering_id: int):
-        """Remove one of the instructor's services."""
+        """Remove one of the instructor's services (archived instead when it had lessons)."""
         return await self._attempt(
             lambda actor: offerings.remove_offering(actor, int(offering_id)),
-            "Service removed.",
-            "You can only remove your own services.",
+            REMOVED.get,
+            NOT_YOURS,
+            field=None,
+            after=self._reload_services,
+        )
+
+    @rx.event
+    async def restore_service(self, offering_id: int):
+        """Offer an archived service again."""
+        return await self._attempt(
+            lambda actor: offerings.restore_offering(actor, int(offering_id)),
+            "Service restored.",
+            NOT_YOURS,
             field=None,
             after=self._reload_services,
         )

@@ -5,6 +5,7 @@ import pytest
 from instainstru.models import Blackout, BookingStatus, DateOverride, utcnow
 from instainstru.services import availability, billing, calendar, dashboards, offerings
 from instainstru.services.errors import FormError, PermissionDenied
+from instainstru.services.form_versions import version_of
 from tests.factories import make_booking, make_user
 
 NINE_TO_FIVE = {d: [("09:00", "12:00"), ("13:00", "17:00")] for d in range(5)}
@@ -32,11 +33,12 @@ def test_weekly_hours_round_trip(teacher):
 @pytest.mark.parametrize(
     ("hours", "message"),
     [
-        ([("10:00", "09:00")], "must end after it starts"),
+        ([("10:00", "09:00")], "9:00 AM is not after 10:00 AM: each period must end after it starts"),
         ([("09:00", "09:00")], "must end after it starts"),
         ([("09:00", "12:00"), ("11:00", "13:00")], "overlap"),
-        ([("9am", "noon")], "HH:MM"),
-        ([("09:00", "24:30")], "HH:MM"),
+        ([("9am", "noon")], "like 9:00 AM to 12:00 PM"),
+        ([("09:00", "24:30")], "like 9:00 AM to 12:00 PM"),
+        ([("09:00", "")], "Enter the start and the end of each period"),
         ([("08:00", "09:00")] * 1 + [(f"{h:02d}:00", f"{h:02d}:30") for h in range(10, 16)], "at most 6"),
     ],
 )
@@ -53,8 +55,71 @@ def test_touching_periods_and_midnight_end_are_fine(teacher):
     assert availability.load_availability(teacher).weekly[5] == [
         ("09:00", "12:00"),
         ("12:00", "13:00"),
-        ("20:00", "24:00"),
+        ("20:00", "00:00"),  # a time input cannot show 24:00: 00:00 as an end is midnight
     ]
+
+
+def test_hours_can_end_at_midnight_as_a_time_input_sends_it(teacher):
+    availability.save_weekly_hours(teacher, {4: [("20:00", "00:00")]})
+    assert availability.load_availability(teacher).weekly[4] == [("20:00", "00:00")]
+    friday = date(2030, 1, 11)
+    now = datetime(2030, 1, 7, 5, tzinfo=UTC)
+    assert calendar.week_calendar(teacher, friday, now=now)[4].free == ["8:00 PM – 12:00 AM"]
+    availability.set_override(teacher, in_days(3), [("22:00", "00:00")])
+    assert availability.load_availability(teacher).overrides[0][2] == [("22:00", "00:00")]
+    label = availability.hours_label([("09:30", "12:00"), ("22:00", "00:00")])
+    assert label == "9:30 AM – 12:00 PM, 10:00 PM – 12:00 AM"
+    assert availability.hours_label([]) == "Closed"
+    availability.save_weekly_hours(teacher, {4: [("00:00", "00:00")]})  # midnight to midnight: all day
+    assert calendar.week_calendar(teacher, friday, now=now)[4].free == ["12:00 AM – 12:00 AM"]
+
+
+@pytest.mark.parametrize(
+    ("periods", "new"),
+    [
+        ([], ("09:00", "17:00")),
+        ([("09:00", "14:00")], ("15:00", "17:00")),  # an hour's break, then two hours
+        ([("13:00", "17:00"), ("09:00", "12:00")], ("18:00", "20:00")),  # after the latest one
+        ([("09:00", "22:30")], ("22:30", "00:00")),  # too late for a break: until midnight
+        ([("10:00", "00:00")], ("08:00", "10:00")),  # nothing after it: the free time before
+        ([("00:00", "00:00")], None),  # all day
+        ([("00:00", "12:00"), ("12:00", "00:00")], None),  # the whole day taken
+        ([("bad", "")], ("09:00", "17:00")),
+    ],
+)
+def test_added_hours_start_as_a_sensible_period_after_the_others(periods, new):
+    assert availability.next_period(periods) == new
+
+
+def test_a_save_from_outdated_hours_or_rules_is_refused(teacher):
+    shown = availability.load_availability(teacher)  # two tabs show the same availability
+    weekly, rules = version_of(shown.weekly), version_of(shown.rules)
+    availability.save_weekly_hours(teacher, NINE_TO_FIVE, weekly)
+    availability.save_booking_rules(teacher, "30", "48", "60", "60", shown_version=rules)
+    with pytest.raises(FormError) as caught:  # the other tab saves what it showed
+        availability.save_weekly_hours(teacher, {6: [("10:00", "11:00")]}, weekly)
+    assert "changed in another tab" in caught.value.errors["weekly"]
+    with pytest.raises(FormError) as caught:
+        availability.save_booking_rules(teacher, "0", "0", "90", "60", shown_version=rules)
+    assert "changed in another tab" in caught.value.errors["rules"]
+    now = availability.load_availability(teacher)
+    assert now.weekly[0] == [("09:00", "12:00"), ("13:00", "17:00")] and now.weekly[6] == []
+    assert (now.rules.buffer_min, now.rules.notice_hours, now.rules.horizon_days) == (30, 48, 60)
+    availability.save_booking_rules(teacher, "30", "48", "90", "60", shown_version=version_of(now.rules))
+    assert availability.load_availability(teacher).rules.horizon_days == 90
+
+
+def test_the_fall_back_night_names_the_zone_of_each_end_of_a_range(teacher):
+    availability.save_booking_rules(teacher, "0", "0", "365", "30")
+    now = datetime(2025, 10, 20, tzinfo=UTC)
+    availability.save_weekly_hours(teacher, {6: [("00:00", "03:00")]})
+    sunday = calendar.week_calendar(teacher, date(2025, 11, 2), now=now)[6]  # clocks go back at 2:00 AM EDT
+    # Free starts 12:00, 12:30, 1:00 and 1:30 AM EDT: the range ends at 2:00 AM EDT, which is 1:00 AM EST.
+    assert sunday.free == ["12:00 AM EDT – 1:00 AM EST", "2:00 AM – 3:00 AM"]
+    availability.save_weekly_hours(teacher, {6: [("01:00", "02:00")]})
+    assert calendar.week_calendar(teacher, date(2025, 11, 2), now=now)[6].free == ["1:00 AM EDT – 1:00 AM EST"]
+    availability.save_weekly_hours(teacher, {6: [("09:00", "11:00")]})  # other ranges that day read as usual
+    assert calendar.week_calendar(teacher, date(2025, 11, 2), now=now)[6].free == ["9:00 AM – 11:00 AM"]
 
 
 @pytest.mark.parametrize(

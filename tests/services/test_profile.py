@@ -7,6 +7,7 @@ from instainstru.db import transaction
 from instainstru.models import InstructorProfile, User
 from instainstru.services import profile
 from instainstru.services.errors import FormError, PermissionDenied
+from instainstru.services.form_versions import version_of
 from instainstru.settings import get_settings
 from tests.factories import make_user
 
@@ -73,6 +74,32 @@ def test_bad_input_is_refused_and_the_previous_profile_stays(teacher, changes, f
     assert field in caught.value.errors
     form, _, _ = profile.load_profile(teacher)
     assert form.headline == "Patient piano teacher"
+
+
+def test_a_save_from_a_form_showing_older_values_is_refused_and_keeps_the_newer_ones(teacher):
+    profile.save_profile(teacher, good_form())
+    shown, _, _ = profile.load_profile(teacher)  # two tabs show the same saved profile
+    outdated = version_of(shown)
+    saved = profile.save_profile(teacher, good_form(years_experience="12", borough="Queens"), outdated)
+    assert (saved.years_experience, saved.borough) == ("12", "Queens")  # what was saved, to show
+    with pytest.raises(FormError) as caught:  # the other tab, still showing 7 years in Brooklyn, edits the bio
+        profile.save_profile(teacher, good_form(bio="A new bio."), outdated)
+    assert "changed in another tab" in caught.value.errors["form"]
+    form, _, _ = profile.load_profile(teacher)
+    assert (form.years_experience, form.borough, form.bio) == ("12", "Queens", "I teach piano.")
+    profile.save_profile(teacher, good_form(years_experience="12", borough="Queens", bio="A new bio."),
+                         version_of(form))  # fmt: skip
+    assert profile.load_profile(teacher)[0].bio == "A new bio."
+
+
+def test_a_bio_over_3000_characters_is_refused_with_its_length_never_cut(teacher):
+    profile.save_profile(teacher, good_form())
+    with pytest.raises(FormError) as caught:
+        profile.save_profile(teacher, good_form(bio="x" * 10_000))
+    assert caught.value.errors["bio"] == "Keep the bio to 3,000 characters: it has 10,000."
+    assert profile.load_profile(teacher)[0].bio == "I teach piano."
+    profile.save_profile(teacher, good_form(bio="x" * 3000))
+    assert len(profile.load_profile(teacher)[0].bio) == 3000
 
 
 def test_only_instructors_edit_and_only_their_own(teacher):

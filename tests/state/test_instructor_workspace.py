@@ -49,15 +49,61 @@ def test_an_instructor_cannot_remove_another_instructors_service(people):
     teacher, _, other = people
     service = offerings.add_offering(teacher, "piano", ["beginner"], ["adults"], ["online"], {60: "50"})
     _, result = call_handler(InstructorProfileState, "remove_service", sessions.start_session(other), service.id)
-    assert "only remove your own" in str(result)
+    assert "only change or remove your own" in str(result)
     assert [o.id for o in offerings.list_offerings(teacher)] == [service.id]
+
+
+def shown(state_cls, token: str, name: str) -> str:
+    """The version of the saved values a freshly loaded page's form `name` shows."""
+    state, _ = call_handler(state_cls, "load", token)
+    return state.versions[name]
 
 
 def test_saving_edits_only_the_callers_own_profile(people):
     teacher, _, other = people
-    state, _ = call_handler(InstructorProfileState, "save", sessions.start_session(other), PROFILE_FORM)
+    token = sessions.start_session(other)
+    form = {**PROFILE_FORM, "form_version": shown(InstructorProfileState, token, "profile")}
+    state, _ = call_handler(InstructorProfileState, "save", token, form)
     assert state.errors == {}
     assert headline(other.user_id) == "Hijacked" and headline(teacher.user_id) == ""
+
+
+def test_a_saved_profile_is_what_the_state_shows_next(people):
+    teacher, _, _ = people
+    token = sessions.start_session(teacher)
+    before = shown(InstructorProfileState, token, "profile")
+    form = {**PROFILE_FORM, "name": "  Tess   Teacher ", "years_experience": "12", "form_version": before}
+    state, _ = call_handler(InstructorProfileState, "save", token, form)
+    assert (state.form["name"], state.form["years_experience"], state.form["headline"]) == ("Tess Teacher", "12",
+                                                                                           "Hijacked")  # fmt: skip
+    assert state.versions["profile"] == shown(InstructorProfileState, token, "profile") != before
+
+
+def test_a_save_from_an_outdated_or_unversioned_form_is_refused(people):
+    teacher, _, _ = people
+    token = sessions.start_session(teacher)
+    outdated = shown(InstructorProfileState, token, "profile")
+    call_handler(InstructorProfileState, "save", token, {**PROFILE_FORM, "form_version": outdated})
+    for version in (outdated, None):
+        form = {**PROFILE_FORM, "headline": "Old tab"} | ({"form_version": version} if version else {})
+        state, result = call_handler(InstructorProfileState, "save", token, form)
+        assert "changed in another tab" in state.errors["form"] and "changed in another tab" in str(result)
+    assert headline(teacher.user_id) == "Hijacked"
+
+
+def test_rules_and_hours_saved_are_what_the_state_shows_next(people):
+    teacher, _, _ = people
+    token = sessions.start_session(teacher)
+    state_cls = InstructorAvailabilityState
+    rules = {"buffer_min": "30", "notice_hours": "48", "horizon_days": "60", "slot_step_min": "30",
+             "free_cancel_hours": "24", "late_cancel_fee_percent": "50"}  # fmt: skip
+    rules["form_version"] = shown(state_cls, token, "rules")
+    state, _ = call_handler(state_cls, "save_rules", token, rules)
+    assert (state.rules["buffer_min"], state.rules["notice_hours"], state.errors) == ("30", "48", {})
+    assert state.versions["rules"] == shown(state_cls, token, "rules")
+    state, _ = call_handler(state_cls, "save_rules", token, {**rules, "buffer_min": "0"})  # the version is outdated
+    assert "changed in another tab" in state.errors["rules"]
+    assert availability.load_availability(teacher).rules.buffer_min == 30
 
 
 def test_student_cannot_change_availability(people):
