@@ -81,7 +81,7 @@ def book_panel() -> rx.Component:
             rx.vstack(
                 rx.select(S.lesson_choices, value=S.lesson, on_change=S.choose_lesson, size="3", width="100%",
                           custom_attrs={"aria-label": "Lesson"}),  # on the trigger: the drop-down's name
-                rx.text("Times in your time zone: ", S.zone_name, size="2", color_scheme="gray",
+                rx.text("Times in your time zone: ", S.zone_label, size="2", color_scheme="gray",
                         class_name="viewer-tz"),
                 week_pager(),
                 rx.cond(S.slot_days.length() > 0,

@@ -67,20 +67,22 @@ class InstructorPublicState(ViewerZone, rx.State):
         self.lesson = next((label for label, lesson in self._lessons.items() if lesson == wanted), "")
         actor = await self._take_viewer_zone()
         self.can_save = viewer_actions(actor, self.instructor_id).save
-        self.week = -1
-        self._show_times()
+        self._show_week(None)
         return self._ask_browser_zone(actor)
 
     def _show_times(self) -> None:
-        """Show the chosen lesson's free times in week `week` (-1: the first week that has some)."""
+        """Show the week on screen again (in a newly known zone)."""
+        self._show_week(self.week)
+
+    def _show_week(self, week: int | None) -> None:
+        """Show the chosen lesson's free times in week `week` (None: the first week that has some)."""
         if self.lesson not in self._lessons:
             self.slot_days, self.week_label, self.earlier, self.later = [], "", False, False
             return
         offering_id, minutes = self._lessons[self.lesson]
-        first = self.week < 0
-        shown = free_week(self.instructor_id, minutes, self.viewer_tz, None if first else self.week)
+        shown = free_week(self.instructor_id, minutes, self.viewer_tz, week)
         self.week, self.week_label, self.earlier, self.later = shown.week, shown.label, shown.earlier, shown.later
-        if first:
+        if week is None:
             self.none_ahead = not shown.days
         slug = self.profile.get("slug", "")
         self.slot_days = [
@@ -94,11 +96,10 @@ class InstructorPublicState(ViewerZone, rx.State):
     def choose_lesson(self, choice: str):
         """Show the free times for another service or lesson length (from its first week with free times)."""
         if choice in self._lessons:
-            self.lesson, self.week = choice, -1
-            self._show_times()
+            self.lesson = choice
+            self._show_week(None)
 
     @rx.event
     def page_week(self, step: int):
         """Show the previous (-1) or next (+1) week of free times."""
-        self.week = max(0, self.week + (1 if str(step) == "1" else -1))
-        self._show_times()
+        self._show_week(max(0, self.week + (1 if str(step) == "1" else -1)))

@@ -17,10 +17,10 @@ class ViewerZone(rx.State, mixin=True):
     """
 
     viewer_tz: str = DEFAULT_TIMEZONE
-    zone_name: str = zone_name(DEFAULT_TIMEZONE)  # "Eastern Time", as the page names the zone
+    zone_label: str = zone_name(DEFAULT_TIMEZONE)  # "Eastern Time": the zone as the page names it
 
     def _set_zone(self, name: str) -> None:
-        self.viewer_tz, self.zone_name = name, zone_name(name)
+        self.viewer_tz, self.zone_label = name, zone_name(name)
 
     def _show_times(self) -> None:
         """Read and show the page's times in `viewer_tz`."""
