@@ -72,6 +72,7 @@ def build(url: str, size: int, seed: int = 7) -> None:
         online = rng.random() < 0.4
         start = rng.choice((480, 540, 600, 960))
         weekly = {str(d): [[start, start + rng.choice((180, 240, 300))]] for d in rng.sample(range(7), 4)}
+        # One in 20 has not connected payouts (cannot take bookings: ranked last, no next free time).
         profile = {"user_id": i, "slug": f"bench-{i}", "headline": "Bench instructor", "bio": "x" * 60,
                    "borough": home.borough, "photo": "", "languages": ["English"], "years_experience": 5,
                    "teaches_at_student": True, "teaches_at_studio": False, "teaches_online": online,
@@ -80,7 +81,7 @@ def build(url: str, size: int, seed: int = 7) -> None:
                    "area_radius_miles": float(radius), "weekly_hours": weekly,
                    "rating_avg": round(rng.uniform(3.5, 5), 1),
                    "rating_count": rng.randint(0, 120), "buffer_min": 15, "notice_hours": 12, "horizon_days": 60,
-                   "slot_step_min": 30}  # fmt: skip
+                   "slot_step_min": 30, "charges_enabled": i % 20 != 0}  # fmt: skip
         profiles.append(profile)
         area = geo.ServiceArea(frozenset(listed), (home.lat, home.lon) if radius else None, float(radius))
         cells += [{"cell": c, "instructor_id": i} for c in area_index.cells_for_area(area)]

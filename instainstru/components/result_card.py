@@ -1,4 +1,5 @@
-"""The search result card: photo, name, subjects, price, rating, distance, next free time, heart."""
+"""The search result card: photo, name, subjects, price, rating, distance, next free time (or that the instructor
+is not accepting bookings yet), heart."""
 
 import reflex as rx
 
@@ -7,18 +8,21 @@ from instainstru.components.card import card
 from instainstru.state.search import FavouriteState
 
 
-def heart(instructor_id: rx.Var) -> rx.Component:
-    """Save or unsave the instructor (visitors are asked to log in first)."""
+def heart(instructor_id: rx.Var, shown: rx.Var | bool = FavouriteState.can_save) -> rx.Component:
+    """Save or unsave the instructor (visitors are asked to log in first); only where `shown`."""
     saved = FavouriteState.saved.contains(instructor_id)
-    return rx.icon_button(
-        rx.icon("heart", fill=rx.cond(saved, "currentColor", "none")),
-        variant="ghost",
-        color_scheme=rx.cond(saved, "red", "gray"),
-        on_click=FavouriteState.toggle(instructor_id),
-        aria_label=rx.cond(saved, "Remove from favourites", "Save to favourites"),
-        aria_pressed=saved,
-        class_name="heart",
-        size="3",
+    return rx.cond(
+        shown,
+        rx.icon_button(
+            rx.icon("heart", fill=rx.cond(saved, "currentColor", "none")),
+            variant="ghost",
+            color_scheme=rx.cond(saved, "red", "gray"),
+            on_click=FavouriteState.toggle(instructor_id),
+            aria_label=rx.cond(saved, "Remove from favourites", "Save to favourites"),
+            aria_pressed=saved,
+            class_name="heart",
+            size="3",
+        ),
     )
 
 
@@ -37,7 +41,7 @@ def result_card(result: rx.Var) -> rx.Component:
                     spacing="3",
                     align="center",
                 ),
-                href="/instructors/" + result["slug"].to(str),
+                href=result["href"].to(str),
                 underline="none",
                 color="inherit",
                 class_name="result-name",
@@ -58,7 +62,12 @@ def result_card(result: rx.Var) -> rx.Component:
             spacing="2",
             wrap="wrap",
         ),
-        rx.hstack(rx.icon("calendar-clock", size=14), rx.text("Next free: ", result["next_slot"], size="2"),
-                  color=rx.color("gray", 11), spacing="2", align="center", class_name="next-slot"),
+        rx.cond(
+            result["bookable"].to(bool),
+            rx.hstack(rx.icon("calendar-clock", size=14), rx.text("Next free: ", result["next_slot"], size="2"),
+                      color=rx.color("gray", 11), spacing="2", align="center", class_name="next-slot"),
+            rx.badge(rx.icon("calendar-off", size=12), "Not accepting bookings yet", size="2", variant="soft",
+                     color_scheme="gray", class_name="not-accepting"),
+        ),
         class_name="result-card",
     )  # fmt: skip

@@ -7,7 +7,6 @@ from instainstru.components.card import card, empty_state, skeleton_lines
 from instainstru.components.form_field import dialog_form, field_error, form_field, server_form, text_area
 from instainstru.state.guard import ACCESS_OK
 from instainstru.state.profile_reviews import ProfileReviewsState as R
-from instainstru.state.session import SessionState
 
 
 def rating_stars(rating: rx.Var, size: int = 14) -> rx.Component:
@@ -110,7 +109,7 @@ def _actions(review: rx.Var) -> rx.Component:
     return rx.hstack(
         rx.cond(review["can_reply"] & ~replying,
                 rx.button("Reply", size="2", variant="soft", on_click=R.open_reply(review["id"]))),
-        rx.cond(SessionState.logged_in,
+        rx.cond(R.can_report,
                 rx.button(rx.icon("flag", size=14), "Report", size="2", variant="ghost", color_scheme="gray",
                           on_click=R.ask_report(review["id"]), class_name="report")),
         spacing="3",

@@ -18,7 +18,8 @@ def profile_header() -> rx.Component:
         rx.flex(
             photo_avatar(profile["photo"], profile["initials"], "8"),
             rx.vstack(
-                rx.hstack(rx.heading(profile["name"], size="8", as_="h1"), heart(S.instructor_id), align="center"),
+                rx.hstack(rx.heading(profile["name"], size="8", as_="h1"), heart(S.instructor_id, S.can_save),
+                          align="center"),
                 rating_summary(),
                 rx.text(profile["headline"], size="4", color_scheme="gray"),
                 rx.hstack(rx.badge(profile["subject"], size="2"), rx.text(profile["borough"], size="2"),
@@ -54,21 +55,40 @@ def slot_day(day: rx.Var) -> rx.Component:
     )  # fmt: skip
 
 
+def week_pager() -> rx.Component:
+    """The week shown ("Nov 26 – Dec 2"), between buttons to the week before and after (up to the horizon)."""
+    return rx.hstack(
+        rx.icon_button(rx.icon("chevron-left"), variant="soft", size="2", disabled=~S.earlier,
+                       on_click=S.page_week(-1), aria_label="Earlier week"),
+        rx.text(S.week_label, size="3", weight="medium", class_name="week-label"),
+        rx.icon_button(rx.icon("chevron-right"), variant="soft", size="2", disabled=~S.later,
+                       on_click=S.page_week(1), aria_label="Later week"),
+        justify="between",
+        align="center",
+        width="100%",
+        class_name="week-pager",
+    )  # fmt: skip
+
+
 def book_panel() -> rx.Component:
-    """Choose a lesson and see the next free times in your own time zone."""
+    """Choose a lesson and see its free times in your own time zone, a week at a time."""
     return card(
-        rx.heading("Next free times", size="5", as_="h2"),
+        rx.heading("Free times", size="5", as_="h2"),
         rx.cond(~S.accepting, rx.callout("Not yet accepting bookings: this instructor is still setting up payouts.",
                                          icon="info", size="1", class_name="not-accepting")),
         rx.cond(
             S.lesson_choices.length() > 0,
             rx.vstack(
                 rx.select(S.lesson_choices, value=S.lesson, on_change=S.choose_lesson, size="3", width="100%",
-                          aria_label="Lesson"),
-                rx.text("Times in your time zone: ", S.viewer_tz, size="2", color_scheme="gray",
+                          custom_attrs={"aria-label": "Lesson"}),  # on the trigger: the drop-down's name
+                rx.text("Times in your time zone: ", S.zone_label, size="2", color_scheme="gray",
                         class_name="viewer-tz"),
-                rx.cond(S.slot_days.length() > 0, rx.vstack(rx.foreach(S.slot_days, slot_day), spacing="4",
-                        width="100%"), rx.text("No free times in the next two weeks.", size="2", color_scheme="gray")),
+                week_pager(),
+                rx.cond(S.slot_days.length() > 0,
+                        rx.vstack(rx.foreach(S.slot_days, slot_day), spacing="4", width="100%"),
+                        rx.text(rx.cond(S.none_ahead, "No free times as far ahead as this instructor takes bookings.",
+                                        "No free times this week."), size="2", color_scheme="gray",
+                                class_name="no-free-times")),
                 rx.cond(S.accepting, rx.text("Choose a time to book it. You pay on the next page.", size="1",
                                              color_scheme="gray")),
                 rx.text(S.policy, size="1", color_scheme="gray", class_name="cancellation-policy"),

@@ -7,7 +7,7 @@ from instainstru.components.form_field import choice, form_field, labelled_choic
 from instainstru.components.layout import page_shell, search_box
 from instainstru.components.result_card import result_card
 from instainstru.services.catalog import SUBJECTS
-from instainstru.services.search_filters import DAY_CHOICES, SORTS, TIME_CHOICES
+from instainstru.services.search_filters import ANY_SUBJECT, DAY_CHOICES, SORTS, TIME_CHOICES
 from instainstru.state.search import SearchState as S
 
 ONLINE_LABELS = {"any": "In person or online", "in_person": "In person", "online": "Online"}
@@ -29,25 +29,33 @@ def chip(item: rx.Var) -> rx.Component:
 
 
 def filter_panel() -> rx.Component:
-    """Filters beside the results; applying them changes the URL."""
-    p = S.panel
+    """Filters beside the results, always showing the URL's search (drawn afresh on each load); applying them
+    changes the URL, or shows why a price was refused."""
+    p, errors = S.panel, S.panel_errors
     return card(
         rx.heading("Filters", size="4", as_="h2"),
-        server_form(
-            form_field("Subject", choice("subject", ["Any subject"] + [s.name for s in SUBJECTS], p["subject"])),
-            rx.grid(
-                form_field("Min $", text_input("min", input_mode="decimal", default_value=p["min"])),
-                form_field("Max $", text_input("max", input_mode="decimal", default_value=p["max"])),
-                columns="2", spacing="3", width="100%",
+        rx.box(
+            server_form(
+                form_field("Subject", choice("subject", [ANY_SUBJECT] + [s.name for s in SUBJECTS], p["subject"])),
+                rx.grid(
+                    form_field("Min $", text_input("min", input_mode="decimal", default_value=p["min"]),
+                               errors.get("min", "")),
+                    form_field("Max $", text_input("max", input_mode="decimal", default_value=p["max"]),
+                               errors.get("max", "")),
+                    columns="2", spacing="3", width="100%",
+                ),
+                form_field("Where", labelled_choice("online", ONLINE_LABELS, p["online"])),
+                form_field("Within", labelled_choice("miles", MILES, p["miles"])),
+                form_field("Day", labelled_choice("day", {"keep": "As searched", **DAY_CHOICES}, p["day"])),
+                form_field("Time of day", labelled_choice("part", {"keep": "As searched", **PARTS}, p["part"])),
+                form_field("Minimum rating", labelled_choice("rating", RATINGS, p["rating"])),
+                form_field("Age group", labelled_choice("age", AGES, p["age"])),
+                rx.button("Apply filters", type="submit", size="3", width="100%"),
+                on_submit=S.apply,
             ),
-            form_field("Where", labelled_choice("online", ONLINE_LABELS, p["online"])),
-            form_field("Within", labelled_choice("miles", MILES, p["miles"])),
-            form_field("Day", labelled_choice("day", {"keep": "As searched", **DAY_CHOICES}, "keep")),
-            form_field("Time of day", labelled_choice("part", {"keep": "As searched", **PARTS}, "keep")),
-            form_field("Minimum rating", labelled_choice("rating", RATINGS, p["rating"])),
-            form_field("Age group", labelled_choice("age", AGES, p["age"])),
-            rx.button("Apply filters", type="submit", size="3", width="100%"),
-            on_submit=S.apply,
+            key=S.panel_key,
+            width="100%",
+            class_name="filter-panel",
         ),
     )  # fmt: skip
 

@@ -9,8 +9,9 @@ from sqlmodel import Session, select
 from instainstru.db import transaction
 from instainstru.models import BUSY_STATUSES, Booking, BookingStatus, InstructorProfile, Offering, Role, User, utcnow
 from instainstru.services.access import Actor, require_role
-from instainstru.services.availability import local_midnight, local_today, open_slots_many
+from instainstru.services.availability import busy_for, local_midnight, local_today, open_slots_many, schedules_for
 from instainstru.services.catalog import subject_name
+from instainstru.services.slots import bookable_starts, first_bookable
 from instainstru.services.timefmt import day_label, time_label
 
 
@@ -30,6 +31,17 @@ class SlotDay:
 
     label: str
     times: list[dict[str, str]]  # {"iso": UTC ISO start, "label": "10:00 AM"}
+
+
+@dataclass(frozen=True)
+class FreeWeek:
+    """Seven days of an instructor's free start times for a viewer, and whether there are weeks either side."""
+
+    week: int  # 0: the seven days from the viewer's today, 1: the seven after, ...
+    label: str  # "Nov 26 – Dec 2"
+    days: list[SlotDay]  # only the days with a free time
+    earlier: bool
+    later: bool  # a later week may still hold times (it starts within the instructor's horizon)
 
 
 def _ranges(starts: list[datetime], step: timedelta) -> list[tuple[datetime, datetime]]:
@@ -109,10 +121,48 @@ def slots_by_day(
     with transaction() as session:
         starts = open_slots_many(session, [instructor_id], duration_min, now, now + timedelta(days=days), now,
                                  except_booking)  # fmt: skip
+    return _slot_days(starts.get(instructor_id, []), viewer_tz)
+
+
+def _slot_days(starts: list[datetime], viewer_tz: str) -> list[SlotDay]:
+    """Start times grouped by the viewer's local date."""
     grouped: dict[date, list[dict[str, str]]] = {}
     zone = ZoneInfo(viewer_tz)
-    for start in starts.get(instructor_id, []):
+    for start in starts:
         grouped.setdefault(start.astimezone(zone).date(), []).append(
             {"iso": start.isoformat(), "label": time_label(start, viewer_tz)}
         )
     return [SlotDay(day_label(day), times) for day, times in sorted(grouped.items())]
+
+
+def _weeks_to(moment: datetime, today: date, viewer_tz: str) -> int:
+    """How many whole weeks after the viewer's `today` the moment's local date falls."""
+    return (moment.astimezone(ZoneInfo(viewer_tz)).date() - today).days // 7
+
+
+def free_week(
+    instructor_id: int, duration_min: int, viewer_tz: str, week: int | None = None, now: datetime | None = None
+) -> FreeWeek:
+    """The instructor's free starts in the `week`-th seven days from the viewer's today (kept between this week
+    and the last one the instructor's horizon reaches); `week` None: the first week holding a free time."""
+    now = now or utcnow()
+    today = now.astimezone(ZoneInfo(viewer_tz)).date()
+    starts: list[datetime] = []
+    with transaction() as session:
+        schedule = schedules_for(session, [instructor_id]).get(instructor_id)
+        horizon = now + timedelta(days=schedule.horizon_days if schedule else 0)
+        last_week = _weeks_to(horizon, today, viewer_tz)
+        if week is None and schedule is not None:
+            busy = busy_for(session, [instructor_id], now, horizon, now)[instructor_id]
+            first = first_bookable(schedule, duration_min, busy, now, horizon, now)
+            week = _weeks_to(first, today, viewer_tz) if first else 0
+        week = max(0, min(int(week or 0), last_week))
+        first_day = today + timedelta(weeks=week)
+        start = max(now, local_midnight(first_day, viewer_tz))
+        end = local_midnight(first_day + timedelta(days=7), viewer_tz)
+        if schedule is not None:
+            busy = busy_for(session, [instructor_id], start, end, now)[instructor_id]
+            starts = bookable_starts(schedule, duration_min, busy, start, end, now)
+    last_day = first_day + timedelta(days=6)
+    label = f"{first_day:%b} {first_day.day} – {last_day:%b} {last_day.day}"
+    return FreeWeek(week, label, _slot_days(starts, viewer_tz), week > 0, week < last_week)

@@ -19,7 +19,7 @@ from instainstru.services.cancellation import policy_text
 from instainstru.services.catalog import subject_name
 from instainstru.services.errors import FormError, PermissionDenied
 from instainstru.services.money import format_exact, format_price
-from instainstru.services.timefmt import slot_label, time_label
+from instainstru.services.timefmt import slot_label, time_with_zone
 
 START_FORMAT = "%Y%m%dT%H%MZ"
 S = BookingStatus
@@ -37,7 +37,7 @@ class Checkout:
     when: str  # "Mon, Jan 7 · 10:00 AM EST"
     price: str  # "$80"
     fee_note: str
-    hold_until: str  # "10:15 AM"
+    hold_until: str  # "10:15 AM EST"
     price_cents: int
     policy: str  # the instructor's cancellation policy
     credit: str = ""  # "−$20.00": the student's credit the payment will use ("" for none)
@@ -72,7 +72,7 @@ def _view(
         booking.id, booking.status, name, profile.slug, f"{subject} · {booking.duration_min} min",
         slot_label(booking.start_at, timezone), format_price(booking.price_cents),
         "The price includes InstaInstru's service fee. No other charges.",
-        time_label(booking.hold_expires_at, timezone) if booking.hold_expires_at else "", booking.price_cents,
+        time_with_zone(booking.hold_expires_at, timezone) if booking.hold_expires_at else "", booking.price_cents,
         policy_text(profile), format_exact(-credit) if credit else "", format_exact(booking.price_cents),
         format_exact(booking.price_cents - credit) if credit else format_price(booking.price_cents),
         booking.price_cents - credit,

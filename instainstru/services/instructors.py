@@ -3,12 +3,15 @@
 import re
 import unicodedata
 from dataclasses import dataclass
+from urllib.parse import urlencode
 
 from sqlmodel import Session, func, select
 
 from instainstru.db import transaction
-from instainstru.models import InstructorProfile, Offering, User
+from instainstru.models import InstructorProfile, Offering, Role, User
+from instainstru.services.access import Actor
 from instainstru.services.cancellation import policy_text
+from instainstru.services.catalog import find_subject
 from instainstru.services.money import format_price
 from instainstru.services.offerings import LOCATION_LABELS, OfferingView, offerings_of
 
@@ -43,6 +46,22 @@ class PublicProfile:
     offerings: list[OfferingView]
     accepting_bookings: bool  # payouts connected: students can book and pay
     cancellation_policy: str
+
+
+@dataclass(frozen=True)
+class ViewerActions:
+    """What the person looking at a profile (or a result card) may do there."""
+
+    save: bool  # the favourite heart: students, and visitors (asked to log in first)
+    report: bool  # "Report" on a review: anyone logged in but the profile's owner
+
+
+def viewer_actions(viewer: Actor | None, instructor_id: int | None = None) -> ViewerActions:
+    """What `viewer` may do on the profile of `instructor_id` (on result cards: no particular instructor)."""
+    return ViewerActions(
+        save=viewer is None or viewer.role == Role.STUDENT,
+        report=viewer is not None and viewer.user_id != instructor_id,
+    )
 
 
 def initials(name: str) -> str:
@@ -80,19 +99,41 @@ def create_profile(session: Session, user: User, **fields) -> InstructorProfile:
     return profile
 
 
+def profile_href(slug: str, subject_key: str | None = None, minutes: int | None = None) -> str:
+    """The link to a public profile, opened on a subject (and lesson length) when given."""
+    params = {key: value for key, value in (("subject", subject_key), ("minutes", minutes)) if value}
+    return f"/instructors/{slug}" + (f"?{urlencode(params)}" if params else "")
+
+
 def featured_instructor_ids(limit: int = 6) -> list[int]:
-    """Instructors with a headline and at least one priced service, best rated first, for the home page."""
+    """Instructors who can take bookings, with a headline and at least one priced service, best rated first, for
+    the home page."""
     with transaction() as session:
         return list(
             session.exec(
                 select(InstructorProfile.user_id)
                 .join(Offering, Offering.instructor_id == InstructorProfile.user_id)
-                .where(InstructorProfile.headline != "", Offering.min_price_cents > 0)
+                .where(InstructorProfile.charges_enabled, InstructorProfile.headline != "")
+                .where(Offering.min_price_cents > 0)
                 .group_by(InstructorProfile.user_id)
                 .order_by(func.max(Offering.rank_score).desc(), InstructorProfile.user_id)
                 .limit(limit)
             )
         )
+
+
+def preselected_lesson(services: list[OfferingView], subject: str = "", minutes: str = "") -> tuple[int, int] | None:
+    """The lesson, as (offering id, minutes), the booking panel opens on: the searched subject (key or name) at
+    the searched length, else that subject's shortest lesson, else the first service's; None without prices."""
+    priced = [o for o in services if o.prices]
+    if not priced:
+        return None
+    wanted = find_subject(str(subject or ""))
+    chosen = next((o for o in priced if wanted and o.subject_key == wanted.key), None)
+    if chosen is None:
+        return priced[0].id, priced[0].prices[0].duration_min
+    lengths = [p.duration_min for p in chosen.prices]
+    return chosen.id, next((n for n in lengths if str(n) == str(minutes).strip()), lengths[0])
 
 
 def instructor_id_for_slug(slug: str) -> int | None:

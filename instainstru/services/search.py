@@ -14,7 +14,7 @@ from instainstru.models import AreaBorough, AreaCell, InstructorProfile, Offerin
 from instainstru.services import area_index, geo
 from instainstru.services.availability import busy_for, schedules_for
 from instainstru.services.catalog import SUBJECTS_BY_KEY, subject_name
-from instainstru.services.instructors import initials
+from instainstru.services.instructors import initials, profile_href
 from instainstru.services.money import format_price
 from instainstru.services.ratings import bayesian_rating
 from instainstru.services.search_filters import Filters
@@ -46,6 +46,7 @@ class Candidate:
     rating_count: int
     distance: float | None  # miles from the searched place; None for an online-only match
     completeness: float
+    bookable: bool  # payouts connected: ranked before everyone who cannot take bookings yet
     next_slot: datetime | None = None
 
     @property
@@ -69,7 +70,9 @@ class ResultCard:
     rating: str
     review_count: int
     distance: str
-    next_slot: str
+    next_slot: str  # "" for an instructor who cannot take bookings yet
+    bookable: bool
+    href: str  # the profile, opened on the searched subject when there was one
 
 
 @dataclass(frozen=True)
@@ -100,7 +103,8 @@ _COLUMNS = (
     _raw(Offering.levels), _raw(Offering.age_groups), _raw(Offering.location_types), InstructorProfile.slug,
     InstructorProfile.photo, InstructorProfile.headline, func.length(InstructorProfile.bio).label("bio_length"),
     _raw(InstructorProfile.area_neighbourhoods), InstructorProfile.area_base_lat, InstructorProfile.area_base_lon,
-    InstructorProfile.area_radius_miles, InstructorProfile.rating_avg, InstructorProfile.rating_count, User.name,
+    InstructorProfile.area_radius_miles, InstructorProfile.rating_avg, InstructorProfile.rating_count,
+    InstructorProfile.charges_enabled, User.name,
 )  # fmt: skip
 
 
@@ -220,7 +224,7 @@ def candidates(filters: Filters, only: list[int] | None = None) -> list[Candidat
         found[row.instructor_id] = Candidate(
             row.instructor_id, row.slug, row.name, row.photo, row.headline, [subject], row.min_price_cents,
             row.shortest_min,
-            row.rating_avg, row.rating_count, distance, completeness,
+            row.rating_avg, row.rating_count, distance, completeness, bool(row.charges_enabled),
         )  # fmt: skip
     return list(found.values())
 
@@ -231,6 +235,7 @@ def _score(c: Candidate) -> float:
 
 
 def _sort(found: list[Candidate], sort: str) -> None:
+    """Order by `sort`, everyone who can take bookings first."""
     far = math.inf
     keys = {
         "best": lambda c: (-_score(c), c.instructor_id),
@@ -239,7 +244,7 @@ def _sort(found: list[Candidate], sort: str) -> None:
         "rating": lambda c: (-c.bayes_rating, -c.rating_count, c.instructor_id),
         "soonest": lambda c: (c.next_slot or datetime.max.replace(tzinfo=ZoneInfo("UTC")), c.instructor_id),
     }
-    found.sort(key=keys[sort])
+    found.sort(key=lambda c: (not c.bookable, keys[sort](c)))
 
 
 def window_ranges(filters: Filters, viewer_tz: str, now: datetime) -> list[tuple[datetime, datetime]]:
@@ -261,15 +266,16 @@ def window_ranges(filters: Filters, viewer_tz: str, now: datetime) -> list[tuple
 
 
 def _next_slots(found: list[Candidate], ranges: list[tuple[datetime, datetime]], now: datetime) -> None:
-    """Fill each candidate's first free start (shortest lesson) within the ranges."""
-    if not found or not ranges:
+    """Fill each bookable candidate's first free start (shortest lesson) within the ranges (none for those who
+    cannot take bookings: their time is not free to book)."""
+    ids = [c.instructor_id for c in found if c.bookable]
+    if not ids or not ranges:
         return
-    ids = [c.instructor_id for c in found]
     with transaction() as session:
         schedules = schedules_for(session, ids)
         busy = busy_for(session, ids, ranges[0][0], ranges[-1][1], now)
     for c in found:
-        schedule = schedules.get(c.instructor_id)
+        schedule = schedules.get(c.instructor_id) if c.bookable else None
         if schedule is None:
             continue
         for start, end in ranges:
@@ -278,18 +284,21 @@ def _next_slots(found: list[Candidate], ranges: list[tuple[datetime, datetime]],
                 break
 
 
-def _card(c: Candidate, viewer_tz: str, place: geo.Place | None = None) -> ResultCard:
+def _card(c: Candidate, viewer_tz: str, filters: Filters | None = None) -> ResultCard:
     rating = f"{c.rating_avg:.1f}" if c.rating_count else "New"
+    place = filters.place if filters else None
     if c.distance is None:
         distance = "Online" if place else ""
     elif place is not None and place.kind == "borough":
         distance = f"Travels in {place.borough}"
     else:
         distance = "In their area" if c.distance < 0.05 else f"{c.distance:.1f} mi"
+    next_slot = slot_label(c.next_slot, viewer_tz) if c.next_slot else "No free time soon"
+    subject = filters.subject_key if filters else None
     return ResultCard(
         c.instructor_id, c.slug, c.name, initials(c.name), c.photo, c.headline,
         ", ".join(c.subjects), f"from {format_price(c.price_cents)}", rating, c.rating_count, distance,
-        slot_label(c.next_slot, viewer_tz) if c.next_slot else "No free time soon",
+        next_slot if c.bookable else "", c.bookable, profile_href(c.slug, subject, c.shortest_min if subject else None),
     )  # fmt: skip
 
 
@@ -328,9 +337,8 @@ def search(filters: Filters, viewer_tz: str, now: datetime | None = None) -> Sea
     shown = found[(page - 1) * PAGE_SIZE : page * PAGE_SIZE]
     if filters.window is None and not soonest:
         _next_slots(shown, ranges, now)
-    notice = f"We couldn't find {filters.unknown_place} — showing all of NYC" if filters.unknown_place else ""
-    cards = [_card(c, viewer_tz, filters.place) for c in shown]
-    return SearchResults(cards, len(found), page, pages + (1 if more and page == pages else 0), notice, more)
+    cards = [_card(c, viewer_tz, filters) for c in shown]
+    return SearchResults(cards, len(found), page, pages + (1 if more and page == pages else 0), filters.notice, more)
 
 
 def popular_subjects(limit: int = 8) -> list[tuple[str, str]]:

@@ -6,13 +6,16 @@ of the remaining filters (without `q`).
 """
 
 import dataclasses
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
 from urllib.parse import urlencode
 
+from instainstru.models.offering import MAX_PRICE_CENTS
 from instainstru.services import geo
 from instainstru.services.catalog import SUBJECTS_BY_KEY, find_subject
+from instainstru.services.errors import FormError
 from instainstru.services.money import format_price, parse_dollars
 from instainstru.services.query_parser import AGE_GROUPS, LEVELS, TimeWindow, parse_query
 from instainstru.services.timefmt import clock, parse_clock
@@ -20,6 +23,9 @@ from instainstru.services.timefmt import clock, parse_clock
 SORTS = {"best": "Best match", "distance": "Distance", "price": "Price", "rating": "Rating", "soonest": "Soonest"}
 ONLINE_CHOICES = ("any", "online", "in_person")
 MAX_PAGE = 500
+ANY_SUBJECT = "Any subject"
+_AMOUNT = re.compile(r"\$?\s*(\d{1,3}(,\d{3})+|\d+)(\.\d{1,2})?")  # 40, $62.50, 1,000: no signs, no exponents
+NOT_AN_AMOUNT = "Enter dollars, like 40 or 62.50."
 
 
 @dataclass(frozen=True)
@@ -48,6 +54,18 @@ class Filters:
     level: str | None = None
     sort: str = "best"
     page: int = 1
+    prices_swapped: bool = False  # the URL gave the price range upside down
+
+    @property
+    def notice(self) -> str:
+        """What the search changed from what was asked, in words ("" when nothing)."""
+        notes = []
+        if self.unknown_place:
+            notes.append(f"We couldn't find {self.unknown_place} — showing all of NYC")
+        if self.prices_swapped:
+            low, high = format_price(self.min_price_cents or 0), format_price(self.max_price_cents or 0)
+            notes.append(f"The lowest price goes first: showing {low}–{high}")
+        return ". ".join(notes)
 
     def params(self) -> dict[str, str]:
         """The URL parameters that describe these filters exactly (no free text)."""
@@ -129,12 +147,32 @@ def _window_params(window: TimeWindow) -> dict[str, str]:
     return p
 
 
+def parse_price(text: str) -> int:
+    """A price typed into a filter ("40", "$62.50", "1,000") in cents; ValueError with the message to show for
+    anything else (words, "1e3", signs, fractions of a cent, more than any lesson costs)."""
+    text = text.strip()
+    if not _AMOUNT.fullmatch(text):
+        raise ValueError(NOT_AN_AMOUNT)
+    cents = parse_dollars(text)
+    if cents > MAX_PRICE_CENTS:
+        raise ValueError(f"Lessons cost at most {format_price(MAX_PRICE_CENTS)}.")
+    return cents
+
+
 def _cents(text: str) -> int | None:
+    """A price from the URL, or None when it is not one (a hand-edited link)."""
     try:
-        value = parse_dollars(text)
+        return parse_price(text)
     except ValueError:
         return None
-    return value if 0 <= value <= 100_000_00 else None
+
+
+def _in_order(filters: Filters) -> Filters:
+    """The filters with an upside-down price range put the right way round (and said so)."""
+    low, high = filters.min_price_cents, filters.max_price_cents
+    if low is None or high is None or low <= high:
+        return filters
+    return dataclasses.replace(filters, min_price_cents=high, max_price_cents=low, prices_swapped=True)
 
 
 def _number(text: str, low: float, high: float) -> float | None:
@@ -189,7 +227,7 @@ def _explicit(params: Mapping[str, str], parsed: Filters) -> Filters:
         changes["sort"] = params["sort"]
     if "page" in params:
         changes["page"] = int(_number(params["page"], 1, MAX_PAGE) or 1)
-    return dataclasses.replace(parsed, **changes)
+    return _in_order(dataclasses.replace(parsed, **changes))
 
 
 def filters_from(params: Mapping[str, str], today: date) -> tuple[Filters, str]:
@@ -242,8 +280,39 @@ def window_from_choices(day: str, part: str, today: date) -> TimeWindow | None:
     return TimeWindow(days, weekdays, start, end, text)
 
 
+def panel_values(filters: Filters) -> dict[str, str]:
+    """What the filter panel shows for these filters (the URL's search), field by field."""
+    subject = SUBJECTS_BY_KEY.get(filters.subject_key or "")
+    params = filters.params()
+    return {
+        "subject": subject.name if subject else ANY_SUBJECT, "min": params.get("min", ""),
+        "max": params.get("max", ""), "online": filters.online, "miles": params.get("miles", "any"),
+        "day": "keep", "part": "keep", "rating": params.get("rating", "any"), "age": filters.age_group or "any",
+        "sort": filters.sort,
+    }  # fmt: skip
+
+
+def _form_prices(form: Mapping[str, str]) -> tuple[int | None, int | None]:
+    """The panel's price range; FormError naming each price that is not one, or a maximum below the minimum."""
+    prices: dict[str, int | None] = {}
+    errors: dict[str, str] = {}
+    for field in ("min", "max"):
+        text = str(form.get(field, "")).strip()
+        try:
+            prices[field] = parse_price(text) if text else None
+        except ValueError as exc:
+            errors[field] = str(exc)
+    if errors:
+        raise FormError(errors)
+    low, high = prices["min"], prices["max"]
+    if low is not None and high is not None and high < low:
+        raise FormError({"max": f"Enter at least the minimum, {format_price(low)}."})
+    return low, high
+
+
 def filters_from_form(form: Mapping[str, str], current: Filters, today: date) -> Filters:
-    """The filters after the person changed the filter panel (unreadable values are dropped)."""
+    """The filters after the person changed the filter panel; FormError for prices that make no sense."""
+    low, high = _form_prices(form)
     subject = find_subject(str(form.get("subject", "")))
     window = current.window
     if form.get("day", "keep") != "keep" or form.get("part", "keep") != "keep":
@@ -252,8 +321,9 @@ def filters_from_form(form: Mapping[str, str], current: Filters, today: date) ->
         current,
         subject_key=subject.key if subject else None,
         online=form.get("online") if form.get("online") in ONLINE_CHOICES else "any",
-        min_price_cents=_cents(str(form.get("min", ""))) if str(form.get("min", "")).strip() else None,
-        max_price_cents=_cents(str(form.get("max", ""))) if str(form.get("max", "")).strip() else None,
+        min_price_cents=low,
+        max_price_cents=high,
+        prices_swapped=False,
         max_miles=_number(str(form.get("miles", "")), 0.5, 50),
         min_rating=_number(str(form.get("rating", "")), 1, 5),
         age_group=form.get("age") if form.get("age") in AGE_GROUPS else None,

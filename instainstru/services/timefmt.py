@@ -3,6 +3,8 @@
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
+from instainstru.services.timezones import zone_abbreviation
+
 
 def parse_clock(text: str) -> int:
     """Turn "09:30" (24-hour; "24:00" allowed) into minutes after midnight; raise ValueError otherwise."""
@@ -38,7 +40,12 @@ def time_label(moment: datetime, timezone: str) -> str:
     return clock_label(local.hour * 60 + local.minute)
 
 
+def time_with_zone(moment: datetime, timezone: str) -> str:
+    """An instant as the viewer's wall-clock time with the zone's short name: "5:35 PM EST"."""
+    return f"{time_label(moment, timezone)} {zone_abbreviation(moment, timezone)}"
+
+
 def slot_label(moment: datetime, timezone: str) -> str:
     """An instant with day, time and zone: "Sat, Dec 5 · 10:00 AM EST"."""
     local = moment.astimezone(ZoneInfo(timezone))
-    return f"{day_label(local.date())} · {time_label(moment, timezone)} {local.tzname()}"
+    return f"{day_label(local.date())} · {time_with_zone(moment, timezone)}"

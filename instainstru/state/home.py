@@ -6,23 +6,25 @@ import reflex as rx
 
 from instainstru.services.instructors import featured_instructor_ids
 from instainstru.services.search import instructor_cards
-from instainstru.services.timezones import DEFAULT_TIMEZONE
-from instainstru.state.session import current_actor
+from instainstru.state.viewer_zone import ViewerZone
 
 
-class HomeState(rx.State):
-    """Featured instructors on the home page."""
+class HomeState(ViewerZone, rx.State):
+    """Featured instructors on the home page, with their next free times in the viewer's zone."""
 
     featured: list[dict] = []
     loaded: bool = False
 
+    def _show_times(self) -> None:
+        self.featured = [vars(card) for card in instructor_cards(featured_instructor_ids(), self.viewer_tz)]
+
     @rx.event
     async def load(self):
-        """Read the featured instructors, with next free times in the visitor's zone."""
-        actor = await current_actor(self)
-        timezone = actor.timezone if actor else DEFAULT_TIMEZONE
-        self.featured = [vars(card) for card in instructor_cards(featured_instructor_ids(), timezone)]
+        """Read the featured instructors, with next free times in the viewer's zone."""
+        actor = await self._take_viewer_zone()
+        self._show_times()
         self.loaded = True
+        return self._ask_browser_zone(actor)
 
 
 class SearchBoxState(rx.State):

@@ -7,6 +7,7 @@ from instainstru.services import availability, calendar
 from instainstru.services.access import Actor
 from instainstru.services.errors import NotAuthenticated, PermissionDenied
 from instainstru.services.timefmt import day_label
+from instainstru.services.timezones import zone_name
 from instainstru.state.forms import shown_version, text
 from instainstru.state.guard import GuardedPage
 from instainstru.state.session import current_actor
@@ -32,7 +33,7 @@ class InstructorAvailabilityState(GuardedPage, rx.State):
 
     def _show(self, result) -> None:
         view, days = result
-        self.timezone = view.timezone
+        self.timezone = zone_name(view.timezone)  # "Eastern Time"
         self._show_week(view.weekly)
         self._show_rules(view.rules)
         self._show_exceptions(view)

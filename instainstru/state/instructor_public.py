@@ -1,15 +1,14 @@
-"""An instructor's public page, open to everyone: profile, services and free times in the viewer's zone."""
+"""An instructor's public page, open to everyone: profile, services and free times in the viewer's zone, a week
+at a time up to the instructor's horizon."""
 
 from datetime import datetime
 
 import reflex as rx
 
-from instainstru.services.calendar import slots_by_day
+from instainstru.services.calendar import free_week
 from instainstru.services.checkout import checkout_path
-from instainstru.services.instructors import public_profile
-from instainstru.services.timezones import DEFAULT_TIMEZONE, is_valid_timezone
-from instainstru.state.session import current_actor
-from instainstru.state.signup import GUESS_TIMEZONE_JS
+from instainstru.services.instructors import preselected_lesson, public_profile, viewer_actions
+from instainstru.state.viewer_zone import ViewerZone
 
 
 def slug_in_url(state: rx.State) -> str:
@@ -17,8 +16,11 @@ def slug_in_url(state: rx.State) -> str:
     return state.router.url.path.rstrip("/").rsplit("/", 1)[-1]
 
 
-class InstructorPublicState(rx.State):
-    """The profile shown at /instructors/<slug>, and the free slots of the chosen lesson."""
+class InstructorPublicState(ViewerZone, rx.State):
+    """The profile shown at /instructors/<slug>, and one week of free slots of the chosen lesson.
+
+    `?subject=piano&minutes=45` (from a search result) opens the booking panel on that lesson.
+    """
 
     found: bool = True
     loaded: bool = False
@@ -30,16 +32,21 @@ class InstructorPublicState(rx.State):
     services: list[dict] = []
     lesson_choices: list[str] = []
     lesson: str = ""
-    viewer_tz: str = DEFAULT_TIMEZONE
     instructor_id: int = 0
     slot_days: list[dict] = []
+    week: int = 0  # the week shown: 0 is the seven days from today
+    week_label: str = ""  # "Nov 26 – Dec 2"
+    earlier: bool = False
+    later: bool = False
+    none_ahead: bool = False  # no free time at all up to the instructor's horizon
     accepting: bool = False
+    can_save: bool = True  # the favourite heart (not on one's own profile)
     policy: str = ""
     _lessons: dict[str, tuple[int, int]] = {}  # choice label -> (offering id, minutes)
 
     @rx.event
     async def load(self):
-        """Read the profile named in the URL, then its free times in the viewer's time zone."""
+        """Read the profile named in the URL, then the first week with free times in the viewer's time zone."""
         result = public_profile(slug_in_url(self))
         self.found, self.loaded = result is not None, True
         if result is None:
@@ -55,38 +62,44 @@ class InstructorPublicState(rx.State):
         self._lessons = {f"{o.subject} · {p.label}": (o.id, p.duration_min) for o in result.offerings for p in o.prices}
         self.lesson_choices = list(self._lessons)
         self.accepting, self.policy = result.accepting_bookings, result.cancellation_policy
-        self.lesson = self.lesson_choices[0] if self.lesson_choices else ""
-        actor = await current_actor(self)
-        if actor is not None:
-            self.viewer_tz = actor.timezone
-            self._load_slots()
-            return None
-        return rx.call_script(GUESS_TIMEZONE_JS, callback=InstructorPublicState.set_viewer_timezone)
+        query = self.router.url.query_parameters
+        wanted = preselected_lesson(result.offerings, query.get("subject", ""), query.get("minutes", ""))
+        self.lesson = next((label for label, lesson in self._lessons.items() if lesson == wanted), "")
+        actor = await self._take_viewer_zone()
+        self.can_save = viewer_actions(actor, self.instructor_id).save
+        self._show_week(None)
+        return self._ask_browser_zone(actor)
 
-    def _load_slots(self) -> None:
+    def _show_times(self) -> None:
+        """Show the week on screen again (in a newly known zone)."""
+        self._show_week(self.week)
+
+    def _show_week(self, week: int | None) -> None:
+        """Show the chosen lesson's free times in week `week` (None: the first week that has some)."""
         if self.lesson not in self._lessons:
-            self.slot_days = []
+            self.slot_days, self.week_label, self.earlier, self.later = [], "", False, False
             return
         offering_id, minutes = self._lessons[self.lesson]
-        days = slots_by_day(self.instructor_id, minutes, self.viewer_tz)[:7]
+        shown = free_week(self.instructor_id, minutes, self.viewer_tz, week)
+        self.week, self.week_label, self.earlier, self.later = shown.week, shown.label, shown.earlier, shown.later
+        if week is None:
+            self.none_ahead = not shown.days
         slug = self.profile.get("slug", "")
         self.slot_days = [
             {"label": day.label, "times": [
                 {**t, "href": checkout_path(slug, offering_id, minutes, datetime.fromisoformat(t["iso"]))}
                 for t in day.times]}
-            for day in days
+            for day in shown.days
         ]  # fmt: skip
 
     @rx.event
-    def set_viewer_timezone(self, name: str):
-        """Show times in the browser's time zone (a visitor who is not logged in)."""
-        if isinstance(name, str) and is_valid_timezone(name):
-            self.viewer_tz = name
-        self._load_slots()
-
-    @rx.event
     def choose_lesson(self, choice: str):
-        """Show the free times for another service or lesson length."""
+        """Show the free times for another service or lesson length (from its first week with free times)."""
         if choice in self._lessons:
             self.lesson = choice
-            self._load_slots()
+            self._show_week(None)
+
+    @rx.event
+    def page_week(self, step: int):
+        """Show the previous (-1) or next (+1) week of free times."""
+        self._show_week(max(0, self.week + (1 if str(step) == "1" else -1)))

@@ -1,13 +1,14 @@
 """The reviews on an instructor's public page: rating summary, histogram, a page of reviews, replies and reports.
 
-Open to everyone; the reviewed instructor may reply and anyone logged in may report, as `services.reviews` decides.
+Open to everyone; the reviewed instructor may reply, as `services.reviews` decides, and anyone logged in but the
+instructor may report, as `services.instructors.viewer_actions` decides.
 """
 
 import reflex as rx
 
 from instainstru.services import reviews
 from instainstru.services.access import Actor
-from instainstru.services.instructors import instructor_id_for_slug
+from instainstru.services.instructors import instructor_id_for_slug, viewer_actions
 from instainstru.state.forms import text
 from instainstru.state.guard import GuardedPage
 from instainstru.state.instructor_public import slug_in_url
@@ -51,10 +52,12 @@ class ProfileReviewsState(GuardedPage, rx.State):
     report_id: int = 0
     report_open: bool = False
     report_errors: dict[str, str] = {}
+    can_report: bool = False  # "Report" shows: logged in, and not on one's own profile
     _instructor_id: int = 0
 
     def _fetch(self, actor: Actor | None) -> reviews.ReviewPage:
         self._instructor_id = instructor_id_for_slug(slug_in_url(self)) or 0
+        self.can_report = viewer_actions(actor, self._instructor_id).report
         self.replying, self.reply_errors, self.report_open = 0, {}, False
         return reviews.instructor_reviews(self._instructor_id, 1, actor)
 

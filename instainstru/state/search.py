@@ -8,24 +8,26 @@ import reflex as rx
 from instainstru.models import utcnow
 from instainstru.services import favourites, search
 from instainstru.services.access import Actor
-from instainstru.services.catalog import SUBJECTS_BY_KEY
 from instainstru.services.errors import FormError, NotAuthenticated, PermissionDenied
-from instainstru.services.search_filters import SORTS, Filters, filters_from, filters_from_form
-from instainstru.services.timezones import DEFAULT_TIMEZONE, is_valid_timezone
+from instainstru.services.instructors import viewer_actions
+from instainstru.services.search_filters import SORTS, Filters, filters_from, filters_from_form, panel_values
 from instainstru.state.guard import GuardedPage
 from instainstru.state.session import current_actor
-from instainstru.state.signup import GUESS_TIMEZONE_JS
+from instainstru.state.viewer_zone import ViewerZone
 
 
 class FavouriteState(rx.State):
     """Which instructors the logged-in student saved, and the heart button's handler."""
 
     saved: list[int] = []
+    can_save: bool = True  # hearts are shown (students, and visitors who are asked to log in)
 
     @rx.event
     async def load(self):
-        """Read the logged-in student's saved instructors (none for anyone else)."""
-        self.saved = sorted(favourites.favourite_ids(await current_actor(self)))
+        """Read the logged-in student's saved instructors (none for anyone else), and whether hearts show."""
+        actor = await current_actor(self)
+        self.saved = sorted(favourites.favourite_ids(actor))
+        self.can_save = viewer_actions(actor).save
 
     @rx.event
     async def toggle(self, instructor_id: int):
@@ -45,7 +47,7 @@ class FavouriteState(rx.State):
         return rx.toast.success("Saved to your favourites." if now_saved else "Removed from your favourites.")
 
 
-class SearchState(rx.State):
+class SearchState(ViewerZone, rx.State):
     """What the search understood and found, for the URL being shown."""
 
     text: str = ""
@@ -56,18 +58,20 @@ class SearchState(rx.State):
     pages: int = 1
     notice: str = ""
     popular: list[dict[str, str]] = []
-    panel: dict[str, str] = {}
+    panel: dict[str, str] = {}  # the filter panel's values: always the URL's search
+    panel_key: int = 0  # changes on each load, so the panel is drawn afresh from `panel`
+    panel_errors: dict[str, str] = {}
     prev_href: str = ""
     next_href: str = ""
     relax: list[dict[str, str]] = []
     loaded: bool = False
-    viewer_tz: str = DEFAULT_TIMEZONE
 
     def _filters(self) -> tuple[Filters, str]:
         params = dict(self.router.url.query_parameters)
         return filters_from(params, utcnow().astimezone(ZoneInfo(self.viewer_tz)).date())
 
-    def _run(self) -> None:
+    def _show_times(self) -> None:
+        """Run the URL's search, with next free times in the viewer's zone."""
         filters, self.text = self._filters()
         results = search.search(filters, self.viewer_tz)
         self.cards = [vars(card) for card in results.cards]
@@ -79,13 +83,7 @@ class SearchState(rx.State):
         )
         self.prev_href = filters.href(page=self.page - 1) if self.page > 1 else ""
         self.next_href = filters.href(page=self.page + 1) if self.page < self.pages else ""
-        subject = SUBJECTS_BY_KEY.get(filters.subject_key or "")
-        self.panel = {
-            "subject": subject.name if subject else "", "min": filters.params().get("min", ""),
-            "max": filters.params().get("max", ""), "online": filters.online, "sort": filters.sort,
-            "miles": filters.params().get("miles", "any"), "rating": filters.params().get("rating", "any"),
-            "age": filters.age_group or "any",
-        }  # fmt: skip
+        self.panel = panel_values(filters)
         self.popular = (
             [{"name": name, "href": Filters(subject_key=key).href()} for key, name in search.popular_subjects()]
             if not filters.chips() and not self.text
@@ -95,28 +93,24 @@ class SearchState(rx.State):
 
     @rx.event
     async def load(self):
-        """Search for what the URL says, in the viewer's time zone."""
-        actor = await current_actor(self)
-        if actor is not None:
-            self.viewer_tz = actor.timezone
-            self._run()
-            return None
-        self._run()
-        return rx.call_script(GUESS_TIMEZONE_JS, callback=SearchState.set_viewer_timezone)
-
-    @rx.event
-    def set_viewer_timezone(self, name: str):
-        """Show times in the browser's zone (for visitors), searching again if it differs."""
-        if isinstance(name, str) and is_valid_timezone(name) and name != self.viewer_tz:
-            self.viewer_tz = name
-            self._run()
+        """Search for what the URL says, in the viewer's time zone; the filter panel shows that search."""
+        actor = await self._take_viewer_zone()
+        self._show_times()
+        self.panel_key, self.panel_errors = self.panel_key + 1, {}
+        return self._ask_browser_zone(actor)
 
     @rx.event
     def apply(self, form: dict):
-        """Go to the URL of the filters chosen in the panel."""
+        """Go to the URL of the filters chosen in the panel; a price that makes no sense stays, with its message."""
         filters, _ = self._filters()
         today = utcnow().astimezone(ZoneInfo(self.viewer_tz)).date()
-        return rx.redirect(filters_from_form({k: str(v) for k, v in form.items()}, filters, today).href())
+        try:
+            chosen = filters_from_form({k: str(v) for k, v in form.items()}, filters, today)
+        except FormError as exc:
+            self.panel_errors = exc.errors
+            return None
+        self.panel_errors = {}
+        return rx.redirect(chosen.href())
 
     @rx.event
     def sort_by(self, sort: str):

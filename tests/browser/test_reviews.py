@@ -60,7 +60,7 @@ def test_visitors_see_reviews_the_instructor_replies_and_a_student_reports(page:
     expect(page.get_by_role("button", name="Reply")).to_have_count(0)
 
     open_page(page, "/search?q=piano&min=985")
-    card = page.locator(".result-card").filter(has=page.locator(f'a[href="{profile}"]'))
+    card = page.locator(".result-card").filter(has=page.locator(f'a[href^="{profile}?subject=piano"]'))
     expect(card).to_contain_text("4.5 (2)")
 
     log_in(page, teacher.email, PASSWORD)

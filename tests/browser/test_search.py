@@ -2,6 +2,7 @@
 
 import re
 
+import pytest
 from playwright.sync_api import Page, expect
 
 from instainstru.seed.demo import DEMO_LOGINS, DEMO_PASSWORD
@@ -93,3 +94,64 @@ def test_search_fits_a_phone(page: Page):
     expect(page.locator(".result-card").first).to_be_visible()
     assert page.evaluate("document.documentElement.scrollWidth") <= 375
     screenshot(page, "search-phone")
+
+
+def subject_shown(page: Page):
+    return page.locator("#subject")  # the filter panel's Subject drop-down
+
+
+def test_the_filter_panel_always_shows_the_search_in_the_url(page: Page):
+    open_page(page, "/search?subject=piano&max=90")
+    expect(subject_shown(page)).to_have_text("Piano")
+    expect(page.get_by_label("Max $")).to_have_value("90")
+
+    page.locator(".chip").filter(has_text="Piano").get_by_role("link").click()  # remove the Piano chip
+    expect(page.locator(".chip").filter(has_text="Piano")).to_have_count(0)
+    expect(subject_shown(page)).to_have_text("Any subject")
+    expect(page.get_by_label("Max $")).to_have_value("90")
+    page.get_by_role("button", name="Apply filters").click()  # Piano does not come back
+    expect(page).to_have_url(re.compile(r"/search/?\?max=90$"))
+    expect(page.locator(".chip").filter(has_text="Piano")).to_have_count(0)
+
+    page.locator(".chip").filter(has_text="Under $90").get_by_role("link").click()
+    expect(page.get_by_label("Max $")).to_have_value("")
+
+    search = page.get_by_role("textbox", name="Search instructors").last
+    search.fill("guitar lessons")
+    search.press("Enter")
+    expect(page.locator(".chip").filter(has_text="Guitar")).to_be_visible()
+    expect(subject_shown(page)).to_have_text("Guitar")
+    page.go_back()
+    expect(subject_shown(page)).to_have_text("Any subject")
+
+
+@pytest.mark.parametrize(("width", "name"), [(375, "phone"), (1280, "laptop")])
+def test_prices_that_make_no_sense_are_refused_next_to_the_field(page: Page, width: int, name: str):
+    page.set_viewport_size({"width": width, "height": 900})
+    open_page(page, "/search?subject=piano")
+    page.get_by_label("Min $").fill("abc")
+    page.get_by_label("Max $").fill("1e3")
+    page.get_by_role("button", name="Apply filters").click()
+    errors = page.locator("main .field-error")
+    expect(errors).to_have_text(["Enter dollars, like 40 or 62.50.", "Enter dollars, like 40 or 62.50."])
+    expect(page).to_have_url(re.compile(r"/search/?\?subject=piano$"))  # nothing applied
+    expect(page.get_by_label("Min $")).to_have_value("abc")  # what was typed stays, to be corrected
+
+    page.get_by_label("Min $").fill("100")
+    page.get_by_label("Max $").fill("20")
+    page.get_by_role("button", name="Apply filters").click()
+    expect(errors).to_have_text(["Enter at least the minimum, $100."])
+    page.get_by_label("Max $").scroll_into_view_if_needed()
+    screenshot(page, f"search-price-refused-{name}")
+
+    page.get_by_label("Max $").fill("120")
+    page.get_by_role("button", name="Apply filters").click()
+    expect(page).to_have_url(re.compile(r"min=100&max=120"))
+    expect(page.locator(".chip").filter(has_text="$100–$120")).to_be_visible()
+    expect(errors).to_have_count(0)
+
+
+def test_an_upside_down_price_range_in_a_link_is_turned_round_and_said(page: Page):
+    open_page(page, "/search?subject=piano&min=100&max=20")
+    expect(page.locator(".chip").filter(has_text="$20–$100")).to_be_visible()
+    expect(page.get_by_text("The lowest price goes first: showing $20–$100")).to_be_visible()

@@ -34,7 +34,7 @@ def test_the_address_holds_the_slot_once_and_shows_it_in_the_students_zone(lesso
     assert start == "20300107T1500Z"
     first = checkout.open_checkout(student, slug, part, start, NOW)
     assert (first.status, first.price, first.lesson) == (BookingStatus.PENDING_PAYMENT, "$80", "Piano · 60 min")
-    assert first.when == "Mon, Jan 7 · 10:00 AM EST" and first.hold_until == "7:15 AM"
+    assert first.when == "Mon, Jan 7 · 10:00 AM EST" and first.hold_until == "7:15 AM EST"
     assert "includes" in first.fee_note
     again = checkout.open_checkout(student, slug, part, start, NOW + timedelta(minutes=5))
     assert again.booking_id == first.booking_id  # a reload keeps the student's own hold

@@ -8,6 +8,7 @@ from instainstru.db import transaction
 from instainstru.models import InstructorProfile, Offering, OfferingPrice, Role, User
 from instainstru.services import area_index, favourites, geo, search
 from instainstru.services.errors import NotAuthenticated, PermissionDenied
+from instainstru.services.instructors import featured_instructor_ids
 from instainstru.services.ratings import bayesian_rating
 from instainstru.services.search_filters import Filters, filters_from
 from tests.factories import make_user
@@ -36,35 +37,39 @@ INSTRUCTORS = [
 ]  # fmt: skip
 
 
+def add_instructor(session, row, bookable: bool = True) -> int:
+    """One instructor of the table above, with one service; `bookable`: payouts connected."""
+    name, subject, places, hoods, radius, price, (avg, count), hours, ages = row
+    user = User(email=f"{name.split()[0].lower()}@example.com", name=name, role=Role.INSTRUCTOR,
+                password_hash="x", timezone="America/New_York")  # fmt: skip
+    session.add(user)
+    session.flush()
+    base = geo.find_place(radius[0]) if radius else None
+    profile = InstructorProfile(
+        user_id=user.id, slug=name.lower().replace(" ", "-"), headline=f"{subject} with {name}",
+        bio="x" * 60, teaches_online="online" in places, teaches_at_student="student_home" in places,
+        area_neighbourhoods=hoods, area_base_name=base.name if base else "",
+        area_base_lat=base.lat if base else None, area_base_lon=base.lon if base else None,
+        area_radius_miles=radius[1] if radius else 0, rating_avg=avg, rating_count=count,
+        weekly_hours=hours, buffer_min=0, notice_hours=0, horizon_days=60, slot_step_min=60,
+        charges_enabled=bookable,
+    )  # fmt: skip
+    session.add(profile)
+    session.flush()
+    area_index.reindex(session, profile)
+    offering = Offering(instructor_id=user.id, subject_key=subject, levels=["beginner"], age_groups=ages,
+                        location_types=places, min_price_cents=price, shortest_min=60,
+                        online="online" in places, rank_score=bayesian_rating(avg, count))  # fmt: skip
+    session.add(offering)
+    session.flush()
+    session.add(OfferingPrice(offering_id=offering.id, duration_min=60, price_cents=price))
+    return user.id
+
+
 @pytest.fixture
 def catalogue(db_url):
-    ids = {}
     with transaction() as session:
-        for name, subject, places, hoods, radius, price, (avg, count), hours, ages in INSTRUCTORS:
-            user = User(email=f"{name.split()[0].lower()}@example.com", name=name, role=Role.INSTRUCTOR,
-                        password_hash="x", timezone="America/New_York")  # fmt: skip
-            session.add(user)
-            session.flush()
-            base = geo.find_place(radius[0]) if radius else None
-            profile = InstructorProfile(
-                user_id=user.id, slug=name.lower().replace(" ", "-"), headline=f"{subject} with {name}",
-                bio="x" * 60, teaches_online="online" in places, teaches_at_student="student_home" in places,
-                area_neighbourhoods=hoods, area_base_name=base.name if base else "",
-                area_base_lat=base.lat if base else None, area_base_lon=base.lon if base else None,
-                area_radius_miles=radius[1] if radius else 0, rating_avg=avg, rating_count=count,
-                weekly_hours=hours, buffer_min=0, notice_hours=0, horizon_days=60, slot_step_min=60,
-            )  # fmt: skip
-            session.add(profile)
-            session.flush()
-            area_index.reindex(session, profile)
-            offering = Offering(instructor_id=user.id, subject_key=subject, levels=["beginner"], age_groups=ages,
-                                location_types=places, min_price_cents=price, shortest_min=60,
-                                online="online" in places, rank_score=bayesian_rating(avg, count))  # fmt: skip
-            session.add(offering)
-            session.flush()
-            session.add(OfferingPrice(offering_id=offering.id, duration_min=60, price_cents=price))
-            ids[name] = user.id
-    return ids
+        return {row[0]: add_instructor(session, row) for row in INSTRUCTORS}
 
 
 def names(q: str = "", **params) -> list[str]:
@@ -171,3 +176,63 @@ def test_favourites(catalogue):
         favourites.toggle_favourite(teacher, catalogue["Ada Keys"])
     with pytest.raises(NotAuthenticated):
         favourites.toggle_favourite(None, catalogue["Ada Keys"])
+
+
+# The best rated, cheapest piano teacher in Park Slope, who has not connected payouts yet.
+PENDING = ("Lu Pending", "piano", ["student_home", "online"], ["Park Slope"], None, 3000, (5.0, 200), WEEKDAYS_9_TO_5,
+           ["kids", "adults"])  # fmt: skip
+
+
+@pytest.fixture
+def with_unbookable(catalogue):
+    with transaction() as session:
+        return {**catalogue, PENDING[0]: add_instructor(session, PENDING, bookable=False)}
+
+
+def test_instructors_who_cannot_take_bookings_come_last_and_say_so(with_unbookable):
+    for sort in ("best", "price", "rating", "distance"):
+        assert names("piano in park slope", sort=sort)[-1] == "Lu Pending", sort
+    assert names("piano")[-1] == "Lu Pending"
+    filters, _ = filters_from({"q": "piano in park slope"}, TODAY)
+    cards = {card.name: card for card in search.search(filters, "America/New_York", NOW).cards}
+    assert (cards["Lu Pending"].bookable, cards["Lu Pending"].next_slot) == (False, "")
+    assert (cards["Ada Keys"].bookable, cards["Ada Keys"].next_slot) == (True, "Thu, Nov 26 · 9:00 AM EST")
+
+
+def test_a_time_window_or_soonest_search_leaves_out_who_cannot_be_booked(with_unbookable):
+    assert "Lu Pending" not in names("piano tomorrow morning")
+    assert "Lu Pending" not in names("piano", sort="soonest")
+
+
+def test_only_bookable_instructors_are_featured(with_unbookable):
+    featured = featured_instructor_ids(20)
+    assert with_unbookable["Lu Pending"] not in featured
+    assert set(featured) == set(with_unbookable.values()) - {with_unbookable["Lu Pending"]}
+
+
+def test_a_card_links_to_the_profile_with_the_searched_subject_and_lesson_length(catalogue):
+    subject_search = search.search(Filters(subject_key="guitar"), "America/New_York", NOW).cards
+    assert {card.href for card in subject_search} == {
+        "/instructors/di-strings?subject=guitar&minutes=60",
+        "/instructors/ed-astoria?subject=guitar&minutes=60",
+    }
+    broad = {card.name: card.href for card in search.search(Filters(), "America/New_York", NOW).cards}
+    assert broad["Di Strings"] == "/instructors/di-strings"
+    favourite = search.instructor_cards([catalogue["Ada Keys"]], "America/New_York", NOW)[0]
+    assert favourite.href == "/instructors/ada-keys"
+
+
+def test_a_price_range_given_upside_down_in_the_url_is_swapped_and_said(catalogue):
+    filters, _ = filters_from({"subject": "spanish", "min": "80", "max": "40"}, TODAY)
+    assert (filters.min_price_cents, filters.max_price_cents) == (4000, 8000)
+    assert [chip.label for chip in filters.chips()] == ["Spanish", "$40–$80"]
+    result = search.search(filters, "America/New_York", NOW)
+    assert [card.name for card in result.cards] == ["Fe Habla", "Gu Madrid"]
+    assert result.notice == "The lowest price goes first: showing $40–$80"
+
+
+@pytest.mark.parametrize("value", ["abc", "1e3", "-5", "$12.345", "Infinity", "NaN", "99999999"])
+def test_a_price_in_the_url_that_is_not_an_amount_is_ignored(catalogue, value):
+    filters, _ = filters_from({"subject": "spanish", "max": value}, TODAY)
+    assert filters.max_price_cents is None
+    assert [chip.label for chip in filters.chips()] == ["Spanish"]

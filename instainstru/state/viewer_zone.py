@@ -1,0 +1,45 @@
+"""The viewer's time zone: one rule for every page that shows times to anyone, logged in or not."""
+
+import reflex as rx
+
+from instainstru.services.access import Actor
+from instainstru.services.timezones import DEFAULT_TIMEZONE, is_valid_timezone, zone_name
+from instainstru.state.session import current_actor
+from instainstru.state.signup import GUESS_TIMEZONE_JS
+
+
+class ViewerZone(rx.State, mixin=True):
+    """Mixin for a page state showing times: the account's zone when logged in, else the browser's.
+
+    The state implements `_show_times()` (read and show its times in `viewer_tz`); its load calls
+    `actor = await self._take_viewer_zone()`, `self._show_times()` and returns `self._ask_browser_zone(actor)`,
+    so a visitor's times are shown again once the browser names its zone.
+    """
+
+    viewer_tz: str = DEFAULT_TIMEZONE
+    zone_label: str = zone_name(DEFAULT_TIMEZONE)  # "Eastern Time": the zone as the page names it
+
+    def _set_zone(self, name: str) -> None:
+        self.viewer_tz, self.zone_label = name, zone_name(name)
+
+    def _show_times(self) -> None:
+        """Read and show the page's times in `viewer_tz`."""
+        raise NotImplementedError
+
+    async def _take_viewer_zone(self) -> Actor | None:
+        """Use the logged-in viewer's zone; return the viewer (None for a visitor)."""
+        actor = await current_actor(self)
+        if actor is not None:
+            self._set_zone(actor.timezone)
+        return actor
+
+    def _ask_browser_zone(self, actor: Actor | None):
+        """For a visitor (no `actor`): ask the browser for its zone, answered to `set_browser_zone`."""
+        return rx.call_script(GUESS_TIMEZONE_JS, callback=type(self).set_browser_zone) if actor is None else None
+
+    @rx.event
+    def set_browser_zone(self, name: str):
+        """Show a visitor's times in the zone their browser reports, when it is a real one and differs."""
+        if isinstance(name, str) and is_valid_timezone(name) and name != self.viewer_tz:
+            self._set_zone(name)
+            self._show_times()

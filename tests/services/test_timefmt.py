@@ -1,0 +1,46 @@
+"""Times and zones as people read them: one way to name a zone everywhere."""
+
+from datetime import UTC, datetime
+
+import pytest
+
+from instainstru.services.timefmt import slot_label, time_with_zone
+from instainstru.services.timezones import COMMON_TIMEZONES, zone_abbreviation, zone_name
+
+WINTER = datetime(2026, 1, 15, 22, 35, tzinfo=UTC)
+SUMMER = datetime(2026, 7, 15, 21, 35, tzinfo=UTC)
+
+
+@pytest.mark.parametrize(
+    ("zone", "name"),
+    [
+        ("America/New_York", "Eastern Time"),
+        ("America/Los_Angeles", "Pacific Time"),
+        ("America/Detroit", "Eastern Time"),  # keeps New York's clocks: people call it Eastern Time
+        ("America/Indiana/Indianapolis", "Eastern Time"),
+        ("America/Boise", "Mountain Time"),
+        ("Europe/London", "UK Time"),
+        ("Europe/Lisbon", "Lisbon time"),
+        ("America/Argentina/Buenos_Aires", "Buenos Aires time"),
+        ("Etc/UTC", "UTC"),
+    ],
+)
+def test_zones_are_named_as_people_say_them(zone, name):
+    assert zone_name(zone) == name
+
+
+def test_every_zone_offered_at_sign_up_has_a_name_without_slashes():
+    assert all("/" not in zone_name(zone) and "_" not in zone_name(zone) for zone in COMMON_TIMEZONES)
+
+
+def test_a_time_carries_its_zone_short_name_in_winter_and_summer():
+    assert time_with_zone(WINTER, "America/New_York") == "5:35 PM EST"
+    assert time_with_zone(SUMMER, "America/New_York") == "5:35 PM EDT"
+    assert slot_label(WINTER, "Europe/Berlin") == "Thu, Jan 15 · 11:35 PM CET"
+
+
+def test_a_zone_without_letters_is_shown_as_its_offset():
+    assert zone_abbreviation(WINTER, "Asia/Dubai") == "UTC+4"
+    assert zone_abbreviation(WINTER, "Asia/Kathmandu") == "UTC+5:45"
+    assert zone_abbreviation(WINTER, "America/Sao_Paulo") == "UTC-3"
+    assert time_with_zone(WINTER, "America/Sao_Paulo") == "7:35 PM UTC-3"
