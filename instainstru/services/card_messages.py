@@ -1,7 +1,7 @@
 """What went wrong with a card, in InstaInstru's words: Stripe's error and decline codes (from the API, or from
-Stripe.js in the browser) become one sentence a student can act on. Stripe's own texts ("The provided
-PaymentMethod has failed authentication") are never shown; what a bank says about fraud or a lost or stolen card
-is said as a plain decline, as Stripe advises."""
+Stripe.js in the browser, with assets/checkout.js's own two) become one sentence a student can act on. Stripe's
+own texts ("The provided PaymentMethod has failed authentication") are never shown; what a bank says about fraud
+or a lost or stolen card is said as a plain decline, as Stripe advises."""
 
 DECLINED = "Your bank declined this card. Please use another card, or call your bank."
 INSUFFICIENT_FUNDS = "Your bank declined this card for insufficient funds. Please use another card."
@@ -9,6 +9,8 @@ NOT_AUTHENTICATED = (
     "Your bank could not confirm it was you, so nothing was charged. Please try again, or use another card."
 )
 NOT_SAVED = "This card could not be saved. Please check it and try again."
+NOT_PAID = "This payment did not go through and nothing was charged. Please try again."
+UNAVAILABLE = "Payments are temporarily unavailable. Please try again in a few minutes."
 
 _BY_CODE = {
     "payment_intent_authentication_failure": NOT_AUTHENTICATED,
@@ -29,6 +31,9 @@ _BY_CODE = {
     "processing_error": "Your bank could not process this card just now. Please try again in a moment.",
     "card_not_supported": "This card cannot be used for this payment. Please use another card.",
     "currency_not_supported": "This card cannot be used for payments in US dollars. Please use another card.",
+    # what assets/checkout.js says when it could not reach Stripe.js's answer at all
+    "card_form_not_ready": "The card form is not ready yet. Please wait a moment and try again.",
+    "stripe_unavailable": UNAVAILABLE,
 }
 _BY_DECLINE_CODE = {
     "insufficient_funds": INSUFFICIENT_FUNDS,

@@ -10,13 +10,12 @@ from sqlmodel import Session, or_, select
 
 from instainstru.db import transaction
 from instainstru.gateways import stripe_payments
-from instainstru.gateways.stripe_gateway import PaymentsUnavailable
+from instainstru.gateways.stripe_gateway import CardDeclined, PaymentsUnavailable
 from instainstru.models import PaymentCard, Role, User
 from instainstru.services import card_messages
 from instainstru.services.access import Actor, require_role
+from instainstru.services.card_messages import UNAVAILABLE
 from instainstru.services.errors import FormError, PermissionDenied
-
-UNAVAILABLE = "Payments are temporarily unavailable. Please try again in a few minutes."
 
 
 @dataclass(frozen=True)
@@ -68,6 +67,8 @@ def save_card(actor: Actor | None, setup_intent_id: str) -> CardView:
         info = stripe_payments.card(method)
         if info.customer != customer:
             stripe_payments.attach_card(method, customer)
+    except CardDeclined as exc:
+        raise FormError({"card": card_messages.message_for(exc.code, exc.decline_code)}) from None
     except PaymentsUnavailable:
         raise FormError({"card": UNAVAILABLE}) from None
     return _remember(actor, info)
@@ -78,8 +79,11 @@ def keep_paid_card(actor: Actor | None, payment_method_id: str) -> CardView | No
     the payment was authorised); None when it is not theirs at Stripe (never saved, or removed meanwhile)."""
     actor = require_role(actor, Role.STUDENT)
     with transaction() as session:
-        known = session.exec(select(PaymentCard).where(PaymentCard.user_id == actor.user_id,
-                                                       PaymentCard.stripe_payment_method_id == payment_method_id))
+        known = session.exec(
+            select(PaymentCard).where(
+                PaymentCard.user_id == actor.user_id, PaymentCard.stripe_payment_method_id == payment_method_id
+            )
+        )
         card = known.first()  # fmt: skip
         if card is not None:
             return _view(card)

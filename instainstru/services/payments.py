@@ -198,10 +198,9 @@ def _result(booking_id: int, status: str, state: stripe_payments.IntentState, br
     if state.status == "requires_action":
         return PayResult(booking_id, "needs_action", client_secret=state.client_secret)
     if state.status in ("requires_payment_method", "canceled"):
-        code = state.failure_code or browser_error
-        stopped = "This payment did not go through and nothing was charged. Please try again."
-        default = stopped if state.status == "canceled" else card_messages.DECLINED
-        return PayResult(booking_id, "failed", message=card_messages.message_for(code, state.decline_code, default))
+        default = card_messages.DECLINED if state.failure_code else card_messages.NOT_PAID
+        message = card_messages.message_for(state.failure_code or browser_error, state.decline_code, default)
+        return PayResult(booking_id, "failed", message=message)
     if state.status == "processing":
         return PayResult(booking_id, "processing", message="Your bank is still processing this payment.")
     return PayResult(booking_id, status)
