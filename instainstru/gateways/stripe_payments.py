@@ -60,6 +60,11 @@ class ChargeState:
     refunds: tuple[RefundInfo, ...]
 
 
+def _id(value) -> str | None:
+    """The id of an expandable field, expanded or not."""
+    return getattr(value, "id", value)
+
+
 def create_customer(email: str, name: str) -> str:
     """A Stripe customer for a student; returns its id."""
     return calling(lambda: client().v1.customers.create(params={"email": email, "name": name})).id
@@ -75,8 +80,7 @@ def start_card_setup(customer: str) -> tuple[str, str]:
 def setup_result(setup_intent_id: str) -> tuple[str, str, str | None]:
     """(customer, status, payment method id) of a SetupIntent."""
     intent = calling(lambda: client().v1.setup_intents.retrieve(setup_intent_id))
-    method = intent.payment_method
-    return intent.customer, intent.status, getattr(method, "id", method)
+    return intent.customer, intent.status, _id(intent.payment_method)
 
 
 def card(payment_method_id: str) -> CardInfo:
@@ -95,11 +99,6 @@ def attach_card(payment_method_id: str, customer: str) -> None:
 def detach_card(payment_method_id: str) -> None:
     """Forget a card at Stripe."""
     calling(lambda: client().v1.payment_methods.detach(payment_method_id))
-
-
-def _id(value) -> str | None:
-    """The id of an expandable field, expanded or not."""
-    return getattr(value, "id", value)
 
 
 def _intent(intent) -> IntentState:
@@ -178,16 +177,16 @@ def charge_state(charge_id: str) -> ChargeState:
     """The charge's captured and refunded amounts, its application fee, and each refund."""
     stripe = client()
     charge = calling(lambda: stripe.v1.charges.retrieve(charge_id))
-    fee_id = getattr(charge.application_fee, "id", charge.application_fee)
+    fee_id = _id(charge.application_fee)
     fee = calling(lambda: stripe.v1.application_fees.retrieve(fee_id)) if fee_id else None
     refunds = calling(lambda: list(stripe.v1.refunds.list(params={"charge": charge_id, "limit": 100})
                                    .auto_paging_iter()))  # fmt: skip
-    transfer_id = getattr(charge.transfer, "id", charge.transfer)
+    transfer_id = _id(charge.transfer)
     reversals = calling(lambda: list(stripe.v1.transfers.reversals.list(transfer_id, params={"limit": 100})
                                      .auto_paging_iter())) if transfer_id else []  # fmt: skip
     reversed_by = {}
     for reversal in reversals:
-        refund_id = getattr(reversal.source_refund, "id", reversal.source_refund)
+        refund_id = _id(reversal.source_refund)
         reversed_by[refund_id] = reversed_by.get(refund_id, 0) + int(reversal.amount)
     listed = tuple(sorted((RefundInfo(r.id, int(r.amount), int(r.created), reversed_by.get(r.id, 0))
                            for r in refunds), key=lambda r: (r.created, r.id)))  # fmt: skip

@@ -46,7 +46,7 @@ def test_student_books_and_pays_and_the_instructor_sees_the_split(page: Page):
     assert fee == (cents * 15 + 50) // 100  # 15%, rounded half-up to the cent
 
 
-def test_a_declined_card_shows_the_banks_message_and_keeps_the_time(page: Page):
+def test_a_declined_card_says_so_in_our_words_and_keeps_the_time(page: Page):
     log_in_demo(page, "student")
     choose_slot(page, 1)
     here = page.url

@@ -100,12 +100,6 @@ class FakeStripe:
         except urllib.error.HTTPError as refused:
             return refused.code, json.loads(refused.read() or b"{}")
 
-    def authenticate(self, client_secret: str, success: bool = True) -> dict:
-        """What the 3-D Secure box's "Complete authentication" (or "Fail authentication") button does."""
-        intent_id = client_secret.split("_secret_")[0]
-        form = {"key": self.publishable_key, "client_secret": client_secret, "success": str(success).lower()}
-        return json.loads(self.request("POST", f"/v1/payment_intents/{intent_id}/_authenticate", form))
-
     def reset(self) -> None:
         """Forget every object and every registered webhook."""
         self.request("DELETE", "/_config/data")

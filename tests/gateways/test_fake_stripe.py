@@ -8,6 +8,7 @@ import urllib.request
 import pytest
 import stripe
 
+from tests.factories import authenticate
 from tests.fakes.stripe_server import FakeStripe, WebhookInbox
 
 SECRET = "whsec_fake_stripe_tests"
@@ -427,14 +428,14 @@ def test_a_new_3d_secure_card_is_authenticated_once_and_saved_only_when_paid(cli
     _, asked = fake_stripe.confirm_card_payment(intent.client_secret, VISA_3DS)
     assert asked["status"] == "requires_action" and asked["next_action"]["type"] == "use_stripe_sdk"
     assert cards_of(client, intent.customer) == []  # not saved before the payment is authorised
-    fake_stripe.authenticate(intent.client_secret)
+    authenticate(fake_stripe, intent.client_secret)
     authorised = client.v1.payment_intents.retrieve(intent.id)
     assert authorised.status == "requires_capture"
     assert cards_of(client, intent.customer) == [authorised.payment_method]
 
     failing = new_card_payment(client, account)
     fake_stripe.confirm_card_payment(failing.client_secret, VISA_3DS)
-    fake_stripe.authenticate(failing.client_secret, success=False)
+    authenticate(fake_stripe, failing.client_secret, success=False)
     failed = client.v1.payment_intents.retrieve(failing.id)
     assert failed.status == "requires_payment_method"
     assert failed.last_payment_error.code == "payment_intent_authentication_failure"

@@ -254,7 +254,7 @@ def pay_with_new_card(student, booking_id: int, fake, number: str = "42424242424
     assert started.status == "needs_card" and started.client_secret
     status, answer = fake.confirm_card_payment(started.client_secret, number)
     if status == 200 and answer["status"] == "requires_action":  # Stripe.js shows the 3-D Secure box: completed
-        fake.authenticate(started.client_secret)
+        authenticate(fake, started.client_secret)
     return payments.payment_finished(student, booking_id, NOW)
 
 
@@ -283,7 +283,7 @@ def test_a_new_3d_secure_card_is_authenticated_once_when_paying_and_then_saved(s
     assert cards.saved_cards(student) == []
     status, answer = stripe_env.confirm_card_payment(started.client_secret, VISA_3DS)
     assert (status, answer["status"]) == (200, "requires_action")  # the one 3-D Secure prompt
-    stripe_env.authenticate(started.client_secret)
+    authenticate(stripe_env, started.client_secret)
     assert payments.payment_finished(student, held.id, NOW).status == S.CONFIRMED
     assert [c.label for c in cards.saved_cards(student)] == ["Visa •••• 3155, expires 12/34"]
     assert stripe_env.client().v1.setup_intents.list().data == []  # no separate card set-up to authenticate
@@ -311,7 +311,7 @@ def test_failed_authentication_is_said_in_our_words(studio, stripe_env):
     assert "PaymentMethod" not in failed.message
     started = payments.pay(student, held.id, None, NOW)  # a new card
     stripe_env.confirm_card_payment(started.client_secret, VISA_3DS)
-    stripe_env.authenticate(started.client_secret, success=False)
+    authenticate(stripe_env, started.client_secret, success=False)
     failed = payments.payment_finished(student, held.id, NOW, browser_error="payment_intent_authentication_failure")
     assert (failed.status, failed.message) == ("failed", card_messages.NOT_AUTHENTICATED)
     assert status_of(held.id) == S.PENDING_PAYMENT and len(cards.saved_cards(student)) == 1  # only the saved one
