@@ -323,3 +323,13 @@ def test_the_browsers_card_errors_are_said_in_our_words():
     assert card_messages.message_for("card_declined", "stolen_card") == card_messages.DECLINED  # never say why
     assert card_messages.message_for("expired_card") == "This card has expired. Please use another card."
     assert card_messages.message_for("something_new") == card_messages.DECLINED
+
+
+def test_a_new_card_payment_left_in_the_browser_is_cancelled_with_the_hold(studio, stripe_env):
+    _, student, service, _ = studio
+    held = hold(student, service)
+    started = payments.pay(student, held.id, None, NOW)  # the student closes the tab before paying
+    report = jobs.run_due(NOW + timedelta(minutes=16))
+    assert report.holds_expired == 1 and report.payments_settled == 1 and status_of(held.id) == S.EXPIRED
+    status, answer = stripe_env.confirm_card_payment(started.client_secret, "4242424242424242")
+    assert status == 400 and "canceled" in answer["error"]["message"]  # it can no longer be paid
