@@ -1,6 +1,7 @@
 // Card entry for the checkout: Stripe.js (its URL comes from the server: Stripe's in production, the
 // local payments server's in the demo and tests) mounts a card Element; card numbers go to Stripe only.
-// Every function resolves (never rejects): errors come back as { error: "message" } for the page to show.
+// Every function resolves (never rejects): errors come back as { code, decline_code } (Stripe.js's error codes, or
+// "card_form_not_ready" / "stripe_unavailable"), which the server turns into words (services/card_messages.py).
 window.instainstru = (function () {
   let stripe = null;
   let card = null;
@@ -36,9 +37,12 @@ window.instainstru = (function () {
     return stripe;
   }
 
-  function problem(err, fallback) {
-    return { error: (err && (err.message || err.error && err.error.message)) || fallback };
+  function problem(err) {
+    const error = (err && (err.error || err)) || {};
+    return { code: error.code || "stripe_unavailable", decline_code: error.decline_code || "" };
   }
+
+  const NOT_READY = { code: "card_form_not_ready" };
 
   async function mountCard(url, key) {
     try {
@@ -60,25 +64,33 @@ window.instainstru = (function () {
   async function saveCard(url, key, clientSecret) {
     try {
       await ready(url, key);
-      if (!card) return { error: "The card form is not ready yet. Please wait a moment and try again." };
+      if (!card) return NOT_READY;
       const result = await stripe.confirmCardSetup(clientSecret, { payment_method: { card: card } });
-      if (result.error) return problem(result.error, "Your card could not be saved.");
+      if (result.error) return problem(result.error);
       return { setup_intent: result.setupIntent.id };
     } catch (e) {
-      return problem(e, "Your card could not be saved. Please try again.");
+      return problem(e);
     }
   }
 
-  async function authenticate(url, key, clientSecret) {
+  // Confirm a PaymentIntent in the browser: with the card typed into the Element (a new card, which Stripe saves
+  // to the customer once it has paid), or, without `withCard`, the intent's own saved card. Stripe.js shows the
+  // 3-D Secure box only if the bank asks, once.
+  async function confirmPayment(url, key, clientSecret, withCard) {
     try {
       await ready(url, key);
-      const result = await stripe.confirmCardPayment(clientSecret);
-      if (result.error) return problem(result.error, "The payment was not authenticated.");
+      if (withCard && !card) return NOT_READY;
+      const data = withCard ? { payment_method: { card: card } } : undefined;
+      const result = await stripe.confirmCardPayment(clientSecret, data);
+      if (result.error) return problem(result.error);
       return { status: result.paymentIntent.status };
     } catch (e) {
-      return problem(e, "The payment was not authenticated. Please try again.");
+      return problem(e);
     }
   }
 
-  return { mountCard, saveCard, authenticate };
+  const payWithNewCard = (url, key, clientSecret) => confirmPayment(url, key, clientSecret, true);
+  const authenticate = (url, key, clientSecret) => confirmPayment(url, key, clientSecret, false);
+
+  return { mountCard, saveCard, payWithNewCard, authenticate };
 })();

@@ -39,7 +39,12 @@ def client() -> stripe.StripeClient:
 
 
 class CardDeclined(Exception):
-    """The bank refused the card; the message is the bank's, fit to show the student."""
+    """The bank refused the card: Stripe's message (for the records), its error `code` and `decline_code` (for
+    what the person is told: services/card_messages.py)."""
+
+    def __init__(self, message: str, code: str = "", decline_code: str = ""):
+        super().__init__(message)
+        self.code, self.decline_code = code, decline_code
 
 
 class BadSignature(Exception):
@@ -63,7 +68,9 @@ def calling(action):
     try:
         return action()
     except stripe.CardError as exc:
-        raise CardDeclined(exc.user_message or str(exc)) from exc
+        error = exc.error
+        raise CardDeclined(exc.user_message or str(exc), exc.code or "",
+                           getattr(error, "decline_code", None) or "") from exc  # fmt: skip
     except stripe.StripeError as exc:  # unreachable, rate-limited, refused: the person can only try later
         raise PaymentsUnavailable(str(exc)) from exc
 

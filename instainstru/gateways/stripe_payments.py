@@ -31,7 +31,11 @@ class IntentState:
     client_secret: str
     amount: int
     charge_id: str | None
-    failure_message: str
+    failure_message: str  # Stripe's words, for the records
+    failure_code: str = ""  # what to tell the person: services/card_messages.py
+    decline_code: str = ""
+    payment_method: str | None = None
+    customer: str | None = None
 
 
 @dataclass(frozen=True)
@@ -56,6 +60,11 @@ class ChargeState:
     refunds: tuple[RefundInfo, ...]
 
 
+def _id(value) -> str | None:
+    """The id of an expandable field, expanded or not."""
+    return getattr(value, "id", value)
+
+
 def create_customer(email: str, name: str) -> str:
     """A Stripe customer for a student; returns its id."""
     return calling(lambda: client().v1.customers.create(params={"email": email, "name": name})).id
@@ -71,8 +80,7 @@ def start_card_setup(customer: str) -> tuple[str, str]:
 def setup_result(setup_intent_id: str) -> tuple[str, str, str | None]:
     """(customer, status, payment method id) of a SetupIntent."""
     intent = calling(lambda: client().v1.setup_intents.retrieve(setup_intent_id))
-    method = intent.payment_method
-    return intent.customer, intent.status, getattr(method, "id", method)
+    return intent.customer, intent.status, _id(intent.payment_method)
 
 
 def card(payment_method_id: str) -> CardInfo:
@@ -94,11 +102,11 @@ def detach_card(payment_method_id: str) -> None:
 
 
 def _intent(intent) -> IntentState:
-    charge = intent.latest_charge
     error = intent.last_payment_error
-    message = (getattr(error, "message", None) or "") if error else ""
+    message, code, decline = ((getattr(error, name, None) or "") for name in ("message", "code", "decline_code"))
     return IntentState(intent.id, intent.status, intent.client_secret or "", int(intent.amount),
-                       getattr(charge, "id", charge), message)  # fmt: skip
+                       _id(intent.latest_charge), message, code, decline, _id(intent.payment_method),
+                       _id(intent.customer))  # fmt: skip
 
 
 def create_charge(
@@ -107,21 +115,30 @@ def create_charge(
     fee: int,
     destination: str,
     customer: str,
-    payment_method: str,
+    payment_method: str | None,
     manual_capture: bool,
     payment_id: int,
     booking_id: int,
     idempotency_key: str,
 ) -> IntentState:
-    """Create (not yet confirm) a destination charge on a saved card: the instructor's account receives the
-    amount less the platform's application fee. With `manual_capture` confirming only authorises the card.
-    Creating first lets the caller store the PaymentIntent's id before any money can move."""
+    """Create (not yet confirm) a destination charge: the instructor's account receives the amount less the
+    platform's application fee. With `manual_capture` confirming only authorises the card. Creating first lets
+    the caller store the PaymentIntent's id before any money can move.
+
+    On a saved card (`payment_method`) the server confirms it. Without one, the browser confirms it with a new
+    card (Stripe.js `confirmCardPayment` with the card Element, asking for 3-D Secure there if the bank wants it),
+    and Stripe saves that card to the customer once the payment is authorised (`setup_future_usage`: the saved
+    card is charged again only while the student is at the checkout)."""
     params = {
-        "amount": amount, "currency": "usd", "customer": customer, "payment_method": payment_method,
+        "amount": amount, "currency": "usd", "customer": customer,
         "payment_method_types": ["card"], "transfer_data": {"destination": destination},
         "capture_method": "manual" if manual_capture else "automatic",
         "metadata": {"booking_id": str(booking_id), "payment_id": str(payment_id)},
     }  # fmt: skip
+    if payment_method:
+        params["payment_method"] = payment_method
+    else:
+        params["setup_future_usage"] = "on_session"
     if fee > 0:  # a credit may cover the whole fee
         params["application_fee_amount"] = fee
     options = {"idempotency_key": idempotency_key}
@@ -160,16 +177,16 @@ def charge_state(charge_id: str) -> ChargeState:
     """The charge's captured and refunded amounts, its application fee, and each refund."""
     stripe = client()
     charge = calling(lambda: stripe.v1.charges.retrieve(charge_id))
-    fee_id = getattr(charge.application_fee, "id", charge.application_fee)
+    fee_id = _id(charge.application_fee)
     fee = calling(lambda: stripe.v1.application_fees.retrieve(fee_id)) if fee_id else None
     refunds = calling(lambda: list(stripe.v1.refunds.list(params={"charge": charge_id, "limit": 100})
                                    .auto_paging_iter()))  # fmt: skip
-    transfer_id = getattr(charge.transfer, "id", charge.transfer)
+    transfer_id = _id(charge.transfer)
     reversals = calling(lambda: list(stripe.v1.transfers.reversals.list(transfer_id, params={"limit": 100})
                                      .auto_paging_iter())) if transfer_id else []  # fmt: skip
     reversed_by = {}
     for reversal in reversals:
-        refund_id = getattr(reversal.source_refund, "id", reversal.source_refund)
+        refund_id = _id(reversal.source_refund)
         reversed_by[refund_id] = reversed_by.get(refund_id, 0) + int(reversal.amount)
     listed = tuple(sorted((RefundInfo(r.id, int(r.amount), int(r.created), reversed_by.get(r.id, 0))
                            for r in refunds), key=lambda r: (r.created, r.id)))  # fmt: skip

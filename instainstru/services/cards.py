@@ -1,18 +1,21 @@
-"""Students' saved cards. Card numbers never reach us: the browser saves a card at Stripe through a
-SetupIntent, and we keep the payment method's id with its brand, last four digits and expiry."""
+"""Students' saved cards. Card numbers never reach us: the browser saves a card at Stripe (through a SetupIntent on
+the billing page, or while paying at checkout), and we keep the payment method's id with its brand, last four
+digits, expiry and fingerprint. A card number is kept once per student: saving it again (same fingerprint) brings
+the kept card up to date with the new copy, and the copy it replaces is forgotten at Stripe."""
 
+from contextlib import suppress
 from dataclasses import dataclass
 
-from sqlmodel import Session, select
+from sqlmodel import Session, or_, select
 
 from instainstru.db import transaction
 from instainstru.gateways import stripe_payments
-from instainstru.gateways.stripe_gateway import PaymentsUnavailable
+from instainstru.gateways.stripe_gateway import CardDeclined, PaymentsUnavailable
 from instainstru.models import PaymentCard, Role, User
+from instainstru.services import card_messages
 from instainstru.services.access import Actor, require_role
+from instainstru.services.card_messages import UNAVAILABLE
 from instainstru.services.errors import FormError, PermissionDenied
-
-UNAVAILABLE = "Payments are temporarily unavailable. Please try again in a few minutes."
 
 
 @dataclass(frozen=True)
@@ -60,21 +63,59 @@ def save_card(actor: Actor | None, setup_intent_id: str) -> CardView:
         customer = customer_for(actor)
         owner, status, method = stripe_payments.setup_result(str(setup_intent_id))
         if owner != customer or status != "succeeded" or not method:
-            raise FormError({"card": "This card could not be saved. Please enter it again."})
+            raise FormError({"card": card_messages.NOT_SAVED})
         info = stripe_payments.card(method)
         if info.customer != customer:
             stripe_payments.attach_card(method, customer)
+    except CardDeclined as exc:
+        raise FormError({"card": card_messages.message_for(exc.code, exc.decline_code)}) from None
     except PaymentsUnavailable:
         raise FormError({"card": UNAVAILABLE}) from None
+    return _remember(actor, info)
+
+
+def keep_paid_card(actor: Actor | None, payment_method_id: str) -> CardView | None:
+    """Remember the new card a payment of the caller's was just made with (Stripe saved it to their customer once
+    the payment was authorised); None when it is not theirs at Stripe (never saved, or removed meanwhile)."""
+    actor = require_role(actor, Role.STUDENT)
     with transaction() as session:
-        card = session.exec(select(PaymentCard).where(PaymentCard.stripe_payment_method_id == info.id)).first()
-        if card is None:
-            card = PaymentCard(user_id=actor.user_id, stripe_payment_method_id=info.id, brand=info.brand,
-                               last4=info.last4, exp_month=info.exp_month, exp_year=info.exp_year,
-                               fingerprint=info.fingerprint)  # fmt: skip
-            session.add(card)
-            session.flush()
-        return _view(card)
+        known = session.exec(
+            select(PaymentCard).where(
+                PaymentCard.user_id == actor.user_id, PaymentCard.stripe_payment_method_id == payment_method_id
+            )
+        )
+        card = known.first()  # fmt: skip
+        if card is not None:
+            return _view(card)
+    info = stripe_payments.card(payment_method_id)
+    return _remember(actor, info) if info.customer and info.customer == customer_for(actor) else None
+
+
+def _remember(actor: Actor, info: stripe_payments.CardInfo) -> CardView:
+    """Keep a card the caller saved at Stripe: as a new card, or, when they already have this card number (the
+    same fingerprint), as that card brought up to date (the default one, else the oldest: its place in their
+    list stays), other copies removed; the payment methods it replaces are detached at Stripe."""
+    same = PaymentCard.stripe_payment_method_id == info.id
+    if info.fingerprint:
+        same = or_(same, PaymentCard.fingerprint == info.fingerprint)
+    with transaction() as session:
+        session.exec(select(User.id).where(User.id == actor.user_id).with_for_update()).one()  # one save at a time
+        kept = list(session.exec(select(PaymentCard).where(PaymentCard.user_id == actor.user_id, same)
+                                 .order_by(PaymentCard.is_default.desc(), PaymentCard.id)))  # fmt: skip
+        replaced = {card.stripe_payment_method_id for card in kept} - {info.id}
+        card, *copies = kept or [PaymentCard(user_id=actor.user_id)]
+        for copy in copies:
+            session.delete(copy)
+        session.flush()  # the copies' payment method ids are free before the kept card takes one of them
+        card.stripe_payment_method_id, card.brand, card.last4 = info.id, info.brand, info.last4
+        card.exp_month, card.exp_year, card.fingerprint = info.exp_month, info.exp_year, info.fingerprint
+        session.add(card)
+        session.flush()
+        view = _view(card)
+    for method in replaced:  # best effort: a copy left at Stripe is never listed nor charged
+        with suppress(PaymentsUnavailable):
+            stripe_payments.detach_card(method)
+    return view
 
 
 def saved_cards(actor: Actor | None) -> list[CardView]:

@@ -6,7 +6,7 @@ student's own hold instead of refusing the time as taken.
 """
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from sqlmodel import Session, and_, or_, select
 
@@ -15,7 +15,7 @@ from instainstru.models import Booking, BookingStatus, InstructorProfile, Offeri
 from instainstru.services import booking as engine
 from instainstru.services import credits, payments, referrals
 from instainstru.services.access import Actor, require_role
-from instainstru.services.cancellation import policy_text
+from instainstru.services.cancellation import free_until, late_fee, policy_text
 from instainstru.services.catalog import subject_name
 from instainstru.services.errors import FormError, PermissionDenied
 from instainstru.services.money import format_exact, format_price
@@ -44,6 +44,7 @@ class Checkout:
     subtotal: str = ""  # "$80.00": the price, shown above the credit
     to_pay: str = ""  # what the card pays: the price less the credit ("$80", or "$60.00" beside a credit)
     to_pay_cents: int = 0
+    late_notice: str = ""  # said before paying when free cancellation has already ended ("" while it is free)
 
 
 def start_param(start: datetime) -> str:
@@ -64,9 +65,29 @@ def _parse(service: str, start: str) -> tuple[int, int, datetime]:
         raise FormError({"start": "This booking link is not valid. Please choose a time again."}) from None
 
 
+def _span(delta: timedelta) -> str:
+    """How long until something, roughly, as people say it: "22 hours", "1 hour", "40 minutes"."""
+    hours, minutes = divmod(max(int(delta.total_seconds()) // 60, 1), 60)
+    if hours:
+        return f"{hours} hour{'s' * (hours != 1)}"
+    return f"{minutes} minute{'s' * (minutes != 1)}"
+
+
+def late_notice(booking: Booking, instructor: str, approval: bool, now: datetime) -> str:
+    """For a hold whose free cancellation has already ended (the cancel flow's rule: `free_until`, `late_fee`),
+    what paying commits the student to; "" when cancelling would still be free."""
+    kept = late_fee(booking.price_cents, booking.late_cancel_fee_percent)
+    if booking.status != S.PENDING_PAYMENT or now <= free_until(booking) or kept == 0:
+        return ""
+    once = f"once {instructor} accepts, " if approval else ""
+    return (f"This lesson starts in {_span(booking.start_at - now)}: {once}if you cancel, {format_price(kept)} is "
+            "kept, and it can no longer be moved.")  # fmt: skip
+
+
 def _view(
-    booking: Booking, profile: InstructorProfile, name: str, subject_key: str, timezone: str, credit: int
-) -> Checkout:
+    booking: Booking, profile: InstructorProfile, name: str, subject_key: str, timezone: str, credit: int,
+    now: datetime,
+) -> Checkout:  # fmt: skip
     subject = subject_name(subject_key)
     return Checkout(
         booking.id, booking.status, name, profile.slug, f"{subject} · {booking.duration_min} min",
@@ -75,7 +96,7 @@ def _view(
         time_with_zone(booking.hold_expires_at, timezone) if booking.hold_expires_at else "", booking.price_cents,
         policy_text(profile), format_exact(-credit) if credit else "", format_exact(booking.price_cents),
         format_exact(booking.price_cents - credit) if credit else format_price(booking.price_cents),
-        booking.price_cents - credit,
+        booking.price_cents - credit, late_notice=late_notice(booking, name, profile.approve_requests, now),
     )  # fmt: skip
 
 
@@ -105,12 +126,13 @@ def open_checkout(actor: Actor | None, slug: str, service: str, start: str, now:
             raise FormError({"start": "This lesson is not offered by this instructor."})
     held = _own_hold(actor, offering_id, minutes, start_at, now)
     booking_id = held if held is not None else engine.create_booking(actor, offering_id, minutes, start_at, now).id
-    return checkout_of(actor, booking_id)
+    return checkout_of(actor, booking_id, now)
 
 
-def checkout_of(actor: Actor | None, booking_id: int) -> Checkout:
-    """The caller's booking as the checkout shows it (someone else's is refused)."""
+def checkout_of(actor: Actor | None, booking_id: int, now: datetime | None = None) -> Checkout:
+    """The caller's booking as the checkout shows it at `now` (someone else's is refused)."""
     actor = require_role(actor, Role.STUDENT)
+    now = now or utcnow()
     with transaction() as session:
         booking = session.get(Booking, int(booking_id))
         if booking is None or booking.student_id != actor.user_id:
@@ -118,16 +140,16 @@ def checkout_of(actor: Actor | None, booking_id: int) -> Checkout:
         profile = session.get(InstructorProfile, booking.instructor_id)
         name = session.get(User, booking.instructor_id).name
         subject_key = session.get(Offering, booking.offering_id).subject_key
-        return _view(booking, profile, name, subject_key, actor.timezone, _credit(session, booking))
+        return _view(booking, profile, name, subject_key, actor.timezone, _credit(session, booking, now), now)
 
 
-def _credit(session: Session, booking: Booking) -> int:
+def _credit(session: Session, booking: Booking, now: datetime) -> int:
     """The credit a hold's payment will use (the student's balance, with what an unfinished attempt on this
     hold took: a new attempt gives that back first), or the credit its payment used."""
     attempts = select(Payment.id, Payment.credit_cents).where(Payment.booking_id == booking.id)
     if booking.status == S.PENDING_PAYMENT:
         unfinished = [p for p, _ in session.exec(attempts.where(Payment.status.in_(payments.UNFINISHED)))]
-        available = referrals.balance(session, booking.student_id, utcnow()) + credits.held(session, unfinished)
+        available = referrals.balance(session, booking.student_id, now) + credits.held(session, unfinished)
         return credits.usable(available, booking.price_cents)
     paid = attempts.where(Payment.status.in_(("succeeded", "requires_capture"))).order_by(Payment.attempt.desc())
     return next((credit for _, credit in session.exec(paid)), 0)

@@ -24,7 +24,7 @@ from instainstru.gateways import stripe_payments
 from instainstru.gateways.stripe_gateway import CardDeclined, PaymentsUnavailable
 from instainstru.models import Booking, BookingStatus, InstructorProfile, LedgerEntry, LedgerKind, Payment, Role, utcnow
 from instainstru.services import booking as engine
-from instainstru.services import credits, ledger, topups
+from instainstru.services import card_messages, cards, credits, ledger, topups
 from instainstru.services.access import Actor, require_role
 from instainstru.services.cards import UNAVAILABLE, customer_for, owned_card
 from instainstru.services.errors import FormError, PermissionDenied
@@ -45,10 +45,11 @@ UNPAID_ENDS = ("canceled", "failed")  # an attempt that can no longer be paid: i
 
 @dataclass(frozen=True)
 class PayResult:
-    """What the checkout does next: show the outcome, or let the browser finish 3-D Secure."""
+    """What the checkout does next: show the outcome, let the browser finish 3-D Secure ("needs_action"), or let
+    it pay with the new card typed into Stripe's card form ("needs_card")."""
 
     booking_id: int
-    status: str  # the booking's status, or "needs_action" / "failed" / "processing"
+    status: str  # the booking's status, or "needs_action" / "needs_card" / "failed" / "processing"
     client_secret: str = ""
     message: str = ""
 
@@ -65,15 +66,15 @@ def _students_hold(session: Session, actor: Actor, booking_id: int, now: datetim
 
 
 def _start_attempt(
-    actor: Actor, booking_id: int, card_id: int, now: datetime, expected: int | None
-) -> tuple[Payment, str, str]:
+    actor: Actor, booking_id: int, card_id: int | None, now: datetime, expected: int | None
+) -> tuple[Payment, str | None, str]:
     """Record a new payment attempt with the credit it uses (refused while another is under way, or when the card
-    would pay other than the `expected` cents the student was shown); return it, the card's Stripe id and the
-    instructor's Connect account."""
+    would pay other than the `expected` cents the student was shown); return it, the saved card's Stripe id (None
+    for a new card) and the instructor's Connect account."""
     try:
         with transaction() as session:
             booking = _students_hold(session, actor, booking_id, now)
-            method = owned_card(session, actor, card_id).stripe_payment_method_id
+            method = None if card_id is None else owned_card(session, actor, card_id).stripe_payment_method_id
             profile = session.get(InstructorProfile, booking.instructor_id)
             if not profile.charges_enabled:
                 raise FormError({"payment": "This instructor is not yet accepting bookings."})
@@ -147,13 +148,16 @@ def cancel_unfinished(booking_id: int) -> None:
 
 
 def pay(
-    actor: Actor | None, booking_id: int, card_id: int, now: datetime | None = None, expected: int | None = None
-) -> PayResult:
-    """Charge one of the caller's saved cards for their held lesson (the price is the server's, fee included,
-    less the caller's credit; `expected`: the cents the checkout showed, refused if the card would pay other).
+    actor: Actor | None, booking_id: int, card_id: int | None, now: datetime | None = None,
+    expected: int | None = None,
+) -> PayResult:  # fmt: skip
+    """Charge one of the caller's saved cards (or, with `card_id` None, a new card) for their held lesson (the price
+    is the server's, fee included, less the caller's credit; `expected`: the cents the checkout showed, refused if
+    the card would pay other).
 
-    A declined card leaves the hold in place so the student can try another; "needs_action" asks the browser
-    to complete 3-D Secure and then call `payment_finished`.
+    A declined card leaves the hold in place so the student can try another. "needs_action" asks the browser to
+    complete 3-D Secure, "needs_card" to pay with the new card in Stripe's card form (3-D Secure included, asked
+    once); either then calls `payment_finished`.
     """
     actor = require_role(actor, Role.STUDENT)
     now = now or utcnow()
@@ -163,7 +167,8 @@ def pay(
         cancel_unfinished(int(booking_id))
     except PaymentsUnavailable:
         raise FormError({"payment": UNAVAILABLE}) from None
-    payment, method, destination = _start_attempt(actor, int(booking_id), int(card_id), now, expected)
+    card = None if card_id is None else int(card_id)
+    payment, method, destination = _start_attempt(actor, int(booking_id), card, now, expected)
     try:
         created = stripe_payments.create_charge(
             amount=payment.amount_cents, fee=payment.fee_cents, destination=destination,
@@ -175,31 +180,38 @@ def pay(
             with suppress(PaymentsUnavailable):
                 stripe_payments.cancel(created.id)
             raise FormError({"payment": "That took too long and nothing was charged. Please try again."})
+        if method is None:  # the browser pays it with the new card (the jobs cancel it if it never does)
+            return PayResult(payment.booking_id, "needs_card", client_secret=created.client_secret)
         state = stripe_payments.confirm(created.id)
     except CardDeclined as exc:
         _record(payment.id, status="requires_payment_method", failure_message=str(exc)[:500])
         with suppress(PaymentsUnavailable):  # cancelled at Stripe (or by the next attempt or the jobs), so it
             apply_intent(_cancelled(created.id), now)  # cannot be paid later, and its credit is given back
-        return PayResult(payment.booking_id, "failed", message=str(exc))
+        return PayResult(payment.booking_id, "failed", message=card_messages.message_for(exc.code, exc.decline_code))
     except PaymentsUnavailable:  # unknown outcome once the intent exists: the next attempt re-reads it
         _give_up(payment.id, UNAVAILABLE)
         raise FormError({"payment": UNAVAILABLE}) from None
     return _result(payment.booking_id, apply_intent(state, now), state)
 
 
-def _result(booking_id: int, status: str, state: stripe_payments.IntentState) -> PayResult:
+def _result(booking_id: int, status: str, state: stripe_payments.IntentState, browser_error: str = "") -> PayResult:
     if state.status == "requires_action":
         return PayResult(booking_id, "needs_action", client_secret=state.client_secret)
     if state.status in ("requires_payment_method", "canceled"):
-        message = state.failure_message or "Your bank did not approve this payment. Please try another card."
+        default = card_messages.DECLINED if state.failure_code else card_messages.NOT_PAID
+        message = card_messages.message_for(state.failure_code or browser_error, state.decline_code, default)
         return PayResult(booking_id, "failed", message=message)
     if state.status == "processing":
         return PayResult(booking_id, "processing", message="Your bank is still processing this payment.")
     return PayResult(booking_id, status)
 
 
-def payment_finished(actor: Actor | None, booking_id: int, now: datetime | None = None) -> PayResult:
-    """After the browser's 3-D Secure step: ask Stripe how the caller's latest payment ended, and apply it."""
+def payment_finished(
+    actor: Actor | None, booking_id: int, now: datetime | None = None, browser_error: str = ""
+) -> PayResult:
+    """After the browser's step (3-D Secure, or paying with a new card): ask Stripe how the caller's latest payment
+    ended and apply it; a new card it was paid with is kept among the caller's cards (once per card number).
+    `browser_error`: the Stripe.js error code the browser stopped at, if any (an incomplete card number...)."""
     actor = require_role(actor, Role.STUDENT)
     with transaction() as session:
         booking = session.get(Booking, int(booking_id))
@@ -216,7 +228,11 @@ def payment_finished(actor: Actor | None, booking_id: int, now: datetime | None 
         raise FormError({"payment": UNAVAILABLE}) from None
     if state.status == "requires_action":  # the student closed the authentication box
         return PayResult(booking.id, "failed", message="The payment was not authenticated. Please try again.")
-    return _result(booking.id, apply_intent(state, now or utcnow()), state)
+    result = _result(booking.id, apply_intent(state, now or utcnow()), state, browser_error)
+    if state.status in ("succeeded", "requires_capture") and state.payment_method:
+        with suppress(PaymentsUnavailable):  # the payment stands; the card is only not listed yet
+            cards.keep_paid_card(actor, state.payment_method)
+    return result
 
 
 def _find_payment(session: Session, state: stripe_payments.IntentState, payment_id: int | None) -> Payment | None:

@@ -1,5 +1,5 @@
-"""The checkout: the held lesson, the student's cards, and paying (Stripe.js in the browser for new cards
-and 3-D Secure; everything else through the payments service)."""
+"""The checkout: the held lesson, the student's cards, and paying (Stripe.js in the browser for a new card and
+3-D Secure; everything else through the payments service)."""
 
 from contextlib import suppress
 
@@ -11,10 +11,11 @@ from instainstru.services.errors import FormError, NotAuthenticated, PermissionD
 from instainstru.settings import get_settings
 from instainstru.state.guard import ACCESS_OK, GuardedPage
 from instainstru.state.session import current_actor
-from instainstru.state.stripe_js import CardElement, browser_call, setup_intent_of
+from instainstru.state.stripe_js import CardElement, browser_call, error_code
 
 NEW_CARD = "new"
 PAID = {"confirmed": "done", "requested": "requested"}
+IN_BROWSER = {"needs_action": "authenticate", "needs_card": "payWithNewCard"}  # what assets/checkout.js does next
 
 
 class CheckoutState(CardElement, GuardedPage, rx.State):
@@ -109,29 +110,12 @@ class CheckoutState(CardElement, GuardedPage, rx.State):
 
     @rx.event
     async def pay(self):
-        """Pay with the chosen saved card, or first save the new card through Stripe.js."""
+        """Pay what the page shows with the chosen saved card, or with the new card in Stripe's card form (the
+        service refuses if the credit changed meanwhile: the page then shows the new amount)."""
         if self.busy or not self.booking_id:
             return None
         self.busy, self.error = True, ""
-        if self.card_choice != NEW_CARD:
-            return await self._charge(int(self.card_choice))
-        secret, redirect = await self._as_student(cards.start_card_setup)
-        if secret is None:
-            return redirect
-        return rx.call_script(browser_call("saveCard", secret), callback=CheckoutState.card_saved)
-
-    @rx.event
-    async def card_saved(self, outcome: dict):
-        """Stripe.js saved the new card (or the bank refused it): remember it and charge it."""
-        saved, redirect = await self._as_student(lambda actor: cards.save_card(actor, setup_intent_of(outcome)))
-        if saved is None:
-            return redirect
-        self.card_choice = str(saved.id)
-        return await self._charge(saved.id)
-
-    async def _charge(self, card_id: int):
-        """Pay what the page shows (the service refuses if the credit changed meanwhile: the page then shows the
-        new amount)."""
+        card_id = None if self.card_choice == NEW_CARD else int(self.card_choice)
         shown = int(self.summary.get("to_pay_cents") or 0) or None
         result, redirect = await self._as_student(
             lambda actor: payments.pay(actor, self.booking_id, card_id, expected=shown)
@@ -141,17 +125,19 @@ class CheckoutState(CardElement, GuardedPage, rx.State):
         return redirect if result is None else await self._after(result)
 
     async def _reload(self) -> None:
-        """Show the lesson as it now stands (the amount to pay may have changed)."""
-        actor = await current_actor(self)
+        """Show the lesson as it now stands (the amount to pay may have changed); a new card being entered stays
+        chosen, its form as the student typed it."""
+        actor, choice = await current_actor(self), self.card_choice
         with suppress(FormError, PermissionDenied, NotAuthenticated):
             self._show((checkout.checkout_of(actor, self.booking_id), cards.saved_cards(actor)))
+        if choice == NEW_CARD:
+            self.card_choice = NEW_CARD
 
     async def _after(self, result: payments.PayResult):
-        """Show a payment's outcome, or let the browser run 3-D Secure."""
-        if result.status == "needs_action":
-            return rx.call_script(
-                browser_call("authenticate", result.client_secret), callback=CheckoutState.authenticated
-            )
+        """Show a payment's outcome, or let the browser pay with the new card or run 3-D Secure."""
+        if result.status in IN_BROWSER:
+            return rx.call_script(browser_call(IN_BROWSER[result.status], result.client_secret),
+                                  callback=CheckoutState.browser_done)  # fmt: skip
         self.busy = False
         await self._reload()
         if result.message:
@@ -161,7 +147,11 @@ class CheckoutState(CardElement, GuardedPage, rx.State):
         return None
 
     @rx.event
-    async def authenticated(self, outcome: dict):
-        """The 3-D Secure step ended: ask the server how the payment stands."""
-        result, redirect = await self._as_student(lambda actor: payments.payment_finished(actor, self.booking_id))
+    async def browser_done(self, outcome: dict):
+        """The browser's step (paying with the new card, or 3-D Secure) ended: ask the server how the payment
+        stands."""
+        code = error_code(outcome)
+        result, redirect = await self._as_student(
+            lambda actor: payments.payment_finished(actor, self.booking_id, browser_error=code)
+        )
         return redirect if result is None else await self._after(result)

@@ -4,7 +4,7 @@ import json
 
 import reflex as rx
 
-from instainstru.services.cards import UNAVAILABLE
+from instainstru.services import card_messages
 from instainstru.services.errors import FormError
 from instainstru.settings import get_settings
 
@@ -14,18 +14,23 @@ def browser_call(function: str, *args: str, missing: object = None) -> str:
     assets/checkout.js has loaded (10 s at most; then it answers `missing`, by default an error)."""
     settings = get_settings()
     values = ", ".join(json.dumps(a) for a in (settings.stripe_js_url, settings.stripe_publishable_key, *args))
-    fallback = json.dumps({"error": UNAVAILABLE} if missing is None else missing)
+    fallback = json.dumps({"code": "stripe_unavailable"} if missing is None else missing)
     return ("(async () => { for (let i = 0; i < 400 && !window.instainstru; i++) "
             f"await new Promise(r => setTimeout(r, 25)); if (!window.instainstru) return {fallback}; "
             f"return await window.instainstru.{function}({values}); }})()")  # fmt: skip
 
 
+def error_code(outcome: object) -> str:
+    """The Stripe.js (or assets/checkout.js) error code in what the browser answered; "" when there is none."""
+    return str(outcome.get("code") or "") if isinstance(outcome, dict) else ""
+
+
 def setup_intent_of(outcome: object) -> str:
-    """The SetupIntent id in what `saveCard` answered; FormError with the bank's (or a general) message otherwise."""
+    """The SetupIntent id in what `saveCard` answered; otherwise FormError saying why, in our words."""
     if isinstance(outcome, dict) and outcome.get("setup_intent"):
         return str(outcome["setup_intent"])
-    message = outcome.get("error") if isinstance(outcome, dict) else None
-    raise FormError({"card": str(message or "Your card could not be saved.")})
+    decline = str(outcome.get("decline_code") or "") if isinstance(outcome, dict) else ""
+    raise FormError({"card": card_messages.message_for(error_code(outcome), decline, card_messages.NOT_SAVED)})
 
 
 class CardElement(rx.State, mixin=True):

@@ -1,14 +1,21 @@
 """Booking and paying in the browser: Stripe.js card form (the fake's), 4242 success with the instructor's
-fee split, a declined card, 3-D Secure, and an instructor who becomes bookable after onboarding."""
+fee split, a declined card, 3-D Secure (asked once for a new card), a card entered again kept once, the warning
+when free cancellation has passed, and an instructor who becomes bookable after onboarding."""
 
 import re
 
 from playwright.sync_api import Page, expect
 from sqlmodel import select
 
+from instainstru.services import card_messages
 from instainstru.services.money import format_price, platform_fee
 from tests.browser.conftest import open_page, screenshot
 from tests.browser.helpers import choose_slot, enter_new_card, log_in, log_in_demo, log_out, pay, sign_up, unique_email
+
+# Counts the fake Stripe.js's 3-D Secure boxes as they appear (window.prompts).
+COUNT_PROMPTS = """() => { window.prompts = 0; new MutationObserver((changes) => changes.forEach((change) =>
+    change.addedNodes.forEach((node) => { if ((node.innerText || "").includes("Complete authentication"))
+    window.prompts += 1; }))).observe(document.body, { childList: true }); }"""
 
 
 def test_student_books_and_pays_and_the_instructor_sees_the_split(page: Page):
@@ -39,32 +46,35 @@ def test_student_books_and_pays_and_the_instructor_sees_the_split(page: Page):
     assert fee == (cents * 15 + 50) // 100  # 15%, rounded half-up to the cent
 
 
-def test_a_declined_card_shows_the_banks_message_and_keeps_the_time(page: Page):
+def test_a_declined_card_says_so_in_our_words_and_keeps_the_time(page: Page):
     log_in_demo(page, "student")
     choose_slot(page, 1)
     here = page.url
     enter_new_card(page, "4000000000000002")
     pay(page)
-    expect(page.locator(".payment-error")).to_contain_text("Your card was declined.")
+    expect(page.locator(".payment-error")).to_have_text(card_messages.DECLINED)
     expect(page.get_by_role("heading", name="You're booked!")).to_have_count(0)
     open_page(page, here)  # the hold is still the student's: reopening shows the same lesson, not "taken"
     expect(page.get_by_role("heading", name="Your lesson", exact=True)).to_be_visible()
     expect(page.locator(".checkout-problem")).to_have_count(0)
 
 
-def test_three_d_secure_confirms_only_after_authentication(page: Page):
+def test_a_new_3d_secure_card_is_asked_once_and_pays(page: Page):
     log_in_demo(page, "student")
     choose_slot(page, 2)
+    page.evaluate(COUNT_PROMPTS)
     enter_new_card(page, "4000002500003155")
     pay(page)
     complete = page.get_by_role("button", name="Complete authentication")
-    expect(complete).to_be_visible()  # the bank asks when the card is saved...
-    complete.click()
-    expect(complete).to_be_visible()  # ...and again for this payment
+    expect(complete).to_be_visible()
     expect(page.get_by_role("heading", name="You're booked!")).to_have_count(0)
     screenshot(page, "checkout-3ds")
     complete.click()
     expect(page.get_by_role("heading", name="You're booked!")).to_be_visible(timeout=15_000)
+    assert page.evaluate("window.prompts") == 1  # the bank asked once: paying saved the card too
+    page.get_by_role("link", name="See my lessons").click()
+    open_page(page, "/student/billing")
+    expect(page.locator(".saved-card").filter(has_text="•••• 3155")).to_have_count(1)
 
 
 def test_a_saved_card_asks_for_3d_secure_again_when_paying(page: Page):
@@ -78,15 +88,24 @@ def test_a_saved_card_asks_for_3d_secure_again_when_paying(page: Page):
     expect(page.get_by_role("heading", name="You're booked!")).to_be_visible(timeout=15_000)
 
 
-def test_failed_authentication_books_nothing(page: Page):
+def test_failed_authentication_is_said_in_our_words_and_keeps_the_card_form(page: Page):
     log_in_demo(page, "student")
     choose_slot(page, 3)
+    page.evaluate(COUNT_PROMPTS)
     enter_new_card(page, "4000002500003155")
     pay(page)
-    page.get_by_role("button", name="Complete authentication").click()
     page.get_by_role("button", name="Fail authentication").click()
-    expect(page.locator(".payment-error")).to_be_visible()
+    expect(page.locator(".payment-error")).to_have_text(card_messages.NOT_AUTHENTICATED)
+    expect(page.get_by_text("PaymentMethod")).to_have_count(0)  # never Stripe's own text
     expect(page.get_by_role("heading", name="You're booked!")).to_have_count(0)
+    number = page.locator("#card-element").get_by_placeholder("number")
+    expect(number).to_be_visible()  # the card form stays, as typed: try again with the same card
+    expect(number).to_have_value("4000002500003155")
+    screenshot(page, "checkout-not-authenticated")
+    pay(page)
+    page.get_by_role("button", name="Complete authentication").click()
+    expect(page.get_by_role("heading", name="You're booked!")).to_be_visible(timeout=15_000)
+    assert page.evaluate("window.prompts") == 2  # once per payment attempt
 
 
 def test_a_request_is_authorised_then_charged_when_the_instructor_accepts(page: Page, app_services, payments):
@@ -158,3 +177,64 @@ def test_a_taken_or_foreign_slot_is_refused_clearly(page: Page):
     open_page(page, "/book/maya-alvarez/1-60/20200101T1500Z")
     expect(page.locator(".checkout-problem")).to_be_visible()
     expect(page.get_by_role("link", name="Choose another time")).to_be_visible()
+
+
+def fresh_studio(payments, prices: dict[int, str]):
+    """A bookable instructor of their own (on the fake Stripe) and a student, logged in as neither."""
+    from tests.factories import connect_on_fake_stripe, open_studio
+
+    teacher, student, service = open_studio(prices, unique_email("teacher"), unique_email("student"))
+    connect_on_fake_stripe(teacher, payments)
+    return teacher, student, service
+
+
+def book_first_free_time(page: Page, teacher) -> None:
+    """Open the instructor's profile and click their first free time."""
+    from instainstru.db import transaction
+    from instainstru.models import InstructorProfile
+
+    with transaction() as session:
+        slug = session.get(InstructorProfile, teacher.user_id).slug
+    open_page(page, f"/instructors/{slug}")
+    page.locator(".slot").first.click()
+    expect(page.get_by_role("heading", name="Your lesson", exact=True)).to_be_visible()
+
+
+def test_paying_with_the_same_new_card_again_keeps_one_card(page: Page, app_services, payments):
+    from tests.factories import PASSWORD
+
+    teacher, student, _ = fresh_studio(payments, {60: "60"})
+    log_in(page, student.email, PASSWORD)
+    expect(page).to_have_url(re.compile(r"/student/?$"))
+    for _lesson in range(2):
+        book_first_free_time(page, teacher)
+        enter_new_card(page, "4242424242424242")  # the second time: "A new card", though it is saved
+        pay(page)
+        expect(page.get_by_role("heading", name="You're booked!")).to_be_visible(timeout=15_000)
+    book_first_free_time(page, teacher)
+    expect(page.get_by_label(re.compile(r"•••• 4242"))).to_have_count(1)
+    expect(page.get_by_label(re.compile(r"•••• 4242"))).to_be_checked()  # the kept card is offered first
+    screenshot(page, "checkout-saved-card")
+    page.set_viewport_size({"width": 375, "height": 800})
+    screenshot(page, "checkout-saved-card-phone")
+    open_page(page, "/student/billing")
+    expect(page.locator(".saved-card")).to_have_count(1)
+
+
+def test_checkout_warns_before_paying_when_free_cancellation_has_passed(page: Page, app_services, payments):
+    from instainstru.services import availability
+    from tests.factories import PASSWORD
+
+    teacher, student, _ = fresh_studio(payments, {60: "55"})
+    availability.save_booking_rules(teacher, "15", "0", "60", "30", False, "48", "50")  # free until 48 h before
+    log_in(page, student.email, PASSWORD)
+    expect(page).to_have_url(re.compile(r"/student/?$"))
+    book_first_free_time(page, teacher)  # within two days: the studio is open every day
+    notice = page.locator(".late-notice")
+    expect(notice).to_have_text(re.compile(r"^This lesson starts in \d+ (hours?|minutes?): if you cancel, \$27\.50 is "
+                                           r"kept, and it can no longer be moved\.$"))  # fmt: skip
+    screenshot(page, "checkout-late-notice")
+    page.set_viewport_size({"width": 375, "height": 800})
+    expect(notice).to_be_visible()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375
+    screenshot(page, "checkout-late-notice-phone")

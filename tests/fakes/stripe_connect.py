@@ -23,6 +23,13 @@ What it adds to localstripe:
   `POST /v1/transfers` and `POST /v1/transfers/{id}/reversals` cover separate charges and transfers.
 * Refunds: refuse refunding more than what is left (`amount_too_large`, like Stripe), accept
   `reverse_transfer`, `refund_application_fee`, `reason`, and send `refund.created` + `charge.refunded`.
+* Paying with a new card in the browser, as Stripe documents it: PaymentIntents take `setup_future_usage`;
+  `POST /v1/payment_intents/{id}/confirm` takes `payment_method_data` (a new card) or `payment_method`, from the
+  server or from Stripe.js (publishable key + the intent's client secret); the card is attached to the customer
+  once the payment is authorised (after any 3-D Secure). The served Stripe.js's `confirmCardPayment(secret,
+  {payment_method: {card: element}})` confirms with the card typed into the Element and shows the 3-D Secure box
+  only when the bank asks (`tests/fakes/stripe_js_extension.js`). A card declined when saved (…0002) is declined
+  when it pays too.
 * Closer to the current Stripe API: a PaymentIntent's `latest_charge` is an id unless expanded (localstripe
   always embedded the charge), the removed `charges` list is gone, `amount_capturable`/`amount_received`
   exist, charges have `amount_captured`, and card declines are `card_error`s.
@@ -47,6 +54,7 @@ import re
 import secrets
 import sys
 import time
+from pathlib import Path
 
 import aiohttp
 from aiohttp import web
@@ -619,6 +627,7 @@ def _patch_payment_intent() -> None:
         transfer_data=None,
         on_behalf_of=None,
         transfer_group=None,
+        setup_future_usage=None,
         **kwargs,
     ):
         connect = _connect_params(
@@ -628,8 +637,10 @@ def _patch_payment_intent() -> None:
             on_behalf_of=on_behalf_of,
             transfer_group=transfer_group,
         )
+        usage = _future_usage(setup_future_usage)
         original_init(self, *args, **kwargs)
         _store_connect(self, connect)
+        self.setup_future_usage = usage
 
     def _export(self, expand=None):
         obj = original_export(self, expand=expand)
@@ -755,6 +766,104 @@ async def _api_capture_payment_intent(request: web.Request, id: str) -> web.Resp
         obj.latest_charge.application_fee_amount = fee
     obj = ls.PaymentIntent._api_capture(id, **data)
     return ls_server.json_response(obj._export(expand=expand))
+
+
+# --------------------------------------------------------------------------- paying with a new card in the browser
+
+FUTURE_USAGES = ("on_session", "off_session")
+_CONFIRM_PARAMS = frozenset({"payment_method", "payment_method_data", "setup_future_usage", "return_url"})
+_BROWSER_CONFIRM = re.compile(r"^/v1/payment_intents/(?P<id>\w+)/confirm$")
+_STRIPE_JS_EXTENSION = Path(__file__).with_name("stripe_js_extension.js")
+
+
+def _future_usage(value) -> str | None:
+    """A PaymentIntent's `setup_future_usage` ("" or None: not saving the card)."""
+    if value in (None, ""):
+        return None
+    if value not in FUTURE_USAGES:
+        raise _error("Invalid setup_future_usage: must be one of on_session or off_session",
+                     param="setup_future_usage")  # fmt: skip
+    return value
+
+
+def _save_for_later(intent) -> None:
+    """Stripe attaches the card of a PaymentIntent with `setup_future_usage` to its customer once the payment is
+    authorised (after any 3-D Secure), never for a declined or unauthenticated one."""
+    if not (intent.setup_future_usage and intent.customer and intent.payment_method):
+        return
+    if intent.status not in ("succeeded", "requires_capture", "processing"):
+        return
+    method = ls.PaymentMethod._api_retrieve(intent.payment_method)
+    if method.customer is None:
+        method.customer = intent.customer
+        _emit("payment_method.attached", method)
+
+
+def _is_browser_confirm(request: web.Request, data: dict) -> bool:
+    """A confirmation sent by Stripe.js: the publishable key in the body, no secret key."""
+    key = data.get("key")
+    return ls_server.get_api_key(request) is None and isinstance(key, str) and key.startswith("pk_")
+
+
+async def _api_confirm_payment_intent(request: web.Request, id: str) -> web.Response:
+    """`POST /v1/payment_intents/{id}/confirm` as Stripe documents it (localstripe answers 500 to a payment method):
+    with a new card's `payment_method_data` (what Stripe.js's `confirmCardPayment` sends for the card Element,
+    authenticated by the publishable key and the intent's client secret) or a `payment_method`, and an optional
+    `setup_future_usage`. A 3-D Secure card answers `requires_action`; a declined card a 402 card_error, leaving the
+    intent in `requires_payment_method` to be confirmed again with another card."""
+    data = await ls_server.get_post_data(request, remove_auth=False) or {}
+    browser = _is_browser_confirm(request, data)
+    for name in ("key", "payment_user_agent", "use_stripe_sdk"):
+        data.pop(name, None)
+    expand, secret = data.pop("expand", None), data.pop("client_secret", None)
+    _reject_unknown(data, _CONFIRM_PARAMS)
+    intent = ls.PaymentIntent._api_retrieve(id)
+    if browser and secret != intent.client_secret:
+        raise UserError(401, "The client_secret provided does not match the client_secret of this PaymentIntent.")
+    if intent.status not in ("requires_payment_method", "requires_confirmation"):
+        raise _error(f"You cannot confirm this PaymentIntent because it has a status of {intent.status}.",
+                     code="payment_intent_unexpected_state")  # fmt: skip
+    if data.get("payment_method_data") is not None:
+        if not isinstance(data["payment_method_data"], dict):
+            raise _error("Invalid payment_method_data: must be a hash", param="payment_method_data")
+        method = ls.PaymentMethod(**data["payment_method_data"])
+    elif data.get("payment_method"):
+        method = ls.PaymentMethod._api_retrieve(data["payment_method"])
+    elif intent.payment_method and intent.latest_charge is None:
+        method = ls.PaymentMethod._api_retrieve(intent.payment_method)
+    else:
+        raise _error("You cannot confirm this PaymentIntent because it's missing a payment method.",
+                     code="payment_intent_unexpected_state")  # fmt: skip
+    if "setup_future_usage" in data:
+        intent.setup_future_usage = _future_usage(data["setup_future_usage"])
+    intent.payment_method, intent.latest_charge, intent.next_action = method.id, None, None
+    intent._confirm(on_failure_now=intent._report_failure)  # a decline raises its 402 card_error here
+    _save_for_later(intent)
+    return ls_server.json_response(intent._export(expand=expand))
+
+
+async def _api_authenticate_payment_intent(request: web.Request, id: str) -> web.Response:
+    """localstripe's 3-D Secure answer (the box's buttons), also saving the card of an intent that asked to."""
+    data = await ls_server.get_post_data(request) or {}
+    data.update(ls_server.unflatten_data(request.query) or {})
+    expand = data.pop("expand", None)
+    intent = ls.PaymentIntent._api_authenticate(id, **data)
+    _save_for_later(intent)
+    return ls_server.json_response(intent._export(expand=expand))
+
+
+def _patch_declines() -> None:
+    """A card Stripe declines when it is saved (4000 0000 0000 0002) is declined when it pays, too."""
+    method_cls = ls.PaymentMethod
+    original = method_cls._charging_is_declined
+    method_cls._charging_is_declined = lambda self: original(self) or self._attaching_is_declined()
+
+
+async def _stripe_js(request: web.Request) -> web.Response:
+    """localstripe's fake Stripe.js, with `confirmCardPayment` taking the card Element as Stripe.js does."""
+    base = Path(ls_server.__file__).with_name("localstripe-v3.js").read_text()
+    script = base + "\n" + _STRIPE_JS_EXTENSION.read_text()
+    return web.Response(text=script, content_type="application/javascript")
 
 
 # --------------------------------------------------------------------------- refunds
@@ -1053,6 +1162,9 @@ async def _health(request: web.Request) -> web.Response:
 
 _OVERRIDES = [
     ("POST", re.compile(r"^/v1/payment_intents/(?P<id>\w+)/capture$"), _api_capture_payment_intent),
+    ("POST", _BROWSER_CONFIRM, _api_confirm_payment_intent),
+    ("POST", re.compile(r"^/v1/payment_intents/(?P<id>\w+)/_authenticate$"), _api_authenticate_payment_intent),
+    ("GET", re.compile(r"^/js\.stripe\.com/v3/$"), _stripe_js),
 ]
 
 
@@ -1086,8 +1198,8 @@ async def _idempotently(request: web.Request, respond) -> web.Response:
 
 @web.middleware
 async def _auth_middleware(request: web.Request, handler):
-    """localstripe's auth, except for the browser pages under /_connect/; then routes overriding its own;
-    requests with an Idempotency-Key answered once."""
+    """localstripe's auth, except for the browser pages under /_connect/ and Stripe.js's confirmations (the
+    publishable key); then routes overriding its own; requests with an Idempotency-Key answered once."""
     if request.path.startswith("/_connect/"):
         return await handler(request)
     if request.path.startswith("/_config/data") and request.method == "DELETE":
@@ -1100,6 +1212,10 @@ async def _auth_middleware(request: web.Request, handler):
                 return await override(request, **match.groupdict())
         return await handler(request)
 
+    if request.method == "POST" and _BROWSER_CONFIRM.match(request.path):  # Stripe.js: the publishable key will do
+        data = await ls_server.get_post_data(request, remove_auth=False) or {}
+        if _is_browser_confirm(request, data):
+            return await _idempotently(request, lambda: dispatch(request))
     return await _idempotently(request, lambda: ls_server.auth_middleware(request, dispatch))
 
 
@@ -1137,6 +1253,7 @@ def install() -> web.Application:
     _patch_payment_intent()
     _patch_charge()
     _patch_refund()
+    _patch_declines()
     ls_webhooks._send_webhook = _send_webhook
     _add_routes(app)
     return app

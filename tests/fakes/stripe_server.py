@@ -83,6 +83,23 @@ class FakeStripe:
         with _opener.open(req, timeout=10) as response:
             return response.read()
 
+    def confirm_card_payment(self, client_secret: str, number: str, expiry: str = "12/34") -> tuple[int, dict]:
+        """What Stripe.js's `confirmCardPayment(secret, {payment_method: {card: element}})` sends for a card typed
+        into the card Element (the publishable key and the intent's secret, no secret key); returns the HTTP
+        status and the answer (the PaymentIntent, or `{"error": ...}`)."""
+        month, year = expiry.split("/")
+        body = {"key": self.publishable_key, "client_secret": client_secret,
+                "payment_method_data": {"type": "card", "card": {"number": number, "exp_month": month,
+                                                                 "exp_year": f"20{year}", "cvc": "123"}}}  # fmt: skip
+        intent_id = client_secret.split("_secret_")[0]
+        req = urllib.request.Request(f"{self.url}/v1/payment_intents/{intent_id}/confirm", method="POST",
+                                     data=json.dumps(body).encode())  # fmt: skip
+        try:
+            with _opener.open(req, timeout=10) as response:
+                return response.status, json.loads(response.read())
+        except urllib.error.HTTPError as refused:
+            return refused.code, json.loads(refused.read() or b"{}")
+
     def reset(self) -> None:
         """Forget every object and every registered webhook."""
         self.request("DELETE", "/_config/data")

@@ -8,6 +8,7 @@ import urllib.request
 import pytest
 import stripe
 
+from tests.factories import authenticate
 from tests.fakes.stripe_server import FakeStripe, WebhookInbox
 
 SECRET = "whsec_fake_stripe_tests"
@@ -377,3 +378,83 @@ def test_idempotency_keys_answer_a_repeated_request_once(client, fake_stripe):
     with pytest.raises(stripe.IdempotencyError):
         client.v1.refunds.create(params={**params, "amount": 2000}, options={"idempotency_key": "refund-1"})
     assert client.v1.refunds.create(params=params, options={"idempotency_key": "refund-2"}).id != first.id
+
+
+def new_card_payment(client: stripe.StripeClient, destination: str, **params) -> stripe.PaymentIntent:
+    """A PaymentIntent the browser pays with a card typed into the card Element, saving it for later."""
+    return client.v1.payment_intents.create(
+        params={
+            "customer": params.pop("customer", None) or new_customer(client),
+            "setup_future_usage": "on_session",
+            "payment_method_types": ["card"],
+            "amount": 6500,
+            "currency": "usd",
+            "application_fee_amount": 975,
+            "transfer_data": {"destination": destination},
+            **params,
+        }
+    )
+
+
+def cards_of(client: stripe.StripeClient, customer: str) -> list[str]:
+    return [pm.id for pm in client.v1.payment_methods.list(params={"customer": customer, "type": "card"}).data]
+
+
+def test_the_browser_pays_with_a_new_card_and_it_is_saved(client, fake_stripe):
+    account = enabled_account(client, fake_stripe)
+    intent = new_card_payment(client, account)
+    assert (intent.status, intent.setup_future_usage, intent.payment_method) == (
+        "requires_payment_method", "on_session", None)  # fmt: skip
+
+    status, paid = fake_stripe.confirm_card_payment(intent.client_secret, "4242424242424242")
+
+    assert (status, paid["status"]) == (200, "succeeded")
+    method = client.v1.payment_methods.retrieve(paid["payment_method"])
+    assert (method.customer, method.card.last4) == (intent.customer, "4242")
+    assert cards_of(client, intent.customer) == [method.id]
+    charge = client.v1.charges.retrieve(client.v1.payment_intents.retrieve(intent.id).latest_charge)
+    assert (charge.amount_captured, charge.application_fee_amount, charge.destination) == (6500, 975, account)
+    again = new_card_payment(client, account, customer=intent.customer)
+    _, second = fake_stripe.confirm_card_payment(again.client_secret, "4242424242424242")
+    other = new_card_payment(client, account, customer=intent.customer)
+    _, third = fake_stripe.confirm_card_payment(other.client_secret, "5555555555554444")
+    prints = [client.v1.payment_methods.retrieve(p["payment_method"]).card.fingerprint for p in (paid, second, third)]
+    assert prints[0] == prints[1] != prints[2] and all(prints)  # the same number, the same fingerprint
+
+
+def test_a_new_3d_secure_card_is_authenticated_once_and_saved_only_when_paid(client, fake_stripe):
+    account = enabled_account(client, fake_stripe)
+    intent = new_card_payment(client, account, capture_method="manual")
+    _, asked = fake_stripe.confirm_card_payment(intent.client_secret, VISA_3DS)
+    assert asked["status"] == "requires_action" and asked["next_action"]["type"] == "use_stripe_sdk"
+    assert cards_of(client, intent.customer) == []  # not saved before the payment is authorised
+    authenticate(fake_stripe, intent.client_secret)
+    authorised = client.v1.payment_intents.retrieve(intent.id)
+    assert authorised.status == "requires_capture"
+    assert cards_of(client, intent.customer) == [authorised.payment_method]
+
+    failing = new_card_payment(client, account)
+    fake_stripe.confirm_card_payment(failing.client_secret, VISA_3DS)
+    authenticate(fake_stripe, failing.client_secret, success=False)
+    failed = client.v1.payment_intents.retrieve(failing.id)
+    assert failed.status == "requires_payment_method"
+    assert failed.last_payment_error.code == "payment_intent_authentication_failure"
+    assert cards_of(client, failing.customer) == []
+
+
+def test_the_browser_confirm_needs_the_intents_secret_and_declines_like_stripe(client, fake_stripe):
+    account = enabled_account(client, fake_stripe)
+    intent = new_card_payment(client, account)
+    status, refused = fake_stripe.confirm_card_payment(intent.id + "_secret_wrong", "4242424242424242")
+    assert status == 401 and client.v1.payment_intents.retrieve(intent.id).status == "requires_payment_method"
+
+    status, declined = fake_stripe.confirm_card_payment(intent.client_secret, DECLINED_WHEN_SAVED)
+    assert status == 402
+    assert (declined["error"]["type"], declined["error"]["code"]) == ("card_error", "card_declined")
+    after = client.v1.payment_intents.retrieve(intent.id)
+    assert (after.status, after.last_payment_error.code) == ("requires_payment_method", "card_declined")
+    assert cards_of(client, intent.customer) == []
+    status, paid = fake_stripe.confirm_card_payment(intent.client_secret, "4242424242424242")  # another card
+    assert (status, paid["status"]) == (200, "succeeded")
+    with pytest.raises(stripe.InvalidRequestError, match="setup_future_usage"):
+        new_card_payment(client, account, setup_future_usage="sometimes")

@@ -5,7 +5,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from instainstru.models import BookingStatus
-from instainstru.services import booking, checkout
+from instainstru.services import availability, booking, cancellation, checkout
 from instainstru.services.errors import FormError, PermissionDenied
 from tests.factories import make_user, open_studio
 
@@ -57,3 +57,24 @@ def test_bad_addresses_are_refused_clearly(lesson):
             checkout.open_checkout(student, *args, NOW)
     with pytest.raises(PermissionDenied):
         checkout.open_checkout(stranger, slug, f"{service.id}-60", "20300107T1500Z", NOW)
+
+
+def test_checkout_says_plainly_when_free_cancellation_has_already_passed(lesson):
+    teacher, student, service = lesson
+    slug, part = slug_of(teacher), f"{service.id}-30"
+
+    def notice(start, before):
+        return checkout.open_checkout(student, slug, part, checkout.start_param(start), start - before).late_notice
+
+    assert notice(MONDAY_10AM, timedelta(hours=22)) == (
+        "This lesson starts in 22 hours: if you cancel, $22.50 is kept, and it can no longer be moved.")  # fmt: skip
+    assert cancellation.late_fee(4500, 50) == 2250  # the cancel flow's own rule: 50% of $45
+    assert notice(MONDAY_10AM + timedelta(hours=1), timedelta(hours=24)) == ""  # exactly 24 h before: still free
+    assert notice(MONDAY_10AM + timedelta(hours=2), timedelta(hours=23, minutes=59)).startswith(
+        "This lesson starts in 23 hours:")  # fmt: skip
+    assert notice(MONDAY_10AM + timedelta(hours=3), timedelta(minutes=40)).startswith(
+        "This lesson starts in 40 minutes:")  # fmt: skip
+    availability.save_booking_rules(teacher, "15", "0", "60", "30", True, "48", "100")
+    assert notice(MONDAY_10AM + timedelta(hours=4), timedelta(hours=30)) == (
+        "This lesson starts in 30 hours: once Tess Teacher accepts, if you cancel, $45 is kept, and it can no "
+        "longer be moved.")  # fmt: skip

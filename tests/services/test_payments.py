@@ -11,7 +11,7 @@ from instainstru.db import transaction
 from instainstru.gateways import stripe_payments
 from instainstru.ledger import main as ledger_command
 from instainstru.models import Booking, BookingStatus, LedgerEntry, Payment
-from instainstru.services import booking, cards, jobs, ledger, payments
+from instainstru.services import booking, card_messages, cards, jobs, ledger, payments
 from instainstru.services.errors import FormError, PermissionDenied
 from tests.factories import (
     authenticate,
@@ -89,7 +89,7 @@ def test_a_declined_card_keeps_the_hold(studio, stripe_env):
         save_test_card(student, stripe_env, "4000000000000002")
     card = save_test_card(student, stripe_env, "4000000000000341")  # saved fine, declined when charged
     result = payments.pay(student, held.id, card, NOW)
-    assert result.status == "failed" and result.message
+    assert result.status == "failed" and result.message == card_messages.DECLINED
     assert status_of(held.id) == S.PENDING_PAYMENT
     assert payments.pay(student, held.id, save_test_card(student, stripe_env), NOW).status == S.CONFIRMED
 
@@ -242,3 +242,94 @@ def test_the_jobs_cancel_an_attempt_abandoned_for_longer_than_a_hold(studio, str
     assert report.holds_expired == 1 and report.payments_settled == 1
     assert [i.status for i in stripe_env.client().v1.payment_intents.list().data] == ["canceled"]
     assert status_of(held.id) == S.EXPIRED
+
+
+VISA_3DS = "4000002500003155"
+
+
+def pay_with_new_card(student, booking_id: int, fake, number: str = "4242424242424242") -> payments.PayResult:
+    """What the checkout does for "A new card": the server's PaymentIntent, which the browser's Stripe.js confirms
+    with the card typed in; returns the browser's answer (the intent as Stripe answered) and then the server's."""
+    started = payments.pay(student, booking_id, None, NOW)
+    assert started.status == "needs_card" and started.client_secret
+    status, answer = fake.confirm_card_payment(started.client_secret, number)
+    if status == 200 and answer["status"] == "requires_action":  # Stripe.js shows the 3-D Secure box: completed
+        authenticate(fake, started.client_secret)
+    return payments.payment_finished(student, booking_id, NOW)
+
+
+def test_the_same_card_entered_again_is_kept_once(studio, stripe_env):
+    _, student, service, _ = studio
+    first = save_test_card(student, stripe_env)
+    assert save_test_card(student, stripe_env) == first  # the billing page's "Add a card", the same number again
+    held = hold(student, service)
+    assert pay_with_new_card(student, held.id, stripe_env).status == S.CONFIRMED  # "A new card" at checkout
+    [card] = cards.saved_cards(student)
+    assert (card.id, card.label) == (first, "Visa •••• 4242, expires 12/34")
+    client = stripe_env.client()
+    customer = cards.customer_for(student)
+    methods = client.v1.payment_methods.list(params={"customer": customer, "type": "card"}).data
+    assert len(methods) == 1  # the copy it replaced is forgotten at Stripe too
+    again = hold(student, service, START + timedelta(hours=2))
+    assert payments.pay(student, again.id, first, NOW).status == S.CONFIRMED  # the kept card still pays
+    save_test_card(student, stripe_env, "5555555555554444")
+    assert len(cards.saved_cards(student)) == 2  # another number is another card
+
+
+def test_a_new_3d_secure_card_is_authenticated_once_when_paying_and_then_saved(studio, stripe_env):
+    _, student, service, _ = studio
+    held = hold(student, service)
+    started = payments.pay(student, held.id, None, NOW)
+    assert cards.saved_cards(student) == []
+    status, answer = stripe_env.confirm_card_payment(started.client_secret, VISA_3DS)
+    assert (status, answer["status"]) == (200, "requires_action")  # the one 3-D Secure prompt
+    authenticate(stripe_env, started.client_secret)
+    assert payments.payment_finished(student, held.id, NOW).status == S.CONFIRMED
+    assert [c.label for c in cards.saved_cards(student)] == ["Visa •••• 3155, expires 12/34"]
+    assert stripe_env.client().v1.setup_intents.list().data == []  # no separate card set-up to authenticate
+    assert ledger.reconcile() == []
+
+
+def test_a_new_card_is_saved_only_once_it_has_paid(studio, stripe_env):
+    _, student, service, _ = studio
+    held = hold(student, service)
+    declined = pay_with_new_card(student, held.id, stripe_env, "4000000000000002")
+    assert (declined.status, declined.message) == ("failed", card_messages.DECLINED)
+    assert cards.saved_cards(student) == [] and status_of(held.id) == S.PENDING_PAYMENT
+    assert pay_with_new_card(student, held.id, stripe_env).status == S.CONFIRMED  # another card, the same hold
+    assert len(cards.saved_cards(student)) == 1
+    assert sorted(i.status for i in stripe_env.client().v1.payment_intents.list().data) == ["canceled", "succeeded"]
+
+
+def test_failed_authentication_is_said_in_our_words(studio, stripe_env):
+    _, student, service, _ = studio
+    held = hold(student, service)
+    started = payments.pay(student, held.id, save_test_card(student, stripe_env, VISA_3DS), NOW)  # a saved card
+    authenticate(stripe_env, started.client_secret, success=False)
+    failed = payments.payment_finished(student, held.id, NOW)
+    assert (failed.status, failed.message) == ("failed", card_messages.NOT_AUTHENTICATED)
+    assert "PaymentMethod" not in failed.message
+    started = payments.pay(student, held.id, None, NOW)  # a new card
+    stripe_env.confirm_card_payment(started.client_secret, VISA_3DS)
+    authenticate(stripe_env, started.client_secret, success=False)
+    failed = payments.payment_finished(student, held.id, NOW, browser_error="payment_intent_authentication_failure")
+    assert (failed.status, failed.message) == ("failed", card_messages.NOT_AUTHENTICATED)
+    assert status_of(held.id) == S.PENDING_PAYMENT and len(cards.saved_cards(student)) == 1  # only the saved one
+
+
+def test_the_browsers_card_errors_are_said_in_our_words():
+    assert card_messages.message_for("incomplete_number") == "Please enter the whole card number."
+    assert card_messages.message_for("card_declined", "insufficient_funds") == card_messages.INSUFFICIENT_FUNDS
+    assert card_messages.message_for("card_declined", "stolen_card") == card_messages.DECLINED  # never say why
+    assert card_messages.message_for("expired_card") == "This card has expired. Please use another card."
+    assert card_messages.message_for("something_new") == card_messages.DECLINED
+
+
+def test_a_new_card_payment_left_in_the_browser_is_cancelled_with_the_hold(studio, stripe_env):
+    _, student, service, _ = studio
+    held = hold(student, service)
+    started = payments.pay(student, held.id, None, NOW)  # the student closes the tab before paying
+    report = jobs.run_due(NOW + timedelta(minutes=16))
+    assert report.holds_expired == 1 and report.payments_settled == 1 and status_of(held.id) == S.EXPIRED
+    status, answer = stripe_env.confirm_card_payment(started.client_secret, "4242424242424242")
+    assert status == 400 and "canceled" in answer["error"]["message"]  # it can no longer be paid
