@@ -1,4 +1,4 @@
-"""Migration 0011_card_copies: the copies of a card that checkout used to save again are merged into one."""
+"""Migration 0013: the copies of a card that checkout used to save again are merged into one."""
 
 from datetime import UTC, datetime
 
@@ -19,7 +19,7 @@ CARDS = sa.table("payment_cards", *map(sa.column, ("id", "user_id", "stripe_paym
 
 
 def test_copies_of_a_card_are_merged_keeping_the_default_one(fresh_url):  # noqa: F811
-    command.upgrade(alembic_config(fresh_url), "0010")
+    command.upgrade(alembic_config(fresh_url), "0012")
     engine = engine_for(fresh_url)
     with engine.begin() as conn:
         conn.execute(sa.insert(USERS), [

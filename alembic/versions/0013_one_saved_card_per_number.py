@@ -1,7 +1,7 @@
 """one saved card per card number: merge the copies checkout used to save again
 
-Revision ID: 0011_card_copies
-Revises: 0010
+Revision ID: 0013
+Revises: 0012
 Create Date: 2026-12-01 00:40:00
 
 Until now paying with "A new card" saved the card again every time. Of each student's cards with the same
@@ -13,8 +13,8 @@ from collections.abc import Sequence
 
 from alembic import op
 
-revision: str = "0011_card_copies"
-down_revision: str | None = "0010"
+revision: str = "0013"
+down_revision: str | None = "0012"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
