@@ -10,6 +10,7 @@ from instainstru.components.form_field import (
     labelled_choice,
     text_area,
 )
+from instainstru.components.review import star_picker
 
 
 def cancel_dialog(state) -> rx.Component:
@@ -60,8 +61,7 @@ def move_dialog(state) -> rx.Component:
     )  # fmt: skip
 
 
-STARS = {"5": "★★★★★ Excellent", "4": "★★★★ Good", "3": "★★★ Okay", "2": "★★ Poor", "1": "★ Bad"}
-SUB_STARS = {"0": "Not rated", **{k: v.split()[0] for k, v in STARS.items()}}
+SUB_STARS = {"0": "Not rated", **{str(n): "★" * n for n in range(5, 0, -1)}}
 
 
 def review_dialog(state) -> rx.Component:
@@ -74,7 +74,8 @@ def review_dialog(state) -> rx.Component:
     return dialog_form(
         rx.cond(state.review_id > 0, "Edit your review", "Review your lesson"),
         "Reviews are published a week after they are written; you can change yours for 48 hours.",
-        form_field("Overall", labelled_choice("rating", STARS, values["rating"]), errors.get("rating", "")),
+        form_field("Overall", star_picker("Overall rating", state.review_stars, state.choose_stars),
+                   errors.get("rating", "")),
         field_grid(*sub, columns="3"),
         form_field("Your review", text_area("text", default_value=values["text"],
                                             placeholder="What was the lesson like? (20 to 2,000 characters)"),
