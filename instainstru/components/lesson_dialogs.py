@@ -12,6 +12,7 @@ from instainstru.components.form_field import (
     server_form,
     text_area,
 )
+from instainstru.components.review import star_picker
 
 REASON_HELP = "Optional. The student sees it. Up to 500 characters."
 
@@ -146,8 +147,7 @@ def lesson_notes(line: rx.Var, answer=None) -> rx.Component:
     )  # fmt: skip
 
 
-STARS = {"5": "★★★★★ Excellent", "4": "★★★★ Good", "3": "★★★ Okay", "2": "★★ Poor", "1": "★ Bad"}
-SUB_STARS = {"0": "Not rated", **{k: v.split()[0] for k, v in STARS.items()}}
+SUB_STARS = {"0": "Not rated", **{str(n): "★" * n for n in range(5, 0, -1)}}
 
 
 def review_dialog(state) -> rx.Component:
@@ -160,7 +160,8 @@ def review_dialog(state) -> rx.Component:
     return dialog_form(
         rx.cond(state.review_id > 0, "Edit your review", "Review your lesson"),
         "Reviews are published a week after they are written; you can change yours for 48 hours.",
-        form_field("Overall", labelled_choice("rating", STARS, values["rating"]), errors.get("rating", "")),
+        form_field("Overall", star_picker("Overall rating", state.review_stars, state.choose_stars),
+                   errors.get("rating", "")),
         field_grid(*sub, columns="3"),
         form_field("Your review", text_area("text", default_value=values["text"],
                                             placeholder="What was the lesson like? (20 to 2,000 characters)"),

@@ -22,6 +22,37 @@ def rating_stars(rating: rx.Var, size: int = 14) -> rx.Component:
     )
 
 
+STAR_WORDS = ("Choose 1 to 5 stars", "Bad", "Poor", "Okay", "Good", "Excellent")  # what each choice means
+
+
+def star_picker(label: str, chosen: rx.Var, on_choose) -> rx.Component:
+    """Five stars to click for a rating (a radio group), none lit until one is chosen, with what it means."""
+    stars = chosen.to(int)
+    choices = [
+        rx.icon_button(
+            rx.icon("star", size=28, fill=rx.cond(stars >= n, "currentColor", "none")),
+            type="button",
+            variant="ghost",
+            color_scheme="amber",
+            size="3",
+            role="radio",
+            aria_checked=rx.cond(stars == n, "true", "false"),
+            aria_label=f"{n} star" + ("s" if n > 1 else ""),
+            on_click=on_choose(n),
+            class_name="star-choice",
+        )
+        for n in range(1, 6)
+    ]
+    return rx.hstack(
+        rx.hstack(*choices, spacing="1", role="radiogroup", aria_label=label),
+        rx.text(rx.Var.create(STAR_WORDS)[stars], size="2", color_scheme="gray", class_name="star-meaning"),
+        spacing="3",
+        align="center",
+        wrap="wrap",
+        class_name="star-picker",
+    )
+
+
 def rating_summary() -> rx.Component:
     """The instructor's average and review count ("4.8 ★ (12 reviews)"), or "New" before any review."""
     return rx.cond(

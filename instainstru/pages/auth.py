@@ -16,11 +16,17 @@ def auth_card(*children: rx.Component) -> rx.Component:
     return rx.center(rx.box(card(*children), width="100%", max_width=FORM_WIDTH), width="100%")
 
 
+def why_asked(prompt: rx.Var) -> rx.Component:
+    """Why the visitor is asked to log in or sign up ("... to book this time"), when they were doing something."""
+    return rx.cond(prompt != "", rx.callout(prompt, icon="info", color_scheme="blue", class_name="why-asked"))
+
+
 def login_page() -> rx.Component:
     """Email and password form."""
     return page_shell(
         auth_card(
             rx.heading("Log in", size="7", as_="h1"),
+            why_asked(LoginState.prompt),
             rx.form(
                 rx.vstack(
                     form_field("Email", text_input("email", "email", auto_complete="email", required=True)),
@@ -36,7 +42,7 @@ def login_page() -> rx.Component:
                 reset_on_submit=False,
                 width="100%",
             ),
-            rx.text("New to InstaInstru? ", rx.link("Create an account", href="/signup"), size="2"),
+            rx.text("New to InstaInstru? ", rx.link("Create an account", href=LoginState.signup_href), size="2"),
         )
     )
 
@@ -66,6 +72,7 @@ def signup_page() -> rx.Component:
     return page_shell(
         auth_card(
             rx.heading("Create your account", size="7", as_="h1"),
+            why_asked(SignupState.prompt),
             rx.cond(
                 SignupState.referral != "",
                 rx.callout(
@@ -108,6 +115,6 @@ def signup_page() -> rx.Component:
                 rx.button("Create account", type="submit", size="3", width="100%"),
                 on_submit=SignupState.submit,
             ),
-            rx.text("Already have an account? ", rx.link("Log in", href="/login"), size="2"),
+            rx.text("Already have an account? ", rx.link("Log in", href=SignupState.login_href), size="2"),
         )
     )

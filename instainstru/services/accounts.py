@@ -17,6 +17,8 @@ from instainstru.services.timezones import is_valid_timezone
 from instainstru.settings import get_settings
 
 SELF_SERVE_ROLES = (Role.STUDENT, Role.INSTRUCTOR)
+NAME_MAX = 100
+MARKUP = "Names cannot contain < or >. Enter your name as plain text."
 LOGIN_FAILED = "Email or password is incorrect."
 EMAIL_TAKEN = "An account with this email already exists. Log in instead."
 
@@ -32,21 +34,33 @@ def normalize_email(email: str) -> str:
         raise ValueError("Enter a valid email address, like name@example.com.") from exc
 
 
+def name_problem(name: str, missing: str = "Enter your name.") -> str | None:
+    """Why `name` (already stripped) cannot be a person's name, or None: empty (`missing`), too long, markup
+    (any < or >), or without a letter. Every form that saves a person's name checks it here."""
+    if not name:
+        return missing
+    if len(name) > NAME_MAX:
+        return f"Use at most {NAME_MAX} characters."
+    if "<" in name or ">" in name:
+        return MARKUP
+    if not any(ch.isalpha() for ch in name):
+        return "Enter your name in letters."
+    return None
+
+
 def _email_taken(session: Session, email: str) -> bool:
     return session.exec(select(User.id).where(User.email == email)).first() is not None
 
 
 def _problems(name: str, email: str, password: str, role: str, timezone: str) -> dict[str, str]:
     errors: dict[str, str] = {}
-    if not name:
-        errors["name"] = "Enter your name."
-    elif len(name) > 100:
-        errors["name"] = "Use at most 100 characters."
+    if problem := name_problem(name):
+        errors["name"] = problem
     try:
         email = normalize_email(email)
     except ValueError as exc:
         errors["email"] = str(exc)
-    if problem := password_problem(password):
+    if problem := password_problem(password, (name, email)):
         errors["password"] = problem
     if role not in SELF_SERVE_ROLES:
         errors["role"] = "Choose student or instructor."

@@ -1,14 +1,19 @@
-"""Password rules and hashing (argon2id through passlib's CryptContext)."""
+"""Password rules (length, and how easy zxcvbn finds it to guess) and hashing (argon2id through passlib)."""
 
+import re
+from collections.abc import Iterable
 from functools import lru_cache
 
 from passlib.context import CryptContext
-from zxcvbn.frequency_lists import FREQUENCY_LISTS
+from zxcvbn import zxcvbn
 
 from instainstru.settings import get_settings
 
 MIN_LENGTH = 10
 MAX_LENGTH = 128
+MIN_SCORE = 2  # zxcvbn's 0-4: below 2 is "too guessable" / "very guessable"
+RATED_LENGTH = 64  # zxcvbn takes seconds on long random text; a password whose start is strong is strong
+EASY_TO_GUESS = "This password is too easy to guess."
 
 
 @lru_cache(maxsize=4)
@@ -27,20 +32,30 @@ def crypt_context() -> CryptContext:
     return _context(settings.argon2_time_cost, settings.argon2_memory_kib)
 
 
-@lru_cache(maxsize=1)
-def _common_passwords() -> frozenset[str]:
-    return frozenset(FREQUENCY_LISTS["passwords"])
+def _personal_words(known: Iterable[str]) -> list[str]:
+    """The person's own name and email, whole and in parts ("ana.ruiz@x.com": also "ana.ruiz", "ana", "ruiz")."""
+    words = set()
+    for text in known:
+        text = text.strip().lower()
+        words.update({text, *text.split("@"), *re.split(r"[\s@._+-]+", text)})
+    return sorted(word for word in words if len(word) > 1)
 
 
-def password_problem(password: str) -> str | None:
-    """Return why `password` is not acceptable, or None when it is."""
+def password_problem(password: str, known: Iterable[str] = ()) -> str | None:
+    """Return why `password` is not acceptable, or None when it is.
+
+    Too short or too long, or too easy to guess: zxcvbn scores it below 2, counting `known` (the person's name
+    and email) as words an attacker would try first; the message is zxcvbn's warning and suggestions.
+    """
     if len(password) < MIN_LENGTH:
         return f"Use at least {MIN_LENGTH} characters."
     if len(password) > MAX_LENGTH:
         return f"Use at most {MAX_LENGTH} characters."
-    if password.lower() in _common_passwords():
-        return "This password is too common. Choose one that is harder to guess."
-    return None
+    rating = zxcvbn(password[:RATED_LENGTH], user_inputs=_personal_words(known))
+    if rating["score"] >= MIN_SCORE:
+        return None
+    feedback = rating["feedback"]
+    return " ".join([feedback["warning"] or EASY_TO_GUESS, *feedback["suggestions"]])
 
 
 def hash_password(password: str) -> str:

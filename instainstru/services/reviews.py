@@ -44,6 +44,7 @@ SUB_RATINGS = ("knowledge", "communication", "punctuality")
 _EMAIL = re.compile(r"[\w.+-]+\s*(@|\(at\)|\[at\])\s*[\w-]+(\.|\s*\(dot\)\s*)[a-z]{2,}", re.IGNORECASE)
 _PHONE = re.compile(r"(?:\+?1[\s.-]?)?\(?\d{3}\)?[\s.-]?\d{3}[\s.-]?\d{4}\b")
 CONTACT = "Please leave out emails and phone numbers: keep conversations on InstaInstru."
+NO_STARS = "Choose how many stars you give this lesson, from 1 to 5."
 
 
 @dataclass(frozen=True)
@@ -83,7 +84,9 @@ def has_contact_details(text: str) -> bool:
 
 
 def _stars(value, field: str, errors: dict[str, str], required: bool) -> int | None:
-    if value in (None, "") and not required:
+    if value in (None, "", 0, "0"):  # not chosen: fine for a sub-rating, refused for the overall one
+        if required:
+            errors[field] = NO_STARS
         return None
     try:
         stars = int(value)

@@ -2,8 +2,7 @@
 
 import reflex as rx
 
-from instainstru.services import accounts
-from instainstru.services.access import home_path, safe_next_path
+from instainstru.services import accounts, after_login
 from instainstru.services.errors import FormError, TooManyAttempts
 from instainstru.state.session import SessionState
 
@@ -15,18 +14,34 @@ def wait_message(seconds: int) -> str:
     return f"Too many failed attempts. Try again in {minutes} {unit}."
 
 
+def read_intent(state: rx.State) -> after_login.Intent:
+    """What the visitor was doing when sent to log in or sign up, from the page's `next` and `save`."""
+    query = state.router.url.query_parameters
+    return after_login.read_intent(query.get("next", ""), query.get("save", ""))
+
+
+def go_on(actor, intent: after_login.Intent, welcome: str) -> list:
+    """Finish what the person was doing, then take them there with `welcome` (and what was done on the way)."""
+    target, note = after_login.complete(actor, intent)
+    return [rx.redirect(target), rx.toast.success(welcome)] + ([rx.toast.info(note)] if note else [])
+
+
 class LoginState(rx.State):
-    """Holds the login form's message and where to go after logging in."""
+    """Holds the login form's message, why the visitor is asked to log in, and the sign-up link keeping it."""
 
     error: str = ""
+    prompt: str = ""  # e.g. "Log in or create an account to book this time."
+    signup_href: str = "/signup"
 
     @rx.event
     async def open(self):
-        """Send an already logged-in person to their dashboard."""
+        """Say why the visitor is asked to log in; send someone already logged in on (nothing saved on a visit)."""
         self.error = ""
+        intent = read_intent(self)
+        self.prompt, self.signup_href = after_login.prompt(intent), "/signup" + after_login.carried(intent)
         session = await self.get_state(SessionState)
         if actor := session._reload():
-            return rx.redirect(home_path(actor.role))
+            return rx.redirect(after_login.destination(actor, intent))
         return None
 
     @rx.event
@@ -43,5 +58,4 @@ class LoginState(rx.State):
         self.error = ""
         session = await self.get_state(SessionState)
         session._sign_in(actor)
-        target = safe_next_path(self.router.url.query_parameters.get("next", "")) or home_path(actor.role)
-        return [rx.redirect(target), rx.toast.success(f"Welcome back, {actor.name.split()[0]}!")]
+        return go_on(actor, read_intent(self), f"Welcome back, {actor.name.split()[0]}!")

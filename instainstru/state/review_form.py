@@ -15,20 +15,27 @@ class ReviewLesson(rx.State, mixin=True):
     review_booking: int = 0
     review_id: int = 0  # 0: a new review
     review_values: dict[str, str] = {}
+    review_stars: int = 0  # the overall rating chosen so far: 0 until the student clicks a star
     review_errors: dict[str, str] = {}
 
     def _reload(self, actor) -> None:
         raise NotImplementedError
 
-    def _open_review(self, booking_id: int, review_id: int, values: dict[str, str]) -> None:
+    def _open_review(self, booking_id: int, review_id: int, stars: int, values: dict[str, str]) -> None:
         self.review_booking, self.review_id, self.review_values = booking_id, review_id, values
-        self.review_errors, self.review_open = {}, True
+        self.review_stars, self.review_errors, self.review_open = stars, {}, True
 
     @rx.event
     def ask_review(self, booking_id: int):
-        """Open an empty review form for a lesson."""
-        empty = {"rating": "5", "text": "", **{name: NO_RATING for name in reviews.SUB_RATINGS}}
-        self._open_review(int(booking_id), 0, empty)
+        """Open an empty review form for a lesson (no stars until the student chooses them)."""
+        self._open_review(int(booking_id), 0, 0, {"text": "", **{name: NO_RATING for name in reviews.SUB_RATINGS}})
+
+    @rx.event
+    def choose_stars(self, stars: int):
+        """Light the first `stars` stars of the overall rating (answering the "choose stars" message)."""
+        if str(stars).isdigit() and 1 <= int(stars) <= 5:
+            self.review_stars = int(stars)
+            self.review_errors = {key: value for key, value in self.review_errors.items() if key != "rating"}
 
     @rx.event
     async def ask_edit(self, booking_id: int):
@@ -39,9 +46,9 @@ class ReviewLesson(rx.State, mixin=True):
         if not found or found[0] is None:
             return result
         review = found[0]
-        values = {"rating": str(review.rating), "text": review.text}
-        values |= {name: str(getattr(review, name) or NO_RATING) for name in reviews.SUB_RATINGS}
-        self._open_review(int(booking_id), review.id, values)
+        subs = {name: str(getattr(review, name) or NO_RATING) for name in reviews.SUB_RATINGS}
+        values = {"text": review.text, **subs}
+        self._open_review(int(booking_id), review.id, review.rating, values)
         return None
 
     @rx.event
@@ -52,13 +59,13 @@ class ReviewLesson(rx.State, mixin=True):
     @rx.event
     async def submit_review(self, form: dict):
         """Save the review; refusals (length, stars, contact details, windows) show next to the fields."""
-        rating, body = text(form, "rating", 2), text(form, "text", 4000)
+        rating, body = str(self.review_stars), text(form, "text", 4000)
         subs = {name: "" if text(form, name, 2) == NO_RATING else text(form, name, 2) for name in reviews.SUB_RATINGS}
         if self.review_id:
             action = lambda actor: reviews.edit_review(actor, self.review_id, rating, body, **subs)  # noqa: E731
         else:
             action = lambda actor: reviews.write_review(actor, self.review_booking, rating, body, **subs)  # noqa: E731
-        self.review_values = {**self.review_values, "rating": rating, "text": body}
+        self.review_values = {**self.review_values, "text": body}
         self.review_errors = {}
         result = await self._attempt(action, "Thanks! Your review is published after a week.", "This is not your "
                                      "lesson.", field="review_errors", after=self._reload)  # fmt: skip

@@ -1,12 +1,11 @@
 """The search page: read the URL, ask the search service, hold the results; and the favourite hearts."""
 
-import urllib.parse
 from zoneinfo import ZoneInfo
 
 import reflex as rx
 
 from instainstru.models import utcnow
-from instainstru.services import favourites, search
+from instainstru.services import after_login, favourites, search
 from instainstru.services.access import Actor
 from instainstru.services.errors import FormError, NotAuthenticated, PermissionDenied
 from instainstru.services.instructors import viewer_actions
@@ -31,12 +30,12 @@ class FavouriteState(rx.State):
 
     @rx.event
     async def toggle(self, instructor_id: int):
-        """Save or unsave; a visitor is sent to log in and brought back here."""
+        """Save or unsave; a visitor is sent to log in (or sign up), which saves the instructor and comes back."""
         try:
             now_saved = favourites.toggle_favourite(await current_actor(self), int(instructor_id))
         except NotAuthenticated:
             here = self.router.url.path + ("?" + self.router.url.query if self.router.url.query else "")
-            return rx.redirect("/login?next=" + urllib.parse.quote(here, safe="/"))
+            return rx.redirect(after_login.login_url(here, int(instructor_id)))
         except PermissionDenied:
             return rx.toast.info("Favourites are for student accounts.")
         except FormError as exc:

@@ -3,12 +3,12 @@
 import reflex as rx
 
 from instainstru.models import Role
-from instainstru.services import accounts, referrals
-from instainstru.services.access import home_path
+from instainstru.services import accounts, after_login, referrals
 from instainstru.services.errors import FormError
 from instainstru.services.money import format_price
 from instainstru.services.timezones import DEFAULT_TIMEZONE, is_valid_timezone, timezone_choices
 from instainstru.settings import get_settings
+from instainstru.state.login import go_on, read_intent
 from instainstru.state.session import SessionState
 
 GUESS_TIMEZONE_JS = "Intl.DateTimeFormat().resolvedOptions().timeZone"
@@ -23,13 +23,17 @@ class SignupState(rx.State):
     errors: dict[str, str] = {}
     referral: str = ""  # the code of the referral link that brought this person, if any
     welcome: str = ""  # the welcome credit that code brings, e.g. "$20"
+    prompt: str = ""  # why the visitor is asked to sign up, e.g. "Log in or create an account to book this time."
+    login_href: str = "/login"
 
     @rx.event
     async def open(self):
-        """Reset the form, take the role from the link, and guess the browser's time zone."""
+        """Reset the form, take the role and what the visitor was doing from the link, guess the time zone."""
+        intent = read_intent(self)
         session = await self.get_state(SessionState)
         if actor := session._reload():
-            return rx.redirect(home_path(actor.role))
+            return rx.redirect(after_login.destination(actor, intent))
+        self.prompt, self.login_href = after_login.prompt(intent), "/login" + after_login.carried(intent)
         self.errors = {}
         wanted = self.router.url.query_parameters.get("role", "")
         self.role = Role.INSTRUCTOR.value if wanted == Role.INSTRUCTOR.value else Role.STUDENT.value
@@ -56,7 +60,7 @@ class SignupState(rx.State):
 
     @rx.event
     async def submit(self, form: dict):
-        """Create the account, log in and go to the new dashboard."""
+        """Create the account, log in, and go back to what the visitor was doing (or to the new dashboard)."""
         try:
             actor = accounts.sign_up(
                 form.get("name", ""), form.get("email", ""), form.get("password", ""), self.role, self.timezone
@@ -67,7 +71,7 @@ class SignupState(rx.State):
         self.errors = {}
         session = await self.get_state(SessionState)
         session._sign_in(actor)
-        done = [rx.redirect(home_path(actor.role)), rx.toast.success("Your account is ready.")]
+        done = go_on(actor, read_intent(self), "Your account is ready.")
         if self.referral and actor.role == Role.STUDENT:  # an unknown code only says so: the account stands
             done.append(rx.toast.info(referrals.join_with_code(actor, self.referral)))
         return done

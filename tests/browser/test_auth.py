@@ -103,8 +103,26 @@ def test_sign_up_bad_input_shows_messages_and_keeps_what_was_typed(page: Page):
     expect(page).to_have_url(re.compile(r"/signup/?$"))
     sign_up(page, "Copy Cat", "student@demo.instainstru.com", password="1234567890")
     expect(page.get_by_text("An account with this email already exists. Log in instead.")).to_be_visible()
-    expect(page.get_by_text("This password is too common.", exact=False)).to_be_visible()
-    screenshot(page, "signup-errors")
+    expect(page.get_by_text("This is a top-100 common password.", exact=False)).to_be_visible()
+
+
+def test_sign_up_refuses_a_guessable_password_and_a_name_that_is_markup(page: Page):
+    email = unique_email("markup")
+    sign_up(page, "<b>Bold</b> Student", email, password="aaaaaaaaaa")
+    expect(page.get_by_text("Names cannot contain < or >. Enter your name as plain text.")).to_be_visible()
+    weak = 'Repeats like "aaa" are easy to guess. Add another word or two.'
+    expect(page.get_by_text(weak, exact=False)).to_be_visible()
+    expect(page).to_have_url(re.compile(r"/signup/?$"))
+    expect(page.get_by_label("Full name")).to_have_value("<b>Bold</b> Student")  # nothing typed is lost
+    for width in (375, 1280):
+        page.set_viewport_size({"width": width, "height": 1000})
+        assert page.evaluate("document.documentElement.scrollWidth") <= width
+        screenshot(page, f"signup-errors-{width}")
+    page.get_by_label("Full name").fill("Bold Student")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.locator("main").get_by_role("button", name="Create account").click()
+    expect(page).to_have_url(re.compile(r"/student/?$"))
+    expect(page.get_by_role("heading", name="Hi, Bold")).to_be_visible()
 
 
 def test_time_zone_is_guessed_from_the_browser(browser: Browser, base_url: str):

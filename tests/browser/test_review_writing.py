@@ -24,10 +24,24 @@ def test_student_leaves_a_five_star_review_of_a_completed_lesson(page: Page, app
     expect(page).to_have_url(re.compile(r"/student/?$"))
     past = page.locator(".rt-Card").filter(has=page.get_by_role("heading", name="Past lessons"))
     past.get_by_role("button", name="Write a review").click()
+    stars = page.get_by_role("radiogroup", name="Overall rating")
+    expect(stars.get_by_role("radio")).to_have_count(5)
+    expect(stars.get_by_role("radio", checked=True)).to_have_count(0)  # no stars until the student chooses
+    expect(page.locator(".star-meaning")).to_have_text("Choose 1 to 5 stars")
     page.get_by_role("textbox", name="Your review").fill("Too short")
     page.get_by_role("button", name="Save review").click()
+    expect(page.get_by_text("Choose how many stars you give this lesson, from 1 to 5.")).to_be_visible()
     expect(page.get_by_text("Write at least 20 characters.")).to_be_visible()
     expect(page.get_by_role("textbox", name="Your review")).to_have_value("Too short")  # nothing typed is lost
+    page.set_viewport_size({"width": 375, "height": 800})
+    screenshot(page, "review-form-unrated-375")
+    page.set_viewport_size({"width": 1280, "height": 720})
+    stars.get_by_role("radio", name="4 stars").click()
+    expect(page.get_by_text("Choose how many stars you give this lesson, from 1 to 5.")).to_have_count(0)
+    expect(stars.get_by_role("radio", checked=True)).to_have_accessible_name("4 stars")
+    expect(page.locator(".star-meaning")).to_have_text("Good")
+    stars.get_by_role("radio", name="5 stars").click()
+    expect(page.locator(".star-meaning")).to_have_text("Excellent")
     page.get_by_role("textbox", name="Your review").fill(TEXT)
     screenshot(page, "review-form")
     page.get_by_role("button", name="Save review").click()
@@ -37,6 +51,7 @@ def test_student_leaves_a_five_star_review_of_a_completed_lesson(page: Page, app
     assert [(r.rating, r.text, r.published) for r in mine] == [(5, TEXT, False)]
     past.get_by_role("button", name="Edit review").click()
     expect(page.get_by_role("textbox", name="Your review")).to_have_value(TEXT)
+    expect(stars.get_by_role("radio", checked=True)).to_have_accessible_name("5 stars")
     page.keyboard.press("Escape")
     log_out(page)
 

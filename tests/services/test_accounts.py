@@ -40,6 +40,9 @@ def test_sign_up_instructor_gets_a_profile_with_unique_slug(db_url):
         ("A", "a@example.com", "short", "student", "America/New_York", "password"),
         ("A", "a@example.com", "x" * 129, "student", "America/New_York", "password"),
         ("A", "a@example.com", "password123", "student", "America/New_York", "password"),
+        ("A", "a@example.com", "aaaaaaaaaa", "student", "America/New_York", "password"),
+        ("<b>x</b>", "a@example.com", PASSWORD, "student", "America/New_York", "name"),
+        ("<script>alert(1)</script>", "a@example.com", PASSWORD, "student", "America/New_York", "name"),
         ("A", "a@example.com", PASSWORD, "admin", "America/New_York", "role"),
         ("A", "a@example.com", PASSWORD, "student", "Mars/Olympus", "timezone"),
     ],
@@ -56,6 +59,42 @@ def test_sign_up_reports_every_problem_at_once(db_url):
     with pytest.raises(FormError) as caught:
         accounts.sign_up("", "nope", "short", "student", "America/New_York")
     assert set(caught.value.errors) == {"name", "email", "password"}
+
+
+def test_a_weak_password_is_refused_with_what_would_make_it_stronger(db_url):
+    with pytest.raises(FormError) as caught:
+        accounts.sign_up("Ana Ruiz", "a@example.com", "aaaaaaaaaa", "student", "America/New_York")
+    assert caught.value.errors == {
+        "password": 'Repeats like "aaa" are easy to guess. Add another word or two. Uncommon words are better. '
+        "Avoid repeated words and characters."
+    }
+
+
+def test_a_password_made_of_the_new_accounts_own_email_is_refused(db_url):
+    with pytest.raises(FormError) as caught:
+        accounts.sign_up("Ana Ruiz", "ana.ruiz@example.com", "ana.ruiz@example.com", "student", "America/New_York")
+    assert caught.value.errors["password"].startswith("This password is too easy to guess.")
+    assert accounts.sign_up("Ana Ruiz", "ana@example.com", "ana.ruiz@example.com", "student", "UTC").name == "Ana Ruiz"
+
+
+MARKUP_NAMES = ["<b>x</b>", "<script>alert(1)</script>", "Ana <3", "x > y", "<img src=x onerror=a()>"]
+
+
+@pytest.mark.parametrize("name", MARKUP_NAMES)
+def test_names_that_are_markup_are_refused_with_a_clear_message(name):
+    assert accounts.name_problem(name) == "Names cannot contain < or >. Enter your name as plain text."
+
+
+@pytest.mark.parametrize("name", ["Ana Ruiz", "José Muñoz-O'Brien", "Dr. Lee & Sons", "李小龍", "A"])
+def test_ordinary_names_are_accepted(name):
+    assert accounts.name_problem(name) is None
+
+
+def test_a_name_needs_a_letter_and_at_most_100_characters():
+    assert accounts.name_problem("") == "Enter your name."
+    assert accounts.name_problem("", missing="Enter the name students will see.") == "Enter the name students will see."
+    assert accounts.name_problem("!!! 42") == "Enter your name in letters."
+    assert accounts.name_problem("a" * 101) == "Use at most 100 characters."
 
 
 def test_duplicate_email_refused_case_insensitively(db_url):

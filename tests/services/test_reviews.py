@@ -117,3 +117,12 @@ def test_reports_flag_a_review_once_per_person(lesson):
 
 def test_many_4_9_reviews_rank_above_a_single_5(db_url):
     assert search.bayesian_rating(4.9, 80) > search.bayesian_rating(5.0, 1)
+
+
+@pytest.mark.parametrize("rating", ["", None, "0"])
+def test_a_review_without_stars_is_refused_saying_to_choose_them(lesson, rating):
+    _, student, _, booking_id = lesson
+    with pytest.raises(FormError) as caught:
+        reviews.write_review(student, booking_id, rating, TEXT, NOW)
+    assert caught.value.errors == {"rating": "Choose how many stars you give this lesson, from 1 to 5."}
+    assert reviews.my_reviews(student, NOW) == {}

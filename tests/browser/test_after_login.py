@@ -1,0 +1,105 @@
+"""A visitor asked to log in keeps what they were doing: the time they picked (back at that checkout) and the
+instructor whose heart they clicked (saved), whether they log in or create an account on the way."""
+
+import re
+
+from playwright.sync_api import Page, expect
+
+from tests.browser.conftest import open_page, screenshot
+from tests.browser.helpers import DEMO_TEACHER, PASSWORD, unique_email
+from tests.factories import PASSWORD as FACTORY_PASSWORD
+from tests.factories import make_user
+
+BOOK = r"/book/maya-alvarez/\d+-\d+/\d{8}T\d{4}Z"
+WHY_BOOK = "Log in or create an account to book this time."
+
+
+def pick_time_as_visitor(page: Page, index: int) -> str:
+    """Click a free time on the demo instructor's page while logged out; return the checkout path asked for."""
+    open_page(page, DEMO_TEACHER)
+    page.locator(".slot").nth(index).click()
+    expect(page).to_have_url(re.compile(rf"/login/?\?next={BOOK}$"))
+    expect(page.get_by_text(WHY_BOOK)).to_be_visible()
+    return page.url.split("next=")[1]
+
+
+def fill_sign_up(page: Page, name: str, email: str) -> None:
+    page.get_by_label("Full name").fill(name)
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.locator("main").get_by_role("button", name="Create account").click()
+
+
+def fill_log_in(page: Page, email: str, password: str) -> None:
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Password").fill(password)
+    page.locator("main").get_by_role("button", name="Log in").click()
+
+
+def test_visitor_picks_a_time_creates_an_account_and_is_at_that_checkout(page: Page):
+    booking = pick_time_as_visitor(page, 12)
+    for width in (375, 1280):
+        page.set_viewport_size({"width": width, "height": 800})
+        screenshot(page, f"login-to-book-{width}")
+    page.get_by_role("link", name="Create an account").click()
+    expect(page).to_have_url(re.compile(rf"/signup/?\?next={BOOK}$"))
+    expect(page.get_by_text(WHY_BOOK)).to_be_visible()
+    expect(page.get_by_label("I want to learn")).to_be_checked()
+    for width in (375, 1280):
+        page.set_viewport_size({"width": width, "height": 900})
+        screenshot(page, f"signup-to-book-{width}")
+    fill_sign_up(page, "Bea Booker", unique_email("bea"))
+    expect(page).to_have_url(re.compile(f"{re.escape(booking)}/?$"))
+    expect(page.get_by_role("heading", name="Your lesson", exact=True)).to_be_visible()
+    expect(page.get_by_text("Maya Alvarez").first).to_be_visible()
+
+
+def test_visitor_picks_a_time_goes_to_sign_up_then_logs_in_and_is_at_that_checkout(page: Page, app_services):
+    student = make_user("student", unique_email("lou"), "Lou Returning")
+    booking = pick_time_as_visitor(page, 13)
+    page.get_by_role("link", name="Create an account").click()
+    page.locator("main").get_by_role("link", name="Log in").click()  # has an account after all: still kept
+    expect(page).to_have_url(re.compile(rf"/login/?\?next={BOOK}$"))
+    expect(page.get_by_text(WHY_BOOK)).to_be_visible()
+    fill_log_in(page, student.email, FACTORY_PASSWORD)
+    expect(page).to_have_url(re.compile(f"{re.escape(booking)}/?$"))
+    expect(page.get_by_role("heading", name="Your lesson", exact=True)).to_be_visible()
+
+
+def test_visitor_hearts_an_instructor_signs_up_and_finds_them_saved(page: Page):
+    open_page(page, DEMO_TEACHER)
+    page.locator("main .heart").first.click()
+    expect(page).to_have_url(re.compile(r"/login/?\?next=/instructors/maya-alvarez&save=\d+$"))
+    expect(page.get_by_text("Log in or create an account to save Maya Alvarez to your favourites.")).to_be_visible()
+    page.get_by_role("link", name="Create an account").click()
+    expect(page.get_by_text("Log in or create an account to save Maya Alvarez to your favourites.")).to_be_visible()
+    fill_sign_up(page, "Fay Vourite", unique_email("fay"))
+    expect(page).to_have_url(re.compile(r"/instructors/maya-alvarez/?$"))
+    expect(page.get_by_text("Saved Maya Alvarez to your favourites.")).to_be_visible()
+    expect(page.locator("main .heart").first).to_have_attribute("aria-pressed", "true")
+    open_page(page, "/student/favorites")
+    expect(page.locator(".result-card").filter(has_text="Maya Alvarez")).to_be_visible()
+
+
+def test_visitor_hearts_a_search_result_logs_in_and_is_back_on_the_search_with_it_saved(page: Page, app_services):
+    student = make_user("student", unique_email("hal"), "Hal Hearts")
+    open_page(page, "/search?subject=piano")
+    card = page.locator(".result-card").first
+    name = card.locator(".result-title").inner_text()
+    card.locator(".heart").click()
+    expect(page).to_have_url(re.compile(r"/login/?\?next=/search/?%3Fsubject%3Dpiano&save=\d+$"))
+    expect(page.get_by_text(f"Log in or create an account to save {name} to your favourites.")).to_be_visible()
+    fill_log_in(page, student.email, FACTORY_PASSWORD)
+    expect(page).to_have_url(re.compile(r"/search/?\?subject=piano$"))
+    expect(page.get_by_text(f"Saved {name} to your favourites.")).to_be_visible()
+    expect(page.locator(".result-card").filter(has_text=name).locator(".heart")).to_have_attribute(
+        "aria-pressed", "true"
+    )
+
+
+def test_a_next_to_another_site_is_ignored(page: Page, app_services):
+    student = make_user("student", unique_email("otto"), "Otto Redirect")
+    open_page(page, "/login?next=//evil.example/steal")
+    expect(page.locator(".why-asked")).to_have_count(0)
+    fill_log_in(page, student.email, FACTORY_PASSWORD)
+    expect(page).to_have_url(re.compile(r"/student/?$"))
