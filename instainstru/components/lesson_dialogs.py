@@ -18,7 +18,7 @@ REASON_HELP = "Optional. The student sees it. Up to 500 characters."
 
 
 def _reason_field(errors: rx.Var | None = None) -> rx.Component:
-    return form_field("Reason for the student", text_area("reason", max_length=500,
+    return form_field("Reason for the student", text_area("reason",
                                                           placeholder="For example: I am away that week."),
                       errors.get("reason", "") if errors is not None else "", REASON_HELP)  # fmt: skip
 

@@ -110,7 +110,7 @@ def _reply_form(review_id: rx.Var) -> rx.Component:
         rx.el.input(type="hidden", name="review_id", value=review_id.to(str)),
         form_field(
             "Your public reply",
-            text_area("reply", max_length=2000),
+            text_area("reply"),
             R.reply_errors.get("reply", ""),
             "Shown under the review for everyone to read. You can reply once.",
         ),
@@ -194,7 +194,7 @@ def report_dialog() -> rx.Component:
         "Report this review",
         "Tell us what is wrong with it. It stays up while we take a look.",
         rx.el.input(type="hidden", name="review_id", value=R.report_id.to(str)),
-        form_field("Reason", text_area("reason", max_length=500), R.report_errors.get("reason", "")),
+        form_field("Reason", text_area("reason"), R.report_errors.get("reason", "")),
         field_error(R.report_errors.get("review", "")),
         submit="Send report",
         on_submit=R.send_report,

@@ -88,9 +88,7 @@ def signup_page() -> rx.Component:
             ),
             server_form(
                 form_field("I am joining to", role_choice(), errors.get("role", "")),
-                form_field(
-                    "Full name", text_input("name", auto_complete="name", max_length=100), errors.get("name", "")
-                ),
+                form_field("Full name", text_input("name", auto_complete="name"), errors.get("name", "")),
                 form_field("Email", text_input("email", "email", auto_complete="email"), errors.get("email", "")),
                 form_field(
                     "Password",

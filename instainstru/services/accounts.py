@@ -40,7 +40,7 @@ def name_problem(name: str, missing: str = "Enter your name.") -> str | None:
     if not name:
         return missing
     if len(name) > NAME_MAX:
-        return f"Use at most {NAME_MAX} characters."
+        return f"Use at most {NAME_MAX} characters: this name has {len(name)}."
     if "<" in name or ">" in name:
         return MARKUP
     if not any(ch.isalpha() for ch in name):

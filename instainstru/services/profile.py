@@ -10,6 +10,7 @@ from instainstru.db import transaction
 from instainstru.models import InstructorProfile, Role, User
 from instainstru.services import area_index, geo
 from instainstru.services.access import Actor, require_role
+from instainstru.services.accounts import name_problem
 from instainstru.services.errors import FormError
 from instainstru.services.form_versions import require_current
 from instainstru.settings import get_settings
@@ -19,7 +20,7 @@ PHOTO_FORMATS = {"JPEG", "PNG", "WEBP"}
 THUMBNAIL_PX = 400
 MAX_LANGUAGES = 10
 MAX_RADIUS_MILES = 50
-MAX_NAME, MAX_HEADLINE, MAX_BIO = 100, 120, 3000
+MAX_HEADLINE, MAX_BIO = 120, 3000
 
 
 @dataclass
@@ -74,10 +75,8 @@ def _int_in(text: str, low: int, high: int, message: str) -> int:
 
 
 def _check_text(form: ProfileForm, errors: dict[str, str]) -> None:
-    if not form.name:
-        errors["name"] = "Enter the name students will see."
-    elif len(form.name) > MAX_NAME:
-        errors["name"] = f"Use at most {MAX_NAME} characters: this name has {len(form.name)}."
+    if problem := name_problem(form.name, missing="Enter the name students will see."):
+        errors["name"] = problem
     if len(form.headline) > MAX_HEADLINE:
         errors["headline"] = f"Keep the headline to {MAX_HEADLINE} characters: it has {len(form.headline)}."
     if len(form.bio) > MAX_BIO:

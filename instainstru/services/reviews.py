@@ -31,6 +31,7 @@ from instainstru.models import (
 )
 from instainstru.services.access import Actor, require_role
 from instainstru.services.errors import FormError, PermissionDenied
+from instainstru.services.instructors import viewer_actions
 from instainstru.services.ratings import bayesian_rating
 from instainstru.services.timefmt import day_label
 from instainstru.services.timezones import DEFAULT_TIMEZONE
@@ -198,7 +199,8 @@ def reply(actor: Actor | None, review_id: int, text: str, now: datetime | None =
 
 
 def report(actor: Actor | None, review_id: int, reason: str, now: datetime | None = None) -> None:
-    """Anyone logged in flags a review for the admins, with a reason; it stays visible until they act."""
+    """Anyone logged in but the reviewed instructor flags a review for the admins, with a reason; it stays visible
+    until they act (the instructor answers with a reply instead)."""
     actor = require_role(actor, Role.STUDENT, Role.INSTRUCTOR, Role.ADMIN)
     reason = str(reason or "").strip()
     if not 3 <= len(reason) <= 500:
@@ -207,6 +209,8 @@ def report(actor: Actor | None, review_id: int, reason: str, now: datetime | Non
         with transaction() as session:
             review = session.get(Review, int(review_id))
             if review is None or not (review.published or review.student_id == actor.user_id):
+                raise PermissionDenied()
+            if not viewer_actions(actor, review.instructor_id).report:
                 raise PermissionDenied()
             session.add(ReviewReport(review_id=review.id, reporter_id=actor.user_id, reason=reason,
                                      created_at=now or utcnow()))  # fmt: skip

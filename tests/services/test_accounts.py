@@ -94,7 +94,7 @@ def test_a_name_needs_a_letter_and_at_most_100_characters():
     assert accounts.name_problem("") == "Enter your name."
     assert accounts.name_problem("", missing="Enter the name students will see.") == "Enter the name students will see."
     assert accounts.name_problem("!!! 42") == "Enter your name in letters."
-    assert accounts.name_problem("a" * 101) == "Use at most 100 characters."
+    assert accounts.name_problem("a" * 101) == "Use at most 100 characters: this name has 101."
 
 
 def test_duplicate_email_refused_case_insensitively(db_url):

@@ -55,6 +55,8 @@ def test_save_and_load_round_trip(teacher):
     ("changes", "field"),
     [
         ({"name": "  "}, "name"),
+        ({"name": "<b>Tess</b>"}, "name"),
+        ({"name": "T" * 101}, "name"),
         ({"headline": "x" * 121}, "headline"),
         ({"borough": "Jersey City"}, "borough"),
         ({"years_experience": "seven"}, "years_experience"),

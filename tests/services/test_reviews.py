@@ -101,18 +101,31 @@ def test_edits_for_48_hours_and_one_reply_by_that_instructor(lesson):
 
 def test_reports_flag_a_review_once_per_person(lesson):
     teacher, student, _, booking_id = lesson
+    visitor = make_user("student", "v@example.com", "Vera Visitor")
     review = reviews.write_review(student, booking_id, 2, TEXT, NOW)
     reviews.publish_due(NOW + timedelta(days=7))
     with pytest.raises(FormError):
-        reviews.report(teacher, review.id, "")
-    reviews.report(teacher, review.id, "Not a real lesson")
+        reviews.report(visitor, review.id, "")
+    reviews.report(visitor, review.id, "Not a real lesson")
     with pytest.raises(FormError, match="already reported"):
-        reviews.report(teacher, review.id, "Again")
+        reviews.report(visitor, review.id, "Again")
     from instainstru.models import Review
 
     with transaction() as session:
         assert session.get(Review, review.id).flagged
     assert reviews.instructor_reviews(teacher.user_id, now=NOW).total == 1  # still visible until acted on
+
+
+def test_the_reviewed_instructor_answers_with_a_reply_and_cannot_report(lesson):
+    teacher, student, _, booking_id = lesson
+    review = reviews.write_review(student, booking_id, 2, TEXT, NOW)
+    reviews.publish_due(NOW + timedelta(days=7))
+    with pytest.raises(PermissionDenied):
+        reviews.report(teacher, review.id, "I do not like it")
+    from instainstru.models import Review
+
+    with transaction() as session:
+        assert not session.get(Review, review.id).flagged
 
 
 def test_many_4_9_reviews_rank_above_a_single_5(db_url):
