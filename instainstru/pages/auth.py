@@ -98,14 +98,15 @@ def signup_page() -> rx.Component:
                 ),
                 form_field(
                     "Time zone",
-                    rx.select(
-                        SignupState.timezones,
+                    rx.select.root(
+                        rx.select.trigger(width="100%", id="timezone"),
+                        rx.select.content(
+                            rx.foreach(SignupState.timezones, lambda z: rx.select.item(z["label"], value=z["value"]))
+                        ),
                         value=SignupState.timezone,
                         on_change=SignupState.set_timezone,
                         name="timezone",
                         size="3",
-                        width="100%",
-                        id="timezone",
                     ),
                     errors.get("timezone", ""),
                     "We show lesson times in this zone.",

@@ -42,11 +42,20 @@ def is_valid_timezone(name: str) -> bool:
     return name in _known()
 
 
-def timezone_choices(guess: str = "") -> list[str]:
-    """Return the zones to offer in a picker, with a valid browser guess first when uncommon."""
+def timezone_choices(guess: str = "") -> list[dict[str, str]]:
+    """Return the zones to offer in a picker as {"value": IANA name, "label": name people read}, with a valid
+    browser guess first when uncommon ("Europe/Madrid" -> "Madrid time", "America/Detroit" -> "Eastern Time
+    (Detroit)")."""
+    zones = list(COMMON_TIMEZONES)
     if guess and is_valid_timezone(guess) and guess not in COMMON_TIMEZONES:
-        return [guess, *COMMON_TIMEZONES]
-    return list(COMMON_TIMEZONES)
+        zones.insert(0, guess)
+    return [{"value": zone, "label": _choice_label(zone)} for zone in zones]
+
+
+def _choice_label(zone: str) -> str:
+    label = zone_name(zone)
+    city = zone.rsplit("/", 1)[-1].replace("_", " ")
+    return label if zone in ZONE_NAMES or city in label else f"{label} ({city})"
 
 
 def _offsets(name: str) -> tuple:

@@ -19,7 +19,7 @@ class SignupState(rx.State):
 
     role: str = Role.STUDENT.value
     timezone: str = DEFAULT_TIMEZONE
-    timezones: list[str] = timezone_choices()
+    timezones: list[dict[str, str]] = timezone_choices()
     errors: dict[str, str] = {}
     referral: str = ""  # the code of the referral link that brought this person, if any
     welcome: str = ""  # the welcome credit that code brings, e.g. "$20"

@@ -44,3 +44,14 @@ def test_a_zone_without_letters_is_shown_as_its_offset():
     assert zone_abbreviation(WINTER, "Asia/Kathmandu") == "UTC+5:45"
     assert zone_abbreviation(WINTER, "America/Sao_Paulo") == "UTC-3"
     assert time_with_zone(WINTER, "America/Sao_Paulo") == "7:35 PM UTC-3"
+
+
+def test_the_zone_picker_names_zones_and_puts_an_uncommon_browser_zone_first():
+    from instainstru.services.timezones import timezone_choices
+
+    common = timezone_choices()
+    assert common[0] == {"value": "America/New_York", "label": "Eastern Time"}
+    assert [c["value"] for c in common] == list(COMMON_TIMEZONES)
+    assert timezone_choices("Europe/Madrid")[0] == {"value": "Europe/Madrid", "label": "Madrid time"}
+    assert timezone_choices("America/Detroit")[0] == {"value": "America/Detroit", "label": "Eastern Time (Detroit)"}
+    assert timezone_choices("Mars/Olympus") == common
