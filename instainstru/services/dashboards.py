@@ -8,6 +8,7 @@ from sqlmodel import Session, func, select
 
 from instainstru.db import transaction
 from instainstru.models import Booking, BookingStatus, InstructorProfile, Offering, Role, User, utcnow
+from instainstru.models.offering import OfferingStatus
 from instainstru.services import billing
 from instainstru.services.access import Actor, require_role
 from instainstru.services.availability import local_midnight
@@ -81,7 +82,8 @@ def _weekly_earnings(earned: list[billing.Line], tz: str, this_monday: date, wee
 
 
 def _checklist(session: Session, profile: InstructorProfile) -> list[dict[str, str | bool]]:
-    has_service = session.exec(select(Offering.id).where(Offering.instructor_id == profile.user_id)).first()
+    has_service = session.exec(select(Offering.id).where(Offering.instructor_id == profile.user_id,
+                                                         Offering.status == OfferingStatus.ACTIVE)).first()  # fmt: skip
     return [
         {"label": "Add a photo", "done": bool(profile.photo), "href": "/instructor/profile"},
         {"label": "Write your bio", "done": len(profile.bio) >= 50, "href": "/instructor/profile"},

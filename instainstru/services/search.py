@@ -342,11 +342,11 @@ def search(filters: Filters, viewer_tz: str, now: datetime | None = None) -> Sea
 
 
 def popular_subjects(limit: int = 8) -> list[tuple[str, str]]:
-    """The most offered subjects, as (key, name), for an empty search."""
+    """The most offered subjects, as (key, name), for an empty search (services listed in search only)."""
     with transaction() as session:
         rows = session.execute(
-            select(Offering.subject_key, func.count()).group_by(Offering.subject_key)
-            .order_by(func.count().desc(), Offering.subject_key).limit(limit)
+            select(Offering.subject_key, func.count()).where(Offering.min_price_cents > 0)
+            .group_by(Offering.subject_key).order_by(func.count().desc(), Offering.subject_key).limit(limit)
         ).all()  # fmt: skip
     return [(key, SUBJECTS_BY_KEY[key].name) for key, _ in rows if key in SUBJECTS_BY_KEY]
 

@@ -275,3 +275,6 @@ def test_dashboard_counts_lessons_and_earnings_after_the_fee(teacher):
     assert len(home.weekly_earnings) == 12 and sum(w["dollars"] for w in home.weekly_earnings) == 110
     checklist = {item["label"]: item["done"] for item in home.checklist}
     assert checklist["Offer at least one service"] and not checklist["Add a photo"]
+    offerings.set_paused(teacher, service.id, True)  # a paused service is offered to nobody
+    checklist = {item["label"]: item["done"] for item in dashboards.instructor_home(teacher).checklist}
+    assert not checklist["Offer at least one service"]

@@ -3,10 +3,12 @@
 from datetime import UTC, date, datetime
 
 import pytest
+from sqlmodel import select
 
 from instainstru.db import transaction
 from instainstru.models import InstructorProfile, Offering, OfferingPrice, Role, User
-from instainstru.services import area_index, favourites, geo, search
+from instainstru.services import area_index, favourites, geo, offerings, search
+from instainstru.services.access import Actor
 from instainstru.services.errors import NotAuthenticated, PermissionDenied
 from instainstru.services.instructors import featured_instructor_ids
 from instainstru.services.ratings import bayesian_rating
@@ -236,3 +238,13 @@ def test_a_price_in_the_url_that_is_not_an_amount_is_ignored(catalogue, value):
     filters, _ = filters_from({"subject": "spanish", "max": value}, TODAY)
     assert filters.max_price_cents is None
     assert [chip.label for chip in filters.chips()] == ["Spanish"]
+
+
+def test_popular_subjects_count_only_services_listed_in_search(catalogue):
+    assert search.popular_subjects(3)[0] == ("piano", "Piano")  # four piano teachers
+    with transaction() as session:
+        pianos = session.exec(select(Offering.id, Offering.instructor_id).where(Offering.subject_key == "piano")).all()
+        teachers = {i: Actor.from_user(session.get(User, i)) for _, i in pianos}
+    for offering_id, teacher_id in pianos:
+        offerings.set_paused(teachers[teacher_id], offering_id, True)
+    assert "piano" not in dict(search.popular_subjects(20))
