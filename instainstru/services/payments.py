@@ -377,6 +377,10 @@ def _authorised(actor: Actor, booking_id: int, now: datetime) -> str | None:
             Payment.booking_id == booking_id, Payment.status == "requires_capture")).first()  # fmt: skip
 
 
+CAPTURE_REFUSED = ("The student's bank refused the charge, so this lesson is not booked and nothing was charged. "
+                   "Decline the request to free the time; the student can book again with another card.")
+
+
 def accept_request(actor: Actor | None, booking_id: int, now: datetime | None = None) -> str:
     """The instructor accepts a request: capture the authorised card, then the lesson is confirmed."""
     actor = require_role(actor, Role.INSTRUCTOR)
@@ -386,8 +390,8 @@ def accept_request(actor: Actor | None, booking_id: int, now: datetime | None = 
         return engine.move(actor, int(booking_id), S.CONFIRMED, now).status
     try:
         status = apply_intent(stripe_payments.capture(intent_id), now)
-    except CardDeclined as exc:
-        raise FormError({"booking": f"The student's card could not be charged: {exc}"}) from None
+    except CardDeclined:
+        raise FormError({"booking": CAPTURE_REFUSED}) from None
     except PaymentsUnavailable:
         raise FormError({"booking": UNAVAILABLE}) from None
     if status != S.CONFIRMED:  # declined or expired meanwhile: the capture was refunded

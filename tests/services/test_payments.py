@@ -9,6 +9,7 @@ from sqlmodel import select
 
 from instainstru.db import transaction
 from instainstru.gateways import stripe_payments
+from instainstru.gateways.stripe_gateway import CardDeclined
 from instainstru.ledger import main as ledger_command
 from instainstru.models import Booking, BookingStatus, LedgerEntry, Payment
 from instainstru.services import booking, card_messages, cards, jobs, ledger, payments
@@ -121,6 +122,22 @@ def test_requests_are_authorised_then_captured_on_accept(studio, stripe_env):
     intent = stripe_env.client().v1.payment_intents.list().data[0]
     assert intent.status == "succeeded"
     assert ledger.reconcile() == []
+
+
+def test_a_capture_the_bank_refuses_is_explained_to_the_instructor_in_our_words(studio, stripe_env, monkeypatch):
+    teacher, student, service, _ = studio
+    require_approval(teacher)
+    held = hold(student, service)
+    payments.pay(student, held.id, save_test_card(student, stripe_env), NOW)
+
+    def refused(intent_id):
+        raise CardDeclined("Your card's authorization has expired (raw Stripe text).", "card_declined", "expired_card")
+
+    monkeypatch.setattr(payments.stripe_payments, "capture", refused)
+    with pytest.raises(FormError) as caught:
+        payments.accept_request(teacher, held.id, NOW)
+    assert caught.value.errors == {"booking": payments.CAPTURE_REFUSED}
+    assert status_of(held.id) == S.REQUESTED  # nothing moved: the instructor may decline it
 
 
 def test_a_declined_or_expired_request_releases_the_card(studio, stripe_env):
