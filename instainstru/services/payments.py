@@ -377,8 +377,10 @@ def _authorised(actor: Actor, booking_id: int, now: datetime) -> str | None:
             Payment.booking_id == booking_id, Payment.status == "requires_capture")).first()  # fmt: skip
 
 
-CAPTURE_REFUSED = ("The student's bank refused the charge, so this lesson is not booked and nothing was charged. "
-                   "Decline the request to free the time; the student can book again with another card.")
+CAPTURE_REFUSED = (
+    "The student's bank refused the charge, so this lesson is not booked and nothing was charged. "
+    "Decline the request to free the time; the student can book again with another card."
+)
 
 
 def accept_request(actor: Actor | None, booking_id: int, now: datetime | None = None) -> str:
