@@ -100,10 +100,10 @@ def test_students_page_through_free_times_up_to_the_instructors_horizon(page: Pa
     earlier, later = page.get_by_role("button", name="Earlier week"), page.get_by_role("button", name="Later week")
     expect(earlier).to_be_disabled()
     expect(page.locator(".slot").first).to_be_visible()
-    first_week = page.locator(".week-label").inner_text()
-    for _ in range(10):
+    for _ in range(10):  # each click moves one week on: wait for it before the next
+        shown = page.locator(".week-label").inner_text()
         later.click()
-        expect(page.locator(".week-label")).not_to_have_text(first_week)
+        expect(page.locator(".week-label")).not_to_have_text(shown)
     expect(page.locator(".slot").first).to_be_visible()
     assert slot_start(page) - utcnow().replace(tzinfo=None) > timedelta(days=63)  # far beyond the first 7 days
     expect(earlier).to_be_enabled()
