@@ -1,16 +1,22 @@
 """Pages whose data a service may refuse: log in first, or "not for you"."""
 
-import urllib.parse
 from typing import Any
 
 import reflex as rx
 
+from instainstru.services import after_login
 from instainstru.services.access import Actor
 from instainstru.services.errors import FormError, NotAuthenticated, PermissionDenied
 from instainstru.services.form_versions import OUTDATED, OutdatedForm, version_of
 from instainstru.state.session import current_actor
 
 ACCESS_LOADING, ACCESS_OK, ACCESS_DENIED = "loading", "ok", "denied"
+
+
+def here(state: rx.State) -> str:
+    """The page `state` is serving, path and query ("/search?q=piano"), to come back to after logging in."""
+    url = state.router.url
+    return (url.path.rstrip("/") or "/") + (f"?{url.query}" if url.query else "")
 
 
 class GuardedPage(rx.State, mixin=True):
@@ -37,8 +43,7 @@ class GuardedPage(rx.State, mixin=True):
     def _to_login(self):
         """Send someone whose session ended to log in, and back here afterwards."""
         self.access = ACCESS_LOADING
-        here = urllib.parse.quote(self.router.url.path.rstrip("/") or "/", safe="/")
-        return rx.redirect(f"/login?next={here}")
+        return rx.redirect(after_login.login_url(here(self)))
 
     def _showing(self, name: str, saved: Any) -> None:
         """Record that form `name` now shows `saved` (the values as stored): a new version remounts it."""

@@ -10,7 +10,7 @@ from instainstru.services.access import Actor
 from instainstru.services.errors import FormError, NotAuthenticated, PermissionDenied
 from instainstru.services.instructors import viewer_actions
 from instainstru.services.search_filters import SORTS, Filters, filters_from, filters_from_form, panel_values
-from instainstru.state.guard import GuardedPage
+from instainstru.state.guard import GuardedPage, here
 from instainstru.state.session import current_actor
 from instainstru.state.viewer_zone import ViewerZone
 
@@ -34,8 +34,7 @@ class FavouriteState(rx.State):
         try:
             now_saved = favourites.toggle_favourite(await current_actor(self), int(instructor_id))
         except NotAuthenticated:
-            here = self.router.url.path + ("?" + self.router.url.query if self.router.url.query else "")
-            return rx.redirect(after_login.login_url(here, int(instructor_id)))
+            return rx.redirect(after_login.login_url(here(self), int(instructor_id)))
         except PermissionDenied:
             return rx.toast.info("Favourites are for student accounts.")
         except FormError as exc:

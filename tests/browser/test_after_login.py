@@ -103,3 +103,11 @@ def test_a_next_to_another_site_is_ignored(page: Page, app_services):
     expect(page.locator(".why-asked")).to_have_count(0)
     fill_log_in(page, student.email, FACTORY_PASSWORD)
     expect(page).to_have_url(re.compile(r"/student/?$"))
+
+
+def test_a_page_that_asks_to_log_in_comes_back_with_its_query(page: Page, app_services):
+    teacher = make_user("instructor", unique_email("quinn"), "Quinn Query")
+    open_page(page, "/instructor/bookings?page=2")
+    expect(page).to_have_url(re.compile(r"/login/?\?next=/instructor/bookings%3Fpage%3D2$"))
+    fill_log_in(page, teacher.email, FACTORY_PASSWORD)
+    expect(page).to_have_url(re.compile(r"/instructor/bookings/?\?page=2$"))
