@@ -31,6 +31,7 @@ from instainstru.models import (
 )
 from instainstru.services.access import Actor, require_role
 from instainstru.services.errors import FormError, PermissionDenied
+from instainstru.services.form_versions import require_current, version_of
 from instainstru.services.instructors import viewer_actions
 from instainstru.services.ratings import bayesian_rating
 from instainstru.services.timefmt import day_label
@@ -159,16 +160,28 @@ def write_review(actor: Actor | None, booking_id: int, rating, text: str, now: d
         raise FormError({"review": "You have already reviewed this lesson. You can edit it instead."}) from None
 
 
+def _edit_values(review: Review | ReviewView) -> dict:
+    return {"rating": review.rating, "text": review.text, **{name: getattr(review, name) for name in SUB_RATINGS}}
+
+
+def edit_version(review: Review | ReviewView) -> str:
+    """The fingerprint of what an edit form shows of a review (stars, text, sub-ratings), to send back with the
+    edit so that one based on an older version is refused."""
+    return version_of(_edit_values(review))
+
+
 def edit_review(actor: Actor | None, review_id: int, rating, text: str, now: datetime | None = None,
-                **subs) -> ReviewView:  # fmt: skip
-    """The author changes their review within 48 hours of writing it."""
+                shown_version: str | None = None, **subs) -> ReviewView:  # fmt: skip
+    """The author changes their review within 48 hours of writing it, from a form that showed `shown_version` of
+    it (`edit_version`; refused when it changed since, e.g. in another tab)."""
     actor = require_role(actor, Role.STUDENT)
     now = now or utcnow()
     stars, sub, body = _validated(rating, subs, text)
     with transaction() as session:
-        review = session.get(Review, int(review_id))
+        review = session.exec(select(Review).where(Review.id == int(review_id)).with_for_update()).first()
         if review is None or review.student_id != actor.user_id:
             raise PermissionDenied()
+        require_current(shown_version, _edit_values(review), field="review")
         if now > review.created_at + EDIT_WINDOW:
             raise FormError({"review": "Reviews can be changed for 48 hours after they are written."})
         review.rating, review.text, review.edited_at = stars, body, now

@@ -76,8 +76,16 @@ class GuardedPage(rx.State, mixin=True):
         message = success(result) if callable(success) else success
         return rx.toast.success(message) if message else None
 
+    def _close_dialogs(self) -> None:
+        """Close the page's dialogs (its bool vars named `*_open`): a reload never shows one again filled with what
+        an earlier load put in it."""
+        for name in self.base_vars:
+            if name.endswith("_open") and getattr(self, name) is True:
+                setattr(self, name, False)
+
     async def _load(self):
-        """Fetch the page's data; send a logged-out visitor to log in, refuse a wrong role."""
+        """Fetch the page's data (its dialogs closed); send a logged-out visitor to log in, refuse a wrong role."""
+        self._close_dialogs()
         try:
             result = self._fetch(await current_actor(self))
         except NotAuthenticated:

@@ -17,6 +17,7 @@ class ReviewLesson(rx.State, mixin=True):
     review_values: dict[str, str] = {}
     review_stars: int = 0  # the overall rating chosen so far: 0 until the student clicks a star
     review_errors: dict[str, str] = {}
+    _review_version: str = ""  # what the edit form showed of the review (reviews.edit_version)
 
     def _reload(self, actor) -> None:
         raise NotImplementedError
@@ -49,6 +50,7 @@ class ReviewLesson(rx.State, mixin=True):
         subs = {name: str(getattr(review, name) or NO_RATING) for name in reviews.SUB_RATINGS}
         values = {"text": review.text, **subs}
         self._open_review(int(booking_id), review.id, review.rating, values)
+        self._review_version = reviews.edit_version(review)
         return None
 
     @rx.event
@@ -62,7 +64,9 @@ class ReviewLesson(rx.State, mixin=True):
         rating, body = str(self.review_stars), text(form, "text", 4000)
         subs = {name: "" if text(form, name, 2) == NO_RATING else text(form, name, 2) for name in reviews.SUB_RATINGS}
         if self.review_id:
-            action = lambda actor: reviews.edit_review(actor, self.review_id, rating, body, **subs)  # noqa: E731
+            action = lambda actor: reviews.edit_review(  # noqa: E731
+                actor, self.review_id, rating, body, shown_version=self._review_version, **subs
+            )
         else:
             action = lambda actor: reviews.write_review(actor, self.review_booking, rating, body, **subs)  # noqa: E731
         self.review_values = {**self.review_values, "text": body}

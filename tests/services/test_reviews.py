@@ -116,6 +116,20 @@ def test_reports_flag_a_review_once_per_person(lesson):
     assert reviews.instructor_reviews(teacher.user_id, now=NOW).total == 1  # still visible until acted on
 
 
+def test_an_edit_from_a_dialog_that_showed_an_older_review_is_refused(lesson):
+    _, student, _, booking_id = lesson
+    review = reviews.write_review(student, booking_id, 3, TEXT, NOW)
+    first_tab = reviews.edit_version(review)
+    second_tab = reviews.edit_review(student, review.id, 5, TEXT + " Loved it.", NOW, shown_version=first_tab)
+    with pytest.raises(FormError, match="another tab"):
+        reviews.edit_review(student, review.id, 2, TEXT, NOW, shown_version=first_tab)
+    assert reviews.my_reviews(student)[booking_id].rating == 5
+    assert (
+        reviews.edit_review(student, review.id, 4, TEXT, NOW, shown_version=reviews.edit_version(second_tab)).rating
+        == 4
+    )
+
+
 def test_the_reviewed_instructor_answers_with_a_reply_and_cannot_report(lesson):
     teacher, student, _, booking_id = lesson
     review = reviews.write_review(student, booking_id, 2, TEXT, NOW)

@@ -9,17 +9,25 @@ from reflex.state import State
 from instainstru.state.session import SessionState
 
 
-async def _call(state_cls, handler: str, token: str, args: tuple):
+async def _call(state_cls, token: str, calls: list[tuple[str, tuple]]):
     root = State(_reflex_internal_init=True)
     (await root.get_state(SessionState)).token = token
     state = await root.get_state(state_cls)
-    result = getattr(state_cls, handler).fn(state, *args)
-    if asyncio.iscoroutine(result):
-        result = await result
+    result = None
+    for handler, args in calls:
+        result = getattr(state_cls, handler).fn(state, *args)
+        if asyncio.iscoroutine(result):
+            result = await result
     return state, result
 
 
-def call_handler(state_cls, handler: str, token: str, *args):
-    """Return (state, what the handler returned); runs in its own thread so no event loop is running."""
+def call_handlers(state_cls, token: str, *calls: tuple[str, tuple]):
+    """Run (handler, args) one after another on one state, as one browser tab sends events; return (state, what
+    the last handler returned). Runs in its own thread so no event loop is running."""
     with ThreadPoolExecutor(max_workers=1) as pool:
-        return pool.submit(contextvars.copy_context().run, asyncio.run, _call(state_cls, handler, token, args)).result()
+        return pool.submit(contextvars.copy_context().run, asyncio.run, _call(state_cls, token, list(calls))).result()
+
+
+def call_handler(state_cls, handler: str, token: str, *args):
+    """Return (state, what the handler returned)."""
+    return call_handlers(state_cls, token, (handler, args))

@@ -5,7 +5,7 @@ import pytest
 from instainstru.services import sessions
 from instainstru.state.dashboards import AdminHomeState, InstructorHomeState, StudentHomeState
 from tests.factories import make_user
-from tests.state.harness import call_handler
+from tests.state.harness import call_handler, call_handlers
 
 
 def run_load(state_cls, token: str):
@@ -42,3 +42,11 @@ def test_right_role_gets_its_data(db_url):
     token = sessions.start_session(make_user("instructor", name="Ines Teacher"))
     state, result = run_load(InstructorHomeState, token)
     assert (state.access, state.first_name, state.slug) == ("ok", "Ines", "ines-teacher")
+
+
+def test_a_page_load_closes_the_dialogs_an_earlier_load_filled(db_url):
+    """F5 with a dialog open must not show it again with what the earlier load put in it."""
+    token = sessions.start_session(make_user("student", name="Rae Reviewer"))
+    state, _ = call_handlers(StudentHomeState, token, ("ask_review", (7,)), ("load", ()))
+    assert state.access == "ok"
+    assert not state.review_open
