@@ -66,7 +66,7 @@ def week_calendar(
     """
     actor = require_role(actor, Role.INSTRUCTOR)
     tz = actor.timezone
-    anchor = week_of or local_today(actor) + timedelta(weeks=weeks_ahead)
+    anchor = week_of or local_today(actor, now) + timedelta(weeks=weeks_ahead)
     monday = anchor - timedelta(days=anchor.weekday())
     start, end = local_midnight(monday, tz), local_midnight(monday + timedelta(days=7), tz)
     with transaction() as session:

@@ -127,9 +127,9 @@ def cancel(
         booking.refund_due_cents = terms.refund_cents if was_paid else booking.price_cents
         session.add(booking)
     try:  # what Stripe must still do; when it cannot be reached now, the jobs do it later
-        payments.release(booking.id)
-        payments.cancel_unfinished(booking.id)
-        payments.settle_refund(booking.id)
+        payments.release(booking.id, now)
+        payments.cancel_unfinished(booking.id, now)
+        payments.settle_refund(booking.id, now)
     except PaymentsUnavailable:
         pass
     return terms

@@ -105,12 +105,13 @@ def open_checkout(actor: Actor | None, slug: str, service: str, start: str, now:
             raise FormError({"start": "This lesson is not offered by this instructor."})
     held = _own_hold(actor, offering_id, minutes, start_at, now)
     booking_id = held if held is not None else engine.create_booking(actor, offering_id, minutes, start_at, now).id
-    return checkout_of(actor, booking_id)
+    return checkout_of(actor, booking_id, now)
 
 
-def checkout_of(actor: Actor | None, booking_id: int) -> Checkout:
+def checkout_of(actor: Actor | None, booking_id: int, now: datetime | None = None) -> Checkout:
     """The caller's booking as the checkout shows it (someone else's is refused)."""
     actor = require_role(actor, Role.STUDENT)
+    now = now or utcnow()
     with transaction() as session:
         booking = session.get(Booking, int(booking_id))
         if booking is None or booking.student_id != actor.user_id:
@@ -118,16 +119,16 @@ def checkout_of(actor: Actor | None, booking_id: int) -> Checkout:
         profile = session.get(InstructorProfile, booking.instructor_id)
         name = session.get(User, booking.instructor_id).name
         subject_key = session.get(Offering, booking.offering_id).subject_key
-        return _view(booking, profile, name, subject_key, actor.timezone, _credit(session, booking))
+        return _view(booking, profile, name, subject_key, actor.timezone, _credit(session, booking, now))
 
 
-def _credit(session: Session, booking: Booking) -> int:
+def _credit(session: Session, booking: Booking, now: datetime) -> int:
     """The credit a hold's payment will use (the student's balance, with what an unfinished attempt on this
     hold took: a new attempt gives that back first), or the credit its payment used."""
     attempts = select(Payment.id, Payment.credit_cents).where(Payment.booking_id == booking.id)
     if booking.status == S.PENDING_PAYMENT:
         unfinished = [p for p, _ in session.exec(attempts.where(Payment.status.in_(payments.UNFINISHED)))]
-        available = referrals.balance(session, booking.student_id, utcnow()) + credits.held(session, unfinished)
+        available = referrals.balance(session, booking.student_id, now) + credits.held(session, unfinished)
         return credits.usable(available, booking.price_cents)
     paid = attempts.where(Payment.status.in_(("succeeded", "requires_capture"))).order_by(Payment.attempt.desc())
     return next((credit for _, credit in session.exec(paid)), 0)

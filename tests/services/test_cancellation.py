@@ -16,7 +16,7 @@ from instainstru.services.errors import FormError, PermissionDenied
 from tests.factories import connect_on_fake_stripe, make_user, open_studio, require_approval, save_test_card
 
 S = BookingStatus
-NOW = datetime.now(UTC).replace(second=0, microsecond=0)
+NOW = datetime(2030, 1, 7, 12, 0, tzinfo=UTC)  # a fixed instant: services get it as `now`, never the wall clock
 START = (NOW + timedelta(days=5)).replace(hour=15, minute=0)
 
 
