@@ -1,7 +1,6 @@
 """Money as people see it afterwards: a student's payments, refunds and receipts; an instructor's earnings.
 
-Amounts come from the ledger (what Stripe actually moved). Lessons booked without a card payment (the demo's
-history) fall back to the booking's own price and fee, so the pages still add up.
+Amounts come from the ledger (what Stripe actually moved): a lesson without a charge there was never paid.
 """
 
 import csv
@@ -13,7 +12,7 @@ from datetime import datetime
 from sqlmodel import Session, func, select
 
 from instainstru.db import transaction
-from instainstru.models import Booking, BookingStatus, LedgerEntry, LedgerKind, Role
+from instainstru.models import BookingStatus, LedgerEntry, LedgerKind, Role
 from instainstru.services.access import Actor, require_role
 from instainstru.services.catalog import subject_name
 from instainstru.services.errors import PermissionDenied
@@ -78,21 +77,14 @@ def _ledger_money(session: Session, booking_ids: list[int]) -> dict[int, Money]:
     }  # fmt: skip
 
 
-def _booked_money(booking: Booking) -> Money:
-    """A lesson paid outside the card flow (demo history): its booking's price and fee, when it was paid."""
-    if booking.status not in PAID:
-        return Money(0, 0, 0, 0)
-    return Money(booking.price_cents, 0, booking.platform_fee_cents, booking.price_cents - booking.platform_fee_cents)
-
-
 def _lines(actor: Actor, as_instructor: bool, since: datetime | None = None) -> list[Line]:
     with transaction() as session:
         rows = lesson_rows(session, actor, as_instructor, MONEY_STATUSES, newest_first=True, since=since)
         ledger = _ledger_money(session, [b.id for b, _, _ in rows])
     lines = []
     for booking, name, subject_key in rows:
-        money = ledger.get(booking.id) or _booked_money(booking)
-        if money.charged == 0:
+        money = ledger.get(booking.id)
+        if money is None or money.charged == 0:
             continue  # nothing was ever paid (an expired hold, a declined request)
         subject = subject_name(subject_key)
         lines.append(Line(booking.id, slot_label(booking.start_at, actor.timezone), booking.start_at,
@@ -154,11 +146,10 @@ class Receipt:
 
 
 def _paid_at(booking_id: int) -> datetime:
-    """When the lesson was paid: its first charge in the ledger (or the booking, for lessons paid outside it)."""
+    """When the lesson was paid: its first charge in the ledger."""
     with transaction() as session:
-        charged = session.exec(select(func.min(LedgerEntry.created_at)).where(
+        return session.exec(select(func.min(LedgerEntry.created_at)).where(
             LedgerEntry.booking_id == booking_id, LedgerEntry.kind == K.CHARGE)).one()  # fmt: skip
-        return charged or session.get(Booking, booking_id).created_at
 
 
 def receipt(actor: Actor | None, booking_id: int) -> Receipt:

@@ -40,6 +40,8 @@ UNDER_WAY = ("processing", "requires_capture", "succeeded")  # an attempt that b
 UNFINISHED = ("requires_confirmation", "requires_action", "requires_payment_method")
 CREATING_FOR = timedelta(minutes=2)  # a "creating" row younger than this is a payment in flight
 FINAL = ("succeeded", "canceled")
+NOTHING_AUTHORISED = "The student's card is not authorised for this request, so it cannot be accepted. Decline it."
+
 UNPAID_ENDS = ("canceled", "failed")  # an attempt that can no longer be paid: it gives its credit back
 
 
@@ -369,8 +371,8 @@ def accept_request(actor: Actor | None, booking_id: int, now: datetime | None = 
     actor = require_role(actor, Role.INSTRUCTOR)
     now = now or utcnow()
     intent_id = _authorised(actor, int(booking_id), now)
-    if intent_id is None:  # nothing authorised (e.g. demo data): the move alone confirms it
-        return engine.move(actor, int(booking_id), S.CONFIRMED, now).status
+    if intent_id is None:
+        raise FormError({"booking": NOTHING_AUTHORISED})
     try:
         status = apply_intent(stripe_payments.capture(intent_id), now)
     except CardDeclined as exc:
