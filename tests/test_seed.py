@@ -27,8 +27,9 @@ from instainstru.seed.demo import (
     UNCONNECTED_INSTRUCTORS,
     seed_if_empty,
 )
-from instainstru.seed.payments import Restored, forget_lost_customers, main, restore_accounts
-from instainstru.services import accounts, booking, cards, ledger
+from instainstru.seed.history import charge_id, intent_id
+from instainstru.seed.payments import Restored, forget_lost_customers, main, restore_accounts, restore_payments
+from instainstru.services import accounts, booking, cancellation, cards, ledger, payments
 from instainstru.services.instructors import featured_instructor_ids
 from instainstru.services.search import instructor_cards
 from tests.factories import make_user, save_test_card
@@ -104,6 +105,7 @@ def test_every_lesson_was_bookable_when_booked_and_is_where_it_should_be_now(db_
         profiles = {p.user_id: p for p in session.exec(select(InstructorProfile))}
         joined = dict(session.exec(select(User.id, User.created_at)).all())
     for lesson in lessons:
+        assert profiles[lesson.instructor_id].charges_enabled  # accepting bookings
         assert joined[lesson.student_id] <= lesson.created_at <= NOW
         assert lesson.created_at + timedelta(hours=profiles[lesson.instructor_id].notice_hours) <= lesson.start_at
         assert (lesson.end_at <= NOW) == (lesson.status == S.COMPLETED)
@@ -245,6 +247,44 @@ def test_demo_payments_reopen_accounts_after_the_server_restarts_empty(db_url, p
             assert account_id != before[email][0] and on_server[account_id].email == email
     assert not on_server[after["new@example.com"][0]].charges_enabled
     assert restore_accounts() == Restored(kept=len(on_server), recreated=0)
+
+
+def _actor(user_id: int):
+    with transaction() as session:
+        email = session.get(User, user_id).email
+    return accounts.authenticate(email, DEMO_PASSWORD)
+
+
+def test_demo_payments_open_again_the_payments_lessons_still_need(db_url, payments_server):
+    seed_if_empty(NOW)
+    restore_accounts()
+    with transaction() as session:
+        requests = session.exec(select(Booking).where(Booking.status == S.REQUESTED)).all()
+        upcoming = session.exec(select(Booking).where(Booking.status == S.CONFIRMED)).all()
+    assert restore_payments(NOW) == len(requests) + len(upcoming)
+    client = payments_server.client()
+    for lesson in requests:
+        intent = client.v1.payment_intents.retrieve(intent_id(lesson.id))
+        assert (intent.status, intent.amount, intent.transfer_data.destination) == (
+            "requires_capture", lesson.price_cents, payouts_of(lesson.instructor_id))  # fmt: skip
+    demo_teacher = accounts.authenticate(DEMO_LOGINS["instructor"], DEMO_PASSWORD)
+    request = next(b for b in requests if b.instructor_id == demo_teacher.user_id)
+    assert payments.accept_request(demo_teacher, request.id, NOW) == S.CONFIRMED  # the card is charged
+    lesson = upcoming[0]
+    cancellation.cancel(_actor(lesson.student_id), lesson.id, NOW)  # more than a day ahead: refunded in full
+    charged = client.v1.charges.retrieve(charge_id(lesson.id))
+    assert (charged.amount, charged.amount_refunded) == (lesson.price_cents, lesson.price_cents)
+    with transaction() as session:
+        assert ledger.booking_balance(session, request.id).paid == request.price_cents
+        assert ledger.booking_balance(session, lesson.id) == ledger.Balance(0, 0, 0)
+    # Again (those it has stay as they are): the accepted request's charge still, the cancelled lesson's no more.
+    assert restore_payments(NOW) == len(requests) + len(upcoming) - 1
+    assert client.v1.payment_intents.retrieve(intent_id(request.id)).status == "succeeded"
+
+
+def payouts_of(instructor_id: int) -> str:
+    with transaction() as session:
+        return session.get(InstructorProfile, instructor_id).stripe_account_id
 
 
 def test_demo_payments_forget_students_cards_from_a_previous_server(db_url, payments_server):

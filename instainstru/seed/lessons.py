@@ -85,6 +85,8 @@ def _teachers(session: Session, offerings: list[Offering], requests_too: set[int
         price = min(session.exec(select(OfferingPrice).where(OfferingPrice.offering_id == offering.id)).all(),
                     key=lambda p: p.duration_min)  # fmt: skip
         profile = session.get(InstructorProfile, offering.instructor_id)
+        if not profile.charges_enabled:
+            continue  # not accepting bookings (payouts not connected): never booked
         teachers.append(Teacher(
             offering.instructor_id, offering.id, price.duration_min, price.price_cents, profile.buffer_min,
             profile.free_cancel_hours, profile.late_cancel_fee_percent,
