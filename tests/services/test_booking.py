@@ -69,20 +69,24 @@ def test_an_expired_hold_frees_the_time(lesson):
     assert "cannot become confirmed" in caught.value.errors["booking"]
 
 
+NOT_AVAILABLE = {"start": "This time is not available. Please choose another."}
+
+
 @pytest.mark.parametrize(
-    ("start", "minutes"),
+    ("start", "minutes", "errors"),
     [
-        (NOW - timedelta(days=1), 60),  # past
-        (datetime(2030, 1, 7, 13, 0, tzinfo=UTC), 60),  # 8:00 in New York: outside hours
-        (datetime(2030, 1, 7, 21, 30, tzinfo=UTC), 60),  # runs past 17:00
-        (MONDAY_10AM, 45),  # a length the service does not offer
-        (MONDAY_10AM + timedelta(minutes=7), 60),  # not a start time the step allows
+        (NOW - timedelta(days=1), 60, NOT_AVAILABLE),  # past
+        (datetime(2030, 1, 7, 13, 0, tzinfo=UTC), 60, NOT_AVAILABLE),  # 8:00 in New York: outside hours
+        (datetime(2030, 1, 7, 21, 30, tzinfo=UTC), 60, NOT_AVAILABLE),  # runs past 17:00
+        (MONDAY_10AM, 45, {"lesson": "This lesson is not offered. Please choose another."}),  # a length not offered
+        (MONDAY_10AM + timedelta(minutes=7), 60, NOT_AVAILABLE),  # not a start time the step allows
     ],
 )
-def test_unbookable_times_are_refused(lesson, start, minutes):
+def test_unbookable_times_are_refused(lesson, start, minutes, errors):
     _, student, service = lesson
-    with pytest.raises(FormError):
+    with pytest.raises(FormError) as caught:
         book(student, service, start, minutes)
+    assert caught.value.errors == errors
 
 
 def test_blocked_dates_are_refused(lesson):
@@ -90,7 +94,7 @@ def test_blocked_dates_are_refused(lesson):
     availability.add_blackout(teacher, "2030-01-07", "2030-01-07", now=NOW)
     with pytest.raises(FormError) as caught:
         book(student, service)
-    assert caught.value.errors == {"start": "This time is not available. Please choose another."}
+    assert caught.value.errors == NOT_AVAILABLE
 
 
 def test_only_students_book(lesson):
@@ -135,8 +139,9 @@ def test_who_may_move_a_booking(lesson):
     assert "only after it ends" in caught.value.errors["booking"]
     after = MONDAY_10AM + timedelta(hours=2)
     assert booking.move(teacher, held.id, S.COMPLETED, after).status == S.COMPLETED
-    with pytest.raises(FormError):
+    with pytest.raises(FormError) as caught:
         booking.move(teacher, held.id, S.NO_SHOW, after)
+    assert caught.value.errors == {"booking": "A completed lesson cannot become no show."}
 
 
 def test_cancelling_frees_the_time(lesson):

@@ -153,8 +153,9 @@ def test_reschedule_only_to_a_free_time_of_the_same_instructor_in_the_free_windo
     assert START.isoformat() not in options  # where it is now
     assert (START + timedelta(minutes=30)).isoformat() in options  # overlapping itself is fine
     assert (START + timedelta(hours=2)).isoformat() not in options
-    with pytest.raises(FormError):
+    with pytest.raises(FormError) as caught:
         reschedule.reschedule(student, lesson, taken.start_at, NOW)
+    assert caught.value.errors == {"start": "This time is not available. Please choose another."}
     with pytest.raises(PermissionDenied):
         reschedule.reschedule(other, lesson, START + timedelta(days=1), NOW)
     with pytest.raises(FormError, match="could be moved until"):
@@ -163,8 +164,9 @@ def test_reschedule_only_to_a_free_time_of_the_same_instructor_in_the_free_windo
     assert reschedule.reschedule(student, lesson, later, NOW) == later
     assert status_of(lesson) == S.CONFIRMED and balance(lesson).paid == 4555  # no new charge
     assert booking.create_booking(other, service.id, 60, START, NOW).start_at == START  # the old time is free
-    with pytest.raises(FormError):  # and the new one is taken
+    with pytest.raises(FormError) as caught:  # and the new one is taken
         booking.create_booking(other, service.id, 60, later, NOW)
+    assert caught.value.errors == {"start": "This time is not available. Please choose another."}
     assert ledger.reconcile() == []
 
 

@@ -201,7 +201,9 @@ def test_a_top_up_stripe_could_not_take_is_sent_by_the_jobs(studio, monkeypatch)
     monkeypatch.setattr(stripe_payments, "transfer", unreachable)
     booking_id, result = pay_for(student, service, card)
     assert result.status == S.CONFIRMED and payment_of(booking_id).topup_transfer_id is None
-    assert any("top-up is 800 in the ledger but 0 at Stripe" in p for p in ledger.reconcile())
+    assert ledger.reconcile() == [
+        f"payment {payment_of(booking_id).id}: the instructor's credit top-up is 800 in the ledger but 0 at Stripe"
+    ]
     monkeypatch.setattr(stripe_payments, "transfer", real)
     jobs.run_due(NOW)
     assert payment_of(booking_id).topup_transfer_id is not None

@@ -216,8 +216,9 @@ def test_stripe_unreachable_keeps_the_hold_and_loses_nothing(studio, stripe_env,
     with pytest.raises(FormError) as caught:
         payments.pay(student, held.id, card, NOW)
     assert caught.value.errors["payment"] == cards.UNAVAILABLE
-    with pytest.raises(FormError):
+    with pytest.raises(FormError) as caught:
         cards.start_card_setup(student)
+    assert list(caught.value.errors.values()) == [cards.UNAVAILABLE]
     assert status_of(held.id) == S.PENDING_PAYMENT
     monkeypatch.setenv("STRIPE_API_BASE", stripe_env.url)  # Stripe is back: the same hold can be paid
     assert payments.pay(student, held.id, card, NOW).status == S.CONFIRMED

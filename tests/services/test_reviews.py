@@ -101,8 +101,9 @@ def test_reports_flag_a_review_once_per_person(lesson):
     teacher, student, _, booking_id = lesson
     review = reviews.write_review(student, booking_id, 2, TEXT, NOW)
     reviews.publish_due(NOW + timedelta(days=7))
-    with pytest.raises(FormError):
+    with pytest.raises(FormError) as caught:
         reviews.report(teacher, review.id, "")
+    assert caught.value.errors == {"reason": "Tell us why in 3 to 500 characters."}
     reviews.report(teacher, review.id, "Not a real lesson")
     with pytest.raises(FormError, match="already reported"):
         reviews.report(teacher, review.id, "Again")
