@@ -19,7 +19,7 @@ TEXT = "Tess explained scales so clearly; I played my first piece after three le
 
 def test_student_leaves_a_five_star_review_of_a_completed_lesson(page: Page, app_services):
     teacher, student, service = open_studio({60: "983"}, unique_email("teacher"), unique_email("student"))
-    make_booking(teacher, student, service.id, utcnow() - timedelta(days=2), BookingStatus.COMPLETED)
+    make_booking(teacher, student, service.id, utcnow() - timedelta(days=2), BookingStatus.COMPLETED, paid=True)
     log_in(page, student.email, PASSWORD)
     expect(page).to_have_url(re.compile(r"/student/?$"))
     past = page.locator(".rt-Card").filter(has=page.get_by_role("heading", name="Past lessons"))

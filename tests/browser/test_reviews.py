@@ -6,10 +6,9 @@ import re
 from datetime import timedelta
 
 from playwright.sync_api import Page, expect
-from sqlmodel import select
 
 from instainstru.db import transaction
-from instainstru.models import Booking, BookingStatus, InstructorProfile, Review, utcnow
+from instainstru.models import BookingStatus, InstructorProfile, Review, utcnow
 from instainstru.services import reviews
 from tests.browser.conftest import open_page, screenshot
 from tests.browser.helpers import log_in, log_out, unique_email
@@ -23,9 +22,8 @@ REPLY = "Thank you! See you next week for arpeggios."
 def review_lesson(teacher, student, offering_id: int, rating: int, text: str, days_ago: int, **subs) -> int:
     """A completed lesson `days_ago` days ago (plus one), reviewed by the student then; returns the review id."""
     now = utcnow()
-    make_booking(teacher, student, offering_id, now - timedelta(days=days_ago + 1), BookingStatus.COMPLETED)
-    with transaction() as session:
-        booking_id = session.exec(select(Booking.id).where(Booking.student_id == student.user_id)).one()
+    start = now - timedelta(days=days_ago + 1)
+    booking_id = make_booking(teacher, student, offering_id, start, BookingStatus.COMPLETED, paid=True)
     return reviews.write_review(student, booking_id, rating, text, now=now - timedelta(days=days_ago), **subs).id
 
 
