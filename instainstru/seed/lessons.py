@@ -39,6 +39,7 @@ class Teacher:
     offering_id: int
     minutes: int
     price_cents: int
+    fee_cents: int
     buffer_min: int
     free_cancel_hours: int
     late_cancel_fee_percent: int
@@ -88,7 +89,8 @@ def _teachers(session: Session, offerings: list[Offering], requests_too: set[int
         if not profile.charges_enabled:
             continue  # not accepting bookings (payouts not connected): never booked
         teachers.append(Teacher(
-            offering.instructor_id, offering.id, price.duration_min, price.price_cents, profile.buffer_min,
+            offering.instructor_id, offering.id, price.duration_min, price.price_cents, platform_fee(price.price_cents),
+            profile.buffer_min,
             profile.free_cancel_hours, profile.late_cancel_fee_percent,
             profile.approve_requests or offering.instructor_id in requests_too, random.Random(index),
         ))  # fmt: skip
@@ -158,7 +160,7 @@ def _row(teacher: Teacher, student_id: int, start: datetime, end: datetime, stat
     return {
         "instructor_id": teacher.instructor_id, "student_id": student_id, "offering_id": teacher.offering_id,
         "duration_min": teacher.minutes, "start_at": start, "end_at": end, "status": status,
-        "price_cents": teacher.price_cents, "platform_fee_cents": platform_fee(teacher.price_cents),
+        "price_cents": teacher.price_cents, "platform_fee_cents": teacher.fee_cents,
         "buffer_min": teacher.buffer_min, "free_cancel_hours": teacher.free_cancel_hours,
         "late_cancel_fee_percent": teacher.late_cancel_fee_percent, "hold_expires_at": waits_until,
         "created_at": booked_at,
