@@ -40,9 +40,8 @@ UNDER_WAY = ("processing", "requires_capture", "succeeded")  # an attempt that b
 UNFINISHED = ("requires_confirmation", "requires_action", "requires_payment_method")
 CREATING_FOR = timedelta(minutes=2)  # a "creating" row younger than this is a payment in flight
 FINAL = ("succeeded", "canceled")
-NOTHING_AUTHORISED = "The student's card is not authorised for this request, so it cannot be accepted. Decline it."
-
 UNPAID_ENDS = ("canceled", "failed")  # an attempt that can no longer be paid: it gives its credit back
+NOTHING_AUTHORISED = "The student's card is not authorised for this request, so it cannot be accepted. Decline it."
 
 
 @dataclass(frozen=True)
