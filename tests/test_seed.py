@@ -256,31 +256,36 @@ def _actor(user_id: int):
     return accounts.authenticate(email, DEMO_PASSWORD)
 
 
-def test_demo_payments_open_again_the_payments_lessons_still_need(db_url, payments_server):
+def test_demo_payments_open_again_the_charges_and_authorisations_the_database_holds(db_url, payments_server):
     seed_if_empty(NOW)
     restore_accounts()
     with transaction() as session:
-        requests = session.exec(select(Booking).where(Booking.status == S.REQUESTED)).all()
-        upcoming = session.exec(select(Booking).where(Booking.status == S.CONFIRMED)).all()
-    assert restore_payments(NOW) == len(requests) + len(upcoming)
+        lessons = session.exec(select(Booking).order_by(Booking.start_at)).all()
+    assert restore_payments() == len(lessons)  # every demo lesson was paid, or its card authorised
     client = payments_server.client()
+    requests = [b for b in lessons if b.status == S.REQUESTED]
     for lesson in requests:
         intent = client.v1.payment_intents.retrieve(intent_id(lesson.id))
         assert (intent.status, intent.amount, intent.transfer_data.destination) == (
             "requires_capture", lesson.price_cents, payouts_of(lesson.instructor_id))  # fmt: skip
+    free_to_cancel = NOW + timedelta(days=2)  # free cancellation ends 24 hours before
+    taught = lessons[0]
+    upcoming = next(b for b in lessons if b.status == S.CONFIRMED and b.start_at > free_to_cancel)
+    for lesson in (taught, upcoming):
+        charge = client.v1.charges.retrieve(charge_id(lesson.id))
+        assert (charge.amount, charge.application_fee_amount, charge.payment_intent) == (
+            lesson.price_cents, lesson.platform_fee_cents, intent_id(lesson.id))  # fmt: skip
     demo_teacher = accounts.authenticate(DEMO_LOGINS["instructor"], DEMO_PASSWORD)
     request = next(b for b in requests if b.instructor_id == demo_teacher.user_id)
     assert payments.accept_request(demo_teacher, request.id, NOW) == S.CONFIRMED  # the card is charged
-    lesson = upcoming[0]
-    cancellation.cancel(_actor(lesson.student_id), lesson.id, NOW)  # more than a day ahead: refunded in full
-    charged = client.v1.charges.retrieve(charge_id(lesson.id))
-    assert (charged.amount, charged.amount_refunded) == (lesson.price_cents, lesson.price_cents)
+    cancellation.cancel(_actor(upcoming.student_id), upcoming.id, NOW)  # refunded in full
+    refunded = client.v1.charges.retrieve(charge_id(upcoming.id))
+    assert refunded.amount_refunded == upcoming.price_cents
     with transaction() as session:
         assert ledger.booking_balance(session, request.id).paid == request.price_cents
-        assert ledger.booking_balance(session, lesson.id) == ledger.Balance(0, 0, 0)
-    # Again (those it has stay as they are): the accepted request's charge still, the cancelled lesson's no more.
-    assert restore_payments(NOW) == len(requests) + len(upcoming) - 1
-    assert client.v1.payment_intents.retrieve(intent_id(request.id)).status == "succeeded"
+        assert ledger.booking_balance(session, upcoming.id) == ledger.Balance(0, 0, 0)
+    assert restore_payments() == len(lessons) - 1  # again, the cancelled lesson's (refunded) charge left out...
+    assert client.v1.payment_intents.retrieve(intent_id(request.id)).status == "succeeded"  # ...and none redone
 
 
 def payouts_of(instructor_id: int) -> str:

@@ -5,9 +5,9 @@
 The server (a fake Stripe at STRIPE_API_BASE) starts empty on every run while the demo database persists, so this
 waits until the server answers, makes sure every instructor's stored Connect account exists there (a missing one is
 opened again through the Stripe gateway and given the state the database remembers, through the server's test
-control `POST /_config/accounts/<id>`), stores the new ids, opens again the payments lessons still need (a
-request's card authorisation, an upcoming lesson's charge that a cancellation refunds) with the ids the database
-holds (`POST /_config/payment_intents`), and registers the app's webhook endpoint with the app's webhook secret.
+control `POST /_config/accounts/<id>`), stores the new ids, opens again the charges and card authorisations the
+database holds, with their ids (`POST /_config/payment_intents`), so lessons can be refunded and requests
+accepted and the ledger reconciles, and registers the app's webhook endpoint with the app's webhook secret.
 It refuses to run against real Stripe. The server itself is never imported (it is GPL, see tests/fakes/): this
 talks to it over HTTP only.
 """
@@ -21,7 +21,6 @@ import urllib.parse
 import urllib.request
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime
 
 from sqlmodel import delete, or_, select
 
@@ -29,14 +28,12 @@ from instainstru.db import transaction
 from instainstru.gateways import stripe_gateway
 from instainstru.models import (
     Booking,
-    BookingStatus,
     InstructorProfile,
     LedgerEntry,
     LedgerKind,
     Payment,
     PaymentCard,
     User,
-    utcnow,
 )
 from instainstru.services.payouts import apply_account_state
 from instainstru.settings import get_settings
@@ -166,22 +163,20 @@ def forget_lost_customers() -> int:
     return len(lost)
 
 
-def restore_payments(now: datetime | None = None) -> int:
-    """Open again on the local payments server, with the ids the database holds, the payments that lessons still
-    need: requests' card authorisations (captured or released when the instructor answers) and the charges of
-    upcoming lessons not refunded yet (refunded when one is cancelled). Returns how many were asked for."""
-    now = now or utcnow()
+def restore_payments() -> int:
+    """Open again on the local payments server, with the ids the database holds, the payments it has not kept: every
+    charge the ledger records (refunded when a lesson is cancelled; compared by `ledger reconcile`) and every card
+    authorisation (captured or released when the instructor answers a request). A charge with refunds is left out
+    (its refunds cannot be made again). Returns how many were asked for."""
     refunded = select(LedgerEntry.charge_id).where(LedgerEntry.kind == LedgerKind.REFUND)
     with transaction() as session:
         rows = session.exec(
             select(Payment, InstructorProfile.stripe_account_id)
             .join(Booking, Booking.id == Payment.booking_id)
             .join(InstructorProfile, InstructorProfile.user_id == Booking.instructor_id)
-            .where(or_(
-                (Payment.status == "requires_capture") & (Booking.status == BookingStatus.REQUESTED),
-                (Payment.status == "succeeded") & (Booking.status == BookingStatus.CONFIRMED)
-                & (Booking.start_at > now) & Payment.charge_id.not_in(refunded),
-            ), InstructorProfile.stripe_account_id != "")
+            .where(or_(Payment.status == "requires_capture",
+                       (Payment.status == "succeeded") & Payment.charge_id.not_in(refunded)),
+                   InstructorProfile.stripe_account_id != "")
         ).all()  # fmt: skip
     wanted = [
         {"id": payment.stripe_payment_intent_id, "amount": payment.amount_cents, "destination": account,
@@ -226,7 +221,7 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     total = restored.kept + restored.recreated
     print(f"Payments accounts of {total} instructors ready ({restored.recreated} opened on the local payments server).")
-    print(f"{payments} payments that lessons still need (authorisations, charges to refund) are on it.")
+    print(f"{payments} payments (charges and card authorisations) are on it.")
     if forgotten:
         print(f"{forgotten} students' saved cards were on the previous run's server: they enter a card again.")
     if args.webhook_url:
