@@ -21,20 +21,36 @@ def make_booking(
     minutes: int = 60,
     price_cents: int = 5000,
     hold_expires_at=None,
-) -> None:
-    """Store a lesson directly (the booking engine arrives with checkout)."""
+    paid: bool = False,
+) -> int:
+    """Store a lesson directly, without the booking engine; returns its id. `paid`: with what a card payment made the
+    day before it leaves (a requested lesson: the card's authorisation), on the payments server too when the test
+    has one and the teacher is connected there (as ./scripts/run opens the demo's payments there)."""
+    import os
     from datetime import timedelta
 
     from instainstru.db import transaction
-    from instainstru.models import Booking
+    from instainstru.models import Booking, BookingStatus
+    from instainstru.seed.history import AUTHORISED, CAPTURED, Paid, record_payments
     from instainstru.services.money import platform_fee
 
     with transaction() as session:
-        session.add(Booking(
+        lesson = Booking(
             instructor_id=teacher.user_id, student_id=student.user_id, offering_id=offering_id,
             duration_min=minutes, start_at=start, end_at=start + timedelta(minutes=minutes), status=status,
             price_cents=price_cents, platform_fee_cents=platform_fee(price_cents), hold_expires_at=hold_expires_at,
-        ))  # fmt: skip
+            created_at=start - timedelta(days=1),
+        )  # fmt: skip
+        session.add(lesson)
+        session.flush()
+        if paid:
+            how = AUTHORISED if status == BookingStatus.REQUESTED else CAPTURED
+            record_payments(session, [Paid(lesson.id, price_cents, lesson.platform_fee_cents, lesson.created_at, how)])
+    if paid and os.environ.get("STRIPE_API_BASE"):  # the (fake) payments server the test runs with
+        from instainstru.seed.payments import restore_payments
+
+        restore_payments()
+    return lesson.id
 
 
 def require_approval(teacher: Actor) -> None:

@@ -9,6 +9,8 @@ from instainstru.db import transaction
 from instainstru.models import Booking, BookingStatus, utcnow
 from tests.factories import open_studio
 
+WAIT_SECONDS = 60  # a bound for a stuck timer, not a timing assumption: the tests poll and go on at once
+
 
 def run_in_own_loop(coroutine) -> None:
     """Run `coroutine` on a fresh event loop in another thread (the browser tests' loop may be running here)."""
@@ -24,18 +26,23 @@ def test_two_workers_timers_expire_a_run_out_hold(db_url, monkeypatch):
     start = (utcnow() + timedelta(days=3)).replace(hour=15, minute=0, second=0, microsecond=0)
     held = booking.create_booking(student, service.id, 60, start, utcnow() - timedelta(minutes=20))
 
+    def status() -> str:
+        with transaction() as session:
+            return session.get(Booking, held.id).status
+
     async def two_workers():
         timers = [asyncio.create_task(run_jobs_forever()) for _ in range(2)]
-        await asyncio.sleep(1.5)
+        deadline = asyncio.get_running_loop().time() + WAIT_SECONDS  # however slow the machine: no fixed sleep
+        while status() != BookingStatus.EXPIRED and asyncio.get_running_loop().time() < deadline:
+            await asyncio.sleep(0.05)
         for timer in timers:
             timer.cancel()
         await asyncio.gather(*timers, return_exceptions=True)
 
     run_in_own_loop(two_workers())
-    with transaction() as session:
-        assert session.get(Booking, held.id).status == BookingStatus.EXPIRED
+    assert status() == BookingStatus.EXPIRED
 
 
 def test_zero_turns_the_timer_off(monkeypatch):
     monkeypatch.setenv("JOBS_INTERVAL_SECONDS", "0")
-    run_in_own_loop(asyncio.wait_for(run_jobs_forever(), timeout=1))  # returns at once instead of looping
+    run_in_own_loop(asyncio.wait_for(run_jobs_forever(), timeout=WAIT_SECONDS))  # returns at once instead of looping

@@ -1,15 +1,17 @@
 """Builds the demo accounts: 1 admin, 42 instructors across the five boroughs, 30 students."""
 
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 from faker import Faker
 from sqlmodel import Session, func, select
 
 from instainstru.db import transaction
-from instainstru.models import InstructorProfile, Offering, Role, User
+from instainstru.models import InstructorProfile, Offering, Role, User, utcnow
+from instainstru.seed.lessons import add_lessons
 from instainstru.seed.referrals import add_referrals
 from instainstru.seed.reviews import add_reviews
-from instainstru.seed.workspace import add_lessons, furnish_instructor
+from instainstru.seed.workspace import furnish_instructor
 from instainstru.services.catalog import SUBJECTS
 from instainstru.services.geo import BOROUGHS
 from instainstru.services.instructors import create_profile
@@ -27,6 +29,11 @@ STUDENT_COUNT = 30
 # seen; every other one, the demo login included, is seeded as connected. Their accounts exist only on the local
 # payments server: `python -m instainstru.seed.payments` (run by ./scripts/run) creates them there on each start.
 UNCONNECTED_INSTRUCTORS = frozenset({5, 18, 31})
+# Instructors (by creation order) who answer booking requests first; the demo instructor (0) did when their pending
+# request was made, and books instantly now.
+APPROVING_INSTRUCTORS = frozenset({3, 9, 15, 21, 27, 33, 39})
+JOINED_WEEKS_AGO = 26  # the demo's accounts are older than its lessons
+REFERRED_FRIENDS = 2  # the last students joined a few days ago through the demo student's link: no lessons yet
 HEADLINES = (
     "{subject} lessons that fit your life",
     "Patient, structured {subject} teaching for all levels",
@@ -59,18 +66,21 @@ class SeedSummary:
     students: int
 
 
-def _user(fake: Faker, role: Role, password_hash: str, email: str | None = None, name: str | None = None) -> User:
+def _user(
+    fake: Faker, role: Role, password_hash: str, joined: datetime, email: str | None = None, name: str | None = None
+) -> User:
     name = name or fake.unique.name()
     local = "".join(ch for ch in name.lower().replace(" ", ".") if ch.isalnum() or ch == ".")
     email = email or f"{local}@demo.instainstru.com"
-    return User(email=email, name=name, role=role, password_hash=password_hash, timezone="America/New_York")
+    return User(email=email, name=name, role=role, password_hash=password_hash, timezone="America/New_York",
+                created_at=joined)  # fmt: skip
 
 
-def _instructors(session: Session, fake: Faker, password_hash: str) -> list[InstructorProfile]:
+def _instructors(session: Session, fake: Faker, password_hash: str, joined: datetime) -> list[InstructorProfile]:
     profiles = []
     for i in range(INSTRUCTOR_COUNT):
         email = DEMO_LOGINS[Role.INSTRUCTOR] if i == 0 else None
-        user = _user(fake, Role.INSTRUCTOR, password_hash, email, "Maya Alvarez" if i == 0 else None)
+        user = _user(fake, Role.INSTRUCTOR, password_hash, joined, email, "Maya Alvarez" if i == 0 else None)
         session.add(user)
         session.flush()
         subject, borough, years = SUBJECTS[i % len(SUBJECTS)], BOROUGHS[i % len(BOROUGHS)], 3 + (i * 7) % 18
@@ -85,33 +95,38 @@ def _instructors(session: Session, fake: Faker, password_hash: str) -> list[Inst
         if i not in UNCONNECTED_INSTRUCTORS:  # a placeholder account id until the payments server has the account
             profile.stripe_account_id = f"acct_demo{i:04d}"
             profile.payouts_details_submitted = profile.charges_enabled = profile.payouts_enabled = True
+        profile.approve_requests = i in APPROVING_INSTRUCTORS
         session.flush()
         furnish_instructor(session, profile, subject, i)
         profiles.append(profile)
     return profiles
 
 
-def seed_if_empty() -> SeedSummary | None:
-    """Create the demo data when the database has no accounts; return what was created, or None."""
+def seed_if_empty(now: datetime | None = None) -> SeedSummary | None:
+    """Create the demo data, as it stands at `now` (the wall clock by default), when the database has no accounts;
+    return what was created, or None."""
+    now = (now or utcnow()).replace(minute=0, second=0, microsecond=0)
     with transaction() as session:
         if session.exec(select(func.count()).select_from(User)).one():
             return None
         fake = Faker("en_US")
         fake.seed_instance(2026)
         password_hash = hash_password(DEMO_PASSWORD)
-        session.add(_user(fake, Role.ADMIN, password_hash, DEMO_LOGINS[Role.ADMIN], "Ada Admin"))
-        profiles = _instructors(session, fake, password_hash)
-        students = [_user(fake, Role.STUDENT, password_hash, DEMO_LOGINS[Role.STUDENT], "Sam Student")]
-        students += [_user(fake, Role.STUDENT, password_hash) for _ in range(STUDENT_COUNT - 1)]
+        joined = now - timedelta(weeks=JOINED_WEEKS_AGO)
+        session.add(_user(fake, Role.ADMIN, password_hash, joined, DEMO_LOGINS[Role.ADMIN], "Ada Admin"))
+        profiles = _instructors(session, fake, password_hash, joined)
+        students = [_user(fake, Role.STUDENT, password_hash, joined, DEMO_LOGINS[Role.STUDENT], "Sam Student")]
+        students += [_user(fake, Role.STUDENT, password_hash, joined) for _ in range(STUDENT_COUNT - 1)]
         session.add_all(students)
         session.flush()
-        for index, profile in enumerate(profiles):
-            offering = session.exec(select(Offering).where(Offering.instructor_id == profile.user_id)).first()
-            # The demo student's upcoming lessons are the demo instructor's, so every time her profile offers is
-            # one the demo student is free to book.
-            add_lessons(session, offering, students, seed=index, upcoming_students=students[1:] if index else None)
-            add_reviews(session, profile.user_id, skip_student=students[0].id, seed=index)
-        add_referrals(session, students[0], students[-2:])
+        offerings = [
+            session.exec(select(Offering).where(Offering.instructor_id == p.user_id).order_by(Offering.id)).first()
+            for p in profiles
+        ]
+        learners = [student.id for student in students[:-REFERRED_FRIENDS]]
+        add_lessons(session, offerings, learners, now, demo=(students[0].id, profiles[0].user_id))
+        add_reviews(session, [p.user_id for p in profiles], skip_student=students[0].id, now=now)
+        add_referrals(session, students[0], students[-REFERRED_FRIENDS:], now)
     return SeedSummary(1, len(profiles), STUDENT_COUNT)
 
 

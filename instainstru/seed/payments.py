@@ -5,12 +5,15 @@
 The server (a fake Stripe at STRIPE_API_BASE) starts empty on every run while the demo database persists, so this
 waits until the server answers, makes sure every instructor's stored Connect account exists there (a missing one is
 opened again through the Stripe gateway and given the state the database remembers, through the server's test
-control `POST /_config/accounts/<id>`), stores the new ids, and registers the app's webhook endpoint with the app's
-webhook secret. It refuses to run against real Stripe. The server itself is never imported (it is GPL, see
-tests/fakes/): this talks to it over HTTP only.
+control `POST /_config/accounts/<id>`), stores the new ids, opens again the charges and card authorisations the
+database holds, with their ids (`POST /_config/payment_intents`), so lessons can be refunded and requests
+accepted and the ledger reconciles, and registers the app's webhook endpoint with the app's webhook secret.
+It refuses to run against real Stripe. The server itself is never imported (it is GPL, see tests/fakes/): this
+talks to it over HTTP only.
 """
 
 import argparse
+import json
 import sys
 import time
 import urllib.error
@@ -19,11 +22,19 @@ import urllib.request
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from sqlmodel import delete, select
+from sqlmodel import delete, or_, select
 
 from instainstru.db import transaction
 from instainstru.gateways import stripe_gateway
-from instainstru.models import InstructorProfile, PaymentCard, User
+from instainstru.models import (
+    Booking,
+    InstructorProfile,
+    LedgerEntry,
+    LedgerKind,
+    Payment,
+    PaymentCard,
+    User,
+)
 from instainstru.services.payouts import apply_account_state
 from instainstru.settings import get_settings
 
@@ -73,9 +84,13 @@ def wait_until_ready(base: str, timeout: float = READY_TIMEOUT_S) -> None:
 
 
 def _control(base: str, path: str, form: Iterable[tuple[str, str]]) -> None:
-    """POST to one of the server's test controls (under /_config/, no key needed)."""
-    request = urllib.request.Request(base + path, data=urllib.parse.urlencode(list(form)).encode(), method="POST")
-    with _opener.open(request, timeout=10) as response:
+    """POST form fields to one of the server's test controls (under /_config/, no key needed)."""
+    _post(base + path, urllib.parse.urlencode(list(form)).encode(), "application/x-www-form-urlencoded")
+
+
+def _post(url: str, body: bytes, content_type: str) -> None:
+    request = urllib.request.Request(url, data=body, method="POST", headers={"Content-Type": content_type})
+    with _opener.open(request, timeout=60) as response:
         response.read()
 
 
@@ -148,6 +163,32 @@ def forget_lost_customers() -> int:
     return len(lost)
 
 
+def restore_payments() -> int:
+    """Open again on the local payments server, with the ids the database holds, the payments it has not kept: every
+    charge the ledger records (refunded when a lesson is cancelled; compared by `ledger reconcile`) and every card
+    authorisation (captured or released when the instructor answers a request). A charge with refunds is left out
+    (its refunds cannot be made again). Returns how many were asked for."""
+    refunded = select(LedgerEntry.charge_id).where(LedgerEntry.kind == LedgerKind.REFUND)
+    with transaction() as session:
+        rows = session.exec(
+            select(Payment, InstructorProfile.stripe_account_id)
+            .join(Booking, Booking.id == Payment.booking_id)
+            .join(InstructorProfile, InstructorProfile.user_id == Booking.instructor_id)
+            .where(or_(Payment.status == "requires_capture",
+                       (Payment.status == "succeeded") & Payment.charge_id.not_in(refunded)),
+                   InstructorProfile.stripe_account_id != "")
+        ).all()  # fmt: skip
+    wanted = [
+        {"id": payment.stripe_payment_intent_id, "amount": payment.amount_cents, "destination": account,
+         "application_fee_amount": payment.fee_cents, "charge": payment.charge_id,
+         "capture_method": "manual" if payment.status == "requires_capture" else "automatic"}
+        for payment, account in rows
+    ]  # fmt: skip
+    if wanted:
+        _post(local_server_url() + "/_config/payment_intents", json.dumps(wanted).encode(), "application/json")
+    return len(wanted)
+
+
 def register_webhook(url: str) -> None:
     """Have the local payments server send its signed events to `url`, signed with the app's webhook secret."""
     secrets = get_settings().stripe_webhook_secrets
@@ -169,6 +210,7 @@ def main(argv: list[str] | None = None) -> int:
         wait_until_ready(base, args.timeout)
         restored = restore_accounts()
         forgotten = forget_lost_customers()
+        payments = restore_payments()
         if args.webhook_url:
             register_webhook(args.webhook_url)
     except NoLocalServer as exc:
@@ -179,6 +221,7 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     total = restored.kept + restored.recreated
     print(f"Payments accounts of {total} instructors ready ({restored.recreated} opened on the local payments server).")
+    print(f"{payments} payments (charges and card authorisations) are on it.")
     if forgotten:
         print(f"{forgotten} students' saved cards were on the previous run's server: they enter a card again.")
     if args.webhook_url:

@@ -2,24 +2,24 @@
 a welcome credit waiting; no lesson completed yet, so the demo student's own balance stays empty and their
 checkout shows full prices)."""
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from sqlmodel import Session
 
-from instainstru.models import Referral, ReferralCode, User, utcnow
+from instainstru.models import Referral, ReferralCode, User
 from instainstru.services.referrals import SIGNED_UP, grant
 from instainstru.settings import get_settings
 
 DEMO_CODE = "SAMFRNDS"  # letters of the codes' alphabet (no O or I)
 
 
-def add_referrals(session: Session, referrer: User, friends: list[User]) -> None:
-    """`referrer`'s code, opened a few times, and `friends` signed up through it with their welcome credit."""
-    now = utcnow()
+def add_referrals(session: Session, referrer: User, friends: list[User], now: datetime) -> None:
+    """`referrer`'s code, opened a few times, and `friends` signed up through it days before `now`, with their
+    welcome credit."""
     session.add(ReferralCode(user_id=referrer.id, code=DEMO_CODE, visits=len(friends) + 3))
     welcome = get_settings().referral_welcome_cents
     for days_ago, friend in enumerate(friends, start=2):
-        joined = now - timedelta(days=days_ago)
+        joined = friend.created_at = now - timedelta(days=days_ago)
         referral = Referral(referrer_id=referrer.id, referred_id=friend.id, status=SIGNED_UP, created_at=joined)
         session.add(referral)
         session.flush()

@@ -2,11 +2,11 @@
 computed as publishing does. The demo student's own lessons are left unreviewed, so they can write one."""
 
 import random
-from datetime import timedelta
+from datetime import datetime, timedelta
 
-from sqlmodel import Session, select
+from sqlmodel import Session, insert, select
 
-from instainstru.models import Booking, BookingStatus, Review, utcnow
+from instainstru.models import Booking, BookingStatus, Review
 from instainstru.services.reviews import BLIND_FOR, refresh_aggregate
 
 TEXTS = (
@@ -22,27 +22,37 @@ REPLIES = ("Thank you, it has been a pleasure!", "Thanks for the kind words, see
            "Thank you for the feedback: I will keep an eye on the time.")  # fmt: skip
 
 
-def add_reviews(session: Session, instructor_id: int, skip_student: int, seed: int) -> None:
-    """Review most of the instructor's completed lessons (published, except the last week's), then aggregate."""
-    rng = random.Random(seed)
-    now = utcnow()
-    lessons = session.exec(
-        select(Booking).where(Booking.instructor_id == instructor_id, Booking.status == BookingStatus.COMPLETED,
-                              Booking.student_id != skip_student).order_by(Booking.start_at)
-    ).all()  # fmt: skip
-    for booking in lessons:
-        if rng.random() > 0.6:
-            continue
-        rating = rng.choices((5, 4, 3, 2), weights=(60, 28, 9, 3))[0]
-        written = booking.end_at + timedelta(hours=rng.randint(2, 48))
-        published = written + BLIND_FOR <= now
-        replied = published and rng.random() < 0.3  # instructors see (and answer) published reviews only
-        session.add(Review(
-            booking_id=booking.id, student_id=booking.student_id, instructor_id=instructor_id, rating=rating,
-            knowledge=rng.choice((None, rating, min(5, rating + 1))), communication=rng.choice((None, rating)),
-            punctuality=None, text=TEXTS[(rating < 4) * 4 + rng.randrange(3)], created_at=written,
-            publish_at=written + BLIND_FOR, published=published,
-            reply=rng.choice(REPLIES) if replied else "", replied_at=written + timedelta(days=8) if replied else None,
-        ))  # fmt: skip
-    session.flush()
-    refresh_aggregate(session, instructor_id)
+def add_reviews(session: Session, instructor_ids: list[int], skip_student: int, now: datetime) -> None:
+    """Review most of each instructor's completed lessons (published, except the last week's), then aggregate."""
+    rows = []
+    for index, instructor_id in enumerate(instructor_ids):
+        rng = random.Random(index)
+        lessons = session.exec(
+            select(Booking).where(Booking.instructor_id == instructor_id, Booking.status == BookingStatus.COMPLETED,
+                                  Booking.student_id != skip_student).order_by(Booking.start_at)
+        ).all()  # fmt: skip
+        rows += [row for booking in lessons if (row := _review(booking, rng, now))]
+    if rows:
+        session.execute(insert(Review), rows)
+    for instructor_id in instructor_ids:
+        refresh_aggregate(session, instructor_id)
+
+
+def _review(booking: Booking, rng: random.Random, now: datetime) -> dict | None:
+    """A review of the lesson (its columns) as its student may have written it, or None for most lessons."""
+    if rng.random() > 0.6:
+        return None
+    rating = rng.choices((5, 4, 3, 2), weights=(60, 28, 9, 3))[0]
+    written = booking.end_at + timedelta(hours=rng.randint(2, 48))
+    if written > now:
+        return None  # not written yet
+    published = written + BLIND_FOR <= now
+    replied = published and rng.random() < 0.3  # instructors see (and answer) published reviews only
+    return {
+        "booking_id": booking.id, "student_id": booking.student_id, "instructor_id": booking.instructor_id,
+        "rating": rating, "knowledge": rng.choice((None, rating, min(5, rating + 1))),
+        "communication": rng.choice((None, rating)), "punctuality": None,
+        "text": TEXTS[(rating < 4) * 4 + rng.randrange(3)], "created_at": written, "publish_at": written + BLIND_FOR,
+        "published": published, "reply": rng.choice(REPLIES) if replied else "",
+        "replied_at": written + timedelta(days=8) if replied else None,
+    }  # fmt: skip

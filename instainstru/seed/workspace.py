@@ -1,19 +1,13 @@
-"""Demo teaching businesses: services and prices, service areas, weekly hours and lessons."""
+"""Demo teaching businesses: services and prices, service areas and weekly hours."""
 
 import random
-from datetime import datetime, time, timedelta
-from zoneinfo import ZoneInfo
 
-from sqlmodel import Session, select
+from sqlmodel import Session
 
-from instainstru.models import Booking, BookingStatus, InstructorProfile, Offering, OfferingPrice, User, utcnow
+from instainstru.models import InstructorProfile, Offering, OfferingPrice
 from instainstru.services import area_index, geo
-from instainstru.services.availability import open_slots_many
-from instainstru.services.booking import claim, student_clash
 from instainstru.services.catalog import Subject, subjects_in
-from instainstru.services.money import platform_fee
 
-NEW_YORK = ZoneInfo("America/New_York")
 # Typical New York lesson prices (cents for 60 minutes) by category.
 HOURLY_CENTS = {"music": 7500, "languages": 6000, "academics": 8500, "fitness": 9000, "arts": 7000, "technology": 9500}
 WEEK_PATTERNS = (
@@ -78,52 +72,4 @@ def furnish_instructor(session: Session, profile: InstructorProfile, subject: Su
     others = [s for s in subjects_in(subject.category) if s.key != subject.key]
     if index % 3 == 1 and others:
         _offering(session, profile, rng.choice(others), rng, places)
-    session.flush()
-
-
-def _book(session: Session, offering: Offering, student: User, start: datetime, price: OfferingPrice, status: str):
-    booking = Booking(
-        instructor_id=offering.instructor_id, student_id=student.id, offering_id=offering.id,
-        duration_min=price.duration_min, start_at=start, end_at=start + timedelta(minutes=price.duration_min),
-        status=status, price_cents=price.price_cents, platform_fee_cents=platform_fee(price.price_cents),
-        buffer_min=session.get(InstructorProfile, offering.instructor_id).buffer_min,
-    )  # fmt: skip
-    session.add(booking)
-    if status != BookingStatus.COMPLETED:
-        session.flush()
-        claim(session, booking)
-
-
-def add_lessons(
-    session: Session, offering: Offering, students: list[User], seed: int, past_weeks: int = 12,
-    upcoming_students: list[User] | None = None,
-) -> None:  # fmt: skip
-    """Past completed lessons over the last weeks, plus upcoming confirmed lessons and one request (taken by
-    `upcoming_students`, all the students by default, each free at that time)."""
-    rng = random.Random(seed)
-    prices = session.exec(select(OfferingPrice).where(OfferingPrice.offering_id == offering.id)).all()
-    price = min(prices, key=lambda p: p.duration_min)
-    now = utcnow().replace(minute=0, second=0, microsecond=0)
-    today = now.astimezone(NEW_YORK).date()
-    for week in range(1, past_weeks + 1):
-        for _ in range(rng.randint(1, 4)):
-            day = today - timedelta(weeks=week, days=rng.randint(0, 6))
-            start = datetime.combine(day, time(rng.choice((9, 10, 16, 17, 18))), NEW_YORK)
-            _book(session, offering, rng.choice(students), start, price, BookingStatus.COMPLETED)
-    session.flush()
-    free = open_slots_many(session, [offering.instructor_id], price.duration_min, now, now + timedelta(days=7), now)
-    taken_until = now
-    for i, start in enumerate(
-        sorted(rng.sample(free[offering.instructor_id], min(8, len(free[offering.instructor_id]))))
-    ):
-        if start < taken_until or i > 5:
-            continue
-        status = BookingStatus.REQUESTED if i == 0 else BookingStatus.CONFIRMED
-        end = start + timedelta(minutes=price.duration_min)
-        takers = students if upcoming_students is None else upcoming_students
-        free_students = [s for s in takers if student_clash(session, s.id, start, end, now) is None]
-        if not free_students:  # no student is in two lessons at once (their claims would refuse it)
-            continue
-        _book(session, offering, rng.choice(free_students), start, price, status)
-        taken_until = start + timedelta(minutes=price.duration_min + 60)
     session.flush()

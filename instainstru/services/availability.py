@@ -110,9 +110,9 @@ def _profile(session: Session, actor: Actor | None, *, for_update: bool = False)
     return session.get(InstructorProfile, actor.user_id, with_for_update=for_update)
 
 
-def local_today(actor: Actor) -> date:
-    """Today's date where the instructor lives."""
-    return utcnow().astimezone(ZoneInfo(actor.timezone)).date()
+def local_today(actor: Actor, now: datetime | None = None) -> date:
+    """Today's date (at `now`, by default the wall clock) where the instructor lives."""
+    return (now or utcnow()).astimezone(ZoneInfo(actor.timezone)).date()
 
 
 def _weekly_of(p: InstructorProfile) -> dict[int, list[tuple[str, str]]]:
@@ -124,10 +124,10 @@ def _rules_of(p: InstructorProfile) -> BookingRules:
                         p.free_cancel_hours, p.late_cancel_fee_percent)  # fmt: skip
 
 
-def load_availability(actor: Actor | None) -> AvailabilityView:
+def load_availability(actor: Actor | None, now: datetime | None = None) -> AvailabilityView:
     """The caller's weekly hours, overrides (today on), blackouts (not yet over) and booking rules."""
     actor = require_role(actor, Role.INSTRUCTOR)
-    today = local_today(actor)
+    today = local_today(actor, now)
     with transaction() as session:
         p = _profile(session, actor)
         overrides = session.exec(
@@ -245,22 +245,23 @@ def save_booking_rules(
     return rules
 
 
-def _future_day(actor: Actor, text: str, field: str, errors: dict[str, str]) -> date | None:
+def _future_day(actor: Actor, text: str, field: str, errors: dict[str, str], now: datetime | None) -> date | None:
     try:
         day = date.fromisoformat(str(text).strip())
     except ValueError:
         errors[field] = "Choose a date."
         return None
-    if day < local_today(actor):
+    if day < local_today(actor, now):
         errors[field] = "That date is in the past."
     return day
 
 
-def set_override(actor: Actor | None, day_text: str, pairs: list[tuple[str, str]]) -> None:
-    """Give one date its own hours (none: closed that day), replacing any earlier override of it."""
+def set_override(actor: Actor | None, day_text: str, pairs: list[tuple[str, str]], now: datetime | None = None) -> None:
+    """Give one date (today or later, at `now`) its own hours (none: closed that day), replacing any earlier
+    override of it."""
     actor = require_role(actor, Role.INSTRUCTOR)
     errors: dict[str, str] = {}
-    day = _future_day(actor, day_text, "override_day", errors)
+    day = _future_day(actor, day_text, "override_day", errors, now)
     intervals = _intervals(pairs, "override_hours", errors)
     if errors:
         raise FormError(errors)
@@ -273,12 +274,14 @@ def set_override(actor: Actor | None, day_text: str, pairs: list[tuple[str, str]
         session.add(row)
 
 
-def add_blackout(actor: Actor | None, first_text: str, last_text: str, note: str = "") -> None:
-    """Block whole dates (first to last, inclusive), e.g. a vacation; never in the past."""
+def add_blackout(
+    actor: Actor | None, first_text: str, last_text: str, note: str = "", now: datetime | None = None
+) -> None:
+    """Block whole dates (first to last, inclusive), e.g. a vacation; never in the past (at `now`)."""
     actor = require_role(actor, Role.INSTRUCTOR)
     errors: dict[str, str] = {}
-    first = _future_day(actor, first_text, "blackout_start", errors)
-    last = _future_day(actor, last_text, "blackout_end", errors)
+    first = _future_day(actor, first_text, "blackout_start", errors, now)
+    last = _future_day(actor, last_text, "blackout_end", errors, now)
     if first and last and last < first:
         errors["blackout_end"] = "The last day must be on or after the first day."
     if len(note) > 100:

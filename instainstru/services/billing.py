@@ -1,7 +1,6 @@
 """Money as people see it afterwards: a student's payments, refunds and receipts; an instructor's earnings.
 
-Amounts come from the ledger (what Stripe actually moved). Lessons booked without a card payment (the demo's
-history) fall back to the booking's own price and fee, so the pages still add up.
+Amounts come from the ledger (what Stripe actually moved): a lesson without a charge there was never paid.
 """
 
 import csv
@@ -53,6 +52,9 @@ class Money:
         return self.charged - self.refunded + self.credit_kept
 
 
+NOTHING = Money(0, 0, 0, 0)  # a lesson nobody paid for
+
+
 @dataclass(frozen=True)
 class Line:
     """One lesson with money on it, as billing and payouts list it."""
@@ -82,17 +84,10 @@ def _ledger_money(session: Session, booking_ids: list[int]) -> dict[int, Money]:
     }  # fmt: skip
 
 
-def _booked_money(booking: Booking) -> Money:
-    """A lesson paid outside the card flow (demo history): its booking's price and fee, when it was paid."""
-    if booking.status not in PAID:
-        return Money(0, 0, 0, 0)
-    return Money(booking.price_cents, 0, booking.platform_fee_cents, booking.price_cents - booking.platform_fee_cents)
-
-
 def lesson_money(session: Session, bookings: list[Booking]) -> dict[int, Money]:
-    """Each booking's money by id: from the ledger, or its own price for a lesson paid outside the card flow."""
+    """Each booking's money by id, from the ledger (nothing for a lesson nobody paid for)."""
     ledger = _ledger_money(session, [b.id for b in bookings])
-    return {b.id: ledger.get(b.id) or _booked_money(b) for b in bookings}
+    return {b.id: ledger.get(b.id) or NOTHING for b in bookings}
 
 
 def was_request_not_taken(booking: Booking) -> bool:
@@ -185,11 +180,10 @@ class Receipt:
 
 
 def _paid_at(booking_id: int) -> datetime:
-    """When the lesson was paid: its first charge in the ledger (or the booking, for lessons paid outside it)."""
+    """When the lesson was paid: its first charge in the ledger."""
     with transaction() as session:
-        charged = session.exec(select(func.min(LedgerEntry.created_at)).where(
+        return session.exec(select(func.min(LedgerEntry.created_at)).where(
             LedgerEntry.booking_id == booking_id, LedgerEntry.kind == K.CHARGE)).one()  # fmt: skip
-        return charged or session.get(Booking, booking_id).created_at
 
 
 def receipt(actor: Actor | None, booking_id: int) -> Receipt:

@@ -221,7 +221,7 @@ def create_booking(
                 duration_min=minutes, start_at=start, end_at=end, status=S.PENDING_PAYMENT,
                 price_cents=price, platform_fee_cents=platform_fee(price), buffer_min=profile.buffer_min,
                 free_cancel_hours=profile.free_cancel_hours, late_cancel_fee_percent=profile.late_cancel_fee_percent,
-                hold_expires_at=now + timedelta(minutes=HOLD_MINUTES),
+                hold_expires_at=now + timedelta(minutes=HOLD_MINUTES), created_at=now,
             )  # fmt: skip
             session.add(booking)
             session.flush()

@@ -88,7 +88,7 @@ def week_calendar(
     """
     actor = require_role(actor, Role.INSTRUCTOR)
     tz = actor.timezone
-    anchor = week_of or local_today(actor) + timedelta(weeks=weeks_ahead)
+    anchor = week_of or local_today(actor, now) + timedelta(weeks=weeks_ahead)
     monday = anchor - timedelta(days=anchor.weekday())
     start, end = local_midnight(monday, tz), local_midnight(monday + timedelta(days=7), tz)
     with transaction() as session:
@@ -96,9 +96,11 @@ def week_calendar(
         starts = open_slots_many(session, [actor.user_id], step_min, start, end, now).get(actor.user_id, [])
         lessons = _lessons(session, actor.user_id, start, end)
     days = [monday + timedelta(days=i) for i in range(7)]
-    free: dict[date, list[str]] = {d: [] for d in days}
-    for a, b in _ranges(starts, timedelta(minutes=step_min)):
-        free[a.astimezone(ZoneInfo(tz)).date()].append(_range_label(a, b, tz))
+    by_day: dict[date, list[datetime]] = {d: [] for d in days}
+    for at in starts:  # a free range running past midnight shows on each of its days
+        by_day[at.astimezone(ZoneInfo(tz)).date()].append(at)
+    step = timedelta(minutes=step_min)
+    free = {d: [_range_label(a, b, tz) for a, b in _ranges(by_day[d], step)] for d in days}
     booked: dict[date, list[str]] = {d: [] for d in days}
     for at, status, student, subject_key in lessons:
         subject = subject_name(subject_key)

@@ -135,9 +135,9 @@ def cancel(
         booking.reason = reason
         session.add(booking)
     try:  # what Stripe must still do; when it cannot be reached now, the jobs do it later
-        payments.release(booking.id)
-        payments.cancel_unfinished(booking.id)
-        payments.settle_refund(booking.id)
+        payments.release(booking.id, now)
+        payments.cancel_unfinished(booking.id, now)
+        payments.settle_refund(booking.id, now)
     except PaymentsUnavailable:
         pass
     return terms

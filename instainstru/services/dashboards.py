@@ -93,11 +93,11 @@ def _checklist(session: Session, profile: InstructorProfile) -> list[dict[str, s
     ]
 
 
-def instructor_home(actor: Actor | None, weeks: int = 12) -> InstructorHome:
+def instructor_home(actor: Actor | None, weeks: int = 12, now: datetime | None = None) -> InstructorHome:
     """The caller's lessons for the next 7 days, requests, this month's and weekly earnings (net after the fee and
     refunds, as the payouts page counts them), checklist."""
     actor = require_role(actor, Role.INSTRUCTOR)
-    tz, now = actor.timezone, utcnow()
+    tz, now = actor.timezone, now or utcnow()
     today = now.astimezone(ZoneInfo(tz)).date()
     month_start = local_midnight(today.replace(day=1), tz)
     this_monday = today - timedelta(days=today.weekday())

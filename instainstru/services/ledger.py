@@ -14,12 +14,13 @@ The lines of one movement always sum to zero, and each movement is recorded once
 
 from collections import defaultdict
 from dataclasses import dataclass
+from datetime import datetime
 
 from sqlmodel import Session, func, select
 
 from instainstru.db import transaction
 from instainstru.gateways import stripe_gateway, stripe_payments
-from instainstru.models import LedgerAccount, LedgerEntry, LedgerKind, Payment
+from instainstru.models import LedgerAccount, LedgerEntry, LedgerKind, Payment, utcnow
 from instainstru.services.money import in_proportion
 
 K, A = LedgerKind, LedgerAccount
@@ -29,25 +30,39 @@ def _has(session: Session, source: str) -> bool:
     return session.exec(select(LedgerEntry.id).where(LedgerEntry.source == source)).first() is not None
 
 
-def _lines(booking_id: int, charge_id: str, source: str, lines: list[tuple[str, str, int]]) -> list[LedgerEntry]:
+def _lines(
+    booking_id: int, charge_id: str, source: str, lines: list[tuple[str, str, int]], at: datetime | None
+) -> list[LedgerEntry]:
+    """A movement's lines, recorded `at` (default: the wall clock)."""
     assert sum(amount for _, _, amount in lines) == 0, "a ledger movement must balance"
+    at = at or utcnow()
     return [
         LedgerEntry(booking_id=booking_id, charge_id=charge_id, source=source, kind=kind, account=account,
-                    amount_cents=amount)
+                    amount_cents=amount, created_at=at)
         for kind, account, amount in lines if amount != 0
     ]  # fmt: skip
 
 
-def record_charge(session: Session, booking_id: int, charge_id: str, amount: int, fee: int) -> bool:
-    """Record a captured charge split into the platform fee and the instructor's share (once; True if new)."""
+def record_charge(
+    session: Session, booking_id: int, charge_id: str, amount: int, fee: int, at: datetime | None = None
+) -> bool:
+    """Record a captured charge split into the platform fee and the instructor's share, `at` a moment (once; True
+    if new)."""
     if _has(session, charge_id):
         return False
-    session.add_all(_lines(booking_id, charge_id, charge_id, [
-        (K.CHARGE, A.STUDENT, -amount), (K.PLATFORM_FEE, A.PLATFORM, fee),
-        (K.INSTRUCTOR_SHARE, A.INSTRUCTOR, amount - fee),
-    ]))  # fmt: skip
+    session.add_all(_lines(booking_id, charge_id, charge_id, charge_lines(amount, fee), at))
     session.flush()
     return True
+
+
+def charge_lines(amount: int, fee: int) -> list[tuple[str, str, int]]:
+    """A charge's movement as (kind, account, cents): the student pays it, the platform keeps its fee, the
+    instructor gets the rest."""
+    return [
+        (K.CHARGE, A.STUDENT, -amount),
+        (K.PLATFORM_FEE, A.PLATFORM, fee),
+        (K.INSTRUCTOR_SHARE, A.INSTRUCTOR, amount - fee),
+    ]
 
 
 def credit_source(payment_id: int) -> str:
@@ -55,7 +70,9 @@ def credit_source(payment_id: int) -> str:
     return f"credit-{payment_id}"
 
 
-def record_credit(session: Session, booking_id: int, payment_id: int, credit: int, fee: int, topup: int) -> bool:
+def record_credit(
+    session: Session, booking_id: int, payment_id: int, credit: int, fee: int, topup: int, at: datetime | None = None
+) -> bool:
     """Record the credit part of a captured payment: the platform pays `credit` of the price, keeps `fee` (the
     lesson's fee less the card charge's application fee) and owes the instructor `topup` (once; True if new)."""
     source = credit_source(payment_id)
@@ -63,7 +80,7 @@ def record_credit(session: Session, booking_id: int, payment_id: int, credit: in
         return False
     session.add_all(_lines(booking_id, source, source, [
         (K.CREDIT, A.PLATFORM, -credit), (K.PLATFORM_FEE, A.PLATFORM, fee), (K.INSTRUCTOR_SHARE, A.INSTRUCTOR, topup),
-    ]))  # fmt: skip
+    ], at))  # fmt: skip
     session.flush()
     return True
 
@@ -76,7 +93,13 @@ def credit_spent(session: Session, payment_id: int) -> int:
 
 
 def record_credit_return(
-    session: Session, booking_id: int, payment_id: int, returned_total: int, amount: int, reversed_: int
+    session: Session,
+    booking_id: int,
+    payment_id: int,
+    returned_total: int,
+    amount: int,
+    reversed_: int,
+    at: datetime | None = None,
 ) -> bool:
     """Record `amount` of a payment's credit given back (bringing what was given back to `returned_total`), of
     which `reversed_` was taken back from the instructor's top-up (once per total; True if new)."""
@@ -87,7 +110,7 @@ def record_credit_return(
     session.add_all(_lines(booking_id, charge_id, source, [
         (K.CREDIT, A.PLATFORM, amount), (K.SHARE_REVERSAL, A.INSTRUCTOR, -reversed_),
         (K.FEE_REVERSAL, A.PLATFORM, reversed_ - amount),
-    ]))  # fmt: skip
+    ], at))  # fmt: skip
     session.flush()
     return True
 
@@ -122,7 +145,9 @@ def first_charge(session: Session, booking_id: int) -> str | None:
     return session.exec(charges.order_by(LedgerEntry.id)).first()
 
 
-def record_refunds(session: Session, booking_id: int, charge: stripe_payments.ChargeState) -> int:
+def record_refunds(
+    session: Session, booking_id: int, charge: stripe_payments.ChargeState, at: datetime | None = None
+) -> int:
     """Record the charge's refunds not yet in the ledger. The fee given back is what Stripe refunded of the
     application fee (shared among new refunds in proportion, the last taking the rest); the instructor gives
     back the rest of the refund as far as Stripe reversed their transfer for it; anything left the platform
@@ -142,7 +167,7 @@ def record_refunds(session: Session, booking_id: int, charge: stripe_payments.Ch
         session.add_all(_lines(booking_id, charge.id, refund.id, [
             (K.REFUND, A.STUDENT, refund.amount), (K.FEE_REVERSAL, A.PLATFORM, -part),
             (K.SHARE_REVERSAL, A.INSTRUCTOR, -share), (K.PLATFORM_REFUND, A.PLATFORM, share + part - refund.amount),
-        ]))  # fmt: skip
+        ], at))  # fmt: skip
     session.flush()
     return len(new)
 

@@ -41,6 +41,7 @@ UNFINISHED = ("requires_confirmation", "requires_action", "requires_payment_meth
 CREATING_FOR = timedelta(minutes=2)  # a "creating" row younger than this is a payment in flight
 FINAL = ("succeeded", "canceled")
 UNPAID_ENDS = ("canceled", "failed")  # an attempt that can no longer be paid: it gives its credit back
+NOTHING_AUTHORISED = "The student's card is not authorised for this request, so it cannot be accepted. Decline it."
 
 
 @dataclass(frozen=True)
@@ -102,14 +103,14 @@ def _start_attempt(
         raise FormError({"payment": "A payment for this lesson is already under way."}) from None
 
 
-def _record(payment_id: int, **changes) -> None:
+def _record(payment_id: int, now: datetime, **changes) -> None:
     with transaction() as session:
         payment = session.get(Payment, payment_id)
         for name, value in changes.items():
             setattr(payment, name, value)
         session.add(payment)
         if payment.status in UNPAID_ENDS:
-            credits.release(session, payment.id, utcnow())
+            credits.release(session, payment.id, now)
 
 
 def _claim(payment_id: int, created: stripe_payments.IntentState) -> bool:
@@ -123,7 +124,7 @@ def _claim(payment_id: int, created: stripe_payments.IntentState) -> bool:
         return True
 
 
-def _give_up(payment_id: int, why: str) -> bool:
+def _give_up(payment_id: int, why: str, now: datetime) -> bool:
     """Mark an attempt that never reached a confirmed intent as failed and give its credit back (only while it
     is still "creating": an intent confirmed meanwhile is left to `apply_intent`)."""
     with transaction() as session:
@@ -132,11 +133,11 @@ def _give_up(payment_id: int, why: str) -> bool:
             return False
         payment.status, payment.failure_message = "failed", why
         session.add(payment)
-        credits.release(session, payment.id, utcnow())
+        credits.release(session, payment.id, now)
         return True
 
 
-def cancel_unfinished(booking_id: int) -> None:
+def cancel_unfinished(booking_id: int, now: datetime | None = None) -> None:
     """Before a new attempt: cancel earlier ones left half-way (3-D Secure abandoned, a lost answer), or
     apply them if they were paid after all."""
     with transaction() as session:
@@ -144,7 +145,7 @@ def cancel_unfinished(booking_id: int) -> None:
             Payment.booking_id == booking_id, Payment.status.in_(UNFINISHED),
             Payment.stripe_payment_intent_id.is_not(None))))  # fmt: skip
     for intent_id in intents:
-        apply_intent(_cancelled(intent_id))
+        apply_intent(_cancelled(intent_id), now)
 
 
 def pay(
@@ -164,7 +165,7 @@ def pay(
     with transaction() as session:
         _students_hold(session, actor, int(booking_id), now)
     try:
-        cancel_unfinished(int(booking_id))
+        cancel_unfinished(int(booking_id), now)
     except PaymentsUnavailable:
         raise FormError({"payment": UNAVAILABLE}) from None
     card = None if card_id is None else int(card_id)
@@ -184,12 +185,12 @@ def pay(
             return PayResult(payment.booking_id, "needs_card", client_secret=created.client_secret)
         state = stripe_payments.confirm(created.id)
     except CardDeclined as exc:
-        _record(payment.id, status="requires_payment_method", failure_message=str(exc)[:500])
+        _record(payment.id, now, status="requires_payment_method", failure_message=str(exc)[:500])
         with suppress(PaymentsUnavailable):  # cancelled at Stripe (or by the next attempt or the jobs), so it
             apply_intent(_cancelled(created.id), now)  # cannot be paid later, and its credit is given back
         return PayResult(payment.booking_id, "failed", message=card_messages.message_for(exc.code, exc.decline_code))
     except PaymentsUnavailable:  # unknown outcome once the intent exists: the next attempt re-reads it
-        _give_up(payment.id, UNAVAILABLE)
+        _give_up(payment.id, UNAVAILABLE, now)
         raise FormError({"payment": UNAVAILABLE}) from None
     return _result(payment.booking_id, apply_intent(state, now), state)
 
@@ -263,11 +264,11 @@ def _apply(session: Session, payment: Payment, state: stripe_payments.IntentStat
     if state.status == "requires_payment_method":
         return "cancel"  # declined: cancelled at Stripe before its credit is given back
     if state.status == "succeeded":
-        ledger.record_charge(session, booking.id, state.charge_id, state.amount, payment.fee_cents)
+        ledger.record_charge(session, booking.id, state.charge_id, state.amount, payment.fee_cents, now)
         if payment.credit_cents:
             kept = booking.platform_fee_cents - payment.fee_cents  # the fee the card charge did not carry
             ledger.record_credit(
-                session, booking.id, payment.id, payment.credit_cents, kept, topups.topup_of(session, payment)
+                session, booking.id, payment.id, payment.credit_cents, kept, topups.topup_of(session, payment), now
             )
         if booking.status in CANCELLED:  # the first charge is refunded as the policy said; a duplicate in full
             return "settle" if ledger.first_charge(session, booking.id) == state.charge_id else "refund"
@@ -311,52 +312,55 @@ def apply_intent(state: stripe_payments.IntentState, now: datetime | None = None
         raise engine.Conflict()
     try:
         if todo == "refund":
-            refund_rest(booking_id, state.charge_id)
+            refund_rest(booking_id, state.charge_id, now)
         elif todo == "settle":
-            settle_refund(booking_id)
+            settle_refund(booking_id, now)
         elif todo == "cancel":
             apply_intent(_cancelled(state.id), now)
         if credited is not None:  # after any refund, so a lesson that is off sends no top-up
-            topups.settle_topup(credited)
+            topups.settle_topup(credited, now)
     except PaymentsUnavailable:
         log.warning("Stripe unreachable: %s of %s left for the next job run", todo, state.id)
     return status
 
 
-def refund(booking_id: int, charge_id: str, amount: int, *, refund_fee: bool, key: str) -> None:
-    """Refund part or all of a charge (never more than is left of it, by the ledger) and record it."""
+def refund(
+    booking_id: int, charge_id: str, amount: int, *, refund_fee: bool, key: str, now: datetime | None = None
+) -> None:
+    """Refund part or all of a charge (never more than is left of it, by the ledger) and record it (at `now`)."""
     with transaction() as session:
         left = ledger.refundable(session, charge_id)
     if amount > left:
         raise FormError({"refund": f"Only {left} cents of this payment are left to refund."})
     stripe_payments.refund(charge_id, amount, refund_fee=refund_fee, idempotency_key=key)
-    record_charge_refunds(stripe_payments.charge_state(charge_id))
+    record_charge_refunds(stripe_payments.charge_state(charge_id), now)
 
 
-def refund_rest(booking_id: int, charge_id: str) -> None:
+def refund_rest(booking_id: int, charge_id: str, now: datetime | None = None) -> None:
     """Refund whatever is left of a charge, the platform's fee included, and give back all the credit its payment
     used (a lesson that did not happen, or paid twice)."""
     with transaction() as session:
         payment_id = _payment_of(session, charge_id).id
-    topups.return_credit(payment_id)  # first: it never waits on Stripe
-    record_charge_refunds(stripe_payments.charge_state(charge_id))  # a refund made elsewhere is not made twice
+    topups.return_credit(payment_id, now=now)  # first: it never waits on Stripe
+    record_charge_refunds(stripe_payments.charge_state(charge_id), now)  # a refund made elsewhere is not made twice
     with transaction() as session:
         left = ledger.refundable(session, charge_id)
     if left > 0:
-        refund(booking_id, charge_id, left, refund_fee=True, key=f"instainstru-undo-{charge_id}-{left}")
+        refund(booking_id, charge_id, left, refund_fee=True, key=f"instainstru-undo-{charge_id}-{left}", now=now)
 
 
 def _payment_of(session: Session, charge_id: str) -> Payment | None:
     return session.exec(select(Payment).where(Payment.charge_id == charge_id)).first()
 
 
-def record_charge_refunds(charge: stripe_payments.ChargeState) -> int:
-    """Record a charge's refunds that the ledger does not have yet (from our refunds or Stripe's dashboard)."""
+def record_charge_refunds(charge: stripe_payments.ChargeState, now: datetime | None = None) -> int:
+    """Record a charge's refunds that the ledger does not have yet (from our refunds or Stripe's dashboard), at
+    `now`."""
     for _try in range(3):  # our own refund and its webhook may record it at the same moment
         try:
             with transaction() as session:
                 booking_id = session.exec(select(Payment.booking_id).where(Payment.charge_id == charge.id)).first()
-                return 0 if booking_id is None else ledger.record_refunds(session, booking_id, charge)
+                return 0 if booking_id is None else ledger.record_refunds(session, booking_id, charge, now)
         except IntegrityError:
             continue
     return 0
@@ -388,8 +392,8 @@ def accept_request(actor: Actor | None, booking_id: int, now: datetime | None = 
     actor = require_role(actor, Role.INSTRUCTOR)
     now = now or utcnow()
     intent_id = _authorised(actor, int(booking_id), now)
-    if intent_id is None:  # nothing authorised (e.g. demo data): the move alone confirms it
-        return engine.move(actor, int(booking_id), S.CONFIRMED, now).status
+    if intent_id is None:
+        raise FormError({"booking": NOTHING_AUTHORISED})
     try:
         status = apply_intent(stripe_payments.capture(intent_id), now)
     except CardDeclined:
@@ -409,7 +413,7 @@ def _cancelled(intent_id: str) -> stripe_payments.IntentState:
         return stripe_payments.intent(intent_id)
 
 
-def release(booking_id: int) -> int:
+def release(booking_id: int, now: datetime | None = None) -> int:
     """Cancel the booking's card authorisations at Stripe (after a decline or an expired request); returns
     how many. One Stripe cannot reach now stays `requires_capture` for the next job run to release."""
     with transaction() as session:
@@ -418,7 +422,7 @@ def release(booking_id: int) -> int:
     released = 0
     for intent_id in intents:
         try:
-            apply_intent(_cancelled(intent_id))
+            apply_intent(_cancelled(intent_id), now)
             released += 1
         except (PaymentsUnavailable, engine.Conflict):
             continue
@@ -429,16 +433,17 @@ def decline_request(actor: Actor | None, booking_id: int, now: datetime | None =
     """The instructor declines a request, optionally saying why (the student sees it): the time is freed and the
     card's authorisation released."""
     require_role(actor, Role.INSTRUCTOR)
+    now = now or utcnow()
     reason = engine.clean_reason(reason)
     with transaction() as session:
         booking = session.get(Booking, int(booking_id))
         if booking is None:
             raise PermissionDenied()
-        engine.transition(session, booking, S.DECLINED, engine.party_of(actor, booking), now or utcnow())
+        engine.transition(session, booking, S.DECLINED, engine.party_of(actor, booking), now)
         booking.reason = reason
         session.add(booking)
         status = booking.status
-    release(int(booking_id))
+    release(int(booking_id), now)
     return status
 
 
@@ -463,7 +468,7 @@ def settle_leftovers(now: datetime) -> int:
         interrupted = list(session.exec(select(Payment.id).where(
             Payment.status == "creating", Payment.created_at <= abandoned)))  # fmt: skip
     # Never confirmed (no client secret left the server): nothing can be paid.
-    looked_at = sum(1 for p in interrupted if _give_up(p, "Interrupted before reaching the bank."))
+    looked_at = sum(1 for p in interrupted if _give_up(p, "Interrupted before reaching the bank.", now))
     for intent_id, status, _, _ in rows:
         if status == "succeeded":
             continue
@@ -474,14 +479,14 @@ def settle_leftovers(now: datetime) -> int:
             continue
     for booking_id, charge_id in refunds:
         try:
-            refund_rest(booking_id, charge_id)
+            refund_rest(booking_id, charge_id, now)
             looked_at += 1
         except (PaymentsUnavailable, FormError, engine.Conflict):  # a refund recorded meanwhile: next run
             continue
-    looked_at += sum(1 for booking_id in unsettled_refunds(now) if settle_refund(booking_id) > 0)
+    looked_at += sum(1 for booking_id in unsettled_refunds(now) if settle_refund(booking_id, now) > 0)
     for payment_id in topups_due:  # after the refunds, so a lesson that is off sends none
         try:
-            topups.settle_topup(payment_id)
+            topups.settle_topup(payment_id, now)
             looked_at += 1
         except PaymentsUnavailable:
             continue
@@ -521,7 +526,7 @@ def _owed(session: Session, booking: Booking, charge_id: str) -> tuple[int, int]
     return card, max(0, min(spent, credit_share - given_back, due - refunded - given_back - card))
 
 
-def settle_refund(booking_id: int) -> int:
+def settle_refund(booking_id: int, now: datetime | None = None) -> int:
     """Give back the credit's share of what the cancelled booking is owed (at once: it never waits on Stripe), then
     refund the card's (due minus already refunded, capped by the charge); idempotent. Returns the cents given
     back or refunded now (the card's part is 0 when Stripe cannot be reached: the jobs try again).
@@ -536,14 +541,14 @@ def settle_refund(booking_id: int) -> int:
         payment = _payment_of(session, charge_id)
         credit = _owed(session, booking, charge_id)[1]
         back_in_all = payment.credit_cents - ledger.credit_spent(session, payment.id) + credit
-    given = topups.return_credit(payment.id, back_in_all) if credit > 0 else 0
+    given = topups.return_credit(payment.id, back_in_all, now) if credit > 0 else 0
     try:
-        record_charge_refunds(stripe_payments.charge_state(charge_id))
+        record_charge_refunds(stripe_payments.charge_state(charge_id), now)
         with transaction() as session:
             card = _owed(session, session.get(Booking, booking_id), charge_id)[0]
         if card > 0:
             refund(booking_id, charge_id, card, refund_fee=True,
-                   key=f"instainstru-cancel-{booking_id}-{booking.refund_due_cents}-{card}")  # fmt: skip
+                   key=f"instainstru-cancel-{booking_id}-{booking.refund_due_cents}-{card}", now=now)  # fmt: skip
         return given + card
     except PaymentsUnavailable:
         return given

@@ -22,7 +22,6 @@ from instainstru.models import (
     LedgerEntry,
     LedgerKind,
     Offering,
-    Payment,
     Review,
     ReviewReport,
     Role,
@@ -121,9 +120,7 @@ def _validated(rating, subs: dict, text: str) -> tuple[int, dict[str, int | None
 
 
 def _paid(session: Session, booking: Booking) -> bool:
-    """Paid and not refunded in full (lessons paid outside the card flow, like the demo's, count as paid)."""
-    if session.exec(select(Payment.id).where(Payment.booking_id == booking.id)).first() is None:
-        return True
+    """Paid and not refunded in full, by the ledger (a lesson without a charge was never paid)."""
     net = session.exec(
         select(func.coalesce(func.sum(LedgerEntry.amount_cents), 0)).where(
             LedgerEntry.booking_id == booking.id, LedgerEntry.kind.in_((LedgerKind.CHARGE, LedgerKind.REFUND))

@@ -32,12 +32,13 @@ def topup_of(session: Session, payment: Payment) -> int:
     return credits.fee_split(session.get(Booking, payment.booking_id).platform_fee_cents, payment.credit_cents)[1]
 
 
-def settle_topup(payment_id: int) -> int:
+def settle_topup(payment_id: int, now: datetime | None = None) -> int:
     """Bring the instructor's credit top-up at Stripe in line with what the ledger says they keep of it: send it
     once the lesson is paid (once per payment: a transfer whose answer was lost is found again by its metadata
     before another is made), and take back what refunds gave back since. Idempotent; retried by the jobs (a
-    refusal Stripe keeps for its idempotency key is retried under a new key the next day). Returns the cents
-    the instructor holds of it."""
+    refusal Stripe keeps for its idempotency key is retried under a new key the next day, by `now`). Returns the
+    cents the instructor holds of it."""
+    now = now or utcnow()
     with transaction() as session:
         payment = session.get(Payment, payment_id)
         owed = ledger.topup_owed(session, payment_id)
@@ -52,7 +53,7 @@ def settle_topup(payment_id: int) -> int:
             return 0
         made = stripe_payments.find_transfer(booking.id, payment_id) or stripe_payments.transfer(
             owed, destination, booking_id=booking.id, payment_id=payment_id,
-            idempotency_key=f"{key}-{owed}-{utcnow():%Y%m%d}")  # fmt: skip
+            idempotency_key=f"{key}-{owed}-{now:%Y%m%d}")  # fmt: skip
         transfer_id, left = made.id, made.left
     else:
         left = stripe_payments.transfer_left(transfer_id)
@@ -82,7 +83,7 @@ def return_credit(payment_id: int, back_in_all: int | None = None, now: datetime
                 return 0
             reverse = in_proportion(topup, returned + amount, credit) - in_proportion(topup, returned, credit)
             if not ledger.record_credit_return(session, payment.booking_id, payment_id, returned + amount, amount,
-                                               reverse):  # fmt: skip
+                                               reverse, now):  # fmt: skip
                 return 0
             given = credits.give_back(session, payment_id, amount, now)
             if given != amount:
@@ -90,7 +91,7 @@ def return_credit(payment_id: int, back_in_all: int | None = None, now: datetime
     except IntegrityError:  # the same return recorded a moment ago by another worker
         return 0
     try:
-        settle_topup(payment_id)
+        settle_topup(payment_id, now)
     except PaymentsUnavailable:
         log.warning("Stripe unreachable: top-up of payment %s left for the next job run", payment_id)
     return amount

@@ -14,7 +14,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Page
+from playwright.sync_api import Page, expect
 
 from tests.fakes.stripe_server import run_fake_stripe
 
@@ -30,6 +30,9 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 SCREENSHOTS = ROOT / "screenshots"  # for people to look at; pytest-playwright empties test-results/
+# How long an expectation waits for the page: a bound for a busy two-core machine (an expectation met earlier goes
+# on at once), not a delay.
+expect.set_options(timeout=20_000)
 START_TIMEOUT_S = 240
 WEBHOOK_SECRET = "whsec_browser_tests"
 

@@ -74,7 +74,7 @@ def when_of(page: Page, lesson: Booking) -> str:
 def test_dashboard_lists_upcoming_and_past_lessons_with_their_status(page: Page, studio):
     teacher, student, service, _ = studio
     upcoming = paid_lesson(studio, timedelta(days=3), timedelta(days=5))
-    make_booking(teacher, student, service.id, utcnow() - timedelta(days=3), S.COMPLETED)
+    make_booking(teacher, student, service.id, utcnow() - timedelta(days=3), S.COMPLETED, paid=True)
     open_dashboard_as(page, student)
     upcoming_card = page.locator(".rt-Card").filter(has=page.get_by_role("heading", name="Upcoming lessons"))
     expect(upcoming_card.locator(".student-lesson").filter(has_text=when_of(page, upcoming))).to_contain_text(

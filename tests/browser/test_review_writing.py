@@ -12,14 +12,15 @@ from instainstru.services import reviews
 from tests.browser.conftest import open_page, screenshot
 from tests.browser.helpers import log_in, log_out, unique_email
 from tests.browser.test_reviews import review_box, slug_of
-from tests.factories import PASSWORD, make_booking, open_studio
+from tests.factories import PASSWORD, connect_on_fake_stripe, make_booking, open_studio
 
 TEXT = "Tess explained scales so clearly; I played my first piece after three lessons."
 
 
-def test_student_leaves_a_five_star_review_of_a_completed_lesson(page: Page, app_services):
+def test_student_leaves_a_five_star_review_of_a_completed_lesson(page: Page, app_services, payments):
     teacher, student, service = open_studio({60: "983"}, unique_email("teacher"), unique_email("student"))
-    make_booking(teacher, student, service.id, utcnow() - timedelta(days=2), BookingStatus.COMPLETED)
+    connect_on_fake_stripe(teacher, payments)  # paid lessons are charged to a connected account
+    make_booking(teacher, student, service.id, utcnow() - timedelta(days=2), BookingStatus.COMPLETED, paid=True)
     log_in(page, student.email, PASSWORD)
     expect(page).to_have_url(re.compile(r"/student/?$"))
     past = page.locator(".rt-Card").filter(has=page.get_by_role("heading", name="Past lessons"))

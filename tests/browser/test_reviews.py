@@ -6,14 +6,13 @@ import re
 from datetime import timedelta
 
 from playwright.sync_api import Page, expect
-from sqlmodel import select
 
 from instainstru.db import transaction
-from instainstru.models import Booking, BookingStatus, InstructorProfile, Review, utcnow
+from instainstru.models import BookingStatus, InstructorProfile, Review, utcnow
 from instainstru.services import reviews
 from tests.browser.conftest import open_page, screenshot
 from tests.browser.helpers import log_in, log_out, unique_email
-from tests.factories import PASSWORD, make_booking, make_user, open_studio
+from tests.factories import PASSWORD, connect_on_fake_stripe, make_booking, make_user, open_studio
 
 HTML_TEXT = "Great teacher! <b>html</b> stays text, and my scales finally click."
 PLAIN_TEXT = "Friendly and on time; the lessons moved a little fast for me at first."
@@ -23,9 +22,8 @@ REPLY = "Thank you! See you next week for arpeggios."
 def review_lesson(teacher, student, offering_id: int, rating: int, text: str, days_ago: int, **subs) -> int:
     """A completed lesson `days_ago` days ago (plus one), reviewed by the student then; returns the review id."""
     now = utcnow()
-    make_booking(teacher, student, offering_id, now - timedelta(days=days_ago + 1), BookingStatus.COMPLETED)
-    with transaction() as session:
-        booking_id = session.exec(select(Booking.id).where(Booking.student_id == student.user_id)).one()
+    start = now - timedelta(days=days_ago + 1)
+    booking_id = make_booking(teacher, student, offering_id, start, BookingStatus.COMPLETED, paid=True)
     return reviews.write_review(student, booking_id, rating, text, now=now - timedelta(days=days_ago), **subs).id
 
 
@@ -38,8 +36,9 @@ def review_box(page: Page, text: str):
     return page.locator(".review").filter(has_text=text)
 
 
-def test_visitors_see_reviews_the_instructor_replies_and_a_student_reports(page: Page, app_services):
+def test_visitors_see_reviews_the_instructor_replies_and_a_student_reports(page: Page, app_services, payments):
     teacher, first, service = open_studio({60: "987"}, unique_email("teacher"), unique_email("student"))
+    connect_on_fake_stripe(teacher, payments)  # paid lessons are charged to a connected account
     second = make_user("student", unique_email("student"), "Rosa Mendez")
     praised = review_lesson(teacher, first, service.id, 5, HTML_TEXT, 2, knowledge=5, communication=4, punctuality=5)
     review_lesson(teacher, second, service.id, 4, PLAIN_TEXT, 1)
@@ -98,8 +97,9 @@ def test_visitors_see_reviews_the_instructor_replies_and_a_student_reports(page:
         assert session.get(Review, praised).flagged
 
 
-def test_reviews_come_a_page_at_a_time_and_fit_a_phone(page: Page, app_services):
+def test_reviews_come_a_page_at_a_time_and_fit_a_phone(page: Page, app_services, payments):
     teacher, first, service = open_studio({60: "80"}, unique_email("teacher"), unique_email("student"))
+    connect_on_fake_stripe(teacher, payments)
     students = [first] + [make_user("student", unique_email("student"), f"Student{n} Number") for n in range(10)]
     for n, student in enumerate(students):  # 11 reviews: the oldest is on the second page
         review_lesson(teacher, student, service.id, 5 - n % 2, f"Lesson review number {n:02d}, all good.", 20 - n)

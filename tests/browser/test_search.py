@@ -21,19 +21,21 @@ def result_names(page: Page) -> list[str]:
 
 def test_typed_search_chips_sort_and_instructor_page(page: Page):
     open_page(page, "/")
-    page.locator("main").get_by_placeholder("What do you want to learn?").fill("guitr lesons brooklyn tomorow evening")
+    # Not "tomorrow evening": after 5 PM that is inside the demo guitar teacher's 24 hours' notice (nobody found).
+    typed = "guitr lesons brooklyn next weekend evening"
+    page.locator("main").get_by_placeholder("What do you want to learn?").fill(typed)
     page.locator("main").get_by_role("button", name="Search").click()
     expect(page).to_have_url(re.compile(r"/search/?\?q=guitr"))
     chips = page.locator(".chip")
     expect(chips.filter(has_text="Guitar")).to_be_visible()
     expect(chips.filter(has_text="Brooklyn")).to_be_visible()
-    expect(chips.filter(has_text="Tomorrow evening")).to_be_visible()
+    expect(chips.filter(has_text="Next weekend evening")).to_be_visible()
     expect(page.locator(".result-card").first).to_be_visible()
     expect(page.locator(".result-card").first).to_contain_text("Guitar")
     screenshot(page, "search-laptop")
 
-    chips.filter(has_text="Tomorrow evening").get_by_role("link").click()
-    expect(page.locator(".chip").filter(has_text="Tomorrow evening")).to_have_count(0)
+    chips.filter(has_text="Next weekend evening").get_by_role("link").click()
+    expect(page.locator(".chip").filter(has_text="Next weekend evening")).to_have_count(0)
     expect(page.locator(".chip").filter(has_text="Guitar")).to_be_visible()
     expect(page).not_to_have_url(re.compile(r"q="))
 

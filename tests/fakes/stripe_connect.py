@@ -35,6 +35,7 @@ What it adds to localstripe:
   exist, charges have `amount_captured`, and card declines are `card_error`s.
 * Test controls, no auth needed: `GET /_config/health`, `POST /_config/accounts/{id}` (form fields
   `details_submitted`, `charges_enabled`, `payouts_enabled`; none = complete onboarding),
+  `POST /_config/payment_intents` (destination charges opened again with their ids, paid or authorised),
   `DELETE /_config/webhooks` and `DELETE /_config/webhooks/{id}` (localstripe already has
   `POST /_config/webhooks/{id}` and `DELETE /_config/data`).
 * Webhooks are sent signed after `--webhook-delay` seconds (localstripe waits 1 s) and nothing is written
@@ -54,6 +55,7 @@ import re
 import secrets
 import sys
 import time
+from contextlib import contextmanager
 from pathlib import Path
 
 import aiohttp
@@ -1147,6 +1149,67 @@ async def _config_account(request: web.Request) -> web.Response:
     return ls_server.json_response(account._export())
 
 
+RESTORED_CARD = {"number": "4242424242424242", "exp_month": 12, "exp_year": 2034, "cvc": "123"}
+
+
+def _rekey(obj, new_id: str) -> None:
+    """Give a stored object another id (localstripe keys its store by object type and id)."""
+    del ls.store[f"{obj.object}:{obj.id}"]
+    obj.id = new_id
+    ls.store[f"{obj.object}:{new_id}"] = obj
+
+
+def _restore_intent(wanted: dict) -> dict:
+    """One destination charge's PaymentIntent, with the ids it had, authorised (capture_method manual) or paid;
+    returns its id and status (not the whole object: exporting one scans the store)."""
+    intent_id, charge_id = wanted["id"], wanted.get("charge")
+    known = ls.store.get(f"payment_intent:{intent_id}")
+    if known is not None:
+        return {"id": intent_id, "status": known.status}
+    method = ls.PaymentMethod(type="card", card=dict(RESTORED_CARD))
+    intent = ls.PaymentIntent(
+        amount=_as_int(wanted["amount"], "amount"), currency="usd", payment_method=method.id,
+        capture_method=wanted.get("capture_method", "automatic"),
+        application_fee_amount=wanted.get("application_fee_amount"),
+        transfer_data={"destination": wanted["destination"]},
+    )  # fmt: skip
+    _rekey(intent, intent_id)  # before the charge is made, so that it names this id
+    intent.client_secret = f"{intent_id}_secret_{secrets.token_hex(8)}"
+    intent._confirm(on_failure_now=intent._report_failure)
+    charge = intent.latest_charge
+    if charge_id and charge is not None:
+        _rekey(charge, charge_id)
+        if charge.transfer:  # paid already: its transfer and fee were recorded under the first id
+            Transfer._api_retrieve(charge.transfer).source_transaction = charge_id
+        if charge.application_fee:
+            ApplicationFee._api_retrieve(charge.application_fee).charge = charge_id
+    return {"id": intent_id, "status": intent.status}
+
+
+@contextmanager
+def _restoring():
+    """While payments are restored: no events (they happened before), and no refunds looked up (none are restored).
+    Both scan localstripe's whole store, so thousands of restored payments would otherwise take minutes."""
+    saved = ls.Event, ls.schedule_webhook, ls_webhooks.schedule_webhook, ls.Charge.amount_refunded
+    ls.Event = lambda *args, **kwargs: None
+    ls.schedule_webhook = ls_webhooks.schedule_webhook = lambda *args, **kwargs: None
+    ls.Charge.amount_refunded = property(lambda charge: 0)
+    try:
+        yield
+    finally:
+        ls.Event, ls.schedule_webhook, ls_webhooks.schedule_webhook, ls.Charge.amount_refunded = saved
+
+
+async def _config_payment_intents(request: web.Request) -> web.Response:
+    """`POST /_config/payment_intents` (JSON: a list of {id, amount, application_fee_amount, destination,
+    capture_method, charge}): make these PaymentIntents exist again with their ids, as a server that kept its data
+    would have them, without events: for a demo whose database outlives this in-memory server. Ones it has are left
+    as they are."""
+    wanted = await request.json()
+    with _restoring():
+        return ls_server.json_response([_restore_intent(item) for item in wanted])
+
+
 async def _config_delete_webhooks(request: web.Request) -> web.Response:
     webhook_id = request.match_info.get("id")
     if webhook_id is None:
@@ -1236,6 +1299,7 @@ def _add_routes(app: web.Application) -> None:
     app.router.add_get("/_connect/dashboard/{token}", _dashboard_page)
     app.router.add_get("/_config/health", _health)
     app.router.add_post("/_config/accounts/{id}", _config_account)
+    app.router.add_post("/_config/payment_intents", _config_payment_intents)
     app.router.add_delete("/_config/webhooks", _config_delete_webhooks)
     app.router.add_delete("/_config/webhooks/{id}", _config_delete_webhooks)
 

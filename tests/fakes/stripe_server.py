@@ -222,7 +222,7 @@ class WebhookInbox:
         with self._condition:
             return [w.type for w in self.received]
 
-    def wait_for(self, event_type: str, timeout: float = 5.0, *, count: int = 1) -> ReceivedWebhook:
+    def wait_for(self, event_type: str, timeout: float = 60.0, *, count: int = 1) -> ReceivedWebhook:
         """The `count`-th webhook of `event_type` received (waiting up to `timeout` seconds for it)."""
         deadline = time.monotonic() + timeout
         with self._condition:

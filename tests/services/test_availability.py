@@ -2,12 +2,13 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from instainstru.models import Blackout, BookingStatus, DateOverride, utcnow
+from instainstru.models import Blackout, BookingStatus, DateOverride
 from instainstru.services import availability, billing, calendar, dashboards, offerings
 from instainstru.services.errors import FormError, PermissionDenied
 from instainstru.services.form_versions import version_of
 from tests.factories import make_booking, make_user
 
+NOW = datetime(2030, 1, 7, 17, 0, tzinfo=UTC)  # Monday noon in New York; services get it as `now`
 NINE_TO_FIVE = {d: [("09:00", "12:00"), ("13:00", "17:00")] for d in range(5)}
 
 
@@ -19,7 +20,7 @@ def teacher(db_url):
 
 
 def in_days(days: int) -> str:
-    return (utcnow().date() + timedelta(days=days)).isoformat()
+    return (NOW.date() + timedelta(days=days)).isoformat()
 
 
 def test_weekly_hours_round_trip(teacher):
@@ -65,13 +66,15 @@ def test_hours_can_end_at_midnight_as_a_time_input_sends_it(teacher):
     friday = date(2030, 1, 11)
     now = datetime(2030, 1, 7, 5, tzinfo=UTC)
     assert calendar.week_calendar(teacher, friday, now=now)[4].free == ["8:00 PM – 12:00 AM"]
-    availability.set_override(teacher, in_days(3), [("22:00", "00:00")])
+    availability.set_override(teacher, in_days(3), [("22:00", "00:00")], now=NOW)
     assert availability.load_availability(teacher).overrides[0][2] == [("22:00", "00:00")]
     label = availability.hours_label([("09:30", "12:00"), ("22:00", "00:00")])
     assert label == "9:30 AM – 12:00 PM, 10:00 PM – 12:00 AM"
     assert availability.hours_label([]) == "Closed"
     availability.save_weekly_hours(teacher, {4: [("00:00", "00:00")]})  # midnight to midnight: all day
-    assert calendar.week_calendar(teacher, friday, now=now)[4].free == ["12:00 AM – 12:00 AM"]
+    week = calendar.week_calendar(teacher, friday, now=now)
+    assert week[3].free == ["10:00 PM – 12:00 AM"]  # Thursday's special hours run on into Friday's
+    assert week[4].free == ["12:00 AM – 12:00 AM"]  # which still shows on Friday
 
 
 @pytest.mark.parametrize(
@@ -148,13 +151,13 @@ def test_approving_requests_first_is_a_saved_rule(teacher):
 
 def test_overrides_and_blackouts_refuse_the_past_and_bad_ranges(teacher):
     with pytest.raises(FormError) as caught:
-        availability.set_override(teacher, in_days(-2), [("09:00", "10:00")])
+        availability.set_override(teacher, in_days(-1), [("09:00", "10:00")], NOW)
     assert caught.value.errors["override_day"] == "That date is in the past."
     with pytest.raises(FormError) as caught:
-        availability.add_blackout(teacher, in_days(-3), in_days(2))
+        availability.add_blackout(teacher, in_days(-1), in_days(2), now=NOW)
     assert caught.value.errors["blackout_start"] == "That date is in the past."
     with pytest.raises(FormError) as caught:
-        availability.add_blackout(teacher, in_days(5), in_days(3))
+        availability.add_blackout(teacher, in_days(5), in_days(3), now=NOW)
     assert "on or after" in caught.value.errors["blackout_end"]
     with pytest.raises(FormError) as caught:
         availability.set_override(teacher, "not a date", [])
@@ -163,13 +166,12 @@ def test_overrides_and_blackouts_refuse_the_past_and_bad_ranges(teacher):
 
 def test_open_slots_follow_rules_overrides_blackouts_and_bookings(teacher):
     availability.save_weekly_hours(teacher, {d: [("09:00", "12:00")] for d in range(7)})
-    start_day = utcnow().date() + timedelta(days=3)
-    availability.set_override(teacher, start_day.isoformat(), [("14:00", "16:00")])
-    availability.add_blackout(
-        teacher, (start_day + timedelta(days=1)).isoformat(), (start_day + timedelta(days=1)).isoformat(), "dentist"
-    )
+    start_day = NOW.date() + timedelta(days=3)
+    availability.set_override(teacher, start_day.isoformat(), [("14:00", "16:00")], NOW)
+    next_day = (start_day + timedelta(days=1)).isoformat()
+    availability.add_blackout(teacher, next_day, next_day, "dentist", NOW)
     window = availability.local_midnight(start_day, "America/New_York")
-    slots = availability.open_slots(teacher.user_id, 60, window, window + timedelta(days=3))
+    slots = availability.open_slots(teacher.user_id, 60, window, window + timedelta(days=3), NOW)
     labels = [s.astimezone(availability.ZoneInfo("America/New_York")).strftime("%d %H:%M") for s in slots]
     day = lambda offset: f"{start_day + timedelta(days=offset):%d}"  # noqa: E731
     assert labels == [f"{day(0)} 14:00", f"{day(0)} 15:00", f"{day(2)} 09:00", f"{day(2)} 10:00", f"{day(2)} 11:00"]
@@ -182,7 +184,7 @@ def test_open_slots_follow_rules_overrides_blackouts_and_bookings(teacher):
         service.id,
         slots[2],
         BookingStatus.PENDING_PAYMENT,
-        hold_expires_at=utcnow() + timedelta(minutes=15),
+        hold_expires_at=NOW + timedelta(minutes=15),
     )
     make_booking(
         teacher,
@@ -190,16 +192,16 @@ def test_open_slots_follow_rules_overrides_blackouts_and_bookings(teacher):
         service.id,
         slots[3],
         BookingStatus.PENDING_PAYMENT,
-        hold_expires_at=utcnow() - timedelta(minutes=1),
+        hold_expires_at=NOW - timedelta(minutes=1),
     )
-    again = availability.open_slots(teacher.user_id, 60, window, window + timedelta(days=3))
+    again = availability.open_slots(teacher.user_id, 60, window, window + timedelta(days=3), NOW)
     assert again == [slots[1], slots[3], slots[4]]  # booked and live hold gone; expired hold is free again
 
 
 def test_removing_exceptions_is_owner_only(teacher):
-    availability.set_override(teacher, in_days(4), [])
-    availability.add_blackout(teacher, in_days(6), in_days(8))
-    view = availability.load_availability(teacher)
+    availability.set_override(teacher, in_days(4), [], NOW)
+    availability.add_blackout(teacher, in_days(6), in_days(8), now=NOW)
+    view = availability.load_availability(teacher, NOW)
     (override_id, _, spans), (blackout_id, *_) = view.overrides[0], view.blackouts[0]
     assert spans == []
     other = make_user("instructor", "o@example.com", "Otto Other")
@@ -207,7 +209,7 @@ def test_removing_exceptions_is_owner_only(teacher):
         with pytest.raises(PermissionDenied):
             availability.remove_exception(other, kind, row_id)
         availability.remove_exception(teacher, kind, row_id)
-    view = availability.load_availability(teacher)
+    view = availability.load_availability(teacher, NOW)
     assert view.overrides == [] and view.blackouts == []
 
 
@@ -255,8 +257,8 @@ def test_slots_by_day_in_the_viewers_zone(teacher):
 def test_dashboard_counts_lessons_and_earnings_after_the_fee(teacher):
     service = offerings.add_offering(teacher, "piano", ["beginner"], ["adults"], ["online"], {60: "65"})
     student = make_user("student", "s@example.com", "Sam Student")
-    now = utcnow()
-    month_start = availability.local_midnight(availability.local_today(teacher).replace(day=1), teacher.timezone)
+    now = datetime(2030, 1, 20, 17, 0, tzinfo=UTC)  # Sunday noon in New York, the third week of January
+    month_start = availability.local_midnight(availability.local_today(teacher, now).replace(day=1), teacher.timezone)
     earlier_this_month = month_start + (now - month_start) / 2
     for start, status in (
         (earlier_this_month, BookingStatus.COMPLETED),
@@ -266,8 +268,9 @@ def test_dashboard_counts_lessons_and_earnings_after_the_fee(teacher):
         (now + timedelta(days=3), BookingStatus.REQUESTED),
         (now + timedelta(days=9), BookingStatus.CONFIRMED),
     ):
-        make_booking(teacher, student, service.id, start, status, price_cents=6500)
-    home = dashboards.instructor_home(teacher)
+        paid = status != BookingStatus.CANCELLED_BY_STUDENT  # that one was cancelled before it was paid
+        make_booking(teacher, student, service.id, start, status, price_cents=6500, paid=paid)
+    home = dashboards.instructor_home(teacher, now=now)
     assert (home.month_lessons, home.month_earnings_cents) == (1, 2 * 5525)  # $65 less the 15% fee, twice
     assert sum(line.money.net for line in billing.earned_since(teacher, month_start)) == 2 * 5525  # as payouts
     assert len(home.upcoming) == 1 and "Piano with Sam Student" in home.upcoming[0]

@@ -1,11 +1,14 @@
 """The booking engine: holds, prices from the server, states and who may move them, and no double booking."""
 
+import threading
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from sqlmodel import select
+from sqlalchemy.pool import NullPool
+from sqlmodel import create_engine, select
 
+from instainstru import db
 from instainstru.db import transaction
 from instainstru.models import Booking, BookingClaim, BookingStatus, User
 from instainstru.services import availability, booking
@@ -15,6 +18,7 @@ from tests.factories import make_user, open_studio
 S = BookingStatus
 MONDAY_10AM = datetime(2030, 1, 7, 15, 0, tzinfo=UTC)  # 10:00 in New York
 NOW = datetime(2030, 1, 1, 12, 0, tzinfo=UTC)
+CLICKS = 50
 
 
 @pytest.fixture
@@ -65,27 +69,32 @@ def test_an_expired_hold_frees_the_time(lesson):
     assert "cannot become confirmed" in caught.value.errors["booking"]
 
 
+NOT_AVAILABLE = {"start": "This time is not available. Please choose another."}
+
+
 @pytest.mark.parametrize(
-    ("start", "minutes"),
+    ("start", "minutes", "errors"),
     [
-        (NOW - timedelta(days=1), 60),  # past
-        (datetime(2030, 1, 7, 13, 0, tzinfo=UTC), 60),  # 8:00 in New York: outside hours
-        (datetime(2030, 1, 7, 21, 30, tzinfo=UTC), 60),  # runs past 17:00
-        (MONDAY_10AM, 45),  # a length the service does not offer
-        (MONDAY_10AM + timedelta(minutes=7), 60),  # not a start time the step allows
+        (NOW - timedelta(days=1), 60, NOT_AVAILABLE),  # past
+        (datetime(2030, 1, 7, 13, 0, tzinfo=UTC), 60, NOT_AVAILABLE),  # 8:00 in New York: outside hours
+        (datetime(2030, 1, 7, 21, 30, tzinfo=UTC), 60, NOT_AVAILABLE),  # runs past 17:00
+        (MONDAY_10AM, 45, {"lesson": "This lesson is not offered. Please choose another."}),  # a length not offered
+        (MONDAY_10AM + timedelta(minutes=7), 60, NOT_AVAILABLE),  # not a start time the step allows
     ],
 )
-def test_unbookable_times_are_refused(lesson, start, minutes):
+def test_unbookable_times_are_refused(lesson, start, minutes, errors):
     _, student, service = lesson
-    with pytest.raises(FormError):
+    with pytest.raises(FormError) as caught:
         book(student, service, start, minutes)
+    assert caught.value.errors == errors
 
 
 def test_blocked_dates_are_refused(lesson):
     teacher, student, service = lesson
-    availability.add_blackout(teacher, "2030-01-07", "2030-01-07")
-    with pytest.raises(FormError):
+    availability.add_blackout(teacher, "2030-01-07", "2030-01-07", now=NOW)
+    with pytest.raises(FormError) as caught:
         book(student, service)
+    assert caught.value.errors == NOT_AVAILABLE
 
 
 def test_only_students_book(lesson):
@@ -130,8 +139,9 @@ def test_who_may_move_a_booking(lesson):
     assert "only after it ends" in caught.value.errors["booking"]
     after = MONDAY_10AM + timedelta(hours=2)
     assert booking.move(teacher, held.id, S.COMPLETED, after).status == S.COMPLETED
-    with pytest.raises(FormError):
+    with pytest.raises(FormError) as caught:
         booking.move(teacher, held.id, S.NO_SHOW, after)
+    assert caught.value.errors == {"booking": "A completed lesson cannot become no show."}
 
 
 def test_cancelling_frees_the_time(lesson):
@@ -154,9 +164,23 @@ def test_auto_complete_moves_each_lesson_once(lesson):
         assert session.get(Booking, held.id).status == S.COMPLETED
 
 
-def test_fifty_concurrent_clicks_book_the_slot_once(lesson):
+def test_fifty_concurrent_clicks_book_the_slot_once(lesson, db_url, monkeypatch):
+    """The worst race, made certain: all fifty pass the slot engine's check (a barrier holds each one right after
+    it) before any of them writes, so only the database's claims keep them apart."""
     _, _, service = lesson
-    students = [make_user("student", f"s{i}@example.com", f"Student Number{i}") for i in range(50)]
+    students = [make_user("student", f"s{i}@example.com", f"Student Number{i}") for i in range(CLICKS)]
+    checked = threading.Barrier(CLICKS, timeout=120)
+
+    def check_then_wait(*args, **kwargs):
+        free = availability.open_slots_many(*args, **kwargs)
+        checked.wait()
+        return free
+
+    # One connection per click, all open at once (the app's pool is smaller), and the check held at the barrier.
+    sqlite = db_url.startswith("sqlite")
+    engine = create_engine(db_url, poolclass=NullPool, connect_args={"timeout": 30} if sqlite else {})
+    monkeypatch.setattr(db, "get_engine", lambda: engine)
+    monkeypatch.setattr(booking, "open_slots_many", check_then_wait)
 
     def attempt(student):
         try:
@@ -164,15 +188,15 @@ def test_fifty_concurrent_clicks_book_the_slot_once(lesson):
         except FormError as exc:
             return exc.errors["start"]
 
-    with ThreadPoolExecutor(max_workers=50) as pool:
+    with ThreadPoolExecutor(max_workers=CLICKS) as pool:
         outcomes = list(pool.map(attempt, students))
     winners = [o for o in outcomes if isinstance(o, int)]
     assert len(winners) == 1
-    assert all(o in (booking.SLOT_TAKEN, "This time is not available. Please choose another.")
-               for o in outcomes if not isinstance(o, int))  # fmt: skip
+    assert [o for o in outcomes if not isinstance(o, int)] == [booking.SLOT_TAKEN] * (CLICKS - 1)  # each raced
     with transaction() as session:
         live = session.exec(select(Booking).where(Booking.status == S.PENDING_PAYMENT)).all()
-    assert [b.id for b in live] == winners
+        claimed = set(session.exec(select(BookingClaim.booking_id)))
+    assert [b.id for b in live] == winners and claimed == set(winners)
 
 
 def test_instructors_without_payouts_cannot_be_booked(lesson):

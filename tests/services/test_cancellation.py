@@ -17,7 +17,7 @@ from instainstru.services.timefmt import slot_label
 from tests.factories import connect_on_fake_stripe, make_user, open_studio, require_approval, save_test_card
 
 S = BookingStatus
-NOW = datetime.now(UTC).replace(second=0, microsecond=0)
+NOW = datetime(2030, 1, 7, 12, 0, tzinfo=UTC)  # a fixed instant: services get it as `now`, never the wall clock
 START = (NOW + timedelta(days=5)).replace(hour=15, minute=0)
 
 
@@ -154,8 +154,9 @@ def test_reschedule_only_to_a_free_time_of_the_same_instructor_in_the_free_windo
     assert START.isoformat() not in options  # where it is now
     assert (START + timedelta(minutes=30)).isoformat() in options  # overlapping itself is fine
     assert (START + timedelta(hours=2)).isoformat() not in options
-    with pytest.raises(FormError):
+    with pytest.raises(FormError) as caught:
         reschedule.reschedule(student, lesson, taken.start_at, NOW)
+    assert caught.value.errors == {"start": "This time is not available. Please choose another."}
     with pytest.raises(PermissionDenied):
         reschedule.reschedule(other, lesson, START + timedelta(days=1), NOW)
     with pytest.raises(FormError, match="could be moved until"):
@@ -164,8 +165,9 @@ def test_reschedule_only_to_a_free_time_of_the_same_instructor_in_the_free_windo
     assert reschedule.reschedule(student, lesson, later, NOW) == later
     assert status_of(lesson) == S.CONFIRMED and balance(lesson).paid == 4555  # no new charge
     assert booking.create_booking(other, service.id, 60, START, NOW).start_at == START  # the old time is free
-    with pytest.raises(FormError):  # and the new one is taken
+    with pytest.raises(FormError) as caught:  # and the new one is taken
         booking.create_booking(other, service.id, 60, later, NOW)
+    assert caught.value.errors == {"start": "This time is not available. Please choose another."}
     assert ledger.reconcile() == []
 
 

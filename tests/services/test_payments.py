@@ -9,14 +9,15 @@ from sqlmodel import select
 
 from instainstru.db import transaction
 from instainstru.gateways import stripe_payments
-from instainstru.gateways.stripe_gateway import CardDeclined
+from instainstru.gateways.stripe_gateway import CardDeclined, PaymentsUnavailable
 from instainstru.ledger import main as ledger_command
 from instainstru.models import Booking, BookingStatus, LedgerEntry, Payment
-from instainstru.services import booking, card_messages, cards, jobs, ledger, payments
+from instainstru.services import billing, booking, card_messages, cards, jobs, ledger, payments
 from instainstru.services.errors import FormError, PermissionDenied
 from tests.factories import (
     authenticate,
     connect_on_fake_stripe,
+    make_booking,
     make_user,
     open_studio,
     require_approval,
@@ -24,7 +25,7 @@ from tests.factories import (
 )
 
 S = BookingStatus
-NOW = datetime.now(UTC).replace(microsecond=0)
+NOW = datetime(2030, 1, 7, 12, 0, tzinfo=UTC)  # a fixed instant: services get it as `now`, never the wall clock
 START = (NOW + timedelta(days=4)).replace(hour=15, minute=0, second=0)
 
 
@@ -231,8 +232,9 @@ def test_stripe_unreachable_keeps_the_hold_and_loses_nothing(studio, stripe_env,
     with pytest.raises(FormError) as caught:
         payments.pay(student, held.id, card, NOW)
     assert caught.value.errors["payment"] == cards.UNAVAILABLE
-    with pytest.raises(FormError):
+    with pytest.raises(FormError) as caught:
         cards.start_card_setup(student)
+    assert list(caught.value.errors.values()) == [cards.UNAVAILABLE]
     assert status_of(held.id) == S.PENDING_PAYMENT
     monkeypatch.setenv("STRIPE_API_BASE", stripe_env.url)  # Stripe is back: the same hold can be paid
     assert payments.pay(student, held.id, card, NOW).status == S.CONFIRMED
@@ -350,3 +352,87 @@ def test_a_new_card_payment_left_in_the_browser_is_cancelled_with_the_hold(studi
     assert report.holds_expired == 1 and report.payments_settled == 1 and status_of(held.id) == S.EXPIRED
     status, answer = stripe_env.confirm_card_payment(started.client_secret, "4242424242424242")
     assert status == 400 and "canceled" in answer["error"]["message"]  # it can no longer be paid
+
+
+def test_a_request_without_a_card_authorisation_cannot_be_accepted(studio):
+    teacher, student, service, _ = studio
+    require_approval(teacher)
+    request = make_booking(teacher, student, service.id, START, S.REQUESTED, hold_expires_at=NOW + timedelta(hours=48))
+    with pytest.raises(FormError) as caught:
+        payments.accept_request(teacher, request, NOW)
+    assert caught.value.errors == {"booking": payments.NOTHING_AUTHORISED}
+    assert status_of(request) == S.REQUESTED
+
+
+def test_a_lesson_nobody_paid_for_has_no_money_in_billing(studio):
+    teacher, student, service, _ = studio
+    make_booking(teacher, student, service.id, START - timedelta(days=10), S.COMPLETED, price_cents=8000)
+    paid = make_booking(teacher, student, service.id, START - timedelta(days=9), S.COMPLETED, price_cents=8000,
+                        paid=True)  # fmt: skip
+    assert [line.booking_id for line in billing.student_history(student)] == [paid]
+    earnings = billing.instructor_earnings(teacher)
+    assert [line.booking_id for line in earnings.lines] == [paid] and earnings.net == 6800
+
+
+def _intent(status: str) -> stripe_payments.IntentState:
+    return stripe_payments.IntentState("pi_1", status, "", 8000, "ch_1" if status == "succeeded" else None, "")
+
+
+@pytest.mark.parametrize(
+    ("applied", "reading", "stale"),
+    [
+        ("succeeded", "requires_capture", True),  # Stripe never leaves succeeded: an older reading, arriving late
+        ("succeeded", "processing", True),
+        ("succeeded", "canceled", True),
+        ("succeeded", "succeeded", False),  # the same state again: applied again, idempotently
+        ("canceled", "requires_capture", True),
+        ("canceled", "requires_action", True),
+        ("canceled", "canceled", False),
+        ("requires_capture", "requires_confirmation", True),  # captured or released only from here
+        ("requires_capture", "processing", True),
+        ("requires_capture", "requires_capture", False),
+        ("requires_capture", "succeeded", False),
+        ("requires_capture", "canceled", False),
+        ("requires_action", "requires_payment_method", False),  # not final: any reading may be newer
+        ("requires_payment_method", "requires_action", False),
+        ("creating", "succeeded", False),
+    ],
+)
+def test_an_older_reading_of_an_intent_is_stale(applied, reading, stale):
+    payment = Payment(booking_id=1, attempt=1, amount_cents=8000, fee_cents=1200, status=applied)
+    assert payments._stale(payment, _intent(reading)) is stale
+
+
+def test_a_late_older_reading_changes_nothing(studio, stripe_env, monkeypatch):
+    teacher, student, service, _ = studio
+    require_approval(teacher)
+    accepted, declined = hold(student, service), hold(student, service, START + timedelta(hours=2))
+    card = save_test_card(student, stripe_env)
+    readings = {}
+    for lesson in (accepted, declined):
+        payments.pay(student, lesson.id, card, NOW)
+        with transaction() as session:
+            payment = session.exec(select(Payment).where(Payment.booking_id == lesson.id)).one()
+        readings[lesson.id] = stripe_payments.intent(payment.stripe_payment_intent_id)  # before the answer
+    payments.accept_request(teacher, accepted.id, NOW)
+    payments.decline_request(teacher, declined.id, NOW)
+    before = ledger_lines()
+    with monkeypatch.context() as offline:  # it needs no Stripe call: Stripe is not even reachable
+        for call in ("intent", "cancel", "capture", "refund"):
+            offline.setattr(stripe_payments, call, unreachable)
+        for lesson in (accepted, declined):  # a webhook of the authorisation delivered after the answer
+            assert readings[lesson.id].status == "requires_capture"
+            payments.apply_intent(readings[lesson.id], NOW)
+    assert (status_of(accepted.id), status_of(declined.id)) == (S.CONFIRMED, S.DECLINED)
+    with transaction() as session:
+        assert sorted(session.exec(select(Payment.status))) == ["canceled", "succeeded"]
+    assert ledger_lines() == before and ledger.reconcile() == []
+
+
+def unreachable(*_args, **_kwargs):
+    raise PaymentsUnavailable("Stripe is not reachable")
+
+
+def ledger_lines() -> list[tuple]:
+    with transaction() as session:
+        return sorted((e.source, e.kind, e.account, e.amount_cents) for e in session.exec(select(LedgerEntry)))

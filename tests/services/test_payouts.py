@@ -17,8 +17,9 @@ def test_onboarding_makes_the_instructor_bookable(db_url, stripe_env):
     assert payouts.start_onboarding(teacher) != link  # a fresh link, same account
     account = stripe_env.client().v1.accounts.list().data
     assert len(account) == 1 and account[0].email == "t@example.com"
-    with pytest.raises(FormError):
+    with pytest.raises(FormError) as caught:
         payouts.express_dashboard(teacher)
+    assert caught.value.errors == {"payouts": "Finish connecting payouts first."}
     stripe_env.complete_onboarding(account[0].id)
     status = payouts.refresh_status(teacher)
     assert status.accepting_bookings and status.payouts_enabled and status.details_submitted

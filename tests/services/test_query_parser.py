@@ -340,11 +340,22 @@ def test_tomorrow_crosses_month_and_year():
     assert result.window.days == (date(2027, 1, 1),)
 
 
-@pytest.mark.parametrize("today", [date.min, date.max])
-@pytest.mark.parametrize("query", ["tomorrow", "this weekend", "next weekend", "tonight"])
-def test_calendar_edges_never_raise(query, today):
-    result = parse_query(query, today)
-    assert result.window is None or all(date.min <= day <= date.max for day in result.window.days)
+@pytest.mark.parametrize(
+    ("query", "today", "days"),
+    [
+        ("tomorrow", date.min, (date(1, 1, 2),)),  # date.min is a Monday
+        ("this weekend", date.min, (date(1, 1, 6), date(1, 1, 7))),
+        ("next weekend", date.min, (date(1, 1, 13), date(1, 1, 14))),
+        ("tonight", date.min, (date.min,)),
+        ("tomorrow", date.max, None),  # past the last date: no window rather than an error
+        ("this weekend", date.max, None),  # date.max is a Friday: its weekend is past it
+        ("next weekend", date.max, None),
+        ("tonight", date.max, (date.max,)),
+    ],
+)
+def test_calendar_edges_never_raise(query, today, days):
+    window = parse_query(query, today).window
+    assert (window.days if window else None) == days
 
 
 def test_today_may_be_a_datetime():

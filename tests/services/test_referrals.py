@@ -80,10 +80,9 @@ def _friend_pays_a_lesson(stripe_env, referrer_card_number="4242424242424242", f
     ana = make_user("student", "ana@example.com", "Ana Lopez")
     save_test_card(ana, stripe_env, referrer_card_number)
     referrals.join_with_code(friend, referrals.code_for(ana), NOW)
-    now = datetime.now(UTC)
-    start = (now + timedelta(days=3)).replace(hour=15, minute=0, second=0, microsecond=0)
-    held = booking.create_booking(friend, service.id, 60, start, now)
-    payments.pay(friend, held.id, save_test_card(friend, stripe_env, friend_card), now)
+    start = (NOW + timedelta(days=3)).replace(hour=15)
+    held = booking.create_booking(friend, service.id, 60, start, NOW)
+    payments.pay(friend, held.id, save_test_card(friend, stripe_env, friend_card), NOW)
     return ana, friend, held.id, start
 
 

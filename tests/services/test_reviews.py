@@ -6,10 +6,11 @@ import pytest
 from sqlmodel import select
 
 from instainstru.db import transaction
-from instainstru.models import BookingStatus, InstructorProfile, Offering
-from instainstru.services import reviews, search
+from instainstru.gateways import stripe_payments
+from instainstru.models import BookingStatus, InstructorProfile, Offering, Payment
+from instainstru.services import booking, payments, reviews, search
 from instainstru.services.errors import FormError, PermissionDenied
-from tests.factories import make_booking, make_user, open_studio
+from tests.factories import connect_on_fake_stripe, make_booking, make_user, open_studio, save_test_card
 
 S = BookingStatus
 NOW = datetime(2030, 3, 1, 12, 0, tzinfo=UTC)
@@ -23,11 +24,8 @@ def lesson(db_url):
 
 
 def _lesson(teacher, student, service, status, days_ago: int = 2) -> int:
-    from instainstru.models import Booking
-
-    make_booking(teacher, student, service.id, NOW - timedelta(days=days_ago), status)
-    with transaction() as session:
-        return session.exec(select(Booking.id).order_by(Booking.id.desc())).first()
+    """A lesson paid by card the day before it (what a card payment leaves: its payment row and ledger lines)."""
+    return make_booking(teacher, student, service.id, NOW - timedelta(days=days_ago), status, paid=True)
 
 
 def test_only_the_student_of_a_completed_lesson_reviews_it_once_within_30_days(lesson):
@@ -104,8 +102,9 @@ def test_reports_flag_a_review_once_per_person(lesson):
     visitor = make_user("student", "v@example.com", "Vera Visitor")
     review = reviews.write_review(student, booking_id, 2, TEXT, NOW)
     reviews.publish_due(NOW + timedelta(days=7))
-    with pytest.raises(FormError):
+    with pytest.raises(FormError) as caught:
         reviews.report(visitor, review.id, "")
+    assert caught.value.errors == {"reason": "Tell us why in 3 to 500 characters."}
     reviews.report(visitor, review.id, "Not a real lesson")
     with pytest.raises(FormError, match="already reported"):
         reviews.report(visitor, review.id, "Again")
@@ -153,3 +152,35 @@ def test_a_review_without_stars_is_refused_saying_to_choose_them(lesson, rating)
         reviews.write_review(student, booking_id, rating, TEXT, NOW)
     assert caught.value.errors == {"rating": "Choose how many stars you give this lesson, from 1 to 5."}
     assert reviews.my_reviews(student, NOW) == {}
+
+
+def test_a_lesson_nobody_paid_for_cannot_be_reviewed(db_url):
+    teacher, student, service = open_studio({60: "80"})
+    unpaid = make_booking(teacher, student, service.id, NOW - timedelta(days=2), S.COMPLETED)  # no payment row
+    assert reviews.reviewable_bookings(student, NOW) == set()
+    with pytest.raises(FormError, match="completed, paid"):
+        reviews.write_review(student, unpaid, 5, TEXT, NOW)
+
+
+def test_only_a_lesson_paid_and_not_refunded_in_full_can_be_reviewed(db_url, stripe_env):
+    teacher, student, service = open_studio({60: "80"})
+    connect_on_fake_stripe(teacher, stripe_env)
+    card, booked_at = save_test_card(student, stripe_env), NOW - timedelta(days=7)
+    lessons = []
+    for days_ago in (3, 4):  # paid at checkout, taught, marked completed
+        start = (NOW - timedelta(days=days_ago)).replace(hour=15)
+        held = booking.create_booking(student, service.id, 60, start, booked_at)
+        assert payments.pay(student, held.id, card, booked_at).status == S.CONFIRMED
+        booking.system_move(held.id, S.COMPLETED, NOW)
+        lessons.append(held.id)
+    assert reviews.reviewable_bookings(student, NOW) == set(lessons)
+    partly, fully = lessons
+    for booking_id, cents in ((partly, 2000), (fully, 8000)):  # refunds made in Stripe's dashboard
+        with transaction() as session:
+            charge_id = session.exec(select(Payment.charge_id).where(Payment.booking_id == booking_id)).one()
+        stripe_env.client().v1.refunds.create(params={"charge": charge_id, "amount": cents})
+        payments.record_charge_refunds(stripe_payments.charge_state(charge_id), NOW)  # what their webhook does
+    assert reviews.reviewable_bookings(student, NOW) == {partly}
+    with pytest.raises(FormError, match="completed, paid"):
+        reviews.write_review(student, fully, 5, TEXT, NOW)
+    assert reviews.write_review(student, partly, 4, TEXT, NOW).rating == 4

@@ -132,7 +132,7 @@ def test_cards_show_price_rating_distance_and_next_slot_in_the_viewers_zone(cata
     filters, _ = filters_from({"q": "piano in park slope"}, TODAY)
     card = search.search(filters, "Europe/London", NOW).cards[0]
     assert (card.name, card.price_from, card.rating, card.review_count) == ("Ada Keys", "from $60", "4.9", 80)
-    assert card.distance == "0.0 mi" or card.distance == "In their area"
+    assert card.distance == "In their area"  # Park Slope is one of the neighbourhoods Ada travels to
     assert card.next_slot == "Thu, Nov 26 · 2:00 PM GMT"  # 9:00 AM in New York
 
 
@@ -148,8 +148,8 @@ def test_paging(catalogue, monkeypatch):
 def test_odd_input_is_safe(catalogue, text):
     filters, typed = filters_from({"q": text}, TODAY)
     result = search.search(filters, "America/New_York", NOW)
-    assert len(typed) <= 200
-    assert isinstance(result.total, int)
+    assert typed == text[:200]  # shown back as typed, cut to 200 characters
+    assert result.total == len(INSTRUCTORS)  # nothing understood: every instructor, and the tables are all there
 
 
 def test_chips_link_to_the_search_without_them(catalogue):
@@ -168,7 +168,7 @@ def test_favourites(catalogue):
     student = make_user("student", "s@example.com")
     assert favourites.toggle_favourite(student, catalogue["Ada Keys"]) is True
     assert favourites.toggle_favourite(student, catalogue["Fe Habla"]) is True
-    assert favourites.saved_instructor_ids(student)[0] in (catalogue["Ada Keys"], catalogue["Fe Habla"])
+    assert favourites.saved_instructor_ids(student) == [catalogue["Fe Habla"], catalogue["Ada Keys"]]  # newest first
     assert favourites.toggle_favourite(student, catalogue["Ada Keys"]) is False
     assert favourites.favourite_ids(student) == {catalogue["Fe Habla"]}
     cards = search.instructor_cards([catalogue["Fe Habla"]], "America/New_York", NOW)

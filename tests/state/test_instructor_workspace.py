@@ -138,16 +138,22 @@ def test_instructor_saves_a_service_through_the_state(people):
     assert state.service_errors == {"price_60": "Prices must be between $10 and $1,000 per lesson."}
 
 
-def test_another_instructor_cannot_answer_a_request(people):
+def test_another_instructor_cannot_answer_a_request(people, stripe_env):
     from datetime import timedelta
 
     from instainstru.models import BookingStatus, utcnow
+    from instainstru.services import booking, payments
     from instainstru.state.instructor_bookings import InstructorBookingsState
-    from tests.factories import make_booking
+    from tests.factories import connect_on_fake_stripe, require_approval, save_test_card
 
     teacher, student, other = people
+    availability.save_weekly_hours(teacher, {d: [("09:00", "17:00")] for d in range(7)})
+    connect_on_fake_stripe(teacher, stripe_env)
+    require_approval(teacher)
     service = offerings.add_offering(teacher, "piano", ["beginner"], ["adults"], ["online"], {60: "50"})
-    make_booking(teacher, student, service.id, utcnow() + timedelta(days=2), BookingStatus.REQUESTED)
+    start = (utcnow() + timedelta(days=2)).replace(hour=15, minute=0, second=0, microsecond=0)  # 10 or 11 AM there
+    held = booking.create_booking(student, service.id, 60, start)  # the card authorised: a request
+    assert payments.pay(student, held.id, save_test_card(student, stripe_env)).status == BookingStatus.REQUESTED
     request_id = call_handler(InstructorBookingsState, "load", sessions.start_session(teacher))[0].requests[0]["id"]
     _, result = call_handler(InstructorBookingsState, "act", sessions.start_session(other), request_id, "accept")
     assert "Only this lesson's instructor" in str(result)

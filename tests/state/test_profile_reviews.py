@@ -6,7 +6,7 @@ import pytest
 from sqlmodel import select
 
 from instainstru.db import transaction
-from instainstru.models import Booking, Review, ReviewReport, utcnow
+from instainstru.models import Review, ReviewReport, utcnow
 from instainstru.services import reviews, sessions
 from instainstru.state.profile_reviews import REPORTED, ProfileReviewsState
 from tests.factories import make_booking, make_user, open_studio
@@ -20,9 +20,7 @@ def review(db_url):
     """A published review of Tess by Sam; returns (teacher, student, review id)."""
     teacher, student, service = open_studio({60: "50"})
     now = utcnow()
-    make_booking(teacher, student, service.id, now - timedelta(days=2), "completed")
-    with transaction() as session:
-        booking_id = session.exec(select(Booking.id).where(Booking.student_id == student.user_id)).one()
+    booking_id = make_booking(teacher, student, service.id, now - timedelta(days=2), "completed", paid=True)
     written = reviews.write_review(student, booking_id, 5, TEXT, now=now - timedelta(days=1))
     assert reviews.publish_due(now + timedelta(days=7)) == 1
     return teacher, student, written.id
