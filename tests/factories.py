@@ -47,8 +47,11 @@ def make_booking(
             how = AUTHORISED if status == BookingStatus.REQUESTED else CAPTURED
             record_payments(session, [Paid(lesson.id, price_cents, lesson.platform_fee_cents, lesson.created_at, how)])
     if paid and os.environ.get("STRIPE_API_BASE"):  # the (fake) payments server the test runs with
+        from instainstru.models import InstructorProfile
         from instainstru.seed.payments import restore_payments
 
+        with transaction() as session:  # else the charge exists only in the ledger, and reconcile says so
+            assert session.get(InstructorProfile, teacher.user_id).stripe_account_id, "connect_on_fake_stripe first"
         restore_payments()
     return lesson.id
 

@@ -254,19 +254,23 @@ def reconcile() -> list[str]:
             select(Payment.booking_id, Payment.stripe_payment_intent_id).where(
                 Payment.stripe_payment_intent_id.is_not(None))))  # fmt: skip
         topups = _topups(session)
+    reading = ""  # the Stripe object being read, named when Stripe does not answer for it
     try:
         for booking_id, intent_id in intents:
+            reading = intent_id
             state = stripe_payments.intent(intent_id)
             if state.status == "succeeded" and state.charge_id not in ledger:
                 problems.append(f"booking {booking_id}: {intent_id} succeeded at Stripe but is not in the ledger")
         for charge_id, ours in sorted(ledger.items()):
             if not charge_id.startswith("credit-"):
+                reading = charge_id
                 problems += _compare(charge_id, ours, stripe_payments.charge_state(charge_id))
         for payment_id, transfer_id, owed in topups:
+            reading = transfer_id or ""
             at_stripe = stripe_payments.transfer_left(transfer_id) if transfer_id else 0
             if at_stripe != owed:
                 problems.append(f"payment {payment_id}: the instructor's credit top-up is {owed} in the ledger "
                                 f"but {at_stripe} at Stripe")  # fmt: skip
     except stripe_gateway.PaymentsUnavailable as exc:
-        problems.append(f"could not reach Stripe: {exc}")
+        problems.append(f"could not read {reading} at Stripe: {exc}")
     return problems

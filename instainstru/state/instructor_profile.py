@@ -182,35 +182,26 @@ class InstructorProfileState(GuardedPage, rx.State):
             after=self._service_saved,
         )
 
+    async def _on_service(self, action, success):
+        """Run a one-click action on one of the instructor's services, then show the list as saved."""
+        return await self._attempt(action, success, NOT_YOURS, field=None, after=self._reload_services)
+
     @rx.event
     async def pause_service(self, offering_id: int, paused: bool):
         """Hide a service from search and booking for a while, or offer it again."""
-        return await self._attempt(
+        return await self._on_service(
             lambda actor: offerings.set_paused(actor, int(offering_id), bool(paused)),
             "Service paused: students cannot find or book it until you resume it." if paused else "Service resumed.",
-            NOT_YOURS,
-            field=None,
-            after=self._reload_services,
         )
 
     @rx.event
     async def remove_service(self, offering_id: int):
         """Remove one of the instructor's services (archived instead when it had lessons)."""
-        return await self._attempt(
-            lambda actor: offerings.remove_offering(actor, int(offering_id)),
-            REMOVED.get,
-            NOT_YOURS,
-            field=None,
-            after=self._reload_services,
-        )
+        return await self._on_service(lambda actor: offerings.remove_offering(actor, int(offering_id)), REMOVED.get)
 
     @rx.event
     async def restore_service(self, offering_id: int):
         """Offer an archived service again."""
-        return await self._attempt(
-            lambda actor: offerings.restore_offering(actor, int(offering_id)),
-            "Service restored.",
-            NOT_YOURS,
-            field=None,
-            after=self._reload_services,
+        return await self._on_service(
+            lambda actor: offerings.restore_offering(actor, int(offering_id)), "Service restored."
         )

@@ -17,7 +17,7 @@ from instainstru.services.checkout import START_FORMAT
 from tests.browser.conftest import open_page, screenshot
 from tests.browser.helpers import log_in, log_out, unique_email
 from tests.browser.test_reviews import review_lesson, slug_of
-from tests.factories import PASSWORD, enable_payouts, make_user, open_studio
+from tests.factories import PASSWORD, connect_on_fake_stripe, enable_payouts, make_user, open_studio
 
 
 def teacher_of(subject: str, name: str, bookable: bool, rating: float, prices: dict[int, str], *more: str):
@@ -147,8 +147,9 @@ def test_times_are_in_the_viewers_zone_everywhere_and_the_zone_is_named(browser:
     context.close()
 
 
-def test_an_instructor_sees_no_heart_or_report_on_their_own_profile(page: Page, app_services):
+def test_an_instructor_sees_no_heart_or_report_on_their_own_profile(page: Page, app_services, payments):
     teacher, student, service = open_studio({60: "80"}, unique_email("teacher"), unique_email("student"))
+    connect_on_fake_stripe(teacher, payments)  # the reviewed lesson was paid
     review_lesson(teacher, student, service.id, 5, "Clear, patient and always on time, thank you!", 2)
     reviews.publish_due(utcnow() + timedelta(days=7))
     profile = f"/instructors/{slug_of(teacher)}"

@@ -30,6 +30,19 @@ def book(student, service, start=MONDAY_10AM, minutes=60, now=NOW):
     return booking.create_booking(student, service.id, minutes, start, now)
 
 
+def all_at_once(pairs: list[tuple]) -> list:
+    """Book each (student, service) at Monday 10 AM from its own thread at once: the hold's id, or the refusal."""
+
+    def attempt(pair):
+        try:
+            return book(*pair).id
+        except FormError as exc:
+            return exc.errors["start"]
+
+    with ThreadPoolExecutor(max_workers=len(pairs)) as pool:
+        return list(pool.map(attempt, pairs))
+
+
 def test_a_hold_uses_the_servers_price_and_claims_the_time(lesson):
     _, student, service = lesson
     held = book(student, service)
@@ -182,14 +195,7 @@ def test_fifty_concurrent_clicks_book_the_slot_once(lesson, db_url, monkeypatch)
     monkeypatch.setattr(db, "get_engine", lambda: engine)
     monkeypatch.setattr(booking, "open_slots_many", check_then_wait)
 
-    def attempt(student):
-        try:
-            return book(student, service).id
-        except FormError as exc:
-            return exc.errors["start"]
-
-    with ThreadPoolExecutor(max_workers=CLICKS) as pool:
-        outcomes = list(pool.map(attempt, students))
+    outcomes = all_at_once([(student, service) for student in students])
     winners = [o for o in outcomes if isinstance(o, int)]
     assert len(winners) == 1
     assert [o for o in outcomes if not isinstance(o, int)] == [booking.SLOT_TAKEN] * (CLICKS - 1)  # each raced
@@ -303,14 +309,7 @@ def test_concurrent_bookings_of_one_student_with_different_instructors_are_refus
 
     monkeypatch.setattr(booking, "open_slots_many", after_the_check)
 
-    def attempt(service):
-        try:
-            return book(student, service).id
-        except FormError as exc:
-            return exc.errors["start"]
-
-    with ThreadPoolExecutor(max_workers=len(services)) as pool:
-        outcomes = list(pool.map(attempt, services))
+    outcomes = all_at_once([(student, service) for service in services])
     winners = [o for o in outcomes if isinstance(o, int)]
     assert len(winners) == 1
     with transaction() as session:
