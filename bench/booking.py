@@ -25,7 +25,9 @@ def setup(count: int):
     """An instructor with long hours and a 60-minute service, and `count` students; returns what booking needs."""
     from instainstru.db import transaction
     from instainstru.models import InstructorProfile
-    from instainstru.services import accounts, availability, offerings
+    from instainstru.services.accounts import accounts
+    from instainstru.services.instructors import offerings
+    from instainstru.services.scheduling import availability
 
     teacher = accounts.sign_up("Bench Teacher", "teacher@bench.example", "bench password 42", "instructor",
                                "America/New_York")  # fmt: skip
@@ -46,7 +48,7 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=8)
     args = parser.parse_args()
     with fresh_database("booking"):
-        from instainstru.services import booking
+        from instainstru.services.booking import booking
 
         service, students, slots = setup(args.bookings + 100)
         times = []

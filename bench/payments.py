@@ -33,7 +33,9 @@ def main() -> None:
                                                      STRIPE_API_BASE=fake.url):  # fmt: skip
         from instainstru.db import transaction
         from instainstru.models import Credit
-        from instainstru.services import availability, booking, ledger, payments
+        from instainstru.services.booking import booking
+        from instainstru.services.money import ledger, payments
+        from instainstru.services.scheduling import availability
         from tests.factories import connect_on_fake_stripe, make_user, open_studio, save_test_card
 
         teacher, _, service = open_studio({60: "80"})

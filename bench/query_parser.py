@@ -1,4 +1,4 @@
-"""Benchmark: the natural-language search query parser (instainstru/services/query_parser.py).
+"""Benchmark: the natural-language search query parser (instainstru/services/discovery/query_parser.py).
 
 Run from the repository root:
     .venv/bin/python bench/query_parser.py [--rounds 200]
@@ -17,7 +17,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from instainstru.services.query_parser import parse_query  # noqa: E402
+from instainstru.services.discovery.query_parser import parse_query  # noqa: E402
 
 TODAY = date(2026, 11, 26)
 

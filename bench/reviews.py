@@ -25,7 +25,9 @@ def setup(count: int):
     """One instructor with `count` reviewed lessons; returns their id and slug."""
     from instainstru.db import transaction
     from instainstru.models import Booking, BookingStatus, InstructorProfile, Review
-    from instainstru.services import accounts, offerings, reviews
+    from instainstru.services.accounts import accounts
+    from instainstru.services.instructors import offerings
+    from instainstru.services.trust import reviews
 
     teacher = accounts.sign_up("Bench Teacher", "t@bench.example", "bench password 42", "instructor", "UTC")
     service = offerings.add_offering(teacher, "piano", ["beginner"], ["adults"], ["online"], {60: "65"})
@@ -55,7 +57,8 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=200)
     args = parser.parse_args()
     with fresh_database("reviews"):
-        from instainstru.services import instructors, reviews
+        from instainstru.services.instructors import instructors
+        from instainstru.services.trust import reviews
 
         instructor_id, slug = setup(args.reviews)
         for page in (1, 50):

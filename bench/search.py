@@ -50,9 +50,9 @@ def build(url: str, size: int, seed: int = 7) -> None:
     from instainstru.db import engine_for
     from instainstru.migrate import upgrade
     from instainstru.models import AreaBorough, AreaCell, Booking, InstructorProfile, Offering, OfferingPrice, User
-    from instainstru.services import area_index, geo
-    from instainstru.services.catalog import SUBJECTS
-    from instainstru.services.ratings import bayesian_rating
+    from instainstru.services.discovery import area_index, geo
+    from instainstru.services.discovery.catalog import SUBJECTS
+    from instainstru.services.discovery.ratings import bayesian_rating
 
     upgrade(url)
     rng = random.Random(seed)
@@ -113,8 +113,8 @@ def build(url: str, size: int, seed: int = 7) -> None:
 
 def measure(url: str, repeat: int) -> list[float]:
     """Milliseconds per query (all queries, `repeat` times)."""
-    from instainstru.services import search
-    from instainstru.services.search_filters import filters_from
+    from instainstru.services.discovery import search
+    from instainstru.services.discovery.search_filters import filters_from
 
     os.environ["DB_URL"] = url
     for q in QUERIES[:5]:  # warm caches (vocabularies, gazetteer, connection pool)

@@ -1,4 +1,4 @@
-"""Benchmark: the availability slot engine (instainstru/services/slots.py).
+"""Benchmark: the availability slot engine (instainstru/services/scheduling/slots.py).
 
 Run from the repository root:
     .venv/bin/python bench/slot_engine.py [--runs 500] [--many-runs 15]
@@ -22,7 +22,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from instainstru.services.slots import Schedule, bookable_starts, bookable_starts_many  # noqa: E402
+from instainstru.services.scheduling.slots import Schedule, bookable_starts, bookable_starts_many  # noqa: E402
 
 ZONES = ("America/New_York", "America/Chicago", "America/Denver", "America/Los_Angeles", "America/Phoenix")
 NOW = datetime(2026, 3, 2, 13, 7, tzinfo=UTC)

@@ -7,7 +7,7 @@ from starlette.responses import JSONResponse
 from starlette.routing import Route
 
 from instainstru.gateways.stripe_gateway import PaymentsUnavailable
-from instainstru.services import webhooks
+from instainstru.services.money import webhooks
 
 WEBHOOK_PATH = "/webhooks/stripe"
 

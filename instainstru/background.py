@@ -9,7 +9,7 @@ import asyncio
 import logging
 import sys
 
-from instainstru.services.jobs import run_due
+from instainstru.services.booking.jobs import run_due
 from instainstru.settings import get_settings
 
 log = logging.getLogger(__name__)

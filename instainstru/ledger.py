@@ -3,7 +3,7 @@
 import argparse
 import sys
 
-from instainstru.services.ledger import reconcile
+from instainstru.services.money.ledger import reconcile
 
 
 def main(argv: list[str] | None = None) -> int:

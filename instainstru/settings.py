@@ -31,7 +31,7 @@ class Settings:
     # copy (http://127.0.0.1:PORT/js.stripe.com/v3/) when ./scripts/run or the tests use the fake.
     stripe_js_url: str
     jobs_interval_seconds: int  # how often each backend worker runs the time-based jobs (0: never)
-    # Referrals stay closed (no link, no sign-up credit) until credits are spent at checkout (issue 7's next slice).
+    # Referral links and credits are offered (REFERRALS_OPEN, on by default); off pauses new ones (credit held is kept).
     referrals_open: bool
     referral_welcome_cents: int  # credit for a student who signs up through a referral link
     referral_reward_cents: int  # credit for the referrer once that student's first lesson is completed and paid

@@ -15,7 +15,7 @@ Placeholder coordinates: a point shared by three or more ZIP records of the five
 offices), except those listed in OVERRIDES, whose coordinates are replaced by a hand-compiled approximation; the
 same table also corrects a coordinate that is plainly wrong. Every override is listed in instainstru/data/SOURCES.md.
 
-The app never imports `zipcodes`; it only reads the CSV (instainstru/services/geo.py).
+The app never imports `zipcodes`; it only reads the CSV (instainstru/services/discovery/geo.py).
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """Small helpers that create accounts for tests through the real services."""
 
-from instainstru.services import accounts
-from instainstru.services.access import Actor
+from instainstru.services.accounts import accounts
+from instainstru.services.accounts.access import Actor
 
 PASSWORD = "correct horse battery"
 
@@ -32,7 +32,7 @@ def make_booking(
     from instainstru.db import transaction
     from instainstru.models import Booking, BookingStatus
     from instainstru.seed.history import AUTHORISED, CAPTURED, Paid, record_payments
-    from instainstru.services.money import platform_fee
+    from instainstru.services.money.money import platform_fee
 
     with transaction() as session:
         lesson = Booking(
@@ -78,7 +78,8 @@ def enable_payouts(teacher: Actor) -> None:
 
 def open_studio(prices: dict[int, str], teacher_email: str = "t@example.com", student_email: str = "s@example.com"):
     """A bookable piano teacher (payouts on, 9:00-17:00 every day, 15-minute buffer) and a student."""
-    from instainstru.services import availability, offerings
+    from instainstru.services.instructors import offerings
+    from instainstru.services.scheduling import availability
 
     teacher = make_user("instructor", teacher_email, "Tess Teacher")
     enable_payouts(teacher)
@@ -92,7 +93,7 @@ def connect_on_fake_stripe(teacher: Actor, fake) -> str:
     """Connect the instructor's payouts on the fake Stripe (onboarding completed); returns the account id."""
     from instainstru.db import transaction
     from instainstru.models import InstructorProfile
-    from instainstru.services import payouts
+    from instainstru.services.money import payouts
 
     payouts.start_onboarding(teacher)
     with transaction() as session:
@@ -104,7 +105,7 @@ def connect_on_fake_stripe(teacher: Actor, fake) -> str:
 
 def save_test_card(student: Actor, fake, number: str = "4242424242424242") -> int:
     """Save a test card for the student as the browser would (a confirmed SetupIntent); returns its id."""
-    from instainstru.services import cards
+    from instainstru.services.money import cards
 
     client = fake.client()
     customer = cards.customer_for(student)

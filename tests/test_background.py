@@ -19,7 +19,7 @@ def run_in_own_loop(coroutine) -> None:
 
 
 def test_two_workers_timers_expire_a_run_out_hold(db_url, monkeypatch):
-    from instainstru.services import booking
+    from instainstru.services.booking import booking
 
     monkeypatch.setenv("JOBS_INTERVAL_SECONDS", "1")
     _, student, service = open_studio({60: "80"})

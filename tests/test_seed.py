@@ -31,9 +31,11 @@ from instainstru.seed.demo import (
 )
 from instainstru.seed.history import charge_id, intent_id
 from instainstru.seed.payments import Restored, forget_lost_customers, main, restore_accounts, restore_payments
-from instainstru.services import accounts, booking, cancellation, cards, ledger, payments
-from instainstru.services.instructors import featured_instructor_ids
-from instainstru.services.search import instructor_cards
+from instainstru.services.accounts import accounts
+from instainstru.services.booking import booking, cancellation
+from instainstru.services.discovery.search import instructor_cards
+from instainstru.services.instructors.instructors import featured_instructor_ids
+from instainstru.services.money import cards, ledger, payments
 from tests.factories import make_user, save_test_card
 
 S = BookingStatus
@@ -157,7 +159,7 @@ def test_reviews_are_of_paid_lessons_written_after_them(db_url):
 
 
 def test_demo_instructors_have_reviews_and_the_demo_student_can_write_one(db_url):
-    from instainstru.services import reviews
+    from instainstru.services.trust import reviews
 
     seed_if_empty(NOW)
     with transaction() as session:
@@ -169,7 +171,7 @@ def test_demo_instructors_have_reviews_and_the_demo_student_can_write_one(db_url
 
 
 def test_the_demo_student_has_referred_two_friends_and_pays_full_prices(db_url):
-    from instainstru.services import referrals
+    from instainstru.services.trust import referrals
 
     seed_if_empty(NOW)
     student = accounts.authenticate(DEMO_LOGINS["student"], DEMO_PASSWORD)

@@ -90,7 +90,7 @@ def _backfill() -> None:
     for offering_id, places in bind.execute(sa.text("SELECT id, location_types FROM offerings")).all():
         online = "online" in _json_list(places)
         bind.execute(sa.text("UPDATE offerings SET online = :online WHERE id = :id"), {"online": online, "id": offering_id})
-    from instainstru.services import area_index, geo
+    from instainstru.services.discovery import area_index, geo
 
     profiles = bind.execute(sa.text(
         "SELECT user_id, area_neighbourhoods, area_base_lat, area_base_lon, area_radius_miles FROM instructor_profiles"

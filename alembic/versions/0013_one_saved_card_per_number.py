@@ -6,7 +6,7 @@ Create Date: 2026-12-01 00:40:00
 
 Until now paying with "A new card" saved the card again every time. Of each student's cards with the same
 fingerprint, the default one (else the one expiring last, else the oldest) is kept; the copies are forgotten here
-(they stay at Stripe, never listed or charged). services/cards.py keeps one card per number from now on.
+(they stay at Stripe, never listed or charged). services/money/cards.py keeps one card per number from now on.
 """
 
 from collections.abc import Sequence

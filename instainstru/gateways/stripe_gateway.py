@@ -40,7 +40,7 @@ def client() -> stripe.StripeClient:
 
 class CardDeclined(Exception):
     """The bank refused the card: Stripe's message (for the records), its error `code` and `decline_code` (for
-    what the person is told: services/card_messages.py)."""
+    what the person is told: services/money/card_messages.py)."""
 
     def __init__(self, message: str, code: str = "", decline_code: str = ""):
         super().__init__(message)

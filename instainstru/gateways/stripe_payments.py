@@ -32,7 +32,7 @@ class IntentState:
     amount: int
     charge_id: str | None
     failure_message: str  # Stripe's words, for the records
-    failure_code: str = ""  # what to tell the person: services/card_messages.py
+    failure_code: str = ""  # what to tell the person: services/money/card_messages.py
     decline_code: str = ""
     payment_method: str | None = None
     customer: str | None = None

@@ -5,7 +5,7 @@ import reflex as rx
 from instainstru.components.card import card, skeleton_lines
 from instainstru.components.layout import page_shell, search_box
 from instainstru.components.result_card import result_card
-from instainstru.services.catalog import CATEGORIES, Category
+from instainstru.services.discovery.catalog import CATEGORIES, Category
 from instainstru.state.home import HomeState
 
 CATEGORY_ICONS = {

@@ -21,9 +21,9 @@ from instainstru.components.form_field import (
 from instainstru.components.nav import workspace_nav
 from instainstru.components.offering import service_summary
 from instainstru.models import DURATIONS
-from instainstru.services.geo import BOROUGHS
-from instainstru.services.offerings import AGE_GROUPS, LEVELS, LOCATION_LABELS
-from instainstru.services.profile import MAX_BIO, MAX_HEADLINE
+from instainstru.services.discovery.geo import BOROUGHS
+from instainstru.services.instructors.offerings import AGE_GROUPS, LEVELS, LOCATION_LABELS
+from instainstru.services.instructors.profile import MAX_BIO, MAX_HEADLINE
 from instainstru.state.instructor_profile import InstructorProfileState as S
 
 

@@ -6,8 +6,8 @@ from instainstru.components.card import card, empty_state, link_button, skeleton
 from instainstru.components.form_field import choice, form_field, labelled_choice, server_form, text_input
 from instainstru.components.layout import page_shell, search_box
 from instainstru.components.result_card import result_card
-from instainstru.services.catalog import SUBJECTS
-from instainstru.services.search_filters import ANY_SUBJECT, DAY_CHOICES, SORTS, TIME_CHOICES
+from instainstru.services.discovery.catalog import SUBJECTS
+from instainstru.services.discovery.search_filters import ANY_SUBJECT, DAY_CHOICES, SORTS, TIME_CHOICES
 from instainstru.state.search import SearchState as S
 
 ONLINE_LABELS = {"any": "In person or online", "in_person": "In person", "online": "Online"}

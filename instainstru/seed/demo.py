@@ -12,10 +12,10 @@ from instainstru.seed.lessons import add_lessons
 from instainstru.seed.referrals import add_referrals
 from instainstru.seed.reviews import add_reviews
 from instainstru.seed.workspace import furnish_instructor
-from instainstru.services.catalog import SUBJECTS
-from instainstru.services.geo import BOROUGHS
-from instainstru.services.instructors import create_profile
-from instainstru.services.passwords import hash_password
+from instainstru.services.accounts.passwords import hash_password
+from instainstru.services.discovery.catalog import SUBJECTS
+from instainstru.services.discovery.geo import BOROUGHS
+from instainstru.services.instructors.instructors import create_profile
 
 DEMO_PASSWORD = "lessons-in-nyc"
 DEMO_LOGINS = {

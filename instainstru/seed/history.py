@@ -14,8 +14,8 @@ from typing import NamedTuple
 from sqlmodel import Session, insert
 
 from instainstru.models import Booking, BookingClaim, LedgerEntry, Payment, StudentClaim
-from instainstru.services.booking import buckets
-from instainstru.services.ledger import charge_lines
+from instainstru.services.booking.booking import buckets
+from instainstru.services.money.ledger import charge_lines
 
 AUTHORISED, CAPTURED = "requires_capture", "succeeded"
 

@@ -18,9 +18,9 @@ from sqlmodel import Session, select
 
 from instainstru.models import BookingStatus, InstructorProfile, Offering, OfferingPrice
 from instainstru.seed.history import AUTHORISED, CAPTURED, Paid, add_bookings, record_payments
-from instainstru.services.availability import open_slots_many
-from instainstru.services.booking import REQUEST_HOURS
-from instainstru.services.money import platform_fee
+from instainstru.services.booking.booking import REQUEST_HOURS
+from instainstru.services.money.money import platform_fee
+from instainstru.services.scheduling.availability import open_slots_many
 
 S = BookingStatus
 PAST_WEEKS = 12

@@ -35,7 +35,7 @@ from instainstru.models import (
     PaymentCard,
     User,
 )
-from instainstru.services.payouts import apply_account_state
+from instainstru.services.money.payouts import apply_account_state
 from instainstru.settings import get_settings
 
 HEALTH_PATH = "/_config/health"

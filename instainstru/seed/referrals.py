@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 from sqlmodel import Session
 
 from instainstru.models import Referral, ReferralCode, User
-from instainstru.services.referrals import SIGNED_UP, grant
+from instainstru.services.trust.referrals import SIGNED_UP, grant
 from instainstru.settings import get_settings
 
 DEMO_CODE = "SAMFRNDS"  # letters of the codes' alphabet (no O or I)

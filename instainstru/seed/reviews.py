@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 from sqlmodel import Session, insert, select
 
 from instainstru.models import Booking, BookingStatus, Review
-from instainstru.services.reviews import BLIND_FOR, refresh_aggregate
+from instainstru.services.trust.reviews import BLIND_FOR, refresh_aggregate
 
 TEXTS = (
     "Clear explanations and a real plan for every lesson. I can feel the progress week to week.",

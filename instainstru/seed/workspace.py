@@ -5,8 +5,8 @@ import random
 from sqlmodel import Session
 
 from instainstru.models import InstructorProfile, Offering, OfferingPrice
-from instainstru.services import area_index, geo
-from instainstru.services.catalog import Subject, subjects_in
+from instainstru.services.discovery import area_index, geo
+from instainstru.services.discovery.catalog import Subject, subjects_in
 
 # Typical New York lesson prices (cents for 60 minutes) by category.
 HOURLY_CENTS = {"music": 7500, "languages": 6000, "academics": 8500, "fitness": 9000, "arts": 7000, "technology": 9500}

@@ -9,10 +9,10 @@ from sqlmodel import Session, func, select
 from instainstru.db import transaction
 from instainstru.models import Booking, BookingStatus, InstructorProfile, Offering, Role, User, utcnow
 from instainstru.models.offering import OfferingStatus
-from instainstru.services import billing
-from instainstru.services.access import Actor, require_role
-from instainstru.services.availability import local_midnight
-from instainstru.services.catalog import subject_name
+from instainstru.services.accounts.access import Actor, require_role
+from instainstru.services.discovery.catalog import subject_name
+from instainstru.services.money import billing
+from instainstru.services.scheduling.availability import local_midnight
 from instainstru.services.timefmt import slot_label
 
 

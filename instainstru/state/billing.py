@@ -6,10 +6,10 @@ from datetime import date
 import reflex as rx
 
 from instainstru.models import Role
-from instainstru.services import billing, cards, credits
-from instainstru.services.access import Actor
+from instainstru.services.accounts.access import Actor
 from instainstru.services.errors import FormError, NotAuthenticated, PermissionDenied
-from instainstru.services.money import format_exact, format_price
+from instainstru.services.money import billing, cards, credits
+from instainstru.services.money.money import format_exact, format_price
 from instainstru.settings import get_settings
 from instainstru.state.guard import GuardedPage
 from instainstru.state.paging import page_info

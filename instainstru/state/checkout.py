@@ -5,9 +5,10 @@ from contextlib import suppress
 
 import reflex as rx
 
-from instainstru.services import cards, checkout, payments
-from instainstru.services.access import Actor
+from instainstru.services.accounts.access import Actor
+from instainstru.services.booking import checkout
 from instainstru.services.errors import FormError, NotAuthenticated, PermissionDenied
+from instainstru.services.money import cards, payments
 from instainstru.settings import get_settings
 from instainstru.state.guard import ACCESS_OK, GuardedPage
 from instainstru.state.session import current_actor

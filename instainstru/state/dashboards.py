@@ -2,10 +2,13 @@
 
 import reflex as rx
 
-from instainstru.services import dashboards, lessons, payouts, reviews
-from instainstru.services.access import Actor
+from instainstru.services import dashboards
+from instainstru.services.accounts.access import Actor
+from instainstru.services.booking import lessons
 from instainstru.services.errors import FormError, NotAuthenticated, PermissionDenied
-from instainstru.services.money import format_price
+from instainstru.services.money import payouts
+from instainstru.services.money.money import format_price
+from instainstru.services.trust import reviews
 from instainstru.state.guard import GuardedPage
 from instainstru.state.lesson_changes import AnswerProposal, CancelLesson, MoveLesson
 from instainstru.state.review_form import ReviewLesson

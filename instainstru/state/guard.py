@@ -4,8 +4,8 @@ from typing import Any
 
 import reflex as rx
 
-from instainstru.services import after_login
-from instainstru.services.access import Actor
+from instainstru.services.accounts import after_login
+from instainstru.services.accounts.access import Actor
 from instainstru.services.errors import FormError, NotAuthenticated, PermissionDenied
 from instainstru.services.form_versions import OUTDATED, OutdatedForm, version_of
 from instainstru.state.session import current_actor

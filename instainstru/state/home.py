@@ -4,8 +4,8 @@ import urllib.parse
 
 import reflex as rx
 
-from instainstru.services.instructors import featured_instructor_ids
-from instainstru.services.search import instructor_cards
+from instainstru.services.discovery.search import instructor_cards
+from instainstru.services.instructors.instructors import featured_instructor_ids
 from instainstru.state.viewer_zone import ViewerZone
 
 

@@ -3,9 +3,9 @@
 import reflex as rx
 
 from instainstru.models import Blackout, DateOverride
-from instainstru.services import availability, calendar
-from instainstru.services.access import Actor
+from instainstru.services.accounts.access import Actor
 from instainstru.services.errors import NotAuthenticated, PermissionDenied
+from instainstru.services.scheduling import availability, calendar
 from instainstru.services.timefmt import day_label
 from instainstru.services.timezones import zone_name
 from instainstru.state.forms import shown_version, text

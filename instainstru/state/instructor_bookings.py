@@ -4,8 +4,9 @@ lessons to mark, a page at a time."""
 import reflex as rx
 
 from instainstru.models import BookingStatus
-from instainstru.services import booking, lessons, payments
-from instainstru.services.access import Actor
+from instainstru.services.accounts.access import Actor
+from instainstru.services.booking import booking, lessons
+from instainstru.services.money import payments
 from instainstru.state.guard import GuardedPage
 from instainstru.state.lesson_changes import CancelLesson, DeclineRequest, MoveLesson
 from instainstru.state.paging import page_info

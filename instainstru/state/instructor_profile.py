@@ -4,11 +4,12 @@ import reflex as rx
 
 from instainstru.models import DURATIONS
 from instainstru.models.offering import OfferingStatus
-from instainstru.services import geo, offerings, profile
-from instainstru.services.access import Actor
-from instainstru.services.catalog import SUBJECTS
+from instainstru.services.accounts.access import Actor
+from instainstru.services.discovery import geo
+from instainstru.services.discovery.catalog import SUBJECTS
 from instainstru.services.errors import FormError, NotAuthenticated, PermissionDenied
-from instainstru.services.instructors import initials
+from instainstru.services.instructors import offerings, profile
+from instainstru.services.instructors.instructors import initials
 from instainstru.state.forms import checked, shown_version, text, ticked
 from instainstru.state.guard import GuardedPage
 from instainstru.state.session import current_actor

@@ -5,9 +5,9 @@ from datetime import datetime
 
 import reflex as rx
 
-from instainstru.services.calendar import free_week
-from instainstru.services.checkout import checkout_path
-from instainstru.services.instructors import preselected_lesson, public_profile, viewer_actions
+from instainstru.services.booking.checkout import checkout_path
+from instainstru.services.instructors.instructors import preselected_lesson, public_profile, viewer_actions
+from instainstru.services.scheduling.calendar import free_week
 from instainstru.state.viewer_zone import ViewerZone
 
 

@@ -8,7 +8,8 @@ from datetime import datetime
 
 import reflex as rx
 
-from instainstru.services import cancellation, payments, reschedule
+from instainstru.services.booking import cancellation, reschedule
+from instainstru.services.money import payments
 
 NOT_YOURS = "This is not your lesson."
 

@@ -2,7 +2,7 @@
 
 import reflex as rx
 
-from instainstru.services import accounts, after_login
+from instainstru.services.accounts import accounts, after_login
 from instainstru.services.errors import FormError, TooManyAttempts
 from instainstru.state.session import SessionState
 

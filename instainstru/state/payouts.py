@@ -2,9 +2,9 @@
 
 import reflex as rx
 
-from instainstru.services import billing
-from instainstru.services.access import Actor
-from instainstru.services.money import format_price
+from instainstru.services.accounts.access import Actor
+from instainstru.services.money import billing
+from instainstru.services.money.money import format_price
 from instainstru.state.billing import csv_download, status_badge
 from instainstru.state.guard import GuardedPage
 from instainstru.state.paging import page_info

@@ -6,9 +6,9 @@ instructor may report, as `services.instructors.viewer_actions` decides.
 
 import reflex as rx
 
-from instainstru.services import reviews
-from instainstru.services.access import Actor
-from instainstru.services.instructors import instructor_id_for_slug, viewer_actions
+from instainstru.services.accounts.access import Actor
+from instainstru.services.instructors.instructors import instructor_id_for_slug, viewer_actions
+from instainstru.services.trust import reviews
 from instainstru.state.forms import text
 from instainstru.state.guard import GuardedPage
 from instainstru.state.instructor_public import slug_in_url

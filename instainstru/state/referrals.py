@@ -2,9 +2,9 @@
 
 import reflex as rx
 
-from instainstru.services import referrals
-from instainstru.services.access import Actor
-from instainstru.services.money import format_price
+from instainstru.services.accounts.access import Actor
+from instainstru.services.money.money import format_price
+from instainstru.services.trust import referrals
 from instainstru.settings import get_settings
 from instainstru.state.guard import GuardedPage
 

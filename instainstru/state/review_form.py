@@ -2,7 +2,7 @@
 
 import reflex as rx
 
-from instainstru.services import reviews
+from instainstru.services.trust import reviews
 from instainstru.state.forms import text
 
 NO_RATING = "0"  # the sub-rating choice meaning "not rated"

@@ -5,11 +5,13 @@ from zoneinfo import ZoneInfo
 import reflex as rx
 
 from instainstru.models import utcnow
-from instainstru.services import after_login, favourites, search
-from instainstru.services.access import Actor
+from instainstru.services.accounts import after_login
+from instainstru.services.accounts.access import Actor
+from instainstru.services.discovery import search
+from instainstru.services.discovery.search_filters import SORTS, Filters, filters_from, filters_from_form, panel_values
 from instainstru.services.errors import FormError, NotAuthenticated, PermissionDenied
-from instainstru.services.instructors import viewer_actions
-from instainstru.services.search_filters import SORTS, Filters, filters_from, filters_from_form, panel_values
+from instainstru.services.instructors import favourites
+from instainstru.services.instructors.instructors import viewer_actions
 from instainstru.state.guard import GuardedPage, here
 from instainstru.state.session import current_actor
 from instainstru.state.viewer_zone import ViewerZone

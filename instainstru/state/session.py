@@ -2,9 +2,9 @@
 
 import reflex as rx
 
-from instainstru.services import sessions
-from instainstru.services.access import Actor, home_path
-from instainstru.services.instructors import initials
+from instainstru.services.accounts import sessions
+from instainstru.services.accounts.access import Actor, home_path
+from instainstru.services.instructors.instructors import initials
 from instainstru.settings import get_settings
 
 SESSION_COOKIE = "instainstru_session"

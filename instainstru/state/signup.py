@@ -3,10 +3,11 @@
 import reflex as rx
 
 from instainstru.models import Role
-from instainstru.services import accounts, after_login, referrals
+from instainstru.services.accounts import accounts, after_login
 from instainstru.services.errors import FormError
-from instainstru.services.money import format_price
+from instainstru.services.money.money import format_price
 from instainstru.services.timezones import DEFAULT_TIMEZONE, is_valid_timezone, timezone_choices
+from instainstru.services.trust import referrals
 from instainstru.settings import get_settings
 from instainstru.state.login import go_on, read_intent
 from instainstru.state.session import SessionState

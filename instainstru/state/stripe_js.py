@@ -4,8 +4,8 @@ import json
 
 import reflex as rx
 
-from instainstru.services import card_messages
 from instainstru.services.errors import FormError
+from instainstru.services.money import card_messages
 from instainstru.settings import get_settings
 
 

@@ -2,7 +2,7 @@
 
 import reflex as rx
 
-from instainstru.services.access import Actor
+from instainstru.services.accounts.access import Actor
 from instainstru.services.timezones import DEFAULT_TIMEZONE, is_valid_timezone, zone_name
 from instainstru.state.session import current_actor
 from instainstru.state.signup import GUESS_TIMEZONE_JS

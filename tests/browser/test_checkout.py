@@ -7,8 +7,8 @@ import re
 from playwright.sync_api import Page, expect
 from sqlmodel import select
 
-from instainstru.services import card_messages
-from instainstru.services.money import format_price, platform_fee
+from instainstru.services.money import card_messages
+from instainstru.services.money.money import format_price, platform_fee
 from tests.browser.conftest import open_page, screenshot
 from tests.browser.helpers import choose_slot, enter_new_card, log_in, log_in_demo, log_out, pay, sign_up, unique_email
 
@@ -111,7 +111,7 @@ def test_failed_authentication_is_said_in_our_words_and_keeps_the_card_form(page
 def test_a_request_is_authorised_then_charged_when_the_instructor_accepts(page: Page, app_services, payments):
     from instainstru.db import transaction
     from instainstru.models import Booking, InstructorProfile, Payment
-    from instainstru.services import ledger
+    from instainstru.services.money import ledger
     from tests.factories import PASSWORD, connect_on_fake_stripe, open_studio
 
     teacher, student, _ = open_studio({60: "70"})
@@ -222,7 +222,7 @@ def test_paying_with_the_same_new_card_again_keeps_one_card(page: Page, app_serv
 
 
 def test_checkout_warns_before_paying_when_free_cancellation_has_passed(page: Page, app_services, payments):
-    from instainstru.services import availability
+    from instainstru.services.scheduling import availability
     from tests.factories import PASSWORD
 
     teacher, student, _ = fresh_studio(payments, {60: "55"})

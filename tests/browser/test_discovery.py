@@ -12,8 +12,10 @@ from sqlmodel import select, update
 
 from instainstru.db import transaction
 from instainstru.models import InstructorProfile, Offering, utcnow
-from instainstru.services import availability, offerings, reviews
-from instainstru.services.checkout import START_FORMAT
+from instainstru.services.booking.checkout import START_FORMAT
+from instainstru.services.instructors import offerings
+from instainstru.services.scheduling import availability
+from instainstru.services.trust import reviews
 from tests.browser.conftest import open_page, screenshot
 from tests.browser.helpers import log_in, log_out, unique_email
 from tests.browser.test_reviews import review_lesson, slug_of

@@ -12,7 +12,9 @@ from sqlmodel import select
 
 from instainstru.db import transaction
 from instainstru.models import Booking, BookingStatus, Credit, InstructorProfile, utcnow
-from instainstru.services import availability, booking, checkout, ledger, payments
+from instainstru.services.booking import booking, checkout
+from instainstru.services.money import ledger, payments
+from instainstru.services.scheduling import availability
 from instainstru.services.timefmt import slot_label
 from tests.browser.conftest import open_page, screenshot
 from tests.browser.helpers import log_in, log_out, unique_email

@@ -9,7 +9,9 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from instainstru.models import BookingStatus, utcnow
-from instainstru.services import availability, booking, payments
+from instainstru.services.booking import booking
+from instainstru.services.money import payments
+from instainstru.services.scheduling import availability
 from tests.browser.conftest import open_page, screenshot
 from tests.browser.helpers import log_in, unique_email
 from tests.factories import PASSWORD, connect_on_fake_stripe, make_booking, open_studio, save_test_card

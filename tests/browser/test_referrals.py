@@ -10,7 +10,10 @@ from sqlmodel import select
 
 from instainstru.db import transaction
 from instainstru.models import Booking, BookingStatus, Payment, utcnow
-from instainstru.services import accounts, booking, ledger, referrals
+from instainstru.services.accounts import accounts
+from instainstru.services.booking import booking
+from instainstru.services.money import ledger
+from instainstru.services.trust import referrals
 from tests.browser.conftest import open_page, screenshot
 from tests.browser.helpers import PASSWORD, choose_slot, enter_new_card, log_in, log_out, pay, unique_email
 from tests.factories import PASSWORD as FACTORY_PASSWORD

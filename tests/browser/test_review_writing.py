@@ -8,7 +8,7 @@ from datetime import timedelta
 from playwright.sync_api import Page, expect
 
 from instainstru.models import BookingStatus, utcnow
-from instainstru.services import reviews
+from instainstru.services.trust import reviews
 from tests.browser.conftest import open_page, screenshot
 from tests.browser.helpers import log_in, log_out, unique_email
 from tests.browser.test_reviews import review_box, slug_of

@@ -9,7 +9,7 @@ from playwright.sync_api import Page, expect
 
 from instainstru.db import transaction
 from instainstru.models import BookingStatus, InstructorProfile, Review, utcnow
-from instainstru.services import reviews
+from instainstru.services.trust import reviews
 from tests.browser.conftest import open_page, screenshot
 from tests.browser.helpers import log_in, log_out, unique_email
 from tests.factories import PASSWORD, connect_on_fake_stripe, make_booking, make_user, open_studio

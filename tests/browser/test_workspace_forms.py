@@ -9,7 +9,9 @@ from playwright.sync_api import Page, expect
 
 from instainstru.db import transaction
 from instainstru.models import Booking, utcnow
-from instainstru.services import availability, booking, offerings, profile
+from instainstru.services.booking import booking
+from instainstru.services.instructors import offerings, profile
+from instainstru.services.scheduling import availability
 from tests.browser.conftest import open_page, screenshot
 from tests.browser.helpers import log_in, unique_email
 from tests.factories import PASSWORD, make_user, open_studio

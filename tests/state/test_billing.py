@@ -10,7 +10,10 @@ import pytest
 
 from instainstru.db import transaction
 from instainstru.models import PaymentCard, utcnow
-from instainstru.services import availability, billing, booking, cancellation, payments, sessions
+from instainstru.services.accounts import sessions
+from instainstru.services.booking import booking, cancellation
+from instainstru.services.money import billing, payments
+from instainstru.services.scheduling import availability
 from instainstru.state.billing import StudentBillingState
 from instainstru.state.payouts import InstructorPayoutsState, payout
 from tests.factories import connect_on_fake_stripe, make_user, open_studio, save_test_card

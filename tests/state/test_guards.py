@@ -2,7 +2,7 @@
 
 import pytest
 
-from instainstru.services import sessions
+from instainstru.services.accounts import sessions
 from instainstru.state.dashboards import AdminHomeState, InstructorHomeState, StudentHomeState
 from tests.factories import make_user
 from tests.state.harness import call_handler, call_handlers

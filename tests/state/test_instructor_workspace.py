@@ -5,7 +5,9 @@ from sqlmodel import select
 
 from instainstru.db import transaction
 from instainstru.models import InstructorProfile
-from instainstru.services import availability, offerings, sessions
+from instainstru.services.accounts import sessions
+from instainstru.services.instructors import offerings
+from instainstru.services.scheduling import availability
 from instainstru.state.instructor_availability import InstructorAvailabilityState
 from instainstru.state.instructor_profile import InstructorProfileState
 from tests.factories import make_user
@@ -142,7 +144,8 @@ def test_another_instructor_cannot_answer_a_request(people, stripe_env):
     from datetime import timedelta
 
     from instainstru.models import BookingStatus, utcnow
-    from instainstru.services import booking, payments
+    from instainstru.services.booking import booking
+    from instainstru.services.money import payments
     from instainstru.state.instructor_bookings import InstructorBookingsState
     from tests.factories import connect_on_fake_stripe, require_approval, save_test_card
 

@@ -7,7 +7,8 @@ from sqlmodel import select
 
 from instainstru.db import transaction
 from instainstru.models import Review, ReviewReport, utcnow
-from instainstru.services import reviews, sessions
+from instainstru.services.accounts import sessions
+from instainstru.services.trust import reviews
 from instainstru.state.profile_reviews import REPORTED, ProfileReviewsState
 from tests.factories import make_booking, make_user, open_studio
 from tests.state.harness import call_handler

@@ -1,0 +1,144 @@
+"""Signing up and logging in, with validation and login throttling."""
+
+import math
+from datetime import timedelta
+
+from email_validator import EmailNotValidError, validate_email
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, delete, select
+
+from instainstru.db import transaction
+from instainstru.models import LoginFailure, Role, User, utcnow
+from instainstru.services.accounts.access import Actor
+from instainstru.services.accounts.passwords import dummy_hash, hash_password, password_problem, verify_password
+from instainstru.services.errors import FormError, TooManyAttempts
+from instainstru.services.instructors.instructors import create_profile
+from instainstru.services.timezones import is_valid_timezone
+from instainstru.settings import get_settings
+
+SELF_SERVE_ROLES = (Role.STUDENT, Role.INSTRUCTOR)
+NAME_MAX = 100
+MARKUP = "Names cannot contain < or >. Enter your name as plain text."
+LOGIN_FAILED = "Email or password is incorrect."
+EMAIL_TAKEN = "An account with this email already exists. Log in instead."
+
+
+def normalize_email(email: str) -> str:
+    """Return the canonical form of `email`, or raise ValueError with a readable reason."""
+    email = email.strip()
+    if not email:
+        raise ValueError("Enter your email address.")
+    try:
+        return validate_email(email, check_deliverability=False).normalized.lower()
+    except EmailNotValidError as exc:
+        raise ValueError("Enter a valid email address, like name@example.com.") from exc
+
+
+def name_problem(name: str, missing: str = "Enter your name.") -> str | None:
+    """Why `name` (already stripped) cannot be a person's name, or None: empty (`missing`), too long, markup
+    (any < or >), or without a letter. Every form that saves a person's name checks it here."""
+    if not name:
+        return missing
+    if len(name) > NAME_MAX:
+        return f"Use at most {NAME_MAX} characters: this name has {len(name)}."
+    if "<" in name or ">" in name:
+        return MARKUP
+    if not any(ch.isalpha() for ch in name):
+        return "Enter your name in letters."
+    return None
+
+
+def _email_taken(session: Session, email: str) -> bool:
+    return session.exec(select(User.id).where(User.email == email)).first() is not None
+
+
+def _problems(name: str, email: str, password: str, role: str, timezone: str) -> dict[str, str]:
+    errors: dict[str, str] = {}
+    if problem := name_problem(name):
+        errors["name"] = problem
+    try:
+        email = normalize_email(email)
+    except ValueError as exc:
+        errors["email"] = str(exc)
+    if problem := password_problem(password, (name, email)):
+        errors["password"] = problem
+    if role not in SELF_SERVE_ROLES:
+        errors["role"] = "Choose student or instructor."
+    if not is_valid_timezone(timezone):
+        errors["timezone"] = "Choose your time zone."
+    return errors
+
+
+def _create(name: str, email: str, password_hash: str, role: str, timezone: str, errors: dict) -> Actor:
+    with transaction() as session:
+        if "email" not in errors and _email_taken(session, email):
+            errors["email"] = EMAIL_TAKEN
+        if errors:
+            raise FormError(errors)
+        user = User(email=email, name=name, role=role, password_hash=password_hash, timezone=timezone)
+        session.add(user)
+        session.flush()
+        if role == Role.INSTRUCTOR:
+            create_profile(session, user)
+            session.flush()
+        return Actor.from_user(user)
+
+
+def sign_up(name: str, email: str, password: str, role: str, timezone: str) -> Actor:
+    """Create a student or instructor account; raise FormError with every problem found.
+
+    A concurrent sign-up may take the same email or profile slug between our check and our insert: then the
+    database refuses ours and we check again (reporting the email, or picking the next free slug).
+    """
+    name = " ".join(name.split())
+    errors = _problems(name, email, password, role, timezone)
+    if "email" not in errors:
+        email = normalize_email(email)
+    password_hash = "" if errors else hash_password(password)
+    for _ in range(3):
+        try:
+            return _create(name, email, password_hash, role, timezone, dict(errors))
+        except IntegrityError:
+            continue
+    raise FormError({"form": "We could not create the account just now. Please try again."})
+
+
+def _throttle_wait(session: Session, email: str) -> int:
+    """Seconds until `email` may try again: 0 unless it failed the maximum number of times in the window."""
+    settings = get_settings()
+    window = timedelta(minutes=settings.login_window_minutes)
+    recent = session.exec(
+        select(LoginFailure.at)
+        .where(LoginFailure.email == email, LoginFailure.at > utcnow() - window)
+        .order_by(LoginFailure.at.desc())
+        .limit(settings.login_max_failures)
+    ).all()
+    if len(recent) < settings.login_max_failures:
+        return 0
+    return max(1, math.ceil((recent[-1] + window - utcnow()).total_seconds()))
+
+
+def authenticate(email: str, password: str) -> Actor:
+    """Return the actor for a correct email and password.
+
+    Raises FormError with the same message (and about the same time) whether the email or the password is wrong,
+    and TooManyAttempts once the email has failed too often within the window. Each attempt is counted before
+    the slow password check, so parallel guesses cannot all slip under the limit.
+    """
+    try:
+        email = normalize_email(email)
+    except ValueError:
+        raise FormError({"form": LOGIN_FAILED}) from None
+    with transaction() as session:
+        if wait := _throttle_wait(session, email):
+            raise TooManyAttempts(wait)
+        window_start = utcnow() - timedelta(minutes=get_settings().login_window_minutes)
+        session.exec(delete(LoginFailure).where(LoginFailure.email == email, LoginFailure.at <= window_start))
+        session.add(LoginFailure(email=email))
+        user = session.exec(select(User).where(User.email == email)).first()
+    stored = user.password_hash if user is not None else dummy_hash()
+    if verify_password(password, stored) and user is not None and password:
+        with transaction() as session:
+            session.exec(delete(LoginFailure).where(LoginFailure.email == email))
+        return Actor.from_user(user)
+    raise FormError({"form": LOGIN_FAILED})

@@ -1,0 +1,336 @@
+"""The booking engine: holding a slot, the states a lesson moves through, and who may move it.
+
+States: pending_payment (a 15-minute hold while the student pays) -> confirmed (instant book) or
+requested (the instructor approves first) -> confirmed / declined -> completed / no_show, or
+cancelled_by_student / cancelled_by_instructor; a hold that runs out becomes expired.
+
+No slot is booked twice: creating a booking re-asks the slot engine inside the transaction, and the
+lesson's time (plus the instructor's buffer after it) is claimed in `booking_claims`, whose primary
+key makes the database refuse the second of two overlapping bookings, however concurrent. A student is
+never in two lessons at once either: the lesson's time is also claimed in `student_claims` (student,
+bucket), whatever the instructor, and a refusal names the lesson already there.
+"""
+
+import math
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, delete, func, select, update
+
+from instainstru.db import transaction
+from instainstru.models import (
+    Booking,
+    BookingClaim,
+    BookingStatus,
+    InstructorProfile,
+    Offering,
+    OfferingPrice,
+    Role,
+    StudentClaim,
+    User,
+    utcnow,
+)
+from instainstru.services.accounts.access import Actor, require_role
+from instainstru.services.discovery.catalog import subject_name
+from instainstru.services.errors import FormError, PermissionDenied
+from instainstru.services.instructors.offerings import bookable
+from instainstru.services.money.money import platform_fee
+from instainstru.services.scheduling.availability import open_slots_many
+from instainstru.services.timefmt import slot_label, time_label
+
+HOLD_MINUTES = 15
+MAX_HOLDS = 3  # live holds per student, so nobody can sit on an instructor's week
+REQUEST_HOURS = 48
+BUCKET_SECONDS = 300
+SLOT_TAKEN = "This time was just taken. Please choose another."
+S = BookingStatus
+
+# Which state may move to which, and who may move it there ("system": payments, jobs).
+TRANSITIONS: dict[tuple[str, str], tuple[str, ...]] = {
+    (S.PENDING_PAYMENT, S.CONFIRMED): ("system",),
+    (S.PENDING_PAYMENT, S.REQUESTED): ("system",),
+    (S.PENDING_PAYMENT, S.EXPIRED): ("system",),
+    (S.PENDING_PAYMENT, S.CANCELLED_BY_STUDENT): (Role.STUDENT,),
+    (S.REQUESTED, S.CONFIRMED): (Role.INSTRUCTOR, "system"),  # the system: once the card is captured
+    (S.REQUESTED, S.DECLINED): (Role.INSTRUCTOR, "system"),
+    (S.REQUESTED, S.EXPIRED): ("system",),  # the instructor did not answer in time
+    (S.REQUESTED, S.CANCELLED_BY_STUDENT): (Role.STUDENT,),
+    (S.CONFIRMED, S.COMPLETED): (Role.INSTRUCTOR, "system"),
+    (S.CONFIRMED, S.NO_SHOW): (Role.INSTRUCTOR,),
+    (S.CONFIRMED, S.CANCELLED_BY_STUDENT): (Role.STUDENT,),
+    (S.CONFIRMED, S.CANCELLED_BY_INSTRUCTOR): (Role.INSTRUCTOR,),
+}
+RELEASES_TIME = {S.EXPIRED, S.DECLINED, S.CANCELLED_BY_STUDENT, S.CANCELLED_BY_INSTRUCTOR}
+STUDENT_BUSY = (S.PENDING_PAYMENT, S.REQUESTED, S.CONFIRMED)  # hold the student's time (a hold while it lasts)
+
+
+@dataclass(frozen=True)
+class BookingView:
+    """A booking as services return it."""
+
+    id: int
+    instructor_id: int
+    student_id: int
+    offering_id: int
+    start_at: datetime
+    end_at: datetime
+    duration_min: int
+    price_cents: int
+    status: str
+    hold_expires_at: datetime | None
+
+
+def _view(b: Booking) -> BookingView:
+    return BookingView(b.id, b.instructor_id, b.student_id, b.offering_id, b.start_at, b.end_at, b.duration_min,
+                       b.price_cents, b.status, b.hold_expires_at)  # fmt: skip
+
+
+def buckets(start: datetime, end: datetime, buffer_min: int) -> range:
+    """The 5-minute buckets a lesson occupies: from its start to its end plus the buffer after it."""
+    first = math.floor(start.timestamp() / BUCKET_SECONDS)
+    last = math.ceil((end + timedelta(minutes=buffer_min)).timestamp() / BUCKET_SECONDS)
+    return range(first, last)
+
+
+def claim(session: Session, booking: Booking) -> None:
+    """Claim the booking's time: the instructor's (the lesson and the buffer after it) and the student's (the
+    lesson); the database refuses either if already claimed (IntegrityError)."""
+    session.add_all(
+        BookingClaim(instructor_id=booking.instructor_id, bucket=b, booking_id=booking.id)
+        for b in buckets(booking.start_at, booking.end_at, booking.buffer_min)
+    )
+    session.add_all(
+        StudentClaim(student_id=booking.student_id, bucket=b, booking_id=booking.id)
+        for b in buckets(booking.start_at, booking.end_at, 0)
+    )
+    session.flush()
+
+
+def release_claims(session: Session, booking_ids) -> None:
+    """Free the instructor's and the student's time claimed by these bookings (ids, or a subquery of ids)."""
+    session.exec(delete(BookingClaim).where(BookingClaim.booking_id.in_(booking_ids)))
+    session.exec(delete(StudentClaim).where(StudentClaim.booking_id.in_(booking_ids)))
+
+
+def student_clash(
+    session: Session, student_id: int, start: datetime, end: datetime, now: datetime, except_booking: int | None = None
+) -> Booking | None:
+    """The student's live lesson (a hold only while it lasts) overlapping `start`..`end`, if any."""
+    query = select(Booking).where(
+        Booking.student_id == student_id, Booking.status.in_(STUDENT_BUSY), Booking.start_at < end,
+        Booking.end_at > start, (Booking.status != S.PENDING_PAYMENT) | (Booking.hold_expires_at > now),
+    ).order_by(Booking.start_at)  # fmt: skip
+    if except_booking is not None:
+        query = query.where(Booking.id != except_booking)
+    return session.exec(query).first()
+
+
+def clash_message(session: Session, clash: Booking, timezone: str) -> str:
+    """Why a student cannot have another lesson then, naming the lesson already at that time."""
+    subject = subject_name(session.get(Offering, clash.offering_id).subject_key)
+    lesson = f"{subject} with {session.get(User, clash.instructor_id).name} on {slot_label(clash.start_at, timezone)}"
+    if clash.status == S.PENDING_PAYMENT:
+        until = time_label(clash.hold_expires_at, timezone)
+        return f"You are holding another lesson at this time: {lesson}, until {until}. Pay for it, or choose another."
+    waiting = " (waiting for the instructor)" if clash.status == S.REQUESTED else ""
+    return f"You already have a lesson at this time: {lesson}{waiting}. Please choose another time."
+
+
+def refuse_clash(actor: Actor, start: datetime, end: datetime, now: datetime, except_booking: int | None = None):
+    """Raise FormError naming the caller's lesson at that time, if there is one (in a transaction of its own:
+    used after a claim was refused, to tell the student's clash from the instructor's time just taken)."""
+    with transaction() as session:
+        clash = student_clash(session, actor.user_id, start, end, now, except_booking)
+        if clash is not None:
+            raise FormError({"start": clash_message(session, clash, actor.timezone)})
+
+
+def expire_holds(
+    session: Session, now: datetime, instructor_id: int | None = None, student_id: int | None = None
+) -> int:
+    """Turn run-out payment holds (of one instructor or student, or all) into `expired` and free their time;
+    return how many.
+
+    The update repeats the condition, so a hold paid for between the read and the write stays paid.
+    """
+    run_out = (Booking.status == S.PENDING_PAYMENT, Booking.hold_expires_at.is_not(None),
+               Booking.hold_expires_at <= now)  # fmt: skip
+    query = select(Booking.id).where(*run_out)
+    if instructor_id is not None:
+        query = query.where(Booking.instructor_id == instructor_id)
+    if student_id is not None:
+        query = query.where(Booking.student_id == student_id)
+    ids = list(session.exec(query))
+    if not ids:
+        return 0
+    expired = session.exec(update(Booking).where(Booking.id.in_(ids), *run_out).values(status=S.EXPIRED)).rowcount
+    release_claims(session, select(Booking.id).where(Booking.id.in_(ids), Booking.status == S.EXPIRED))
+    return expired
+
+
+def _price(session: Session, offering_id: int, duration_min: int) -> tuple[Offering, int]:
+    offering = session.get(Offering, offering_id)
+    price = session.exec(
+        select(OfferingPrice.price_cents).where(
+            OfferingPrice.offering_id == offering_id, OfferingPrice.duration_min == duration_min
+        )
+    ).first()
+    if offering is None or price is None or not bookable(offering):
+        raise FormError({"lesson": "This lesson is not offered. Please choose another."})
+    return offering, price
+
+
+def create_booking(
+    actor: Actor | None, offering_id: int, duration_min: int, start: datetime, now: datetime | None = None
+) -> BookingView:
+    """Hold a lesson for the calling student for 15 minutes while they pay; the server sets the price.
+
+    Raises FormError when the lesson or time is not bookable (past, blocked, taken, or just taken by a
+    concurrent booking), when the student has another lesson (or holds one) at that time, with whichever
+    instructor, and PermissionDenied for anyone but a student.
+    """
+    actor = require_role(actor, Role.STUDENT)
+    now = now or utcnow()
+    if start.tzinfo is None:
+        raise FormError({"start": "That time is not valid."})
+    try:
+        with transaction() as session:
+            offering, price = _price(session, offering_id, int(duration_min))
+            profile = session.get(InstructorProfile, offering.instructor_id)
+            if not profile.charges_enabled:
+                raise FormError({"start": "This instructor is not yet accepting bookings."})
+            expire_holds(session, now, offering.instructor_id)
+            expire_holds(session, now, student_id=actor.user_id)
+            holding = session.exec(select(func.count()).where(
+                Booking.student_id == actor.user_id, Booking.status == S.PENDING_PAYMENT, Booking.hold_expires_at > now,
+            )).one()  # fmt: skip
+            if holding >= MAX_HOLDS:
+                raise FormError({"start": f"You are holding {holding} times already. Pay for one, or wait for "
+                                          f"its hold to run out, before choosing another."})  # fmt: skip
+            minutes = int(duration_min)
+            end = start + timedelta(minutes=minutes)
+            clash = student_clash(session, actor.user_id, start, end, now)
+            if clash is not None:
+                raise FormError({"start": clash_message(session, clash, actor.timezone)})
+            free = open_slots_many(session, [offering.instructor_id], minutes, start, start + timedelta(minutes=1), now)
+            if start not in free.get(offering.instructor_id, []):
+                raise FormError({"start": "This time is not available. Please choose another."})
+            booking = Booking(
+                instructor_id=offering.instructor_id, student_id=actor.user_id, offering_id=offering.id,
+                duration_min=minutes, start_at=start, end_at=end, status=S.PENDING_PAYMENT,
+                price_cents=price, platform_fee_cents=platform_fee(price), buffer_min=profile.buffer_min,
+                free_cancel_hours=profile.free_cancel_hours, late_cancel_fee_percent=profile.late_cancel_fee_percent,
+                hold_expires_at=now + timedelta(minutes=HOLD_MINUTES), created_at=now,
+            )  # fmt: skip
+            session.add(booking)
+            session.flush()
+            claim(session, booking)
+            return _view(booking)
+    except IntegrityError:  # a concurrent booking claimed the instructor's time, or the student's
+        refuse_clash(actor, start, start + timedelta(minutes=int(duration_min)), now)
+        raise FormError({"start": SLOT_TAKEN}) from None
+
+
+SYSTEM = "system"
+STARTED_CLOSES = {S.CONFIRMED, S.CANCELLED_BY_STUDENT, S.CANCELLED_BY_INSTRUCTOR}  # not once the lesson began
+
+
+def party_of(actor: Actor | None, booking: Booking) -> str:
+    """Which side of the booking the caller is (their role); anyone else (or nobody) is refused."""
+    actor = require_role(actor, Role.STUDENT, Role.INSTRUCTOR)
+    if actor.role == Role.STUDENT and booking.student_id == actor.user_id:
+        return Role.STUDENT
+    if actor.role == Role.INSTRUCTOR and booking.instructor_id == actor.user_id:
+        return Role.INSTRUCTOR
+    raise PermissionDenied()
+
+
+class Conflict(FormError):
+    """The booking changed between reading and writing it (another request moved it first)."""
+
+    def __init__(self):
+        super().__init__({"booking": "This lesson just changed. Please reload and try again."})
+
+
+def transition(session: Session, booking: Booking, to: str, who: str, now: datetime) -> None:
+    """Apply one move inside the caller's transaction, if the rules allow it and `who` may make it.
+
+    `who` is the party's role or SYSTEM. A request waits for the instructor 48 hours or until the lesson
+    starts, whichever is first (its `hold_expires_at`).
+    """
+    allowed = TRANSITIONS.get((booking.status, to))
+    if allowed is None:
+        now_in, wanted = booking.status.replace("_", " "), to.replace("_", " ")
+        raise FormError({"booking": f"A {now_in} lesson cannot become {wanted}."})
+    if who not in allowed:
+        raise PermissionDenied()
+    if to in (S.COMPLETED, S.NO_SHOW) and booking.end_at > now:
+        raise FormError({"booking": "A lesson can be marked only after it ends."})
+    if who != SYSTEM:
+        if to in STARTED_CLOSES and booking.start_at <= now:
+            raise FormError({"booking": "This lesson has already started."})
+        if booking.status == S.PENDING_PAYMENT and booking.hold_expires_at <= now:
+            raise FormError({"booking": "The hold on this time has run out. Please book again."})
+        if booking.status == S.REQUESTED and booking.hold_expires_at and booking.hold_expires_at <= now:
+            raise FormError({"booking": "This request has expired."})
+    until = min(now + timedelta(hours=REQUEST_HOURS), booking.start_at) if to == S.REQUESTED else None
+    requested = {"requested_at": now} if to == S.REQUESTED else {}
+    # Only from the state just read: a concurrent change (e.g. accept vs. cancel) makes this one fail.
+    moved = session.exec(
+        update(Booking).where(Booking.id == booking.id, Booking.status == booking.status)
+        .values(status=to, hold_expires_at=until, **requested)
+    ).rowcount  # fmt: skip
+    if moved != 1:
+        raise Conflict()
+    if to in RELEASES_TIME:
+        release_claims(session, [booking.id])
+    session.refresh(booking)
+
+
+REASON_MAX = 500
+
+
+def clean_reason(text: str | None) -> str:
+    """The instructor's reason for declining or cancelling, as the student will read it (optional, 500 characters
+    at most); raises FormError beyond that rather than cutting it."""
+    reason = " ".join(str(text or "").split())
+    if len(reason) > REASON_MAX:
+        raise FormError({"reason": f"Keep the reason under {REASON_MAX} characters (it has {len(reason)})."})
+    return reason
+
+
+def _move(booking_id: int, to: str, party: Actor | None, now: datetime) -> BookingView:
+    """Apply one transition in its own transaction; `party` None means the platform itself (payments, jobs)."""
+    with transaction() as session:
+        booking = session.get(Booking, booking_id)
+        if booking is None:
+            raise PermissionDenied() if party is not None else FormError({"booking": "No such lesson."})
+        transition(session, booking, to, party_of(party, booking) if party is not None else SYSTEM, now)
+        return _view(booking)
+
+
+def move(actor: Actor | None, booking_id: int, to: str, now: datetime | None = None) -> BookingView:
+    """Move one of the caller's bookings to another state, if the rules allow it and it is their move."""
+    require_role(actor, Role.STUDENT, Role.INSTRUCTOR)
+    return _move(booking_id, to, actor, now or utcnow())
+
+
+def system_move(booking_id: int, to: str, now: datetime | None = None) -> BookingView:
+    """Move a booking as the platform (payment results, expiry, jobs); never reachable from a page."""
+    return _move(booking_id, to, None, now or utcnow())
+
+
+def auto_complete(now: datetime | None = None, after: timedelta = timedelta(hours=24)) -> int:
+    """Complete confirmed lessons that ended more than `after` ago and nobody marked; safe on many workers.
+
+    Each lesson is moved by one conditional UPDATE, so two workers running this at once never both move it.
+    """
+    now = now or utcnow()
+    with transaction() as session:
+        result = session.exec(
+            update(Booking)
+            .where(Booking.status == S.CONFIRMED, Booking.end_at <= now - after)
+            .values(status=S.COMPLETED)
+        )
+        return result.rowcount

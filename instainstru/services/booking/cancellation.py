@@ -1,0 +1,143 @@
+"""Cancelling a lesson: the instructor's policy decides what goes back to the student, the server computes it.
+
+A student cancels for free until the instructor's `free_cancel_hours` before the start (24 by default: exactly
+that many hours before is still free); later the instructor keeps `late_cancel_fee_percent` (50 or 100) of the
+price, rounded half-up to the cent. An instructor who cancels refunds everything. A refund gives the platform's
+fee back in the same proportion (Stripe's `refund_application_fee`), and never exceeds what was charged.
+
+The refund owed is stored on the booking in the same transaction that cancels it; the refund itself is made
+afterwards and retried by the jobs until the ledger shows it, so double clicks and lost answers refund once.
+"""
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from decimal import ROUND_HALF_UP, Decimal
+
+from sqlmodel import Session
+
+from instainstru.db import transaction
+from instainstru.gateways.stripe_gateway import PaymentsUnavailable
+from instainstru.models import Booking, BookingStatus, InstructorProfile, Role, utcnow
+from instainstru.services.accounts.access import Actor, require_role
+from instainstru.services.booking import booking as engine
+from instainstru.services.errors import FormError, PermissionDenied
+from instainstru.services.money import payments
+from instainstru.services.money.money import format_price
+from instainstru.services.timefmt import slot_label
+
+S = BookingStatus
+CANCELLED = payments.CANCELLED
+CANCELLABLE = (S.PENDING_PAYMENT, S.REQUESTED, S.CONFIRMED)
+
+
+@dataclass(frozen=True)
+class CancelTerms:
+    """What cancelling now means, shown before the person confirms."""
+
+    booking_id: int
+    refund_cents: int
+    kept_cents: int  # the late-cancellation fee the instructor keeps
+    free: bool
+    message: str
+    asks_reason: bool = False  # the instructor cancels: they may say why (the student sees it)
+
+
+def late_fee(price_cents: int, percent: int) -> int:
+    """The part of the price kept for a late cancellation, rounded half-up to the cent."""
+    return int((Decimal(price_cents) * percent / 100).quantize(Decimal(1), rounding=ROUND_HALF_UP))
+
+
+def policy_text(profile: InstructorProfile) -> str:
+    """The instructor's cancellation policy in one sentence, for students before they book."""
+    hours = profile.free_cancel_hours
+    window = f"until {hours} hour{'s' * (hours != 1)} before the lesson" if hours else "until the lesson starts"
+    return (f"Free cancellation or rescheduling {window}; later, {profile.late_cancel_fee_percent}% of the price "
+            "is kept.")  # fmt: skip
+
+
+def free_until(booking: Booking) -> datetime:
+    """The last moment a student may cancel or move this lesson for free (under the policy it was booked with)."""
+    return booking.start_at - timedelta(hours=booking.free_cancel_hours)
+
+
+def _terms(session: Session, booking: Booking, party: str, actor: Actor, now: datetime) -> CancelTerms:
+    if booking.status in CANCELLED:
+        raise FormError({"booking": "This lesson is already cancelled."})
+    if booking.status not in CANCELLABLE:
+        raise FormError({"booking": "Only upcoming lessons can be cancelled."})
+    if booking.start_at <= now:
+        raise FormError({"booking": "This lesson has already started."})
+    price = booking.price_cents
+    if booking.status != S.CONFIRMED:  # not paid yet (a hold, or a request whose card is only authorised)
+        return CancelTerms(booking.id, 0, 0, True, "Nothing has been charged: the card authorisation is released.")
+    if party == Role.INSTRUCTOR:
+        return CancelTerms(booking.id, price, 0, True, f"The student gets a full refund of {format_price(price)}"
+                                                       f"{_split(session, booking, price)}.", True)  # fmt: skip
+    deadline = free_until(booking)
+    if now <= deadline:
+        return CancelTerms(booking.id, price, 0, True, f"Free cancellation: you get {format_price(price)} back"
+                                                       f"{_split(session, booking, price)}.")  # fmt: skip
+    kept = late_fee(price, booking.late_cancel_fee_percent)
+    when = slot_label(deadline, actor.timezone)
+    return CancelTerms(booking.id, price - kept, kept, False,
+                       f"Free cancellation ended {when}. The instructor keeps {format_price(kept)} "
+                       f"({booking.late_cancel_fee_percent}%); you get {format_price(price - kept)} back"
+                       f"{_split(session, booking, price - kept)}.")  # fmt: skip
+
+
+def _split(session: Session, booking: Booking, refund: int) -> str:
+    """Where a refund goes when the lesson was paid partly with credit: " ($60 to the card, $20 as credit)"."""
+    credit = payments.credit_back(session, booking, refund)
+    return f" ({format_price(refund - credit)} to the card, {format_price(credit)} as credit)" if credit else ""
+
+
+def cancel_terms(actor: Actor | None, booking_id: int, now: datetime | None = None) -> CancelTerms:
+    """What the caller would get back (or give back) by cancelling now; refused for a lesson not theirs."""
+    actor = require_role(actor, Role.STUDENT, Role.INSTRUCTOR)
+    with transaction() as session:
+        booking = session.get(Booking, int(booking_id))
+        return _terms(session, booking, _party(actor, booking), actor, now or utcnow())
+
+
+def _party(actor: Actor, booking: Booking | None) -> str:
+    if booking is None:
+        raise PermissionDenied()
+    return engine.party_of(actor, booking)
+
+
+def cancel(
+    actor: Actor | None,
+    booking_id: int,
+    now: datetime | None = None,
+    expected_refund: int | None = None,
+    reason: str = "",
+) -> CancelTerms:
+    """Cancel one of the caller's lessons under the policy, then refund what it says (never a client's figure).
+
+    `expected_refund` is the refund the person was shown: if the terms changed since (the free window ended
+    while the dialog was open), nothing happens and FormError says so. An instructor may give a `reason`, which
+    the student sees.
+    """
+    actor = require_role(actor, Role.STUDENT, Role.INSTRUCTOR)
+    now = now or utcnow()
+    reason = engine.clean_reason(reason) if actor.role == Role.INSTRUCTOR else ""
+    with transaction() as session:
+        booking = session.get(Booking, int(booking_id))
+        party = _party(actor, booking)
+        terms = _terms(session, booking, party, actor, now)
+        if expected_refund is not None and terms.refund_cents != expected_refund:
+            raise FormError({"booking": f"The terms changed since you looked: {terms.message} Please confirm again."})
+        was_paid = booking.status == S.CONFIRMED
+        to = S.CANCELLED_BY_STUDENT if party == Role.STUDENT else S.CANCELLED_BY_INSTRUCTOR
+        engine.transition(session, booking, to, party, now)
+        # Unpaid: anything charged for it later (a 3-D Secure finished after all) goes back in full.
+        booking.refund_due_cents = terms.refund_cents if was_paid else booking.price_cents
+        booking.reason = reason
+        session.add(booking)
+    try:  # what Stripe must still do; when it cannot be reached now, the jobs do it later
+        payments.release(booking.id, now)
+        payments.cancel_unfinished(booking.id, now)
+        payments.settle_refund(booking.id, now)
+    except PaymentsUnavailable:
+        pass
+    return terms

@@ -1,0 +1,156 @@
+"""The checkout page's data: the lesson a student is about to pay for, held for them while they pay.
+
+The address names the instructor, the service and length, and the start (`/book/<slug>/<id>-<minutes>/<start>`);
+everything else (price, fee, whether the time is free) is the server's. Reopening the page reuses the
+student's own hold instead of refusing the time as taken.
+"""
+
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from sqlmodel import Session, and_, or_, select
+
+from instainstru.db import transaction
+from instainstru.models import Booking, BookingStatus, InstructorProfile, Offering, Payment, Role, User, utcnow
+from instainstru.services.accounts.access import Actor, require_role
+from instainstru.services.booking import booking as engine
+from instainstru.services.booking.cancellation import free_until, late_fee, policy_text
+from instainstru.services.discovery.catalog import subject_name
+from instainstru.services.errors import FormError, PermissionDenied
+from instainstru.services.money import credits, payments
+from instainstru.services.money.money import format_exact, format_price
+from instainstru.services.timefmt import slot_label, time_with_zone
+from instainstru.services.trust import referrals
+
+START_FORMAT = "%Y%m%dT%H%MZ"
+S = BookingStatus
+
+
+@dataclass(frozen=True)
+class Checkout:
+    """One held lesson, as the checkout shows it (times in the student's zone)."""
+
+    booking_id: int
+    status: str
+    instructor: str
+    instructor_slug: str
+    lesson: str  # "Piano · 60 min"
+    when: str  # "Mon, Jan 7 · 10:00 AM EST"
+    price: str  # "$80"
+    fee_note: str
+    hold_until: str  # "10:15 AM EST"
+    price_cents: int
+    policy: str  # the instructor's cancellation policy
+    credit: str = ""  # "−$20.00": the student's credit the payment will use ("" for none)
+    subtotal: str = ""  # "$80.00": the price, shown above the credit
+    to_pay: str = ""  # what the card pays: the price less the credit ("$80", or "$60.00" beside a credit)
+    to_pay_cents: int = 0
+    late_notice: str = ""  # said before paying when free cancellation has already ended ("" while it is free)
+
+
+def start_param(start: datetime) -> str:
+    """A lesson start as it appears in a checkout address: 20300107T1500Z (UTC)."""
+    return start.astimezone(UTC).strftime(START_FORMAT)
+
+
+def checkout_path(slug: str, offering_id: int, minutes: int, start: datetime) -> str:
+    """The checkout address for one slot."""
+    return f"/book/{slug}/{offering_id}-{minutes}/{start_param(start)}"
+
+
+def _parse(service: str, start: str) -> tuple[int, int, datetime]:
+    try:
+        offering_id, minutes = (int(part) for part in service.split("-", 1))
+        return offering_id, minutes, datetime.strptime(start, START_FORMAT).replace(tzinfo=UTC)
+    except ValueError:
+        raise FormError({"start": "This booking link is not valid. Please choose a time again."}) from None
+
+
+def _span(delta: timedelta) -> str:
+    """How long until something, roughly, as people say it: "22 hours", "1 hour", "40 minutes"."""
+    hours, minutes = divmod(max(int(delta.total_seconds()) // 60, 1), 60)
+    if hours:
+        return f"{hours} hour{'s' * (hours != 1)}"
+    return f"{minutes} minute{'s' * (minutes != 1)}"
+
+
+def late_notice(booking: Booking, instructor: str, approval: bool, now: datetime) -> str:
+    """For a hold whose free cancellation has already ended (the cancel flow's rule: `free_until`, `late_fee`),
+    what paying commits the student to; "" when cancelling would still be free."""
+    kept = late_fee(booking.price_cents, booking.late_cancel_fee_percent)
+    if booking.status != S.PENDING_PAYMENT or now <= free_until(booking) or kept == 0:
+        return ""
+    once = f"once {instructor} accepts, " if approval else ""
+    return (f"This lesson starts in {_span(booking.start_at - now)}: {once}if you cancel, {format_price(kept)} is "
+            "kept, and it can no longer be moved.")  # fmt: skip
+
+
+def _view(
+    booking: Booking, profile: InstructorProfile, name: str, subject_key: str, timezone: str, credit: int,
+    now: datetime,
+) -> Checkout:  # fmt: skip
+    subject = subject_name(subject_key)
+    return Checkout(
+        booking.id, booking.status, name, profile.slug, f"{subject} · {booking.duration_min} min",
+        slot_label(booking.start_at, timezone), format_price(booking.price_cents),
+        "The price includes InstaInstru's service fee. No other charges.",
+        time_with_zone(booking.hold_expires_at, timezone) if booking.hold_expires_at else "", booking.price_cents,
+        policy_text(profile), format_exact(-credit) if credit else "", format_exact(booking.price_cents),
+        format_exact(booking.price_cents - credit) if credit else format_price(booking.price_cents),
+        booking.price_cents - credit, late_notice=late_notice(booking, name, profile.approve_requests, now),
+    )  # fmt: skip
+
+
+def _own_hold(actor: Actor, offering_id: int, minutes: int, start: datetime, now: datetime) -> int | None:
+    with transaction() as session:
+        return session.exec(select(Booking.id).where(
+            Booking.student_id == actor.user_id, Booking.offering_id == offering_id,
+            Booking.duration_min == minutes, Booking.start_at == start,
+            or_(Booking.status.in_((S.REQUESTED, S.CONFIRMED)),
+                and_(Booking.status == S.PENDING_PAYMENT, Booking.hold_expires_at > now)),
+        ).order_by(Booking.id.desc())).first()  # fmt: skip
+
+
+def open_checkout(actor: Actor | None, slug: str, service: str, start: str, now: datetime | None = None) -> Checkout:
+    """Hold the slot named by the address for the calling student (or find their hold) and describe it.
+
+    Raises FormError when the link is malformed, names another instructor's service, or the time is past,
+    blocked or taken.
+    """
+    actor = require_role(actor, Role.STUDENT)
+    now = now or utcnow()
+    offering_id, minutes, start_at = _parse(service, start)
+    with transaction() as session:
+        offering = session.get(Offering, offering_id)
+        profile = session.get(InstructorProfile, offering.instructor_id) if offering else None
+        if profile is None or profile.slug != slug:
+            raise FormError({"start": "This lesson is not offered by this instructor."})
+    held = _own_hold(actor, offering_id, minutes, start_at, now)
+    booking_id = held if held is not None else engine.create_booking(actor, offering_id, minutes, start_at, now).id
+    return checkout_of(actor, booking_id, now)
+
+
+def checkout_of(actor: Actor | None, booking_id: int, now: datetime | None = None) -> Checkout:
+    """The caller's booking as the checkout shows it at `now` (someone else's is refused)."""
+    actor = require_role(actor, Role.STUDENT)
+    now = now or utcnow()
+    with transaction() as session:
+        booking = session.get(Booking, int(booking_id))
+        if booking is None or booking.student_id != actor.user_id:
+            raise PermissionDenied()
+        profile = session.get(InstructorProfile, booking.instructor_id)
+        name = session.get(User, booking.instructor_id).name
+        subject_key = session.get(Offering, booking.offering_id).subject_key
+        return _view(booking, profile, name, subject_key, actor.timezone, _credit(session, booking, now), now)
+
+
+def _credit(session: Session, booking: Booking, now: datetime) -> int:
+    """The credit a hold's payment will use (the student's balance, with what an unfinished attempt on this
+    hold took: a new attempt gives that back first), or the credit its payment used."""
+    attempts = select(Payment.id, Payment.credit_cents).where(Payment.booking_id == booking.id)
+    if booking.status == S.PENDING_PAYMENT:
+        unfinished = [p for p, _ in session.exec(attempts.where(Payment.status.in_(payments.UNFINISHED)))]
+        available = referrals.balance(session, booking.student_id, now) + credits.held(session, unfinished)
+        return credits.usable(available, booking.price_cents)
+    paid = attempts.where(Payment.status.in_(("succeeded", "requires_capture"))).order_by(Payment.attempt.desc())
+    return next((credit for _, credit in session.exec(paid)), 0)

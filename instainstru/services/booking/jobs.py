@@ -1,0 +1,75 @@
+"""Work that falls due with time: run-out holds, unanswered requests, authorisations to release, lessons
+nobody marked. Every step is a conditional update or an idempotent Stripe call, so any number of workers
+may run `run_due` at the same moment."""
+
+import logging
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlmodel import select
+
+from instainstru.db import transaction
+from instainstru.models import Booking, BookingStatus, utcnow
+from instainstru.services.booking import booking
+from instainstru.services.errors import FormError
+from instainstru.services.money import payments
+from instainstru.services.trust import referrals, reviews
+
+S = BookingStatus
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class JobReport:
+    """How many of each thing one run did."""
+
+    holds_expired: int
+    requests_expired: int
+    payments_settled: int  # authorisations released, abandoned attempts cancelled, refunds owed made
+    lessons_completed: int
+    reviews_published: int  # their blind week over
+    referrals_rewarded: int  # the friend's first lesson completed and paid
+
+
+def expire_requests(now: datetime) -> int:
+    """Expire requests the instructor did not answer in 48 hours or before the lesson began (the student is told,
+    and the card's authorisation is released by `payments.settle_leftovers`)."""
+    with transaction() as session:
+        due = list(session.exec(select(Booking.id).where(Booking.status == S.REQUESTED,
+                                                         Booking.hold_expires_at <= now)))  # fmt: skip
+    expired = 0
+    for booking_id in due:
+        try:
+            booking.system_move(booking_id, S.EXPIRED, now)
+            expired += 1
+        except FormError:  # another worker (or the instructor) moved it first
+            continue
+    return expired
+
+
+def _expire_holds(now: datetime) -> int:
+    with transaction() as session:
+        return booking.expire_holds(session, now)
+
+
+def _safely(job, now: datetime) -> int:
+    """Run one job; a failure is logged and does not stop the others."""
+    try:
+        return job(now)
+    except Exception:
+        log.exception("job %s failed", job.__name__)
+        return 0
+
+
+def run_due(now: datetime | None = None) -> JobReport:
+    """Run every time-based job once."""
+    now = now or utcnow()
+    jobs = (
+        _expire_holds,
+        expire_requests,
+        payments.settle_leftovers,
+        booking.auto_complete,
+        reviews.publish_due,
+        referrals.reward_due,
+    )
+    return JobReport(*(_safely(job, now) for job in jobs))

@@ -1,0 +1,191 @@
+"""Lessons as lists for the people in them: an instructor's requests, upcoming and past lessons (paged); a
+student's upcoming, called-off and past lessons with what they paid and got back."""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlmodel import Session
+
+from instainstru.db import transaction
+from instainstru.models import Booking, BookingStatus, Role, utcnow
+from instainstru.services.accounts.access import Actor, require_role
+from instainstru.services.booking.cancellation import free_until
+from instainstru.services.booking.lesson_query import lesson_rows
+from instainstru.services.booking.reschedule import DECLINED, proposal_waiting
+from instainstru.services.discovery.catalog import subject_name
+from instainstru.services.money import billing
+from instainstru.services.money.money import format_price
+from instainstru.services.paging import Page, page_of
+from instainstru.services.timefmt import slot_label
+
+S = BookingStatus
+CANCELLED = (S.CANCELLED_BY_STUDENT, S.CANCELLED_BY_INSTRUCTOR)
+SHOWN = (S.REQUESTED, S.CONFIRMED, S.COMPLETED, S.NO_SHOW, S.CANCELLED_BY_STUDENT, S.CANCELLED_BY_INSTRUCTOR)
+STUDENT_SHOWN = (*SHOWN, *billing.NOT_TAKEN)  # and requests the instructor declined or let expire
+LIVE = (S.REQUESTED, S.CONFIRMED)
+
+
+@dataclass(frozen=True)
+class LessonLine:
+    """One lesson as a row: when, what, with whom, the money, what happened to it, and what can be done now."""
+
+    id: int
+    when: str
+    what: str
+    who: str
+    price: str
+    fee: str
+    net: str
+    status: str
+    can_answer: bool  # a request to accept or decline
+    can_mark: bool  # over, and not yet marked completed or no-show
+    can_cancel: bool  # not started: the caller may cancel it (under the policy)
+    can_move: bool  # the student may still move it for free
+    paid: str = ""  # the student's money: "Paid $60 + $20 credit · refunded $60 + $20 credit"
+    note: str = ""  # what happened: declined (and why), expired, cancelled by the instructor (and why), moved
+    proposal: str = ""  # an instructor's proposed new time, as the viewer reads it
+    can_answer_proposal: bool = False  # the student may accept or decline that proposal
+    can_propose: bool = False  # the instructor may propose a new time
+
+
+@dataclass(frozen=True)
+class InstructorLessons:
+    """The instructor's bookings page: requests, and a page of upcoming and of past lessons."""
+
+    requests: list[LessonLine]
+    upcoming: Page[LessonLine]
+    past: Page[LessonLine]
+
+
+def _student_money(booking: Booking, money: billing.Money) -> str:
+    """What the student paid for the lesson and got back (card and credit), from billing's money."""
+    if money.charged or money.credit:
+        paid = f"Paid {format_price(money.charged)}" + (f" + {format_price(money.credit)} credit" * bool(money.credit))
+        back = f" · refunded {format_price(money.refunded)}" if money.refunded or money.credit_back else ""
+        return paid + back + (f" + {format_price(money.credit_back)} credit" * bool(money.credit_back))
+    if booking.status == S.REQUESTED:
+        return f"{format_price(booking.price_cents)} held on your card until the instructor accepts"
+    return "" if booking.status in (*CANCELLED, *billing.NOT_TAKEN) else format_price(booking.price_cents)
+
+
+def _sentence(text: str, reason: str) -> str:
+    """`text` as a sentence, quoting the instructor's reason when there is one: 'Declined by Tess: "Away."'."""
+    if not reason:
+        return f"{text}."
+    return f'{text}: "{reason}"' + ("" if reason[-1] in ".!?" else ".")
+
+
+def _note(booking: Booking, who: str, as_instructor: bool, tz: str) -> str:
+    """What happened to the lesson, in the viewer's words: declined or expired (and the hold released),
+    cancelled by the instructor (and why), or moved (from when, by whom)."""
+    if booking.status == S.DECLINED:
+        said = _sentence(f"Declined by {who}", booking.reason) + " " if not as_instructor else ""
+        return said + billing.HOLD_RELEASED
+    if booking.status == S.EXPIRED:
+        return (f"{who} did not answer in time. " if not as_instructor else "") + billing.HOLD_RELEASED
+    if booking.status == S.CANCELLED_BY_INSTRUCTOR:
+        return _sentence(f"Cancelled by {'you' if as_instructor else who}", booking.reason)
+    if booking.moved_from is None or booking.status in CANCELLED:
+        return ""
+    if booking.moved_by == (Role.INSTRUCTOR if as_instructor else Role.STUDENT):
+        how = "by you"
+    elif as_instructor:
+        how = "by the student"
+    else:
+        how = f"at {who}'s proposal"
+    return f"Moved {how} from {slot_label(booking.moved_from, tz)}."
+
+
+def _proposal(booking: Booking, who: str, as_instructor: bool, now: datetime, tz: str) -> str:
+    """An instructor's proposed time as the viewer reads it: waiting (until when), declined or unanswered."""
+    if not booking.proposal_status or booking.proposed_start is None or booking.status not in LIVE:
+        return ""
+    new, until = slot_label(booking.proposed_start, tz), slot_label(booking.proposal_expires_at, tz)
+    if proposal_waiting(booking, now):
+        if as_instructor:
+            return f"You proposed moving it to {new}: waiting for the student (until {until})."
+        return f"{who} proposes moving this lesson to {new}. Please answer by {until}."
+    if not as_instructor:
+        return ""
+    if booking.proposal_status == DECLINED:
+        return f"The student declined your proposed time ({new}): the lesson stays."
+    return f"Your proposed time ({new}) was not answered in time: the lesson stays."
+
+
+def _line(booking: Booking, name: str, subject_key: str, as_instructor: bool, now: datetime, tz: str,
+          money: billing.Money | None) -> LessonLine:  # fmt: skip
+    ahead = booking.start_at > now
+    student_may = not as_instructor and ahead and booking.status in LIVE
+    proposal = _proposal(booking, name, as_instructor, now, tz)
+    return LessonLine(
+        booking.id, slot_label(booking.start_at, tz), f"{subject_name(subject_key)} · {booking.duration_min} min",
+        name, format_price(booking.price_cents), format_price(booking.platform_fee_cents),
+        format_price(booking.price_cents - booking.platform_fee_cents), booking.status.replace("_", " "),
+        as_instructor and booking.status == S.REQUESTED and ahead,
+        as_instructor and booking.status == S.CONFIRMED and booking.end_at <= now,
+        student_may or (as_instructor and ahead and booking.status == S.CONFIRMED),
+        student_may and now <= free_until(booking),
+        _student_money(booking, money) if money is not None else "",
+        _note(booking, name, as_instructor, tz),
+        proposal,
+        student_may and proposal_waiting(booking, now),
+        as_instructor and ahead and booking.status in LIVE,
+    )  # fmt: skip
+
+
+def _lines(session: Session, actor: Actor, as_instructor: bool, now: datetime) -> list[tuple[Booking, LessonLine]]:
+    """The caller's lessons, oldest first, each with its row (the other person's name as `who`); a student's
+    rows carry their money, from billing."""
+    rows = lesson_rows(session, actor, as_instructor, SHOWN if as_instructor else STUDENT_SHOWN)
+    if not as_instructor:  # of the requests not taken, only those that reached the instructor (not run-out holds)
+        rows = [r for r in rows if r[0].status not in billing.NOT_TAKEN or billing.was_request_not_taken(r[0])]
+    money = {} if as_instructor else billing.lesson_money(session, [booking for booking, _, _ in rows])
+    return [(booking, _line(booking, name, key, as_instructor, now, actor.timezone, money.get(booking.id)))
+            for booking, name, key in rows]  # fmt: skip
+
+
+def instructor_lessons(
+    actor: Actor | None, now: datetime | None = None, upcoming_page: int | str | None = 1,
+    past_page: int | str | None = 1,
+) -> InstructorLessons:  # fmt: skip
+    """The caller's requests, a page of upcoming lessons (soonest first) and of past lessons (latest first), in
+    their own time zone."""
+    actor = require_role(actor, Role.INSTRUCTOR)
+    now = now or utcnow()
+    requests, upcoming, past = [], [], []
+    with transaction() as session:
+        lines = _lines(session, actor, True, now)
+    for booking, line in lines:
+        if booking.status == S.REQUESTED and booking.start_at > now:
+            requests.append(line)
+        elif booking.end_at > now and booking.status in (S.CONFIRMED, *CANCELLED):  # cancellations show too
+            upcoming.append(line)
+        elif booking.end_at <= now:
+            past.append(line)
+    return InstructorLessons(requests, page_of(upcoming, upcoming_page), page_of(list(reversed(past)), past_page))
+
+
+@dataclass(frozen=True)
+class StudentLessons:
+    """The student's dashboard lists (the instructor's name as `who`): upcoming; called off (cancelled, declined
+    or unanswered, not yet past their time); past."""
+
+    upcoming: list[LessonLine]
+    past: list[LessonLine]
+    off: list[LessonLine]
+
+
+def student_lessons(actor: Actor | None, now: datetime | None = None, past_limit: int = 20) -> StudentLessons:
+    """The caller's upcoming lessons (confirmed or awaiting the instructor), those called off that were still
+    ahead, and recent past ones, each with what was paid and refunded."""
+    actor = require_role(actor, Role.STUDENT)
+    now = now or utcnow()
+    upcoming, off, past = [], [], []
+    with transaction() as session:
+        lines = _lines(session, actor, False, now)
+    for booking, line in lines:
+        if booking.end_at <= now:
+            past.append(line)
+        else:
+            (upcoming if booking.status in LIVE else off).append(line)
+    return StudentLessons(upcoming, list(reversed(past))[:past_limit], off)

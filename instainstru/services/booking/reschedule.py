@@ -1,0 +1,208 @@
+"""Moving a lesson to another free time of the same instructor, same length and price, without a new charge.
+
+A student moves their lesson while it could still be cancelled for free, after seeing the old and the new time
+(`preview_move`); the instructor sees that it was moved and from when. An instructor proposes a new time instead
+(`propose`), which the student accepts or declines (`answer_proposal`); a proposal lasts 48 hours, and never past
+the lesson's current start or the proposed one. Every move asks the slot engine inside its transaction and takes
+the booking's claims (the instructor's and the student's) again, so a time taken meanwhile refuses the move and
+the lesson stays where it was.
+"""
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, update
+
+from instainstru.db import transaction
+from instainstru.models import Booking, BookingStatus, Role, utcnow
+from instainstru.services.accounts.access import Actor, require_role
+from instainstru.services.booking import booking as engine
+from instainstru.services.booking.cancellation import free_until
+from instainstru.services.errors import FormError, PermissionDenied
+from instainstru.services.scheduling.availability import open_slots_many
+from instainstru.services.scheduling.calendar import SlotDay, slots_by_day
+from instainstru.services.timefmt import slot_label
+
+S = BookingStatus
+MOVABLE = (S.CONFIRMED, S.REQUESTED)
+PROPOSAL_HOURS = 48
+WAITING, DECLINED = "waiting", "declined"  # where an instructor's proposal stands
+
+
+@dataclass(frozen=True)
+class MovePreview:
+    """A move shown before it is made: the lesson's time now and the new one, in the viewer's zone."""
+
+    booking_id: int
+    old: str
+    new: str
+    iso: str  # the new start, as the confirm button sends it back
+
+
+def _upcoming(booking: Booking | None, now: datetime) -> None:
+    if booking.status not in MOVABLE or booking.start_at <= now:
+        raise FormError({"booking": "Only upcoming lessons can be moved."})
+
+
+def _movable(booking: Booking | None, actor: Actor, now: datetime) -> None:
+    if booking is None or booking.student_id != actor.user_id:
+        raise PermissionDenied()
+    _upcoming(booking, now)
+    deadline = free_until(booking)
+    if now > deadline:
+        raise FormError({"booking": f"This lesson could be moved until {slot_label(deadline, actor.timezone)}. "
+                                    "You can still cancel it."})  # fmt: skip
+
+
+def _instructors(booking: Booking | None, actor: Actor, now: datetime) -> None:
+    if booking is None or booking.instructor_id != actor.user_id:
+        raise PermissionDenied()
+    _upcoming(booking, now)
+
+
+def _valid_start(new_start) -> datetime:
+    if not isinstance(new_start, datetime) or new_start.tzinfo is None:
+        raise FormError({"start": "That time is not valid."})
+    return new_start
+
+
+def _check_time(session: Session, booking: Booking, new_start: datetime, now: datetime, student_tz: str | None):
+    """Refuse a new time that is the current one, not free for the instructor, or (`student_tz` given: the
+    student is the one asking) when the student has another lesson then, named in their zone."""
+    if new_start == booking.start_at:
+        raise FormError({"start": "Choose a different time."})
+    free = open_slots_many(session, [booking.instructor_id], booking.duration_min, new_start,
+                           new_start + timedelta(minutes=1), now, except_booking=booking.id)  # fmt: skip
+    if new_start not in free.get(booking.instructor_id, []):
+        raise FormError({"start": "This time is not available. Please choose another."})
+    if student_tz is not None:
+        end = new_start + timedelta(minutes=booking.duration_min)
+        clash = engine.student_clash(session, booking.student_id, new_start, end, now, booking.id)
+        if clash is not None:
+            raise FormError({"start": engine.clash_message(session, clash, student_tz)})
+
+
+def _move(session: Session, booking: Booking, new_start: datetime, now: datetime, by: str) -> None:
+    """Move the booking (read in this transaction, its time checked) and take its claims again; `by` is who
+    moved it. A waiting proposal is settled by the move."""
+    # A request still waits 48 hours from when it was made, or until its (new) start.
+    asked = booking.requested_at or booking.created_at
+    until = min(asked + timedelta(hours=engine.REQUEST_HOURS), new_start)
+    moved = session.exec(
+        update(Booking).where(Booking.id == booking.id, Booking.status == booking.status,
+                              Booking.start_at == booking.start_at)
+        .values(start_at=new_start, end_at=new_start + timedelta(minutes=booking.duration_min),
+                hold_expires_at=until if booking.status == S.REQUESTED else booking.hold_expires_at,
+                moved_from=booking.start_at, moved_by=by, proposed_start=None, proposal_expires_at=None,
+                proposal_status="")
+    ).rowcount  # fmt: skip
+    if moved != 1:  # cancelled, declined or moved meanwhile
+        raise engine.Conflict()
+    engine.release_claims(session, [booking.id])
+    session.refresh(booking)
+    engine.claim(session, booking)
+
+
+def _preview(booking: Booking, new_start: datetime, tz: str) -> MovePreview:
+    return MovePreview(booking.id, slot_label(booking.start_at, tz), slot_label(new_start, tz), new_start.isoformat())
+
+
+def reschedule_options(actor: Actor | None, booking_id: int, now: datetime | None = None) -> list[SlotDay]:
+    """Where the caller's lesson could move: the instructor's free times of the same length, by day in the
+    caller's zone (its own time, and times overlapping it, count as free; its current start is left out).
+    A student asks within the free window; the lesson's instructor asks to propose a time."""
+    actor = require_role(actor, Role.STUDENT, Role.INSTRUCTOR)
+    now = now or utcnow()
+    with transaction() as session:
+        booking = session.get(Booking, int(booking_id))
+        (_movable if actor.role == Role.STUDENT else _instructors)(booking, actor, now)
+    days = slots_by_day(booking.instructor_id, booking.duration_min, actor.timezone, now=now,
+                        except_booking=booking.id)  # fmt: skip
+    current = booking.start_at.isoformat()
+    others = [SlotDay(day.label, [t for t in day.times if t["iso"] != current]) for day in days]
+    return [day for day in others if day.times]
+
+
+def preview_move(actor: Actor | None, booking_id: int, new_start: datetime, now: datetime | None = None) -> MovePreview:
+    """The caller's lesson's time now and `new_start`, if it may move there (the student's move, or the
+    instructor's proposal); nothing changes."""
+    actor = require_role(actor, Role.STUDENT, Role.INSTRUCTOR)
+    now, new_start = now or utcnow(), _valid_start(new_start)
+    with transaction() as session:
+        booking = session.get(Booking, int(booking_id))
+        student = actor.role == Role.STUDENT
+        (_movable if student else _instructors)(booking, actor, now)
+        _check_time(session, booking, new_start, now, actor.timezone if student else None)
+        return _preview(booking, new_start, actor.timezone)
+
+
+def reschedule(actor: Actor | None, booking_id: int, new_start: datetime, now: datetime | None = None) -> datetime:
+    """Move the caller's lesson to `new_start` (a free time of the same instructor, same length and price);
+    returns the new start. The slot engine is asked inside the transaction and the time is claimed again, so
+    a concurrent booking of that time makes this fail with "just taken" and the lesson stays where it was."""
+    actor = require_role(actor, Role.STUDENT)
+    now, new_start = now or utcnow(), _valid_start(new_start)
+    try:
+        with transaction() as session:
+            booking = session.get(Booking, int(booking_id))
+            _movable(booking, actor, now)
+            _check_time(session, booking, new_start, now, actor.timezone)
+            _move(session, booking, new_start, now, Role.STUDENT)
+            return booking.start_at
+    except IntegrityError:  # a concurrent booking claimed the instructor's time, or the student's
+        engine.refuse_clash(actor, new_start, new_start + timedelta(minutes=booking.duration_min), now, booking.id)
+        raise FormError({"start": engine.SLOT_TAKEN}) from None
+
+
+def propose(actor: Actor | None, booking_id: int, new_start: datetime, now: datetime | None = None) -> MovePreview:
+    """The lesson's instructor proposes moving it to `new_start` (one of their free times); the student accepts
+    or declines it until 48 hours from now, the lesson's start or the proposed start, whichever comes first. A
+    new proposal replaces a waiting one; nothing is claimed until the student accepts."""
+    actor = require_role(actor, Role.INSTRUCTOR)
+    now, new_start = now or utcnow(), _valid_start(new_start)
+    with transaction() as session:
+        booking = session.get(Booking, int(booking_id))
+        _instructors(booking, actor, now)
+        _check_time(session, booking, new_start, now, None)
+        expires = min(now + timedelta(hours=PROPOSAL_HOURS), booking.start_at, new_start)
+        moved = session.exec(
+            update(Booking).where(Booking.id == booking.id, Booking.status == booking.status,
+                                  Booking.start_at == booking.start_at)
+            .values(proposed_start=new_start, proposal_expires_at=expires, proposal_status=WAITING)
+        ).rowcount  # fmt: skip
+        if moved != 1:
+            raise engine.Conflict()
+        return _preview(booking, new_start, actor.timezone)
+
+
+def proposal_waiting(booking: Booking, now: datetime) -> bool:
+    """The instructor's proposed time still waits for the student's answer."""
+    return (booking.proposal_status == WAITING and booking.proposed_start is not None
+            and booking.status in MOVABLE and booking.proposal_expires_at > now)  # fmt: skip
+
+
+def answer_proposal(actor: Actor | None, booking_id: int, accept: bool, now: datetime | None = None) -> str:
+    """The student accepts the instructor's proposed time (the lesson moves there, under the same rules as their
+    own move, outside the free window too) or declines it (the lesson stays); returns what happened."""
+    actor = require_role(actor, Role.STUDENT)
+    now = now or utcnow()
+    new_start = None
+    try:
+        with transaction() as session:
+            booking = session.get(Booking, int(booking_id))
+            if booking is None or booking.student_id != actor.user_id:
+                raise PermissionDenied()
+            if not proposal_waiting(booking, now):
+                raise FormError({"booking": "This proposal is no longer open. Your lesson stays where it was."})
+            new_start = booking.proposed_start
+            if not accept:
+                booking.proposal_status = DECLINED
+                session.add(booking)
+                return "Proposal declined. Your lesson stays where it was."
+            _check_time(session, booking, new_start, now, actor.timezone)
+            _move(session, booking, new_start, now, Role.INSTRUCTOR)
+            return f"Lesson moved to {slot_label(new_start, actor.timezone)}."
+    except IntegrityError:
+        engine.refuse_clash(actor, new_start, new_start + timedelta(minutes=booking.duration_min), now, booking.id)
+        raise FormError({"start": engine.SLOT_TAKEN}) from None

@@ -1,0 +1,62 @@
+"""The spatial prefilter for search: which grid cells each instructor's service area may reach.
+
+NYC is cut into cells of 0.02° latitude × 0.025° longitude (about 1.4 × 1.3 miles). An instructor's
+cells are every cell that a listed neighbourhood's coverage (its point plus the ZIP margin) or the
+radius circle touches, so "covers a point in cell c" implies "c is one of the cells". Search looks
+the searched place's cells up in the indexed `area_cells` table, then checks coverage exactly.
+"""
+
+import math
+
+from sqlmodel import Session, delete
+
+from instainstru.models import AreaBorough, AreaCell, InstructorProfile
+from instainstru.services.discovery import geo
+
+CELL_LAT, CELL_LON = 0.02, 0.025
+ORIGIN_LAT, ORIGIN_LON = 40.0, -75.0
+ROW_WIDTH = 1000
+NEIGHBOURHOOD_MARGIN_MILES = geo.ZIP_NEAR_NEIGHBOURHOOD_MILES + 0.05
+
+
+def cell_of(lat: float, lon: float) -> int:
+    """The grid cell holding a point."""
+    return math.floor((lat - ORIGIN_LAT) / CELL_LAT) * ROW_WIDTH + math.floor((lon - ORIGIN_LON) / CELL_LON)
+
+
+def cells_in_box(min_lat: float, max_lat: float, min_lon: float, max_lon: float) -> set[int]:
+    """Every cell a latitude/longitude box touches."""
+    first, last = cell_of(min_lat, min_lon), cell_of(max_lat, max_lon)
+    rows = range(first // ROW_WIDTH, last // ROW_WIDTH + 1)
+    cols = range(first % ROW_WIDTH, last % ROW_WIDTH + 1)
+    return {row * ROW_WIDTH + col for row in rows for col in cols}
+
+
+def area_of(profile: InstructorProfile) -> geo.ServiceArea:
+    """The service area a profile describes."""
+    base = (profile.area_base_lat, profile.area_base_lon) if profile.area_base_lat is not None else None
+    return geo.ServiceArea(frozenset(profile.area_neighbourhoods), base, profile.area_radius_miles if base else 0.0)
+
+
+def cells_for_area(area: geo.ServiceArea) -> set[int]:
+    """Every cell in which `area` may cover some point."""
+    cells: set[int] = set()
+    for place in geo.listed_neighbourhoods(area):
+        cells |= cells_in_box(*geo.bounding_box(place.lat, place.lon, NEIGHBOURHOOD_MARGIN_MILES))
+    if area.base is not None:
+        cells |= cells_in_box(*geo.bounding_box(area.base[0], area.base[1], area.radius_miles))
+    return cells
+
+
+def boroughs_served(area: geo.ServiceArea) -> list[str]:
+    """The boroughs `area` serves some of (see `geo.area_covers`)."""
+    return [name for name in geo.BOROUGHS if geo.area_covers(area, geo.find_place(name))]
+
+
+def reindex(session: Session, profile: InstructorProfile) -> None:
+    """Replace the instructor's cells and boroughs after their service area changed."""
+    area = area_of(profile)
+    session.exec(delete(AreaCell).where(AreaCell.instructor_id == profile.user_id))
+    session.exec(delete(AreaBorough).where(AreaBorough.instructor_id == profile.user_id))
+    session.add_all(AreaCell(cell=c, instructor_id=profile.user_id) for c in sorted(cells_for_area(area)))
+    session.add_all(AreaBorough(borough=b, instructor_id=profile.user_id) for b in boroughs_served(area))

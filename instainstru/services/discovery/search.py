@@ -1,0 +1,360 @@
+"""Finding instructors: indexed prefilter in SQL, exact coverage and ranking in Python, free slots per page."""
+
+import json
+import math
+from dataclasses import dataclass
+from datetime import datetime, time, timedelta
+from functools import lru_cache
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import String, cast, func, literal, select
+
+from instainstru.db import transaction
+from instainstru.models import AreaBorough, AreaCell, InstructorProfile, Offering, User, utcnow
+from instainstru.services.discovery import area_index, geo
+from instainstru.services.discovery.catalog import SUBJECTS_BY_KEY, subject_name
+from instainstru.services.discovery.ratings import bayesian_rating
+from instainstru.services.discovery.search_filters import Filters
+from instainstru.services.instructors.instructors import initials, profile_href
+from instainstru.services.money.money import format_price
+from instainstru.services.scheduling.availability import busy_for, schedules_for
+from instainstru.services.scheduling.slots import first_bookable
+from instainstru.services.timefmt import slot_label
+
+PAGE_SIZE = 20
+CANDIDATE_CAP = 200  # most rows one search ranks in Python: the best rated (or cheapest) that pass the filters
+BROAD_CAP = 200  # the same for a search without a subject
+WINDOW_BATCH = 40  # candidates checked at a time for a free slot in the asked-for window
+SOONEST_POOL = 200  # best-ranked candidates whose next free slot decides "soonest" order
+NEXT_SLOT_DAYS = 14
+IN_PERSON = {"student_home", "studio"}
+
+
+@dataclass
+class Candidate:
+    """One instructor that passed the filters, with what ranking and the card need."""
+
+    instructor_id: int
+    slug: str
+    name: str
+    photo: str
+    headline: str
+    subjects: list[str]
+    price_cents: int
+    shortest_min: int
+    rating_avg: float
+    rating_count: int
+    distance: float | None  # miles from the searched place; None for an online-only match
+    completeness: float
+    bookable: bool  # payouts connected: ranked before everyone who cannot take bookings yet
+    next_slot: datetime | None = None
+
+    @property
+    def bayes_rating(self) -> float:
+        """The rating with a prior, so a single 5★ review does not beat many 4.9★ ones."""
+        return bayesian_rating(self.rating_avg, self.rating_count)
+
+
+@dataclass(frozen=True)
+class ResultCard:
+    """What a result card shows."""
+
+    instructor_id: int
+    slug: str
+    name: str
+    initials: str
+    photo: str
+    headline: str
+    subjects: str
+    price_from: str
+    rating: str
+    review_count: int
+    distance: str
+    next_slot: str  # "" for an instructor who cannot take bookings yet
+    bookable: bool
+    href: str  # the profile, opened on the searched subject when there was one
+
+
+@dataclass(frozen=True)
+class SearchResults:
+    """One page of results and what to say about them."""
+
+    cards: list[ResultCard]
+    total: int
+    page: int
+    pages: int
+    notice: str  # e.g. "We couldn't find atlantis — showing all of NYC"
+    more: bool = False  # True when there are more matches than were counted
+
+    @property
+    def total_label(self) -> str:
+        """The count as the page says it: "38 instructors", "1 instructor", "60+ instructors"."""
+        noun = "instructor" if self.total == 1 and not self.more else "instructors"
+        return f"{self.total}{'+' if self.more else ''} {noun}"
+
+
+def _raw(column):
+    """A JSON column read as its text, decoded only when needed (see `_json`)."""
+    return cast(column, String).label(column.key)
+
+
+_COLUMNS = (
+    Offering.instructor_id, Offering.subject_key, Offering.min_price_cents, Offering.shortest_min,
+    _raw(Offering.levels), _raw(Offering.age_groups), _raw(Offering.location_types), InstructorProfile.slug,
+    InstructorProfile.photo, InstructorProfile.headline, func.length(InstructorProfile.bio).label("bio_length"),
+    _raw(InstructorProfile.area_neighbourhoods), InstructorProfile.area_base_lat, InstructorProfile.area_base_lon,
+    InstructorProfile.area_radius_miles, InstructorProfile.rating_avg, InstructorProfile.rating_count,
+    InstructorProfile.charges_enabled, User.name,
+)  # fmt: skip
+
+
+@lru_cache(maxsize=4096)
+def _json(text: str) -> tuple:
+    """Decode a small JSON list once (the same lists recur across thousands of rows)."""
+    return tuple(json.loads(text))
+
+
+def _nearby(place: geo.Place):
+    """The instructors whose area may serve `place`: exactly for a borough, by grid cell for a point."""
+    if place.kind == "borough":
+        return select(AreaBorough.instructor_id).where(AreaBorough.borough == place.borough)
+    return select(AreaCell.instructor_id).where(AreaCell.cell == area_index.cell_of(place.lat, place.lon))
+
+
+def _pick(filters: Filters, only: list[int] | None, near, online_only: bool, cap: int) -> list[int]:
+    """Phase 1: the ids of the best (or cheapest) offerings passing the filters, from the offerings' indexes."""
+    query = select(Offering.id).where(Offering.min_price_cents > 0)
+    if near is not None:
+        query = query.join(near, near.c.instructor_id == Offering.instructor_id)
+    if online_only:
+        query = query.where(Offering.online.is_(True))
+    if only is not None:
+        query = query.where(Offering.instructor_id.in_(only))
+    if filters.subject_key:
+        query = query.where(Offering.subject_key == filters.subject_key)
+    if filters.max_price_cents is not None:
+        query = query.where(Offering.min_price_cents <= filters.max_price_cents)
+    if filters.min_price_cents is not None:
+        query = query.where(Offering.min_price_cents >= filters.min_price_cents)
+    if filters.min_rating is not None:
+        rated = select(InstructorProfile.user_id).where(
+            InstructorProfile.rating_avg >= filters.min_rating, InstructorProfile.rating_count > 0
+        )
+        query = query.where(Offering.instructor_id.in_(rated))
+    order = Offering.min_price_cents if filters.sort == "price" else Offering.rank_score.desc()
+    with transaction() as session:
+        return list(session.execute(query.order_by(order, Offering.id).limit(cap)).scalars())
+
+
+def _rows(filters: Filters, only: list[int] | None = None) -> list:
+    """Candidate offering rows: those near the place (driven by the area index), then online ones, capped."""
+    cap = CANDIDATE_CAP if filters.subject_key or only else BROAD_CAP
+    near_ids: list[int] = []
+    if filters.place is not None and filters.online != "online":
+        near_ids = _pick(filters, only, _nearby(filters.place).subquery(), False, cap)
+    ids = list(near_ids)
+    if filters.place is None and filters.online != "online":
+        ids = _pick(filters, only, None, False, cap)
+    elif filters.online != "in_person" and len(ids) < cap:
+        seen = set(ids)
+        ids += [i for i in _pick(filters, only, None, True, cap) if i not in seen][: cap - len(ids)]
+    if not ids:
+        return []
+    nearby = Offering.id.in_(near_ids) if near_ids else literal(False)
+    details = (
+        select(*_COLUMNS, nearby.label("nearby"))
+        .join(InstructorProfile, InstructorProfile.user_id == Offering.instructor_id)
+        .join(User, User.id == Offering.instructor_id)
+        .where(Offering.id.in_(ids))
+    )
+    with transaction() as session:
+        return session.execute(details).all()
+
+
+def _distance(row, places: tuple, place: geo.Place | None) -> tuple[bool, float | None]:
+    """Whether the row's in-person area serves the place, and how far it is (None when not applicable).
+
+    A borough comes exactly from the index (distance 0: "travels in Brooklyn"); a point is checked exactly.
+    """
+    if place is None or not row.nearby or not IN_PERSON.intersection(places):
+        return False, None
+    if place.kind == "borough":
+        return True, 0.0
+    base = (row.area_base_lat, row.area_base_lon) if row.area_base_lat is not None else None
+    area = geo.ServiceArea(frozenset(_json(row.area_neighbourhoods)), base, row.area_radius_miles if base else 0.0)
+    if not geo.area_covers(area, place):
+        return False, None
+    return True, geo.distance_to_area(area, place.point) or 0.0
+
+
+def _matches(row, filters: Filters) -> tuple[bool, float | None]:
+    if filters.age_group and filters.age_group not in _json(row.age_groups):
+        return False, None
+    if filters.level and filters.level not in _json(row.levels):
+        return False, None
+    places = _json(row.location_types)
+    online_ok = "online" in places
+    covered, distance = _distance(row, places, filters.place)
+    if filters.online == "online":
+        return online_ok, None
+    if filters.place is None:
+        return (bool(IN_PERSON.intersection(places)) if filters.online == "in_person" else True), None
+    if filters.max_miles is not None and covered and distance > filters.max_miles:
+        covered = False
+    if filters.online == "in_person":
+        return covered, distance
+    return covered or online_ok, distance if covered else None
+
+
+def candidates(filters: Filters, only: list[int] | None = None) -> list[Candidate]:
+    """Every instructor matching the filters (one entry each, with their cheapest matching service)."""
+    found: dict[int, Candidate] = {}
+    for row in _rows(filters, only):
+        ok, distance = _matches(row, filters)
+        if not ok:
+            continue
+        subject = subject_name(row.subject_key)
+        known = found.get(row.instructor_id)
+        if known is not None:
+            known.subjects.append(subject)
+            known.price_cents = min(known.price_cents, row.min_price_cents)
+            known.shortest_min = min(known.shortest_min, row.shortest_min)
+            continue
+        completeness = 0.5 * bool(row.photo) + 0.5 * ((row.bio_length or 0) >= 50)
+        found[row.instructor_id] = Candidate(
+            row.instructor_id, row.slug, row.name, row.photo, row.headline, [subject], row.min_price_cents,
+            row.shortest_min,
+            row.rating_avg, row.rating_count, distance, completeness, bool(row.charges_enabled),
+        )  # fmt: skip
+    return list(found.values())
+
+
+def _score(c: Candidate) -> float:
+    proximity = 0.35 if c.distance is None else 1 / (1 + c.distance)
+    return 0.5 * (c.bayes_rating / 5) + 0.35 * proximity + 0.15 * c.completeness
+
+
+def _sort(found: list[Candidate], sort: str) -> None:
+    """Order by `sort`, everyone who can take bookings first."""
+    far = math.inf
+    keys = {
+        "best": lambda c: (-_score(c), c.instructor_id),
+        "distance": lambda c: (far if c.distance is None else c.distance, -_score(c), c.instructor_id),
+        "price": lambda c: (c.price_cents, -_score(c), c.instructor_id),
+        "rating": lambda c: (-c.bayes_rating, -c.rating_count, c.instructor_id),
+        "soonest": lambda c: (c.next_slot or datetime.max.replace(tzinfo=ZoneInfo("UTC")), c.instructor_id),
+    }
+    found.sort(key=lambda c: (not c.bookable, keys[sort](c)))
+
+
+def window_ranges(filters: Filters, viewer_tz: str, now: datetime) -> list[tuple[datetime, datetime]]:
+    """The UTC ranges a lesson must start in: the asked-for time window, or the next two weeks."""
+    if filters.window is None:
+        return [(now, now + timedelta(days=NEXT_SLOT_DAYS))]
+    zone, w = ZoneInfo(viewer_tz), filters.window
+    today = now.astimezone(zone).date()
+    upcoming = [today + timedelta(days=i) for i in range(NEXT_SLOT_DAYS)]
+    # Named dates and named weekdays both count ("tomorrow or saturday"); neither means the coming week.
+    days = sorted(set(w.days) | {d for d in upcoming if d.weekday() in w.weekdays}) or upcoming[:7]
+    ranges = []
+    for day in days:
+        start = datetime.combine(day, time(0), zone) + timedelta(minutes=w.start_min)
+        end = datetime.combine(day, time(0), zone) + timedelta(minutes=w.end_min)
+        if end > now:
+            ranges.append((max(start, now), end))
+    return ranges
+
+
+def _next_slots(found: list[Candidate], ranges: list[tuple[datetime, datetime]], now: datetime) -> None:
+    """Fill each bookable candidate's first free start (shortest lesson) within the ranges (none for those who
+    cannot take bookings: their time is not free to book)."""
+    ids = [c.instructor_id for c in found if c.bookable]
+    if not ids or not ranges:
+        return
+    with transaction() as session:
+        schedules = schedules_for(session, ids)
+        busy = busy_for(session, ids, ranges[0][0], ranges[-1][1], now)
+    for c in found:
+        schedule = schedules.get(c.instructor_id) if c.bookable else None
+        if schedule is None:
+            continue
+        for start, end in ranges:
+            c.next_slot = first_bookable(schedule, c.shortest_min, busy.get(c.instructor_id, ()), start, end, now)
+            if c.next_slot:
+                break
+
+
+def _card(c: Candidate, viewer_tz: str, filters: Filters | None = None) -> ResultCard:
+    rating = f"{c.rating_avg:.1f}" if c.rating_count else "New"
+    place = filters.place if filters else None
+    if c.distance is None:
+        distance = "Online" if place else ""
+    elif place is not None and place.kind == "borough":
+        distance = f"Travels in {place.borough}"
+    else:
+        distance = "In their area" if c.distance < 0.05 else f"{c.distance:.1f} mi"
+    next_slot = slot_label(c.next_slot, viewer_tz) if c.next_slot else "No free time soon"
+    subject = filters.subject_key if filters else None
+    return ResultCard(
+        c.instructor_id, c.slug, c.name, initials(c.name), c.photo, c.headline,
+        ", ".join(c.subjects), f"from {format_price(c.price_cents)}", rating, c.rating_count, distance,
+        next_slot if c.bookable else "", c.bookable, profile_href(c.slug, subject, c.shortest_min if subject else None),
+    )  # fmt: skip
+
+
+def _free_in_window(ranked: list[Candidate], ranges, now: datetime, wanted: int) -> tuple[list[Candidate], bool]:
+    """Walk the ranked candidates in batches, keeping those free in the ranges, until `wanted` are found.
+
+    Returns the kept candidates and whether some candidates were left unchecked (so there may be more).
+    """
+    kept: list[Candidate] = []
+    for start in range(0, len(ranked), WINDOW_BATCH):
+        batch = ranked[start : start + WINDOW_BATCH]
+        _next_slots(batch, ranges, now)
+        kept += [c for c in batch if c.next_slot is not None]
+        if len(kept) >= wanted:
+            return kept, start + WINDOW_BATCH < len(ranked)
+    return kept, False
+
+
+def search(filters: Filters, viewer_tz: str, now: datetime | None = None) -> SearchResults:
+    """Run a search and return one page of result cards, in the viewer's time zone."""
+    now = now or utcnow()
+    found = candidates(filters)
+    more = len(found) >= (CANDIDATE_CAP if filters.subject_key else BROAD_CAP)
+    ranges = window_ranges(filters, viewer_tz, now)
+    soonest = filters.sort == "soonest"
+    _sort(found, "best" if soonest else filters.sort)
+    if filters.window is not None or soonest:
+        pool = found[:SOONEST_POOL] if soonest else found
+        wanted = len(pool) if soonest else filters.page * PAGE_SIZE + 1
+        found, unchecked = _free_in_window(pool, ranges, now, wanted)
+        more = more or unchecked or len(pool) < len(found)
+        if soonest:
+            _sort(found, "soonest")
+    pages = max(1, math.ceil(len(found) / PAGE_SIZE))
+    page = min(filters.page, pages)
+    shown = found[(page - 1) * PAGE_SIZE : page * PAGE_SIZE]
+    if filters.window is None and not soonest:
+        _next_slots(shown, ranges, now)
+    cards = [_card(c, viewer_tz, filters) for c in shown]
+    return SearchResults(cards, len(found), page, pages + (1 if more and page == pages else 0), filters.notice, more)
+
+
+def popular_subjects(limit: int = 8) -> list[tuple[str, str]]:
+    """The most offered subjects, as (key, name), for an empty search (services listed in search only)."""
+    with transaction() as session:
+        rows = session.execute(
+            select(Offering.subject_key, func.count()).where(Offering.min_price_cents > 0)
+            .group_by(Offering.subject_key).order_by(func.count().desc(), Offering.subject_key).limit(limit)
+        ).all()  # fmt: skip
+    return [(key, SUBJECTS_BY_KEY[key].name) for key, _ in rows if key in SUBJECTS_BY_KEY]
+
+
+def instructor_cards(instructor_ids: list[int], viewer_tz: str, now: datetime | None = None) -> list[ResultCard]:
+    """Result cards for the given instructors, in the given order (e.g. a student's favourites)."""
+    now = now or utcnow()
+    found = {c.instructor_id: c for c in candidates(Filters(), only=instructor_ids)}
+    ordered = [found[i] for i in instructor_ids if i in found]
+    _next_slots(ordered, window_ranges(Filters(), viewer_tz, now), now)
+    return [_card(c, viewer_tz) for c in ordered]

@@ -1,0 +1,172 @@
+"""Instructor profiles: creating one with a unique slug, and showing them publicly."""
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from urllib.parse import urlencode
+
+from sqlmodel import Session, func, select
+
+from instainstru.db import transaction
+from instainstru.models import InstructorProfile, Offering, Role, User
+from instainstru.services.accounts.access import Actor
+from instainstru.services.booking.cancellation import policy_text
+from instainstru.services.discovery.catalog import find_subject
+from instainstru.services.instructors.offerings import LOCATION_LABELS, OfferingView, offerings_of
+from instainstru.services.money.money import format_price
+
+_PLACE_FLAGS = {"student_home": "teaches_at_student", "studio": "teaches_at_studio", "online": "teaches_online"}
+
+
+@dataclass(frozen=True)
+class InstructorCard:
+    """What an instructor card shows on public pages."""
+
+    slug: str
+    name: str
+    headline: str
+    subject: str
+    borough: str
+    initials: str
+    photo: str
+    price_from: str
+
+
+@dataclass(frozen=True)
+class PublicProfile:
+    """An instructor's public page."""
+
+    user_id: int
+    card: InstructorCard
+    bio: str
+    languages: list[str]
+    years_experience: int
+    places: list[str]
+    area: list[str]
+    offerings: list[OfferingView]
+    accepting_bookings: bool  # payouts connected: students can book and pay
+    cancellation_policy: str
+
+
+@dataclass(frozen=True)
+class ViewerActions:
+    """What the person looking at a profile (or a result card) may do there."""
+
+    save: bool  # the favourite heart: students, and visitors (asked to log in first)
+    report: bool  # "Report" on a review: anyone logged in but the profile's owner
+
+
+def viewer_actions(viewer: Actor | None, instructor_id: int | None = None) -> ViewerActions:
+    """What `viewer` may do on the profile of `instructor_id` (on result cards: no particular instructor)."""
+    return ViewerActions(
+        save=viewer is None or viewer.role == Role.STUDENT,
+        report=viewer is not None and viewer.user_id != instructor_id,
+    )
+
+
+def initials(name: str) -> str:
+    """Return up to two upper-case initials of `name` ("Ana María Ruiz" -> "AM")."""
+    return "".join(part[0] for part in name.split()[:2]).upper()
+
+
+def _card(profile: InstructorProfile, user: User, offerings: list[OfferingView]) -> InstructorCard:
+    cheapest = min((o.from_cents for o in offerings if o.prices), default=0)
+    return InstructorCard(
+        profile.slug, user.name, profile.headline, offerings[0].subject if offerings else "", profile.borough,
+        initials(user.name), profile.photo, f"from {format_price(cheapest)}" if cheapest else "",
+    )  # fmt: skip
+
+
+def slugify(text: str) -> str:
+    """Return a lower-case ASCII slug for `text` ("José Muñoz" -> "jose-munoz")."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-") or "instructor"
+
+
+def _unique_slug(session: Session, name: str) -> str:
+    base = slugify(name)[:70]
+    taken = set(session.exec(select(InstructorProfile.slug).where(InstructorProfile.slug.startswith(base))))
+    slug, n = base, 2
+    while slug in taken:
+        slug, n = f"{base}-{n}", n + 1
+    return slug
+
+
+def create_profile(session: Session, user: User, **fields) -> InstructorProfile:
+    """Add the (initially empty) public profile of instructor `user` inside `session`."""
+    profile = InstructorProfile(user_id=user.id, slug=_unique_slug(session, user.name), **fields)
+    session.add(profile)
+    return profile
+
+
+def profile_href(slug: str, subject_key: str | None = None, minutes: int | None = None) -> str:
+    """The link to a public profile, opened on a subject (and lesson length) when given."""
+    params = {key: value for key, value in (("subject", subject_key), ("minutes", minutes)) if value}
+    return f"/instructors/{slug}" + (f"?{urlencode(params)}" if params else "")
+
+
+def featured_instructor_ids(limit: int = 6) -> list[int]:
+    """Instructors who can take bookings, with a headline and at least one priced service, best rated first, for
+    the home page."""
+    with transaction() as session:
+        return list(
+            session.exec(
+                select(InstructorProfile.user_id)
+                .join(Offering, Offering.instructor_id == InstructorProfile.user_id)
+                .where(InstructorProfile.charges_enabled, InstructorProfile.headline != "")
+                .where(Offering.min_price_cents > 0)
+                .group_by(InstructorProfile.user_id)
+                .order_by(func.max(Offering.rank_score).desc(), InstructorProfile.user_id)
+                .limit(limit)
+            )
+        )
+
+
+def preselected_lesson(services: list[OfferingView], subject: str = "", minutes: str = "") -> tuple[int, int] | None:
+    """The lesson, as (offering id, minutes), the booking panel opens on: the searched subject (key or name) at
+    the searched length, else that subject's shortest lesson, else the first service's; None without prices."""
+    priced = [o for o in services if o.prices]
+    if not priced:
+        return None
+    wanted = find_subject(str(subject or ""))
+    chosen = next((o for o in priced if wanted and o.subject_key == wanted.key), None)
+    if chosen is None:
+        return priced[0].id, priced[0].prices[0].duration_min
+    lengths = [p.duration_min for p in chosen.prices]
+    return chosen.id, next((n for n in lengths if str(n) == str(minutes).strip()), lengths[0])
+
+
+def instructor_id_for_slug(slug: str) -> int | None:
+    """Return the id of the instructor whose public page is at `slug`, or None when there is none."""
+    with transaction() as session:
+        return session.exec(select(InstructorProfile.user_id).where(InstructorProfile.slug == slug[:80])).first()
+
+
+def public_profile(slug: str) -> PublicProfile | None:
+    """Return the public profile at `slug`, or None when there is none."""
+    with transaction() as session:
+        row = session.exec(
+            select(InstructorProfile, User)
+            .join(User, User.id == InstructorProfile.user_id)
+            .where(InstructorProfile.slug == slug[:80])
+        ).first()
+        if row is None:
+            return None
+        p, user = row
+        offerings = offerings_of(session, [p.user_id])[p.user_id]
+    places = [label for key, label in LOCATION_LABELS.items() if getattr(p, _PLACE_FLAGS[key])]
+    area = list(p.area_neighbourhoods)
+    if p.area_radius_miles and p.area_base_name:
+        area.append(f"within {p.area_radius_miles:g} miles of {p.area_base_name}")
+    return PublicProfile(
+        p.user_id,
+        _card(p, user, offerings),
+        p.bio,
+        list(p.languages),
+        p.years_experience,
+        places,
+        area,
+        offerings,
+        p.charges_enabled,
+        policy_text(p),
+    )

@@ -1,0 +1,318 @@
+"""The services an instructor offers: subject, levels, ages, places, and a price per lesson length."""
+
+from dataclasses import dataclass
+
+from sqlmodel import Session, delete, select
+
+from instainstru.db import transaction
+from instainstru.models import (
+    DURATIONS,
+    LOCATION_TYPES,
+    MAX_PRICE_CENTS,
+    MIN_PRICE_CENTS,
+    Booking,
+    InstructorProfile,
+    Offering,
+    OfferingPrice,
+    Role,
+)
+from instainstru.models.offering import OfferingStatus
+from instainstru.services.accounts.access import Actor, require_role
+from instainstru.services.discovery.catalog import find_subject, subject_name
+from instainstru.services.discovery.ratings import bayesian_rating
+from instainstru.services.errors import FormError, PermissionDenied
+from instainstru.services.form_versions import require_current, version_of
+from instainstru.services.money.money import format_price, parse_dollars
+
+LEVELS = ("beginner", "intermediate", "advanced")
+AGE_GROUPS = ("kids", "teens", "adults", "seniors")
+LOCATION_LABELS = {"student_home": "At the student's place", "studio": "At the instructor's studio", "online": "Online"}
+MAX_OFFERINGS = 12
+
+
+@dataclass(frozen=True)
+class PriceView:
+    """One lesson length and its price."""
+
+    duration_min: int
+    price_cents: int
+    label: str  # "60 min · $65"
+
+
+@dataclass(frozen=True)
+class OfferingView:
+    """A service as pages show it."""
+
+    id: int
+    subject_key: str
+    subject: str
+    levels: list[str]
+    age_groups: list[str]
+    location_types: list[str]
+    prices: list[PriceView]
+    status: str = OfferingStatus.ACTIVE
+
+    @property
+    def from_cents(self) -> int:
+        """The cheapest lesson of this service."""
+        return min(p.price_cents for p in self.prices)
+
+    def summary(self) -> dict:
+        """The service as lines of text for a page."""
+        return {
+            "id": self.id,
+            "subject": self.subject,
+            "details": " · ".join(v.capitalize() for v in [*self.levels, *self.age_groups]),
+            "places": ", ".join(LOCATION_LABELS[p] for p in self.location_types if p in LOCATION_LABELS),
+            "prices": [p.label for p in self.prices],
+            "status": self.status,
+        }
+
+    def editable(self) -> dict:
+        """What editing the service changes, as saved (its `version_of` tells an outdated edit form)."""
+        return {"levels": self.levels, "age_groups": self.age_groups, "location_types": self.location_types,
+                "prices": {p.duration_min: p.price_cents for p in self.prices}}  # fmt: skip
+
+    def form_values(self) -> dict:
+        """The edit form's starting values: ticked choices, a price per lesson length ("" when not offered), and
+        the version of what it shows."""
+        prices = {p.duration_min: format_price(p.price_cents).removeprefix("$").replace(",", "") for p in self.prices}
+        return {"id": self.id, "subject": self.subject, "version": version_of(self.editable()),
+                "levels": self.levels, "age_groups": self.age_groups, "location_types": self.location_types,
+                "prices": {str(d): prices.get(d, "") for d in DURATIONS}}  # fmt: skip
+
+
+def offerings_of(
+    session: Session, instructor_ids: list[int], *, listed_only: bool = True
+) -> dict[int, list[OfferingView]]:
+    """The given instructors' services with their prices, in the order they were added: only those students can
+    find and book (active), or with `listed_only=False` paused and archived ones too."""
+    query = select(Offering).where(Offering.instructor_id.in_(instructor_ids)).order_by(Offering.id)
+    if listed_only:
+        query = query.where(Offering.status == OfferingStatus.ACTIVE)
+    rows = session.exec(query).all()
+    prices: dict[int, list[PriceView]] = {}
+    if rows:
+        for price in session.exec(
+            select(OfferingPrice).where(OfferingPrice.offering_id.in_([o.id for o in rows]))
+            .order_by(OfferingPrice.duration_min)
+        ).all():  # fmt: skip
+            label = f"{price.duration_min} min · {format_price(price.price_cents)}"
+            prices.setdefault(price.offering_id, []).append(PriceView(price.duration_min, price.price_cents, label))
+    result: dict[int, list[OfferingView]] = {i: [] for i in instructor_ids}
+    for o in rows:
+        name = subject_name(o.subject_key)
+        result[o.instructor_id].append(
+            OfferingView(o.id, o.subject_key, name, o.levels, o.age_groups, o.location_types, prices.get(o.id, []),
+                         o.status)
+        )  # fmt: skip
+    return result
+
+
+def list_offerings(actor: Actor | None) -> list[OfferingView]:
+    """The caller's own services, paused and archived ones included."""
+    actor = require_role(actor, Role.INSTRUCTOR)
+    with transaction() as session:
+        return offerings_of(session, [actor.user_id], listed_only=False)[actor.user_id]
+
+
+def bookable(offering: Offering) -> bool:
+    """Whether students may book new lessons of this service (lessons booked before keep their price anyway)."""
+    return offering.status == OfferingStatus.ACTIVE
+
+
+def _choices(values: list[str], allowed: tuple[str, ...], field: str, message: str, errors: dict) -> list[str]:
+    picked = [v for v in allowed if v in values]
+    if not picked or len(picked) != len(set(values)):
+        errors[field] = message
+    return picked
+
+
+def _prices(prices: dict[int, str], errors: dict[str, str]) -> dict[int, int]:
+    """Cents per duration for the lengths with a price entered; messages for the bad ones."""
+    cents: dict[int, int] = {}
+    for duration, text in prices.items():
+        if duration not in DURATIONS:
+            errors["prices"] = "Choose lesson lengths of 30, 45, 60 or 90 minutes."
+            continue
+        if not str(text).strip():
+            continue
+        try:
+            value = parse_dollars(str(text))
+        except ValueError as exc:
+            errors[f"price_{duration}"] = str(exc)
+            continue
+        if not MIN_PRICE_CENTS <= value <= MAX_PRICE_CENTS:
+            errors[f"price_{duration}"] = "Prices must be between $10 and $1,000 per lesson."
+        cents[duration] = value
+    if not cents and "prices" not in errors and not any(k.startswith("price_") for k in errors):
+        errors["prices"] = "Enter a price for at least one lesson length."
+    return cents
+
+
+@dataclass(frozen=True)
+class _Details:
+    """A service's checked levels, ages, places and cents per lesson length."""
+
+    levels: list[str]
+    age_groups: list[str]
+    places: list[str]
+    cents: dict[int, int]
+
+
+def _details(levels: list[str], age_groups: list[str], location_types: list[str], prices: dict[int, str],
+             errors: dict[str, str]) -> _Details:  # fmt: skip
+    return _Details(
+        _choices(levels, LEVELS, "levels", "Choose the levels you teach.", errors),
+        _choices(age_groups, AGE_GROUPS, "age_groups", "Choose the ages you teach.", errors),
+        _choices(location_types, LOCATION_TYPES, "location_types", "Choose where this is taught.", errors),
+        _prices(prices, errors),
+    )
+
+
+def _list_for_search(offering: Offering, cents: dict[int, int]) -> None:
+    """Copy what search sorts and filters on; a service that is not active gets no price there, so is not listed."""
+    offering.min_price_cents = min(cents.values()) if bookable(offering) else 0
+    offering.shortest_min = min(cents)
+    offering.online = "online" in offering.location_types
+
+
+def _cents_of(session: Session, offering_id: int) -> dict[int, int]:
+    rows = session.exec(select(OfferingPrice).where(OfferingPrice.offering_id == offering_id)).all()
+    return {p.duration_min: p.price_cents for p in rows}
+
+
+def _view(session: Session, offering: Offering) -> OfferingView:
+    return next(o for o in offerings_of(session, [offering.instructor_id], listed_only=False)[offering.instructor_id]
+                if o.id == offering.id)  # fmt: skip
+
+
+def _own(session: Session, actor: Actor, offering_id: int) -> Offering:
+    """The caller's service, locked for changing; anyone else's is refused."""
+    offering = session.get(Offering, int(offering_id), with_for_update=True)
+    if offering is None or offering.instructor_id != actor.user_id:
+        raise PermissionDenied()
+    return offering
+
+
+def _current_count(session: Session, instructor_id: int) -> int:
+    return len(session.exec(select(Offering.id).where(Offering.instructor_id == instructor_id,
+                                                      Offering.status != OfferingStatus.ARCHIVED)).all())  # fmt: skip
+
+
+def add_offering(
+    actor: Actor | None,
+    subject: str,
+    levels: list[str],
+    age_groups: list[str],
+    location_types: list[str],
+    prices: dict[int, str],
+) -> OfferingView:
+    """Add a service for the caller; raise FormError (nothing saved) when any field is wrong."""
+    actor = require_role(actor, Role.INSTRUCTOR)
+    errors: dict[str, str] = {}
+    found = find_subject(subject)
+    if found is None:
+        errors["subject"] = "Choose a subject from the list."
+    details = _details(levels, age_groups, location_types, prices, errors)
+    with transaction() as session:
+        same = found and session.exec(
+            select(Offering).where(Offering.instructor_id == actor.user_id, Offering.subject_key == found.key)
+        ).first()  # fmt: skip
+        if same and same.status == OfferingStatus.ARCHIVED:
+            errors["subject"] = f"You offered {found.name} before: restore it from your archived services."
+        elif same:
+            errors["subject"] = f"You already offer {found.name}. Edit it instead."
+        elif _current_count(session, actor.user_id) >= MAX_OFFERINGS:
+            errors["subject"] = f"You can offer at most {MAX_OFFERINGS} services."
+        if errors:
+            raise FormError(errors)
+        profile = session.get(InstructorProfile, actor.user_id)
+        offering = Offering(instructor_id=actor.user_id, subject_key=found.key, levels=details.levels,
+                            age_groups=details.age_groups, location_types=details.places,
+                            rank_score=bayesian_rating(profile.rating_avg, profile.rating_count))  # fmt: skip
+        _list_for_search(offering, details.cents)
+        session.add(offering)
+        session.flush()
+        session.add_all(OfferingPrice(offering_id=offering.id, duration_min=d, price_cents=c)
+                        for d, c in details.cents.items())  # fmt: skip
+        session.flush()
+        return _view(session, offering)
+
+
+def update_offering(
+    actor: Actor | None,
+    offering_id: int,
+    levels: list[str],
+    age_groups: list[str],
+    location_types: list[str],
+    prices: dict[int, str],
+    shown_version: str | None = None,
+) -> OfferingView:
+    """Change one of the caller's services: levels, ages, places, and its lesson lengths and prices (a length
+    left empty is no longer offered). Lessons booked before keep the price they were booked at.
+
+    Raises FormError (nothing saved) when a field is wrong or the form showed other values than the saved ones
+    (`shown_version`, see `form_versions`); PermissionDenied for someone else's service.
+    """
+    actor = require_role(actor, Role.INSTRUCTOR)
+    errors: dict[str, str] = {}
+    details = _details(levels, age_groups, location_types, prices, errors)
+    with transaction() as session:
+        offering = _own(session, actor, offering_id)
+        require_current(shown_version, _view(session, offering).editable())
+        if errors:
+            raise FormError(errors)
+        offering.levels, offering.age_groups = details.levels, details.age_groups
+        offering.location_types = details.places
+        _list_for_search(offering, details.cents)
+        session.exec(delete(OfferingPrice).where(OfferingPrice.offering_id == offering.id))
+        session.add_all(OfferingPrice(offering_id=offering.id, duration_min=d, price_cents=c)
+                        for d, c in details.cents.items())  # fmt: skip
+        session.add(offering)
+        session.flush()
+        return _view(session, offering)
+
+
+def _set_status(session: Session, offering: Offering, status: OfferingStatus) -> None:
+    offering.status = status
+    _list_for_search(offering, _cents_of(session, offering.id))
+    session.add(offering)
+
+
+def set_paused(actor: Actor | None, offering_id: int, paused: bool) -> None:
+    """Pause one of the caller's services (hidden from search and booking; booked lessons go ahead) or resume it."""
+    actor = require_role(actor, Role.INSTRUCTOR)
+    with transaction() as session:
+        offering = _own(session, actor, offering_id)
+        if offering.status == OfferingStatus.ARCHIVED:
+            raise FormError({"offering": "This service is archived: restore it first."})
+        _set_status(session, offering, OfferingStatus.PAUSED if paused else OfferingStatus.ACTIVE)
+
+
+def remove_offering(actor: Actor | None, offering_id: int) -> str:
+    """Remove one of the caller's services; someone else's is refused.
+
+    A service that never had a booking is deleted ("removed"); one that had is archived ("archived"): hidden from
+    search, booking and the public page, kept for its lessons, and restorable.
+    """
+    actor = require_role(actor, Role.INSTRUCTOR)
+    with transaction() as session:
+        offering = _own(session, actor, offering_id)
+        if session.exec(select(Booking.id).where(Booking.offering_id == offering.id)).first() is None:
+            session.delete(offering)
+            return "removed"
+        _set_status(session, offering, OfferingStatus.ARCHIVED)
+        return "archived"
+
+
+def restore_offering(actor: Actor | None, offering_id: int) -> None:
+    """Offer an archived service of the caller's again, with the prices it had."""
+    actor = require_role(actor, Role.INSTRUCTOR)
+    with transaction() as session:
+        offering = _own(session, actor, offering_id)
+        if offering.status != OfferingStatus.ARCHIVED:
+            return
+        if _current_count(session, actor.user_id) >= MAX_OFFERINGS:
+            raise FormError({"offering": f"You can offer at most {MAX_OFFERINGS} services: remove one first."})
+        _set_status(session, offering, OfferingStatus.ACTIVE)

@@ -1,0 +1,183 @@
+"""An instructor editing their own profile: text, teaching places, service area and photo."""
+
+import io
+import secrets
+from dataclasses import dataclass, field
+
+from PIL import Image, UnidentifiedImageError
+
+from instainstru.db import transaction
+from instainstru.models import InstructorProfile, Role, User
+from instainstru.services.accounts.access import Actor, require_role
+from instainstru.services.accounts.accounts import name_problem
+from instainstru.services.discovery import area_index, geo
+from instainstru.services.errors import FormError
+from instainstru.services.form_versions import require_current
+from instainstru.settings import get_settings
+
+MAX_PHOTO_BYTES = 5 * 1024 * 1024
+PHOTO_FORMATS = {"JPEG", "PNG", "WEBP"}
+THUMBNAIL_PX = 400
+MAX_LANGUAGES = 10
+MAX_RADIUS_MILES = 50
+MAX_HEADLINE, MAX_BIO = 120, 3000
+
+
+@dataclass
+class ProfileForm:
+    """Everything the profile page edits, as the page sends it."""
+
+    name: str = ""
+    headline: str = ""
+    bio: str = ""
+    borough: str = ""
+    languages: str = ""  # comma-separated
+    years_experience: str = "0"
+    teaches_at_student: bool = False
+    teaches_at_studio: bool = False
+    studio_address: str = ""
+    teaches_online: bool = False
+    area_neighbourhoods: list[str] = field(default_factory=list)
+    area_base: str = ""  # a neighbourhood or ZIP the radius is measured from
+    area_radius_miles: str = "0"
+
+
+def _own_profile(session, actor: Actor, *, for_update: bool = False) -> tuple[User, InstructorProfile]:
+    require_role(actor, Role.INSTRUCTOR)
+    return session.get(User, actor.user_id), session.get(InstructorProfile, actor.user_id, with_for_update=for_update)
+
+
+def _form_of(user: User, p: InstructorProfile) -> ProfileForm:
+    """The saved profile as the form shows it."""
+    return ProfileForm(
+        user.name, p.headline, p.bio, p.borough, ", ".join(p.languages), str(p.years_experience),
+        p.teaches_at_student, p.teaches_at_studio, p.studio_address, p.teaches_online,
+        list(p.area_neighbourhoods), p.area_base_name, f"{p.area_radius_miles:g}",
+    )  # fmt: skip
+
+
+def load_profile(actor: Actor | None) -> tuple[ProfileForm, str, str]:
+    """Return the caller's profile as the form shows it, their photo path ("" when none) and slug."""
+    require_role(actor, Role.INSTRUCTOR)
+    with transaction() as session:
+        user, p = _own_profile(session, actor)
+        return _form_of(user, p), p.photo, p.slug
+
+
+def _int_in(text: str, low: int, high: int, message: str) -> int:
+    try:
+        value = int(str(text).strip() or "0")
+    except ValueError:
+        raise ValueError(message) from None
+    if not low <= value <= high:
+        raise ValueError(message)
+    return value
+
+
+def _check_text(form: ProfileForm, errors: dict[str, str]) -> None:
+    if problem := name_problem(form.name, missing="Enter the name students will see."):
+        errors["name"] = problem
+    if len(form.headline) > MAX_HEADLINE:
+        errors["headline"] = f"Keep the headline to {MAX_HEADLINE} characters: it has {len(form.headline)}."
+    if len(form.bio) > MAX_BIO:
+        errors["bio"] = f"Keep the bio to {MAX_BIO:,} characters: it has {len(form.bio):,}."
+    if form.borough and form.borough not in geo.BOROUGHS:
+        errors["borough"] = "Choose one of the five boroughs."
+    languages = [lang.strip() for lang in form.languages.split(",") if lang.strip()]
+    if len(languages) > MAX_LANGUAGES or any(len(lang) > 30 for lang in languages):
+        errors["languages"] = f"List up to {MAX_LANGUAGES} languages, separated by commas."
+    try:
+        _int_in(form.years_experience, 0, 70, "")
+    except ValueError:
+        errors["years_experience"] = "Enter a whole number of years from 0 to 70."
+
+
+def _check_places(form: ProfileForm, errors: dict[str, str]) -> None:
+    if not (form.teaches_at_student or form.teaches_at_studio or form.teaches_online):
+        errors["location_types"] = "Choose at least one place where you teach."
+    if form.teaches_at_studio and not form.studio_address.strip():
+        errors["studio_address"] = "Enter your studio's address."
+    elif len(form.studio_address) > 200:
+        errors["studio_address"] = "Keep the address to 200 characters."
+    known = set(geo.neighbourhood_names())
+    if unknown := [n for n in form.area_neighbourhoods if n not in known]:
+        errors["area_neighbourhoods"] = f"Unknown neighbourhood: {unknown[0]}."
+    try:
+        radius = _int_in(form.area_radius_miles, 0, MAX_RADIUS_MILES, "")
+    except ValueError:
+        errors["area_radius_miles"] = f"Enter whole miles from 0 to {MAX_RADIUS_MILES}."
+        return
+    if radius and geo.find_place(form.area_base) is None:
+        errors["area_base"] = "Enter a neighbourhood or ZIP code the distance is measured from."
+
+
+def save_profile(actor: Actor | None, form: ProfileForm, shown_version: str | None = None) -> ProfileForm:
+    """Validate every field and save them together, and return the profile as saved.
+
+    On any problem raise FormError and change nothing; that includes a form that showed other values than the
+    saved ones (`shown_version`, see `form_versions`), so an outdated tab never undoes a newer save.
+    """
+    require_role(actor, Role.INSTRUCTOR)
+    form.name, form.headline = " ".join(form.name.split()), form.headline.strip()
+    form.bio = form.bio.strip()
+    with transaction() as session:
+        user, p = _own_profile(session, actor, for_update=True)
+        require_current(shown_version, _form_of(user, p))
+        errors: dict[str, str] = {}
+        _check_text(form, errors)
+        _check_places(form, errors)
+        if errors:
+            raise FormError(errors)
+        radius = int(str(form.area_radius_miles).strip() or "0")
+        base = geo.find_place(form.area_base) if radius else None
+        user.name = form.name
+        p.headline, p.bio, p.borough = form.headline, form.bio, form.borough
+        p.languages = [lang.strip() for lang in form.languages.split(",") if lang.strip()]
+        p.years_experience = int(str(form.years_experience).strip() or "0")
+        p.teaches_at_student, p.teaches_at_studio = form.teaches_at_student, form.teaches_at_studio
+        p.teaches_online = form.teaches_online
+        p.studio_address = form.studio_address.strip() if form.teaches_at_studio else ""
+        p.area_neighbourhoods = sorted(set(form.area_neighbourhoods))
+        p.area_base_name = base.name if base else ""
+        p.area_base_lat, p.area_base_lon = (base.lat, base.lon) if base else (None, None)
+        p.area_radius_miles = float(radius if base else 0)
+        session.add_all([user, p])
+        area_index.reindex(session, p)
+        return _form_of(user, p)
+
+
+def _thumbnail(data: bytes) -> bytes:
+    """Check `data` is a JPEG, PNG or WebP image of at most 5 MB and return a square JPEG thumbnail."""
+    if len(data) > MAX_PHOTO_BYTES:
+        raise FormError({"photo": "The photo is larger than 5 MB. Choose a smaller one."})
+    try:
+        image = Image.open(io.BytesIO(data))
+        image.load()
+    except (UnidentifiedImageError, OSError, Image.DecompressionBombError):
+        raise FormError({"photo": "That file is not an image we can read. Use a JPEG, PNG or WebP photo."}) from None
+    if image.format not in PHOTO_FORMATS:
+        raise FormError({"photo": "Use a JPEG, PNG or WebP photo."})
+    side = min(image.size)
+    left, top = (image.width - side) // 2, (image.height - side) // 2
+    square = image.convert("RGB").crop((left, top, left + side, top + side))
+    square = square.resize((THUMBNAIL_PX, THUMBNAIL_PX), Image.Resampling.LANCZOS)
+    out = io.BytesIO()
+    square.save(out, "JPEG", quality=85)
+    return out.getvalue()
+
+
+def save_photo(actor: Actor | None, data: bytes) -> str:
+    """Store a new profile photo as a square thumbnail, replacing the old one; return its path."""
+    require_role(actor, Role.INSTRUCTOR)
+    thumbnail = _thumbnail(data)
+    folder = get_settings().upload_dir / "photos"
+    folder.mkdir(parents=True, exist_ok=True)
+    name = f"photos/{actor.user_id}-{secrets.token_hex(8)}.jpg"
+    (get_settings().upload_dir / name).write_bytes(thumbnail)
+    with transaction() as session:
+        _, profile = _own_profile(session, actor)
+        old, profile.photo = profile.photo, name
+        session.add(profile)
+    if old:
+        (get_settings().upload_dir / old).unlink(missing_ok=True)
+    return name

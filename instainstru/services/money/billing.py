@@ -1,0 +1,261 @@
+"""Money as people see it afterwards: a student's payments, refunds and receipts; an instructor's earnings.
+
+Amounts come from the ledger (what Stripe actually moved): a lesson without a charge there was never paid.
+"""
+
+import csv
+import io
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlmodel import Session, func, select
+
+from instainstru.db import transaction
+from instainstru.models import Booking, BookingStatus, LedgerEntry, LedgerKind, Role
+from instainstru.services.accounts.access import Actor, require_role
+from instainstru.services.booking.lesson_query import lesson_rows
+from instainstru.services.discovery.catalog import subject_name
+from instainstru.services.errors import PermissionDenied
+from instainstru.services.money.money import format_exact
+from instainstru.services.paging import Page, page_of
+from instainstru.services.timefmt import slot_label
+
+S = BookingStatus
+K = LedgerKind
+PAID = (S.CONFIRMED, S.COMPLETED, S.NO_SHOW)
+MONEY_STATUSES = (*PAID, S.CANCELLED_BY_STUDENT, S.CANCELLED_BY_INSTRUCTOR, S.EXPIRED, S.DECLINED)
+NOT_TAKEN = (S.DECLINED, S.EXPIRED)  # a request the instructor declined or did not answer: its card hold released
+HOLD_RELEASED = "Nothing was charged: the card hold was released."
+
+
+@dataclass(frozen=True)
+class Money:
+    """One lesson's money: charged and refunded (the student's card), platform fee and instructor's net after
+    refunds, and the student's credit applied to it and given back."""
+
+    charged: int
+    refunded: int
+    fee: int
+    net: int
+    credit: int = 0
+    credit_back: int = 0
+
+    @property
+    def credit_kept(self) -> int:
+        """The credit still spent on the lesson: applied less given back."""
+        return self.credit - self.credit_back
+
+    @property
+    def gross(self) -> int:
+        """What the lesson brought in after refunds: the card's part and the credit's."""
+        return self.charged - self.refunded + self.credit_kept
+
+
+NOTHING = Money(0, 0, 0, 0)  # a lesson nobody paid for
+
+
+@dataclass(frozen=True)
+class Line:
+    """One lesson with money on it, as billing and payouts list it."""
+
+    booking_id: int
+    when: str
+    starts: datetime
+    lesson: str  # "Piano · 60 min"
+    other: str  # the instructor's name for a student, the student's for an instructor
+    status: str
+    money: Money
+    note: str = ""  # for a request that was not taken: nothing charged, the card hold released
+
+
+def _ledger_money(session: Session, booking_ids: list[int]) -> dict[int, Money]:
+    sums: dict[int, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    for booking_id, kind, amount in session.exec(
+        select(LedgerEntry.booking_id, LedgerEntry.kind, LedgerEntry.amount_cents).where(
+            LedgerEntry.booking_id.in_(booking_ids)
+        )
+    ):
+        sums[booking_id][kind if kind != K.CREDIT or amount < 0 else "credit_back"] += amount
+    return {
+        b: Money(-k[K.CHARGE], k[K.REFUND], k[K.PLATFORM_FEE] + k[K.FEE_REVERSAL],
+                 k[K.INSTRUCTOR_SHARE] + k[K.SHARE_REVERSAL], -k[K.CREDIT], k["credit_back"])
+        for b, k in sums.items()
+    }  # fmt: skip
+
+
+def lesson_money(session: Session, bookings: list[Booking]) -> dict[int, Money]:
+    """Each booking's money by id, from the ledger (nothing for a lesson nobody paid for)."""
+    ledger = _ledger_money(session, [b.id for b in bookings])
+    return {b.id: ledger.get(b.id) or NOTHING for b in bookings}
+
+
+def was_request_not_taken(booking: Booking) -> bool:
+    """A request (its card authorised) that the instructor declined or let expire: nothing was charged."""
+    return booking.status in NOT_TAKEN and booking.requested_at is not None
+
+
+def _lines(actor: Actor, as_instructor: bool, since: datetime | None = None) -> list[Line]:
+    with transaction() as session:
+        rows = lesson_rows(session, actor, as_instructor, MONEY_STATUSES, newest_first=True, since=since)
+        money_of = lesson_money(session, [b for b, _, _ in rows])
+    lines = []
+    for booking, name, subject_key in rows:
+        money = money_of[booking.id]
+        shown_unpaid = not as_instructor and was_request_not_taken(booking)  # so the student knows what happened
+        if money.charged == 0 and not shown_unpaid:
+            continue  # nothing was ever paid (an expired hold)
+        subject = subject_name(subject_key)
+        lines.append(Line(booking.id, slot_label(booking.start_at, actor.timezone), booking.start_at,
+                          f"{subject} · {booking.duration_min} min", name, booking.status.replace("_", " "),
+                          money, HOLD_RELEASED if money.charged == 0 else ""))  # fmt: skip
+    return lines
+
+
+def student_history(actor: Actor | None) -> list[Line]:
+    """The caller's payments and refunds, newest lesson first (and requests not taken, with nothing charged)."""
+    return _lines(require_role(actor, Role.STUDENT), as_instructor=False)
+
+
+@dataclass(frozen=True)
+class History:
+    """One page of a student's history and the totals over all of it (cents)."""
+
+    page: Page[Line]
+    charged: int
+    refunded: int
+
+
+def student_history_page(actor: Actor | None, page: int | str | None = 1) -> History:
+    """One page of the caller's history (newest first) and their totals over the whole of it."""
+    lines = student_history(actor)
+    return History(page_of(lines, page), *history_totals(lines))
+
+
+def _dollars(cents: int) -> str:
+    return f"{cents // 100}.{cents % 100:02d}" if cents >= 0 else f"-{-cents // 100}.{-cents % 100:02d}"
+
+
+def _text_cell(text: str) -> str:
+    """A text cell a spreadsheet will not run as a formula (names are typed by people)."""
+    return f"'{text}" if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+def _csv(header: list[str], rows: list[list[str]]) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(header)
+    writer.writerows(rows)
+    return out.getvalue()
+
+
+def student_history_csv(actor: Actor | None) -> str:
+    """The caller's history as CSV (dollars with cents, no currency sign): one row per lesson."""
+    rows = [[line.starts.isoformat(), _text_cell(line.lesson), _text_cell(line.other), line.status,
+             _dollars(line.money.charged), _dollars(line.money.refunded),
+             _dollars(line.money.charged - line.money.refunded), _dollars(line.money.credit_kept)]
+            for line in student_history(actor)]  # fmt: skip
+    return _csv(["lesson_start_utc", "lesson", "instructor", "status", "charged_usd", "refunded_usd", "paid_usd",
+                 "credit_usd"], rows)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Receipt:
+    """A receipt for one lesson."""
+
+    number: str
+    issued: str  # when the lesson was paid, in the student's zone
+    student: str
+    instructor: str
+    lesson: str
+    when: str
+    status: str
+    price: str  # the lesson's price (card and credit), "" when no credit was used: then it is `charged`
+    charged: str  # to the card
+    refunded: str
+    paid: str
+    credit: str  # "−$20.00" of credit applied, "" for none
+    credit_back: str  # "$10.00" of that credit given back by a refund, "" for none
+    note: str
+
+
+def _paid_at(booking_id: int) -> datetime:
+    """When the lesson was paid: its first charge in the ledger."""
+    with transaction() as session:
+        return session.exec(select(func.min(LedgerEntry.created_at)).where(
+            LedgerEntry.booking_id == booking_id, LedgerEntry.kind == K.CHARGE)).one()  # fmt: skip
+
+
+def receipt(actor: Actor | None, booking_id: int) -> Receipt:
+    """The receipt of one of the caller's lessons (anyone else's is refused)."""
+    actor = require_role(actor, Role.STUDENT)
+    line = next((line for line in student_history(actor) if line.booking_id == int(booking_id)), None)
+    if line is None or line.money.charged == 0:  # not theirs, or nothing was paid (a request not taken)
+        raise PermissionDenied()
+    money = line.money
+    return Receipt(
+        f"II-{line.booking_id:06d}", slot_label(_paid_at(line.booking_id), actor.timezone), actor.name, line.other,
+        line.lesson, line.when, line.status, format_exact(money.charged + money.credit) if money.credit else "",
+        format_exact(money.charged), format_exact(money.refunded), format_exact(money.charged - money.refunded),
+        format_exact(-money.credit) if money.credit else "",
+        format_exact(money.credit_back) if money.credit_back else "",
+        "Prices include InstaInstru's service fee. Paid by card through Stripe"
+        + (", the rest with InstaInstru credit." if money.credit else "."),
+    )  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Earnings:
+    """An instructor's lessons with money, and the totals: earned (net), pending (lesson not taught yet)."""
+
+    lines: list[Line]
+    gross: int
+    fee: int
+    net: int
+    pending: int
+    paid: int
+    shown: Page[Line]  # the page of `lines` asked for
+
+
+def is_pending(line: Line) -> bool:
+    """Money for a lesson not yet taught (it may still be refunded); the rest is earned."""
+    return line.status == S.CONFIRMED.replace("_", " ")
+
+
+def payout_state(line: Line) -> str:
+    """Where a lesson's money stands for its instructor: pending (not taught yet), paid, or refunded (all of it)."""
+    if is_pending(line):
+        return "pending"
+    return "refunded" if line.money.gross <= 0 else "paid"
+
+
+def history_totals(lines: list[Line]) -> tuple[int, int]:
+    """A student's totals over their history: (charged, refunded) in cents."""
+    return sum(line.money.charged for line in lines), sum(line.money.refunded for line in lines)
+
+
+def instructor_earnings(actor: Actor | None, page: int | str | None = 1) -> Earnings:
+    """The caller's earnings per lesson (gross, fee, net after refunds), pending vs paid totals over all of them,
+    and the `page` of lessons to show (newest first)."""
+    lines = _lines(require_role(actor, Role.INSTRUCTOR), as_instructor=True)
+    gross = sum(line.money.gross for line in lines)
+    fee = sum(line.money.fee for line in lines)
+    pending = sum(line.money.net for line in lines if is_pending(line))
+    net = sum(line.money.net for line in lines)
+    return Earnings(lines, gross, fee, net, pending, net - pending, page_of(lines, page))
+
+
+def earned_since(actor: Actor | None, since: datetime) -> list[Line]:
+    """The caller's earned lessons (taught, or kept under the cancellation policy; not pending) starting at
+    `since` or later: the same money, by the same definition, as the payouts page."""
+    lines = _lines(require_role(actor, Role.INSTRUCTOR), as_instructor=True, since=since)
+    return [line for line in lines if payout_state(line) == "paid"]
+
+
+def instructor_earnings_csv(actor: Actor | None) -> str:
+    """The caller's earnings as CSV: gross (after refunds), platform fee and net per lesson, and its state."""
+    rows = [[line.starts.isoformat(), _text_cell(line.lesson), _text_cell(line.other), line.status,
+             _dollars(line.money.gross), _dollars(line.money.fee), _dollars(line.money.net),
+             payout_state(line)]
+            for line in instructor_earnings(actor).lines]  # fmt: skip
+    return _csv(["lesson_start_utc", "lesson", "student", "status", "gross_usd", "fee_usd", "net_usd", "payout"], rows)

@@ -1,0 +1,120 @@
+"""Spending students' credits on lessons: reserved when a payment starts, given back when it fails or is refunded.
+
+The platform funds credits, never the instructor: a lesson of price P with the platform's fee F, paid with C of
+credit, charges the card P - C with an application fee of max(F - C, 0), and when the credit is larger than the
+fee the platform sends the instructor the difference, max(C - F, 0), from its own balance. Either way the
+instructor receives P - F, as for a lesson paid in full by card.
+
+A card always pays at least Stripe's minimum charge (MIN_CARD_CENTS), so every paid lesson has a card payment
+behind it (and the card fingerprint the referral guards compare); any credit beyond that stays in the balance.
+A refund gives back the credit's share of it (what the credit paid of the price); credit given back after its
+grant expired, or with less than RETURNED_VALIDITY left, comes back as a new grant valid that long.
+"""
+
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlmodel import Session, func, select
+
+from instainstru.db import transaction
+from instainstru.models import Credit, CreditUse, Payment, Role, utcnow
+from instainstru.services.accounts.access import Actor, require_role
+from instainstru.services.money.money import format_exact, in_proportion
+
+MIN_CARD_CENTS = 50  # Stripe's smallest card charge in USD
+RETURNED_VALIDITY = timedelta(days=30)
+
+
+def usable(available: int, price_cents: int) -> int:
+    """How much of an available credit balance a lesson of this price can use."""
+    return max(0, min(available, price_cents - MIN_CARD_CENTS))
+
+
+def credit_note(actor: Actor | None, now: datetime | None = None) -> str:
+    """The caller's credit as their billing page tells it ("" when they have none): the balance, and when the
+    soonest part of it expires."""
+    actor = require_role(actor, Role.STUDENT)
+    now = now or utcnow()
+    with transaction() as session:
+        grants = session.exec(select(Credit).where(
+            Credit.user_id == actor.user_id, Credit.expires_at > now, Credit.remaining_cents > 0
+        ).order_by(Credit.expires_at)).all()  # fmt: skip
+    if not grants:
+        return ""
+    soonest = grants[0]
+    day = soonest.expires_at.astimezone(ZoneInfo(actor.timezone)).date()
+    return (f"You have {format_exact(sum(g.remaining_cents for g in grants))} of credit, applied automatically when "
+            f"you pay for a lesson. {format_exact(soonest.remaining_cents)} of it expires {day:%b} {day.day}, "
+            f"{day.year}.")  # fmt: skip
+
+
+def fee_split(fee_cents: int, credit_cents: int) -> tuple[int, int]:
+    """(application fee on the card charge, platform top-up to the instructor) for a fee and a credit."""
+    return max(fee_cents - credit_cents, 0), max(credit_cents - fee_cents, 0)
+
+
+def credit_share(refund_cents: int, payment: Payment) -> int:
+    """The part of a refund that goes back as credit: the credit's share of what the lesson cost."""
+    return in_proportion(refund_cents, payment.credit_cents, payment.amount_cents + payment.credit_cents)
+
+
+def _locked(session: Session, query) -> list:
+    """Rows locked in one order (by grant id) whatever order they are used in, so two transactions cannot
+    deadlock on the same grants."""
+    return list(session.exec(query.order_by(Credit.id).with_for_update()))
+
+
+def reserve(session: Session, user_id: int, payment_id: int, price_cents: int, now: datetime) -> int:
+    """Take the credit a payment uses from the student's unexpired grants, soonest to expire first (rows locked
+    until the transaction ends, so two payments cannot spend the same credit). Returns the cents taken."""
+    grants = _locked(session, select(Credit).where(
+        Credit.user_id == user_id, Credit.expires_at > now, Credit.remaining_cents > 0))  # fmt: skip
+    grants.sort(key=lambda g: (g.expires_at, g.id))
+    wanted = usable(sum(g.remaining_cents for g in grants), price_cents)
+    taken = 0
+    for grant in grants:
+        part = min(grant.remaining_cents, wanted - taken)
+        if part <= 0:
+            break
+        grant.remaining_cents -= part
+        session.add(grant)
+        session.add(CreditUse(credit_id=grant.id, payment_id=payment_id, amount_cents=part))
+        taken += part
+    session.flush()
+    return taken
+
+
+def held(session: Session, payment_ids: list[int]) -> int:
+    """Credit the payments have taken and not given back."""
+    return int(session.exec(select(func.coalesce(func.sum(CreditUse.amount_cents - CreditUse.returned_cents), 0))
+                            .where(CreditUse.payment_id.in_(payment_ids))).one())  # fmt: skip
+
+
+def give_back(session: Session, payment_id: int, amount: int | None, now: datetime) -> int:
+    """Return `amount` cents (None: all) of a payment's credit to the grants it came from, the latest to expire
+    first; returns the cents given back. Credit whose grant has (nearly) expired comes back as a new grant."""
+    uses = _locked(session, select(CreditUse, Credit).join(Credit, Credit.id == CreditUse.credit_id).where(
+        CreditUse.payment_id == payment_id, CreditUse.returned_cents < CreditUse.amount_cents))  # fmt: skip
+    uses.sort(key=lambda row: (row[1].expires_at, row[1].id), reverse=True)
+    given = 0
+    for use, grant in uses:
+        part = use.amount_cents - use.returned_cents
+        part = part if amount is None else min(part, amount - given)
+        if part <= 0:
+            break
+        use.returned_cents += part
+        if grant.expires_at < now + RETURNED_VALIDITY:
+            session.add(Credit(user_id=grant.user_id, kind="returned", amount_cents=part, remaining_cents=part,
+                               created_at=now, expires_at=now + RETURNED_VALIDITY))  # fmt: skip
+        else:
+            grant.remaining_cents += part
+            session.add(grant)
+        session.add(use)
+        given += part
+    session.flush()
+    return given
+
+
+def release(session: Session, payment_id: int, now: datetime) -> int:
+    """A payment attempt that ended unpaid (cancelled, or never reached Stripe) gives all its credit back."""
+    return give_back(session, payment_id, None, now)

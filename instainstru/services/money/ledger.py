@@ -1,0 +1,276 @@
+"""The double-entry ledger: every charge and refund as balanced lines, and reconciling them with Stripe.
+
+A charge of P cents with the platform fee F is three lines: student -P, platform +F, instructor +(P - F).
+A refund of R cents of which the platform gives back f of its fee and the instructor s of their share (what
+Stripe reversed of their transfer): student +R, platform -f, instructor -s, and the platform -(R - f - s) for
+whatever it pays itself (0 when the transfer is reversed, as every refund the app makes does).
+The credit part of a payment (a student's credit paid C of the price; the card charge's application fee was
+a = max(F - C, 0) and the platform tops the instructor up by T = max(C - F, 0)) is its own movement, named
+`credit-<payment>`: platform -C, platform +(F - a), instructor +T. Giving x of that credit back (a refund) is
+platform +x, instructor -r (r: what was reversed of the top-up), platform -(x - r).
+The lines of one movement always sum to zero, and each movement is recorded once:
+(source, kind) is unique, so a repeated webhook cannot count it twice.
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlmodel import Session, func, select
+
+from instainstru.db import transaction
+from instainstru.gateways import stripe_gateway, stripe_payments
+from instainstru.models import LedgerAccount, LedgerEntry, LedgerKind, Payment, utcnow
+from instainstru.services.money.money import in_proportion
+
+K, A = LedgerKind, LedgerAccount
+
+
+def _has(session: Session, source: str) -> bool:
+    return session.exec(select(LedgerEntry.id).where(LedgerEntry.source == source)).first() is not None
+
+
+def _lines(
+    booking_id: int, charge_id: str, source: str, lines: list[tuple[str, str, int]], at: datetime | None
+) -> list[LedgerEntry]:
+    """A movement's lines, recorded `at` (default: the wall clock)."""
+    assert sum(amount for _, _, amount in lines) == 0, "a ledger movement must balance"
+    at = at or utcnow()
+    return [
+        LedgerEntry(booking_id=booking_id, charge_id=charge_id, source=source, kind=kind, account=account,
+                    amount_cents=amount, created_at=at)
+        for kind, account, amount in lines if amount != 0
+    ]  # fmt: skip
+
+
+def record_charge(
+    session: Session, booking_id: int, charge_id: str, amount: int, fee: int, at: datetime | None = None
+) -> bool:
+    """Record a captured charge split into the platform fee and the instructor's share, `at` a moment (once; True
+    if new)."""
+    if _has(session, charge_id):
+        return False
+    session.add_all(_lines(booking_id, charge_id, charge_id, charge_lines(amount, fee), at))
+    session.flush()
+    return True
+
+
+def charge_lines(amount: int, fee: int) -> list[tuple[str, str, int]]:
+    """A charge's movement as (kind, account, cents): the student pays it, the platform keeps its fee, the
+    instructor gets the rest."""
+    return [
+        (K.CHARGE, A.STUDENT, -amount),
+        (K.PLATFORM_FEE, A.PLATFORM, fee),
+        (K.INSTRUCTOR_SHARE, A.INSTRUCTOR, amount - fee),
+    ]
+
+
+def credit_source(payment_id: int) -> str:
+    """The ledger's name (source and charge_id) for the credit part of a payment."""
+    return f"credit-{payment_id}"
+
+
+def record_credit(
+    session: Session, booking_id: int, payment_id: int, credit: int, fee: int, topup: int, at: datetime | None = None
+) -> bool:
+    """Record the credit part of a captured payment: the platform pays `credit` of the price, keeps `fee` (the
+    lesson's fee less the card charge's application fee) and owes the instructor `topup` (once; True if new)."""
+    source = credit_source(payment_id)
+    if _has(session, source):
+        return False
+    session.add_all(_lines(booking_id, source, source, [
+        (K.CREDIT, A.PLATFORM, -credit), (K.PLATFORM_FEE, A.PLATFORM, fee), (K.INSTRUCTOR_SHARE, A.INSTRUCTOR, topup),
+    ], at))  # fmt: skip
+    session.flush()
+    return True
+
+
+def credit_spent(session: Session, payment_id: int) -> int:
+    """The payment's credit still spent on the lesson: what it used less what was given back."""
+    total = session.exec(select(func.coalesce(func.sum(LedgerEntry.amount_cents), 0)).where(
+        LedgerEntry.charge_id == credit_source(payment_id), LedgerEntry.kind == K.CREDIT)).one()  # fmt: skip
+    return -int(total)
+
+
+def record_credit_return(
+    session: Session,
+    booking_id: int,
+    payment_id: int,
+    returned_total: int,
+    amount: int,
+    reversed_: int,
+    at: datetime | None = None,
+) -> bool:
+    """Record `amount` of a payment's credit given back (bringing what was given back to `returned_total`), of
+    which `reversed_` was taken back from the instructor's top-up (once per total; True if new)."""
+    charge_id = credit_source(payment_id)
+    source = f"{charge_id}-back-{returned_total}"
+    if _has(session, source):
+        return False
+    session.add_all(_lines(booking_id, charge_id, source, [
+        (K.CREDIT, A.PLATFORM, amount), (K.SHARE_REVERSAL, A.INSTRUCTOR, -reversed_),
+        (K.FEE_REVERSAL, A.PLATFORM, reversed_ - amount),
+    ], at))  # fmt: skip
+    session.flush()
+    return True
+
+
+def _owed_topups(session: Session, payment_ids: list[int] | None = None) -> dict[int, int]:
+    """What the ledger says instructors keep of their credit top-ups, per payment."""
+    query = select(LedgerEntry.charge_id, func.sum(LedgerEntry.amount_cents)).where(
+        LedgerEntry.charge_id.like("credit-%"), LedgerEntry.kind.in_((K.INSTRUCTOR_SHARE, K.SHARE_REVERSAL))
+    )
+    if payment_ids is not None:
+        query = query.where(LedgerEntry.charge_id.in_([credit_source(p) for p in payment_ids]))
+    return {int(charge_id.removeprefix("credit-")): int(total)
+            for charge_id, total in session.exec(query.group_by(LedgerEntry.charge_id))}  # fmt: skip
+
+
+def topup_owed(session: Session, payment_id: int) -> int:
+    """What the instructor keeps of the payment's credit top-up, by the ledger."""
+    return _owed_topups(session, [payment_id]).get(payment_id, 0)
+
+
+def topups_out_of_line(session: Session) -> list[int]:
+    """Paid payments whose top-up at Stripe (as last seen) differs from the ledger: to send or take back."""
+    owed = _owed_topups(session)
+    paid = session.exec(select(Payment.id, Payment.topup_cents, Payment.topup_transfer_id).where(
+        Payment.credit_cents > 0, Payment.status == "succeeded"))  # fmt: skip
+    return [p for p, held, transfer in paid if owed.get(p, 0) != held or (owed.get(p, 0) and transfer is None)]
+
+
+def first_charge(session: Session, booking_id: int) -> str | None:
+    """The charge that paid for the booking: the first one recorded (any later one is a duplicate to refund)."""
+    charges = select(LedgerEntry.charge_id).where(LedgerEntry.booking_id == booking_id, LedgerEntry.kind == K.CHARGE)
+    return session.exec(charges.order_by(LedgerEntry.id)).first()
+
+
+def record_refunds(
+    session: Session, booking_id: int, charge: stripe_payments.ChargeState, at: datetime | None = None
+) -> int:
+    """Record the charge's refunds not yet in the ledger. The fee given back is what Stripe refunded of the
+    application fee (shared among new refunds in proportion, the last taking the rest); the instructor gives
+    back the rest of the refund as far as Stripe reversed their transfer for it; anything left the platform
+    pays. Returns how many."""
+    fee_back = -sum(session.exec(select(LedgerEntry.amount_cents).where(
+        LedgerEntry.charge_id == charge.id, LedgerEntry.kind == K.FEE_REVERSAL)))  # fmt: skip
+    new = [r for r in charge.refunds if not _has(session, r.id)]
+    remaining = charge.fee_refunded - fee_back
+    for i, refund in enumerate(new):
+        part = (
+            remaining
+            if i == len(new) - 1
+            else min(remaining, in_proportion(charge.fee_amount, refund.amount, charge.amount_captured))
+        )
+        remaining -= part
+        share = min(refund.amount - part, refund.reversed)
+        session.add_all(_lines(booking_id, charge.id, refund.id, [
+            (K.REFUND, A.STUDENT, refund.amount), (K.FEE_REVERSAL, A.PLATFORM, -part),
+            (K.SHARE_REVERSAL, A.INSTRUCTOR, -share), (K.PLATFORM_REFUND, A.PLATFORM, share + part - refund.amount),
+        ], at))  # fmt: skip
+    session.flush()
+    return len(new)
+
+
+def refundable(session: Session, charge_id: str) -> int:
+    """Cents of the charge not yet refunded, by the ledger (the app checks this: a fake Stripe may not)."""
+    total = session.exec(select(func.coalesce(func.sum(LedgerEntry.amount_cents), 0)).where(
+        LedgerEntry.charge_id == charge_id, LedgerEntry.account == A.STUDENT)).one()  # fmt: skip
+    return -int(total)
+
+
+@dataclass(frozen=True)
+class Balance:
+    """A booking's money by the ledger: what the student paid net of refunds, and how it was split."""
+
+    paid: int
+    platform: int
+    instructor: int
+
+
+def booking_balance(session: Session, booking_id: int) -> Balance:
+    """Sum a booking's ledger lines by account."""
+    sums: dict[str, int] = defaultdict(int)
+    for account, amount in session.exec(
+        select(LedgerEntry.account, LedgerEntry.amount_cents).where(LedgerEntry.booking_id == booking_id)
+    ):
+        sums[account] += amount
+    return Balance(-sums[A.STUDENT], sums[A.PLATFORM], sums[A.INSTRUCTOR])
+
+
+def _ledger_by_charge(session: Session) -> dict[str, dict[str, int]]:
+    totals: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    for charge_id, kind, amount in session.exec(
+        select(LedgerEntry.charge_id, LedgerEntry.kind, func.sum(LedgerEntry.amount_cents)).group_by(
+            LedgerEntry.charge_id, LedgerEntry.kind
+        )
+    ):
+        totals[charge_id][kind] = int(amount)
+    return totals
+
+
+def _unbalanced(session: Session) -> list[str]:
+    rows = session.exec(
+        select(LedgerEntry.source, func.sum(LedgerEntry.amount_cents))
+        .group_by(LedgerEntry.source)
+        .having(func.sum(LedgerEntry.amount_cents) != 0)
+    )
+    return [f"{source}: its lines sum to {total}, not 0" for source, total in rows]
+
+
+def _compare(charge_id: str, ours: dict[str, int], theirs: stripe_payments.ChargeState) -> list[str]:
+    pairs = (
+        ("charged", -ours.get(K.CHARGE, 0), theirs.amount_captured),
+        ("platform fee", ours.get(K.PLATFORM_FEE, 0), theirs.fee_amount),
+        ("refunded", ours.get(K.REFUND, 0), theirs.amount_refunded),
+        ("fee given back", -ours.get(K.FEE_REVERSAL, 0), theirs.fee_refunded),
+    )
+    problems = [f"{charge_id}: {what} is {a} in the ledger but {b} at Stripe" for what, a, b in pairs if a != b]
+    taken_back, reversed_total = -ours.get(K.SHARE_REVERSAL, 0), sum(r.reversed for r in theirs.refunds)
+    if taken_back > reversed_total:
+        problems.append(f"{charge_id}: {taken_back} taken back from the instructor in the ledger but only "
+                        f"{reversed_total} reversed at Stripe")  # fmt: skip
+    return problems
+
+
+def _topups(session: Session) -> list[tuple[int, str | None, int]]:
+    """(payment, its top-up transfer, the top-up the ledger says the instructor keeps) for payments with credit."""
+    owed = _owed_topups(session)
+    paid = session.exec(select(Payment.id, Payment.topup_transfer_id).where(
+        Payment.credit_cents > 0, Payment.status == "succeeded"))  # fmt: skip
+    return [(payment_id, transfer_id, owed.get(payment_id, 0)) for payment_id, transfer_id in paid]
+
+
+def reconcile() -> list[str]:
+    """Compare the ledger with Stripe's charges, fees and refunds; return every difference (none: all agree).
+
+    Also reported: a lesson's payment that succeeded at Stripe but is missing from the ledger, and an
+    instructor's credit top-up that differs from the transfer at Stripe (made, and reversed, by the jobs).
+    """
+    with transaction() as session:
+        ledger = _ledger_by_charge(session)
+        problems = _unbalanced(session)
+        intents = list(session.exec(
+            select(Payment.booking_id, Payment.stripe_payment_intent_id).where(
+                Payment.stripe_payment_intent_id.is_not(None))))  # fmt: skip
+        topups = _topups(session)
+    reading = ""  # the Stripe object being read, named when Stripe does not answer for it
+    try:
+        for booking_id, intent_id in intents:
+            reading = intent_id
+            state = stripe_payments.intent(intent_id)
+            if state.status == "succeeded" and state.charge_id not in ledger:
+                problems.append(f"booking {booking_id}: {intent_id} succeeded at Stripe but is not in the ledger")
+        for charge_id, ours in sorted(ledger.items()):
+            if not charge_id.startswith("credit-"):
+                reading = charge_id
+                problems += _compare(charge_id, ours, stripe_payments.charge_state(charge_id))
+        for payment_id, transfer_id, owed in topups:
+            reading = transfer_id or ""
+            at_stripe = stripe_payments.transfer_left(transfer_id) if transfer_id else 0
+            if at_stripe != owed:
+                problems.append(f"payment {payment_id}: the instructor's credit top-up is {owed} in the ledger "
+                                f"but {at_stripe} at Stripe")  # fmt: skip
+    except stripe_gateway.PaymentsUnavailable as exc:
+        problems.append(f"could not read {reading} at Stripe: {exc}")
+    return problems

@@ -1,0 +1,83 @@
+"""Stripe webhooks: verify the signature, handle each event once, whatever the order of delivery."""
+
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, select
+
+from instainstru.db import transaction
+from instainstru.gateways import stripe_gateway, stripe_payments
+from instainstru.models import InstructorProfile, ProcessedEvent
+from instainstru.services.money import payments
+from instainstru.services.money.payouts import apply_account_state
+from instainstru.settings import get_settings
+
+
+class InvalidWebhook(Exception):
+    """The request is not a correctly signed Stripe event."""
+
+
+def verify(payload: bytes, signature: str):
+    """Return the event if `signature` matches one of the configured secrets (platform or Connect)."""
+    try:
+        return stripe_gateway.verified_event(payload, signature, get_settings().stripe_webhook_secrets)
+    except stripe_gateway.BadSignature as exc:
+        raise InvalidWebhook(str(exc)) from None
+
+
+def _account_state(event):
+    """Before the transaction: re-read one of our accounts from Stripe, so late or repeated events cannot roll it
+    back (None for an account that is not ours)."""
+    account_id = event.data.object.id
+    with transaction() as session:
+        ours = session.exec(select(InstructorProfile.user_id).where(InstructorProfile.stripe_account_id == account_id))
+        if ours.first() is None:
+            return None
+    return stripe_gateway.retrieve_account(account_id)
+
+
+def _account_updated(session: Session, event, state) -> None:
+    if state is None:
+        return
+    profile = session.exec(select(InstructorProfile).where(InstructorProfile.stripe_account_id == state.id)).first()
+    if profile is not None:
+        apply_account_state(session, profile, state)
+
+
+def _intent_changed(event) -> None:
+    """Re-read the PaymentIntent and apply its current state (idempotent, so order does not matter)."""
+    payments.apply_intent(stripe_payments.intent(event.data.object.id))
+
+
+def _charge_refunded(event) -> None:
+    """Record the charge's refunds the ledger does not have yet."""
+    payments.record_charge_refunds(stripe_payments.charge_state(event.data.object.id))
+
+
+# event type -> (what to do first, outside any transaction (Stripe calls); what to apply in the transaction
+# that records the event as processed, if anything: payment events are applied, idempotently, by the first)
+HANDLERS = {
+    "account.updated": (_account_state, _account_updated),
+    "payment_intent.succeeded": (_intent_changed, None),
+    "payment_intent.payment_failed": (_intent_changed, None),
+    "payment_intent.amount_capturable_updated": (_intent_changed, None),
+    "payment_intent.canceled": (_intent_changed, None),
+    "charge.refunded": (_charge_refunded, None),
+}
+
+
+def handle(payload: bytes, signature: str) -> str:
+    """Verify and apply one delivery; return "handled", "ignored" or "duplicate" (raises InvalidWebhook)."""
+    event = verify(payload, signature)
+    handler = HANDLERS.get(event.type)
+    with transaction() as session:
+        if session.get(ProcessedEvent, event.id) is not None:
+            return "duplicate"
+    fetched = handler[0](event) if handler is not None else None
+    try:
+        with transaction() as session:
+            session.add(ProcessedEvent(id=event.id, type=event.type))
+            session.flush()
+            if handler is not None and handler[1] is not None:
+                handler[1](session, event, fetched)
+    except IntegrityError:
+        return "duplicate"  # the same event handled by another worker at the same moment
+    return "handled" if handler is not None else "ignored"

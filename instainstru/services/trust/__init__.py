@@ -1,0 +1,1 @@
+"""Trust and growth: verified reviews and referral credits."""

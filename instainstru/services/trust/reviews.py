@@ -1,0 +1,327 @@
+"""Reviews: verified (a completed, paid lesson), double-blind for 7 days, editable for 48 hours, one reply.
+
+Text is stored as typed and always shown as text (pages never render it as HTML). Contact details are
+refused so that people keep talking on the platform. The instructor's rating aggregate (average, count,
+histogram) and their offerings' rank score are updated when reviews are published (`publish_due`, run by
+the jobs), so viewing a profile never scans reviews.
+"""
+
+import re
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, func, select, update
+
+from instainstru.db import transaction
+from instainstru.models import (
+    Booking,
+    BookingStatus,
+    InstructorProfile,
+    LedgerEntry,
+    LedgerKind,
+    Offering,
+    Review,
+    ReviewReport,
+    Role,
+    User,
+    utcnow,
+)
+from instainstru.services.accounts.access import Actor, require_role
+from instainstru.services.discovery.ratings import bayesian_rating
+from instainstru.services.errors import FormError, PermissionDenied
+from instainstru.services.form_versions import require_current, version_of
+from instainstru.services.instructors.instructors import viewer_actions
+from instainstru.services.timefmt import day_label
+from instainstru.services.timezones import DEFAULT_TIMEZONE
+
+REVIEW_WINDOW = timedelta(days=30)  # after the lesson ends
+BLIND_FOR = timedelta(days=7)
+EDIT_WINDOW = timedelta(hours=48)
+PAGE_SIZE = 10
+TEXT_MIN, TEXT_MAX = 20, 2000
+SUB_RATINGS = ("knowledge", "communication", "punctuality")
+_EMAIL = re.compile(r"[\w.+-]+\s*(@|\(at\)|\[at\])\s*[\w-]+(\.|\s*\(dot\)\s*)[a-z]{2,}", re.IGNORECASE)
+_PHONE = re.compile(r"(?:\+?1[\s.-]?)?\(?\d{3}\)?[\s.-]?\d{3}[\s.-]?\d{4}\b")
+CONTACT = "Please leave out emails and phone numbers: keep conversations on InstaInstru."
+NO_STARS = "Choose how many stars you give this lesson, from 1 to 5."
+
+
+@dataclass(frozen=True)
+class ReviewView:
+    """A review as pages show it (names, no ids of people)."""
+
+    id: int
+    booking_id: int
+    student: str  # "Sam S."
+    rating: int
+    knowledge: int | None
+    communication: int | None
+    punctuality: int | None
+    text: str
+    written: str  # "Nov 26"
+    published: bool
+    reply: str
+    editable: bool  # the caller wrote it and may still change it
+    can_reply: bool  # the caller is the instructor and has not replied yet
+
+
+@dataclass(frozen=True)
+class ReviewPage:
+    """One page of an instructor's published reviews, newest first, with the aggregate."""
+
+    items: list[ReviewView]
+    page: int
+    pages: int
+    total: int
+    average: float
+    histogram: list[int]  # counts of 1★ .. 5★
+
+
+def has_contact_details(text: str) -> bool:
+    """Does `text` contain an email address or a phone number?"""
+    return bool(_EMAIL.search(text) or _PHONE.search(text))
+
+
+def _stars(value, field: str, errors: dict[str, str], required: bool) -> int | None:
+    if value in (None, "", 0, "0"):  # not chosen: fine for a sub-rating, refused for the overall one
+        if required:
+            errors[field] = NO_STARS
+        return None
+    try:
+        stars = int(value)
+    except (TypeError, ValueError):
+        stars = 0
+    if not 1 <= stars <= 5:
+        errors[field] = "Choose 1 to 5 stars."
+    return stars
+
+
+def _text(text: str, errors: dict[str, str], low: int = TEXT_MIN) -> str:
+    text = str(text or "").strip()
+    if len(text) < low:
+        errors["text"] = f"Write at least {low} characters."
+    elif len(text) > TEXT_MAX:
+        errors["text"] = f"Keep it under {TEXT_MAX:,} characters (now {len(text):,})."
+    elif has_contact_details(text):
+        errors["text"] = CONTACT
+    return text
+
+
+def _validated(rating, subs: dict, text: str) -> tuple[int, dict[str, int | None], str]:
+    errors: dict[str, str] = {}
+    stars = _stars(rating, "rating", errors, required=True)
+    sub = {name: _stars(subs.get(name), name, errors, required=False) for name in SUB_RATINGS}
+    body = _text(text, errors)
+    if errors:
+        raise FormError(errors)
+    return stars, sub, body
+
+
+def _paid(session: Session, booking: Booking) -> bool:
+    """Paid and not refunded in full, by the ledger (a lesson without a charge was never paid)."""
+    net = session.exec(
+        select(func.coalesce(func.sum(LedgerEntry.amount_cents), 0)).where(
+            LedgerEntry.booking_id == booking.id, LedgerEntry.kind.in_((LedgerKind.CHARGE, LedgerKind.REFUND))
+        )
+    ).one()
+    return net < 0  # the student's side: -charged + refunded
+
+
+def _reviewable(session: Session, actor: Actor, booking: Booking | None, now: datetime) -> None:
+    if booking is None or booking.student_id != actor.user_id:
+        raise PermissionDenied()
+    if booking.status != BookingStatus.COMPLETED or not _paid(session, booking):
+        raise FormError({"review": "Only a completed, paid lesson can be reviewed."})
+    if now > booking.end_at + REVIEW_WINDOW:
+        raise FormError({"review": "Lessons can be reviewed for 30 days after they end."})
+
+
+def write_review(actor: Actor | None, booking_id: int, rating, text: str, now: datetime | None = None,
+                 **subs) -> ReviewView:  # fmt: skip
+    """The calling student reviews one of their completed, paid lessons (once, within 30 days)."""
+    actor = require_role(actor, Role.STUDENT)
+    now = now or utcnow()
+    stars, sub, body = _validated(rating, subs, text)
+    try:
+        with transaction() as session:
+            booking = session.get(Booking, int(booking_id))
+            _reviewable(session, actor, booking, now)
+            review = Review(booking_id=booking.id, student_id=actor.user_id, instructor_id=booking.instructor_id,
+                            rating=stars, text=body, created_at=now, publish_at=now + BLIND_FOR, **sub)  # fmt: skip
+            session.add(review)
+            session.flush()
+            return _view(review, actor.name, actor, now)
+    except IntegrityError:
+        raise FormError({"review": "You have already reviewed this lesson. You can edit it instead."}) from None
+
+
+def _edit_values(review: Review | ReviewView) -> dict:
+    return {"rating": review.rating, "text": review.text, **{name: getattr(review, name) for name in SUB_RATINGS}}
+
+
+def edit_version(review: Review | ReviewView) -> str:
+    """The fingerprint of what an edit form shows of a review (stars, text, sub-ratings), to send back with the
+    edit so that one based on an older version is refused."""
+    return version_of(_edit_values(review))
+
+
+def edit_review(actor: Actor | None, review_id: int, rating, text: str, now: datetime | None = None,
+                shown_version: str | None = None, **subs) -> ReviewView:  # fmt: skip
+    """The author changes their review within 48 hours of writing it, from a form that showed `shown_version` of
+    it (`edit_version`; refused when it changed since, e.g. in another tab)."""
+    actor = require_role(actor, Role.STUDENT)
+    now = now or utcnow()
+    stars, sub, body = _validated(rating, subs, text)
+    with transaction() as session:
+        review = session.exec(select(Review).where(Review.id == int(review_id)).with_for_update()).first()
+        if review is None or review.student_id != actor.user_id:
+            raise PermissionDenied()
+        require_current(shown_version, _edit_values(review), field="review")
+        if now > review.created_at + EDIT_WINDOW:
+            raise FormError({"review": "Reviews can be changed for 48 hours after they are written."})
+        review.rating, review.text, review.edited_at = stars, body, now
+        for name, value in sub.items():
+            setattr(review, name, value)
+        session.add(review)
+        return _view(review, actor.name, actor, now)
+
+
+def reply(actor: Actor | None, review_id: int, text: str, now: datetime | None = None) -> ReviewView:
+    """The reviewed instructor answers a published review, once, in public."""
+    actor = require_role(actor, Role.INSTRUCTOR)
+    now = now or utcnow()
+    errors: dict[str, str] = {}
+    body = _text(text, errors, low=2)
+    if errors:
+        raise FormError({"reply": errors["text"]})
+    with transaction() as session:
+        review = session.get(Review, int(review_id))
+        if review is None or review.instructor_id != actor.user_id or not review.published:
+            raise PermissionDenied()
+        answered = session.exec(update(Review).where(Review.id == review.id, Review.reply == "")
+                                .values(reply=body, replied_at=now)).rowcount  # fmt: skip
+        if answered != 1:
+            raise FormError({"reply": "You have already replied to this review."})
+        session.refresh(review)
+        return _view(review, _short_name(session.get(User, review.student_id).name), actor, now)
+
+
+def report(actor: Actor | None, review_id: int, reason: str, now: datetime | None = None) -> None:
+    """Anyone logged in but the reviewed instructor flags a review for the admins, with a reason; it stays visible
+    until they act (the instructor answers with a reply instead)."""
+    actor = require_role(actor, Role.STUDENT, Role.INSTRUCTOR, Role.ADMIN)
+    reason = str(reason or "").strip()
+    if not 3 <= len(reason) <= 500:
+        raise FormError({"reason": "Tell us why in 3 to 500 characters."})
+    try:
+        with transaction() as session:
+            review = session.get(Review, int(review_id))
+            if review is None or not (review.published or review.student_id == actor.user_id):
+                raise PermissionDenied()
+            if not viewer_actions(actor, review.instructor_id).report:
+                raise PermissionDenied()
+            session.add(ReviewReport(review_id=review.id, reporter_id=actor.user_id, reason=reason,
+                                     created_at=now or utcnow()))  # fmt: skip
+            review.flagged = True
+            session.add(review)
+    except IntegrityError:
+        raise FormError({"reason": "You have already reported this review."}) from None
+
+
+def _short_name(name: str) -> str:
+    first, *rest = name.split()
+    return f"{first} {rest[-1][0]}." if rest else first
+
+
+def _view(review: Review, student: str, actor: Actor | None, now: datetime) -> ReviewView:
+    mine = actor is not None and actor.user_id == review.student_id
+    theirs = actor is not None and actor.user_id == review.instructor_id
+    return ReviewView(
+        review.id, review.booking_id, _short_name(student), review.rating, review.knowledge, review.communication,
+        review.punctuality, review.text,
+        day_label(review.created_at.astimezone(ZoneInfo(actor.timezone if actor else DEFAULT_TIMEZONE)).date()),
+        review.published, review.reply,
+        mine and now <= review.created_at + EDIT_WINDOW, theirs and review.published and not review.reply,
+    )  # fmt: skip
+
+
+def refresh_aggregate(session: Session, instructor_id: int) -> None:
+    """Recount an instructor's published reviews into their profile and their offerings' rank score.
+
+    The profile row is locked first (PostgreSQL), so two workers publishing reviews of the same instructor
+    count one after the other and the second sees the first's review."""
+    profile = session.exec(
+        select(InstructorProfile).where(InstructorProfile.user_id == instructor_id).with_for_update()
+    ).one()
+    counts = dict(session.exec(select(Review.rating, func.count()).where(
+        Review.instructor_id == instructor_id, Review.published).group_by(Review.rating)).all())  # fmt: skip
+    histogram = [int(counts.get(stars, 0)) for stars in range(1, 6)]
+    total = sum(histogram)
+    profile.rating_count = total
+    stars = sum(s * n for s, n in zip(range(1, 6), histogram, strict=True))
+    profile.rating_avg = round(stars / total, 4) if total else 0.0
+    profile.rating_histogram = histogram
+    session.add(profile)
+    session.exec(update(Offering).where(Offering.instructor_id == instructor_id)
+                 .values(rank_score=bayesian_rating(profile.rating_avg, total)))  # fmt: skip
+
+
+def publish_due(now: datetime | None = None) -> int:
+    """Publish reviews whose blind week is over and update their instructors' aggregates (for the jobs;
+    safe on several workers: each review is published by one conditional update)."""
+    now = now or utcnow()
+    with transaction() as session:
+        due = list(session.exec(select(Review.id, Review.instructor_id).where(
+            Review.published == False, Review.publish_at <= now)))  # noqa: E712  # fmt: skip
+    published = 0
+    for review_id, instructor_id in due:
+        with transaction() as session:
+            if session.exec(update(Review).where(Review.id == review_id, Review.published == False)  # noqa: E712
+                            .values(published=True)).rowcount == 1:  # fmt: skip
+                refresh_aggregate(session, instructor_id)
+                published += 1
+    return published
+
+
+def instructor_reviews(instructor_id: int, page: int = 1, viewer: Actor | None = None,
+                       now: datetime | None = None) -> ReviewPage:  # fmt: skip
+    """One page of an instructor's published reviews (newest first) with their aggregate; open to everyone."""
+    now = now or utcnow()
+    with transaction() as session:
+        profile = session.get(InstructorProfile, instructor_id)
+        if profile is None:
+            return ReviewPage([], 1, 1, 0, 0.0, [0] * 5)
+        total = profile.rating_count
+        pages = max(1, -(-total // PAGE_SIZE))
+        page = min(max(1, int(page)), pages)
+        rows = session.exec(
+            select(Review, User.name).join(User, User.id == Review.student_id)
+            .where(Review.instructor_id == instructor_id, Review.published)
+            .order_by(Review.created_at.desc(), Review.id.desc())
+            .offset((page - 1) * PAGE_SIZE).limit(PAGE_SIZE)
+        ).all()  # fmt: skip
+        items = [_view(review, name, viewer, now) for review, name in rows]
+        return ReviewPage(items, page, pages, total, round(profile.rating_avg, 1), list(profile.rating_histogram))
+
+
+def my_reviews(actor: Actor | None, now: datetime | None = None) -> dict[int, ReviewView]:
+    """The calling student's reviews by booking id (published or not), for their dashboard."""
+    actor = require_role(actor, Role.STUDENT)
+    now = now or utcnow()
+    with transaction() as session:
+        rows = session.exec(select(Review).where(Review.student_id == actor.user_id)).all()
+        return {review.booking_id: _view(review, actor.name, actor, now) for review in rows}
+
+
+def reviewable_bookings(actor: Actor | None, now: datetime | None = None) -> set[int]:
+    """The calling student's lessons they may review now (completed, paid, within 30 days, not yet reviewed)."""
+    actor = require_role(actor, Role.STUDENT)
+    now = now or utcnow()
+    with transaction() as session:
+        reviewed = select(Review.booking_id).where(Review.student_id == actor.user_id)
+        candidates = session.exec(select(Booking).where(
+            Booking.student_id == actor.user_id, Booking.status == BookingStatus.COMPLETED,
+            Booking.end_at >= now - REVIEW_WINDOW, Booking.id.not_in(reviewed))).all()  # fmt: skip
+        return {b.id for b in candidates if _paid(session, b)}

@@ -1,0 +1,186 @@
+from datetime import timedelta
+
+import pytest
+from sqlmodel import select
+
+from instainstru.db import transaction
+from instainstru.models import InstructorProfile, LoginFailure, User, utcnow
+from instainstru.services.accounts import accounts
+from instainstru.services.errors import FormError, TooManyAttempts
+from tests.factories import PASSWORD, make_user
+
+
+def test_sign_up_student_stores_hash_and_normalised_email(db_url):
+    actor = accounts.sign_up("  Ana   Ruiz ", "Ana.Ruiz@Example.COM", PASSWORD, "student", "Europe/Paris")
+    with transaction() as session:
+        user = session.get(User, actor.user_id)
+    assert (user.name, user.email, user.role, user.timezone) == (
+        "Ana Ruiz",
+        "ana.ruiz@example.com",
+        "student",
+        "Europe/Paris",
+    )
+    assert user.password_hash.startswith("$argon2id$") and PASSWORD not in user.password_hash
+
+
+def test_sign_up_instructor_gets_a_profile_with_unique_slug(db_url):
+    first = make_user("instructor", "a@example.com", "José Muñoz")
+    second = make_user("instructor", "b@example.com", "Jose Munoz")
+    with transaction() as session:
+        slugs = {session.get(InstructorProfile, a.user_id).slug for a in (first, second)}
+    assert slugs == {"jose-munoz", "jose-munoz-2"}
+
+
+@pytest.mark.parametrize(
+    ("name", "email", "password", "role", "tz", "field"),
+    [
+        ("", "a@example.com", PASSWORD, "student", "America/New_York", "name"),
+        ("A", "not-an-email", PASSWORD, "student", "America/New_York", "email"),
+        ("A", "", PASSWORD, "student", "America/New_York", "email"),
+        ("A", "a@example.com", "short", "student", "America/New_York", "password"),
+        ("A", "a@example.com", "x" * 129, "student", "America/New_York", "password"),
+        ("A", "a@example.com", "password123", "student", "America/New_York", "password"),
+        ("A", "a@example.com", "aaaaaaaaaa", "student", "America/New_York", "password"),
+        ("<b>x</b>", "a@example.com", PASSWORD, "student", "America/New_York", "name"),
+        ("<script>alert(1)</script>", "a@example.com", PASSWORD, "student", "America/New_York", "name"),
+        ("A", "a@example.com", PASSWORD, "admin", "America/New_York", "role"),
+        ("A", "a@example.com", PASSWORD, "student", "Mars/Olympus", "timezone"),
+    ],
+)
+def test_sign_up_refuses_bad_input_and_saves_nothing(db_url, name, email, password, role, tz, field):
+    with pytest.raises(FormError) as caught:
+        accounts.sign_up(name, email, password, role, tz)
+    assert field in caught.value.errors
+    with transaction() as session:
+        assert session.exec(select(User)).all() == []
+
+
+def test_sign_up_reports_every_problem_at_once(db_url):
+    with pytest.raises(FormError) as caught:
+        accounts.sign_up("", "nope", "short", "student", "America/New_York")
+    assert set(caught.value.errors) == {"name", "email", "password"}
+
+
+def test_a_weak_password_is_refused_with_what_would_make_it_stronger(db_url):
+    with pytest.raises(FormError) as caught:
+        accounts.sign_up("Ana Ruiz", "a@example.com", "aaaaaaaaaa", "student", "America/New_York")
+    assert caught.value.errors == {
+        "password": 'Repeats like "aaa" are easy to guess. Add another word or two. Uncommon words are better. '
+        "Avoid repeated words and characters."
+    }
+
+
+def test_a_password_made_of_the_new_accounts_own_email_is_refused(db_url):
+    with pytest.raises(FormError) as caught:
+        accounts.sign_up("Ana Ruiz", "ana.ruiz@example.com", "ana.ruiz@example.com", "student", "America/New_York")
+    assert caught.value.errors["password"].startswith("This password is too easy to guess.")
+    assert accounts.sign_up("Ana Ruiz", "ana@example.com", "ana.ruiz@example.com", "student", "UTC").name == "Ana Ruiz"
+
+
+MARKUP_NAMES = ["<b>x</b>", "<script>alert(1)</script>", "Ana <3", "x > y", "<img src=x onerror=a()>"]
+
+
+@pytest.mark.parametrize("name", MARKUP_NAMES)
+def test_names_that_are_markup_are_refused_with_a_clear_message(name):
+    assert accounts.name_problem(name) == "Names cannot contain < or >. Enter your name as plain text."
+
+
+@pytest.mark.parametrize("name", ["Ana Ruiz", "José Muñoz-O'Brien", "Dr. Lee & Sons", "李小龍", "A"])
+def test_ordinary_names_are_accepted(name):
+    assert accounts.name_problem(name) is None
+
+
+def test_a_name_needs_a_letter_and_at_most_100_characters():
+    assert accounts.name_problem("") == "Enter your name."
+    assert accounts.name_problem("", missing="Enter the name students will see.") == "Enter the name students will see."
+    assert accounts.name_problem("!!! 42") == "Enter your name in letters."
+    assert accounts.name_problem("a" * 101) == "Use at most 100 characters: this name has 101."
+
+
+def test_duplicate_email_refused_case_insensitively(db_url):
+    make_user(email="sam@example.com")
+    with pytest.raises(FormError) as caught:
+        make_user(email="SAM@example.com")
+    assert "already exists" in caught.value.errors["email"]
+
+
+def test_authenticate_accepts_right_password_only(db_url):
+    actor = make_user()
+    assert accounts.authenticate(" SAM@example.com ", PASSWORD) == actor
+    for email, password in (
+        ("sam@example.com", "wrong password!"),
+        ("nobody@example.com", PASSWORD),
+        ("garbage", PASSWORD),
+        ("sam@example.com", ""),
+    ):
+        with pytest.raises(FormError) as caught:
+            accounts.authenticate(email, password)
+        assert caught.value.errors == {"form": "Email or password is incorrect."}
+
+
+def test_five_failures_lock_the_email_for_the_rest_of_the_window(db_url):
+    make_user()
+    for _ in range(5):
+        with pytest.raises(FormError) as caught:
+            accounts.authenticate("sam@example.com", "wrong password!")
+        assert caught.value.errors == {"form": "Email or password is incorrect."}
+    with pytest.raises(TooManyAttempts) as caught:
+        accounts.authenticate("sam@example.com", PASSWORD)
+    assert 14 * 60 < caught.value.wait_seconds <= 15 * 60 + 1
+    # Another email is not affected.
+    make_user(email="other@example.com")
+    assert accounts.authenticate("other@example.com", PASSWORD).email == "other@example.com"
+
+
+def test_failures_older_than_the_window_do_not_count(db_url):
+    make_user()
+    with transaction() as session:
+        for minutes in range(16, 21):
+            session.add(LoginFailure(email="sam@example.com", at=utcnow() - timedelta(minutes=minutes)))
+    assert accounts.authenticate("sam@example.com", PASSWORD).email == "sam@example.com"
+
+
+def test_wait_shrinks_as_the_oldest_failure_ages(db_url):
+    make_user()
+    with transaction() as session:
+        for minutes in (14, 3, 2, 1, 0):
+            session.add(LoginFailure(email="sam@example.com", at=utcnow() - timedelta(minutes=minutes)))
+    with pytest.raises(TooManyAttempts) as caught:
+        accounts.authenticate("sam@example.com", PASSWORD)
+    assert 0 < caught.value.wait_seconds <= 61
+
+
+def test_success_clears_earlier_failures(db_url):
+    make_user()
+    for _ in range(4):
+        with pytest.raises(FormError):
+            accounts.authenticate("sam@example.com", "wrong password!")
+    accounts.authenticate("sam@example.com", PASSWORD)
+    with transaction() as session:
+        assert session.exec(select(LoginFailure)).all() == []
+
+
+def test_duplicate_email_reported_with_the_other_problems(db_url):
+    make_user(email="sam@example.com")
+    with pytest.raises(FormError) as caught:
+        accounts.sign_up("", "sam@example.com", "short", "student", "America/New_York")
+    assert set(caught.value.errors) == {"name", "email", "password"}
+    assert "already exists" in caught.value.errors["email"]
+
+
+def test_concurrent_sign_ups_with_one_email_or_one_name_all_end_well(db_url):
+    from concurrent.futures import ThreadPoolExecutor
+
+    def attempt(i):
+        try:
+            return accounts.sign_up("Jane Doe", f"jane{i % 2}@example.com", PASSWORD, "instructor", "UTC").email
+        except FormError as exc:
+            return exc.errors
+
+    with ThreadPoolExecutor(max_workers=6) as pool:
+        outcomes = list(pool.map(attempt, range(6)))
+    assert sorted(o for o in outcomes if isinstance(o, str)) == ["jane0@example.com", "jane1@example.com"]
+    assert [o for o in outcomes if not isinstance(o, str)] == [{"email": accounts.EMAIL_TAKEN}] * 4
+    with transaction() as session:
+        slugs = sorted(session.exec(select(InstructorProfile.slug)).all())
+    assert slugs == ["jane-doe", "jane-doe-2"]

@@ -1,0 +1,61 @@
+from zxcvbn import zxcvbn
+
+from instainstru.seed.demo import DEMO_PASSWORD
+from instainstru.services.accounts import passwords
+from instainstru.services.accounts.passwords import crypt_context, hash_password, password_problem, verify_password
+from tests.factories import PASSWORD
+
+
+def test_length_limits():
+    assert password_problem("a" * 9) == "Use at least 10 characters."
+    assert password_problem("violin at dawn 42") is None
+    assert password_problem("q" * 129) == "Use at most 128 characters."
+
+
+def test_easy_to_guess_passwords_are_refused_with_zxcvbn_feedback():
+    assert password_problem("aaaaaaaaaa") == (
+        'Repeats like "aaa" are easy to guess. Add another word or two. Uncommon words are better. '
+        "Avoid repeated words and characters."
+    )
+    assert password_problem("abcdefghij").startswith('Sequences like "abc" or "6543" are easy to guess.')
+    assert password_problem("x7#kq" * 2).startswith('Repeats like "abcabcabc"')
+
+
+def test_common_passwords_refused_whatever_the_case():
+    assert password_problem("1234567890").startswith("This is a top-100 common password.")
+    assert password_problem("Manchester").startswith("This is a very common password.")
+    assert password_problem("PASSWORD123").startswith("This is a very common password.")
+
+
+def test_a_password_made_of_the_persons_own_name_or_email_is_refused():
+    for password in ("ana.ruiz@example.com", "ana.ruiz.22"):
+        assert password_problem(password) is None  # someone else's name and email are not easy to guess
+        problem = password_problem(password, ("Ana Ruiz", "ana.ruiz@example.com"))
+        assert problem == "This password is too easy to guess. Add another word or two. Uncommon words are better."
+
+
+def test_the_passwords_we_hand_out_pass_the_rule():
+    for password in (DEMO_PASSWORD, PASSWORD, "violin at dawn 42"):  # the demo's, the tests' and the browser's
+        assert password_problem(password) is None, password
+
+
+def test_only_the_start_of_a_long_password_is_rated(monkeypatch):
+    """zxcvbn takes seconds on 128 random characters, so a sign-up could tie up a worker: it rates the first 64."""
+    rated = []
+    monkeypatch.setattr(passwords, "zxcvbn", lambda text, **kw: rated.append(text) or zxcvbn(text, **kw))
+    long = "Zq8#" + "".join(chr(33 + (i * 37) % 90) for i in range(124))
+    assert password_problem(long) is None
+    assert password_problem("a" * 128) is not None
+    assert rated == [long[:64], "a" * 64]
+
+
+def test_hash_is_argon2id_salted_and_verifies():
+    first, second = hash_password("violin at dawn 42"), hash_password("violin at dawn 42")
+    assert first.startswith("$argon2id$")
+    assert first != second
+    assert verify_password("violin at dawn 42", first)
+    assert not verify_password("violin at dawn 43", first)
+
+
+def test_context_uses_argon2_only():
+    assert crypt_context().schemes() == ("argon2",)

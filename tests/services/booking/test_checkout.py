@@ -1,0 +1,87 @@
+"""The checkout's lesson: held from the address's slot, reused on reload, refused clearly when it can't be."""
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from instainstru.models import BookingStatus
+from instainstru.services.booking import cancellation, checkout
+from instainstru.services.errors import FormError, PermissionDenied
+from instainstru.services.scheduling import availability
+from tests.factories import make_user, open_studio
+
+NOW = datetime(2030, 1, 1, 12, 0, tzinfo=UTC)
+MONDAY_10AM = datetime(2030, 1, 7, 15, 0, tzinfo=UTC)
+
+
+@pytest.fixture
+def lesson(db_url):
+    teacher, student, service = open_studio({60: "80", 30: "45"})
+    return teacher, student, service
+
+
+def slug_of(teacher) -> str:
+    from instainstru.db import transaction
+    from instainstru.models import InstructorProfile
+
+    with transaction() as session:
+        return session.get(InstructorProfile, teacher.user_id).slug
+
+
+def test_the_address_holds_the_slot_once_and_shows_it_in_the_students_zone(lesson):
+    teacher, student, service = lesson
+    path = checkout.checkout_path(slug_of(teacher), service.id, 60, MONDAY_10AM)
+    slug, part, start = path.split("/")[2:]
+    assert start == "20300107T1500Z"
+    first = checkout.open_checkout(student, slug, part, start, NOW)
+    assert (first.status, first.price, first.lesson) == (BookingStatus.PENDING_PAYMENT, "$80", "Piano · 60 min")
+    assert first.when == "Mon, Jan 7 · 10:00 AM EST" and first.hold_until == "7:15 AM EST"
+    assert "includes" in first.fee_note
+    again = checkout.open_checkout(student, slug, part, start, NOW + timedelta(minutes=5))
+    assert again.booking_id == first.booking_id  # a reload keeps the student's own hold
+    other = make_user("student", "o@example.com", "Olga Other")
+    with pytest.raises(FormError) as caught:
+        checkout.open_checkout(other, slug, part, start, NOW + timedelta(minutes=5))
+    assert caught.value.errors == {"start": "This time is not available. Please choose another."}  # held: not free
+    with pytest.raises(PermissionDenied):
+        checkout.checkout_of(other, first.booking_id)
+
+
+def test_bad_addresses_are_refused_clearly(lesson):
+    teacher, student, service = lesson
+    slug = slug_of(teacher)
+    stranger = make_user("instructor", "x@example.com", "Xavier Else")
+    bad_link = "This booking link is not valid. Please choose a time again."
+    for args, message in (
+        ((slug, "nonsense", "20300107T1500Z"), bad_link),
+        ((slug, f"{service.id}-60", "tomorrow"), bad_link),
+        (("xavier-else", f"{service.id}-60", "20300107T1500Z"), "This lesson is not offered by this instructor."),
+        ((slug, f"{service.id}-75", "20300107T1500Z"), "This lesson is not offered. Please choose another."),
+        ((slug, f"{service.id}-60", "20291201T1500Z"), "This time is not available. Please choose another."),  # past
+    ):
+        with pytest.raises(FormError) as caught:
+            checkout.open_checkout(student, *args, NOW)
+        assert list(caught.value.errors.values()) == [message]
+    with pytest.raises(PermissionDenied):
+        checkout.open_checkout(stranger, slug, f"{service.id}-60", "20300107T1500Z", NOW)
+
+
+def test_checkout_says_plainly_when_free_cancellation_has_already_passed(lesson):
+    teacher, student, service = lesson
+    slug, part = slug_of(teacher), f"{service.id}-30"
+
+    def notice(start, before):
+        return checkout.open_checkout(student, slug, part, checkout.start_param(start), start - before).late_notice
+
+    assert notice(MONDAY_10AM, timedelta(hours=22)) == (
+        "This lesson starts in 22 hours: if you cancel, $22.50 is kept, and it can no longer be moved.")  # fmt: skip
+    assert cancellation.late_fee(4500, 50) == 2250  # the cancel flow's own rule: 50% of $45
+    assert notice(MONDAY_10AM + timedelta(hours=1), timedelta(hours=24)) == ""  # exactly 24 h before: still free
+    assert notice(MONDAY_10AM + timedelta(hours=2), timedelta(hours=23, minutes=59)).startswith(
+        "This lesson starts in 23 hours:")  # fmt: skip
+    assert notice(MONDAY_10AM + timedelta(hours=3), timedelta(minutes=40)).startswith(
+        "This lesson starts in 40 minutes:")  # fmt: skip
+    availability.save_booking_rules(teacher, "15", "0", "60", "30", True, "48", "100")
+    assert notice(MONDAY_10AM + timedelta(hours=4), timedelta(hours=30)) == (
+        "This lesson starts in 30 hours: once Tess Teacher accepts, if you cancel, $45 is kept, and it can no "
+        "longer be moved.")  # fmt: skip
