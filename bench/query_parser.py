@@ -1,4 +1,4 @@
-"""Benchmark: the natural-language search query parser (instainstru/services/discovery/query_parser.py).
+"""Benchmark: the natural-language search query parser (the package instainstru/services/discovery/query_parser/).
 
 Run from the repository root:
     .venv/bin/python bench/query_parser.py [--rounds 200]

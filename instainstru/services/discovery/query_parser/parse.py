@@ -1,0 +1,136 @@
+"""Reads a whole query: the one pass over its items that hands each to the readers, and the `ParsedQuery` built from
+what they found.
+
+The text (anything that is not a string reads as "") is trimmed and cut to `MAX_QUERY_CHARS`. Items are read left
+to right, each used once: at each item an age, then a clock time, then a price, then a ZIP code is tried; an item
+none of them starts is a subject, a place, or a keyword for the readers of days, ages, levels and online. `leftover`
+lists, once each and in order, the unknown words and the numbers that meant nothing; filler words ("lessons",
+"tutor", "for", "my", "near me"...) and words understood but not used never count.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from instainstru.services.discovery.geo import Place
+from instainstru.services.discovery.query_parser.ages import AgeReader
+from instainstru.services.discovery.query_parser.cursor import Cursor
+from instainstru.services.discovery.query_parser.days import DayReader
+from instainstru.services.discovery.query_parser.places import PlaceReader
+from instainstru.services.discovery.query_parser.prices import PriceReader
+from instainstru.services.discovery.query_parser.subjects import SubjectReader, resolve_sat
+from instainstru.services.discovery.query_parser.times import TimeReader, TimeWindow
+from instainstru.services.discovery.query_parser.tokens import Item, read_items
+
+MAX_QUERY_CHARS = 200
+# the kinds of item a run (an age, a clock time, a price, a ZIP code) can start at; the readers read nothing elsewhere
+_RUN_STARTS = frozenset({"kw", "num", "clock"})
+
+
+@dataclass(frozen=True)
+class ParsedQuery:
+    """What a search text asks for."""
+
+    text: str  # the input, trimmed and cut to MAX_QUERY_CHARS
+    subject_key: str | None  # a catalogue key ("piano", "sat", "spanish"...)
+    place: Place | None  # neighbourhood, ZIP or borough from the gazetteer
+    unknown_place: str | None  # normalised words that looked like a place when no place matched ("atlantis")
+    online: bool | None  # True: online only; False: in person only; None: either
+    min_price_cents: int | None
+    max_price_cents: int | None
+    window: TimeWindow | None
+    age_group: str | None  # one of AGE_GROUPS
+    level: str | None  # one of LEVELS
+    leftover: tuple[str, ...]  # normalised words not understood (not counting filler words)
+
+
+def parse_query(text: str, today: date) -> ParsedQuery:
+    """Understand a search text; `today` is the searcher's local date (for "today", "tomorrow", "this weekend").
+
+    Never raises for any `text` (a non-string reads as ""); a `today` that is not a date is a TypeError (a datetime
+    counts as its date).
+    """
+    if isinstance(today, datetime):
+        today = today.date()
+    if not isinstance(today, date):
+        raise TypeError("today must be a date")
+    if not isinstance(text, str):
+        text = ""
+    text = text.strip()[:MAX_QUERY_CHARS].rstrip()
+    items = read_items(text)
+    resolve_sat(items)
+    reading = _Pass(items, today)
+    reading.read()
+    places = reading.places
+    place = places.place()
+    unknown_place, unknown_indices = (None, set()) if place is not None else places.unknown_place()
+    leftover: list[str] = []
+    for i, item in enumerate(items):
+        if reading.cursor.used[i] or i in unknown_indices or item.kind not in ("word", "num", "clock"):
+            continue
+        if item.text not in leftover:
+            leftover.append(item.text)
+    subject = reading.subjects.subject()
+    low, high = reading.prices.bounds()
+    return ParsedQuery(
+        text=text,
+        subject_key=subject.key if subject else None,
+        place=place,
+        unknown_place=unknown_place,
+        online=places.online(),
+        min_price_cents=low,
+        max_price_cents=high,
+        window=reading.times.window(reading.days),
+        age_group=reading.ages.group(),
+        level=reading.subjects.level,
+        leftover=tuple(leftover),
+    )
+
+
+class _Pass:
+    """One pass over the items, left to right, handing each to the reader it means something to."""
+
+    def __init__(self, items: list[Item], today: date) -> None:
+        self.cursor = Cursor(items, [False] * len(items))
+        self.ages = AgeReader(self.cursor)
+        self.times = TimeReader(self.cursor)
+        self.prices = PriceReader(self.cursor)
+        self.places = PlaceReader(self.cursor)
+        self.days = DayReader(today)
+        self.subjects = SubjectReader()
+        # each takes its own keywords and says whether it did; the keyword names they take are disjoint
+        self._keyword_readers = (self.places.keyword, self.ages.keyword, self.subjects.keyword, self.days.keyword)
+
+    def read(self) -> None:
+        """Read every item once: runs (ages, clock times, prices, ZIP codes) first, else the item alone."""
+        items, used = self.cursor.items, self.cursor.used
+        i = 0
+        while i < len(items):
+            if used[i]:
+                i += 1
+                continue
+            run = items[i].kind in _RUN_STARTS and (
+                self.ages.read(i) or self.times.read(i) or self.prices.read(i) or self.places.read(i)
+            )
+            if run:
+                self.cursor.take(i, run)
+                i += run
+            else:
+                self._single(i)
+                i += 1
+
+    def _single(self, i: int) -> None:
+        item = self.cursor.items[i]
+        if item.kind == "subject":
+            self.subjects.subjects.append(item.value)
+        elif item.kind == "place":
+            self.places.places.append(item.value)
+        elif item.kind == "kw":
+            name = str(item.value)
+            for keyword in self._keyword_readers:
+                if keyword(name):
+                    break
+        else:
+            return
+        self.cursor.used[i] = True
