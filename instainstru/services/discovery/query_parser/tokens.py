@@ -3,8 +3,8 @@
 1. Clean-up: accents, case and apostrophes go as in `geo.normalise` ("L.E.S." reads "les", "6 p.m." reads "6 pm",
    "one-on-one" reads "private"). Tokens are words, numbers ("45", "45.50", "1,000", "$" glued to its number), clock
    times ("18:00"), "+" and dashes (kept only next to a number: "$40-$60", "8-year-old"; "bed-stuy" reads "bed stuy").
-2. Words: phrases are looked up exactly, longest first (up to the longest known phrase), in the one
-   vocabulary (`vocabulary.vocabulary()`); the longest phrase wins whatever it is ("spanish harlem" is the
+2. Words: phrases are looked up exactly, longest first (up to the longest known phrase starting with that word), in
+   the one vocabulary (`vocabulary.vocabulary()`); the longest phrase wins whatever it is ("spanish harlem" is the
    place East Harlem, "sat math" the SAT). Words still unknown are then matched fuzzily (`vocabulary.fuzzy`,
    n-grams of up to `FUZZY_MAX_WORDS` words, longest first). Digits are never fuzzy-matched, so a ZIP code is exact
    or nothing.
@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
 from instainstru.services.discovery import geo
-from instainstru.services.discovery.query_parser.vocabulary import FUZZY_MAX_WORDS, fuzzy, longest_phrase, vocabulary
+from instainstru.services.discovery.query_parser.vocabulary import FUZZY_MAX_WORDS, fuzzy, phrase_words, vocabulary
 
 _PRE_APOSTROPHES = str.maketrans("", "", "'\u2018\u2019`\u00b4")
 _DOTTED_INITIALS = re.compile(r"\b[a-z](?:\.[a-z])+\.?(?![a-z0-9])")
@@ -116,11 +116,11 @@ def _number(text: str) -> Decimal | None:
 def _match_words(words: list[str]) -> list[Item]:
     """Exact phrases longest-first, then fuzzy phrases over what is left; unknown words become "word" items."""
     vocab = vocabulary()
-    longest = longest_phrase()
+    most_words = phrase_words()
     exact: list[Item | str] = []
     i = 0
     while i < len(words):
-        for n in range(min(longest, len(words) - i), 0, -1):
+        for n in range(min(most_words.get(words[i], 0), len(words) - i), 0, -1):
             phrase = " ".join(words[i : i + n])
             hit = vocab.get(phrase)
             if hit:

@@ -174,9 +174,13 @@ def vocabulary() -> dict[str, tuple[str, object]]:
 
 
 @lru_cache(maxsize=1)
-def longest_phrase() -> int:
-    """How many words the longest known phrase has (exact matching tries no longer runs)."""
-    return max(len(phrase.split()) for phrase in vocabulary())
+def phrase_words() -> dict[str, int]:
+    """First word of a known phrase -> the most words of a phrase it starts (exact matching tries no longer runs)."""
+    most: dict[str, int] = {}
+    for phrase in vocabulary():
+        words = phrase.split()
+        most[words[0]] = max(most.get(words[0], 0), len(words))
+    return most
 
 
 @lru_cache(maxsize=1)
