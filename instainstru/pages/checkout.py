@@ -2,6 +2,7 @@
 
 import reflex as rx
 
+from instainstru import routes
 from instainstru.components.access import guarded_page
 from instainstru.components.card import card, link_button, removable
 from instainstru.components.card_element import card_element
@@ -89,7 +90,7 @@ def outcome_card(icon: str, heading: str, message: rx.Component) -> rx.Component
                   align="center", spacing="3"),
         message,
         rx.text(S.summary["lesson"], " · ", S.summary["when"], " · ", S.summary["to_pay"], size="3"),
-        link_button("See my lessons", "/student"),
+        link_button("See my lessons", routes.STUDENT_HOME),
         class_name="checkout-outcome",
     )  # fmt: skip
 

@@ -2,6 +2,7 @@
 
 import reflex as rx
 
+from instainstru import routes
 from instainstru.components.access import guarded_page
 from instainstru.components.card import card, removable
 from instainstru.components.form_field import (
@@ -195,7 +196,7 @@ def instructor_availability_page() -> rx.Component:
     return guarded_page(
         S.access,
         "instructors",
-        workspace_nav("/instructor/availability"),
+        workspace_nav(routes.AVAILABILITY),
         rx.heading("Availability", size="8", as_="h1"),
         week_view(),
         weekly_hours(),

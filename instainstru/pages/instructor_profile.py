@@ -2,6 +2,7 @@
 
 import reflex as rx
 
+from instainstru import routes
 from instainstru.components.access import guarded_page
 from instainstru.components.avatar import photo_avatar
 from instainstru.components.card import card, empty_state
@@ -267,10 +268,10 @@ def instructor_profile_page() -> rx.Component:
     return guarded_page(
         S.access,
         "instructors",
-        workspace_nav("/instructor/profile"),
+        workspace_nav(routes.EDIT_PROFILE),
         rx.hstack(
             rx.heading("Your profile", size="8", as_="h1"),
-            rx.link("View public page", href="/instructors/" + S.slug, size="2"),
+            rx.link("View public page", href=routes.instructor_profile(S.slug), size="2"),
             justify="between",
             align="center",
             width="100%",

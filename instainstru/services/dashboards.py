@@ -6,6 +6,7 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import Session, func, select
 
+from instainstru import routes
 from instainstru.db import transaction
 from instainstru.models import Booking, BookingStatus, InstructorProfile, Offering, Role, User, utcnow
 from instainstru.models.offering import OfferingStatus
@@ -85,11 +86,11 @@ def _checklist(session: Session, profile: InstructorProfile) -> list[dict[str, s
     has_service = session.exec(select(Offering.id).where(Offering.instructor_id == profile.user_id,
                                                          Offering.status == OfferingStatus.ACTIVE)).first()  # fmt: skip
     return [
-        {"label": "Add a photo", "done": bool(profile.photo), "href": "/instructor/profile"},
-        {"label": "Write your bio", "done": len(profile.bio) >= 50, "href": "/instructor/profile"},
-        {"label": "Offer at least one service", "done": has_service is not None, "href": "/instructor/profile"},
-        {"label": "Set your weekly hours", "done": bool(profile.weekly_hours), "href": "/instructor/availability"},
-        {"label": "Connect payouts", "done": profile.charges_enabled, "href": "/instructor"},
+        {"label": "Add a photo", "done": bool(profile.photo), "href": routes.EDIT_PROFILE},
+        {"label": "Write your bio", "done": len(profile.bio) >= 50, "href": routes.EDIT_PROFILE},
+        {"label": "Offer at least one service", "done": has_service is not None, "href": routes.EDIT_PROFILE},
+        {"label": "Set your weekly hours", "done": bool(profile.weekly_hours), "href": routes.AVAILABILITY},
+        {"label": "Connect payouts", "done": profile.charges_enabled, "href": routes.INSTRUCTOR_HOME},
     ]
 
 

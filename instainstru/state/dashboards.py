@@ -2,6 +2,7 @@
 
 import reflex as rx
 
+from instainstru import routes
 from instainstru.services import dashboards
 from instainstru.services.accounts.access import Actor
 from instainstru.services.booking import lessons
@@ -68,7 +69,7 @@ class InstructorHomeState(GuardedPage, rx.State):
 
     def _fetch(self, actor: Actor | None) -> dashboards.InstructorHome:
         self.payouts_error = ""
-        returning = self.router.url.query_parameters.get("payouts") == "done"
+        returning = routes.finished_onboarding(self.router.url.query_parameters)
         try:
             status = payouts.refresh_status(actor) if returning else payouts.payout_status(actor)
         except FormError as exc:

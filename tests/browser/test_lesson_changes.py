@@ -10,9 +10,10 @@ import pytest
 from playwright.sync_api import Page, expect
 from sqlmodel import select
 
+from instainstru import routes
 from instainstru.db import transaction
 from instainstru.models import Booking, BookingStatus, Credit, InstructorProfile, utcnow
-from instainstru.services.booking import booking, checkout
+from instainstru.services.booking import booking
 from instainstru.services.money import ledger, payments
 from instainstru.services.scheduling import availability
 from instainstru.services.timefmt import slot_label
@@ -220,7 +221,7 @@ def test_a_second_lesson_at_the_same_time_is_refused_at_checkout_naming_the_firs
     with transaction() as session:
         slug = session.get(InstructorProfile, other.user_id).slug
     open_dashboard_as(page, studio[1])
-    open_page(page, checkout.checkout_path(slug, guitar.id, 60, lesson.start_at + timedelta(minutes=30)))
+    open_page(page, routes.checkout(slug, guitar.id, 60, lesson.start_at + timedelta(minutes=30)))
     expect(page.locator(".checkout-problem")).to_have_text(
         f"You already have a lesson at this time: Piano with Tess Teacher on {when_of(page, lesson)}. Please choose "
         "another time."
