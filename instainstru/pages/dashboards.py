@@ -7,6 +7,7 @@ from instainstru.components.access import guarded_page
 from instainstru.components.card import card, empty_state, stat
 from instainstru.components.lesson_dialogs import cancel_dialog, lesson_notes, move_dialog, review_dialog
 from instainstru.components.nav import workspace_nav
+from instainstru.services import dashboards
 from instainstru.state.dashboards import AdminHomeState, InstructorHomeState, StudentHomeState
 
 USER_COLUMNS = ("Name", "Email", "Role", "Joined")
@@ -148,14 +149,14 @@ def instructor_page() -> rx.Component:
         rx.grid(
             stat("Earned this month", s.month_earnings),
             stat("Lessons taught this month", s.month_lessons),
-            stat("Profile checklist", s.checklist_done.to(str) + " of 5 done"),
+            stat("Profile checklist", s.checklist_done.to(str) + " of " + s.checklist.length().to(str) + " done"),
             columns=rx.breakpoints(initial="1", sm="3"),
             spacing="4",
             width="100%",
         ),
         rx.grid(
-            card(rx.heading("Next 7 days", size="5", as_="h2"),
-                 lesson_list(s.upcoming, "No lessons in the next 7 days.")),
+            card(rx.heading(f"Next {dashboards.UPCOMING_DAYS} days", size="5", as_="h2"),
+                 lesson_list(s.upcoming, f"No lessons in the next {dashboards.UPCOMING_DAYS} days.")),
             card(rx.heading("Requests awaiting you", size="5", as_="h2"),
                  lesson_list(s.requests, "No requests right now."),
                  rx.link("Answer requests", href=routes.BOOKINGS, size="2")),

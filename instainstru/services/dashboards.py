@@ -16,6 +16,8 @@ from instainstru.services.money import billing
 from instainstru.services.scheduling.availability import local_midnight
 from instainstru.services.timefmt import slot_label
 
+UPCOMING_DAYS = 7  # how far ahead the instructor's dashboard lists lessons
+
 
 @dataclass(frozen=True)
 class InstructorHome:
@@ -95,8 +97,8 @@ def _checklist(session: Session, profile: InstructorProfile) -> list[dict[str, s
 
 
 def instructor_home(actor: Actor | None, weeks: int = 12, now: datetime | None = None) -> InstructorHome:
-    """The caller's lessons for the next 7 days, requests, this month's and weekly earnings (net after the fee and
-    refunds, as the payouts page counts them), checklist."""
+    """The caller's lessons for the next UPCOMING_DAYS days, requests, this month's and weekly earnings (net after
+    the fee and refunds, as the payouts page counts them), checklist."""
     actor = require_role(actor, Role.INSTRUCTOR)
     tz, now = actor.timezone, now or utcnow()
     today = now.astimezone(ZoneInfo(tz)).date()
@@ -105,7 +107,7 @@ def instructor_home(actor: Actor | None, weeks: int = 12, now: datetime | None =
     history_start = min(month_start, local_midnight(this_monday - timedelta(weeks=weeks - 1), tz))
     with transaction() as session:
         profile = session.get(InstructorProfile, actor.user_id)
-        upcoming = _lessons(session, actor.user_id, [BookingStatus.CONFIRMED], now, now + timedelta(days=7))
+        upcoming = _lessons(session, actor.user_id, [BookingStatus.CONFIRMED], now, now + timedelta(days=UPCOMING_DAYS))
         requests = _lessons(session, actor.user_id, [BookingStatus.REQUESTED], now, now + timedelta(days=365))
         checklist = _checklist(session, profile)
     earned = billing.earned_since(actor, history_start)

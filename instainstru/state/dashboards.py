@@ -9,6 +9,7 @@ from instainstru.services.booking import lessons
 from instainstru.services.errors import FormError, NotAuthenticated, PermissionDenied
 from instainstru.services.money import payouts
 from instainstru.services.money.money import format_price
+from instainstru.services.timefmt import span
 from instainstru.services.trust import reviews
 from instainstru.state.guard import GuardedPage
 from instainstru.state.lesson_changes import AnswerProposal, CancelLesson, MoveLesson
@@ -44,7 +45,11 @@ def _with_review(line: dict, reviewable: set[int], written: dict[int, reviews.Re
     """A past lesson's row with what the student can do about its review, and the review itself."""
     review = written.get(line["id"])
     stars = "★" * review.rating + "☆" * (5 - review.rating) if review else ""
-    state = ("published" if review.published else "published a week after you wrote it") if review else ""
+    state = (
+        ("published" if review.published else f"published {span(reviews.BLIND_FOR)} after you wrote it")
+        if review
+        else ""
+    )
     return {
         **line,
         "can_review": line["id"] in reviewable,
