@@ -1,6 +1,8 @@
 """Every address the app serves, spelled out once here as the browser sees it: the routes module must keep them."""
 
+import re
 from datetime import UTC, datetime, timedelta, timezone
+from pathlib import Path
 
 import pytest
 import reflex as rx
@@ -8,6 +10,7 @@ import reflex as rx
 from instainstru import routes
 
 START = datetime(2030, 1, 7, 10, 0, tzinfo=timezone(timedelta(hours=-5)))  # 15:00 UTC
+ANGLED = str.maketrans("[]", "<>")  # the README writes /instructors/[slug] as /instructors/<slug>
 
 
 def test_the_pages_live_where_they_always_have():
@@ -107,3 +110,18 @@ class _Page(rx.State):
 def test_a_page_builds_links_from_its_vars():
     assert str(rx.Var.create(routes.instructor_profile(_Page.slug))) == f'("/instructors/"+{_Page.slug!s})'
     assert str(rx.Var.create(routes.receipt(_Page.booking))) == f'("/student/receipts/"+{_Page.booking!s})'
+
+
+def test_the_app_serves_the_pages_routes_names_and_the_readme_lists_them():
+    from instainstru.instainstru import PAGES
+
+    registered = {route for _page, route, _title, _loaders in PAGES}
+    named = {value for name, value in vars(routes).items() if name.isupper() and isinstance(value, str)}
+    assert registered == {route for route in named if route.startswith("/") or route == routes.NOT_FOUND} - {
+        routes.STRIPE_WEBHOOKS
+    }
+    readme = (Path(__file__).parent.parent / "README.md").read_text()
+    table = readme.split("## What you can do today")[1].split("\n## ")[0]
+    first_cells = [row.split("|")[1] for row in table.splitlines() if row.startswith("| `")]
+    listed = {path.split("?")[0] for cell in first_cells for path in re.findall(r"`([^`]+)`", cell)}
+    assert listed == {route.translate(ANGLED) for route in registered - {routes.NOT_FOUND}}
