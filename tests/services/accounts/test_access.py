@@ -49,7 +49,7 @@ def test_dashboards_return_the_callers_data(db_url):
 
 
 def test_home_paths_and_safe_redirects():
-    assert [routes.dashboard(r) for r in Role] == ["/student", "/instructor", "/admin"]
+    assert [routes.dashboard(r) for r in Role] == [routes.STUDENT_HOME, routes.INSTRUCTOR_HOME, routes.ADMIN_HOME]
     assert safe_next_path(routes.STUDENT_HOME) == routes.STUDENT_HOME
     for bad in ("//evil.example", "https://evil.example", "student", "/\\evil", ""):
         assert safe_next_path(bad) is None
