@@ -6,10 +6,9 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
+from instainstru import routes
 from instainstru.gateways.stripe_gateway import PaymentsUnavailable
 from instainstru.services.money import webhooks
-
-WEBHOOK_PATH = "/webhooks/stripe"
 
 
 async def stripe_webhook(request: Request) -> JSONResponse:
@@ -25,4 +24,4 @@ async def stripe_webhook(request: Request) -> JSONResponse:
     return JSONResponse({"outcome": outcome})
 
 
-api = Starlette(routes=[Route(WEBHOOK_PATH, stripe_webhook, methods=["POST"])])
+api = Starlette(routes=[Route(routes.STRIPE_WEBHOOKS, stripe_webhook, methods=["POST"])])

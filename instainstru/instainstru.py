@@ -2,6 +2,7 @@
 
 import reflex as rx
 
+from instainstru import routes
 from instainstru.api import api
 from instainstru.background import run_jobs_forever
 from instainstru.pages.auth import login_page, signup_page
@@ -36,60 +37,60 @@ from instainstru.state.signup import SignupState
 
 # (page, route, title, what loads it). Pages that show the header load the session first.
 PAGES = (
-    (home_page, "/", "Lessons in NYC", [SessionState.refresh, HomeState.load, FavouriteState.load]),
-    (login_page, "/login", "Log in", [LoginState.open]),
-    (signup_page, "/signup", "Sign up", [SignupState.open]),
-    (search_page, "/search", "Search", [SessionState.refresh, SearchState.load, FavouriteState.load]),
+    (home_page, routes.HOME, "Lessons in NYC", [SessionState.refresh, HomeState.load, FavouriteState.load]),
+    (login_page, routes.LOGIN, "Log in", [LoginState.open]),
+    (signup_page, routes.SIGNUP, "Sign up", [SignupState.open]),
+    (search_page, routes.SEARCH, "Search", [SessionState.refresh, SearchState.load, FavouriteState.load]),
     (
         public_instructor_page,
-        "/instructors/[slug]",
+        routes.INSTRUCTOR_PAGE,
         "Instructor",
         [SessionState.refresh, InstructorPublicState.load, ProfileReviewsState.load, FavouriteState.load],
     ),
-    (student_page, "/student", "My lessons", [SessionState.refresh, StudentHomeState.load]),
+    (student_page, routes.STUDENT_HOME, "My lessons", [SessionState.refresh, StudentHomeState.load]),
     (
         favourites_page,
-        "/student/favorites",
+        routes.FAVOURITES,
         "Favourites",
         [SessionState.refresh, StudentFavouritesState.load, FavouriteState.load],
     ),
-    (billing_page, "/student/billing", "Billing", [SessionState.refresh, StudentBillingState.load]),
-    (receipt_page, "/student/receipts/[booking]", "Receipt", [SessionState.refresh, ReceiptState.load]),
-    (instructor_page, "/instructor", "Dashboard", [SessionState.refresh, InstructorHomeState.load]),
+    (billing_page, routes.BILLING, "Billing", [SessionState.refresh, StudentBillingState.load]),
+    (receipt_page, routes.RECEIPT_PAGE, "Receipt", [SessionState.refresh, ReceiptState.load]),
+    (instructor_page, routes.INSTRUCTOR_HOME, "Dashboard", [SessionState.refresh, InstructorHomeState.load]),
     (
         instructor_profile_page,
-        "/instructor/profile",
+        routes.EDIT_PROFILE,
         "Your profile",
         [SessionState.refresh, InstructorProfileState.load],
     ),
     (
         instructor_availability_page,
-        "/instructor/availability",
+        routes.AVAILABILITY,
         "Availability",
         [SessionState.refresh, InstructorAvailabilityState.load],
     ),
     (
         instructor_bookings_page,
-        "/instructor/bookings",
+        routes.BOOKINGS,
         "Bookings",
         [SessionState.refresh, InstructorBookingsState.load],
     ),
-    (payouts_page, "/instructor/payouts", "Payouts", [SessionState.refresh, InstructorPayoutsState.load]),
+    (payouts_page, routes.PAYOUTS, "Payouts", [SessionState.refresh, InstructorPayoutsState.load]),
     (
         checkout_page,
-        "/book/[slug]/[service]/[start]",
+        routes.CHECKOUT_PAGE,
         "Book a lesson",
         [SessionState.refresh, CheckoutState.open],
     ),
-    (referral_link_page, "/r/[code]", "You're invited", [SessionState.refresh, ReferralLinkState.open]),
+    (referral_link_page, routes.REFERRAL_PAGE, "You're invited", [SessionState.refresh, ReferralLinkState.open]),
     (
         student_referrals_page,
-        "/student/referrals",
+        routes.REFERRALS,
         "Invite friends",
         [SessionState.refresh, StudentReferralsState.load],
     ),
-    (admin_page, "/admin", "Admin", [SessionState.refresh, AdminHomeState.load]),
-    (not_found_page, "404", "Page not found", [SessionState.refresh]),
+    (admin_page, routes.ADMIN_HOME, "Admin", [SessionState.refresh, AdminHomeState.load]),
+    (not_found_page, routes.NOT_FOUND, "Page not found", [SessionState.refresh]),
 )
 
 app = rx.App(backend_exception_handler=on_backend_error, api_transformer=api)

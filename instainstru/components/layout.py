@@ -2,6 +2,7 @@
 
 import reflex as rx
 
+from instainstru import routes
 from instainstru.components.card import link_button
 from instainstru.settings import get_settings
 from instainstru.state.home import SearchBoxState
@@ -9,8 +10,8 @@ from instainstru.state.session import SessionState
 
 CONTAINER_WIDTH = "1100px"
 # A student's own pages in the account menu ("Invite friends" once referrals are open, a deploy-time setting).
-STUDENT_LINKS = (("Favourites", "/student/favorites"), ("Billing", "/student/billing")) + (
-    (("Invite friends", "/student/referrals"),) if get_settings().referrals_open else ()
+STUDENT_LINKS = (("Favourites", routes.FAVOURITES), ("Billing", routes.BILLING)) + (
+    (("Invite friends", routes.REFERRALS),) if get_settings().referrals_open else ()
 )
 
 
@@ -23,7 +24,7 @@ def logo() -> rx.Component:
             spacing="2",
             align="center",
         ),
-        href="/",
+        href=routes.HOME,
         underline="none",
         aria_label="InstaInstru home",
     )
@@ -86,8 +87,8 @@ def account_menu() -> rx.Component:
 def auth_links() -> rx.Component:
     """Log in and sign up buttons for visitors."""
     return rx.hstack(
-        link_button("Log in", "/login", variant="ghost"),
-        link_button("Sign up", "/signup"),
+        link_button("Log in", routes.LOGIN, variant="ghost"),
+        link_button("Sign up", routes.SIGNUP),
         spacing="2",
         align="center",
     )
@@ -132,12 +133,12 @@ def footer() -> rx.Component:
                 max_width="360px",
             ),
             rx.hstack(
-                rx.link("Find an instructor", href="/search", size="2"),
-                rx.link("Teach on InstaInstru", href="/signup?role=instructor", size="2"),
+                rx.link("Find an instructor", href=routes.SEARCH, size="2"),
+                rx.link("Teach on InstaInstru", href=routes.signup(role="instructor"), size="2"),
                 rx.cond(
                     SessionState.logged_in,
                     rx.link("My dashboard", href=SessionState.home, size="2"),
-                    rx.link("Log in", href="/login", size="2"),
+                    rx.link("Log in", href=routes.LOGIN, size="2"),
                 ),
                 spacing="4",
                 wrap="wrap",

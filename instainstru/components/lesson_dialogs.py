@@ -1,6 +1,8 @@
 """The dialogs for a booked lesson: confirm a cancellation (with what it costs) or a declined request (with a
 reason), pick a new time and confirm it (old and new), review it; and the notes under a lesson."""
 
+from datetime import timedelta
+
 import reflex as rx
 
 from instainstru.components.form_field import (
@@ -13,14 +15,16 @@ from instainstru.components.form_field import (
     text_area,
 )
 from instainstru.components.review import star_picker
-
-REASON_HELP = "Optional. The student sees it. Up to 500 characters."
+from instainstru.services.booking import booking, reschedule
+from instainstru.services.timefmt import span
+from instainstru.services.trust import reviews
 
 
 def _reason_field(errors: rx.Var | None = None) -> rx.Component:
     return form_field("Reason for the student", text_area("reason",
                                                           placeholder="For example: I am away that week."),
-                      errors.get("reason", "") if errors is not None else "", REASON_HELP)  # fmt: skip
+                      errors.get("reason", "") if errors is not None else "",
+                      f"Optional. The student sees it. Up to {booking.REASON_MAX:,} characters.")  # fmt: skip
 
 
 def cancel_dialog(state) -> rx.Component:
@@ -76,7 +80,8 @@ def _move_choice(state) -> rx.Component:
             state.move_days.length() > 0,
             rx.vstack(rx.foreach(state.move_days, lambda day: _move_day(state, day)), spacing="3",
                       max_height="50vh", overflow_y="auto", width="100%", margin_y="12px"),
-            rx.text("No free times in the next two weeks.", size="2", color_scheme="gray", margin_y="12px"),
+            rx.text(f"No free times in the next {span(timedelta(days=reschedule.MOVE_DAYS), article=False)}.", size="2",
+                    color_scheme="gray", margin_y="12px"),
         ),
         rx.dialog.close(rx.button("Keep the current time", variant="soft", color_scheme="gray")),
     )  # fmt: skip
@@ -114,7 +119,8 @@ def move_dialog(state, proposes: bool = False) -> rx.Component:
     """Choose one of the instructor's free times of the same length, see the old and the new time, then confirm:
     the student's move (no new charge), or the instructor's proposal to the student."""
     title, confirm = ("Propose a new time", "Send proposal") if proposes else ("Move this lesson", "Move lesson")
-    helps = ("The student accepts or declines it within 48 hours; until then the lesson stays where it is."
+    helps = (f"The student accepts or declines it within {span(timedelta(hours=reschedule.PROPOSAL_HOURS))}; until "
+             "then the lesson stays where it is."
              if proposes else "Choose a new time (your time zone). The price stays the same.")  # fmt: skip
     return rx.dialog.root(
         rx.dialog.content(
@@ -159,12 +165,14 @@ def review_dialog(state) -> rx.Component:
                                ("punctuality", "Punctuality"))]  # fmt: skip
     return dialog_form(
         rx.cond(state.review_id > 0, "Edit your review", "Review your lesson"),
-        "Reviews are published a week after they are written; you can change yours for 48 hours.",
+        f"Reviews are published {span(reviews.BLIND_FOR)} after they are written; you can change yours for "
+        f"{span(reviews.EDIT_WINDOW)}.",
         form_field("Overall", star_picker("Overall rating", state.review_stars, state.choose_stars),
                    errors.get("rating", "")),
         field_grid(*sub, columns="3"),
         form_field("Your review", text_area("text", default_value=values["text"],
-                                            placeholder="What was the lesson like? (20 to 2,000 characters)"),
+                                            placeholder=f"What was the lesson like? ({reviews.TEXT_MIN:,} to "
+                                                        f"{reviews.TEXT_MAX:,} characters)"),
                    errors.get("text", "")),
         field_error(errors.get("review", "")),
         submit="Save review", on_submit=state.submit_review, open_=state.review_open,

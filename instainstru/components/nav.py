@@ -2,12 +2,14 @@
 
 import reflex as rx
 
+from instainstru import routes
+
 INSTRUCTOR_PAGES = (
-    ("Dashboard", "/instructor", "layout-dashboard"),
-    ("Profile & services", "/instructor/profile", "user-round-pen"),
-    ("Availability", "/instructor/availability", "calendar-clock"),
-    ("Bookings", "/instructor/bookings", "list-checks"),
-    ("Payouts", "/instructor/payouts", "wallet"),
+    ("Dashboard", routes.INSTRUCTOR_HOME, "layout-dashboard"),
+    ("Profile & services", routes.EDIT_PROFILE, "user-round-pen"),
+    ("Availability", routes.AVAILABILITY, "calendar-clock"),
+    ("Bookings", routes.BOOKINGS, "list-checks"),
+    ("Payouts", routes.PAYOUTS, "wallet"),
 )
 
 

@@ -5,6 +5,7 @@ import reflex as rx
 from instainstru.components.card import card
 from instainstru.components.form_field import field_error, form_field, server_form, text_input
 from instainstru.components.layout import page_shell
+from instainstru.services.accounts import passwords
 from instainstru.state.login import LoginState
 from instainstru.state.signup import SignupState
 
@@ -94,7 +95,7 @@ def signup_page() -> rx.Component:
                     "Password",
                     text_input("password", "password", auto_complete="new-password"),
                     errors.get("password", ""),
-                    "10 to 128 characters. A phrase of a few words works well.",
+                    f"{passwords.MIN_LENGTH} to {passwords.MAX_LENGTH} characters. A phrase of a few words works well.",
                 ),
                 form_field(
                     "Time zone",

@@ -2,6 +2,7 @@
 
 import reflex as rx
 
+from instainstru import routes
 from instainstru.components.access import guarded_page
 from instainstru.components.card import card, empty_state, link_button
 from instainstru.components.card_element import card_element
@@ -84,7 +85,7 @@ def history_cells(line: rx.Var) -> list[rx.Component]:
 def history_section() -> rx.Component:
     """Payments and refunds per lesson, with the CSV download; or why there are none."""
     nothing = empty_state("receipt", "No payments yet. When you pay for a lesson, its payment and any refund show up "
-                          "here.", "Find an instructor", "/search")  # fmt: skip
+                          "here.", "Find an instructor", routes.SEARCH)  # fmt: skip
     return money_listing("Payments and refunds", HISTORY_COLUMNS, S.history, history_cells, S.download_csv, nothing,
                          "history", pager(S.history_page, S.show_history_page))  # fmt: skip
 
@@ -158,11 +159,11 @@ def receipt_page() -> rx.Component:
                 rx.box(receipt_card(), width="100%", max_width="640px"),
                 rx.hstack(rx.button(rx.icon("printer", size=16), "Print", on_click=rx.call_script("window.print()"),
                                     size="3"),
-                          link_button("Back to billing", "/student/billing", variant="soft"),
+                          link_button("Back to billing", routes.BILLING, variant="soft"),
                           spacing="2", class_name="no-print"),
                 spacing="4", width="100%", align="center",
             ),
             card(empty_state("file-x", "We couldn't find this receipt. Your receipts are listed on your billing "
-                             "page.", "Go to billing", "/student/billing"), class_name="receipt-missing"),
+                             "page.", "Go to billing", routes.BILLING), class_name="receipt-missing"),
         ),
     )  # fmt: skip

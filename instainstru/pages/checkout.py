@@ -1,10 +1,15 @@
 """/book/<instructor>/<service>/<start>: pay for a held lesson."""
 
+from datetime import timedelta
+
 import reflex as rx
 
+from instainstru import routes
 from instainstru.components.access import guarded_page
 from instainstru.components.card import card, link_button, removable
 from instainstru.components.card_element import card_element
+from instainstru.services.booking import booking
+from instainstru.services.timefmt import span
 from instainstru.state.checkout import NEW_CARD
 from instainstru.state.checkout import CheckoutState as S
 
@@ -89,7 +94,7 @@ def outcome_card(icon: str, heading: str, message: rx.Component) -> rx.Component
                   align="center", spacing="3"),
         message,
         rx.text(S.summary["lesson"], " · ", S.summary["when"], " · ", S.summary["to_pay"], size="3"),
-        link_button("See my lessons", "/student"),
+        link_button("See my lessons", routes.STUDENT_HOME),
         class_name="checkout-outcome",
     )  # fmt: skip
 
@@ -108,6 +113,7 @@ def problem_card() -> rx.Component:
 
 def checkout_page() -> rx.Component:
     """Pay for a lesson."""
+    request_window = span(timedelta(hours=booking.REQUEST_HOURS))
     return guarded_page(
         S.access,
         "students",
@@ -124,8 +130,8 @@ def checkout_page() -> rx.Component:
                 ("requested", outcome_card("send", "Request sent",
                                            rx.text(S.summary["instructor"], " approves each booking first. Your card "
                                                    "is authorised but not charged until they accept; if they don't "
-                                                   "answer within 48 hours (or before the lesson), it is released.",
-                                                   size="3"))),
+                                                   f"answer within {request_window} (or before the lesson), it is "
+                                                   "released.", size="3"))),
                 rx.grid(summary_card(), payment_card(), columns=rx.breakpoints(initial="1", md="2"), spacing="4",
                         width="100%"),
             ),

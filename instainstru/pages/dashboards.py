@@ -2,10 +2,12 @@
 
 import reflex as rx
 
+from instainstru import routes
 from instainstru.components.access import guarded_page
 from instainstru.components.card import card, empty_state, stat
 from instainstru.components.lesson_dialogs import cancel_dialog, lesson_notes, move_dialog, review_dialog
 from instainstru.components.nav import workspace_nav
+from instainstru.services import dashboards
 from instainstru.state.dashboards import AdminHomeState, InstructorHomeState, StudentHomeState
 
 USER_COLUMNS = ("Name", "Email", "Role", "Joined")
@@ -22,7 +24,7 @@ def student_page() -> rx.Component:
             rx.cond(
                 StudentHomeState.upcoming.length() > 0,
                 rx.vstack(rx.foreach(StudentHomeState.upcoming, student_lesson), spacing="0", width="100%"),
-                empty_state("calendar", "You have no lessons booked yet.", "Find an instructor", "/search"),
+                empty_state("calendar", "You have no lessons booked yet.", "Find an instructor", routes.SEARCH),
             ),
         ),
         cancel_dialog(StudentHomeState),
@@ -142,22 +144,22 @@ def instructor_page() -> rx.Component:
     return guarded_page(
         s.access,
         "instructors",
-        workspace_nav("/instructor"),
+        workspace_nav(routes.INSTRUCTOR_HOME),
         rx.heading("Welcome, " + s.first_name, size="8", as_="h1"),
         rx.grid(
             stat("Earned this month", s.month_earnings),
             stat("Lessons taught this month", s.month_lessons),
-            stat("Profile checklist", s.checklist_done.to(str) + " of 5 done"),
+            stat("Profile checklist", s.checklist_done.to(str) + " of " + s.checklist.length().to(str) + " done"),
             columns=rx.breakpoints(initial="1", sm="3"),
             spacing="4",
             width="100%",
         ),
         rx.grid(
-            card(rx.heading("Next 7 days", size="5", as_="h2"),
-                 lesson_list(s.upcoming, "No lessons in the next 7 days.")),
+            card(rx.heading(f"Next {dashboards.UPCOMING_DAYS} days", size="5", as_="h2"),
+                 lesson_list(s.upcoming, f"No lessons in the next {dashboards.UPCOMING_DAYS} days.")),
             card(rx.heading("Requests awaiting you", size="5", as_="h2"),
                  lesson_list(s.requests, "No requests right now."),
-                 rx.link("Answer requests", href="/instructor/bookings", size="2")),
+                 rx.link("Answer requests", href=routes.BOOKINGS, size="2")),
             columns=rx.breakpoints(initial="1", md="2"),
             spacing="4",
             width="100%",
@@ -167,7 +169,7 @@ def instructor_page() -> rx.Component:
         card(
             rx.heading("Complete your profile", size="5", as_="h2"),
             rx.foreach(s.checklist, checklist_item),
-            rx.link("View my public profile", href="/instructors/" + s.slug, size="2"),
+            rx.link("View my public profile", href=routes.instructor_profile(s.slug), size="2"),
         ),
     )  # fmt: skip
 

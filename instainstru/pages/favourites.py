@@ -2,6 +2,7 @@
 
 import reflex as rx
 
+from instainstru import routes
 from instainstru.components.access import guarded_page
 from instainstru.components.card import card, empty_state
 from instainstru.components.result_card import result_card
@@ -19,6 +20,6 @@ def favourites_page() -> rx.Component:
             rx.grid(rx.foreach(S.cards, result_card), columns=rx.breakpoints(initial="1", md="2"), spacing="3",
                     width="100%"),
             card(empty_state("heart", "You haven't saved any instructors yet. Tap the heart on one you like.",
-                             "Find an instructor", "/search")),
+                             "Find an instructor", routes.SEARCH)),
         ),
     )  # fmt: skip

@@ -2,6 +2,7 @@
 
 import reflex as rx
 
+from instainstru import routes
 from instainstru.components.card import card, skeleton_lines
 from instainstru.components.layout import page_shell, search_box
 from instainstru.components.result_card import result_card
@@ -59,7 +60,7 @@ def category_tile(category: Category) -> rx.Component:
                 align="center",
             ),
         ),
-        href=f"/search?q={category.name.split()[0].lower()}",
+        href=routes.search(q=category.name.split()[0].lower()),
         underline="none",
         color="inherit",
         class_name="category-tile",

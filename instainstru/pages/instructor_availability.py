@@ -1,7 +1,10 @@
 """/instructor/availability: weekly hours, booking rules, dates off and the resulting week."""
 
+from datetime import timedelta
+
 import reflex as rx
 
+from instainstru import routes
 from instainstru.components.access import guarded_page
 from instainstru.components.card import card, removable
 from instainstru.components.form_field import (
@@ -14,6 +17,8 @@ from instainstru.components.form_field import (
     text_input,
 )
 from instainstru.components.nav import workspace_nav
+from instainstru.services.booking import booking
+from instainstru.services.timefmt import span
 from instainstru.state.instructor_availability import InstructorAvailabilityState as S
 
 
@@ -89,7 +94,8 @@ def booking_rules() -> rx.Component:
                            e.get("late_cancel_fee_percent", "")),
             ),
             check("approve_requests", "Approve each booking first: the student's card is authorised when they book "
-                  "and charged only when you accept (unanswered requests lapse after 48 hours)",
+                  "and charged only when you accept (unanswered requests lapse after "
+                  f"{span(timedelta(hours=booking.REQUEST_HOURS))})",
                   S.rules["approve_requests"] == "True"),
             field_error(e.get("rules", "")),
             rx.button("Save rules", type="submit", size="3"),
@@ -195,7 +201,7 @@ def instructor_availability_page() -> rx.Component:
     return guarded_page(
         S.access,
         "instructors",
-        workspace_nav("/instructor/availability"),
+        workspace_nav(routes.AVAILABILITY),
         rx.heading("Availability", size="8", as_="h1"),
         week_view(),
         weekly_hours(),

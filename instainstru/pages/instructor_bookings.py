@@ -2,6 +2,7 @@
 
 import reflex as rx
 
+from instainstru import routes
 from instainstru.components.access import guarded_page
 from instainstru.components.card import card, empty_state
 from instainstru.components.lesson_dialogs import cancel_dialog, decline_dialog, lesson_notes, move_dialog
@@ -60,7 +61,7 @@ def instructor_bookings_page() -> rx.Component:
     return guarded_page(
         S.access,
         "instructors",
-        workspace_nav("/instructor/bookings"),
+        workspace_nav(routes.BOOKINGS),
         rx.heading("Bookings", size="8", as_="h1"),
         section("Requests", S.requests, "No requests waiting for you.", [("accept", "Accept", "solid")]),
         section("Upcoming", S.upcoming, "No upcoming lessons.",

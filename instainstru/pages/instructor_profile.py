@@ -2,6 +2,7 @@
 
 import reflex as rx
 
+from instainstru import routes
 from instainstru.components.access import guarded_page
 from instainstru.components.avatar import photo_avatar
 from instainstru.components.card import card, empty_state
@@ -22,8 +23,8 @@ from instainstru.components.nav import workspace_nav
 from instainstru.components.offering import service_summary
 from instainstru.models import DURATIONS
 from instainstru.services.discovery.geo import BOROUGHS
+from instainstru.services.instructors import profile
 from instainstru.services.instructors.offerings import AGE_GROUPS, LEVELS, LOCATION_LABELS
-from instainstru.services.instructors.profile import MAX_BIO, MAX_HEADLINE
 from instainstru.state.instructor_profile import InstructorProfileState as S
 
 
@@ -37,7 +38,12 @@ def photo_section() -> rx.Component:
                 rx.vstack(
                     rx.icon("image-up", size=28, color=rx.color("accent", 9)),
                     rx.text("Drop a photo here or click to choose one", size="2", weight="medium"),
-                    rx.text("JPEG, PNG or WebP, up to 5 MB. We crop it to a square.", size="1", color_scheme="gray"),
+                    rx.text(
+                        f"JPEG, PNG or WebP, up to {profile.MAX_PHOTO_BYTES // profile.MEGABYTE} MB. "
+                        "We crop it to a square.",
+                        size="1",
+                        color_scheme="gray",
+                    ),
                     align="center",
                     spacing="1",
                 ),
@@ -78,16 +84,17 @@ def about_fields() -> rx.Component:
         rx.heading("About you", size="5", as_="h2"),
         form_field("Name students see", text_input("name", default_value=S.form["name"]), e.get("name", "")),
         form_field("Headline", counted(text_input("headline", default_value=S.form["headline"],
-                                                  on_change=counting("headline")), "headline", MAX_HEADLINE),
+                                                  on_change=counting("headline")), "headline", profile.MAX_HEADLINE),
                    e.get("headline", ""), "One line, e.g. “Patient piano teacher for beginners of all ages”."),
         form_field("Bio", counted(text_area("bio", default_value=S.form["bio"], on_change=counting("bio")), "bio",
-                                  MAX_BIO), e.get("bio", ""),
+                                  profile.MAX_BIO), e.get("bio", ""),
                    "How you teach, your background, what a first lesson looks like."),
         field_grid(
             form_field("Languages you teach in", text_input("languages", default_value=S.form["languages"]),
                        e.get("languages", ""), "Separate with commas."),
             form_field("Years of teaching", text_input("years_experience", "number",
-                       default_value=S.form["years_experience"], min=0, max=70), e.get("years_experience", "")),
+                       default_value=S.form["years_experience"], min=0, max=profile.MAX_YEARS),
+                       e.get("years_experience", "")),
             form_field("Home borough", choice("borough", list(BOROUGHS), S.form["borough"]), e.get("borough", "")),
         ),
         spacing="4",
@@ -121,8 +128,9 @@ def places_fields() -> rx.Component:
             e.get("area_neighbourhoods", ""),
         ),
         field_grid(
-            form_field("Or travel up to (miles)", text_input("area_radius_miles", "number", min=0, max=50,
-                       default_value=S.form["area_radius_miles"]), e.get("area_radius_miles", "")),
+            form_field("Or travel up to (miles)", text_input("area_radius_miles", "number", min=0,
+                       max=profile.MAX_RADIUS_MILES, default_value=S.form["area_radius_miles"]),
+                       e.get("area_radius_miles", "")),
             form_field("From (neighbourhood or ZIP)", text_input("area_base", default_value=S.form["area_base"]),
                        e.get("area_base", "")),
         ),
@@ -267,10 +275,10 @@ def instructor_profile_page() -> rx.Component:
     return guarded_page(
         S.access,
         "instructors",
-        workspace_nav("/instructor/profile"),
+        workspace_nav(routes.EDIT_PROFILE),
         rx.hstack(
             rx.heading("Your profile", size="8", as_="h1"),
-            rx.link("View public page", href="/instructors/" + S.slug, size="2"),
+            rx.link("View public page", href=routes.instructor_profile(S.slug), size="2"),
             justify="between",
             align="center",
             width="100%",

@@ -2,6 +2,7 @@
 
 import reflex as rx
 
+from instainstru import routes
 from instainstru.components.access import guarded_page
 from instainstru.components.card import empty_state
 from instainstru.components.money_table import money_listing, status_badge, total, totals
@@ -45,7 +46,7 @@ def payouts_page() -> rx.Component:
     return guarded_page(
         S.access,
         "instructors",
-        workspace_nav("/instructor/payouts"),
+        workspace_nav(routes.PAYOUTS),
         rx.heading("Payouts", size="8", as_="h1"),
         totals(total("Gross", t["gross"], "Paid by students"), total("Fee", t["fee"], "InstaInstru's share"),
                total("Net", t["net"], "Your earnings"), total("Pending", t["pending"], "Lessons not yet taught"),
@@ -53,6 +54,6 @@ def payouts_page() -> rx.Component:
         explanation(),
         money_listing("Earnings per lesson", EARNING_COLUMNS, S.lines, earning_cells, S.download_csv,
                       empty_state("wallet", "No earnings yet. When a student books and pays for a lesson, it shows "
-                                  "up here.", "See my availability", "/instructor/availability"), "earnings",
+                                  "up here.", "See my availability", routes.AVAILABILITY), "earnings",
                       pager(S.page, S.show_page)),
     )  # fmt: skip

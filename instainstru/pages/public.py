@@ -2,6 +2,7 @@
 
 import reflex as rx
 
+from instainstru import routes
 from instainstru.components.avatar import photo_avatar
 from instainstru.components.card import card, empty_state, skeleton_lines
 from instainstru.components.layout import page_shell
@@ -140,7 +141,7 @@ def public_instructor_page() -> rx.Component:
                     rx.box(reviews_card(S.profile["name"]), grid_area="reviews"),
                     **PROFILE_GRID,
                 ),
-                empty_state("user-x", "We couldn't find this instructor.", "Browse instructors", "/search"),
+                empty_state("user-x", "We couldn't find this instructor.", "Browse instructors", routes.SEARCH),
             ),
         )
     )  # fmt: skip
@@ -154,7 +155,7 @@ def not_found_page() -> rx.Component:
                 "map-pin-off",
                 "This page doesn't exist. It may have moved, or the link may be mistyped.",
                 "Go to the home page",
-                "/",
+                routes.HOME,
             )
         ),
         title="Page not found",

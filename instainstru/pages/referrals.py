@@ -2,6 +2,7 @@
 
 import reflex as rx
 
+from instainstru import routes
 from instainstru.components.access import guarded_page
 from instainstru.components.card import card, empty_state, link_button, stat
 from instainstru.components.layout import page_shell
@@ -17,7 +18,7 @@ def referral_link_page() -> rx.Component:
             card(
                 rx.heading("This invitation link is not valid", size="6", as_="h1"),
                 rx.text("It may have been mistyped. You can still join InstaInstru.", size="3"),
-                link_button("Sign up", "/signup"),
+                link_button("Sign up", routes.SIGNUP),
                 class_name="referral-invalid",
             ),
         )

@@ -6,6 +6,7 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import Session, func, select
 
+from instainstru import routes
 from instainstru.db import transaction
 from instainstru.models import Booking, BookingStatus, InstructorProfile, Offering, Role, User, utcnow
 from instainstru.models.offering import OfferingStatus
@@ -14,6 +15,8 @@ from instainstru.services.discovery.catalog import subject_name
 from instainstru.services.money import billing
 from instainstru.services.scheduling.availability import local_midnight
 from instainstru.services.timefmt import slot_label
+
+UPCOMING_DAYS = 7  # how far ahead the instructor's dashboard lists lessons
 
 
 @dataclass(frozen=True)
@@ -85,17 +88,17 @@ def _checklist(session: Session, profile: InstructorProfile) -> list[dict[str, s
     has_service = session.exec(select(Offering.id).where(Offering.instructor_id == profile.user_id,
                                                          Offering.status == OfferingStatus.ACTIVE)).first()  # fmt: skip
     return [
-        {"label": "Add a photo", "done": bool(profile.photo), "href": "/instructor/profile"},
-        {"label": "Write your bio", "done": len(profile.bio) >= 50, "href": "/instructor/profile"},
-        {"label": "Offer at least one service", "done": has_service is not None, "href": "/instructor/profile"},
-        {"label": "Set your weekly hours", "done": bool(profile.weekly_hours), "href": "/instructor/availability"},
-        {"label": "Connect payouts", "done": profile.charges_enabled, "href": "/instructor"},
+        {"label": "Add a photo", "done": bool(profile.photo), "href": routes.EDIT_PROFILE},
+        {"label": "Write your bio", "done": len(profile.bio) >= 50, "href": routes.EDIT_PROFILE},
+        {"label": "Offer at least one service", "done": has_service is not None, "href": routes.EDIT_PROFILE},
+        {"label": "Set your weekly hours", "done": bool(profile.weekly_hours), "href": routes.AVAILABILITY},
+        {"label": "Connect payouts", "done": profile.charges_enabled, "href": routes.INSTRUCTOR_HOME},
     ]
 
 
 def instructor_home(actor: Actor | None, weeks: int = 12, now: datetime | None = None) -> InstructorHome:
-    """The caller's lessons for the next 7 days, requests, this month's and weekly earnings (net after the fee and
-    refunds, as the payouts page counts them), checklist."""
+    """The caller's lessons for the next UPCOMING_DAYS days, requests, this month's and weekly earnings (net after
+    the fee and refunds, as the payouts page counts them), checklist."""
     actor = require_role(actor, Role.INSTRUCTOR)
     tz, now = actor.timezone, now or utcnow()
     today = now.astimezone(ZoneInfo(tz)).date()
@@ -104,7 +107,7 @@ def instructor_home(actor: Actor | None, weeks: int = 12, now: datetime | None =
     history_start = min(month_start, local_midnight(this_monday - timedelta(weeks=weeks - 1), tz))
     with transaction() as session:
         profile = session.get(InstructorProfile, actor.user_id)
-        upcoming = _lessons(session, actor.user_id, [BookingStatus.CONFIRMED], now, now + timedelta(days=7))
+        upcoming = _lessons(session, actor.user_id, [BookingStatus.CONFIRMED], now, now + timedelta(days=UPCOMING_DAYS))
         requests = _lessons(session, actor.user_id, [BookingStatus.REQUESTED], now, now + timedelta(days=365))
         checklist = _checklist(session, profile)
     earned = billing.earned_since(actor, history_start)

@@ -1,6 +1,6 @@
 """Times as people read them, always in the viewer's own time zone."""
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from instainstru.services.timezones import zone_abbreviation
@@ -49,3 +49,26 @@ def slot_label(moment: datetime, timezone: str) -> str:
     """An instant with day, time and zone: "Sat, Dec 5 · 10:00 AM EST"."""
     local = moment.astimezone(ZoneInfo(timezone))
     return f"{day_label(local.date())} · {time_with_zone(moment, timezone)}"
+
+
+WEEK_WORDS = {2: "two", 3: "three", 4: "four"}
+
+
+def _count(number: int, unit: str, article: bool) -> str:
+    if number > 1:
+        return f"{WEEK_WORDS.get(number, number) if unit == 'week' else number} {unit}s"
+    return f"{'an' if unit == 'hour' else 'a'} {unit}" if article else unit
+
+
+def span(length: timedelta, *, article: bool = True) -> str:
+    """A rule's length of time as the pages say it: whole weeks in words ("a week", "two weeks"), else up to three
+    days in hours ("48 hours"), else whole days ("30 days"), else minutes ("15 minutes"). Without `article`, one
+    of a unit is the unit alone, to follow "the next" ("the next week", "the next two weeks")."""
+    minutes = int(length.total_seconds() // 60)
+    if minutes and minutes % (7 * 1440) == 0:
+        return _count(minutes // (7 * 1440), "week", article)
+    if minutes % 60:
+        return _count(minutes, "minute", article)
+    if minutes <= 72 * 60 or minutes % 1440:
+        return _count(minutes // 60, "hour", article)
+    return _count(minutes // 1440, "day", article)

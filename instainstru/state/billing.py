@@ -5,6 +5,7 @@ from datetime import date
 
 import reflex as rx
 
+from instainstru import routes
 from instainstru.models import Role
 from instainstru.services.accounts.access import Actor
 from instainstru.services.errors import FormError, NotAuthenticated, PermissionDenied
@@ -42,7 +43,7 @@ def _history_row(line: billing.Line) -> dict:
         "charged": format_price(money.charged), "refunded": format_price(money.refunded) if money.refunded else "—",
         "paid": format_price(money.charged - money.refunded),
         "credit": f"{format_exact(-money.credit_kept)} credit" if money.credit_kept else "",
-        "receipt": f"/student/receipts/{line.booking_id}" if money.charged else "", "note": line.note,
+        "receipt": routes.receipt(line.booking_id) if money.charged else "", "note": line.note,
         **status_badge(line),
     }  # fmt: skip
 
@@ -166,7 +167,7 @@ class ReceiptState(GuardedPage, rx.State):
     found: bool = True
 
     def _fetch(self, actor: Actor | None) -> billing.Receipt | None:
-        number = self.router.url.path.rstrip("/").rsplit("/", 1)[-1]
+        number = routes.path_params(routes.RECEIPT_PAGE, self.router.url.path)["booking"]
         try:
             return billing.receipt(actor, int(number) if number.isdigit() else 0)
         except PermissionDenied:

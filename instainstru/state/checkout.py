@@ -5,6 +5,7 @@ from contextlib import suppress
 
 import reflex as rx
 
+from instainstru import routes
 from instainstru.services.accounts.access import Actor
 from instainstru.services.booking import checkout
 from instainstru.services.errors import FormError, NotAuthenticated, PermissionDenied
@@ -30,13 +31,14 @@ class CheckoutState(CardElement, GuardedPage, rx.State):
     error: str = ""  # the last payment attempt's message (a bank's decline, say)
     stage: str = "pay"
     busy: bool = False
-    back_href: str = "/search"
+    back_href: str = routes.SEARCH
 
     def _fetch(self, actor: Actor | None):
-        slug, service, start = (self.router.url.path.strip("/").split("/") + ["", "", ""])[1:4]
+        parts = routes.path_params(routes.CHECKOUT_PAGE, self.router.url.path)
+        slug, service, start = parts["slug"], parts["service"], parts["start"]
         self.problem = self.error = ""
         self.busy = False
-        self.back_href = f"/instructors/{slug}" if slug else "/search"
+        self.back_href = routes.instructor_profile(slug) if slug else routes.SEARCH
         self.test_mode = bool(get_settings().stripe_api_base)
         try:
             return checkout.open_checkout(actor, slug, service, start), cards.saved_cards(actor)

@@ -2,12 +2,14 @@
 
 import reflex as rx
 
+from instainstru import routes
 from instainstru.services import dashboards
 from instainstru.services.accounts.access import Actor
 from instainstru.services.booking import lessons
 from instainstru.services.errors import FormError, NotAuthenticated, PermissionDenied
 from instainstru.services.money import payouts
 from instainstru.services.money.money import format_price
+from instainstru.services.timefmt import span
 from instainstru.services.trust import reviews
 from instainstru.state.guard import GuardedPage
 from instainstru.state.lesson_changes import AnswerProposal, CancelLesson, MoveLesson
@@ -43,7 +45,11 @@ def _with_review(line: dict, reviewable: set[int], written: dict[int, reviews.Re
     """A past lesson's row with what the student can do about its review, and the review itself."""
     review = written.get(line["id"])
     stars = "★" * review.rating + "☆" * (5 - review.rating) if review else ""
-    state = ("published" if review.published else "published a week after you wrote it") if review else ""
+    state = (
+        ("published" if review.published else f"published {span(reviews.BLIND_FOR)} after you wrote it")
+        if review
+        else ""
+    )
     return {
         **line,
         "can_review": line["id"] in reviewable,
@@ -68,7 +74,7 @@ class InstructorHomeState(GuardedPage, rx.State):
 
     def _fetch(self, actor: Actor | None) -> dashboards.InstructorHome:
         self.payouts_error = ""
-        returning = self.router.url.query_parameters.get("payouts") == "done"
+        returning = routes.finished_onboarding(self.router.url.query_parameters)
         try:
             status = payouts.refresh_status(actor) if returning else payouts.payout_status(actor)
         except FormError as exc:

@@ -4,6 +4,7 @@ from typing import Any
 
 import reflex as rx
 
+from instainstru import routes
 from instainstru.services.accounts import after_login
 from instainstru.services.accounts.access import Actor
 from instainstru.services.errors import FormError, NotAuthenticated, PermissionDenied
@@ -16,7 +17,7 @@ ACCESS_LOADING, ACCESS_OK, ACCESS_DENIED = "loading", "ok", "denied"
 def here(state: rx.State) -> str:
     """The page `state` is serving, path and query ("/search?q=piano"), to come back to after logging in."""
     url = state.router.url
-    return (url.path.rstrip("/") or "/") + (f"?{url.query}" if url.query else "")
+    return (url.path.rstrip("/") or routes.HOME) + (f"?{url.query}" if url.query else "")
 
 
 class GuardedPage(rx.State, mixin=True):

@@ -1,9 +1,8 @@
 """The home page's featured instructors, and the search box in the header and hero."""
 
-import urllib.parse
-
 import reflex as rx
 
+from instainstru import routes
 from instainstru.services.discovery.search import instructor_cards
 from instainstru.services.instructors.instructors import featured_instructor_ids
 from instainstru.state.viewer_zone import ViewerZone
@@ -34,4 +33,4 @@ class SearchBoxState(rx.State):
     def search(self, form: dict):
         """Open the search page for the typed text."""
         query = str(form.get("q", ""))[:200].strip()
-        return rx.redirect("/search?" + urllib.parse.urlencode({"q": query}) if query else "/search")
+        return rx.redirect(routes.search(q=query))

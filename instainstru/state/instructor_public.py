@@ -5,7 +5,7 @@ from datetime import datetime
 
 import reflex as rx
 
-from instainstru.services.booking.checkout import checkout_path
+from instainstru import routes
 from instainstru.services.instructors.instructors import preselected_lesson, public_profile, viewer_actions
 from instainstru.services.scheduling.calendar import free_week
 from instainstru.state.viewer_zone import ViewerZone
@@ -13,7 +13,7 @@ from instainstru.state.viewer_zone import ViewerZone
 
 def slug_in_url(state: rx.State) -> str:
     """The instructor's slug in the page's URL (/instructors/<slug>)."""
-    return state.router.url.path.rstrip("/").rsplit("/", 1)[-1]
+    return routes.path_params(routes.INSTRUCTOR_PAGE, state.router.url.path)["slug"]
 
 
 class InstructorPublicState(ViewerZone, rx.State):
@@ -87,7 +87,7 @@ class InstructorPublicState(ViewerZone, rx.State):
         slug = self.profile.get("slug", "")
         self.slot_days = [
             {"label": day.label, "times": [
-                {**t, "href": checkout_path(slug, offering_id, minutes, datetime.fromisoformat(t["iso"]))}
+                {**t, "href": routes.checkout(slug, offering_id, minutes, datetime.fromisoformat(t["iso"]))}
                 for t in day.times]}
             for day in shown.days
         ]  # fmt: skip

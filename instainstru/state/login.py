@@ -2,6 +2,7 @@
 
 import reflex as rx
 
+from instainstru import routes
 from instainstru.services.accounts import accounts, after_login
 from instainstru.services.errors import FormError, TooManyAttempts
 from instainstru.state.session import SessionState
@@ -31,14 +32,15 @@ class LoginState(rx.State):
 
     error: str = ""
     prompt: str = ""  # e.g. "Log in or create an account to book this time."
-    signup_href: str = "/signup"
+    signup_href: str = routes.SIGNUP
 
     @rx.event
     async def open(self):
         """Say why the visitor is asked to log in; send someone already logged in on (nothing saved on a visit)."""
         self.error = ""
         intent = read_intent(self)
-        self.prompt, self.signup_href = after_login.prompt(intent), "/signup" + after_login.carried(intent)
+        self.prompt = after_login.prompt(intent)
+        self.signup_href = routes.signup(intent.next_path, intent.save_instructor)
         session = await self.get_state(SessionState)
         if actor := session._reload():
             return rx.redirect(after_login.destination(actor, intent))

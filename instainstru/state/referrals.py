@@ -2,6 +2,7 @@
 
 import reflex as rx
 
+from instainstru import routes
 from instainstru.services.accounts.access import Actor
 from instainstru.services.money.money import format_price
 from instainstru.services.trust import referrals
@@ -17,11 +18,11 @@ class ReferralLinkState(rx.State):
     @rx.event
     def open(self):
         """Follow a referral link."""
-        code = self.router.url.path.strip("/").rsplit("/", 1)[-1]
+        code = routes.path_params(routes.REFERRAL_PAGE, self.router.url.path)["code"]
         if referrals.open_link(code) is None:
             self.valid = False
             return None
-        return rx.redirect(f"/signup?ref={code.upper()}")
+        return rx.redirect(routes.signup(ref=code.upper()))
 
 
 class StudentReferralsState(GuardedPage, rx.State):

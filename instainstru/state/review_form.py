@@ -2,6 +2,7 @@
 
 import reflex as rx
 
+from instainstru.services.timefmt import span
 from instainstru.services.trust import reviews
 from instainstru.state.forms import text
 
@@ -71,8 +72,9 @@ class ReviewLesson(rx.State, mixin=True):
             action = lambda actor: reviews.write_review(actor, self.review_booking, rating, body, **subs)  # noqa: E731
         self.review_values = {**self.review_values, "text": body}
         self.review_errors = {}
-        result = await self._attempt(action, "Thanks! Your review is published after a week.", "This is not your "
-                                     "lesson.", field="review_errors", after=self._reload)  # fmt: skip
+        thanks = f"Thanks! Your review is published after {span(reviews.BLIND_FOR)}."
+        refused = "This is not your lesson."
+        result = await self._attempt(action, thanks, refused, field="review_errors", after=self._reload)
         if not self.review_errors:
             self.review_open = False
         return result

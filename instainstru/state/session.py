@@ -2,8 +2,9 @@
 
 import reflex as rx
 
+from instainstru import routes
 from instainstru.services.accounts import sessions
-from instainstru.services.accounts.access import Actor, home_path
+from instainstru.services.accounts.access import Actor
 from instainstru.services.instructors.instructors import initials
 from instainstru.settings import get_settings
 
@@ -25,7 +26,7 @@ class SessionState(rx.State):
     @rx.var
     def home(self) -> str:
         """The logged-in person's dashboard route."""
-        return home_path(self.user_role) if self.user_role else "/"
+        return routes.dashboard(self.user_role) if self.user_role else routes.HOME
 
     @rx.var
     def initials(self) -> str:
@@ -61,7 +62,7 @@ class SessionState(rx.State):
         sessions.end_session(self.token)
         self.token = ""
         self._show(None)
-        return [rx.redirect("/"), rx.toast.info("You are logged out.")]
+        return [rx.redirect(routes.HOME), rx.toast.info("You are logged out.")]
 
 
 async def current_actor(state: rx.State) -> Actor | None:

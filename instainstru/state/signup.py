@@ -2,6 +2,7 @@
 
 import reflex as rx
 
+from instainstru import routes
 from instainstru.models import Role
 from instainstru.services.accounts import accounts, after_login
 from instainstru.services.errors import FormError
@@ -25,7 +26,7 @@ class SignupState(rx.State):
     referral: str = ""  # the code of the referral link that brought this person, if any
     welcome: str = ""  # the welcome credit that code brings, e.g. "$20"
     prompt: str = ""  # why the visitor is asked to sign up, e.g. "Log in or create an account to book this time."
-    login_href: str = "/login"
+    login_href: str = routes.LOGIN
 
     @rx.event
     async def open(self):
@@ -34,7 +35,8 @@ class SignupState(rx.State):
         session = await self.get_state(SessionState)
         if actor := session._reload():
             return rx.redirect(after_login.destination(actor, intent))
-        self.prompt, self.login_href = after_login.prompt(intent), "/login" + after_login.carried(intent)
+        self.prompt = after_login.prompt(intent)
+        self.login_href = routes.login(intent.next_path, intent.save_instructor)
         self.errors = {}
         wanted = self.router.url.query_parameters.get("role", "")
         self.role = Role.INSTRUCTOR.value if wanted == Role.INSTRUCTOR.value else Role.STUDENT.value

@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, expect
 
+from instainstru import routes
 from tests.fakes.stripe_server import run_fake_stripe
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -122,7 +123,7 @@ def app_env(tmp_path_factory, payments) -> dict[str, str]:
 def app_url(tmp_path_factory, payments, app_env):
     """The app on the embedded defaults (a SQLite file, Reflex's built-in state manager), paying via the fake."""
     for url in start_app(tmp_path_factory.mktemp("app-log"), app_env):
-        payments.register_webhook(f"{url}/webhooks/stripe", WEBHOOK_SECRET)  # real signed deliveries reach the app
+        payments.register_webhook(url + routes.STRIPE_WEBHOOKS, WEBHOOK_SECRET)  # real signed deliveries reach the app
         yield url
 
 

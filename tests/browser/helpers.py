@@ -5,10 +5,27 @@ import uuid
 
 from playwright.sync_api import Page, expect
 
+from instainstru import routes
 from instainstru.seed.demo import DEMO_LOGINS, DEMO_PASSWORD
 from tests.browser.conftest import open_page
 
 PASSWORD = "violin at dawn 42"
+SLOT_PARTS = {"service": r"\d+-\d+", "start": r"\d{8}T\d{4}Z"}  # any slot's parts of a checkout address
+
+
+def at(address: str, *, exact: bool = True) -> re.Pattern[str]:
+    """Matches the browser's URL when it shows `address` (a routes link; Reflex may add a slash before the query);
+    `exact=False` lets more follow (parameters after the ones given)."""
+    path, _, query = address.partition("?")
+    return re.compile(re.escape(path) + "/?" + (re.escape(f"?{query}") if query else "") + ("$" if exact else ""))
+
+
+def like(pattern: str, **parts: str) -> str:
+    """A regular expression for the addresses of a routes pattern, each `[name]` matching `parts[name]`."""
+    regex = re.escape(pattern)
+    for name, part in parts.items():
+        regex = regex.replace(re.escape(f"[{name}]"), part)
+    return regex
 
 
 def unique_email(prefix: str) -> str:
@@ -16,7 +33,7 @@ def unique_email(prefix: str) -> str:
 
 
 def sign_up(page: Page, name: str, email: str, role: str = "student", password: str = PASSWORD) -> None:
-    open_page(page, "/signup")
+    open_page(page, routes.SIGNUP)
     if role == "instructor":
         page.get_by_label("I want to teach").click()
     page.get_by_label("Full name").fill(name)
@@ -25,7 +42,7 @@ def sign_up(page: Page, name: str, email: str, role: str = "student", password: 
     page.locator("main").get_by_role("button", name="Create account").click()
 
 
-def log_in(page: Page, email: str, password: str, path: str = "/login") -> None:
+def log_in(page: Page, email: str, password: str, path: str = routes.LOGIN) -> None:
     open_page(page, path)
     page.get_by_label("Email").fill(email)
     page.get_by_label("Password").fill(password)
@@ -34,7 +51,7 @@ def log_in(page: Page, email: str, password: str, path: str = "/login") -> None:
 
 def log_in_demo(page: Page, role: str) -> None:
     log_in(page, DEMO_LOGINS[role], DEMO_PASSWORD)
-    expect(page).to_have_url(re.compile(f"/{role}/?$"))
+    expect(page).to_have_url(at(routes.dashboard(role)))
 
 
 def log_out(page: Page) -> None:
@@ -43,7 +60,7 @@ def log_out(page: Page) -> None:
     expect(page.get_by_role("link", name="Log in").first).to_be_visible()
 
 
-DEMO_TEACHER = "/instructors/maya-alvarez"
+DEMO_TEACHER = routes.instructor_profile("maya-alvarez")
 
 
 def choose_slot(page: Page, index: int) -> None:
@@ -52,7 +69,7 @@ def choose_slot(page: Page, index: int) -> None:
     slot = page.locator(".slot").nth(index)
     expect(slot).to_be_visible()
     slot.click()
-    expect(page).to_have_url(re.compile(r"/book/maya-alvarez/\d+-\d+/\d{8}T\d{4}Z/?$"))
+    expect(page).to_have_url(re.compile(like(routes.CHECKOUT_PAGE, slug="maya-alvarez", **SLOT_PARTS) + "/?$"))
     expect(page.get_by_role("heading", name="Your lesson", exact=True)).to_be_visible()
 
 

@@ -5,12 +5,13 @@ import re
 
 from playwright.sync_api import Page, expect
 
+from instainstru import routes
 from tests.browser.conftest import open_page, screenshot
-from tests.browser.helpers import DEMO_TEACHER, PASSWORD, unique_email
+from tests.browser.helpers import DEMO_TEACHER, PASSWORD, SLOT_PARTS, at, like, unique_email
 from tests.factories import PASSWORD as FACTORY_PASSWORD
 from tests.factories import make_user
 
-BOOK = r"/book/maya-alvarez/\d+-\d+/\d{8}T\d{4}Z"
+BOOK = like(routes.CHECKOUT_PAGE, slug="maya-alvarez", **SLOT_PARTS)
 WHY_BOOK = "Log in or create an account to book this time."
 
 
@@ -18,7 +19,7 @@ def pick_time_as_visitor(page: Page, index: int) -> str:
     """Click a free time on the demo instructor's page while logged out; return the checkout path asked for."""
     open_page(page, DEMO_TEACHER)
     page.locator(".slot").nth(index).click()
-    expect(page).to_have_url(re.compile(rf"/login/?\?next={BOOK}$"))
+    expect(page).to_have_url(re.compile(rf"{routes.LOGIN}/?\?next={BOOK}$"))
     expect(page.get_by_text(WHY_BOOK)).to_be_visible()
     return page.url.split("next=")[1]
 
@@ -42,14 +43,14 @@ def test_visitor_picks_a_time_creates_an_account_and_is_at_that_checkout(page: P
         page.set_viewport_size({"width": width, "height": 800})
         screenshot(page, f"login-to-book-{width}")
     page.get_by_role("link", name="Create an account").click()
-    expect(page).to_have_url(re.compile(rf"/signup/?\?next={BOOK}$"))
+    expect(page).to_have_url(re.compile(rf"{routes.SIGNUP}/?\?next={BOOK}$"))
     expect(page.get_by_text(WHY_BOOK)).to_be_visible()
     expect(page.get_by_label("I want to learn")).to_be_checked()
     for width in (375, 1280):
         page.set_viewport_size({"width": width, "height": 900})
         screenshot(page, f"signup-to-book-{width}")
     fill_sign_up(page, "Bea Booker", unique_email("bea"))
-    expect(page).to_have_url(re.compile(f"{re.escape(booking)}/?$"))
+    expect(page).to_have_url(at(booking))
     expect(page.get_by_role("heading", name="Your lesson", exact=True)).to_be_visible()
     expect(page.get_by_text("Maya Alvarez").first).to_be_visible()
 
@@ -59,38 +60,38 @@ def test_visitor_picks_a_time_goes_to_sign_up_then_logs_in_and_is_at_that_checko
     booking = pick_time_as_visitor(page, 13)
     page.get_by_role("link", name="Create an account").click()
     page.locator("main").get_by_role("link", name="Log in").click()  # has an account after all: still kept
-    expect(page).to_have_url(re.compile(rf"/login/?\?next={BOOK}$"))
+    expect(page).to_have_url(re.compile(rf"{routes.LOGIN}/?\?next={BOOK}$"))
     expect(page.get_by_text(WHY_BOOK)).to_be_visible()
     fill_log_in(page, student.email, FACTORY_PASSWORD)
-    expect(page).to_have_url(re.compile(f"{re.escape(booking)}/?$"))
+    expect(page).to_have_url(at(booking))
     expect(page.get_by_role("heading", name="Your lesson", exact=True)).to_be_visible()
 
 
 def test_visitor_hearts_an_instructor_signs_up_and_finds_them_saved(page: Page):
     open_page(page, DEMO_TEACHER)
     page.locator("main .heart").first.click()
-    expect(page).to_have_url(re.compile(r"/login/?\?next=/instructors/maya-alvarez&save=\d+$"))
+    expect(page).to_have_url(re.compile(rf"{routes.LOGIN}/?\?next={DEMO_TEACHER}&save=\d+$"))
     expect(page.get_by_text("Log in or create an account to save Maya Alvarez to your favourites.")).to_be_visible()
     page.get_by_role("link", name="Create an account").click()
     expect(page.get_by_text("Log in or create an account to save Maya Alvarez to your favourites.")).to_be_visible()
     fill_sign_up(page, "Fay Vourite", unique_email("fay"))
-    expect(page).to_have_url(re.compile(r"/instructors/maya-alvarez/?$"))
+    expect(page).to_have_url(at(DEMO_TEACHER))
     expect(page.get_by_text("Saved Maya Alvarez to your favourites.")).to_be_visible()
     expect(page.locator("main .heart").first).to_have_attribute("aria-pressed", "true")
-    open_page(page, "/student/favorites")
+    open_page(page, routes.FAVOURITES)
     expect(page.locator(".result-card").filter(has_text="Maya Alvarez")).to_be_visible()
 
 
 def test_visitor_hearts_a_search_result_logs_in_and_is_back_on_the_search_with_it_saved(page: Page, app_services):
     student = make_user("student", unique_email("hal"), "Hal Hearts")
-    open_page(page, "/search?subject=piano")
+    open_page(page, routes.search(subject="piano"))
     card = page.locator(".result-card").first
     name = card.locator(".result-title").inner_text()
     card.locator(".heart").click()
-    expect(page).to_have_url(re.compile(r"/login/?\?next=/search/?%3Fsubject%3Dpiano&save=\d+$"))
+    expect(page).to_have_url(re.compile(rf"{routes.LOGIN}/?\?next={routes.SEARCH}/?%3Fsubject%3Dpiano&save=\d+$"))
     expect(page.get_by_text(f"Log in or create an account to save {name} to your favourites.")).to_be_visible()
     fill_log_in(page, student.email, FACTORY_PASSWORD)
-    expect(page).to_have_url(re.compile(r"/search/?\?subject=piano$"))
+    expect(page).to_have_url(at(routes.search(subject="piano")))
     expect(page.get_by_text(f"Saved {name} to your favourites.")).to_be_visible()
     expect(page.locator(".result-card").filter(has_text=name).locator(".heart")).to_have_attribute(
         "aria-pressed", "true"
@@ -99,15 +100,16 @@ def test_visitor_hearts_a_search_result_logs_in_and_is_back_on_the_search_with_i
 
 def test_a_next_to_another_site_is_ignored(page: Page, app_services):
     student = make_user("student", unique_email("otto"), "Otto Redirect")
-    open_page(page, "/login?next=//evil.example/steal")
+    open_page(page, routes.login(next="//evil.example/steal"))
     expect(page.locator(".why-asked")).to_have_count(0)
     fill_log_in(page, student.email, FACTORY_PASSWORD)
-    expect(page).to_have_url(re.compile(r"/student/?$"))
+    expect(page).to_have_url(at(routes.STUDENT_HOME))
 
 
 def test_a_page_that_asks_to_log_in_comes_back_with_its_query(page: Page, app_services):
     teacher = make_user("instructor", unique_email("quinn"), "Quinn Query")
-    open_page(page, "/instructor/bookings?page=2")
-    expect(page).to_have_url(re.compile(r"/login/?\?next=/instructor/bookings%3Fpage%3D2$"))
+    second_page = routes.with_query(routes.BOOKINGS, {"page": 2})
+    open_page(page, second_page)
+    expect(page).to_have_url(at(routes.login(next=second_page)))  # /login?next=/instructor/bookings%3Fpage%3D2
     fill_log_in(page, teacher.email, FACTORY_PASSWORD)
-    expect(page).to_have_url(re.compile(r"/instructor/bookings/?\?page=2$"))
+    expect(page).to_have_url(at(second_page))

@@ -4,18 +4,18 @@ Lessons are booked, paid and cancelled in-process through the services on the ap
 """
 
 import csv
-import re
 import time
 
 import pytest
 from playwright.sync_api import Page, expect
 from sqlmodel import func, select
 
+from instainstru import routes
 from instainstru.db import transaction
 from instainstru.models import Booking, ProcessedEvent
 from instainstru.services.timefmt import slot_label
 from tests.browser.conftest import open_page, screenshot
-from tests.browser.helpers import enter_new_card, log_in, log_out, unique_email
+from tests.browser.helpers import at, enter_new_card, log_in, log_out, unique_email
 from tests.factories import PASSWORD, connect_on_fake_stripe, make_user, open_studio, save_test_card
 from tests.state.test_billing import pay_two_cancel_one
 
@@ -51,7 +51,7 @@ def studio(app_services, payments):
 
 def log_in_as(page: Page, person) -> None:
     log_in(page, person.email, PASSWORD)
-    expect(page).to_have_url(re.compile(rf"/{person.role}/?$"))
+    expect(page).to_have_url(at(routes.dashboard(person.role)))
 
 
 def row(page: Page, table: str, booking_id: int):
@@ -97,7 +97,7 @@ def test_student_sees_the_refund_downloads_the_csv_and_opens_a_receipt(page: Pag
     assert sum(float(r["paid_usd"]) for r in rows) == pytest.approx(68.33)
 
     row(page, "history", kept).get_by_role("link", name="Receipt").click()
-    expect(page).to_have_url(re.compile(rf"/student/receipts/{kept}/?$"))
+    expect(page).to_have_url(at(routes.receipt(kept)))
     receipt = page.locator(".receipt")
     expect(receipt.locator(".receipt-number")).to_have_text(f"No. II-{kept:06d}")
     expect(receipt).to_contain_text(teacher.name)
@@ -125,7 +125,7 @@ def test_student_sees_the_refund_downloads_the_csv_and_opens_a_receipt(page: Pag
 def test_student_adds_a_card_through_the_element_and_makes_it_default(page: Page, studio):
     _, student, _, _ = studio
     log_in_as(page, student)
-    open_page(page, "/student/billing")
+    open_page(page, routes.BILLING)
     cards = page.locator(".saved-card")
     expect(cards).to_have_count(1)
     page.get_by_role("button", name="Add a card").click()
@@ -170,7 +170,7 @@ def test_billing_and_payouts_fit_a_phone(page: Page, studio):
     teacher, student, _, cancelled = studio
     page.set_viewport_size({"width": 375, "height": 800})
     log_in_as(page, student)
-    open_page(page, "/student/billing")
+    open_page(page, routes.BILLING)
     expect(row(page, "history", cancelled).locator(".refunded")).to_have_text("$22.77")
     expect(page.locator(".history thead")).to_be_hidden()  # rows stack, each value under its column's name
     page.get_by_role("button", name="Add a card").click()
@@ -181,6 +181,6 @@ def test_billing_and_payouts_fit_a_phone(page: Page, studio):
     fits_a_phone(page, "receipt-phone")
     log_out(page)
     log_in_as(page, teacher)
-    open_page(page, "/instructor/payouts")
+    open_page(page, routes.PAYOUTS)
     expect(row(page, "earnings", cancelled).locator(".net")).to_have_text("$19.36")
     fits_a_phone(page, "payouts-phone")

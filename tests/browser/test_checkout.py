@@ -3,14 +3,26 @@ fee split, a declined card, 3-D Secure (asked once for a new card), a card enter
 when free cancellation has passed, and an instructor who becomes bookable after onboarding."""
 
 import re
+from datetime import UTC, datetime
 
 from playwright.sync_api import Page, expect
 from sqlmodel import select
 
+from instainstru import routes
 from instainstru.services.money import card_messages
 from instainstru.services.money.money import format_price, platform_fee
 from tests.browser.conftest import open_page, screenshot
-from tests.browser.helpers import choose_slot, enter_new_card, log_in, log_in_demo, log_out, pay, sign_up, unique_email
+from tests.browser.helpers import (
+    at,
+    choose_slot,
+    enter_new_card,
+    log_in,
+    log_in_demo,
+    log_out,
+    pay,
+    sign_up,
+    unique_email,
+)
 
 # Counts the fake Stripe.js's 3-D Secure boxes as they appear (window.prompts).
 COUNT_PROMPTS = """() => { window.prompts = 0; new MutationObserver((changes) => changes.forEach((change) =>
@@ -35,7 +47,7 @@ def test_student_books_and_pays_and_the_instructor_sees_the_split(page: Page):
     log_out(page)
 
     log_in_demo(page, "instructor")
-    open_page(page, "/instructor/bookings")
+    open_page(page, routes.BOOKINGS)
     upcoming = page.locator(".rt-Card").filter(has=page.get_by_role("heading", name="Upcoming"))
     row = upcoming.locator(".lesson-row").filter(has_text=when)
     cents = int(total.replace("$", "").replace(",", "").replace(".", "")) * (1 if "." in total else 100)
@@ -73,7 +85,7 @@ def test_a_new_3d_secure_card_is_asked_once_and_pays(page: Page):
     expect(page.get_by_role("heading", name="You're booked!")).to_be_visible(timeout=15_000)
     assert page.evaluate("window.prompts") == 1  # the bank asked once: paying saved the card too
     page.get_by_role("link", name="See my lessons").click()
-    open_page(page, "/student/billing")
+    open_page(page, routes.BILLING)
     expect(page.locator(".saved-card").filter(has_text="•••• 3155")).to_have_count(1)
 
 
@@ -117,8 +129,8 @@ def test_a_request_is_authorised_then_charged_when_the_instructor_accepts(page: 
     teacher, student, _ = open_studio({60: "70"})
     connect_on_fake_stripe(teacher, payments)
     log_in(page, teacher.email, PASSWORD)
-    expect(page).to_have_url(re.compile(r"/instructor/?$"))
-    open_page(page, "/instructor/availability")
+    expect(page).to_have_url(at(routes.INSTRUCTOR_HOME))
+    open_page(page, routes.AVAILABILITY)
     page.get_by_text("Approve each booking first").click()
     page.get_by_role("button", name="Save rules").click()
     expect(page.get_by_text("Booking rules saved.")).to_be_visible()
@@ -127,8 +139,8 @@ def test_a_request_is_authorised_then_charged_when_the_instructor_accepts(page: 
     with transaction() as session:
         slug = session.get(InstructorProfile, teacher.user_id).slug
     log_in(page, student.email, PASSWORD)
-    expect(page).to_have_url(re.compile(r"/student/?$"))
-    open_page(page, f"/instructors/{slug}")
+    expect(page).to_have_url(at(routes.STUDENT_HOME))
+    open_page(page, routes.instructor_profile(slug))
     page.locator(".slot").first.click()
     enter_new_card(page, "4242424242424242")
     pay(page)
@@ -139,8 +151,8 @@ def test_a_request_is_authorised_then_charged_when_the_instructor_accepts(page: 
     log_out(page)
 
     log_in(page, teacher.email, PASSWORD)
-    expect(page).to_have_url(re.compile(r"/instructor/?$"))
-    open_page(page, "/instructor/bookings")
+    expect(page).to_have_url(at(routes.INSTRUCTOR_HOME))
+    open_page(page, routes.BOOKINGS)
     page.get_by_role("button", name="Accept").first.click()
     expect(page.get_by_text("Lesson accepted.")).to_be_visible()
     with transaction() as session:
@@ -151,14 +163,14 @@ def test_a_request_is_authorised_then_charged_when_the_instructor_accepts(page: 
 
 def test_a_new_instructor_becomes_bookable_after_onboarding(page: Page):
     sign_up(page, "Noa Newcomer", unique_email("noa"), role="instructor")
-    expect(page).to_have_url(re.compile(r"/instructor/?$"))
+    expect(page).to_have_url(at(routes.INSTRUCTOR_HOME))
     slug = page.get_by_role("link", name="View my public profile").get_attribute("href")
     open_page(page, slug)
     expect(page.locator(".not-accepting")).to_be_visible()
-    open_page(page, "/instructor")
+    open_page(page, routes.INSTRUCTOR_HOME)
     page.locator(".payouts-card").get_by_role("button", name="Connect payouts").click()
     page.get_by_role("button", name="Complete onboarding").click()
-    expect(page).to_have_url(re.compile(r"/instructor/?\?payouts=done"))
+    expect(page).to_have_url(at(routes.onboarding_return(done=True), exact=False))
     open_page(page, slug)
     expect(page.locator(".not-accepting")).to_have_count(0)
 
@@ -174,7 +186,7 @@ def test_checkout_fits_a_phone(page: Page):
 
 def test_a_taken_or_foreign_slot_is_refused_clearly(page: Page):
     log_in_demo(page, "student")
-    open_page(page, "/book/maya-alvarez/1-60/20200101T1500Z")
+    open_page(page, routes.checkout("maya-alvarez", 1, 60, datetime(2020, 1, 1, 15, tzinfo=UTC)))
     expect(page.locator(".checkout-problem")).to_be_visible()
     expect(page.get_by_role("link", name="Choose another time")).to_be_visible()
 
@@ -195,7 +207,7 @@ def book_first_free_time(page: Page, teacher) -> None:
 
     with transaction() as session:
         slug = session.get(InstructorProfile, teacher.user_id).slug
-    open_page(page, f"/instructors/{slug}")
+    open_page(page, routes.instructor_profile(slug))
     page.locator(".slot").first.click()
     expect(page.get_by_role("heading", name="Your lesson", exact=True)).to_be_visible()
 
@@ -205,7 +217,7 @@ def test_paying_with_the_same_new_card_again_keeps_one_card(page: Page, app_serv
 
     teacher, student, _ = fresh_studio(payments, {60: "60"})
     log_in(page, student.email, PASSWORD)
-    expect(page).to_have_url(re.compile(r"/student/?$"))
+    expect(page).to_have_url(at(routes.STUDENT_HOME))
     for _lesson in range(2):
         book_first_free_time(page, teacher)
         enter_new_card(page, "4242424242424242")  # the second time: "A new card", though it is saved
@@ -217,7 +229,7 @@ def test_paying_with_the_same_new_card_again_keeps_one_card(page: Page, app_serv
     screenshot(page, "checkout-saved-card")
     page.set_viewport_size({"width": 375, "height": 800})
     screenshot(page, "checkout-saved-card-phone")
-    open_page(page, "/student/billing")
+    open_page(page, routes.BILLING)
     expect(page.locator(".saved-card")).to_have_count(1)
 
 
@@ -228,7 +240,7 @@ def test_checkout_warns_before_paying_when_free_cancellation_has_passed(page: Pa
     teacher, student, _ = fresh_studio(payments, {60: "55"})
     availability.save_booking_rules(teacher, "15", "0", "60", "30", False, "48", "50")  # free until 48 h before
     log_in(page, student.email, PASSWORD)
-    expect(page).to_have_url(re.compile(r"/student/?$"))
+    expect(page).to_have_url(at(routes.STUDENT_HOME))
     book_first_free_time(page, teacher)  # within two days: the studio is open every day
     notice = page.locator(".late-notice")
     expect(notice).to_have_text(re.compile(r"^This lesson starts in \d+ (hours?|minutes?): if you cancel, \$27\.50 is "

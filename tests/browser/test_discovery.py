@@ -10,14 +10,14 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 from sqlmodel import select, update
 
+from instainstru import routes
 from instainstru.db import transaction
 from instainstru.models import InstructorProfile, Offering, utcnow
-from instainstru.services.booking.checkout import START_FORMAT
 from instainstru.services.instructors import offerings
 from instainstru.services.scheduling import availability
 from instainstru.services.trust import reviews
 from tests.browser.conftest import open_page, screenshot
-from tests.browser.helpers import log_in, log_out, unique_email
+from tests.browser.helpers import SLOT_PARTS, at, like, log_in, log_out, unique_email
 from tests.browser.test_reviews import review_lesson, slug_of
 from tests.factories import PASSWORD, connect_on_fake_stripe, enable_payouts, make_user, open_studio
 
@@ -39,25 +39,27 @@ def teacher_of(subject: str, name: str, bookable: bool, rating: float, prices: d
 
 
 def card_of(page: Page, teacher):
-    return page.locator(".result-card").filter(has=page.locator(f'a[href^="/instructors/{slug_of(teacher)}"]'))
+    return page.locator(".result-card").filter(
+        has=page.locator(f'a[href^="{routes.instructor_profile(slug_of(teacher))}"]')
+    )
 
 
 def test_only_instructors_who_take_bookings_are_featured_and_the_others_come_last(page: Page, app_services):
     pending = teacher_of("chess", "Vera Pending", False, 5.0, {60: "35"})  # the best rated and cheapest of all
     ready = teacher_of("chess", "Rui Ready", True, 3.0, {60: "90"})
 
-    open_page(page, "/")
+    open_page(page, routes.HOME)
     expect(page.locator("main .result-card").first).to_be_visible()
     expect(card_of(page, pending)).to_have_count(0)
 
-    open_page(page, "/search?online=online")  # a broad search: the best rated instructor is not shown first
+    open_page(page, routes.search(online="online"))  # a broad search: the best rated instructor is not shown first
     expect(page.locator(".result-card").first).to_be_visible()
     expect(page.locator(".result-card").first).not_to_contain_text("Vera Pending")
-    for url in ("/search?subject=chess", "/search?subject=chess&sort=price", "/search?subject=chess&sort=rating"):
+    for url in (routes.search(subject="chess"), *(routes.search(subject="chess", sort=s) for s in ("price", "rating"))):
         open_page(page, url)
         expect(card_of(page, ready)).to_be_visible()
         expect(page.locator(".result-card").last).to_contain_text("Vera Pending")
-    open_page(page, "/search?subject=chess")
+    open_page(page, routes.search(subject="chess"))
     expect(card_of(page, pending)).to_contain_text("Not accepting bookings yet")
     expect(card_of(page, pending).locator(".next-slot")).to_have_count(0)
     expect(card_of(page, ready).locator(".next-slot")).to_contain_text("Next free:")
@@ -71,26 +73,30 @@ def test_only_instructors_who_take_bookings_are_featured_and_the_others_come_las
 def test_a_search_result_opens_the_profile_on_the_searched_subject(page: Page, app_services):
     teacher = teacher_of("guitar", "Gil Twofold", True, 4.0, {45: "57", 90: "99"}, "piano")  # guitar listed first
 
-    open_page(page, "/search?subject=piano&min=57&max=57")
+    open_page(page, routes.search(subject="piano", min="57", max="57"))
     card_of(page, teacher).locator(".result-name").click()
-    expect(page).to_have_url(re.compile(rf"/instructors/{slug_of(teacher)}\?subject=piano&minutes=45$"))
+    expect(page).to_have_url(at(routes.instructor_profile(slug_of(teacher), "piano", 45)))
     lesson = page.get_by_role("combobox", name="Lesson")
     expect(lesson).to_have_text("Piano · 45 min · $57")
     with transaction() as session:
         piano = session.exec(select(Offering.id).where(Offering.instructor_id == teacher.user_id,
                                                        Offering.subject_key == "piano")).one()  # fmt: skip
-    expect(page.locator("a.slot").first).to_have_attribute("href", re.compile(rf"/{piano}-45/"))
+    expect(page.locator("a.slot").first).to_have_attribute(
+        "href",
+        re.compile(like(routes.CHECKOUT_PAGE, slug=slug_of(teacher), service=f"{piano}-45", start=SLOT_PARTS["start"])),
+    )
 
-    open_page(page, f"/instructors/{slug_of(teacher)}?subject=piano&minutes=90")
+    open_page(page, routes.instructor_profile(slug_of(teacher), "piano", 90))
     expect(lesson).to_have_text("Piano · 90 min · $99")
-    open_page(page, f"/instructors/{slug_of(teacher)}")
+    open_page(page, routes.instructor_profile(slug_of(teacher)))
     expect(lesson).to_have_text("Guitar · 45 min · $57")
 
 
 def slot_start(page: Page, index: int = 0) -> datetime:
     """The start of the index-th free time shown, from its checkout link."""
     href = page.locator("a.slot").nth(index).get_attribute("href")
-    return datetime.strptime(href.rstrip("/").rsplit("/", 1)[-1], START_FORMAT)
+    parts = routes.path_params(routes.CHECKOUT_PAGE, href)
+    return routes.read_checkout(parts["service"], parts["start"])[2]
 
 
 @pytest.mark.parametrize(("width", "name"), [(375, "phone"), (1280, "laptop")])
@@ -98,7 +104,7 @@ def test_students_page_through_free_times_up_to_the_instructors_horizon(page: Pa
     page.set_viewport_size({"width": width, "height": 900})
     teacher, _, _ = open_studio({60: "80"}, unique_email("teacher"), unique_email("student"))
     availability.save_booking_rules(teacher, "15", "0", "365", "60")
-    open_page(page, f"/instructors/{slug_of(teacher)}")
+    open_page(page, routes.instructor_profile(slug_of(teacher)))
     earlier, later = page.get_by_role("button", name="Earlier week"), page.get_by_role("button", name="Later week")
     expect(earlier).to_be_disabled()
     expect(page.locator(".slot").first).to_be_visible()
@@ -107,14 +113,14 @@ def test_students_page_through_free_times_up_to_the_instructors_horizon(page: Pa
         later.click()
         expect(page.locator(".week-label")).not_to_have_text(shown)
     expect(page.locator(".slot").first).to_be_visible()
-    assert slot_start(page) - utcnow().replace(tzinfo=None) > timedelta(days=63)  # far beyond the first 7 days
+    assert slot_start(page) - utcnow() > timedelta(days=63)  # far beyond the first 7 days
     expect(earlier).to_be_enabled()
     page.locator(".week-pager").scroll_into_view_if_needed()
     screenshot(page, f"profile-weeks-{name}")
     assert page.evaluate("document.documentElement.scrollWidth") <= width
 
     availability.save_booking_rules(teacher, "15", "0", "10", "60")  # now ten days ahead at most
-    open_page(page, f"/instructors/{slug_of(teacher)}")
+    open_page(page, routes.instructor_profile(slug_of(teacher)))
     later.click()
     expect(later).to_be_disabled()
     earlier.click()
@@ -127,20 +133,20 @@ def test_times_are_in_the_viewers_zone_everywhere_and_the_zone_is_named(browser:
     page = context.new_page()
     pacific, eastern = re.compile(r"P[SD]T$"), re.compile(r"E[SD]T$")
 
-    open_page(page, "/")  # a visitor in Los Angeles
+    open_page(page, routes.HOME)  # a visitor in Los Angeles
     expect(page.locator("main .next-slot").first).to_be_visible()
     for text in page.locator("main .next-slot").all_inner_texts():
         assert pacific.search(text), text
-    open_page(page, "/search?subject=piano")
+    open_page(page, routes.search(subject="piano"))
     expect(page.locator(".next-slot").first).to_contain_text(pacific)
-    open_page(page, f"/instructors/{slug_of(teacher)}")
+    open_page(page, routes.instructor_profile(slug_of(teacher)))
     expect(page.locator(".viewer-tz")).to_have_text("Times in your time zone: Pacific Time")
 
     log_in(page, student.email, PASSWORD)  # the student's account is on New York time
-    expect(page).to_have_url(re.compile(r"/student/?$"))
-    open_page(page, "/")
+    expect(page).to_have_url(at(routes.STUDENT_HOME))
+    open_page(page, routes.HOME)
     expect(page.locator("main .next-slot").first).to_contain_text(eastern)
-    open_page(page, f"/instructors/{slug_of(teacher)}")
+    open_page(page, routes.instructor_profile(slug_of(teacher)))
     expect(page.locator(".viewer-tz")).to_have_text("Times in your time zone: Eastern Time")
     page.locator(".slot").first.click()
     held_until = re.compile(r"holding this time for you until \d{1,2}:\d{2} [AP]M E[SD]T\.")
@@ -154,16 +160,16 @@ def test_an_instructor_sees_no_heart_or_report_on_their_own_profile(page: Page, 
     connect_on_fake_stripe(teacher, payments)  # the reviewed lesson was paid
     review_lesson(teacher, student, service.id, 5, "Clear, patient and always on time, thank you!", 2)
     reviews.publish_due(utcnow() + timedelta(days=7))
-    profile = f"/instructors/{slug_of(teacher)}"
+    profile = routes.instructor_profile(slug_of(teacher))
 
-    log_in(page, student.email, PASSWORD, f"/login?next={profile}")
+    log_in(page, student.email, PASSWORD, routes.login(next=profile))
     expect(page).to_have_url(re.compile(re.escape(profile)))
     expect(page.locator(".review")).to_have_count(1)
     expect(page.locator("main .heart")).to_have_count(1)
     expect(page.get_by_role("button", name="Report")).to_have_count(1)
     log_out(page)
 
-    log_in(page, teacher.email, PASSWORD, f"/login?next={profile}")
+    log_in(page, teacher.email, PASSWORD, routes.login(next=profile))
     expect(page).to_have_url(re.compile(re.escape(profile)))
     expect(page.locator(".review")).to_have_count(1)
     expect(page.locator("main .heart")).to_have_count(0)

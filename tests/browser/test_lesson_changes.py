@@ -10,14 +10,15 @@ import pytest
 from playwright.sync_api import Page, expect
 from sqlmodel import select
 
+from instainstru import routes
 from instainstru.db import transaction
 from instainstru.models import Booking, BookingStatus, Credit, InstructorProfile, utcnow
-from instainstru.services.booking import booking, checkout
+from instainstru.services.booking import booking
 from instainstru.services.money import ledger, payments
 from instainstru.services.scheduling import availability
 from instainstru.services.timefmt import slot_label
 from tests.browser.conftest import open_page, screenshot
-from tests.browser.helpers import log_in, log_out, unique_email
+from tests.browser.helpers import at, log_in, log_out, unique_email
 from tests.factories import (
     PASSWORD,
     connect_on_fake_stripe,
@@ -60,7 +61,7 @@ def start_of(booking_id: int):
 
 def open_dashboard_as(page: Page, person) -> None:
     log_in(page, person.email, PASSWORD)
-    expect(page).to_have_url(re.compile(rf"/{person.role}/?$"))
+    expect(page).to_have_url(at(routes.dashboard(person.role)))
 
 
 def row(page: Page, lesson_when_prefix: str):
@@ -98,7 +99,7 @@ def test_student_cancels_inside_the_free_window_and_gets_everything_back(page: P
     assert status_of(lesson.id) == S.CANCELLED_BY_STUDENT
     with transaction() as session:
         assert ledger.booking_balance(session, lesson.id) == ledger.Balance(0, 0, 0)
-    open_page(page, "/student/billing")  # and billing shows the refund
+    open_page(page, routes.BILLING)  # and billing shows the refund
     expect(page.get_by_role("row").filter(has_text=when_of(page, lesson))).to_contain_text("$80")
     expect(page.get_by_role("row").filter(has_text=when_of(page, lesson))).to_contain_text("Cancelled by student")
 
@@ -123,11 +124,11 @@ def test_a_lesson_paid_partly_with_credit_gives_the_credit_back_when_cancelled(p
     expect(page.locator(".past-lessons")).to_have_count(0)
     screenshot(page, "student-dashboard-cancelled-credit")
     page.set_viewport_size({"width": 375, "height": 800})
-    open_page(page, "/student/billing")
+    open_page(page, routes.BILLING)
     expect(page.locator(".credit-note")).to_contain_text("You have $20.00 of credit")
     assert page.evaluate("document.documentElement.scrollWidth") <= 375
     screenshot(page, "billing-credit-phone")
-    open_page(page, f"/student/receipts/{lesson.id}")
+    open_page(page, routes.receipt(lesson.id))
     receipt = page.locator(".receipt")
     expect(receipt).to_contain_text("Credit applied−$20.00")
     expect(receipt).to_contain_text("Refunded to your card$60.00")
@@ -180,7 +181,7 @@ def test_student_reschedules_after_seeing_old_and_new_and_the_instructor_sees_th
         assert ledger.booking_balance(session, lesson.id).paid == 8000  # no new charge
     log_out(page)
     open_dashboard_as(page, studio[0])
-    open_page(page, "/instructor/bookings")
+    open_page(page, routes.BOOKINGS)
     teachers_row = page.locator(".lesson-row").filter(has_text=when_of(page, moved))
     expect(teachers_row.locator(".lesson-note")).to_have_text(f"Moved by the student from {when_of(page, lesson)}.")
     screenshot(page, "instructor-bookings-moved")
@@ -190,7 +191,7 @@ def test_instructor_proposes_a_new_time_and_the_student_accepts_it(page: Page, s
     teacher, student = studio[0], studio[1]
     lesson = paid_lesson(studio, timedelta(days=3), timedelta(days=5))
     open_dashboard_as(page, teacher)
-    open_page(page, "/instructor/bookings")
+    open_page(page, routes.BOOKINGS)
     page.locator(".lesson-row").filter(has_text=when_of(page, lesson)).get_by_role(
         "button", name="Propose a new time").click()  # fmt: skip
     page.locator(".move-slot").nth(2).click()
@@ -220,7 +221,7 @@ def test_a_second_lesson_at_the_same_time_is_refused_at_checkout_naming_the_firs
     with transaction() as session:
         slug = session.get(InstructorProfile, other.user_id).slug
     open_dashboard_as(page, studio[1])
-    open_page(page, checkout.checkout_path(slug, guitar.id, 60, lesson.start_at + timedelta(minutes=30)))
+    open_page(page, routes.checkout(slug, guitar.id, 60, lesson.start_at + timedelta(minutes=30)))
     expect(page.locator(".checkout-problem")).to_have_text(
         f"You already have a lesson at this time: Piano with Tess Teacher on {when_of(page, lesson)}. Please choose "
         "another time."
@@ -241,7 +242,7 @@ def test_a_declined_request_stays_on_the_students_pages_with_the_reason(page: Pa
     held = booking.create_booking(student, service.id, 60, start, now)
     assert payments.pay(student, held.id, card, now).status == S.REQUESTED
     open_dashboard_as(page, teacher)
-    open_page(page, "/instructor/bookings")
+    open_page(page, routes.BOOKINGS)
     requests = page.locator(".rt-Card").filter(has=page.get_by_role("heading", name="Requests"))
     requests.locator(".lesson-row").filter(has_text=when_of(page, held)).get_by_role("button", name="Decline").click()
     page.get_by_label("Reason for the student").fill("I am away that week, sorry!")
@@ -256,7 +257,7 @@ def test_a_declined_request_stays_on_the_students_pages_with_the_reason(page: Pa
         'Declined by Tess Teacher: "I am away that week, sorry!" Nothing was charged: the card hold was released.'
     )
     screenshot(page, "student-dashboard-declined")
-    open_page(page, "/student/billing")
+    open_page(page, routes.BILLING)
     declined_row = page.get_by_role("row").filter(has_text=when_of(page, held))
     expect(declined_row).to_contain_text("Declined")
     expect(declined_row.locator(".history-note")).to_have_text("Nothing was charged: the card hold was released.")
@@ -266,7 +267,7 @@ def test_a_declined_request_stays_on_the_students_pages_with_the_reason(page: Pa
 def test_instructor_cancels_and_the_student_gets_a_full_refund(page: Page, studio):
     lesson = paid_lesson(studio, timedelta(hours=1), timedelta(hours=23))
     open_dashboard_as(page, studio[0])
-    open_page(page, "/instructor/bookings")
+    open_page(page, routes.BOOKINGS)
     upcoming = page.locator(".rt-Card").filter(has=page.get_by_role("heading", name="Upcoming"))
     upcoming.locator(".lesson-row").filter(has_text=when_of(page, lesson)).get_by_role("button", name="Cancel").click()
     expect(page.locator(".cancel-terms")).to_have_text("The student gets a full refund of $80.")
@@ -295,7 +296,7 @@ def test_the_dashboard_fits_a_phone(page: Page, studio):
 def test_instructor_sets_the_cancellation_policy_students_see(page: Page, studio):
     teacher = studio[0]
     open_dashboard_as(page, teacher)
-    open_page(page, "/instructor/availability")
+    open_page(page, routes.AVAILABILITY)
     page.get_by_label("Free cancellation until (hours before)").fill("48")
     page.get_by_role("combobox").filter(has_text=re.compile(r"^50$")).click()
     page.get_by_role("option", name="100").click()
@@ -306,7 +307,7 @@ def test_instructor_sets_the_cancellation_policy_students_see(page: Page, studio
         from instainstru.models import InstructorProfile
 
         slug = session.get(InstructorProfile, teacher.user_id).slug
-    open_page(page, f"/instructors/{slug}")
+    open_page(page, routes.instructor_profile(slug))
     expect(page.locator(".cancellation-policy")).to_have_text(
         "Free cancellation or rescheduling until 48 hours before the lesson; later, 100% of the price is kept."
     )

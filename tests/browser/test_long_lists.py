@@ -2,18 +2,18 @@
 Stripe dashboard in a tab of its own. Lessons are booked and paid in-process on the app's database and payments
 server; the pages are clicked."""
 
-import re
 from datetime import timedelta
 
 import pytest
 from playwright.sync_api import Page, expect
 
+from instainstru import routes
 from instainstru.models import BookingStatus, utcnow
 from instainstru.services.booking import booking
 from instainstru.services.money import payments
 from instainstru.services.scheduling import availability
 from tests.browser.conftest import open_page, screenshot
-from tests.browser.helpers import log_in, unique_email
+from tests.browser.helpers import at, log_in, unique_email
 from tests.factories import PASSWORD, connect_on_fake_stripe, make_booking, open_studio, save_test_card
 
 S = BookingStatus
@@ -43,12 +43,12 @@ def payments_pay(student, booking_id, card, now) -> str:
 
 def as_person(page: Page, person) -> None:
     log_in(page, person.email, PASSWORD)
-    expect(page).to_have_url(re.compile(rf"/{person.role}/?$"))
+    expect(page).to_have_url(at(routes.dashboard(person.role)))
 
 
 def test_instructor_bookings_come_a_page_at_a_time(page: Page, busy_studio):
     as_person(page, busy_studio[0])
-    open_page(page, "/instructor/bookings")
+    open_page(page, routes.BOOKINGS)
     upcoming = page.locator(".rt-Card").filter(has=page.get_by_role("heading", name="Upcoming"))
     expect(upcoming.locator(".lesson-row")).to_have_count(10)
     expect(upcoming.locator(".pager-position")).to_have_text(f"Page 1 of 2 · {PAID_LESSONS} lessons")
@@ -75,9 +75,9 @@ def test_payouts_come_a_page_at_a_time_and_stripe_opens_in_a_new_tab(page: Page,
     stripe_tab.wait_for_load_state()
     assert "/_connect/dashboard/" in stripe_tab.url
     assert stripe_tab.evaluate("window.opener") is None  # noopener: it cannot steer the app's tab
-    expect(page).to_have_url(re.compile(r"/instructor/?$"))  # the app stays where it was
+    expect(page).to_have_url(at(routes.INSTRUCTOR_HOME))  # the app stays where it was
     stripe_tab.close()
-    open_page(page, "/instructor/payouts")
+    open_page(page, routes.PAYOUTS)
     table = page.locator(".earnings")
     expect(table.locator("tbody tr")).to_have_count(10)
     expect(page.locator(".pager-position")).to_have_text(f"Page 1 of 2 · {PAID_LESSONS} lessons")
@@ -94,7 +94,7 @@ def test_payouts_come_a_page_at_a_time_and_stripe_opens_in_a_new_tab(page: Page,
 
 def test_billing_history_comes_a_page_at_a_time(page: Page, busy_studio):
     as_person(page, busy_studio[1])
-    open_page(page, "/student/billing")
+    open_page(page, routes.BILLING)
     history = page.locator(".history")
     expect(history.locator("tbody tr")).to_have_count(10)
     expect(page.locator(".pager-position")).to_have_text(f"Page 1 of 2 · {PAID_LESSONS} lessons")

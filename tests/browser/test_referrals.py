@@ -8,6 +8,7 @@ from datetime import timedelta
 from playwright.sync_api import Page, expect
 from sqlmodel import select
 
+from instainstru import routes
 from instainstru.db import transaction
 from instainstru.models import Booking, BookingStatus, Payment, utcnow
 from instainstru.services.accounts import accounts
@@ -15,7 +16,7 @@ from instainstru.services.booking import booking
 from instainstru.services.money import ledger
 from instainstru.services.trust import referrals
 from tests.browser.conftest import open_page, screenshot
-from tests.browser.helpers import PASSWORD, choose_slot, enter_new_card, log_in, log_out, pay, unique_email
+from tests.browser.helpers import PASSWORD, at, choose_slot, enter_new_card, log_in, log_out, pay, unique_email
 from tests.factories import PASSWORD as FACTORY_PASSWORD
 from tests.factories import make_user
 
@@ -25,7 +26,7 @@ def sign_up_student(page: Page, name: str, email: str) -> None:
     page.get_by_label("Email").fill(email)
     page.get_by_label("Password").fill(PASSWORD)
     page.locator("main").get_by_role("button", name="Create account").click()
-    expect(page).to_have_url(re.compile(r"/student/?$"))
+    expect(page).to_have_url(at(routes.STUDENT_HOME))
 
 
 def balance_of(email: str) -> int:
@@ -37,8 +38,8 @@ def balance_of(email: str) -> int:
 def test_a_friend_joins_through_a_referral_link_and_gets_the_welcome_credit(page: Page, app_services):
     ana = make_user("student", unique_email("ana"), "Ana Lopez")
     code = referrals.code_for(ana)
-    open_page(page, f"/r/{code.lower()}")
-    expect(page).to_have_url(re.compile(rf"/signup\?ref={code}$"))
+    open_page(page, routes.referral(code.lower()))
+    expect(page).to_have_url(at(routes.signup(ref=code)))
     expect(page.locator(".referral-welcome")).to_contain_text("$20 off your first lesson")
     friend = unique_email("ben")
     sign_up_student(page, "Ben Ortiz", friend)
@@ -47,10 +48,10 @@ def test_a_friend_joins_through_a_referral_link_and_gets_the_welcome_credit(page
     log_out(page)
 
     log_in(page, ana.email, FACTORY_PASSWORD)
-    expect(page).to_have_url(re.compile(r"/student/?$"))
+    expect(page).to_have_url(at(routes.STUDENT_HOME))
     page.get_by_role("button", name="Account menu").click()
     page.get_by_role("menuitem", name="Invite friends").click()
-    expect(page.locator(".referral-link")).to_contain_text(f"/r/{code}")
+    expect(page.locator(".referral-link")).to_contain_text(routes.referral(code))
     stats = page.locator(".referral-stats")
     expect(stats).to_contain_text("Link opened1")
     expect(stats).to_contain_text("Signed up1")
@@ -60,9 +61,9 @@ def test_a_friend_joins_through_a_referral_link_and_gets_the_welcome_credit(page
 
 
 def test_a_wrong_code_says_so_and_sign_up_still_works(page: Page, app_services):
-    open_page(page, "/r/NOPE2345")
+    open_page(page, routes.referral("NOPE2345"))
     expect(page.locator(".referral-invalid")).to_contain_text("This invitation link is not valid")
-    open_page(page, "/signup?ref=NOPE2345")
+    open_page(page, routes.signup(ref="NOPE2345"))
     email = unique_email("cara")
     sign_up_student(page, "Cara Diaz", email)
     expect(page.get_by_text("That referral code is not valid or has expired")).to_be_visible()
@@ -71,11 +72,11 @@ def test_a_wrong_code_says_so_and_sign_up_still_works(page: Page, app_services):
 
 def test_the_friend_pays_with_the_credit_and_the_referrer_is_rewarded_after_the_lesson(page: Page, app_services):
     ana = make_user("student", unique_email("ana"), "Ana Lopez")
-    open_page(page, f"/r/{referrals.code_for(ana)}")
+    open_page(page, routes.referral(referrals.code_for(ana)))
     friend = unique_email("ben")
     sign_up_student(page, "Ben Ortiz", friend)
     expect(page.get_by_text("Welcome! $20 credit is waiting for your first lesson.")).to_be_visible()
-    open_page(page, "/student/billing")
+    open_page(page, routes.BILLING)
     expect(page.locator(".credit-note")).to_contain_text("You have $20.00 of credit, applied automatically")
 
     choose_slot(page, 7)
@@ -96,7 +97,7 @@ def test_the_friend_pays_with_the_credit_and_the_referrer_is_rewarded_after_the_
         paid = session.exec(select(Payment).where(Payment.booking_id == lesson.id)).one()
     assert (paid.credit_cents, paid.amount_cents) == (2000, int(re.sub(r"[^0-9]", "", total)))  # "$70.00"
     assert balance_of(friend) == 0 and ledger.reconcile() == []
-    open_page(page, f"/student/receipts/{lesson.id}")
+    open_page(page, routes.receipt(lesson.id))
     expect(page.locator(".receipt")).to_contain_text("Credit applied−$20.00")
     screenshot(page, "receipt-credit")
     log_out(page)
@@ -105,8 +106,8 @@ def test_the_friend_pays_with_the_credit_and_the_referrer_is_rewarded_after_the_
     booking.system_move(lesson.id, BookingStatus.COMPLETED, after)  # the lesson took place
     assert referrals.reward_due(after) == 1
     log_in(page, ana.email, FACTORY_PASSWORD)
-    expect(page).to_have_url(re.compile(r"/student/?$"))
-    open_page(page, "/student/referrals")
+    expect(page).to_have_url(at(routes.STUDENT_HOME))
+    open_page(page, routes.REFERRALS)
     stats = page.locator(".referral-stats")
     expect(stats).to_contain_text("Rewarded1")
     expect(stats).to_contain_text("Your credit$20")

@@ -2,15 +2,15 @@
 was typed; a saved review shows on the lesson, editable for 48 hours. Once published (a week later, by the jobs)
 the instructor replies, and a visitor sees both on the profile and the rating on the search card."""
 
-import re
 from datetime import timedelta
 
 from playwright.sync_api import Page, expect
 
+from instainstru import routes
 from instainstru.models import BookingStatus, utcnow
 from instainstru.services.trust import reviews
 from tests.browser.conftest import open_page, screenshot
-from tests.browser.helpers import log_in, log_out, unique_email
+from tests.browser.helpers import at, log_in, log_out, unique_email
 from tests.browser.test_reviews import review_box, slug_of
 from tests.factories import PASSWORD, connect_on_fake_stripe, make_booking, open_studio
 
@@ -22,7 +22,7 @@ def test_student_leaves_a_five_star_review_of_a_completed_lesson(page: Page, app
     connect_on_fake_stripe(teacher, payments)  # paid lessons are charged to a connected account
     make_booking(teacher, student, service.id, utcnow() - timedelta(days=2), BookingStatus.COMPLETED, paid=True)
     log_in(page, student.email, PASSWORD)
-    expect(page).to_have_url(re.compile(r"/student/?$"))
+    expect(page).to_have_url(at(routes.STUDENT_HOME))
     past = page.locator(".rt-Card").filter(has=page.get_by_role("heading", name="Past lessons"))
     past.get_by_role("button", name="Write a review").click()
     stars = page.get_by_role("radiogroup", name="Overall rating")
@@ -57,9 +57,9 @@ def test_student_leaves_a_five_star_review_of_a_completed_lesson(page: Page, app
     log_out(page)
 
     assert reviews.publish_due(utcnow() + timedelta(days=8)) >= 1  # the double-blind week is over (demo ones too)
-    profile = f"/instructors/{slug_of(teacher)}"
+    profile = routes.instructor_profile(slug_of(teacher))
     log_in(page, teacher.email, PASSWORD)
-    expect(page).to_have_url(re.compile(r"/instructor/?$"))
+    expect(page).to_have_url(at(routes.INSTRUCTOR_HOME))
     open_page(page, profile)
     review_box(page, TEXT).get_by_role("button", name="Reply").click()
     page.get_by_role("textbox", name="Your public reply").fill("Thank you! Next up: your second piece.")
@@ -70,6 +70,6 @@ def test_student_leaves_a_five_star_review_of_a_completed_lesson(page: Page, app
     open_page(page, profile)  # a visitor
     expect(page.locator(".rating-summary")).to_have_text("5.0(1 review)")
     expect(review_box(page, TEXT).locator(".review-reply")).to_contain_text("Next up: your second piece.")
-    open_page(page, "/search?q=piano&min=982&max=984")
+    open_page(page, routes.search(q="piano", min="982", max="984"))
     card = page.locator(".result-card").filter(has=page.locator(f'a[href^="{profile}?subject=piano"]'))
     expect(card).to_contain_text("5.0 (1)")

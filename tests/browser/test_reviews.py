@@ -7,11 +7,12 @@ from datetime import timedelta
 
 from playwright.sync_api import Page, expect
 
+from instainstru import routes
 from instainstru.db import transaction
 from instainstru.models import BookingStatus, InstructorProfile, Review, utcnow
 from instainstru.services.trust import reviews
 from tests.browser.conftest import open_page, screenshot
-from tests.browser.helpers import log_in, log_out, unique_email
+from tests.browser.helpers import at, log_in, log_out, unique_email
 from tests.factories import PASSWORD, connect_on_fake_stripe, make_booking, make_user, open_studio
 
 HTML_TEXT = "Great teacher! <b>html</b> stays text, and my scales finally click."
@@ -43,7 +44,7 @@ def test_visitors_see_reviews_the_instructor_replies_and_a_student_reports(page:
     praised = review_lesson(teacher, first, service.id, 5, HTML_TEXT, 2, knowledge=5, communication=4, punctuality=5)
     review_lesson(teacher, second, service.id, 4, PLAIN_TEXT, 1)
     reviews.publish_due(utcnow() + timedelta(days=7))
-    profile = f"/instructors/{slug_of(teacher)}"
+    profile = routes.instructor_profile(slug_of(teacher))
 
     open_page(page, profile)  # a visitor
     expect(page.locator(".rating-summary")).to_have_text("4.5(2 reviews)")
@@ -58,12 +59,12 @@ def test_visitors_see_reviews_the_instructor_replies_and_a_student_reports(page:
     expect(page.get_by_role("button", name="Report")).to_have_count(0)
     expect(page.get_by_role("button", name="Reply")).to_have_count(0)
 
-    open_page(page, "/search?q=piano&min=985")
+    open_page(page, routes.search(q="piano", min="985"))
     card = page.locator(".result-card").filter(has=page.locator(f'a[href^="{profile}?subject=piano"]'))
     expect(card).to_contain_text("4.5 (2)")
 
     log_in(page, teacher.email, PASSWORD)
-    expect(page).to_have_url(re.compile(r"/instructor/?$"))
+    expect(page).to_have_url(at(routes.INSTRUCTOR_HOME))
     open_page(page, profile)
     review_box(page, HTML_TEXT).get_by_role("button", name="Reply").click()
     reply_box = page.get_by_role("textbox", name="Your public reply")
@@ -83,7 +84,7 @@ def test_visitors_see_reviews_the_instructor_replies_and_a_student_reports(page:
     expect(review_box(page, HTML_TEXT).locator(".review-reply")).to_contain_text(REPLY)
     screenshot(page, "profile-reviews-laptop")
 
-    log_in(page, second.email, PASSWORD, f"/login?next={profile}")
+    log_in(page, second.email, PASSWORD, routes.login(next=profile))
     expect(page).to_have_url(re.compile(re.escape(profile)))
     review_box(page, HTML_TEXT).get_by_role("button", name="Report").click()
     page.get_by_role("button", name="Send report").click()
@@ -104,7 +105,7 @@ def test_reviews_come_a_page_at_a_time_and_fit_a_phone(page: Page, app_services,
     for n, student in enumerate(students):  # 11 reviews: the oldest is on the second page
         review_lesson(teacher, student, service.id, 5 - n % 2, f"Lesson review number {n:02d}, all good.", 20 - n)
     reviews.publish_due(utcnow() + timedelta(days=7))
-    profile = f"/instructors/{slug_of(teacher)}"
+    profile = routes.instructor_profile(slug_of(teacher))
 
     open_page(page, profile)
     expect(page.locator(".rating-summary")).to_have_text("4.5(11 reviews)")
@@ -126,6 +127,6 @@ def test_reviews_come_a_page_at_a_time_and_fit_a_phone(page: Page, app_services,
 
 def test_an_instructor_without_reviews_is_new(page: Page, app_services):
     teacher, _, _ = open_studio({60: "80"}, unique_email("teacher"), unique_email("student"))
-    open_page(page, f"/instructors/{slug_of(teacher)}")
+    open_page(page, routes.instructor_profile(slug_of(teacher)))
     expect(page.locator(".rating-summary")).to_have_text("New")
     expect(page.locator(".reviews")).to_contain_text("No reviews yet.")

@@ -1,14 +1,14 @@
 """The production path: PostgreSQL and Redis with several backend workers (CI sets both URLs)."""
 
 import os
-import re
 
 import pytest
 from playwright.sync_api import Browser, expect
 from sqlalchemy import create_engine, make_url, text
 
+from instainstru import routes
 from tests.browser.conftest import open_page, start_app
-from tests.browser.helpers import PASSWORD, log_in, log_out, sign_up, unique_email
+from tests.browser.helpers import PASSWORD, at, log_in, log_out, sign_up, unique_email
 
 POSTGRES_URL = os.environ.get("TEST_DATABASE_URL", "")
 REDIS_URL = os.environ.get("TEST_REDIS_URL", "")
@@ -39,17 +39,17 @@ def test_accounts_work_across_several_workers(browser: Browser, scale_url: str):
     page = context.new_page()
     email = unique_email("scale")
     sign_up(page, "Wren Worker", email)
-    expect(page).to_have_url(re.compile(r"/student/?$"))
+    expect(page).to_have_url(at(routes.STUDENT_HOME))
     for _ in range(3):
         page.reload()
         page.wait_for_load_state("networkidle")
         expect(page.get_by_role("heading", name="Hi, Wren")).to_be_visible()
     second = context.new_page()
-    open_page(second, "/student")
+    open_page(second, routes.STUDENT_HOME)
     expect(second.get_by_role("heading", name="Hi, Wren")).to_be_visible()
     log_out(page)
-    open_page(second, "/student")
-    expect(second).to_have_url(re.compile(r"/login/?\?next=/student$"))
+    open_page(second, routes.STUDENT_HOME)
+    expect(second).to_have_url(at(routes.login(next=routes.STUDENT_HOME)))
     log_in(second, email, PASSWORD, second.url)
-    expect(second).to_have_url(re.compile(r"/student/?$"))
+    expect(second).to_have_url(at(routes.STUDENT_HOME))
     context.close()

@@ -6,6 +6,7 @@ import urllib.request
 
 import pytest
 
+from instainstru import routes
 from tests.browser.conftest import WEBHOOK_SECRET
 from tests.fakes.stripe_server import sign_payload
 
@@ -23,18 +24,18 @@ def post(url: str, payload: bytes, signature: str) -> tuple[int, dict]:
 def test_unsigned_or_wrongly_signed_events_get_400(app_url, secret):
     payload = json.dumps({"id": "evt_x", "object": "event", "type": "account.updated",
                           "data": {"object": {"id": "acct_x"}}}).encode()  # fmt: skip
-    status, body = post(f"{app_url}/webhooks/stripe", payload, sign_payload(payload, secret) if secret else "")
+    status, body = post(app_url + routes.STRIPE_WEBHOOKS, payload, sign_payload(payload, secret) if secret else "")
     assert status == 400 and "error" in body
 
 
 def test_a_signed_event_is_taken_once(app_url):
     payload = json.dumps({"id": "evt_browser_1", "object": "event", "type": "customer.created",
                           "data": {"object": {"id": "cus_1", "object": "customer"}}}).encode()  # fmt: skip
-    assert post(f"{app_url}/webhooks/stripe", payload, sign_payload(payload, WEBHOOK_SECRET)) == (
+    assert post(app_url + routes.STRIPE_WEBHOOKS, payload, sign_payload(payload, WEBHOOK_SECRET)) == (
         200,
         {"outcome": "ignored"},
     )
-    assert post(f"{app_url}/webhooks/stripe", payload, sign_payload(payload, WEBHOOK_SECRET)) == (
+    assert post(app_url + routes.STRIPE_WEBHOOKS, payload, sign_payload(payload, WEBHOOK_SECRET)) == (
         200,
         {"outcome": "duplicate"},
     )

@@ -2,18 +2,18 @@
 what the earlier one saved. Each test: save, reload, check the fields, save another field, check both in the
 database (read in-process through the services, on the app's own database)."""
 
-import re
 from datetime import date, timedelta
 
 from playwright.sync_api import Page, expect
 
+from instainstru import routes
 from instainstru.db import transaction
 from instainstru.models import Booking, utcnow
 from instainstru.services.booking import booking
 from instainstru.services.instructors import offerings, profile
 from instainstru.services.scheduling import availability
 from tests.browser.conftest import open_page, screenshot
-from tests.browser.helpers import log_in, unique_email
+from tests.browser.helpers import at, log_in, unique_email
 from tests.factories import PASSWORD, make_user, open_studio
 
 
@@ -21,7 +21,7 @@ def instructor(page: Page, name: str, path: str):
     """A new instructor, logged in, on `path`."""
     teacher = make_user("instructor", unique_email(name.split()[0].lower()), name)
     log_in(page, teacher.email, PASSWORD)
-    expect(page).to_have_url(re.compile(r"/instructor/?$"))
+    expect(page).to_have_url(at(routes.INSTRUCTOR_HOME))
     open_page(page, path)
     return teacher
 
@@ -38,7 +38,7 @@ def choose(page: Page, label: str, option: str) -> None:
 
 
 def test_profile_shows_saved_values_after_a_reload_and_the_next_save_keeps_them(page: Page, app_services):
-    teacher = instructor(page, "Rhea Reload", "/instructor/profile")
+    teacher = instructor(page, "Rhea Reload", routes.EDIT_PROFILE)
     page.get_by_label("Years of teaching").fill("12")
     choose(page, "Home borough", "Queens")
     page.locator("form").filter(has_text="About you").get_by_role("checkbox", name="Online").click()
@@ -58,7 +58,7 @@ def test_profile_shows_saved_values_after_a_reload_and_the_next_save_keeps_them(
 
 
 def test_booking_rules_show_saved_values_after_a_reload_and_the_next_save_keeps_them(page: Page, app_services):
-    teacher = instructor(page, "Bea Buffer", "/instructor/availability")
+    teacher = instructor(page, "Bea Buffer", routes.AVAILABILITY)
     page.get_by_label("Break between lessons (minutes)").fill("30")
     page.get_by_label("Minimum notice (hours)").fill("48")
     page.get_by_role("button", name="Save rules").click()
@@ -76,7 +76,7 @@ def test_booking_rules_show_saved_values_after_a_reload_and_the_next_save_keeps_
 
 
 def test_weekly_hours_start_sensibly_end_at_midnight_and_survive_a_reload(page: Page, app_services):
-    teacher = instructor(page, "Wes Weekly", "/instructor/availability")
+    teacher = instructor(page, "Wes Weekly", routes.AVAILABILITY)
     saturday = page.locator(".weekday-row").filter(has_text="Saturday")
     saturday.get_by_role("button", name="Add hours").click()
     expect(saturday.get_by_label("Starts")).to_have_value("09:00")  # a whole working day, not 14:00-14:00
@@ -107,7 +107,7 @@ def test_weekly_hours_start_sensibly_end_at_midnight_and_survive_a_reload(page: 
 
 
 def test_dates_off_and_special_hours_survive_a_reload_and_a_long_note_is_refused(page: Page, app_services):
-    teacher = instructor(page, "Dora Dates", "/instructor/availability")
+    teacher = instructor(page, "Dora Dates", routes.AVAILABILITY)
     day = (date.today() + timedelta(days=20)).isoformat()
     page.get_by_label("Date", exact=True).fill(day)
     page.get_by_label("From").fill("22:00")
@@ -132,7 +132,7 @@ def test_dates_off_and_special_hours_survive_a_reload_and_a_long_note_is_refused
 
 
 def test_a_long_bio_is_counted_and_refused_never_cut(page: Page, app_services):
-    teacher = instructor(page, "Lena Long", "/instructor/profile")
+    teacher = instructor(page, "Lena Long", routes.EDIT_PROFILE)
     counter = page.locator(".length-counter").last
     page.get_by_label("Bio").fill("b" * 10_000)
     expect(counter).to_have_text("10000 / 3,000 characters: 7000 too many")
@@ -149,9 +149,9 @@ def test_a_long_bio_is_counted_and_refused_never_cut(page: Page, app_services):
 
 
 def test_a_save_from_an_outdated_tab_is_refused_and_says_so(page: Page, app_services):
-    teacher = instructor(page, "Otto Tabs", "/instructor/profile")
+    teacher = instructor(page, "Otto Tabs", routes.EDIT_PROFILE)
     other = page.context.new_page()
-    open_page(other, "/instructor/profile")
+    open_page(other, routes.EDIT_PROFILE)
     page.get_by_label("Years of teaching").fill("5")
     page.locator("form").filter(has_text="About you").get_by_role("checkbox", name="Online").click()
     page.get_by_role("button", name="Save profile").click()
@@ -193,8 +193,8 @@ def test_a_booked_service_gets_new_prices_is_paused_archived_and_restored(page: 
     teacher, student, service = open_studio({60: "50"}, unique_email("prices"), unique_email("pupil"))
     lesson = booked_lesson(teacher, student, service)
     log_in(page, teacher.email, PASSWORD)
-    expect(page).to_have_url(re.compile(r"/instructor/?$"))
-    open_page(page, "/instructor/profile")
+    expect(page).to_have_url(at(routes.INSTRUCTOR_HOME))
+    open_page(page, routes.EDIT_PROFILE)
     row = page.locator(".service-row").filter(has_text="Piano")
     row.get_by_role("button", name="Edit").click()
     dialog = page.get_by_role("dialog")

@@ -1,10 +1,10 @@
 """Times and zones as people read them: one way to name a zone everywhere."""
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from instainstru.services.timefmt import slot_label, time_with_zone
+from instainstru.services.timefmt import slot_label, span, time_with_zone
 from instainstru.services.timezones import COMMON_TIMEZONES, zone_abbreviation, zone_name
 
 WINTER = datetime(2026, 1, 15, 22, 35, tzinfo=UTC)
@@ -55,3 +55,24 @@ def test_the_zone_picker_names_zones_and_puts_an_uncommon_browser_zone_first():
     assert timezone_choices("Europe/Madrid")[0] == {"value": "Europe/Madrid", "label": "Madrid time"}
     assert timezone_choices("America/Detroit")[0] == {"value": "America/Detroit", "label": "Eastern Time (Detroit)"}
     assert timezone_choices("Mars/Olympus") == common
+
+
+@pytest.mark.parametrize(
+    ("length", "words"),
+    [
+        (timedelta(days=7), "a week"),
+        (timedelta(days=14), "two weeks"),
+        (timedelta(hours=48), "48 hours"),
+        (timedelta(hours=1), "an hour"),
+        (timedelta(days=30), "30 days"),
+        (timedelta(minutes=15), "15 minutes"),
+        (timedelta(hours=100), "100 hours"),
+    ],
+)
+def test_a_rules_length_of_time_is_said_as_people_say_it(length, words):
+    assert span(length) == words
+
+
+def test_after_the_next_one_of_a_unit_is_said_without_its_article():
+    assert [span(timedelta(days=d), article=False) for d in (7, 14, 30)] == ["week", "two weeks", "30 days"]
+    assert span(timedelta(hours=1), article=False) == "hour"

@@ -8,6 +8,7 @@ from datetime import timedelta
 
 import pytest
 
+from instainstru import routes
 from instainstru.db import transaction
 from instainstru.models import PaymentCard, utcnow
 from instainstru.services.accounts import sessions
@@ -60,7 +61,7 @@ def test_student_sees_payments_refunds_totals_and_cards(studio):
     cancelled, kept = state.history
     assert (cancelled["charged"], cancelled["refunded"], cancelled["paid"]) == ("$45.55", "$22.77", "$22.78")
     assert (cancelled["status"], kept["refunded"], kept["status"]) == ("Cancelled by student", "—", "Confirmed")
-    assert kept["receipt"] == f"/student/receipts/{kept['id']}"
+    assert kept["receipt"] == routes.receipt(kept["id"])
     assert state.totals == {"charged": "$91.10", "refunded": "$22.77", "paid": "$68.33"}
     assert [c["id"] for c in state.wallet] == [str(card)]
 
@@ -73,7 +74,7 @@ def test_the_csv_download_is_the_callers_and_only_a_students(studio):
     _, refused = call_handler(StudentBillingState, "download_csv", sessions.start_session(teacher))
     assert "_download" not in str(refused) and "Billing is for students." in str(refused)
     _, result = call_handler(StudentBillingState, "download_csv", "")
-    assert "/login?next=" in str(result)
+    assert routes.login(next=routes.HOME) in str(result)
 
 
 def test_card_events_touch_only_the_callers_cards(studio):

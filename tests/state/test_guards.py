@@ -2,6 +2,7 @@
 
 import pytest
 
+from instainstru import routes
 from instainstru.services.accounts import sessions
 from instainstru.state.dashboards import AdminHomeState, InstructorHomeState, StudentHomeState
 from tests.factories import make_user
@@ -35,7 +36,7 @@ def test_handler_of_another_role_is_refused_and_reveals_nothing(db_url, state_cl
 def test_logged_out_caller_is_sent_to_login(db_url):
     state, result = run_load(InstructorHomeState, "")
     assert state.access == "loading"
-    assert "/login?next=" in str(result)
+    assert routes.login(next=routes.HOME) in str(result)
 
 
 def test_right_role_gets_its_data(db_url):

@@ -3,6 +3,7 @@
 import pytest
 from sqlmodel import select
 
+from instainstru import routes
 from instainstru.db import transaction
 from instainstru.models import InstructorProfile
 from instainstru.services.accounts import sessions
@@ -180,6 +181,6 @@ def test_a_logged_out_crafted_event_moves_nothing(people):
     with transaction() as session:
         booking_id = session.exec(select(Booking.id)).one()
     _, result = call_handler(InstructorBookingsState, "confirm_decline", "", {"reason": "Away"})
-    assert "/login?next=" in str(result)
+    assert routes.login(next=routes.HOME) in str(result)
     with transaction() as session:
         assert session.get(Booking, booking_id).status == BookingStatus.REQUESTED

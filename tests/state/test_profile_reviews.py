@@ -5,6 +5,7 @@ from datetime import timedelta
 import pytest
 from sqlmodel import select
 
+from instainstru import routes
 from instainstru.db import transaction
 from instainstru.models import Review, ReviewReport, utcnow
 from instainstru.services.accounts import sessions
@@ -60,7 +61,7 @@ def test_logged_out_visitors_are_sent_to_log_in_to_reply_or_report(review):
     _, _, review_id = review
     for attempt in (reply_as, report_as):
         _, result = attempt(None, review_id)
-        assert "/login?next=" in str(result)
+        assert routes.login(next=routes.HOME) in str(result)
     assert stored(review_id).reply == "" and reports_of(review_id) == 0 and not stored(review_id).flagged
 
 

@@ -5,8 +5,6 @@ from dataclasses import dataclass
 from instainstru.models import Role, User
 from instainstru.services.errors import NotAuthenticated, PermissionDenied
 
-HOME_PATHS = {Role.STUDENT: "/student", Role.INSTRUCTOR: "/instructor", Role.ADMIN: "/admin"}
-
 
 @dataclass(frozen=True)
 class Actor:
@@ -31,11 +29,6 @@ def require_role(actor: Actor | None, *roles: Role) -> Actor:
     if actor.role not in roles:
         raise PermissionDenied()
     return actor
-
-
-def home_path(role: Role | str) -> str:
-    """Return the dashboard route for `role`."""
-    return HOME_PATHS[Role(role)]
 
 
 def safe_next_path(path: str) -> str | None:

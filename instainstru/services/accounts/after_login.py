@@ -6,18 +6,19 @@ create an account to book this time"), the link between them keeps both, and onc
 saves the instructor and says where to go.
 """
 
-import urllib.parse
 from dataclasses import dataclass
 
+from instainstru import routes
 from instainstru.models import Role
-from instainstru.services.accounts.access import Actor, home_path, safe_next_path
+from instainstru.services.accounts.access import Actor, safe_next_path
 from instainstru.services.errors import FormError, PermissionDenied
 from instainstru.services.instructors import favourites
 
 MAX_NEXT_LENGTH = 2000
-AUTH_PAGES = {"login", "signup"}  # going back there would ask again
+AUTH_PAGES = {routes.section(routes.LOGIN), routes.section(routes.SIGNUP)}  # going back there would ask again
+CHECKOUTS = routes.section(routes.CHECKOUT_PAGE)
 # The first part of a path that only one role can use (a checkout is a student's); the rest is for everyone.
-ROLE_AREAS = {"book": Role.STUDENT, "student": Role.STUDENT, "instructor": Role.INSTRUCTOR, "admin": Role.ADMIN}
+ROLE_AREAS = {CHECKOUTS: Role.STUDENT} | {routes.section(routes.dashboard(role)): role for role in Role}
 STUDENTS_ONLY = {"book": "Lessons are booked from a student account.", "save": "Favourites are for student accounts."}
 
 
@@ -30,13 +31,9 @@ class Intent:
     instructor_name: str = ""
 
 
-def _first_part(path: str) -> str:
-    return urllib.parse.urlsplit(path).path.strip("/").split("/")[0]
-
-
 def _safe_next(next_path: str) -> str:
     path = safe_next_path(next_path or "") or ""
-    if len(path) > MAX_NEXT_LENGTH or _first_part(path) in AUTH_PAGES:
+    if len(path) > MAX_NEXT_LENGTH or routes.section(path) in AUTH_PAGES:
         return ""
     return path
 
@@ -54,28 +51,21 @@ def prompt(intent: Intent) -> str:
     """Why the person is asked to log in, for the login and sign-up pages ("" when nothing was asked)."""
     if intent.save_instructor:
         return f"Log in or create an account to save {intent.instructor_name} to your favourites."
-    if _first_part(intent.next_path) == "book":
+    if routes.section(intent.next_path) == CHECKOUTS:
         return "Log in or create an account to book this time."
     return "Log in or create an account to continue." if intent.next_path else ""
 
 
-def carried(intent: Intent) -> str:
-    """The query string that keeps `intent` on the link between login and sign-up ("" when there is none)."""
-    params = {"next": intent.next_path, "save": str(intent.save_instructor) if intent.save_instructor else ""}
-    query = urllib.parse.urlencode({key: value for key, value in params.items() if value}, safe="/")
-    return f"?{query}" if query else ""
-
-
 def login_url(next_path: str, save_instructor: int = 0) -> str:
     """The login page for someone who must log in to go on at `next_path` (and save that instructor)."""
-    return "/login" + carried(Intent(_safe_next(next_path), save_instructor))
+    return routes.login(_safe_next(next_path), save_instructor)
 
 
 def destination(actor: Actor, intent: Intent) -> str:
     """Where to go once logged in: the page asked for, unless it is for another role, else the dashboard."""
-    area = ROLE_AREAS.get(_first_part(intent.next_path))
+    area = ROLE_AREAS.get(routes.section(intent.next_path))
     if not intent.next_path or (area is not None and area != actor.role):
-        return home_path(actor.role)
+        return routes.dashboard(actor.role)
     return intent.next_path
 
 
@@ -91,6 +81,6 @@ def complete(actor: Actor, intent: Intent) -> tuple[str, str]:
             note = STUDENTS_ONLY["save"]
         except FormError:  # the instructor left meanwhile: nothing to save
             note = ""
-    elif _first_part(intent.next_path) == "book" and actor.role != Role.STUDENT:
+    elif routes.section(intent.next_path) == CHECKOUTS and actor.role != Role.STUDENT:
         note = STUDENTS_ONLY["book"]
     return destination(actor, intent), note

@@ -1,15 +1,16 @@
 """The checkout page's data: the lesson a student is about to pay for, held for them while they pay.
 
-The address names the instructor, the service and length, and the start (`/book/<slug>/<id>-<minutes>/<start>`);
+The address names the instructor, the service and length, and the start (`routes.checkout`);
 everything else (price, fee, whether the time is free) is the server's. Reopening the page reuses the
 student's own hold instead of refusing the time as taken.
 """
 
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 from sqlmodel import Session, and_, or_, select
 
+from instainstru import routes
 from instainstru.db import transaction
 from instainstru.models import Booking, BookingStatus, InstructorProfile, Offering, Payment, Role, User, utcnow
 from instainstru.services.accounts.access import Actor, require_role
@@ -22,7 +23,6 @@ from instainstru.services.money.money import format_exact, format_price
 from instainstru.services.timefmt import slot_label, time_with_zone
 from instainstru.services.trust import referrals
 
-START_FORMAT = "%Y%m%dT%H%MZ"
 S = BookingStatus
 
 
@@ -48,20 +48,9 @@ class Checkout:
     late_notice: str = ""  # said before paying when free cancellation has already ended ("" while it is free)
 
 
-def start_param(start: datetime) -> str:
-    """A lesson start as it appears in a checkout address: 20300107T1500Z (UTC)."""
-    return start.astimezone(UTC).strftime(START_FORMAT)
-
-
-def checkout_path(slug: str, offering_id: int, minutes: int, start: datetime) -> str:
-    """The checkout address for one slot."""
-    return f"/book/{slug}/{offering_id}-{minutes}/{start_param(start)}"
-
-
 def _parse(service: str, start: str) -> tuple[int, int, datetime]:
     try:
-        offering_id, minutes = (int(part) for part in service.split("-", 1))
-        return offering_id, minutes, datetime.strptime(start, START_FORMAT).replace(tzinfo=UTC)
+        return routes.read_checkout(service, start)
     except ValueError:
         raise FormError({"start": "This booking link is not valid. Please choose a time again."}) from None
 

@@ -27,6 +27,7 @@ from instainstru.services.timefmt import slot_label
 S = BookingStatus
 MOVABLE = (S.CONFIRMED, S.REQUESTED)
 PROPOSAL_HOURS = 48
+MOVE_DAYS = 14  # how far ahead the free times to move a lesson to are listed
 WAITING, DECLINED = "waiting", "declined"  # where an instructor's proposal stands
 
 
@@ -117,7 +118,7 @@ def reschedule_options(actor: Actor | None, booking_id: int, now: datetime | Non
     with transaction() as session:
         booking = session.get(Booking, int(booking_id))
         (_movable if actor.role == Role.STUDENT else _instructors)(booking, actor, now)
-    days = slots_by_day(booking.instructor_id, booking.duration_min, actor.timezone, now=now,
+    days = slots_by_day(booking.instructor_id, booking.duration_min, actor.timezone, days=MOVE_DAYS, now=now,
                         except_booking=booking.id)  # fmt: skip
     current = booking.start_at.isoformat()
     others = [SlotDay(day.label, [t for t in day.times if t["iso"] != current]) for day in days]

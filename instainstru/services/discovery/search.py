@@ -9,13 +9,14 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import String, cast, func, literal, select
 
+from instainstru import routes
 from instainstru.db import transaction
 from instainstru.models import AreaBorough, AreaCell, InstructorProfile, Offering, User, utcnow
 from instainstru.services.discovery import area_index, geo
 from instainstru.services.discovery.catalog import SUBJECTS_BY_KEY, subject_name
 from instainstru.services.discovery.ratings import bayesian_rating
 from instainstru.services.discovery.search_filters import Filters
-from instainstru.services.instructors.instructors import initials, profile_href
+from instainstru.services.instructors.instructors import initials
 from instainstru.services.money.money import format_price
 from instainstru.services.scheduling.availability import busy_for, schedules_for
 from instainstru.services.scheduling.slots import first_bookable
@@ -295,10 +296,11 @@ def _card(c: Candidate, viewer_tz: str, filters: Filters | None = None) -> Resul
         distance = "In their area" if c.distance < 0.05 else f"{c.distance:.1f} mi"
     next_slot = slot_label(c.next_slot, viewer_tz) if c.next_slot else "No free time soon"
     subject = filters.subject_key if filters else None
+    href = routes.instructor_profile(c.slug, subject, c.shortest_min if subject else None)
     return ResultCard(
         c.instructor_id, c.slug, c.name, initials(c.name), c.photo, c.headline,
         ", ".join(c.subjects), f"from {format_price(c.price_cents)}", rating, c.rating_count, distance,
-        next_slot if c.bookable else "", c.bookable, profile_href(c.slug, subject, c.shortest_min if subject else None),
+        next_slot if c.bookable else "", c.bookable, href,
     )  # fmt: skip
 
 

@@ -10,8 +10,8 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
-from urllib.parse import urlencode
 
+from instainstru import routes
 from instainstru.models.offering import MAX_PRICE_CENTS
 from instainstru.services.discovery import geo
 from instainstru.services.discovery.catalog import SUBJECTS_BY_KEY, find_subject
@@ -99,8 +99,7 @@ class Filters:
     def href(self, **changes) -> str:
         """The search URL of these filters with `changes` applied (back to page 1 unless given)."""
         changed = dataclasses.replace(self, **{"page": 1, **changes})
-        query = urlencode(changed.params())
-        return f"/search?{query}" if query else "/search"
+        return routes.search(**changed.params())
 
     def chips(self) -> list[Chip]:
         """What the search understood, each removable."""

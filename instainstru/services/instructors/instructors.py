@@ -3,7 +3,6 @@
 import re
 import unicodedata
 from dataclasses import dataclass
-from urllib.parse import urlencode
 
 from sqlmodel import Session, func, select
 
@@ -97,12 +96,6 @@ def create_profile(session: Session, user: User, **fields) -> InstructorProfile:
     profile = InstructorProfile(user_id=user.id, slug=_unique_slug(session, user.name), **fields)
     session.add(profile)
     return profile
-
-
-def profile_href(slug: str, subject_key: str | None = None, minutes: int | None = None) -> str:
-    """The link to a public profile, opened on a subject (and lesson length) when given."""
-    params = {key: value for key, value in (("subject", subject_key), ("minutes", minutes)) if value}
-    return f"/instructors/{slug}" + (f"?{urlencode(params)}" if params else "")
 
 
 def featured_instructor_ids(limit: int = 6) -> list[int]:

@@ -28,6 +28,10 @@ LEVELS = ("beginner", "intermediate", "advanced")
 AGE_GROUPS = ("kids", "teens", "adults", "seniors")
 LOCATION_LABELS = {"student_home": "At the student's place", "studio": "At the instructor's studio", "online": "Online"}
 MAX_OFFERINGS = 12
+LENGTHS_MESSAGE = f"Choose lesson lengths of {', '.join(map(str, DURATIONS[:-1]))} or {DURATIONS[-1]} minutes."
+PRICES_MESSAGE = (
+    f"Prices must be between {format_price(MIN_PRICE_CENTS)} and {format_price(MAX_PRICE_CENTS)} per lesson."
+)
 
 
 @dataclass(frozen=True)
@@ -133,7 +137,7 @@ def _prices(prices: dict[int, str], errors: dict[str, str]) -> dict[int, int]:
     cents: dict[int, int] = {}
     for duration, text in prices.items():
         if duration not in DURATIONS:
-            errors["prices"] = "Choose lesson lengths of 30, 45, 60 or 90 minutes."
+            errors["prices"] = LENGTHS_MESSAGE
             continue
         if not str(text).strip():
             continue
@@ -143,7 +147,7 @@ def _prices(prices: dict[int, str], errors: dict[str, str]) -> dict[int, int]:
             errors[f"price_{duration}"] = str(exc)
             continue
         if not MIN_PRICE_CENTS <= value <= MAX_PRICE_CENTS:
-            errors[f"price_{duration}"] = "Prices must be between $10 and $1,000 per lesson."
+            errors[f"price_{duration}"] = PRICES_MESSAGE
         cents[duration] = value
     if not cents and "prices" not in errors and not any(k.startswith("price_") for k in errors):
         errors["prices"] = "Enter a price for at least one lesson length."

@@ -15,12 +15,14 @@ from instainstru.services.errors import FormError
 from instainstru.services.form_versions import require_current
 from instainstru.settings import get_settings
 
-MAX_PHOTO_BYTES = 5 * 1024 * 1024
+MEGABYTE = 1024 * 1024
+MAX_PHOTO_BYTES = 5 * MEGABYTE
 PHOTO_FORMATS = {"JPEG", "PNG", "WEBP"}
 THUMBNAIL_PX = 400
 MAX_LANGUAGES = 10
 MAX_RADIUS_MILES = 50
 MAX_HEADLINE, MAX_BIO = 120, 3000
+MAX_YEARS, MAX_ADDRESS = 70, 200  # years of teaching; a studio address's characters
 
 
 @dataclass
@@ -87,9 +89,9 @@ def _check_text(form: ProfileForm, errors: dict[str, str]) -> None:
     if len(languages) > MAX_LANGUAGES or any(len(lang) > 30 for lang in languages):
         errors["languages"] = f"List up to {MAX_LANGUAGES} languages, separated by commas."
     try:
-        _int_in(form.years_experience, 0, 70, "")
+        _int_in(form.years_experience, 0, MAX_YEARS, "")
     except ValueError:
-        errors["years_experience"] = "Enter a whole number of years from 0 to 70."
+        errors["years_experience"] = f"Enter a whole number of years from 0 to {MAX_YEARS}."
 
 
 def _check_places(form: ProfileForm, errors: dict[str, str]) -> None:
@@ -97,8 +99,8 @@ def _check_places(form: ProfileForm, errors: dict[str, str]) -> None:
         errors["location_types"] = "Choose at least one place where you teach."
     if form.teaches_at_studio and not form.studio_address.strip():
         errors["studio_address"] = "Enter your studio's address."
-    elif len(form.studio_address) > 200:
-        errors["studio_address"] = "Keep the address to 200 characters."
+    elif len(form.studio_address) > MAX_ADDRESS:
+        errors["studio_address"] = f"Keep the address to {MAX_ADDRESS} characters."
     known = set(geo.neighbourhood_names())
     if unknown := [n for n in form.area_neighbourhoods if n not in known]:
         errors["area_neighbourhoods"] = f"Unknown neighbourhood: {unknown[0]}."
@@ -147,9 +149,9 @@ def save_profile(actor: Actor | None, form: ProfileForm, shown_version: str | No
 
 
 def _thumbnail(data: bytes) -> bytes:
-    """Check `data` is a JPEG, PNG or WebP image of at most 5 MB and return a square JPEG thumbnail."""
+    """Check `data` is a JPEG, PNG or WebP image of at most MAX_PHOTO_BYTES and return a square JPEG thumbnail."""
     if len(data) > MAX_PHOTO_BYTES:
-        raise FormError({"photo": "The photo is larger than 5 MB. Choose a smaller one."})
+        raise FormError({"photo": f"The photo is larger than {MAX_PHOTO_BYTES // MEGABYTE} MB. Choose a smaller one."})
     try:
         image = Image.open(io.BytesIO(data))
         image.load()

@@ -4,6 +4,7 @@ from dataclasses import dataclass
 
 from sqlmodel import Session
 
+from instainstru import routes
 from instainstru.db import transaction
 from instainstru.gateways import stripe_gateway
 from instainstru.models import InstructorProfile, Role
@@ -62,8 +63,9 @@ def start_onboarding(actor: Actor | None) -> str:
             if not profile.stripe_account_id:
                 apply_account_state(session, profile, stripe_gateway.create_express_account(actor.email))
             account_id = profile.stripe_account_id
-        return stripe_gateway.onboarding_url(account_id, f"{base}/instructor?payouts=retry",
-                                             f"{base}/instructor?payouts=done")  # fmt: skip
+        return stripe_gateway.onboarding_url(
+            account_id, base + routes.onboarding_return(done=False), base + routes.onboarding_return(done=True)
+        )
     except stripe_gateway.PaymentsUnavailable:
         raise FormError({"payouts": UNAVAILABLE}) from None
 

@@ -13,6 +13,7 @@ from datetime import datetime, timedelta
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, func, select
 
+from instainstru import routes
 from instainstru.db import transaction
 from instainstru.models import (
     Booking,
@@ -188,6 +189,6 @@ def stats(actor: Actor | None, now: datetime | None = None) -> ReferralStats:
         visits = session.get(ReferralCode, actor.user_id).visits
         counts = dict(session.exec(select(Referral.status, func.count()).where(
             Referral.referrer_id == actor.user_id).group_by(Referral.status)).all())  # fmt: skip
-        return ReferralStats(code, f"/r/{code}", visits, sum(counts.values()), counts.get(REWARDED, 0),
+        return ReferralStats(code, routes.referral(code), visits, sum(counts.values()), counts.get(REWARDED, 0),
                              balance(session, actor.user_id, now),
                              format_price(get_settings().referral_reward_cents))  # fmt: skip

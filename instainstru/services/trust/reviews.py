@@ -33,7 +33,7 @@ from instainstru.services.discovery.ratings import bayesian_rating
 from instainstru.services.errors import FormError, PermissionDenied
 from instainstru.services.form_versions import require_current, version_of
 from instainstru.services.instructors.instructors import viewer_actions
-from instainstru.services.timefmt import day_label
+from instainstru.services.timefmt import day_label, span
 from instainstru.services.timezones import DEFAULT_TIMEZONE
 
 REVIEW_WINDOW = timedelta(days=30)  # after the lesson ends
@@ -180,7 +180,7 @@ def edit_review(actor: Actor | None, review_id: int, rating, text: str, now: dat
             raise PermissionDenied()
         require_current(shown_version, _edit_values(review), field="review")
         if now > review.created_at + EDIT_WINDOW:
-            raise FormError({"review": "Reviews can be changed for 48 hours after they are written."})
+            raise FormError({"review": f"Reviews can be changed for {span(EDIT_WINDOW)} after they are written."})
         review.rating, review.text, review.edited_at = stars, body, now
         for name, value in sub.items():
             setattr(review, name, value)

@@ -1,8 +1,9 @@
 import pytest
 
+from instainstru import routes
 from instainstru.models import Role
 from instainstru.services import dashboards
-from instainstru.services.accounts.access import Actor, home_path, require_role, safe_next_path
+from instainstru.services.accounts.access import Actor, require_role, safe_next_path
 from instainstru.services.errors import NotAuthenticated, PermissionDenied
 from tests.factories import make_user
 
@@ -48,7 +49,7 @@ def test_dashboards_return_the_callers_data(db_url):
 
 
 def test_home_paths_and_safe_redirects():
-    assert [home_path(r) for r in Role] == ["/student", "/instructor", "/admin"]
-    assert safe_next_path("/student") == "/student"
+    assert [routes.dashboard(r) for r in Role] == [routes.STUDENT_HOME, routes.INSTRUCTOR_HOME, routes.ADMIN_HOME]
+    assert safe_next_path(routes.STUDENT_HOME) == routes.STUDENT_HOME
     for bad in ("//evil.example", "https://evil.example", "student", "/\\evil", ""):
         assert safe_next_path(bad) is None

@@ -4,6 +4,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from instainstru import routes
 from instainstru.models import BookingStatus
 from instainstru.services.booking import cancellation, checkout
 from instainstru.services.errors import FormError, PermissionDenied
@@ -30,8 +31,8 @@ def slug_of(teacher) -> str:
 
 def test_the_address_holds_the_slot_once_and_shows_it_in_the_students_zone(lesson):
     teacher, student, service = lesson
-    path = checkout.checkout_path(slug_of(teacher), service.id, 60, MONDAY_10AM)
-    slug, part, start = path.split("/")[2:]
+    path = routes.checkout(slug_of(teacher), service.id, 60, MONDAY_10AM)
+    slug, part, start = routes.path_params(routes.CHECKOUT_PAGE, path).values()
     assert start == "20300107T1500Z"
     first = checkout.open_checkout(student, slug, part, start, NOW)
     assert (first.status, first.price, first.lesson) == (BookingStatus.PENDING_PAYMENT, "$80", "Piano · 60 min")
@@ -71,7 +72,7 @@ def test_checkout_says_plainly_when_free_cancellation_has_already_passed(lesson)
     slug, part = slug_of(teacher), f"{service.id}-30"
 
     def notice(start, before):
-        return checkout.open_checkout(student, slug, part, checkout.start_param(start), start - before).late_notice
+        return checkout.open_checkout(student, slug, part, routes.start_part(start), start - before).late_notice
 
     assert notice(MONDAY_10AM, timedelta(hours=22)) == (
         "This lesson starts in 22 hours: if you cancel, $22.50 is kept, and it can no longer be moved.")  # fmt: skip

@@ -5,6 +5,7 @@ from datetime import UTC, date, datetime
 import pytest
 from sqlmodel import select
 
+from instainstru import routes
 from instainstru.db import transaction
 from instainstru.models import InstructorProfile, Offering, OfferingPrice, Role, User
 from instainstru.services.accounts.access import Actor
@@ -216,13 +217,13 @@ def test_only_bookable_instructors_are_featured(with_unbookable):
 def test_a_card_links_to_the_profile_with_the_searched_subject_and_lesson_length(catalogue):
     subject_search = search.search(Filters(subject_key="guitar"), "America/New_York", NOW).cards
     assert {card.href for card in subject_search} == {
-        "/instructors/di-strings?subject=guitar&minutes=60",
-        "/instructors/ed-astoria?subject=guitar&minutes=60",
+        routes.instructor_profile("di-strings", "guitar", 60),
+        routes.instructor_profile("ed-astoria", "guitar", 60),
     }
     broad = {card.name: card.href for card in search.search(Filters(), "America/New_York", NOW).cards}
-    assert broad["Di Strings"] == "/instructors/di-strings"
+    assert broad["Di Strings"] == routes.instructor_profile("di-strings")
     favourite = search.instructor_cards([catalogue["Ada Keys"]], "America/New_York", NOW)[0]
-    assert favourite.href == "/instructors/ada-keys"
+    assert favourite.href == routes.instructor_profile("ada-keys")
 
 
 def test_a_price_range_given_upside_down_in_the_url_is_swapped_and_said(catalogue):

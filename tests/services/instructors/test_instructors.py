@@ -6,7 +6,6 @@ from instainstru.services.accounts.access import Actor
 from instainstru.services.instructors import offerings
 from instainstru.services.instructors.instructors import (
     preselected_lesson,
-    profile_href,
     public_profile,
     viewer_actions,
 )
@@ -32,11 +31,6 @@ def test_the_booking_panel_opens_on_the_searched_subject_and_length(two_subjects
     assert preselected_lesson(services, "", "") == (guitar, 30)  # nothing searched: the first service
     assert preselected_lesson(services, "yoga", "60") == (guitar, 30)  # not taught here
     assert preselected_lesson([], "piano", "45") is None
-
-
-def test_profile_links_carry_the_subject_and_length():
-    assert profile_href("tess-teacher") == "/instructors/tess-teacher"
-    assert profile_href("tess-teacher", "piano", 45) == "/instructors/tess-teacher?subject=piano&minutes=45"
 
 
 def test_the_owner_sees_neither_heart_nor_report_on_their_own_profile(two_subjects):

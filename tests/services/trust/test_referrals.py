@@ -6,6 +6,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlmodel import select
 
+from instainstru import routes
 from instainstru.db import transaction
 from instainstru.models import BookingStatus, Credit, LedgerEntry, Referral
 from instainstru.services.booking import booking
@@ -48,7 +49,7 @@ def test_a_code_link_counts_visits_and_gives_the_welcome_credit(db_url):
     assert balance(ben) == 2000 and balance(ben, NOW + timedelta(days=366)) == 0  # expires after a year
     assert "already referred" in referrals.join_with_code(ben, code, NOW)
     stats = referrals.stats(ana, NOW)
-    assert (stats.invited, stats.signed_up, stats.rewarded, stats.path) == (1, 1, 0, f"/r/{code}")
+    assert (stats.invited, stats.signed_up, stats.rewarded, stats.path) == (1, 1, 0, routes.referral(code))
     with pytest.raises(PermissionDenied):
         referrals.code_for(make_user("instructor", "t@example.com", "Tess Teacher"))
 

@@ -1,0 +1,130 @@
+"""Every address the app serves and every link to one: the only place a route is spelled.
+
+The app registers the pages at these paths and patterns (`INSTRUCTOR_PAGE = "/instructors/[slug]"`); pages,
+states, services and tests build their links with the functions below (`instructor_profile("maya-alvarez",
+subject="piano", minutes=45)`) and read a page's own address back with `path_params`. Plain Python (no Reflex),
+so every layer may import it.
+
+In a page a path part may be a Reflex Var (`instructor_profile(State.slug)`): Reflex reads a Var formatted into a
+string, so the link becomes a Var of the page. Query parameters are encoded here, so they take plain values.
+"""
+
+import urllib.parse
+from collections.abc import Mapping
+from datetime import UTC, datetime
+
+HOME = "/"
+LOGIN = "/login"
+SIGNUP = "/signup"
+SEARCH = "/search"
+INSTRUCTOR_PAGE = "/instructors/[slug]"  # an instructor's public profile
+CHECKOUT_PAGE = "/book/[slug]/[service]/[start]"  # service: "<offering id>-<minutes>"; start: START_FORMAT, UTC
+REFERRAL_PAGE = "/r/[code]"
+
+STUDENT_HOME = "/student"
+FAVOURITES = "/student/favorites"
+BILLING = "/student/billing"
+RECEIPT_PAGE = "/student/receipts/[booking]"
+REFERRALS = "/student/referrals"
+
+INSTRUCTOR_HOME = "/instructor"
+EDIT_PROFILE = "/instructor/profile"
+AVAILABILITY = "/instructor/availability"
+BOOKINGS = "/instructor/bookings"
+PAYOUTS = "/instructor/payouts"
+
+ADMIN_HOME = "/admin"
+NOT_FOUND = "404"  # Reflex's name for the page shown at any unknown address
+STRIPE_WEBHOOKS = "/webhooks/stripe"  # not a page: Stripe posts its events here
+
+START_FORMAT = "%Y%m%dT%H%MZ"  # a lesson start in a checkout address: 20300107T1500Z
+DASHBOARDS = {"student": STUDENT_HOME, "instructor": INSTRUCTOR_HOME, "admin": ADMIN_HOME}
+ONBOARDING = "payouts"  # the parameter Stripe's onboarding returns to the instructor's dashboard with
+ONBOARDING_DONE, ONBOARDING_RETRY = "done", "retry"
+
+
+def with_query(path: str, params: Mapping[str, object], safe: str = "") -> str:
+    """`path` with `params` as its query, leaving out empty ones (characters in `safe` are left unencoded)."""
+    kept = {key: value for key, value in params.items() if value}
+    return f"{path}?{urllib.parse.urlencode(kept, safe=safe)}" if kept else path
+
+
+def _fill(pattern: str, **parts: object) -> str:
+    """A pattern's address with each `[name]` replaced by `parts[name]` (a value, or a Var in a page)."""
+    for name, value in parts.items():
+        pattern = pattern.replace(f"[{name}]", f"{value}")
+    return pattern
+
+
+def path_params(pattern: str, path: str) -> dict[str, str]:
+    """The parts of `path` that `pattern`'s `[name]`s stand for ("" for a part it lacks):
+    `path_params(RECEIPT_PAGE, "/student/receipts/12")` is {"booking": "12"}."""
+    given = path.strip("/").split("/")
+    names = pattern.strip("/").split("/")
+    return {name[1:-1]: given[i] if i < len(given) else "" for i, name in enumerate(names) if name.startswith("[")}
+
+
+def section(path: str) -> str:
+    """The first part of an address, which says whose pages it is among: "book" for a checkout, "student"..."""
+    return urllib.parse.urlsplit(path).path.strip("/").split("/")[0]
+
+
+def dashboard(role: str) -> str:
+    """The home page of an account with `role` ("student", "instructor" or "admin")."""
+    return DASHBOARDS[role]
+
+
+def search(**params: str) -> str:
+    """The search page for these URL parameters (`q`, `subject`, `sort`...; see services/discovery/search_filters)."""
+    return with_query(SEARCH, params)
+
+
+def instructor_profile(slug: str, subject: str | None = None, minutes: int | None = None) -> str:
+    """An instructor's public profile, opened on a subject (and lesson length) when given."""
+    return with_query(_fill(INSTRUCTOR_PAGE, slug=slug), {"subject": subject, "minutes": minutes})
+
+
+def start_part(start: datetime) -> str:
+    """A lesson start as it appears in a checkout address: 20300107T1500Z (UTC)."""
+    return start.astimezone(UTC).strftime(START_FORMAT)
+
+
+def checkout(slug: str, offering_id: int, minutes: int, start: datetime) -> str:
+    """The checkout of one slot: `minutes` of offering `offering_id` from `start`, with the instructor `slug`."""
+    return _fill(CHECKOUT_PAGE, slug=slug, service=f"{offering_id}-{minutes}", start=start_part(start))
+
+
+def read_checkout(service: str, start: str) -> tuple[int, int, datetime]:
+    """The offering id, lesson length and start a checkout address's parts name; ValueError when they do not."""
+    offering_id, minutes = (int(part) for part in service.split("-", 1))
+    return offering_id, minutes, datetime.strptime(start, START_FORMAT).replace(tzinfo=UTC)
+
+
+def receipt(booking_id: int) -> str:
+    """The student's receipt for one lesson."""
+    return _fill(RECEIPT_PAGE, booking=booking_id)
+
+
+def referral(code: str) -> str:
+    """A student's referral link (relative; the settings' PUBLIC_URL goes before it to share it)."""
+    return _fill(REFERRAL_PAGE, code=code)
+
+
+def login(next: str = "", save: int = 0) -> str:
+    """The login page, carrying what the visitor was doing: the page to go back to and an instructor to save."""
+    return with_query(LOGIN, {"next": next, "save": save}, safe="/")
+
+
+def signup(next: str = "", save: int = 0, *, role: str = "", ref: str = "") -> str:
+    """The sign-up page, carrying what `login` carries, the account kind to offer first and a referral code."""
+    return with_query(SIGNUP, {"next": next, "save": save, "role": role, "ref": ref}, safe="/")
+
+
+def onboarding_return(done: bool) -> str:
+    """Where Stripe's payout onboarding sends the instructor back to (relative to PUBLIC_URL): finished or not."""
+    return with_query(INSTRUCTOR_HOME, {ONBOARDING: ONBOARDING_DONE if done else ONBOARDING_RETRY})
+
+
+def finished_onboarding(query: Mapping[str, str]) -> bool:
+    """Whether a dashboard's query parameters say Stripe's onboarding just sent the instructor back finished."""
+    return query.get(ONBOARDING) == ONBOARDING_DONE
