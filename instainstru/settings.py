@@ -121,22 +121,13 @@ class _Reader:
         if value in YES + NO:
             return value in YES
         if value:
-            self.refuse(name, "1, true, yes or on (open) or 0, false, no or off (paused)", self.text(name))
+            self.refuse(name, "1, true, yes or on, or 0, false, no or off", self.text(name))
         return default
 
     def web_address(self, name: str, default: str) -> str:
         value = self.text(name)
-        if not value:
-            return default
-        try:
-            parts = urlsplit(value)
-            port_ok = parts.port is None or parts.port > 0
-        except ValueError:
-            parts, port_ok = None, False
-        if parts and port_ok and parts.scheme in ("http", "https") and parts.hostname and not (
-            parts.query or parts.fragment or re.search(r"\s", value)
-        ):  # fmt: skip
-            return value
+        if not value or _is_web_address(value):
+            return value or default
         self.refuse(name, "an http:// or https:// address with a host (no query or fragment)", value)
         return default
 
@@ -169,6 +160,19 @@ class _Reader:
         if value and not pattern.fullmatch(value):
             self.problems.append(f"{name} must be {allowed}, not one starting {value[:8]!r}")
         return value
+
+
+def _is_web_address(value: str) -> bool:
+    """An http(s) URL with a host and a usable port, without a query, a fragment or spaces."""
+    try:
+        parts = urlsplit(value)
+        port = parts.port
+    except ValueError:  # a port that is not a number from 0 to 65535
+        return False
+    return (
+        parts.scheme in ("http", "https") and bool(parts.hostname) and port != 0
+        and not (parts.query or parts.fragment or re.search(r"\s", value))
+    )  # fmt: skip
 
 
 def _check_stripe(reader: _Reader, secret_key: str, publishable_key: str, api_base: str, js_url: str) -> None:
