@@ -4,6 +4,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 import stripe
+from stripe._base_address import BaseAddresses  # typed dict of StripeClient(base_addresses=...)
+from stripe.params import AccountCreateParams, AccountLinkCreateParams
 
 from instainstru.settings import get_settings
 
@@ -24,8 +26,8 @@ class AccountState:
 
 @lru_cache(maxsize=4)
 def _client(secret_key: str, api_base: str) -> stripe.StripeClient:
-    addresses = {"api": api_base, "connect": api_base} if api_base else None
-    if addresses:
+    if api_base:
+        addresses: BaseAddresses = {"api": api_base, "connect": api_base}
         return stripe.StripeClient(secret_key, base_addresses=addresses, max_network_retries=0)
     return stripe.StripeClient(secret_key, max_network_retries=2)
 
@@ -82,7 +84,7 @@ def _state(account) -> AccountState:
 
 def create_express_account(email: str) -> AccountState:
     """Open a Connect Express account for an instructor."""
-    params = {"type": "express", "country": "US", "email": email,
+    params: AccountCreateParams = {"type": "express", "country": "US", "email": email,
               "capabilities": {"card_payments": {"requested": True}, "transfers": {"requested": True}}}  # fmt: skip
     return _state(calling(lambda: client().v1.accounts.create(params=params)))
 
@@ -94,7 +96,7 @@ def retrieve_account(account_id: str) -> AccountState:
 
 def onboarding_url(account_id: str, refresh_url: str, return_url: str) -> str:
     """A one-time link to Stripe's Express onboarding for the account."""
-    params = {"account": account_id, "refresh_url": refresh_url, "return_url": return_url,
+    params: AccountLinkCreateParams = {"account": account_id, "refresh_url": refresh_url, "return_url": return_url,
               "type": "account_onboarding"}  # fmt: skip
     return calling(lambda: client().v1.account_links.create(params=params)).url
 

@@ -85,7 +85,8 @@ def _teachers(session: Session, offerings: list[Offering], requests_too: set[int
     for index, offering in enumerate(offerings):
         price = min(session.exec(select(OfferingPrice).where(OfferingPrice.offering_id == offering.id)).all(),
                     key=lambda p: p.duration_min)  # fmt: skip
-        profile = session.get(InstructorProfile, offering.instructor_id)
+        profile = session.get_one(InstructorProfile, offering.instructor_id)
+        assert offering.id is not None  # a stored service
         if not profile.charges_enabled:
             continue  # not accepting bookings (payouts not connected): never booked
         teachers.append(Teacher(

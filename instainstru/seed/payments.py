@@ -22,7 +22,7 @@ import urllib.request
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from sqlmodel import delete, or_, select
+from sqlmodel import col, delete, or_, select
 
 from instainstru.db import transaction
 from instainstru.gateways import stripe_gateway
@@ -121,9 +121,9 @@ def restore_accounts() -> Restored:
     with transaction() as session:
         rows = session.exec(
             select(InstructorProfile, User.email)
-            .join(User, User.id == InstructorProfile.user_id)
+            .join(User, col(User.id) == InstructorProfile.user_id)
             .where(InstructorProfile.stripe_account_id != "")
-            .order_by(InstructorProfile.user_id)
+            .order_by(col(InstructorProfile.user_id))
         ).all()
         wanted = [
             (profile.user_id, email, profile.stripe_account_id,
@@ -158,8 +158,8 @@ def forget_lost_customers() -> int:
             lost.append(user_id)
     with transaction() as session:
         for user_id in lost:
-            session.get(User, user_id).stripe_customer_id = ""
-            session.exec(delete(PaymentCard).where(PaymentCard.user_id == user_id))
+            session.get_one(User, user_id).stripe_customer_id = ""
+            session.exec(delete(PaymentCard).where(col(PaymentCard.user_id) == user_id))
     return len(lost)
 
 
@@ -172,10 +172,10 @@ def restore_payments() -> int:
     with transaction() as session:
         rows = session.exec(
             select(Payment, InstructorProfile.stripe_account_id)
-            .join(Booking, Booking.id == Payment.booking_id)
-            .join(InstructorProfile, InstructorProfile.user_id == Booking.instructor_id)
+            .join(Booking, col(Booking.id) == Payment.booking_id)
+            .join(InstructorProfile, col(InstructorProfile.user_id) == Booking.instructor_id)
             .where(or_(Payment.status == "requires_capture",
-                       (Payment.status == "succeeded") & Payment.charge_id.not_in(refunded)),
+                       (col(Payment.status) == "succeeded") & col(Payment.charge_id).not_in(refunded)),
                    InstructorProfile.stripe_account_id != "")
         ).all()  # fmt: skip
     wanted = [

@@ -86,7 +86,8 @@ class InstructorHomeState(GuardedPage, rx.State):
         """Send the instructor to a Stripe page whose one-time link `link(actor)` makes (in a new tab, without
         access to this one, when `new_tab`), or say why not."""
         try:
-            return rx.redirect(link(await current_actor(self)), is_external=new_tab)
+            url = link(await current_actor(self))
+            return rx.redirect(url, is_external=True) if new_tab else rx.redirect(url)
         except FormError as exc:
             self.payouts_error = exc.errors["payouts"]
         except NotAuthenticated:

@@ -1,6 +1,6 @@
 """Pages whose data a service may refuse: log in first, or "not for you"."""
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import reflex as rx
 
@@ -101,3 +101,11 @@ class GuardedPage(rx.State, mixin=True):
     async def load(self):
         """Fetch the page's data; send a logged-out visitor to log in, refuse a wrong role."""
         return await self._load()
+
+
+# The base of a mixin that is only ever mixed into a GuardedPage state (lesson changes, the review form): at run
+# time a plain Reflex state mixin; to the type checker the GuardedPage it joins, whose `_attempt` it calls.
+if TYPE_CHECKING:
+    GuardedPageMixin = GuardedPage
+else:
+    GuardedPageMixin = rx.State

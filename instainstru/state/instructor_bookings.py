@@ -1,6 +1,8 @@
 """The instructor's bookings page: requests to answer, upcoming lessons (cancel, propose a new time) and past
 lessons to mark, a page at a time."""
 
+from collections.abc import Callable
+
 import reflex as rx
 
 from instainstru.models import BookingStatus
@@ -11,7 +13,7 @@ from instainstru.state.guard import GuardedPage
 from instainstru.state.lesson_changes import CancelLesson, DeclineRequest, MoveLesson
 from instainstru.state.paging import page_info
 
-ACTIONS = {
+ACTIONS: dict[str, tuple[Callable[[Actor | None, int], object], str]] = {
     "accept": (payments.accept_request, "Lesson accepted."),
     "completed": (lambda actor, b: booking.move(actor, b, BookingStatus.COMPLETED), "Marked as completed."),
     "no_show": (lambda actor, b: booking.move(actor, b, BookingStatus.NO_SHOW), "Marked as a no-show."),

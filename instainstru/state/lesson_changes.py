@@ -10,11 +10,12 @@ import reflex as rx
 
 from instainstru.services.booking import cancellation, reschedule
 from instainstru.services.money import payments
+from instainstru.state.guard import GuardedPageMixin
 
 NOT_YOURS = "This is not your lesson."
 
 
-class CancelLesson(rx.State, mixin=True):
+class CancelLesson(GuardedPageMixin, mixin=True):
     """A confirm-before-cancel dialog, for a GuardedPage state that implements `_reload(actor)`; an instructor
     may say why (the student sees it)."""
 
@@ -56,7 +57,7 @@ class CancelLesson(rx.State, mixin=True):
                                    "Lesson cancelled.", NOT_YOURS, field=None, after=self._reload)  # fmt: skip
 
 
-class DeclineRequest(rx.State, mixin=True):
+class DeclineRequest(GuardedPageMixin, mixin=True):
     """The instructor declines a request after a dialog where they may say why, for a GuardedPage state with
     `_reload(actor)`."""
 
@@ -90,7 +91,7 @@ class DeclineRequest(rx.State, mixin=True):
         return result
 
 
-class MoveLesson(rx.State, mixin=True):
+class MoveLesson(GuardedPageMixin, mixin=True):
     """Choose another free time for a lesson, see the old and the new time, then confirm: a student moves it
     (within the free window); an instructor (`_proposes`) proposes it to the student. For a GuardedPage state."""
 
@@ -156,7 +157,7 @@ class MoveLesson(rx.State, mixin=True):
                                    after=self._reload)  # fmt: skip
 
 
-class AnswerProposal(rx.State, mixin=True):
+class AnswerProposal(GuardedPageMixin, mixin=True):
     """The student accepts or declines an instructor's proposed time, for a GuardedPage state with `_reload`."""
 
     def _reload(self, actor) -> None:

@@ -4,11 +4,12 @@ import reflex as rx
 
 from instainstru.services.trust import reviews
 from instainstru.state.forms import text
+from instainstru.state.guard import GuardedPageMixin
 
 NO_RATING = "0"  # the sub-rating choice meaning "not rated"
 
 
-class ReviewLesson(rx.State, mixin=True):
+class ReviewLesson(GuardedPageMixin, mixin=True):
     """The review dialog, for a GuardedPage state that implements `_reload(actor)`."""
 
     review_open: bool = False
@@ -65,10 +66,15 @@ class ReviewLesson(rx.State, mixin=True):
         subs = {name: "" if text(form, name, 2) == NO_RATING else text(form, name, 2) for name in reviews.SUB_RATINGS}
         if self.review_id:
             action = lambda actor: reviews.edit_review(  # noqa: E731
-                actor, self.review_id, rating, body, shown_version=self._review_version, **subs
-            )
+                actor,
+                self.review_id,
+                rating,
+                body,
+                shown_version=self._review_version,
+                **subs,  # type: ignore[arg-type]
+            )  # subs holds the SUB_RATINGS names only, never `now`
         else:
-            action = lambda actor: reviews.write_review(actor, self.review_booking, rating, body, **subs)  # noqa: E731
+            action = lambda actor: reviews.write_review(actor, self.review_booking, rating, body, **subs)  # type: ignore[arg-type]  # noqa: E731
         self.review_values = {**self.review_values, "text": body}
         self.review_errors = {}
         result = await self._attempt(action, "Thanks! Your review is published after a week.", "This is not your "

@@ -125,7 +125,9 @@ class StudentFavouritesState(GuardedPage, rx.State):
     cards: list[dict] = []
 
     def _fetch(self, actor: Actor | None) -> list[search.ResultCard]:
-        return search.instructor_cards(favourites.saved_instructor_ids(actor), actor.timezone)
+        saved = favourites.saved_instructor_ids(actor)
+        assert actor is not None  # saved_instructor_ids refused anyone not logged in
+        return search.instructor_cards(saved, actor.timezone)
 
     def _show(self, result: list[search.ResultCard]) -> None:
         self.cards = [vars(card) for card in result]

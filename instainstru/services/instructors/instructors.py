@@ -5,7 +5,7 @@ import unicodedata
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
-from sqlmodel import Session, func, select
+from sqlmodel import Session, col, func, select
 
 from instainstru.db import transaction
 from instainstru.models import InstructorProfile, Offering, Role, User
@@ -94,6 +94,7 @@ def _unique_slug(session: Session, name: str) -> str:
 
 def create_profile(session: Session, user: User, **fields) -> InstructorProfile:
     """Add the (initially empty) public profile of instructor `user` inside `session`."""
+    assert user.id is not None  # the account is saved first
     profile = InstructorProfile(user_id=user.id, slug=_unique_slug(session, user.name), **fields)
     session.add(profile)
     return profile
@@ -112,11 +113,11 @@ def featured_instructor_ids(limit: int = 6) -> list[int]:
         return list(
             session.exec(
                 select(InstructorProfile.user_id)
-                .join(Offering, Offering.instructor_id == InstructorProfile.user_id)
+                .join(Offering, col(Offering.instructor_id) == InstructorProfile.user_id)
                 .where(InstructorProfile.charges_enabled, InstructorProfile.headline != "")
                 .where(Offering.min_price_cents > 0)
-                .group_by(InstructorProfile.user_id)
-                .order_by(func.max(Offering.rank_score).desc(), InstructorProfile.user_id)
+                .group_by(col(InstructorProfile.user_id))
+                .order_by(func.max(Offering.rank_score).desc(), col(InstructorProfile.user_id))
                 .limit(limit)
             )
         )
@@ -147,7 +148,7 @@ def public_profile(slug: str) -> PublicProfile | None:
     with transaction() as session:
         row = session.exec(
             select(InstructorProfile, User)
-            .join(User, User.id == InstructorProfile.user_id)
+            .join(User, col(User.id) == InstructorProfile.user_id)
             .where(InstructorProfile.slug == slug[:80])
         ).first()
         if row is None:

@@ -58,7 +58,7 @@ def _form_of(user: User, p: InstructorProfile) -> ProfileForm:
 
 def load_profile(actor: Actor | None) -> tuple[ProfileForm, str, str]:
     """Return the caller's profile as the form shows it, their photo path ("" when none) and slug."""
-    require_role(actor, Role.INSTRUCTOR)
+    actor = require_role(actor, Role.INSTRUCTOR)
     with transaction() as session:
         user, p = _own_profile(session, actor)
         return _form_of(user, p), p.photo, p.slug
@@ -117,7 +117,7 @@ def save_profile(actor: Actor | None, form: ProfileForm, shown_version: str | No
     On any problem raise FormError and change nothing; that includes a form that showed other values than the
     saved ones (`shown_version`, see `form_versions`), so an outdated tab never undoes a newer save.
     """
-    require_role(actor, Role.INSTRUCTOR)
+    actor = require_role(actor, Role.INSTRUCTOR)
     form.name, form.headline = " ".join(form.name.split()), form.headline.strip()
     form.bio = form.bio.strip()
     with transaction() as session:
@@ -168,7 +168,7 @@ def _thumbnail(data: bytes) -> bytes:
 
 def save_photo(actor: Actor | None, data: bytes) -> str:
     """Store a new profile photo as a square thumbnail, replacing the old one; return its path."""
-    require_role(actor, Role.INSTRUCTOR)
+    actor = require_role(actor, Role.INSTRUCTOR)
     thumbnail = _thumbnail(data)
     folder = get_settings().upload_dir / "photos"
     folder.mkdir(parents=True, exist_ok=True)
