@@ -31,7 +31,7 @@ NEXT_SLOT_DAYS = 14
 IN_PERSON = {"student_home", "studio"}
 
 
-@dataclass
+@dataclass(kw_only=True)
 class Candidate:
     """One instructor that passed the filters, with what ranking and the card need."""
 
@@ -56,7 +56,7 @@ class Candidate:
         return bayesian_rating(self.rating_avg, self.rating_count)
 
 
-@dataclass(frozen=True)
+@dataclass(kw_only=True, frozen=True)
 class ResultCard:
     """What a result card shows."""
 
@@ -224,10 +224,20 @@ def candidates(filters: Filters, only: list[int] | None = None) -> list[Candidat
             continue
         completeness = 0.5 * bool(row.photo) + 0.5 * ((row.bio_length or 0) >= 50)
         found[row.instructor_id] = Candidate(
-            row.instructor_id, row.slug, row.name, row.photo, row.headline, [subject], row.min_price_cents,
-            row.shortest_min,
-            row.rating_avg, row.rating_count, distance, completeness, bool(row.charges_enabled),
-        )  # fmt: skip
+            instructor_id=row.instructor_id,
+            slug=row.slug,
+            name=row.name,
+            photo=row.photo,
+            headline=row.headline,
+            subjects=[subject],
+            price_cents=row.min_price_cents,
+            shortest_min=row.shortest_min,
+            rating_avg=row.rating_avg,
+            rating_count=row.rating_count,
+            distance=distance,
+            completeness=completeness,
+            bookable=bool(row.charges_enabled),
+        )
     return list(found.values())
 
 
@@ -298,10 +308,21 @@ def _card(c: Candidate, viewer_tz: str, filters: Filters | None = None) -> Resul
     next_slot = slot_label(c.next_slot, viewer_tz) if c.next_slot else "No free time soon"
     subject = filters.subject_key if filters else None
     return ResultCard(
-        c.instructor_id, c.slug, c.name, initials(c.name), c.photo, c.headline,
-        ", ".join(c.subjects), f"from {format_price(c.price_cents)}", rating, c.rating_count, distance,
-        next_slot if c.bookable else "", c.bookable, profile_href(c.slug, subject, c.shortest_min if subject else None),
-    )  # fmt: skip
+        instructor_id=c.instructor_id,
+        slug=c.slug,
+        name=c.name,
+        initials=initials(c.name),
+        photo=c.photo,
+        headline=c.headline,
+        subjects=", ".join(c.subjects),
+        price_from=f"from {format_price(c.price_cents)}",
+        rating=rating,
+        review_count=c.rating_count,
+        distance=distance,
+        next_slot=next_slot if c.bookable else "",
+        bookable=c.bookable,
+        href=profile_href(c.slug, subject, c.shortest_min if subject else None),
+    )
 
 
 def _free_in_window(ranked: list[Candidate], ranges, now: datetime, wanted: int) -> tuple[list[Candidate], bool]:

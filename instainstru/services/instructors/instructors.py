@@ -32,7 +32,7 @@ class InstructorCard:
     price_from: str
 
 
-@dataclass(frozen=True)
+@dataclass(kw_only=True, frozen=True)
 class PublicProfile:
     """An instructor's public page."""
 
@@ -160,14 +160,14 @@ def public_profile(slug: str) -> PublicProfile | None:
     if p.area_radius_miles and p.area_base_name:
         area.append(f"within {p.area_radius_miles:g} miles of {p.area_base_name}")
     return PublicProfile(
-        p.user_id,
-        _card(p, user, offerings),
-        p.bio,
-        list(p.languages),
-        p.years_experience,
-        places,
-        area,
-        offerings,
-        p.charges_enabled,
-        policy_text(p),
+        user_id=p.user_id,
+        card=_card(p, user, offerings),
+        bio=p.bio,
+        languages=list(p.languages),
+        years_experience=p.years_experience,
+        places=places,
+        area=area,
+        offerings=offerings,
+        accepting_bookings=p.charges_enabled,
+        cancellation_policy=policy_text(p),
     )

@@ -23,7 +23,7 @@ MAX_RADIUS_MILES = 50
 MAX_HEADLINE, MAX_BIO = 120, 3000
 
 
-@dataclass
+@dataclass(kw_only=True)
 class ProfileForm:
     """Everything the profile page edits, as the page sends it."""
 
@@ -50,10 +50,20 @@ def _own_profile(session, actor: Actor, *, for_update: bool = False) -> tuple[Us
 def _form_of(user: User, p: InstructorProfile) -> ProfileForm:
     """The saved profile as the form shows it."""
     return ProfileForm(
-        user.name, p.headline, p.bio, p.borough, ", ".join(p.languages), str(p.years_experience),
-        p.teaches_at_student, p.teaches_at_studio, p.studio_address, p.teaches_online,
-        list(p.area_neighbourhoods), p.area_base_name, f"{p.area_radius_miles:g}",
-    )  # fmt: skip
+        name=user.name,
+        headline=p.headline,
+        bio=p.bio,
+        borough=p.borough,
+        languages=", ".join(p.languages),
+        years_experience=str(p.years_experience),
+        teaches_at_student=p.teaches_at_student,
+        teaches_at_studio=p.teaches_at_studio,
+        studio_address=p.studio_address,
+        teaches_online=p.teaches_online,
+        area_neighbourhoods=list(p.area_neighbourhoods),
+        area_base=p.area_base_name,
+        area_radius_miles=f"{p.area_radius_miles:g}",
+    )
 
 
 def load_profile(actor: Actor | None) -> tuple[ProfileForm, str, str]:
