@@ -1,7 +1,9 @@
 """Stripe, through the official `stripe` library only. STRIPE_API_BASE points it at a local fake in demo and tests."""
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Any
 
 import stripe
 from stripe._base_address import BaseAddresses  # typed dict of StripeClient(base_addresses=...)
@@ -53,7 +55,7 @@ class BadSignature(Exception):
     """A webhook delivery that is not a Stripe event signed with one of our secrets."""
 
 
-def verified_event(payload: bytes, signature: str, secrets: tuple[str, ...]):
+def verified_event(payload: bytes, signature: str, secrets: tuple[str, ...]) -> stripe.Event:
     """The Stripe event in `payload` if `signature` matches one of `secrets` (else BadSignature)."""
     for secret in secrets:
         try:
@@ -65,7 +67,7 @@ def verified_event(payload: bytes, signature: str, secrets: tuple[str, ...]):
     raise BadSignature("bad signature")
 
 
-def calling(action):
+def calling(action: Callable[[], Any]) -> Any:
     """Run a Stripe call: a card refusal becomes CardDeclined, any other Stripe error PaymentsUnavailable."""
     try:
         return action()

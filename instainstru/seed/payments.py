@@ -21,6 +21,7 @@ import urllib.parse
 import urllib.request
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import partial
 
 from sqlmodel import col, delete, or_, select
 
@@ -151,7 +152,7 @@ def forget_lost_customers() -> int:
     lost = []
     for user_id, customer in customers:  # the server is called outside any transaction
         try:
-            stripe_gateway.calling(lambda customer=customer: stripe_gateway.client().v1.customers.retrieve(customer))
+            stripe_gateway.calling(partial(stripe_gateway.client().v1.customers.retrieve, customer))
         except stripe_gateway.PaymentsUnavailable as exc:
             if not _missing(exc):
                 raise

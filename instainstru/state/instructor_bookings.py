@@ -9,6 +9,7 @@ from instainstru.models import BookingStatus
 from instainstru.services.accounts.access import Actor
 from instainstru.services.booking import booking, lessons
 from instainstru.services.money import payments
+from instainstru.state.answer import Answer
 from instainstru.state.guard import GuardedPage
 from instainstru.state.lesson_changes import CancelLesson, DeclineRequest, MoveLesson
 from instainstru.state.paging import page_info
@@ -44,19 +45,19 @@ class InstructorBookingsState(CancelLesson, DeclineRequest, MoveLesson, GuardedP
         self._show(self._fetch(actor))
 
     @rx.event
-    async def show_upcoming_page(self, number: int):
+    async def show_upcoming_page(self, number: int) -> Answer:
         """Show another page of upcoming lessons."""
         self.upcoming_page = {**self.upcoming_page, "number": int(number)}
         return await self._load()
 
     @rx.event
-    async def show_past_page(self, number: int):
+    async def show_past_page(self, number: int) -> Answer:
         """Show another page of past lessons."""
         self.past_page = {**self.past_page, "number": int(number)}
         return await self._load()
 
     @rx.event
-    async def act(self, booking_id: int, action: str):
+    async def act(self, booking_id: int, action: str) -> Answer:
         """Accept a request, or mark a finished lesson."""
         if action not in ACTIONS:
             return None

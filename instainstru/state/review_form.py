@@ -3,6 +3,7 @@
 import reflex as rx
 
 from instainstru.services.trust import reviews
+from instainstru.state.answer import Answer
 from instainstru.state.forms import text
 from instainstru.state.guard import GuardedPageMixin
 
@@ -28,19 +29,19 @@ class ReviewLesson(GuardedPageMixin, mixin=True):
         self.review_stars, self.review_errors, self.review_open = stars, {}, True
 
     @rx.event
-    def ask_review(self, booking_id: int):
+    def ask_review(self, booking_id: int) -> None:
         """Open an empty review form for a lesson (no stars until the student chooses them)."""
         self._open_review(int(booking_id), 0, 0, {"text": "", **{name: NO_RATING for name in reviews.SUB_RATINGS}})
 
     @rx.event
-    def choose_stars(self, stars: int):
+    def choose_stars(self, stars: int) -> None:
         """Light the first `stars` stars of the overall rating (answering the "choose stars" message)."""
         if str(stars).isdigit() and 1 <= int(stars) <= 5:
             self.review_stars = int(stars)
             self.review_errors = {key: value for key, value in self.review_errors.items() if key != "rating"}
 
     @rx.event
-    async def ask_edit(self, booking_id: int):
+    async def ask_edit(self, booking_id: int) -> Answer:
         """Open the form filled with the student's own review of that lesson (read on the server)."""
         found = []
         result = await self._attempt(lambda actor: found.append(reviews.my_reviews(actor).get(int(booking_id))),
@@ -55,12 +56,12 @@ class ReviewLesson(GuardedPageMixin, mixin=True):
         return None
 
     @rx.event
-    def close_review(self, open_: bool = False):
+    def close_review(self, open_: bool = False) -> None:
         """Close the form without saving."""
         self.review_open = bool(open_)
 
     @rx.event
-    async def submit_review(self, form: dict):
+    async def submit_review(self, form: dict) -> Answer:
         """Save the review; refusals (length, stars, contact details, windows) show next to the fields."""
         rating, body = str(self.review_stars), text(form, "text", 4000)
         subs = {name: "" if text(form, name, 2) == NO_RATING else text(form, name, 2) for name in reviews.SUB_RATINGS}
