@@ -45,6 +45,8 @@ YES, NO = ("1", "true", "yes", "on"), ("0", "false", "no", "off")
 SECRET_KEY = re.compile(r"(sk|rk)_(?P<mode>test|live)_\w+")
 PUBLISHABLE_KEY = re.compile(r"pk_(?P<mode>test|live)_\w+")
 WEBHOOK_SECRET = re.compile(r"whsec_\S+")
+SECRET_KEY_ALLOWED = "a Stripe secret key (sk_test_..., sk_live_..., rk_test_... or rk_live_...)"
+PUBLISHABLE_KEY_ALLOWED = "a Stripe publishable key (pk_test_... or pk_live_...)"
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -169,16 +171,18 @@ def _is_web_address(value: str) -> bool:
         port = parts.port
     except ValueError:  # a port that is not a number from 0 to 65535
         return False
-    return (
-        parts.scheme in ("http", "https") and bool(parts.hostname) and port != 0
-        and not (parts.query or parts.fragment or re.search(r"\s", value))
-    )  # fmt: skip
+    if parts.scheme not in ("http", "https") or not parts.hostname or port == 0:
+        return False
+    return not (parts.query or parts.fragment or re.search(r"\s", value))
 
 
 def _check_stripe(reader: _Reader, secret_key: str, publishable_key: str, api_base: str, js_url: str) -> None:
     """The Stripe rules across variables: both keys or neither, of one mode; live keys only with Stripe itself."""
-    for name, other, value in (("STRIPE_PUBLISHABLE_KEY", "STRIPE_SECRET_KEY", secret_key),
-                               ("STRIPE_SECRET_KEY", "STRIPE_PUBLISHABLE_KEY", publishable_key)):  # fmt: skip
+    pairs = (
+        ("STRIPE_PUBLISHABLE_KEY", "STRIPE_SECRET_KEY", secret_key),
+        ("STRIPE_SECRET_KEY", "STRIPE_PUBLISHABLE_KEY", publishable_key),
+    )
+    for name, other, value in pairs:
         if value and not reader.text(name):
             reader.problems.append(f"{name} must be set with {other} (both Stripe keys or neither)")
     secret_match, publishable_match = SECRET_KEY.fullmatch(secret_key), PUBLISHABLE_KEY.fullmatch(publishable_key)
@@ -200,10 +204,8 @@ def _check_stripe(reader: _Reader, secret_key: str, publishable_key: str, api_ba
 def load_settings(environ: Mapping[str, str] = os.environ) -> Settings:
     """Read every setting from `environ` and check it; SettingsError names every variable that is not allowed."""
     read = _Reader(environ)
-    secret_key = read.secret("STRIPE_SECRET_KEY", SECRET_KEY,
-                             "a Stripe secret key (sk_test_..., sk_live_..., rk_test_... or rk_live_...)")  # fmt: skip
-    publishable_key = read.secret("STRIPE_PUBLISHABLE_KEY", PUBLISHABLE_KEY,
-                                  "a Stripe publishable key (pk_test_... or pk_live_...)")  # fmt: skip
+    secret_key = read.secret("STRIPE_SECRET_KEY", SECRET_KEY, SECRET_KEY_ALLOWED)
+    publishable_key = read.secret("STRIPE_PUBLISHABLE_KEY", PUBLISHABLE_KEY, PUBLISHABLE_KEY_ALLOWED)
     settings = Settings(
         db_url=read.database("DB_URL", DEFAULT_DB_URL),
         session_days=read.whole_number("SESSION_DAYS"),
