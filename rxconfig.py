@@ -4,14 +4,17 @@ import os
 
 import reflex as rx
 
-from instainstru.settings import get_settings
+from instainstru.settings import settings_or_exit
+
+# Every setting is checked here, before Reflex builds or serves anything: a bad one stops the app, named.
+settings = settings_or_exit()
 
 # Uploaded photos live in the app's upload directory; Reflex serves them under /_upload.
-os.environ.setdefault("REFLEX_UPLOADED_FILES_DIR", str(get_settings().upload_dir))
+os.environ.setdefault("REFLEX_UPLOADED_FILES_DIR", str(settings.upload_dir))
 
 config = rx.Config(
     app_name="instainstru",
-    db_url=get_settings().db_url,
+    db_url=settings.db_url,
     show_built_with_reflex=False,
     telemetry_enabled=False,
     plugins=[

@@ -1,18 +1,57 @@
-"""Configuration read from environment variables, with defaults that run on one machine."""
+"""Configuration from environment variables, read and checked once at start, with defaults that run on one machine.
+
+`get_settings()` loads the environment the first time it is called and returns those settings from then on, so a
+request never reads the environment. Every value is checked as it loads: a bad one raises SettingsError naming the
+variable and what is allowed. The app loads them as it starts (rxconfig.py), and ./scripts/run checks them before
+anything else (`python -m instainstru.settings`). Tests that change the environment call `reset_settings()`.
+"""
 
 import os
+import re
+import sys
+from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
+from functools import cache
 from pathlib import Path
+from urllib.parse import urlsplit
+
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DB_URL = f"sqlite:///{PROJECT_ROOT / 'data' / 'instainstru.db'}"
 DEFAULT_STRIPE_JS_URL = "https://js.stripe.com/v3/"
+DEFAULT_PUBLIC_URL = "http://localhost:3000"
+
+# Whole-number settings: (default, lowest allowed, highest allowed).
+WHOLE_NUMBERS = {
+    "SESSION_DAYS": (30, 1, 365),
+    "ARGON2_TIME_COST": (3, 1, 20),
+    "ARGON2_MEMORY_KIB": (65536, 1024, 1048576),
+    "LOGIN_MAX_FAILURES": (5, 1, 1000),
+    "LOGIN_WINDOW_MINUTES": (15, 1, 1440),
+    "JOBS_INTERVAL_SECONDS": (60, 0, 86400),
+    "REFERRAL_WELCOME_CENTS": (2000, 0, 100000),
+    "REFERRAL_REWARD_CENTS": (2000, 0, 100000),
+}
+WEBHOOK_SECRET_VARIABLES = ("STRIPE_WEBHOOK_SECRET_PLATFORM", "STRIPE_WEBHOOK_SECRET_CONNECT")
+# Every variable the settings read (README's configuration table lists each one).
+VARIABLES = (
+    "DB_URL", *WHOLE_NUMBERS, "PLATFORM_FEE_PERCENT", "UPLOAD_DIR", "STRIPE_SECRET_KEY", "STRIPE_PUBLISHABLE_KEY",
+    "STRIPE_API_BASE", "STRIPE_JS_URL", *WEBHOOK_SECRET_VARIABLES, "PUBLIC_URL", "REFERRALS_OPEN",
+)  # fmt: skip
+YES, NO = ("1", "true", "yes", "on"), ("0", "false", "no", "off")
+SECRET_KEY = re.compile(r"(sk|rk)_(?P<mode>test|live)_\w+")
+PUBLISHABLE_KEY = re.compile(r"pk_(?P<mode>test|live)_\w+")
+WEBHOOK_SECRET = re.compile(r"whsec_\S+")
+SECRET_KEY_ALLOWED = "a Stripe secret key (sk_test_..., sk_live_..., rk_test_... or rk_live_...)"
+PUBLISHABLE_KEY_ALLOWED = "a Stripe publishable key (pk_test_... or pk_live_...)"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Settings:
-    """Values every layer may read; built once from the environment by `get_settings`."""
+    """Values every layer may read; loaded once from the environment by `get_settings`."""
 
     db_url: str
     session_days: int
@@ -20,12 +59,12 @@ class Settings:
     argon2_memory_kib: int
     login_max_failures: int
     login_window_minutes: int
-    platform_fee_percent: str
+    platform_fee_percent: str  # a number from 0 to 100, as written ("15", "12.5")
     upload_dir: Path
-    stripe_secret_key: str
+    stripe_secret_key: str  # with the publishable key, or neither; both test keys or both live keys
     stripe_publishable_key: str
-    stripe_api_base: str
-    public_url: str
+    stripe_api_base: str  # "" is Stripe itself; live keys always go there
+    public_url: str  # without a trailing slash
     stripe_webhook_secrets: tuple[str, ...]
     # Where pages load Stripe.js from: Stripe's own script in production; the local payments server's
     # copy (http://127.0.0.1:PORT/js.stripe.com/v3/) when ./scripts/run or the tests use the fake.
@@ -37,47 +76,199 @@ class Settings:
     referral_reward_cents: int  # credit for the referrer once that student's first lesson is completed and paid
 
 
-def _int(name: str, default: int) -> int:
-    value = os.environ.get(name, "").strip()
-    return int(value) if value else default
+class SettingsError(ValueError):
+    """Settings the app cannot run with: `problems` has one line per variable, naming it and what is allowed."""
+
+    def __init__(self, problems: list[str]):
+        super().__init__("the settings in the environment cannot be used:\n" + "\n".join(f"  {p}" for p in problems))
+        self.problems = problems
 
 
-def _percent(name: str, default: str) -> str:
-    value = os.environ.get(name, "").strip() or default
+class _Reader:
+    """Reads variables from one environment, noting each problem instead of stopping at the first."""
+
+    def __init__(self, environ: Mapping[str, str]):
+        self.environ = environ
+        self.problems: list[str] = []
+
+    def text(self, name: str) -> str:
+        return self.environ.get(name, "").strip()
+
+    def refuse(self, name: str, allowed: str, value: str) -> None:
+        self.problems.append(f"{name} must be {allowed}, not {value!r}")
+
+    def whole_number(self, name: str) -> int:
+        default, low, high = WHOLE_NUMBERS[name]
+        value = self.text(name)
+        if not value:
+            return default
+        if value.isascii() and value.isdigit() and low <= int(value) <= high:
+            return int(value)
+        self.refuse(name, f"a whole number from {low} to {high}", value)
+        return default
+
+    def percent(self, name: str, default: str) -> str:
+        value = self.text(name) or default
+        try:
+            number = Decimal(value)
+        except InvalidOperation:
+            number = Decimal("NaN")
+        if number.is_finite() and 0 <= number <= 100:
+            return value
+        self.refuse(name, "a number from 0 to 100 (e.g. 15 or 12.5)", value)
+        return default
+
+    def yes_or_no(self, name: str, default: bool) -> bool:
+        value = self.text(name).lower()
+        if value in YES + NO:
+            return value in YES
+        if value:
+            self.refuse(name, "1, true, yes or on, or 0, false, no or off", self.text(name))
+        return default
+
+    def web_address(self, name: str, default: str) -> str:
+        value = self.text(name)
+        if not value or _is_web_address(value):
+            return value or default
+        self.refuse(name, "an http:// or https:// address with a host (no query or fragment)", value)
+        return default
+
+    def database(self, name: str, default: str) -> str:
+        value = self.text(name)
+        if not value:
+            return default
+        try:
+            url = make_url(value)
+            kind = (url.get_backend_name(), url.get_driver_name())
+        except ArgumentError:
+            kind = ("", "")
+        if kind in (("sqlite", "pysqlite"), ("postgresql", "psycopg")):
+            return value
+        self.refuse(
+            name, "a SQLite or PostgreSQL URL (sqlite:///path or postgresql+psycopg://user@host:5432/name)", value
+        )
+        return default
+
+    def folder(self, name: str, default: Path) -> Path:
+        value = self.text(name)
+        path = Path(value) if value else default
+        if path.exists() and not path.is_dir():
+            self.problems.append(f"{name} must be a folder, not the file {str(path)!r}")
+        return path
+
+    def secret(self, name: str, pattern: re.Pattern[str], allowed: str) -> str:
+        """A key or signing secret; a malformed one is named by its first 8 characters only."""
+        value = self.text(name)
+        if value and not pattern.fullmatch(value):
+            self.problems.append(f"{name} must be {allowed}, not one starting {value[:8]!r}")
+        return value
+
+
+def _is_web_address(value: str) -> bool:
+    """An http(s) URL with a host and a usable port, without a query, a fragment or spaces."""
     try:
-        number = Decimal(value)
-    except InvalidOperation:
-        raise ValueError(f"{name} must be a number, not {value!r}") from None
-    if not (number.is_finite() and 0 <= number <= 100):
-        raise ValueError(f"{name} must be between 0 and 100, not {value!r}")
-    return value
+        parts = urlsplit(value)
+        port = parts.port
+    except ValueError:  # a port that is not a number from 0 to 65535
+        return False
+    if parts.scheme not in ("http", "https") or not parts.hostname or port == 0:
+        return False
+    return not (parts.query or parts.fragment or re.search(r"\s", value))
 
 
-def get_settings() -> Settings:
-    """Return the settings as the environment defines them now (ValueError for a malformed value)."""
-    return Settings(
-        db_url=os.environ.get("DB_URL", "").strip() or DEFAULT_DB_URL,
-        session_days=_int("SESSION_DAYS", 30),
-        argon2_time_cost=_int("ARGON2_TIME_COST", 3),
-        argon2_memory_kib=_int("ARGON2_MEMORY_KIB", 65536),
-        login_max_failures=_int("LOGIN_MAX_FAILURES", 5),
-        login_window_minutes=_int("LOGIN_WINDOW_MINUTES", 15),
-        platform_fee_percent=_percent("PLATFORM_FEE_PERCENT", "15"),
-        upload_dir=Path(os.environ.get("UPLOAD_DIR", "").strip() or PROJECT_ROOT / "data" / "uploads"),
-        stripe_secret_key=os.environ.get("STRIPE_SECRET_KEY", "").strip(),
-        stripe_publishable_key=os.environ.get("STRIPE_PUBLISHABLE_KEY", "").strip(),
-        stripe_api_base=os.environ.get("STRIPE_API_BASE", "").strip(),
-        public_url=(os.environ.get("PUBLIC_URL", "").strip() or "http://localhost:3000").rstrip("/"),
+def _check_stripe(reader: _Reader, secret_key: str, publishable_key: str, api_base: str, js_url: str) -> None:
+    """The Stripe rules across variables: both keys or neither, of one mode; live keys only with Stripe itself."""
+    pairs = (
+        ("STRIPE_PUBLISHABLE_KEY", "STRIPE_SECRET_KEY", secret_key),
+        ("STRIPE_SECRET_KEY", "STRIPE_PUBLISHABLE_KEY", publishable_key),
+    )
+    for name, other, value in pairs:
+        if value and not reader.text(name):
+            reader.problems.append(f"{name} must be set with {other} (both Stripe keys or neither)")
+    secret_match, publishable_match = SECRET_KEY.fullmatch(secret_key), PUBLISHABLE_KEY.fullmatch(publishable_key)
+    if not (secret_match and publishable_match):
+        return
+    secret_mode, publishable_mode = secret_match["mode"], publishable_match["mode"]
+    if secret_mode != publishable_mode:
+        reader.problems.append(
+            "STRIPE_SECRET_KEY and STRIPE_PUBLISHABLE_KEY must be both test keys or both live keys, not a "
+            f"{secret_mode} secret key with a {publishable_mode} publishable key"
+        )
+    if "live" in (secret_mode, publishable_mode):
+        if api_base:
+            reader.refuse("STRIPE_API_BASE", "unset with live Stripe keys (they go to Stripe itself only)", api_base)
+        if js_url != DEFAULT_STRIPE_JS_URL:
+            reader.refuse("STRIPE_JS_URL", f"unset or {DEFAULT_STRIPE_JS_URL} with live Stripe keys", js_url)
+
+
+def load_settings(environ: Mapping[str, str] = os.environ) -> Settings:
+    """Read every setting from `environ` and check it; SettingsError names every variable that is not allowed."""
+    read = _Reader(environ)
+    secret_key = read.secret("STRIPE_SECRET_KEY", SECRET_KEY, SECRET_KEY_ALLOWED)
+    publishable_key = read.secret("STRIPE_PUBLISHABLE_KEY", PUBLISHABLE_KEY, PUBLISHABLE_KEY_ALLOWED)
+    settings = Settings(
+        db_url=read.database("DB_URL", DEFAULT_DB_URL),
+        session_days=read.whole_number("SESSION_DAYS"),
+        argon2_time_cost=read.whole_number("ARGON2_TIME_COST"),
+        argon2_memory_kib=read.whole_number("ARGON2_MEMORY_KIB"),
+        login_max_failures=read.whole_number("LOGIN_MAX_FAILURES"),
+        login_window_minutes=read.whole_number("LOGIN_WINDOW_MINUTES"),
+        platform_fee_percent=read.percent("PLATFORM_FEE_PERCENT", "15"),
+        upload_dir=read.folder("UPLOAD_DIR", PROJECT_ROOT / "data" / "uploads"),
+        stripe_secret_key=secret_key,
+        stripe_publishable_key=publishable_key,
+        stripe_api_base=read.web_address("STRIPE_API_BASE", ""),
+        public_url=read.web_address("PUBLIC_URL", DEFAULT_PUBLIC_URL).rstrip("/"),
         stripe_webhook_secrets=tuple(
             secret
             for secret in (
-                os.environ.get(f"STRIPE_WEBHOOK_SECRET_{kind}", "").strip() for kind in ("PLATFORM", "CONNECT")
+                read.secret(name, WEBHOOK_SECRET, "a Stripe signing secret (whsec_...)")
+                for name in WEBHOOK_SECRET_VARIABLES
             )
             if secret
         ),
-        stripe_js_url=os.environ.get("STRIPE_JS_URL", "").strip() or DEFAULT_STRIPE_JS_URL,
-        jobs_interval_seconds=_int("JOBS_INTERVAL_SECONDS", 60),
-        referrals_open=os.environ.get("REFERRALS_OPEN", "1").strip().lower() not in ("0", "false", "no", "off"),
-        referral_welcome_cents=_int("REFERRAL_WELCOME_CENTS", 2000),
-        referral_reward_cents=_int("REFERRAL_REWARD_CENTS", 2000),
+        stripe_js_url=read.web_address("STRIPE_JS_URL", DEFAULT_STRIPE_JS_URL),
+        jobs_interval_seconds=read.whole_number("JOBS_INTERVAL_SECONDS"),
+        referrals_open=read.yes_or_no("REFERRALS_OPEN", True),
+        referral_welcome_cents=read.whole_number("REFERRAL_WELCOME_CENTS"),
+        referral_reward_cents=read.whole_number("REFERRAL_REWARD_CENTS"),
     )
+    _check_stripe(read, secret_key, publishable_key, settings.stripe_api_base, settings.stripe_js_url)
+    if read.problems:
+        raise SettingsError(read.problems)
+    return settings
+
+
+@cache
+def get_settings() -> Settings:
+    """The settings, loaded from the environment on the first call (SettingsError if not allowed), then kept."""
+    return load_settings()
+
+
+def reset_settings() -> None:
+    """Forget the loaded settings: the next `get_settings()` reads the environment again (for tests that change it)."""
+    get_settings.cache_clear()
+
+
+def settings_or_exit() -> Settings:
+    """The settings for a command that starts the app; when they are not allowed, say why and exit with status 2."""
+    try:
+        return get_settings()
+    except SettingsError as error:
+        print(f"error: {error}", file=sys.stderr)
+        raise SystemExit(2) from None
+
+
+def main() -> int:
+    """Command line (`python -m instainstru.settings`): check the environment's settings; 0 when they are allowed."""
+    try:
+        load_settings()
+    except SettingsError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    print("Settings: OK")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

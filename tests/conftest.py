@@ -1,4 +1,4 @@
-"""Shared fixtures: cheap password hashing and a migrated, emptied database per test.
+"""Shared fixtures: cheap password hashing, settings read afresh per test, a migrated, emptied database per test.
 
 Database tests run on SQLite always and on PostgreSQL too when TEST_DATABASE_URL is set
 (.ci/run sets it), through the parametrised `db_url` fixture.
@@ -16,12 +16,29 @@ from sqlmodel import SQLModel  # noqa: E402
 import instainstru.models  # noqa: E402,F401
 from instainstru.db import engine_for  # noqa: E402
 from instainstru.migrate import upgrade  # noqa: E402
+from instainstru.settings import SettingsError, get_settings, load_settings, reset_settings  # noqa: E402
 
 # The fake Stripe's fixtures, for every test: fake_stripe, clean_fake_stripe, stripe_env, webhook_inbox.
 from tests.fakes.stripe_server import clean_fake_stripe, fake_stripe, stripe_env, webhook_inbox  # noqa: E402,F401
 
 POSTGRES_URL = os.environ.get("TEST_DATABASE_URL", "")
 BACKENDS = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
+
+
+@pytest.fixture(autouse=True)
+def settings_per_test(monkeypatch):
+    """Each test loads the settings from its own environment. The app loads them once, so a test (or fixture) that
+    changes the environment with monkeypatch.setenv calls `reset_settings()` before the code under test reads them;
+    a test that did not, and so ran on stale settings, fails here."""
+    reset_settings()
+    yield
+    try:
+        environment = load_settings()
+    except SettingsError:
+        environment = None  # the test left a bad value on purpose (checked by the test itself)
+    if environment is not None and get_settings() != environment:
+        pytest.fail("the environment changed after the settings were loaded: call reset_settings() after setenv")
+    reset_settings()
 
 
 def reset_postgres(url: str) -> None:
@@ -58,4 +75,5 @@ def db_url(request, migrated_urls, monkeypatch) -> str:
     url = migrated_urls[request.param]
     empty_tables(url)
     monkeypatch.setenv("DB_URL", url)
+    reset_settings()
     return url

@@ -7,6 +7,7 @@ from datetime import timedelta
 from instainstru.background import run_jobs_forever
 from instainstru.db import transaction
 from instainstru.models import Booking, BookingStatus, utcnow
+from instainstru.settings import reset_settings
 from tests.factories import open_studio
 
 WAIT_SECONDS = 60  # a bound for a stuck timer, not a timing assumption: the tests poll and go on at once
@@ -22,6 +23,7 @@ def test_two_workers_timers_expire_a_run_out_hold(db_url, monkeypatch):
     from instainstru.services.booking import booking
 
     monkeypatch.setenv("JOBS_INTERVAL_SECONDS", "1")
+    reset_settings()
     _, student, service = open_studio({60: "80"})
     start = (utcnow() + timedelta(days=3)).replace(hour=15, minute=0, second=0, microsecond=0)
     held = booking.create_booking(student, service.id, 60, start, utcnow() - timedelta(minutes=20))
@@ -45,4 +47,5 @@ def test_two_workers_timers_expire_a_run_out_hold(db_url, monkeypatch):
 
 def test_zero_turns_the_timer_off(monkeypatch):
     monkeypatch.setenv("JOBS_INTERVAL_SECONDS", "0")
+    reset_settings()
     run_in_own_loop(asyncio.wait_for(run_jobs_forever(), timeout=WAIT_SECONDS))  # returns at once instead of looping

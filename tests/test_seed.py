@@ -36,6 +36,7 @@ from instainstru.services.booking import booking, cancellation
 from instainstru.services.discovery.search import instructor_cards
 from instainstru.services.instructors.instructors import featured_instructor_ids
 from instainstru.services.money import cards, ledger, payments
+from instainstru.settings import reset_settings
 from tests.factories import make_user, save_test_card
 
 S = BookingStatus
@@ -75,6 +76,7 @@ def test_seed_is_deterministic(db_url, tmp_path, monkeypatch):
 
     upgrade(other)
     monkeypatch.setenv("DB_URL", other)
+    reset_settings()
     seed_if_empty(NOW)
     assert contents() == first
 
@@ -198,8 +200,10 @@ def test_demo_logins_work_and_featured_instructors_show(db_url):
 def payments_server(clean_fake_stripe, monkeypatch):
     """The emptied fake Stripe as ./scripts/run configures it: the app's keys, address and webhook secret."""
     monkeypatch.setenv("STRIPE_SECRET_KEY", clean_fake_stripe.api_key)
+    monkeypatch.setenv("STRIPE_PUBLISHABLE_KEY", clean_fake_stripe.publishable_key)
     monkeypatch.setenv("STRIPE_API_BASE", clean_fake_stripe.url)
     monkeypatch.setenv("STRIPE_WEBHOOK_SECRET_PLATFORM", "whsec_demo_test")
+    reset_settings()
     return clean_fake_stripe
 
 
@@ -323,9 +327,12 @@ def test_demo_payments_register_the_apps_webhook(db_url, payments_server, webhoo
 
 def test_demo_payments_refuse_real_stripe_and_a_silent_server(monkeypatch, capsys):
     monkeypatch.setenv("STRIPE_SECRET_KEY", "sk_test_real_looking")
+    monkeypatch.setenv("STRIPE_PUBLISHABLE_KEY", "pk_test_real_looking")
     monkeypatch.delenv("STRIPE_API_BASE", raising=False)
+    reset_settings()
     assert main([]) == 2
     monkeypatch.setenv("STRIPE_API_BASE", "http://127.0.0.1:9")
+    reset_settings()
     assert main(["--timeout", "0.2"]) == 2
     assert "no local payments server answers at http://127.0.0.1:9" in capsys.readouterr().err
 

@@ -1,9 +1,13 @@
 """Stripe, through the official `stripe` library only. STRIPE_API_BASE points it at a local fake in demo and tests."""
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Any
 
 import stripe
+from stripe._base_address import BaseAddresses  # typed dict of StripeClient(base_addresses=...)
+from stripe.params import AccountCreateParams, AccountLinkCreateParams
 
 from instainstru.settings import get_settings
 
@@ -24,8 +28,8 @@ class AccountState:
 
 @lru_cache(maxsize=4)
 def _client(secret_key: str, api_base: str) -> stripe.StripeClient:
-    addresses = {"api": api_base, "connect": api_base} if api_base else None
-    if addresses:
+    if api_base:
+        addresses: BaseAddresses = {"api": api_base, "connect": api_base}
         return stripe.StripeClient(secret_key, base_addresses=addresses, max_network_retries=0)
     return stripe.StripeClient(secret_key, max_network_retries=2)
 
@@ -51,7 +55,7 @@ class BadSignature(Exception):
     """A webhook delivery that is not a Stripe event signed with one of our secrets."""
 
 
-def verified_event(payload: bytes, signature: str, secrets: tuple[str, ...]):
+def verified_event(payload: bytes, signature: str, secrets: tuple[str, ...]) -> stripe.Event:
     """The Stripe event in `payload` if `signature` matches one of `secrets` (else BadSignature)."""
     for secret in secrets:
         try:
@@ -63,7 +67,7 @@ def verified_event(payload: bytes, signature: str, secrets: tuple[str, ...]):
     raise BadSignature("bad signature")
 
 
-def calling(action):
+def calling(action: Callable[[], Any]) -> Any:
     """Run a Stripe call: a card refusal becomes CardDeclined, any other Stripe error PaymentsUnavailable."""
     try:
         return action()
@@ -82,7 +86,7 @@ def _state(account) -> AccountState:
 
 def create_express_account(email: str) -> AccountState:
     """Open a Connect Express account for an instructor."""
-    params = {"type": "express", "country": "US", "email": email,
+    params: AccountCreateParams = {"type": "express", "country": "US", "email": email,
               "capabilities": {"card_payments": {"requested": True}, "transfers": {"requested": True}}}  # fmt: skip
     return _state(calling(lambda: client().v1.accounts.create(params=params)))
 
@@ -94,7 +98,7 @@ def retrieve_account(account_id: str) -> AccountState:
 
 def onboarding_url(account_id: str, refresh_url: str, return_url: str) -> str:
     """A one-time link to Stripe's Express onboarding for the account."""
-    params = {"account": account_id, "refresh_url": refresh_url, "return_url": return_url,
+    params: AccountLinkCreateParams = {"account": account_id, "refresh_url": refresh_url, "return_url": return_url,
               "type": "account_onboarding"}  # fmt: skip
     return calling(lambda: client().v1.account_links.create(params=params)).url
 

@@ -1,6 +1,9 @@
 """/instructor/profile: the instructor edits their profile, photo, service area and services."""
 
+from collections.abc import Callable
+
 import reflex as rx
+from reflex.event import EventSpec
 
 from instainstru import routes
 from instainstru.components.access import guarded_page
@@ -66,7 +69,7 @@ def photo_section() -> rx.Component:
     )
 
 
-def counting(name: str):
+def counting(name: str) -> Callable[[str], EventSpec]:
     """Count a field's characters as they are typed (a moment after the typing pauses)."""
     return lambda value: S.count(name, value).debounce(150)
 

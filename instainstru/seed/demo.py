@@ -4,7 +4,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from faker import Faker
-from sqlmodel import Session, func, select
+from sqlmodel import Session, col, func, select
 
 from instainstru.db import transaction
 from instainstru.models import InstructorProfile, Offering, Role, User, utcnow
@@ -120,12 +120,16 @@ def seed_if_empty(now: datetime | None = None) -> SeedSummary | None:
         session.add_all(students)
         session.flush()
         offerings = [
-            session.exec(select(Offering).where(Offering.instructor_id == p.user_id).order_by(Offering.id)).first()
+            session.exec(
+                select(Offering).where(Offering.instructor_id == p.user_id).order_by(col(Offering.id)).limit(1)
+            ).one()  # each demo instructor's first service
             for p in profiles
         ]
-        learners = [student.id for student in students[:-REFERRED_FRIENDS]]
-        add_lessons(session, offerings, learners, now, demo=(students[0].id, profiles[0].user_id))
-        add_reviews(session, [p.user_id for p in profiles], skip_student=students[0].id, now=now)
+        learners = [student.id for student in students[:-REFERRED_FRIENDS] if student.id is not None]
+        demo_student = students[0].id
+        assert demo_student is not None and len(learners) == len(students) - REFERRED_FRIENDS  # flushed
+        add_lessons(session, offerings, learners, now, demo=(demo_student, profiles[0].user_id))
+        add_reviews(session, [p.user_id for p in profiles], skip_student=demo_student, now=now)
         add_referrals(session, students[0], students[-REFERRED_FRIENDS:], now)
     return SeedSummary(1, len(profiles), STUDENT_COUNT)
 

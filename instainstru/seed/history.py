@@ -9,9 +9,10 @@ Rows are written in bulk: the demo has over a thousand lessons and ./scripts/run
 """
 
 from datetime import datetime
-from typing import NamedTuple
+from typing import NamedTuple, cast
 
-from sqlmodel import Session, insert
+from sqlalchemy import Table
+from sqlmodel import Session, SQLModel, col, insert
 
 from instainstru.models import Booking, BookingClaim, LedgerEntry, Payment, StudentClaim
 from instainstru.services.booking.booking import buckets
@@ -40,20 +41,28 @@ def charge_id(booking_id: int) -> str:
     return f"ch_demo_{booking_id}"
 
 
+def _table(model: type[SQLModel]) -> Table:
+    """The model's table itself: inserting into it is fast for thousands of rows."""
+    table = model.__table__  # type: ignore[attr-defined]  # SQLModel sets it on every table=True model
+    assert isinstance(table, Table)
+    return table
+
+
 def add_bookings(session: Session, rows: list[dict]) -> list[int]:
     """Store bookings (column values) and claim the instructor's time and buffer and the student's time as
     `booking.claim` does; returns their ids in order. An overlap with a claimed time raises IntegrityError, as it
     does for a real booking."""
     if not rows:
         return []
-    ids = list(session.scalars(insert(Booking).returning(Booking.id, sort_by_parameter_order=True), rows))
+    inserted = insert(Booking).returning(col(Booking.id), sort_by_parameter_order=True)
+    ids = cast(list[int], list(session.scalars(inserted, rows)))  # new primary keys: never None
     claims = [
         {"instructor_id": row["instructor_id"], "bucket": bucket, "booking_id": booking_id}
         for booking_id, row in zip(ids, rows, strict=True)
         for bucket in buckets(row["start_at"], row["end_at"], row["buffer_min"])
     ]
-    session.execute(insert(BookingClaim.__table__), claims)  # the table itself: fast for thousands of rows
-    session.execute(insert(StudentClaim.__table__), [
+    session.execute(insert(_table(BookingClaim)), claims)  # the table itself: fast for thousands of rows
+    session.execute(insert(_table(StudentClaim)), [
         {"student_id": row["student_id"], "bucket": bucket, "booking_id": booking_id}
         for booking_id, row in zip(ids, rows, strict=True)
         for bucket in buckets(row["start_at"], row["end_at"], 0)
@@ -66,7 +75,7 @@ def record_payments(session: Session, paid: list[Paid]) -> None:
     platform +fee, instructor +the rest), as `payments.apply_intent` records a real charge."""
     if not paid:
         return
-    session.execute(insert(Payment.__table__), [
+    session.execute(insert(_table(Payment)), [
         {"booking_id": p.booking_id, "attempt": 1, "stripe_payment_intent_id": intent_id(p.booking_id),
          "amount_cents": p.price_cents, "fee_cents": p.fee_cents, "manual_capture": p.status == AUTHORISED,
          "status": p.status, "charge_id": charge_id(p.booking_id) if p.status == CAPTURED else None,
@@ -80,4 +89,4 @@ def record_payments(session: Session, paid: list[Paid]) -> None:
         for kind, account, cents in charge_lines(p.price_cents, p.fee_cents) if cents
     ]  # fmt: skip
     if lines:
-        session.execute(insert(LedgerEntry.__table__), lines)
+        session.execute(insert(_table(LedgerEntry)), lines)

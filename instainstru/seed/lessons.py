@@ -31,7 +31,7 @@ CONFIRMED_AGO, REQUESTED_AGO = timedelta(days=1), timedelta(hours=3)  # when the
 STUDENT_TRIES = 8  # students asked, in a random order, for one free at a time
 
 
-@dataclass(frozen=True)
+@dataclass(kw_only=True, frozen=True)
 class Teacher:
     """One demo instructor as booking sees them: their first service's shortest lesson and their rules."""
 
@@ -85,15 +85,24 @@ def _teachers(session: Session, offerings: list[Offering], requests_too: set[int
     for index, offering in enumerate(offerings):
         price = min(session.exec(select(OfferingPrice).where(OfferingPrice.offering_id == offering.id)).all(),
                     key=lambda p: p.duration_min)  # fmt: skip
-        profile = session.get(InstructorProfile, offering.instructor_id)
+        profile = session.get_one(InstructorProfile, offering.instructor_id)
+        assert offering.id is not None  # a stored service
         if not profile.charges_enabled:
             continue  # not accepting bookings (payouts not connected): never booked
-        teachers.append(Teacher(
-            offering.instructor_id, offering.id, price.duration_min, price.price_cents, platform_fee(price.price_cents),
-            profile.buffer_min,
-            profile.free_cancel_hours, profile.late_cancel_fee_percent,
-            profile.approve_requests or offering.instructor_id in requests_too, random.Random(index),
-        ))  # fmt: skip
+        teachers.append(
+            Teacher(
+                instructor_id=offering.instructor_id,
+                offering_id=offering.id,
+                minutes=price.duration_min,
+                price_cents=price.price_cents,
+                fee_cents=platform_fee(price.price_cents),
+                buffer_min=profile.buffer_min,
+                free_cancel_hours=profile.free_cancel_hours,
+                late_cancel_fee_percent=profile.late_cancel_fee_percent,
+                gets_requests=profile.approve_requests or offering.instructor_id in requests_too,
+                rng=random.Random(index),
+            )
+        )
     return teachers
 
 

@@ -21,8 +21,9 @@ import urllib.parse
 import urllib.request
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import partial
 
-from sqlmodel import delete, or_, select
+from sqlmodel import col, delete, or_, select
 
 from instainstru.db import transaction
 from instainstru.gateways import stripe_gateway
@@ -121,9 +122,9 @@ def restore_accounts() -> Restored:
     with transaction() as session:
         rows = session.exec(
             select(InstructorProfile, User.email)
-            .join(User, User.id == InstructorProfile.user_id)
+            .join(User, col(User.id) == InstructorProfile.user_id)
             .where(InstructorProfile.stripe_account_id != "")
-            .order_by(InstructorProfile.user_id)
+            .order_by(col(InstructorProfile.user_id))
         ).all()
         wanted = [
             (profile.user_id, email, profile.stripe_account_id,
@@ -151,15 +152,15 @@ def forget_lost_customers() -> int:
     lost = []
     for user_id, customer in customers:  # the server is called outside any transaction
         try:
-            stripe_gateway.calling(lambda customer=customer: stripe_gateway.client().v1.customers.retrieve(customer))
+            stripe_gateway.calling(partial(stripe_gateway.client().v1.customers.retrieve, customer))
         except stripe_gateway.PaymentsUnavailable as exc:
             if not _missing(exc):
                 raise
             lost.append(user_id)
     with transaction() as session:
         for user_id in lost:
-            session.get(User, user_id).stripe_customer_id = ""
-            session.exec(delete(PaymentCard).where(PaymentCard.user_id == user_id))
+            session.get_one(User, user_id).stripe_customer_id = ""
+            session.exec(delete(PaymentCard).where(col(PaymentCard.user_id) == user_id))
     return len(lost)
 
 
@@ -172,10 +173,10 @@ def restore_payments() -> int:
     with transaction() as session:
         rows = session.exec(
             select(Payment, InstructorProfile.stripe_account_id)
-            .join(Booking, Booking.id == Payment.booking_id)
-            .join(InstructorProfile, InstructorProfile.user_id == Booking.instructor_id)
+            .join(Booking, col(Booking.id) == Payment.booking_id)
+            .join(InstructorProfile, col(InstructorProfile.user_id) == Booking.instructor_id)
             .where(or_(Payment.status == "requires_capture",
-                       (Payment.status == "succeeded") & Payment.charge_id.not_in(refunded)),
+                       (col(Payment.status) == "succeeded") & col(Payment.charge_id).not_in(refunded)),
                    InstructorProfile.stripe_account_id != "")
         ).all()  # fmt: skip
     wanted = [

@@ -4,7 +4,7 @@ computed as publishing does. The demo student's own lessons are left unreviewed,
 import random
 from datetime import datetime, timedelta
 
-from sqlmodel import Session, insert, select
+from sqlmodel import Session, col, insert, select
 
 from instainstru.models import Booking, BookingStatus, Review
 from instainstru.services.trust.reviews import BLIND_FOR, refresh_aggregate
@@ -29,7 +29,7 @@ def add_reviews(session: Session, instructor_ids: list[int], skip_student: int, 
         rng = random.Random(index)
         lessons = session.exec(
             select(Booking).where(Booking.instructor_id == instructor_id, Booking.status == BookingStatus.COMPLETED,
-                                  Booking.student_id != skip_student).order_by(Booking.start_at)
+                                  Booking.student_id != skip_student).order_by(col(Booking.start_at))
         ).all()  # fmt: skip
         rows += [row for booking in lessons if (row := _review(booking, rng, now))]
     if rows:

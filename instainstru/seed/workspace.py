@@ -33,6 +33,7 @@ def _offering(session: Session, profile: InstructorProfile, subject: Subject, rn
     )  # fmt: skip
     session.add(offering)
     session.flush()
+    assert offering.id is not None  # flushed
     durations = rng.choice(((30, 60), (45, 60, 90), (60,), (30, 45, 60)))
     prices = [
         OfferingPrice(offering_id=offering.id, duration_min=d, price_cents=_price(subject, rng, d)) for d in durations
@@ -58,6 +59,7 @@ def furnish_instructor(session: Session, profile: InstructorProfile, subject: Su
     profile.area_neighbourhoods = sorted(rng.sample(neighbourhoods, min(4, len(neighbourhoods))))
     if index % 2:
         base = geo.find_place(profile.area_neighbourhoods[0])
+        assert base is not None  # a neighbourhood of the gazetteer
         profile.area_base_name, profile.area_base_lat, profile.area_base_lon = base.name, base.lat, base.lon
         profile.area_radius_miles = float(rng.choice((2, 3, 5)))
     profile.weekly_hours = {str(d): spans for d, spans in WEEK_PATTERNS[index % len(WEEK_PATTERNS)].items()}

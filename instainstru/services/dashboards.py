@@ -4,7 +4,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlmodel import Session, func, select
+from sqlmodel import Session, col, func, select
 
 from instainstru import routes
 from instainstru.db import transaction
@@ -63,15 +63,17 @@ def _lesson_line(at: datetime, student: str, subject_key: str, tz: str) -> str:
     return f"{slot_label(at, tz)} · {subject} with {student}"
 
 
-def _lessons(session: Session, instructor_id: int, statuses: list[str], start: datetime, end: datetime) -> list:
-    return session.exec(
+def _lessons(
+    session: Session, instructor_id: int, statuses: list[str], start: datetime, end: datetime
+) -> list[tuple[datetime, str, str]]:
+    return list(session.exec(
         select(Booking.start_at, User.name, Offering.subject_key)
-        .join(User, User.id == Booking.student_id)
-        .join(Offering, Offering.id == Booking.offering_id)
-        .where(Booking.instructor_id == instructor_id, Booking.status.in_(statuses), Booking.start_at >= start,
+        .join(User, col(User.id) == Booking.student_id)
+        .join(Offering, col(Offering.id) == Booking.offering_id)
+        .where(Booking.instructor_id == instructor_id, col(Booking.status).in_(statuses), Booking.start_at >= start,
                Booking.start_at < end)
-        .order_by(Booking.start_at)
-    ).all()  # fmt: skip
+        .order_by(col(Booking.start_at))
+    ).all())  # fmt: skip
 
 
 def _weekly_earnings(earned: list[billing.Line], tz: str, this_monday: date, weeks: int) -> list[dict[str, int | str]]:
@@ -106,7 +108,7 @@ def instructor_home(actor: Actor | None, weeks: int = 12, now: datetime | None =
     this_monday = today - timedelta(days=today.weekday())
     history_start = min(month_start, local_midnight(this_monday - timedelta(weeks=weeks - 1), tz))
     with transaction() as session:
-        profile = session.get(InstructorProfile, actor.user_id)
+        profile = session.get_one(InstructorProfile, actor.user_id)
         upcoming = _lessons(session, actor.user_id, [BookingStatus.CONFIRMED], now, now + timedelta(days=UPCOMING_DAYS))
         requests = _lessons(session, actor.user_id, [BookingStatus.REQUESTED], now, now + timedelta(days=365))
         checklist = _checklist(session, profile)
@@ -129,6 +131,8 @@ def admin_overview(actor: Actor | None, newest: int = 20) -> AdminOverview:
     require_role(actor, Role.ADMIN)
     with transaction() as session:
         counts = dict(session.exec(select(User.role, func.count()).group_by(User.role)).all())
-        users = session.exec(select(User).order_by(User.created_at.desc(), User.id.desc()).limit(newest)).all()
+        users = session.exec(
+            select(User).order_by(col(User.created_at).desc(), col(User.id).desc()).limit(newest)
+        ).all()
     rows = [UserRow(u.name, u.email, u.role, u.created_at.strftime("%b %d, %Y")) for u in users]
     return AdminOverview(counts.get("student", 0), counts.get("instructor", 0), counts.get("admin", 0), rows)

@@ -21,7 +21,7 @@ OUTDATED = (
 
 def version_of(saved) -> str:
     """A short fingerprint of saved values (a dataclass or plain data): equal values give equal fingerprints."""
-    data = asdict(saved) if is_dataclass(saved) else saved
+    data = asdict(saved) if is_dataclass(saved) and not isinstance(saved, type) else saved
     text = json.dumps(data, sort_keys=True, default=str, separators=(",", ":"))
     return hashlib.sha256(text.encode()).hexdigest()[:16]
 

@@ -1,6 +1,6 @@
 """Time zones a person can pick, checking one, and naming one the way people read it."""
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from functools import lru_cache
 from zoneinfo import ZoneInfo, available_timezones
 
@@ -87,6 +87,6 @@ def zone_abbreviation(moment: datetime, name: str) -> str:
     short = local.tzname() or ""
     if short[:1].isalpha():
         return short
-    minutes = int(local.utcoffset().total_seconds() // 60)
+    minutes = int((local.utcoffset() or timedelta()).total_seconds() // 60)
     hours, rest = divmod(abs(minutes), 60)
     return f"UTC{'-' if minutes < 0 else '+'}{hours}{f':{rest:02d}' if rest else ''}"

@@ -12,6 +12,7 @@ from instainstru.services.errors import FormError, NotAuthenticated, PermissionD
 from instainstru.services.money import billing, cards, credits
 from instainstru.services.money.money import format_exact, format_price
 from instainstru.settings import get_settings
+from instainstru.state.answer import Answer
 from instainstru.state.guard import GuardedPage
 from instainstru.state.paging import page_info
 from instainstru.state.session import current_actor
@@ -25,7 +26,7 @@ def status_badge(line: billing.Line) -> dict[str, str]:
     return {"status": line.status.capitalize(), "tone": TONES.get(line.status, "gray")}
 
 
-async def csv_download(state: GuardedPage, make_csv, name: str, refused: str):
+async def csv_download(state: GuardedPage, make_csv, name: str, refused: str) -> Answer:
     """Answer a "Download CSV" click with `make_csv(caller)` as a file, or send a logged-out caller to log in."""
     try:
         data = make_csv(await current_actor(state))
@@ -79,7 +80,7 @@ class StudentBillingState(CardElement, GuardedPage, rx.State):
                        "paid": format_price(charged - refunded)}  # fmt: skip
 
     @rx.event
-    async def show_history_page(self, number: int):
+    async def show_history_page(self, number: int) -> Answer:
         """Show another page of the payment history (the cards stay as they are)."""
         self.history_page = {**self.history_page, "number": int(number)}
         return await self._attempt(
@@ -100,23 +101,23 @@ class StudentBillingState(CardElement, GuardedPage, rx.State):
         )  # fmt: skip
 
     @rx.event
-    async def make_default(self, card_id: str):
+    async def make_default(self, card_id: str) -> Answer:
         """Make a saved card the one checkout offers first."""
         return await self._card_action(cards.set_default, card_id, "Default card changed.")
 
     @rx.event
-    async def remove_card(self, card_id: str):
+    async def remove_card(self, card_id: str) -> Answer:
         """Forget a saved card, here and at Stripe."""
         return await self._card_action(cards.remove_card, card_id, "Card removed.")
 
     @rx.event
-    def add_card(self):
+    def add_card(self) -> Answer:
         """Open the new-card form and ask the browser to mount Stripe's card Element in it."""
         self.adding, self.card_error, self.busy = True, "", False
         return self._mount_card_form()
 
     @rx.event
-    def close_card_form(self):
+    def close_card_form(self) -> None:
         """Put the new-card form away without saving."""
         self.adding, self.card_error, self.busy = False, "", False
 
@@ -134,7 +135,7 @@ class StudentBillingState(CardElement, GuardedPage, rx.State):
         return None
 
     @rx.event
-    async def save_new_card(self):
+    async def save_new_card(self) -> Answer:
         """Start a SetupIntent and let Stripe.js confirm it with the card typed into the Element."""
         if self.busy or not self.adding:
             return None
@@ -145,7 +146,7 @@ class StudentBillingState(CardElement, GuardedPage, rx.State):
         return rx.call_script(browser_call("saveCard", secret), callback=StudentBillingState.card_saved)
 
     @rx.event
-    async def card_saved(self, outcome: dict):
+    async def card_saved(self, outcome: dict) -> Answer:
         """Stripe.js saved the card (or the bank refused it): remember it and list it."""
         saved = await self._as_student(lambda actor: cards.save_card(actor, setup_intent_of(outcome)))
         if saved is None:
@@ -155,7 +156,7 @@ class StudentBillingState(CardElement, GuardedPage, rx.State):
         return rx.toast.success("Card saved.")
 
     @rx.event
-    async def download_csv(self):
+    async def download_csv(self) -> Answer:
         """The student's payments and refunds as a CSV file."""
         return await csv_download(self, billing.student_history_csv, "payments", "Billing is for students.")
 

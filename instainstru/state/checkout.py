@@ -11,7 +11,7 @@ from instainstru.services.booking import checkout
 from instainstru.services.errors import FormError, NotAuthenticated, PermissionDenied
 from instainstru.services.money import cards, payments
 from instainstru.settings import get_settings
-from instainstru.state.guard import ACCESS_OK, GuardedPage
+from instainstru.state.guard import ACCESS_OK, Answer, GuardedPage
 from instainstru.state.session import current_actor
 from instainstru.state.stripe_js import CardElement, browser_call, error_code
 
@@ -62,14 +62,14 @@ class CheckoutState(CardElement, GuardedPage, rx.State):
             self.card_choice = self.wallet[0]["id"] if self.wallet else NEW_CARD
 
     @rx.event
-    async def open(self):
+    async def open(self) -> Answer:
         """Load the lesson, then (for new cards) mount Stripe's card form."""
         redirect = await self._load()
         if redirect is not None or self.access != ACCESS_OK:
             return redirect
         return self.mount_card_form() if self.card_choice == NEW_CARD else None
 
-    def mount_card_form(self):
+    def mount_card_form(self) -> Answer:
         """Mount the card Element while there is a lesson to pay for."""
         if not (self.booking_id and self.stage == "pay"):
             self.card_form = "unavailable" if self.booking_id else "loading"
@@ -77,7 +77,7 @@ class CheckoutState(CardElement, GuardedPage, rx.State):
         return self._mount_card_form()
 
     @rx.event
-    def choose_card(self, choice: str):
+    def choose_card(self, choice: str) -> Answer:
         """Pay with a saved card or enter a new one."""
         if choice != NEW_CARD and choice not in {card["id"] for card in self.wallet}:
             return None
@@ -88,7 +88,7 @@ class CheckoutState(CardElement, GuardedPage, rx.State):
         return None
 
     @rx.event
-    async def remove_card(self, card_id: str):
+    async def remove_card(self, card_id: str) -> Answer:
         """Forget one of the student's saved cards."""
         if card_id not in {card["id"] for card in self.wallet}:
             return None
@@ -112,7 +112,7 @@ class CheckoutState(CardElement, GuardedPage, rx.State):
         return None, None
 
     @rx.event
-    async def pay(self):
+    async def pay(self) -> Answer:
         """Pay what the page shows with the chosen saved card, or with the new card in Stripe's card form (the
         service refuses if the credit changed meanwhile: the page then shows the new amount)."""
         if self.busy or not self.booking_id:
@@ -150,7 +150,7 @@ class CheckoutState(CardElement, GuardedPage, rx.State):
         return None
 
     @rx.event
-    async def browser_done(self, outcome: dict):
+    async def browser_done(self, outcome: dict) -> Answer:
         """The browser's step (paying with the new card, or 3-D Secure) ended: ask the server how the payment
         stands."""
         code = error_code(outcome)

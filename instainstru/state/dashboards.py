@@ -11,6 +11,7 @@ from instainstru.services.money import payouts
 from instainstru.services.money.money import format_price
 from instainstru.services.timefmt import span
 from instainstru.services.trust import reviews
+from instainstru.state.answer import Answer
 from instainstru.state.guard import GuardedPage
 from instainstru.state.lesson_changes import AnswerProposal, CancelLesson, MoveLesson
 from instainstru.state.review_form import ReviewLesson
@@ -88,11 +89,12 @@ class InstructorHomeState(GuardedPage, rx.State):
         self.month_earnings, self.month_lessons = format_price(result.month_earnings_cents), result.month_lessons
         self.weekly_earnings, self.checklist = result.weekly_earnings, result.checklist
 
-    async def _go_to_stripe(self, link, new_tab: bool = False):
+    async def _go_to_stripe(self, link, new_tab: bool = False) -> Answer:
         """Send the instructor to a Stripe page whose one-time link `link(actor)` makes (in a new tab, without
         access to this one, when `new_tab`), or say why not."""
         try:
-            return rx.redirect(link(await current_actor(self)), is_external=new_tab)
+            url = link(await current_actor(self))
+            return rx.redirect(url, is_external=True) if new_tab else rx.redirect(url)
         except FormError as exc:
             self.payouts_error = exc.errors["payouts"]
         except NotAuthenticated:
@@ -102,12 +104,12 @@ class InstructorHomeState(GuardedPage, rx.State):
         return None
 
     @rx.event
-    async def connect_payouts(self):
+    async def connect_payouts(self) -> Answer:
         """Send the instructor to Stripe's Express onboarding."""
         return await self._go_to_stripe(payouts.start_onboarding)
 
     @rx.event
-    async def open_payouts_dashboard(self):
+    async def open_payouts_dashboard(self) -> Answer:
         """Open the instructor's Express dashboard at Stripe in a new tab (noopener): the app stays open here."""
         return await self._go_to_stripe(payouts.express_dashboard, new_tab=True)
 

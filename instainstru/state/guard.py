@@ -1,14 +1,16 @@
 """Pages whose data a service may refuse: log in first, or "not for you"."""
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import reflex as rx
+from reflex.event import EventSpec
 
 from instainstru import routes
 from instainstru.services.accounts import after_login
 from instainstru.services.accounts.access import Actor
 from instainstru.services.errors import FormError, NotAuthenticated, PermissionDenied
 from instainstru.services.form_versions import OUTDATED, OutdatedForm, version_of
+from instainstru.state.answer import Answer
 from instainstru.state.session import current_actor
 
 ACCESS_LOADING, ACCESS_OK, ACCESS_DENIED = "loading", "ok", "denied"
@@ -41,7 +43,7 @@ class GuardedPage(rx.State, mixin=True):
     def _show(self, result: Any) -> None:
         raise NotImplementedError
 
-    def _to_login(self):
+    def _to_login(self) -> EventSpec:
         """Send someone whose session ended to log in, and back here afterwards."""
         self.access = ACCESS_LOADING
         return rx.redirect(after_login.login_url(here(self)))
@@ -50,7 +52,7 @@ class GuardedPage(rx.State, mixin=True):
         """Record that form `name` now shows `saved` (the values as stored): a new version remounts it."""
         self.versions = {**self.versions, name: version_of(saved)}
 
-    async def _attempt(self, action, success, refused: str, *, field: str | None = "errors", after=None):
+    async def _attempt(self, action, success, refused: str, *, field: str | None = "errors", after=None) -> Answer:
         """Run `action(actor)` as the logged-in caller and answer for it.
 
         A FormError fills the `field` var with its messages (without a field it becomes a toast; a form refused
@@ -84,7 +86,7 @@ class GuardedPage(rx.State, mixin=True):
             if name.endswith("_open") and getattr(self, name) is True:
                 setattr(self, name, False)
 
-    async def _load(self):
+    async def _load(self) -> Answer:
         """Fetch the page's data (its dialogs closed); send a logged-out visitor to log in, refuse a wrong role."""
         self._close_dialogs()
         try:
@@ -99,6 +101,14 @@ class GuardedPage(rx.State, mixin=True):
         return None
 
     @rx.event
-    async def load(self):
+    async def load(self) -> Answer:
         """Fetch the page's data; send a logged-out visitor to log in, refuse a wrong role."""
         return await self._load()
+
+
+# The base of a mixin that is only ever mixed into a GuardedPage state (lesson changes, the review form): at run
+# time a plain Reflex state mixin; to the type checker the GuardedPage it joins, whose `_attempt` it calls.
+if TYPE_CHECKING:
+    GuardedPageMixin = GuardedPage
+else:
+    GuardedPageMixin = rx.State

@@ -5,6 +5,7 @@ import reflex as rx
 from instainstru import routes
 from instainstru.services.discovery.search import instructor_cards
 from instainstru.services.instructors.instructors import featured_instructor_ids
+from instainstru.state.answer import Answer
 from instainstru.state.viewer_zone import ViewerZone
 
 
@@ -18,7 +19,7 @@ class HomeState(ViewerZone, rx.State):
         self.featured = [vars(card) for card in instructor_cards(featured_instructor_ids(), self.viewer_tz)]
 
     @rx.event
-    async def load(self):
+    async def load(self) -> Answer:
         """Read the featured instructors, with next free times in the viewer's zone."""
         actor = await self._take_viewer_zone()
         self._show_times()
@@ -30,7 +31,7 @@ class SearchBoxState(rx.State):
     """The search box: sends what was typed to the search page."""
 
     @rx.event
-    def search(self, form: dict):
+    def search(self, form: dict) -> Answer:
         """Open the search page for the typed text."""
         query = str(form.get("q", ""))[:200].strip()
         return rx.redirect(routes.search(q=query))

@@ -8,6 +8,7 @@ from instainstru.services.errors import NotAuthenticated, PermissionDenied
 from instainstru.services.scheduling import availability, calendar
 from instainstru.services.timefmt import day_label
 from instainstru.services.timezones import zone_name
+from instainstru.state.answer import Answer
 from instainstru.state.forms import shown_version, text
 from instainstru.state.guard import GuardedPage
 from instainstru.state.session import current_actor
@@ -73,13 +74,13 @@ class InstructorAvailabilityState(GuardedPage, rx.State):
         self.calendar = [vars(day) for day in calendar.week_calendar(actor, weeks_ahead=self.week_offset)]
 
     @rx.event
-    def set_period(self, day: int, index: int, which: str, value: str):
+    def set_period(self, day: int, index: int, which: str, value: str) -> None:
         """Change the start or end of one period of a weekday."""
         if which in ("start", "end"):
             self.week[day]["periods"][index][which] = value
 
     @rx.event
-    def add_period(self, day: int):
+    def add_period(self, day: int) -> Answer:
         """Add a period to a weekday: two hours after the last one (9 to 5 on an empty day)."""
         periods = self.week[day]["periods"]
         found = availability.next_period([(p["start"], p["end"]) for p in periods])
@@ -89,7 +90,7 @@ class InstructorAvailabilityState(GuardedPage, rx.State):
         return None
 
     @rx.event
-    def remove_period(self, day: int, index: int):
+    def remove_period(self, day: int, index: int) -> None:
         """Remove one period of a weekday."""
         self.week[day]["periods"].pop(index)
 
@@ -104,7 +105,7 @@ class InstructorAvailabilityState(GuardedPage, rx.State):
         return await self._attempt(action, success, REFUSED, after=refresh)
 
     @rx.event
-    async def save_week(self):
+    async def save_week(self) -> Answer:
         """Save the weekly hours edited from what this page showed, then show them as saved."""
         weekly = {row["day"]: [(p["start"], p["end"]) for p in row["periods"]] for row in self.week}
         shown = self.versions.get("week", "")
@@ -113,7 +114,7 @@ class InstructorAvailabilityState(GuardedPage, rx.State):
         )
 
     @rx.event
-    async def save_rules(self, form: dict):
+    async def save_rules(self, form: dict) -> Answer:
         """Save buffer, notice, horizon, slot step, approval of requests and the cancellation policy."""
         return await self._change(
             lambda actor: self._show_rules(availability.save_booking_rules(
@@ -125,7 +126,7 @@ class InstructorAvailabilityState(GuardedPage, rx.State):
         )  # fmt: skip
 
     @rx.event
-    async def add_override(self, form: dict):
+    async def add_override(self, form: dict) -> Answer:
         """Give one date its own hours (or close it)."""
         hours = [] if form.get("closed") in ("on", True) else [(text(form, "start"), text(form, "end"))]
         return await self._change(
@@ -135,7 +136,7 @@ class InstructorAvailabilityState(GuardedPage, rx.State):
         )
 
     @rx.event
-    async def add_blackout(self, form: dict):
+    async def add_blackout(self, form: dict) -> Answer:
         """Block a range of dates."""
         return await self._change(
             lambda actor: availability.add_blackout(actor, text(form, "first"), text(form, "last"), text(form, "note")),
@@ -144,21 +145,21 @@ class InstructorAvailabilityState(GuardedPage, rx.State):
         )
 
     @rx.event
-    async def remove_override(self, row_id: str):
+    async def remove_override(self, row_id: str) -> Answer:
         """Remove a date's special hours."""
         return await self._change(
             lambda actor: availability.remove_exception(actor, DateOverride, int(row_id)), "Date removed."
         )
 
     @rx.event
-    async def remove_blackout(self, row_id: str):
+    async def remove_blackout(self, row_id: str) -> Answer:
         """Remove a time-off range."""
         return await self._change(
             lambda actor: availability.remove_exception(actor, Blackout, int(row_id)), "Time off removed."
         )
 
     @rx.event
-    async def shift_week(self, delta: int):
+    async def shift_week(self, delta: int) -> Answer:
         """Show the previous or next week in the calendar."""
         self.week_offset = max(0, min(52, self.week_offset + int(delta)))
         try:

@@ -1,17 +1,20 @@
 """The instructor's bookings page: requests to answer, upcoming lessons (cancel, propose a new time) and past
 lessons to mark, a page at a time."""
 
+from collections.abc import Callable
+
 import reflex as rx
 
 from instainstru.models import BookingStatus
 from instainstru.services.accounts.access import Actor
 from instainstru.services.booking import booking, lessons
 from instainstru.services.money import payments
+from instainstru.state.answer import Answer
 from instainstru.state.guard import GuardedPage
 from instainstru.state.lesson_changes import CancelLesson, DeclineRequest, MoveLesson
 from instainstru.state.paging import page_info
 
-ACTIONS = {
+ACTIONS: dict[str, tuple[Callable[[Actor | None, int], object], str]] = {
     "accept": (payments.accept_request, "Lesson accepted."),
     "completed": (lambda actor, b: booking.move(actor, b, BookingStatus.COMPLETED), "Marked as completed."),
     "no_show": (lambda actor, b: booking.move(actor, b, BookingStatus.NO_SHOW), "Marked as a no-show."),
@@ -42,19 +45,19 @@ class InstructorBookingsState(CancelLesson, DeclineRequest, MoveLesson, GuardedP
         self._show(self._fetch(actor))
 
     @rx.event
-    async def show_upcoming_page(self, number: int):
+    async def show_upcoming_page(self, number: int) -> Answer:
         """Show another page of upcoming lessons."""
         self.upcoming_page = {**self.upcoming_page, "number": int(number)}
         return await self._load()
 
     @rx.event
-    async def show_past_page(self, number: int):
+    async def show_past_page(self, number: int) -> Answer:
         """Show another page of past lessons."""
         self.past_page = {**self.past_page, "number": int(number)}
         return await self._load()
 
     @rx.event
-    async def act(self, booking_id: int, action: str):
+    async def act(self, booking_id: int, action: str) -> Answer:
         """Accept a request, or mark a finished lesson."""
         if action not in ACTIONS:
             return None

@@ -10,6 +10,7 @@ from instainstru.services.discovery.catalog import SUBJECTS
 from instainstru.services.errors import FormError, NotAuthenticated, PermissionDenied
 from instainstru.services.instructors import offerings, profile
 from instainstru.services.instructors.instructors import initials
+from instainstru.state.answer import Answer
 from instainstru.state.forms import checked, shown_version, text, ticked
 from instainstru.state.guard import GuardedPage
 from instainstru.state.session import current_actor
@@ -78,23 +79,23 @@ class InstructorProfileState(GuardedPage, rx.State):
         self.archived = [o.summary() for o in services if o.status == OfferingStatus.ARCHIVED]
 
     @rx.event
-    def count(self, name: str, value: str):
+    def count(self, name: str, value: str) -> None:
         """Keep the character count of a field with a limit as it is typed."""
         self.lengths = {**self.lengths, name: len(value)}
 
     @rx.event
-    def add_area(self, name: str):
+    def add_area(self, name: str) -> None:
         """Add a neighbourhood to the service area being edited."""
         if name and name not in self.area:
             self.area = sorted([*self.area, name])
 
     @rx.event
-    def remove_area(self, name: str):
+    def remove_area(self, name: str) -> None:
         """Take a neighbourhood out of the service area being edited."""
         self.area = [n for n in self.area if n != name]
 
     @rx.event
-    async def save(self, form: dict):
+    async def save(self, form: dict) -> Answer:
         """Save the whole profile and show it as saved, or show what to fix (nothing is saved then)."""
         filled = profile.ProfileForm(
             name=text(form, "name"), headline=text(form, "headline"), bio=text(form, "bio", 100_000),
@@ -111,7 +112,7 @@ class InstructorProfileState(GuardedPage, rx.State):
         )
 
     @rx.event
-    async def upload_photo(self, files: list[rx.UploadFile]):
+    async def upload_photo(self, files: list[rx.UploadFile]) -> Answer:
         """Store the chosen photo as the profile picture."""
         if not files:
             return None
@@ -136,7 +137,7 @@ class InstructorProfileState(GuardedPage, rx.State):
         self._reload_services(actor)
 
     @rx.event
-    async def add_service(self, form: dict):
+    async def add_service(self, form: dict) -> Answer:
         """Add a service with its prices, or show what to fix."""
         return await self._attempt(
             lambda actor: offerings.add_offering(actor, text(form, "subject"), *service_details(form)),
@@ -147,7 +148,7 @@ class InstructorProfileState(GuardedPage, rx.State):
         )
 
     @rx.event
-    async def open_edit(self, offering_id: int):
+    async def open_edit(self, offering_id: int) -> Answer:
         """Open the edit form of one of the instructor's services, filled with what is saved now."""
         try:
             services = offerings.list_offerings(await current_actor(self))
@@ -163,7 +164,7 @@ class InstructorProfileState(GuardedPage, rx.State):
         return None
 
     @rx.event
-    def close_edit(self, _open: bool = False):
+    def close_edit(self, _open: bool = False) -> None:
         """Close the edit form without saving."""
         self.edit_open, self.edit_errors = False, {}
 
@@ -172,7 +173,7 @@ class InstructorProfileState(GuardedPage, rx.State):
         self._reload_services(actor)
 
     @rx.event
-    async def save_service(self, form: dict):
+    async def save_service(self, form: dict) -> Answer:
         """Save the edited service (lessons booked before keep their price), or show what to fix."""
         offering_id = int(self.editing.get("id", 0))
         return await self._attempt(
@@ -188,7 +189,7 @@ class InstructorProfileState(GuardedPage, rx.State):
         return await self._attempt(action, success, NOT_YOURS, field=None, after=self._reload_services)
 
     @rx.event
-    async def pause_service(self, offering_id: int, paused: bool):
+    async def pause_service(self, offering_id: int, paused: bool) -> Answer:
         """Hide a service from search and booking for a while, or offer it again."""
         return await self._on_service(
             lambda actor: offerings.set_paused(actor, int(offering_id), bool(paused)),
@@ -196,12 +197,12 @@ class InstructorProfileState(GuardedPage, rx.State):
         )
 
     @rx.event
-    async def remove_service(self, offering_id: int):
+    async def remove_service(self, offering_id: int) -> Answer:
         """Remove one of the instructor's services (archived instead when it had lessons)."""
         return await self._on_service(lambda actor: offerings.remove_offering(actor, int(offering_id)), REMOVED.get)
 
     @rx.event
-    async def restore_service(self, offering_id: int):
+    async def restore_service(self, offering_id: int) -> Answer:
         """Offer an archived service again."""
         return await self._on_service(
             lambda actor: offerings.restore_offering(actor, int(offering_id)), "Service restored."

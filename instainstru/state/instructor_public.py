@@ -8,6 +8,7 @@ import reflex as rx
 from instainstru import routes
 from instainstru.services.instructors.instructors import preselected_lesson, public_profile, viewer_actions
 from instainstru.services.scheduling.calendar import free_week
+from instainstru.state.answer import Answer
 from instainstru.state.viewer_zone import ViewerZone
 
 
@@ -45,7 +46,7 @@ class InstructorPublicState(ViewerZone, rx.State):
     _lessons: dict[str, tuple[int, int]] = {}  # choice label -> (offering id, minutes)
 
     @rx.event
-    async def load(self):
+    async def load(self) -> Answer:
         """Read the profile named in the URL, then the first week with free times in the viewer's time zone."""
         result = public_profile(slug_in_url(self))
         self.found, self.loaded = result is not None, True
@@ -93,13 +94,13 @@ class InstructorPublicState(ViewerZone, rx.State):
         ]  # fmt: skip
 
     @rx.event
-    def choose_lesson(self, choice: str):
+    def choose_lesson(self, choice: str) -> None:
         """Show the free times for another service or lesson length (from its first week with free times)."""
         if choice in self._lessons:
             self.lesson = choice
             self._show_week(None)
 
     @rx.event
-    def page_week(self, step: int):
+    def page_week(self, step: int) -> None:
         """Show the previous (-1) or next (+1) week of free times."""
         self._show_week(max(0, self.week + (1 if str(step) == "1" else -1)))

@@ -10,11 +10,13 @@ import reflex as rx
 
 from instainstru.services.booking import cancellation, reschedule
 from instainstru.services.money import payments
+from instainstru.state.answer import Answer
+from instainstru.state.guard import GuardedPageMixin
 
 NOT_YOURS = "This is not your lesson."
 
 
-class CancelLesson(rx.State, mixin=True):
+class CancelLesson(GuardedPageMixin, mixin=True):
     """A confirm-before-cancel dialog, for a GuardedPage state that implements `_reload(actor)`; an instructor
     may say why (the student sees it)."""
 
@@ -28,7 +30,7 @@ class CancelLesson(rx.State, mixin=True):
         raise NotImplementedError
 
     @rx.event
-    async def ask_cancel(self, booking_id: int):
+    async def ask_cancel(self, booking_id: int) -> Answer:
         """Show what cancelling this lesson now would mean, before anything happens."""
         terms = []
         result = await self._attempt(lambda actor: terms.append(cancellation.cancel_terms(actor, int(booking_id))),
@@ -40,12 +42,12 @@ class CancelLesson(rx.State, mixin=True):
         return None
 
     @rx.event
-    def close_cancel(self, open_: bool = False):
+    def close_cancel(self, open_: bool = False) -> None:
         """Keep the lesson (close the dialog)."""
         self.cancel_open = bool(open_)
 
     @rx.event
-    async def confirm_cancel(self, form: dict | None = None):
+    async def confirm_cancel(self, form: dict | None = None) -> Answer:
         """Cancel the lesson asked about (with the reason typed, if any); the refund is the server's, under the
         policy."""
         reason = str((form or {}).get("reason", ""))
@@ -56,7 +58,7 @@ class CancelLesson(rx.State, mixin=True):
                                    "Lesson cancelled.", NOT_YOURS, field=None, after=self._reload)  # fmt: skip
 
 
-class DeclineRequest(rx.State, mixin=True):
+class DeclineRequest(GuardedPageMixin, mixin=True):
     """The instructor declines a request after a dialog where they may say why, for a GuardedPage state with
     `_reload(actor)`."""
 
@@ -68,17 +70,17 @@ class DeclineRequest(rx.State, mixin=True):
         raise NotImplementedError
 
     @rx.event
-    def ask_decline(self, booking_id: int):
+    def ask_decline(self, booking_id: int) -> None:
         """Open the decline dialog for this request."""
         self.decline_id, self.decline_open, self.decline_errors = int(booking_id), True, {}
 
     @rx.event
-    def close_decline(self, open_: bool = False):
+    def close_decline(self, open_: bool = False) -> None:
         """Leave the request unanswered (close the dialog)."""
         self.decline_open = bool(open_)
 
     @rx.event
-    async def confirm_decline(self, form: dict):
+    async def confirm_decline(self, form: dict) -> Answer:
         """Decline the request with the reason typed (the card's hold is released); a refused reason keeps the
         dialog open, with its message under the field."""
         reason = str(form.get("reason", ""))
@@ -90,7 +92,7 @@ class DeclineRequest(rx.State, mixin=True):
         return result
 
 
-class MoveLesson(rx.State, mixin=True):
+class MoveLesson(GuardedPageMixin, mixin=True):
     """Choose another free time for a lesson, see the old and the new time, then confirm: a student moves it
     (within the free window); an instructor (`_proposes`) proposes it to the student. For a GuardedPage state."""
 
@@ -104,7 +106,7 @@ class MoveLesson(rx.State, mixin=True):
         raise NotImplementedError
 
     @rx.event
-    async def ask_move(self, booking_id: int):
+    async def ask_move(self, booking_id: int) -> Answer:
         """Show the instructor's free times this lesson could move to."""
         found = []
         result = await self._attempt(lambda actor: found.append(reschedule.reschedule_options(actor, int(booking_id))),
@@ -116,12 +118,12 @@ class MoveLesson(rx.State, mixin=True):
         return None
 
     @rx.event
-    def close_move(self, open_: bool = False):
+    def close_move(self, open_: bool = False) -> None:
         """Leave the lesson where it is."""
         self.move_open = bool(open_)
 
     @rx.event
-    async def move_to(self, iso: str):
+    async def move_to(self, iso: str) -> Answer:
         """Show the lesson's time now and the chosen one, to confirm (nothing moves yet)."""
         try:
             start = datetime.fromisoformat(str(iso))
@@ -135,12 +137,12 @@ class MoveLesson(rx.State, mixin=True):
         return result
 
     @rx.event
-    def back_to_times(self):
+    def back_to_times(self) -> None:
         """Choose another time."""
         self.move_preview = {}
 
     @rx.event
-    async def confirm_move(self):
+    async def confirm_move(self) -> Answer:
         """Move the lesson (a student) or propose the time (an instructor), as previewed."""
         try:
             start = datetime.fromisoformat(self.move_preview.get("iso", ""))
@@ -156,14 +158,14 @@ class MoveLesson(rx.State, mixin=True):
                                    after=self._reload)  # fmt: skip
 
 
-class AnswerProposal(rx.State, mixin=True):
+class AnswerProposal(GuardedPageMixin, mixin=True):
     """The student accepts or declines an instructor's proposed time, for a GuardedPage state with `_reload`."""
 
     def _reload(self, actor) -> None:
         raise NotImplementedError
 
     @rx.event
-    async def answer_proposal(self, booking_id: int, accept: bool):
+    async def answer_proposal(self, booking_id: int, accept: bool) -> Answer:
         """Accept (the lesson moves) or decline (it stays) the proposal; say what happened."""
         said = []
         result = await self._attempt(

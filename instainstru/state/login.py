@@ -5,6 +5,7 @@ import reflex as rx
 from instainstru import routes
 from instainstru.services.accounts import accounts, after_login
 from instainstru.services.errors import FormError, TooManyAttempts
+from instainstru.state.answer import Answer
 from instainstru.state.session import SessionState
 
 
@@ -35,7 +36,7 @@ class LoginState(rx.State):
     signup_href: str = routes.SIGNUP
 
     @rx.event
-    async def open(self):
+    async def open(self) -> Answer:
         """Say why the visitor is asked to log in; send someone already logged in on (nothing saved on a visit)."""
         self.error = ""
         intent = read_intent(self)
@@ -47,7 +48,7 @@ class LoginState(rx.State):
         return None
 
     @rx.event
-    async def submit(self, form: dict):
+    async def submit(self, form: dict) -> Answer:
         """Check the email and password and open a session."""
         try:
             actor = accounts.authenticate(form.get("email", ""), form.get("password", ""))

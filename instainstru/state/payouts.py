@@ -5,6 +5,7 @@ import reflex as rx
 from instainstru.services.accounts.access import Actor
 from instainstru.services.money import billing
 from instainstru.services.money.money import format_price
+from instainstru.state.answer import Answer
 from instainstru.state.billing import csv_download, status_badge
 from instainstru.state.guard import GuardedPage
 from instainstru.state.paging import page_info
@@ -42,12 +43,12 @@ class InstructorPayoutsState(GuardedPage, rx.State):
         self.totals = {name: format_price(getattr(result, name)) for name in TOTALS}
 
     @rx.event
-    async def show_page(self, number: int):
+    async def show_page(self, number: int) -> Answer:
         """Show another page of lessons."""
         self.page = {**self.page, "number": int(number)}
         return await self._load()
 
     @rx.event
-    async def download_csv(self):
+    async def download_csv(self) -> Answer:
         """The instructor's earnings as a CSV file."""
         return await csv_download(self, billing.instructor_earnings_csv, "earnings", "Payouts are for instructors.")

@@ -9,6 +9,7 @@ import reflex as rx
 from instainstru.services.accounts.access import Actor
 from instainstru.services.instructors.instructors import instructor_id_for_slug, viewer_actions
 from instainstru.services.trust import reviews
+from instainstru.state.answer import Answer
 from instainstru.state.forms import text
 from instainstru.state.guard import GuardedPage
 from instainstru.state.instructor_public import slug_in_url
@@ -76,23 +77,23 @@ class ProfileReviewsState(GuardedPage, rx.State):
         return f"{self.total} review{'' if self.total == 1 else 's'}"
 
     @rx.event
-    async def go_to(self, page: int):
+    async def go_to(self, page: int) -> None:
         """Show another page of reviews (newer pages first)."""
         self.replying, self.page = 0, number(page) or 1
         self._reload(await current_actor(self))
 
     @rx.event
-    def open_reply(self, review_id: int):
+    def open_reply(self, review_id: int) -> None:
         """Open the reply form under one review (the service decides whether the caller may reply)."""
         self.replying, self.reply_errors = number(review_id), {}
 
     @rx.event
-    def close_reply(self):
+    def close_reply(self) -> None:
         """Close the reply form without sending."""
         self.replying, self.reply_errors = 0, {}
 
     @rx.event
-    async def send_reply(self, form: dict):
+    async def send_reply(self, form: dict) -> Answer:
         """Post the instructor's public reply; a refused text shows next to the field."""
         review_id, body = number(form.get("review_id")), text(form, "reply", 4000)
         result = await self._attempt(lambda actor: reviews.reply(actor, review_id, body), "Your reply is posted.",
@@ -103,17 +104,17 @@ class ProfileReviewsState(GuardedPage, rx.State):
         return result
 
     @rx.event
-    def ask_report(self, review_id: int):
+    def ask_report(self, review_id: int) -> None:
         """Open the report dialog for one review."""
         self.report_id, self.report_errors, self.report_open = number(review_id), {}, True
 
     @rx.event
-    def close_report(self, open_: bool = False):
+    def close_report(self, open_: bool = False) -> None:
         """Close the report dialog without sending."""
         self.report_open = bool(open_)
 
     @rx.event
-    async def send_report(self, form: dict):
+    async def send_report(self, form: dict) -> Answer:
         """Flag the review for the admins with the reason given; it stays visible until they act."""
         review_id, reason = number(form.get("review_id")), text(form, "reason", 1000)
         result = await self._attempt(lambda actor: reviews.report(actor, review_id, reason), REPORTED,

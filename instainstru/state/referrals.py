@@ -7,6 +7,7 @@ from instainstru.services.accounts.access import Actor
 from instainstru.services.money.money import format_price
 from instainstru.services.trust import referrals
 from instainstru.settings import get_settings
+from instainstru.state.answer import Answer
 from instainstru.state.guard import GuardedPage
 
 
@@ -16,7 +17,7 @@ class ReferralLinkState(rx.State):
     valid: bool = True
 
     @rx.event
-    def open(self):
+    def open(self) -> Answer:
         """Follow a referral link."""
         code = routes.path_params(routes.REFERRAL_PAGE, self.router.url.path)["code"]
         if referrals.open_link(code) is None:
@@ -47,6 +48,6 @@ class StudentReferralsState(GuardedPage, rx.State):
         }  # fmt: skip
 
     @rx.event
-    def copy_link(self):
+    def copy_link(self) -> Answer:
         """Copy the referral link to the clipboard."""
         return [rx.set_clipboard(self.stats.get("link", "")), rx.toast.success("Link copied.")]

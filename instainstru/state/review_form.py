@@ -4,12 +4,14 @@ import reflex as rx
 
 from instainstru.services.timefmt import span
 from instainstru.services.trust import reviews
+from instainstru.state.answer import Answer
 from instainstru.state.forms import text
+from instainstru.state.guard import GuardedPageMixin
 
 NO_RATING = "0"  # the sub-rating choice meaning "not rated"
 
 
-class ReviewLesson(rx.State, mixin=True):
+class ReviewLesson(GuardedPageMixin, mixin=True):
     """The review dialog, for a GuardedPage state that implements `_reload(actor)`."""
 
     review_open: bool = False
@@ -28,19 +30,19 @@ class ReviewLesson(rx.State, mixin=True):
         self.review_stars, self.review_errors, self.review_open = stars, {}, True
 
     @rx.event
-    def ask_review(self, booking_id: int):
+    def ask_review(self, booking_id: int) -> None:
         """Open an empty review form for a lesson (no stars until the student chooses them)."""
         self._open_review(int(booking_id), 0, 0, {"text": "", **{name: NO_RATING for name in reviews.SUB_RATINGS}})
 
     @rx.event
-    def choose_stars(self, stars: int):
+    def choose_stars(self, stars: int) -> None:
         """Light the first `stars` stars of the overall rating (answering the "choose stars" message)."""
         if str(stars).isdigit() and 1 <= int(stars) <= 5:
             self.review_stars = int(stars)
             self.review_errors = {key: value for key, value in self.review_errors.items() if key != "rating"}
 
     @rx.event
-    async def ask_edit(self, booking_id: int):
+    async def ask_edit(self, booking_id: int) -> Answer:
         """Open the form filled with the student's own review of that lesson (read on the server)."""
         found = []
         result = await self._attempt(lambda actor: found.append(reviews.my_reviews(actor).get(int(booking_id))),
@@ -55,21 +57,26 @@ class ReviewLesson(rx.State, mixin=True):
         return None
 
     @rx.event
-    def close_review(self, open_: bool = False):
+    def close_review(self, open_: bool = False) -> None:
         """Close the form without saving."""
         self.review_open = bool(open_)
 
     @rx.event
-    async def submit_review(self, form: dict):
+    async def submit_review(self, form: dict) -> Answer:
         """Save the review; refusals (length, stars, contact details, windows) show next to the fields."""
         rating, body = str(self.review_stars), text(form, "text", 4000)
         subs = {name: "" if text(form, name, 2) == NO_RATING else text(form, name, 2) for name in reviews.SUB_RATINGS}
         if self.review_id:
             action = lambda actor: reviews.edit_review(  # noqa: E731
-                actor, self.review_id, rating, body, shown_version=self._review_version, **subs
-            )
+                actor,
+                self.review_id,
+                rating,
+                body,
+                shown_version=self._review_version,
+                **subs,  # type: ignore[arg-type]
+            )  # subs holds the SUB_RATINGS names only, never `now`
         else:
-            action = lambda actor: reviews.write_review(actor, self.review_booking, rating, body, **subs)  # noqa: E731
+            action = lambda actor: reviews.write_review(actor, self.review_booking, rating, body, **subs)  # type: ignore[arg-type]  # noqa: E731
         self.review_values = {**self.review_values, "text": body}
         self.review_errors = {}
         thanks = f"Thanks! Your review is published after {span(reviews.BLIND_FOR)}."

@@ -12,6 +12,7 @@ from instainstru.services.discovery.search_filters import SORTS, Filters, filter
 from instainstru.services.errors import FormError, NotAuthenticated, PermissionDenied
 from instainstru.services.instructors import favourites
 from instainstru.services.instructors.instructors import viewer_actions
+from instainstru.state.answer import Answer
 from instainstru.state.guard import GuardedPage, here
 from instainstru.state.session import current_actor
 from instainstru.state.viewer_zone import ViewerZone
@@ -24,14 +25,14 @@ class FavouriteState(rx.State):
     can_save: bool = True  # hearts are shown (students, and visitors who are asked to log in)
 
     @rx.event
-    async def load(self):
+    async def load(self) -> None:
         """Read the logged-in student's saved instructors (none for anyone else), and whether hearts show."""
         actor = await current_actor(self)
         self.saved = sorted(favourites.favourite_ids(actor))
         self.can_save = viewer_actions(actor).save
 
     @rx.event
-    async def toggle(self, instructor_id: int):
+    async def toggle(self, instructor_id: int) -> Answer:
         """Save or unsave; a visitor is sent to log in (or sign up), which saves the instructor and comes back."""
         try:
             now_saved = favourites.toggle_favourite(await current_actor(self), int(instructor_id))
@@ -92,7 +93,7 @@ class SearchState(ViewerZone, rx.State):
         self.loaded = True
 
     @rx.event
-    async def load(self):
+    async def load(self) -> Answer:
         """Search for what the URL says, in the viewer's time zone; the filter panel shows that search."""
         actor = await self._take_viewer_zone()
         self._show_times()
@@ -100,7 +101,7 @@ class SearchState(ViewerZone, rx.State):
         return self._ask_browser_zone(actor)
 
     @rx.event
-    def apply(self, form: dict):
+    def apply(self, form: dict) -> Answer:
         """Go to the URL of the filters chosen in the panel; a price that makes no sense stays, with its message."""
         filters, _ = self._filters()
         today = utcnow().astimezone(ZoneInfo(self.viewer_tz)).date()
@@ -113,7 +114,7 @@ class SearchState(ViewerZone, rx.State):
         return rx.redirect(chosen.href())
 
     @rx.event
-    def sort_by(self, sort: str):
+    def sort_by(self, sort: str) -> Answer:
         """Re-order the results."""
         filters, _ = self._filters()
         return rx.redirect(filters.href(sort=sort if sort in SORTS else "best"))
@@ -125,7 +126,9 @@ class StudentFavouritesState(GuardedPage, rx.State):
     cards: list[dict] = []
 
     def _fetch(self, actor: Actor | None) -> list[search.ResultCard]:
-        return search.instructor_cards(favourites.saved_instructor_ids(actor), actor.timezone)
+        saved = favourites.saved_instructor_ids(actor)
+        assert actor is not None  # saved_instructor_ids refused anyone not logged in
+        return search.instructor_cards(saved, actor.timezone)
 
     def _show(self, result: list[search.ResultCard]) -> None:
         self.cards = [vars(card) for card in result]

@@ -7,6 +7,7 @@ from instainstru.services.accounts import sessions
 from instainstru.services.accounts.access import Actor
 from instainstru.services.instructors.instructors import initials
 from instainstru.settings import get_settings
+from instainstru.state.answer import Answer
 
 SESSION_COOKIE = "instainstru_session"
 
@@ -52,12 +53,12 @@ class SessionState(rx.State):
         return actor
 
     @rx.event
-    def refresh(self):
+    def refresh(self) -> None:
         """Re-read the session from the database (on every page load)."""
         self._reload()
 
     @rx.event
-    def logout(self):
+    def logout(self) -> Answer:
         """End the session in the database and in this browser."""
         sessions.end_session(self.token)
         self.token = ""

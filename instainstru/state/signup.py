@@ -10,6 +10,7 @@ from instainstru.services.money.money import format_price
 from instainstru.services.timezones import DEFAULT_TIMEZONE, is_valid_timezone, timezone_choices
 from instainstru.services.trust import referrals
 from instainstru.settings import get_settings
+from instainstru.state.answer import Answer
 from instainstru.state.login import go_on, read_intent
 from instainstru.state.session import SessionState
 
@@ -29,7 +30,7 @@ class SignupState(rx.State):
     login_href: str = routes.LOGIN
 
     @rx.event
-    async def open(self):
+    async def open(self) -> Answer:
         """Reset the form, take the role and what the visitor was doing from the link, guess the time zone."""
         intent = read_intent(self)
         session = await self.get_state(SessionState)
@@ -45,24 +46,24 @@ class SignupState(rx.State):
         return rx.call_script(GUESS_TIMEZONE_JS, callback=SignupState.guessed_timezone)
 
     @rx.event
-    def guessed_timezone(self, name: str):
+    def guessed_timezone(self, name: str) -> None:
         """Pre-select the time zone the browser reports, when it is a real one."""
         if isinstance(name, str) and is_valid_timezone(name):
             self.timezones = timezone_choices(name)
             self.timezone = name
 
     @rx.event
-    def set_role(self, role: str):
+    def set_role(self, role: str) -> None:
         """Pick student or instructor."""
         self.role = role
 
     @rx.event
-    def set_timezone(self, name: str):
+    def set_timezone(self, name: str) -> None:
         """Pick a time zone from the list."""
         self.timezone = name
 
     @rx.event
-    async def submit(self, form: dict):
+    async def submit(self, form: dict) -> Answer:
         """Create the account, log in, and go back to what the visitor was doing (or to the new dashboard)."""
         try:
             actor = accounts.sign_up(

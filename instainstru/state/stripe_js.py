@@ -48,6 +48,6 @@ class CardElement(rx.State, mixin=True):
         return rx.call_script(browser_call("mountCard", missing="unavailable"), callback=type(self).card_form_mounted)
 
     @rx.event
-    def card_form_mounted(self, outcome: str):
+    def card_form_mounted(self, outcome: str) -> None:
         """The card Element is ready (or Stripe.js could not be loaded)."""
         self.card_form = "ready" if outcome == "ready" else "unavailable"

@@ -38,7 +38,7 @@ class ViewerZone(rx.State, mixin=True):
         return rx.call_script(GUESS_TIMEZONE_JS, callback=type(self).set_browser_zone) if actor is None else None
 
     @rx.event
-    def set_browser_zone(self, name: str):
+    def set_browser_zone(self, name: str) -> None:
         """Show a visitor's times in the zone their browser reports, when it is a real one and differs."""
         if isinstance(name, str) and is_valid_timezone(name) and name != self.viewer_tz:
             self._set_zone(name)

@@ -17,6 +17,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from instainstru import routes
+from instainstru.settings import reset_settings
 from tests.fakes.stripe_server import run_fake_stripe
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -132,6 +133,7 @@ def app_services(app_url, app_env, monkeypatch):
     """Call the services in this process on the app's own database and payments server (to arrange a test)."""
     for name, value in app_env.items():
         monkeypatch.setenv(name, value)
+    reset_settings()
     return app_url
 
 

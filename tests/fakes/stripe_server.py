@@ -36,6 +36,8 @@ from pathlib import Path
 import pytest
 import stripe
 
+from instainstru.settings import reset_settings
+
 REPO_ROOT = Path(__file__).resolve().parents[2]
 API_KEY = "sk_test_instainstru_fake"
 PUBLISHABLE_KEY = "pk_test_instainstru_fake"
@@ -287,6 +289,7 @@ def stripe_env(clean_fake_stripe: FakeStripe, monkeypatch) -> FakeStripe:
     monkeypatch.setenv("STRIPE_PUBLISHABLE_KEY", clean_fake_stripe.publishable_key)
     monkeypatch.setenv("STRIPE_API_BASE", clean_fake_stripe.url)
     monkeypatch.setenv("PUBLIC_URL", "http://app.test")
+    reset_settings()
     return clean_fake_stripe
 
 

@@ -19,6 +19,7 @@ class Actor:
     @classmethod
     def from_user(cls, user: User) -> "Actor":
         """Build the actor for a stored user."""
+        assert user.id is not None  # a stored user
         return cls(user.id, user.name, user.email, Role(user.role), user.timezone)
 
 

@@ -5,7 +5,7 @@ from datetime import timedelta
 
 from email_validator import EmailNotValidError, validate_email
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, delete, select
+from sqlmodel import Session, col, delete, select
 
 from instainstru.db import transaction
 from instainstru.models import LoginFailure, Role, User, utcnow
@@ -110,7 +110,7 @@ def _throttle_wait(session: Session, email: str) -> int:
     recent = session.exec(
         select(LoginFailure.at)
         .where(LoginFailure.email == email, LoginFailure.at > utcnow() - window)
-        .order_by(LoginFailure.at.desc())
+        .order_by(col(LoginFailure.at).desc())
         .limit(settings.login_max_failures)
     ).all()
     if len(recent) < settings.login_max_failures:
@@ -133,12 +133,12 @@ def authenticate(email: str, password: str) -> Actor:
         if wait := _throttle_wait(session, email):
             raise TooManyAttempts(wait)
         window_start = utcnow() - timedelta(minutes=get_settings().login_window_minutes)
-        session.exec(delete(LoginFailure).where(LoginFailure.email == email, LoginFailure.at <= window_start))
+        session.exec(delete(LoginFailure).where(col(LoginFailure.email) == email, col(LoginFailure.at) <= window_start))
         session.add(LoginFailure(email=email))
         user = session.exec(select(User).where(User.email == email)).first()
     stored = user.password_hash if user is not None else dummy_hash()
     if verify_password(password, stored) and user is not None and password:
         with transaction() as session:
-            session.exec(delete(LoginFailure).where(LoginFailure.email == email))
+            session.exec(delete(LoginFailure).where(col(LoginFailure.email) == email))
         return Actor.from_user(user)
     raise FormError({"form": LOGIN_FAILED})

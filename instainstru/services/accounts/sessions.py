@@ -4,7 +4,7 @@ import hashlib
 import secrets
 from datetime import timedelta
 
-from sqlmodel import delete, select
+from sqlmodel import col, delete, select
 
 from instainstru.db import transaction
 from instainstru.models import AuthSession, User, utcnow
@@ -22,7 +22,9 @@ def start_session(actor: Actor) -> str:
     expires = utcnow() + timedelta(days=get_settings().session_days)
     with transaction() as session:
         session.exec(
-            delete(AuthSession).where(AuthSession.user_id == actor.user_id, AuthSession.expires_at <= utcnow())
+            delete(AuthSession).where(
+                col(AuthSession.user_id) == actor.user_id, col(AuthSession.expires_at) <= utcnow()
+            )
         )
         session.add(AuthSession(user_id=actor.user_id, token_hash=_digest(token), expires_at=expires))
     return token
@@ -35,7 +37,7 @@ def actor_for_token(token: str) -> Actor | None:
     with transaction() as session:
         row = session.exec(
             select(AuthSession, User)
-            .join(User, User.id == AuthSession.user_id)
+            .join(User, col(User.id) == AuthSession.user_id)
             .where(AuthSession.token_hash == _digest(token))
         ).first()
         if row is None:
@@ -51,4 +53,4 @@ def end_session(token: str) -> None:
     """Log out: delete the session that `token` opened."""
     if token:
         with transaction() as session:
-            session.exec(delete(AuthSession).where(AuthSession.token_hash == _digest(token)))
+            session.exec(delete(AuthSession).where(col(AuthSession.token_hash) == _digest(token)))

@@ -137,7 +137,9 @@ def clash_message(session: Session, clash: Booking, timezone: str) -> str:
     return f"You already have a lesson at this time: {lesson}{waiting}. Please choose another time."
 
 
-def refuse_clash(actor: Actor, start: datetime, end: datetime, now: datetime, except_booking: int | None = None):
+def refuse_clash(
+    actor: Actor, start: datetime, end: datetime, now: datetime, except_booking: int | None = None
+) -> None:
     """Raise FormError naming the caller's lesson at that time, if there is one (in a transaction of its own:
     used after a claim was refused, to tell the student's clash from the instructor's time just taken)."""
     with transaction() as session:

@@ -8,7 +8,7 @@ the searched place's cells up in the indexed `area_cells` table, then checks cov
 
 import math
 
-from sqlmodel import Session, delete
+from sqlmodel import Session, col, delete
 
 from instainstru.models import AreaBorough, AreaCell, InstructorProfile
 from instainstru.services.discovery import geo
@@ -34,7 +34,8 @@ def cells_in_box(min_lat: float, max_lat: float, min_lon: float, max_lon: float)
 
 def area_of(profile: InstructorProfile) -> geo.ServiceArea:
     """The service area a profile describes."""
-    base = (profile.area_base_lat, profile.area_base_lon) if profile.area_base_lat is not None else None
+    lat, lon = profile.area_base_lat, profile.area_base_lon
+    base = (lat, lon) if lat is not None and lon is not None else None
     return geo.ServiceArea(frozenset(profile.area_neighbourhoods), base, profile.area_radius_miles if base else 0.0)
 
 
@@ -50,13 +51,13 @@ def cells_for_area(area: geo.ServiceArea) -> set[int]:
 
 def boroughs_served(area: geo.ServiceArea) -> list[str]:
     """The boroughs `area` serves some of (see `geo.area_covers`)."""
-    return [name for name in geo.BOROUGHS if geo.area_covers(area, geo.find_place(name))]
+    return [name for name in geo.BOROUGHS if (place := geo.find_place(name)) and geo.area_covers(area, place)]
 
 
 def reindex(session: Session, profile: InstructorProfile) -> None:
     """Replace the instructor's cells and boroughs after their service area changed."""
     area = area_of(profile)
-    session.exec(delete(AreaCell).where(AreaCell.instructor_id == profile.user_id))
-    session.exec(delete(AreaBorough).where(AreaBorough.instructor_id == profile.user_id))
+    session.exec(delete(AreaCell).where(col(AreaCell.instructor_id) == profile.user_id))
+    session.exec(delete(AreaBorough).where(col(AreaBorough.instructor_id) == profile.user_id))
     session.add_all(AreaCell(cell=c, instructor_id=profile.user_id) for c in sorted(cells_for_area(area)))
     session.add_all(AreaBorough(borough=b, instructor_id=profile.user_id) for b in boroughs_served(area))

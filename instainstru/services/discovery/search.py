@@ -7,7 +7,8 @@ from datetime import datetime, time, timedelta
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import String, cast, func, literal, select
+from sqlalchemy import ColumnElement, String, cast, func, literal, select
+from sqlmodel import col
 
 from instainstru import routes
 from instainstru.db import transaction
@@ -31,7 +32,7 @@ NEXT_SLOT_DAYS = 14
 IN_PERSON = {"student_home", "studio"}
 
 
-@dataclass
+@dataclass(kw_only=True)
 class Candidate:
     """One instructor that passed the filters, with what ranking and the card need."""
 
@@ -56,7 +57,7 @@ class Candidate:
         return bayesian_rating(self.rating_avg, self.rating_count)
 
 
-@dataclass(frozen=True)
+@dataclass(kw_only=True, frozen=True)
 class ResultCard:
     """What a result card shows."""
 
@@ -100,12 +101,13 @@ def _raw(column):
 
 
 _COLUMNS = (
-    Offering.instructor_id, Offering.subject_key, Offering.min_price_cents, Offering.shortest_min,
-    _raw(Offering.levels), _raw(Offering.age_groups), _raw(Offering.location_types), InstructorProfile.slug,
-    InstructorProfile.photo, InstructorProfile.headline, func.length(InstructorProfile.bio).label("bio_length"),
-    _raw(InstructorProfile.area_neighbourhoods), InstructorProfile.area_base_lat, InstructorProfile.area_base_lon,
-    InstructorProfile.area_radius_miles, InstructorProfile.rating_avg, InstructorProfile.rating_count,
-    InstructorProfile.charges_enabled, User.name,
+    col(Offering.instructor_id), col(Offering.subject_key), col(Offering.min_price_cents), col(Offering.shortest_min),
+    _raw(Offering.levels), _raw(Offering.age_groups), _raw(Offering.location_types), col(InstructorProfile.slug),
+    col(InstructorProfile.photo), col(InstructorProfile.headline),
+    func.length(InstructorProfile.bio).label("bio_length"), _raw(InstructorProfile.area_neighbourhoods),
+    col(InstructorProfile.area_base_lat), col(InstructorProfile.area_base_lon),
+    col(InstructorProfile.area_radius_miles), col(InstructorProfile.rating_avg), col(InstructorProfile.rating_count),
+    col(InstructorProfile.charges_enabled), col(User.name),
 )  # fmt: skip
 
 
@@ -118,33 +120,33 @@ def _json(text: str) -> tuple:
 def _nearby(place: geo.Place):
     """The instructors whose area may serve `place`: exactly for a borough, by grid cell for a point."""
     if place.kind == "borough":
-        return select(AreaBorough.instructor_id).where(AreaBorough.borough == place.borough)
-    return select(AreaCell.instructor_id).where(AreaCell.cell == area_index.cell_of(place.lat, place.lon))
+        return select(col(AreaBorough.instructor_id)).where(col(AreaBorough.borough) == place.borough)
+    return select(col(AreaCell.instructor_id)).where(col(AreaCell.cell) == area_index.cell_of(place.lat, place.lon))
 
 
 def _pick(filters: Filters, only: list[int] | None, near, online_only: bool, cap: int) -> list[int]:
     """Phase 1: the ids of the best (or cheapest) offerings passing the filters, from the offerings' indexes."""
-    query = select(Offering.id).where(Offering.min_price_cents > 0)
+    query = select(col(Offering.id)).where(col(Offering.min_price_cents) > 0)
     if near is not None:
         query = query.join(near, near.c.instructor_id == Offering.instructor_id)
     if online_only:
-        query = query.where(Offering.online.is_(True))
+        query = query.where(col(Offering.online).is_(True))
     if only is not None:
-        query = query.where(Offering.instructor_id.in_(only))
+        query = query.where(col(Offering.instructor_id).in_(only))
     if filters.subject_key:
-        query = query.where(Offering.subject_key == filters.subject_key)
+        query = query.where(col(Offering.subject_key) == filters.subject_key)
     if filters.max_price_cents is not None:
-        query = query.where(Offering.min_price_cents <= filters.max_price_cents)
+        query = query.where(col(Offering.min_price_cents) <= filters.max_price_cents)
     if filters.min_price_cents is not None:
-        query = query.where(Offering.min_price_cents >= filters.min_price_cents)
+        query = query.where(col(Offering.min_price_cents) >= filters.min_price_cents)
     if filters.min_rating is not None:
-        rated = select(InstructorProfile.user_id).where(
-            InstructorProfile.rating_avg >= filters.min_rating, InstructorProfile.rating_count > 0
+        rated = select(col(InstructorProfile.user_id)).where(
+            col(InstructorProfile.rating_avg) >= filters.min_rating, col(InstructorProfile.rating_count) > 0
         )
-        query = query.where(Offering.instructor_id.in_(rated))
-    order = Offering.min_price_cents if filters.sort == "price" else Offering.rank_score.desc()
+        query = query.where(col(Offering.instructor_id).in_(rated))
+    order = col(Offering.min_price_cents) if filters.sort == "price" else col(Offering.rank_score).desc()
     with transaction() as session:
-        return list(session.execute(query.order_by(order, Offering.id).limit(cap)).scalars())
+        return list(session.execute(query.order_by(order, col(Offering.id)).limit(cap)).scalars())
 
 
 def _rows(filters: Filters, only: list[int] | None = None) -> list:
@@ -161,15 +163,15 @@ def _rows(filters: Filters, only: list[int] | None = None) -> list:
         ids += [i for i in _pick(filters, only, None, True, cap) if i not in seen][: cap - len(ids)]
     if not ids:
         return []
-    nearby = Offering.id.in_(near_ids) if near_ids else literal(False)
+    nearby: ColumnElement[bool] = col(Offering.id).in_(near_ids) if near_ids else literal(False)
     details = (
         select(*_COLUMNS, nearby.label("nearby"))
-        .join(InstructorProfile, InstructorProfile.user_id == Offering.instructor_id)
-        .join(User, User.id == Offering.instructor_id)
-        .where(Offering.id.in_(ids))
+        .join(InstructorProfile, col(InstructorProfile.user_id) == Offering.instructor_id)
+        .join(User, col(User.id) == Offering.instructor_id)
+        .where(col(Offering.id).in_(ids))
     )
     with transaction() as session:
-        return session.execute(details).all()
+        return list(session.execute(details).all())
 
 
 def _distance(row, places: tuple, place: geo.Place | None) -> tuple[bool, float | None]:
@@ -200,7 +202,7 @@ def _matches(row, filters: Filters) -> tuple[bool, float | None]:
         return online_ok, None
     if filters.place is None:
         return (bool(IN_PERSON.intersection(places)) if filters.online == "in_person" else True), None
-    if filters.max_miles is not None and covered and distance > filters.max_miles:
+    if filters.max_miles is not None and distance is not None and distance > filters.max_miles:
         covered = False
     if filters.online == "in_person":
         return covered, distance
@@ -223,10 +225,20 @@ def candidates(filters: Filters, only: list[int] | None = None) -> list[Candidat
             continue
         completeness = 0.5 * bool(row.photo) + 0.5 * ((row.bio_length or 0) >= 50)
         found[row.instructor_id] = Candidate(
-            row.instructor_id, row.slug, row.name, row.photo, row.headline, [subject], row.min_price_cents,
-            row.shortest_min,
-            row.rating_avg, row.rating_count, distance, completeness, bool(row.charges_enabled),
-        )  # fmt: skip
+            instructor_id=row.instructor_id,
+            slug=row.slug,
+            name=row.name,
+            photo=row.photo,
+            headline=row.headline,
+            subjects=[subject],
+            price_cents=row.min_price_cents,
+            shortest_min=row.shortest_min,
+            rating_avg=row.rating_avg,
+            rating_count=row.rating_count,
+            distance=distance,
+            completeness=completeness,
+            bookable=bool(row.charges_enabled),
+        )
     return list(found.values())
 
 
@@ -298,10 +310,21 @@ def _card(c: Candidate, viewer_tz: str, filters: Filters | None = None) -> Resul
     subject = filters.subject_key if filters else None
     href = routes.instructor_profile(c.slug, subject, c.shortest_min if subject else None)
     return ResultCard(
-        c.instructor_id, c.slug, c.name, initials(c.name), c.photo, c.headline,
-        ", ".join(c.subjects), f"from {format_price(c.price_cents)}", rating, c.rating_count, distance,
-        next_slot if c.bookable else "", c.bookable, href,
-    )  # fmt: skip
+        instructor_id=c.instructor_id,
+        slug=c.slug,
+        name=c.name,
+        initials=initials(c.name),
+        photo=c.photo,
+        headline=c.headline,
+        subjects=", ".join(c.subjects),
+        price_from=f"from {format_price(c.price_cents)}",
+        rating=rating,
+        review_count=c.rating_count,
+        distance=distance,
+        next_slot=next_slot if c.bookable else "",
+        bookable=c.bookable,
+        href=href,
+    )
 
 
 def _free_in_window(ranked: list[Candidate], ranges, now: datetime, wanted: int) -> tuple[list[Candidate], bool]:
@@ -347,8 +370,8 @@ def popular_subjects(limit: int = 8) -> list[tuple[str, str]]:
     """The most offered subjects, as (key, name), for an empty search (services listed in search only)."""
     with transaction() as session:
         rows = session.execute(
-            select(Offering.subject_key, func.count()).where(Offering.min_price_cents > 0)
-            .group_by(Offering.subject_key).order_by(func.count().desc(), Offering.subject_key).limit(limit)
+            select(col(Offering.subject_key), func.count()).where(col(Offering.min_price_cents) > 0)
+            .group_by(col(Offering.subject_key)).order_by(func.count().desc(), col(Offering.subject_key)).limit(limit)
         ).all()  # fmt: skip
     return [(key, SUBJECTS_BY_KEY[key].name) for key, _ in rows if key in SUBJECTS_BY_KEY]
 

@@ -236,7 +236,7 @@ def filters_from(params: Mapping[str, str], today: date) -> tuple[Filters, str]:
     parsed = parse_query(text, today) if text else None
     base = Filters()
     if parsed is not None:
-        online = {True: "online", False: "in_person"}.get(parsed.online, "any")
+        online = {True: "online", False: "in_person", None: "any"}[parsed.online]
         base = Filters(
             subject_key=parsed.subject_key, place=parsed.place, unknown_place=parsed.unknown_place, online=online,
             min_price_cents=parsed.min_price_cents, max_price_cents=parsed.max_price_cents, window=parsed.window,
@@ -319,7 +319,7 @@ def filters_from_form(form: Mapping[str, str], current: Filters, today: date) ->
     return dataclasses.replace(
         current,
         subject_key=subject.key if subject else None,
-        online=form.get("online") if form.get("online") in ONLINE_CHOICES else "any",
+        online=form["online"] if form.get("online") in ONLINE_CHOICES else "any",
         min_price_cents=low,
         max_price_cents=high,
         prices_swapped=False,

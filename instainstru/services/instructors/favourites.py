@@ -1,6 +1,6 @@
 """Students saving instructors they like."""
 
-from sqlmodel import Session, delete, select
+from sqlmodel import Session, col, delete, select
 
 from instainstru.db import transaction
 from instainstru.models import Favourite, InstructorProfile, Role, User
@@ -21,7 +21,7 @@ def instructor_name(instructor_id: int) -> str | None:
     with transaction() as session:
         return session.exec(
             select(User.name)
-            .join(InstructorProfile, InstructorProfile.user_id == User.id)
+            .join(InstructorProfile, col(InstructorProfile.user_id) == User.id)
             .where(InstructorProfile.user_id == instructor_id)
         ).first()
 
@@ -48,7 +48,9 @@ def toggle_favourite(actor: Actor | None, instructor_id: int) -> bool:
         existing = session.get(Favourite, (actor.user_id, instructor_id))
         if existing is not None:
             session.exec(
-                delete(Favourite).where(Favourite.student_id == actor.user_id, Favourite.instructor_id == instructor_id)
+                delete(Favourite).where(
+                    col(Favourite.student_id) == actor.user_id, col(Favourite.instructor_id) == instructor_id
+                )
             )
             return False
         session.add(Favourite(student_id=actor.user_id, instructor_id=instructor_id))
@@ -63,6 +65,6 @@ def saved_instructor_ids(actor: Actor | None) -> list[int]:
             session.exec(
                 select(Favourite.instructor_id)
                 .where(Favourite.student_id == actor.user_id)
-                .order_by(Favourite.created_at.desc(), Favourite.instructor_id)
+                .order_by(col(Favourite.created_at).desc(), col(Favourite.instructor_id))
             )
         )

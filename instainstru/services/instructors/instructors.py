@@ -4,7 +4,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from sqlmodel import Session, func, select
+from sqlmodel import Session, col, func, select
 
 from instainstru.db import transaction
 from instainstru.models import InstructorProfile, Offering, Role, User
@@ -31,7 +31,7 @@ class InstructorCard:
     price_from: str
 
 
-@dataclass(frozen=True)
+@dataclass(kw_only=True, frozen=True)
 class PublicProfile:
     """An instructor's public page."""
 
@@ -93,6 +93,7 @@ def _unique_slug(session: Session, name: str) -> str:
 
 def create_profile(session: Session, user: User, **fields) -> InstructorProfile:
     """Add the (initially empty) public profile of instructor `user` inside `session`."""
+    assert user.id is not None  # the account is saved first
     profile = InstructorProfile(user_id=user.id, slug=_unique_slug(session, user.name), **fields)
     session.add(profile)
     return profile
@@ -105,11 +106,11 @@ def featured_instructor_ids(limit: int = 6) -> list[int]:
         return list(
             session.exec(
                 select(InstructorProfile.user_id)
-                .join(Offering, Offering.instructor_id == InstructorProfile.user_id)
+                .join(Offering, col(Offering.instructor_id) == InstructorProfile.user_id)
                 .where(InstructorProfile.charges_enabled, InstructorProfile.headline != "")
                 .where(Offering.min_price_cents > 0)
-                .group_by(InstructorProfile.user_id)
-                .order_by(func.max(Offering.rank_score).desc(), InstructorProfile.user_id)
+                .group_by(col(InstructorProfile.user_id))
+                .order_by(func.max(Offering.rank_score).desc(), col(InstructorProfile.user_id))
                 .limit(limit)
             )
         )
@@ -140,7 +141,7 @@ def public_profile(slug: str) -> PublicProfile | None:
     with transaction() as session:
         row = session.exec(
             select(InstructorProfile, User)
-            .join(User, User.id == InstructorProfile.user_id)
+            .join(User, col(User.id) == InstructorProfile.user_id)
             .where(InstructorProfile.slug == slug[:80])
         ).first()
         if row is None:
@@ -152,14 +153,14 @@ def public_profile(slug: str) -> PublicProfile | None:
     if p.area_radius_miles and p.area_base_name:
         area.append(f"within {p.area_radius_miles:g} miles of {p.area_base_name}")
     return PublicProfile(
-        p.user_id,
-        _card(p, user, offerings),
-        p.bio,
-        list(p.languages),
-        p.years_experience,
-        places,
-        area,
-        offerings,
-        p.charges_enabled,
-        policy_text(p),
+        user_id=p.user_id,
+        card=_card(p, user, offerings),
+        bio=p.bio,
+        languages=list(p.languages),
+        years_experience=p.years_experience,
+        places=places,
+        area=area,
+        offerings=offerings,
+        accepting_bookings=p.charges_enabled,
+        cancellation_policy=policy_text(p),
     )

@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass
 
-from sqlmodel import Session, delete, select
+from sqlmodel import Session, col, delete, select
 
 from instainstru.db import transaction
 from instainstru.models import (
@@ -91,20 +91,21 @@ def offerings_of(
 ) -> dict[int, list[OfferingView]]:
     """The given instructors' services with their prices, in the order they were added: only those students can
     find and book (active), or with `listed_only=False` paused and archived ones too."""
-    query = select(Offering).where(Offering.instructor_id.in_(instructor_ids)).order_by(Offering.id)
+    query = select(Offering).where(col(Offering.instructor_id).in_(instructor_ids)).order_by(col(Offering.id))
     if listed_only:
         query = query.where(Offering.status == OfferingStatus.ACTIVE)
     rows = session.exec(query).all()
     prices: dict[int, list[PriceView]] = {}
     if rows:
         for price in session.exec(
-            select(OfferingPrice).where(OfferingPrice.offering_id.in_([o.id for o in rows]))
-            .order_by(OfferingPrice.duration_min)
+            select(OfferingPrice).where(col(OfferingPrice.offering_id).in_([o.id for o in rows]))
+            .order_by(col(OfferingPrice.duration_min))
         ).all():  # fmt: skip
             label = f"{price.duration_min} min · {format_price(price.price_cents)}"
             prices.setdefault(price.offering_id, []).append(PriceView(price.duration_min, price.price_cents, label))
     result: dict[int, list[OfferingView]] = {i: [] for i in instructor_ids}
     for o in rows:
+        assert o.id is not None  # a row read from the database
         name = subject_name(o.subject_key)
         result[o.instructor_id].append(
             OfferingView(o.id, o.subject_key, name, o.levels, o.age_groups, o.location_types, prices.get(o.id, []),
@@ -223,21 +224,22 @@ def add_offering(
         same = found and session.exec(
             select(Offering).where(Offering.instructor_id == actor.user_id, Offering.subject_key == found.key)
         ).first()  # fmt: skip
-        if same and same.status == OfferingStatus.ARCHIVED:
+        if found and same and same.status == OfferingStatus.ARCHIVED:
             errors["subject"] = f"You offered {found.name} before: restore it from your archived services."
-        elif same:
+        elif found and same:
             errors["subject"] = f"You already offer {found.name}. Edit it instead."
         elif _current_count(session, actor.user_id) >= MAX_OFFERINGS:
             errors["subject"] = f"You can offer at most {MAX_OFFERINGS} services."
-        if errors:
+        if errors or found is None:
             raise FormError(errors)
-        profile = session.get(InstructorProfile, actor.user_id)
+        profile = session.get_one(InstructorProfile, actor.user_id)
         offering = Offering(instructor_id=actor.user_id, subject_key=found.key, levels=details.levels,
                             age_groups=details.age_groups, location_types=details.places,
                             rank_score=bayesian_rating(profile.rating_avg, profile.rating_count))  # fmt: skip
         _list_for_search(offering, details.cents)
         session.add(offering)
         session.flush()
+        assert offering.id is not None  # flushed
         session.add_all(OfferingPrice(offering_id=offering.id, duration_min=d, price_cents=c)
                         for d, c in details.cents.items())  # fmt: skip
         session.flush()
@@ -270,7 +272,8 @@ def update_offering(
         offering.levels, offering.age_groups = details.levels, details.age_groups
         offering.location_types = details.places
         _list_for_search(offering, details.cents)
-        session.exec(delete(OfferingPrice).where(OfferingPrice.offering_id == offering.id))
+        assert offering.id is not None  # read from the database
+        session.exec(delete(OfferingPrice).where(col(OfferingPrice.offering_id) == offering.id))
         session.add_all(OfferingPrice(offering_id=offering.id, duration_min=d, price_cents=c)
                         for d, c in details.cents.items())  # fmt: skip
         session.add(offering)
@@ -279,6 +282,7 @@ def update_offering(
 
 
 def _set_status(session: Session, offering: Offering, status: OfferingStatus) -> None:
+    assert offering.id is not None  # read from the database
     offering.status = status
     _list_for_search(offering, _cents_of(session, offering.id))
     session.add(offering)

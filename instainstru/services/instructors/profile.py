@@ -25,7 +25,7 @@ MAX_HEADLINE, MAX_BIO = 120, 3000
 MAX_YEARS, MAX_ADDRESS = 70, 200  # years of teaching; a studio address's characters
 
 
-@dataclass
+@dataclass(kw_only=True)
 class ProfileForm:
     """Everything the profile page edits, as the page sends it."""
 
@@ -52,15 +52,25 @@ def _own_profile(session, actor: Actor, *, for_update: bool = False) -> tuple[Us
 def _form_of(user: User, p: InstructorProfile) -> ProfileForm:
     """The saved profile as the form shows it."""
     return ProfileForm(
-        user.name, p.headline, p.bio, p.borough, ", ".join(p.languages), str(p.years_experience),
-        p.teaches_at_student, p.teaches_at_studio, p.studio_address, p.teaches_online,
-        list(p.area_neighbourhoods), p.area_base_name, f"{p.area_radius_miles:g}",
-    )  # fmt: skip
+        name=user.name,
+        headline=p.headline,
+        bio=p.bio,
+        borough=p.borough,
+        languages=", ".join(p.languages),
+        years_experience=str(p.years_experience),
+        teaches_at_student=p.teaches_at_student,
+        teaches_at_studio=p.teaches_at_studio,
+        studio_address=p.studio_address,
+        teaches_online=p.teaches_online,
+        area_neighbourhoods=list(p.area_neighbourhoods),
+        area_base=p.area_base_name,
+        area_radius_miles=f"{p.area_radius_miles:g}",
+    )
 
 
 def load_profile(actor: Actor | None) -> tuple[ProfileForm, str, str]:
     """Return the caller's profile as the form shows it, their photo path ("" when none) and slug."""
-    require_role(actor, Role.INSTRUCTOR)
+    actor = require_role(actor, Role.INSTRUCTOR)
     with transaction() as session:
         user, p = _own_profile(session, actor)
         return _form_of(user, p), p.photo, p.slug
@@ -119,7 +129,7 @@ def save_profile(actor: Actor | None, form: ProfileForm, shown_version: str | No
     On any problem raise FormError and change nothing; that includes a form that showed other values than the
     saved ones (`shown_version`, see `form_versions`), so an outdated tab never undoes a newer save.
     """
-    require_role(actor, Role.INSTRUCTOR)
+    actor = require_role(actor, Role.INSTRUCTOR)
     form.name, form.headline = " ".join(form.name.split()), form.headline.strip()
     form.bio = form.bio.strip()
     with transaction() as session:
@@ -170,7 +180,7 @@ def _thumbnail(data: bytes) -> bytes:
 
 def save_photo(actor: Actor | None, data: bytes) -> str:
     """Store a new profile photo as a square thumbnail, replacing the old one; return its path."""
-    require_role(actor, Role.INSTRUCTOR)
+    actor = require_role(actor, Role.INSTRUCTOR)
     thumbnail = _thumbnail(data)
     folder = get_settings().upload_dir / "photos"
     folder.mkdir(parents=True, exist_ok=True)

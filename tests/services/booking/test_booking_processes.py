@@ -26,6 +26,7 @@ from instainstru.db import engine_for, get_engine, transaction
 from instainstru.models import Booking, BookingClaim, BookingStatus
 from instainstru.services.booking import booking
 from instainstru.services.errors import FormError
+from instainstru.settings import reset_settings
 from tests.factories import make_user, open_studio
 
 START_METHOD = "forkserver"
@@ -39,6 +40,7 @@ WAIT_SECONDS = 120  # for all processes to get ready, and then for all their ans
 def attempt(url: str, student, offering_id: int, gate: str, reports) -> None:
     """One process: its own engine and connection, ready before the gate opens, then one booking."""
     os.environ["DB_URL"] = url
+    reset_settings()  # settings the forkserver may have loaded are not this process's
     inherited_engines = engine_for.cache_info().currsize  # 0: the process starts without an engine
     backend = started = finished = outcome = None
     try:

@@ -16,6 +16,7 @@ from instainstru.services.errors import FormError, PermissionDenied
 from instainstru.services.money import billing, ledger, payments
 from instainstru.services.scheduling import availability
 from instainstru.services.timefmt import slot_label
+from instainstru.settings import reset_settings
 from tests.factories import connect_on_fake_stripe, make_user, open_studio, require_approval, save_test_card
 
 S = BookingStatus
@@ -140,9 +141,11 @@ def test_a_refund_stripe_could_not_make_is_made_by_the_jobs(studio, stripe_env, 
     _, student, service, card = studio
     lesson = paid_lesson(student, service, card)
     monkeypatch.setenv("STRIPE_API_BASE", "http://127.0.0.1:9")
+    reset_settings()
     cancellation.cancel(student, lesson, NOW)  # cancelled, refund owed
     assert status_of(lesson) == S.CANCELLED_BY_STUDENT and balance(lesson).paid == 4555
     monkeypatch.setenv("STRIPE_API_BASE", stripe_env.url)
+    reset_settings()
     assert jobs.run_due(NOW).payments_settled == 1
     assert balance(lesson).paid == 0 and jobs.run_due(NOW).payments_settled == 0
 

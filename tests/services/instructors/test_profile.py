@@ -8,13 +8,14 @@ from instainstru.models import InstructorProfile, User
 from instainstru.services.errors import FormError, PermissionDenied
 from instainstru.services.form_versions import version_of
 from instainstru.services.instructors import profile
-from instainstru.settings import get_settings
+from instainstru.settings import get_settings, reset_settings
 from tests.factories import make_user
 
 
 @pytest.fixture
 def teacher(db_url, tmp_path, monkeypatch):
     monkeypatch.setenv("UPLOAD_DIR", str(tmp_path / "uploads"))
+    reset_settings()
     return make_user("instructor", "t@example.com", "Tess Teacher")
 
 

@@ -1,7 +1,7 @@
 import pytest
 
 from instainstru.services.money.money import format_price, parse_dollars, platform_fee
-from instainstru.settings import get_settings
+from instainstru.settings import get_settings, reset_settings
 
 
 @pytest.mark.parametrize(
@@ -30,11 +30,13 @@ def test_format_price_shows_cents_only_when_not_whole():
 def test_platform_fee_is_15_percent_rounded_half_up(monkeypatch):
     assert [platform_fee(c) for c in (6500, 4999, 4990, 10)] == [975, 750, 749, 2]  # 749.85 -> 750, 748.5 -> 749
     monkeypatch.setenv("PLATFORM_FEE_PERCENT", "12.5")
+    reset_settings()
     assert platform_fee(6500) == 813  # 812.5 -> 813
 
 
 @pytest.mark.parametrize("value", ["fifteen", "-1", "101", "nan"])
 def test_a_malformed_fee_setting_fails_loudly(monkeypatch, value):
     monkeypatch.setenv("PLATFORM_FEE_PERCENT", value)
+    reset_settings()
     with pytest.raises(ValueError, match="PLATFORM_FEE_PERCENT"):
         get_settings()

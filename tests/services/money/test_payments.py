@@ -15,6 +15,7 @@ from instainstru.models import Booking, BookingStatus, LedgerEntry, Payment
 from instainstru.services.booking import booking, jobs
 from instainstru.services.errors import FormError, PermissionDenied
 from instainstru.services.money import billing, card_messages, cards, ledger, payments
+from instainstru.settings import reset_settings
 from tests.factories import (
     authenticate,
     connect_on_fake_stripe,
@@ -230,6 +231,7 @@ def test_stripe_unreachable_keeps_the_hold_and_loses_nothing(studio, stripe_env,
     held = hold(student, service)
     card = save_test_card(student, stripe_env)
     monkeypatch.setenv("STRIPE_API_BASE", "http://127.0.0.1:9")  # nothing listens there
+    reset_settings()
     with pytest.raises(FormError) as caught:
         payments.pay(student, held.id, card, NOW)
     assert caught.value.errors["payment"] == cards.UNAVAILABLE
@@ -238,6 +240,7 @@ def test_stripe_unreachable_keeps_the_hold_and_loses_nothing(studio, stripe_env,
     assert list(caught.value.errors.values()) == [cards.UNAVAILABLE]
     assert status_of(held.id) == S.PENDING_PAYMENT
     monkeypatch.setenv("STRIPE_API_BASE", stripe_env.url)  # Stripe is back: the same hold can be paid
+    reset_settings()
     assert payments.pay(student, held.id, card, NOW).status == S.CONFIRMED
 
 

@@ -4,6 +4,7 @@ import pytest
 
 from instainstru.services.errors import FormError, PermissionDenied
 from instainstru.services.money import payouts
+from instainstru.settings import reset_settings
 from tests.factories import make_user
 
 
@@ -35,7 +36,9 @@ def test_only_instructors_connect_payouts(db_url, stripe_env):
 
 def test_stripe_unreachable_says_so(db_url, monkeypatch):
     monkeypatch.setenv("STRIPE_SECRET_KEY", "sk_test_nothing_listens_here")
+    monkeypatch.setenv("STRIPE_PUBLISHABLE_KEY", "pk_test_nothing_listens_here")
     monkeypatch.setenv("STRIPE_API_BASE", "http://127.0.0.1:9")
+    reset_settings()
     teacher = make_user("instructor", "t@example.com", "Tess Teacher")
     with pytest.raises(FormError) as caught:
         payouts.start_onboarding(teacher)

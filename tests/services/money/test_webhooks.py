@@ -11,6 +11,7 @@ from instainstru.db import transaction
 from instainstru.models import Booking, BookingStatus, InstructorProfile, LedgerEntry, Payment, ProcessedEvent, utcnow
 from instainstru.services.booking import booking
 from instainstru.services.money import ledger, payments, payouts, webhooks
+from instainstru.settings import reset_settings
 from tests.factories import (
     authenticate,
     connect_on_fake_stripe,
@@ -30,6 +31,7 @@ def stripe_env(stripe_env, monkeypatch):
     """The fake Stripe with both webhook secrets configured."""
     monkeypatch.setenv("STRIPE_WEBHOOK_SECRET_PLATFORM", "whsec_platform_test")
     monkeypatch.setenv("STRIPE_WEBHOOK_SECRET_CONNECT", SECRET)
+    reset_settings()
     return stripe_env
 
 

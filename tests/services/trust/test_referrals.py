@@ -13,6 +13,7 @@ from instainstru.services.booking import booking
 from instainstru.services.errors import PermissionDenied
 from instainstru.services.money import payments
 from instainstru.services.trust import referrals
+from instainstru.settings import reset_settings
 from tests.factories import connect_on_fake_stripe, make_booking, make_user, open_studio, save_test_card
 
 NOW = datetime(2030, 1, 1, 12, 0, tzinfo=UTC)
@@ -22,10 +23,12 @@ NOW = datetime(2030, 1, 1, 12, 0, tzinfo=UTC)
 def referrals_open(monkeypatch):
     """Referrals are offered in these tests, whatever the environment says (REFERRALS_OPEN=0 pauses them)."""
     monkeypatch.setenv("REFERRALS_OPEN", "1")
+    reset_settings()
 
 
 def test_closed_referrals_count_nothing_and_give_nothing(db_url, monkeypatch):
     monkeypatch.setenv("REFERRALS_OPEN", "0")
+    reset_settings()
     ana = make_user("student", "ana@example.com", "Ana Lopez")
     code = referrals.code_for(ana)
     assert referrals.open_link(code) is None

@@ -1,0 +1,244 @@
+"""Settings: read from the environment once, every value checked at start with an error naming the variable."""
+
+import re
+import subprocess
+import sys
+
+import pytest
+
+from instainstru import settings as settings_module
+from instainstru.settings import (
+    DEFAULT_DB_URL,
+    DEFAULT_STRIPE_JS_URL,
+    PROJECT_ROOT,
+    SettingsError,
+    get_settings,
+    load_settings,
+    reset_settings,
+)
+
+KEYS = {"STRIPE_SECRET_KEY": "sk_test_abc123", "STRIPE_PUBLISHABLE_KEY": "pk_test_abc123"}
+LIVE_KEYS = {"STRIPE_SECRET_KEY": "sk_live_abc123", "STRIPE_PUBLISHABLE_KEY": "pk_live_abc123"}
+
+
+def problems(environ: dict[str, str]) -> list[str]:
+    """The problems `load_settings` finds in `environ` (none: it loads)."""
+    try:
+        load_settings(environ)
+    except SettingsError as error:
+        return error.problems
+    return []
+
+
+def test_an_empty_environment_gives_the_defaults_that_run_on_one_machine():
+    loaded = load_settings({})
+    assert loaded.db_url == DEFAULT_DB_URL and loaded.upload_dir == PROJECT_ROOT / "data" / "uploads"
+    assert (loaded.session_days, loaded.argon2_time_cost, loaded.argon2_memory_kib) == (30, 3, 65536)
+    assert (loaded.login_max_failures, loaded.login_window_minutes, loaded.jobs_interval_seconds) == (5, 15, 60)
+    assert (loaded.platform_fee_percent, loaded.public_url, loaded.stripe_js_url) == (
+        "15", "http://localhost:3000", DEFAULT_STRIPE_JS_URL)  # fmt: skip
+    assert (loaded.stripe_secret_key, loaded.stripe_publishable_key, loaded.stripe_api_base) == ("", "", "")
+    assert loaded.stripe_webhook_secrets == () and loaded.referrals_open
+    assert (loaded.referral_welcome_cents, loaded.referral_reward_cents) == (2000, 2000)
+
+
+NUMBERS = [  # (variable, lowest allowed, highest allowed, field)
+    ("SESSION_DAYS", 1, 365, "session_days"),
+    ("ARGON2_TIME_COST", 1, 20, "argon2_time_cost"),
+    ("ARGON2_MEMORY_KIB", 1024, 1048576, "argon2_memory_kib"),
+    ("LOGIN_MAX_FAILURES", 1, 1000, "login_max_failures"),
+    ("LOGIN_WINDOW_MINUTES", 1, 1440, "login_window_minutes"),
+    ("JOBS_INTERVAL_SECONDS", 0, 86400, "jobs_interval_seconds"),
+    ("REFERRAL_WELCOME_CENTS", 0, 100000, "referral_welcome_cents"),
+    ("REFERRAL_REWARD_CENTS", 0, 100000, "referral_reward_cents"),
+]
+
+
+@pytest.mark.parametrize(("name", "low", "high", "field"), NUMBERS)
+def test_a_whole_number_setting_takes_its_bounds(name, low, high, field):
+    assert getattr(load_settings({name: str(low)}), field) == low
+    assert getattr(load_settings({name: f" {high} "}), field) == high
+
+
+@pytest.mark.parametrize(("name", "low", "high", "field"), NUMBERS)
+def test_a_whole_number_setting_outside_its_bounds_or_not_a_number_is_refused_by_name(name, low, high, field):
+    allowed = f"{name} must be a whole number from {low} to {high}"
+    for value in (str(low - 1), str(high + 1), "ten", "1.5", "-0", "+5", "1_000", "١٢", "1e3"):
+        assert problems({name: value}) == [f"{allowed}, not {value!r}"], value
+
+
+@pytest.mark.parametrize("value", ["fifteen", "-1", "101", "nan", "Infinity", "1e400"])
+def test_the_platform_fee_is_a_percentage(value):
+    assert problems({"PLATFORM_FEE_PERCENT": value}) == [
+        f"PLATFORM_FEE_PERCENT must be a number from 0 to 100 (e.g. 15 or 12.5), not {value!r}"]  # fmt: skip
+    assert load_settings({"PLATFORM_FEE_PERCENT": "12.5"}).platform_fee_percent == "12.5"
+
+
+@pytest.mark.parametrize(
+    ("value", "is_open"),
+    [("1", True), ("on", True), ("TRUE", True), ("yes", True), ("0", False), ("off", False), ("False", False),
+     ("no", False)],
+)  # fmt: skip
+def test_referrals_open_is_a_yes_or_no(value, is_open):
+    assert load_settings({"REFERRALS_OPEN": value}).referrals_open is is_open
+
+
+def test_referrals_open_refuses_anything_else_rather_than_guessing():
+    assert problems({"REFERRALS_OPEN": "closed"}) == [
+        "REFERRALS_OPEN must be 1, true, yes or on, or 0, false, no or off, not 'closed'"]  # fmt: skip
+
+
+@pytest.mark.parametrize("name", ["PUBLIC_URL", "STRIPE_API_BASE", "STRIPE_JS_URL"])
+@pytest.mark.parametrize(
+    "value",
+    ["localhost:3000", "ftp://example.com", "http://", "https://exa mple.com", "http://example.com:99999", "http://example.com:0",
+     "http://example.com/?a=1", "http://example.com/#top"],
+)  # fmt: skip
+def test_addresses_are_well_formed_web_urls(name, value):
+    expected = f"{name} must be an http:// or https:// address with a host (no query or fragment), not {value!r}"
+    assert problems({name: value}) == [expected]
+
+
+def test_well_formed_addresses_are_kept_the_public_one_without_its_last_slash():
+    loaded = load_settings(
+        {"PUBLIC_URL": "https://lessons.example.com/", "STRIPE_JS_URL": "http://127.0.0.1:12111/v3/"}
+    )
+    assert loaded.public_url == "https://lessons.example.com" and loaded.stripe_js_url == "http://127.0.0.1:12111/v3/"
+    assert load_settings({**KEYS, "STRIPE_API_BASE": "http://127.0.0.1:12111"}).stripe_api_base == (
+        "http://127.0.0.1:12111")  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    "value",
+    ["postgresql+psycopg://postgres@127.0.0.1:5432/x", "postgresql://u@h/db", "sqlite:///tmp/x.db", "sqlite://"],
+)
+def test_the_database_is_sqlite_or_postgresql_through_psycopg(value):
+    assert load_settings({"DB_URL": value}).db_url == value
+
+
+@pytest.mark.parametrize(
+    "value", ["mysql://u@h/db", "postgresql+psycopg2://u@h/db", "not a url", "sqlite+pysqlcipher:///x"]
+)
+def test_another_database_or_driver_is_refused_by_name(value):
+    assert problems({"DB_URL": value}) == [
+        "DB_URL must be a SQLite or PostgreSQL URL (sqlite:///path or postgresql+psycopg://user@host:5432/name), "
+        f"not {value!r}"
+    ]
+
+
+def test_the_upload_folder_may_not_be_a_file(tmp_path):
+    afile = tmp_path / "photos"
+    afile.write_text("")
+    assert problems({"UPLOAD_DIR": str(afile)}) == [f"UPLOAD_DIR must be a folder, not the file {str(afile)!r}"]
+    assert load_settings({"UPLOAD_DIR": str(tmp_path / "new")}).upload_dir == tmp_path / "new"
+
+
+def test_stripe_keys_come_together():
+    assert problems({"STRIPE_SECRET_KEY": "sk_test_abc123"}) == [
+        "STRIPE_PUBLISHABLE_KEY must be set with STRIPE_SECRET_KEY (both Stripe keys or neither)"]  # fmt: skip
+    assert problems({"STRIPE_PUBLISHABLE_KEY": "pk_test_abc123"}) == [
+        "STRIPE_SECRET_KEY must be set with STRIPE_PUBLISHABLE_KEY (both Stripe keys or neither)"]  # fmt: skip
+    loaded = load_settings(KEYS)
+    assert (loaded.stripe_secret_key, loaded.stripe_publishable_key) == ("sk_test_abc123", "pk_test_abc123")
+
+
+def test_stripe_keys_are_stripes_own_kinds():
+    assert problems({"STRIPE_SECRET_KEY": "pk_test_abc", "STRIPE_PUBLISHABLE_KEY": "sk_test_abc"}) == [
+        "STRIPE_SECRET_KEY must be a Stripe secret key (sk_test_..., sk_live_..., rk_test_... or rk_live_...), "
+        "not one starting 'pk_test_'",
+        "STRIPE_PUBLISHABLE_KEY must be a Stripe publishable key (pk_test_... or pk_live_...), not one starting "
+        "'sk_test_'",
+    ]
+    assert load_settings({**KEYS, "STRIPE_SECRET_KEY": "rk_test_abc123"}).stripe_secret_key == "rk_test_abc123"
+
+
+def test_an_error_never_shows_a_secret():
+    pasted = "sk_live_0123456789very secret"  # a malformed key is named by its first 8 characters only
+    text = str(SettingsError(problems({"STRIPE_SECRET_KEY": pasted, "STRIPE_PUBLISHABLE_KEY": "pk_live_x"})))
+    assert "0123456789" not in text and "STRIPE_SECRET_KEY must be a Stripe secret key" in text
+
+
+def test_stripe_keys_are_both_test_or_both_live():
+    assert problems({"STRIPE_SECRET_KEY": "sk_live_abc", "STRIPE_PUBLISHABLE_KEY": "pk_test_abc"}) == [
+        "STRIPE_SECRET_KEY and STRIPE_PUBLISHABLE_KEY must be both test keys or both live keys, not a live secret "
+        "key with a test publishable key"
+    ]
+
+
+def test_live_keys_talk_to_stripe_itself_only():
+    assert load_settings(LIVE_KEYS).stripe_secret_key == "sk_live_abc123"
+    assert problems({**LIVE_KEYS, "STRIPE_API_BASE": "http://127.0.0.1:12111"}) == [
+        "STRIPE_API_BASE must be unset with live Stripe keys (they go to Stripe itself only), not "
+        "'http://127.0.0.1:12111'"
+    ]
+    assert problems({**LIVE_KEYS, "STRIPE_JS_URL": "http://127.0.0.1:12111/js.stripe.com/v3/"}) == [
+        f"STRIPE_JS_URL must be unset or {DEFAULT_STRIPE_JS_URL} with live Stripe keys, not "
+        "'http://127.0.0.1:12111/js.stripe.com/v3/'"
+    ]
+
+
+def test_webhook_secrets_are_stripe_signing_secrets():
+    loaded = load_settings({"STRIPE_WEBHOOK_SECRET_PLATFORM": "whsec_a", "STRIPE_WEBHOOK_SECRET_CONNECT": "whsec_b"})
+    assert loaded.stripe_webhook_secrets == ("whsec_a", "whsec_b")
+    assert load_settings({"STRIPE_WEBHOOK_SECRET_CONNECT": "whsec_b"}).stripe_webhook_secrets == ("whsec_b",)
+    assert problems({"STRIPE_WEBHOOK_SECRET_CONNECT": "secret"}) == [
+        "STRIPE_WEBHOOK_SECRET_CONNECT must be a Stripe signing secret (whsec_...), not one starting 'secret'"
+    ]
+
+
+def test_every_problem_is_named_at_once():
+    found = problems({"SESSION_DAYS": "0", "PUBLIC_URL": "example.com", "STRIPE_SECRET_KEY": "sk_test_abc"})
+    assert [line.split()[0] for line in found] == ["SESSION_DAYS", "PUBLIC_URL", "STRIPE_PUBLISHABLE_KEY"]
+    assert str(SettingsError(found)).splitlines()[1:] == [f"  {line}" for line in found]
+
+
+def test_settings_are_read_once_until_reset(monkeypatch):
+    monkeypatch.setenv("SESSION_DAYS", "7")
+    reset_settings()
+    assert get_settings().session_days == 7
+    monkeypatch.setenv("SESSION_DAYS", "8")
+    assert get_settings().session_days == 7  # loaded at start: a request never reads the environment
+    reset_settings()
+    assert get_settings().session_days == 8
+
+
+def test_a_bad_value_fails_when_the_settings_load_not_later(monkeypatch):
+    monkeypatch.setenv("SESSION_DAYS", "forever")
+    reset_settings()
+    with pytest.raises(SettingsError, match="SESSION_DAYS must be a whole number from 1 to 365, not 'forever'"):
+        get_settings()
+
+
+def test_the_check_command_says_what_is_wrong(monkeypatch, capsys):
+    monkeypatch.setenv("LOGIN_WINDOW_MINUTES", "0")
+    assert settings_module.main() == 2
+    assert capsys.readouterr().err == (
+        "error: the settings in the environment cannot be used:\n"
+        "  LOGIN_WINDOW_MINUTES must be a whole number from 1 to 1440, not '0'\n"
+    )
+    monkeypatch.setenv("LOGIN_WINDOW_MINUTES", "30")
+    assert settings_module.main() == 0
+    assert capsys.readouterr().out == "Settings: OK\n"
+
+
+def test_the_app_refuses_to_start_with_a_bad_setting():
+    """Reflex loads rxconfig.py before anything else (run, export, db): it stops there, naming the variable."""
+    env = {"PATH": "/usr/bin:/bin", "PYTHONPATH": str(PROJECT_ROOT), "STRIPE_SECRET_KEY": "sk_test_only"}
+    started = subprocess.run([sys.executable, "-c", "import rxconfig"], cwd=PROJECT_ROOT, env=env, capture_output=True,
+                             text=True, timeout=120)  # fmt: skip
+    assert started.returncode == 2, started.stderr
+    assert started.stderr.endswith(
+        "error: the settings in the environment cannot be used:\n"
+        "  STRIPE_PUBLISHABLE_KEY must be set with STRIPE_SECRET_KEY (both Stripe keys or neither)\n"
+    ), started.stderr
+
+
+def test_the_readme_lists_every_setting_and_each_numbers_default_and_bounds():
+    table = (PROJECT_ROOT / "README.md").read_text().split("## Configuration", 1)[1].split("\n## ", 1)[0]
+    rows = {}
+    for row in table.splitlines():
+        for name in re.findall(r"`([A-Z0-9_]+)`", row.split("|")[1] if row.startswith("| `") else ""):
+            rows[name] = row
+    assert set(settings_module.VARIABLES) <= set(rows), set(settings_module.VARIABLES) - set(rows)
+    for name, (default, low, high) in settings_module.WHOLE_NUMBERS.items():
+        assert f"`{default}`" in rows[name] and f"{low:,}–{high:,}" in rows[name], rows[name]
