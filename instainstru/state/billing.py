@@ -40,7 +40,7 @@ def _history_row(line: billing.Line) -> dict:
     return {
         "id": line.booking_id, "when": line.when, "lesson": line.lesson, "instructor": line.other,
         "charged": format_price(money.charged), "refunded": format_price(money.refunded) if money.refunded else "—",
-        "paid": format_price(money.charged - money.refunded),
+        "paid": format_price(money.paid),
         "credit": f"{format_exact(-money.credit_kept)} credit" if money.credit_kept else "",
         "receipt": f"/student/receipts/{line.booking_id}" if money.charged else "", "note": line.note,
         **status_badge(line),
@@ -73,9 +73,8 @@ class StudentBillingState(CardElement, GuardedPage, rx.State):
     def _show_history(self, history: billing.History) -> None:
         self.history = [_history_row(line) for line in history.page.items]
         self.history_page = page_info(history.page)
-        charged, refunded = history.charged, history.refunded
-        self.totals = {"charged": format_price(charged), "refunded": format_price(refunded),
-                       "paid": format_price(charged - refunded)}  # fmt: skip
+        self.totals = {"charged": format_price(history.charged), "refunded": format_price(history.refunded),
+                       "paid": format_price(history.paid)}  # fmt: skip
 
     @rx.event
     async def show_history_page(self, number: int):

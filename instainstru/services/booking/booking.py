@@ -258,12 +258,16 @@ class Conflict(FormError):
         super().__init__({"booking": "This lesson just changed. Please reload and try again."})
 
 
+def status_words(status: str) -> str:
+    """A state as pages and messages say it: "no show", "cancelled by student"."""
+    return status.replace("_", " ")
+
+
 def _allowed(status: str, to: str, who: str) -> None:
     """Refuse a move the state table does not have, or that is not `who`'s to make."""
     allowed = TRANSITIONS.get((status, to))
     if allowed is None:
-        now_in, wanted = status.replace("_", " "), to.replace("_", " ")
-        raise FormError({"booking": f"A {now_in} lesson cannot become {wanted}."})
+        raise FormError({"booking": f"A {status_words(status)} lesson cannot become {status_words(to)}."})
     if who not in allowed:
         raise PermissionDenied()
 

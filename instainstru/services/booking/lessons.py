@@ -126,7 +126,7 @@ def _line(booking: Booking, name: str, subject_key: str, as_instructor: bool, no
     return LessonLine(
         booking.id, slot_label(booking.start_at, tz), f"{subject_name(subject_key)} · {booking.duration_min} min",
         name, format_price(booking.price_cents), format_price(booking.platform_fee_cents),
-        format_price(booking.price_cents - booking.platform_fee_cents), booking.status.replace("_", " "),
+        format_price(booking.price_cents - booking.platform_fee_cents), engine.status_words(booking.status),
         as_instructor and ahead and engine.may(booking.status, S.CONFIRMED, side),
         as_instructor and booking.end_at <= now and engine.may(booking.status, S.COMPLETED, side),
         may_cancel(booking, side, now),
