@@ -184,12 +184,15 @@ class StudentLessons:
 def student_lessons(actor: Actor | None, now: datetime | None = None, past_limit: int = 20) -> StudentLessons:
     """The caller's upcoming lessons (confirmed or awaiting the instructor), those called off that were still
     ahead, and recent past ones, each with what was paid and refunded."""
-    actor = require_role(actor, Role.STUDENT)
-    now = now or utcnow()
-    upcoming, off, past = [], [], []
     with transaction() as session:
-        lines = _lines(session, actor, False, now)
-    for booking, line in lines:
+        return student_lessons_in(session, actor, now or utcnow(), past_limit)
+
+
+def student_lessons_in(session: Session, actor: Actor | None, now: datetime, past_limit: int = 20) -> StudentLessons:
+    """`student_lessons` in the caller's transaction (a page reading several things at once)."""
+    actor = require_role(actor, Role.STUDENT)
+    upcoming, off, past = [], [], []
+    for booking, line in _lines(session, actor, False, now):
         if booking.end_at <= now:
             past.append(line)
         else:
