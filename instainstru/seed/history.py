@@ -13,11 +13,11 @@ from typing import NamedTuple
 
 from sqlmodel import Session, insert
 
-from instainstru.models import Booking, BookingClaim, LedgerEntry, Payment, StudentClaim
+from instainstru.models import Booking, BookingClaim, LedgerEntry, Payment, PaymentStatus, StudentClaim
 from instainstru.services.booking.booking import buckets
 from instainstru.services.money.ledger import charge_lines
 
-AUTHORISED, CAPTURED = "requires_capture", "succeeded"
+AUTHORISED, CAPTURED = PaymentStatus.REQUIRES_CAPTURE, PaymentStatus.SUCCEEDED
 
 
 class Paid(NamedTuple):

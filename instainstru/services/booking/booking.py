@@ -46,6 +46,7 @@ REQUEST_HOURS = 48
 BUCKET_SECONDS = 300
 SLOT_TAKEN = "This time was just taken. Please choose another."
 REQUEST_EXPIRED = "This request has expired."
+NOT_ACCEPTING = "This instructor is not yet accepting bookings."  # no payouts account able to take charges yet
 S = BookingStatus
 
 # Which state may move to which, and who may move it there ("system": payments, jobs).
@@ -194,7 +195,7 @@ def create_booking(
             offering, price = _price(session, offering_id, int(duration_min))
             profile = session.get(InstructorProfile, offering.instructor_id)
             if not profile.charges_enabled:
-                raise FormError({"start": "This instructor is not yet accepting bookings."})
+                raise FormError({"start": NOT_ACCEPTING})
             expire_holds(session, now, offering.instructor_id)
             expire_holds(session, now, student_id=actor.user_id)
             holding = session.exec(select(func.count()).where(

@@ -62,7 +62,7 @@ def _start_attempt(
             method = None if card_id is None else owned_card(session, actor, card_id).stripe_payment_method_id
             profile = session.get(InstructorProfile, booking.instructor_id)
             if not profile.charges_enabled:
-                raise FormError({"payment": "This instructor is not yet accepting bookings."})
+                raise FormError({"payment": engine.NOT_ACCEPTING})
             under_way = session.exec(select(Payment.id).where(Payment.booking_id == booking.id, or_(
                 Payment.status.in_(PAYMENT_UNDER_WAY),
                 (Payment.status == P.CREATING) & (Payment.created_at > now - CREATING_FOR)))).first()  # fmt: skip

@@ -14,7 +14,7 @@ from instainstru.db import transaction
 from instainstru.gateways import stripe_payments
 from instainstru.gateways.stripe_gateway import PaymentsUnavailable
 from instainstru.models import Booking, Payment, PaymentStatus, utcnow
-from instainstru.models.booking import CANCELLED_STATUSES, NOT_TAKEN_STATUSES, PAID_STATUSES
+from instainstru.models.booking import CANCELLED_STATUSES, NOT_TAKEN_STATUSES, PAID_STATUSES, WAITING_STATUSES
 from instainstru.models.payment import PAYMENT_FINAL, PAYMENT_UNPAID_ENDS
 from instainstru.services.booking import booking as engine
 from instainstru.services.money import credits, ledger, topups
@@ -60,7 +60,7 @@ def _apply(session: Session, payment: Payment, state: stripe_payments.IntentStat
             )
         if booking.status in CANCELLED_STATUSES:  # the first charge is refunded as the policy said; a duplicate in full
             return "settle" if ledger.first_charge(session, booking.id) == state.charge_id else "refund"
-        if booking.status in (S.PENDING_PAYMENT, S.REQUESTED):
+        if booking.status in WAITING_STATUSES:
             engine.transition(session, booking, S.CONFIRMED, engine.SYSTEM, now)
             return None
         paid_by_another = (
