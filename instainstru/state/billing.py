@@ -8,7 +8,7 @@ import reflex as rx
 from instainstru.models import Role
 from instainstru.services.accounts.access import Actor
 from instainstru.services.errors import FormError, NotAuthenticated, PermissionDenied
-from instainstru.services.money import billing, cards, credits
+from instainstru.services.money import billing, cards
 from instainstru.services.money.money import format_exact, format_price
 from instainstru.settings import get_settings
 from instainstru.state.guard import GuardedPage
@@ -59,16 +59,15 @@ class StudentBillingState(CardElement, GuardedPage, rx.State):
     card_error: str = ""
     busy: bool = False
 
-    def _fetch(self, actor: Actor | None) -> tuple[billing.History, list[cards.CardView], str]:
+    def _fetch(self, actor: Actor | None) -> billing.BillingPage:
         self.adding, self.busy, self.card_error = False, False, ""
         self.test_mode = bool(get_settings().stripe_api_base)
-        history = billing.student_history_page(actor, self.history_page.get("number", 1))
-        return history, cards.saved_cards(actor), credits.credit_note(actor)
+        return billing.billing_page(actor, self.history_page.get("number", 1))
 
-    def _show(self, result: tuple[billing.History, list[cards.CardView], str]) -> None:
-        history, saved, self.credit_note = result
-        self._show_history(history)
-        self._show_cards(saved)
+    def _show(self, result: billing.BillingPage) -> None:
+        self.credit_note = result.credit_note
+        self._show_history(result.history)
+        self._show_cards(result.cards)
 
     def _show_history(self, history: billing.History) -> None:
         self.history = [_history_row(line) for line in history.page.items]

@@ -13,13 +13,15 @@ from sqlalchemy import ColumnElement
 from sqlmodel import Session, func, select
 
 from instainstru.db import transaction
-from instainstru.models import Booking, BookingStatus, LedgerEntry, LedgerKind, Role
+from instainstru.models import Booking, BookingStatus, LedgerEntry, LedgerKind, Role, utcnow
 from instainstru.models.booking import MONEY_STATUSES, NOT_TAKEN_STATUSES
 from instainstru.services.accounts.access import Actor, require_role
 from instainstru.services.booking import booking as engine
 from instainstru.services.booking.lesson_query import lesson_rows
 from instainstru.services.discovery.catalog import subject_name
 from instainstru.services.errors import PermissionDenied
+from instainstru.services.money.cards import CardView, saved_cards_in
+from instainstru.services.money.credits import credit_note_in
 from instainstru.services.money.money import format_exact
 from instainstru.services.paging import Page, page_of
 from instainstru.services.timefmt import slot_label
@@ -149,8 +151,31 @@ class History:
 
 def student_history_page(actor: Actor | None, page: int | str | None = 1) -> History:
     """One page of the caller's history (newest first) and their totals over the whole of it."""
-    lines = student_history(actor)
+    with transaction() as session:
+        return _history_page(session, require_role(actor, Role.STUDENT), page)
+
+
+def _history_page(session: Session, actor: Actor, page: int | str | None) -> History:
+    lines = _lines(session, actor, as_instructor=False)
     return History(page_of(lines, page), *history_totals(lines))
+
+
+@dataclass(frozen=True)
+class BillingPage:
+    """What the student's billing page shows: a page of their history, their saved cards, their credit."""
+
+    history: History
+    cards: list[CardView]
+    credit_note: str
+
+
+def billing_page(actor: Actor | None, page: int | str | None = 1, now: datetime | None = None) -> BillingPage:
+    """The student's billing page, read in one transaction: the `page` of their history with its totals, their
+    saved cards and what their credit is."""
+    actor = require_role(actor, Role.STUDENT)
+    with transaction() as session:
+        history = _history_page(session, actor, page)
+        return BillingPage(history, saved_cards_in(session, actor), credit_note_in(session, actor, now or utcnow()))
 
 
 def _dollars(cents: int) -> str:

@@ -45,10 +45,14 @@ def balance(session: Session, user_id: int, now: datetime) -> int:
 def credit_note(actor: Actor | None, now: datetime | None = None) -> str:
     """The caller's credit as their billing page tells it ("" when they have none): the balance, and when the
     soonest part of it expires."""
-    actor = require_role(actor, Role.STUDENT)
-    now = now or utcnow()
     with transaction() as session:
-        grants = session.exec(_grants(actor.user_id, now).order_by(Credit.expires_at)).all()
+        return credit_note_in(session, actor, now or utcnow())
+
+
+def credit_note_in(session: Session, actor: Actor | None, now: datetime) -> str:
+    """`credit_note` in the caller's transaction (a page reading several things at once)."""
+    actor = require_role(actor, Role.STUDENT)
+    grants = session.exec(_grants(actor.user_id, now).order_by(Credit.expires_at)).all()
     if not grants:
         return ""
     soonest = grants[0]
