@@ -42,7 +42,7 @@ def _history_row(line: billing.Line) -> dict:
         "charged": format_price(money.charged), "refunded": format_price(money.refunded) if money.refunded else "—",
         "paid": format_price(money.paid),
         "credit": f"{format_exact(-money.credit_kept)} credit" if money.credit_kept else "",
-        "receipt": f"/student/receipts/{line.booking_id}" if money.charged else "", "note": line.note,
+        "receipt": f"/student/receipts/{line.booking_id}" if line.has_receipt else "", "note": line.note,
         **status_badge(line),
     }  # fmt: skip
 

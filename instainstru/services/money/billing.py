@@ -84,6 +84,11 @@ class Line:
     money: Money
     note: str = ""  # for a request that was not taken: nothing charged, the card hold released
 
+    @property
+    def has_receipt(self) -> bool:
+        """A receipt is given for a lesson the card was charged for (not for a request not taken)."""
+        return self.money.charged > 0
+
 
 def _ledger_money(session: Session, booking_ids: list[int]) -> dict[int, Money]:
     sums: dict[int, dict[str, int]] = defaultdict(lambda: defaultdict(int))
@@ -238,7 +243,7 @@ def receipt(actor: Actor | None, booking_id: int) -> Receipt:
     with transaction() as session:
         engine.own_booking(session, actor, booking_id, Role.STUDENT)
         line = next((line for line in _lines(session, actor, False) if line.booking_id == int(booking_id)), None)
-    if line is None or line.money.charged == 0:  # nothing was paid (a request not taken, a hold)
+    if line is None or not line.has_receipt:  # nothing was paid (a request not taken, a hold)
         raise PermissionDenied()
     money = line.money
     return Receipt(
