@@ -6,7 +6,7 @@ from instainstru.models.booking import BUSY_STATUSES, Booking, BookingClaim, Boo
 from instainstru.models.discovery import AreaBorough, AreaCell, Favourite
 from instainstru.models.instructor import LOCATION_TYPES, InstructorProfile
 from instainstru.models.offering import DURATIONS, MAX_PRICE_CENTS, MIN_PRICE_CENTS, Offering, OfferingPrice
-from instainstru.models.payment import LedgerAccount, LedgerEntry, LedgerKind, Payment, PaymentCard
+from instainstru.models.payment import LedgerAccount, LedgerEntry, LedgerKind, Payment, PaymentCard, PaymentStatus
 from instainstru.models.referral import Credit, CreditUse, Referral, ReferralCode
 from instainstru.models.review import Review, ReviewReport
 from instainstru.models.types import UTCDateTime, utcnow
@@ -39,6 +39,7 @@ __all__ = [
     "OfferingPrice",
     "Payment",
     "PaymentCard",
+    "PaymentStatus",
     "ProcessedEvent",
     "Referral",
     "ReferralCode",

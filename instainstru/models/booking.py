@@ -3,8 +3,8 @@
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import Column, ForeignKey, Index, Integer, String
-from sqlmodel import Field, SQLModel
+from sqlalchemy import Column, ColumnElement, ForeignKey, Index, Integer, String
+from sqlmodel import Field, SQLModel, col
 
 from instainstru.models.types import UTCDateTime, utcnow
 
@@ -23,9 +23,29 @@ class BookingStatus(StrEnum):
     EXPIRED = "expired"
 
 
-# Bookings that occupy the instructor's time (a pending payment only while its hold lasts).
-BUSY_STATUSES = (BookingStatus.PENDING_PAYMENT, BookingStatus.REQUESTED, BookingStatus.CONFIRMED,
-                 BookingStatus.COMPLETED)  # fmt: skip
+S = BookingStatus
+# The named groups of states; services use these names, never their own lists.
+# The lesson is on and still ahead of its outcome (a hold only while it lasts): takes the student's time, and may
+# be cancelled.
+OPEN_STATUSES = (S.PENDING_PAYMENT, S.REQUESTED, S.CONFIRMED)
+# Past the checkout and still to happen: listed as upcoming, may be moved to another time.
+LIVE_STATUSES = (S.REQUESTED, S.CONFIRMED)
+# Occupy the instructor's time (a pending payment only while its hold lasts).
+BUSY_STATUSES = (*OPEN_STATUSES, S.COMPLETED)
+# On the instructor's calendar as lessons (holds are not shown there).
+BOOKED_STATUSES = (S.REQUESTED, S.CONFIRMED, S.COMPLETED)
+# Paid for and not called off: the lesson's charge is kept.
+PAID_STATUSES = (S.CONFIRMED, S.COMPLETED, S.NO_SHOW)
+# Called off by one side: refunded what the cancellation policy said.
+CANCELLED_STATUSES = (S.CANCELLED_BY_STUDENT, S.CANCELLED_BY_INSTRUCTOR)
+# Never taken: a hold that ran out or a request declined or unanswered (any charge for it is refunded in full).
+NOT_TAKEN_STATUSES = (S.DECLINED, S.EXPIRED)
+# Reached by a move that frees the time the booking claimed.
+RELEASED_STATUSES = (*NOT_TAKEN_STATUSES, *CANCELLED_STATUSES)
+# May have money on them (a charge, a refund, or a card hold released).
+MONEY_STATUSES = (*PAID_STATUSES, *RELEASED_STATUSES)
+# Wait for something until `hold_expires_at`: the student's payment, or the instructor's answer.
+WAITING_STATUSES = (S.PENDING_PAYMENT, S.REQUESTED)
 
 
 class Booking(SQLModel, table=True):
@@ -104,3 +124,20 @@ class StudentClaim(SQLModel, table=True):
     booking_id: int = Field(
         sa_column=Column(Integer, ForeignKey("bookings.id", ondelete="CASCADE"), nullable=False, index=True)
     )
+
+
+def hold_ran_out(now: datetime) -> ColumnElement[bool]:
+    """SQL: a payment hold whose time was up at `now`. It holds nobody's time any more (`~hold_ran_out(now)`: every
+    other booking, a hold still running included) and the jobs make it `expired`."""
+    return (col(Booking.status) == S.PENDING_PAYMENT) & (col(Booking.hold_expires_at) <= now)
+
+
+def request_ran_out(now: datetime) -> ColumnElement[bool]:
+    """SQL: a request the instructor did not answer by its deadline (48 hours, or the lesson's start)."""
+    return (col(Booking.status) == S.REQUESTED) & (col(Booking.hold_expires_at) <= now)
+
+
+def ran_out(booking: Booking, now: datetime) -> bool:
+    """For a booking already read: `hold_ran_out` or `request_ran_out` (the same rule, tested to agree)."""
+    deadline = booking.hold_expires_at
+    return booking.status in WAITING_STATUSES and deadline is not None and deadline <= now

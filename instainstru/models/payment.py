@@ -29,6 +29,35 @@ class PaymentCard(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime(), nullable=False))
 
 
+class PaymentStatus(StrEnum):
+    """Where a payment attempt stands: ours until Stripe has it (`creating`; `failed` when it never got there), then
+    its PaymentIntent's status at Stripe."""
+
+    CREATING = "creating"
+    FAILED = "failed"
+    REQUIRES_PAYMENT_METHOD = "requires_payment_method"  # declined (or not yet given a card)
+    REQUIRES_CONFIRMATION = "requires_confirmation"
+    REQUIRES_ACTION = "requires_action"  # 3-D Secure
+    PROCESSING = "processing"
+    REQUIRES_CAPTURE = "requires_capture"  # authorised, captured when the instructor accepts
+    SUCCEEDED = "succeeded"
+    CANCELED = "canceled"
+
+
+P = PaymentStatus
+# The named groups of payment states; services use these names.
+# An attempt that blocks another one on the same booking.
+PAYMENT_UNDER_WAY = (P.PROCESSING, P.REQUIRES_CAPTURE, P.SUCCEEDED)
+# Created at Stripe, not paid (a declined attempt too): cancelled before a retry, so it can never be paid later.
+PAYMENT_UNFINISHED = (P.REQUIRES_CONFIRMATION, P.REQUIRES_ACTION, P.REQUIRES_PAYMENT_METHOD)
+# Stripe never moves an intent out of these.
+PAYMENT_FINAL = (P.SUCCEEDED, P.CANCELED)
+# Can no longer be paid: the attempt gives its credit back.
+PAYMENT_UNPAID_ENDS = (P.CANCELED, P.FAILED)
+# The card paid, or is authorised to pay once the instructor accepts.
+PAYMENT_TAKEN = (P.SUCCEEDED, P.REQUIRES_CAPTURE)
+
+
 class Payment(SQLModel, table=True):
     """One attempt to pay for a booking: a Stripe PaymentIntent (a destination charge) and where it stands.
 

@@ -14,11 +14,11 @@ from typing import NamedTuple, cast
 from sqlalchemy import Table
 from sqlmodel import Session, SQLModel, col, insert
 
-from instainstru.models import Booking, BookingClaim, LedgerEntry, Payment, StudentClaim
+from instainstru.models import Booking, BookingClaim, LedgerEntry, Payment, PaymentStatus, StudentClaim
 from instainstru.services.booking.booking import buckets
 from instainstru.services.money.ledger import charge_lines
 
-AUTHORISED, CAPTURED = "requires_capture", "succeeded"
+AUTHORISED, CAPTURED = PaymentStatus.REQUIRES_CAPTURE, PaymentStatus.SUCCEEDED
 
 
 class Paid(NamedTuple):

@@ -34,6 +34,7 @@ from instainstru.models import (
     LedgerKind,
     Payment,
     PaymentCard,
+    PaymentStatus,
     User,
 )
 from instainstru.services.money.payouts import apply_account_state
@@ -175,14 +176,14 @@ def restore_payments() -> int:
             select(Payment, InstructorProfile.stripe_account_id)
             .join(Booking, col(Booking.id) == Payment.booking_id)
             .join(InstructorProfile, col(InstructorProfile.user_id) == Booking.instructor_id)
-            .where(or_(Payment.status == "requires_capture",
-                       (col(Payment.status) == "succeeded") & col(Payment.charge_id).not_in(refunded)),
+            .where(or_(Payment.status == PaymentStatus.REQUIRES_CAPTURE,
+                       (col(Payment.status) == PaymentStatus.SUCCEEDED) & col(Payment.charge_id).not_in(refunded)),
                    InstructorProfile.stripe_account_id != "")
         ).all()  # fmt: skip
     wanted = [
         {"id": payment.stripe_payment_intent_id, "amount": payment.amount_cents, "destination": account,
          "application_fee_amount": payment.fee_cents, "charge": payment.charge_id,
-         "capture_method": "manual" if payment.status == "requires_capture" else "automatic"}
+         "capture_method": "manual" if payment.status == PaymentStatus.REQUIRES_CAPTURE else "automatic"}
         for payment, account in rows
     ]  # fmt: skip
     if wanted:

@@ -1,4 +1,5 @@
-"""What each role's home page shows; every function checks the caller's role first."""
+"""What each role's home page shows; every function checks the caller's role first. Each page's load reads all it
+shows in one transaction (one entry point per page), through the domains' session-taking `..._in` functions."""
 
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -8,13 +9,19 @@ from sqlmodel import Session, col, func, select
 
 from instainstru import routes
 from instainstru.db import transaction
-from instainstru.models import Booking, BookingStatus, InstructorProfile, Offering, Role, User, utcnow
+from instainstru.models import BookingStatus, InstructorProfile, Offering, Role, User, utcnow
 from instainstru.models.offering import OfferingStatus
 from instainstru.services.accounts.access import Actor, require_role
+from instainstru.services.booking import lessons
+from instainstru.services.booking.lesson_query import lesson_rows
+from instainstru.services.booking.lessons import StudentLessons
 from instainstru.services.discovery.catalog import subject_name
-from instainstru.services.money import billing
+from instainstru.services.money import billing, payouts
+from instainstru.services.money.payouts import PayoutStatus
 from instainstru.services.scheduling.availability import local_midnight
 from instainstru.services.timefmt import slot_label
+from instainstru.services.trust import reviews
+from instainstru.services.trust.reviews import ReviewView
 
 UPCOMING_DAYS = 7  # how far ahead the instructor's dashboard lists lessons
 
@@ -31,6 +38,17 @@ class InstructorHome:
     month_lessons: int
     weekly_earnings: list[dict[str, int | str]]  # [{"week": "Nov 23", "dollars": 425}, ...] oldest first
     checklist: list[dict[str, str | bool]]  # [{"label": ..., "done": ..., "href": ...}]
+    payouts: PayoutStatus  # the payout account as last seen
+
+
+@dataclass(frozen=True)
+class StudentHome:
+    """The student dashboard's data: their name, lessons, those they may review now and the reviews they wrote."""
+
+    name: str
+    lessons: StudentLessons
+    reviewable: set[int]
+    reviews: dict[int, ReviewView]
 
 
 @dataclass(frozen=True)
@@ -58,22 +76,18 @@ def student_home(actor: Actor | None) -> str:
     return require_role(actor, Role.STUDENT).name
 
 
+def student_dashboard(actor: Actor | None, now: datetime | None = None) -> StudentHome:
+    """Everything the student dashboard shows, read in one transaction: the caller's lessons (with their money),
+    which of them they may review, and their reviews."""
+    name, now = student_home(actor), now or utcnow()
+    with transaction() as session:
+        mine, reviewable = lessons.student_lessons_in(session, actor, now), reviews.reviewable_in(session, actor, now)
+        return StudentHome(name, mine, reviewable, reviews.my_reviews_in(session, actor, now))
+
+
 def _lesson_line(at: datetime, student: str, subject_key: str, tz: str) -> str:
     subject = subject_name(subject_key)
     return f"{slot_label(at, tz)} · {subject} with {student}"
-
-
-def _lessons(
-    session: Session, instructor_id: int, statuses: list[str], start: datetime, end: datetime
-) -> list[tuple[datetime, str, str]]:
-    return list(session.exec(
-        select(Booking.start_at, User.name, Offering.subject_key)
-        .join(User, col(User.id) == Booking.student_id)
-        .join(Offering, col(Offering.id) == Booking.offering_id)
-        .where(Booking.instructor_id == instructor_id, col(Booking.status).in_(statuses), Booking.start_at >= start,
-               Booking.start_at < end)
-        .order_by(col(Booking.start_at))
-    ).all())  # fmt: skip
 
 
 def _weekly_earnings(earned: list[billing.Line], tz: str, this_monday: date, weeks: int) -> list[dict[str, int | str]]:
@@ -100,7 +114,8 @@ def _checklist(session: Session, profile: InstructorProfile) -> list[dict[str, s
 
 def instructor_home(actor: Actor | None, weeks: int = 12, now: datetime | None = None) -> InstructorHome:
     """The caller's lessons for the next UPCOMING_DAYS days, requests, this month's and weekly earnings (net after
-    the fee and refunds, as the payouts page counts them), checklist."""
+    the fee and refunds, as the payouts page counts them), checklist and payout account: all read in one
+    transaction."""
     actor = require_role(actor, Role.INSTRUCTOR)
     tz, now = actor.timezone, now or utcnow()
     today = now.astimezone(ZoneInfo(tz)).date()
@@ -109,20 +124,26 @@ def instructor_home(actor: Actor | None, weeks: int = 12, now: datetime | None =
     history_start = min(month_start, local_midnight(this_monday - timedelta(weeks=weeks - 1), tz))
     with transaction() as session:
         profile = session.get_one(InstructorProfile, actor.user_id)
-        upcoming = _lessons(session, actor.user_id, [BookingStatus.CONFIRMED], now, now + timedelta(days=UPCOMING_DAYS))
-        requests = _lessons(session, actor.user_id, [BookingStatus.REQUESTED], now, now + timedelta(days=365))
+        upcoming = lesson_rows(
+            session, actor, True, [BookingStatus.CONFIRMED], since=now, until=now + timedelta(days=UPCOMING_DAYS)
+        )
+        requests = lesson_rows(
+            session, actor, True, [BookingStatus.REQUESTED], since=now, until=now + timedelta(days=365)
+        )
         checklist = _checklist(session, profile)
-    earned = billing.earned_since(actor, history_start)
+        earned = billing.earned_since_in(session, actor, history_start)
+        payout_account = payouts.payout_status_in(session, actor)
     this_month = [line for line in earned if line.starts >= month_start]
     return InstructorHome(
         name=actor.name,
         slug=profile.slug,
-        upcoming=[_lesson_line(at, who, key, tz) for at, who, key in upcoming],
-        requests=[_lesson_line(at, who, key, tz) for at, who, key in requests],
+        upcoming=[_lesson_line(lesson.start_at, who, key, tz) for lesson, who, key in upcoming],
+        requests=[_lesson_line(lesson.start_at, who, key, tz) for lesson, who, key in requests],
         month_earnings_cents=sum(line.money.net for line in this_month),
         month_lessons=sum(1 for line in this_month if line.status == BookingStatus.COMPLETED),
         weekly_earnings=_weekly_earnings(earned, tz, this_monday, weeks),
         checklist=checklist,
+        payouts=payout_account,
     )
 
 

@@ -9,7 +9,7 @@ from instainstru import routes
 from instainstru.models import Role
 from instainstru.services.accounts.access import Actor
 from instainstru.services.errors import FormError, NotAuthenticated, PermissionDenied
-from instainstru.services.money import billing, cards, credits
+from instainstru.services.money import billing, cards
 from instainstru.services.money.money import format_exact, format_price
 from instainstru.settings import get_settings
 from instainstru.state.answer import Answer
@@ -42,9 +42,9 @@ def _history_row(line: billing.Line) -> dict:
     return {
         "id": line.booking_id, "when": line.when, "lesson": line.lesson, "instructor": line.other,
         "charged": format_price(money.charged), "refunded": format_price(money.refunded) if money.refunded else "—",
-        "paid": format_price(money.charged - money.refunded),
+        "paid": format_price(money.paid),
         "credit": f"{format_exact(-money.credit_kept)} credit" if money.credit_kept else "",
-        "receipt": routes.receipt(line.booking_id) if money.charged else "", "note": line.note,
+        "receipt": routes.receipt(line.booking_id) if line.has_receipt else "", "note": line.note,
         **status_badge(line),
     }  # fmt: skip
 
@@ -61,23 +61,21 @@ class StudentBillingState(CardElement, GuardedPage, rx.State):
     card_error: str = ""
     busy: bool = False
 
-    def _fetch(self, actor: Actor | None) -> tuple[billing.History, list[cards.CardView], str]:
+    def _fetch(self, actor: Actor | None) -> billing.BillingPage:
         self.adding, self.busy, self.card_error = False, False, ""
         self.test_mode = bool(get_settings().stripe_api_base)
-        history = billing.student_history_page(actor, self.history_page.get("number", 1))
-        return history, cards.saved_cards(actor), credits.credit_note(actor)
+        return billing.billing_page(actor, self.history_page.get("number", 1))
 
-    def _show(self, result: tuple[billing.History, list[cards.CardView], str]) -> None:
-        history, saved, self.credit_note = result
-        self._show_history(history)
-        self._show_cards(saved)
+    def _show(self, result: billing.BillingPage) -> None:
+        self.credit_note = result.credit_note
+        self._show_history(result.history)
+        self._show_cards(result.cards)
 
     def _show_history(self, history: billing.History) -> None:
         self.history = [_history_row(line) for line in history.page.items]
         self.history_page = page_info(history.page)
-        charged, refunded = history.charged, history.refunded
-        self.totals = {"charged": format_price(charged), "refunded": format_price(refunded),
-                       "paid": format_price(charged - refunded)}  # fmt: skip
+        self.totals = {"charged": format_price(history.charged), "refunded": format_price(history.refunded),
+                       "paid": format_price(history.paid)}  # fmt: skip
 
     @rx.event
     async def show_history_page(self, number: int) -> Answer:

@@ -5,7 +5,6 @@ import reflex as rx
 from instainstru import routes
 from instainstru.services import dashboards
 from instainstru.services.accounts.access import Actor
-from instainstru.services.booking import lessons
 from instainstru.services.errors import FormError, NotAuthenticated, PermissionDenied
 from instainstru.services.money import payouts
 from instainstru.services.money.money import format_price
@@ -27,16 +26,15 @@ class StudentHomeState(CancelLesson, MoveLesson, AnswerProposal, ReviewLesson, G
     off: list[dict] = []
     past: list[dict] = []
 
-    def _fetch(self, actor: Actor | None):
-        name, mine = dashboards.student_home(actor), lessons.student_lessons(actor)
-        return name, mine, reviews.reviewable_bookings(actor), reviews.my_reviews(actor)
+    def _fetch(self, actor: Actor | None) -> dashboards.StudentHome:
+        return dashboards.student_dashboard(actor)
 
-    def _show(self, result) -> None:
-        name, mine, reviewable, written = result
-        self.first_name = name.split()[0]
+    def _show(self, result: dashboards.StudentHome) -> None:
+        mine = result.lessons
+        self.first_name = result.name.split()[0]
         self.upcoming = [vars(line) for line in mine.upcoming]
         self.off = [vars(line) for line in mine.off]
-        self.past = [_with_review(vars(line), reviewable, written) for line in mine.past]
+        self.past = [_with_review(vars(line), result.reviewable, result.reviews) for line in mine.past]
 
     def _reload(self, actor: Actor) -> None:
         self._show(self._fetch(actor))
@@ -75,15 +73,15 @@ class InstructorHomeState(GuardedPage, rx.State):
 
     def _fetch(self, actor: Actor | None) -> dashboards.InstructorHome:
         self.payouts_error = ""
-        returning = routes.finished_onboarding(self.router.url.query_parameters)
-        try:
-            status = payouts.refresh_status(actor) if returning else payouts.payout_status(actor)
-        except FormError as exc:
-            self.payouts_error, status = exc.errors["payouts"], payouts.payout_status(actor)
-        self.payouts = {**vars(status), "accepting": status.accepting_bookings}
+        if routes.finished_onboarding(self.router.url.query_parameters):  # back from Stripe: ask it first
+            try:
+                payouts.refresh_status(actor)
+            except FormError as exc:
+                self.payouts_error = exc.errors["payouts"]
         return dashboards.instructor_home(actor)
 
     def _show(self, result: dashboards.InstructorHome) -> None:
+        self.payouts = {**vars(result.payouts), "accepting": result.payouts.accepting_bookings}
         self.first_name, self.slug = result.name.split()[0], result.slug
         self.upcoming, self.requests = result.upcoming, result.requests
         self.month_earnings, self.month_lessons = format_price(result.month_earnings_cents), result.month_lessons

@@ -31,6 +31,7 @@ from instainstru.models import (
     User,
     utcnow,
 )
+from instainstru.models.booking import LIVE_STATUSES, OPEN_STATUSES, RELEASED_STATUSES, hold_ran_out, ran_out
 from instainstru.services.accounts.access import Actor, require_role
 from instainstru.services.discovery.catalog import subject_name
 from instainstru.services.errors import FormError, PermissionDenied
@@ -44,6 +45,8 @@ MAX_HOLDS = 3  # live holds per student, so nobody can sit on an instructor's we
 REQUEST_HOURS = 48
 BUCKET_SECONDS = 300
 SLOT_TAKEN = "This time was just taken. Please choose another."
+REQUEST_EXPIRED = "This request has expired."
+NOT_ACCEPTING = "This instructor is not yet accepting bookings."  # no payouts account able to take charges yet
 S = BookingStatus
 
 # Which state may move to which, and who may move it there ("system": payments, jobs).
@@ -61,8 +64,8 @@ TRANSITIONS: dict[tuple[str, str], tuple[str, ...]] = {
     (S.CONFIRMED, S.CANCELLED_BY_STUDENT): (Role.STUDENT,),
     (S.CONFIRMED, S.CANCELLED_BY_INSTRUCTOR): (Role.INSTRUCTOR,),
 }
-RELEASES_TIME = {S.EXPIRED, S.DECLINED, S.CANCELLED_BY_STUDENT, S.CANCELLED_BY_INSTRUCTOR}
-STUDENT_BUSY = (S.PENDING_PAYMENT, S.REQUESTED, S.CONFIRMED)  # hold the student's time (a hold while it lasts)
+# A lesson may be moved to another time (same state, same length) only in these states.
+RETIMABLE = LIVE_STATUSES
 
 
 @dataclass(frozen=True)
@@ -118,8 +121,8 @@ def student_clash(
 ) -> Booking | None:
     """The student's live lesson (a hold only while it lasts) overlapping `start`..`end`, if any."""
     query = select(Booking).where(
-        Booking.student_id == student_id, Booking.status.in_(STUDENT_BUSY), Booking.start_at < end,
-        Booking.end_at > start, (Booking.status != S.PENDING_PAYMENT) | (Booking.hold_expires_at > now),
+        Booking.student_id == student_id, Booking.status.in_(OPEN_STATUSES), Booking.start_at < end,
+        Booking.end_at > start, ~hold_ran_out(now),
     ).order_by(Booking.start_at)  # fmt: skip
     if except_booking is not None:
         query = query.where(Booking.id != except_booking)
@@ -156,19 +159,12 @@ def expire_holds(
 
     The update repeats the condition, so a hold paid for between the read and the write stays paid.
     """
-    run_out = (Booking.status == S.PENDING_PAYMENT, Booking.hold_expires_at.is_not(None),
-               Booking.hold_expires_at <= now)  # fmt: skip
-    query = select(Booking.id).where(*run_out)
+    whose = [hold_ran_out(now)]
     if instructor_id is not None:
-        query = query.where(Booking.instructor_id == instructor_id)
+        whose.append(Booking.instructor_id == instructor_id)
     if student_id is not None:
-        query = query.where(Booking.student_id == student_id)
-    ids = list(session.exec(query))
-    if not ids:
-        return 0
-    expired = session.exec(update(Booking).where(Booking.id.in_(ids), *run_out).values(status=S.EXPIRED)).rowcount
-    release_claims(session, select(Booking.id).where(Booking.id.in_(ids), Booking.status == S.EXPIRED))
-    return expired
+        whose.append(Booking.student_id == student_id)
+    return move_where(session, S.PENDING_PAYMENT, S.EXPIRED, *whose)
 
 
 def _price(session: Session, offering_id: int, duration_min: int) -> tuple[Offering, int]:
@@ -201,11 +197,11 @@ def create_booking(
             offering, price = _price(session, offering_id, int(duration_min))
             profile = session.get(InstructorProfile, offering.instructor_id)
             if not profile.charges_enabled:
-                raise FormError({"start": "This instructor is not yet accepting bookings."})
+                raise FormError({"start": NOT_ACCEPTING})
             expire_holds(session, now, offering.instructor_id)
             expire_holds(session, now, student_id=actor.user_id)
             holding = session.exec(select(func.count()).where(
-                Booking.student_id == actor.user_id, Booking.status == S.PENDING_PAYMENT, Booking.hold_expires_at > now,
+                Booking.student_id == actor.user_id, Booking.status == S.PENDING_PAYMENT, ~hold_ran_out(now),
             )).one()  # fmt: skip
             if holding >= MAX_HOLDS:
                 raise FormError({"start": f"You are holding {holding} times already. Pay for one, or wait for "
@@ -248,11 +244,45 @@ def party_of(actor: Actor | None, booking: Booking) -> str:
     raise PermissionDenied()
 
 
+def own_booking(session: Session, actor: Actor | None, booking_id: int | str, *sides: Role) -> Booking:
+    """The booking, read for one of its two people (the caller's side is their role, `party_of`; `sides`: only as
+    one of these). Anyone else, and a booking that does not exist, are refused alike (PermissionDenied), so a
+    refusal reveals nothing. Every service reading or changing one booking for someone starts here."""
+    booking = session.get(Booking, int(booking_id))
+    if booking is None or party_of(actor, booking) not in (sides or (Role.STUDENT, Role.INSTRUCTOR)):
+        raise PermissionDenied()
+    return booking
+
+
 class Conflict(FormError):
     """The booking changed between reading and writing it (another request moved it first)."""
 
     def __init__(self):
         super().__init__({"booking": "This lesson just changed. Please reload and try again."})
+
+
+def status_words(status: str) -> str:
+    """A state as pages and messages say it: "no show", "cancelled by student"."""
+    return status.replace("_", " ")
+
+
+def _allowed(status: str, to: str, who: str) -> None:
+    """Refuse a move the state table does not have, or that is not `who`'s to make."""
+    allowed = TRANSITIONS.get((status, to))
+    if allowed is None:
+        raise FormError({"booking": f"A {status_words(status)} lesson cannot become {status_words(to)}."})
+    if who not in allowed:
+        raise PermissionDenied()
+
+
+def may(status: str, to: str, who: str) -> bool:
+    """Does the state table let `who` move a booking from `status` to `to` (time rules aside)?"""
+    return who in TRANSITIONS.get((status, to), ())
+
+
+def request_deadline(asked_at: datetime, start_at: datetime) -> datetime:
+    """Until when a request waits for the instructor: 48 hours from when it was made, or its start if sooner."""
+    return min(asked_at + timedelta(hours=REQUEST_HOURS), start_at)
 
 
 def transition(session: Session, booking: Booking, to: str, who: str, now: datetime) -> None:
@@ -261,22 +291,17 @@ def transition(session: Session, booking: Booking, to: str, who: str, now: datet
     `who` is the party's role or SYSTEM. A request waits for the instructor 48 hours or until the lesson
     starts, whichever is first (its `hold_expires_at`).
     """
-    allowed = TRANSITIONS.get((booking.status, to))
-    if allowed is None:
-        now_in, wanted = booking.status.replace("_", " "), to.replace("_", " ")
-        raise FormError({"booking": f"A {now_in} lesson cannot become {wanted}."})
-    if who not in allowed:
-        raise PermissionDenied()
+    _allowed(booking.status, to, who)
     if to in (S.COMPLETED, S.NO_SHOW) and booking.end_at > now:
         raise FormError({"booking": "A lesson can be marked only after it ends."})
     if who != SYSTEM:
         if to in STARTED_CLOSES and booking.start_at <= now:
             raise FormError({"booking": "This lesson has already started."})
-        if booking.status == S.PENDING_PAYMENT and booking.hold_expires_at <= now:
-            raise FormError({"booking": "The hold on this time has run out. Please book again."})
-        if booking.status == S.REQUESTED and booking.hold_expires_at and booking.hold_expires_at <= now:
-            raise FormError({"booking": "This request has expired."})
-    until = min(now + timedelta(hours=REQUEST_HOURS), booking.start_at) if to == S.REQUESTED else None
+        if ran_out(booking, now):  # the payment hold, or the time to answer a request
+            held = booking.status == S.PENDING_PAYMENT
+            raise FormError({"booking": "The hold on this time has run out. Please book again." if held
+                                        else REQUEST_EXPIRED})  # fmt: skip
+    until = request_deadline(now, booking.start_at) if to == S.REQUESTED else None
     requested = {"requested_at": now} if to == S.REQUESTED else {}
     # Only from the state just read: a concurrent change (e.g. accept vs. cancel) makes this one fail.
     moved = session.exec(
@@ -285,9 +310,47 @@ def transition(session: Session, booking: Booking, to: str, who: str, now: datet
     ).rowcount  # fmt: skip
     if moved != 1:
         raise Conflict()
-    if to in RELEASES_TIME:
+    if to in RELEASED_STATUSES:
         release_claims(session, [booking.id])
     session.refresh(booking)
+
+
+def move_where(session: Session, status: str, to: str, *conditions) -> int:
+    """The platform's move of every booking in `status` meeting `conditions` to `to` (a move the state table gives
+    the system), by one conditional update that repeats the conditions, so a booking changed meanwhile stays as it
+    is; frees the time of those moved where the move does. Returns how many moved."""
+    _allowed(status, to, SYSTEM)
+    where = (Booking.status == status, *conditions)
+    ids = list(session.exec(select(Booking.id).where(*where)))
+    if not ids:
+        return 0
+    moved = session.exec(update(Booking).where(Booking.id.in_(ids), *where).values(status=to)).rowcount
+    if to in RELEASED_STATUSES:
+        release_claims(session, select(Booking.id).where(Booking.id.in_(ids), Booking.status == to))
+    return moved
+
+
+def retime(session: Session, booking: Booking, new_start: datetime, moved_by: str) -> None:
+    """Move the booking (read in this transaction, its new time checked) to `new_start`, same state and length, and
+    take its claims again; `moved_by` is whose move it was. A request still waits 48 hours from when it was made,
+    or until its new start; a waiting proposal is settled by the move. Refused (Conflict) when the booking changed
+    meanwhile (cancelled, declined or moved)."""
+    if booking.status not in RETIMABLE:
+        raise Conflict()
+    asked = booking.requested_at or booking.created_at
+    until = request_deadline(asked, new_start) if booking.status == S.REQUESTED else booking.hold_expires_at
+    moved = session.exec(
+        update(Booking).where(Booking.id == booking.id, Booking.status == booking.status,
+                              Booking.start_at == booking.start_at)
+        .values(start_at=new_start, end_at=new_start + timedelta(minutes=booking.duration_min),
+                hold_expires_at=until, moved_from=booking.start_at, moved_by=moved_by, proposed_start=None,
+                proposal_expires_at=None, proposal_status="")
+    ).rowcount  # fmt: skip
+    if moved != 1:
+        raise Conflict()
+    release_claims(session, [booking.id])
+    session.refresh(booking)
+    claim(session, booking)
 
 
 REASON_MAX = 500
@@ -305,10 +368,14 @@ def clean_reason(text: str | None) -> str:
 def _move(booking_id: int, to: str, party: Actor | None, now: datetime) -> BookingView:
     """Apply one transition in its own transaction; `party` None means the platform itself (payments, jobs)."""
     with transaction() as session:
+        if party is not None:
+            booking = own_booking(session, party, booking_id)
+            transition(session, booking, to, party.role, now)
+            return _view(booking)
         booking = session.get(Booking, booking_id)
         if booking is None:
-            raise PermissionDenied() if party is not None else FormError({"booking": "No such lesson."})
-        transition(session, booking, to, party_of(party, booking) if party is not None else SYSTEM, now)
+            raise FormError({"booking": "No such lesson."})
+        transition(session, booking, to, SYSTEM, now)
         return _view(booking)
 
 
@@ -330,9 +397,4 @@ def auto_complete(now: datetime | None = None, after: timedelta = timedelta(hour
     """
     now = now or utcnow()
     with transaction() as session:
-        result = session.exec(
-            update(Booking)
-            .where(Booking.status == S.CONFIRMED, Booking.end_at <= now - after)
-            .values(status=S.COMPLETED)
-        )
-        return result.rowcount
+        return move_where(session, S.CONFIRMED, S.COMPLETED, Booking.end_at <= now - after)

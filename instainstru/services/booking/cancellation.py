@@ -18,16 +18,16 @@ from sqlmodel import Session
 from instainstru.db import transaction
 from instainstru.gateways.stripe_gateway import PaymentsUnavailable
 from instainstru.models import Booking, BookingStatus, InstructorProfile, Role, utcnow
+from instainstru.models.booking import CANCELLED_STATUSES, OPEN_STATUSES
 from instainstru.services.accounts.access import Actor, require_role
 from instainstru.services.booking import booking as engine
-from instainstru.services.errors import FormError, PermissionDenied
+from instainstru.services.errors import FormError
 from instainstru.services.money import payments
 from instainstru.services.money.money import format_price
 from instainstru.services.timefmt import slot_label
 
 S = BookingStatus
-CANCELLED = payments.CANCELLED
-CANCELLABLE = (S.PENDING_PAYMENT, S.REQUESTED, S.CONFIRMED)
+CANCELLED_BY = {Role.STUDENT: S.CANCELLED_BY_STUDENT, Role.INSTRUCTOR: S.CANCELLED_BY_INSTRUCTOR}
 
 
 @dataclass(frozen=True)
@@ -60,17 +60,23 @@ def free_until(booking: Booking) -> datetime:
     return booking.start_at - timedelta(hours=booking.free_cancel_hours)
 
 
-def _terms(session: Session, booking: Booking, party: str, actor: Actor, now: datetime) -> CancelTerms:
-    if booking.status in CANCELLED:
+def may_cancel(booking: Booking, side: str, now: datetime) -> bool:
+    """The student or the instructor (`side`) may cancel the lesson now: it has not begun, and the state table
+    lets that side cancel it from where it stands."""
+    return booking.start_at > now and engine.may(booking.status, CANCELLED_BY[side], side)
+
+
+def _terms(session: Session, booking: Booking, actor: Actor, now: datetime) -> CancelTerms:
+    if booking.status in CANCELLED_STATUSES:
         raise FormError({"booking": "This lesson is already cancelled."})
-    if booking.status not in CANCELLABLE:
+    if booking.status not in OPEN_STATUSES:
         raise FormError({"booking": "Only upcoming lessons can be cancelled."})
     if booking.start_at <= now:
         raise FormError({"booking": "This lesson has already started."})
     price = booking.price_cents
     if booking.status != S.CONFIRMED:  # not paid yet (a hold, or a request whose card is only authorised)
         return CancelTerms(booking.id, 0, 0, True, "Nothing has been charged: the card authorisation is released.")
-    if party == Role.INSTRUCTOR:
+    if actor.role == Role.INSTRUCTOR:
         return CancelTerms(booking.id, price, 0, True, f"The student gets a full refund of {format_price(price)}"
                                                        f"{_split(session, booking, price)}.", True)  # fmt: skip
     deadline = free_until(booking)
@@ -95,14 +101,8 @@ def cancel_terms(actor: Actor | None, booking_id: int, now: datetime | None = No
     """What the caller would get back (or give back) by cancelling now; refused for a lesson not theirs."""
     actor = require_role(actor, Role.STUDENT, Role.INSTRUCTOR)
     with transaction() as session:
-        booking = session.get(Booking, int(booking_id))
-        return _terms(session, booking, _party(actor, booking), actor, now or utcnow())
-
-
-def _party(actor: Actor, booking: Booking | None) -> str:
-    if booking is None:
-        raise PermissionDenied()
-    return engine.party_of(actor, booking)
+        booking = engine.own_booking(session, actor, booking_id)
+        return _terms(session, booking, actor, now or utcnow())
 
 
 def cancel(
@@ -122,14 +122,12 @@ def cancel(
     now = now or utcnow()
     reason = engine.clean_reason(reason) if actor.role == Role.INSTRUCTOR else ""
     with transaction() as session:
-        booking = session.get(Booking, int(booking_id))
-        party = _party(actor, booking)
-        terms = _terms(session, booking, party, actor, now)
+        booking = engine.own_booking(session, actor, booking_id)
+        terms = _terms(session, booking, actor, now)
         if expected_refund is not None and terms.refund_cents != expected_refund:
             raise FormError({"booking": f"The terms changed since you looked: {terms.message} Please confirm again."})
         was_paid = booking.status == S.CONFIRMED
-        to = S.CANCELLED_BY_STUDENT if party == Role.STUDENT else S.CANCELLED_BY_INSTRUCTOR
-        engine.transition(session, booking, to, party, now)
+        engine.transition(session, booking, CANCELLED_BY[actor.role], actor.role, now)
         # Unpaid: anything charged for it later (a 3-D Secure finished after all) goes back in full.
         booking.refund_due_cents = terms.refund_cents if was_paid else booking.price_cents
         booking.reason = reason

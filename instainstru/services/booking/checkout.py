@@ -8,20 +8,21 @@ student's own hold instead of refusing the time as taken.
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlmodel import Session, and_, or_, select
+from sqlmodel import Session, select
 
 from instainstru import routes
 from instainstru.db import transaction
 from instainstru.models import Booking, BookingStatus, InstructorProfile, Offering, Payment, Role, User, utcnow
+from instainstru.models.booking import OPEN_STATUSES, hold_ran_out
+from instainstru.models.payment import PAYMENT_TAKEN, PAYMENT_UNFINISHED
 from instainstru.services.accounts.access import Actor, require_role
 from instainstru.services.booking import booking as engine
 from instainstru.services.booking.cancellation import free_until, late_fee, policy_text
 from instainstru.services.discovery.catalog import subject_name
-from instainstru.services.errors import FormError, PermissionDenied
-from instainstru.services.money import credits, payments
+from instainstru.services.errors import FormError
+from instainstru.services.money import credits
 from instainstru.services.money.money import format_exact, format_price
 from instainstru.services.timefmt import slot_label, time_with_zone
-from instainstru.services.trust import referrals
 
 S = BookingStatus
 
@@ -94,9 +95,8 @@ def _own_hold(actor: Actor, offering_id: int, minutes: int, start: datetime, now
     with transaction() as session:
         return session.exec(select(Booking.id).where(
             Booking.student_id == actor.user_id, Booking.offering_id == offering_id,
-            Booking.duration_min == minutes, Booking.start_at == start,
-            or_(Booking.status.in_((S.REQUESTED, S.CONFIRMED)),
-                and_(Booking.status == S.PENDING_PAYMENT, Booking.hold_expires_at > now)),
+            Booking.duration_min == minutes, Booking.start_at == start, Booking.status.in_(OPEN_STATUSES),
+            ~hold_ran_out(now),
         ).order_by(Booking.id.desc())).first()  # fmt: skip
 
 
@@ -124,9 +124,7 @@ def checkout_of(actor: Actor | None, booking_id: int, now: datetime | None = Non
     actor = require_role(actor, Role.STUDENT)
     now = now or utcnow()
     with transaction() as session:
-        booking = session.get(Booking, int(booking_id))
-        if booking is None or booking.student_id != actor.user_id:
-            raise PermissionDenied()
+        booking = engine.own_booking(session, actor, booking_id, Role.STUDENT)
         profile = session.get(InstructorProfile, booking.instructor_id)
         name = session.get(User, booking.instructor_id).name
         subject_key = session.get(Offering, booking.offering_id).subject_key
@@ -138,8 +136,8 @@ def _credit(session: Session, booking: Booking, now: datetime) -> int:
     hold took: a new attempt gives that back first), or the credit its payment used."""
     attempts = select(Payment.id, Payment.credit_cents).where(Payment.booking_id == booking.id)
     if booking.status == S.PENDING_PAYMENT:
-        unfinished = [p for p, _ in session.exec(attempts.where(Payment.status.in_(payments.UNFINISHED)))]
-        available = referrals.balance(session, booking.student_id, now) + credits.held(session, unfinished)
+        unfinished = [p for p, _ in session.exec(attempts.where(Payment.status.in_(PAYMENT_UNFINISHED)))]
+        available = credits.balance(session, booking.student_id, now) + credits.held(session, unfinished)
         return credits.usable(available, booking.price_cents)
-    paid = attempts.where(Payment.status.in_(("succeeded", "requires_capture"))).order_by(Payment.attempt.desc())
+    paid = attempts.where(Payment.status.in_(PAYMENT_TAKEN)).order_by(Payment.attempt.desc())
     return next((credit for _, credit in session.exec(paid)), 0)

@@ -10,6 +10,7 @@ from sqlmodel import select
 
 from instainstru.db import transaction
 from instainstru.models import Booking, BookingStatus, utcnow
+from instainstru.models.booking import request_ran_out
 from instainstru.services.booking import booking
 from instainstru.services.errors import FormError
 from instainstru.services.money import payments
@@ -35,8 +36,7 @@ def expire_requests(now: datetime) -> int:
     """Expire requests the instructor did not answer in 48 hours or before the lesson began (the student is told,
     and the card's authorisation is released by `payments.settle_leftovers`)."""
     with transaction() as session:
-        due = list(session.exec(select(Booking.id).where(Booking.status == S.REQUESTED,
-                                                         Booking.hold_expires_at <= now)))  # fmt: skip
+        due = list(session.exec(select(Booking.id).where(request_ran_out(now))))
     expired = 0
     for booking_id in due:
         try:

@@ -15,9 +15,10 @@ def lesson_rows(
     statuses,
     newest_first: bool = False,
     since: datetime | None = None,
+    until: datetime | None = None,
 ) -> list:
-    """The caller's bookings in `statuses` (starting at `since` or later) with the other person's name and the
-    subject key, by start time."""
+    """The caller's bookings in `statuses` (starting at `since` or later, and before `until`) with the other person's
+    name and the subject key, by start time."""
     mine = Booking.instructor_id if as_instructor else Booking.student_id
     other = Booking.student_id if as_instructor else Booking.instructor_id
     query = (
@@ -27,4 +28,8 @@ def lesson_rows(
         .where(mine == actor.user_id, Booking.status.in_([str(s) for s in statuses]))
         .order_by(Booking.start_at.desc() if newest_first else Booking.start_at)
     )
-    return session.exec(query if since is None else query.where(Booking.start_at >= since)).all()
+    if since is not None:
+        query = query.where(Booking.start_at >= since)
+    if until is not None:
+        query = query.where(Booking.start_at < until)
+    return session.exec(query).all()

@@ -8,8 +8,17 @@ from sqlmodel import Session
 
 from instainstru.db import transaction
 from instainstru.models import Booking, BookingStatus, Role, utcnow
+from instainstru.models.booking import (
+    CANCELLED_STATUSES,
+    LIVE_STATUSES,
+    NOT_TAKEN_STATUSES,
+    PAID_STATUSES,
+    RELEASED_STATUSES,
+)
 from instainstru.services.accounts.access import Actor, require_role
-from instainstru.services.booking.cancellation import free_until
+from instainstru.services.booking import booking as engine
+from instainstru.services.booking import reschedule
+from instainstru.services.booking.cancellation import may_cancel
 from instainstru.services.booking.lesson_query import lesson_rows
 from instainstru.services.booking.reschedule import DECLINED, proposal_waiting
 from instainstru.services.discovery.catalog import subject_name
@@ -19,10 +28,8 @@ from instainstru.services.paging import Page, page_of
 from instainstru.services.timefmt import slot_label
 
 S = BookingStatus
-CANCELLED = (S.CANCELLED_BY_STUDENT, S.CANCELLED_BY_INSTRUCTOR)
-SHOWN = (S.REQUESTED, S.CONFIRMED, S.COMPLETED, S.NO_SHOW, S.CANCELLED_BY_STUDENT, S.CANCELLED_BY_INSTRUCTOR)
-STUDENT_SHOWN = (*SHOWN, *billing.NOT_TAKEN)  # and requests the instructor declined or let expire
-LIVE = (S.REQUESTED, S.CONFIRMED)
+SHOWN = (S.REQUESTED, *PAID_STATUSES, *CANCELLED_STATUSES)
+STUDENT_SHOWN = (*SHOWN, *NOT_TAKEN_STATUSES)  # and requests the instructor declined or let expire
 
 
 @dataclass(frozen=True)
@@ -65,7 +72,7 @@ def _student_money(booking: Booking, money: billing.Money) -> str:
         return paid + back + (f" + {format_price(money.credit_back)} credit" * bool(money.credit_back))
     if booking.status == S.REQUESTED:
         return f"{format_price(booking.price_cents)} held on your card until the instructor accepts"
-    return "" if booking.status in (*CANCELLED, *billing.NOT_TAKEN) else format_price(booking.price_cents)
+    return "" if booking.status in RELEASED_STATUSES else format_price(booking.price_cents)
 
 
 def _sentence(text: str, reason: str) -> str:
@@ -85,7 +92,7 @@ def _note(booking: Booking, who: str, as_instructor: bool, tz: str) -> str:
         return (f"{who} did not answer in time. " if not as_instructor else "") + billing.HOLD_RELEASED
     if booking.status == S.CANCELLED_BY_INSTRUCTOR:
         return _sentence(f"Cancelled by {'you' if as_instructor else who}", booking.reason)
-    if booking.moved_from is None or booking.status in CANCELLED:
+    if booking.moved_from is None or booking.status in CANCELLED_STATUSES:
         return ""
     if booking.moved_by == (Role.INSTRUCTOR if as_instructor else Role.STUDENT):
         how = "by you"
@@ -98,7 +105,7 @@ def _note(booking: Booking, who: str, as_instructor: bool, tz: str) -> str:
 
 def _proposal(booking: Booking, who: str, as_instructor: bool, now: datetime, tz: str) -> str:
     """An instructor's proposed time as the viewer reads it: waiting (until when), declined or unanswered."""
-    if not booking.proposal_status or booking.proposed_start is None or booking.status not in LIVE:
+    if not booking.proposal_status or booking.proposed_start is None or booking.status not in LIVE_STATUSES:
         return ""
     new, until = slot_label(booking.proposed_start, tz), slot_label(booking.proposal_expires_at, tz)
     if proposal_waiting(booking, now):
@@ -114,22 +121,21 @@ def _proposal(booking: Booking, who: str, as_instructor: bool, now: datetime, tz
 
 def _line(booking: Booking, name: str, subject_key: str, as_instructor: bool, now: datetime, tz: str,
           money: billing.Money | None) -> LessonLine:  # fmt: skip
-    ahead = booking.start_at > now
-    student_may = not as_instructor and ahead and booking.status in LIVE
+    ahead, side = booking.start_at > now, Role.INSTRUCTOR if as_instructor else Role.STUDENT
     proposal = _proposal(booking, name, as_instructor, now, tz)
     return LessonLine(
         booking.id, slot_label(booking.start_at, tz), f"{subject_name(subject_key)} · {booking.duration_min} min",
         name, format_price(booking.price_cents), format_price(booking.platform_fee_cents),
-        format_price(booking.price_cents - booking.platform_fee_cents), booking.status.replace("_", " "),
-        as_instructor and booking.status == S.REQUESTED and ahead,
-        as_instructor and booking.status == S.CONFIRMED and booking.end_at <= now,
-        student_may or (as_instructor and ahead and booking.status == S.CONFIRMED),
-        student_may and now <= free_until(booking),
+        format_price(booking.price_cents - booking.platform_fee_cents), engine.status_words(booking.status),
+        as_instructor and ahead and engine.may(booking.status, S.CONFIRMED, side),
+        as_instructor and booking.end_at <= now and engine.may(booking.status, S.COMPLETED, side),
+        may_cancel(booking, side, now),
+        not as_instructor and reschedule.student_may_move(booking, now),
         _student_money(booking, money) if money is not None else "",
         _note(booking, name, as_instructor, tz),
         proposal,
-        student_may and proposal_waiting(booking, now),
-        as_instructor and ahead and booking.status in LIVE,
+        not as_instructor and reschedule.upcoming(booking, now) and proposal_waiting(booking, now),
+        as_instructor and reschedule.upcoming(booking, now),
     )  # fmt: skip
 
 
@@ -138,7 +144,7 @@ def _lines(session: Session, actor: Actor, as_instructor: bool, now: datetime) -
     rows carry their money, from billing."""
     rows = lesson_rows(session, actor, as_instructor, SHOWN if as_instructor else STUDENT_SHOWN)
     if not as_instructor:  # of the requests not taken, only those that reached the instructor (not run-out holds)
-        rows = [r for r in rows if r[0].status not in billing.NOT_TAKEN or billing.was_request_not_taken(r[0])]
+        rows = [r for r in rows if r[0].status not in NOT_TAKEN_STATUSES or billing.was_request_not_taken(r[0])]
     money = {} if as_instructor else billing.lesson_money(session, [booking for booking, _, _ in rows])
     return [(booking, _line(booking, name, key, as_instructor, now, actor.timezone, money.get(booking.id)))
             for booking, name, key in rows]  # fmt: skip
@@ -158,7 +164,7 @@ def instructor_lessons(
     for booking, line in lines:
         if booking.status == S.REQUESTED and booking.start_at > now:
             requests.append(line)
-        elif booking.end_at > now and booking.status in (S.CONFIRMED, *CANCELLED):  # cancellations show too
+        elif booking.end_at > now and booking.status in (S.CONFIRMED, *CANCELLED_STATUSES):  # cancellations too
             upcoming.append(line)
         elif booking.end_at <= now:
             past.append(line)
@@ -178,14 +184,17 @@ class StudentLessons:
 def student_lessons(actor: Actor | None, now: datetime | None = None, past_limit: int = 20) -> StudentLessons:
     """The caller's upcoming lessons (confirmed or awaiting the instructor), those called off that were still
     ahead, and recent past ones, each with what was paid and refunded."""
-    actor = require_role(actor, Role.STUDENT)
-    now = now or utcnow()
-    upcoming, off, past = [], [], []
     with transaction() as session:
-        lines = _lines(session, actor, False, now)
-    for booking, line in lines:
+        return student_lessons_in(session, actor, now or utcnow(), past_limit)
+
+
+def student_lessons_in(session: Session, actor: Actor | None, now: datetime, past_limit: int = 20) -> StudentLessons:
+    """`student_lessons` in the caller's transaction (a page reading several things at once)."""
+    actor = require_role(actor, Role.STUDENT)
+    upcoming, off, past = [], [], []
+    for booking, line in _lines(session, actor, False, now):
         if booking.end_at <= now:
             past.append(line)
         else:
-            (upcoming if booking.status in LIVE else off).append(line)
+            (upcoming if booking.status in LIVE_STATUSES else off).append(line)
     return StudentLessons(upcoming, list(reversed(past))[:past_limit], off)

@@ -15,17 +15,15 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, update
 
 from instainstru.db import transaction
-from instainstru.models import Booking, BookingStatus, Role, utcnow
+from instainstru.models import Booking, Role, utcnow
 from instainstru.services.accounts.access import Actor, require_role
 from instainstru.services.booking import booking as engine
 from instainstru.services.booking.cancellation import free_until
-from instainstru.services.errors import FormError, PermissionDenied
+from instainstru.services.errors import FormError
 from instainstru.services.scheduling.availability import open_slots_many
 from instainstru.services.scheduling.calendar import SlotDay, slots_by_day
 from instainstru.services.timefmt import slot_label
 
-S = BookingStatus
-MOVABLE = (S.CONFIRMED, S.REQUESTED)
 PROPOSAL_HOURS = 48
 MOVE_DAYS = 14  # how far ahead the free times to move a lesson to are listed
 WAITING, DECLINED = "waiting", "declined"  # where an instructor's proposal stands
@@ -41,25 +39,26 @@ class MovePreview:
     iso: str  # the new start, as the confirm button sends it back
 
 
-def _upcoming(booking: Booking | None, now: datetime) -> None:
-    if booking.status not in MOVABLE or booking.start_at <= now:
+def upcoming(booking: Booking, now: datetime) -> bool:
+    """The lesson may still move (its instructor may propose a time): in a state that can move, not yet begun."""
+    return booking.status in engine.RETIMABLE and booking.start_at > now
+
+
+def student_may_move(booking: Booking, now: datetime) -> bool:
+    """The student may move the lesson themselves: upcoming, and within the policy's free window."""
+    return upcoming(booking, now) and now <= free_until(booking)
+
+
+def _movable(session: Session, actor: Actor, booking_id: int | str, now: datetime) -> Booking:
+    """The caller's lesson, if they may move it now (a student: themselves, in the free window; its instructor: by
+    proposing a time); refused otherwise, saying why."""
+    booking = engine.own_booking(session, actor, booking_id)
+    if not upcoming(booking, now):
         raise FormError({"booking": "Only upcoming lessons can be moved."})
-
-
-def _movable(booking: Booking | None, actor: Actor, now: datetime) -> None:
-    if booking is None or booking.student_id != actor.user_id:
-        raise PermissionDenied()
-    _upcoming(booking, now)
-    deadline = free_until(booking)
-    if now > deadline:
-        raise FormError({"booking": f"This lesson could be moved until {slot_label(deadline, actor.timezone)}. "
-                                    "You can still cancel it."})  # fmt: skip
-
-
-def _instructors(booking: Booking | None, actor: Actor, now: datetime) -> None:
-    if booking is None or booking.instructor_id != actor.user_id:
-        raise PermissionDenied()
-    _upcoming(booking, now)
+    if actor.role == Role.STUDENT and not student_may_move(booking, now):
+        deadline = slot_label(free_until(booking), actor.timezone)
+        raise FormError({"booking": f"This lesson could be moved until {deadline}. You can still cancel it."})
+    return booking
 
 
 def _valid_start(new_start) -> datetime:
@@ -84,27 +83,6 @@ def _check_time(session: Session, booking: Booking, new_start: datetime, now: da
             raise FormError({"start": engine.clash_message(session, clash, student_tz)})
 
 
-def _move(session: Session, booking: Booking, new_start: datetime, now: datetime, by: str) -> None:
-    """Move the booking (read in this transaction, its time checked) and take its claims again; `by` is who
-    moved it. A waiting proposal is settled by the move."""
-    # A request still waits 48 hours from when it was made, or until its (new) start.
-    asked = booking.requested_at or booking.created_at
-    until = min(asked + timedelta(hours=engine.REQUEST_HOURS), new_start)
-    moved = session.exec(
-        update(Booking).where(Booking.id == booking.id, Booking.status == booking.status,
-                              Booking.start_at == booking.start_at)
-        .values(start_at=new_start, end_at=new_start + timedelta(minutes=booking.duration_min),
-                hold_expires_at=until if booking.status == S.REQUESTED else booking.hold_expires_at,
-                moved_from=booking.start_at, moved_by=by, proposed_start=None, proposal_expires_at=None,
-                proposal_status="")
-    ).rowcount  # fmt: skip
-    if moved != 1:  # cancelled, declined or moved meanwhile
-        raise engine.Conflict()
-    engine.release_claims(session, [booking.id])
-    session.refresh(booking)
-    engine.claim(session, booking)
-
-
 def _preview(booking: Booking, new_start: datetime, tz: str) -> MovePreview:
     return MovePreview(booking.id, slot_label(booking.start_at, tz), slot_label(new_start, tz), new_start.isoformat())
 
@@ -116,8 +94,7 @@ def reschedule_options(actor: Actor | None, booking_id: int, now: datetime | Non
     actor = require_role(actor, Role.STUDENT, Role.INSTRUCTOR)
     now = now or utcnow()
     with transaction() as session:
-        booking = session.get(Booking, int(booking_id))
-        (_movable if actor.role == Role.STUDENT else _instructors)(booking, actor, now)
+        booking = _movable(session, actor, booking_id, now)
     days = slots_by_day(booking.instructor_id, booking.duration_min, actor.timezone, days=MOVE_DAYS, now=now,
                         except_booking=booking.id)  # fmt: skip
     current = booking.start_at.isoformat()
@@ -131,10 +108,8 @@ def preview_move(actor: Actor | None, booking_id: int, new_start: datetime, now:
     actor = require_role(actor, Role.STUDENT, Role.INSTRUCTOR)
     now, new_start = now or utcnow(), _valid_start(new_start)
     with transaction() as session:
-        booking = session.get(Booking, int(booking_id))
-        student = actor.role == Role.STUDENT
-        (_movable if student else _instructors)(booking, actor, now)
-        _check_time(session, booking, new_start, now, actor.timezone if student else None)
+        booking = _movable(session, actor, booking_id, now)
+        _check_time(session, booking, new_start, now, actor.timezone if actor.role == Role.STUDENT else None)
         return _preview(booking, new_start, actor.timezone)
 
 
@@ -146,10 +121,9 @@ def reschedule(actor: Actor | None, booking_id: int, new_start: datetime, now: d
     now, new_start = now or utcnow(), _valid_start(new_start)
     try:
         with transaction() as session:
-            booking = session.get(Booking, int(booking_id))
-            _movable(booking, actor, now)
+            booking = _movable(session, actor, booking_id, now)
             _check_time(session, booking, new_start, now, actor.timezone)
-            _move(session, booking, new_start, now, Role.STUDENT)
+            engine.retime(session, booking, new_start, Role.STUDENT)
             return booking.start_at
     except IntegrityError:  # a concurrent booking claimed the instructor's time, or the student's
         engine.refuse_clash(actor, new_start, new_start + timedelta(minutes=booking.duration_min), now, booking.id)
@@ -163,8 +137,7 @@ def propose(actor: Actor | None, booking_id: int, new_start: datetime, now: date
     actor = require_role(actor, Role.INSTRUCTOR)
     now, new_start = now or utcnow(), _valid_start(new_start)
     with transaction() as session:
-        booking = session.get(Booking, int(booking_id))
-        _instructors(booking, actor, now)
+        booking = _movable(session, actor, booking_id, now)
         _check_time(session, booking, new_start, now, None)
         expires = min(now + timedelta(hours=PROPOSAL_HOURS), booking.start_at, new_start)
         moved = session.exec(
@@ -180,7 +153,7 @@ def propose(actor: Actor | None, booking_id: int, new_start: datetime, now: date
 def proposal_waiting(booking: Booking, now: datetime) -> bool:
     """The instructor's proposed time still waits for the student's answer."""
     return (booking.proposal_status == WAITING and booking.proposed_start is not None
-            and booking.status in MOVABLE and booking.proposal_expires_at > now)  # fmt: skip
+            and booking.status in engine.RETIMABLE and booking.proposal_expires_at > now)  # fmt: skip
 
 
 def answer_proposal(actor: Actor | None, booking_id: int, accept: bool, now: datetime | None = None) -> str:
@@ -191,9 +164,7 @@ def answer_proposal(actor: Actor | None, booking_id: int, accept: bool, now: dat
     new_start = None
     try:
         with transaction() as session:
-            booking = session.get(Booking, int(booking_id))
-            if booking is None or booking.student_id != actor.user_id:
-                raise PermissionDenied()
+            booking = engine.own_booking(session, actor, booking_id, Role.STUDENT)
             if not proposal_waiting(booking, now):
                 raise FormError({"booking": "This proposal is no longer open. Your lesson stays where it was."})
             new_start = booking.proposed_start
@@ -202,7 +173,7 @@ def answer_proposal(actor: Actor | None, booking_id: int, accept: bool, now: dat
                 session.add(booking)
                 return "Proposal declined. Your lesson stays where it was."
             _check_time(session, booking, new_start, now, actor.timezone)
-            _move(session, booking, new_start, now, Role.INSTRUCTOR)
+            engine.retime(session, booking, new_start, Role.INSTRUCTOR)
             return f"Lesson moved to {slot_label(new_start, actor.timezone)}."
     except IntegrityError:
         engine.refuse_clash(actor, new_start, new_start + timedelta(minutes=booking.duration_min), now, booking.id)

@@ -9,23 +9,25 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime
 
+from sqlalchemy import ColumnElement
 from sqlmodel import Session, func, select
 
 from instainstru.db import transaction
-from instainstru.models import Booking, BookingStatus, LedgerEntry, LedgerKind, Role
+from instainstru.models import Booking, BookingStatus, LedgerEntry, LedgerKind, Role, utcnow
+from instainstru.models.booking import MONEY_STATUSES, NOT_TAKEN_STATUSES
 from instainstru.services.accounts.access import Actor, require_role
+from instainstru.services.booking import booking as engine
 from instainstru.services.booking.lesson_query import lesson_rows
 from instainstru.services.discovery.catalog import subject_name
 from instainstru.services.errors import PermissionDenied
+from instainstru.services.money.cards import CardView, saved_cards_in
+from instainstru.services.money.credits import credit_note_in
 from instainstru.services.money.money import format_exact
 from instainstru.services.paging import Page, page_of
 from instainstru.services.timefmt import slot_label
 
 S = BookingStatus
 K = LedgerKind
-PAID = (S.CONFIRMED, S.COMPLETED, S.NO_SHOW)
-MONEY_STATUSES = (*PAID, S.CANCELLED_BY_STUDENT, S.CANCELLED_BY_INSTRUCTOR, S.EXPIRED, S.DECLINED)
-NOT_TAKEN = (S.DECLINED, S.EXPIRED)  # a request the instructor declined or did not answer: its card hold released
 HOLD_RELEASED = "Nothing was charged: the card hold was released."
 
 
@@ -42,6 +44,11 @@ class Money:
     credit_back: int = 0
 
     @property
+    def paid(self) -> int:
+        """What the student's card paid for the lesson in the end: charged less refunded (`paid_cents` in SQL)."""
+        return self.charged - self.refunded
+
+    @property
     def credit_kept(self) -> int:
         """The credit still spent on the lesson: applied less given back."""
         return self.credit - self.credit_back
@@ -53,6 +60,15 @@ class Money:
 
 
 NOTHING = Money(0, 0, 0, 0)  # a lesson nobody paid for
+
+
+def paid_cents(booking_id: ColumnElement[int]) -> ColumnElement[int]:
+    """SQL: what the student's card paid for the booking `booking_id` (a column) less what was refunded, by the
+    ledger: `Money.paid`, for queries (the charge's line is the student's -charged, a refund's +refunded)."""
+    moved = select(func.coalesce(func.sum(LedgerEntry.amount_cents), 0)).where(
+        LedgerEntry.booking_id == booking_id, LedgerEntry.kind.in_((K.CHARGE, K.REFUND))
+    )
+    return -moved.scalar_subquery()
 
 
 @dataclass(frozen=True)
@@ -67,6 +83,11 @@ class Line:
     status: str
     money: Money
     note: str = ""  # for a request that was not taken: nothing charged, the card hold released
+
+    @property
+    def has_receipt(self) -> bool:
+        """A receipt is given for a lesson the card was charged for (not for a request not taken)."""
+        return self.money.charged > 0
 
 
 def _ledger_money(session: Session, booking_ids: list[int]) -> dict[int, Money]:
@@ -92,13 +113,13 @@ def lesson_money(session: Session, bookings: list[Booking]) -> dict[int, Money]:
 
 def was_request_not_taken(booking: Booking) -> bool:
     """A request (its card authorised) that the instructor declined or let expire: nothing was charged."""
-    return booking.status in NOT_TAKEN and booking.requested_at is not None
+    return booking.status in NOT_TAKEN_STATUSES and booking.requested_at is not None
 
 
-def _lines(actor: Actor, as_instructor: bool, since: datetime | None = None) -> list[Line]:
-    with transaction() as session:
-        rows = lesson_rows(session, actor, as_instructor, MONEY_STATUSES, newest_first=True, since=since)
-        money_of = lesson_money(session, [b for b, _, _ in rows])
+def _lines(session: Session, actor: Actor, as_instructor: bool, since: datetime | None = None) -> list[Line]:
+    """The caller's lessons with money on them, newest first (a student's requests not taken too, nothing charged)."""
+    rows = lesson_rows(session, actor, as_instructor, MONEY_STATUSES, newest_first=True, since=since)
+    money_of = lesson_money(session, [b for b, _, _ in rows])
     lines = []
     for booking, name, subject_key in rows:
         money = money_of[booking.id]
@@ -107,14 +128,16 @@ def _lines(actor: Actor, as_instructor: bool, since: datetime | None = None) -> 
             continue  # nothing was ever paid (an expired hold)
         subject = subject_name(subject_key)
         lines.append(Line(booking.id, slot_label(booking.start_at, actor.timezone), booking.start_at,
-                          f"{subject} · {booking.duration_min} min", name, booking.status.replace("_", " "),
+                          f"{subject} · {booking.duration_min} min", name, engine.status_words(booking.status),
                           money, HOLD_RELEASED if money.charged == 0 else ""))  # fmt: skip
     return lines
 
 
 def student_history(actor: Actor | None) -> list[Line]:
     """The caller's payments and refunds, newest lesson first (and requests not taken, with nothing charged)."""
-    return _lines(require_role(actor, Role.STUDENT), as_instructor=False)
+    actor = require_role(actor, Role.STUDENT)
+    with transaction() as session:
+        return _lines(session, actor, as_instructor=False)
 
 
 @dataclass(frozen=True)
@@ -125,11 +148,39 @@ class History:
     charged: int
     refunded: int
 
+    @property
+    def paid(self) -> int:
+        """What the student's cards paid in the end over the whole history: charged less refunded."""
+        return self.charged - self.refunded
+
 
 def student_history_page(actor: Actor | None, page: int | str | None = 1) -> History:
     """One page of the caller's history (newest first) and their totals over the whole of it."""
-    lines = student_history(actor)
+    with transaction() as session:
+        return _history_page(session, require_role(actor, Role.STUDENT), page)
+
+
+def _history_page(session: Session, actor: Actor, page: int | str | None) -> History:
+    lines = _lines(session, actor, as_instructor=False)
     return History(page_of(lines, page), *history_totals(lines))
+
+
+@dataclass(frozen=True)
+class BillingPage:
+    """What the student's billing page shows: a page of their history, their saved cards, their credit."""
+
+    history: History
+    cards: list[CardView]
+    credit_note: str
+
+
+def billing_page(actor: Actor | None, page: int | str | None = 1, now: datetime | None = None) -> BillingPage:
+    """The student's billing page, read in one transaction: the `page` of their history with its totals, their
+    saved cards and what their credit is."""
+    actor = require_role(actor, Role.STUDENT)
+    with transaction() as session:
+        history = _history_page(session, actor, page)
+        return BillingPage(history, saved_cards_in(session, actor), credit_note_in(session, actor, now or utcnow()))
 
 
 def _dollars(cents: int) -> str:
@@ -153,7 +204,7 @@ def student_history_csv(actor: Actor | None) -> str:
     """The caller's history as CSV (dollars with cents, no currency sign): one row per lesson."""
     rows = [[line.starts.isoformat(), _text_cell(line.lesson), _text_cell(line.other), line.status,
              _dollars(line.money.charged), _dollars(line.money.refunded),
-             _dollars(line.money.charged - line.money.refunded), _dollars(line.money.credit_kept)]
+             _dollars(line.money.paid), _dollars(line.money.credit_kept)]
             for line in student_history(actor)]  # fmt: skip
     return _csv(["lesson_start_utc", "lesson", "instructor", "status", "charged_usd", "refunded_usd", "paid_usd",
                  "credit_usd"], rows)  # fmt: skip
@@ -189,14 +240,16 @@ def _paid_at(booking_id: int) -> datetime:
 def receipt(actor: Actor | None, booking_id: int) -> Receipt:
     """The receipt of one of the caller's lessons (anyone else's is refused)."""
     actor = require_role(actor, Role.STUDENT)
-    line = next((line for line in student_history(actor) if line.booking_id == int(booking_id)), None)
-    if line is None or line.money.charged == 0:  # not theirs, or nothing was paid (a request not taken)
+    with transaction() as session:
+        engine.own_booking(session, actor, booking_id, Role.STUDENT)
+        line = next((line for line in _lines(session, actor, False) if line.booking_id == int(booking_id)), None)
+    if line is None or not line.has_receipt:  # nothing was paid (a request not taken, a hold)
         raise PermissionDenied()
     money = line.money
     return Receipt(
         f"II-{line.booking_id:06d}", slot_label(_paid_at(line.booking_id), actor.timezone), actor.name, line.other,
         line.lesson, line.when, line.status, format_exact(money.charged + money.credit) if money.credit else "",
-        format_exact(money.charged), format_exact(money.refunded), format_exact(money.charged - money.refunded),
+        format_exact(money.charged), format_exact(money.refunded), format_exact(money.paid),
         format_exact(-money.credit) if money.credit else "",
         format_exact(money.credit_back) if money.credit_back else "",
         "Prices include InstaInstru's service fee. Paid by card through Stripe"
@@ -219,7 +272,7 @@ class Earnings:
 
 def is_pending(line: Line) -> bool:
     """Money for a lesson not yet taught (it may still be refunded); the rest is earned."""
-    return line.status == S.CONFIRMED.replace("_", " ")
+    return line.status == engine.status_words(S.CONFIRMED)
 
 
 def payout_state(line: Line) -> str:
@@ -237,7 +290,9 @@ def history_totals(lines: list[Line]) -> tuple[int, int]:
 def instructor_earnings(actor: Actor | None, page: int | str | None = 1) -> Earnings:
     """The caller's earnings per lesson (gross, fee, net after refunds), pending vs paid totals over all of them,
     and the `page` of lessons to show (newest first)."""
-    lines = _lines(require_role(actor, Role.INSTRUCTOR), as_instructor=True)
+    actor = require_role(actor, Role.INSTRUCTOR)
+    with transaction() as session:
+        lines = _lines(session, actor, as_instructor=True)
     gross = sum(line.money.gross for line in lines)
     fee = sum(line.money.fee for line in lines)
     pending = sum(line.money.net for line in lines if is_pending(line))
@@ -248,7 +303,13 @@ def instructor_earnings(actor: Actor | None, page: int | str | None = 1) -> Earn
 def earned_since(actor: Actor | None, since: datetime) -> list[Line]:
     """The caller's earned lessons (taught, or kept under the cancellation policy; not pending) starting at
     `since` or later: the same money, by the same definition, as the payouts page."""
-    lines = _lines(require_role(actor, Role.INSTRUCTOR), as_instructor=True, since=since)
+    with transaction() as session:
+        return earned_since_in(session, actor, since)
+
+
+def earned_since_in(session: Session, actor: Actor | None, since: datetime) -> list[Line]:
+    """`earned_since` in the caller's transaction (a page reading several things at once)."""
+    lines = _lines(session, require_role(actor, Role.INSTRUCTOR), as_instructor=True, since=since)
     return [line for line in lines if payout_state(line) == "paid"]
 
 

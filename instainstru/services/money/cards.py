@@ -120,14 +120,19 @@ def _remember(actor: Actor, info: stripe_payments.CardInfo) -> CardView:
 
 def saved_cards(actor: Actor | None) -> list[CardView]:
     """The caller's saved cards: the default one first, then newest first."""
-    actor = require_role(actor, Role.STUDENT)
     with transaction() as session:
-        cards = session.exec(
-            select(PaymentCard)
-            .where(PaymentCard.user_id == actor.user_id)
-            .order_by(PaymentCard.is_default.desc(), PaymentCard.id.desc())
-        )
-        return [_view(card) for card in cards]
+        return saved_cards_in(session, actor)
+
+
+def saved_cards_in(session: Session, actor: Actor | None) -> list[CardView]:
+    """`saved_cards` in the caller's transaction (a page reading several things at once)."""
+    actor = require_role(actor, Role.STUDENT)
+    cards = session.exec(
+        select(PaymentCard)
+        .where(PaymentCard.user_id == actor.user_id)
+        .order_by(PaymentCard.is_default.desc(), PaymentCard.id.desc())
+    )
+    return [_view(card) for card in cards]
 
 
 def set_default(actor: Actor | None, card_id: int) -> None:

@@ -30,15 +30,29 @@ def usable(available: int, price_cents: int) -> int:
     return max(0, min(available, price_cents - MIN_CARD_CENTS))
 
 
+def _grants(user_id: int, now: datetime):
+    """The query for the student's credit that can still be spent: unexpired grants with cents left. The one
+    definition of a student's credit: `balance` sums it, `reserve` spends it, `credit_note` tells it."""
+    return select(Credit).where(Credit.user_id == user_id, Credit.expires_at > now, Credit.remaining_cents > 0)
+
+
+def balance(session: Session, user_id: int, now: datetime) -> int:
+    """Unexpired credit left for the student, in cents."""
+    query = _grants(user_id, now).with_only_columns(func.coalesce(func.sum(Credit.remaining_cents), 0))
+    return int(session.exec(query).one())
+
+
 def credit_note(actor: Actor | None, now: datetime | None = None) -> str:
     """The caller's credit as their billing page tells it ("" when they have none): the balance, and when the
     soonest part of it expires."""
-    actor = require_role(actor, Role.STUDENT)
-    now = now or utcnow()
     with transaction() as session:
-        grants = session.exec(select(Credit).where(
-            Credit.user_id == actor.user_id, Credit.expires_at > now, Credit.remaining_cents > 0
-        ).order_by(Credit.expires_at)).all()  # fmt: skip
+        return credit_note_in(session, actor, now or utcnow())
+
+
+def credit_note_in(session: Session, actor: Actor | None, now: datetime) -> str:
+    """`credit_note` in the caller's transaction (a page reading several things at once)."""
+    actor = require_role(actor, Role.STUDENT)
+    grants = session.exec(_grants(actor.user_id, now).order_by(Credit.expires_at)).all()
     if not grants:
         return ""
     soonest = grants[0]
@@ -67,8 +81,7 @@ def _locked(session: Session, query) -> list:
 def reserve(session: Session, user_id: int, payment_id: int, price_cents: int, now: datetime) -> int:
     """Take the credit a payment uses from the student's unexpired grants, soonest to expire first (rows locked
     until the transaction ends, so two payments cannot spend the same credit). Returns the cents taken."""
-    grants = _locked(session, select(Credit).where(
-        Credit.user_id == user_id, Credit.expires_at > now, Credit.remaining_cents > 0))  # fmt: skip
+    grants = _locked(session, _grants(user_id, now))
     grants.sort(key=lambda g: (g.expires_at, g.id))
     wanted = usable(sum(g.remaining_cents for g in grants), price_cents)
     taken = 0

@@ -20,10 +20,11 @@ from sqlmodel import Session, func, select
 
 from instainstru.db import transaction
 from instainstru.gateways import stripe_gateway, stripe_payments
-from instainstru.models import LedgerAccount, LedgerEntry, LedgerKind, Payment, utcnow
+from instainstru.models import LedgerAccount, LedgerEntry, LedgerKind, Payment, PaymentStatus, utcnow
 from instainstru.services.money.money import in_proportion
 
 K, A = LedgerKind, LedgerAccount
+PAID_WITH_CREDIT = (Payment.credit_cents > 0, Payment.status == PaymentStatus.SUCCEEDED)  # a top-up is owed for these
 
 
 def _has(session: Session, source: str) -> bool:
@@ -134,8 +135,7 @@ def topup_owed(session: Session, payment_id: int) -> int:
 def topups_out_of_line(session: Session) -> list[int]:
     """Paid payments whose top-up at Stripe (as last seen) differs from the ledger: to send or take back."""
     owed = _owed_topups(session)
-    paid = session.exec(select(Payment.id, Payment.topup_cents, Payment.topup_transfer_id).where(
-        Payment.credit_cents > 0, Payment.status == "succeeded"))  # fmt: skip
+    paid = session.exec(select(Payment.id, Payment.topup_cents, Payment.topup_transfer_id).where(*PAID_WITH_CREDIT))
     return [p for p, held, transfer in paid if owed.get(p, 0) != held or (owed.get(p, 0) and transfer is None)]
 
 
@@ -236,8 +236,7 @@ def _compare(charge_id: str, ours: dict[str, int], theirs: stripe_payments.Charg
 def _topups(session: Session) -> list[tuple[int, str | None, int]]:
     """(payment, its top-up transfer, the top-up the ledger says the instructor keeps) for payments with credit."""
     owed = _owed_topups(session)
-    paid = session.exec(select(Payment.id, Payment.topup_transfer_id).where(
-        Payment.credit_cents > 0, Payment.status == "succeeded"))  # fmt: skip
+    paid = session.exec(select(Payment.id, Payment.topup_transfer_id).where(*PAID_WITH_CREDIT))
     return [(payment_id, transfer_id, owed.get(payment_id, 0)) for payment_id, transfer_id in paid]
 
 
@@ -259,7 +258,7 @@ def reconcile() -> list[str]:
         for booking_id, intent_id in intents:
             reading = intent_id
             state = stripe_payments.intent(intent_id)
-            if state.status == "succeeded" and state.charge_id not in ledger:
+            if state.status == PaymentStatus.SUCCEEDED and state.charge_id not in ledger:
                 problems.append(f"booking {booking_id}: {intent_id} succeeded at Stripe but is not in the ledger")
         for charge_id, ours in sorted(ledger.items()):
             if not charge_id.startswith("credit-"):

@@ -48,9 +48,14 @@ def apply_account_state(
 
 def payout_status(actor: Actor | None) -> PayoutStatus:
     """The caller's payout state as last seen (no call to Stripe)."""
-    actor = require_role(actor, Role.INSTRUCTOR)
     with transaction() as session:
-        return _status(session.get(InstructorProfile, actor.user_id))
+        return payout_status_in(session, actor)
+
+
+def payout_status_in(session: Session, actor: Actor | None) -> PayoutStatus:
+    """`payout_status` in the caller's transaction (a page reading several things at once)."""
+    actor = require_role(actor, Role.INSTRUCTOR)
+    return _status(session.get(InstructorProfile, actor.user_id))
 
 
 def start_onboarding(actor: Actor | None) -> str:

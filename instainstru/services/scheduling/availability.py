@@ -16,13 +16,13 @@ from instainstru.models import (
     BUSY_STATUSES,
     Blackout,
     Booking,
-    BookingStatus,
     DateOverride,
     InstructorProfile,
     Role,
     User,
     utcnow,
 )
+from instainstru.models.booking import hold_ran_out
 from instainstru.services.accounts.access import Actor, require_role
 from instainstru.services.errors import FormError, PermissionDenied
 from instainstru.services.form_versions import require_current
@@ -342,25 +342,17 @@ def busy_for(
     (leaving out `except_booking`, a lesson about to move)."""
     margin = timedelta(hours=3)
     rows = session.exec(
-        select(
-            Booking.instructor_id,
-            Booking.start_at,
-            Booking.end_at,
-            Booking.status,
-            Booking.hold_expires_at,
-            Booking.buffer_min,
-        ).where(
+        select(Booking.instructor_id, Booking.start_at, Booking.end_at, Booking.buffer_min).where(
             Booking.instructor_id.in_(instructor_ids),
             Booking.status.in_([s.value for s in BUSY_STATUSES]),
+            ~hold_ran_out(now),
             Booking.start_at < end + margin,
             Booking.end_at > start - margin,
             Booking.id != (except_booking or 0),
         )
     ).all()
     busy: dict[int, list[tuple[datetime, datetime]]] = {i: [] for i in instructor_ids}
-    for instructor_id, s, e, status, hold_expires_at, buffer_min in rows:
-        if status == BookingStatus.PENDING_PAYMENT and (hold_expires_at is None or hold_expires_at <= now):
-            continue
+    for instructor_id, s, e, buffer_min in rows:
         busy[instructor_id].append((s, e + timedelta(minutes=buffer_min)))  # the time the booking claimed
     return busy
 

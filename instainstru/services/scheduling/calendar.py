@@ -4,11 +4,11 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlmodel import Session, select
-
 from instainstru.db import transaction
-from instainstru.models import BUSY_STATUSES, Booking, BookingStatus, InstructorProfile, Offering, Role, User, utcnow
+from instainstru.models import BookingStatus, InstructorProfile, Role, utcnow
+from instainstru.models.booking import BOOKED_STATUSES
 from instainstru.services.accounts.access import Actor, require_role
+from instainstru.services.booking.lesson_query import lesson_rows
 from instainstru.services.discovery.catalog import subject_name
 from instainstru.services.scheduling.availability import (
     busy_for,
@@ -70,21 +70,6 @@ def _range_label(start: datetime, end: datetime, timezone: str) -> str:
     return f"{time_label(start, timezone)} {first.tzname()} – {time_label(end, timezone)} {last.tzname()}"
 
 
-def _lessons(session: Session, instructor_id: int, start: datetime, end: datetime) -> list[tuple]:
-    return session.exec(
-        select(Booking.start_at, Booking.status, User.name, Offering.subject_key)
-        .join(User, User.id == Booking.student_id)
-        .join(Offering, Offering.id == Booking.offering_id)
-        .where(
-            Booking.instructor_id == instructor_id,
-            Booking.status.in_([s.value for s in BUSY_STATUSES if s != BookingStatus.PENDING_PAYMENT]),
-            Booking.start_at >= start,
-            Booking.start_at < end,
-        )
-        .order_by(Booking.start_at)
-    ).all()
-
-
 def week_calendar(
     actor: Actor | None, week_of: date | None = None, now: datetime | None = None, weeks_ahead: int = 0
 ) -> list[DayColumn]:
@@ -100,7 +85,7 @@ def week_calendar(
     with transaction() as session:
         step_min = session.get(InstructorProfile, actor.user_id).slot_step_min
         starts = open_slots_many(session, [actor.user_id], step_min, start, end, now).get(actor.user_id, [])
-        lessons = _lessons(session, actor.user_id, start, end)
+        lessons = lesson_rows(session, actor, True, BOOKED_STATUSES, since=start, until=end)
     days = [monday + timedelta(days=i) for i in range(7)]
     by_day: dict[date, list[datetime]] = {d: [] for d in days}
     for at in starts:  # a free range running past midnight shows on each of its days
@@ -108,9 +93,9 @@ def week_calendar(
     step = timedelta(minutes=step_min)
     free = {d: [_range_label(a, b, tz) for a, b in _ranges(by_day[d], step)] for d in days}
     booked: dict[date, list[str]] = {d: [] for d in days}
-    for at, status, student, subject_key in lessons:
-        subject = subject_name(subject_key)
-        note = " (request)" if status == BookingStatus.REQUESTED else ""
+    for lesson, student, subject_key in lessons:
+        at, subject = lesson.start_at, subject_name(subject_key)
+        note = " (request)" if lesson.status == BookingStatus.REQUESTED else ""
         booked[at.astimezone(ZoneInfo(tz)).date()].append(f"{time_label(at, tz)} · {subject} with {student}{note}")
     return [DayColumn(d.isoformat(), day_label(d), free[d], booked[d]) for d in days]
 

@@ -29,6 +29,7 @@ from instainstru.models import (
     utcnow,
 )
 from instainstru.services.accounts.access import Actor, require_role
+from instainstru.services.money.credits import balance
 from instainstru.services.money.money import format_price
 from instainstru.settings import get_settings
 
@@ -173,12 +174,6 @@ def reward_due(now: datetime | None = None) -> int:
         except IntegrityError:  # another worker rewarded it at the same moment
             continue
     return rewarded
-
-
-def balance(session: Session, user_id: int, now: datetime) -> int:
-    """Unexpired credit left for the student, in cents."""
-    return int(session.exec(select(func.coalesce(func.sum(Credit.remaining_cents), 0)).where(
-        Credit.user_id == user_id, Credit.expires_at > now)).one())  # fmt: skip
 
 
 def stats(actor: Actor | None, now: datetime | None = None) -> ReferralStats:

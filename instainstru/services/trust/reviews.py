@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from sqlalchemy import ColumnElement
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, func, select, update
 
@@ -19,8 +20,6 @@ from instainstru.models import (
     Booking,
     BookingStatus,
     InstructorProfile,
-    LedgerEntry,
-    LedgerKind,
     Offering,
     Review,
     ReviewReport,
@@ -29,10 +28,12 @@ from instainstru.models import (
     utcnow,
 )
 from instainstru.services.accounts.access import Actor, require_role
+from instainstru.services.booking.booking import own_booking
 from instainstru.services.discovery.ratings import bayesian_rating
 from instainstru.services.errors import FormError, PermissionDenied
 from instainstru.services.form_versions import require_current, version_of
 from instainstru.services.instructors.instructors import viewer_actions
+from instainstru.services.money import billing
 from instainstru.services.timefmt import day_label, span
 from instainstru.services.timezones import DEFAULT_TIMEZONE
 
@@ -119,23 +120,24 @@ def _validated(rating, subs: dict, text: str) -> tuple[int, dict[str, int | None
     return stars, sub, body
 
 
-def _paid(session: Session, booking: Booking) -> bool:
-    """Paid and not refunded in full, by the ledger (a lesson without a charge was never paid)."""
-    net = session.exec(
-        select(func.coalesce(func.sum(LedgerEntry.amount_cents), 0)).where(
-            LedgerEntry.booking_id == booking.id, LedgerEntry.kind.in_((LedgerKind.CHARGE, LedgerKind.REFUND))
-        )
-    ).one()
-    return net < 0  # the student's side: -charged + refunded
+def _eligible(now: datetime) -> list[tuple[ColumnElement[bool], str]]:
+    """What makes a lesson reviewable at `now`, in SQL, each with the words refusing a lesson that fails it: the one
+    definition, for the list of lessons to review and for writing a review alike. A lesson is completed and paid
+    (not refunded in full, by billing's ledger), and ended at most 30 days ago."""
+    completed_and_paid = (Booking.status == BookingStatus.COMPLETED) & (billing.paid_cents(Booking.id) > 0)
+    return [
+        (completed_and_paid, "Only a completed, paid lesson can be reviewed."),
+        (Booking.end_at >= now - REVIEW_WINDOW, "Lessons can be reviewed for 30 days after they end."),
+    ]
 
 
-def _reviewable(session: Session, actor: Actor, booking: Booking | None, now: datetime) -> None:
-    if booking is None or booking.student_id != actor.user_id:
-        raise PermissionDenied()
-    if booking.status != BookingStatus.COMPLETED or not _paid(session, booking):
-        raise FormError({"review": "Only a completed, paid lesson can be reviewed."})
-    if now > booking.end_at + REVIEW_WINDOW:
-        raise FormError({"review": "Lessons can be reviewed for 30 days after they end."})
+def _reviewable(session: Session, actor: Actor, booking_id: int | str, now: datetime) -> Booking:
+    """The caller's lesson, if they may review it now; refused otherwise, saying why."""
+    booking = own_booking(session, actor, booking_id, Role.STUDENT)
+    for condition, refusal in _eligible(now):
+        if session.exec(select(Booking.id).where(Booking.id == booking.id, condition)).first() is None:
+            raise FormError({"review": refusal})
+    return booking
 
 
 def write_review(actor: Actor | None, booking_id: int, rating, text: str, now: datetime | None = None,
@@ -146,8 +148,7 @@ def write_review(actor: Actor | None, booking_id: int, rating, text: str, now: d
     stars, sub, body = _validated(rating, subs, text)
     try:
         with transaction() as session:
-            booking = session.get(Booking, int(booking_id))
-            _reviewable(session, actor, booking, now)
+            booking = _reviewable(session, actor, booking_id, now)
             review = Review(booking_id=booking.id, student_id=actor.user_id, instructor_id=booking.instructor_id,
                             rating=stars, text=body, created_at=now, publish_at=now + BLIND_FOR, **sub)  # fmt: skip
             session.add(review)
@@ -308,20 +309,27 @@ def instructor_reviews(instructor_id: int, page: int = 1, viewer: Actor | None =
 
 def my_reviews(actor: Actor | None, now: datetime | None = None) -> dict[int, ReviewView]:
     """The calling student's reviews by booking id (published or not), for their dashboard."""
-    actor = require_role(actor, Role.STUDENT)
-    now = now or utcnow()
     with transaction() as session:
-        rows = session.exec(select(Review).where(Review.student_id == actor.user_id)).all()
-        return {review.booking_id: _view(review, actor.name, actor, now) for review in rows}
+        return my_reviews_in(session, actor, now or utcnow())
+
+
+def my_reviews_in(session: Session, actor: Actor | None, now: datetime) -> dict[int, ReviewView]:
+    """`my_reviews` in the caller's transaction (a page reading several things at once)."""
+    actor = require_role(actor, Role.STUDENT)
+    rows = session.exec(select(Review).where(Review.student_id == actor.user_id)).all()
+    return {review.booking_id: _view(review, actor.name, actor, now) for review in rows}
 
 
 def reviewable_bookings(actor: Actor | None, now: datetime | None = None) -> set[int]:
     """The calling student's lessons they may review now (completed, paid, within 30 days, not yet reviewed)."""
-    actor = require_role(actor, Role.STUDENT)
-    now = now or utcnow()
     with transaction() as session:
-        reviewed = select(Review.booking_id).where(Review.student_id == actor.user_id)
-        candidates = session.exec(select(Booking).where(
-            Booking.student_id == actor.user_id, Booking.status == BookingStatus.COMPLETED,
-            Booking.end_at >= now - REVIEW_WINDOW, Booking.id.not_in(reviewed))).all()  # fmt: skip
-        return {b.id for b in candidates if _paid(session, b)}
+        return reviewable_in(session, actor, now or utcnow())
+
+
+def reviewable_in(session: Session, actor: Actor | None, now: datetime) -> set[int]:
+    """`reviewable_bookings` in the caller's transaction."""
+    actor = require_role(actor, Role.STUDENT)
+    reviewed = select(Review.booking_id).where(Review.student_id == actor.user_id)
+    conditions = [condition for condition, _ in _eligible(now)]
+    return set(session.exec(select(Booking.id).where(
+        Booking.student_id == actor.user_id, Booking.id.not_in(reviewed), *conditions)))  # fmt: skip

@@ -15,6 +15,7 @@ from instainstru.models import Booking, BookingStatus, LedgerEntry, Payment
 from instainstru.services.booking import booking, jobs
 from instainstru.services.errors import FormError, PermissionDenied
 from instainstru.services.money import billing, card_messages, cards, ledger, payments
+from instainstru.services.money.payments import intents
 from instainstru.settings import reset_settings
 from tests.factories import (
     authenticate,
@@ -136,7 +137,7 @@ def test_a_capture_the_bank_refuses_is_explained_to_the_instructor_in_our_words(
     def refused(intent_id):
         raise CardDeclined("Your card's authorization has expired (raw Stripe text).", "card_declined", "expired_card")
 
-    monkeypatch.setattr(payments.stripe_payments, "capture", refused)
+    monkeypatch.setattr(stripe_payments, "capture", refused)
     with pytest.raises(FormError) as caught:
         payments.accept_request(teacher, held.id, NOW)
     assert caught.value.errors == {"booking": payments.CAPTURE_REFUSED}
@@ -404,7 +405,7 @@ def _intent(status: str) -> stripe_payments.IntentState:
 )
 def test_an_older_reading_of_an_intent_is_stale(applied, reading, stale):
     payment = Payment(booking_id=1, attempt=1, amount_cents=8000, fee_cents=1200, status=applied)
-    assert payments._stale(payment, _intent(reading)) is stale
+    assert intents._stale(payment, _intent(reading)) is stale
 
 
 def test_a_late_older_reading_changes_nothing(studio, stripe_env, monkeypatch):

@@ -187,3 +187,23 @@ def test_only_a_lesson_paid_and_not_refunded_in_full_can_be_reviewed(db_url, str
     with pytest.raises(FormError, match="completed, paid"):
         reviews.write_review(student, fully, 5, TEXT, NOW)
     assert reviews.write_review(student, partly, 4, TEXT, NOW).rating == 4
+
+
+def test_the_lessons_listed_to_review_are_exactly_those_a_review_may_be_written_for(db_url):
+    teacher, student, service = open_studio({60: "80"})
+    cases = [(S.COMPLETED, True, 29), (S.COMPLETED, True, 30), (S.COMPLETED, True, 31), (S.COMPLETED, False, 3),
+             (S.NO_SHOW, True, 4), (S.CONFIRMED, True, 5), (S.CANCELLED_BY_INSTRUCTOR, True, 6)]  # fmt: skip
+    ended = {}
+    for status, paid, days in cases:  # each lesson ended `days` days before NOW, to the second
+        start = NOW - timedelta(days=days, hours=1)
+        ended[make_booking(teacher, student, service.id, start, status, paid=paid)] = (status, paid, days)
+    listed = reviews.reviewable_bookings(student, NOW)
+    writable = set()
+    for booking_id in ended:
+        try:
+            reviews.write_review(student, booking_id, 5, TEXT, NOW)
+            writable.add(booking_id)
+        except FormError:
+            continue
+    assert listed == writable == {b for b, case in ended.items() if case in ((S.COMPLETED, True, 29),
+                                                                            (S.COMPLETED, True, 30))}  # fmt: skip

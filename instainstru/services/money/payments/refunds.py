@@ -1,0 +1,126 @@
+"""Refunds: part or all of a charge given back (never more than is left of it, by the ledger), the refunds Stripe
+made recorded once, and what a cancelled lesson is owed under its policy, split between the card and the credit
+that paid it (the credit's share given back at once, the card's refunded; retried by the jobs until done).
+"""
+
+from datetime import datetime, timedelta
+
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, func, select
+
+from instainstru.db import transaction
+from instainstru.gateways import stripe_payments
+from instainstru.gateways.stripe_gateway import PaymentsUnavailable
+from instainstru.models import Booking, LedgerEntry, LedgerKind, Payment, utcnow
+from instainstru.models.booking import CANCELLED_STATUSES
+from instainstru.services.errors import FormError
+from instainstru.services.money import credits, ledger, topups
+
+
+def refund(
+    booking_id: int, charge_id: str, amount: int, *, refund_fee: bool, key: str, now: datetime | None = None
+) -> None:
+    """Refund part or all of a charge (never more than is left of it, by the ledger) and record it (at `now`)."""
+    with transaction() as session:
+        left = ledger.refundable(session, charge_id)
+    if amount > left:
+        raise FormError({"refund": f"Only {left} cents of this payment are left to refund."})
+    stripe_payments.refund(charge_id, amount, refund_fee=refund_fee, idempotency_key=key)
+    record_charge_refunds(stripe_payments.charge_state(charge_id), now)
+
+
+def refund_rest(booking_id: int, charge_id: str, now: datetime | None = None) -> None:
+    """Refund whatever is left of a charge, the platform's fee included, and give back all the credit its payment
+    used (a lesson that did not happen, or paid twice)."""
+    with transaction() as session:
+        payment_id = payment_of(session, charge_id).id
+    topups.return_credit(payment_id, now=now)  # first: it never waits on Stripe
+    record_charge_refunds(stripe_payments.charge_state(charge_id), now)  # a refund made elsewhere is not made twice
+    with transaction() as session:
+        left = ledger.refundable(session, charge_id)
+    if left > 0:
+        refund(booking_id, charge_id, left, refund_fee=True, key=f"instainstru-undo-{charge_id}-{left}", now=now)
+
+
+def payment_of(session: Session, charge_id: str) -> Payment | None:
+    """The payment attempt that made the charge (None for a charge not ours)."""
+    return session.exec(select(Payment).where(Payment.charge_id == charge_id)).first()
+
+
+def record_charge_refunds(charge: stripe_payments.ChargeState, now: datetime | None = None) -> int:
+    """Record a charge's refunds that the ledger does not have yet (from our refunds or Stripe's dashboard), at
+    `now`."""
+    for _try in range(3):  # our own refund and its webhook may record it at the same moment
+        try:
+            with transaction() as session:
+                booking_id = session.exec(select(Payment.booking_id).where(Payment.charge_id == charge.id)).first()
+                return 0 if booking_id is None else ledger.record_refunds(session, booking_id, charge, now)
+        except IntegrityError:
+            continue
+    return 0
+
+
+def credit_back(session: Session, booking: Booking, refund_cents: int) -> int:
+    """Of a refund for the booking, the part that goes back as credit (none when its payment used no credit)."""
+    charge_id = ledger.first_charge(session, booking.id)
+    payment = payment_of(session, charge_id) if charge_id else None
+    return credits.credit_share(refund_cents, payment) if payment and payment.credit_cents else 0
+
+
+def _owed(session: Session, booking: Booking, charge_id: str) -> tuple[int, int]:
+    """What the cancelled booking is still owed from its paying payment, as (card refund, credit to give back).
+
+    Of the refund due, the credit's share is what the credit paid of the price; each part less what was
+    already refunded or given back, capped by what is left (a refund made in Stripe's dashboard counts)."""
+    payment = payment_of(session, charge_id)
+    refunded = int(session.exec(select(func.coalesce(func.sum(LedgerEntry.amount_cents), 0)).where(
+        LedgerEntry.charge_id == charge_id, LedgerEntry.kind == LedgerKind.REFUND)).one())  # fmt: skip
+    spent = ledger.credit_spent(session, payment.id)
+    due, given_back = booking.refund_due_cents, payment.credit_cents - spent
+    credit_share = credits.credit_share(due, payment)
+    card = max(0, min(ledger.refundable(session, charge_id), due - credit_share - refunded))
+    return card, max(0, min(spent, credit_share - given_back, due - refunded - given_back - card))
+
+
+def _owing(session: Session, booking: Booking) -> str | None:
+    """The charge that paid a cancelled booking, while it still owes the booking a refund or credit (else None)."""
+    charge_id = ledger.first_charge(session, booking.id)
+    if booking.status not in CANCELLED_STATUSES or charge_id is None:
+        return None
+    return charge_id if sum(_owed(session, booking, charge_id)) > 0 else None
+
+
+def settle_refund(booking_id: int, now: datetime | None = None) -> int:
+    """Give back the credit's share of what the cancelled booking is owed (at once: it never waits on Stripe), then
+    refund the card's (due minus already refunded, capped by the charge); idempotent. Returns the cents given
+    back or refunded now (the card's part is 0 when Stripe cannot be reached: the jobs try again).
+
+    Before refunding, the charge's refunds are read from Stripe and recorded, so a refund made earlier but
+    never recorded (a lost answer and a lost webhook) is not made twice."""
+    with transaction() as session:
+        booking = session.get(Booking, booking_id)
+        charge_id = _owing(session, booking)
+        if charge_id is None:
+            return 0
+        payment = payment_of(session, charge_id)
+        credit = _owed(session, booking, charge_id)[1]
+        back_in_all = payment.credit_cents - ledger.credit_spent(session, payment.id) + credit
+    given = topups.return_credit(payment.id, back_in_all, now) if credit > 0 else 0
+    try:
+        record_charge_refunds(stripe_payments.charge_state(charge_id), now)
+        with transaction() as session:
+            card = _owed(session, session.get(Booking, booking_id), charge_id)[0]
+        if card > 0:
+            refund(booking_id, charge_id, card, refund_fee=True,
+                   key=f"instainstru-cancel-{booking_id}-{booking.refund_due_cents}-{card}", now=now)  # fmt: skip
+        return given + card
+    except PaymentsUnavailable:
+        return given
+
+
+def unsettled_refunds(now: datetime | None = None) -> list[int]:
+    """Cancelled bookings (of the last 180 days) whose paying charge has not refunded what is due, for the jobs."""
+    since = (now or utcnow()) - timedelta(days=180)
+    with transaction() as session:
+        due = (Booking.status.in_(CANCELLED_STATUSES), Booking.refund_due_cents > 0, Booking.start_at > since)
+        return [booking.id for booking in session.exec(select(Booking).where(*due)) if _owing(session, booking)]
