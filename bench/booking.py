@@ -29,15 +29,18 @@ def setup(count: int):
     from instainstru.services.instructors import offerings
     from instainstru.services.scheduling import availability
 
-    teacher = accounts.sign_up("Bench Teacher", "teacher@bench.example", "bench password 42", "instructor",
-                               "America/New_York")  # fmt: skip
+    teacher = accounts.sign_up(
+        "Bench Teacher", "teacher@bench.example", "bench password 42", "instructor", "America/New_York"
+    )
     with transaction() as session:  # payouts connected (what Stripe onboarding does), so the teacher is bookable
         session.get(InstructorProfile, teacher.user_id).charges_enabled = True
     availability.save_weekly_hours(teacher, {d: [("06:00", "22:00")] for d in range(7)})
     availability.save_booking_rules(teacher, "0", "0", "365", "60")
     service = offerings.add_offering(teacher, "piano", ["beginner"], ["adults"], ["online"], {60: "65"})
-    students = [accounts.sign_up(f"Student {i}", f"s{i}@bench.example", "bench password 42", "student", "UTC")
-                for i in range(count)]  # fmt: skip
+    students = [
+        accounts.sign_up(f"Student {i}", f"s{i}@bench.example", "bench password 42", "student", "UTC")
+        for i in range(count)
+    ]
     slots = availability.open_slots(teacher.user_id, 60, NOW, NOW + timedelta(days=300), NOW)
     return service, students, slots
 
@@ -62,8 +65,10 @@ def main() -> None:
         with ThreadPoolExecutor(max_workers=args.workers) as pool:
             made = list(pool.map(lambda pair: booking.create_booking(pair[0], service.id, 60, pair[1], NOW), rest))
         elapsed = time.perf_counter() - began
-        print(f"{len(made)} different slots from {args.workers} threads: {elapsed:.2f} s, "
-              f"{len(made) / elapsed:.0f} bookings/s")  # fmt: skip
+        print(
+            f"{len(made)} different slots from {args.workers} threads: {elapsed:.2f} s, "
+            f"{len(made) / elapsed:.0f} bookings/s"
+        )
 
 
 if __name__ == "__main__":

@@ -29,8 +29,10 @@ def main() -> None:
     args = parser.parse_args()
     from tests.fakes.stripe_server import run_fake_stripe
 
-    with run_fake_stripe() as fake, fresh_database("payments", STRIPE_SECRET_KEY=fake.api_key,
-                                                     STRIPE_API_BASE=fake.url):  # fmt: skip
+    with (
+        run_fake_stripe() as fake,
+        fresh_database("payments", STRIPE_SECRET_KEY=fake.api_key, STRIPE_API_BASE=fake.url),
+    ):
         from instainstru.db import transaction
         from instainstru.models import Credit
         from instainstru.services.booking import booking
@@ -48,8 +50,15 @@ def main() -> None:
             card = save_test_card(student, fake)
             if args.credit:
                 with transaction() as session:
-                    session.add(Credit(user_id=student.user_id, kind="welcome", amount_cents=args.credit,
-                                       remaining_cents=args.credit, expires_at=NOW + timedelta(days=365)))  # fmt: skip
+                    session.add(
+                        Credit(
+                            user_id=student.user_id,
+                            kind="welcome",
+                            amount_cents=args.credit,
+                            remaining_cents=args.credit,
+                            expires_at=NOW + timedelta(days=365),
+                        )
+                    )
             held = booking.create_booking(student, service.id, 60, start)
             began = time.perf_counter()
             assert payments.pay(student, held.id, card).status == "confirmed"

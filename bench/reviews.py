@@ -31,21 +31,41 @@ def setup(count: int):
 
     teacher = accounts.sign_up("Bench Teacher", "t@bench.example", "bench password 42", "instructor", "UTC")
     service = offerings.add_offering(teacher, "piano", ["beginner"], ["adults"], ["online"], {60: "65"})
-    students = [accounts.sign_up(f"Student {i}", f"s{i}@bench.example", "bench password 42", "student", "UTC")
-                for i in range(200)]  # fmt: skip
+    students = [
+        accounts.sign_up(f"Student {i}", f"s{i}@bench.example", "bench password 42", "student", "UTC")
+        for i in range(200)
+    ]
     with transaction() as session:
-        lessons = [Booking(instructor_id=teacher.user_id, student_id=students[i % 200].user_id,
-                           offering_id=service.id, duration_min=60, start_at=START + timedelta(hours=i),
-                           end_at=START + timedelta(hours=i, minutes=60), status=BookingStatus.COMPLETED,
-                           price_cents=6500, platform_fee_cents=975)
-                   for i in range(count)]  # fmt: skip
+        lessons = [
+            Booking(
+                instructor_id=teacher.user_id,
+                student_id=students[i % 200].user_id,
+                offering_id=service.id,
+                duration_min=60,
+                start_at=START + timedelta(hours=i),
+                end_at=START + timedelta(hours=i, minutes=60),
+                status=BookingStatus.COMPLETED,
+                price_cents=6500,
+                platform_fee_cents=975,
+            )
+            for i in range(count)
+        ]
         session.add_all(lessons)
         session.flush()
         text = "A thorough, patient and well prepared teacher."
-        session.add_all(Review(booking_id=b.id, student_id=b.student_id, instructor_id=teacher.user_id,
-                               rating=5 - (i % 7 == 0) - (i % 13 == 0), text=text, created_at=b.end_at,
-                               publish_at=b.end_at, published=True)
-                        for i, b in enumerate(lessons))  # fmt: skip
+        session.add_all(
+            Review(
+                booking_id=b.id,
+                student_id=b.student_id,
+                instructor_id=teacher.user_id,
+                rating=5 - (i % 7 == 0) - (i % 13 == 0),
+                text=text,
+                created_at=b.end_at,
+                publish_at=b.end_at,
+                published=True,
+            )
+            for i, b in enumerate(lessons)
+        )
         session.flush()
         reviews.refresh_aggregate(session, teacher.user_id)
         return teacher.user_id, session.get(InstructorProfile, teacher.user_id).slug
@@ -68,8 +88,10 @@ def main() -> None:
                 instructors.public_profile(slug)
                 shown = reviews.instructor_reviews(instructor_id, page=page)
                 times.append((time.perf_counter() - began) * 1000)
-            print(f"profile + reviews page {shown.page}/{shown.pages} ({shown.total} reviews, {shown.average}★): "
-                  f"{p50_p95(times)} (target p95 < 20 ms)")  # fmt: skip
+            print(
+                f"profile + reviews page {shown.page}/{shown.pages} ({shown.total} reviews, {shown.average}★): "
+                f"{p50_p95(times)} (target p95 < 20 ms)"
+            )
 
 
 if __name__ == "__main__":

@@ -24,21 +24,57 @@ from timing import percentile  # noqa: E402 (bench/ is on sys.path when a script
 os.environ.setdefault("ARGON2_TIME_COST", "1")
 
 QUERIES = [
-    "piano lessons for my 8 year old in park slope", "spanish tutor online under $50",
-    "yoga upper west side saturday morning", "guitr lesons brooklyn tomorow evening", "SAT math prep near 10025",
-    "piano", "guitar in williamsburg", "violin lessons manhattan", "french online", "math tutor queens",
-    "drums in bushwick", "voice lessons harlem", "cello near 11215", "chemistry tutor astoria",
-    "personal training chelsea", "pilates tribeca under $90", "boxing bronx", "swimming staten island",
-    "mandarin for kids", "italian online evening", "physics near 10463", "biology tutor flushing",
-    "writing help upper east side", "reading for kids in riverdale", "python online", "web development brooklyn",
-    "data science online under $100", "graphic design dumbo", "chess for kids park slope",
+    "piano lessons for my 8 year old in park slope",
+    "spanish tutor online under $50",
+    "yoga upper west side saturday morning",
+    "guitr lesons brooklyn tomorow evening",
+    "SAT math prep near 10025",
+    "piano",
+    "guitar in williamsburg",
+    "violin lessons manhattan",
+    "french online",
+    "math tutor queens",
+    "drums in bushwick",
+    "voice lessons harlem",
+    "cello near 11215",
+    "chemistry tutor astoria",
+    "personal training chelsea",
+    "pilates tribeca under $90",
+    "boxing bronx",
+    "swimming staten island",
+    "mandarin for kids",
+    "italian online evening",
+    "physics near 10463",
+    "biology tutor flushing",
+    "writing help upper east side",
+    "reading for kids in riverdale",
+    "python online",
+    "web development brooklyn",
+    "data science online under $100",
+    "graphic design dumbo",
+    "chess for kids park slope",
     "acting lessons hells kitchen",
-    "dance in astoria weekends", "photography williamsburg saturday", "ceramics greenpoint", "ukulele online",
-    "saxophone harlem evening", "bass guitar bed stuy", "music theory online", "german tutor morningside heights",
-    "japanese online tomorrow", "korean flushing", "esl tutor jackson heights", "act prep upper west side",
-    "tennis forest hills", "running coach prospect heights", "drawing for teens", "painting lessons soho",
-    "shsat prep brooklyn", "yoga", "brooklyn", "lessons near 10025",
-]  # fmt: skip
+    "dance in astoria weekends",
+    "photography williamsburg saturday",
+    "ceramics greenpoint",
+    "ukulele online",
+    "saxophone harlem evening",
+    "bass guitar bed stuy",
+    "music theory online",
+    "german tutor morningside heights",
+    "japanese online tomorrow",
+    "korean flushing",
+    "esl tutor jackson heights",
+    "act prep upper west side",
+    "tennis forest hills",
+    "running coach prospect heights",
+    "drawing for teens",
+    "painting lessons soho",
+    "shsat prep brooklyn",
+    "yoga",
+    "brooklyn",
+    "lessons near 10025",
+]
 TODAY = date(2026, 11, 26)
 NOW = datetime(2026, 11, 26, 14, 0, tzinfo=UTC)
 
@@ -60,8 +96,17 @@ def build(url: str, size: int, seed: int = 7) -> None:
     users, profiles, offerings, prices, cells, boroughs, bookings = [], [], [], [], [], [], []
     offering_id = 0
     for i in range(1, size + 2):
-        users.append({"id": i, "email": f"u{i}@bench.example", "name": f"Bench Person {i}", "role": "instructor",
-                      "password_hash": "x", "timezone": "America/New_York", "created_at": NOW})  # fmt: skip
+        users.append(
+            {
+                "id": i,
+                "email": f"u{i}@bench.example",
+                "name": f"Bench Person {i}",
+                "role": "instructor",
+                "password_hash": "x",
+                "timezone": "America/New_York",
+                "created_at": NOW,
+            }
+        )
         if i == size + 1:
             users[-1]["role"] = "student"
             break
@@ -73,15 +118,33 @@ def build(url: str, size: int, seed: int = 7) -> None:
         start = rng.choice((480, 540, 600, 960))
         weekly = {str(d): [[start, start + rng.choice((180, 240, 300))]] for d in rng.sample(range(7), 4)}
         # One in 20 has not connected payouts (cannot take bookings: ranked last, no next free time).
-        profile = {"user_id": i, "slug": f"bench-{i}", "headline": "Bench instructor", "bio": "x" * 60,
-                   "borough": home.borough, "photo": "", "languages": ["English"], "years_experience": 5,
-                   "teaches_at_student": True, "teaches_at_studio": False, "teaches_online": online,
-                   "studio_address": "", "area_neighbourhoods": listed, "area_base_name": home.name if radius else "",
-                   "area_base_lat": home.lat if radius else None, "area_base_lon": home.lon if radius else None,
-                   "area_radius_miles": float(radius), "weekly_hours": weekly,
-                   "rating_avg": round(rng.uniform(3.5, 5), 1),
-                   "rating_count": rng.randint(0, 120), "buffer_min": 15, "notice_hours": 12, "horizon_days": 60,
-                   "slot_step_min": 30, "charges_enabled": i % 20 != 0}  # fmt: skip
+        profile = {
+            "user_id": i,
+            "slug": f"bench-{i}",
+            "headline": "Bench instructor",
+            "bio": "x" * 60,
+            "borough": home.borough,
+            "photo": "",
+            "languages": ["English"],
+            "years_experience": 5,
+            "teaches_at_student": True,
+            "teaches_at_studio": False,
+            "teaches_online": online,
+            "studio_address": "",
+            "area_neighbourhoods": listed,
+            "area_base_name": home.name if radius else "",
+            "area_base_lat": home.lat if radius else None,
+            "area_base_lon": home.lon if radius else None,
+            "area_radius_miles": float(radius),
+            "weekly_hours": weekly,
+            "rating_avg": round(rng.uniform(3.5, 5), 1),
+            "rating_count": rng.randint(0, 120),
+            "buffer_min": 15,
+            "notice_hours": 12,
+            "horizon_days": 60,
+            "slot_step_min": 30,
+            "charges_enabled": i % 20 != 0,
+        }
         profiles.append(profile)
         area = geo.ServiceArea(frozenset(listed), (home.lat, home.lon) if radius else None, float(radius))
         cells += [{"cell": c, "instructor_id": i} for c in area_index.cells_for_area(area)]
@@ -90,23 +153,48 @@ def build(url: str, size: int, seed: int = 7) -> None:
             offering_id += 1
             price = rng.randrange(3000, 15000, 500)
             places = ["student_home"] + (["online"] if online else [])
-            offerings.append({"id": offering_id, "instructor_id": i, "subject_key": subject.key,
-                              "levels": ["beginner", "intermediate"], "age_groups": rng.choice(
-                                  (["kids", "teens"], ["adults"], ["teens", "adults"])), "location_types": places,
-                              "min_price_cents": price, "shortest_min": 60, "online": online,
-                              "rank_score": bayesian_rating(profile["rating_avg"], profile["rating_count"]),
-                              "created_at": NOW})  # fmt: skip
+            offerings.append(
+                {
+                    "id": offering_id,
+                    "instructor_id": i,
+                    "subject_key": subject.key,
+                    "levels": ["beginner", "intermediate"],
+                    "age_groups": rng.choice((["kids", "teens"], ["adults"], ["teens", "adults"])),
+                    "location_types": places,
+                    "min_price_cents": price,
+                    "shortest_min": 60,
+                    "online": online,
+                    "rank_score": bayesian_rating(profile["rating_avg"], profile["rating_count"]),
+                    "created_at": NOW,
+                }
+            )
             prices.append({"offering_id": offering_id, "duration_min": 60, "price_cents": price})
         for _ in range(2):
             lesson = NOW + timedelta(days=rng.randint(0, 13), hours=rng.randint(0, 10))
-            bookings.append({"instructor_id": i, "student_id": size + 1, "offering_id": offering_id,
-                             "duration_min": 60, "start_at": lesson, "end_at": lesson + timedelta(hours=1),
-                             "status": "confirmed", "price_cents": 5000, "created_at": NOW})  # fmt: skip
+            bookings.append(
+                {
+                    "instructor_id": i,
+                    "student_id": size + 1,
+                    "offering_id": offering_id,
+                    "duration_min": 60,
+                    "start_at": lesson,
+                    "end_at": lesson + timedelta(hours=1),
+                    "status": "confirmed",
+                    "price_cents": 5000,
+                    "created_at": NOW,
+                }
+            )
     engine = engine_for(url)
     with engine.begin() as conn:
-        for table, rows in ((User, users), (InstructorProfile, profiles), (Offering, offerings),
-                            (OfferingPrice, prices), (AreaCell, cells), (AreaBorough, boroughs),
-                            (Booking, bookings)):  # fmt: skip
+        for table, rows in (
+            (User, users),
+            (InstructorProfile, profiles),
+            (Offering, offerings),
+            (OfferingPrice, prices),
+            (AreaCell, cells),
+            (AreaBorough, boroughs),
+            (Booking, bookings),
+        ):
             for chunk in range(0, len(rows), 5000):
                 conn.execute(insert(table), rows[chunk : chunk + 5000])
 
@@ -142,9 +230,11 @@ def main() -> None:
             build(url, size)
             built = time.perf_counter() - started
             times = measure(url, args.repeat)
-            print(f"{size:>7,} instructors (built in {built:.0f} s): p50 {statistics.median(times):.1f} ms, "
-                  f"p95 {percentile(times, 95):.1f} ms, p99 {percentile(times, 99):.1f} ms "
-                  f"(target p95 < 50 ms at 100k)")  # fmt: skip
+            print(
+                f"{size:>7,} instructors (built in {built:.0f} s): p50 {statistics.median(times):.1f} ms, "
+                f"p95 {percentile(times, 95):.1f} ms, p99 {percentile(times, 99):.1f} ms "
+                f"(target p95 < 50 ms at 100k)"
+            )
 
 
 if __name__ == "__main__":

@@ -54,9 +54,13 @@ def one_run(idle_seconds: float) -> tuple[float, float, float]:
         env = dict(os.environ, PORT=str(port), DB_URL=f"sqlite:///{tmp}/bench.db")
         start = time.perf_counter()
         proc = subprocess.Popen(
-            [str(ROOT / "scripts" / "run")], cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL, start_new_session=True,
-        )  # fmt: skip
+            [str(ROOT / "scripts" / "run")],
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            start_new_session=True,
+        )
         try:
             while not served(f"http://127.0.0.1:{port}/"):
                 if proc.poll() is not None:

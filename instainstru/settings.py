@@ -38,9 +38,18 @@ WHOLE_NUMBERS = {
 WEBHOOK_SECRET_VARIABLES = ("STRIPE_WEBHOOK_SECRET_PLATFORM", "STRIPE_WEBHOOK_SECRET_CONNECT")
 # Every variable the settings read (README's configuration table lists each one).
 VARIABLES = (
-    "DB_URL", *WHOLE_NUMBERS, "PLATFORM_FEE_PERCENT", "UPLOAD_DIR", "STRIPE_SECRET_KEY", "STRIPE_PUBLISHABLE_KEY",
-    "STRIPE_API_BASE", "STRIPE_JS_URL", *WEBHOOK_SECRET_VARIABLES, "PUBLIC_URL", "REFERRALS_OPEN",
-)  # fmt: skip
+    "DB_URL",
+    *WHOLE_NUMBERS,
+    "PLATFORM_FEE_PERCENT",
+    "UPLOAD_DIR",
+    "STRIPE_SECRET_KEY",
+    "STRIPE_PUBLISHABLE_KEY",
+    "STRIPE_API_BASE",
+    "STRIPE_JS_URL",
+    *WEBHOOK_SECRET_VARIABLES,
+    "PUBLIC_URL",
+    "REFERRALS_OPEN",
+)
 YES, NO = ("1", "true", "yes", "on"), ("0", "false", "no", "off")
 SECRET_KEY = re.compile(r"(sk|rk)_(?P<mode>test|live)_\w+")
 PUBLISHABLE_KEY = re.compile(r"pk_(?P<mode>test|live)_\w+")

@@ -36,11 +36,18 @@ def make_booking(
 
     with transaction() as session:
         lesson = Booking(
-            instructor_id=teacher.user_id, student_id=student.user_id, offering_id=offering_id,
-            duration_min=minutes, start_at=start, end_at=start + timedelta(minutes=minutes), status=status,
-            price_cents=price_cents, platform_fee_cents=platform_fee(price_cents), hold_expires_at=hold_expires_at,
+            instructor_id=teacher.user_id,
+            student_id=student.user_id,
+            offering_id=offering_id,
+            duration_min=minutes,
+            start_at=start,
+            end_at=start + timedelta(minutes=minutes),
+            status=status,
+            price_cents=price_cents,
+            platform_fee_cents=platform_fee(price_cents),
+            hold_expires_at=hold_expires_at,
             created_at=start - timedelta(days=1),
-        )  # fmt: skip
+        )
         session.add(lesson)
         session.flush()
         if paid:
@@ -120,5 +127,8 @@ def save_test_card(student: Actor, fake, number: str = "4242424242424242") -> in
 def authenticate(fake, client_secret: str, success: bool = True) -> None:
     """What the 3-D Secure box's "Complete" (or "Fail") authentication button does for a PaymentIntent."""
     intent_id = client_secret.split("_secret")[0]
-    fake.request("POST", f"/v1/payment_intents/{intent_id}/_authenticate",
-                 {"client_secret": client_secret, "success": "true" if success else "false"})  # fmt: skip
+    fake.request(
+        "POST",
+        f"/v1/payment_intents/{intent_id}/_authenticate",
+        {"client_secret": client_secret, "success": "true" if success else "false"},
+    )

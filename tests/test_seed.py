@@ -134,13 +134,17 @@ def test_every_paid_lesson_has_its_payment_and_ledger_lines(db_url):
         lessons = {b.id: b for b in session.exec(select(Booking))}
         attempts = {p.booking_id: p for p in session.exec(select(Payment))}
         balances = {booking_id: ledger.booking_balance(session, booking_id) for booking_id in lessons}
-        unbalanced = session.exec(select(LedgerEntry.source).group_by(LedgerEntry.source)
-                                  .having(func.sum(LedgerEntry.amount_cents) != 0)).all()  # fmt: skip
+        unbalanced = session.exec(
+            select(LedgerEntry.source).group_by(LedgerEntry.source).having(func.sum(LedgerEntry.amount_cents) != 0)
+        ).all()
     assert attempts.keys() == lessons.keys() and unbalanced == []
     for booking_id, lesson in lessons.items():
         payment, balance = attempts[booking_id], balances[booking_id]
         assert (payment.amount_cents, payment.fee_cents, payment.created_at) == (
-            lesson.price_cents, lesson.platform_fee_cents, lesson.created_at)  # fmt: skip
+            lesson.price_cents,
+            lesson.platform_fee_cents,
+            lesson.created_at,
+        )
         if lesson.status == S.REQUESTED:  # authorised, charged when the instructor accepts
             assert (payment.status, payment.manual_capture) == ("requires_capture", True)
             assert balance == ledger.Balance(0, 0, 0)
@@ -210,8 +214,10 @@ def payments_server(clean_fake_stripe, monkeypatch):
 def _payouts() -> dict[str, tuple[str, bool, bool, bool]]:
     with transaction() as session:
         rows = session.exec(select(User.email, InstructorProfile).join(InstructorProfile)).all()
-    return {email: (p.stripe_account_id, p.payouts_details_submitted, p.charges_enabled, p.payouts_enabled)
-            for email, p in rows}  # fmt: skip
+    return {
+        email: (p.stripe_account_id, p.payouts_details_submitted, p.charges_enabled, p.payouts_enabled)
+        for email, p in rows
+    }
 
 
 def _accounts_on(fake) -> dict[str, object]:
@@ -278,14 +284,20 @@ def test_demo_payments_open_again_the_charges_and_authorisations_the_database_ho
     for lesson in requests:
         intent = client.v1.payment_intents.retrieve(intent_id(lesson.id))
         assert (intent.status, intent.amount, intent.transfer_data.destination) == (
-            "requires_capture", lesson.price_cents, payouts_of(lesson.instructor_id))  # fmt: skip
+            "requires_capture",
+            lesson.price_cents,
+            payouts_of(lesson.instructor_id),
+        )
     free_to_cancel = NOW + timedelta(days=2)  # free cancellation ends 24 hours before
     taught = lessons[0]
     upcoming = next(b for b in lessons if b.status == S.CONFIRMED and b.start_at > free_to_cancel)
     for lesson in (taught, upcoming):
         charge = client.v1.charges.retrieve(charge_id(lesson.id))
         assert (charge.amount, charge.application_fee_amount, charge.payment_intent) == (
-            lesson.price_cents, lesson.platform_fee_cents, intent_id(lesson.id))  # fmt: skip
+            lesson.price_cents,
+            lesson.platform_fee_cents,
+            intent_id(lesson.id),
+        )
     demo_teacher = accounts.authenticate(DEMO_LOGINS["instructor"], DEMO_PASSWORD)
     request = next(b for b in requests if b.instructor_id == demo_teacher.user_id)
     assert payments.accept_request(demo_teacher, request.id, NOW) == S.CONFIRMED  # the card is charged
@@ -345,6 +357,7 @@ def test_the_demo_student_is_free_whenever_the_demo_instructor_is(db_url):
         ids = {
             role: session.exec(select(User.id).where(User.email == email)).one() for role, email in DEMO_LOGINS.items()
         }
-        coming = session.exec(select(Booking.instructor_id).where(
-            Booking.student_id == ids[Role.STUDENT], Booking.start_at > NOW)).all()  # fmt: skip
+        coming = session.exec(
+            select(Booking.instructor_id).where(Booking.student_id == ids[Role.STUDENT], Booking.start_at > NOW)
+        ).all()
     assert coming and set(coming) == {ids[Role.INSTRUCTOR]}

@@ -36,7 +36,10 @@ def test_an_empty_environment_gives_the_defaults_that_run_on_one_machine():
     assert (loaded.session_days, loaded.argon2_time_cost, loaded.argon2_memory_kib) == (30, 3, 65536)
     assert (loaded.login_max_failures, loaded.login_window_minutes, loaded.jobs_interval_seconds) == (5, 15, 60)
     assert (loaded.platform_fee_percent, loaded.public_url, loaded.stripe_js_url) == (
-        "15", "http://localhost:3000", DEFAULT_STRIPE_JS_URL)  # fmt: skip
+        "15",
+        "http://localhost:3000",
+        DEFAULT_STRIPE_JS_URL,
+    )
     assert (loaded.stripe_secret_key, loaded.stripe_publishable_key, loaded.stripe_api_base) == ("", "", "")
     assert loaded.stripe_webhook_secrets == () and loaded.referrals_open
     assert (loaded.referral_welcome_cents, loaded.referral_reward_cents) == (2000, 2000)
@@ -70,30 +73,48 @@ def test_a_whole_number_setting_outside_its_bounds_or_not_a_number_is_refused_by
 @pytest.mark.parametrize("value", ["fifteen", "-1", "101", "nan", "Infinity", "1e400"])
 def test_the_platform_fee_is_a_percentage(value):
     assert problems({"PLATFORM_FEE_PERCENT": value}) == [
-        f"PLATFORM_FEE_PERCENT must be a number from 0 to 100 (e.g. 15 or 12.5), not {value!r}"]  # fmt: skip
+        f"PLATFORM_FEE_PERCENT must be a number from 0 to 100 (e.g. 15 or 12.5), not {value!r}"
+    ]
     assert load_settings({"PLATFORM_FEE_PERCENT": "12.5"}).platform_fee_percent == "12.5"
 
 
 @pytest.mark.parametrize(
     ("value", "is_open"),
-    [("1", True), ("on", True), ("TRUE", True), ("yes", True), ("0", False), ("off", False), ("False", False),
-     ("no", False)],
-)  # fmt: skip
+    [
+        ("1", True),
+        ("on", True),
+        ("TRUE", True),
+        ("yes", True),
+        ("0", False),
+        ("off", False),
+        ("False", False),
+        ("no", False),
+    ],
+)
 def test_referrals_open_is_a_yes_or_no(value, is_open):
     assert load_settings({"REFERRALS_OPEN": value}).referrals_open is is_open
 
 
 def test_referrals_open_refuses_anything_else_rather_than_guessing():
     assert problems({"REFERRALS_OPEN": "closed"}) == [
-        "REFERRALS_OPEN must be 1, true, yes or on, or 0, false, no or off, not 'closed'"]  # fmt: skip
+        "REFERRALS_OPEN must be 1, true, yes or on, or 0, false, no or off, not 'closed'"
+    ]
 
 
 @pytest.mark.parametrize("name", ["PUBLIC_URL", "STRIPE_API_BASE", "STRIPE_JS_URL"])
 @pytest.mark.parametrize(
     "value",
-    ["localhost:3000", "ftp://example.com", "http://", "https://exa mple.com", "http://example.com:99999", "http://example.com:0",
-     "http://example.com/?a=1", "http://example.com/#top"],
-)  # fmt: skip
+    [
+        "localhost:3000",
+        "ftp://example.com",
+        "http://",
+        "https://exa mple.com",
+        "http://example.com:99999",
+        "http://example.com:0",
+        "http://example.com/?a=1",
+        "http://example.com/#top",
+    ],
+)
 def test_addresses_are_well_formed_web_urls(name, value):
     expected = f"{name} must be an http:// or https:// address with a host (no query or fragment), not {value!r}"
     assert problems({name: value}) == [expected]
@@ -105,7 +126,8 @@ def test_well_formed_addresses_are_kept_the_public_one_without_its_last_slash():
     )
     assert loaded.public_url == "https://lessons.example.com" and loaded.stripe_js_url == "http://127.0.0.1:12111/v3/"
     assert load_settings({**KEYS, "STRIPE_API_BASE": "http://127.0.0.1:12111"}).stripe_api_base == (
-        "http://127.0.0.1:12111")  # fmt: skip
+        "http://127.0.0.1:12111"
+    )
 
 
 @pytest.mark.parametrize(
@@ -135,9 +157,11 @@ def test_the_upload_folder_may_not_be_a_file(tmp_path):
 
 def test_stripe_keys_come_together():
     assert problems({"STRIPE_SECRET_KEY": "sk_test_abc123"}) == [
-        "STRIPE_PUBLISHABLE_KEY must be set with STRIPE_SECRET_KEY (both Stripe keys or neither)"]  # fmt: skip
+        "STRIPE_PUBLISHABLE_KEY must be set with STRIPE_SECRET_KEY (both Stripe keys or neither)"
+    ]
     assert problems({"STRIPE_PUBLISHABLE_KEY": "pk_test_abc123"}) == [
-        "STRIPE_SECRET_KEY must be set with STRIPE_PUBLISHABLE_KEY (both Stripe keys or neither)"]  # fmt: skip
+        "STRIPE_SECRET_KEY must be set with STRIPE_PUBLISHABLE_KEY (both Stripe keys or neither)"
+    ]
     loaded = load_settings(KEYS)
     assert (loaded.stripe_secret_key, loaded.stripe_publishable_key) == ("sk_test_abc123", "pk_test_abc123")
 
@@ -224,8 +248,14 @@ def test_the_check_command_says_what_is_wrong(monkeypatch, capsys):
 def test_the_app_refuses_to_start_with_a_bad_setting():
     """Reflex loads rxconfig.py before anything else (run, export, db): it stops there, naming the variable."""
     env = {"PATH": "/usr/bin:/bin", "PYTHONPATH": str(PROJECT_ROOT), "STRIPE_SECRET_KEY": "sk_test_only"}
-    started = subprocess.run([sys.executable, "-c", "import rxconfig"], cwd=PROJECT_ROOT, env=env, capture_output=True,
-                             text=True, timeout=120)  # fmt: skip
+    started = subprocess.run(
+        [sys.executable, "-c", "import rxconfig"],
+        cwd=PROJECT_ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert started.returncode == 2, started.stderr
     assert started.stderr.endswith(
         "error: the settings in the environment cannot be used:\n"

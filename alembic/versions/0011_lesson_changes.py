@@ -57,11 +57,11 @@ def _claim_students_time() -> None:
     bookings = sa.table("bookings", sa.column("id", sa.Integer), sa.column("student_id", sa.Integer),
                         sa.column("start_at", sa.DateTime), sa.column("end_at", sa.DateTime),
                         sa.column("status", sa.String), sa.column("created_at", sa.DateTime),
-                        sa.column("requested_at", sa.DateTime))  # fmt: skip
+                        sa.column("requested_at", sa.DateTime))
     claims = sa.table("student_claims", sa.column("student_id", sa.Integer), sa.column("bucket", sa.Integer),
-                      sa.column("booking_id", sa.Integer))  # fmt: skip
+                      sa.column("booking_id", sa.Integer))
     rows = bind.execute(sa.select(bookings.c.id, bookings.c.student_id, bookings.c.start_at, bookings.c.end_at)
-                        .where(bookings.c.status.in_(LIVE)).order_by(bookings.c.id)).all()  # fmt: skip
+                        .where(bookings.c.status.in_(LIVE)).order_by(bookings.c.id)).all()
     taken, new = set(), []
     for booking_id, student_id, start, end in rows:
         first = math.floor(start.replace(tzinfo=UTC).timestamp() / 300)
@@ -73,7 +73,7 @@ def _claim_students_time() -> None:
     if new:
         bind.execute(claims.insert(), new)
     bind.execute(bookings.update().where(bookings.c.status == "requested")
-                 .values(requested_at=bookings.c.created_at))  # fmt: skip
+                 .values(requested_at=bookings.c.created_at))
 
 
 def downgrade() -> None:

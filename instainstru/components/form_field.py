@@ -100,8 +100,10 @@ def check_group(
     label: str, prefix: str, options: dict[str, str], error: rx.Var | str = "", ticked: rx.Var | None = None
 ) -> rx.Component:
     """Several labelled checkboxes named `prefix_value`, with one error under them (those in `ticked` start ticked)."""
-    boxes = [check(f"{prefix}_{value}", text, False if ticked is None else ticked.contains(value))
-             for value, text in options.items()]  # fmt: skip
+    boxes = [
+        check(f"{prefix}_{value}", text, False if ticked is None else ticked.contains(value))
+        for value, text in options.items()
+    ]
     return rx.vstack(
         rx.text(label, size="2", weight="medium"),
         rx.flex(*boxes, spacing="4", wrap="wrap"),
@@ -123,8 +125,17 @@ def labelled_choice(name: str, options: dict[str, str], default: rx.Var | str = 
     )
 
 
-def dialog_form(title: str | rx.Var, description: str, *fields: rx.Component, submit: str, on_submit, open_: rx.Var,
-                on_open_change, max_width: str = "480px", version: rx.Var | None = None) -> rx.Component:  # fmt: skip
+def dialog_form(
+    title: str | rx.Var,
+    description: str,
+    *fields: rx.Component,
+    submit: str,
+    on_submit,
+    open_: rx.Var,
+    on_open_change,
+    max_width: str = "480px",
+    version: rx.Var | None = None,
+) -> rx.Component:
     """A dialog holding a server-validated form: title, a sentence, the fields, then Cancel and `submit` (a form
     editing saved values passes their `version`, as `server_form` explains)."""
     return rx.dialog.root(
@@ -133,8 +144,12 @@ def dialog_form(title: str | rx.Var, description: str, *fields: rx.Component, su
             rx.dialog.description(description, size="2", margin_bottom="12px"),
             server_form(
                 *fields,
-                rx.flex(rx.dialog.close(rx.button("Cancel", type="button", variant="soft", color_scheme="gray")),
-                        rx.button(submit, type="submit"), spacing="3", justify="end"),
+                rx.flex(
+                    rx.dialog.close(rx.button("Cancel", type="button", variant="soft", color_scheme="gray")),
+                    rx.button(submit, type="submit"),
+                    spacing="3",
+                    justify="end",
+                ),
                 on_submit=on_submit,
                 version=version,
             ),
@@ -142,4 +157,4 @@ def dialog_form(title: str | rx.Var, description: str, *fields: rx.Component, su
         ),
         open=open_,
         on_open_change=on_open_change,
-    )  # fmt: skip
+    )

@@ -21,10 +21,12 @@ from instainstru.services.trust import reviews
 
 
 def _reason_field(errors: rx.Var | None = None) -> rx.Component:
-    return form_field("Reason for the student", text_area("reason",
-                                                          placeholder="For example: I am away that week."),
-                      errors.get("reason", "") if errors is not None else "",
-                      f"Optional. The student sees it. Up to {booking.REASON_MAX:,} characters.")  # fmt: skip
+    return form_field(
+        "Reason for the student",
+        text_area("reason", placeholder="For example: I am away that week."),
+        errors.get("reason", "") if errors is not None else "",
+        f"Optional. The student sees it. Up to {booking.REASON_MAX:,} characters.",
+    )
 
 
 def cancel_dialog(state) -> rx.Component:
@@ -37,18 +39,23 @@ def cancel_dialog(state) -> rx.Component:
             server_form(
                 rx.cond(state.cancel_asks_reason, _reason_field()),
                 rx.flex(
-                    rx.alert_dialog.cancel(rx.button("Keep lesson", type="button", variant="soft",
-                                                     color_scheme="gray")),
+                    rx.alert_dialog.cancel(
+                        rx.button("Keep lesson", type="button", variant="soft", color_scheme="gray")
+                    ),
                     rx.button("Cancel lesson", type="submit", color_scheme="red"),
-                    spacing="3", justify="end", wrap="wrap", width="100%",
+                    spacing="3",
+                    justify="end",
+                    wrap="wrap",
+                    width="100%",
                 ),
-                on_submit=state.confirm_cancel, margin_top="16px",
+                on_submit=state.confirm_cancel,
+                margin_top="16px",
             ),
             max_width="440px",
         ),
         open=state.cancel_open,
         on_open_change=state.close_cancel,
-    )  # fmt: skip
+    )
 
 
 def decline_dialog(state) -> rx.Component:
@@ -59,32 +66,52 @@ def decline_dialog(state) -> rx.Component:
         "The student is told, and the hold on their card is released: nothing is charged.",
         _reason_field(errors),
         field_error(errors.get("booking", "")),
-        submit="Decline request", on_submit=state.confirm_decline, open_=state.decline_open,
+        submit="Decline request",
+        on_submit=state.confirm_decline,
+        open_=state.decline_open,
         on_open_change=state.close_decline,
-    )  # fmt: skip
+    )
 
 
 def _move_day(state, day: rx.Var) -> rx.Component:
     return rx.vstack(
         rx.text(day["label"], weight="bold", size="2"),
-        rx.flex(rx.foreach(day["times"].to(list[dict]), lambda t: rx.button(
-            t["label"], variant="soft", size="2", class_name="move-slot", on_click=state.move_to(t["iso"]))),
-            spacing="2", wrap="wrap"),
-        spacing="2", width="100%",
-    )  # fmt: skip
+        rx.flex(
+            rx.foreach(
+                day["times"].to(list[dict]),
+                lambda t: rx.button(
+                    t["label"], variant="soft", size="2", class_name="move-slot", on_click=state.move_to(t["iso"])
+                ),
+            ),
+            spacing="2",
+            wrap="wrap",
+        ),
+        spacing="2",
+        width="100%",
+    )
 
 
 def _move_choice(state) -> rx.Component:
     return rx.fragment(
         rx.cond(
             state.move_days.length() > 0,
-            rx.vstack(rx.foreach(state.move_days, lambda day: _move_day(state, day)), spacing="3",
-                      max_height="50vh", overflow_y="auto", width="100%", margin_y="12px"),
-            rx.text(f"No free times in the next {span(timedelta(days=reschedule.MOVE_DAYS), article=False)}.", size="2",
-                    color_scheme="gray", margin_y="12px"),
+            rx.vstack(
+                rx.foreach(state.move_days, lambda day: _move_day(state, day)),
+                spacing="3",
+                max_height="50vh",
+                overflow_y="auto",
+                width="100%",
+                margin_y="12px",
+            ),
+            rx.text(
+                f"No free times in the next {span(timedelta(days=reschedule.MOVE_DAYS), article=False)}.",
+                size="2",
+                color_scheme="gray",
+                margin_y="12px",
+            ),
         ),
         rx.dialog.close(rx.button("Keep the current time", variant="soft", color_scheme="gray")),
-    )  # fmt: skip
+    )
 
 
 def _when(label: str, value: rx.Var, tone: str, name: str) -> rx.Component:
@@ -102,26 +129,36 @@ def _move_confirm(state, confirm: str) -> rx.Component:
             _when("Now", p["old"], "gray", "move-old"),
             rx.icon("arrow-right", size=20, color=rx.color("gray", 9)),
             _when("New time", p["new"], "grass", "move-new"),
-            direction=rx.breakpoints(initial="column", sm="row"), gap="4",
-            align=rx.breakpoints(initial="start", sm="center"), class_name="move-summary",
+            direction=rx.breakpoints(initial="column", sm="row"),
+            gap="4",
+            align=rx.breakpoints(initial="start", sm="center"),
+            class_name="move-summary",
         ),
         rx.text("Same length and price: nothing new is charged.", size="2", color_scheme="gray"),
         rx.flex(
             rx.button("Choose another time", variant="soft", color_scheme="gray", on_click=state.back_to_times),
             rx.button(confirm, on_click=state.confirm_move),
-            spacing="3", justify="end", wrap="wrap", width="100%",
+            spacing="3",
+            justify="end",
+            wrap="wrap",
+            width="100%",
         ),
-        spacing="3", width="100%", margin_top="12px",
-    )  # fmt: skip
+        spacing="3",
+        width="100%",
+        margin_top="12px",
+    )
 
 
 def move_dialog(state, proposes: bool = False) -> rx.Component:
     """Choose one of the instructor's free times of the same length, see the old and the new time, then confirm:
     the student's move (no new charge), or the instructor's proposal to the student."""
     title, confirm = ("Propose a new time", "Send proposal") if proposes else ("Move this lesson", "Move lesson")
-    helps = (f"The student accepts or declines it within {span(timedelta(hours=reschedule.PROPOSAL_HOURS))}; until "
-             "then the lesson stays where it is."
-             if proposes else "Choose a new time (your time zone). The price stays the same.")  # fmt: skip
+    helps = (
+        f"The student accepts or declines it within {span(timedelta(hours=reschedule.PROPOSAL_HOURS))}; until "
+        "then the lesson stays where it is."
+        if proposes
+        else "Choose a new time (your time zone). The price stays the same."
+    )
     return rx.dialog.root(
         rx.dialog.content(
             rx.dialog.title(rx.cond(state.move_preview.contains("iso"), "Confirm the new time", title)),
@@ -131,7 +168,7 @@ def move_dialog(state, proposes: bool = False) -> rx.Component:
         ),
         open=state.move_open,
         on_open_change=state.close_move,
-    )  # fmt: skip
+    )
 
 
 def lesson_notes(line: rx.Var, answer=None) -> rx.Component:
@@ -139,18 +176,35 @@ def lesson_notes(line: rx.Var, answer=None) -> rx.Component:
     Accept and Decline for the student when `answer(booking_id, accept)` is given)."""
     buttons = rx.fragment()
     if answer is not None:
-        buttons = rx.cond(line["can_answer_proposal"], rx.hstack(
-            rx.button("Accept new time", size="2", on_click=answer(line["id"], True)),
-            rx.button("Keep the current time", size="2", variant="soft", color_scheme="gray",
-                      on_click=answer(line["id"], False)),
-            spacing="2", wrap="wrap"))  # fmt: skip
+        buttons = rx.cond(
+            line["can_answer_proposal"],
+            rx.hstack(
+                rx.button("Accept new time", size="2", on_click=answer(line["id"], True)),
+                rx.button(
+                    "Keep the current time",
+                    size="2",
+                    variant="soft",
+                    color_scheme="gray",
+                    on_click=answer(line["id"], False),
+                ),
+                spacing="2",
+                wrap="wrap",
+            ),
+        )
     return rx.fragment(
         rx.cond(line["paid"], rx.text(line["paid"], size="2", class_name="lesson-paid")),
         rx.cond(line["note"], rx.text(line["note"], size="2", color_scheme="gray", class_name="lesson-note")),
-        rx.cond(line["proposal"], rx.callout(rx.vstack(rx.text(line["proposal"], size="2"), buttons, spacing="2"),
-                                             icon="calendar-clock", size="1", color_scheme="amber",
-                                             class_name="lesson-proposal")),
-    )  # fmt: skip
+        rx.cond(
+            line["proposal"],
+            rx.callout(
+                rx.vstack(rx.text(line["proposal"], size="2"), buttons, spacing="2"),
+                icon="calendar-clock",
+                size="1",
+                color_scheme="amber",
+                class_name="lesson-proposal",
+            ),
+        ),
+    )
 
 
 SUB_STARS = {"0": "Not rated", **{str(n): "★" * n for n in range(5, 0, -1)}}
@@ -160,21 +214,35 @@ def review_dialog(state) -> rx.Component:
     """Stars, optional sub-ratings and a few words about a completed lesson (the form shows the service's
     messages next to its fields)."""
     values, errors = state.review_values, state.review_errors
-    sub = [form_field(label, labelled_choice(name, SUB_STARS, values[name]), errors.get(name, ""))
-           for name, label in (("knowledge", "Knowledge"), ("communication", "Communication"),
-                               ("punctuality", "Punctuality"))]  # fmt: skip
+    sub = [
+        form_field(label, labelled_choice(name, SUB_STARS, values[name]), errors.get(name, ""))
+        for name, label in (
+            ("knowledge", "Knowledge"),
+            ("communication", "Communication"),
+            ("punctuality", "Punctuality"),
+        )
+    ]
     return dialog_form(
         rx.cond(state.review_id > 0, "Edit your review", "Review your lesson"),
         f"Reviews are published {span(reviews.BLIND_FOR)} after they are written; you can change yours for "
         f"{span(reviews.EDIT_WINDOW)}.",
-        form_field("Overall", star_picker("Overall rating", state.review_stars, state.choose_stars),
-                   errors.get("rating", "")),
+        form_field(
+            "Overall", star_picker("Overall rating", state.review_stars, state.choose_stars), errors.get("rating", "")
+        ),
         field_grid(*sub, columns="3"),
-        form_field("Your review", text_area("text", default_value=values["text"],
-                                            placeholder=f"What was the lesson like? ({reviews.TEXT_MIN:,} to "
-                                                        f"{reviews.TEXT_MAX:,} characters)"),
-                   errors.get("text", "")),
+        form_field(
+            "Your review",
+            text_area(
+                "text",
+                default_value=values["text"],
+                placeholder=f"What was the lesson like? ({reviews.TEXT_MIN:,} to {reviews.TEXT_MAX:,} characters)",
+            ),
+            errors.get("text", ""),
+        ),
         field_error(errors.get("review", "")),
-        submit="Save review", on_submit=state.submit_review, open_=state.review_open,
-        on_open_change=state.close_review, max_width="560px",
-    )  # fmt: skip
+        submit="Save review",
+        on_submit=state.submit_review,
+        open_=state.review_open,
+        on_open_change=state.close_review,
+        max_width="560px",
+    )

@@ -14,12 +14,21 @@ STACKED = {
         "& thead": {"display": "none"},
         "& table, & tbody, & tr": {"display": "block", "width": "100%", "height": "auto"},
         "& tr": {"padding": "10px 0", "border-bottom": f"1px solid {rx.color('gray', 5)}"},
-        "& td": {"display": "flex", "justify-content": "space-between", "align-items": "center", "gap": "12px",
-                 "width": "100%", "height": "auto", "padding": "3px 0", "box-shadow": "none", "text-align": "right"},
+        "& td": {
+            "display": "flex",
+            "justify-content": "space-between",
+            "align-items": "center",
+            "gap": "12px",
+            "width": "100%",
+            "height": "auto",
+            "padding": "3px 0",
+            "box-shadow": "none",
+            "text-align": "right",
+        },
         "& td::before": {"content": "attr(data-label)", "color": rx.color("gray", 11), "text-align": "left"},
         "& td[data-label='']": {"justify-content": "flex-end"},
     }
-}  # fmt: skip
+}
 
 
 def stacked_table(
@@ -29,10 +38,12 @@ def stacked_table(
 
     def row(item: rx.Var) -> rx.Component:
         return rx.table.row(
-            *[rx.table.cell(cell, custom_attrs={"data-label": column})
-              for column, cell in zip(columns, cells(item), strict=True)],
+            *[
+                rx.table.cell(cell, custom_attrs={"data-label": column})
+                for column, cell in zip(columns, cells(item), strict=True)
+            ],
             align="center",
-        )  # fmt: skip
+        )
 
     return rx.table.root(
         rx.table.header(rx.table.row(*[rx.table.column_header_cell(column) for column in columns])),
@@ -84,8 +95,15 @@ def money_listing(
     CSV" button (every lesson, not just the page), or `empty` while there is nothing to list."""
     download = rx.button(rx.icon("download", size=16), "Download CSV", on_click=on_download, variant="soft", size="2")
     return card(
-        rx.flex(rx.heading(title, size="5", as_="h2"), rx.cond(items.length() > 0, download),
-                justify="between", align="center", wrap="wrap", gap="2", width="100%"),
+        rx.flex(
+            rx.heading(title, size="5", as_="h2"),
+            rx.cond(items.length() > 0, download),
+            justify="between",
+            align="center",
+            wrap="wrap",
+            gap="2",
+            width="100%",
+        ),
         rx.cond(items.length() > 0, stacked_table(columns, items, cells, class_name=name), empty),
         paging if paging is not None else rx.fragment(),
-    )  # fmt: skip
+    )

@@ -18,8 +18,9 @@ def workspace_nav(current: str, pages: tuple[tuple[str, str, str], ...] = INSTRU
     return rx.flex(
         *[
             rx.button(
-                rx.link(rx.hstack(rx.icon(icon, size=16), label, spacing="2", align="center"), href=href,
-                        underline="none"),
+                rx.link(
+                    rx.hstack(rx.icon(icon, size=16), label, spacing="2", align="center"), href=href, underline="none"
+                ),
                 as_child=True,
                 variant="solid" if href == current else "soft",
                 size="2",
@@ -29,4 +30,4 @@ def workspace_nav(current: str, pages: tuple[tuple[str, str, str], ...] = INSTRU
         spacing="2",
         wrap="wrap",
         width="100%",
-    )  # fmt: skip
+    )

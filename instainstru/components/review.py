@@ -78,13 +78,12 @@ def _bar(row: rx.Var) -> rx.Component:
     return rx.hstack(
         rx.text(row["stars"].to(str) + " ★", size="2", width="36px", flex_shrink="0"),
         rx.progress(value=row["percent"].to(int), color_scheme="amber", size="2", aria_hidden=True),
-        rx.text(row["count"].to(str), size="2", color_scheme="gray", width="32px", text_align="right",
-                flex_shrink="0"),
+        rx.text(row["count"].to(str), size="2", color_scheme="gray", width="32px", text_align="right", flex_shrink="0"),
         aria_label=row["stars"].to(str) + " stars: " + row["count"].to(str),
         align="center",
         spacing="3",
         width="100%",
-    )  # fmt: skip
+    )
 
 
 def histogram() -> rx.Component:
@@ -138,14 +137,25 @@ def _reply(review: rx.Var, instructor: rx.Var | str) -> rx.Component:
 def _actions(review: rx.Var) -> rx.Component:
     replying = R.replying == review["id"].to(int)
     return rx.hstack(
-        rx.cond(review["can_reply"] & ~replying,
-                rx.button("Reply", size="2", variant="soft", on_click=R.open_reply(review["id"]))),
-        rx.cond(R.can_report,
-                rx.button(rx.icon("flag", size=14), "Report", size="2", variant="ghost", color_scheme="gray",
-                          on_click=R.ask_report(review["id"]), class_name="report")),
+        rx.cond(
+            review["can_reply"] & ~replying,
+            rx.button("Reply", size="2", variant="soft", on_click=R.open_reply(review["id"])),
+        ),
+        rx.cond(
+            R.can_report,
+            rx.button(
+                rx.icon("flag", size=14),
+                "Report",
+                size="2",
+                variant="ghost",
+                color_scheme="gray",
+                on_click=R.ask_report(review["id"]),
+                class_name="report",
+            ),
+        ),
         spacing="3",
         align="center",
-    )  # fmt: skip
+    )
 
 
 def review_item(review: rx.Var, instructor: rx.Var | str) -> rx.Component:

@@ -73,21 +73,27 @@ def calling(action: Callable[[], Any]) -> Any:
         return action()
     except stripe.CardError as exc:
         error = exc.error
-        raise CardDeclined(exc.user_message or str(exc), exc.code or "",
-                           getattr(error, "decline_code", None) or "") from exc  # fmt: skip
+        raise CardDeclined(
+            exc.user_message or str(exc), exc.code or "", getattr(error, "decline_code", None) or ""
+        ) from exc
     except stripe.StripeError as exc:  # unreachable, rate-limited, refused: the person can only try later
         raise PaymentsUnavailable(str(exc)) from exc
 
 
 def _state(account) -> AccountState:
-    return AccountState(account.id, bool(account.details_submitted), bool(account.charges_enabled),
-                        bool(account.payouts_enabled))  # fmt: skip
+    return AccountState(
+        account.id, bool(account.details_submitted), bool(account.charges_enabled), bool(account.payouts_enabled)
+    )
 
 
 def create_express_account(email: str) -> AccountState:
     """Open a Connect Express account for an instructor."""
-    params: AccountCreateParams = {"type": "express", "country": "US", "email": email,
-              "capabilities": {"card_payments": {"requested": True}, "transfers": {"requested": True}}}  # fmt: skip
+    params: AccountCreateParams = {
+        "type": "express",
+        "country": "US",
+        "email": email,
+        "capabilities": {"card_payments": {"requested": True}, "transfers": {"requested": True}},
+    }
     return _state(calling(lambda: client().v1.accounts.create(params=params)))
 
 
@@ -98,8 +104,12 @@ def retrieve_account(account_id: str) -> AccountState:
 
 def onboarding_url(account_id: str, refresh_url: str, return_url: str) -> str:
     """A one-time link to Stripe's Express onboarding for the account."""
-    params: AccountLinkCreateParams = {"account": account_id, "refresh_url": refresh_url, "return_url": return_url,
-              "type": "account_onboarding"}  # fmt: skip
+    params: AccountLinkCreateParams = {
+        "account": account_id,
+        "refresh_url": refresh_url,
+        "return_url": return_url,
+        "type": "account_onboarding",
+    }
     return calling(lambda: client().v1.account_links.create(params=params)).url
 
 

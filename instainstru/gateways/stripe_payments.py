@@ -96,8 +96,15 @@ def card(payment_method_id: str) -> CardInfo:
     """The saved card's brand, last four digits and expiry."""
     method = calling(lambda: client().v1.payment_methods.retrieve(payment_method_id))
     c = method.card
-    return CardInfo(method.id, c.brand, c.last4, int(c.exp_month), int(c.exp_year), method.customer,
-                    getattr(c, "fingerprint", None) or "")  # fmt: skip
+    return CardInfo(
+        method.id,
+        c.brand,
+        c.last4,
+        int(c.exp_month),
+        int(c.exp_year),
+        method.customer,
+        getattr(c, "fingerprint", None) or "",
+    )
 
 
 def attach_card(payment_method_id: str, customer: str) -> None:
@@ -113,9 +120,18 @@ def detach_card(payment_method_id: str) -> None:
 def _intent(intent) -> IntentState:
     error = intent.last_payment_error
     message, code, decline = ((getattr(error, name, None) or "") for name in ("message", "code", "decline_code"))
-    return IntentState(intent.id, intent.status, intent.client_secret or "", int(intent.amount),
-                       _id(intent.latest_charge), message, code, decline, _id(intent.payment_method),
-                       _id(intent.customer))  # fmt: skip
+    return IntentState(
+        intent.id,
+        intent.status,
+        intent.client_secret or "",
+        int(intent.amount),
+        _id(intent.latest_charge),
+        message,
+        code,
+        decline,
+        _id(intent.payment_method),
+        _id(intent.customer),
+    )
 
 
 def create_charge(
@@ -139,11 +155,14 @@ def create_charge(
     and Stripe saves that card to the customer once the payment is authorised (`setup_future_usage`: the saved
     card is charged again only while the student is at the checkout)."""
     params: PaymentIntentCreateParams = {  # type: ignore[typeddict-unknown-key]  # see start_card_setup
-        "amount": amount, "currency": "usd", "customer": customer,
-        "payment_method_types": ["card"], "transfer_data": {"destination": destination},
+        "amount": amount,
+        "currency": "usd",
+        "customer": customer,
+        "payment_method_types": ["card"],
+        "transfer_data": {"destination": destination},
         "capture_method": "manual" if manual_capture else "automatic",
         "metadata": {"booking_id": str(booking_id), "payment_id": str(payment_id)},
-    }  # fmt: skip
+    }
     if payment_method:
         params["payment_method"] = payment_method
     else:
@@ -193,19 +212,33 @@ def charge_state(charge_id: str) -> ChargeState:
     charge = calling(lambda: stripe.v1.charges.retrieve(charge_id))
     fee_id = _id(charge.application_fee)
     fee = calling(lambda: stripe.v1.application_fees.retrieve(fee_id)) if fee_id else None
-    refunds = calling(lambda: list(stripe.v1.refunds.list(params={"charge": charge_id, "limit": 100})
-                                   .auto_paging_iter()))  # fmt: skip
+    refunds = calling(
+        lambda: list(stripe.v1.refunds.list(params={"charge": charge_id, "limit": 100}).auto_paging_iter())
+    )
     transfer_id = _id(charge.transfer)
-    reversals = calling(lambda: list(stripe.v1.transfers.reversals.list(transfer_id, params={"limit": 100})
-                                     .auto_paging_iter())) if transfer_id else []  # fmt: skip
+    reversals = (
+        calling(lambda: list(stripe.v1.transfers.reversals.list(transfer_id, params={"limit": 100}).auto_paging_iter()))
+        if transfer_id
+        else []
+    )
     reversed_by: dict[str | None, int] = {}
     for reversal in reversals:
         refund_id = _id(reversal.source_refund)
         reversed_by[refund_id] = reversed_by.get(refund_id, 0) + int(reversal.amount)
-    listed = tuple(sorted((RefundInfo(r.id, int(r.amount), int(r.created), reversed_by.get(r.id, 0))
-                           for r in refunds), key=lambda r: (r.created, r.id)))  # fmt: skip
-    return ChargeState(charge.id, int(charge.amount_captured or 0), int(charge.amount_refunded or 0),
-                       int(fee.amount) if fee else 0, int(fee.amount_refunded) if fee else 0, listed)  # fmt: skip
+    listed = tuple(
+        sorted(
+            (RefundInfo(r.id, int(r.amount), int(r.created), reversed_by.get(r.id, 0)) for r in refunds),
+            key=lambda r: (r.created, r.id),
+        )
+    )
+    return ChargeState(
+        charge.id,
+        int(charge.amount_captured or 0),
+        int(charge.amount_refunded or 0),
+        int(fee.amount) if fee else 0,
+        int(fee.amount_refunded) if fee else 0,
+        listed,
+    )
 
 
 @dataclass(frozen=True)
@@ -223,17 +256,22 @@ def _transfer(transfer) -> TransferState:
 def transfer(amount: int, destination: str, *, booking_id: int, payment_id: int, idempotency_key: str) -> TransferState:
     """Send `amount` cents of the platform's own balance to an instructor's account (the part of their share a
     student's credit paid)."""
-    params: TransferCreateParams = {"amount": amount, "currency": "usd", "destination": destination,
-              "transfer_group": f"booking-{booking_id}",
-              "metadata": {"booking_id": str(booking_id), "payment_id": str(payment_id)}}  # fmt: skip
+    params: TransferCreateParams = {
+        "amount": amount,
+        "currency": "usd",
+        "destination": destination,
+        "transfer_group": f"booking-{booking_id}",
+        "metadata": {"booking_id": str(booking_id), "payment_id": str(payment_id)},
+    }
     options: RequestOptions = {"idempotency_key": idempotency_key}
     return _transfer(calling(lambda: client().v1.transfers.create(params=params, options=options)))
 
 
 def find_transfer(booking_id: int, payment_id: int) -> TransferState | None:
     """The top-up transfer already made for a payment (an answer lost on the way back), if any."""
-    listed = calling(lambda: client().v1.transfers.list(params={"transfer_group": f"booking-{booking_id}",
-                                                                 "limit": 100}))  # fmt: skip
+    listed = calling(
+        lambda: client().v1.transfers.list(params={"transfer_group": f"booking-{booking_id}", "limit": 100})
+    )
     ours = [t for t in listed.data if t.metadata and t.metadata.to_dict().get("payment_id") == str(payment_id)]
     return _transfer(ours[0]) if ours else None
 

@@ -28,9 +28,10 @@ class Blackout(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     instructor_id: int = Field(
-        sa_column=Column(Integer, ForeignKey("instructor_profiles.user_id", ondelete="CASCADE"), nullable=False,
-                         index=True)
-    )  # fmt: skip
+        sa_column=Column(
+            Integer, ForeignKey("instructor_profiles.user_id", ondelete="CASCADE"), nullable=False, index=True
+        )
+    )
     start_day: date = Field(sa_column=Column(Date, nullable=False))
     end_day: date = Field(sa_column=Column(Date, nullable=False))
     note: str = Field(default="", sa_column=Column(String(100), nullable=False, server_default=""))

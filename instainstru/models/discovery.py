@@ -16,9 +16,14 @@ class AreaCell(SQLModel, table=True):
 
     cell: int = Field(sa_column=Column(Integer, primary_key=True, autoincrement=False))
     instructor_id: int = Field(
-        sa_column=Column(Integer, ForeignKey("instructor_profiles.user_id", ondelete="CASCADE"), primary_key=True,
-                         autoincrement=False, index=True)
-    )  # fmt: skip
+        sa_column=Column(
+            Integer,
+            ForeignKey("instructor_profiles.user_id", ondelete="CASCADE"),
+            primary_key=True,
+            autoincrement=False,
+            index=True,
+        )
+    )
 
 
 class AreaBorough(SQLModel, table=True):
@@ -29,9 +34,14 @@ class AreaBorough(SQLModel, table=True):
 
     borough: str = Field(sa_column=Column(String(20), primary_key=True))
     instructor_id: int = Field(
-        sa_column=Column(Integer, ForeignKey("instructor_profiles.user_id", ondelete="CASCADE"), primary_key=True,
-                         autoincrement=False, index=True)
-    )  # fmt: skip
+        sa_column=Column(
+            Integer,
+            ForeignKey("instructor_profiles.user_id", ondelete="CASCADE"),
+            primary_key=True,
+            autoincrement=False,
+            index=True,
+        )
+    )
 
 
 class Favourite(SQLModel, table=True):
@@ -44,7 +54,11 @@ class Favourite(SQLModel, table=True):
         sa_column=Column(Integer, ForeignKey("users.id", ondelete="CASCADE"), primary_key=True, autoincrement=False)
     )
     instructor_id: int = Field(
-        sa_column=Column(Integer, ForeignKey("instructor_profiles.user_id", ondelete="CASCADE"), primary_key=True,
-                         autoincrement=False)
-    )  # fmt: skip
+        sa_column=Column(
+            Integer,
+            ForeignKey("instructor_profiles.user_id", ondelete="CASCADE"),
+            primary_key=True,
+            autoincrement=False,
+        )
+    )
     created_at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime(), nullable=False))

@@ -49,9 +49,10 @@ class Offering(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     instructor_id: int = Field(
-        sa_column=Column(Integer, ForeignKey("instructor_profiles.user_id", ondelete="CASCADE"), nullable=False,
-                         index=True)
-    )  # fmt: skip
+        sa_column=Column(
+            Integer, ForeignKey("instructor_profiles.user_id", ondelete="CASCADE"), nullable=False, index=True
+        )
+    )
     subject_key: str = Field(sa_column=Column(String(40), nullable=False))
     levels: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
     age_groups: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))

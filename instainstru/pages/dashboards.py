@@ -32,16 +32,19 @@ def student_page() -> rx.Component:
         review_dialog(StudentHomeState),
         lesson_card("Cancelled or declined", StudentHomeState.off, "off-lessons"),
         lesson_card("Past lessons", StudentHomeState.past, "past-lessons"),
-    )  # fmt: skip
+    )
 
 
 def lesson_card(title: str, lines: rx.Var, name: str) -> rx.Component:
     """A titled card of the student's lessons, shown only when there are some."""
     return rx.cond(
         lines.length() > 0,
-        card(rx.heading(title, size="5", as_="h2"),
-             rx.vstack(rx.foreach(lines, student_lesson), spacing="0", width="100%"), class_name=name),
-    )  # fmt: skip
+        card(
+            rx.heading(title, size="5", as_="h2"),
+            rx.vstack(rx.foreach(lines, student_lesson), spacing="0", width="100%"),
+            class_name=name,
+        ),
+    )
 
 
 def student_lesson(line: rx.Var) -> rx.Component:
@@ -54,19 +57,26 @@ def student_lesson(line: rx.Var) -> rx.Component:
             rx.text(line["what"], " with ", line["who"], size="2"),
             rx.badge(line["status"], variant="soft", class_name="lesson-status"),
             lesson_notes(line, s.answer_proposal),
-            rx.cond(line["review_line"], rx.text(line["review_line"], size="2", color_scheme="gray",
-                                                 class_name="my-review")),
+            rx.cond(
+                line["review_line"], rx.text(line["review_line"], size="2", color_scheme="gray", class_name="my-review")
+            ),
             spacing="1",
         ),
         rx.hstack(
-            rx.cond(line["can_review"], rx.button("Write a review", size="2", variant="soft",
-                                                  on_click=s.ask_review(line["id"]))),
-            rx.cond(line["can_edit"], rx.button("Edit review", size="2", variant="soft",
-                                                on_click=s.ask_edit(line["id"]))),
-            rx.cond(line["can_move"], rx.button("Reschedule", size="2", variant="soft",
-                                                on_click=s.ask_move(line["id"]))),
-            rx.cond(line["can_cancel"], rx.button("Cancel", size="2", variant="soft", color_scheme="red",
-                                                  on_click=s.ask_cancel(line["id"]))),
+            rx.cond(
+                line["can_review"],
+                rx.button("Write a review", size="2", variant="soft", on_click=s.ask_review(line["id"])),
+            ),
+            rx.cond(
+                line["can_edit"], rx.button("Edit review", size="2", variant="soft", on_click=s.ask_edit(line["id"]))
+            ),
+            rx.cond(
+                line["can_move"], rx.button("Reschedule", size="2", variant="soft", on_click=s.ask_move(line["id"]))
+            ),
+            rx.cond(
+                line["can_cancel"],
+                rx.button("Cancel", size="2", variant="soft", color_scheme="red", on_click=s.ask_cancel(line["id"])),
+            ),
             spacing="2",
         ),
         direction=rx.breakpoints(initial="column", sm="row"),
@@ -77,19 +87,25 @@ def student_lesson(line: rx.Var) -> rx.Component:
         border_bottom=f"1px solid {rx.color('gray', 4)}",
         width="100%",
         class_name="student-lesson",
-    )  # fmt: skip
+    )
 
 
 def checklist_item(item: rx.Var) -> rx.Component:
     """One profile-completeness item: done, or a link to do it."""
     return rx.hstack(
-        rx.cond(item["done"], rx.icon("circle-check", color=rx.color("grass", 9), size=18),
-                rx.icon("circle", color=rx.color("gray", 8), size=18)),
-        rx.cond(item["done"], rx.text(item["label"], size="2", color_scheme="gray"),
-                rx.link(item["label"], href=item["href"].to(str), size="2")),
+        rx.cond(
+            item["done"],
+            rx.icon("circle-check", color=rx.color("grass", 9), size=18),
+            rx.icon("circle", color=rx.color("gray", 8), size=18),
+        ),
+        rx.cond(
+            item["done"],
+            rx.text(item["label"], size="2", color_scheme="gray"),
+            rx.link(item["label"], href=item["href"].to(str), size="2"),
+        ),
         spacing="2",
         align="center",
-    )  # fmt: skip
+    )
 
 
 def lesson_list(lines: rx.Var, empty: str) -> rx.Component:
@@ -122,20 +138,29 @@ def payouts_card() -> rx.Component:
         rx.cond(
             p["accepting"],
             rx.vstack(
-                rx.hstack(rx.icon("circle-check", color=rx.color("grass", 9)),
-                          rx.text("Payouts connected: students can book and pay you.", size="2"), align="center"),
+                rx.hstack(
+                    rx.icon("circle-check", color=rx.color("grass", 9)),
+                    rx.text("Payouts connected: students can book and pay you.", size="2"),
+                    align="center",
+                ),
                 rx.button("Open my Stripe dashboard", variant="soft", on_click=s.open_payouts_dashboard),
             ),
             rx.vstack(
-                rx.text(rx.cond(p["connected"], "Finish connecting payouts with Stripe so students can book you.",
-                                "Connect a Stripe account to get paid. Until then you are not yet accepting bookings."),
-                        size="2", class_name="payouts-status"),
+                rx.text(
+                    rx.cond(
+                        p["connected"],
+                        "Finish connecting payouts with Stripe so students can book you.",
+                        "Connect a Stripe account to get paid. Until then you are not yet accepting bookings.",
+                    ),
+                    size="2",
+                    class_name="payouts-status",
+                ),
                 rx.button("Connect payouts", on_click=s.connect_payouts),
             ),
         ),
         rx.cond(s.payouts_error, rx.callout(s.payouts_error, icon="triangle-alert", color_scheme="red")),
         class_name="payouts-card",
-    )  # fmt: skip
+    )
 
 
 def instructor_page() -> rx.Component:
@@ -155,11 +180,15 @@ def instructor_page() -> rx.Component:
             width="100%",
         ),
         rx.grid(
-            card(rx.heading(f"Next {dashboards.UPCOMING_DAYS} days", size="5", as_="h2"),
-                 lesson_list(s.upcoming, f"No lessons in the next {dashboards.UPCOMING_DAYS} days.")),
-            card(rx.heading("Requests awaiting you", size="5", as_="h2"),
-                 lesson_list(s.requests, "No requests right now."),
-                 rx.link("Answer requests", href=routes.BOOKINGS, size="2")),
+            card(
+                rx.heading(f"Next {dashboards.UPCOMING_DAYS} days", size="5", as_="h2"),
+                lesson_list(s.upcoming, f"No lessons in the next {dashboards.UPCOMING_DAYS} days."),
+            ),
+            card(
+                rx.heading("Requests awaiting you", size="5", as_="h2"),
+                lesson_list(s.requests, "No requests right now."),
+                rx.link("Answer requests", href=routes.BOOKINGS, size="2"),
+            ),
             columns=rx.breakpoints(initial="1", md="2"),
             spacing="4",
             width="100%",
@@ -171,7 +200,7 @@ def instructor_page() -> rx.Component:
             rx.foreach(s.checklist, checklist_item),
             rx.link("View my public profile", href=routes.instructor_profile(s.slug), size="2"),
         ),
-    )  # fmt: skip
+    )
 
 
 def user_row(row: rx.Var) -> rx.Component:

@@ -17,9 +17,16 @@ def favourites_page() -> rx.Component:
         rx.heading("Your favourites", size="8", as_="h1"),
         rx.cond(
             S.cards.length() > 0,
-            rx.grid(rx.foreach(S.cards, result_card), columns=rx.breakpoints(initial="1", md="2"), spacing="3",
-                    width="100%"),
-            card(empty_state("heart", "You haven't saved any instructors yet. Tap the heart on one you like.",
-                             "Find an instructor", routes.SEARCH)),
+            rx.grid(
+                rx.foreach(S.cards, result_card), columns=rx.breakpoints(initial="1", md="2"), spacing="3", width="100%"
+            ),
+            card(
+                empty_state(
+                    "heart",
+                    "You haven't saved any instructors yet. Tap the heart on one you like.",
+                    "Find an instructor",
+                    routes.SEARCH,
+                )
+            ),
         ),
-    )  # fmt: skip
+    )

@@ -17,21 +17,40 @@ def lesson_row(line: rx.Var, actions: list[tuple[str, str, str]]) -> rx.Componen
         rx.vstack(
             rx.text(line["when"], weight="bold", size="3"),
             rx.text(line["what"], " with ", line["who"], size="2"),
-            rx.text("Price ", line["price"], " · fee ", line["fee"], " · you earn ", line["net"], size="2",
-                    color_scheme="gray", class_name="split"),
+            rx.text(
+                "Price ",
+                line["price"],
+                " · fee ",
+                line["fee"],
+                " · you earn ",
+                line["net"],
+                size="2",
+                color_scheme="gray",
+                class_name="split",
+            ),
             rx.badge(line["status"], variant="soft"),
             lesson_notes(line),
             spacing="1",
         ),
-        rx.hstack(*[rx.button(label, size="2", variant=variant, on_click=S.act(line["id"], action))
-                    for action, label, variant in actions],
-                  rx.cond(line["can_answer"], rx.button("Decline", size="2", variant="soft",
-                                                        on_click=S.ask_decline(line["id"]))),
-                  rx.cond(line["can_propose"], rx.button("Propose a new time", size="2", variant="soft",
-                                                         on_click=S.ask_move(line["id"]))),
-                  rx.cond(line["can_cancel"], rx.button("Cancel", size="2", variant="soft", color_scheme="red",
-                                                        on_click=S.ask_cancel(line["id"]))),
-                  spacing="2", wrap="wrap"),
+        rx.hstack(
+            *[
+                rx.button(label, size="2", variant=variant, on_click=S.act(line["id"], action))
+                for action, label, variant in actions
+            ],
+            rx.cond(
+                line["can_answer"], rx.button("Decline", size="2", variant="soft", on_click=S.ask_decline(line["id"]))
+            ),
+            rx.cond(
+                line["can_propose"],
+                rx.button("Propose a new time", size="2", variant="soft", on_click=S.ask_move(line["id"])),
+            ),
+            rx.cond(
+                line["can_cancel"],
+                rx.button("Cancel", size="2", variant="soft", color_scheme="red", on_click=S.ask_cancel(line["id"])),
+            ),
+            spacing="2",
+            wrap="wrap",
+        ),
         direction=rx.breakpoints(initial="column", sm="row"),
         justify="between",
         spacing="3",
@@ -39,7 +58,7 @@ def lesson_row(line: rx.Var, actions: list[tuple[str, str, str]]) -> rx.Componen
         border_bottom=f"1px solid {rx.color('gray', 4)}",
         width="100%",
         class_name="lesson-row",
-    )  # fmt: skip
+    )
 
 
 def section(title: str, items: rx.Var, empty: str, actions=None, paging: rx.Component | None = None) -> rx.Component:
@@ -64,17 +83,28 @@ def instructor_bookings_page() -> rx.Component:
         workspace_nav(routes.BOOKINGS),
         rx.heading("Bookings", size="8", as_="h1"),
         section("Requests", S.requests, "No requests waiting for you.", [("accept", "Accept", "solid")]),
-        section("Upcoming", S.upcoming, "No upcoming lessons.",
-                paging=pager(S.upcoming_page, S.show_upcoming_page, name="upcoming-pager")),
+        section(
+            "Upcoming",
+            S.upcoming,
+            "No upcoming lessons.",
+            paging=pager(S.upcoming_page, S.show_upcoming_page, name="upcoming-pager"),
+        ),
         cancel_dialog(S),
         decline_dialog(S),
         move_dialog(S, proposes=True),
         rx.cond(
             S.past.length() > 0,
-            card(rx.heading("Past", size="5", as_="h2"),
-                 rx.vstack(rx.foreach(S.past, lambda line: rx.cond(line["can_mark"], lesson_row(line, past_actions),
-                                                                   lesson_row(line, []))), spacing="0",
-                           width="100%"),
-                 pager(S.past_page, S.show_past_page, name="past-pager")),
+            card(
+                rx.heading("Past", size="5", as_="h2"),
+                rx.vstack(
+                    rx.foreach(
+                        S.past,
+                        lambda line: rx.cond(line["can_mark"], lesson_row(line, past_actions), lesson_row(line, [])),
+                    ),
+                    spacing="0",
+                    width="100%",
+                ),
+                pager(S.past_page, S.show_past_page, name="past-pager"),
+            ),
         ),
-    )  # fmt: skip
+    )

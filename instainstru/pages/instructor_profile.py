@@ -76,8 +76,9 @@ def counting(name: str) -> Callable[[str], EventSpec]:
 
 def counted(control: rx.Component, name: str, limit: int) -> rx.Component:
     """A control with its character count under it, on the right."""
-    return rx.vstack(control, rx.flex(length_counter(S.lengths[name], limit), justify="end", width="100%"),
-                     spacing="1", width="100%")  # fmt: skip
+    return rx.vstack(
+        control, rx.flex(length_counter(S.lengths[name], limit), justify="end", width="100%"), spacing="1", width="100%"
+    )
 
 
 def about_fields() -> rx.Component:
@@ -86,23 +87,41 @@ def about_fields() -> rx.Component:
     return rx.vstack(
         rx.heading("About you", size="5", as_="h2"),
         form_field("Name students see", text_input("name", default_value=S.form["name"]), e.get("name", "")),
-        form_field("Headline", counted(text_input("headline", default_value=S.form["headline"],
-                                                  on_change=counting("headline")), "headline", profile.MAX_HEADLINE),
-                   e.get("headline", ""), "One line, e.g. “Patient piano teacher for beginners of all ages”."),
-        form_field("Bio", counted(text_area("bio", default_value=S.form["bio"], on_change=counting("bio")), "bio",
-                                  profile.MAX_BIO), e.get("bio", ""),
-                   "How you teach, your background, what a first lesson looks like."),
+        form_field(
+            "Headline",
+            counted(
+                text_input("headline", default_value=S.form["headline"], on_change=counting("headline")),
+                "headline",
+                profile.MAX_HEADLINE,
+            ),
+            e.get("headline", ""),
+            "One line, e.g. “Patient piano teacher for beginners of all ages”.",
+        ),
+        form_field(
+            "Bio",
+            counted(text_area("bio", default_value=S.form["bio"], on_change=counting("bio")), "bio", profile.MAX_BIO),
+            e.get("bio", ""),
+            "How you teach, your background, what a first lesson looks like.",
+        ),
         field_grid(
-            form_field("Languages you teach in", text_input("languages", default_value=S.form["languages"]),
-                       e.get("languages", ""), "Separate with commas."),
-            form_field("Years of teaching", text_input("years_experience", "number",
-                       default_value=S.form["years_experience"], min=0, max=profile.MAX_YEARS),
-                       e.get("years_experience", "")),
+            form_field(
+                "Languages you teach in",
+                text_input("languages", default_value=S.form["languages"]),
+                e.get("languages", ""),
+                "Separate with commas.",
+            ),
+            form_field(
+                "Years of teaching",
+                text_input(
+                    "years_experience", "number", default_value=S.form["years_experience"], min=0, max=profile.MAX_YEARS
+                ),
+                e.get("years_experience", ""),
+            ),
             form_field("Home borough", choice("borough", list(BOROUGHS), S.form["borough"]), e.get("borough", "")),
         ),
         spacing="4",
         width="100%",
-    )  # fmt: skip
+    )
 
 
 def places_fields() -> rx.Component:
@@ -118,39 +137,67 @@ def places_fields() -> rx.Component:
             wrap="wrap",
         ),
         field_error(e.get("location_types", "")),
-        form_field("Studio address", text_input("studio_address", default_value=S.form["studio_address"]),
-                   e.get("studio_address", ""), "Shown to students who book a lesson at your studio."),
+        form_field(
+            "Studio address",
+            text_input("studio_address", default_value=S.form["studio_address"]),
+            e.get("studio_address", ""),
+            "Shown to students who book a lesson at your studio.",
+        ),
         form_field(
             "Neighbourhoods you travel to",
             rx.vstack(
                 rx.flex(rx.foreach(S.area, area_chip), spacing="2", wrap="wrap"),
-                rx.select(S.neighbourhood_choices, placeholder="Add a neighbourhood", value="", on_change=S.add_area,
-                          size="3", width="100%", aria_label="Add a neighbourhood"),
+                rx.select(
+                    S.neighbourhood_choices,
+                    placeholder="Add a neighbourhood",
+                    value="",
+                    on_change=S.add_area,
+                    size="3",
+                    width="100%",
+                    aria_label="Add a neighbourhood",
+                ),
                 width="100%",
             ),
             e.get("area_neighbourhoods", ""),
         ),
         field_grid(
-            form_field("Or travel up to (miles)", text_input("area_radius_miles", "number", min=0,
-                       max=profile.MAX_RADIUS_MILES, default_value=S.form["area_radius_miles"]),
-                       e.get("area_radius_miles", "")),
-            form_field("From (neighbourhood or ZIP)", text_input("area_base", default_value=S.form["area_base"]),
-                       e.get("area_base", "")),
+            form_field(
+                "Or travel up to (miles)",
+                text_input(
+                    "area_radius_miles",
+                    "number",
+                    min=0,
+                    max=profile.MAX_RADIUS_MILES,
+                    default_value=S.form["area_radius_miles"],
+                ),
+                e.get("area_radius_miles", ""),
+            ),
+            form_field(
+                "From (neighbourhood or ZIP)",
+                text_input("area_base", default_value=S.form["area_base"]),
+                e.get("area_base", ""),
+            ),
         ),
         spacing="4",
         width="100%",
-    )  # fmt: skip
+    )
 
 
 def area_chip(name: rx.Var) -> rx.Component:
     """A chosen neighbourhood with a remove button."""
     return rx.badge(
         name,
-        rx.icon_button(rx.icon("x", size=12), size="1", variant="ghost", on_click=S.remove_area(name),
-                       aria_label="Remove " + name.to(str), type="button"),
+        rx.icon_button(
+            rx.icon("x", size=12),
+            size="1",
+            variant="ghost",
+            on_click=S.remove_area(name),
+            aria_label="Remove " + name.to(str),
+            type="button",
+        ),
         size="2",
         variant="soft",
-    )  # fmt: skip
+    )
 
 
 def service_row(service: rx.Var) -> rx.Component:
@@ -160,16 +207,30 @@ def service_row(service: rx.Var) -> rx.Component:
         rx.flex(
             rx.vstack(
                 service_summary(service),
-                rx.cond(paused, rx.badge(rx.icon("pause", size=12), "Paused: students cannot find or book it",
-                                         color_scheme="amber", size="2", white_space="normal")),
+                rx.cond(
+                    paused,
+                    rx.badge(
+                        rx.icon("pause", size=12),
+                        "Paused: students cannot find or book it",
+                        color_scheme="amber",
+                        size="2",
+                        white_space="normal",
+                    ),
+                ),
                 width="100%",
             ),
             rx.flex(
                 rx.button("Edit", size="2", variant="soft", on_click=S.open_edit(service["id"])),
-                rx.button(rx.cond(paused, "Resume", "Pause"), size="2", variant="soft", color_scheme="gray",
-                          on_click=S.pause_service(service["id"], ~paused)),
-                rx.button("Remove", size="2", variant="soft", color_scheme="red",
-                          on_click=S.remove_service(service["id"])),
+                rx.button(
+                    rx.cond(paused, "Resume", "Pause"),
+                    size="2",
+                    variant="soft",
+                    color_scheme="gray",
+                    on_click=S.pause_service(service["id"], ~paused),
+                ),
+                rx.button(
+                    "Remove", size="2", variant="soft", color_scheme="red", on_click=S.remove_service(service["id"])
+                ),
                 spacing="2",
                 flex_shrink="0",
             ),
@@ -180,20 +241,23 @@ def service_row(service: rx.Var) -> rx.Component:
             width="100%",
         ),
         class_name="service-row",
-    )  # fmt: skip
+    )
 
 
 def archived_row(service: rx.Var) -> rx.Component:
     """An archived service (kept for its lessons) and a button to offer it again."""
     return rx.hstack(
-        rx.vstack(rx.text(service["subject"], weight="medium", size="3"),
-                  rx.text(service["prices"].to(list[str]).join(", "), size="2", color_scheme="gray"), spacing="0"),
+        rx.vstack(
+            rx.text(service["subject"], weight="medium", size="3"),
+            rx.text(service["prices"].to(list[str]).join(", "), size="2", color_scheme="gray"),
+            spacing="0",
+        ),
         rx.button("Restore", size="2", variant="soft", on_click=S.restore_service(service["id"])),
         justify="between",
         align="center",
         width="100%",
         class_name="archived-row",
-    )  # fmt: skip
+    )
 
 
 def archived_services() -> rx.Component:
@@ -202,13 +266,16 @@ def archived_services() -> rx.Component:
         S.archived.length() > 0,
         rx.vstack(
             rx.heading("Archived services", size="4", as_="h3"),
-            rx.text("Students cannot see these. They are kept for the lessons booked with them.", size="2",
-                    color_scheme="gray"),
+            rx.text(
+                "Students cannot see these. They are kept for the lessons booked with them.",
+                size="2",
+                color_scheme="gray",
+            ),
             rx.foreach(S.archived, archived_row),
             spacing="2",
             width="100%",
         ),
-    )  # fmt: skip
+    )
 
 
 def price_fields(errors: rx.Var, defaults: rx.Var | None = None, id_prefix: str = "") -> rx.Component:
@@ -216,28 +283,38 @@ def price_fields(errors: rx.Var, defaults: rx.Var | None = None, id_prefix: str 
     return rx.vstack(
         rx.text("Price per lesson (leave empty for lengths you don't offer)", size="2", weight="medium"),
         field_grid(
-            *[form_field(f"{d} min ($)", text_input(f"price_{d}", id=f"{id_prefix}price_{d}", input_mode="decimal",
-                                                    placeholder="e.g. 65",
-                                                    default_value=defaults[str(d)] if defaults is not None else ""),
-                         errors.get(f"price_{d}", "")) for d in DURATIONS],
+            *[
+                form_field(
+                    f"{d} min ($)",
+                    text_input(
+                        f"price_{d}",
+                        id=f"{id_prefix}price_{d}",
+                        input_mode="decimal",
+                        placeholder="e.g. 65",
+                        default_value=defaults[str(d)] if defaults is not None else "",
+                    ),
+                    errors.get(f"price_{d}", ""),
+                )
+                for d in DURATIONS
+            ],
             columns="4",
         ),
         field_error(errors.get("prices", "")),
         spacing="2",
         width="100%",
-    )  # fmt: skip
+    )
 
 
 def service_choices(errors: rx.Var, values: rx.Var | None = None) -> list[rx.Component]:
     """Levels, ages and places of a service (`values`: those saved, ticked)."""
     picked = (lambda key: values[key].to(list[str])) if values is not None else (lambda key: None)
     return [
-        check_group("Levels", "level", {v: v.capitalize() for v in LEVELS}, errors.get("levels", ""),
-                    picked("levels")),
-        check_group("Ages", "age", {v: v.capitalize() for v in AGE_GROUPS}, errors.get("age_groups", ""),
-                    picked("age_groups")),
+        check_group("Levels", "level", {v: v.capitalize() for v in LEVELS}, errors.get("levels", ""), picked("levels")),
+        check_group(
+            "Ages", "age", {v: v.capitalize() for v in AGE_GROUPS}, errors.get("age_groups", ""), picked("age_groups")
+        ),
         check_group("Where", "place", LOCATION_LABELS, errors.get("location_types", ""), picked("location_types")),
-    ]  # fmt: skip
+    ]
 
 
 def edit_service_dialog() -> rx.Component:
@@ -263,14 +340,17 @@ def add_service_form() -> rx.Component:
     e = S.service_errors
     return server_form(
         rx.heading("Add a service", size="4", as_="h3"),
-        form_field("Subject", choice("subject", S.subject_choices, placeholder="Choose a subject",
-                                     id="subject"), e.get("subject", "")),
+        form_field(
+            "Subject",
+            choice("subject", S.subject_choices, placeholder="Choose a subject", id="subject"),
+            e.get("subject", ""),
+        ),
         *service_choices(e),
         price_fields(e),
         rx.button("Add service", type="submit", size="3"),
         key=S.service_form_key,
         on_submit=S.add_service,
-    )  # fmt: skip
+    )
 
 
 def instructor_profile_page() -> rx.Component:

@@ -24,20 +24,33 @@ def earning_cells(line: rx.Var) -> list[rx.Component]:
         rx.text(line["gross"], size="2", class_name="gross"),
         rx.text(line["fee"], size="2", class_name="fee"),
         rx.text(line["net"], size="2", weight="bold", class_name="net"),
-        rx.match(line["payout"], *[(label, rx.badge(label, color_scheme=tone, variant="soft", class_name="payout"))
-                                   for label, tone in PAYOUT_TONES]),
-    ]  # fmt: skip
+        rx.match(
+            line["payout"],
+            *[
+                (label, rx.badge(label, color_scheme=tone, variant="soft", class_name="payout"))
+                for label, tone in PAYOUT_TONES
+            ],
+        ),
+    ]
 
 
 def explanation() -> rx.Component:
     """What pending and paid mean."""
     return rx.callout(
-        rx.text(rx.text.strong("Pending"), " is money for a lesson you have not taught yet: the student can still "
-                "cancel it under your cancellation policy and be refunded. ", rx.text.strong("Paid"), " is money for "
-                "a lesson that is taught (or kept under your policy), transferred to your Stripe account. Amounts "
-                "are after refunds; the fee is InstaInstru's service fee."),
-        icon="info", size="1", color_scheme="gray", width="100%",
-    )  # fmt: skip
+        rx.text(
+            rx.text.strong("Pending"),
+            " is money for a lesson you have not taught yet: the student can still "
+            "cancel it under your cancellation policy and be refunded. ",
+            rx.text.strong("Paid"),
+            " is money for "
+            "a lesson that is taught (or kept under your policy), transferred to your Stripe account. Amounts "
+            "are after refunds; the fee is InstaInstru's service fee.",
+        ),
+        icon="info",
+        size="1",
+        color_scheme="gray",
+        width="100%",
+    )
 
 
 def payouts_page() -> rx.Component:
@@ -48,12 +61,28 @@ def payouts_page() -> rx.Component:
         "instructors",
         workspace_nav(routes.PAYOUTS),
         rx.heading("Payouts", size="8", as_="h1"),
-        totals(total("Gross", t["gross"], "Paid by students"), total("Fee", t["fee"], "InstaInstru's share"),
-               total("Net", t["net"], "Your earnings"), total("Pending", t["pending"], "Lessons not yet taught"),
-               total("Paid", t["paid"], "Transferred to Stripe"), wide="5"),
+        totals(
+            total("Gross", t["gross"], "Paid by students"),
+            total("Fee", t["fee"], "InstaInstru's share"),
+            total("Net", t["net"], "Your earnings"),
+            total("Pending", t["pending"], "Lessons not yet taught"),
+            total("Paid", t["paid"], "Transferred to Stripe"),
+            wide="5",
+        ),
         explanation(),
-        money_listing("Earnings per lesson", EARNING_COLUMNS, S.lines, earning_cells, S.download_csv,
-                      empty_state("wallet", "No earnings yet. When a student books and pays for a lesson, it shows "
-                                  "up here.", "See my availability", routes.AVAILABILITY), "earnings",
-                      pager(S.page, S.show_page)),
-    )  # fmt: skip
+        money_listing(
+            "Earnings per lesson",
+            EARNING_COLUMNS,
+            S.lines,
+            earning_cells,
+            S.download_csv,
+            empty_state(
+                "wallet",
+                "No earnings yet. When a student books and pays for a lesson, it shows up here.",
+                "See my availability",
+                routes.AVAILABILITY,
+            ),
+            "earnings",
+            pager(S.page, S.show_page),
+        ),
+    )

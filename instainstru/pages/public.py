@@ -19,13 +19,19 @@ def profile_header() -> rx.Component:
         rx.flex(
             photo_avatar(profile["photo"], profile["initials"], "8"),
             rx.vstack(
-                rx.hstack(rx.heading(profile["name"], size="8", as_="h1"), heart(S.instructor_id, S.can_save),
-                          align="center"),
+                rx.hstack(
+                    rx.heading(profile["name"], size="8", as_="h1"), heart(S.instructor_id, S.can_save), align="center"
+                ),
                 rating_summary(),
                 rx.text(profile["headline"], size="4", color_scheme="gray"),
-                rx.hstack(rx.badge(profile["subject"], size="2"), rx.text(profile["borough"], size="2"),
-                          rx.text(profile["price_from"], size="2", weight="bold"), spacing="3", align="center",
-                          wrap="wrap"),
+                rx.hstack(
+                    rx.badge(profile["subject"], size="2"),
+                    rx.text(profile["borough"], size="2"),
+                    rx.text(profile["price_from"], size="2", weight="bold"),
+                    spacing="3",
+                    align="center",
+                    wrap="wrap",
+                ),
                 rx.foreach(S.facts, lambda fact: rx.text(fact, size="2", color_scheme="gray")),
                 spacing="2",
             ),
@@ -34,7 +40,7 @@ def profile_header() -> rx.Component:
             align="start",
         ),
         rx.text(S.bio, size="3", white_space="pre-line"),
-    )  # fmt: skip
+    )
 
 
 def slot_day(day: rx.Var) -> rx.Component:
@@ -42,63 +48,115 @@ def slot_day(day: rx.Var) -> rx.Component:
     return rx.vstack(
         rx.text(day["label"], weight="bold", size="2"),
         rx.flex(
-            rx.foreach(day["times"].to(list[dict]), lambda t: rx.cond(
-                S.accepting,
-                rx.button(rx.link(t["label"], href=t["href"], underline="none"), as_child=True, variant="soft",
-                          size="2", class_name="slot"),
-                rx.button(t["label"], variant="soft", size="2", disabled=True, class_name="slot",
-                          title="Not yet accepting bookings"))),
+            rx.foreach(
+                day["times"].to(list[dict]),
+                lambda t: rx.cond(
+                    S.accepting,
+                    rx.button(
+                        rx.link(t["label"], href=t["href"], underline="none"),
+                        as_child=True,
+                        variant="soft",
+                        size="2",
+                        class_name="slot",
+                    ),
+                    rx.button(
+                        t["label"],
+                        variant="soft",
+                        size="2",
+                        disabled=True,
+                        class_name="slot",
+                        title="Not yet accepting bookings",
+                    ),
+                ),
+            ),
             spacing="2",
             wrap="wrap",
         ),
         spacing="2",
         width="100%",
-    )  # fmt: skip
+    )
 
 
 def week_pager() -> rx.Component:
     """The week shown ("Nov 26 – Dec 2"), between buttons to the week before and after (up to the horizon)."""
     return rx.hstack(
-        rx.icon_button(rx.icon("chevron-left"), variant="soft", size="2", disabled=~S.earlier,
-                       on_click=S.page_week(-1), aria_label="Earlier week"),
+        rx.icon_button(
+            rx.icon("chevron-left"),
+            variant="soft",
+            size="2",
+            disabled=~S.earlier,
+            on_click=S.page_week(-1),
+            aria_label="Earlier week",
+        ),
         rx.text(S.week_label, size="3", weight="medium", class_name="week-label"),
-        rx.icon_button(rx.icon("chevron-right"), variant="soft", size="2", disabled=~S.later,
-                       on_click=S.page_week(1), aria_label="Later week"),
+        rx.icon_button(
+            rx.icon("chevron-right"),
+            variant="soft",
+            size="2",
+            disabled=~S.later,
+            on_click=S.page_week(1),
+            aria_label="Later week",
+        ),
         justify="between",
         align="center",
         width="100%",
         class_name="week-pager",
-    )  # fmt: skip
+    )
 
 
 def book_panel() -> rx.Component:
     """Choose a lesson and see its free times in your own time zone, a week at a time."""
     return card(
         rx.heading("Free times", size="5", as_="h2"),
-        rx.cond(~S.accepting, rx.callout("Not yet accepting bookings: this instructor is still setting up payouts.",
-                                         icon="info", size="1", class_name="not-accepting")),
+        rx.cond(
+            ~S.accepting,
+            rx.callout(
+                "Not yet accepting bookings: this instructor is still setting up payouts.",
+                icon="info",
+                size="1",
+                class_name="not-accepting",
+            ),
+        ),
         rx.cond(
             S.lesson_choices.length() > 0,
             rx.vstack(
-                rx.select(S.lesson_choices, value=S.lesson, on_change=S.choose_lesson, size="3", width="100%",
-                          custom_attrs={"aria-label": "Lesson"}),  # on the trigger: the drop-down's name
-                rx.text("Times in your time zone: ", S.zone_label, size="2", color_scheme="gray",
-                        class_name="viewer-tz"),
+                rx.select(
+                    S.lesson_choices,
+                    value=S.lesson,
+                    on_change=S.choose_lesson,
+                    size="3",
+                    width="100%",
+                    custom_attrs={"aria-label": "Lesson"},
+                ),  # on the trigger: the drop-down's name
+                rx.text(
+                    "Times in your time zone: ", S.zone_label, size="2", color_scheme="gray", class_name="viewer-tz"
+                ),
                 week_pager(),
-                rx.cond(S.slot_days.length() > 0,
-                        rx.vstack(rx.foreach(S.slot_days, slot_day), spacing="4", width="100%"),
-                        rx.text(rx.cond(S.none_ahead, "No free times as far ahead as this instructor takes bookings.",
-                                        "No free times this week."), size="2", color_scheme="gray",
-                                class_name="no-free-times")),
-                rx.cond(S.accepting, rx.text("Choose a time to book it. You pay on the next page.", size="1",
-                                             color_scheme="gray")),
+                rx.cond(
+                    S.slot_days.length() > 0,
+                    rx.vstack(rx.foreach(S.slot_days, slot_day), spacing="4", width="100%"),
+                    rx.text(
+                        rx.cond(
+                            S.none_ahead,
+                            "No free times as far ahead as this instructor takes bookings.",
+                            "No free times this week.",
+                        ),
+                        size="2",
+                        color_scheme="gray",
+                        class_name="no-free-times",
+                    ),
+                ),
+                rx.cond(
+                    S.accepting,
+                    rx.text("Choose a time to book it. You pay on the next page.", size="1", color_scheme="gray"),
+                ),
                 rx.text(S.policy, size="1", color_scheme="gray", class_name="cancellation-policy"),
                 spacing="3",
                 width="100%",
             ),
             rx.text("This instructor has not listed any services yet.", size="2", color_scheme="gray"),
         ),
-    )  # fmt: skip
+    )
 
 
 # The profile, then the booking panel, then the reviews on a phone; on a laptop the booking panel stands to the
@@ -125,13 +183,17 @@ def public_instructor_page() -> rx.Component:
                 rx.box(
                     rx.vstack(
                         profile_header(),
-                        card(rx.heading("Lessons and prices", size="5", as_="h2"),
-                             rx.foreach(S.services, service_summary)),
+                        card(
+                            rx.heading("Lessons and prices", size="5", as_="h2"),
+                            rx.foreach(S.services, service_summary),
+                        ),
                         card(
                             rx.heading("Where", size="5", as_="h2"),
                             rx.foreach(S.places, lambda p: rx.text(p, size="2")),
-                            rx.cond(S.area.length() > 0, rx.text("Travels to: ", S.area.join(", "), size="2",
-                                    color_scheme="gray")),
+                            rx.cond(
+                                S.area.length() > 0,
+                                rx.text("Travels to: ", S.area.join(", "), size="2", color_scheme="gray"),
+                            ),
                         ),
                         spacing="4",
                         width="100%",
@@ -144,7 +206,7 @@ def public_instructor_page() -> rx.Component:
                 empty_state("user-x", "We couldn't find this instructor.", "Browse instructors", routes.SEARCH),
             ),
         )
-    )  # fmt: skip
+    )
 
 
 def not_found_page() -> rx.Component:

@@ -46,7 +46,7 @@ def _referral_details(s) -> rx.Component:
             s["reward"],
             " in credit once they have taken and paid for it.",
             size="3",
-        ),  # fmt: skip
+        ),
         card(
             rx.heading("Your link", size="5", as_="h2"),
             rx.flex(
@@ -56,7 +56,7 @@ def _referral_details(s) -> rx.Component:
                 spacing="3",
                 align=rx.breakpoints(initial="start", sm="center"),
             ),
-        ),  # fmt: skip
+        ),
         rx.grid(
             stat("Link opened", s["invited"]),
             stat("Signed up", s["signed_up"]),

@@ -38,11 +38,15 @@ def filter_panel() -> rx.Component:
             server_form(
                 form_field("Subject", choice("subject", [ANY_SUBJECT] + [s.name for s in SUBJECTS], p["subject"])),
                 rx.grid(
-                    form_field("Min $", text_input("min", input_mode="decimal", default_value=p["min"]),
-                               errors.get("min", "")),
-                    form_field("Max $", text_input("max", input_mode="decimal", default_value=p["max"]),
-                               errors.get("max", "")),
-                    columns="2", spacing="3", width="100%",
+                    form_field(
+                        "Min $", text_input("min", input_mode="decimal", default_value=p["min"]), errors.get("min", "")
+                    ),
+                    form_field(
+                        "Max $", text_input("max", input_mode="decimal", default_value=p["max"]), errors.get("max", "")
+                    ),
+                    columns="2",
+                    spacing="3",
+                    width="100%",
                 ),
                 form_field("Where", labelled_choice("online", ONLINE_LABELS, p["online"])),
                 form_field("Within", labelled_choice("miles", MILES, p["miles"])),
@@ -57,7 +61,7 @@ def filter_panel() -> rx.Component:
             width="100%",
             class_name="filter-panel",
         ),
-    )  # fmt: skip
+    )
 
 
 def results() -> rx.Component:
@@ -68,7 +72,9 @@ def results() -> rx.Component:
             rx.select.root(
                 rx.select.trigger(aria_label="Sort by"),
                 rx.select.content(*[rx.select.item(label, value=key) for key, label in SORTS.items()]),
-                value=S.panel["sort"], on_change=S.sort_by, size="2",
+                value=S.panel["sort"],
+                on_change=S.sort_by,
+                size="2",
             ),
             justify="between",
             align="center",
@@ -79,8 +85,12 @@ def results() -> rx.Component:
             rx.vstack(rx.foreach(S.cards, result_card), spacing="3", width="100%"),
             card(
                 empty_state("search-x", "No instructors match all of that. Try removing a filter:"),
-                rx.flex(rx.foreach(S.relax, lambda r: link_button(r["label"], r["href"], variant="soft", size="2")),
-                        spacing="2", wrap="wrap", justify="center"),
+                rx.flex(
+                    rx.foreach(S.relax, lambda r: link_button(r["label"], r["href"], variant="soft", size="2")),
+                    spacing="2",
+                    wrap="wrap",
+                    justify="center",
+                ),
             ),
         ),
         rx.hstack(
@@ -94,7 +104,7 @@ def results() -> rx.Component:
         ),
         spacing="3",
         width="100%",
-    )  # fmt: skip
+    )
 
 
 def search_page() -> rx.Component:
@@ -103,22 +113,39 @@ def search_page() -> rx.Component:
         rx.heading("Find an instructor", size="8", as_="h1"),
         rx.box(search_box("3", "Try “guitar lessons in Brooklyn tomorrow evening”", S.text), width="100%"),
         rx.cond(S.notice, rx.callout(S.notice, icon="map-pin-off", color_scheme="amber", width="100%")),
-        rx.cond(S.chips.length() > 0, rx.flex(rx.text("Showing:", size="2"), rx.foreach(S.chips, chip), spacing="2",
-                                              wrap="wrap", align="center", class_name="chips")),
+        rx.cond(
+            S.chips.length() > 0,
+            rx.flex(
+                rx.text("Showing:", size="2"),
+                rx.foreach(S.chips, chip),
+                spacing="2",
+                wrap="wrap",
+                align="center",
+                class_name="chips",
+            ),
+        ),
         rx.cond(
             S.popular.length() > 0,
             rx.vstack(
                 rx.text("Popular right now:", size="2", color_scheme="gray"),
-                rx.flex(rx.foreach(S.popular, lambda s: link_button(s["name"], s["href"], variant="soft", size="2")),
-                        spacing="2", wrap="wrap"),
+                rx.flex(
+                    rx.foreach(S.popular, lambda s: link_button(s["name"], s["href"], variant="soft", size="2")),
+                    spacing="2",
+                    wrap="wrap",
+                ),
                 width="100%",
             ),
         ),
         rx.cond(
             S.loaded,
-            rx.grid(rx.box(filter_panel(), order=["2", "2", "1"]), rx.box(results(), order=["1", "1", "2"]),
-                    columns=rx.breakpoints(initial="1", md="2"), spacing="4", width="100%",
-                    style={"grid-template-columns": rx.breakpoints(initial="1fr", md="280px 1fr")}),
+            rx.grid(
+                rx.box(filter_panel(), order=["2", "2", "1"]),
+                rx.box(results(), order=["1", "1", "2"]),
+                columns=rx.breakpoints(initial="1", md="2"),
+                spacing="4",
+                width="100%",
+                style={"grid-template-columns": rx.breakpoints(initial="1fr", md="280px 1fr")},
+            ),
             skeleton_lines(5),
         ),
-    )  # fmt: skip
+    )

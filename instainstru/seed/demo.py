@@ -72,8 +72,9 @@ def _user(
     name = name or fake.unique.name()
     local = "".join(ch for ch in name.lower().replace(" ", ".") if ch.isalnum() or ch == ".")
     email = email or f"{local}@demo.instainstru.com"
-    return User(email=email, name=name, role=role, password_hash=password_hash, timezone="America/New_York",
-                created_at=joined)  # fmt: skip
+    return User(
+        email=email, name=name, role=role, password_hash=password_hash, timezone="America/New_York", created_at=joined
+    )
 
 
 def _instructors(session: Session, fake: Faker, password_hash: str, joined: datetime) -> list[InstructorProfile]:

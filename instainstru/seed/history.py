@@ -62,11 +62,14 @@ def add_bookings(session: Session, rows: list[dict]) -> list[int]:
         for bucket in buckets(row["start_at"], row["end_at"], row["buffer_min"])
     ]
     session.execute(insert(_table(BookingClaim)), claims)  # the table itself: fast for thousands of rows
-    session.execute(insert(_table(StudentClaim)), [
-        {"student_id": row["student_id"], "bucket": bucket, "booking_id": booking_id}
-        for booking_id, row in zip(ids, rows, strict=True)
-        for bucket in buckets(row["start_at"], row["end_at"], 0)
-    ])  # fmt: skip
+    session.execute(
+        insert(_table(StudentClaim)),
+        [
+            {"student_id": row["student_id"], "bucket": bucket, "booking_id": booking_id}
+            for booking_id, row in zip(ids, rows, strict=True)
+            for bucket in buckets(row["start_at"], row["end_at"], 0)
+        ],
+    )
     return ids
 
 
@@ -75,18 +78,37 @@ def record_payments(session: Session, paid: list[Paid]) -> None:
     platform +fee, instructor +the rest), as `payments.apply_intent` records a real charge."""
     if not paid:
         return
-    session.execute(insert(_table(Payment)), [
-        {"booking_id": p.booking_id, "attempt": 1, "stripe_payment_intent_id": intent_id(p.booking_id),
-         "amount_cents": p.price_cents, "fee_cents": p.fee_cents, "manual_capture": p.status == AUTHORISED,
-         "status": p.status, "charge_id": charge_id(p.booking_id) if p.status == CAPTURED else None,
-         "created_at": p.at}
-        for p in paid
-    ])  # fmt: skip
+    session.execute(
+        insert(_table(Payment)),
+        [
+            {
+                "booking_id": p.booking_id,
+                "attempt": 1,
+                "stripe_payment_intent_id": intent_id(p.booking_id),
+                "amount_cents": p.price_cents,
+                "fee_cents": p.fee_cents,
+                "manual_capture": p.status == AUTHORISED,
+                "status": p.status,
+                "charge_id": charge_id(p.booking_id) if p.status == CAPTURED else None,
+                "created_at": p.at,
+            }
+            for p in paid
+        ],
+    )
     lines = [
-        {"booking_id": p.booking_id, "charge_id": charge_id(p.booking_id), "source": charge_id(p.booking_id),
-         "kind": kind, "account": account, "amount_cents": cents, "created_at": p.at}
-        for p in paid if p.status == CAPTURED
-        for kind, account, cents in charge_lines(p.price_cents, p.fee_cents) if cents
-    ]  # fmt: skip
+        {
+            "booking_id": p.booking_id,
+            "charge_id": charge_id(p.booking_id),
+            "source": charge_id(p.booking_id),
+            "kind": kind,
+            "account": account,
+            "amount_cents": cents,
+            "created_at": p.at,
+        }
+        for p in paid
+        if p.status == CAPTURED
+        for kind, account, cents in charge_lines(p.price_cents, p.fee_cents)
+        if cents
+    ]
     if lines:
         session.execute(insert(_table(LedgerEntry)), lines)

@@ -83,8 +83,10 @@ class Diary:
 def _teachers(session: Session, offerings: list[Offering], requests_too: set[int]) -> list[Teacher]:
     teachers = []
     for index, offering in enumerate(offerings):
-        price = min(session.exec(select(OfferingPrice).where(OfferingPrice.offering_id == offering.id)).all(),
-                    key=lambda p: p.duration_min)  # fmt: skip
+        price = min(
+            session.exec(select(OfferingPrice).where(OfferingPrice.offering_id == offering.id)).all(),
+            key=lambda p: p.duration_min,
+        )
         profile = session.get_one(InstructorProfile, offering.instructor_id)
         assert offering.id is not None  # a stored service
         if not profile.charges_enabled:
@@ -142,11 +144,19 @@ def _book_week(
             prefer = demo_student  # her first coming lesson is the demo student's
         rows += _lessons_of(teacher, free.get(teacher.instructor_id, []), learners, diary, week, prefer)
     ids = add_bookings(session, rows)
-    record_payments(session, [
-        Paid(booking_id, row["price_cents"], row["platform_fee_cents"], row["created_at"],
-             AUTHORISED if row["status"] == S.REQUESTED else CAPTURED)
-        for booking_id, row in zip(ids, rows, strict=True)
-    ])  # fmt: skip
+    record_payments(
+        session,
+        [
+            Paid(
+                booking_id,
+                row["price_cents"],
+                row["platform_fee_cents"],
+                row["created_at"],
+                AUTHORISED if row["status"] == S.REQUESTED else CAPTURED,
+            )
+            for booking_id, row in zip(ids, rows, strict=True)
+        ],
+    )
 
 
 def _lessons_of(
@@ -182,13 +192,22 @@ def _row(teacher: Teacher, student_id: int, start: datetime, end: datetime, stat
     """A booking's columns as the booking engine leaves them in `status` (a request waits 48 hours at most)."""
     waits_until = min(booked_at + timedelta(hours=REQUEST_HOURS), start) if status == S.REQUESTED else None
     return {
-        "instructor_id": teacher.instructor_id, "student_id": student_id, "offering_id": teacher.offering_id,
-        "duration_min": teacher.minutes, "start_at": start, "end_at": end, "status": status,
-        "price_cents": teacher.price_cents, "platform_fee_cents": teacher.fee_cents,
-        "buffer_min": teacher.buffer_min, "free_cancel_hours": teacher.free_cancel_hours,
-        "late_cancel_fee_percent": teacher.late_cancel_fee_percent, "hold_expires_at": waits_until,
-        "created_at": booked_at, "requested_at": booked_at if status == S.REQUESTED else None,
-    }  # fmt: skip
+        "instructor_id": teacher.instructor_id,
+        "student_id": student_id,
+        "offering_id": teacher.offering_id,
+        "duration_min": teacher.minutes,
+        "start_at": start,
+        "end_at": end,
+        "status": status,
+        "price_cents": teacher.price_cents,
+        "platform_fee_cents": teacher.fee_cents,
+        "buffer_min": teacher.buffer_min,
+        "free_cancel_hours": teacher.free_cancel_hours,
+        "late_cancel_fee_percent": teacher.late_cancel_fee_percent,
+        "hold_expires_at": waits_until,
+        "created_at": booked_at,
+        "requested_at": booked_at if status == S.REQUESTED else None,
+    }
 
 
 def add_lessons(

@@ -128,11 +128,18 @@ def restore_accounts() -> Restored:
             .order_by(col(InstructorProfile.user_id))
         ).all()
         wanted = [
-            (profile.user_id, email, profile.stripe_account_id,
-             {"details_submitted": profile.payouts_details_submitted, "charges_enabled": profile.charges_enabled,
-              "payouts_enabled": profile.payouts_enabled})
+            (
+                profile.user_id,
+                email,
+                profile.stripe_account_id,
+                {
+                    "details_submitted": profile.payouts_details_submitted,
+                    "charges_enabled": profile.charges_enabled,
+                    "payouts_enabled": profile.payouts_enabled,
+                },
+            )
             for profile, email in rows
-        ]  # fmt: skip
+        ]
     results = []  # the server is called outside any transaction
     for user_id, email, account_id, flags in wanted:
         results.append((user_id, account_id, *_ensure_account(base, email, account_id, flags)))
@@ -176,16 +183,25 @@ def restore_payments() -> int:
             select(Payment, InstructorProfile.stripe_account_id)
             .join(Booking, col(Booking.id) == Payment.booking_id)
             .join(InstructorProfile, col(InstructorProfile.user_id) == Booking.instructor_id)
-            .where(or_(Payment.status == PaymentStatus.REQUIRES_CAPTURE,
-                       (col(Payment.status) == PaymentStatus.SUCCEEDED) & col(Payment.charge_id).not_in(refunded)),
-                   InstructorProfile.stripe_account_id != "")
-        ).all()  # fmt: skip
+            .where(
+                or_(
+                    Payment.status == PaymentStatus.REQUIRES_CAPTURE,
+                    (col(Payment.status) == PaymentStatus.SUCCEEDED) & col(Payment.charge_id).not_in(refunded),
+                ),
+                InstructorProfile.stripe_account_id != "",
+            )
+        ).all()
     wanted = [
-        {"id": payment.stripe_payment_intent_id, "amount": payment.amount_cents, "destination": account,
-         "application_fee_amount": payment.fee_cents, "charge": payment.charge_id,
-         "capture_method": "manual" if payment.status == PaymentStatus.REQUIRES_CAPTURE else "automatic"}
+        {
+            "id": payment.stripe_payment_intent_id,
+            "amount": payment.amount_cents,
+            "destination": account,
+            "application_fee_amount": payment.fee_cents,
+            "charge": payment.charge_id,
+            "capture_method": "manual" if payment.status == PaymentStatus.REQUIRES_CAPTURE else "automatic",
+        }
         for payment, account in rows
-    ]  # fmt: skip
+    ]
     if wanted:
         _post(local_server_url() + "/_config/payment_intents", json.dumps(wanted).encode(), "application/json")
     return len(wanted)

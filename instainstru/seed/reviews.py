@@ -18,8 +18,11 @@ TEXTS = (
     "Fun, focused and well prepared. My daughter looks forward to every session.",
     "Solid teacher. I would have liked a bit more structure at the start.",
 )
-REPLIES = ("Thank you, it has been a pleasure!", "Thanks for the kind words, see you next week.",
-           "Thank you for the feedback: I will keep an eye on the time.")  # fmt: skip
+REPLIES = (
+    "Thank you, it has been a pleasure!",
+    "Thanks for the kind words, see you next week.",
+    "Thank you for the feedback: I will keep an eye on the time.",
+)
 
 
 def add_reviews(session: Session, instructor_ids: list[int], skip_student: int, now: datetime) -> None:
@@ -28,9 +31,14 @@ def add_reviews(session: Session, instructor_ids: list[int], skip_student: int, 
     for index, instructor_id in enumerate(instructor_ids):
         rng = random.Random(index)
         lessons = session.exec(
-            select(Booking).where(Booking.instructor_id == instructor_id, Booking.status == BookingStatus.COMPLETED,
-                                  Booking.student_id != skip_student).order_by(col(Booking.start_at))
-        ).all()  # fmt: skip
+            select(Booking)
+            .where(
+                Booking.instructor_id == instructor_id,
+                Booking.status == BookingStatus.COMPLETED,
+                Booking.student_id != skip_student,
+            )
+            .order_by(col(Booking.start_at))
+        ).all()
         rows += [row for booking in lessons if (row := _review(booking, rng, now))]
     if rows:
         session.execute(insert(Review), rows)
@@ -49,10 +57,17 @@ def _review(booking: Booking, rng: random.Random, now: datetime) -> dict | None:
     published = written + BLIND_FOR <= now
     replied = published and rng.random() < 0.3  # instructors see (and answer) published reviews only
     return {
-        "booking_id": booking.id, "student_id": booking.student_id, "instructor_id": booking.instructor_id,
-        "rating": rating, "knowledge": rng.choice((None, rating, min(5, rating + 1))),
-        "communication": rng.choice((None, rating)), "punctuality": None,
-        "text": TEXTS[(rating < 4) * 4 + rng.randrange(3)], "created_at": written, "publish_at": written + BLIND_FOR,
-        "published": published, "reply": rng.choice(REPLIES) if replied else "",
+        "booking_id": booking.id,
+        "student_id": booking.student_id,
+        "instructor_id": booking.instructor_id,
+        "rating": rating,
+        "knowledge": rng.choice((None, rating, min(5, rating + 1))),
+        "communication": rng.choice((None, rating)),
+        "punctuality": None,
+        "text": TEXTS[(rating < 4) * 4 + rng.randrange(3)],
+        "created_at": written,
+        "publish_at": written + BLIND_FOR,
+        "published": published,
+        "reply": rng.choice(REPLIES) if replied else "",
         "replied_at": written + timedelta(days=8) if replied else None,
-    }  # fmt: skip
+    }

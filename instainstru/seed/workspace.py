@@ -28,9 +28,13 @@ def _price(subject: Subject, rng: random.Random, minutes: int) -> int:
 
 def _offering(session: Session, profile: InstructorProfile, subject: Subject, rng: random.Random, places: list[str]):
     offering = Offering(
-        instructor_id=profile.user_id, subject_key=subject.key, levels=rng.choice(LEVEL_SETS),
-        age_groups=rng.choice(AGE_SETS), location_types=places, online="online" in places,
-    )  # fmt: skip
+        instructor_id=profile.user_id,
+        subject_key=subject.key,
+        levels=rng.choice(LEVEL_SETS),
+        age_groups=rng.choice(AGE_SETS),
+        location_types=places,
+        online="online" in places,
+    )
     session.add(offering)
     session.flush()
     assert offering.id is not None  # flushed
@@ -68,8 +72,15 @@ def furnish_instructor(session: Session, profile: InstructorProfile, subject: Su
     )
     session.add(profile)
     area_index.reindex(session, profile)
-    places = [key for key, flag in (("student_home", profile.teaches_at_student), ("studio", profile.teaches_at_studio),
-                                    ("online", profile.teaches_online)) if flag]  # fmt: skip
+    places = [
+        key
+        for key, flag in (
+            ("student_home", profile.teaches_at_student),
+            ("studio", profile.teaches_at_studio),
+            ("online", profile.teaches_online),
+        )
+        if flag
+    ]
     _offering(session, profile, subject, rng, places)
     others = [s for s in subjects_in(subject.category) if s.key != subject.key]
     if index % 3 == 1 and others:

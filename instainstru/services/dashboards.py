@@ -101,8 +101,9 @@ def _weekly_earnings(earned: list[billing.Line], tz: str, this_monday: date, wee
 
 
 def _checklist(session: Session, profile: InstructorProfile) -> list[dict[str, str | bool]]:
-    has_service = session.exec(select(Offering.id).where(Offering.instructor_id == profile.user_id,
-                                                         Offering.status == OfferingStatus.ACTIVE)).first()  # fmt: skip
+    has_service = session.exec(
+        select(Offering.id).where(Offering.instructor_id == profile.user_id, Offering.status == OfferingStatus.ACTIVE)
+    ).first()
     return [
         {"label": "Add a photo", "done": bool(profile.photo), "href": routes.EDIT_PROFILE},
         {"label": "Write your bio", "done": len(profile.bio) >= 50, "href": routes.EDIT_PROFILE},

@@ -27,8 +27,15 @@ ZONE_NAMES = {
 }
 COMMON_TIMEZONES = tuple(ZONE_NAMES)
 _UNIVERSAL = {"UTC", "Etc/UTC", "Etc/UCT", "Etc/Universal", "Etc/Zulu", "UCT", "Universal", "Zulu"}
-_US_ZONES = ("America/New_York", "America/Chicago", "America/Denver", "America/Phoenix", "America/Los_Angeles",
-             "America/Anchorage", "Pacific/Honolulu")  # fmt: skip
+_US_ZONES = (
+    "America/New_York",
+    "America/Chicago",
+    "America/Denver",
+    "America/Phoenix",
+    "America/Los_Angeles",
+    "America/Anchorage",
+    "Pacific/Honolulu",
+)
 _WINTER, _SUMMER = datetime(2026, 1, 15, 12), datetime(2026, 7, 15, 12)  # a zone's two offsets of the year
 
 

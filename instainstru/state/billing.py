@@ -40,13 +40,18 @@ async def csv_download(state: GuardedPage, make_csv, name: str, refused: str) ->
 def _history_row(line: billing.Line) -> dict:
     money = line.money
     return {
-        "id": line.booking_id, "when": line.when, "lesson": line.lesson, "instructor": line.other,
-        "charged": format_price(money.charged), "refunded": format_price(money.refunded) if money.refunded else "—",
+        "id": line.booking_id,
+        "when": line.when,
+        "lesson": line.lesson,
+        "instructor": line.other,
+        "charged": format_price(money.charged),
+        "refunded": format_price(money.refunded) if money.refunded else "—",
         "paid": format_price(money.paid),
         "credit": f"{format_exact(-money.credit_kept)} credit" if money.credit_kept else "",
-        "receipt": routes.receipt(line.booking_id) if line.has_receipt else "", "note": line.note,
+        "receipt": routes.receipt(line.booking_id) if line.has_receipt else "",
+        "note": line.note,
         **status_badge(line),
-    }  # fmt: skip
+    }
 
 
 class StudentBillingState(CardElement, GuardedPage, rx.State):
@@ -74,17 +79,22 @@ class StudentBillingState(CardElement, GuardedPage, rx.State):
     def _show_history(self, history: billing.History) -> None:
         self.history = [_history_row(line) for line in history.page.items]
         self.history_page = page_info(history.page)
-        self.totals = {"charged": format_price(history.charged), "refunded": format_price(history.refunded),
-                       "paid": format_price(history.paid)}  # fmt: skip
+        self.totals = {
+            "charged": format_price(history.charged),
+            "refunded": format_price(history.refunded),
+            "paid": format_price(history.paid),
+        }
 
     @rx.event
     async def show_history_page(self, number: int) -> Answer:
         """Show another page of the payment history (the cards stay as they are)."""
         self.history_page = {**self.history_page, "number": int(number)}
         return await self._attempt(
-            lambda actor: self._show_history(billing.student_history_page(actor, int(number))), "",
-            "Billing is for students.", field=None,
-        )  # fmt: skip
+            lambda actor: self._show_history(billing.student_history_page(actor, int(number))),
+            "",
+            "Billing is for students.",
+            field=None,
+        )
 
     def _show_cards(self, saved: list[cards.CardView]) -> None:
         self.wallet = [{"id": str(card.id), "label": card.label, "is_default": card.is_default} for card in saved]
@@ -94,9 +104,12 @@ class StudentBillingState(CardElement, GuardedPage, rx.State):
         if not str(card_id).isdigit():
             return None
         return await self._attempt(
-            lambda actor: action(actor, int(card_id)), done, "That card is not one of your saved cards.",
-            field=None, after=lambda actor: self._show_cards(cards.saved_cards(actor)),
-        )  # fmt: skip
+            lambda actor: action(actor, int(card_id)),
+            done,
+            "That card is not one of your saved cards.",
+            field=None,
+            after=lambda actor: self._show_cards(cards.saved_cards(actor)),
+        )
 
     @rx.event
     async def make_default(self, card_id: str) -> Answer:

@@ -139,8 +139,9 @@ class CheckoutState(CardElement, GuardedPage, rx.State):
     async def _after(self, result: payments.PayResult):
         """Show a payment's outcome, or let the browser pay with the new card or run 3-D Secure."""
         if result.status in IN_BROWSER:
-            return rx.call_script(browser_call(IN_BROWSER[result.status], result.client_secret),
-                                  callback=CheckoutState.browser_done)  # fmt: skip
+            return rx.call_script(
+                browser_call(IN_BROWSER[result.status], result.client_secret), callback=CheckoutState.browser_done
+            )
         self.busy = False
         await self._reload()
         if result.message:

@@ -61,10 +61,13 @@ class InstructorAvailabilityState(GuardedPage, rx.State):
             for i, day, spans in view.overrides
         ]
         self.blackouts = [
-            {"id": str(i), "label": day_label(first) if first == last else f"{day_label(first)} – {day_label(last)}",
-             "note": note}
+            {
+                "id": str(i),
+                "label": day_label(first) if first == last else f"{day_label(first)} – {day_label(last)}",
+                "note": note,
+            }
             for i, first, last, note in view.blackouts
-        ]  # fmt: skip
+        ]
 
     def _refresh(self, actor: Actor | None) -> None:
         self._show_exceptions(availability.load_availability(actor))
@@ -117,13 +120,21 @@ class InstructorAvailabilityState(GuardedPage, rx.State):
     async def save_rules(self, form: dict) -> Answer:
         """Save buffer, notice, horizon, slot step, approval of requests and the cancellation policy."""
         return await self._change(
-            lambda actor: self._show_rules(availability.save_booking_rules(
-                actor, text(form, "buffer_min"), text(form, "notice_hours"), text(form, "horizon_days"),
-                text(form, "slot_step_min"), form.get("approve_requests") == "on", text(form, "free_cancel_hours"),
-                text(form, "late_cancel_fee_percent"), shown_version=shown_version(form),
-            )),
+            lambda actor: self._show_rules(
+                availability.save_booking_rules(
+                    actor,
+                    text(form, "buffer_min"),
+                    text(form, "notice_hours"),
+                    text(form, "horizon_days"),
+                    text(form, "slot_step_min"),
+                    form.get("approve_requests") == "on",
+                    text(form, "free_cancel_hours"),
+                    text(form, "late_cancel_fee_percent"),
+                    shown_version=shown_version(form),
+                )
+            ),
             "Booking rules saved.",
-        )  # fmt: skip
+        )
 
     @rx.event
     async def add_override(self, form: dict) -> Answer:

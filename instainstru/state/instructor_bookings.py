@@ -32,8 +32,9 @@ class InstructorBookingsState(CancelLesson, DeclineRequest, MoveLesson, GuardedP
     _proposes: bool = True  # a new time chosen here is proposed to the student
 
     def _fetch(self, actor: Actor | None) -> lessons.InstructorLessons:
-        return lessons.instructor_lessons(actor, upcoming_page=self.upcoming_page.get("number", 1),
-                                          past_page=self.past_page.get("number", 1))  # fmt: skip
+        return lessons.instructor_lessons(
+            actor, upcoming_page=self.upcoming_page.get("number", 1), past_page=self.past_page.get("number", 1)
+        )
 
     def _show(self, result: lessons.InstructorLessons) -> None:
         self.requests = [vars(line) for line in result.requests]

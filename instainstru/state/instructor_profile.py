@@ -98,13 +98,20 @@ class InstructorProfileState(GuardedPage, rx.State):
     async def save(self, form: dict) -> Answer:
         """Save the whole profile and show it as saved, or show what to fix (nothing is saved then)."""
         filled = profile.ProfileForm(
-            name=text(form, "name"), headline=text(form, "headline"), bio=text(form, "bio", 100_000),
-            borough=text(form, "borough"), languages=text(form, "languages"),
-            years_experience=text(form, "years_experience"), teaches_at_student=checked(form, "teaches_at_student"),
-            teaches_at_studio=checked(form, "teaches_at_studio"), studio_address=text(form, "studio_address"),
-            teaches_online=checked(form, "teaches_online"), area_neighbourhoods=list(self.area),
-            area_base=text(form, "area_base"), area_radius_miles=text(form, "area_radius_miles"),
-        )  # fmt: skip
+            name=text(form, "name"),
+            headline=text(form, "headline"),
+            bio=text(form, "bio", 100_000),
+            borough=text(form, "borough"),
+            languages=text(form, "languages"),
+            years_experience=text(form, "years_experience"),
+            teaches_at_student=checked(form, "teaches_at_student"),
+            teaches_at_studio=checked(form, "teaches_at_studio"),
+            studio_address=text(form, "studio_address"),
+            teaches_online=checked(form, "teaches_online"),
+            area_neighbourhoods=list(self.area),
+            area_base=text(form, "area_base"),
+            area_radius_miles=text(form, "area_radius_miles"),
+        )
         return await self._attempt(
             lambda actor: self._show_profile(profile.save_profile(actor, filled, shown_version(form))),
             "Profile saved.",

@@ -87,11 +87,15 @@ class InstructorPublicState(ViewerZone, rx.State):
             self.none_ahead = not shown.days
         slug = self.profile.get("slug", "")
         self.slot_days = [
-            {"label": day.label, "times": [
-                {**t, "href": routes.checkout(slug, offering_id, minutes, datetime.fromisoformat(t["iso"]))}
-                for t in day.times]}
+            {
+                "label": day.label,
+                "times": [
+                    {**t, "href": routes.checkout(slug, offering_id, minutes, datetime.fromisoformat(t["iso"]))}
+                    for t in day.times
+                ],
+            }
             for day in shown.days
-        ]  # fmt: skip
+        ]
 
     @rx.event
     def choose_lesson(self, choice: str) -> None:

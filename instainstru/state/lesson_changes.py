@@ -33,8 +33,9 @@ class CancelLesson(GuardedPageMixin, mixin=True):
     async def ask_cancel(self, booking_id: int) -> Answer:
         """Show what cancelling this lesson now would mean, before anything happens."""
         terms = []
-        result = await self._attempt(lambda actor: terms.append(cancellation.cancel_terms(actor, int(booking_id))),
-                                     "", NOT_YOURS, field=None)  # fmt: skip
+        result = await self._attempt(
+            lambda actor: terms.append(cancellation.cancel_terms(actor, int(booking_id))), "", NOT_YOURS, field=None
+        )
         if not terms:
             return result
         self.cancel_id, self.cancel_message, self.cancel_open = int(booking_id), terms[0].message, True
@@ -52,10 +53,15 @@ class CancelLesson(GuardedPageMixin, mixin=True):
         policy."""
         reason = str((form or {}).get("reason", ""))
         self.cancel_open = False
-        return await self._attempt(lambda actor: cancellation.cancel(actor, self.cancel_id,
-                                                                     expected_refund=self._cancel_refund,
-                                                                     reason=reason),
-                                   "Lesson cancelled.", NOT_YOURS, field=None, after=self._reload)  # fmt: skip
+        return await self._attempt(
+            lambda actor: cancellation.cancel(
+                actor, self.cancel_id, expected_refund=self._cancel_refund, reason=reason
+            ),
+            "Lesson cancelled.",
+            NOT_YOURS,
+            field=None,
+            after=self._reload,
+        )
 
 
 class DeclineRequest(GuardedPageMixin, mixin=True):
@@ -84,10 +90,13 @@ class DeclineRequest(GuardedPageMixin, mixin=True):
         """Decline the request with the reason typed (the card's hold is released); a refused reason keeps the
         dialog open, with its message under the field."""
         reason = str(form.get("reason", ""))
-        result = await self._attempt(lambda actor: payments.decline_request(actor, self.decline_id, reason=reason),
-                                     "Request declined. The student has been told.",
-                                     "Only this lesson's instructor can do that.", field="decline_errors",
-                                     after=self._reload)  # fmt: skip
+        result = await self._attempt(
+            lambda actor: payments.decline_request(actor, self.decline_id, reason=reason),
+            "Request declined. The student has been told.",
+            "Only this lesson's instructor can do that.",
+            field="decline_errors",
+            after=self._reload,
+        )
         self.decline_open = bool(self.decline_errors)
         return result
 
@@ -109,8 +118,9 @@ class MoveLesson(GuardedPageMixin, mixin=True):
     async def ask_move(self, booking_id: int) -> Answer:
         """Show the instructor's free times this lesson could move to."""
         found = []
-        result = await self._attempt(lambda actor: found.append(reschedule.reschedule_options(actor, int(booking_id))),
-                                     "", NOT_YOURS, field=None)  # fmt: skip
+        result = await self._attempt(
+            lambda actor: found.append(reschedule.reschedule_options(actor, int(booking_id))), "", NOT_YOURS, field=None
+        )
         if not found:
             return result
         self.move_id, self.move_days, self.move_open = int(booking_id), [vars(day) for day in found[0][:7]], True
@@ -130,8 +140,9 @@ class MoveLesson(GuardedPageMixin, mixin=True):
         except ValueError:
             return None
         shown = []
-        result = await self._attempt(lambda actor: shown.append(reschedule.preview_move(actor, self.move_id, start)),
-                                     "", NOT_YOURS, field=None)  # fmt: skip
+        result = await self._attempt(
+            lambda actor: shown.append(reschedule.preview_move(actor, self.move_id, start)), "", NOT_YOURS, field=None
+        )
         if shown:
             self.move_preview = {"old": shown[0].old, "new": shown[0].new, "iso": shown[0].iso}
         return result
@@ -150,12 +161,20 @@ class MoveLesson(GuardedPageMixin, mixin=True):
             return None
         self.move_open = False
         if self._proposes:
-            return await self._attempt(lambda actor: reschedule.propose(actor, self.move_id, start),
-                                       "New time proposed. The student can accept or decline it.", NOT_YOURS,
-                                       field=None, after=self._reload)  # fmt: skip
-        return await self._attempt(lambda actor: reschedule.reschedule(actor, self.move_id, start),
-                                   "Lesson moved. Your instructor can see the new time.", NOT_YOURS, field=None,
-                                   after=self._reload)  # fmt: skip
+            return await self._attempt(
+                lambda actor: reschedule.propose(actor, self.move_id, start),
+                "New time proposed. The student can accept or decline it.",
+                NOT_YOURS,
+                field=None,
+                after=self._reload,
+            )
+        return await self._attempt(
+            lambda actor: reschedule.reschedule(actor, self.move_id, start),
+            "Lesson moved. Your instructor can see the new time.",
+            NOT_YOURS,
+            field=None,
+            after=self._reload,
+        )
 
 
 class AnswerProposal(GuardedPageMixin, mixin=True):
@@ -169,7 +188,10 @@ class AnswerProposal(GuardedPageMixin, mixin=True):
         """Accept (the lesson moves) or decline (it stays) the proposal; say what happened."""
         said = []
         result = await self._attempt(
-            lambda actor: said.append(reschedule.answer_proposal(actor, int(booking_id), bool(accept))), "",
-            NOT_YOURS, field=None, after=self._reload,
-        )  # fmt: skip
+            lambda actor: said.append(reschedule.answer_proposal(actor, int(booking_id), bool(accept))),
+            "",
+            NOT_YOURS,
+            field=None,
+            after=self._reload,
+        )
         return rx.toast.success(said[0]) if said else result

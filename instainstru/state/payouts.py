@@ -21,10 +21,16 @@ def payout(line: billing.Line) -> str:
 def _earning_row(line: billing.Line) -> dict:
     money = line.money
     return {
-        "id": line.booking_id, "when": line.when, "lesson": line.lesson, "student": line.other,
-        "gross": format_price(money.gross), "fee": format_price(money.fee),
-        "net": format_price(money.net), "payout": payout(line), **status_badge(line),
-    }  # fmt: skip
+        "id": line.booking_id,
+        "when": line.when,
+        "lesson": line.lesson,
+        "student": line.other,
+        "gross": format_price(money.gross),
+        "fee": format_price(money.fee),
+        "net": format_price(money.net),
+        "payout": payout(line),
+        **status_badge(line),
+    }
 
 
 class InstructorPayoutsState(GuardedPage, rx.State):

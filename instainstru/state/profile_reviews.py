@@ -28,15 +28,25 @@ def number(value) -> int:
 def review_row(view: reviews.ReviewView) -> dict:
     """One review as the page shows it (the text stays text: pages never render it as HTML)."""
     subs = [f"{label} {getattr(view, name)}/5" for name, label in SUB_LABELS.items() if getattr(view, name)]
-    return {"id": view.id, "student": view.student, "rating": view.rating, "subs": " · ".join(subs),
-            "text": view.text, "written": view.written, "reply": view.reply, "can_reply": view.can_reply}  # fmt: skip
+    return {
+        "id": view.id,
+        "student": view.student,
+        "rating": view.rating,
+        "subs": " · ".join(subs),
+        "text": view.text,
+        "written": view.written,
+        "reply": view.reply,
+        "can_reply": view.can_reply,
+    }
 
 
 def histogram_rows(counts: list[int]) -> list[dict]:
     """The 5★ .. 1★ bars: stars, count and the bar's length in percent of all reviews."""
     total = sum(counts) or 1
-    return [{"stars": stars, "count": counts[stars - 1], "percent": round(100 * counts[stars - 1] / total)}
-            for stars in range(5, 0, -1)]  # fmt: skip
+    return [
+        {"stars": stars, "count": counts[stars - 1], "percent": round(100 * counts[stars - 1] / total)}
+        for stars in range(5, 0, -1)
+    ]
 
 
 class ProfileReviewsState(GuardedPage, rx.State):
@@ -96,9 +106,13 @@ class ProfileReviewsState(GuardedPage, rx.State):
     async def send_reply(self, form: dict) -> Answer:
         """Post the instructor's public reply; a refused text shows next to the field."""
         review_id, body = number(form.get("review_id")), text(form, "reply", 4000)
-        result = await self._attempt(lambda actor: reviews.reply(actor, review_id, body), "Your reply is posted.",
-                                     "Only the instructor who was reviewed can reply, once.", field="reply_errors",
-                                     after=self._reload)  # fmt: skip
+        result = await self._attempt(
+            lambda actor: reviews.reply(actor, review_id, body),
+            "Your reply is posted.",
+            "Only the instructor who was reviewed can reply, once.",
+            field="reply_errors",
+            after=self._reload,
+        )
         if not self.reply_errors:
             self.replying = 0
         return result
@@ -117,8 +131,12 @@ class ProfileReviewsState(GuardedPage, rx.State):
     async def send_report(self, form: dict) -> Answer:
         """Flag the review for the admins with the reason given; it stays visible until they act."""
         review_id, reason = number(form.get("review_id")), text(form, "reason", 1000)
-        result = await self._attempt(lambda actor: reviews.report(actor, review_id, reason), REPORTED,
-                                     "This review can't be reported.", field="report_errors")  # fmt: skip
+        result = await self._attempt(
+            lambda actor: reviews.report(actor, review_id, reason),
+            REPORTED,
+            "This review can't be reported.",
+            field="report_errors",
+        )
         if not self.report_errors:
             self.report_open = False
         return result

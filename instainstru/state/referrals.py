@@ -41,11 +41,15 @@ class StudentReferralsState(GuardedPage, rx.State):
         if result is None:
             return
         self.stats = {
-            "link": f"{get_settings().public_url}{result.path}", "code": result.code, "invited": str(result.invited),
-            "signed_up": str(result.signed_up), "rewarded": str(result.rewarded),
-            "balance": format_price(result.balance_cents), "reward": result.reward,
+            "link": f"{get_settings().public_url}{result.path}",
+            "code": result.code,
+            "invited": str(result.invited),
+            "signed_up": str(result.signed_up),
+            "rewarded": str(result.rewarded),
+            "balance": format_price(result.balance_cents),
+            "reward": result.reward,
             "welcome": format_price(get_settings().referral_welcome_cents),
-        }  # fmt: skip
+        }
 
     @rx.event
     def copy_link(self) -> Answer:

@@ -45,8 +45,12 @@ class ReviewLesson(GuardedPageMixin, mixin=True):
     async def ask_edit(self, booking_id: int) -> Answer:
         """Open the form filled with the student's own review of that lesson (read on the server)."""
         found = []
-        result = await self._attempt(lambda actor: found.append(reviews.my_reviews(actor).get(int(booking_id))),
-                                     "", "This is not your lesson.", field=None)  # fmt: skip
+        result = await self._attempt(
+            lambda actor: found.append(reviews.my_reviews(actor).get(int(booking_id))),
+            "",
+            "This is not your lesson.",
+            field=None,
+        )
         if not found or found[0] is None:
             return result
         review = found[0]

@@ -15,9 +15,11 @@ def browser_call(function: str, *args: str, missing: object = None) -> str:
     settings = get_settings()
     values = ", ".join(json.dumps(a) for a in (settings.stripe_js_url, settings.stripe_publishable_key, *args))
     fallback = json.dumps({"code": "stripe_unavailable"} if missing is None else missing)
-    return ("(async () => { for (let i = 0; i < 400 && !window.instainstru; i++) "
-            f"await new Promise(r => setTimeout(r, 25)); if (!window.instainstru) return {fallback}; "
-            f"return await window.instainstru.{function}({values}); }})()")  # fmt: skip
+    return (
+        "(async () => { for (let i = 0; i < 400 && !window.instainstru; i++) "
+        f"await new Promise(r => setTimeout(r, 25)); if (!window.instainstru) return {fallback}; "
+        f"return await window.instainstru.{function}({values}); }})()"
+    )
 
 
 def error_code(outcome: object) -> str:

@@ -88,10 +88,25 @@ def start_app(tmp: Path, extra_env: dict[str, str]):
     reflex = shutil.which("reflex", path=env["PATH"])
     with log.open("w") as out:
         proc = subprocess.Popen(
-            [reflex, "run", "--env", "prod", "--single-port", "--frontend-port", str(port), "--backend-port",
-             str(port), "--loglevel", "info"],
-            cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True,
-        )  # fmt: skip
+            [
+                reflex,
+                "run",
+                "--env",
+                "prod",
+                "--single-port",
+                "--frontend-port",
+                str(port),
+                "--backend-port",
+                str(port),
+                "--loglevel",
+                "info",
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
     url = f"http://127.0.0.1:{port}"
     try:
         wait_until_serving(url, proc, log)
@@ -115,9 +130,14 @@ def payments():
 def app_env(tmp_path_factory, payments) -> dict[str, str]:
     """The environment of the app under test: a SQLite file and the fake Stripe."""
     tmp = tmp_path_factory.mktemp("app")
-    return {"DB_URL": f"sqlite:///{tmp / 'browser.db'}", "STRIPE_SECRET_KEY": payments.api_key,
-            "STRIPE_PUBLISHABLE_KEY": payments.publishable_key, "STRIPE_API_BASE": payments.url,
-            "STRIPE_JS_URL": payments.js_url, "STRIPE_WEBHOOK_SECRET_CONNECT": WEBHOOK_SECRET}  # fmt: skip
+    return {
+        "DB_URL": f"sqlite:///{tmp / 'browser.db'}",
+        "STRIPE_SECRET_KEY": payments.api_key,
+        "STRIPE_PUBLISHABLE_KEY": payments.publishable_key,
+        "STRIPE_API_BASE": payments.url,
+        "STRIPE_JS_URL": payments.js_url,
+        "STRIPE_WEBHOOK_SECRET_CONNECT": WEBHOOK_SECRET,
+    }
 
 
 @pytest.fixture(scope="session")

@@ -148,13 +148,20 @@ def test_instructor_sees_gross_fee_and_net_per_lesson_and_downloads_them(page: P
     log_in_as(page, teacher)
     page.get_by_role("link", name="Payouts").click()
     expect(page.get_by_role("heading", name="Payouts", exact=True)).to_be_visible()
-    for lesson, split in ((kept, ("$45.55", "$6.83", "$38.72", "Pending")),
-                          (cancelled, ("$22.78", "$3.42", "$19.36", "Paid"))):  # fmt: skip
+    for lesson, split in (
+        (kept, ("$45.55", "$6.83", "$38.72", "Pending")),
+        (cancelled, ("$22.78", "$3.42", "$19.36", "Paid")),
+    ):
         line = row(page, "earnings", lesson)
         for name, value in zip((".gross", ".fee", ".net", ".payout"), split, strict=True):
             expect(line.locator(name)).to_have_text(value)
-    for label, value in (("Gross", "$68.33"), ("Fee", "$10.25"), ("Net", "$58.08"), ("Pending", "$38.72"),
-                         ("Paid", "$19.36")):  # fmt: skip
+    for label, value in (
+        ("Gross", "$68.33"),
+        ("Fee", "$10.25"),
+        ("Net", "$58.08"),
+        ("Pending", "$38.72"),
+        ("Paid", "$19.36"),
+    ):
         expect(total(page, label)).to_have_text(value)
     expect(page.get_by_text("not taught yet", exact=False)).to_be_visible()
     screenshot(page, "payouts")

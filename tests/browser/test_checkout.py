@@ -243,8 +243,12 @@ def test_checkout_warns_before_paying_when_free_cancellation_has_passed(page: Pa
     expect(page).to_have_url(at(routes.STUDENT_HOME))
     book_first_free_time(page, teacher)  # within two days: the studio is open every day
     notice = page.locator(".late-notice")
-    expect(notice).to_have_text(re.compile(r"^This lesson starts in \d+ (hours?|minutes?): if you cancel, \$27\.50 is "
-                                           r"kept, and it can no longer be moved\.$"))  # fmt: skip
+    expect(notice).to_have_text(
+        re.compile(
+            r"^This lesson starts in \d+ (hours?|minutes?): if you cancel, \$27\.50 is "
+            r"kept, and it can no longer be moved\.$"
+        )
+    )
     screenshot(page, "checkout-late-notice")
     page.set_viewport_size({"width": 375, "height": 800})
     expect(notice).to_be_visible()

@@ -79,8 +79,9 @@ def test_a_search_result_opens_the_profile_on_the_searched_subject(page: Page, a
     lesson = page.get_by_role("combobox", name="Lesson")
     expect(lesson).to_have_text("Piano · 45 min · $57")
     with transaction() as session:
-        piano = session.exec(select(Offering.id).where(Offering.instructor_id == teacher.user_id,
-                                                       Offering.subject_key == "piano")).one()  # fmt: skip
+        piano = session.exec(
+            select(Offering.id).where(Offering.instructor_id == teacher.user_id, Offering.subject_key == "piano")
+        ).one()
     expect(page.locator("a.slot").first).to_have_attribute(
         "href",
         re.compile(like(routes.CHECKOUT_PAGE, slug=slug_of(teacher), service=f"{piano}-45", start=SLOT_PARTS["start"])),

@@ -107,8 +107,15 @@ def test_student_cancels_inside_the_free_window_and_gets_everything_back(page: P
 def test_a_lesson_paid_partly_with_credit_gives_the_credit_back_when_cancelled(page: Page, studio):
     student = studio[1]
     with transaction() as session:  # a $20 credit, spent on the lesson
-        session.add(Credit(user_id=student.user_id, kind="welcome", amount_cents=2000, remaining_cents=2000,
-                           expires_at=utcnow() + timedelta(days=365)))  # fmt: skip
+        session.add(
+            Credit(
+                user_id=student.user_id,
+                kind="welcome",
+                amount_cents=2000,
+                remaining_cents=2000,
+                expires_at=utcnow() + timedelta(days=365),
+            )
+        )
     lesson = paid_lesson(studio, timedelta(days=3), timedelta(days=5))
     open_dashboard_as(page, student)
     expect(row(page, when_of(page, lesson)).locator(".lesson-paid")).to_have_text("Paid $60 + $20 credit")
@@ -193,7 +200,8 @@ def test_instructor_proposes_a_new_time_and_the_student_accepts_it(page: Page, s
     open_dashboard_as(page, teacher)
     open_page(page, routes.BOOKINGS)
     page.locator(".lesson-row").filter(has_text=when_of(page, lesson)).get_by_role(
-        "button", name="Propose a new time").click()  # fmt: skip
+        "button", name="Propose a new time"
+    ).click()
     page.locator(".move-slot").nth(2).click()
     expect(page.get_by_role("heading", name="Confirm the new time")).to_be_visible()
     screenshot(page, "instructor-propose-confirm")

@@ -92,8 +92,9 @@ def test_the_friend_pays_with_the_credit_and_the_referrer_is_rewarded_after_the_
     pay(page)
     expect(page.get_by_role("heading", name="You're booked!")).to_be_visible(timeout=15_000)
     with transaction() as session:
-        lesson = session.exec(select(Booking).where(Booking.student_id == accounts.authenticate(
-            friend, PASSWORD).user_id)).one()  # fmt: skip
+        lesson = session.exec(
+            select(Booking).where(Booking.student_id == accounts.authenticate(friend, PASSWORD).user_id)
+        ).one()
         paid = session.exec(select(Payment).where(Payment.booking_id == lesson.id)).one()
     assert (paid.credit_cents, paid.amount_cents) == (2000, int(re.sub(r"[^0-9]", "", total)))  # "$70.00"
     assert balance_of(friend) == 0 and ledger.reconcile() == []

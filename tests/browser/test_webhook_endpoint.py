@@ -22,15 +22,22 @@ def post(url: str, payload: bytes, signature: str) -> tuple[int, dict]:
 
 @pytest.mark.parametrize("secret", ["whsec_not_ours", ""])
 def test_unsigned_or_wrongly_signed_events_get_400(app_url, secret):
-    payload = json.dumps({"id": "evt_x", "object": "event", "type": "account.updated",
-                          "data": {"object": {"id": "acct_x"}}}).encode()  # fmt: skip
+    payload = json.dumps(
+        {"id": "evt_x", "object": "event", "type": "account.updated", "data": {"object": {"id": "acct_x"}}}
+    ).encode()
     status, body = post(app_url + routes.STRIPE_WEBHOOKS, payload, sign_payload(payload, secret) if secret else "")
     assert status == 400 and "error" in body
 
 
 def test_a_signed_event_is_taken_once(app_url):
-    payload = json.dumps({"id": "evt_browser_1", "object": "event", "type": "customer.created",
-                          "data": {"object": {"id": "cus_1", "object": "customer"}}}).encode()  # fmt: skip
+    payload = json.dumps(
+        {
+            "id": "evt_browser_1",
+            "object": "event",
+            "type": "customer.created",
+            "data": {"object": {"id": "cus_1", "object": "customer"}},
+        }
+    ).encode()
     assert post(app_url + routes.STRIPE_WEBHOOKS, payload, sign_payload(payload, WEBHOOK_SECRET)) == (
         200,
         {"outcome": "ignored"},

@@ -783,8 +783,7 @@ def _future_usage(value) -> str | None:
     if value in (None, ""):
         return None
     if value not in FUTURE_USAGES:
-        raise _error("Invalid setup_future_usage: must be one of on_session or off_session",
-                     param="setup_future_usage")  # fmt: skip
+        raise _error("Invalid setup_future_usage: must be one of on_session or off_session", param="setup_future_usage")
     return value
 
 
@@ -823,8 +822,10 @@ async def _api_confirm_payment_intent(request: web.Request, id: str) -> web.Resp
     if browser and secret != intent.client_secret:
         raise UserError(401, "The client_secret provided does not match the client_secret of this PaymentIntent.")
     if intent.status not in ("requires_payment_method", "requires_confirmation"):
-        raise _error(f"You cannot confirm this PaymentIntent because it has a status of {intent.status}.",
-                     code="payment_intent_unexpected_state")  # fmt: skip
+        raise _error(
+            f"You cannot confirm this PaymentIntent because it has a status of {intent.status}.",
+            code="payment_intent_unexpected_state",
+        )
     if data.get("payment_method_data") is not None:
         if not isinstance(data["payment_method_data"], dict):
             raise _error("Invalid payment_method_data: must be a hash", param="payment_method_data")
@@ -834,8 +835,10 @@ async def _api_confirm_payment_intent(request: web.Request, id: str) -> web.Resp
     elif intent.payment_method and intent.latest_charge is None:
         method = ls.PaymentMethod._api_retrieve(intent.payment_method)
     else:
-        raise _error("You cannot confirm this PaymentIntent because it's missing a payment method.",
-                     code="payment_intent_unexpected_state")  # fmt: skip
+        raise _error(
+            "You cannot confirm this PaymentIntent because it's missing a payment method.",
+            code="payment_intent_unexpected_state",
+        )
     if "setup_future_usage" in data:
         intent.setup_future_usage = _future_usage(data["setup_future_usage"])
     intent.payment_method, intent.latest_charge, intent.next_action = method.id, None, None
@@ -1168,11 +1171,13 @@ def _restore_intent(wanted: dict) -> dict:
         return {"id": intent_id, "status": known.status}
     method = ls.PaymentMethod(type="card", card=dict(RESTORED_CARD))
     intent = ls.PaymentIntent(
-        amount=_as_int(wanted["amount"], "amount"), currency="usd", payment_method=method.id,
+        amount=_as_int(wanted["amount"], "amount"),
+        currency="usd",
+        payment_method=method.id,
         capture_method=wanted.get("capture_method", "automatic"),
         application_fee_amount=wanted.get("application_fee_amount"),
         transfer_data={"destination": wanted["destination"]},
-    )  # fmt: skip
+    )
     _rekey(intent, intent_id)  # before the charge is made, so that it names this id
     intent.client_secret = f"{intent_id}_secret_{secrets.token_hex(8)}"
     intent._confirm(on_failure_now=intent._report_failure)
@@ -1247,12 +1252,17 @@ async def _idempotently(request: web.Request, respond) -> web.Response:
         if scope in _idempotent:
             first_body, first = _idempotent[scope]
             if first_body != body:
-                error = _error("Keys for idempotent requests can only be used with the same parameters they were "
-                               "first used with.")  # fmt: skip
+                error = _error(
+                    "Keys for idempotent requests can only be used with the same parameters they were first used with."
+                )
                 error.body["error"]["type"] = "idempotency_error"
                 raise error
-            return web.Response(body=first.body, status=first.status, content_type=first.content_type,
-                                headers={"Idempotent-Replayed": "true"})  # fmt: skip
+            return web.Response(
+                body=first.body,
+                status=first.status,
+                content_type=first.content_type,
+                headers={"Idempotent-Replayed": "true"},
+            )
         response = await respond()
         if response.status < 500:
             _idempotent[scope] = (body, response)

@@ -90,12 +90,18 @@ class FakeStripe:
         into the card Element (the publishable key and the intent's secret, no secret key); returns the HTTP
         status and the answer (the PaymentIntent, or `{"error": ...}`)."""
         month, year = expiry.split("/")
-        body = {"key": self.publishable_key, "client_secret": client_secret,
-                "payment_method_data": {"type": "card", "card": {"number": number, "exp_month": month,
-                                                                 "exp_year": f"20{year}", "cvc": "123"}}}  # fmt: skip
+        body = {
+            "key": self.publishable_key,
+            "client_secret": client_secret,
+            "payment_method_data": {
+                "type": "card",
+                "card": {"number": number, "exp_month": month, "exp_year": f"20{year}", "cvc": "123"},
+            },
+        }
         intent_id = client_secret.split("_secret_")[0]
-        req = urllib.request.Request(f"{self.url}/v1/payment_intents/{intent_id}/confirm", method="POST",
-                                     data=json.dumps(body).encode())  # fmt: skip
+        req = urllib.request.Request(
+            f"{self.url}/v1/payment_intents/{intent_id}/confirm", method="POST", data=json.dumps(body).encode()
+        )
         try:
             with _opener.open(req, timeout=10) as response:
                 return response.status, json.loads(response.read())

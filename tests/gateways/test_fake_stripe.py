@@ -404,7 +404,10 @@ def test_the_browser_pays_with_a_new_card_and_it_is_saved(client, fake_stripe):
     account = enabled_account(client, fake_stripe)
     intent = new_card_payment(client, account)
     assert (intent.status, intent.setup_future_usage, intent.payment_method) == (
-        "requires_payment_method", "on_session", None)  # fmt: skip
+        "requires_payment_method",
+        "on_session",
+        None,
+    )
 
     status, paid = fake_stripe.confirm_card_payment(intent.client_secret, "4242424242424242")
 

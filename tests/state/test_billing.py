@@ -96,8 +96,9 @@ def test_a_new_card_needs_the_form_open_and_a_student(studio):
     teacher, student, _ = studio
     state, result = call_handler(StudentBillingState, "save_new_card", sessions.start_session(student))
     assert result is None and not state.busy  # the form was not open: nothing started
-    state, result = call_handler(StudentBillingState, "card_saved", sessions.start_session(teacher),
-                                 {"setup_intent": "seti_forged"})  # fmt: skip
+    state, result = call_handler(
+        StudentBillingState, "card_saved", sessions.start_session(teacher), {"setup_intent": "seti_forged"}
+    )
     assert result is None and state.card_error == "Only students can save cards."
 
 
@@ -105,7 +106,9 @@ def test_instructor_sees_gross_fee_net_and_pending_vs_paid(studio):
     teacher, student, _ = studio
     state, _ = call_handler(InstructorPayoutsState, "load", sessions.start_session(teacher))
     assert [(line["gross"], line["fee"], line["net"], line["payout"]) for line in state.lines] == [
-        ("$22.78", "$3.42", "$19.36", "Paid"), ("$45.55", "$6.83", "$38.72", "Pending")]  # fmt: skip
+        ("$22.78", "$3.42", "$19.36", "Paid"),
+        ("$45.55", "$6.83", "$38.72", "Pending"),
+    ]
     assert state.totals == {"gross": "$68.33", "fee": "$10.25", "net": "$58.08", "pending": "$38.72", "paid": "$19.36"}
     _, result = call_handler(InstructorPayoutsState, "download_csv", sessions.start_session(teacher))
     assert [r["net_usd"] for r in downloaded(result)] == ["19.36", "38.72"]

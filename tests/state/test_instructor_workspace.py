@@ -77,8 +77,11 @@ def test_a_saved_profile_is_what_the_state_shows_next(people):
     before = shown(InstructorProfileState, token, "profile")
     form = {**PROFILE_FORM, "name": "  Tess   Teacher ", "years_experience": "12", "form_version": before}
     state, _ = call_handler(InstructorProfileState, "save", token, form)
-    assert (state.form["name"], state.form["years_experience"], state.form["headline"]) == ("Tess Teacher", "12",
-                                                                                           "Hijacked")  # fmt: skip
+    assert (state.form["name"], state.form["years_experience"], state.form["headline"]) == (
+        "Tess Teacher",
+        "12",
+        "Hijacked",
+    )
     assert state.versions["profile"] == shown(InstructorProfileState, token, "profile") != before
 
 
@@ -98,8 +101,14 @@ def test_rules_and_hours_saved_are_what_the_state_shows_next(people):
     teacher, _, _ = people
     token = sessions.start_session(teacher)
     state_cls = InstructorAvailabilityState
-    rules = {"buffer_min": "30", "notice_hours": "48", "horizon_days": "60", "slot_step_min": "30",
-             "free_cancel_hours": "24", "late_cancel_fee_percent": "50"}  # fmt: skip
+    rules = {
+        "buffer_min": "30",
+        "notice_hours": "48",
+        "horizon_days": "60",
+        "slot_step_min": "30",
+        "free_cancel_hours": "24",
+        "late_cancel_fee_percent": "50",
+    }
     rules["form_version"] = shown(state_cls, token, "rules")
     state, _ = call_handler(state_cls, "save_rules", token, rules)
     assert (state.rules["buffer_min"], state.rules["notice_hours"], state.errors) == ("30", "48", {})

@@ -32,9 +32,12 @@ def transactions():
 
 @pytest.mark.parametrize(
     ("state_cls", "role", "shown"),
-    [(StudentHomeState, "student", "past"), (InstructorHomeState, "instructor", "weekly_earnings"),
-     (StudentBillingState, "student", "history")],
-)  # fmt: skip
+    [
+        (StudentHomeState, "student", "past"),
+        (InstructorHomeState, "instructor", "weekly_earnings"),
+        (StudentBillingState, "student", "history"),
+    ],
+)
 def test_a_page_load_is_one_transaction_after_finding_the_caller(db_url, state_cls, role, shown):
     teacher, student, service = open_studio({60: "80"})
     for days, status in ((0, BookingStatus.COMPLETED), (1, BookingStatus.CONFIRMED)):

@@ -85,8 +85,18 @@ class BookingView:
 
 
 def _view(b: Booking) -> BookingView:
-    return BookingView(b.id, b.instructor_id, b.student_id, b.offering_id, b.start_at, b.end_at, b.duration_min,
-                       b.price_cents, b.status, b.hold_expires_at)  # fmt: skip
+    return BookingView(
+        b.id,
+        b.instructor_id,
+        b.student_id,
+        b.offering_id,
+        b.start_at,
+        b.end_at,
+        b.duration_min,
+        b.price_cents,
+        b.status,
+        b.hold_expires_at,
+    )
 
 
 def buckets(start: datetime, end: datetime, buffer_min: int) -> range:
@@ -120,10 +130,17 @@ def student_clash(
     session: Session, student_id: int, start: datetime, end: datetime, now: datetime, except_booking: int | None = None
 ) -> Booking | None:
     """The student's live lesson (a hold only while it lasts) overlapping `start`..`end`, if any."""
-    query = select(Booking).where(
-        Booking.student_id == student_id, Booking.status.in_(OPEN_STATUSES), Booking.start_at < end,
-        Booking.end_at > start, ~hold_ran_out(now),
-    ).order_by(Booking.start_at)  # fmt: skip
+    query = (
+        select(Booking)
+        .where(
+            Booking.student_id == student_id,
+            Booking.status.in_(OPEN_STATUSES),
+            Booking.start_at < end,
+            Booking.end_at > start,
+            ~hold_ran_out(now),
+        )
+        .order_by(Booking.start_at)
+    )
     if except_booking is not None:
         query = query.where(Booking.id != except_booking)
     return session.exec(query).first()
@@ -200,12 +217,20 @@ def create_booking(
                 raise FormError({"start": NOT_ACCEPTING})
             expire_holds(session, now, offering.instructor_id)
             expire_holds(session, now, student_id=actor.user_id)
-            holding = session.exec(select(func.count()).where(
-                Booking.student_id == actor.user_id, Booking.status == S.PENDING_PAYMENT, ~hold_ran_out(now),
-            )).one()  # fmt: skip
+            holding = session.exec(
+                select(func.count()).where(
+                    Booking.student_id == actor.user_id,
+                    Booking.status == S.PENDING_PAYMENT,
+                    ~hold_ran_out(now),
+                )
+            ).one()
             if holding >= MAX_HOLDS:
-                raise FormError({"start": f"You are holding {holding} times already. Pay for one, or wait for "
-                                          f"its hold to run out, before choosing another."})  # fmt: skip
+                raise FormError(
+                    {
+                        "start": f"You are holding {holding} times already. Pay for one, or wait for "
+                        f"its hold to run out, before choosing another."
+                    }
+                )
             minutes = int(duration_min)
             end = start + timedelta(minutes=minutes)
             clash = student_clash(session, actor.user_id, start, end, now)
@@ -215,12 +240,21 @@ def create_booking(
             if start not in free.get(offering.instructor_id, []):
                 raise FormError({"start": "This time is not available. Please choose another."})
             booking = Booking(
-                instructor_id=offering.instructor_id, student_id=actor.user_id, offering_id=offering.id,
-                duration_min=minutes, start_at=start, end_at=end, status=S.PENDING_PAYMENT,
-                price_cents=price, platform_fee_cents=platform_fee(price), buffer_min=profile.buffer_min,
-                free_cancel_hours=profile.free_cancel_hours, late_cancel_fee_percent=profile.late_cancel_fee_percent,
-                hold_expires_at=now + timedelta(minutes=HOLD_MINUTES), created_at=now,
-            )  # fmt: skip
+                instructor_id=offering.instructor_id,
+                student_id=actor.user_id,
+                offering_id=offering.id,
+                duration_min=minutes,
+                start_at=start,
+                end_at=end,
+                status=S.PENDING_PAYMENT,
+                price_cents=price,
+                platform_fee_cents=platform_fee(price),
+                buffer_min=profile.buffer_min,
+                free_cancel_hours=profile.free_cancel_hours,
+                late_cancel_fee_percent=profile.late_cancel_fee_percent,
+                hold_expires_at=now + timedelta(minutes=HOLD_MINUTES),
+                created_at=now,
+            )
             session.add(booking)
             session.flush()
             claim(session, booking)
@@ -299,15 +333,17 @@ def transition(session: Session, booking: Booking, to: str, who: str, now: datet
             raise FormError({"booking": "This lesson has already started."})
         if ran_out(booking, now):  # the payment hold, or the time to answer a request
             held = booking.status == S.PENDING_PAYMENT
-            raise FormError({"booking": "The hold on this time has run out. Please book again." if held
-                                        else REQUEST_EXPIRED})  # fmt: skip
+            raise FormError(
+                {"booking": "The hold on this time has run out. Please book again." if held else REQUEST_EXPIRED}
+            )
     until = request_deadline(now, booking.start_at) if to == S.REQUESTED else None
     requested = {"requested_at": now} if to == S.REQUESTED else {}
     # Only from the state just read: a concurrent change (e.g. accept vs. cancel) makes this one fail.
     moved = session.exec(
-        update(Booking).where(Booking.id == booking.id, Booking.status == booking.status)
+        update(Booking)
+        .where(Booking.id == booking.id, Booking.status == booking.status)
         .values(status=to, hold_expires_at=until, **requested)
-    ).rowcount  # fmt: skip
+    ).rowcount
     if moved != 1:
         raise Conflict()
     if to in RELEASED_STATUSES:
@@ -340,12 +376,19 @@ def retime(session: Session, booking: Booking, new_start: datetime, moved_by: st
     asked = booking.requested_at or booking.created_at
     until = request_deadline(asked, new_start) if booking.status == S.REQUESTED else booking.hold_expires_at
     moved = session.exec(
-        update(Booking).where(Booking.id == booking.id, Booking.status == booking.status,
-                              Booking.start_at == booking.start_at)
-        .values(start_at=new_start, end_at=new_start + timedelta(minutes=booking.duration_min),
-                hold_expires_at=until, moved_from=booking.start_at, moved_by=moved_by, proposed_start=None,
-                proposal_expires_at=None, proposal_status="")
-    ).rowcount  # fmt: skip
+        update(Booking)
+        .where(Booking.id == booking.id, Booking.status == booking.status, Booking.start_at == booking.start_at)
+        .values(
+            start_at=new_start,
+            end_at=new_start + timedelta(minutes=booking.duration_min),
+            hold_expires_at=until,
+            moved_from=booking.start_at,
+            moved_by=moved_by,
+            proposed_start=None,
+            proposal_expires_at=None,
+            proposal_status="",
+        )
+    ).rowcount
     if moved != 1:
         raise Conflict()
     release_claims(session, [booking.id])

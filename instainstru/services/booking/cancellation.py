@@ -51,8 +51,9 @@ def policy_text(profile: InstructorProfile) -> str:
     """The instructor's cancellation policy in one sentence, for students before they book."""
     hours = profile.free_cancel_hours
     window = f"until {hours} hour{'s' * (hours != 1)} before the lesson" if hours else "until the lesson starts"
-    return (f"Free cancellation or rescheduling {window}; later, {profile.late_cancel_fee_percent}% of the price "
-            "is kept.")  # fmt: skip
+    return (
+        f"Free cancellation or rescheduling {window}; later, {profile.late_cancel_fee_percent}% of the price is kept."
+    )
 
 
 def free_until(booking: Booking) -> datetime:
@@ -77,18 +78,34 @@ def _terms(session: Session, booking: Booking, actor: Actor, now: datetime) -> C
     if booking.status != S.CONFIRMED:  # not paid yet (a hold, or a request whose card is only authorised)
         return CancelTerms(booking.id, 0, 0, True, "Nothing has been charged: the card authorisation is released.")
     if actor.role == Role.INSTRUCTOR:
-        return CancelTerms(booking.id, price, 0, True, f"The student gets a full refund of {format_price(price)}"
-                                                       f"{_split(session, booking, price)}.", True)  # fmt: skip
+        return CancelTerms(
+            booking.id,
+            price,
+            0,
+            True,
+            f"The student gets a full refund of {format_price(price)}{_split(session, booking, price)}.",
+            True,
+        )
     deadline = free_until(booking)
     if now <= deadline:
-        return CancelTerms(booking.id, price, 0, True, f"Free cancellation: you get {format_price(price)} back"
-                                                       f"{_split(session, booking, price)}.")  # fmt: skip
+        return CancelTerms(
+            booking.id,
+            price,
+            0,
+            True,
+            f"Free cancellation: you get {format_price(price)} back{_split(session, booking, price)}.",
+        )
     kept = late_fee(price, booking.late_cancel_fee_percent)
     when = slot_label(deadline, actor.timezone)
-    return CancelTerms(booking.id, price - kept, kept, False,
-                       f"Free cancellation ended {when}. The instructor keeps {format_price(kept)} "
-                       f"({booking.late_cancel_fee_percent}%); you get {format_price(price - kept)} back"
-                       f"{_split(session, booking, price - kept)}.")  # fmt: skip
+    return CancelTerms(
+        booking.id,
+        price - kept,
+        kept,
+        False,
+        f"Free cancellation ended {when}. The instructor keeps {format_price(kept)} "
+        f"({booking.late_cancel_fee_percent}%); you get {format_price(price - kept)} back"
+        f"{_split(session, booking, price - kept)}.",
+    )
 
 
 def _split(session: Session, booking: Booking, refund: int) -> str:

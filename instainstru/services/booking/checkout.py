@@ -71,33 +71,56 @@ def late_notice(booking: Booking, instructor: str, approval: bool, now: datetime
     if booking.status != S.PENDING_PAYMENT or now <= free_until(booking) or kept == 0:
         return ""
     once = f"once {instructor} accepts, " if approval else ""
-    return (f"This lesson starts in {_span(booking.start_at - now)}: {once}if you cancel, {format_price(kept)} is "
-            "kept, and it can no longer be moved.")  # fmt: skip
+    return (
+        f"This lesson starts in {_span(booking.start_at - now)}: {once}if you cancel, {format_price(kept)} is "
+        "kept, and it can no longer be moved."
+    )
 
 
 def _view(
-    booking: Booking, profile: InstructorProfile, name: str, subject_key: str, timezone: str, credit: int,
+    booking: Booking,
+    profile: InstructorProfile,
+    name: str,
+    subject_key: str,
+    timezone: str,
+    credit: int,
     now: datetime,
-) -> Checkout:  # fmt: skip
+) -> Checkout:
     subject = subject_name(subject_key)
     return Checkout(
-        booking.id, booking.status, name, profile.slug, f"{subject} · {booking.duration_min} min",
-        slot_label(booking.start_at, timezone), format_price(booking.price_cents),
+        booking.id,
+        booking.status,
+        name,
+        profile.slug,
+        f"{subject} · {booking.duration_min} min",
+        slot_label(booking.start_at, timezone),
+        format_price(booking.price_cents),
         "The price includes InstaInstru's service fee. No other charges.",
-        time_with_zone(booking.hold_expires_at, timezone) if booking.hold_expires_at else "", booking.price_cents,
-        policy_text(profile), format_exact(-credit) if credit else "", format_exact(booking.price_cents),
+        time_with_zone(booking.hold_expires_at, timezone) if booking.hold_expires_at else "",
+        booking.price_cents,
+        policy_text(profile),
+        format_exact(-credit) if credit else "",
+        format_exact(booking.price_cents),
         format_exact(booking.price_cents - credit) if credit else format_price(booking.price_cents),
-        booking.price_cents - credit, late_notice=late_notice(booking, name, profile.approve_requests, now),
-    )  # fmt: skip
+        booking.price_cents - credit,
+        late_notice=late_notice(booking, name, profile.approve_requests, now),
+    )
 
 
 def _own_hold(actor: Actor, offering_id: int, minutes: int, start: datetime, now: datetime) -> int | None:
     with transaction() as session:
-        return session.exec(select(Booking.id).where(
-            Booking.student_id == actor.user_id, Booking.offering_id == offering_id,
-            Booking.duration_min == minutes, Booking.start_at == start, Booking.status.in_(OPEN_STATUSES),
-            ~hold_ran_out(now),
-        ).order_by(Booking.id.desc())).first()  # fmt: skip
+        return session.exec(
+            select(Booking.id)
+            .where(
+                Booking.student_id == actor.user_id,
+                Booking.offering_id == offering_id,
+                Booking.duration_min == minutes,
+                Booking.start_at == start,
+                Booking.status.in_(OPEN_STATUSES),
+                ~hold_ran_out(now),
+            )
+            .order_by(Booking.id.desc())
+        ).first()
 
 
 def open_checkout(actor: Actor | None, slug: str, service: str, start: str, now: datetime | None = None) -> Checkout:

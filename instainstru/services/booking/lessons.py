@@ -119,14 +119,26 @@ def _proposal(booking: Booking, who: str, as_instructor: bool, now: datetime, tz
     return f"Your proposed time ({new}) was not answered in time: the lesson stays."
 
 
-def _line(booking: Booking, name: str, subject_key: str, as_instructor: bool, now: datetime, tz: str,
-          money: billing.Money | None) -> LessonLine:  # fmt: skip
+def _line(
+    booking: Booking,
+    name: str,
+    subject_key: str,
+    as_instructor: bool,
+    now: datetime,
+    tz: str,
+    money: billing.Money | None,
+) -> LessonLine:
     ahead, side = booking.start_at > now, Role.INSTRUCTOR if as_instructor else Role.STUDENT
     proposal = _proposal(booking, name, as_instructor, now, tz)
     return LessonLine(
-        booking.id, slot_label(booking.start_at, tz), f"{subject_name(subject_key)} · {booking.duration_min} min",
-        name, format_price(booking.price_cents), format_price(booking.platform_fee_cents),
-        format_price(booking.price_cents - booking.platform_fee_cents), engine.status_words(booking.status),
+        booking.id,
+        slot_label(booking.start_at, tz),
+        f"{subject_name(subject_key)} · {booking.duration_min} min",
+        name,
+        format_price(booking.price_cents),
+        format_price(booking.platform_fee_cents),
+        format_price(booking.price_cents - booking.platform_fee_cents),
+        engine.status_words(booking.status),
         as_instructor and ahead and engine.may(booking.status, S.CONFIRMED, side),
         as_instructor and booking.end_at <= now and engine.may(booking.status, S.COMPLETED, side),
         may_cancel(booking, side, now),
@@ -136,7 +148,7 @@ def _line(booking: Booking, name: str, subject_key: str, as_instructor: bool, no
         proposal,
         not as_instructor and reschedule.upcoming(booking, now) and proposal_waiting(booking, now),
         as_instructor and reschedule.upcoming(booking, now),
-    )  # fmt: skip
+    )
 
 
 def _lines(session: Session, actor: Actor, as_instructor: bool, now: datetime) -> list[tuple[Booking, LessonLine]]:
@@ -146,14 +158,18 @@ def _lines(session: Session, actor: Actor, as_instructor: bool, now: datetime) -
     if not as_instructor:  # of the requests not taken, only those that reached the instructor (not run-out holds)
         rows = [r for r in rows if r[0].status not in NOT_TAKEN_STATUSES or billing.was_request_not_taken(r[0])]
     money = {} if as_instructor else billing.lesson_money(session, [booking for booking, _, _ in rows])
-    return [(booking, _line(booking, name, key, as_instructor, now, actor.timezone, money.get(booking.id)))
-            for booking, name, key in rows]  # fmt: skip
+    return [
+        (booking, _line(booking, name, key, as_instructor, now, actor.timezone, money.get(booking.id)))
+        for booking, name, key in rows
+    ]
 
 
 def instructor_lessons(
-    actor: Actor | None, now: datetime | None = None, upcoming_page: int | str | None = 1,
+    actor: Actor | None,
+    now: datetime | None = None,
+    upcoming_page: int | str | None = 1,
     past_page: int | str | None = 1,
-) -> InstructorLessons:  # fmt: skip
+) -> InstructorLessons:
     """The caller's requests, a page of upcoming lessons (soonest first) and of past lessons (latest first), in
     their own time zone."""
     actor = require_role(actor, Role.INSTRUCTOR)

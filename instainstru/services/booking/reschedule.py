@@ -72,8 +72,15 @@ def _check_time(session: Session, booking: Booking, new_start: datetime, now: da
     student is the one asking) when the student has another lesson then, named in their zone."""
     if new_start == booking.start_at:
         raise FormError({"start": "Choose a different time."})
-    free = open_slots_many(session, [booking.instructor_id], booking.duration_min, new_start,
-                           new_start + timedelta(minutes=1), now, except_booking=booking.id)  # fmt: skip
+    free = open_slots_many(
+        session,
+        [booking.instructor_id],
+        booking.duration_min,
+        new_start,
+        new_start + timedelta(minutes=1),
+        now,
+        except_booking=booking.id,
+    )
     if new_start not in free.get(booking.instructor_id, []):
         raise FormError({"start": "This time is not available. Please choose another."})
     if student_tz is not None:
@@ -95,8 +102,9 @@ def reschedule_options(actor: Actor | None, booking_id: int, now: datetime | Non
     now = now or utcnow()
     with transaction() as session:
         booking = _movable(session, actor, booking_id, now)
-    days = slots_by_day(booking.instructor_id, booking.duration_min, actor.timezone, days=MOVE_DAYS, now=now,
-                        except_booking=booking.id)  # fmt: skip
+    days = slots_by_day(
+        booking.instructor_id, booking.duration_min, actor.timezone, days=MOVE_DAYS, now=now, except_booking=booking.id
+    )
     current = booking.start_at.isoformat()
     others = [SlotDay(day.label, [t for t in day.times if t["iso"] != current]) for day in days]
     return [day for day in others if day.times]
@@ -141,10 +149,10 @@ def propose(actor: Actor | None, booking_id: int, new_start: datetime, now: date
         _check_time(session, booking, new_start, now, None)
         expires = min(now + timedelta(hours=PROPOSAL_HOURS), booking.start_at, new_start)
         moved = session.exec(
-            update(Booking).where(Booking.id == booking.id, Booking.status == booking.status,
-                                  Booking.start_at == booking.start_at)
+            update(Booking)
+            .where(Booking.id == booking.id, Booking.status == booking.status, Booking.start_at == booking.start_at)
             .values(proposed_start=new_start, proposal_expires_at=expires, proposal_status=WAITING)
-        ).rowcount  # fmt: skip
+        ).rowcount
         if moved != 1:
             raise engine.Conflict()
         return _preview(booking, new_start, actor.timezone)
@@ -152,8 +160,12 @@ def propose(actor: Actor | None, booking_id: int, new_start: datetime, now: date
 
 def proposal_waiting(booking: Booking, now: datetime) -> bool:
     """The instructor's proposed time still waits for the student's answer."""
-    return (booking.proposal_status == WAITING and booking.proposed_start is not None
-            and booking.status in engine.RETIMABLE and booking.proposal_expires_at > now)  # fmt: skip
+    return (
+        booking.proposal_status == WAITING
+        and booking.proposed_start is not None
+        and booking.status in engine.RETIMABLE
+        and booking.proposal_expires_at > now
+    )
 
 
 def answer_proposal(actor: Actor | None, booking_id: int, accept: bool, now: datetime | None = None) -> str:

@@ -101,14 +101,26 @@ def _raw(column):
 
 
 _COLUMNS = (
-    col(Offering.instructor_id), col(Offering.subject_key), col(Offering.min_price_cents), col(Offering.shortest_min),
-    _raw(Offering.levels), _raw(Offering.age_groups), _raw(Offering.location_types), col(InstructorProfile.slug),
-    col(InstructorProfile.photo), col(InstructorProfile.headline),
-    func.length(InstructorProfile.bio).label("bio_length"), _raw(InstructorProfile.area_neighbourhoods),
-    col(InstructorProfile.area_base_lat), col(InstructorProfile.area_base_lon),
-    col(InstructorProfile.area_radius_miles), col(InstructorProfile.rating_avg), col(InstructorProfile.rating_count),
-    col(InstructorProfile.charges_enabled), col(User.name),
-)  # fmt: skip
+    col(Offering.instructor_id),
+    col(Offering.subject_key),
+    col(Offering.min_price_cents),
+    col(Offering.shortest_min),
+    _raw(Offering.levels),
+    _raw(Offering.age_groups),
+    _raw(Offering.location_types),
+    col(InstructorProfile.slug),
+    col(InstructorProfile.photo),
+    col(InstructorProfile.headline),
+    func.length(InstructorProfile.bio).label("bio_length"),
+    _raw(InstructorProfile.area_neighbourhoods),
+    col(InstructorProfile.area_base_lat),
+    col(InstructorProfile.area_base_lon),
+    col(InstructorProfile.area_radius_miles),
+    col(InstructorProfile.rating_avg),
+    col(InstructorProfile.rating_count),
+    col(InstructorProfile.charges_enabled),
+    col(User.name),
+)
 
 
 @lru_cache(maxsize=4096)
@@ -370,9 +382,12 @@ def popular_subjects(limit: int = 8) -> list[tuple[str, str]]:
     """The most offered subjects, as (key, name), for an empty search (services listed in search only)."""
     with transaction() as session:
         rows = session.execute(
-            select(col(Offering.subject_key), func.count()).where(col(Offering.min_price_cents) > 0)
-            .group_by(col(Offering.subject_key)).order_by(func.count().desc(), col(Offering.subject_key)).limit(limit)
-        ).all()  # fmt: skip
+            select(col(Offering.subject_key), func.count())
+            .where(col(Offering.min_price_cents) > 0)
+            .group_by(col(Offering.subject_key))
+            .order_by(func.count().desc(), col(Offering.subject_key))
+            .limit(limit)
+        ).all()
     return [(key, SUBJECTS_BY_KEY[key].name) for key, _ in rows if key in SUBJECTS_BY_KEY]
 
 

@@ -238,17 +238,33 @@ def filters_from(params: Mapping[str, str], today: date) -> tuple[Filters, str]:
     if parsed is not None:
         online = {True: "online", False: "in_person", None: "any"}[parsed.online]
         base = Filters(
-            subject_key=parsed.subject_key, place=parsed.place, unknown_place=parsed.unknown_place, online=online,
-            min_price_cents=parsed.min_price_cents, max_price_cents=parsed.max_price_cents, window=parsed.window,
-            age_group=parsed.age_group, level=parsed.level,
-        )  # fmt: skip
+            subject_key=parsed.subject_key,
+            place=parsed.place,
+            unknown_place=parsed.unknown_place,
+            online=online,
+            min_price_cents=parsed.min_price_cents,
+            max_price_cents=parsed.max_price_cents,
+            window=parsed.window,
+            age_group=parsed.age_group,
+            level=parsed.level,
+        )
     return _explicit(params, base), text
 
 
-DAY_CHOICES = {"any": "Any day", "today": "Today", "tomorrow": "Tomorrow", "weekend": "This weekend",
-               "weekdays": "Weekdays", "weekends": "Weekends"}  # fmt: skip
-TIME_CHOICES = {"any": ("Any time", 0, 1440), "morning": ("Morning", 360, 720), "afternoon": ("Afternoon", 720, 1020),
-                "evening": ("Evening", 1020, 1260)}  # fmt: skip
+DAY_CHOICES = {
+    "any": "Any day",
+    "today": "Today",
+    "tomorrow": "Tomorrow",
+    "weekend": "This weekend",
+    "weekdays": "Weekdays",
+    "weekends": "Weekends",
+}
+TIME_CHOICES = {
+    "any": ("Any time", 0, 1440),
+    "morning": ("Morning", 360, 720),
+    "afternoon": ("Afternoon", 720, 1020),
+    "evening": ("Evening", 1020, 1260),
+}
 
 
 def window_from_choices(day: str, part: str, today: date) -> TimeWindow | None:
@@ -263,8 +279,11 @@ def window_from_choices(day: str, part: str, today: date) -> TimeWindow | None:
         days = (today + timedelta(days=1),)
     elif day == "weekend":
         saturday = today + timedelta(days=(5 - today.weekday()) % 7)
-        days = tuple(d for d in (saturday - timedelta(days=1), saturday, saturday + timedelta(days=1))
-                     if d >= today and d.weekday() >= 5)  # fmt: skip
+        days = tuple(
+            d
+            for d in (saturday - timedelta(days=1), saturday, saturday + timedelta(days=1))
+            if d >= today and d.weekday() >= 5
+        )
     elif day == "weekdays":
         weekdays = (0, 1, 2, 3, 4)
     elif day == "weekends":
@@ -284,11 +303,17 @@ def panel_values(filters: Filters) -> dict[str, str]:
     subject = SUBJECTS_BY_KEY.get(filters.subject_key or "")
     params = filters.params()
     return {
-        "subject": subject.name if subject else ANY_SUBJECT, "min": params.get("min", ""),
-        "max": params.get("max", ""), "online": filters.online, "miles": params.get("miles", "any"),
-        "day": "keep", "part": "keep", "rating": params.get("rating", "any"), "age": filters.age_group or "any",
+        "subject": subject.name if subject else ANY_SUBJECT,
+        "min": params.get("min", ""),
+        "max": params.get("max", ""),
+        "online": filters.online,
+        "miles": params.get("miles", "any"),
+        "day": "keep",
+        "part": "keep",
+        "rating": params.get("rating", "any"),
+        "age": filters.age_group or "any",
         "sort": filters.sort,
-    }  # fmt: skip
+    }
 
 
 def _form_prices(form: Mapping[str, str]) -> tuple[int | None, int | None]:

@@ -71,9 +71,15 @@ def initials(name: str) -> str:
 def _card(profile: InstructorProfile, user: User, offerings: list[OfferingView]) -> InstructorCard:
     cheapest = min((o.from_cents for o in offerings if o.prices), default=0)
     return InstructorCard(
-        profile.slug, user.name, profile.headline, offerings[0].subject if offerings else "", profile.borough,
-        initials(user.name), profile.photo, f"from {format_price(cheapest)}" if cheapest else "",
-    )  # fmt: skip
+        profile.slug,
+        user.name,
+        profile.headline,
+        offerings[0].subject if offerings else "",
+        profile.borough,
+        initials(user.name),
+        profile.photo,
+        f"from {format_price(cheapest)}" if cheapest else "",
+    )
 
 
 def slugify(text: str) -> str:

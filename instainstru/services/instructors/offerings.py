@@ -74,16 +74,26 @@ class OfferingView:
 
     def editable(self) -> dict:
         """What editing the service changes, as saved (its `version_of` tells an outdated edit form)."""
-        return {"levels": self.levels, "age_groups": self.age_groups, "location_types": self.location_types,
-                "prices": {p.duration_min: p.price_cents for p in self.prices}}  # fmt: skip
+        return {
+            "levels": self.levels,
+            "age_groups": self.age_groups,
+            "location_types": self.location_types,
+            "prices": {p.duration_min: p.price_cents for p in self.prices},
+        }
 
     def form_values(self) -> dict:
         """The edit form's starting values: ticked choices, a price per lesson length ("" when not offered), and
         the version of what it shows."""
         prices = {p.duration_min: format_price(p.price_cents).removeprefix("$").replace(",", "") for p in self.prices}
-        return {"id": self.id, "subject": self.subject, "version": version_of(self.editable()),
-                "levels": self.levels, "age_groups": self.age_groups, "location_types": self.location_types,
-                "prices": {str(d): prices.get(d, "") for d in DURATIONS}}  # fmt: skip
+        return {
+            "id": self.id,
+            "subject": self.subject,
+            "version": version_of(self.editable()),
+            "levels": self.levels,
+            "age_groups": self.age_groups,
+            "location_types": self.location_types,
+            "prices": {str(d): prices.get(d, "") for d in DURATIONS},
+        }
 
 
 def offerings_of(
@@ -98,9 +108,10 @@ def offerings_of(
     prices: dict[int, list[PriceView]] = {}
     if rows:
         for price in session.exec(
-            select(OfferingPrice).where(col(OfferingPrice.offering_id).in_([o.id for o in rows]))
+            select(OfferingPrice)
+            .where(col(OfferingPrice.offering_id).in_([o.id for o in rows]))
             .order_by(col(OfferingPrice.duration_min))
-        ).all():  # fmt: skip
+        ).all():
             label = f"{price.duration_min} min · {format_price(price.price_cents)}"
             prices.setdefault(price.offering_id, []).append(PriceView(price.duration_min, price.price_cents, label))
     result: dict[int, list[OfferingView]] = {i: [] for i in instructor_ids}
@@ -108,9 +119,10 @@ def offerings_of(
         assert o.id is not None  # a row read from the database
         name = subject_name(o.subject_key)
         result[o.instructor_id].append(
-            OfferingView(o.id, o.subject_key, name, o.levels, o.age_groups, o.location_types, prices.get(o.id, []),
-                         o.status)
-        )  # fmt: skip
+            OfferingView(
+                o.id, o.subject_key, name, o.levels, o.age_groups, o.location_types, prices.get(o.id, []), o.status
+            )
+        )
     return result
 
 
@@ -165,8 +177,9 @@ class _Details:
     cents: dict[int, int]
 
 
-def _details(levels: list[str], age_groups: list[str], location_types: list[str], prices: dict[int, str],
-             errors: dict[str, str]) -> _Details:  # fmt: skip
+def _details(
+    levels: list[str], age_groups: list[str], location_types: list[str], prices: dict[int, str], errors: dict[str, str]
+) -> _Details:
     return _Details(
         _choices(levels, LEVELS, "levels", "Choose the levels you teach.", errors),
         _choices(age_groups, AGE_GROUPS, "age_groups", "Choose the ages you teach.", errors),
@@ -188,8 +201,11 @@ def _cents_of(session: Session, offering_id: int) -> dict[int, int]:
 
 
 def _view(session: Session, offering: Offering) -> OfferingView:
-    return next(o for o in offerings_of(session, [offering.instructor_id], listed_only=False)[offering.instructor_id]
-                if o.id == offering.id)  # fmt: skip
+    return next(
+        o
+        for o in offerings_of(session, [offering.instructor_id], listed_only=False)[offering.instructor_id]
+        if o.id == offering.id
+    )
 
 
 def _own(session: Session, actor: Actor, offering_id: int) -> Offering:
@@ -201,8 +217,13 @@ def _own(session: Session, actor: Actor, offering_id: int) -> Offering:
 
 
 def _current_count(session: Session, instructor_id: int) -> int:
-    return len(session.exec(select(Offering.id).where(Offering.instructor_id == instructor_id,
-                                                      Offering.status != OfferingStatus.ARCHIVED)).all())  # fmt: skip
+    return len(
+        session.exec(
+            select(Offering.id).where(
+                Offering.instructor_id == instructor_id, Offering.status != OfferingStatus.ARCHIVED
+            )
+        ).all()
+    )
 
 
 def add_offering(
@@ -221,9 +242,12 @@ def add_offering(
         errors["subject"] = "Choose a subject from the list."
     details = _details(levels, age_groups, location_types, prices, errors)
     with transaction() as session:
-        same = found and session.exec(
-            select(Offering).where(Offering.instructor_id == actor.user_id, Offering.subject_key == found.key)
-        ).first()  # fmt: skip
+        same = (
+            found
+            and session.exec(
+                select(Offering).where(Offering.instructor_id == actor.user_id, Offering.subject_key == found.key)
+            ).first()
+        )
         if found and same and same.status == OfferingStatus.ARCHIVED:
             errors["subject"] = f"You offered {found.name} before: restore it from your archived services."
         elif found and same:
@@ -233,15 +257,21 @@ def add_offering(
         if errors or found is None:
             raise FormError(errors)
         profile = session.get_one(InstructorProfile, actor.user_id)
-        offering = Offering(instructor_id=actor.user_id, subject_key=found.key, levels=details.levels,
-                            age_groups=details.age_groups, location_types=details.places,
-                            rank_score=bayesian_rating(profile.rating_avg, profile.rating_count))  # fmt: skip
+        offering = Offering(
+            instructor_id=actor.user_id,
+            subject_key=found.key,
+            levels=details.levels,
+            age_groups=details.age_groups,
+            location_types=details.places,
+            rank_score=bayesian_rating(profile.rating_avg, profile.rating_count),
+        )
         _list_for_search(offering, details.cents)
         session.add(offering)
         session.flush()
         assert offering.id is not None  # flushed
-        session.add_all(OfferingPrice(offering_id=offering.id, duration_min=d, price_cents=c)
-                        for d, c in details.cents.items())  # fmt: skip
+        session.add_all(
+            OfferingPrice(offering_id=offering.id, duration_min=d, price_cents=c) for d, c in details.cents.items()
+        )
         session.flush()
         return _view(session, offering)
 
@@ -274,8 +304,9 @@ def update_offering(
         _list_for_search(offering, details.cents)
         assert offering.id is not None  # read from the database
         session.exec(delete(OfferingPrice).where(col(OfferingPrice.offering_id) == offering.id))
-        session.add_all(OfferingPrice(offering_id=offering.id, duration_min=d, price_cents=c)
-                        for d, c in details.cents.items())  # fmt: skip
+        session.add_all(
+            OfferingPrice(offering_id=offering.id, duration_min=d, price_cents=c) for d, c in details.cents.items()
+        )
         session.add(offering)
         session.flush()
         return _view(session, offering)

@@ -99,10 +99,16 @@ def _ledger_money(session: Session, booking_ids: list[int]) -> dict[int, Money]:
     ):
         sums[booking_id][kind if kind != K.CREDIT or amount < 0 else "credit_back"] += amount
     return {
-        b: Money(-k[K.CHARGE], k[K.REFUND], k[K.PLATFORM_FEE] + k[K.FEE_REVERSAL],
-                 k[K.INSTRUCTOR_SHARE] + k[K.SHARE_REVERSAL], -k[K.CREDIT], k["credit_back"])
+        b: Money(
+            -k[K.CHARGE],
+            k[K.REFUND],
+            k[K.PLATFORM_FEE] + k[K.FEE_REVERSAL],
+            k[K.INSTRUCTOR_SHARE] + k[K.SHARE_REVERSAL],
+            -k[K.CREDIT],
+            k["credit_back"],
+        )
         for b, k in sums.items()
-    }  # fmt: skip
+    }
 
 
 def lesson_money(session: Session, bookings: list[Booking]) -> dict[int, Money]:
@@ -127,9 +133,18 @@ def _lines(session: Session, actor: Actor, as_instructor: bool, since: datetime 
         if money.charged == 0 and not shown_unpaid:
             continue  # nothing was ever paid (an expired hold)
         subject = subject_name(subject_key)
-        lines.append(Line(booking.id, slot_label(booking.start_at, actor.timezone), booking.start_at,
-                          f"{subject} · {booking.duration_min} min", name, engine.status_words(booking.status),
-                          money, HOLD_RELEASED if money.charged == 0 else ""))  # fmt: skip
+        lines.append(
+            Line(
+                booking.id,
+                slot_label(booking.start_at, actor.timezone),
+                booking.start_at,
+                f"{subject} · {booking.duration_min} min",
+                name,
+                engine.status_words(booking.status),
+                money,
+                HOLD_RELEASED if money.charged == 0 else "",
+            )
+        )
     return lines
 
 
@@ -202,12 +217,23 @@ def _csv(header: list[str], rows: list[list[str]]) -> str:
 
 def student_history_csv(actor: Actor | None) -> str:
     """The caller's history as CSV (dollars with cents, no currency sign): one row per lesson."""
-    rows = [[line.starts.isoformat(), _text_cell(line.lesson), _text_cell(line.other), line.status,
-             _dollars(line.money.charged), _dollars(line.money.refunded),
-             _dollars(line.money.paid), _dollars(line.money.credit_kept)]
-            for line in student_history(actor)]  # fmt: skip
-    return _csv(["lesson_start_utc", "lesson", "instructor", "status", "charged_usd", "refunded_usd", "paid_usd",
-                 "credit_usd"], rows)  # fmt: skip
+    rows = [
+        [
+            line.starts.isoformat(),
+            _text_cell(line.lesson),
+            _text_cell(line.other),
+            line.status,
+            _dollars(line.money.charged),
+            _dollars(line.money.refunded),
+            _dollars(line.money.paid),
+            _dollars(line.money.credit_kept),
+        ]
+        for line in student_history(actor)
+    ]
+    return _csv(
+        ["lesson_start_utc", "lesson", "instructor", "status", "charged_usd", "refunded_usd", "paid_usd", "credit_usd"],
+        rows,
+    )
 
 
 @dataclass(frozen=True)
@@ -233,8 +259,11 @@ class Receipt:
 def _paid_at(booking_id: int) -> datetime:
     """When the lesson was paid: its first charge in the ledger."""
     with transaction() as session:
-        return session.exec(select(func.min(LedgerEntry.created_at)).where(
-            LedgerEntry.booking_id == booking_id, LedgerEntry.kind == K.CHARGE)).one()  # fmt: skip
+        return session.exec(
+            select(func.min(LedgerEntry.created_at)).where(
+                LedgerEntry.booking_id == booking_id, LedgerEntry.kind == K.CHARGE
+            )
+        ).one()
 
 
 def receipt(actor: Actor | None, booking_id: int) -> Receipt:
@@ -247,14 +276,22 @@ def receipt(actor: Actor | None, booking_id: int) -> Receipt:
         raise PermissionDenied()
     money = line.money
     return Receipt(
-        f"II-{line.booking_id:06d}", slot_label(_paid_at(line.booking_id), actor.timezone), actor.name, line.other,
-        line.lesson, line.when, line.status, format_exact(money.charged + money.credit) if money.credit else "",
-        format_exact(money.charged), format_exact(money.refunded), format_exact(money.paid),
+        f"II-{line.booking_id:06d}",
+        slot_label(_paid_at(line.booking_id), actor.timezone),
+        actor.name,
+        line.other,
+        line.lesson,
+        line.when,
+        line.status,
+        format_exact(money.charged + money.credit) if money.credit else "",
+        format_exact(money.charged),
+        format_exact(money.refunded),
+        format_exact(money.paid),
         format_exact(-money.credit) if money.credit else "",
         format_exact(money.credit_back) if money.credit_back else "",
         "Prices include InstaInstru's service fee. Paid by card through Stripe"
         + (", the rest with InstaInstru credit." if money.credit else "."),
-    )  # fmt: skip
+    )
 
 
 @dataclass(frozen=True)
@@ -315,8 +352,17 @@ def earned_since_in(session: Session, actor: Actor | None, since: datetime) -> l
 
 def instructor_earnings_csv(actor: Actor | None) -> str:
     """The caller's earnings as CSV: gross (after refunds), platform fee and net per lesson, and its state."""
-    rows = [[line.starts.isoformat(), _text_cell(line.lesson), _text_cell(line.other), line.status,
-             _dollars(line.money.gross), _dollars(line.money.fee), _dollars(line.money.net),
-             payout_state(line)]
-            for line in instructor_earnings(actor).lines]  # fmt: skip
+    rows = [
+        [
+            line.starts.isoformat(),
+            _text_cell(line.lesson),
+            _text_cell(line.other),
+            line.status,
+            _dollars(line.money.gross),
+            _dollars(line.money.fee),
+            _dollars(line.money.net),
+            payout_state(line),
+        ]
+        for line in instructor_earnings(actor).lines
+    ]
     return _csv(["lesson_start_utc", "lesson", "student", "status", "gross_usd", "fee_usd", "net_usd", "payout"], rows)

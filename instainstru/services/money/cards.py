@@ -84,7 +84,7 @@ def keep_paid_card(actor: Actor | None, payment_method_id: str) -> CardView | No
                 PaymentCard.user_id == actor.user_id, PaymentCard.stripe_payment_method_id == payment_method_id
             )
         )
-        card = known.first()  # fmt: skip
+        card = known.first()
         if card is not None:
             return _view(card)
     info = stripe_payments.card(payment_method_id)
@@ -100,8 +100,13 @@ def _remember(actor: Actor, info: stripe_payments.CardInfo) -> CardView:
         same = or_(same, PaymentCard.fingerprint == info.fingerprint)
     with transaction() as session:
         session.exec(select(User.id).where(User.id == actor.user_id).with_for_update()).one()  # one save at a time
-        kept = list(session.exec(select(PaymentCard).where(PaymentCard.user_id == actor.user_id, same)
-                                 .order_by(PaymentCard.is_default.desc(), PaymentCard.id)))  # fmt: skip
+        kept = list(
+            session.exec(
+                select(PaymentCard)
+                .where(PaymentCard.user_id == actor.user_id, same)
+                .order_by(PaymentCard.is_default.desc(), PaymentCard.id)
+            )
+        )
         replaced = {card.stripe_payment_method_id for card in kept} - {info.id}
         card, *copies = kept or [PaymentCard(user_id=actor.user_id)]
         for copy in copies:

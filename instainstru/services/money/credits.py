@@ -57,9 +57,11 @@ def credit_note_in(session: Session, actor: Actor | None, now: datetime) -> str:
         return ""
     soonest = grants[0]
     day = soonest.expires_at.astimezone(ZoneInfo(actor.timezone)).date()
-    return (f"You have {format_exact(sum(g.remaining_cents for g in grants))} of credit, applied automatically when "
-            f"you pay for a lesson. {format_exact(soonest.remaining_cents)} of it expires {day:%b} {day.day}, "
-            f"{day.year}.")  # fmt: skip
+    return (
+        f"You have {format_exact(sum(g.remaining_cents for g in grants))} of credit, applied automatically when "
+        f"you pay for a lesson. {format_exact(soonest.remaining_cents)} of it expires {day:%b} {day.day}, "
+        f"{day.year}."
+    )
 
 
 def fee_split(fee_cents: int, credit_cents: int) -> tuple[int, int]:
@@ -99,15 +101,24 @@ def reserve(session: Session, user_id: int, payment_id: int, price_cents: int, n
 
 def held(session: Session, payment_ids: list[int]) -> int:
     """Credit the payments have taken and not given back."""
-    return int(session.exec(select(func.coalesce(func.sum(CreditUse.amount_cents - CreditUse.returned_cents), 0))
-                            .where(CreditUse.payment_id.in_(payment_ids))).one())  # fmt: skip
+    return int(
+        session.exec(
+            select(func.coalesce(func.sum(CreditUse.amount_cents - CreditUse.returned_cents), 0)).where(
+                CreditUse.payment_id.in_(payment_ids)
+            )
+        ).one()
+    )
 
 
 def give_back(session: Session, payment_id: int, amount: int | None, now: datetime) -> int:
     """Return `amount` cents (None: all) of a payment's credit to the grants it came from, the latest to expire
     first; returns the cents given back. Credit whose grant has (nearly) expired comes back as a new grant."""
-    uses = _locked(session, select(CreditUse, Credit).join(Credit, Credit.id == CreditUse.credit_id).where(
-        CreditUse.payment_id == payment_id, CreditUse.returned_cents < CreditUse.amount_cents))  # fmt: skip
+    uses = _locked(
+        session,
+        select(CreditUse, Credit)
+        .join(Credit, Credit.id == CreditUse.credit_id)
+        .where(CreditUse.payment_id == payment_id, CreditUse.returned_cents < CreditUse.amount_cents),
+    )
     uses.sort(key=lambda row: (row[1].expires_at, row[1].id), reverse=True)
     given = 0
     for use, grant in uses:
@@ -117,8 +128,16 @@ def give_back(session: Session, payment_id: int, amount: int | None, now: dateti
             break
         use.returned_cents += part
         if grant.expires_at < now + RETURNED_VALIDITY:
-            session.add(Credit(user_id=grant.user_id, kind="returned", amount_cents=part, remaining_cents=part,
-                               created_at=now, expires_at=now + RETURNED_VALIDITY))  # fmt: skip
+            session.add(
+                Credit(
+                    user_id=grant.user_id,
+                    kind="returned",
+                    amount_cents=part,
+                    remaining_cents=part,
+                    created_at=now,
+                    expires_at=now + RETURNED_VALIDITY,
+                )
+            )
         else:
             grant.remaining_cents += part
             session.add(grant)

@@ -38,10 +38,18 @@ def _lines(
     assert sum(amount for _, _, amount in lines) == 0, "a ledger movement must balance"
     at = at or utcnow()
     return [
-        LedgerEntry(booking_id=booking_id, charge_id=charge_id, source=source, kind=kind, account=account,
-                    amount_cents=amount, created_at=at)
-        for kind, account, amount in lines if amount != 0
-    ]  # fmt: skip
+        LedgerEntry(
+            booking_id=booking_id,
+            charge_id=charge_id,
+            source=source,
+            kind=kind,
+            account=account,
+            amount_cents=amount,
+            created_at=at,
+        )
+        for kind, account, amount in lines
+        if amount != 0
+    ]
 
 
 def record_charge(
@@ -79,17 +87,30 @@ def record_credit(
     source = credit_source(payment_id)
     if _has(session, source):
         return False
-    session.add_all(_lines(booking_id, source, source, [
-        (K.CREDIT, A.PLATFORM, -credit), (K.PLATFORM_FEE, A.PLATFORM, fee), (K.INSTRUCTOR_SHARE, A.INSTRUCTOR, topup),
-    ], at))  # fmt: skip
+    session.add_all(
+        _lines(
+            booking_id,
+            source,
+            source,
+            [
+                (K.CREDIT, A.PLATFORM, -credit),
+                (K.PLATFORM_FEE, A.PLATFORM, fee),
+                (K.INSTRUCTOR_SHARE, A.INSTRUCTOR, topup),
+            ],
+            at,
+        )
+    )
     session.flush()
     return True
 
 
 def credit_spent(session: Session, payment_id: int) -> int:
     """The payment's credit still spent on the lesson: what it used less what was given back."""
-    total = session.exec(select(func.coalesce(func.sum(LedgerEntry.amount_cents), 0)).where(
-        LedgerEntry.charge_id == credit_source(payment_id), LedgerEntry.kind == K.CREDIT)).one()  # fmt: skip
+    total = session.exec(
+        select(func.coalesce(func.sum(LedgerEntry.amount_cents), 0)).where(
+            LedgerEntry.charge_id == credit_source(payment_id), LedgerEntry.kind == K.CREDIT
+        )
+    ).one()
     return -int(total)
 
 
@@ -108,10 +129,19 @@ def record_credit_return(
     source = f"{charge_id}-back-{returned_total}"
     if _has(session, source):
         return False
-    session.add_all(_lines(booking_id, charge_id, source, [
-        (K.CREDIT, A.PLATFORM, amount), (K.SHARE_REVERSAL, A.INSTRUCTOR, -reversed_),
-        (K.FEE_REVERSAL, A.PLATFORM, reversed_ - amount),
-    ], at))  # fmt: skip
+    session.add_all(
+        _lines(
+            booking_id,
+            charge_id,
+            source,
+            [
+                (K.CREDIT, A.PLATFORM, amount),
+                (K.SHARE_REVERSAL, A.INSTRUCTOR, -reversed_),
+                (K.FEE_REVERSAL, A.PLATFORM, reversed_ - amount),
+            ],
+            at,
+        )
+    )
     session.flush()
     return True
 
@@ -123,8 +153,10 @@ def _owed_topups(session: Session, payment_ids: list[int] | None = None) -> dict
     )
     if payment_ids is not None:
         query = query.where(LedgerEntry.charge_id.in_([credit_source(p) for p in payment_ids]))
-    return {int(charge_id.removeprefix("credit-")): int(total)
-            for charge_id, total in session.exec(query.group_by(LedgerEntry.charge_id))}  # fmt: skip
+    return {
+        int(charge_id.removeprefix("credit-")): int(total)
+        for charge_id, total in session.exec(query.group_by(LedgerEntry.charge_id))
+    }
 
 
 def topup_owed(session: Session, payment_id: int) -> int:
@@ -152,8 +184,13 @@ def record_refunds(
     application fee (shared among new refunds in proportion, the last taking the rest); the instructor gives
     back the rest of the refund as far as Stripe reversed their transfer for it; anything left the platform
     pays. Returns how many."""
-    fee_back = -sum(session.exec(select(LedgerEntry.amount_cents).where(
-        LedgerEntry.charge_id == charge.id, LedgerEntry.kind == K.FEE_REVERSAL)))  # fmt: skip
+    fee_back = -sum(
+        session.exec(
+            select(LedgerEntry.amount_cents).where(
+                LedgerEntry.charge_id == charge.id, LedgerEntry.kind == K.FEE_REVERSAL
+            )
+        )
+    )
     new = [r for r in charge.refunds if not _has(session, r.id)]
     remaining = charge.fee_refunded - fee_back
     for i, refund in enumerate(new):
@@ -164,18 +201,31 @@ def record_refunds(
         )
         remaining -= part
         share = min(refund.amount - part, refund.reversed)
-        session.add_all(_lines(booking_id, charge.id, refund.id, [
-            (K.REFUND, A.STUDENT, refund.amount), (K.FEE_REVERSAL, A.PLATFORM, -part),
-            (K.SHARE_REVERSAL, A.INSTRUCTOR, -share), (K.PLATFORM_REFUND, A.PLATFORM, share + part - refund.amount),
-        ], at))  # fmt: skip
+        session.add_all(
+            _lines(
+                booking_id,
+                charge.id,
+                refund.id,
+                [
+                    (K.REFUND, A.STUDENT, refund.amount),
+                    (K.FEE_REVERSAL, A.PLATFORM, -part),
+                    (K.SHARE_REVERSAL, A.INSTRUCTOR, -share),
+                    (K.PLATFORM_REFUND, A.PLATFORM, share + part - refund.amount),
+                ],
+                at,
+            )
+        )
     session.flush()
     return len(new)
 
 
 def refundable(session: Session, charge_id: str) -> int:
     """Cents of the charge not yet refunded, by the ledger (the app checks this: a fake Stripe may not)."""
-    total = session.exec(select(func.coalesce(func.sum(LedgerEntry.amount_cents), 0)).where(
-        LedgerEntry.charge_id == charge_id, LedgerEntry.account == A.STUDENT)).one()  # fmt: skip
+    total = session.exec(
+        select(func.coalesce(func.sum(LedgerEntry.amount_cents), 0)).where(
+            LedgerEntry.charge_id == charge_id, LedgerEntry.account == A.STUDENT
+        )
+    ).one()
     return -int(total)
 
 
@@ -228,8 +278,10 @@ def _compare(charge_id: str, ours: dict[str, int], theirs: stripe_payments.Charg
     problems = [f"{charge_id}: {what} is {a} in the ledger but {b} at Stripe" for what, a, b in pairs if a != b]
     taken_back, reversed_total = -ours.get(K.SHARE_REVERSAL, 0), sum(r.reversed for r in theirs.refunds)
     if taken_back > reversed_total:
-        problems.append(f"{charge_id}: {taken_back} taken back from the instructor in the ledger but only "
-                        f"{reversed_total} reversed at Stripe")  # fmt: skip
+        problems.append(
+            f"{charge_id}: {taken_back} taken back from the instructor in the ledger but only "
+            f"{reversed_total} reversed at Stripe"
+        )
     return problems
 
 
@@ -249,9 +301,13 @@ def reconcile() -> list[str]:
     with transaction() as session:
         ledger = _ledger_by_charge(session)
         problems = _unbalanced(session)
-        intents = list(session.exec(
-            select(Payment.booking_id, Payment.stripe_payment_intent_id).where(
-                Payment.stripe_payment_intent_id.is_not(None))))  # fmt: skip
+        intents = list(
+            session.exec(
+                select(Payment.booking_id, Payment.stripe_payment_intent_id).where(
+                    Payment.stripe_payment_intent_id.is_not(None)
+                )
+            )
+        )
         topups = _topups(session)
     reading = ""  # the Stripe object being read, named when Stripe does not answer for it
     try:
@@ -268,8 +324,10 @@ def reconcile() -> list[str]:
             reading = transfer_id or ""
             at_stripe = stripe_payments.transfer_left(transfer_id) if transfer_id else 0
             if at_stripe != owed:
-                problems.append(f"payment {payment_id}: the instructor's credit top-up is {owed} in the ledger "
-                                f"but {at_stripe} at Stripe")  # fmt: skip
+                problems.append(
+                    f"payment {payment_id}: the instructor's credit top-up is {owed} in the ledger "
+                    f"but {at_stripe} at Stripe"
+                )
     except stripe_gateway.PaymentsUnavailable as exc:
         problems.append(f"could not read {reading} at Stripe: {exc}")
     return problems

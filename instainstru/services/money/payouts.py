@@ -31,8 +31,12 @@ class PayoutStatus:
 
 
 def _status(profile: InstructorProfile) -> PayoutStatus:
-    return PayoutStatus(bool(profile.stripe_account_id), profile.payouts_details_submitted, profile.charges_enabled,
-                        profile.payouts_enabled)  # fmt: skip
+    return PayoutStatus(
+        bool(profile.stripe_account_id),
+        profile.payouts_details_submitted,
+        profile.charges_enabled,
+        profile.payouts_enabled,
+    )
 
 
 def apply_account_state(

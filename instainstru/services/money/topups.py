@@ -52,8 +52,12 @@ def settle_topup(payment_id: int, now: datetime | None = None) -> int:
         if owed <= 0:
             return 0
         made = stripe_payments.find_transfer(booking.id, payment_id) or stripe_payments.transfer(
-            owed, destination, booking_id=booking.id, payment_id=payment_id,
-            idempotency_key=f"{key}-{owed}-{now:%Y%m%d}")  # fmt: skip
+            owed,
+            destination,
+            booking_id=booking.id,
+            payment_id=payment_id,
+            idempotency_key=f"{key}-{owed}-{now:%Y%m%d}",
+        )
         transfer_id, left = made.id, made.left
     else:
         left = stripe_payments.transfer_left(transfer_id)
@@ -82,8 +86,9 @@ def return_credit(payment_id: int, back_in_all: int | None = None, now: datetime
             if amount <= 0:
                 return 0
             reverse = in_proportion(topup, returned + amount, credit) - in_proportion(topup, returned, credit)
-            if not ledger.record_credit_return(session, payment.booking_id, payment_id, returned + amount, amount,
-                                               reverse, now):  # fmt: skip
+            if not ledger.record_credit_return(
+                session, payment.booking_id, payment_id, returned + amount, amount, reverse, now
+            ):
                 return 0
             given = credits.give_back(session, payment_id, amount, now)
             if given != amount:

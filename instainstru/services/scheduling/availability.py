@@ -91,8 +91,9 @@ def _intervals(pairs: Iterable[tuple[str, str]], field: str, errors: dict[str, s
             errors[field] = "Enter the start and the end of each period, like 9:00 AM to 12:00 PM."
             return []
         if end <= start:
-            errors[field] = (f"{clock_label(end)} is not after {clock_label(start)}: "
-                             "each period must end after it starts.")  # fmt: skip
+            errors[field] = (
+                f"{clock_label(end)} is not after {clock_label(start)}: each period must end after it starts."
+            )
             return []
         parsed.append([start, end])
     parsed.sort()
@@ -120,8 +121,15 @@ def _weekly_of(p: InstructorProfile) -> dict[int, list[tuple[str, str]]]:
 
 
 def _rules_of(p: InstructorProfile) -> BookingRules:
-    return BookingRules(p.buffer_min, p.notice_hours, p.horizon_days, p.slot_step_min, p.approve_requests,
-                        p.free_cancel_hours, p.late_cancel_fee_percent)  # fmt: skip
+    return BookingRules(
+        p.buffer_min,
+        p.notice_hours,
+        p.horizon_days,
+        p.slot_step_min,
+        p.approve_requests,
+        p.free_cancel_hours,
+        p.late_cancel_fee_percent,
+    )
 
 
 def load_availability(actor: Actor | None, now: datetime | None = None) -> AvailabilityView:
@@ -131,13 +139,15 @@ def load_availability(actor: Actor | None, now: datetime | None = None) -> Avail
     with transaction() as session:
         p = _profile(session, actor)
         overrides = session.exec(
-            select(DateOverride).where(DateOverride.instructor_id == actor.user_id, DateOverride.day >= today)
+            select(DateOverride)
+            .where(DateOverride.instructor_id == actor.user_id, DateOverride.day >= today)
             .order_by(DateOverride.day)
-        ).all()  # fmt: skip
+        ).all()
         blackouts = session.exec(
-            select(Blackout).where(Blackout.instructor_id == actor.user_id, Blackout.end_day >= today)
+            select(Blackout)
+            .where(Blackout.instructor_id == actor.user_id, Blackout.end_day >= today)
             .order_by(Blackout.start_day)
-        ).all()  # fmt: skip
+        ).all()
         return AvailabilityView(
             actor.timezone,
             _weekly_of(p),
@@ -367,7 +377,7 @@ def open_slots_many(
     except_booking: int | None = None,
 ) -> dict[int, list[datetime]]:
     """Bookable start times (UTC) of `duration_min` lessons in [start, end) for each instructor (as if the lesson
-    `except_booking` were not there: where it could move)."""  # fmt: skip
+    `except_booking` were not there: where it could move)."""
     now = now or utcnow()
     schedules = schedules_for(session, instructor_ids)
     busy = busy_for(session, list(schedules), start, end, now, except_booking)

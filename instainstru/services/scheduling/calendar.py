@@ -112,8 +112,9 @@ def slots_by_day(
     (`except_booking`: as if that lesson were not there, to move it)."""
     now = now or utcnow()
     with transaction() as session:
-        starts = open_slots_many(session, [instructor_id], duration_min, now, now + timedelta(days=days), now,
-                                 except_booking)  # fmt: skip
+        starts = open_slots_many(
+            session, [instructor_id], duration_min, now, now + timedelta(days=days), now, except_booking
+        )
     return _slot_days(starts.get(instructor_id, []), viewer_tz)
 
 

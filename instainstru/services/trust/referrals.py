@@ -102,8 +102,17 @@ def mailbox(email: str) -> str:
 
 def grant(session: Session, user_id: int, kind: str, referral_id: int, amount: int, now: datetime) -> None:
     """Give a student a credit of `amount` cents for a referral, valid for CREDIT_LIFETIME from `now`."""
-    session.add(Credit(user_id=user_id, kind=kind, referral_id=referral_id, amount_cents=amount,
-                       remaining_cents=amount, created_at=now, expires_at=now + CREDIT_LIFETIME))  # fmt: skip
+    session.add(
+        Credit(
+            user_id=user_id,
+            kind=kind,
+            referral_id=referral_id,
+            amount_cents=amount,
+            remaining_cents=amount,
+            created_at=now,
+            expires_at=now + CREDIT_LIFETIME,
+        )
+    )
 
 
 def join_with_code(new_student: Actor, code: str, now: datetime | None = None) -> str:
@@ -123,8 +132,9 @@ def join_with_code(new_student: Actor, code: str, now: datetime | None = None) -
                 return "That referral code is not valid or has expired, so there is no welcome credit this time."
             if referrer.id == new_student.user_id or mailbox(referrer.email) == mailbox(new_student.email):
                 return "You cannot use your own referral code."
-            referral = Referral(referrer_id=referrer.id, referred_id=new_student.user_id, status=SIGNED_UP,
-                                created_at=now)  # fmt: skip
+            referral = Referral(
+                referrer_id=referrer.id, referred_id=new_student.user_id, status=SIGNED_UP, created_at=now
+            )
             session.add(referral)
             session.flush()
             grant(session, new_student.user_id, "welcome", referral.id, settings.referral_welcome_cents, now)
@@ -182,8 +192,19 @@ def stats(actor: Actor | None, now: datetime | None = None) -> ReferralStats:
     now = now or utcnow()
     with transaction() as session:
         visits = session.get(ReferralCode, actor.user_id).visits
-        counts = dict(session.exec(select(Referral.status, func.count()).where(
-            Referral.referrer_id == actor.user_id).group_by(Referral.status)).all())  # fmt: skip
-        return ReferralStats(code, routes.referral(code), visits, sum(counts.values()), counts.get(REWARDED, 0),
-                             balance(session, actor.user_id, now),
-                             format_price(get_settings().referral_reward_cents))  # fmt: skip
+        counts = dict(
+            session.exec(
+                select(Referral.status, func.count())
+                .where(Referral.referrer_id == actor.user_id)
+                .group_by(Referral.status)
+            ).all()
+        )
+        return ReferralStats(
+            code,
+            routes.referral(code),
+            visits,
+            sum(counts.values()),
+            counts.get(REWARDED, 0),
+            balance(session, actor.user_id, now),
+            format_price(get_settings().referral_reward_cents),
+        )

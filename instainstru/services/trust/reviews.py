@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import ColumnElement
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, func, select, update
+from sqlmodel import Session, col, func, select, update
 
 from instainstru.db import transaction
 from instainstru.models import (
@@ -140,8 +140,9 @@ def _reviewable(session: Session, actor: Actor, booking_id: int | str, now: date
     return booking
 
 
-def write_review(actor: Actor | None, booking_id: int, rating, text: str, now: datetime | None = None,
-                 **subs) -> ReviewView:  # fmt: skip
+def write_review(
+    actor: Actor | None, booking_id: int, rating, text: str, now: datetime | None = None, **subs
+) -> ReviewView:
     """The calling student reviews one of their completed, paid lessons (once, within 30 days)."""
     actor = require_role(actor, Role.STUDENT)
     now = now or utcnow()
@@ -149,8 +150,16 @@ def write_review(actor: Actor | None, booking_id: int, rating, text: str, now: d
     try:
         with transaction() as session:
             booking = _reviewable(session, actor, booking_id, now)
-            review = Review(booking_id=booking.id, student_id=actor.user_id, instructor_id=booking.instructor_id,
-                            rating=stars, text=body, created_at=now, publish_at=now + BLIND_FOR, **sub)  # fmt: skip
+            review = Review(
+                booking_id=booking.id,
+                student_id=actor.user_id,
+                instructor_id=booking.instructor_id,
+                rating=stars,
+                text=body,
+                created_at=now,
+                publish_at=now + BLIND_FOR,
+                **sub,
+            )
             session.add(review)
             session.flush()
             return _view(review, actor.name, actor, now)
@@ -168,8 +177,15 @@ def edit_version(review: Review | ReviewView) -> str:
     return version_of(_edit_values(review))
 
 
-def edit_review(actor: Actor | None, review_id: int, rating, text: str, now: datetime | None = None,
-                shown_version: str | None = None, **subs) -> ReviewView:  # fmt: skip
+def edit_review(
+    actor: Actor | None,
+    review_id: int,
+    rating,
+    text: str,
+    now: datetime | None = None,
+    shown_version: str | None = None,
+    **subs,
+) -> ReviewView:
     """The author changes their review within 48 hours of writing it, from a form that showed `shown_version` of
     it (`edit_version`; refused when it changed since, e.g. in another tab)."""
     actor = require_role(actor, Role.STUDENT)
@@ -201,8 +217,9 @@ def reply(actor: Actor | None, review_id: int, text: str, now: datetime | None =
         review = session.get(Review, int(review_id))
         if review is None or review.instructor_id != actor.user_id or not review.published:
             raise PermissionDenied()
-        answered = session.exec(update(Review).where(Review.id == review.id, Review.reply == "")
-                                .values(reply=body, replied_at=now)).rowcount  # fmt: skip
+        answered = session.exec(
+            update(Review).where(Review.id == review.id, Review.reply == "").values(reply=body, replied_at=now)
+        ).rowcount
         if answered != 1:
             raise FormError({"reply": "You have already replied to this review."})
         session.refresh(review)
@@ -223,8 +240,9 @@ def report(actor: Actor | None, review_id: int, reason: str, now: datetime | Non
                 raise PermissionDenied()
             if not viewer_actions(actor, review.instructor_id).report:
                 raise PermissionDenied()
-            session.add(ReviewReport(review_id=review.id, reporter_id=actor.user_id, reason=reason,
-                                     created_at=now or utcnow()))  # fmt: skip
+            session.add(
+                ReviewReport(review_id=review.id, reporter_id=actor.user_id, reason=reason, created_at=now or utcnow())
+            )
             review.flagged = True
             session.add(review)
     except IntegrityError:
@@ -240,12 +258,20 @@ def _view(review: Review, student: str, actor: Actor | None, now: datetime) -> R
     mine = actor is not None and actor.user_id == review.student_id
     theirs = actor is not None and actor.user_id == review.instructor_id
     return ReviewView(
-        review.id, review.booking_id, _short_name(student), review.rating, review.knowledge, review.communication,
-        review.punctuality, review.text,
+        review.id,
+        review.booking_id,
+        _short_name(student),
+        review.rating,
+        review.knowledge,
+        review.communication,
+        review.punctuality,
+        review.text,
         day_label(review.created_at.astimezone(ZoneInfo(actor.timezone if actor else DEFAULT_TIMEZONE)).date()),
-        review.published, review.reply,
-        mine and now <= review.created_at + EDIT_WINDOW, theirs and review.published and not review.reply,
-    )  # fmt: skip
+        review.published,
+        review.reply,
+        mine and now <= review.created_at + EDIT_WINDOW,
+        theirs and review.published and not review.reply,
+    )
 
 
 def refresh_aggregate(session: Session, instructor_id: int) -> None:
@@ -256,8 +282,13 @@ def refresh_aggregate(session: Session, instructor_id: int) -> None:
     profile = session.exec(
         select(InstructorProfile).where(InstructorProfile.user_id == instructor_id).with_for_update()
     ).one()
-    counts = dict(session.exec(select(Review.rating, func.count()).where(
-        Review.instructor_id == instructor_id, Review.published).group_by(Review.rating)).all())  # fmt: skip
+    counts = dict(
+        session.exec(
+            select(Review.rating, func.count())
+            .where(Review.instructor_id == instructor_id, Review.published)
+            .group_by(Review.rating)
+        ).all()
+    )
     histogram = [int(counts.get(stars, 0)) for stars in range(1, 6)]
     total = sum(histogram)
     profile.rating_count = total
@@ -265,8 +296,11 @@ def refresh_aggregate(session: Session, instructor_id: int) -> None:
     profile.rating_avg = round(stars / total, 4) if total else 0.0
     profile.rating_histogram = histogram
     session.add(profile)
-    session.exec(update(Offering).where(Offering.instructor_id == instructor_id)
-                 .values(rank_score=bayesian_rating(profile.rating_avg, total)))  # fmt: skip
+    session.exec(
+        update(Offering)
+        .where(Offering.instructor_id == instructor_id)
+        .values(rank_score=bayesian_rating(profile.rating_avg, total))
+    )
 
 
 def publish_due(now: datetime | None = None) -> int:
@@ -274,20 +308,27 @@ def publish_due(now: datetime | None = None) -> int:
     safe on several workers: each review is published by one conditional update)."""
     now = now or utcnow()
     with transaction() as session:
-        due = list(session.exec(select(Review.id, Review.instructor_id).where(
-            Review.published == False, Review.publish_at <= now)))  # noqa: E712  # fmt: skip
+        unpublished = col(Review.published).is_(False)
+        due = list(session.exec(select(Review.id, Review.instructor_id).where(unpublished, Review.publish_at <= now)))
     published = 0
     for review_id, instructor_id in due:
         with transaction() as session:
-            if session.exec(update(Review).where(Review.id == review_id, Review.published == False)  # noqa: E712
-                            .values(published=True)).rowcount == 1:  # fmt: skip
+            if (
+                session.exec(
+                    update(Review)
+                    .where(Review.id == review_id, Review.published == False)  # noqa: E712
+                    .values(published=True)
+                ).rowcount
+                == 1
+            ):
                 refresh_aggregate(session, instructor_id)
                 published += 1
     return published
 
 
-def instructor_reviews(instructor_id: int, page: int = 1, viewer: Actor | None = None,
-                       now: datetime | None = None) -> ReviewPage:  # fmt: skip
+def instructor_reviews(
+    instructor_id: int, page: int = 1, viewer: Actor | None = None, now: datetime | None = None
+) -> ReviewPage:
     """One page of an instructor's published reviews (newest first) with their aggregate; open to everyone."""
     now = now or utcnow()
     with transaction() as session:
@@ -298,11 +339,13 @@ def instructor_reviews(instructor_id: int, page: int = 1, viewer: Actor | None =
         pages = max(1, -(-total // PAGE_SIZE))
         page = min(max(1, int(page)), pages)
         rows = session.exec(
-            select(Review, User.name).join(User, User.id == Review.student_id)
+            select(Review, User.name)
+            .join(User, User.id == Review.student_id)
             .where(Review.instructor_id == instructor_id, Review.published)
             .order_by(Review.created_at.desc(), Review.id.desc())
-            .offset((page - 1) * PAGE_SIZE).limit(PAGE_SIZE)
-        ).all()  # fmt: skip
+            .offset((page - 1) * PAGE_SIZE)
+            .limit(PAGE_SIZE)
+        ).all()
         items = [_view(review, name, viewer, now) for review, name in rows]
         return ReviewPage(items, page, pages, total, round(profile.rating_avg, 1), list(profile.rating_histogram))
 
@@ -331,5 +374,8 @@ def reviewable_in(session: Session, actor: Actor | None, now: datetime) -> set[i
     actor = require_role(actor, Role.STUDENT)
     reviewed = select(Review.booking_id).where(Review.student_id == actor.user_id)
     conditions = [condition for condition, _ in _eligible(now)]
-    return set(session.exec(select(Booking.id).where(
-        Booking.student_id == actor.user_id, Booking.id.not_in(reviewed), *conditions)))  # fmt: skip
+    return set(
+        session.exec(
+            select(Booking.id).where(Booking.student_id == actor.user_id, Booking.id.not_in(reviewed), *conditions)
+        )
+    )

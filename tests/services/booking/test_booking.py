@@ -266,8 +266,11 @@ def test_a_student_cannot_have_two_lessons_at_once_with_different_instructors(le
     _, student, piano = lesson
     guitar = another_teacher(2)
     held = book(student, piano)  # Mon 10:00-11:00 with Tess
-    for start, minutes in ((MONDAY_10AM, 60), (MONDAY_10AM + timedelta(minutes=30), 60),
-                           (MONDAY_10AM - timedelta(minutes=30), 60)):  # fmt: skip
+    for start, minutes in (
+        (MONDAY_10AM, 60),
+        (MONDAY_10AM + timedelta(minutes=30), 60),
+        (MONDAY_10AM - timedelta(minutes=30), 60),
+    ):
         with pytest.raises(FormError) as caught:
             book(student, guitar, start, minutes)
         assert caught.value.errors["start"] == (
@@ -277,8 +280,10 @@ def test_a_student_cannot_have_two_lessons_at_once_with_different_instructors(le
     booking.system_move(held.id, S.CONFIRMED, NOW)
     with pytest.raises(FormError) as caught:
         book(student, guitar, MONDAY_10AM + timedelta(minutes=30), 30)
-    assert caught.value.errors["start"] == ("You already have a lesson at this time: Piano with Tess Teacher on "
-                                            "Mon, Jan 7 · 10:00 AM EST. Please choose another time.")  # fmt: skip
+    assert caught.value.errors["start"] == (
+        "You already have a lesson at this time: Piano with Tess Teacher on "
+        "Mon, Jan 7 · 10:00 AM EST. Please choose another time."
+    )
     # right after it, another student at the same time, or once the first lesson is cancelled: fine
     assert book(student, guitar, MONDAY_10AM + timedelta(hours=1)).status == S.PENDING_PAYMENT
     violin = another_teacher(3)
@@ -318,5 +323,6 @@ def test_concurrent_bookings_of_one_student_with_different_instructors_are_refus
         teacher = session.get(User, won.instructor_id).name
     refusals = [o for o in outcomes if not isinstance(o, int)]
     assert len(refusals) == len(services) - 1
-    assert all(o.startswith("You are holding another lesson at this time: ") and f"with {teacher} on" in o
-               for o in refusals), refusals  # fmt: skip
+    assert all(
+        o.startswith("You are holding another lesson at this time: ") and f"with {teacher} on" in o for o in refusals
+    ), refusals

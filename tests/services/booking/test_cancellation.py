@@ -87,8 +87,9 @@ def test_refunds_never_exceed_the_charge_after_a_dashboard_refund(studio, stripe
     lesson = paid_lesson(student, service, card)
     with transaction() as session:
         charge = session.exec(select(Payment.charge_id).where(Payment.booking_id == lesson)).one()
-    stripe_env.client().v1.refunds.create(params={"charge": charge, "amount": 3000, "reverse_transfer": True,
-                                                  "refund_application_fee": True})  # fmt: skip
+    stripe_env.client().v1.refunds.create(
+        params={"charge": charge, "amount": 3000, "reverse_transfer": True, "refund_application_fee": True}
+    )
     from instainstru.gateways import stripe_payments
 
     payments.record_charge_refunds(stripe_payments.charge_state(charge))
@@ -198,7 +199,9 @@ def test_billing_history_csv_and_receipts_add_up(studio):
     cancellation.cancel(student, cancelled, START + timedelta(hours=2) - timedelta(hours=1))  # late: half back
     history = billing.student_history(student)
     assert [(line.booking_id, line.money.charged, line.money.refunded) for line in history] == [
-        (cancelled, 4555, 2277), (kept, 4555, 0)]  # fmt: skip
+        (cancelled, 4555, 2277),
+        (kept, 4555, 0),
+    ]
     rows = list(csv.DictReader(io.StringIO(billing.student_history_csv(student))))
     assert sum(float(r["paid_usd"]) for r in rows) == pytest.approx(45.55 + 22.78)
     assert billing.receipt(student, kept).paid == "$45.55"
@@ -214,7 +217,9 @@ def test_billing_history_csv_and_receipts_add_up(studio):
     assert (earnings.pending, earnings.paid) == (3872, 1936)  # the taught-or-kept money is earned
     rows = list(csv.DictReader(io.StringIO(billing.instructor_earnings_csv(teacher))))
     assert [(r["gross_usd"], r["fee_usd"], r["net_usd"], r["payout"]) for r in rows] == [
-        ("22.78", "3.42", "19.36", "paid"), ("45.55", "6.83", "38.72", "pending")]  # fmt: skip
+        ("22.78", "3.42", "19.36", "paid"),
+        ("45.55", "6.83", "38.72", "pending"),
+    ]
     with pytest.raises(PermissionDenied):
         billing.instructor_earnings(student)
 
@@ -263,8 +268,11 @@ def test_a_students_move_is_shown_first_and_the_instructor_sees_where_it_came_fr
     later = START + timedelta(days=1)
     preview = reschedule.preview_move(student, lesson, later, NOW)
     zone = "America/New_York"
-    assert (preview.old, preview.new, preview.iso) == (slot_label(START, zone), slot_label(later, zone),
-                                                       later.isoformat())  # fmt: skip
+    assert (preview.old, preview.new, preview.iso) == (
+        slot_label(START, zone),
+        slot_label(later, zone),
+        later.isoformat(),
+    )
     assert status_of(lesson) == S.CONFIRMED and reschedule.reschedule_options(student, lesson, NOW)  # nothing moved
     with transaction() as session:
         assert session.get(Booking, lesson).start_at == START
@@ -286,8 +294,10 @@ def test_the_instructor_proposes_a_time_and_the_student_accepts_it(studio):
     assert (shown.old, shown.new) == (slot_label(soon, zone), slot_label(new, zone))
     line = line_of(lessons.student_lessons(student, NOW).upcoming, lesson)
     assert line.can_answer_proposal
-    assert line.proposal == (f"Tess Teacher proposes moving this lesson to {slot_label(new, zone)}. Please answer "
-                             f"by {slot_label(min(NOW + timedelta(hours=48), soon), zone)}.")  # fmt: skip
+    assert line.proposal == (
+        f"Tess Teacher proposes moving this lesson to {slot_label(new, zone)}. Please answer "
+        f"by {slot_label(min(NOW + timedelta(hours=48), soon), zone)}."
+    )
     teachers_line = line_of(lessons.instructor_lessons(teacher, NOW).upcoming.items, lesson)
     assert teachers_line.proposal.startswith(f"You proposed moving it to {slot_label(new, zone)}: waiting")
     # accepted later, outside the student's own free window: the instructor asked
@@ -300,7 +310,8 @@ def test_the_instructor_proposes_a_time_and_the_student_accepts_it(studio):
         moved = session.get(Booking, lesson)
     assert (moved.start_at, moved.moved_from, moved.moved_by, moved.status) == (new, soon, "instructor", S.CONFIRMED)
     assert line_of(lessons.student_lessons(student, at).upcoming, lesson).note == (
-        f"Moved at Tess Teacher's proposal from {slot_label(soon, zone)}.")  # fmt: skip
+        f"Moved at Tess Teacher's proposal from {slot_label(soon, zone)}."
+    )
     assert booking.create_booking(other, service.id, 60, soon, at).start_at == soon  # the old time is free
     with pytest.raises(FormError):  # and the new one claimed
         booking.create_booking(other, service.id, 60, new, at)
@@ -321,8 +332,9 @@ def test_a_proposal_declined_expired_or_taken_meanwhile_leaves_the_lesson_where_
     late = NOW + timedelta(hours=48, minutes=1)
     with pytest.raises(FormError, match="no longer open"):
         reschedule.answer_proposal(student, lesson, True, late)
-    assert "was not answered in time" in line_of(lessons.instructor_lessons(teacher, late).upcoming.items,
-                                                 lesson).proposal  # fmt: skip
+    assert (
+        "was not answered in time" in line_of(lessons.instructor_lessons(teacher, late).upcoming.items, lesson).proposal
+    )
     reschedule.propose(teacher, lesson, new, NOW)
     booking.create_booking(make_user("student", "o@example.com", "Olga Other"), service.id, 60, new, NOW)
     with pytest.raises(FormError, match="not available"):
@@ -336,8 +348,15 @@ def test_the_dashboard_shows_what_was_paid_with_credit_and_what_came_back(studio
 
     teacher, student, service, card = studio
     with transaction() as session:  # $20 of credit, spent on the next lesson
-        session.add(Credit(user_id=student.user_id, kind="welcome", amount_cents=2000, remaining_cents=2000,
-                           expires_at=NOW + timedelta(days=365)))  # fmt: skip
+        session.add(
+            Credit(
+                user_id=student.user_id,
+                kind="welcome",
+                amount_cents=2000,
+                remaining_cents=2000,
+                expires_at=NOW + timedelta(days=365),
+            )
+        )
     lesson = paid_lesson(student, service, card)
     line = line_of(lessons.student_lessons(student, NOW).upcoming, lesson)
     assert (line.price, line.paid) == ("$45.55", "Paid $25.55 + $20 credit")

@@ -75,14 +75,18 @@ def test_checkout_says_plainly_when_free_cancellation_has_already_passed(lesson)
         return checkout.open_checkout(student, slug, part, routes.start_part(start), start - before).late_notice
 
     assert notice(MONDAY_10AM, timedelta(hours=22)) == (
-        "This lesson starts in 22 hours: if you cancel, $22.50 is kept, and it can no longer be moved.")  # fmt: skip
+        "This lesson starts in 22 hours: if you cancel, $22.50 is kept, and it can no longer be moved."
+    )
     assert cancellation.late_fee(4500, 50) == 2250  # the cancel flow's own rule: 50% of $45
     assert notice(MONDAY_10AM + timedelta(hours=1), timedelta(hours=24)) == ""  # exactly 24 h before: still free
     assert notice(MONDAY_10AM + timedelta(hours=2), timedelta(hours=23, minutes=59)).startswith(
-        "This lesson starts in 23 hours:")  # fmt: skip
+        "This lesson starts in 23 hours:"
+    )
     assert notice(MONDAY_10AM + timedelta(hours=3), timedelta(minutes=40)).startswith(
-        "This lesson starts in 40 minutes:")  # fmt: skip
+        "This lesson starts in 40 minutes:"
+    )
     availability.save_booking_rules(teacher, "15", "0", "60", "30", True, "48", "100")
     assert notice(MONDAY_10AM + timedelta(hours=4), timedelta(hours=30)) == (
         "This lesson starts in 30 hours: once Tess Teacher accepts, if you cancel, $45 is kept, and it can no "
-        "longer be moved.")  # fmt: skip
+        "longer be moved."
+    )

@@ -100,10 +100,12 @@ def test_declined_and_expired_requests_stay_on_the_students_lists_with_the_hold_
             'Declined by Tess Teacher: "I am away that week." Nothing was charged: the card hold was released.',
         ),
         ("expired", "Tess Teacher did not answer in time. Nothing was charged: the card hold was released."),
-    ]  # fmt: skip  (the run-out hold is not listed: it never reached the instructor)
+    ]  # the run-out hold is not listed: it never reached the instructor
     history = billing.student_history(student)
     assert [(line.status, line.money.charged, line.note) for line in history] == [
-        ("expired", 0, billing.HOLD_RELEASED), ("declined", 0, billing.HOLD_RELEASED)]  # fmt: skip
+        ("expired", 0, billing.HOLD_RELEASED),
+        ("declined", 0, billing.HOLD_RELEASED),
+    ]
     with pytest.raises(PermissionDenied):  # no receipt for what was never paid
         billing.receipt(student, declined)
     assert lessons.instructor_lessons(teacher, later).requests == []
@@ -135,9 +137,15 @@ def test_long_lists_come_a_page_at_a_time(setup):
     assert (first.past.number, first.past.pages, first.past.total, len(first.past.items)) == (1, 3, 25, 10)
     assert first.past.items[0].when == "Sun, Jan 6 · 7:00 AM EST"  # latest first
     assert (first.upcoming.pages, first.upcoming.total, first.upcoming.items[0].when) == (
-        2, 12, "Tue, Jan 8 · 7:00 AM EST")  # fmt: skip
+        2,
+        12,
+        "Tue, Jan 8 · 7:00 AM EST",
+    )
     last = lessons.instructor_lessons(teacher, NOW, upcoming_page=2, past_page=3)
     assert (len(last.upcoming.items), len(last.past.items), last.past.items[-1].when) == (
-        2, 5, "Thu, Dec 13 · 7:00 AM EST")  # fmt: skip
+        2,
+        5,
+        "Thu, Dec 13 · 7:00 AM EST",
+    )
     assert lessons.instructor_lessons(teacher, NOW, past_page="99").past.number == 3  # the nearest page there is
     assert lessons.instructor_lessons(teacher, NOW, past_page="abc").past.number == 1

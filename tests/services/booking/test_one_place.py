@@ -28,11 +28,22 @@ def studio(db_url):
 
 def test_a_run_out_hold_or_request_is_the_same_in_sql_and_in_python(studio):
     teacher, student, service = studio
-    cases = [(S.PENDING_PAYMENT, NOW - SECOND), (S.PENDING_PAYMENT, NOW), (S.PENDING_PAYMENT, NOW + SECOND),
-             (S.PENDING_PAYMENT, None), (S.REQUESTED, NOW), (S.REQUESTED, NOW + SECOND), (S.REQUESTED, None),
-             (S.CONFIRMED, None), (S.EXPIRED, NOW - SECOND), (S.COMPLETED, None)]  # fmt: skip
-    ids = [make_booking(teacher, student, service.id, START + timedelta(days=i), status, hold_expires_at=until)
-           for i, (status, until) in enumerate(cases)]  # fmt: skip
+    cases = [
+        (S.PENDING_PAYMENT, NOW - SECOND),
+        (S.PENDING_PAYMENT, NOW),
+        (S.PENDING_PAYMENT, NOW + SECOND),
+        (S.PENDING_PAYMENT, None),
+        (S.REQUESTED, NOW),
+        (S.REQUESTED, NOW + SECOND),
+        (S.REQUESTED, None),
+        (S.CONFIRMED, None),
+        (S.EXPIRED, NOW - SECOND),
+        (S.COMPLETED, None),
+    ]
+    ids = [
+        make_booking(teacher, student, service.id, START + timedelta(days=i), status, hold_expires_at=until)
+        for i, (status, until) in enumerate(cases)
+    ]
     with transaction() as session:
         in_sql = set(session.exec(select(Booking.id).where(hold_ran_out(NOW) | request_ran_out(NOW))))
         in_python = {b.id for b in session.exec(select(Booking)) if ran_out(b, NOW)}

@@ -28,42 +28,85 @@ INSTRUCTORS = [
     ("Ada Keys", "piano", ["student_home"], ["Park Slope"], None, 6000, (4.9, 80), WEEKDAYS_9_TO_5, ["kids", "adults"]),
     ("Bo Online", "piano", ["online"], [], None, 4000, (5.0, 1), WEEKDAYS_9_TO_5, ["adults"]),
     ("Cy Uptown", "piano", ["student_home"], ["Upper West Side"], None, 9000, (0, 0), WEEKDAYS_9_TO_5, ["adults"]),
-    ("Di Strings", "guitar", ["student_home"], ["Williamsburg", "Bushwick"], None, 7000, (4.7, 12), EVENINGS,
-     ["teens", "adults"]),
+    (
+        "Di Strings",
+        "guitar",
+        ["student_home"],
+        ["Williamsburg", "Bushwick"],
+        None,
+        7000,
+        (4.7, 12),
+        EVENINGS,
+        ["teens", "adults"],
+    ),
     ("Ed Astoria", "guitar", ["student_home"], ["Astoria"], None, 5000, (4.8, 30), EVENINGS, ["adults"]),
     ("Fe Habla", "spanish", ["online"], [], None, 4500, (4.6, 20), WEEKDAYS_9_TO_5, ["adults"]),
     ("Gu Madrid", "spanish", ["student_home"], ["Chelsea"], None, 7000, (4.4, 9), WEEKDAYS_9_TO_5, ["adults"]),
     ("Ha Flow", "yoga", ["student_home"], ["Upper West Side"], None, 8000, (4.9, 40), SAT_MORNING, ["adults"]),
     ("Io Yoga", "yoga", ["student_home"], ["Upper West Side"], None, 7000, (4.8, 25), WEEKDAYS_9_TO_5, ["adults"]),
-    ("Jo Tests", "sat", ["student_home", "online"], [], ("Morningside Heights", 2), 12000, (4.9, 15),
-     WEEKDAYS_9_TO_5, ["teens"]),
+    (
+        "Jo Tests",
+        "sat",
+        ["student_home", "online"],
+        [],
+        ("Morningside Heights", 2),
+        12000,
+        (4.9, 15),
+        WEEKDAYS_9_TO_5,
+        ["teens"],
+    ),
     ("Ka Radius", "piano", ["student_home"], [], ("Prospect Heights", 3), 7500, (4.5, 6), WEEKDAYS_9_TO_5, ["kids"]),
-]  # fmt: skip
+]
 
 
 def add_instructor(session, row, bookable: bool = True) -> int:
     """One instructor of the table above, with one service; `bookable`: payouts connected."""
     name, subject, places, hoods, radius, price, (avg, count), hours, ages = row
-    user = User(email=f"{name.split()[0].lower()}@example.com", name=name, role=Role.INSTRUCTOR,
-                password_hash="x", timezone="America/New_York")  # fmt: skip
+    user = User(
+        email=f"{name.split()[0].lower()}@example.com",
+        name=name,
+        role=Role.INSTRUCTOR,
+        password_hash="x",
+        timezone="America/New_York",
+    )
     session.add(user)
     session.flush()
     base = geo.find_place(radius[0]) if radius else None
     profile = InstructorProfile(
-        user_id=user.id, slug=name.lower().replace(" ", "-"), headline=f"{subject} with {name}",
-        bio="x" * 60, teaches_online="online" in places, teaches_at_student="student_home" in places,
-        area_neighbourhoods=hoods, area_base_name=base.name if base else "",
-        area_base_lat=base.lat if base else None, area_base_lon=base.lon if base else None,
-        area_radius_miles=radius[1] if radius else 0, rating_avg=avg, rating_count=count,
-        weekly_hours=hours, buffer_min=0, notice_hours=0, horizon_days=60, slot_step_min=60,
+        user_id=user.id,
+        slug=name.lower().replace(" ", "-"),
+        headline=f"{subject} with {name}",
+        bio="x" * 60,
+        teaches_online="online" in places,
+        teaches_at_student="student_home" in places,
+        area_neighbourhoods=hoods,
+        area_base_name=base.name if base else "",
+        area_base_lat=base.lat if base else None,
+        area_base_lon=base.lon if base else None,
+        area_radius_miles=radius[1] if radius else 0,
+        rating_avg=avg,
+        rating_count=count,
+        weekly_hours=hours,
+        buffer_min=0,
+        notice_hours=0,
+        horizon_days=60,
+        slot_step_min=60,
         charges_enabled=bookable,
-    )  # fmt: skip
+    )
     session.add(profile)
     session.flush()
     area_index.reindex(session, profile)
-    offering = Offering(instructor_id=user.id, subject_key=subject, levels=["beginner"], age_groups=ages,
-                        location_types=places, min_price_cents=price, shortest_min=60,
-                        online="online" in places, rank_score=bayesian_rating(avg, count))  # fmt: skip
+    offering = Offering(
+        instructor_id=user.id,
+        subject_key=subject,
+        levels=["beginner"],
+        age_groups=ages,
+        location_types=places,
+        min_price_cents=price,
+        shortest_min=60,
+        online="online" in places,
+        rank_score=bayesian_rating(avg, count),
+    )
     session.add(offering)
     session.flush()
     session.add(OfferingPrice(offering_id=offering.id, duration_min=60, price_cents=price))
@@ -183,8 +226,17 @@ def test_favourites(catalogue):
 
 
 # The best rated, cheapest piano teacher in Park Slope, who has not connected payouts yet.
-PENDING = ("Lu Pending", "piano", ["student_home", "online"], ["Park Slope"], None, 3000, (5.0, 200), WEEKDAYS_9_TO_5,
-           ["kids", "adults"])  # fmt: skip
+PENDING = (
+    "Lu Pending",
+    "piano",
+    ["student_home", "online"],
+    ["Park Slope"],
+    None,
+    3000,
+    (5.0, 200),
+    WEEKDAYS_9_TO_5,
+    ["kids", "adults"],
+)
 
 
 @pytest.fixture

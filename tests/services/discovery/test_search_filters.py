@@ -8,8 +8,17 @@ from instainstru.services.discovery.search_filters import Filters, filters_from,
 from instainstru.services.errors import FormError
 
 TODAY = date(2026, 11, 26)
-PANEL = {"subject": "Any subject", "min": "", "max": "", "online": "any", "miles": "any", "day": "keep",
-         "part": "keep", "rating": "any", "age": "any"}  # fmt: skip
+PANEL = {
+    "subject": "Any subject",
+    "min": "",
+    "max": "",
+    "online": "any",
+    "miles": "any",
+    "day": "keep",
+    "part": "keep",
+    "rating": "any",
+    "age": "any",
+}
 
 
 def applied(**changes) -> Filters:
@@ -39,10 +48,12 @@ def test_prices_are_read_in_dollars():
         ({"min": "12.345"}, {"min": "Enter dollars, like 40 or 62.50."}),
         ({"max": "5000"}, {"max": "Lessons cost at most $1,000."}),
         ({"min": "100", "max": "20"}, {"max": "Enter at least the minimum, $100."}),
-        ({"min": "abc", "max": "zz"}, {"min": "Enter dollars, like 40 or 62.50.",
-                                       "max": "Enter dollars, like 40 or 62.50."}),
+        (
+            {"min": "abc", "max": "zz"},
+            {"min": "Enter dollars, like 40 or 62.50.", "max": "Enter dollars, like 40 or 62.50."},
+        ),
     ],
-)  # fmt: skip
+)
 def test_prices_that_make_no_sense_are_refused_with_a_message(form, errors):
     with pytest.raises(FormError) as refused:
         applied(**form)

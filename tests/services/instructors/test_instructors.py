@@ -38,9 +38,16 @@ def test_the_owner_sees_neither_heart_nor_report_on_their_own_profile(two_subjec
     other_teacher = make_user("instructor", "o@example.com", "Otto Other")
     student = make_user("student", "s@example.com", "Sam Student")
     admin = Actor(999, "Ada Admin", "a@example.com", "admin", "America/New_York")
-    seen_by = {who: viewer_actions(actor, teacher.user_id) for who, actor in
-               (("visitor", None), ("owner", teacher), ("instructor", other_teacher), ("student", student),
-                ("admin", admin))}  # fmt: skip
+    seen_by = {
+        who: viewer_actions(actor, teacher.user_id)
+        for who, actor in (
+            ("visitor", None),
+            ("owner", teacher),
+            ("instructor", other_teacher),
+            ("student", student),
+            ("admin", admin),
+        )
+    }
     assert {who: (a.save, a.report) for who, a in seen_by.items()} == {
         "visitor": (True, False),  # the heart asks a visitor to log in; reporting needs an account
         "owner": (False, False),

@@ -13,8 +13,13 @@ from instainstru.services.instructors import instructors, offerings
 from instainstru.services.scheduling import availability
 from tests.factories import make_user, open_studio
 
-GOOD = dict(subject="keys", levels=["beginner"], age_groups=["kids", "adults"], location_types=["online"],
-            prices={30: "40", 60: "$72.50", 45: "", 90: ""})  # fmt: skip
+GOOD = dict(
+    subject="keys",
+    levels=["beginner"],
+    age_groups=["kids", "adults"],
+    location_types=["online"],
+    prices={30: "40", 60: "$72.50", 45: "", 90: ""},
+)
 
 
 @pytest.fixture
@@ -116,8 +121,15 @@ def test_prices_and_lengths_change_after_bookings_and_booked_lessons_keep_their_
     booked = booking.create_booking(student, service.id, 60, first_free(teacher), NOW)
     shown = offerings.list_offerings(teacher)[0]
     prices = {45: "55", 60: "$80", 90: ""}
-    edited = offerings.update_offering(teacher, service.id, ["beginner", "advanced"], ["adults"], ["online", "studio"],
-                                       prices, version_of(shown.editable()))  # fmt: skip
+    edited = offerings.update_offering(
+        teacher,
+        service.id,
+        ["beginner", "advanced"],
+        ["adults"],
+        ["online", "studio"],
+        prices,
+        version_of(shown.editable()),
+    )
     assert [(p.duration_min, p.price_cents) for p in edited.prices] == [(45, 5500), (60, 8000)]
     assert (edited.levels, edited.location_types) == (["beginner", "advanced"], ["studio", "online"])
     assert price_of(booked.id) == 5000  # booked at $50, kept
@@ -133,8 +145,9 @@ def test_a_bad_or_outdated_edit_is_refused_and_changes_nothing(db_url):
     outdated = version_of(offerings.list_offerings(teacher)[0].editable())
     offerings.update_offering(teacher, service.id, ["beginner"], ["adults"], ["online"], {60: "60"}, outdated)
     with pytest.raises(FormError) as caught:  # another tab still shows $50
-        offerings.update_offering(teacher, service.id, ["beginner"], ["adults"], ["online"], {30: "30", 60: "50"},
-                                  outdated)  # fmt: skip
+        offerings.update_offering(
+            teacher, service.id, ["beginner"], ["adults"], ["online"], {30: "30", 60: "50"}, outdated
+        )
     assert "changed in another tab" in caught.value.errors["form"]
     current = version_of(offerings.list_offerings(teacher)[0].editable())
     for prices, field in (({60: "1e3"}, "price_60"), ({60: ""}, "prices"), ({60: "5"}, "price_60")):
@@ -143,8 +156,14 @@ def test_a_bad_or_outdated_edit_is_refused_and_changes_nothing(db_url):
         assert field in caught.value.errors
     assert [p.price_cents for p in offerings.list_offerings(teacher)[0].prices] == [6000]
     with pytest.raises(PermissionDenied):
-        offerings.update_offering(make_user("instructor", "o@example.com", "Otto Other"), service.id, ["beginner"],
-                                  ["adults"], ["online"], {60: "99"})  # fmt: skip
+        offerings.update_offering(
+            make_user("instructor", "o@example.com", "Otto Other"),
+            service.id,
+            ["beginner"],
+            ["adults"],
+            ["online"],
+            {60: "99"},
+        )
 
 
 def test_a_paused_service_is_hidden_from_search_and_booking_and_comes_back(db_url):

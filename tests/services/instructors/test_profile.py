@@ -21,10 +21,18 @@ def teacher(db_url, tmp_path, monkeypatch):
 
 def good_form(**changes) -> profile.ProfileForm:
     form = profile.ProfileForm(
-        name="Tess Teacher", headline="Patient piano teacher", bio="I teach piano.", borough="Brooklyn",
-        languages="English, Spanish", years_experience="7", teaches_at_student=True, teaches_online=True,
-        area_neighbourhoods=["Park Slope", "Gowanus"], area_base="11215", area_radius_miles="3",
-    )  # fmt: skip
+        name="Tess Teacher",
+        headline="Patient piano teacher",
+        bio="I teach piano.",
+        borough="Brooklyn",
+        languages="English, Spanish",
+        years_experience="7",
+        teaches_at_student=True,
+        teaches_online=True,
+        area_neighbourhoods=["Park Slope", "Gowanus"],
+        area_base="11215",
+        area_radius_miles="3",
+    )
     for key, value in changes.items():
         setattr(form, key, value)
     return form
@@ -90,8 +98,9 @@ def test_a_save_from_a_form_showing_older_values_is_refused_and_keeps_the_newer_
     assert "changed in another tab" in caught.value.errors["form"]
     form, _, _ = profile.load_profile(teacher)
     assert (form.years_experience, form.borough, form.bio) == ("12", "Queens", "I teach piano.")
-    profile.save_profile(teacher, good_form(years_experience="12", borough="Queens", bio="A new bio."),
-                         version_of(form))  # fmt: skip
+    profile.save_profile(
+        teacher, good_form(years_experience="12", borough="Queens", bio="A new bio."), version_of(form)
+    )
     assert profile.load_profile(teacher)[0].bio == "A new bio."
 
 

@@ -16,8 +16,18 @@ START = datetime(2030, 1, 7, 15, 0, tzinfo=UTC)
 
 def test_what_was_paid_is_charged_less_refunded_in_the_history_and_in_queries(db_url):
     teacher, student, service = open_studio({60: "80"})
-    lessons = [make_booking(teacher, student, service.id, START + timedelta(days=i), BookingStatus.COMPLETED,
-                            price_cents=8000, paid=i > 0) for i in range(4)]  # fmt: skip
+    lessons = [
+        make_booking(
+            teacher,
+            student,
+            service.id,
+            START + timedelta(days=i),
+            BookingStatus.COMPLETED,
+            price_cents=8000,
+            paid=i > 0,
+        )
+        for i in range(4)
+    ]
     with transaction() as session:  # the second lesson refunded in part, the third in full, the last not at all
         for booking_id, cents in ((lessons[1], 2000), (lessons[2], 8000)):
             refund = RefundInfo(f"re_{booking_id}", cents, 0)

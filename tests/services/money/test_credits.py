@@ -34,8 +34,14 @@ def studio(db_url, stripe_env):
 
 def give_credit(student, cents: int, days: int = 365) -> int:
     with transaction() as session:
-        grant = Credit(user_id=student.user_id, kind="welcome", amount_cents=cents, remaining_cents=cents,
-                       created_at=NOW, expires_at=NOW + timedelta(days=days))  # fmt: skip
+        grant = Credit(
+            user_id=student.user_id,
+            kind="welcome",
+            amount_cents=cents,
+            remaining_cents=cents,
+            created_at=NOW,
+            expires_at=NOW + timedelta(days=days),
+        )
         session.add(grant)
         session.flush()
         return grant.id
@@ -110,8 +116,11 @@ def test_the_card_pays_at_least_stripes_minimum_and_the_rest_stays(studio):
 
 def test_soonest_expiring_credit_is_spent_first_and_expired_credit_never(studio):
     _, student, service, card, _ = studio
-    late, soon, gone = give_credit(student, 3000, days=300), give_credit(student, 1000, days=30), give_credit(
-        student, 5000, days=-1)  # fmt: skip
+    late, soon, gone = (
+        give_credit(student, 3000, days=300),
+        give_credit(student, 1000, days=30),
+        give_credit(student, 5000, days=-1),
+    )
     booking_id, _ = pay_for(student, service, card)
     assert payment_of(booking_id).credit_cents == 4000
     with transaction() as session:
@@ -139,8 +148,9 @@ def test_a_declined_card_gives_the_credit_back(studio, stripe_env):
 
 def payment_of_latest(booking_id: int) -> Payment:
     with transaction() as session:
-        return session.exec(select(Payment).where(Payment.booking_id == booking_id)
-                            .order_by(Payment.attempt.desc())).first()  # fmt: skip
+        return session.exec(
+            select(Payment).where(Payment.booking_id == booking_id).order_by(Payment.attempt.desc())
+        ).first()
 
 
 def test_a_declined_request_releases_the_card_and_the_credit(studio):
@@ -227,8 +237,9 @@ def test_a_top_up_whose_answer_was_lost_is_found_again_not_sent_twice(studio, st
     monkeypatch.setattr(stripe_payments, "transfer", real)
     jobs.run_due(NOW)
     transfers = stripe_env.client().v1.transfers.list(params={"transfer_group": f"booking-{booking_id}"}).data
-    assert [(t.id, t.amount, t.destination) for t in transfers] == [(payment_of(booking_id).topup_transfer_id, 800,
-                                                                      account)]  # fmt: skip
+    assert [(t.id, t.amount, t.destination) for t in transfers] == [
+        (payment_of(booking_id).topup_transfer_id, 800, account)
+    ]
     assert ledger.reconcile() == []
 
 

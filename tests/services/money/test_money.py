@@ -6,18 +6,44 @@ from instainstru.settings import get_settings, reset_settings
 
 @pytest.mark.parametrize(
     ("text", "cents"),
-    [("65", 6500), ("$62.50", 6250), ("1,000", 100000), (" 0.01 ", 1), ("$ 65", 6500), (".5", 50), ("62.5", 6250),
-     ("65.", 6500), ("1,000,000.00", 100000000)],
-)  # fmt: skip
+    [
+        ("65", 6500),
+        ("$62.50", 6250),
+        ("1,000", 100000),
+        (" 0.01 ", 1),
+        ("$ 65", 6500),
+        (".5", 50),
+        ("62.5", 6250),
+        ("65.", 6500),
+        ("1,000,000.00", 100000000),
+    ],
+)
 def test_parse_dollars(text, cents):
     assert parse_dollars(text) == cents
 
 
 @pytest.mark.parametrize(
     "text",
-    ["", "sixty", "65.505", "1e30", "1e100", "NaN", "Infinity", "$", "1e3", "1E3", "0x10", "+65", "-65", "6 5",
-     "1,00", "١٢", "65_000"],
-)  # fmt: skip
+    [
+        "",
+        "sixty",
+        "65.505",
+        "1e30",
+        "1e100",
+        "NaN",
+        "Infinity",
+        "$",
+        "1e3",
+        "1E3",
+        "0x10",
+        "+65",
+        "-65",
+        "6 5",
+        "1,00",
+        "١٢",
+        "65_000",
+    ],
+)
 def test_parse_dollars_refuses_with_a_message(text):
     with pytest.raises(ValueError, match="Enter an amount in dollars"):
         parse_dollars(text)

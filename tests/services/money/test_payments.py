@@ -372,8 +372,9 @@ def test_a_request_without_a_card_authorisation_cannot_be_accepted(studio):
 def test_a_lesson_nobody_paid_for_has_no_money_in_billing(studio):
     teacher, student, service, _ = studio
     make_booking(teacher, student, service.id, START - timedelta(days=10), S.COMPLETED, price_cents=8000)
-    paid = make_booking(teacher, student, service.id, START - timedelta(days=9), S.COMPLETED, price_cents=8000,
-                        paid=True)  # fmt: skip
+    paid = make_booking(
+        teacher, student, service.id, START - timedelta(days=9), S.COMPLETED, price_cents=8000, paid=True
+    )
     assert [line.booking_id for line in billing.student_history(student)] == [paid]
     earnings = billing.instructor_earnings(teacher)
     assert [line.booking_id for line in earnings.lines] == [paid] and earnings.net == 6800

@@ -55,8 +55,14 @@ def test_account_updated_delivered_twice_and_late_is_applied_once(db_url, stripe
 
 
 def test_bad_signatures_and_junk_are_refused(db_url, stripe_env):
-    payload = json.dumps({"id": "evt_1", "object": "event", "type": "account.updated",
-                          "data": {"object": {"id": "acct_1", "object": "account"}}}).encode()  # fmt: skip
+    payload = json.dumps(
+        {
+            "id": "evt_1",
+            "object": "event",
+            "type": "account.updated",
+            "data": {"object": {"id": "acct_1", "object": "account"}},
+        }
+    ).encode()
     with pytest.raises(webhooks.InvalidWebhook):
         webhooks.handle(payload, signed(payload, "whsec_wrong"))
     with pytest.raises(webhooks.InvalidWebhook):
@@ -67,8 +73,14 @@ def test_bad_signatures_and_junk_are_refused(db_url, stripe_env):
 
 
 def test_unknown_event_types_are_recorded_and_ignored(db_url, stripe_env):
-    payload = json.dumps({"id": "evt_2", "object": "event", "type": "customer.created",
-                          "data": {"object": {"id": "cus_1", "object": "customer"}}}).encode()  # fmt: skip
+    payload = json.dumps(
+        {
+            "id": "evt_2",
+            "object": "event",
+            "type": "customer.created",
+            "data": {"object": {"id": "cus_1", "object": "customer"}},
+        }
+    ).encode()
     assert webhooks.handle(payload, signed(payload)) == "ignored"
     assert webhooks.handle(payload, signed(payload)) == "duplicate"
 

@@ -40,8 +40,9 @@ def test_only_the_student_of_a_completed_lesson_reviews_it_once_within_30_days(l
         reviews.write_review(teacher, booking_id, 5, TEXT, NOW)
     for status in (S.CANCELLED_BY_STUDENT, S.NO_SHOW, S.CONFIRMED):
         with pytest.raises(FormError, match="completed, paid"):
-            reviews.write_review(student, _lesson(teacher, student, service, status, days_ago=3 + len(status)),
-                                 5, TEXT, NOW)  # fmt: skip
+            reviews.write_review(
+                student, _lesson(teacher, student, service, status, days_ago=3 + len(status)), 5, TEXT, NOW
+            )
     with pytest.raises(FormError, match="30 days"):
         reviews.write_review(student, booking_id, 5, TEXT, NOW + timedelta(days=31))
     assert reviews.reviewable_bookings(student, NOW) == {booking_id}
@@ -54,10 +55,16 @@ def test_only_the_student_of_a_completed_lesson_reviews_it_once_within_30_days(l
 
 @pytest.mark.parametrize(
     ("rating", "text", "field"),
-    [(0, TEXT, "rating"), (6, TEXT, "rating"), ("x", TEXT, "rating"), (5, "Too short", "text"),
-     (5, "x" * 2001, "text"), (5, "Great! Email me at sam.smith@gmail.com for more", "text"),
-     (5, "Great teacher, text me on (212) 555-0134 any time", "text")],
-)  # fmt: skip
+    [
+        (0, TEXT, "rating"),
+        (6, TEXT, "rating"),
+        ("x", TEXT, "rating"),
+        (5, "Too short", "text"),
+        (5, "x" * 2001, "text"),
+        (5, "Great! Email me at sam.smith@gmail.com for more", "text"),
+        (5, "Great teacher, text me on (212) 555-0134 any time", "text"),
+    ],
+)
 def test_bad_reviews_are_refused_with_a_message(lesson, rating, text, field):
     _, student, _, booking_id = lesson
     with pytest.raises(FormError) as caught:
@@ -191,8 +198,15 @@ def test_only_a_lesson_paid_and_not_refunded_in_full_can_be_reviewed(db_url, str
 
 def test_the_lessons_listed_to_review_are_exactly_those_a_review_may_be_written_for(db_url):
     teacher, student, service = open_studio({60: "80"})
-    cases = [(S.COMPLETED, True, 29), (S.COMPLETED, True, 30), (S.COMPLETED, True, 31), (S.COMPLETED, False, 3),
-             (S.NO_SHOW, True, 4), (S.CONFIRMED, True, 5), (S.CANCELLED_BY_INSTRUCTOR, True, 6)]  # fmt: skip
+    cases = [
+        (S.COMPLETED, True, 29),
+        (S.COMPLETED, True, 30),
+        (S.COMPLETED, True, 31),
+        (S.COMPLETED, False, 3),
+        (S.NO_SHOW, True, 4),
+        (S.CONFIRMED, True, 5),
+        (S.CANCELLED_BY_INSTRUCTOR, True, 6),
+    ]
     ended = {}
     for status, paid, days in cases:  # each lesson ended `days` days before NOW, to the second
         start = NOW - timedelta(days=days, hours=1)
@@ -205,5 +219,8 @@ def test_the_lessons_listed_to_review_are_exactly_those_a_review_may_be_written_
             writable.add(booking_id)
         except FormError:
             continue
-    assert listed == writable == {b for b, case in ended.items() if case in ((S.COMPLETED, True, 29),
-                                                                            (S.COMPLETED, True, 30))}  # fmt: skip
+    assert (
+        listed
+        == writable
+        == {b for b, case in ended.items() if case in ((S.COMPLETED, True, 29), (S.COMPLETED, True, 30))}
+    )

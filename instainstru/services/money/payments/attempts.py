@@ -63,24 +63,40 @@ def _start_attempt(
             profile = session.get(InstructorProfile, booking.instructor_id)
             if not profile.charges_enabled:
                 raise FormError({"payment": engine.NOT_ACCEPTING})
-            under_way = session.exec(select(Payment.id).where(Payment.booking_id == booking.id, or_(
-                Payment.status.in_(PAYMENT_UNDER_WAY),
-                (Payment.status == P.CREATING) & (Payment.created_at > now - CREATING_FOR)))).first()  # fmt: skip
+            under_way = session.exec(
+                select(Payment.id).where(
+                    Payment.booking_id == booking.id,
+                    or_(
+                        Payment.status.in_(PAYMENT_UNDER_WAY),
+                        (Payment.status == P.CREATING) & (Payment.created_at > now - CREATING_FOR),
+                    ),
+                )
+            ).first()
             if under_way is not None:
                 raise FormError({"payment": "A payment for this lesson is already under way."})
             earlier = session.exec(select(func.count()).where(Payment.booking_id == booking.id)).one()
-            payment = Payment(booking_id=booking.id, attempt=earlier + 1, amount_cents=booking.price_cents,
-                              fee_cents=booking.platform_fee_cents, manual_capture=profile.approve_requests,
-                              status=P.CREATING, created_at=now)  # fmt: skip
+            payment = Payment(
+                booking_id=booking.id,
+                attempt=earlier + 1,
+                amount_cents=booking.price_cents,
+                fee_cents=booking.platform_fee_cents,
+                manual_capture=profile.approve_requests,
+                status=P.CREATING,
+                created_at=now,
+            )
             session.add(payment)
             session.flush()
             credit = credits.reserve(session, actor.user_id, payment.id, booking.price_cents, now)
             payment.amount_cents, payment.credit_cents = booking.price_cents - credit, credit
             payment.fee_cents = credits.fee_split(booking.platform_fee_cents, credit)[0]
             if expected is not None and payment.amount_cents != expected:  # rolls the reservation back
-                raise FormError({"payment": f"Your credit changed since this page was opened: your card would be "
-                                            f"charged {format_price(payment.amount_cents)}. Please check and pay "
-                                            f"again."})  # fmt: skip
+                raise FormError(
+                    {
+                        "payment": f"Your credit changed since this page was opened: your card would be "
+                        f"charged {format_price(payment.amount_cents)}. Please check and pay "
+                        f"again."
+                    }
+                )
             session.add(payment)
             return payment, method, profile.stripe_account_id
     except IntegrityError:  # the same attempt number taken by a concurrent click
@@ -125,17 +141,26 @@ def cancel_unfinished(booking_id: int, now: datetime | None = None) -> None:
     """Before a new attempt: cancel earlier ones left half-way (3-D Secure abandoned, a lost answer), or
     apply them if they were paid after all."""
     with transaction() as session:
-        intent_ids = list(session.exec(select(Payment.stripe_payment_intent_id).where(
-            Payment.booking_id == booking_id, Payment.status.in_(PAYMENT_UNFINISHED),
-            Payment.stripe_payment_intent_id.is_not(None))))  # fmt: skip
+        intent_ids = list(
+            session.exec(
+                select(Payment.stripe_payment_intent_id).where(
+                    Payment.booking_id == booking_id,
+                    Payment.status.in_(PAYMENT_UNFINISHED),
+                    Payment.stripe_payment_intent_id.is_not(None),
+                )
+            )
+        )
     for intent_id in intent_ids:
         intents.apply_intent(intents.cancel_intent(intent_id), now)
 
 
 def pay(
-    actor: Actor | None, booking_id: int, card_id: int | None, now: datetime | None = None,
+    actor: Actor | None,
+    booking_id: int,
+    card_id: int | None,
+    now: datetime | None = None,
     expected: int | None = None,
-) -> PayResult:  # fmt: skip
+) -> PayResult:
     """Charge one of the caller's saved cards (or, with `card_id` None, a new card) for their held lesson (the price
     is the server's, fee included, less the caller's credit; `expected`: the cents the checkout showed, refused if
     the card would pay other).
@@ -156,11 +181,16 @@ def pay(
     payment, method, destination = _start_attempt(actor, int(booking_id), card, now, expected)
     try:
         created = stripe_payments.create_charge(
-            amount=payment.amount_cents, fee=payment.fee_cents, destination=destination,
-            customer=customer_for(actor), payment_method=method, manual_capture=payment.manual_capture,
-            payment_id=payment.id, booking_id=payment.booking_id,
+            amount=payment.amount_cents,
+            fee=payment.fee_cents,
+            destination=destination,
+            customer=customer_for(actor),
+            payment_method=method,
+            manual_capture=payment.manual_capture,
+            payment_id=payment.id,
+            booking_id=payment.booking_id,
             idempotency_key=f"instainstru-payment-{payment.id}-{payment.created_at.timestamp():.6f}",
-        )  # fmt: skip
+        )
         if not _claim(payment.id, created):  # the jobs gave this attempt up while Stripe was slow to answer
             with suppress(PaymentsUnavailable):
                 stripe_payments.cancel(created.id)
@@ -202,9 +232,11 @@ def payment_finished(
     actor = require_role(actor, Role.STUDENT)
     with transaction() as session:
         booking = engine.own_booking(session, actor, booking_id, Role.STUDENT)
-        intent_id = session.exec(select(Payment.stripe_payment_intent_id).where(
-            Payment.booking_id == booking.id, Payment.stripe_payment_intent_id.is_not(None)
-        ).order_by(Payment.attempt.desc())).first()  # fmt: skip
+        intent_id = session.exec(
+            select(Payment.stripe_payment_intent_id)
+            .where(Payment.booking_id == booking.id, Payment.stripe_payment_intent_id.is_not(None))
+            .order_by(Payment.attempt.desc())
+        ).first()
     if intent_id is None:
         raise FormError({"payment": "There is no payment for this lesson yet."})
     try:

@@ -77,8 +77,9 @@ def _apply(session: Session, payment: Payment, state: stripe_payments.IntentStat
     return None
 
 
-def apply_intent(state: stripe_payments.IntentState, now: datetime | None = None, *,
-                 payment_id: int | None = None) -> str:  # fmt: skip
+def apply_intent(
+    state: stripe_payments.IntentState, now: datetime | None = None, *, payment_id: int | None = None
+) -> str:
     """Apply a PaymentIntent's state (idempotent, any order); returns the booking's status ("" if not ours).
 
     A charge for a lesson that is off (its hold ran out or the request was declined) or that another payment

@@ -26,19 +26,25 @@ def settle_leftovers(now: datetime) -> int:
     owe: whatever Stripe could not be told at the time. Returns how many intents and bookings were settled."""
     abandoned = now - timedelta(minutes=engine.HOLD_MINUTES)
     with transaction() as session:
-        rows = list(session.exec(
-            select(Payment.stripe_payment_intent_id, Payment.status, Payment.booking_id, Payment.charge_id)
-            .join(Booking, Booking.id == Payment.booking_id)
-            .where(Payment.stripe_payment_intent_id.is_not(None), or_(
-                (Payment.status == P.REQUIRES_CAPTURE) & (Booking.status != S.REQUESTED),
-                Payment.status.in_(PAYMENT_UNFINISHED) & (Payment.created_at <= abandoned),
-                (Payment.status == P.SUCCEEDED) & Booking.status.in_(MONEY_STATUSES),
-            ))
-        ))  # fmt: skip
+        rows = list(
+            session.exec(
+                select(Payment.stripe_payment_intent_id, Payment.status, Payment.booking_id, Payment.charge_id)
+                .join(Booking, Booking.id == Payment.booking_id)
+                .where(
+                    Payment.stripe_payment_intent_id.is_not(None),
+                    or_(
+                        (Payment.status == P.REQUIRES_CAPTURE) & (Booking.status != S.REQUESTED),
+                        Payment.status.in_(PAYMENT_UNFINISHED) & (Payment.created_at <= abandoned),
+                        (Payment.status == P.SUCCEEDED) & Booking.status.in_(MONEY_STATUSES),
+                    ),
+                )
+            )
+        )
         to_refund = [(b, c) for _, status, b, c in rows if status == P.SUCCEEDED and _owes_refund(session, b, c)]
         topups_due = ledger.topups_out_of_line(session)
-        interrupted = list(session.exec(select(Payment.id).where(
-            Payment.status == P.CREATING, Payment.created_at <= abandoned)))  # fmt: skip
+        interrupted = list(
+            session.exec(select(Payment.id).where(Payment.status == P.CREATING, Payment.created_at <= abandoned))
+        )
     # Never confirmed (no client secret left the server): nothing can be paid.
     looked_at = sum(1 for p in interrupted if attempts.give_up(p, "Interrupted before reaching the bank.", now))
     for intent_id, status, _, _ in rows:

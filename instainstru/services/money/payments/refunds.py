@@ -73,8 +73,13 @@ def _owed(session: Session, booking: Booking, charge_id: str) -> tuple[int, int]
     Of the refund due, the credit's share is what the credit paid of the price; each part less what was
     already refunded or given back, capped by what is left (a refund made in Stripe's dashboard counts)."""
     payment = payment_of(session, charge_id)
-    refunded = int(session.exec(select(func.coalesce(func.sum(LedgerEntry.amount_cents), 0)).where(
-        LedgerEntry.charge_id == charge_id, LedgerEntry.kind == LedgerKind.REFUND)).one())  # fmt: skip
+    refunded = int(
+        session.exec(
+            select(func.coalesce(func.sum(LedgerEntry.amount_cents), 0)).where(
+                LedgerEntry.charge_id == charge_id, LedgerEntry.kind == LedgerKind.REFUND
+            )
+        ).one()
+    )
     spent = ledger.credit_spent(session, payment.id)
     due, given_back = booking.refund_due_cents, payment.credit_cents - spent
     credit_share = credits.credit_share(due, payment)
@@ -111,8 +116,14 @@ def settle_refund(booking_id: int, now: datetime | None = None) -> int:
         with transaction() as session:
             card = _owed(session, session.get(Booking, booking_id), charge_id)[0]
         if card > 0:
-            refund(booking_id, charge_id, card, refund_fee=True,
-                   key=f"instainstru-cancel-{booking_id}-{booking.refund_due_cents}-{card}", now=now)  # fmt: skip
+            refund(
+                booking_id,
+                charge_id,
+                card,
+                refund_fee=True,
+                key=f"instainstru-cancel-{booking_id}-{booking.refund_due_cents}-{card}",
+                now=now,
+            )
         return given + card
     except PaymentsUnavailable:
         return given

@@ -30,8 +30,11 @@ def _authorised(actor: Actor, booking_id: int, now: datetime) -> str | None:
             raise FormError({"booking": "This request has already been answered."})
         if ran_out(booking, now):
             raise FormError({"booking": engine.REQUEST_EXPIRED})
-        return session.exec(select(Payment.stripe_payment_intent_id).where(
-            Payment.booking_id == booking_id, Payment.status == P.REQUIRES_CAPTURE)).first()  # fmt: skip
+        return session.exec(
+            select(Payment.stripe_payment_intent_id).where(
+                Payment.booking_id == booking_id, Payment.status == P.REQUIRES_CAPTURE
+            )
+        ).first()
 
 
 CAPTURE_REFUSED = (
@@ -62,8 +65,13 @@ def release(booking_id: int, now: datetime | None = None) -> int:
     """Cancel the booking's card authorisations at Stripe (after a decline or an expired request); returns
     how many. One Stripe cannot reach now stays `requires_capture` for the next job run to release."""
     with transaction() as session:
-        intent_ids = list(session.exec(select(Payment.stripe_payment_intent_id).where(
-            Payment.booking_id == booking_id, Payment.status == P.REQUIRES_CAPTURE)))  # fmt: skip
+        intent_ids = list(
+            session.exec(
+                select(Payment.stripe_payment_intent_id).where(
+                    Payment.booking_id == booking_id, Payment.status == P.REQUIRES_CAPTURE
+                )
+            )
+        )
     released = 0
     for intent_id in intent_ids:
         try:
