@@ -8,7 +8,7 @@ from instainstru.models.instructor import LOCATION_TYPES, InstructorProfile
 from instainstru.models.offering import DURATIONS, MAX_PRICE_CENTS, MIN_PRICE_CENTS, Offering, OfferingPrice
 from instainstru.models.payment import LedgerAccount, LedgerEntry, LedgerKind, Payment, PaymentCard, PaymentStatus
 from instainstru.models.referral import Credit, CreditUse, Referral, ReferralCode
-from instainstru.models.review import Review, ReviewReport
+from instainstru.models.review import STARS, Review, ReviewReport
 from instainstru.models.types import UTCDateTime, utcnow
 from instainstru.models.user import Role, User
 from instainstru.models.webhook import ProcessedEvent
@@ -19,6 +19,7 @@ __all__ = [
     "LOCATION_TYPES",
     "MAX_PRICE_CENTS",
     "MIN_PRICE_CENTS",
+    "STARS",
     "AreaBorough",
     "AreaCell",
     "AuthSession",

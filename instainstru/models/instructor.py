@@ -3,6 +3,8 @@
 from sqlalchemy import JSON, Boolean, Column, Float, ForeignKey, Index, Integer, String, Text
 from sqlmodel import Field, SQLModel
 
+from instainstru.models.review import STARS
+
 LOCATION_TYPES = ("student_home", "studio", "online")
 
 
@@ -43,10 +45,10 @@ class InstructorProfile(SQLModel, table=True):
     )
     rating_avg: float = Field(default=0.0, sa_column=Column(Float, nullable=False, server_default="0"))
     rating_count: int = Field(default=0, sa_column=Column(Integer, nullable=False, server_default="0"))
-    # Published reviews by stars, [1★, 2★, 3★, 4★, 5★]: kept up to date when reviews are published.
+    # Published reviews by stars, [1★, 2★, 3★, 4★, 5★] (STARS): kept up to date when reviews are published.
     rating_histogram: list[int] = Field(
-        default_factory=lambda: [0, 0, 0, 0, 0],
-        sa_column=Column(JSON, nullable=False, server_default="[0, 0, 0, 0, 0]"),
+        default_factory=lambda: [0] * len(STARS),
+        sa_column=Column(JSON, nullable=False, server_default=str([0] * len(STARS))),
     )
     stripe_account_id: str = Field(default="", sa_column=Column(String(64), nullable=False, server_default=""))
     payouts_details_submitted: bool = Field(

@@ -7,6 +7,8 @@ from sqlmodel import Field, SQLModel
 
 from instainstru.models.types import UTCDateTime, utcnow
 
+STARS = range(1, 6)  # the star scale of every rating, 1 to 5: the overall one, each sub-rating, the histograms
+
 
 class Review(SQLModel, table=True):
     """One student's review of one completed lesson (at most one per booking).
@@ -31,7 +33,7 @@ class Review(SQLModel, table=True):
     instructor_id: int = Field(
         sa_column=Column(Integer, ForeignKey("instructor_profiles.user_id", ondelete="CASCADE"), nullable=False)
     )
-    rating: int = Field(sa_column=Column(Integer, nullable=False))
+    rating: int = Field(sa_column=Column(Integer, nullable=False))  # in STARS, as are the sub-ratings
     knowledge: int | None = Field(default=None, sa_column=Column(Integer, nullable=True))
     communication: int | None = Field(default=None, sa_column=Column(Integer, nullable=True))
     punctuality: int | None = Field(default=None, sa_column=Column(Integer, nullable=True))

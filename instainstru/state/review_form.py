@@ -70,6 +70,7 @@ class ReviewLesson(GuardedPageMixin, mixin=True):
         """Save the review; refusals (length, stars, contact details, windows) show next to the fields."""
         rating, body = str(self.review_stars), text(form, "text", 4000)
         subs = {name: "" if text(form, name, 2) == NO_RATING else text(form, name, 2) for name in reviews.SUB_RATINGS}
+        knowledge, communication, punctuality = subs["knowledge"], subs["communication"], subs["punctuality"]
         if self.review_id:
             action = lambda actor: reviews.edit_review(  # noqa: E731
                 actor,
@@ -77,10 +78,20 @@ class ReviewLesson(GuardedPageMixin, mixin=True):
                 rating,
                 body,
                 shown_version=self._review_version,
-                **subs,  # type: ignore[arg-type]
-            )  # subs holds the SUB_RATINGS names only, never `now`
+                knowledge=knowledge,
+                communication=communication,
+                punctuality=punctuality,
+            )
         else:
-            action = lambda actor: reviews.write_review(actor, self.review_booking, rating, body, **subs)  # type: ignore[arg-type]  # noqa: E731
+            action = lambda actor: reviews.write_review(  # noqa: E731
+                actor,
+                self.review_booking,
+                rating,
+                body,
+                knowledge=knowledge,
+                communication=communication,
+                punctuality=punctuality,
+            )
         self.review_values = {**self.review_values, "text": body}
         self.review_errors = {}
         thanks = f"Thanks! Your review is published after {span(reviews.BLIND_FOR)}."

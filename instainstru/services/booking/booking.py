@@ -15,8 +15,10 @@ import math
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from sqlalchemy import ColumnElement
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, delete, func, select, update
+from sqlmodel import Session, col, delete, func, select, update
+from sqlmodel.sql.expression import SelectOfScalar
 
 from instainstru.db import transaction
 from instainstru.models import (
@@ -68,7 +70,7 @@ TRANSITIONS: dict[tuple[str, str], tuple[str, ...]] = {
 RETIMABLE = LIVE_STATUSES
 
 
-@dataclass(frozen=True)
+@dataclass(kw_only=True, frozen=True)
 class BookingView:
     """A booking as services return it."""
 
@@ -85,17 +87,18 @@ class BookingView:
 
 
 def _view(b: Booking) -> BookingView:
+    assert b.id is not None  # a stored booking
     return BookingView(
-        b.id,
-        b.instructor_id,
-        b.student_id,
-        b.offering_id,
-        b.start_at,
-        b.end_at,
-        b.duration_min,
-        b.price_cents,
-        b.status,
-        b.hold_expires_at,
+        id=b.id,
+        instructor_id=b.instructor_id,
+        student_id=b.student_id,
+        offering_id=b.offering_id,
+        start_at=b.start_at,
+        end_at=b.end_at,
+        duration_min=b.duration_min,
+        price_cents=b.price_cents,
+        status=b.status,
+        hold_expires_at=b.hold_expires_at,
     )
 
 
@@ -109,21 +112,23 @@ def buckets(start: datetime, end: datetime, buffer_min: int) -> range:
 def claim(session: Session, booking: Booking) -> None:
     """Claim the booking's time: the instructor's (the lesson and the buffer after it) and the student's (the
     lesson); the database refuses either if already claimed (IntegrityError)."""
+    booking_id = booking.id
+    assert booking_id is not None  # flushed
     session.add_all(
-        BookingClaim(instructor_id=booking.instructor_id, bucket=b, booking_id=booking.id)
+        BookingClaim(instructor_id=booking.instructor_id, bucket=b, booking_id=booking_id)
         for b in buckets(booking.start_at, booking.end_at, booking.buffer_min)
     )
     session.add_all(
-        StudentClaim(student_id=booking.student_id, bucket=b, booking_id=booking.id)
+        StudentClaim(student_id=booking.student_id, bucket=b, booking_id=booking_id)
         for b in buckets(booking.start_at, booking.end_at, 0)
     )
     session.flush()
 
 
-def release_claims(session: Session, booking_ids) -> None:
+def release_claims(session: Session, booking_ids: list[int] | SelectOfScalar[int | None]) -> None:
     """Free the instructor's and the student's time claimed by these bookings (ids, or a subquery of ids)."""
-    session.exec(delete(BookingClaim).where(BookingClaim.booking_id.in_(booking_ids)))
-    session.exec(delete(StudentClaim).where(StudentClaim.booking_id.in_(booking_ids)))
+    session.exec(delete(BookingClaim).where(col(BookingClaim.booking_id).in_(booking_ids)))
+    session.exec(delete(StudentClaim).where(col(StudentClaim.booking_id).in_(booking_ids)))
 
 
 def student_clash(
@@ -134,12 +139,12 @@ def student_clash(
         select(Booking)
         .where(
             Booking.student_id == student_id,
-            Booking.status.in_(OPEN_STATUSES),
+            col(Booking.status).in_(OPEN_STATUSES),
             Booking.start_at < end,
             Booking.end_at > start,
             ~hold_ran_out(now),
         )
-        .order_by(Booking.start_at)
+        .order_by(col(Booking.start_at))
     )
     if except_booking is not None:
         query = query.where(Booking.id != except_booking)
@@ -148,9 +153,11 @@ def student_clash(
 
 def clash_message(session: Session, clash: Booking, timezone: str) -> str:
     """Why a student cannot have another lesson then, naming the lesson already at that time."""
-    subject = subject_name(session.get(Offering, clash.offering_id).subject_key)
-    lesson = f"{subject} with {session.get(User, clash.instructor_id).name} on {slot_label(clash.start_at, timezone)}"
+    subject = subject_name(session.get_one(Offering, clash.offering_id).subject_key)
+    teacher = session.get_one(User, clash.instructor_id).name
+    lesson = f"{subject} with {teacher} on {slot_label(clash.start_at, timezone)}"
     if clash.status == S.PENDING_PAYMENT:
+        assert clash.hold_expires_at is not None  # a payment hold always has its deadline
         until = time_label(clash.hold_expires_at, timezone)
         return f"You are holding another lesson at this time: {lesson}, until {until}. Pay for it, or choose another."
     waiting = " (waiting for the instructor)" if clash.status == S.REQUESTED else ""
@@ -178,9 +185,9 @@ def expire_holds(
     """
     whose = [hold_ran_out(now)]
     if instructor_id is not None:
-        whose.append(Booking.instructor_id == instructor_id)
+        whose.append(col(Booking.instructor_id) == instructor_id)
     if student_id is not None:
-        whose.append(Booking.student_id == student_id)
+        whose.append(col(Booking.student_id) == student_id)
     return move_where(session, S.PENDING_PAYMENT, S.EXPIRED, *whose)
 
 
@@ -212,7 +219,7 @@ def create_booking(
     try:
         with transaction() as session:
             offering, price = _price(session, offering_id, int(duration_min))
-            profile = session.get(InstructorProfile, offering.instructor_id)
+            profile = session.get_one(InstructorProfile, offering.instructor_id)
             if not profile.charges_enabled:
                 raise FormError({"start": NOT_ACCEPTING})
             expire_holds(session, now, offering.instructor_id)
@@ -239,6 +246,7 @@ def create_booking(
             free = open_slots_many(session, [offering.instructor_id], minutes, start, start + timedelta(minutes=1), now)
             if start not in free.get(offering.instructor_id, []):
                 raise FormError({"start": "This time is not available. Please choose another."})
+            assert offering.id is not None  # read from the database
             booking = Booking(
                 instructor_id=offering.instructor_id,
                 student_id=actor.user_id,
@@ -291,7 +299,7 @@ def own_booking(session: Session, actor: Actor | None, booking_id: int | str, *s
 class Conflict(FormError):
     """The booking changed between reading and writing it (another request moved it first)."""
 
-    def __init__(self):
+    def __init__(self) -> None:
         super().__init__({"booking": "This lesson just changed. Please reload and try again."})
 
 
@@ -325,6 +333,7 @@ def transition(session: Session, booking: Booking, to: str, who: str, now: datet
     `who` is the party's role or SYSTEM. A request waits for the instructor 48 hours or until the lesson
     starts, whichever is first (its `hold_expires_at`).
     """
+    assert booking.id is not None  # read from the database
     _allowed(booking.status, to, who)
     if to in (S.COMPLETED, S.NO_SHOW) and booking.end_at > now:
         raise FormError({"booking": "A lesson can be marked only after it ends."})
@@ -341,7 +350,7 @@ def transition(session: Session, booking: Booking, to: str, who: str, now: datet
     # Only from the state just read: a concurrent change (e.g. accept vs. cancel) makes this one fail.
     moved = session.exec(
         update(Booking)
-        .where(Booking.id == booking.id, Booking.status == booking.status)
+        .where(col(Booking.id) == booking.id, col(Booking.status) == booking.status)
         .values(status=to, hold_expires_at=until, **requested)
     ).rowcount
     if moved != 1:
@@ -351,18 +360,18 @@ def transition(session: Session, booking: Booking, to: str, who: str, now: datet
     session.refresh(booking)
 
 
-def move_where(session: Session, status: str, to: str, *conditions) -> int:
+def move_where(session: Session, status: str, to: str, *conditions: ColumnElement[bool]) -> int:
     """The platform's move of every booking in `status` meeting `conditions` to `to` (a move the state table gives
     the system), by one conditional update that repeats the conditions, so a booking changed meanwhile stays as it
     is; frees the time of those moved where the move does. Returns how many moved."""
     _allowed(status, to, SYSTEM)
-    where = (Booking.status == status, *conditions)
+    where = (col(Booking.status) == status, *conditions)
     ids = list(session.exec(select(Booking.id).where(*where)))
     if not ids:
         return 0
-    moved = session.exec(update(Booking).where(Booking.id.in_(ids), *where).values(status=to)).rowcount
+    moved = session.exec(update(Booking).where(col(Booking.id).in_(ids), *where).values(status=to)).rowcount
     if to in RELEASED_STATUSES:
-        release_claims(session, select(Booking.id).where(Booking.id.in_(ids), Booking.status == to))
+        release_claims(session, select(col(Booking.id)).where(col(Booking.id).in_(ids), Booking.status == to))
     return moved
 
 
@@ -371,13 +380,18 @@ def retime(session: Session, booking: Booking, new_start: datetime, moved_by: st
     take its claims again; `moved_by` is whose move it was. A request still waits 48 hours from when it was made,
     or until its new start; a waiting proposal is settled by the move. Refused (Conflict) when the booking changed
     meanwhile (cancelled, declined or moved)."""
+    assert booking.id is not None  # read from the database
     if booking.status not in RETIMABLE:
         raise Conflict()
     asked = booking.requested_at or booking.created_at
     until = request_deadline(asked, new_start) if booking.status == S.REQUESTED else booking.hold_expires_at
     moved = session.exec(
         update(Booking)
-        .where(Booking.id == booking.id, Booking.status == booking.status, Booking.start_at == booking.start_at)
+        .where(
+            col(Booking.id) == booking.id,
+            col(Booking.status) == booking.status,
+            col(Booking.start_at) == booking.start_at,
+        )
         .values(
             start_at=new_start,
             end_at=new_start + timedelta(minutes=booking.duration_min),
@@ -412,9 +426,9 @@ def _move(booking_id: int, to: str, party: Actor | None, now: datetime) -> Booki
     """Apply one transition in its own transaction; `party` None means the platform itself (payments, jobs)."""
     with transaction() as session:
         if party is not None:
-            booking = own_booking(session, party, booking_id)
-            transition(session, booking, to, party.role, now)
-            return _view(booking)
+            theirs = own_booking(session, party, booking_id)
+            transition(session, theirs, to, party.role, now)
+            return _view(theirs)
         booking = session.get(Booking, booking_id)
         if booking is None:
             raise FormError({"booking": "No such lesson."})
@@ -440,4 +454,4 @@ def auto_complete(now: datetime | None = None, after: timedelta = timedelta(hour
     """
     now = now or utcnow()
     with transaction() as session:
-        return move_where(session, S.CONFIRMED, S.COMPLETED, Booking.end_at <= now - after)
+        return move_where(session, S.CONFIRMED, S.COMPLETED, col(Booking.end_at) <= now - after)

@@ -27,10 +27,13 @@ from instainstru.services.money.money import format_price
 from instainstru.services.timefmt import slot_label
 
 S = BookingStatus
-CANCELLED_BY = {Role.STUDENT: S.CANCELLED_BY_STUDENT, Role.INSTRUCTOR: S.CANCELLED_BY_INSTRUCTOR}
+CANCELLED_BY: dict[str, BookingStatus] = {
+    Role.STUDENT: S.CANCELLED_BY_STUDENT,
+    Role.INSTRUCTOR: S.CANCELLED_BY_INSTRUCTOR,
+}
 
 
-@dataclass(frozen=True)
+@dataclass(kw_only=True, frozen=True)
 class CancelTerms:
     """What cancelling now means, shown before the person confirms."""
 
@@ -74,35 +77,42 @@ def _terms(session: Session, booking: Booking, actor: Actor, now: datetime) -> C
         raise FormError({"booking": "Only upcoming lessons can be cancelled."})
     if booking.start_at <= now:
         raise FormError({"booking": "This lesson has already started."})
+    assert booking.id is not None  # read from the database
     price = booking.price_cents
     if booking.status != S.CONFIRMED:  # not paid yet (a hold, or a request whose card is only authorised)
-        return CancelTerms(booking.id, 0, 0, True, "Nothing has been charged: the card authorisation is released.")
+        return CancelTerms(
+            booking_id=booking.id,
+            refund_cents=0,
+            kept_cents=0,
+            free=True,
+            message="Nothing has been charged: the card authorisation is released.",
+        )
     if actor.role == Role.INSTRUCTOR:
         return CancelTerms(
-            booking.id,
-            price,
-            0,
-            True,
-            f"The student gets a full refund of {format_price(price)}{_split(session, booking, price)}.",
-            True,
+            booking_id=booking.id,
+            refund_cents=price,
+            kept_cents=0,
+            free=True,
+            message=f"The student gets a full refund of {format_price(price)}{_split(session, booking, price)}.",
+            asks_reason=True,
         )
     deadline = free_until(booking)
     if now <= deadline:
         return CancelTerms(
-            booking.id,
-            price,
-            0,
-            True,
-            f"Free cancellation: you get {format_price(price)} back{_split(session, booking, price)}.",
+            booking_id=booking.id,
+            refund_cents=price,
+            kept_cents=0,
+            free=True,
+            message=f"Free cancellation: you get {format_price(price)} back{_split(session, booking, price)}.",
         )
     kept = late_fee(price, booking.late_cancel_fee_percent)
     when = slot_label(deadline, actor.timezone)
     return CancelTerms(
-        booking.id,
-        price - kept,
-        kept,
-        False,
-        f"Free cancellation ended {when}. The instructor keeps {format_price(kept)} "
+        booking_id=booking.id,
+        refund_cents=price - kept,
+        kept_cents=kept,
+        free=False,
+        message=f"Free cancellation ended {when}. The instructor keeps {format_price(kept)} "
         f"({booking.late_cancel_fee_percent}%); you get {format_price(price - kept)} back"
         f"{_split(session, booking, price - kept)}.",
     )
@@ -150,9 +160,9 @@ def cancel(
         booking.reason = reason
         session.add(booking)
     try:  # what Stripe must still do; when it cannot be reached now, the jobs do it later
-        payments.release(booking.id, now)
-        payments.cancel_unfinished(booking.id, now)
-        payments.settle_refund(booking.id, now)
+        payments.release(terms.booking_id, now)
+        payments.cancel_unfinished(terms.booking_id, now)
+        payments.settle_refund(terms.booking_id, now)
     except PaymentsUnavailable:
         pass
     return terms

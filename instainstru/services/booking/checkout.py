@@ -8,7 +8,7 @@ student's own hold instead of refusing the time as taken.
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from instainstru import routes
 from instainstru.db import transaction
@@ -27,7 +27,7 @@ from instainstru.services.timefmt import slot_label, time_with_zone
 S = BookingStatus
 
 
-@dataclass(frozen=True)
+@dataclass(kw_only=True, frozen=True)
 class Checkout:
     """One held lesson, as the checkout shows it (times in the student's zone)."""
 
@@ -87,22 +87,23 @@ def _view(
     now: datetime,
 ) -> Checkout:
     subject = subject_name(subject_key)
+    assert booking.id is not None  # read from the database
     return Checkout(
-        booking.id,
-        booking.status,
-        name,
-        profile.slug,
-        f"{subject} · {booking.duration_min} min",
-        slot_label(booking.start_at, timezone),
-        format_price(booking.price_cents),
-        "The price includes InstaInstru's service fee. No other charges.",
-        time_with_zone(booking.hold_expires_at, timezone) if booking.hold_expires_at else "",
-        booking.price_cents,
-        policy_text(profile),
-        format_exact(-credit) if credit else "",
-        format_exact(booking.price_cents),
-        format_exact(booking.price_cents - credit) if credit else format_price(booking.price_cents),
-        booking.price_cents - credit,
+        booking_id=booking.id,
+        status=booking.status,
+        instructor=name,
+        instructor_slug=profile.slug,
+        lesson=f"{subject} · {booking.duration_min} min",
+        when=slot_label(booking.start_at, timezone),
+        price=format_price(booking.price_cents),
+        fee_note="The price includes InstaInstru's service fee. No other charges.",
+        hold_until=time_with_zone(booking.hold_expires_at, timezone) if booking.hold_expires_at else "",
+        price_cents=booking.price_cents,
+        policy=policy_text(profile),
+        credit=format_exact(-credit) if credit else "",
+        subtotal=format_exact(booking.price_cents),
+        to_pay=format_exact(booking.price_cents - credit) if credit else format_price(booking.price_cents),
+        to_pay_cents=booking.price_cents - credit,
         late_notice=late_notice(booking, name, profile.approve_requests, now),
     )
 
@@ -116,10 +117,10 @@ def _own_hold(actor: Actor, offering_id: int, minutes: int, start: datetime, now
                 Booking.offering_id == offering_id,
                 Booking.duration_min == minutes,
                 Booking.start_at == start,
-                Booking.status.in_(OPEN_STATUSES),
+                col(Booking.status).in_(OPEN_STATUSES),
                 ~hold_ran_out(now),
             )
-            .order_by(Booking.id.desc())
+            .order_by(col(Booking.id).desc())
         ).first()
 
 
@@ -148,9 +149,9 @@ def checkout_of(actor: Actor | None, booking_id: int, now: datetime | None = Non
     now = now or utcnow()
     with transaction() as session:
         booking = engine.own_booking(session, actor, booking_id, Role.STUDENT)
-        profile = session.get(InstructorProfile, booking.instructor_id)
-        name = session.get(User, booking.instructor_id).name
-        subject_key = session.get(Offering, booking.offering_id).subject_key
+        profile = session.get_one(InstructorProfile, booking.instructor_id)
+        name = session.get_one(User, booking.instructor_id).name
+        subject_key = session.get_one(Offering, booking.offering_id).subject_key
         return _view(booking, profile, name, subject_key, actor.timezone, _credit(session, booking, now), now)
 
 
@@ -159,8 +160,9 @@ def _credit(session: Session, booking: Booking, now: datetime) -> int:
     hold took: a new attempt gives that back first), or the credit its payment used."""
     attempts = select(Payment.id, Payment.credit_cents).where(Payment.booking_id == booking.id)
     if booking.status == S.PENDING_PAYMENT:
-        unfinished = [p for p, _ in session.exec(attempts.where(Payment.status.in_(PAYMENT_UNFINISHED)))]
+        rows = session.exec(attempts.where(col(Payment.status).in_(PAYMENT_UNFINISHED)))
+        unfinished = [p for p, _ in rows if p is not None]  # stored rows: all of them
         available = credits.balance(session, booking.student_id, now) + credits.held(session, unfinished)
         return credits.usable(available, booking.price_cents)
-    paid = attempts.where(Payment.status.in_(PAYMENT_TAKEN)).order_by(Payment.attempt.desc())
+    paid = attempts.where(col(Payment.status).in_(PAYMENT_TAKEN)).order_by(col(Payment.attempt).desc())
     return next((credit for _, credit in session.exec(paid)), 0)

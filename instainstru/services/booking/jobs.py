@@ -36,7 +36,7 @@ def expire_requests(now: datetime) -> int:
     """Expire requests the instructor did not answer in 48 hours or before the lesson began (the student is told,
     and the card's authorisation is released by `payments.settle_leftovers`)."""
     with transaction() as session:
-        due = list(session.exec(select(Booking.id).where(request_ran_out(now))))
+        due = [b for b in session.exec(select(Booking.id).where(request_ran_out(now))) if b is not None]  # all stored
     expired = 0
     for booking_id in due:
         try:

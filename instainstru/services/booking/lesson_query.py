@@ -1,8 +1,9 @@
 """The one query behind every list of lessons: the caller's bookings with the other person's name and subject."""
 
+from collections.abc import Iterable
 from datetime import datetime
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from instainstru.models import Booking, Offering, User
 from instainstru.services.accounts.access import Actor
@@ -12,24 +13,25 @@ def lesson_rows(
     session: Session,
     actor: Actor,
     as_instructor: bool,
-    statuses,
+    statuses: Iterable[str],
     newest_first: bool = False,
     since: datetime | None = None,
     until: datetime | None = None,
-) -> list:
+) -> list[tuple[Booking, str, str]]:
     """The caller's bookings in `statuses` (starting at `since` or later, and before `until`) with the other person's
     name and the subject key, by start time."""
-    mine = Booking.instructor_id if as_instructor else Booking.student_id
-    other = Booking.student_id if as_instructor else Booking.instructor_id
+    mine = col(Booking.instructor_id) if as_instructor else col(Booking.student_id)
+    other = col(Booking.student_id) if as_instructor else col(Booking.instructor_id)
+    start = col(Booking.start_at)
     query = (
         select(Booking, User.name, Offering.subject_key)
-        .join(User, User.id == other)
-        .join(Offering, Offering.id == Booking.offering_id)
-        .where(mine == actor.user_id, Booking.status.in_([str(s) for s in statuses]))
-        .order_by(Booking.start_at.desc() if newest_first else Booking.start_at)
+        .join(User, col(User.id) == other)
+        .join(Offering, col(Offering.id) == Booking.offering_id)
+        .where(mine == actor.user_id, col(Booking.status).in_([str(s) for s in statuses]))
+        .order_by(start.desc() if newest_first else start)
     )
     if since is not None:
         query = query.where(Booking.start_at >= since)
     if until is not None:
         query = query.where(Booking.start_at < until)
-    return session.exec(query).all()
+    return list(session.exec(query).all())

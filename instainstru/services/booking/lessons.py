@@ -32,7 +32,7 @@ SHOWN = (S.REQUESTED, *PAID_STATUSES, *CANCELLED_STATUSES)
 STUDENT_SHOWN = (*SHOWN, *NOT_TAKEN_STATUSES)  # and requests the instructor declined or let expire
 
 
-@dataclass(frozen=True)
+@dataclass(kw_only=True, frozen=True)
 class LessonLine:
     """One lesson as a row: when, what, with whom, the money, what happened to it, and what can be done now."""
 
@@ -107,6 +107,7 @@ def _proposal(booking: Booking, who: str, as_instructor: bool, now: datetime, tz
     """An instructor's proposed time as the viewer reads it: waiting (until when), declined or unanswered."""
     if not booking.proposal_status or booking.proposed_start is None or booking.status not in LIVE_STATUSES:
         return ""
+    assert booking.proposal_expires_at is not None  # set with the proposal
     new, until = slot_label(booking.proposed_start, tz), slot_label(booking.proposal_expires_at, tz)
     if proposal_waiting(booking, now):
         if as_instructor:
@@ -126,28 +127,29 @@ def _line(
     as_instructor: bool,
     now: datetime,
     tz: str,
-    money: billing.Money | None,
+    money: dict[int, billing.Money],
 ) -> LessonLine:
     ahead, side = booking.start_at > now, Role.INSTRUCTOR if as_instructor else Role.STUDENT
-    proposal = _proposal(booking, name, as_instructor, now, tz)
+    assert booking.id is not None  # read from the database
+    its_money = money.get(booking.id)  # none for the instructor's lines
     return LessonLine(
-        booking.id,
-        slot_label(booking.start_at, tz),
-        f"{subject_name(subject_key)} · {booking.duration_min} min",
-        name,
-        format_price(booking.price_cents),
-        format_price(booking.platform_fee_cents),
-        format_price(booking.price_cents - booking.platform_fee_cents),
-        engine.status_words(booking.status),
-        as_instructor and ahead and engine.may(booking.status, S.CONFIRMED, side),
-        as_instructor and booking.end_at <= now and engine.may(booking.status, S.COMPLETED, side),
-        may_cancel(booking, side, now),
-        not as_instructor and reschedule.student_may_move(booking, now),
-        _student_money(booking, money) if money is not None else "",
-        _note(booking, name, as_instructor, tz),
-        proposal,
-        not as_instructor and reschedule.upcoming(booking, now) and proposal_waiting(booking, now),
-        as_instructor and reschedule.upcoming(booking, now),
+        id=booking.id,
+        when=slot_label(booking.start_at, tz),
+        what=f"{subject_name(subject_key)} · {booking.duration_min} min",
+        who=name,
+        price=format_price(booking.price_cents),
+        fee=format_price(booking.platform_fee_cents),
+        net=format_price(booking.price_cents - booking.platform_fee_cents),
+        status=engine.status_words(booking.status),
+        can_answer=as_instructor and ahead and engine.may(booking.status, S.CONFIRMED, side),
+        can_mark=as_instructor and booking.end_at <= now and engine.may(booking.status, S.COMPLETED, side),
+        can_cancel=may_cancel(booking, side, now),
+        can_move=not as_instructor and reschedule.student_may_move(booking, now),
+        paid=_student_money(booking, its_money) if its_money is not None else "",
+        note=_note(booking, name, as_instructor, tz),
+        proposal=_proposal(booking, name, as_instructor, now, tz),
+        can_answer_proposal=not as_instructor and reschedule.upcoming(booking, now) and proposal_waiting(booking, now),
+        can_propose=as_instructor and reschedule.upcoming(booking, now),
     )
 
 
@@ -159,8 +161,7 @@ def _lines(session: Session, actor: Actor, as_instructor: bool, now: datetime) -
         rows = [r for r in rows if r[0].status not in NOT_TAKEN_STATUSES or billing.was_request_not_taken(r[0])]
     money = {} if as_instructor else billing.lesson_money(session, [booking for booking, _, _ in rows])
     return [
-        (booking, _line(booking, name, key, as_instructor, now, actor.timezone, money.get(booking.id)))
-        for booking, name, key in rows
+        (booking, _line(booking, name, key, as_instructor, now, actor.timezone, money)) for booking, name, key in rows
     ]
 
 
@@ -174,7 +175,9 @@ def instructor_lessons(
     their own time zone."""
     actor = require_role(actor, Role.INSTRUCTOR)
     now = now or utcnow()
-    requests, upcoming, past = [], [], []
+    requests: list[LessonLine] = []
+    upcoming: list[LessonLine] = []
+    past: list[LessonLine] = []
     with transaction() as session:
         lines = _lines(session, actor, True, now)
     for booking, line in lines:
@@ -207,7 +210,9 @@ def student_lessons(actor: Actor | None, now: datetime | None = None, past_limit
 def student_lessons_in(session: Session, actor: Actor | None, now: datetime, past_limit: int = 20) -> StudentLessons:
     """`student_lessons` in the caller's transaction (a page reading several things at once)."""
     actor = require_role(actor, Role.STUDENT)
-    upcoming, off, past = [], [], []
+    upcoming: list[LessonLine] = []
+    off: list[LessonLine] = []
+    past: list[LessonLine] = []
     for booking, line in _lines(session, actor, False, now):
         if booking.end_at <= now:
             past.append(line)

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, update
+from sqlmodel import Session, col, update
 
 from instainstru.db import transaction
 from instainstru.models import Booking, Role, utcnow
@@ -61,13 +61,13 @@ def _movable(session: Session, actor: Actor, booking_id: int | str, now: datetim
     return booking
 
 
-def _valid_start(new_start) -> datetime:
+def _valid_start(new_start: object) -> datetime:
     if not isinstance(new_start, datetime) or new_start.tzinfo is None:
         raise FormError({"start": "That time is not valid."})
     return new_start
 
 
-def _check_time(session: Session, booking: Booking, new_start: datetime, now: datetime, student_tz: str | None):
+def _check_time(session: Session, booking: Booking, new_start: datetime, now: datetime, student_tz: str | None) -> None:
     """Refuse a new time that is the current one, not free for the instructor, or (`student_tz` given: the
     student is the one asking) when the student has another lesson then, named in their zone."""
     if new_start == booking.start_at:
@@ -91,6 +91,7 @@ def _check_time(session: Session, booking: Booking, new_start: datetime, now: da
 
 
 def _preview(booking: Booking, new_start: datetime, tz: str) -> MovePreview:
+    assert booking.id is not None  # read from the database
     return MovePreview(booking.id, slot_label(booking.start_at, tz), slot_label(new_start, tz), new_start.isoformat())
 
 
@@ -150,7 +151,11 @@ def propose(actor: Actor | None, booking_id: int, new_start: datetime, now: date
         expires = min(now + timedelta(hours=PROPOSAL_HOURS), booking.start_at, new_start)
         moved = session.exec(
             update(Booking)
-            .where(Booking.id == booking.id, Booking.status == booking.status, Booking.start_at == booking.start_at)
+            .where(
+                col(Booking.id) == booking.id,
+                col(Booking.status) == booking.status,
+                col(Booking.start_at) == booking.start_at,
+            )
             .values(proposed_start=new_start, proposal_expires_at=expires, proposal_status=WAITING)
         ).rowcount
         if moved != 1:
@@ -164,6 +169,7 @@ def proposal_waiting(booking: Booking, now: datetime) -> bool:
         booking.proposal_status == WAITING
         and booking.proposed_start is not None
         and booking.status in engine.RETIMABLE
+        and booking.proposal_expires_at is not None
         and booking.proposal_expires_at > now
     )
 
@@ -180,6 +186,7 @@ def answer_proposal(actor: Actor | None, booking_id: int, accept: bool, now: dat
             if not proposal_waiting(booking, now):
                 raise FormError({"booking": "This proposal is no longer open. Your lesson stays where it was."})
             new_start = booking.proposed_start
+            assert new_start is not None  # a waiting proposal has its time
             if not accept:
                 booking.proposal_status = DECLINED
                 session.add(booking)
@@ -187,6 +194,7 @@ def answer_proposal(actor: Actor | None, booking_id: int, accept: bool, now: dat
             _check_time(session, booking, new_start, now, actor.timezone)
             engine.retime(session, booking, new_start, Role.INSTRUCTOR)
             return f"Lesson moved to {slot_label(new_start, actor.timezone)}."
-    except IntegrityError:
+    except IntegrityError:  # the proposed time was claimed meanwhile (so it was read)
+        assert new_start is not None
         engine.refuse_clash(actor, new_start, new_start + timedelta(minutes=booking.duration_min), now, booking.id)
         raise FormError({"start": engine.SLOT_TAKEN}) from None

@@ -7,9 +7,10 @@ This module and `slots.py` are the only places that decide bookability: booking 
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from typing import TypeVar
 from zoneinfo import ZoneInfo
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from instainstru.db import transaction
 from instainstru.models import (
@@ -26,16 +27,17 @@ from instainstru.models.booking import hold_ran_out
 from instainstru.services.accounts.access import Actor, require_role
 from instainstru.services.errors import FormError, PermissionDenied
 from instainstru.services.form_versions import require_current
-from instainstru.services.scheduling.slots import Schedule, bookable_starts_many
+from instainstru.services.scheduling.slots import Intervals, Schedule, bookable_starts_many
 from instainstru.services.timefmt import clock, clock_label, parse_clock
 
 MAX_INTERVALS_PER_DAY = 6
 MIDNIGHT = 24 * 60
 STEPS = (15, 30, 60)
 WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+DateException = TypeVar("DateException", DateOverride, Blackout)  # an exception to the weekly hours
 
 
-@dataclass(frozen=True)
+@dataclass(kw_only=True, frozen=True)
 class BookingRules:
     """How far ahead and how close together lessons may be booked, and whether each waits for approval."""
 
@@ -108,7 +110,7 @@ def _intervals(pairs: Iterable[tuple[str, str]], field: str, errors: dict[str, s
 
 def _profile(session: Session, actor: Actor | None, *, for_update: bool = False) -> InstructorProfile:
     actor = require_role(actor, Role.INSTRUCTOR)
-    return session.get(InstructorProfile, actor.user_id, with_for_update=for_update)
+    return session.get_one(InstructorProfile, actor.user_id, with_for_update=for_update)
 
 
 def local_today(actor: Actor, now: datetime | None = None) -> date:
@@ -122,13 +124,13 @@ def _weekly_of(p: InstructorProfile) -> dict[int, list[tuple[str, str]]]:
 
 def _rules_of(p: InstructorProfile) -> BookingRules:
     return BookingRules(
-        p.buffer_min,
-        p.notice_hours,
-        p.horizon_days,
-        p.slot_step_min,
-        p.approve_requests,
-        p.free_cancel_hours,
-        p.late_cancel_fee_percent,
+        buffer_min=p.buffer_min,
+        notice_hours=p.notice_hours,
+        horizon_days=p.horizon_days,
+        slot_step_min=p.slot_step_min,
+        approve_requests=p.approve_requests,
+        free_cancel_hours=p.free_cancel_hours,
+        late_cancel_fee_percent=p.late_cancel_fee_percent,
     )
 
 
@@ -141,18 +143,18 @@ def load_availability(actor: Actor | None, now: datetime | None = None) -> Avail
         overrides = session.exec(
             select(DateOverride)
             .where(DateOverride.instructor_id == actor.user_id, DateOverride.day >= today)
-            .order_by(DateOverride.day)
+            .order_by(col(DateOverride.day))
         ).all()
         blackouts = session.exec(
             select(Blackout)
             .where(Blackout.instructor_id == actor.user_id, Blackout.end_day >= today)
-            .order_by(Blackout.start_day)
+            .order_by(col(Blackout.start_day))
         ).all()
         return AvailabilityView(
             actor.timezone,
             _weekly_of(p),
-            [(o.id, o.day, _spans(o.intervals)) for o in overrides],
-            [(b.id, b.start_day, b.end_day, b.note) for b in blackouts],
+            [(o.id, o.day, _spans(o.intervals)) for o in overrides if o.id is not None],  # stored rows: all of them
+            [(b.id, b.start_day, b.end_day, b.note) for b in blackouts if b.id is not None],
             _rules_of(p),
         )
 
@@ -171,8 +173,8 @@ def next_period(periods: list[tuple[str, str]]) -> tuple[str, str] | None:
         return "09:00", "17:00"
     latest = max(end for _, end in taken)
     if latest <= MIDNIGHT - 30:
-        start = latest + 60 if latest + 180 <= MIDNIGHT else latest
-        return clock(start), _end_clock(min(start + 120, MIDNIGHT))
+        begin = latest + 60 if latest + 180 <= MIDNIGHT else latest
+        return clock(begin), _end_clock(min(begin + 120, MIDNIGHT))
     edges = sorted(taken)
     gaps = [(a_end, b_start) for (_, a_end), (b_start, _) in zip([(0, 0), *edges], edges, strict=False)]
     first, last = max(gaps, key=lambda gap: gap[1] - gap[0])
@@ -230,13 +232,17 @@ def save_booking_rules(
     require_role(actor, Role.INSTRUCTOR)
     errors: dict[str, str] = {}
     rules = BookingRules(
-        _whole(buffer, 0, 120, "buffer_min", "Use 0 to 120 minutes.", errors),
-        _whole(notice, 0, 168, "notice_hours", "Use 0 to 168 hours (one week).", errors),
-        _whole(horizon, 1, 365, "horizon_days", "Use 1 to 365 days.", errors),
-        _whole(step, 15, 60, "slot_step_min", "Choose 15, 30 or 60 minutes.", errors),
-        bool(approve_requests),
-        _whole(free_cancel_hours, 0, 168, "free_cancel_hours", "Use 0 to 168 hours (one week).", errors),
-        _whole(late_cancel_fee_percent, 50, 100, "late_cancel_fee_percent", "Choose 50% or 100%.", errors),
+        buffer_min=_whole(buffer, 0, 120, "buffer_min", "Use 0 to 120 minutes.", errors),
+        notice_hours=_whole(notice, 0, 168, "notice_hours", "Use 0 to 168 hours (one week).", errors),
+        horizon_days=_whole(horizon, 1, 365, "horizon_days", "Use 1 to 365 days.", errors),
+        slot_step_min=_whole(step, 15, 60, "slot_step_min", "Choose 15, 30 or 60 minutes.", errors),
+        approve_requests=bool(approve_requests),
+        free_cancel_hours=_whole(
+            free_cancel_hours, 0, 168, "free_cancel_hours", "Use 0 to 168 hours (one week).", errors
+        ),
+        late_cancel_fee_percent=_whole(
+            late_cancel_fee_percent, 50, 100, "late_cancel_fee_percent", "Choose 50% or 100%.", errors
+        ),
     )
     if rules.slot_step_min not in STEPS:
         errors["slot_step_min"] = "Choose 15, 30 or 60 minutes."
@@ -275,6 +281,7 @@ def set_override(actor: Actor | None, day_text: str, pairs: list[tuple[str, str]
     intervals = _intervals(pairs, "override_hours", errors)
     if errors:
         raise FormError(errors)
+    assert day is not None  # read, or refused above
     with transaction() as session:
         existing = session.exec(
             select(DateOverride).where(DateOverride.instructor_id == actor.user_id, DateOverride.day == day)
@@ -298,11 +305,12 @@ def add_blackout(
         errors["blackout_note"] = f"Keep the note to 100 characters: it has {len(note)}."
     if errors:
         raise FormError(errors)
+    assert first is not None and last is not None  # read, or refused above
     with transaction() as session:
         session.add(Blackout(instructor_id=actor.user_id, start_day=first, end_day=last, note=note.strip()))
 
 
-def remove_exception(actor: Actor | None, kind: type[DateOverride] | type[Blackout], row_id: int) -> None:
+def remove_exception(actor: Actor | None, kind: type[DateException], row_id: int) -> None:
     """Delete one of the caller's overrides or blackouts; someone else's is refused."""
     actor = require_role(actor, Role.INSTRUCTOR)
     with transaction() as session:
@@ -312,23 +320,28 @@ def remove_exception(actor: Actor | None, kind: type[DateOverride] | type[Blacko
         session.delete(row)
 
 
+def _stored_intervals(intervals: list[list[int]]) -> Intervals:
+    """Stored [start, end] minutes (saved by `_intervals`: pairs) as the slot engine's tuples."""
+    return tuple((start, end) for start, end in intervals)
+
+
 def schedules_for(session: Session, instructor_ids: list[int]) -> dict[int, Schedule]:
     """The slot engine's view of each instructor's rules (three queries, whatever the count)."""
     rows = session.exec(
         select(InstructorProfile, User.timezone)
-        .join(User, User.id == InstructorProfile.user_id)
-        .where(InstructorProfile.user_id.in_(instructor_ids))
+        .join(User, col(User.id) == InstructorProfile.user_id)
+        .where(col(InstructorProfile.user_id).in_(instructor_ids))
     ).all()
-    overrides: dict[int, dict[date, tuple]] = {}
-    for o in session.exec(select(DateOverride).where(DateOverride.instructor_id.in_(instructor_ids))).all():
-        overrides.setdefault(o.instructor_id, {})[o.day] = tuple(tuple(i) for i in o.intervals)
+    overrides: dict[int, dict[date, Intervals]] = {}
+    for o in session.exec(select(DateOverride).where(col(DateOverride.instructor_id).in_(instructor_ids))).all():
+        overrides.setdefault(o.instructor_id, {})[o.day] = _stored_intervals(o.intervals)
     blackouts: dict[int, list[tuple[date, date]]] = {}
-    for b in session.exec(select(Blackout).where(Blackout.instructor_id.in_(instructor_ids))).all():
+    for b in session.exec(select(Blackout).where(col(Blackout.instructor_id).in_(instructor_ids))).all():
         blackouts.setdefault(b.instructor_id, []).append((b.start_day, b.end_day))
     return {
         p.user_id: Schedule(
             timezone=tz,
-            weekly={int(d): tuple(tuple(i) for i in spans) for d, spans in p.weekly_hours.items()},
+            weekly={int(d): _stored_intervals(spans) for d, spans in p.weekly_hours.items()},
             overrides=overrides.get(p.user_id, {}),
             blackouts=tuple(blackouts.get(p.user_id, [])),
             buffer_min=p.buffer_min,
@@ -353,8 +366,8 @@ def busy_for(
     margin = timedelta(hours=3)
     rows = session.exec(
         select(Booking.instructor_id, Booking.start_at, Booking.end_at, Booking.buffer_min).where(
-            Booking.instructor_id.in_(instructor_ids),
-            Booking.status.in_([s.value for s in BUSY_STATUSES]),
+            col(Booking.instructor_id).in_(instructor_ids),
+            col(Booking.status).in_([s.value for s in BUSY_STATUSES]),
             ~hold_ran_out(now),
             Booking.start_at < end + margin,
             Booking.end_at > start - margin,

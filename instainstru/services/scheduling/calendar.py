@@ -83,7 +83,7 @@ def week_calendar(
     monday = anchor - timedelta(days=anchor.weekday())
     start, end = local_midnight(monday, tz), local_midnight(monday + timedelta(days=7), tz)
     with transaction() as session:
-        step_min = session.get(InstructorProfile, actor.user_id).slot_step_min
+        step_min = session.get_one(InstructorProfile, actor.user_id).slot_step_min
         starts = open_slots_many(session, [actor.user_id], step_min, start, end, now).get(actor.user_id, [])
         lessons = lesson_rows(session, actor, True, BOOKED_STATUSES, since=start, until=end)
     days = [monday + timedelta(days=i) for i in range(7)]

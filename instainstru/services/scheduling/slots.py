@@ -133,7 +133,7 @@ def _checked(intervals: Intervals) -> Intervals:
 
 def _intervals(value: Sequence[Sequence[int]]) -> Intervals:
     try:
-        return _checked(value)  # type: ignore[arg-type]
+        return _checked(value)
     except TypeError:  # unhashable (lists): normalise, then check
         return _checked(tuple(tuple(interval) for interval in value))
 

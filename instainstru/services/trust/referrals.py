@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, func, select
+from sqlmodel import Session, col, func, select
 
 from instainstru import routes
 from instainstru.db import transaction
@@ -38,7 +38,7 @@ ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I to misread
 SIGNED_UP, REWARDED, REFUSED = "signed_up", "rewarded", "refused"
 
 
-@dataclass(frozen=True)
+@dataclass(kw_only=True, frozen=True)
 class ReferralStats:
     """What /student/referrals shows."""
 
@@ -88,7 +88,7 @@ def open_link(code: str) -> str | None:
             return None
         row.visits += 1
         session.add(row)
-        return session.get(User, row.user_id).name.split()[0]
+        return session.get_one(User, row.user_id).name.split()[0]
 
 
 def mailbox(email: str) -> str:
@@ -132,11 +132,13 @@ def join_with_code(new_student: Actor, code: str, now: datetime | None = None) -
                 return "That referral code is not valid or has expired, so there is no welcome credit this time."
             if referrer.id == new_student.user_id or mailbox(referrer.email) == mailbox(new_student.email):
                 return "You cannot use your own referral code."
+            assert referrer.id is not None  # read from the database
             referral = Referral(
                 referrer_id=referrer.id, referred_id=new_student.user_id, status=SIGNED_UP, created_at=now
             )
             session.add(referral)
             session.flush()
+            assert referral.id is not None  # flushed
             grant(session, new_student.user_id, "welcome", referral.id, settings.referral_welcome_cents, now)
     except IntegrityError:
         return "This account was already referred."
@@ -146,7 +148,9 @@ def join_with_code(new_student: Actor, code: str, now: datetime | None = None) -
 def _first_lesson_paid(session: Session, student_id: int) -> bool:
     """Has the student a completed lesson that was paid? (Every paid lesson has a card charge, credit or not.)"""
     completed = select(Booking.id).where(Booking.student_id == student_id, Booking.status == BookingStatus.COMPLETED)
-    paid = select(LedgerEntry.id).where(LedgerEntry.booking_id.in_(completed), LedgerEntry.kind == LedgerKind.CHARGE)
+    paid = select(LedgerEntry.id).where(
+        col(LedgerEntry.booking_id).in_(completed), LedgerEntry.kind == LedgerKind.CHARGE
+    )
     return session.exec(paid).first() is not None
 
 
@@ -154,7 +158,7 @@ def _same_card(session: Session, a: int, b: int) -> bool:
     prints = select(PaymentCard.fingerprint).where(PaymentCard.user_id == a, PaymentCard.fingerprint != "")
     return (
         session.exec(
-            select(PaymentCard.id).where(PaymentCard.user_id == b, PaymentCard.fingerprint.in_(prints))
+            select(PaymentCard.id).where(PaymentCard.user_id == b, col(PaymentCard.fingerprint).in_(prints))
         ).first()
         is not None
     )
@@ -171,12 +175,13 @@ def reward_due(now: datetime | None = None) -> int:
     for referral_id in waiting:
         try:
             with transaction() as session:
-                referral = session.get(Referral, referral_id)
+                referral = session.get_one(Referral, referral_id)
                 if referral.status != SIGNED_UP or not _first_lesson_paid(session, referral.referred_id):
                     continue
                 if _same_card(session, referral.referrer_id, referral.referred_id):
                     referral.status, referral.reason = REFUSED, "Both accounts paid with the same card."
                 else:
+                    assert referral.id is not None  # read from the database
                     grant(session, referral.referrer_id, "referrer", referral.id, amount, now)
                     referral.status = REWARDED
                     rewarded += 1
@@ -188,23 +193,24 @@ def reward_due(now: datetime | None = None) -> int:
 
 def stats(actor: Actor | None, now: datetime | None = None) -> ReferralStats:
     """The calling student's code, link and what it brought: opened, signed up, rewarded, and their balance."""
+    actor = require_role(actor, Role.STUDENT)
     code = code_for(actor)
     now = now or utcnow()
     with transaction() as session:
-        visits = session.get(ReferralCode, actor.user_id).visits
+        visits = session.get_one(ReferralCode, actor.user_id).visits
         counts = dict(
             session.exec(
                 select(Referral.status, func.count())
                 .where(Referral.referrer_id == actor.user_id)
-                .group_by(Referral.status)
+                .group_by(col(Referral.status))
             ).all()
         )
         return ReferralStats(
-            code,
-            routes.referral(code),
-            visits,
-            sum(counts.values()),
-            counts.get(REWARDED, 0),
-            balance(session, actor.user_id, now),
-            format_price(get_settings().referral_reward_cents),
+            code=code,
+            path=routes.referral(code),
+            invited=visits,
+            signed_up=sum(counts.values()),
+            rewarded=counts.get(REWARDED, 0),
+            balance_cents=balance(session, actor.user_id, now),
+            reward=format_price(get_settings().referral_reward_cents),
         )

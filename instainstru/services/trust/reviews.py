@@ -11,12 +11,13 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import ColumnElement
+from sqlalchemy import ColumnElement, Integer, type_coerce
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, func, select, update
 
 from instainstru.db import transaction
 from instainstru.models import (
+    STARS,
     Booking,
     BookingStatus,
     InstructorProfile,
@@ -42,14 +43,16 @@ BLIND_FOR = timedelta(days=7)
 EDIT_WINDOW = timedelta(hours=48)
 PAGE_SIZE = 10
 TEXT_MIN, TEXT_MAX = 20, 2000
-SUB_RATINGS = ("knowledge", "communication", "punctuality")
+SUB_RATINGS = ("knowledge", "communication", "punctuality")  # the optional stars beside the overall rating
 _EMAIL = re.compile(r"[\w.+-]+\s*(@|\(at\)|\[at\])\s*[\w-]+(\.|\s*\(dot\)\s*)[a-z]{2,}", re.IGNORECASE)
 _PHONE = re.compile(r"(?:\+?1[\s.-]?)?\(?\d{3}\)?[\s.-]?\d{3}[\s.-]?\d{4}\b")
 CONTACT = "Please leave out emails and phone numbers: keep conversations on InstaInstru."
-NO_STARS = "Choose how many stars you give this lesson, from 1 to 5."
+NO_STARS = f"Choose how many stars you give this lesson, from {STARS[0]} to {STARS[-1]}."
+# Stars as a form sends them: a number of stars or its digits; None, "" or 0 when none were chosen.
+Stars = int | str | None
 
 
-@dataclass(frozen=True)
+@dataclass(kw_only=True, frozen=True)
 class ReviewView:
     """A review as pages show it (names, no ids of people)."""
 
@@ -68,7 +71,7 @@ class ReviewView:
     can_reply: bool  # the caller is the instructor and has not replied yet
 
 
-@dataclass(frozen=True)
+@dataclass(kw_only=True, frozen=True)
 class ReviewPage:
     """One page of an instructor's published reviews, newest first, with the aggregate."""
 
@@ -85,8 +88,8 @@ def has_contact_details(text: str) -> bool:
     return bool(_EMAIL.search(text) or _PHONE.search(text))
 
 
-def _stars(value, field: str, errors: dict[str, str], required: bool) -> int | None:
-    if value in (None, "", 0, "0"):  # not chosen: fine for a sub-rating, refused for the overall one
+def _stars(value: Stars, field: str, errors: dict[str, str], required: bool) -> int | None:
+    if value is None or value in ("", 0, "0"):  # not chosen: fine for a sub-rating, refused for the overall one
         if required:
             errors[field] = NO_STARS
         return None
@@ -94,8 +97,8 @@ def _stars(value, field: str, errors: dict[str, str], required: bool) -> int | N
         stars = int(value)
     except (TypeError, ValueError):
         stars = 0
-    if not 1 <= stars <= 5:
-        errors[field] = "Choose 1 to 5 stars."
+    if stars not in STARS:
+        errors[field] = f"Choose {STARS[0]} to {STARS[-1]} stars."
     return stars
 
 
@@ -110,13 +113,16 @@ def _text(text: str, errors: dict[str, str], low: int = TEXT_MIN) -> str:
     return text
 
 
-def _validated(rating, subs: dict, text: str) -> tuple[int, dict[str, int | None], str]:
+def _validated(rating: Stars, subs: dict[str, Stars], text: str) -> tuple[int, dict[str, int | None], str]:
+    """The overall stars, the sub-ratings by name (None: not rated) and the text, or FormError saying what is wrong
+    with each field."""
     errors: dict[str, str] = {}
     stars = _stars(rating, "rating", errors, required=True)
-    sub = {name: _stars(subs.get(name), name, errors, required=False) for name in SUB_RATINGS}
+    sub = {name: _stars(subs[name], name, errors, required=False) for name in SUB_RATINGS}
     body = _text(text, errors)
     if errors:
         raise FormError(errors)
+    assert stars is not None  # required: refused above when not chosen
     return stars, sub, body
 
 
@@ -124,10 +130,11 @@ def _eligible(now: datetime) -> list[tuple[ColumnElement[bool], str]]:
     """What makes a lesson reviewable at `now`, in SQL, each with the words refusing a lesson that fails it: the one
     definition, for the list of lessons to review and for writing a review alike. A lesson is completed and paid
     (not refunded in full, by billing's ledger), and ended at most 30 days ago."""
-    completed_and_paid = (Booking.status == BookingStatus.COMPLETED) & (billing.paid_cents(Booking.id) > 0)
+    booking_id = type_coerce(col(Booking.id), Integer)  # the column as billing's SQL takes it (the same SQL)
+    completed_and_paid = (col(Booking.status) == BookingStatus.COMPLETED) & (billing.paid_cents(booking_id) > 0)
     return [
         (completed_and_paid, "Only a completed, paid lesson can be reviewed."),
-        (Booking.end_at >= now - REVIEW_WINDOW, "Lessons can be reviewed for 30 days after they end."),
+        (col(Booking.end_at) >= now - REVIEW_WINDOW, "Lessons can be reviewed for 30 days after they end."),
     ]
 
 
@@ -141,24 +148,37 @@ def _reviewable(session: Session, actor: Actor, booking_id: int | str, now: date
 
 
 def write_review(
-    actor: Actor | None, booking_id: int, rating, text: str, now: datetime | None = None, **subs
+    actor: Actor | None,
+    booking_id: int,
+    rating: Stars,
+    text: str,
+    now: datetime | None = None,
+    *,
+    knowledge: Stars = None,
+    communication: Stars = None,
+    punctuality: Stars = None,
 ) -> ReviewView:
-    """The calling student reviews one of their completed, paid lessons (once, within 30 days)."""
+    """The calling student reviews one of their completed, paid lessons (once, within 30 days), with the overall
+    stars and, optionally, stars for each of SUB_RATINGS."""
     actor = require_role(actor, Role.STUDENT)
     now = now or utcnow()
+    subs = {"knowledge": knowledge, "communication": communication, "punctuality": punctuality}
     stars, sub, body = _validated(rating, subs, text)
     try:
         with transaction() as session:
             booking = _reviewable(session, actor, booking_id, now)
+            assert booking.id is not None  # read from the database
             review = Review(
                 booking_id=booking.id,
                 student_id=actor.user_id,
                 instructor_id=booking.instructor_id,
                 rating=stars,
+                knowledge=sub["knowledge"],
+                communication=sub["communication"],
+                punctuality=sub["punctuality"],
                 text=body,
                 created_at=now,
                 publish_at=now + BLIND_FOR,
-                **sub,
             )
             session.add(review)
             session.flush()
@@ -180,16 +200,20 @@ def edit_version(review: Review | ReviewView) -> str:
 def edit_review(
     actor: Actor | None,
     review_id: int,
-    rating,
+    rating: Stars,
     text: str,
     now: datetime | None = None,
     shown_version: str | None = None,
-    **subs,
+    *,
+    knowledge: Stars = None,
+    communication: Stars = None,
+    punctuality: Stars = None,
 ) -> ReviewView:
     """The author changes their review within 48 hours of writing it, from a form that showed `shown_version` of
     it (`edit_version`; refused when it changed since, e.g. in another tab)."""
     actor = require_role(actor, Role.STUDENT)
     now = now or utcnow()
+    subs = {"knowledge": knowledge, "communication": communication, "punctuality": punctuality}
     stars, sub, body = _validated(rating, subs, text)
     with transaction() as session:
         review = session.exec(select(Review).where(Review.id == int(review_id)).with_for_update()).first()
@@ -218,12 +242,14 @@ def reply(actor: Actor | None, review_id: int, text: str, now: datetime | None =
         if review is None or review.instructor_id != actor.user_id or not review.published:
             raise PermissionDenied()
         answered = session.exec(
-            update(Review).where(Review.id == review.id, Review.reply == "").values(reply=body, replied_at=now)
+            update(Review)
+            .where(col(Review.id) == review.id, col(Review.reply) == "")
+            .values(reply=body, replied_at=now)
         ).rowcount
         if answered != 1:
             raise FormError({"reply": "You have already replied to this review."})
         session.refresh(review)
-        return _view(review, _short_name(session.get(User, review.student_id).name), actor, now)
+        return _view(review, _short_name(session.get_one(User, review.student_id).name), actor, now)
 
 
 def report(actor: Actor | None, review_id: int, reason: str, now: datetime | None = None) -> None:
@@ -240,6 +266,7 @@ def report(actor: Actor | None, review_id: int, reason: str, now: datetime | Non
                 raise PermissionDenied()
             if not viewer_actions(actor, review.instructor_id).report:
                 raise PermissionDenied()
+            assert review.id is not None  # read from the database
             session.add(
                 ReviewReport(review_id=review.id, reporter_id=actor.user_id, reason=reason, created_at=now or utcnow())
             )
@@ -257,20 +284,21 @@ def _short_name(name: str) -> str:
 def _view(review: Review, student: str, actor: Actor | None, now: datetime) -> ReviewView:
     mine = actor is not None and actor.user_id == review.student_id
     theirs = actor is not None and actor.user_id == review.instructor_id
+    assert review.id is not None  # stored
     return ReviewView(
-        review.id,
-        review.booking_id,
-        _short_name(student),
-        review.rating,
-        review.knowledge,
-        review.communication,
-        review.punctuality,
-        review.text,
-        day_label(review.created_at.astimezone(ZoneInfo(actor.timezone if actor else DEFAULT_TIMEZONE)).date()),
-        review.published,
-        review.reply,
-        mine and now <= review.created_at + EDIT_WINDOW,
-        theirs and review.published and not review.reply,
+        id=review.id,
+        booking_id=review.booking_id,
+        student=_short_name(student),
+        rating=review.rating,
+        knowledge=review.knowledge,
+        communication=review.communication,
+        punctuality=review.punctuality,
+        text=review.text,
+        written=day_label(review.created_at.astimezone(ZoneInfo(actor.timezone if actor else DEFAULT_TIMEZONE)).date()),
+        published=review.published,
+        reply=review.reply,
+        editable=mine and now <= review.created_at + EDIT_WINDOW,
+        can_reply=theirs and review.published and not review.reply,
     )
 
 
@@ -286,19 +314,19 @@ def refresh_aggregate(session: Session, instructor_id: int) -> None:
         session.exec(
             select(Review.rating, func.count())
             .where(Review.instructor_id == instructor_id, Review.published)
-            .group_by(Review.rating)
+            .group_by(col(Review.rating))
         ).all()
     )
-    histogram = [int(counts.get(stars, 0)) for stars in range(1, 6)]
+    histogram = [int(counts.get(stars, 0)) for stars in STARS]
     total = sum(histogram)
     profile.rating_count = total
-    stars = sum(s * n for s, n in zip(range(1, 6), histogram, strict=True))
+    stars = sum(s * n for s, n in zip(STARS, histogram, strict=True))
     profile.rating_avg = round(stars / total, 4) if total else 0.0
     profile.rating_histogram = histogram
     session.add(profile)
     session.exec(
         update(Offering)
-        .where(Offering.instructor_id == instructor_id)
+        .where(col(Offering.instructor_id) == instructor_id)
         .values(rank_score=bayesian_rating(profile.rating_avg, total))
     )
 
@@ -315,9 +343,7 @@ def publish_due(now: datetime | None = None) -> int:
         with transaction() as session:
             if (
                 session.exec(
-                    update(Review)
-                    .where(Review.id == review_id, Review.published == False)  # noqa: E712
-                    .values(published=True)
+                    update(Review).where(col(Review.id) == review_id, unpublished).values(published=True)
                 ).rowcount
                 == 1
             ):
@@ -334,20 +360,27 @@ def instructor_reviews(
     with transaction() as session:
         profile = session.get(InstructorProfile, instructor_id)
         if profile is None:
-            return ReviewPage([], 1, 1, 0, 0.0, [0] * 5)
+            return ReviewPage(items=[], page=1, pages=1, total=0, average=0.0, histogram=[0] * len(STARS))
         total = profile.rating_count
         pages = max(1, -(-total // PAGE_SIZE))
         page = min(max(1, int(page)), pages)
         rows = session.exec(
             select(Review, User.name)
-            .join(User, User.id == Review.student_id)
+            .join(User, col(User.id) == Review.student_id)
             .where(Review.instructor_id == instructor_id, Review.published)
-            .order_by(Review.created_at.desc(), Review.id.desc())
+            .order_by(col(Review.created_at).desc(), col(Review.id).desc())
             .offset((page - 1) * PAGE_SIZE)
             .limit(PAGE_SIZE)
         ).all()
         items = [_view(review, name, viewer, now) for review, name in rows]
-        return ReviewPage(items, page, pages, total, round(profile.rating_avg, 1), list(profile.rating_histogram))
+        return ReviewPage(
+            items=items,
+            page=page,
+            pages=pages,
+            total=total,
+            average=round(profile.rating_avg, 1),
+            histogram=list(profile.rating_histogram),
+        )
 
 
 def my_reviews(actor: Actor | None, now: datetime | None = None) -> dict[int, ReviewView]:
@@ -374,8 +407,7 @@ def reviewable_in(session: Session, actor: Actor | None, now: datetime) -> set[i
     actor = require_role(actor, Role.STUDENT)
     reviewed = select(Review.booking_id).where(Review.student_id == actor.user_id)
     conditions = [condition for condition, _ in _eligible(now)]
-    return set(
-        session.exec(
-            select(Booking.id).where(Booking.student_id == actor.user_id, Booking.id.not_in(reviewed), *conditions)
-        )
+    lessons = select(Booking.id).where(
+        Booking.student_id == actor.user_id, col(Booking.id).not_in(reviewed), *conditions
     )
+    return {booking_id for booking_id in session.exec(lessons) if booking_id is not None}  # stored rows: all of them

@@ -147,7 +147,15 @@ def test_bad_booking_rules(teacher, args, field):
 def test_approving_requests_first_is_a_saved_rule(teacher):
     assert not availability.load_availability(teacher).rules.approve_requests
     availability.save_booking_rules(teacher, "10", "2", "60", "30", approve_requests=True)
-    assert availability.load_availability(teacher).rules == availability.BookingRules(10, 2, 60, 30, True, 24, 50)
+    assert availability.load_availability(teacher).rules == availability.BookingRules(
+        buffer_min=10,
+        notice_hours=2,
+        horizon_days=60,
+        slot_step_min=30,
+        approve_requests=True,
+        free_cancel_hours=24,
+        late_cancel_fee_percent=50,
+    )
     availability.save_booking_rules(teacher, "10", "2", "60", "30")
     assert not availability.load_availability(teacher).rules.approve_requests
 

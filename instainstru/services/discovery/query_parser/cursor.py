@@ -8,7 +8,7 @@ the parser about 10% slower.)
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection
 from decimal import Decimal
 from typing import Protocol, TypeVar
 
@@ -41,7 +41,11 @@ class Cursor:
     def kw(self, i: int) -> str | None:
         """The keyword name at i, if the item there is a keyword."""
         item = self.item(i)
-        return item.value if item is not None and item.kind == "kw" else None
+        if item is None or item.kind != "kw":
+            return None
+        name = item.value
+        assert isinstance(name, str)  # a keyword's value is its name
+        return name
 
     def kind(self, i: int) -> str | None:
         """The kind of the item at i."""
@@ -59,11 +63,11 @@ class Cursor:
             return None
         return int(value)
 
-    def separator(self, i: int, words: Iterable[str]) -> bool:
+    def separator(self, i: int, words: Collection[str]) -> bool:
         """Whether the item at i is a dash or one of the keywords `words` ("to", "and"...)."""
         return self.kind(i) == "dash" or self.kw(i) in words
 
-    def pair(self, start: int, read: Callable[[int], _R | None], words: Iterable[str]) -> tuple[_R, _R | None] | None:
+    def pair(self, start: int, read: Callable[[int], _R | None], words: Collection[str]) -> tuple[_R, _R | None] | None:
         """A value `read` at `start` and, after a dash or one of `words`, a second one ("6 to 8", "$40-$60").
 
         None when there is no first value; the second is None when nothing joins one on. Together they used

@@ -13,6 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from instainstru.services.discovery.catalog import Subject
 from instainstru.services.discovery.geo import Place
 from instainstru.services.discovery.query_parser.ages import AgeReader
 from instainstru.services.discovery.query_parser.cursor import Cursor
@@ -123,8 +124,10 @@ class _Pass:
     def _single(self, i: int) -> None:
         item = self.cursor.items[i]
         if item.kind == "subject":
+            assert isinstance(item.value, Subject)  # a subject item's value
             self.subjects.subjects.append(item.value)
         elif item.kind == "place":
+            assert isinstance(item.value, Place)  # a place item's value
             self.places.places.append(item.value)
         elif item.kind == "kw":
             name = str(item.value)

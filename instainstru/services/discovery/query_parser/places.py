@@ -103,8 +103,8 @@ class PlaceReader:
         if self.unknown_zip is not None and not used[self.unknown_zip]:
             return items[self.unknown_zip].text, {self.unknown_zip}
         run: list[int] = []
-        for i, item in enumerate([*items, None]):
-            if item is not None and item.kind == "word" and not used[i]:
+        for i, entry in enumerate([*items, None]):
+            if entry is not None and entry.kind == "word" and not used[i]:
                 run.append(i)
                 continue
             if run:

@@ -39,7 +39,11 @@ def resolve_sat(items: list[Item]) -> None:
         return 0 <= i < len(items) and items[i].kind == "kw" and items[i].value in DAY_KEYWORDS
 
     other_subject = any(
-        item.kind == "subject" and not _bare_sat(item) and item.value.category != "academics" for item in items
+        item.kind == "subject"
+        and not _bare_sat(item)
+        and isinstance(item.value, Subject)  # a subject item's value
+        and item.value.category != "academics"
+        for item in items
     )
     for i in sats:  # left to right: a "sat" read as Saturday is a time word for the next one
         before = items[i - 1] if i > 0 else None

@@ -143,7 +143,9 @@ class TimeReader:
             return _Clock(0, 1, True)
         am_pm = at.kw(j + 1) if at.kw(j + 1) in ("am", "pm") else None
         if item.kind == "clock":
-            hours, minutes = item.value
+            written = item.value
+            assert isinstance(written, tuple)  # a clock item's value: (hours, minutes)
+            hours, minutes = written
             if minutes >= 60:
                 return None
             if am_pm and 1 <= hours <= 12:
