@@ -188,7 +188,9 @@ def _lessons_of(
     return rows
 
 
-def _row(teacher: Teacher, student_id: int, start: datetime, end: datetime, status: str, booked_at: datetime):
+def _row(
+    teacher: Teacher, student_id: int, start: datetime, end: datetime, status: str, booked_at: datetime
+) -> dict[str, object]:
     """A booking's columns as the booking engine leaves them in `status` (a request waits 48 hours at most)."""
     waits_until = min(booked_at + timedelta(hours=REQUEST_HOURS), start) if status == S.REQUESTED else None
     return {

@@ -6,7 +6,7 @@ from datetime import datetime, timedelta
 
 from sqlmodel import Session, col, insert, select
 
-from instainstru.models import Booking, BookingStatus, Review
+from instainstru.models import STARS, Booking, BookingStatus, Review
 from instainstru.services.trust.reviews import BLIND_FOR, refresh_aggregate
 
 TEXTS = (
@@ -61,7 +61,7 @@ def _review(booking: Booking, rng: random.Random, now: datetime) -> dict | None:
         "student_id": booking.student_id,
         "instructor_id": booking.instructor_id,
         "rating": rating,
-        "knowledge": rng.choice((None, rating, min(5, rating + 1))),
+        "knowledge": rng.choice((None, rating, min(STARS[-1], rating + 1))),
         "communication": rng.choice((None, rating)),
         "punctuality": None,
         "text": TEXTS[(rating < 4) * 4 + rng.randrange(3)],

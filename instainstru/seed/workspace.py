@@ -26,7 +26,9 @@ def _price(subject: Subject, rng: random.Random, minutes: int) -> int:
     return round(hourly * minutes / 60 / 500) * 500
 
 
-def _offering(session: Session, profile: InstructorProfile, subject: Subject, rng: random.Random, places: list[str]):
+def _offering(
+    session: Session, profile: InstructorProfile, subject: Subject, rng: random.Random, places: list[str]
+) -> Offering:
     offering = Offering(
         instructor_id=profile.user_id,
         subject_key=subject.key,

@@ -19,7 +19,7 @@ OUTDATED = (
 )
 
 
-def version_of(saved) -> str:
+def version_of(saved: object) -> str:
     """A short fingerprint of saved values (a dataclass or plain data): equal values give equal fingerprints."""
     data = asdict(saved) if is_dataclass(saved) and not isinstance(saved, type) else saved
     text = json.dumps(data, sort_keys=True, default=str, separators=(",", ":"))
@@ -30,7 +30,7 @@ class OutdatedForm(FormError):
     """A save refused whole because its form showed values that have changed since."""
 
 
-def require_current(shown: str | None, saved, field: str = "form") -> None:
+def require_current(shown: str | None, saved: object, field: str = "form") -> None:
     """Refuse a save whose form showed other values than `saved`, the ones stored now: OutdatedForm, a FormError
     whose message is under `field` (the form's, when a page has several).
 

@@ -3,6 +3,7 @@ nobody marked. Every step is a conditional update or an idempotent Stripe call, 
 may run `run_due` at the same moment."""
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -20,7 +21,7 @@ S = BookingStatus
 log = logging.getLogger(__name__)
 
 
-@dataclass(frozen=True)
+@dataclass(kw_only=True, frozen=True)
 class JobReport:
     """How many of each thing one run did."""
 
@@ -52,7 +53,7 @@ def _expire_holds(now: datetime) -> int:
         return booking.expire_holds(session, now)
 
 
-def _safely(job, now: datetime) -> int:
+def _safely(job: Callable[[datetime], int], now: datetime) -> int:
     """Run one job; a failure is logged and does not stop the others."""
     try:
         return job(now)
@@ -64,12 +65,11 @@ def _safely(job, now: datetime) -> int:
 def run_due(now: datetime | None = None) -> JobReport:
     """Run every time-based job once."""
     now = now or utcnow()
-    jobs = (
-        _expire_holds,
-        expire_requests,
-        payments.settle_leftovers,
-        booking.auto_complete,
-        reviews.publish_due,
-        referrals.reward_due,
+    return JobReport(  # in this order
+        holds_expired=_safely(_expire_holds, now),
+        requests_expired=_safely(expire_requests, now),
+        payments_settled=_safely(payments.settle_leftovers, now),
+        lessons_completed=_safely(booking.auto_complete, now),
+        reviews_published=_safely(reviews.publish_due, now),
+        referrals_rewarded=_safely(referrals.reward_due, now),
     )
-    return JobReport(*(_safely(job, now) for job in jobs))

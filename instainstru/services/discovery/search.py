@@ -7,12 +7,13 @@ from datetime import datetime, time, timedelta
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import ColumnElement, String, cast, func, literal, select
+from sqlalchemy import ColumnElement, Label, Row, Select, String, Subquery, cast, func, literal, select
+from sqlalchemy.orm import Mapped, QueryableAttribute
 from sqlmodel import col
 
 from instainstru import routes
 from instainstru.db import transaction
-from instainstru.models import AreaBorough, AreaCell, InstructorProfile, Offering, User, utcnow
+from instainstru.models import STARS, AreaBorough, AreaCell, InstructorProfile, Offering, User, utcnow
 from instainstru.services.discovery import area_index, geo
 from instainstru.services.discovery.catalog import SUBJECTS_BY_KEY, subject_name
 from instainstru.services.discovery.ratings import bayesian_rating
@@ -77,7 +78,7 @@ class ResultCard:
     href: str  # the profile, opened on the searched subject when there was one
 
 
-@dataclass(frozen=True)
+@dataclass(kw_only=True, frozen=True)
 class SearchResults:
     """One page of results and what to say about them."""
 
@@ -95,8 +96,9 @@ class SearchResults:
         return f"{self.total}{'+' if self.more else ''} {noun}"
 
 
-def _raw(column):
+def _raw(column: Mapped[list[str]]) -> Label[str]:
     """A JSON column read as its text, decoded only when needed (see `_json`)."""
+    assert isinstance(column, QueryableAttribute)  # a model's column: its name labels the text
     return cast(column, String).label(column.key)
 
 
@@ -105,14 +107,14 @@ _COLUMNS = (
     col(Offering.subject_key),
     col(Offering.min_price_cents),
     col(Offering.shortest_min),
-    _raw(Offering.levels),
-    _raw(Offering.age_groups),
-    _raw(Offering.location_types),
+    _raw(col(Offering.levels)),
+    _raw(col(Offering.age_groups)),
+    _raw(col(Offering.location_types)),
     col(InstructorProfile.slug),
     col(InstructorProfile.photo),
     col(InstructorProfile.headline),
     func.length(InstructorProfile.bio).label("bio_length"),
-    _raw(InstructorProfile.area_neighbourhoods),
+    _raw(col(InstructorProfile.area_neighbourhoods)),
     col(InstructorProfile.area_base_lat),
     col(InstructorProfile.area_base_lon),
     col(InstructorProfile.area_radius_miles),
@@ -129,14 +131,14 @@ def _json(text: str) -> tuple:
     return tuple(json.loads(text))
 
 
-def _nearby(place: geo.Place):
+def _nearby(place: geo.Place) -> Select[int]:
     """The instructors whose area may serve `place`: exactly for a borough, by grid cell for a point."""
     if place.kind == "borough":
         return select(col(AreaBorough.instructor_id)).where(col(AreaBorough.borough) == place.borough)
     return select(col(AreaCell.instructor_id)).where(col(AreaCell.cell) == area_index.cell_of(place.lat, place.lon))
 
 
-def _pick(filters: Filters, only: list[int] | None, near, online_only: bool, cap: int) -> list[int]:
+def _pick(filters: Filters, only: list[int] | None, near: Subquery | None, online_only: bool, cap: int) -> list[int]:
     """Phase 1: the ids of the best (or cheapest) offerings passing the filters, from the offerings' indexes."""
     query = select(col(Offering.id)).where(col(Offering.min_price_cents) > 0)
     if near is not None:
@@ -161,7 +163,7 @@ def _pick(filters: Filters, only: list[int] | None, near, online_only: bool, cap
         return list(session.execute(query.order_by(order, col(Offering.id)).limit(cap)).scalars())
 
 
-def _rows(filters: Filters, only: list[int] | None = None) -> list:
+def _rows(filters: Filters, only: list[int] | None = None) -> list[Row]:
     """Candidate offering rows: those near the place (driven by the area index), then online ones, capped."""
     cap = CANDIDATE_CAP if filters.subject_key or only else BROAD_CAP
     near_ids: list[int] = []
@@ -186,7 +188,7 @@ def _rows(filters: Filters, only: list[int] | None = None) -> list:
         return list(session.execute(details).all())
 
 
-def _distance(row, places: tuple, place: geo.Place | None) -> tuple[bool, float | None]:
+def _distance(row: Row, places: tuple, place: geo.Place | None) -> tuple[bool, float | None]:
     """Whether the row's in-person area serves the place, and how far it is (None when not applicable).
 
     A borough comes exactly from the index (distance 0: "travels in Brooklyn"); a point is checked exactly.
@@ -202,7 +204,7 @@ def _distance(row, places: tuple, place: geo.Place | None) -> tuple[bool, float 
     return True, geo.distance_to_area(area, place.point) or 0.0
 
 
-def _matches(row, filters: Filters) -> tuple[bool, float | None]:
+def _matches(row: Row, filters: Filters) -> tuple[bool, float | None]:
     if filters.age_group and filters.age_group not in _json(row.age_groups):
         return False, None
     if filters.level and filters.level not in _json(row.levels):
@@ -256,7 +258,7 @@ def candidates(filters: Filters, only: list[int] | None = None) -> list[Candidat
 
 def _score(c: Candidate) -> float:
     proximity = 0.35 if c.distance is None else 1 / (1 + c.distance)
-    return 0.5 * (c.bayes_rating / 5) + 0.35 * proximity + 0.15 * c.completeness
+    return 0.5 * (c.bayes_rating / STARS[-1]) + 0.35 * proximity + 0.15 * c.completeness
 
 
 def _sort(found: list[Candidate], sort: str) -> None:
@@ -339,7 +341,9 @@ def _card(c: Candidate, viewer_tz: str, filters: Filters | None = None) -> Resul
     )
 
 
-def _free_in_window(ranked: list[Candidate], ranges, now: datetime, wanted: int) -> tuple[list[Candidate], bool]:
+def _free_in_window(
+    ranked: list[Candidate], ranges: list[tuple[datetime, datetime]], now: datetime, wanted: int
+) -> tuple[list[Candidate], bool]:
     """Walk the ranked candidates in batches, keeping those free in the ranges, until `wanted` are found.
 
     Returns the kept candidates and whether some candidates were left unchecked (so there may be more).
@@ -375,7 +379,14 @@ def search(filters: Filters, viewer_tz: str, now: datetime | None = None) -> Sea
     if filters.window is None and not soonest:
         _next_slots(shown, ranges, now)
     cards = [_card(c, viewer_tz, filters) for c in shown]
-    return SearchResults(cards, len(found), page, pages + (1 if more and page == pages else 0), filters.notice, more)
+    return SearchResults(
+        cards=cards,
+        total=len(found),
+        page=page,
+        pages=pages + (1 if more and page == pages else 0),
+        notice=filters.notice,
+        more=more,
+    )
 
 
 def popular_subjects(limit: int = 8) -> list[tuple[str, str]]:

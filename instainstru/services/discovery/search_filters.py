@@ -13,6 +13,7 @@ from datetime import date, timedelta
 
 from instainstru import routes
 from instainstru.models.offering import MAX_PRICE_CENTS
+from instainstru.models.review import STARS
 from instainstru.services.discovery import geo
 from instainstru.services.discovery.catalog import SUBJECTS_BY_KEY, find_subject
 from instainstru.services.discovery.query_parser import AGE_GROUPS, LEVELS, TimeWindow, parse_query
@@ -217,7 +218,7 @@ def _explicit(params: Mapping[str, str], parsed: Filters) -> Filters:
     if (window := _window_from(params)) is not None:
         changes["window"] = window
     if "rating" in params:
-        changes["min_rating"] = _number(params["rating"], 1, 5)
+        changes["min_rating"] = _number(params["rating"], STARS[0], STARS[-1])
     if "age" in params:
         changes["age_group"] = params["age"] if params["age"] in AGE_GROUPS else None
     if "level" in params:
@@ -349,7 +350,7 @@ def filters_from_form(form: Mapping[str, str], current: Filters, today: date) ->
         max_price_cents=high,
         prices_swapped=False,
         max_miles=_number(str(form.get("miles", "")), 0.5, 50),
-        min_rating=_number(str(form.get("rating", "")), 1, 5),
+        min_rating=_number(str(form.get("rating", "")), STARS[0], STARS[-1]),
         age_group=form.get("age") if form.get("age") in AGE_GROUPS else None,
         window=window,
         page=1,

@@ -17,7 +17,7 @@ from instainstru.services.money.money import format_price
 _PLACE_FLAGS = {"student_home": "teaches_at_student", "studio": "teaches_at_studio", "online": "teaches_online"}
 
 
-@dataclass(frozen=True)
+@dataclass(kw_only=True, frozen=True)
 class InstructorCard:
     """What an instructor card shows on public pages."""
 
@@ -71,14 +71,14 @@ def initials(name: str) -> str:
 def _card(profile: InstructorProfile, user: User, offerings: list[OfferingView]) -> InstructorCard:
     cheapest = min((o.from_cents for o in offerings if o.prices), default=0)
     return InstructorCard(
-        profile.slug,
-        user.name,
-        profile.headline,
-        offerings[0].subject if offerings else "",
-        profile.borough,
-        initials(user.name),
-        profile.photo,
-        f"from {format_price(cheapest)}" if cheapest else "",
+        slug=profile.slug,
+        name=user.name,
+        headline=profile.headline,
+        subject=offerings[0].subject if offerings else "",
+        borough=profile.borough,
+        initials=initials(user.name),
+        photo=profile.photo,
+        price_from=f"from {format_price(cheapest)}" if cheapest else "",
     )
 
 

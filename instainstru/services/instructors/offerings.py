@@ -43,7 +43,7 @@ class PriceView:
     label: str  # "60 min · $65"
 
 
-@dataclass(frozen=True)
+@dataclass(kw_only=True, frozen=True)
 class OfferingView:
     """A service as pages show it."""
 
@@ -120,7 +120,14 @@ def offerings_of(
         name = subject_name(o.subject_key)
         result[o.instructor_id].append(
             OfferingView(
-                o.id, o.subject_key, name, o.levels, o.age_groups, o.location_types, prices.get(o.id, []), o.status
+                id=o.id,
+                subject_key=o.subject_key,
+                subject=name,
+                levels=o.levels,
+                age_groups=o.age_groups,
+                location_types=o.location_types,
+                prices=prices.get(o.id, []),
+                status=o.status,
             )
         )
     return result

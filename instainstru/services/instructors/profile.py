@@ -5,6 +5,7 @@ import secrets
 from dataclasses import dataclass, field
 
 from PIL import Image, UnidentifiedImageError
+from sqlmodel import Session
 
 from instainstru.db import transaction
 from instainstru.models import InstructorProfile, Role, User
@@ -44,9 +45,10 @@ class ProfileForm:
     area_radius_miles: str = "0"
 
 
-def _own_profile(session, actor: Actor, *, for_update: bool = False) -> tuple[User, InstructorProfile]:
+def _own_profile(session: Session, actor: Actor, *, for_update: bool = False) -> tuple[User, InstructorProfile]:
     require_role(actor, Role.INSTRUCTOR)
-    return session.get(User, actor.user_id), session.get(InstructorProfile, actor.user_id, with_for_update=for_update)
+    user = session.get_one(User, actor.user_id)
+    return user, session.get_one(InstructorProfile, actor.user_id, with_for_update=for_update)
 
 
 def _form_of(user: User, p: InstructorProfile) -> ProfileForm:
