@@ -3,7 +3,7 @@
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any
+from typing import TypeVar
 
 import stripe
 from stripe._base_address import BaseAddresses  # typed dict of StripeClient(base_addresses=...)
@@ -11,12 +11,15 @@ from stripe.params import AccountCreateParams, AccountLinkCreateParams
 
 from instainstru.settings import get_settings
 
+T = TypeVar("T")
+Event = stripe.Event  # a verified webhook event, as services name it (only the gateways import stripe)
+
 
 class PaymentsUnavailable(Exception):
     """Stripe is not configured or cannot be reached right now."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class AccountState:
     """What the platform needs to know about an instructor's Connect account."""
 
@@ -46,7 +49,7 @@ class CardDeclined(Exception):
     """The bank refused the card: Stripe's message (for the records), its error `code` and `decline_code` (for
     what the person is told: services/money/card_messages.py)."""
 
-    def __init__(self, message: str, code: str = "", decline_code: str = ""):
+    def __init__(self, message: str, code: str = "", decline_code: str = "") -> None:
         super().__init__(message)
         self.code, self.decline_code = code, decline_code
 
@@ -55,7 +58,7 @@ class BadSignature(Exception):
     """A webhook delivery that is not a Stripe event signed with one of our secrets."""
 
 
-def verified_event(payload: bytes, signature: str, secrets: tuple[str, ...]) -> stripe.Event:
+def verified_event(payload: bytes, signature: str, secrets: tuple[str, ...]) -> Event:
     """The Stripe event in `payload` if `signature` matches one of `secrets` (else BadSignature)."""
     for secret in secrets:
         try:
@@ -67,7 +70,7 @@ def verified_event(payload: bytes, signature: str, secrets: tuple[str, ...]) -> 
     raise BadSignature("bad signature")
 
 
-def calling(action: Callable[[], Any]) -> Any:
+def calling(action: Callable[[], T]) -> T:
     """Run a Stripe call: a card refusal becomes CardDeclined, any other Stripe error PaymentsUnavailable."""
     try:
         return action()
@@ -80,9 +83,12 @@ def calling(action: Callable[[], Any]) -> Any:
         raise PaymentsUnavailable(str(exc)) from exc
 
 
-def _state(account) -> AccountState:
+def _state(account: stripe.Account) -> AccountState:
     return AccountState(
-        account.id, bool(account.details_submitted), bool(account.charges_enabled), bool(account.payouts_enabled)
+        id=account.id,
+        details_submitted=bool(account.details_submitted),
+        charges_enabled=bool(account.charges_enabled),
+        payouts_enabled=bool(account.payouts_enabled),
     )
 
 

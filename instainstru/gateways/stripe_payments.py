@@ -5,14 +5,15 @@ Every function returns plain values (no Stripe objects leave the gateway) and ra
 """
 
 from dataclasses import dataclass
+from typing import Protocol
 
-from stripe import RequestOptions
+from stripe import PaymentIntent, RequestOptions, Transfer
 from stripe.params import PaymentIntentCreateParams, RefundCreateParams, SetupIntentCreateParams, TransferCreateParams
 
 from instainstru.gateways.stripe_gateway import calling, client
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class CardInfo:
     """A saved card as Stripe describes it (never its number)."""
 
@@ -25,7 +26,7 @@ class CardInfo:
     fingerprint: str  # the same card number gives the same fingerprint, whoever saves it
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class IntentState:
     """Where a PaymentIntent stands."""
 
@@ -41,7 +42,7 @@ class IntentState:
     customer: str | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class RefundInfo:
     """One refund of a charge."""
 
@@ -51,7 +52,7 @@ class RefundInfo:
     reversed: int = 0  # taken back from the instructor's account for this refund (a transfer reversal)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class ChargeState:
     """A charge's money as Stripe holds it: captured, refunded, and the platform's application fee."""
 
@@ -63,9 +64,15 @@ class ChargeState:
     refunds: tuple[RefundInfo, ...]
 
 
-def _id(value) -> str | None:
+class _Expanded(Protocol):
+    """An expandable field expanded: the Stripe object itself."""
+
+    id: str
+
+
+def _id(value: str | _Expanded | None) -> str | None:
     """The id of an expandable field, expanded or not."""
-    return getattr(value, "id", value)
+    return value if value is None or isinstance(value, str) else value.id
 
 
 def create_customer(email: str, name: str) -> str:
@@ -83,27 +90,28 @@ def start_card_setup(customer: str) -> tuple[str, str]:
         "usage": "off_session",
     }
     intent = calling(lambda: client().v1.setup_intents.create(params=params))
-    return intent.id, intent.client_secret
+    return intent.id, intent.client_secret or ""
 
 
-def setup_result(setup_intent_id: str) -> tuple[str, str, str | None]:
+def setup_result(setup_intent_id: str) -> tuple[str | None, str, str | None]:
     """(customer, status, payment method id) of a SetupIntent."""
     intent = calling(lambda: client().v1.setup_intents.retrieve(setup_intent_id))
-    return intent.customer, intent.status, _id(intent.payment_method)
+    return _id(intent.customer), intent.status, _id(intent.payment_method)
 
 
 def card(payment_method_id: str) -> CardInfo:
     """The saved card's brand, last four digits and expiry."""
     method = calling(lambda: client().v1.payment_methods.retrieve(payment_method_id))
     c = method.card
+    assert c is not None  # a card payment method (the only kind the setup and payment intents take)
     return CardInfo(
-        method.id,
-        c.brand,
-        c.last4,
-        int(c.exp_month),
-        int(c.exp_year),
-        method.customer,
-        getattr(c, "fingerprint", None) or "",
+        id=method.id,
+        brand=c.brand,
+        last4=c.last4,
+        exp_month=int(c.exp_month),
+        exp_year=int(c.exp_year),
+        customer=_id(method.customer),
+        fingerprint=getattr(c, "fingerprint", None) or "",
     )
 
 
@@ -117,20 +125,20 @@ def detach_card(payment_method_id: str) -> None:
     calling(lambda: client().v1.payment_methods.detach(payment_method_id))
 
 
-def _intent(intent) -> IntentState:
+def _intent(intent: PaymentIntent) -> IntentState:
     error = intent.last_payment_error
     message, code, decline = ((getattr(error, name, None) or "") for name in ("message", "code", "decline_code"))
     return IntentState(
-        intent.id,
-        intent.status,
-        intent.client_secret or "",
-        int(intent.amount),
-        _id(intent.latest_charge),
-        message,
-        code,
-        decline,
-        _id(intent.payment_method),
-        _id(intent.customer),
+        id=intent.id,
+        status=intent.status,
+        client_secret=intent.client_secret or "",
+        amount=int(intent.amount),
+        charge_id=_id(intent.latest_charge),
+        failure_message=message,
+        failure_code=code,
+        decline_code=decline,
+        payment_method=_id(intent.payment_method),
+        customer=_id(intent.customer),
     )
 
 
@@ -227,17 +235,20 @@ def charge_state(charge_id: str) -> ChargeState:
         reversed_by[refund_id] = reversed_by.get(refund_id, 0) + int(reversal.amount)
     listed = tuple(
         sorted(
-            (RefundInfo(r.id, int(r.amount), int(r.created), reversed_by.get(r.id, 0)) for r in refunds),
+            (
+                RefundInfo(id=r.id, amount=int(r.amount), created=int(r.created), reversed=reversed_by.get(r.id, 0))
+                for r in refunds
+            ),
             key=lambda r: (r.created, r.id),
         )
     )
     return ChargeState(
-        charge.id,
-        int(charge.amount_captured or 0),
-        int(charge.amount_refunded or 0),
-        int(fee.amount) if fee else 0,
-        int(fee.amount_refunded) if fee else 0,
-        listed,
+        id=charge.id,
+        amount_captured=int(charge.amount_captured or 0),
+        amount_refunded=int(charge.amount_refunded or 0),
+        fee_amount=int(fee.amount) if fee else 0,
+        fee_refunded=int(fee.amount_refunded) if fee else 0,
+        refunds=listed,
     )
 
 
@@ -249,7 +260,7 @@ class TransferState:
     left: int
 
 
-def _transfer(transfer) -> TransferState:
+def _transfer(transfer: Transfer) -> TransferState:
     return TransferState(transfer.id, int(transfer.amount) - int(transfer.amount_reversed or 0))
 
 

@@ -123,8 +123,12 @@ def test_a_student_without_payments_sees_zero_totals(db_url):
 
 
 def test_a_lesson_refunded_in_full_is_shown_as_refunded_not_paid():
-    money = billing.Money(charged=4555, refunded=4555, fee=0, net=0)
-    line = billing.Line(1, "", utcnow(), "Piano · 60 min", "Sam Student", "cancelled by student", money)
-    assert payout(line) == "Refunded"
-    assert payout(billing.Line(1, "", utcnow(), "", "", "completed", billing.Money(4555, 0, 683, 3872))) == "Paid"
-    assert payout(billing.Line(1, "", utcnow(), "", "", "confirmed", billing.Money(4555, 0, 683, 3872))) == "Pending"
+    refunded = billing.Money(charged=4555, refunded=4555, fee=0, net=0)
+    kept = billing.Money(charged=4555, refunded=0, fee=683, net=3872)
+    assert payout(_line("cancelled by student", refunded, "Piano · 60 min", "Sam Student")) == "Refunded"
+    assert payout(_line("completed", kept)) == "Paid"
+    assert payout(_line("confirmed", kept)) == "Pending"
+
+
+def _line(status: str, money: billing.Money, lesson: str = "", other: str = "") -> billing.Line:
+    return billing.Line(booking_id=1, when="", starts=utcnow(), lesson=lesson, other=other, status=status, money=money)

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import ColumnElement
-from sqlmodel import Session, func, select
+from sqlmodel import Session, col, func, select
 
 from instainstru.db import transaction
 from instainstru.models import Booking, BookingStatus, LedgerEntry, LedgerKind, Role, utcnow
@@ -31,7 +31,7 @@ K = LedgerKind
 HOLD_RELEASED = "Nothing was charged: the card hold was released."
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Money:
     """One lesson's money: charged and refunded (the student's card), platform fee and instructor's net after
     refunds, and the student's credit applied to it and given back."""
@@ -59,19 +59,19 @@ class Money:
         return self.charged - self.refunded + self.credit_kept
 
 
-NOTHING = Money(0, 0, 0, 0)  # a lesson nobody paid for
+NOTHING = Money(charged=0, refunded=0, fee=0, net=0)  # a lesson nobody paid for
 
 
 def paid_cents(booking_id: ColumnElement[int]) -> ColumnElement[int]:
     """SQL: what the student's card paid for the booking `booking_id` (a column) less what was refunded, by the
     ledger: `Money.paid`, for queries (the charge's line is the student's -charged, a refund's +refunded)."""
     moved = select(func.coalesce(func.sum(LedgerEntry.amount_cents), 0)).where(
-        LedgerEntry.booking_id == booking_id, LedgerEntry.kind.in_((K.CHARGE, K.REFUND))
+        LedgerEntry.booking_id == booking_id, col(LedgerEntry.kind).in_((K.CHARGE, K.REFUND))
     )
     return -moved.scalar_subquery()
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Line:
     """One lesson with money on it, as billing and payouts list it."""
 
@@ -94,18 +94,18 @@ def _ledger_money(session: Session, booking_ids: list[int]) -> dict[int, Money]:
     sums: dict[int, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     for booking_id, kind, amount in session.exec(
         select(LedgerEntry.booking_id, LedgerEntry.kind, LedgerEntry.amount_cents).where(
-            LedgerEntry.booking_id.in_(booking_ids)
+            col(LedgerEntry.booking_id).in_(booking_ids)
         )
     ):
         sums[booking_id][kind if kind != K.CREDIT or amount < 0 else "credit_back"] += amount
     return {
         b: Money(
-            -k[K.CHARGE],
-            k[K.REFUND],
-            k[K.PLATFORM_FEE] + k[K.FEE_REVERSAL],
-            k[K.INSTRUCTOR_SHARE] + k[K.SHARE_REVERSAL],
-            -k[K.CREDIT],
-            k["credit_back"],
+            charged=-k[K.CHARGE],
+            refunded=k[K.REFUND],
+            fee=k[K.PLATFORM_FEE] + k[K.FEE_REVERSAL],
+            net=k[K.INSTRUCTOR_SHARE] + k[K.SHARE_REVERSAL],
+            credit=-k[K.CREDIT],
+            credit_back=k["credit_back"],
         )
         for b, k in sums.items()
     }
@@ -113,8 +113,9 @@ def _ledger_money(session: Session, booking_ids: list[int]) -> dict[int, Money]:
 
 def lesson_money(session: Session, bookings: list[Booking]) -> dict[int, Money]:
     """Each booking's money by id, from the ledger (nothing for a lesson nobody paid for)."""
-    ledger = _ledger_money(session, [b.id for b in bookings])
-    return {b.id: ledger.get(b.id) or NOTHING for b in bookings}
+    ids = [b.id for b in bookings if b.id is not None]  # stored rows: all of them
+    ledger = _ledger_money(session, ids)
+    return {i: ledger.get(i) or NOTHING for i in ids}
 
 
 def was_request_not_taken(booking: Booking) -> bool:
@@ -128,6 +129,7 @@ def _lines(session: Session, actor: Actor, as_instructor: bool, since: datetime 
     money_of = lesson_money(session, [b for b, _, _ in rows])
     lines = []
     for booking, name, subject_key in rows:
+        assert booking.id is not None  # read from the database
         money = money_of[booking.id]
         shown_unpaid = not as_instructor and was_request_not_taken(booking)  # so the student knows what happened
         if money.charged == 0 and not shown_unpaid:
@@ -135,14 +137,14 @@ def _lines(session: Session, actor: Actor, as_instructor: bool, since: datetime 
         subject = subject_name(subject_key)
         lines.append(
             Line(
-                booking.id,
-                slot_label(booking.start_at, actor.timezone),
-                booking.start_at,
-                f"{subject} · {booking.duration_min} min",
-                name,
-                engine.status_words(booking.status),
-                money,
-                HOLD_RELEASED if money.charged == 0 else "",
+                booking_id=booking.id,
+                when=slot_label(booking.start_at, actor.timezone),
+                starts=booking.start_at,
+                lesson=f"{subject} · {booking.duration_min} min",
+                other=name,
+                status=engine.status_words(booking.status),
+                money=money,
+                note=HOLD_RELEASED if money.charged == 0 else "",
             )
         )
     return lines
@@ -236,7 +238,7 @@ def student_history_csv(actor: Actor | None) -> str:
     )
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Receipt:
     """A receipt for one lesson."""
 
@@ -276,25 +278,25 @@ def receipt(actor: Actor | None, booking_id: int) -> Receipt:
         raise PermissionDenied()
     money = line.money
     return Receipt(
-        f"II-{line.booking_id:06d}",
-        slot_label(_paid_at(line.booking_id), actor.timezone),
-        actor.name,
-        line.other,
-        line.lesson,
-        line.when,
-        line.status,
-        format_exact(money.charged + money.credit) if money.credit else "",
-        format_exact(money.charged),
-        format_exact(money.refunded),
-        format_exact(money.paid),
-        format_exact(-money.credit) if money.credit else "",
-        format_exact(money.credit_back) if money.credit_back else "",
-        "Prices include InstaInstru's service fee. Paid by card through Stripe"
+        number=f"II-{line.booking_id:06d}",
+        issued=slot_label(_paid_at(line.booking_id), actor.timezone),
+        student=actor.name,
+        instructor=line.other,
+        lesson=line.lesson,
+        when=line.when,
+        status=line.status,
+        price=format_exact(money.charged + money.credit) if money.credit else "",
+        charged=format_exact(money.charged),
+        refunded=format_exact(money.refunded),
+        paid=format_exact(money.paid),
+        credit=format_exact(-money.credit) if money.credit else "",
+        credit_back=format_exact(money.credit_back) if money.credit_back else "",
+        note="Prices include InstaInstru's service fee. Paid by card through Stripe"
         + (", the rest with InstaInstru credit." if money.credit else "."),
     )
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Earnings:
     """An instructor's lessons with money, and the totals: earned (net), pending (lesson not taught yet)."""
 
@@ -334,7 +336,9 @@ def instructor_earnings(actor: Actor | None, page: int | str | None = 1) -> Earn
     fee = sum(line.money.fee for line in lines)
     pending = sum(line.money.net for line in lines if is_pending(line))
     net = sum(line.money.net for line in lines)
-    return Earnings(lines, gross, fee, net, pending, net - pending, page_of(lines, page))
+    return Earnings(
+        lines=lines, gross=gross, fee=fee, net=net, pending=pending, paid=net - pending, shown=page_of(lines, page)
+    )
 
 
 def earned_since(actor: Actor | None, since: datetime) -> list[Line]:

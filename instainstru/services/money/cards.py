@@ -6,7 +6,7 @@ the kept card up to date with the new copy, and the copy it replaces is forgotte
 from contextlib import suppress
 from dataclasses import dataclass
 
-from sqlmodel import Session, or_, select
+from sqlmodel import Session, col, or_, select
 
 from instainstru.db import transaction
 from instainstru.gateways import stripe_payments
@@ -28,6 +28,7 @@ class CardView:
 
 
 def _view(card: PaymentCard) -> CardView:
+    assert card.id is not None  # a stored card
     expires = f"{card.exp_month:02d}/{card.exp_year % 100:02d}"
     return CardView(card.id, f"{card.brand.title()} •••• {card.last4}, expires {expires}", card.is_default)
 
@@ -35,12 +36,12 @@ def _view(card: PaymentCard) -> CardView:
 def customer_for(actor: Actor) -> str:
     """The student's Stripe customer id, created at Stripe the first time it is needed."""
     with transaction() as session:
-        existing = session.get(User, actor.user_id).stripe_customer_id
+        existing = session.get_one(User, actor.user_id).stripe_customer_id
     if existing:
         return existing
     created = stripe_payments.create_customer(actor.email, actor.name)
     with transaction() as session:
-        user = session.get(User, actor.user_id)
+        user = session.get_one(User, actor.user_id)
         if not user.stripe_customer_id:  # a concurrent request may have set one: keep the first
             user.stripe_customer_id = created
             session.add(user)
@@ -95,25 +96,36 @@ def _remember(actor: Actor, info: stripe_payments.CardInfo) -> CardView:
     """Keep a card the caller saved at Stripe: as a new card, or, when they already have this card number (the
     same fingerprint), as that card brought up to date (the default one, else the oldest: its place in their
     list stays), other copies removed; the payment methods it replaces are detached at Stripe."""
-    same = PaymentCard.stripe_payment_method_id == info.id
+    same = col(PaymentCard.stripe_payment_method_id) == info.id
     if info.fingerprint:
-        same = or_(same, PaymentCard.fingerprint == info.fingerprint)
+        same = or_(same, col(PaymentCard.fingerprint) == info.fingerprint)
     with transaction() as session:
         session.exec(select(User.id).where(User.id == actor.user_id).with_for_update()).one()  # one save at a time
         kept = list(
             session.exec(
                 select(PaymentCard)
                 .where(PaymentCard.user_id == actor.user_id, same)
-                .order_by(PaymentCard.is_default.desc(), PaymentCard.id)
+                .order_by(col(PaymentCard.is_default).desc(), col(PaymentCard.id))
             )
         )
         replaced = {card.stripe_payment_method_id for card in kept} - {info.id}
-        card, *copies = kept or [PaymentCard(user_id=actor.user_id)]
-        for copy in copies:
-            session.delete(copy)
-        session.flush()  # the copies' payment method ids are free before the kept card takes one of them
-        card.stripe_payment_method_id, card.brand, card.last4 = info.id, info.brand, info.last4
-        card.exp_month, card.exp_year, card.fingerprint = info.exp_month, info.exp_year, info.fingerprint
+        if kept:
+            card, *copies = kept
+            for copy in copies:
+                session.delete(copy)
+            session.flush()  # the copies' payment method ids are free before the kept card takes one of them
+            card.stripe_payment_method_id, card.brand, card.last4 = info.id, info.brand, info.last4
+            card.exp_month, card.exp_year, card.fingerprint = info.exp_month, info.exp_year, info.fingerprint
+        else:
+            card = PaymentCard(
+                user_id=actor.user_id,
+                stripe_payment_method_id=info.id,
+                brand=info.brand,
+                last4=info.last4,
+                exp_month=info.exp_month,
+                exp_year=info.exp_year,
+                fingerprint=info.fingerprint,
+            )
         session.add(card)
         session.flush()
         view = _view(card)
@@ -135,7 +147,7 @@ def saved_cards_in(session: Session, actor: Actor | None) -> list[CardView]:
     cards = session.exec(
         select(PaymentCard)
         .where(PaymentCard.user_id == actor.user_id)
-        .order_by(PaymentCard.is_default.desc(), PaymentCard.id.desc())
+        .order_by(col(PaymentCard.is_default).desc(), col(PaymentCard.id).desc())
     )
     return [_view(card) for card in cards]
 

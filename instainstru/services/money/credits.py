@@ -12,9 +12,12 @@ grant expired, or with less than RETURNED_VALIDITY left, comes back as a new gra
 """
 
 from datetime import datetime, timedelta
+from typing import TypeVar
 from zoneinfo import ZoneInfo
 
-from sqlmodel import Session, func, select
+from sqlalchemy import ColumnElement, and_
+from sqlalchemy.sql.selectable import GenerativeSelect
+from sqlmodel import Session, col, func, select
 
 from instainstru.db import transaction
 from instainstru.models import Credit, CreditUse, Payment, Role, utcnow
@@ -23,6 +26,7 @@ from instainstru.services.money.money import format_exact, in_proportion
 
 MIN_CARD_CENTS = 50  # Stripe's smallest card charge in USD
 RETURNED_VALIDITY = timedelta(days=30)
+Q = TypeVar("Q", bound=GenerativeSelect)
 
 
 def usable(available: int, price_cents: int) -> int:
@@ -30,15 +34,15 @@ def usable(available: int, price_cents: int) -> int:
     return max(0, min(available, price_cents - MIN_CARD_CENTS))
 
 
-def _grants(user_id: int, now: datetime):
-    """The query for the student's credit that can still be spent: unexpired grants with cents left. The one
-    definition of a student's credit: `balance` sums it, `reserve` spends it, `credit_note` tells it."""
-    return select(Credit).where(Credit.user_id == user_id, Credit.expires_at > now, Credit.remaining_cents > 0)
+def _spendable(user_id: int, now: datetime) -> ColumnElement[bool]:
+    """SQL: the student's credit grants that can still be spent (unexpired, with cents left). The one definition of
+    a student's credit: `balance` sums them, `reserve` spends them, `credit_note` tells them."""
+    return and_(col(Credit.user_id) == user_id, col(Credit.expires_at) > now, col(Credit.remaining_cents) > 0)
 
 
 def balance(session: Session, user_id: int, now: datetime) -> int:
     """Unexpired credit left for the student, in cents."""
-    query = _grants(user_id, now).with_only_columns(func.coalesce(func.sum(Credit.remaining_cents), 0))
+    query = select(func.coalesce(func.sum(Credit.remaining_cents), 0)).where(_spendable(user_id, now))
     return int(session.exec(query).one())
 
 
@@ -52,7 +56,7 @@ def credit_note(actor: Actor | None, now: datetime | None = None) -> str:
 def credit_note_in(session: Session, actor: Actor | None, now: datetime) -> str:
     """`credit_note` in the caller's transaction (a page reading several things at once)."""
     actor = require_role(actor, Role.STUDENT)
-    grants = session.exec(_grants(actor.user_id, now).order_by(Credit.expires_at)).all()
+    grants = session.exec(select(Credit).where(_spendable(actor.user_id, now)).order_by(col(Credit.expires_at))).all()
     if not grants:
         return ""
     soonest = grants[0]
@@ -74,16 +78,16 @@ def credit_share(refund_cents: int, payment: Payment) -> int:
     return in_proportion(refund_cents, payment.credit_cents, payment.amount_cents + payment.credit_cents)
 
 
-def _locked(session: Session, query) -> list:
-    """Rows locked in one order (by grant id) whatever order they are used in, so two transactions cannot
-    deadlock on the same grants."""
-    return list(session.exec(query.order_by(Credit.id).with_for_update()))
+def _locked(query: Q) -> Q:
+    """The query's rows locked in one order (by grant id) whatever order they are used in, so two transactions
+    cannot deadlock on the same grants."""
+    return query.order_by(col(Credit.id)).with_for_update()
 
 
 def reserve(session: Session, user_id: int, payment_id: int, price_cents: int, now: datetime) -> int:
     """Take the credit a payment uses from the student's unexpired grants, soonest to expire first (rows locked
     until the transaction ends, so two payments cannot spend the same credit). Returns the cents taken."""
-    grants = _locked(session, _grants(user_id, now))
+    grants = list(session.exec(_locked(select(Credit).where(_spendable(user_id, now)))))
     grants.sort(key=lambda g: (g.expires_at, g.id))
     wanted = usable(sum(g.remaining_cents for g in grants), price_cents)
     taken = 0
@@ -91,6 +95,7 @@ def reserve(session: Session, user_id: int, payment_id: int, price_cents: int, n
         part = min(grant.remaining_cents, wanted - taken)
         if part <= 0:
             break
+        assert grant.id is not None  # a stored grant
         grant.remaining_cents -= part
         session.add(grant)
         session.add(CreditUse(credit_id=grant.id, payment_id=payment_id, amount_cents=part))
@@ -104,7 +109,7 @@ def held(session: Session, payment_ids: list[int]) -> int:
     return int(
         session.exec(
             select(func.coalesce(func.sum(CreditUse.amount_cents - CreditUse.returned_cents), 0)).where(
-                CreditUse.payment_id.in_(payment_ids)
+                col(CreditUse.payment_id).in_(payment_ids)
             )
         ).one()
     )
@@ -113,11 +118,14 @@ def held(session: Session, payment_ids: list[int]) -> int:
 def give_back(session: Session, payment_id: int, amount: int | None, now: datetime) -> int:
     """Return `amount` cents (None: all) of a payment's credit to the grants it came from, the latest to expire
     first; returns the cents given back. Credit whose grant has (nearly) expired comes back as a new grant."""
-    uses = _locked(
-        session,
-        select(CreditUse, Credit)
-        .join(Credit, Credit.id == CreditUse.credit_id)
-        .where(CreditUse.payment_id == payment_id, CreditUse.returned_cents < CreditUse.amount_cents),
+    uses = list(
+        session.exec(
+            _locked(
+                select(CreditUse, Credit)
+                .join(Credit, col(Credit.id) == CreditUse.credit_id)
+                .where(CreditUse.payment_id == payment_id, CreditUse.returned_cents < CreditUse.amount_cents)
+            )
+        )
     )
     uses.sort(key=lambda row: (row[1].expires_at, row[1].id), reverse=True)
     given = 0

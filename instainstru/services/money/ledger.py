@@ -16,7 +16,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlmodel import Session, func, select
+from sqlmodel import Session, col, func, select
 
 from instainstru.db import transaction
 from instainstru.gateways import stripe_gateway, stripe_payments
@@ -149,10 +149,10 @@ def record_credit_return(
 def _owed_topups(session: Session, payment_ids: list[int] | None = None) -> dict[int, int]:
     """What the ledger says instructors keep of their credit top-ups, per payment."""
     query = select(LedgerEntry.charge_id, func.sum(LedgerEntry.amount_cents)).where(
-        LedgerEntry.charge_id.like("credit-%"), LedgerEntry.kind.in_((K.INSTRUCTOR_SHARE, K.SHARE_REVERSAL))
+        col(LedgerEntry.charge_id).like("credit-%"), col(LedgerEntry.kind).in_((K.INSTRUCTOR_SHARE, K.SHARE_REVERSAL))
     )
     if payment_ids is not None:
-        query = query.where(LedgerEntry.charge_id.in_([credit_source(p) for p in payment_ids]))
+        query = query.where(col(LedgerEntry.charge_id).in_([credit_source(p) for p in payment_ids]))
     return {
         int(charge_id.removeprefix("credit-")): int(total)
         for charge_id, total in session.exec(query.group_by(LedgerEntry.charge_id))
@@ -164,17 +164,23 @@ def topup_owed(session: Session, payment_id: int) -> int:
     return _owed_topups(session, [payment_id]).get(payment_id, 0)
 
 
+def _paid_with_credit(session: Session) -> list[tuple[int, int, str | None]]:
+    """(payment, its top-up at Stripe as last seen, its top-up transfer) for the paid payments that used credit."""
+    rows = session.exec(select(Payment.id, Payment.topup_cents, Payment.topup_transfer_id).where(*PAID_WITH_CREDIT))
+    return [(payment_id, held, transfer) for payment_id, held, transfer in rows if payment_id is not None]  # stored
+
+
 def topups_out_of_line(session: Session) -> list[int]:
     """Paid payments whose top-up at Stripe (as last seen) differs from the ledger: to send or take back."""
     owed = _owed_topups(session)
-    paid = session.exec(select(Payment.id, Payment.topup_cents, Payment.topup_transfer_id).where(*PAID_WITH_CREDIT))
+    paid = _paid_with_credit(session)
     return [p for p, held, transfer in paid if owed.get(p, 0) != held or (owed.get(p, 0) and transfer is None)]
 
 
 def first_charge(session: Session, booking_id: int) -> str | None:
     """The charge that paid for the booking: the first one recorded (any later one is a duplicate to refund)."""
     charges = select(LedgerEntry.charge_id).where(LedgerEntry.booking_id == booking_id, LedgerEntry.kind == K.CHARGE)
-    return session.exec(charges.order_by(LedgerEntry.id)).first()
+    return session.exec(charges.order_by(col(LedgerEntry.id))).first()
 
 
 def record_refunds(
@@ -288,8 +294,9 @@ def _compare(charge_id: str, ours: dict[str, int], theirs: stripe_payments.Charg
 def _topups(session: Session) -> list[tuple[int, str | None, int]]:
     """(payment, its top-up transfer, the top-up the ledger says the instructor keeps) for payments with credit."""
     owed = _owed_topups(session)
-    paid = session.exec(select(Payment.id, Payment.topup_transfer_id).where(*PAID_WITH_CREDIT))
-    return [(payment_id, transfer_id, owed.get(payment_id, 0)) for payment_id, transfer_id in paid]
+    return [
+        (payment_id, transfer_id, owed.get(payment_id, 0)) for payment_id, _, transfer_id in _paid_with_credit(session)
+    ]
 
 
 def reconcile() -> list[str]:
@@ -304,7 +311,7 @@ def reconcile() -> list[str]:
         intents = list(
             session.exec(
                 select(Payment.booking_id, Payment.stripe_payment_intent_id).where(
-                    Payment.stripe_payment_intent_id.is_not(None)
+                    col(Payment.stripe_payment_intent_id).is_not(None)
                 )
             )
         )
@@ -312,6 +319,7 @@ def reconcile() -> list[str]:
     reading = ""  # the Stripe object being read, named when Stripe does not answer for it
     try:
         for booking_id, intent_id in intents:
+            assert intent_id is not None  # selected where set
             reading = intent_id
             state = stripe_payments.intent(intent_id)
             if state.status == PaymentStatus.SUCCEEDED and state.charge_id not in ledger:

@@ -15,7 +15,7 @@ from instainstru.settings import get_settings
 UNAVAILABLE = "Payments are temporarily unavailable. Please try again in a few minutes."
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class PayoutStatus:
     """What the instructor's dashboard says about payouts."""
 
@@ -32,10 +32,10 @@ class PayoutStatus:
 
 def _status(profile: InstructorProfile) -> PayoutStatus:
     return PayoutStatus(
-        bool(profile.stripe_account_id),
-        profile.payouts_details_submitted,
-        profile.charges_enabled,
-        profile.payouts_enabled,
+        connected=bool(profile.stripe_account_id),
+        details_submitted=profile.payouts_details_submitted,
+        charges_enabled=profile.charges_enabled,
+        payouts_enabled=profile.payouts_enabled,
     )
 
 
@@ -59,7 +59,7 @@ def payout_status(actor: Actor | None) -> PayoutStatus:
 def payout_status_in(session: Session, actor: Actor | None) -> PayoutStatus:
     """`payout_status` in the caller's transaction (a page reading several things at once)."""
     actor = require_role(actor, Role.INSTRUCTOR)
-    return _status(session.get(InstructorProfile, actor.user_id))
+    return _status(session.get_one(InstructorProfile, actor.user_id))
 
 
 def start_onboarding(actor: Actor | None) -> str:
@@ -68,7 +68,7 @@ def start_onboarding(actor: Actor | None) -> str:
     base = get_settings().public_url
     try:
         with transaction() as session:
-            profile = session.get(InstructorProfile, actor.user_id)
+            profile = session.get_one(InstructorProfile, actor.user_id)
             if not profile.stripe_account_id:
                 apply_account_state(session, profile, stripe_gateway.create_express_account(actor.email))
             account_id = profile.stripe_account_id
@@ -83,7 +83,7 @@ def refresh_status(actor: Actor | None) -> PayoutStatus:
     """Ask Stripe for the caller's account state (after onboarding) and remember it."""
     actor = require_role(actor, Role.INSTRUCTOR)
     with transaction() as session:
-        profile = session.get(InstructorProfile, actor.user_id)
+        profile = session.get_one(InstructorProfile, actor.user_id)
         if not profile.stripe_account_id:
             return _status(profile)
         try:
@@ -94,11 +94,12 @@ def refresh_status(actor: Actor | None) -> PayoutStatus:
 
 def express_dashboard(actor: Actor | None) -> str:
     """A link to the caller's Express dashboard (only once onboarding is done)."""
+    actor = require_role(actor, Role.INSTRUCTOR)
     status = payout_status(actor)
     if not status.details_submitted:
         raise FormError({"payouts": "Finish connecting payouts first."})
     with transaction() as session:
-        account_id = session.get(InstructorProfile, actor.user_id).stripe_account_id
+        account_id = session.get_one(InstructorProfile, actor.user_id).stripe_account_id
     try:
         return stripe_gateway.dashboard_url(account_id)
     except stripe_gateway.PaymentsUnavailable:

@@ -29,7 +29,7 @@ def locked_payment(session: Session, payment_id: int) -> Payment:
 
 def topup_of(session: Session, payment: Payment) -> int:
     """The part of the instructor's share the payment's credit paid beyond the platform's fee."""
-    return credits.fee_split(session.get(Booking, payment.booking_id).platform_fee_cents, payment.credit_cents)[1]
+    return credits.fee_split(session.get_one(Booking, payment.booking_id).platform_fee_cents, payment.credit_cents)[1]
 
 
 def settle_topup(payment_id: int, now: datetime | None = None) -> int:
@@ -40,21 +40,21 @@ def settle_topup(payment_id: int, now: datetime | None = None) -> int:
     cents the instructor holds of it."""
     now = now or utcnow()
     with transaction() as session:
-        payment = session.get(Payment, payment_id)
+        payment = session.get_one(Payment, payment_id)
         owed = ledger.topup_owed(session, payment_id)
         if owed == payment.topup_cents and (owed == 0 or payment.topup_transfer_id):
             return owed
-        booking = session.get(Booking, payment.booking_id)
-        destination = session.get(InstructorProfile, booking.instructor_id).stripe_account_id
+        booking = session.get_one(Booking, payment.booking_id)
+        destination = session.get_one(InstructorProfile, booking.instructor_id).stripe_account_id
         transfer_id = payment.topup_transfer_id
         key = f"instainstru-topup-{payment_id}-{payment.created_at.timestamp():.6f}"
     if transfer_id is None:
         if owed <= 0:
             return 0
-        made = stripe_payments.find_transfer(booking.id, payment_id) or stripe_payments.transfer(
+        made = stripe_payments.find_transfer(payment.booking_id, payment_id) or stripe_payments.transfer(
             owed,
             destination,
-            booking_id=booking.id,
+            booking_id=payment.booking_id,
             payment_id=payment_id,
             idempotency_key=f"{key}-{owed}-{now:%Y%m%d}",
         )
@@ -65,7 +65,7 @@ def settle_topup(payment_id: int, now: datetime | None = None) -> int:
         stripe_payments.reverse_transfer(transfer_id, left - owed, idempotency_key=f"{key}-to-{owed}")
         left = owed
     with transaction() as session:
-        payment = session.get(Payment, payment_id)
+        payment = session.get_one(Payment, payment_id)
         payment.topup_transfer_id, payment.topup_cents = transfer_id, left
         session.add(payment)
     return left

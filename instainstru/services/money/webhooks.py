@@ -1,5 +1,7 @@
 """Stripe webhooks: verify the signature, handle each event once, whatever the order of delivery."""
 
+from collections.abc import Callable
+
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
@@ -15,7 +17,7 @@ class InvalidWebhook(Exception):
     """The request is not a correctly signed Stripe event."""
 
 
-def verify(payload: bytes, signature: str):
+def verify(payload: bytes, signature: str) -> stripe_gateway.Event:
     """Return the event if `signature` matches one of the configured secrets (platform or Connect)."""
     try:
         return stripe_gateway.verified_event(payload, signature, get_settings().stripe_webhook_secrets)
@@ -23,7 +25,7 @@ def verify(payload: bytes, signature: str):
         raise InvalidWebhook(str(exc)) from None
 
 
-def _account_state(event):
+def _account_state(event: stripe_gateway.Event) -> stripe_gateway.AccountState | None:
     """Before the transaction: re-read one of our accounts from Stripe, so late or repeated events cannot roll it
     back (None for an account that is not ours)."""
     account_id = event.data.object.id
@@ -34,7 +36,7 @@ def _account_state(event):
     return stripe_gateway.retrieve_account(account_id)
 
 
-def _account_updated(session: Session, event, state) -> None:
+def _account_updated(session: Session, event: stripe_gateway.Event, state: stripe_gateway.AccountState | None) -> None:
     if state is None:
         return
     profile = session.exec(select(InstructorProfile).where(InstructorProfile.stripe_account_id == state.id)).first()
@@ -42,19 +44,23 @@ def _account_updated(session: Session, event, state) -> None:
         apply_account_state(session, profile, state)
 
 
-def _intent_changed(event) -> None:
+def _intent_changed(event: stripe_gateway.Event) -> None:
     """Re-read the PaymentIntent and apply its current state (idempotent, so order does not matter)."""
     payments.apply_intent(stripe_payments.intent(event.data.object.id))
 
 
-def _charge_refunded(event) -> None:
+def _charge_refunded(event: stripe_gateway.Event) -> None:
     """Record the charge's refunds the ledger does not have yet."""
     payments.record_charge_refunds(stripe_payments.charge_state(event.data.object.id))
 
 
-# event type -> (what to do first, outside any transaction (Stripe calls); what to apply in the transaction
-# that records the event as processed, if anything: payment events are applied, idempotently, by the first)
-HANDLERS = {
+# What a handler does first, outside any transaction (Stripe calls), and what it then applies in the transaction that
+# records the event as processed, given what the first part fetched.
+Fetch = Callable[[stripe_gateway.Event], stripe_gateway.AccountState | None]
+Apply = Callable[[Session, stripe_gateway.Event, stripe_gateway.AccountState | None], None]
+
+# event type -> (what to do first; what to apply, if anything: payment events are applied, idempotently, by the first)
+HANDLERS: dict[str, tuple[Fetch, Apply | None]] = {
     "account.updated": (_account_state, _account_updated),
     "payment_intent.succeeded": (_intent_changed, None),
     "payment_intent.payment_failed": (_intent_changed, None),

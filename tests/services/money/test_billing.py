@@ -30,8 +30,15 @@ def test_what_was_paid_is_charged_less_refunded_in_the_history_and_in_queries(db
     ]
     with transaction() as session:  # the second lesson refunded in part, the third in full, the last not at all
         for booking_id, cents in ((lessons[1], 2000), (lessons[2], 8000)):
-            refund = RefundInfo(f"re_{booking_id}", cents, 0)
-            charge = ChargeState(charge_id(booking_id), 8000, cents, 1200, 0, (refund,))
+            refund = RefundInfo(id=f"re_{booking_id}", amount=cents, created=0)
+            charge = ChargeState(
+                id=charge_id(booking_id),
+                amount_captured=8000,
+                amount_refunded=cents,
+                fee_amount=1200,
+                fee_refunded=0,
+                refunds=(refund,),
+            )
             ledger.record_refunds(session, booking_id, charge, START)
         in_sql = dict(session.exec(select(Booking.id, billing.paid_cents(Booking.id))).all())
         money = billing.lesson_money(session, list(session.exec(select(Booking))))

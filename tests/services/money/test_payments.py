@@ -381,7 +381,14 @@ def test_a_lesson_nobody_paid_for_has_no_money_in_billing(studio):
 
 
 def _intent(status: str) -> stripe_payments.IntentState:
-    return stripe_payments.IntentState("pi_1", status, "", 8000, "ch_1" if status == "succeeded" else None, "")
+    return stripe_payments.IntentState(
+        id="pi_1",
+        status=status,
+        client_secret="",
+        amount=8000,
+        charge_id="ch_1" if status == "succeeded" else None,
+        failure_message="",
+    )
 
 
 @pytest.mark.parametrize(

@@ -10,7 +10,9 @@ from tests.factories import make_user
 
 def test_onboarding_makes_the_instructor_bookable(db_url, stripe_env):
     teacher = make_user("instructor", "t@example.com", "Tess Teacher")
-    assert payouts.payout_status(teacher) == payouts.PayoutStatus(False, False, False, False)
+    assert payouts.payout_status(teacher) == payouts.PayoutStatus(
+        connected=False, details_submitted=False, charges_enabled=False, payouts_enabled=False
+    )
     link = payouts.start_onboarding(teacher)
     assert link.startswith(stripe_env.url) and "/_connect/onboard/" in link
     status = payouts.payout_status(teacher)

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, func, or_, select
+from sqlmodel import Session, col, func, or_, select
 
 from instainstru.db import transaction
 from instainstru.gateways import stripe_payments
@@ -60,15 +60,15 @@ def _start_attempt(
         with transaction() as session:
             booking = _students_hold(session, actor, booking_id, now)
             method = None if card_id is None else owned_card(session, actor, card_id).stripe_payment_method_id
-            profile = session.get(InstructorProfile, booking.instructor_id)
+            profile = session.get_one(InstructorProfile, booking.instructor_id)
             if not profile.charges_enabled:
                 raise FormError({"payment": engine.NOT_ACCEPTING})
             under_way = session.exec(
                 select(Payment.id).where(
                     Payment.booking_id == booking.id,
                     or_(
-                        Payment.status.in_(PAYMENT_UNDER_WAY),
-                        (Payment.status == P.CREATING) & (Payment.created_at > now - CREATING_FOR),
+                        col(Payment.status).in_(PAYMENT_UNDER_WAY),
+                        (col(Payment.status) == P.CREATING) & (col(Payment.created_at) > now - CREATING_FOR),
                     ),
                 )
             ).first()
@@ -76,7 +76,7 @@ def _start_attempt(
                 raise FormError({"payment": "A payment for this lesson is already under way."})
             earlier = session.exec(select(func.count()).where(Payment.booking_id == booking.id)).one()
             payment = Payment(
-                booking_id=booking.id,
+                booking_id=booking_id,
                 attempt=earlier + 1,
                 amount_cents=booking.price_cents,
                 fee_cents=booking.platform_fee_cents,
@@ -86,6 +86,7 @@ def _start_attempt(
             )
             session.add(payment)
             session.flush()
+            assert payment.id is not None  # flushed
             credit = credits.reserve(session, actor.user_id, payment.id, booking.price_cents, now)
             payment.amount_cents, payment.credit_cents = booking.price_cents - credit, credit
             payment.fee_cents = credits.fee_split(booking.platform_fee_cents, credit)[0]
@@ -103,14 +104,14 @@ def _start_attempt(
         raise FormError({"payment": "A payment for this lesson is already under way."}) from None
 
 
-def _record(payment_id: int, now: datetime, **changes) -> None:
+def _record(payment_id: int, now: datetime, **changes: str) -> None:
     with transaction() as session:
-        payment = session.get(Payment, payment_id)
+        payment = session.get_one(Payment, payment_id)
         for name, value in changes.items():
             setattr(payment, name, value)
         session.add(payment)
         if payment.status in PAYMENT_UNPAID_ENDS:
-            credits.release(session, payment.id, now)
+            credits.release(session, payment_id, now)
 
 
 def _claim(payment_id: int, created: stripe_payments.IntentState) -> bool:
@@ -133,7 +134,7 @@ def give_up(payment_id: int, why: str, now: datetime) -> bool:
             return False
         payment.status, payment.failure_message = P.FAILED, why
         session.add(payment)
-        credits.release(session, payment.id, now)
+        credits.release(session, payment_id, now)
         return True
 
 
@@ -145,12 +146,13 @@ def cancel_unfinished(booking_id: int, now: datetime | None = None) -> None:
             session.exec(
                 select(Payment.stripe_payment_intent_id).where(
                     Payment.booking_id == booking_id,
-                    Payment.status.in_(PAYMENT_UNFINISHED),
-                    Payment.stripe_payment_intent_id.is_not(None),
+                    col(Payment.status).in_(PAYMENT_UNFINISHED),
+                    col(Payment.stripe_payment_intent_id).is_not(None),
                 )
             )
         )
     for intent_id in intent_ids:
+        assert intent_id is not None  # selected where set
         intents.apply_intent(intents.cancel_intent(intent_id), now)
 
 
@@ -179,6 +181,7 @@ def pay(
         raise FormError({"payment": UNAVAILABLE}) from None
     card = None if card_id is None else int(card_id)
     payment, method, destination = _start_attempt(actor, int(booking_id), card, now, expected)
+    assert payment.id is not None  # stored by _start_attempt
     try:
         created = stripe_payments.create_charge(
             amount=payment.amount_cents,
@@ -232,10 +235,11 @@ def payment_finished(
     actor = require_role(actor, Role.STUDENT)
     with transaction() as session:
         booking = engine.own_booking(session, actor, booking_id, Role.STUDENT)
+        assert booking.id is not None  # a stored booking
         intent_id = session.exec(
             select(Payment.stripe_payment_intent_id)
-            .where(Payment.booking_id == booking.id, Payment.stripe_payment_intent_id.is_not(None))
-            .order_by(Payment.attempt.desc())
+            .where(Payment.booking_id == booking.id, col(Payment.stripe_payment_intent_id).is_not(None))
+            .order_by(col(Payment.attempt).desc())
         ).first()
     if intent_id is None:
         raise FormError({"payment": "There is no payment for this lesson yet."})

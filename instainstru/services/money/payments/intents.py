@@ -46,12 +46,14 @@ def _apply(session: Session, payment: Payment, state: stripe_payments.IntentStat
     payment.charge_id = state.charge_id or payment.charge_id
     payment.failure_message = state.failure_message[:500]
     session.add(payment)
-    booking = session.get(Booking, payment.booking_id)
+    booking = session.get_one(Booking, payment.booking_id)
+    assert payment.id is not None and booking.id is not None  # stored rows
     if state.status in PAYMENT_UNPAID_ENDS:
         credits.release(session, payment.id, now)
     if state.status == P.REQUIRES_PAYMENT_METHOD:
         return "cancel"  # declined: cancelled at Stripe before its credit is given back
     if state.status == P.SUCCEEDED:
+        assert state.charge_id is not None  # a succeeded intent has its charge
         ledger.record_charge(session, booking.id, state.charge_id, state.amount, payment.fee_cents, now)
         if payment.credit_cents:
             kept = booking.platform_fee_cents - payment.fee_cents  # the fee the card charge did not carry
@@ -94,7 +96,7 @@ def apply_intent(
                 if payment is None:
                     return ""
                 todo = _apply(session, payment, state, now)
-                booking_id, status = payment.booking_id, session.get(Booking, payment.booking_id).status
+                booking_id, status = payment.booking_id, session.get_one(Booking, payment.booking_id).status
                 credited = payment.id if payment.status == P.SUCCEEDED and payment.credit_cents else None
             break
         except (IntegrityError, engine.Conflict):
@@ -103,6 +105,7 @@ def apply_intent(
         raise engine.Conflict()
     try:
         if todo == "refund":
+            assert state.charge_id is not None  # only a charge is refunded
             refunds.refund_rest(booking_id, state.charge_id, now)
         elif todo == "settle":
             refunds.settle_refund(booking_id, now)

@@ -4,7 +4,7 @@ charges to refund, refunds owed, credit top-ups out of line), made now; idempote
 
 from datetime import datetime, timedelta
 
-from sqlmodel import Session, or_, select
+from sqlmodel import Session, col, or_, select
 
 from instainstru.db import transaction
 from instainstru.gateways.stripe_gateway import PaymentsUnavailable
@@ -29,27 +29,28 @@ def settle_leftovers(now: datetime) -> int:
         rows = list(
             session.exec(
                 select(Payment.stripe_payment_intent_id, Payment.status, Payment.booking_id, Payment.charge_id)
-                .join(Booking, Booking.id == Payment.booking_id)
+                .join(Booking, col(Booking.id) == Payment.booking_id)
                 .where(
-                    Payment.stripe_payment_intent_id.is_not(None),
+                    col(Payment.stripe_payment_intent_id).is_not(None),
                     or_(
-                        (Payment.status == P.REQUIRES_CAPTURE) & (Booking.status != S.REQUESTED),
-                        Payment.status.in_(PAYMENT_UNFINISHED) & (Payment.created_at <= abandoned),
-                        (Payment.status == P.SUCCEEDED) & Booking.status.in_(MONEY_STATUSES),
+                        (col(Payment.status) == P.REQUIRES_CAPTURE) & (col(Booking.status) != S.REQUESTED),
+                        col(Payment.status).in_(PAYMENT_UNFINISHED) & (col(Payment.created_at) <= abandoned),
+                        (col(Payment.status) == P.SUCCEEDED) & col(Booking.status).in_(MONEY_STATUSES),
                     ),
                 )
             )
         )
-        to_refund = [(b, c) for _, status, b, c in rows if status == P.SUCCEEDED and _owes_refund(session, b, c)]
+        paid = [(b, c) for _, status, b, c in rows if status == P.SUCCEEDED and c is not None]  # all: charged
+        to_refund = [(b, c) for b, c in paid if _owes_refund(session, b, c)]
         topups_due = ledger.topups_out_of_line(session)
-        interrupted = list(
-            session.exec(select(Payment.id).where(Payment.status == P.CREATING, Payment.created_at <= abandoned))
-        )
+        creating = select(Payment.id).where(Payment.status == P.CREATING, Payment.created_at <= abandoned)
+        interrupted = [p for p in session.exec(creating) if p is not None]  # stored rows: all of them
     # Never confirmed (no client secret left the server): nothing can be paid.
     looked_at = sum(1 for p in interrupted if attempts.give_up(p, "Interrupted before reaching the bank.", now))
     for intent_id, status, _, _ in rows:
         if status == P.SUCCEEDED:
             continue
+        assert intent_id is not None  # selected where set
         try:
             intents.apply_intent(intents.cancel_intent(intent_id), now)
             looked_at += 1
@@ -72,11 +73,12 @@ def settle_leftovers(now: datetime) -> int:
 
 
 def _owes_refund(session: Session, booking_id: int, charge_id: str) -> bool:
-    booking = session.get(Booking, booking_id)
+    booking = session.get_one(Booking, booking_id)
     first = ledger.first_charge(session, booking_id) == charge_id
     if booking.status in CANCELLED_STATUSES and first:
         return False  # settled by the cancellation policy (settle_refund)
     if booking.status not in NOT_TAKEN_STATUSES and first:
         return False  # the lesson's own payment
     payment = refunds.payment_of(session, charge_id)
-    return ledger.refundable(session, charge_id) + (ledger.credit_spent(session, payment.id) if payment else 0) > 0
+    spent = ledger.credit_spent(session, payment.id) if payment is not None and payment.id is not None else 0
+    return ledger.refundable(session, charge_id) + spent > 0

@@ -6,7 +6,7 @@ that paid it (the credit's share given back at once, the card's refunded; retrie
 from datetime import datetime, timedelta
 
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, func, select
+from sqlmodel import Session, col, func, select
 
 from instainstru.db import transaction
 from instainstru.gateways import stripe_payments
@@ -33,8 +33,9 @@ def refund_rest(booking_id: int, charge_id: str, now: datetime | None = None) ->
     """Refund whatever is left of a charge, the platform's fee included, and give back all the credit its payment
     used (a lesson that did not happen, or paid twice)."""
     with transaction() as session:
-        payment_id = payment_of(session, charge_id).id
-    topups.return_credit(payment_id, now=now)  # first: it never waits on Stripe
+        payment = payment_of(session, charge_id)
+    assert payment is not None and payment.id is not None  # the charge is ours
+    topups.return_credit(payment.id, now=now)  # first: it never waits on Stripe
     record_charge_refunds(stripe_payments.charge_state(charge_id), now)  # a refund made elsewhere is not made twice
     with transaction() as session:
         left = ledger.refundable(session, charge_id)
@@ -62,6 +63,7 @@ def record_charge_refunds(charge: stripe_payments.ChargeState, now: datetime | N
 
 def credit_back(session: Session, booking: Booking, refund_cents: int) -> int:
     """Of a refund for the booking, the part that goes back as credit (none when its payment used no credit)."""
+    assert booking.id is not None  # a stored booking
     charge_id = ledger.first_charge(session, booking.id)
     payment = payment_of(session, charge_id) if charge_id else None
     return credits.credit_share(refund_cents, payment) if payment and payment.credit_cents else 0
@@ -73,6 +75,7 @@ def _owed(session: Session, booking: Booking, charge_id: str) -> tuple[int, int]
     Of the refund due, the credit's share is what the credit paid of the price; each part less what was
     already refunded or given back, capped by what is left (a refund made in Stripe's dashboard counts)."""
     payment = payment_of(session, charge_id)
+    assert payment is not None and payment.id is not None  # the charge is ours
     refunded = int(
         session.exec(
             select(func.coalesce(func.sum(LedgerEntry.amount_cents), 0)).where(
@@ -89,6 +92,7 @@ def _owed(session: Session, booking: Booking, charge_id: str) -> tuple[int, int]
 
 def _owing(session: Session, booking: Booking) -> str | None:
     """The charge that paid a cancelled booking, while it still owes the booking a refund or credit (else None)."""
+    assert booking.id is not None  # a stored booking
     charge_id = ledger.first_charge(session, booking.id)
     if booking.status not in CANCELLED_STATUSES or charge_id is None:
         return None
@@ -103,18 +107,19 @@ def settle_refund(booking_id: int, now: datetime | None = None) -> int:
     Before refunding, the charge's refunds are read from Stripe and recorded, so a refund made earlier but
     never recorded (a lost answer and a lost webhook) is not made twice."""
     with transaction() as session:
-        booking = session.get(Booking, booking_id)
+        booking = session.get_one(Booking, booking_id)
         charge_id = _owing(session, booking)
         if charge_id is None:
             return 0
         payment = payment_of(session, charge_id)
+        assert payment is not None and payment.id is not None  # the charge is ours
         credit = _owed(session, booking, charge_id)[1]
         back_in_all = payment.credit_cents - ledger.credit_spent(session, payment.id) + credit
     given = topups.return_credit(payment.id, back_in_all, now) if credit > 0 else 0
     try:
         record_charge_refunds(stripe_payments.charge_state(charge_id), now)
         with transaction() as session:
-            card = _owed(session, session.get(Booking, booking_id), charge_id)[0]
+            card = _owed(session, session.get_one(Booking, booking_id), charge_id)[0]
         if card > 0:
             refund(
                 booking_id,
@@ -133,5 +138,6 @@ def unsettled_refunds(now: datetime | None = None) -> list[int]:
     """Cancelled bookings (of the last 180 days) whose paying charge has not refunded what is due, for the jobs."""
     since = (now or utcnow()) - timedelta(days=180)
     with transaction() as session:
-        due = (Booking.status.in_(CANCELLED_STATUSES), Booking.refund_due_cents > 0, Booking.start_at > since)
-        return [booking.id for booking in session.exec(select(Booking).where(*due)) if _owing(session, booking)]
+        due = (col(Booking.status).in_(CANCELLED_STATUSES), Booking.refund_due_cents > 0, Booking.start_at > since)
+        bookings = session.exec(select(Booking).where(*due))
+        return [booking.id for booking in bookings if booking.id is not None and _owing(session, booking)]

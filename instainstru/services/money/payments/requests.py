@@ -74,6 +74,7 @@ def release(booking_id: int, now: datetime | None = None) -> int:
         )
     released = 0
     for intent_id in intent_ids:
+        assert intent_id is not None  # an authorised attempt has its intent
         try:
             intents.apply_intent(intents.cancel_intent(intent_id), now)
             released += 1
