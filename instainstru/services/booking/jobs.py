@@ -13,6 +13,7 @@ from instainstru.models import Booking, BookingStatus, utcnow
 from instainstru.models.booking import request_ran_out
 from instainstru.services.booking import booking
 from instainstru.services.errors import FormError
+from instainstru.services.mail import outbox
 from instainstru.services.money import payments
 from instainstru.services.trust import referrals, reviews
 
@@ -30,6 +31,7 @@ class JobReport:
     lessons_completed: int
     reviews_published: int  # their blind week over
     referrals_rewarded: int  # the friend's first lesson completed and paid
+    mail_sent: int  # messages from the outbox the mail server took
 
 
 def expire_requests(now: datetime) -> int:
@@ -71,5 +73,6 @@ def run_due(now: datetime | None = None) -> JobReport:
         booking.auto_complete,
         reviews.publish_due,
         referrals.reward_due,
+        outbox.send_due,  # last: sends what the jobs before it queued too
     )
     return JobReport(*(_safely(job, now) for job in jobs))
