@@ -62,7 +62,7 @@ def _authenticator(user: str, password: str):
             user.encode(),
             password.encode(),
         )
-        return AuthResult(success=ok)
+        return AuthResult(success=ok, handled=False)  # handled=False: aiosmtpd answers 535 when refused
 
     return check
 

@@ -147,10 +147,10 @@ def run_mail_catcher(directory: Path, *options: str) -> Iterator[MailCatcher]:
 
 
 def body(message: EmailMessage, subtype: str = "plain") -> str:
-    """A caught message's text (`plain`) or HTML (`html`) part."""
+    """A caught message's text (`plain`) or HTML (`html`) part, with its lines ending in \\n (they went as \\r\\n)."""
     part = message.get_body(preferencelist=(subtype,))
     assert part is not None, f"no text/{subtype} part"
-    return part.get_content()
+    return part.get_content().replace("\r\n", "\n")
 
 
 @pytest.fixture(scope="session")

@@ -60,8 +60,10 @@ def enqueue(session: Session, *, event: str, kind: MailKind, to: Recipient, now:
         "created_at": now,
     }
     if session.get_bind().dialect.name == "postgresql":
-        return session.exec(postgresql.insert(M).values(row).on_conflict_do_nothing(index_elements=KEY)).rowcount == 1
-    return session.exec(sqlite.insert(M).values(row).on_conflict_do_nothing(index_elements=KEY)).rowcount == 1
+        adding = postgresql.insert(M).values(row).on_conflict_do_nothing(index_elements=KEY).returning(col(M.id))
+    else:
+        adding = sqlite.insert(M).values(row).on_conflict_do_nothing(index_elements=KEY).returning(col(M.id))
+    return session.scalars(adding).first() is not None  # the new row's id; none when the key was there
 
 
 def _due(now: datetime):

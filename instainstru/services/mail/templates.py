@@ -79,8 +79,10 @@ def _clock(context: Context, moment: datetime) -> str:
     return time_with_zone(moment, context["recipient"].timezone)
 
 
-def _environment(*, html: bool) -> Environment:
-    environment = Environment(
+@cache
+def environment(html: bool) -> Environment:
+    """The Jinja2 environment of the HTML templates (autoescaped) or of the text ones, made once per process."""
+    made = Environment(
         loader=FileSystemLoader(TEMPLATES),
         autoescape=html,
         undefined=StrictUndefined,  # a missing value is an error, never an empty gap in a sent message
@@ -88,21 +90,14 @@ def _environment(*, html: bool) -> Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
-    environment.filters.update(money=format_price, exact_money=format_exact, when=_when, clock=_clock, span=span)
-    environment.globals.update(url=url, home=routes.HOME)
-    return environment
-
-
-@cache
-def _environments() -> tuple[Environment, Environment]:
-    """The text and the HTML environments, made once per process."""
-    return _environment(html=False), _environment(html=True)
+    made.filters.update(money=format_price, exact_money=format_exact, when=_when, clock=_clock, span=span)
+    made.globals.update(url=url, home=routes.HOME)
+    return made
 
 
 def render(kind: MailKind, to: Recipient, **values: object) -> Rendered:
     """The message of `kind` for `to`, filled with `values` (StrictUndefined: every name its templates use)."""
-    text_environment, html_environment = _environments()
-    text = text_environment.get_template(f"{kind}.txt").make_module({"recipient": to, **values})
+    text = environment(html=False).get_template(f"{kind}.txt").make_module({"recipient": to, **values})
     subject = " ".join(str(vars(text)["subject"]).split())  # the text template's `{% set subject = ... %}`
-    html = html_environment.get_template(f"{kind}.html").render(recipient=to, subject=subject, **values)
+    html = environment(html=True).get_template(f"{kind}.html").render(recipient=to, subject=subject, **values)
     return Rendered(subject=subject, text=str(text), html=html)
