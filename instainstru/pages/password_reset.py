@@ -10,12 +10,19 @@ from instainstru.pages.auth import auth_card
 from instainstru.services.accounts import password_reset, passwords
 from instainstru.services.timefmt import span
 from instainstru.state.password_reset import ForgotPasswordState, ResetPasswordState
+from instainstru.state.session import SessionState
 
-LINK_LASTS = span(password_reset.LINK_LASTS)  # "an hour"
+
+def _link_lasts() -> str:
+    """How long a reset link works, in words ("an hour")."""
+    return span(password_reset.LINK_LASTS)
 
 
 def _back_to_login(prompt: str = "Remembered it? ") -> rx.Component:
-    return rx.text(prompt, rx.link("Log in", href=routes.LOGIN), size="2")
+    """A way back to the login page (for visitors: someone logged in has no use for it)."""
+    return rx.cond(
+        SessionState.logged_in, rx.fragment(), rx.text(prompt, rx.link("Log in", href=routes.LOGIN), size="2")
+    )
 
 
 def _link_sent() -> rx.Component:
@@ -25,7 +32,7 @@ def _link_sent() -> rx.Component:
             rx.text(
                 "If an account uses ",
                 rx.text.strong(ForgotPasswordState.sent_to),
-                f", we have sent it a link to choose a new password. The link works for {LINK_LASTS}.",
+                f", we have sent it a link to choose a new password. The link works for {_link_lasts()}.",
             ),
             icon="mail-check",
             color_scheme="grass",
@@ -95,7 +102,7 @@ def _dead_link() -> rx.Component:
     return rx.vstack(
         rx.heading("This link no longer works", size="7", as_="h1"),
         rx.text(
-            f"A password reset link works once, for {LINK_LASTS}. Ask for a new one and use the newest email.",
+            f"A password reset link works once, for {_link_lasts()}. Ask for a new one and use the newest email.",
             size="3",
         ),
         link_button("Send a new link", routes.FORGOT_PASSWORD, width="100%"),
