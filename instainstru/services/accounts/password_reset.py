@@ -12,6 +12,7 @@ of the account, wherever it was logged in.
 import secrets
 from datetime import datetime, timedelta
 
+from sqlalchemy import ColumnElement
 from sqlmodel import Session, col, delete, func, select, update
 
 from instainstru import routes
@@ -31,7 +32,7 @@ LINK_DEAD = "This link has expired or was already used. Ask for a new one."
 TOKEN_LIMIT = 100  # characters: longer is not one of ours
 
 
-def _usable(now: datetime):
+def _usable(now: datetime) -> ColumnElement[bool]:
     """SQL: a link not used yet and not expired at `now`."""
     return col(PasswordReset.used_at).is_(None) & (col(PasswordReset.expires_at) > now)
 

@@ -18,6 +18,7 @@ from datetime import datetime, timedelta
 from email.message import EmailMessage
 from email.utils import format_datetime
 
+from sqlalchemy import ColumnElement
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, col, or_, select, update
 
@@ -66,7 +67,7 @@ def enqueue(session: Session, *, event: str, kind: MailKind, to: Recipient, now:
     return session.scalars(adding).first() is not None  # the new row's id; none when the key was there
 
 
-def _due(now: datetime):
+def _due(now: datetime) -> ColumnElement[bool]:
     """SQL: queued, its time come, and not held by a worker sending it."""
     unclaimed = or_(col(M.claimed_until).is_(None), col(M.claimed_until) <= now)
     return (col(M.status) == MailStatus.QUEUED) & (col(M.next_attempt_at) <= now) & unclaimed
