@@ -14,6 +14,7 @@ from instainstru.pages.home import home_page
 from instainstru.pages.instructor_availability import instructor_availability_page
 from instainstru.pages.instructor_bookings import instructor_bookings_page
 from instainstru.pages.instructor_profile import instructor_profile_page
+from instainstru.pages.password_reset import forgot_password_page, reset_password_page
 from instainstru.pages.payouts import payouts_page
 from instainstru.pages.public import not_found_page, public_instructor_page
 from instainstru.pages.referrals import referral_link_page, student_referrals_page
@@ -28,6 +29,7 @@ from instainstru.state.instructor_bookings import InstructorBookingsState
 from instainstru.state.instructor_profile import InstructorProfileState
 from instainstru.state.instructor_public import InstructorPublicState
 from instainstru.state.login import LoginState
+from instainstru.state.password_reset import ForgotPasswordState, ResetPasswordState
 from instainstru.state.payouts import InstructorPayoutsState
 from instainstru.state.profile_reviews import ProfileReviewsState
 from instainstru.state.referrals import ReferralLinkState, StudentReferralsState
@@ -40,6 +42,18 @@ PAGES = (
     (home_page, routes.HOME, "Lessons in NYC", [SessionState.refresh, HomeState.load, FavouriteState.load]),
     (login_page, routes.LOGIN, "Log in", [LoginState.open]),
     (signup_page, routes.SIGNUP, "Sign up", [SignupState.open]),
+    (
+        forgot_password_page,
+        routes.FORGOT_PASSWORD,
+        "Forgot password",
+        [SessionState.refresh, ForgotPasswordState.open],
+    ),
+    (
+        reset_password_page,
+        routes.RESET_PASSWORD_PAGE,
+        "Choose a new password",
+        [SessionState.refresh, ResetPasswordState.open],
+    ),
     (search_page, routes.SEARCH, "Search", [SessionState.refresh, SearchState.load, FavouriteState.load]),
     (
         public_instructor_page,

@@ -16,6 +16,8 @@ from datetime import UTC, datetime
 HOME = "/"
 LOGIN = "/login"
 SIGNUP = "/signup"
+FORGOT_PASSWORD = "/forgot-password"
+RESET_PASSWORD_PAGE = "/reset-password/[token]"  # the link a password reset mail carries
 SEARCH = "/search"
 INSTRUCTOR_PAGE = "/instructors/[slug]"  # an instructor's public profile
 CHECKOUT_PAGE = "/book/[slug]/[service]/[start]"  # service: "<offering id>-<minutes>"; start: START_FORMAT, UTC
@@ -118,6 +120,11 @@ def login(next: str = "", save: int = 0) -> str:
 def signup(next: str = "", save: int = 0, *, role: str = "", ref: str = "") -> str:
     """The sign-up page, carrying what `login` carries, the account kind to offer first and a referral code."""
     return with_query(SIGNUP, {"next": next, "save": save, "role": role, "ref": ref}, safe="/")
+
+
+def reset_password(token: str) -> str:
+    """The page a password reset link opens (relative; mail puts PUBLIC_URL before it)."""
+    return _fill(RESET_PASSWORD_PAGE, token=token)
 
 
 def onboarding_return(done: bool) -> str:

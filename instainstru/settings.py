@@ -10,12 +10,13 @@ import os
 import re
 import sys
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from functools import cache
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
+from email_validator import EmailNotValidError, validate_email
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
@@ -23,6 +24,8 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DB_URL = f"sqlite:///{PROJECT_ROOT / 'data' / 'instainstru.db'}"
 DEFAULT_STRIPE_JS_URL = "https://js.stripe.com/v3/"
 DEFAULT_PUBLIC_URL = "http://localhost:3000"
+DEFAULT_MAIL_FROM = "InstaInstru <no-reply@instainstru.com>"
+SMTP_PORTS = {"smtp": 25, "smtps": 465}  # the port when SMTP_URL names none
 
 # Whole-number settings: (default, lowest allowed, highest allowed).
 WHOLE_NUMBERS = {
@@ -49,6 +52,8 @@ VARIABLES = (
     *WEBHOOK_SECRET_VARIABLES,
     "PUBLIC_URL",
     "REFERRALS_OPEN",
+    "SMTP_URL",
+    "MAIL_FROM",
 )
 YES, NO = ("1", "true", "yes", "on"), ("0", "false", "no", "off")
 SECRET_KEY = re.compile(r"(sk|rk)_(?P<mode>test|live)_\w+")
@@ -56,6 +61,21 @@ PUBLISHABLE_KEY = re.compile(r"pk_(?P<mode>test|live)_\w+")
 WEBHOOK_SECRET = re.compile(r"whsec_\S+")
 SECRET_KEY_ALLOWED = "a Stripe secret key (sk_test_..., sk_live_..., rk_test_... or rk_live_...)"
 PUBLISHABLE_KEY_ALLOWED = "a Stripe publishable key (pk_test_... or pk_live_...)"
+# An address alone, or a display name (no quotes, commas, @ or angle brackets) and the address in angle brackets.
+MAIL_FROM = re.compile(r"(?:[^<>@\",\s][^<>@\",\r\n]*?\s*<(?P<address>[^<>\s]+)>|(?P<bare>[^<>\s,]+))")
+SMTP_URL_ALLOWED = "smtp://[user:password@]host[:port] or smtps://... (no path, query or fragment)"
+
+
+@dataclass(frozen=True)
+class SmtpServer:
+    """Where mail goes, read from SMTP_URL: `smtps://` is TLS from the start; `smtp://` upgrades with STARTTLS when
+    the server offers it. User and password are optional (percent-encoded in the URL)."""
+
+    host: str
+    port: int
+    tls: bool  # smtps://
+    username: str = ""
+    password: str = field(default="", repr=False)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -83,6 +103,10 @@ class Settings:
     referrals_open: bool
     referral_welcome_cents: int  # credit for a student who signs up through a referral link
     referral_reward_cents: int  # credit for the referrer once that student's first lesson is completed and paid
+    # The mail server (SMTP_URL); None: nothing is sent, messages wait in the outbox (./scripts/run and the tests
+    # start a local mail catcher and set it).
+    smtp_server: SmtpServer | None
+    mail_from: str  # the From of every message: "Name <address>" or an address
 
 
 class SettingsError(ValueError):
@@ -165,6 +189,30 @@ class _Reader:
             self.problems.append(f"{name} must be a folder, not the file {str(path)!r}")
         return path
 
+    def smtp_server(self, name: str) -> SmtpServer | None:
+        """A mail server URL; a refused one is shown without its password."""
+        value = self.text(name)
+        if not value:
+            return None
+        server = _smtp_server(value)
+        if server is None:
+            self.refuse(name, SMTP_URL_ALLOWED, re.sub(r"(://[^:@/]*:)[^@]*@", r"\1***@", value))
+        return server
+
+    def mail_address(self, name: str, default: str) -> str:
+        """An address to send from, alone or with a display name ("InstaInstru <hello@example.com>")."""
+        value = self.text(name) or default
+        found = MAIL_FROM.fullmatch(value)
+        address = found and (found["address"] or found["bare"])
+        try:
+            if address:
+                validate_email(address, check_deliverability=False)
+                return value
+        except EmailNotValidError:
+            pass
+        self.refuse(name, "an email address, alone or as Name <address> (e.g. InstaInstru <hello@example.com>)", value)
+        return default
+
     def secret(self, name: str, pattern: re.Pattern[str], allowed: str) -> str:
         """A key or signing secret; a malformed one is named by its first 8 characters only."""
         value = self.text(name)
@@ -183,6 +231,21 @@ def _is_web_address(value: str) -> bool:
     if parts.scheme not in ("http", "https") or not parts.hostname or port == 0:
         return False
     return not (parts.query or parts.fragment or re.search(r"\s", value))
+
+
+def _smtp_server(value: str) -> SmtpServer | None:
+    """The server an smtp:// or smtps:// URL names, or None when it is not one."""
+    try:
+        parts = urlsplit(value)
+        port = SMTP_PORTS.get(parts.scheme, 0) if parts.port is None else parts.port
+    except ValueError:  # a port that is not a number from 0 to 65535
+        return None
+    if parts.scheme not in SMTP_PORTS or not parts.hostname or not port or re.search(r"\s", value):
+        return None
+    if parts.path not in ("", "/") or parts.query or parts.fragment:
+        return None
+    username, password = unquote(parts.username or ""), unquote(parts.password or "")
+    return SmtpServer(parts.hostname, port, parts.scheme == "smtps", username, password)
 
 
 def _check_stripe(reader: _Reader, secret_key: str, publishable_key: str, api_base: str, js_url: str) -> None:
@@ -241,6 +304,8 @@ def load_settings(environ: Mapping[str, str] = os.environ) -> Settings:
         referrals_open=read.yes_or_no("REFERRALS_OPEN", True),
         referral_welcome_cents=read.whole_number("REFERRAL_WELCOME_CENTS"),
         referral_reward_cents=read.whole_number("REFERRAL_REWARD_CENTS"),
+        smtp_server=read.smtp_server("SMTP_URL"),
+        mail_from=read.mail_address("MAIL_FROM", DEFAULT_MAIL_FROM),
     )
     _check_stripe(read, secret_key, publishable_key, settings.stripe_api_base, settings.stripe_js_url)
     if read.problems:

@@ -18,6 +18,9 @@ from instainstru.db import engine_for  # noqa: E402
 from instainstru.migrate import upgrade  # noqa: E402
 from instainstru.settings import SettingsError, get_settings, load_settings, reset_settings  # noqa: E402
 
+# The mail catcher's fixtures: mail_catcher (one SMTP server per session) and mail_env (emptied, SMTP_URL set).
+from tests.fakes.mail_server import mail_catcher, mail_env  # noqa: E402,F401
+
 # The fake Stripe's fixtures, for every test: fake_stripe, clean_fake_stripe, stripe_env, webhook_inbox.
 from tests.fakes.stripe_server import clean_fake_stripe, fake_stripe, stripe_env, webhook_inbox  # noqa: E402,F401
 

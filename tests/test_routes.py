@@ -15,6 +15,7 @@ ANGLED = str.maketrans("[]", "<>")  # the README writes /instructors/[slug] as /
 
 def test_the_pages_live_where_they_always_have():
     assert (routes.HOME, routes.LOGIN, routes.SIGNUP, routes.SEARCH) == ("/", "/login", "/signup", "/search")
+    assert (routes.FORGOT_PASSWORD, routes.RESET_PASSWORD_PAGE) == ("/forgot-password", "/reset-password/[token]")
     assert (routes.STUDENT_HOME, routes.FAVOURITES, routes.BILLING, routes.REFERRALS) == (
         "/student",
         "/student/favorites",
@@ -50,6 +51,7 @@ def test_links_with_parts_fill_the_patterns():
     assert routes.checkout("maya-alvarez", 12, 60, START) == "/book/maya-alvarez/12-60/20300107T1500Z"
     assert routes.receipt(31) == "/student/receipts/31"
     assert routes.referral("ABCD2345") == "/r/ABCD2345"
+    assert routes.reset_password("tok-EN_1") == "/reset-password/tok-EN_1"
 
 
 def test_a_checkout_address_reads_back_as_what_built_it():
@@ -75,6 +77,7 @@ def test_a_page_reads_its_parts_from_its_address():
     assert routes.path_params(routes.RECEIPT_PAGE, "/student/receipts/31/") == {"booking": "31"}
     assert routes.path_params(routes.INSTRUCTOR_PAGE, "/instructors/tess-teacher") == {"slug": "tess-teacher"}
     assert routes.path_params(routes.REFERRAL_PAGE, "/r/abcd2345") == {"code": "abcd2345"}
+    assert routes.path_params(routes.RESET_PASSWORD_PAGE, "/reset-password/tok-EN_1/") == {"token": "tok-EN_1"}
     assert [routes.section(path) for path in (path, "/student/billing?page=2", "/", "/search?q=a/b")] == [
         "book",
         "student",

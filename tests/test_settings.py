@@ -9,9 +9,11 @@ import pytest
 from instainstru import settings as settings_module
 from instainstru.settings import (
     DEFAULT_DB_URL,
+    DEFAULT_MAIL_FROM,
     DEFAULT_STRIPE_JS_URL,
     PROJECT_ROOT,
     SettingsError,
+    SmtpServer,
     get_settings,
     load_settings,
     reset_settings,
@@ -43,6 +45,7 @@ def test_an_empty_environment_gives_the_defaults_that_run_on_one_machine():
     assert (loaded.stripe_secret_key, loaded.stripe_publishable_key, loaded.stripe_api_base) == ("", "", "")
     assert loaded.stripe_webhook_secrets == () and loaded.referrals_open
     assert (loaded.referral_welcome_cents, loaded.referral_reward_cents) == (2000, 2000)
+    assert loaded.smtp_server is None and loaded.mail_from == DEFAULT_MAIL_FROM
 
 
 NUMBERS = [  # (variable, lowest allowed, highest allowed, field)
@@ -207,6 +210,73 @@ def test_webhook_secrets_are_stripe_signing_secrets():
     assert load_settings({"STRIPE_WEBHOOK_SECRET_CONNECT": "whsec_b"}).stripe_webhook_secrets == ("whsec_b",)
     assert problems({"STRIPE_WEBHOOK_SECRET_CONNECT": "secret"}) == [
         "STRIPE_WEBHOOK_SECRET_CONNECT must be a Stripe signing secret (whsec_...), not one starting 'secret'"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("value", "server"),
+    [
+        ("smtp://127.0.0.1:8025", SmtpServer("127.0.0.1", 8025, tls=False)),
+        ("smtp://mail.example.com", SmtpServer("mail.example.com", 25, tls=False)),
+        ("smtps://mail.example.com", SmtpServer("mail.example.com", 465, tls=True)),
+        (
+            "smtp://ann:p%40ss%3Aword@mail.example.com:587/",
+            SmtpServer("mail.example.com", 587, False, "ann", "p@ss:word"),
+        ),
+        ("smtps://apikey:s3cret@[::1]:2465", SmtpServer("::1", 2465, True, "apikey", "s3cret")),
+    ],
+)
+def test_the_mail_server_is_an_smtp_url(value, server):
+    assert load_settings({"SMTP_URL": value}).smtp_server == server
+
+
+@pytest.mark.parametrize(
+    ("value", "shown"),
+    [
+        ("mail.example.com:587", "mail.example.com:587"),
+        ("http://mail.example.com", "http://mail.example.com"),
+        ("smtp://", "smtp://"),
+        ("smtp://mail.example.com:0", "smtp://mail.example.com:0"),
+        ("smtp://mail.example.com:99999", "smtp://mail.example.com:99999"),
+        ("smtp://ann:hunter2@mail.example.com/inbox", "smtp://ann:***@mail.example.com/inbox"),
+        ("smtp://ann:hunter2@mail.example.com?tls=1", "smtp://ann:***@mail.example.com?tls=1"),
+    ],
+)
+def test_anything_else_is_refused_by_name_without_its_password(value, shown):
+    assert problems({"SMTP_URL": value}) == [
+        "SMTP_URL must be smtp://[user:password@]host[:port] or smtps://... (no path, query or fragment), "
+        f"not {shown!r}"
+    ]
+
+
+def test_the_mail_servers_password_stays_out_of_the_settings_repr():
+    loaded = load_settings({"SMTP_URL": "smtp://ann:hunter2@mail.example.com:587"})
+    assert loaded.smtp_server is not None and loaded.smtp_server.password == "hunter2"
+    assert "hunter2" not in repr(loaded)
+
+
+@pytest.mark.parametrize("value", ["hello@lessons.example.com", "InstaInstru Team <hello@lessons.example.com>"])
+def test_mail_comes_from_an_address_alone_or_with_a_name(value):
+    assert load_settings({"MAIL_FROM": value}).mail_from == value
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "hello",
+        "hello@",
+        "<hello@example.com>",
+        "a@example.com, b@example.com",
+        "Team <hello@example.com> extra",
+        '"Team, Inc" <hello@example.com>',
+        "x@example.com <hello@example.com>",
+        "Team <hello@example.com>\nBcc: all@example.com",
+    ],
+)
+def test_a_sender_that_is_not_one_address_is_refused(value):
+    assert problems({"MAIL_FROM": value}) == [
+        "MAIL_FROM must be an email address, alone or as Name <address> (e.g. InstaInstru <hello@example.com>), "
+        f"not {value!r}"
     ]
 
 

@@ -1,11 +1,12 @@
 """Tables. Importing this package registers every table on `SQLModel.metadata`."""
 
-from instainstru.models.auth import AuthSession, LoginFailure
+from instainstru.models.auth import AuthSession, LoginFailure, PasswordReset
 from instainstru.models.availability import Blackout, DateOverride
 from instainstru.models.booking import BUSY_STATUSES, Booking, BookingClaim, BookingStatus, StudentClaim
 from instainstru.models.discovery import AreaBorough, AreaCell, Favourite
 from instainstru.models.instructor import LOCATION_TYPES, InstructorProfile
 from instainstru.models.offering import DURATIONS, MAX_PRICE_CENTS, MIN_PRICE_CENTS, Offering, OfferingPrice
+from instainstru.models.outbox import MailStatus, OutboxMessage
 from instainstru.models.payment import LedgerAccount, LedgerEntry, LedgerKind, Payment, PaymentCard, PaymentStatus
 from instainstru.models.referral import Credit, CreditUse, Referral, ReferralCode
 from instainstru.models.review import STARS, Review, ReviewReport
@@ -36,8 +37,11 @@ __all__ = [
     "LedgerEntry",
     "LedgerKind",
     "LoginFailure",
+    "MailStatus",
     "Offering",
     "OfferingPrice",
+    "OutboxMessage",
+    "PasswordReset",
     "Payment",
     "PaymentCard",
     "PaymentStatus",

@@ -1,4 +1,4 @@
-"""Login sessions and login attempts (for throttling)."""
+"""Login sessions, login attempts (for throttling) and password reset links."""
 
 from datetime import datetime
 
@@ -32,3 +32,18 @@ class LoginFailure(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     email: str = Field(sa_column=Column(String(254), nullable=False))
     at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime(), nullable=False))
+
+
+class PasswordReset(SQLModel, table=True):
+    """A password reset link sent by mail. Only the SHA-256 of its token is stored; it works once, until
+    `expires_at`. The rows of the last hour also count how many links an account was sent (the rate limit)."""
+
+    __tablename__ = "password_resets"
+    __table_args__ = (Index("ix_password_resets_user_created", "user_id", "created_at"), {"extend_existing": True})
+
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(sa_column=Column(Integer, ForeignKey("users.id", ondelete="CASCADE"), nullable=False))
+    token_hash: str = Field(sa_column=Column(String(64), nullable=False, unique=True))
+    created_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
+    expires_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
+    used_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime(), nullable=True))

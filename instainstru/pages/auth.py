@@ -2,6 +2,7 @@
 
 import reflex as rx
 
+from instainstru import routes
 from instainstru.components.card import card
 from instainstru.components.form_field import field_error, form_field, server_form, text_input
 from instainstru.components.layout import page_shell
@@ -34,6 +35,7 @@ def login_page() -> rx.Component:
                     form_field(
                         "Password", text_input("password", "password", auto_complete="current-password", required=True)
                     ),
+                    rx.link("Forgot password?", href=routes.FORGOT_PASSWORD, size="2", margin_top="-8px"),
                     field_error(LoginState.error),
                     rx.button("Log in", type="submit", size="3", width="100%"),
                     spacing="4",

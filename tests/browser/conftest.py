@@ -1,6 +1,7 @@
 """Browser tests: the production build (`reflex run --env prod`) driven by Debian's Chromium.
 
-One app server per test run, on a free port, with its own migrated and seeded SQLite database.
+One app server per test run, on a free port, with its own migrated and seeded SQLite database, paying through the
+fake Stripe and sending mail to a mail catcher the tests read (`mail`).
 """
 
 import os
@@ -18,6 +19,7 @@ from playwright.sync_api import Page, expect
 
 from instainstru import routes
 from instainstru.settings import reset_settings
+from tests.fakes.mail_server import MailCatcher, run_mail_catcher
 from tests.fakes.stripe_server import run_fake_stripe
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -127,10 +129,18 @@ def payments():
 
 
 @pytest.fixture(scope="session")
-def app_env(tmp_path_factory, payments) -> dict[str, str]:
-    """The environment of the app under test: a SQLite file and the fake Stripe."""
+def mail(tmp_path_factory):
+    """The SMTP server the app under test sends its mail to (a mail catcher whose messages the tests read)."""
+    with run_mail_catcher(tmp_path_factory.mktemp("mail")) as catcher:
+        yield catcher
+
+
+@pytest.fixture(scope="session")
+def app_env(tmp_path_factory, payments, mail: MailCatcher) -> dict[str, str]:
+    """The environment of the app under test: a SQLite file, the fake Stripe and the mail catcher."""
     tmp = tmp_path_factory.mktemp("app")
     return {
+        "SMTP_URL": mail.smtp_url,
         "DB_URL": f"sqlite:///{tmp / 'browser.db'}",
         "STRIPE_SECRET_KEY": payments.api_key,
         "STRIPE_PUBLISHABLE_KEY": payments.publishable_key,

@@ -12,8 +12,9 @@ from instainstru.pages.dashboards import instructor_page, student_page
 from instainstru.pages.instructor_availability import instructor_availability_page
 from instainstru.pages.instructor_bookings import instructor_bookings_page
 from instainstru.pages.instructor_profile import instructor_profile_page
+from instainstru.pages.password_reset import forgot_password_page, reset_password_page
 from instainstru.services import dashboards
-from instainstru.services.accounts import passwords
+from instainstru.services.accounts import password_reset, passwords
 from instainstru.services.booking import booking, reschedule
 from instainstru.services.instructors import profile
 from instainstru.services.trust import reviews
@@ -35,6 +36,9 @@ from instainstru.state.dashboards import InstructorHomeState, _with_review
         (student_page, (reviews, "TEXT_MAX"), 1500, "(20 to 1,500 characters)"),
         (instructor_page, (dashboards, "UPCOMING_DAYS"), 14, "No lessons in the next 14 days."),
         (signup_page, (passwords, "MIN_LENGTH"), 12, "12 to 128 characters."),
+        (reset_password_page, (passwords, "MIN_LENGTH"), 12, "12 to 128 characters."),
+        (forgot_password_page, (password_reset, "LINK_LASTS"), timedelta(hours=2), "The link works for 2 hours."),
+        (reset_password_page, (password_reset, "LINK_LASTS"), timedelta(minutes=30), "works once, for 30 minutes."),
         (instructor_profile_page, (profile, "MAX_PHOTO_BYTES"), 8 * 1024 * 1024, "JPEG, PNG or WebP, up to 8 MB."),
     ],
 )

@@ -4,7 +4,7 @@ import hashlib
 import secrets
 from datetime import timedelta
 
-from sqlmodel import col, delete, select
+from sqlmodel import Session, col, delete, select
 
 from instainstru.db import transaction
 from instainstru.models import AuthSession, User, utcnow
@@ -12,7 +12,8 @@ from instainstru.services.accounts.access import Actor
 from instainstru.settings import get_settings
 
 
-def _digest(token: str) -> str:
+def digest(token: str) -> str:
+    """What the database keeps of a token sent to a browser or by mail: its SHA-256, in hex."""
     return hashlib.sha256(token.encode()).hexdigest()
 
 
@@ -26,7 +27,7 @@ def start_session(actor: Actor) -> str:
                 col(AuthSession.user_id) == actor.user_id, col(AuthSession.expires_at) <= utcnow()
             )
         )
-        session.add(AuthSession(user_id=actor.user_id, token_hash=_digest(token), expires_at=expires))
+        session.add(AuthSession(user_id=actor.user_id, token_hash=digest(token), expires_at=expires))
     return token
 
 
@@ -38,7 +39,7 @@ def actor_for_token(token: str) -> Actor | None:
         row = session.exec(
             select(AuthSession, User)
             .join(User, col(User.id) == AuthSession.user_id)
-            .where(AuthSession.token_hash == _digest(token))
+            .where(AuthSession.token_hash == digest(token))
         ).first()
         if row is None:
             return None
@@ -53,4 +54,9 @@ def end_session(token: str) -> None:
     """Log out: delete the session that `token` opened."""
     if token:
         with transaction() as session:
-            session.exec(delete(AuthSession).where(col(AuthSession.token_hash) == _digest(token)))
+            session.exec(delete(AuthSession).where(col(AuthSession.token_hash) == digest(token)))
+
+
+def end_every_session_in(session: Session, user_id: int) -> None:
+    """Log the account out everywhere, in `session`'s transaction (a new password ends every session)."""
+    session.exec(delete(AuthSession).where(col(AuthSession.user_id) == user_id))

@@ -14,6 +14,7 @@ from instainstru.models import Booking, BookingStatus, utcnow
 from instainstru.models.booking import request_ran_out
 from instainstru.services.booking import booking
 from instainstru.services.errors import FormError
+from instainstru.services.mail import outbox
 from instainstru.services.money import payments
 from instainstru.services.trust import referrals, reviews
 
@@ -31,6 +32,7 @@ class JobReport:
     lessons_completed: int
     reviews_published: int  # their blind week over
     referrals_rewarded: int  # the friend's first lesson completed and paid
+    mail_sent: int  # messages from the outbox the mail server took
 
 
 def expire_requests(now: datetime) -> int:
@@ -72,4 +74,5 @@ def run_due(now: datetime | None = None) -> JobReport:
         lessons_completed=_safely(booking.auto_complete, now),
         reviews_published=_safely(reviews.publish_due, now),
         referrals_rewarded=_safely(referrals.reward_due, now),
+        mail_sent=_safely(outbox.send_due, now),  # last: sends what the jobs before it queued too
     )
