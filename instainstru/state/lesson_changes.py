@@ -52,10 +52,10 @@ class CancelLesson(GuardedPageMixin, mixin=True):
         self.cancel_open = bool(open_)
 
     @event
-    async def confirm_cancel(self, form: dict | None = None) -> Answer:
+    async def confirm_cancel(self, form: dict) -> Answer:
         """Cancel the lesson asked about (with the reason typed, if any); the refund is the server's, under the
         policy."""
-        reason = str((form or {}).get("reason", ""))
+        reason = str(form.get("reason", ""))
         self.cancel_open = False
         return await self._attempt(
             lambda actor: cancellation.cancel(

@@ -19,6 +19,7 @@ from instainstru.state.session import current_actor
 
 REPORTED = "Thanks, we'll take a look."
 SUB_LABELS = {name: name.capitalize() for name in reviews.SUB_RATINGS}
+ReviewRow = dict[str, str | int | bool]  # one review as the page shows it (`review_row`)
 
 
 def number(value: object) -> int:
@@ -27,7 +28,7 @@ def number(value: object) -> int:
     return int(value) if value.isdecimal() and len(value) < 10 else 0
 
 
-def review_row(view: reviews.ReviewView) -> dict[str, str | int | bool]:
+def review_row(view: reviews.ReviewView) -> ReviewRow:
     """One review as the page shows it (the text stays text: pages never render it as HTML)."""
     subs = [f"{label} {getattr(view, name)}/5" for name, label in SUB_LABELS.items() if getattr(view, name)]
     return {
@@ -57,7 +58,7 @@ class ProfileReviewsState(GuardedPage, rx.State):
     average: Field[str] = field("")  # "4.8"
     total: Field[int] = field(0)
     histogram: Field[list[dict[str, int]]] = field(default_factory=list)
-    items: Field[list[dict[str, str | int | bool]]] = field(default_factory=list)  # this page's reviews, newest first
+    items: Field[list[ReviewRow]] = field(default_factory=list)  # this page's reviews, newest first
     page: Field[int] = field(1)
     pages: Field[int] = field(1)
     replying: Field[int] = field(0)  # the review whose reply form is open
