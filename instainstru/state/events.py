@@ -7,16 +7,17 @@ so sees every handler as an `EventNamespace`, which cannot be called. The `event
 """
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any, TypeVarTuple
+from typing import TYPE_CHECKING, TypeVar, TypeVarTuple
 
 import reflex as rx
 
 if TYPE_CHECKING:
     from reflex.event import EventCallback
 
+    State = TypeVar("State", bound=rx.State)
     Args = TypeVarTuple("Args")
 
-    def event(handler: Callable[[Any, *Args], object]) -> EventCallback[*Args]:
+    def event(handler: Callable[[State, *Args], object]) -> EventCallback[*Args]:
         """Make a state method an event handler: `State.handler(*values)` is an event a page can send."""
         return EventCallback(handler)
 
