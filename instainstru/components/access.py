@@ -7,7 +7,7 @@ from instainstru.components.layout import page_shell
 from instainstru.state.session import SessionState
 
 
-def guarded(access: rx.Var, audience: str, content: rx.Component) -> rx.Component:
+def guarded(access: rx.Var[str], audience: str, content: rx.Component) -> rx.Component:
     """Show `content` once the service allowed it, a refusal if it did not, skeletons before."""
     return rx.match(
         access,
@@ -28,6 +28,6 @@ def guarded(access: rx.Var, audience: str, content: rx.Component) -> rx.Componen
     )
 
 
-def guarded_page(access: rx.Var, audience: str, *children: rx.Component) -> rx.Component:
+def guarded_page(access: rx.Var[str], audience: str, *children: rx.Component) -> rx.Component:
     """A whole page (shell included) whose `children` show only when the service allowed them."""
     return page_shell(guarded(access, audience, rx.vstack(*children, spacing="5", width="100%")))

@@ -3,7 +3,7 @@
 import reflex as rx
 
 
-def photo_avatar(photo: rx.Var, initials: rx.Var | str, size: str = "5") -> rx.Component:
+def photo_avatar(photo: rx.Var[str], initials: rx.Var[str] | str, size: str = "5") -> rx.Component:
     """A round avatar: the uploaded photo, or the person's initials when there is none."""
     return rx.avatar(
         src=rx.cond(photo, rx.get_upload_url(photo.to(str)), ""), fallback=initials, size=size, radius="full"

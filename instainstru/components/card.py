@@ -1,6 +1,7 @@
 """Cards, empty states and loading skeletons."""
 
 import reflex as rx
+from reflex.event import EventType
 
 
 def card(*children: rx.Component, **props) -> rx.Component:
@@ -8,7 +9,7 @@ def card(*children: rx.Component, **props) -> rx.Component:
     return rx.card(rx.vstack(*children, spacing="3", width="100%"), size="3", width="100%", **props)
 
 
-def empty_state(icon: str, message: str, action_label: str = "", href: str | rx.Var = "") -> rx.Component:
+def empty_state(icon: str, message: str, action_label: str = "", href: str | rx.Var[str] = "") -> rx.Component:
     """An icon, one sentence saying why there is nothing here, and one action."""
     action = link_button(action_label, href) if action_label else rx.fragment()
     return rx.vstack(
@@ -30,17 +31,17 @@ def skeleton_lines(count: int = 3) -> rx.Component:
     )
 
 
-def stat(label: str, value: rx.Var | str | int) -> rx.Component:
+def stat(label: str, value: rx.Var[str] | rx.Var[int] | str | int) -> rx.Component:
     """A number with its label, for dashboards."""
     return card(rx.text(label, size="2", color_scheme="gray"), rx.heading(value, size="7"))
 
 
-def link_button(label: str, href: str | rx.Var, **props) -> rx.Component:
+def link_button(label: str, href: str | rx.Var[str], **props) -> rx.Component:
     """A link that looks like a button (one element, keyboard- and screen-reader-friendly)."""
     return rx.button(rx.link(label, href=href, underline="none"), as_child=True, size=props.pop("size", "3"), **props)
 
 
-def removable(content: rx.Component, on_remove, label: str = "Remove") -> rx.Component:
+def removable(content: rx.Component, on_remove: EventType[()], label: str = "Remove") -> rx.Component:
     """A row with its content on the left and a red remove button on the right."""
     return rx.hstack(
         content,

@@ -2,8 +2,10 @@
 
 import reflex as rx
 
+from instainstru.state.stripe_js import CardElement
 
-def card_element(state) -> rx.Component:
+
+def card_element(state: type[CardElement]) -> rx.Component:
     """The box Stripe.js mounts the card inputs in, for a state using `state.stripe_js.CardElement`."""
     return rx.vstack(
         rx.el.div(

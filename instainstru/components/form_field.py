@@ -1,11 +1,14 @@
 """Form fields with label, help text and the error next to them."""
 
 import reflex as rx
+from reflex.components.component import BaseComponent
+from reflex.event import EventCallback
+from reflex.vars import ArrayVar, BooleanVar, NumberVar
 
 from instainstru.services.form_versions import FIELD as VERSION_FIELD
 
 
-def field_error(message: rx.Var | str) -> rx.Component:
+def field_error(message: rx.Var[str] | str) -> rx.Component:
     """The message shown under a refused field (nothing when empty)."""
     return rx.cond(
         message,
@@ -14,14 +17,14 @@ def field_error(message: rx.Var | str) -> rx.Component:
     )
 
 
-def _labelled_id(control: rx.Component) -> str | None:
+def _labelled_id(control: BaseComponent) -> str | None:
     """The id a label points at: the control's, or (a drop-down) its first part that has one, the trigger."""
-    if control.id is not None:
+    if isinstance(control, rx.Component) and control.id is not None:
         return control.id
     return next((found for child in control.children if (found := _labelled_id(child)) is not None), None)
 
 
-def form_field(label: str, control: rx.Component, error: rx.Var | str = "", help_text: str = "") -> rx.Component:
+def form_field(label: str, control: rx.Component, error: rx.Var[str] | str = "", help_text: str = "") -> rx.Component:
     """A labelled control, with optional help text and its error message."""
     return rx.vstack(
         rx.text(label, as_="label", size="2", weight="medium", custom_attrs={"htmlFor": _labelled_id(control)}),
@@ -43,7 +46,7 @@ def text_area(name: str, **props) -> rx.Component:
     return rx.text_area(name=name, id=name, size="3", width="100%", rows="5", **props)
 
 
-def check(name: str, label: str, default: rx.Var | bool = False) -> rx.Component:
+def check(name: str, label: str, default: rx.Var[bool] | bool = False) -> rx.Component:
     """A labelled checkbox that submits "on" under `name` when ticked."""
     return rx.text(
         rx.hstack(rx.checkbox(name=name, default_checked=default, size="2"), label, spacing="2", align="center"),
@@ -52,7 +55,9 @@ def check(name: str, label: str, default: rx.Var | bool = False) -> rx.Component
     )
 
 
-def choice(name: str, options: list[str] | rx.Var, default: rx.Var | str = "", **props) -> rx.Component:
+def choice(
+    name: str, options: list[str] | ArrayVar[list[str]], default: rx.Var[str] | str = "", **props
+) -> rx.Component:
     """A full-width drop-down named `name` (its trigger's id too, so its label points at it)."""
     return rx.select(options, name=name, default_value=default, size="3", width="100%", **{"id": name, **props})
 
@@ -62,7 +67,7 @@ def field_grid(*fields: rx.Component, columns: str = "2") -> rx.Component:
     return rx.grid(*fields, columns=rx.breakpoints(initial="1", sm=columns), spacing="4", width="100%")
 
 
-def length_counter(length: rx.Var, limit: int) -> rx.Component:
+def length_counter(length: NumberVar, limit: int) -> rx.Component:
     """How many characters a field holds against its limit ("120 / 3,000"), in red with how many too many."""
     over = length > limit
     return rx.text(
@@ -76,7 +81,9 @@ def length_counter(length: rx.Var, limit: int) -> rx.Component:
     )
 
 
-def server_form(*children: rx.Component, on_submit, version: rx.Var | None = None, **props) -> rx.Component:
+def server_form(
+    *children: rx.Component, on_submit: EventCallback[dict], version: rx.Var[str] | None = None, **props
+) -> rx.Component:
     """A form checked on the server: browser validation off, values kept after submitting.
 
     A form editing saved values passes the `version` of the values it is filled with (`GuardedPage.versions`):
@@ -97,7 +104,11 @@ def server_form(*children: rx.Component, on_submit, version: rx.Var | None = Non
 
 
 def check_group(
-    label: str, prefix: str, options: dict[str, str], error: rx.Var | str = "", ticked: rx.Var | None = None
+    label: str,
+    prefix: str,
+    options: dict[str, str],
+    error: rx.Var[str] | str = "",
+    ticked: ArrayVar[list[str]] | None = None,
 ) -> rx.Component:
     """Several labelled checkboxes named `prefix_value`, with one error under them (those in `ticked` start ticked)."""
     boxes = [
@@ -113,7 +124,7 @@ def check_group(
     )
 
 
-def labelled_choice(name: str, options: dict[str, str], default: rx.Var | str = "", **props) -> rx.Component:
+def labelled_choice(name: str, options: dict[str, str], default: rx.Var[str] | str = "", **props) -> rx.Component:
     """A drop-down whose items show labels but submit values."""
     return rx.select.root(
         rx.select.trigger(width="100%", id=name),
@@ -126,15 +137,15 @@ def labelled_choice(name: str, options: dict[str, str], default: rx.Var | str = 
 
 
 def dialog_form(
-    title: str | rx.Var,
+    title: str | rx.Var[str],
     description: str,
     *fields: rx.Component,
     submit: str,
-    on_submit,
-    open_: rx.Var,
-    on_open_change,
+    on_submit: EventCallback[dict],
+    open_: BooleanVar,
+    on_open_change: EventCallback[bool],
     max_width: str = "480px",
-    version: rx.Var | None = None,
+    version: rx.Var[str] | None = None,
 ) -> rx.Component:
     """A dialog holding a server-validated form: title, a sentence, the fields, then Cancel and `submit` (a form
     editing saved values passes their `version`, as `server_form` explains)."""

@@ -31,7 +31,7 @@ def logo() -> rx.Component:
 
 
 def search_box(
-    size: str = "2", placeholder: str = "Try “piano lessons in Park Slope”", value: rx.Var | str = ""
+    size: str = "2", placeholder: str = "Try “piano lessons in Park Slope”", value: rx.Var[str] | str = ""
 ) -> rx.Component:
     """A search form that opens the search page with what was typed (starting from `value`)."""
     return rx.form(
@@ -57,7 +57,7 @@ def search_box(
     )
 
 
-def menu_link(label: str, href: str | rx.Var) -> rx.Component:
+def menu_link(label: str, href: str | rx.Var[str]) -> rx.Component:
     """A menu item that is a link all across (a click anywhere on it, or Enter, follows it)."""
     return rx.menu.item(rx.el.a(label, href=href, text_decoration="none"), as_child=True)
 
@@ -157,7 +157,9 @@ def footer() -> rx.Component:
     )
 
 
-def page_shell(*children: rx.Component, title: str | rx.Var | None = None, subtitle: str | None = None) -> rx.Component:
+def page_shell(
+    *children: rx.Component, title: str | rx.Var[str] | None = None, subtitle: str | None = None
+) -> rx.Component:
     """Wrap page content in the header, a centred container and the footer."""
     heading = []
     if title is not None:

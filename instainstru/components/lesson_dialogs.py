@@ -4,6 +4,8 @@ reason), pick a new time and confirm it (old and new), review it; and the notes 
 from datetime import timedelta
 
 import reflex as rx
+from reflex.event import EventCallback
+from reflex.vars import ObjectVar
 
 from instainstru.components.form_field import (
     dialog_form,
@@ -18,9 +20,12 @@ from instainstru.components.review import star_picker
 from instainstru.services.booking import booking, reschedule
 from instainstru.services.timefmt import span
 from instainstru.services.trust import reviews
+from instainstru.state.lesson_changes import CancelLesson, DeclineRequest, MoveLesson
+from instainstru.state.review_form import ReviewLesson
+from instainstru.state.rows import LessonRow, SlotDayRow
 
 
-def _reason_field(errors: rx.Var | None = None) -> rx.Component:
+def _reason_field(errors: ObjectVar[dict[str, str]] | None = None) -> rx.Component:
     return form_field(
         "Reason for the student",
         text_area("reason", placeholder="For example: I am away that week."),
@@ -29,7 +34,7 @@ def _reason_field(errors: rx.Var | None = None) -> rx.Component:
     )
 
 
-def cancel_dialog(state) -> rx.Component:
+def cancel_dialog(state: type[CancelLesson]) -> rx.Component:
     """Ask before cancelling: the policy's message (refund and fee), a reason when the instructor cancels, then
     "Cancel lesson" or "Keep lesson"."""
     return rx.alert_dialog.root(
@@ -58,7 +63,7 @@ def cancel_dialog(state) -> rx.Component:
     )
 
 
-def decline_dialog(state) -> rx.Component:
+def decline_dialog(state: type[DeclineRequest]) -> rx.Component:
     """Decline a request, optionally saying why; the card's hold is released."""
     errors = state.decline_errors
     return dialog_form(
@@ -73,12 +78,12 @@ def decline_dialog(state) -> rx.Component:
     )
 
 
-def _move_day(state, day: rx.Var) -> rx.Component:
+def _move_day(state: type[MoveLesson], day: ObjectVar[SlotDayRow]) -> rx.Component:
     return rx.vstack(
         rx.text(day["label"], weight="bold", size="2"),
         rx.flex(
             rx.foreach(
-                day["times"].to(list[dict]),
+                day["times"].to(list[dict[str, str]]),
                 lambda t: rx.button(
                     t["label"], variant="soft", size="2", class_name="move-slot", on_click=state.move_to(t["iso"])
                 ),
@@ -91,7 +96,7 @@ def _move_day(state, day: rx.Var) -> rx.Component:
     )
 
 
-def _move_choice(state) -> rx.Component:
+def _move_choice(state: type[MoveLesson]) -> rx.Component:
     return rx.fragment(
         rx.cond(
             state.move_days.length() > 0,
@@ -114,7 +119,7 @@ def _move_choice(state) -> rx.Component:
     )
 
 
-def _when(label: str, value: rx.Var, tone: str, name: str) -> rx.Component:
+def _when(label: str, value: rx.Var[str], tone: str, name: str) -> rx.Component:
     return rx.vstack(
         rx.text(label, size="1", color_scheme="gray"),
         rx.text(value, size="3", weight="bold", color_scheme=tone, class_name=name),
@@ -122,7 +127,7 @@ def _when(label: str, value: rx.Var, tone: str, name: str) -> rx.Component:
     )
 
 
-def _move_confirm(state, confirm: str) -> rx.Component:
+def _move_confirm(state: type[MoveLesson], confirm: str) -> rx.Component:
     p = state.move_preview
     return rx.vstack(
         rx.flex(
@@ -149,7 +154,7 @@ def _move_confirm(state, confirm: str) -> rx.Component:
     )
 
 
-def move_dialog(state, proposes: bool = False) -> rx.Component:
+def move_dialog(state: type[MoveLesson], proposes: bool = False) -> rx.Component:
     """Choose one of the instructor's free times of the same length, see the old and the new time, then confirm:
     the student's move (no new charge), or the instructor's proposal to the student."""
     title, confirm = ("Propose a new time", "Send proposal") if proposes else ("Move this lesson", "Move lesson")
@@ -171,7 +176,7 @@ def move_dialog(state, proposes: bool = False) -> rx.Component:
     )
 
 
-def lesson_notes(line: rx.Var, answer=None) -> rx.Component:
+def lesson_notes(line: ObjectVar[LessonRow], answer: EventCallback[int, bool] | None = None) -> rx.Component:
     """Under a lesson: what was paid and refunded, what happened to it, and an instructor's proposed time (with
     Accept and Decline for the student when `answer(booking_id, accept)` is given)."""
     buttons = rx.fragment()
@@ -179,13 +184,13 @@ def lesson_notes(line: rx.Var, answer=None) -> rx.Component:
         buttons = rx.cond(
             line["can_answer_proposal"],
             rx.hstack(
-                rx.button("Accept new time", size="2", on_click=answer(line["id"], True)),
+                rx.button("Accept new time", size="2", on_click=answer(line["id"].to(int), True)),
                 rx.button(
                     "Keep the current time",
                     size="2",
                     variant="soft",
                     color_scheme="gray",
-                    on_click=answer(line["id"], False),
+                    on_click=answer(line["id"].to(int), False),
                 ),
                 spacing="2",
                 wrap="wrap",
@@ -207,10 +212,10 @@ def lesson_notes(line: rx.Var, answer=None) -> rx.Component:
     )
 
 
-SUB_STARS = {"0": "Not rated", **{str(n): "★" * n for n in range(5, 0, -1)}}
+SUB_STARS = {"0": "Not rated", **{str(n): "★" * n for n in reversed(reviews.STARS)}}
 
 
-def review_dialog(state) -> rx.Component:
+def review_dialog(state: type[ReviewLesson]) -> rx.Component:
     """Stars, optional sub-ratings and a few words about a completed lesson (the form shows the service's
     messages next to its fields)."""
     values, errors = state.review_values, state.review_errors
@@ -227,7 +232,9 @@ def review_dialog(state) -> rx.Component:
         f"Reviews are published {span(reviews.BLIND_FOR)} after they are written; you can change yours for "
         f"{span(reviews.EDIT_WINDOW)}.",
         form_field(
-            "Overall", star_picker("Overall rating", state.review_stars, state.choose_stars), errors.get("rating", "")
+            "Overall",
+            star_picker("Overall rating", state.review_stars, state.choose_stars),
+            errors.get("rating", ""),
         ),
         field_grid(*sub, columns="3"),
         form_field(

@@ -3,9 +3,14 @@
 from collections.abc import Callable
 
 import reflex as rx
+from reflex.event import EventCallback
+from reflex.vars import ArrayVar, ObjectVar
 
 from instainstru.components.card import card
+from instainstru.state.rows import MoneyRow
 
+# A lesson's cells in a money table, under its columns.
+Cells = Callable[[ObjectVar[MoneyRow]], list[rx.Component]]
 PHONE = "@media (max-width: 47.99em)"  # below Radix's "sm" breakpoint (768 px)
 
 # On a phone the table's rows become blocks and each cell a line "Column name ... value".
@@ -31,12 +36,10 @@ STACKED = {
 }
 
 
-def stacked_table(
-    columns: list[str], items: rx.Var, cells: Callable[[rx.Var], list[rx.Component]], **props
-) -> rx.Component:
+def stacked_table(columns: list[str], items: ArrayVar[list[MoneyRow]], cells: Cells, **props) -> rx.Component:
     """A table of `items` (one row each, `cells(item)` under `columns`) that stacks into labelled rows on a phone."""
 
-    def row(item: rx.Var) -> rx.Component:
+    def row(item: ObjectVar[MoneyRow]) -> rx.Component:
         return rx.table.row(
             *[
                 rx.table.cell(cell, custom_attrs={"data-label": column})
@@ -55,12 +58,12 @@ def stacked_table(
     )
 
 
-def status_badge(line: rx.Var) -> rx.Component:
+def status_badge(line: ObjectVar[MoneyRow]) -> rx.Component:
     """A lesson's status in the colour the state chose for it."""
     return rx.badge(line["status"], color_scheme=line["tone"].to(str), variant="soft")
 
 
-def total(label: str, value: rx.Var, note: str = "") -> rx.Component:
+def total(label: str, value: rx.Var[str], note: str = "") -> rx.Component:
     """One total: its name, the amount, and what it means."""
     return rx.card(
         rx.vstack(
@@ -84,9 +87,9 @@ def totals(*tiles: rx.Component, wide: str = "3") -> rx.Component:
 def money_listing(
     title: str,
     columns: list[str],
-    items: rx.Var,
-    cells,
-    on_download,
+    items: ArrayVar[list[MoneyRow]],
+    cells: Cells,
+    on_download: EventCallback[()],
     empty: rx.Component,
     name: str,
     paging: rx.Component | None = None,

@@ -1,9 +1,12 @@
 """How a service (subject, levels, ages, places, prices) looks wherever it is listed."""
 
 import reflex as rx
+from reflex.vars import ObjectVar
+
+from instainstru.state.rows import ServiceRow
 
 
-def service_summary(service: rx.Var) -> rx.Component:
+def service_summary(service: ObjectVar[ServiceRow]) -> rx.Component:
     """A service's subject, details, places and price badges (from `OfferingView.summary()`)."""
     return rx.vstack(
         rx.text(service["subject"], weight="bold", size="4"),

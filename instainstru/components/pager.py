@@ -1,14 +1,18 @@
 """Paging for long lists: where you are ("Page 2 of 4 · 36 lessons") and Previous / Next."""
 
 import reflex as rx
+from reflex.event import EventCallback
+from reflex.vars import ObjectVar
 
 
-def pager(page: rx.Var, on_page, noun: str = "lessons", name: str = "") -> rx.Component:
+def pager(
+    page: ObjectVar[dict[str, int]], on_page: EventCallback[int], noun: str = "lessons", name: str = ""
+) -> rx.Component:
     """Previous / Next for a list paged by its service; `page` holds number, pages and total, and
     `on_page(number)` shows another page. Nothing while everything fits on one page."""
-    number = page["number"].to(int)
+    number = page["number"]
     return rx.cond(
-        page["pages"].to(int) > 1,
+        page["pages"] > 1,
         rx.flex(
             rx.button(
                 rx.icon("chevron-left", size=16),
@@ -16,7 +20,7 @@ def pager(page: rx.Var, on_page, noun: str = "lessons", name: str = "") -> rx.Co
                 size="2",
                 variant="soft",
                 disabled=number <= 1,
-                on_click=on_page(number - 1),
+                on_click=on_page((number - 1).to(int)),
             ),
             rx.text(
                 "Page ",
@@ -35,8 +39,8 @@ def pager(page: rx.Var, on_page, noun: str = "lessons", name: str = "") -> rx.Co
                 rx.icon("chevron-right", size=16),
                 size="2",
                 variant="soft",
-                disabled=number >= page["pages"].to(int),
-                on_click=on_page(number + 1),
+                disabled=number >= page["pages"],
+                on_click=on_page((number + 1).to(int)),
             ),
             justify="between",
             align="center",

@@ -2,13 +2,15 @@
 is not accepting bookings yet), heart."""
 
 import reflex as rx
+from reflex.vars import ObjectVar
 
 from instainstru.components.avatar import photo_avatar
 from instainstru.components.card import card
+from instainstru.state.rows import ResultRow
 from instainstru.state.search import FavouriteState
 
 
-def heart(instructor_id: rx.Var, shown: rx.Var | bool = FavouriteState.can_save) -> rx.Component:
+def heart(instructor_id: rx.Var[int], shown: rx.Var[bool] | bool = FavouriteState.can_save) -> rx.Component:
     """Save or unsave the instructor (visitors are asked to log in first); only where `shown`."""
     saved = FavouriteState.saved.contains(instructor_id)
     return rx.cond(
@@ -26,13 +28,13 @@ def heart(instructor_id: rx.Var, shown: rx.Var | bool = FavouriteState.can_save)
     )
 
 
-def result_card(result: rx.Var) -> rx.Component:
+def result_card(result: ObjectVar[ResultRow]) -> rx.Component:
     """One instructor in a list of results."""
     return card(
         rx.hstack(
             rx.link(
                 rx.hstack(
-                    photo_avatar(result["photo"], result["initials"], "5"),
+                    photo_avatar(result["photo"].to(str), result["initials"].to(str), "5"),
                     rx.vstack(
                         rx.text(result["name"], weight="bold", size="4", class_name="result-title"),
                         rx.text(result["subjects"], size="2", color_scheme="gray"),
@@ -46,7 +48,7 @@ def result_card(result: rx.Var) -> rx.Component:
                 color="inherit",
                 class_name="result-name",
             ),
-            heart(result["instructor_id"]),
+            heart(result["instructor_id"].to(int)),
             justify="between",
             align="start",
             width="100%",

@@ -2,32 +2,42 @@
 the instructor's reply form and the report dialog."""
 
 import reflex as rx
+from reflex.event import EventCallback
+from reflex.vars import NumberVar, ObjectVar
 
 from instainstru.components.card import card, empty_state, skeleton_lines
 from instainstru.components.form_field import dialog_form, field_error, form_field, server_form, text_area
+from instainstru.services.trust.reviews import STARS
 from instainstru.state.guard import ACCESS_OK
 from instainstru.state.profile_reviews import ProfileReviewsState as R
+from instainstru.state.profile_reviews import ReviewRow
 
 
-def rating_stars(rating: rx.Var, size: int = 14) -> rx.Component:
-    """Five stars, the first `rating` of them filled (with the number for screen readers)."""
-    stars = rating.to(int)
+def rating_stars(rating: NumberVar, size: int = 14) -> rx.Component:
+    """The scale's stars, the first `rating` of them filled (with the number for screen readers)."""
     return rx.hstack(
-        *[rx.icon("star", size=size, fill=rx.cond(stars >= n, "currentColor", "none")) for n in range(1, 6)],
+        *[rx.icon("star", size=size, fill=rx.cond(rating >= n, "currentColor", "none")) for n in STARS],
         spacing="0",
         color=rx.color("amber", 10),
         role="img",
-        aria_label=stars.to(str) + " out of 5 stars",
+        aria_label=rating.to(str) + f" out of {STARS[-1]} stars",
         class_name="stars",
     )
 
 
-STAR_WORDS = ("Choose 1 to 5 stars", "Bad", "Poor", "Okay", "Good", "Excellent")  # what each choice means
+# What each choice means (index: the stars chosen, 0 for none yet).
+STAR_WORDS = (
+    f"Choose {STARS[0]} to {STARS[-1]} stars",
+    "Bad",
+    "Poor",
+    "Okay",
+    "Good",
+    "Excellent",
+)
 
 
-def star_picker(label: str, chosen: rx.Var, on_choose) -> rx.Component:
-    """Five stars to click for a rating (a radio group), none lit until one is chosen, with what it means."""
-    stars = chosen.to(int)
+def star_picker(label: str, stars: NumberVar, on_choose: EventCallback[int]) -> rx.Component:
+    """The scale's stars to click for a rating (a radio group), none lit until one is chosen, with what it means."""
     choices = [
         rx.icon_button(
             rx.icon("star", size=28, fill=rx.cond(stars >= n, "currentColor", "none")),
@@ -41,7 +51,7 @@ def star_picker(label: str, chosen: rx.Var, on_choose) -> rx.Component:
             on_click=on_choose(n),
             class_name="star-choice",
         )
-        for n in range(1, 6)
+        for n in STARS
     ]
     return rx.hstack(
         rx.hstack(*choices, spacing="1", role="radiogroup", aria_label=label),
@@ -74,7 +84,7 @@ def rating_summary() -> rx.Component:
     )
 
 
-def _bar(row: rx.Var) -> rx.Component:
+def _bar(row: ObjectVar[dict[str, int]]) -> rx.Component:
     return rx.hstack(
         rx.text(row["stars"].to(str) + " ★", size="2", width="36px", flex_shrink="0"),
         rx.progress(value=row["percent"].to(int), color_scheme="amber", size="2", aria_hidden=True),
@@ -104,7 +114,7 @@ def histogram() -> rx.Component:
     )
 
 
-def _reply_form(review_id: rx.Var) -> rx.Component:
+def _reply_form(review_id: rx.Var[int]) -> rx.Component:
     return server_form(
         rx.el.input(type="hidden", name="review_id", value=review_id.to(str)),
         form_field(
@@ -123,7 +133,7 @@ def _reply_form(review_id: rx.Var) -> rx.Component:
     )
 
 
-def _reply(review: rx.Var, instructor: rx.Var | str) -> rx.Component:
+def _reply(review: ObjectVar[ReviewRow], instructor: rx.Var[str] | str) -> rx.Component:
     return rx.box(
         rx.text("Response from ", instructor, size="2", weight="bold"),
         rx.text(review["reply"], size="2", white_space="pre-line", overflow_wrap="anywhere"),
@@ -134,12 +144,12 @@ def _reply(review: rx.Var, instructor: rx.Var | str) -> rx.Component:
     )
 
 
-def _actions(review: rx.Var) -> rx.Component:
+def _actions(review: ObjectVar[ReviewRow]) -> rx.Component:
     replying = R.replying == review["id"].to(int)
     return rx.hstack(
         rx.cond(
             review["can_reply"] & ~replying,
-            rx.button("Reply", size="2", variant="soft", on_click=R.open_reply(review["id"])),
+            rx.button("Reply", size="2", variant="soft", on_click=R.open_reply(review["id"].to(int))),
         ),
         rx.cond(
             R.can_report,
@@ -149,7 +159,7 @@ def _actions(review: rx.Var) -> rx.Component:
                 size="2",
                 variant="ghost",
                 color_scheme="gray",
-                on_click=R.ask_report(review["id"]),
+                on_click=R.ask_report(review["id"].to(int)),
                 class_name="report",
             ),
         ),
@@ -158,11 +168,11 @@ def _actions(review: rx.Var) -> rx.Component:
     )
 
 
-def review_item(review: rx.Var, instructor: rx.Var | str) -> rx.Component:
+def review_item(review: ObjectVar[ReviewRow], instructor: rx.Var[str] | str) -> rx.Component:
     """One review: stars, sub-ratings, the text as plain text, who and when, the reply, and its actions."""
     return rx.vstack(
         rx.hstack(
-            rating_stars(review["rating"]),
+            rating_stars(review["rating"].to(int)),
             rx.text(review["student"], size="2", weight="bold"),
             rx.text(review["written"], size="2", color_scheme="gray"),
             spacing="3",
@@ -173,7 +183,7 @@ def review_item(review: rx.Var, instructor: rx.Var | str) -> rx.Component:
         rx.text(review["text"], size="3", white_space="pre-line", overflow_wrap="anywhere", class_name="review-text"),
         rx.cond(review["reply"], _reply(review, instructor)),
         _actions(review),
-        rx.cond(R.replying == review["id"].to(int), _reply_form(review["id"])),
+        rx.cond(R.replying == review["id"].to(int), _reply_form(review["id"].to(int))),
         spacing="2",
         width="100%",
         padding_top="16px",
@@ -187,9 +197,11 @@ def pager() -> rx.Component:
     return rx.cond(
         R.pages > 1,
         rx.hstack(
-            rx.button("Newer", size="2", variant="soft", disabled=R.page <= 1, on_click=R.go_to(R.page - 1)),
+            rx.button("Newer", size="2", variant="soft", disabled=R.page <= 1, on_click=R.go_to((R.page - 1).to(int))),
             rx.text("Page ", R.page, " of ", R.pages, size="2", color_scheme="gray"),
-            rx.button("Older", size="2", variant="soft", disabled=R.page >= R.pages, on_click=R.go_to(R.page + 1)),
+            rx.button(
+                "Older", size="2", variant="soft", disabled=R.page >= R.pages, on_click=R.go_to((R.page + 1).to(int))
+            ),
             justify="between",
             align="center",
             width="100%",
@@ -214,7 +226,7 @@ def report_dialog() -> rx.Component:
     )
 
 
-def reviews_card(instructor: rx.Var | str) -> rx.Component:
+def reviews_card(instructor: rx.Var[str] | str) -> rx.Component:
     """The "Reviews" card: histogram, a page of reviews newest first, paging, or "No reviews yet"."""
     return card(
         rx.heading("Reviews", size="5", as_="h2", id="reviews", scroll_margin_top="80px"),  # below the sticky header

@@ -18,7 +18,7 @@ def auth_card(*children: rx.Component) -> rx.Component:
     return rx.center(rx.box(card(*children), width="100%", max_width=FORM_WIDTH), width="100%")
 
 
-def why_asked(prompt: rx.Var) -> rx.Component:
+def why_asked(prompt: rx.Var[str]) -> rx.Component:
     """Why the visitor is asked to log in or sign up ("... to book this time"), when they were doing something."""
     return rx.cond(prompt != "", rx.callout(prompt, icon="info", color_scheme="blue", class_name="why-asked"))
 

@@ -1,6 +1,7 @@
 """/student/billing (cards, payments and refunds) and /student/receipts/<booking> (one lesson's receipt)."""
 
 import reflex as rx
+from reflex.vars import ObjectVar
 
 from instainstru import routes
 from instainstru.components.access import guarded_page
@@ -10,12 +11,13 @@ from instainstru.components.money_table import money_listing, status_badge, tota
 from instainstru.components.pager import pager
 from instainstru.state.billing import ReceiptState as R
 from instainstru.state.billing import StudentBillingState as S
+from instainstru.state.rows import MoneyRow
 
 HISTORY_COLUMNS = ["Date", "Lesson", "Instructor", "Charged", "Refunded", "Paid", "Status", ""]
 PRINT_CSS = "@media print { header, footer, .no-print { display: none !important; } .rt-Card { box-shadow: none; } }"
 
 
-def saved_card(option: rx.Var) -> rx.Component:
+def saved_card(option: ObjectVar[dict[str, str | bool]]) -> rx.Component:
     """A saved card: its label, "Default" or the button to make it so, and Remove."""
     return rx.flex(
         rx.hstack(
@@ -28,9 +30,11 @@ def saved_card(option: rx.Var) -> rx.Component:
             rx.cond(
                 option["is_default"],
                 rx.badge("Default", color_scheme="grass", size="2"),
-                rx.button("Make default", size="2", variant="soft", on_click=S.make_default(option["id"])),
+                rx.button("Make default", size="2", variant="soft", on_click=S.make_default(option["id"].to(str))),
             ),
-            rx.button("Remove", size="2", variant="soft", color_scheme="red", on_click=S.remove_card(option["id"])),
+            rx.button(
+                "Remove", size="2", variant="soft", color_scheme="red", on_click=S.remove_card(option["id"].to(str))
+            ),
             align="center",
             spacing="2",
         ),
@@ -88,7 +92,7 @@ def cards_section() -> rx.Component:
     )
 
 
-def history_cells(line: rx.Var) -> list[rx.Component]:
+def history_cells(line: ObjectVar[MoneyRow]) -> list[rx.Component]:
     """One lesson's row in the payment history."""
     return [
         rx.text(line["when"], size="2"),
@@ -159,7 +163,7 @@ def billing_page() -> rx.Component:
     )
 
 
-def receipt_line(label: str, value: rx.Var, strong: bool = False) -> rx.Component:
+def receipt_line(label: str, value: rx.Var[str], strong: bool = False) -> rx.Component:
     """A label and its value on one line of the receipt."""
     return rx.hstack(
         rx.text(label, size="3", color_scheme="gray"),

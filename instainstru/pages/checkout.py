@@ -3,6 +3,7 @@
 from datetime import timedelta
 
 import reflex as rx
+from reflex.vars import ObjectVar
 
 from instainstru import routes
 from instainstru.components.access import guarded_page
@@ -68,7 +69,7 @@ def credit_lines() -> rx.Component:
     )
 
 
-def card_option(option: rx.Var | dict) -> rx.Component:
+def card_option(option: ObjectVar[dict[str, str]] | dict[str, str]) -> rx.Component:
     """One card to choose."""
     return rx.text(
         rx.flex(rx.radio_group.item(value=option["id"]), option["label"], spacing="2", align="center"),
@@ -77,7 +78,7 @@ def card_option(option: rx.Var | dict) -> rx.Component:
     )
 
 
-def saved_card(option: rx.Var) -> rx.Component:
+def saved_card(option: ObjectVar[dict[str, str]]) -> rx.Component:
     """A saved card to choose, with a button to forget it."""
     return removable(card_option(option), S.remove_card(option["id"]), label="Remove")
 

@@ -1,6 +1,7 @@
 """The student, instructor and admin dashboards."""
 
 import reflex as rx
+from reflex.vars import ArrayVar, ObjectVar
 
 from instainstru import routes
 from instainstru.components.access import guarded_page
@@ -9,6 +10,7 @@ from instainstru.components.lesson_dialogs import cancel_dialog, lesson_notes, m
 from instainstru.components.nav import workspace_nav
 from instainstru.services import dashboards
 from instainstru.state.dashboards import AdminHomeState, InstructorHomeState, StudentHomeState
+from instainstru.state.rows import LessonRow
 
 USER_COLUMNS = ("Name", "Email", "Role", "Joined")
 
@@ -35,7 +37,7 @@ def student_page() -> rx.Component:
     )
 
 
-def lesson_card(title: str, lines: rx.Var, name: str) -> rx.Component:
+def lesson_card(title: str, lines: ArrayVar[list[LessonRow]], name: str) -> rx.Component:
     """A titled card of the student's lessons, shown only when there are some."""
     return rx.cond(
         lines.length() > 0,
@@ -47,7 +49,7 @@ def lesson_card(title: str, lines: rx.Var, name: str) -> rx.Component:
     )
 
 
-def student_lesson(line: rx.Var) -> rx.Component:
+def student_lesson(line: ObjectVar[LessonRow]) -> rx.Component:
     """One of the student's lessons: when, what, with whom, status, what was paid and refunded, what happened to
     it, an instructor's proposed time to answer, and reschedule/cancel/review where allowed."""
     s = StudentHomeState
@@ -65,17 +67,31 @@ def student_lesson(line: rx.Var) -> rx.Component:
         rx.hstack(
             rx.cond(
                 line["can_review"],
-                rx.button("Write a review", size="2", variant="soft", on_click=s.ask_review(line["id"])),
+                rx.button(
+                    "Write a review",
+                    size="2",
+                    variant="soft",
+                    on_click=s.ask_review(line["id"].to(int)),
+                ),
             ),
             rx.cond(
-                line["can_edit"], rx.button("Edit review", size="2", variant="soft", on_click=s.ask_edit(line["id"]))
+                line["can_edit"],
+                rx.button(
+                    "Edit review",
+                    size="2",
+                    variant="soft",
+                    on_click=s.ask_edit(line["id"].to(int)),
+                ),
             ),
             rx.cond(
-                line["can_move"], rx.button("Reschedule", size="2", variant="soft", on_click=s.ask_move(line["id"]))
+                line["can_move"],
+                rx.button("Reschedule", size="2", variant="soft", on_click=s.ask_move(line["id"].to(int))),
             ),
             rx.cond(
                 line["can_cancel"],
-                rx.button("Cancel", size="2", variant="soft", color_scheme="red", on_click=s.ask_cancel(line["id"])),
+                rx.button(
+                    "Cancel", size="2", variant="soft", color_scheme="red", on_click=s.ask_cancel(line["id"].to(int))
+                ),
             ),
             spacing="2",
         ),
@@ -90,7 +106,7 @@ def student_lesson(line: rx.Var) -> rx.Component:
     )
 
 
-def checklist_item(item: rx.Var) -> rx.Component:
+def checklist_item(item: ObjectVar[dict[str, str | bool]]) -> rx.Component:
     """One profile-completeness item: done, or a link to do it."""
     return rx.hstack(
         rx.cond(
@@ -108,7 +124,7 @@ def checklist_item(item: rx.Var) -> rx.Component:
     )
 
 
-def lesson_list(lines: rx.Var, empty: str) -> rx.Component:
+def lesson_list(lines: ArrayVar[list[str]], empty: str) -> rx.Component:
     """Lessons as lines of text, or a sentence when there are none."""
     return rx.cond(
         lines.length() > 0,
@@ -198,12 +214,13 @@ def instructor_page() -> rx.Component:
         card(
             rx.heading("Complete your profile", size="5", as_="h2"),
             rx.foreach(s.checklist, checklist_item),
-            rx.link("View my public profile", href=routes.instructor_profile(s.slug), size="2"),
+            # The slug's Var formatted into the link (as routes explains): the href is a Var of the page.
+            rx.link("View my public profile", href=routes.instructor_profile(f"{s.slug}"), size="2"),
         ),
     )
 
 
-def user_row(row: rx.Var) -> rx.Component:
+def user_row(row: ObjectVar[dict[str, str]]) -> rx.Component:
     """One account in the admin's table."""
     return rx.table.row(
         rx.table.cell(row["name"]),

@@ -3,6 +3,8 @@
 from datetime import timedelta
 
 import reflex as rx
+from reflex.event import EventCallback
+from reflex.vars import ObjectVar
 
 from instainstru import routes
 from instainstru.components.access import guarded_page
@@ -20,9 +22,10 @@ from instainstru.components.nav import workspace_nav
 from instainstru.services.booking import booking
 from instainstru.services.timefmt import span
 from instainstru.state.instructor_availability import InstructorAvailabilityState as S
+from instainstru.state.instructor_availability import Weekday
 
 
-def period_row(day: rx.Var, period: rx.Var, index: rx.Var) -> rx.Component:
+def period_row(day: rx.Var[int], period: ObjectVar[dict[str, str]], index: rx.Var[int]) -> rx.Component:
     """One period of a weekday: start, end, remove."""
     return rx.hstack(
         rx.input(
@@ -55,15 +58,15 @@ def period_row(day: rx.Var, period: rx.Var, index: rx.Var) -> rx.Component:
     )
 
 
-def weekday_row(row: rx.Var) -> rx.Component:
+def weekday_row(row: ObjectVar[Weekday]) -> rx.Component:
     """A weekday with its periods, an add button and its error."""
-    periods = row["periods"].to(list[dict])
+    day, periods = row["day"].to(int), row["periods"].to(list[dict[str, str]])
     return rx.flex(
         rx.text(row["name"], weight="medium", size="3", width="110px", padding_top="6px"),
         rx.vstack(
             rx.cond(
                 periods.length() > 0,
-                rx.foreach(periods, lambda p, i: period_row(row["day"], p, i)),
+                rx.foreach(periods, lambda p, i: period_row(day, p, i)),
                 rx.text("Unavailable", size="2", color_scheme="gray", padding_top="6px"),
             ),
             rx.button(
@@ -72,9 +75,9 @@ def weekday_row(row: rx.Var) -> rx.Component:
                 variant="ghost",
                 size="2",
                 type="button",
-                on_click=S.add_period(row["day"]),
+                on_click=S.add_period(day),
             ),
-            field_error(S.errors.get("day_" + row["day"].to(str), "")),
+            field_error(S.errors.get("day_" + day.to(str), "")),
             spacing="2",
         ),
         direction=rx.breakpoints(initial="column", sm="row"),
@@ -162,7 +165,7 @@ def booking_rules() -> rx.Component:
     )
 
 
-def exception_item(item: rx.Var, detail: rx.Var, on_remove) -> rx.Component:
+def exception_item(item: ObjectVar[dict[str, str]], detail: rx.Var[str], on_remove: EventCallback[str]) -> rx.Component:
     """A special date or time-off range with a remove button."""
     return removable(
         rx.vstack(
@@ -213,7 +216,7 @@ def exceptions() -> rx.Component:
     )
 
 
-def calendar_day(day: rx.Var) -> rx.Component:
+def calendar_day(day: ObjectVar[dict[str, str | list[str]]]) -> rx.Component:
     """One day of the week view: bookable ranges in green, lessons in the accent colour."""
     free = day["free"].to(list[str])
     lessons = day["lessons"].to(list[str])

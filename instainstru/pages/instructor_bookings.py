@@ -1,6 +1,7 @@
 """/instructor/bookings: requests, upcoming and past lessons (a page at a time), with the money split of each."""
 
 import reflex as rx
+from reflex.vars import ArrayVar, ObjectVar
 
 from instainstru import routes
 from instainstru.components.access import guarded_page
@@ -9,9 +10,10 @@ from instainstru.components.lesson_dialogs import cancel_dialog, decline_dialog,
 from instainstru.components.nav import workspace_nav
 from instainstru.components.pager import pager
 from instainstru.state.instructor_bookings import InstructorBookingsState as S
+from instainstru.state.rows import LessonRow
 
 
-def lesson_row(line: rx.Var, actions: list[tuple[str, str, str]]) -> rx.Component:
+def lesson_row(line: ObjectVar[LessonRow], actions: list[tuple[str, str, str]]) -> rx.Component:
     """One lesson: when, what, who, price split, status, what happened to it, and the buttons that apply."""
     return rx.flex(
         rx.vstack(
@@ -34,19 +36,22 @@ def lesson_row(line: rx.Var, actions: list[tuple[str, str, str]]) -> rx.Componen
         ),
         rx.hstack(
             *[
-                rx.button(label, size="2", variant=variant, on_click=S.act(line["id"], action))
+                rx.button(label, size="2", variant=variant, on_click=S.act(line["id"].to(int), action))
                 for action, label, variant in actions
             ],
             rx.cond(
-                line["can_answer"], rx.button("Decline", size="2", variant="soft", on_click=S.ask_decline(line["id"]))
+                line["can_answer"],
+                rx.button("Decline", size="2", variant="soft", on_click=S.ask_decline(line["id"].to(int))),
             ),
             rx.cond(
                 line["can_propose"],
-                rx.button("Propose a new time", size="2", variant="soft", on_click=S.ask_move(line["id"])),
+                rx.button("Propose a new time", size="2", variant="soft", on_click=S.ask_move(line["id"].to(int))),
             ),
             rx.cond(
                 line["can_cancel"],
-                rx.button("Cancel", size="2", variant="soft", color_scheme="red", on_click=S.ask_cancel(line["id"])),
+                rx.button(
+                    "Cancel", size="2", variant="soft", color_scheme="red", on_click=S.ask_cancel(line["id"].to(int))
+                ),
             ),
             spacing="2",
             wrap="wrap",
@@ -61,7 +66,13 @@ def lesson_row(line: rx.Var, actions: list[tuple[str, str, str]]) -> rx.Componen
     )
 
 
-def section(title: str, items: rx.Var, empty: str, actions=None, paging: rx.Component | None = None) -> rx.Component:
+def section(
+    title: str,
+    items: ArrayVar[list[LessonRow]],
+    empty: str,
+    actions: list[tuple[str, str, str]] | None = None,
+    paging: rx.Component | None = None,
+) -> rx.Component:
     """A titled list of lessons (with its pager), or a sentence when there are none."""
     return card(
         rx.heading(title, size="5", as_="h2"),

@@ -3,7 +3,8 @@
 from collections.abc import Callable
 
 import reflex as rx
-from reflex.event import EventSpec
+from reflex.event import EventCallback
+from reflex.vars import ObjectVar
 
 from instainstru import routes
 from instainstru.components.access import guarded_page
@@ -29,6 +30,7 @@ from instainstru.services.discovery.geo import BOROUGHS
 from instainstru.services.instructors import profile
 from instainstru.services.instructors.offerings import AGE_GROUPS, LEVELS, LOCATION_LABELS
 from instainstru.state.instructor_profile import InstructorProfileState as S
+from instainstru.state.rows import ServiceRow
 
 
 def photo_section() -> rx.Component:
@@ -69,7 +71,7 @@ def photo_section() -> rx.Component:
     )
 
 
-def counting(name: str) -> Callable[[str], EventSpec]:
+def counting(name: str) -> Callable[[rx.Var[str]], EventCallback[()]]:
     """Count a field's characters as they are typed (a moment after the typing pauses)."""
     return lambda value: S.count(name, value).debounce(150)
 
@@ -183,7 +185,7 @@ def places_fields() -> rx.Component:
     )
 
 
-def area_chip(name: rx.Var) -> rx.Component:
+def area_chip(name: rx.Var[str]) -> rx.Component:
     """A chosen neighbourhood with a remove button."""
     return rx.badge(
         name,
@@ -200,7 +202,7 @@ def area_chip(name: rx.Var) -> rx.Component:
     )
 
 
-def service_row(service: rx.Var) -> rx.Component:
+def service_row(service: ObjectVar[ServiceRow]) -> rx.Component:
     """One service with its prices; edit, pause or resume, and remove it."""
     paused = service["status"] == "paused"
     return card(
@@ -220,16 +222,20 @@ def service_row(service: rx.Var) -> rx.Component:
                 width="100%",
             ),
             rx.flex(
-                rx.button("Edit", size="2", variant="soft", on_click=S.open_edit(service["id"])),
+                rx.button("Edit", size="2", variant="soft", on_click=S.open_edit(service["id"].to(int))),
                 rx.button(
                     rx.cond(paused, "Resume", "Pause"),
                     size="2",
                     variant="soft",
                     color_scheme="gray",
-                    on_click=S.pause_service(service["id"], ~paused),
+                    on_click=S.pause_service(service["id"].to(int), ~paused),
                 ),
                 rx.button(
-                    "Remove", size="2", variant="soft", color_scheme="red", on_click=S.remove_service(service["id"])
+                    "Remove",
+                    size="2",
+                    variant="soft",
+                    color_scheme="red",
+                    on_click=S.remove_service(service["id"].to(int)),
                 ),
                 spacing="2",
                 flex_shrink="0",
@@ -244,7 +250,7 @@ def service_row(service: rx.Var) -> rx.Component:
     )
 
 
-def archived_row(service: rx.Var) -> rx.Component:
+def archived_row(service: ObjectVar[ServiceRow]) -> rx.Component:
     """An archived service (kept for its lessons) and a button to offer it again."""
     return rx.hstack(
         rx.vstack(
@@ -252,7 +258,7 @@ def archived_row(service: rx.Var) -> rx.Component:
             rx.text(service["prices"].to(list[str]).join(", "), size="2", color_scheme="gray"),
             spacing="0",
         ),
-        rx.button("Restore", size="2", variant="soft", on_click=S.restore_service(service["id"])),
+        rx.button("Restore", size="2", variant="soft", on_click=S.restore_service(service["id"].to(int))),
         justify="between",
         align="center",
         width="100%",
@@ -278,7 +284,9 @@ def archived_services() -> rx.Component:
     )
 
 
-def price_fields(errors: rx.Var, defaults: rx.Var | None = None, id_prefix: str = "") -> rx.Component:
+def price_fields(
+    errors: ObjectVar[dict[str, str]], defaults: ObjectVar[dict[str, str]] | None = None, id_prefix: str = ""
+) -> rx.Component:
     """A price per lesson length, with their messages (`defaults`: the prices saved, by length)."""
     return rx.vstack(
         rx.text("Price per lesson (leave empty for lengths you don't offer)", size="2", weight="medium"),
@@ -305,7 +313,7 @@ def price_fields(errors: rx.Var, defaults: rx.Var | None = None, id_prefix: str 
     )
 
 
-def service_choices(errors: rx.Var, values: rx.Var | None = None) -> list[rx.Component]:
+def service_choices(errors: ObjectVar[dict[str, str]], values: ObjectVar[dict] | None = None) -> list[rx.Component]:
     """Levels, ages and places of a service (`values`: those saved, ticked)."""
     picked = (lambda key: values[key].to(list[str])) if values is not None else (lambda key: None)
     return [
@@ -361,7 +369,8 @@ def instructor_profile_page() -> rx.Component:
         workspace_nav(routes.EDIT_PROFILE),
         rx.hstack(
             rx.heading("Your profile", size="8", as_="h1"),
-            rx.link("View public page", href=routes.instructor_profile(S.slug), size="2"),
+            # The slug's Var formatted into the link (as routes explains): the href is a Var of the page.
+            rx.link("View public page", href=routes.instructor_profile(f"{S.slug}"), size="2"),
             justify="between",
             align="center",
             width="100%",

@@ -1,6 +1,7 @@
 """/instructor/payouts: earnings per lesson (gross, platform fee, net), pending vs paid, and the CSV."""
 
 import reflex as rx
+from reflex.vars import ObjectVar
 
 from instainstru import routes
 from instainstru.components.access import guarded_page
@@ -9,12 +10,13 @@ from instainstru.components.money_table import money_listing, status_badge, tota
 from instainstru.components.nav import workspace_nav
 from instainstru.components.pager import pager
 from instainstru.state.payouts import InstructorPayoutsState as S
+from instainstru.state.rows import MoneyRow
 
 EARNING_COLUMNS = ["Date", "Lesson", "Student", "Status", "Gross", "Fee", "Net", "Payout"]
 PAYOUT_TONES = (("Pending", "amber"), ("Paid", "grass"), ("Refunded", "gray"))
 
 
-def earning_cells(line: rx.Var) -> list[rx.Component]:
+def earning_cells(line: ObjectVar[MoneyRow]) -> list[rx.Component]:
     """One lesson's row: when, what, who, its status, the split and whether its money is still pending."""
     return [
         rx.text(line["when"], size="2"),

@@ -1,6 +1,7 @@
 """Pages anyone can open: instructor profiles, search, and the not-found page."""
 
 import reflex as rx
+from reflex.vars import ObjectVar
 
 from instainstru import routes
 from instainstru.components.avatar import photo_avatar
@@ -10,6 +11,7 @@ from instainstru.components.offering import service_summary
 from instainstru.components.result_card import heart
 from instainstru.components.review import rating_summary, reviews_card
 from instainstru.state.instructor_public import InstructorPublicState as S
+from instainstru.state.rows import SlotDayRow
 
 
 def profile_header() -> rx.Component:
@@ -43,13 +45,13 @@ def profile_header() -> rx.Component:
     )
 
 
-def slot_day(day: rx.Var) -> rx.Component:
+def slot_day(day: ObjectVar[SlotDayRow]) -> rx.Component:
     """One day's free start times."""
     return rx.vstack(
         rx.text(day["label"], weight="bold", size="2"),
         rx.flex(
             rx.foreach(
-                day["times"].to(list[dict]),
+                day["times"].to(list[dict[str, str]]),
                 lambda t: rx.cond(
                     S.accepting,
                     rx.button(

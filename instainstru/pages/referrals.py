@@ -1,6 +1,7 @@
 """Referrals: the /r/<code> landing (when the code is not valid) and /student/referrals."""
 
 import reflex as rx
+from reflex.vars import ObjectVar
 
 from instainstru import routes
 from instainstru.components.access import guarded_page
@@ -37,7 +38,7 @@ def student_referrals_page() -> rx.Component:
     )
 
 
-def _referral_details(s) -> rx.Component:
+def _referral_details(s: ObjectVar[dict[str, str]]) -> rx.Component:
     return rx.fragment(
         rx.text(
             "Friends who join with your link get ",

@@ -1,6 +1,7 @@
 """/search: the search box, what it understood as chips, filters, sort, results and pages."""
 
 import reflex as rx
+from reflex.vars import ObjectVar
 
 from instainstru.components.card import card, empty_state, link_button, skeleton_lines
 from instainstru.components.form_field import choice, form_field, labelled_choice, server_form, text_input
@@ -17,7 +18,7 @@ RATINGS = {"any": "Any rating", "3": "3★ and up", "4": "4★ and up", "4.5": "
 AGES = {"any": "Any age", "kids": "Kids", "teens": "Teens", "adults": "Adults", "seniors": "Seniors"}
 
 
-def chip(item: rx.Var) -> rx.Component:
+def chip(item: ObjectVar[dict[str, str]]) -> rx.Component:
     """An understood part of the search, with a link that removes it."""
     return rx.badge(
         item["label"],

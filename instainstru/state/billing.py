@@ -1,6 +1,7 @@
 """A student's billing: saved cards (a new one saved through Stripe.js, as at checkout), payments and refunds per
 lesson, their CSV, and one lesson's receipt."""
 
+from collections.abc import Callable
 from datetime import date
 
 import reflex as rx
@@ -13,8 +14,11 @@ from instainstru.services.money import billing, cards
 from instainstru.services.money.money import format_exact, format_price
 from instainstru.settings import get_settings
 from instainstru.state.answer import Answer
-from instainstru.state.guard import GuardedPage
+from instainstru.state.events import event
+from instainstru.state.fields import Field, field
+from instainstru.state.guard import GuardedPage, Result
 from instainstru.state.paging import page_info
+from instainstru.state.rows import MoneyRow
 from instainstru.state.session import current_actor
 from instainstru.state.stripe_js import CardElement, browser_call, setup_intent_of
 
@@ -26,7 +30,7 @@ def status_badge(line: billing.Line) -> dict[str, str]:
     return {"status": line.status.capitalize(), "tone": TONES.get(line.status, "gray")}
 
 
-async def csv_download(state: GuardedPage, make_csv, name: str, refused: str) -> Answer:
+async def csv_download(state: GuardedPage, make_csv: Callable[[Actor | None], str], name: str, refused: str) -> Answer:
     """Answer a "Download CSV" click with `make_csv(caller)` as a file, or send a logged-out caller to log in."""
     try:
         data = make_csv(await current_actor(state))
@@ -37,7 +41,7 @@ async def csv_download(state: GuardedPage, make_csv, name: str, refused: str) ->
     return rx.download(data=data, filename=f"instainstru-{name}-{date.today().isoformat()}.csv", mime_type="text/csv")
 
 
-def _history_row(line: billing.Line) -> dict:
+def _history_row(line: billing.Line) -> MoneyRow:
     money = line.money
     return {
         "id": line.booking_id,
@@ -57,14 +61,14 @@ def _history_row(line: billing.Line) -> dict:
 class StudentBillingState(CardElement, GuardedPage, rx.State):
     """The student's cards, payment history and totals; `adding` while a new card is being entered."""
 
-    wallet: list[dict] = []  # saved cards: id, label, is_default
-    history: list[dict] = []  # the page shown
-    history_page: dict[str, int] = {}
-    totals: dict[str, str] = {}
-    credit_note: str = ""
-    adding: bool = False
-    card_error: str = ""
-    busy: bool = False
+    wallet: Field[list[dict[str, str | bool]]] = field(default_factory=list)  # saved cards: id, label, is_default
+    history: Field[list[MoneyRow]] = field(default_factory=list)  # the page shown
+    history_page: Field[dict[str, int]] = field(default_factory=dict)
+    totals: Field[dict[str, str]] = field(default_factory=dict)
+    credit_note: Field[str] = field("")
+    adding: Field[bool] = field(False)
+    card_error: Field[str] = field("")
+    busy: Field[bool] = field(False)
 
     def _fetch(self, actor: Actor | None) -> billing.BillingPage:
         self.adding, self.busy, self.card_error = False, False, ""
@@ -85,7 +89,7 @@ class StudentBillingState(CardElement, GuardedPage, rx.State):
             "paid": format_price(history.paid),
         }
 
-    @rx.event
+    @event
     async def show_history_page(self, number: int) -> Answer:
         """Show another page of the payment history (the cards stay as they are)."""
         self.history_page = {**self.history_page, "number": int(number)}
@@ -99,7 +103,7 @@ class StudentBillingState(CardElement, GuardedPage, rx.State):
     def _show_cards(self, saved: list[cards.CardView]) -> None:
         self.wallet = [{"id": str(card.id), "label": card.label, "is_default": card.is_default} for card in saved]
 
-    async def _card_action(self, action, card_id: str, done: str):
+    async def _card_action(self, action: Callable[[Actor | None, int], None], card_id: str, done: str) -> Answer:
         """Run `action(caller, card)`; the service refuses a card that is not the caller's."""
         if not str(card_id).isdigit():
             return None
@@ -111,28 +115,28 @@ class StudentBillingState(CardElement, GuardedPage, rx.State):
             after=lambda actor: self._show_cards(cards.saved_cards(actor)),
         )
 
-    @rx.event
+    @event
     async def make_default(self, card_id: str) -> Answer:
         """Make a saved card the one checkout offers first."""
         return await self._card_action(cards.set_default, card_id, "Default card changed.")
 
-    @rx.event
+    @event
     async def remove_card(self, card_id: str) -> Answer:
         """Forget a saved card, here and at Stripe."""
         return await self._card_action(cards.remove_card, card_id, "Card removed.")
 
-    @rx.event
+    @event
     def add_card(self) -> Answer:
         """Open the new-card form and ask the browser to mount Stripe's card Element in it."""
         self.adding, self.card_error, self.busy = True, "", False
         return self._mount_card_form()
 
-    @rx.event
+    @event
     def close_card_form(self) -> None:
         """Put the new-card form away without saving."""
         self.adding, self.card_error, self.busy = False, "", False
 
-    async def _as_student(self, action):
+    async def _as_student(self, action: Callable[[Actor | None], Result]) -> Result | None:
         """`action(caller)`, or None with the reason shown under the card form."""
         try:
             return action(await current_actor(self))
@@ -145,7 +149,7 @@ class StudentBillingState(CardElement, GuardedPage, rx.State):
         self.busy = False
         return None
 
-    @rx.event
+    @event
     async def save_new_card(self) -> Answer:
         """Start a SetupIntent and let Stripe.js confirm it with the card typed into the Element."""
         if self.busy or not self.adding:
@@ -156,7 +160,7 @@ class StudentBillingState(CardElement, GuardedPage, rx.State):
             return None
         return rx.call_script(browser_call("saveCard", secret), callback=StudentBillingState.card_saved)
 
-    @rx.event
+    @event
     async def card_saved(self, outcome: dict) -> Answer:
         """Stripe.js saved the card (or the bank refused it): remember it and list it."""
         saved = await self._as_student(lambda actor: cards.save_card(actor, setup_intent_of(outcome)))
@@ -166,7 +170,7 @@ class StudentBillingState(CardElement, GuardedPage, rx.State):
         self._show_cards(cards.saved_cards(await current_actor(self)))
         return rx.toast.success("Card saved.")
 
-    @rx.event
+    @event
     async def download_csv(self) -> Answer:
         """The student's payments and refunds as a CSV file."""
         return await csv_download(self, billing.student_history_csv, "payments", "Billing is for students.")
@@ -175,8 +179,8 @@ class StudentBillingState(CardElement, GuardedPage, rx.State):
 class ReceiptState(GuardedPage, rx.State):
     """One lesson's receipt (/student/receipts/<booking>); `found` is false for a lesson that is not the caller's."""
 
-    receipt: dict[str, str] = {}
-    found: bool = True
+    receipt: Field[dict[str, str]] = field(default_factory=dict)
+    found: Field[bool] = field(True)
 
     def _fetch(self, actor: Actor | None) -> billing.Receipt | None:
         number = routes.path_params(routes.RECEIPT_PAGE, self.router.url.path)["booking"]

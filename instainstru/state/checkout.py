@@ -1,6 +1,7 @@
 """The checkout: the held lesson, the student's cards, and paying (Stripe.js in the browser for a new card and
 3-D Secure; everything else through the payments service)."""
 
+from collections.abc import Callable
 from contextlib import suppress
 
 import reflex as rx
@@ -11,29 +12,33 @@ from instainstru.services.booking import checkout
 from instainstru.services.errors import FormError, NotAuthenticated, PermissionDenied
 from instainstru.services.money import cards, payments
 from instainstru.settings import get_settings
-from instainstru.state.guard import ACCESS_OK, Answer, GuardedPage
+from instainstru.state.events import event
+from instainstru.state.fields import Field, field
+from instainstru.state.guard import ACCESS_OK, Answer, GuardedPage, Result
 from instainstru.state.session import current_actor
 from instainstru.state.stripe_js import CardElement, browser_call, error_code
 
 NEW_CARD = "new"
 PAID = {"confirmed": "done", "requested": "requested"}
 IN_BROWSER = {"needs_action": "authenticate", "needs_card": "payWithNewCard"}  # what assets/checkout.js does next
+# The held lesson and the student's saved cards; None when the time could not be held.
+Loaded = tuple[checkout.Checkout, list[cards.CardView]] | None
 
 
 class CheckoutState(CardElement, GuardedPage, rx.State):
     """One held lesson being paid for. `stage`: pay, done (confirmed), requested (waiting for the instructor)."""
 
-    summary: dict[str, str] = {}
-    booking_id: int = 0
-    wallet: list[dict] = []  # saved cards
-    card_choice: str = NEW_CARD
-    problem: str = ""  # the slot could not be held: why
-    error: str = ""  # the last payment attempt's message (a bank's decline, say)
-    stage: str = "pay"
-    busy: bool = False
-    back_href: str = routes.SEARCH
+    summary: Field[dict[str, str]] = field(default_factory=dict)
+    booking_id: Field[int] = field(0)
+    wallet: Field[list[dict[str, str]]] = field(default_factory=list)  # saved cards
+    card_choice: Field[str] = field(NEW_CARD)
+    problem: Field[str] = field("")  # the slot could not be held: why
+    error: Field[str] = field("")  # the last payment attempt's message (a bank's decline, say)
+    stage: Field[str] = field("pay")
+    busy: Field[bool] = field(False)
+    back_href: Field[str] = field(routes.SEARCH)
 
-    def _fetch(self, actor: Actor | None):
+    def _fetch(self, actor: Actor | None) -> Loaded:
         parts = routes.path_params(routes.CHECKOUT_PAGE, self.router.url.path)
         slug, service, start = parts["slug"], parts["service"], parts["start"]
         self.problem = self.error = ""
@@ -46,7 +51,7 @@ class CheckoutState(CardElement, GuardedPage, rx.State):
             self.problem = " ".join(exc.errors.values())
             return None
 
-    def _show(self, result) -> None:
+    def _show(self, result: Loaded) -> None:
         if result is None:
             self.summary, self.booking_id = {}, 0
             return
@@ -61,7 +66,7 @@ class CheckoutState(CardElement, GuardedPage, rx.State):
         if self.card_choice not in {card["id"] for card in self.wallet}:
             self.card_choice = self.wallet[0]["id"] if self.wallet else NEW_CARD
 
-    @rx.event
+    @event
     async def open(self) -> Answer:
         """Load the lesson, then (for new cards) mount Stripe's card form."""
         redirect = await self._load()
@@ -76,7 +81,7 @@ class CheckoutState(CardElement, GuardedPage, rx.State):
             return None
         return self._mount_card_form()
 
-    @rx.event
+    @event
     def choose_card(self, choice: str) -> Answer:
         """Pay with a saved card or enter a new one."""
         if choice != NEW_CARD and choice not in {card["id"] for card in self.wallet}:
@@ -87,7 +92,7 @@ class CheckoutState(CardElement, GuardedPage, rx.State):
             return self.mount_card_form()
         return None
 
-    @rx.event
+    @event
     async def remove_card(self, card_id: str) -> Answer:
         """Forget one of the student's saved cards."""
         if card_id not in {card["id"] for card in self.wallet}:
@@ -99,7 +104,7 @@ class CheckoutState(CardElement, GuardedPage, rx.State):
         self._show_cards(cards.saved_cards(await current_actor(self)))
         return None if self.error else rx.toast.success("Card removed.")
 
-    async def _as_student(self, action):
+    async def _as_student(self, action: Callable[[Actor | None], Result]) -> tuple[Result | None, Answer]:
         """Run `action(actor)`: (its result, None), or (None, a redirect to log in) with the error shown."""
         try:
             return action(await current_actor(self)), None
@@ -111,7 +116,7 @@ class CheckoutState(CardElement, GuardedPage, rx.State):
             self.error, self.busy = "Only the student who holds this lesson can pay for it.", False
         return None, None
 
-    @rx.event
+    @event
     async def pay(self) -> Answer:
         """Pay what the page shows with the chosen saved card, or with the new card in Stripe's card form (the
         service refuses if the credit changed meanwhile: the page then shows the new amount)."""
@@ -136,7 +141,7 @@ class CheckoutState(CardElement, GuardedPage, rx.State):
         if choice == NEW_CARD:
             self.card_choice = NEW_CARD
 
-    async def _after(self, result: payments.PayResult):
+    async def _after(self, result: payments.PayResult) -> Answer:
         """Show a payment's outcome, or let the browser pay with the new card or run 3-D Secure."""
         if result.status in IN_BROWSER:
             return rx.call_script(
@@ -150,7 +155,7 @@ class CheckoutState(CardElement, GuardedPage, rx.State):
             self.error = "This time is no longer held for you; any payment taken has been refunded in full."
         return None
 
-    @rx.event
+    @event
     async def browser_done(self, outcome: dict) -> Answer:
         """The browser's step (paying with the new card, or 3-D Secure) ended: ask the server how the payment
         stands."""

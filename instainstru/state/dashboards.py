@@ -1,5 +1,7 @@
 """The three role dashboards: each asks its service, which checks the caller's role."""
 
+from collections.abc import Callable
+
 import reflex as rx
 
 from instainstru import routes
@@ -11,9 +13,12 @@ from instainstru.services.money.money import format_price
 from instainstru.services.timefmt import span
 from instainstru.services.trust import reviews
 from instainstru.state.answer import Answer
+from instainstru.state.events import event
+from instainstru.state.fields import Field, field
 from instainstru.state.guard import GuardedPage
 from instainstru.state.lesson_changes import AnswerProposal, CancelLesson, MoveLesson
 from instainstru.state.review_form import ReviewLesson
+from instainstru.state.rows import LessonRow
 from instainstru.state.session import current_actor
 
 
@@ -21,10 +26,10 @@ class StudentHomeState(CancelLesson, MoveLesson, AnswerProposal, ReviewLesson, G
     """The student dashboard: upcoming lessons (cancel, reschedule, answer an instructor's proposed time), those
     called off, and past lessons with reviews; each with what was paid and refunded."""
 
-    first_name: str = ""
-    upcoming: list[dict] = []
-    off: list[dict] = []
-    past: list[dict] = []
+    first_name: Field[str] = field("")
+    upcoming: Field[list[LessonRow]] = field(default_factory=list)
+    off: Field[list[LessonRow]] = field(default_factory=list)
+    past: Field[list[LessonRow]] = field(default_factory=list)
 
     def _fetch(self, actor: Actor | None) -> dashboards.StudentHome:
         return dashboards.student_dashboard(actor)
@@ -36,13 +41,13 @@ class StudentHomeState(CancelLesson, MoveLesson, AnswerProposal, ReviewLesson, G
         self.off = [vars(line) for line in mine.off]
         self.past = [_with_review(vars(line), result.reviewable, result.reviews) for line in mine.past]
 
-    def _reload(self, actor: Actor) -> None:
+    def _reload(self, actor: Actor | None) -> None:
         self._show(self._fetch(actor))
 
 
-def _with_review(line: dict, reviewable: set[int], written: dict[int, reviews.ReviewView]) -> dict:
+def _with_review(line: LessonRow, reviewable: set[int], written: dict[int, reviews.ReviewView]) -> LessonRow:
     """A past lesson's row with what the student can do about its review, and the review itself."""
-    review = written.get(line["id"])
+    review = written.get(int(line["id"]))
     stars = "★" * review.rating + "☆" * (5 - review.rating) if review else ""
     state = (
         ("published" if review.published else f"published {span(reviews.BLIND_FOR)} after you wrote it")
@@ -60,16 +65,16 @@ def _with_review(line: dict, reviewable: set[int], written: dict[int, reviews.Re
 class InstructorHomeState(GuardedPage, rx.State):
     """The instructor dashboard."""
 
-    first_name: str = ""
-    slug: str = ""
-    upcoming: list[str] = []
-    requests: list[str] = []
-    month_earnings: str = ""
-    month_lessons: int = 0
-    weekly_earnings: list[dict] = []
-    checklist: list[dict] = []
-    payouts: dict[str, bool] = {}
-    payouts_error: str = ""
+    first_name: Field[str] = field("")
+    slug: Field[str] = field("")
+    upcoming: Field[list[str]] = field(default_factory=list)
+    requests: Field[list[str]] = field(default_factory=list)
+    month_earnings: Field[str] = field("")
+    month_lessons: Field[int] = field(0)
+    weekly_earnings: Field[list[dict[str, int | str]]] = field(default_factory=list)
+    checklist: Field[list[dict[str, str | bool]]] = field(default_factory=list)
+    payouts: Field[dict[str, bool]] = field(default_factory=dict)
+    payouts_error: Field[str] = field("")
 
     def _fetch(self, actor: Actor | None) -> dashboards.InstructorHome:
         self.payouts_error = ""
@@ -87,7 +92,7 @@ class InstructorHomeState(GuardedPage, rx.State):
         self.month_earnings, self.month_lessons = format_price(result.month_earnings_cents), result.month_lessons
         self.weekly_earnings, self.checklist = result.weekly_earnings, result.checklist
 
-    async def _go_to_stripe(self, link, new_tab: bool = False) -> Answer:
+    async def _go_to_stripe(self, link: Callable[[Actor | None], str], new_tab: bool = False) -> Answer:
         """Send the instructor to a Stripe page whose one-time link `link(actor)` makes (in a new tab, without
         access to this one, when `new_tab`), or say why not."""
         try:
@@ -101,12 +106,12 @@ class InstructorHomeState(GuardedPage, rx.State):
             return rx.toast.error("Payouts are for instructors.")
         return None
 
-    @rx.event
+    @event
     async def connect_payouts(self) -> Answer:
         """Send the instructor to Stripe's Express onboarding."""
         return await self._go_to_stripe(payouts.start_onboarding)
 
-    @rx.event
+    @event
     async def open_payouts_dashboard(self) -> Answer:
         """Open the instructor's Express dashboard at Stripe in a new tab (noopener): the app stays open here."""
         return await self._go_to_stripe(payouts.express_dashboard, new_tab=True)
@@ -120,10 +125,10 @@ class InstructorHomeState(GuardedPage, rx.State):
 class AdminHomeState(GuardedPage, rx.State):
     """The admin overview."""
 
-    students: int = 0
-    instructors: int = 0
-    admins: int = 0
-    newest: list[dict[str, str]] = []
+    students: Field[int] = field(0)
+    instructors: Field[int] = field(0)
+    admins: Field[int] = field(0)
+    newest: Field[list[dict[str, str]]] = field(default_factory=list)
 
     def _fetch(self, actor: Actor | None) -> dashboards.AdminOverview:
         return dashboards.admin_overview(actor)

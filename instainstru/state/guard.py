@@ -1,6 +1,7 @@
 """Pages whose data a service may refuse: log in first, or "not for you"."""
 
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import reflex as rx
 from reflex.event import EventSpec
@@ -11,9 +12,12 @@ from instainstru.services.accounts.access import Actor
 from instainstru.services.errors import FormError, NotAuthenticated, PermissionDenied
 from instainstru.services.form_versions import OUTDATED, OutdatedForm, version_of
 from instainstru.state.answer import Answer
+from instainstru.state.events import event
+from instainstru.state.fields import Field, field
 from instainstru.state.session import current_actor
 
 ACCESS_LOADING, ACCESS_OK, ACCESS_DENIED = "loading", "ok", "denied"
+Result = TypeVar("Result")  # what a service call run for the caller returns
 
 
 def here(state: rx.State) -> str:
@@ -34,8 +38,8 @@ class GuardedPage(rx.State, mixin=True):
     earlier load showed) and submits it, and the service refuses a save whose form showed outdated values.
     """
 
-    access: str = ACCESS_LOADING
-    versions: dict[str, str] = {}
+    access: Field[str] = field(ACCESS_LOADING)
+    versions: Field[dict[str, str]] = field(default_factory=dict)
 
     def _fetch(self, actor: Actor | None) -> Any:
         raise NotImplementedError
@@ -52,7 +56,15 @@ class GuardedPage(rx.State, mixin=True):
         """Record that form `name` now shows `saved` (the values as stored): a new version remounts it."""
         self.versions = {**self.versions, name: version_of(saved)}
 
-    async def _attempt(self, action, success, refused: str, *, field: str | None = "errors", after=None) -> Answer:
+    async def _attempt(
+        self,
+        action: Callable[[Actor | None], Result],
+        success: str | Callable[[Result], str | None],
+        refused: str,
+        *,
+        field: str | None = "errors",
+        after: Callable[[Actor | None], object] | None = None,
+    ) -> Answer:
         """Run `action(actor)` as the logged-in caller and answer for it.
 
         A FormError fills the `field` var with its messages (without a field it becomes a toast; a form refused
@@ -100,7 +112,7 @@ class GuardedPage(rx.State, mixin=True):
         self.access = ACCESS_OK
         return None
 
-    @rx.event
+    @event
     async def load(self) -> Answer:
         """Fetch the page's data; send a logged-out visitor to log in, refuse a wrong role."""
         return await self._load()

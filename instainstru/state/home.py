@@ -6,19 +6,22 @@ from instainstru import routes
 from instainstru.services.discovery.search import instructor_cards
 from instainstru.services.instructors.instructors import featured_instructor_ids
 from instainstru.state.answer import Answer
+from instainstru.state.events import event
+from instainstru.state.fields import Field, field
+from instainstru.state.rows import ResultRow
 from instainstru.state.viewer_zone import ViewerZone
 
 
 class HomeState(ViewerZone, rx.State):
     """Featured instructors on the home page, with their next free times in the viewer's zone."""
 
-    featured: list[dict] = []
-    loaded: bool = False
+    featured: Field[list[ResultRow]] = field(default_factory=list)
+    loaded: Field[bool] = field(False)
 
     def _show_times(self) -> None:
         self.featured = [vars(card) for card in instructor_cards(featured_instructor_ids(), self.viewer_tz)]
 
-    @rx.event
+    @event
     async def load(self) -> Answer:
         """Read the featured instructors, with next free times in the viewer's zone."""
         actor = await self._take_viewer_zone()
@@ -30,7 +33,7 @@ class HomeState(ViewerZone, rx.State):
 class SearchBoxState(rx.State):
     """The search box: sends what was typed to the search page."""
 
-    @rx.event
+    @event
     def search(self, form: dict) -> Answer:
         """Open the search page for the typed text."""
         query = str(form.get("q", ""))[:200].strip()

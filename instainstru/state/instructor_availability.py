@@ -1,5 +1,8 @@
 """The instructor's availability page: weekly hours, booking rules, exceptions and the week calendar."""
 
+from collections.abc import Callable
+from typing import TypedDict
+
 import reflex as rx
 
 from instainstru.models import Blackout, DateOverride
@@ -9,30 +12,42 @@ from instainstru.services.scheduling import availability, calendar
 from instainstru.services.timefmt import day_label
 from instainstru.services.timezones import zone_name
 from instainstru.state.answer import Answer
+from instainstru.state.events import event
+from instainstru.state.fields import Field, field
 from instainstru.state.forms import shown_version, text
 from instainstru.state.guard import GuardedPage
 from instainstru.state.session import current_actor
 
 REFUSED = "Only the instructor can change their availability."
+# The saved hours and the calendar of the week shown.
+Loaded = tuple[availability.AvailabilityView, list[calendar.DayColumn]]
+
+
+class Weekday(TypedDict):
+    """A weekday of the weekly hours form: its number (Monday 0), name and periods ({"start", "end"}, "HH:MM")."""
+
+    day: int
+    name: str
+    periods: list[dict[str, str]]
 
 
 class InstructorAvailabilityState(GuardedPage, rx.State):
     """Holds the editable week, rules, exceptions, their messages, and the calendar shown."""
 
-    timezone: str = ""
-    week: list[dict] = []
-    rules: dict[str, str] = {}
-    overrides: list[dict[str, str]] = []
-    blackouts: list[dict[str, str]] = []
-    errors: dict[str, str] = {}
-    calendar: list[dict] = []
-    week_offset: int = 0
-    exceptions_key: int = 0
+    timezone: Field[str] = field("")
+    week: Field[list[Weekday]] = field(default_factory=list)
+    rules: Field[dict[str, str]] = field(default_factory=dict)
+    overrides: Field[list[dict[str, str]]] = field(default_factory=list)
+    blackouts: Field[list[dict[str, str]]] = field(default_factory=list)
+    errors: Field[dict[str, str]] = field(default_factory=dict)
+    calendar: Field[list[dict[str, str | list[str]]]] = field(default_factory=list)  # vars of each DayColumn
+    week_offset: Field[int] = field(0)
+    exceptions_key: Field[int] = field(0)
 
-    def _fetch(self, actor: Actor | None):
+    def _fetch(self, actor: Actor | None) -> Loaded:
         return availability.load_availability(actor), calendar.week_calendar(actor)
 
-    def _show(self, result) -> None:
+    def _show(self, result: Loaded) -> None:
         view, days = result
         self.timezone = zone_name(view.timezone)  # "Eastern Time"
         self._show_week(view.weekly)
@@ -76,13 +91,13 @@ class InstructorAvailabilityState(GuardedPage, rx.State):
     def _load_calendar(self, actor: Actor | None) -> None:
         self.calendar = [vars(day) for day in calendar.week_calendar(actor, weeks_ahead=self.week_offset)]
 
-    @rx.event
+    @event
     def set_period(self, day: int, index: int, which: str, value: str) -> None:
         """Change the start or end of one period of a weekday."""
         if which in ("start", "end"):
             self.week[day]["periods"][index][which] = value
 
-    @rx.event
+    @event
     def add_period(self, day: int) -> Answer:
         """Add a period to a weekday: two hours after the last one (9 to 5 on an empty day)."""
         periods = self.week[day]["periods"]
@@ -92,22 +107,24 @@ class InstructorAvailabilityState(GuardedPage, rx.State):
         periods.append({"start": found[0], "end": found[1]})
         return None
 
-    @rx.event
+    @event
     def remove_period(self, day: int, index: int) -> None:
         """Remove one period of a weekday."""
         self.week[day]["periods"].pop(index)
 
-    async def _change(self, action, success: str, after=None):
+    async def _change(
+        self, action: Callable[[Actor | None], object], success: str, after: Callable[[], None] | None = None
+    ) -> Answer:
         """Save a change to the caller's availability, then show the new state."""
 
-        def refresh(actor: Actor) -> None:
+        def refresh(actor: Actor | None) -> None:
             self._refresh(actor)
             if after is not None:
                 after()
 
         return await self._attempt(action, success, REFUSED, after=refresh)
 
-    @rx.event
+    @event
     async def save_week(self) -> Answer:
         """Save the weekly hours edited from what this page showed, then show them as saved."""
         weekly = {row["day"]: [(p["start"], p["end"]) for p in row["periods"]] for row in self.week}
@@ -116,7 +133,7 @@ class InstructorAvailabilityState(GuardedPage, rx.State):
             lambda actor: self._show_week(availability.save_weekly_hours(actor, weekly, shown)), "Weekly hours saved."
         )
 
-    @rx.event
+    @event
     async def save_rules(self, form: dict) -> Answer:
         """Save buffer, notice, horizon, slot step, approval of requests and the cancellation policy."""
         return await self._change(
@@ -136,7 +153,7 @@ class InstructorAvailabilityState(GuardedPage, rx.State):
             "Booking rules saved.",
         )
 
-    @rx.event
+    @event
     async def add_override(self, form: dict) -> Answer:
         """Give one date its own hours (or close it)."""
         hours = [] if form.get("closed") in ("on", True) else [(text(form, "start"), text(form, "end"))]
@@ -146,7 +163,7 @@ class InstructorAvailabilityState(GuardedPage, rx.State):
             self._clear_forms,
         )
 
-    @rx.event
+    @event
     async def add_blackout(self, form: dict) -> Answer:
         """Block a range of dates."""
         return await self._change(
@@ -155,21 +172,21 @@ class InstructorAvailabilityState(GuardedPage, rx.State):
             self._clear_forms,
         )
 
-    @rx.event
+    @event
     async def remove_override(self, row_id: str) -> Answer:
         """Remove a date's special hours."""
         return await self._change(
             lambda actor: availability.remove_exception(actor, DateOverride, int(row_id)), "Date removed."
         )
 
-    @rx.event
+    @event
     async def remove_blackout(self, row_id: str) -> Answer:
         """Remove a time-off range."""
         return await self._change(
             lambda actor: availability.remove_exception(actor, Blackout, int(row_id)), "Time off removed."
         )
 
-    @rx.event
+    @event
     async def shift_week(self, delta: int) -> Answer:
         """Show the previous or next week in the calendar."""
         self.week_offset = max(0, min(52, self.week_offset + int(delta)))

@@ -10,9 +10,12 @@ from instainstru.services.accounts.access import Actor
 from instainstru.services.booking import booking, lessons
 from instainstru.services.money import payments
 from instainstru.state.answer import Answer
+from instainstru.state.events import event
+from instainstru.state.fields import Field, field
 from instainstru.state.guard import GuardedPage
 from instainstru.state.lesson_changes import CancelLesson, DeclineRequest, MoveLesson
 from instainstru.state.paging import page_info
+from instainstru.state.rows import LessonRow
 
 ACTIONS: dict[str, tuple[Callable[[Actor | None, int], object], str]] = {
     "accept": (payments.accept_request, "Lesson accepted."),
@@ -24,11 +27,11 @@ ACTIONS: dict[str, tuple[Callable[[Actor | None, int], object], str]] = {
 class InstructorBookingsState(CancelLesson, DeclineRequest, MoveLesson, GuardedPage, rx.State):
     """Holds the three lists and which page of the upcoming and past lessons is shown."""
 
-    requests: list[dict] = []
-    upcoming: list[dict] = []
-    past: list[dict] = []
-    upcoming_page: dict[str, int] = {}
-    past_page: dict[str, int] = {}
+    requests: Field[list[LessonRow]] = field(default_factory=list)
+    upcoming: Field[list[LessonRow]] = field(default_factory=list)
+    past: Field[list[LessonRow]] = field(default_factory=list)
+    upcoming_page: Field[dict[str, int]] = field(default_factory=dict)
+    past_page: Field[dict[str, int]] = field(default_factory=dict)
     _proposes: bool = True  # a new time chosen here is proposed to the student
 
     def _fetch(self, actor: Actor | None) -> lessons.InstructorLessons:
@@ -42,22 +45,22 @@ class InstructorBookingsState(CancelLesson, DeclineRequest, MoveLesson, GuardedP
         self.past = [vars(line) for line in result.past.items]
         self.upcoming_page, self.past_page = page_info(result.upcoming), page_info(result.past)
 
-    def _reload(self, actor: Actor) -> None:
+    def _reload(self, actor: Actor | None) -> None:
         self._show(self._fetch(actor))
 
-    @rx.event
+    @event
     async def show_upcoming_page(self, number: int) -> Answer:
         """Show another page of upcoming lessons."""
         self.upcoming_page = {**self.upcoming_page, "number": int(number)}
         return await self._load()
 
-    @rx.event
+    @event
     async def show_past_page(self, number: int) -> Answer:
         """Show another page of past lessons."""
         self.past_page = {**self.past_page, "number": int(number)}
         return await self._load()
 
-    @rx.event
+    @event
     async def act(self, booking_id: int, action: str) -> Answer:
         """Accept a request, or mark a finished lesson."""
         if action not in ACTIONS:

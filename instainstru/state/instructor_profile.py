@@ -1,5 +1,7 @@
 """The instructor's profile page: profile text, teaching places, service area, photo and services."""
 
+from collections.abc import Callable
+
 import reflex as rx
 
 from instainstru.models import DURATIONS
@@ -11,11 +13,16 @@ from instainstru.services.errors import FormError, NotAuthenticated, PermissionD
 from instainstru.services.instructors import offerings, profile
 from instainstru.services.instructors.instructors import initials
 from instainstru.state.answer import Answer
+from instainstru.state.events import event
+from instainstru.state.fields import Field, field
 from instainstru.state.forms import checked, shown_version, text, ticked
-from instainstru.state.guard import GuardedPage
+from instainstru.state.guard import GuardedPage, Result
+from instainstru.state.rows import ServiceRow
 from instainstru.state.session import current_actor
 
 NOT_YOURS = "You can only change or remove your own services."
+# The saved profile, photo and slug, and the instructor's services.
+Loaded = tuple[tuple[profile.ProfileForm, str, str], list[offerings.OfferingView]]
 REMOVED = {
     "removed": "Service removed.",
     "archived": "Service archived: it had lessons, so it is kept for them. You can restore it below.",
@@ -35,28 +42,29 @@ def service_details(form: dict) -> tuple[list[str], list[str], list[str], dict[i
 class InstructorProfileState(GuardedPage, rx.State):
     """Holds the profile form's saved values, messages, the photo and the services list."""
 
-    form: dict[str, str] = {}
-    flags: dict[str, bool] = {}
-    lengths: dict[str, int] = {}  # characters in the fields with a limit, as typed
-    area: list[str] = []
-    photo: str = ""
-    slug: str = ""
-    initials: str = ""
-    errors: dict[str, str] = {}
-    services: list[dict] = []  # offered or paused
-    archived: list[dict] = []
-    service_errors: dict[str, str] = {}
-    service_form_key: int = 0
-    editing: dict = {}  # the service being edited, as its form starts (`OfferingView.form_values`)
-    edit_open: bool = False
-    edit_errors: dict[str, str] = {}
-    neighbourhood_choices: list[str] = []
-    subject_choices: list[str] = [s.name for s in SUBJECTS]
+    form: Field[dict[str, str]] = field(default_factory=dict)
+    flags: Field[dict[str, bool]] = field(default_factory=dict)
+    lengths: Field[dict[str, int]] = field(default_factory=dict)  # characters in the fields with a limit, as typed
+    area: Field[list[str]] = field(default_factory=list)
+    photo: Field[str] = field("")
+    slug: Field[str] = field("")
+    initials: Field[str] = field("")
+    errors: Field[dict[str, str]] = field(default_factory=dict)
+    services: Field[list[ServiceRow]] = field(default_factory=list)  # offered or paused
+    archived: Field[list[ServiceRow]] = field(default_factory=list)
+    service_errors: Field[dict[str, str]] = field(default_factory=dict)
+    service_form_key: Field[int] = field(0)
+    # The service being edited, as its form starts (`OfferingView.form_values`, a dict of mixed values).
+    editing: Field[dict] = field(default_factory=dict)
+    edit_open: Field[bool] = field(False)
+    edit_errors: Field[dict[str, str]] = field(default_factory=dict)
+    neighbourhood_choices: Field[list[str]] = field(default_factory=list)
+    subject_choices: Field[list[str]] = field(default_factory=lambda: [s.name for s in SUBJECTS])
 
-    def _fetch(self, actor: Actor | None):
+    def _fetch(self, actor: Actor | None) -> Loaded:
         return profile.load_profile(actor), offerings.list_offerings(actor)
 
-    def _show(self, result) -> None:
+    def _show(self, result: Loaded) -> None:
         (saved, photo, slug), services = result
         self._show_profile(saved)
         self.photo, self.slug = photo, slug
@@ -78,23 +86,23 @@ class InstructorProfileState(GuardedPage, rx.State):
         self.services = [o.summary() for o in services if o.status != OfferingStatus.ARCHIVED]
         self.archived = [o.summary() for o in services if o.status == OfferingStatus.ARCHIVED]
 
-    @rx.event
+    @event
     def count(self, name: str, value: str) -> None:
         """Keep the character count of a field with a limit as it is typed."""
         self.lengths = {**self.lengths, name: len(value)}
 
-    @rx.event
+    @event
     def add_area(self, name: str) -> None:
         """Add a neighbourhood to the service area being edited."""
         if name and name not in self.area:
             self.area = sorted([*self.area, name])
 
-    @rx.event
+    @event
     def remove_area(self, name: str) -> None:
         """Take a neighbourhood out of the service area being edited."""
         self.area = [n for n in self.area if n != name]
 
-    @rx.event
+    @event
     async def save(self, form: dict) -> Answer:
         """Save the whole profile and show it as saved, or show what to fix (nothing is saved then)."""
         filled = profile.ProfileForm(
@@ -118,7 +126,7 @@ class InstructorProfileState(GuardedPage, rx.State):
             "Only the instructor can edit this profile.",
         )
 
-    @rx.event
+    @event
     async def upload_photo(self, files: list[rx.UploadFile]) -> Answer:
         """Store the chosen photo as the profile picture."""
         if not files:
@@ -136,14 +144,14 @@ class InstructorProfileState(GuardedPage, rx.State):
         self.errors = {k: v for k, v in self.errors.items() if k != "photo"}
         return rx.toast.success("Photo updated.")
 
-    def _reload_services(self, actor: Actor) -> None:
+    def _reload_services(self, actor: Actor | None) -> None:
         self._show_services(offerings.list_offerings(actor))
 
-    def _service_added(self, actor: Actor) -> None:
+    def _service_added(self, actor: Actor | None) -> None:
         self.service_form_key += 1  # a fresh, empty form
         self._reload_services(actor)
 
-    @rx.event
+    @event
     async def add_service(self, form: dict) -> Answer:
         """Add a service with its prices, or show what to fix."""
         return await self._attempt(
@@ -154,7 +162,7 @@ class InstructorProfileState(GuardedPage, rx.State):
             after=self._service_added,
         )
 
-    @rx.event
+    @event
     async def open_edit(self, offering_id: int) -> Answer:
         """Open the edit form of one of the instructor's services, filled with what is saved now."""
         try:
@@ -170,16 +178,16 @@ class InstructorProfileState(GuardedPage, rx.State):
         self.editing, self.edit_errors, self.edit_open = found.form_values(), {}, True
         return None
 
-    @rx.event
+    @event
     def close_edit(self, _open: bool = False) -> None:
         """Close the edit form without saving."""
         self.edit_open, self.edit_errors = False, {}
 
-    def _service_saved(self, actor: Actor) -> None:
+    def _service_saved(self, actor: Actor | None) -> None:
         self.edit_open = False
         self._reload_services(actor)
 
-    @rx.event
+    @event
     async def save_service(self, form: dict) -> Answer:
         """Save the edited service (lessons booked before keep their price), or show what to fix."""
         offering_id = int(self.editing.get("id", 0))
@@ -191,11 +199,13 @@ class InstructorProfileState(GuardedPage, rx.State):
             after=self._service_saved,
         )
 
-    async def _on_service(self, action, success):
+    async def _on_service(
+        self, action: Callable[[Actor | None], Result], success: str | Callable[[Result], str | None]
+    ) -> Answer:
         """Run a one-click action on one of the instructor's services, then show the list as saved."""
         return await self._attempt(action, success, NOT_YOURS, field=None, after=self._reload_services)
 
-    @rx.event
+    @event
     async def pause_service(self, offering_id: int, paused: bool) -> Answer:
         """Hide a service from search and booking for a while, or offer it again."""
         return await self._on_service(
@@ -203,12 +213,12 @@ class InstructorProfileState(GuardedPage, rx.State):
             "Service paused: students cannot find or book it until you resume it." if paused else "Service resumed.",
         )
 
-    @rx.event
+    @event
     async def remove_service(self, offering_id: int) -> Answer:
         """Remove one of the instructor's services (archived instead when it had lessons)."""
         return await self._on_service(lambda actor: offerings.remove_offering(actor, int(offering_id)), REMOVED.get)
 
-    @rx.event
+    @event
     async def restore_service(self, offering_id: int) -> Answer:
         """Offer an archived service again."""
         return await self._on_service(

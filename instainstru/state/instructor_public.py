@@ -9,6 +9,9 @@ from instainstru import routes
 from instainstru.services.instructors.instructors import preselected_lesson, public_profile, viewer_actions
 from instainstru.services.scheduling.calendar import free_week
 from instainstru.state.answer import Answer
+from instainstru.state.events import event
+from instainstru.state.fields import Field, field
+from instainstru.state.rows import ServiceRow, SlotDayRow
 from instainstru.state.viewer_zone import ViewerZone
 
 
@@ -23,29 +26,29 @@ class InstructorPublicState(ViewerZone, rx.State):
     `?subject=piano&minutes=45` (from a search result) opens the booking panel on that lesson.
     """
 
-    found: bool = True
-    loaded: bool = False
-    profile: dict[str, str] = {}
-    bio: str = ""
-    facts: list[str] = []
-    places: list[str] = []
-    area: list[str] = []
-    services: list[dict] = []
-    lesson_choices: list[str] = []
-    lesson: str = ""
-    instructor_id: int = 0
-    slot_days: list[dict] = []
-    week: int = 0  # the week shown: 0 is the seven days from today
-    week_label: str = ""  # "Nov 26 – Dec 2"
-    earlier: bool = False
-    later: bool = False
-    none_ahead: bool = False  # no free time at all up to the instructor's horizon
-    accepting: bool = False
-    can_save: bool = True  # the favourite heart (not on one's own profile)
-    policy: str = ""
+    found: Field[bool] = field(True)
+    loaded: Field[bool] = field(False)
+    profile: Field[dict[str, str]] = field(default_factory=dict)
+    bio: Field[str] = field("")
+    facts: Field[list[str]] = field(default_factory=list)
+    places: Field[list[str]] = field(default_factory=list)
+    area: Field[list[str]] = field(default_factory=list)
+    services: Field[list[ServiceRow]] = field(default_factory=list)
+    lesson_choices: Field[list[str]] = field(default_factory=list)
+    lesson: Field[str] = field("")
+    instructor_id: Field[int] = field(0)
+    slot_days: Field[list[SlotDayRow]] = field(default_factory=list)
+    week: Field[int] = field(0)  # the week shown: 0 is the seven days from today
+    week_label: Field[str] = field("")  # "Nov 26 – Dec 2"
+    earlier: Field[bool] = field(False)
+    later: Field[bool] = field(False)
+    none_ahead: Field[bool] = field(False)  # no free time at all up to the instructor's horizon
+    accepting: Field[bool] = field(False)
+    can_save: Field[bool] = field(True)  # the favourite heart (not on one's own profile)
+    policy: Field[str] = field("")
     _lessons: dict[str, tuple[int, int]] = {}  # choice label -> (offering id, minutes)
 
-    @rx.event
+    @event
     async def load(self) -> Answer:
         """Read the profile named in the URL, then the first week with free times in the viewer's time zone."""
         result = public_profile(slug_in_url(self))
@@ -97,14 +100,14 @@ class InstructorPublicState(ViewerZone, rx.State):
             for day in shown.days
         ]
 
-    @rx.event
+    @event
     def choose_lesson(self, choice: str) -> None:
         """Show the free times for another service or lesson length (from its first week with free times)."""
         if choice in self._lessons:
             self.lesson = choice
             self._show_week(None)
 
-    @rx.event
+    @event
     def page_week(self, step: int) -> None:
         """Show the previous (-1) or next (+1) week of free times."""
         self._show_week(max(0, self.week + (1 if str(step) == "1" else -1)))

@@ -8,10 +8,14 @@ from datetime import datetime
 
 import reflex as rx
 
+from instainstru.services.accounts.access import Actor
 from instainstru.services.booking import cancellation, reschedule
 from instainstru.services.money import payments
 from instainstru.state.answer import Answer
+from instainstru.state.events import event
+from instainstru.state.fields import Field, field
 from instainstru.state.guard import GuardedPageMixin
+from instainstru.state.rows import SlotDayRow
 
 NOT_YOURS = "This is not your lesson."
 
@@ -20,16 +24,16 @@ class CancelLesson(GuardedPageMixin, mixin=True):
     """A confirm-before-cancel dialog, for a GuardedPage state that implements `_reload(actor)`; an instructor
     may say why (the student sees it)."""
 
-    cancel_id: int = 0
-    cancel_message: str = ""
-    cancel_open: bool = False
-    cancel_asks_reason: bool = False
+    cancel_id: Field[int] = field(0)
+    cancel_message: Field[str] = field("")
+    cancel_open: Field[bool] = field(False)
+    cancel_asks_reason: Field[bool] = field(False)
     _cancel_refund: int = 0  # the refund shown: cancelling goes ahead only on these terms
 
-    def _reload(self, actor) -> None:
+    def _reload(self, actor: Actor | None) -> None:
         raise NotImplementedError
 
-    @rx.event
+    @event
     async def ask_cancel(self, booking_id: int) -> Answer:
         """Show what cancelling this lesson now would mean, before anything happens."""
         terms = []
@@ -42,16 +46,16 @@ class CancelLesson(GuardedPageMixin, mixin=True):
         self.cancel_asks_reason, self._cancel_refund = terms[0].asks_reason, terms[0].refund_cents
         return None
 
-    @rx.event
+    @event
     def close_cancel(self, open_: bool = False) -> None:
         """Keep the lesson (close the dialog)."""
         self.cancel_open = bool(open_)
 
-    @rx.event
-    async def confirm_cancel(self, form: dict | None = None) -> Answer:
+    @event
+    async def confirm_cancel(self, form: dict) -> Answer:
         """Cancel the lesson asked about (with the reason typed, if any); the refund is the server's, under the
         policy."""
-        reason = str((form or {}).get("reason", ""))
+        reason = str(form.get("reason", ""))
         self.cancel_open = False
         return await self._attempt(
             lambda actor: cancellation.cancel(
@@ -68,24 +72,24 @@ class DeclineRequest(GuardedPageMixin, mixin=True):
     """The instructor declines a request after a dialog where they may say why, for a GuardedPage state with
     `_reload(actor)`."""
 
-    decline_id: int = 0
-    decline_open: bool = False
-    decline_errors: dict[str, str] = {}
+    decline_id: Field[int] = field(0)
+    decline_open: Field[bool] = field(False)
+    decline_errors: Field[dict[str, str]] = field(default_factory=dict)
 
-    def _reload(self, actor) -> None:
+    def _reload(self, actor: Actor | None) -> None:
         raise NotImplementedError
 
-    @rx.event
+    @event
     def ask_decline(self, booking_id: int) -> None:
         """Open the decline dialog for this request."""
         self.decline_id, self.decline_open, self.decline_errors = int(booking_id), True, {}
 
-    @rx.event
+    @event
     def close_decline(self, open_: bool = False) -> None:
         """Leave the request unanswered (close the dialog)."""
         self.decline_open = bool(open_)
 
-    @rx.event
+    @event
     async def confirm_decline(self, form: dict) -> Answer:
         """Decline the request with the reason typed (the card's hold is released); a refused reason keeps the
         dialog open, with its message under the field."""
@@ -105,16 +109,17 @@ class MoveLesson(GuardedPageMixin, mixin=True):
     """Choose another free time for a lesson, see the old and the new time, then confirm: a student moves it
     (within the free window); an instructor (`_proposes`) proposes it to the student. For a GuardedPage state."""
 
-    move_id: int = 0
-    move_days: list[dict] = []
-    move_open: bool = False
-    move_preview: dict[str, str] = {}  # old, new, iso: the confirm step; empty while choosing
+    move_id: Field[int] = field(0)
+    move_days: Field[list[SlotDayRow]] = field(default_factory=list)
+    move_open: Field[bool] = field(False)
+    # The confirm step (old, new, iso); empty while choosing.
+    move_preview: Field[dict[str, str]] = field(default_factory=dict)
     _proposes: bool = False
 
-    def _reload(self, actor) -> None:
+    def _reload(self, actor: Actor | None) -> None:
         raise NotImplementedError
 
-    @rx.event
+    @event
     async def ask_move(self, booking_id: int) -> Answer:
         """Show the instructor's free times this lesson could move to."""
         found = []
@@ -127,12 +132,12 @@ class MoveLesson(GuardedPageMixin, mixin=True):
         self.move_preview = {}
         return None
 
-    @rx.event
+    @event
     def close_move(self, open_: bool = False) -> None:
         """Leave the lesson where it is."""
         self.move_open = bool(open_)
 
-    @rx.event
+    @event
     async def move_to(self, iso: str) -> Answer:
         """Show the lesson's time now and the chosen one, to confirm (nothing moves yet)."""
         try:
@@ -147,12 +152,12 @@ class MoveLesson(GuardedPageMixin, mixin=True):
             self.move_preview = {"old": shown[0].old, "new": shown[0].new, "iso": shown[0].iso}
         return result
 
-    @rx.event
+    @event
     def back_to_times(self) -> None:
         """Choose another time."""
         self.move_preview = {}
 
-    @rx.event
+    @event
     async def confirm_move(self) -> Answer:
         """Move the lesson (a student) or propose the time (an instructor), as previewed."""
         try:
@@ -180,10 +185,10 @@ class MoveLesson(GuardedPageMixin, mixin=True):
 class AnswerProposal(GuardedPageMixin, mixin=True):
     """The student accepts or declines an instructor's proposed time, for a GuardedPage state with `_reload`."""
 
-    def _reload(self, actor) -> None:
+    def _reload(self, actor: Actor | None) -> None:
         raise NotImplementedError
 
-    @rx.event
+    @event
     async def answer_proposal(self, booking_id: int, accept: bool) -> Answer:
         """Accept (the lesson moves) or decline (it stays) the proposal; say what happened."""
         said = []

@@ -1,11 +1,15 @@
 """The login form."""
 
 import reflex as rx
+from reflex.event import EventSpec
 
 from instainstru import routes
 from instainstru.services.accounts import accounts, after_login
+from instainstru.services.accounts.access import Actor
 from instainstru.services.errors import FormError, TooManyAttempts
 from instainstru.state.answer import Answer
+from instainstru.state.events import event
+from instainstru.state.fields import Field, field
 from instainstru.state.session import SessionState
 
 
@@ -22,7 +26,7 @@ def read_intent(state: rx.State) -> after_login.Intent:
     return after_login.read_intent(query.get("next", ""), query.get("save", ""))
 
 
-def go_on(actor, intent: after_login.Intent, welcome: str) -> list:
+def go_on(actor: Actor, intent: after_login.Intent, welcome: str) -> list[EventSpec]:
     """Finish what the person was doing, then take them there with `welcome` (and what was done on the way)."""
     target, note = after_login.complete(actor, intent)
     return [rx.redirect(target), rx.toast.success(welcome)] + ([rx.toast.info(note)] if note else [])
@@ -31,11 +35,11 @@ def go_on(actor, intent: after_login.Intent, welcome: str) -> list:
 class LoginState(rx.State):
     """Holds the login form's message, why the visitor is asked to log in, and the sign-up link keeping it."""
 
-    error: str = ""
-    prompt: str = ""  # e.g. "Log in or create an account to book this time."
-    signup_href: str = routes.SIGNUP
+    error: Field[str] = field("")
+    prompt: Field[str] = field("")  # e.g. "Log in or create an account to book this time."
+    signup_href: Field[str] = field(routes.SIGNUP)
 
-    @rx.event
+    @event
     async def open(self) -> Answer:
         """Say why the visitor is asked to log in; send someone already logged in on (nothing saved on a visit)."""
         self.error = ""
@@ -47,7 +51,7 @@ class LoginState(rx.State):
             return rx.redirect(after_login.destination(actor, intent))
         return None
 
-    @rx.event
+    @event
     async def submit(self, form: dict) -> Answer:
         """Check the email and password and open a session."""
         try:

@@ -9,6 +9,8 @@ from instainstru.models import utcnow
 from instainstru.services.accounts import password_reset
 from instainstru.services.errors import FormError
 from instainstru.state.answer import Answer
+from instainstru.state.events import event
+from instainstru.state.fields import Field, field
 from instainstru.state.forms import text
 from instainstru.state.session import SessionState
 
@@ -18,16 +20,16 @@ PASSWORD_CHANGED = "Your password is changed. Log in with your new password."
 class ForgotPasswordState(rx.State):
     """The address a link was asked for (the same answer whether or not an account uses it) and form errors."""
 
-    sent_to: str = ""  # "" until a link is asked for
-    errors: dict[str, str] = {}
+    sent_to: Field[str] = field("")  # "" until a link is asked for
+    errors: Field[dict[str, str]] = field(default_factory=dict)
 
-    @rx.event
+    @event
     def open(self) -> None:
         """Start with the empty form."""
         self.sent_to = ""
         self.errors = {}
 
-    @rx.event
+    @event
     def submit(self, form: dict) -> None:
         """Ask for a reset link for the address typed."""
         try:
@@ -37,7 +39,7 @@ class ForgotPasswordState(rx.State):
             return
         self.errors = {}
 
-    @rx.event
+    @event
     def again(self) -> None:
         """Show the form again, to ask for another link or use another address."""
         self.sent_to = ""
@@ -46,12 +48,12 @@ class ForgotPasswordState(rx.State):
 class ResetPasswordState(rx.State):
     """Whether the link still works, and the new password's errors."""
 
-    loaded: bool = False
-    works: bool = False
-    errors: dict[str, str] = {}
+    loaded: Field[bool] = field(False)
+    works: Field[bool] = field(False)
+    errors: Field[dict[str, str]] = field(default_factory=dict)
     _token: str = ""  # from the address; never sent back to the browser
 
-    @rx.event
+    @event
     def open(self) -> None:
         """Read the link's token from the address and say whether it still works."""
         self._token = routes.path_params(routes.RESET_PASSWORD_PAGE, self.router.url.path)["token"]
@@ -59,7 +61,7 @@ class ResetPasswordState(rx.State):
         self.errors = {}
         self.loaded = True
 
-    @rx.event
+    @event
     async def submit(self, form: dict) -> Answer:
         """Set the new password (hashed off the event loop), then send the person to log in with it."""
         try:

@@ -7,8 +7,11 @@ from instainstru.services.money import billing
 from instainstru.services.money.money import format_price
 from instainstru.state.answer import Answer
 from instainstru.state.billing import csv_download, status_badge
+from instainstru.state.events import event
+from instainstru.state.fields import Field, field
 from instainstru.state.guard import GuardedPage
 from instainstru.state.paging import page_info
+from instainstru.state.rows import MoneyRow
 
 TOTALS = ("gross", "fee", "net", "pending", "paid")
 
@@ -18,7 +21,7 @@ def payout(line: billing.Line) -> str:
     return billing.payout_state(line).capitalize()
 
 
-def _earning_row(line: billing.Line) -> dict:
+def _earning_row(line: billing.Line) -> MoneyRow:
     money = line.money
     return {
         "id": line.booking_id,
@@ -36,9 +39,9 @@ def _earning_row(line: billing.Line) -> dict:
 class InstructorPayoutsState(GuardedPage, rx.State):
     """The instructor's lessons with money on them and the totals."""
 
-    lines: list[dict] = []  # the page shown
-    page: dict[str, int] = {}
-    totals: dict[str, str] = {}
+    lines: Field[list[MoneyRow]] = field(default_factory=list)  # the page shown
+    page: Field[dict[str, int]] = field(default_factory=dict)
+    totals: Field[dict[str, str]] = field(default_factory=dict)
 
     def _fetch(self, actor: Actor | None) -> billing.Earnings:
         return billing.instructor_earnings(actor, self.page.get("number", 1))
@@ -48,13 +51,13 @@ class InstructorPayoutsState(GuardedPage, rx.State):
         self.page = page_info(result.shown)
         self.totals = {name: format_price(getattr(result, name)) for name in TOTALS}
 
-    @rx.event
+    @event
     async def show_page(self, number: int) -> Answer:
         """Show another page of lessons."""
         self.page = {**self.page, "number": int(number)}
         return await self._load()
 
-    @rx.event
+    @event
     async def download_csv(self) -> Answer:
         """The instructor's earnings as a CSV file."""
         return await csv_download(self, billing.instructor_earnings_csv, "earnings", "Payouts are for instructors.")

@@ -10,6 +10,8 @@ from instainstru.services.accounts.access import Actor
 from instainstru.services.instructors.instructors import instructor_id_for_slug, viewer_actions
 from instainstru.services.trust import reviews
 from instainstru.state.answer import Answer
+from instainstru.state.events import event
+from instainstru.state.fields import Field, field
 from instainstru.state.forms import text
 from instainstru.state.guard import GuardedPage
 from instainstru.state.instructor_public import slug_in_url
@@ -17,15 +19,16 @@ from instainstru.state.session import current_actor
 
 REPORTED = "Thanks, we'll take a look."
 SUB_LABELS = {name: name.capitalize() for name in reviews.SUB_RATINGS}
+ReviewRow = dict[str, str | int | bool]  # one review as the page shows it (`review_row`)
 
 
-def number(value) -> int:
+def number(value: object) -> int:
     """A positive whole number sent by the browser, or 0 for anything else."""
     value = str(value or "").strip()
     return int(value) if value.isdecimal() and len(value) < 10 else 0
 
 
-def review_row(view: reviews.ReviewView) -> dict:
+def review_row(view: reviews.ReviewView) -> ReviewRow:
     """One review as the page shows it (the text stays text: pages never render it as HTML)."""
     subs = [f"{label} {getattr(view, name)}/5" for name, label in SUB_LABELS.items() if getattr(view, name)]
     return {
@@ -40,7 +43,7 @@ def review_row(view: reviews.ReviewView) -> dict:
     }
 
 
-def histogram_rows(counts: list[int]) -> list[dict]:
+def histogram_rows(counts: list[int]) -> list[dict[str, int]]:
     """The 5★ .. 1★ bars: stars, count and the bar's length in percent of all reviews."""
     total = sum(counts) or 1
     return [
@@ -52,18 +55,18 @@ def histogram_rows(counts: list[int]) -> list[dict]:
 class ProfileReviewsState(GuardedPage, rx.State):
     """The reviews of the instructor at /instructors/<slug>, one page at a time, newest first."""
 
-    average: str = ""  # "4.8"
-    total: int = 0
-    histogram: list[dict] = []
-    items: list[dict] = []  # this page's reviews, newest first
-    page: int = 1
-    pages: int = 1
-    replying: int = 0  # the review whose reply form is open
-    reply_errors: dict[str, str] = {}
-    report_id: int = 0
-    report_open: bool = False
-    report_errors: dict[str, str] = {}
-    can_report: bool = False  # "Report" shows: logged in, and not on one's own profile
+    average: Field[str] = field("")  # "4.8"
+    total: Field[int] = field(0)
+    histogram: Field[list[dict[str, int]]] = field(default_factory=list)
+    items: Field[list[ReviewRow]] = field(default_factory=list)  # this page's reviews, newest first
+    page: Field[int] = field(1)
+    pages: Field[int] = field(1)
+    replying: Field[int] = field(0)  # the review whose reply form is open
+    reply_errors: Field[dict[str, str]] = field(default_factory=dict)
+    report_id: Field[int] = field(0)
+    report_open: Field[bool] = field(False)
+    report_errors: Field[dict[str, str]] = field(default_factory=dict)
+    can_report: Field[bool] = field(False)  # "Report" shows: logged in, and not on one's own profile
     _instructor_id: int = 0
 
     def _fetch(self, actor: Actor | None) -> reviews.ReviewPage:
@@ -86,23 +89,23 @@ class ProfileReviewsState(GuardedPage, rx.State):
         """How many reviews, in words: "1 review", "12 reviews"."""
         return f"{self.total} review{'' if self.total == 1 else 's'}"
 
-    @rx.event
+    @event
     async def go_to(self, page: int) -> None:
         """Show another page of reviews (newer pages first)."""
         self.replying, self.page = 0, number(page) or 1
         self._reload(await current_actor(self))
 
-    @rx.event
+    @event
     def open_reply(self, review_id: int) -> None:
         """Open the reply form under one review (the service decides whether the caller may reply)."""
         self.replying, self.reply_errors = number(review_id), {}
 
-    @rx.event
+    @event
     def close_reply(self) -> None:
         """Close the reply form without sending."""
         self.replying, self.reply_errors = 0, {}
 
-    @rx.event
+    @event
     async def send_reply(self, form: dict) -> Answer:
         """Post the instructor's public reply; a refused text shows next to the field."""
         review_id, body = number(form.get("review_id")), text(form, "reply", 4000)
@@ -117,17 +120,17 @@ class ProfileReviewsState(GuardedPage, rx.State):
             self.replying = 0
         return result
 
-    @rx.event
+    @event
     def ask_report(self, review_id: int) -> None:
         """Open the report dialog for one review."""
         self.report_id, self.report_errors, self.report_open = number(review_id), {}, True
 
-    @rx.event
+    @event
     def close_report(self, open_: bool = False) -> None:
         """Close the report dialog without sending."""
         self.report_open = bool(open_)
 
-    @rx.event
+    @event
     async def send_report(self, form: dict) -> Answer:
         """Flag the review for the admins with the reason given; it stays visible until they act."""
         review_id, reason = number(form.get("review_id")), text(form, "reason", 1000)

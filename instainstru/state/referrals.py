@@ -8,15 +8,17 @@ from instainstru.services.money.money import format_price
 from instainstru.services.trust import referrals
 from instainstru.settings import get_settings
 from instainstru.state.answer import Answer
+from instainstru.state.events import event
+from instainstru.state.fields import Field, field
 from instainstru.state.guard import GuardedPage
 
 
 class ReferralLinkState(rx.State):
     """/r/<code>: count the visit and go to sign-up with the code, or say the link is not valid."""
 
-    valid: bool = True
+    valid: Field[bool] = field(True)
 
-    @rx.event
+    @event
     def open(self) -> Answer:
         """Follow a referral link."""
         code = routes.path_params(routes.REFERRAL_PAGE, self.router.url.path)["code"]
@@ -29,8 +31,8 @@ class ReferralLinkState(rx.State):
 class StudentReferralsState(GuardedPage, rx.State):
     """/student/referrals: the student's link and what it brought."""
 
-    stats: dict[str, str] = {}
-    opened: bool = False  # referrals are offered
+    stats: Field[dict[str, str]] = field(default_factory=dict)
+    opened: Field[bool] = field(False)  # referrals are offered
 
     def _fetch(self, actor: Actor | None) -> referrals.ReferralStats | None:
         stats = referrals.stats(actor)  # checks the role
@@ -51,7 +53,7 @@ class StudentReferralsState(GuardedPage, rx.State):
             "welcome": format_price(get_settings().referral_welcome_cents),
         }
 
-    @rx.event
+    @event
     def copy_link(self) -> Answer:
         """Copy the referral link to the clipboard."""
         return [rx.set_clipboard(self.stats.get("link", "")), rx.toast.success("Link copied.")]

@@ -1,10 +1,12 @@
 """Writing or editing the review of a completed lesson, from the student's dashboard."""
 
-import reflex as rx
-
+from instainstru.models import STARS
+from instainstru.services.accounts.access import Actor
 from instainstru.services.timefmt import span
 from instainstru.services.trust import reviews
 from instainstru.state.answer import Answer
+from instainstru.state.events import event
+from instainstru.state.fields import Field, field
 from instainstru.state.forms import text
 from instainstru.state.guard import GuardedPageMixin
 
@@ -14,34 +16,34 @@ NO_RATING = "0"  # the sub-rating choice meaning "not rated"
 class ReviewLesson(GuardedPageMixin, mixin=True):
     """The review dialog, for a GuardedPage state that implements `_reload(actor)`."""
 
-    review_open: bool = False
-    review_booking: int = 0
-    review_id: int = 0  # 0: a new review
-    review_values: dict[str, str] = {}
-    review_stars: int = 0  # the overall rating chosen so far: 0 until the student clicks a star
-    review_errors: dict[str, str] = {}
+    review_open: Field[bool] = field(False)
+    review_booking: Field[int] = field(0)
+    review_id: Field[int] = field(0)  # 0: a new review
+    review_values: Field[dict[str, str]] = field(default_factory=dict)
+    review_stars: Field[int] = field(0)  # the overall rating chosen so far: 0 until the student clicks a star
+    review_errors: Field[dict[str, str]] = field(default_factory=dict)
     _review_version: str = ""  # what the edit form showed of the review (reviews.edit_version)
 
-    def _reload(self, actor) -> None:
+    def _reload(self, actor: Actor | None) -> None:
         raise NotImplementedError
 
     def _open_review(self, booking_id: int, review_id: int, stars: int, values: dict[str, str]) -> None:
         self.review_booking, self.review_id, self.review_values = booking_id, review_id, values
         self.review_stars, self.review_errors, self.review_open = stars, {}, True
 
-    @rx.event
+    @event
     def ask_review(self, booking_id: int) -> None:
         """Open an empty review form for a lesson (no stars until the student chooses them)."""
         self._open_review(int(booking_id), 0, 0, {"text": "", **{name: NO_RATING for name in reviews.SUB_RATINGS}})
 
-    @rx.event
+    @event
     def choose_stars(self, stars: int) -> None:
         """Light the first `stars` stars of the overall rating (answering the "choose stars" message)."""
-        if str(stars).isdigit() and 1 <= int(stars) <= 5:
+        if str(stars).isdigit() and int(stars) in STARS:
             self.review_stars = int(stars)
             self.review_errors = {key: value for key, value in self.review_errors.items() if key != "rating"}
 
-    @rx.event
+    @event
     async def ask_edit(self, booking_id: int) -> Answer:
         """Open the form filled with the student's own review of that lesson (read on the server)."""
         found = []
@@ -60,12 +62,12 @@ class ReviewLesson(GuardedPageMixin, mixin=True):
         self._review_version = reviews.edit_version(review)
         return None
 
-    @rx.event
+    @event
     def close_review(self, open_: bool = False) -> None:
         """Close the form without saving."""
         self.review_open = bool(open_)
 
-    @rx.event
+    @event
     async def submit_review(self, form: dict) -> Answer:
         """Save the review; refusals (length, stars, contact details, windows) show next to the fields."""
         rating, body = str(self.review_stars), text(form, "text", 4000)

@@ -13,7 +13,10 @@ from instainstru.services.errors import FormError, NotAuthenticated, PermissionD
 from instainstru.services.instructors import favourites
 from instainstru.services.instructors.instructors import viewer_actions
 from instainstru.state.answer import Answer
+from instainstru.state.events import event
+from instainstru.state.fields import Field, field
 from instainstru.state.guard import GuardedPage, here
+from instainstru.state.rows import ResultRow
 from instainstru.state.session import current_actor
 from instainstru.state.viewer_zone import ViewerZone
 
@@ -21,17 +24,17 @@ from instainstru.state.viewer_zone import ViewerZone
 class FavouriteState(rx.State):
     """Which instructors the logged-in student saved, and the heart button's handler."""
 
-    saved: list[int] = []
-    can_save: bool = True  # hearts are shown (students, and visitors who are asked to log in)
+    saved: Field[list[int]] = field(default_factory=list)
+    can_save: Field[bool] = field(True)  # hearts are shown (students, and visitors who are asked to log in)
 
-    @rx.event
+    @event
     async def load(self) -> None:
         """Read the logged-in student's saved instructors (none for anyone else), and whether hearts show."""
         actor = await current_actor(self)
         self.saved = sorted(favourites.favourite_ids(actor))
         self.can_save = viewer_actions(actor).save
 
-    @rx.event
+    @event
     async def toggle(self, instructor_id: int) -> Answer:
         """Save or unsave; a visitor is sent to log in (or sign up), which saves the instructor and comes back."""
         try:
@@ -51,21 +54,21 @@ class FavouriteState(rx.State):
 class SearchState(ViewerZone, rx.State):
     """What the search understood and found, for the URL being shown."""
 
-    text: str = ""
-    chips: list[dict[str, str]] = []
-    cards: list[dict] = []
-    total_label: str = ""
-    page: int = 1
-    pages: int = 1
-    notice: str = ""
-    popular: list[dict[str, str]] = []
-    panel: dict[str, str] = {}  # the filter panel's values: always the URL's search
-    panel_key: int = 0  # changes on each load, so the panel is drawn afresh from `panel`
-    panel_errors: dict[str, str] = {}
-    prev_href: str = ""
-    next_href: str = ""
-    relax: list[dict[str, str]] = []
-    loaded: bool = False
+    text: Field[str] = field("")
+    chips: Field[list[dict[str, str]]] = field(default_factory=list)
+    cards: Field[list[ResultRow]] = field(default_factory=list)
+    total_label: Field[str] = field("")
+    page: Field[int] = field(1)
+    pages: Field[int] = field(1)
+    notice: Field[str] = field("")
+    popular: Field[list[dict[str, str]]] = field(default_factory=list)
+    panel: Field[dict[str, str]] = field(default_factory=dict)  # the filter panel's values: always the URL's search
+    panel_key: Field[int] = field(0)  # changes on each load, so the panel is drawn afresh from `panel`
+    panel_errors: Field[dict[str, str]] = field(default_factory=dict)
+    prev_href: Field[str] = field("")
+    next_href: Field[str] = field("")
+    relax: Field[list[dict[str, str]]] = field(default_factory=list)
+    loaded: Field[bool] = field(False)
 
     def _filters(self) -> tuple[Filters, str]:
         params = dict(self.router.url.query_parameters)
@@ -92,7 +95,7 @@ class SearchState(ViewerZone, rx.State):
         )
         self.loaded = True
 
-    @rx.event
+    @event
     async def load(self) -> Answer:
         """Search for what the URL says, in the viewer's time zone; the filter panel shows that search."""
         actor = await self._take_viewer_zone()
@@ -100,7 +103,7 @@ class SearchState(ViewerZone, rx.State):
         self.panel_key, self.panel_errors = self.panel_key + 1, {}
         return self._ask_browser_zone(actor)
 
-    @rx.event
+    @event
     def apply(self, form: dict) -> Answer:
         """Go to the URL of the filters chosen in the panel; a price that makes no sense stays, with its message."""
         filters, _ = self._filters()
@@ -113,7 +116,7 @@ class SearchState(ViewerZone, rx.State):
         self.panel_errors = {}
         return rx.redirect(chosen.href())
 
-    @rx.event
+    @event
     def sort_by(self, sort: str) -> Answer:
         """Re-order the results."""
         filters, _ = self._filters()
@@ -123,7 +126,7 @@ class SearchState(ViewerZone, rx.State):
 class StudentFavouritesState(GuardedPage, rx.State):
     """The student's saved instructors, with their next free time."""
 
-    cards: list[dict] = []
+    cards: Field[list[ResultRow]] = field(default_factory=list)
 
     def _fetch(self, actor: Actor | None) -> list[search.ResultCard]:
         saved = favourites.saved_instructor_ids(actor)

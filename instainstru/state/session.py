@@ -8,6 +8,8 @@ from instainstru.services.accounts.access import Actor
 from instainstru.services.instructors.instructors import initials
 from instainstru.settings import get_settings
 from instainstru.state.answer import Answer
+from instainstru.state.events import event
+from instainstru.state.fields import Field, field
 
 SESSION_COOKIE = "instainstru_session"
 
@@ -16,8 +18,8 @@ class SessionState(rx.State):
     """Holds the session token cookie and what the header shows about the account."""
 
     token: str = rx.Cookie("", name=SESSION_COOKIE, max_age=get_settings().session_days * 86400, same_site="lax")
-    user_name: str = ""
-    user_role: str = ""
+    user_name: Field[str] = field("")
+    user_role: Field[str] = field("")
 
     @rx.var
     def logged_in(self) -> bool:
@@ -52,12 +54,12 @@ class SessionState(rx.State):
         self._show(actor)
         return actor
 
-    @rx.event
+    @event
     def refresh(self) -> None:
         """Re-read the session from the database (on every page load)."""
         self._reload()
 
-    @rx.event
+    @event
     def logout(self) -> Answer:
         """End the session in the database and in this browser."""
         sessions.end_session(self.token)

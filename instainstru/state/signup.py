@@ -11,6 +11,8 @@ from instainstru.services.timezones import DEFAULT_TIMEZONE, is_valid_timezone, 
 from instainstru.services.trust import referrals
 from instainstru.settings import get_settings
 from instainstru.state.answer import Answer
+from instainstru.state.events import event
+from instainstru.state.fields import Field, field
 from instainstru.state.login import go_on, read_intent
 from instainstru.state.session import SessionState
 
@@ -20,16 +22,17 @@ GUESS_TIMEZONE_JS = "Intl.DateTimeFormat().resolvedOptions().timeZone"
 class SignupState(rx.State):
     """Holds the sign-up choices and the message next to each refused field."""
 
-    role: str = Role.STUDENT.value
-    timezone: str = DEFAULT_TIMEZONE
-    timezones: list[dict[str, str]] = timezone_choices()
-    errors: dict[str, str] = {}
-    referral: str = ""  # the code of the referral link that brought this person, if any
-    welcome: str = ""  # the welcome credit that code brings, e.g. "$20"
-    prompt: str = ""  # why the visitor is asked to sign up, e.g. "Log in or create an account to book this time."
-    login_href: str = routes.LOGIN
+    role: Field[str] = field(Role.STUDENT.value)
+    timezone: Field[str] = field(DEFAULT_TIMEZONE)
+    timezones: Field[list[dict[str, str]]] = field(default_factory=timezone_choices)
+    errors: Field[dict[str, str]] = field(default_factory=dict)
+    referral: Field[str] = field("")  # the code of the referral link that brought this person, if any
+    welcome: Field[str] = field("")  # the welcome credit that code brings, e.g. "$20"
+    # Why the visitor is asked to sign up, e.g. "Log in or create an account to book this time."
+    prompt: Field[str] = field("")
+    login_href: Field[str] = field(routes.LOGIN)
 
-    @rx.event
+    @event
     async def open(self) -> Answer:
         """Reset the form, take the role and what the visitor was doing from the link, guess the time zone."""
         intent = read_intent(self)
@@ -45,24 +48,24 @@ class SignupState(rx.State):
         self.welcome = format_price(get_settings().referral_welcome_cents) if self.referral else ""
         return rx.call_script(GUESS_TIMEZONE_JS, callback=SignupState.guessed_timezone)
 
-    @rx.event
+    @event
     def guessed_timezone(self, name: str) -> None:
         """Pre-select the time zone the browser reports, when it is a real one."""
         if isinstance(name, str) and is_valid_timezone(name):
             self.timezones = timezone_choices(name)
             self.timezone = name
 
-    @rx.event
+    @event
     def set_role(self, role: str) -> None:
         """Pick student or instructor."""
         self.role = role
 
-    @rx.event
+    @event
     def set_timezone(self, name: str) -> None:
         """Pick a time zone from the list."""
         self.timezone = name
 
-    @rx.event
+    @event
     async def submit(self, form: dict) -> Answer:
         """Create the account, log in, and go back to what the visitor was doing (or to the new dashboard)."""
         try:

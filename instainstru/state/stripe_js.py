@@ -7,6 +7,9 @@ import reflex as rx
 from instainstru.services.errors import FormError
 from instainstru.services.money import card_messages
 from instainstru.settings import get_settings
+from instainstru.state.answer import Answer
+from instainstru.state.events import event
+from instainstru.state.fields import Field, field
 
 
 def browser_call(function: str, *args: str, missing: object = None) -> str:
@@ -38,10 +41,10 @@ def setup_intent_of(outcome: object) -> str:
 class CardElement(rx.State, mixin=True):
     """A page with Stripe's card Element: whether it is mounted, and whether payments go to a test server."""
 
-    card_form: str = "loading"  # loading, ready, unavailable
-    test_mode: bool = False  # payments go to a local test server, not Stripe (set when the page loads)
+    card_form: Field[str] = field("loading")  # loading, ready, unavailable
+    test_mode: Field[bool] = field(False)  # payments go to a local test server, not Stripe (set when the page loads)
 
-    def _mount_card_form(self):
+    def _mount_card_form(self) -> Answer:
         """Ask the browser to mount the card Element (its script URL and key come from settings)."""
         if not get_settings().stripe_publishable_key:
             self.card_form = "unavailable"
@@ -49,7 +52,7 @@ class CardElement(rx.State, mixin=True):
         self.card_form = "loading"
         return rx.call_script(browser_call("mountCard", missing="unavailable"), callback=type(self).card_form_mounted)
 
-    @rx.event
+    @event
     def card_form_mounted(self, outcome: str) -> None:
         """The card Element is ready (or Stripe.js could not be loaded)."""
         self.card_form = "ready" if outcome == "ready" else "unavailable"

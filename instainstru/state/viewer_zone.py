@@ -4,6 +4,9 @@ import reflex as rx
 
 from instainstru.services.accounts.access import Actor
 from instainstru.services.timezones import DEFAULT_TIMEZONE, is_valid_timezone, zone_name
+from instainstru.state.answer import Answer
+from instainstru.state.events import event
+from instainstru.state.fields import Field, field
 from instainstru.state.session import current_actor
 from instainstru.state.signup import GUESS_TIMEZONE_JS
 
@@ -16,8 +19,8 @@ class ViewerZone(rx.State, mixin=True):
     so a visitor's times are shown again once the browser names its zone.
     """
 
-    viewer_tz: str = DEFAULT_TIMEZONE
-    zone_label: str = zone_name(DEFAULT_TIMEZONE)  # "Eastern Time": the zone as the page names it
+    viewer_tz: Field[str] = field(DEFAULT_TIMEZONE)
+    zone_label: Field[str] = field(zone_name(DEFAULT_TIMEZONE))  # "Eastern Time": the zone as the page names it
 
     def _set_zone(self, name: str) -> None:
         self.viewer_tz, self.zone_label = name, zone_name(name)
@@ -33,11 +36,11 @@ class ViewerZone(rx.State, mixin=True):
             self._set_zone(actor.timezone)
         return actor
 
-    def _ask_browser_zone(self, actor: Actor | None):
+    def _ask_browser_zone(self, actor: Actor | None) -> Answer:
         """For a visitor (no `actor`): ask the browser for its zone, answered to `set_browser_zone`."""
         return rx.call_script(GUESS_TIMEZONE_JS, callback=type(self).set_browser_zone) if actor is None else None
 
-    @rx.event
+    @event
     def set_browser_zone(self, name: str) -> None:
         """Show a visitor's times in the zone their browser reports, when it is a real one and differs."""
         if isinstance(name, str) and is_valid_timezone(name) and name != self.viewer_tz:

@@ -1,0 +1,21 @@
+"""The rows of the lists several pages show, as the states hold them: one dict of plain values per item.
+
+A page reads a row's values by key (`row["when"]`) and tells Reflex the type of one it passes on (`row["id"].to(int)`
+for a handler taking a number).
+"""
+
+# A lesson in a list of lessons (`vars` of `services.booking.lessons.LessonLine`; the student's past ones also say
+# what can be done about their review).
+LessonRow = dict[str, str | int | bool]
+
+# An instructor in a list of results (`vars` of `services.discovery.search.ResultCard`).
+ResultRow = dict[str, str | int | bool]
+
+# A service with its prices as lines of text (`services.instructors.offerings.OfferingView.summary()`).
+ServiceRow = dict[str, str | int | list[str]]
+
+# One lesson's money in a table of payments or earnings: the lesson's id and lines of text.
+MoneyRow = dict[str, str | int]
+
+# A day's free start times: its label and its times ({"iso", "label"}, and "href" where a time is booked by a link).
+SlotDayRow = dict[str, str | list[dict[str, str]]]
