@@ -1,5 +1,7 @@
 """The login form."""
 
+import asyncio
+
 import reflex as rx
 from reflex.event import EventSpec
 
@@ -53,9 +55,9 @@ class LoginState(rx.State):
 
     @event
     async def submit(self, form: dict) -> Answer:
-        """Check the email and password and open a session."""
+        """Check the email and password (argon2, off the event loop) and open a session."""
         try:
-            actor = accounts.authenticate(form.get("email", ""), form.get("password", ""))
+            actor = await asyncio.to_thread(accounts.authenticate, form.get("email", ""), form.get("password", ""))
         except FormError as exc:
             self.error = exc.errors["form"]
             return None

@@ -1,5 +1,7 @@
 """The sign-up form."""
 
+import asyncio
+
 import reflex as rx
 
 from instainstru import routes
@@ -67,10 +69,16 @@ class SignupState(rx.State):
 
     @event
     async def submit(self, form: dict) -> Answer:
-        """Create the account, log in, and go back to what the visitor was doing (or to the new dashboard)."""
+        """Create the account (the password hashed off the event loop), log in, and go back to what the visitor was
+        doing (or to the new dashboard)."""
         try:
-            actor = accounts.sign_up(
-                form.get("name", ""), form.get("email", ""), form.get("password", ""), self.role, self.timezone
+            actor = await asyncio.to_thread(
+                accounts.sign_up,
+                form.get("name", ""),
+                form.get("email", ""),
+                form.get("password", ""),
+                self.role,
+                self.timezone,
             )
         except FormError as exc:
             self.errors = exc.errors

@@ -1,6 +1,5 @@
 """The SMTP gateway against a real SMTP server (the aiosmtpd mail catcher, in its own process)."""
 
-import shutil
 import socket
 import subprocess
 from email.message import EmailMessage
@@ -110,9 +109,8 @@ def test_a_password_never_goes_unencrypted_to_another_machine(tmp_path):
 
 @pytest.fixture
 def certificate(tmp_path):
-    """A self-signed certificate for 127.0.0.1 (made with the openssl command): (certificate, key)."""
-    if shutil.which("openssl") is None:
-        pytest.skip("the openssl command is not installed")
+    """A self-signed certificate for 127.0.0.1 (made with the openssl command, which ./scripts/test installs):
+    (certificate, key)."""
     cert, key = tmp_path / "cert.pem", tmp_path / "key.pem"
     subprocess.run(
         ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", str(key), "-out", str(cert)]
