@@ -9,6 +9,18 @@ def card(*children: rx.Component, **props) -> rx.Component:
     return rx.card(rx.vstack(*children, spacing="3", width="100%"), size="3", width="100%", **props)
 
 
+def list_row(*children: rx.Component, class_name: str, **props) -> rx.Component:
+    """One row of a list (a lesson, a saved card, a weekday): stacked on a phone, side by side from `sm`, with a rule
+    below; `props` add to or change the layout (justify, align, spacing...)."""
+    layout = {
+        "direction": rx.breakpoints(initial="column", sm="row"),
+        "padding_y": "10px",
+        "border_bottom": f"1px solid {rx.color('gray', 4)}",
+        "width": "100%",
+    }
+    return rx.flex(*children, **{**layout, **props}, class_name=class_name)
+
+
 def empty_state(icon: str, message: str, action_label: str = "", href: str | rx.Var[str] = "") -> rx.Component:
     """An icon, one sentence saying why there is nothing here, and one action."""
     action = link_button(action_label, href) if action_label else rx.fragment()

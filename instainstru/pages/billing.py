@@ -5,7 +5,7 @@ from reflex.vars import ObjectVar
 
 from instainstru import routes
 from instainstru.components.access import guarded_page
-from instainstru.components.card import card, empty_state, link_button
+from instainstru.components.card import card, empty_state, link_button, list_row
 from instainstru.components.card_element import card_element
 from instainstru.components.money_table import money_listing, status_badge, total, totals
 from instainstru.components.pager import pager
@@ -19,7 +19,7 @@ PRINT_CSS = "@media print { header, footer, .no-print { display: none !important
 
 def saved_card(option: ObjectVar[dict[str, str | bool]]) -> rx.Component:
     """A saved card: its label, "Default" or the button to make it so, and Remove."""
-    return rx.flex(
+    return list_row(
         rx.hstack(
             rx.icon("credit-card", size=18, color=rx.color("gray", 11)),
             rx.text(option["label"], size="3"),
@@ -38,12 +38,8 @@ def saved_card(option: ObjectVar[dict[str, str | bool]]) -> rx.Component:
             align="center",
             spacing="2",
         ),
-        direction=rx.breakpoints(initial="column", sm="row"),
         justify="between",
         gap="2",
-        padding_y="10px",
-        border_bottom=f"1px solid {rx.color('gray', 4)}",
-        width="100%",
         class_name="saved-card",
     )
 

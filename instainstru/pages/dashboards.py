@@ -5,7 +5,7 @@ from reflex.vars import ArrayVar, ObjectVar
 
 from instainstru import routes
 from instainstru.components.access import guarded_page
-from instainstru.components.card import card, empty_state, stat
+from instainstru.components.card import card, empty_state, list_row, stat
 from instainstru.components.lesson_dialogs import cancel_dialog, lesson_notes, move_dialog, review_dialog
 from instainstru.components.nav import workspace_nav
 from instainstru.services import dashboards
@@ -53,7 +53,7 @@ def student_lesson(line: ObjectVar[LessonRow]) -> rx.Component:
     """One of the student's lessons: when, what, with whom, status, what was paid and refunded, what happened to
     it, an instructor's proposed time to answer, and reschedule/cancel/review where allowed."""
     s = StudentHomeState
-    return rx.flex(
+    return list_row(
         rx.vstack(
             rx.text(line["when"], weight="bold", size="3"),
             rx.text(line["what"], " with ", line["who"], size="2"),
@@ -95,13 +95,9 @@ def student_lesson(line: ObjectVar[LessonRow]) -> rx.Component:
             ),
             spacing="2",
         ),
-        direction=rx.breakpoints(initial="column", sm="row"),
         justify="between",
         align=rx.breakpoints(initial="start", sm="center"),
         spacing="3",
-        padding_y="10px",
-        border_bottom=f"1px solid {rx.color('gray', 4)}",
-        width="100%",
         class_name="student-lesson",
     )
 

@@ -8,7 +8,7 @@ from reflex.vars import ObjectVar
 
 from instainstru import routes
 from instainstru.components.access import guarded_page
-from instainstru.components.card import card, removable
+from instainstru.components.card import card, list_row, removable
 from instainstru.components.form_field import (
     check,
     choice,
@@ -61,7 +61,7 @@ def period_row(day: rx.Var[int], period: ObjectVar[dict[str, str]], index: rx.Va
 def weekday_row(row: ObjectVar[Weekday]) -> rx.Component:
     """A weekday with its periods, an add button and its error."""
     day, periods = row["day"].to(int), row["periods"].to(list[dict[str, str]])
-    return rx.flex(
+    return list_row(
         rx.text(row["name"], weight="medium", size="3", width="110px", padding_top="6px"),
         rx.vstack(
             rx.cond(
@@ -80,11 +80,8 @@ def weekday_row(row: ObjectVar[Weekday]) -> rx.Component:
             field_error(S.errors.get("day_" + day.to(str), "")),
             spacing="2",
         ),
-        direction=rx.breakpoints(initial="column", sm="row"),
         spacing="2",
         padding_y="8px",
-        border_bottom=f"1px solid {rx.color('gray', 4)}",
-        width="100%",
         class_name="weekday-row",
     )
 

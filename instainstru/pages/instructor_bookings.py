@@ -5,7 +5,7 @@ from reflex.vars import ArrayVar, ObjectVar
 
 from instainstru import routes
 from instainstru.components.access import guarded_page
-from instainstru.components.card import card, empty_state
+from instainstru.components.card import card, empty_state, list_row
 from instainstru.components.lesson_dialogs import cancel_dialog, decline_dialog, lesson_notes, move_dialog
 from instainstru.components.nav import workspace_nav
 from instainstru.components.pager import pager
@@ -15,7 +15,7 @@ from instainstru.state.rows import LessonRow
 
 def lesson_row(line: ObjectVar[LessonRow], actions: list[tuple[str, str, str]]) -> rx.Component:
     """One lesson: when, what, who, price split, status, what happened to it, and the buttons that apply."""
-    return rx.flex(
+    return list_row(
         rx.vstack(
             rx.text(line["when"], weight="bold", size="3"),
             rx.text(line["what"], " with ", line["who"], size="2"),
@@ -56,12 +56,8 @@ def lesson_row(line: ObjectVar[LessonRow], actions: list[tuple[str, str, str]]) 
             spacing="2",
             wrap="wrap",
         ),
-        direction=rx.breakpoints(initial="column", sm="row"),
         justify="between",
         spacing="3",
-        padding_y="10px",
-        border_bottom=f"1px solid {rx.color('gray', 4)}",
-        width="100%",
         class_name="lesson-row",
     )
 
