@@ -232,7 +232,7 @@ def _offsets(tz: ZoneInfo, day: date, minute: int) -> tuple[int, int]:
     if minute >= 1440:
         day, minute = day + timedelta(days=1), minute - 1440
     wall = datetime(day.year, day.month, day.day, minute // 60, minute % 60, tzinfo=tz)
-    return wall.utcoffset() // _US, wall.replace(fold=1).utcoffset() // _US  # type: ignore[operator]
+    return _micros(wall.utcoffset()), _micros(wall.replace(fold=1).utcoffset())
 
 
 def _local_date(tz: ZoneInfo, instant: int) -> date:
@@ -241,7 +241,13 @@ def _local_date(tz: ZoneInfo, instant: int) -> date:
 
 
 def _offset_at(tz: ZoneInfo, instant: int) -> int:
-    return (_EPOCH + instant * _US).astimezone(tz).utcoffset() // _US  # type: ignore[operator]
+    return _micros((_EPOCH + instant * _US).astimezone(tz).utcoffset())
+
+
+def _micros(offset: timedelta | None) -> int:
+    """A UTC offset in µs (a time in a ZoneInfo zone always has one)."""
+    assert offset is not None
+    return offset // _US
 
 
 @lru_cache(maxsize=65536)
