@@ -18,6 +18,8 @@ def fresh_database(name: str, **env: str) -> Iterator[None]:
     with tempfile.TemporaryDirectory() as tmp:
         os.environ.update(DB_URL=f"sqlite:///{tmp}/{name}.db", **env)
         from instainstru.migrate import upgrade
+        from instainstru.settings import reset_settings
 
+        reset_settings()  # settings are read once: read them again with this database
         upgrade()
         yield
