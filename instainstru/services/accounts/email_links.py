@@ -117,9 +117,7 @@ def pending_address(session: Session, user: User, now: datetime) -> str:
 def use_up_links(session: Session, user_id: int, now: datetime) -> None:
     """Use up every link of the account not used yet (a link was used, or the account deleted)."""
     session.exec(
-        update(EmailLink)
-        .where(col(EmailLink.user_id) == user_id, col(EmailLink.used_at).is_(None))
-        .values(used_at=now)
+        update(EmailLink).where(col(EmailLink.user_id) == user_id, col(EmailLink.used_at).is_(None)).values(used_at=now)
     )
 
 
@@ -131,9 +129,7 @@ def use_link(token: str, now: datetime) -> Confirmed:
         raise FormError({"form": LINK_DEAD})
     with transaction() as session:
         link = session.exec(
-            select(EmailLink)
-            .where(col(EmailLink.token_hash) == sessions.digest(token), _usable(now))
-            .with_for_update()
+            select(EmailLink).where(col(EmailLink.token_hash) == sessions.digest(token), _usable(now)).with_for_update()
         ).first()
         if link is None:
             raise FormError({"form": LINK_DEAD})
