@@ -5,10 +5,12 @@ import reflex as rx
 from instainstru import routes
 from instainstru.api import api
 from instainstru.background import run_jobs_forever
+from instainstru.pages.account_settings import account_settings_page
 from instainstru.pages.auth import login_page, signup_page
 from instainstru.pages.billing import billing_page, receipt_page
 from instainstru.pages.checkout import checkout_page
 from instainstru.pages.dashboards import admin_page, instructor_page, student_page
+from instainstru.pages.dev_mail import dev_mail_page
 from instainstru.pages.favourites import favourites_page
 from instainstru.pages.home import home_page
 from instainstru.pages.instructor_availability import instructor_availability_page
@@ -19,9 +21,12 @@ from instainstru.pages.payouts import payouts_page
 from instainstru.pages.public import not_found_page, public_instructor_page
 from instainstru.pages.referrals import referral_link_page, student_referrals_page
 from instainstru.pages.search import search_page
+from instainstru.pages.verify_email import verify_email_page
+from instainstru.state.account_settings import AccountSettingsState
 from instainstru.state.billing import ReceiptState, StudentBillingState
 from instainstru.state.checkout import CheckoutState
 from instainstru.state.dashboards import AdminHomeState, InstructorHomeState, StudentHomeState
+from instainstru.state.dev_mail import DevMailState
 from instainstru.state.errors import on_backend_error
 from instainstru.state.home import HomeState
 from instainstru.state.instructor_availability import InstructorAvailabilityState
@@ -36,6 +41,7 @@ from instainstru.state.referrals import ReferralLinkState, StudentReferralsState
 from instainstru.state.search import FavouriteState, SearchState, StudentFavouritesState
 from instainstru.state.session import SessionState
 from instainstru.state.signup import SignupState
+from instainstru.state.verify_email import VerifyEmailState
 
 # (page, route, title, what loads it). Pages that show the header load the session first.
 PAGES = (
@@ -54,6 +60,19 @@ PAGES = (
         "Choose a new password",
         [SessionState.refresh, ResetPasswordState.open],
     ),
+    (
+        verify_email_page,
+        routes.VERIFY_EMAIL_PAGE,
+        "Confirm your email",
+        [SessionState.refresh, VerifyEmailState.open],
+    ),
+    (
+        account_settings_page,
+        routes.SETTINGS,
+        "Account settings",
+        [SessionState.refresh, AccountSettingsState.load],
+    ),
+    (dev_mail_page, routes.DEV_MAIL, "Caught mail", [SessionState.refresh, DevMailState.load]),
     (search_page, routes.SEARCH, "Search", [SessionState.refresh, SearchState.load, FavouriteState.load]),
     (
         public_instructor_page,

@@ -18,6 +18,9 @@ LOGIN = "/login"
 SIGNUP = "/signup"
 FORGOT_PASSWORD = "/forgot-password"
 RESET_PASSWORD_PAGE = "/reset-password/[token]"  # the link a password reset mail carries
+VERIFY_EMAIL_PAGE = "/verify-email/[token]"  # the link confirming an address (sign-up's, or a new one's)
+SETTINGS = "/settings"  # everyone's account settings
+DEV_MAIL = "/dev/mail"  # the demo's caught mail (refused outside the demo)
 SEARCH = "/search"
 INSTRUCTOR_PAGE = "/instructors/[slug]"  # an instructor's public profile
 CHECKOUT_PAGE = "/book/[slug]/[service]/[start]"  # service: "<offering id>-<minutes>"; start: START_FORMAT, UTC
@@ -125,6 +128,11 @@ def signup(next: str = "", save: int = 0, *, role: str = "", ref: str = "") -> s
 def reset_password(token: str) -> str:
     """The page a password reset link opens (relative; mail puts PUBLIC_URL before it)."""
     return _fill(RESET_PASSWORD_PAGE, token=token)
+
+
+def verify_email(token: str) -> str:
+    """The page a link confirming an email address opens (relative; mail puts PUBLIC_URL before it)."""
+    return _fill(VERIFY_EMAIL_PAGE, token=token)
 
 
 def onboarding_return(done: bool) -> str:

@@ -54,6 +54,7 @@ VARIABLES = (
     "REFERRALS_OPEN",
     "SMTP_URL",
     "MAIL_FROM",
+    "DEMO_MAIL_DIR",
 )
 YES, NO = ("1", "true", "yes", "on"), ("0", "false", "no", "off")
 SECRET_KEY = re.compile(r"(sk|rk)_(?P<mode>test|live)_\w+")
@@ -107,6 +108,10 @@ class Settings:
     # start a local mail catcher and set it).
     smtp_server: SmtpServer | None
     mail_from: str  # the From of every message: "Name <address>" or an address
+    # The demo's caught mail (DEMO_MAIL_DIR: the folder of the local mail catcher's .eml files, which ./scripts/run
+    # sets when it starts the catcher). Set means the app runs as the demo, and /dev/mail shows that mail; None
+    # everywhere else, and /dev/mail is refused.
+    demo_mail_dir: Path | None
 
 
 class SettingsError(ValueError):
@@ -188,6 +193,10 @@ class _Reader:
         if path.exists() and not path.is_dir():
             self.problems.append(f"{name} must be a folder, not the file {str(path)!r}")
         return path
+
+    def optional_folder(self, name: str) -> Path | None:
+        """A folder that may be unset (None then)."""
+        return self.folder(name, Path()) if self.text(name) else None
 
     def smtp_server(self, name: str) -> SmtpServer | None:
         """A mail server URL; a refused one is shown without its password."""
@@ -306,6 +315,7 @@ def load_settings(environ: Mapping[str, str] = os.environ) -> Settings:
         referral_reward_cents=read.whole_number("REFERRAL_REWARD_CENTS"),
         smtp_server=read.smtp_server("SMTP_URL"),
         mail_from=read.mail_address("MAIL_FROM", DEFAULT_MAIL_FROM),
+        demo_mail_dir=read.optional_folder("DEMO_MAIL_DIR"),
     )
     _check_stripe(read, secret_key, publishable_key, settings.stripe_api_base, settings.stripe_js_url)
     if read.problems:

@@ -1,14 +1,27 @@
 """Small helpers that create accounts for tests through the real services."""
 
+import dataclasses
+
 from instainstru.services.accounts import accounts
 from instainstru.services.accounts.access import Actor
 
 PASSWORD = "correct horse battery"
 
 
-def make_user(role: str = "student", email: str = "sam@example.com", name: str = "Sam Student") -> Actor:
-    """Sign up an account with the shared test password."""
-    return accounts.sign_up(name, email, PASSWORD, role, "America/New_York")
+def make_user(
+    role: str = "student", email: str = "sam@example.com", name: str = "Sam Student", *, verified: bool = True
+) -> Actor:
+    """Sign up an account with the shared test password; `verified`: its address confirmed, as by the welcome mail's
+    link (instructors are listed in search only then)."""
+    actor = accounts.sign_up(name, email, PASSWORD, role, "America/New_York")
+    if not verified:
+        return actor
+    from instainstru.db import transaction
+    from instainstru.models import User, utcnow
+
+    with transaction() as session:
+        session.get_one(User, actor.user_id).email_verified_at = utcnow()
+    return dataclasses.replace(actor, email_verified=True)
 
 
 def make_booking(

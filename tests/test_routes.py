@@ -16,6 +16,11 @@ ANGLED = str.maketrans("[]", "<>")  # the README writes /instructors/[slug] as /
 def test_the_pages_live_where_they_always_have():
     assert (routes.HOME, routes.LOGIN, routes.SIGNUP, routes.SEARCH) == ("/", "/login", "/signup", "/search")
     assert (routes.FORGOT_PASSWORD, routes.RESET_PASSWORD_PAGE) == ("/forgot-password", "/reset-password/[token]")
+    assert (routes.VERIFY_EMAIL_PAGE, routes.SETTINGS, routes.DEV_MAIL) == (
+        "/verify-email/[token]",
+        "/settings",
+        "/dev/mail",
+    )
     assert (routes.STUDENT_HOME, routes.FAVOURITES, routes.BILLING, routes.REFERRALS) == (
         "/student",
         "/student/favorites",
@@ -52,6 +57,7 @@ def test_links_with_parts_fill_the_patterns():
     assert routes.receipt(31) == "/student/receipts/31"
     assert routes.referral("ABCD2345") == "/r/ABCD2345"
     assert routes.reset_password("tok-EN_1") == "/reset-password/tok-EN_1"
+    assert routes.verify_email("tok-EN_1") == "/verify-email/tok-EN_1"
 
 
 def test_a_checkout_address_reads_back_as_what_built_it():

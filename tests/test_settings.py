@@ -46,6 +46,7 @@ def test_an_empty_environment_gives_the_defaults_that_run_on_one_machine():
     assert loaded.stripe_webhook_secrets == () and loaded.referrals_open
     assert (loaded.referral_welcome_cents, loaded.referral_reward_cents) == (2000, 2000)
     assert loaded.smtp_server is None and loaded.mail_from == DEFAULT_MAIL_FROM
+    assert loaded.demo_mail_dir is None  # not the demo: /dev/mail is refused
 
 
 NUMBERS = [  # (variable, lowest allowed, highest allowed, field)
@@ -156,6 +157,14 @@ def test_the_upload_folder_may_not_be_a_file(tmp_path):
     afile.write_text("")
     assert problems({"UPLOAD_DIR": str(afile)}) == [f"UPLOAD_DIR must be a folder, not the file {str(afile)!r}"]
     assert load_settings({"UPLOAD_DIR": str(tmp_path / "new")}).upload_dir == tmp_path / "new"
+
+
+def test_the_demos_mail_folder_is_a_folder_and_only_set_in_the_demo(tmp_path):
+    afile = tmp_path / "mail"
+    afile.write_text("")
+    assert problems({"DEMO_MAIL_DIR": str(afile)}) == [f"DEMO_MAIL_DIR must be a folder, not the file {str(afile)!r}"]
+    assert load_settings({"DEMO_MAIL_DIR": str(tmp_path / "caught")}).demo_mail_dir == tmp_path / "caught"
+    assert load_settings({"DEMO_MAIL_DIR": "  "}).demo_mail_dir is None
 
 
 def test_stripe_keys_come_together():

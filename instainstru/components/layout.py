@@ -7,6 +7,7 @@ from instainstru.components.card import link_button
 from instainstru.settings import get_settings
 from instainstru.state.home import SearchBoxState
 from instainstru.state.session import SessionState
+from instainstru.state.verify_email import EmailBannerState
 
 CONTAINER_WIDTH = "1100px"
 # A student's own pages in the account menu ("Invite friends" once referrals are open, a deploy-time setting).
@@ -63,7 +64,7 @@ def menu_link(label: str, href: str | rx.Var[str]) -> rx.Component:
 
 
 def account_menu() -> rx.Component:
-    """The logged-in person's avatar menu: dashboard, a student's own pages, and log out."""
+    """The logged-in person's avatar menu: dashboard, a student's own pages, account settings, and log out."""
     return rx.menu.root(
         rx.menu.trigger(
             rx.button(
@@ -78,6 +79,7 @@ def account_menu() -> rx.Component:
         rx.menu.content(
             menu_link("My dashboard", SessionState.home),
             *[rx.cond(SessionState.user_role == "student", menu_link(label, href)) for label, href in STUDENT_LINKS],
+            menu_link("Account settings", routes.SETTINGS),
             rx.menu.separator(),
             rx.menu.item("Log out", on_select=SessionState.logout, color_scheme="red"),
         ),
@@ -157,6 +159,25 @@ def footer() -> rx.Component:
     )
 
 
+def verify_banner() -> rx.Component:
+    """For an account whose email address is not confirmed yet: say so, and send the link again."""
+    return rx.callout.root(
+        rx.callout.icon(rx.icon("mail-warning")),
+        rx.flex(
+            rx.callout.text("Please confirm your email address: open the link we emailed you."),
+            rx.button("Resend", on_click=EmailBannerState.resend, size="2", variant="soft"),
+            spacing="3",
+            align="center",
+            justify="between",
+            wrap="wrap",
+            width="100%",
+        ),
+        color_scheme="amber",
+        width="100%",
+        class_name="verify-banner",
+    )
+
+
 def page_shell(
     *children: rx.Component, title: str | rx.Var[str] | None = None, subtitle: str | None = None
 ) -> rx.Component:
@@ -169,7 +190,9 @@ def page_shell(
     return rx.flex(
         header(),
         rx.el.main(
-            rx.vstack(*heading, *children, spacing="5", width="100%"),
+            rx.vstack(
+                rx.cond(SessionState.unverified, verify_banner()), *heading, *children, spacing="5", width="100%"
+            ),
             width="100%",
             max_width=CONTAINER_WIDTH,
             margin_x="auto",

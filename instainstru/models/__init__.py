@@ -1,6 +1,6 @@
 """Tables. Importing this package registers every table on `SQLModel.metadata`."""
 
-from instainstru.models.auth import AuthSession, LoginFailure, PasswordReset
+from instainstru.models.auth import AuthSession, EmailLink, LoginFailure, PasswordReset
 from instainstru.models.availability import Blackout, DateOverride
 from instainstru.models.booking import BUSY_STATUSES, Booking, BookingClaim, BookingStatus, StudentClaim
 from instainstru.models.discovery import AreaBorough, AreaCell, Favourite
@@ -31,6 +31,7 @@ __all__ = [
     "Credit",
     "CreditUse",
     "DateOverride",
+    "EmailLink",
     "Favourite",
     "InstructorProfile",
     "LedgerAccount",

@@ -1,4 +1,4 @@
-"""Login sessions, login attempts (for throttling) and password reset links."""
+"""Login sessions, login attempts (for throttling), password reset links and links confirming an address."""
 
 from datetime import datetime
 
@@ -43,6 +43,23 @@ class PasswordReset(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     user_id: int = Field(sa_column=Column(Integer, ForeignKey("users.id", ondelete="CASCADE"), nullable=False))
+    token_hash: str = Field(sa_column=Column(String(64), nullable=False, unique=True))
+    created_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
+    expires_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
+    used_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime(), nullable=True))
+
+
+class EmailLink(SQLModel, table=True):
+    """A link mailed to `email` to confirm it is the account's: the account's own address (verifying it) or a new
+    one it asked to change to (changed when the link is used). Only the SHA-256 of its token is stored; it works
+    once, until `expires_at`. The rows of the last hour also count how many links an account was sent."""
+
+    __tablename__ = "email_links"
+    __table_args__ = (Index("ix_email_links_user_created", "user_id", "created_at"), {"extend_existing": True})
+
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(sa_column=Column(Integer, ForeignKey("users.id", ondelete="CASCADE"), nullable=False))
+    email: str = Field(sa_column=Column(String(254), nullable=False))
     token_hash: str = Field(sa_column=Column(String(64), nullable=False, unique=True))
     created_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
     expires_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))

@@ -56,6 +56,8 @@ PAYMENT_FINAL = (P.SUCCEEDED, P.CANCELED)
 PAYMENT_UNPAID_ENDS = (P.CANCELED, P.FAILED)
 # The card paid, or is authorised to pay once the instructor accepts.
 PAYMENT_TAKEN = (P.SUCCEEDED, P.REQUIRES_CAPTURE)
+# Not at an end yet: money may still move (paid, authorised, or cancelled by the jobs when abandoned).
+PAYMENT_OPEN = tuple(s for s in P if s not in (*PAYMENT_FINAL, P.FAILED))
 
 
 class Payment(SQLModel, table=True):

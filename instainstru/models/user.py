@@ -3,7 +3,7 @@
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import Column, String
+from sqlalchemy import Boolean, Column, String
 from sqlmodel import Field, SQLModel
 
 from instainstru.models.types import UTCDateTime, utcnow
@@ -18,7 +18,14 @@ class Role(StrEnum):
 
 
 class User(SQLModel, table=True):
-    """A person with a login. The email is stored normalised (lower-case domain)."""
+    """A person with a login. The email is stored normalised (lower-case domain).
+
+    `email_verified_at`: when the person opened a link mailed to their address (None until then: a banner asks
+    them to; instructors are listed in search only once it is set). `remind_by_email` and `marketing_by_email`
+    are their mail preferences: lesson reminders (on unless turned off) and news and offers (off unless turned
+    on); every other message (receipts, cancellations, password reset...) is always sent. `deleted_at`: when the
+    account was deleted (its personal data anonymised, its lessons and money kept for the books).
+    """
 
     __tablename__ = "users"
     __table_args__ = {"extend_existing": True}
@@ -31,3 +38,7 @@ class User(SQLModel, table=True):
     timezone: str = Field(sa_column=Column(String(64), nullable=False))
     created_at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime(), nullable=False))
     stripe_customer_id: str = Field(default="", sa_column=Column(String(64), nullable=False, server_default=""))
+    email_verified_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime(), nullable=True))
+    remind_by_email: bool = Field(default=True, sa_column=Column(Boolean, nullable=False, server_default="1"))
+    marketing_by_email: bool = Field(default=False, sa_column=Column(Boolean, nullable=False, server_default="0"))
+    deleted_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime(), nullable=True))

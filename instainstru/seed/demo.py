@@ -73,7 +73,13 @@ def _user(
     local = "".join(ch for ch in name.lower().replace(" ", ".") if ch.isalnum() or ch == ".")
     email = email or f"{local}@demo.instainstru.com"
     return User(
-        email=email, name=name, role=role, password_hash=password_hash, timezone="America/New_York", created_at=joined
+        email=email,
+        name=name,
+        role=role,
+        password_hash=password_hash,
+        timezone="America/New_York",
+        created_at=joined,
+        email_verified_at=joined,  # every demo account confirmed its address, so search shows every instructor
     )
 
 

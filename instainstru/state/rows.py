@@ -19,3 +19,7 @@ MoneyRow = dict[str, str | int]
 
 # A day's free start times: its label and its times ({"iso", "label"}, and "href" where a time is booked by a link).
 SlotDayRow = dict[str, str | list[dict[str, str]]]
+
+# A caught message on /dev/mail (`asdict` of `services.mail.caught.CaughtMail`): subject, to, from, date and its text
+# as parts ({"text", "href"}: a link when href is set).
+CaughtMailRow = dict[str, str | list[dict[str, str]]]

@@ -20,11 +20,17 @@ class SessionState(rx.State):
     token: str = rx.Cookie("", name=SESSION_COOKIE, max_age=get_settings().session_days * 86400, same_site="lax")
     user_name: Field[str] = field("")
     user_role: Field[str] = field("")
+    email_verified: Field[bool] = field(True)  # False: the page shell's banner asks to confirm the address
 
     @rx.var
     def logged_in(self) -> bool:
         """Whether someone is logged in in this browser."""
         return self.user_role != ""
+
+    @rx.var
+    def unverified(self) -> bool:
+        """Whether someone is logged in whose email address is not confirmed yet (the banner shows)."""
+        return self.user_role != "" and not self.email_verified
 
     @rx.var
     def home(self) -> str:
@@ -42,6 +48,7 @@ class SessionState(rx.State):
     def _show(self, actor: Actor | None) -> None:
         self.user_name = actor.name if actor else ""
         self.user_role = actor.role.value if actor else ""
+        self.email_verified = actor.email_verified if actor else True
 
     def _sign_in(self, actor: Actor) -> None:
         self.token = sessions.start_session(actor)

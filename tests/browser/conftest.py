@@ -137,10 +137,12 @@ def mail(tmp_path_factory):
 
 @pytest.fixture(scope="session")
 def app_env(tmp_path_factory, payments, mail: MailCatcher) -> dict[str, str]:
-    """The environment of the app under test: a SQLite file, the fake Stripe and the mail catcher."""
+    """The environment of the app under test: a SQLite file, the fake Stripe and the mail catcher, whose mail
+    /dev/mail shows (as in the demo ./scripts/run starts)."""
     tmp = tmp_path_factory.mktemp("app")
     return {
         "SMTP_URL": mail.smtp_url,
+        "DEMO_MAIL_DIR": str(mail.directory),
         "DB_URL": f"sqlite:///{tmp / 'browser.db'}",
         "STRIPE_SECRET_KEY": payments.api_key,
         "STRIPE_PUBLISHABLE_KEY": payments.publishable_key,

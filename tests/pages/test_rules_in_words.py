@@ -6,6 +6,7 @@ from types import SimpleNamespace
 
 import pytest
 
+from instainstru.pages.account_settings import account_settings_page
 from instainstru.pages.auth import signup_page
 from instainstru.pages.checkout import checkout_page
 from instainstru.pages.dashboards import instructor_page, student_page
@@ -13,8 +14,9 @@ from instainstru.pages.instructor_availability import instructor_availability_pa
 from instainstru.pages.instructor_bookings import instructor_bookings_page
 from instainstru.pages.instructor_profile import instructor_profile_page
 from instainstru.pages.password_reset import forgot_password_page, reset_password_page
+from instainstru.pages.verify_email import verify_email_page
 from instainstru.services import dashboards
-from instainstru.services.accounts import password_reset, passwords
+from instainstru.services.accounts import account_deletion, email_links, password_reset, passwords
 from instainstru.services.booking import booking, reschedule
 from instainstru.services.instructors import profile
 from instainstru.services.trust import reviews
@@ -39,6 +41,10 @@ from instainstru.state.dashboards import InstructorHomeState, _with_review
         (reset_password_page, (passwords, "MIN_LENGTH"), 12, "12 to 128 characters."),
         (forgot_password_page, (password_reset, "LINK_LASTS"), timedelta(hours=2), "The link works for 2 hours."),
         (reset_password_page, (password_reset, "LINK_LASTS"), timedelta(minutes=30), "works once, for 30 minutes."),
+        (account_settings_page, (email_links, "LINK_LASTS"), timedelta(hours=24), "(it works for 24 hours)"),
+        (account_settings_page, (passwords, "MIN_LENGTH"), 12, "12 to 128 characters."),
+        (account_settings_page, (account_deletion, "DELETED_NAME"), "Former member", "Former member\\u201d is shown"),
+        (verify_email_page, (email_links, "LINK_LASTS"), timedelta(days=7), "A link works once, for a week."),
         (instructor_profile_page, (profile, "MAX_PHOTO_BYTES"), 8 * 1024 * 1024, "JPEG, PNG or WebP, up to 8 MB."),
     ],
 )

@@ -15,12 +15,13 @@ class Actor:
     email: str
     role: Role
     timezone: str
+    email_verified: bool = True  # the address was confirmed by a mailed link (else a banner asks for it)
 
     @classmethod
     def from_user(cls, user: User) -> "Actor":
         """Build the actor for a stored user."""
         assert user.id is not None  # a stored user
-        return cls(user.id, user.name, user.email, Role(user.role), user.timezone)
+        return cls(user.id, user.name, user.email, Role(user.role), user.timezone, user.email_verified_at is not None)
 
 
 def require_role(actor: Actor | None, *roles: Role) -> Actor:

@@ -1,4 +1,5 @@
-"""Signing up and logging in, with validation and login throttling."""
+"""Signing up (with the welcome mail and its link confirming the address) and logging in, with validation and login
+throttling."""
 
 import math
 from datetime import timedelta
@@ -9,6 +10,7 @@ from sqlmodel import Session, col, delete, select
 
 from instainstru.db import transaction
 from instainstru.models import LoginFailure, Role, User, utcnow
+from instainstru.services.accounts import email_links
 from instainstru.services.accounts.access import Actor
 from instainstru.services.accounts.passwords import dummy_hash, hash_password, password_problem, verify_password
 from instainstru.services.errors import FormError, TooManyAttempts
@@ -81,11 +83,13 @@ def _create(name: str, email: str, password_hash: str, role: str, timezone: str,
         if role == Role.INSTRUCTOR:
             create_profile(session, user)
             session.flush()
+        email_links.welcome(session, user, utcnow())
         return Actor.from_user(user)
 
 
 def sign_up(name: str, email: str, password: str, role: str, timezone: str) -> Actor:
-    """Create a student or instructor account; raise FormError with every problem found.
+    """Create a student or instructor account, its address not yet confirmed (the welcome mail carries the link);
+    raise FormError with every problem found.
 
     A concurrent sign-up may take the same email or profile slug between our check and our insert: then the
     database refuses ours and we check again (reporting the email, or picking the next free slug).

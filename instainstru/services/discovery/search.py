@@ -139,8 +139,10 @@ def _nearby(place: geo.Place) -> Select[int]:
 
 
 def _pick(filters: Filters, only: list[int] | None, near: Subquery | None, online_only: bool, cap: int) -> list[int]:
-    """Phase 1: the ids of the best (or cheapest) offerings passing the filters, from the offerings' indexes."""
-    query = select(col(Offering.id)).where(col(Offering.min_price_cents) > 0)
+    """Phase 1: the ids of the best (or cheapest) offerings passing the filters, from the offerings' indexes; only
+    instructors who confirmed their email address are listed."""
+    verified = select(col(User.id)).where(col(User.email_verified_at).is_not(None))
+    query = select(col(Offering.id)).where(col(Offering.min_price_cents) > 0, col(Offering.instructor_id).in_(verified))
     if near is not None:
         query = query.join(near, near.c.instructor_id == Offering.instructor_id)
     if online_only:

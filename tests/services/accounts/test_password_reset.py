@@ -15,7 +15,7 @@ from instainstru.models import LoginFailure, OutboxMessage, PasswordReset
 from instainstru.services.accounts import accounts, password_reset, sessions
 from instainstru.services.accounts.password_reset import LINK_DEAD, LINK_LASTS, LINKS_PER_HOUR, RATE_WINDOW
 from instainstru.services.errors import FormError
-from instainstru.services.mail.templates import url
+from instainstru.services.mail.templates import MailKind, url
 from tests.factories import PASSWORD, make_user
 
 NOW = datetime(2030, 3, 4, 15, 0, tzinfo=UTC)
@@ -23,8 +23,10 @@ NEW_PASSWORD = "a brand new violin phrase"
 
 
 def mails() -> list[OutboxMessage]:
+    """The password reset mails queued (sign-up's welcome mails aside)."""
     with transaction() as session:
-        return list(session.exec(select(OutboxMessage).order_by(OutboxMessage.id)))
+        reset = select(OutboxMessage).where(OutboxMessage.kind == MailKind.PASSWORD_RESET)
+        return list(session.exec(reset.order_by(OutboxMessage.id)))
 
 
 def links() -> list[PasswordReset]:

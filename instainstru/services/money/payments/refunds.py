@@ -99,6 +99,11 @@ def _owing(session: Session, booking: Booking) -> str | None:
     return charge_id if sum(_owed(session, booking, charge_id)) > 0 else None
 
 
+def refund_owed(session: Session, booking: Booking) -> bool:
+    """Whether a booking is cancelled and still owed a refund or credit (an account is not deleted meanwhile)."""
+    return _owing(session, booking) is not None
+
+
 def settle_refund(booking_id: int, now: datetime | None = None) -> int:
     """Give back the credit's share of what the cancelled booking is owed (at once: it never waits on Stripe), then
     refund the card's (due minus already refunded, capped by the charge); idempotent. Returns the cents given

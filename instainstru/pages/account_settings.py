@@ -1,0 +1,235 @@
+"""/settings: name and time zone, email, password, email preferences, devices, my data, delete my account."""
+
+import reflex as rx
+
+from instainstru.components.access import guarded_page
+from instainstru.components.card import card
+from instainstru.components.form_field import check, field_error, form_field, server_form, text_input
+from instainstru.services.accounts import account_deletion, email_links, passwords
+from instainstru.services.timefmt import span
+from instainstru.state.account_settings import AccountSettingsState as S
+
+
+def _section(title: str, *children: rx.Component, **props) -> rx.Component:
+    return card(rx.heading(title, size="5", as_="h2"), *children, **props)
+
+
+def _save(label: str, **props) -> rx.Component:
+    return rx.button(label, type="submit", size="3", width=["100%", "auto"], **props)
+
+
+def profile_section() -> rx.Component:
+    """Name and time zone, saved together."""
+    errors = S.profile_errors
+    return _section(
+        "Name and time zone",
+        server_form(
+            form_field(
+                "Full name", text_input("name", auto_complete="name", default_value=S.name), errors.get("name", "")
+            ),
+            form_field(
+                "Time zone",
+                rx.select.root(
+                    rx.select.trigger(width="100%", id="timezone"),
+                    rx.select.content(rx.foreach(S.timezones, lambda z: rx.select.item(z["label"], value=z["value"]))),
+                    value=S.timezone,
+                    on_change=S.set_timezone,
+                    name="timezone",
+                    size="3",
+                ),
+                errors.get("timezone", ""),
+                "We show lesson times, and times in our emails, in this zone.",
+            ),
+            field_error(errors.get("form", "")),
+            _save("Save name and time zone"),
+            on_submit=S.save_profile,
+            version=S.versions["profile"],
+        ),
+    )
+
+
+def email_section() -> rx.Component:
+    """The address, whether it is confirmed, and changing it by a link to the new one."""
+    errors = S.email_errors
+    return _section(
+        "Email",
+        rx.hstack(
+            rx.text(S.email, weight="medium", class_name="current-email"),
+            rx.cond(
+                S.verified,
+                rx.badge("Confirmed", color_scheme="grass"),
+                rx.badge("Not confirmed yet", color_scheme="amber"),
+            ),
+            spacing="2",
+            align="center",
+            wrap="wrap",
+        ),
+        rx.cond(
+            S.pending_email != "",
+            rx.callout(
+                rx.text(
+                    "Waiting for you to open the link we sent to ",
+                    rx.text.strong(S.pending_email),
+                    ". Your address changes only then.",
+                ),
+                icon="mail",
+                color_scheme="blue",
+                class_name="pending-email",
+            ),
+        ),
+        server_form(
+            form_field(
+                "New email",
+                text_input("new_email", "email", auto_complete="email"),
+                errors.get("email", ""),
+                f"We send a link to the new address (it works for {span(email_links.LINK_LASTS)}) and tell the "
+                "current one. Your address changes when you open the link.",
+            ),
+            field_error(errors.get("form", "")),
+            _save("Send confirmation link"),
+            on_submit=S.change_email,
+            version=S.versions["email"],
+        ),
+    )
+
+
+def password_section() -> rx.Component:
+    """A new password, with the current one."""
+    errors = S.password_errors
+    return _section(
+        "Password",
+        server_form(
+            form_field(
+                "Current password",
+                text_input("current_password", "password", auto_complete="current-password"),
+                errors.get("current_password", ""),
+            ),
+            form_field(
+                "New password",
+                text_input("new_password", "password", auto_complete="new-password"),
+                errors.get("new_password", ""),
+                f"{passwords.MIN_LENGTH} to {passwords.MAX_LENGTH} characters. A phrase of a few words works well.",
+            ),
+            rx.text("Changing it logs you out on your other devices.", size="2", color_scheme="gray"),
+            _save("Change password"),
+            on_submit=S.change_password,
+            key=S.password_form,
+        ),
+    )
+
+
+def prefs_section() -> rx.Component:
+    """Which optional mail to get."""
+    return _section(
+        "Email preferences",
+        server_form(
+            check("remind_by_email", "Lesson reminders before each lesson", S.remind_by_email),
+            check("news", "News and offers from InstaInstru", S.marketing_by_email),
+            rx.text(
+                "Receipts, booking confirmations and changes, cancellations and password emails are always sent.",
+                size="2",
+                color_scheme="gray",
+            ),
+            field_error(S.prefs_errors.get("form", "")),
+            _save("Save email preferences"),
+            on_submit=S.save_prefs,
+            version=S.versions["prefs"],
+        ),
+    )
+
+
+def devices_and_data_section() -> rx.Component:
+    """Log out everywhere, and download everything kept about the account."""
+    return _section(
+        "Devices and your data",
+        rx.text("Lost a phone, or used a shared computer? Log out on every device, this one too.", size="2"),
+        rx.button(
+            "Log out everywhere", on_click=S.log_out_everywhere, variant="soft", size="3", width=["100%", "auto"]
+        ),
+        rx.separator(size="4"),
+        rx.text("Your profile, lessons, payments and reviews, as a JSON file.", size="2"),
+        rx.button(
+            rx.icon("download", size=16),
+            "Download my data",
+            on_click=S.download,
+            variant="soft",
+            size="3",
+            width=["100%", "auto"],
+        ),
+    )
+
+
+def delete_dialog() -> rx.Component:
+    """Ask before deleting: what goes and what stays."""
+    return rx.alert_dialog.root(
+        rx.alert_dialog.content(
+            rx.alert_dialog.title("Delete your account?"),
+            rx.alert_dialog.description(
+                "Your name, email, photo and profile are removed and you are logged out everywhere. Records of "
+                "lessons and payments are kept, without your name, for the accounts. This cannot be undone.",
+                size="2",
+            ),
+            field_error(S.delete_errors.get("form", "")),
+            rx.flex(
+                rx.alert_dialog.cancel(rx.button("Keep my account", variant="soft", color_scheme="gray")),
+                rx.button("Delete my account", on_click=S.delete_account, color_scheme="red"),
+                spacing="3",
+                justify="end",
+                wrap="wrap",
+                margin_top="16px",
+            ),
+            max_width="460px",
+        ),
+        open=S.delete_open,
+        on_open_change=S.close_delete,
+    )
+
+
+def delete_section() -> rx.Component:
+    """Delete the account, or why it cannot be deleted yet."""
+    return _section(
+        "Delete account",
+        rx.cond(
+            S.blockers.length() > 0,
+            rx.callout(
+                rx.vstack(
+                    rx.text("Your account cannot be deleted yet:", weight="medium"),
+                    rx.foreach(S.blockers, lambda reason: rx.text(reason)),
+                    spacing="1",
+                ),
+                icon="info",
+                color_scheme="amber",
+                class_name="delete-blocked",
+            ),
+            rx.text(
+                "Lessons you booked or taught stay in the records, without your name. "
+                f"“{account_deletion.DELETED_NAME}” is shown instead.",
+                size="2",
+            ),
+        ),
+        rx.button(
+            "Delete my account",
+            on_click=S.open_delete,
+            color_scheme="red",
+            variant="soft",
+            size="3",
+            width=["100%", "auto"],
+            disabled=S.blockers.length() > 0,
+        ),
+        delete_dialog(),
+    )
+
+
+def account_settings_page() -> rx.Component:
+    """Everyone's own account settings."""
+    return guarded_page(
+        S.access,
+        "people with an account",
+        rx.heading("Account settings", size="8", as_="h1"),
+        profile_section(),
+        email_section(),
+        password_section(),
+        prefs_section(),
+        devices_and_data_section(),
+        delete_section(),
+    )
