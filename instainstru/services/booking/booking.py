@@ -411,18 +411,19 @@ def retime(session: Session, booking: Booking, new_start: datetime, moved_by: st
         raise Conflict()
     asked = booking.requested_at or booking.created_at
     until = request_deadline(asked, new_start) if booking.status == S.REQUESTED else booking.hold_expires_at
+    old_start = booking.start_at  # the update below changes the loaded row too
     moved = session.exec(
         update(Booking)
         .where(
             col(Booking.id) == booking.id,
             col(Booking.status) == booking.status,
-            col(Booking.start_at) == booking.start_at,
+            col(Booking.start_at) == old_start,
         )
         .values(
             start_at=new_start,
             end_at=new_start + timedelta(minutes=booking.duration_min),
             hold_expires_at=until,
-            moved_from=booking.start_at,
+            moved_from=old_start,
             moved_by=moved_by,
             proposed_start=None,
             proposal_expires_at=None,
@@ -433,7 +434,6 @@ def retime(session: Session, booking: Booking, new_start: datetime, moved_by: st
     ).rowcount
     if moved != 1:
         raise Conflict()
-    old_start = booking.start_at
     release_claims(session, [booking.id])
     session.refresh(booking)
     claim(session, booking)
