@@ -13,6 +13,7 @@
   can tell). Without SMTP_URL nothing is sent and messages wait.
 """
 
+import email.policy
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from email.message import EmailMessage
@@ -130,13 +131,16 @@ def _not_sent(message: OutboxMessage, failure: smtp.MailNotSent, now: datetime) 
 
 
 CALENDAR_FILE = "lesson.ics"
+# Headers folded only past SMTP's hard line limit: Python's folder leaves a space doubled where it folds a subject
+# before a non-ASCII word ("Jan 8  · 6:00 AM"), which mail programs then show.
+POLICY = email.policy.default.clone(max_line_length=998)
 
 
 def as_email(message: OutboxMessage, sender: str) -> EmailMessage:
     """The message as it goes out: text with an HTML alternative (and its calendar attached, `text/calendar` with
     the calendar's method, as mail programs expect an invitation), and a Message-ID that stays the same for every
     try of this row."""
-    email = EmailMessage()
+    email = EmailMessage(policy=POLICY)
     email["From"] = sender
     email["To"] = message.recipient
     email["Subject"] = message.subject
