@@ -19,3 +19,6 @@ MoneyRow = dict[str, str | int]
 
 # A day's free start times: its label and its times ({"iso", "label"}, and "href" where a time is booked by a link).
 SlotDayRow = dict[str, str | list[dict[str, str]]]
+
+# A notification in the header's bell (`vars` of `services.notifications.bell.Item`).
+NotificationRow = dict[str, str | int | bool]
