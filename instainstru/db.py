@@ -1,15 +1,16 @@
 """Database engine and transactional sessions shared by every service."""
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
 
-from sqlalchemy import event
+from sqlalchemy import event, inspect
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.engine.interfaces import DBAPIConnection
 from sqlalchemy.pool import ConnectionPoolEntry
-from sqlmodel import Session, create_engine
+from sqlmodel import Session, SQLModel, create_engine
 
 from instainstru.settings import get_settings
 
@@ -54,3 +55,17 @@ def transaction() -> Iterator[Session]:
         except BaseException:
             session.rollback()
             raise
+
+
+def insert_once(session: Session, table: type[SQLModel], row: Mapping[str, object], key: tuple[str, ...]) -> bool:
+    """Insert `row` into `table` in `session`'s transaction unless a row with the same unique `key` columns is there
+    (INSERT ... ON CONFLICT DO NOTHING, which also waits for a concurrent insert of the key to commit or roll back);
+    True when it was added."""
+    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
+    adding = (
+        dialect.insert(table)
+        .values(row)
+        .on_conflict_do_nothing(index_elements=key)
+        .returning(*inspect(table).primary_key)
+    )
+    return session.execute(adding).first() is not None

@@ -34,6 +34,7 @@ from instainstru.state.instructor_bookings import InstructorBookingsState
 from instainstru.state.instructor_profile import InstructorProfileState
 from instainstru.state.instructor_public import InstructorPublicState
 from instainstru.state.login import LoginState
+from instainstru.state.notifications import BellState
 from instainstru.state.password_reset import ForgotPasswordState, ResetPasswordState
 from instainstru.state.payouts import InstructorPayoutsState
 from instainstru.state.profile_reviews import ProfileReviewsState
@@ -43,87 +44,88 @@ from instainstru.state.session import SessionState
 from instainstru.state.signup import SignupState
 from instainstru.state.verify_email import VerifyEmailState
 
-# (page, route, title, what loads it). Pages that show the header load the session first.
+HEADER = (SessionState.refresh, BellState.load)  # who is logged in, and their bell's unread count
+# (page, route, title, what loads it). Pages that show the header load it first.
 PAGES = (
-    (home_page, routes.HOME, "Lessons in NYC", [SessionState.refresh, HomeState.load, FavouriteState.load]),
+    (home_page, routes.HOME, "Lessons in NYC", [*HEADER, HomeState.load, FavouriteState.load]),
     (login_page, routes.LOGIN, "Log in", [LoginState.open]),
     (signup_page, routes.SIGNUP, "Sign up", [SignupState.open]),
     (
         forgot_password_page,
         routes.FORGOT_PASSWORD,
         "Forgot password",
-        [SessionState.refresh, ForgotPasswordState.open],
+        [*HEADER, ForgotPasswordState.open],
     ),
     (
         reset_password_page,
         routes.RESET_PASSWORD_PAGE,
         "Choose a new password",
-        [SessionState.refresh, ResetPasswordState.open],
+        [*HEADER, ResetPasswordState.open],
     ),
     (
         verify_email_page,
         routes.VERIFY_EMAIL_PAGE,
         "Confirm your email",
-        [SessionState.refresh, VerifyEmailState.open],
+        [*HEADER, VerifyEmailState.open],
     ),
     (
         account_settings_page,
         routes.SETTINGS,
         "Account settings",
-        [SessionState.refresh, AccountSettingsState.load],
+        [*HEADER, AccountSettingsState.load],
     ),
-    (dev_mail_page, routes.DEV_MAIL, "Caught mail", [SessionState.refresh, DevMailState.load]),
-    (search_page, routes.SEARCH, "Search", [SessionState.refresh, SearchState.load, FavouriteState.load]),
+    (dev_mail_page, routes.DEV_MAIL, "Caught mail", [*HEADER, DevMailState.load]),
+    (search_page, routes.SEARCH, "Search", [*HEADER, SearchState.load, FavouriteState.load]),
     (
         public_instructor_page,
         routes.INSTRUCTOR_PAGE,
         "Instructor",
-        [SessionState.refresh, InstructorPublicState.load, ProfileReviewsState.load, FavouriteState.load],
+        [*HEADER, InstructorPublicState.load, ProfileReviewsState.load, FavouriteState.load],
     ),
-    (student_page, routes.STUDENT_HOME, "My lessons", [SessionState.refresh, StudentHomeState.load]),
+    (student_page, routes.STUDENT_HOME, "My lessons", [*HEADER, StudentHomeState.load]),
     (
         favourites_page,
         routes.FAVOURITES,
         "Favourites",
-        [SessionState.refresh, StudentFavouritesState.load, FavouriteState.load],
+        [*HEADER, StudentFavouritesState.load, FavouriteState.load],
     ),
-    (billing_page, routes.BILLING, "Billing", [SessionState.refresh, StudentBillingState.load]),
-    (receipt_page, routes.RECEIPT_PAGE, "Receipt", [SessionState.refresh, ReceiptState.load]),
-    (instructor_page, routes.INSTRUCTOR_HOME, "Dashboard", [SessionState.refresh, InstructorHomeState.load]),
+    (billing_page, routes.BILLING, "Billing", [*HEADER, StudentBillingState.load]),
+    (receipt_page, routes.RECEIPT_PAGE, "Receipt", [*HEADER, ReceiptState.load]),
+    (instructor_page, routes.INSTRUCTOR_HOME, "Dashboard", [*HEADER, InstructorHomeState.load]),
     (
         instructor_profile_page,
         routes.EDIT_PROFILE,
         "Your profile",
-        [SessionState.refresh, InstructorProfileState.load],
+        [*HEADER, InstructorProfileState.load],
     ),
     (
         instructor_availability_page,
         routes.AVAILABILITY,
         "Availability",
-        [SessionState.refresh, InstructorAvailabilityState.load],
+        [*HEADER, InstructorAvailabilityState.load],
     ),
     (
         instructor_bookings_page,
         routes.BOOKINGS,
         "Bookings",
-        [SessionState.refresh, InstructorBookingsState.load],
+        [*HEADER, InstructorBookingsState.load],
     ),
-    (payouts_page, routes.PAYOUTS, "Payouts", [SessionState.refresh, InstructorPayoutsState.load]),
+    (payouts_page, routes.PAYOUTS, "Payouts", [*HEADER, InstructorPayoutsState.load]),
     (
         checkout_page,
         routes.CHECKOUT_PAGE,
         "Book a lesson",
-        [SessionState.refresh, CheckoutState.open],
+        [*HEADER, CheckoutState.open],
     ),
-    (referral_link_page, routes.REFERRAL_PAGE, "You're invited", [SessionState.refresh, ReferralLinkState.open]),
+    (referral_link_page, routes.REFERRAL_PAGE, "You're invited", [*HEADER, ReferralLinkState.open]),
     (
         student_referrals_page,
         routes.REFERRALS,
         "Invite friends",
-        [SessionState.refresh, StudentReferralsState.load],
+        [*HEADER, StudentReferralsState.load],
     ),
-    (admin_page, routes.ADMIN_HOME, "Admin", [SessionState.refresh, AdminHomeState.load]),
-    (not_found_page, routes.NOT_FOUND, "Page not found", [SessionState.refresh]),
+    (admin_page, routes.ADMIN_HOME, "Admin", [*HEADER, AdminHomeState.load]),
+    (not_found_page, routes.NOT_FOUND, "Page not found", [*HEADER]),
 )
 
 app = rx.App(backend_exception_handler=on_backend_error, api_transformer=api)

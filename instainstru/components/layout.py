@@ -3,6 +3,7 @@
 import reflex as rx
 
 from instainstru import routes
+from instainstru.components.bell import bell_menu
 from instainstru.components.card import link_button
 from instainstru.settings import get_settings
 from instainstru.state.home import SearchBoxState
@@ -102,7 +103,11 @@ def header() -> rx.Component:
         rx.hstack(
             logo(),
             rx.box(search_box("2"), flex="1", max_width="420px", display=["none", "none", "block"]),
-            rx.cond(SessionState.logged_in, account_menu(), auth_links()),
+            rx.cond(
+                SessionState.logged_in,
+                rx.hstack(bell_menu(), account_menu(), spacing="3", align="center"),
+                auth_links(),
+            ),
             justify="between",
             align="center",
             spacing="4",

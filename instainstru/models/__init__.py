@@ -5,6 +5,7 @@ from instainstru.models.availability import Blackout, DateOverride
 from instainstru.models.booking import BUSY_STATUSES, Booking, BookingClaim, BookingStatus, StudentClaim
 from instainstru.models.discovery import AreaBorough, AreaCell, Favourite
 from instainstru.models.instructor import LOCATION_TYPES, InstructorProfile
+from instainstru.models.notification import Notification
 from instainstru.models.offering import DURATIONS, MAX_PRICE_CENTS, MIN_PRICE_CENTS, Offering, OfferingPrice
 from instainstru.models.outbox import MailStatus, OutboxMessage
 from instainstru.models.payment import LedgerAccount, LedgerEntry, LedgerKind, Payment, PaymentCard, PaymentStatus
@@ -39,6 +40,7 @@ __all__ = [
     "LedgerKind",
     "LoginFailure",
     "MailStatus",
+    "Notification",
     "Offering",
     "OfferingPrice",
     "OutboxMessage",

@@ -90,6 +90,12 @@ class Booking(SQLModel, table=True):
     proposed_start: datetime | None = Field(default=None, sa_column=Column(UTCDateTime(), nullable=True))
     proposal_expires_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime(), nullable=True))
     proposal_status: str = Field(default="", sa_column=Column(String(16), nullable=False, server_default=""))
+    # How many times the lesson was moved: its calendar event's SEQUENCE (services/scheduling/ical.py), so a
+    # calendar takes each moved invitation as newer than the last.
+    sequence: int = Field(default=0, sa_column=Column(Integer, nullable=False, server_default="0"))
+    # The last reminder sent for the lesson's current time ("24h", "1h"; "" none): the jobs claim each reminder
+    # with a conditional update of it, and a move starts it again.
+    reminded: str = Field(default="", sa_column=Column(String(8), nullable=False, server_default=""))
 
 
 class BookingClaim(SQLModel, table=True):

@@ -40,6 +40,8 @@ class OutboxMessage(SQLModel, table=True):
     subject: str = Field(sa_column=Column(String(300), nullable=False))
     text_body: str = Field(sa_column=Column(Text, nullable=False))
     html_body: str = Field(sa_column=Column(Text, nullable=False))
+    # An iCalendar attachment (METHOD REQUEST or CANCEL) for the lesson the message is about; None for none.
+    ics: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
     status: str = Field(default=MailStatus.QUEUED, sa_column=Column(String(16), nullable=False))
     attempts: int = Field(default=0, sa_column=Column(Integer, nullable=False, server_default="0"))
     next_attempt_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))

@@ -23,3 +23,6 @@ SlotDayRow = dict[str, str | list[dict[str, str]]]
 # A caught message on /dev/mail (`asdict` of `services.mail.caught.CaughtMail`): subject, to, from, date and its text
 # as parts ({"text", "href"}: a link when href is set).
 CaughtMailRow = dict[str, str | list[dict[str, str]]]
+
+# A notification in the header's bell (`vars` of `services.notifications.bell.Item`).
+NotificationRow = dict[str, str | int | bool]

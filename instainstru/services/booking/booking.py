@@ -39,6 +39,7 @@ from instainstru.services.discovery.catalog import subject_name
 from instainstru.services.errors import FormError, PermissionDenied
 from instainstru.services.instructors.offerings import bookable
 from instainstru.services.money.money import platform_fee
+from instainstru.services.notifications import lessons
 from instainstru.services.scheduling.availability import open_slots_many
 from instainstru.services.timefmt import slot_label, time_label
 
@@ -188,7 +189,7 @@ def expire_holds(
         whose.append(col(Booking.instructor_id) == instructor_id)
     if student_id is not None:
         whose.append(col(Booking.student_id) == student_id)
-    return move_where(session, S.PENDING_PAYMENT, S.EXPIRED, *whose)
+    return move_where(session, S.PENDING_PAYMENT, S.EXPIRED, now, *whose)
 
 
 def _price(session: Session, offering_id: int, duration_min: int) -> tuple[Offering, int]:
@@ -327,11 +328,22 @@ def request_deadline(asked_at: datetime, start_at: datetime) -> datetime:
     return min(asked_at + timedelta(hours=REQUEST_HOURS), start_at)
 
 
-def transition(session: Session, booking: Booking, to: str, who: str, now: datetime) -> None:
-    """Apply one move inside the caller's transaction, if the rules allow it and `who` may make it.
+def transition(
+    session: Session,
+    booking: Booking,
+    to: str,
+    who: str,
+    now: datetime,
+    *,
+    reason: str | None = None,
+    refund_due_cents: int | None = None,
+) -> None:
+    """Apply one move inside the caller's transaction, if the rules allow it and `who` may make it, and tell the
+    lesson's people what it means for them (`notifications.lessons`: mail and the bell, in this transaction).
 
     `who` is the party's role or SYSTEM. A request waits for the instructor 48 hours or until the lesson
-    starts, whichever is first (its `hold_expires_at`).
+    starts, whichever is first (its `hold_expires_at`). What the move carries is written with it: the instructor's
+    `reason` (declining, cancelling) and the `refund_due_cents` a cancellation owes.
     """
     assert booking.id is not None  # read from the database
     _allowed(booking.status, to, who)
@@ -346,61 +358,78 @@ def transition(session: Session, booking: Booking, to: str, who: str, now: datet
                 {"booking": "The hold on this time has run out. Please book again." if held else REQUEST_EXPIRED}
             )
     until = request_deadline(now, booking.start_at) if to == S.REQUESTED else None
-    requested = {"requested_at": now} if to == S.REQUESTED else {}
+    carried: dict[str, object] = {"requested_at": now} if to == S.REQUESTED else {}
+    if reason is not None:
+        carried["reason"] = reason
+    if refund_due_cents is not None:
+        carried["refund_due_cents"] = refund_due_cents
+    before = booking.status
     # Only from the state just read: a concurrent change (e.g. accept vs. cancel) makes this one fail.
     moved = session.exec(
         update(Booking)
-        .where(col(Booking.id) == booking.id, col(Booking.status) == booking.status)
-        .values(status=to, hold_expires_at=until, **requested)
+        .where(col(Booking.id) == booking.id, col(Booking.status) == before)
+        .values(status=to, hold_expires_at=until, **carried)
     ).rowcount
     if moved != 1:
         raise Conflict()
     if to in RELEASED_STATUSES:
         release_claims(session, [booking.id])
     session.refresh(booking)
+    lessons.status_changed(session, booking, before, now)
 
 
-def move_where(session: Session, status: str, to: str, *conditions: ColumnElement[bool]) -> int:
-    """The platform's move of every booking in `status` meeting `conditions` to `to` (a move the state table gives
-    the system), by one conditional update that repeats the conditions, so a booking changed meanwhile stays as it
-    is; frees the time of those moved where the move does. Returns how many moved."""
+def move_where(session: Session, status: str, to: str, now: datetime, *conditions: ColumnElement[bool]) -> int:
+    """The platform's move (at `now`) of every booking in `status` meeting `conditions` to `to` (a move the state
+    table gives the system), by one conditional update that repeats the conditions, so a booking changed meanwhile
+    stays as it is; frees the time of those moved where the move does, and tells the people of those it moved
+    where the move tells anything (as `transition` does). Returns how many moved."""
     _allowed(status, to, SYSTEM)
     where = (col(Booking.status) == status, *conditions)
     ids = list(session.exec(select(Booking.id).where(*where)))
     if not ids:
         return 0
-    moved = session.exec(update(Booking).where(col(Booking.id).in_(ids), *where).values(status=to)).rowcount
+    moving = update(Booking).where(col(Booking.id).in_(ids), *where).values(status=to)
+    moved = [row for row in session.scalars(moving.returning(col(Booking.id))) if row is not None]
     if to in RELEASED_STATUSES:
-        release_claims(session, select(col(Booking.id)).where(col(Booking.id).in_(ids), Booking.status == to))
-    return moved
+        release_claims(session, moved)
+    if lessons.tells(status, to):
+        for booking_id in moved:
+            one = session.get_one(Booking, booking_id)
+            session.refresh(one)
+            lessons.status_changed(session, one, status, now)
+    return len(moved)
 
 
-def retime(session: Session, booking: Booking, new_start: datetime, moved_by: str) -> None:
+def retime(session: Session, booking: Booking, new_start: datetime, moved_by: str, now: datetime) -> None:
     """Move the booking (read in this transaction, its new time checked) to `new_start`, same state and length, and
     take its claims again; `moved_by` is whose move it was. A request still waits 48 hours from when it was made,
-    or until its new start; a waiting proposal is settled by the move. Refused (Conflict) when the booking changed
-    meanwhile (cancelled, declined or moved)."""
+    or until its new start; a waiting proposal is settled by the move. The lesson's calendar SEQUENCE goes up by
+    one and its reminders start again, and both people are told (at `now`). Refused (Conflict) when the booking
+    changed meanwhile (cancelled, declined or moved)."""
     assert booking.id is not None  # read from the database
     if booking.status not in RETIMABLE:
         raise Conflict()
     asked = booking.requested_at or booking.created_at
     until = request_deadline(asked, new_start) if booking.status == S.REQUESTED else booking.hold_expires_at
+    old_start = booking.start_at  # the update below changes the loaded row too
     moved = session.exec(
         update(Booking)
         .where(
             col(Booking.id) == booking.id,
             col(Booking.status) == booking.status,
-            col(Booking.start_at) == booking.start_at,
+            col(Booking.start_at) == old_start,
         )
         .values(
             start_at=new_start,
             end_at=new_start + timedelta(minutes=booking.duration_min),
             hold_expires_at=until,
-            moved_from=booking.start_at,
+            moved_from=old_start,
             moved_by=moved_by,
             proposed_start=None,
             proposal_expires_at=None,
             proposal_status="",
+            sequence=col(Booking.sequence) + 1,
+            reminded="",
         )
     ).rowcount
     if moved != 1:
@@ -408,6 +437,7 @@ def retime(session: Session, booking: Booking, new_start: datetime, moved_by: st
     release_claims(session, [booking.id])
     session.refresh(booking)
     claim(session, booking)
+    lessons.moved(session, booking, old_start, now)
 
 
 REASON_MAX = 500
@@ -454,4 +484,4 @@ def auto_complete(now: datetime | None = None, after: timedelta = timedelta(hour
     """
     now = now or utcnow()
     with transaction() as session:
-        return move_where(session, S.CONFIRMED, S.COMPLETED, col(Booking.end_at) <= now - after)
+        return move_where(session, S.CONFIRMED, S.COMPLETED, now, col(Booking.end_at) <= now - after)

@@ -153,12 +153,11 @@ def cancel(
         terms = _terms(session, booking, actor, now)
         if expected_refund is not None and terms.refund_cents != expected_refund:
             raise FormError({"booking": f"The terms changed since you looked: {terms.message} Please confirm again."})
-        was_paid = booking.status == S.CONFIRMED
-        engine.transition(session, booking, CANCELLED_BY[actor.role], actor.role, now)
         # Unpaid: anything charged for it later (a 3-D Secure finished after all) goes back in full.
-        booking.refund_due_cents = terms.refund_cents if was_paid else booking.price_cents
-        booking.reason = reason
-        session.add(booking)
+        owed = terms.refund_cents if booking.status == S.CONFIRMED else booking.price_cents
+        engine.transition(
+            session, booking, CANCELLED_BY[actor.role], actor.role, now, reason=reason, refund_due_cents=owed
+        )
     try:  # what Stripe must still do; when it cannot be reached now, the jobs do it later
         payments.release(terms.booking_id, now)
         payments.cancel_unfinished(terms.booking_id, now)

@@ -1,6 +1,6 @@
 """Work that falls due with time: run-out holds, unanswered requests, authorisations to release, lessons
-nobody marked. Every step is a conditional update or an idempotent Stripe call, so any number of workers
-may run `run_due` at the same moment."""
+nobody marked, lesson reminders, mail to send. Every step is a conditional update or an idempotent Stripe call, so
+any number of workers may run `run_due` at the same moment."""
 
 import logging
 from collections.abc import Callable
@@ -16,6 +16,7 @@ from instainstru.services.booking import booking
 from instainstru.services.errors import FormError
 from instainstru.services.mail import outbox
 from instainstru.services.money import payments
+from instainstru.services.notifications import reminders
 from instainstru.services.trust import referrals, reviews
 
 S = BookingStatus
@@ -32,6 +33,7 @@ class JobReport:
     lessons_completed: int
     reviews_published: int  # their blind week over
     referrals_rewarded: int  # the friend's first lesson completed and paid
+    reminders_sent: int  # lessons reminded (both people), 24 hours or 1 hour before
     mail_sent: int  # messages from the outbox the mail server took
 
 
@@ -74,5 +76,6 @@ def run_due(now: datetime | None = None) -> JobReport:
         lessons_completed=_safely(booking.auto_complete, now),
         reviews_published=_safely(reviews.publish_due, now),
         referrals_rewarded=_safely(referrals.reward_due, now),
+        reminders_sent=_safely(reminders.send_reminders, now),
         mail_sent=_safely(outbox.send_due, now),  # last: sends what the jobs before it queued too
     )

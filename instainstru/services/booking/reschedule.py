@@ -132,7 +132,7 @@ def reschedule(actor: Actor | None, booking_id: int, new_start: datetime, now: d
         with transaction() as session:
             booking = _movable(session, actor, booking_id, now)
             _check_time(session, booking, new_start, now, actor.timezone)
-            engine.retime(session, booking, new_start, Role.STUDENT)
+            engine.retime(session, booking, new_start, Role.STUDENT, now)
             return booking.start_at
     except IntegrityError:  # a concurrent booking claimed the instructor's time, or the student's
         engine.refuse_clash(actor, new_start, new_start + timedelta(minutes=booking.duration_min), now, booking.id)
@@ -192,7 +192,7 @@ def answer_proposal(actor: Actor | None, booking_id: int, accept: bool, now: dat
                 session.add(booking)
                 return "Proposal declined. Your lesson stays where it was."
             _check_time(session, booking, new_start, now, actor.timezone)
-            engine.retime(session, booking, new_start, Role.INSTRUCTOR)
+            engine.retime(session, booking, new_start, Role.INSTRUCTOR, now)
             return f"Lesson moved to {slot_label(new_start, actor.timezone)}."
     except IntegrityError:  # the proposed time was claimed meanwhile (so it was read)
         assert new_start is not None

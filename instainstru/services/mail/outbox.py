@@ -13,20 +13,21 @@
   can tell). Without SMTP_URL nothing is sent and messages wait.
 """
 
+import email.policy
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from email.message import EmailMessage
 from email.utils import format_datetime
 
 from sqlalchemy import ColumnElement
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, col, or_, select, update
 
-from instainstru.db import transaction
+from instainstru.db import insert_once, transaction
 from instainstru.gateways import smtp
 from instainstru.models import MailStatus, OutboxMessage, Role
 from instainstru.services.accounts.access import Actor, require_role
-from instainstru.services.mail.templates import MailKind, Recipient, render
+from instainstru.services.mail.templates import MailKind, Recipient, Rendered, render
+from instainstru.services.scheduling.ical import method_of
 from instainstru.settings import get_settings
 
 M = OutboxMessage
@@ -42,29 +43,42 @@ MAX_PER_RUN = 1000  # messages one run sends at most, so the other jobs of the r
 ERROR_LENGTH = 1000
 
 
-def enqueue(session: Session, *, event: str, kind: MailKind, to: Recipient, now: datetime, **values: object) -> bool:
+def enqueue(
+    session: Session,
+    *,
+    event: str,
+    kind: MailKind,
+    to: Recipient,
+    now: datetime,
+    ics: str | None = None,
+    **values: object,
+) -> bool:
     """Render the `kind` message for `to` with `values` and queue it in `session`'s transaction, to be sent from
-    `now`; False (nothing added) when the same event already queued it for that address."""
-    rendered = render(kind, to, **values)
+    `now` (with the calendar `ics` attached, if given); False (nothing added) when the same event already queued it
+    for that address."""
+    return add(session, event=event, kind=kind, to=to, message=render(kind, to, **values), now=now, ics=ics)
+
+
+def add(
+    session: Session, *, event: str, kind: MailKind, to: Recipient, message: Rendered, now: datetime, ics: str | None
+) -> bool:
+    """Queue an already rendered message (`enqueue` renders it); False when its key was already queued."""
     row = {
         "event": event,
         "kind": kind.value,
         "recipient": to.address,
         "user_id": to.user_id,
-        "subject": rendered.subject,
-        "text_body": rendered.text,
-        "html_body": rendered.html,
+        "subject": message.subject,
+        "text_body": message.text,
+        "html_body": message.html,
+        "ics": ics,
         "status": MailStatus.QUEUED.value,
         "attempts": 0,
         "next_attempt_at": now,
         "last_error": "",
         "created_at": now,
     }
-    if session.get_bind().dialect.name == "postgresql":
-        adding = postgresql.insert(M).values(row).on_conflict_do_nothing(index_elements=KEY).returning(col(M.id))
-    else:
-        adding = sqlite.insert(M).values(row).on_conflict_do_nothing(index_elements=KEY).returning(col(M.id))
-    return session.scalars(adding).first() is not None  # the new row's id; none when the key was there
+    return insert_once(session, M, row, KEY)
 
 
 def _due(now: datetime) -> ColumnElement[bool]:
@@ -116,10 +130,17 @@ def _not_sent(message: OutboxMessage, failure: smtp.MailNotSent, now: datetime) 
         _settle(message, {"next_attempt_at": now + retry_delay(message.attempts), "last_error": error})
 
 
+CALENDAR_FILE = "lesson.ics"
+# Headers folded only past SMTP's hard line limit: Python's folder leaves a space doubled where it folds a subject
+# before a non-ASCII word ("Jan 8  · 6:00 AM"), which mail programs then show.
+POLICY = email.policy.default.clone(max_line_length=998)
+
+
 def as_email(message: OutboxMessage, sender: str) -> EmailMessage:
-    """The message as it goes out: text with an HTML alternative, and a Message-ID that stays the same for every
+    """The message as it goes out: text with an HTML alternative (and its calendar attached, `text/calendar` with
+    the calendar's method, as mail programs expect an invitation), and a Message-ID that stays the same for every
     try of this row."""
-    email = EmailMessage()
+    email = EmailMessage(policy=POLICY)
     email["From"] = sender
     email["To"] = message.recipient
     email["Subject"] = message.subject
@@ -128,6 +149,10 @@ def as_email(message: OutboxMessage, sender: str) -> EmailMessage:
     email["Message-ID"] = f"<outbox-{message.id}.{message.created_at:%Y%m%d%H%M%S}@{domain}>"
     email.set_content(message.text_body)
     email.add_alternative(message.html_body, subtype="html")
+    if message.ics is not None:
+        email.add_attachment(
+            message.ics, subtype="calendar", filename=CALENDAR_FILE, params={"method": method_of(message.ics)}
+        )
     return email
 
 

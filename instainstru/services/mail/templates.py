@@ -37,6 +37,16 @@ class MailKind(StrEnum):
     VERIFY_EMAIL = "verify_email"  # confirm the address again (resent from the banner)
     CONFIRM_NEW_EMAIL = "confirm_new_email"  # to a new address: confirm it, and the account changes to it
     EMAIL_CHANGE_NOTICE = "email_change_notice"  # to the old address: a change was asked for
+    BOOKING_CONFIRMED = "booking_confirmed"  # the student's instant booking, paid: receipt and invitation
+    REQUEST_ACCEPTED = "request_accepted"  # the student's request accepted and charged: receipt and invitation
+    LESSON_BOOKED = "lesson_booked"  # the instructor's new lesson (booked, or a request they accepted)
+    REQUEST_RECEIVED = "request_received"  # the instructor has a request to answer
+    REQUEST_DECLINED = "request_declined"  # the student's request declined (with the instructor's reason)
+    REQUEST_EXPIRED = "request_expired"  # the student's request unanswered in time
+    LESSON_CANCELLED = "lesson_cancelled"  # either side: who cancelled, the refund and where it goes
+    LESSON_MOVED = "lesson_moved"  # either side: the old and the new time
+    REVIEW_LESSON = "review_lesson"  # the student's lesson completed: review it
+    LESSON_REMINDER = "lesson_reminder"  # either side: the lesson is a day or an hour away
 
 
 @dataclass(frozen=True)

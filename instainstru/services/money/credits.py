@@ -20,8 +20,9 @@ from sqlalchemy.sql.selectable import GenerativeSelect
 from sqlmodel import Session, col, func, select
 
 from instainstru.db import transaction
-from instainstru.models import Credit, CreditUse, Payment, Role, utcnow
+from instainstru.models import Booking, Credit, CreditUse, Payment, Role, utcnow
 from instainstru.services.accounts.access import Actor, require_role
+from instainstru.services.money import ledger
 from instainstru.services.money.money import format_exact, in_proportion
 
 MIN_CARD_CENTS = 50  # Stripe's smallest card charge in USD
@@ -76,6 +77,14 @@ def fee_split(fee_cents: int, credit_cents: int) -> tuple[int, int]:
 def credit_share(refund_cents: int, payment: Payment) -> int:
     """The part of a refund that goes back as credit: the credit's share of what the lesson cost."""
     return in_proportion(refund_cents, payment.credit_cents, payment.amount_cents + payment.credit_cents)
+
+
+def credit_back(session: Session, booking: Booking, refund_cents: int) -> int:
+    """Of a refund for the booking, the part that goes back as credit (none when its payment used no credit)."""
+    assert booking.id is not None  # a stored booking
+    charge_id = ledger.first_charge(session, booking.id)
+    payment = ledger.payment_of(session, charge_id) if charge_id else None
+    return credit_share(refund_cents, payment) if payment and payment.credit_cents else 0
 
 
 def _locked(query: Q) -> Q:

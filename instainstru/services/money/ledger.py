@@ -177,6 +177,11 @@ def topups_out_of_line(session: Session) -> list[int]:
     return [p for p, held, transfer in paid if owed.get(p, 0) != held or (owed.get(p, 0) and transfer is None)]
 
 
+def payment_of(session: Session, charge_id: str) -> Payment | None:
+    """The payment attempt that made the charge (None for a charge not ours)."""
+    return session.exec(select(Payment).where(Payment.charge_id == charge_id)).first()
+
+
 def first_charge(session: Session, booking_id: int) -> str | None:
     """The charge that paid for the booking: the first one recorded (any later one is a duplicate to refund)."""
     charges = select(LedgerEntry.charge_id).where(LedgerEntry.booking_id == booking_id, LedgerEntry.kind == K.CHARGE)

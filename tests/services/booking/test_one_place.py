@@ -71,9 +71,9 @@ def test_a_hold_is_over_at_its_last_instant_for_every_reader(studio):
 def test_the_platform_makes_in_bulk_only_the_moves_the_state_table_gives_it(studio):
     with transaction() as session:
         with pytest.raises(FormError, match="A completed lesson cannot become confirmed"):
-            booking.move_where(session, S.COMPLETED, S.CONFIRMED)
+            booking.move_where(session, S.COMPLETED, S.CONFIRMED, NOW)
         with pytest.raises(PermissionDenied):  # only the instructor says a student did not come
-            booking.move_where(session, S.CONFIRMED, S.NO_SHOW)
+            booking.move_where(session, S.CONFIRMED, S.NO_SHOW, NOW)
 
 
 def test_a_booking_is_read_only_for_its_own_people_on_their_own_side(studio):

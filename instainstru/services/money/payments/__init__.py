@@ -15,10 +15,11 @@ owes), `requests` (accepting, declining and releasing requests), `leftovers` (wh
 the names below: `payments.pay(...)`.
 """
 
+from instainstru.services.money.credits import credit_back
 from instainstru.services.money.payments.attempts import PayResult, cancel_unfinished, pay, payment_finished
 from instainstru.services.money.payments.intents import apply_intent
 from instainstru.services.money.payments.leftovers import settle_leftovers
-from instainstru.services.money.payments.refunds import credit_back, record_charge_refunds, refund, settle_refund
+from instainstru.services.money.payments.refunds import record_charge_refunds, refund, settle_refund
 from instainstru.services.money.payments.requests import (
     CAPTURE_REFUSED,
     NOTHING_AUTHORISED,

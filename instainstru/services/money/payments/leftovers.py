@@ -79,6 +79,6 @@ def _owes_refund(session: Session, booking_id: int, charge_id: str) -> bool:
         return False  # settled by the cancellation policy (settle_refund)
     if booking.status not in NOT_TAKEN_STATUSES and first:
         return False  # the lesson's own payment
-    payment = refunds.payment_of(session, charge_id)
+    payment = ledger.payment_of(session, charge_id)
     spent = ledger.credit_spent(session, payment.id) if payment is not None and payment.id is not None else 0
     return ledger.refundable(session, charge_id) + spent > 0

@@ -33,7 +33,7 @@ def refund_rest(booking_id: int, charge_id: str, now: datetime | None = None) ->
     """Refund whatever is left of a charge, the platform's fee included, and give back all the credit its payment
     used (a lesson that did not happen, or paid twice)."""
     with transaction() as session:
-        payment = payment_of(session, charge_id)
+        payment = ledger.payment_of(session, charge_id)
     assert payment is not None and payment.id is not None  # the charge is ours
     topups.return_credit(payment.id, now=now)  # first: it never waits on Stripe
     record_charge_refunds(stripe_payments.charge_state(charge_id), now)  # a refund made elsewhere is not made twice
@@ -41,11 +41,6 @@ def refund_rest(booking_id: int, charge_id: str, now: datetime | None = None) ->
         left = ledger.refundable(session, charge_id)
     if left > 0:
         refund(booking_id, charge_id, left, refund_fee=True, key=f"instainstru-undo-{charge_id}-{left}", now=now)
-
-
-def payment_of(session: Session, charge_id: str) -> Payment | None:
-    """The payment attempt that made the charge (None for a charge not ours)."""
-    return session.exec(select(Payment).where(Payment.charge_id == charge_id)).first()
 
 
 def record_charge_refunds(charge: stripe_payments.ChargeState, now: datetime | None = None) -> int:
@@ -61,20 +56,12 @@ def record_charge_refunds(charge: stripe_payments.ChargeState, now: datetime | N
     return 0
 
 
-def credit_back(session: Session, booking: Booking, refund_cents: int) -> int:
-    """Of a refund for the booking, the part that goes back as credit (none when its payment used no credit)."""
-    assert booking.id is not None  # a stored booking
-    charge_id = ledger.first_charge(session, booking.id)
-    payment = payment_of(session, charge_id) if charge_id else None
-    return credits.credit_share(refund_cents, payment) if payment and payment.credit_cents else 0
-
-
 def _owed(session: Session, booking: Booking, charge_id: str) -> tuple[int, int]:
     """What the cancelled booking is still owed from its paying payment, as (card refund, credit to give back).
 
     Of the refund due, the credit's share is what the credit paid of the price; each part less what was
     already refunded or given back, capped by what is left (a refund made in Stripe's dashboard counts)."""
-    payment = payment_of(session, charge_id)
+    payment = ledger.payment_of(session, charge_id)
     assert payment is not None and payment.id is not None  # the charge is ours
     refunded = int(
         session.exec(
@@ -116,7 +103,7 @@ def settle_refund(booking_id: int, now: datetime | None = None) -> int:
         charge_id = _owing(session, booking)
         if charge_id is None:
             return 0
-        payment = payment_of(session, charge_id)
+        payment = ledger.payment_of(session, charge_id)
         assert payment is not None and payment.id is not None  # the charge is ours
         credit = _owed(session, booking, charge_id)[1]
         back_in_all = payment.credit_cents - ledger.credit_spent(session, payment.id) + credit

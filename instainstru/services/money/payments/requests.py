@@ -91,9 +91,7 @@ def decline_request(actor: Actor | None, booking_id: int, now: datetime | None =
     reason = engine.clean_reason(reason)
     with transaction() as session:
         booking = engine.own_booking(session, actor, booking_id, Role.INSTRUCTOR)
-        engine.transition(session, booking, S.DECLINED, Role.INSTRUCTOR, now)
-        booking.reason = reason
-        session.add(booking)
+        engine.transition(session, booking, S.DECLINED, Role.INSTRUCTOR, now, reason=reason)
         status = booking.status
     release(int(booking_id), now)
     return status
