@@ -25,7 +25,7 @@ from instainstru.services.accounts import sessions
 from instainstru.services.accounts.access import Actor
 from instainstru.services.errors import FormError, NotAuthenticated
 from instainstru.services.mail import outbox
-from instainstru.services.mail.templates import MailKind, Recipient, url
+from instainstru.services.mail.templates import MailKind, Recipient, render, url
 
 LINK_LASTS = timedelta(hours=48)
 LINKS_PER_HOUR = 3  # per account, in any RATE_WINDOW
@@ -69,17 +69,11 @@ def send_link(session: Session, user: User, email: str, kind: MailKind, now: dat
     )
     session.add(link)
     session.flush()
-    outbox.enqueue(
-        session,
-        event=f"email-link:{link.id}",
-        kind=kind,
-        to=Recipient(email, user.name, user.timezone, user.id),
-        now=now,
-        verify_url=url(routes.verify_email(token)),
-        lifetime=LINK_LASTS,
-        expires_at=link.expires_at,
-        **values,
+    to = Recipient(email, user.name, user.timezone, user.id)
+    message = render(
+        kind, to, verify_url=url(routes.verify_email(token)), lifetime=LINK_LASTS, expires_at=link.expires_at, **values
     )
+    outbox.add(session, event=f"email-link:{link.id}", kind=kind, to=to, message=message, now=now, ics=None)
     return link
 
 
