@@ -142,9 +142,8 @@ def run_jobs_in_process(url: str, moment: datetime, gate, results) -> None:
     results.put(jobs.run_due(moment).reminders_sent)
 
 
-def test_two_processes_running_the_jobs_at_once_send_each_reminder_once(studio, db_url):
-    if not db_url.startswith("postgresql"):
-        pytest.skip("separate processes against one database: the PostgreSQL deployment")
+@pytest.mark.parametrize("db_url", [pytest.param("postgresql", marks=pytest.mark.postgres)], indirect=True)
+def test_two_processes_running_the_jobs_at_once_send_each_reminder_once(studio, db_url):  # the several-workers setup
     made = many_lessons(studio)
     moment = START + timedelta(hours=2 * len(made)) - timedelta(hours=24)
     context = multiprocessing.get_context("spawn")
