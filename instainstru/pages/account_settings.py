@@ -148,7 +148,7 @@ HOW_TO_SUBSCRIBE = (
 
 def new_feed_link() -> rx.Component:
     """The link just made, shown this once: copy it, and how to subscribe to it."""
-    return rx.callout.root(
+    return rx.box(
         rx.vstack(
             rx.text("Your calendar link. Copy it now: we show it only this once.", weight="medium"),
             rx.input(
@@ -172,7 +172,9 @@ def new_feed_link() -> rx.Component:
             spacing="2",
             width="100%",
         ),
-        color_scheme="grass",
+        background_color=rx.color("grass", 3),
+        border_radius="var(--radius-3)",
+        padding="16px",
         width="100%",
         class_name="new-feed-link",
     )
@@ -221,6 +223,7 @@ def calendar_section() -> rx.Component:
             ),
             rx.button(rx.icon("calendar-plus", size=16), "Create calendar link", on_click=S.create_feed_link, **button),
         ),
+        class_name="calendar-feed",
     )
 
 
