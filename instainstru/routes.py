@@ -41,6 +41,7 @@ PAYOUTS = "/instructor/payouts"
 ADMIN_HOME = "/admin"
 NOT_FOUND = "404"  # Reflex's name for the page shown at any unknown address
 STRIPE_WEBHOOKS = "/webhooks/stripe"  # not a page: Stripe posts its events here
+CALENDAR_FEED = "/calendar/{token}.ics"  # not a page: a person's private lessons feed (api.py; Starlette's pattern)
 
 START_FORMAT = "%Y%m%dT%H%MZ"  # a lesson start in a checkout address: 20300107T1500Z
 DASHBOARDS = {"student": STUDENT_HOME, "instructor": INSTRUCTOR_HOME, "admin": ADMIN_HOME}
@@ -133,6 +134,11 @@ def reset_password(token: str) -> str:
 def verify_email(token: str) -> str:
     """The page a link confirming an email address opens (relative; mail puts PUBLIC_URL before it)."""
     return _fill(VERIFY_EMAIL_PAGE, token=token)
+
+
+def calendar_feed(token: str) -> str:
+    """A person's private calendar feed (relative; the settings page puts PUBLIC_URL before it)."""
+    return CALENDAR_FEED.format(token=token)
 
 
 def onboarding_return(done: bool) -> str:

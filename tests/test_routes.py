@@ -10,7 +10,7 @@ import reflex as rx
 from instainstru import routes
 
 START = datetime(2030, 1, 7, 10, 0, tzinfo=timezone(timedelta(hours=-5)))  # 15:00 UTC
-ANGLED = str.maketrans("[]", "<>")  # the README writes /instructors/[slug] as /instructors/<slug>
+ANGLED = str.maketrans("[]{}", "<><>")  # the README writes /instructors/[slug] as /instructors/<slug>
 
 
 def test_the_pages_live_where_they_always_have():
@@ -35,6 +35,7 @@ def test_the_pages_live_where_they_always_have():
         "/instructor/payouts",
     )
     assert (routes.ADMIN_HOME, routes.NOT_FOUND, routes.STRIPE_WEBHOOKS) == ("/admin", "404", "/webhooks/stripe")
+    assert routes.CALENDAR_FEED == "/calendar/{token}.ics"
     assert (routes.INSTRUCTOR_PAGE, routes.CHECKOUT_PAGE, routes.RECEIPT_PAGE, routes.REFERRAL_PAGE) == (
         "/instructors/[slug]",
         "/book/[slug]/[service]/[start]",
@@ -58,6 +59,7 @@ def test_links_with_parts_fill_the_patterns():
     assert routes.referral("ABCD2345") == "/r/ABCD2345"
     assert routes.reset_password("tok-EN_1") == "/reset-password/tok-EN_1"
     assert routes.verify_email("tok-EN_1") == "/verify-email/tok-EN_1"
+    assert routes.calendar_feed("tok-EN_1") == "/calendar/tok-EN_1.ics"
 
 
 def test_a_checkout_address_reads_back_as_what_built_it():
@@ -126,11 +128,13 @@ def test_the_app_serves_the_pages_routes_names_and_the_readme_lists_them():
 
     registered = {route for _page, route, _title, _loaders in PAGES}
     named = {value for name, value in vars(routes).items() if name.isupper() and isinstance(value, str)}
-    assert registered == {route for route in named if route.startswith("/") or route == routes.NOT_FOUND} - {
-        routes.STRIPE_WEBHOOKS
-    }
+    served_by_api = {routes.STRIPE_WEBHOOKS, routes.CALENDAR_FEED}  # api.py's routes, not pages
+    assert (
+        registered == {route for route in named if route.startswith("/") or route == routes.NOT_FOUND} - served_by_api
+    )
     readme = (Path(__file__).parent.parent / "README.md").read_text()
     table = readme.split("## What you can do today")[1].split("\n## ")[0]
     first_cells = [row.split("|")[1] for row in table.splitlines() if row.startswith("| `")]
     listed = {path.split("?")[0] for cell in first_cells for path in re.findall(r"`([^`]+)`", cell)}
-    assert listed == {route.translate(ANGLED) for route in registered - {routes.NOT_FOUND}}
+    shown = registered - {routes.NOT_FOUND} | {routes.CALENDAR_FEED}  # people open the feed's address too
+    assert listed == {route.translate(ANGLED) for route in shown}

@@ -1,5 +1,6 @@
 """The dialogs for a booked lesson: confirm a cancellation (with what it costs) or a declined request (with a
-reason), pick a new time and confirm it (old and new), review it; and the notes under a lesson."""
+reason), pick a new time and confirm it (old and new), review it; the notes under a lesson and its "Add to calendar"
+button."""
 
 from datetime import timedelta
 
@@ -20,7 +21,7 @@ from instainstru.components.review import star_picker
 from instainstru.services.booking import booking, reschedule
 from instainstru.services.timefmt import span
 from instainstru.services.trust import reviews
-from instainstru.state.lesson_changes import CancelLesson, DeclineRequest, MoveLesson
+from instainstru.state.lesson_changes import AddToCalendar, CancelLesson, DeclineRequest, MoveLesson
 from instainstru.state.review_form import ReviewLesson
 from instainstru.state.rows import LessonRow, SlotDayRow
 
@@ -252,4 +253,19 @@ def review_dialog(state: type[ReviewLesson]) -> rx.Component:
         open_=state.review_open,
         on_open_change=state.close_review,
         max_width="560px",
+    )
+
+
+def add_to_calendar_button(state: type[AddToCalendar], line: ObjectVar[LessonRow]) -> rx.Component:
+    """ "Add to calendar" on a confirmed lesson ahead: downloads its .ics."""
+    return rx.cond(
+        line["can_add_to_calendar"],
+        rx.button(
+            rx.icon("calendar-plus", size=16),
+            "Add to calendar",
+            size="2",
+            variant="soft",
+            on_click=state.add_to_calendar(line["id"].to(int)),
+            class_name="add-to-calendar",
+        ),
     )

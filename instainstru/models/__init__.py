@@ -1,6 +1,6 @@
 """Tables. Importing this package registers every table on `SQLModel.metadata`."""
 
-from instainstru.models.auth import AuthSession, EmailLink, LoginFailure, PasswordReset
+from instainstru.models.auth import AuthSession, CalendarFeed, EmailLink, LoginFailure, PasswordReset
 from instainstru.models.availability import Blackout, DateOverride
 from instainstru.models.booking import BUSY_STATUSES, Booking, BookingClaim, BookingStatus, StudentClaim
 from instainstru.models.discovery import AreaBorough, AreaCell, Favourite
@@ -29,6 +29,7 @@ __all__ = [
     "Booking",
     "BookingClaim",
     "BookingStatus",
+    "CalendarFeed",
     "Credit",
     "CreditUse",
     "DateOverride",

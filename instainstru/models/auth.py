@@ -1,4 +1,5 @@
-"""Login sessions, login attempts (for throttling), password reset links and links confirming an address."""
+"""Login sessions, login attempts (for throttling), password reset links, links confirming an address and private
+calendar feed links."""
 
 from datetime import datetime
 
@@ -64,3 +65,18 @@ class EmailLink(SQLModel, table=True):
     created_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
     expires_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
     used_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime(), nullable=True))
+
+
+class CalendarFeed(SQLModel, table=True):
+    """A person's private calendar feed link (services/scheduling/calendar_feed.py): at most one per account. Only
+    the SHA-256 of its token is stored; replacing or turning off the link deletes the row, so the old token is
+    refused from then on."""
+
+    __tablename__ = "calendar_feeds"
+    __table_args__ = {"extend_existing": True}
+
+    user_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("users.id", ondelete="CASCADE"), primary_key=True, autoincrement=False)
+    )
+    token_hash: str = Field(sa_column=Column(String(64), nullable=False, unique=True))
+    created_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))

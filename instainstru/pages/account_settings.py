@@ -1,4 +1,5 @@
-"""/settings: name and time zone, email, password, email preferences, devices, my data, delete my account."""
+"""/settings: name and time zone, email, password, email preferences, calendar feed, devices, my data, delete my
+account."""
 
 import reflex as rx
 
@@ -138,6 +139,94 @@ def prefs_section() -> rx.Component:
     )
 
 
+HOW_TO_SUBSCRIBE = (
+    ("Google Calendar", "Other calendars → + → From URL, then paste the link."),
+    ("Apple Calendar", "File → New Calendar Subscription, then paste the link."),
+    ("Outlook", "Add calendar → Subscribe from web, then paste the link."),
+)
+
+
+def new_feed_link() -> rx.Component:
+    """The link just made, shown this once: copy it, and how to subscribe to it."""
+    return rx.box(
+        rx.vstack(
+            rx.text("Your calendar link. Copy it now: we show it only this once.", weight="medium"),
+            rx.input(
+                value=S.feed_url,
+                read_only=True,
+                width="100%",
+                size="3",
+                aria_label="Calendar link",
+                class_name="feed-url",
+            ),
+            rx.button(rx.icon("copy", size=16), "Copy link", on_click=S.copy_feed_link, size="3"),
+            rx.text("Subscribe in Google Calendar / Apple Calendar / Outlook:", weight="medium", size="2"),
+            rx.unordered_list(
+                *[rx.list_item(rx.text.strong(app), ": ", steps, size="2") for app, steps in HOW_TO_SUBSCRIBE],
+                margin_left="1.2em",
+            ),
+            rx.text(
+                "Anyone with this link can see your lessons: keep it private, and replace it if it gets out.",
+                size="2",
+            ),
+            spacing="2",
+            width="100%",
+        ),
+        background_color=rx.color("grass", 3),
+        border_radius="var(--radius-3)",
+        padding="16px",
+        width="100%",
+        class_name="new-feed-link",
+    )
+
+
+def calendar_section() -> rx.Component:
+    """A private link a calendar app subscribes to: create it, replace it, or turn it off."""
+    button = {"size": "3", "width": ["100%", "auto"]}
+    return _section(
+        "Calendar feed",
+        rx.text(
+            "See your lessons in your own calendar app through a private link. It stays up to date: new lessons "
+            "appear, moved ones move and cancelled ones drop out when your calendar next checks the link.",
+            size="2",
+        ),
+        rx.cond(S.feed_url != "", new_feed_link()),
+        rx.cond(
+            S.feed_since != "",
+            rx.vstack(
+                rx.hstack(
+                    rx.badge("Active", color_scheme="grass"),
+                    rx.text("Link made ", S.feed_since, ".", size="2"),
+                    spacing="2",
+                    align="center",
+                    wrap="wrap",
+                    class_name="feed-active",
+                ),
+                rx.flex(
+                    rx.button(
+                        rx.icon("refresh-cw", size=16),
+                        "Replace link",
+                        on_click=S.create_feed_link,
+                        variant="soft",
+                        **button,
+                    ),
+                    rx.button("Turn off", on_click=S.turn_off_feed, variant="soft", color_scheme="red", **button),
+                    spacing="2",
+                    direction=rx.breakpoints(initial="column", sm="row"),
+                    width="100%",
+                ),
+                rx.text(
+                    "Replacing or turning off the link stops the old one from working.", size="2", color_scheme="gray"
+                ),
+                spacing="2",
+                width="100%",
+            ),
+            rx.button(rx.icon("calendar-plus", size=16), "Create calendar link", on_click=S.create_feed_link, **button),
+        ),
+        class_name="calendar-feed",
+    )
+
+
 def devices_and_data_section() -> rx.Component:
     """Log out everywhere, and download everything kept about the account."""
     return _section(
@@ -230,6 +319,7 @@ def account_settings_page() -> rx.Component:
         email_section(),
         password_section(),
         prefs_section(),
+        calendar_section(),
         devices_and_data_section(),
         delete_section(),
     )

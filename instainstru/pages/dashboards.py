@@ -6,7 +6,13 @@ from reflex.vars import ArrayVar, ObjectVar
 from instainstru import routes
 from instainstru.components.access import guarded_page
 from instainstru.components.card import card, empty_state, list_row, stat
-from instainstru.components.lesson_dialogs import cancel_dialog, lesson_notes, move_dialog, review_dialog
+from instainstru.components.lesson_dialogs import (
+    add_to_calendar_button,
+    cancel_dialog,
+    lesson_notes,
+    move_dialog,
+    review_dialog,
+)
 from instainstru.components.nav import workspace_nav
 from instainstru.services import dashboards
 from instainstru.state.dashboards import AdminHomeState, InstructorHomeState, StudentHomeState
@@ -51,7 +57,7 @@ def lesson_card(title: str, lines: ArrayVar[list[LessonRow]], name: str) -> rx.C
 
 def student_lesson(line: ObjectVar[LessonRow]) -> rx.Component:
     """One of the student's lessons: when, what, with whom, status, what was paid and refunded, what happened to
-    it, an instructor's proposed time to answer, and reschedule/cancel/review where allowed."""
+    it, an instructor's proposed time to answer, and add to calendar/reschedule/cancel/review where allowed."""
     s = StudentHomeState
     return list_row(
         rx.vstack(
@@ -83,6 +89,7 @@ def student_lesson(line: ObjectVar[LessonRow]) -> rx.Component:
                     on_click=s.ask_edit(line["id"].to(int)),
                 ),
             ),
+            add_to_calendar_button(s, line),
             rx.cond(
                 line["can_move"],
                 rx.button("Reschedule", size="2", variant="soft", on_click=s.ask_move(line["id"].to(int))),
@@ -94,6 +101,7 @@ def student_lesson(line: ObjectVar[LessonRow]) -> rx.Component:
                 ),
             ),
             spacing="2",
+            wrap="wrap",
         ),
         justify="between",
         align=rx.breakpoints(initial="start", sm="center"),

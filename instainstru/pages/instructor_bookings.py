@@ -6,7 +6,13 @@ from reflex.vars import ArrayVar, ObjectVar
 from instainstru import routes
 from instainstru.components.access import guarded_page
 from instainstru.components.card import card, empty_state, list_row
-from instainstru.components.lesson_dialogs import cancel_dialog, decline_dialog, lesson_notes, move_dialog
+from instainstru.components.lesson_dialogs import (
+    add_to_calendar_button,
+    cancel_dialog,
+    decline_dialog,
+    lesson_notes,
+    move_dialog,
+)
 from instainstru.components.nav import workspace_nav
 from instainstru.components.pager import pager
 from instainstru.state.instructor_bookings import InstructorBookingsState as S
@@ -43,6 +49,7 @@ def lesson_row(line: ObjectVar[LessonRow], actions: list[tuple[str, str, str]]) 
                 line["can_answer"],
                 rx.button("Decline", size="2", variant="soft", on_click=S.ask_decline(line["id"].to(int))),
             ),
+            add_to_calendar_button(S, line),
             rx.cond(
                 line["can_propose"],
                 rx.button("Propose a new time", size="2", variant="soft", on_click=S.ask_move(line["id"].to(int))),

@@ -3,7 +3,7 @@ other tab changed them since)."""
 
 import asyncio
 from collections.abc import Callable
-from datetime import date
+from datetime import date, datetime
 
 import reflex as rx
 
@@ -13,6 +13,8 @@ from instainstru.services.accounts import account_deletion, account_settings, my
 from instainstru.services.accounts.access import Actor
 from instainstru.services.accounts.account_settings import Account, MailPrefs, Profile
 from instainstru.services.errors import FormError, NotAuthenticated, PermissionDenied
+from instainstru.services.scheduling import calendar_feed
+from instainstru.services.timefmt import slot_label
 from instainstru.services.timezones import timezone_choices
 from instainstru.state.answer import Answer
 from instainstru.state.events import event
@@ -22,8 +24,9 @@ from instainstru.state.guard import GuardedPage
 from instainstru.state.session import SessionState, current_actor
 
 REFUSED = "You can only change your own account."
-# Loaded: the settings and why the account cannot be deleted now (empty when it can).
-Loaded = tuple[Account, list[str]]
+# Loaded: the settings, why the account cannot be deleted now (empty when it can) and when the calendar feed link
+# was made (None: there is none).
+Loaded = tuple[Account, list[str], datetime | None]
 
 
 class AccountSettingsState(GuardedPage, rx.State):
@@ -45,13 +48,17 @@ class AccountSettingsState(GuardedPage, rx.State):
     password_form: Field[int] = field(0)  # bumped to empty the password form after a change
     delete_open: Field[bool] = field(False)
     delete_errors: Field[dict[str, str]] = field(default_factory=dict)
+    feed_since: Field[str] = field("")  # when the calendar feed link was made ("" when there is none)
+    feed_url: Field[str] = field("")  # the link just made: shown this once, until the page reloads
 
     def _fetch(self, actor: Actor | None) -> Loaded:
         now = utcnow()
-        return account_settings.load(actor, now), account_deletion.blockers(actor, now)
+        return account_settings.load(actor, now), account_deletion.blockers(actor, now), calendar_feed.link_since(actor)
 
     def _show(self, result: Loaded) -> None:
-        account, self.blockers = result
+        account, self.blockers, feed_since = result
+        self._show_feed(feed_since, account.profile.timezone)
+        self.feed_url = ""
         self._show_profile(account.profile)
         self._show_prefs(account.prefs)
         self._show_address(account.email, account.pending_email)
@@ -71,6 +78,37 @@ class AccountSettingsState(GuardedPage, rx.State):
     def _show_address(self, email: str, pending: str) -> None:
         self.email, self.pending_email = email, pending
         self._showing("email", account_settings.address_form(email))
+
+    def _show_feed(self, since: datetime | None, zone: str) -> None:
+        self.feed_since = slot_label(since, zone) if since else ""
+        self._showing("feed", calendar_feed.link_form(since))
+
+    def _make_feed_link(self, actor: Actor | None) -> None:
+        now = utcnow()
+        self.feed_url = calendar_feed.create_link(actor, now, self.versions.get("feed"))
+        assert actor is not None  # the service refuses a logged-out caller
+        self._show_feed(now, actor.timezone)
+
+    def _turn_off_feed(self, actor: Actor | None) -> None:
+        calendar_feed.turn_off(actor, self.versions.get("feed"))
+        assert actor is not None  # the service refuses a logged-out caller
+        self.feed_url = ""
+        self._show_feed(None, actor.timezone)
+
+    @event
+    async def create_feed_link(self) -> Answer:
+        """Make a calendar feed link (replacing the one there was, whose address stops working) and show it once."""
+        return await self._attempt(self._make_feed_link, "Calendar link ready: copy it now.", REFUSED, field=None)
+
+    @event
+    async def turn_off_feed(self) -> Answer:
+        """Turn the calendar feed link off: its address stops working."""
+        return await self._attempt(self._turn_off_feed, "Calendar link turned off.", REFUSED, field=None)
+
+    @event
+    def copy_feed_link(self) -> Answer:
+        """Copy the link just made."""
+        return [rx.set_clipboard(self.feed_url), rx.toast.success("Link copied.")]
 
     async def _header_again(self) -> None:
         """Show the saved name in the header too."""

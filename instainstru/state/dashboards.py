@@ -16,15 +16,15 @@ from instainstru.state.answer import Answer
 from instainstru.state.events import event
 from instainstru.state.fields import Field, field
 from instainstru.state.guard import GuardedPage
-from instainstru.state.lesson_changes import AnswerProposal, CancelLesson, MoveLesson
+from instainstru.state.lesson_changes import AddToCalendar, AnswerProposal, CancelLesson, MoveLesson
 from instainstru.state.review_form import ReviewLesson
 from instainstru.state.rows import LessonRow
 from instainstru.state.session import current_actor
 
 
-class StudentHomeState(CancelLesson, MoveLesson, AnswerProposal, ReviewLesson, GuardedPage, rx.State):
-    """The student dashboard: upcoming lessons (cancel, reschedule, answer an instructor's proposed time), those
-    called off, and past lessons with reviews; each with what was paid and refunded."""
+class StudentHomeState(CancelLesson, MoveLesson, AnswerProposal, ReviewLesson, AddToCalendar, GuardedPage, rx.State):
+    """The student dashboard: upcoming lessons (cancel, reschedule, answer an instructor's proposed time, add to
+    calendar), those called off, and past lessons with reviews; each with what was paid and refunded."""
 
     first_name: Field[str] = field("")
     upcoming: Field[list[LessonRow]] = field(default_factory=list)

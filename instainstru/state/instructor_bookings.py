@@ -13,7 +13,7 @@ from instainstru.state.answer import Answer
 from instainstru.state.events import event
 from instainstru.state.fields import Field, field
 from instainstru.state.guard import GuardedPage
-from instainstru.state.lesson_changes import CancelLesson, DeclineRequest, MoveLesson
+from instainstru.state.lesson_changes import AddToCalendar, CancelLesson, DeclineRequest, MoveLesson
 from instainstru.state.paging import page_info
 from instainstru.state.rows import LessonRow
 
@@ -24,7 +24,7 @@ ACTIONS: dict[str, tuple[Callable[[Actor | None, int], object], str]] = {
 }
 
 
-class InstructorBookingsState(CancelLesson, DeclineRequest, MoveLesson, GuardedPage, rx.State):
+class InstructorBookingsState(CancelLesson, DeclineRequest, MoveLesson, AddToCalendar, GuardedPage, rx.State):
     """Holds the three lists and which page of the upcoming and past lessons is shown."""
 
     requests: Field[list[LessonRow]] = field(default_factory=list)

@@ -1,5 +1,6 @@
 """Changing a lesson from a list of lessons: ask first (showing what the policy gives back, or the old and new
-time), then do it; decline a request or cancel with a reason; answer an instructor's proposed time.
+time), then do it; decline a request or cancel with a reason; answer an instructor's proposed time; add a lesson to
+one's own calendar.
 
 Mixed into the student dashboard and the instructor's bookings page; the policy and the checks are the services'.
 """
@@ -8,9 +9,11 @@ from datetime import datetime
 
 import reflex as rx
 
+from instainstru.models import utcnow
 from instainstru.services.accounts.access import Actor
 from instainstru.services.booking import cancellation, reschedule
 from instainstru.services.money import payments
+from instainstru.services.scheduling import calendar_feed
 from instainstru.state.answer import Answer
 from instainstru.state.events import event
 from instainstru.state.fields import Field, field
@@ -200,3 +203,22 @@ class AnswerProposal(GuardedPageMixin, mixin=True):
             after=self._reload,
         )
         return rx.toast.success(said[0]) if said else result
+
+
+class AddToCalendar(GuardedPageMixin, mixin=True):
+    """ "Add to calendar" on a lesson: download its .ics (for the lesson's own people only), for a GuardedPage state."""
+
+    @event
+    async def add_to_calendar(self, booking_id: int) -> Answer:
+        """Download the lesson's calendar file, which a calendar app opens to add it."""
+        made: list[tuple[str, str]] = []
+        result = await self._attempt(
+            lambda actor: made.append(calendar_feed.lesson_file(actor, int(booking_id), utcnow())),
+            "",
+            NOT_YOURS,
+            field=None,
+        )
+        if not made:
+            return result
+        name, text = made[0]
+        return rx.download(data=text, filename=name, mime_type="text/calendar")

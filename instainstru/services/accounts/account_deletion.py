@@ -10,7 +10,8 @@ Refused (`blockers` says why, in words the page shows before anyone tries) while
 Otherwise, in one transaction: name, email (a unique `deleted-<id>@deleted.invalid`), password (a random one
 nobody knows), the address's confirmation and mail preferences; an instructor's photo, headline, bio, languages,
 studio address and public address (`deleted-<id>`), with every service archived (no new lessons); saved cards,
-favourites, links, login failures and the mail to and about the account waiting or sent. Every session ends.
+favourites, links (the calendar feed's too), login failures and the mail to and about the account waiting or sent.
+Every session ends.
 Bookings, payments, ledger lines, credits and reviews stay, now naming nobody.
 """
 
@@ -23,6 +24,7 @@ from sqlmodel import Session, col, delete, func, or_, select
 from instainstru.db import transaction
 from instainstru.models import (
     Booking,
+    CalendarFeed,
     EmailLink,
     Favourite,
     InstructorProfile,
@@ -124,6 +126,7 @@ def delete_account(actor: Actor | None, now: datetime) -> None:
             (Favourite, Favourite.student_id),
             (Favourite, Favourite.instructor_id),
             (EmailLink, EmailLink.user_id),
+            (CalendarFeed, CalendarFeed.user_id),
             (PasswordReset, PasswordReset.user_id),
             (OutboxMessage, OutboxMessage.user_id),
         ):

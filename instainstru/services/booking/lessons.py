@@ -53,6 +53,7 @@ class LessonLine:
     proposal: str = ""  # an instructor's proposed new time, as the viewer reads it
     can_answer_proposal: bool = False  # the student may accept or decline that proposal
     can_propose: bool = False  # the instructor may propose a new time
+    can_add_to_calendar: bool = False  # confirmed and not over: "Add to calendar" downloads its .ics
 
 
 @dataclass(frozen=True)
@@ -150,6 +151,7 @@ def _line(
         proposal=_proposal(booking, name, as_instructor, now, tz),
         can_answer_proposal=not as_instructor and reschedule.upcoming(booking, now) and proposal_waiting(booking, now),
         can_propose=as_instructor and reschedule.upcoming(booking, now),
+        can_add_to_calendar=booking.status == S.CONFIRMED and booking.end_at > now,
     )
 
 

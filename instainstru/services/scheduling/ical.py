@@ -12,16 +12,17 @@ a feed is a calendar without a method.
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from email.utils import parseaddr
 from enum import StrEnum
 from urllib.parse import urlsplit
 
-from icalendar import Calendar, Event, vCalAddress, vText
+from icalendar import Calendar, Event, vCalAddress, vDuration, vText
 
 from instainstru.settings import get_settings
 
 PRODUCT = "-//InstaInstru//Lessons//EN"
+REFRESH = timedelta(hours=1)  # how often a subscribed calendar is asked to read a feed again
 
 
 class Method(StrEnum):
@@ -86,13 +87,18 @@ def event(lesson: Lesson, stamp: datetime, *, cancelled: bool = False) -> Event:
     return made
 
 
-def calendar(events: Iterable[Event], method: Method | None = None) -> str:
-    """A calendar of `events` as iCalendar text (CRLF lines); with `method`, a message's attachment."""
+def calendar(events: Iterable[Event], method: Method | None = None, *, name: str | None = None) -> str:
+    """A calendar of `events` as iCalendar text (CRLF lines); with `method`, a message's attachment; with `name`, a
+    feed that calendars subscribe to under that name, asking them to look again every REFRESH."""
     made = Calendar()
     made.add("prodid", PRODUCT)
     made.add("version", "2.0")
     if method is not None:
         made.add("method", method.value)
+    if name is not None:
+        made.add("x-wr-calname", name)
+        made.add("refresh-interval", REFRESH, parameters={"VALUE": "DURATION"})
+        made.add("x-published-ttl", vDuration(REFRESH))
     for one in events:
         made.add_component(one)
     return made.to_ical().decode()
