@@ -235,7 +235,10 @@ def failed_mail_row(row: ObjectVar[dict[str, str]]) -> rx.Component:
         rx.table.cell(row["tries"]),
         rx.table.cell(rx.text(row["error"], size="2", color_scheme="red"), min_width="220px"),
         rx.table.cell(row["when"], white_space="nowrap"),
-        rx.table.cell(rx.button("Try again", size="2", variant="soft", on_click=AdminHomeState.retry_mail(row["id"]))),
+        rx.table.cell(
+            rx.button("Try again", size="2", variant="soft", on_click=AdminHomeState.retry_mail(row["id"])),
+            white_space="nowrap",
+        ),
         class_name="failed-mail",
     )
 
@@ -274,6 +277,7 @@ def admin_page() -> rx.Component:
             spacing="4",
             width="100%",
         ),
+        failed_mail_card(),
         card(
             rx.heading("Newest accounts", size="5", as_="h2"),
             rx.scroll_area(
@@ -285,5 +289,4 @@ def admin_page() -> rx.Component:
                 scrollbars="horizontal",
             ),
         ),
-        failed_mail_card(),
     )
