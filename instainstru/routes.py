@@ -43,6 +43,7 @@ NOT_FOUND = "404"  # Reflex's name for the page shown at any unknown address
 STRIPE_WEBHOOKS = "/webhooks/stripe"  # not a page: Stripe posts its events here
 CALENDAR_FEED = "/calendar/{token}.ics"  # not a page: a person's private lessons feed (api.py; Starlette's pattern)
 
+REVIEWS_ANCHOR = "reviews"  # the id of a profile's reviews heading
 START_FORMAT = "%Y%m%dT%H%MZ"  # a lesson start in a checkout address: 20300107T1500Z
 DASHBOARDS = {"student": STUDENT_HOME, "instructor": INSTRUCTOR_HOME, "admin": ADMIN_HOME}
 ONBOARDING = "payouts"  # the parameter Stripe's onboarding returns to the instructor's dashboard with
@@ -88,6 +89,11 @@ def search(**params: str) -> str:
 def instructor_profile(slug: str, subject: str | None = None, minutes: int | None = None) -> str:
     """An instructor's public profile, opened on a subject (and lesson length) when given."""
     return with_query(_fill(INSTRUCTOR_PAGE, slug=slug), {"subject": subject, "minutes": minutes})
+
+
+def instructor_reviews(slug: str) -> str:
+    """An instructor's public profile, scrolled to its reviews."""
+    return f"{instructor_profile(slug)}#{REVIEWS_ANCHOR}"
 
 
 def start_part(start: datetime) -> str:

@@ -145,3 +145,30 @@ def authenticate(fake, client_secret: str, success: bool = True) -> None:
         f"/v1/payment_intents/{intent_id}/_authenticate",
         {"client_secret": client_secret, "success": "true" if success else "false"},
     )
+
+
+def failed_mail(
+    address: str = "sam@example.com", now=None, error: str = "recipient refused: 550 5.1.1 No such mailbox"
+) -> int:
+    """A password reset mail to `address`, queued at `now`, as the outbox leaves a message it gave up on (tried
+    MAX_ATTEMPTS times, the mail server's last answer kept); returns its id."""
+    from datetime import timedelta
+
+    from sqlmodel import select
+
+    from instainstru.db import transaction
+    from instainstru.models import MailStatus, OutboxMessage, utcnow
+    from instainstru.services.mail import outbox
+    from instainstru.services.mail.templates import MailKind, Recipient
+
+    now = now or utcnow()
+    event = f"password-reset:{address}"
+    with transaction() as session:
+        to = Recipient(address, "Sam Student", "America/New_York")
+        link = {"reset_url": "http://app.test/reset", "lifetime": timedelta(hours=1), "expires_at": now}
+        outbox.enqueue(session, event=event, kind=MailKind.PASSWORD_RESET, to=to, now=now, **link)
+        row = session.exec(select(OutboxMessage).where(OutboxMessage.event == event)).one()
+        row.status, row.attempts, row.last_error = MailStatus.FAILED, outbox.MAX_ATTEMPTS, error
+        session.add(row)
+        session.flush()
+        return row.id

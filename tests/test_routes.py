@@ -51,6 +51,7 @@ def test_the_pages_live_where_they_always_have():
 
 def test_links_with_parts_fill_the_patterns():
     assert routes.instructor_profile("tess-teacher") == "/instructors/tess-teacher"
+    assert routes.instructor_reviews("tess-teacher") == "/instructors/tess-teacher#reviews"
     assert (
         routes.instructor_profile("tess-teacher", "piano", 45) == "/instructors/tess-teacher?subject=piano&minutes=45"
     )

@@ -5,6 +5,7 @@ import reflex as rx
 from reflex.event import EventCallback
 from reflex.vars import NumberVar, ObjectVar
 
+from instainstru import routes
 from instainstru.components.card import card, empty_state, skeleton_lines
 from instainstru.components.form_field import dialog_form, field_error, form_field, server_form, text_area
 from instainstru.services.trust.reviews import STARS
@@ -75,7 +76,7 @@ def rating_summary() -> rx.Component:
                 spacing="1",
                 align="center",
             ),
-            href="#reviews",
+            href=f"#{routes.REVIEWS_ANCHOR}",
             underline="hover",
             color="inherit",
             class_name="rating-summary",
@@ -229,7 +230,9 @@ def report_dialog() -> rx.Component:
 def reviews_card(instructor: rx.Var[str] | str) -> rx.Component:
     """The "Reviews" card: histogram, a page of reviews newest first, paging, or "No reviews yet"."""
     return card(
-        rx.heading("Reviews", size="5", as_="h2", id="reviews", scroll_margin_top="80px"),  # below the sticky header
+        rx.heading(
+            "Reviews", size="5", as_="h2", id=routes.REVIEWS_ANCHOR, scroll_margin_top="80px"
+        ),  # below the sticky header
         rx.cond(
             R.access != ACCESS_OK,
             skeleton_lines(3),

@@ -19,6 +19,7 @@ from instainstru.state.dashboards import AdminHomeState, InstructorHomeState, St
 from instainstru.state.rows import LessonRow
 
 USER_COLUMNS = ("Name", "Email", "Role", "Joined")
+FAILED_MAIL_COLUMNS = ("To", "Kind", "Tries", "Last error", "Queued", "")
 
 
 def student_page() -> rx.Component:
@@ -234,8 +235,44 @@ def user_row(row: ObjectVar[dict[str, str]]) -> rx.Component:
     )
 
 
+def failed_mail_row(row: ObjectVar[dict[str, str]]) -> rx.Component:
+    """One message given up on, with the action that queues it again."""
+    return rx.table.row(
+        rx.table.cell(row["to"]),
+        rx.table.cell(rx.code(row["kind"], variant="ghost")),
+        rx.table.cell(row["tries"]),
+        rx.table.cell(rx.text(row["error"], size="2", color_scheme="red"), min_width="220px"),
+        rx.table.cell(row["when"], white_space="nowrap"),
+        rx.table.cell(
+            rx.button("Try again", size="2", variant="soft", on_click=AdminHomeState.retry_mail(row["id"])),
+            white_space="nowrap",
+        ),
+        class_name="failed-mail",
+    )
+
+
+def failed_mail_card() -> rx.Component:
+    """The mail the outbox gave up on (refused for good, or after every retry), or that there is none."""
+    return card(
+        rx.heading("Mail not delivered", size="5", as_="h2"),
+        rx.cond(
+            AdminHomeState.failed_mail.length() > 0,
+            rx.scroll_area(
+                rx.table.root(
+                    rx.table.header(rx.table.row(*[rx.table.column_header_cell(h) for h in FAILED_MAIL_COLUMNS])),
+                    rx.table.body(rx.foreach(AdminHomeState.failed_mail, failed_mail_row)),
+                    width="100%",
+                ),
+                scrollbars="horizontal",
+            ),
+            empty_state("mail-check", "Every message reached its mail server: none is waiting for you to retry it."),
+        ),
+        class_name="failed-mail-card",
+    )
+
+
 def admin_page() -> rx.Component:
-    """Platform counts and the newest accounts."""
+    """Platform counts, the newest accounts and the mail not delivered."""
     return guarded_page(
         AdminHomeState.access,
         "admins",
@@ -248,6 +285,7 @@ def admin_page() -> rx.Component:
             spacing="4",
             width="100%",
         ),
+        failed_mail_card(),
         card(
             rx.heading("Newest accounts", size="5", as_="h2"),
             rx.scroll_area(

@@ -36,6 +36,7 @@ from instainstru.models import (
     PaymentCard,
     PaymentStatus,
     User,
+    utcnow,
 )
 from instainstru.services.money.payouts import apply_account_state
 from instainstru.settings import get_settings
@@ -147,7 +148,7 @@ def restore_accounts() -> Restored:
         for user_id, old_id, state, _created in results:
             profile = session.get(InstructorProfile, user_id)
             if profile is not None and profile.stripe_account_id == old_id:  # unchanged since it was read
-                apply_account_state(session, profile, state)
+                apply_account_state(session, profile, state, utcnow())
     recreated = sum(created for *_, created in results)
     return Restored(kept=len(results) - recreated, recreated=recreated)
 

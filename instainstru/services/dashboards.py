@@ -16,6 +16,7 @@ from instainstru.services.booking import lessons
 from instainstru.services.booking.lesson_query import lesson_rows
 from instainstru.services.booking.lessons import StudentLessons
 from instainstru.services.discovery.catalog import subject_name
+from instainstru.services.mail import outbox
 from instainstru.services.money import billing, payouts
 from instainstru.services.money.payouts import PayoutStatus
 from instainstru.services.scheduling.availability import local_midnight
@@ -61,14 +62,27 @@ class UserRow:
     joined: str
 
 
+@dataclass(frozen=True, kw_only=True)
+class FailedMailRow:
+    """A message given up on, as the admin home lists it."""
+
+    id: int
+    to: str
+    kind: str  # "password_reset"
+    tries: int
+    error: str  # the mail server's last answer
+    when: str  # queued at, in the admin's zone: "Sat, Dec 5 · 10:00 AM EST"
+
+
 @dataclass(frozen=True)
 class AdminOverview:
-    """Platform counts and the newest accounts."""
+    """Platform counts, the newest accounts and the mail that could not be delivered."""
 
     students: int
     instructors: int
     admins: int
     newest: list[UserRow]
+    failed_mail: list[FailedMailRow]
 
 
 def student_home(actor: Actor | None) -> str:
@@ -149,12 +163,23 @@ def instructor_home(actor: Actor | None, weeks: int = 12, now: datetime | None =
 
 
 def admin_overview(actor: Actor | None, newest: int = 20) -> AdminOverview:
-    """Return user counts per role and the newest accounts (admins only)."""
-    require_role(actor, Role.ADMIN)
+    """Return user counts per role, the newest accounts and the mail given up on (admins only)."""
+    actor = require_role(actor, Role.ADMIN)
     with transaction() as session:
         counts = dict(session.exec(select(User.role, func.count()).group_by(User.role)).all())
         users = session.exec(
             select(User).order_by(col(User.created_at).desc(), col(User.id).desc()).limit(newest)
         ).all()
     rows = [UserRow(u.name, u.email, u.role, u.created_at.strftime("%b %d, %Y")) for u in users]
-    return AdminOverview(counts.get("student", 0), counts.get("instructor", 0), counts.get("admin", 0), rows)
+    failed = [
+        FailedMailRow(
+            id=m.id,
+            to=m.recipient,
+            kind=m.kind,
+            tries=m.attempts,
+            error=m.last_error,
+            when=slot_label(m.created_at, actor.timezone),
+        )
+        for m in outbox.failed_messages(actor)
+    ]
+    return AdminOverview(counts.get("student", 0), counts.get("instructor", 0), counts.get("admin", 0), rows, failed)

@@ -51,6 +51,12 @@ def slot_label(moment: datetime, timezone: str) -> str:
     return f"{day_label(local.date())} · {time_with_zone(moment, timezone)}"
 
 
+def date_label(moment: datetime, timezone: str) -> str:
+    """The viewer's date of an instant, with the year: "Jan 7, 2031"."""
+    day = moment.astimezone(ZoneInfo(timezone)).date()
+    return f"{day:%b} {day.day}, {day.year}"
+
+
 WEEK_WORDS = {2: "two", 3: "three", 4: "four"}
 
 

@@ -5,9 +5,11 @@ from collections.abc import Callable
 import reflex as rx
 
 from instainstru import routes
+from instainstru.models import utcnow
 from instainstru.services import dashboards
 from instainstru.services.accounts.access import Actor
 from instainstru.services.errors import FormError, NotAuthenticated, PermissionDenied
+from instainstru.services.mail import outbox
 from instainstru.services.money import payouts
 from instainstru.services.money.money import format_price
 from instainstru.services.timefmt import span
@@ -123,12 +125,13 @@ class InstructorHomeState(GuardedPage, rx.State):
 
 
 class AdminHomeState(GuardedPage, rx.State):
-    """The admin overview."""
+    """The admin overview: counts, the newest accounts, and the mail given up on (each may be tried again)."""
 
     students: Field[int] = field(0)
     instructors: Field[int] = field(0)
     admins: Field[int] = field(0)
     newest: Field[list[dict[str, str]]] = field(default_factory=list)
+    failed_mail: Field[list[dict[str, str]]] = field(default_factory=list)
 
     def _fetch(self, actor: Actor | None) -> dashboards.AdminOverview:
         return dashboards.admin_overview(actor)
@@ -136,3 +139,18 @@ class AdminHomeState(GuardedPage, rx.State):
     def _show(self, result: dashboards.AdminOverview) -> None:
         self.students, self.instructors, self.admins = result.students, result.instructors, result.admins
         self.newest = [vars(row) for row in result.newest]
+        self.failed_mail = [{name: str(value) for name, value in vars(row).items()} for row in result.failed_mail]
+
+    def _reload(self, actor: Actor | None) -> None:
+        self._show(self._fetch(actor))
+
+    @event
+    async def retry_mail(self, message_id: str) -> Answer:
+        """Queue a message given up on to be sent again (the jobs send it), and list those still failed."""
+        return await self._attempt(
+            lambda actor: outbox.retry_failed(actor, int(message_id), utcnow()),
+            "Queued to be sent again.",
+            "Only admins can do that.",
+            field=None,
+            after=self._reload,
+        )

@@ -12,6 +12,7 @@ from instainstru import routes
 from instainstru.db import transaction
 from instainstru.models import InstructorProfile, utcnow
 from instainstru.services.booking import jobs
+from instainstru.services.notifications.bell import open_list
 from instainstru.services.scheduling import availability
 from instainstru.services.timefmt import slot_label
 from tests.browser.conftest import open_page, screenshot
@@ -26,6 +27,7 @@ ZONE = "America/New_York"  # the test accounts' zone and the browser's
 def studio(app_services, payments):
     teacher, student, service = open_studio({60: "45.55"}, unique_email("teacher"), unique_email("student"))
     connect_on_fake_stripe(teacher, payments)
+    open_list(teacher, utcnow())  # the teacher has seen their "payouts connected" since
     save_test_card(student, payments)
     with transaction() as session:
         slug = session.get_one(InstructorProfile, teacher.user_id).slug
@@ -81,7 +83,7 @@ def test_a_booking_mails_both_the_bell_shows_it_and_a_cancellation_mails_the_ref
     look_at(instructor, "bell-unread")
     bell.click()
     listed = instructor.locator(".notification")
-    expect(listed).to_have_count(1)
+    expect(listed).to_have_count(2)  # and "payouts connected", seen before
     expect(listed.first).to_contain_text(f"New booking: Piano with Sam Student, {when}")
     expect(listed.first).to_contain_text("New ·")
     look_at(instructor, "bell-open")

@@ -7,7 +7,8 @@
   update (`FOR UPDATE SKIP LOCKED` on PostgreSQL), so workers running it at once each take different messages; it
   sends them through `gateways/smtp.py` and marks them sent. A message the server did not take is tried again
   after 1, 2, 4... minutes (at most `LONGEST_WAIT`); refused for good (a 5xx answer) or after `MAX_ATTEMPTS`
-  tries it is `failed`, with the server's answer kept, listed for admins by `failed_messages`.
+  tries it is `failed`, with the server's answer kept, listed for admins by `failed_messages` (the admin home's
+  "Mail not delivered"), who may queue it again (`retry_failed`).
 - Delivery is at least once: a worker that dies between handing a message to the server and marking it sent
   leaves it claimed until `claimed_until`, and then it is sent again (with the same Message-ID, so mail programs
   can tell). Without SMTP_URL nothing is sent and messages wait.
@@ -26,6 +27,7 @@ from instainstru.db import insert_once, transaction
 from instainstru.gateways import smtp
 from instainstru.models import MailStatus, OutboxMessage, Role
 from instainstru.services.accounts.access import Actor, require_role
+from instainstru.services.errors import FormError
 from instainstru.services.mail.templates import MailKind, Recipient, Rendered, render
 from instainstru.services.scheduling.ical import method_of
 from instainstru.settings import get_settings
@@ -217,3 +219,20 @@ def failed_messages(actor: Actor | None, limit: int = 100) -> list[FailedMessage
 def _failed(row: OutboxMessage) -> FailedMessage:
     assert row.id is not None  # a stored row
     return FailedMessage(row.id, row.kind, row.recipient, row.subject, row.attempts, row.last_error, row.created_at)
+
+
+NOT_FAILED = "This message is not waiting any more: it was already queued again."
+
+
+def retry_failed(actor: Actor | None, message_id: int, now: datetime) -> None:
+    """An admin has a message given up on tried again: queued from `now`, its tries counted afresh (the last error
+    kept until it is sent); refused when it is not failed (another admin, or another tab, queued it already)."""
+    require_role(actor, Role.ADMIN)
+    with transaction() as session:
+        queued = session.exec(
+            update(M)
+            .where(col(M.id) == int(message_id), col(M.status) == MailStatus.FAILED)
+            .values(status=MailStatus.QUEUED.value, attempts=0, next_attempt_at=now, claimed_until=None)
+        ).rowcount
+    if queued != 1:
+        raise FormError({"mail": NOT_FAILED})

@@ -6,8 +6,9 @@
 read the way the pages say them:
 
 - `cents | money` ("$65", "$62.50") and `cents | exact_money` ("$62.50", "$65.00"), from services/money;
-- `moment | when` ("Sat, Dec 5 · 10:00 AM EST") and `moment | clock` ("10:00 AM EST"), in the recipient's zone,
-  the zone named, from services/timefmt; `length | span` ("an hour", "48 hours");
+- `moment | when` ("Sat, Dec 5 · 10:00 AM EST"), `moment | clock` ("10:00 AM EST") and `moment | date`
+  ("Jan 7, 2031"), in the recipient's zone, the zone named (but for a date), from services/timefmt;
+  `length | span` ("an hour", "48 hours");
 - `url(path)`: the absolute address of a path from instainstru/routes.py (PUBLIC_URL before it).
 """
 
@@ -23,7 +24,7 @@ from jinja2.runtime import Context
 from instainstru import routes
 from instainstru.models import User
 from instainstru.services.money.money import format_exact, format_price
-from instainstru.services.timefmt import slot_label, span, time_with_zone
+from instainstru.services.timefmt import date_label, slot_label, span, time_with_zone
 from instainstru.settings import get_settings
 
 TEMPLATES = Path(__file__).resolve().parents[2] / "templates" / "mail"
@@ -47,6 +48,11 @@ class MailKind(StrEnum):
     LESSON_MOVED = "lesson_moved"  # either side: the old and the new time
     REVIEW_LESSON = "review_lesson"  # the student's lesson completed: review it
     LESSON_REMINDER = "lesson_reminder"  # either side: the lesson is a day or an hour away
+    REVIEW_PUBLISHED = "review_published"  # the instructor: a review of them is now public on their profile
+    REVIEW_REPLIED = "review_replied"  # the student: the instructor answered their review
+    PAYOUTS_CONNECTED = "payouts_connected"  # the instructor: Stripe takes charges and pays out, students can book
+    PAYOUTS_UNFINISHED = "payouts_unfinished"  # the instructor: Stripe needs more before it pays out (finish it)
+    REFERRAL_REWARD = "referral_reward"  # the referrer: a friend's first lesson is done and paid, a credit earned
 
 
 @dataclass(frozen=True)
@@ -93,6 +99,11 @@ def _clock(context: Context, moment: datetime) -> str:
     return time_with_zone(moment, context["recipient"].timezone)
 
 
+@pass_context
+def _date(context: Context, moment: datetime) -> str:
+    return date_label(moment, context["recipient"].timezone)
+
+
 @cache
 def environment(html: bool) -> Environment:
     """The Jinja2 environment of the HTML templates (autoescaped) or of the text ones, made once per process."""
@@ -104,7 +115,7 @@ def environment(html: bool) -> Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
-    made.filters.update(money=format_price, exact_money=format_exact, when=_when, clock=_clock, span=span)
+    made.filters.update(money=format_price, exact_money=format_exact, when=_when, clock=_clock, date=_date, span=span)
     made.globals.update(url=url, home=routes.HOME)
     return made
 

@@ -13,7 +13,6 @@ grant expired, or with less than RETURNED_VALIDITY left, comes back as a new gra
 
 from datetime import datetime, timedelta
 from typing import TypeVar
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import ColumnElement, and_
 from sqlalchemy.sql.selectable import GenerativeSelect
@@ -24,6 +23,7 @@ from instainstru.models import Booking, Credit, CreditUse, Payment, Role, utcnow
 from instainstru.services.accounts.access import Actor, require_role
 from instainstru.services.money import ledger
 from instainstru.services.money.money import format_exact, in_proportion
+from instainstru.services.timefmt import date_label
 
 MIN_CARD_CENTS = 50  # Stripe's smallest card charge in USD
 RETURNED_VALIDITY = timedelta(days=30)
@@ -61,11 +61,10 @@ def credit_note_in(session: Session, actor: Actor | None, now: datetime) -> str:
     if not grants:
         return ""
     soonest = grants[0]
-    day = soonest.expires_at.astimezone(ZoneInfo(actor.timezone)).date()
     return (
         f"You have {format_exact(sum(g.remaining_cents for g in grants))} of credit, applied automatically when "
-        f"you pay for a lesson. {format_exact(soonest.remaining_cents)} of it expires {day:%b} {day.day}, "
-        f"{day.year}."
+        f"you pay for a lesson. {format_exact(soonest.remaining_cents)} of it expires "
+        f"{date_label(soonest.expires_at, actor.timezone)}."
     )
 
 

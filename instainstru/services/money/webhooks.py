@@ -7,7 +7,7 @@ from sqlmodel import Session, select
 
 from instainstru.db import transaction
 from instainstru.gateways import stripe_gateway, stripe_payments
-from instainstru.models import InstructorProfile, ProcessedEvent
+from instainstru.models import InstructorProfile, ProcessedEvent, utcnow
 from instainstru.services.money import payments
 from instainstru.services.money.payouts import apply_account_state
 from instainstru.settings import get_settings
@@ -41,7 +41,7 @@ def _account_updated(session: Session, event: stripe_gateway.Event, state: strip
         return
     profile = session.exec(select(InstructorProfile).where(InstructorProfile.stripe_account_id == state.id)).first()
     if profile is not None:
-        apply_account_state(session, profile, state)
+        apply_account_state(session, profile, state, utcnow())
 
 
 def _intent_changed(event: stripe_gateway.Event) -> None:

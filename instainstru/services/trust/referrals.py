@@ -3,7 +3,8 @@ referrer gets a credit once that friend's first lesson is completed and paid.
 
 Abuse guards: nobody refers themselves (the same mailbox, e.g. dots or +tags of one Gmail address, or the same
 card on both accounts), a student is referred at most once (`referrals.referred_id` is unique) and each referral
-pays each kind of credit once (`credits` (referral, kind) is unique). Credits expire after 12 months.
+pays each kind of credit once (`credits` (referral, kind) is unique). Credits expire after 12 months. The
+referrer is told of their reward (by mail and the bell) in the transaction that grants it, once per referral.
 """
 
 import secrets
@@ -29,8 +30,10 @@ from instainstru.models import (
     utcnow,
 )
 from instainstru.services.accounts.access import Actor, require_role
+from instainstru.services.mail.templates import MailKind
 from instainstru.services.money.credits import balance
 from instainstru.services.money.money import format_price
+from instainstru.services.notifications.notify import notify
 from instainstru.settings import get_settings
 
 CREDIT_LIFETIME = timedelta(days=365)
@@ -100,19 +103,19 @@ def mailbox(email: str) -> str:
     return f"{local}@{domain}"
 
 
-def grant(session: Session, user_id: int, kind: str, referral_id: int, amount: int, now: datetime) -> None:
+def grant(session: Session, user_id: int, kind: str, referral_id: int, amount: int, now: datetime) -> Credit:
     """Give a student a credit of `amount` cents for a referral, valid for CREDIT_LIFETIME from `now`."""
-    session.add(
-        Credit(
-            user_id=user_id,
-            kind=kind,
-            referral_id=referral_id,
-            amount_cents=amount,
-            remaining_cents=amount,
-            created_at=now,
-            expires_at=now + CREDIT_LIFETIME,
-        )
+    credit = Credit(
+        user_id=user_id,
+        kind=kind,
+        referral_id=referral_id,
+        amount_cents=amount,
+        remaining_cents=amount,
+        created_at=now,
+        expires_at=now + CREDIT_LIFETIME,
     )
+    session.add(credit)
+    return credit
 
 
 def join_with_code(new_student: Actor, code: str, now: datetime | None = None) -> str:
@@ -164,6 +167,21 @@ def _same_card(session: Session, a: int, b: int) -> bool:
     )
 
 
+def _tell_reward(session: Session, referral: Referral, credit: Credit, now: datetime) -> None:
+    """Tell the referrer the credit their friend's first lesson earned them, and until when it lasts."""
+    notify(
+        session,
+        event=f"referral-{referral.id}-rewarded",
+        kind=MailKind.REFERRAL_REWARD,
+        user=session.get_one(User, referral.referrer_id),
+        now=now,
+        link=routes.REFERRALS,
+        friend=session.get_one(User, referral.referred_id).name.split()[0],
+        amount_cents=credit.amount_cents,
+        expires=credit.expires_at,
+    )
+
+
 def reward_due(now: datetime | None = None) -> int:
     """For the jobs: reward referrers whose friend's first lesson is completed and paid, or refuse the reward
     when both accounts used the same card. Returns how many were rewarded."""
@@ -182,8 +200,9 @@ def reward_due(now: datetime | None = None) -> int:
                     referral.status, referral.reason = REFUSED, "Both accounts paid with the same card."
                 else:
                     assert referral.id is not None  # read from the database
-                    grant(session, referral.referrer_id, "referrer", referral.id, amount, now)
+                    credit = grant(session, referral.referrer_id, "referrer", referral.id, amount, now)
                     referral.status = REWARDED
+                    _tell_reward(session, referral, credit, now)
                     rewarded += 1
                 session.add(referral)
         except IntegrityError:  # another worker rewarded it at the same moment

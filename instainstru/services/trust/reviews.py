@@ -3,7 +3,8 @@
 Text is stored as typed and always shown as text (pages never render it as HTML). Contact details are
 refused so that people keep talking on the platform. The instructor's rating aggregate (average, count,
 histogram) and their offerings' rank score are updated when reviews are published (`publish_due`, run by
-the jobs), so viewing a profile never scans reviews.
+the jobs), so viewing a profile never scans reviews. Publishing tells the instructor and a reply tells the student
+(services/notifications), each in its transaction, once per review (`review-<id>-published` / `-replied`).
 """
 
 import re
@@ -15,6 +16,7 @@ from sqlalchemy import ColumnElement, Integer, type_coerce
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, func, select, update
 
+from instainstru import routes
 from instainstru.db import transaction
 from instainstru.models import (
     STARS,
@@ -30,11 +32,14 @@ from instainstru.models import (
 )
 from instainstru.services.accounts.access import Actor, require_role
 from instainstru.services.booking.booking import own_booking
+from instainstru.services.discovery.catalog import subject_name
 from instainstru.services.discovery.ratings import bayesian_rating
 from instainstru.services.errors import FormError, PermissionDenied
 from instainstru.services.form_versions import require_current, version_of
 from instainstru.services.instructors.instructors import viewer_actions
+from instainstru.services.mail.templates import MailKind
 from instainstru.services.money import billing
+from instainstru.services.notifications.notify import notify
 from instainstru.services.timefmt import day_label, span
 from instainstru.services.timezones import DEFAULT_TIMEZONE
 
@@ -81,6 +86,45 @@ class ReviewPage:
     total: int
     average: float
     histogram: list[int]  # counts of 1★ .. 5★
+
+
+@dataclass(kw_only=True, frozen=True)
+class ReviewNotice:
+    """What a message about a review says of it (to the instructor reviewed, or to the student who wrote it)."""
+
+    rating: int
+    text: str
+    reply: str
+    student: str  # "Sam S.", as the profile shows it
+    instructor: str
+    subject: str  # the lesson's: "Piano"
+    lesson_start: datetime
+
+
+def _tell(session: Session, review: Review, kind: MailKind, now: datetime) -> None:
+    """Tell the instructor their review is public (REVIEW_PUBLISHED) or its author that it was answered
+    (REVIEW_REPLIED), linking to the profile's reviews, in `session`'s transaction and once per review."""
+    lesson = session.get_one(Booking, review.booking_id)
+    student, instructor = session.get_one(User, review.student_id), session.get_one(User, review.instructor_id)
+    notice = ReviewNotice(
+        rating=review.rating,
+        text=review.text,
+        reply=review.reply,
+        student=_short_name(student.name),
+        instructor=instructor.name,
+        subject=subject_name(session.get_one(Offering, lesson.offering_id).subject_key),
+        lesson_start=lesson.start_at,
+    )
+    published = kind == MailKind.REVIEW_PUBLISHED
+    notify(
+        session,
+        event=f"review-{review.id}-{'published' if published else 'replied'}",
+        kind=kind,
+        user=instructor if published else student,
+        now=now,
+        link=routes.instructor_reviews(session.get_one(InstructorProfile, review.instructor_id).slug),
+        review=notice,
+    )
 
 
 def has_contact_details(text: str) -> bool:
@@ -249,6 +293,7 @@ def reply(actor: Actor | None, review_id: int, text: str, now: datetime | None =
         if answered != 1:
             raise FormError({"reply": "You have already replied to this review."})
         session.refresh(review)
+        _tell(session, review, MailKind.REVIEW_REPLIED, now)
         return _view(review, _short_name(session.get_one(User, review.student_id).name), actor, now)
 
 
@@ -332,7 +377,7 @@ def refresh_aggregate(session: Session, instructor_id: int) -> None:
 
 
 def publish_due(now: datetime | None = None) -> int:
-    """Publish reviews whose blind week is over and update their instructors' aggregates (for the jobs;
+    """Publish reviews whose blind week is over, update their instructors' aggregates and tell them (for the jobs;
     safe on several workers: each review is published by one conditional update)."""
     now = now or utcnow()
     with transaction() as session:
@@ -348,6 +393,7 @@ def publish_due(now: datetime | None = None) -> int:
                 == 1
             ):
                 refresh_aggregate(session, instructor_id)
+                _tell(session, session.get_one(Review, review_id), MailKind.REVIEW_PUBLISHED, now)
                 published += 1
     return published
 

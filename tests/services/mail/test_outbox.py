@@ -10,11 +10,11 @@ from instainstru.db import transaction
 from instainstru.models import MailStatus, OutboxMessage, Role
 from instainstru.services.accounts.access import Actor
 from instainstru.services.booking import jobs
-from instainstru.services.errors import NotAuthenticated, PermissionDenied
+from instainstru.services.errors import FormError, NotAuthenticated, PermissionDenied
 from instainstru.services.mail import outbox
 from instainstru.services.mail.templates import MailKind, Recipient
 from instainstru.settings import reset_settings
-from tests.factories import make_user
+from tests.factories import failed_mail, make_user
 from tests.fakes.mail_catcher import BUSY_DOMAIN, REFUSED_DOMAIN
 from tests.fakes.mail_server import body
 
@@ -215,6 +215,28 @@ def test_only_admins_see_the_failed_messages(db_url):
     with pytest.raises(PermissionDenied):
         outbox.failed_messages(make_user())
     assert outbox.failed_messages(ADMIN) == []
+
+
+def test_an_admin_has_a_failed_message_tried_again_from_scratch_and_it_is_sent(db_url, mail_env):
+    message_id = failed_mail(SAM.address, NOW)
+    later = NOW + timedelta(hours=3)
+    student = make_user("student", "olga@example.com", "Olga Other")
+    for someone, refusal in ((None, NotAuthenticated), (student, PermissionDenied)):
+        with pytest.raises(refusal):
+            outbox.retry_failed(someone, message_id, later)
+    assert rows()[0].status == MailStatus.FAILED
+    outbox.retry_failed(ADMIN, message_id, later)
+    row = rows()[0]
+    assert (row.status, row.attempts, row.next_attempt_at, row.claimed_until) == (MailStatus.QUEUED, 0, later, None)
+    assert outbox.failed_messages(ADMIN) == []
+    with pytest.raises(FormError) as caught:
+        outbox.retry_failed(ADMIN, message_id, later)  # another tab retried it already
+    assert caught.value.errors == {"mail": outbox.NOT_FAILED}
+    with pytest.raises(FormError):
+        outbox.retry_failed(ADMIN, message_id + 1, later)  # no such message
+    outbox.send_due(later)  # (with Olga's welcome mail)
+    assert mail_env.wait_for(SAM.address)["Subject"] == "Reset your InstaInstru password"
+    assert (rows()[0].status, rows()[0].attempts, rows()[0].last_error) == (MailStatus.SENT, 1, "")
 
 
 def test_messages_survive_a_mail_server_outage_and_are_each_sent_once_it_is_back(db_url, mail_env):
