@@ -4,6 +4,7 @@ the lesson's own people only."""
 
 import asyncio
 import hashlib
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -55,10 +56,16 @@ def events(text: str) -> dict[str, dict]:
     }
 
 
-async def fetch(path: str) -> httpx.Response:
-    """GET `path` from api.py's routes (as calendar apps do, with no login)."""
+async def _get(path: str) -> httpx.Response:
     async with httpx.AsyncClient(transport=httpx.ASGITransport(app=api), base_url="http://test") as client:
         return await client.get(path)
+
+
+def fetch(path: str) -> httpx.Response:
+    """GET `path` from api.py's routes (as calendar apps do, with no login), on an event loop of its own in another
+    thread: the test's thread may already run one (Playwright's, when the browser tests ran first)."""
+    with ThreadPoolExecutor(max_workers=1) as thread:
+        return thread.submit(asyncio.run, _get(path)).result()
 
 
 def new_link(actor) -> str:
@@ -201,12 +208,12 @@ def test_the_feed_address_serves_text_calendar_and_404_for_dead_links(studio):
     teacher, student, service = studio
     make_booking(teacher, student, service.id, datetime.now(UTC) + timedelta(days=2), S.CONFIRMED)
     token = token_of(new_link(student))
-    reply = asyncio.run(fetch(routes.calendar_feed(token)))
+    reply = fetch(routes.calendar_feed(token))
     assert reply.status_code == 200 and reply.headers["content-type"].startswith("text/calendar")
     assert len(Calendar.from_ical(reply.text).walk("VEVENT")) == 1
     calendar_feed.turn_off(student)
-    assert asyncio.run(fetch(routes.calendar_feed(token))).status_code == 404
-    assert asyncio.run(fetch(routes.calendar_feed("made-up"))).status_code == 404
+    assert fetch(routes.calendar_feed(token)).status_code == 404
+    assert fetch(routes.calendar_feed("made-up")).status_code == 404
 
 
 def test_deleting_the_account_removes_its_feed(studio):
