@@ -132,7 +132,7 @@ PAGES = (
         conversation_page,
         routes.CONVERSATION_PAGE,
         "Messages",
-        [*HEADER, ConversationState.load, ConversationState.watch],  # then live while the page is open
+        [*HEADER, ConversationState.open, MessagesBadgeState.load],  # read: the header counts again
     ),
     (not_found_page, routes.NOT_FOUND, "Page not found", [*HEADER]),
 )

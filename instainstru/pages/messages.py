@@ -108,7 +108,7 @@ def write_box() -> rx.Component:
         server_form(
             form_field(
                 "Your message",
-                text_area("body", rows="3", max_length=MAX_MESSAGE_LENGTH, placeholder="Write a message…"),
+                text_area("body", max_length=MAX_MESSAGE_LENGTH, placeholder="Write a message…"),
                 C.errors["body"],
                 f"Up to {MAX_MESSAGE_LENGTH:,} characters. Links are shown as text.",
             ),
@@ -127,7 +127,7 @@ def report_dialog() -> rx.Component:
         "Our team reads every report. Say briefly what is wrong.",
         form_field(
             "What is wrong",
-            text_area("reason", rows="3", max_length=MAX_REASON),
+            text_area("reason", max_length=MAX_REASON),
             C.errors["reason"],
         ),
         submit="Send report",

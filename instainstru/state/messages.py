@@ -22,7 +22,7 @@ from instainstru.services.messaging.conversations import ConversationView
 from instainstru.state.answer import Answer
 from instainstru.state.events import event
 from instainstru.state.fields import Field, field
-from instainstru.state.guard import ACCESS_DENIED, GuardedPage
+from instainstru.state.guard import ACCESS_DENIED, ACCESS_OK, GuardedPage
 from instainstru.state.rows import InboxRow, MessageRow
 from instainstru.state.session import current_actor
 
@@ -115,6 +115,12 @@ class ConversationState(GuardedPage, rx.State):
         self.messages = [vars(line) for line in result.messages]
         self.masked, self.can_write, self.blocked_by_me = result.masked, result.can_write, result.blocked_by_me
         self.notice, self._version = result.notice, result.version
+
+    @event
+    async def open(self) -> Answer:
+        """Load the conversation, then keep it live (the loop starts once what the page shows is stored)."""
+        answer = await self._load()
+        return ConversationState.watch if self.access == ACCESS_OK else answer
 
     @event
     async def send(self, form: dict[str, str]) -> Answer:
