@@ -16,6 +16,7 @@ from instainstru.pages.home import home_page
 from instainstru.pages.instructor_availability import instructor_availability_page
 from instainstru.pages.instructor_bookings import instructor_bookings_page
 from instainstru.pages.instructor_profile import instructor_profile_page
+from instainstru.pages.messages import conversation_page, inbox_page
 from instainstru.pages.password_reset import forgot_password_page, reset_password_page
 from instainstru.pages.payouts import payouts_page
 from instainstru.pages.public import not_found_page, public_instructor_page
@@ -34,6 +35,7 @@ from instainstru.state.instructor_bookings import InstructorBookingsState
 from instainstru.state.instructor_profile import InstructorProfileState
 from instainstru.state.instructor_public import InstructorPublicState
 from instainstru.state.login import LoginState
+from instainstru.state.messages import ConversationState, InboxState, MessagesBadgeState
 from instainstru.state.notifications import BellState
 from instainstru.state.password_reset import ForgotPasswordState, ResetPasswordState
 from instainstru.state.payouts import InstructorPayoutsState
@@ -44,7 +46,7 @@ from instainstru.state.session import SessionState
 from instainstru.state.signup import SignupState
 from instainstru.state.verify_email import VerifyEmailState
 
-HEADER = (SessionState.refresh, BellState.load)  # who is logged in, and their bell's unread count
+HEADER = (SessionState.refresh, BellState.load, MessagesBadgeState.load)  # who is logged in, their unread counts
 # (page, route, title, what loads it). Pages that show the header load it first.
 PAGES = (
     (home_page, routes.HOME, "Lessons in NYC", [*HEADER, HomeState.load, FavouriteState.load]),
@@ -125,6 +127,13 @@ PAGES = (
         [*HEADER, StudentReferralsState.load],
     ),
     (admin_page, routes.ADMIN_HOME, "Admin", [*HEADER, AdminHomeState.load]),
+    (inbox_page, routes.MESSAGES, "Messages", [*HEADER, InboxState.open]),
+    (
+        conversation_page,
+        routes.CONVERSATION_PAGE,
+        "Messages",
+        [*HEADER, ConversationState.open, MessagesBadgeState.load],  # read: the header counts again
+    ),
     (not_found_page, routes.NOT_FOUND, "Page not found", [*HEADER]),
 )
 

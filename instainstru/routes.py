@@ -21,6 +21,8 @@ RESET_PASSWORD_PAGE = "/reset-password/[token]"  # the link a password reset mai
 VERIFY_EMAIL_PAGE = "/verify-email/[token]"  # the link confirming an address (sign-up's, or a new one's)
 SETTINGS = "/settings"  # everyone's account settings
 DEV_MAIL = "/dev/mail"  # the demo's caught mail (refused outside the demo)
+MESSAGES = "/messages"  # the inbox of students and instructors
+CONVERSATION_PAGE = "/messages/[conversation]"  # one conversation
 SEARCH = "/search"
 INSTRUCTOR_PAGE = "/instructors/[slug]"  # an instructor's public profile
 CHECKOUT_PAGE = "/book/[slug]/[service]/[start]"  # service: "<offering id>-<minutes>"; start: START_FORMAT, UTC
@@ -115,6 +117,22 @@ def read_checkout(service: str, start: str) -> tuple[int, int, datetime]:
 def receipt(booking_id: int) -> str:
     """The student's receipt for one lesson."""
     return _fill(RECEIPT_PAGE, booking=booking_id)
+
+
+def conversation(conversation_id: int) -> str:
+    """One conversation of the logged-in person."""
+    return _fill(CONVERSATION_PAGE, conversation=conversation_id)
+
+
+def message_instructor(slug: str) -> str:
+    """The inbox opening (or starting) the student's conversation with the instructor at `slug` (a profile's
+    "Message"; slugs are URL-safe, so a Var in a page works too)."""
+    return f"{MESSAGES}?to={slug}"
+
+
+def message_about(booking_id: int) -> str:
+    """The inbox opening the conversation of a lesson's two people (a lesson's "Message"; a Var in a page works)."""
+    return f"{MESSAGES}?booking={booking_id}"
 
 
 def referral(code: str) -> str:

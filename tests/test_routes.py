@@ -122,6 +122,15 @@ class _Page(rx.State):
 def test_a_page_builds_links_from_its_vars():
     assert str(rx.Var.create(routes.instructor_profile(_Page.slug))) == f'("/instructors/"+{_Page.slug!s})'
     assert str(rx.Var.create(routes.receipt(_Page.booking))) == f'("/student/receipts/"+{_Page.booking!s})'
+    assert str(rx.Var.create(routes.message_instructor(f"{_Page.slug}"))) == f'("/messages?to="+{_Page.slug!s})'
+
+
+def test_messages():
+    assert (routes.MESSAGES, routes.CONVERSATION_PAGE) == ("/messages", "/messages/[conversation]")
+    assert routes.conversation(7) == "/messages/7"
+    assert routes.message_instructor("maya-alvarez") == "/messages?to=maya-alvarez"
+    assert routes.message_about(31) == "/messages?booking=31"
+    assert routes.path_params(routes.CONVERSATION_PAGE, "/messages/7") == {"conversation": "7"}
 
 
 def test_the_app_serves_the_pages_routes_names_and_the_readme_lists_them():

@@ -5,6 +5,7 @@ import reflex as rx
 from instainstru import routes
 from instainstru.components.bell import bell_menu
 from instainstru.components.card import link_button
+from instainstru.components.messages_icon import messages_icon
 from instainstru.settings import get_settings
 from instainstru.state.home import SearchBoxState
 from instainstru.state.session import SessionState
@@ -105,7 +106,13 @@ def header() -> rx.Component:
             rx.box(search_box("2"), flex="1", max_width="420px", display=["none", "none", "block"]),
             rx.cond(
                 SessionState.logged_in,
-                rx.hstack(bell_menu(), account_menu(), spacing="3", align="center"),
+                rx.hstack(
+                    rx.cond(SessionState.user_role != "admin", messages_icon()),
+                    bell_menu(),
+                    account_menu(),
+                    spacing="3",
+                    align="center",
+                ),
                 auth_links(),
             ),
             justify="between",

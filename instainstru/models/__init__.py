@@ -5,6 +5,7 @@ from instainstru.models.availability import Blackout, DateOverride
 from instainstru.models.booking import BUSY_STATUSES, Booking, BookingClaim, BookingStatus, StudentClaim
 from instainstru.models.discovery import AreaBorough, AreaCell, Favourite
 from instainstru.models.instructor import LOCATION_TYPES, InstructorProfile
+from instainstru.models.message import Block, Conversation, ConversationReport, Message
 from instainstru.models.notification import Notification
 from instainstru.models.offering import DURATIONS, MAX_PRICE_CENTS, MIN_PRICE_CENTS, Offering, OfferingPrice
 from instainstru.models.outbox import MailStatus, OutboxMessage
@@ -26,10 +27,13 @@ __all__ = [
     "AreaCell",
     "AuthSession",
     "Blackout",
+    "Block",
     "Booking",
     "BookingClaim",
     "BookingStatus",
     "CalendarFeed",
+    "Conversation",
+    "ConversationReport",
     "Credit",
     "CreditUse",
     "DateOverride",
@@ -41,6 +45,7 @@ __all__ = [
     "LedgerKind",
     "LoginFailure",
     "MailStatus",
+    "Message",
     "Notification",
     "Offering",
     "OfferingPrice",

@@ -5,7 +5,7 @@ from reflex.vars import ObjectVar
 
 from instainstru import routes
 from instainstru.components.avatar import photo_avatar
-from instainstru.components.card import card, empty_state, skeleton_lines
+from instainstru.components.card import card, empty_state, link_button, skeleton_lines
 from instainstru.components.layout import page_shell
 from instainstru.components.offering import service_summary
 from instainstru.components.result_card import heart
@@ -35,6 +35,10 @@ def profile_header() -> rx.Component:
                     wrap="wrap",
                 ),
                 rx.foreach(S.facts, lambda fact: rx.text(fact, size="2", color_scheme="gray")),
+                rx.cond(
+                    S.can_message,
+                    link_button("Message", routes.message_instructor(f"{profile['slug']}"), variant="soft", size="2"),
+                ),
                 spacing="2",
             ),
             direction=rx.breakpoints(initial="column", sm="row"),

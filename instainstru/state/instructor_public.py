@@ -45,6 +45,7 @@ class InstructorPublicState(ViewerZone, rx.State):
     none_ahead: Field[bool] = field(False)  # no free time at all up to the instructor's horizon
     accepting: Field[bool] = field(False)
     can_save: Field[bool] = field(True)  # the favourite heart (not on one's own profile)
+    can_message: Field[bool] = field(True)  # "Message" (students and visitors)
     policy: Field[str] = field("")
     _lessons: dict[str, tuple[int, int]] = {}  # choice label -> (offering id, minutes)
 
@@ -70,7 +71,8 @@ class InstructorPublicState(ViewerZone, rx.State):
         wanted = preselected_lesson(result.offerings, query.get("subject", ""), query.get("minutes", ""))
         self.lesson = next((label for label, lesson in self._lessons.items() if lesson == wanted), "")
         actor = await self._take_viewer_zone()
-        self.can_save = viewer_actions(actor, self.instructor_id).save
+        actions = viewer_actions(actor, self.instructor_id)
+        self.can_save, self.can_message = actions.save, actions.message
         self._show_week(None)
         return self._ask_browser_zone(actor)
 

@@ -26,3 +26,9 @@ CaughtMailRow = dict[str, str | list[dict[str, str]]]
 
 # A notification in the header's bell (`vars` of `services.notifications.bell.Item`).
 NotificationRow = dict[str, str | int | bool]
+
+# A conversation in the inbox (`vars` of `services.messaging.conversations.InboxLine`).
+InboxRow = dict[str, str | int]
+
+# A message in a conversation (`vars` of `services.messaging.conversations.MessageLine`).
+MessageRow = dict[str, str | int | bool]

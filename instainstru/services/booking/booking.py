@@ -38,6 +38,7 @@ from instainstru.services.accounts.access import Actor, require_role
 from instainstru.services.discovery.catalog import subject_name
 from instainstru.services.errors import FormError, PermissionDenied
 from instainstru.services.instructors.offerings import bookable
+from instainstru.services.messaging import safety
 from instainstru.services.money.money import platform_fee
 from instainstru.services.notifications import lessons
 from instainstru.services.scheduling.availability import open_slots_many
@@ -211,7 +212,8 @@ def create_booking(
 
     Raises FormError when the lesson or time is not bookable (past, blocked, taken, or just taken by a
     concurrent booking), when the student has another lesson (or holds one) at that time, with whichever
-    instructor, and PermissionDenied for anyone but a student.
+    instructor, when either of the two blocked the other (`messaging.safety`), and PermissionDenied for anyone but
+    a student.
     """
     actor = require_role(actor, Role.STUDENT)
     now = now or utcnow()
@@ -223,6 +225,9 @@ def create_booking(
             profile = session.get_one(InstructorProfile, offering.instructor_id)
             if not profile.charges_enabled:
                 raise FormError({"start": NOT_ACCEPTING})
+            blocked = safety.booking_refusal(session, actor.user_id, offering.instructor_id)
+            if blocked:
+                raise FormError({"start": blocked})
             expire_holds(session, now, offering.instructor_id)
             expire_holds(session, now, student_id=actor.user_id)
             holding = session.exec(

@@ -1,6 +1,6 @@
 """Work that falls due with time: run-out holds, unanswered requests, authorisations to release, lessons
-nobody marked, lesson reminders, mail to send. Every step is a conditional update or an idempotent Stripe call, so
-any number of workers may run `run_due` at the same moment."""
+nobody marked, lesson reminders, unread messages, mail to send. Every step is a conditional update or an idempotent
+Stripe call, so any number of workers may run `run_due` at the same moment."""
 
 import logging
 from collections.abc import Callable
@@ -15,6 +15,7 @@ from instainstru.models.booking import request_ran_out
 from instainstru.services.booking import booking
 from instainstru.services.errors import FormError
 from instainstru.services.mail import outbox
+from instainstru.services.messaging import unread_mail
 from instainstru.services.money import payments
 from instainstru.services.notifications import reminders
 from instainstru.services.trust import referrals, reviews
@@ -34,6 +35,7 @@ class JobReport:
     reviews_published: int  # their blind week over
     referrals_rewarded: int  # the friend's first lesson completed and paid
     reminders_sent: int  # lessons reminded (both people), 24 hours or 1 hour before
+    messages_mailed: int  # people told of a message unread for 10 minutes
     mail_sent: int  # messages from the outbox the mail server took
 
 
@@ -77,5 +79,6 @@ def run_due(now: datetime | None = None) -> JobReport:
         reviews_published=_safely(reviews.publish_due, now),
         referrals_rewarded=_safely(referrals.reward_due, now),
         reminders_sent=_safely(reminders.send_reminders, now),
+        messages_mailed=_safely(unread_mail.mail_unread, now),
         mail_sent=_safely(outbox.send_due, now),  # last: sends what the jobs before it queued too
     )

@@ -53,6 +53,7 @@ class ViewerActions:
 
     save: bool  # the favourite heart: students, and visitors (asked to log in first)
     report: bool  # "Report" on a review: anyone logged in but the profile's owner
+    message: bool  # "Message": students, and visitors (asked to log in first)
 
 
 def viewer_actions(viewer: Actor | None, instructor_id: int | None = None) -> ViewerActions:
@@ -60,6 +61,7 @@ def viewer_actions(viewer: Actor | None, instructor_id: int | None = None) -> Vi
     return ViewerActions(
         save=viewer is None or viewer.role == Role.STUDENT,
         report=viewer is not None and viewer.user_id != instructor_id,
+        message=viewer is None or viewer.role == Role.STUDENT,
     )
 
 

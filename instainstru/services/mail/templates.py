@@ -53,6 +53,7 @@ class MailKind(StrEnum):
     PAYOUTS_CONNECTED = "payouts_connected"  # the instructor: Stripe takes charges and pays out, students can book
     PAYOUTS_UNFINISHED = "payouts_unfinished"  # the instructor: Stripe needs more before it pays out (finish it)
     REFERRAL_REWARD = "referral_reward"  # the referrer: a friend's first lesson is done and paid, a credit earned
+    NEW_MESSAGE = "new_message"  # a message unread 10 minutes after it was sent (at most one a conversation an hour)
 
 
 @dataclass(frozen=True)

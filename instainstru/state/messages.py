@@ -1,0 +1,212 @@
+"""Messages: the header's unread count, the inbox, and one conversation, kept live while its page is open.
+
+Live without reloading, with any number of backend workers: while a conversation page is open, a background event
+(`ConversationState.watch`) asks the database every `POLL_SECONDS` for the conversation's version (its newest message
+and the other side's last read one) and reads it again when that changed. The database is the one source of truth,
+so it does not matter which worker took the other person's message. The loop ends when the page is left (unmounted,
+or another page loaded in the same tab), when the browser goes away, or after `WATCH_FOR`.
+"""
+
+import asyncio
+import time
+
+import reflex as rx
+from reflex_base.registry import RegistrationContext
+
+from instainstru import routes
+from instainstru.models import utcnow
+from instainstru.services.accounts.access import Actor
+from instainstru.services.errors import FormError, NotAuthenticated, PermissionDenied
+from instainstru.services.messaging import conversations, safety
+from instainstru.services.messaging.conversations import ConversationView
+from instainstru.state.answer import Answer
+from instainstru.state.events import event
+from instainstru.state.fields import Field, field
+from instainstru.state.guard import ACCESS_DENIED, ACCESS_OK, GuardedPage
+from instainstru.state.rows import InboxRow, MessageRow
+from instainstru.state.session import current_actor
+
+POLL_SECONDS = 2.0
+WATCH_FOR = 2 * 60 * 60  # seconds a page is kept live without being loaded again
+
+
+class MessagesBadgeState(rx.State):
+    """The header's messages icon: how many messages the logged-in person has not read."""
+
+    unread: Field[int] = field(0)
+
+    @event
+    async def load(self) -> None:
+        """Count the caller's unread messages (on every page load; none for visitors and admins)."""
+        actor = await current_actor(self)
+        parties = actor is not None and actor.role in conversations.PARTIES
+        self.unread = conversations.unread_count(actor) if parties else 0
+
+
+class InboxState(GuardedPage, rx.State):
+    """The caller's conversations; `?to=<slug>` (a profile's "Message") or `?booking=<id>` (a lesson's) opens one."""
+
+    lines: Field[list[InboxRow]] = field(default_factory=list)
+
+    def _fetch(self, actor: Actor | None) -> list[conversations.InboxLine]:
+        return conversations.inbox(actor)
+
+    def _show(self, result: list[conversations.InboxLine]) -> None:
+        self.lines = [vars(line) for line in result]
+
+    @event
+    async def open(self) -> Answer:
+        """Open the conversation the address asks for (made when it is the first), else list them all."""
+        query = self.router.url.query_parameters
+        to, booking = query.get("to", ""), query.get("booking", "")
+        if not (to or booking):
+            return await self._load()
+        actor = await current_actor(self)
+        try:
+            if to:
+                opened = conversations.open_with_instructor(actor, to, utcnow())
+            else:
+                opened = conversations.open_for_booking(actor, booking, utcnow())
+        except NotAuthenticated:
+            return self._to_login()
+        except PermissionDenied:
+            self.access = ACCESS_DENIED
+            return None
+        except FormError as exc:
+            await self._load()
+            return rx.toast.error(" ".join(exc.errors.values()))
+        return rx.redirect(routes.conversation(opened), replace=True)
+
+
+async def _connected(token: str) -> bool:
+    """Whether the browser tab of `token` is still connected (to this worker or, with Redis, another one)."""
+    namespace = RegistrationContext.get().app.event_namespace
+    if namespace is None:
+        return False
+    # Reflex's own cross-worker check (reflex/istate/shared.py uses it the same way); it has no public accessor.
+    return await namespace._token_manager.is_token_connected(token)
+
+
+class ConversationState(GuardedPage, rx.State):
+    """One conversation at /messages/<id>: its messages, the box to write, block and report; live while open."""
+
+    conversation_id: Field[int] = field(0)
+    other_name: Field[str] = field("")
+    other_link: Field[str] = field("")
+    messages: Field[list[MessageRow]] = field(default_factory=list)
+    masked: Field[bool] = field(False)
+    can_write: Field[bool] = field(True)
+    blocked_by_me: Field[bool] = field(False)
+    notice: Field[str] = field("")
+    errors: Field[dict[str, str]] = field(default_factory=dict)
+    sent: Field[int] = field(0)  # messages sent from this page: keys the box, so it empties after each
+    report_open: Field[bool] = field(False)
+    _version: tuple[int, int] = (0, 0)
+    _watcher: int = 0  # the live loop that may run: a newer load or leaving the page ends the others
+
+    def _asked(self) -> str:
+        return routes.path_params(routes.CONVERSATION_PAGE, self.router.url.path)["conversation"]
+
+    def _fetch(self, actor: Actor | None) -> ConversationView:
+        return conversations.read_conversation(actor, self._asked(), utcnow())
+
+    def _show(self, result: ConversationView) -> None:
+        self.conversation_id, self.other_name, self.other_link = result.id, result.other_name, result.other_link
+        self.messages = [vars(line) for line in result.messages]
+        self.masked, self.can_write, self.blocked_by_me = result.masked, result.can_write, result.blocked_by_me
+        self.notice, self._version = result.notice, result.version
+
+    @event
+    async def open(self) -> Answer:
+        """Load the conversation, then keep it live (the loop starts once what the page shows is stored)."""
+        answer = await self._load()
+        return ConversationState.watch if self.access == ACCESS_OK else answer
+
+    @event
+    async def send(self, form: dict[str, str]) -> Answer:
+        """Send what was written; the box empties once it is sent."""
+        answer = await self._attempt(
+            lambda actor: conversations.send(actor, self.conversation_id, form.get("body", ""), utcnow()),
+            "",
+            "You cannot write in this conversation.",
+        )
+        if not self.errors:
+            self.sent += 1
+            self._show(conversations.read_conversation(await current_actor(self), self.conversation_id, utcnow()))
+        return answer
+
+    @event
+    async def block(self) -> Answer:
+        """Block the other person: neither can write here any more (and a blocked student cannot book)."""
+        answer = await self._attempt(
+            lambda actor: safety.block(actor, self.conversation_id, utcnow()),
+            f"You blocked {self.other_name}.",
+            "You cannot block in this conversation.",
+            field=None,
+        )
+        await self._load()
+        return answer
+
+    @event
+    async def unblock(self) -> Answer:
+        """Take back the caller's block."""
+        answer = await self._attempt(
+            lambda actor: safety.unblock(actor, self.conversation_id),
+            f"You unblocked {self.other_name}.",
+            "You cannot unblock in this conversation.",
+            field=None,
+        )
+        await self._load()
+        return answer
+
+    @event
+    def set_report_open(self, value: bool) -> None:
+        """Open or close the report dialog."""
+        self.report_open = value
+        self.errors = {}
+
+    @event
+    async def report(self, form: dict[str, str]) -> Answer:
+        """Report the conversation to the admins."""
+        answer = await self._attempt(
+            lambda actor: safety.report(actor, self.conversation_id, form.get("reason", ""), utcnow()),
+            lambda first: "Thank you. We will look into it." if first else "You reported this conversation already.",
+            "You cannot report this conversation.",
+        )
+        if not self.errors:
+            self.report_open = False
+        return answer
+
+    @event
+    def stop(self) -> None:
+        """The page was left: its live loop ends."""
+        self._watcher += 1
+
+    @rx.event(background=True)
+    async def watch(self) -> None:
+        """While the page stays open, show new messages (and "Seen") as they arrive, reading the database."""
+        async with self:
+            self._watcher += 1
+            mine, conversation = self._watcher, self.conversation_id
+            token = self.router.session.client_token
+        if not conversation:
+            return
+        until = time.monotonic() + WATCH_FOR
+        while time.monotonic() < until:
+            await asyncio.sleep(POLL_SECONDS)
+            async with self:
+                if self._watcher != mine or self._asked() != str(conversation):
+                    return
+                shown, actor = self._version, await current_actor(self)  # logged out meanwhile: refused below
+            if not await _connected(token):
+                return
+            try:
+                if conversations.version(actor, conversation) == shown:
+                    continue
+                view = conversations.read_conversation(actor, conversation, utcnow())
+            except (NotAuthenticated, PermissionDenied):
+                return
+            async with self:
+                if self._watcher != mine:
+                    return
+                self._show(view)

@@ -1,0 +1,99 @@
+"""Messages end to end, a student and an instructor in two browsers: "Message" on a profile (logging in first and
+coming back), contact details hidden before a booking, the unread count in the header, a reply appearing in the
+other's open page without a reload, and a block that stops messages and bookings."""
+
+import re
+from datetime import timedelta
+
+import pytest
+from playwright.sync_api import Browser, Page, expect
+
+from instainstru import routes
+from instainstru.db import transaction
+from instainstru.models import InstructorProfile, utcnow
+from instainstru.services.messaging.masking import EMAIL_HIDDEN, PHONE_HIDDEN
+from instainstru.services.messaging.safety import BLOCKED_BY_INSTRUCTOR
+from instainstru.services.scheduling import availability
+from tests.browser.conftest import open_page, screenshot
+from tests.browser.helpers import at, like, log_in, unique_email
+from tests.factories import PASSWORD, connect_on_fake_stripe, open_studio
+
+ZONE = "America/New_York"
+
+
+@pytest.fixture
+def studio(app_services, payments):
+    teacher, student, service = open_studio({60: "45"}, unique_email("teacher"), unique_email("student"))
+    connect_on_fake_stripe(teacher, payments)
+    with transaction() as session:
+        slug = session.get_one(InstructorProfile, teacher.user_id).slug
+    return teacher, student, service, slug
+
+
+def look_at(page: Page, name: str) -> None:
+    """Screenshots at a phone's width and a laptop's, with nothing wider than the screen."""
+    for width in (375, 1280):
+        page.set_viewport_size({"width": width, "height": 800})
+        assert page.evaluate("document.documentElement.scrollWidth") <= width
+        screenshot(page, f"{name}-{width}")
+
+
+def write(page: Page, text: str) -> None:
+    page.get_by_label("Your message").fill(text)
+    page.get_by_role("button", name="Send").click()
+
+
+def test_a_message_round_trip_masked_before_booking_live_and_stopped_by_a_block(
+    page: Page, browser: Browser, base_url: str, studio
+):
+    teacher, student, service, slug = studio
+    open_page(page, routes.instructor_profile(slug))
+    page.get_by_role("link", name="Message").click()  # a visitor: log in first, then back to the conversation
+    expect(page).to_have_url(at(routes.LOGIN, exact=False))
+    page.get_by_label("Email").fill(student.email)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.locator("main").get_by_role("button", name="Log in").click()
+    expect(page).to_have_url(re.compile(like(routes.CONVERSATION_PAGE, conversation=r"\d+") + "/?$"))
+    expect(page.get_by_role("heading", name="Tess Teacher")).to_be_visible()
+    conversation = page.url
+    write(page, "Hi! Could we talk? Mail me at sam.s@example.com or call 212-555-0100.")
+    mine = page.locator(".message.mine")
+    expect(mine).to_have_count(1)
+    expect(mine).to_contain_text(f"Mail me at {EMAIL_HIDDEN} or call {PHONE_HIDDEN}.")
+    expect(page.get_by_label("Your message")).to_have_value("")
+
+    instructor = browser.new_context(base_url=base_url, timezone_id=ZONE).new_page()
+    log_in(instructor, teacher.email, PASSWORD)
+    expect(instructor).to_have_url(at(routes.INSTRUCTOR_HOME))
+    icon = instructor.get_by_role("link", name="Messages, 1 unread")
+    expect(icon).to_be_visible()
+    icon.click()
+    expect(instructor).to_have_url(at(routes.MESSAGES))
+    line = instructor.locator(".conversation")
+    expect(line).to_contain_text("Sam Student")
+    expect(line.locator(".conversation-unread")).to_have_text("1 new")
+    look_at(instructor, "messages-inbox")
+    line.click()
+    expect(instructor.locator(".message.theirs")).to_contain_text(EMAIL_HIDDEN)
+    expect(instructor.locator(".message.theirs")).not_to_contain_text("sam.s@example.com")
+    expect(instructor.get_by_role("link", name="Messages", exact=True)).to_be_visible()  # read: no count left
+
+    expect(page.locator(".message.mine")).to_contain_text("Seen")  # the student's page, not reloaded
+    write(instructor, "Hello Sam! Happy to help.")
+    expect(page.locator(".message.theirs")).to_have_text(  # arrives in the student's open page
+        re.compile("Hello Sam! Happy to help."), timeout=15_000
+    )
+    look_at(page, "messages-conversation")
+
+    instructor.get_by_role("button", name="Block").click()
+    expect(instructor.locator(".blocked-notice")).to_contain_text("You blocked Sam Student")
+    write(page, "Are you there?")
+    expect(page.get_by_text("You can no longer message Tess Teacher.")).to_be_visible()
+    expect(page.locator(".message.mine")).to_have_count(1)
+
+    now = utcnow()
+    start = availability.open_slots(teacher.user_id, 60, now + timedelta(days=3), now + timedelta(days=5), now)[0]
+    open_page(page, routes.checkout(slug, service.id, 60, start))
+    expect(page.get_by_text(BLOCKED_BY_INSTRUCTOR)).to_be_visible()
+    open_page(page, conversation)  # the conversation says so too
+    expect(page.locator(".blocked-notice")).to_contain_text("You can no longer message Tess Teacher.")
