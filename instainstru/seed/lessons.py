@@ -46,26 +46,36 @@ class Teacher:
     late_cancel_fee_percent: int
     gets_requests: bool
     rng: random.Random
-    # The places students book this service at: (kind, address copied, area, travel fee in cents).
-    places: tuple[tuple[str, str, str, int], ...]
+    # The places students book this service at: (kind, address copied, area, travel fee in cents), and the
+    # address of its lessons at a student's place (None when it has none).
+    where: tuple[tuple[str, str, str, int], ...]
+    home: places.AddressForm | None
 
 
-def _places(session: Session, offering: Offering, profile: InstructorProfile) -> tuple[tuple[str, str, str, int], ...]:
+def _home(session: Session, profile: InstructorProfile) -> places.AddressForm | None:
+    """A student's address in the instructor's area, checked like any address typed at checkout (None: no ZIP
+    code served)."""
+    near = zip_served(profile)
+    if near is None:
+        return None
+    typed = places.AddressForm(street="40 Demo Street", apt="2", zip_code=near.name, borough=near.borough)
+    return places.check_address(typed, profile, session.get_one(User, profile.user_id).name)
+
+
+def _places(
+    offering: Offering, profile: InstructorProfile, home: places.AddressForm | None
+) -> tuple[tuple[str, str, str, int], ...]:
     """Where demo students have lessons with this service, as the checkout records them: at a student's address in
     the instructor's area (checked like any address typed at checkout), the studio (its address), or online."""
-    name = session.get_one(User, profile.user_id).name
     found: list[tuple[str, str, str, int]] = []
-    near = zip_served(profile)
     for kind in places.offered(offering):
-        if kind == places.STUDENT_HOME and near is not None:
-            typed = places.AddressForm(street="40 Demo Street", apt="2", zip_code=near.name, borough=near.borough)
-            address = places.check_address(typed, profile, name)
-            found.append((kind, places.address_line(address), places.area_of(address), profile.travel_fee_cents))
+        if kind == places.STUDENT_HOME and home is not None:
+            found.append((kind, places.address_line(home), places.area_of(home), profile.travel_fee_cents))
         elif kind == places.STUDIO:
             found.append((kind, profile.studio_address, places.studio_area(profile), 0))
         elif kind == places.ONLINE:
             found.append((kind, "", "", 0))
-    assert found, f"{name} teaches only at students' places and serves no ZIP code"
+    assert found, f"instructor {profile.user_id} teaches only at students' places and serves no ZIP code"
     return tuple(found)
 
 
@@ -124,7 +134,8 @@ def _teachers(session: Session, offerings: list[Offering], requests_too: set[int
                 late_cancel_fee_percent=profile.late_cancel_fee_percent,
                 gets_requests=profile.approve_requests or offering.instructor_id in requests_too,
                 rng=random.Random(index),
-                places=_places(session, offering, profile),
+                where=_places(offering, profile, home := _home(session, profile)),
+                home=home,
             )
         )
     return teachers
@@ -215,7 +226,7 @@ def _row(
 ) -> dict[str, object]:
     """A booking's columns as the booking engine leaves them in `status` (a request waits 48 hours at most)."""
     waits_until = min(booked_at + timedelta(hours=REQUEST_HOURS), start) if status == S.REQUESTED else None
-    kind, address, area, travel_fee = teacher.places[start.toordinal() % len(teacher.places)]
+    kind, address, area, travel_fee = teacher.where[start.toordinal() % len(teacher.where)]
     return {
         "instructor_id": teacher.instructor_id,
         "student_id": student_id,
@@ -250,3 +261,6 @@ def add_lessons(
     diary = Diary()
     for weeks_ago in range(PAST_WEEKS, -1, -1):
         _book_week(session, teachers, students, diary, Week(now - timedelta(weeks=weeks_ago), now), demo)
+    for teacher in teachers:  # the demo student's address book: where she had lessons at her place
+        if teacher.instructor_id == demo[1] and teacher.home is not None:
+            places.remember(session, demo[0], teacher.home, now)

@@ -71,6 +71,13 @@ def choose_slot(page: Page, index: int) -> None:
     slot.click()
     expect(page).to_have_url(re.compile(like(routes.CHECKOUT_PAGE, slug="maya-alvarez", **SLOT_PARTS) + "/?$"))
     expect(page.get_by_role("heading", name="Your lesson", exact=True)).to_be_visible()
+    use_this_place(page)
+
+
+def use_this_place(page: Page) -> None:
+    """Keep the place the checkout offers first (for the demo instructor: the demo student's saved address)."""
+    page.get_by_role("button", name="Use this place").click()
+    expect(page.locator(".checkout-place")).to_be_visible()
 
 
 def enter_new_card(page: Page, number: str) -> None:

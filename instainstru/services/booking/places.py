@@ -58,6 +58,10 @@ class PlaceView:
         where = self.link or self.detail
         return f"{self.label}: {where}" if where else self.label
 
+    def location(self) -> str:
+        """The place as a calendar's LOCATION: the address or the meeting link, else its kind ("Online")."""
+        return self.link or (self.detail if self.kind in (STUDENT_HOME, STUDIO) else self.label)
+
 
 def offered(offering: Offering) -> list[str]:
     """The places the service is taught at, in the order pages list them."""

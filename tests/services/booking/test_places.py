@@ -5,11 +5,13 @@ travel fee in the price, the charge, the ledger and `reconcile`."""
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from sqlmodel import select
+from icalendar import Calendar
+from sqlmodel import col, select
 
 from instainstru.db import transaction
-from instainstru.models import Booking, BookingStatus, Payment, StudentAddress
-from instainstru.services.booking import booking, checkout, places
+from instainstru.models import Booking, BookingStatus, OutboxMessage, Payment, StudentAddress
+from instainstru.services import dashboards
+from instainstru.services.booking import booking, checkout, lessons, places
 from instainstru.services.errors import FormError, PermissionDenied
 from instainstru.services.form_versions import OUTDATED
 from instainstru.services.instructors import offerings, profile
@@ -206,3 +208,38 @@ def test_the_travel_fee_is_charged_split_and_reconciled(lesson, stripe_env):
     assert ledger.reconcile() == []
     with pytest.raises(FormError):  # paid: the place no longer changes
         choose(student, booking_id, "online")
+
+
+def test_both_people_see_the_place_in_their_lists_mail_and_calendar_events(lesson, stripe_env):
+    teacher, student, booking_id = lesson
+    connect_on_fake_stripe(teacher, stripe_env)
+    view = choose(student, booking_id, "student_home", HOME)
+    payments.pay(student, booking_id, save_test_card(student, stripe_env), NOW, expected=view.to_pay_cents)
+    address = "12 Court St, Apt 4B, Brooklyn, NY 11201"
+    [line] = lessons.instructor_lessons(teacher, NOW).upcoming.items
+    assert line.place == f"At the student's place: {address}"
+    [line] = lessons.student_lessons(student, NOW).upcoming
+    assert line.place == f"At the student's place: {address}"
+    assert f"At the student's place: {address}" in dashboards.instructor_home(teacher, now=NOW).upcoming[0]
+    with transaction() as session:
+        mails = session.exec(select(OutboxMessage).where(col(OutboxMessage.ics).is_not(None))).all()
+    assert {m.recipient for m in mails} == {"t@example.com", "s@example.com"}
+    for mail in mails:
+        assert f"Where: At the student's place: {address}" in mail.text_body and address in mail.html_body
+        [event] = Calendar.from_ical(mail.ics).walk("VEVENT")
+        assert str(event["LOCATION"]) == address
+
+
+def test_an_online_lessons_link_reaches_both_people_once_booked(db_url, stripe_env):
+    teacher, student, service = open_studio({60: "80"})  # online only
+    set_up_places(teacher)
+    connect_on_fake_stripe(teacher, stripe_env)
+    held = booking.create_booking(student, service.id, 60, START, NOW)
+    payments.pay(student, held.id, save_test_card(student, stripe_env), NOW)
+    [line] = lessons.instructor_lessons(teacher, NOW).upcoming.items
+    assert (line.place, line.place_link) == ("Online", LINK)
+    assert lessons.student_lessons(student, NOW).upcoming[0].place_link == LINK
+    with transaction() as session:
+        mails = session.exec(select(OutboxMessage).where(col(OutboxMessage.ics).is_not(None))).all()
+    assert mails and all(f"Where: Online: {LINK}" in m.text_body for m in mails)
+    assert all(str(Calendar.from_ical(m.ics).walk("VEVENT")[0]["LOCATION"]) == LINK for m in mails)
