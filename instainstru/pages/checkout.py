@@ -81,11 +81,14 @@ def place_line() -> rx.Component:
 def travel_lines() -> rx.Component:
     """The lesson's price and the travel fee added for a lesson at the student's place."""
     return rx.vstack(
-        rx.hstack(rx.text("Lesson", size="3"), rx.text(S.summary["lesson_price"], size="3"), justify="between"),
+        rx.hstack(
+            rx.text("Lesson", size="3"), rx.text(S.summary["lesson_price"], size="3"), justify="between", width="100%"
+        ),
         rx.hstack(
             rx.text("Travel to your place", size="3"),
             rx.text(S.summary["travel_fee"], size="3", class_name="checkout-travel-fee"),
             justify="between",
+            width="100%",
         ),
         spacing="1",
         width="100%",
