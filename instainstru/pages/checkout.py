@@ -81,42 +81,16 @@ def place_line() -> rx.Component:
 def travel_lines() -> rx.Component:
     """The lesson's price and the travel fee added for a lesson at the student's place."""
     return rx.vstack(
-        rx.hstack(
-            rx.text("Lesson", size="3"), rx.text(S.summary["lesson_price"], size="3"), justify="between", width="100%"
-        ),
-        rx.hstack(
-            rx.text("Travel to your place", size="3"),
-            rx.text(S.summary["travel_fee"], size="3", class_name="checkout-travel-fee"),
-            justify="between",
-            width="100%",
-        ),
+        money_line("Lesson", S.summary["lesson_price"]),
+        money_line("Travel to your place", S.summary["travel_fee"], class_name="checkout-travel-fee"),
         spacing="1",
         width="100%",
     )
 
 
-def place_option(option: ObjectVar[dict[str, str]]) -> rx.Component:
-    """One place to choose."""
-    return rx.text(
-        rx.flex(rx.radio_group.item(value=option["kind"]), option["label"], spacing="2", align="center"),
-        as_="label",
-        size="3",
-        min_height="40px",
-        display="flex",
-        align_items="center",
-    )
-
-
-def address_option(option: ObjectVar[dict[str, str]] | dict[str, str]) -> rx.Component:
-    """One saved address to choose (or a new one)."""
-    return rx.text(
-        rx.flex(rx.radio_group.item(value=option["id"]), option["label"], spacing="2", align="center"),
-        as_="label",
-        size="3",
-        min_height="40px",
-        display="flex",
-        align_items="center",
-    )
+def money_line(label: str, amount: rx.Var[str], **props) -> rx.Component:
+    """A label and its amount at either end of a line of the summary (`props`: the amount's)."""
+    return rx.hstack(rx.text(label, size="3"), rx.text(amount, size="3", **props), justify="between", width="100%")
 
 
 def address_fields() -> rx.Component:
@@ -141,8 +115,8 @@ def address_fields() -> rx.Component:
             S.saved_addresses.length() > 0,
             rx.radio_group.root(
                 rx.vstack(
-                    rx.foreach(S.saved_addresses, address_option),
-                    address_option({"id": NEW_ADDRESS, "label": "A new address"}),
+                    rx.foreach(S.saved_addresses, radio_option),
+                    radio_option({"id": NEW_ADDRESS, "label": "A new address"}),
                     spacing="1",
                 ),
                 value=S.address_pick,
@@ -163,7 +137,7 @@ def place_card() -> rx.Component:
     return card(
         rx.heading("Where", size="5", as_="h2"),
         rx.radio_group.root(
-            rx.vstack(rx.foreach(S.place_choices, place_option), spacing="1"),
+            rx.vstack(rx.foreach(S.place_choices, radio_option), spacing="1"),
             value=S.place_pick,
             on_change=S.pick_place,
             aria_label="Where the lesson happens",
@@ -186,9 +160,7 @@ def place_card() -> rx.Component:
 def credit_lines() -> rx.Component:
     """The lesson's price and the student's credit taken off it."""
     return rx.vstack(
-        rx.hstack(
-            rx.text("Lesson", size="3"), rx.text(S.summary["subtotal"], size="3"), justify="between", width="100%"
-        ),
+        money_line("Lesson", S.summary["subtotal"]),
         rx.hstack(
             rx.text("Credit applied", size="3", color=rx.color("grass", 11)),
             rx.text(S.summary["credit"], size="3", weight="bold", color=rx.color("grass", 11)),
@@ -201,18 +173,21 @@ def credit_lines() -> rx.Component:
     )
 
 
-def card_option(option: ObjectVar[dict[str, str]] | dict[str, str]) -> rx.Component:
-    """One card to choose."""
+def radio_option(option: ObjectVar[dict[str, str]] | dict[str, str]) -> rx.Component:
+    """One choice of a radio group (a place, an address, a card): its "id" and "label"."""
     return rx.text(
         rx.flex(rx.radio_group.item(value=option["id"]), option["label"], spacing="2", align="center"),
         as_="label",
         size="3",
+        min_height="40px",
+        display="flex",
+        align_items="center",
     )
 
 
 def saved_card(option: ObjectVar[dict[str, str]]) -> rx.Component:
     """A saved card to choose, with a button to forget it."""
-    return removable(card_option(option), S.remove_card(option["id"]), label="Remove")
+    return removable(radio_option(option), S.remove_card(option["id"]), label="Remove")
 
 
 def payment_card() -> rx.Component:
@@ -223,7 +198,7 @@ def payment_card() -> rx.Component:
             S.wallet.length() > 0,
             rx.radio_group.root(
                 rx.vstack(
-                    rx.foreach(S.wallet, saved_card), card_option({"id": NEW_CARD, "label": "A new card"}), spacing="2"
+                    rx.foreach(S.wallet, saved_card), radio_option({"id": NEW_CARD, "label": "A new card"}), spacing="2"
                 ),
                 value=S.card_choice,
                 on_change=S.choose_card,

@@ -72,7 +72,7 @@ class CheckoutState(CardElement, GuardedPage, rx.State):
         self.summary = {key: str(value) for key, value in vars(view).items() if not isinstance(value, tuple)}
         self.booking_id = view.booking_id
         self.stage = PAID.get(view.status, "pay")
-        self.place_choices = [{"kind": kind, "label": label} for kind, label in view.place_choices]
+        self.place_choices = [{"id": kind, "label": label} for kind, label in view.place_choices]
         self.saved_addresses = [{"id": key, "label": label} for key, label in view.saved_addresses]
         kinds = [kind for kind, _ in view.place_choices]
         if self.place_pick not in kinds:
@@ -103,7 +103,7 @@ class CheckoutState(CardElement, GuardedPage, rx.State):
     @event
     def pick_place(self, kind: str) -> None:
         """Show the form for one of the places offered (saved only with `save_place`)."""
-        if kind in {choice["kind"] for choice in self.place_choices}:
+        if kind in {choice["id"] for choice in self.place_choices}:
             self.place_pick, self.place_errors = str(kind), {}
 
     @event

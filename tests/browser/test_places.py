@@ -10,15 +10,21 @@ from playwright.sync_api import Browser, Page, expect
 from instainstru import routes
 from instainstru.db import transaction
 from instainstru.models import InstructorProfile, utcnow
-from instainstru.services.instructors import offerings, profile
 from instainstru.services.scheduling import availability
 from tests.browser.conftest import open_page, screenshot
-from tests.browser.helpers import at, log_in, pay, unique_email
-from tests.factories import PASSWORD, connect_on_fake_stripe, open_studio, save_test_card
+from tests.browser.helpers import at, log_in, look_at, pay, unique_email
+from tests.factories import (
+    MEETING_URL,
+    PASSWORD,
+    STUDIO_ADDRESS,
+    connect_on_fake_stripe,
+    open_studio,
+    save_test_card,
+    teach_everywhere,
+)
 
 ZONE = "America/New_York"
-STUDIO = "210 7th Ave, Brooklyn, NY 11215"
-LINK = "https://meet.example.com/tess-guitar"
+STUDIO, LINK = STUDIO_ADDRESS, MEETING_URL
 
 
 @pytest.fixture
@@ -28,21 +34,7 @@ def guitar(app_services, payments):
     teacher, student, _ = open_studio({60: "80"}, unique_email("teacher"), unique_email("student"))
     connect_on_fake_stripe(teacher, payments)
     save_test_card(student, payments)
-    form = profile.ProfileForm(
-        name="Tess Teacher",
-        borough="Brooklyn",
-        teaches_at_student=True,
-        teaches_at_studio=True,
-        studio_address=STUDIO,
-        teaches_online=True,
-        meeting_url=LINK,
-        travel_fee="15",
-        area_neighbourhoods=["Park Slope", "Brooklyn Heights"],
-    )
-    profile.save_profile(teacher, form)
-    service = offerings.add_offering(
-        teacher, "guitar", ["beginner"], ["adults"], ["student_home", "studio", "online"], {60: "80"}
-    )
+    service = teach_everywhere(teacher)
     now = utcnow()
     start = availability.open_slots(teacher.user_id, 60, now + timedelta(days=3), now + timedelta(days=5), now)[0]
     with transaction() as session:
@@ -65,14 +57,6 @@ def instructor_bookings(browser: Browser, base_url: str, teacher) -> Page:
     expect(instructor).to_have_url(at(routes.INSTRUCTOR_HOME))
     open_page(instructor, routes.BOOKINGS)
     return instructor
-
-
-def look_at(page: Page, name: str) -> None:
-    """Screenshots at a phone's width and a laptop's, with nothing wider than the screen."""
-    for width in (375, 1280):
-        page.set_viewport_size({"width": width, "height": 900})
-        assert page.evaluate("document.documentElement.scrollWidth") <= width
-        screenshot(page, f"{name}-{width}")
 
 
 def test_a_lesson_at_my_place_checks_the_address_adds_travel_and_the_instructor_sees_it(

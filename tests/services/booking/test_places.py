@@ -14,43 +14,31 @@ from instainstru.services import dashboards
 from instainstru.services.booking import booking, checkout, lessons, places
 from instainstru.services.errors import FormError, PermissionDenied
 from instainstru.services.form_versions import OUTDATED
-from instainstru.services.instructors import offerings, profile
+from instainstru.services.instructors import profile
 from instainstru.services.money import ledger, payments
 from instainstru.services.money.money import platform_fee
-from tests.factories import connect_on_fake_stripe, make_user, open_studio, save_test_card
+from tests.factories import (
+    MEETING_URL,
+    STUDIO_ADDRESS,
+    connect_on_fake_stripe,
+    make_user,
+    open_studio,
+    save_test_card,
+    teach_everywhere,
+)
 
 S = BookingStatus
 NOW = datetime(2030, 1, 7, 12, 0, tzinfo=UTC)
 START = (NOW + timedelta(days=4)).replace(hour=15, minute=0, second=0)
-STUDIO = "210 7th Ave, Brooklyn, NY 11215"
-LINK = "https://meet.example.com/tess-piano"
+STUDIO, LINK = STUDIO_ADDRESS, MEETING_URL
 HOME = places.AddressForm(street="12 Court St", apt="4B", zip_code="11201", borough="Brooklyn")
-
-
-def set_up_places(teacher, travel_fee: str = "15") -> None:
-    """The teacher travels to Park Slope and Brooklyn Heights, has a studio in Park Slope and a meeting link."""
-    form = profile.ProfileForm(
-        name="Tess Teacher",
-        borough="Brooklyn",
-        teaches_at_student=True,
-        teaches_at_studio=True,
-        studio_address=STUDIO,
-        teaches_online=True,
-        meeting_url=LINK,
-        travel_fee=travel_fee,
-        area_neighbourhoods=["Park Slope", "Brooklyn Heights"],
-    )
-    profile.save_profile(teacher, form)
 
 
 @pytest.fixture
 def lesson(db_url):
     """A teacher offering piano at all three places, and a student holding Friday's 10 AM lesson."""
     teacher, student, _ = open_studio({60: "80"})
-    set_up_places(teacher)
-    service = offerings.add_offering(
-        teacher, "guitar", ["beginner"], ["adults"], ["student_home", "studio", "online"], {60: "80"}
-    )
+    service = teach_everywhere(teacher)
     held = booking.create_booking(student, service.id, 60, START, NOW)
     return teacher, student, held.id
 
@@ -232,7 +220,7 @@ def test_both_people_see_the_place_in_their_lists_mail_and_calendar_events(lesso
 
 def test_an_online_lessons_link_reaches_both_people_once_booked(db_url, stripe_env):
     teacher, student, service = open_studio({60: "80"})  # online only
-    set_up_places(teacher)
+    teach_everywhere(teacher)
     connect_on_fake_stripe(teacher, stripe_env)
     held = booking.create_booking(student, service.id, 60, START, NOW)
     payments.pay(student, held.id, save_test_card(student, stripe_env), NOW)
