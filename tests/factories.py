@@ -109,6 +109,31 @@ def open_studio(prices: dict[int, str], teacher_email: str = "t@example.com", st
     return teacher, make_user("student", student_email, "Sam Student"), service
 
 
+STUDIO_ADDRESS = "210 7th Ave, Brooklyn, NY 11215"
+MEETING_URL = "https://meet.example.com/tess"
+
+
+def teach_everywhere(teacher: Actor, travel_fee: str = "15"):
+    """The teacher travels to Park Slope and Brooklyn Heights (for `travel_fee` dollars), has a Park Slope studio and
+    a meeting link, and adds guitar taught at all three places ($80 an hour); returns the service."""
+    from instainstru.services.instructors import offerings, profile
+
+    form = profile.ProfileForm(
+        name="Tess Teacher",
+        borough="Brooklyn",
+        teaches_at_student=True,
+        teaches_at_studio=True,
+        studio_address=STUDIO_ADDRESS,
+        teaches_online=True,
+        meeting_url=MEETING_URL,
+        travel_fee=travel_fee,
+        area_neighbourhoods=["Park Slope", "Brooklyn Heights"],
+    )
+    profile.save_profile(teacher, form)
+    kinds = ["student_home", "studio", "online"]
+    return offerings.add_offering(teacher, "guitar", ["beginner"], ["adults"], kinds, {60: "80"})
+
+
 def connect_on_fake_stripe(teacher: Actor, fake) -> str:
     """Connect the instructor's payouts on the fake Stripe (onboarding completed); returns the account id."""
     from instainstru.db import transaction

@@ -361,3 +361,26 @@ def test_the_demo_student_is_free_whenever_the_demo_instructor_is(db_url):
             select(Booking.instructor_id).where(Booking.student_id == ids[Role.STUDENT], Booking.start_at > NOW)
         ).all()
     assert coming and set(coming) == {ids[Role.INSTRUCTOR]}
+
+
+def test_every_demo_lesson_has_a_place_its_service_offers_and_travel_fees_are_in_the_price(db_url):
+    from instainstru.models import InstructorProfile, Offering
+    from instainstru.services.booking import places
+
+    seed_if_empty(NOW)
+    with transaction() as session:
+        lessons = session.exec(select(Booking)).all()
+        kinds = set()
+        for lesson in lessons:
+            offering = session.get_one(Offering, lesson.offering_id)
+            profile = session.get_one(InstructorProfile, lesson.instructor_id)
+            assert not places.missing(lesson) and lesson.place_kind in places.offered(offering)
+            kinds.add(lesson.place_kind)
+            if lesson.place_kind == places.STUDENT_HOME:
+                assert lesson.place_area and lesson.travel_fee_cents == profile.travel_fee_cents
+            else:
+                assert lesson.travel_fee_cents == 0
+            if lesson.place_kind == places.STUDIO:
+                assert lesson.place_address == profile.studio_address and places.studio_area(profile)
+    assert kinds == {places.STUDENT_HOME, places.STUDIO, places.ONLINE}
+    assert any(lesson.travel_fee_cents for lesson in lessons)

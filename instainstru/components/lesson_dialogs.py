@@ -198,6 +198,18 @@ def lesson_notes(line: ObjectVar[LessonRow], answer: EventCallback[int, bool] | 
             ),
         )
     return rx.fragment(
+        rx.cond(
+            line["place"],
+            rx.text(
+                line["place"],
+                rx.cond(
+                    line["place_link"],
+                    rx.text.span(": ", rx.link(line["place_link"], href=line["place_link"].to(str), is_external=True)),
+                ),
+                size="2",
+                class_name="lesson-place",
+            ),
+        ),
         rx.cond(line["paid"], rx.text(line["paid"], size="2", class_name="lesson-paid")),
         rx.cond(line["note"], rx.text(line["note"], size="2", color_scheme="gray", class_name="lesson-note")),
         rx.cond(

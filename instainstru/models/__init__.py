@@ -10,6 +10,7 @@ from instainstru.models.notification import Notification
 from instainstru.models.offering import DURATIONS, MAX_PRICE_CENTS, MIN_PRICE_CENTS, Offering, OfferingPrice
 from instainstru.models.outbox import MailStatus, OutboxMessage
 from instainstru.models.payment import LedgerAccount, LedgerEntry, LedgerKind, Payment, PaymentCard, PaymentStatus
+from instainstru.models.place import StudentAddress
 from instainstru.models.referral import Credit, CreditUse, Referral, ReferralCode
 from instainstru.models.review import STARS, Review, ReviewReport
 from instainstru.models.types import UTCDateTime, utcnow
@@ -60,6 +61,7 @@ __all__ = [
     "Review",
     "ReviewReport",
     "Role",
+    "StudentAddress",
     "StudentClaim",
     "UTCDateTime",
     "User",

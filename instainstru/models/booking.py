@@ -44,6 +44,9 @@ NOT_TAKEN_STATUSES = (S.DECLINED, S.EXPIRED)
 RELEASED_STATUSES = (*NOT_TAKEN_STATUSES, *CANCELLED_STATUSES)
 # May have money on them (a charge, a refund, or a card hold released).
 MONEY_STATUSES = (*PAID_STATUSES, *RELEASED_STATUSES)
+# Booked (paid, or the card authorised for a request) and not called off: the lesson's exact place is shown (the
+# studio's address, the meeting link; services/booking/places.py).
+PLACE_SHOWN_STATUSES = (S.REQUESTED, *PAID_STATUSES)
 # Wait for something until `hold_expires_at`: the student's payment, or the instructor's answer.
 WAITING_STATUSES = (S.PENDING_PAYMENT, S.REQUESTED)
 
@@ -96,6 +99,14 @@ class Booking(SQLModel, table=True):
     # The last reminder sent for the lesson's current time ("24h", "1h"; "" none): the jobs claim each reminder
     # with a conditional update of it, and a move starts it again.
     reminded: str = Field(default="", sa_column=Column(String(8), nullable=False, server_default=""))
+    # Where the lesson happens (services/booking/places.py): the kind of place (the offering's location types,
+    # "student_home" / "studio" / "online"; "" until the student chose one at checkout), the address copied when it
+    # was chosen (the student's address or the studio's; "" online: the link is the instructor's current one), the
+    # neighbourhood or borough said before the exact address is, and the travel fee (cents) the price includes.
+    place_kind: str = Field(default="", sa_column=Column(String(16), nullable=False, server_default=""))
+    place_address: str = Field(default="", sa_column=Column(String(300), nullable=False, server_default=""))
+    place_area: str = Field(default="", sa_column=Column(String(80), nullable=False, server_default=""))
+    travel_fee_cents: int = Field(default=0, sa_column=Column(Integer, nullable=False, server_default="0"))
 
 
 class BookingClaim(SQLModel, table=True):

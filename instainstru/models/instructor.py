@@ -33,6 +33,10 @@ class InstructorProfile(SQLModel, table=True):
     teaches_at_studio: bool = Field(default=False, sa_column=Column(Boolean, nullable=False, server_default="0"))
     teaches_online: bool = Field(default=False, sa_column=Column(Boolean, nullable=False, server_default="0"))
     studio_address: str = Field(default="", sa_column=Column(String(200), nullable=False, server_default=""))
+    # The link online lessons happen at (https), shown to both people once a lesson is booked.
+    meeting_url: str = Field(default="", sa_column=Column(String(300), nullable=False, server_default=""))
+    # Added to the price of a lesson at the student's place (cents; 0: none).
+    travel_fee_cents: int = Field(default=0, sa_column=Column(Integer, nullable=False, server_default="0"))
     area_neighbourhoods: list[str] = Field(
         default_factory=list, sa_column=Column(JSON, nullable=False, server_default="[]")
     )

@@ -9,9 +9,11 @@ from instainstru import routes
 from instainstru.components.access import guarded_page
 from instainstru.components.card import card, link_button, removable
 from instainstru.components.card_element import card_element
-from instainstru.services.booking import booking
+from instainstru.components.form_field import choice, field_error, field_grid, form_field, server_form, text_input
+from instainstru.services.booking import booking, places
+from instainstru.services.discovery.geo import BOROUGHS
 from instainstru.services.timefmt import span
-from instainstru.state.checkout import NEW_CARD
+from instainstru.state.checkout import NEW_ADDRESS, NEW_CARD
 from instainstru.state.checkout import CheckoutState as S
 
 
@@ -28,7 +30,9 @@ def summary_card() -> rx.Component:
             align="center",
             spacing="2",
         ),
+        place_line(),
         rx.separator(size="4"),
+        rx.cond(info["travel_fee"] != "", travel_lines()),
         rx.cond(info["credit"] != "", credit_lines()),
         rx.hstack(
             rx.text("Total", size="4"),
@@ -51,12 +55,112 @@ def summary_card() -> rx.Component:
     )
 
 
+def place_line() -> rx.Component:
+    """Where the lesson happens, once chosen: the address, the studio's area, or the meeting link."""
+    info = S.summary
+    return rx.cond(
+        info["place_kind"] != "",
+        rx.hstack(
+            rx.icon("map-pin", size=16, flex_shrink="0"),
+            rx.vstack(
+                rx.text(info["place_label"], size="3", weight="medium"),
+                rx.cond(info["place_detail"] != "", rx.text(info["place_detail"], size="2", color_scheme="gray")),
+                rx.cond(
+                    info["place_link"] != "",
+                    rx.link(info["place_link"], href=info["place_link"], is_external=True, size="2"),
+                ),
+                spacing="0",
+                class_name="checkout-place",
+            ),
+            align="start",
+            spacing="2",
+        ),
+    )
+
+
+def travel_lines() -> rx.Component:
+    """The lesson's price and the travel fee added for a lesson at the student's place."""
+    return rx.vstack(
+        money_line("Lesson", S.summary["lesson_price"]),
+        money_line("Travel to your place", S.summary["travel_fee"], class_name="checkout-travel-fee"),
+        spacing="1",
+        width="100%",
+    )
+
+
+def money_line(label: str, amount: rx.Var[str], **props) -> rx.Component:
+    """A label and its amount at either end of a line of the summary (`props`: the amount's)."""
+    return rx.hstack(rx.text(label, size="3"), rx.text(amount, size="3", **props), justify="between", width="100%")
+
+
+def address_fields() -> rx.Component:
+    """The student's address: saved ones to choose from, or a new one checked against the service area."""
+    e = S.place_errors
+    new_address = rx.vstack(
+        form_field("Street address", text_input("street", auto_complete="address-line1"), e.get("street", "")),
+        field_grid(
+            form_field("Apartment (optional)", text_input("apt", auto_complete="address-line2"), e.get("apt", "")),
+            form_field(
+                "ZIP code",
+                text_input("zip_code", input_mode="numeric", max_length=5, auto_complete="postal-code"),
+                e.get("zip_code", ""),
+            ),
+        ),
+        form_field("Borough", choice("borough", list(BOROUGHS)), e.get("borough", "")),
+        spacing="3",
+        width="100%",
+    )
+    return rx.vstack(
+        rx.cond(
+            S.saved_addresses.length() > 0,
+            rx.radio_group.root(
+                rx.vstack(
+                    rx.foreach(S.saved_addresses, radio_option),
+                    radio_option({"id": NEW_ADDRESS, "label": "A new address"}),
+                    spacing="1",
+                ),
+                value=S.address_pick,
+                on_change=S.pick_address,
+                aria_label="Address",
+            ),
+        ),
+        field_error(e.get("address", "")),
+        rx.cond(S.address_pick == NEW_ADDRESS, new_address),
+        spacing="3",
+        width="100%",
+    )
+
+
+def place_card() -> rx.Component:
+    """Where the lesson happens: one of the places the service is offered at, saved on the held lesson."""
+    picked_saved = (S.place_pick == S.summary["place_kind"]) & (S.place_pick != places.STUDENT_HOME)
+    return card(
+        rx.heading("Where", size="5", as_="h2"),
+        rx.radio_group.root(
+            rx.vstack(rx.foreach(S.place_choices, radio_option), spacing="1"),
+            value=S.place_pick,
+            on_change=S.pick_place,
+            aria_label="Where the lesson happens",
+        ),
+        server_form(
+            rx.cond(S.place_pick == places.STUDENT_HOME, address_fields()),
+            field_error(S.place_errors.get("place", "")),
+            rx.cond(
+                picked_saved | (S.place_pick == ""),
+                rx.fragment(),
+                rx.button("Use this place", type="submit", size="3", width="100%", class_name="place-button"),
+            ),
+            on_submit=S.save_place,
+            version=S.summary["place_version"],
+        ),
+        class_name="place-card",
+    )
+
+
 def credit_lines() -> rx.Component:
     """The lesson's price and the student's credit taken off it."""
     return rx.vstack(
-        rx.hstack(
-            rx.text("Lesson", size="3"), rx.text(S.summary["subtotal"], size="3"), justify="between", width="100%"
-        ),
+        money_line("Lesson", S.summary["subtotal"]),
         rx.hstack(
             rx.text("Credit applied", size="3", color=rx.color("grass", 11)),
             rx.text(S.summary["credit"], size="3", weight="bold", color=rx.color("grass", 11)),
@@ -69,18 +173,21 @@ def credit_lines() -> rx.Component:
     )
 
 
-def card_option(option: ObjectVar[dict[str, str]] | dict[str, str]) -> rx.Component:
-    """One card to choose."""
+def radio_option(option: ObjectVar[dict[str, str]] | dict[str, str]) -> rx.Component:
+    """One choice of a radio group (a place, an address, a card): its "id" and "label"."""
     return rx.text(
         rx.flex(rx.radio_group.item(value=option["id"]), option["label"], spacing="2", align="center"),
         as_="label",
         size="3",
+        min_height="40px",
+        display="flex",
+        align_items="center",
     )
 
 
 def saved_card(option: ObjectVar[dict[str, str]]) -> rx.Component:
     """A saved card to choose, with a button to forget it."""
-    return removable(card_option(option), S.remove_card(option["id"]), label="Remove")
+    return removable(radio_option(option), S.remove_card(option["id"]), label="Remove")
 
 
 def payment_card() -> rx.Component:
@@ -91,7 +198,7 @@ def payment_card() -> rx.Component:
             S.wallet.length() > 0,
             rx.radio_group.root(
                 rx.vstack(
-                    rx.foreach(S.wallet, saved_card), card_option({"id": NEW_CARD, "label": "A new card"}), spacing="2"
+                    rx.foreach(S.wallet, saved_card), radio_option({"id": NEW_CARD, "label": "A new card"}), spacing="2"
                 ),
                 value=S.card_choice,
                 on_change=S.choose_card,
@@ -117,10 +224,15 @@ def payment_card() -> rx.Component:
             S.summary["late_notice"],
             rx.callout(S.summary["late_notice"], icon="triangle-alert", color_scheme="amber", class_name="late-notice"),
         ),
+        rx.cond(
+            S.summary["place_kind"] == "",
+            rx.text(places.PLACE_MISSING, size="2", color_scheme="gray", class_name="place-needed"),
+        ),
         rx.button(
             rx.text("Pay ", S.summary["to_pay"]),
             on_click=S.pay,
             loading=S.busy,
+            disabled=S.summary["place_kind"] == "",
             size="3",
             width="100%",
             class_name="pay-button",
@@ -146,6 +258,7 @@ def outcome_card(icon: str, heading: str, message: rx.Component) -> rx.Component
         ),
         message,
         rx.text(S.summary["lesson"], " · ", S.summary["when"], " · ", S.summary["to_pay"], size="3"),
+        place_line(),
         link_button("See my lessons", routes.STUDENT_HOME),
         class_name="checkout-outcome",
     )
@@ -209,7 +322,7 @@ def checkout_page() -> rx.Component:
                 ),
                 rx.grid(
                     summary_card(),
-                    payment_card(),
+                    rx.vstack(place_card(), payment_card(), spacing="4", width="100%"),
                     columns=rx.breakpoints(initial="1", md="2"),
                     spacing="4",
                     width="100%",

@@ -29,6 +29,7 @@ from instainstru.models import DURATIONS
 from instainstru.services.discovery.geo import BOROUGHS
 from instainstru.services.instructors import profile
 from instainstru.services.instructors.offerings import AGE_GROUPS, LEVELS, LOCATION_LABELS
+from instainstru.services.money.money import format_price
 from instainstru.state.instructor_profile import InstructorProfileState as S
 from instainstru.state.rows import ServiceRow
 
@@ -143,7 +144,21 @@ def places_fields() -> rx.Component:
             "Studio address",
             text_input("studio_address", default_value=S.form["studio_address"]),
             e.get("studio_address", ""),
-            "Shown to students who book a lesson at your studio.",
+            "Students see its neighbourhood before booking, and the exact address once they have booked.",
+        ),
+        field_grid(
+            form_field(
+                "Online meeting link",
+                text_input("meeting_url", "url", default_value=S.form["meeting_url"]),
+                e.get("meeting_url", ""),
+                "The https:// link of your online lessons, shown to students once they have booked.",
+            ),
+            form_field(
+                "Travel fee (dollars)",
+                text_input("travel_fee", default_value=S.form["travel_fee"], placeholder="0"),
+                e.get("travel_fee", ""),
+                f"Added to lessons at the student's place, up to {format_price(profile.MAX_TRAVEL_FEE_CENTS)}.",
+            ),
         ),
         form_field(
             "Neighbourhoods you travel to",

@@ -16,8 +16,10 @@ from datetime import datetime, timedelta
 
 from sqlmodel import Session, select
 
-from instainstru.models import BookingStatus, InstructorProfile, Offering, OfferingPrice
+from instainstru.models import BookingStatus, InstructorProfile, Offering, OfferingPrice, User
 from instainstru.seed.history import AUTHORISED, CAPTURED, Paid, add_bookings, record_payments
+from instainstru.seed.workspace import zip_served
+from instainstru.services.booking import places
 from instainstru.services.booking.booking import REQUEST_HOURS
 from instainstru.services.money.money import platform_fee
 from instainstru.services.scheduling.availability import open_slots_many
@@ -39,12 +41,42 @@ class Teacher:
     offering_id: int
     minutes: int
     price_cents: int
-    fee_cents: int
     buffer_min: int
     free_cancel_hours: int
     late_cancel_fee_percent: int
     gets_requests: bool
     rng: random.Random
+    # The places students book this service at: (kind, address copied, area, travel fee in cents), and the
+    # address of its lessons at a student's place (None when it has none).
+    where: tuple[tuple[str, str, str, int], ...]
+    home: places.AddressForm | None
+
+
+def _home(session: Session, profile: InstructorProfile) -> places.AddressForm | None:
+    """A student's address in the instructor's area, checked like any address typed at checkout (None: no ZIP
+    code served)."""
+    near = zip_served(profile)
+    if near is None:
+        return None
+    typed = places.AddressForm(street="40 Demo Street", apt="2", zip_code=near.name, borough=near.borough)
+    return places.check_address(typed, profile, session.get_one(User, profile.user_id).name)
+
+
+def _places(
+    offering: Offering, profile: InstructorProfile, home: places.AddressForm | None
+) -> tuple[tuple[str, str, str, int], ...]:
+    """Where demo students have lessons with this service, as the checkout records them: at a student's address in
+    the instructor's area (checked like any address typed at checkout), the studio (its address), or online."""
+    found: list[tuple[str, str, str, int]] = []
+    for kind in places.offered(offering):
+        if kind == places.STUDENT_HOME and home is not None:
+            found.append((kind, places.address_line(home), places.area_of(home), profile.travel_fee_cents))
+        elif kind == places.STUDIO:
+            found.append((kind, profile.studio_address, places.studio_area(profile), 0))
+        elif kind == places.ONLINE:
+            found.append((kind, "", "", 0))
+    assert found, f"instructor {profile.user_id} teaches only at students' places and serves no ZIP code"
+    return tuple(found)
 
 
 @dataclass(frozen=True)
@@ -97,12 +129,13 @@ def _teachers(session: Session, offerings: list[Offering], requests_too: set[int
                 offering_id=offering.id,
                 minutes=price.duration_min,
                 price_cents=price.price_cents,
-                fee_cents=platform_fee(price.price_cents),
                 buffer_min=profile.buffer_min,
                 free_cancel_hours=profile.free_cancel_hours,
                 late_cancel_fee_percent=profile.late_cancel_fee_percent,
                 gets_requests=profile.approve_requests or offering.instructor_id in requests_too,
                 rng=random.Random(index),
+                where=_places(offering, profile, home := _home(session, profile)),
+                home=home,
             )
         )
     return teachers
@@ -193,6 +226,7 @@ def _row(
 ) -> dict[str, object]:
     """A booking's columns as the booking engine leaves them in `status` (a request waits 48 hours at most)."""
     waits_until = min(booked_at + timedelta(hours=REQUEST_HOURS), start) if status == S.REQUESTED else None
+    kind, address, area, travel_fee = teacher.where[start.toordinal() % len(teacher.where)]
     return {
         "instructor_id": teacher.instructor_id,
         "student_id": student_id,
@@ -201,8 +235,12 @@ def _row(
         "start_at": start,
         "end_at": end,
         "status": status,
-        "price_cents": teacher.price_cents,
-        "platform_fee_cents": teacher.fee_cents,
+        "price_cents": teacher.price_cents + travel_fee,
+        "platform_fee_cents": platform_fee(teacher.price_cents + travel_fee),
+        "place_kind": kind,
+        "place_address": address,
+        "place_area": area,
+        "travel_fee_cents": travel_fee,
         "buffer_min": teacher.buffer_min,
         "free_cancel_hours": teacher.free_cancel_hours,
         "late_cancel_fee_percent": teacher.late_cancel_fee_percent,
@@ -223,3 +261,6 @@ def add_lessons(
     diary = Diary()
     for weeks_ago in range(PAST_WEEKS, -1, -1):
         _book_week(session, teachers, students, diary, Week(now - timedelta(weeks=weeks_ago), now), demo)
+    for teacher in teachers:  # the demo student's address book: where she had lessons at her place
+        if teacher.instructor_id == demo[1] and teacher.home is not None:
+            places.remember(session, demo[0], teacher.home, now)

@@ -50,6 +50,23 @@ def _offering(
     return offering
 
 
+def nearest_zip(neighbourhood: str) -> geo.Place:
+    """The gazetteer's ZIP code nearest to a neighbourhood (for demo addresses in it)."""
+    place = geo.find_place(neighbourhood)
+    assert place is not None  # a neighbourhood of the gazetteer
+    return min(geo.zip_places(), key=lambda z: geo.distance_miles(z.point, place.point))
+
+
+def zip_served(profile: InstructorProfile) -> geo.Place | None:
+    """The ZIP code nearest to the instructor's first neighbourhood that their service area covers (None: none)."""
+    place = geo.find_place(profile.area_neighbourhoods[0]) if profile.area_neighbourhoods else None
+    if place is None:
+        return None
+    area = area_index.area_of(profile)
+    by_distance = sorted(geo.zip_places(), key=lambda z: geo.distance_miles(z.point, place.point))
+    return next((z for z in by_distance if geo.area_covers(area, z)), None)
+
+
 def furnish_instructor(session: Session, profile: InstructorProfile, subject: Subject, index: int) -> None:
     """Give one demo instructor a realistic profile, one or two services, an area and weekly hours."""
     rng = random.Random(index)
@@ -59,10 +76,12 @@ def furnish_instructor(session: Session, profile: InstructorProfile, subject: Su
     profile.teaches_online = index % 3 != 0
     profile.teaches_at_student = index % 4 != 3
     profile.teaches_at_studio = index % 4 == 3 or not (profile.teaches_online or profile.teaches_at_student)
-    profile.studio_address = f"{100 + index * 7} {rng.choice(('Bedford Ave', 'Broadway', 'Court St'))}" * (
-        profile.teaches_at_studio
-    )
     profile.area_neighbourhoods = sorted(rng.sample(neighbourhoods, min(4, len(neighbourhoods))))
+    street = f"{100 + index * 7} {rng.choice(('Bedford Ave', 'Broadway', 'Court St'))}"
+    near = nearest_zip(profile.area_neighbourhoods[0])
+    profile.studio_address = f"{street}, {near.borough}, NY {near.name}" * profile.teaches_at_studio
+    profile.meeting_url = f"https://meet.example.com/{profile.slug}" if profile.teaches_online else ""
+    profile.travel_fee_cents = 1000 if profile.teaches_at_student and index % 5 == 1 else 0
     if index % 2:
         base = geo.find_place(profile.area_neighbourhoods[0])
         assert base is not None  # a neighbourhood of the gazetteer

@@ -9,10 +9,10 @@ from sqlmodel import Session, col, func, select
 
 from instainstru import routes
 from instainstru.db import transaction
-from instainstru.models import BookingStatus, InstructorProfile, Offering, Role, User, utcnow
+from instainstru.models import Booking, BookingStatus, InstructorProfile, Offering, Role, User, utcnow
 from instainstru.models.offering import OfferingStatus
 from instainstru.services.accounts.access import Actor, require_role
-from instainstru.services.booking import lessons
+from instainstru.services.booking import lessons, places
 from instainstru.services.booking.lesson_query import lesson_rows
 from instainstru.services.booking.lessons import StudentLessons
 from instainstru.services.discovery.catalog import subject_name
@@ -99,9 +99,10 @@ def student_dashboard(actor: Actor | None, now: datetime | None = None) -> Stude
         return StudentHome(name, mine, reviewable, reviews.my_reviews_in(session, actor, now))
 
 
-def _lesson_line(at: datetime, student: str, subject_key: str, tz: str) -> str:
+def _lesson_line(lesson: Booking, student: str, subject_key: str, tz: str, profile: InstructorProfile) -> str:
     subject = subject_name(subject_key)
-    return f"{slot_label(at, tz)} · {subject} with {student}"
+    place = places.view(lesson, profile)
+    return f"{slot_label(lesson.start_at, tz)} · {subject} with {student}" + (f" · {place.line()}" * bool(place.kind))
 
 
 def _weekly_earnings(earned: list[billing.Line], tz: str, this_monday: date, weeks: int) -> list[dict[str, int | str]]:
@@ -152,8 +153,8 @@ def instructor_home(actor: Actor | None, weeks: int = 12, now: datetime | None =
     return InstructorHome(
         name=actor.name,
         slug=profile.slug,
-        upcoming=[_lesson_line(lesson.start_at, who, key, tz) for lesson, who, key in upcoming],
-        requests=[_lesson_line(lesson.start_at, who, key, tz) for lesson, who, key in requests],
+        upcoming=[_lesson_line(lesson, who, key, tz, profile) for lesson, who, key in upcoming],
+        requests=[_lesson_line(lesson, who, key, tz, profile) for lesson, who, key in requests],
         month_earnings_cents=sum(line.money.net for line in this_month),
         month_lessons=sum(1 for line in this_month if line.status == BookingStatus.COMPLETED),
         weekly_earnings=_weekly_earnings(earned, tz, this_monday, weeks),

@@ -8,17 +8,19 @@ import reflex as rx
 
 from instainstru import routes
 from instainstru.services.accounts.access import Actor
-from instainstru.services.booking import checkout
+from instainstru.services.booking import checkout, places
 from instainstru.services.errors import FormError, NotAuthenticated, PermissionDenied
 from instainstru.services.money import cards, payments
 from instainstru.settings import get_settings
 from instainstru.state.events import event
 from instainstru.state.fields import Field, field
+from instainstru.state.forms import shown_version, text
 from instainstru.state.guard import ACCESS_OK, Answer, GuardedPage, Result
 from instainstru.state.session import current_actor
 from instainstru.state.stripe_js import CardElement, browser_call, error_code
 
 NEW_CARD = "new"
+NEW_ADDRESS = "new"
 PAID = {"confirmed": "done", "requested": "requested"}
 IN_BROWSER = {"needs_action": "authenticate", "needs_card": "payWithNewCard"}  # what assets/checkout.js does next
 # The held lesson and the student's saved cards; None when the time could not be held.
@@ -37,6 +39,13 @@ class CheckoutState(CardElement, GuardedPage, rx.State):
     stage: Field[str] = field("pay")
     busy: Field[bool] = field(False)
     back_href: Field[str] = field(routes.SEARCH)
+    # Where the lesson happens: the places offered, the student's saved addresses, what is picked on the form (a
+    # kind; a saved address or a new one) and the form's problems.
+    place_choices: Field[list[dict[str, str]]] = field(default_factory=list)
+    saved_addresses: Field[list[dict[str, str]]] = field(default_factory=list)
+    place_pick: Field[str] = field("")
+    address_pick: Field[str] = field(NEW_ADDRESS)
+    place_errors: Field[dict[str, str]] = field(default_factory=dict)
 
     def _fetch(self, actor: Actor | None) -> Loaded:
         parts = routes.path_params(routes.CHECKOUT_PAGE, self.router.url.path)
@@ -56,10 +65,20 @@ class CheckoutState(CardElement, GuardedPage, rx.State):
             self.summary, self.booking_id = {}, 0
             return
         view, saved = result
-        self.summary = {key: str(value) for key, value in vars(view).items()}
+        self._show_lesson(view)
+        self._show_cards(saved)
+
+    def _show_lesson(self, view: checkout.Checkout) -> None:
+        self.summary = {key: str(value) for key, value in vars(view).items() if not isinstance(value, tuple)}
         self.booking_id = view.booking_id
         self.stage = PAID.get(view.status, "pay")
-        self._show_cards(saved)
+        self.place_choices = [{"id": kind, "label": label} for kind, label in view.place_choices]
+        self.saved_addresses = [{"id": key, "label": label} for key, label in view.saved_addresses]
+        kinds = [kind for kind, _ in view.place_choices]
+        if self.place_pick not in kinds:
+            self.place_pick = view.place_kind or (kinds[0] if len(kinds) == 1 else "")
+        if self.address_pick not in {a["id"] for a in self.saved_addresses}:
+            self.address_pick = self.saved_addresses[0]["id"] if self.saved_addresses else NEW_ADDRESS
 
     def _show_cards(self, saved: list[cards.CardView]) -> None:
         self.wallet = [{"id": str(card.id), "label": card.label} for card in saved]
@@ -80,6 +99,48 @@ class CheckoutState(CardElement, GuardedPage, rx.State):
             self.card_form = "unavailable" if self.booking_id else "loading"
             return None
         return self._mount_card_form()
+
+    @event
+    def pick_place(self, kind: str) -> None:
+        """Show the form for one of the places offered (saved only with `save_place`)."""
+        if kind in {choice["id"] for choice in self.place_choices}:
+            self.place_pick, self.place_errors = str(kind), {}
+
+    @event
+    def pick_address(self, choice: str) -> None:
+        """Use one of the saved addresses, or type a new one."""
+        if choice == NEW_ADDRESS or choice in {a["id"] for a in self.saved_addresses}:
+            self.address_pick, self.place_errors = str(choice), {}
+
+    @event
+    async def save_place(self, form: dict) -> Answer:
+        """Record the picked place on the held lesson (the price shown changes with a travel fee), or show what to
+        fix."""
+        if not self.booking_id or self.stage != "pay":
+            return None
+        address = places.AddressForm(
+            street=text(form, "street", 200),
+            apt=text(form, "apt", 100),
+            zip_code=text(form, "zip_code", 20),
+            borough=text(form, "borough", 40),
+        )
+        saved = "" if self.address_pick == NEW_ADDRESS else self.address_pick
+        choice = checkout.PlaceChoice(kind=self.place_pick, address_id=saved, address=address)
+        try:
+            view = checkout.choose_place(await current_actor(self), self.booking_id, choice, shown_version(form))
+        except FormError as exc:
+            self.place_errors = exc.errors
+            return None
+        except NotAuthenticated:
+            return self._to_login()
+        except PermissionDenied:
+            self.place_errors = {"place": "Only the student who holds this lesson can choose its place."}
+            return None
+        self.place_errors, self.error = {}, ""
+        self._show_lesson(view)
+        if self.address_pick == NEW_ADDRESS and self.saved_addresses:
+            self.address_pick = self.saved_addresses[0]["id"]  # the address just saved, the most recent
+        return rx.toast.success("Place saved.")
 
     @event
     def choose_card(self, choice: str) -> Answer:

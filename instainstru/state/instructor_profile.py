@@ -116,6 +116,8 @@ class InstructorProfileState(GuardedPage, rx.State):
             teaches_at_studio=checked(form, "teaches_at_studio"),
             studio_address=text(form, "studio_address"),
             teaches_online=checked(form, "teaches_online"),
+            meeting_url=text(form, "meeting_url"),
+            travel_fee=text(form, "travel_fee"),
             area_neighbourhoods=list(self.area),
             area_base=text(form, "area_base"),
             area_radius_miles=text(form, "area_radius_miles"),

@@ -7,7 +7,7 @@ from playwright.sync_api import Page, expect
 
 from instainstru import routes
 from instainstru.seed.demo import DEMO_LOGINS, DEMO_PASSWORD
-from tests.browser.conftest import open_page
+from tests.browser.conftest import open_page, screenshot
 
 PASSWORD = "violin at dawn 42"
 SLOT_PARTS = {"service": r"\d+-\d+", "start": r"\d{8}T\d{4}Z"}  # any slot's parts of a checkout address
@@ -71,6 +71,13 @@ def choose_slot(page: Page, index: int) -> None:
     slot.click()
     expect(page).to_have_url(re.compile(like(routes.CHECKOUT_PAGE, slug="maya-alvarez", **SLOT_PARTS) + "/?$"))
     expect(page.get_by_role("heading", name="Your lesson", exact=True)).to_be_visible()
+    use_this_place(page)
+
+
+def use_this_place(page: Page) -> None:
+    """Keep the place the checkout offers first (for the demo instructor: the demo student's saved address)."""
+    page.get_by_role("button", name="Use this place").click()
+    expect(page.locator(".checkout-place")).to_be_visible()
 
 
 def enter_new_card(page: Page, number: str) -> None:
@@ -90,3 +97,11 @@ def enter_new_card(page: Page, number: str) -> None:
 
 def pay(page: Page) -> None:
     page.locator(".pay-button").click()
+
+
+def look_at(page: Page, name: str) -> None:
+    """Screenshots at a phone's width and a laptop's, with nothing wider than the screen."""
+    for width in (375, 1280):
+        page.set_viewport_size({"width": width, "height": 800})
+        assert page.evaluate("document.documentElement.scrollWidth") <= width
+        screenshot(page, f"{name}-{width}")

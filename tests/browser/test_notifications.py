@@ -15,8 +15,8 @@ from instainstru.services.booking import jobs
 from instainstru.services.notifications.bell import open_list
 from instainstru.services.scheduling import availability
 from instainstru.services.timefmt import slot_label
-from tests.browser.conftest import open_page, screenshot
-from tests.browser.helpers import at, log_in, pay, unique_email
+from tests.browser.conftest import open_page
+from tests.browser.helpers import at, log_in, look_at, pay, unique_email
 from tests.factories import PASSWORD, connect_on_fake_stripe, open_studio, save_test_card
 from tests.fakes.mail_server import MailCatcher, body
 
@@ -40,14 +40,6 @@ def invitation(message) -> tuple[str, dict]:
     parsed = Calendar.from_ical(part.get_content())
     [event] = parsed.walk("VEVENT")
     return str(parsed["METHOD"]), {"start": event.decoded("DTSTART"), "sequence": int(event["SEQUENCE"])}
-
-
-def look_at(page: Page, name: str) -> None:
-    """Screenshots at a phone's width and a laptop's, with nothing wider than the screen."""
-    for width in (375, 1280):
-        page.set_viewport_size({"width": width, "height": 800})
-        assert page.evaluate("document.documentElement.scrollWidth") <= width
-        screenshot(page, f"{name}-{width}")
 
 
 def test_a_booking_mails_both_the_bell_shows_it_and_a_cancellation_mails_the_refund(

@@ -19,7 +19,7 @@ import secrets
 from datetime import datetime
 
 from sqlalchemy import ColumnElement
-from sqlmodel import Session, col, delete, func, or_, select
+from sqlmodel import Session, col, delete, func, or_, select, update
 
 from instainstru.db import transaction
 from instainstru.models import (
@@ -35,6 +35,7 @@ from instainstru.models import (
     Payment,
     PaymentCard,
     Role,
+    StudentAddress,
     User,
 )
 from instainstru.models.booking import CANCELLED_STATUSES, OPEN_STATUSES, hold_ran_out
@@ -95,6 +96,7 @@ def _forget_instructor(session: Session, user_id: int) -> str:
     profile = session.get_one(InstructorProfile, user_id, with_for_update=True)
     photo = profile.photo
     profile.photo, profile.headline, profile.bio, profile.studio_address = "", "", "", ""
+    profile.meeting_url = ""
     profile.languages = []
     profile.slug = f"deleted-{user_id}"
     session.add(profile)
@@ -129,8 +131,15 @@ def delete_account(actor: Actor | None, now: datetime) -> None:
             (CalendarFeed, CalendarFeed.user_id),
             (PasswordReset, PasswordReset.user_id),
             (OutboxMessage, OutboxMessage.user_id),
+            (StudentAddress, StudentAddress.student_id),
         ):
             session.exec(delete(table).where(col(column) == user_id))
+        # The address of lessons at the student's place (they are all over: lessons kept for the books, not where).
+        session.exec(
+            update(Booking)
+            .where(col(Booking.student_id) == user_id, col(Booking.place_kind) == "student_home")
+            .values(place_address="")
+        )
         session.exec(delete(LoginFailure).where(col(LoginFailure.email) == old_email))
         sessions.end_every_session_in(session, user_id)
     if photo:

@@ -35,6 +35,7 @@ from instainstru.models import (
 )
 from instainstru.models.booking import LIVE_STATUSES, OPEN_STATUSES, RELEASED_STATUSES, hold_ran_out, ran_out
 from instainstru.services.accounts.access import Actor, require_role
+from instainstru.services.booking import places
 from instainstru.services.discovery.catalog import subject_name
 from instainstru.services.errors import FormError, PermissionDenied
 from instainstru.services.instructors.offerings import bookable
@@ -253,6 +254,7 @@ def create_booking(
             if start not in free.get(offering.instructor_id, []):
                 raise FormError({"start": "This time is not available. Please choose another."})
             assert offering.id is not None  # read from the database
+            kind, address, area = places.preset(offering, profile)
             booking = Booking(
                 instructor_id=offering.instructor_id,
                 student_id=actor.user_id,
@@ -268,6 +270,9 @@ def create_booking(
                 late_cancel_fee_percent=profile.late_cancel_fee_percent,
                 hold_expires_at=now + timedelta(minutes=HOLD_MINUTES),
                 created_at=now,
+                place_kind=kind,
+                place_address=address,
+                place_area=area,
             )
             session.add(booking)
             session.flush()

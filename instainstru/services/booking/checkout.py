@@ -5,7 +5,7 @@ everything else (price, fee, whether the time is free) is the server's. Reopenin
 student's own hold instead of refusing the time as taken.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from sqlmodel import Session, col, select
@@ -13,15 +13,17 @@ from sqlmodel import Session, col, select
 from instainstru import routes
 from instainstru.db import transaction
 from instainstru.models import Booking, BookingStatus, InstructorProfile, Offering, Payment, Role, User, utcnow
-from instainstru.models.booking import OPEN_STATUSES, hold_ran_out
-from instainstru.models.payment import PAYMENT_TAKEN, PAYMENT_UNFINISHED
+from instainstru.models.booking import OPEN_STATUSES, hold_ran_out, ran_out
+from instainstru.models.payment import PAYMENT_OPEN, PAYMENT_TAKEN, PAYMENT_UNFINISHED
 from instainstru.services.accounts.access import Actor, require_role
 from instainstru.services.booking import booking as engine
+from instainstru.services.booking import places
 from instainstru.services.booking.cancellation import free_until, late_fee, policy_text
 from instainstru.services.discovery.catalog import subject_name
 from instainstru.services.errors import FormError
+from instainstru.services.form_versions import require_current, version_of
 from instainstru.services.money import credits
-from instainstru.services.money.money import format_exact, format_price
+from instainstru.services.money.money import format_exact, format_price, platform_fee
 from instainstru.services.timefmt import slot_label, time_with_zone
 
 S = BookingStatus
@@ -47,6 +49,25 @@ class Checkout:
     to_pay: str = ""  # what the card pays: the price less the credit ("$80", or "$60.00" beside a credit)
     to_pay_cents: int = 0
     late_notice: str = ""  # said before paying when free cancellation has already ended ("" while it is free)
+    place_kind: str = ""  # where the lesson happens ("" until chosen: paying is refused)
+    place_label: str = ""  # "At the instructor's studio"
+    place_detail: str = ""  # the address, the studio's neighbourhood, or a word about the meeting link
+    place_link: str = ""  # the meeting link, once booked
+    place_version: str = ""  # the fingerprint of the place the form shows (`choose_place` refuses an outdated one)
+    lesson_price: str = ""  # "$80": the lesson without the travel fee
+    travel_fee: str = ""  # "$15": added for a lesson at the student's place ("" for none)
+    # The places the student may choose (kind, label) and their saved addresses (id, one line).
+    place_choices: tuple[tuple[str, str], ...] = field(default_factory=tuple)
+    saved_addresses: tuple[tuple[str, str], ...] = field(default_factory=tuple)
+
+
+@dataclass(kw_only=True)
+class PlaceChoice:
+    """The checkout's place form: a kind, and for the student's place a saved address or a new one."""
+
+    kind: str = ""
+    address_id: str = ""  # one of the student's saved addresses; "" for the address typed in `address`
+    address: places.AddressForm = field(default_factory=places.AddressForm)
 
 
 def _parse(service: str, start: str) -> tuple[int, int, datetime]:
@@ -77,16 +98,34 @@ def late_notice(booking: Booking, instructor: str, approval: bool, now: datetime
     )
 
 
+def _place_of(booking: Booking) -> dict[str, str | int]:
+    """The saved place a checkout's place form shows (its `version_of` tells an outdated form)."""
+    return {"kind": booking.place_kind, "address": booking.place_address, "travel": booking.travel_fee_cents}
+
+
+def _choices(offering: Offering, profile: InstructorProfile) -> tuple[tuple[str, str], ...]:
+    """The places the student may choose, each said as the checkout offers it (the fee, the studio's area)."""
+    words = {
+        places.STUDENT_HOME: "At my place"
+        + (f" (+{format_price(profile.travel_fee_cents)} travel)" if profile.travel_fee_cents else ""),
+        places.STUDIO: f"At the instructor's studio ({places.studio_area(profile) or 'New York'})",
+        places.ONLINE: "Online",
+    }
+    return tuple((kind, words[kind]) for kind in places.offered(offering))
+
+
 def _view(
+    session: Session,
     booking: Booking,
     profile: InstructorProfile,
     name: str,
-    subject_key: str,
     timezone: str,
-    credit: int,
     now: datetime,
 ) -> Checkout:
-    subject = subject_name(subject_key)
+    offering = session.get_one(Offering, booking.offering_id)
+    subject = subject_name(offering.subject_key)
+    credit = _credit(session, booking, now)
+    place = places.view(booking, profile)
     assert booking.id is not None  # read from the database
     return Checkout(
         booking_id=booking.id,
@@ -105,6 +144,15 @@ def _view(
         to_pay=format_exact(booking.price_cents - credit) if credit else format_price(booking.price_cents),
         to_pay_cents=booking.price_cents - credit,
         late_notice=late_notice(booking, name, profile.approve_requests, now),
+        place_kind=place.kind,
+        place_label=place.label,
+        place_detail=place.detail,
+        place_link=place.link,
+        place_version=version_of(_place_of(booking)),
+        lesson_price=format_price(booking.price_cents - booking.travel_fee_cents),
+        travel_fee=format_price(booking.travel_fee_cents) if booking.travel_fee_cents else "",
+        place_choices=_choices(offering, profile),
+        saved_addresses=tuple((str(a.id), a.label) for a in places.address_book(session, booking.student_id)),
     )
 
 
@@ -151,8 +199,59 @@ def checkout_of(actor: Actor | None, booking_id: int, now: datetime | None = Non
         booking = engine.own_booking(session, actor, booking_id, Role.STUDENT)
         profile = session.get_one(InstructorProfile, booking.instructor_id)
         name = session.get_one(User, booking.instructor_id).name
-        subject_key = session.get_one(Offering, booking.offering_id).subject_key
-        return _view(booking, profile, name, subject_key, actor.timezone, _credit(session, booking, now), now)
+        return _view(session, booking, profile, name, actor.timezone, now)
+
+
+def choose_place(
+    actor: Actor | None,
+    booking_id: int,
+    choice: PlaceChoice,
+    shown_version: str | None = None,
+    now: datetime | None = None,
+) -> Checkout:
+    """Record where the caller's held lesson happens, and return the checkout as it now stands.
+
+    The place must be one the service offers; the student's place needs an address (a saved one, or a new one
+    checked against the gazetteer and the instructor's service area, then saved to the address book) and adds the
+    instructor's travel fee to the price (the platform's fee taken on the whole). Refused (FormError) once the hold
+    ran out, while a payment for it is under way, or when the form showed another place than the one saved now.
+    """
+    actor = require_role(actor, Role.STUDENT)
+    now = now or utcnow()
+    with transaction() as session:
+        session.get(Booking, int(booking_id), with_for_update=True)  # lock it before reading it for the student
+        booking = engine.own_booking(session, actor, booking_id, Role.STUDENT)
+        require_current(shown_version, _place_of(booking), field="place")
+        if booking.status != S.PENDING_PAYMENT or ran_out(booking, now):
+            raise FormError({"place": "This time is no longer held for you. Please choose the time again."})
+        started = select(Payment.id).where(Payment.booking_id == booking.id, col(Payment.status).in_(PAYMENT_OPEN))
+        if session.exec(started).first() is not None:
+            raise FormError({"place": "A payment for this lesson is under way: the place can no longer change."})
+        offering = session.get_one(Offering, booking.offering_id)
+        profile = session.get_one(InstructorProfile, booking.instructor_id)
+        name = session.get_one(User, booking.instructor_id).name
+        if choice.kind not in places.offered(offering):
+            raise FormError({"place": "Choose one of the places this lesson is offered at."})
+        lesson_price = booking.price_cents - booking.travel_fee_cents
+        booking.place_kind, booking.travel_fee_cents = choice.kind, 0
+        booking.place_address = booking.place_area = ""
+        if choice.kind == places.STUDENT_HOME:
+            typed = (
+                places.saved_address(session, actor.user_id, int(choice.address_id))
+                if choice.address_id.isdigit()
+                else None
+            )
+            address = places.check_address(typed or choice.address, profile, name)
+            places.remember(session, actor.user_id, address, now)
+            booking.place_address, booking.place_area = places.address_line(address), places.area_of(address)
+            booking.travel_fee_cents = profile.travel_fee_cents
+        elif choice.kind == places.STUDIO:
+            booking.place_address, booking.place_area = profile.studio_address, places.studio_area(profile)
+        booking.price_cents = lesson_price + booking.travel_fee_cents
+        booking.platform_fee_cents = platform_fee(booking.price_cents)
+        session.add(booking)
+        session.flush()
+        return _view(session, booking, profile, name, actor.timezone, now)
 
 
 def _credit(session: Session, booking: Booking, now: datetime) -> int:

@@ -4,10 +4,10 @@ student's upcoming, called-off and past lessons with what they paid and got back
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlmodel import Session
+from sqlmodel import Session, col, select
 
 from instainstru.db import transaction
-from instainstru.models import Booking, BookingStatus, Role, utcnow
+from instainstru.models import Booking, BookingStatus, InstructorProfile, Role, utcnow
 from instainstru.models.booking import (
     CANCELLED_STATUSES,
     LIVE_STATUSES,
@@ -17,7 +17,7 @@ from instainstru.models.booking import (
 )
 from instainstru.services.accounts.access import Actor, require_role
 from instainstru.services.booking import booking as engine
-from instainstru.services.booking import reschedule
+from instainstru.services.booking import places, reschedule
 from instainstru.services.booking.cancellation import may_cancel
 from instainstru.services.booking.lesson_query import lesson_rows
 from instainstru.services.booking.reschedule import DECLINED, proposal_waiting
@@ -54,6 +54,8 @@ class LessonLine:
     can_answer_proposal: bool = False  # the student may accept or decline that proposal
     can_propose: bool = False  # the instructor may propose a new time
     can_add_to_calendar: bool = False  # confirmed and not over: "Add to calendar" downloads its .ics
+    place: str = ""  # where it happens: "At the student's place: 12 Court St, ..." ("" when not recorded)
+    place_link: str = ""  # an online lesson's meeting link, once booked
 
 
 @dataclass(frozen=True)
@@ -129,7 +131,9 @@ def _line(
     now: datetime,
     tz: str,
     money: dict[int, billing.Money],
+    profile: InstructorProfile,
 ) -> LessonLine:
+    place = places.view(booking, profile)
     ahead, side = booking.start_at > now, Role.INSTRUCTOR if as_instructor else Role.STUDENT
     assert booking.id is not None  # read from the database
     its_money = money.get(booking.id)  # none for the instructor's lines
@@ -152,6 +156,8 @@ def _line(
         can_answer_proposal=not as_instructor and reschedule.upcoming(booking, now) and proposal_waiting(booking, now),
         can_propose=as_instructor and reschedule.upcoming(booking, now),
         can_add_to_calendar=booking.status == S.CONFIRMED and booking.end_at > now,
+        place=place.line() if place.kind and not place.link else place.label,
+        place_link=place.link,
     )
 
 
@@ -162,8 +168,14 @@ def _lines(session: Session, actor: Actor, as_instructor: bool, now: datetime) -
     if not as_instructor:  # of the requests not taken, only those that reached the instructor (not run-out holds)
         rows = [r for r in rows if r[0].status not in NOT_TAKEN_STATUSES or billing.was_request_not_taken(r[0])]
     money = {} if as_instructor else billing.lesson_money(session, [booking for booking, _, _ in rows])
+    teachers = {booking.instructor_id for booking, _, _ in rows}
+    profiles = {
+        p.user_id: p
+        for p in session.exec(select(InstructorProfile).where(col(InstructorProfile.user_id).in_(teachers)))
+    }
     return [
-        (booking, _line(booking, name, key, as_instructor, now, actor.timezone, money)) for booking, name, key in rows
+        (booking, _line(booking, name, key, as_instructor, now, actor.timezone, money, profiles[booking.instructor_id]))
+        for booking, name, key in rows
     ]
 
 

@@ -358,3 +358,15 @@ def distance_to_area(area: ServiceArea, point: tuple[float, float]) -> float | N
     if area.base is not None:
         distances.append(max(0.0, distance_miles(point, area.base) - area.radius_miles))
     return min(distances) if distances else None
+
+
+def nearest_neighbourhood(point: tuple[float, float]) -> Place:
+    """Return the neighbourhood whose point is nearest to `point` (to name where an address or a ZIP is)."""
+    return min(_sorted_neighbourhoods(), key=lambda place: distance_miles(place.point, point))
+
+
+def zip_in(text: str) -> Place | None:
+    """Return the gazetteer's ZIP code found in a free-text address ("12 Court St, Brooklyn, NY 11201"), or None."""
+    codes = [match.group(1) for match in _ZIP_RE.finditer(text or "")][::-1]  # the ZIP ends an address
+    found = (_zip_places().get(code) for code in codes)
+    return next((place for place in found if place is not None), None)

@@ -3,17 +3,19 @@
 import io
 import secrets
 from dataclasses import dataclass, field
+from urllib.parse import urlsplit
 
 from PIL import Image, UnidentifiedImageError
 from sqlmodel import Session
 
 from instainstru.db import transaction
-from instainstru.models import InstructorProfile, Role, User
+from instainstru.models import MAX_PRICE_CENTS, InstructorProfile, Role, User
 from instainstru.services.accounts.access import Actor, require_role
 from instainstru.services.accounts.accounts import name_problem
 from instainstru.services.discovery import area_index, geo
 from instainstru.services.errors import FormError
 from instainstru.services.form_versions import require_current
+from instainstru.services.money.money import format_price, parse_dollars
 from instainstru.settings import get_settings
 
 MEGABYTE = 1024 * 1024
@@ -24,6 +26,10 @@ MAX_LANGUAGES = 10
 MAX_RADIUS_MILES = 50
 MAX_HEADLINE, MAX_BIO = 120, 3000
 MAX_YEARS, MAX_ADDRESS = 70, 200  # years of teaching; a studio address's characters
+MAX_MEETING_URL = 300
+MAX_TRAVEL_FEE_CENTS = MAX_PRICE_CENTS  # a lesson at the student's place may cost up to this much more
+TRAVEL_FEE_MESSAGE = f"Enter a travel fee from $0 to {format_price(MAX_TRAVEL_FEE_CENTS)}, like 15 or 12.50."
+MEETING_URL_MESSAGE = "Enter the full https:// link of your online lessons, like https://meet.example.com/your-room."
 
 
 @dataclass(kw_only=True)
@@ -40,6 +46,8 @@ class ProfileForm:
     teaches_at_studio: bool = False
     studio_address: str = ""
     teaches_online: bool = False
+    meeting_url: str = ""  # where online lessons happen (https)
+    travel_fee: str = ""  # dollars added to a lesson at the student's place ("" or "0": none)
     area_neighbourhoods: list[str] = field(default_factory=list)
     area_base: str = ""  # a neighbourhood or ZIP the radius is measured from
     area_radius_miles: str = "0"
@@ -64,6 +72,8 @@ def _form_of(user: User, p: InstructorProfile) -> ProfileForm:
         teaches_at_studio=p.teaches_at_studio,
         studio_address=p.studio_address,
         teaches_online=p.teaches_online,
+        meeting_url=p.meeting_url,
+        travel_fee=format_price(p.travel_fee_cents).removeprefix("$").replace(",", "") if p.travel_fee_cents else "",
         area_neighbourhoods=list(p.area_neighbourhoods),
         area_base=p.area_base_name,
         area_radius_miles=f"{p.area_radius_miles:g}",
@@ -113,6 +123,12 @@ def _check_places(form: ProfileForm, errors: dict[str, str]) -> None:
         errors["studio_address"] = "Enter your studio's address."
     elif len(form.studio_address) > MAX_ADDRESS:
         errors["studio_address"] = f"Keep the address to {MAX_ADDRESS} characters."
+    if form.meeting_url.strip() and not meeting_url_ok(form.meeting_url.strip()):
+        errors["meeting_url"] = MEETING_URL_MESSAGE
+    try:
+        travel_fee_cents(form.travel_fee)
+    except ValueError:
+        errors["travel_fee"] = TRAVEL_FEE_MESSAGE
     known = set(geo.neighbourhood_names())
     if unknown := [n for n in form.area_neighbourhoods if n not in known]:
         errors["area_neighbourhoods"] = f"Unknown neighbourhood: {unknown[0]}."
@@ -123,6 +139,27 @@ def _check_places(form: ProfileForm, errors: dict[str, str]) -> None:
         return
     if radius and geo.find_place(form.area_base) is None:
         errors["area_base"] = "Enter a neighbourhood or ZIP code the distance is measured from."
+
+
+def meeting_url_ok(url: str) -> bool:
+    """Whether `url` is a full https link to a named host (no spaces, no credentials, at most 300 characters)."""
+    if len(url) > MAX_MEETING_URL or any(ch.isspace() or ch in "<>\"'" for ch in url):
+        return False
+    try:
+        parts = urlsplit(url)
+        port_ok = parts.port is None or parts.port > 0
+    except ValueError:
+        return False
+    host = parts.hostname or ""
+    return parts.scheme == "https" and "." in host and not parts.username and port_ok
+
+
+def travel_fee_cents(text: str) -> int:
+    """The travel fee typed in dollars as cents ("" is none); ValueError outside $0 to MAX_TRAVEL_FEE_CENTS."""
+    cents = parse_dollars(text) if str(text).strip() else 0
+    if not 0 <= cents <= MAX_TRAVEL_FEE_CENTS:
+        raise ValueError(TRAVEL_FEE_MESSAGE)
+    return cents
 
 
 def save_profile(actor: Actor | None, form: ProfileForm, shown_version: str | None = None) -> ProfileForm:
@@ -150,6 +187,7 @@ def save_profile(actor: Actor | None, form: ProfileForm, shown_version: str | No
         p.years_experience = int(str(form.years_experience).strip() or "0")
         p.teaches_at_student, p.teaches_at_studio = form.teaches_at_student, form.teaches_at_studio
         p.teaches_online = form.teaches_online
+        p.meeting_url, p.travel_fee_cents = form.meeting_url.strip(), travel_fee_cents(form.travel_fee)
         p.studio_address = form.studio_address.strip() if form.teaches_at_studio else ""
         p.area_neighbourhoods = sorted(set(form.area_neighbourhoods))
         p.area_base_name = base.name if base else ""

@@ -23,6 +23,7 @@ from sqlmodel import Session
 from instainstru import routes
 from instainstru.models import Booking, BookingStatus, InstructorProfile, Offering, Role, User
 from instainstru.models.booking import CANCELLED_STATUSES, LIVE_STATUSES
+from instainstru.services.booking import places
 from instainstru.services.discovery.catalog import subject_name
 from instainstru.services.mail.templates import MailKind, url
 from instainstru.services.money import credits, ledger
@@ -46,6 +47,8 @@ class About:
     student: str
     instructor: str
     instructor_page: str  # the instructor's public profile (to book another time)
+    place: str = ""  # where it happens, in one line ("" when not recorded)
+    location: str = ""  # the address or the meeting link alone (the calendar event's LOCATION)
 
 
 @dataclass(frozen=True)
@@ -83,7 +86,8 @@ def people(session: Session, booking: Booking) -> People:
     assert booking.id is not None  # a stored booking
     student = session.get_one(User, booking.student_id)
     instructor = session.get_one(User, booking.instructor_id)
-    slug = session.get_one(InstructorProfile, booking.instructor_id).slug
+    profile = session.get_one(InstructorProfile, booking.instructor_id)
+    place = places.view(booking, profile)
     about = About(
         id=booking.id,
         subject=subject_name(session.get_one(Offering, booking.offering_id).subject_key),
@@ -93,7 +97,9 @@ def people(session: Session, booking: Booking) -> People:
         price_cents=booking.price_cents,
         student=student.name,
         instructor=instructor.name,
-        instructor_page=routes.instructor_profile(slug),
+        instructor_page=routes.instructor_profile(profile.slug),
+        place=place.line() if place.kind else "",
+        location=place.location() if place.kind else "",
     )
     return People(student, instructor, about)
 
@@ -115,6 +121,7 @@ def calendar_lesson(found: People, booking: Booking) -> ical.Lesson:
         description=f"{about.minutes}-minute {about.subject} lesson booked on InstaInstru.",
         url=url(routes.HOME),
         attendees=tuple(ical.Person(user.name, user.email) for user in (found.student, found.instructor)),
+        location=about.location,
     )
 
 

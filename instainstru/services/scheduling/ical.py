@@ -52,6 +52,7 @@ class Lesson:
     description: str
     url: str  # the page about the lesson
     attendees: tuple[Person, ...]
+    location: str = ""  # LOCATION: the address (the student's place, the studio) or the meeting link
 
 
 def uid(booking_id: int) -> str:
@@ -79,6 +80,8 @@ def event(lesson: Lesson, stamp: datetime, *, cancelled: bool = False) -> Event:
     made.add("summary", lesson.summary)
     made.add("description", lesson.description)
     made.add("url", lesson.url)
+    if lesson.location:
+        made.add("location", lesson.location)
     made.add("status", "CANCELLED" if cancelled else "CONFIRMED")
     name, sender = parseaddr(get_settings().mail_from)
     made.add("organizer", _address(Person(name or "InstaInstru", sender)))

@@ -21,6 +21,7 @@ from instainstru.models import (
     Payment,
     PaymentStatus,
     Review,
+    StudentAddress,
     User,
 )
 from instainstru.models.offering import OfferingStatus
@@ -92,6 +93,11 @@ def test_deleting_anonymises_the_person_and_keeps_the_books(studio):
     with transaction() as session:
         session.add(Favourite(student_id=student.user_id, instructor_id=teacher.user_id))
         session.add(
+            StudentAddress(student_id=student.user_id, street="12 Court St", zip_code="11201", borough="Brooklyn")
+        )
+        at_home = session.get_one(Booking, lesson)
+        at_home.place_kind, at_home.place_address = "student_home", "12 Court St, Brooklyn, NY 11201"
+        session.add(
             Review(
                 booking_id=lesson,
                 student_id=student.user_id,
@@ -117,6 +123,8 @@ def test_deleting_anonymises_the_person_and_keeps_the_books(studio):
         accounts.authenticate("s@example.com", PASSWORD)
     with transaction() as session:
         assert session.exec(select(Favourite)).all() == []
+        assert session.exec(select(StudentAddress)).all() == []  # the address book, and where lessons were
+        assert session.get_one(Booking, lesson).place_address == ""
         assert session.exec(select(EmailLink).where(EmailLink.user_id == student.user_id)).all() == []
         assert session.exec(select(OutboxMessage).where(OutboxMessage.user_id == student.user_id)).all() == []
         assert session.get_one(Booking, lesson).student_id == student.user_id  # the lesson stays...

@@ -20,6 +20,7 @@ from instainstru.models.booking import PAID_STATUSES, ran_out
 from instainstru.models.payment import PAYMENT_TAKEN, PAYMENT_UNDER_WAY, PAYMENT_UNFINISHED, PAYMENT_UNPAID_ENDS
 from instainstru.services.accounts.access import Actor, require_role
 from instainstru.services.booking import booking as engine
+from instainstru.services.booking import places
 from instainstru.services.errors import FormError
 from instainstru.services.money import card_messages, cards, credits, topups
 from instainstru.services.money.cards import UNAVAILABLE, customer_for, owned_card
@@ -59,6 +60,8 @@ def _start_attempt(
     try:
         with transaction() as session:
             booking = _students_hold(session, actor, booking_id, now)
+            if places.missing(booking):
+                raise FormError({"place": places.PLACE_MISSING})
             method = None if card_id is None else owned_card(session, actor, card_id).stripe_payment_method_id
             profile = session.get_one(InstructorProfile, booking.instructor_id)
             if not profile.charges_enabled:
