@@ -1,7 +1,7 @@
 """where lessons happen: the booking's place, students' addresses, meeting link and travel fee
 
-Revision ID: 0019
-Revises: 0018
+Revision ID: 0020
+Revises: 0019
 Create Date: 2026-12-01 06:15:21.717086
 """
 
@@ -14,8 +14,8 @@ from alembic import op
 import instainstru.models.types
 
 
-revision: str = '0019'
-down_revision: str | None = '0018'
+revision: str = '0020'
+down_revision: str | None = '0019'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
