@@ -130,8 +130,9 @@ def message_instructor(slug: str) -> str:
     return f"{MESSAGES}?to={slug}"
 
 
-def message_about(booking_id: int) -> str:
-    """The inbox opening the conversation of a lesson's two people (a lesson's "Message"; a Var in a page works)."""
+def message_about(booking_id: int | str) -> str:
+    """The inbox opening the conversation of a lesson's two people (a lesson's "Message"; in a page, the id as
+    f"{var}")."""
     return f"{MESSAGES}?booking={booking_id}"
 
 

@@ -1,6 +1,6 @@
 """The dialogs for a booked lesson: confirm a cancellation (with what it costs) or a declined request (with a
-reason), pick a new time and confirm it (old and new), review it; the notes under a lesson and its "Add to calendar"
-button."""
+reason), pick a new time and confirm it (old and new), review it; the notes under a lesson and its "Message" and
+"Add to calendar" buttons."""
 
 from datetime import timedelta
 
@@ -8,6 +8,8 @@ import reflex as rx
 from reflex.event import EventCallback
 from reflex.vars import ObjectVar
 
+from instainstru import routes
+from instainstru.components.card import link_button
 from instainstru.components.form_field import (
     dialog_form,
     field_error,
@@ -280,4 +282,15 @@ def add_to_calendar_button(state: type[AddToCalendar], line: ObjectVar[LessonRow
             on_click=state.add_to_calendar(line["id"].to(int)),
             class_name="add-to-calendar",
         ),
+    )
+
+
+def message_button(line: ObjectVar[LessonRow]) -> rx.Component:
+    """ "Message" on a lesson: the conversation of its two people (opened, or started, in the inbox)."""
+    return link_button(
+        "Message",
+        routes.message_about(f"{line['id']}"),  # the id Var, placed in the address in the browser
+        size="2",
+        variant="soft",
+        class_name="message-lesson",
     )

@@ -10,6 +10,7 @@ from instainstru.components.lesson_dialogs import (
     add_to_calendar_button,
     cancel_dialog,
     lesson_notes,
+    message_button,
     move_dialog,
     review_dialog,
 )
@@ -90,6 +91,7 @@ def student_lesson(line: ObjectVar[LessonRow]) -> rx.Component:
                     on_click=s.ask_edit(line["id"].to(int)),
                 ),
             ),
+            message_button(line),
             add_to_calendar_button(s, line),
             rx.cond(
                 line["can_move"],

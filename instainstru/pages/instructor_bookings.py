@@ -11,6 +11,7 @@ from instainstru.components.lesson_dialogs import (
     cancel_dialog,
     decline_dialog,
     lesson_notes,
+    message_button,
     move_dialog,
 )
 from instainstru.components.nav import workspace_nav
@@ -49,6 +50,7 @@ def lesson_row(line: ObjectVar[LessonRow], actions: list[tuple[str, str, str]]) 
                 line["can_answer"],
                 rx.button("Decline", size="2", variant="soft", on_click=S.ask_decline(line["id"].to(int))),
             ),
+            message_button(line),
             add_to_calendar_button(S, line),
             rx.cond(
                 line["can_propose"],

@@ -7,21 +7,13 @@ from playwright.sync_api import Browser, Page, expect
 
 from instainstru import routes
 from instainstru.services.booking import jobs
-from tests.browser.conftest import open_page, screenshot
-from tests.browser.helpers import PASSWORD, at, log_in, sign_up, unique_email
+from tests.browser.conftest import open_page
+from tests.browser.helpers import PASSWORD, at, log_in, look_at, sign_up, unique_email
 from tests.fakes.mail_server import MailCatcher, body
 
 LINK = re.compile(r"https?://\S+/verify-email/\S+")
 WELCOME = "Welcome to InstaInstru: please confirm your email"
 NEW_PASSWORD = "a cello by the river 7"
-
-
-def look_at(page: Page, name: str) -> None:
-    """Screenshots at a phone's width and a laptop's, with nothing wider than the screen."""
-    for width in (375, 1280):
-        page.set_viewport_size({"width": width, "height": 900})
-        assert page.evaluate("document.documentElement.scrollWidth") <= width
-        screenshot(page, f"{name}-{width}")
 
 
 def link_mailed(mail: MailCatcher, to: str, subject: str, count: int = 1) -> str:

@@ -13,8 +13,8 @@ from playwright.sync_api import Browser, Page, expect
 
 from instainstru import routes
 from instainstru.models import BookingStatus, utcnow
-from tests.browser.conftest import open_page, screenshot
-from tests.browser.helpers import at, log_in, unique_email
+from tests.browser.conftest import open_page
+from tests.browser.helpers import at, log_in, look_at, unique_email
 from tests.factories import PASSWORD, make_booking, open_studio
 
 ZONE = "America/New_York"
@@ -27,14 +27,6 @@ def lesson(app_services):
     start = (utcnow() + timedelta(days=3)).replace(hour=15, minute=0, second=0, microsecond=0)
     booking_id = make_booking(teacher, student, service.id, start, BookingStatus.CONFIRMED)
     return teacher, student, booking_id, start
-
-
-def look_at(page: Page, name: str) -> None:
-    """Screenshots at a phone's width and a laptop's, with nothing wider than the screen."""
-    for width in (375, 1280):
-        page.set_viewport_size({"width": width, "height": 900})
-        assert page.evaluate("document.documentElement.scrollWidth") <= width
-        screenshot(page, f"{name}-{width}")
 
 
 def fetch(address: str) -> tuple[int, str, str]:

@@ -1,6 +1,6 @@
 """Messages end to end, a student and an instructor in two browsers: "Message" on a profile (logging in first and
-coming back), contact details hidden before a booking, the unread count in the header, a reply appearing in the
-other's open page without a reload, and a block that stops messages and bookings."""
+coming back) or on a lesson, contact details hidden before a booking, the unread count in the header, a reply
+appearing in the other's open page without a reload, and a block that stops messages and bookings."""
 
 import re
 from datetime import timedelta
@@ -10,13 +10,13 @@ from playwright.sync_api import Browser, Page, expect
 
 from instainstru import routes
 from instainstru.db import transaction
-from instainstru.models import InstructorProfile, utcnow
+from instainstru.models import BookingStatus, InstructorProfile, utcnow
 from instainstru.services.messaging.masking import EMAIL_HIDDEN, PHONE_HIDDEN
 from instainstru.services.messaging.safety import BLOCKED_BY_INSTRUCTOR
 from instainstru.services.scheduling import availability
-from tests.browser.conftest import open_page, screenshot
-from tests.browser.helpers import at, like, log_in, unique_email
-from tests.factories import PASSWORD, connect_on_fake_stripe, open_studio
+from tests.browser.conftest import open_page
+from tests.browser.helpers import at, like, log_in, look_at, unique_email
+from tests.factories import PASSWORD, connect_on_fake_stripe, make_booking, open_studio
 
 ZONE = "America/New_York"
 
@@ -28,14 +28,6 @@ def studio(app_services, payments):
     with transaction() as session:
         slug = session.get_one(InstructorProfile, teacher.user_id).slug
     return teacher, student, service, slug
-
-
-def look_at(page: Page, name: str) -> None:
-    """Screenshots at a phone's width and a laptop's, with nothing wider than the screen."""
-    for width in (375, 1280):
-        page.set_viewport_size({"width": width, "height": 800})
-        assert page.evaluate("document.documentElement.scrollWidth") <= width
-        screenshot(page, f"{name}-{width}")
 
 
 def write(page: Page, text: str) -> None:
@@ -97,3 +89,26 @@ def test_a_message_round_trip_masked_before_booking_live_and_stopped_by_a_block(
     expect(page.get_by_text(BLOCKED_BY_INSTRUCTOR)).to_be_visible()
     open_page(page, conversation)  # the conversation says so too
     expect(page.locator(".blocked-notice")).to_contain_text("You can no longer message Tess Teacher.")
+
+
+def test_message_on_a_lesson_opens_the_conversation_of_its_two_people(page: Page, browser: Browser, base_url, studio):
+    teacher, student, service, _slug = studio
+    start = (utcnow() + timedelta(days=3)).replace(hour=15, minute=0, second=0, microsecond=0)
+    make_booking(teacher, student, service.id, start, BookingStatus.CONFIRMED, paid=True)
+    log_in(page, student.email, PASSWORD)
+    expect(page).to_have_url(at(routes.STUDENT_HOME))
+    page.locator(".student-lesson").get_by_role("link", name="Message").click()
+    expect(page).to_have_url(re.compile(like(routes.CONVERSATION_PAGE, conversation=r"\d+") + "/?$"))
+    expect(page.get_by_role("heading", name="Tess Teacher")).to_be_visible()
+    write(page, "See you on the day! My number is 212-555-0100.")
+    expect(page.locator(".message.mine")).to_contain_text("212-555-0100")  # booked and paid: nothing hidden
+
+    instructor = browser.new_context(base_url=base_url, timezone_id=ZONE).new_page()
+    log_in(instructor, teacher.email, PASSWORD)
+    expect(instructor).to_have_url(at(routes.INSTRUCTOR_HOME))
+    open_page(instructor, routes.BOOKINGS)
+    instructor.locator(".lesson-row").get_by_role("link", name="Message").click()
+    expect(instructor).to_have_url(page.url)  # the same conversation, from the other side
+    expect(instructor.get_by_role("heading", name="Sam Student")).to_be_visible()
+    expect(instructor.locator(".message.theirs")).to_contain_text("212-555-0100")
+    instructor.context.close()

@@ -7,8 +7,8 @@ from playwright.sync_api import Browser, Page, expect
 
 from instainstru import routes
 from instainstru.services.booking import jobs
-from tests.browser.conftest import open_page, screenshot
-from tests.browser.helpers import PASSWORD, at, log_in, sign_up, unique_email
+from tests.browser.conftest import open_page
+from tests.browser.helpers import PASSWORD, at, log_in, look_at, sign_up, unique_email
 from tests.fakes.mail_server import MailCatcher, body
 
 NEW_PASSWORD = "a cello by the river 7"
@@ -34,14 +34,6 @@ def the_link_mailed_to(email: str, mail: MailCatcher) -> str:
     assert found, body(message)
     assert f'href="{found[0]}"' in body(message, "html")
     return found[0]
-
-
-def look_at(page: Page, name: str) -> None:
-    """Screenshots at a phone's width and a laptop's, with nothing wider than the screen."""
-    for width in (375, 1280):
-        page.set_viewport_size({"width": width, "height": 900})
-        assert page.evaluate("document.documentElement.scrollWidth") <= width
-        screenshot(page, f"{name}-{width}")
 
 
 def test_forgot_password_mails_a_link_that_sets_a_new_password_and_logs_out_everywhere(
