@@ -4,9 +4,13 @@ import re
 import uuid
 
 from playwright.sync_api import Page, expect
+from sqlmodel import col, select
 
 from instainstru import routes
+from instainstru.db import transaction
+from instainstru.models import InstructorProfile
 from instainstru.seed.demo import DEMO_LOGINS, DEMO_PASSWORD
+from instainstru.seed.workspace import zip_served
 from tests.browser.conftest import open_page, screenshot
 
 PASSWORD = "violin at dawn 42"
@@ -60,18 +64,34 @@ def log_out(page: Page) -> None:
     expect(page.get_by_role("link", name="Log in").first).to_be_visible()
 
 
-DEMO_TEACHER = routes.instructor_profile("maya-alvarez")
+DEMO_SLUG = "maya-alvarez"
+DEMO_TEACHER = routes.instructor_profile(DEMO_SLUG)
 
 
-def choose_slot(page: Page, index: int) -> None:
-    """Open the demo instructor's page and click the index-th free time."""
+def choose_slot(page: Page, index: int, *, new_student: bool = False) -> None:
+    """Open the demo instructor's page, click the index-th free time and keep the place offered; a `new_student`
+    has no saved address yet and types one in the demo instructor's area first (she teaches at students' places)."""
     open_page(page, DEMO_TEACHER)
     slot = page.locator(".slot").nth(index)
     expect(slot).to_be_visible()
     slot.click()
-    expect(page).to_have_url(re.compile(like(routes.CHECKOUT_PAGE, slug="maya-alvarez", **SLOT_PARTS) + "/?$"))
+    expect(page).to_have_url(re.compile(like(routes.CHECKOUT_PAGE, slug=DEMO_SLUG, **SLOT_PARTS) + "/?$"))
     expect(page.get_by_role("heading", name="Your lesson", exact=True)).to_be_visible()
+    if new_student:
+        type_address_near_the_demo_teacher(page)
     use_this_place(page)
+
+
+def type_address_near_the_demo_teacher(page: Page) -> None:
+    """Type an address at a ZIP code the demo instructor's area covers into the checkout's place form."""
+    with transaction() as session:
+        profile = session.exec(select(InstructorProfile).where(col(InstructorProfile.slug) == DEMO_SLUG)).one()
+        place = zip_served(profile)
+    assert place is not None  # the demo instructor has an area
+    page.get_by_label("Street address").fill("7 Referral Row")
+    page.get_by_label("ZIP code").fill(place.name)
+    page.get_by_label("Borough").click()
+    page.get_by_role("option", name=place.borough).click()
 
 
 def use_this_place(page: Page) -> None:

@@ -79,7 +79,7 @@ def test_the_friend_pays_with_the_credit_and_the_referrer_is_rewarded_after_the_
     open_page(page, routes.BILLING)
     expect(page.locator(".credit-note")).to_contain_text("You have $20.00 of credit, applied automatically")
 
-    choose_slot(page, 7)
+    choose_slot(page, 7, new_student=True)
     expect(page.locator(".checkout-credit")).to_have_text("Credit applied−$20.00")
     total = page.locator(".checkout-total").inner_text()
     page.set_viewport_size({"width": 375, "height": 800})
