@@ -3,7 +3,7 @@ other tab changed them since)."""
 
 import asyncio
 from collections.abc import Callable
-from datetime import date, datetime
+from datetime import datetime
 
 import reflex as rx
 
@@ -207,14 +207,15 @@ class AccountSettingsState(GuardedPage, rx.State):
 
     @event
     async def download(self) -> Answer:
-        """Download everything kept about the account, as JSON."""
-        try:
-            data = my_data.export(await current_actor(self), utcnow())
+        """Download everything kept about the account, as JSON (read off the event loop)."""
+        now = utcnow()
+        try:  # every lesson, payment and review of the account: read off the event loop
+            data = await asyncio.to_thread(my_data.export, await current_actor(self), now)
         except NotAuthenticated:
             return self._to_login()
         return rx.download(
             data=my_data.as_json(data),
-            filename=f"instainstru-my-data-{date.today().isoformat()}.json",
+            filename=f"instainstru-my-data-{now.date().isoformat()}.json",
             mime_type="application/json",
         )
 

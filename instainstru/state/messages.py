@@ -38,9 +38,7 @@ class MessagesBadgeState(rx.State):
     @event
     async def load(self) -> None:
         """Count the caller's unread messages (on every page load; none for visitors and admins)."""
-        actor = await current_actor(self)
-        parties = actor is not None and actor.role in conversations.PARTIES
-        self.unread = conversations.unread_count(actor) if parties else 0
+        self.unread = conversations.header_count(await current_actor(self))
 
 
 class InboxState(GuardedPage, rx.State):
@@ -200,10 +198,10 @@ class ConversationState(GuardedPage, rx.State):
                 shown, actor = self._version, await current_actor(self)  # logged out meanwhile: refused below
             if not await _connected(token):
                 return
-            try:
-                if conversations.version(actor, conversation) == shown:
+            try:  # the database is read off the event loop: every open conversation polls
+                if await asyncio.to_thread(conversations.version, actor, conversation) == shown:
                     continue
-                view = conversations.read_conversation(actor, conversation, utcnow())
+                view = await asyncio.to_thread(conversations.read_conversation, actor, conversation, utcnow())
             except (NotAuthenticated, PermissionDenied):
                 return
             async with self:

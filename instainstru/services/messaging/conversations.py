@@ -255,6 +255,13 @@ def unread_count(actor: Actor | None) -> int:
         ).one()
 
 
+def header_count(actor: Actor | None) -> int:
+    """The header's count: the caller's unread messages; 0 for visitors and admins, who have no conversations."""
+    if actor is None or actor.role not in PARTIES:
+        return 0
+    return unread_count(actor)
+
+
 def inbox(actor: Actor | None) -> list[InboxLine]:
     """The caller's conversations that have messages, the most recent first, with their last message and unread
     count."""

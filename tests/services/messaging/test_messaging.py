@@ -138,6 +138,7 @@ def test_unread_counts_and_read_receipts(pair):
     conversations.send(student, conversation, "one", NOW)
     conversations.send(student, conversation, "two", NOW + timedelta(seconds=1))
     assert (conversations.unread_count(teacher), conversations.unread_count(student)) == (2, 0)
+    assert [conversations.header_count(a) for a in (teacher, student, None, ADMIN)] == [2, 0, 0, 0]
     [line] = conversations.inbox(teacher)
     assert (line.other_name, line.preview, line.unread, line.link) == (
         "Sam Student",
