@@ -3,6 +3,7 @@
 import re
 import uuid
 
+from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Page, expect
 from sqlmodel import col, select
 
@@ -58,9 +59,18 @@ def log_in_demo(page: Page, role: str) -> None:
     expect(page).to_have_url(at(routes.dashboard(role)))
 
 
-def log_out(page: Page) -> None:
-    page.get_by_role("button", name="Account menu").click()
-    page.get_by_role("menuitem", name="Log out").click()
+def log_out(page: Page, tries: int = 3) -> None:
+    """Log out through the account menu. The header may re-render while the menu opens (a page's load events
+    answering late, on a busy machine), taking the menu away under the click: then close it and open it again."""
+    for attempt in range(tries):
+        page.get_by_role("button", name="Account menu").click()
+        try:
+            page.get_by_role("menuitem", name="Log out").click(timeout=5_000)
+            break
+        except PlaywrightError:
+            if attempt == tries - 1:
+                raise
+            page.keyboard.press("Escape")
     expect(page.get_by_role("link", name="Log in").first).to_be_visible()
 
 
