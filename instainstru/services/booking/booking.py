@@ -41,7 +41,7 @@ from instainstru.services.errors import FormError, PermissionDenied
 from instainstru.services.instructors.offerings import bookable
 from instainstru.services.messaging import safety
 from instainstru.services.money.money import platform_fee
-from instainstru.services.notifications import lessons
+from instainstru.services.notifications import lessons, reminders
 from instainstru.services.scheduling.availability import open_slots_many
 from instainstru.services.timefmt import slot_label, time_label
 
@@ -373,6 +373,8 @@ def transition(
         carried["reason"] = reason
     if refund_due_cents is not None:
         carried["refund_due_cents"] = refund_due_cents
+    if to == S.CONFIRMED:
+        carried["reminded"] = reminders.told_at_once(booking.start_at, now)
     before = booking.status
     # Only from the state just read: a concurrent change (e.g. accept vs. cancel) makes this one fail.
     moved = session.exec(
@@ -414,8 +416,8 @@ def retime(session: Session, booking: Booking, new_start: datetime, moved_by: st
     """Move the booking (read in this transaction, its new time checked) to `new_start`, same state and length, and
     take its claims again; `moved_by` is whose move it was. A request still waits 48 hours from when it was made,
     or until its new start; a waiting proposal is settled by the move. The lesson's calendar SEQUENCE goes up by
-    one and its reminders start again, and both people are told (at `now`). Refused (Conflict) when the booking
-    changed meanwhile (cancelled, declined or moved)."""
+    one and its reminders start again (those already due count as told: `reminders.told_at_once`), and both people
+    are told (at `now`). Refused (Conflict) when the booking changed meanwhile (cancelled, declined or moved)."""
     assert booking.id is not None  # read from the database
     if booking.status not in RETIMABLE:
         raise Conflict()
@@ -439,7 +441,7 @@ def retime(session: Session, booking: Booking, new_start: datetime, moved_by: st
             proposal_expires_at=None,
             proposal_status="",
             sequence=col(Booking.sequence) + 1,
-            reminded="",
+            reminded=reminders.told_at_once(new_start, now),
         )
     ).rowcount
     if moved != 1:

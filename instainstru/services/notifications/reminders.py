@@ -4,7 +4,8 @@ Only for lessons still booked (confirmed) when the reminder falls due; once each
 at once: each reminder is claimed by a conditional update of the booking's `reminded` (the last reminder sent for
 its current time), so only one worker sends it (and its messages' keys would refuse a second anyway). A reminder
 is not sent when the lesson was booked inside its window (booked 5 hours before: no 24-hour reminder); when the jobs
-ran late, only the nearest reminder due goes. Moving a lesson starts its reminders again (`booking.retime`).
+ran late, only the nearest reminder due goes. Moving a lesson starts its reminders again (`booking.retime`); a
+lesson confirmed or moved inside a reminder's window counts as told by that message (`told_at_once`).
 """
 
 from dataclasses import dataclass
@@ -31,15 +32,28 @@ REMINDERS = (Reminder("24h", timedelta(hours=24)), Reminder("1h", timedelta(hour
 FARTHEST = REMINDERS[0].lead
 
 
+def _nearest_begun(start_at: datetime, now: datetime) -> Reminder | None:
+    """The nearest reminder whose time has come at `now` for a lesson starting at `start_at`, if any."""
+    begun = [reminder for reminder in REMINDERS if start_at - reminder.lead <= now]
+    return begun[-1] if begun else None
+
+
+def told_at_once(start_at: datetime, now: datetime) -> str:
+    """What a lesson confirmed or moved at `now` counts as reminded (its `reminded`): the nearest reminder already
+    due then, since the confirmation or the move's message tells both people at once ("" when none is due yet).
+    A request accepted, or a lesson moved, 5 hours before it starts gets no "in 24 hours" right after."""
+    nearest = _nearest_begun(start_at, now)
+    return nearest.name if nearest else ""
+
+
 def due(booking: Booking, now: datetime) -> Reminder | None:
     """The reminder the lesson should get at `now`: the nearest whose time has come, unless it (or a nearer one)
     was sent or the lesson was booked inside its window; None when there is none."""
     if booking.status != BookingStatus.CONFIRMED or booking.start_at <= now:
         return None
-    begun = [reminder for reminder in REMINDERS if booking.start_at - reminder.lead <= now]
-    if not begun:
+    nearest = _nearest_begun(booking.start_at, now)
+    if nearest is None:
         return None
-    nearest = begun[-1]
     sent = [reminder.name for reminder in REMINDERS].index(booking.reminded) if booking.reminded else -1
     if sent >= REMINDERS.index(nearest) or booking.created_at > booking.start_at - nearest.lead:
         return None

@@ -11,6 +11,7 @@ from sqlmodel import col, select
 
 from instainstru.db import transaction
 from instainstru.models import Booking, BookingStatus, Notification, OutboxMessage, User
+from instainstru.services.booking import booking as engine
 from instainstru.services.booking import jobs
 from instainstru.services.mail.templates import MailKind
 from instainstru.services.notifications import reminders
@@ -106,6 +107,24 @@ def test_a_moved_lesson_is_reminded_again_for_its_new_time(studio):
         moved.sequence, moved.reminded = 1, ""
     assert reminders.send_reminders(NOW + timedelta(hours=2)) == 1
     assert reminded()[-1] == (f"booking-{booking_id}-reminder-24h-1", "t@example.com")
+
+
+def test_a_request_accepted_inside_the_day_gets_no_24_hour_reminder_right_after(studio):
+    booking_id = lesson(studio, status=S.REQUESTED, booked_at=NOW - timedelta(hours=20))  # asked 43 hours ahead
+    accepted_at = START - timedelta(hours=5)
+    engine.move(studio[0], booking_id, S.CONFIRMED, accepted_at)
+    assert reminders.send_reminders(accepted_at + timedelta(minutes=5)) == 0  # the acceptance told them
+    assert reminders.send_reminders(START - timedelta(hours=1)) == 1
+    assert {event for event, _ in reminded()} == {f"booking-{booking_id}-reminder-1h-0"}
+
+
+def test_a_lesson_moved_into_its_last_day_gets_no_24_hour_reminder_right_after(studio):
+    booking_id = lesson(studio, START + timedelta(days=3), booked_at=NOW - timedelta(days=2))
+    with transaction() as session:  # the move itself tells both people
+        engine.retime(session, session.get_one(Booking, booking_id), START, "student", NOW)
+    assert reminders.send_reminders(NOW + timedelta(minutes=5)) == 0
+    assert reminders.send_reminders(START - timedelta(minutes=50)) == 1
+    assert {event for event, _ in reminded()} == {f"booking-{booking_id}-reminder-1h-1"}
 
 
 def many_lessons(studio, count: int = 8) -> list[int]:
