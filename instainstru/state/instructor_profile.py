@@ -1,5 +1,6 @@
 """The instructor's profile page: profile text, teaching places, service area, photo and services."""
 
+import asyncio
 from collections.abc import Callable
 
 import reflex as rx
@@ -135,7 +136,7 @@ class InstructorProfileState(GuardedPage, rx.State):
             return None
         data = await files[0].read(profile.MAX_PHOTO_BYTES + 1)
         try:
-            self.photo = profile.save_photo(await current_actor(self), data)
+            self.photo = await asyncio.to_thread(profile.save_photo, await current_actor(self), data)  # Pillow
         except FormError as exc:
             self.errors = {**self.errors, **exc.errors}
             return None

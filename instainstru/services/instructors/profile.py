@@ -22,6 +22,9 @@ MEGABYTE = 1024 * 1024
 MAX_PHOTO_BYTES = 5 * MEGABYTE
 PHOTO_FORMATS = {"JPEG", "PNG", "WEBP"}
 THUMBNAIL_PX = 400
+# The largest photo decoded (width × height): a phone's 48-megapixel photo passes, a decompression bomb (a small
+# file of a huge, flat image) is refused from its header, before decoding.
+MAX_PHOTO_PIXELS = 50_000_000
 MAX_LANGUAGES = 10
 MAX_RADIUS_MILES = 50
 MAX_HEADLINE, MAX_BIO = 120, 3000
@@ -199,16 +202,22 @@ def save_profile(actor: Actor | None, form: ProfileForm, shown_version: str | No
 
 
 def _thumbnail(data: bytes) -> bytes:
-    """Check `data` is a JPEG, PNG or WebP image of at most MAX_PHOTO_BYTES and return a square JPEG thumbnail."""
+    """Check `data` is a JPEG, PNG or WebP image of at most MAX_PHOTO_BYTES and MAX_PHOTO_PIXELS and return a square
+    JPEG thumbnail (slow: call it off the event loop)."""
     if len(data) > MAX_PHOTO_BYTES:
         raise FormError({"photo": f"The photo is larger than {MAX_PHOTO_BYTES // MEGABYTE} MB. Choose a smaller one."})
     try:
-        image = Image.open(io.BytesIO(data))
+        image = Image.open(io.BytesIO(data))  # reads the header only: the size is known before any decoding
+        if image.format not in PHOTO_FORMATS:
+            raise FormError({"photo": "Use a JPEG, PNG or WebP photo."})
+        if image.width * image.height > MAX_PHOTO_PIXELS:
+            raise FormError(
+                {"photo": f"The photo has more than {MAX_PHOTO_PIXELS // 1_000_000} megapixels. Choose a smaller one."}
+            )
+        image.draft("RGB", (THUMBNAIL_PX, THUMBNAIL_PX))  # a JPEG decodes straight at a fraction of its size
         image.load()
     except (UnidentifiedImageError, OSError, Image.DecompressionBombError):
         raise FormError({"photo": "That file is not an image we can read. Use a JPEG, PNG or WebP photo."}) from None
-    if image.format not in PHOTO_FORMATS:
-        raise FormError({"photo": "Use a JPEG, PNG or WebP photo."})
     side = min(image.size)
     left, top = (image.width - side) // 2, (image.height - side) // 2
     square = image.convert("RGB").crop((left, top, left + side, top + side))

@@ -44,6 +44,20 @@ def image_bytes(fmt: str = "PNG", size=(640, 480)) -> bytes:
     return out.getvalue()
 
 
+def bomb() -> bytes:
+    """A small file of a huge image: a flat 81-megapixel PNG of a few kilobytes (under Pillow's own 89 MP warning)."""
+    out = io.BytesIO()
+    Image.new("1", (9_000, 9_000)).save(out, "PNG")
+    assert len(out.getvalue()) < 100_000
+    return out.getvalue()
+
+
+def test_a_phone_sized_jpeg_is_decoded_at_a_fraction_of_its_size(teacher):
+    name = profile.save_photo(teacher, image_bytes("JPEG", (6_000, 4_000)))  # 24 megapixels
+    with Image.open(get_settings().upload_dir / name) as thumbnail:
+        assert thumbnail.size == (profile.THUMBNAIL_PX, profile.THUMBNAIL_PX)
+
+
 def test_save_and_load_round_trip(teacher):
     profile.save_profile(teacher, good_form())
     form, photo, slug = profile.load_profile(teacher)
@@ -145,6 +159,7 @@ def test_photo_is_cropped_square_and_replaces_the_old_one(teacher):
         (b"%PDF-1.4 not an image", "not an image"),
         (image_bytes("GIF"), "JPEG, PNG or WebP"),
         (b"\xff" * (5 * 1024 * 1024 + 1), "larger than 5 MB"),
+        (bomb(), "more than 50 megapixels"),
     ],
 )
 def test_bad_uploads_are_refused(teacher, data, message):
