@@ -2,6 +2,7 @@
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 from functools import lru_cache
 from typing import TypeVar
 
@@ -58,8 +59,24 @@ class BadSignature(Exception):
     """A webhook delivery that is not a Stripe event signed with one of our secrets."""
 
 
-def verified_event(payload: bytes, signature: str, secrets: tuple[str, ...]) -> Event:
-    """The Stripe event in `payload` if `signature` matches one of `secrets` (else BadSignature)."""
+SIGNATURE_TOLERANCE = 300  # seconds a signature's time may differ from ours, either way (Stripe's default)
+
+
+def _signed_at(signature: str) -> int | None:
+    """The time (Unix seconds) a `Stripe-Signature` header says the delivery was signed, if it says one."""
+    for item in signature.split(","):
+        key, _, value = item.strip().partition("=")
+        if key == "t" and value.isdigit():
+            return int(value)
+    return None
+
+
+def verified_event(payload: bytes, signature: str, secrets: tuple[str, ...], now: datetime) -> Event:
+    """The Stripe event in `payload` if `signature` matches one of `secrets` and was made around `now` (Stripe's
+    library refuses old signatures; one from the future is refused here), else BadSignature."""
+    signed_at = _signed_at(signature)
+    if signed_at is not None and signed_at > now.timestamp() + SIGNATURE_TOLERANCE:
+        raise BadSignature("signature from the future")
     for secret in secrets:
         try:
             return stripe.Webhook.construct_event(payload, signature, secret)

@@ -1,6 +1,7 @@
 """Stripe webhooks: verify the signature, handle each event once, whatever the order of delivery."""
 
 from collections.abc import Callable
+from datetime import datetime
 
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
@@ -17,12 +18,17 @@ class InvalidWebhook(Exception):
     """The request is not a correctly signed Stripe event."""
 
 
-def verify(payload: bytes, signature: str) -> stripe_gateway.Event:
-    """Return the event if `signature` matches one of the configured secrets (platform or Connect)."""
+def verify(payload: bytes, signature: str, now: datetime) -> stripe_gateway.Event:
+    """Return the event if `signature` matches one of the configured secrets (platform or Connect) and was made
+    around `now`, and the event names the object it is about (`data.object.id`)."""
     try:
-        return stripe_gateway.verified_event(payload, signature, get_settings().stripe_webhook_secrets)
+        event = stripe_gateway.verified_event(payload, signature, get_settings().stripe_webhook_secrets, now)
     except stripe_gateway.BadSignature as exc:
         raise InvalidWebhook(str(exc)) from None
+    subject = getattr(getattr(event, "data", None), "object", None)
+    if not isinstance(getattr(subject, "id", None), str):
+        raise InvalidWebhook("the event names no object")
+    return event
 
 
 def _account_state(event: stripe_gateway.Event) -> stripe_gateway.AccountState | None:
@@ -36,12 +42,14 @@ def _account_state(event: stripe_gateway.Event) -> stripe_gateway.AccountState |
     return stripe_gateway.retrieve_account(account_id)
 
 
-def _account_updated(session: Session, event: stripe_gateway.Event, state: stripe_gateway.AccountState | None) -> None:
+def _account_updated(
+    session: Session, event: stripe_gateway.Event, state: stripe_gateway.AccountState | None, now: datetime
+) -> None:
     if state is None:
         return
     profile = session.exec(select(InstructorProfile).where(InstructorProfile.stripe_account_id == state.id)).first()
     if profile is not None:
-        apply_account_state(session, profile, state, utcnow())
+        apply_account_state(session, profile, state, now)
 
 
 def _intent_changed(event: stripe_gateway.Event) -> None:
@@ -57,7 +65,7 @@ def _charge_refunded(event: stripe_gateway.Event) -> None:
 # What a handler does first, outside any transaction (Stripe calls), and what it then applies in the transaction that
 # records the event as processed, given what the first part fetched.
 Fetch = Callable[[stripe_gateway.Event], stripe_gateway.AccountState | None]
-Apply = Callable[[Session, stripe_gateway.Event, stripe_gateway.AccountState | None], None]
+Apply = Callable[[Session, stripe_gateway.Event, stripe_gateway.AccountState | None, datetime], None]
 
 # event type -> (what to do first; what to apply, if anything: payment events are applied, idempotently, by the first)
 HANDLERS: dict[str, tuple[Fetch, Apply | None]] = {
@@ -70,9 +78,10 @@ HANDLERS: dict[str, tuple[Fetch, Apply | None]] = {
 }
 
 
-def handle(payload: bytes, signature: str) -> str:
-    """Verify and apply one delivery; return "handled", "ignored" or "duplicate" (raises InvalidWebhook)."""
-    event = verify(payload, signature)
+def handle(payload: bytes, signature: str, now: datetime | None = None) -> str:
+    """Verify (at `now`) and apply one delivery; return "handled", "ignored" or "duplicate" (raises InvalidWebhook)."""
+    now = now or utcnow()
+    event = verify(payload, signature, now)
     handler = HANDLERS.get(event.type)
     with transaction() as session:
         if session.get(ProcessedEvent, event.id) is not None:
@@ -83,7 +92,7 @@ def handle(payload: bytes, signature: str) -> str:
             session.add(ProcessedEvent(id=event.id, type=event.type))
             session.flush()
             if handler is not None and handler[1] is not None:
-                handler[1](session, event, fetched)
+                handler[1](session, event, fetched, now)
     except IntegrityError:
         return "duplicate"  # the same event handled by another worker at the same moment
     return "handled" if handler is not None else "ignored"

@@ -2,7 +2,7 @@
 
 import json
 import random
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlmodel import delete, select
@@ -70,6 +70,26 @@ def test_bad_signatures_and_junk_are_refused(db_url, stripe_env):
     with pytest.raises(webhooks.InvalidWebhook):
         webhooks.handle(b"not json", signed(b"not json"))
     assert webhooks.handle(payload, signed(payload, "whsec_platform_test")) == "handled"  # either secret
+
+
+def test_a_signature_from_the_future_is_refused(db_url, stripe_env):
+    now = datetime(2030, 1, 7, 12, 0, tzinfo=UTC)
+    payload = json.dumps(
+        {"id": "evt_3", "object": "event", "type": "customer.created", "data": {"object": {"id": "cus_1"}}}
+    ).encode()
+    ahead = int(now.timestamp()) + 3600
+    with pytest.raises(webhooks.InvalidWebhook, match="future"):
+        webhooks.handle(payload, sign_payload(payload, SECRET, ahead), now)
+    assert webhooks.handle(payload, sign_payload(payload, SECRET, int(now.timestamp()) + 60), now) == "ignored"
+
+
+@pytest.mark.parametrize("data", [{}, {"object": None}, {"object": {"object": "account"}}, "nothing"])
+def test_a_signed_event_naming_no_object_is_refused_not_a_server_error(db_url, stripe_env, data):
+    payload = json.dumps({"id": "evt_4", "object": "event", "type": "account.updated", "data": data}).encode()
+    with pytest.raises(webhooks.InvalidWebhook, match="names no object"):
+        webhooks.handle(payload, signed(payload))
+    with transaction() as session:
+        assert session.exec(select(ProcessedEvent)).all() == []
 
 
 def test_unknown_event_types_are_recorded_and_ignored(db_url, stripe_env):
