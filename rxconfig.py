@@ -4,6 +4,7 @@ import os
 
 import reflex as rx
 
+from instainstru.security_headers import allowed_origins
 from instainstru.settings import settings_or_exit
 
 # Every setting is checked here, before Reflex builds or serves anything: a bad one stops the app, named.
@@ -17,6 +18,8 @@ config = rx.Config(
     db_url=settings.db_url,
     show_built_with_reflex=False,
     telemetry_enabled=False,
+    # Only our own pages may call the app (CORS) or open its websocket.
+    cors_allowed_origins=allowed_origins(settings.public_url),
     plugins=[
         rx.plugins.SitemapPlugin(),
         rx.plugins.RadixThemesPlugin(

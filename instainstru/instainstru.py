@@ -23,6 +23,8 @@ from instainstru.pages.public import not_found_page, public_instructor_page
 from instainstru.pages.referrals import referral_link_page, student_referrals_page
 from instainstru.pages.search import search_page
 from instainstru.pages.verify_email import verify_email_page
+from instainstru.security_headers import SecurityHeaders, headers_for
+from instainstru.settings import get_settings
 from instainstru.state.account_settings import AccountSettingsState
 from instainstru.state.billing import ReceiptState, StudentBillingState
 from instainstru.state.checkout import CheckoutState
@@ -137,7 +139,11 @@ PAGES = (
     (not_found_page, routes.NOT_FOUND, "Page not found", [*HEADER]),
 )
 
-app = rx.App(backend_exception_handler=on_backend_error, api_transformer=api)
+app = rx.App(
+    backend_exception_handler=on_backend_error,
+    # Our HTTP routes, then the security headers on every response (pages, assets and uploads included).
+    api_transformer=[api, lambda served: SecurityHeaders(served, headers_for(get_settings()))],
+)
 app.register_lifespan_task(run_jobs_forever)
 for component, route, title, loaders in PAGES:
     app.add_page(component, route=route, title=f"{title} · InstaInstru", on_load=loaders)
