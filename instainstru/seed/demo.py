@@ -17,7 +17,7 @@ from instainstru.services.discovery.catalog import SUBJECTS
 from instainstru.services.discovery.geo import BOROUGHS
 from instainstru.services.instructors.instructors import create_profile
 
-DEMO_PASSWORD = "lessons-in-nyc"
+DEMO_PASSWORD = "tuba-on-the-ferry"  # passes the password rule like any other
 DEMO_LOGINS = {
     Role.STUDENT: "student@demo.instainstru.com",
     Role.INSTRUCTOR: "instructor@demo.instainstru.com",

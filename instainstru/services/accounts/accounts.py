@@ -37,12 +37,15 @@ def normalize_email(email: str) -> str:
 
 
 def name_problem(name: str, missing: str = "Enter your name.") -> str | None:
-    """Why `name` (already stripped) cannot be a person's name, or None: empty (`missing`), too long, markup
-    (any < or >), or without a letter. Every form that saves a person's name checks it here."""
+    """Why `name` (already stripped) cannot be a person's name, or None: empty (`missing`), too long, control or
+    invisible characters (a right-to-left override turning a name around, a zero-width space making a look-alike),
+    markup (any < or >), or without a letter. Every form that saves a person's name checks it here."""
     if not name:
         return missing
     if len(name) > NAME_MAX:
         return f"Use at most {NAME_MAX} characters: this name has {len(name)}."
+    if not name.isprintable():
+        return "Use only visible characters and spaces: no control or invisible characters."
     if "<" in name or ">" in name:
         return MARKUP
     if not any(ch.isalpha() for ch in name):

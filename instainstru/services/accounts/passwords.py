@@ -14,6 +14,12 @@ MAX_LENGTH = 128
 MIN_SCORE = 2  # zxcvbn's 0-4: below 2 is "too guessable" / "very guessable"
 RATED_LENGTH = 64  # zxcvbn takes seconds on long random text; a password whose start is strong is strong
 EASY_TO_GUESS = "This password is too easy to guess."
+HIDDEN_CHARACTERS = "Use only visible characters and spaces: no control or invisible characters."
+# Words an attacker tries first on this site, counted like the person's own name and email.
+PRODUCT_WORDS = (
+    *("instainstru", "insta", "instru", "lessons", "lesson", "nyc", "newyork", "teacher", "tutor"),
+    *("lessons in nyc", "lessons-in-nyc", "lessonsinnyc", "lessons_in_nyc"),  # the home page's title, as typed
+)
 
 
 @lru_cache(maxsize=4)
@@ -44,14 +50,17 @@ def _personal_words(known: Iterable[str]) -> list[str]:
 def password_problem(password: str, known: Iterable[str] = ()) -> str | None:
     """Return why `password` is not acceptable, or None when it is.
 
-    Too short or too long, or too easy to guess: zxcvbn scores it below 2, counting `known` (the person's name
-    and email) as words an attacker would try first; the message is zxcvbn's warning and suggestions.
+    Too short or too long, with control or invisible characters (NUL, a right-to-left override, a zero-width
+    space), or too easy to guess: zxcvbn scores it below 2, counting `known` (the person's name and email) and the
+    site's own words as words an attacker would try first; the message is zxcvbn's warning and suggestions.
     """
     if len(password) < MIN_LENGTH:
         return f"Use at least {MIN_LENGTH} characters."
     if len(password) > MAX_LENGTH:
         return f"Use at most {MAX_LENGTH} characters."
-    rating = zxcvbn(password[:RATED_LENGTH], user_inputs=_personal_words(known))
+    if not password.isprintable():
+        return HIDDEN_CHARACTERS
+    rating = zxcvbn(password[:RATED_LENGTH], user_inputs=[*_personal_words(known), *PRODUCT_WORDS])
     if rating["score"] >= MIN_SCORE:
         return None
     feedback = rating["feedback"]

@@ -90,6 +90,11 @@ def test_ordinary_names_are_accepted(name):
     assert accounts.name_problem(name) is None
 
 
+@pytest.mark.parametrize("name", ["Ana\u202eziuR", "Ana\u200bRuiz", "Ana\x00Ruiz", "Ana\tRuiz"])
+def test_names_with_control_or_invisible_characters_are_refused(name):
+    assert accounts.name_problem(name) == "Use only visible characters and spaces: no control or invisible characters."
+
+
 def test_a_name_needs_a_letter_and_at_most_100_characters():
     assert accounts.name_problem("") == "Enter your name."
     assert accounts.name_problem("", missing="Enter the name students will see.") == "Enter the name students will see."

@@ -5,6 +5,8 @@ from instainstru.services.accounts import passwords
 from instainstru.services.accounts.passwords import crypt_context, hash_password, password_problem, verify_password
 from tests.factories import PASSWORD
 
+ADD_WORDS = "Add another word or two. Uncommon words are better."
+
 
 def test_length_limits():
     assert password_problem("a" * 9) == "Use at least 10 characters."
@@ -32,6 +34,20 @@ def test_a_password_made_of_the_persons_own_name_or_email_is_refused():
         assert password_problem(password) is None  # someone else's name and email are not easy to guess
         problem = password_problem(password, ("Ana Ruiz", "ana.ruiz@example.com"))
         assert problem == "This password is too easy to guess. Add another word or two. Uncommon words are better."
+
+
+def test_the_sites_own_words_count_as_easy_to_guess():
+    for password in ("instainstru", "instainstru2026", "lessons-in-nyc", "Lessons in NYC!"):
+        assert (
+            password_problem(password)
+            == passwords.EASY_TO_GUESS + " Add another word or two. Uncommon words are better."
+        )
+
+
+def test_control_and_invisible_characters_are_refused():
+    for hidden in ("\x00", "\u202e", "\u200b", "\t", "\ufeff"):
+        assert password_problem(f"violin at{hidden} dawn 42") == passwords.HIDDEN_CHARACTERS, repr(hidden)
+    assert password_problem("violín at dawn 42") is None  # letters of any language are visible
 
 
 def test_the_passwords_we_hand_out_pass_the_rule():
