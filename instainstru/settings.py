@@ -33,6 +33,7 @@ WHOLE_NUMBERS = {
     "ARGON2_TIME_COST": (3, 1, 20),
     "ARGON2_MEMORY_KIB": (65536, 1024, 1048576),
     "LOGIN_MAX_FAILURES": (5, 1, 1000),
+    "LOGIN_MAX_FAILURES_PER_CLIENT": (50, 1, 100000),
     "LOGIN_WINDOW_MINUTES": (15, 1, 1440),
     "JOBS_INTERVAL_SECONDS": (60, 0, 86400),
     "REFERRAL_WELCOME_CENTS": (2000, 0, 100000),
@@ -87,7 +88,8 @@ class Settings:
     session_days: int
     argon2_time_cost: int
     argon2_memory_kib: int
-    login_max_failures: int
+    login_max_failures: int  # per email and client address
+    login_max_failures_per_client: int  # per client address, whatever the emails (spraying)
     login_window_minutes: int
     platform_fee_percent: str  # a number from 0 to 100, as written ("15", "12.5")
     upload_dir: Path
@@ -293,6 +295,7 @@ def load_settings(environ: Mapping[str, str] = os.environ) -> Settings:
         argon2_time_cost=read.whole_number("ARGON2_TIME_COST"),
         argon2_memory_kib=read.whole_number("ARGON2_MEMORY_KIB"),
         login_max_failures=read.whole_number("LOGIN_MAX_FAILURES"),
+        login_max_failures_per_client=read.whole_number("LOGIN_MAX_FAILURES_PER_CLIENT"),
         login_window_minutes=read.whole_number("LOGIN_WINDOW_MINUTES"),
         platform_fee_percent=read.percent("PLATFORM_FEE_PERCENT", "15"),
         upload_dir=read.folder("UPLOAD_DIR", PROJECT_ROOT / "data" / "uploads"),

@@ -25,13 +25,19 @@ class AuthSession(SQLModel, table=True):
 
 
 class LoginFailure(SQLModel, table=True):
-    """One failed login for an email address (whether or not an account has it)."""
+    """One failed login for an email address (whether or not an account has it), from one client address."""
 
     __tablename__ = "login_failures"
-    __table_args__ = (Index("ix_login_failures_email_at", "email", "at"), {"extend_existing": True})
+    __table_args__ = (
+        Index("ix_login_failures_email_at", "email", "at"),
+        Index("ix_login_failures_client_at", "client", "at"),
+        {"extend_existing": True},
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     email: str = Field(sa_column=Column(String(254), nullable=False))
+    # The client's IP address as the app saw it ("" when unknown, e.g. a script calling the service).
+    client: str = Field(default="", sa_column=Column(String(45), nullable=False, server_default=""))
     at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime(), nullable=False))
 
 

@@ -57,7 +57,9 @@ class LoginState(rx.State):
     async def submit(self, form: dict) -> Answer:
         """Check the email and password (argon2, off the event loop) and open a session."""
         try:
-            actor = await asyncio.to_thread(accounts.authenticate, form.get("email", ""), form.get("password", ""))
+            actor = await asyncio.to_thread(
+                accounts.authenticate, form.get("email", ""), form.get("password", ""), self.router.session.client_ip
+            )
         except FormError as exc:
             self.error = exc.errors["form"]
             return None

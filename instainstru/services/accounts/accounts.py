@@ -2,9 +2,10 @@
 throttling."""
 
 import math
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from email_validator import EmailNotValidError, validate_email
+from sqlalchemy import ColumnElement
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, delete, select
 
@@ -110,42 +111,59 @@ def sign_up(name: str, email: str, password: str, role: str, timezone: str) -> A
     raise FormError({"form": "We could not create the account just now. Please try again."})
 
 
-def _throttle_wait(session: Session, email: str) -> int:
-    """Seconds until `email` may try again: 0 unless it failed the maximum number of times in the window."""
-    settings = get_settings()
-    window = timedelta(minutes=settings.login_window_minutes)
+def _wait_after(session: Session, where: ColumnElement[bool], limit: int, window: timedelta, now: datetime) -> int:
+    """Seconds until the failures matching `where` fall under `limit` in the window ending at `now` (0: now)."""
     recent = session.exec(
         select(LoginFailure.at)
-        .where(LoginFailure.email == email, LoginFailure.at > utcnow() - window)
+        .where(where, LoginFailure.at > now - window)
         .order_by(col(LoginFailure.at).desc())
-        .limit(settings.login_max_failures)
+        .limit(limit)
     ).all()
-    if len(recent) < settings.login_max_failures:
+    if len(recent) < limit:
         return 0
-    return max(1, math.ceil((recent[-1] + window - utcnow()).total_seconds()))
+    return max(1, math.ceil((recent[-1] + window - now).total_seconds()))
 
 
-def authenticate(email: str, password: str) -> Actor:
-    """Return the actor for a correct email and password.
+def _throttle_wait(session: Session, email: str, client: str, now: datetime) -> int:
+    """Seconds until `email` may try again from `client`: 0 unless this pair failed LOGIN_MAX_FAILURES times in the
+    window, or the client failed LOGIN_MAX_FAILURES_PER_CLIENT times whatever the emails (spraying).
+
+    Failures from other addresses never lock an email, so nobody can lock someone else out by guessing wrong on
+    purpose; one address guessing one email, or many emails, is slowed."""
+    settings = get_settings()
+    window = timedelta(minutes=settings.login_window_minutes)
+    pair = (col(LoginFailure.email) == email) & (col(LoginFailure.client) == client)
+    return max(
+        _wait_after(session, pair, settings.login_max_failures, window, now),
+        _wait_after(session, col(LoginFailure.client) == client, settings.login_max_failures_per_client, window, now),
+    )
+
+
+def authenticate(email: str, password: str, client: str = "", now: datetime | None = None) -> Actor:
+    """Return the actor for a correct email and password, tried from the `client` address at `now`.
 
     Raises FormError with the same message (and about the same time) whether the email or the password is wrong,
-    and TooManyAttempts once the email has failed too often within the window. Each attempt is counted before
-    the slow password check, so parallel guesses cannot all slip under the limit.
+    and TooManyAttempts once this email failed too often from this client within the window, or the client failed
+    too often whatever the emails (`_throttle_wait`). Each attempt is counted before the slow password check, so
+    parallel guesses cannot all slip under the limit.
     """
+    now = now or utcnow()
     try:
         email = normalize_email(email)
     except ValueError:
         raise FormError({"form": LOGIN_FAILED}) from None
     with transaction() as session:
-        if wait := _throttle_wait(session, email):
+        if wait := _throttle_wait(session, email, client, now):
             raise TooManyAttempts(wait)
-        window_start = utcnow() - timedelta(minutes=get_settings().login_window_minutes)
-        session.exec(delete(LoginFailure).where(col(LoginFailure.email) == email, col(LoginFailure.at) <= window_start))
-        session.add(LoginFailure(email=email))
+        window_start = now - timedelta(minutes=get_settings().login_window_minutes)
+        stale = (col(LoginFailure.email) == email) | (col(LoginFailure.client) == client)
+        session.exec(delete(LoginFailure).where(stale, col(LoginFailure.at) <= window_start))
+        session.add(LoginFailure(email=email, client=client, at=now))
         user = session.exec(select(User).where(User.email == email)).first()
     stored = user.password_hash if user is not None else dummy_hash()
     if verify_password(password, stored) and user is not None and password:
         with transaction() as session:
-            session.exec(delete(LoginFailure).where(col(LoginFailure.email) == email))
+            mine = (col(LoginFailure.email) == email) & (col(LoginFailure.client) == client)
+            session.exec(delete(LoginFailure).where(mine))
         return Actor.from_user(user)
     raise FormError({"form": LOGIN_FAILED})

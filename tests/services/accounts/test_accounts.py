@@ -1,12 +1,13 @@
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlmodel import select
 
 from instainstru.db import transaction
-from instainstru.models import InstructorProfile, LoginFailure, User, utcnow
+from instainstru.models import InstructorProfile, LoginFailure, User
 from instainstru.services.accounts import accounts
 from instainstru.services.errors import FormError, TooManyAttempts
+from instainstru.settings import reset_settings
 from tests.factories import PASSWORD, make_user
 
 
@@ -123,46 +124,74 @@ def test_authenticate_accepts_right_password_only(db_url):
         assert caught.value.errors == {"form": "Email or password is incorrect."}
 
 
-def test_five_failures_lock_the_email_for_the_rest_of_the_window(db_url):
-    make_user()
-    for _ in range(5):
+NOW = datetime(2030, 1, 7, 12, 0, tzinfo=UTC)
+HOME, ATTACKER = "203.0.113.7", "198.51.100.9"
+
+
+def fail(email: str, client: str, times: int = 1, now: datetime = NOW) -> None:
+    for _ in range(times):
         with pytest.raises(FormError) as caught:
-            accounts.authenticate("sam@example.com", "wrong password!")
+            accounts.authenticate(email, "wrong password!", client, now)
         assert caught.value.errors == {"form": "Email or password is incorrect."}
+
+
+def test_five_failures_from_one_address_make_that_address_wait_for_the_rest_of_the_window(db_url):
+    make_user()
+    fail("sam@example.com", ATTACKER, 5)
     with pytest.raises(TooManyAttempts) as caught:
-        accounts.authenticate("sam@example.com", PASSWORD)
-    assert 14 * 60 < caught.value.wait_seconds <= 15 * 60 + 1
-    # Another email is not affected.
+        accounts.authenticate("sam@example.com", PASSWORD, ATTACKER, NOW + timedelta(minutes=1))
+    assert caught.value.wait_seconds == 14 * 60
+    # Another email from that address is not affected.
     make_user(email="other@example.com")
-    assert accounts.authenticate("other@example.com", PASSWORD).email == "other@example.com"
+    assert accounts.authenticate("other@example.com", PASSWORD, ATTACKER, NOW).email == "other@example.com"
+
+
+def test_nobody_can_lock_someone_else_out_by_failing_on_purpose(db_url):
+    make_user()
+    fail("sam@example.com", ATTACKER, 5)
+    with pytest.raises(TooManyAttempts):
+        accounts.authenticate("sam@example.com", "wrong password!", ATTACKER, NOW)
+    assert accounts.authenticate("sam@example.com", PASSWORD, HOME, NOW).email == "sam@example.com"
+
+
+def test_one_address_trying_many_emails_is_slowed(db_url, monkeypatch):
+    monkeypatch.setenv("LOGIN_MAX_FAILURES_PER_CLIENT", "8")
+    reset_settings()
+    make_user()
+    for number in range(8):  # one try each: under the per-email limit, but spraying
+        fail(f"guess{number}@example.com", ATTACKER)
+    with pytest.raises(TooManyAttempts) as caught:
+        accounts.authenticate("sam@example.com", PASSWORD, ATTACKER, NOW + timedelta(minutes=5))
+    assert caught.value.wait_seconds == 10 * 60
+    assert accounts.authenticate("sam@example.com", PASSWORD, HOME, NOW).email == "sam@example.com"
+    assert accounts.authenticate("sam@example.com", PASSWORD, ATTACKER, NOW + timedelta(minutes=15)).user_id
 
 
 def test_failures_older_than_the_window_do_not_count(db_url):
     make_user()
     with transaction() as session:
         for minutes in range(16, 21):
-            session.add(LoginFailure(email="sam@example.com", at=utcnow() - timedelta(minutes=minutes)))
-    assert accounts.authenticate("sam@example.com", PASSWORD).email == "sam@example.com"
+            session.add(LoginFailure(email="sam@example.com", client=HOME, at=NOW - timedelta(minutes=minutes)))
+    assert accounts.authenticate("sam@example.com", PASSWORD, HOME, NOW).email == "sam@example.com"
 
 
 def test_wait_shrinks_as_the_oldest_failure_ages(db_url):
     make_user()
     with transaction() as session:
         for minutes in (14, 3, 2, 1, 0):
-            session.add(LoginFailure(email="sam@example.com", at=utcnow() - timedelta(minutes=minutes)))
+            session.add(LoginFailure(email="sam@example.com", client=HOME, at=NOW - timedelta(minutes=minutes)))
     with pytest.raises(TooManyAttempts) as caught:
-        accounts.authenticate("sam@example.com", PASSWORD)
-    assert 0 < caught.value.wait_seconds <= 61
+        accounts.authenticate("sam@example.com", PASSWORD, HOME, NOW)
+    assert caught.value.wait_seconds == 60
 
 
-def test_success_clears_earlier_failures(db_url):
+def test_success_clears_earlier_failures_from_that_address(db_url):
     make_user()
-    for _ in range(4):
-        with pytest.raises(FormError):
-            accounts.authenticate("sam@example.com", "wrong password!")
-    accounts.authenticate("sam@example.com", PASSWORD)
+    fail("sam@example.com", HOME, 4)
+    fail("sam@example.com", ATTACKER, 2)
+    accounts.authenticate("sam@example.com", PASSWORD, HOME, NOW)
     with transaction() as session:
-        assert session.exec(select(LoginFailure)).all() == []
+        assert [row.client for row in session.exec(select(LoginFailure))] == [ATTACKER] * 2
 
 
 def test_duplicate_email_reported_with_the_other_problems(db_url):
