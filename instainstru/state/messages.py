@@ -18,12 +18,12 @@ from instainstru.models import utcnow
 from instainstru.services.accounts.access import Actor
 from instainstru.services.errors import FormError, NotAuthenticated, PermissionDenied
 from instainstru.services.messaging import conversations, safety
-from instainstru.services.messaging.conversations import ConversationView
+from instainstru.services.messaging.conversations import AdminConversationView, ConversationView
 from instainstru.state.answer import Answer
 from instainstru.state.events import event
 from instainstru.state.fields import Field, field
 from instainstru.state.guard import ACCESS_DENIED, ACCESS_OK, GuardedPage
-from instainstru.state.rows import InboxRow, MessageRow
+from instainstru.state.rows import AdminMessageRow, InboxRow, MessageRow
 from instainstru.state.session import current_actor
 
 POLL_SECONDS = 2.0
@@ -208,3 +208,23 @@ class ConversationState(GuardedPage, rx.State):
                 if self._watcher != mine:
                     return
                 self._show(view)
+
+
+class AdminConversationState(GuardedPage, rx.State):
+    """/admin/conversations/<id>: a (reported) conversation as an admin reads it, whole and unmasked."""
+
+    found: Field[bool] = field(False)
+    student: Field[str] = field("")
+    instructor: Field[str] = field("")
+    messages: Field[list[AdminMessageRow]] = field(default_factory=list)
+
+    def _asked(self) -> str:
+        return routes.path_params(routes.ADMIN_CONVERSATION_PAGE, self.router.url.path)["conversation"]
+
+    def _fetch(self, actor: Actor | None) -> AdminConversationView | None:
+        return conversations.admin_view(actor, self._asked())
+
+    def _show(self, result: AdminConversationView | None) -> None:
+        self.found = result is not None
+        self.student, self.instructor = (result.student, result.instructor) if result else ("", "")
+        self.messages = [vars(line) for line in result.messages] if result else []
