@@ -5,7 +5,7 @@ from reflex.vars import ArrayVar, ObjectVar
 
 from instainstru import routes
 from instainstru.components.access import guarded_page
-from instainstru.components.card import card, empty_state, list_row, stat
+from instainstru.components.card import card, empty_state, link_button, list_row, stat
 from instainstru.components.lesson_dialogs import (
     add_to_calendar_button,
     cancel_dialog,
@@ -289,7 +289,7 @@ def report_row(row: ObjectVar[ReportRow]) -> rx.Component:
             min_width="0",
             flex="1",
         ),
-        rx.link("Read the conversation", href=row["link"], size="2", white_space="nowrap"),
+        link_button("Read the conversation", row["link"], variant="soft", white_space="nowrap"),
         justify="between",
         align=rx.breakpoints(initial="start", sm="center"),
         spacing="2",
