@@ -16,7 +16,7 @@ from instainstru.pages.home import home_page
 from instainstru.pages.instructor_availability import instructor_availability_page
 from instainstru.pages.instructor_bookings import instructor_bookings_page
 from instainstru.pages.instructor_profile import instructor_profile_page
-from instainstru.pages.messages import conversation_page, inbox_page
+from instainstru.pages.messages import admin_conversation_page, conversation_page, inbox_page
 from instainstru.pages.password_reset import forgot_password_page, reset_password_page
 from instainstru.pages.payouts import payouts_page
 from instainstru.pages.public import not_found_page, public_instructor_page
@@ -37,7 +37,7 @@ from instainstru.state.instructor_bookings import InstructorBookingsState
 from instainstru.state.instructor_profile import InstructorProfileState
 from instainstru.state.instructor_public import InstructorPublicState
 from instainstru.state.login import LoginState
-from instainstru.state.messages import ConversationState, InboxState, MessagesBadgeState
+from instainstru.state.messages import AdminConversationState, ConversationState, InboxState, MessagesBadgeState
 from instainstru.state.notifications import BellState
 from instainstru.state.password_reset import ForgotPasswordState, ResetPasswordState
 from instainstru.state.payouts import InstructorPayoutsState
@@ -129,6 +129,12 @@ PAGES = (
         [*HEADER, StudentReferralsState.load],
     ),
     (admin_page, routes.ADMIN_HOME, "Admin", [*HEADER, AdminHomeState.load]),
+    (
+        admin_conversation_page,
+        routes.ADMIN_CONVERSATION_PAGE,
+        "Reported conversation",
+        [*HEADER, AdminConversationState.load],
+    ),
     (inbox_page, routes.MESSAGES, "Messages", [*HEADER, InboxState.open]),
     (
         conversation_page,

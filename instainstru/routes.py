@@ -41,6 +41,7 @@ BOOKINGS = "/instructor/bookings"
 PAYOUTS = "/instructor/payouts"
 
 ADMIN_HOME = "/admin"
+ADMIN_CONVERSATION_PAGE = "/admin/conversations/[conversation]"  # a reported conversation, read by an admin
 NOT_FOUND = "404"  # Reflex's name for the page shown at any unknown address
 STRIPE_WEBHOOKS = "/webhooks/stripe"  # not a page: Stripe posts its events here
 CALENDAR_FEED = "/calendar/{token}.ics"  # not a page: a person's private lessons feed (api.py; Starlette's pattern)
@@ -122,6 +123,11 @@ def receipt(booking_id: int) -> str:
 def conversation(conversation_id: int) -> str:
     """One conversation of the logged-in person."""
     return _fill(CONVERSATION_PAGE, conversation=conversation_id)
+
+
+def admin_conversation(conversation_id: int) -> str:
+    """A conversation as an admin reads it (from a report on the admin home)."""
+    return _fill(ADMIN_CONVERSATION_PAGE, conversation=conversation_id)
 
 
 def message_instructor(slug: str) -> str:

@@ -197,3 +197,17 @@ def failed_mail(
         session.add(row)
         session.flush()
         return row.id
+
+
+def admin_token() -> str:
+    """A session of a stored admin (admins are not signed up: the demo seeds one)."""
+    from instainstru.db import transaction
+    from instainstru.models import Role, User
+    from instainstru.services.accounts import sessions
+
+    with transaction() as session:
+        user = User(email="ada@example.com", name="Ada Admin", role=Role.ADMIN, password_hash="-", timezone="UTC")
+        session.add(user)
+        session.flush()
+        admin = Actor.from_user(user)
+    return sessions.start_session(admin)

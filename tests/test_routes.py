@@ -131,6 +131,9 @@ def test_messages():
     assert routes.message_instructor("maya-alvarez") == "/messages?to=maya-alvarez"
     assert routes.message_about(31) == "/messages?booking=31"
     assert routes.path_params(routes.CONVERSATION_PAGE, "/messages/7") == {"conversation": "7"}
+    assert routes.ADMIN_CONVERSATION_PAGE == "/admin/conversations/[conversation]"
+    assert routes.admin_conversation(7) == "/admin/conversations/7"
+    assert routes.path_params(routes.ADMIN_CONVERSATION_PAGE, "/admin/conversations/7") == {"conversation": "7"}
 
 
 def test_the_app_serves_the_pages_routes_names_and_the_readme_lists_them():

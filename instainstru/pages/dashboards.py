@@ -5,7 +5,7 @@ from reflex.vars import ArrayVar, ObjectVar
 
 from instainstru import routes
 from instainstru.components.access import guarded_page
-from instainstru.components.card import card, empty_state, list_row, stat
+from instainstru.components.card import card, empty_state, link_button, list_row, stat
 from instainstru.components.lesson_dialogs import (
     add_to_calendar_button,
     cancel_dialog,
@@ -17,7 +17,7 @@ from instainstru.components.lesson_dialogs import (
 from instainstru.components.nav import workspace_nav
 from instainstru.services import dashboards
 from instainstru.state.dashboards import AdminHomeState, InstructorHomeState, StudentHomeState
-from instainstru.state.rows import LessonRow
+from instainstru.state.rows import LessonRow, ReportRow
 
 USER_COLUMNS = ("Name", "Email", "Role", "Joined")
 FAILED_MAIL_COLUMNS = ("To", "Kind", "Tries", "Last error", "Queued", "")
@@ -273,8 +273,45 @@ def failed_mail_card() -> rx.Component:
     )
 
 
+def report_row(row: ObjectVar[ReportRow]) -> rx.Component:
+    """One report: who reported the conversation, when, why, and the link to read it."""
+    return list_row(
+        rx.vstack(
+            rx.hstack(
+                rx.text(row["reporter"], weight="bold", size="3"),
+                rx.text(row["when"], size="1", color_scheme="gray"),
+                spacing="2",
+                align="baseline",
+                wrap="wrap",
+            ),
+            rx.text(row["reason"], size="2", word_break="break-word"),
+            spacing="1",
+            min_width="0",
+            flex="1",
+        ),
+        link_button("Read the conversation", row["link"], variant="soft", white_space="nowrap"),
+        justify="between",
+        align=rx.breakpoints(initial="start", sm="center"),
+        spacing="2",
+        class_name="reported-conversation",
+    )
+
+
+def reported_card() -> rx.Component:
+    """The conversations people reported, the newest first, each opening the whole conversation."""
+    return card(
+        rx.heading("Reported conversations", size="5", as_="h2"),
+        rx.cond(
+            AdminHomeState.reported.length() > 0,
+            rx.vstack(rx.foreach(AdminHomeState.reported, report_row), spacing="0", width="100%"),
+            empty_state("shield-check", "Nobody has reported a conversation."),
+        ),
+        class_name="reported-card",
+    )
+
+
 def admin_page() -> rx.Component:
-    """Platform counts, the newest accounts and the mail not delivered."""
+    """Platform counts, the reported conversations, the mail not delivered and the newest accounts."""
     return guarded_page(
         AdminHomeState.access,
         "admins",
@@ -287,6 +324,7 @@ def admin_page() -> rx.Component:
             spacing="4",
             width="100%",
         ),
+        reported_card(),
         failed_mail_card(),
         card(
             rx.heading("Newest accounts", size="5", as_="h2"),

@@ -10,9 +10,10 @@ from instainstru.components.form_field import dialog_form, form_field, server_fo
 from instainstru.models.message import MAX_MESSAGE_LENGTH
 from instainstru.services.messaging.conversations import MASKED_NOTE
 from instainstru.services.messaging.safety import MAX_REASON
+from instainstru.state.messages import AdminConversationState as A
 from instainstru.state.messages import ConversationState as C
 from instainstru.state.messages import InboxState as I
-from instainstru.state.rows import InboxRow, MessageRow
+from instainstru.state.rows import AdminMessageRow, InboxRow, MessageRow
 
 AUDIENCE = "students and instructors"
 NO_MESSAGES = "No messages yet. Write to an instructor from their profile, or about a lesson from your lessons."
@@ -183,4 +184,55 @@ def conversation_page() -> rx.Component:
         ),
         report_dialog(),
         rx.box(display="none", on_unmount=C.stop),
+    )
+
+
+def admin_message(message: ObjectVar[AdminMessageRow]) -> rx.Component:
+    """One message as an admin reads it: who, when, and the text as written (plain text)."""
+    return rx.box(
+        rx.hstack(
+            rx.text(message["sender"], weight="bold", size="2"),
+            rx.text(message["when"], size="1", color_scheme="gray"),
+            spacing="2",
+            align="baseline",
+            wrap="wrap",
+        ),
+        rx.text(message["text"], size="3", white_space="pre-wrap", word_break="break-word"),
+        padding_y="10px",
+        border_bottom=f"1px solid {rx.color('gray', 4)}",
+        width="100%",
+        class_name="admin-message",
+    )
+
+
+def admin_conversation_page() -> rx.Component:
+    """A conversation as an admin reads it (from a report): its two people and every message, nothing hidden."""
+    return guarded_page(
+        A.access,
+        "admins",
+        rx.vstack(
+            rx.link("← Admin home", href=routes.ADMIN_HOME, size="2"),
+            rx.heading("Conversation", size="7", as_="h1"),
+            spacing="1",
+        ),
+        rx.cond(
+            A.found,
+            card(
+                rx.text(
+                    "Between ",
+                    rx.text.strong(A.student),
+                    " (student) and ",
+                    rx.text.strong(A.instructor),
+                    " (instructor). Shown whole, with nothing hidden.",
+                    size="2",
+                    color_scheme="gray",
+                ),
+                rx.cond(
+                    A.messages.length() > 0,
+                    rx.vstack(rx.foreach(A.messages, admin_message), spacing="0", width="100%"),
+                    rx.text("No messages yet.", size="2", color_scheme="gray"),
+                ),
+            ),
+            card(empty_state("message-circle-off", "There is no such conversation.", "Admin home", routes.ADMIN_HOME)),
+        ),
     )

@@ -17,6 +17,7 @@ from instainstru.services.booking.lesson_query import lesson_rows
 from instainstru.services.booking.lessons import StudentLessons
 from instainstru.services.discovery.catalog import subject_name
 from instainstru.services.mail import outbox
+from instainstru.services.messaging import safety
 from instainstru.services.money import billing, payouts
 from instainstru.services.money.payouts import PayoutStatus
 from instainstru.services.scheduling.availability import local_midnight
@@ -74,15 +75,26 @@ class FailedMailRow:
     when: str  # queued at, in the admin's zone: "Sat, Dec 5 · 10:00 AM EST"
 
 
+@dataclass(frozen=True, kw_only=True)
+class ReportRow:
+    """A reported conversation, as the admin home lists it."""
+
+    reporter: str
+    reason: str
+    when: str  # reported at, in the admin's zone: "Sat, Dec 5 · 10:00 AM EST"
+    link: str  # the conversation's admin page
+
+
 @dataclass(frozen=True)
 class AdminOverview:
-    """Platform counts, the newest accounts and the mail that could not be delivered."""
+    """Platform counts, the newest accounts, the mail that could not be delivered and the reported conversations."""
 
     students: int
     instructors: int
     admins: int
     newest: list[UserRow]
     failed_mail: list[FailedMailRow]
+    reported: list[ReportRow]
 
 
 def student_home(actor: Actor | None) -> str:
@@ -163,8 +175,9 @@ def instructor_home(actor: Actor | None, weeks: int = 12, now: datetime | None =
     )
 
 
-def admin_overview(actor: Actor | None, newest: int = 20) -> AdminOverview:
-    """Return user counts per role, the newest accounts and the mail given up on (admins only)."""
+def admin_overview(actor: Actor | None, newest: int = 20, reports: int = 10) -> AdminOverview:
+    """Return user counts per role, the newest accounts, the mail given up on and the newest reports of
+    conversations (admins only)."""
     actor = require_role(actor, Role.ADMIN)
     with transaction() as session:
         counts = dict(session.exec(select(User.role, func.count()).group_by(User.role)).all())
@@ -183,4 +196,15 @@ def admin_overview(actor: Actor | None, newest: int = 20) -> AdminOverview:
         )
         for m in outbox.failed_messages(actor)
     ]
-    return AdminOverview(counts.get("student", 0), counts.get("instructor", 0), counts.get("admin", 0), rows, failed)
+    reported = [
+        ReportRow(
+            reporter=r.reporter,
+            reason=r.reason,
+            when=slot_label(r.at, actor.timezone),
+            link=routes.admin_conversation(r.conversation_id),
+        )
+        for r in safety.reports(actor, reports)
+    ]
+    return AdminOverview(
+        counts.get("student", 0), counts.get("instructor", 0), counts.get("admin", 0), rows, failed, reported
+    )

@@ -20,7 +20,7 @@ from instainstru.state.fields import Field, field
 from instainstru.state.guard import GuardedPage
 from instainstru.state.lesson_changes import AddToCalendar, AnswerProposal, CancelLesson, MoveLesson
 from instainstru.state.review_form import ReviewLesson
-from instainstru.state.rows import LessonRow
+from instainstru.state.rows import LessonRow, ReportRow
 from instainstru.state.session import current_actor
 
 
@@ -125,13 +125,15 @@ class InstructorHomeState(GuardedPage, rx.State):
 
 
 class AdminHomeState(GuardedPage, rx.State):
-    """The admin overview: counts, the newest accounts, and the mail given up on (each may be tried again)."""
+    """The admin overview: counts, the newest accounts, the mail given up on (each may be tried again) and the
+    reported conversations."""
 
     students: Field[int] = field(0)
     instructors: Field[int] = field(0)
     admins: Field[int] = field(0)
     newest: Field[list[dict[str, str]]] = field(default_factory=list)
     failed_mail: Field[list[dict[str, str]]] = field(default_factory=list)
+    reported: Field[list[ReportRow]] = field(default_factory=list)
 
     def _fetch(self, actor: Actor | None) -> dashboards.AdminOverview:
         return dashboards.admin_overview(actor)
@@ -140,6 +142,7 @@ class AdminHomeState(GuardedPage, rx.State):
         self.students, self.instructors, self.admins = result.students, result.instructors, result.admins
         self.newest = [vars(row) for row in result.newest]
         self.failed_mail = [{name: str(value) for name, value in vars(row).items()} for row in result.failed_mail]
+        self.reported = [vars(row) for row in result.reported]
 
     def _reload(self, actor: Actor | None) -> None:
         self._show(self._fetch(actor))

@@ -2,43 +2,97 @@
 
 Live without reloading, with any number of backend workers: while a conversation page is open, a background event
 (`ConversationState.watch`) asks the database every `POLL_SECONDS` for the conversation's version (its newest message
-and the other side's last read one) and reads it again when that changed. The database is the one source of truth,
-so it does not matter which worker took the other person's message. The loop ends when the page is left (unmounted,
-or another page loaded in the same tab), when the browser goes away, or after `WATCH_FOR`.
+and the other side's last read one) and reads it again when that changed; while any page of a student or an
+instructor is open, another (`MessagesBadgeState.watch`) counts their unread messages every `BADGE_SECONDS` for the
+header. The database is the one source of truth, so it does not matter which worker took the other person's message
+(Reflex sends a background event's changes to the worker holding the browser's socket). A loop ends when its page is
+left (unmounted, or another page loaded in the same tab: a newer loop replaces it), when the browser goes away, or
+after `WATCH_FOR`.
 """
 
 import asyncio
 import time
+from collections.abc import AsyncIterator, Callable
 
 import reflex as rx
 from reflex_base.registry import RegistrationContext
 
 from instainstru import routes
 from instainstru.models import utcnow
+from instainstru.services.accounts import sessions
 from instainstru.services.accounts.access import Actor
 from instainstru.services.errors import FormError, NotAuthenticated, PermissionDenied
 from instainstru.services.messaging import conversations, safety
-from instainstru.services.messaging.conversations import ConversationView
+from instainstru.services.messaging.conversations import AdminConversationView, ConversationView
 from instainstru.state.answer import Answer
 from instainstru.state.events import event
 from instainstru.state.fields import Field, field
 from instainstru.state.guard import ACCESS_DENIED, ACCESS_OK, GuardedPage
-from instainstru.state.rows import InboxRow, MessageRow
-from instainstru.state.session import current_actor
+from instainstru.state.rows import AdminMessageRow, InboxRow, MessageRow
+from instainstru.state.session import SessionState, current_actor
 
 POLL_SECONDS = 2.0
+BADGE_SECONDS = 5.0
 WATCH_FOR = 2 * 60 * 60  # seconds a page is kept live without being loaded again
 
 
+async def _connected(token: str) -> bool:
+    """Whether the browser tab of `token` is still connected (to this worker or, with Redis, another one)."""
+    namespace = RegistrationContext.get().app.event_namespace
+    if namespace is None:
+        return False
+    # Reflex's own cross-worker check (reflex/istate/shared.py uses it the same way); it has no public accessor.
+    return await namespace._token_manager.is_token_connected(token)
+
+
+async def _live(state: rx.State, tab: str, every: float, keep: Callable[[], bool]) -> AsyncIterator[str]:
+    """The loop of a background event that keeps a page live: every `every` seconds, while `keep()` (asked under the
+    state's lock) holds and the browser tab `tab` is connected, for at most `WATCH_FOR`, yield the tab's login
+    session token, for the caller to read the database with off the event loop (`sessions.actor_for_token`)."""
+    until = time.monotonic() + WATCH_FOR
+    while time.monotonic() < until:
+        await asyncio.sleep(every)
+        async with state:
+            if not keep():
+                return
+            login = (await state.get_state(SessionState)).token
+        if not await _connected(tab):
+            return
+        yield login
+
+
 class MessagesBadgeState(rx.State):
-    """The header's messages icon: how many messages the logged-in person has not read."""
+    """The header's messages icon: how many messages the logged-in person has not read, kept live."""
 
     unread: Field[int] = field(0)
+    _watcher: int = 0  # the live loop that may run: each page load starts a new one, which ends the others
 
     @event
-    async def load(self) -> None:
-        """Count the caller's unread messages (on every page load; none for visitors and admins)."""
-        self.unread = conversations.header_count(await current_actor(self))
+    async def load(self) -> Answer:
+        """Count the caller's unread messages (on every page load; none for visitors and admins), then keep counting
+        while the page is open (students and instructors only)."""
+        actor = await current_actor(self)
+        self.unread = conversations.header_count(actor)
+        return MessagesBadgeState.watch if actor is not None and actor.role in conversations.PARTIES else None
+
+    @rx.event(background=True)
+    async def watch(self) -> None:
+        """While a page stays open, count the unread messages again every few seconds (a message may arrive)."""
+        async with self:
+            self._watcher += 1
+            mine, tab = self._watcher, self.router.session.client_token
+        async for login in _live(self, tab, BADGE_SECONDS, lambda: self._watcher == mine):
+            count = await asyncio.to_thread(self._count, login)
+            async with self:
+                if self._watcher != mine:
+                    return
+                if count != self.unread:
+                    self.unread = count
+
+    @staticmethod
+    def _count(login: str) -> int:
+        """The header's count for the tab's login (0 once logged out)."""
+        return conversations.header_count(sessions.actor_for_token(login))
 
 
 class InboxState(GuardedPage, rx.State):
@@ -74,15 +128,6 @@ class InboxState(GuardedPage, rx.State):
             await self._load()
             return rx.toast.error(" ".join(exc.errors.values()))
         return rx.redirect(routes.conversation(opened), replace=True)
-
-
-async def _connected(token: str) -> bool:
-    """Whether the browser tab of `token` is still connected (to this worker or, with Redis, another one)."""
-    namespace = RegistrationContext.get().app.event_namespace
-    if namespace is None:
-        return False
-    # Reflex's own cross-worker check (reflex/istate/shared.py uses it the same way); it has no public accessor.
-    return await namespace._token_manager.is_token_connected(token)
 
 
 class ConversationState(GuardedPage, rx.State):
@@ -186,25 +231,49 @@ class ConversationState(GuardedPage, rx.State):
         async with self:
             self._watcher += 1
             mine, conversation = self._watcher, self.conversation_id
-            token = self.router.session.client_token
+            tab = self.router.session.client_token
         if not conversation:
             return
-        until = time.monotonic() + WATCH_FOR
-        while time.monotonic() < until:
-            await asyncio.sleep(POLL_SECONDS)
-            async with self:
-                if self._watcher != mine or self._asked() != str(conversation):
-                    return
-                shown, actor = self._version, await current_actor(self)  # logged out meanwhile: refused below
-            if not await _connected(token):
-                return
+
+        def keep() -> bool:
+            return self._watcher == mine and self._asked() == str(conversation)
+
+        async for login in _live(self, tab, POLL_SECONDS, keep):
             try:  # the database is read off the event loop: every open conversation polls
-                if await asyncio.to_thread(conversations.version, actor, conversation) == shown:
-                    continue
-                view = await asyncio.to_thread(conversations.read_conversation, actor, conversation, utcnow())
-            except (NotAuthenticated, PermissionDenied):
+                view = await asyncio.to_thread(self._changed, login, conversation, self._version)
+            except (NotAuthenticated, PermissionDenied):  # logged out meanwhile
                 return
+            if view is None:
+                continue
             async with self:
                 if self._watcher != mine:
                     return
                 self._show(view)
+
+    @staticmethod
+    def _changed(login: str, conversation: int, shown: tuple[int, int]) -> ConversationView | None:
+        """The conversation read again for the tab's login, or None when its version is still the one shown."""
+        actor = sessions.actor_for_token(login)
+        if conversations.version(actor, conversation) == shown:
+            return None
+        return conversations.read_conversation(actor, conversation, utcnow())
+
+
+class AdminConversationState(GuardedPage, rx.State):
+    """/admin/conversations/<id>: a (reported) conversation as an admin reads it, whole and unmasked."""
+
+    found: Field[bool] = field(False)
+    student: Field[str] = field("")
+    instructor: Field[str] = field("")
+    messages: Field[list[AdminMessageRow]] = field(default_factory=list)
+
+    def _asked(self) -> str:
+        return routes.path_params(routes.ADMIN_CONVERSATION_PAGE, self.router.url.path)["conversation"]
+
+    def _fetch(self, actor: Actor | None) -> AdminConversationView | None:
+        return conversations.admin_view(actor, self._asked())
+
+    def _show(self, result: AdminConversationView | None) -> None:
+        self.found = result is not None
+        self.student, self.instructor = (result.student, result.instructor) if result else ("", "")
+        self.messages = [vars(line) for line in result.messages] if result else []

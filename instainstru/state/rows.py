@@ -32,3 +32,9 @@ InboxRow = dict[str, str | int]
 
 # A message in a conversation (`vars` of `services.messaging.conversations.MessageLine`).
 MessageRow = dict[str, str | int | bool]
+
+# A reported conversation on the admin home (`vars` of `services.dashboards.ReportRow`).
+ReportRow = dict[str, str]
+
+# A message as an admin reads it (`vars` of `services.messaging.conversations.AdminLine`).
+AdminMessageRow = dict[str, str]

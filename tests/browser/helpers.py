@@ -129,6 +129,12 @@ def pay(page: Page) -> None:
     page.locator(".pay-button").click()
 
 
+def write_message(page: Page, text: str) -> None:
+    """Write and send a message in the open conversation."""
+    page.get_by_label("Your message").fill(text)
+    page.get_by_role("button", name="Send", exact=True).click()
+
+
 def look_at(page: Page, name: str) -> None:
     """Screenshots at a phone's width and a laptop's, with nothing wider than the screen."""
     for width in (375, 1280):

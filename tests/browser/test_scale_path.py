@@ -1,14 +1,35 @@
-"""The production path: PostgreSQL and Redis with several backend workers (CI sets both URLs)."""
+"""The production path: PostgreSQL and Redis with several backend workers (CI sets both URLs).
+
+With `REFLEX_REDIS_URL` set, `reflex run --env prod` serves the backend with granian and one worker process per
+`processes.get_num_workers()` (2 x CPUs + 1, at most 8: 5 on a two-core machine); the tests check that several were
+spawned and that two people's browser tabs really are held by different workers.
+"""
 
 import os
+import pickle
+import re
+from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, expect
+import redis
+from playwright.sync_api import Browser, Page, expect
+from reflex.utils.token_manager import RedisTokenManager
 from sqlalchemy import create_engine, make_url, text
 
 from instainstru import routes
 from tests.browser.conftest import open_page, start_app
-from tests.browser.helpers import PASSWORD, at, log_in, log_out, sign_up, unique_email
+from tests.browser.helpers import (
+    DEMO_TEACHER,
+    PASSWORD,
+    at,
+    like,
+    log_in,
+    log_in_demo,
+    log_out,
+    sign_up,
+    unique_email,
+    write_message,
+)
 
 POSTGRES_URL = os.environ.get("TEST_DATABASE_URL", "")
 REDIS_URL = os.environ.get("TEST_REDIS_URL", "")
@@ -34,6 +55,39 @@ def scale_url(tmp_path_factory):
     yield from start_app(tmp_path_factory.mktemp("scale"), env)
 
 
+def worker_pids(url: str) -> set[int]:
+    """The backend worker processes of the app serving `url`: the children granian forks from `reflex run` (they keep
+    its command line, which names the port)."""
+    port = url.rsplit(":", 1)[1]
+    parents: dict[int, int] = {}
+    for proc in Path("/proc").iterdir():
+        try:
+            args = (proc / "cmdline").read_bytes().split(b"\0")
+            if b"--backend-port" in args and args[args.index(b"--backend-port") + 1] == port.encode():
+                parents[int(proc.name)] = int((proc / "stat").read_text().rsplit(")", 1)[1].split()[1])
+        except (OSError, ValueError, IndexError):  # not a process, or one that ended meanwhile
+            continue
+    return {pid for pid, parent in parents.items() if parent in parents}
+
+
+def worker_of(page: Page) -> str:
+    """The backend worker holding the page's socket: Reflex records it in Redis per browser tab (its token, kept in
+    the tab's sessionStorage) as the id of the worker process's token manager."""
+    token = page.evaluate("window.sessionStorage.getItem('token')")
+    record = redis.Redis.from_url(REDIS_URL).get(f"{RedisTokenManager._token_socket_record_prefix}{token}")
+    assert record is not None, "the tab's socket is not recorded in Redis"
+    return pickle.loads(record).instance_id  # a SocketRecord, pickled by Reflex
+
+
+def on_another_worker(page: Page, other: Page) -> None:
+    """Reload `page` until its socket is held by another worker than `other`'s (each connection lands on any)."""
+    for _ in range(30):
+        if worker_of(page) != worker_of(other):
+            return
+        open_page(page, page.url)
+    pytest.fail("every connection landed on the same worker: is only one running?")
+
+
 def test_accounts_work_across_several_workers(browser: Browser, scale_url: str):
     context = browser.new_context(base_url=scale_url)
     page = context.new_page()
@@ -53,3 +107,41 @@ def test_accounts_work_across_several_workers(browser: Browser, scale_url: str):
     log_in(second, email, PASSWORD, second.url)
     expect(second).to_have_url(at(routes.STUDENT_HOME))
     context.close()
+
+
+def test_a_message_appears_live_in_the_other_persons_page_held_by_another_worker(browser: Browser, scale_url: str):
+    assert len(worker_pids(scale_url)) > 1, "the backend runs one worker only"
+    instructor = browser.new_context(base_url=scale_url, timezone_id="America/New_York").new_page()
+    log_in_demo(instructor, "instructor")  # Maya Alvarez, on her dashboard
+    expect(instructor.get_by_role("link", name="Messages", exact=True)).to_be_visible()  # nothing unread
+    student = browser.new_context(base_url=scale_url, timezone_id="America/New_York").new_page()
+    sign_up(student, "Wyn Writer", unique_email("writer"))
+    expect(student).to_have_url(at(routes.STUDENT_HOME))
+    open_page(student, DEMO_TEACHER)
+    student.get_by_role("link", name="Message", exact=True).click()
+    expect(student).to_have_url(re.compile(like(routes.CONVERSATION_PAGE, conversation=r"\d+") + "/?$"))
+    expect(student.get_by_role("heading", name="Maya Alvarez")).to_be_visible()
+
+    on_another_worker(student, instructor)
+    write_message(student, "Hello Maya! Are you free on Saturdays?")
+    expect(student.locator(".message.mine")).to_have_count(1)
+    # The instructor's dashboard, open on another worker and not reloaded: the header counts the message.
+    expect(instructor.get_by_role("link", name="Messages, 1 unread")).to_be_visible()
+
+    open_page(instructor, student.url)  # the conversation, from her side: read, the count gone
+    expect(instructor.get_by_role("heading", name="Wyn Writer")).to_be_visible()
+    expect(instructor.locator(".message.theirs")).to_have_count(1)
+    expect(instructor.get_by_role("link", name="Messages", exact=True)).to_be_visible()
+    expect(student.locator(".message.mine")).to_contain_text("Seen")  # the student's page, not reloaded
+
+    on_another_worker(student, instructor)
+    write_message(student, "Ten in the morning would be perfect.")
+    theirs = instructor.locator(".message.theirs")
+    expect(theirs).to_have_count(2)  # appears in her open page without a reload
+    expect(theirs.last).to_contain_text("Ten in the morning would be perfect.")
+    expect(instructor.get_by_role("link", name="Messages", exact=True)).to_be_visible()  # read as it arrived
+    write_message(instructor, "Saturday at ten works!")
+    expect(student.locator(".message.theirs")).to_contain_text("Saturday at ten works!")
+    assert worker_of(student) != worker_of(instructor)
+    for page in (student, instructor):
+        page.context.close()

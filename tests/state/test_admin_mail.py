@@ -4,24 +4,13 @@ none), "Try again" queues one afresh, and nobody but an admin may."""
 from datetime import UTC, datetime
 
 from instainstru.db import transaction
-from instainstru.models import MailStatus, OutboxMessage, Role, User
+from instainstru.models import MailStatus, OutboxMessage
 from instainstru.services.accounts import sessions
-from instainstru.services.accounts.access import Actor
 from instainstru.state.dashboards import AdminHomeState
-from tests.factories import failed_mail, make_user
+from tests.factories import admin_token, failed_mail, make_user
 from tests.state.harness import call_handler, call_handlers
 
 QUEUED = datetime(2030, 3, 4, 15, 0, tzinfo=UTC)  # Mon 10:00 AM in New York
-
-
-def admin_token() -> str:
-    """A session of a stored admin (admins are not signed up: the demo seeds one)."""
-    with transaction() as session:
-        user = User(email="ada@example.com", name="Ada Admin", role=Role.ADMIN, password_hash="-", timezone="UTC")
-        session.add(user)
-        session.flush()
-        admin = Actor.from_user(user)
-    return sessions.start_session(admin)
 
 
 def status(message_id: int) -> tuple[str, int]:

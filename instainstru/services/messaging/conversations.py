@@ -314,14 +314,56 @@ class AdminMessage:
     at: datetime
 
 
+@dataclass(kw_only=True, frozen=True)
+class AdminLine:
+    """One message on the admin's conversation page: who wrote it, when (in the admin's zone), what, as written."""
+
+    sender: str
+    when: str
+    text: str
+
+
+@dataclass(kw_only=True, frozen=True)
+class AdminConversationView:
+    """A conversation as an admin reads it: its two people and every message, unmasked, oldest first."""
+
+    id: int
+    student: str
+    instructor: str
+    messages: list[AdminLine]
+
+
+def _admin_messages(session: Session, conversation_id: int) -> list[AdminMessage]:
+    rows = session.exec(
+        select(M, User)
+        .join(User, col(User.id) == M.sender_id)
+        .where(M.conversation_id == conversation_id)
+        .order_by(col(M.id))
+    ).all()
+    return [AdminMessage(sender=user.name, text=m.body, at=m.created_at) for m, user in rows]
+
+
 def admin_conversation(actor: Actor | None, conversation_id: int) -> list[AdminMessage]:
     """Every message of a conversation, unmasked, oldest first: for admins only (e.g. looking into a report)."""
     require_role(actor, Role.ADMIN)
     with transaction() as session:
-        rows = session.exec(
-            select(M, User)
-            .join(User, col(User.id) == M.sender_id)
-            .where(M.conversation_id == int(conversation_id))
-            .order_by(col(M.id))
-        ).all()
-        return [AdminMessage(sender=user.name, text=m.body, at=m.created_at) for m, user in rows]
+        return _admin_messages(session, int(conversation_id))
+
+
+def admin_view(actor: Actor | None, conversation_id: int | str) -> AdminConversationView | None:
+    """A conversation for an admin's page (times in the admin's zone, nothing masked, nothing marked read); None
+    when there is no such conversation. Admins only."""
+    actor = require_role(actor, Role.ADMIN)
+    with transaction() as session:
+        conversation = session.get(C, int(conversation_id)) if str(conversation_id).isdigit() else None
+        if conversation is None or conversation.id is None:
+            return None
+        return AdminConversationView(
+            id=conversation.id,
+            student=session.get_one(User, conversation.student_id).name,
+            instructor=session.get_one(User, conversation.instructor_id).name,
+            messages=[
+                AdminLine(sender=m.sender, when=slot_label(m.at, actor.timezone), text=m.text)
+                for m in _admin_messages(session, conversation.id)
+            ],
+        )

@@ -101,14 +101,15 @@ class Report:
     at: datetime
 
 
-def reports(actor: Actor | None) -> list[Report]:
-    """Every report of a conversation, newest first: for admins only."""
+def reports(actor: Actor | None, limit: int | None = None) -> list[Report]:
+    """The reports of conversations, newest first (the newest `limit` of them when given): for admins only."""
     require_role(actor, Role.ADMIN)
     with transaction() as session:
         rows = session.exec(
             select(ConversationReport, User)
             .join(User, col(User.id) == ConversationReport.reporter_id)
             .order_by(col(ConversationReport.created_at).desc(), col(ConversationReport.id).desc())
+            .limit(limit)
         ).all()
         return [
             Report(conversation_id=r.conversation_id, reporter=user.name, reason=r.reason, at=r.created_at)

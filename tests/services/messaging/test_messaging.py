@@ -8,8 +8,9 @@ from sqlmodel import select
 
 from instainstru import routes
 from instainstru.db import transaction
-from instainstru.models import BookingStatus, InstructorProfile, OutboxMessage, Role
+from instainstru.models import BookingStatus, Conversation, InstructorProfile, OutboxMessage, Role
 from instainstru.models.message import MAX_MESSAGE_LENGTH
+from instainstru.services import dashboards
 from instainstru.services.accounts.access import Actor
 from instainstru.services.booking import booking, jobs
 from instainstru.services.errors import FormError, NotAuthenticated, PermissionDenied
@@ -208,6 +209,54 @@ def test_reports_are_kept_for_admins_only(pair):
     for who in (student, teacher):
         with pytest.raises(PermissionDenied):
             safety.reports(who)
+
+
+def test_admins_read_reported_conversations_whole_and_nobody_else_does(pair):
+    teacher, student, _, conversation = pair
+    conversations.send(student, conversation, "Mail me at sam.s@example.com", NOW)
+    conversations.send(teacher, conversation, "Pay me in cash <b>please</b>", NOW + timedelta(minutes=1))
+    safety.report(student, conversation, "Asks me to pay in cash", NOW + timedelta(minutes=2))
+    overview = dashboards.admin_overview(ADMIN)
+    assert [(r.reporter, r.reason, r.when, r.link) for r in overview.reported] == [
+        ("Sam Student", "Asks me to pay in cash", "Tue, Jan 1 · 7:02 AM EST", routes.admin_conversation(conversation))
+    ]
+    view = conversations.admin_view(ADMIN, str(conversation))
+    assert view is not None and (view.id, view.student, view.instructor) == (
+        conversation,
+        "Sam Student",
+        "Tess Teacher",
+    )
+    assert [(m.sender, m.when, m.text) for m in view.messages] == [  # unmasked, as written, in the admin's zone
+        ("Sam Student", "Tue, Jan 1 · 7:00 AM EST", "Mail me at sam.s@example.com"),
+        ("Tess Teacher", "Tue, Jan 1 · 7:01 AM EST", "Pay me in cash <b>please</b>"),
+    ]
+    assert texts(teacher, conversation)[0] != "Mail me at sam.s@example.com"  # still masked for its two people
+    assert conversations.admin_view(ADMIN, conversation + 100) is None  # none such
+    assert conversations.admin_view(ADMIN, "7; drop") is None
+    with transaction() as session:  # the admin reading it marks nothing read for its two people
+        before = session.get_one(Conversation, conversation).student_read_id
+    conversations.admin_view(ADMIN, conversation)
+    with transaction() as session:
+        assert session.get_one(Conversation, conversation).student_read_id == before
+    for party in (student, teacher, make_user("student", "eve@example.com", "Eve Other")):  # its own two people too
+        for call in (
+            lambda who: conversations.admin_view(who, conversation),
+            lambda who: conversations.admin_conversation(who, conversation),
+            lambda who: dashboards.admin_overview(who),
+        ):
+            with pytest.raises(PermissionDenied):
+                call(party)
+    with pytest.raises(NotAuthenticated):
+        conversations.admin_view(None, conversation)
+
+
+def test_the_admin_home_lists_the_newest_reports_first(pair):
+    teacher, student, _, conversation = pair
+    safety.report(student, conversation, "First", NOW)
+    safety.report(teacher, conversation, "Second", NOW + timedelta(hours=1))
+    assert [r.reason for r in dashboards.admin_overview(ADMIN).reported] == ["Second", "First"]
+    assert [r.reason for r in dashboards.admin_overview(ADMIN, reports=1).reported] == ["Second"]
+    assert [r.reason for r in safety.reports(ADMIN, limit=1)] == ["Second"]
 
 
 def mails(kind=MailKind.NEW_MESSAGE):
