@@ -177,7 +177,6 @@ def note_card() -> rx.Component:
                 "note",
                 default_value=S.summary["student_note"],
                 max_length=checkout.MAX_NOTE,
-                rows="3",
                 placeholder="Say what you'd like to focus on, your level, or anything to bring.",
                 on_blur=S.save_note,
                 key=S.summary["note_version"],
