@@ -120,14 +120,10 @@ def _choices(offering: Offering, profile: InstructorProfile) -> tuple[tuple[str,
     return tuple((kind, words[kind]) for kind in places.offered(offering))
 
 
-def _view(
-    session: Session,
-    booking: Booking,
-    profile: InstructorProfile,
-    name: str,
-    timezone: str,
-    now: datetime,
-) -> Checkout:
+def _view(session: Session, booking: Booking, timezone: str, now: datetime) -> Checkout:
+    """The held booking as the checkout shows it to its student."""
+    profile = session.get_one(InstructorProfile, booking.instructor_id)
+    name = _instructor_name(session, booking)
     offering = session.get_one(Offering, booking.offering_id)
     subject = subject_name(offering.subject_key)
     credit = _credit(session, booking, now)
@@ -201,7 +197,7 @@ def open_checkout(actor: Actor | None, slug: str, service: str, start: str, now:
     with transaction() as session:
         booking = session.get_one(Booking, booking_id)
         _repeat_place(session, actor, booking, now)
-        return _view(*_parts(session, booking), actor.timezone, now)
+        return _view(session, booking, actor.timezone, now)
 
 
 def checkout_of(actor: Actor | None, booking_id: int, now: datetime | None = None) -> Checkout:
@@ -210,17 +206,7 @@ def checkout_of(actor: Actor | None, booking_id: int, now: datetime | None = Non
     now = now or utcnow()
     with transaction() as session:
         booking = engine.own_booking(session, actor, booking_id, Role.STUDENT)
-        return _view(*_parts(session, booking), actor.timezone, now)
-
-
-def _parts(session: Session, booking: Booking) -> tuple[Session, Booking, InstructorProfile, str]:
-    """What `_view` reads a booking with: the session, the booking, its instructor's profile and name."""
-    return (
-        session,
-        booking,
-        session.get_one(InstructorProfile, booking.instructor_id),
-        _instructor_name(session, booking),
-    )
+        return _view(session, booking, actor.timezone, now)
 
 
 def _instructor_name(session: Session, booking: Booking) -> str:
@@ -270,7 +256,7 @@ def choose_place(
     with transaction() as session:
         booking = _changeable_hold(session, actor, booking_id, shown_version, _place_of, "place", "the place", now)
         _set_place(session, actor, booking, choice, now)
-        return _view(*_parts(session, booking), actor.timezone, now)
+        return _view(session, booking, actor.timezone, now)
 
 
 def _set_place(session: Session, actor: Actor, booking: Booking, choice: PlaceChoice, now: datetime) -> None:
@@ -368,7 +354,7 @@ def write_note(
         booking.student_note = clean_note(note)
         session.add(booking)
         session.flush()
-        return _view(*_parts(session, booking), actor.timezone, now)
+        return _view(session, booking, actor.timezone, now)
 
 
 def _credit(session: Session, booking: Booking, now: datetime) -> int:
