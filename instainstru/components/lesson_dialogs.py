@@ -180,8 +180,9 @@ def move_dialog(state: type[MoveLesson], proposes: bool = False) -> rx.Component
 
 
 def lesson_notes(line: ObjectVar[LessonRow], answer: EventCallback[int, bool] | None = None) -> rx.Component:
-    """Under a lesson: what was paid and refunded, what happened to it, and an instructor's proposed time (with
-    Accept and Decline for the student when `answer(booking_id, accept)` is given)."""
+    """Under a lesson: where, the student's note to the instructor, what was paid and refunded, what happened to it,
+    and an instructor's proposed time (with Accept and Decline for the student when `answer(booking_id, accept)` is
+    given)."""
     buttons = rx.fragment()
     if answer is not None:
         buttons = rx.cond(
@@ -210,6 +211,16 @@ def lesson_notes(line: ObjectVar[LessonRow], answer: EventCallback[int, bool] | 
                 ),
                 size="2",
                 class_name="lesson-place",
+            ),
+        ),
+        rx.cond(
+            line["student_note"],
+            rx.text(
+                rx.text.span(line["student_note_label"], ": ", weight="medium"),
+                line["student_note"],
+                size="2",
+                white_space="pre-wrap",
+                class_name="lesson-student-note",
             ),
         ),
         rx.cond(line["paid"], rx.text(line["paid"], size="2", class_name="lesson-paid")),

@@ -107,6 +107,9 @@ class Booking(SQLModel, table=True):
     place_address: str = Field(default="", sa_column=Column(String(300), nullable=False, server_default=""))
     place_area: str = Field(default="", sa_column=Column(String(80), nullable=False, server_default=""))
     travel_fee_cents: int = Field(default=0, sa_column=Column(Integer, nullable=False, server_default="0"))
+    # What the student wrote to the instructor at checkout ("what I want to work on"): plain text, trimmed, at most
+    # services/booking/checkout.py's MAX_NOTE characters; "" for none. Cleared when the student's account is deleted.
+    student_note: str = Field(default="", sa_column=Column(String(500), nullable=False, server_default=""))
 
 
 class BookingClaim(SQLModel, table=True):

@@ -9,8 +9,16 @@ from instainstru import routes
 from instainstru.components.access import guarded_page
 from instainstru.components.card import card, link_button, removable
 from instainstru.components.card_element import card_element
-from instainstru.components.form_field import choice, field_error, field_grid, form_field, server_form, text_input
-from instainstru.services.booking import booking, places
+from instainstru.components.form_field import (
+    choice,
+    field_error,
+    field_grid,
+    form_field,
+    server_form,
+    text_area,
+    text_input,
+)
+from instainstru.services.booking import booking, checkout, places
 from instainstru.services.discovery.geo import BOROUGHS
 from instainstru.services.timefmt import span
 from instainstru.state.checkout import NEW_ADDRESS, NEW_CARD
@@ -157,6 +165,43 @@ def place_card() -> rx.Component:
     )
 
 
+def note_card() -> rx.Component:
+    """The student's optional note to the instructor, saved on the held lesson as they leave the box (keyed on the
+    saved note's version: it shows the saved note again whenever that changes, and keeps what was typed when a save
+    is refused)."""
+    return card(
+        rx.heading("A note for ", S.summary["instructor"], size="5", as_="h2"),
+        form_field(
+            "What would you like to work on? (optional)",
+            text_area(
+                "note",
+                default_value=S.summary["student_note"],
+                max_length=checkout.MAX_NOTE,
+                placeholder="Say what you'd like to focus on, your level, or anything to bring.",
+                on_blur=S.save_note,
+                key=S.summary["note_version"],
+            ),
+            S.note_error,
+            help_text=f"Up to {checkout.MAX_NOTE} characters, shown to the instructor with your booking.",
+        ),
+        class_name="note-card",
+    )
+
+
+def note_line() -> rx.Component:
+    """The note the student wrote to the instructor, once booked."""
+    return rx.cond(
+        S.summary["student_note"] != "",
+        rx.text(
+            rx.text.span("Your note: ", weight="medium"),
+            S.summary["student_note"],
+            size="2",
+            white_space="pre-wrap",
+            class_name="checkout-note",
+        ),
+    )
+
+
 def credit_lines() -> rx.Component:
     """The lesson's price and the student's credit taken off it."""
     return rx.vstack(
@@ -259,6 +304,7 @@ def outcome_card(icon: str, heading: str, message: rx.Component) -> rx.Component
         message,
         rx.text(S.summary["lesson"], " · ", S.summary["when"], " · ", S.summary["to_pay"], size="3"),
         place_line(),
+        note_line(),
         link_button("See my lessons", routes.STUDENT_HOME),
         class_name="checkout-outcome",
     )
@@ -322,7 +368,7 @@ def checkout_page() -> rx.Component:
                 ),
                 rx.grid(
                     summary_card(),
-                    rx.vstack(place_card(), payment_card(), spacing="4", width="100%"),
+                    rx.vstack(place_card(), note_card(), payment_card(), spacing="4", width="100%"),
                     columns=rx.breakpoints(initial="1", md="2"),
                     spacing="4",
                     width="100%",

@@ -59,7 +59,8 @@ def lesson_card(title: str, lines: ArrayVar[list[LessonRow]], name: str) -> rx.C
 
 def student_lesson(line: ObjectVar[LessonRow]) -> rx.Component:
     """One of the student's lessons: when, what, with whom, status, what was paid and refunded, what happened to
-    it, an instructor's proposed time to answer, and add to calendar/reschedule/cancel/review where allowed."""
+    it, an instructor's proposed time to answer, and book again/add to calendar/reschedule/cancel/review where
+    allowed."""
     s = StudentHomeState
     return list_row(
         rx.vstack(
@@ -90,6 +91,10 @@ def student_lesson(line: ObjectVar[LessonRow]) -> rx.Component:
                     variant="soft",
                     on_click=s.ask_edit(line["id"].to(int)),
                 ),
+            ),
+            rx.cond(
+                line["book_again"],
+                link_button("Book again", line["book_again"].to(str), size="2", class_name="book-again"),
             ),
             message_button(line),
             add_to_calendar_button(s, line),

@@ -114,7 +114,8 @@ def student_dashboard(actor: Actor | None, now: datetime | None = None) -> Stude
 def _lesson_line(lesson: Booking, student: str, subject_key: str, tz: str, profile: InstructorProfile) -> str:
     subject = subject_name(subject_key)
     place = places.view(lesson, profile)
-    return f"{slot_label(lesson.start_at, tz)} · {subject} with {student}" + (f" · {place.line()}" * bool(place.kind))
+    line = f"{slot_label(lesson.start_at, tz)} · {subject} with {student}" + (f" · {place.line()}" * bool(place.kind))
+    return line + (f' · Note: "{lesson.student_note}"' * bool(lesson.student_note))
 
 
 def _weekly_earnings(earned: list[billing.Line], tz: str, this_monday: date, weeks: int) -> list[dict[str, int | str]]:

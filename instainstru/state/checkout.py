@@ -46,6 +46,8 @@ class CheckoutState(CardElement, GuardedPage, rx.State):
     place_pick: Field[str] = field("")
     address_pick: Field[str] = field(NEW_ADDRESS)
     place_errors: Field[dict[str, str]] = field(default_factory=dict)
+    # The note to the instructor: why the last save of it was refused ("" when saved).
+    note_error: Field[str] = field("")
 
     def _fetch(self, actor: Actor | None) -> Loaded:
         parts = routes.path_params(routes.CHECKOUT_PAGE, self.router.url.path)
@@ -143,6 +145,31 @@ class CheckoutState(CardElement, GuardedPage, rx.State):
         return rx.toast.success("Place saved.")
 
     @event
+    async def save_note(self, note: str) -> Answer:
+        """Save the note to the instructor as the student leaves its box (so before paying); a refused note stays in
+        the box as typed, with the reason under it."""
+        if not self.booking_id or self.stage != "pay":
+            return None
+        typed = str(note or "")[: checkout.MAX_NOTE * 4]  # long enough for the service to refuse it by its length
+        if typed.strip() == self.summary.get("student_note", "") and not self.note_error:
+            return None
+        try:
+            view = checkout.write_note(
+                await current_actor(self), self.booking_id, typed, self.summary.get("note_version", "")
+            )
+        except FormError as exc:
+            self.note_error = " ".join(exc.errors.values())
+            return None
+        except NotAuthenticated:
+            return self._to_login()
+        except PermissionDenied:
+            self.note_error = "Only the student who holds this lesson can write its note."
+            return None
+        self.note_error = ""
+        self._show_lesson(view)
+        return rx.toast.success("Note saved.")
+
+    @event
     def choose_card(self, choice: str) -> Answer:
         """Pay with a saved card or enter a new one."""
         if choice != NEW_CARD and choice not in {card["id"] for card in self.wallet}:
@@ -182,6 +209,9 @@ class CheckoutState(CardElement, GuardedPage, rx.State):
         """Pay what the page shows with the chosen saved card, or with the new card in Stripe's card form (the
         service refuses if the credit changed meanwhile: the page then shows the new amount)."""
         if self.busy or not self.booking_id:
+            return None
+        if self.note_error:
+            self.error = "Your note was not saved: please fix it above (or empty it) before paying."
             return None
         self.busy, self.error = True, ""
         card_id = None if self.card_choice == NEW_CARD else int(self.card_choice)

@@ -10,7 +10,8 @@ Refused (`blockers` says why, in words the page shows before anyone tries) while
 Otherwise, in one transaction: name, email (a unique `deleted-<id>@deleted.invalid`), password (a random one
 nobody knows), the address's confirmation and mail preferences; an instructor's photo, headline, bio, languages,
 studio address and public address (`deleted-<id>`), with every service archived (no new lessons); saved cards,
-favourites, links (the calendar feed's too), login failures and the mail to and about the account waiting or sent.
+favourites, links (the calendar feed's too), login failures and the mail to and about the account waiting or sent;
+a student's address book, the addresses of their lessons at their place and the notes they wrote to instructors.
 Every session ends.
 Bookings, payments, ledger lines, credits and reviews stay, now naming nobody.
 """
@@ -134,12 +135,14 @@ def delete_account(actor: Actor | None, now: datetime) -> None:
             (StudentAddress, StudentAddress.student_id),
         ):
             session.exec(delete(table).where(col(column) == user_id))
-        # The address of lessons at the student's place (they are all over: lessons kept for the books, not where).
+        # The address of lessons at the student's place (they are all over: lessons kept for the books, not where),
+        # and the notes the student wrote to their instructors.
         session.exec(
             update(Booking)
             .where(col(Booking.student_id) == user_id, col(Booking.place_kind) == "student_home")
             .values(place_address="")
         )
+        session.exec(update(Booking).where(col(Booking.student_id) == user_id).values(student_note=""))
         session.exec(delete(LoginFailure).where(col(LoginFailure.email) == old_email))
         sessions.end_every_session_in(session, user_id)
     if photo:

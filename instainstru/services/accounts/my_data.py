@@ -1,9 +1,9 @@
 """Download my data: everything the platform keeps about the caller, as one JSON document.
 
 `export(actor, now)` returns plain data (the page serialises it with `as_json`): the profile (and an instructor's
-public profile), every lesson taken or taught (subject, the other person, start in UTC, length, status, price),
-every payment on those lessons, and every review written or received. Amounts are integer cents, times ISO 8601
-in UTC.
+public profile), every lesson taken or taught (subject, the other person, start in UTC, length, status, price, the
+student's note to the instructor), every payment on those lessons, and every review written or received. Amounts
+are integer cents, times ISO 8601 in UTC.
 """
 
 import json
@@ -75,6 +75,7 @@ def _lessons(session: Session, user_id: int) -> tuple[list[Data], list[int]]:
             "status": b.status,
             "price_cents": b.price_cents,
             "booked": _when(b.created_at),
+            "student_note": b.student_note,
         }
         for b, subject, student_name, teacher_name in rows
     ], ids

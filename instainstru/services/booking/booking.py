@@ -206,6 +206,32 @@ def _price(session: Session, offering_id: int, duration_min: int) -> tuple[Offer
     return offering, price
 
 
+def _new_lesson(
+    session: Session, student_id: int, offering_id: int, duration_min: int
+) -> tuple[Offering, int, InstructorProfile]:
+    """The service, its price at that length and its instructor's profile when the student may book a new lesson of
+    it (whatever the time): offered at that length, the instructor taking payments, and no block between the two;
+    FormError otherwise."""
+    offering, price = _price(session, offering_id, duration_min)
+    profile = session.get_one(InstructorProfile, offering.instructor_id)
+    if not profile.charges_enabled:
+        raise FormError({"start": NOT_ACCEPTING})
+    blocked = safety.booking_refusal(session, student_id, offering.instructor_id)
+    if blocked:
+        raise FormError({"start": blocked})
+    return offering, price, profile
+
+
+def may_book_again(session: Session, student_id: int, offering_id: int, duration_min: int) -> bool:
+    """Whether the student may book another lesson of this service and length now ("Book again"), by the checks
+    `create_booking` makes before it looks at the time."""
+    try:
+        _new_lesson(session, student_id, offering_id, duration_min)
+    except FormError:
+        return False
+    return True
+
+
 def create_booking(
     actor: Actor | None, offering_id: int, duration_min: int, start: datetime, now: datetime | None = None
 ) -> BookingView:
@@ -222,13 +248,7 @@ def create_booking(
         raise FormError({"start": "That time is not valid."})
     try:
         with transaction() as session:
-            offering, price = _price(session, offering_id, int(duration_min))
-            profile = session.get_one(InstructorProfile, offering.instructor_id)
-            if not profile.charges_enabled:
-                raise FormError({"start": NOT_ACCEPTING})
-            blocked = safety.booking_refusal(session, actor.user_id, offering.instructor_id)
-            if blocked:
-                raise FormError({"start": blocked})
+            offering, price, profile = _new_lesson(session, actor.user_id, offering_id, int(duration_min))
             expire_holds(session, now, offering.instructor_id)
             expire_holds(session, now, student_id=actor.user_id)
             holding = session.exec(

@@ -5,6 +5,8 @@ everything else (price, fee, whether the time is free) is the server's. Reopenin
 student's own hold instead of refusing the time as taken.
 """
 
+from collections.abc import Callable
+from contextlib import suppress
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -13,7 +15,7 @@ from sqlmodel import Session, col, select
 from instainstru import routes
 from instainstru.db import transaction
 from instainstru.models import Booking, BookingStatus, InstructorProfile, Offering, Payment, Role, User, utcnow
-from instainstru.models.booking import OPEN_STATUSES, hold_ran_out, ran_out
+from instainstru.models.booking import OPEN_STATUSES, PLACE_SHOWN_STATUSES, hold_ran_out, ran_out
 from instainstru.models.payment import PAYMENT_OPEN, PAYMENT_TAKEN, PAYMENT_UNFINISHED
 from instainstru.services.accounts.access import Actor, require_role
 from instainstru.services.booking import booking as engine
@@ -27,6 +29,7 @@ from instainstru.services.money.money import format_exact, format_price, platfor
 from instainstru.services.timefmt import slot_label, time_with_zone
 
 S = BookingStatus
+MAX_NOTE = 500  # characters of the student's note to the instructor
 
 
 @dataclass(kw_only=True, frozen=True)
@@ -59,6 +62,9 @@ class Checkout:
     # The places the student may choose (kind, label) and their saved addresses (id, one line).
     place_choices: tuple[tuple[str, str], ...] = field(default_factory=tuple)
     saved_addresses: tuple[tuple[str, str], ...] = field(default_factory=tuple)
+    # The student's note to the instructor ("what I want to work on"), saved with `write_note`.
+    student_note: str = ""
+    note_version: str = ""  # the fingerprint of the note the form shows (`write_note` refuses an outdated one)
 
 
 @dataclass(kw_only=True)
@@ -114,14 +120,10 @@ def _choices(offering: Offering, profile: InstructorProfile) -> tuple[tuple[str,
     return tuple((kind, words[kind]) for kind in places.offered(offering))
 
 
-def _view(
-    session: Session,
-    booking: Booking,
-    profile: InstructorProfile,
-    name: str,
-    timezone: str,
-    now: datetime,
-) -> Checkout:
+def _view(session: Session, booking: Booking, timezone: str, now: datetime) -> Checkout:
+    """The held booking as the checkout shows it to its student."""
+    profile = session.get_one(InstructorProfile, booking.instructor_id)
+    name = _instructor_name(session, booking)
     offering = session.get_one(Offering, booking.offering_id)
     subject = subject_name(offering.subject_key)
     credit = _credit(session, booking, now)
@@ -153,6 +155,8 @@ def _view(
         travel_fee=format_price(booking.travel_fee_cents) if booking.travel_fee_cents else "",
         place_choices=_choices(offering, profile),
         saved_addresses=tuple((str(a.id), a.label) for a in places.address_book(session, booking.student_id)),
+        student_note=booking.student_note,
+        note_version=version_of(_note_of(booking)),
     )
 
 
@@ -187,8 +191,13 @@ def open_checkout(actor: Actor | None, slug: str, service: str, start: str, now:
         if profile is None or profile.slug != slug:
             raise FormError({"start": "This lesson is not offered by this instructor."})
     held = _own_hold(actor, offering_id, minutes, start_at, now)
-    booking_id = held if held is not None else engine.create_booking(actor, offering_id, minutes, start_at, now).id
-    return checkout_of(actor, booking_id, now)
+    if held is not None:
+        return checkout_of(actor, held, now)
+    booking_id = engine.create_booking(actor, offering_id, minutes, start_at, now).id
+    with transaction() as session:
+        booking = session.get_one(Booking, booking_id)
+        _repeat_place(session, actor, booking, now)
+        return _view(session, booking, actor.timezone, now)
 
 
 def checkout_of(actor: Actor | None, booking_id: int, now: datetime | None = None) -> Checkout:
@@ -197,9 +206,35 @@ def checkout_of(actor: Actor | None, booking_id: int, now: datetime | None = Non
     now = now or utcnow()
     with transaction() as session:
         booking = engine.own_booking(session, actor, booking_id, Role.STUDENT)
-        profile = session.get_one(InstructorProfile, booking.instructor_id)
-        name = session.get_one(User, booking.instructor_id).name
-        return _view(session, booking, profile, name, actor.timezone, now)
+        return _view(session, booking, actor.timezone, now)
+
+
+def _instructor_name(session: Session, booking: Booking) -> str:
+    return session.get_one(User, booking.instructor_id).name
+
+
+def _changeable_hold(
+    session: Session,
+    actor: Actor,
+    booking_id: int,
+    shown_version: str | None,
+    saved: Callable[[Booking], object],
+    field_name: str,
+    what: str,
+    now: datetime,
+) -> Booking:
+    """The caller's held lesson, locked, for a change of `what` ("the place") made on the checkout: refused
+    (FormError under `field_name`) when the form showed other saved values than `saved(booking)` (another tab),
+    once the hold ran out, or while a payment for it is under way."""
+    session.get(Booking, int(booking_id), with_for_update=True)  # lock it before reading it for the student
+    booking = engine.own_booking(session, actor, booking_id, Role.STUDENT)
+    require_current(shown_version, saved(booking), field=field_name)
+    if booking.status != S.PENDING_PAYMENT or ran_out(booking, now):
+        raise FormError({field_name: "This time is no longer held for you. Please choose the time again."})
+    started = select(Payment.id).where(Payment.booking_id == booking.id, col(Payment.status).in_(PAYMENT_OPEN))
+    if session.exec(started).first() is not None:
+        raise FormError({field_name: f"A payment for this lesson is under way: {what} can no longer change."})
+    return booking
 
 
 def choose_place(
@@ -219,39 +254,107 @@ def choose_place(
     actor = require_role(actor, Role.STUDENT)
     now = now or utcnow()
     with transaction() as session:
-        session.get(Booking, int(booking_id), with_for_update=True)  # lock it before reading it for the student
-        booking = engine.own_booking(session, actor, booking_id, Role.STUDENT)
-        require_current(shown_version, _place_of(booking), field="place")
-        if booking.status != S.PENDING_PAYMENT or ran_out(booking, now):
-            raise FormError({"place": "This time is no longer held for you. Please choose the time again."})
-        started = select(Payment.id).where(Payment.booking_id == booking.id, col(Payment.status).in_(PAYMENT_OPEN))
-        if session.exec(started).first() is not None:
-            raise FormError({"place": "A payment for this lesson is under way: the place can no longer change."})
-        offering = session.get_one(Offering, booking.offering_id)
-        profile = session.get_one(InstructorProfile, booking.instructor_id)
-        name = session.get_one(User, booking.instructor_id).name
-        if choice.kind not in places.offered(offering):
-            raise FormError({"place": "Choose one of the places this lesson is offered at."})
-        lesson_price = booking.price_cents - booking.travel_fee_cents
-        booking.place_kind, booking.travel_fee_cents = choice.kind, 0
-        booking.place_address = booking.place_area = ""
-        if choice.kind == places.STUDENT_HOME:
-            typed = (
-                places.saved_address(session, actor.user_id, int(choice.address_id))
-                if choice.address_id.isdigit()
-                else None
-            )
-            address = places.check_address(typed or choice.address, profile, name)
-            places.remember(session, actor.user_id, address, now)
-            booking.place_address, booking.place_area = places.address_line(address), places.area_of(address)
-            booking.travel_fee_cents = profile.travel_fee_cents
-        elif choice.kind == places.STUDIO:
-            booking.place_address, booking.place_area = profile.studio_address, places.studio_area(profile)
-        booking.price_cents = lesson_price + booking.travel_fee_cents
-        booking.platform_fee_cents = platform_fee(booking.price_cents)
+        booking = _changeable_hold(session, actor, booking_id, shown_version, _place_of, "place", "the place", now)
+        _set_place(session, actor, booking, choice, now)
+        return _view(session, booking, actor.timezone, now)
+
+
+def _set_place(session: Session, actor: Actor, booking: Booking, choice: PlaceChoice, now: datetime) -> None:
+    """Record `choice` on the held booking (its price and fee with the travel fee), or FormError naming what to fix
+    (the booking then left as it was)."""
+    offering = session.get_one(Offering, booking.offering_id)
+    profile = session.get_one(InstructorProfile, booking.instructor_id)
+    if choice.kind not in places.offered(offering):
+        raise FormError({"place": "Choose one of the places this lesson is offered at."})
+    address, area, travel = "", "", 0
+    if choice.kind == places.STUDENT_HOME:
+        typed = (
+            places.saved_address(session, actor.user_id, int(choice.address_id))
+            if choice.address_id.isdigit()
+            else None
+        )
+        checked = places.check_address(typed or choice.address, profile, _instructor_name(session, booking))
+        places.remember(session, actor.user_id, checked, now)
+        address, area, travel = places.address_line(checked), places.area_of(checked), profile.travel_fee_cents
+    elif choice.kind == places.STUDIO:
+        address, area = profile.studio_address, places.studio_area(profile)
+    lesson_price = booking.price_cents - booking.travel_fee_cents
+    booking.place_kind, booking.place_address, booking.place_area = choice.kind, address, area
+    booking.travel_fee_cents = travel
+    booking.price_cents = lesson_price + booking.travel_fee_cents
+    booking.platform_fee_cents = platform_fee(booking.price_cents)
+    session.add(booking)
+    session.flush()
+
+
+def previous_place(session: Session, booking: Booking) -> PlaceChoice | None:
+    """The place of the student's latest booked lesson of the same service ("Book again"), as a choice for the new
+    hold `booking`, when that place is still offered; for the student's place, the same address still in their
+    address book. None otherwise (the student chooses, as for a first lesson)."""
+    last = session.exec(
+        select(Booking)
+        .where(
+            Booking.student_id == booking.student_id,
+            Booking.offering_id == booking.offering_id,
+            Booking.id != booking.id,
+            col(Booking.status).in_(PLACE_SHOWN_STATUSES),
+            Booking.place_kind != "",
+        )
+        .order_by(col(Booking.created_at).desc(), col(Booking.id).desc())
+    ).first()
+    if last is None or last.place_kind not in places.offered(session.get_one(Offering, booking.offering_id)):
+        return None
+    if last.place_kind != places.STUDENT_HOME:
+        return PlaceChoice(kind=last.place_kind)
+    saved = places.saved_address_id(session, booking.student_id, last.place_address)
+    return None if saved is None else PlaceChoice(kind=last.place_kind, address_id=str(saved))
+
+
+def _repeat_place(session: Session, actor: Actor, booking: Booking, now: datetime) -> None:
+    """Start a new hold with no place yet at the place of the student's previous lesson of this service, when it is
+    still offered (and, for their address, still in the instructor's area); else leave it to the student."""
+    if not places.missing(booking):
+        return
+    choice = previous_place(session, booking)
+    if choice is None:
+        return
+    with suppress(FormError):  # an address no longer in the area: the hold is left as it was, for the student
+        _set_place(session, actor, booking, choice, now)
+
+
+def _note_of(booking: Booking) -> dict[str, str]:
+    """The saved note a checkout's note form shows (its `version_of` tells an outdated form)."""
+    return {"note": booking.student_note}
+
+
+def clean_note(note: str) -> str:
+    """The student's note as it is kept: plain text, trimmed, Windows line ends made plain; FormError (`note`) when it
+    is longer than MAX_NOTE characters."""
+    cleaned = str(note or "").replace("\r\n", "\n").replace("\r", "\n").strip()
+    if len(cleaned) > MAX_NOTE:
+        raise FormError({"note": f"Keep your note to {MAX_NOTE} characters: it has {len(cleaned)}. Nothing was saved."})
+    return cleaned
+
+
+def write_note(
+    actor: Actor | None,
+    booking_id: int,
+    note: str,
+    shown_version: str | None = None,
+    now: datetime | None = None,
+) -> Checkout:
+    """Save the caller's note to the instructor ("what I want to work on") on their held lesson (plain text, trimmed,
+    at most MAX_NOTE characters; "" for none), and return the checkout as it now stands. The instructor is shown it
+    on their bookings and in the booking's mail and calendar event. Refused like `choose_place`: for anyone but the
+    hold's student, once the hold ran out, while a payment for it is under way, or from an outdated form."""
+    actor = require_role(actor, Role.STUDENT)
+    now = now or utcnow()
+    with transaction() as session:
+        booking = _changeable_hold(session, actor, booking_id, shown_version, _note_of, "note", "the note", now)
+        booking.student_note = clean_note(note)
         session.add(booking)
         session.flush()
-        return _view(session, booking, profile, name, actor.timezone, now)
+        return _view(session, booking, actor.timezone, now)
 
 
 def _credit(session: Session, booking: Booking, now: datetime) -> int:

@@ -6,6 +6,7 @@ from datetime import datetime
 
 from sqlmodel import Session, col, select
 
+from instainstru import routes
 from instainstru.db import transaction
 from instainstru.models import Booking, BookingStatus, InstructorProfile, Role, utcnow
 from instainstru.models.booking import (
@@ -56,6 +57,10 @@ class LessonLine:
     can_add_to_calendar: bool = False  # confirmed and not over: "Add to calendar" downloads its .ics
     place: str = ""  # where it happens: "At the student's place: 12 Court St, ..." ("" when not recorded)
     place_link: str = ""  # an online lesson's meeting link, once booked
+    student_note: str = ""  # what the student wrote to the instructor at checkout (plain text)
+    student_note_label: str = ""  # "Your note" (the student) / "Note from Sam Student" (the instructor)
+    book_again: str = ""  # a past lesson's "Book again": the instructor's page on its service and length ("" when
+    # it can no longer be booked: the service paused or archived, the length dropped, payments off, a block)
 
 
 @dataclass(frozen=True)
@@ -132,6 +137,7 @@ def _line(
     tz: str,
     money: dict[int, billing.Money],
     profile: InstructorProfile,
+    again: str = "",
 ) -> LessonLine:
     place = places.view(booking, profile)
     ahead, side = booking.start_at > now, Role.INSTRUCTOR if as_instructor else Role.STUDENT
@@ -158,7 +164,34 @@ def _line(
         can_add_to_calendar=booking.status == S.CONFIRMED and booking.end_at > now,
         place=place.line() if place.kind and not place.link else place.label,
         place_link=place.link,
+        student_note=booking.student_note,
+        student_note_label=("Note from " + name if as_instructor else "Your note") * bool(booking.student_note),
+        book_again=again,
     )
+
+
+def _again_links(
+    session: Session,
+    student_id: int,
+    rows: list[tuple[Booking, str, str]],
+    profiles: dict[int, InstructorProfile],
+    now: datetime,
+) -> dict[int, str]:
+    """The "Book again" link of each of the student's past lessons (by booking id) that took place or was booked and
+    is over (`PAID_STATUSES`) and whose service can still be booked at that length: the instructor's page opened on
+    that service and length (the checkout then starts at the same place, `checkout.previous_place`)."""
+    may: dict[tuple[int, int], bool] = {}
+    links: dict[int, str] = {}
+    for booking, _, subject_key in rows:
+        if booking.end_at > now or booking.status not in PAID_STATUSES or booking.id is None:
+            continue
+        lesson = (booking.offering_id, booking.duration_min)
+        if lesson not in may:
+            may[lesson] = engine.may_book_again(session, student_id, *lesson)
+        if may[lesson]:
+            slug = profiles[booking.instructor_id].slug
+            links[booking.id] = routes.instructor_profile(slug, subject_key, booking.duration_min)
+    return links
 
 
 def _lines(session: Session, actor: Actor, as_instructor: bool, now: datetime) -> list[tuple[Booking, LessonLine]]:
@@ -173,8 +206,22 @@ def _lines(session: Session, actor: Actor, as_instructor: bool, now: datetime) -
         p.user_id: p
         for p in session.exec(select(InstructorProfile).where(col(InstructorProfile.user_id).in_(teachers)))
     }
+    again = {} if as_instructor else _again_links(session, actor.user_id, rows, profiles, now)
     return [
-        (booking, _line(booking, name, key, as_instructor, now, actor.timezone, money, profiles[booking.instructor_id]))
+        (
+            booking,
+            _line(
+                booking,
+                name,
+                key,
+                as_instructor,
+                now,
+                actor.timezone,
+                money,
+                profiles[booking.instructor_id],
+                again.get(booking.id or 0, ""),
+            ),
+        )
         for booking, name, key in rows
     ]
 

@@ -180,6 +180,13 @@ def saved_address(session: Session, student_id: int, address_id: int) -> Address
     return _form(row)
 
 
+def saved_address_id(session: Session, student_id: int, line: str) -> int | None:
+    """The id of the address of the student's own address book written as `line` (`address_line`), or None when it
+    is no longer there."""
+    rows = session.exec(select(StudentAddress).where(StudentAddress.student_id == student_id))
+    return next((row.id for row in rows if address_line(_form(row)) == line), None)
+
+
 def _form(row: StudentAddress) -> AddressForm:
     return AddressForm(street=row.street, apt=row.apt, zip_code=row.zip_code, borough=row.borough)
 

@@ -49,6 +49,7 @@ class About:
     instructor_page: str  # the instructor's public profile (to book another time)
     place: str = ""  # where it happens, in one line ("" when not recorded)
     location: str = ""  # the address or the meeting link alone (the calendar event's LOCATION)
+    note: str = ""  # the student's note to the instructor, written at checkout (plain text; "" for none)
 
 
 @dataclass(frozen=True)
@@ -100,6 +101,7 @@ def people(session: Session, booking: Booking) -> People:
         instructor_page=routes.instructor_profile(profile.slug),
         place=place.line() if place.kind else "",
         location=place.location() if place.kind else "",
+        note=booking.student_note,
     )
     return People(student, instructor, about)
 
@@ -118,7 +120,8 @@ def calendar_lesson(found: People, booking: Booking) -> ical.Lesson:
         start=booking.start_at,
         end=booking.end_at,
         summary=f"{about.subject} lesson: {about.student} with {about.instructor}",
-        description=f"{about.minutes}-minute {about.subject} lesson booked on InstaInstru.",
+        description=f"{about.minutes}-minute {about.subject} lesson booked on InstaInstru."
+        + (f"\n\nNote from {about.student}: {about.note}" * bool(about.note)),
         url=url(routes.HOME),
         attendees=tuple(ical.Person(user.name, user.email) for user in (found.student, found.instructor)),
         location=about.location,

@@ -97,6 +97,7 @@ def test_deleting_anonymises_the_person_and_keeps_the_books(studio):
         )
         at_home = session.get_one(Booking, lesson)
         at_home.place_kind, at_home.place_address = "student_home", "12 Court St, Brooklyn, NY 11201"
+        at_home.student_note = "Scales, please"
         session.add(
             Review(
                 booking_id=lesson,
@@ -125,6 +126,7 @@ def test_deleting_anonymises_the_person_and_keeps_the_books(studio):
         assert session.exec(select(Favourite)).all() == []
         assert session.exec(select(StudentAddress)).all() == []  # the address book, and where lessons were
         assert session.get_one(Booking, lesson).place_address == ""
+        assert session.get_one(Booking, lesson).student_note == ""  # the student's words to the instructor
         assert session.exec(select(EmailLink).where(EmailLink.user_id == student.user_id)).all() == []
         assert session.exec(select(OutboxMessage).where(OutboxMessage.user_id == student.user_id)).all() == []
         assert session.get_one(Booking, lesson).student_id == student.user_id  # the lesson stays...
@@ -167,6 +169,7 @@ def test_my_data_holds_the_profile_lessons_payments_and_reviews(studio):
     teacher, student, service = studio
     lesson = make_booking(teacher, student, service, NOW - timedelta(days=5), S.COMPLETED, paid=True)
     with transaction() as session:
+        session.get_one(Booking, lesson).student_note = "Scales, please"
         session.add(
             Review(
                 booking_id=lesson,
@@ -191,6 +194,7 @@ def test_my_data_holds_the_profile_lessons_payments_and_reviews(studio):
         5000,
     )
     assert taken["start_utc"] == (NOW - timedelta(days=5)).isoformat()
+    assert taken["student_note"] == "Scales, please"
     [paid] = data["payments"]
     assert (paid["lesson"], paid["amount_cents"], paid["status"]) == (lesson, 5000, "succeeded")
     [review] = data["reviews"]
