@@ -7,7 +7,7 @@ from datetime import datetime
 from sqlmodel import Session, col, select
 
 from instainstru.db import transaction
-from instainstru.models import Booking, BookingStatus, InstructorProfile, Role, utcnow
+from instainstru.models import Booking, BookingStatus, InstructorProfile, Offering, Role, utcnow
 from instainstru.models.booking import (
     CANCELLED_STATUSES,
     LIVE_STATUSES,
@@ -132,15 +132,16 @@ def _line(
     tz: str,
     money: dict[int, billing.Money],
     profile: InstructorProfile,
+    offering: Offering,
 ) -> LessonLine:
-    place = places.view(booking, profile)
+    place = places.view(booking, profile, offering)
     ahead, side = booking.start_at > now, Role.INSTRUCTOR if as_instructor else Role.STUDENT
     assert booking.id is not None  # read from the database
     its_money = money.get(booking.id)  # none for the instructor's lines
     return LessonLine(
         id=booking.id,
         when=slot_label(booking.start_at, tz),
-        what=f"{subject_name(subject_key)} · {booking.duration_min} min",
+        what=engine.lesson_title(subject_name(subject_key), booking),
         who=name,
         price=format_price(booking.price_cents),
         fee=format_price(booking.platform_fee_cents),
@@ -173,8 +174,22 @@ def _lines(session: Session, actor: Actor, as_instructor: bool, now: datetime) -
         p.user_id: p
         for p in session.exec(select(InstructorProfile).where(col(InstructorProfile.user_id).in_(teachers)))
     }
+    services = places.services_of(session, [booking for booking, _, _ in rows])
     return [
-        (booking, _line(booking, name, key, as_instructor, now, actor.timezone, money, profiles[booking.instructor_id]))
+        (
+            booking,
+            _line(
+                booking,
+                name,
+                key,
+                as_instructor,
+                now,
+                actor.timezone,
+                money,
+                profiles[booking.instructor_id],
+                services[booking.offering_id],
+            ),
+        )
         for booking, name, key in rows
     ]
 

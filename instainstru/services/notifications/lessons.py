@@ -87,10 +87,11 @@ def people(session: Session, booking: Booking) -> People:
     student = session.get_one(User, booking.student_id)
     instructor = session.get_one(User, booking.instructor_id)
     profile = session.get_one(InstructorProfile, booking.instructor_id)
-    place = places.view(booking, profile)
+    offering = session.get_one(Offering, booking.offering_id)
+    place = places.view(booking, profile, offering)
     about = About(
         id=booking.id,
-        subject=subject_name(session.get_one(Offering, booking.offering_id).subject_key),
+        subject=subject_name(offering.subject_key),
         minutes=booking.duration_min,
         start=booking.start_at,
         end=booking.end_at,
