@@ -83,7 +83,7 @@ class InstructorPublicState(ViewerZone, rx.State):
 
     def _offer_trials(self, offerings: list[OfferingView]) -> None:
         """Offer these services' trial lessons (none when the viewer may not have one) as lessons to choose."""
-        self._trials = {f"{o.subject} · {o.trial_label}": o.id for o in offerings if o.trial_label}
+        self._trials = {o.trial_choice: o.id for o in offerings if o.trial_choice}
         self.lesson_choices = [*self._lessons, *self._trials]
         trials = {o.id: o.trial_label for o in offerings}
         self.services = [{**row, "trial": trials.get(int(str(row["id"])), "")} for row in self.services]

@@ -44,7 +44,7 @@ from instainstru.services.accounts.access import Actor, require_role
 from instainstru.services.booking import places
 from instainstru.services.discovery.catalog import subject_name
 from instainstru.services.errors import FormError, PermissionDenied
-from instainstru.services.instructors.offerings import bookable
+from instainstru.services.instructors.offerings import TRIAL_WORD, bookable
 from instainstru.services.messaging import safety
 from instainstru.services.money.money import platform_fee
 from instainstru.services.notifications import lessons
@@ -59,7 +59,6 @@ SLOT_TAKEN = "This time was just taken. Please choose another."
 REQUEST_EXPIRED = "This request has expired."
 NOT_ACCEPTING = "This instructor is not yet accepting bookings."  # no payouts account able to take charges yet
 NO_TRIAL = "This trial lesson is not offered. Please choose another lesson."
-TRIAL_WORD = "Trial"  # how lists, the checkout and receipts mark a trial lesson
 S = BookingStatus
 
 # Which state may move to which, and who may move it there ("system": payments, jobs).

@@ -30,6 +30,7 @@ LEVELS = ("beginner", "intermediate", "advanced")
 AGE_GROUPS = ("kids", "teens", "adults", "seniors")
 LOCATION_LABELS = {"student_home": "At the student's place", "studio": "At the instructor's studio", "online": "Online"}
 MAX_OFFERINGS = 12
+TRIAL_WORD = "Trial"  # how the lessons' lists, the checkout and receipts mark a trial lesson
 LENGTHS_MESSAGE = f"Choose lesson lengths of {', '.join(map(str, DURATIONS[:-1]))} or {DURATIONS[-1]} minutes."
 PRICES_MESSAGE = (
     f"Prices must be between {format_price(MIN_PRICE_CENTS)} and {format_price(MAX_PRICE_CENTS)} per lesson."
@@ -64,6 +65,14 @@ class OfferingView:
     def trial_label(self) -> str:
         """The trial lesson as pages offer it: "Trial lesson · 30 min · $25" ("" without one)."""
         return trial_label(self.trial_cents) if self.trial_cents is not None else ""
+
+    @property
+    def trial_choice(self) -> str:
+        """The trial lesson as the booking panel offers it, short enough for a phone: "Piano · Trial · 30 min · $25"
+        ("" without one)."""
+        if self.trial_cents is None:
+            return ""
+        return f"{self.subject} · {TRIAL_WORD} · {TRIAL_MINUTES} min · {format_price(self.trial_cents)}"
 
     @property
     def from_cents(self) -> int:
