@@ -49,6 +49,7 @@ class About:
     instructor_page: str  # the instructor's public profile (to book another time)
     place: str = ""  # where it happens, in one line ("" when not recorded)
     location: str = ""  # the address or the meeting link alone (the calendar event's LOCATION)
+    trial: bool = False  # a trial lesson ("Piano trial lesson, 30 minutes")
 
 
 @dataclass(frozen=True)
@@ -101,6 +102,7 @@ def people(session: Session, booking: Booking) -> People:
         instructor_page=routes.instructor_profile(profile.slug),
         place=place.line() if place.kind else "",
         location=place.location() if place.kind else "",
+        trial=booking.trial,
     )
     return People(student, instructor, about)
 

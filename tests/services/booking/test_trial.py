@@ -8,11 +8,11 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.pool import NullPool
-from sqlmodel import create_engine, select
+from sqlmodel import col, create_engine, select
 
 from instainstru import db, routes
 from instainstru.db import transaction
-from instainstru.models import Booking, BookingStatus, Offering
+from instainstru.models import Booking, BookingStatus, Offering, OutboxMessage
 from instainstru.services.accounts import account_deletion
 from instainstru.services.booking import booking, checkout, lessons, places
 from instainstru.services.errors import FormError, PermissionDenied
@@ -316,6 +316,9 @@ def test_a_paid_trial_is_named_in_lists_and_the_receipt_and_the_travel_fee_still
     assert mine.what == theirs.what == "Guitar · Trial · 30 min"
     assert billing.receipt(student, held.id).lesson == "Guitar · Trial · 30 min"
     assert [line.lesson for line in billing.student_history(student)] == ["Guitar · Trial · 30 min"]
+    with transaction() as session:
+        mails = session.exec(select(OutboxMessage).where(col(OutboxMessage.ics).is_not(None))).all()
+    assert mails and all("Guitar trial lesson, 30 minutes" in m.text_body for m in mails)
     assert not booking.trial_open(student, teacher.user_id, NOW)
 
 
