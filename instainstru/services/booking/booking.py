@@ -228,6 +228,8 @@ def trial_refusal(session: Session, student_id: int, instructor_id: int, now: da
         return f"You are holding your trial lesson with {name} already: pay for it, or let it go, first."
     if lesson.trial:
         return f"You have booked your trial lesson with {name} already: a trial lesson is once per student."
+    if lesson.status == S.PENDING_PAYMENT:
+        return f"A trial lesson is for a first lesson: you are holding another lesson with {name}."
     return f"A trial lesson is for a first lesson: you have booked with {name} already."
 
 

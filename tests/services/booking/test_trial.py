@@ -215,6 +215,15 @@ def test_a_student_who_had_a_lesson_with_the_instructor_gets_no_trial(studio):
     assert caught.value.errors == {
         "start": "A trial lesson is for a first lesson: you have booked with Tess Teacher already."
     }
+    holder = make_user("student", "h@example.com", "Hana Holder")
+    booking.create_booking(holder, service_id, 60, START, NOW)
+    with pytest.raises(FormError) as caught:  # a held lesson counts while its hold lasts
+        trial(holder, service_id, START + timedelta(days=1))
+    assert caught.value.errors == {
+        "start": "A trial lesson is for a first lesson: you are holding another lesson with Tess Teacher."
+    }
+    later = NOW + timedelta(minutes=booking.HOLD_MINUTES + 1)
+    assert trial(holder, service_id, START + timedelta(days=1), later).trial  # the hold ran out
     other_teacher, _, other_service = open_studio({60: "70"}, "u@example.com", "v@example.com")
     edit(other_teacher, other_service.id, TRIAL)
     assert trial(student, other_service.id, START + timedelta(days=1)).trial  # once per instructor
