@@ -25,7 +25,7 @@ MESSAGES = "/messages"  # the inbox of students and instructors
 CONVERSATION_PAGE = "/messages/[conversation]"  # one conversation
 SEARCH = "/search"
 INSTRUCTOR_PAGE = "/instructors/[slug]"  # an instructor's public profile
-CHECKOUT_PAGE = "/book/[slug]/[service]/[start]"  # service: "<offering id>-<minutes>"; start: START_FORMAT, UTC
+CHECKOUT_PAGE = "/book/[slug]/[service]/[start]"  # service: "<offering id>-<minutes>[-trial]"; start: START_FORMAT, UTC
 REFERRAL_PAGE = "/r/[code]"
 
 STUDENT_HOME = "/student"
@@ -104,15 +104,23 @@ def start_part(start: datetime) -> str:
     return start.astimezone(UTC).strftime(START_FORMAT)
 
 
-def checkout(slug: str, offering_id: int, minutes: int, start: datetime) -> str:
-    """The checkout of one slot: `minutes` of offering `offering_id` from `start`, with the instructor `slug`."""
-    return _fill(CHECKOUT_PAGE, slug=slug, service=f"{offering_id}-{minutes}", start=start_part(start))
+TRIAL_PART = "trial"  # the checkout's service part of a trial lesson ends with it: "12-30-trial"
 
 
-def read_checkout(service: str, start: str) -> tuple[int, int, datetime]:
-    """The offering id, lesson length and start a checkout address's parts name; ValueError when they do not."""
-    offering_id, minutes = (int(part) for part in service.split("-", 1))
-    return offering_id, minutes, datetime.strptime(start, START_FORMAT).replace(tzinfo=UTC)
+def checkout(slug: str, offering_id: int, minutes: int, start: datetime, trial: bool = False) -> str:
+    """The checkout of one slot: `minutes` of offering `offering_id` from `start`, with the instructor `slug` (a
+    `trial` lesson: the price is still the server's)."""
+    service = f"{offering_id}-{minutes}" + (f"-{TRIAL_PART}" if trial else "")
+    return _fill(CHECKOUT_PAGE, slug=slug, service=service, start=start_part(start))
+
+
+def read_checkout(service: str, start: str) -> tuple[int, int, datetime, bool]:
+    """The offering id, lesson length, start and whether it is a trial, as a checkout address's parts name them;
+    ValueError when they do not."""
+    offering_id, minutes, *rest = service.split("-")
+    if rest not in ([], [TRIAL_PART]):
+        raise ValueError(service)
+    return int(offering_id), int(minutes), datetime.strptime(start, START_FORMAT).replace(tzinfo=UTC), bool(rest)
 
 
 def receipt(booking_id: int) -> str:

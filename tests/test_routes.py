@@ -56,6 +56,7 @@ def test_links_with_parts_fill_the_patterns():
         routes.instructor_profile("tess-teacher", "piano", 45) == "/instructors/tess-teacher?subject=piano&minutes=45"
     )
     assert routes.checkout("maya-alvarez", 12, 60, START) == "/book/maya-alvarez/12-60/20300107T1500Z"
+    assert routes.checkout("maya-alvarez", 12, 30, START, trial=True) == "/book/maya-alvarez/12-30-trial/20300107T1500Z"
     assert routes.receipt(31) == "/student/receipts/31"
     assert routes.referral("ABCD2345") == "/r/ABCD2345"
     assert routes.reset_password("tok-EN_1") == "/reset-password/tok-EN_1"
@@ -65,8 +66,15 @@ def test_links_with_parts_fill_the_patterns():
 
 def test_a_checkout_address_reads_back_as_what_built_it():
     assert routes.start_part(START) == "20300107T1500Z"
-    assert routes.read_checkout("12-60", "20300107T1500Z") == (12, 60, START.astimezone(UTC))
-    for service, start in (("12", "20300107T1500Z"), ("x-60", "20300107T1500Z"), ("12-60", "2030-01-07")):
+    assert routes.read_checkout("12-60", "20300107T1500Z") == (12, 60, START.astimezone(UTC), False)
+    assert routes.read_checkout("12-30-trial", "20300107T1500Z") == (12, 30, START.astimezone(UTC), True)
+    for service, start in (
+        ("12", "20300107T1500Z"),
+        ("x-60", "20300107T1500Z"),
+        ("12-60", "2030-01-07"),
+        ("12-30-free", "20300107T1500Z"),
+        ("12-30-trial-trial", "20300107T1500Z"),
+    ):
         with pytest.raises(ValueError):
             routes.read_checkout(service, start)
 

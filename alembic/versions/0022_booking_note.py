@@ -1,8 +1,8 @@
 """the student's note to the instructor on a booking
 
-Revision ID: 0021
-Revises: 0020
-Create Date: 2026-12-02 09:00:00.000000
+Revision ID: 0022
+Revises: 0021
+Create Date: 2026-12-01 11:00:00
 """
 
 from collections.abc import Sequence
@@ -11,8 +11,8 @@ import sqlalchemy as sa
 from alembic import op
 
 
-revision: str = '0021'
-down_revision: str | None = '0020'
+revision: str = '0022'
+down_revision: str | None = '0021'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

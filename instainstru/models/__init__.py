@@ -7,7 +7,14 @@ from instainstru.models.discovery import AreaBorough, AreaCell, Favourite
 from instainstru.models.instructor import LOCATION_TYPES, InstructorProfile
 from instainstru.models.message import Block, Conversation, ConversationReport, Message
 from instainstru.models.notification import Notification
-from instainstru.models.offering import DURATIONS, MAX_PRICE_CENTS, MIN_PRICE_CENTS, Offering, OfferingPrice
+from instainstru.models.offering import (
+    DURATIONS,
+    MAX_PRICE_CENTS,
+    MIN_PRICE_CENTS,
+    TRIAL_MINUTES,
+    Offering,
+    OfferingPrice,
+)
 from instainstru.models.outbox import MailStatus, OutboxMessage
 from instainstru.models.payment import LedgerAccount, LedgerEntry, LedgerKind, Payment, PaymentCard, PaymentStatus
 from instainstru.models.place import StudentAddress
@@ -24,6 +31,7 @@ __all__ = [
     "MAX_PRICE_CENTS",
     "MIN_PRICE_CENTS",
     "STARS",
+    "TRIAL_MINUTES",
     "AreaBorough",
     "AreaCell",
     "AuthSession",

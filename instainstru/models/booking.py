@@ -3,7 +3,7 @@
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import Column, ColumnElement, ForeignKey, Index, Integer, String
+from sqlalchemy import Boolean, Column, ColumnElement, ForeignKey, Index, Integer, String, text
 from sqlmodel import Field, SQLModel, col
 
 from instainstru.models.types import UTCDateTime, utcnow
@@ -51,11 +51,28 @@ PLACE_SHOWN_STATUSES = (S.REQUESTED, *PAID_STATUSES)
 WAITING_STATUSES = (S.PENDING_PAYMENT, S.REQUESTED)
 
 
+# A trial lesson not released (a run-out hold is expired by the booking engine before it books): at most one per
+# student and instructor, however concurrent the bookings (a partial unique index, on SQLite and PostgreSQL alike).
+_RELEASED_SQL = ", ".join(f"'{status}'" for status in RELEASED_STATUSES)
+_LIVE_TRIAL = text(f"trial AND status NOT IN ({_RELEASED_SQL})")
+
+
 class Booking(SQLModel, table=True):
     """One lesson between a student and an instructor."""
 
     __tablename__ = "bookings"
-    __table_args__ = (Index("ix_bookings_instructor_start", "instructor_id", "start_at"), {"extend_existing": True})
+    __table_args__ = (
+        Index("ix_bookings_instructor_start", "instructor_id", "start_at"),
+        Index(
+            "ux_bookings_live_trial",
+            "student_id",
+            "instructor_id",
+            unique=True,
+            sqlite_where=_LIVE_TRIAL,
+            postgresql_where=_LIVE_TRIAL,
+        ),
+        {"extend_existing": True},
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     instructor_id: int = Field(
@@ -110,6 +127,8 @@ class Booking(SQLModel, table=True):
     # What the student wrote to the instructor at checkout ("what I want to work on"): plain text, trimmed, at most
     # services/booking/checkout.py's MAX_NOTE characters; "" for none. Cleared when the student's account is deleted.
     student_note: str = Field(default="", sa_column=Column(String(500), nullable=False, server_default=""))
+    # A trial lesson (the service's first lesson at its trial price, once per student and instructor).
+    trial: bool = Field(default=False, sa_column=Column(Boolean, nullable=False, server_default="0"))
 
 
 class BookingClaim(SQLModel, table=True):

@@ -21,6 +21,7 @@ from instainstru.models.types import UTCDateTime, utcnow
 
 MIN_PRICE_CENTS, MAX_PRICE_CENTS = 10_00, 1_000_00
 DURATIONS = (30, 45, 60, 90)
+TRIAL_MINUTES = 30  # a trial lesson's length, whatever lengths the service offers
 
 
 class OfferingStatus(StrEnum):
@@ -44,6 +45,10 @@ class Offering(SQLModel, table=True):
         Index("ix_offerings_subject_rank", "subject_key", "rank_score"),
         Index("ix_offerings_subject_price", "subject_key", "min_price_cents"),
         Index("ix_offerings_rank", "rank_score"),
+        CheckConstraint(
+            f"trial_price_cents IS NULL OR trial_price_cents BETWEEN {MIN_PRICE_CENTS} AND {MAX_PRICE_CENTS}",
+            name="trial_price_in_range",
+        ),
         {"extend_existing": True},
     )
 
@@ -65,6 +70,10 @@ class Offering(SQLModel, table=True):
         default=OfferingStatus.ACTIVE, sa_column=Column(String(10), nullable=False, server_default="active")
     )
     created_at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime(), nullable=False))
+    # A first lesson of TRIAL_MINUTES at this price (cents), once per student and instructor (None: no trial).
+    trial_price_cents: int | None = Field(default=None, sa_column=Column(Integer, nullable=True))
+    # The online lessons' meeting link of this service (https), used instead of the profile's ("": the profile's).
+    meeting_url: str = Field(default="", sa_column=Column(String(300), nullable=False, server_default=""))
 
 
 class OfferingPrice(SQLModel, table=True):

@@ -25,7 +25,7 @@ from instainstru.components.form_field import (
 )
 from instainstru.components.nav import workspace_nav
 from instainstru.components.offering import service_summary
-from instainstru.models import DURATIONS
+from instainstru.models import DURATIONS, TRIAL_MINUTES
 from instainstru.services.discovery.geo import BOROUGHS
 from instainstru.services.instructors import profile
 from instainstru.services.instructors.offerings import AGE_GROUPS, LEVELS, LOCATION_LABELS
@@ -328,6 +328,33 @@ def price_fields(
     )
 
 
+def service_extras_fields(
+    errors: ObjectVar[dict[str, str]], values: ObjectVar[dict] | None = None, id_prefix: str = ""
+) -> rx.Component:
+    """A service's optional trial lesson price and own meeting link (`values`: those saved)."""
+    saved = (lambda key: values[key].to(str)) if values is not None else (lambda key: "")
+    return field_grid(
+        form_field(
+            "Trial lesson ($)",
+            text_input(
+                "trial_price",
+                id=f"{id_prefix}trial_price",
+                input_mode="decimal",
+                placeholder="No trial",
+                default_value=saved("trial_price"),
+            ),
+            errors.get("trial_price", ""),
+            f"A first {TRIAL_MINUTES}-minute lesson at this price, once per student. Leave empty for none.",
+        ),
+        form_field(
+            "Meeting link for this service",
+            text_input("meeting_url", "url", id=f"{id_prefix}meeting_url", default_value=saved("meeting_url")),
+            errors.get("meeting_url", ""),
+            "Optional: used for its online lessons instead of your profile's link, shown once booked.",
+        ),
+    )
+
+
 def service_choices(errors: ObjectVar[dict[str, str]], values: ObjectVar[dict] | None = None) -> list[rx.Component]:
     """Levels, ages and places of a service (`values`: those saved, ticked)."""
     picked = (lambda key: values[key].to(list[str])) if values is not None else (lambda key: None)
@@ -348,6 +375,7 @@ def edit_service_dialog() -> rx.Component:
         "Lessons already booked keep the price they were booked at.",
         *service_choices(e, v),
         price_fields(e, v["prices"].to(dict[str, str]), "edit_"),
+        service_extras_fields(e, v, "edit_"),
         field_error(e.get("form", "")),
         submit="Save service",
         on_submit=S.save_service,
@@ -370,6 +398,7 @@ def add_service_form() -> rx.Component:
         ),
         *service_choices(e),
         price_fields(e),
+        service_extras_fields(e, id_prefix="new_"),  # the profile form above has a meeting_url of its own
         rx.button("Add service", type="submit", size="3"),
         key=S.service_form_key,
         on_submit=S.add_service,

@@ -111,9 +111,11 @@ def student_dashboard(actor: Actor | None, now: datetime | None = None) -> Stude
         return StudentHome(name, mine, reviewable, reviews.my_reviews_in(session, actor, now))
 
 
-def _lesson_line(lesson: Booking, student: str, subject_key: str, tz: str, profile: InstructorProfile) -> str:
-    subject = subject_name(subject_key)
-    place = places.view(lesson, profile)
+def _lesson_line(
+    lesson: Booking, student: str, subject_key: str, tz: str, profile: InstructorProfile, offering: Offering
+) -> str:
+    subject = subject_name(subject_key) + (" trial lesson" * lesson.trial)
+    place = places.view(lesson, profile, offering)
     line = f"{slot_label(lesson.start_at, tz)} · {subject} with {student}" + (f" · {place.line()}" * bool(place.kind))
     return line + (f' · Note: "{lesson.student_note}"' * bool(lesson.student_note))
 
@@ -159,6 +161,7 @@ def instructor_home(actor: Actor | None, weeks: int = 12, now: datetime | None =
         requests = lesson_rows(
             session, actor, True, [BookingStatus.REQUESTED], since=now, until=now + timedelta(days=365)
         )
+        services = places.services_of(session, [lesson for lesson, _, _ in (*upcoming, *requests)])
         checklist = _checklist(session, profile)
         earned = billing.earned_since_in(session, actor, history_start)
         payout_account = payouts.payout_status_in(session, actor)
@@ -166,8 +169,12 @@ def instructor_home(actor: Actor | None, weeks: int = 12, now: datetime | None =
     return InstructorHome(
         name=actor.name,
         slug=profile.slug,
-        upcoming=[_lesson_line(lesson, who, key, tz, profile) for lesson, who, key in upcoming],
-        requests=[_lesson_line(lesson, who, key, tz, profile) for lesson, who, key in requests],
+        upcoming=[
+            _lesson_line(lesson, who, key, tz, profile, services[lesson.offering_id]) for lesson, who, key in upcoming
+        ],
+        requests=[
+            _lesson_line(lesson, who, key, tz, profile, services[lesson.offering_id]) for lesson, who, key in requests
+        ],
         month_earnings_cents=sum(line.money.net for line in this_month),
         month_lessons=sum(1 for line in this_month if line.status == BookingStatus.COMPLETED),
         weekly_earnings=_weekly_earnings(earned, tz, this_monday, weeks),

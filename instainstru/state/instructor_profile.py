@@ -40,6 +40,11 @@ def service_details(form: dict) -> tuple[list[str], list[str], list[str], dict[i
     )
 
 
+def service_extras(form: dict) -> offerings.ServiceExtras:
+    """A service form's trial lesson price and its own meeting link."""
+    return offerings.ServiceExtras(trial_price=text(form, "trial_price"), meeting_url=text(form, "meeting_url"))
+
+
 class InstructorProfileState(GuardedPage, rx.State):
     """Holds the profile form's saved values, messages, the photo and the services list."""
 
@@ -158,7 +163,9 @@ class InstructorProfileState(GuardedPage, rx.State):
     async def add_service(self, form: dict) -> Answer:
         """Add a service with its prices, or show what to fix."""
         return await self._attempt(
-            lambda actor: offerings.add_offering(actor, text(form, "subject"), *service_details(form)),
+            lambda actor: offerings.add_offering(
+                actor, text(form, "subject"), *service_details(form), service_extras(form)
+            ),
             "Service added.",
             "Only instructors can add services.",
             field="service_errors",
@@ -195,7 +202,9 @@ class InstructorProfileState(GuardedPage, rx.State):
         """Save the edited service (lessons booked before keep their price), or show what to fix."""
         offering_id = int(self.editing.get("id", 0))
         return await self._attempt(
-            lambda actor: offerings.update_offering(actor, offering_id, *service_details(form), shown_version(form)),
+            lambda actor: offerings.update_offering(
+                actor, offering_id, *service_details(form), shown_version(form), service_extras(form)
+            ),
             "Service saved. Lessons already booked keep their price.",
             NOT_YOURS,
             field="edit_errors",

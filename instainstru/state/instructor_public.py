@@ -6,7 +6,10 @@ from datetime import datetime
 import reflex as rx
 
 from instainstru import routes
+from instainstru.models import TRIAL_MINUTES
+from instainstru.services.booking.booking import trial_open
 from instainstru.services.instructors.instructors import preselected_lesson, public_profile, viewer_actions
+from instainstru.services.instructors.offerings import OfferingView
 from instainstru.services.scheduling.calendar import free_week
 from instainstru.state.answer import Answer
 from instainstru.state.events import event
@@ -48,6 +51,7 @@ class InstructorPublicState(ViewerZone, rx.State):
     can_message: Field[bool] = field(True)  # "Message" (students and visitors)
     policy: Field[str] = field("")
     _lessons: dict[str, tuple[int, int]] = {}  # choice label -> (offering id, minutes)
+    _trials: dict[str, int] = {}  # choice label of a trial lesson the viewer may book -> offering id
 
     @event
     async def load(self) -> Answer:
@@ -73,8 +77,16 @@ class InstructorPublicState(ViewerZone, rx.State):
         actor = await self._take_viewer_zone()
         actions = viewer_actions(actor, self.instructor_id)
         self.can_save, self.can_message = actions.save, actions.message
+        self._offer_trials(result.offerings if trial_open(actor, self.instructor_id) else [])
         self._show_week(None)
         return self._ask_browser_zone(actor)
+
+    def _offer_trials(self, offerings: list[OfferingView]) -> None:
+        """Offer these services' trial lessons (none when the viewer may not have one) as lessons to choose."""
+        self._trials = {o.trial_choice: o.id for o in offerings if o.trial_choice}
+        self.lesson_choices = [*self._lessons, *self._trials]
+        trials = {o.id: o.trial_label for o in offerings}
+        self.services = [{**row, "trial": trials.get(int(str(row["id"])), "")} for row in self.services]
 
     def _show_times(self) -> None:
         """Show the week on screen again (in a newly known zone)."""
@@ -82,10 +94,11 @@ class InstructorPublicState(ViewerZone, rx.State):
 
     def _show_week(self, week: int | None) -> None:
         """Show the chosen lesson's free times in week `week` (None: the first week that has some)."""
-        if self.lesson not in self._lessons:
+        trial = self.lesson in self._trials
+        if not trial and self.lesson not in self._lessons:
             self.slot_days, self.week_label, self.earlier, self.later = [], "", False, False
             return
-        offering_id, minutes = self._lessons[self.lesson]
+        offering_id, minutes = (self._trials[self.lesson], TRIAL_MINUTES) if trial else self._lessons[self.lesson]
         shown = free_week(self.instructor_id, minutes, self.viewer_tz, week)
         self.week, self.week_label, self.earlier, self.later = shown.week, shown.label, shown.earlier, shown.later
         if week is None:
@@ -95,7 +108,10 @@ class InstructorPublicState(ViewerZone, rx.State):
             {
                 "label": day.label,
                 "times": [
-                    {**t, "href": routes.checkout(slug, offering_id, minutes, datetime.fromisoformat(t["iso"]))}
+                    {
+                        **t,
+                        "href": routes.checkout(slug, offering_id, minutes, datetime.fromisoformat(t["iso"]), trial),
+                    }
                     for t in day.times
                 ],
             }
@@ -105,7 +121,7 @@ class InstructorPublicState(ViewerZone, rx.State):
     @event
     def choose_lesson(self, choice: str) -> None:
         """Show the free times for another service or lesson length (from its first week with free times)."""
-        if choice in self._lessons:
+        if choice in self._lessons or choice in self._trials:
             self.lesson = choice
             self._show_week(None)
 

@@ -193,3 +193,18 @@ def test_a_logged_out_crafted_event_moves_nothing(people):
     assert routes.login(next=routes.HOME) in str(result)
     with transaction() as session:
         assert session.get(Booking, booking_id).status == BookingStatus.REQUESTED
+
+
+def test_the_services_form_sends_its_trial_price_and_meeting_link(people):
+    teacher, _, _ = people
+    token = sessions.start_session(teacher)
+    extras = {"trial_price": "25", "meeting_url": "https://video.example.org/tess"}
+    state, _ = call_handler(InstructorProfileState, "add_service", token, {**SERVICE_FORM, **extras})
+    assert state.service_errors == {}
+    assert state.services[0]["trial"] == "Trial lesson · 30 min · $25"
+    [saved] = offerings.list_offerings(teacher)
+    assert (saved.trial_cents, saved.meeting_url) == (2500, "https://video.example.org/tess")
+    state, _ = call_handler(
+        InstructorProfileState, "add_service", token, {**SERVICE_FORM, "subject": "Violin", "trial_price": "5"}
+    )
+    assert state.service_errors == {"trial_price": "Prices must be between $10 and $1,000 per lesson."}

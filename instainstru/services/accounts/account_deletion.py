@@ -9,9 +9,10 @@ Refused (`blockers` says why, in words the page shows before anyone tries) while
 
 Otherwise, in one transaction: name, email (a unique `deleted-<id>@deleted.invalid`), password (a random one
 nobody knows), the address's confirmation and mail preferences; an instructor's photo, headline, bio, languages,
-studio address and public address (`deleted-<id>`), with every service archived (no new lessons); saved cards,
-favourites, links (the calendar feed's too), login failures and the mail to and about the account waiting or sent;
-a student's address book, the addresses of their lessons at their place and the notes they wrote to instructors.
+studio address, meeting links (the profile's and each service's) and public address (`deleted-<id>`), with every
+service archived (no new lessons); saved cards, favourites, links (the calendar feed's too), login failures and the
+mail to and about the account waiting or sent; a student's address book, the addresses of their lessons at their
+place and the notes they wrote to instructors.
 Every session ends.
 Bookings, payments, ledger lines, credits and reviews stay, now naming nobody.
 """
@@ -93,7 +94,8 @@ def blockers(actor: Actor | None, now: datetime) -> list[str]:
 
 
 def _forget_instructor(session: Session, user_id: int) -> str:
-    """Anonymise an instructor's public profile and archive their services; returns the photo to remove."""
+    """Anonymise an instructor's public profile and archive their services (their meeting links cleared); returns the
+    photo to remove."""
     profile = session.get_one(InstructorProfile, user_id, with_for_update=True)
     photo = profile.photo
     profile.photo, profile.headline, profile.bio, profile.studio_address = "", "", "", ""
@@ -103,6 +105,7 @@ def _forget_instructor(session: Session, user_id: int) -> str:
     session.add(profile)
     for offering in session.exec(select(Offering).where(col(Offering.instructor_id) == user_id)):
         offering.status, offering.min_price_cents = OfferingStatus.ARCHIVED, 0
+        offering.meeting_url = ""
         session.add(offering)
     return photo
 

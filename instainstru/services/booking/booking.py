@@ -9,6 +9,11 @@ lesson's time (plus the instructor's buffer after it) is claimed in `booking_cla
 key makes the database refuse the second of two overlapping bookings, however concurrent. A student is
 never in two lessons at once either: the lesson's time is also claimed in `student_claims` (student,
 bucket), whatever the instructor, and a refusal names the lesson already there.
+
+A trial lesson (a service's first lesson of TRIAL_MINUTES at its trial price) is for a student who has no lesson
+with the instructor but released ones (`RELEASED_STATUSES`; a run-out hold is expired first): `trial_refusal` says
+why not, and the partial unique index `ux_bookings_live_trial` makes the database refuse a second live trial of the
+same student and instructor, however concurrent. A released trial gives the trial back.
 """
 
 import math
@@ -22,6 +27,7 @@ from sqlmodel.sql.expression import SelectOfScalar
 
 from instainstru.db import transaction
 from instainstru.models import (
+    TRIAL_MINUTES,
     Booking,
     BookingClaim,
     BookingStatus,
@@ -38,7 +44,7 @@ from instainstru.services.accounts.access import Actor, require_role
 from instainstru.services.booking import places
 from instainstru.services.discovery.catalog import subject_name
 from instainstru.services.errors import FormError, PermissionDenied
-from instainstru.services.instructors.offerings import bookable
+from instainstru.services.instructors.offerings import TRIAL_WORD, bookable
 from instainstru.services.messaging import safety
 from instainstru.services.money.money import platform_fee
 from instainstru.services.notifications import lessons, reminders
@@ -52,6 +58,7 @@ BUCKET_SECONDS = 300
 SLOT_TAKEN = "This time was just taken. Please choose another."
 REQUEST_EXPIRED = "This request has expired."
 NOT_ACCEPTING = "This instructor is not yet accepting bookings."  # no payouts account able to take charges yet
+NO_TRIAL = "This trial lesson is not offered. Please choose another lesson."
 S = BookingStatus
 
 # Which state may move to which, and who may move it there ("system": payments, jobs).
@@ -87,6 +94,7 @@ class BookingView:
     price_cents: int
     status: str
     hold_expires_at: datetime | None
+    trial: bool = False
 
 
 def _view(b: Booking) -> BookingView:
@@ -102,7 +110,13 @@ def _view(b: Booking) -> BookingView:
         price_cents=b.price_cents,
         status=b.status,
         hold_expires_at=b.hold_expires_at,
+        trial=b.trial,
     )
+
+
+def lesson_title(subject: str, booking: Booking) -> str:
+    """The lesson as lists, the checkout and receipts name it: "Piano · 60 min", a trial "Piano · Trial · 30 min"."""
+    return f"{subject} · " + (f"{TRIAL_WORD} · " * booking.trial) + f"{booking.duration_min} min"
 
 
 def buckets(start: datetime, end: datetime, buffer_min: int) -> range:
@@ -194,8 +208,61 @@ def expire_holds(
     return move_where(session, S.PENDING_PAYMENT, S.EXPIRED, now, *whose)
 
 
-def _price(session: Session, offering_id: int, duration_min: int) -> tuple[Offering, int]:
+def trial_refusal(session: Session, student_id: int, instructor_id: int, now: datetime) -> str:
+    """Why the student may not book a trial lesson with the instructor ("" when they may): they have a lesson with
+    them that is not released (a hold only while it lasts), a trial or not."""
+    lesson = session.exec(
+        select(Booking)
+        .where(
+            Booking.student_id == student_id,
+            Booking.instructor_id == instructor_id,
+            col(Booking.status).not_in(RELEASED_STATUSES),
+            ~hold_ran_out(now),
+        )
+        .order_by(col(Booking.trial).desc())
+    ).first()
+    if lesson is None:
+        return ""
+    name = session.get_one(User, instructor_id).name
+    if lesson.trial and lesson.status == S.PENDING_PAYMENT:
+        return f"You are holding your trial lesson with {name} already: pay for it, or let it go, first."
+    if lesson.trial:
+        return f"You have booked your trial lesson with {name} already: a trial lesson is once per student."
+    if lesson.status == S.PENDING_PAYMENT:
+        return f"A trial lesson is for a first lesson: you are holding another lesson with {name}."
+    return f"A trial lesson is for a first lesson: you have booked with {name} already."
+
+
+def trial_open(actor: Actor | None, instructor_id: int, now: datetime | None = None) -> bool:
+    """Whether the caller is offered the instructor's trial lessons: visitors (asked to log in at checkout) and
+    students without a lesson with them (`trial_refusal`); nobody else books."""
+    if actor is None:
+        return True
+    if actor.role != Role.STUDENT:
+        return False
+    with transaction() as session:
+        return not trial_refusal(session, actor.user_id, instructor_id, now or utcnow())
+
+
+def _refuse_second_trial(actor: Actor, offering_id: int, now: datetime) -> None:
+    """After the database refused a claim: raise FormError when it was a second live trial with the instructor
+    (in a transaction of its own, as `refuse_clash`)."""
+    with transaction() as session:
+        offering = session.get_one(Offering, offering_id)
+        refusal = trial_refusal(session, actor.user_id, offering.instructor_id, now)
+        if refusal:
+            raise FormError({"start": refusal})
+
+
+def _price(session: Session, offering_id: int, duration_min: int, trial: bool) -> tuple[Offering, int]:
+    """The service and the price the server sets for the lesson: its price for the length, or its trial price for a
+    trial (TRIAL_MINUTES only); FormError when it is not offered."""
     offering = session.get(Offering, offering_id)
+    if trial:
+        trial_price = offering.trial_price_cents if offering is not None else None
+        if offering is None or trial_price is None or duration_min != TRIAL_MINUTES or not bookable(offering):
+            raise FormError({"lesson": NO_TRIAL})
+        return offering, trial_price
     price = session.exec(
         select(OfferingPrice.price_cents).where(
             OfferingPrice.offering_id == offering_id, OfferingPrice.duration_min == duration_min
@@ -207,12 +274,12 @@ def _price(session: Session, offering_id: int, duration_min: int) -> tuple[Offer
 
 
 def _new_lesson(
-    session: Session, student_id: int, offering_id: int, duration_min: int
+    session: Session, student_id: int, offering_id: int, duration_min: int, trial: bool = False
 ) -> tuple[Offering, int, InstructorProfile]:
-    """The service, its price at that length and its instructor's profile when the student may book a new lesson of
-    it (whatever the time): offered at that length, the instructor taking payments, and no block between the two;
-    FormError otherwise."""
-    offering, price = _price(session, offering_id, duration_min)
+    """The service, its price at that length (or its trial price) and its instructor's profile when the student may
+    book a new lesson of it (whatever the time): offered at that length, the instructor taking payments, and no block
+    between the two; FormError otherwise."""
+    offering, price = _price(session, offering_id, duration_min, trial)
     profile = session.get_one(InstructorProfile, offering.instructor_id)
     if not profile.charges_enabled:
         raise FormError({"start": NOT_ACCEPTING})
@@ -233,14 +300,21 @@ def may_book_again(session: Session, student_id: int, offering_id: int, duration
 
 
 def create_booking(
-    actor: Actor | None, offering_id: int, duration_min: int, start: datetime, now: datetime | None = None
+    actor: Actor | None,
+    offering_id: int,
+    duration_min: int,
+    start: datetime,
+    now: datetime | None = None,
+    *,
+    trial: bool = False,
 ) -> BookingView:
-    """Hold a lesson for the calling student for 15 minutes while they pay; the server sets the price.
+    """Hold a lesson for the calling student for 15 minutes while they pay; the server sets the price (a `trial`:
+    the service's trial price, for TRIAL_MINUTES).
 
     Raises FormError when the lesson or time is not bookable (past, blocked, taken, or just taken by a
     concurrent booking), when the student has another lesson (or holds one) at that time, with whichever
-    instructor, when either of the two blocked the other (`messaging.safety`), and PermissionDenied for anyone but
-    a student.
+    instructor, when either of the two blocked the other (`messaging.safety`), for a trial the student may not have
+    (`trial_refusal`, or a concurrent one just booked), and PermissionDenied for anyone but a student.
     """
     actor = require_role(actor, Role.STUDENT)
     now = now or utcnow()
@@ -248,9 +322,12 @@ def create_booking(
         raise FormError({"start": "That time is not valid."})
     try:
         with transaction() as session:
-            offering, price, profile = _new_lesson(session, actor.user_id, offering_id, int(duration_min))
+            offering, price, profile = _new_lesson(session, actor.user_id, offering_id, int(duration_min), trial)
             expire_holds(session, now, offering.instructor_id)
             expire_holds(session, now, student_id=actor.user_id)
+            refusal = trial_refusal(session, actor.user_id, offering.instructor_id, now) if trial else ""
+            if refusal:
+                raise FormError({"start": refusal})
             holding = session.exec(
                 select(func.count()).where(
                     Booking.student_id == actor.user_id,
@@ -293,13 +370,16 @@ def create_booking(
                 place_kind=kind,
                 place_address=address,
                 place_area=area,
+                trial=trial,
             )
             session.add(booking)
             session.flush()
             claim(session, booking)
             return _view(booking)
-    except IntegrityError:  # a concurrent booking claimed the instructor's time, or the student's
+    except IntegrityError:  # a concurrent booking claimed the instructor's time, or the student's, or a trial
         refuse_clash(actor, start, start + timedelta(minutes=int(duration_min)), now)
+        if trial:
+            _refuse_second_trial(actor, offering_id, now)
         raise FormError({"start": SLOT_TAKEN}) from None
 
 

@@ -1,8 +1,8 @@
 """The checkout page's data: the lesson a student is about to pay for, held for them while they pay.
 
-The address names the instructor, the service and length, and the start (`routes.checkout`);
-everything else (price, fee, whether the time is free) is the server's. Reopening the page reuses the
-student's own hold instead of refusing the time as taken.
+The address names the instructor, the service and length (and whether it is a trial lesson), and the start
+(`routes.checkout`); everything else (price, fee, whether the time is free or a trial allowed) is the server's.
+Reopening the page reuses the student's own hold instead of refusing the time as taken.
 """
 
 from collections.abc import Callable
@@ -76,7 +76,7 @@ class PlaceChoice:
     address: places.AddressForm = field(default_factory=places.AddressForm)
 
 
-def _parse(service: str, start: str) -> tuple[int, int, datetime]:
+def _parse(service: str, start: str) -> tuple[int, int, datetime, bool]:
     try:
         return routes.read_checkout(service, start)
     except ValueError:
@@ -127,14 +127,14 @@ def _view(session: Session, booking: Booking, timezone: str, now: datetime) -> C
     offering = session.get_one(Offering, booking.offering_id)
     subject = subject_name(offering.subject_key)
     credit = _credit(session, booking, now)
-    place = places.view(booking, profile)
+    place = places.view(booking, profile, offering)
     assert booking.id is not None  # read from the database
     return Checkout(
         booking_id=booking.id,
         status=booking.status,
         instructor=name,
         instructor_slug=profile.slug,
-        lesson=f"{subject} · {booking.duration_min} min",
+        lesson=engine.lesson_title(subject, booking),
         when=slot_label(booking.start_at, timezone),
         price=format_price(booking.price_cents),
         fee_note="The price includes InstaInstru's service fee. No other charges.",
@@ -160,7 +160,9 @@ def _view(session: Session, booking: Booking, timezone: str, now: datetime) -> C
     )
 
 
-def _own_hold(actor: Actor, offering_id: int, minutes: int, start: datetime, now: datetime) -> int | None:
+def _own_hold(
+    actor: Actor, offering_id: int, minutes: int, start: datetime, now: datetime, trial: bool = False
+) -> int | None:
     with transaction() as session:
         return session.exec(
             select(Booking.id)
@@ -169,6 +171,7 @@ def _own_hold(actor: Actor, offering_id: int, minutes: int, start: datetime, now
                 Booking.offering_id == offering_id,
                 Booking.duration_min == minutes,
                 Booking.start_at == start,
+                Booking.trial == trial,
                 col(Booking.status).in_(OPEN_STATUSES),
                 ~hold_ran_out(now),
             )
@@ -184,16 +187,16 @@ def open_checkout(actor: Actor | None, slug: str, service: str, start: str, now:
     """
     actor = require_role(actor, Role.STUDENT)
     now = now or utcnow()
-    offering_id, minutes, start_at = _parse(service, start)
+    offering_id, minutes, start_at, trial = _parse(service, start)
     with transaction() as session:
         offering = session.get(Offering, offering_id)
         profile = session.get(InstructorProfile, offering.instructor_id) if offering else None
         if profile is None or profile.slug != slug:
             raise FormError({"start": "This lesson is not offered by this instructor."})
-    held = _own_hold(actor, offering_id, minutes, start_at, now)
+    held = _own_hold(actor, offering_id, minutes, start_at, now, trial)
     if held is not None:
         return checkout_of(actor, held, now)
-    booking_id = engine.create_booking(actor, offering_id, minutes, start_at, now).id
+    booking_id = engine.create_booking(actor, offering_id, minutes, start_at, now, trial=trial).id
     with transaction() as session:
         booking = session.get_one(Booking, booking_id)
         _repeat_place(session, actor, booking, now)

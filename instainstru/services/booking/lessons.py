@@ -8,7 +8,7 @@ from sqlmodel import Session, col, select
 
 from instainstru import routes
 from instainstru.db import transaction
-from instainstru.models import Booking, BookingStatus, InstructorProfile, Role, utcnow
+from instainstru.models import Booking, BookingStatus, InstructorProfile, Offering, Role, utcnow
 from instainstru.models.booking import (
     CANCELLED_STATUSES,
     LIVE_STATUSES,
@@ -137,16 +137,17 @@ def _line(
     tz: str,
     money: dict[int, billing.Money],
     profile: InstructorProfile,
+    offering: Offering,
     again: str = "",
 ) -> LessonLine:
-    place = places.view(booking, profile)
+    place = places.view(booking, profile, offering)
     ahead, side = booking.start_at > now, Role.INSTRUCTOR if as_instructor else Role.STUDENT
     assert booking.id is not None  # read from the database
     its_money = money.get(booking.id)  # none for the instructor's lines
     return LessonLine(
         id=booking.id,
         when=slot_label(booking.start_at, tz),
-        what=f"{subject_name(subject_key)} · {booking.duration_min} min",
+        what=engine.lesson_title(subject_name(subject_key), booking),
         who=name,
         price=format_price(booking.price_cents),
         fee=format_price(booking.platform_fee_cents),
@@ -207,6 +208,7 @@ def _lines(session: Session, actor: Actor, as_instructor: bool, now: datetime) -
         for p in session.exec(select(InstructorProfile).where(col(InstructorProfile.user_id).in_(teachers)))
     }
     again = {} if as_instructor else _again_links(session, actor.user_id, rows, profiles, now)
+    services = places.services_of(session, [booking for booking, _, _ in rows])
     return [
         (
             booking,
@@ -219,6 +221,7 @@ def _lines(session: Session, actor: Actor, as_instructor: bool, now: datetime) -
                 actor.timezone,
                 money,
                 profiles[booking.instructor_id],
+                services[booking.offering_id],
                 again.get(booking.id or 0, ""),
             ),
         )

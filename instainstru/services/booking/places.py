@@ -3,11 +3,13 @@ the instructor's service area, the student's address book, the travel fee, and w
 
 A booking records its place kind (the offering's location types) and a copy of the address when it is chosen, so
 later edits of the address book or the studio do not change a lesson already booked. The studio's exact address and
-the meeting link are shown only once the lesson is booked (`PLACE_SHOWN_STATUSES`); before, the studio's
-neighbourhood. Only the lesson's two people are ever shown its place (callers read the booking with `own_booking`).
+the meeting link (the service's own, else the instructor's: `meeting_link`) are shown only once the lesson is booked
+(`PLACE_SHOWN_STATUSES`); before, the studio's neighbourhood. Only the lesson's two people are ever shown its place
+(callers read the booking with `own_booking`).
 """
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -202,8 +204,20 @@ def address_book(session: Session, student_id: int) -> list[SavedAddress]:
     return [SavedAddress(id=r.id or 0, label=address_line(_form(r))) for r in rows]
 
 
-def view(booking: Booking, profile: InstructorProfile) -> PlaceView:
-    """Where the lesson happens, as its two people are shown it (the caller has read it with `own_booking`)."""
+def meeting_link(offering: Offering, profile: InstructorProfile) -> str:
+    """Where a service's online lessons happen: its own meeting link, else the instructor's ("" for neither)."""
+    return offering.meeting_url or profile.meeting_url
+
+
+def services_of(session: Session, bookings: Iterable[Booking]) -> dict[int, Offering]:
+    """The services of these bookings, by id (read at once, for lists of lessons and their places)."""
+    ids = {b.offering_id for b in bookings}
+    return {o.id: o for o in session.exec(select(Offering).where(col(Offering.id).in_(ids))) if o.id is not None}
+
+
+def view(booking: Booking, profile: InstructorProfile, offering: Offering) -> PlaceView:
+    """Where the lesson (of `offering`, taught by `profile`'s instructor) happens, as its two people are shown it
+    (the caller has read it with `own_booking`)."""
     kind = booking.place_kind
     label = LOCATION_LABELS.get(kind, "")
     shown = booking.status in PLACE_SHOWN_STATUSES
@@ -217,7 +231,8 @@ def view(booking: Booking, profile: InstructorProfile) -> PlaceView:
     if kind == ONLINE:
         if not shown:
             return PlaceView(kind=kind, label=label, detail="The meeting link is shown once you book.")
-        if not profile.meeting_url:
+        link = meeting_link(offering, profile)
+        if not link:
             return PlaceView(kind=kind, label=label, detail="The instructor has not added a meeting link yet.")
-        return PlaceView(kind=kind, label=label, detail="", link=profile.meeting_url)
+        return PlaceView(kind=kind, label=label, detail="", link=link)
     return PlaceView(kind="", label="", detail="")

@@ -10,6 +10,7 @@ from instainstru.models import (
     LOCATION_TYPES,
     MAX_PRICE_CENTS,
     MIN_PRICE_CENTS,
+    TRIAL_MINUTES,
     Booking,
     InstructorProfile,
     Offering,
@@ -22,12 +23,14 @@ from instainstru.services.discovery.catalog import find_subject, subject_name
 from instainstru.services.discovery.ratings import bayesian_rating
 from instainstru.services.errors import FormError, PermissionDenied
 from instainstru.services.form_versions import require_current, version_of
+from instainstru.services.instructors.links import MEETING_URL_MESSAGE, meeting_url_ok
 from instainstru.services.money.money import format_price, parse_dollars
 
 LEVELS = ("beginner", "intermediate", "advanced")
 AGE_GROUPS = ("kids", "teens", "adults", "seniors")
 LOCATION_LABELS = {"student_home": "At the student's place", "studio": "At the instructor's studio", "online": "Online"}
 MAX_OFFERINGS = 12
+TRIAL_WORD = "Trial"  # how the lessons' lists, the checkout and receipts mark a trial lesson
 LENGTHS_MESSAGE = f"Choose lesson lengths of {', '.join(map(str, DURATIONS[:-1]))} or {DURATIONS[-1]} minutes."
 PRICES_MESSAGE = (
     f"Prices must be between {format_price(MIN_PRICE_CENTS)} and {format_price(MAX_PRICE_CENTS)} per lesson."
@@ -55,6 +58,21 @@ class OfferingView:
     location_types: list[str]
     prices: list[PriceView]
     status: str = OfferingStatus.ACTIVE
+    trial_cents: int | None = None  # a first lesson of TRIAL_MINUTES at this price, once per student (None: none)
+    meeting_url: str = ""  # this service's own meeting link ("": the profile's)
+
+    @property
+    def trial_label(self) -> str:
+        """The trial lesson as pages offer it: "Trial lesson · 30 min · $25" ("" without one)."""
+        return trial_label(self.trial_cents) if self.trial_cents is not None else ""
+
+    @property
+    def trial_choice(self) -> str:
+        """The trial lesson as the booking panel offers it, short enough for a phone: "Piano · Trial · 30 min · $25"
+        ("" without one)."""
+        if self.trial_cents is None:
+            return ""
+        return f"{self.subject} · {TRIAL_WORD} · {TRIAL_MINUTES} min · {format_price(self.trial_cents)}"
 
     @property
     def from_cents(self) -> int:
@@ -70,6 +88,7 @@ class OfferingView:
             "places": ", ".join(LOCATION_LABELS[p] for p in self.location_types if p in LOCATION_LABELS),
             "prices": [p.label for p in self.prices],
             "status": self.status,
+            "trial": self.trial_label,
         }
 
     def editable(self) -> dict:
@@ -79,12 +98,14 @@ class OfferingView:
             "age_groups": self.age_groups,
             "location_types": self.location_types,
             "prices": {p.duration_min: p.price_cents for p in self.prices},
+            "trial": self.trial_cents,
+            "meeting_url": self.meeting_url,
         }
 
     def form_values(self) -> dict:
         """The edit form's starting values: ticked choices, a price per lesson length ("" when not offered), and
         the version of what it shows."""
-        prices = {p.duration_min: format_price(p.price_cents).removeprefix("$").replace(",", "") for p in self.prices}
+        prices = {p.duration_min: _dollars(p.price_cents) for p in self.prices}
         return {
             "id": self.id,
             "subject": self.subject,
@@ -93,7 +114,19 @@ class OfferingView:
             "age_groups": self.age_groups,
             "location_types": self.location_types,
             "prices": {str(d): prices.get(d, "") for d in DURATIONS},
+            "trial_price": _dollars(self.trial_cents) if self.trial_cents is not None else "",
+            "meeting_url": self.meeting_url,
         }
+
+
+def _dollars(cents: int) -> str:
+    """Cents as a price field shows them: "65", "62.50"."""
+    return format_price(cents).removeprefix("$").replace(",", "")
+
+
+def trial_label(cents: int) -> str:
+    """A trial lesson at `cents` as pages offer it: "Trial lesson · 30 min · $25"."""
+    return f"Trial lesson · {TRIAL_MINUTES} min · {format_price(cents)}"
 
 
 def offerings_of(
@@ -128,6 +161,8 @@ def offerings_of(
                 location_types=o.location_types,
                 prices=prices.get(o.id, []),
                 status=o.status,
+                trial_cents=o.trial_price_cents,
+                meeting_url=o.meeting_url,
             )
         )
     return result
@@ -152,6 +187,21 @@ def _choices(values: list[str], allowed: tuple[str, ...], field: str, message: s
     return picked
 
 
+def _price(text: str, field: str, errors: dict[str, str]) -> int | None:
+    """One price field in cents (None when left empty or not an amount), its message in `errors[field]` when it is
+    not an amount or outside MIN_PRICE_CENTS..MAX_PRICE_CENTS."""
+    if not str(text).strip():
+        return None
+    try:
+        value = parse_dollars(str(text))
+    except ValueError as exc:
+        errors[field] = str(exc)
+        return None
+    if not MIN_PRICE_CENTS <= value <= MAX_PRICE_CENTS:
+        errors[field] = PRICES_MESSAGE
+    return value
+
+
 def _prices(prices: dict[int, str], errors: dict[str, str]) -> dict[int, int]:
     """Cents per duration for the lengths with a price entered; messages for the bad ones."""
     cents: dict[int, int] = {}
@@ -159,40 +209,60 @@ def _prices(prices: dict[int, str], errors: dict[str, str]) -> dict[int, int]:
         if duration not in DURATIONS:
             errors["prices"] = LENGTHS_MESSAGE
             continue
-        if not str(text).strip():
-            continue
-        try:
-            value = parse_dollars(str(text))
-        except ValueError as exc:
-            errors[f"price_{duration}"] = str(exc)
-            continue
-        if not MIN_PRICE_CENTS <= value <= MAX_PRICE_CENTS:
-            errors[f"price_{duration}"] = PRICES_MESSAGE
-        cents[duration] = value
+        value = _price(text, f"price_{duration}", errors)
+        if value is not None:
+            cents[duration] = value
     if not cents and "prices" not in errors and not any(k.startswith("price_") for k in errors):
         errors["prices"] = "Enter a price for at least one lesson length."
     return cents
 
 
+@dataclass(kw_only=True, frozen=True)
+class ServiceExtras:
+    """A service form's optional fields: the trial lesson's price and the online lessons' own meeting link."""
+
+    trial_price: str = ""  # dollars; "" for no trial lesson
+    meeting_url: str = ""  # https; "" for the profile's link
+
+
 @dataclass(frozen=True)
 class _Details:
-    """A service's checked levels, ages, places and cents per lesson length."""
+    """A service's checked levels, ages, places, cents per lesson length, trial price and meeting link."""
 
     levels: list[str]
     age_groups: list[str]
     places: list[str]
     cents: dict[int, int]
+    trial_cents: int | None
+    meeting_url: str
 
 
 def _details(
-    levels: list[str], age_groups: list[str], location_types: list[str], prices: dict[int, str], errors: dict[str, str]
+    levels: list[str],
+    age_groups: list[str],
+    location_types: list[str],
+    prices: dict[int, str],
+    extras: ServiceExtras,
+    errors: dict[str, str],
 ) -> _Details:
+    link = extras.meeting_url.strip()
+    if link and not meeting_url_ok(link):
+        errors["meeting_url"] = MEETING_URL_MESSAGE
     return _Details(
         _choices(levels, LEVELS, "levels", "Choose the levels you teach.", errors),
         _choices(age_groups, AGE_GROUPS, "age_groups", "Choose the ages you teach.", errors),
         _choices(location_types, LOCATION_TYPES, "location_types", "Choose where this is taught.", errors),
         _prices(prices, errors),
+        _price(extras.trial_price, "trial_price", errors),
+        link,
     )
+
+
+def _write(offering: Offering, details: _Details) -> None:
+    """Copy the checked details the offering row holds itself (its prices are rows of their own)."""
+    offering.levels, offering.age_groups = details.levels, details.age_groups
+    offering.location_types = details.places
+    offering.trial_price_cents, offering.meeting_url = details.trial_cents, details.meeting_url
 
 
 def _list_for_search(offering: Offering, cents: dict[int, int]) -> None:
@@ -240,14 +310,16 @@ def add_offering(
     age_groups: list[str],
     location_types: list[str],
     prices: dict[int, str],
+    extras: ServiceExtras | None = None,
 ) -> OfferingView:
-    """Add a service for the caller; raise FormError (nothing saved) when any field is wrong."""
+    """Add a service for the caller (`extras`: its trial price and meeting link, none by default); raise FormError
+    (nothing saved) when any field is wrong."""
     actor = require_role(actor, Role.INSTRUCTOR)
     errors: dict[str, str] = {}
     found = find_subject(subject)
     if found is None:
         errors["subject"] = "Choose a subject from the list."
-    details = _details(levels, age_groups, location_types, prices, errors)
+    details = _details(levels, age_groups, location_types, prices, extras or ServiceExtras(), errors)
     with transaction() as session:
         same = (
             found
@@ -267,11 +339,9 @@ def add_offering(
         offering = Offering(
             instructor_id=actor.user_id,
             subject_key=found.key,
-            levels=details.levels,
-            age_groups=details.age_groups,
-            location_types=details.places,
             rank_score=bayesian_rating(profile.rating_avg, profile.rating_count),
         )
+        _write(offering, details)
         _list_for_search(offering, details.cents)
         session.add(offering)
         session.flush()
@@ -291,23 +361,24 @@ def update_offering(
     location_types: list[str],
     prices: dict[int, str],
     shown_version: str | None = None,
+    extras: ServiceExtras | None = None,
 ) -> OfferingView:
     """Change one of the caller's services: levels, ages, places, and its lesson lengths and prices (a length
-    left empty is no longer offered). Lessons booked before keep the price they were booked at.
+    left empty is no longer offered), its trial price and meeting link (`extras`; none when not given). Lessons
+    booked before keep the price they were booked at.
 
     Raises FormError (nothing saved) when a field is wrong or the form showed other values than the saved ones
     (`shown_version`, see `form_versions`); PermissionDenied for someone else's service.
     """
     actor = require_role(actor, Role.INSTRUCTOR)
     errors: dict[str, str] = {}
-    details = _details(levels, age_groups, location_types, prices, errors)
+    details = _details(levels, age_groups, location_types, prices, extras or ServiceExtras(), errors)
     with transaction() as session:
         offering = _own(session, actor, offering_id)
         require_current(shown_version, _view(session, offering).editable())
         if errors:
             raise FormError(errors)
-        offering.levels, offering.age_groups = details.levels, details.age_groups
-        offering.location_types = details.places
+        _write(offering, details)
         _list_for_search(offering, details.cents)
         assert offering.id is not None  # read from the database
         session.exec(delete(OfferingPrice).where(col(OfferingPrice.offering_id) == offering.id))

@@ -3,7 +3,6 @@
 import io
 import secrets
 from dataclasses import dataclass, field
-from urllib.parse import urlsplit
 
 from PIL import Image, UnidentifiedImageError
 from sqlmodel import Session
@@ -15,6 +14,7 @@ from instainstru.services.accounts.accounts import name_problem
 from instainstru.services.discovery import area_index, geo
 from instainstru.services.errors import FormError
 from instainstru.services.form_versions import require_current
+from instainstru.services.instructors.links import MEETING_URL_MESSAGE, meeting_url_ok
 from instainstru.services.money.money import format_price, parse_dollars
 from instainstru.settings import get_settings
 
@@ -29,10 +29,8 @@ MAX_LANGUAGES = 10
 MAX_RADIUS_MILES = 50
 MAX_HEADLINE, MAX_BIO = 120, 3000
 MAX_YEARS, MAX_ADDRESS = 70, 200  # years of teaching; a studio address's characters
-MAX_MEETING_URL = 300
 MAX_TRAVEL_FEE_CENTS = MAX_PRICE_CENTS  # a lesson at the student's place may cost up to this much more
 TRAVEL_FEE_MESSAGE = f"Enter a travel fee from $0 to {format_price(MAX_TRAVEL_FEE_CENTS)}, like 15 or 12.50."
-MEETING_URL_MESSAGE = "Enter the full https:// link of your online lessons, like https://meet.example.com/your-room."
 
 
 @dataclass(kw_only=True)
@@ -142,19 +140,6 @@ def _check_places(form: ProfileForm, errors: dict[str, str]) -> None:
         return
     if radius and geo.find_place(form.area_base) is None:
         errors["area_base"] = "Enter a neighbourhood or ZIP code the distance is measured from."
-
-
-def meeting_url_ok(url: str) -> bool:
-    """Whether `url` is a full https link to a named host (no spaces, no credentials, at most 300 characters)."""
-    if len(url) > MAX_MEETING_URL or any(ch.isspace() or ch in "<>\"'" for ch in url):
-        return False
-    try:
-        parts = urlsplit(url)
-        port_ok = parts.port is None or parts.port > 0
-    except ValueError:
-        return False
-    host = parts.hostname or ""
-    return parts.scheme == "https" and "." in host and not parts.username and port_ok
 
 
 def travel_fee_cents(text: str) -> int:

@@ -140,7 +140,7 @@ def _lines(session: Session, actor: Actor, as_instructor: bool, since: datetime 
                 booking_id=booking.id,
                 when=slot_label(booking.start_at, actor.timezone),
                 starts=booking.start_at,
-                lesson=f"{subject} · {booking.duration_min} min",
+                lesson=engine.lesson_title(subject, booking),
                 other=name,
                 status=engine.status_words(booking.status),
                 money=money,

@@ -50,6 +50,7 @@ class About:
     place: str = ""  # where it happens, in one line ("" when not recorded)
     location: str = ""  # the address or the meeting link alone (the calendar event's LOCATION)
     note: str = ""  # the student's note to the instructor, written at checkout (plain text; "" for none)
+    trial: bool = False  # a trial lesson ("Piano trial lesson, 30 minutes")
 
 
 @dataclass(frozen=True)
@@ -88,10 +89,11 @@ def people(session: Session, booking: Booking) -> People:
     student = session.get_one(User, booking.student_id)
     instructor = session.get_one(User, booking.instructor_id)
     profile = session.get_one(InstructorProfile, booking.instructor_id)
-    place = places.view(booking, profile)
+    offering = session.get_one(Offering, booking.offering_id)
+    place = places.view(booking, profile, offering)
     about = About(
         id=booking.id,
-        subject=subject_name(session.get_one(Offering, booking.offering_id).subject_key),
+        subject=subject_name(offering.subject_key),
         minutes=booking.duration_min,
         start=booking.start_at,
         end=booking.end_at,
@@ -102,6 +104,7 @@ def people(session: Session, booking: Booking) -> People:
         place=place.line() if place.kind else "",
         location=place.location() if place.kind else "",
         note=booking.student_note,
+        trial=booking.trial,
     )
     return People(student, instructor, about)
 
