@@ -91,16 +91,29 @@ class InstructorAvailabilityState(GuardedPage, rx.State):
     def _load_calendar(self, actor: Actor | None) -> None:
         self.calendar = [vars(day) for day in calendar.week_calendar(actor, weeks_ahead=self.week_offset)]
 
+    def _periods(self, day: object, index: object = None) -> list[dict[str, str]] | None:
+        """The periods of the form's weekday `day` (Monday 0) when it is one, and `index` (if given) one of them;
+        None for what the page never showed (a crafted day 99 or period 7), so the handlers change nothing."""
+        if not isinstance(day, int) or not 0 <= day < len(self.week):
+            return None
+        periods = self.week[day]["periods"]
+        if index is not None and not (isinstance(index, int) and 0 <= index < len(periods)):
+            return None
+        return periods
+
     @event
     def set_period(self, day: int, index: int, which: str, value: str) -> None:
         """Change the start or end of one period of a weekday."""
-        if which in ("start", "end"):
-            self.week[day]["periods"][index][which] = value
+        periods = self._periods(day, index)
+        if periods is not None and which in ("start", "end"):
+            periods[index][which] = str(value)
 
     @event
     def add_period(self, day: int) -> Answer:
         """Add a period to a weekday: two hours after the last one (9 to 5 on an empty day)."""
-        periods = self.week[day]["periods"]
+        periods = self._periods(day)
+        if periods is None:
+            return None
         found = availability.next_period([(p["start"], p["end"]) for p in periods])
         if found is None:
             return rx.toast.error("That day is full: change a period to make room.")
@@ -110,7 +123,9 @@ class InstructorAvailabilityState(GuardedPage, rx.State):
     @event
     def remove_period(self, day: int, index: int) -> None:
         """Remove one period of a weekday."""
-        self.week[day]["periods"].pop(index)
+        periods = self._periods(day, index)
+        if periods is not None:
+            periods.pop(index)
 
     async def _change(
         self, action: Callable[[Actor | None], object], success: str, after: Callable[[], None] | None = None
@@ -176,14 +191,14 @@ class InstructorAvailabilityState(GuardedPage, rx.State):
     async def remove_override(self, row_id: str) -> Answer:
         """Remove a date's special hours."""
         return await self._change(
-            lambda actor: availability.remove_exception(actor, DateOverride, int(row_id)), "Date removed."
+            lambda actor: availability.remove_exception(actor, DateOverride, row_id), "Date removed."
         )
 
     @event
     async def remove_blackout(self, row_id: str) -> Answer:
         """Remove a time-off range."""
         return await self._change(
-            lambda actor: availability.remove_exception(actor, Blackout, int(row_id)), "Time off removed."
+            lambda actor: availability.remove_exception(actor, Blackout, row_id), "Time off removed."
         )
 
     @event

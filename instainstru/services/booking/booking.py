@@ -44,6 +44,7 @@ from instainstru.services.accounts.access import Actor, require_role
 from instainstru.services.booking import places
 from instainstru.services.discovery.catalog import subject_name
 from instainstru.services.errors import FormError, PermissionDenied
+from instainstru.services.ids import row_id
 from instainstru.services.instructors.offerings import TRIAL_WORD, bookable
 from instainstru.services.messaging import safety
 from instainstru.services.money.money import platform_fee
@@ -54,6 +55,7 @@ from instainstru.services.timefmt import slot_label, time_label
 HOLD_MINUTES = 15
 MAX_HOLDS = 3  # live holds per student, so nobody can sit on an instructor's week
 REQUEST_HOURS = 48
+REACH = timedelta(days=2 * 366)  # beyond any instructor's booking horizon
 BUCKET_SECONDS = 300
 SLOT_TAKEN = "This time was just taken. Please choose another."
 REQUEST_EXPIRED = "This request has expired."
@@ -318,7 +320,7 @@ def create_booking(
     """
     actor = require_role(actor, Role.STUDENT)
     now = now or utcnow()
-    if start.tzinfo is None:
+    if start.tzinfo is None or not within_reach(start, now):
         raise FormError({"start": "That time is not valid."})
     try:
         with transaction() as session:
@@ -383,6 +385,12 @@ def create_booking(
         raise FormError({"start": SLOT_TAKEN}) from None
 
 
+def within_reach(start: datetime, now: datetime) -> bool:
+    """Whether a lesson could start at `start`, seen at `now`: at most a day past and at most REACH ahead. Anything
+    else (a crafted year 1 or 9999) is no time anyone can book, and is refused before any date arithmetic."""
+    return now - timedelta(days=1) <= start <= now + REACH
+
+
 SYSTEM = "system"
 STARTED_CLOSES = {S.CONFIRMED, S.CANCELLED_BY_STUDENT, S.CANCELLED_BY_INSTRUCTOR}  # not once the lesson began
 
@@ -401,7 +409,7 @@ def own_booking(session: Session, actor: Actor | None, booking_id: int | str, *s
     """The booking, read for one of its two people (the caller's side is their role, `party_of`; `sides`: only as
     one of these). Anyone else, and a booking that does not exist, are refused alike (PermissionDenied), so a
     refusal reveals nothing. Every service reading or changing one booking for someone starts here."""
-    booking = session.get(Booking, int(booking_id))
+    booking = session.get(Booking, row_id(booking_id))
     if booking is None or party_of(actor, booking) not in (sides or (Role.STUDENT, Role.INSTRUCTOR)):
         raise PermissionDenied()
     return booking

@@ -14,7 +14,17 @@ from sqlmodel import Session, col, select
 
 from instainstru import routes
 from instainstru.db import transaction
-from instainstru.models import Booking, BookingStatus, InstructorProfile, Offering, Payment, Role, User, utcnow
+from instainstru.models import (
+    DURATIONS,
+    Booking,
+    BookingStatus,
+    InstructorProfile,
+    Offering,
+    Payment,
+    Role,
+    User,
+    utcnow,
+)
 from instainstru.models.booking import OPEN_STATUSES, PLACE_SHOWN_STATUSES, hold_ran_out, ran_out
 from instainstru.models.payment import PAYMENT_OPEN, PAYMENT_TAKEN, PAYMENT_UNFINISHED
 from instainstru.services.accounts.access import Actor, require_role
@@ -24,11 +34,13 @@ from instainstru.services.booking.cancellation import free_until, late_fee, poli
 from instainstru.services.discovery.catalog import subject_name
 from instainstru.services.errors import FormError
 from instainstru.services.form_versions import require_current, version_of
+from instainstru.services.ids import parse_row_id, row_id
 from instainstru.services.money import credits
 from instainstru.services.money.money import format_exact, format_price, platform_fee
 from instainstru.services.timefmt import slot_label, time_with_zone
 
 S = BookingStatus
+INVALID_LINK = "This booking link is not valid. Please choose a time again."
 MAX_NOTE = 500  # characters of the student's note to the instructor
 
 
@@ -76,11 +88,16 @@ class PlaceChoice:
     address: places.AddressForm = field(default_factory=places.AddressForm)
 
 
-def _parse(service: str, start: str) -> tuple[int, int, datetime, bool]:
+def _parse(service: str, start: str, now: datetime) -> tuple[int, int, datetime, bool]:
+    """The parts of a checkout address (`routes.read_checkout`), each one a value a lesson can have; FormError
+    otherwise (a crafted id, length or year included)."""
     try:
-        return routes.read_checkout(service, start)
+        offering_id, minutes, start_at, trial = routes.read_checkout(service, start)
     except ValueError:
-        raise FormError({"start": "This booking link is not valid. Please choose a time again."}) from None
+        raise FormError({"start": INVALID_LINK}) from None
+    if parse_row_id(offering_id) is None or minutes not in DURATIONS or not engine.within_reach(start_at, now):
+        raise FormError({"start": INVALID_LINK})
+    return offering_id, minutes, start_at, trial
 
 
 def _span(delta: timedelta) -> str:
@@ -187,7 +204,7 @@ def open_checkout(actor: Actor | None, slug: str, service: str, start: str, now:
     """
     actor = require_role(actor, Role.STUDENT)
     now = now or utcnow()
-    offering_id, minutes, start_at, trial = _parse(service, start)
+    offering_id, minutes, start_at, trial = _parse(service, start, now)
     with transaction() as session:
         offering = session.get(Offering, offering_id)
         profile = session.get(InstructorProfile, offering.instructor_id) if offering else None
@@ -229,7 +246,7 @@ def _changeable_hold(
     """The caller's held lesson, locked, for a change of `what` ("the place") made on the checkout: refused
     (FormError under `field_name`) when the form showed other saved values than `saved(booking)` (another tab),
     once the hold ran out, or while a payment for it is under way."""
-    session.get(Booking, int(booking_id), with_for_update=True)  # lock it before reading it for the student
+    session.get(Booking, row_id(booking_id), with_for_update=True)  # lock it before reading it for the student
     booking = engine.own_booking(session, actor, booking_id, Role.STUDENT)
     require_current(shown_version, saved(booking), field=field_name)
     if booking.status != S.PENDING_PAYMENT or ran_out(booking, now):
@@ -271,11 +288,8 @@ def _set_place(session: Session, actor: Actor, booking: Booking, choice: PlaceCh
         raise FormError({"place": "Choose one of the places this lesson is offered at."})
     address, area, travel = "", "", 0
     if choice.kind == places.STUDENT_HOME:
-        typed = (
-            places.saved_address(session, actor.user_id, int(choice.address_id))
-            if choice.address_id.isdigit()
-            else None
-        )
+        saved = parse_row_id(choice.address_id)
+        typed = places.saved_address(session, actor.user_id, saved) if saved is not None else None
         checked = places.check_address(typed or choice.address, profile, _instructor_name(session, booking))
         places.remember(session, actor.user_id, checked, now)
         address, area, travel = places.address_line(checked), places.area_of(checked), profile.travel_fee_cents

@@ -61,8 +61,9 @@ def _movable(session: Session, actor: Actor, booking_id: int | str, now: datetim
     return booking
 
 
-def _valid_start(new_start: object) -> datetime:
-    if not isinstance(new_start, datetime) or new_start.tzinfo is None:
+def _valid_start(new_start: object, now: datetime) -> datetime:
+    """`new_start` if it is a time a lesson could move to at `now` (`within_reach`); FormError otherwise."""
+    if not isinstance(new_start, datetime) or new_start.tzinfo is None or not engine.within_reach(new_start, now):
         raise FormError({"start": "That time is not valid."})
     return new_start
 
@@ -115,7 +116,8 @@ def preview_move(actor: Actor | None, booking_id: int, new_start: datetime, now:
     """The caller's lesson's time now and `new_start`, if it may move there (the student's move, or the
     instructor's proposal); nothing changes."""
     actor = require_role(actor, Role.STUDENT, Role.INSTRUCTOR)
-    now, new_start = now or utcnow(), _valid_start(new_start)
+    now = now or utcnow()
+    new_start = _valid_start(new_start, now)
     with transaction() as session:
         booking = _movable(session, actor, booking_id, now)
         _check_time(session, booking, new_start, now, actor.timezone if actor.role == Role.STUDENT else None)
@@ -127,7 +129,8 @@ def reschedule(actor: Actor | None, booking_id: int, new_start: datetime, now: d
     returns the new start. The slot engine is asked inside the transaction and the time is claimed again, so
     a concurrent booking of that time makes this fail with "just taken" and the lesson stays where it was."""
     actor = require_role(actor, Role.STUDENT)
-    now, new_start = now or utcnow(), _valid_start(new_start)
+    now = now or utcnow()
+    new_start = _valid_start(new_start, now)
     try:
         with transaction() as session:
             booking = _movable(session, actor, booking_id, now)
@@ -144,7 +147,8 @@ def propose(actor: Actor | None, booking_id: int, new_start: datetime, now: date
     or declines it until 48 hours from now, the lesson's start or the proposed start, whichever comes first. A
     new proposal replaces a waiting one; nothing is claimed until the student accepts."""
     actor = require_role(actor, Role.INSTRUCTOR)
-    now, new_start = now or utcnow(), _valid_start(new_start)
+    now = now or utcnow()
+    new_start = _valid_start(new_start, now)
     with transaction() as session:
         booking = _movable(session, actor, booking_id, now)
         _check_time(session, booking, new_start, now, None)

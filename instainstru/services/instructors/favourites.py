@@ -6,6 +6,7 @@ from instainstru.db import transaction
 from instainstru.models import Favourite, InstructorProfile, Role, User
 from instainstru.services.accounts.access import Actor, require_role
 from instainstru.services.errors import FormError
+from instainstru.services.ids import parse_row_id
 
 
 def favourite_ids(actor: Actor | None) -> set[int]:
@@ -26,16 +27,19 @@ def instructor_name(instructor_id: int) -> str | None:
         ).first()
 
 
-def _require_instructor(session: Session, instructor_id: int) -> None:
-    if session.get(InstructorProfile, instructor_id) is None:
+def _require_instructor(session: Session, instructor_id: int | str) -> int:
+    """The id of an instructor who exists (FormError otherwise, a crafted id included)."""
+    number = parse_row_id(instructor_id)
+    if number is None or session.get(InstructorProfile, number) is None:
         raise FormError({"favourite": "That instructor does not exist."})
+    return number
 
 
 def save_favourite(actor: Actor | None, instructor_id: int) -> None:
     """Save an instructor for the calling student (one already saved stays saved)."""
     actor = require_role(actor, Role.STUDENT)
     with transaction() as session:
-        _require_instructor(session, instructor_id)
+        instructor_id = _require_instructor(session, instructor_id)
         if session.get(Favourite, (actor.user_id, instructor_id)) is None:
             session.add(Favourite(student_id=actor.user_id, instructor_id=instructor_id))
 
@@ -44,7 +48,7 @@ def toggle_favourite(actor: Actor | None, instructor_id: int) -> bool:
     """Save or unsave an instructor for the calling student; return whether it is now saved."""
     actor = require_role(actor, Role.STUDENT)
     with transaction() as session:
-        _require_instructor(session, instructor_id)
+        instructor_id = _require_instructor(session, instructor_id)
         existing = session.get(Favourite, (actor.user_id, instructor_id))
         if existing is not None:
             session.exec(

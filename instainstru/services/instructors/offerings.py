@@ -23,6 +23,7 @@ from instainstru.services.discovery.catalog import find_subject, subject_name
 from instainstru.services.discovery.ratings import bayesian_rating
 from instainstru.services.errors import FormError, PermissionDenied
 from instainstru.services.form_versions import require_current, version_of
+from instainstru.services.ids import row_id
 from instainstru.services.instructors.links import MEETING_URL_MESSAGE, meeting_url_ok
 from instainstru.services.money.money import format_price, parse_dollars
 
@@ -287,7 +288,7 @@ def _view(session: Session, offering: Offering) -> OfferingView:
 
 def _own(session: Session, actor: Actor, offering_id: int) -> Offering:
     """The caller's service, locked for changing; anyone else's is refused."""
-    offering = session.get(Offering, int(offering_id), with_for_update=True)
+    offering = session.get(Offering, row_id(offering_id), with_for_update=True)
     if offering is None or offering.instructor_id != actor.user_id:
         raise PermissionDenied()
     return offering

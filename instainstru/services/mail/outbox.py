@@ -28,6 +28,7 @@ from instainstru.gateways import smtp
 from instainstru.models import MailStatus, OutboxMessage, Role
 from instainstru.services.accounts.access import Actor, require_role
 from instainstru.services.errors import FormError
+from instainstru.services.ids import row_id
 from instainstru.services.mail.templates import MailKind, Recipient, Rendered, render
 from instainstru.services.scheduling.ical import method_of
 from instainstru.settings import get_settings
@@ -231,7 +232,7 @@ def retry_failed(actor: Actor | None, message_id: int, now: datetime) -> None:
     with transaction() as session:
         queued = session.exec(
             update(M)
-            .where(col(M.id) == int(message_id), col(M.status) == MailStatus.FAILED)
+            .where(col(M.id) == row_id(message_id), col(M.status) == MailStatus.FAILED)
             .values(status=MailStatus.QUEUED.value, attempts=0, next_attempt_at=now, claimed_until=None)
         ).rowcount
     if queued != 1:

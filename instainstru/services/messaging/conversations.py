@@ -21,6 +21,7 @@ from instainstru.models.message import MAX_MESSAGE_LENGTH
 from instainstru.services.accounts.access import Actor, require_role
 from instainstru.services.booking.booking import own_booking
 from instainstru.services.errors import FormError, PermissionDenied
+from instainstru.services.ids import parse_row_id, row_id
 from instainstru.services.messaging import masking, safety
 from instainstru.services.timefmt import slot_label
 
@@ -84,7 +85,7 @@ def _side(actor: Actor, conversation: Conversation) -> str:
 def _own(session: Session, actor: Actor | None, conversation_id: int | str) -> tuple[Conversation, str]:
     """The conversation, read for one of its two people, and their side; anyone else refused alike."""
     actor = require_role(actor, *PARTIES)
-    conversation = session.get(C, int(conversation_id)) if str(conversation_id).isdigit() else None
+    conversation = session.get(C, row_id(conversation_id))
     if conversation is None:
         raise PermissionDenied()
     return conversation, _side(actor, conversation)
@@ -113,9 +114,7 @@ def open_with_instructor(actor: Actor | None, slug: str, now: datetime) -> int:
 def open_for_booking(actor: Actor | None, booking_id: int | str, now: datetime) -> int:
     """The conversation of a lesson's two people, for either of them (a lesson's "Message"); its id."""
     with transaction() as session:
-        if not str(booking_id).isdigit():
-            raise PermissionDenied()
-        lesson = own_booking(session, actor, int(booking_id))
+        lesson = own_booking(session, actor, booking_id)
         return _open(session, lesson.student_id, lesson.instructor_id, now)
 
 
@@ -347,7 +346,7 @@ def admin_conversation(actor: Actor | None, conversation_id: int) -> list[AdminM
     """Every message of a conversation, unmasked, oldest first: for admins only (e.g. looking into a report)."""
     require_role(actor, Role.ADMIN)
     with transaction() as session:
-        return _admin_messages(session, int(conversation_id))
+        return _admin_messages(session, row_id(conversation_id))
 
 
 def admin_view(actor: Actor | None, conversation_id: int | str) -> AdminConversationView | None:
@@ -355,7 +354,8 @@ def admin_view(actor: Actor | None, conversation_id: int | str) -> AdminConversa
     when there is no such conversation. Admins only."""
     actor = require_role(actor, Role.ADMIN)
     with transaction() as session:
-        conversation = session.get(C, int(conversation_id)) if str(conversation_id).isdigit() else None
+        number = parse_row_id(conversation_id)
+        conversation = session.get(C, number) if number is not None else None
         if conversation is None or conversation.id is None:
             return None
         return AdminConversationView(

@@ -17,6 +17,7 @@ from instainstru.db import insert_once, transaction
 from instainstru.models import Block, Conversation, ConversationReport, Role, User
 from instainstru.services.accounts.access import Actor, require_role
 from instainstru.services.errors import FormError, PermissionDenied
+from instainstru.services.ids import row_id
 
 MAX_REASON = 500
 BLOCKED_BY_INSTRUCTOR = "This instructor is not taking bookings from you."
@@ -56,7 +57,7 @@ def booking_refusal(session: Session, student_id: int, instructor_id: int) -> st
 def _other(session: Session, actor: Actor | None, conversation_id: int) -> tuple[Actor, int]:
     """The caller (one of the conversation's two people) and the other one's id; anyone else refused."""
     actor = require_role(actor, Role.STUDENT, Role.INSTRUCTOR)
-    conversation = session.get(Conversation, int(conversation_id))
+    conversation = session.get(Conversation, row_id(conversation_id))
     if conversation is None or actor.user_id not in (conversation.student_id, conversation.instructor_id):
         raise PermissionDenied()
     other = conversation.instructor_id if actor.user_id == conversation.student_id else conversation.student_id
@@ -87,7 +88,12 @@ def report(actor: Actor | None, conversation_id: int, reason: str, now: datetime
         raise FormError({"reason": f"Please keep it under {MAX_REASON} characters."})
     with transaction() as session:
         actor, _ = _other(session, actor, conversation_id)
-        row = {"conversation_id": int(conversation_id), "reporter_id": actor.user_id, "reason": text, "created_at": now}
+        row = {
+            "conversation_id": row_id(conversation_id),
+            "reporter_id": actor.user_id,
+            "reason": text,
+            "created_at": now,
+        }
         return insert_once(session, ConversationReport, row, ("conversation_id", "reporter_id"))
 
 

@@ -20,6 +20,7 @@ from instainstru.services.booking import booking as engine
 from instainstru.services.booking.lesson_query import lesson_rows
 from instainstru.services.discovery.catalog import subject_name
 from instainstru.services.errors import PermissionDenied
+from instainstru.services.ids import row_id
 from instainstru.services.money.cards import CardView, saved_cards_in
 from instainstru.services.money.credits import credit_note_in
 from instainstru.services.money.money import format_exact
@@ -273,7 +274,7 @@ def receipt(actor: Actor | None, booking_id: int) -> Receipt:
     actor = require_role(actor, Role.STUDENT)
     with transaction() as session:
         engine.own_booking(session, actor, booking_id, Role.STUDENT)
-        line = next((line for line in _lines(session, actor, False) if line.booking_id == int(booking_id)), None)
+        line = next((line for line in _lines(session, actor, False) if line.booking_id == row_id(booking_id)), None)
     if line is None or not line.has_receipt:  # nothing was paid (a request not taken, a hold)
         raise PermissionDenied()
     money = line.money

@@ -14,6 +14,7 @@ from instainstru.gateways.stripe_gateway import CardDeclined, PaymentsUnavailabl
 from instainstru.models import PaymentCard, Role, User
 from instainstru.services.accounts.access import Actor, require_role
 from instainstru.services.errors import FormError, PermissionDenied
+from instainstru.services.ids import row_id
 from instainstru.services.money import card_messages
 from instainstru.services.money.card_messages import UNAVAILABLE
 
@@ -156,7 +157,7 @@ def set_default(actor: Actor | None, card_id: int) -> None:
     """Make one of the caller's cards the one checkout offers first."""
     actor = require_role(actor, Role.STUDENT)
     with transaction() as session:
-        chosen = owned_card(session, actor, int(card_id))
+        chosen = owned_card(session, actor, row_id(card_id))
         for card in session.exec(select(PaymentCard).where(PaymentCard.user_id == actor.user_id)):
             card.is_default = card.id == chosen.id
             session.add(card)
@@ -174,10 +175,10 @@ def remove_card(actor: Actor | None, card_id: int) -> None:
     """Forget one of the caller's cards, here and at Stripe."""
     actor = require_role(actor, Role.STUDENT)
     with transaction() as session:
-        method = owned_card(session, actor, int(card_id)).stripe_payment_method_id
+        method = owned_card(session, actor, row_id(card_id)).stripe_payment_method_id
     try:
         stripe_payments.detach_card(method)
     except PaymentsUnavailable:
         raise FormError({"card": UNAVAILABLE}) from None
     with transaction() as session:
-        session.delete(owned_card(session, actor, int(card_id)))
+        session.delete(owned_card(session, actor, row_id(card_id)))

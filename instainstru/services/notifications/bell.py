@@ -12,6 +12,7 @@ from instainstru.db import transaction
 from instainstru.models import Notification, Role
 from instainstru.services.accounts.access import Actor, require_role
 from instainstru.services.errors import PermissionDenied
+from instainstru.services.ids import row_id
 from instainstru.services.timefmt import slot_label
 
 N = Notification
@@ -64,7 +65,7 @@ def mark_read(actor: Actor | None, notification_id: int, now: datetime) -> None:
     """Mark one of the caller's notifications read (followed from elsewhere); anyone else's is refused."""
     actor = require_role(actor, *EVERYONE)
     with transaction() as session:
-        row = session.get(N, int(notification_id))
+        row = session.get(N, row_id(notification_id))
         if row is None or row.user_id != actor.user_id:
             raise PermissionDenied()
         if row.read_at is None:

@@ -24,6 +24,7 @@ from instainstru.models import (
     utcnow,
 )
 from instainstru.models.booking import hold_ran_out
+from instainstru.services import ids
 from instainstru.services.accounts.access import Actor, require_role
 from instainstru.services.errors import FormError, PermissionDenied
 from instainstru.services.form_versions import require_current
@@ -310,11 +311,11 @@ def add_blackout(
         session.add(Blackout(instructor_id=actor.user_id, start_day=first, end_day=last, note=note.strip()))
 
 
-def remove_exception(actor: Actor | None, kind: type[DateException], row_id: int) -> None:
+def remove_exception(actor: Actor | None, kind: type[DateException], exception_id: int | str) -> None:
     """Delete one of the caller's overrides or blackouts; someone else's is refused."""
     actor = require_role(actor, Role.INSTRUCTOR)
     with transaction() as session:
-        row = session.get(kind, row_id)
+        row = session.get(kind, ids.row_id(exception_id))
         if row is None or row.instructor_id != actor.user_id:
             raise PermissionDenied()
         session.delete(row)

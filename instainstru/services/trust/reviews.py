@@ -36,6 +36,7 @@ from instainstru.services.discovery.catalog import subject_name
 from instainstru.services.discovery.ratings import bayesian_rating
 from instainstru.services.errors import FormError, PermissionDenied
 from instainstru.services.form_versions import require_current, version_of
+from instainstru.services.ids import row_id
 from instainstru.services.instructors.instructors import viewer_actions
 from instainstru.services.mail.templates import MailKind
 from instainstru.services.money import billing
@@ -260,7 +261,7 @@ def edit_review(
     subs = {"knowledge": knowledge, "communication": communication, "punctuality": punctuality}
     stars, sub, body = _validated(rating, subs, text)
     with transaction() as session:
-        review = session.exec(select(Review).where(Review.id == int(review_id)).with_for_update()).first()
+        review = session.exec(select(Review).where(Review.id == row_id(review_id)).with_for_update()).first()
         if review is None or review.student_id != actor.user_id:
             raise PermissionDenied()
         require_current(shown_version, _edit_values(review), field="review")
@@ -282,7 +283,7 @@ def reply(actor: Actor | None, review_id: int, text: str, now: datetime | None =
     if errors:
         raise FormError({"reply": errors["text"]})
     with transaction() as session:
-        review = session.get(Review, int(review_id))
+        review = session.get(Review, row_id(review_id))
         if review is None or review.instructor_id != actor.user_id or not review.published:
             raise PermissionDenied()
         answered = session.exec(
@@ -306,7 +307,7 @@ def report(actor: Actor | None, review_id: int, reason: str, now: datetime | Non
         raise FormError({"reason": "Tell us why in 3 to 500 characters."})
     try:
         with transaction() as session:
-            review = session.get(Review, int(review_id))
+            review = session.get(Review, row_id(review_id))
             if review is None or not (review.published or review.student_id == actor.user_id):
                 raise PermissionDenied()
             if not viewer_actions(actor, review.instructor_id).report:

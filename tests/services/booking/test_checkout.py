@@ -57,8 +57,10 @@ def test_bad_addresses_are_refused_clearly(lesson):
         ((slug, "nonsense", "20300107T1500Z"), bad_link),
         ((slug, f"{service.id}-60", "tomorrow"), bad_link),
         (("xavier-else", f"{service.id}-60", "20300107T1500Z"), "This lesson is not offered by this instructor."),
-        ((slug, f"{service.id}-75", "20300107T1500Z"), "This lesson is not offered. Please choose another."),
-        ((slug, f"{service.id}-60", "20291201T1500Z"), "This time is not available. Please choose another."),  # past
+        ((slug, f"{service.id}-75", "20300107T1500Z"), bad_link),  # no lesson is 75 minutes long
+        ((slug, f"{service.id}-90", "20300107T1500Z"), "This lesson is not offered. Please choose another."),
+        ((slug, f"{service.id}-60", "20300107T1000Z"), "This time is not available. Please choose another."),  # past
+        ((slug, f"{service.id}-60", "20291201T1500Z"), bad_link),  # weeks past: no booking page links there
     ):
         with pytest.raises(FormError) as caught:
             checkout.open_checkout(student, *args, NOW)

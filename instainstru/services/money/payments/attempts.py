@@ -22,6 +22,7 @@ from instainstru.services.accounts.access import Actor, require_role
 from instainstru.services.booking import booking as engine
 from instainstru.services.booking import places
 from instainstru.services.errors import FormError
+from instainstru.services.ids import row_id
 from instainstru.services.money import card_messages, cards, credits, topups
 from instainstru.services.money.cards import UNAVAILABLE, customer_for, owned_card
 from instainstru.services.money.money import format_price
@@ -177,13 +178,13 @@ def pay(
     actor = require_role(actor, Role.STUDENT)
     now = now or utcnow()
     with transaction() as session:
-        _students_hold(session, actor, int(booking_id), now)
+        _students_hold(session, actor, row_id(booking_id), now)
     try:
-        cancel_unfinished(int(booking_id), now)
+        cancel_unfinished(row_id(booking_id), now)
     except PaymentsUnavailable:
         raise FormError({"payment": UNAVAILABLE}) from None
-    card = None if card_id is None else int(card_id)
-    payment, method, destination = _start_attempt(actor, int(booking_id), card, now, expected)
+    card = None if card_id is None else row_id(card_id)
+    payment, method, destination = _start_attempt(actor, row_id(booking_id), card, now, expected)
     assert payment.id is not None  # stored by _start_attempt
     try:
         created = stripe_payments.create_charge(

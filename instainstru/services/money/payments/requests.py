@@ -14,6 +14,7 @@ from instainstru.models.booking import ran_out
 from instainstru.services.accounts.access import Actor, require_role
 from instainstru.services.booking import booking as engine
 from instainstru.services.errors import FormError
+from instainstru.services.ids import row_id
 from instainstru.services.money.cards import UNAVAILABLE
 from instainstru.services.money.payments import intents
 
@@ -47,7 +48,7 @@ def accept_request(actor: Actor | None, booking_id: int, now: datetime | None = 
     """The instructor accepts a request: capture the authorised card, then the lesson is confirmed."""
     actor = require_role(actor, Role.INSTRUCTOR)
     now = now or utcnow()
-    intent_id = _authorised(actor, int(booking_id), now)
+    intent_id = _authorised(actor, row_id(booking_id), now)
     if intent_id is None:
         raise FormError({"booking": NOTHING_AUTHORISED})
     try:
@@ -93,5 +94,5 @@ def decline_request(actor: Actor | None, booking_id: int, now: datetime | None =
         booking = engine.own_booking(session, actor, booking_id, Role.INSTRUCTOR)
         engine.transition(session, booking, S.DECLINED, Role.INSTRUCTOR, now, reason=reason)
         status = booking.status
-    release(int(booking_id), now)
+    release(row_id(booking_id), now)
     return status
