@@ -81,9 +81,9 @@ def near_home_choice() -> rx.Component:
     """The one-click "Near home (area)" choice, for a student with a saved address."""
     return rx.cond(
         S.near_home.contains("href"),
-        link_button(
-            S.near_home["label"],
-            S.near_home["href"],
+        rx.button(
+            rx.link(rx.icon("house", size=14), S.near_home["label"], href=S.near_home["href"], underline="none"),
+            as_child=True,
             variant="outline",
             size="2",
             class_name="near-home",
