@@ -246,7 +246,8 @@ def _within(miles: float, filters: Filters) -> bool:
 def _local(row: Row, places: tuple, filters: Filters) -> Where:
     """How the row's service is taught in person at the searched place: the instructor travels there (the service is
     taught at the student's place and the area covers it), or teaches at a studio near it (`geo.studio_near`);
-    Where() when neither. A borough found by the index is served by the area unless it was the studio's."""
+    Where() when neither. A borough found by the index is served by the area unless it was the studio's (then the
+    area counts only by a neighbourhood listed there, not by a radius that reaches it: the studio says enough)."""
     place = filters.place
     if place is None or not row.nearby:
         return Where()
@@ -258,8 +259,9 @@ def _local(row: Row, places: tuple, filters: Filters) -> Where:
     if "student_home" in places:
         base = (row.area_base_lat, row.area_base_lon) if row.area_base_lat is not None else None
         area = geo.ServiceArea(frozenset(_json(row.area_neighbourhoods)), base, row.area_radius_miles if base else 0)
-        if place.kind == geo.BOROUGH:
-            travel_miles = 0.0 if studio_miles is None or geo.area_covers(area, place) else None
+        if place.kind == geo.BOROUGH:  # the index is exact for a borough: the area's, unless the studio's
+            listed_there = any(n.borough == place.borough for n in geo.listed_neighbourhoods(area))
+            travel_miles = 0.0 if studio_miles is None or listed_there else None
         elif geo.area_covers(area, place):
             travel_miles = geo.distance_to_area(area, place.point) or 0.0
     if travel_miles is not None and _within(travel_miles, filters):
@@ -394,7 +396,7 @@ def _card(c: Candidate, viewer_tz: str, filters: Filters | None = None) -> Resul
         price_from=f"from {format_price(c.price_cents)}",
         rating=rating,
         review_count=c.rating_count,
-        distance=_why(c.where, filters.place if filters else None),
+        distance=_why(c.where, filters),
         local=c.local,
         next_slot=next_slot if c.bookable else "",
         bookable=c.bookable,
@@ -402,10 +404,13 @@ def _card(c: Candidate, viewer_tz: str, filters: Filters | None = None) -> Resul
     )
 
 
-def _why(where: Where, place: geo.Place | None) -> str:
+def _why(where: Where, filters: Filters | None) -> str:
     """Why an instructor matched the searched place, in words ("" without a place)."""
-    if place is None:
+    place = filters.place if filters else None
+    if filters is None or place is None:
         return ""
+    if filters.online == "online":
+        return "Online"
     if where.how == TRAVELS:
         return f"Comes to you in {place.name}"
     if where.how == STUDIO:

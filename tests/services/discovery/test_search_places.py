@@ -50,6 +50,8 @@ def test_in_person_teachers_rank_above_online_ones_in_their_own_section(teachers
     assert all(card.local for card in found.cards) and not any(card.local for card in found.online_cards)
     assert found.notice == ""
     assert [c.name for c in results("piano").all_cards][0] == "Mo Star"  # no place: rating decides
+    assert words(results("guitar lessons in brooklyn").cards) == [("Di Strings", "Comes to you in Brooklyn")]
+    assert results("piano").all_cards[0].distance == ""  # no place, nothing to say
 
 
 def test_nobody_local_is_said_and_online_teachers_are_shown_below(teachers):
@@ -69,7 +71,7 @@ def test_nobody_local_is_said_and_online_teachers_are_shown_below(teachers):
 
 def test_online_asked_for_keeps_online_teachers_without_a_notice(teachers):
     found = results("piano online in park slope")
-    assert [c.name for c in found.cards] == ["Mo Star", "Bo Online"]
+    assert words(found.cards) == [("Mo Star", "Online"), ("Bo Online", "Online")]
     assert (found.online_cards, found.notice) == ([], "")
 
 
