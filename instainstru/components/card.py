@@ -48,7 +48,7 @@ def stat(label: str, value: rx.Var[str] | rx.Var[int] | str | int) -> rx.Compone
     return card(rx.text(label, size="2", color_scheme="gray"), rx.heading(value, size="7"))
 
 
-def link_button(label: str | rx.Var[str], href: str | rx.Var[str], **props) -> rx.Component:
+def link_button(label: str, href: str | rx.Var[str], **props) -> rx.Component:
     """A link that looks like a button (one element, keyboard- and screen-reader-friendly)."""
     return rx.button(rx.link(label, href=href, underline="none"), as_child=True, size=props.pop("size", "3"), **props)
 
