@@ -3,9 +3,10 @@
     .venv/bin/python bench/search.py [--sizes 1000 10000 100000] [--repeat 3]
 
 For each size it builds a fresh SQLite database (migrated, then bulk-filled with deterministic random
-instructors: profiles, one or two services with prices, service areas with their grid cells, weekly
-hours and a few bookings), then times 50 varied queries end to end — parse, filter, rank, and the next
-free slot for the first page of 20 — and prints p50/p95/p99 in milliseconds.
+instructors: profiles, one or two services with prices, service areas with their grid cells, one in six
+with a studio (some teaching only there) indexed near it, weekly hours and a few bookings), then times
+50 varied queries end to end — parse, filter, rank, and the next free slot for the first page of 20 —
+and prints p50/p95/p99 in milliseconds.
 """
 
 import argparse
@@ -93,6 +94,8 @@ def build(url: str, size: int, seed: int = 7) -> None:
     upgrade(url)
     rng = random.Random(seed)
     hoods = geo.neighbourhoods()
+    zips = geo.zip_places()
+    zip_near = {h.name: min(zips, key=lambda z, h=h: geo.distance_miles(z.point, h.point)) for h in hoods}
     users, profiles, offerings, prices, cells, boroughs, bookings = [], [], [], [], [], [], []
     offering_id = 0
     for i in range(1, size + 2):
@@ -105,6 +108,7 @@ def build(url: str, size: int, seed: int = 7) -> None:
                 "password_hash": "x",
                 "timezone": "America/New_York",
                 "created_at": NOW,
+                "email_verified_at": NOW,  # search lists only instructors who confirmed their address
             }
         )
         if i == size + 1:
@@ -115,6 +119,8 @@ def build(url: str, size: int, seed: int = 7) -> None:
         listed = rng.sample(nearby, min(len(nearby), rng.randint(1, 4))) if rng.random() < 0.7 else []
         radius = rng.choice((0, 2, 3, 5)) if not listed else 0
         online = rng.random() < 0.4
+        studio = zip_near[home.name] if rng.random() < 1 / 6 else None
+        travels = studio is None or rng.random() < 0.5
         start = rng.choice((480, 540, 600, 960))
         weekly = {str(d): [[start, start + rng.choice((180, 240, 300))]] for d in rng.sample(range(7), 4)}
         # One in 20 has not connected payouts (cannot take bookings: ranked last, no next free time).
@@ -127,10 +133,10 @@ def build(url: str, size: int, seed: int = 7) -> None:
             "photo": "",
             "languages": ["English"],
             "years_experience": 5,
-            "teaches_at_student": True,
-            "teaches_at_studio": False,
+            "teaches_at_student": travels,
+            "teaches_at_studio": studio is not None,
             "teaches_online": online,
-            "studio_address": "",
+            "studio_address": f"{i} Bench St, {studio.borough}, NY {studio.name}" if studio else "",
             "area_neighbourhoods": listed,
             "area_base_name": home.name if radius else "",
             "area_base_lat": home.lat if radius else None,
@@ -147,12 +153,16 @@ def build(url: str, size: int, seed: int = 7) -> None:
         }
         profiles.append(profile)
         area = geo.ServiceArea(frozenset(listed), (home.lat, home.lon) if radius else None, float(radius))
-        cells += [{"cell": c, "instructor_id": i} for c in area_index.cells_for_area(area)]
-        boroughs += [{"borough": b, "instructor_id": i} for b in area_index.boroughs_served(area)]
+        served_cells, served_boroughs = area_index.cells_for_area(area), set(area_index.boroughs_served(area))
+        if studio is not None:
+            served_cells |= area_index.cells_for_studio(studio)
+            served_boroughs.add(studio.borough)
+        cells += [{"cell": c, "instructor_id": i} for c in served_cells]
+        boroughs += [{"borough": b, "instructor_id": i} for b in served_boroughs]
         for subject in rng.sample(SUBJECTS, rng.choice((1, 1, 2))):
             offering_id += 1
             price = rng.randrange(3000, 15000, 500)
-            places = ["student_home"] + (["online"] if online else [])
+            places = ["student_home"] * travels + ["studio"] * (studio is not None) + ["online"] * online
             offerings.append(
                 {
                     "id": offering_id,

@@ -1,5 +1,5 @@
-"""The search result card: photo, name, subjects, price, rating, distance, next free time (or that the instructor
-is not accepting bookings yet), heart."""
+"""The search result card: photo, name, subjects, price, rating, why it matched the searched place ("Comes to you in
+Astoria", "Online only"), next free time (or that the instructor is not accepting bookings yet), heart."""
 
 import reflex as rx
 from reflex.vars import ObjectVar
@@ -67,7 +67,7 @@ def result_card(result: ObjectVar[ResultRow]) -> rx.Component:
             rx.cond(
                 result["distance"],
                 rx.badge(
-                    rx.icon("map-pin", size=12),
+                    rx.cond(result["local"].to(bool), rx.icon("map-pin", size=12), rx.icon("monitor", size=12)),
                     result["distance"],
                     size="2",
                     variant="soft",

@@ -144,7 +144,8 @@ def places_fields() -> rx.Component:
             "Studio address",
             text_input("studio_address", default_value=S.form["studio_address"]),
             e.get("studio_address", ""),
-            "Students see its neighbourhood before booking, and the exact address once they have booked.",
+            "With its ZIP code: search finds your studio by it. Students see its neighbourhood before booking, and the "
+            "exact address once they have booked.",
         ),
         field_grid(
             form_field(

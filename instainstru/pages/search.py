@@ -65,6 +65,32 @@ def filter_panel() -> rx.Component:
     )
 
 
+def online_section() -> rx.Component:
+    """A place search's teachers who teach there only online, after those who teach in person, under a heading."""
+    return rx.vstack(
+        rx.heading("Online lessons", size="5", as_="h2", class_name="online-heading"),
+        rx.text("These teachers don't teach in person there; you meet them by video.", size="2", color_scheme="gray"),
+        rx.foreach(S.online_cards, result_card),
+        spacing="3",
+        width="100%",
+        class_name="online-section",
+    )
+
+
+def near_home_choice() -> rx.Component:
+    """The one-click "Near home (area)" choice, for a student with a saved address."""
+    return rx.cond(
+        S.near_home.contains("href"),
+        rx.button(
+            rx.link(rx.icon("house", size=14), S.near_home["label"], href=S.near_home["href"], underline="none"),
+            as_child=True,
+            variant="outline",
+            size="2",
+            class_name="near-home",
+        ),
+    )
+
+
 def results() -> rx.Component:
     """The count, sort, cards and page links; or why there is nothing."""
     return rx.vstack(
@@ -81,9 +107,10 @@ def results() -> rx.Component:
             align="center",
             width="100%",
         ),
+        rx.cond(S.cards.length() > 0, rx.vstack(rx.foreach(S.cards, result_card), spacing="3", width="100%")),
+        rx.cond(S.online_cards.length() > 0, online_section()),
         rx.cond(
-            S.cards.length() > 0,
-            rx.vstack(rx.foreach(S.cards, result_card), spacing="3", width="100%"),
+            (S.cards.length() == 0) & (S.online_cards.length() == 0),
             card(
                 empty_state("search-x", "No instructors match all of that. Try removing a filter:"),
                 rx.flex(
@@ -115,10 +142,11 @@ def search_page() -> rx.Component:
         rx.box(search_box("3", "Try “guitar lessons in Brooklyn tomorrow evening”", S.text), width="100%"),
         rx.cond(S.notice, rx.callout(S.notice, icon="map-pin-off", color_scheme="amber", width="100%")),
         rx.cond(
-            S.chips.length() > 0,
+            (S.chips.length() > 0) | S.near_home.contains("href"),
             rx.flex(
-                rx.text("Showing:", size="2"),
+                rx.cond(S.chips.length() > 0, rx.text("Showing:", size="2")),
                 rx.foreach(S.chips, chip),
+                near_home_choice(),
                 spacing="2",
                 wrap="wrap",
                 align="center",

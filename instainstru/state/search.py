@@ -7,7 +7,8 @@ import reflex as rx
 from instainstru.models import utcnow
 from instainstru.services.accounts import after_login
 from instainstru.services.accounts.access import Actor
-from instainstru.services.discovery import search
+from instainstru.services.booking import places
+from instainstru.services.discovery import geo, search
 from instainstru.services.discovery.search_filters import SORTS, Filters, filters_from, filters_from_form, panel_values
 from instainstru.services.errors import FormError, NotAuthenticated, PermissionDenied
 from instainstru.services.instructors import favourites
@@ -56,7 +57,9 @@ class SearchState(ViewerZone, rx.State):
 
     text: Field[str] = field("")
     chips: Field[list[dict[str, str]]] = field(default_factory=list)
-    cards: Field[list[ResultRow]] = field(default_factory=list)
+    cards: Field[list[ResultRow]] = field(default_factory=list)  # for a place: those who teach in person there
+    online_cards: Field[list[ResultRow]] = field(default_factory=list)  # for a place: the online section
+    near_home: Field[dict[str, str]] = field(default_factory=dict)  # the "Near home (area)" choice ({} when none)
     total_label: Field[str] = field("")
     page: Field[int] = field(1)
     pages: Field[int] = field(1)
@@ -69,21 +72,26 @@ class SearchState(ViewerZone, rx.State):
     next_href: Field[str] = field("")
     relax: Field[list[dict[str, str]]] = field(default_factory=list)
     loaded: Field[bool] = field(False)
+    _home: str = ""  # the student's home area (`places.home_area`), read on each load; never sent to the browser
 
     def _filters(self) -> tuple[Filters, str]:
         params = dict(self.router.url.query_parameters)
-        return filters_from(params, utcnow().astimezone(ZoneInfo(self.viewer_tz)).date())
+        home = geo.find_place(self._home) if self._home else None
+        return filters_from(params, utcnow().astimezone(ZoneInfo(self.viewer_tz)).date(), home)
 
     def _show_times(self) -> None:
         """Run the URL's search, with next free times in the viewer's zone."""
         filters, self.text = self._filters()
         results = search.search(filters, self.viewer_tz)
         self.cards = [vars(card) for card in results.cards]
+        self.online_cards = [vars(card) for card in results.online_cards]
+        choice = filters.near_home()
+        self.near_home = {"label": choice.label, "href": choice.href} if choice else {}
         self.total_label, self.page, self.pages = results.total_label, results.page, results.pages
         self.notice = results.notice
         self.chips = [{"label": c.label, "href": c.href} for c in filters.chips()]
         self.relax = (
-            [{"label": f"Remove “{c.label}”", "href": c.href} for c in filters.chips()] if not self.cards else []
+            [{"label": f"Remove “{c.label}”", "href": c.href} for c in filters.chips()] if not results.all_cards else []
         )
         self.prev_href = filters.href(page=self.page - 1) if self.page > 1 else ""
         self.next_href = filters.href(page=self.page + 1) if self.page < self.pages else ""
@@ -97,8 +105,11 @@ class SearchState(ViewerZone, rx.State):
 
     @event
     async def load(self) -> Answer:
-        """Search for what the URL says, in the viewer's time zone; the filter panel shows that search."""
+        """Search for what the URL says, in the viewer's time zone (near a student's home area when asked); the filter
+        panel shows that search."""
         actor = await self._take_viewer_zone()
+        home = places.home_area(actor)
+        self._home = home.name if home else ""
         self._show_times()
         self.panel_key, self.panel_errors = self.panel_key + 1, {}
         return self._ask_browser_zone(actor)

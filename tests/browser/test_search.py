@@ -7,8 +7,9 @@ from playwright.sync_api import Page, expect
 
 from instainstru import routes
 from instainstru.seed.demo import DEMO_LOGINS, DEMO_PASSWORD
+from instainstru.services.discovery.search_filters import ASK_FOR_A_PLACE
 from tests.browser.conftest import open_page, screenshot
-from tests.browser.helpers import at, log_in, log_in_demo
+from tests.browser.helpers import at, log_in, log_in_demo, look_at
 
 
 def prices(page: Page) -> list[float]:
@@ -157,3 +158,34 @@ def test_an_upside_down_price_range_in_a_link_is_turned_round_and_said(page: Pag
     open_page(page, routes.search(subject="piano", min="100", max="20"))
     expect(page.locator(".chip").filter(has_text="$20–$100")).to_be_visible()
     expect(page.get_by_text("The lowest price goes first: showing $20–$100")).to_be_visible()
+
+
+def test_a_place_search_says_when_nobody_local_teaches_and_near_home_finds_who_comes(page: Page):
+    open_page(page, routes.search(q="piano near me"))  # a visitor: no saved address, so a place is asked for
+    expect(page.get_by_text(ASK_FOR_A_PLACE)).to_be_visible()
+    expect(page.locator(".near-home")).to_have_count(0)
+
+    log_in_demo(page, "student")  # she has a saved address from lessons at her place
+    open_page(page, routes.search(q="piano in tottenville"))
+    expect(page.get_by_text("No in-person piano teachers near Tottenville yet — online teachers below")).to_be_visible()
+    online = page.locator(".online-section")
+    expect(online.get_by_role("heading", name="Online lessons")).to_be_visible()
+    expect(online.locator(".result-card").first).to_contain_text("Online")
+    near_home = page.locator(".near-home")
+    expect(near_home).to_have_text(re.compile(r"^Near home \(.+\)$"))
+    look_at(page, "search-nobody-local")
+
+    label = near_home.inner_text()
+    near_home.click()
+    expect(page.locator(".chip").filter(has_text=label)).to_be_visible()  # the place is her home area
+    expect(page.locator(".chip").filter(has_text="Piano")).to_be_visible()
+    area = label.removeprefix("Near home (").removesuffix(")")
+    expect(page).to_have_url(re.compile(r"place="))
+
+    search = page.get_by_role("textbox", name="Search instructors").last
+    search.fill("lessons near me")
+    search.press("Enter")
+    expect(page.locator(".chip").filter(has_text=label)).to_be_visible()
+    expect(page.locator(".result-card .distance").filter(has_text=f"Comes to you in {area}").first).to_be_visible()
+    expect(page.locator(".near-home")).to_have_count(0)  # already near home
+    look_at(page, "search-near-home")

@@ -15,8 +15,10 @@ from datetime import datetime
 
 from sqlmodel import Session, col, select
 
-from instainstru.models import Booking, InstructorProfile, Offering, StudentAddress
+from instainstru.db import transaction
+from instainstru.models import Booking, InstructorProfile, Offering, Role, StudentAddress
 from instainstru.models.booking import PLACE_SHOWN_STATUSES
+from instainstru.services.accounts.access import Actor
 from instainstru.services.discovery import area_index, geo
 from instainstru.services.errors import FormError
 from instainstru.services.instructors.offerings import LOCATION_LABELS
@@ -202,6 +204,27 @@ def address_book(session: Session, student_id: int) -> list[SavedAddress]:
         .limit(MAX_SAVED)
     ).all()
     return [SavedAddress(id=r.id or 0, label=address_line(_form(r))) for r in rows]
+
+
+def home_area_in(session: Session, student_id: int) -> geo.Place | None:
+    """The neighbourhood of the student's most recently used saved address (None without one): the place a search
+    "near home" means. Only the area leaves here, never the address."""
+    row = session.exec(
+        select(StudentAddress)
+        .where(StudentAddress.student_id == student_id)
+        .order_by(col(StudentAddress.last_used_at).desc(), col(StudentAddress.id).desc())
+        .limit(1)
+    ).first()
+    found = geo.find_place(row.zip_code) if row is not None else None
+    return geo.nearest_neighbourhood(found.point) if found is not None else None
+
+
+def home_area(actor: Actor | None) -> geo.Place | None:
+    """The caller's own home area for search (see `home_area_in`); None for visitors and anyone not a student."""
+    if actor is None or actor.role != Role.STUDENT:
+        return None
+    with transaction() as session:
+        return home_area_in(session, actor.user_id)
 
 
 def meeting_link(offering: Offering, profile: InstructorProfile) -> str:

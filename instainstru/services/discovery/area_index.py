@@ -1,5 +1,8 @@
 """The spatial prefilter for search: which grid cells each instructor's service area may reach.
 
+An instructor who teaches at a studio is also found near it: the cells within `geo.STUDIO_NEAR_MILES` of the studio
+(the ZIP code of its address) and its borough are added, and search tells the two apart exactly.
+
 NYC is cut into cells of 0.02° latitude × 0.025° longitude (about 1.4 × 1.3 miles). An instructor's
 cells are every cell that a listed neighbourhood's coverage (its point plus the ZIP margin) or the
 radius circle touches, so "covers a point in cell c" implies "c is one of the cells". Search looks
@@ -49,15 +52,29 @@ def cells_for_area(area: geo.ServiceArea) -> set[int]:
     return cells
 
 
+def studio_of(profile: InstructorProfile) -> geo.Place | None:
+    """Where the instructor's studio is (the ZIP code of its address), or None: no studio, or no ZIP code in it."""
+    return geo.zip_in(profile.studio_address) if profile.teaches_at_studio and profile.studio_address else None
+
+
+def cells_for_studio(studio: geo.Place) -> set[int]:
+    """Every cell holding a point the studio is near (`geo.studio_near`)."""
+    return cells_in_box(*geo.bounding_box(studio.lat, studio.lon, geo.STUDIO_NEAR_MILES))
+
+
 def boroughs_served(area: geo.ServiceArea) -> list[str]:
     """The boroughs `area` serves some of (see `geo.area_covers`)."""
     return [name for name in geo.BOROUGHS if (place := geo.find_place(name)) and geo.area_covers(area, place)]
 
 
 def reindex(session: Session, profile: InstructorProfile) -> None:
-    """Replace the instructor's cells and boroughs after their service area changed."""
-    area = area_of(profile)
+    """Replace the instructor's cells and boroughs after their service area or studio changed."""
+    area, studio = area_of(profile), studio_of(profile)
+    cells, boroughs = cells_for_area(area), set(boroughs_served(area))
+    if studio is not None:
+        cells |= cells_for_studio(studio)
+        boroughs.add(studio.borough)
     session.exec(delete(AreaCell).where(col(AreaCell.instructor_id) == profile.user_id))
     session.exec(delete(AreaBorough).where(col(AreaBorough.instructor_id) == profile.user_id))
-    session.add_all(AreaCell(cell=c, instructor_id=profile.user_id) for c in sorted(cells_for_area(area)))
-    session.add_all(AreaBorough(borough=b, instructor_id=profile.user_id) for b in boroughs_served(area))
+    session.add_all(AreaCell(cell=c, instructor_id=profile.user_id) for c in sorted(cells))
+    session.add_all(AreaBorough(borough=b, instructor_id=profile.user_id) for b in sorted(boroughs))

@@ -71,6 +71,10 @@ NYC_BOUNDS: tuple[float, float, float, float] = (40.49, 40.92, -74.27, -73.68)
 # A ZIP counts as served by a listed neighbourhood when their points are at most this far apart.
 ZIP_NEAR_NEIGHBOURHOOD_MILES = 0.75
 
+# A studio is near a neighbourhood or ZIP code searched for when their points are at most this far apart (a studio
+# serves a borough searched for when it is in it); the travel area has no part in it.
+STUDIO_NEAR_MILES = 3.0
+
 # Longer text is not a place name; it is refused before any work is done on it.
 MAX_QUERY_LENGTH = 100
 
@@ -358,6 +362,14 @@ def distance_to_area(area: ServiceArea, point: tuple[float, float]) -> float | N
     if area.base is not None:
         distances.append(max(0.0, distance_miles(point, area.base) - area.radius_miles))
     return min(distances) if distances else None
+
+
+def studio_near(studio: Place, place: Place) -> bool:
+    """Tell whether a studio (the ZIP code of its address, `zip_in`) is near the searched `place`: in the borough,
+    or within `STUDIO_NEAR_MILES` of a neighbourhood's or ZIP code's point."""
+    if place.kind == BOROUGH:
+        return studio.borough == place.borough
+    return distance_miles(studio.point, place.point) <= STUDIO_NEAR_MILES
 
 
 def nearest_neighbourhood(point: tuple[float, float]) -> Place:

@@ -2,7 +2,7 @@
 
 import json
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
 from functools import lru_cache
 from zoneinfo import ZoneInfo
@@ -15,7 +15,7 @@ from instainstru import routes
 from instainstru.db import transaction
 from instainstru.models import STARS, AreaBorough, AreaCell, InstructorProfile, Offering, User, utcnow
 from instainstru.services.discovery import area_index, geo
-from instainstru.services.discovery.catalog import SUBJECTS_BY_KEY, subject_name
+from instainstru.services.discovery.catalog import SUBJECTS_BY_KEY, Subject, subject_name
 from instainstru.services.discovery.ratings import bayesian_rating
 from instainstru.services.discovery.search_filters import Filters
 from instainstru.services.instructors.instructors import initials
@@ -31,6 +31,30 @@ WINDOW_BATCH = 40  # candidates checked at a time for a free slot in the asked-f
 SOONEST_POOL = 200  # best-ranked candidates whose next free slot decides "soonest" order
 NEXT_SLOT_DAYS = 14
 IN_PERSON = {"student_home", "studio"}
+# How a service is taught at the searched place: the instructor travels there, teaches at a studio near it, or
+# (only) online; "" when no place was searched.
+TRAVELS, STUDIO, ONLINE = "travels", "studio", "online"
+
+
+@dataclass(kw_only=True, frozen=True)
+class Where:
+    """How one service matched the searched place, for ranking and for the card's words."""
+
+    how: str = ""  # TRAVELS | STUDIO | ONLINE | ""
+    distance: float | None = None  # miles from the place (0 inside the area or for a borough); None online
+    studio_area: str = ""  # the studio's neighbourhood, for STUDIO
+    online_only: bool = False  # the service is taught nowhere in person
+
+    @property
+    def local(self) -> bool:
+        """Taught in person at the searched place."""
+        return self.how in (TRAVELS, STUDIO)
+
+    def better_than(self, other: "Where") -> bool:
+        """In person beats online; nearer beats farther."""
+        if self.local != other.local:
+            return self.local
+        return self.local and (self.distance or 0.0) < (other.distance or 0.0)
 
 
 @dataclass(kw_only=True)
@@ -47,10 +71,20 @@ class Candidate:
     shortest_min: int
     rating_avg: float
     rating_count: int
-    distance: float | None  # miles from the searched place; None for an online-only match
+    where: Where  # how the instructor's best matching service is taught at the searched place
     completeness: float
     bookable: bool  # payouts connected: ranked before everyone who cannot take bookings yet
     next_slot: datetime | None = None
+
+    @property
+    def distance(self) -> float | None:
+        """Miles from the searched place; None for an online match or no place."""
+        return self.where.distance
+
+    @property
+    def local(self) -> bool:
+        """Teaches in person at the searched place (so ranked before everyone who does not)."""
+        return self.where.local
 
     @property
     def bayes_rating(self) -> float:
@@ -72,7 +106,8 @@ class ResultCard:
     price_from: str
     rating: str
     review_count: int
-    distance: str
+    distance: str  # why the instructor matched the searched place, in words: "Comes to you in Astoria", "Online only"
+    local: bool  # teaches in person at the searched place
     next_slot: str  # "" for an instructor who cannot take bookings yet
     bookable: bool
     href: str  # the profile, opened on the searched subject when there was one
@@ -82,12 +117,18 @@ class ResultCard:
 class SearchResults:
     """One page of results and what to say about them."""
 
-    cards: list[ResultCard]
+    cards: list[ResultCard]  # in rank order; for a place, those who teach in person there
     total: int
     page: int
     pages: int
     notice: str  # e.g. "We couldn't find atlantis — showing all of NYC"
     more: bool = False  # True when there are more matches than were counted
+    online_cards: list[ResultCard] = field(default_factory=list)  # a place's online-only section, after `cards`
+
+    @property
+    def all_cards(self) -> list[ResultCard]:
+        """The page's cards in rank order, both sections."""
+        return self.cards + self.online_cards
 
     @property
     def total_label(self) -> str:
@@ -118,6 +159,7 @@ _COLUMNS = (
     col(InstructorProfile.area_base_lat),
     col(InstructorProfile.area_base_lon),
     col(InstructorProfile.area_radius_miles),
+    col(InstructorProfile.studio_address),
     col(InstructorProfile.rating_avg),
     col(InstructorProfile.rating_count),
     col(InstructorProfile.charges_enabled),
@@ -190,47 +232,70 @@ def _rows(filters: Filters, only: list[int] | None = None) -> list[Row]:
         return list(session.execute(details).all())
 
 
-def _distance(row: Row, places: tuple, place: geo.Place | None) -> tuple[bool, float | None]:
-    """Whether the row's in-person area serves the place, and how far it is (None when not applicable).
-
-    A borough comes exactly from the index (distance 0: "travels in Brooklyn"); a point is checked exactly.
-    """
-    if place is None or not row.nearby or not IN_PERSON.intersection(places):
-        return False, None
-    if place.kind == "borough":
-        return True, 0.0
-    base = (row.area_base_lat, row.area_base_lon) if row.area_base_lat is not None else None
-    area = geo.ServiceArea(frozenset(_json(row.area_neighbourhoods)), base, row.area_radius_miles if base else 0.0)
-    if not geo.area_covers(area, place):
-        return False, None
-    return True, geo.distance_to_area(area, place.point) or 0.0
+@lru_cache(maxsize=4096)
+def _studio(address: str) -> tuple[geo.Place, str] | None:
+    """A studio's ZIP code and neighbourhood, from its address (None: no ZIP code of the gazetteer in it)."""
+    found = geo.zip_in(address)
+    return (found, geo.nearest_neighbourhood(found.point).name) if found is not None else None
 
 
-def _matches(row: Row, filters: Filters) -> tuple[bool, float | None]:
+def _within(miles: float, filters: Filters) -> bool:
+    return filters.max_miles is None or miles <= filters.max_miles
+
+
+def _local(row: Row, places: tuple, filters: Filters) -> Where:
+    """How the row's service is taught in person at the searched place: the instructor travels there (the service is
+    taught at the student's place and the area covers it), or teaches at a studio near it (`geo.studio_near`);
+    Where() when neither. A borough found by the index is served by the area unless it was the studio's (then the
+    area counts only by a neighbourhood listed there, not by a radius that reaches it: the studio says enough)."""
+    place = filters.place
+    if place is None or not row.nearby:
+        return Where()
+    studio = _studio(row.studio_address) if "studio" in places and row.studio_address else None
+    studio_miles = None
+    if studio is not None and geo.studio_near(studio[0], place):
+        studio_miles = 0.0 if place.kind == geo.BOROUGH else geo.distance_miles(studio[0].point, place.point)
+    travel_miles = None
+    if "student_home" in places:
+        base = (row.area_base_lat, row.area_base_lon) if row.area_base_lat is not None else None
+        area = geo.ServiceArea(frozenset(_json(row.area_neighbourhoods)), base, row.area_radius_miles if base else 0)
+        if place.kind == geo.BOROUGH:  # the index is exact for a borough: the area's, unless the studio's
+            listed_there = any(n.borough == place.borough for n in geo.listed_neighbourhoods(area))
+            travel_miles = 0.0 if studio_miles is None or listed_there else None
+        elif geo.area_covers(area, place):
+            travel_miles = geo.distance_to_area(area, place.point) or 0.0
+    if travel_miles is not None and _within(travel_miles, filters):
+        return Where(how=TRAVELS, distance=travel_miles)
+    if studio is not None and studio_miles is not None and _within(studio_miles, filters):
+        return Where(how=STUDIO, distance=studio_miles, studio_area=studio[1])
+    return Where()
+
+
+def _matches(row: Row, filters: Filters) -> Where | None:
+    """How the row's service matches the filters (None: it does not)."""
     if filters.age_group and filters.age_group not in _json(row.age_groups):
-        return False, None
+        return None
     if filters.level and filters.level not in _json(row.levels):
-        return False, None
+        return None
     places = _json(row.location_types)
     online_ok = "online" in places
-    covered, distance = _distance(row, places, filters.place)
+    online = Where(how=ONLINE if filters.place else "", online_only=not IN_PERSON.intersection(places))
     if filters.online == "online":
-        return online_ok, None
+        return online if online_ok else None
     if filters.place is None:
-        return (bool(IN_PERSON.intersection(places)) if filters.online == "in_person" else True), None
-    if filters.max_miles is not None and distance is not None and distance > filters.max_miles:
-        covered = False
-    if filters.online == "in_person":
-        return covered, distance
-    return covered or online_ok, distance if covered else None
+        return Where() if filters.online != "in_person" or IN_PERSON.intersection(places) else None
+    local = _local(row, places, filters)
+    if local.local:
+        return local
+    return online if online_ok and filters.online != "in_person" else None
 
 
 def candidates(filters: Filters, only: list[int] | None = None) -> list[Candidate]:
     """Every instructor matching the filters (one entry each, with their cheapest matching service)."""
     found: dict[int, Candidate] = {}
     for row in _rows(filters, only):
-        ok, distance = _matches(row, filters)
-        if not ok:
+        where = _matches(row, filters)
+        if where is None:
             continue
         subject = subject_name(row.subject_key)
         known = found.get(row.instructor_id)
@@ -238,6 +303,7 @@ def candidates(filters: Filters, only: list[int] | None = None) -> list[Candidat
             known.subjects.append(subject)
             known.price_cents = min(known.price_cents, row.min_price_cents)
             known.shortest_min = min(known.shortest_min, row.shortest_min)
+            known.where = where if where.better_than(known.where) else known.where
             continue
         completeness = 0.5 * bool(row.photo) + 0.5 * ((row.bio_length or 0) >= 50)
         found[row.instructor_id] = Candidate(
@@ -251,7 +317,7 @@ def candidates(filters: Filters, only: list[int] | None = None) -> list[Candidat
             shortest_min=row.shortest_min,
             rating_avg=row.rating_avg,
             rating_count=row.rating_count,
-            distance=distance,
+            where=where,
             completeness=completeness,
             bookable=bool(row.charges_enabled),
         )
@@ -264,7 +330,8 @@ def _score(c: Candidate) -> float:
 
 
 def _sort(found: list[Candidate], sort: str) -> None:
-    """Order by `sort`, everyone who can take bookings first."""
+    """Order by `sort`: for a searched place, those who teach in person there first (then online); in each, everyone
+    who can take bookings first."""
     far = math.inf
     keys = {
         "best": lambda c: (-_score(c), c.instructor_id),
@@ -273,7 +340,7 @@ def _sort(found: list[Candidate], sort: str) -> None:
         "rating": lambda c: (-c.bayes_rating, -c.rating_count, c.instructor_id),
         "soonest": lambda c: (c.next_slot or datetime.max.replace(tzinfo=ZoneInfo("UTC")), c.instructor_id),
     }
-    found.sort(key=lambda c: (not c.bookable, keys[sort](c)))
+    found.sort(key=lambda c: (not c.local, not c.bookable, keys[sort](c)))
 
 
 def window_ranges(filters: Filters, viewer_tz: str, now: datetime) -> list[tuple[datetime, datetime]]:
@@ -315,13 +382,6 @@ def _next_slots(found: list[Candidate], ranges: list[tuple[datetime, datetime]],
 
 def _card(c: Candidate, viewer_tz: str, filters: Filters | None = None) -> ResultCard:
     rating = f"{c.rating_avg:.1f}" if c.rating_count else "New"
-    place = filters.place if filters else None
-    if c.distance is None:
-        distance = "Online" if place else ""
-    elif place is not None and place.kind == "borough":
-        distance = f"Travels in {place.borough}"
-    else:
-        distance = "In their area" if c.distance < 0.05 else f"{c.distance:.1f} mi"
     next_slot = slot_label(c.next_slot, viewer_tz) if c.next_slot else "No free time soon"
     subject = filters.subject_key if filters else None
     href = routes.instructor_profile(c.slug, subject, c.shortest_min if subject else None)
@@ -336,11 +396,46 @@ def _card(c: Candidate, viewer_tz: str, filters: Filters | None = None) -> Resul
         price_from=f"from {format_price(c.price_cents)}",
         rating=rating,
         review_count=c.rating_count,
-        distance=distance,
+        distance=_why(c.where, filters),
+        local=c.local,
         next_slot=next_slot if c.bookable else "",
         bookable=c.bookable,
         href=href,
     )
+
+
+def _why(where: Where, filters: Filters | None) -> str:
+    """Why an instructor matched the searched place, in words ("" without a place)."""
+    place = filters.place if filters else None
+    if filters is None or place is None:
+        return ""
+    if filters.online == "online":
+        return "Online"
+    if where.how == TRAVELS:
+        return f"Comes to you in {place.name}"
+    if where.how == STUDIO:
+        miles = f" · {where.distance:.1f} mi" if place.kind != geo.BOROUGH and where.distance is not None else ""
+        return f"Studio in {where.studio_area}{miles}"
+    return "Online only" if where.online_only else "Online (in person elsewhere)"
+
+
+def _subject_words(subject: Subject | None) -> str:
+    """A subject inside a sentence: "piano", "SAT prep", "Spanish"."""
+    if subject is None:
+        return ""
+    keep = subject.category == "languages" or subject.name[:2].isupper()
+    return f"{subject.name if keep else subject.name[0].lower() + subject.name[1:]} "
+
+
+def nobody_local(filters: Filters, online_shown: bool) -> str:
+    """What a place search says when nobody teaches in person there: "No in-person piano teachers near Astoria yet
+    — online teachers below" (without the online part when none are shown)."""
+    assert filters.place is not None  # only a place search says it
+    subject = _subject_words(SUBJECTS_BY_KEY.get(filters.subject_key or ""))
+    where = f"in {filters.place.name}" if filters.place.kind == geo.BOROUGH else f"near {filters.place.name}"
+    when = "free then" if filters.window is not None else "yet"
+    online = " — online teachers below" if online_shown else ""
+    return f"No in-person {subject}teachers {where} {when}{online}"
 
 
 def _free_in_window(
@@ -381,12 +476,17 @@ def search(filters: Filters, viewer_tz: str, now: datetime | None = None) -> Sea
     if filters.window is None and not soonest:
         _next_slots(shown, ranges, now)
     cards = [_card(c, viewer_tz, filters) for c in shown]
+    sectioned = filters.place is not None and filters.online != "online"
+    notice = filters.notice
+    if sectioned and not any(c.local for c in found):
+        notice = ". ".join(n for n in (notice, nobody_local(filters, bool(found))) if n)
     return SearchResults(
-        cards=cards,
+        cards=[card for card in cards if card.local or not sectioned],
+        online_cards=[card for card in cards if sectioned and not card.local],
         total=len(found),
         page=page,
         pages=pages + (1 if more and page == pages else 0),
-        notice=filters.notice,
+        notice=notice,
         more=more,
     )
 

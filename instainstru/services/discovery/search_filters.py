@@ -27,6 +27,9 @@ MAX_PAGE = 500
 ANY_SUBJECT = "Any subject"
 _AMOUNT = re.compile(r"\$?\s*(\d{1,3}(,\d{3})+|\d+)(\.\d{1,2})?")  # 40, $62.50, 1,000: no signs, no exponents
 NOT_AN_AMOUNT = "Enter dollars, like 40 or 62.50."
+ASK_FOR_A_PLACE = (
+    "Where is near you? Type a neighbourhood or ZIP code, like “piano near 11215” — showing all of NYC until then"
+)
 
 
 @dataclass(frozen=True)
@@ -56,6 +59,8 @@ class Filters:
     sort: str = "best"
     page: int = 1
     prices_swapped: bool = False  # the URL gave the price range upside down
+    home: geo.Place | None = None  # the searching student's home area (`places.home_area`), never in the URL
+    near_me: bool = False  # "near me" was typed and no place is known for it: the notice asks for one
 
     @property
     def notice(self) -> str:
@@ -63,6 +68,8 @@ class Filters:
         notes = []
         if self.unknown_place:
             notes.append(f"We couldn't find {self.unknown_place} — showing all of NYC")
+        if self.near_me and self.place is None:
+            notes.append(ASK_FOR_A_PLACE)
         if self.prices_swapped:
             low, high = format_price(self.min_price_cents or 0), format_price(self.max_price_cents or 0)
             notes.append(f"The lowest price goes first: showing {low}–{high}")
@@ -108,7 +115,8 @@ class Filters:
         if self.subject_key in SUBJECTS_BY_KEY:
             chips.append(Chip("subject", SUBJECTS_BY_KEY[self.subject_key].name, self.href(subject_key=None)))
         if self.place:
-            chips.append(Chip("place", self.place.name, self.href(place=None)))
+            label = f"Near home ({self.place.name})" if self.place == self.home else self.place.name
+            chips.append(Chip("place", label, self.href(place=None)))
         if self.online != "any":
             chips.append(Chip("online", "Online" if self.online == "online" else "In person", self.href(online="any")))
         if self.min_price_cents is not None and self.max_price_cents is not None:
@@ -129,6 +137,13 @@ class Filters:
         if self.level:
             chips.append(Chip("level", self.level.capitalize(), self.href(level=None)))
         return chips
+
+    def near_home(self) -> Chip | None:
+        """The one-click choice of the student's home area as the place, unless it is the place already (None when
+        there is no home area: a visitor, or a student without a saved address)."""
+        if self.home is None or self.place == self.home:
+            return None
+        return Chip("near_home", f"Near home ({self.home.name})", self.href(place=self.home, near_me=False))
 
 
 def _dollars(cents: int) -> str:
@@ -206,7 +221,7 @@ def _explicit(params: Mapping[str, str], parsed: Filters) -> Filters:
         changes["subject_key"] = subject.key if subject else None
     if "place" in params:
         place = geo.find_place(params["place"])
-        changes["place"] = place
+        changes["place"], changes["near_me"] = place, False
         changes["unknown_place"] = None if place or geo.is_whole_city(params["place"]) else params["place"][:40]
     if params.get("online") in ONLINE_CHOICES:
         changes["online"] = params["online"]
@@ -230,17 +245,23 @@ def _explicit(params: Mapping[str, str], parsed: Filters) -> Filters:
     return _in_order(dataclasses.replace(parsed, **changes))
 
 
-def filters_from(params: Mapping[str, str], today: date) -> tuple[Filters, str]:
-    """Read a search URL's parameters; return the filters and the typed text (for the search box)."""
+def filters_from(params: Mapping[str, str], today: date, home: geo.Place | None = None) -> tuple[Filters, str]:
+    """Read a search URL's parameters; return the filters and the typed text (for the search box).
+
+    `home` is the searching student's home area (`places.home_area`, None for anyone else): "near me" in the text
+    means it, and without it the filters ask for a place (`notice`) and search all of NYC.
+    """
     params = {k: str(v)[:200] for k, v in params.items()}
     text = params.get("q", "").strip()
     parsed = parse_query(text, today) if text else None
-    base = Filters()
+    base = Filters(home=home)
     if parsed is not None:
         online = {True: "online", False: "in_person", None: "any"}[parsed.online]
         base = Filters(
+            home=home,
+            near_me=parsed.near_me and home is None,
             subject_key=parsed.subject_key,
-            place=parsed.place,
+            place=home if parsed.near_me and home is not None else parsed.place,
             unknown_place=parsed.unknown_place,
             online=online,
             min_price_cents=parsed.min_price_cents,

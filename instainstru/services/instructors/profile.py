@@ -124,6 +124,8 @@ def _check_places(form: ProfileForm, errors: dict[str, str]) -> None:
         errors["studio_address"] = "Enter your studio's address."
     elif len(form.studio_address) > MAX_ADDRESS:
         errors["studio_address"] = f"Keep the address to {MAX_ADDRESS} characters."
+    elif form.teaches_at_studio and geo.zip_in(form.studio_address) is None:  # search finds a studio by its ZIP
+        errors["studio_address"] = "End the address with the studio's NYC ZIP code, like 210 7th Ave, NY 11215."
     if form.meeting_url.strip() and not meeting_url_ok(form.meeting_url.strip()):
         errors["meeting_url"] = MEETING_URL_MESSAGE
     try:

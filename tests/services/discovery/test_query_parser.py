@@ -447,3 +447,21 @@ def test_never_raises_on_arbitrary_text(text):
 @given(st.lists(st.sampled_from(QUERY_WORDS), max_size=25), st.dates())
 def test_never_raises_on_query_like_text(words, today):
     check_invariants(parse_query(" ".join(words), today))
+
+
+@pytest.mark.parametrize(
+    ("query", "near_me", "place"),
+    [
+        ("piano near me", True, None),
+        ("guitar lessons near home", True, None),
+        ("yoga close to where i live tomorrow", True, None),
+        ("spanish tutor near my place", True, None),
+        ("piano near me in astoria", False, "Astoria"),  # a place typed wins
+        ("piano near", False, None),
+        ("piano at home", False, None),  # in person, not a place
+        ("piano in park slope", False, "Park Slope"),
+    ],
+)
+def test_near_me_asks_for_the_searchers_own_place(query, near_me, place):
+    result = parse_query(query, TODAY)
+    assert (result.near_me, result.place.name if result.place else None, result.leftover) == (near_me, place, ())

@@ -86,6 +86,7 @@ def test_save_and_load_round_trip(teacher):
         ({"years_experience": "99"}, "years_experience"),
         ({"teaches_at_student": False, "teaches_online": False}, "location_types"),
         ({"teaches_at_studio": True, "studio_address": ""}, "studio_address"),
+        ({"teaches_at_studio": True, "studio_address": "210 7th Ave, Brooklyn"}, "studio_address"),  # no ZIP code
         ({"area_neighbourhoods": ["Atlantis"]}, "area_neighbourhoods"),
         ({"area_radius_miles": "500"}, "area_radius_miles"),
         ({"area_base": "nowhere at all"}, "area_base"),

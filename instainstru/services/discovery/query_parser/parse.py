@@ -5,7 +5,7 @@ The text (anything that is not a string reads as "") is trimmed and cut to `MAX_
 to right, each used once: at each item an age, then a clock time, then a price, then a ZIP code is tried; an item
 none of them starts is a subject, a place, or a keyword for the readers of days, ages, levels and online. `leftover`
 lists, once each and in order, the unknown words and the numbers that meant nothing; filler words ("lessons",
-"tutor", "for", "my", "near me"...) and words understood but not used never count.
+"tutor", "for", "my"...) and words understood but not used never count ("near me" sets `near_me`).
 """
 
 from __future__ import annotations
@@ -44,6 +44,7 @@ class ParsedQuery:
     age_group: str | None  # one of AGE_GROUPS
     level: str | None  # one of LEVELS
     leftover: tuple[str, ...]  # normalised words not understood (not counting filler words)
+    near_me: bool = False  # "near me", "near home" and no place named: the searcher's own place is meant
 
 
 def parse_query(text: str, today: date) -> ParsedQuery:
@@ -86,6 +87,7 @@ def parse_query(text: str, today: date) -> ParsedQuery:
         age_group=reading.ages.group(),
         level=reading.subjects.level,
         leftover=tuple(leftover),
+        near_me=places.near_me and place is None,
     )
 
 

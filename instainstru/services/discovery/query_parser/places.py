@@ -2,6 +2,8 @@
 
 - Place: the first neighbourhood or ZIP code ("10025", "10025-1234"), else the first borough ("park slope brooklyn"
   -> Park Slope). Other places named are dropped quietly. Whole-city names ("nyc") are no place.
+- Near me: "near me", "near home", "close to where i live"... -> `near_me` (the searcher's own place, which the
+  parser cannot know: the search puts the student's saved address there, or asks for a place). A place typed too wins.
 - Online: online, virtual, remote, zoom, video... -> True; in person, face to face, at home, at my place, home... ->
   False; both -> None (either). A place alone does not set it.
 - Unknown place: when no place matched, the unknown words after in/near/around/by/close to (with filler words
@@ -47,6 +49,7 @@ class PlaceReader:
         self.places: list[Place] = []
         self.online_votes: set[bool] = set()
         self.unknown_zip: int | None = None  # the first 5-digit number that is no NYC ZIP code
+        self.near_me = False  # "near me", "near home"...
 
     def read(self, i: int) -> int:
         """Read a ZIP code (and its +4) at item i; returns how many items it used (0: none here)."""
@@ -66,7 +69,10 @@ class PlaceReader:
         return 1
 
     def keyword(self, name: str) -> bool:
-        """Take an online or in-person word; False if `name` is not one."""
+        """Take an online, in-person or "near me" word; False if `name` is not one."""
+        if name == "near_me":
+            self.near_me = True
+            return True
         if name not in ("online", "inperson"):
             return False
         self.online_votes.add(name == "online")

@@ -50,6 +50,11 @@ KEYWORDS: dict[str, str] = {
     "and": "and",
     "or": "or",
     "prep_place": "in, near, around, by, close to, nearby, near by, next to, inside, close by",
+    "near_me": (
+        "near me, near home, near my home, near my house, near my place, near my apartment, near where i live, "
+        "close to me, close to home, close to my home, close to where i live, around me, nearby me, near by me, "
+        "by me, close by me, near to me"
+    ),
     "max": (
         "under, below, less than, max, maximum, up to, at most, cheaper than, no more than, not more than, not "
         "over, lower than, budget, budget of, max of, maximum of, tops"
