@@ -1,6 +1,7 @@
 """The security headers and allowed origins, from the settings; the middleware on a small ASGI app."""
 
 import asyncio
+from concurrent.futures import ThreadPoolExecutor
 
 from starlette.types import Message, Receive, Scope, Send
 
@@ -40,7 +41,8 @@ def run(app: SecurityHeaders, kind: str) -> list[Message]:
     async def send(message: Message) -> None:
         sent.append(message)
 
-    asyncio.run(app({"type": kind}, receive, send))
+    with ThreadPoolExecutor(max_workers=1) as pool:  # its own thread: the browser tests' loop may be running here
+        pool.submit(asyncio.run, app({"type": kind}, receive, send)).result()
     return sent
 
 
