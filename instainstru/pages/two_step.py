@@ -50,7 +50,7 @@ def setting_up() -> rx.Component:
             class_name="two-step-qr",
         ),
         rx.text("Can't scan it? Type this key into the app instead:", size="2"),
-        rx.code(S.secret, size="3", class_name="two-step-secret", style={"word_break": "break-all"}),
+        rx.code(S.secret, size="3", class_name="two-step-secret"),
         rx.text("2. Enter the 6-digit code the app shows, to check it works.", size="2"),
         server_form(
             form_field(
@@ -134,10 +134,10 @@ def is_off() -> rx.Component:
     )
 
 
-def two_step_section() -> rx.Component:
-    """The settings' "Two-step verification" card."""
+def two_step_section(*, titled: bool = True) -> rx.Component:
+    """The settings' "Two-step verification" card (`titled`: with its heading, unless the page is named so)."""
     return card(
-        rx.heading("Two-step verification", size="5", as_="h2"),
+        rx.heading("Two-step verification", size="5", as_="h2") if titled else rx.fragment(),
         rx.cond(
             S.recovery_codes.length() > 0,
             recovery_codes(),
@@ -153,6 +153,6 @@ def two_step_page() -> rx.Component:
         S.access,
         "people with an account",
         rx.heading("Two-step verification", size="8", as_="h1"),
-        two_step_section(),
+        two_step_section(titled=False),
         rx.link("All account settings", href=routes.SETTINGS, size="2"),
     )
