@@ -10,7 +10,7 @@ from sqlmodel import select
 from instainstru.db import transaction
 from instainstru.models import AdminAction, AuthSession, LoginChallenge, RecoveryCode, TrustedDevice, TwoFactor
 from instainstru.services import dashboards
-from instainstru.services.accounts import account_settings, accounts, sessions, two_factor
+from instainstru.services.accounts import account_deletion, account_settings, accounts, sessions, two_factor
 from instainstru.services.accounts.two_factor import CodeNeeded, Finished, LoginTimedOut
 from instainstru.services.errors import (
     FormError,
@@ -216,3 +216,14 @@ def test_an_admin_resets_someone_elses_with_a_reason_recorded_and_nobody_else_ma
     assert (row.admin_id, row.action, row.target_user_id, row.at) == (ada.user_id, "reset_two_factor", sam.user_id, NOW)
     assert row.reason == "Lost phone and codes; checked ID on a call"
     assert two_factor.log_in("sam@example.com", PASSWORD, HOME, "", NOW) == sam
+
+
+def test_deleting_the_account_forgets_its_two_step_verification(db_url):
+    sam = make_user()
+    secret, _ = turned_on(sam, NOW - timedelta(minutes=5))
+    two_factor.finish_login(pending(), code(secret, NOW), HOME, NOW, remember=True)
+    pending()
+    account_deletion.delete_account(sam, NOW)
+    with transaction() as session:
+        for table in (TwoFactor, RecoveryCode, TrustedDevice, LoginChallenge):
+            assert not session.exec(select(table)).all()
