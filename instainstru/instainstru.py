@@ -22,6 +22,7 @@ from instainstru.pages.payouts import payouts_page
 from instainstru.pages.public import not_found_page, public_instructor_page
 from instainstru.pages.referrals import referral_link_page, student_referrals_page
 from instainstru.pages.search import search_page
+from instainstru.pages.two_step import two_step_page
 from instainstru.pages.verify_email import verify_email_page
 from instainstru.security_headers import SecurityHeaders, headers_for
 from instainstru.settings import get_settings
@@ -46,6 +47,7 @@ from instainstru.state.referrals import ReferralLinkState, StudentReferralsState
 from instainstru.state.search import FavouriteState, SearchState, StudentFavouritesState
 from instainstru.state.session import SessionState
 from instainstru.state.signup import SignupState
+from instainstru.state.two_step import TwoStepState
 from instainstru.state.verify_email import VerifyEmailState
 
 HEADER = (SessionState.refresh, BellState.load, MessagesBadgeState.load)  # who is logged in, their unread counts
@@ -76,8 +78,9 @@ PAGES = (
         account_settings_page,
         routes.SETTINGS,
         "Account settings",
-        [*HEADER, AccountSettingsState.load],
+        [*HEADER, AccountSettingsState.load, TwoStepState.load],
     ),
+    (two_step_page, routes.TWO_STEP, "Two-step verification", [*HEADER, TwoStepState.load]),
     (dev_mail_page, routes.DEV_MAIL, "Caught mail", [*HEADER, DevMailState.load]),
     (search_page, routes.SEARCH, "Search", [*HEADER, SearchState.load, FavouriteState.load]),
     (

@@ -20,6 +20,7 @@ FORGOT_PASSWORD = "/forgot-password"
 RESET_PASSWORD_PAGE = "/reset-password/[token]"  # the link a password reset mail carries
 VERIFY_EMAIL_PAGE = "/verify-email/[token]"  # the link confirming an address (sign-up's, or a new one's)
 SETTINGS = "/settings"  # everyone's account settings
+TWO_STEP = "/settings/two-step"  # two-step verification alone: where an admin without it is sent to set it up
 DEV_MAIL = "/dev/mail"  # the demo's caught mail (refused outside the demo)
 MESSAGES = "/messages"  # the inbox of students and instructors
 CONVERSATION_PAGE = "/messages/[conversation]"  # one conversation

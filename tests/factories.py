@@ -199,15 +199,30 @@ def failed_mail(
         return row.id
 
 
-def admin_token() -> str:
-    """A session of a stored admin (admins are not signed up: the demo seeds one)."""
+def make_admin(email: str = "ada@example.com", *, two_factor_secret: str | None = "") -> Actor:
+    """A stored admin (admins are not signed up: the demo seeds one), with the shared test password and two-step
+    verification on with `two_factor_secret` (a new one when empty; None: not set up, so refused everything but
+    setting it up)."""
+    import pyotp
+
     from instainstru.db import transaction
-    from instainstru.models import Role, User
-    from instainstru.services.accounts import sessions
+    from instainstru.models import Role, TwoFactor, User, utcnow
+    from instainstru.services.accounts.passwords import hash_password
 
     with transaction() as session:
-        user = User(email="ada@example.com", name="Ada Admin", role=Role.ADMIN, password_hash="-", timezone="UTC")
+        user = User(
+            email=email, name="Ada Admin", role=Role.ADMIN, password_hash=hash_password(PASSWORD), timezone="UTC"
+        )
         session.add(user)
         session.flush()
-        admin = Actor.from_user(user)
-    return sessions.start_session(admin)
+        if two_factor_secret is not None:
+            secret = two_factor_secret or pyotp.random_base32()
+            session.add(TwoFactor(user_id=user.id, secret=secret, enabled_at=utcnow()))
+        return Actor.from_user(user, two_factor_on=two_factor_secret is not None)
+
+
+def admin_token() -> str:
+    """A session of a stored admin with two-step verification on."""
+    from instainstru.services.accounts import sessions
+
+    return sessions.start_session(make_admin())

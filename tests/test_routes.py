@@ -16,9 +16,10 @@ ANGLED = str.maketrans("[]{}", "<><>")  # the README writes /instructors/[slug] 
 def test_the_pages_live_where_they_always_have():
     assert (routes.HOME, routes.LOGIN, routes.SIGNUP, routes.SEARCH) == ("/", "/login", "/signup", "/search")
     assert (routes.FORGOT_PASSWORD, routes.RESET_PASSWORD_PAGE) == ("/forgot-password", "/reset-password/[token]")
-    assert (routes.VERIFY_EMAIL_PAGE, routes.SETTINGS, routes.DEV_MAIL) == (
+    assert (routes.VERIFY_EMAIL_PAGE, routes.SETTINGS, routes.TWO_STEP, routes.DEV_MAIL) == (
         "/verify-email/[token]",
         "/settings",
+        "/settings/two-step",
         "/dev/mail",
     )
     assert (routes.STUDENT_HOME, routes.FAVOURITES, routes.BILLING, routes.REFERRALS) == (

@@ -20,6 +20,7 @@ from instainstru.models.payment import LedgerAccount, LedgerEntry, LedgerKind, P
 from instainstru.models.place import StudentAddress
 from instainstru.models.referral import Credit, CreditUse, Referral, ReferralCode
 from instainstru.models.review import STARS, Review, ReviewReport
+from instainstru.models.two_factor import AdminAction, LoginChallenge, RecoveryCode, TrustedDevice, TwoFactor
 from instainstru.models.types import UTCDateTime, utcnow
 from instainstru.models.user import Role, User
 from instainstru.models.webhook import ProcessedEvent
@@ -32,6 +33,7 @@ __all__ = [
     "MIN_PRICE_CENTS",
     "STARS",
     "TRIAL_MINUTES",
+    "AdminAction",
     "AreaBorough",
     "AreaCell",
     "AuthSession",
@@ -52,6 +54,7 @@ __all__ = [
     "LedgerAccount",
     "LedgerEntry",
     "LedgerKind",
+    "LoginChallenge",
     "LoginFailure",
     "MailStatus",
     "Message",
@@ -65,12 +68,15 @@ __all__ = [
     "PaymentStatus",
     "ProcessedEvent",
     "Referral",
+    "RecoveryCode",
     "ReferralCode",
     "Review",
     "ReviewReport",
     "Role",
     "StudentAddress",
     "StudentClaim",
+    "TrustedDevice",
+    "TwoFactor",
     "UTCDateTime",
     "User",
     "utcnow",

@@ -1,11 +1,12 @@
-"""/settings: name and time zone, email, password, email preferences, calendar feed, devices, my data, delete my
-account."""
+"""/settings: name and time zone, email, password, two-step verification, email preferences, calendar feed, devices,
+my data, delete my account."""
 
 import reflex as rx
 
 from instainstru.components.access import guarded_page
 from instainstru.components.card import card
 from instainstru.components.form_field import check, field_error, form_field, server_form, text_input
+from instainstru.pages.two_step import two_step_section
 from instainstru.services.accounts import account_deletion, email_links, passwords
 from instainstru.services.timefmt import span
 from instainstru.state.account_settings import AccountSettingsState as S
@@ -318,6 +319,7 @@ def account_settings_page() -> rx.Component:
         profile_section(),
         email_section(),
         password_section(),
+        two_step_section(),
         prefs_section(),
         calendar_section(),
         devices_and_data_section(),

@@ -4,10 +4,11 @@ import reflex as rx
 
 from instainstru import routes
 from instainstru.components.card import card
-from instainstru.components.form_field import field_error, form_field, server_form, text_input
+from instainstru.components.form_field import check, field_error, form_field, server_form, text_input
 from instainstru.components.layout import page_shell
-from instainstru.services.accounts import passwords
-from instainstru.state.login import LoginState
+from instainstru.services.accounts import passwords, two_factor
+from instainstru.services.timefmt import span
+from instainstru.state.login import STEP_CODE, LoginState
 from instainstru.state.signup import SignupState
 
 FORM_WIDTH = "440px"
@@ -23,28 +24,56 @@ def why_asked(prompt: rx.Var[str]) -> rx.Component:
     return rx.cond(prompt != "", rx.callout(prompt, icon="info", color_scheme="blue", class_name="why-asked"))
 
 
+def password_step() -> rx.Component:
+    """Email and password."""
+    return rx.form(
+        rx.vstack(
+            form_field("Email", text_input("email", "email", auto_complete="email", required=True)),
+            form_field("Password", text_input("password", "password", auto_complete="current-password", required=True)),
+            rx.link("Forgot password?", href=routes.FORGOT_PASSWORD, size="2", margin_top="-8px"),
+            field_error(LoginState.error),
+            rx.button("Log in", type="submit", size="3", width="100%"),
+            spacing="4",
+            width="100%",
+        ),
+        on_submit=LoginState.submit,
+        reset_on_submit=False,
+        width="100%",
+    )
+
+
+def code_step() -> rx.Component:
+    """The code from the authenticator app (or a recovery code), after a right password."""
+    return server_form(
+        rx.text(
+            "Open your authenticator app and enter the 6-digit code it shows for InstaInstru. Lost your phone? "
+            "Enter one of your recovery codes instead.",
+            size="2",
+        ),
+        form_field(
+            "Code",
+            text_input("code", auto_complete="one-time-code", auto_focus=True, max_length=20),
+            LoginState.code_error,
+        ),
+        check("remember", f"Remember this device for {span(two_factor.REMEMBER_FOR)}"),
+        rx.button("Verify and log in", type="submit", size="3", width="100%"),
+        rx.button("Use another account", type="button", on_click=LoginState.back, variant="ghost", size="2"),
+        on_submit=LoginState.submit_code,
+        class_name="code-step",
+    )
+
+
 def login_page() -> rx.Component:
-    """Email and password form."""
+    """Email and password, then (with two-step verification on) the code."""
     return page_shell(
         auth_card(
-            rx.heading("Log in", size="7", as_="h1"),
-            why_asked(LoginState.prompt),
-            rx.form(
-                rx.vstack(
-                    form_field("Email", text_input("email", "email", auto_complete="email", required=True)),
-                    form_field(
-                        "Password", text_input("password", "password", auto_complete="current-password", required=True)
-                    ),
-                    rx.link("Forgot password?", href=routes.FORGOT_PASSWORD, size="2", margin_top="-8px"),
-                    field_error(LoginState.error),
-                    rx.button("Log in", type="submit", size="3", width="100%"),
-                    spacing="4",
-                    width="100%",
-                ),
-                on_submit=LoginState.submit,
-                reset_on_submit=False,
-                width="100%",
+            rx.cond(
+                LoginState.step == STEP_CODE,
+                rx.heading("Two-step verification", size="7", as_="h1"),
+                rx.heading("Log in", size="7", as_="h1"),
             ),
+            why_asked(LoginState.prompt),
+            rx.cond(LoginState.step == STEP_CODE, code_step(), password_step()),
             rx.text("New to InstaInstru? ", rx.link("Create an account", href=LoginState.signup_href), size="2"),
         )
     )

@@ -7,7 +7,7 @@ from faker import Faker
 from sqlmodel import Session, col, func, select
 
 from instainstru.db import transaction
-from instainstru.models import InstructorProfile, Offering, Role, User, utcnow
+from instainstru.models import InstructorProfile, Offering, Role, TwoFactor, User, utcnow
 from instainstru.seed.lessons import add_lessons
 from instainstru.seed.referrals import add_referrals
 from instainstru.seed.reviews import add_reviews
@@ -23,6 +23,10 @@ DEMO_LOGINS = {
     Role.INSTRUCTOR: "instructor@demo.instainstru.com",
     Role.ADMIN: "admin@demo.instainstru.com",
 }
+# Admins must use two-step verification: the demo admin's authenticator secret is this known one (README), so the
+# demo logs in at once: add it to any authenticator app, or print the current code with
+# `python -m instainstru.seed.admin_code`. Never use a known secret outside the demo.
+DEMO_ADMIN_TOTP_SECRET = "DEMOADMINTOTPSECRETKEY234567ABCD"
 INSTRUCTOR_COUNT = 42
 STUDENT_COUNT = 30
 # Demo instructors (by creation order) who have not connected payouts, so "not yet accepting bookings" can be
@@ -120,7 +124,11 @@ def seed_if_empty(now: datetime | None = None) -> SeedSummary | None:
         fake.seed_instance(2026)
         password_hash = hash_password(DEMO_PASSWORD)
         joined = now - timedelta(weeks=JOINED_WEEKS_AGO)
-        session.add(_user(fake, Role.ADMIN, password_hash, joined, DEMO_LOGINS[Role.ADMIN], "Ada Admin"))
+        admin = _user(fake, Role.ADMIN, password_hash, joined, DEMO_LOGINS[Role.ADMIN], "Ada Admin")
+        session.add(admin)
+        session.flush()
+        assert admin.id is not None  # flushed
+        session.add(TwoFactor(user_id=admin.id, secret=DEMO_ADMIN_TOTP_SECRET, created_at=joined, enabled_at=joined))
         profiles = _instructors(session, fake, password_hash, joined)
         students = [_user(fake, Role.STUDENT, password_hash, joined, DEMO_LOGINS[Role.STUDENT], "Sam Student")]
         students += [_user(fake, Role.STUDENT, password_hash, joined) for _ in range(STUDENT_COUNT - 1)]

@@ -17,6 +17,10 @@ class PermissionDenied(Exception):
     """The caller is logged in but their role may not do this."""
 
 
+class TwoFactorRequired(PermissionDenied):
+    """The caller's role may do nothing until they turn two-step verification on (admins): send them to set it up."""
+
+
 class TooManyAttempts(Exception):
     """Too many failed logins for one email; `wait_seconds` says how long until the next try."""
 

@@ -9,7 +9,7 @@ from reflex.event import EventSpec
 from instainstru import routes
 from instainstru.services.accounts import after_login
 from instainstru.services.accounts.access import Actor
-from instainstru.services.errors import FormError, NotAuthenticated, PermissionDenied
+from instainstru.services.errors import FormError, NotAuthenticated, PermissionDenied, TwoFactorRequired
 from instainstru.services.form_versions import OUTDATED, OutdatedForm, version_of
 from instainstru.state.answer import Answer
 from instainstru.state.events import event
@@ -52,6 +52,11 @@ class GuardedPage(rx.State, mixin=True):
         self.access = ACCESS_LOADING
         return rx.redirect(after_login.login_url(here(self)))
 
+    def _to_two_step(self) -> EventSpec:
+        """Send an admin without two-step verification to set it up: nothing else opens until then."""
+        self.access = ACCESS_LOADING
+        return rx.redirect(routes.TWO_STEP)
+
     def _showing(self, name: str, saved: Any) -> None:
         """Record that form `name` now shows `saved` (the values as stored): a new version remounts it."""
         self.versions = {**self.versions, name: version_of(saved)}
@@ -82,6 +87,8 @@ class GuardedPage(rx.State, mixin=True):
             return rx.toast.error(OUTDATED if isinstance(exc, OutdatedForm) else "Some fields need your attention.")
         except NotAuthenticated:
             return self._to_login()
+        except TwoFactorRequired:
+            return self._to_two_step()
         except PermissionDenied:
             return rx.toast.error(refused)
         if field is not None:
@@ -99,12 +106,15 @@ class GuardedPage(rx.State, mixin=True):
                 setattr(self, name, False)
 
     async def _load(self) -> Answer:
-        """Fetch the page's data (its dialogs closed); send a logged-out visitor to log in, refuse a wrong role."""
+        """Fetch the page's data (its dialogs closed); send a logged-out visitor to log in (and an admin without
+        two-step verification to set it up), refuse a wrong role."""
         self._close_dialogs()
         try:
             result = self._fetch(await current_actor(self))
         except NotAuthenticated:
             return self._to_login()
+        except TwoFactorRequired:
+            return self._to_two_step()
         except PermissionDenied:
             self.access = ACCESS_DENIED
             return None

@@ -6,12 +6,14 @@ import reflex as rx
 from reflex.event import EventSpec
 
 from instainstru import routes
-from instainstru.services.accounts import accounts, after_login
+from instainstru.models import utcnow
+from instainstru.services.accounts import after_login, two_factor
 from instainstru.services.accounts.access import Actor
 from instainstru.services.errors import FormError, TooManyAttempts
 from instainstru.state.answer import Answer
 from instainstru.state.events import event
 from instainstru.state.fields import Field, field
+from instainstru.state.forms import checked, text
 from instainstru.state.session import SessionState
 
 
@@ -34,17 +36,29 @@ def go_on(actor: Actor, intent: after_login.Intent, welcome: str) -> list[EventS
     return [rx.redirect(target), rx.toast.success(welcome)] + ([rx.toast.info(note)] if note else [])
 
 
+DEVICE_COOKIE = "instainstru_device"  # "remember this device": a random token, its SHA-256 in trusted_devices
+STEP_PASSWORD, STEP_CODE = "password", "code"
+
+
 class LoginState(rx.State):
-    """Holds the login form's message, why the visitor is asked to log in, and the sign-up link keeping it."""
+    """Holds the login form's step and message, why the visitor is asked to log in, and the sign-up link keeping
+    it. After a right password for an account with two-step verification, the pending login's token waits in a
+    backend-only var (never in the browser) for the code."""
 
     error: Field[str] = field("")
     prompt: Field[str] = field("")  # e.g. "Log in or create an account to book this time."
     signup_href: Field[str] = field(routes.SIGNUP)
+    step: Field[str] = field(STEP_PASSWORD)  # STEP_CODE: the password was right, the code is asked
+    code_error: Field[str] = field("")
+    device: str = rx.Cookie(
+        "", name=DEVICE_COOKIE, max_age=int(two_factor.REMEMBER_FOR.total_seconds()), same_site="strict"
+    )
+    _pending: str = ""  # the pending login's token (services/accounts/two_factor.py)
 
     @event
     async def open(self) -> Answer:
         """Say why the visitor is asked to log in; send someone already logged in on (nothing saved on a visit)."""
-        self.error = ""
+        self.error, self.code_error, self.step, self._pending = "", "", STEP_PASSWORD, ""
         intent = read_intent(self)
         self.prompt = after_login.prompt(intent)
         self.signup_href = routes.signup(intent.next_path, intent.save_instructor)
@@ -53,12 +67,27 @@ class LoginState(rx.State):
             return rx.redirect(after_login.destination(actor, intent))
         return None
 
+    async def _start(self, actor: Actor) -> Answer:
+        """Open the session and go on (an admin without two-step verification: to set it up)."""
+        self.error, self.code_error, self.step, self._pending = "", "", STEP_PASSWORD, ""
+        session = await self.get_state(SessionState)
+        session._sign_in(actor)
+        welcome = f"Welcome back, {actor.name.split()[0]}!"
+        if actor.needs_two_factor:
+            return [rx.redirect(routes.TWO_STEP), rx.toast.info("Turn on two-step verification to go on.")]
+        return go_on(actor, read_intent(self), welcome)
+
     @event
     async def submit(self, form: dict) -> Answer:
-        """Check the email and password (argon2, off the event loop) and open a session."""
+        """Check the email and password (argon2, off the event loop); open a session, or ask for the code."""
         try:
-            actor = await asyncio.to_thread(
-                accounts.authenticate, form.get("email", ""), form.get("password", ""), self.router.session.client_ip
+            step = await asyncio.to_thread(
+                two_factor.log_in,
+                text(form, "email", 320),
+                text(form, "password", 1000),
+                self.router.session.client_ip,
+                self.device,
+                utcnow(),
             )
         except FormError as exc:
             self.error = exc.errors["form"]
@@ -66,7 +95,38 @@ class LoginState(rx.State):
         except TooManyAttempts as exc:
             self.error = wait_message(exc.wait_seconds)
             return None
-        self.error = ""
-        session = await self.get_state(SessionState)
-        session._sign_in(actor)
-        return go_on(actor, read_intent(self), f"Welcome back, {actor.name.split()[0]}!")
+        if isinstance(step, two_factor.CodeNeeded):
+            self.error, self.code_error, self.step, self._pending = "", "", STEP_CODE, step.token
+            return None
+        return await self._start(step)
+
+    @event
+    async def submit_code(self, form: dict) -> Answer:
+        """Finish the pending login with the authenticator's code or a recovery code (and remember the device when
+        asked); a login that timed out goes back to the password."""
+        try:
+            finished = two_factor.finish_login(
+                self._pending,
+                text(form, "code", 100),
+                self.router.session.client_ip,
+                utcnow(),
+                remember=checked(form, "remember"),
+            )
+        except two_factor.LoginTimedOut as exc:
+            self.step, self._pending, self.code_error = STEP_PASSWORD, "", ""
+            self.error = exc.errors["form"]
+            return None
+        except FormError as exc:
+            self.code_error = exc.errors["code"]
+            return None
+        except TooManyAttempts as exc:
+            self.code_error = wait_message(exc.wait_seconds)
+            return None
+        if finished.device_token:
+            self.device = finished.device_token
+        return await self._start(finished.actor)
+
+    @event
+    def back(self) -> None:
+        """Log in with another account: back to the email and password."""
+        self.error, self.code_error, self.step, self._pending = "", "", STEP_PASSWORD, ""

@@ -1,8 +1,11 @@
 """Steps the browser tests share: signing up, logging in and out, choosing a demo slot and paying."""
 
 import re
+import time
 import uuid
+from datetime import UTC, datetime
 
+import pyotp
 from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Page, expect
 from sqlmodel import col, select
@@ -10,7 +13,7 @@ from sqlmodel import col, select
 from instainstru import routes
 from instainstru.db import transaction
 from instainstru.models import InstructorProfile
-from instainstru.seed.demo import DEMO_LOGINS, DEMO_PASSWORD
+from instainstru.seed.demo import DEMO_ADMIN_TOTP_SECRET, DEMO_LOGINS, DEMO_PASSWORD
 from instainstru.seed.workspace import zip_served
 from tests.browser.conftest import open_page, screenshot
 
@@ -54,8 +57,32 @@ def log_in(page: Page, email: str, password: str, path: str = routes.LOGIN) -> N
     page.locator("main").get_by_role("button", name="Log in").click()
 
 
+def enter_code(page: Page, code: str, *, remember: bool = False) -> None:
+    """Answer the login's two-step code step."""
+    expect(page.get_by_role("heading", name="Two-step verification")).to_be_visible()
+    page.get_by_label("Code", exact=True).fill(code)
+    if remember:
+        page.get_by_text("Remember this device for 30 days").click()
+    page.get_by_role("button", name="Verify and log in").click()
+
+
+_admin_steps: list[int] = [0]  # the last time step whose demo admin code was used (a code works once)
+
+
+def demo_admin_code() -> str:
+    """The demo admin's current code (README), waiting for the next 30 s step when this one's was used already."""
+    totp = pyotp.TOTP(DEMO_ADMIN_TOTP_SECRET)
+    while totp.timecode(datetime.now(UTC)) <= _admin_steps[0]:
+        time.sleep(1)
+    now = datetime.now(UTC)
+    _admin_steps[0] = totp.timecode(now)
+    return totp.at(now)
+
+
 def log_in_demo(page: Page, role: str) -> None:
     log_in(page, DEMO_LOGINS[role], DEMO_PASSWORD)
+    if role == "admin":  # admins must use two-step verification
+        enter_code(page, demo_admin_code())
     expect(page).to_have_url(at(routes.dashboard(role)))
 
 

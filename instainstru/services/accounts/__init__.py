@@ -1,3 +1,3 @@
-"""People's accounts: sign-up and log-in, passwords, sessions, who may do what, and what a visitor was doing when
-asked to log in.
+"""People's accounts: sign-up and log-in (throttled; two-step verification: `two_factor`), passwords, sessions,
+who may do what, and what a visitor was doing when asked to log in.
 """

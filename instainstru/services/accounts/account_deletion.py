@@ -10,7 +10,8 @@ Refused (`blockers` says why, in words the page shows before anyone tries) while
 Otherwise, in one transaction: name, email (a unique `deleted-<id>@deleted.invalid`), password (a random one
 nobody knows), the address's confirmation and mail preferences; an instructor's photo, headline, bio, languages,
 studio address, meeting links (the profile's and each service's) and public address (`deleted-<id>`), with every
-service archived (no new lessons); saved cards, favourites, links (the calendar feed's too), login failures and the
+service archived (no new lessons); saved cards, favourites, links (the calendar feed's too), two-step verification
+(secret, recovery codes, remembered devices, pending logins), login failures and the
 mail to and about the account waiting or sent; a student's address book, the addresses of their lessons at their
 place and the notes they wrote to instructors.
 Every session ends.
@@ -30,14 +31,18 @@ from instainstru.models import (
     EmailLink,
     Favourite,
     InstructorProfile,
+    LoginChallenge,
     LoginFailure,
     Offering,
     OutboxMessage,
     PasswordReset,
     Payment,
     PaymentCard,
+    RecoveryCode,
     Role,
     StudentAddress,
+    TrustedDevice,
+    TwoFactor,
     User,
 )
 from instainstru.models.booking import CANCELLED_STATUSES, OPEN_STATUSES, hold_ran_out
@@ -136,6 +141,10 @@ def delete_account(actor: Actor | None, now: datetime) -> None:
             (PasswordReset, PasswordReset.user_id),
             (OutboxMessage, OutboxMessage.user_id),
             (StudentAddress, StudentAddress.student_id),
+            (TwoFactor, TwoFactor.user_id),
+            (RecoveryCode, RecoveryCode.user_id),
+            (TrustedDevice, TrustedDevice.user_id),
+            (LoginChallenge, LoginChallenge.user_id),
         ):
             session.exec(delete(table).where(col(column) == user_id))
         # The address of lessons at the student's place (they are all over: lessons kept for the books, not where),

@@ -1,23 +1,20 @@
-"""Signing up (with the welcome mail and its link confirming the address) and logging in, with validation and login
-throttling."""
+"""Signing up (with the welcome mail and its link confirming the address) and the password step of logging in, with
+validation and login throttling (services/accounts/throttle.py)."""
 
-import math
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from email_validator import EmailNotValidError, validate_email
-from sqlalchemy import ColumnElement
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, col, delete, select
+from sqlmodel import Session, select
 
 from instainstru.db import transaction
-from instainstru.models import LoginFailure, Role, User, utcnow
-from instainstru.services.accounts import email_links
-from instainstru.services.accounts.access import Actor
+from instainstru.models import Role, User, utcnow
+from instainstru.services.accounts import email_links, throttle
+from instainstru.services.accounts.access import Actor, two_factor_on_in
 from instainstru.services.accounts.passwords import dummy_hash, hash_password, password_problem, verify_password
-from instainstru.services.errors import FormError, TooManyAttempts
+from instainstru.services.errors import FormError
 from instainstru.services.instructors.instructors import create_profile
 from instainstru.services.timezones import is_valid_timezone
-from instainstru.settings import get_settings
 
 SELF_SERVE_ROLES = (Role.STUDENT, Role.INSTRUCTOR)
 NAME_MAX = 100
@@ -111,41 +108,16 @@ def sign_up(name: str, email: str, password: str, role: str, timezone: str) -> A
     raise FormError({"form": "We could not create the account just now. Please try again."})
 
 
-def _wait_after(session: Session, where: ColumnElement[bool], limit: int, window: timedelta, now: datetime) -> int:
-    """Seconds until the failures matching `where` fall under `limit` in the window ending at `now` (0: now)."""
-    recent = session.exec(
-        select(LoginFailure.at)
-        .where(where, LoginFailure.at > now - window)
-        .order_by(col(LoginFailure.at).desc())
-        .limit(limit)
-    ).all()
-    if len(recent) < limit:
-        return 0
-    return max(1, math.ceil((recent[-1] + window - now).total_seconds()))
-
-
-def _throttle_wait(session: Session, email: str, client: str, now: datetime) -> int:
-    """Seconds until `email` may try again from `client`: 0 unless this pair failed LOGIN_MAX_FAILURES times in the
-    window, or the client failed LOGIN_MAX_FAILURES_PER_CLIENT times whatever the emails (spraying).
-
-    Failures from other addresses never lock an email, so nobody can lock someone else out by guessing wrong on
-    purpose; one address guessing one email, or many emails, is slowed."""
-    settings = get_settings()
-    window = timedelta(minutes=settings.login_window_minutes)
-    pair = (col(LoginFailure.email) == email) & (col(LoginFailure.client) == client)
-    return max(
-        _wait_after(session, pair, settings.login_max_failures, window, now),
-        _wait_after(session, col(LoginFailure.client) == client, settings.login_max_failures_per_client, window, now),
-    )
-
-
 def authenticate(email: str, password: str, client: str = "", now: datetime | None = None) -> Actor:
-    """Return the actor for a correct email and password, tried from the `client` address at `now`.
+    """Return the actor for a correct email and password, tried from the `client` address at `now`. This is the
+    password step only: an account with two-step verification logs in through `two_factor.log_in`, which asks for
+    the code before any session starts.
 
     Raises FormError with the same message (and about the same time) whether the email or the password is wrong,
     and TooManyAttempts once this email failed too often from this client within the window, or the client failed
-    too often whatever the emails (`_throttle_wait`). Each attempt is counted before the slow password check, so
-    parallel guesses cannot all slip under the limit.
+    too often whatever the emails (`throttle.throttle_wait`). Each attempt is counted before the slow password
+    check, so parallel guesses cannot all slip under the limit; with two-step verification on it stays counted
+    until the code is right too, so knowing the password does not reset the count of wrong codes.
     """
     now = now or utcnow()
     try:
@@ -153,17 +125,14 @@ def authenticate(email: str, password: str, client: str = "", now: datetime | No
     except ValueError:
         raise FormError({"form": LOGIN_FAILED}) from None
     with transaction() as session:
-        if wait := _throttle_wait(session, email, client, now):
-            raise TooManyAttempts(wait)
-        window_start = now - timedelta(minutes=get_settings().login_window_minutes)
-        stale = (col(LoginFailure.email) == email) | (col(LoginFailure.client) == client)
-        session.exec(delete(LoginFailure).where(stale, col(LoginFailure.at) <= window_start))
-        session.add(LoginFailure(email=email, client=client, at=now))
+        throttle.count_attempt(session, email, client, now)
         user = session.exec(select(User).where(User.email == email)).first()
     stored = user.password_hash if user is not None else dummy_hash()
     if verify_password(password, stored) and user is not None and password:
+        assert user.id is not None  # a stored account
         with transaction() as session:
-            mine = (col(LoginFailure.email) == email) & (col(LoginFailure.client) == client)
-            session.exec(delete(LoginFailure).where(mine))
-        return Actor.from_user(user)
+            two_factor_on = two_factor_on_in(session, user.id)
+            if not two_factor_on:
+                throttle.forget_failures(session, email, client)
+        return Actor.from_user(user, two_factor_on=two_factor_on)
     raise FormError({"form": LOGIN_FAILED})

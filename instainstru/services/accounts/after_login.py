@@ -62,7 +62,10 @@ def login_url(next_path: str, save_instructor: int = 0) -> str:
 
 
 def destination(actor: Actor, intent: Intent) -> str:
-    """Where to go once logged in: the page asked for, unless it is for another role, else the dashboard."""
+    """Where to go once logged in: the page asked for, unless it is for another role, else the dashboard; for an
+    admin without two-step verification, setting it up (nothing else is open to them until then)."""
+    if actor.needs_two_factor:
+        return routes.TWO_STEP
     area = ROLE_AREAS.get(routes.section(intent.next_path))
     if not intent.next_path or (area is not None and area != actor.role):
         return routes.dashboard(actor.role)

@@ -8,7 +8,7 @@ from sqlmodel import Session, col, delete, select
 
 from instainstru.db import transaction
 from instainstru.models import AuthSession, User, utcnow
-from instainstru.services.accounts.access import Actor
+from instainstru.services.accounts.access import Actor, two_factor_on_in
 from instainstru.settings import get_settings
 
 
@@ -47,7 +47,7 @@ def actor_for_token(token: str) -> Actor | None:
         if auth_session.expires_at <= utcnow():
             session.delete(auth_session)
             return None
-        return Actor.from_user(user)
+        return Actor.from_user(user, two_factor_on=two_factor_on_in(session, auth_session.user_id))
 
 
 def end_session(token: str) -> None:

@@ -1,0 +1,106 @@
+"""Two-step verification in the settings (/settings, and alone at /settings/two-step, where an admin without it is
+sent): set up with a QR code, confirm with a first code, see the recovery codes once, turn off.
+
+The secret and the recovery codes are shown only while the person sets it up (the service never returns them
+again): the vars holding them are emptied on every load and once the set-up is done or left."""
+
+import asyncio
+
+import reflex as rx
+
+from instainstru import routes
+from instainstru.models import utcnow
+from instainstru.services.accounts import two_factor
+from instainstru.services.accounts.access import Actor
+from instainstru.services.errors import FormError, NotAuthenticated, PermissionDenied, TooManyAttempts
+from instainstru.services.timefmt import slot_label
+from instainstru.state.answer import Answer
+from instainstru.state.events import event
+from instainstru.state.fields import Field, field
+from instainstru.state.forms import text
+from instainstru.state.guard import GuardedPage
+from instainstru.state.login import wait_message
+from instainstru.state.session import SessionState, current_actor
+
+REFUSED = "You can only change your own account."
+
+
+class TwoStepState(GuardedPage, rx.State):
+    """Whether two-step verification is on, and the set-up under way (its QR code and secret, then the recovery
+    codes), shown this once."""
+
+    on: Field[bool] = field(False)
+    required: Field[bool] = field(False)  # the role must have it (admins): no turning it off
+    since: Field[str] = field("")
+    recovery_left: Field[int] = field(0)
+    secret: Field[str] = field("")  # while setting up only ("" otherwise), grouped by four
+    qr_svg: Field[str] = field("")
+    recovery_codes: Field[list[str]] = field(default_factory=list)  # just made: shown this once
+    errors: Field[dict[str, str]] = field(default_factory=dict)
+    off_errors: Field[dict[str, str]] = field(default_factory=dict)
+
+    def _fetch(self, actor: Actor | None) -> tuple[two_factor.Status, str]:
+        return two_factor.status(actor), actor.timezone if actor is not None else "UTC"
+
+    def _show(self, result: tuple[two_factor.Status, str]) -> None:
+        status, zone = result
+        self.on, self.required, self.recovery_left = status.on, status.required, status.recovery_left
+        self.since = slot_label(status.since, zone) if status.on and status.since else ""
+        self.secret, self.qr_svg, self.recovery_codes = "", "", []
+        self.errors, self.off_errors = {}, {}
+
+    def _begin(self, actor: Actor | None) -> None:
+        setup = two_factor.start_setup(actor, utcnow())
+        self.secret, self.qr_svg, self.recovery_codes = two_factor.grouped(setup.secret), setup.qr_svg, []
+
+    @event
+    async def start(self) -> Answer:
+        """Make a secret and show it as a QR code and as text, to add to an authenticator app."""
+        return await self._attempt(self._begin, "", REFUSED)
+
+    @event
+    def cancel(self) -> None:
+        """Leave the set-up (nothing is turned on)."""
+        self.secret, self.qr_svg, self.errors = "", "", {}
+
+    def _confirm(self, actor: Actor | None, code: str) -> None:
+        codes = two_factor.confirm_setup(actor, code, utcnow())
+        assert actor is not None  # the service refuses a logged-out caller
+        self._show((two_factor.status(actor), actor.timezone))
+        self.recovery_codes = codes
+
+    @event
+    async def confirm(self, form: dict) -> Answer:
+        """Turn it on with a first code from the app, and show the recovery codes once."""
+        code = text(form, "code", 100)
+        return await self._attempt(lambda actor: self._confirm(actor, code), "Two-step verification is on.", REFUSED)
+
+    @event
+    async def done(self) -> Answer:
+        """The recovery codes are kept: hide them (never shown again), and go on (an admin to their dashboard)."""
+        self.recovery_codes = []
+        session = await self.get_state(SessionState)
+        actor = session._reload()
+        if actor is not None and self.router.url.path.rstrip("/") == routes.TWO_STEP:
+            return rx.redirect(routes.dashboard(actor.role))
+        return None
+
+    @event
+    async def turn_off(self, form: dict) -> Answer:
+        """Turn it off with a current code or the password (argon2, off the event loop)."""
+        proof = text(form, "proof", 1000)
+        client = self.router.session.client_ip
+        try:
+            await asyncio.to_thread(two_factor.turn_off, await current_actor(self), proof, client, utcnow())
+        except FormError as refused:
+            self.off_errors = refused.errors
+            return rx.toast.error("Two-step verification is still on.")
+        except TooManyAttempts as exc:
+            self.off_errors = {"proof": wait_message(exc.wait_seconds)}
+            return None
+        except NotAuthenticated:
+            return self._to_login()
+        except PermissionDenied:
+            return rx.toast.error(REFUSED)
+        await self._load()
+        return rx.toast.success("Two-step verification is off.")
