@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, col, func, select
+from sqlmodel import Session, col, func, select, update
 
 from instainstru import routes
 from instainstru.db import transaction
@@ -163,8 +163,11 @@ def join_with_code(new_student: Actor, code: str, now: datetime | None = None, c
     client = str(client or "")[:45]
     try:
         with transaction() as session:
-            code_query = select(ReferralCode).where(ReferralCode.code == str(code).strip().upper()[:16])
-            row = session.exec(code_query.with_for_update()).first()  # the link's sign-ups counted one at a time
+            code = str(code).strip().upper()[:16]
+            # The link's sign-ups are counted one at a time: this write locks its row first (PostgreSQL), or the
+            # database (SQLite), until the transaction ends.
+            session.exec(update(ReferralCode).where(col(ReferralCode.code) == code).values(visits=ReferralCode.visits))
+            row = session.exec(select(ReferralCode).where(ReferralCode.code == code)).first()
             referrer = session.get(User, row.user_id) if row else None
             if referrer is None or referrer.role != Role.STUDENT:
                 return "That referral code is not valid or has expired, so there is no welcome credit this time."
