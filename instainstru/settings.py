@@ -38,6 +38,8 @@ WHOLE_NUMBERS = {
     "JOBS_INTERVAL_SECONDS": (60, 0, 86400),
     "REFERRAL_WELCOME_CENTS": (2000, 0, 100000),
     "REFERRAL_REWARD_CENTS": (2000, 0, 100000),
+    "REFERRAL_SIGNUPS_PER_CODE_PER_DAY": (10, 1, 100000),
+    "REFERRAL_SIGNUPS_PER_CLIENT_PER_HOUR": (3, 1, 100000),
 }
 WEBHOOK_SECRET_VARIABLES = ("STRIPE_WEBHOOK_SECRET_PLATFORM", "STRIPE_WEBHOOK_SECRET_CONNECT")
 # Every variable the settings read (README's configuration table lists each one).
@@ -106,6 +108,10 @@ class Settings:
     referrals_open: bool
     referral_welcome_cents: int  # credit for a student who signs up through a referral link
     referral_reward_cents: int  # credit for the referrer once that student's first lesson is completed and paid
+    # Sign-ups a referral link may bring in a day, and sign-ups through referral links from one client address in an
+    # hour; beyond them the account is made with no referral (no welcome credit, no reward).
+    referral_signups_per_code_per_day: int
+    referral_signups_per_client_per_hour: int
     # The mail server (SMTP_URL); None: nothing is sent, messages wait in the outbox (./scripts/run and the tests
     # start a local mail catcher and set it).
     smtp_server: SmtpServer | None
@@ -316,6 +322,8 @@ def load_settings(environ: Mapping[str, str] = os.environ) -> Settings:
         referrals_open=read.yes_or_no("REFERRALS_OPEN", True),
         referral_welcome_cents=read.whole_number("REFERRAL_WELCOME_CENTS"),
         referral_reward_cents=read.whole_number("REFERRAL_REWARD_CENTS"),
+        referral_signups_per_code_per_day=read.whole_number("REFERRAL_SIGNUPS_PER_CODE_PER_DAY"),
+        referral_signups_per_client_per_hour=read.whole_number("REFERRAL_SIGNUPS_PER_CLIENT_PER_HOUR"),
         smtp_server=read.smtp_server("SMTP_URL"),
         mail_from=read.mail_address("MAIL_FROM", DEFAULT_MAIL_FROM),
         demo_mail_dir=read.optional_folder("DEMO_MAIL_DIR"),

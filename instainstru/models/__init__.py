@@ -18,7 +18,7 @@ from instainstru.models.offering import (
 from instainstru.models.outbox import MailStatus, OutboxMessage
 from instainstru.models.payment import LedgerAccount, LedgerEntry, LedgerKind, Payment, PaymentCard, PaymentStatus
 from instainstru.models.place import StudentAddress
-from instainstru.models.referral import Credit, CreditUse, Referral, ReferralCode
+from instainstru.models.referral import Credit, CreditUse, Referral, ReferralCode, WelcomeCard
 from instainstru.models.review import STARS, Review, ReviewReport
 from instainstru.models.two_factor import AdminAction, LoginChallenge, RecoveryCode, TrustedDevice, TwoFactor
 from instainstru.models.types import UTCDateTime, utcnow
@@ -79,5 +79,6 @@ __all__ = [
     "TwoFactor",
     "UTCDateTime",
     "User",
+    "WelcomeCard",
     "utcnow",
 ]

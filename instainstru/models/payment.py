@@ -83,6 +83,9 @@ class Payment(SQLModel, table=True):
     amount_cents: int = Field(sa_column=Column(Integer, nullable=False))
     fee_cents: int = Field(sa_column=Column(Integer, nullable=False))
     manual_capture: bool = Field(default=False, sa_column=Column(Boolean, nullable=False))
+    # A payment spending a welcome credit is only authorised until its card is checked (services/money/card_guard.py):
+    # "due", then "passed" (captured, or left for the instructor's answer) or "refused"; "" for any other payment.
+    card_check: str = Field(default="", sa_column=Column(String(8), nullable=False, server_default=""))
     status: str = Field(sa_column=Column(String(32), nullable=False))
     charge_id: str | None = Field(default=None, sa_column=Column(String(64), nullable=True))
     credit_cents: int = Field(default=0, sa_column=Column(Integer, nullable=False, server_default="0"))
@@ -105,6 +108,7 @@ class LedgerKind(StrEnum):
     SHARE_REVERSAL = "share_reversal"
     PLATFORM_REFUND = "platform_refund"  # a refund the platform pays beyond its fee (the transfer not reversed)
     CREDIT = "credit"  # part of a lesson's price paid by the platform from the student's credit
+    TOPUP_DUE = "topup_due"  # the platform's top-up for a credit, set aside at payment, paid once the lesson is done
 
 
 class LedgerAccount(StrEnum):

@@ -22,12 +22,18 @@ class ReferralCode(SQLModel, table=True):
 class Referral(SQLModel, table=True):
     """A student who signed up through someone's code (at most one referrer each).
 
-    status: signed_up (welcome credit given) -> rewarded (the referrer's credit given once the new student's
-    first lesson was completed and paid) or refused (`reason`: the same person, e.g. the same card).
+    status: signed_up (the welcome credit given once the new student confirms their address) -> rewarded (the
+    referrer's credit given once the new student's first lesson was completed and paid) or refused (`reason`: the
+    same person, e.g. the same card; or a sign-up beyond the link's or the client address's limits, which gives
+    no credit at all). `client`: the address the sign-up came from, counted by the limits.
     """
 
     __tablename__ = "referrals"
-    __table_args__ = {"extend_existing": True}
+    __table_args__ = (
+        Index("ix_referrals_referrer_created", "referrer_id", "created_at"),
+        Index("ix_referrals_client_created", "client", "created_at"),
+        {"extend_existing": True},
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     referrer_id: int = Field(
@@ -38,12 +44,15 @@ class Referral(SQLModel, table=True):
     )
     status: str = Field(sa_column=Column(String(16), nullable=False, index=True))
     reason: str = Field(default="", sa_column=Column(String(200), nullable=False, server_default=""))
+    # The client's IP address as the app saw it at sign-up ("" when unknown, e.g. a script calling the service).
+    client: str = Field(default="", sa_column=Column(String(45), nullable=False, server_default=""))
     created_at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime(), nullable=False))
 
 
 class Credit(SQLModel, table=True):
     """Money the platform gives a student to spend on lessons: granted once per referral and kind, spent oldest
-    first (`remaining_cents`), void after `expires_at`."""
+    first (`remaining_cents`), void after `expires_at`. A grant with a `withheld` reason is set aside: not spent
+    (a welcome credit tried with a card another account used with one: services/money/card_guard.py)."""
 
     __tablename__ = "credits"
     __table_args__ = (
@@ -54,7 +63,7 @@ class Credit(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     user_id: int = Field(sa_column=Column(Integer, ForeignKey("users.id", ondelete="CASCADE"), nullable=False))
-    kind: str = Field(sa_column=Column(String(16), nullable=False))  # welcome | referrer
+    kind: str = Field(sa_column=Column(String(16), nullable=False))  # welcome | referrer | returned
     referral_id: int | None = Field(
         default=None, sa_column=Column(Integer, ForeignKey("referrals.id", ondelete="SET NULL"), nullable=True)
     )
@@ -62,6 +71,22 @@ class Credit(SQLModel, table=True):
     remaining_cents: int = Field(sa_column=Column(Integer, nullable=False))
     created_at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime(), nullable=False))
     expires_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
+    withheld: str = Field(default="", sa_column=Column(String(200), nullable=False, server_default=""))
+
+
+class WelcomeCard(SQLModel, table=True):
+    """A card (by its Stripe fingerprint) that spent an account's welcome credit: the fingerprint is the primary
+    key, so one card spends the welcome credit of one account only, however concurrent the payments."""
+
+    __tablename__ = "welcome_cards"
+    __table_args__ = {"extend_existing": True}
+
+    fingerprint: str = Field(sa_column=Column(String(64), primary_key=True))
+    user_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("users.id", ondelete="CASCADE"), nullable=False, index=True)
+    )
+    payment_id: int = Field(sa_column=Column(Integer, ForeignKey("payments.id", ondelete="CASCADE"), nullable=False))
+    created_at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime(), nullable=False))
 
 
 class CreditUse(SQLModel, table=True):

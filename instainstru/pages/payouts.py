@@ -9,6 +9,8 @@ from instainstru.components.card import empty_state
 from instainstru.components.money_table import money_listing, status_badge, total, totals
 from instainstru.components.nav import workspace_nav
 from instainstru.components.pager import pager
+from instainstru.services.money.topups import PAID_AFTER
+from instainstru.services.timefmt import span
 from instainstru.state.payouts import InstructorPayoutsState as S
 from instainstru.state.rows import MoneyRow
 
@@ -25,7 +27,11 @@ def earning_cells(line: ObjectVar[MoneyRow]) -> list[rx.Component]:
         status_badge(line),
         rx.text(line["gross"], size="2", class_name="gross"),
         rx.text(line["fee"], size="2", class_name="fee"),
-        rx.text(line["net"], size="2", weight="bold", class_name="net"),
+        rx.vstack(
+            rx.text(line["net"], size="2", weight="bold", class_name="net"),
+            rx.cond(line["after"] != "", rx.text(line["after"], size="1", color_scheme="gray", class_name="after")),
+            spacing="0",
+        ),
         rx.match(
             line["payout"],
             *[
@@ -45,7 +51,9 @@ def explanation() -> rx.Component:
             "cancel it under your cancellation policy and be refunded. ",
             rx.text.strong("Paid"),
             " is money for "
-            "a lesson that is taught (or kept under your policy), transferred to your Stripe account. Amounts "
+            "a lesson that is taught (or kept under your policy), transferred to your Stripe account. When a "
+            "student pays partly with InstaInstru credit, InstaInstru pays you that part itself after the lesson: "
+            f"{span(PAID_AFTER)} after it ends, once it is marked done (never for a lesson cancelled before). Amounts "
             "are after refunds; the fee is InstaInstru's service fee.",
         ),
         icon="info",

@@ -43,7 +43,7 @@ def _referral_details(s: ObjectVar[dict[str, str]]) -> rx.Component:
         rx.text(
             "Friends who join with your link get ",
             s["welcome"],
-            " off their first lesson. You get ",
+            " off their first lesson once they confirm their email address. You get ",
             s["reward"],
             " in credit once they have taken and paid for it.",
             size="3",

@@ -32,6 +32,16 @@ def _confirmed() -> rx.Component:
             rx.cond(S.changed, ". Log in with it from now on.", " is confirmed."),
             size="3",
         ),
+        rx.cond(
+            S.welcome != "",
+            rx.callout(
+                rx.text("Your ", S.welcome, " welcome credit is ready: it is applied when you pay for a lesson."),
+                icon="gift",
+                color_scheme="grass",
+                class_name="welcome-credit",
+                width="100%",
+            ),
+        ),
         _onwards(),
         spacing="4",
         width="100%",

@@ -32,6 +32,10 @@ def _earning_row(line: billing.Line) -> MoneyRow:
         "fee": format_price(money.fee),
         "net": format_price(money.net),
         "payout": payout(line),
+        # the part the student's credit paid, sent by InstaInstru once the lesson is done ("" when none is due)
+        "after": f"{format_price(money.topup_due)} of it (the student's credit) is paid after the lesson"
+        if money.topup_due
+        else "",
         **status_badge(line),
     }
 

@@ -88,5 +88,6 @@ class SignupState(rx.State):
         session._sign_in(actor)
         done = go_on(actor, read_intent(self), "Your account is ready.")
         if self.referral and actor.role == Role.STUDENT:  # an unknown code only says so: the account stands
-            done.append(rx.toast.info(referrals.join_with_code(actor, self.referral)))
+            told = referrals.join_with_code(actor, self.referral, client=self.router.session.client_ip)
+            done.append(rx.toast.info(told))
         return done

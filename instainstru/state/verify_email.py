@@ -6,6 +6,7 @@ from instainstru import routes
 from instainstru.models import utcnow
 from instainstru.services.accounts import email_links
 from instainstru.services.errors import FormError, NotAuthenticated
+from instainstru.services.money.money import format_price
 from instainstru.services.timefmt import span
 from instainstru.state.answer import Answer
 from instainstru.state.events import event
@@ -38,6 +39,7 @@ class VerifyEmailState(rx.State):
     changed: Field[bool] = field(False)
     email: Field[str] = field("")
     problem: Field[str] = field("")
+    welcome: Field[str] = field("")  # "$20": the welcome credit confirming gave ("" for none)
 
     @event
     async def open(self) -> None:
@@ -46,10 +48,11 @@ class VerifyEmailState(rx.State):
         try:
             outcome = email_links.use_link(token, utcnow())
         except FormError as refused:
-            self.confirmed, self.changed, self.email = False, False, ""
+            self.confirmed, self.changed, self.email, self.welcome = False, False, "", ""
             self.problem = " ".join(refused.errors.values())
         else:
             self.confirmed, self.changed, self.email, self.problem = True, outcome.changed, outcome.email, ""
+            self.welcome = format_price(outcome.welcome_cents) if outcome.welcome_cents else ""
         session = await self.get_state(SessionState)
         session._reload()
         self.loaded = True

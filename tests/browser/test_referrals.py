@@ -1,6 +1,7 @@
-"""Referral links in the browser: a friend signs up through one and gets the welcome credit; the referrer sees
-it on their referrals page; the friend books and pays with the credit applied, and once that lesson is completed
-the referrer's balance shows their reward; a wrong code says so and sign-up still works."""
+"""Referral links in the browser: a friend signs up through one and gets the welcome credit once they confirm their
+address through the mailed link; the referrer sees it on their referrals page; the friend books and pays with the
+credit applied, and once that lesson is completed the referrer's balance shows their reward (and the instructor gets
+the credit's top-up only then); a wrong code says so and sign-up still works."""
 
 import re
 from datetime import timedelta
@@ -13,12 +14,16 @@ from instainstru.db import transaction
 from instainstru.models import Booking, BookingStatus, Payment, utcnow
 from instainstru.services.accounts import accounts
 from instainstru.services.booking import booking
-from instainstru.services.money import ledger
+from instainstru.services.money import ledger, topups
 from instainstru.services.trust import referrals
 from tests.browser.conftest import open_page, screenshot
 from tests.browser.helpers import PASSWORD, at, choose_slot, enter_new_card, log_in, log_out, pay, unique_email
+from tests.browser.test_account import WELCOME, link_mailed
 from tests.factories import PASSWORD as FACTORY_PASSWORD
 from tests.factories import make_user
+from tests.fakes.mail_server import MailCatcher
+
+CONFIRM_FOR_CREDIT = "Welcome! Confirm your email address (we just sent you a link) to get your $20 credit."
 
 
 def sign_up_student(page: Page, name: str, email: str) -> None:
@@ -29,13 +34,22 @@ def sign_up_student(page: Page, name: str, email: str) -> None:
     expect(page).to_have_url(at(routes.STUDENT_HOME))
 
 
+def confirm_address(page: Page, mail: MailCatcher, email: str) -> None:
+    """Follow the link the welcome mail carries, as the friend does from their mailbox: the credit comes with it."""
+    open_page(page, link_mailed(mail, email, WELCOME))
+    expect(page.locator(".email-confirmed")).to_contain_text("Your email address is confirmed")
+    expect(page.locator(".welcome-credit")).to_contain_text("Your $20 welcome credit is ready")
+
+
 def balance_of(email: str) -> int:
     actor = accounts.authenticate(email, PASSWORD)
     with transaction() as session:
         return referrals.balance(session, actor.user_id, utcnow())
 
 
-def test_a_friend_joins_through_a_referral_link_and_gets_the_welcome_credit(page: Page, app_services):
+def test_a_friend_joins_through_a_referral_link_and_gets_the_welcome_credit(
+    page: Page, mail: MailCatcher, app_services
+):
     ana = make_user("student", unique_email("ana"), "Ana Lopez")
     code = referrals.code_for(ana)
     open_page(page, routes.referral(code.lower()))
@@ -43,7 +57,14 @@ def test_a_friend_joins_through_a_referral_link_and_gets_the_welcome_credit(page
     expect(page.locator(".referral-welcome")).to_contain_text("$20 off your first lesson")
     friend = unique_email("ben")
     sign_up_student(page, "Ben Ortiz", friend)
-    expect(page.get_by_text("Welcome! $20 credit is waiting for your first lesson.")).to_be_visible()
+    expect(page.get_by_text(CONFIRM_FOR_CREDIT)).to_be_visible()
+    assert balance_of(friend) == 0  # not before the address is confirmed
+    confirm_address(page, mail, friend)
+    screenshot(page, "welcome-credit-confirmed")
+    page.set_viewport_size({"width": 375, "height": 800})
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375
+    screenshot(page, "welcome-credit-confirmed-phone")
+    page.set_viewport_size({"width": 1280, "height": 800})
     assert balance_of(friend) == 2000
     log_out(page)
 
@@ -70,12 +91,15 @@ def test_a_wrong_code_says_so_and_sign_up_still_works(page: Page, app_services):
     assert balance_of(email) == 0
 
 
-def test_the_friend_pays_with_the_credit_and_the_referrer_is_rewarded_after_the_lesson(page: Page, app_services):
+def test_the_friend_pays_with_the_credit_and_the_referrer_is_rewarded_after_the_lesson(
+    page: Page, mail: MailCatcher, app_services
+):
     ana = make_user("student", unique_email("ana"), "Ana Lopez")
     open_page(page, routes.referral(referrals.code_for(ana)))
     friend = unique_email("ben")
     sign_up_student(page, "Ben Ortiz", friend)
-    expect(page.get_by_text("Welcome! $20 credit is waiting for your first lesson.")).to_be_visible()
+    expect(page.get_by_text(CONFIRM_FOR_CREDIT)).to_be_visible()
+    confirm_address(page, mail, friend)
     open_page(page, routes.BILLING)
     expect(page.locator(".credit-note")).to_contain_text("You have $20.00 of credit, applied automatically")
 
@@ -98,6 +122,7 @@ def test_the_friend_pays_with_the_credit_and_the_referrer_is_rewarded_after_the_
         paid = session.exec(select(Payment).where(Payment.booking_id == lesson.id)).one()
     assert (paid.credit_cents, paid.amount_cents) == (2000, int(re.sub(r"[^0-9]", "", total)))  # "$70.00"
     assert balance_of(friend) == 0 and ledger.reconcile() == []
+    assert (paid.card_check, paid.topup_transfer_id) == ("passed", None)  # the card checked; no top-up yet
     open_page(page, routes.receipt(lesson.id))
     expect(page.locator(".receipt")).to_contain_text("Credit applied−$20.00")
     screenshot(page, "receipt-credit")
@@ -106,6 +131,8 @@ def test_the_friend_pays_with_the_credit_and_the_referrer_is_rewarded_after_the_
     after = lesson.end_at + timedelta(hours=1)
     booking.system_move(lesson.id, BookingStatus.COMPLETED, after)  # the lesson took place
     assert referrals.reward_due(after) == 1
+    assert topups.pay_due(lesson.end_at + topups.PAID_AFTER) == 1  # the credit's top-up, once the lesson is done
+    assert ledger.reconcile() == []
     log_in(page, ana.email, FACTORY_PASSWORD)
     expect(page).to_have_url(at(routes.STUDENT_HOME))
     open_page(page, routes.REFERRALS)

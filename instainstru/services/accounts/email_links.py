@@ -8,7 +8,8 @@ A change of address (services/accounts/account_settings.py) mails a link to the 
 address changes only when that link is used, and only if no other account took the address meanwhile.
 
 Using a link (`use_link`) confirms its address (`users.email_verified_at`) and uses up every other link of the
-account, so an older link can never bring back an address the account moved away from.
+account, so an older link can never bring back an address the account moved away from. The first confirmation
+gives a referred student their welcome credit, in the same transaction (services/trust/referrals.py).
 """
 
 import secrets
@@ -26,6 +27,7 @@ from instainstru.services.accounts.access import Actor
 from instainstru.services.errors import FormError, NotAuthenticated
 from instainstru.services.mail import outbox
 from instainstru.services.mail.templates import MailKind, Recipient, render, url
+from instainstru.services.trust import referrals
 
 LINK_LASTS = timedelta(hours=48)
 LINKS_PER_HOUR = 3  # per account, in any RATE_WINDOW
@@ -43,6 +45,7 @@ class Confirmed:
 
     email: str
     changed: bool
+    welcome_cents: int = 0  # the referral welcome credit confirming the address gave (services/trust/referrals.py)
 
 
 def _usable(now: datetime) -> ColumnElement[bool]:
@@ -135,7 +138,10 @@ def use_link(token: str, now: datetime) -> Confirmed:
             raise FormError({"form": TAKEN})
         if changed:
             user.email = link.email
-        if changed or user.email_verified_at is None:
+        first = user.email_verified_at is None
+        if changed or first:
             user.email_verified_at = now
         session.add(user)
-        return Confirmed(email=user.email, changed=changed)
+        assert user.id is not None  # read from the database
+        welcome = referrals.welcome_on_confirmation(session, user.id, now) if first else 0  # it waited for this
+        return Confirmed(email=user.email, changed=changed, welcome_cents=welcome)

@@ -597,7 +597,10 @@ def system_move(booking_id: int, to: str, now: datetime | None = None) -> Bookin
     return _move(booking_id, to, None, now or utcnow())
 
 
-def auto_complete(now: datetime | None = None, after: timedelta = timedelta(hours=24)) -> int:
+MARK_WINDOW = timedelta(hours=24)  # after a lesson ends, the time to mark it (completed, no-show) before the jobs do
+
+
+def auto_complete(now: datetime | None = None, after: timedelta = MARK_WINDOW) -> int:
     """Complete confirmed lessons that ended more than `after` ago and nobody marked; safe on many workers.
 
     Each lesson is moved by one conditional UPDATE, so two workers running this at once never both move it.

@@ -1,6 +1,6 @@
 """Work that falls due with time: run-out holds, unanswered requests, authorisations to release, lessons
-nobody marked, lesson reminders, unread messages, mail to send. Every step is a conditional update or an idempotent
-Stripe call, so any number of workers may run `run_due` at the same moment."""
+nobody marked, credit top-ups of lessons done, lesson reminders, unread messages, mail to send. Every step is a
+conditional update or an idempotent Stripe call, so any number of workers may run `run_due` at the same moment."""
 
 import logging
 from collections.abc import Callable
@@ -16,7 +16,7 @@ from instainstru.services.booking import booking
 from instainstru.services.errors import FormError
 from instainstru.services.mail import outbox
 from instainstru.services.messaging import unread_mail
-from instainstru.services.money import payments
+from instainstru.services.money import payments, topups
 from instainstru.services.notifications import reminders
 from instainstru.services.trust import referrals, reviews
 
@@ -32,6 +32,7 @@ class JobReport:
     requests_expired: int
     payments_settled: int  # authorisations released, abandoned attempts cancelled, refunds owed made
     lessons_completed: int
+    topups_paid: int  # the credit part of lessons now done, paid to their instructors
     reviews_published: int  # their blind week over
     referrals_rewarded: int  # the friend's first lesson completed and paid
     reminders_sent: int  # lessons reminded (both people), 24 hours or 1 hour before
@@ -76,6 +77,7 @@ def run_due(now: datetime | None = None) -> JobReport:
         requests_expired=_safely(expire_requests, now),
         payments_settled=_safely(payments.settle_leftovers, now),
         lessons_completed=_safely(booking.auto_complete, now),
+        topups_paid=_safely(topups.pay_due, now),  # after auto-complete: a lesson done now is paid now
         reviews_published=_safely(reviews.publish_due, now),
         referrals_rewarded=_safely(referrals.reward_due, now),
         reminders_sent=_safely(reminders.send_reminders, now),

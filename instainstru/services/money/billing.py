@@ -6,7 +6,7 @@ Amounts come from the ledger (what Stripe actually moved): a lesson without a ch
 import csv
 import io
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from sqlalchemy import ColumnElement
@@ -14,7 +14,7 @@ from sqlmodel import Session, col, func, select
 
 from instainstru.db import transaction
 from instainstru.models import Booking, BookingStatus, LedgerEntry, LedgerKind, Role, utcnow
-from instainstru.models.booking import MONEY_STATUSES, NOT_TAKEN_STATUSES
+from instainstru.models.booking import MONEY_STATUSES, NOT_TAKEN_STATUSES, PAID_STATUSES
 from instainstru.services.accounts.access import Actor, require_role
 from instainstru.services.booking import booking as engine
 from instainstru.services.booking.lesson_query import lesson_rows
@@ -43,6 +43,9 @@ class Money:
     net: int
     credit: int = 0
     credit_back: int = 0
+    # The instructor's top-up for the student's credit still to come: set aside at payment, paid once the lesson is
+    # done (services/money/topups.py; counted in `net` on the instructor's lines), 0 once paid or for a lesson off.
+    topup_due: int = 0
 
     @property
     def paid(self) -> int:
@@ -107,6 +110,7 @@ def _ledger_money(session: Session, booking_ids: list[int]) -> dict[int, Money]:
             net=k[K.INSTRUCTOR_SHARE] + k[K.SHARE_REVERSAL],
             credit=-k[K.CREDIT],
             credit_back=k["credit_back"],
+            topup_due=k[K.TOPUP_DUE],
         )
         for b, k in sums.items()
     }
@@ -132,6 +136,9 @@ def _lines(session: Session, actor: Actor, as_instructor: bool, since: datetime 
     for booking, name, subject_key in rows:
         assert booking.id is not None  # read from the database
         money = money_of[booking.id]
+        if as_instructor:  # the top-up still to come is theirs while the lesson stands, never once it is off
+            due = money.topup_due if booking.status in PAID_STATUSES else 0
+            money = replace(money, net=money.net + due, topup_due=due)
         shown_unpaid = not as_instructor and was_request_not_taken(booking)  # so the student knows what happened
         if money.charged == 0 and not shown_unpaid:
             continue  # nothing was ever paid (an expired hold)
@@ -315,9 +322,16 @@ def is_pending(line: Line) -> bool:
     return line.status == engine.status_words(S.CONFIRMED)
 
 
+def pending_cents(line: Line) -> int:
+    """What the instructor has still to receive for the lesson: all of it before it is taught, else the top-up
+    for the student's credit until it is paid (the day after the lesson)."""
+    return line.money.net if is_pending(line) else line.money.topup_due
+
+
 def payout_state(line: Line) -> str:
-    """Where a lesson's money stands for its instructor: pending (not taught yet), paid, or refunded (all of it)."""
-    if is_pending(line):
+    """Where a lesson's money stands for its instructor: pending (not taught yet, or its credit top-up not yet
+    paid), paid, or refunded (all of it)."""
+    if pending_cents(line) > 0 or is_pending(line):
         return "pending"
     return "refunded" if line.money.gross <= 0 else "paid"
 
@@ -335,7 +349,7 @@ def instructor_earnings(actor: Actor | None, page: int | str | None = 1) -> Earn
         lines = _lines(session, actor, as_instructor=True)
     gross = sum(line.money.gross for line in lines)
     fee = sum(line.money.fee for line in lines)
-    pending = sum(line.money.net for line in lines if is_pending(line))
+    pending = sum(pending_cents(line) for line in lines)
     net = sum(line.money.net for line in lines)
     return Earnings(
         lines=lines, gross=gross, fee=fee, net=net, pending=pending, paid=net - pending, shown=page_of(lines, page)

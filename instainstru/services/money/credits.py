@@ -36,9 +36,14 @@ def usable(available: int, price_cents: int) -> int:
 
 
 def _spendable(user_id: int, now: datetime) -> ColumnElement[bool]:
-    """SQL: the student's credit grants that can still be spent (unexpired, with cents left). The one definition of
-    a student's credit: `balance` sums them, `reserve` spends them, `credit_note` tells them."""
-    return and_(col(Credit.user_id) == user_id, col(Credit.expires_at) > now, col(Credit.remaining_cents) > 0)
+    """SQL: the student's credit grants that can still be spent (unexpired, with cents left, not set aside). The one
+    definition of a student's credit: `balance` sums them, `reserve` spends them, `credit_note` tells them."""
+    return and_(
+        col(Credit.user_id) == user_id,
+        col(Credit.expires_at) > now,
+        col(Credit.remaining_cents) > 0,
+        col(Credit.withheld) == "",
+    )
 
 
 def balance(session: Session, user_id: int, now: datetime) -> int:

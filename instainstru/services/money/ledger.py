@@ -6,8 +6,11 @@ Stripe reversed of their transfer): student +R, platform -f, instructor -s, and 
 whatever it pays itself (0 when the transfer is reversed, as every refund the app makes does).
 The credit part of a payment (a student's credit paid C of the price; the card charge's application fee was
 a = max(F - C, 0) and the platform tops the instructor up by T = max(C - F, 0)) is its own movement, named
-`credit-<payment>`: platform -C, platform +(F - a), instructor +T. Giving x of that credit back (a refund) is
-platform +x, instructor -r (r: what was reversed of the top-up), platform -(x - r).
+`credit-<payment>`: platform -C, platform +(F - a), and T set aside by the platform for the instructor
+(`topup_due`). The top-up is paid once the lesson is done (services/money/topups.py: `pay_due`), its own movement
+`credit-<payment>-paid`: set aside -T, instructor +T. Giving x of that credit back (a refund) is platform +x,
+-r of the top-up (r: its share of x; from what is set aside before the top-up is paid, from the instructor after),
+platform -(x - r).
 The lines of one movement always sum to zero, and each movement is recorded once:
 (source, kind) is unique, so a repeated webhook cannot count it twice.
 """
@@ -83,7 +86,8 @@ def record_credit(
     session: Session, booking_id: int, payment_id: int, credit: int, fee: int, topup: int, at: datetime | None = None
 ) -> bool:
     """Record the credit part of a captured payment: the platform pays `credit` of the price, keeps `fee` (the
-    lesson's fee less the card charge's application fee) and owes the instructor `topup` (once; True if new)."""
+    lesson's fee less the card charge's application fee) and sets aside `topup` for the instructor, paid once the
+    lesson is done (`record_topup_paid`) (once; True if new)."""
     source = credit_source(payment_id)
     if _has(session, source):
         return False
@@ -95,11 +99,42 @@ def record_credit(
             [
                 (K.CREDIT, A.PLATFORM, -credit),
                 (K.PLATFORM_FEE, A.PLATFORM, fee),
-                (K.INSTRUCTOR_SHARE, A.INSTRUCTOR, topup),
+                (K.TOPUP_DUE, A.PLATFORM, topup),
             ],
             at,
         )
     )
+    session.flush()
+    return True
+
+
+def topup_source(payment_id: int) -> str:
+    """The ledger's name for paying the instructor the top-up set aside for a payment's credit."""
+    return f"{credit_source(payment_id)}-paid"
+
+
+def topup_set_aside(session: Session, payment_id: int) -> int:
+    """What the platform still sets aside for the instructor's top-up of the payment's credit (0 once paid)."""
+    total = session.exec(
+        select(func.coalesce(func.sum(LedgerEntry.amount_cents), 0)).where(
+            LedgerEntry.charge_id == credit_source(payment_id), LedgerEntry.kind == K.TOPUP_DUE
+        )
+    ).one()
+    return int(total)
+
+
+def topup_paid(session: Session, payment_id: int) -> bool:
+    """Has the instructor been given the top-up of the payment's credit (the lesson done)?"""
+    return _has(session, topup_source(payment_id))
+
+
+def record_topup_paid(session: Session, booking_id: int, payment_id: int, amount: int, at: datetime) -> bool:
+    """Record the instructor given the `amount` set aside for the payment's credit (once; True if new)."""
+    source = topup_source(payment_id)
+    if _has(session, source):
+        return False
+    lines: list[tuple[str, str, int]] = [(K.TOPUP_DUE, A.PLATFORM, -amount), (K.INSTRUCTOR_SHARE, A.INSTRUCTOR, amount)]
+    session.add_all(_lines(booking_id, credit_source(payment_id), source, lines, at))
     session.flush()
     return True
 
@@ -122,9 +157,12 @@ def record_credit_return(
     amount: int,
     reversed_: int,
     at: datetime | None = None,
+    *,
+    topup_paid: bool = True,
 ) -> bool:
     """Record `amount` of a payment's credit given back (bringing what was given back to `returned_total`), of
-    which `reversed_` was taken back from the instructor's top-up (once per total; True if new)."""
+    which `reversed_` was the instructor's top-up: taken back from them once it was paid (`topup_paid`), else from
+    what is set aside for it (once per total; True if new)."""
     charge_id = credit_source(payment_id)
     source = f"{charge_id}-back-{returned_total}"
     if _has(session, source):
@@ -136,7 +174,7 @@ def record_credit_return(
             source,
             [
                 (K.CREDIT, A.PLATFORM, amount),
-                (K.SHARE_REVERSAL, A.INSTRUCTOR, -reversed_),
+                (K.SHARE_REVERSAL, A.INSTRUCTOR, -reversed_) if topup_paid else (K.TOPUP_DUE, A.PLATFORM, -reversed_),
                 (K.FEE_REVERSAL, A.PLATFORM, reversed_ - amount),
             ],
             at,

@@ -1,25 +1,31 @@
 """The instructor's share a student's credit paid: the platform's top-up transfer, and credit given back on refunds.
 
 A payment with credit C on a lesson with the platform's fee F owes the instructor a top-up of max(C - F, 0) from
-the platform's own balance (services/money/credits.py). The ledger's `credit-<payment>` lines say what they keep of
-it; `settle_topup` makes Stripe agree (send it, or take back what refunds gave back). `return_credit` gives a
-refunded lesson's credit back to the student, records it, and then settles the top-up.
+the platform's own balance (services/money/credits.py). The platform sets it aside when the lesson is paid and pays
+it once the lesson is done (`pay_due`: completed or marked a no-show, and `PAID_AFTER` past its end, the time
+people have to mark it), never for a lesson cancelled or refunded before: credit is never cashed out before a
+lesson happened. The ledger's `credit-<payment>` lines say what the instructor keeps of it; `settle_topup` makes
+Stripe agree (send it, or take back what refunds gave back). `return_credit` gives a refunded lesson's credit back
+to the student, records it, and then settles the top-up.
 """
 
 import logging
 from datetime import datetime
 
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, select
+from sqlmodel import Session, col, func, select
 
 from instainstru.db import transaction
 from instainstru.gateways import stripe_payments
 from instainstru.gateways.stripe_gateway import PaymentsUnavailable
-from instainstru.models import Booking, InstructorProfile, Payment, utcnow
+from instainstru.models import Booking, BookingStatus, InstructorProfile, LedgerEntry, LedgerKind, Payment, utcnow
+from instainstru.services.booking.booking import MARK_WINDOW
 from instainstru.services.money import credits, ledger
 from instainstru.services.money.money import in_proportion
 
 log = logging.getLogger(__name__)
+PAID_AFTER = MARK_WINDOW  # after the lesson's end: the time to mark it completed or a no-show
+DONE_STATUSES = (BookingStatus.COMPLETED, BookingStatus.NO_SHOW)  # lessons whose top-up is paid
 
 
 def locked_payment(session: Session, payment_id: int) -> Payment:
@@ -86,8 +92,9 @@ def return_credit(payment_id: int, back_in_all: int | None = None, now: datetime
             if amount <= 0:
                 return 0
             reverse = in_proportion(topup, returned + amount, credit) - in_proportion(topup, returned, credit)
+            paid = ledger.topup_paid(session, payment_id)
             if not ledger.record_credit_return(
-                session, payment.booking_id, payment_id, returned + amount, amount, reverse, now
+                session, payment.booking_id, payment_id, returned + amount, amount, reverse, now, topup_paid=paid
             ):
                 return 0
             given = credits.give_back(session, payment_id, amount, now)
@@ -100,3 +107,44 @@ def return_credit(payment_id: int, back_in_all: int | None = None, now: datetime
     except PaymentsUnavailable:
         log.warning("Stripe unreachable: top-up of payment %s left for the next job run", payment_id)
     return amount
+
+
+def _due(now: datetime) -> list[int]:
+    """Payments whose lesson is done (`DONE_STATUSES`, ended `PAID_AFTER` ago) with a top-up still set aside."""
+    with transaction() as session:
+        rows = session.exec(
+            select(LedgerEntry.charge_id)
+            .join(Booking, col(Booking.id) == LedgerEntry.booking_id)
+            .where(
+                LedgerEntry.kind == LedgerKind.TOPUP_DUE,
+                col(Booking.status).in_(DONE_STATUSES),
+                col(Booking.end_at) <= now - PAID_AFTER,
+            )
+            .group_by(LedgerEntry.charge_id)
+            .having(func.sum(LedgerEntry.amount_cents) > 0)
+        )
+        return [int(charge_id.removeprefix("credit-")) for charge_id in rows]
+
+
+def pay_due(now: datetime | None = None) -> int:
+    """For the jobs: give instructors the top-ups set aside for lessons now done, in the ledger (once per payment,
+    under its lock, so workers running this at once record it once) and then at Stripe (`settle_topup`; one Stripe
+    cannot take now is sent by the next run). Returns how many were recorded."""
+    now = now or utcnow()
+    recorded = []
+    for payment_id in _due(now):
+        try:
+            with transaction() as session:
+                payment = locked_payment(session, payment_id)
+                amount = ledger.topup_set_aside(session, payment_id)
+                new = amount > 0 and ledger.record_topup_paid(session, payment.booking_id, payment_id, amount, now)
+        except IntegrityError:  # recorded a moment ago by another worker (SQLite has no row locks)
+            continue
+        if new:
+            recorded.append(payment_id)
+    for payment_id in recorded:
+        try:
+            settle_topup(payment_id, now)
+        except PaymentsUnavailable:
+            log.warning("Stripe unreachable: top-up of payment %s left for the next job run", payment_id)
+    return len(recorded)

@@ -1,10 +1,17 @@
-"""Referrals: every student has a code (/r/<code>); a friend who signs up with it gets a welcome credit, and the
-referrer gets a credit once that friend's first lesson is completed and paid.
+"""Referrals: every student has a code (/r/<code>); a friend who signs up with it gets a welcome credit once they
+confirm their email address, and the referrer gets a credit once that friend's first lesson is completed and paid.
 
 Abuse guards: nobody refers themselves (the same mailbox, e.g. dots or +tags of one Gmail address, or the same
-card on both accounts), a student is referred at most once (`referrals.referred_id` is unique) and each referral
-pays each kind of credit once (`credits` (referral, kind) is unique). Credits expire after 12 months. The
-referrer is told of their reward (by mail and the bell) in the transaction that grants it, once per referral.
+card on both accounts: services/money/card_guard.py), a student is referred at most once (`referrals.referred_id`
+is unique) and each referral pays each kind of credit once (`credits` (referral, kind) is unique). The welcome
+credit comes only with a confirmed address (`welcome_on_confirmation`, in the confirming link's transaction), is
+spent only with a card no other account spent a welcome credit with (card_guard), and its top-up reaches the
+instructor only once the lesson is done (services/money/topups.py). A link brings at most
+REFERRAL_SIGNUPS_PER_CODE_PER_DAY sign-ups in 24 hours, and one client address at most
+REFERRAL_SIGNUPS_PER_CLIENT_PER_HOUR through any link in an hour (counted from `referrals` rows, so every worker
+sees the same counts; the code's row is locked while counting, so one link's sign-ups are counted one at a time);
+beyond them the account stands with a refused referral: no credit either side. Credits expire after 12 months.
+The referrer is told of their reward (by mail and the bell) in the transaction that grants it, once per referral.
 """
 
 import secrets
@@ -12,7 +19,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, col, func, select
+from sqlmodel import Session, col, func, select, update
 
 from instainstru import routes
 from instainstru.db import transaction
@@ -22,7 +29,6 @@ from instainstru.models import (
     Credit,
     LedgerEntry,
     LedgerKind,
-    PaymentCard,
     Referral,
     ReferralCode,
     Role,
@@ -31,6 +37,7 @@ from instainstru.models import (
 )
 from instainstru.services.accounts.access import Actor, require_role
 from instainstru.services.mail.templates import MailKind
+from instainstru.services.money.card_guard import WELCOME, same_card
 from instainstru.services.money.credits import balance
 from instainstru.services.money.money import format_price
 from instainstru.services.notifications.notify import notify
@@ -118,34 +125,96 @@ def grant(session: Session, user_id: int, kind: str, referral_id: int, amount: i
     return credit
 
 
-def join_with_code(new_student: Actor, code: str, now: datetime | None = None) -> str:
-    """After a sign-up through a referral link: record the referral and give the welcome credit. Never fails
-    the sign-up: returns what to tell the new student (the credit, or why there is none)."""
+TOO_MANY_FOR_CODE = "Too many sign-ups through this link today."
+TOO_MANY_FROM_CLIENT = "Too many sign-ups through referral links from this address in the last hour."
+OVER_LIMIT = {  # what the new student is told: the account stands, without the referral
+    TOO_MANY_FOR_CODE: "Your account is ready, but this referral link has had too many sign-ups today, so there is "
+    "no welcome credit this time.",
+    TOO_MANY_FROM_CLIENT: "Your account is ready, but too many accounts were made through referral links from your "
+    "connection in the last hour, so there is no welcome credit this time.",
+}
+
+
+def _over_limit(session: Session, referrer_id: int, client: str, now: datetime) -> str:
+    """Why one more sign-up through the referrer's link, from `client`, is beyond the limits ("" when it is not):
+    REFERRAL_SIGNUPS_PER_CODE_PER_DAY through the link in 24 hours, REFERRAL_SIGNUPS_PER_CLIENT_PER_HOUR from one
+    address through any link in an hour (every sign-up counts, refused ones too)."""
+    settings = get_settings()
+    since = select(func.count()).select_from(Referral)
+    by_code = since.where(Referral.referrer_id == referrer_id, Referral.created_at > now - timedelta(days=1))
+    if session.exec(by_code).one() >= settings.referral_signups_per_code_per_day:
+        return TOO_MANY_FOR_CODE
+    if client:
+        by_client = since.where(Referral.client == client, Referral.created_at > now - timedelta(hours=1))
+        if session.exec(by_client).one() >= settings.referral_signups_per_client_per_hour:
+            return TOO_MANY_FROM_CLIENT
+    return ""
+
+
+def join_with_code(new_student: Actor, code: str, now: datetime | None = None, client: str = "") -> str:
+    """After a sign-up through a referral link, from the `client` address: record the referral (refused beyond the
+    sign-up limits); the welcome credit follows once the new student confirms their address. Never fails the
+    sign-up: returns what to tell the new student (the credit to come, or why there is none)."""
     now = now or utcnow()
     if not is_open():
         return "Referral credits are not offered at the moment."
     if new_student.role != Role.STUDENT:
         return "Referral credits are for students."
-    settings = get_settings()
+    client = str(client or "")[:45]
     try:
         with transaction() as session:
-            row = session.exec(select(ReferralCode).where(ReferralCode.code == str(code).strip().upper()[:16])).first()
+            code = str(code).strip().upper()[:16]
+            # The link's sign-ups are counted one at a time: this write locks its row first (PostgreSQL), or the
+            # database (SQLite), until the transaction ends.
+            session.exec(update(ReferralCode).where(col(ReferralCode.code) == code).values(visits=ReferralCode.visits))
+            row = session.exec(select(ReferralCode).where(ReferralCode.code == code)).first()
             referrer = session.get(User, row.user_id) if row else None
             if referrer is None or referrer.role != Role.STUDENT:
                 return "That referral code is not valid or has expired, so there is no welcome credit this time."
             if referrer.id == new_student.user_id or mailbox(referrer.email) == mailbox(new_student.email):
                 return "You cannot use your own referral code."
             assert referrer.id is not None  # read from the database
+            refusal = _over_limit(session, referrer.id, client, now)
             referral = Referral(
-                referrer_id=referrer.id, referred_id=new_student.user_id, status=SIGNED_UP, created_at=now
+                referrer_id=referrer.id,
+                referred_id=new_student.user_id,
+                status=REFUSED if refusal else SIGNED_UP,
+                reason=refusal,
+                client=client,
+                created_at=now,
             )
             session.add(referral)
             session.flush()
-            assert referral.id is not None  # flushed
-            grant(session, new_student.user_id, "welcome", referral.id, settings.referral_welcome_cents, now)
+            if refusal:
+                return OVER_LIMIT[refusal]
+            credit = _welcome_if_confirmed(session, referral, now)
     except IntegrityError:
         return "This account was already referred."
-    return f"Welcome! {format_price(settings.referral_welcome_cents)} credit is waiting for your first lesson."
+    amount = format_price(get_settings().referral_welcome_cents)
+    if credit is not None:
+        return f"Welcome! {amount} credit is waiting for your first lesson."
+    return f"Welcome! Confirm your email address (we just sent you a link) to get your {amount} credit."
+
+
+def _welcome_if_confirmed(session: Session, referral: Referral, now: datetime) -> Credit | None:
+    """Give the referral's welcome credit, if its new student's address is confirmed and it has none yet."""
+    assert referral.id is not None  # a stored referral
+    if referral.status != SIGNED_UP or session.get_one(User, referral.referred_id).email_verified_at is None:
+        return None
+    given = select(Credit.id).where(Credit.referral_id == referral.id, Credit.kind == WELCOME)
+    if session.exec(given).first() is not None:
+        return None
+    return grant(session, referral.referred_id, WELCOME, referral.id, get_settings().referral_welcome_cents, now)
+
+
+def welcome_on_confirmation(session: Session, user_id: int, now: datetime) -> int:
+    """In the transaction confirming the account's address (its user row locked): give the welcome credit of the
+    referral that brought it, if any, once. Returns the cents given (0: none)."""
+    if not is_open():
+        return 0
+    referral = session.exec(select(Referral).where(Referral.referred_id == user_id)).first()
+    credit = _welcome_if_confirmed(session, referral, now) if referral is not None else None
+    return credit.amount_cents if credit is not None else 0
 
 
 def _first_lesson_paid(session: Session, student_id: int) -> bool:
@@ -155,16 +224,6 @@ def _first_lesson_paid(session: Session, student_id: int) -> bool:
         col(LedgerEntry.booking_id).in_(completed), LedgerEntry.kind == LedgerKind.CHARGE
     )
     return session.exec(paid).first() is not None
-
-
-def _same_card(session: Session, a: int, b: int) -> bool:
-    prints = select(PaymentCard.fingerprint).where(PaymentCard.user_id == a, PaymentCard.fingerprint != "")
-    return (
-        session.exec(
-            select(PaymentCard.id).where(PaymentCard.user_id == b, col(PaymentCard.fingerprint).in_(prints))
-        ).first()
-        is not None
-    )
 
 
 def _tell_reward(session: Session, referral: Referral, credit: Credit, now: datetime) -> None:
@@ -196,7 +255,7 @@ def reward_due(now: datetime | None = None) -> int:
                 referral = session.get_one(Referral, referral_id)
                 if referral.status != SIGNED_UP or not _first_lesson_paid(session, referral.referred_id):
                     continue
-                if _same_card(session, referral.referrer_id, referral.referred_id):
+                if same_card(session, referral.referrer_id, referral.referred_id):
                     referral.status, referral.reason = REFUSED, "Both accounts paid with the same card."
                 else:
                     assert referral.id is not None  # read from the database

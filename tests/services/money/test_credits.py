@@ -1,6 +1,7 @@
 """Credits spent at checkout, against the fake Stripe: the card pays the rest, the platform funds the credit (the
-instructor keeps their full share, topped up by a transfer when the credit exceeds the fee), failed attempts and
-refunds give the credit back, expired credit is not spent, and the ledger reconciles throughout."""
+instructor keeps their full share, topped up by a transfer when the credit exceeds the fee, paid once the lesson is
+done and never for a lesson called off before), failed attempts and refunds give the credit back, expired credit is
+not spent, and the ledger reconciles throughout."""
 
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
@@ -15,7 +16,8 @@ from instainstru.gateways.stripe_gateway import PaymentsUnavailable
 from instainstru.models import BookingStatus, Credit, Payment
 from instainstru.services.booking import booking, cancellation, checkout, jobs
 from instainstru.services.errors import FormError, PermissionDenied
-from instainstru.services.money import billing, credits, ledger, payments
+from instainstru.services.money import billing, credits, ledger, payments, topups
+from instainstru.services.money.payments import refunds
 from instainstru.services.trust import referrals
 from tests.factories import authenticate, connect_on_fake_stripe, open_studio, require_approval, save_test_card
 
@@ -67,7 +69,20 @@ def balance(booking_id: int) -> ledger.Balance:
         return ledger.booking_balance(session, booking_id)
 
 
-def test_a_credit_larger_than_the_fee_is_topped_up_by_the_platform(studio, stripe_env):
+LESSON_END = START + timedelta(hours=1)
+PAID_AT = LESSON_END + topups.PAID_AFTER  # the top-up of a lesson done is due then
+
+
+def teach(booking_id: int) -> None:
+    """The lesson happens and its instructor marks it completed as it ends."""
+    booking.system_move(booking_id, S.COMPLETED, LESSON_END)
+
+
+def transfers_of(stripe_env, booking_id: int) -> list:
+    return stripe_env.client().v1.transfers.list(params={"transfer_group": f"booking-{booking_id}"}).data
+
+
+def test_a_credit_larger_than_the_fee_is_topped_up_by_the_platform_once_the_lesson_is_done(studio, stripe_env):
     teacher, student, service, card, account = studio
     give_credit(student, 2000)
     held = booking.create_booking(student, service.id, 60, START, NOW)
@@ -80,7 +95,20 @@ def test_a_credit_larger_than_the_fee_is_topped_up_by_the_platform(studio, strip
     client = stripe_env.client()
     charge = client.v1.charges.retrieve(paid.charge_id)
     assert charge.amount == 6000 and not charge.application_fee_amount
-    topup = client.v1.transfers.retrieve(paid.topup_transfer_id)
+    # Paid, not taught: the platform sets the instructor's $8 top-up aside and sends nothing yet.
+    assert paid.topup_transfer_id is None and transfers_of(stripe_env, held.id) == []
+    assert balance(held.id) == ledger.Balance(6000, 0, 6000)
+    assert ledger.reconcile() == []
+    earnings = billing.instructor_earnings(teacher)  # the instructor's gross is the full price, $8 of it to come
+    assert (earnings.gross, earnings.fee, earnings.net, earnings.pending) == (8000, 1200, 6800, 6800)
+    assert earnings.lines[0].money.topup_due == 800
+    assert jobs.run_due(LESSON_END - timedelta(minutes=1)).topups_paid == 0
+    teach(held.id)
+    assert jobs.run_due(PAID_AT - timedelta(minutes=1)).topups_paid == 0  # marked, still in the time to mark it
+    earnings = billing.instructor_earnings(teacher)
+    assert (earnings.net, earnings.pending, billing.payout_state(earnings.lines[0])) == (6800, 800, "pending")
+    assert jobs.run_due(PAID_AT).topups_paid == 1 and jobs.run_due(PAID_AT).topups_paid == 0
+    topup = client.v1.transfers.retrieve(payment_of(held.id).topup_transfer_id)
     assert (topup.amount, topup.destination) == (800, account)
     # The student's card paid $60, the instructor keeps $68 as for a card-only lesson, the platform paid $8.
     assert balance(held.id) == ledger.Balance(6000, -800, 6800)
@@ -88,8 +116,21 @@ def test_a_credit_larger_than_the_fee_is_topped_up_by_the_platform(studio, strip
     assert ledger.reconcile() == []
     receipt = billing.receipt(student, held.id)
     assert (receipt.price, receipt.credit, receipt.charged, receipt.paid) == ("$80.00", "−$20.00", "$60.00", "$60.00")
-    earnings = billing.instructor_earnings(teacher)  # the instructor's gross is the full price
-    assert (earnings.gross, earnings.fee, earnings.net) == (8000, 1200, 6800)
+    earnings = billing.instructor_earnings(teacher)
+    assert (earnings.gross, earnings.fee, earnings.net, earnings.pending) == (8000, 1200, 6800, 0)
+    assert billing.payout_state(earnings.lines[0]) == "paid"
+
+
+def test_workers_paying_a_top_up_at_once_pay_it_once(studio, stripe_env):
+    _, student, service, card, _ = studio
+    give_credit(student, 2000)
+    booking_id, _ = pay_for(student, service, card)
+    teach(booking_id)
+    with ThreadPoolExecutor(4) as pool:
+        assert sum(pool.map(lambda _: topups.pay_due(PAID_AT), range(4))) == 1
+    assert [t.amount for t in transfers_of(stripe_env, booking_id)] == [800]
+    assert balance(booking_id) == ledger.Balance(6000, -800, 6800)
+    assert ledger.reconcile() == []
 
 
 def test_a_credit_smaller_than_the_fee_lowers_the_application_fee(studio, stripe_env):
@@ -110,6 +151,9 @@ def test_the_card_pays_at_least_stripes_minimum_and_the_rest_stays(studio):
     booking_id, _ = pay_for(student, service, card)
     assert (payment_of(booking_id).amount_cents, payment_of(booking_id).credit_cents) == (50, 7950)
     assert credit_balance(student) == 2050
+    assert balance(booking_id) == ledger.Balance(50, 0, 50)  # the $67.50 top-up waits for the lesson
+    teach(booking_id)
+    jobs.run_due(PAID_AT)
     assert balance(booking_id) == ledger.Balance(50, 1200 - 7950, 6800)
     assert ledger.reconcile() == []
 
@@ -163,19 +207,19 @@ def test_a_declined_request_releases_the_card_and_the_credit(studio):
     assert credit_balance(student) == 2000
 
 
-def test_a_free_cancellation_returns_the_credit_and_takes_back_the_top_up(studio, stripe_env):
+def test_a_free_cancellation_returns_the_credit_and_never_pays_the_top_up(studio, stripe_env):
     _, student, service, card, _ = studio
     give_credit(student, 2000)
     booking_id, _ = pay_for(student, service, card)
     cancellation.cancel(student, booking_id, NOW)
     assert balance(booking_id) == ledger.Balance(0, 0, 0)
     assert credit_balance(student) == 2000
-    topup = stripe_env.client().v1.transfers.retrieve(payment_of(booking_id).topup_transfer_id)
-    assert topup.amount_reversed == 800
+    jobs.run_due(PAID_AT)  # the lesson's time passes
+    assert payment_of(booking_id).topup_transfer_id is None and transfers_of(stripe_env, booking_id) == []
     assert ledger.reconcile() == []
 
 
-def test_a_late_cancellation_returns_the_credit_in_proportion(studio, stripe_env):
+def test_a_late_cancellation_returns_the_credit_in_proportion_and_pays_no_top_up(studio, stripe_env):
     _, student, service, card, _ = studio
     give_credit(student, 2000)
     booking_id, _ = pay_for(student, service, card)
@@ -183,8 +227,11 @@ def test_a_late_cancellation_returns_the_credit_in_proportion(studio, stripe_env
     assert terms.refund_cents == 4000
     # Of the $40 back, the credit paid a quarter of the price: $10 credit and $30 to the card.
     assert credit_balance(student) == 1000
-    assert balance(booking_id) == ledger.Balance(3000, -400, 3400)
+    # The instructor keeps half of what the card paid; the credit's top-up is never paid for a lesson called off.
+    assert balance(booking_id) == ledger.Balance(3000, 0, 3000)
     assert payments.settle_refund(booking_id, NOW) == 0  # settled: nothing more is owed
+    jobs.run_due(PAID_AT)
+    assert transfers_of(stripe_env, booking_id) == [] and balance(booking_id) == ledger.Balance(3000, 0, 3000)
     assert ledger.reconcile() == []
 
 
@@ -212,12 +259,14 @@ def test_a_top_up_stripe_could_not_take_is_sent_by_the_jobs(studio, monkeypatch)
 
     monkeypatch.setattr(stripe_payments, "transfer", unreachable)
     booking_id, result = pay_for(student, service, card)
-    assert result.status == S.CONFIRMED and payment_of(booking_id).topup_transfer_id is None
+    teach(booking_id)
+    assert result.status == S.CONFIRMED and jobs.run_due(PAID_AT).topups_paid == 1
+    assert payment_of(booking_id).topup_transfer_id is None
     assert ledger.reconcile() == [
         f"payment {payment_of(booking_id).id}: the instructor's credit top-up is 800 in the ledger but 0 at Stripe"
     ]
     monkeypatch.setattr(stripe_payments, "transfer", real)
-    jobs.run_due(NOW)
+    jobs.run_due(PAID_AT)
     assert payment_of(booking_id).topup_transfer_id is not None
     assert ledger.reconcile() == []
 
@@ -233,11 +282,12 @@ def test_a_top_up_whose_answer_was_lost_is_found_again_not_sent_twice(studio, st
 
     monkeypatch.setattr(stripe_payments, "transfer", lost_answer)
     booking_id, _ = pay_for(student, service, card)
+    teach(booking_id)
+    jobs.run_due(PAID_AT)
     assert payment_of(booking_id).topup_transfer_id is None
     monkeypatch.setattr(stripe_payments, "transfer", real)
-    jobs.run_due(NOW)
-    transfers = stripe_env.client().v1.transfers.list(params={"transfer_group": f"booking-{booking_id}"}).data
-    assert [(t.id, t.amount, t.destination) for t in transfers] == [
+    jobs.run_due(PAID_AT)
+    assert [(t.id, t.amount, t.destination) for t in transfers_of(stripe_env, booking_id)] == [
         (payment_of(booking_id).topup_transfer_id, 800, account)
     ]
     assert ledger.reconcile() == []
@@ -308,19 +358,18 @@ def test_paying_refuses_an_amount_other_than_the_one_shown(studio):
     assert payments.pay(student, held.id, card, NOW, expected=8000).status == S.CONFIRMED
 
 
-def test_a_refund_before_the_top_up_was_sent_sends_only_what_the_instructor_keeps(studio, stripe_env, monkeypatch):
+def test_a_refund_after_the_top_up_was_paid_takes_back_its_share(studio, stripe_env):
     _, student, service, card, account = studio
     give_credit(student, 2000)
-    real = stripe_payments.transfer
-    monkeypatch.setattr(stripe_payments, "transfer", lambda *a, **k: (_ for _ in ()).throw(PaymentsUnavailable("x")))
     booking_id, _ = pay_for(student, service, card)
-    cancellation.cancel(student, booking_id, START - timedelta(hours=2))  # half kept: $10 credit back
-    assert credit_balance(student) == 1000  # given back at once, whatever Stripe is doing
-    monkeypatch.setattr(stripe_payments, "transfer", real)
-    jobs.run_due(NOW)
-    transfers = stripe_env.client().v1.transfers.list(params={"transfer_group": f"booking-{booking_id}"}).data
-    assert [(t.amount, t.amount_reversed, t.destination) for t in transfers] == [(400, 0, account)]
-    assert balance(booking_id) == ledger.Balance(3000, -400, 3400)
+    teach(booking_id)
+    jobs.run_due(PAID_AT)
+    refunds.refund_rest(booking_id, payment_of(booking_id).charge_id, PAID_AT)  # all back (e.g. a dispute upheld)
+    assert credit_balance(student) == 2000
+    assert [(t.amount, t.amount_reversed, t.destination) for t in transfers_of(stripe_env, booking_id)] == [
+        (800, 800, account)
+    ]
+    assert balance(booking_id) == ledger.Balance(0, 0, 0)
     assert ledger.reconcile() == []
 
 
@@ -357,7 +406,7 @@ def test_workers_settling_one_cancellation_at_once_give_the_credit_back_once(stu
     with ThreadPoolExecutor(4) as pool:  # then several job workers find it at the same moment
         list(pool.map(lambda _: payments.settle_refund(booking_id, NOW), range(4)))
     assert credit_balance(student) == 1000
-    assert balance(booking_id) == ledger.Balance(3000, -400, 3400)
+    assert balance(booking_id) == ledger.Balance(3000, 0, 3000)
     assert ledger.reconcile() == []
 
 

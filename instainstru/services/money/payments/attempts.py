@@ -23,7 +23,7 @@ from instainstru.services.booking import booking as engine
 from instainstru.services.booking import places
 from instainstru.services.errors import FormError
 from instainstru.services.ids import row_id
-from instainstru.services.money import card_messages, cards, credits, topups
+from instainstru.services.money import card_guard, card_messages, cards, credits, topups
 from instainstru.services.money.cards import UNAVAILABLE, customer_for, owned_card
 from instainstru.services.money.money import format_price
 from instainstru.services.money.payments import intents
@@ -94,6 +94,8 @@ def _start_attempt(
             credit = credits.reserve(session, actor.user_id, payment.id, booking.price_cents, now)
             payment.amount_cents, payment.credit_cents = booking.price_cents - credit, credit
             payment.fee_cents = credits.fee_split(booking.platform_fee_cents, credit)[0]
+            if card_guard.spends_welcome(session, payment.id):  # authorised only, until the card is checked
+                payment.card_check = card_guard.DUE
             if expected is not None and payment.amount_cents != expected:  # rolls the reservation back
                 raise FormError(
                     {
@@ -193,7 +195,7 @@ def pay(
             destination=destination,
             customer=customer_for(actor),
             payment_method=method,
-            manual_capture=payment.manual_capture,
+            manual_capture=payment.manual_capture or payment.card_check == card_guard.DUE,
             payment_id=payment.id,
             booking_id=payment.booking_id,
             idempotency_key=f"instainstru-payment-{payment.id}-{payment.created_at.timestamp():.6f}",
@@ -219,6 +221,11 @@ def pay(
 
 
 def _result(booking_id: int, status: str, state: stripe_payments.IntentState, browser_error: str = "") -> PayResult:
+    with transaction() as session:
+        if card_guard.refused(session, state.id):  # authorised, then cancelled: the card spent another's welcome
+            return PayResult(booking_id, "failed", message=card_guard.CARD_TAKEN)
+    if state.status == P.REQUIRES_CAPTURE and status == S.PENDING_PAYMENT:  # authorised, its card check unfinished
+        return PayResult(booking_id, "failed", message=UNAVAILABLE)
     if state.status == P.REQUIRES_ACTION:
         return PayResult(booking_id, "needs_action", client_secret=state.client_secret)
     if state.status in (P.REQUIRES_PAYMENT_METHOD, P.CANCELED):

@@ -12,12 +12,12 @@ from sqlmodel import Session, select
 
 from instainstru.db import transaction
 from instainstru.gateways import stripe_payments
-from instainstru.gateways.stripe_gateway import PaymentsUnavailable
+from instainstru.gateways.stripe_gateway import CardDeclined, PaymentsUnavailable
 from instainstru.models import Booking, Payment, PaymentStatus, utcnow
 from instainstru.models.booking import CANCELLED_STATUSES, NOT_TAKEN_STATUSES, PAID_STATUSES, WAITING_STATUSES
 from instainstru.models.payment import PAYMENT_FINAL, PAYMENT_UNPAID_ENDS
 from instainstru.services.booking import booking as engine
-from instainstru.services.money import credits, ledger, topups
+from instainstru.services.money import card_guard, credits, ledger, topups
 from instainstru.services.money.payments import refunds
 
 log = logging.getLogger(__name__)
@@ -44,7 +44,7 @@ def _apply(session: Session, payment: Payment, state: stripe_payments.IntentStat
         return None
     payment.stripe_payment_intent_id, payment.status = state.id, state.status
     payment.charge_id = state.charge_id or payment.charge_id
-    payment.failure_message = state.failure_message[:500]
+    payment.failure_message = state.failure_message[:500] or payment.failure_message  # a refused card's reason stays
     session.add(payment)
     booking = session.get_one(Booking, payment.booking_id)
     assert payment.id is not None and booking.id is not None  # stored rows
@@ -71,6 +71,12 @@ def _apply(session: Session, payment: Payment, state: stripe_payments.IntentStat
         return "refund" if booking.status in NOT_TAKEN_STATUSES or paid_by_another else None
     if state.status == P.REQUIRES_CAPTURE:
         if booking.status == S.PENDING_PAYMENT:
+            if payment.card_check == card_guard.DUE:
+                return "check"  # a welcome credit's card, checked before anything is taken
+            if payment.card_check == card_guard.REFUSED:
+                return "cancel"
+            if not payment.manual_capture:
+                return "capture"  # its card checked, and no instructor to ask first
             engine.transition(session, booking, S.REQUESTED, engine.SYSTEM, now)
             return None
         return None if booking.status == S.REQUESTED else "cancel"
@@ -96,7 +102,8 @@ def apply_intent(
                 if payment is None:
                     return ""
                 todo = _apply(session, payment, state, now)
-                booking_id, status = payment.booking_id, session.get_one(Booking, payment.booking_id).status
+                payment_id, booking_id = payment.id, payment.booking_id
+                status = session.get_one(Booking, payment.booking_id).status
                 credited = payment.id if payment.status == P.SUCCEEDED and payment.credit_cents else None
             break
         except (IntegrityError, engine.Conflict):
@@ -104,6 +111,11 @@ def apply_intent(
     else:
         raise engine.Conflict()
     try:
+        if todo == "check":
+            assert payment_id is not None  # a stored payment
+            return apply_intent(_checked(payment_id, state, now), now)
+        if todo == "capture":
+            return apply_intent(_capture(state.id), now)
         if todo == "refund":
             assert state.charge_id is not None  # only a charge is refunded
             refunds.refund_rest(booking_id, state.charge_id, now)
@@ -116,6 +128,22 @@ def apply_intent(
     except PaymentsUnavailable:
         log.warning("Stripe unreachable: %s of %s left for the next job run", todo, state.id)
     return status
+
+
+def _checked(payment_id: int, state: stripe_payments.IntentState, now: datetime) -> stripe_payments.IntentState:
+    """Check the card that authorised a payment spending a welcome credit (`card_guard.decide`): the authorisation as
+    it is when the card passes (applied again, it is captured or left for the instructor), else cancelled."""
+    fingerprint = stripe_payments.card(state.payment_method).fingerprint if state.payment_method else ""
+    return state if card_guard.decide(payment_id, fingerprint, now) else cancel_intent(state.id)
+
+
+def _capture(intent_id: str) -> stripe_payments.IntentState:
+    """Capture an authorisation; if Stripe refuses (captured a moment ago by another worker, or cancelled), the
+    intent as it is."""
+    try:
+        return stripe_payments.capture(intent_id)
+    except (CardDeclined, PaymentsUnavailable):
+        return stripe_payments.intent(intent_id)
 
 
 def cancel_intent(intent_id: str) -> stripe_payments.IntentState:

@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 from sqlmodel import Session, col, or_, select
 
 from instainstru.db import transaction
+from instainstru.gateways import stripe_payments
 from instainstru.gateways.stripe_gateway import PaymentsUnavailable
 from instainstru.models import Booking, Payment, PaymentStatus
 from instainstru.models.booking import CANCELLED_STATUSES, MONEY_STATUSES, NOT_TAKEN_STATUSES
@@ -20,10 +21,11 @@ P, S = PaymentStatus, engine.S
 
 
 def settle_leftovers(now: datetime) -> int:
-    """For the jobs: release authorisations nobody needs, cancel attempts abandoned for longer than a hold (and
-    give back the credit of attempts interrupted before reaching Stripe), refund charges of lessons that are off
-    or paid twice, bring instructors' credit top-ups in line with the ledger, and make the refunds cancellations
-    owe: whatever Stripe could not be told at the time. Returns how many intents and bookings were settled."""
+    """For the jobs: finish card checks left half-way (services/money/card_guard.py), release authorisations
+    nobody needs, cancel attempts abandoned for longer than a hold (and give back the credit of attempts
+    interrupted before reaching Stripe), refund charges of lessons that are off or paid twice, bring instructors'
+    credit top-ups in line with the ledger, and make the refunds cancellations owe: whatever Stripe could not be
+    told at the time. Returns how many intents and bookings were settled."""
     abandoned = now - timedelta(minutes=engine.HOLD_MINUTES)
     with transaction() as session:
         rows = list(
@@ -41,6 +43,17 @@ def settle_leftovers(now: datetime) -> int:
             )
         )
         paid = [(b, c) for _, status, b, c in rows if status == P.SUCCEEDED and c is not None]  # all: charged
+        checking = set(  # authorised for a welcome credit, its card check left half-way: finished, not cancelled
+            session.exec(
+                select(Payment.stripe_payment_intent_id)
+                .join(Booking, col(Booking.id) == Payment.booking_id)
+                .where(
+                    Payment.status == P.REQUIRES_CAPTURE,
+                    Payment.card_check != "",
+                    Booking.status == S.PENDING_PAYMENT,
+                )
+            )
+        )
         to_refund = [(b, c) for b, c in paid if _owes_refund(session, b, c)]
         topups_due = ledger.topups_out_of_line(session)
         creating = select(Payment.id).where(Payment.status == P.CREATING, Payment.created_at <= abandoned)
@@ -52,7 +65,10 @@ def settle_leftovers(now: datetime) -> int:
             continue
         assert intent_id is not None  # selected where set
         try:
-            intents.apply_intent(intents.cancel_intent(intent_id), now)
+            if intent_id in checking:
+                intents.apply_intent(stripe_payments.intent(intent_id), now)
+            else:
+                intents.apply_intent(intents.cancel_intent(intent_id), now)
             looked_at += 1
         except (PaymentsUnavailable, engine.Conflict):
             continue
