@@ -1,8 +1,8 @@
 """two-step verification (authenticator secrets, recovery codes, logins waiting for a code, remembered devices) and
 the admins' actions on accounts (append-only)
 
-Revision ID: 0026
-Revises: 0023
+Revision ID: 0025
+Revises: 0024
 Create Date: 2026-12-01 11:11:33.225271
 """
 
@@ -14,8 +14,8 @@ from alembic import op
 import instainstru.models.types
 
 
-revision: str = '0026'
-down_revision: str | None = '0023'
+revision: str = '0025'
+down_revision: str | None = '0024'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

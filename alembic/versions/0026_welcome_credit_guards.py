@@ -1,8 +1,8 @@
 """welcome credit guards: the card that spent an account's welcome credit (one account per card), a payment's card
 check, withheld credit grants, and the client address of referral sign-ups (velocity limits)
 
-Revision ID: 0024
-Revises: 0023
+Revision ID: 0026
+Revises: 0025
 Create Date: 2026-12-02 09:00:00
 """
 
@@ -13,8 +13,8 @@ from alembic import op
 
 import instainstru.models.types
 
-revision: str = '0024'
-down_revision: str | None = '0023'
+revision: str = '0026'
+down_revision: str | None = '0025'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -14,12 +14,17 @@ from tests.conftest import POSTGRES_URL, reset_postgres
 
 @pytest.fixture(params=["sqlite", "postgresql"])
 def fresh_url(request, tmp_path, migrated_urls):
+    """An empty database; on PostgreSQL the shared test one, migrated to the head again afterwards whatever revision
+    the test left it at (the other tests use it)."""
     if request.param == "sqlite":
-        return f"sqlite:///{tmp_path / 'fresh.db'}"
+        yield f"sqlite:///{tmp_path / 'fresh.db'}"
+        return
     if not POSTGRES_URL:
         pytest.skip("PostgreSQL not configured: set TEST_DATABASE_URL (CI does)")
     reset_postgres(POSTGRES_URL)
-    return POSTGRES_URL
+    yield POSTGRES_URL
+    reset_postgres(POSTGRES_URL)
+    upgrade(POSTGRES_URL)
 
 
 def differences(url: str) -> list:
