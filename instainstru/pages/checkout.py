@@ -322,18 +322,18 @@ def hold_card() -> rx.Component:
     holds it (or why it cannot be held, and the way back to the instructor's times)."""
     held_for = span(timedelta(minutes=booking.HOLD_MINUTES))
     return card(
-        rx.heading("Hold this time", size="5", as_="h2"),
-        rx.text(
-            f"Nothing is held yet. Holding keeps this time for you for {held_for} while you choose where it happens "
-            "and pay. You are not charged until you pay.",
-            size="3",
-            color_scheme="gray",
-        ),
-        places_offered(),
-        late_notice(),
         rx.cond(
             S.summary["refusal"] == "",
             rx.vstack(
+                rx.heading("Hold this time", size="5", as_="h2"),
+                rx.text(
+                    f"Nothing is held yet. Holding keeps this time for you for {held_for} while you choose where it "
+                    "happens and pay. You are not charged until you pay.",
+                    size="3",
+                    color_scheme="gray",
+                ),
+                rx.cond(S.summary["place_kind"] == "", places_offered()),  # else the summary says the one place
+                late_notice(),
                 rx.hstack(
                     rx.icon("circle-check", size=18, color=rx.color("grass", 10), flex_shrink="0"),
                     rx.text("This time is still free.", size="3", weight="medium", class_name="checkout-free"),
@@ -353,6 +353,7 @@ def hold_card() -> rx.Component:
                 width="100%",
             ),
             rx.vstack(
+                rx.heading("This time can't be held", size="5", as_="h2"),
                 rx.callout(
                     S.summary["refusal"],
                     icon="calendar-x",
@@ -360,7 +361,16 @@ def hold_card() -> rx.Component:
                     role="alert",
                     class_name="checkout-unavailable",
                 ),
-                link_button("Choose another time", S.back_href, width="100%"),
+                rx.cond(
+                    S.summary["held_path"] != "",
+                    link_button("Go to the time you're holding", S.summary["held_path"], width="100%"),
+                ),
+                link_button(
+                    "Choose another time",
+                    S.back_href,
+                    width="100%",
+                    variant=rx.cond(S.summary["held_path"] != "", "soft", "solid"),
+                ),
                 spacing="3",
                 width="100%",
             ),

@@ -106,7 +106,7 @@ class CheckoutState(CardElement, GuardedPage, rx.State):
     async def hold_time(self) -> Answer:
         """Hold the page's lesson for the student (the button's explicit action), then show the place, note and
         payment steps; or say why the time cannot be held."""
-        if self.holding or self.stage != "hold":
+        if self.holding or self.booking_id:  # held already on this page
             return None
         self.holding = True
         slug, service, start = self._address()

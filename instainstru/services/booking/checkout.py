@@ -81,6 +81,7 @@ class Checkout:
     note_version: str = ""  # the fingerprint of the note the form shows (`write_note` refuses an outdated one)
     # Before holding (`booking_id` 0: nothing held yet): why the student cannot hold this time now ("" when they can).
     refusal: str = ""
+    held_path: str = ""  # the checkout of the student's hold with the same instructor, when that is the refusal
 
 
 @dataclass(kw_only=True)
@@ -227,7 +228,11 @@ def open_checkout(actor: Actor | None, slug: str, service: str, start: str, now:
         return checkout_of(actor, held, now)
     with transaction() as session:
         draft, refusal = engine.draft_hold(session, actor, offering_id, minutes, start_at, now, trial=trial)
-        return replace(_view(session, draft, actor.timezone, now), refusal=refusal)
+        other = engine.held_with(session, actor.user_id, draft.instructor_id, now) if refusal else None
+        path = (
+            routes.checkout(slug, other.offering_id, other.duration_min, other.start_at, other.trial) if other else ""
+        )
+        return replace(_view(session, draft, actor.timezone, now), refusal=refusal, held_path=path)
 
 
 def hold(actor: Actor | None, slug: str, service: str, start: str, now: datetime | None = None) -> Checkout:

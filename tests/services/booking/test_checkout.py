@@ -52,7 +52,11 @@ def test_opening_the_address_holds_nothing_and_the_button_holds_the_slot_once(le
     again = checkout.open_checkout(student, slug, part, start, NOW + timedelta(minutes=5))
     assert again.booking_id == first.booking_id  # a reload shows the student's own hold
     taken = checkout.open_checkout(other, slug, part, start, NOW + timedelta(minutes=5))
-    assert (taken.booking_id, taken.refusal) == (0, booking.NOT_AVAILABLE)  # held: not free, said on the page
+    assert (taken.booking_id, taken.refusal, taken.held_path) == (0, booking.NOT_AVAILABLE, "")  # held: not free
+    later = routes.start_part(MONDAY_10AM + timedelta(hours=3))
+    second = checkout.open_checkout(student, slug, part, later, NOW)  # one hold with an instructor at a time
+    assert second.refusal.startswith("You are holding another time with Tess Teacher already: Mon, Jan 7 · 10:00 AM")
+    assert second.held_path == path  # the page links to it
     with pytest.raises(FormError) as caught:
         checkout.hold(other, slug, part, start, NOW + timedelta(minutes=5))
     assert caught.value.errors == {"start": booking.NOT_AVAILABLE}
