@@ -55,6 +55,9 @@ WAITING_STATUSES = (S.PENDING_PAYMENT, S.REQUESTED)
 # student and instructor, however concurrent the bookings (a partial unique index, on SQLite and PostgreSQL alike).
 _RELEASED_SQL = ", ".join(f"'{status}'" for status in RELEASED_STATUSES)
 _LIVE_TRIAL = text(f"trial AND status NOT IN ({_RELEASED_SQL})")
+# A payment hold (a run-out one is expired by the booking engine before it holds another): at most one per student and
+# instructor at once, however concurrent the clicks, so a few accounts cannot sit on one instructor's calendar.
+_HOLD = text(f"status = '{S.PENDING_PAYMENT.value}'")
 
 
 class Booking(SQLModel, table=True):
@@ -70,6 +73,14 @@ class Booking(SQLModel, table=True):
             unique=True,
             sqlite_where=_LIVE_TRIAL,
             postgresql_where=_LIVE_TRIAL,
+        ),
+        Index(
+            "ux_bookings_one_hold",
+            "student_id",
+            "instructor_id",
+            unique=True,
+            sqlite_where=_HOLD,
+            postgresql_where=_HOLD,
         ),
         {"extend_existing": True},
     )

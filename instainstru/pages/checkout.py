@@ -1,4 +1,5 @@
-"""/book/<instructor>/<service>/<start>: pay for a held lesson."""
+"""/book/<instructor>/<service>/<start>: hold a lesson (the page's button: opening the address holds nothing), then
+choose where, write a note and pay for it."""
 
 from datetime import timedelta
 
@@ -265,10 +266,7 @@ def payment_card() -> rx.Component:
             S.error != "",
             rx.callout(S.error, icon="circle-alert", color_scheme="red", role="alert", class_name="payment-error"),
         ),
-        rx.cond(
-            S.summary["late_notice"],
-            rx.callout(S.summary["late_notice"], icon="triangle-alert", color_scheme="amber", class_name="late-notice"),
-        ),
+        late_notice(),
         rx.cond(
             S.summary["place_kind"] == "",
             rx.text(places.PLACE_MISSING, size="2", color_scheme="gray", class_name="place-needed"),
@@ -289,6 +287,95 @@ def payment_card() -> rx.Component:
             ),
             spacing="2",
         ),
+    )
+
+
+def late_notice() -> rx.Component:
+    """What paying commits the student to when free cancellation has already ended (nothing while it is free)."""
+    return rx.cond(
+        S.summary["late_notice"],
+        rx.callout(S.summary["late_notice"], icon="triangle-alert", color_scheme="amber", class_name="late-notice"),
+    )
+
+
+def places_offered() -> rx.Component:
+    """The places the lesson is offered at, as the next step will offer them."""
+    return rx.vstack(
+        rx.text("Where it can happen", size="3", weight="medium"),
+        rx.foreach(
+            S.place_choices,
+            lambda option: rx.hstack(
+                rx.icon("map-pin", size=16, flex_shrink="0", color=rx.color("gray", 10)),
+                rx.text(option["label"], size="3"),
+                align="center",
+                spacing="2",
+            ),
+        ),
+        spacing="1",
+        width="100%",
+        class_name="places-offered",
+    )
+
+
+def hold_card() -> rx.Component:
+    """Before anything is held: where the lesson can happen, whether the time is still free, and the one button that
+    holds it (or why it cannot be held, and the way back to the instructor's times)."""
+    held_for = span(timedelta(minutes=booking.HOLD_MINUTES))
+    return card(
+        rx.cond(
+            S.summary["refusal"] == "",
+            rx.vstack(
+                rx.heading("Hold this time", size="5", as_="h2"),
+                rx.text(
+                    f"Nothing is held yet. Holding keeps this time for you for {held_for} while you choose where it "
+                    "happens and pay. You are not charged until you pay.",
+                    size="3",
+                    color_scheme="gray",
+                ),
+                rx.cond(S.summary["place_kind"] == "", places_offered()),  # else the summary says the one place
+                late_notice(),
+                rx.hstack(
+                    rx.icon("circle-check", size=18, color=rx.color("grass", 10), flex_shrink="0"),
+                    rx.text("This time is still free.", size="3", weight="medium", class_name="checkout-free"),
+                    align="center",
+                    spacing="2",
+                ),
+                rx.button(
+                    rx.icon("clock", size=18),
+                    "Hold this time and continue",
+                    on_click=S.hold_time,
+                    loading=S.holding,
+                    size="3",
+                    width="100%",
+                    class_name="hold-button",
+                ),
+                spacing="3",
+                width="100%",
+            ),
+            rx.vstack(
+                rx.heading("This time can't be held", size="5", as_="h2"),
+                rx.callout(
+                    S.summary["refusal"],
+                    icon="calendar-x",
+                    color_scheme="amber",
+                    role="alert",
+                    class_name="checkout-unavailable",
+                ),
+                rx.cond(
+                    S.summary["held_path"] != "",
+                    link_button("Go to the time you're holding", S.summary["held_path"], width="100%"),
+                ),
+                link_button(
+                    "Choose another time",
+                    S.back_href,
+                    width="100%",
+                    variant=rx.cond(S.summary["held_path"] != "", "soft", "solid"),
+                ),
+                spacing="3",
+                width="100%",
+            ),
+        ),
+        class_name="hold-card",
     )
 
 
@@ -322,6 +409,17 @@ def problem_card() -> rx.Component:
             padding_y="32px",
             width="100%",
         )
+    )
+
+
+def steps(*cards: rx.Component) -> rx.Component:
+    """The lesson's summary beside the cards of the checkout's step (one column on a phone)."""
+    return rx.grid(
+        summary_card(),
+        rx.vstack(*cards, spacing="4", width="100%"),
+        columns=rx.breakpoints(initial="1", md="2"),
+        spacing="4",
+        width="100%",
     )
 
 
@@ -366,13 +464,8 @@ def checkout_page() -> rx.Component:
                         ),
                     ),
                 ),
-                rx.grid(
-                    summary_card(),
-                    rx.vstack(place_card(), note_card(), payment_card(), spacing="4", width="100%"),
-                    columns=rx.breakpoints(initial="1", md="2"),
-                    spacing="4",
-                    width="100%",
-                ),
+                ("hold", steps(hold_card())),
+                steps(place_card(), note_card(), payment_card()),
             ),
         ),
     )

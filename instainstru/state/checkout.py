@@ -15,7 +15,7 @@ from instainstru.settings import get_settings
 from instainstru.state.events import event
 from instainstru.state.fields import Field, field
 from instainstru.state.forms import shown_version, text
-from instainstru.state.guard import ACCESS_OK, Answer, GuardedPage, Result
+from instainstru.state.guard import ACCESS_DENIED, ACCESS_OK, Answer, GuardedPage, Result
 from instainstru.state.session import current_actor
 from instainstru.state.stripe_js import CardElement, browser_call, error_code
 
@@ -28,7 +28,8 @@ Loaded = tuple[checkout.Checkout, list[cards.CardView]] | None
 
 
 class CheckoutState(CardElement, GuardedPage, rx.State):
-    """One held lesson being paid for. `stage`: pay, done (confirmed), requested (waiting for the instructor)."""
+    """One lesson being held and paid for. `stage`: hold (shown, nothing held yet: opening the page holds nothing),
+    pay, done (confirmed), requested (waiting for the instructor)."""
 
     summary: Field[dict[str, str]] = field(default_factory=dict)
     booking_id: Field[int] = field(0)
@@ -38,6 +39,7 @@ class CheckoutState(CardElement, GuardedPage, rx.State):
     error: Field[str] = field("")  # the last payment attempt's message (a bank's decline, say)
     stage: Field[str] = field("pay")
     busy: Field[bool] = field(False)
+    holding: Field[bool] = field(False)  # the hold button's event is running
     back_href: Field[str] = field(routes.SEARCH)
     # Where the lesson happens: the places offered, the student's saved addresses, what is picked on the form (a
     # kind; a saved address or a new one) and the form's problems.
@@ -49,11 +51,16 @@ class CheckoutState(CardElement, GuardedPage, rx.State):
     # The note to the instructor: why the last save of it was refused ("" when saved).
     note_error: Field[str] = field("")
 
-    def _fetch(self, actor: Actor | None) -> Loaded:
+    def _address(self) -> tuple[str, str, str]:
+        """The instructor, service and start the page's address names (`routes.checkout`)."""
         parts = routes.path_params(routes.CHECKOUT_PAGE, self.router.url.path)
-        slug, service, start = parts["slug"], parts["service"], parts["start"]
+        return parts["slug"], parts["service"], parts["start"]
+
+    def _fetch(self, actor: Actor | None) -> Loaded:
+        """The lesson as the student opens it (their hold of it, or nothing held yet) and their cards."""
+        slug, service, start = self._address()
         self.problem = self.error = ""
-        self.busy = False
+        self.busy = self.holding = False
         self.back_href = routes.instructor_profile(slug) if slug else routes.SEARCH
         self.test_mode = bool(get_settings().stripe_api_base)
         try:
@@ -73,7 +80,7 @@ class CheckoutState(CardElement, GuardedPage, rx.State):
     def _show_lesson(self, view: checkout.Checkout) -> None:
         self.summary = {key: str(value) for key, value in vars(view).items() if not isinstance(value, tuple)}
         self.booking_id = view.booking_id
-        self.stage = PAID.get(view.status, "pay")
+        self.stage = PAID.get(view.status, "pay") if view.booking_id else "hold"
         self.place_choices = [{"id": kind, "label": label} for kind, label in view.place_choices]
         self.saved_addresses = [{"id": key, "label": label} for key, label in view.saved_addresses]
         kinds = [kind for kind, _ in view.place_choices]
@@ -93,6 +100,30 @@ class CheckoutState(CardElement, GuardedPage, rx.State):
         redirect = await self._load()
         if redirect is not None or self.access != ACCESS_OK:
             return redirect
+        return self.mount_card_form() if self.card_choice == NEW_CARD else None
+
+    @event
+    async def hold_time(self) -> Answer:
+        """Hold the page's lesson for the student (the button's explicit action), then show the place, note and
+        payment steps; or say why the time cannot be held."""
+        if self.holding or self.booking_id:  # held already on this page
+            return None
+        self.holding = True
+        slug, service, start = self._address()
+        try:
+            view = checkout.hold(await current_actor(self), slug, service, start)
+        except FormError as exc:
+            self.holding = False
+            self.summary = {**self.summary, "refusal": " ".join(exc.errors.values())}
+            return None
+        except NotAuthenticated:
+            self.holding = False
+            return self._to_login()
+        except PermissionDenied:
+            self.holding, self.access = False, ACCESS_DENIED
+            return None
+        self.holding = False
+        self._show_lesson(view)
         return self.mount_card_form() if self.card_choice == NEW_CARD else None
 
     def mount_card_form(self) -> Answer:

@@ -106,17 +106,29 @@ DEMO_TEACHER = routes.instructor_profile(DEMO_SLUG)
 
 
 def choose_slot(page: Page, index: int, *, new_student: bool = False) -> None:
-    """Open the demo instructor's page, click the index-th free time and keep the place offered; a `new_student`
-    has no saved address yet and types one in the demo instructor's area first (she teaches at students' places)."""
+    """Open the demo instructor's page, click the index-th free time, hold it and keep the place offered; a
+    `new_student` has no saved address yet and types one in the demo instructor's area first (she teaches at students'
+    places)."""
     open_page(page, DEMO_TEACHER)
     slot = page.locator(".slot").nth(index)
     expect(slot).to_be_visible()
     slot.click()
     expect(page).to_have_url(re.compile(like(routes.CHECKOUT_PAGE, slug=DEMO_SLUG, **SLOT_PARTS) + "/?$"))
-    expect(page.get_by_role("heading", name="Your lesson", exact=True)).to_be_visible()
+    hold_this_time(page)
     if new_student:
         type_address_near_the_demo_teacher(page)
     use_this_place(page)
+
+
+HOLD_BUTTON = "Hold this time and continue"
+
+
+def hold_this_time(page: Page) -> None:
+    """On a checkout (opening it holds nothing), press the button that holds the time, and wait for the steps after
+    it (where, a note, payment)."""
+    expect(page.get_by_role("heading", name="Your lesson", exact=True)).to_be_visible()
+    page.get_by_role("button", name=HOLD_BUTTON).click()
+    expect(page.locator(".pay-button")).to_be_visible()
 
 
 def type_address_near_the_demo_teacher(page: Page) -> None:

@@ -7,7 +7,7 @@ from playwright.sync_api import Page, expect
 
 from instainstru import routes
 from tests.browser.conftest import open_page, screenshot
-from tests.browser.helpers import DEMO_TEACHER, PASSWORD, SLOT_PARTS, at, like, unique_email
+from tests.browser.helpers import DEMO_TEACHER, HOLD_BUTTON, PASSWORD, SLOT_PARTS, at, like, unique_email
 from tests.factories import PASSWORD as FACTORY_PASSWORD
 from tests.factories import make_user
 
@@ -52,6 +52,7 @@ def test_visitor_picks_a_time_creates_an_account_and_is_at_that_checkout(page: P
     fill_sign_up(page, "Bea Booker", unique_email("bea"))
     expect(page).to_have_url(at(booking))
     expect(page.get_by_role("heading", name="Your lesson", exact=True)).to_be_visible()
+    expect(page.get_by_role("button", name=HOLD_BUTTON)).to_be_visible()  # back at the checkout: nothing held yet
     expect(page.get_by_text("Maya Alvarez").first).to_be_visible()
 
 

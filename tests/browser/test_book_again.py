@@ -14,7 +14,7 @@ from instainstru.models import Booking, BookingStatus, InstructorProfile, utcnow
 from instainstru.services.booking import places
 from instainstru.services.scheduling import availability
 from tests.browser.conftest import open_page
-from tests.browser.helpers import SLOT_PARTS, at, like, log_in, look_at, pay, unique_email
+from tests.browser.helpers import SLOT_PARTS, at, hold_this_time, like, log_in, look_at, pay, unique_email
 from tests.browser.test_places import instructor_bookings
 from tests.factories import (
     PASSWORD,
@@ -56,6 +56,7 @@ def test_the_note_written_at_checkout_reaches_the_instructor(page: Page, browser
     log_in(page, student.email, PASSWORD)
     expect(page).to_have_url(at(routes.STUDENT_HOME))
     open_page(page, path)
+    hold_this_time(page)
     expect(page.locator(".checkout-place")).to_contain_text(HOME_LINE)  # last week's place, preset
     page.get_by_label("Online", exact=True).click()
     page.get_by_role("button", name="Use this place").click()
@@ -90,6 +91,7 @@ def test_book_again_opens_the_same_lesson_and_the_checkout_at_the_same_place(pag
     expect(slot).to_be_visible()
     slot.click()
     expect(page).to_have_url(re.compile(like(routes.CHECKOUT_PAGE, slug=slug, **SLOT_PARTS) + "/?$"))
+    hold_this_time(page)
     expect(page.locator(".checkout-place")).to_contain_text(HOME_LINE)
     expect(page.locator(".checkout-travel-fee")).to_have_text("$15")
     expect(page.locator(".checkout-total")).to_have_text("$95")

@@ -1,11 +1,12 @@
-"""Booking and paying in the browser: Stripe.js card form (the fake's), 4242 success with the instructor's
-fee split, a declined card, 3-D Secure (asked once for a new card), a card entered again kept once, the warning
-when free cancellation has passed, and an instructor who becomes bookable after onboarding."""
+"""Booking and paying in the browser: opening a checkout holds nothing until its button is pressed (one hold with an
+instructor at a time); Stripe.js card form (the fake's), 4242 success with the instructor's fee split, a declined
+card, 3-D Secure (asked once for a new card), a card entered again kept once, the warning when free cancellation has
+passed, and an instructor who becomes bookable after onboarding."""
 
 import re
 from datetime import UTC, datetime
 
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Browser, Page, expect
 from sqlmodel import select
 
 from instainstru import routes
@@ -13,12 +14,15 @@ from instainstru.services.money import card_messages
 from instainstru.services.money.money import format_price, platform_fee
 from tests.browser.conftest import open_page, screenshot
 from tests.browser.helpers import (
+    HOLD_BUTTON,
     at,
     choose_slot,
     enter_new_card,
+    hold_this_time,
     log_in,
     log_in_demo,
     log_out,
+    look_at,
     pay,
     sign_up,
     unique_email,
@@ -69,6 +73,9 @@ def test_a_declined_card_says_so_in_our_words_and_keeps_the_time(page: Page):
     open_page(page, here)  # the hold is still the student's: reopening shows the same lesson, not "taken"
     expect(page.get_by_role("heading", name="Your lesson", exact=True)).to_be_visible()
     expect(page.locator(".checkout-problem")).to_have_count(0)
+    enter_new_card(page, "4242424242424242")  # the time was kept: another card books it
+    pay(page)
+    expect(page.get_by_role("heading", name="You're booked!")).to_be_visible(timeout=15_000)
 
 
 def test_a_new_3d_secure_card_is_asked_once_and_pays(page: Page):
@@ -142,6 +149,7 @@ def test_a_request_is_authorised_then_charged_when_the_instructor_accepts(page: 
     expect(page).to_have_url(at(routes.STUDENT_HOME))
     open_page(page, routes.instructor_profile(slug))
     page.locator(".slot").first.click()
+    hold_this_time(page)
     enter_new_card(page, "4242424242424242")
     pay(page)
     expect(page.get_by_role("heading", name="Request sent")).to_be_visible(timeout=15_000)
@@ -175,6 +183,62 @@ def test_a_new_instructor_becomes_bookable_after_onboarding(page: Page):
     expect(page.locator(".not-accepting")).to_have_count(0)
 
 
+def test_opening_a_checkout_link_holds_nothing_until_the_button_is_pressed(
+    page: Page, browser: Browser, base_url: str, app_services, payments
+):
+    from instainstru.db import transaction
+    from instainstru.models import Booking, InstructorProfile
+    from instainstru.services.booking import booking
+    from tests.factories import PASSWORD, make_user
+
+    teacher, student, _ = fresh_studio(payments, {60: "60"})
+    other = make_user("student", unique_email("other"), "Otto Other")
+    with transaction() as session:
+        profile = routes.instructor_profile(session.get_one(InstructorProfile, teacher.user_id).slug)
+    log_in(page, student.email, PASSWORD)
+    expect(page).to_have_url(at(routes.STUDENT_HOME))
+    open_page(page, profile)
+    first, second = (page.locator("a.slot").nth(n).get_attribute("href") or "" for n in (0, 1))
+    open_page(page, first)  # as a link from any site opens it
+    expect(page.get_by_role("heading", name="Your lesson", exact=True)).to_be_visible()
+    expect(page.locator(".checkout-free")).to_have_text("This time is still free.")
+    expect(page.locator(".checkout-total")).to_have_text("$60")
+    expect(page.locator(".cancellation-policy")).to_be_visible()
+    look_at(page, "checkout-before-hold")
+    with transaction() as session:
+        assert session.exec(select(Booking).where(Booking.instructor_id == teacher.user_id)).all() == []
+
+    rival = browser.new_context(base_url=base_url).new_page()  # another student, in a browser of their own
+    log_in(rival, other.email, PASSWORD)
+    expect(rival).to_have_url(at(routes.STUDENT_HOME))
+    open_page(rival, profile)
+    expect(rival.locator(f'a.slot[href="{first}"]')).to_have_count(1)  # still offered to everyone
+
+    page.get_by_role("button", name=HOLD_BUTTON).click()
+    expect(page.get_by_text(re.compile(r"holding this time for you until \d{1,2}:\d{2} [AP]M"))).to_be_visible()
+    expect(page.locator(".pay-button")).to_be_visible()
+    open_page(page, first)  # a reload shows the student's own hold
+    expect(page.locator(".pay-button")).to_be_visible()
+    expect(page.get_by_role("button", name=HOLD_BUTTON)).to_have_count(0)
+
+    open_page(rival, first)  # taken meanwhile: said, with the way back to the instructor's times
+    expect(rival.locator(".checkout-unavailable")).to_have_text(booking.NOT_AVAILABLE)
+    expect(rival.get_by_role("link", name="Choose another time")).to_have_attribute("href", profile)
+    expect(rival.get_by_role("button", name=HOLD_BUTTON)).to_have_count(0)
+    look_at(rival, "checkout-time-taken")
+    open_page(rival, profile)
+    expect(rival.locator("a.slot").first).to_be_visible()
+    expect(rival.locator(f'a.slot[href="{first}"]')).to_have_count(0)
+
+    open_page(page, second)  # one hold with an instructor at a time
+    expect(page.locator(".checkout-unavailable")).to_contain_text("You are holding another time with Tess Teacher")
+    expect(page.get_by_role("button", name=HOLD_BUTTON)).to_have_count(0)
+    look_at(page, "checkout-one-hold-per-instructor")
+    page.get_by_role("link", name="Go to the time you're holding").click()
+    expect(page).to_have_url(at(first))
+    expect(page.locator(".pay-button")).to_be_visible()
+
+
 def test_checkout_fits_a_phone(page: Page):
     page.set_viewport_size({"width": 375, "height": 800})
     log_in_demo(page, "student")
@@ -182,6 +246,8 @@ def test_checkout_fits_a_phone(page: Page):
     enter_new_card(page, "4242424242424242")
     assert page.evaluate("document.documentElement.scrollWidth") <= 375
     screenshot(page, "checkout-phone")
+    pay(page)  # the demo student's hold with the demo instructor ends (one at a time)
+    expect(page.get_by_role("heading", name="You're booked!")).to_be_visible(timeout=15_000)
 
 
 def test_a_taken_or_foreign_slot_is_refused_clearly(page: Page):
@@ -209,7 +275,7 @@ def book_first_free_time(page: Page, teacher) -> None:
         slug = session.get(InstructorProfile, teacher.user_id).slug
     open_page(page, routes.instructor_profile(slug))
     page.locator(".slot").first.click()
-    expect(page.get_by_role("heading", name="Your lesson", exact=True)).to_be_visible()
+    hold_this_time(page)
 
 
 def test_paying_with_the_same_new_card_again_keeps_one_card(page: Page, app_services, payments):

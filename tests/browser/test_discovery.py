@@ -17,7 +17,7 @@ from instainstru.services.instructors import offerings
 from instainstru.services.scheduling import availability
 from instainstru.services.trust import reviews
 from tests.browser.conftest import open_page, screenshot
-from tests.browser.helpers import SLOT_PARTS, at, like, log_in, log_out, unique_email
+from tests.browser.helpers import SLOT_PARTS, at, hold_this_time, like, log_in, log_out, unique_email
 from tests.browser.test_reviews import review_lesson, slug_of
 from tests.factories import PASSWORD, connect_on_fake_stripe, enable_payouts, make_user, open_studio
 
@@ -150,6 +150,7 @@ def test_times_are_in_the_viewers_zone_everywhere_and_the_zone_is_named(browser:
     open_page(page, routes.instructor_profile(slug_of(teacher)))
     expect(page.locator(".viewer-tz")).to_have_text("Times in your time zone: Eastern Time")
     page.locator(".slot").first.click()
+    hold_this_time(page)
     held_until = re.compile(r"holding this time for you until \d{1,2}:\d{2} [AP]M E[SD]T\.")
     expect(page.get_by_text(held_until)).to_be_visible()
     screenshot(page, "checkout-hold-zone")

@@ -18,7 +18,7 @@ from instainstru.services.money import ledger, payments
 from instainstru.services.scheduling import availability
 from instainstru.services.timefmt import slot_label
 from tests.browser.conftest import open_page, screenshot
-from tests.browser.helpers import at, log_in, log_out, unique_email
+from tests.browser.helpers import HOLD_BUTTON, at, log_in, log_out, unique_email
 from tests.factories import (
     PASSWORD,
     connect_on_fake_stripe,
@@ -230,9 +230,13 @@ def test_a_second_lesson_at_the_same_time_is_refused_at_checkout_naming_the_firs
         slug = session.get(InstructorProfile, other.user_id).slug
     open_dashboard_as(page, studio[1])
     open_page(page, routes.checkout(slug, guitar.id, 60, lesson.start_at + timedelta(minutes=30)))
-    expect(page.locator(".checkout-problem")).to_have_text(
+    expect(page.locator(".checkout-unavailable")).to_have_text(  # said before anything is held: no hold button
         f"You already have a lesson at this time: Piano with Tess Teacher on {when_of(page, lesson)}. Please choose "
         "another time."
+    )
+    expect(page.get_by_role("button", name=HOLD_BUTTON)).to_have_count(0)
+    expect(page.get_by_role("link", name="Choose another time")).to_have_attribute(
+        "href", routes.instructor_profile(slug)
     )
     screenshot(page, "checkout-second-lesson-refused")
     page.set_viewport_size({"width": 375, "height": 800})

@@ -16,7 +16,7 @@ from instainstru.services.notifications.bell import open_list
 from instainstru.services.scheduling import availability
 from instainstru.services.timefmt import slot_label
 from tests.browser.conftest import open_page
-from tests.browser.helpers import at, log_in, look_at, pay, unique_email
+from tests.browser.helpers import at, hold_this_time, log_in, look_at, pay, unique_email
 from tests.factories import PASSWORD, connect_on_fake_stripe, open_studio, save_test_card
 from tests.fakes.mail_server import MailCatcher, body
 
@@ -53,7 +53,7 @@ def test_a_booking_mails_both_the_bell_shows_it_and_a_cancellation_mails_the_ref
     log_in(page, student.email, PASSWORD)
     expect(page).to_have_url(at(routes.STUDENT_HOME))
     open_page(page, routes.checkout(slug, service.id, 60, start))
-    expect(page.get_by_role("heading", name="Your lesson", exact=True)).to_be_visible()
+    hold_this_time(page)
     pay(page)  # the saved card
     expect(page.get_by_role("heading", name="You're booked!")).to_be_visible(timeout=15_000)
 

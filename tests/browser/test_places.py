@@ -12,7 +12,7 @@ from instainstru.db import transaction
 from instainstru.models import InstructorProfile, utcnow
 from instainstru.services.scheduling import availability
 from tests.browser.conftest import open_page, screenshot
-from tests.browser.helpers import at, log_in, look_at, pay, unique_email
+from tests.browser.helpers import at, hold_this_time, log_in, look_at, pay, unique_email
 from tests.factories import (
     MEETING_URL,
     PASSWORD,
@@ -46,6 +46,8 @@ def open_checkout(page: Page, student, path: str) -> None:
     log_in(page, student.email, PASSWORD)
     expect(page).to_have_url(at(routes.STUDENT_HOME))
     open_page(page, path)
+    expect(page.locator(".places-offered")).to_contain_text("At my place (+$15 travel)")  # said before holding
+    hold_this_time(page)
     expect(page.get_by_role("heading", name="Where", exact=True)).to_be_visible()
     expect(page.locator(".pay-button")).to_be_disabled()  # no place yet
 

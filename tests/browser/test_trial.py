@@ -11,7 +11,7 @@ from instainstru import routes
 from instainstru.db import transaction
 from instainstru.models import InstructorProfile
 from tests.browser.conftest import SCREENSHOTS, open_page, screenshot
-from tests.browser.helpers import at, like, log_in, look_at, pay, unique_email
+from tests.browser.helpers import at, hold_this_time, like, log_in, look_at, pay, unique_email
 from tests.factories import PASSWORD, connect_on_fake_stripe, open_studio, save_test_card
 
 ZONE = "America/New_York"
@@ -83,6 +83,10 @@ def test_a_new_student_books_the_trial_once_and_the_services_link_reaches_both(
     page.locator(".slot").first.click()
     trial_checkout = like(routes.CHECKOUT_PAGE, slug=slug, service=r"\d+-30-trial", start=r"\d{8}T\d{4}Z")
     expect(page).to_have_url(re.compile(trial_checkout + "/?$"))
+    expect(page.get_by_text("Piano · Trial · 30 min", exact=True)).to_be_visible()  # said before holding
+    expect(page.locator(".checkout-total")).to_have_text("$25")
+    look_at(page, "checkout-trial-before-hold")
+    hold_this_time(page)
     expect(page.get_by_text("Piano · Trial · 30 min", exact=True)).to_be_visible()
     expect(page.locator(".checkout-total")).to_have_text("$25")
     expect(page.locator(".checkout-place")).to_contain_text("The meeting link is shown once you book.")

@@ -27,6 +27,7 @@ from instainstru.state.dashboards import InstructorHomeState, _with_review
     ("page", "rule", "value", "said"),
     [
         (checkout_page, (booking, "REQUEST_HOURS"), 24, "if they don't answer within 24 hours (or before the lesson)"),
+        (checkout_page, (booking, "HOLD_MINUTES"), 10, "Holding keeps this time for you for 10 minutes while"),
         (instructor_availability_page, (booking, "REQUEST_HOURS"), 72, "unanswered requests lapse after 72 hours"),
         (instructor_bookings_page, (booking, "REASON_MAX"), 300, "The student sees it. Up to 300 characters."),
         (instructor_bookings_page, (reschedule, "PROPOSAL_HOURS"), 24, "accepts or declines it within 24 hours;"),

@@ -4,13 +4,16 @@ import asyncio
 import contextvars
 from concurrent.futures import ThreadPoolExecutor
 
+from reflex.istate.data import ReflexURL, RouterData
 from reflex.state import State
 
 from instainstru.state.session import SessionState
 
 
-async def _call(state_cls, token: str, calls: list[tuple[str, tuple]]):
+async def _call(state_cls, token: str, calls: list[tuple[str, tuple]], path: str = ""):
     root = State(_reflex_internal_init=True)
+    if path:
+        root.router = RouterData(url=ReflexURL(f"http://localhost{path}"))
     (await root.get_state(SessionState)).token = token
     state = await root.get_state(state_cls)
     result = None
@@ -26,6 +29,13 @@ def call_handlers(state_cls, token: str, *calls: tuple[str, tuple]):
     the last handler returned). Runs in its own thread so no event loop is running."""
     with ThreadPoolExecutor(max_workers=1) as pool:
         return pool.submit(contextvars.copy_context().run, asyncio.run, _call(state_cls, token, list(calls))).result()
+
+
+def call_handlers_at(path: str, state_cls, token: str, *calls: tuple[str, tuple]):
+    """As `call_handlers`, from a tab showing the page at `path` (what `self.router.url` says)."""
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        run = pool.submit(contextvars.copy_context().run, asyncio.run, _call(state_cls, token, list(calls), path))
+        return run.result()
 
 
 def call_handler(state_cls, handler: str, token: str, *args):

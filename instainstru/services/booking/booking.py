@@ -53,7 +53,7 @@ from instainstru.services.scheduling.availability import open_slots_many
 from instainstru.services.timefmt import slot_label, time_label
 
 HOLD_MINUTES = 15
-MAX_HOLDS = 3  # live holds per student, so nobody can sit on an instructor's week
+MAX_HOLDS = 3  # live holds per student in all; and one at a time per student and instructor (`held_with`)
 REQUEST_HOURS = 48
 REACH = timedelta(days=2 * 366)  # beyond any instructor's booking horizon
 BUCKET_SECONDS = 300
@@ -61,6 +61,7 @@ SLOT_TAKEN = "This time was just taken. Please choose another."
 REQUEST_EXPIRED = "This request has expired."
 NOT_ACCEPTING = "This instructor is not yet accepting bookings."  # no payouts account able to take charges yet
 NO_TRIAL = "This trial lesson is not offered. Please choose another lesson."
+NOT_AVAILABLE = "This time is not available. Please choose another."
 S = BookingStatus
 
 # Which state may move to which, and who may move it there ("system": payments, jobs).
@@ -301,6 +302,120 @@ def may_book_again(session: Session, student_id: int, offering_id: int, duration
     return True
 
 
+def held_with(session: Session, student_id: int, instructor_id: int, now: datetime) -> Booking | None:
+    """The student's hold (a payment hold still running) with the instructor, if any: at most one at a time."""
+    return session.exec(
+        select(Booking).where(
+            Booking.student_id == student_id,
+            Booking.instructor_id == instructor_id,
+            Booking.status == S.PENDING_PAYMENT,
+            ~hold_ran_out(now),
+        )
+    ).first()
+
+
+def held_message(session: Session, held: Booking, timezone: str) -> str:
+    """Why the student may not hold another time with the instructor they are holding `held` with."""
+    assert held.hold_expires_at is not None  # a payment hold always has its deadline
+    name = session.get_one(User, held.instructor_id).name
+    return (
+        f"You are holding another time with {name} already: {slot_label(held.start_at, timezone)}, until "
+        f"{time_label(held.hold_expires_at, timezone)}. Pay for it, or choose again once that hold runs out "
+        "(one time with each instructor at once)."
+    )
+
+
+def _hold_refusal(session: Session, actor: Actor, draft: Booking, now: datetime) -> str:
+    """Why the student may not hold `draft` (`_draft`) now ("" when they may): a trial they may not have, a hold with
+    the same instructor already (one at a time), MAX_HOLDS holds already, a lesson of theirs at that time, or the time
+    not free. Reads only (run-out holds count as gone, expired or not)."""
+    if draft.trial:
+        refusal = trial_refusal(session, actor.user_id, draft.instructor_id, now)
+        if refusal:
+            return refusal
+    held = held_with(session, actor.user_id, draft.instructor_id, now)
+    if held is not None:
+        return held_message(session, held, actor.timezone)
+    holding = session.exec(
+        select(func.count()).where(
+            Booking.student_id == actor.user_id, Booking.status == S.PENDING_PAYMENT, ~hold_ran_out(now)
+        )
+    ).one()
+    if holding >= MAX_HOLDS:
+        return (
+            f"You are holding {holding} times already. Pay for one, or wait for its hold to run out, before "
+            "choosing another."
+        )
+    clash = student_clash(session, actor.user_id, draft.start_at, draft.end_at, now)
+    if clash is not None:
+        return clash_message(session, clash, actor.timezone)
+    start, teacher = draft.start_at, draft.instructor_id
+    free = open_slots_many(session, [teacher], draft.duration_min, start, start + timedelta(minutes=1), now)
+    return "" if start in free.get(teacher, []) else NOT_AVAILABLE
+
+
+def _draft(
+    actor: Actor,
+    offering: Offering,
+    price: int,
+    profile: InstructorProfile,
+    start: datetime,
+    minutes: int,
+    now: datetime,
+    trial: bool,
+) -> Booking:
+    """The hold as it would be made at `now` (not added to any session): the server's price, the instructor's
+    buffer and cancellation policy, the place when there is nothing to choose."""
+    assert offering.id is not None  # read from the database
+    kind, address, area = places.preset(offering, profile)
+    return Booking(
+        instructor_id=offering.instructor_id,
+        student_id=actor.user_id,
+        offering_id=offering.id,
+        duration_min=minutes,
+        start_at=start,
+        end_at=start + timedelta(minutes=minutes),
+        status=S.PENDING_PAYMENT,
+        price_cents=price,
+        platform_fee_cents=platform_fee(price),
+        buffer_min=profile.buffer_min,
+        free_cancel_hours=profile.free_cancel_hours,
+        late_cancel_fee_percent=profile.late_cancel_fee_percent,
+        hold_expires_at=now + timedelta(minutes=HOLD_MINUTES),
+        created_at=now,
+        place_kind=kind,
+        place_address=address,
+        place_area=area,
+        trial=trial,
+    )
+
+
+def _bookable_time(start: datetime, now: datetime) -> None:
+    """Refuse (FormError) a start no lesson can have, seen at `now`."""
+    if start.tzinfo is None or not within_reach(start, now):
+        raise FormError({"start": "That time is not valid."})
+
+
+def draft_hold(
+    session: Session,
+    actor: Actor,
+    offering_id: int,
+    duration_min: int,
+    start: datetime,
+    now: datetime,
+    *,
+    trial: bool = False,
+) -> tuple[Booking, str]:
+    """What holding the lesson would make (a booking added to no session: nothing is held, nothing written) and why
+    the student may not hold it now ("" when they may), by `create_booking`'s rules, in the caller's transaction.
+    Raises FormError, as `create_booking` does, when the lesson itself cannot be booked (not offered at that length,
+    no trial, the instructor not taking payments, a block between the two, a time no lesson can have)."""
+    _bookable_time(start, now)
+    offering, price, profile = _new_lesson(session, actor.user_id, offering_id, int(duration_min), trial)
+    draft = _draft(actor, offering, price, profile, start, int(duration_min), now, trial)
+    return draft, _hold_refusal(session, actor, draft, now)
+
+
 def create_booking(
     actor: Actor | None,
     offering_id: int,
@@ -315,74 +430,46 @@ def create_booking(
 
     Raises FormError when the lesson or time is not bookable (past, blocked, taken, or just taken by a
     concurrent booking), when the student has another lesson (or holds one) at that time, with whichever
-    instructor, when either of the two blocked the other (`messaging.safety`), for a trial the student may not have
+    instructor, when they hold another time with the same instructor (one hold per student and instructor: the
+    partial unique index `ux_bookings_one_hold` refuses a second however concurrent) or MAX_HOLDS times in all,
+    when either of the two blocked the other (`messaging.safety`), for a trial the student may not have
     (`trial_refusal`, or a concurrent one just booked), and PermissionDenied for anyone but a student.
     """
     actor = require_role(actor, Role.STUDENT)
     now = now or utcnow()
-    if start.tzinfo is None or not within_reach(start, now):
-        raise FormError({"start": "That time is not valid."})
+    _bookable_time(start, now)
+    minutes = int(duration_min)
+    instructor_id: int | None = None
     try:
         with transaction() as session:
-            offering, price, profile = _new_lesson(session, actor.user_id, offering_id, int(duration_min), trial)
+            offering, price, profile = _new_lesson(session, actor.user_id, offering_id, minutes, trial)
+            instructor_id = offering.instructor_id
             expire_holds(session, now, offering.instructor_id)
             expire_holds(session, now, student_id=actor.user_id)
-            refusal = trial_refusal(session, actor.user_id, offering.instructor_id, now) if trial else ""
+            booking = _draft(actor, offering, price, profile, start, minutes, now, trial)
+            refusal = _hold_refusal(session, actor, booking, now)
             if refusal:
                 raise FormError({"start": refusal})
-            holding = session.exec(
-                select(func.count()).where(
-                    Booking.student_id == actor.user_id,
-                    Booking.status == S.PENDING_PAYMENT,
-                    ~hold_ran_out(now),
-                )
-            ).one()
-            if holding >= MAX_HOLDS:
-                raise FormError(
-                    {
-                        "start": f"You are holding {holding} times already. Pay for one, or wait for "
-                        f"its hold to run out, before choosing another."
-                    }
-                )
-            minutes = int(duration_min)
-            end = start + timedelta(minutes=minutes)
-            clash = student_clash(session, actor.user_id, start, end, now)
-            if clash is not None:
-                raise FormError({"start": clash_message(session, clash, actor.timezone)})
-            free = open_slots_many(session, [offering.instructor_id], minutes, start, start + timedelta(minutes=1), now)
-            if start not in free.get(offering.instructor_id, []):
-                raise FormError({"start": "This time is not available. Please choose another."})
-            assert offering.id is not None  # read from the database
-            kind, address, area = places.preset(offering, profile)
-            booking = Booking(
-                instructor_id=offering.instructor_id,
-                student_id=actor.user_id,
-                offering_id=offering.id,
-                duration_min=minutes,
-                start_at=start,
-                end_at=end,
-                status=S.PENDING_PAYMENT,
-                price_cents=price,
-                platform_fee_cents=platform_fee(price),
-                buffer_min=profile.buffer_min,
-                free_cancel_hours=profile.free_cancel_hours,
-                late_cancel_fee_percent=profile.late_cancel_fee_percent,
-                hold_expires_at=now + timedelta(minutes=HOLD_MINUTES),
-                created_at=now,
-                place_kind=kind,
-                place_address=address,
-                place_area=area,
-                trial=trial,
-            )
             session.add(booking)
             session.flush()
             claim(session, booking)
             return _view(booking)
-    except IntegrityError:  # a concurrent booking claimed the instructor's time, or the student's, or a trial
-        refuse_clash(actor, start, start + timedelta(minutes=int(duration_min)), now)
+    except IntegrityError:  # a concurrent booking claimed the instructor's time, or the student's, a trial or a hold
+        refuse_clash(actor, start, start + timedelta(minutes=minutes), now)
         if trial:
             _refuse_second_trial(actor, offering_id, now)
+        if instructor_id is not None:
+            _refuse_second_hold(actor, instructor_id, now)
         raise FormError({"start": SLOT_TAKEN}) from None
+
+
+def _refuse_second_hold(actor: Actor, instructor_id: int, now: datetime) -> None:
+    """After the database refused a hold: raise FormError when the student holds another time with the instructor
+    (in a transaction of its own, as `refuse_clash`)."""
+    with transaction() as session:
+        held = held_with(session, actor.user_id, instructor_id, now)
+        if held is not None:
+            raise FormError({"start": held_message(session, held, actor.timezone)})
 
 
 def within_reach(start: datetime, now: datetime) -> bool:

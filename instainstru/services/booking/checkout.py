@@ -2,12 +2,13 @@
 
 The address names the instructor, the service and length (and whether it is a trial lesson), and the start
 (`routes.checkout`); everything else (price, fee, whether the time is free or a trial allowed) is the server's.
-Reopening the page reuses the student's own hold instead of refusing the time as taken.
+Opening the address holds nothing (`open_checkout`: a link from another site, or a prefetch, cannot take anyone's
+time); the student holds the time with the page's button (`hold`). Reopening the page shows the student's own hold.
 """
 
 from collections.abc import Callable
 from contextlib import suppress
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 
 from sqlmodel import Session, col, select
@@ -46,7 +47,8 @@ MAX_NOTE = 500  # characters of the student's note to the instructor
 
 @dataclass(kw_only=True, frozen=True)
 class Checkout:
-    """One held lesson, as the checkout shows it (times in the student's zone)."""
+    """One held lesson, as the checkout shows it (times in the student's zone); before it is held (`booking_id` 0),
+    the lesson as holding it would make it."""
 
     booking_id: int
     status: str
@@ -77,6 +79,9 @@ class Checkout:
     # The student's note to the instructor ("what I want to work on"), saved with `write_note`.
     student_note: str = ""
     note_version: str = ""  # the fingerprint of the note the form shows (`write_note` refuses an outdated one)
+    # Before holding (`booking_id` 0: nothing held yet): why the student cannot hold this time now ("" when they can).
+    refusal: str = ""
+    held_path: str = ""  # the checkout of the student's hold with the same instructor, when that is the refusal
 
 
 @dataclass(kw_only=True)
@@ -138,16 +143,17 @@ def _choices(offering: Offering, profile: InstructorProfile) -> tuple[tuple[str,
 
 
 def _view(session: Session, booking: Booking, timezone: str, now: datetime) -> Checkout:
-    """The held booking as the checkout shows it to its student."""
+    """The held booking as the checkout shows it to its student; a draft (`booking.draft_hold`, never stored) as
+    holding it would make it, with `booking_id` 0 and no hold time."""
     profile = session.get_one(InstructorProfile, booking.instructor_id)
     name = _instructor_name(session, booking)
     offering = session.get_one(Offering, booking.offering_id)
     subject = subject_name(offering.subject_key)
     credit = _credit(session, booking, now)
     place = places.view(booking, profile, offering)
-    assert booking.id is not None  # read from the database
+    held = booking.id is not None  # stored; else a draft
     return Checkout(
-        booking_id=booking.id,
+        booking_id=booking.id or 0,
         status=booking.status,
         instructor=name,
         instructor_slug=profile.slug,
@@ -155,7 +161,7 @@ def _view(session: Session, booking: Booking, timezone: str, now: datetime) -> C
         when=slot_label(booking.start_at, timezone),
         price=format_price(booking.price_cents),
         fee_note="The price includes InstaInstru's service fee. No other charges.",
-        hold_until=time_with_zone(booking.hold_expires_at, timezone) if booking.hold_expires_at else "",
+        hold_until=time_with_zone(booking.hold_expires_at, timezone) if held and booking.hold_expires_at else "",
         price_cents=booking.price_cents,
         policy=policy_text(profile),
         credit=format_exact(-credit) if credit else "",
@@ -196,20 +202,52 @@ def _own_hold(
         ).first()
 
 
-def open_checkout(actor: Actor | None, slug: str, service: str, start: str, now: datetime | None = None) -> Checkout:
-    """Hold the slot named by the address for the calling student (or find their hold) and describe it.
+def _lesson_of(session: Session, slug: str, offering_id: int) -> None:
+    """Refuse (FormError) a checkout address whose service is not the instructor `slug`'s."""
+    offering = session.get(Offering, offering_id)
+    profile = session.get(InstructorProfile, offering.instructor_id) if offering else None
+    if profile is None or profile.slug != slug:
+        raise FormError({"start": "This lesson is not offered by this instructor."})
 
-    Raises FormError when the link is malformed, names another instructor's service, or the time is past,
-    blocked or taken.
+
+def open_checkout(actor: Actor | None, slug: str, service: str, start: str, now: datetime | None = None) -> Checkout:
+    """The lesson named by the checkout address, as the calling student opens it: their own hold of it when they
+    hold it, else what holding it would make (`booking_id` 0, nothing held or written: opening an address, a link
+    from anywhere, holds nothing) with `refusal` saying why they cannot hold it now ("" when they can: `hold`).
+
+    Raises FormError when the link is malformed, names another instructor's service, or names a lesson that cannot
+    be booked (not offered, the instructor not taking payments, a block between the two).
     """
     actor = require_role(actor, Role.STUDENT)
     now = now or utcnow()
     offering_id, minutes, start_at, trial = _parse(service, start, now)
     with transaction() as session:
-        offering = session.get(Offering, offering_id)
-        profile = session.get(InstructorProfile, offering.instructor_id) if offering else None
-        if profile is None or profile.slug != slug:
-            raise FormError({"start": "This lesson is not offered by this instructor."})
+        _lesson_of(session, slug, offering_id)
+    held = _own_hold(actor, offering_id, minutes, start_at, now, trial)
+    if held is not None:
+        return checkout_of(actor, held, now)
+    with transaction() as session:
+        draft, refusal = engine.draft_hold(session, actor, offering_id, minutes, start_at, now, trial=trial)
+        other = engine.held_with(session, actor.user_id, draft.instructor_id, now) if refusal else None
+        path = (
+            routes.checkout(slug, other.offering_id, other.duration_min, other.start_at, other.trial) if other else ""
+        )
+        return replace(_view(session, draft, actor.timezone, now), refusal=refusal, held_path=path)
+
+
+def hold(actor: Actor | None, slug: str, service: str, start: str, now: datetime | None = None) -> Checkout:
+    """Hold the lesson named by the checkout address for the calling student for `HOLD_MINUTES` (the checkout's
+    button: an explicit action, never a page load), starting at their previous place of that service ("Book again"),
+    and describe it; their own hold of it when they hold it already (a second click).
+
+    Raises FormError as `open_checkout` does, and as `booking.create_booking` does when the time cannot be held
+    (taken, a lesson of theirs then, another hold with the instructor, too many holds, a trial they may not have).
+    """
+    actor = require_role(actor, Role.STUDENT)
+    now = now or utcnow()
+    offering_id, minutes, start_at, trial = _parse(service, start, now)
+    with transaction() as session:
+        _lesson_of(session, slug, offering_id)
     held = _own_hold(actor, offering_id, minutes, start_at, now, trial)
     if held is not None:
         return checkout_of(actor, held, now)
@@ -379,8 +417,10 @@ def _credit(session: Session, booking: Booking, now: datetime) -> int:
     hold took: a new attempt gives that back first), or the credit its payment used."""
     attempts = select(Payment.id, Payment.credit_cents).where(Payment.booking_id == booking.id)
     if booking.status == S.PENDING_PAYMENT:
-        rows = session.exec(attempts.where(col(Payment.status).in_(PAYMENT_UNFINISHED)))
-        unfinished = [p for p, _ in rows if p is not None]  # stored rows: all of them
+        unfinished: list[int] = []  # a draft has no attempts
+        if booking.id is not None:
+            rows = session.exec(attempts.where(col(Payment.status).in_(PAYMENT_UNFINISHED)))
+            unfinished = [p for p, _ in rows if p is not None]  # stored rows: all of them
         available = credits.balance(session, booking.student_id, now) + credits.held(session, unfinished)
         return credits.usable(available, booking.price_cents)
     paid = attempts.where(col(Payment.status).in_(PAYMENT_TAKEN)).order_by(col(Payment.attempt).desc())

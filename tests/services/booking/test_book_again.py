@@ -10,7 +10,7 @@ from sqlmodel import select
 from instainstru import routes
 from instainstru.db import transaction
 from instainstru.models import Block, Booking, BookingStatus, InstructorProfile, StudentAddress
-from instainstru.services.booking import checkout, lessons, places
+from instainstru.services.booking import booking, checkout, lessons, places
 from instainstru.services.instructors import offerings
 from tests.factories import make_booking, open_studio, teach_everywhere
 
@@ -46,11 +46,13 @@ def again_link(student, booking_id: int) -> str:
     return next(line.book_again for line in lessons.student_lessons(student, NOW).past if line.id == booking_id)
 
 
-def open_next(student, slug: str, service_id: int, minutes: int = 60, start: datetime = NEXT) -> checkout.Checkout:
-    """Open the checkout of a new lesson, as a click on a free time of the instructor's page does."""
+def open_next(
+    student, slug: str, service_id: int, minutes: int = 60, start: datetime = NEXT, now: datetime = NOW
+) -> checkout.Checkout:
+    """Hold a new lesson on its checkout, as the checkout's button does after a click on a free time of the profile."""
     path = routes.checkout(slug, service_id, minutes, start)
     parts = routes.path_params(routes.CHECKOUT_PAGE, path)
-    return checkout.open_checkout(student, parts["slug"], parts["service"], parts["start"], NOW)
+    return checkout.hold(student, parts["slug"], parts["service"], parts["start"], now)
 
 
 def test_a_past_lesson_links_to_the_same_service_and_length_and_the_checkout_starts_at_the_same_place(studio):
@@ -116,10 +118,11 @@ def test_an_address_no_longer_saved_or_served_or_a_place_no_longer_offered_is_le
         saved.zip_code, saved.borough = "11201", "Brooklyn"
         teacher_profile = session.get_one(InstructorProfile, teacher.user_id)
         teacher_profile.area_neighbourhoods = ["Park Slope"]  # no longer Brooklyn Heights or near 11201
-    view = open_next(student, slug, service, start=NEXT + timedelta(days=1))
+    later = NOW + timedelta(minutes=booking.HOLD_MINUTES)  # each hold runs out before the next (one at a time)
+    view = open_next(student, slug, service, start=NEXT + timedelta(days=1), now=later)
     assert (view.place_kind, view.price) == ("", "$80")  # left for the student to choose, no travel fee
     offerings.update_offering(teacher, service, ["beginner"], ["adults"], [places.STUDIO, places.ONLINE], {60: "80"})
-    assert open_next(student, slug, service, start=NEXT + timedelta(days=2)).place_kind == ""
+    assert open_next(student, slug, service, start=NEXT + timedelta(days=2), now=later + (later - NOW)).place_kind == ""
 
 
 def test_the_latest_lesson_of_the_service_gives_the_place(studio):

@@ -122,9 +122,9 @@ def test_only_students_book(lesson):
 def test_a_request_waits_48_hours_or_until_the_lesson_starts(lesson):
     teacher, student, service = lesson
     soon = book(student, service)
-    far = book(student, service, MONDAY_10AM + timedelta(days=7))
     eve = MONDAY_10AM - timedelta(days=1)
     booking.system_move(soon.id, S.REQUESTED, eve)  # asked the day before: waits until the lesson starts
+    far = book(student, service, MONDAY_10AM + timedelta(days=7))  # one hold with an instructor at a time
     booking.system_move(far.id, S.REQUESTED, NOW)
     with transaction() as session:
         assert session.get(Booking, soon.id).hold_expires_at == MONDAY_10AM
@@ -244,11 +244,13 @@ def test_a_changed_buffer_never_shows_an_unbookable_slot(lesson):
 
 def test_a_student_holds_at_most_three_times_at_once(lesson):
     _, student, service = lesson
-    for hours in range(3):
-        book(student, service, MONDAY_10AM + timedelta(hours=hours * 2))
+    services = [service, another_teacher(2), another_teacher(3)]
+    for hours, held in enumerate(services):
+        book(student, held, MONDAY_10AM + timedelta(hours=hours * 2))
+    fourth = another_teacher(4)
     with pytest.raises(FormError, match="holding 3 times already"):
-        book(student, service, MONDAY_10AM + timedelta(hours=6))
-    assert book(student, service, MONDAY_10AM + timedelta(hours=6), now=NOW + timedelta(minutes=16))
+        book(student, fourth, MONDAY_10AM + timedelta(hours=6))
+    assert book(student, fourth, MONDAY_10AM + timedelta(hours=6), now=NOW + timedelta(minutes=16))
 
 
 def another_teacher(n: int):

@@ -1,12 +1,15 @@
-"""The checkout's lesson: held from the address's slot, reused on reload, refused clearly when it can't be."""
+"""The checkout's lesson: shown from the address's slot (nothing held), held by its button, reused on reload, refused
+clearly when it can't be."""
 
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from sqlmodel import select
 
 from instainstru import routes
-from instainstru.models import BookingStatus
-from instainstru.services.booking import cancellation, checkout
+from instainstru.db import transaction
+from instainstru.models import Booking, BookingStatus
+from instainstru.services.booking import booking, cancellation, checkout
 from instainstru.services.errors import FormError, PermissionDenied
 from instainstru.services.scheduling import availability
 from tests.factories import make_user, open_studio
@@ -29,21 +32,34 @@ def slug_of(teacher) -> str:
         return session.get(InstructorProfile, teacher.user_id).slug
 
 
-def test_the_address_holds_the_slot_once_and_shows_it_in_the_students_zone(lesson):
+def test_opening_the_address_holds_nothing_and_the_button_holds_the_slot_once(lesson):
     teacher, student, service = lesson
     path = routes.checkout(slug_of(teacher), service.id, 60, MONDAY_10AM)
     slug, part, start = routes.path_params(routes.CHECKOUT_PAGE, path).values()
     assert start == "20300107T1500Z"
-    first = checkout.open_checkout(student, slug, part, start, NOW)
+    shown = checkout.open_checkout(student, slug, part, start, NOW)
+    assert (shown.booking_id, shown.refusal, shown.hold_until) == (0, "", "")  # nothing held: it can be
+    assert (shown.price, shown.lesson, shown.when) == ("$80", "Piano · 60 min", "Mon, Jan 7 · 10:00 AM EST")
+    assert shown.policy and "includes" in shown.fee_note and shown.place_choices == (("online", "Online"),)
+    with transaction() as session:
+        assert session.exec(select(Booking)).all() == []
+    other = make_user("student", "o@example.com", "Olga Other")
+    assert checkout.open_checkout(other, slug, part, start, NOW).refusal == ""  # still free for anyone
+    first = checkout.hold(student, slug, part, start, NOW)
     assert (first.status, first.price, first.lesson) == (BookingStatus.PENDING_PAYMENT, "$80", "Piano · 60 min")
     assert first.when == "Mon, Jan 7 · 10:00 AM EST" and first.hold_until == "7:15 AM EST"
-    assert "includes" in first.fee_note
+    assert checkout.hold(student, slug, part, start, NOW).booking_id == first.booking_id  # a second click
     again = checkout.open_checkout(student, slug, part, start, NOW + timedelta(minutes=5))
-    assert again.booking_id == first.booking_id  # a reload keeps the student's own hold
-    other = make_user("student", "o@example.com", "Olga Other")
+    assert again.booking_id == first.booking_id  # a reload shows the student's own hold
+    taken = checkout.open_checkout(other, slug, part, start, NOW + timedelta(minutes=5))
+    assert (taken.booking_id, taken.refusal, taken.held_path) == (0, booking.NOT_AVAILABLE, "")  # held: not free
+    later = routes.start_part(MONDAY_10AM + timedelta(hours=3))
+    second = checkout.open_checkout(student, slug, part, later, NOW)  # one hold with an instructor at a time
+    assert second.refusal.startswith("You are holding another time with Tess Teacher already: Mon, Jan 7 · 10:00 AM")
+    assert second.held_path == path  # the page links to it
     with pytest.raises(FormError) as caught:
-        checkout.open_checkout(other, slug, part, start, NOW + timedelta(minutes=5))
-    assert caught.value.errors == {"start": "This time is not available. Please choose another."}  # held: not free
+        checkout.hold(other, slug, part, start, NOW + timedelta(minutes=5))
+    assert caught.value.errors == {"start": booking.NOT_AVAILABLE}
     with pytest.raises(PermissionDenied):
         checkout.checkout_of(other, first.booking_id)
 
@@ -59,14 +75,19 @@ def test_bad_addresses_are_refused_clearly(lesson):
         (("xavier-else", f"{service.id}-60", "20300107T1500Z"), "This lesson is not offered by this instructor."),
         ((slug, f"{service.id}-75", "20300107T1500Z"), bad_link),  # no lesson is 75 minutes long
         ((slug, f"{service.id}-90", "20300107T1500Z"), "This lesson is not offered. Please choose another."),
-        ((slug, f"{service.id}-60", "20300107T1000Z"), "This time is not available. Please choose another."),  # past
         ((slug, f"{service.id}-60", "20291201T1500Z"), bad_link),  # weeks past: no booking page links there
     ):
         with pytest.raises(FormError) as caught:
             checkout.open_checkout(student, *args, NOW)
         assert list(caught.value.errors.values()) == [message]
-    with pytest.raises(PermissionDenied):
-        checkout.open_checkout(stranger, slug, f"{service.id}-60", "20300107T1500Z", NOW)
+        with pytest.raises(FormError) as caught:
+            checkout.hold(student, *args, NOW)
+        assert list(caught.value.errors.values()) == [message]
+    past = checkout.open_checkout(student, slug, f"{service.id}-60", "20300107T1000Z", NOW)  # this morning
+    assert past.refusal == booking.NOT_AVAILABLE
+    for opening in (checkout.open_checkout, checkout.hold):
+        with pytest.raises(PermissionDenied):
+            opening(stranger, slug, f"{service.id}-60", "20300107T1500Z", NOW)
 
 
 def test_checkout_says_plainly_when_free_cancellation_has_already_passed(lesson):

@@ -40,8 +40,10 @@ def test_a_run_out_hold_or_request_is_the_same_in_sql_and_in_python(studio):
         (S.EXPIRED, NOW - SECOND),
         (S.COMPLETED, None),
     ]
+    # one hold per student and instructor: each hold is another student's
+    students = [make_user("student", f"h{i}@example.com", f"Holder Number{i}") for i in range(len(cases))]
     ids = [
-        make_booking(teacher, student, service.id, START + timedelta(days=i), status, hold_expires_at=until)
+        make_booking(teacher, students[i], service.id, START + timedelta(days=i), status, hold_expires_at=until)
         for i, (status, until) in enumerate(cases)
     ]
     with transaction() as session:
@@ -62,8 +64,8 @@ def test_a_hold_is_over_at_its_last_instant_for_every_reader(studio):
             clash = booking.student_clash(session, student.user_id, START, START + timedelta(hours=1), at)
         assert bool(busy[teacher.user_id]) is live  # the instructor's time
         assert (clash is not None) is live  # the student's time
-        reopened = checkout.open_checkout(student, slug, f"{service.id}-60", routes.start_part(START), at)
-        assert (reopened.booking_id == held.id) is live  # the checkout finds the hold, or holds the time anew
+        reopened = checkout.hold(student, slug, f"{service.id}-60", routes.start_part(START), at)
+        assert (reopened.booking_id == held.id) is live  # the checkout's button finds the hold, or holds anew
     with transaction() as session:
         assert session.get(Booking, held.id).status == S.EXPIRED  # the new hold expired the old one first
 

@@ -156,13 +156,17 @@ def test_the_checkout_address_says_trial_and_the_server_sets_the_price(studio):
     teacher, student, service_id = studio
     path = routes.checkout("tess-teacher", service_id, 30, START, trial=True)
     parts = routes.path_params(routes.CHECKOUT_PAGE, path)
-    view = checkout.open_checkout(student, parts["slug"], parts["service"], parts["start"], NOW)
+    shown = checkout.open_checkout(student, parts["slug"], parts["service"], parts["start"], NOW)
+    assert (shown.booking_id, shown.lesson, shown.price_cents, shown.refusal) == (0, "Piano · Trial · 30 min", 2500, "")
+    view = checkout.hold(student, parts["slug"], parts["service"], parts["start"], NOW)
     assert (view.lesson, view.price_cents) == ("Piano · Trial · 30 min", 2500)
     again = checkout.open_checkout(student, parts["slug"], parts["service"], parts["start"], NOW)  # a reload
     assert again.booking_id == view.booking_id
     regular = routes.path_params(routes.CHECKOUT_PAGE, routes.checkout("tess-teacher", service_id, 60, START))
-    with pytest.raises(FormError):  # the same time as a regular lesson is not the trial's hold
-        checkout.open_checkout(student, regular["slug"], regular["service"], regular["start"], NOW)
+    # the same time as a regular lesson is not the trial's hold, and cannot be held beside it
+    assert checkout.open_checkout(student, regular["slug"], regular["service"], regular["start"], NOW).refusal
+    with pytest.raises(FormError):
+        checkout.hold(student, regular["slug"], regular["service"], regular["start"], NOW)
 
 
 def test_a_trial_that_is_not_offered_is_refused(studio):

@@ -235,11 +235,19 @@ def test_a_late_cancellation_returns_the_credit_in_proportion_and_pays_no_top_up
     assert ledger.reconcile() == []
 
 
-def test_lessons_paid_at_once_spend_each_credit_once(studio):
+def test_lessons_paid_at_once_spend_each_credit_once(studio, stripe_env):
     _, student, service, card, _ = studio
     give_credit(student, 1500)
     give_credit(student, 1000, days=100)
-    holds = [booking.create_booking(student, service.id, 60, START + timedelta(hours=2 * i), NOW).id for i in range(3)]
+    services = [service]  # one hold with each instructor at a time: three instructors
+    for n in (2, 3):
+        teacher, _, other = open_studio({60: "80"}, f"t{n}@example.com", f"s{n}@example.com")
+        connect_on_fake_stripe(teacher, stripe_env)
+        services.append(other)
+    holds = [
+        booking.create_booking(student, s.id, 60, START + timedelta(hours=2 * i), NOW).id
+        for i, s in enumerate(services)
+    ]
     with ThreadPoolExecutor(3) as pool:  # three tabs (a student's most holds), paid in the same moment
         results = list(pool.map(lambda b: payments.pay(student, b, card, NOW), holds))
     assert [r.status for r in results] == [S.CONFIRMED] * 3

@@ -148,8 +148,9 @@ def test_a_declined_or_expired_request_releases_the_card(studio, stripe_env):
     teacher, student, service, _ = studio
     require_approval(teacher)
     card = save_test_card(student, stripe_env)
-    first, second = hold(student, service), hold(student, service, START + timedelta(hours=2))
+    first = hold(student, service)
     payments.pay(student, first.id, card, NOW)
+    second = hold(student, service, START + timedelta(hours=2))  # one hold with an instructor at a time
     payments.pay(student, second.id, card, NOW)
     assert payments.decline_request(teacher, first.id, NOW) == S.DECLINED
     report = jobs.run_due(NOW + timedelta(hours=48, minutes=1))
@@ -419,14 +420,17 @@ def test_an_older_reading_of_an_intent_is_stale(applied, reading, stale):
 def test_a_late_older_reading_changes_nothing(studio, stripe_env, monkeypatch):
     teacher, student, service, _ = studio
     require_approval(teacher)
-    accepted, declined = hold(student, service), hold(student, service, START + timedelta(hours=2))
     card = save_test_card(student, stripe_env)
     readings = {}
-    for lesson in (accepted, declined):
+    lessons = []
+    for start in (START, START + timedelta(hours=2)):  # one hold with an instructor at a time: each paid first
+        lesson = hold(student, service, start)
+        lessons.append(lesson)
         payments.pay(student, lesson.id, card, NOW)
         with transaction() as session:
             payment = session.exec(select(Payment).where(Payment.booking_id == lesson.id)).one()
         readings[lesson.id] = stripe_payments.intent(payment.stripe_payment_intent_id)  # before the answer
+    accepted, declined = lessons
     payments.accept_request(teacher, accepted.id, NOW)
     payments.decline_request(teacher, declined.id, NOW)
     before = ledger_lines()

@@ -128,8 +128,9 @@ def test_payment_webhooks_twice_and_shuffled_change_nothing_and_reconcile(db_url
     challenge = payments.pay(student, secure.id, save_test_card(student, stripe_env, "4000002500003155"), now)
     authenticate(stripe_env, challenge.client_secret)  # the student authenticates, then closes the tab
     require_approval(teacher)
-    asked = booking.create_booking(student, service.id, 60, start + timedelta(hours=4), now)
-    payments.pay(student, asked.id, card, now)
+    asker = make_user("student", "a@example.com", "Asa Asker")  # the student's 3-D Secure one is still a hold
+    asked = booking.create_booking(asker, service.id, 60, start + timedelta(hours=4), now)
+    payments.pay(asker, asked.id, save_test_card(asker, stripe_env), now)
     payments.accept_request(teacher, asked.id, now)
     with transaction() as session:
         charge_id = session.exec(select(Payment.charge_id).where(Payment.booking_id == paid.id)).one()

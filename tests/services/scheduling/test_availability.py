@@ -199,7 +199,7 @@ def test_open_slots_follow_rules_overrides_blackouts_and_bookings(teacher):
     )
     make_booking(
         teacher,
-        student,
+        make_user("student", "s2@example.com"),  # one hold per student and instructor
         service.id,
         slots[3],
         BookingStatus.PENDING_PAYMENT,
