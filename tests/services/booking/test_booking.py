@@ -5,16 +5,15 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from sqlalchemy.pool import NullPool
-from sqlmodel import create_engine, select
+from sqlmodel import select
 
-from instainstru import db
 from instainstru.db import transaction
 from instainstru.models import Booking, BookingClaim, BookingStatus, User
 from instainstru.services.booking import booking
 from instainstru.services.errors import FormError, NotAuthenticated, PermissionDenied
 from instainstru.services.scheduling import availability
 from tests.factories import make_user, open_studio
+from tests.services.booking.races import hold_clicks_at_a_barrier
 
 S = BookingStatus
 MONDAY_10AM = datetime(2030, 1, 7, 15, 0, tzinfo=UTC)  # 10:00 in New York
@@ -183,19 +182,7 @@ def test_fifty_concurrent_clicks_book_the_slot_once(lesson, db_url, monkeypatch)
     it) before any of them writes, so only the database's claims keep them apart."""
     _, _, service = lesson
     students = [make_user("student", f"s{i}@example.com", f"Student Number{i}") for i in range(CLICKS)]
-    checked = threading.Barrier(CLICKS, timeout=120)
-
-    def check_then_wait(*args, **kwargs):
-        free = availability.open_slots_many(*args, **kwargs)
-        checked.wait()
-        return free
-
-    # One connection per click, all open at once (the app's pool is smaller), and the check held at the barrier.
-    sqlite = db_url.startswith("sqlite")
-    engine = create_engine(db_url, poolclass=NullPool, connect_args={"timeout": 30} if sqlite else {})
-    monkeypatch.setattr(db, "get_engine", lambda: engine)
-    monkeypatch.setattr(booking, "open_slots_many", check_then_wait)
-
+    hold_clicks_at_a_barrier(db_url, monkeypatch, CLICKS)  # only the database's claims keep them apart
     outcomes = all_at_once([(student, service) for student in students])
     winners = [o for o in outcomes if isinstance(o, int)]
     assert len(winners) == 1
@@ -304,7 +291,6 @@ def test_a_run_out_hold_no_longer_holds_the_students_time(lesson):
 def test_concurrent_bookings_of_one_student_with_different_instructors_are_refused_by_the_database(lesson, monkeypatch):
     """Every attempt passes the check before any of them writes (a barrier holds them just after it), so only
     the student's claims in the database can refuse all but one; each refusal names the lesson that won."""
-    import threading
 
     _, student, piano = lesson
     services = [piano, *(another_teacher(n) for n in range(2, 5))]

@@ -1,21 +1,18 @@
 """Holding a time: one hold at a time per student and instructor (besides MAX_HOLDS in all), refused with a clear
 message and by the database however concurrent the clicks; looking at a checkout holds nothing."""
 
-import threading
-from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from sqlalchemy.pool import NullPool
-from sqlmodel import create_engine, select
+from sqlmodel import select
 
-from instainstru import db
 from instainstru.db import transaction
 from instainstru.models import Booking, BookingStatus
 from instainstru.services.booking import booking
 from instainstru.services.errors import FormError
 from instainstru.services.scheduling import availability
 from tests.factories import make_user, open_studio
+from tests.services.booking.races import hold_clicks_at_a_barrier, outcomes_at_once
 from tests.services.booking.test_booking import another_teacher
 
 S = BookingStatus
@@ -90,27 +87,8 @@ def test_concurrent_clicks_on_one_instructors_times_hold_one(lesson, db_url, mon
     """The student clicks six of one instructor's times at once; all pass the checks (a barrier holds each one right
     after the slot engine's) before any writes, so only the database's unique index keeps them to one hold."""
     _, student, piano = lesson
-    checked = threading.Barrier(CLICKS, timeout=120)
-
-    def check_then_wait(*args, **kwargs):
-        free = availability.open_slots_many(*args, **kwargs)
-        checked.wait()
-        return free
-
-    sqlite = db_url.startswith("sqlite")
-    engine = create_engine(db_url, poolclass=NullPool, connect_args={"timeout": 30} if sqlite else {})
-    monkeypatch.setattr(db, "get_engine", lambda: engine)
-    monkeypatch.setattr(booking, "open_slots_many", check_then_wait)
-    monkeypatch.setattr(booking, "MAX_HOLDS", CLICKS)
-
-    def attempt(hours: int):
-        try:
-            return book(student, piano, MONDAY_10AM + timedelta(hours=hours)).id
-        except FormError as exc:
-            return exc.errors["start"]
-
-    with ThreadPoolExecutor(max_workers=CLICKS) as pool:
-        outcomes = list(pool.map(attempt, range(CLICKS)))
+    hold_clicks_at_a_barrier(db_url, monkeypatch, CLICKS)
+    outcomes = outcomes_at_once(lambda hours: book(student, piano, MONDAY_10AM + timedelta(hours=hours)), range(CLICKS))
     winners = [o for o in outcomes if isinstance(o, int)]
     assert len(winners) == 1
     [won] = holds()

@@ -1,16 +1,13 @@
 """Trial lessons (a first 30-minute lesson at the instructor's price, once per student and instructor) and the
 per-service meeting link (used for that service's online lessons instead of the profile's, shown once booked)."""
 
-import threading
-from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.pool import NullPool
-from sqlmodel import col, create_engine, select
+from sqlmodel import col, select
 
-from instainstru import db, routes
+from instainstru import routes
 from instainstru.db import transaction
 from instainstru.models import Booking, BookingStatus, Offering, OutboxMessage
 from instainstru.services.accounts import account_deletion
@@ -21,7 +18,6 @@ from instainstru.services.instructors import offerings
 from instainstru.services.instructors.links import MEETING_URL_MESSAGE
 from instainstru.services.money import billing, payments
 from instainstru.services.money.money import platform_fee
-from instainstru.services.scheduling import availability
 from tests.factories import (
     MEETING_URL,
     connect_on_fake_stripe,
@@ -31,6 +27,7 @@ from tests.factories import (
     save_test_card,
     teach_everywhere,
 )
+from tests.services.booking.races import hold_clicks_at_a_barrier, outcomes_at_once
 
 S = BookingStatus
 NOW = datetime(2030, 1, 7, 12, 0, tzinfo=UTC)
@@ -283,27 +280,8 @@ def test_concurrent_trial_clicks_book_one_trial(studio, db_url, monkeypatch):
     """The student clicks the trial at six different times at once; all pass the checks (a barrier holds each one
     right after the slot engine's) before any writes, so only the database's unique index keeps them apart."""
     _, student, service_id = studio
-    checked = threading.Barrier(CLICKS, timeout=120)
-
-    def check_then_wait(*args, **kwargs):
-        free = availability.open_slots_many(*args, **kwargs)
-        checked.wait()
-        return free
-
-    sqlite = db_url.startswith("sqlite")
-    engine = create_engine(db_url, poolclass=NullPool, connect_args={"timeout": 30} if sqlite else {})
-    monkeypatch.setattr(db, "get_engine", lambda: engine)
-    monkeypatch.setattr(booking, "open_slots_many", check_then_wait)
-    monkeypatch.setattr(booking, "MAX_HOLDS", CLICKS)
-
-    def attempt(hours: int):
-        try:
-            return trial(student, service_id, START + timedelta(hours=hours)).id
-        except FormError as exc:
-            return exc.errors["start"]
-
-    with ThreadPoolExecutor(max_workers=CLICKS) as pool:
-        outcomes = list(pool.map(attempt, range(CLICKS)))
+    hold_clicks_at_a_barrier(db_url, monkeypatch, CLICKS)
+    outcomes = outcomes_at_once(lambda hours: trial(student, service_id, START + timedelta(hours=hours)), range(CLICKS))
     winners = [o for o in outcomes if isinstance(o, int)]
     assert len(winners) == 1
     assert {o for o in outcomes if not isinstance(o, int)} == {
