@@ -103,12 +103,10 @@ class StudentBillingState(CardElement, GuardedPage, rx.State):
     def _show_cards(self, saved: list[cards.CardView]) -> None:
         self.wallet = [{"id": str(card.id), "label": card.label, "is_default": card.is_default} for card in saved]
 
-    async def _card_action(self, action: Callable[[Actor | None, int], None], card_id: str, done: str) -> Answer:
+    async def _card_action(self, action: Callable[[Actor | None, int | str], None], card_id: str, done: str) -> Answer:
         """Run `action(caller, card)`; the service refuses a card that is not the caller's."""
-        if not str(card_id).isdigit():
-            return None
         return await self._attempt(
-            lambda actor: action(actor, int(card_id)),
+            lambda actor: action(actor, card_id),
             done,
             "That card is not one of your saved cards.",
             field=None,
@@ -185,7 +183,7 @@ class ReceiptState(GuardedPage, rx.State):
     def _fetch(self, actor: Actor | None) -> billing.Receipt | None:
         number = routes.path_params(routes.RECEIPT_PAGE, self.router.url.path)["booking"]
         try:
-            return billing.receipt(actor, int(number) if number.isdigit() else 0)
+            return billing.receipt(actor, number)  # an id no row can have is refused like another's
         except PermissionDenied:
             if actor is None or actor.role != Role.STUDENT:
                 raise  # the wrong kind of account: the page's "not for you"

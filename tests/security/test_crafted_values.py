@@ -8,7 +8,7 @@ from sqlmodel import select
 
 from instainstru.db import transaction
 from instainstru.models import Blackout, Booking
-from instainstru.services.accounts import sessions
+from instainstru.services.accounts import after_login, sessions
 from instainstru.services.booking import booking, cancellation, checkout, reschedule
 from instainstru.services.errors import FormError, PermissionDenied
 from instainstru.services.ids import MAX_ROW_ID, parse_row_id, row_id
@@ -153,3 +153,9 @@ def test_weekly_hours_handlers_ignore_days_and_periods_the_page_never_showed(stu
     assert [[(p["start"], p["end"]) for p in day["periods"]] for day in state.week] == [[("09:00", "17:00")]] * 7
     state, _ = call_handlers(InstructorAvailabilityState, token, ("load", ()), ("set_period", (0, 0, "start", "08:00")))
     assert state.week[0]["periods"] == [{"start": "08:00", "end": "17:00"}]  # a real one still changes
+
+
+def test_a_login_link_saving_an_instructor_no_row_can_be_keeps_only_its_next_page(db_url):
+    for save in (str(HUGE), "-3", "abc", "0"):
+        intent = after_login.read_intent("/search", save)
+        assert (intent.next_path, intent.save_instructor) == ("/search", 0)

@@ -12,6 +12,7 @@ from instainstru import routes
 from instainstru.models import Role
 from instainstru.services.accounts.access import Actor, safe_next_path
 from instainstru.services.errors import FormError, PermissionDenied
+from instainstru.services.ids import parse_row_id
 from instainstru.services.instructors import favourites
 
 MAX_NEXT_LENGTH = 2000
@@ -41,10 +42,11 @@ def _safe_next(next_path: str) -> str:
 def read_intent(next_path: str, save: str) -> Intent:
     """The intent a login or sign-up link carries, keeping only a same-site `next` and a known instructor."""
     intent = Intent(_safe_next(next_path))
-    if not (save or "").isdigit() or int(save) == 0:
+    instructor_id = parse_row_id(save or "")
+    if instructor_id is None:
         return intent
-    name = favourites.instructor_name(int(save))
-    return Intent(intent.next_path, int(save), name) if name else intent
+    name = favourites.instructor_name(instructor_id)
+    return Intent(intent.next_path, instructor_id, name) if name else intent
 
 
 def prompt(intent: Intent) -> str:

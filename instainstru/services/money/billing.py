@@ -276,7 +276,7 @@ def _paid_at(booking_id: int) -> datetime:
         ).one()
 
 
-def receipt(actor: Actor | None, booking_id: int) -> Receipt:
+def receipt(actor: Actor | None, booking_id: int | str) -> Receipt:
     """The receipt of one of the caller's lessons (anyone else's is refused)."""
     actor = require_role(actor, Role.STUDENT)
     with transaction() as session:

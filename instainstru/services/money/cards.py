@@ -153,7 +153,7 @@ def saved_cards_in(session: Session, actor: Actor | None) -> list[CardView]:
     return [_view(card) for card in cards]
 
 
-def set_default(actor: Actor | None, card_id: int) -> None:
+def set_default(actor: Actor | None, card_id: int | str) -> None:
     """Make one of the caller's cards the one checkout offers first."""
     actor = require_role(actor, Role.STUDENT)
     with transaction() as session:
@@ -171,7 +171,7 @@ def owned_card(session: Session, actor: Actor, card_id: int) -> PaymentCard:
     return card
 
 
-def remove_card(actor: Actor | None, card_id: int) -> None:
+def remove_card(actor: Actor | None, card_id: int | str) -> None:
     """Forget one of the caller's cards, here and at Stripe."""
     actor = require_role(actor, Role.STUDENT)
     with transaction() as session:
