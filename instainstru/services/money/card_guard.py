@@ -88,7 +88,13 @@ def decide(payment_id: int, fingerprint: str, now: datetime) -> bool:
                     payment.card_check, payment.failure_message = REFUSED, CARD_TAKEN
                     withhold_welcome(session, student, WITHHELD)
                 else:
-                    if fingerprint and session.get(WelcomeCard, fingerprint) is None:
+                    # Claimed for this account unless it already is. Not "unless anyone's": on SQLite the read in
+                    # `card_taken` and this one may see different moments, and another account's claim made in
+                    # between must collide with this insert (IntegrityError: decide again), not pass unseen.
+                    mine = select(WelcomeCard.fingerprint).where(
+                        WelcomeCard.fingerprint == fingerprint, WelcomeCard.user_id == student
+                    )
+                    if fingerprint and session.exec(mine).first() is None:
                         session.add(
                             WelcomeCard(fingerprint=fingerprint, user_id=student, payment_id=payment_id, created_at=now)
                         )
