@@ -20,8 +20,8 @@ from instainstru.state.session import SessionState
 def wait_message(seconds: int) -> str:
     """Say how long to wait before the next login try, in plain words."""
     minutes = -(-seconds // 60)
-    unit = "minute" if minutes == 1 else "minutes"
-    return f"Too many failed attempts. Try again in {minutes} {unit}."
+    count, unit = (minutes, "minute") if minutes < 90 else (-(-minutes // 60), "hour")
+    return f"Too many failed attempts. Try again in {count} {unit}{'' if count == 1 else 's'}."
 
 
 def read_intent(state: rx.State) -> after_login.Intent:

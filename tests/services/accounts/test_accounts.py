@@ -185,6 +185,35 @@ def test_wait_shrinks_as_the_oldest_failure_ages(db_url):
     assert caught.value.wait_seconds == 60
 
 
+def test_each_further_batch_of_failures_locks_twice_as_long(db_url):
+    make_user()
+    fail("sam@example.com", ATTACKER, 5)
+    later = NOW + timedelta(minutes=15)  # the window's lock is over: a second batch
+    fail("sam@example.com", ATTACKER, 5, later)
+    with pytest.raises(TooManyAttempts) as caught:
+        accounts.authenticate("sam@example.com", PASSWORD, ATTACKER, later + timedelta(minutes=16))
+    assert caught.value.wait_seconds == 14 * 60  # 30 minutes from the tenth failure
+    third = later + timedelta(minutes=30)
+    fail("sam@example.com", ATTACKER, 5, third)
+    with pytest.raises(TooManyAttempts) as caught:
+        accounts.authenticate("sam@example.com", PASSWORD, ATTACKER, third + timedelta(minutes=59))
+    assert caught.value.wait_seconds == 60
+    assert accounts.authenticate("sam@example.com", PASSWORD, ATTACKER, third + timedelta(hours=1)).user_id
+    assert accounts.authenticate("sam@example.com", PASSWORD, HOME, third).user_id  # never locks other addresses
+
+
+def test_the_back_off_stops_at_a_day_and_forgets_after_one(db_url):
+    make_user()
+    with transaction() as session:
+        for minutes in range(1, 51):  # ten batches of five in the last day, the latest a minute ago
+            session.add(LoginFailure(email="sam@example.com", client=HOME, at=NOW - timedelta(minutes=minutes)))
+    with pytest.raises(TooManyAttempts) as caught:
+        accounts.authenticate("sam@example.com", PASSWORD, HOME, NOW)
+    assert caught.value.wait_seconds == 24 * 3600 - 60
+    a_day_on = NOW + timedelta(days=1)
+    assert accounts.authenticate("sam@example.com", PASSWORD, HOME, a_day_on).user_id
+
+
 def test_success_clears_earlier_failures_from_that_address(db_url):
     make_user()
     fail("sam@example.com", HOME, 4)
