@@ -82,6 +82,14 @@ class Booking(SQLModel, table=True):
             sqlite_where=_HOLD,
             postgresql_where=_HOLD,
         ),
+        Index(
+            "ux_bookings_hold_seat",
+            "student_id",
+            "hold_seat",
+            unique=True,
+            sqlite_where=_HOLD,
+            postgresql_where=_HOLD,
+        ),
         {"extend_existing": True},
     )
 
@@ -101,6 +109,9 @@ class Booking(SQLModel, table=True):
     platform_fee_cents: int = Field(default=0, sa_column=Column(Integer, nullable=False, server_default="0"))
     buffer_min: int = Field(default=0, sa_column=Column(Integer, nullable=False, server_default="0"))
     hold_expires_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime(), nullable=True))
+    # Which of the student's MAX_HOLDS hold seats (1, 2, ...) a payment hold takes: unique per student among holds
+    # (`ux_bookings_hold_seat`), so concurrent holds with several instructors cannot pass the cap together.
+    hold_seat: int | None = Field(default=None, sa_column=Column(Integer, nullable=True))
     # What the cancellation policy said to give back when the lesson was cancelled (cents); the refund itself
     # is in the ledger, and a job retries it until the ledger shows it.
     refund_due_cents: int = Field(default=0, sa_column=Column(Integer, nullable=False, server_default="0"))

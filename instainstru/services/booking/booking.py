@@ -325,6 +325,14 @@ def held_message(session: Session, held: Booking, timezone: str) -> str:
     )
 
 
+def _holding_too_many(holding: int) -> str:
+    """Why a student holding `holding` times (MAX_HOLDS or more) may not hold another."""
+    return (
+        f"You are holding {holding} times already. Pay for one, or wait for its hold to run out, before "
+        "choosing another."
+    )
+
+
 def _hold_refusal(session: Session, actor: Actor, draft: Booking, now: datetime) -> str:
     """Why the student may not hold `draft` (`_draft`) now ("" when they may): a trial they may not have, a hold with
     the same instructor already (one at a time), MAX_HOLDS holds already, a lesson of theirs at that time, or the time
@@ -342,10 +350,7 @@ def _hold_refusal(session: Session, actor: Actor, draft: Booking, now: datetime)
         )
     ).one()
     if holding >= MAX_HOLDS:
-        return (
-            f"You are holding {holding} times already. Pay for one, or wait for its hold to run out, before "
-            "choosing another."
-        )
+        return _holding_too_many(holding)
     clash = student_clash(session, actor.user_id, draft.start_at, draft.end_at, now)
     if clash is not None:
         return clash_message(session, clash, actor.timezone)
@@ -439,28 +444,59 @@ def create_booking(
     now = now or utcnow()
     _bookable_time(start, now)
     minutes = int(duration_min)
-    instructor_id: int | None = None
-    try:
-        with transaction() as session:
-            offering, price, profile = _new_lesson(session, actor.user_id, offering_id, minutes, trial)
-            instructor_id = offering.instructor_id
-            expire_holds(session, now, offering.instructor_id)
-            expire_holds(session, now, student_id=actor.user_id)
-            booking = _draft(actor, offering, price, profile, start, minutes, now, trial)
-            refusal = _hold_refusal(session, actor, booking, now)
-            if refusal:
-                raise FormError({"start": refusal})
-            session.add(booking)
-            session.flush()
-            claim(session, booking)
-            return _view(booking)
-    except IntegrityError:  # a concurrent booking claimed the instructor's time, or the student's, a trial or a hold
-        refuse_clash(actor, start, start + timedelta(minutes=minutes), now)
-        if trial:
-            _refuse_second_trial(actor, offering_id, now)
-        if instructor_id is not None:
-            _refuse_second_hold(actor, instructor_id, now)
-        raise FormError({"start": SLOT_TAKEN}) from None
+    for _ in range(MAX_HOLDS + 1):  # each seat lost to a concurrent hold of the student's leaves one fewer
+        instructor_id, seat = None, None
+        try:
+            with transaction() as session:
+                offering, price, profile = _new_lesson(session, actor.user_id, offering_id, minutes, trial)
+                instructor_id = offering.instructor_id
+                expire_holds(session, now, offering.instructor_id)
+                expire_holds(session, now, student_id=actor.user_id)
+                booking = _draft(actor, offering, price, profile, start, minutes, now, trial)
+                refusal = _hold_refusal(session, actor, booking, now)
+                if refusal:
+                    raise FormError({"start": refusal})
+                booking.hold_seat = seat = _free_seat(session, actor.user_id)
+                if seat is None:  # holds committed since the count took every seat
+                    raise FormError({"start": _holding_too_many(MAX_HOLDS)})
+                session.add(booking)
+                session.flush()
+                claim(session, booking)
+                return _view(booking)
+        except IntegrityError:  # a concurrent booking claimed the instructor's time, the student's, a trial or a hold
+            refuse_clash(actor, start, start + timedelta(minutes=minutes), now)
+            if trial:
+                _refuse_second_trial(actor, offering_id, now)
+            if instructor_id is not None:
+                _refuse_second_hold(actor, instructor_id, now)
+            if seat is None or not _seat_taken(actor.user_id, seat):
+                raise FormError({"start": SLOT_TAKEN}) from None
+    raise FormError({"start": SLOT_TAKEN})
+
+
+def _free_seat(session: Session, student_id: int) -> int | None:
+    """The lowest of the student's MAX_HOLDS hold seats no hold of theirs takes (run-out holds expired first; None:
+    every seat is taken); a concurrent hold taking the same seat is refused by `ux_bookings_hold_seat`."""
+    taken = set(
+        session.exec(
+            select(Booking.hold_seat).where(Booking.student_id == student_id, Booking.status == S.PENDING_PAYMENT)
+        )
+    )
+    return min(set(range(1, MAX_HOLDS + 1)) - taken, default=None)
+
+
+def _seat_taken(student_id: int, seat: int) -> bool:
+    """After the database refused a hold: whether another hold of the student's took `seat` (then trying again
+    takes the next seat, or says they hold MAX_HOLDS times already)."""
+    with transaction() as session:
+        return (
+            session.exec(
+                select(Booking.id).where(
+                    Booking.student_id == student_id, Booking.hold_seat == seat, Booking.status == S.PENDING_PAYMENT
+                )
+            ).first()
+            is not None
+        )
 
 
 def _refuse_second_hold(actor: Actor, instructor_id: int, now: datetime) -> None:

@@ -96,3 +96,32 @@ def test_concurrent_clicks_on_one_instructors_times_hold_one(lesson, db_url, mon
     named = f"already: {booking.slot_label(won.start_at, student.timezone)}, until 7:15 AM."
     refusals = [o for o in outcomes if not isinstance(o, int)]
     assert len(refusals) == CLICKS - 1 and all(named in o for o in refusals), refusals
+
+
+def test_concurrent_clicks_on_several_instructors_hold_at_most_max_holds(lesson, db_url, monkeypatch):
+    """The student clicks times of six instructors at once; all pass the count of their holds before any writes, so
+    only the unique hold seats keep them to MAX_HOLDS; a click that lost its seat tries the next one."""
+    _, student, _ = lesson
+    services = [another_teacher(n) for n in range(2, 2 + CLICKS)]
+    hold_clicks_at_a_barrier(db_url, monkeypatch, CLICKS)
+    monkeypatch.setattr(booking, "MAX_HOLDS", 3)
+    outcomes = outcomes_at_once(lambda n: book(student, services[n], MONDAY_10AM + timedelta(hours=n)), range(CLICKS))
+    winners = sorted(o for o in outcomes if isinstance(o, int))
+    held = holds()
+    assert sorted(h.id for h in held) == winners and len(winners) == 3, outcomes
+    assert sorted(h.hold_seat for h in held) == [1, 2, 3]
+    refusals = [o for o in outcomes if not isinstance(o, int)]
+    assert refusals == [
+        "You are holding 3 times already. Pay for one, or wait for its hold to run out, before choosing another."
+    ] * (CLICKS - 3), refusals
+
+
+def test_a_paid_hold_frees_its_seat(lesson):
+    _, student, _ = lesson
+    services = [another_teacher(n) for n in range(2, 6)]
+    first, *_ = [book(student, services[n], MONDAY_10AM + timedelta(hours=n)) for n in range(3)]
+    with pytest.raises(FormError):
+        book(student, services[3], MONDAY_10AM + timedelta(hours=3))
+    booking.system_move(first.id, S.CONFIRMED, NOW)
+    assert book(student, services[3], MONDAY_10AM + timedelta(hours=3)).status == S.PENDING_PAYMENT
+    assert sorted(h.hold_seat for h in holds()) == [1, 2, 3]  # the paid lesson's seat 1 taken again
