@@ -280,6 +280,16 @@ def payment_card() -> rx.Component:
             width="100%",
             class_name="pay-button",
         ),
+        rx.button(
+            "Let this time go",
+            on_click=S.let_go,
+            disabled=S.busy,
+            variant="ghost",
+            color_scheme="gray",
+            size="2",
+            align_self="center",
+            class_name="let-go-button",
+        ),
         rx.hstack(
             rx.icon("lock", size=14),
             rx.text(

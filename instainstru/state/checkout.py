@@ -8,7 +8,7 @@ import reflex as rx
 
 from instainstru import routes
 from instainstru.services.accounts.access import Actor
-from instainstru.services.booking import checkout, places
+from instainstru.services.booking import cancellation, checkout, places
 from instainstru.services.errors import FormError, NotAuthenticated, PermissionDenied
 from instainstru.services.money import cards, payments
 from instainstru.settings import get_settings
@@ -253,6 +253,19 @@ class CheckoutState(CardElement, GuardedPage, rx.State):
         if result is None and redirect is None:
             await self._reload()
         return redirect if result is None else await self._after(result)
+
+    @event
+    async def let_go(self) -> Answer:
+        """Let the held time go (the student changed their mind): it is free for anyone again at once, and the page
+        returns to the instructor's times."""
+        if self.busy or not self.booking_id:
+            return None
+        booking_id = self.booking_id
+        result, redirect = await self._as_student(lambda actor: cancellation.cancel(actor, booking_id))
+        if result is None:
+            return redirect
+        self.booking_id = 0
+        return [rx.redirect(self.back_href), rx.toast.info("You let the time go: it is free again.")]
 
     async def _reload(self) -> None:
         """Show the lesson as it now stands (the amount to pay may have changed); a new card being entered stays

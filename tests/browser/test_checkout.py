@@ -1,7 +1,7 @@
 """Booking and paying in the browser: opening a checkout holds nothing until its button is pressed (one hold with an
-instructor at a time); Stripe.js card form (the fake's), 4242 success with the instructor's fee split, a declined
-card, 3-D Secure (asked once for a new card), a card entered again kept once, the warning when free cancellation has
-passed, and an instructor who becomes bookable after onboarding."""
+instructor at a time; a hold let go frees the time); Stripe.js card form (the fake's), 4242 success with the
+instructor's fee split, a declined card, 3-D Secure (asked once for a new card), a card entered again kept once, the
+warning when free cancellation has passed, and an instructor who becomes bookable after onboarding."""
 
 import re
 from datetime import UTC, datetime
@@ -236,6 +236,18 @@ def test_opening_a_checkout_link_holds_nothing_until_the_button_is_pressed(
     look_at(page, "checkout-one-hold-per-instructor")
     page.get_by_role("link", name="Go to the time you're holding").click()
     expect(page).to_have_url(at(first))
+    expect(page.locator(".pay-button")).to_be_visible()
+
+    page.get_by_role("button", name="Let this time go").click()  # changed their mind: free for anyone at once
+    expect(page).to_have_url(at(profile))
+    expect(page.get_by_text("You let the time go: it is free again.")).to_be_visible()
+    with transaction() as session:
+        statuses = session.exec(select(Booking.status).where(Booking.instructor_id == teacher.user_id)).all()
+    assert statuses == ["cancelled_by_student"]
+    open_page(rival, profile)
+    expect(rival.locator(f'a.slot[href="{first}"]')).to_have_count(1)
+    open_page(page, second)  # and the student may hold another of the instructor's times
+    page.get_by_role("button", name=HOLD_BUTTON).click()
     expect(page.locator(".pay-button")).to_be_visible()
 
 
