@@ -30,12 +30,16 @@ class AccountState:
     payouts_enabled: bool
 
 
+TIMEOUT_S = 10  # per request (the library's default is 80 s): a person waits on most Stripe calls
+
+
 @lru_cache(maxsize=4)
 def _client(secret_key: str, api_base: str) -> stripe.StripeClient:
+    http = stripe.new_default_http_client(timeout=TIMEOUT_S)
     if api_base:
         addresses: BaseAddresses = {"api": api_base, "connect": api_base}
-        return stripe.StripeClient(secret_key, base_addresses=addresses, max_network_retries=0)
-    return stripe.StripeClient(secret_key, max_network_retries=2)
+        return stripe.StripeClient(secret_key, base_addresses=addresses, max_network_retries=0, http_client=http)
+    return stripe.StripeClient(secret_key, max_network_retries=2, http_client=http)
 
 
 def client() -> stripe.StripeClient:
