@@ -168,15 +168,17 @@ class ConversationState(GuardedPage, rx.State):
     @event
     async def send(self, form: dict[str, str]) -> Answer:
         """Send what was written; the box empties once it is sent."""
-        answer = await self._attempt(
+
+        def sent(actor: Actor | None) -> None:
+            self.sent += 1
+            self._show(conversations.read_conversation(actor, self.conversation_id, utcnow()))
+
+        return await self._attempt(
             lambda actor: conversations.send(actor, self.conversation_id, form.get("body", ""), utcnow()),
             "",
             "You cannot write in this conversation.",
+            after=sent,
         )
-        if not self.errors:
-            self.sent += 1
-            self._show(conversations.read_conversation(await current_actor(self), self.conversation_id, utcnow()))
-        return answer
 
     @event
     async def block(self) -> Answer:
