@@ -147,6 +147,7 @@ CHECKOUT_STEPS = (
     ("CheckoutState.save_note", {"note": "Crafted note"}),
     ("CheckoutState.pay", {}),
     ("CheckoutState.browser_done", {"outcome": {"error": ""}}),
+    ("CheckoutState.let_go", {}),
 )
 
 
@@ -321,6 +322,7 @@ EVENTS: dict[str, Entry] = {
     "CheckoutState.pay": checkout_with_others,
     "CheckoutState.browser_done": checkout_with_others,
     "CheckoutState.remove_card": checkout_with_others,
+    "CheckoutState.let_go": checkout_with_others,
     "StudentBillingState.load": just("StudentBillingState.load", routes.BILLING),
     "StudentBillingState.make_default": card_action("make_default"),
     "StudentBillingState.remove_card": card_action("remove_card"),
