@@ -71,7 +71,14 @@ def account_menu() -> rx.Component:
         rx.menu.trigger(
             rx.button(
                 rx.avatar(fallback=SessionState.initials, size="1", radius="full"),
-                rx.text(SessionState.user_name, display=["none", "none", "inline"]),
+                rx.text(
+                    SessionState.user_name,
+                    display=["none", "none", "inline"],
+                    max_width="16em",
+                    overflow="hidden",
+                    text_overflow="ellipsis",
+                    white_space="nowrap",
+                ),
                 rx.icon("chevron-down", size=14),
                 variant="ghost",
                 size="3",

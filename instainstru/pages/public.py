@@ -22,7 +22,9 @@ def profile_header() -> rx.Component:
             photo_avatar(profile["photo"], profile["initials"], "8"),
             rx.vstack(
                 rx.hstack(
-                    rx.heading(profile["name"], size="8", as_="h1"), heart(S.instructor_id, S.can_save), align="center"
+                    rx.heading(profile["name"], size="8", as_="h1", overflow_wrap="anywhere", min_width="0"),
+                    heart(S.instructor_id, S.can_save),
+                    align="center",
                 ),
                 rating_summary(),
                 rx.text(profile["headline"], size="4", color_scheme="gray"),
