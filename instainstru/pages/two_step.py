@@ -19,8 +19,8 @@ def recovery_codes() -> rx.Component:
     """The recovery codes just made, shown this once."""
     return rx.vstack(
         rx.callout(
-            f"Two-step verification is on. Save these {two_factor.RECOVERY_CODES} recovery codes somewhere safe "
-            "(a password manager, or printed): each logs you in once if you lose your phone. We show them only now.",
+            f"Save these {two_factor.RECOVERY_CODES} recovery codes somewhere safe (a password manager, or printed): "
+            "each logs you in once if you lose your phone. We show them only now.",
             icon="key-round",
             color_scheme="grass",
         ),
@@ -89,6 +89,18 @@ def is_on() -> rx.Component:
             S.recovery_left,
             " recovery codes left.",
             size="2",
+        ),
+        server_form(
+            form_field(
+                "Code from the app",
+                text_input("code", auto_complete="one-time-code", input_mode="numeric", max_length=8),
+                S.renew_errors.get("code", ""),
+                f"For {two_factor.RECOVERY_CODES} new recovery codes: the old ones stop working.",
+            ),
+            field_error(S.renew_errors.get("form", "")),
+            rx.button("Make new recovery codes", type="submit", variant="soft", **WIDE),
+            on_submit=S.renew,
+            class_name="renew-codes",
         ),
         rx.cond(
             S.required,

@@ -5,6 +5,7 @@ The secret and the recovery codes are shown only while the person sets it up (th
 again): the vars holding them are emptied on every load and once the set-up is done or left."""
 
 import asyncio
+from collections.abc import Callable
 
 import reflex as rx
 
@@ -38,6 +39,7 @@ class TwoStepState(GuardedPage, rx.State):
     recovery_codes: Field[list[str]] = field(default_factory=list)  # just made: shown this once
     errors: Field[dict[str, str]] = field(default_factory=dict)
     off_errors: Field[dict[str, str]] = field(default_factory=dict)
+    renew_errors: Field[dict[str, str]] = field(default_factory=dict)
 
     def _fetch(self, actor: Actor | None) -> tuple[two_factor.Status, str]:
         return two_factor.status(actor), actor.timezone if actor is not None else "UTC"
@@ -47,7 +49,7 @@ class TwoStepState(GuardedPage, rx.State):
         self.on, self.required, self.recovery_left = status.on, status.required, status.recovery_left
         self.since = slot_label(status.since, zone) if status.on and status.since else ""
         self.secret, self.qr_svg, self.recovery_codes = "", "", []
-        self.errors, self.off_errors = {}, {}
+        self.errors, self.off_errors, self.renew_errors = {}, {}, {}
 
     def _begin(self, actor: Actor | None) -> None:
         setup = two_factor.start_setup(actor, utcnow())
@@ -85,22 +87,48 @@ class TwoStepState(GuardedPage, rx.State):
             return rx.redirect(routes.dashboard(actor.role))
         return None
 
+    async def _proved(self, action: Callable[[Actor | None], object], errors: str, proof: str) -> tuple[bool, Answer]:
+        """Run `action(actor)`, a step proved by a code (or the password) whose tries are throttled, off the event
+        loop: (True, None) when it ran; else (False, what to answer) with why under the `errors` var (a throttled
+        caller's wait under its `proof` field)."""
+        setattr(self, errors, {})
+        try:
+            await asyncio.to_thread(action, await current_actor(self))
+            return True, None
+        except FormError as refused:
+            setattr(self, errors, refused.errors)
+        except TooManyAttempts as exc:
+            setattr(self, errors, {proof: wait_message(exc.wait_seconds)})
+        except NotAuthenticated:
+            return False, self._to_login()
+        except PermissionDenied:
+            return False, rx.toast.error(REFUSED)
+        return False, None
+
     @event
     async def turn_off(self, form: dict) -> Answer:
         """Turn it off with a current code or the password (argon2, off the event loop)."""
-        proof = text(form, "proof", 1000)
-        client = self.router.session.client_ip
-        try:
-            await asyncio.to_thread(two_factor.turn_off, await current_actor(self), proof, client, utcnow())
-        except FormError as refused:
-            self.off_errors = refused.errors
-            return rx.toast.error("Two-step verification is still on.")
-        except TooManyAttempts as exc:
-            self.off_errors = {"proof": wait_message(exc.wait_seconds)}
-            return None
-        except NotAuthenticated:
-            return self._to_login()
-        except PermissionDenied:
-            return rx.toast.error(REFUSED)
+        proof, client = text(form, "proof", 1000), self.router.session.client_ip
+        done, answer = await self._proved(
+            lambda actor: two_factor.turn_off(actor, proof, client, utcnow()), "off_errors", "proof"
+        )
+        if not done:
+            return answer or (rx.toast.error("Two-step verification is still on.") if self.off_errors else None)
         await self._load()
         return rx.toast.success("Two-step verification is off.")
+
+    @event
+    async def renew(self, form: dict) -> Answer:
+        """Make new recovery codes with a current code from the app (the old ones stop working); show them once."""
+        code, client = text(form, "code", 100), self.router.session.client_ip
+        made: list[list[str]] = []
+        done, answer = await self._proved(
+            lambda actor: made.append(two_factor.renew_recovery_codes(actor, code, client, utcnow())),
+            "renew_errors",
+            "code",
+        )
+        if not done:
+            return answer
+        await self._load()
+        self.recovery_codes = made[0]
+        return rx.toast.success("New recovery codes made: the old ones no longer work.")

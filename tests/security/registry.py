@@ -245,6 +245,9 @@ EVENTS: dict[str, Entry] = {
     "TwoStepState.turn_off": on(
         routes.TWO_STEP, ("TwoStepState.turn_off", {"form": {"proof": PASSWORD}}), logs=("login_failures",)
     ),
+    "TwoStepState.renew": on(
+        routes.TWO_STEP, ("TwoStepState.renew", {"form": {"code": "123456"}}), logs=("login_failures",)
+    ),
     # Account settings: all the caller's own; the forms try to take another person's address.
     "AccountSettingsState.load": just("AccountSettingsState.load", routes.SETTINGS),
     "AccountSettingsState.save_profile": on(

@@ -51,6 +51,7 @@ REASON_MAX = 500
 WRONG_CODE = "That code is not right. Enter the 6-digit code your app shows now, or a recovery code."
 NOT_CONFIRMED = "That code is not right. Enter the 6-digit code your app shows now."
 ALREADY_ON = "Two-step verification is already on."
+NOT_ON = "Two-step verification is off: there are no recovery codes to replace."
 START_AGAIN = "Start setting up again: the set-up was cancelled or finished in another tab."
 REQUIRED = "Admins must keep two-step verification on."
 WRONG_PROOF = "Enter the 6-digit code from your app, or your password."
@@ -240,6 +241,23 @@ def turn_off(actor: Actor | None, proof: str, client: str, now: datetime) -> Non
     with transaction() as session:
         _forget_everything(session, actor.user_id)
         throttle.forget_failures(session, actor.email, client)
+
+
+def renew_recovery_codes(actor: Actor | None, code: str, client: str, now: datetime) -> list[str]:
+    """Replace the caller's recovery codes with RECOVERY_CODES new ones (the old ones stop working), proved by a
+    current code from the app (tries throttled like logins), and return them to show once. FormError when it is off
+    (`form`) or the code is wrong (`code`)."""
+    actor = require_role(actor, *Role)
+    with transaction() as session:  # counted in a transaction of its own: a refused code still counts
+        throttle.count_attempt(session, actor.email, client, now)
+    with transaction() as session:
+        row = session.get(TwoFactor, actor.user_id, with_for_update=True)
+        if row is None or row.enabled_at is None:
+            raise FormError({"form": NOT_ON})
+        if not _use_code(session, actor.user_id, row.secret, code, now):
+            raise FormError({"code": NOT_CONFIRMED})
+        throttle.forget_failures(session, actor.email, client)
+        return _new_recovery_codes(session, actor.user_id)
 
 
 def log_in(email: str, password: str, client: str, device_token: str, now: datetime) -> Actor | CodeNeeded:

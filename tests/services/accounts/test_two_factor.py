@@ -167,6 +167,35 @@ def test_turning_it_off_needs_a_code_or_the_password(db_url):
         assert not session.exec(select(TwoFactor)).all() and not session.exec(select(RecoveryCode)).all()
 
 
+def test_new_recovery_codes_need_a_current_code_and_end_the_old_ones(db_url):
+    sam = make_user()
+    with pytest.raises(FormError) as off:
+        two_factor.renew_recovery_codes(sam, "123456", HOME, NOW)
+    assert off.value.errors == {"form": two_factor.NOT_ON}
+    secret, old = turned_on(sam, NOW - timedelta(minutes=5))
+    for wrong in (old[0], "12345x", code(secret, NOW - timedelta(minutes=5))):  # a recovery code, junk, a used code
+        with pytest.raises(FormError) as refused:
+            two_factor.renew_recovery_codes(sam, wrong, HOME, NOW)
+        assert refused.value.errors == {"code": two_factor.NOT_CONFIRMED}
+    new = two_factor.renew_recovery_codes(sam, code(secret, NOW), HOME, NOW)
+    assert len(set(new)) == 10 and not set(new) & set(old) and two_factor.status(sam).recovery_left == 10
+    with pytest.raises(FormError):
+        two_factor.finish_login(pending(now=NOW), old[1], HOME, NOW)
+    assert isinstance(two_factor.finish_login(pending(now=NOW), new[0], HOME, NOW), Finished)
+    with pytest.raises(NotAuthenticated):
+        two_factor.renew_recovery_codes(None, code(secret, NOW), HOME, NOW)
+
+
+def test_wrong_codes_for_new_recovery_codes_are_throttled(db_url):
+    sam = make_user()
+    secret, _ = turned_on(sam, NOW - timedelta(minutes=5))
+    for _ in range(5):
+        with pytest.raises(FormError):
+            two_factor.renew_recovery_codes(sam, "000000", ATTACKER, NOW)
+    with pytest.raises(TooManyAttempts):
+        two_factor.renew_recovery_codes(sam, code(secret, NOW), ATTACKER, NOW)
+
+
 def test_an_admin_without_it_may_only_set_it_up_and_cannot_turn_it_off(db_url):
     ada = make_admin(two_factor_secret=None)
     assert ada.needs_two_factor
