@@ -29,7 +29,7 @@ from instainstru.state.events import event
 from instainstru.state.fields import Field, field
 from instainstru.state.guard import ACCESS_DENIED, ACCESS_OK, GuardedPage
 from instainstru.state.rows import AdminMessageRow, InboxRow, MessageRow
-from instainstru.state.session import SessionState, current_actor
+from instainstru.state.session import current_actor, session_token
 
 POLL_SECONDS = 2.0
 BADGE_SECONDS = 5.0
@@ -55,7 +55,7 @@ async def _live(state: rx.State, tab: str, every: float, keep: Callable[[], bool
         async with state:
             if not keep():
                 return
-            login = (await state.get_state(SessionState)).token
+            login = session_token(state)
         if not await _connected(tab):
             return
         yield login
