@@ -122,10 +122,13 @@ LOGGED_OUT = {
 }
 
 
+FORGET_SAID = "window.history.replaceState(window.history.state, '', window.location.pathname)"  # said once
+
+
 def logged_out_notice(state: BaseState) -> list[EventSpec]:
-    """The logged-out notice the page's address asks for (`?said=`), if any."""
+    """The logged-out notice the page's address asks for (`?said=`), if any; the address then drops it."""
     said = LOGGED_OUT.get(state.router.url.query_parameters.get("said", ""))
-    return [rx.toast.success(said)] if said else []
+    return [rx.toast.success(said), rx.call_script(FORGET_SAID)] if said else []
 
 
 async def log_out_tab(state: BaseState, destination: str, said: str) -> EventSpec:

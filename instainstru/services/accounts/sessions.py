@@ -63,12 +63,8 @@ def start_session(
     now = now or utcnow()
     token = secrets.token_urlsafe(32)
     with transaction() as session:
-        session.exec(
-            delete(AuthSession).where(
-                col(AuthSession.user_id) == actor.user_id,
-                (col(AuthSession.expires_at) <= now) | (col(AuthSession.token_hash) == digest(replacing)),
-            )
-        )
+        expired = (col(AuthSession.user_id) == actor.user_id) & (col(AuthSession.expires_at) <= now)
+        session.exec(delete(AuthSession).where(expired | (col(AuthSession.token_hash) == digest(replacing))))
         kept = select(AuthSession.id).where(col(AuthSession.user_id) == actor.user_id)
         kept = kept.order_by(col(AuthSession.created_at).desc(), col(AuthSession.id).desc()).limit(MAX_SESSIONS - 1)
         session.exec(
@@ -114,20 +110,22 @@ def visit(token: str, now: datetime) -> tuple[Actor | None, list[Notice]]:
     actor = actor_for_token(token)
     if actor is None:
         return None, []
+    mine = col(AuthSession.token_hash) == digest(token)
     with transaction() as session:
-        said = session.exec(
-            update(AuthSession)
-            .where(col(AuthSession.token_hash) == digest(token), col(AuthSession.notices) != "[]")
-            .values(notices="[]", last_seen_at=now)
-            .returning(col(AuthSession.notices))
-        ).first()
-        if said is None:
-            session.exec(
-                update(AuthSession)
-                .where(col(AuthSession.token_hash) == digest(token), col(AuthSession.last_seen_at) < now - SEEN_EVERY)
-                .values(last_seen_at=now)
-            )
-    return actor, [(kind, text) for kind, text in json.loads(said[0])] if said else []
+        said = session.exec(select(AuthSession.notices).where(mine)).first() or "[]"
+        # Taken once: of two page loads at once, the one whose update finds them unchanged says them.
+        if (
+            said != "[]"
+            and session.exec(
+                update(AuthSession).where(mine, col(AuthSession.notices) == said).values(notices="[]")
+            ).rowcount
+            != 1
+        ):
+            said = "[]"
+        session.exec(
+            update(AuthSession).where(mine, col(AuthSession.last_seen_at) < now - SEEN_EVERY).values(last_seen_at=now)
+        )
+    return actor, [(kind, text) for kind, text in json.loads(said)]
 
 
 def end_session(token: str) -> None:
