@@ -34,7 +34,7 @@ class LoginSessionsState(GuardedPage, rx.State):
                 "id": line.id,
                 "device": line.device,
                 "started": f"Logged in {date_label(line.started_at, zone)}",
-                "seen": "This device" if line.current else f"Last active {slot_label(line.last_seen_at, zone)}",
+                "seen": "Active now" if line.current else f"Last active {slot_label(line.last_seen_at, zone)}",
                 "current": line.current,
             }
             for line in lines

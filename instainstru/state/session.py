@@ -164,11 +164,14 @@ HYDRATES = _event_names("hydrate", "hydrate_and_load")  # a tab (re)connecting: 
 
 
 class SessionChange(Middleware):
-    """Before any event runs, and so before a reconnecting tab is sent its whole state: when the tab's session is
-    not the one its states were filled for (logged out, ended elsewhere, another person's), forget every state.
+    """Before any event runs, and so before a (re)connecting tab is sent its whole state: if the tab's live session
+    is not the one its states were filled for (logged out, ended elsewhere, another person's), forget every state.
 
-    The cookie comes with the websocket's connection, so it changes only when a tab connects: then the event is a
-    hydrate, which loads the tab's whole state tree, and the session is checked in the database (ended elsewhere).
+    The cookie comes with the websocket's connection, so it changes when a tab connects, whose first event is a
+    hydrate that loads the tab's whole state tree (with Redis too); the session is checked in the database then
+    (ended elsewhere: "log out everywhere else", a new password). Other events only compare the cookie with the one
+    the states were filled for (a tab's first event may be another one, when its state was made afresh); each
+    guarded page and handler asks the database who the caller is anyway.
     """
 
     async def preprocess(self, app: "App", state: BaseState, event: Event) -> StateUpdate | None:
