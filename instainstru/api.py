@@ -1,14 +1,17 @@
-"""HTTP routes beside the Reflex app: the Stripe webhook endpoint and the private calendar feeds."""
+"""HTTP routes beside the Reflex app: the Stripe webhook endpoint, the private calendar feeds, and signing in and out
+(the session cookie is set and cleared here, by the server, never by the page's scripts)."""
 
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
-from starlette.responses import JSONResponse, PlainTextResponse, Response
+from starlette.responses import JSONResponse, PlainTextResponse, RedirectResponse, Response
 from starlette.routing import Route
 
-from instainstru import routes
+from instainstru import cookies, routes
 from instainstru.gateways.stripe_gateway import PaymentsUnavailable
 from instainstru.models import utcnow
+from instainstru.services.accounts import sessions, sign_in, two_factor
+from instainstru.services.accounts.access import safe_next_path
 from instainstru.services.money import webhooks
 from instainstru.services.scheduling import calendar_feed
 
@@ -35,9 +38,50 @@ async def lessons_feed(request: Request) -> Response:
     return Response(text, media_type="text/calendar; charset=utf-8", headers={"Cache-Control": "private, no-store"})
 
 
+def _go(path: str) -> RedirectResponse:
+    """A 303 to a page of ours, never kept by caches (it sets or clears a cookie)."""
+    return RedirectResponse(path, status_code=303, headers={"Cache-Control": "no-store"})
+
+
+async def session_start(request: Request) -> Response:
+    """Redeem a sign-in ticket (once, within a minute): set the new session's cookie (the one the browser held ends)
+    and the remembered device's, then go on to the ticket's page. A ticket from another site's page is refused (no
+    signing a visitor into someone else's account), as is a used or stale one: log in again."""
+    if request.headers.get("sec-fetch-site", "same-origin") != "same-origin":
+        return _go(routes.LOGIN)
+    signed = await run_in_threadpool(  # database writes block: off the event loop
+        sign_in.redeem_ticket,
+        request.query_params.get("ticket", ""),
+        sessions.device_name(request.headers.get("user-agent", "")),
+        request.cookies.get(cookies.SESSION_COOKIE, ""),
+        utcnow(),
+    )
+    if signed is None:
+        return _go(routes.LOGIN)
+    response = _go(signed.target)
+    cookies.keep(response, cookies.SESSION_COOKIE, signed.token, sessions.session_seconds())
+    if signed.device_token:
+        remember_for = int(two_factor.REMEMBER_FOR.total_seconds())
+        cookies.keep(response, cookies.DEVICE_COOKIE, signed.device_token, remember_for, same_site="strict")
+    return response
+
+
+async def session_end(request: Request) -> Response:
+    """Log this browser out: end its session (if the page did not already), clear the cookie, go on to `next`, which
+    says the notice `said` (a word)."""
+    await run_in_threadpool(sessions.end_session, request.cookies.get(cookies.SESSION_COOKIE, ""))
+    said = request.query_params.get("said", "")
+    next_path = safe_next_path(request.query_params.get("next", "")) or routes.HOME
+    response = _go(routes.with_query(next_path, {"said": said if said.isalpha() else ""}))
+    cookies.forget(response, cookies.SESSION_COOKIE)
+    return response
+
+
 api = Starlette(
     routes=[
         Route(routes.STRIPE_WEBHOOKS, stripe_webhook, methods=["POST"]),
         Route(routes.CALENDAR_FEED, lessons_feed, methods=["GET"]),
+        Route(routes.SESSION_START, session_start, methods=["GET"]),
+        Route(routes.SESSION_END, session_end, methods=["GET"]),
     ]
 )

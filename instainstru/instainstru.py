@@ -38,6 +38,7 @@ from instainstru.state.instructor_bookings import InstructorBookingsState
 from instainstru.state.instructor_profile import InstructorProfileState
 from instainstru.state.instructor_public import InstructorPublicState
 from instainstru.state.login import LoginState
+from instainstru.state.login_sessions import LoginSessionsState
 from instainstru.state.messages import AdminConversationState, ConversationState, InboxState, MessagesBadgeState
 from instainstru.state.notifications import BellState
 from instainstru.state.password_reset import ForgotPasswordState, ResetPasswordState
@@ -45,7 +46,7 @@ from instainstru.state.payouts import InstructorPayoutsState
 from instainstru.state.profile_reviews import ProfileReviewsState
 from instainstru.state.referrals import ReferralLinkState, StudentReferralsState
 from instainstru.state.search import FavouriteState, SearchState, StudentFavouritesState
-from instainstru.state.session import SessionState
+from instainstru.state.session import SessionChange, SessionState
 from instainstru.state.signup import SignupState
 from instainstru.state.two_step import TwoStepState
 from instainstru.state.verify_email import VerifyEmailState
@@ -78,7 +79,7 @@ PAGES = (
         account_settings_page,
         routes.SETTINGS,
         "Account settings",
-        [*HEADER, AccountSettingsState.load, TwoStepState.load],
+        [*HEADER, AccountSettingsState.load, TwoStepState.load, LoginSessionsState.load],
     ),
     (two_step_page, routes.TWO_STEP, "Two-step verification", [*HEADER, TwoStepState.load]),
     (dev_mail_page, routes.DEV_MAIL, "Caught mail", [*HEADER, DevMailState.load]),
@@ -153,6 +154,7 @@ app = rx.App(
     # Our HTTP routes, then the security headers on every response (pages, assets and uploads included).
     api_transformer=[api, lambda served: SecurityHeaders(served, headers_for(get_settings()))],
 )
+app.add_middleware(SessionChange())  # a tab whose session changed forgets every state before an event runs
 app.register_lifespan_task(run_jobs_forever)
 for component, route, title, loaders in PAGES:
     app.add_page(component, route=route, title=f"{title} · InstaInstru", on_load=loaders)

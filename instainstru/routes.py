@@ -46,6 +46,8 @@ ADMIN_CONVERSATION_PAGE = "/admin/conversations/[conversation]"  # a reported co
 NOT_FOUND = "404"  # Reflex's name for the page shown at any unknown address
 STRIPE_WEBHOOKS = "/webhooks/stripe"  # not a page: Stripe posts its events here
 CALENDAR_FEED = "/calendar/{token}.ics"  # not a page: a person's private lessons feed (api.py; Starlette's pattern)
+SESSION_START = "/_session/start"  # not a page: redeems a sign-in ticket and sets the session cookie (api.py)
+SESSION_END = "/_session/end"  # not a page: clears the session cookie after logging out (api.py)
 
 REVIEWS_ANCHOR = "reviews"  # the id of a profile's reviews heading
 START_FORMAT = "%Y%m%dT%H%MZ"  # a lesson start in a checkout address: 20300107T1500Z
@@ -164,6 +166,17 @@ def login(next: str = "", save: int = 0) -> str:
 def signup(next: str = "", save: int = 0, *, role: str = "", ref: str = "") -> str:
     """The sign-up page, carrying what `login` carries, the account kind to offer first and a referral code."""
     return with_query(SIGNUP, {"next": next, "save": save, "role": role, "ref": ref}, safe="/")
+
+
+def session_start(ticket: str) -> str:
+    """The sign-in address a login's ticket is taken to (a full page load: the server sets the cookie)."""
+    return with_query(SESSION_START, {"ticket": ticket})
+
+
+def session_end(next: str = "", said: str = "") -> str:
+    """The address that clears the session cookie, then goes on to `next` (a same-site path; home by default),
+    whose page says the logged-out notice `said` (a key of `state/session.py: LOGGED_OUT`)."""
+    return with_query(SESSION_END, {"next": next, "said": said}, safe="/")
 
 
 def reset_password(token: str) -> str:

@@ -150,7 +150,7 @@ def test_the_app_serves_the_pages_routes_names_and_the_readme_lists_them():
 
     registered = {route for _page, route, _title, _loaders in PAGES}
     named = {value for name, value in vars(routes).items() if name.isupper() and isinstance(value, str)}
-    served_by_api = {routes.STRIPE_WEBHOOKS, routes.CALENDAR_FEED}  # api.py's routes, not pages
+    served_by_api = {routes.STRIPE_WEBHOOKS, routes.CALENDAR_FEED, routes.SESSION_START, routes.SESSION_END}
     assert (
         registered == {route for route in named if route.startswith("/") or route == routes.NOT_FOUND} - served_by_api
     )

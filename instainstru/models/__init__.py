@@ -1,6 +1,13 @@
 """Tables. Importing this package registers every table on `SQLModel.metadata`."""
 
-from instainstru.models.auth import AuthSession, CalendarFeed, EmailLink, LoginFailure, PasswordReset
+from instainstru.models.auth import (
+    AuthSession,
+    CalendarFeed,
+    EmailLink,
+    LoginFailure,
+    PasswordReset,
+    SignInTicket,
+)
 from instainstru.models.availability import Blackout, DateOverride
 from instainstru.models.booking import BUSY_STATUSES, Booking, BookingClaim, BookingStatus, StudentClaim
 from instainstru.models.discovery import AreaBorough, AreaCell, Favourite
@@ -63,6 +70,7 @@ __all__ = [
     "OfferingPrice",
     "OutboxMessage",
     "PasswordReset",
+    "SignInTicket",
     "Payment",
     "PaymentCard",
     "PaymentStatus",

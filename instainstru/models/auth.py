@@ -1,9 +1,9 @@
-"""Login sessions, login attempts (for throttling), password reset links, links confirming an address and private
-calendar feed links."""
+"""Login sessions and the one-time tickets that open them, login attempts (for throttling), password reset links,
+links confirming an address and private calendar feed links."""
 
 from datetime import datetime
 
-from sqlalchemy import Column, ForeignKey, Index, Integer, String
+from sqlalchemy import Boolean, Column, ForeignKey, Index, Integer, String, Text
 from sqlmodel import Field, SQLModel
 
 from instainstru.models.types import UTCDateTime, utcnow
@@ -22,6 +22,27 @@ class AuthSession(SQLModel, table=True):
     token_hash: str = Field(sa_column=Column(String(64), nullable=False, unique=True))
     created_at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime(), nullable=False))
     expires_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False, index=True))
+    last_seen_at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime(), nullable=False))
+    device: str = Field(default="", sa_column=Column(String(80), nullable=False, server_default=""))  # "Chrome on Mac"
+    notices: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))  # JSON, shown once
+
+
+class SignInTicket(SQLModel, table=True):
+    """A login just checked (password, code): the browser redeems it once, within seconds, at the sign-in address,
+    which opens the session and sets its cookie. Only the SHA-256 of the ticket is stored."""
+
+    __tablename__ = "sign_in_tickets"
+    __table_args__ = {"extend_existing": True}
+
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("users.id", ondelete="CASCADE"), nullable=False, index=True)
+    )
+    token_hash: str = Field(sa_column=Column(String(64), nullable=False, unique=True))
+    expires_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False, index=True))
+    target: str = Field(sa_column=Column(Text, nullable=False))  # the same-site page to go on to
+    notices: str = Field(default="", sa_column=Column(Text, nullable=False))  # JSON: what that page says once
+    remember_device: bool = Field(default=False, sa_column=Column(Boolean, nullable=False))  # two-step "remember"
 
 
 class LoginFailure(SQLModel, table=True):

@@ -2,6 +2,7 @@
 my data, delete my account."""
 
 import reflex as rx
+from reflex.vars import ObjectVar
 
 from instainstru.components.access import guarded_page
 from instainstru.components.card import card
@@ -10,6 +11,8 @@ from instainstru.pages.two_step import two_step_section
 from instainstru.services.accounts import account_deletion, email_links, passwords
 from instainstru.services.timefmt import span
 from instainstru.state.account_settings import AccountSettingsState as S
+from instainstru.state.login_sessions import LoginSessionsState as Sessions
+from instainstru.state.rows import SessionRow
 
 
 def _section(title: str, *children: rx.Component, **props) -> rx.Component:
@@ -228,13 +231,62 @@ def calendar_section() -> rx.Component:
     )
 
 
+def session_line(row: ObjectVar[SessionRow]) -> rx.Component:
+    """One device logged in: its name, when, and "Log out" (this device: a badge instead)."""
+    return rx.flex(
+        rx.hstack(
+            rx.icon("monitor-smartphone", size=20, color=rx.color("gray", 10), flex_shrink="0"),
+            rx.vstack(
+                rx.text(row["device"], weight="medium", size="2"),
+                rx.text(row["started"], " · ", row["seen"], size="1", color_scheme="gray"),
+                spacing="0",
+            ),
+            spacing="3",
+            align="center",
+        ),
+        rx.cond(
+            row["current"],
+            rx.badge("This device", color_scheme="grass", flex_shrink="0"),
+            rx.button(
+                "Log out",
+                on_click=Sessions.log_out_one(row["id"].to(int)),
+                variant="soft",
+                color_scheme="red",
+                size="2",
+                flex_shrink="0",
+            ),
+        ),
+        justify="between",
+        align="center",
+        gap="3",
+        width="100%",
+        class_name="session-line",
+    )
+
+
 def devices_and_data_section() -> rx.Component:
-    """Log out everywhere, and download everything kept about the account."""
+    """Where the account is logged in (log one out, every other one, or all), and download everything kept about
+    the account."""
     return _section(
         "Devices and your data",
-        rx.text("Lost a phone, or used a shared computer? Log out on every device, this one too.", size="2"),
-        rx.button(
-            "Log out everywhere", on_click=S.log_out_everywhere, variant="soft", size="3", width=["100%", "auto"]
+        rx.text("Where you are logged in now:", size="2"),
+        rx.vstack(rx.foreach(Sessions.lines, session_line), spacing="3", width="100%", class_name="sessions-list"),
+        rx.text("Lost a phone, or used a shared computer? Log out there, or on every device.", size="2"),
+        rx.flex(
+            rx.button(
+                "Log out everywhere else",
+                on_click=Sessions.log_out_others,
+                variant="soft",
+                size="3",
+                width=["100%", "auto"],
+                disabled=Sessions.lines.length() < 2,
+            ),
+            rx.button(
+                "Log out everywhere", on_click=S.log_out_everywhere, variant="soft", size="3", width=["100%", "auto"]
+            ),
+            spacing="2",
+            direction=rx.breakpoints(initial="column", sm="row"),
+            width="100%",
         ),
         rx.separator(size="4"),
         rx.text("Your profile, lessons, payments and reviews, as a JSON file.", size="2"),

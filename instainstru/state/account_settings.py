@@ -21,7 +21,7 @@ from instainstru.state.events import event
 from instainstru.state.fields import Field, field
 from instainstru.state.forms import checked, shown_version, text
 from instainstru.state.guard import GuardedPage
-from instainstru.state.session import SessionState, current_actor
+from instainstru.state.session import SessionState, current_actor, log_out_tab, session_token
 
 REFUSED = "You can only change your own account."
 # Loaded: the settings, why the account cannot be deleted now (empty when it can) and when the calendar feed link
@@ -180,7 +180,7 @@ class AccountSettingsState(GuardedPage, rx.State):
     @event
     async def change_password(self, form: dict) -> Answer:
         """Set a new password once the current one is checked; every other device is logged out."""
-        token = (await self.get_state(SessionState)).token
+        token = session_token(self)
         current, new = text(form, "current_password", 1000), text(form, "new_password", 1000)
         done, refused = await self._slow(
             lambda actor: account_settings.change_password(actor, current, new, token), "password_errors"
@@ -190,12 +190,6 @@ class AccountSettingsState(GuardedPage, rx.State):
         self.password_form += 1
         return rx.toast.success("Password changed. Your other devices are logged out.")
 
-    async def _logged_out(self, destination: str, message: str) -> Answer:
-        session = await self.get_state(SessionState)
-        session.token = ""
-        session._reload()
-        return [rx.redirect(destination), rx.toast.success(message)]
-
     @event
     async def log_out_everywhere(self) -> Answer:
         """End every session of the account, this one too."""
@@ -203,7 +197,7 @@ class AccountSettingsState(GuardedPage, rx.State):
             account_settings.log_out_everywhere(await current_actor(self))
         except NotAuthenticated:
             return self._to_login()
-        return await self._logged_out(routes.LOGIN, "You are logged out on every device.")
+        return await log_out_tab(self, routes.LOGIN, "everywhere")
 
     @event
     async def download(self) -> Answer:
@@ -238,4 +232,4 @@ class AccountSettingsState(GuardedPage, rx.State):
         if not done:
             return refused
         self.delete_open = False
-        return await self._logged_out(routes.HOME, "Your account is deleted. Thank you for learning with us.")
+        return await log_out_tab(self, routes.HOME, "deleted")

@@ -3,18 +3,18 @@
 import asyncio
 
 import reflex as rx
-from reflex.event import EventSpec
 
 from instainstru import routes
 from instainstru.models import utcnow
 from instainstru.services.accounts import after_login, two_factor
 from instainstru.services.accounts.access import Actor
+from instainstru.services.accounts.sessions import Notice
 from instainstru.services.errors import FormError, TooManyAttempts
 from instainstru.state.answer import Answer
 from instainstru.state.events import event
 from instainstru.state.fields import Field, field
 from instainstru.state.forms import checked, text
-from instainstru.state.session import SessionState
+from instainstru.state.session import SessionState, device_token, logged_out_notice, sign_in_and_go
 
 
 def wait_message(seconds: int) -> str:
@@ -30,29 +30,26 @@ def read_intent(state: rx.State) -> after_login.Intent:
     return after_login.read_intent(query.get("next", ""), query.get("save", ""))
 
 
-def go_on(actor: Actor, intent: after_login.Intent, welcome: str) -> list[EventSpec]:
-    """Finish what the person was doing, then take them there with `welcome` (and what was done on the way)."""
+def go_on(actor: Actor, intent: after_login.Intent, welcome: str) -> tuple[str, list[Notice]]:
+    """Finish what the person was doing: where to take them, saying `welcome` (and what was done on the way)."""
     target, note = after_login.complete(actor, intent)
-    return [rx.redirect(target), rx.toast.success(welcome)] + ([rx.toast.info(note)] if note else [])
+    return target, [("success", welcome)] + ([("info", note)] if note else [])
 
 
-DEVICE_COOKIE = "instainstru_device"  # "remember this device": a random token, its SHA-256 in trusted_devices
 STEP_PASSWORD, STEP_CODE = "password", "code"
 
 
 class LoginState(rx.State):
     """Holds the login form's step and message, why the visitor is asked to log in, and the sign-up link keeping
     it. After a right password for an account with two-step verification, the pending login's token waits in a
-    backend-only var (never in the browser) for the code."""
+    backend-only var (never in the browser) for the code. "Remember this device" is an HttpOnly cookie the server
+    sets when signing in (`cookies.DEVICE_COOKIE`)."""
 
     error: Field[str] = field("")
     prompt: Field[str] = field("")  # e.g. "Log in or create an account to book this time."
     signup_href: Field[str] = field(routes.SIGNUP)
     step: Field[str] = field(STEP_PASSWORD)  # STEP_CODE: the password was right, the code is asked
     code_error: Field[str] = field("")
-    device: str = rx.Cookie(
-        "", name=DEVICE_COOKIE, max_age=int(two_factor.REMEMBER_FOR.total_seconds()), same_site="strict"
-    )
     _pending: str = ""  # the pending login's token (services/accounts/two_factor.py)
 
     @event
@@ -65,17 +62,16 @@ class LoginState(rx.State):
         session = await self.get_state(SessionState)
         if actor := session._reload():
             return rx.redirect(after_login.destination(actor, intent))
-        return None
+        return logged_out_notice(self)
 
-    async def _start(self, actor: Actor) -> Answer:
-        """Open the session and go on (an admin without two-step verification: to set it up)."""
+    async def _start(self, actor: Actor, *, remember_device: bool = False) -> Answer:
+        """Sign in and go on (an admin without two-step verification: to set it up)."""
         self.error, self.code_error, self.step, self._pending = "", "", STEP_PASSWORD, ""
-        session = await self.get_state(SessionState)
-        session._sign_in(actor)
-        welcome = f"Welcome back, {actor.name.split()[0]}!"
         if actor.needs_two_factor:
-            return [rx.redirect(routes.TWO_STEP), rx.toast.info("Turn on two-step verification to go on.")]
-        return go_on(actor, read_intent(self), welcome)
+            target, notices = routes.TWO_STEP, [("info", "Turn on two-step verification to go on.")]
+        else:
+            target, notices = go_on(actor, read_intent(self), f"Welcome back, {actor.name.split()[0]}!")
+        return await sign_in_and_go(actor, target, *notices, remember_device=remember_device)
 
     @event
     async def submit(self, form: dict) -> Answer:
@@ -86,7 +82,7 @@ class LoginState(rx.State):
                 text(form, "email", 320),
                 text(form, "password", 1000),
                 self.router.session.client_ip,
-                self.device,
+                device_token(self),
                 utcnow(),
             )
         except FormError as exc:
@@ -105,12 +101,11 @@ class LoginState(rx.State):
         """Finish the pending login with the authenticator's code or a recovery code (and remember the device when
         asked); a login that timed out goes back to the password."""
         try:
-            finished = two_factor.finish_login(
+            actor = two_factor.finish_login(
                 self._pending,
                 text(form, "code", 100),
                 self.router.session.client_ip,
                 utcnow(),
-                remember=checked(form, "remember"),
             )
         except two_factor.LoginTimedOut as exc:
             self.step, self._pending, self.code_error = STEP_PASSWORD, "", ""
@@ -122,9 +117,7 @@ class LoginState(rx.State):
         except TooManyAttempts as exc:
             self.code_error = wait_message(exc.wait_seconds)
             return None
-        if finished.device_token:
-            self.device = finished.device_token
-        return await self._start(finished.actor)
+        return await self._start(actor, remember_device=checked(form, "remember"))
 
     @event
     def back(self) -> None:

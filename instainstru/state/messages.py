@@ -11,6 +11,7 @@ after `WATCH_FOR`.
 """
 
 import asyncio
+import secrets
 import time
 from collections.abc import AsyncIterator, Callable
 
@@ -29,7 +30,7 @@ from instainstru.state.events import event
 from instainstru.state.fields import Field, field
 from instainstru.state.guard import ACCESS_DENIED, ACCESS_OK, GuardedPage
 from instainstru.state.rows import AdminMessageRow, InboxRow, MessageRow
-from instainstru.state.session import SessionState, current_actor
+from instainstru.state.session import current_actor, session_token
 
 POLL_SECONDS = 2.0
 BADGE_SECONDS = 5.0
@@ -45,6 +46,11 @@ async def _connected(token: str) -> bool:
     return await namespace._token_manager.is_token_connected(token)
 
 
+def new_loop() -> int:
+    """A live loop's number, never one an earlier loop had (a reset state's 0 included: logging out resets it)."""
+    return secrets.randbits(62) + 1
+
+
 async def _live(state: rx.State, tab: str, every: float, keep: Callable[[], bool]) -> AsyncIterator[str]:
     """The loop of a background event that keeps a page live: every `every` seconds, while `keep()` (asked under the
     state's lock) holds and the browser tab `tab` is connected, for at most `WATCH_FOR`, yield the tab's login
@@ -55,7 +61,7 @@ async def _live(state: rx.State, tab: str, every: float, keep: Callable[[], bool
         async with state:
             if not keep():
                 return
-            login = (await state.get_state(SessionState)).token
+            login = session_token(state)
         if not await _connected(tab):
             return
         yield login
@@ -65,7 +71,7 @@ class MessagesBadgeState(rx.State):
     """The header's messages icon: how many messages the logged-in person has not read, kept live."""
 
     unread: Field[int] = field(0)
-    _watcher: int = 0  # the live loop that may run: each page load starts a new one, which ends the others
+    _watcher: int = 0  # the live loop that may run (`new_loop`): each page load starts a new one, ending the others
 
     @event
     async def load(self) -> Answer:
@@ -79,7 +85,7 @@ class MessagesBadgeState(rx.State):
     async def watch(self) -> None:
         """While a page stays open, count the unread messages again every few seconds (a message may arrive)."""
         async with self:
-            self._watcher += 1
+            self._watcher = new_loop()
             mine, tab = self._watcher, self.router.session.client_token
         async for login in _live(self, tab, BADGE_SECONDS, lambda: self._watcher == mine):
             count = await asyncio.to_thread(self._count, login)
@@ -145,7 +151,7 @@ class ConversationState(GuardedPage, rx.State):
     sent: Field[int] = field(0)  # messages sent from this page: keys the box, so it empties after each
     report_open: Field[bool] = field(False)
     _version: tuple[int, int] = (0, 0)
-    _watcher: int = 0  # the live loop that may run: a newer load or leaving the page ends the others
+    _watcher: int = 0  # the live loop that may run (`new_loop`): a newer load or leaving the page ends the others
 
     def _asked(self) -> str:
         return routes.path_params(routes.CONVERSATION_PAGE, self.router.url.path)["conversation"]
@@ -225,13 +231,13 @@ class ConversationState(GuardedPage, rx.State):
     @event
     def stop(self) -> None:
         """The page was left: its live loop ends."""
-        self._watcher += 1
+        self._watcher = new_loop()
 
     @rx.event(background=True)
     async def watch(self) -> None:
         """While the page stays open, show new messages (and "Seen") as they arrive, reading the database."""
         async with self:
-            self._watcher += 1
+            self._watcher = new_loop()
             mine, conversation = self._watcher, self.conversation_id
             tab = self.router.session.client_token
         if not conversation:

@@ -38,3 +38,6 @@ ReportRow = dict[str, str]
 
 # A message as an admin reads it (`vars` of `services.messaging.conversations.AdminLine`).
 AdminMessageRow = dict[str, str]
+
+# A login session in the settings' list: id, device, started, seen (text) and current (this browser).
+SessionRow = dict[str, str | int | bool]

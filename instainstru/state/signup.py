@@ -16,7 +16,7 @@ from instainstru.state.answer import Answer
 from instainstru.state.events import event
 from instainstru.state.fields import Field, field
 from instainstru.state.login import go_on, read_intent
-from instainstru.state.session import SessionState
+from instainstru.state.session import SessionState, sign_in_and_go
 
 GUESS_TIMEZONE_JS = "Intl.DateTimeFormat().resolvedOptions().timeZone"
 
@@ -84,10 +84,8 @@ class SignupState(rx.State):
             self.errors = exc.errors
             return None
         self.errors = {}
-        session = await self.get_state(SessionState)
-        session._sign_in(actor)
-        done = go_on(actor, read_intent(self), "Your account is ready.")
+        target, notices = go_on(actor, read_intent(self), "Your account is ready.")
         if self.referral and actor.role == Role.STUDENT:  # an unknown code only says so: the account stands
             told = referrals.join_with_code(actor, self.referral, client=self.router.session.client_ip)
-            done.append(rx.toast.info(told))
-        return done
+            notices.append(("info", told))
+        return await sign_in_and_go(actor, target, *notices)

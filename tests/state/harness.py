@@ -2,19 +2,24 @@
 
 import asyncio
 import contextvars
+import re
 from concurrent.futures import ThreadPoolExecutor
 
-from reflex.istate.data import ReflexURL, RouterData
+from reflex.istate.data import HeaderData, ReflexURL, RouterData
 from reflex.state import State
 
-from instainstru.state.session import SessionState
+from instainstru.cookies import SESSION_COOKIE
+
+
+def router_for(token: str, path: str = "") -> RouterData:
+    """What a tab's events carry: the page's address and the session cookie its websocket connected with."""
+    headers = HeaderData.from_router_data({"headers": {"cookie": f"{SESSION_COOKIE}={token}"} if token else {}})
+    return RouterData(headers=headers, url=ReflexURL(f"http://localhost{path or '/'}"))
 
 
 async def _call(state_cls, token: str, calls: list[tuple[str, tuple]], path: str = ""):
     root = State(_reflex_internal_init=True)
-    if path:
-        root.router = RouterData(url=ReflexURL(f"http://localhost{path}"))
-    (await root.get_state(SessionState)).token = token
+    root.router = router_for(token, path)
     state = await root.get_state(state_cls)
     result = None
     for handler, args in calls:
@@ -41,3 +46,8 @@ def call_handlers_at(path: str, state_cls, token: str, *calls: tuple[str, tuple]
 def call_handler(state_cls, handler: str, token: str, *args):
     """Return (state, what the handler returned)."""
     return call_handlers(state_cls, token, (handler, args))
+
+
+def ticket_in(answer) -> str:
+    """The sign-in ticket a handler's answer takes the browser to redeem (`routes.session_start`)."""
+    return re.search(r"ticket=([\w-]+)", str(answer)).group(1)

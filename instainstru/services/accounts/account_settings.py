@@ -15,11 +15,11 @@ so a save from a tab showing older values is refused whole.
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlmodel import Session, col, delete, select
+from sqlmodel import Session, select
 
 from instainstru import routes
 from instainstru.db import transaction
-from instainstru.models import AuthSession, Role, User
+from instainstru.models import Role, User
 from instainstru.services.accounts import email_links, sessions
 from instainstru.services.accounts.access import Actor, require_role
 from instainstru.services.accounts.accounts import name_problem, normalize_email
@@ -175,11 +175,8 @@ def change_password(actor: Actor | None, current: str, new: str, keep_token: str
             raise FormError({"current_password": WRONG_PASSWORD})
         user.password_hash = new_hash
         session.add(user)
-        session.exec(
-            delete(AuthSession).where(
-                col(AuthSession.user_id) == user.id, col(AuthSession.token_hash) != sessions.digest(keep_token)
-            )
-        )
+        assert user.id is not None  # a stored account
+        sessions.end_every_session_in(session, user.id, keep_token=keep_token)
 
 
 def log_out_everywhere(actor: Actor | None) -> None:

@@ -91,14 +91,6 @@ class CodeNeeded:
     token: str
 
 
-@dataclass(frozen=True)
-class Finished:
-    """The login is complete: start a session for `actor`; `device_token` ("" unless asked) remembers the device."""
-
-    actor: Actor
-    device_token: str = ""
-
-
 def grouped(secret: str) -> str:
     """The secret in groups of four, easier to type ("JBSW Y3DP ...")."""
     return " ".join(secret[i : i + 4] for i in range(0, len(secret), 4))
@@ -295,11 +287,11 @@ def _remembered(session: Session, user_id: int, device_token: str, now: datetime
     return session.exec(device).first() is not None
 
 
-def finish_login(token: str, code: str, client: str, now: datetime, *, remember: bool = False) -> Finished:
+def finish_login(token: str, code: str, client: str, now: datetime) -> Actor:
     """Complete the pending login `token` with an authenticator code or an unused recovery code (used up), tried
     from `client`: once, within PENDING_LASTS. Throttled like passwords (TooManyAttempts); FormError (`code`) for a
-    wrong code; LoginTimedOut for a pending login unknown, used or too old. `remember`: also return a token that
-    lets this browser skip the code for REMEMBER_FOR."""
+    wrong code; LoginTimedOut for a pending login unknown, used or too old. Returns who logged in (signing in remembers
+    the device when asked: `remember_device`)."""
     with transaction() as session:
         found = session.exec(
             select(LoginChallenge, User)
@@ -330,17 +322,20 @@ def finish_login(token: str, code: str, client: str, now: datetime, *, remember:
         if used != 1:  # finished in another tab meanwhile: the code stays unused
             raise LoginTimedOut()
         throttle.forget_failures(session, email, client)
-        device_token = _remember(session, user_id, now) if remember else ""
-        return Finished(actor=Actor.from_user(user, two_factor_on=True), device_token=device_token)
+        return Actor.from_user(user, two_factor_on=True)
 
 
-def _remember(session: Session, user_id: int, now: datetime) -> str:
-    """Remember a browser for the account (clearing its run-out devices) and return the token to keep there."""
-    session.exec(
-        delete(TrustedDevice).where(col(TrustedDevice.user_id) == user_id, col(TrustedDevice.expires_at) <= now)
-    )
+def remember_device(user_id: int, now: datetime) -> str:
+    """Remember a browser for the account (clearing its run-out devices) and return the token to keep there (the
+    server sets it as an HttpOnly cookie): it skips the code for REMEMBER_FOR."""
     token = secrets.token_urlsafe(32)
-    session.add(TrustedDevice(user_id=user_id, token_hash=digest(token), created_at=now, expires_at=now + REMEMBER_FOR))
+    with transaction() as session:
+        session.exec(
+            delete(TrustedDevice).where(col(TrustedDevice.user_id) == user_id, col(TrustedDevice.expires_at) <= now)
+        )
+        session.add(
+            TrustedDevice(user_id=user_id, token_hash=digest(token), created_at=now, expires_at=now + REMEMBER_FOR)
+        )
     return token
 
 

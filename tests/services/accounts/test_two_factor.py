@@ -11,7 +11,7 @@ from instainstru.db import transaction
 from instainstru.models import AdminAction, AuthSession, LoginChallenge, RecoveryCode, TrustedDevice, TwoFactor
 from instainstru.services import dashboards
 from instainstru.services.accounts import account_deletion, account_settings, accounts, sessions, two_factor
-from instainstru.services.accounts.two_factor import CodeNeeded, Finished, LoginTimedOut
+from instainstru.services.accounts.two_factor import CodeNeeded, LoginTimedOut
 from instainstru.services.errors import (
     FormError,
     NotAuthenticated,
@@ -72,8 +72,7 @@ def test_the_password_alone_opens_no_session_and_the_code_finishes_the_login(db_
     with pytest.raises(FormError) as wrong:
         two_factor.finish_login(token, "12345x", HOME, NOW)
     assert wrong.value.errors == {"code": two_factor.WRONG_CODE}
-    finished = two_factor.finish_login(token, code(secret, NOW), HOME, NOW)
-    assert finished == Finished(actor=sam)
+    assert two_factor.finish_login(token, code(secret, NOW), HOME, NOW) == sam
     with pytest.raises(LoginTimedOut):  # a pending login works once
         two_factor.finish_login(token, code(secret, NOW + timedelta(seconds=30)), HOME, NOW + timedelta(seconds=30))
 
@@ -82,10 +81,10 @@ def test_codes_work_within_one_step_either_side_and_never_twice(db_url):
     sam = make_user()
     secret, _ = turned_on(sam, NOW - timedelta(minutes=5))
     late = code(secret, NOW - timedelta(seconds=30))  # the previous step's code, typed just as it changed
-    assert two_factor.finish_login(pending(), late, HOME, NOW).actor == sam
+    assert two_factor.finish_login(pending(), late, HOME, NOW) == sam
     with pytest.raises(FormError):  # replayed within its window
         two_factor.finish_login(pending(), late, HOME, NOW)
-    assert two_factor.finish_login(pending(), code(secret, NOW), HOME, NOW).actor == sam  # a newer step: fine once...
+    assert two_factor.finish_login(pending(), code(secret, NOW), HOME, NOW) == sam  # a newer step: fine once...
     with pytest.raises(FormError):  # ...and not again, nor from another worker's tab
         two_factor.finish_login(pending(), code(secret, NOW), HOME, NOW + timedelta(seconds=5))
     too_old = NOW + timedelta(minutes=3)
@@ -96,7 +95,7 @@ def test_codes_work_within_one_step_either_side_and_never_twice(db_url):
 def test_a_recovery_code_logs_in_once(db_url):
     sam = make_user()
     _, codes = turned_on(sam, NOW - timedelta(minutes=5))
-    assert two_factor.finish_login(pending(), codes[3].upper().replace("-", " "), HOME, NOW).actor == sam
+    assert two_factor.finish_login(pending(), codes[3].upper().replace("-", " "), HOME, NOW) == sam
     with pytest.raises(FormError):
         two_factor.finish_login(pending(), codes[3], HOME, NOW)
     assert two_factor.status(sam).recovery_left == 9
@@ -120,8 +119,8 @@ def test_a_pending_login_runs_out(db_url):
 def test_a_remembered_device_skips_the_code_for_30_days_for_its_account_only(db_url):
     sam = make_user()
     secret, _ = turned_on(sam, NOW - timedelta(minutes=5))
-    finished = two_factor.finish_login(pending(), code(secret, NOW), HOME, NOW, remember=True)
-    device = finished.device_token
+    assert two_factor.finish_login(pending(), code(secret, NOW), HOME, NOW) == sam
+    device = two_factor.remember_device(sam.user_id, NOW)  # what signing in does when asked to remember it
     assert device
     with transaction() as session:
         assert session.exec(select(TrustedDevice.token_hash)).all() == [sessions.digest(device)]
@@ -149,7 +148,7 @@ def test_wrong_codes_are_throttled_like_passwords_and_the_password_does_not_rese
     with pytest.raises(TooManyAttempts):
         two_factor.log_in("sam@example.com", PASSWORD, ATTACKER, "", NOW)
     # Sam, from home, is not locked out by it.
-    assert two_factor.finish_login(pending(), code(secret, NOW), HOME, NOW).actor == sam
+    assert two_factor.finish_login(pending(), code(secret, NOW), HOME, NOW) == sam
 
 
 def test_turning_it_off_needs_a_code_or_the_password(db_url):
@@ -222,7 +221,8 @@ def test_an_admin_resets_someone_elses_with_a_reason_recorded_and_nobody_else_ma
     ada = make_admin()
     sam = make_user()
     secret, _ = turned_on(sam, NOW - timedelta(minutes=5))
-    two_factor.finish_login(pending(), code(secret, NOW), HOME, NOW, remember=True)
+    two_factor.finish_login(pending(), code(secret, NOW), HOME, NOW)
+    two_factor.remember_device(sam.user_id, NOW)
     teacher = make_user("instructor", "teacher@example.com", "Tia Teacher")
     for who in (sam, teacher):
         with pytest.raises(PermissionDenied):
@@ -250,7 +250,8 @@ def test_an_admin_resets_someone_elses_with_a_reason_recorded_and_nobody_else_ma
 def test_deleting_the_account_forgets_its_two_step_verification(db_url):
     sam = make_user()
     secret, _ = turned_on(sam, NOW - timedelta(minutes=5))
-    two_factor.finish_login(pending(), code(secret, NOW), HOME, NOW, remember=True)
+    two_factor.finish_login(pending(), code(secret, NOW), HOME, NOW)
+    two_factor.remember_device(sam.user_id, NOW)
     pending()
     account_deletion.delete_account(sam, NOW)
     with transaction() as session:
