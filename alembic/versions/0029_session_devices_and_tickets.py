@@ -1,7 +1,7 @@
 """login sessions remember when they were last seen, their device and what to say once; one-time sign-in tickets
 
-Revision ID: 0028
-Revises: 0027
+Revision ID: 0029
+Revises: 0028
 Create Date: 2026-12-01 14:00:00.000000
 """
 
@@ -12,8 +12,8 @@ from alembic import op
 
 import instainstru.models.types
 
-revision: str = '0028'
-down_revision: str | None = '0027'
+revision: str = '0029'
+down_revision: str | None = '0028'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
