@@ -16,32 +16,27 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from reflex.istate.manager.memory import StateManagerMemory
-from reflex.state import State, UpdateVarsInternalState
+from reflex.state import State
 from reflex_base.constants import RouteVar
 from reflex_base.event import Event
 from reflex_base.event.processor.base_state_processor import BaseStateEventProcessor
 from sqlalchemy import text
 from sqlmodel import SQLModel
 
+from instainstru.cookies import SESSION_COOKIE
 from instainstru.db import get_engine
 from instainstru.instainstru import app
 from instainstru.state.errors import on_backend_error
-from instainstru.state.session import SESSION_COOKIE, SessionState
 from tests.security.world import World
 
 Step = tuple[str, dict[str, Any]]  # ("StateClass.handler", payload)
 
 
-def as_identity(token: str, path: str) -> tuple[Step | None, dict[str, Any]]:
-    """How an event carries who sends it: the session cookie, both as the browser hands the cookie state var to the
-    app (the `update_vars_internal` event every tab sends on connecting) and as the socket's `cookie` request header
-    in the router data. Returns (the step that sets the state var, or None for a visitor; the router data)."""
-    router_data = {RouteVar.PATH: path, RouteVar.ORIGIN: path, RouteVar.QUERY: {}, RouteVar.HEADERS: {}}
-    if not token:
-        return None, router_data
-    router_data[RouteVar.HEADERS] = {"cookie": f"{SESSION_COOKIE}={token}"}
-    cookie_var = f"{SessionState.get_full_name()}.token"
-    return (f"{UpdateVarsInternalState.__name__}.update_vars_internal", {"vars": {cookie_var: token}}), router_data
+def as_identity(token: str, path: str) -> dict[str, Any]:
+    """How an event carries who sends it: the router data of a tab showing `path` whose socket connected with the
+    session cookie `token` in its request headers (none for a visitor), as a browser's does."""
+    cookie = {"cookie": f"{SESSION_COOKIE}={token}"} if token else {}
+    return {RouteVar.PATH: path, RouteVar.ORIGIN: path, RouteVar.QUERY: {}, RouteVar.HEADERS: cookie}
 
 
 def state_classes() -> dict[str, type[State]]:
@@ -84,9 +79,9 @@ async def _send(token: str, path: str, steps: Iterable[Step]) -> Outcome:
     processor = BaseStateEventProcessor(middleware=app, backend_exception_handler=on_error)
     processor.configure(state_manager=StateManagerMemory(), event_namespace=socket)  # type: ignore[arg-type]
     tab = str(uuid.uuid4())
-    cookie, router_data = as_identity(token, path)
+    router_data = as_identity(token, path)
     async with processor:
-        for name, payload in ([cookie] if cookie else []) + list(steps):
+        for name, payload in steps:
             state, handler = name.rsplit(".", 1)
             event = Event(
                 name=f"{classes[state].get_full_name()}.{handler}",

@@ -277,6 +277,11 @@ EVENTS: dict[str, Entry] = {
     "AccountSettingsState.turn_off_feed": just("AccountSettingsState.turn_off_feed", routes.SETTINGS),
     "AccountSettingsState.download": just("AccountSettingsState.download", routes.SETTINGS),
     "AccountSettingsState.log_out_everywhere": just("AccountSettingsState.log_out_everywhere", routes.SETTINGS),
+    "LoginSessionsState.load": just("LoginSessionsState.load", routes.SETTINGS),
+    "LoginSessionsState.log_out_one": on(
+        routes.SETTINGS, step("LoginSessionsState.log_out_one", session_id=of("session"))
+    ),
+    "LoginSessionsState.log_out_others": just("LoginSessionsState.log_out_others", routes.SETTINGS),
     "AccountSettingsState.open_delete": Harmless("opens the delete-account dialog, " + UI_ONLY),
     "AccountSettingsState.close_delete": Harmless("closes the delete-account dialog, " + UI_ONLY),
     "AccountSettingsState.delete_account": just("AccountSettingsState.delete_account", routes.SETTINGS),
@@ -502,8 +507,8 @@ REFLEX_OWN = {
     "State.set_is_hydrated": "a flag of this tab",
     "OnLoadInternalState.on_load_internal": "runs the page's loaders, each with its own entry",
     "OnLoadInternalState.set_is_hydrated": "a flag of this tab",
-    "UpdateVarsInternalState.update_vars_internal": "sets this tab's cookie and local-storage vars: how every crafted "
-    "event of the suite carries its (forged or real) session cookie",
+    "UpdateVarsInternalState.update_vars_internal": "sets this tab's cookie and local-storage vars; the app keeps none "
+    "(the session is the HttpOnly cookie of the socket's request headers, how every crafted event carries it)",
     "FrontendEventExceptionState.handle_frontend_exception": "logs a browser-side error",
 }
 
@@ -521,6 +526,15 @@ HTTP_ROUTES: dict[str, Entry] = {
         (
             "tests/services/scheduling/test_calendar_feed.py::test_the_feed_address_serves_text_calendar_and_404_for_dead_links",
         ),
+    ),
+    "/_session/start": Elsewhere(
+        "redeems a one-time, 60-second sign-in ticket (stored hashed) made by a checked login; a used, expired, "
+        "made-up or cross-site one is refused and sets no cookie; the next page is on this site only",
+        ("tests/test_session_routes.py", "tests/services/accounts/test_sign_in.py"),
+    ),
+    "/_session/end": Elsewhere(
+        "clears this browser's session cookie (the logout event ended the session first); nothing else",
+        ("tests/test_session_routes.py",),
     ),
     "/ping": Harmless("Reflex's liveness answer: no data"),
     "/_health": Harmless("Reflex's health answer: whether the database and state manager answer, no data"),

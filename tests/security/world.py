@@ -8,9 +8,12 @@ Built once per module into a SQLite file; `ids_of` names the rows of people othe
 import dataclasses
 from datetime import datetime, timedelta
 
+from sqlmodel import select
+
 from instainstru import routes
 from instainstru.db import transaction
 from instainstru.models import (
+    AuthSession,
     Blackout,
     Booking,
     Conversation,
@@ -197,5 +200,10 @@ def build_world(now: datetime | None = None) -> World:
     world.add("mail", failed_mail("b-mailbq7@example.com", now), "admin")
     for letter in PEOPLE:
         world.tokens[letter] = sessions.start_session(world.actors[letter])
+        with transaction() as session:
+            mine = session.exec(
+                select(AuthSession.id).where(AuthSession.token_hash == sessions.digest(world.tokens[letter]))
+            )
+            world.add("session", mine.one(), letter)
     world.tokens["visitor"] = ""
     return world

@@ -13,6 +13,7 @@ from instainstru.db import transaction
 from instainstru.models import AuthSession, User, utcnow
 from instainstru.services.accounts.access import Actor, two_factor_on_in
 from instainstru.services.errors import NotAuthenticated
+from instainstru.services.ids import row_id
 from instainstru.settings import get_settings
 
 MAX_SESSIONS = 10  # live sessions per person: a new login ends the oldest beyond it
@@ -177,13 +178,15 @@ def live_sessions(actor: Actor | None, token: str, now: datetime) -> list[Sessio
     return sorted(lines, key=lambda line: (not line.current, -line.last_seen_at.timestamp(), -line.id))
 
 
-def end_session_of(actor: Actor | None, session_id: int) -> None:
-    """End one of the caller's sessions (another person's is left alone, as one that does not exist)."""
+def end_session_of(actor: Actor | None, session_id: int | str) -> None:
+    """End one of the caller's sessions (another person's is left alone, as one that does not exist; a value no row
+    can have is refused, `ids.row_id`)."""
     if actor is None:
         raise NotAuthenticated()
+    number = row_id(session_id)
     with transaction() as session:
         session.exec(
-            delete(AuthSession).where(col(AuthSession.id) == session_id, col(AuthSession.user_id) == actor.user_id)
+            delete(AuthSession).where(col(AuthSession.id) == number, col(AuthSession.user_id) == actor.user_id)
         )
 
 
