@@ -18,6 +18,7 @@ LOGIN = "/login"
 SIGNUP = "/signup"
 FORGOT_PASSWORD = "/forgot-password"
 RESET_PASSWORD_PAGE = "/reset-password/[token]"  # the link a password reset mail carries
+FINISH_SIGNUP_PAGE = "/finish-signup/[token]"  # the link a sign-up mail carries: it creates the account
 VERIFY_EMAIL_PAGE = "/verify-email/[token]"  # the link confirming an address (sign-up's, or a new one's)
 SETTINGS = "/settings"  # everyone's account settings
 TWO_STEP = "/settings/two-step"  # two-step verification alone: where an admin without it is sent to set it up
@@ -164,6 +165,11 @@ def login(next: str = "", save: int = 0) -> str:
 def signup(next: str = "", save: int = 0, *, role: str = "", ref: str = "") -> str:
     """The sign-up page, carrying what `login` carries, the account kind to offer first and a referral code."""
     return with_query(SIGNUP, {"next": next, "save": save, "role": role, "ref": ref}, safe="/")
+
+
+def finish_signup(token: str, next: str = "", save: int = 0) -> str:
+    """The page a sign-up link opens, carrying what `login` carries (relative; mail puts PUBLIC_URL before it)."""
+    return with_query(_fill(FINISH_SIGNUP_PAGE, token=token), {"next": next, "save": save}, safe="/")
 
 
 def reset_password(token: str) -> str:

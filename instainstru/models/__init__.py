@@ -1,6 +1,14 @@
 """Tables. Importing this package registers every table on `SQLModel.metadata`."""
 
-from instainstru.models.auth import AuthSession, CalendarFeed, EmailLink, LoginFailure, PasswordReset
+from instainstru.models.auth import (
+    AuthSession,
+    CalendarFeed,
+    EmailLink,
+    LoginFailure,
+    PasswordReset,
+    PendingSignup,
+    SignupRequest,
+)
 from instainstru.models.availability import Blackout, DateOverride
 from instainstru.models.booking import BUSY_STATUSES, Booking, BookingClaim, BookingStatus, StudentClaim
 from instainstru.models.discovery import AreaBorough, AreaCell, Favourite
@@ -63,6 +71,7 @@ __all__ = [
     "OfferingPrice",
     "OutboxMessage",
     "PasswordReset",
+    "PendingSignup",
     "Payment",
     "PaymentCard",
     "PaymentStatus",
@@ -73,6 +82,7 @@ __all__ = [
     "Review",
     "ReviewReport",
     "Role",
+    "SignupRequest",
     "StudentAddress",
     "StudentClaim",
     "TrustedDevice",

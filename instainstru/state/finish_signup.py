@@ -1,0 +1,58 @@
+"""The page a sign-up link opens (/finish-signup/<token>): whom the account is for, and the button creating it."""
+
+import reflex as rx
+
+from instainstru import routes
+from instainstru.models import utcnow
+from instainstru.services.accounts import signup_links
+from instainstru.services.errors import FormError
+from instainstru.state.answer import Answer
+from instainstru.state.events import event
+from instainstru.state.fields import Field, field
+from instainstru.state.login import go_on, read_intent
+from instainstru.state.session import SessionState
+
+
+class FinishSignupState(rx.State):
+    """What the link can do: create the account of `name` and `email`, or why not (`problem`; `has_account`: an
+    account uses the address now, so the page offers to log in rather than to sign up again)."""
+
+    loaded: Field[bool] = field(False)
+    name: Field[str] = field("")
+    email: Field[str] = field("")
+    problem: Field[str] = field("")
+    has_account: Field[bool] = field(False)
+
+    def _token(self) -> str:
+        return routes.path_params(routes.FINISH_SIGNUP_PAGE, self.router.url.path)["token"]
+
+    def _refused(self, refused: FormError) -> None:
+        self.has_account = "login" in refused.errors
+        self.problem = " ".join(refused.errors.values())
+
+    @event
+    def open(self) -> None:
+        """Read the link (using nothing: a mail program opening links to check them creates no account)."""
+        self.name, self.email, self.problem, self.has_account = "", "", "", False
+        try:
+            waiting = signup_links.look_at_link(self._token(), utcnow())
+        except FormError as refused:
+            self._refused(refused)
+        else:
+            self.name, self.email = waiting.name, waiting.email
+        self.loaded = True
+
+    @event
+    async def create(self) -> Answer:
+        """Create the account, sign in, and go where a new account goes (or back to what the visitor was doing)."""
+        try:
+            finished = signup_links.finish(self._token(), utcnow())
+        except FormError as refused:
+            self._refused(refused)
+            return None
+        session = await self.get_state(SessionState)
+        session._sign_in(finished.actor)
+        done = go_on(finished.actor, read_intent(self), "Your account is ready.")
+        if finished.referral_note:
+            done.append(rx.toast.info(finished.referral_note))
+        return done
