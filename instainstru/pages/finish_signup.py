@@ -7,6 +7,7 @@ from instainstru.components.card import link_button, skeleton_lines
 from instainstru.components.layout import page_shell
 from instainstru.pages.auth import auth_card
 from instainstru.state.finish_signup import FinishSignupState as S
+from instainstru.state.session import SessionState
 
 
 def _ready() -> rx.Component:
@@ -26,7 +27,11 @@ def _has_account() -> rx.Component:
     return rx.vstack(
         rx.heading("You already have an account", size="7", as_="h1"),
         rx.text(S.problem, " Log in with it, or reset your password if you forgot it.", size="3"),
-        link_button("Log in", routes.LOGIN, width="100%"),
+        rx.cond(
+            SessionState.logged_in,
+            link_button("Go to my dashboard", SessionState.home, width="100%"),
+            link_button("Log in", routes.LOGIN, width="100%"),
+        ),
         rx.link("Forgot password?", href=routes.FORGOT_PASSWORD, size="2"),
         spacing="4",
         width="100%",

@@ -4,6 +4,7 @@ One app server per test run, on a free port, with its own migrated and seeded SQ
 fake Stripe and sending mail to a mail catcher the tests read (`mail`).
 """
 
+import html
 import os
 import re
 import shutil
@@ -198,7 +199,7 @@ class AppMail:
         message = self.message(to, subject)
         found = pattern.search(body(message))
         assert found, body(message)
-        assert f'href="{found[0]}"' in body(message, "html")
+        assert f'href="{html.escape(found[0])}"' in body(message, "html")
         return found[0]
 
     def count_to(self, to: str, subject: str) -> int:

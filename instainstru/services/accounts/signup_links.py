@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import ColumnElement
-from sqlmodel import Session, col, func, select, update
+from sqlmodel import Session, col, delete, func, select, update
 
 from instainstru import routes
 from instainstru.db import transaction
@@ -79,11 +79,16 @@ def _count_since(session: Session, where: ColumnElement[bool], now: datetime) ->
 
 
 def _count_request(session: Session, email: str, client: str, now: datetime) -> SignupRequest:
-    """Count a request for a mail to `email` from `client`, or FormError (`form`) when either had its limit."""
+    """Count a request for a mail to `email` from `client`, or FormError (`form`) when either had its limit. Requests
+    older than the window of this address or client, and this address's expired pending sign-ups, are cleared on
+    the way."""
     if _count_since(session, col(SignupRequest.email) == email, now) >= MAILS_PER_ADDRESS:
         raise FormError({"form": TOO_MANY_FOR_ADDRESS})
     if _count_since(session, col(SignupRequest.client) == client, now) >= get_settings().signups_per_client_per_hour:
         raise FormError({"form": TOO_MANY_FROM_CLIENT})
+    stale = (col(SignupRequest.email) == email) | (col(SignupRequest.client) == client)
+    session.exec(delete(SignupRequest).where(stale, col(SignupRequest.at) <= now - RATE_WINDOW))
+    session.exec(delete(PendingSignup).where(col(PendingSignup.email) == email, col(PendingSignup.expires_at) <= now))
     request = SignupRequest(email=email, client=client, at=now)
     session.add(request)
     session.flush()
