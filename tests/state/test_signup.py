@@ -1,0 +1,54 @@
+"""Crafted sign-up events: the form answers a new address and one in use alike and opens no session; the link's page
+creates the account and signs in through the one session sign-in."""
+
+import re
+
+from sqlmodel import select
+
+from instainstru import routes
+from instainstru.db import transaction
+from instainstru.models import OutboxMessage
+from instainstru.services.accounts import sessions, signup_links
+from instainstru.services.mail.templates import MailKind
+from instainstru.state.finish_signup import FinishSignupState
+from instainstru.state.session import SessionState
+from instainstru.state.signup import SignupState
+from tests.factories import make_user
+from tests.state.harness import call_handler, call_handlers_at
+
+FORM = {"name": "Nora Newcomer", "password": "violin at dawn 42"}
+
+
+def link_token(email: str) -> str:
+    with transaction() as session:
+        mail = session.exec(
+            select(OutboxMessage).where(OutboxMessage.kind == MailKind.SIGNUP_LINK, OutboxMessage.recipient == email)
+        ).one()
+    found = re.search(r"/finish-signup/([A-Za-z0-9_-]+)", mail.text_body)
+    assert found
+    return found[1]
+
+
+def test_the_form_answers_alike_whoever_owns_the_address_and_opens_no_session(db_url):
+    make_user("student", "sam@example.com")
+    answers = []
+    for email in ("nora@example.com", "sam@example.com"):
+        state, answer = call_handler(SignupState, "submit", "", {**FORM, "email": email.upper()})
+        session = state.parent_state.substates[SessionState.get_name()]
+        answers.append((state.errors, state.sent_to, answer, session.token))
+        assert state._request and "_request" not in SignupState.base_vars  # backend-only
+    assert answers == [({}, "nora@example.com", None, ""), ({}, "sam@example.com", None, "")]
+
+
+def test_the_links_page_creates_the_account_and_signs_in(db_url):
+    call_handler(SignupState, "submit", "", {**FORM, "email": "nora@example.com"})
+    path = routes.finish_signup(link_token("nora@example.com"))
+    state, answer = call_handlers_at(path, FinishSignupState, "", ("open", ()))
+    assert (state.loaded, state.name, state.email, state.problem) == (True, "Nora Newcomer", "nora@example.com", "")
+    state, answer = call_handlers_at(path, FinishSignupState, "", ("create", ()))
+    session = state.parent_state.substates[SessionState.get_name()]
+    actor = sessions.actor_for_token(session.token)
+    assert actor is not None and (actor.email, actor.email_verified) == ("nora@example.com", True)
+    assert routes.STUDENT_HOME in str(answer)
+    state, answer = call_handlers_at(path, FinishSignupState, "", ("open", ()))  # used: an account has the address
+    assert (state.has_account, state.problem, answer) == (True, signup_links.HAS_ACCOUNT, None)
