@@ -4,6 +4,7 @@ import reflex as rx
 
 from instainstru import routes
 from instainstru.components.card import link_button, skeleton_lines
+from instainstru.components.form_field import form_field, server_form, text_input
 from instainstru.components.layout import page_shell
 from instainstru.pages.auth import auth_card
 from instainstru.state.finish_signup import FinishSignupState as S
@@ -16,7 +17,16 @@ def _ready() -> rx.Component:
         rx.text(
             "Welcome, ", rx.text.strong(S.name), "! Your account will use ", rx.text.strong(S.email), ".", size="3"
         ),
-        rx.button("Create my account", type="button", on_click=S.create, size="3", width="100%"),
+        server_form(
+            form_field(
+                "Password",
+                text_input("password", "password", auto_complete="current-password", auto_focus=True),
+                S.password_error,
+                "The one you chose when you signed up.",
+            ),
+            rx.button("Create my account", type="submit", size="3", width="100%"),
+            on_submit=S.create,
+        ),
         spacing="4",
         width="100%",
         class_name="finish-signup",

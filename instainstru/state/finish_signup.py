@@ -1,4 +1,7 @@
-"""The page a sign-up link opens (/finish-signup/<token>): whom the account is for, and the button creating it."""
+"""The page a sign-up link opens (/finish-signup/<token>): whom the account is for, and the password chosen at
+sign-up, which creates it."""
+
+import asyncio
 
 import reflex as rx
 
@@ -9,6 +12,7 @@ from instainstru.services.errors import FormError
 from instainstru.state.answer import Answer
 from instainstru.state.events import event
 from instainstru.state.fields import Field, field
+from instainstru.state.forms import text
 from instainstru.state.login import go_on, read_intent
 from instainstru.state.session import SessionState
 
@@ -18,6 +22,7 @@ class FinishSignupState(rx.State):
     account uses the address now, so the page offers to log in rather than to sign up again)."""
 
     loaded: Field[bool] = field(False)
+    password_error: Field[str] = field("")
     name: Field[str] = field("")
     email: Field[str] = field("")
     problem: Field[str] = field("")
@@ -33,7 +38,7 @@ class FinishSignupState(rx.State):
     @event
     def open(self) -> None:
         """Read the link (using nothing: a mail program opening links to check them creates no account)."""
-        self.name, self.email, self.problem, self.has_account = "", "", "", False
+        self.name, self.email, self.problem, self.has_account, self.password_error = "", "", "", False, ""
         try:
             waiting = signup_links.look_at_link(self._token(), utcnow())
         except FormError as refused:
@@ -43,12 +48,18 @@ class FinishSignupState(rx.State):
         self.loaded = True
 
     @event
-    async def create(self) -> Answer:
-        """Create the account, sign in, and go where a new account goes (or back to what the visitor was doing)."""
+    async def create(self, form: dict) -> Answer:
+        """Check the password chosen at sign-up (argon2, off the event loop), create the account, sign in, and go
+        where a new account goes (or back to what the visitor was doing)."""
         try:
-            finished = signup_links.finish(self._token(), utcnow())
+            finished = await asyncio.to_thread(
+                signup_links.finish, self._token(), text(form, "password", 1000), utcnow()
+            )
         except FormError as refused:
-            self._refused(refused)
+            if "password" in refused.errors:
+                self.password_error = refused.errors["password"]
+            else:
+                self._refused(refused)
             return None
         session = await self.get_state(SessionState)
         session._sign_in(finished.actor)

@@ -52,11 +52,12 @@ def fill_sign_up(page: Page, name: str, email: str, role: str = "student", passw
     page.locator("main").get_by_role("button", name="Create account").click()
 
 
-def follow_sign_up_link(page: Page, app_mail: AppMail, email: str) -> None:
-    """After the form: the "check your inbox" screen, then the mailed link's page and its button create the
-    account (the page goes where a new account goes)."""
+def follow_sign_up_link(page: Page, app_mail: AppMail, email: str, password: str = PASSWORD) -> None:
+    """After the form: the "check your inbox" screen, then the mailed link's page, where the password chosen
+    creates the account (the page goes where a new account goes)."""
     expect(page.locator(".check-inbox")).to_contain_text(f"We sent a link to {email}.")
     open_page(page, app_mail.link(email, SIGN_UP_MAIL, SIGN_UP_LINK))
+    page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Create my account").click()
 
 
@@ -66,7 +67,7 @@ def sign_up(
     """Sign up from the sign-up page, through the link mailed to `email`."""
     open_page(page, routes.SIGNUP)
     fill_sign_up(page, name, email, role, password)
-    follow_sign_up_link(page, app_mail, email)
+    follow_sign_up_link(page, app_mail, email, password)
 
 
 def log_in(page: Page, email: str, password: str, path: str = routes.LOGIN) -> None:

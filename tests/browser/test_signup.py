@@ -1,6 +1,6 @@
 """Sign-up by a mailed link, end to end: every address gets the same "check your inbox" answer; a new one's link
-creates the account and signs in, an address in use has its owner told (no second account, the password unchanged),
-and a replaced or used link says so."""
+and the password chosen create the account and sign in, an address in use has its owner told (no second account,
+the password unchanged), and a replaced or used link says so."""
 
 from playwright.sync_api import Page, expect
 from sqlmodel import func, select
@@ -54,6 +54,11 @@ def test_a_new_address_gets_a_link_that_creates_the_account_and_signs_in(page: P
     open_page(page, link)
     expect(page.locator(".finish-signup")).to_contain_text(f"Welcome, Nia Newcomer! Your account will use {email}.")
     at_widths(page, "signup-finish")
+    page.get_by_label("Password").fill("not the one I chose 7")
+    page.get_by_role("button", name="Create my account").click()
+    expect(page.get_by_text("That is not the password chosen for this sign-up.", exact=False)).to_be_visible()
+    at_widths(page, "signup-finish-wrong-password")
+    page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Create my account").click()
     expect(page).to_have_url(at(routes.STUDENT_HOME))
     expect(page.get_by_role("heading", name="Hi, Nia")).to_be_visible()

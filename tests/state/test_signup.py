@@ -45,7 +45,9 @@ def test_the_links_page_creates_the_account_and_signs_in(db_url):
     path = routes.finish_signup(link_token("nora@example.com"))
     state, answer = call_handlers_at(path, FinishSignupState, "", ("open", ()))
     assert (state.loaded, state.name, state.email, state.problem) == (True, "Nora Newcomer", "nora@example.com", "")
-    state, answer = call_handlers_at(path, FinishSignupState, "", ("create", ()))
+    state, answer = call_handlers_at(path, FinishSignupState, "", ("create", ({"password": "not it at all 1"},)))
+    assert state.password_error == signup_links.WRONG_PASSWORD and answer is None
+    state, answer = call_handlers_at(path, FinishSignupState, "", ("create", ({"password": FORM["password"]},)))
     session = state.parent_state.substates[SessionState.get_name()]
     actor = sessions.actor_for_token(session.token)
     assert actor is not None and (actor.email, actor.email_verified) == ("nora@example.com", True)

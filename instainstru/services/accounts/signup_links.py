@@ -5,9 +5,10 @@ whatever the address (so the time taken does not tell either), and answers alike
 address gets a pending sign-up (`pending_signups`: the form's details, the password's hash, the referral code and
 the client address) and a link; an address an account uses gets nothing made, and its owner is told someone tried
 (log in, or reset the password). The link carries a random token of which only the SHA-256 is stored; it works
-for `LINK_LASTS`. Several pending sign-ups may wait for one address (whoever typed it): only the mailbox's owner
-can use a link, and using one (`finish`) creates the account (its address confirmed, the referral's velocity limits
-and welcome credit as for any sign-up) and uses up every other pending sign-up of the address.
+for `LINK_LASTS`. Several pending sign-ups may wait for one address (whoever typed it): using one (`finish`) takes
+the mailbox (the link) and the password chosen at sign-up, so nobody can have an address's owner finish a sign-up
+they typed; it creates the account (its address confirmed, the referral's velocity limits and welcome credit as for
+any sign-up) and uses up every other pending sign-up of the address.
 
 Requests are throttled in the database (`signup_requests`, so every worker sees the same counts), before the slow
 hashing: at most `MAILS_PER_ADDRESS` mails an hour to one address, and SIGNUPS_PER_CLIENT_PER_HOUR requests an
@@ -26,7 +27,7 @@ from instainstru.db import transaction
 from instainstru.models import PendingSignup, Role, SignupRequest, User
 from instainstru.services.accounts import accounts, sessions
 from instainstru.services.accounts.access import Actor
-from instainstru.services.accounts.passwords import hash_password
+from instainstru.services.accounts.passwords import hash_password, verify_password
 from instainstru.services.errors import FormError
 from instainstru.services.mail import outbox
 from instainstru.services.mail.templates import MailKind, Recipient, url
@@ -46,6 +47,7 @@ TOO_MANY_FOR_ADDRESS = (
 )
 TOO_MANY_FROM_CLIENT = "Too many sign-ups from your connection in the last hour. Please try again in an hour."
 START_AGAIN = "Fill in the form again to get a link."
+WRONG_PASSWORD = "That is not the password chosen for this sign-up. If you did not sign up, close this page."
 
 
 @dataclass(frozen=True)
@@ -212,12 +214,21 @@ def look_at_link(token: str, now: datetime) -> Waiting:
         return Waiting(pending.name, pending.email)
 
 
-def finish(token: str, now: datetime) -> Finished:
-    """Create the account of the link with `token`, its address confirmed, and use up every pending sign-up of
-    that address; then its referral code, if any, is joined (the velocity limits and welcome credit of
-    services/trust/referrals.py, from the client address that signed up). FormError: `login` when an account uses
-    the address now (another link was used, or someone signed up meanwhile), `form` (LINK_DEAD) for a link used,
-    expired or unknown."""
+def finish(token: str, password: str, now: datetime) -> Finished:
+    """Create the account of the link with `token`, its address confirmed, once `password` is the one chosen at
+    sign-up, and use up every pending sign-up of that address; then its referral code, if any, is joined (the
+    velocity limits and welcome credit of services/trust/referrals.py, from the client address that signed up).
+
+    Asking for the password means the link alone creates no account: someone who typed another person's address
+    cannot have that person finish a sign-up with a password they chose (the owner, not knowing it, cannot), and a
+    mail program opening links to check them creates nothing. FormError: `password` when it is not that password
+    (the link still works), `login` when an account uses the address now (another link was used, or someone signed
+    up meanwhile), `form` (LINK_DEAD) for a link used, expired or unknown. Slow (argon2): call it off the event
+    loop."""
+    with transaction() as session:
+        password_hash = _open_link(session, token, now).password_hash
+    if not verify_password(password, password_hash):
+        raise FormError({"password": WRONG_PASSWORD})
 
     def create() -> tuple[Actor, PendingSignup]:
         with transaction() as session:

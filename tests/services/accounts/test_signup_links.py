@@ -19,6 +19,7 @@ from instainstru.services.accounts.signup_links import (
     RATE_WINDOW,
     TOO_MANY_FOR_ADDRESS,
     TOO_MANY_FROM_CLIENT,
+    WRONG_PASSWORD,
 )
 from instainstru.services.errors import FormError
 from instainstru.services.mail.templates import MailKind, url
@@ -32,12 +33,12 @@ NEW_PASSWORD = "violin at dawn 42"
 TOKEN = re.compile(r"/finish-signup/([A-Za-z0-9_-]+)")
 
 
-def ask(email: str, now: datetime = NOW, *, client: str = "203.0.113.5", **more) -> signup_links.Requested:
-    details = {"name": "Nora Newcomer", "password": NEW_PASSWORD, "role": "student", "timezone": "America/New_York"}
+def ask(
+    email: str, now: datetime = NOW, *, client: str = "203.0.113.5", password: str = NEW_PASSWORD, **more
+) -> signup_links.Requested:
     return signup_links.request_signup(
-        details.pop("name"), email, details.pop("password"), details.pop("role"), details.pop("timezone"), now,
-        client=client, **more,
-    )  # fmt: skip
+        "Nora Newcomer", email, password, "student", "America/New_York", now, client=client, **more
+    )
 
 
 def mails(kind: MailKind) -> list[OutboxMessage]:
@@ -77,7 +78,7 @@ def test_a_new_address_gets_a_link_and_no_account_until_it_is_used(db_url):
     assert (pending.client, pending.expires_at - pending.created_at) == ("203.0.113.5", LINK_LASTS)
 
     assert signup_links.look_at_link(token, NOW) == signup_links.Waiting("Nora Newcomer", "nora@example.com")
-    finished = signup_links.finish(token, NOW + timedelta(hours=1))
+    finished = signup_links.finish(token, NEW_PASSWORD, NOW + timedelta(hours=1))
     assert (finished.actor.email, finished.actor.email_verified, finished.referral_note) == (
         "nora@example.com",
         True,
@@ -139,9 +140,9 @@ def test_one_client_address_is_limited_whatever_the_addresses(db_url, monkeypatc
 def test_a_used_link_says_to_log_in_and_an_expired_or_unknown_one_says_it_no_longer_works(db_url):
     ask("nora@example.com")
     token = link_token(mails(MailKind.SIGNUP_LINK)[0])
-    signup_links.finish(token, NOW)
+    signup_links.finish(token, NEW_PASSWORD, NOW)
     with pytest.raises(FormError) as again:
-        signup_links.finish(token, NOW)
+        signup_links.finish(token, NEW_PASSWORD, NOW)
     assert again.value.errors == {"login": HAS_ACCOUNT}
     assert accounts_with("nora@example.com") == 1
 
@@ -149,21 +150,26 @@ def test_a_used_link_says_to_log_in_and_an_expired_or_unknown_one_says_it_no_lon
     late = link_token(mails(MailKind.SIGNUP_LINK)[1])
     for bad in (late, "nope", "x" * 200, ""):
         with pytest.raises(FormError) as dead:
-            signup_links.finish(bad, NOW + LINK_LASTS)
+            signup_links.finish(bad, NEW_PASSWORD, NOW + LINK_LASTS)
         assert dead.value.errors == {"form": LINK_DEAD}
     assert accounts_with("lena@example.com") == 0
 
 
 def test_someone_elses_sign_up_for_an_address_cannot_take_it_and_using_one_link_ends_the_others(db_url):
-    ask("nora@example.com", client="203.0.113.66")  # typed by someone else: the link goes to Nora's mailbox
+    ask("nora@example.com", client="203.0.113.66", password="mallory knows this 9")  # typed by someone else
     ask("nora@example.com", NOW + timedelta(minutes=1))  # Nora's own
-    attackers, noras = (link_token(m) for m in mails(MailKind.SIGNUP_LINK))
-    signup_links.finish(noras, NOW + timedelta(minutes=2))
+    malloys, noras = (link_token(m) for m in mails(MailKind.SIGNUP_LINK))
+    with pytest.raises(FormError) as caught:  # both links reach Nora's mailbox: the other needs Mallory's password
+        signup_links.finish(malloys, NEW_PASSWORD, NOW + timedelta(minutes=2))
+    assert caught.value.errors == {"password": WRONG_PASSWORD}
+    assert accounts_with("nora@example.com") == 0
+    signup_links.finish(noras, NEW_PASSWORD, NOW + timedelta(minutes=2))
     with pytest.raises(FormError) as caught:
-        signup_links.look_at_link(attackers, NOW + timedelta(minutes=3))
+        signup_links.finish(malloys, "mallory knows this 9", NOW + timedelta(minutes=3))
     assert caught.value.errors == {"login": HAS_ACCOUNT}
     with transaction() as session:
         assert all(p.used_at is not None for p in session.exec(select(PendingSignup)))
+    assert accounts.authenticate("nora@example.com", NEW_PASSWORD).email == "nora@example.com"
 
 
 def test_resending_mails_a_new_link_that_replaces_the_old_and_counts_toward_the_limit(db_url):
@@ -179,7 +185,10 @@ def test_resending_mails_a_new_link_that_replaces_the_old_and_counts_toward_the_
     assert caught.value.errors == {"form": TOO_MANY_FOR_ADDRESS}
     with pytest.raises(FormError):
         signup_links.look_at_link(newest, NOW + timedelta(minutes=4))  # the third mail's link replaced it
-    assert signup_links.finish(link_token(mails(MailKind.SIGNUP_LINK)[2]), NOW).actor.email == "nora@example.com"
+    assert (
+        signup_links.finish(link_token(mails(MailKind.SIGNUP_LINK)[2]), NEW_PASSWORD, NOW).actor.email
+        == "nora@example.com"
+    )
 
 
 def test_resending_for_an_address_in_use_tells_its_owner_again(db_url):
@@ -194,7 +203,7 @@ def test_a_referred_student_gets_the_welcome_credit_when_the_link_creates_the_ac
     referrer = make_user("student", "ria@example.com", "Ria Referrer")
     code = referrals.code_for(referrer)
     ask("ben@example.com", referral=code.lower())
-    finished = signup_links.finish(link_token(mails(MailKind.SIGNUP_LINK)[0]), NOW)
+    finished = signup_links.finish(link_token(mails(MailKind.SIGNUP_LINK)[0]), NEW_PASSWORD, NOW)
     assert finished.referral_note == "Welcome! $20 credit is waiting for your first lesson."
     with transaction() as session:
         assert balance(session, finished.actor.user_id, NOW) == 2000
