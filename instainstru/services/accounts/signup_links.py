@@ -46,6 +46,7 @@ TOO_MANY_FOR_ADDRESS = (
     "in an hour."
 )
 TOO_MANY_FROM_CLIENT = "Too many sign-ups from your connection in the last hour. Please try again in an hour."
+Intent = tuple[str, int]  # what the visitor was doing when asked to sign up: the next path, an instructor to save
 START_AGAIN = "Fill in the form again to get a link."
 WRONG_PASSWORD = "That is not the password chosen for this sign-up. If you did not sign up, close this page."
 
@@ -97,9 +98,12 @@ def _count_request(session: Session, email: str, client: str, now: datetime) -> 
     return request
 
 
-def _mail(session: Session, request: SignupRequest, pending: PendingSignup | None, link: str, now: datetime) -> None:
-    """Send what the request asks for: the owner's notice when an account uses the address, else the pending
-    sign-up's link (given a new token, so only the newest mail's link works)."""
+def _mail(
+    session: Session, request: SignupRequest, pending: PendingSignup | None, now: datetime, intent: Intent
+) -> None:
+    """Send what the request asks for: the owner's notice when an account uses the address (`pending` is not
+    stored then), else the pending sign-up's link (given a new token, so only the newest mail's link works),
+    carrying `intent`, what the visitor was doing (next path, instructor to save)."""
     owner = session.exec(select(User).where(User.email == request.email)).first()
     event = f"signup-request:{request.id}"
     if owner is not None:
@@ -128,16 +132,11 @@ def _mail(session: Session, request: SignupRequest, pending: PendingSignup | Non
         kind=MailKind.SIGNUP_LINK,
         to=to,
         now=now,
-        finish_url=url(link.replace("[token]", token)),
+        finish_url=url(routes.finish_signup(token, *intent)),
         lifetime=LINK_LASTS,
         expires_at=pending.expires_at,
         instructor=pending.role == Role.INSTRUCTOR,
     )
-
-
-def _link_pattern(next_path: str, save: int) -> str:
-    """The link's address with `[token]` in place of the token, carrying what the visitor was doing."""
-    return routes.finish_signup("[token]", next_path, save)
 
 
 def request_signup(
@@ -164,14 +163,12 @@ def request_signup(
     password_hash = hash_password(password)  # for an address in use too, so the time taken tells nothing
     with transaction() as session:
         request = session.get_one(SignupRequest, request_id)
-        pending = None
-        if not accounts.email_taken(session, email):
-            code = str(referral or "").strip().upper()[:16]
-            pending = PendingSignup(
-                email=email, name=name, role=role, timezone=timezone, password_hash=password_hash,
-                referral_code=code, client=client, token_hash="", created_at=now, expires_at=now,
-            )  # fmt: skip
-        _mail(session, request, pending, _link_pattern(next_path, save), now)
+        pending = PendingSignup(
+            email=email, name=name, role=role, timezone=timezone, password_hash=password_hash,
+            referral_code=str(referral or "").strip().upper()[:16], client=client, token_hash="", created_at=now,
+            expires_at=now,
+        )  # fmt: skip
+        _mail(session, request, pending, now, (next_path, save))
     assert request_id is not None  # a stored row
     return Requested(request_id, email)
 
@@ -188,7 +185,7 @@ def resend(request_id: int, client: str, now: datetime, *, next_path: str = "", 
         pending = session.get(PendingSignup, first.pending_id) if first.pending_id is not None else None
         if pending is not None and pending.used_at is not None:
             pending = None
-        _mail(session, request, pending, _link_pattern(next_path, save), now)
+        _mail(session, request, pending, now, (next_path, save))
         return first.email
 
 

@@ -207,3 +207,11 @@ def test_a_referred_student_gets_the_welcome_credit_when_the_link_creates_the_ac
     assert finished.referral_note == "Welcome! $20 credit is waiting for your first lesson."
     with transaction() as session:
         assert balance(session, finished.actor.user_id, NOW) == 2000
+
+
+def test_the_link_carries_what_the_visitor_was_doing_and_a_resend_keeps_it(db_url):
+    requested = ask("nora@example.com", next_path="/instructors/maya-alvarez", save=7)
+    signup_links.resend(requested.request_id, "203.0.113.5", NOW, next_path="/instructors/maya-alvarez", save=7)
+    for mail in mails(MailKind.SIGNUP_LINK):
+        token = link_token(mail)
+        assert url(routes.finish_signup(token, "/instructors/maya-alvarez", 7)) in mail.text_body
