@@ -12,6 +12,7 @@ from instainstru.pages.checkout import checkout_page
 from instainstru.pages.dashboards import admin_page, instructor_page, student_page
 from instainstru.pages.dev_mail import dev_mail_page
 from instainstru.pages.favourites import favourites_page
+from instainstru.pages.finish_signup import finish_signup_page
 from instainstru.pages.home import home_page
 from instainstru.pages.instructor_availability import instructor_availability_page
 from instainstru.pages.instructor_bookings import instructor_bookings_page
@@ -32,6 +33,7 @@ from instainstru.state.checkout import CheckoutState
 from instainstru.state.dashboards import AdminHomeState, InstructorHomeState, StudentHomeState
 from instainstru.state.dev_mail import DevMailState
 from instainstru.state.errors import on_backend_error
+from instainstru.state.finish_signup import FinishSignupState
 from instainstru.state.home import HomeState
 from instainstru.state.instructor_availability import InstructorAvailabilityState
 from instainstru.state.instructor_bookings import InstructorBookingsState
@@ -57,6 +59,7 @@ PAGES = (
     (home_page, routes.HOME, "Lessons in NYC", [*HEADER, HomeState.load, FavouriteState.load]),
     (login_page, routes.LOGIN, "Log in", [LoginState.open]),
     (signup_page, routes.SIGNUP, "Sign up", [SignupState.open]),
+    (finish_signup_page, routes.FINISH_SIGNUP_PAGE, "Finish signing up", [*HEADER, FinishSignupState.open]),
     (
         forgot_password_page,
         routes.FORGOT_PASSWORD,

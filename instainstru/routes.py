@@ -18,6 +18,7 @@ LOGIN = "/login"
 SIGNUP = "/signup"
 FORGOT_PASSWORD = "/forgot-password"
 RESET_PASSWORD_PAGE = "/reset-password/[token]"  # the link a password reset mail carries
+FINISH_SIGNUP_PAGE = "/finish-signup/[token]"  # the link a sign-up mail carries: it creates the account
 VERIFY_EMAIL_PAGE = "/verify-email/[token]"  # the link confirming an address (sign-up's, or a new one's)
 SETTINGS = "/settings"  # everyone's account settings
 TWO_STEP = "/settings/two-step"  # two-step verification alone: where an admin without it is sent to set it up
@@ -177,6 +178,11 @@ def session_end(next: str = "", said: str = "") -> str:
     """The address that clears the session cookie, then goes on to `next` (a same-site path; home by default),
     whose page says the logged-out notice `said` (a key of `state/session.py: LOGGED_OUT`)."""
     return with_query(SESSION_END, {"next": next, "said": said}, safe="/")
+
+
+def finish_signup(token: str, next: str = "", save: int = 0) -> str:
+    """The page a sign-up link opens, carrying what `login` carries (relative; mail puts PUBLIC_URL before it)."""
+    return with_query(_fill(FINISH_SIGNUP_PAGE, token=token), {"next": next, "save": save}, safe="/")
 
 
 def reset_password(token: str) -> str:

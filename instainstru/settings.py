@@ -40,6 +40,7 @@ WHOLE_NUMBERS = {
     "REFERRAL_REWARD_CENTS": (2000, 0, 100000),
     "REFERRAL_SIGNUPS_PER_CODE_PER_DAY": (10, 1, 100000),
     "REFERRAL_SIGNUPS_PER_CLIENT_PER_HOUR": (3, 1, 100000),
+    "SIGNUPS_PER_CLIENT_PER_HOUR": (10, 1, 100000),
 }
 WEBHOOK_SECRET_VARIABLES = ("STRIPE_WEBHOOK_SECRET_PLATFORM", "STRIPE_WEBHOOK_SECRET_CONNECT")
 # Every variable the settings read (README's configuration table lists each one).
@@ -112,6 +113,7 @@ class Settings:
     # hour; beyond them the account is made with no referral (no welcome credit, no reward).
     referral_signups_per_code_per_day: int
     referral_signups_per_client_per_hour: int
+    signups_per_client_per_hour: int  # sign-up mails one client address may ask for in an hour (any addresses)
     # The mail server (SMTP_URL); None: nothing is sent, messages wait in the outbox (./scripts/run and the tests
     # start a local mail catcher and set it).
     smtp_server: SmtpServer | None
@@ -324,6 +326,7 @@ def load_settings(environ: Mapping[str, str] = os.environ) -> Settings:
         referral_reward_cents=read.whole_number("REFERRAL_REWARD_CENTS"),
         referral_signups_per_code_per_day=read.whole_number("REFERRAL_SIGNUPS_PER_CODE_PER_DAY"),
         referral_signups_per_client_per_hour=read.whole_number("REFERRAL_SIGNUPS_PER_CLIENT_PER_HOUR"),
+        signups_per_client_per_hour=read.whole_number("SIGNUPS_PER_CLIENT_PER_HOUR"),
         smtp_server=read.smtp_server("SMTP_URL"),
         mail_from=read.mail_address("MAIL_FROM", DEFAULT_MAIL_FROM),
         demo_mail_dir=read.optional_folder("DEMO_MAIL_DIR"),

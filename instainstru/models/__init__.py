@@ -6,7 +6,9 @@ from instainstru.models.auth import (
     EmailLink,
     LoginFailure,
     PasswordReset,
+    PendingSignup,
     SignInTicket,
+    SignupRequest,
 )
 from instainstru.models.availability import Blackout, DateOverride
 from instainstru.models.booking import BUSY_STATUSES, Booking, BookingClaim, BookingStatus, StudentClaim
@@ -71,6 +73,7 @@ __all__ = [
     "OutboxMessage",
     "PasswordReset",
     "SignInTicket",
+    "PendingSignup",
     "Payment",
     "PaymentCard",
     "PaymentStatus",
@@ -81,6 +84,7 @@ __all__ = [
     "Review",
     "ReviewReport",
     "Role",
+    "SignupRequest",
     "StudentAddress",
     "StudentClaim",
     "TrustedDevice",

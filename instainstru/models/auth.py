@@ -1,5 +1,6 @@
 """Login sessions and the one-time tickets that open them, login attempts (for throttling), password reset links,
-links confirming an address and private calendar feed links."""
+links confirming an address, pending sign-ups and the sign-up requests counted for throttling, and private calendar
+feed links."""
 
 from datetime import datetime
 
@@ -107,3 +108,47 @@ class CalendarFeed(SQLModel, table=True):
     )
     token_hash: str = Field(sa_column=Column(String(64), nullable=False, unique=True))
     created_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
+
+
+class PendingSignup(SQLModel, table=True):
+    """A sign-up waiting for its mailed link (services/accounts/signup_links.py): what the form said, the password
+    already hashed, and the SHA-256 of the link's token. Several may wait for one address; using one creates the
+    account and uses them all up."""
+
+    __tablename__ = "pending_signups"
+    __table_args__ = (Index("ix_pending_signups_email", "email"), {"extend_existing": True})
+
+    id: int | None = Field(default=None, primary_key=True)
+    email: str = Field(sa_column=Column(String(254), nullable=False))
+    name: str = Field(sa_column=Column(String(100), nullable=False))
+    role: str = Field(sa_column=Column(String(16), nullable=False))
+    timezone: str = Field(sa_column=Column(String(64), nullable=False))
+    password_hash: str = Field(sa_column=Column(String(255), nullable=False))
+    referral_code: str = Field(default="", sa_column=Column(String(16), nullable=False, server_default=""))
+    client: str = Field(default="", sa_column=Column(String(45), nullable=False, server_default=""))
+    token_hash: str = Field(sa_column=Column(String(64), nullable=False, unique=True))
+    created_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
+    expires_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
+    used_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime(), nullable=True))
+
+
+class SignupRequest(SQLModel, table=True):
+    """One sign-up mail asked for (a new address's link, or the owner's "someone tried" notice), from one client
+    address: the rows of the last hour count the requests per address and per client (the throttle). `pending_id`
+    is the pending sign-up it made, if any (a resend mails a new link for it)."""
+
+    __tablename__ = "signup_requests"
+    __table_args__ = (
+        Index("ix_signup_requests_email_at", "email", "at"),
+        Index("ix_signup_requests_client_at", "client", "at"),
+        {"extend_existing": True},
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    email: str = Field(sa_column=Column(String(254), nullable=False))
+    client: str = Field(default="", sa_column=Column(String(45), nullable=False, server_default=""))
+    pending_id: int | None = Field(
+        default=None,
+        sa_column=Column(Integer, ForeignKey("pending_signups.id", ondelete="CASCADE"), nullable=True),
+    )
+    at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))

@@ -6,7 +6,7 @@ from instainstru import routes
 from instainstru.components.card import card
 from instainstru.components.form_field import check, field_error, form_field, server_form, text_input
 from instainstru.components.layout import page_shell
-from instainstru.services.accounts import passwords, two_factor
+from instainstru.services.accounts import passwords, signup_links, two_factor
 from instainstru.services.timefmt import span
 from instainstru.state.login import STEP_CODE, LoginState
 from instainstru.state.signup import SignupState
@@ -98,54 +98,82 @@ def role_choice() -> rx.Component:
     )
 
 
-def signup_page() -> rx.Component:
+def signup_form() -> rx.Component:
     """Name, email, password, role and time zone."""
     errors = SignupState.errors
-    return page_shell(
-        auth_card(
-            rx.heading("Create your account", size="7", as_="h1"),
-            why_asked(SignupState.prompt),
-            rx.cond(
-                SignupState.referral != "",
-                rx.callout(
-                    rx.text(
-                        "You were invited: sign up as a student and get ",
-                        SignupState.welcome,
-                        " off your first lesson.",
-                    ),
-                    icon="gift",
-                    color_scheme="grass",
-                    class_name="referral-welcome",
+    return rx.fragment(
+        rx.heading("Create your account", size="7", as_="h1"),
+        why_asked(SignupState.prompt),
+        rx.cond(
+            SignupState.referral != "",
+            rx.callout(
+                rx.text(
+                    "You were invited: sign up as a student and get ",
+                    SignupState.welcome,
+                    " off your first lesson.",
                 ),
+                icon="gift",
+                color_scheme="grass",
+                class_name="referral-welcome",
             ),
-            server_form(
-                form_field("I am joining to", role_choice(), errors.get("role", "")),
-                form_field("Full name", text_input("name", auto_complete="name"), errors.get("name", "")),
-                form_field("Email", text_input("email", "email", auto_complete="email"), errors.get("email", "")),
-                form_field(
-                    "Password",
-                    text_input("password", "password", auto_complete="new-password"),
-                    errors.get("password", ""),
-                    f"{passwords.MIN_LENGTH} to {passwords.MAX_LENGTH} characters. A phrase of a few words works well.",
-                ),
-                form_field(
-                    "Time zone",
-                    rx.select.root(
-                        rx.select.trigger(width="100%", id="timezone"),
-                        rx.select.content(
-                            rx.foreach(SignupState.timezones, lambda z: rx.select.item(z["label"], value=z["value"]))
-                        ),
-                        value=SignupState.timezone,
-                        on_change=SignupState.set_timezone,
-                        name="timezone",
-                        size="3",
-                    ),
-                    errors.get("timezone", ""),
-                    "We show lesson times in this zone.",
-                ),
-                rx.button("Create account", type="submit", size="3", width="100%"),
-                on_submit=SignupState.submit,
+        ),
+        server_form(
+            form_field("I am joining to", role_choice(), errors.get("role", "")),
+            form_field("Full name", text_input("name", auto_complete="name"), errors.get("name", "")),
+            form_field("Email", text_input("email", "email", auto_complete="email"), errors.get("email", "")),
+            form_field(
+                "Password",
+                text_input("password", "password", auto_complete="new-password"),
+                errors.get("password", ""),
+                f"{passwords.MIN_LENGTH} to {passwords.MAX_LENGTH} characters. A phrase of a few words works well.",
             ),
-            rx.text("Already have an account? ", rx.link("Log in", href=SignupState.login_href), size="2"),
-        )
+            form_field(
+                "Time zone",
+                rx.select.root(
+                    rx.select.trigger(width="100%", id="timezone"),
+                    rx.select.content(
+                        rx.foreach(SignupState.timezones, lambda z: rx.select.item(z["label"], value=z["value"]))
+                    ),
+                    value=SignupState.timezone,
+                    on_change=SignupState.set_timezone,
+                    name="timezone",
+                    size="3",
+                ),
+                errors.get("timezone", ""),
+                "We show lesson times in this zone.",
+            ),
+            field_error(errors.get("form", "")),
+            rx.button("Create account", type="submit", size="3", width="100%"),
+            on_submit=SignupState.submit,
+        ),
+        rx.text("Already have an account? ", rx.link("Log in", href=SignupState.login_href), size="2"),
     )
+
+
+def check_inbox() -> rx.Component:
+    """What every sign-up is answered with, whoever owns the address: look for the link we mailed."""
+    return rx.vstack(
+        rx.icon("mail-check", size=36, color=rx.color("accent", 9)),
+        rx.heading("Check your inbox", size="7", as_="h1"),
+        rx.text(
+            "We sent a link to ",
+            rx.text.strong(SignupState.sent_to, class_name="sent-to"),
+            f". Open it within {span(signup_links.LINK_LASTS)} to finish creating your account.",
+            size="3",
+        ),
+        rx.text(
+            "No email after a few minutes? Look in your spam folder, or send it again.", size="2", color_scheme="gray"
+        ),
+        rx.button(
+            "Send the link again", type="button", on_click=SignupState.resend, variant="soft", size="3", width="100%"
+        ),
+        rx.button("Wrong address? Start again", type="button", on_click=SignupState.start_again, variant="ghost"),
+        spacing="4",
+        width="100%",
+        class_name="check-inbox",
+    )
+
+
+def signup_page() -> rx.Component:
+    """The sign-up form, then the "check your inbox" screen."""
+    return page_shell(auth_card(rx.cond(SignupState.sent_to != "", check_inbox(), signup_form())))

@@ -1,12 +1,12 @@
-"""The sign-up form."""
+"""The sign-up form, and the "check your inbox" screen it turns into once sent."""
 
 import asyncio
 
 import reflex as rx
 
 from instainstru import routes
-from instainstru.models import Role
-from instainstru.services.accounts import accounts, after_login
+from instainstru.models import Role, utcnow
+from instainstru.services.accounts import after_login, signup_links
 from instainstru.services.errors import FormError
 from instainstru.services.money.money import format_price
 from instainstru.services.timezones import DEFAULT_TIMEZONE, is_valid_timezone, timezone_choices
@@ -15,8 +15,9 @@ from instainstru.settings import get_settings
 from instainstru.state.answer import Answer
 from instainstru.state.events import event
 from instainstru.state.fields import Field, field
-from instainstru.state.login import go_on, read_intent
-from instainstru.state.session import SessionState, sign_in_and_go
+from instainstru.state.forms import text
+from instainstru.state.login import read_intent
+from instainstru.state.session import SessionState
 
 GUESS_TIMEZONE_JS = "Intl.DateTimeFormat().resolvedOptions().timeZone"
 
@@ -33,6 +34,8 @@ class SignupState(rx.State):
     # Why the visitor is asked to sign up, e.g. "Log in or create an account to book this time."
     prompt: Field[str] = field("")
     login_href: Field[str] = field(routes.LOGIN)
+    sent_to: Field[str] = field("")  # set: the form was sent, the "check your inbox" screen shows this address
+    _request: int = 0  # the sign-up request sent (signup_links.resend mails it again)
 
     @event
     async def open(self) -> Answer:
@@ -43,7 +46,7 @@ class SignupState(rx.State):
             return rx.redirect(after_login.destination(actor, intent))
         self.prompt = after_login.prompt(intent)
         self.login_href = routes.login(intent.next_path, intent.save_instructor)
-        self.errors = {}
+        self.errors, self.sent_to, self._request = {}, "", 0
         wanted = self.router.url.query_parameters.get("role", "")
         self.role = Role.INSTRUCTOR.value if wanted == Role.INSTRUCTOR.value else Role.STUDENT.value
         self.referral = self.router.url.query_parameters.get("ref", "")[:16] if referrals.is_open() else ""
@@ -68,24 +71,46 @@ class SignupState(rx.State):
         self.timezone = name
 
     @event
-    async def submit(self, form: dict) -> Answer:
-        """Create the account (the password hashed off the event loop), log in, and go back to what the visitor was
-        doing (or to the new dashboard)."""
+    async def submit(self, form: dict) -> None:
+        """Check the form and mail the address (the password hashed off the event loop), then show the same "check
+        your inbox" screen whoever owns the address; the mailed link creates the account."""
+        intent = read_intent(self)
         try:
-            actor = await asyncio.to_thread(
-                accounts.sign_up,
-                form.get("name", ""),
-                form.get("email", ""),
-                form.get("password", ""),
+            requested = await asyncio.to_thread(
+                signup_links.request_signup,
+                text(form, "name", 1000),
+                text(form, "email", 320),
+                text(form, "password", 1000),
                 self.role,
                 self.timezone,
+                utcnow(),
+                referral=self.referral if self.role == Role.STUDENT else "",
+                client=self.router.session.client_ip,
+                next_path=intent.next_path,
+                save=intent.save_instructor,
             )
         except FormError as exc:
             self.errors = exc.errors
-            return None
-        self.errors = {}
-        target, notices = go_on(actor, read_intent(self), "Your account is ready.")
-        if self.referral and actor.role == Role.STUDENT:  # an unknown code only says so: the account stands
-            told = referrals.join_with_code(actor, self.referral, client=self.router.session.client_ip)
-            notices.append(("info", told))
-        return await sign_in_and_go(actor, target, *notices)
+            return
+        self.errors, self.sent_to, self._request = {}, requested.email, requested.request_id
+
+    @event
+    def resend(self) -> Answer:
+        """Mail the link (or the owner's notice) again, within the hourly limits."""
+        intent = read_intent(self)
+        try:
+            sent_to = signup_links.resend(
+                self._request,
+                self.router.session.client_ip,
+                utcnow(),
+                next_path=intent.next_path,
+                save=intent.save_instructor,
+            )
+        except FormError as refused:
+            return rx.toast.error(" ".join(refused.errors.values()))
+        return rx.toast.success(f"We sent another link to {sent_to}. Only the newest link works.")
+
+    @event
+    def start_again(self) -> None:
+        """Back to the form, to sign up with another address."""
+        self.errors, self.sent_to, self._request = {}, "", 0

@@ -4,7 +4,9 @@ One app server per test run, on a free port, with its own migrated and seeded SQ
 fake Stripe and sending mail to a mail catcher the tests read (`mail`).
 """
 
+import html
 import os
+import re
 import shutil
 import signal
 import socket
@@ -12,14 +14,20 @@ import subprocess
 import sys
 import time
 import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from email.message import EmailMessage
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import Page, expect
 
 from instainstru import routes
+from instainstru.models import utcnow
+from instainstru.services.mail import outbox
 from instainstru.settings import reset_settings
-from tests.fakes.mail_server import MailCatcher, run_mail_catcher
+from tests.fakes.mail_server import MailCatcher, body, run_mail_catcher
 from tests.fakes.stripe_server import run_fake_stripe
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -149,7 +157,60 @@ def app_env(tmp_path_factory, payments, mail: MailCatcher) -> dict[str, str]:
         "STRIPE_API_BASE": payments.url,
         "STRIPE_JS_URL": payments.js_url,
         "STRIPE_WEBHOOK_SECRET_CONNECT": WEBHOOK_SECRET,
+        "SIGNUPS_PER_CLIENT_PER_HOUR": "1000",  # every test signs up from 127.0.0.1
     }
+
+
+@contextmanager
+def environment(values: dict[str, str]) -> Iterator[None]:
+    """This process's settings on `values` (an app's environment) for a moment, then back as they were."""
+    before = {name: os.environ.get(name) for name in values}
+    os.environ.update(values)
+    reset_settings()
+    try:
+        yield
+    finally:
+        for name, value in before.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+        reset_settings()
+
+
+@dataclass(frozen=True)
+class AppMail:
+    """The mail an app under test sends: its outbox sent on demand (as its workers' timer would, from this process
+    on the app's database), and the links in what the mail catcher got."""
+
+    catcher: MailCatcher
+    env: dict[str, str]
+
+    def message(self, to: str, subject: str) -> EmailMessage:
+        """Send the app's queued mail and return the newest message to `to` with `subject`."""
+        with environment(self.env):
+            outbox.send_due(utcnow())
+        self.catcher.wait_for(to, where=lambda m: m["Subject"] == subject)
+        return [m for m in self.catcher.messages() if m["To"] == to and m["Subject"] == subject][-1]
+
+    def link(self, to: str, subject: str, pattern: re.Pattern[str]) -> str:
+        """The first link matching `pattern` in the newest message to `to` with `subject` (its HTML carries the same
+        link)."""
+        message = self.message(to, subject)
+        found = pattern.search(body(message))
+        assert found, body(message)
+        assert f'href="{html.escape(found[0])}"' in body(message, "html")
+        return found[0]
+
+    def count_to(self, to: str, subject: str) -> int:
+        """How many messages to `to` with `subject` the mail catcher got."""
+        return sum(1 for m in self.catcher.messages() if m["To"] == to and m["Subject"] == subject)
+
+
+@pytest.fixture(scope="session")
+def app_mail(app_env, mail: MailCatcher) -> AppMail:
+    """The mail of the app on the embedded defaults (`app_url`)."""
+    return AppMail(mail, app_env)
 
 
 @pytest.fixture(scope="session")

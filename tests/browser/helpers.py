@@ -15,9 +15,11 @@ from instainstru.db import transaction
 from instainstru.models import InstructorProfile
 from instainstru.seed.demo import DEMO_ADMIN_TOTP_SECRET, DEMO_LOGINS, DEMO_PASSWORD
 from instainstru.seed.workspace import zip_served
-from tests.browser.conftest import open_page, screenshot
+from tests.browser.conftest import AppMail, open_page, screenshot
 
 PASSWORD = "violin at dawn 42"
+SIGN_UP_MAIL = "Finish creating your InstaInstru account"
+SIGN_UP_LINK = re.compile(r"https?://\S+/finish-signup/\S+")
 SLOT_PARTS = {"service": r"\d+-\d+", "start": r"\d{8}T\d{4}Z"}  # any slot's parts of a checkout address
 
 
@@ -40,14 +42,32 @@ def unique_email(prefix: str) -> str:
     return f"{prefix}-{uuid.uuid4().hex[:10]}@example.com"
 
 
-def sign_up(page: Page, name: str, email: str, role: str = "student", password: str = PASSWORD) -> None:
-    open_page(page, routes.SIGNUP)
+def fill_sign_up(page: Page, name: str, email: str, role: str = "student", password: str = PASSWORD) -> None:
+    """Fill in and send the sign-up form of the page open."""
     if role == "instructor":
         page.get_by_label("I want to teach").click()
     page.get_by_label("Full name").fill(name)
     page.get_by_label("Email").fill(email)
     page.get_by_label("Password").fill(password)
     page.locator("main").get_by_role("button", name="Create account").click()
+
+
+def follow_sign_up_link(page: Page, app_mail: AppMail, email: str, password: str = PASSWORD) -> None:
+    """After the form: the "check your inbox" screen, then the mailed link's page, where the password chosen
+    creates the account (the page goes where a new account goes)."""
+    expect(page.locator(".check-inbox")).to_contain_text(f"We sent a link to {email}.")
+    open_page(page, app_mail.link(email, SIGN_UP_MAIL, SIGN_UP_LINK))
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Create my account").click()
+
+
+def sign_up(
+    page: Page, app_mail: AppMail, name: str, email: str, role: str = "student", password: str = PASSWORD
+) -> None:
+    """Sign up from the sign-up page, through the link mailed to `email`."""
+    open_page(page, routes.SIGNUP)
+    fill_sign_up(page, name, email, role, password)
+    follow_sign_up_link(page, app_mail, email, password)
 
 
 def log_in(page: Page, email: str, password: str, path: str = routes.LOGIN) -> None:

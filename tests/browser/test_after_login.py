@@ -6,8 +6,17 @@ import re
 from playwright.sync_api import Page, expect
 
 from instainstru import routes
-from tests.browser.conftest import open_page, screenshot
-from tests.browser.helpers import DEMO_TEACHER, HOLD_BUTTON, PASSWORD, SLOT_PARTS, at, like, unique_email
+from tests.browser.conftest import AppMail, open_page, screenshot
+from tests.browser.helpers import (
+    DEMO_TEACHER,
+    HOLD_BUTTON,
+    SLOT_PARTS,
+    at,
+    fill_sign_up,
+    follow_sign_up_link,
+    like,
+    unique_email,
+)
 from tests.factories import PASSWORD as FACTORY_PASSWORD
 from tests.factories import make_user
 
@@ -24,20 +33,13 @@ def pick_time_as_visitor(page: Page, index: int) -> str:
     return page.url.split("next=")[1]
 
 
-def fill_sign_up(page: Page, name: str, email: str) -> None:
-    page.get_by_label("Full name").fill(name)
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.locator("main").get_by_role("button", name="Create account").click()
-
-
 def fill_log_in(page: Page, email: str, password: str) -> None:
     page.get_by_label("Email").fill(email)
     page.get_by_label("Password").fill(password)
     page.locator("main").get_by_role("button", name="Log in").click()
 
 
-def test_visitor_picks_a_time_creates_an_account_and_is_at_that_checkout(page: Page):
+def test_visitor_picks_a_time_creates_an_account_and_is_at_that_checkout(page: Page, app_mail: AppMail):
     booking = pick_time_as_visitor(page, 12)
     for width in (375, 1280):
         page.set_viewport_size({"width": width, "height": 800})
@@ -49,7 +51,9 @@ def test_visitor_picks_a_time_creates_an_account_and_is_at_that_checkout(page: P
     for width in (375, 1280):
         page.set_viewport_size({"width": width, "height": 900})
         screenshot(page, f"signup-to-book-{width}")
-    fill_sign_up(page, "Bea Booker", unique_email("bea"))
+    email = unique_email("bea")
+    fill_sign_up(page, "Bea Booker", email)
+    follow_sign_up_link(page, app_mail, email)  # the mailed link keeps what the visitor was doing
     expect(page).to_have_url(at(booking))
     expect(page.get_by_role("heading", name="Your lesson", exact=True)).to_be_visible()
     expect(page.get_by_role("button", name=HOLD_BUTTON)).to_be_visible()  # back at the checkout: nothing held yet
@@ -68,14 +72,16 @@ def test_visitor_picks_a_time_goes_to_sign_up_then_logs_in_and_is_at_that_checko
     expect(page.get_by_role("heading", name="Your lesson", exact=True)).to_be_visible()
 
 
-def test_visitor_hearts_an_instructor_signs_up_and_finds_them_saved(page: Page):
+def test_visitor_hearts_an_instructor_signs_up_and_finds_them_saved(page: Page, app_mail: AppMail):
     open_page(page, DEMO_TEACHER)
     page.locator("main .heart").first.click()
     expect(page).to_have_url(re.compile(rf"{routes.LOGIN}/?\?next={DEMO_TEACHER}&save=\d+$"))
     expect(page.get_by_text("Log in or create an account to save Maya Alvarez to your favourites.")).to_be_visible()
     page.get_by_role("link", name="Create an account").click()
     expect(page.get_by_text("Log in or create an account to save Maya Alvarez to your favourites.")).to_be_visible()
-    fill_sign_up(page, "Fay Vourite", unique_email("fay"))
+    email = unique_email("fay")
+    fill_sign_up(page, "Fay Vourite", email)
+    follow_sign_up_link(page, app_mail, email)
     expect(page).to_have_url(at(DEMO_TEACHER))
     expect(page.get_by_text("Saved Maya Alvarez to your favourites.")).to_be_visible()
     expect(page.locator("main .heart").first).to_have_attribute("aria-pressed", "true")

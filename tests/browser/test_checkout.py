@@ -12,7 +12,7 @@ from sqlmodel import select
 from instainstru import routes
 from instainstru.services.money import card_messages
 from instainstru.services.money.money import format_price, platform_fee
-from tests.browser.conftest import open_page, screenshot
+from tests.browser.conftest import AppMail, open_page, screenshot
 from tests.browser.helpers import (
     HOLD_BUTTON,
     at,
@@ -169,8 +169,8 @@ def test_a_request_is_authorised_then_charged_when_the_instructor_accepts(page: 
     assert payments.client().v1.payment_intents.retrieve(intent).status == "succeeded"
 
 
-def test_a_new_instructor_becomes_bookable_after_onboarding(page: Page):
-    sign_up(page, "Noa Newcomer", unique_email("noa"), role="instructor")
+def test_a_new_instructor_becomes_bookable_after_onboarding(page: Page, app_mail: AppMail):
+    sign_up(page, app_mail, "Noa Newcomer", unique_email("noa"), role="instructor")
     expect(page).to_have_url(at(routes.INSTRUCTOR_HOME))
     slug = page.get_by_role("link", name="View my public profile").get_attribute("href")
     open_page(page, slug)

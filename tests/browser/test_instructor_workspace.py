@@ -11,7 +11,7 @@ from playwright.sync_api import Browser, Page, expect
 from instainstru import routes
 from instainstru.services.timefmt import day_label
 from instainstru.services.timezones import zone_name
-from tests.browser.conftest import open_page, screenshot
+from tests.browser.conftest import AppMail, open_page, screenshot
 from tests.browser.helpers import at, sign_up, unique_email
 
 
@@ -23,8 +23,8 @@ def photo_file(tmp_path) -> str:
     return str(path)
 
 
-def test_instructor_sets_up_profile_service_hours_and_time_off(page: Page, tmp_path):
-    sign_up(page, "Rosa Keys", unique_email("rosa"), role="instructor")
+def test_instructor_sets_up_profile_service_hours_and_time_off(page: Page, tmp_path, app_mail: AppMail):
+    sign_up(page, app_mail, "Rosa Keys", unique_email("rosa"), role="instructor")
     expect(page).to_have_url(at(routes.INSTRUCTOR_HOME))
 
     # Profile with a photo.
@@ -142,8 +142,8 @@ def test_instructor_answers_a_request_and_sees_the_fee_split(page: Page):
     screenshot(page, "instructor-bookings")
 
 
-def test_instructor_connects_payouts_through_onboarding(page: Page):
-    sign_up(page, "Paz Payouts", unique_email("paz"), role="instructor")
+def test_instructor_connects_payouts_through_onboarding(page: Page, app_mail: AppMail):
+    sign_up(page, app_mail, "Paz Payouts", unique_email("paz"), role="instructor")
     expect(page).to_have_url(at(routes.INSTRUCTOR_HOME))
     card = page.locator(".payouts-card")
     expect(card).to_contain_text("not yet accepting bookings")

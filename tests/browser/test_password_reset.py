@@ -7,7 +7,7 @@ from playwright.sync_api import Browser, Page, expect
 
 from instainstru import routes
 from instainstru.services.booking import jobs
-from tests.browser.conftest import open_page
+from tests.browser.conftest import AppMail, open_page
 from tests.browser.helpers import PASSWORD, at, log_in, look_at, sign_up, unique_email
 from tests.fakes.mail_server import MailCatcher, body
 
@@ -37,10 +37,10 @@ def the_link_mailed_to(email: str, mail: MailCatcher) -> str:
 
 
 def test_forgot_password_mails_a_link_that_sets_a_new_password_and_logs_out_everywhere(
-    page: Page, browser: Browser, base_url: str, mail: MailCatcher, app_services
+    page: Page, browser: Browser, base_url: str, mail: MailCatcher, app_services, app_mail: AppMail
 ):
     email = unique_email("forgetful")
-    sign_up(page, "Fern Forgetful", email)
+    sign_up(page, app_mail, "Fern Forgetful", email)
     expect(page).to_have_url(at(routes.STUDENT_HOME))
     elsewhere = browser.new_context(base_url=base_url)  # logged in on another device too
     other_device = elsewhere.new_page()

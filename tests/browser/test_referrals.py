@@ -1,7 +1,7 @@
-"""Referral links in the browser: a friend signs up through one and gets the welcome credit once they confirm their
-address through the mailed link; the referrer sees it on their referrals page; the friend books and pays with the
-credit applied, and once that lesson is completed the referrer's balance shows their reward (and the instructor gets
-the credit's top-up only then); a wrong code says so and sign-up still works."""
+"""Referral links in the browser: a friend signs up through one and gets the welcome credit once the mailed link
+proves their address and creates the account; the referrer sees it on their referrals page; the friend books and
+pays with the credit applied, and once that lesson is completed the referrer's balance shows their reward (and the
+instructor gets the credit's top-up only then); a wrong code says so and sign-up still works."""
 
 import re
 from datetime import timedelta
@@ -16,29 +16,30 @@ from instainstru.services.accounts import accounts
 from instainstru.services.booking import booking
 from instainstru.services.money import ledger, topups
 from instainstru.services.trust import referrals
-from tests.browser.conftest import open_page, screenshot
-from tests.browser.helpers import PASSWORD, at, choose_slot, enter_new_card, log_in, log_out, pay, unique_email
-from tests.browser.test_account import WELCOME, link_mailed
+from tests.browser.conftest import AppMail, open_page, screenshot
+from tests.browser.helpers import (
+    PASSWORD,
+    at,
+    choose_slot,
+    enter_new_card,
+    fill_sign_up,
+    follow_sign_up_link,
+    log_in,
+    log_out,
+    pay,
+    unique_email,
+)
 from tests.factories import PASSWORD as FACTORY_PASSWORD
 from tests.factories import make_user
-from tests.fakes.mail_server import MailCatcher
 
-CONFIRM_FOR_CREDIT = "Welcome! Confirm your email address (we just sent you a link) to get your $20 credit."
+CREDIT_WAITING = "Welcome! $20 credit is waiting for your first lesson."
 
 
-def sign_up_student(page: Page, name: str, email: str) -> None:
-    page.get_by_label("Full name").fill(name)
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.locator("main").get_by_role("button", name="Create account").click()
+def sign_up_student(page: Page, app_mail: AppMail, name: str, email: str) -> None:
+    """Sign up on the sign-up page open (a referral link's), through the mailed link, which proves the address."""
+    fill_sign_up(page, name, email)
+    follow_sign_up_link(page, app_mail, email)
     expect(page).to_have_url(at(routes.STUDENT_HOME))
-
-
-def confirm_address(page: Page, mail: MailCatcher, email: str) -> None:
-    """Follow the link the welcome mail carries, as the friend does from their mailbox: the credit comes with it."""
-    open_page(page, link_mailed(mail, email, WELCOME))
-    expect(page.locator(".email-confirmed")).to_contain_text("Your email address is confirmed")
-    expect(page.locator(".welcome-credit")).to_contain_text("Your $20 welcome credit is ready")
 
 
 def balance_of(email: str) -> int:
@@ -48,7 +49,7 @@ def balance_of(email: str) -> int:
 
 
 def test_a_friend_joins_through_a_referral_link_and_gets_the_welcome_credit(
-    page: Page, mail: MailCatcher, app_services
+    page: Page, app_mail: AppMail, app_services
 ):
     ana = make_user("student", unique_email("ana"), "Ana Lopez")
     code = referrals.code_for(ana)
@@ -56,10 +57,8 @@ def test_a_friend_joins_through_a_referral_link_and_gets_the_welcome_credit(
     expect(page).to_have_url(at(routes.signup(ref=code)))
     expect(page.locator(".referral-welcome")).to_contain_text("$20 off your first lesson")
     friend = unique_email("ben")
-    sign_up_student(page, "Ben Ortiz", friend)
-    expect(page.get_by_text(CONFIRM_FOR_CREDIT)).to_be_visible()
-    assert balance_of(friend) == 0  # not before the address is confirmed
-    confirm_address(page, mail, friend)
+    sign_up_student(page, app_mail, "Ben Ortiz", friend)  # the link confirmed the address: the credit is there
+    expect(page.get_by_text(CREDIT_WAITING)).to_be_visible()
     screenshot(page, "welcome-credit-confirmed")
     page.set_viewport_size({"width": 375, "height": 800})
     assert page.evaluate("document.documentElement.scrollWidth") <= 375
@@ -81,25 +80,24 @@ def test_a_friend_joins_through_a_referral_link_and_gets_the_welcome_credit(
     screenshot(page, "referrals-phone")
 
 
-def test_a_wrong_code_says_so_and_sign_up_still_works(page: Page, app_services):
+def test_a_wrong_code_says_so_and_sign_up_still_works(page: Page, app_mail: AppMail, app_services):
     open_page(page, routes.referral("NOPE2345"))
     expect(page.locator(".referral-invalid")).to_contain_text("This invitation link is not valid")
     open_page(page, routes.signup(ref="NOPE2345"))
     email = unique_email("cara")
-    sign_up_student(page, "Cara Diaz", email)
+    sign_up_student(page, app_mail, "Cara Diaz", email)
     expect(page.get_by_text("That referral code is not valid or has expired")).to_be_visible()
     assert balance_of(email) == 0
 
 
 def test_the_friend_pays_with_the_credit_and_the_referrer_is_rewarded_after_the_lesson(
-    page: Page, mail: MailCatcher, app_services
+    page: Page, app_mail: AppMail, app_services
 ):
     ana = make_user("student", unique_email("ana"), "Ana Lopez")
     open_page(page, routes.referral(referrals.code_for(ana)))
     friend = unique_email("ben")
-    sign_up_student(page, "Ben Ortiz", friend)
-    expect(page.get_by_text(CONFIRM_FOR_CREDIT)).to_be_visible()
-    confirm_address(page, mail, friend)
+    sign_up_student(page, app_mail, "Ben Ortiz", friend)
+    expect(page.get_by_text(CREDIT_WAITING)).to_be_visible()
     open_page(page, routes.BILLING)
     expect(page.locator(".credit-note")).to_contain_text("You have $20.00 of credit, applied automatically")
 

@@ -17,7 +17,7 @@ from reflex.utils.token_manager import RedisTokenManager
 from sqlalchemy import create_engine, make_url, text
 
 from instainstru import routes
-from tests.browser.conftest import open_page, start_app
+from tests.browser.conftest import AppMail, open_page, start_app
 from tests.browser.helpers import (
     DEMO_TEACHER,
     PASSWORD,
@@ -30,6 +30,7 @@ from tests.browser.helpers import (
     unique_email,
     write_message,
 )
+from tests.fakes.mail_server import MailCatcher
 
 POSTGRES_URL = os.environ.get("TEST_DATABASE_URL", "")
 REDIS_URL = os.environ.get("TEST_REDIS_URL", "")
@@ -47,12 +48,29 @@ def fresh_database(server_url: str) -> str:
 
 
 @pytest.fixture(scope="module")
-def scale_url(tmp_path_factory):
+def scale_env(mail: MailCatcher) -> dict[str, str]:
+    """The environment of the app on PostgreSQL and Redis, sending its mail to the tests' catcher."""
     if not (POSTGRES_URL and REDIS_URL):
         pytest.skip("set TEST_DATABASE_URL and TEST_REDIS_URL for the PostgreSQL + Redis path (CI does)")
     # Its own web build folder, so rebuilding it never disturbs the embedded app being served.
-    env = {"DB_URL": fresh_database(POSTGRES_URL), "REFLEX_REDIS_URL": REDIS_URL, "REFLEX_WEB_WORKDIR": ".web-scale"}
-    yield from start_app(tmp_path_factory.mktemp("scale"), env)
+    return {
+        "DB_URL": fresh_database(POSTGRES_URL),
+        "REFLEX_REDIS_URL": REDIS_URL,
+        "REFLEX_WEB_WORKDIR": ".web-scale",
+        "SMTP_URL": mail.smtp_url,
+        "SIGNUPS_PER_CLIENT_PER_HOUR": "1000",
+    }
+
+
+@pytest.fixture(scope="module")
+def scale_url(tmp_path_factory, scale_env):
+    yield from start_app(tmp_path_factory.mktemp("scale"), scale_env)
+
+
+@pytest.fixture(scope="module")
+def scale_mail(scale_env, mail: MailCatcher) -> AppMail:
+    """The mail of the app on PostgreSQL and Redis."""
+    return AppMail(mail, scale_env)
 
 
 def worker_pids(url: str) -> set[int]:
@@ -88,11 +106,11 @@ def on_another_worker(page: Page, other: Page) -> None:
     pytest.fail("every connection landed on the same worker: is only one running?")
 
 
-def test_accounts_work_across_several_workers(browser: Browser, scale_url: str):
+def test_accounts_work_across_several_workers(browser: Browser, scale_url: str, scale_mail: AppMail):
     context = browser.new_context(base_url=scale_url)
     page = context.new_page()
     email = unique_email("scale")
-    sign_up(page, "Wren Worker", email)
+    sign_up(page, scale_mail, "Wren Worker", email)
     expect(page).to_have_url(at(routes.STUDENT_HOME))
     for _ in range(3):
         page.reload()
@@ -109,13 +127,15 @@ def test_accounts_work_across_several_workers(browser: Browser, scale_url: str):
     context.close()
 
 
-def test_a_message_appears_live_in_the_other_persons_page_held_by_another_worker(browser: Browser, scale_url: str):
+def test_a_message_appears_live_in_the_other_persons_page_held_by_another_worker(
+    browser: Browser, scale_url: str, scale_mail: AppMail
+):
     assert len(worker_pids(scale_url)) > 1, "the backend runs one worker only"
     instructor = browser.new_context(base_url=scale_url, timezone_id="America/New_York").new_page()
     log_in_demo(instructor, "instructor")  # Maya Alvarez, on her dashboard
     expect(instructor.get_by_role("link", name="Messages", exact=True)).to_be_visible()  # nothing unread
     student = browser.new_context(base_url=scale_url, timezone_id="America/New_York").new_page()
-    sign_up(student, "Wyn Writer", unique_email("writer"))
+    sign_up(student, scale_mail, "Wyn Writer", unique_email("writer"))
     expect(student).to_have_url(at(routes.STUDENT_HOME))
     open_page(student, DEMO_TEACHER)
     student.get_by_role("link", name="Message", exact=True).click()

@@ -7,7 +7,7 @@ import urllib.request
 from playwright.sync_api import ConsoleMessage, Page, expect
 
 from instainstru import routes
-from tests.browser.conftest import open_page
+from tests.browser.conftest import AppMail, open_page
 from tests.browser.helpers import at, choose_slot, enter_new_card, pay, sign_up, unique_email
 
 FOREIGN = "http://evil.example"
@@ -58,7 +58,7 @@ def test_another_site_can_neither_frame_a_page_nor_call_the_app(page: Page, app_
     assert open_socket(page, app_url) == "open"  # from our own page
 
 
-def test_booking_and_paying_break_no_rule_of_the_policy(page: Page, app_services):
+def test_booking_and_paying_break_no_rule_of_the_policy(page: Page, app_services, app_mail: AppMail):
     refused: list[str] = []
 
     def watch(message: ConsoleMessage) -> None:
@@ -68,7 +68,7 @@ def test_booking_and_paying_break_no_rule_of_the_policy(page: Page, app_services
     page.on("console", watch)
     open_page(page, routes.HOME)
     open_page(page, routes.search(q="piano"))
-    sign_up(page, "Pia Policy", unique_email("csp"))
+    sign_up(page, app_mail, "Pia Policy", unique_email("csp"))
     expect(page).to_have_url(at(routes.STUDENT_HOME))
     choose_slot(page, 1, new_student=True)
     enter_new_card(page, "4242424242424242")

@@ -10,7 +10,7 @@ from playwright.sync_api import Browser, Page, expect
 
 from instainstru import routes
 from instainstru.services.accounts.two_factor import REQUIRED
-from tests.browser.conftest import open_page
+from tests.browser.conftest import AppMail, open_page
 from tests.browser.helpers import PASSWORD, at, enter_code, log_in, log_out, look_at, sign_up, unique_email
 from tests.factories import PASSWORD as ADMIN_PASSWORD
 from tests.factories import make_admin
@@ -42,9 +42,11 @@ def set_up(page: Page) -> tuple[pyotp.TOTP, list[str]]:
     return totp, recovery
 
 
-def test_two_step_verification_with_a_remembered_device_and_a_recovery_code(page: Page, browser: Browser, base_url):
+def test_two_step_verification_with_a_remembered_device_and_a_recovery_code(
+    page: Page, browser: Browser, base_url, app_mail: AppMail
+):
     email = unique_email("tess")
-    sign_up(page, "Tess Twostep", email)
+    sign_up(page, app_mail, "Tess Twostep", email)
     expect(page).to_have_url(at(routes.STUDENT_HOME))
     totp, recovery = set_up(page)
     log_out(page)

@@ -220,7 +220,13 @@ EVENTS: dict[str, Entry] = {
             "SignupState.submit",
             form=lambda w, me: {"name": "Mallory", "email": email_of_other(w, me), "password": PASSWORD},
         ),
-        logs=("mail_outbox",),  # "someone tried to sign up with your address" may be mailed to its owner
+        logs=("mail_outbox", "signup_requests"),  # the owner may be mailed "someone tried"; requests are counted
+    ),
+    "SignupState.resend": on(routes.SIGNUP, ("SignupState.resend", {}), logs=("mail_outbox", "signup_requests")),
+    "SignupState.start_again": Harmless("empties the sign-up form to start again, " + UI_ONLY),
+    "FinishSignupState.open": just("FinishSignupState.open", routes.finish_signup("made-up-link")),
+    "FinishSignupState.create": on(
+        routes.finish_signup("made-up-link"), ("FinishSignupState.create", {"form": {"password": PASSWORD}})
     ),
     "ForgotPasswordState.open": just("ForgotPasswordState.open", routes.FORGOT_PASSWORD),
     "ForgotPasswordState.again": just("ForgotPasswordState.again", routes.FORGOT_PASSWORD),

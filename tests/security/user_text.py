@@ -220,6 +220,18 @@ FIELDS: dict[str, Written | Copied | Unshown] = {
     "auth_sessions.device": Unshown("fixed words the app picks from the browser's User-Agent, shown to its owner only"),
     "auth_sessions.notices": Unshown("the app's own toasts to show once after logging in, to the session's owner"),
     "sign_in_tickets.token_hash": Unshown(SECRET),
+    "pending_signups.name": Copied(
+        ("users.name",), "the name typed at sign-up, under users.name's rules; shown on the link's page, then the name"
+    ),
+    "pending_signups.email": Unshown("the address typed at sign-up, shown on the link's page only that mailbox opens"),
+    "pending_signups.role": Unshown(CHOICE),
+    "pending_signups.timezone": Unshown("an IANA zone name, unknown ones refused"),
+    "pending_signups.password_hash": Unshown(SECRET),
+    "pending_signups.referral_code": Unshown("a referral code typed at sign-up, looked up, never shown"),
+    "pending_signups.client": Unshown("the client's address, counted for throttling, never shown"),
+    "pending_signups.token_hash": Unshown(SECRET),
+    "signup_requests.email": Unshown("an address typed at sign-up, counted for throttling, never shown"),
+    "signup_requests.client": Unshown("the client's address, counted for throttling, never shown"),
     "sign_in_tickets.target": Unshown("the page to go to after logging in (a path on this site), never shown"),
     "sign_in_tickets.notices": Unshown("the app's own toasts carried to the page after logging in, to its owner"),
     "calendar_feeds.token_hash": Unshown(SECRET),

@@ -1,7 +1,9 @@
-"""Signing up (with the welcome mail and its link confirming the address) and the password step of logging in, with
-validation and login throttling (services/accounts/throttle.py)."""
+"""Creating accounts (the checks of a sign-up form, and the account a used sign-up link makes) and the password
+step of logging in, with validation and login throttling (services/accounts/throttle.py)."""
 
+from collections.abc import Callable
 from datetime import datetime
+from typing import TypeVar
 
 from email_validator import EmailNotValidError, validate_email
 from sqlalchemy.exc import IntegrityError
@@ -16,6 +18,7 @@ from instainstru.services.errors import FormError
 from instainstru.services.instructors.instructors import create_profile
 from instainstru.services.timezones import is_valid_timezone
 
+T = TypeVar("T")
 SELF_SERVE_ROLES = (Role.STUDENT, Role.INSTRUCTOR)
 NAME_MAX = 100
 MARKUP = "Names cannot contain < or >. Enter your name as plain text."
@@ -51,11 +54,16 @@ def name_problem(name: str, missing: str = "Enter your name.") -> str | None:
     return None
 
 
-def _email_taken(session: Session, email: str) -> bool:
+def email_taken(session: Session, email: str) -> bool:
+    """Whether an account uses `email` (normalized) now."""
     return session.exec(select(User.id).where(User.email == email)).first() is not None
 
 
-def _problems(name: str, email: str, password: str, role: str, timezone: str) -> dict[str, str]:
+def sign_up_details(name: str, email: str, password: str, role: str, timezone: str) -> tuple[str, str]:
+    """The name and email of a sign-up form as stored (spaces collapsed, the address normalized); FormError with
+    every problem found. Whether an account uses the address is not said here: sign-up answers every address
+    alike (services/accounts/signup_links.py)."""
+    name = " ".join(name.split())
     errors: dict[str, str] = {}
     if problem := name_problem(name):
         errors["name"] = problem
@@ -69,43 +77,73 @@ def _problems(name: str, email: str, password: str, role: str, timezone: str) ->
         errors["role"] = "Choose student or instructor."
     if not is_valid_timezone(timezone):
         errors["timezone"] = "Choose your time zone."
-    return errors
+    if errors:
+        raise FormError(errors)
+    return name, email
 
 
-def _create(name: str, email: str, password_hash: str, role: str, timezone: str, errors: dict) -> Actor:
-    with transaction() as session:
-        if "email" not in errors and _email_taken(session, email):
-            errors["email"] = EMAIL_TAKEN
-        if errors:
-            raise FormError(errors)
-        user = User(email=email, name=name, role=role, password_hash=password_hash, timezone=timezone)
-        session.add(user)
+def add_account(
+    session: Session,
+    name: str,
+    email: str,
+    password_hash: str,
+    role: str,
+    timezone: str,
+    now: datetime,
+    *,
+    confirmed: bool,
+) -> User:
+    """Add a student or instructor account (an instructor's empty profile with it) in `session`'s transaction, its
+    details already checked (`sign_up_details`). `confirmed`: the address is proven (the sign-up link was used);
+    otherwise the welcome mail carries the link confirming it. FormError (`email`) when an account uses the address.
+    A concurrent sign-up may take the address or the profile slug before the commit: the database refuses it
+    (IntegrityError), and the caller tries again (`retry_on_collision`)."""
+    if email_taken(session, email):
+        raise FormError({"email": EMAIL_TAKEN})
+    user = User(
+        email=email,
+        name=name,
+        role=role,
+        password_hash=password_hash,
+        timezone=timezone,
+        created_at=now,
+        email_verified_at=now if confirmed else None,
+    )
+    session.add(user)
+    session.flush()
+    if role == Role.INSTRUCTOR:
+        create_profile(session, user)
         session.flush()
-        if role == Role.INSTRUCTOR:
-            create_profile(session, user)
-            session.flush()
-        email_links.welcome(session, user, utcnow())
-        return Actor.from_user(user)
+    if not confirmed:
+        email_links.welcome(session, user, now)
+    return user
 
 
-def sign_up(name: str, email: str, password: str, role: str, timezone: str) -> Actor:
-    """Create a student or instructor account, its address not yet confirmed (the welcome mail carries the link);
-    raise FormError with every problem found.
-
-    A concurrent sign-up may take the same email or profile slug between our check and our insert: then the
-    database refuses ours and we check again (reporting the email, or picking the next free slug).
-    """
-    name = " ".join(name.split())
-    errors = _problems(name, email, password, role, timezone)
-    if "email" not in errors:
-        email = normalize_email(email)
-    password_hash = "" if errors else hash_password(password)
+def retry_on_collision(work: Callable[[], T]) -> T:
+    """Run `work` (a transaction adding an account) again when a concurrent one took the same email or profile slug
+    between its checks and its insert (it checks again, reporting the email or picking the next free slug)."""
     for _ in range(3):
         try:
-            return _create(name, email, password_hash, role, timezone, dict(errors))
+            return work()
         except IntegrityError:
             continue
     raise FormError({"form": "We could not create the account just now. Please try again."})
+
+
+def sign_up(name: str, email: str, password: str, role: str, timezone: str) -> Actor:
+    """Create an account at once, its address not yet confirmed (the welcome mail carries the link), for scripts,
+    the seed and tests; FormError with every problem found. People sign up through services/accounts/signup_links.py,
+    whose mailed link creates the account."""
+    name, email = sign_up_details(name, email, password, role, timezone)
+    password_hash = hash_password(password)
+
+    def create() -> Actor:
+        with transaction() as session:
+            return Actor.from_user(
+                add_account(session, name, email, password_hash, role, timezone, utcnow(), confirmed=False)
+            )
+
+    return retry_on_collision(create)
 
 
 def authenticate(email: str, password: str, client: str = "", now: datetime | None = None) -> Actor:

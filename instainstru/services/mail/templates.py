@@ -34,7 +34,9 @@ class MailKind(StrEnum):
     """Every message the platform sends; each names its pair of templates."""
 
     PASSWORD_RESET = "password_reset"
-    WELCOME_VERIFY = "welcome_verify"  # sign-up: welcome, and confirm the address
+    SIGNUP_LINK = "signup_link"  # sign-up with a new address: the link that creates the account
+    SIGNUP_ATTEMPT = "signup_attempt"  # sign-up with an address in use: its owner is told someone tried
+    WELCOME_VERIFY = "welcome_verify"  # an account made at once (scripts, tests): welcome, and confirm the address
     VERIFY_EMAIL = "verify_email"  # confirm the address again (resent from the banner)
     CONFIRM_NEW_EMAIL = "confirm_new_email"  # to a new address: confirm it, and the account changes to it
     EMAIL_CHANGE_NOTICE = "email_change_notice"  # to the old address: a change was asked for

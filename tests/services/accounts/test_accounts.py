@@ -223,12 +223,15 @@ def test_success_clears_earlier_failures_from_that_address(db_url):
         assert [row.client for row in session.exec(select(LoginFailure))] == [ATTACKER] * 2
 
 
-def test_duplicate_email_reported_with_the_other_problems(db_url):
+def test_the_form_checks_never_say_whether_an_account_uses_the_address(db_url):
     make_user(email="sam@example.com")
     with pytest.raises(FormError) as caught:
-        accounts.sign_up("", "sam@example.com", "short", "student", "America/New_York")
-    assert set(caught.value.errors) == {"name", "email", "password"}
-    assert "already exists" in caught.value.errors["email"]
+        accounts.sign_up_details("", "sam@example.com", "short", "student", "America/New_York")
+    assert set(caught.value.errors) == {"name", "password"}
+    assert accounts.sign_up_details(" Sam  Two ", "SAM@example.com", PASSWORD, "student", "UTC") == (
+        "Sam Two",
+        "sam@example.com",
+    )
 
 
 def test_concurrent_sign_ups_with_one_email_or_one_name_all_end_well(db_url):
