@@ -3,7 +3,7 @@
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import Boolean, Column, ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy import Boolean, Column, ForeignKey, Index, Integer, String, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from instainstru.models.types import UTCDateTime, utcnow
@@ -72,7 +72,11 @@ class Payment(SQLModel, table=True):
     """
 
     __tablename__ = "payments"
-    __table_args__ = (UniqueConstraint("booking_id", "attempt"), {"extend_existing": True})
+    __table_args__ = (
+        UniqueConstraint("booking_id", "attempt"),
+        Index("ix_payments_status_settled", "status", "settled"),  # the jobs: attempts by state, not the history
+        {"extend_existing": True},
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     booking_id: int = Field(
@@ -87,7 +91,10 @@ class Payment(SQLModel, table=True):
     # "due", then "passed" (captured, or left for the instructor's answer) or "refused"; "" for any other payment.
     card_check: str = Field(default="", sa_column=Column(String(8), nullable=False, server_default=""))
     status: str = Field(sa_column=Column(String(32), nullable=False))
-    charge_id: str | None = Field(default=None, sa_column=Column(String(64), nullable=True))
+    charge_id: str | None = Field(default=None, sa_column=Column(String(64), nullable=True, index=True))
+    # A succeeded payment the jobs' `settle_leftovers` has done with for good: its charge is the lesson's own (kept,
+    # or refunded as the cancellation policy says), or was refunded in full (services/money/payments/leftovers.py).
+    settled: bool = Field(default=False, sa_column=Column(Boolean, nullable=False, server_default="0"))
     credit_cents: int = Field(default=0, sa_column=Column(Integer, nullable=False, server_default="0"))
     topup_transfer_id: str | None = Field(default=None, sa_column=Column(String(64), nullable=True))
     topup_cents: int = Field(default=0, sa_column=Column(Integer, nullable=False, server_default="0"))
