@@ -22,6 +22,8 @@ HOLD = sa.text("status = 'pending_payment'")
 REQUEST = sa.text("status = 'requested'")
 CONFIRMED = sa.text("status = 'confirmed'")
 REFUND_OPEN = sa.text("refund_due_cents > 0 AND refund_settled = false")
+WITH_CREDIT = sa.text("credit_cents > 0")
+TOPUP_DUE = sa.text("kind = 'topup_due'")
 BOOKING_INDEXES = (
     ('ix_bookings_holds_due', 'hold_expires_at', HOLD),
     ('ix_bookings_requests_due', 'hold_expires_at', REQUEST),
@@ -55,7 +57,14 @@ def upgrade() -> None:
         batch_op.add_column(sa.Column('settled', sa.Boolean(), server_default='0', nullable=False))
         batch_op.create_index('ix_payments_status_settled', ['status', 'settled'], unique=False)
         batch_op.create_index(batch_op.f('ix_payments_charge_id'), ['charge_id'], unique=False)
+        batch_op.create_index(
+            'ix_payments_with_credit', ['status'], unique=False, sqlite_where=WITH_CREDIT, postgresql_where=WITH_CREDIT
+        )
     op.execute(SETTLED)
+    with op.batch_alter_table('ledger_entries', schema=None) as batch_op:
+        batch_op.create_index(
+            'ix_ledger_entries_topup_due', ['charge_id'], unique=False, sqlite_where=TOPUP_DUE, postgresql_where=TOPUP_DUE
+        )
     with op.batch_alter_table('reviews', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_reviews_student_id'), ['student_id'], unique=False)
     with op.batch_alter_table('messages', schema=None) as batch_op:
@@ -67,7 +76,10 @@ def downgrade() -> None:
         batch_op.drop_index('ix_messages_created')
     with op.batch_alter_table('reviews', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_reviews_student_id'))
+    with op.batch_alter_table('ledger_entries', schema=None) as batch_op:
+        batch_op.drop_index('ix_ledger_entries_topup_due', sqlite_where=TOPUP_DUE, postgresql_where=TOPUP_DUE)
     with op.batch_alter_table('payments', schema=None) as batch_op:
+        batch_op.drop_index('ix_payments_with_credit', sqlite_where=WITH_CREDIT, postgresql_where=WITH_CREDIT)
         batch_op.drop_index(batch_op.f('ix_payments_charge_id'))
         batch_op.drop_index('ix_payments_status_settled')
         batch_op.drop_column('settled')

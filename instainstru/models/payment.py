@@ -3,7 +3,7 @@
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import Boolean, Column, ForeignKey, Index, Integer, String, UniqueConstraint
+from sqlalchemy import Boolean, Column, ForeignKey, Index, Integer, String, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
 
 from instainstru.models.types import UTCDateTime, utcnow
@@ -60,6 +60,10 @@ PAYMENT_TAKEN = (P.SUCCEEDED, P.REQUIRES_CAPTURE)
 PAYMENT_OPEN = tuple(s for s in P if s not in (*PAYMENT_FINAL, P.FAILED))
 
 
+# The payments a student's credit paid part of (their instructors' top-ups: services/money/topups.py), a few of all.
+WITH_CREDIT = text("credit_cents > 0")
+
+
 class Payment(SQLModel, table=True):
     """One attempt to pay for a booking: a Stripe PaymentIntent (a destination charge) and where it stands.
 
@@ -75,6 +79,7 @@ class Payment(SQLModel, table=True):
     __table_args__ = (
         UniqueConstraint("booking_id", "attempt"),
         Index("ix_payments_status_settled", "status", "settled"),  # the jobs: attempts by state, not the history
+        Index("ix_payments_with_credit", "status", sqlite_where=WITH_CREDIT, postgresql_where=WITH_CREDIT),
         {"extend_existing": True},
     )
 
@@ -126,6 +131,9 @@ class LedgerAccount(StrEnum):
     INSTRUCTOR = "instructor"
 
 
+TOPUP_DUE = text(f"kind = '{LedgerKind.TOPUP_DUE.value}'")
+
+
 class LedgerEntry(SQLModel, table=True):
     """One line of a balanced movement (the lines of one `source` sum to zero), in signed integer cents.
 
@@ -134,7 +142,12 @@ class LedgerEntry(SQLModel, table=True):
     """
 
     __tablename__ = "ledger_entries"
-    __table_args__ = (UniqueConstraint("source", "kind"), {"extend_existing": True})
+    __table_args__ = (
+        UniqueConstraint("source", "kind"),
+        # What is set aside for top-ups, apart from the charges and refunds (`ledger.TOPUP_DUE_LINE`): the jobs' pay_due
+        Index("ix_ledger_entries_topup_due", "charge_id", sqlite_where=TOPUP_DUE, postgresql_where=TOPUP_DUE),
+        {"extend_existing": True},
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     booking_id: int = Field(

@@ -19,15 +19,20 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime
 
+from sqlalchemy import literal
 from sqlmodel import Session, col, func, select
 
 from instainstru.db import transaction
 from instainstru.gateways import stripe_gateway, stripe_payments
 from instainstru.models import LedgerAccount, LedgerEntry, LedgerKind, Payment, PaymentStatus, utcnow
+from instainstru.models.payment import WITH_CREDIT
 from instainstru.services.money.money import in_proportion
 
 K, A = LedgerKind, LedgerAccount
-PAID_WITH_CREDIT = (Payment.credit_cents > 0, Payment.status == PaymentStatus.SUCCEEDED)  # a top-up is owed for these
+# A top-up is owed for these (`credit_cents > 0` as the partial index `ix_payments_with_credit` has it).
+PAID_WITH_CREDIT = (WITH_CREDIT, Payment.status == PaymentStatus.SUCCEEDED)
+# The lines setting a top-up aside (and paying it): written in, so `ix_ledger_entries_topup_due` serves them.
+TOPUP_DUE_LINE = col(LedgerEntry.kind) == literal(K.TOPUP_DUE.value, literal_execute=True)
 
 
 def _has(session: Session, source: str) -> bool:
@@ -210,8 +215,8 @@ def _paid_with_credit(session: Session) -> list[tuple[int, int, str | None]]:
 
 def topups_out_of_line(session: Session) -> list[int]:
     """Paid payments whose top-up at Stripe (as last seen) differs from the ledger: to send or take back."""
-    owed = _owed_topups(session)
     paid = _paid_with_credit(session)
+    owed = _owed_topups(session, [p for p, _, _ in paid])
     return [p for p, held, transfer in paid if owed.get(p, 0) != held or (owed.get(p, 0) and transfer is None)]
 
 

@@ -221,8 +221,12 @@ def welcome_on_confirmation(session: Session, user_id: int, now: datetime) -> in
 
 def _paid_lesson(student_id: Mapped[int] | int) -> ColumnElement[bool]:
     """SQL: the student has a completed lesson that was paid (every paid lesson has a card charge, credit or not)."""
-    completed = select(Booking.id).where(Booking.student_id == student_id, Booking.status == BookingStatus.COMPLETED)
-    return exists().where(col(LedgerEntry.booking_id).in_(completed), col(LedgerEntry.kind) == LedgerKind.CHARGE)
+    return exists().where(
+        col(LedgerEntry.booking_id) == Booking.id,
+        col(LedgerEntry.kind) == LedgerKind.CHARGE,
+        col(Booking.student_id) == student_id,
+        col(Booking.status) == BookingStatus.COMPLETED,
+    )
 
 
 def _first_lesson_paid(session: Session, student_id: int) -> bool:
