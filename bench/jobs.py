@@ -85,17 +85,24 @@ class Rows:
 
     def __init__(self) -> None:
         self.tables: dict[type, list[dict]] = defaultdict(list)
+        self.defaults: dict[type, dict] = {}
+
+    def _row(self, model: type, row: dict) -> dict:
+        """`row` with the model's defaults for the columns it leaves out, as the services would store it."""
+        if model not in self.defaults:
+            self.defaults[model] = model().model_dump()  # (table models are not validated: required ones are None)
+        return {**self.defaults[model], **row}
 
     def add(self, model: type, **row: object) -> int:
         """Queue a row of `model`; returns its id."""
         rows = self.tables[model]
         row.setdefault("id", len(rows) + 1)
-        rows.append(model(**row).model_dump())  # with the model's defaults, as the services would store it
+        rows.append(self._row(model, row))
         return int(row["id"])  # type: ignore[arg-type]
 
     def add_unnumbered(self, model: type, **row: object) -> None:
         """Queue a row nothing here points at (its id the database's: the services may have written some)."""
-        values = model(**row).model_dump()
+        values = self._row(model, row)
         del values["id"]
         self.tables[model].append(values)
 
