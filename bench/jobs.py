@@ -445,6 +445,7 @@ def insert_all(rows: Rows) -> None:
             for i in range(0, len(table_rows), 5000):
                 session.execute(insert(model), table_rows[i : i + 5000])
         if session.get_bind().dialect.name == "postgresql":
+            session.execute(text("ANALYZE"))  # as autovacuum would soon (the app never runs SQLite's ANALYZE)
             for model in rows.tables:
                 table = model.__tablename__
                 session.execute(text(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), max(id)) FROM {table}"))

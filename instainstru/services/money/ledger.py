@@ -19,7 +19,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import literal
+from sqlalchemy import String, cast, literal
 from sqlmodel import Session, col, func, select
 
 from instainstru.db import transaction
@@ -82,9 +82,12 @@ def charge_lines(amount: int, fee: int) -> list[tuple[str, str, int]]:
     ]
 
 
+CREDIT_SOURCE = "credit-"  # + the payment's id
+
+
 def credit_source(payment_id: int) -> str:
     """The ledger's name (source and charge_id) for the credit part of a payment."""
-    return f"credit-{payment_id}"
+    return f"{CREDIT_SOURCE}{payment_id}"
 
 
 def record_credit(
@@ -214,10 +217,21 @@ def _paid_with_credit(session: Session) -> list[tuple[int, int, str | None]]:
 
 
 def topups_out_of_line(session: Session) -> list[int]:
-    """Paid payments whose top-up at Stripe (as last seen) differs from the ledger: to send or take back."""
-    paid = _paid_with_credit(session)
-    owed = _owed_topups(session, [p for p, _, _ in paid])
-    return [p for p, held, transfer in paid if owed.get(p, 0) != held or (owed.get(p, 0) and transfer is None)]
+    """Paid payments whose top-up at Stripe (as last seen) differs from the ledger: to send or take back. One query:
+    the paid payments credit paid part of, each with what the ledger says its instructor keeps of the top-up (its
+    `credit-<payment>` lines, found by the charge_id index)."""
+    keeps = (col(LedgerEntry.charge_id) == literal(CREDIT_SOURCE) + cast(Payment.id, String)) & col(
+        LedgerEntry.kind
+    ).in_((K.INSTRUCTOR_SHARE, K.SHARE_REVERSAL))
+    rows = session.exec(
+        select(Payment.id, Payment.topup_cents, Payment.topup_transfer_id, func.sum(LedgerEntry.amount_cents))
+        .outerjoin(LedgerEntry, keeps)
+        .where(*PAID_WITH_CREDIT)
+        .group_by(col(Payment.id), col(Payment.topup_cents), col(Payment.topup_transfer_id))
+    )
+    return [
+        p for p, held, transfer, owed in rows if p is not None and ((owed or 0) != held or (owed and transfer is None))
+    ]
 
 
 def payment_of(session: Session, charge_id: str) -> Payment | None:
