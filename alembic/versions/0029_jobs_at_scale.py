@@ -24,6 +24,9 @@ CONFIRMED = sa.text("status = 'confirmed'")
 REFUND_OPEN = sa.text("refund_due_cents > 0 AND refund_settled = false")
 WITH_CREDIT = sa.text("credit_cents > 0")
 TOPUP_DUE = sa.text("kind = 'topup_due'")
+TOPUP_KEPT = sa.text(
+    "ledger_entries.charge_id LIKE 'credit-%' AND ledger_entries.kind IN ('instructor_share', 'share_reversal')"
+)
 BOOKING_INDEXES = (
     ('ix_bookings_holds_due', 'hold_expires_at', HOLD),
     ('ix_bookings_requests_due', 'hold_expires_at', REQUEST),
@@ -65,6 +68,13 @@ def upgrade() -> None:
         batch_op.create_index(
             'ix_ledger_entries_topup_due', ['charge_id'], unique=False, sqlite_where=TOPUP_DUE, postgresql_where=TOPUP_DUE
         )
+        batch_op.create_index(
+            'ix_ledger_entries_topup_kept',
+            ['charge_id'],
+            unique=False,
+            sqlite_where=TOPUP_KEPT,
+            postgresql_where=TOPUP_KEPT,
+        )
     with op.batch_alter_table('reviews', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_reviews_student_id'), ['student_id'], unique=False)
     with op.batch_alter_table('messages', schema=None) as batch_op:
@@ -77,6 +87,7 @@ def downgrade() -> None:
     with op.batch_alter_table('reviews', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_reviews_student_id'))
     with op.batch_alter_table('ledger_entries', schema=None) as batch_op:
+        batch_op.drop_index('ix_ledger_entries_topup_kept', sqlite_where=TOPUP_KEPT, postgresql_where=TOPUP_KEPT)
         batch_op.drop_index('ix_ledger_entries_topup_due', sqlite_where=TOPUP_DUE, postgresql_where=TOPUP_DUE)
     with op.batch_alter_table('payments', schema=None) as batch_op:
         batch_op.drop_index('ix_payments_with_credit', sqlite_where=WITH_CREDIT, postgresql_where=WITH_CREDIT)

@@ -132,6 +132,12 @@ class LedgerAccount(StrEnum):
 
 
 TOPUP_DUE = text(f"kind = '{LedgerKind.TOPUP_DUE.value}'")
+# What instructors keep of the top-ups of credit (`ledger.topups_out_of_line`): the instructor's lines of the
+# `credit-<payment>` movements.
+TOPUP_KEPT = text(
+    "ledger_entries.charge_id LIKE 'credit-%' AND ledger_entries.kind IN "
+    f"('{LedgerKind.INSTRUCTOR_SHARE.value}', '{LedgerKind.SHARE_REVERSAL.value}')"
+)
 
 
 class LedgerEntry(SQLModel, table=True):
@@ -146,6 +152,7 @@ class LedgerEntry(SQLModel, table=True):
         UniqueConstraint("source", "kind"),
         # What is set aside for top-ups, apart from the charges and refunds (`ledger.TOPUP_DUE_LINE`): the jobs' pay_due
         Index("ix_ledger_entries_topup_due", "charge_id", sqlite_where=TOPUP_DUE, postgresql_where=TOPUP_DUE),
+        Index("ix_ledger_entries_topup_kept", "charge_id", sqlite_where=TOPUP_KEPT, postgresql_where=TOPUP_KEPT),
         {"extend_existing": True},
     )
 

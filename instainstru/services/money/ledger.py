@@ -25,7 +25,7 @@ from sqlmodel import Session, col, func, select
 from instainstru.db import transaction
 from instainstru.gateways import stripe_gateway, stripe_payments
 from instainstru.models import LedgerAccount, LedgerEntry, LedgerKind, Payment, PaymentStatus, utcnow
-from instainstru.models.payment import WITH_CREDIT
+from instainstru.models.payment import TOPUP_KEPT, WITH_CREDIT
 from instainstru.services.money.money import in_proportion
 
 K, A = LedgerKind, LedgerAccount
@@ -219,10 +219,8 @@ def _paid_with_credit(session: Session) -> list[tuple[int, int, str | None]]:
 def topups_out_of_line(session: Session) -> list[int]:
     """Paid payments whose top-up at Stripe (as last seen) differs from the ledger: to send or take back. One query:
     the paid payments credit paid part of, each with what the ledger says its instructor keeps of the top-up (its
-    `credit-<payment>` lines, found by the charge_id index)."""
-    keeps = (col(LedgerEntry.charge_id) == literal(CREDIT_SOURCE) + cast(Payment.id, String)) & col(
-        LedgerEntry.kind
-    ).in_((K.INSTRUCTOR_SHARE, K.SHARE_REVERSAL))
+    `credit-<payment>` lines, on the partial index of those lines)."""
+    keeps = (col(LedgerEntry.charge_id) == literal(CREDIT_SOURCE) + cast(Payment.id, String)) & TOPUP_KEPT
     rows = session.exec(
         select(Payment.id, Payment.topup_cents, Payment.topup_transfer_id, func.sum(LedgerEntry.amount_cents))
         .outerjoin(LedgerEntry, keeps)
