@@ -3,7 +3,7 @@
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import Boolean, Column, ColumnElement, ForeignKey, Index, Integer, String, text
+from sqlalchemy import Boolean, Column, ColumnElement, ForeignKey, Index, Integer, String, literal, text
 from sqlmodel import Field, SQLModel, col
 
 from instainstru.models.types import UTCDateTime, utcnow
@@ -58,6 +58,11 @@ _LIVE_TRIAL = text(f"trial AND status NOT IN ({_RELEASED_SQL})")
 # A payment hold (a run-out one is expired by the booking engine before it holds another): at most one per student and
 # instructor at once, however concurrent the clicks, so a few accounts cannot sit on one instructor's calendar.
 _HOLD = text(f"status = '{S.PENDING_PAYMENT.value}'")
+# The jobs' partial indexes (`status_is`): each holds only the bookings one job looks at (holds, requests, confirmed
+# lessons; cancelled lessons still owed a refund), not the history.
+_REQUEST = text(f"status = '{S.REQUESTED.value}'")
+_CONFIRMED = text(f"status = '{S.CONFIRMED.value}'")
+REFUND_OPEN = text("refund_due_cents > 0 AND refund_settled = false")
 
 
 class Booking(SQLModel, table=True):
@@ -90,6 +95,11 @@ class Booking(SQLModel, table=True):
             sqlite_where=_HOLD,
             postgresql_where=_HOLD,
         ),
+        Index("ix_bookings_holds_due", "hold_expires_at", sqlite_where=_HOLD, postgresql_where=_HOLD),
+        Index("ix_bookings_requests_due", "hold_expires_at", sqlite_where=_REQUEST, postgresql_where=_REQUEST),
+        Index("ix_bookings_confirmed_start", "start_at", sqlite_where=_CONFIRMED, postgresql_where=_CONFIRMED),
+        Index("ix_bookings_confirmed_end", "end_at", sqlite_where=_CONFIRMED, postgresql_where=_CONFIRMED),
+        Index("ix_bookings_refunds_open", "start_at", sqlite_where=REFUND_OPEN, postgresql_where=REFUND_OPEN),
         {"extend_existing": True},
     )
 
@@ -115,6 +125,9 @@ class Booking(SQLModel, table=True):
     # What the cancellation policy said to give back when the lesson was cancelled (cents); the refund itself
     # is in the ledger, and a job retries it until the ledger shows it.
     refund_due_cents: int = Field(default=0, sa_column=Column(Integer, nullable=False, server_default="0"))
+    # The refund due was made in full (the ledger shows it, credit included): the jobs no longer look at the lesson
+    # (`REFUND_OPEN`: the cancelled lessons still owed one; services/money/payments/refunds.py).
+    refund_settled: bool = Field(default=False, sa_column=Column(Boolean, nullable=False, server_default="0"))
     # The instructor's cancellation policy when the lesson was booked (later changes do not apply to it).
     free_cancel_hours: int = Field(default=24, sa_column=Column(Integer, nullable=False, server_default="24"))
     late_cancel_fee_percent: int = Field(default=50, sa_column=Column(Integer, nullable=False, server_default="50"))
@@ -187,15 +200,21 @@ class StudentClaim(SQLModel, table=True):
     )
 
 
+def status_is(status: str) -> ColumnElement[bool]:
+    """SQL: the booking is in `status`, written into the statement rather than bound, so that SQLite and PostgreSQL
+    see it implies a partial index's `status = '...'` and use that index (the jobs' indexes above)."""
+    return col(Booking.status) == literal(str(status), literal_execute=True)
+
+
 def hold_ran_out(now: datetime) -> ColumnElement[bool]:
     """SQL: a payment hold whose time was up at `now`. It holds nobody's time any more (`~hold_ran_out(now)`: every
     other booking, a hold still running included) and the jobs make it `expired`."""
-    return (col(Booking.status) == S.PENDING_PAYMENT) & (col(Booking.hold_expires_at) <= now)
+    return status_is(S.PENDING_PAYMENT) & (col(Booking.hold_expires_at) <= now)
 
 
 def request_ran_out(now: datetime) -> ColumnElement[bool]:
     """SQL: a request the instructor did not answer by its deadline (48 hours, or the lesson's start)."""
-    return (col(Booking.status) == S.REQUESTED) & (col(Booking.hold_expires_at) <= now)
+    return status_is(S.REQUESTED) & (col(Booking.hold_expires_at) <= now)
 
 
 def ran_out(booking: Booking, now: datetime) -> bool:

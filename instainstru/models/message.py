@@ -36,7 +36,11 @@ class Message(SQLModel, table=True):
     """One message, stored as written (plain text; masking happens when it is shown)."""
 
     __tablename__ = "messages"
-    __table_args__ = (Index("ix_messages_conversation_id", "conversation_id", "id"), {"extend_existing": True})
+    __table_args__ = (
+        Index("ix_messages_conversation_id", "conversation_id", "id"),
+        Index("ix_messages_created", "created_at"),  # the jobs' unread-message mail reads the last day's only
+        {"extend_existing": True},
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     conversation_id: int = Field(

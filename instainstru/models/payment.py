@@ -3,7 +3,7 @@
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import Boolean, Column, ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy import Boolean, Column, ForeignKey, Index, Integer, String, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
 
 from instainstru.models.types import UTCDateTime, utcnow
@@ -60,6 +60,10 @@ PAYMENT_TAKEN = (P.SUCCEEDED, P.REQUIRES_CAPTURE)
 PAYMENT_OPEN = tuple(s for s in P if s not in (*PAYMENT_FINAL, P.FAILED))
 
 
+# The payments a student's credit paid part of (their instructors' top-ups: services/money/topups.py), a few of all.
+WITH_CREDIT = text("credit_cents > 0")
+
+
 class Payment(SQLModel, table=True):
     """One attempt to pay for a booking: a Stripe PaymentIntent (a destination charge) and where it stands.
 
@@ -72,7 +76,12 @@ class Payment(SQLModel, table=True):
     """
 
     __tablename__ = "payments"
-    __table_args__ = (UniqueConstraint("booking_id", "attempt"), {"extend_existing": True})
+    __table_args__ = (
+        UniqueConstraint("booking_id", "attempt"),
+        Index("ix_payments_status_settled", "status", "settled"),  # the jobs: attempts by state, not the history
+        Index("ix_payments_with_credit", "status", sqlite_where=WITH_CREDIT, postgresql_where=WITH_CREDIT),
+        {"extend_existing": True},
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     booking_id: int = Field(
@@ -87,7 +96,10 @@ class Payment(SQLModel, table=True):
     # "due", then "passed" (captured, or left for the instructor's answer) or "refused"; "" for any other payment.
     card_check: str = Field(default="", sa_column=Column(String(8), nullable=False, server_default=""))
     status: str = Field(sa_column=Column(String(32), nullable=False))
-    charge_id: str | None = Field(default=None, sa_column=Column(String(64), nullable=True))
+    charge_id: str | None = Field(default=None, sa_column=Column(String(64), nullable=True, index=True))
+    # A succeeded payment the jobs' `settle_leftovers` has done with for good: its charge is the lesson's own (kept,
+    # or refunded as the cancellation policy says), or was refunded in full (services/money/payments/leftovers.py).
+    settled: bool = Field(default=False, sa_column=Column(Boolean, nullable=False, server_default="0"))
     credit_cents: int = Field(default=0, sa_column=Column(Integer, nullable=False, server_default="0"))
     topup_transfer_id: str | None = Field(default=None, sa_column=Column(String(64), nullable=True))
     topup_cents: int = Field(default=0, sa_column=Column(Integer, nullable=False, server_default="0"))
@@ -119,6 +131,15 @@ class LedgerAccount(StrEnum):
     INSTRUCTOR = "instructor"
 
 
+TOPUP_DUE = text(f"kind = '{LedgerKind.TOPUP_DUE.value}'")
+# What instructors keep of the top-ups of credit (`ledger.topups_out_of_line`): the instructor's lines of the
+# `credit-<payment>` movements.
+TOPUP_KEPT = text(
+    "ledger_entries.charge_id LIKE 'credit-%' AND ledger_entries.kind IN "
+    f"('{LedgerKind.INSTRUCTOR_SHARE.value}', '{LedgerKind.SHARE_REVERSAL.value}')"
+)
+
+
 class LedgerEntry(SQLModel, table=True):
     """One line of a balanced movement (the lines of one `source` sum to zero), in signed integer cents.
 
@@ -127,7 +148,13 @@ class LedgerEntry(SQLModel, table=True):
     """
 
     __tablename__ = "ledger_entries"
-    __table_args__ = (UniqueConstraint("source", "kind"), {"extend_existing": True})
+    __table_args__ = (
+        UniqueConstraint("source", "kind"),
+        # What is set aside for top-ups, apart from the charges and refunds (`ledger.TOPUP_DUE_LINE`): the jobs' pay_due
+        Index("ix_ledger_entries_topup_due", "charge_id", sqlite_where=TOPUP_DUE, postgresql_where=TOPUP_DUE),
+        Index("ix_ledger_entries_topup_kept", "charge_id", sqlite_where=TOPUP_KEPT, postgresql_where=TOPUP_KEPT),
+        {"extend_existing": True},
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     booking_id: int = Field(

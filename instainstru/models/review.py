@@ -29,7 +29,9 @@ class Review(SQLModel, table=True):
     booking_id: int = Field(
         sa_column=Column(Integer, ForeignKey("bookings.id", ondelete="CASCADE"), nullable=False, unique=True)
     )
-    student_id: int = Field(sa_column=Column(Integer, ForeignKey("users.id", ondelete="CASCADE"), nullable=False))
+    student_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("users.id", ondelete="CASCADE"), nullable=False, index=True)
+    )
     instructor_id: int = Field(
         sa_column=Column(Integer, ForeignKey("instructor_profiles.user_id", ondelete="CASCADE"), nullable=False)
     )

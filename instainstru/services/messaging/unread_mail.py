@@ -8,7 +8,7 @@ last mail. The conversation's row is locked while deciding, and the mail's key i
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import ColumnElement, and_, union
+from sqlalchemy import ColumnElement, String, and_, cast, exists, literal, union
 from sqlalchemy.orm import Mapped
 from sqlmodel import Session, col, func, select
 
@@ -32,25 +32,44 @@ def _unread_by(reader: Mapped[int], read_id: Mapped[int]) -> ColumnElement[bool]
     return and_(col(M.sender_id) != reader, col(M.id) > read_id)
 
 
+def _mailed_since(reader: Mapped[int]) -> ColumnElement[bool]:
+    """SQL: the conversation's `reader` was mailed about it when the message was sent or later (so the message is not
+    new to them: `_tell` mails only about messages newer than the last mail)."""
+    return exists().where(
+        col(N.user_id) == reader,
+        col(N.kind) == MailKind.NEW_MESSAGE.value,
+        col(N.created_at) >= M.created_at,
+        col(N.event).startswith(literal(EVENT) + cast(C.id, String) + "-"),
+    )
+
+
 def _due(now: datetime) -> list[tuple[int, int]]:
-    """(conversation, reader) pairs with a message unread for `UNREAD_AFTER`, sent within `LOOK_BACK`."""
+    """(conversation, reader) pairs with a message unread for `UNREAD_AFTER`, sent within `LOOK_BACK`, not yet mailed
+    about (a conversation left unread after its mail is not read again every run)."""
     window = and_(col(M.created_at) <= now - UNREAD_AFTER, col(M.created_at) > now - LOOK_BACK)
     students = (
         select(C.id, C.student_id)
         .join(M, col(M.conversation_id) == C.id)
-        .where(window, _unread_by(col(C.student_id), col(C.student_read_id)))
+        .where(window, _unread_by(col(C.student_id), col(C.student_read_id)), ~_mailed_since(col(C.student_id)))
     )
     instructors = (
         select(C.id, C.instructor_id)
         .join(M, col(M.conversation_id) == C.id)
-        .where(window, _unread_by(col(C.instructor_id), col(C.instructor_read_id)))
+        .where(
+            window,
+            _unread_by(col(C.instructor_id), col(C.instructor_read_id)),
+            ~_mailed_since(col(C.instructor_id)),
+        )
     )
     with transaction() as session:
         return [(int(c), int(u)) for c, u in session.execute(union(students, instructors)).all()]
 
 
+EVENT = "conversation-"  # the mail's event: conversation-<id>-<YYYYMMDDHH>
+
+
 def _event(conversation_id: int) -> str:
-    return f"conversation-{conversation_id}-"
+    return f"{EVENT}{conversation_id}-"
 
 
 def _last_mail(session: Session, conversation_id: int, reader_id: int) -> datetime | None:

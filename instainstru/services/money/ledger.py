@@ -19,15 +19,20 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime
 
+from sqlalchemy import String, cast, literal
 from sqlmodel import Session, col, func, select
 
 from instainstru.db import transaction
 from instainstru.gateways import stripe_gateway, stripe_payments
 from instainstru.models import LedgerAccount, LedgerEntry, LedgerKind, Payment, PaymentStatus, utcnow
+from instainstru.models.payment import TOPUP_KEPT, WITH_CREDIT
 from instainstru.services.money.money import in_proportion
 
 K, A = LedgerKind, LedgerAccount
-PAID_WITH_CREDIT = (Payment.credit_cents > 0, Payment.status == PaymentStatus.SUCCEEDED)  # a top-up is owed for these
+# A top-up is owed for these (`credit_cents > 0` as the partial index `ix_payments_with_credit` has it).
+PAID_WITH_CREDIT = (WITH_CREDIT, Payment.status == PaymentStatus.SUCCEEDED)
+# The lines setting a top-up aside (and paying it): written in, so `ix_ledger_entries_topup_due` serves them.
+TOPUP_DUE_LINE = col(LedgerEntry.kind) == literal(K.TOPUP_DUE.value, literal_execute=True)
 
 
 def _has(session: Session, source: str) -> bool:
@@ -77,9 +82,12 @@ def charge_lines(amount: int, fee: int) -> list[tuple[str, str, int]]:
     ]
 
 
+CREDIT_SOURCE = "credit-"  # + the payment's id
+
+
 def credit_source(payment_id: int) -> str:
     """The ledger's name (source and charge_id) for the credit part of a payment."""
-    return f"credit-{payment_id}"
+    return f"{CREDIT_SOURCE}{payment_id}"
 
 
 def record_credit(
@@ -209,10 +217,19 @@ def _paid_with_credit(session: Session) -> list[tuple[int, int, str | None]]:
 
 
 def topups_out_of_line(session: Session) -> list[int]:
-    """Paid payments whose top-up at Stripe (as last seen) differs from the ledger: to send or take back."""
-    owed = _owed_topups(session)
-    paid = _paid_with_credit(session)
-    return [p for p, held, transfer in paid if owed.get(p, 0) != held or (owed.get(p, 0) and transfer is None)]
+    """Paid payments whose top-up at Stripe (as last seen) differs from the ledger: to send or take back. One query:
+    the paid payments credit paid part of, each with what the ledger says its instructor keeps of the top-up (its
+    `credit-<payment>` lines, on the partial index of those lines)."""
+    keeps = (col(LedgerEntry.charge_id) == literal(CREDIT_SOURCE) + cast(Payment.id, String)) & TOPUP_KEPT
+    rows = session.exec(
+        select(Payment.id, Payment.topup_cents, Payment.topup_transfer_id, func.sum(LedgerEntry.amount_cents))
+        .outerjoin(LedgerEntry, keeps)
+        .where(*PAID_WITH_CREDIT)
+        .group_by(col(Payment.id), col(Payment.topup_cents), col(Payment.topup_transfer_id))
+    )
+    return [
+        p for p, held, transfer, owed in rows if p is not None and ((owed or 0) != held or (owed and transfer is None))
+    ]
 
 
 def payment_of(session: Session, charge_id: str) -> Payment | None:

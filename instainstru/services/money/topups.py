@@ -18,7 +18,7 @@ from sqlmodel import Session, col, func, select
 from instainstru.db import transaction
 from instainstru.gateways import stripe_payments
 from instainstru.gateways.stripe_gateway import PaymentsUnavailable
-from instainstru.models import Booking, BookingStatus, InstructorProfile, LedgerEntry, LedgerKind, Payment, utcnow
+from instainstru.models import Booking, BookingStatus, InstructorProfile, LedgerEntry, Payment, utcnow
 from instainstru.services.booking.booking import MARK_WINDOW
 from instainstru.services.money import credits, ledger
 from instainstru.services.money.money import in_proportion
@@ -116,7 +116,7 @@ def _due(now: datetime) -> list[int]:
             select(LedgerEntry.charge_id)
             .join(Booking, col(Booking.id) == LedgerEntry.booking_id)
             .where(
-                LedgerEntry.kind == LedgerKind.TOPUP_DUE,
+                ledger.TOPUP_DUE_LINE,
                 col(Booking.status).in_(DONE_STATUSES),
                 col(Booking.end_at) <= now - PAID_AFTER,
             )

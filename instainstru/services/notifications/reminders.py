@@ -15,6 +15,7 @@ from sqlmodel import col, select, update
 
 from instainstru.db import transaction
 from instainstru.models import Booking, BookingStatus, Role
+from instainstru.models.booking import status_is
 from instainstru.services.mail.templates import MailKind
 from instainstru.services.notifications.lessons import page_of, people
 from instainstru.services.notifications.notify import notify
@@ -99,7 +100,7 @@ def send_reminders(now: datetime) -> int:
     with transaction() as session:
         soon = session.exec(
             select(Booking).where(
-                col(Booking.status) == BookingStatus.CONFIRMED,
+                status_is(BookingStatus.CONFIRMED),  # on the index of confirmed lessons
                 col(Booking.start_at) > now,
                 col(Booking.start_at) <= now + FARTHEST,
                 col(Booking.reminded) != REMINDERS[-1].name,

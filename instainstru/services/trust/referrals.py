@@ -18,7 +18,9 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from sqlalchemy import ColumnElement, exists
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Mapped
 from sqlmodel import Session, col, func, select, update
 
 from instainstru import routes
@@ -217,13 +219,19 @@ def welcome_on_confirmation(session: Session, user_id: int, now: datetime) -> in
     return credit.amount_cents if credit is not None else 0
 
 
-def _first_lesson_paid(session: Session, student_id: int) -> bool:
-    """Has the student a completed lesson that was paid? (Every paid lesson has a card charge, credit or not.)"""
-    completed = select(Booking.id).where(Booking.student_id == student_id, Booking.status == BookingStatus.COMPLETED)
-    paid = select(LedgerEntry.id).where(
-        col(LedgerEntry.booking_id).in_(completed), LedgerEntry.kind == LedgerKind.CHARGE
+def _paid_lesson(student_id: Mapped[int] | int) -> ColumnElement[bool]:
+    """SQL: the student has a completed lesson that was paid (every paid lesson has a card charge, credit or not)."""
+    return exists().where(
+        col(LedgerEntry.booking_id) == Booking.id,
+        col(LedgerEntry.kind) == LedgerKind.CHARGE,
+        col(Booking.student_id) == student_id,
+        col(Booking.status) == BookingStatus.COMPLETED,
     )
-    return session.exec(paid).first() is not None
+
+
+def _first_lesson_paid(session: Session, student_id: int) -> bool:
+    """Has the student a completed lesson that was paid?"""
+    return bool(session.exec(select(_paid_lesson(student_id))).one())
 
 
 def _tell_reward(session: Session, referral: Referral, credit: Credit, now: datetime) -> None:
@@ -247,7 +255,13 @@ def reward_due(now: datetime | None = None) -> int:
     now = now or utcnow()
     amount = get_settings().referral_reward_cents
     with transaction() as session:
-        waiting = list(session.exec(select(Referral.id).where(Referral.status == SIGNED_UP)))
+        # One query: the friends' lessons checked in the database, not one query a referral waiting (most wait for
+        # ever); each is checked again below, in its own transaction.
+        waiting = list(
+            session.exec(
+                select(Referral.id).where(Referral.status == SIGNED_UP, _paid_lesson(col(Referral.referred_id)))
+            )
+        )
     rewarded = 0
     for referral_id in waiting:
         try:

@@ -151,6 +151,32 @@ def test_a_refund_stripe_could_not_make_is_made_by_the_jobs(studio, stripe_env, 
     assert balance(lesson).paid == 0 and jobs.run_due(NOW).payments_settled == 0
 
 
+def test_a_cancelled_lessons_refund_is_looked_at_until_made_then_never_again(studio, stripe_env, monkeypatch):
+    from instainstru.services.money.payments import refunds
+
+    _, student, service, card = studio
+    lesson = paid_lesson(student, service, card)
+    monkeypatch.setenv("STRIPE_API_BASE", "http://127.0.0.1:9")
+    reset_settings()
+    cancellation.cancel(student, lesson, NOW)  # cancelled, refund owed
+    assert refunds.unsettled_refunds(NOW) == [lesson] and not refund_settled(lesson)
+    monkeypatch.setenv("STRIPE_API_BASE", stripe_env.url)
+    reset_settings()
+    assert refunds.unsettled_refunds(NOW) == [lesson] and refunds.settle_refund(lesson, NOW) > 0
+    assert refunds.unsettled_refunds(NOW) == [] and refund_settled(lesson)  # owed nothing now: marked
+
+    def read(*_args):
+        raise AssertionError("a settled refund was read again")
+
+    monkeypatch.setattr(refunds, "_owed", read)
+    assert refunds.unsettled_refunds(NOW + timedelta(days=1)) == []
+
+
+def refund_settled(booking_id: int) -> bool:
+    with transaction() as session:
+        return session.get_one(Booking, booking_id).refund_settled
+
+
 def test_reschedule_only_to_a_free_time_of_the_same_instructor_in_the_free_window(studio):
     teacher, student, service, card = studio
     lesson = paid_lesson(student, service, card)

@@ -283,6 +283,17 @@ def test_a_message_unread_for_ten_minutes_is_mailed_once_an_hour_at_most(pair):
     assert len(mails()) == 2
 
 
+def test_a_conversation_left_unread_after_its_mail_is_not_looked_at_again(pair):
+    teacher, student, _, conversation = pair
+    conversations.send(student, conversation, "Are you free on Monday?", NOW)
+    assert unread_mail._due(NOW + timedelta(minutes=10)) == [(conversation, teacher.user_id)]
+    assert unread_mail.mail_unread(NOW + timedelta(minutes=10)) == 1
+    assert unread_mail._due(NOW + timedelta(minutes=11)) == []  # still unread, but mailed about: not read again
+    assert unread_mail._due(NOW + timedelta(hours=3)) == []
+    conversations.send(student, conversation, "Hello?", NOW + timedelta(hours=3))  # a new one is due again
+    assert unread_mail._due(NOW + timedelta(hours=3, minutes=10)) == [(conversation, teacher.user_id)]
+
+
 def test_a_message_read_in_time_is_not_mailed(pair):
     teacher, student, _, conversation = pair
     conversations.send(student, conversation, "hi", NOW)

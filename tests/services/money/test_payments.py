@@ -15,7 +15,7 @@ from instainstru.models import Booking, BookingStatus, LedgerEntry, Payment
 from instainstru.services.booking import booking, jobs
 from instainstru.services.errors import FormError, PermissionDenied
 from instainstru.services.money import billing, card_messages, cards, ledger, payments
-from instainstru.services.money.payments import intents
+from instainstru.services.money.payments import intents, leftovers
 from instainstru.settings import reset_settings
 from tests.factories import (
     authenticate,
@@ -174,6 +174,55 @@ def test_a_payment_after_the_hold_ran_out_is_refunded(studio, stripe_env):
     with transaction() as session:
         assert ledger.booking_balance(session, held.id) == ledger.Balance(0, 0, 0)
     assert ledger.reconcile() == []
+
+
+def settled(payment_booking: int) -> bool:
+    with transaction() as session:
+        return session.exec(select(Payment.settled).where(Payment.booking_id == payment_booking)).one()
+
+
+def never_read(monkeypatch):
+    """From now on, the jobs' settle_leftovers fails the test if it looks at a succeeded payment."""
+
+    def looked_at(*_args):
+        raise AssertionError("a settled payment was read again")
+
+    monkeypatch.setattr(leftovers, "_leftover", looked_at)
+
+
+def test_the_jobs_look_at_a_lessons_own_charge_once(studio, stripe_env, monkeypatch):
+    _, student, service, _ = studio
+    held, _ = paid_charge(student, service, stripe_env)
+    assert not settled(held.id)
+    assert payments.settle_leftovers(NOW) == 0 and settled(held.id)  # nothing to do, for good
+    never_read(monkeypatch)
+    assert payments.settle_leftovers(NOW + timedelta(days=2)) == 0
+
+
+def test_the_jobs_look_at_a_charge_to_refund_until_it_is_refunded_in_full(studio, stripe_env, monkeypatch):
+    _, student, service, _ = studio
+    held = hold(student, service)
+    card = save_test_card(student, stripe_env, "4000002500003155")
+    result = payments.pay(student, held.id, card, NOW)
+    later = NOW + timedelta(minutes=16)
+    with transaction() as session:  # the hold runs out while the student is still authenticating
+        assert booking.expire_holds(session, later) == 1
+    refund = stripe_payments.refund
+
+    def unreachable(*_args, **_kwargs):
+        raise PaymentsUnavailable("down")
+
+    monkeypatch.setattr(stripe_payments, "refund", unreachable)
+    authenticate(stripe_env, result.client_secret)
+    assert payments.payment_finished(student, held.id, later).status == S.EXPIRED  # charged, not refunded yet
+    assert payments.settle_leftovers(later) == 0 and not settled(held.id)  # Stripe still down: read again next run
+    monkeypatch.setattr(stripe_payments, "refund", refund)
+    assert payments.settle_leftovers(later) == 1 and not settled(held.id)  # refunded in full now
+    with transaction() as session:
+        assert ledger.booking_balance(session, held.id) == ledger.Balance(0, 0, 0)
+    assert payments.settle_leftovers(later) == 0 and settled(held.id)  # nothing left to give back: done
+    never_read(monkeypatch)
+    assert payments.settle_leftovers(later) == 0
 
 
 def test_refunds_never_exceed_the_charge(studio, stripe_env):

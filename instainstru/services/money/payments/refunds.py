@@ -6,13 +6,13 @@ that paid it (the credit's share given back at once, the card's refunded; retrie
 from datetime import datetime, timedelta
 
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, col, func, select
+from sqlmodel import Session, col, func, select, update
 
 from instainstru.db import transaction
 from instainstru.gateways import stripe_payments
 from instainstru.gateways.stripe_gateway import PaymentsUnavailable
 from instainstru.models import Booking, LedgerEntry, LedgerKind, Payment, utcnow
-from instainstru.models.booking import CANCELLED_STATUSES
+from instainstru.models.booking import CANCELLED_STATUSES, REFUND_OPEN
 from instainstru.services.errors import FormError
 from instainstru.services.money import credits, ledger, topups
 
@@ -127,9 +127,18 @@ def settle_refund(booking_id: int, now: datetime | None = None) -> int:
 
 
 def unsettled_refunds(now: datetime | None = None) -> list[int]:
-    """Cancelled bookings (of the last 180 days) whose paying charge has not refunded what is due, for the jobs."""
+    """Cancelled bookings (of the last 180 days) whose paying charge has not refunded what is due, for the jobs.
+    Those owed nothing any more are marked `refund_settled` (what is owed never grows), so later runs skip them."""
     since = (now or utcnow()) - timedelta(days=180)
+    owing: list[int] = []
+    settled: list[int] = []
     with transaction() as session:
-        due = (col(Booking.status).in_(CANCELLED_STATUSES), Booking.refund_due_cents > 0, Booking.start_at > since)
-        bookings = session.exec(select(Booking).where(*due))
-        return [booking.id for booking in bookings if booking.id is not None and _owing(session, booking)]
+        due = (col(Booking.status).in_(CANCELLED_STATUSES), REFUND_OPEN, Booking.start_at > since)
+        for booking in session.exec(select(Booking).where(*due)):
+            assert booking.id is not None  # a stored booking
+            charge_id = ledger.first_charge(session, booking.id)
+            if charge_id is not None:  # else not charged (yet): nothing to refund
+                (owing if sum(_owed(session, booking, charge_id)) > 0 else settled).append(booking.id)
+        if settled:
+            session.exec(update(Booking).where(col(Booking.id).in_(settled)).values(refund_settled=True))
+    return owing
