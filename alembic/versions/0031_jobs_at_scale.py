@@ -2,8 +2,8 @@
 at (holds, requests, confirmed lessons, cancelled lessons still owed a refund), markers for what the jobs are done
 with for good (`payments.settled`, `bookings.refund_settled`), and the indexes the jobs' look-ups lacked
 
-Revision ID: 0029
-Revises: 0028
+Revision ID: 0031
+Revises: 0030
 Create Date: 2026-12-01 15:00:00.000000
 """
 
@@ -13,8 +13,8 @@ import sqlalchemy as sa
 from alembic import op
 
 
-revision: str = '0029'
-down_revision: str | None = '0028'
+revision: str = '0031'
+down_revision: str | None = '0030'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
