@@ -13,11 +13,11 @@ import os
 os.environ.setdefault("ARGON2_TIME_COST", "1")
 os.environ.setdefault("ARGON2_MEMORY_KIB", "1024")
 
-from pathlib import Path  # noqa: E402
-
 import pytest  # noqa: E402
 from sqlalchemy import create_engine, make_url, text  # noqa: E402
 from sqlmodel import SQLModel  # noqa: E402
+from xdist.remote import Producer  # noqa: E402
+from xdist.scheduler import LoadGroupScheduling  # noqa: E402
 
 import instainstru.models  # noqa: E402,F401
 from instainstru.db import engine_for  # noqa: E402
@@ -121,12 +121,15 @@ def db_url(request, migrated_urls, monkeypatch) -> str:
     return url
 
 
-BROWSER_TESTS = Path(__file__).parent / "browser"
+class BrowserTestsTogether(LoadGroupScheduling):
+    """xdist's `--dist loadgroup`, with every browser test in one group: they run on one worker, as they share one
+    app server and its production build, while the other tests are spread over all workers one at a time. (The
+    group is told by path: with pytest 9, xdist 3.8's `xdist_group` mark no longer reaches the scheduler.)"""
+
+    def _split_scope(self, nodeid: str) -> str:
+        return "browser" if nodeid.startswith("tests/browser/") else super()._split_scope(nodeid)
 
 
-@pytest.hookimpl(tryfirst=True)  # before xdist's own hook reads the groups
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """The browser tests form one xdist group (run on one worker): they share one app server and its build."""
-    for item in items:
-        if BROWSER_TESTS in item.path.parents:
-            item.add_marker(pytest.mark.xdist_group("browser"))
+def pytest_xdist_make_scheduler(config: pytest.Config, log: Producer) -> LoadGroupScheduling | None:
+    """The scheduler of `--dist loadgroup` (pyproject.toml's addopts); xdist's own for any other `--dist`."""
+    return BrowserTestsTogether(config, log) if config.getvalue("dist") == "loadgroup" else None
