@@ -122,11 +122,15 @@ def db_url(request, migrated_urls, monkeypatch) -> str:
 
 
 class BrowserTestsTogether(LoadGroupScheduling):
-    """xdist's `--dist loadgroup`, with every browser test in one group: they run on one worker, as they share one
-    app server and its production build, while the other tests are spread over all workers one at a time. (The
-    group is told by path: with pytest 9, xdist 3.8's `xdist_group` mark no longer reaches the scheduler.)"""
+    """xdist's `--dist loadgroup`, with the browser tests in two groups, each run on one worker: those sharing the
+    embedded app server (and its production build), and the PostgreSQL + Redis app's (test_scale_path.py: another
+    build and server of its own, so it runs beside them on another worker). The other tests are spread over all
+    workers one at a time. (Groups are told by path: with pytest 9, xdist 3.8's `xdist_group` mark no longer
+    reaches the scheduler.)"""
 
     def _split_scope(self, nodeid: str) -> str:
+        if nodeid.startswith("tests/browser/test_scale_path.py"):
+            return "browser-scale"
         return "browser" if nodeid.startswith("tests/browser/") else super()._split_scope(nodeid)
 
 
