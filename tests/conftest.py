@@ -2,6 +2,10 @@
 
 Database tests run on SQLite always and on PostgreSQL too when TEST_DATABASE_URL is set
 (.ci/run sets it), through the parametrised `db_url` fixture.
+
+The suite runs on pytest-xdist workers (pyproject.toml's addopts: `-n auto --dist loadgroup`). Each worker has its
+own PostgreSQL database beside TEST_DATABASE_URL's (`<db>_gw0`, `<db>_gw1`..., created here) and its own Redis
+database number (`worker_redis_url`); the browser tests all run on one worker, as they share one app server.
 """
 
 import os
@@ -10,8 +14,10 @@ os.environ.setdefault("ARGON2_TIME_COST", "1")
 os.environ.setdefault("ARGON2_MEMORY_KIB", "1024")
 
 import pytest  # noqa: E402
-from sqlalchemy import text  # noqa: E402
+from sqlalchemy import create_engine, make_url, text  # noqa: E402
 from sqlmodel import SQLModel  # noqa: E402
+from xdist.remote import Producer  # noqa: E402
+from xdist.scheduler import LoadGroupScheduling  # noqa: E402
 
 import instainstru.models  # noqa: E402,F401
 from instainstru.db import engine_for  # noqa: E402
@@ -24,7 +30,27 @@ from tests.fakes.mail_server import mail_catcher, mail_env  # noqa: E402,F401
 # The fake Stripe's fixtures, for every test: fake_stripe, clean_fake_stripe, stripe_env, webhook_inbox.
 from tests.fakes.stripe_server import clean_fake_stripe, fake_stripe, stripe_env, webhook_inbox  # noqa: E402,F401
 
-POSTGRES_URL = os.environ.get("TEST_DATABASE_URL", "")
+WORKER = os.environ.get("PYTEST_XDIST_WORKER", "")  # gw0, gw1... on an xdist worker; "" in a run without xdist
+
+
+def worker_database_url(url: str) -> str:
+    """This worker's own PostgreSQL database beside `url`'s (`<db>_gw0`...); `url` itself without xdist."""
+    if not (url and WORKER):
+        return url
+    parsed = make_url(url)
+    return parsed.set(database=f"{parsed.database}_{WORKER}").render_as_string(hide_password=False)
+
+
+def worker_redis_url(url: str) -> str:
+    """This worker's own Redis database: TEST_REDIS_URL's number plus the worker's (gw0 keeps it), modulo Redis's 16."""
+    if not (url and WORKER):
+        return url
+    base, _, number = url.rpartition("/")
+    return f"{base}/{(int(number or 0) + int(WORKER.removeprefix('gw'))) % 16}"
+
+
+SERVER_URL = os.environ.get("TEST_DATABASE_URL", "")
+POSTGRES_URL = worker_database_url(SERVER_URL)
 BACKENDS = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
 
 
@@ -44,6 +70,18 @@ def settings_per_test(monkeypatch):
     reset_settings()
 
 
+def create_database(url: str) -> None:
+    """Create `url`'s database if it is missing (connecting to TEST_DATABASE_URL's, which exists)."""
+    if url == SERVER_URL:
+        return
+    name = make_url(url).database
+    engine = create_engine(SERVER_URL, isolation_level="AUTOCOMMIT")
+    with engine.connect() as conn:
+        if conn.execute(text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": name}).first() is None:
+            conn.execute(text(f'CREATE DATABASE "{name}"'))
+    engine.dispose()
+
+
 def reset_postgres(url: str) -> None:
     """Drop everything in the test database's public schema."""
     with engine_for(url).begin() as conn:
@@ -57,6 +95,7 @@ def migrated_urls(tmp_path_factory) -> dict[str, str]:
     urls = {"sqlite": f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"}
     upgrade(urls["sqlite"])
     if POSTGRES_URL:
+        create_database(POSTGRES_URL)
         reset_postgres(POSTGRES_URL)
         upgrade(POSTGRES_URL)
         urls["postgresql"] = POSTGRES_URL
@@ -80,3 +119,21 @@ def db_url(request, migrated_urls, monkeypatch) -> str:
     monkeypatch.setenv("DB_URL", url)
     reset_settings()
     return url
+
+
+class BrowserTestsTogether(LoadGroupScheduling):
+    """xdist's `--dist loadgroup`, with the browser tests in two groups, each run on one worker: those sharing the
+    embedded app server (and its production build), and the PostgreSQL + Redis app's (test_scale_path.py: another
+    build and server of its own, so it runs beside them on another worker). The other tests are spread over all
+    workers one at a time. (Groups are told by path: with pytest 9, xdist 3.8's `xdist_group` mark no longer
+    reaches the scheduler.)"""
+
+    def _split_scope(self, nodeid: str) -> str:
+        if nodeid.startswith("tests/browser/test_scale_path.py"):
+            return "browser-scale"
+        return "browser" if nodeid.startswith("tests/browser/") else super()._split_scope(nodeid)
+
+
+def pytest_xdist_make_scheduler(config: pytest.Config, log: Producer) -> LoadGroupScheduling | None:
+    """The scheduler of `--dist loadgroup` (pyproject.toml's addopts); xdist's own for any other `--dist`."""
+    return BrowserTestsTogether(config, log) if config.getvalue("dist") == "loadgroup" else None

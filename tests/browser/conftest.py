@@ -4,6 +4,7 @@ One app server per test run, on a free port, with its own migrated and seeded SQ
 fake Stripe and sending mail to a mail catcher the tests read (`mail`).
 """
 
+import contextlib
 import html
 import os
 import re
@@ -88,7 +89,11 @@ def wait_until_serving(url: str, proc: subprocess.Popen, log: Path) -> None:
 def start_app(tmp: Path, extra_env: dict[str, str]):
     """Migrate and seed the configured database, then start the app; yield its URL."""
     port = free_port()
-    env = process_env({"PUBLIC_URL": f"http://127.0.0.1:{port}", **extra_env})
+    # Its own folder of Reflex's saved states (not the checkout's .states, which reflex run empties at start and
+    # other test processes may use meanwhile).
+    env = process_env(
+        {"PUBLIC_URL": f"http://127.0.0.1:{port}", "REFLEX_STATES_WORKDIR": str(tmp / "states"), **extra_env}
+    )
     steps = ["instainstru.migrate", "instainstru.seed"]
     if "STRIPE_API_BASE" in extra_env:  # as ./scripts/run does: the demo instructors' accounts on the fake
         steps.append("instainstru.seed.payments")
@@ -122,7 +127,8 @@ def start_app(tmp: Path, extra_env: dict[str, str]):
         wait_until_serving(url, proc, log)
         yield url
     finally:
-        os.killpg(proc.pid, signal.SIGTERM)
+        with contextlib.suppress(ProcessLookupError):  # an app that exited already (its error is reported above)
+            os.killpg(proc.pid, signal.SIGTERM)
         try:
             proc.wait(timeout=20)
         except subprocess.TimeoutExpired:

@@ -99,11 +99,34 @@ def demo_admin_code() -> str:
     return totp.at(now)
 
 
+_admin_cookies: list = []  # the cookies of the demo admin's session, logged in with a code once per run
+
+
 def log_in_demo(page: Page, role: str) -> None:
+    """Log in as a demo account, landing on its dashboard. Admins must use two-step verification, and a code works
+    once, so a new login would wait for the next 30 s step: the demo admin logs in with a code once per run, and
+    later logins open that session in the page's browser (its cookies, HttpOnly ones too), logging in afresh only
+    when it has ended. tests/browser/test_two_factor.py enters codes in every test."""
+    if role == "admin" and resume_admin_session(page):
+        return
     log_in(page, DEMO_LOGINS[role], DEMO_PASSWORD)
-    if role == "admin":  # admins must use two-step verification
+    if role == "admin":
         enter_code(page, demo_admin_code())
     expect(page).to_have_url(at(routes.dashboard(role)))
+    if role == "admin":
+        _admin_cookies[:] = page.context.cookies()
+
+
+def resume_admin_session(page: Page) -> bool:
+    """Open the admin home with the demo admin's session cookies; whether that session still logs in (not when
+    none was saved yet, it was ended, or it belongs to another app's database)."""
+    if not _admin_cookies:
+        return False
+    page.context.add_cookies(_admin_cookies)
+    open_page(page, routes.ADMIN_HOME)
+    overview = page.get_by_role("heading", name="Platform overview")
+    expect(overview.or_(page.get_by_label("Password"))).to_be_visible()  # the admin home, or the login page
+    return overview.is_visible()
 
 
 def log_out(page: Page, tries: int = 3) -> None:

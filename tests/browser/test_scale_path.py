@@ -30,21 +30,22 @@ from tests.browser.helpers import (
     unique_email,
     write_message,
 )
+from tests.conftest import POSTGRES_URL, SERVER_URL, worker_redis_url
 from tests.fakes.mail_server import MailCatcher
 
-POSTGRES_URL = os.environ.get("TEST_DATABASE_URL", "")
-REDIS_URL = os.environ.get("TEST_REDIS_URL", "")
-DATABASE = "instainstru_browser"
+REDIS_URL = worker_redis_url(os.environ.get("TEST_REDIS_URL", ""))
 
 
-def fresh_database(server_url: str) -> str:
-    """Create an empty database beside the test one and return its URL."""
-    engine = create_engine(server_url, isolation_level="AUTOCOMMIT")
+def fresh_database() -> str:
+    """Create an empty database beside the test one (named after this worker's, so runs in other checkouts or
+    workers keep theirs) and return its URL."""
+    database = f"{make_url(POSTGRES_URL).database}_browser"
+    engine = create_engine(SERVER_URL, isolation_level="AUTOCOMMIT")
     with engine.connect() as conn:
-        conn.execute(text(f"DROP DATABASE IF EXISTS {DATABASE} WITH (FORCE)"))
-        conn.execute(text(f"CREATE DATABASE {DATABASE}"))
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)'))
+        conn.execute(text(f'CREATE DATABASE "{database}"'))
     engine.dispose()
-    return make_url(server_url).set(database=DATABASE).render_as_string(hide_password=False)
+    return make_url(SERVER_URL).set(database=database).render_as_string(hide_password=False)
 
 
 @pytest.fixture(scope="module")
@@ -54,7 +55,7 @@ def scale_env(mail: MailCatcher) -> dict[str, str]:
         pytest.skip("set TEST_DATABASE_URL and TEST_REDIS_URL for the PostgreSQL + Redis path (CI does)")
     # Its own web build folder, so rebuilding it never disturbs the embedded app being served.
     return {
-        "DB_URL": fresh_database(POSTGRES_URL),
+        "DB_URL": fresh_database(),
         "REFLEX_REDIS_URL": REDIS_URL,
         "REFLEX_WEB_WORKDIR": ".web-scale",
         "SMTP_URL": mail.smtp_url,

@@ -230,12 +230,19 @@ class WebhookInbox:
         with self._condition:
             return [w.type for w in self.received]
 
-    def wait_for(self, event_type: str, timeout: float = 60.0, *, count: int = 1) -> ReceivedWebhook:
-        """The `count`-th webhook of `event_type` received (waiting up to `timeout` seconds for it)."""
+    def wait_for(
+        self, event_type: str, timeout: float = 60.0, *, count: int = 1, about: str | None = None
+    ) -> ReceivedWebhook:
+        """The `count`-th webhook of `event_type` received (waiting up to `timeout` seconds for it); with `about`,
+        only those whose object has that id count."""
         deadline = time.monotonic() + timeout
         with self._condition:
             while True:
-                matches = [w for w in self.received if w.type == event_type]
+                matches = [
+                    w
+                    for w in self.received
+                    if w.type == event_type and (about is None or w.event["data"]["object"]["id"] == about)
+                ]
                 if len(matches) >= count:
                     return matches[count - 1]
                 remaining = deadline - time.monotonic()
