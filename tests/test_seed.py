@@ -279,6 +279,7 @@ def test_demo_payments_open_again_the_charges_and_authorisations_the_database_ho
     with transaction() as session:
         lessons = session.exec(select(Booking).order_by(Booking.start_at)).all()
     assert restore_payments() == len(lessons)  # every demo lesson was paid, or its card authorised
+    assert ledger.reconcile() == []  # the whole demo's money agrees with the payments server
     client = payments_server.client()
     requests = [b for b in lessons if b.status == S.REQUESTED]
     for lesson in requests:

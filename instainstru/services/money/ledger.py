@@ -16,10 +16,12 @@ The lines of one movement always sum to zero, and each movement is recorded once
 """
 
 from collections import defaultdict
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import String, cast, literal
+from sqlalchemy import ColumnElement, String, cast, literal, true
+from sqlalchemy.orm import Mapped
 from sqlmodel import Session, col, func, select
 
 from instainstru.db import transaction
@@ -210,9 +212,14 @@ def topup_owed(session: Session, payment_id: int) -> int:
     return _owed_topups(session, [payment_id]).get(payment_id, 0)
 
 
-def _paid_with_credit(session: Session) -> list[tuple[int, int, str | None]]:
-    """(payment, its top-up at Stripe as last seen, its top-up transfer) for the paid payments that used credit."""
-    rows = session.exec(select(Payment.id, Payment.topup_cents, Payment.topup_transfer_id).where(*PAID_WITH_CREDIT))
+def _paid_with_credit(session: Session, bookings: Collection[int] | None = None) -> list[tuple[int, int, str | None]]:
+    """(payment, its top-up at Stripe as last seen, its top-up transfer) for the paid payments that used credit (of
+    these bookings; all when None)."""
+    rows = session.exec(
+        select(Payment.id, Payment.topup_cents, Payment.topup_transfer_id).where(
+            *PAID_WITH_CREDIT, _of_bookings(col(Payment.booking_id), bookings)
+        )
+    )
     return [(payment_id, held, transfer) for payment_id, held, transfer in rows if payment_id is not None]  # stored
 
 
@@ -314,20 +321,26 @@ def booking_balance(session: Session, booking_id: int) -> Balance:
     return Balance(-sums[A.STUDENT], sums[A.PLATFORM], sums[A.INSTRUCTOR])
 
 
-def _ledger_by_charge(session: Session) -> dict[str, dict[str, int]]:
+def _of_bookings(column: Mapped[int], bookings: Collection[int] | None) -> ColumnElement[bool]:
+    """The rows of these bookings (every row when None)."""
+    return true() if bookings is None else column.in_(list(bookings))
+
+
+def _ledger_by_charge(session: Session, bookings: Collection[int] | None) -> dict[str, dict[str, int]]:
     totals: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     for charge_id, kind, amount in session.exec(
-        select(LedgerEntry.charge_id, LedgerEntry.kind, func.sum(LedgerEntry.amount_cents)).group_by(
-            LedgerEntry.charge_id, LedgerEntry.kind
-        )
+        select(LedgerEntry.charge_id, LedgerEntry.kind, func.sum(LedgerEntry.amount_cents))
+        .where(_of_bookings(col(LedgerEntry.booking_id), bookings))
+        .group_by(LedgerEntry.charge_id, LedgerEntry.kind)
     ):
         totals[charge_id][kind] = int(amount)
     return totals
 
 
-def _unbalanced(session: Session) -> list[str]:
+def _unbalanced(session: Session, bookings: Collection[int] | None) -> list[str]:
     rows = session.exec(
         select(LedgerEntry.source, func.sum(LedgerEntry.amount_cents))
+        .where(_of_bookings(col(LedgerEntry.booking_id), bookings))
         .group_by(LedgerEntry.source)
         .having(func.sum(LedgerEntry.amount_cents) != 0)
     )
@@ -351,31 +364,33 @@ def _compare(charge_id: str, ours: dict[str, int], theirs: stripe_payments.Charg
     return problems
 
 
-def _topups(session: Session) -> list[tuple[int, str | None, int]]:
+def _topups(session: Session, bookings: Collection[int] | None) -> list[tuple[int, str | None, int]]:
     """(payment, its top-up transfer, the top-up the ledger says the instructor keeps) for payments with credit."""
     owed = _owed_topups(session)
     return [
-        (payment_id, transfer_id, owed.get(payment_id, 0)) for payment_id, _, transfer_id in _paid_with_credit(session)
+        (payment_id, transfer_id, owed.get(payment_id, 0))
+        for payment_id, _, transfer_id in _paid_with_credit(session, bookings)
     ]
 
 
-def reconcile() -> list[str]:
-    """Compare the ledger with Stripe's charges, fees and refunds; return every difference (none: all agree).
+def reconcile(bookings: Collection[int] | None = None) -> list[str]:
+    """Compare the ledger with Stripe's charges, fees and refunds; return every difference (none: all agree). Only
+    the money of `bookings` when given (a test of a few lessons among many), else all of it.
 
     Also reported: a lesson's payment that succeeded at Stripe but is missing from the ledger, and an
     instructor's credit top-up that differs from the transfer at Stripe (made, and reversed, by the jobs).
     """
     with transaction() as session:
-        ledger = _ledger_by_charge(session)
-        problems = _unbalanced(session)
+        ledger = _ledger_by_charge(session, bookings)
+        problems = _unbalanced(session, bookings)
         intents = list(
             session.exec(
                 select(Payment.booking_id, Payment.stripe_payment_intent_id).where(
-                    col(Payment.stripe_payment_intent_id).is_not(None)
+                    col(Payment.stripe_payment_intent_id).is_not(None), _of_bookings(col(Payment.booking_id), bookings)
                 )
             )
         )
-        topups = _topups(session)
+        topups = _topups(session, bookings)
     reading = ""  # the Stripe object being read, named when Stripe does not answer for it
     try:
         for booking_id, intent_id in intents:

@@ -258,6 +258,8 @@ def test_reconcile_reports_a_difference(studio, stripe_env):
         fee.amount_cents, share.amount_cents = fee.amount_cents + 1, share.amount_cents - 1
     problems = ledger.reconcile()
     assert len(problems) == 1 and "platform fee is 1201 in the ledger but 1200 at Stripe" in problems[0]
+    assert ledger.reconcile([held.id]) == problems  # only this lesson's money: the same difference
+    assert ledger.reconcile([held.id + 1]) == []  # another lesson's money (none here) has none
     assert ledger_command(["reconcile"]) == 1  # python -m instainstru.ledger reconcile
     with transaction() as session:
         session.get(LedgerEntry, fee.id).amount_cents -= 1
