@@ -247,6 +247,14 @@ def browser_context_args(browser_context_args):
     return {**browser_context_args, "timezone_id": "America/New_York"}
 
 
+@pytest.fixture
+def context(context):
+    """A page load may take up to a minute (Playwright's default is 30 s): a bound for a busy two-core machine
+    running the other test worker beside the browser, not a delay."""
+    context.set_default_navigation_timeout(60_000)
+    return context
+
+
 @pytest.fixture(scope="session")
 def browser_type_launch_args(browser_type_launch_args):
     if not Path(CHROMIUM).exists():
