@@ -238,6 +238,23 @@ def _ledger(rows: Rows, booking_id: int, charge: str, source: str, lines: list[t
             )
 
 
+def _payment(rows: Rows, booking_id: int, created_at: datetime, **fields: object) -> int:
+    """Add an attempt's payment row (its intent named after its id) with `fields`; return its id."""
+    from instainstru.models import Payment
+
+    payment_id = len(rows.tables[Payment]) + 1
+    rows.add(
+        Payment,
+        id=payment_id,
+        booking_id=booking_id,
+        attempt=1,
+        stripe_payment_intent_id=f"pi_bench{payment_id}",
+        created_at=created_at,
+        **fields,
+    )
+    return payment_id
+
+
 def pay(rows: Rows, booking_id: int, booking: dict, *, credit: bool) -> None:
     """A succeeded card payment (with credit: the credit's grant, use and top-up too), its charge in the ledger, and
     a cancelled lesson's refund made (the jobs' markers of both set, as their next run after each would have)."""
@@ -249,12 +266,10 @@ def pay(rows: Rows, booking_id: int, booking: dict, *, credit: bool) -> None:
     done = booking["status"] in ("completed", "no_show")
     payment_id = len(rows.tables[Payment]) + 1
     charge = f"ch_bench{payment_id}"
-    rows.add(
-        Payment,
-        id=payment_id,
-        booking_id=booking_id,
-        attempt=1,
-        stripe_payment_intent_id=f"pi_bench{payment_id}",
+    _payment(
+        rows,
+        booking_id,
+        at,
         amount_cents=PRICE - used,
         fee_cents=fee,
         status="succeeded",
@@ -262,7 +277,6 @@ def pay(rows: Rows, booking_id: int, booking: dict, *, credit: bool) -> None:
         credit_cents=used,
         topup_transfer_id=f"tr_bench{payment_id}" if topup and done else None,
         topup_cents=topup if done else 0,
-        created_at=at,
         settled=True,  # the lesson's own charge, so marked by the jobs' first look at it
     )
     _ledger(
@@ -311,39 +325,20 @@ def pay(rows: Rows, booking_id: int, booking: dict, *, credit: bool) -> None:
 
 def authorise(rows: Rows, booking_id: int, booking: dict) -> None:
     """A request's card authorisation, waiting for the instructor's answer."""
-    from instainstru.models import Payment
-
-    payment_id = len(rows.tables[Payment]) + 1
-    rows.add(
-        Payment,
-        id=payment_id,
-        booking_id=booking_id,
-        attempt=1,
-        stripe_payment_intent_id=f"pi_bench{payment_id}",
+    _payment(
+        rows,
+        booking_id,
+        booking["created_at"],
         amount_cents=PRICE,
         fee_cents=FEE,
         manual_capture=True,
         status="requires_capture",
-        created_at=booking["created_at"],
     )
 
 
 def abandon(rows: Rows, booking_id: int, booking: dict) -> None:
     """An attempt the student left (a hold that ran out), cancelled by the jobs long ago."""
-    from instainstru.models import Payment
-
-    payment_id = len(rows.tables[Payment]) + 1
-    rows.add(
-        Payment,
-        id=payment_id,
-        booking_id=booking_id,
-        attempt=1,
-        stripe_payment_intent_id=f"pi_bench{payment_id}",
-        amount_cents=PRICE,
-        fee_cents=FEE,
-        status="canceled",
-        created_at=booking["created_at"],
-    )
+    _payment(rows, booking_id, booking["created_at"], amount_cents=PRICE, fee_cents=FEE, status="canceled")
 
 
 def review(rows: Rows, booking_id: int, booking: dict, rng: random.Random) -> None:

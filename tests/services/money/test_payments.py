@@ -161,15 +161,22 @@ def test_a_declined_or_expired_request_releases_the_card(studio, stripe_env):
         assert session.exec(select(LedgerEntry)).all() == []
 
 
-def test_a_payment_after_the_hold_ran_out_is_refunded(studio, stripe_env):
+def authenticating_as_the_hold_runs_out(studio, stripe_env):
+    """A payment with 3-D Secure started, then the hold runs out while the student is still authenticating: the
+    student, the hold, the payment's client secret and the moment after the hold."""
     _, student, service, _ = studio
     held = hold(student, service)
     card = save_test_card(student, stripe_env, "4000002500003155")
     result = payments.pay(student, held.id, card, NOW)
     later = NOW + timedelta(minutes=16)
-    with transaction() as session:  # the hold runs out while the student is still authenticating
+    with transaction() as session:
         assert booking.expire_holds(session, later) == 1
-    authenticate(stripe_env, result.client_secret)
+    return student, held, result.client_secret, later
+
+
+def test_a_payment_after_the_hold_ran_out_is_refunded(studio, stripe_env):
+    student, held, secret, later = authenticating_as_the_hold_runs_out(studio, stripe_env)
+    authenticate(stripe_env, secret)
     assert payments.payment_finished(student, held.id, later).status == S.EXPIRED
     with transaction() as session:
         assert ledger.booking_balance(session, held.id) == ledger.Balance(0, 0, 0)
@@ -200,20 +207,14 @@ def test_the_jobs_look_at_a_lessons_own_charge_once(studio, stripe_env, monkeypa
 
 
 def test_the_jobs_look_at_a_charge_to_refund_until_it_is_refunded_in_full(studio, stripe_env, monkeypatch):
-    _, student, service, _ = studio
-    held = hold(student, service)
-    card = save_test_card(student, stripe_env, "4000002500003155")
-    result = payments.pay(student, held.id, card, NOW)
-    later = NOW + timedelta(minutes=16)
-    with transaction() as session:  # the hold runs out while the student is still authenticating
-        assert booking.expire_holds(session, later) == 1
+    student, held, secret, later = authenticating_as_the_hold_runs_out(studio, stripe_env)
     refund = stripe_payments.refund
 
     def unreachable(*_args, **_kwargs):
         raise PaymentsUnavailable("down")
 
     monkeypatch.setattr(stripe_payments, "refund", unreachable)
-    authenticate(stripe_env, result.client_secret)
+    authenticate(stripe_env, secret)
     assert payments.payment_finished(student, held.id, later).status == S.EXPIRED  # charged, not refunded yet
     assert payments.settle_leftovers(later) == 0 and not settled(held.id)  # Stripe still down: read again next run
     monkeypatch.setattr(stripe_payments, "refund", refund)
