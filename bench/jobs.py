@@ -173,19 +173,7 @@ def lessons(
         else:
             start = NOW + timedelta(hours=2, minutes=30 * rng.randrange(30 * 48))
         start = start.replace(minute=0 if start.minute < 30 else 30)
-        booking = dict(
-            instructor_id=teacher,
-            student_id=student,
-            offering_id=offering,
-            duration_min=60,
-            start_at=start,
-            end_at=start + timedelta(minutes=60),
-            status=status,
-            price_cents=PRICE,
-            platform_fee_cents=FEE,
-            created_at=start - timedelta(days=rng.randrange(2, 20)),
-            place_kind="online",
-        )
+        booking = lesson_fields(teacher, offering, student, start, status, start - timedelta(days=rng.randrange(2, 20)))
         if status in ("requested", "pending_payment"):
             booking["created_at"] = NOW - timedelta(minutes=3)
             booking["hold_expires_at"] = NOW + (timedelta(hours=40) if status == "requested" else timedelta(minutes=7))
@@ -236,6 +224,25 @@ def _ledger(rows: Rows, booking_id: int, charge: str, source: str, lines: list[t
                 amount_cents=amount,
                 created_at=at,
             )
+
+
+def lesson_fields(
+    teacher: int, offering: int, student: int, start: datetime, status: str, created_at: datetime
+) -> dict[str, object]:
+    """A one-hour online lesson's booking columns."""
+    return dict(
+        instructor_id=teacher,
+        student_id=student,
+        offering_id=offering,
+        duration_min=60,
+        start_at=start,
+        end_at=start + timedelta(minutes=60),
+        status=status,
+        price_cents=PRICE,
+        platform_fee_cents=FEE,
+        created_at=created_at,
+        place_kind="online",
+    )
 
 
 def _payment(rows: Rows, booking_id: int, created_at: datetime, **fields: object) -> int:
@@ -501,20 +508,7 @@ def fall_due(teachers: list[tuple[int, int]], students: list[int], referred: lis
 
     def lesson(status: str, start: datetime, student: int, **more: object) -> Booking:
         teacher, offering = random.choice(teachers)
-        booking = Booking(
-            instructor_id=teacher,
-            student_id=student,
-            offering_id=offering,
-            duration_min=60,
-            start_at=start,
-            end_at=start + timedelta(minutes=60),
-            status=status,
-            price_cents=PRICE,
-            platform_fee_cents=FEE,
-            created_at=start - timedelta(days=3),
-            place_kind="online",
-            **more,
-        )
+        booking = Booking(**lesson_fields(teacher, offering, student, start, status, start - timedelta(days=3)), **more)
         session.add(booking)
         session.flush()
         return booking
