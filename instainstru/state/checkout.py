@@ -1,6 +1,7 @@
 """The checkout: the held lesson, the student's cards, and paying (Stripe.js in the browser for a new card and
 3-D Secure; everything else through the payments service)."""
 
+import asyncio
 from collections.abc import Callable
 from contextlib import suppress
 
@@ -224,9 +225,10 @@ class CheckoutState(CardElement, GuardedPage, rx.State):
         return None if self.error else rx.toast.success("Card removed.")
 
     async def _as_student(self, action: Callable[[Actor | None], Result]) -> tuple[Result | None, Answer]:
-        """Run `action(actor)`: (its result, None), or (None, a redirect to log in) with the error shown."""
+        """Run `action(actor)` off the event loop (it calls Stripe, which may take seconds): (its result, None), or
+        (None, a redirect to log in) with the error shown."""
         try:
-            return action(await current_actor(self)), None
+            return await asyncio.to_thread(action, await current_actor(self)), None
         except FormError as exc:
             self.error, self.busy = " ".join(exc.errors.values()), False
         except NotAuthenticated:
