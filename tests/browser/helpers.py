@@ -130,8 +130,9 @@ def resume_admin_session(page: Page) -> bool:
 
 
 def log_out(page: Page, tries: int = 3) -> None:
-    """Log out through the account menu. The header may re-render while the menu opens (a page's load events
-    answering late, on a busy machine), taking the menu away under the click: then close it and open it again."""
+    """Log out through the account menu and wait for the home page saying so. The header may re-render while the menu
+    opens (a page's load events answering late, on a busy machine), taking the menu away under the click: then close
+    it and open it again."""
     for attempt in range(tries):
         page.get_by_role("button", name="Account menu").click()
         try:
@@ -141,6 +142,9 @@ def log_out(page: Page, tries: int = 3) -> None:
             if attempt == tries - 1:
                 raise
             page.keyboard.press("Escape")
+    # The header says "Log in" at once; the page then loads the address clearing the cookie, then home, which says
+    # so: done only then (a navigation started earlier would be cut short by those loads).
+    expect(page.get_by_text("You are logged out.")).to_be_visible()
     expect(page.get_by_role("link", name="Log in").first).to_be_visible()
 
 

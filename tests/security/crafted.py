@@ -9,6 +9,7 @@ import asyncio
 import contextvars
 import dataclasses
 import json
+import re
 import sqlite3
 import uuid
 from collections.abc import Iterable
@@ -188,7 +189,13 @@ def leaks(world: World, attacker: str, received: str, sent: str) -> list[str]:
     typed into a form and echoed back is no leak)."""
     text, typed = received.lower(), sent.lower()
     hidden = [marker.lower() for marker, seers in world.markers if attacker not in seers]
-    return [marker for marker in hidden if marker in text and marker not in typed]
+    return [marker for marker in hidden if _found(marker, text) and not _found(marker, typed)]
+
+
+def _found(marker: str, text: str) -> bool:
+    """Whether `marker` stands in `text` as a whole word: card digits found inside a random hex token or form
+    fingerprint ("a8301f") are not those digits."""
+    return re.search(rf"(?<![0-9a-z]){re.escape(marker)}(?![0-9a-z])", text) is not None
 
 
 def restore(pristine: str) -> None:
