@@ -87,8 +87,8 @@ def start_session(
     return token
 
 
-def actor_for_token(token: str) -> Actor | None:
-    """Return who holds `token`, or None when it is unknown or expired (expired rows are removed)."""
+def actor_for_token(token: str, now: datetime | None = None) -> Actor | None:
+    """Return who holds `token`, or None when it is unknown or expired at `now` (expired rows are removed)."""
     if not token:
         return None
     with transaction() as session:
@@ -100,7 +100,7 @@ def actor_for_token(token: str) -> Actor | None:
         if row is None:
             return None
         auth_session, user = row
-        if auth_session.expires_at <= utcnow():
+        if auth_session.expires_at <= (now or utcnow()):
             session.delete(auth_session)
             return None
         return Actor.from_user(user, two_factor_on=two_factor_on_in(session, auth_session.user_id))
@@ -108,7 +108,7 @@ def actor_for_token(token: str) -> Actor | None:
 
 def visit(token: str, now: datetime) -> tuple[Actor | None, list[Notice]]:
     """A page load of the session `token`: who holds it, and what it has to say once (taken). "Last seen" moves on."""
-    actor = actor_for_token(token)
+    actor = actor_for_token(token, now)
     if actor is None:
         return None, []
     mine = col(AuthSession.token_hash) == digest(token)

@@ -102,6 +102,14 @@ def test_sessions_are_listed_this_one_first_with_their_device_and_only_the_calle
         sessions.live_sessions(None, here, NOW)
 
 
+def test_a_visit_after_the_session_ran_out_finds_nobody(db_url):
+    sam = make_user()
+    token = sessions.start_session(sam, now=NOW)
+    ran_out = NOW + timedelta(seconds=sessions.session_seconds())
+    assert sessions.visit(token, ran_out - timedelta(seconds=1))[0] == sam
+    assert sessions.visit(token, ran_out) == (None, [])  # judged at the visit's time, not the clock's
+
+
 def test_last_seen_moves_on_at_most_every_five_minutes(db_url):
     sam = make_user()
     token = sessions.start_session(sam, now=NOW)
