@@ -9,9 +9,13 @@ database number (`worker_redis_url`); the browser tests all run on one worker, a
 """
 
 import os
+import tempfile
 
 os.environ.setdefault("ARGON2_TIME_COST", "1")
 os.environ.setdefault("ARGON2_MEMORY_KIB", "1024")
+# Each test process keeps Reflex's saved states in a folder of its own: two workers importing the app at once each
+# clear expired files from the states folder, and one read a file the other had just removed.
+os.environ["REFLEX_STATES_WORKDIR"] = tempfile.mkdtemp(prefix="instainstru-states-")
 
 import pytest  # noqa: E402
 from sqlalchemy import create_engine, make_url, text  # noqa: E402
