@@ -1,5 +1,6 @@
 """Tables. Importing this package registers every table on `SQLModel.metadata`."""
 
+from instainstru.models.admin import AdminAction
 from instainstru.models.auth import (
     AuthSession,
     CalendarFeed,
@@ -29,7 +30,7 @@ from instainstru.models.payment import LedgerAccount, LedgerEntry, LedgerKind, P
 from instainstru.models.place import StudentAddress
 from instainstru.models.referral import Credit, CreditUse, Referral, ReferralCode, WelcomeCard
 from instainstru.models.review import STARS, Review, ReviewReport
-from instainstru.models.two_factor import AdminAction, LoginChallenge, RecoveryCode, TrustedDevice, TwoFactor
+from instainstru.models.two_factor import LoginChallenge, RecoveryCode, TrustedDevice, TwoFactor
 from instainstru.models.types import UTCDateTime, utcnow
 from instainstru.models.user import Role, User
 from instainstru.models.webhook import ProcessedEvent

@@ -1,9 +1,9 @@
 """Two-step verification (TOTP): each account's authenticator secret, its recovery codes, logins waiting for their
-code, devices remembered for a while, and the admins' actions on other people's accounts."""
+code and devices remembered for a while."""
 
 from datetime import datetime
 
-from sqlalchemy import Column, ForeignKey, Index, Integer, String
+from sqlalchemy import Column, ForeignKey, Integer, String
 from sqlmodel import Field, SQLModel
 
 from instainstru.models.types import UTCDateTime, utcnow
@@ -72,18 +72,3 @@ class TrustedDevice(SQLModel, table=True):
     token_hash: str = Field(sa_column=Column(String(64), nullable=False, unique=True))
     created_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
     expires_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
-
-
-class AdminAction(SQLModel, table=True):
-    """What an admin did to someone's account, with why: append-only (rows are added, never changed or removed).
-    The first kind is resetting a person's two-step verification; the admin console's audit log reads these."""
-
-    __tablename__ = "admin_actions"
-    __table_args__ = (Index("ix_admin_actions_target_at", "target_user_id", "at"), {"extend_existing": True})
-
-    id: int | None = Field(default=None, primary_key=True)
-    admin_id: int = Field(sa_column=Column(Integer, ForeignKey("users.id"), nullable=False, index=True))
-    action: str = Field(sa_column=Column(String(40), nullable=False))
-    target_user_id: int | None = Field(default=None, sa_column=Column(Integer, ForeignKey("users.id"), nullable=True))
-    reason: str = Field(sa_column=Column(String(500), nullable=False))
-    at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))

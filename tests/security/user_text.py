@@ -180,7 +180,8 @@ FIELDS: dict[str, Written | Copied | Unshown] = {
     # Not people's words shown to others.
     "blackouts.note": Unshown("the instructor's own note on their days off, shown only on their availability page"),
     "review_reports.reason": Unshown("kept for the admins; no page shows it yet (the review is flagged instead)"),
-    "admin_actions.reason": Unshown("an admin's reason for resetting two-step verification; no page shows it"),
+    "admin_actions.reason": Unshown("an admin's reason for an action, kept for the admins' audit log"),
+    "admin_actions.detail": Unshown("what an admin action changed, composed by the admin services from figures"),
     "login_failures.email": Unshown("what someone typed at a failed login, counted for throttling, never shown"),
     "login_failures.client": Unshown("the client's address, counted for throttling, never shown"),
     "email_links.email": Unshown("a new address waiting for its confirmation, shown only to the account's owner"),

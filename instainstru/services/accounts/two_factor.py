@@ -25,7 +25,6 @@ from sqlmodel import Session, col, delete, func, or_, select, update
 
 from instainstru.db import transaction
 from instainstru.models import (
-    AdminAction,
     LoginChallenge,
     RecoveryCode,
     Role,
@@ -37,6 +36,7 @@ from instainstru.services.accounts import accounts, throttle
 from instainstru.services.accounts.access import TWO_FACTOR_REQUIRED, Actor, require_role, two_factor_on_in
 from instainstru.services.accounts.passwords import verify_password
 from instainstru.services.accounts.sessions import digest
+from instainstru.services.admin import audit
 from instainstru.services.errors import FormError
 
 ISSUER = "InstaInstru"
@@ -46,7 +46,6 @@ RECOVERY_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"  # no 0/o, 1/l/i to confus
 PENDING_LASTS = timedelta(minutes=5)  # to type the code after the password
 REMEMBER_FOR = timedelta(days=30)
 RESET_ACTION = "reset_two_factor"
-REASON_MAX = 500
 
 WRONG_CODE = "That code is not right. Enter the 6-digit code your app shows now, or a recovery code."
 NOT_CONFIRMED = "That code is not right. Enter the 6-digit code your app shows now."
@@ -344,19 +343,11 @@ def admin_reset(actor: Actor | None, target_user_id: int, reason: str, now: date
     `reason`, recorded in `admin_actions`. Admins only; not one's own (turned off, an admin could do nothing more).
     FormError for a missing or too long reason, an unknown person or oneself."""
     actor = require_role(actor, Role.ADMIN)
-    reason = " ".join(reason.split())
-    if not reason:
-        raise FormError({"reason": "Say why: it is kept with the reset."})
-    if len(reason) > REASON_MAX:
-        raise FormError({"reason": f"Use at most {REASON_MAX} characters."})
+    reason = audit.clean_reason(reason)
     if target_user_id == actor.user_id:
         raise FormError({"form": "You cannot reset your own two-step verification: ask another admin."})
     with transaction() as session:
         if session.get(User, target_user_id, with_for_update=True) is None:
             raise FormError({"form": "There is no such account."})
         _forget_everything(session, target_user_id)
-        session.add(
-            AdminAction(
-                admin_id=actor.user_id, action=RESET_ACTION, target_user_id=target_user_id, reason=reason, at=now
-            )
-        )
+        audit.record(session, actor, RESET_ACTION, reason=reason, at=now, target_user_id=target_user_id)
