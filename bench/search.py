@@ -82,23 +82,33 @@ NOW = datetime(2026, 11, 26, 14, 0, tzinfo=UTC)
 
 def build(url: str, size: int, seed: int = 7) -> None:
     """Migrate a fresh database and bulk-insert `size` synthetic instructors."""
-    from sqlalchemy import insert
+    from instainstru.migrate import upgrade
+
+    upgrade(url)
+    add_instructors(url, size, seed)
+
+
+def add_instructors(url: str, size: int, seed: int = 7) -> None:
+    """Bulk-insert `size` synthetic instructors (and one student booked with each) into a migrated database,
+    after the rows it holds."""
+    from sqlalchemy import func, insert, select
 
     from instainstru.db import engine_for
-    from instainstru.migrate import upgrade
     from instainstru.models import AreaBorough, AreaCell, Booking, InstructorProfile, Offering, OfferingPrice, User
     from instainstru.services.discovery import area_index, geo
     from instainstru.services.discovery.catalog import SUBJECTS
     from instainstru.services.discovery.ratings import bayesian_rating
 
-    upgrade(url)
+    with engine_for(url).connect() as conn:
+        first_id = (conn.execute(select(func.max(User.id))).scalar() or 0) + 1
+        offering_id = conn.execute(select(func.max(Offering.id))).scalar() or 0
     rng = random.Random(seed)
     hoods = geo.neighbourhoods()
     zips = geo.zip_places()
     zip_near = {h.name: min(zips, key=lambda z, h=h: geo.distance_miles(z.point, h.point)) for h in hoods}
     users, profiles, offerings, prices, cells, boroughs, bookings = [], [], [], [], [], [], []
-    offering_id = 0
-    for i in range(1, size + 2):
+    student_id = first_id + size
+    for i in range(first_id, student_id + 1):
         users.append(
             {
                 "id": i,
@@ -111,7 +121,7 @@ def build(url: str, size: int, seed: int = 7) -> None:
                 "email_verified_at": NOW,  # search lists only instructors who confirmed their address
             }
         )
-        if i == size + 1:
+        if i == student_id:
             users[-1]["role"] = "student"
             break
         home = rng.choice(hoods)
@@ -184,7 +194,7 @@ def build(url: str, size: int, seed: int = 7) -> None:
             bookings.append(
                 {
                     "instructor_id": i,
-                    "student_id": size + 1,
+                    "student_id": student_id,
                     "offering_id": offering_id,
                     "duration_min": 60,
                     "start_at": lesson,

@@ -1,0 +1,200 @@
+"""Benchmark: what a user waits for, the whole Reflex event, under concurrent users; InstaInstru beside a bare
+Reflex app (one indexed SQLite read per page load: the framework's floor) measured in the same run.
+
+    .venv/bin/python bench/load.py [--clients 1 20 50 100] [--seconds 10] [--pages search profile home]
+        [--scale-out] [--workers N] [--instructors 10000] [--login-load 2] [--no-bare]
+
+Each client is a socket.io tab (bench/reflex_tab.py) that connects once, then navigates inside the app again and
+again for `--seconds` as a link click does: `on_load_internal` with the page's router data, waiting until the
+page's data arrived (`is_hydrated`), answering the time-zone question as a New York browser would. Searches rotate
+over bench/search.py's 50 queries, profiles over every instructor. Prints navigations per second and p50/p95 in ms.
+
+The app runs backend-only in production mode (`reflex run --env prod --backend-only`) on a fresh database: the
+demo seed on SQLite (one worker), or with `--scale-out` on PostgreSQL (`--pg-url`, emptied) and Redis
+(`--redis-url`) with `--workers` workers (Reflex's default there: 2 x CPUs + 1). `--instructors N` adds N
+synthetic instructors (bench/search.py's) to the demo. `--login-load K` adds K clients that log in over and over
+(a password check each) while the others navigate: nothing slow may hold the event loop.
+"""
+
+import argparse
+import asyncio
+import os
+import random
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from reflex_server import ROOT, backend  # noqa: E402 (bench/ is on sys.path when a script here runs)
+from reflex_tab import ROOT_STATE, Tab  # noqa: E402
+from search import QUERIES  # noqa: E402
+from timing import percentile  # noqa: E402
+
+BARE = Path(__file__).resolve().parent / "bare_app"
+DEMO_PASSWORD = "tuba-on-the-ferry"
+LOGIN = f"{ROOT_STATE}.instainstru___state___login____login_state.submit"
+
+
+@dataclass
+class Result:
+    """What one level of load measured."""
+
+    clients: int
+    navigations: int
+    seconds: float
+    latencies: list[float]
+    errors: int
+
+    def line(self, label: str) -> str:
+        """A table row: label, clients, navigations/s, p50, p95 (ms), errors."""
+        ms = [t * 1000 for t in self.latencies] or [0.0]
+        return (
+            f"| {label} | {self.clients} | {self.navigations / self.seconds:,.0f} | {statistics.median(ms):,.1f} | "
+            f"{percentile(ms, 95):,.1f} | {self.errors} |"
+        )
+
+
+def app_env(db_url: str, tmp: Path, redis_url: str = "") -> dict[str, str]:
+    """The environment InstaInstru runs in for the benchmark (the test suite's quick password hashing is not used:
+    logging in costs what it costs in production)."""
+    env = {
+        "DB_URL": db_url,
+        "REFLEX_STATES_WORKDIR": str(tmp / "states"),
+        "UPLOAD_DIR": str(tmp / "uploads"),
+        "PYTHONPATH": str(ROOT),
+    }
+    if redis_url:
+        env["REFLEX_REDIS_URL"] = redis_url
+    return env
+
+
+def prepare(env: dict[str, str], instructors: int) -> None:
+    """Migrate, add the demo data and `instructors` synthetic ones."""
+    full = {**os.environ, **env}
+    for module in ("instainstru.migrate", "instainstru.seed"):
+        subprocess.run([sys.executable, "-m", module], cwd=ROOT, env=full, check=True, capture_output=True)
+    if instructors:
+        code = f"import search; search.add_instructors({env['DB_URL']!r}, {instructors})"
+        subprocess.run([sys.executable, "-c", code], cwd=Path(__file__).parent, env=full, check=True)
+
+
+def instructor_paths(db_url: str) -> list[str]:
+    """Every listed instructor's profile path."""
+    from sqlalchemy import create_engine, text
+
+    from instainstru import routes
+
+    with create_engine(db_url).connect() as db:
+        slugs = db.execute(text("SELECT slug FROM instructor_profiles ORDER BY user_id")).scalars().all()
+    return [routes.instructor_profile(slug) for slug in slugs]
+
+
+def page_paths(page: str, profiles: list[str]) -> list[str]:
+    """The paths a client visits for `page`."""
+    from instainstru import routes
+
+    if page == "search":
+        return [routes.search(q=query) for query in QUERIES]
+    if page == "profile":
+        return profiles
+    return [routes.HOME]
+
+
+async def navigating(url: str, paths: list[str], clients: int, seconds: float) -> Result:
+    """`clients` tabs navigating over `paths` for `seconds`."""
+    latencies: list[float] = []
+    errors = 0
+    tabs = [Tab(url) for _ in range(clients)]
+    await asyncio.gather(*(tab.open(paths[0]) for tab in tabs))
+    stop = time.perf_counter() + seconds
+
+    async def browse(tab: Tab, rng: random.Random) -> None:
+        nonlocal errors
+        while time.perf_counter() < stop:
+            try:
+                latencies.append(await tab.navigate(rng.choice(paths)))
+            except TimeoutError:
+                errors += 1
+
+    started = time.perf_counter()
+    await asyncio.gather(*(browse(tab, random.Random(i)) for i, tab in enumerate(tabs)))
+    elapsed = time.perf_counter() - started
+    await asyncio.gather(*(tab.close() for tab in tabs))
+    return Result(clients, len(latencies), elapsed, latencies, errors)
+
+
+async def logging_in(url: str, stop: asyncio.Event) -> int:
+    """Log the demo student in over and over (a failed then a good password check) until `stop`; return how many."""
+    from instainstru import routes
+
+    tab = Tab(url)
+    await tab.open(routes.LOGIN)
+    count = 0
+    while not stop.is_set():
+        await tab.call(LOGIN, {"form": {"email": "student@demo.instainstru.com", "password": DEMO_PASSWORD}})
+        count += 1
+    await tab.close()
+    return count
+
+
+async def measure(url: str, paths: list[str], levels: list[int], seconds: float, login_load: int) -> list[Result]:
+    """Each level of clients in turn (with `login_load` clients logging in meanwhile)."""
+    results = []
+    for clients in levels:
+        stop = asyncio.Event()
+        logins = [asyncio.create_task(logging_in(url, stop)) for _ in range(login_load)]
+        results.append(await navigating(url, paths, clients, seconds))
+        stop.set()
+        await asyncio.gather(*logins)
+    return results
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--clients", type=int, nargs="+", default=[1, 20, 50, 100])
+    parser.add_argument("--seconds", type=float, default=10)
+    parser.add_argument("--pages", nargs="+", default=["search", "profile", "home"])
+    parser.add_argument("--scale-out", action="store_true", help="PostgreSQL + Redis with several workers")
+    parser.add_argument("--workers", type=int, default=0, help="backend workers (0: Reflex's choice)")
+    parser.add_argument("--pg-url", default="postgresql+psycopg://postgres@127.0.0.1:5432/bench_load")
+    parser.add_argument("--redis-url", default="redis://127.0.0.1:6379/9")
+    parser.add_argument("--instructors", type=int, default=0, help="synthetic instructors added to the demo")
+    parser.add_argument("--login-load", type=int, default=0, help="clients logging in over and over meanwhile")
+    parser.add_argument("--no-bare", action="store_true", help="skip the bare Reflex app")
+    args = parser.parse_args()
+
+    print("| server | clients | navigations/s | p50 ms | p95 ms | errors |\n|---|---|---|---|---|---|")
+    with tempfile.TemporaryDirectory() as folder:
+        tmp = Path(folder)
+        if not args.no_bare:
+            bare_env = {"BARE_DB_URL": f"sqlite:///{tmp}/bare.db", "REFLEX_STATES_WORKDIR": str(tmp / "bare-states")}
+            with backend(BARE, bare_env, tmp / "bare.log") as url:
+                for result in asyncio.run(measure(url, ["/search"], args.clients, args.seconds, 0)):
+                    print(result.line("bare Reflex, one SQLite read, 1 worker"), flush=True)
+        if args.scale_out:
+            from tests.conftest import recreate_database  # noqa: PLC0415 (only the scale-out path needs it)
+
+            recreate_database(args.pg_url)
+            import redis
+
+            redis.Redis.from_url(args.redis_url).flushdb()
+            env = app_env(args.pg_url, tmp, args.redis_url)
+        else:
+            env = app_env(f"sqlite:///{tmp}/app.db", tmp)
+        prepare(env, args.instructors)
+        profiles = instructor_paths(env["DB_URL"])
+        label = "PostgreSQL + Redis" if args.scale_out else "SQLite"
+        with backend(ROOT, env, tmp / "app.log", args.workers or None) as url:
+            for page in args.pages:
+                paths = page_paths(page, profiles)
+                for result in asyncio.run(measure(url, paths, args.clients, args.seconds, args.login_load)):
+                    extra = f", {args.login_load} logging in" if args.login_load else ""
+                    print(result.line(f"InstaInstru {page}, {label}{extra}"), flush=True)
+
+
+if __name__ == "__main__":
+    main()

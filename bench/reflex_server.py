@@ -1,0 +1,104 @@
+"""Start and stop a Reflex backend for the benchmarks: `reflex run --env prod --backend-only` (no frontend build:
+socket.io clients stand in for browsers), in a folder holding an rxconfig.py, with a chosen number of workers.
+
+    python bench/reflex_server.py --workers N -- run --env prod --backend-only ...
+
+is also how the backend is started: Reflex picks its worker count itself (1 without Redis; 2 x CPUs + 1 with Redis);
+this entry point lets the benchmark choose it.
+"""
+
+import contextlib
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+START_TIMEOUT_S = 180
+
+
+def free_port() -> int:
+    """A TCP port free on 127.0.0.1 now."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def base_env(extra: dict[str, str]) -> dict[str, str]:
+    """The environment a benchmark's server runs in: the venv's tools first, Reflex's telemetry and checks off."""
+    env = dict(os.environ)
+    env.update(
+        PATH=f"{ROOT / '.tools' / 'node_modules' / '.bin'}{os.pathsep}{Path(sys.executable).parent}{os.pathsep}"
+        + env.get("PATH", ""),
+        REFLEX_USE_SYSTEM_BUN="1",
+        REFLEX_TELEMETRY_ENABLED="0",
+        REFLEX_CHECK_LATEST_VERSION="0",
+    )
+    env.update(extra)
+    return env
+
+
+def pong(url: str) -> bool:
+    """Does the backend at `url` answer its ping?"""
+    try:
+        with urllib.request.urlopen(url + "/ping", timeout=2) as reply:
+            return reply.status == 200
+    except OSError:
+        return False
+
+
+@contextlib.contextmanager
+def backend(folder: Path, env: dict[str, str], log: Path, workers: int | None = None) -> Iterator[str]:
+    """Serve the Reflex app of `folder` (backend only, production mode) on a free port; yield its URL (also its
+    PUBLIC_URL, so the websocket's origin check admits the benchmark's clients)."""
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    args = ["run", "--env", "prod", "--backend-only", "--backend-port", str(port), "--loglevel", "warning"]
+    command = [sys.executable, str(Path(__file__).resolve()), "--workers", str(workers or 0), "--", *args]
+    with log.open("w") as out:
+        proc = subprocess.Popen(
+            command,
+            cwd=folder,
+            env=base_env({**env, "PUBLIC_URL": url}),
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+    try:
+        deadline = time.monotonic() + START_TIMEOUT_S
+        while not pong(url):
+            if proc.poll() is not None or time.monotonic() > deadline:
+                raise SystemExit(f"the backend in {folder} did not start; its log:\n{log.read_text()[-3000:]}")
+            time.sleep(0.3)
+        yield url
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(proc.pid, signal.SIGTERM)
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+
+
+def main() -> None:
+    """Run Reflex's CLI with the backend's worker count fixed (`--workers N`, 0 keeps Reflex's own choice)."""
+    argv = sys.argv[1:]
+    split = argv.index("--")
+    workers = int(argv[argv.index("--workers") + 1]) if "--workers" in argv[:split] else 0
+    if workers:
+        from reflex.utils import processes
+
+        processes.get_num_workers = lambda: workers
+    from reflex.reflex import cli
+
+    sys.argv = ["reflex", *argv[split + 1 :]]
+    sys.exit(cli())
+
+
+if __name__ == "__main__":
+    main()
