@@ -36,6 +36,7 @@ WHOLE_NUMBERS = {
     "LOGIN_MAX_FAILURES_PER_CLIENT": (50, 1, 100000),
     "LOGIN_WINDOW_MINUTES": (15, 1, 1440),
     "JOBS_INTERVAL_SECONDS": (60, 0, 86400),
+    "VIEW_CACHE_SECONDS": (30, 0, 3600),
     "REFERRAL_WELCOME_CENTS": (2000, 0, 100000),
     "REFERRAL_REWARD_CENTS": (2000, 0, 100000),
     "REFERRAL_SIGNUPS_PER_CODE_PER_DAY": (10, 1, 100000),
@@ -105,6 +106,9 @@ class Settings:
     # copy (http://127.0.0.1:PORT/js.stripe.com/v3/) when ./scripts/run or the tests use the fake.
     stripe_js_url: str
     jobs_interval_seconds: int  # how often each backend worker runs the time-based jobs (0: never)
+    # How long a worker may keep what visitors see of the catalogue (search results, profiles, free times) before
+    # reading it again; a write to anything it shows drops it at once on every worker (services/view_cache.py).
+    view_cache_seconds: int
     # Referral links and credits are offered (REFERRALS_OPEN, on by default); off pauses new ones (credit held is kept).
     referrals_open: bool
     referral_welcome_cents: int  # credit for a student who signs up through a referral link
@@ -321,6 +325,7 @@ def load_settings(environ: Mapping[str, str] = os.environ) -> Settings:
         ),
         stripe_js_url=read.web_address("STRIPE_JS_URL", DEFAULT_STRIPE_JS_URL),
         jobs_interval_seconds=read.whole_number("JOBS_INTERVAL_SECONDS"),
+        view_cache_seconds=read.whole_number("VIEW_CACHE_SECONDS"),
         referrals_open=read.yes_or_no("REFERRALS_OPEN", True),
         referral_welcome_cents=read.whole_number("REFERRAL_WELCOME_CENTS"),
         referral_reward_cents=read.whole_number("REFERRAL_REWARD_CENTS"),

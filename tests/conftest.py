@@ -13,6 +13,10 @@ import tempfile
 
 os.environ.setdefault("ARGON2_TIME_COST", "1")
 os.environ.setdefault("ARGON2_MEMORY_KIB", "1024")
+# Tests empty the tables between them, which takes the catalogue's version back (services/view_cache.py): a view kept
+# by one test could pass for the next one's. Service tests read afresh; the cache's own tests and the browser tests'
+# app (tests/browser/conftest.py) turn it on.
+os.environ["VIEW_CACHE_SECONDS"] = "0"
 # Each test process keeps Reflex's saved states in a folder of its own: two workers importing the app at once each
 # clear expired files from the states folder, and one read a file the other had just removed.
 os.environ["REFLEX_STATES_WORKDIR"] = tempfile.mkdtemp(prefix="instainstru-states-")

@@ -56,6 +56,7 @@ NUMBERS = [  # (variable, lowest allowed, highest allowed, field)
     ("LOGIN_MAX_FAILURES", 1, 1000, "login_max_failures"),
     ("LOGIN_WINDOW_MINUTES", 1, 1440, "login_window_minutes"),
     ("JOBS_INTERVAL_SECONDS", 0, 86400, "jobs_interval_seconds"),
+    ("VIEW_CACHE_SECONDS", 0, 3600, "view_cache_seconds"),
     ("REFERRAL_WELCOME_CENTS", 0, 100000, "referral_welcome_cents"),
     ("REFERRAL_REWARD_CENTS", 0, 100000, "referral_reward_cents"),
 ]

@@ -13,6 +13,7 @@ from instainstru.models.auth import (
 )
 from instainstru.models.availability import Blackout, DateOverride
 from instainstru.models.booking import BUSY_STATUSES, Booking, BookingClaim, BookingStatus, StudentClaim
+from instainstru.models.changes import CatalogChange
 from instainstru.models.discovery import AreaBorough, AreaCell, Favourite
 from instainstru.models.instructor import LOCATION_TYPES, InstructorProfile
 from instainstru.models.message import Block, Conversation, ConversationReport, Message
@@ -50,6 +51,7 @@ __all__ = [
     "Blackout",
     "Block",
     "Booking",
+    "CatalogChange",
     "BookingClaim",
     "BookingStatus",
     "CalendarFeed",

@@ -3,8 +3,7 @@
 import reflex as rx
 
 from instainstru import routes
-from instainstru.services.discovery.search import instructor_cards
-from instainstru.services.instructors.instructors import featured_instructor_ids
+from instainstru.services.discovery.search import featured_cards
 from instainstru.state.answer import Answer
 from instainstru.state.events import event
 from instainstru.state.fields import Field, field
@@ -19,7 +18,7 @@ class HomeState(ViewerZone, rx.State):
     loaded: Field[bool] = field(False)
 
     def _show_times(self) -> None:
-        self.featured = [vars(card) for card in instructor_cards(featured_instructor_ids(), self.viewer_tz)]
+        self.featured = [vars(card) for card in featured_cards(self.viewer_tz)]
 
     @event
     async def load(self) -> Answer:

@@ -66,6 +66,7 @@ def process_env(extra: dict[str, str]) -> dict[str, str]:
         REFLEX_CHECK_LATEST_VERSION="0",
         ARGON2_TIME_COST="1",
         ARGON2_MEMORY_KIB="1024",
+        VIEW_CACHE_SECONDS="30",  # as in production: every flow the browser tests drive sees fresh views through it
         PYTHONPATH=str(ROOT),
     )
     env.update(extra)

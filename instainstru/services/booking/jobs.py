@@ -12,6 +12,7 @@ from sqlmodel import select
 from instainstru.db import transaction
 from instainstru.models import Booking, BookingStatus, utcnow
 from instainstru.models.booking import request_ran_out
+from instainstru.services import view_cache
 from instainstru.services.booking import booking
 from instainstru.services.errors import FormError
 from instainstru.services.mail import outbox
@@ -38,6 +39,7 @@ class JobReport:
     reminders_sent: int  # lessons reminded (both people), 24 hours or 1 hour before
     messages_mailed: int  # people told of a message unread for 10 minutes
     mail_sent: int  # messages from the outbox the mail server took
+    changes_dropped: int  # rows of the catalogue's change log no longer needed
 
 
 def expire_requests(now: datetime) -> int:
@@ -82,5 +84,6 @@ def run_due(now: datetime | None = None) -> JobReport:
         referrals_rewarded=_safely(referrals.reward_due, now),
         reminders_sent=_safely(reminders.send_reminders, now),
         messages_mailed=_safely(unread_mail.mail_unread, now),
-        mail_sent=_safely(outbox.send_due, now),  # last: sends what the jobs before it queued too
+        mail_sent=_safely(outbox.send_due, now),  # sends what the jobs before it queued too
+        changes_dropped=_safely(view_cache.drop_old_changes, now),
     )

@@ -18,11 +18,12 @@ from instainstru.services.discovery import area_index, geo
 from instainstru.services.discovery.catalog import SUBJECTS_BY_KEY, Subject, subject_name
 from instainstru.services.discovery.ratings import bayesian_rating
 from instainstru.services.discovery.search_filters import Filters
-from instainstru.services.instructors.instructors import initials
+from instainstru.services.instructors.instructors import featured_instructor_ids, initials
 from instainstru.services.money.money import format_price
 from instainstru.services.scheduling.availability import busy_for, schedules_for
 from instainstru.services.scheduling.slots import first_bookable
 from instainstru.services.timefmt import slot_label
+from instainstru.services.view_cache import cached
 
 PAGE_SIZE = 20
 CANDIDATE_CAP = 200  # most rows one search ranks in Python: the best rated (or cheapest) that pass the filters
@@ -455,6 +456,7 @@ def _free_in_window(
     return kept, False
 
 
+@cached
 def search(filters: Filters, viewer_tz: str, now: datetime | None = None) -> SearchResults:
     """Run a search and return one page of result cards, in the viewer's time zone."""
     now = now or utcnow()
@@ -491,6 +493,7 @@ def search(filters: Filters, viewer_tz: str, now: datetime | None = None) -> Sea
     )
 
 
+@cached
 def popular_subjects(limit: int = 8) -> list[tuple[str, str]]:
     """The most offered subjects, as (key, name), for an empty search (services listed in search only)."""
     with transaction() as session:
@@ -511,3 +514,9 @@ def instructor_cards(instructor_ids: list[int], viewer_tz: str, now: datetime | 
     ordered = [found[i] for i in instructor_ids if i in found]
     _next_slots(ordered, window_ranges(Filters(), viewer_tz, now), now)
     return [_card(c, viewer_tz) for c in ordered]
+
+
+@cached
+def featured_cards(viewer_tz: str, now: datetime | None = None) -> list[ResultCard]:
+    """The home page's featured instructors (`featured_instructor_ids`) as result cards, in the viewer's zone."""
+    return instructor_cards(featured_instructor_ids(), viewer_tz, now)

@@ -13,6 +13,7 @@ from instainstru.services.booking.cancellation import policy_text
 from instainstru.services.discovery.catalog import find_subject
 from instainstru.services.instructors.offerings import LOCATION_LABELS, OfferingView, offerings_of
 from instainstru.services.money.money import format_price
+from instainstru.services.view_cache import cached
 
 _PLACE_FLAGS = {"student_home": "teaches_at_student", "studio": "teaches_at_studio", "online": "teaches_online"}
 
@@ -138,12 +139,14 @@ def preselected_lesson(services: list[OfferingView], subject: str = "", minutes:
     return chosen.id, next((n for n in lengths if str(n) == str(minutes).strip()), lengths[0])
 
 
+@cached
 def instructor_id_for_slug(slug: str) -> int | None:
     """Return the id of the instructor whose public page is at `slug`, or None when there is none."""
     with transaction() as session:
         return session.exec(select(InstructorProfile.user_id).where(InstructorProfile.slug == slug[:80])).first()
 
 
+@cached
 def public_profile(slug: str) -> PublicProfile | None:
     """Return the public profile at `slug`, or None when there is none."""
     with transaction() as session:

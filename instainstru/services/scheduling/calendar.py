@@ -19,6 +19,7 @@ from instainstru.services.scheduling.availability import (
 )
 from instainstru.services.scheduling.slots import bookable_starts, first_bookable
 from instainstru.services.timefmt import day_label, time_label
+from instainstru.services.view_cache import cached
 
 
 @dataclass(frozen=True)
@@ -134,6 +135,7 @@ def _weeks_to(moment: datetime, today: date, viewer_tz: str) -> int:
     return (moment.astimezone(ZoneInfo(viewer_tz)).date() - today).days // 7
 
 
+@cached
 def free_week(
     instructor_id: int, duration_min: int, viewer_tz: str, week: int | None = None, now: datetime | None = None
 ) -> FreeWeek:

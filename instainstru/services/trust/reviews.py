@@ -43,6 +43,7 @@ from instainstru.services.money import billing
 from instainstru.services.notifications.notify import notify
 from instainstru.services.timefmt import day_label, span
 from instainstru.services.timezones import DEFAULT_TIMEZONE
+from instainstru.services.view_cache import cached
 
 REVIEW_WINDOW = timedelta(days=30)  # after the lesson ends
 BLIND_FOR = timedelta(days=7)
@@ -399,6 +400,7 @@ def publish_due(now: datetime | None = None) -> int:
     return published
 
 
+@cached
 def instructor_reviews(
     instructor_id: int, page: int = 1, viewer: Actor | None = None, now: datetime | None = None
 ) -> ReviewPage:

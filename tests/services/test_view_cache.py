@@ -1,0 +1,124 @@
+"""Views visitors see are kept per worker, and a write to anything they show drops them at once: the catalogue's
+version (models/changes.py) moves with every write to a shown table, through the ORM or a statement."""
+
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
+from sqlalchemy import event
+from sqlmodel import col, delete, select, update
+
+from instainstru.db import get_engine, transaction
+from instainstru.models import AuthSession, Blackout, BookingStatus, CatalogChange, InstructorProfile
+from instainstru.services import view_cache
+from instainstru.services.instructors.instructors import public_profile
+from instainstru.services.scheduling.calendar import free_week
+from instainstru.settings import reset_settings
+from tests.factories import make_booking, open_studio
+
+NOW = datetime(2026, 11, 26, 14, 0, tzinfo=UTC)
+
+
+@pytest.fixture
+def caching(db_url, monkeypatch):
+    """The cache on (the suite runs with it off), empty."""
+    monkeypatch.setenv("VIEW_CACHE_SECONDS", "30")
+    reset_settings()
+    view_cache.forget_all()
+    yield
+    view_cache.forget_all()
+
+
+def statements(action) -> int:
+    """How many SQL statements `action()` runs."""
+    count = 0
+
+    def counted(*_args) -> None:
+        nonlocal count
+        count += 1
+
+    event.listen(get_engine(), "before_cursor_execute", counted)
+    try:
+        action()
+    finally:
+        event.remove(get_engine(), "before_cursor_execute", counted)
+    return count
+
+
+def times(teacher) -> list[str]:
+    """The first week's free starts, as the profile shows them."""
+    return [t["iso"] for day in free_week(teacher.user_id, 60, "America/New_York", 0, now=NOW).days for t in day.times]
+
+
+def test_a_kept_view_costs_one_read_and_a_booking_drops_it(caching):
+    teacher, student, service = open_studio({60: "50"})
+    first = times(teacher)
+    assert statements(lambda: times(teacher)) == 1  # only the version: the week is kept
+    start = datetime.fromisoformat(first[0])
+    make_booking(teacher, student, service.id, start, BookingStatus.CONFIRMED)
+    again = times(teacher)
+    assert start.isoformat() not in again and len(again) < len(first)
+    assert statements(lambda: times(teacher)) == 1
+
+
+def test_each_caller_gets_its_own_copy(caching):
+    teacher, _, _ = open_studio({60: "50"})
+    week = free_week(teacher.user_id, 60, "America/New_York", 0, now=NOW)
+    week.days.clear()
+    assert free_week(teacher.user_id, 60, "America/New_York", 0, now=NOW).days
+
+
+def test_writes_to_shown_tables_move_the_version_and_others_do_not(caching):
+    teacher, _, _ = open_studio({60: "50"})
+    version = view_cache.catalogue_version()
+
+    def moved(write) -> bool:
+        nonlocal version
+        before, version = version, (write(), view_cache.catalogue_version())[1]
+        return version > before
+
+    def add_blackout() -> None:
+        with transaction() as session:
+            session.add(Blackout(instructor_id=teacher.user_id, start_day=date(2026, 12, 1), end_day=date(2026, 12, 2)))
+
+    def rename_headline() -> None:  # a statement, not an object
+        with transaction() as session:
+            session.exec(update(InstructorProfile).values(headline="New words"))
+
+    def clear_blackouts() -> None:
+        with transaction() as session:
+            session.exec(delete(Blackout).where(col(Blackout.instructor_id) == teacher.user_id))
+
+    def open_a_session() -> None:  # not shown to visitors
+        with transaction() as session:
+            session.add(
+                AuthSession(
+                    user_id=teacher.user_id, token_hash="x" * 64, created_at=NOW, expires_at=NOW + timedelta(days=1)
+                )
+            )
+
+    assert moved(add_blackout) and moved(rename_headline) and moved(clear_blackouts)
+    assert not moved(open_a_session)
+    assert public_profile(teacher_slug(teacher)).card.headline == "New words"
+
+
+def teacher_slug(teacher) -> str:
+    """The teacher's profile slug."""
+    with transaction() as session:
+        return session.get_one(InstructorProfile, teacher.user_id).slug
+
+
+def test_off_reads_every_time(db_url):
+    teacher, _, _ = open_studio({60: "50"})
+    times(teacher)
+    assert statements(lambda: times(teacher)) > 1
+
+
+def test_the_jobs_drop_old_change_rows_but_the_newest(caching):
+    open_studio({60: "50"})
+    with transaction() as session:
+        rows = len(session.exec(select(CatalogChange)).all())
+    newest = view_cache.catalogue_version()
+    assert rows > 1
+    assert view_cache.drop_old_changes(datetime(2000, 1, 1, tzinfo=UTC)) == 0  # none is a day old then
+    assert view_cache.drop_old_changes(datetime(3000, 1, 1, tzinfo=UTC)) == rows - 1  # all are: the newest stays
+    assert view_cache.catalogue_version() == newest
