@@ -35,12 +35,16 @@ def test_the_demo_data_is_refused(db_url):
     assert production.demo_data_problems() == [DEMO_SECRET, DEMO_LOGINS]
 
 
+def seed(env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    """`python -m instainstru.seed` run in `env`."""
+    command = [sys.executable, "-m", "instainstru.seed"]
+    return subprocess.run(command, cwd=PROJECT_ROOT, env=env, capture_output=True, text=True, timeout=120)
+
+
 def test_the_seed_refuses_to_add_demo_data_in_production(tmp_path):
     env = {"PATH": "/usr/bin:/bin", "PYTHONPATH": str(PROJECT_ROOT), "PRODUCTION": "1"}
     env |= {"DB_URL": f"sqlite:///{tmp_path / 'never.db'}"}
-    seeding = subprocess.run(
-        [sys.executable, "-m", "instainstru.seed"], cwd=PROJECT_ROOT, env=env, capture_output=True, text=True, timeout=120
-    )
+    seeding = seed(env)
     assert seeding.returncode == 2 and "PUBLIC_URL must be an https:// address in production" in seeding.stderr
     production_env = {
         "STRIPE_SECRET_KEY": "sk_live_abc123",
@@ -50,14 +54,7 @@ def test_the_seed_refuses_to_add_demo_data_in_production(tmp_path):
         "SMTP_URL": "smtp://mail.example.com",
         "PUBLIC_URL": "https://lessons.example.com",
     }
-    seeding = subprocess.run(
-        [sys.executable, "-m", "instainstru.seed"],
-        cwd=PROJECT_ROOT,
-        env=env | production_env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    seeding = seed(env | production_env)
     assert seeding.returncode == 1, seeding.stderr
     assert seeding.stderr == "error: PRODUCTION is on: demo data is never added to a production database.\n"
     assert not (tmp_path / "never.db").exists()
