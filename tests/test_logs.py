@@ -28,7 +28,9 @@ def events(caplog, name: str) -> list[dict]:
 
 
 @pytest.fixture
-def caught(caplog):
+def caught(caplog, monkeypatch):
+    """caplog, seeing the events even after the app (imported by another test) configured their own handler."""
+    monkeypatch.setattr(logs.EVENTS, "propagate", True)
     caplog.set_level(logging.INFO, logger=logs.EVENTS.name)
     return caplog
 
@@ -142,16 +144,16 @@ def test_the_two_step_code_and_throttling_are_logged(db_url, caught, monkeypatch
     ]
 
 
-def test_configured_the_events_are_json_lines_with_time_and_level(db_url):
-    stream = io.StringIO()
-    handlers = list(logs.EVENTS.handlers)
-    logs.configure(stream)
+def test_configured_the_events_are_json_lines_with_time_and_level(monkeypatch):
+    for name, value in (("handlers", []), ("propagate", True)):
+        monkeypatch.setattr(logs.EVENTS, name, value)  # as before any configuration, and back after the test
+    level, stream = logs.EVENTS.level, io.StringIO()
     try:
+        logs.configure(stream)
+        logs.configure(stream)  # once per process: a second call adds nothing
         logs.webhook_received("evt_1", "charge.refunded", "handled")
     finally:
-        logs.EVENTS.handlers[:] = handlers
-        logs.EVENTS.propagate = True
-        logs.EVENTS.setLevel(logging.NOTSET)
+        logs.EVENTS.setLevel(level)
     [line] = stream.getvalue().splitlines()
     fields = json.loads(line)
     assert (fields["level"], fields["logger"], fields["event"], fields["outcome"]) == (
