@@ -1,5 +1,8 @@
-"""HTTP routes beside the Reflex app: the Stripe webhook endpoint, the private calendar feeds, and signing in and out
-(the session cookie is set and cleared here, by the server, never by the page's scripts)."""
+"""HTTP routes beside the Reflex app: the Stripe webhook endpoint, the private calendar feeds, signing in and out
+(the session cookie is set and cleared here, by the server, never by the page's scripts) and the health check."""
+
+import asyncio
+from collections.abc import Callable
 
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
@@ -13,6 +16,7 @@ from instainstru.models import utcnow
 from instainstru.services.accounts import sessions, sign_in, two_factor
 from instainstru.services.accounts.access import safe_next_path
 from instainstru.services.money import webhooks
+from instainstru.services.operations import health
 from instainstru.services.scheduling import calendar_feed
 
 
@@ -77,11 +81,35 @@ async def session_end(request: Request) -> Response:
     return response
 
 
+HEALTH_WAIT_S = 5  # a part that has not answered by then has failed (its check may go on in its thread)
+
+
+async def _answer(check: Callable[[], health.Part]) -> health.Part:
+    """One part's state, checked off the event loop, within HEALTH_WAIT_S."""
+    try:
+        return await asyncio.wait_for(run_in_threadpool(check), HEALTH_WAIT_S)
+    except TimeoutError:
+        return health.Part(health.FAILED, f"no answer within {HEALTH_WAIT_S} s")
+
+
+async def health_check(_request: Request) -> JSONResponse:
+    """The state of the database, Redis, the jobs timer and Stripe, checked at once: 200 when none failed, else 503
+    naming the parts that did (docs/OPERATIONS.md)."""
+    checks = health.checks(utcnow())
+    parts = dict(zip(checks, await asyncio.gather(*(_answer(check) for check in checks.values())), strict=True))
+    return JSONResponse(
+        health.as_json(parts),
+        status_code=200 if health.healthy(parts) else 503,
+        headers={"Cache-Control": "no-store"},
+    )
+
+
 api = Starlette(
     routes=[
         Route(routes.STRIPE_WEBHOOKS, stripe_webhook, methods=["POST"]),
         Route(routes.CALENDAR_FEED, lessons_feed, methods=["GET"]),
         Route(routes.SESSION_START, session_start, methods=["GET"]),
         Route(routes.SESSION_END, session_end, methods=["GET"]),
+        Route(routes.HEALTH, health_check, methods=["GET"]),
     ]
 )

@@ -9,6 +9,7 @@ import asyncio
 import logging
 import sys
 
+from instainstru import logs
 from instainstru.services.booking.jobs import run_due
 from instainstru.settings import get_settings
 
@@ -29,5 +30,6 @@ async def run_jobs_forever() -> None:
 
 
 if __name__ == "__main__":
+    logs.configure()
     print(run_due())
     sys.exit(0)

@@ -2,7 +2,7 @@
 
 import reflex as rx
 
-from instainstru import routes
+from instainstru import logs, routes
 from instainstru.api import api
 from instainstru.background import run_jobs_forever
 from instainstru.pages.account_settings import account_settings_page
@@ -152,6 +152,7 @@ PAGES = (
     (not_found_page, routes.NOT_FOUND, "Page not found", [*HEADER]),
 )
 
+logs.configure()  # money movements, webhooks and logins as JSON lines on stderr (docs/OPERATIONS.md)
 app = rx.App(
     backend_exception_handler=on_backend_error,
     # Our HTTP routes, then the security headers on every response (pages, assets and uploads included).

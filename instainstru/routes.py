@@ -49,6 +49,9 @@ STRIPE_WEBHOOKS = "/webhooks/stripe"  # not a page: Stripe posts its events here
 CALENDAR_FEED = "/calendar/{token}.ics"  # not a page: a person's private lessons feed (api.py; Starlette's pattern)
 SESSION_START = "/_session/start"  # not a page: redeems a sign-in ticket and sets the session cookie (api.py)
 SESSION_END = "/_session/end"  # not a page: clears the session cookie after logging out (api.py)
+HEALTH = (
+    "/_status"  # not a page: the health check of the database, Redis, jobs and Stripe (api.py; Reflex has /_health)
+)
 
 REVIEWS_ANCHOR = "reviews"  # the id of a profile's reviews heading
 START_FORMAT = "%Y%m%dT%H%MZ"  # a lesson start in a checkout address: 20300107T1500Z

@@ -4,6 +4,10 @@
 request never reads the environment. Every value is checked as it loads: a bad one raises SettingsError naming the
 variable and what is allowed. The app loads them as it starts (rxconfig.py), and ./scripts/run checks them before
 anything else (`python -m instainstru.settings`). Tests that change the environment call `reset_settings()`.
+
+With PRODUCTION on (`./scripts/run --prod` sets it; `python -m instainstru.settings --prod` checks as if it were),
+the rules of a real deployment are checked too (`_check_production`): real Stripe keys and webhook secrets (never the
+demo's), a mail server, an https public address, no demo mail folder, argon2 at least OWASP's minimum cost.
 """
 
 import os
@@ -44,6 +48,13 @@ WHOLE_NUMBERS = {
     "SIGNUPS_PER_CLIENT_PER_HOUR": (10, 1, 100000),
 }
 WEBHOOK_SECRET_VARIABLES = ("STRIPE_WEBHOOK_SECRET_PLATFORM", "STRIPE_WEBHOOK_SECRET_CONNECT")
+# The demo's own Stripe values (./scripts/run's local payments server, the tests' fake): refused in production.
+DEMO_STRIPE_KEY = re.compile(r"(sk|pk|rk)_test_instainstru_")
+DEMO_WEBHOOK_SECRET = "whsec_demo_instainstru_local"
+# Argon2id's least cost OWASP recommends (19 MiB, 2 passes): production refuses less (tests run cheaper).
+PRODUCTION_ARGON2 = {"ARGON2_TIME_COST": 2, "ARGON2_MEMORY_KIB": 19456}
+MAX_BACKEND_WORKERS = 64
+REDIS_SCHEMES = ("redis://", "rediss://", "unix://")  # what Reflex accepts in REFLEX_REDIS_URL
 # Every variable the settings read (README's configuration table lists each one).
 VARIABLES = (
     "DB_URL",
@@ -60,6 +71,9 @@ VARIABLES = (
     "SMTP_URL",
     "MAIL_FROM",
     "DEMO_MAIL_DIR",
+    "REFLEX_REDIS_URL",
+    "GRANIAN_WORKERS",
+    "PRODUCTION",
 )
 YES, NO = ("1", "true", "yes", "on"), ("0", "false", "no", "off")
 SECRET_KEY = re.compile(r"(sk|rk)_(?P<mode>test|live)_\w+")
@@ -126,6 +140,12 @@ class Settings:
     # sets when it starts the catcher). Set means the app runs as the demo, and /dev/mail shows that mail; None
     # everywhere else, and /dev/mail is refused.
     demo_mail_dir: Path | None
+    # Reflex's state in Redis (REFLEX_REDIS_URL, read by Reflex too): "" keeps it in the worker (one worker only).
+    redis_url: str = field(repr=False)
+    # Backend worker processes (GRANIAN_WORKERS, read by Reflex's granian); None: Reflex's choice (2 x CPUs + 1, at
+    # most 8, with Redis; 1 without). More than one needs REFLEX_REDIS_URL.
+    backend_workers: int | None
+    production: bool  # PRODUCTION: a real deployment, held to `_check_production`'s rules
 
 
 class SettingsError(ValueError):
@@ -236,6 +256,23 @@ class _Reader:
         self.refuse(name, "an email address, alone or as Name <address> (e.g. InstaInstru <hello@example.com>)", value)
         return default
 
+    def redis(self, name: str) -> str:
+        """A Redis URL as Reflex accepts it, or "" when unset; a refused one is named without its password."""
+        value = self.text(name)
+        if value and not (value.startswith(REDIS_SCHEMES) and not re.search(r"\s", value)):
+            self.refuse(name, "a redis://, rediss:// or unix:// URL", re.sub(r"(://[^:@/]*:)[^@]*@", r"\1***@", value))
+        return value
+
+    def optional_count(self, name: str, high: int) -> int | None:
+        """A whole number from 1 to `high`, or None when unset."""
+        value = self.text(name)
+        if not value:
+            return None
+        if value.isascii() and value.isdigit() and 1 <= int(value) <= high:
+            return int(value)
+        self.refuse(name, f"a whole number from 1 to {high}", value)
+        return None
+
     def secret(self, name: str, pattern: re.Pattern[str], allowed: str) -> str:
         """A key or signing secret; a malformed one is named by its first 8 characters only."""
         value = self.text(name)
@@ -296,8 +333,39 @@ def _check_stripe(reader: _Reader, secret_key: str, publishable_key: str, api_ba
             reader.refuse("STRIPE_JS_URL", f"unset or {DEFAULT_STRIPE_JS_URL} with live Stripe keys", js_url)
 
 
-def load_settings(environ: Mapping[str, str] = os.environ) -> Settings:
-    """Read every setting from `environ` and check it; SettingsError names every variable that is not allowed."""
+def _check_production(reader: _Reader, settings: Settings) -> None:
+    """A real deployment's rules: nothing of the demo's (local payments server, its keys and webhook secret, caught
+    mail), real Stripe webhooks and mail, an https address, argon2 at OWASP's least cost or more."""
+    for name in ("STRIPE_SECRET_KEY", "STRIPE_PUBLISHABLE_KEY", *WEBHOOK_SECRET_VARIABLES, "SMTP_URL"):
+        if not reader.text(name):
+            reader.problems.append(f"{name} must be set in production")
+    for name in ("STRIPE_SECRET_KEY", "STRIPE_PUBLISHABLE_KEY"):
+        if DEMO_STRIPE_KEY.match(reader.text(name)):
+            reader.problems.append(f"{name} must be your Stripe account's key in production, not the demo's local one")
+    for name in WEBHOOK_SECRET_VARIABLES:
+        if reader.text(name) == DEMO_WEBHOOK_SECRET:
+            reader.problems.append(
+                f"{name} must be your Stripe endpoint's signing secret in production, not the demo's"
+            )
+    if settings.stripe_api_base:
+        reader.refuse("STRIPE_API_BASE", "unset in production (payments go to Stripe itself)", settings.stripe_api_base)
+    if settings.stripe_js_url != DEFAULT_STRIPE_JS_URL:
+        reader.refuse("STRIPE_JS_URL", f"unset or {DEFAULT_STRIPE_JS_URL} in production", settings.stripe_js_url)
+    if urlsplit(settings.public_url).scheme != "https":
+        reader.refuse("PUBLIC_URL", "an https:// address in production", settings.public_url)
+    if settings.demo_mail_dir is not None:
+        reader.refuse(
+            "DEMO_MAIL_DIR", "unset in production (it shows caught mail at /dev/mail)", str(settings.demo_mail_dir)
+        )
+    costs = {"ARGON2_TIME_COST": settings.argon2_time_cost, "ARGON2_MEMORY_KIB": settings.argon2_memory_kib}
+    for name, least in PRODUCTION_ARGON2.items():
+        if costs[name] < least:
+            reader.refuse(name, f"at least {least} in production (OWASP's least argon2id cost)", str(costs[name]))
+
+
+def load_settings(environ: Mapping[str, str] = os.environ, *, production: bool = False) -> Settings:
+    """Read every setting from `environ` and check it; SettingsError names every variable that is not allowed.
+    `production` holds them to a real deployment's rules whatever PRODUCTION says."""
     read = _Reader(environ)
     secret_key = read.secret("STRIPE_SECRET_KEY", SECRET_KEY, SECRET_KEY_ALLOWED)
     publishable_key = read.secret("STRIPE_PUBLISHABLE_KEY", PUBLISHABLE_KEY, PUBLISHABLE_KEY_ALLOWED)
@@ -335,8 +403,18 @@ def load_settings(environ: Mapping[str, str] = os.environ) -> Settings:
         smtp_server=read.smtp_server("SMTP_URL"),
         mail_from=read.mail_address("MAIL_FROM", DEFAULT_MAIL_FROM),
         demo_mail_dir=read.optional_folder("DEMO_MAIL_DIR"),
+        redis_url=read.redis("REFLEX_REDIS_URL"),
+        backend_workers=read.optional_count("GRANIAN_WORKERS", MAX_BACKEND_WORKERS),
+        production=production or read.yes_or_no("PRODUCTION", False),
     )
     _check_stripe(read, secret_key, publishable_key, settings.stripe_api_base, settings.stripe_js_url)
+    if (settings.backend_workers or 1) > 1 and not settings.redis_url:
+        read.problems.append(
+            f"GRANIAN_WORKERS must be 1 or unset without REFLEX_REDIS_URL (several workers share their state through "
+            f"Redis), not {settings.backend_workers!r}"
+        )
+    if settings.production:
+        _check_production(read, settings)
     if read.problems:
         raise SettingsError(read.problems)
     return settings
@@ -362,14 +440,16 @@ def settings_or_exit() -> Settings:
         raise SystemExit(2) from None
 
 
-def main() -> int:
-    """Command line (`python -m instainstru.settings`): check the environment's settings; 0 when they are allowed."""
+def main(argv: list[str] | None = None) -> int:
+    """Command line (`python -m instainstru.settings [--prod]`): check the environment's settings (as production's
+    with `--prod`); 0 when they are allowed."""
+    production = "--prod" in (sys.argv[1:] if argv is None else argv)
     try:
-        load_settings()
+        load_settings(production=production)
     except SettingsError as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
-    print("Settings: OK")
+    print("Settings: OK (production)" if production else "Settings: OK")
     return 0
 
 

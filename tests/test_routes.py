@@ -36,7 +36,7 @@ def test_the_pages_live_where_they_always_have():
         "/instructor/payouts",
     )
     assert (routes.ADMIN_HOME, routes.NOT_FOUND, routes.STRIPE_WEBHOOKS) == ("/admin", "404", "/webhooks/stripe")
-    assert routes.CALENDAR_FEED == "/calendar/{token}.ics"
+    assert (routes.CALENDAR_FEED, routes.HEALTH) == ("/calendar/{token}.ics", "/_status")
     assert (routes.INSTRUCTOR_PAGE, routes.CHECKOUT_PAGE, routes.RECEIPT_PAGE, routes.REFERRAL_PAGE) == (
         "/instructors/[slug]",
         "/book/[slug]/[service]/[start]",
@@ -150,7 +150,13 @@ def test_the_app_serves_the_pages_routes_names_and_the_readme_lists_them():
 
     registered = {route for _page, route, _title, _loaders in PAGES}
     named = {value for name, value in vars(routes).items() if name.isupper() and isinstance(value, str)}
-    served_by_api = {routes.STRIPE_WEBHOOKS, routes.CALENDAR_FEED, routes.SESSION_START, routes.SESSION_END}
+    served_by_api = {
+        routes.STRIPE_WEBHOOKS,
+        routes.CALENDAR_FEED,
+        routes.SESSION_START,
+        routes.SESSION_END,
+        routes.HEALTH,
+    }
     assert (
         registered == {route for route in named if route.startswith("/") or route == routes.NOT_FOUND} - served_by_api
     )

@@ -315,13 +315,13 @@ def test_a_bad_value_fails_when_the_settings_load_not_later(monkeypatch):
 
 def test_the_check_command_says_what_is_wrong(monkeypatch, capsys):
     monkeypatch.setenv("LOGIN_WINDOW_MINUTES", "0")
-    assert settings_module.main() == 2
+    assert settings_module.main([]) == 2
     assert capsys.readouterr().err == (
         "error: the settings in the environment cannot be used:\n"
         "  LOGIN_WINDOW_MINUTES must be a whole number from 1 to 1440, not '0'\n"
     )
     monkeypatch.setenv("LOGIN_WINDOW_MINUTES", "30")
-    assert settings_module.main() == 0
+    assert settings_module.main([]) == 0
     assert capsys.readouterr().out == "Settings: OK\n"
 
 
@@ -352,3 +352,131 @@ def test_the_readme_lists_every_setting_and_each_numbers_default_and_bounds():
     assert set(settings_module.VARIABLES) <= set(rows), set(settings_module.VARIABLES) - set(rows)
     for name, (default, low, high) in settings_module.WHOLE_NUMBERS.items():
         assert f"`{default}`" in rows[name] and f"{low:,}–{high:,}" in rows[name], rows[name]
+
+
+def test_the_backend_runs_several_workers_only_with_redis():
+    assert load_settings({}).backend_workers is None and load_settings({}).redis_url == ""
+    assert load_settings({"GRANIAN_WORKERS": "1"}).backend_workers == 1
+    loaded = load_settings({"GRANIAN_WORKERS": "5", "REFLEX_REDIS_URL": "redis://:pw@127.0.0.1:6379/0"})
+    assert (loaded.backend_workers, loaded.redis_url) == (5, "redis://:pw@127.0.0.1:6379/0")
+    assert "pw" not in repr(loaded)
+    assert problems({"GRANIAN_WORKERS": "5"}) == [
+        "GRANIAN_WORKERS must be 1 or unset without REFLEX_REDIS_URL (several workers share their state through "
+        "Redis), not 5"
+    ]
+    assert problems({"GRANIAN_WORKERS": "0"}) == ["GRANIAN_WORKERS must be a whole number from 1 to 64, not '0'"]
+
+
+def test_redis_is_a_url_reflex_accepts_named_without_its_password():
+    for value in ("rediss://cache.example.com:6380/1", "unix:///run/redis.sock"):
+        assert load_settings({"REFLEX_REDIS_URL": value}).redis_url == value
+    assert problems({"REFLEX_REDIS_URL": "http://u:hunter2@cache"}) == [
+        "REFLEX_REDIS_URL must be a redis://, rediss:// or unix:// URL, not 'http://u:***@cache'"
+    ]
+
+
+# A production environment every production rule accepts; each test below spoils one value.
+PRODUCTION = {
+    "PRODUCTION": "1",
+    "STRIPE_SECRET_KEY": "sk_live_abc123",
+    "STRIPE_PUBLISHABLE_KEY": "pk_live_abc123",
+    "STRIPE_WEBHOOK_SECRET_PLATFORM": "whsec_platform",
+    "STRIPE_WEBHOOK_SECRET_CONNECT": "whsec_connect",
+    "SMTP_URL": "smtps://apikey:s3cret@mail.example.com",
+    "PUBLIC_URL": "https://lessons.example.com",
+    "ARGON2_TIME_COST": "3",
+    "ARGON2_MEMORY_KIB": "65536",
+}
+
+
+def test_a_production_environment_with_real_values_loads():
+    loaded = load_settings(PRODUCTION)
+    assert loaded.production and loaded.public_url == "https://lessons.example.com"
+    assert not load_settings({}).production  # off by default: the demo and the tests
+    staging = {**PRODUCTION, "STRIPE_SECRET_KEY": "sk_test_abc123", "STRIPE_PUBLISHABLE_KEY": "pk_test_abc123"}
+    assert load_settings(staging).stripe_secret_key == "sk_test_abc123"  # Stripe's test mode: a staging deployment
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "STRIPE_SECRET_KEY",
+        "STRIPE_PUBLISHABLE_KEY",
+        "STRIPE_WEBHOOK_SECRET_PLATFORM",
+        "STRIPE_WEBHOOK_SECRET_CONNECT",
+        "SMTP_URL",
+    ],
+)
+def test_production_needs_stripe_its_webhook_secrets_and_a_mail_server(name):
+    assert f"{name} must be set in production" in problems({**PRODUCTION, name: ""})
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        ("STRIPE_SECRET_KEY", "sk_test_instainstru_local"),  # ./scripts/run's local payments server
+        ("STRIPE_PUBLISHABLE_KEY", "pk_test_instainstru_local"),
+        ("STRIPE_SECRET_KEY", "sk_test_instainstru_fake"),  # the tests' fake
+    ],
+)
+def test_production_refuses_the_demos_stripe_keys(name, value):
+    mode = {"STRIPE_SECRET_KEY": "sk_test_abc123", "STRIPE_PUBLISHABLE_KEY": "pk_test_abc123"}
+    assert problems({**PRODUCTION, **mode, name: value}) == [
+        f"{name} must be your Stripe account's key in production, not the demo's local one"
+    ]
+
+
+@pytest.mark.parametrize("name", ["STRIPE_WEBHOOK_SECRET_PLATFORM", "STRIPE_WEBHOOK_SECRET_CONNECT"])
+def test_production_refuses_the_demos_webhook_secret(name):
+    assert problems({**PRODUCTION, name: "whsec_demo_instainstru_local"}) == [
+        f"{name} must be your Stripe endpoint's signing secret in production, not the demo's"
+    ]
+
+
+def test_production_talks_to_stripe_itself():
+    test_keys = {"STRIPE_SECRET_KEY": "sk_test_abc123", "STRIPE_PUBLISHABLE_KEY": "pk_test_abc123"}
+    fake = {"STRIPE_API_BASE": "http://127.0.0.1:12111", "STRIPE_JS_URL": "http://127.0.0.1:12111/js.stripe.com/v3/"}
+    assert problems({**PRODUCTION, **test_keys, **fake}) == [
+        "STRIPE_API_BASE must be unset in production (payments go to Stripe itself), not 'http://127.0.0.1:12111'",
+        f"STRIPE_JS_URL must be unset or {DEFAULT_STRIPE_JS_URL} in production, not "
+        "'http://127.0.0.1:12111/js.stripe.com/v3/'",
+    ]
+
+
+@pytest.mark.parametrize("value", ["", "http://lessons.example.com", "http://localhost:3000"])
+def test_production_is_served_over_https(value):
+    shown = value or "http://localhost:3000"  # unset: the default
+    assert problems({**PRODUCTION, "PUBLIC_URL": value}) == [
+        f"PUBLIC_URL must be an https:// address in production, not {shown!r}"
+    ]
+
+
+def test_production_shows_no_caught_mail(tmp_path):
+    assert problems({**PRODUCTION, "DEMO_MAIL_DIR": str(tmp_path)}) == [
+        f"DEMO_MAIL_DIR must be unset in production (it shows caught mail at /dev/mail), not {str(tmp_path)!r}"
+    ]
+
+
+def test_production_hashes_passwords_at_owasps_least_argon2_cost_or_more():
+    assert problems({**PRODUCTION, "ARGON2_TIME_COST": "1", "ARGON2_MEMORY_KIB": "1024"}) == [
+        "ARGON2_TIME_COST must be at least 2 in production (OWASP's least argon2id cost), not '1'",
+        "ARGON2_MEMORY_KIB must be at least 19456 in production (OWASP's least argon2id cost), not '1024'",
+    ]
+    assert load_settings({**PRODUCTION, "ARGON2_TIME_COST": "2", "ARGON2_MEMORY_KIB": "19456"}).production
+
+
+def test_the_check_command_holds_the_environment_to_productions_rules_with_prod(monkeypatch, capsys):
+    for name, value in PRODUCTION.items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.delenv("PRODUCTION")
+    monkeypatch.setenv("SMTP_URL", "")
+    assert settings_module.main([]) == 0  # not production: a mail server is optional
+    assert capsys.readouterr().out == "Settings: OK\n"
+    assert settings_module.main(["--prod"]) == 2
+    assert capsys.readouterr().err == (
+        "error: the settings in the environment cannot be used:\n  SMTP_URL must be set in production\n"
+    )
+    monkeypatch.setenv("SMTP_URL", PRODUCTION["SMTP_URL"])
+    assert settings_module.main(["--prod"]) == 0
+    assert capsys.readouterr().out == "Settings: OK (production)\n"
+    reset_settings()

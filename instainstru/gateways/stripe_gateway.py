@@ -33,13 +33,16 @@ class AccountState:
 TIMEOUT_S = 10  # per request (the library's default is 80 s): a person waits on most Stripe calls
 
 
-@lru_cache(maxsize=4)
-def _client(secret_key: str, api_base: str) -> stripe.StripeClient:
-    http = stripe.new_default_http_client(timeout=TIMEOUT_S)
+HEALTH_TIMEOUT_S = 3  # the health check's one try (no retries): a load balancer asks often and waits little
+
+
+@lru_cache(maxsize=8)
+def _client(secret_key: str, api_base: str, timeout_s: float = TIMEOUT_S, retries: int = 2) -> stripe.StripeClient:
+    http = stripe.new_default_http_client(timeout=timeout_s)
     if api_base:
         addresses: BaseAddresses = {"api": api_base, "connect": api_base}
         return stripe.StripeClient(secret_key, base_addresses=addresses, max_network_retries=0, http_client=http)
-    return stripe.StripeClient(secret_key, max_network_retries=2, http_client=http)
+    return stripe.StripeClient(secret_key, max_network_retries=retries, http_client=http)
 
 
 def client() -> stripe.StripeClient:
@@ -48,6 +51,16 @@ def client() -> stripe.StripeClient:
     if not settings.stripe_secret_key:
         raise PaymentsUnavailable("STRIPE_SECRET_KEY is not set")
     return _client(settings.stripe_secret_key, settings.stripe_api_base)
+
+
+def check_reachable() -> None:
+    """For the health check: return if Stripe answers a cheap read (the platform's balance) within HEALTH_TIMEOUT_S,
+    in one try; PaymentsUnavailable (not configured, unreachable, the key refused) otherwise."""
+    settings = get_settings()
+    if not settings.stripe_secret_key:
+        raise PaymentsUnavailable("STRIPE_SECRET_KEY is not set")
+    quick = _client(settings.stripe_secret_key, settings.stripe_api_base, HEALTH_TIMEOUT_S, 0)
+    calling(lambda: quick.v1.balance.retrieve())
 
 
 class CardDeclined(Exception):

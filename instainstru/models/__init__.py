@@ -26,6 +26,7 @@ from instainstru.models.offering import (
     Offering,
     OfferingPrice,
 )
+from instainstru.models.operations import JOBS_TIMER_ROW, JobsTimer
 from instainstru.models.outbox import MailStatus, OutboxMessage
 from instainstru.models.payment import LedgerAccount, LedgerEntry, LedgerKind, Payment, PaymentCard, PaymentStatus
 from instainstru.models.place import StudentAddress
@@ -39,6 +40,7 @@ from instainstru.models.webhook import ProcessedEvent
 __all__ = [
     "BUSY_STATUSES",
     "DURATIONS",
+    "JOBS_TIMER_ROW",
     "LOCATION_TYPES",
     "MAX_PRICE_CENTS",
     "MIN_PRICE_CENTS",
@@ -63,6 +65,7 @@ __all__ = [
     "EmailLink",
     "Favourite",
     "InstructorProfile",
+    "JobsTimer",
     "LedgerAccount",
     "LedgerEntry",
     "LedgerKind",

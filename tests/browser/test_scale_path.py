@@ -5,9 +5,13 @@ With `REFLEX_REDIS_URL` set, `reflex run --env prod` serves the backend with gra
 spawned and that two people's browser tabs really are held by different workers.
 """
 
+import json
 import os
 import pickle
 import re
+import time
+import urllib.error
+import urllib.request
 from pathlib import Path
 
 import pytest
@@ -166,3 +170,21 @@ def test_a_message_appears_live_in_the_other_persons_page_held_by_another_worker
     assert worker_of(student) != worker_of(instructor)
     for page in (student, instructor):
         page.context.close()
+
+
+def test_the_health_check_answers_with_redis_and_the_workers_jobs(scale_url: str):
+    """`/_status` on the PostgreSQL + Redis app: the database and Redis answer, and the workers' jobs ran (their first
+    run starts with each worker: polled, with a generous bound)."""
+    deadline = time.monotonic() + 120
+    while True:
+        try:
+            with urllib.request.urlopen(scale_url + routes.HEALTH, timeout=30) as reply:
+                code, answer = reply.status, json.load(reply)
+        except urllib.error.HTTPError as refused:  # 503 until the first run of the jobs is recorded
+            code, answer = refused.code, json.load(refused)
+        if code == 200 or time.monotonic() > deadline:
+            break
+        time.sleep(0.5)
+    assert code == 200, answer
+    parts = {name: part["status"] for name, part in answer["parts"].items()}
+    assert parts == {"database": "ok", "redis": "ok", "jobs": "ok", "stripe": "not configured"}

@@ -542,6 +542,11 @@ HTTP_ROUTES: dict[str, Entry] = {
         "clears this browser's session cookie (the logout event ended the session first); nothing else",
         ("tests/test_session_routes.py",),
     ),
+    "/_status": Elsewhere(
+        "the health check: read-only, public; says which of the database, Redis, the jobs timer and Stripe answer and "
+        "when the jobs last ran, never an address, key or error text",
+        ("tests/test_health.py",),
+    ),
     "/ping": Harmless("Reflex's liveness answer: no data"),
     "/_health": Harmless("Reflex's health answer: whether the database and state manager answer, no data"),
     "/_event": Elsewhere(

@@ -9,6 +9,7 @@ from email_validator import EmailNotValidError, validate_email
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
+from instainstru import logs
 from instainstru.db import transaction
 from instainstru.models import Role, User, utcnow
 from instainstru.services.accounts import email_links, throttle
@@ -161,7 +162,7 @@ def authenticate(email: str, password: str, client: str = "", now: datetime | No
     try:
         email = normalize_email(email)
     except ValueError:
-        raise FormError({"form": LOGIN_FAILED}) from None
+        raise _login_failed(None, client) from None
     with transaction() as session:
         throttle.count_attempt(session, email, client, now)
         user = session.exec(select(User).where(User.email == email)).first()
@@ -173,4 +174,11 @@ def authenticate(email: str, password: str, client: str = "", now: datetime | No
             if not two_factor_on:
                 throttle.forget_failures(session, email, client)
         return Actor.from_user(user, two_factor_on=two_factor_on)
-    raise FormError({"form": LOGIN_FAILED})
+    raise _login_failed(user.id if user is not None else None, client)
+
+
+def _login_failed(user_id: int | None, client: str) -> FormError:
+    """The answer to a wrong email or password (the same for both), logged with the account the email named, if
+    any (never the email itself)."""
+    logs.login("failed", user_id=user_id, client=client, step="password")
+    return FormError({"form": LOGIN_FAILED})

@@ -18,11 +18,13 @@ import hmac
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import TypeVar
 
 import pyotp
 import segno
 from sqlmodel import Session, col, delete, func, or_, select, update
 
+from instainstru import logs
 from instainstru.db import transaction
 from instainstru.models import (
     LoginChallenge,
@@ -37,7 +39,9 @@ from instainstru.services.accounts.access import TWO_FACTOR_REQUIRED, Actor, req
 from instainstru.services.accounts.passwords import verify_password
 from instainstru.services.accounts.sessions import digest
 from instainstru.services.admin import audit
-from instainstru.services.errors import FormError
+from instainstru.services.errors import FormError, TooManyAttempts
+
+E = TypeVar("E", bound=Exception)
 
 ISSUER = "InstaInstru"
 VALID_WINDOW = 1  # steps of 30 s either side of now: a code typed just as it changed still works
@@ -255,25 +259,36 @@ def log_in(email: str, password: str, client: str, device_token: str, now: datet
     """The password step of logging in (`accounts.authenticate`, throttled): the actor to start a session for, or,
     for an account with two-step verification on and a browser not remembered for it (`device_token`), the pending
     login that `finish_login` completes with a code. No session starts before the code."""
-    actor = accounts.authenticate(email, password, client, now)
+    try:
+        actor = accounts.authenticate(email, password, client, now)  # logs a wrong email or password
+    except TooManyAttempts:
+        logs.login("throttled", user_id=None, client=client, step="password")
+        raise
     with transaction() as session:
-        if not two_factor_on_in(session, actor.user_id):
-            return actor
-        if device_token and _remembered(session, actor.user_id, device_token, now):
+        remembered = False
+        if two_factor_on_in(session, actor.user_id):
+            remembered = bool(device_token) and _remembered(session, actor.user_id, device_token, now)
+            if not remembered:
+                return _challenge(session, actor, client, now)
+        if remembered:  # the code is skipped: the login is complete (authenticate kept the failures counted)
             throttle.forget_failures(session, actor.email, client)
-            return actor
-        session.exec(
-            delete(LoginChallenge).where(
-                col(LoginChallenge.user_id) == actor.user_id, col(LoginChallenge.expires_at) <= now
-            )
+        logs.login("success", user_id=actor.user_id, client=client, step="password")
+        return actor
+
+
+def _challenge(session: Session, actor: Actor, client: str, now: datetime) -> CodeNeeded:
+    """The pending login an account with two-step verification finishes with a code (run-out ones cleared)."""
+    session.exec(
+        delete(LoginChallenge).where(
+            col(LoginChallenge.user_id) == actor.user_id, col(LoginChallenge.expires_at) <= now
         )
-        token = secrets.token_urlsafe(32)
-        session.add(
-            LoginChallenge(
-                user_id=actor.user_id, token_hash=digest(token), created_at=now, expires_at=now + PENDING_LASTS
-            )
-        )
-        return CodeNeeded(token)
+    )
+    token = secrets.token_urlsafe(32)
+    session.add(
+        LoginChallenge(user_id=actor.user_id, token_hash=digest(token), created_at=now, expires_at=now + PENDING_LASTS)
+    )
+    logs.login("code_needed", user_id=actor.user_id, client=client, step="password")
+    return CodeNeeded(token)
 
 
 def _remembered(session: Session, user_id: int, device_token: str, now: datetime) -> bool:
@@ -298,17 +313,20 @@ def finish_login(token: str, code: str, client: str, now: datetime) -> Actor:
             .where(LoginChallenge.token_hash == digest(token))
         ).first()
         if found is None or found[0].used_at is not None or found[0].expires_at <= now:
-            raise LoginTimedOut()
+            raise _code_step("timed_out", found[1].id if found else None, client, LoginTimedOut())
         challenge, user = found
-        throttle.count_attempt(session, user.email, client, now)
         assert user.id is not None  # a stored account
         user_id, email = user.id, user.email
+        try:
+            throttle.count_attempt(session, email, client, now)
+        except TooManyAttempts as refused:
+            raise _code_step("throttled", user_id, client, refused) from None
     with transaction() as session:
         row = session.get(TwoFactor, user_id)
         if row is None or row.enabled_at is None:  # reset meanwhile: the password step decides again
-            raise LoginTimedOut()
+            raise _code_step("timed_out", user_id, client, LoginTimedOut())
         if not (_use_code(session, user_id, row.secret, code, now) or _use_recovery_code(session, user_id, code, now)):
-            raise FormError({"code": WRONG_CODE})
+            raise _code_step("failed", user_id, client, FormError({"code": WRONG_CODE}))
         used = session.exec(
             update(LoginChallenge)
             .where(
@@ -319,9 +337,16 @@ def finish_login(token: str, code: str, client: str, now: datetime) -> Actor:
             .values(used_at=now)
         ).rowcount
         if used != 1:  # finished in another tab meanwhile: the code stays unused
-            raise LoginTimedOut()
+            raise _code_step("timed_out", user_id, client, LoginTimedOut())
         throttle.forget_failures(session, email, client)
+        logs.login("success", user_id=user_id, client=client, step="code")
         return Actor.from_user(user, two_factor_on=True)
+
+
+def _code_step(outcome: str, user_id: int | None, client: str, refusal: E) -> E:
+    """Log a code step that did not log in (`outcome`), and return the refusal to raise."""
+    logs.login(outcome, user_id=user_id, client=client, step="code")
+    return refusal
 
 
 def remember_device(user_id: int, now: datetime) -> str:

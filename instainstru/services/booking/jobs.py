@@ -19,6 +19,7 @@ from instainstru.services.mail import outbox
 from instainstru.services.messaging import unread_mail
 from instainstru.services.money import payments, topups
 from instainstru.services.notifications import reminders
+from instainstru.services.operations import health
 from instainstru.services.trust import referrals, reviews
 
 S = BookingStatus
@@ -72,9 +73,9 @@ def _safely(job: Callable[[datetime], int], now: datetime) -> int:
 
 
 def run_due(now: datetime | None = None) -> JobReport:
-    """Run every time-based job once."""
+    """Run every time-based job once, then note the run (`health.record_jobs_run`)."""
     now = now or utcnow()
-    return JobReport(  # in this order
+    report = JobReport(  # in this order
         holds_expired=_safely(_expire_holds, now),
         requests_expired=_safely(expire_requests, now),
         payments_settled=_safely(payments.settle_leftovers, now),
@@ -87,3 +88,5 @@ def run_due(now: datetime | None = None) -> JobReport:
         mail_sent=_safely(outbox.send_due, now),  # sends what the jobs before it queued too
         changes_dropped=_safely(view_cache.drop_old_changes, now),
     )
+    health.record_jobs_run(now)  # for every worker's health check: the timer runs
+    return report

@@ -16,7 +16,7 @@ The lines of one movement always sum to zero, and each movement is recorded once
 """
 
 from collections import defaultdict
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -24,6 +24,7 @@ from sqlalchemy import ColumnElement, String, cast, literal, true
 from sqlalchemy.orm import Mapped
 from sqlmodel import Session, col, func, select
 
+from instainstru import logs
 from instainstru.db import transaction
 from instainstru.gateways import stripe_gateway, stripe_payments
 from instainstru.models import LedgerAccount, LedgerEntry, LedgerKind, Payment, PaymentStatus, utcnow
@@ -42,7 +43,7 @@ def _has(session: Session, source: str) -> bool:
 
 
 def _lines(
-    booking_id: int, charge_id: str, source: str, lines: list[tuple[str, str, int]], at: datetime | None
+    booking_id: int, charge_id: str, source: str, lines: Sequence[tuple[str, str, int]], at: datetime | None
 ) -> list[LedgerEntry]:
     """A movement's lines, recorded `at` (default: the wall clock)."""
     assert sum(amount for _, _, amount in lines) == 0, "a ledger movement must balance"
@@ -62,15 +63,53 @@ def _lines(
     ]
 
 
+def _record(
+    session: Session,
+    movement: str,
+    *,
+    booking_id: int,
+    charge_id: str,
+    source: str,
+    lines: Sequence[tuple[str, str, int]],
+    at: datetime | None,
+    amount: int,
+    **ids: object,
+) -> None:
+    """Add one movement's lines to the session's transaction, and log it (`logs.money_moved`, once committed) with
+    its `amount`, ids and cents by kind."""
+    session.add_all(_lines(booking_id, charge_id, source, lines, at))
+    session.flush()
+    split = {kind: cents for kind, _, cents in lines if cents}
+    logs.money_moved(session, movement, amount_cents=amount, booking_id=booking_id, **ids, lines=split)
+
+
 def record_charge(
-    session: Session, booking_id: int, charge_id: str, amount: int, fee: int, at: datetime | None = None
+    session: Session,
+    booking_id: int,
+    charge_id: str,
+    amount: int,
+    fee: int,
+    at: datetime | None = None,
+    *,
+    payment_id: int | None = None,
 ) -> bool:
-    """Record a captured charge split into the platform fee and the instructor's share, `at` a moment (once; True
-    if new)."""
+    """Record a captured charge (of payment `payment_id`) split into the platform fee and the instructor's share,
+    `at` a moment (once; True if new)."""
     if _has(session, charge_id):
         return False
-    session.add_all(_lines(booking_id, charge_id, charge_id, charge_lines(amount, fee), at))
-    session.flush()
+    lines = charge_lines(amount, fee)
+    _record(
+        session,
+        "charge",
+        booking_id=booking_id,
+        charge_id=charge_id,
+        source=charge_id,
+        lines=lines,
+        at=at,
+        amount=amount,
+        payment_id=payment_id,
+        stripe_charge_id=charge_id,
+    )
     return True
 
 
@@ -101,20 +140,18 @@ def record_credit(
     source = credit_source(payment_id)
     if _has(session, source):
         return False
-    session.add_all(
-        _lines(
-            booking_id,
-            source,
-            source,
-            [
-                (K.CREDIT, A.PLATFORM, -credit),
-                (K.PLATFORM_FEE, A.PLATFORM, fee),
-                (K.TOPUP_DUE, A.PLATFORM, topup),
-            ],
-            at,
-        )
+    lines = [(K.CREDIT, A.PLATFORM, -credit), (K.PLATFORM_FEE, A.PLATFORM, fee), (K.TOPUP_DUE, A.PLATFORM, topup)]
+    _record(
+        session,
+        "credit_used",
+        booking_id=booking_id,
+        charge_id=source,
+        source=source,
+        lines=lines,
+        at=at,
+        amount=credit,
+        payment_id=payment_id,
     )
-    session.flush()
     return True
 
 
@@ -144,8 +181,17 @@ def record_topup_paid(session: Session, booking_id: int, payment_id: int, amount
     if _has(session, source):
         return False
     lines: list[tuple[str, str, int]] = [(K.TOPUP_DUE, A.PLATFORM, -amount), (K.INSTRUCTOR_SHARE, A.INSTRUCTOR, amount)]
-    session.add_all(_lines(booking_id, credit_source(payment_id), source, lines, at))
-    session.flush()
+    _record(
+        session,
+        "topup_paid",
+        booking_id=booking_id,
+        charge_id=credit_source(payment_id),
+        source=source,
+        lines=lines,
+        at=at,
+        amount=amount,
+        payment_id=payment_id,
+    )
     return True
 
 
@@ -177,20 +223,22 @@ def record_credit_return(
     source = f"{charge_id}-back-{returned_total}"
     if _has(session, source):
         return False
-    session.add_all(
-        _lines(
-            booking_id,
-            charge_id,
-            source,
-            [
-                (K.CREDIT, A.PLATFORM, amount),
-                (K.SHARE_REVERSAL, A.INSTRUCTOR, -reversed_) if topup_paid else (K.TOPUP_DUE, A.PLATFORM, -reversed_),
-                (K.FEE_REVERSAL, A.PLATFORM, reversed_ - amount),
-            ],
-            at,
-        )
+    lines = [
+        (K.CREDIT, A.PLATFORM, amount),
+        (K.SHARE_REVERSAL, A.INSTRUCTOR, -reversed_) if topup_paid else (K.TOPUP_DUE, A.PLATFORM, -reversed_),
+        (K.FEE_REVERSAL, A.PLATFORM, reversed_ - amount),
+    ]
+    _record(
+        session,
+        "credit_returned",
+        booking_id=booking_id,
+        charge_id=charge_id,
+        source=source,
+        lines=lines,
+        at=at,
+        amount=amount,
+        payment_id=payment_id,
     )
-    session.flush()
     return True
 
 
@@ -274,21 +322,24 @@ def record_refunds(
         )
         remaining -= part
         share = min(refund.amount - part, refund.reversed)
-        session.add_all(
-            _lines(
-                booking_id,
-                charge.id,
-                refund.id,
-                [
-                    (K.REFUND, A.STUDENT, refund.amount),
-                    (K.FEE_REVERSAL, A.PLATFORM, -part),
-                    (K.SHARE_REVERSAL, A.INSTRUCTOR, -share),
-                    (K.PLATFORM_REFUND, A.PLATFORM, share + part - refund.amount),
-                ],
-                at,
-            )
+        lines = [
+            (K.REFUND, A.STUDENT, refund.amount),
+            (K.FEE_REVERSAL, A.PLATFORM, -part),
+            (K.SHARE_REVERSAL, A.INSTRUCTOR, -share),
+            (K.PLATFORM_REFUND, A.PLATFORM, share + part - refund.amount),
+        ]
+        _record(
+            session,
+            "refund",
+            booking_id=booking_id,
+            charge_id=charge.id,
+            source=refund.id,
+            lines=lines,
+            at=at,
+            amount=refund.amount,
+            stripe_charge_id=charge.id,
+            stripe_refund_id=refund.id,
         )
-    session.flush()
     return len(new)
 
 

@@ -15,6 +15,7 @@ from datetime import datetime
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, func, select
 
+from instainstru import logs
 from instainstru.db import transaction
 from instainstru.gateways import stripe_payments
 from instainstru.gateways.stripe_gateway import PaymentsUnavailable
@@ -38,6 +39,18 @@ def topup_of(session: Session, payment: Payment) -> int:
     return credits.fee_split(session.get_one(Booking, payment.booking_id).platform_fee_cents, payment.credit_cents)[1]
 
 
+def _transferred(movement: str, cents: int, payment: Payment, transfer_id: str) -> None:
+    """Log a top-up transfer made (or reversed) at Stripe."""
+    logs.money_moved(
+        None,
+        movement,
+        amount_cents=cents,
+        booking_id=payment.booking_id,
+        payment_id=payment.id,
+        stripe_transfer_id=transfer_id,
+    )
+
+
 def settle_topup(payment_id: int, now: datetime | None = None) -> int:
     """Bring the instructor's credit top-up at Stripe in line with what the ledger says they keep of it: send it
     once the lesson is paid (once per payment: a transfer whose answer was lost is found again by its metadata
@@ -57,18 +70,22 @@ def settle_topup(payment_id: int, now: datetime | None = None) -> int:
     if transfer_id is None:
         if owed <= 0:
             return 0
-        made = stripe_payments.find_transfer(payment.booking_id, payment_id) or stripe_payments.transfer(
-            owed,
-            destination,
-            booking_id=payment.booking_id,
-            payment_id=payment_id,
-            idempotency_key=f"{key}-{owed}-{now:%Y%m%d}",
-        )
+        made = stripe_payments.find_transfer(payment.booking_id, payment_id)
+        if made is None:  # a transfer whose answer was lost is found above, not made (nor logged) twice
+            made = stripe_payments.transfer(
+                owed,
+                destination,
+                booking_id=payment.booking_id,
+                payment_id=payment_id,
+                idempotency_key=f"{key}-{owed}-{now:%Y%m%d}",
+            )
+            _transferred("transfer", owed, payment, made.id)
         transfer_id, left = made.id, made.left
     else:
         left = stripe_payments.transfer_left(transfer_id)
     if left > owed:
         stripe_payments.reverse_transfer(transfer_id, left - owed, idempotency_key=f"{key}-to-{owed}")
+        _transferred("transfer_reversal", left - owed, payment, transfer_id)
         left = owed
     with transaction() as session:
         payment = session.get_one(Payment, payment_id)

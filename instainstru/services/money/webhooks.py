@@ -6,8 +6,10 @@ from datetime import datetime
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
+from instainstru import logs
 from instainstru.db import transaction
 from instainstru.gateways import stripe_gateway, stripe_payments
+from instainstru.gateways.stripe_gateway import PaymentsUnavailable
 from instainstru.models import InstructorProfile, ProcessedEvent, utcnow
 from instainstru.services.money import payments
 from instainstru.services.money.payouts import apply_account_state
@@ -79,9 +81,25 @@ HANDLERS: dict[str, tuple[Fetch, Apply | None]] = {
 
 
 def handle(payload: bytes, signature: str, now: datetime | None = None) -> str:
-    """Verify (at `now`) and apply one delivery; return "handled", "ignored" or "duplicate" (raises InvalidWebhook)."""
+    """Verify (at `now`) and apply one delivery; return "handled", "ignored" or "duplicate" (raises InvalidWebhook, or
+    PaymentsUnavailable for Stripe to retry). Every delivery is logged with its outcome (`logs.webhook_received`)."""
     now = now or utcnow()
-    event = verify(payload, signature, now)
+    try:
+        event = verify(payload, signature, now)
+    except InvalidWebhook:
+        logs.webhook_received(None, None, "invalid")
+        raise
+    try:
+        outcome = _apply(event, now)
+    except PaymentsUnavailable:
+        logs.webhook_received(event.id, event.type, "unavailable")
+        raise
+    logs.webhook_received(event.id, event.type, outcome)
+    return outcome
+
+
+def _apply(event: stripe_gateway.Event, now: datetime) -> str:
+    """Apply a verified event once: "handled", "ignored" (a type we do not handle) or "duplicate"."""
     handler = HANDLERS.get(event.type)
     with transaction() as session:
         if session.get(ProcessedEvent, event.id) is not None:

@@ -23,7 +23,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped
 from sqlmodel import Session, col, func, select, update
 
-from instainstru import routes
+from instainstru import logs, routes
 from instainstru.db import transaction
 from instainstru.models import (
     Booking,
@@ -124,6 +124,9 @@ def grant(session: Session, user_id: int, kind: str, referral_id: int, amount: i
         expires_at=now + CREDIT_LIFETIME,
     )
     session.add(credit)
+    logs.money_moved(
+        session, "credit_granted", amount_cents=amount, user_id=user_id, kind=kind, referral_id=referral_id
+    )
     return credit
 
 

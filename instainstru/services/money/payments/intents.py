@@ -54,7 +54,9 @@ def _apply(session: Session, payment: Payment, state: stripe_payments.IntentStat
         return "cancel"  # declined: cancelled at Stripe before its credit is given back
     if state.status == P.SUCCEEDED:
         assert state.charge_id is not None  # a succeeded intent has its charge
-        ledger.record_charge(session, booking.id, state.charge_id, state.amount, payment.fee_cents, now)
+        ledger.record_charge(
+            session, booking.id, state.charge_id, state.amount, payment.fee_cents, now, payment_id=payment.id
+        )
         if payment.credit_cents:
             kept = booking.platform_fee_cents - payment.fee_cents  # the fee the card charge did not carry
             ledger.record_credit(
