@@ -1,7 +1,7 @@
 """catalog changes: a row for each transaction that writes to what visitors see, so cached views know their version
 
-Revision ID: 0033
-Revises: 0032
+Revision ID: 0034
+Revises: 0033
 Create Date: 2026-12-01 17:45:00.000000
 """
 
@@ -13,8 +13,8 @@ from alembic import op
 from instainstru.models.types import UTCDateTime
 
 
-revision: str = '0033'
-down_revision: str | None = '0032'
+revision: str = '0034'
+down_revision: str | None = '0033'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
