@@ -16,7 +16,10 @@ import sys
 import time
 import urllib.request
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
+
+import psutil
 
 ROOT = Path(__file__).resolve().parent.parent
 START_TIMEOUT_S = 180
@@ -43,6 +46,31 @@ def base_env(extra: dict[str, str]) -> dict[str, str]:
     return env
 
 
+@dataclass(frozen=True)
+class Server:
+    """A running backend: its URL and the process the workers run under."""
+
+    url: str
+    pid: int
+
+    def cpu_seconds(self) -> float:
+        """CPU time the backend's processes (the server and its workers) have used so far."""
+        root = psutil.Process(self.pid)
+        total = 0.0
+        for proc in [root, *root.children(recursive=True)]:
+            try:
+                times = proc.cpu_times()
+            except psutil.NoSuchProcess:
+                continue
+            total += times.user + times.system
+        return total
+
+    def rss_mib(self) -> float:
+        """Resident memory of the backend's processes, in MiB."""
+        root = psutil.Process(self.pid)
+        return sum(p.memory_info().rss for p in [root, *root.children(recursive=True)]) / 2**20
+
+
 def pong(url: str) -> bool:
     """Does the backend at `url` answer its ping?"""
     try:
@@ -53,8 +81,8 @@ def pong(url: str) -> bool:
 
 
 @contextlib.contextmanager
-def backend(folder: Path, env: dict[str, str], log: Path, workers: int | None = None) -> Iterator[str]:
-    """Serve the Reflex app of `folder` (backend only, production mode) on a free port; yield its URL (also its
+def backend(folder: Path, env: dict[str, str], log: Path, workers: int | None = None) -> Iterator[Server]:
+    """Serve the Reflex app of `folder` (backend only, production mode) on a free port; yield it (its URL is also its
     PUBLIC_URL, so the websocket's origin check admits the benchmark's clients)."""
     port = free_port()
     url = f"http://127.0.0.1:{port}"
@@ -75,7 +103,7 @@ def backend(folder: Path, env: dict[str, str], log: Path, workers: int | None = 
             if proc.poll() is not None or time.monotonic() > deadline:
                 raise SystemExit(f"the backend in {folder} did not start; its log:\n{log.read_text()[-3000:]}")
             time.sleep(0.3)
-        yield url
+        yield Server(url, proc.pid)
     finally:
         with contextlib.suppress(ProcessLookupError):
             os.killpg(proc.pid, signal.SIGTERM)

@@ -17,7 +17,7 @@ from typing import Any, ParamSpec, TypeVar
 from cachetools import TTLCache
 from sqlmodel import col, delete, func, select
 
-from instainstru.db import transaction
+from instainstru.db import get_engine, transaction
 from instainstru.models import CatalogChange
 from instainstru.settings import get_settings
 
@@ -30,10 +30,14 @@ _lock = threading.Lock()
 _kept: TTLCache[Hashable, tuple[int, Any]] = TTLCache(maxsize=MAX_VIEWS, ttl=1)
 
 
+LATEST = select(func.max(col(CatalogChange.id)))
+
+
 def catalogue_version() -> int:
-    """The id of the newest change to the catalogue (0 before any)."""
-    with transaction() as session:
-        return session.exec(select(func.max(col(CatalogChange.id)))).one() or 0
+    """The id of the newest change to the catalogue (0 before any): one read of the primary key's last entry, on a
+    plain connection (no ORM session: this runs before every kept view is used)."""
+    with get_engine().connect() as connection:
+        return connection.execute(LATEST).scalar() or 0
 
 
 def drop_old_changes(now: datetime) -> int:
