@@ -234,3 +234,14 @@ def admin_token() -> str:
     from instainstru.services.accounts import sessions
 
     return sessions.start_session(make_admin())
+
+
+def image_bytes(fmt: str = "PNG", size: tuple[int, int] = (640, 480)) -> bytes:
+    """A picture of one colour in format `fmt` (as Pillow names it), e.g. for a profile photo."""
+    import io
+
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", size, (120, 80, 200)).save(out, fmt)
+    return out.getvalue()

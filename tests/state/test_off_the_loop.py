@@ -3,11 +3,9 @@ serves every other tab: the `slow_calls` fixture (tests/state/conftest.py) fails
 loop, and each test here also checks that its handlers made the slow call (so none passes by calling nothing) and
 that it did what it should."""
 
-import io
 from datetime import timedelta
 
 import pytest
-from PIL import Image
 from sqlmodel import select
 
 from instainstru import routes
@@ -29,6 +27,7 @@ from tests.factories import (
     PASSWORD,
     confirmed_setup,
     connect_on_fake_stripe,
+    image_bytes,
     make_user,
     open_studio,
     require_approval,
@@ -185,9 +184,7 @@ class Upload:
 
 def test_a_photo_is_resized_off_the_loop(db_url, slow_calls):
     teacher = make_user("instructor", "t@example.com", "Tess Teacher")
-    picture = io.BytesIO()
-    Image.new("RGB", (640, 480), "teal").save(picture, "PNG")
     state, _ = call_handler(
-        InstructorProfileState, "upload_photo", sessions.start_session(teacher), [Upload(picture.getvalue())]
+        InstructorProfileState, "upload_photo", sessions.start_session(teacher), [Upload(image_bytes())]
     )
     assert state.photo and "profile._thumbnail" in slow_calls
