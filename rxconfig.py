@@ -10,8 +10,9 @@ from instainstru.settings import settings_or_exit
 # Every setting is checked here, before Reflex builds or serves anything: a bad one stops the app, named.
 settings = settings_or_exit()
 
-# Uploaded photos live in the app's upload directory; Reflex serves them under /_upload.
-os.environ.setdefault("REFLEX_UPLOADED_FILES_DIR", str(settings.upload_dir))
+# Reflex serves a folder of its own under /_upload: an empty one beside the photos (which api.py serves from the
+# PHOTO_STORE at /photos/<name>), so nothing is served twice.
+os.environ.setdefault("REFLEX_UPLOADED_FILES_DIR", str(settings.upload_dir / "reflex"))
 
 config = rx.Config(
     app_name="instainstru",

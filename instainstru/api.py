@@ -1,5 +1,6 @@
-"""HTTP routes beside the Reflex app: the Stripe webhook endpoint, the private calendar feeds, signing in and out
-(the session cookie is set and cleared here, by the server, never by the page's scripts) and the health check."""
+"""HTTP routes beside the Reflex app: the Stripe webhook endpoint, the private calendar feeds, profile photos,
+signing in and out (the session cookie is set and cleared here, by the server, never by the page's scripts) and the
+health check."""
 
 import asyncio
 from collections.abc import Callable
@@ -15,6 +16,7 @@ from instainstru.gateways.stripe_gateway import PaymentsUnavailable
 from instainstru.models import utcnow
 from instainstru.services.accounts import sessions, sign_in, two_factor
 from instainstru.services.accounts.access import safe_next_path
+from instainstru.services.instructors import photos
 from instainstru.services.money import webhooks
 from instainstru.services.operations import health
 from instainstru.services.scheduling import calendar_feed
@@ -40,6 +42,22 @@ async def lessons_feed(request: Request) -> Response:
     if text is None:
         return PlainTextResponse("No calendar here.", status_code=404)
     return Response(text, media_type="text/calendar; charset=utf-8", headers={"Cache-Control": "private, no-store"})
+
+
+PHOTO_CACHE = "public, max-age=31536000, immutable"  # a photo's name is never reused: what it serves never changes
+
+
+async def photo(request: Request) -> Response:
+    """A profile photo (JPEG) from the PHOTO_STORE, for browsers and proxies to keep for a year; 304 for a browser
+    that has it, 404 for a name that is no photo."""
+    name = request.path_params["name"]
+    data = await run_in_threadpool(photos.read, name)  # a file or a database read blocks: off the event loop
+    if data is None:
+        return PlainTextResponse("No photo here.", status_code=404)
+    headers = {"Cache-Control": PHOTO_CACHE, "ETag": f'"{name}"'}
+    if f'"{name}"' in request.headers.get("if-none-match", ""):
+        return Response(status_code=304, headers=headers)
+    return Response(data, media_type="image/jpeg", headers=headers)
 
 
 def _go(path: str) -> RedirectResponse:
@@ -108,6 +126,7 @@ api = Starlette(
     routes=[
         Route(routes.STRIPE_WEBHOOKS, stripe_webhook, methods=["POST"]),
         Route(routes.CALENDAR_FEED, lessons_feed, methods=["GET"]),
+        Route(routes.PHOTO, photo, methods=["GET"]),
         Route(routes.SESSION_START, session_start, methods=["GET"]),
         Route(routes.SESSION_END, session_end, methods=["GET"]),
         Route(routes.HEALTH, health_check, methods=["GET"]),

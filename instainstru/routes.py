@@ -52,6 +52,7 @@ SESSION_END = "/_session/end"  # not a page: clears the session cookie after log
 HEALTH = (
     "/_status"  # not a page: the health check of the database, Redis, jobs and Stripe (api.py; Reflex has /_health)
 )
+PHOTO = "/photos/{name}"  # not a page: a profile photo, from the disk or the database (api.py; PHOTO_STORE)
 
 REVIEWS_ANCHOR = "reviews"  # the id of a profile's reviews heading
 START_FORMAT = "%Y%m%dT%H%MZ"  # a lesson start in a checkout address: 20300107T1500Z
@@ -128,6 +129,11 @@ def read_checkout(service: str, start: str) -> tuple[int, int, datetime, bool]:
     if rest not in ([], [TRIAL_PART]):
         raise ValueError(service)
     return int(offering_id), int(minutes), datetime.strptime(start, START_FORMAT).replace(tzinfo=UTC), bool(rest)
+
+
+def photo(name: object) -> str:
+    """The address a profile photo is served at, from its name (a value, or a Var in a page)."""
+    return PHOTO.replace("{name}", f"{name}")
 
 
 def receipt(booking_id: int) -> str:

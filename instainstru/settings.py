@@ -30,6 +30,7 @@ DEFAULT_STRIPE_JS_URL = "https://js.stripe.com/v3/"
 DEFAULT_PUBLIC_URL = "http://localhost:3000"
 DEFAULT_MAIL_FROM = "InstaInstru <no-reply@instainstru.com>"
 SMTP_PORTS = {"smtp": 25, "smtps": 465}  # the port when SMTP_URL names none
+PHOTO_STORES = ("disk", "db")  # PHOTO_STORE: the first is the default (one machine, files under UPLOAD_DIR)
 
 # Whole-number settings: (default, lowest allowed, highest allowed).
 WHOLE_NUMBERS = {
@@ -111,6 +112,9 @@ class Settings:
     login_window_minutes: int
     platform_fee_percent: str  # a number from 0 to 100, as written ("15", "12.5")
     upload_dir: Path
+    # Where profile photos are kept: "disk" (under upload_dir: one machine) or "db" (a table: every worker on every
+    # machine sees them). Both are served by api.py at routes.PHOTO.
+    photo_store: str
     stripe_secret_key: str  # with the publishable key, or neither; both test keys or both live keys
     stripe_publishable_key: str
     stripe_api_base: str  # "" is Stripe itself; live keys always go there
@@ -220,6 +224,14 @@ class _Reader:
             name, "a SQLite or PostgreSQL URL (sqlite:///path or postgresql+psycopg://user@host:5432/name)", value
         )
         return default
+
+    def one_of(self, name: str, choices: tuple[str, ...]) -> str:
+        """One of `choices` (the first when unset), as written in any case."""
+        value = self.text(name).lower() or choices[0]
+        if value in choices:
+            return value
+        self.refuse(name, " or ".join(choices), self.text(name))
+        return choices[0]
 
     def folder(self, name: str, default: Path) -> Path:
         value = self.text(name)
@@ -379,6 +391,7 @@ def load_settings(environ: Mapping[str, str] = os.environ, *, production: bool =
         login_window_minutes=read.whole_number("LOGIN_WINDOW_MINUTES"),
         platform_fee_percent=read.percent("PLATFORM_FEE_PERCENT", "15"),
         upload_dir=read.folder("UPLOAD_DIR", PROJECT_ROOT / "data" / "uploads"),
+        photo_store=read.one_of("PHOTO_STORE", PHOTO_STORES),
         stripe_secret_key=secret_key,
         stripe_publishable_key=publishable_key,
         stripe_api_base=read.web_address("STRIPE_API_BASE", ""),

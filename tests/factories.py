@@ -148,8 +148,9 @@ def connect_on_fake_stripe(teacher: Actor, fake) -> str:
     return account_id
 
 
-def save_test_card(student: Actor, fake, number: str = "4242424242424242") -> int:
-    """Save a test card for the student as the browser would (a confirmed SetupIntent); returns its id."""
+def confirmed_setup(student: Actor, fake, number: str = "4242424242424242") -> str:
+    """What Stripe.js does in the browser to save a card for the student: a SetupIntent confirmed with the card
+    `number` (3-D Secure completed); returns its id, for the server to save the card from."""
     from instainstru.services.money import cards
 
     client = fake.client()
@@ -159,7 +160,14 @@ def save_test_card(student: Actor, fake, number: str = "4242424242424242") -> in
     intent = client.v1.setup_intents.create(params={"customer": customer})
     if client.v1.setup_intents.confirm(intent.id, params={"payment_method": method.id}).status == "requires_action":
         client.v1.setup_intents.confirm(intent.id)  # the 3-D Secure step the browser shows, completed
-    return cards.save_card(student, intent.id).id
+    return intent.id
+
+
+def save_test_card(student: Actor, fake, number: str = "4242424242424242") -> int:
+    """Save a test card for the student as the browser would (a confirmed SetupIntent); returns its id."""
+    from instainstru.services.money import cards
+
+    return cards.save_card(student, confirmed_setup(student, fake, number)).id
 
 
 def authenticate(fake, client_secret: str, success: bool = True) -> None:
@@ -226,3 +234,14 @@ def admin_token() -> str:
     from instainstru.services.accounts import sessions
 
     return sessions.start_session(make_admin())
+
+
+def image_bytes(fmt: str = "PNG", size: tuple[int, int] = (640, 480)) -> bytes:
+    """A picture of one colour in format `fmt` (as Pillow names it), e.g. for a profile photo."""
+    import io
+
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", size, (120, 80, 200)).save(out, fmt)
+    return out.getvalue()

@@ -160,6 +160,12 @@ def test_the_upload_folder_may_not_be_a_file(tmp_path):
     assert load_settings({"UPLOAD_DIR": str(tmp_path / "new")}).upload_dir == tmp_path / "new"
 
 
+def test_photos_are_stored_on_disk_unless_the_database_is_asked_for():
+    assert load_settings({}).photo_store == "disk"
+    assert load_settings({"PHOTO_STORE": " DB "}).photo_store == "db"
+    assert problems({"PHOTO_STORE": "s3"}) == ["PHOTO_STORE must be disk or db, not 's3'"]
+
+
 def test_the_demos_mail_folder_is_a_folder_and_only_set_in_the_demo(tmp_path):
     afile = tmp_path / "mail"
     afile.write_text("")

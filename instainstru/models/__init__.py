@@ -29,6 +29,7 @@ from instainstru.models.offering import (
 from instainstru.models.operations import JOBS_TIMER_ROW, JobsTimer
 from instainstru.models.outbox import MailStatus, OutboxMessage
 from instainstru.models.payment import LedgerAccount, LedgerEntry, LedgerKind, Payment, PaymentCard, PaymentStatus
+from instainstru.models.photo import Photo
 from instainstru.models.place import StudentAddress
 from instainstru.models.referral import Credit, CreditUse, Referral, ReferralCode, WelcomeCard
 from instainstru.models.review import STARS, Review, ReviewReport
@@ -83,6 +84,7 @@ __all__ = [
     "Payment",
     "PaymentCard",
     "PaymentStatus",
+    "Photo",
     "ProcessedEvent",
     "Referral",
     "RecoveryCode",

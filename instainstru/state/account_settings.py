@@ -1,7 +1,6 @@
 """/settings: everyone's own account settings, each section saved on its own (the versioned ones refused when an
 other tab changed them since)."""
 
-import asyncio
 from collections.abc import Callable
 from datetime import datetime
 
@@ -21,7 +20,7 @@ from instainstru.state.events import event
 from instainstru.state.fields import Field, field
 from instainstru.state.forms import checked, shown_version, text
 from instainstru.state.guard import GuardedPage
-from instainstru.state.session import SessionState, current_actor, log_out_tab, session_token
+from instainstru.state.session import SessionState, as_caller, current_actor, log_out_tab, session_token
 
 REFUSED = "You can only change your own account."
 # Loaded: the settings, why the account cannot be deleted now (empty when it can) and when the calendar feed link
@@ -166,7 +165,7 @@ class AccountSettingsState(GuardedPage, rx.State):
         """Run a slow account action (argon2) off the event loop as the caller: whether it was done, and else the
         answer saying why not (its FormError's messages in the `errors` var)."""
         try:
-            await asyncio.to_thread(action, await current_actor(self))
+            await as_caller(self, action)
         except FormError as refused:
             setattr(self, errors, refused.errors)
             return False, rx.toast.error("Nothing was changed: " + " ".join(refused.errors.values()))
@@ -204,7 +203,7 @@ class AccountSettingsState(GuardedPage, rx.State):
         """Download everything kept about the account, as JSON (read off the event loop)."""
         now = utcnow()
         try:  # every lesson, payment and review of the account: read off the event loop
-            data = await asyncio.to_thread(my_data.export, await current_actor(self), now)
+            data = await as_caller(self, lambda actor: my_data.export(actor, now))
         except NotAuthenticated:
             return self._to_login()
         return rx.download(

@@ -19,7 +19,7 @@ from instainstru.state.fields import Field, field
 from instainstru.state.guard import GuardedPage, Result
 from instainstru.state.paging import page_info
 from instainstru.state.rows import MoneyRow
-from instainstru.state.session import current_actor
+from instainstru.state.session import as_caller, current_actor
 from instainstru.state.stripe_js import CardElement, browser_call, setup_intent_of
 
 TONES = {"confirmed": "blue", "completed": "grass", "no show": "amber"}  # the rest (cancelled...) gray
@@ -33,7 +33,7 @@ def status_badge(line: billing.Line) -> dict[str, str]:
 async def csv_download(state: GuardedPage, make_csv: Callable[[Actor | None], str], name: str, refused: str) -> Answer:
     """Answer a "Download CSV" click with `make_csv(caller)` as a file, or send a logged-out caller to log in."""
     try:
-        data = make_csv(await current_actor(state))
+        data = await as_caller(state, make_csv)  # every lesson of the account
     except NotAuthenticated:
         return state._to_login()
     except PermissionDenied:
@@ -137,7 +137,7 @@ class StudentBillingState(CardElement, GuardedPage, rx.State):
     async def _as_student(self, action: Callable[[Actor | None], Result]) -> Result | None:
         """`action(caller)`, or None with the reason shown under the card form."""
         try:
-            return action(await current_actor(self))
+            return await as_caller(self, action)  # Stripe
         except FormError as exc:
             self.card_error = " ".join(exc.errors.values())
         except NotAuthenticated:

@@ -1,7 +1,6 @@
 """The checkout: the held lesson, the student's cards, and paying (Stripe.js in the browser for a new card and
 3-D Secure; everything else through the payments service)."""
 
-import asyncio
 from collections.abc import Callable
 from contextlib import suppress
 
@@ -17,7 +16,7 @@ from instainstru.state.events import event
 from instainstru.state.fields import Field, field
 from instainstru.state.forms import shown_version, text
 from instainstru.state.guard import ACCESS_DENIED, ACCESS_OK, Answer, GuardedPage, Result
-from instainstru.state.session import current_actor
+from instainstru.state.session import as_caller, current_actor
 from instainstru.state.stripe_js import CardElement, browser_call, error_code
 
 NEW_CARD = "new"
@@ -228,7 +227,7 @@ class CheckoutState(CardElement, GuardedPage, rx.State):
         """Run `action(actor)` off the event loop (it calls Stripe, which may take seconds): (its result, None), or
         (None, a redirect to log in) with the error shown."""
         try:
-            return await asyncio.to_thread(action, await current_actor(self)), None
+            return await as_caller(self, action), None
         except FormError as exc:
             self.error, self.busy = " ".join(exc.errors.values()), False
         except NotAuthenticated:

@@ -21,7 +21,7 @@ from instainstru.state.guard import GuardedPage
 from instainstru.state.lesson_changes import AddToCalendar, AnswerProposal, CancelLesson, MoveLesson
 from instainstru.state.review_form import ReviewLesson
 from instainstru.state.rows import LessonRow, ReportRow
-from instainstru.state.session import current_actor
+from instainstru.state.session import as_caller
 
 
 class StudentHomeState(CancelLesson, MoveLesson, AnswerProposal, ReviewLesson, AddToCalendar, GuardedPage, rx.State):
@@ -98,7 +98,7 @@ class InstructorHomeState(GuardedPage, rx.State):
         """Send the instructor to a Stripe page whose one-time link `link(actor)` makes (in a new tab, without
         access to this one, when `new_tab`), or say why not."""
         try:
-            url = link(await current_actor(self))
+            url = await as_caller(self, link)  # Stripe
             return rx.redirect(url, is_external=True) if new_tab else rx.redirect(url)
         except FormError as exc:
             self.payouts_error = exc.errors["payouts"]

@@ -1,7 +1,7 @@
 """Pages whose data a service may refuse: log in first, or "not for you"."""
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any
 
 import reflex as rx
 from reflex.event import EventSpec
@@ -14,10 +14,9 @@ from instainstru.services.form_versions import OUTDATED, OutdatedForm, version_o
 from instainstru.state.answer import Answer
 from instainstru.state.events import event
 from instainstru.state.fields import Field, field
-from instainstru.state.session import current_actor
+from instainstru.state.session import Result, as_caller
 
 ACCESS_LOADING, ACCESS_OK, ACCESS_DENIED = "loading", "ok", "denied"
-Result = TypeVar("Result")  # what a service call run for the caller returns
 
 
 def here(state: rx.State) -> str:
@@ -70,16 +69,23 @@ class GuardedPage(rx.State, mixin=True):
         field: str | None = "errors",
         after: Callable[[Actor | None], object] | None = None,
     ) -> Answer:
-        """Run `action(actor)` as the logged-in caller and answer for it.
+        """Run `action(actor)` as the logged-in caller, off the event loop (`as_caller`), and answer for it.
 
         A FormError fills the `field` var with its messages (without a field it becomes a toast; a form refused
         whole, e.g. as outdated, says why in the toast too); a logged-out caller is sent to log in; a refusal
-        shows `refused`. On success `field` is cleared, `after(actor)` runs and `success` is shown (nothing when
-        it is empty; a function of what `action` returned gives the message).
+        shows `refused`. On success `after(actor)` runs (in the same worker thread: a reload reads the database)
+        then `field` is cleared and `success` is shown (nothing when it is empty; a function of what `action`
+        returned gives the message).
         """
-        actor = await current_actor(self)
-        try:
+
+        def act(actor: Actor | None) -> Result:
             result = action(actor)
+            if after is not None:
+                after(actor)
+            return result
+
+        try:
+            result = await as_caller(self, act)
         except FormError as exc:
             if field is None:
                 return rx.toast.error(" ".join(exc.errors.values()))
@@ -93,8 +99,6 @@ class GuardedPage(rx.State, mixin=True):
             return rx.toast.error(refused)
         if field is not None:
             setattr(self, field, {})
-        if after is not None:
-            after(actor)
         message = success(result) if callable(success) else success
         return rx.toast.success(message) if message else None
 
@@ -106,11 +110,11 @@ class GuardedPage(rx.State, mixin=True):
                 setattr(self, name, False)
 
     async def _load(self) -> Answer:
-        """Fetch the page's data (its dialogs closed); send a logged-out visitor to log in (and an admin without
-        two-step verification to set it up), refuse a wrong role."""
+        """Fetch the page's data (its dialogs closed) off the event loop; send a logged-out visitor to log in (and an
+        admin without two-step verification to set it up), refuse a wrong role."""
         self._close_dialogs()
         try:
-            result = self._fetch(await current_actor(self))
+            result = await as_caller(self, self._fetch)
         except NotAuthenticated:
             return self._to_login()
         except TwoFactorRequired:

@@ -1,6 +1,5 @@
 """The instructor's profile page: profile text, teaching places, service area, photo and services."""
 
-import asyncio
 from collections.abc import Callable
 
 import reflex as rx
@@ -19,7 +18,7 @@ from instainstru.state.fields import Field, field
 from instainstru.state.forms import checked, shown_version, text, ticked
 from instainstru.state.guard import GuardedPage, Result
 from instainstru.state.rows import ServiceRow
-from instainstru.state.session import current_actor
+from instainstru.state.session import as_caller, current_actor
 
 NOT_YOURS = "You can only change or remove your own services."
 # The saved profile, photo and slug, and the instructor's services.
@@ -141,7 +140,7 @@ class InstructorProfileState(GuardedPage, rx.State):
             return None
         data = await files[0].read(profile.MAX_PHOTO_BYTES + 1)
         try:
-            self.photo = await asyncio.to_thread(profile.save_photo, await current_actor(self), data)  # Pillow
+            self.photo = await as_caller(self, lambda actor: profile.save_photo(actor, data))  # Pillow
         except FormError as exc:
             self.errors = {**self.errors, **exc.errors}
             return None

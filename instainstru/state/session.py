@@ -3,7 +3,8 @@ header's account data, signing in and out, and forgetting every user's data when
 
 import asyncio
 import json
-from typing import TYPE_CHECKING
+from collections.abc import Callable
+from typing import TYPE_CHECKING, TypeVar
 
 import reflex as rx
 from reflex.event import Event, EventSpec
@@ -21,6 +22,8 @@ from instainstru.state.fields import Field, field
 
 if TYPE_CHECKING:
     from reflex.app import App
+
+Result = TypeVar("Result")  # what a service call run for the caller returns
 
 
 def session_token(state: BaseState) -> str:
@@ -154,6 +157,13 @@ async def sign_in_and_go(
 async def current_actor(state: rx.State) -> Actor | None:
     """Return the logged-in actor for any state's browser session (checked in the database)."""
     return sessions.actor_for_token(session_token(state))
+
+
+async def as_caller(state: rx.State, action: Callable[[Actor | None], Result]) -> Result:
+    """Run `action(caller)` for the browser's logged-in actor in a worker thread, and return what it returns (or
+    raise what it raises). A service call may wait seconds on Stripe, hash with argon2, resize with Pillow or read
+    much: off the event loop, every other tab of the worker is served meanwhile."""
+    return await asyncio.to_thread(action, await current_actor(state))
 
 
 def _event_names(*handlers: str) -> frozenset[str]:

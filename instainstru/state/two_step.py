@@ -4,7 +4,6 @@ sent): set up with a QR code, confirm with a first code, see the recovery codes 
 The secret and the recovery codes are shown only while the person sets it up (the service never returns them
 again): the vars holding them are emptied on every load and once the set-up is done or left."""
 
-import asyncio
 from collections.abc import Callable
 
 import reflex as rx
@@ -21,7 +20,7 @@ from instainstru.state.fields import Field, field
 from instainstru.state.forms import text
 from instainstru.state.guard import GuardedPage
 from instainstru.state.login import wait_message
-from instainstru.state.session import SessionState, current_actor
+from instainstru.state.session import SessionState, as_caller
 
 REFUSED = "You can only change your own account."
 
@@ -93,7 +92,7 @@ class TwoStepState(GuardedPage, rx.State):
         caller's wait under its `proof` field)."""
         setattr(self, errors, {})
         try:
-            await asyncio.to_thread(action, await current_actor(self))
+            await as_caller(self, action)
             return True, None
         except FormError as refused:
             setattr(self, errors, refused.errors)

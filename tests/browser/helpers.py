@@ -4,6 +4,7 @@ import re
 import time
 import uuid
 from datetime import UTC, datetime
+from pathlib import Path
 
 import pyotp
 from playwright.sync_api import Error as PlaywrightError
@@ -15,7 +16,9 @@ from instainstru.db import transaction
 from instainstru.models import InstructorProfile
 from instainstru.seed.demo import DEMO_ADMIN_TOTP_SECRET, DEMO_LOGINS, DEMO_PASSWORD
 from instainstru.seed.workspace import zip_served
+from instainstru.services.instructors import photos
 from tests.browser.conftest import AppMail, open_page, screenshot
+from tests.factories import image_bytes
 
 PASSWORD = "violin at dawn 42"
 SIGN_UP_MAIL = "Finish creating your InstaInstru account"
@@ -36,6 +39,19 @@ def like(pattern: str, **parts: str) -> str:
     for name, part in parts.items():
         regex = regex.replace(re.escape(f"[{name}]"), part)
     return regex
+
+
+def upload_photo(page: Page, folder: Path) -> str:
+    """On the instructor's profile page, choose a new photo (an 800 × 600 PNG, written in `folder`) and wait until
+    the page shows it; return the address it is served at."""
+    chosen = folder / "me.png"
+    chosen.write_bytes(image_bytes("PNG", (800, 600)))
+    page.locator("input[type=file]").set_input_files(str(chosen))
+    expect(page.get_by_text("Photo updated.")).to_be_visible()
+    shown = page.locator("main img").first
+    expect(shown).to_have_attribute("src", re.compile("^" + re.escape(routes.photo("")) + photos.NAME.pattern + "$"))
+    expect(shown).to_have_js_property("naturalWidth", 400)  # loaded: the square thumbnail
+    return str(shown.get_attribute("src"))
 
 
 def unique_email(prefix: str) -> str:

@@ -1,26 +1,16 @@
 """The instructor workspace end to end: profile with photo, a service, hours, time off, calendar, dashboard."""
 
-import io
 import re
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from PIL import Image
 from playwright.sync_api import Browser, Page, expect
 
 from instainstru import routes
 from instainstru.services.timefmt import day_label
 from instainstru.services.timezones import zone_name
 from tests.browser.conftest import AppMail, open_page, screenshot
-from tests.browser.helpers import at, sign_up, unique_email
-
-
-def photo_file(tmp_path) -> str:
-    path = tmp_path / "me.png"
-    buffer = io.BytesIO()
-    Image.new("RGB", (800, 600), (90, 60, 180)).save(buffer, "PNG")
-    path.write_bytes(buffer.getvalue())
-    return str(path)
+from tests.browser.helpers import at, sign_up, unique_email, upload_photo
 
 
 def test_instructor_sets_up_profile_service_hours_and_time_off(page: Page, tmp_path, app_mail: AppMail):
@@ -30,9 +20,7 @@ def test_instructor_sets_up_profile_service_hours_and_time_off(page: Page, tmp_p
     # Profile with a photo.
     page.get_by_role("link", name="Profile & services").click()
     expect(page.get_by_role("heading", name="Your profile")).to_be_visible()
-    page.locator("input[type=file]").set_input_files(photo_file(tmp_path))
-    expect(page.get_by_text("Photo updated.")).to_be_visible()
-    expect(page.locator("main img").first).to_have_attribute("src", re.compile(r"/_upload/photos/.+\.jpg$"))
+    upload_photo(page, tmp_path)
     page.get_by_label("Headline").fill("Jazz piano for grown-up beginners")
     page.get_by_label("Bio").fill("I teach jazz piano and reading music to adults who always wanted to play.")
     page.locator("form").filter(has_text="About you").get_by_role("checkbox", name="Online").click()

@@ -1,4 +1,5 @@
-"""The production path: PostgreSQL and Redis with several backend workers (CI sets both URLs).
+"""The production path: PostgreSQL and Redis with several backend workers (CI sets both URLs), photos kept in the
+database (PHOTO_STORE=db).
 
 With `REFLEX_REDIS_URL` set, `reflex run --env prod` serves the backend with granian and one worker process per
 `processes.get_num_workers()` (2 x CPUs + 1, at most 8: 5 on a two-core machine); the tests check that several were
@@ -21,6 +22,7 @@ from reflex.utils.token_manager import RedisTokenManager
 from sqlalchemy import create_engine, make_url, text
 
 from instainstru import routes
+from instainstru.api import PHOTO_CACHE
 from tests.browser.conftest import AppMail, open_page, start_app
 from tests.browser.helpers import (
     DEMO_TEACHER,
@@ -32,6 +34,7 @@ from tests.browser.helpers import (
     log_out,
     sign_up,
     unique_email,
+    upload_photo,
     write_message,
 )
 from tests.conftest import POSTGRES_URL, SERVER_URL, worker_redis_url
@@ -53,8 +56,9 @@ def fresh_database() -> str:
 
 
 @pytest.fixture(scope="module")
-def scale_env(mail: MailCatcher) -> dict[str, str]:
-    """The environment of the app on PostgreSQL and Redis, sending its mail to the tests' catcher."""
+def scale_env(mail: MailCatcher, tmp_path_factory) -> dict[str, str]:
+    """The environment of the app on PostgreSQL and Redis, keeping photos in the database (an upload folder of its
+    own, where none should be written), sending its mail to the tests' catcher."""
     if not (POSTGRES_URL and REDIS_URL):
         pytest.skip("set TEST_DATABASE_URL and TEST_REDIS_URL for the PostgreSQL + Redis path (CI does)")
     # Its own web build folder, so rebuilding it never disturbs the embedded app being served.
@@ -64,6 +68,8 @@ def scale_env(mail: MailCatcher) -> dict[str, str]:
         "REFLEX_WEB_WORKDIR": ".web-scale",
         "SMTP_URL": mail.smtp_url,
         "SIGNUPS_PER_CLIENT_PER_HOUR": "1000",
+        "PHOTO_STORE": "db",
+        "UPLOAD_DIR": str(tmp_path_factory.mktemp("scale-uploads")),
     }
 
 
@@ -95,11 +101,15 @@ def worker_pids(url: str) -> set[int]:
 
 def worker_of(page: Page) -> str:
     """The backend worker holding the page's socket: Reflex records it in Redis per browser tab (its token, kept in
-    the tab's sessionStorage) as the id of the worker process's token manager."""
-    token = page.evaluate("window.sessionStorage.getItem('token')")
-    record = redis.Redis.from_url(REDIS_URL).get(f"{RedisTokenManager._token_socket_record_prefix}{token}")
-    assert record is not None, "the tab's socket is not recorded in Redis"
-    return pickle.loads(record).instance_id  # a SocketRecord, pickled by Reflex
+    the tab's sessionStorage) as the id of the worker process's token manager, once the socket has connected (a page
+    just loaded may still be connecting: asked again for up to 20 s)."""
+    for _ in range(200):
+        token = page.evaluate("window.sessionStorage.getItem('token')")
+        record = redis.Redis.from_url(REDIS_URL).get(f"{RedisTokenManager._token_socket_record_prefix}{token}")
+        if record is not None:
+            return pickle.loads(record).instance_id  # a SocketRecord, pickled by Reflex
+        page.wait_for_timeout(100)
+    pytest.fail("the tab's socket is not recorded in Redis")
 
 
 def on_another_worker(page: Page, other: Page) -> None:
@@ -188,3 +198,29 @@ def test_the_health_check_answers_with_redis_and_the_workers_jobs(scale_url: str
     assert code == 200, answer
     parts = {name: part["status"] for name, part in answer["parts"].items()}
     assert parts == {"database": "ok", "redis": "ok", "jobs": "ok", "stripe": "not configured"}
+
+
+def test_a_photo_uploaded_through_one_worker_is_kept_in_the_database_and_served_by_every_worker(
+    browser: Browser, scale_url: str, scale_env: dict[str, str], tmp_path: Path
+):
+    assert len(worker_pids(scale_url)) > 1, "the backend runs one worker only"
+    context = browser.new_context(base_url=scale_url)
+    instructor = context.new_page()
+    log_in_demo(instructor, "instructor")  # Maya Alvarez
+    open_page(instructor, routes.EDIT_PROFILE)
+    address = upload_photo(instructor, tmp_path)
+    engine = create_engine(scale_env["DB_URL"])
+    with engine.connect() as conn:
+        query = text("SELECT data FROM photos WHERE name = :name")
+        kept = conn.execute(query, {"name": address.rsplit("/", 1)[1]}).scalar_one()
+    engine.dispose()
+    assert list(Path(scale_env["UPLOAD_DIR"]).rglob("*.jpg")) == []  # nothing on this machine's disk
+    visitor = browser.new_context(base_url=scale_url).new_page()
+    open_page(visitor, DEMO_TEACHER)
+    on_another_worker(visitor, instructor)  # her public profile, its socket on another worker than the upload's
+    expect(visitor.locator(f'img[src="{address}"]')).to_have_js_property("naturalWidth", 400)
+    for _ in range(2 * len(worker_pids(scale_url))):  # a connection each (granian hands each to any worker)
+        with urllib.request.urlopen(scale_url + address, timeout=10) as reply:
+            assert (reply.read(), reply.headers["Cache-Control"]) == (kept, PHOTO_CACHE)
+    for page in (instructor, visitor):
+        page.context.close()

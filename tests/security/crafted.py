@@ -194,8 +194,8 @@ def leaks(world: World, attacker: str, received: str, sent: str) -> list[str]:
 
 def _found(marker: str, text: str) -> bool:
     """Whether `marker` stands in `text` as a whole word: card digits found inside a random hex token or form
-    fingerprint ("a8301f") are not those digits."""
-    return re.search(rf"(?<![0-9a-z]){re.escape(marker)}(?![0-9a-z])", text) is not None
+    fingerprint ("a8301f"), or as one group of a tab's UUID ("…-8302-…"), are not those digits."""
+    return re.search(rf"(?<![0-9a-z-]){re.escape(marker)}(?![0-9a-z-])", text) is not None
 
 
 def restore(pristine: str) -> None:

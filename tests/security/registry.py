@@ -533,6 +533,13 @@ HTTP_ROUTES: dict[str, Entry] = {
             "tests/services/scheduling/test_calendar_feed.py::test_the_feed_address_serves_text_calendar_and_404_for_dead_links",
         ),
     ),
+    "/photos/{name}": Elsewhere(
+        "serves a stored photo by its name (a user id and a random token), nothing else: made-up, replaced and "
+        "path-like names get 404; it takes no input but the name",
+        (
+            "tests/services/instructors/test_profile.py::test_the_photo_route_serves_a_stored_photo_for_good_and_nothing_else",
+        ),
+    ),
     "/_session/start": Elsewhere(
         "redeems a one-time, 60-second sign-in ticket (stored hashed) made by a checked login; a used, expired, "
         "made-up or cross-site one is refused and sets no cookie; the next page is on this site only",
@@ -554,7 +561,8 @@ HTTP_ROUTES: dict[str, Entry] = {
     ),
     "/_upload": Elsewhere(
         "Reflex's upload route runs the upload handler of the tab whose token it carries "
-        "(InstructorProfileState.upload_photo)",
+        "(InstructorProfileState.upload_photo); what it serves is a folder of Reflex's own that nothing is written "
+        "to (photos are served at /photos/{name}, rxconfig.py)",
         ("tests/services/instructors/test_profile.py",),
     ),
 }

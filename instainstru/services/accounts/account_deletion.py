@@ -52,8 +52,8 @@ from instainstru.services.accounts import sessions
 from instainstru.services.accounts.access import Actor, require_role
 from instainstru.services.accounts.passwords import hash_password
 from instainstru.services.errors import FormError
+from instainstru.services.instructors import photos
 from instainstru.services.money.payments.refunds import refund_owed
-from instainstru.settings import get_settings
 
 DELETED_NAME = "Deleted account"
 DELETED_DOMAIN = "deleted.invalid"
@@ -158,4 +158,4 @@ def delete_account(actor: Actor | None, now: datetime) -> None:
         session.exec(delete(LoginFailure).where(col(LoginFailure.email) == old_email))
         sessions.end_every_session_in(session, user_id)
     if photo:
-        (get_settings().upload_dir / photo).unlink(missing_ok=True)
+        photos.forget(photo)

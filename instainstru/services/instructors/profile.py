@@ -1,7 +1,6 @@
 """An instructor editing their own profile: text, teaching places, service area and photo."""
 
 import io
-import secrets
 from dataclasses import dataclass, field
 
 from PIL import Image, UnidentifiedImageError
@@ -14,9 +13,9 @@ from instainstru.services.accounts.accounts import name_problem
 from instainstru.services.discovery import area_index, geo
 from instainstru.services.errors import FormError
 from instainstru.services.form_versions import require_current
+from instainstru.services.instructors import photos
 from instainstru.services.instructors.links import MEETING_URL_MESSAGE, meeting_url_ok
 from instainstru.services.money.money import format_price, parse_dollars
-from instainstru.settings import get_settings
 
 MEGABYTE = 1024 * 1024
 MAX_PHOTO_BYTES = 5 * MEGABYTE
@@ -215,17 +214,20 @@ def _thumbnail(data: bytes) -> bytes:
 
 
 def save_photo(actor: Actor | None, data: bytes) -> str:
-    """Store a new profile photo as a square thumbnail, replacing the old one; return its path."""
+    """Store a new profile photo as a square thumbnail (in the PHOTO_STORE: services/instructors/photos.py),
+    replacing the old one, which is deleted; return its name. Slow (Pillow): call it off the event loop."""
     actor = require_role(actor, Role.INSTRUCTOR)
     thumbnail = _thumbnail(data)
-    folder = get_settings().upload_dir / "photos"
-    folder.mkdir(parents=True, exist_ok=True)
-    name = f"photos/{actor.user_id}-{secrets.token_hex(8)}.jpg"
-    (get_settings().upload_dir / name).write_bytes(thumbnail)
-    with transaction() as session:
-        _, profile = _own_profile(session, actor)
-        old, profile.photo = profile.photo, name
-        session.add(profile)
+    name = photos.new_name(actor.user_id)
+    photos.keep(name, thumbnail)
+    try:
+        with transaction() as session:
+            _, profile = _own_profile(session, actor)
+            old, profile.photo = profile.photo, name
+            session.add(profile)
+    except BaseException:
+        photos.forget(name)  # the profile never pointed to it
+        raise
     if old:
-        (get_settings().upload_dir / old).unlink(missing_ok=True)
+        photos.forget(old)
     return name

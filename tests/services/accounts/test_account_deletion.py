@@ -28,7 +28,9 @@ from instainstru.models.offering import OfferingStatus
 from instainstru.services.accounts import account_deletion, accounts, my_data, sessions
 from instainstru.services.accounts.account_deletion import MONEY_MOVING, REFUND_OWED
 from instainstru.services.errors import FormError, NotAuthenticated
-from tests.factories import PASSWORD, make_booking, open_studio
+from instainstru.services.instructors import photos, profile
+from instainstru.settings import PHOTO_STORES, reset_settings
+from tests.factories import PASSWORD, image_bytes, make_booking, open_studio
 
 NOW = datetime(2030, 3, 4, 15, 0, tzinfo=UTC)
 S = BookingStatus
@@ -154,6 +156,17 @@ def test_a_deleted_instructor_leaves_search_and_their_public_profile_is_anonymis
         offering = session.get_one(Offering, service)
         assert (offering.status, offering.min_price_cents) == (OfferingStatus.ARCHIVED, 0)
         assert session.exec(select(AuthSession).where(col(AuthSession.user_id) == teacher.user_id)).all() == []
+
+
+@pytest.mark.parametrize("store", PHOTO_STORES)
+def test_a_deleted_instructors_photo_is_deleted_from_its_store(studio, store, tmp_path, monkeypatch):
+    monkeypatch.setenv("PHOTO_STORE", store)
+    monkeypatch.setenv("UPLOAD_DIR", str(tmp_path))
+    reset_settings()
+    teacher, _, _ = studio
+    photo = profile.save_photo(teacher, image_bytes())
+    account_deletion.delete_account(teacher, NOW)
+    assert photos.read(photo) is None
 
 
 def test_only_a_logged_in_person_deletes_and_exports_and_only_their_own(studio):

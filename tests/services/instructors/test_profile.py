@@ -2,21 +2,34 @@ import io
 
 import pytest
 from PIL import Image
+from sqlmodel import select
 
+from instainstru import routes
 from instainstru.db import transaction
-from instainstru.models import InstructorProfile, User
+from instainstru.models import InstructorProfile, Photo, User
 from instainstru.services.errors import FormError, PermissionDenied
 from instainstru.services.form_versions import version_of
-from instainstru.services.instructors import profile
-from instainstru.settings import get_settings, reset_settings
-from tests.factories import make_user
+from instainstru.services.instructors import photos, profile
+from instainstru.settings import PHOTO_STORES, get_settings, reset_settings
+from tests.api_client import fetch
+from tests.factories import image_bytes, make_user
 
 
-@pytest.fixture
-def teacher(db_url, tmp_path, monkeypatch):
+@pytest.fixture(params=PHOTO_STORES)
+def teacher(db_url, tmp_path, monkeypatch, request):
+    """An instructor, with photos kept in each store in turn (files under a folder of the test's own, or the
+    database)."""
     monkeypatch.setenv("UPLOAD_DIR", str(tmp_path / "uploads"))
+    monkeypatch.setenv("PHOTO_STORE", request.param)
     reset_settings()
     return make_user("instructor", "t@example.com", "Tess Teacher")
+
+
+def stored_photos() -> tuple[list[str], list[str]]:
+    """The names of the photos kept: (as files on disk, as rows of the database)."""
+    with transaction() as session:
+        rows = sorted(session.exec(select(Photo.name)).all())
+    return sorted(path.name for path in get_settings().upload_dir.rglob("*.jpg")), rows
 
 
 def good_form(**changes) -> profile.ProfileForm:
@@ -38,12 +51,6 @@ def good_form(**changes) -> profile.ProfileForm:
     return form
 
 
-def image_bytes(fmt: str = "PNG", size=(640, 480)) -> bytes:
-    out = io.BytesIO()
-    Image.new("RGB", size, (120, 80, 200)).save(out, fmt)
-    return out.getvalue()
-
-
 def bomb() -> bytes:
     """A small file of a huge image: a flat 81-megapixel PNG of a few kilobytes (under Pillow's own 89 MP warning)."""
     out = io.BytesIO()
@@ -54,7 +61,7 @@ def bomb() -> bytes:
 
 def test_a_phone_sized_jpeg_is_decoded_at_a_fraction_of_its_size(teacher):
     name = profile.save_photo(teacher, image_bytes("JPEG", (6_000, 4_000)))  # 24 megapixels
-    with Image.open(get_settings().upload_dir / name) as thumbnail:
+    with Image.open(io.BytesIO(photos.read(name))) as thumbnail:
         assert thumbnail.size == (profile.THUMBNAIL_PX, profile.THUMBNAIL_PX)
 
 
@@ -145,13 +152,30 @@ def test_only_instructors_edit_and_only_their_own(teacher):
         assert session.get(InstructorProfile, teacher.user_id).headline == ""
 
 
-def test_photo_is_cropped_square_and_replaces_the_old_one(teacher):
+def test_photo_is_cropped_square_kept_in_its_store_and_replaces_the_old_one_which_is_deleted(teacher):
     first = profile.save_photo(teacher, image_bytes("PNG", (640, 480)))
-    stored = get_settings().upload_dir / first
-    assert Image.open(stored).size == (400, 400)
+    assert Image.open(io.BytesIO(photos.read(first))).size == (400, 400)
+    on_disk, in_db = stored_photos()
+    assert (on_disk, in_db) == (([first], []) if get_settings().photo_store == "disk" else ([], [first]))
     second = profile.save_photo(teacher, image_bytes("WEBP", (300, 900)))
-    assert not stored.exists() and (get_settings().upload_dir / second).exists()
+    assert photos.read(first) is None and Image.open(io.BytesIO(photos.read(second))).format == "JPEG"
+    on_disk, in_db = stored_photos()
+    assert on_disk + in_db == [second]  # the old one is deleted, from the store it was kept in
     assert profile.load_profile(teacher)[1] == second
+
+
+def test_the_photo_route_serves_a_stored_photo_for_good_and_nothing_else(teacher):
+    name = profile.save_photo(teacher, image_bytes())
+    reply = fetch(routes.photo(name))
+    assert (reply.status_code, reply.headers["content-type"], reply.content) == (200, "image/jpeg", photos.read(name))
+    assert reply.headers["cache-control"] == "public, max-age=31536000, immutable"
+    again = fetch(routes.photo(name), {"If-None-Match": reply.headers["etag"]})  # the browser has it already
+    assert (again.status_code, again.content) == (304, b"")
+    unknown = name.replace(name.split("-")[1][:4], "0000")
+    for path in (routes.photo(unknown), routes.photo("..%2F..%2Finstainstru.db"), routes.photo("x.jpg")):
+        assert fetch(path).status_code == 404
+    profile.save_photo(teacher, image_bytes())  # replaced: the old address serves nothing
+    assert fetch(routes.photo(name)).status_code == 404
 
 
 @pytest.mark.parametrize(

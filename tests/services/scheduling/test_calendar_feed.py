@@ -2,19 +2,15 @@
 lesson's "Add to calendar" file: both parse with icalendar, times in UTC across New York's DST changes, each for
 the lesson's own people only."""
 
-import asyncio
 import hashlib
-from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-import httpx
 import pytest
 from icalendar import Calendar
 from sqlmodel import select
 
 from instainstru import routes
-from instainstru.api import api
 from instainstru.db import transaction
 from instainstru.models import BookingStatus, CalendarFeed, Role
 from instainstru.services.accounts import account_deletion
@@ -24,6 +20,7 @@ from instainstru.services.errors import FormError, NotAuthenticated, PermissionD
 from instainstru.services.form_versions import OutdatedForm, version_of
 from instainstru.services.mail.templates import url
 from instainstru.services.scheduling import calendar_feed, ical
+from tests.api_client import fetch
 from tests.factories import make_booking, make_user, open_studio
 
 S = BookingStatus
@@ -54,18 +51,6 @@ def events(text: str) -> dict[str, dict]:
         }
         for event in parsed.walk("VEVENT")
     }
-
-
-async def _get(path: str) -> httpx.Response:
-    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=api), base_url="http://test") as client:
-        return await client.get(path)
-
-
-def fetch(path: str) -> httpx.Response:
-    """GET `path` from api.py's routes (as calendar apps do, with no login), on an event loop of its own in another
-    thread: the test's thread may already run one (Playwright's, when the browser tests ran first)."""
-    with ThreadPoolExecutor(max_workers=1) as thread:
-        return thread.submit(asyncio.run, _get(path)).result()
 
 
 def new_link(actor) -> str:

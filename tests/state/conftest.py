@@ -1,0 +1,51 @@
+"""Every state test checks that nothing slow runs on the event loop: a call to Stripe, argon2, Pillow or SMTP made
+by a handler on the thread running the event loop (one that forgot `state/session.py`'s `as_caller`) fails the test.
+"""
+
+import asyncio
+
+import pytest
+
+from instainstru.gateways import smtp, stripe_gateway, stripe_payments
+from instainstru.services.accounts import passwords
+from instainstru.services.instructors import profile
+
+# Where every slow call passes: the Stripe client (both modules' names for it), the argon2 context, the thumbnail
+# Pillow makes, the SMTP connection.
+SLOW_CALLS = (
+    (stripe_gateway, "client"),
+    (stripe_payments, "client"),
+    (passwords, "crypt_context"),
+    (profile, "_thumbnail"),
+    (smtp, "connect"),
+)
+
+
+def on_event_loop() -> bool:
+    """Whether the calling thread is running an event loop (a handler's own code, not a worker thread)."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return False
+    return True
+
+
+@pytest.fixture(autouse=True)
+def slow_calls(monkeypatch):
+    """Watch the slow calls while the test runs: one made on the event loop raises (and fails the test even if
+    something caught that). Yields the names of those made off the loop, for a test to check its handler made one."""
+    off_loop: list[str] = []
+    on_loop: list[str] = []
+    for module, name in SLOW_CALLS:
+        real, called = getattr(module, name), f"{module.__name__.rsplit('.', 1)[-1]}.{name}"
+
+        def watched(*args, _real=real, _called=called, **kwargs):
+            if on_event_loop():
+                on_loop.append(_called)
+                raise AssertionError(f"{_called} ran on the event loop")
+            off_loop.append(_called)
+            return _real(*args, **kwargs)
+
+        monkeypatch.setattr(module, name, watched)
+    yield off_loop
+    assert on_loop == [], f"slow calls made on the event loop: {on_loop}"
