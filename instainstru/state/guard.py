@@ -1,5 +1,6 @@
 """Pages whose data a service may refuse: log in first, or "not for you"."""
 
+import asyncio
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -69,8 +70,10 @@ class GuardedPage(rx.State, mixin=True):
         *,
         field: str | None = "errors",
         after: Callable[[Actor | None], object] | None = None,
+        off_loop: bool = False,
     ) -> Answer:
-        """Run `action(actor)` as the logged-in caller and answer for it.
+        """Run `action(actor)` as the logged-in caller and answer for it (in a thread when `off_loop`: an action
+        that calls Stripe or reads much).
 
         A FormError fills the `field` var with its messages (without a field it becomes a toast; a form refused
         whole, e.g. as outdated, says why in the toast too); a logged-out caller is sent to log in; a refusal
@@ -79,7 +82,7 @@ class GuardedPage(rx.State, mixin=True):
         """
         actor = await current_actor(self)
         try:
-            result = action(actor)
+            result = await asyncio.to_thread(action, actor) if off_loop else action(actor)
         except FormError as exc:
             if field is None:
                 return rx.toast.error(" ".join(exc.errors.values()))

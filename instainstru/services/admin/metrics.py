@@ -81,6 +81,17 @@ def read_period(since: str, until: str) -> tuple[date, date]:
     return first, last
 
 
+DEFAULT_DAYS = 30
+
+
+def default_period(actor: Actor | None, now: datetime) -> tuple[str, str]:
+    """The period the console opens on (admins only): the last DEFAULT_DAYS days to today, in the admin's zone, as
+    the form's YYYY-MM-DD."""
+    actor = require_role(actor, Role.ADMIN)
+    today = now.astimezone(ZoneInfo(actor.timezone)).date()
+    return (today - timedelta(days=DEFAULT_DAYS - 1)).isoformat(), today.isoformat()
+
+
 def _percent(part: int, whole: int) -> float | None:
     return round(100 * part / whole, 1) if whole else None
 
