@@ -29,7 +29,7 @@ def daily_chart() -> rx.Component:
         rx.recharts.line(data_key="gmv", y_axis_id="dollars", stroke=rx.color("grass", 9), name="GMV ($)", dot=False),
         rx.recharts.x_axis(data_key="day", font_size=11),
         rx.recharts.y_axis(y_axis_id="count", width=32, font_size=11, allow_decimals=False),
-        rx.recharts.y_axis(y_axis_id="dollars", orientation="right", width=48, font_size=11),
+        rx.recharts.y_axis(y_axis_id="dollars", orientation="right", width=56, font_size=11),
         rx.recharts.graphing_tooltip(),
         rx.recharts.legend(),
         data=M.days,

@@ -203,10 +203,10 @@ ACCOUNT_WORDS = {"student": "student", "platform": "platform", "instructor": "in
 KIND_WORDS = {
     "charge": "charged",
     "platform_fee": "fee",
-    "instructor_share": "instructor's share",
+    "instructor_share": "share",
     "refund": "refunded",
     "fee_reversal": "fee given back",
-    "share_reversal": "taken back from the instructor",
+    "share_reversal": "taken back",
     "platform_refund": "paid by the platform",
     "credit": "credit",
     "topup_due": "top-up set aside",
