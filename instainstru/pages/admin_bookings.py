@@ -99,6 +99,17 @@ def fact(label: str, value: rx.Var) -> rx.Component:
     )
 
 
+def facts(*pairs: tuple[str, rx.Var], phone: str, wide: str, **props) -> rx.Component:
+    """Labelled values in a grid: `phone` columns on a phone, `wide` from tablets up."""
+    return rx.grid(
+        *[fact(label, value) for label, value in pairs],
+        columns=rx.breakpoints(initial=phone, sm=wide),
+        spacing="4",
+        width="100%",
+        **props,
+    )
+
+
 def timeline_row(item: ObjectVar[dict[str, str]]) -> rx.Component:
     """One thing that happened: its icon, when, what and its detail."""
     return rx.hstack(
@@ -156,29 +167,27 @@ def booking_page() -> rx.Component:
     details = rx.vstack(
         rx.heading(b["lesson"].to(str), size="8", as_="h1"),
         card(
-            rx.grid(
-                fact("Lesson time", b["when"]),
-                fact("Status", b["status"]),
-                fact("Student", b["student"]),
-                fact("Instructor", b["instructor"]),
-                fact("Place", b["place"]),
-                fact("Price", b["price"]),
-                columns=rx.breakpoints(initial="1", sm="2"),
-                spacing="4",
-                width="100%",
+            facts(
+                ("Lesson time", b["when"]),
+                ("Status", b["status"]),
+                ("Student", b["student"]),
+                ("Instructor", b["instructor"]),
+                ("Place", b["place"]),
+                ("Price", b["price"]),
+                phone="1",
+                wide="2",
             ),
             link_button("Student's credit", b["credit_link"].to(str), variant="soft", size="2"),
         ),
         card(
             rx.heading("Money", size="5", as_="h2"),
-            rx.grid(
-                fact("Paid (card and credit)", b["charged"]),
-                fact("Platform fee", b["fee"]),
-                fact("Refunded", b["refunded"]),
-                fact("Left to refund", b["refundable"]),
-                columns=rx.breakpoints(initial="2", sm="4"),
-                spacing="4",
-                width="100%",
+            facts(
+                ("Paid (card and credit)", b["charged"]),
+                ("Platform fee", b["fee"]),
+                ("Refunded", b["refunded"]),
+                ("Left to refund", b["refundable"]),
+                phone="2",
+                wide="4",
                 class_name="booking-money",
             ),
             rx.cond(

@@ -8,6 +8,7 @@ from instainstru.components.access import guarded_page
 from instainstru.components.card import card, empty_state
 from instainstru.components.form_field import dialog_form, field_grid, form_field, server_form, text_area, text_input
 from instainstru.components.money_table import stacked_table
+from instainstru.state.admin_credit import GRANT_HELP
 from instainstru.state.admin_credit import AdminCreditState as C
 
 COLUMNS = ["Given", "Kind", "Amount", "Unused", "Expires", ""]
@@ -53,7 +54,7 @@ def credit_page() -> rx.Component:
         card(
             rx.heading("Grant credit", size="5", as_="h2"),
             server_form(
-                field_grid(*money_fields(C.errors, "Valid for a year; spent automatically at checkout.")),
+                field_grid(*money_fields(C.errors, GRANT_HELP)),
                 rx.button("Grant credit", type="submit", size="3", width=rx.breakpoints(initial="100%", sm="auto")),
                 on_submit=C.grant,
                 class_name="grant-form",

@@ -8,12 +8,15 @@ from instainstru import routes
 from instainstru.services.accounts.access import Actor
 from instainstru.services.admin import credit
 from instainstru.services.errors import FormError
+from instainstru.services.timefmt import span
+from instainstru.services.trust import referrals
 from instainstru.state.answer import Answer
 from instainstru.state.events import event
 from instainstru.state.fields import Field, field
 from instainstru.state.guard import GuardedPage
 
 REFUSED = "Only admins can do that."
+GRANT_HELP = f"Valid for {span(referrals.CREDIT_LIFETIME, article=False)}; spent automatically at checkout."
 
 
 class AdminCreditState(GuardedPage, rx.State):

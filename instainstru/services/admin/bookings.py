@@ -199,6 +199,11 @@ class BookingDetail:
     timeline: list[Event]
 
 
+def _event(at: datetime, zone: str, kind: str, title: str, detail: str = "") -> Event:
+    """A timeline line at `at`, its time said in the admin's `zone`."""
+    return Event(at=at, when=slot_label(at, zone), kind=kind, title=title, detail=detail)
+
+
 ACCOUNT_WORDS = {"student": "student", "platform": "platform", "instructor": "instructor"}
 KIND_WORDS = {
     "charge": "charged",
@@ -233,12 +238,12 @@ def _ledger_events(session: Session, booking_id: int, zone: str) -> list[Event]:
     ):
         movements.setdefault(line.source, []).append(line)
     return [
-        Event(
-            at=lines[0].created_at,
-            when=slot_label(lines[0].created_at, zone),
-            kind="money",
-            title=_movement_title(source, {line.kind for line in lines}),
-            detail=" · ".join(
+        _event(
+            lines[0].created_at,
+            zone,
+            "money",
+            _movement_title(source, {line.kind for line in lines}),
+            " · ".join(
                 f"{ACCOUNT_WORDS.get(line.account, line.account)} {KIND_WORDS.get(line.kind, line.kind)} "
                 f"{format_exact(line.amount_cents)}"
                 for line in lines
@@ -260,15 +265,8 @@ def _payment_events(session: Session, booking_id: int, zone: str) -> list[Event]
             parts.append(payment.failure_message)
         if payment.topup_transfer_id:
             parts.append(f"top-up transfer {payment.topup_transfer_id} ({format_exact(payment.topup_cents)} left)")
-        events.append(
-            Event(
-                at=payment.created_at,
-                when=slot_label(payment.created_at, zone),
-                kind="payment",
-                title=f"Payment attempt {payment.attempt}" + (f" ({payment.charge_id})" if payment.charge_id else ""),
-                detail=" · ".join(parts),
-            )
-        )
+        title = f"Payment attempt {payment.attempt}" + (f" ({payment.charge_id})" if payment.charge_id else "")
+        events.append(_event(payment.created_at, zone, "payment", title, " · ".join(parts)))
     return events
 
 
@@ -290,7 +288,7 @@ def _change_events(session: Session, booking_id: int, zone: str) -> list[Event]:
             continue
         what = found["what"]
         title = "Moved to a new time" if what == "moved" else f"Now {engine.status_words(what)}"
-        events.append(Event(at=at, when=slot_label(at, zone), kind="change", title=title))
+        events.append(_event(at, zone, "change", title))
     return events
 
 
@@ -302,12 +300,12 @@ def _mail_events(session: Session, booking_id: int, zone: str) -> list[Event]:
         .order_by(col(OutboxMessage.id))
     )
     return [
-        Event(
-            at=mail.created_at,
-            when=slot_label(mail.created_at, zone),
-            kind="mail",
-            title=f"Mail: {mail.subject}",
-            detail=f"to {mail.recipient} · {mail.status}"
+        _event(
+            mail.created_at,
+            zone,
+            "mail",
+            f"Mail: {mail.subject}",
+            f"to {mail.recipient} · {mail.status}"
             + (f" {slot_label(mail.sent_at, zone)}" if mail.sent_at else "")
             + (f" · {mail.last_error}" if mail.last_error else ""),
         )
@@ -324,33 +322,22 @@ def _admin_events(session: Session, booking_id: int, zone: str) -> list[Event]:
         .order_by(col(AdminAction.id))
     )
     return [
-        Event(
-            at=action.at,
-            when=slot_label(action.at, zone),
-            kind="admin",
-            title=f"{name}: {action.detail or action.action}",
-            detail=f"Reason: {action.reason}",
-        )
+        _event(action.at, zone, "admin", f"{name}: {action.detail or action.action}", f"Reason: {action.reason}")
         for action, name in rows
     ]
 
 
 def _own_events(booking: Booking, zone: str) -> list[Event]:
     """What the booking row itself says: when it was made, requested, moved from, and when the lesson is."""
-    events = [Event(at=booking.created_at, when=slot_label(booking.created_at, zone), kind="change", title="Booked")]
+    events = [_event(booking.created_at, zone, "change", "Booked")]
     if booking.requested_at is not None:
         events.append(
-            Event(
-                at=booking.requested_at,
-                when=slot_label(booking.requested_at, zone),
-                kind="change",
-                title="Requested: the card authorised, the instructor asked",
-            )
+            _event(booking.requested_at, zone, "change", "Requested: the card authorised, the instructor asked")
         )
     title = "Lesson starts"
     if booking.moved_from:
         title += f" (moved from {slot_label(booking.moved_from, zone)} by the {booking.moved_by})"
-    events.append(Event(at=booking.start_at, when=slot_label(booking.start_at, zone), kind="lesson", title=title))
+    events.append(_event(booking.start_at, zone, "lesson", title))
     return events
 
 

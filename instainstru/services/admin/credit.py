@@ -3,7 +3,7 @@ audit log. Credit is spent as any other grant is (services/money/credits.py): so
 funding it."""
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from sqlmodel import Session, col, select
 
@@ -16,9 +16,9 @@ from instainstru.services.errors import FormError
 from instainstru.services.money import credits
 from instainstru.services.money.money import format_exact
 from instainstru.services.timefmt import date_label
+from instainstru.services.trust import referrals
 
 GRANT_KIND = "admin"  # a grant an admin gave (beside "welcome", "referrer" and "returned")
-GRANT_VALIDITY = timedelta(days=365)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -88,22 +88,14 @@ def student_credit(actor: Actor | None, user_id: int | str, now: datetime | None
 
 
 def grant(actor: Actor | None, user_id: int | str, amount: str, reason: str, now: datetime | None = None) -> int:
-    """Give a student `amount` (dollars as typed) of credit for `reason`, valid GRANT_VALIDITY (admins only);
+    """Give a student `amount` (dollars as typed) of credit for `reason`, valid as a referral credit is (admins only);
     returns the new grant's id."""
     actor = require_role(actor, Role.ADMIN)
     now = now or utcnow()
     cents, reason = amount_and_reason(amount, reason)
     with transaction() as session:
         user = _student(session, row_id(user_id, "amount", "student"))
-        row = Credit(
-            user_id=user.id or 0,
-            kind=GRANT_KIND,
-            amount_cents=cents,
-            remaining_cents=cents,
-            created_at=now,
-            expires_at=now + GRANT_VALIDITY,
-        )
-        session.add(row)
+        row = referrals.grant(session, user.id or 0, GRANT_KIND, None, cents, now)  # valid as long as theirs
         session.flush()
         audit.record(
             session,
