@@ -6,6 +6,9 @@ from instainstru import logs, routes
 from instainstru.api import api
 from instainstru.background import run_jobs_forever
 from instainstru.pages.account_settings import account_settings_page
+from instainstru.pages.admin_bookings import booking_page, bookings_page
+from instainstru.pages.admin_credit import credit_page
+from instainstru.pages.admin_metrics import metrics_page, reconciliation_page
 from instainstru.pages.auth import login_page, signup_page
 from instainstru.pages.billing import billing_page, receipt_page
 from instainstru.pages.checkout import checkout_page
@@ -28,6 +31,9 @@ from instainstru.pages.verify_email import verify_email_page
 from instainstru.security_headers import SecurityHeaders, headers_for
 from instainstru.settings import get_settings
 from instainstru.state.account_settings import AccountSettingsState
+from instainstru.state.admin_bookings import AdminBookingsState, AdminBookingState
+from instainstru.state.admin_credit import AdminCreditState
+from instainstru.state.admin_metrics import AdminMetricsState, AdminReconciliationState
 from instainstru.state.billing import ReceiptState, StudentBillingState
 from instainstru.state.checkout import CheckoutState
 from instainstru.state.dashboards import AdminHomeState, InstructorHomeState, StudentHomeState
@@ -142,6 +148,11 @@ PAGES = (
         "Reported conversation",
         [*HEADER, AdminConversationState.load],
     ),
+    (bookings_page, routes.ADMIN_BOOKINGS, "Bookings", [*HEADER, AdminBookingsState.load]),
+    (booking_page, routes.ADMIN_BOOKING_PAGE, "Booking", [*HEADER, AdminBookingState.load]),
+    (credit_page, routes.ADMIN_CREDIT_PAGE, "Credit", [*HEADER, AdminCreditState.load]),
+    (metrics_page, routes.ADMIN_METRICS, "Metrics", [*HEADER, AdminMetricsState.load]),
+    (reconciliation_page, routes.ADMIN_RECONCILIATION, "Reconciliation", [*HEADER, AdminReconciliationState.load]),
     (inbox_page, routes.MESSAGES, "Messages", [*HEADER, InboxState.open]),
     (
         conversation_page,

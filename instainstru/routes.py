@@ -44,6 +44,11 @@ PAYOUTS = "/instructor/payouts"
 
 ADMIN_HOME = "/admin"
 ADMIN_CONVERSATION_PAGE = "/admin/conversations/[conversation]"  # a reported conversation, read by an admin
+ADMIN_BOOKINGS = "/admin/bookings"  # every booking, filtered and paged
+ADMIN_BOOKING_PAGE = "/admin/bookings/[booking]"  # one booking: its money, timeline and refunds
+ADMIN_CREDIT_PAGE = "/admin/credit/[user]"  # a student's credit: grant or take back
+ADMIN_METRICS = "/admin/metrics"  # the platform's figures over a period, with their CSV
+ADMIN_RECONCILIATION = "/admin/reconciliation"  # the ledger compared with Stripe over a period
 NOT_FOUND = "404"  # Reflex's name for the page shown at any unknown address
 STRIPE_WEBHOOKS = "/webhooks/stripe"  # not a page: Stripe posts its events here
 CALENDAR_FEED = "/calendar/{token}.ics"  # not a page: a person's private lessons feed (api.py; Starlette's pattern)
@@ -149,6 +154,16 @@ def conversation(conversation_id: int) -> str:
 def admin_conversation(conversation_id: int) -> str:
     """A conversation as an admin reads it (from a report on the admin home)."""
     return _fill(ADMIN_CONVERSATION_PAGE, conversation=conversation_id)
+
+
+def admin_booking(booking_id: int) -> str:
+    """One booking as the console shows it (money, timeline, refunds)."""
+    return _fill(ADMIN_BOOKING_PAGE, booking=booking_id)
+
+
+def admin_credit(user_id: int) -> str:
+    """A student's credit in the console."""
+    return _fill(ADMIN_CREDIT_PAGE, user=user_id)
 
 
 def message_instructor(slug: str) -> str:

@@ -145,6 +145,21 @@ def test_messages():
     assert routes.path_params(routes.ADMIN_CONVERSATION_PAGE, "/admin/conversations/7") == {"conversation": "7"}
 
 
+def test_admin_money():
+    assert (routes.ADMIN_BOOKINGS, routes.ADMIN_METRICS, routes.ADMIN_RECONCILIATION) == (
+        "/admin/bookings",
+        "/admin/metrics",
+        "/admin/reconciliation",
+    )
+    assert (routes.ADMIN_BOOKING_PAGE, routes.ADMIN_CREDIT_PAGE) == (
+        "/admin/bookings/[booking]",
+        "/admin/credit/[user]",
+    )
+    assert (routes.admin_booking(12), routes.admin_credit(3)) == ("/admin/bookings/12", "/admin/credit/3")
+    assert routes.path_params(routes.ADMIN_BOOKING_PAGE, "/admin/bookings/12") == {"booking": "12"}
+    assert routes.path_params(routes.ADMIN_CREDIT_PAGE, "/admin/credit/3") == {"user": "3"}
+
+
 def test_the_app_serves_the_pages_routes_names_and_the_readme_lists_them():
     from instainstru.instainstru import PAGES
 

@@ -315,6 +315,21 @@ def reported_card() -> rx.Component:
     )
 
 
+def money_card() -> rx.Component:
+    """Where the console's money pages are: bookings and refunds, metrics, reconciliation."""
+    return card(
+        rx.heading("Bookings and money", size="5", as_="h2"),
+        rx.flex(
+            link_button("Bookings and refunds", routes.ADMIN_BOOKINGS, variant="soft", size="2"),
+            link_button("Metrics", routes.ADMIN_METRICS, variant="soft", size="2"),
+            link_button("Reconciliation", routes.ADMIN_RECONCILIATION, variant="soft", size="2"),
+            gap="2",
+            wrap="wrap",
+        ),
+        class_name="money-card",
+    )
+
+
 def admin_page() -> rx.Component:
     """Platform counts, the reported conversations, the mail not delivered and the newest accounts."""
     return guarded_page(
@@ -329,6 +344,7 @@ def admin_page() -> rx.Component:
             spacing="4",
             width="100%",
         ),
+        money_card(),
         reported_card(),
         failed_mail_card(),
         card(

@@ -18,12 +18,18 @@ class Page(Generic[T]):
     size: int
 
 
-def page_of(items: list[T], number: int | str | None, size: int = PAGE_SIZE) -> Page[T]:
-    """The `number`-th page of `items` (from 1); a number that is not a page there is gives the nearest one."""
-    pages = max(1, -(-len(items) // size))
+def page_number(total: int, number: int | str | None, size: int = PAGE_SIZE) -> tuple[int, int]:
+    """(how many pages `total` items make, the page `number` asks for): a number that is not a page there is gives
+    the nearest one (for a list paged in SQL)."""
+    pages = max(1, -(-total // size))
     try:
         wanted = int(number or 1)
     except (TypeError, ValueError):
         wanted = 1
-    number = min(max(wanted, 1), pages)
+    return pages, min(max(wanted, 1), pages)
+
+
+def page_of(items: list[T], number: int | str | None, size: int = PAGE_SIZE) -> Page[T]:
+    """The `number`-th page of `items` (from 1); a number that is not a page there is gives the nearest one."""
+    pages, number = page_number(len(items), number, size)
     return Page(items[(number - 1) * size : number * size], number, pages, len(items), size)

@@ -31,13 +31,16 @@ def status_badge(line: billing.Line) -> dict[str, str]:
 
 
 async def csv_download(state: GuardedPage, make_csv: Callable[[Actor | None], str], name: str, refused: str) -> Answer:
-    """Answer a "Download CSV" click with `make_csv(caller)` as a file, or send a logged-out caller to log in."""
+    """Answer a "Download CSV" click with `make_csv(caller)` (made off the event loop: it may read much) as a file,
+    or send a logged-out caller to log in."""
     try:
         data = await as_caller(state, make_csv)  # every lesson of the account
     except NotAuthenticated:
         return state._to_login()
     except PermissionDenied:
         return rx.toast.error(refused)
+    except FormError as exc:  # what the file is of (a period) was refused
+        return rx.toast.error(" ".join(exc.errors.values()))
     return rx.download(data=data, filename=f"instainstru-{name}-{date.today().isoformat()}.csv", mime_type="text/csv")
 
 

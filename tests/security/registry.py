@@ -118,6 +118,17 @@ def admin_conversation_page(world: World, me: str) -> str:
     return routes.admin_conversation(other(world, "conversation", me))
 
 
+def admin_booking_page(kind: str) -> Callable[[World, str], str]:
+    """The console's page of someone else's booking of `kind`."""
+    return lambda world, me: routes.admin_booking(int(other(world, kind, me)))
+
+
+def admin_credit_page(world: World, me: str) -> str:
+    """The console's credit page of a student other than the attacker."""
+    student = next(letter for letter in ("A", "B") if letter != me)
+    return routes.admin_credit(world.actors[student].user_id)
+
+
 def receipt_page(world: World, me: str) -> str:
     return routes.receipt(other(world, "past", me))
 
@@ -504,6 +515,48 @@ EVENTS: dict[str, Entry] = {
     "AdminHomeState.retry_mail": on(routes.ADMIN_HOME, step("AdminHomeState.retry_mail", message_id=of("mail"))),
     "AdminConversationState.load": on(admin_conversation_page, ("AdminConversationState.load", {})),
     "DevMailState.load": just("DevMailState.load", routes.DEV_MAIL),
+    # The console's money pages, by people who are not admins: each refused by its service (no booking refunded, no
+    # credit granted or taken back, no figure, reconciliation or CSV shown).
+    "AdminBookingsState.load": just("AdminBookingsState.load", routes.ADMIN_BOOKINGS),
+    "AdminBookingsState.apply_filters": on(
+        routes.ADMIN_BOOKINGS, ("AdminBookingsState.apply_filters", {"form": {"status": "any", "student": ""}})
+    ),
+    "AdminBookingsState.show_page": on(routes.ADMIN_BOOKINGS, ("AdminBookingsState.show_page", {"number": 1})),
+    "AdminBookingState.load": each(
+        *[on(admin_booking_page(kind), ("AdminBookingState.load", {})) for kind in BOOKING_KINDS]
+    ),
+    "AdminBookingState.open_refund": Harmless(UI_ONLY),
+    "AdminBookingState.set_refund_open": Harmless(UI_ONLY),
+    "AdminBookingState.refund": each(
+        *[
+            on(
+                admin_booking_page(kind),
+                ("AdminBookingState.refund", {"form": {"amount": "1", "reason": "crafted"}}),
+            )
+            for kind in ("lesson", "past")
+        ]
+    ),
+    "AdminCreditState.load": on(admin_credit_page, ("AdminCreditState.load", {})),
+    "AdminCreditState.grant": on(
+        admin_credit_page, ("AdminCreditState.grant", {"form": {"amount": "500", "reason": "crafted"}})
+    ),
+    "AdminCreditState.open_revoke": Harmless(UI_ONLY),
+    "AdminCreditState.set_revoke_open": Harmless(UI_ONLY),
+    "AdminCreditState.revoke": on(
+        admin_credit_page,
+        ("AdminCreditState.open_revoke", {"grant": {"id": 1, "remaining": "$20.00"}}),
+        ("AdminCreditState.revoke", {"form": {"amount": "1", "reason": "crafted"}}),
+    ),
+    "AdminMetricsState.load": just("AdminMetricsState.load", routes.ADMIN_METRICS),
+    "AdminMetricsState.show": on(
+        routes.ADMIN_METRICS, ("AdminMetricsState.show", {"form": {"since": "2020-01-01", "until": "2020-12-31"}})
+    ),
+    "AdminMetricsState.download_csv": just("AdminMetricsState.download_csv", routes.ADMIN_METRICS),
+    "AdminReconciliationState.load": just("AdminReconciliationState.load", routes.ADMIN_RECONCILIATION),
+    "AdminReconciliationState.run": on(
+        routes.ADMIN_RECONCILIATION,
+        ("AdminReconciliationState.run", {"form": {"since": "2020-01-01", "until": "2040-12-31"}}),
+    ),
 }
 
 # Reflex's own handlers, which the app does not define: what each does and why it is safe to leave to Reflex.

@@ -208,16 +208,18 @@ def billing_page(actor: Actor | None, page: int | str | None = 1, now: datetime 
         return BillingPage(history, saved_cards_in(session, actor), credit_note_in(session, actor, now or utcnow()))
 
 
-def _dollars(cents: int) -> str:
+def csv_dollars(cents: int) -> str:
+    """Cents as a CSV cell of dollars with cents and no currency sign: 4555 -> "45.55", -250 -> "-2.50"."""
     return f"{cents // 100}.{cents % 100:02d}" if cents >= 0 else f"-{-cents // 100}.{-cents % 100:02d}"
 
 
-def _text_cell(text: str) -> str:
+def text_cell(text: str) -> str:
     """A text cell a spreadsheet will not run as a formula (names are typed by people)."""
     return f"'{text}" if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
-def _csv(header: list[str], rows: list[list[str]]) -> str:
+def csv_text(header: list[str], rows: list[list[str]]) -> str:
+    """A CSV file's text: the header row, then the rows."""
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(header)
@@ -230,17 +232,17 @@ def student_history_csv(actor: Actor | None) -> str:
     rows = [
         [
             line.starts.isoformat(),
-            _text_cell(line.lesson),
-            _text_cell(line.other),
+            text_cell(line.lesson),
+            text_cell(line.other),
             line.status,
-            _dollars(line.money.charged),
-            _dollars(line.money.refunded),
-            _dollars(line.money.paid),
-            _dollars(line.money.credit_kept),
+            csv_dollars(line.money.charged),
+            csv_dollars(line.money.refunded),
+            csv_dollars(line.money.paid),
+            csv_dollars(line.money.credit_kept),
         ]
         for line in student_history(actor)
     ]
-    return _csv(
+    return csv_text(
         ["lesson_start_utc", "lesson", "instructor", "status", "charged_usd", "refunded_usd", "paid_usd", "credit_usd"],
         rows,
     )
@@ -374,14 +376,16 @@ def instructor_earnings_csv(actor: Actor | None) -> str:
     rows = [
         [
             line.starts.isoformat(),
-            _text_cell(line.lesson),
-            _text_cell(line.other),
+            text_cell(line.lesson),
+            text_cell(line.other),
             line.status,
-            _dollars(line.money.gross),
-            _dollars(line.money.fee),
-            _dollars(line.money.net),
+            csv_dollars(line.money.gross),
+            csv_dollars(line.money.fee),
+            csv_dollars(line.money.net),
             payout_state(line),
         ]
         for line in instructor_earnings(actor).lines
     ]
-    return _csv(["lesson_start_utc", "lesson", "student", "status", "gross_usd", "fee_usd", "net_usd", "payout"], rows)
+    return csv_text(
+        ["lesson_start_utc", "lesson", "student", "status", "gross_usd", "fee_usd", "net_usd", "payout"], rows
+    )

@@ -424,6 +424,17 @@ def _topups(session: Session, bookings: Collection[int] | None) -> list[tuple[in
     ]
 
 
+def bookings_between(since: datetime, until: datetime) -> list[int]:
+    """The bookings with money recorded in [since, until): ledger lines, or payment attempts (a charge Stripe made
+    that the ledger misses), for reconciling a period."""
+    with transaction() as session:
+        moved = select(LedgerEntry.booking_id).where(
+            col(LedgerEntry.created_at) >= since, col(LedgerEntry.created_at) < until
+        )
+        tried = select(Payment.booking_id).where(col(Payment.created_at) >= since, col(Payment.created_at) < until)
+        return sorted(set(session.exec(moved)) | set(session.exec(tried)))
+
+
 def reconcile(bookings: Collection[int] | None = None) -> list[str]:
     """Compare the ledger with Stripe's charges, fees and refunds; return every difference (none: all agree). Only
     the money of `bookings` when given (a test of a few lessons among many), else all of it.

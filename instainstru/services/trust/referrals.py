@@ -112,8 +112,9 @@ def mailbox(email: str) -> str:
     return f"{local}@{domain}"
 
 
-def grant(session: Session, user_id: int, kind: str, referral_id: int, amount: int, now: datetime) -> Credit:
-    """Give a student a credit of `amount` cents for a referral, valid for CREDIT_LIFETIME from `now`."""
+def grant(session: Session, user_id: int, kind: str, referral_id: int | None, amount: int, now: datetime) -> Credit:
+    """Give a student a credit of `amount` cents for a referral (None: an admin's grant), valid for CREDIT_LIFETIME
+    from `now`."""
     credit = Credit(
         user_id=user_id,
         kind=kind,

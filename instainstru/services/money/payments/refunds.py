@@ -1,6 +1,7 @@
 """Refunds: part or all of a charge given back (never more than is left of it, by the ledger), the refunds Stripe
-made recorded once, and what a cancelled lesson is owed under its policy, split between the card and the credit
-that paid it (the credit's share given back at once, the card's refunded; retried by the jobs until done).
+made recorded once, and what a lesson is owed back (`refund_due_cents`: a cancelled lesson's under its policy, or
+what an admin gave back of a lesson's price, `owe_more`), split between the card and the credit that paid it (the
+credit's share given back at once, the card's refunded; retried by the jobs until done).
 """
 
 from datetime import datetime, timedelta
@@ -12,9 +13,15 @@ from instainstru.db import transaction
 from instainstru.gateways import stripe_payments
 from instainstru.gateways.stripe_gateway import PaymentsUnavailable
 from instainstru.models import Booking, LedgerEntry, LedgerKind, Payment, utcnow
-from instainstru.models.booking import CANCELLED_STATUSES, REFUND_OPEN
+from instainstru.models.booking import CANCELLED_STATUSES, PAID_STATUSES, REFUND_OPEN
 from instainstru.services.errors import FormError
 from instainstru.services.money import credits, ledger, topups
+from instainstru.services.money.money import format_exact
+
+# The lessons whose charge is their own, to keep or give back: paid (an admin may give back part or all of it,
+# `owe_more`) or cancelled (what the policy said). What they are owed back is `refund_due_cents`, made by
+# `settle_refund`.
+REFUNDABLE_STATUSES = (*PAID_STATUSES, *CANCELLED_STATUSES)
 
 
 def refund(
@@ -56,13 +63,10 @@ def record_charge_refunds(charge: stripe_payments.ChargeState, now: datetime | N
     return 0
 
 
-def _owed(session: Session, booking: Booking, charge_id: str) -> tuple[int, int]:
-    """What the cancelled booking is still owed from its paying payment, as (card refund, credit to give back).
-
-    Of the refund due, the credit's share is what the credit paid of the price; each part less what was
-    already refunded or given back, capped by what is left (a refund made in Stripe's dashboard counts)."""
-    payment = ledger.payment_of(session, charge_id)
-    assert payment is not None and payment.id is not None  # the charge is ours
+def _given_back(session: Session, payment: Payment, charge_id: str) -> tuple[int, int]:
+    """What the paying payment has given back so far, as (refunded to the card, credit given back); a refund made
+    in Stripe's dashboard counts."""
+    assert payment.id is not None  # a stored payment
     refunded = int(
         session.exec(
             select(func.coalesce(func.sum(LedgerEntry.amount_cents), 0)).where(
@@ -70,31 +74,85 @@ def _owed(session: Session, booking: Booking, charge_id: str) -> tuple[int, int]
             )
         ).one()
     )
-    spent = ledger.credit_spent(session, payment.id)
-    due, given_back = booking.refund_due_cents, payment.credit_cents - spent
+    return refunded, payment.credit_cents - ledger.credit_spent(session, payment.id)
+
+
+def _owed(session: Session, booking: Booking, charge_id: str) -> tuple[int, int]:
+    """What the booking is still owed back from its paying payment, as (card refund, credit to give back).
+
+    Of the refund due, the credit's share is what the credit paid of the price; each part less what was
+    already refunded or given back, capped by what is left (a refund made in Stripe's dashboard counts)."""
+    payment = ledger.payment_of(session, charge_id)
+    assert payment is not None and payment.id is not None  # the charge is ours
+    refunded, given_back = _given_back(session, payment, charge_id)
+    spent = payment.credit_cents - given_back
+    due = booking.refund_due_cents
     credit_share = credits.credit_share(due, payment)
     card = max(0, min(ledger.refundable(session, charge_id), due - credit_share - refunded))
     return card, max(0, min(spent, credit_share - given_back, due - refunded - given_back - card))
 
 
-def _owing(session: Session, booking: Booking) -> str | None:
-    """The charge that paid a cancelled booking, while it still owes the booking a refund or credit (else None)."""
+def _paying(session: Session, booking: Booking) -> tuple[str, Payment] | None:
+    """The charge that paid the booking and its payment, when the lesson's charge is its own to give back
+    (`REFUNDABLE_STATUSES`); else None (not paid, or not taken: a charge for one is refunded in full by the jobs)."""
     assert booking.id is not None  # a stored booking
     charge_id = ledger.first_charge(session, booking.id)
-    if booking.status not in CANCELLED_STATUSES or charge_id is None:
+    payment = ledger.payment_of(session, charge_id) if charge_id is not None else None
+    if booking.status not in REFUNDABLE_STATUSES or charge_id is None or payment is None:
         return None
-    return charge_id if sum(_owed(session, booking, charge_id)) > 0 else None
+    return charge_id, payment
+
+
+def refund_room(session: Session, booking: Booking) -> int:
+    """How much more of the lesson's price may still be given back: what its paying payment took (card and credit)
+    less what is already owed back or was given back, whichever is more (0 for a lesson with nothing to give)."""
+    paying = _paying(session, booking)
+    if paying is None:
+        return 0
+    charge_id, payment = paying
+    refunded, given_back = _given_back(session, payment, charge_id)
+    paid = ledger.refundable(session, charge_id) + refunded + payment.credit_cents
+    return max(0, paid - max(booking.refund_due_cents, refunded + given_back))
+
+
+def owe_more(session: Session, booking: Booking, amount: int) -> int:
+    """Owe the lesson `amount` cents more back (an admin's refund, full or partial), in the caller's transaction
+    (the booking row locked by the caller); `settle_refund` then makes it, as it makes a cancellation's. FormError
+    (field `amount`) when it is not above 0 or more than `refund_room`. Returns the refund now due in all."""
+    room = refund_room(session, booking)
+    if amount <= 0:
+        raise FormError({"amount": "Enter an amount above $0."})
+    if amount > room:
+        raise FormError({"amount": f"At most {format_exact(room)} of this lesson is left to refund."})
+    paying = _paying(session, booking)
+    assert paying is not None  # refund_room found it
+    charge_id, payment = paying
+    booking.refund_due_cents = max(booking.refund_due_cents, sum(_given_back(session, payment, charge_id))) + amount
+    booking.refund_settled = False
+    session.add(booking)
+    session.flush()
+    return booking.refund_due_cents
+
+
+def _owing(session: Session, booking: Booking) -> str | None:
+    """The charge that paid a booking (paid or cancelled), while it still owes the booking a refund or credit (else
+    None)."""
+    paying = _paying(session, booking)
+    if paying is None:
+        return None
+    return paying[0] if sum(_owed(session, booking, paying[0])) > 0 else None
 
 
 def refund_owed(session: Session, booking: Booking) -> bool:
-    """Whether a booking is cancelled and still owed a refund or credit (an account is not deleted meanwhile)."""
+    """Whether a booking (paid or cancelled) is still owed a refund or credit (an account is not deleted meanwhile)."""
     return _owing(session, booking) is not None
 
 
 def settle_refund(booking_id: int, now: datetime | None = None) -> int:
-    """Give back the credit's share of what the cancelled booking is owed (at once: it never waits on Stripe), then
-    refund the card's (due minus already refunded, capped by the charge); idempotent. Returns the cents given
-    back or refunded now (the card's part is 0 when Stripe cannot be reached: the jobs try again).
+    """Give back the credit's share of what the booking is owed (cancelled, or refunded by an admin; at once: it
+    never waits on Stripe), then refund the card's (due minus already refunded, capped by the charge); idempotent.
+    Returns the cents given back or refunded now (the card's part is 0 when Stripe cannot be reached: the jobs try
+    again).
 
     Before refunding, the charge's refunds are read from Stripe and recorded, so a refund made earlier but
     never recorded (a lost answer and a lost webhook) is not made twice."""
@@ -127,13 +185,14 @@ def settle_refund(booking_id: int, now: datetime | None = None) -> int:
 
 
 def unsettled_refunds(now: datetime | None = None) -> list[int]:
-    """Cancelled bookings (of the last 180 days) whose paying charge has not refunded what is due, for the jobs.
+    """Bookings (of the last 180 days; cancelled, or refunded by an admin) whose paying charge has not refunded what
+    is due, for the jobs.
     Those owed nothing any more are marked `refund_settled` (what is owed never grows), so later runs skip them."""
     since = (now or utcnow()) - timedelta(days=180)
     owing: list[int] = []
     settled: list[int] = []
     with transaction() as session:
-        due = (col(Booking.status).in_(CANCELLED_STATUSES), REFUND_OPEN, Booking.start_at > since)
+        due = (col(Booking.status).in_(REFUNDABLE_STATUSES), REFUND_OPEN, Booking.start_at > since)
         for booking in session.exec(select(Booking).where(*due)):
             assert booking.id is not None  # a stored booking
             charge_id = ledger.first_charge(session, booking.id)
