@@ -6,6 +6,10 @@ from instainstru import routes
 from instainstru.api import api
 from instainstru.background import run_jobs_forever
 from instainstru.pages.account_settings import account_settings_page
+from instainstru.pages.admin_approvals import admin_approvals_page
+from instainstru.pages.admin_audit import admin_audit_page
+from instainstru.pages.admin_moderation import admin_moderation_page
+from instainstru.pages.admin_people import admin_people_page, admin_person_page
 from instainstru.pages.auth import login_page, signup_page
 from instainstru.pages.billing import billing_page, receipt_page
 from instainstru.pages.checkout import checkout_page
@@ -28,6 +32,10 @@ from instainstru.pages.verify_email import verify_email_page
 from instainstru.security_headers import SecurityHeaders, headers_for
 from instainstru.settings import get_settings
 from instainstru.state.account_settings import AccountSettingsState
+from instainstru.state.admin_approvals import AdminApprovalsState
+from instainstru.state.admin_audit import AdminAuditState
+from instainstru.state.admin_moderation import AdminModerationState
+from instainstru.state.admin_people import AdminPeopleState, AdminPersonState
 from instainstru.state.billing import ReceiptState, StudentBillingState
 from instainstru.state.checkout import CheckoutState
 from instainstru.state.dashboards import AdminHomeState, InstructorHomeState, StudentHomeState
@@ -142,6 +150,11 @@ PAGES = (
         "Reported conversation",
         [*HEADER, AdminConversationState.load],
     ),
+    (admin_people_page, routes.ADMIN_PEOPLE, "People", [*HEADER, AdminPeopleState.load]),
+    (admin_person_page, routes.ADMIN_PERSON_PAGE, "Person", [*HEADER, AdminPersonState.load]),
+    (admin_approvals_page, routes.ADMIN_APPROVALS, "Instructor approvals", [*HEADER, AdminApprovalsState.load]),
+    (admin_moderation_page, routes.ADMIN_MODERATION, "Moderation", [*HEADER, AdminModerationState.load]),
+    (admin_audit_page, routes.ADMIN_AUDIT, "Audit log", [*HEADER, AdminAuditState.load]),
     (inbox_page, routes.MESSAGES, "Messages", [*HEADER, InboxState.open]),
     (
         conversation_page,

@@ -44,6 +44,11 @@ PAYOUTS = "/instructor/payouts"
 
 ADMIN_HOME = "/admin"
 ADMIN_CONVERSATION_PAGE = "/admin/conversations/[conversation]"  # a reported conversation, read by an admin
+ADMIN_PEOPLE = "/admin/people"  # finding a person by name, email or id (`?q=`)
+ADMIN_PERSON_PAGE = "/admin/people/[person]"  # one person: status, sessions, lessons, money, reviews, reports
+ADMIN_APPROVALS = "/admin/approvals"  # new instructor profiles waiting for approval
+ADMIN_MODERATION = "/admin/moderation"  # reported reviews and conversations
+ADMIN_AUDIT = "/admin/audit"  # every admin action (`?action=`, `?person=`)
 NOT_FOUND = "404"  # Reflex's name for the page shown at any unknown address
 STRIPE_WEBHOOKS = "/webhooks/stripe"  # not a page: Stripe posts its events here
 CALENDAR_FEED = "/calendar/{token}.ics"  # not a page: a person's private lessons feed (api.py; Starlette's pattern)
@@ -140,6 +145,21 @@ def conversation(conversation_id: int) -> str:
 def admin_conversation(conversation_id: int) -> str:
     """A conversation as an admin reads it (from a report on the admin home)."""
     return _fill(ADMIN_CONVERSATION_PAGE, conversation=conversation_id)
+
+
+def admin_people(q: str = "") -> str:
+    """The admin's people search, for `q` (a name, an email or an account id)."""
+    return with_query(ADMIN_PEOPLE, {"q": q})
+
+
+def admin_person(user_id: int | str) -> str:
+    """One person's page in the admin console (in a page, the id as f"{var}")."""
+    return _fill(ADMIN_PERSON_PAGE, person=user_id)
+
+
+def admin_audit(action: str = "", person: int | str = "") -> str:
+    """The audit log, filtered by action and by the person acted on when given."""
+    return with_query(ADMIN_AUDIT, {"action": action, "person": person})
 
 
 def message_instructor(slug: str) -> str:

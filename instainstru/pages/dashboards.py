@@ -5,6 +5,7 @@ from reflex.vars import ArrayVar, ObjectVar
 
 from instainstru import routes
 from instainstru.components.access import guarded_page
+from instainstru.components.admin import admin_nav
 from instainstru.components.card import card, empty_state, link_button, list_row, stat
 from instainstru.components.lesson_dialogs import (
     add_to_calendar_button,
@@ -320,6 +321,7 @@ def admin_page() -> rx.Component:
     return guarded_page(
         AdminHomeState.access,
         "admins",
+        admin_nav(routes.ADMIN_HOME),
         rx.heading("Platform overview", size="8", as_="h1"),
         rx.grid(
             stat("Students", AdminHomeState.students),

@@ -300,6 +300,8 @@ def finish_login(token: str, code: str, client: str, now: datetime) -> Actor:
         if found is None or found[0].used_at is not None or found[0].expires_at <= now:
             raise LoginTimedOut()
         challenge, user = found
+        if user.suspended_at is not None:  # suspended since the password step
+            raise FormError({"code": accounts.SUSPENDED})
         throttle.count_attempt(session, user.email, client, now)
         assert user.id is not None  # a stored account
         user_id, email = user.id, user.email
