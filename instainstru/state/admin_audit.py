@@ -41,19 +41,23 @@ class AdminAuditState(GuardedPage, rx.State):
     _timezone: str = "UTC"
 
     def _fetch(self, actor: Actor | None) -> list[audit.AuditRow]:
-        asked = self.router.url.query_parameters
-        self.action = asked.get("action", "") or ANY
-        self.person = asked.get("person", "")
+        action, person = self._asked()
         self._timezone = actor.timezone if actor else "UTC"
         return audit.list_actions(
             actor,
-            action="" if self.action == ANY else self.action[:40],
-            target_user_id=parse_row_id(self.person),
+            action="" if action == ANY else action[:40],
+            target_user_id=parse_row_id(person),
             limit=PAGE + 1,
             before_id=self._before or None,
         )
 
+    def _asked(self) -> tuple[str, str]:
+        """The action and the person the address filters by."""
+        asked = self.router.url.query_parameters
+        return asked.get("action", "") or ANY, asked.get("person", "")
+
     def _show(self, result: list[audit.AuditRow]) -> None:
+        self.action, self.person = self._asked()  # shown once the service allowed the log
         self.more = len(result) > PAGE
         self.rows = [
             {

@@ -27,10 +27,13 @@ class AdminPeopleState(GuardedPage, rx.State):
     _page: int = 1  # the page of results asked for
 
     def _fetch(self, actor: Actor | None) -> Page[people.PersonRow]:
-        self.query = self.router.url.query_parameters.get("q", "")
-        return people.find_people(actor, self.query, self._page)
+        return people.find_people(actor, self._asked(), self._page)
+
+    def _asked(self) -> str:
+        return self.router.url.query_parameters.get("q", "")
 
     def _show(self, result: Page[people.PersonRow]) -> None:
+        self.query = self._asked()  # shown once the service allowed the search
         self.found = [{**vars(row), "link": routes.admin_person(row.id)} for row in result.items]
         self.page = page_info(result)
 
