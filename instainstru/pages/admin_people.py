@@ -64,7 +64,7 @@ def admin_people_page() -> rx.Component:
                         aria_label="Find a person",
                         key=S.query,
                     ),
-                    rx.button("Search", type="submit", size="3"),
+                    rx.button("Find", type="submit", size="3"),
                     spacing="2",
                     width="100%",
                 ),

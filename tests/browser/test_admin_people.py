@@ -15,7 +15,7 @@ from instainstru.services.trust import reviews
 from instainstru.settings import reset_settings
 from tests.browser.conftest import open_page
 from tests.browser.helpers import at, log_in, log_in_demo, look_at, unique_email
-from tests.factories import PASSWORD, enable_payouts, make_booking, make_user, open_studio
+from tests.factories import PASSWORD, connect_on_fake_stripe, enable_payouts, make_booking, make_user, open_studio
 
 REASON = "Chargebacks on three cards in a week"
 UNKIND = "Terrible person, avoid at all costs, this is not about the lesson."
@@ -42,7 +42,7 @@ def test_admin_suspends_a_student_whose_open_tab_is_refused_at_its_next_event(
     page.get_by_role("link", name="People").click()
     expect(page).to_have_url(at(routes.ADMIN_PEOPLE))
     page.get_by_label("Find a person").fill(email)
-    page.get_by_role("button", name="Search").click()
+    page.get_by_role("button", name="Find").click()
     expect(page).to_have_url(at(routes.admin_people(email)))
     expect(page.locator(".person-row")).to_have_count(1)
     look_at(page, "admin-people")
@@ -96,8 +96,9 @@ def test_admin_approves_a_new_instructor_who_then_appears_in_search(page: Page, 
     expect(page.locator(".result-card").filter(has_text="Wanda Waitlist")).to_have_count(1)
 
 
-def test_admin_hides_a_reported_review_and_the_rating_is_recounted(page: Page, app_services):
+def test_admin_hides_a_reported_review_and_the_rating_is_recounted(page: Page, app_services, payments):
     teacher, fan, service = open_studio({60: "60"}, unique_email("rated"), unique_email("fan"))
+    connect_on_fake_stripe(teacher, payments)  # paid lessons are charged to a connected account
     critic = make_user("student", unique_email("critic"), "Cris Critic")
     now = utcnow()
     with transaction() as session:
