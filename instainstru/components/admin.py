@@ -1,8 +1,13 @@
 """What the admin console's pages share: the console's navigation and the dialog asking the reason for an action."""
 
+from collections.abc import Callable
+from typing import Any
+
 import reflex as rx
+from reflex.vars import ArrayVar
 
 from instainstru import routes
+from instainstru.components.card import card
 from instainstru.components.form_field import dialog_form, form_field, text_area
 from instainstru.components.nav import workspace_nav
 from instainstru.services.admin.audit import REASON_MAX
@@ -49,4 +54,19 @@ def reason_dialog(
         on_submit=state.confirm,
         open_=state.dialog_open,
         on_open_change=state.set_dialog_open,
+    )
+
+
+def section(
+    title: str, items: ArrayVar, render: Callable[[Any], rx.Component], empty: rx.Component | str, class_name: str
+) -> rx.Component:
+    """A card titled `title` listing `items` with `render`, or saying `empty` (a sentence, or an empty state)."""
+    return card(
+        rx.heading(title, size="5", as_="h2"),
+        rx.cond(
+            items.length() > 0,
+            rx.vstack(rx.foreach(items, render), spacing="0", width="100%"),
+            rx.text(empty, size="2", color_scheme="gray") if isinstance(empty, str) else empty,
+        ),
+        class_name=class_name,
     )

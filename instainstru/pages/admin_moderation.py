@@ -5,8 +5,8 @@ from reflex.vars import ObjectVar
 
 from instainstru import routes
 from instainstru.components.access import guarded_page
-from instainstru.components.admin import admin_nav, reason_dialog
-from instainstru.components.card import card, empty_state, link_button
+from instainstru.components.admin import admin_nav, reason_dialog, section
+from instainstru.components.card import empty_state, link_button
 from instainstru.state.admin_moderation import AdminModerationState as S
 
 TOLD = "The author is told, with your reason."
@@ -93,32 +93,22 @@ def admin_moderation_page() -> rx.Component:
         "admins",
         admin_nav(routes.ADMIN_MODERATION),
         rx.heading("Moderation", size="8", as_="h1"),
-        card(
-            rx.heading("Reported reviews", size="5", as_="h2"),
-            rx.cond(
-                S.reported.length() > 0,
-                rx.vstack(rx.foreach(S.reported, lambda row: review_card(row, False)), spacing="0", width="100%"),
-                empty_state("shield-check", "No review is waiting: nobody reported one since you last looked."),
-            ),
-            class_name="reported-reviews",
+        section(
+            "Reported reviews",
+            S.reported,
+            lambda row: review_card(row, False),
+            empty_state("shield-check", "No review is waiting: nobody reported one since you last looked."),
+            "reported-reviews",
         ),
-        card(
-            rx.heading("Reported conversations", size="5", as_="h2"),
-            rx.cond(
-                S.conversations.length() > 0,
-                rx.vstack(rx.foreach(S.conversations, conversation_card), spacing="0", width="100%"),
-                empty_state("message-circle-heart", "No conversation report is waiting."),
-            ),
-            class_name="reported-conversations",
+        section(
+            "Reported conversations",
+            S.conversations,
+            conversation_card,
+            empty_state("message-circle-heart", "No conversation report is waiting."),
+            "reported-conversations",
         ),
-        card(
-            rx.heading("Hidden reviews", size="5", as_="h2"),
-            rx.cond(
-                S.hidden.length() > 0,
-                rx.vstack(rx.foreach(S.hidden, lambda row: review_card(row, True)), spacing="0", width="100%"),
-                rx.text("No review is hidden.", size="2", color_scheme="gray"),
-            ),
-            class_name="hidden-reviews",
+        section(
+            "Hidden reviews", S.hidden, lambda row: review_card(row, True), "No review is hidden.", "hidden-reviews"
         ),
         reason_dialog(S, MODERATION_DIALOGS),
     )

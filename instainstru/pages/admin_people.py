@@ -1,14 +1,11 @@
 """The admin console's people: finding a person, and one person's page with what an admin may do to them."""
 
-from collections.abc import Callable
-from typing import Any
-
 import reflex as rx
-from reflex.vars import ArrayVar, ObjectVar
+from reflex.vars import ObjectVar
 
 from instainstru import routes
 from instainstru.components.access import guarded_page
-from instainstru.components.admin import admin_nav, reason_dialog
+from instainstru.components.admin import admin_nav, reason_dialog, section
 from instainstru.components.card import card, empty_state, list_row
 from instainstru.components.form_field import server_form, text_input
 from instainstru.components.pager import pager
@@ -83,21 +80,6 @@ def admin_people_page() -> rx.Component:
 def line(text: rx.Var[str]) -> rx.Component:
     """One plain line of a list."""
     return rx.text(text, size="2", padding_y="6px", border_bottom=f"1px solid {rx.color('gray', 4)}", width="100%")
-
-
-def section(
-    title: str, items: ArrayVar, render: Callable[[Any], rx.Component], empty: str, class_name: str
-) -> rx.Component:
-    """A card titled `title` listing `items` with `render`, or saying `empty`."""
-    return card(
-        rx.heading(title, size="5", as_="h2"),
-        rx.cond(
-            items.length() > 0,
-            rx.vstack(rx.foreach(items, render), spacing="0", width="100%"),
-            rx.text(empty, size="2", color_scheme="gray"),
-        ),
-        class_name=class_name,
-    )
 
 
 def lesson_row(row: ObjectVar[dict]) -> rx.Component:

@@ -10,6 +10,7 @@ from instainstru.services.admin import people
 from instainstru.services.errors import FormError
 from instainstru.services.ids import parse_row_id
 from instainstru.services.paging import Page
+from instainstru.services.timefmt import slot_label
 from instainstru.state.admin_dialog import Act, AdminDialog
 from instainstru.state.answer import Answer
 from instainstru.state.events import event
@@ -70,11 +71,13 @@ class AdminPersonState(AdminDialog, GuardedPage, rx.State):
     reports: Field[list[dict[str, str | int | bool]]] = field(default_factory=list)
     actions: Field[list[dict[str, str]]] = field(default_factory=list)
     audit_link: Field[str] = field("")
+    _timezone: str = "UTC"  # the admin's, to say when each action was
 
     def _asked(self) -> str:
         return routes.path_params(routes.ADMIN_PERSON_PAGE, self.router.url.path)["person"]
 
     def _fetch(self, actor: Actor | None) -> people.PersonPage | None:
+        self._timezone = actor.timezone if actor else "UTC"
         try:
             return people.person_page(actor, self._asked(), utcnow())
         except FormError:
@@ -95,7 +98,7 @@ class AdminPersonState(AdminDialog, GuardedPage, rx.State):
         self.reviews_received = [vars(row) for row in result.reviews_received]
         self.reports = [{**vars(row), "link": routes.admin_conversation(row.conversation_id)} for row in result.reports]
         self.actions = [
-            {"when": row.at.strftime("%Y-%m-%d %H:%M UTC"), "what": row.action, "by": row.admin_name, "why": row.reason}
+            {"when": slot_label(row.at, self._timezone), "what": row.action, "by": row.admin_name, "why": row.reason}
             for row in result.actions
         ]
         self.audit_link = routes.admin_audit(person=result.person.id)
