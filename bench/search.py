@@ -160,6 +160,7 @@ def add_instructors(url: str, size: int, seed: int = 7) -> None:
             "horizon_days": 60,
             "slot_step_min": 30,
             "charges_enabled": i % 20 != 0,
+            "approved_at": NOW,  # search lists only instructors an admin approved
         }
         profiles.append(profile)
         area = geo.ServiceArea(frozenset(listed), (home.lat, home.lon) if radius else None, float(radius))

@@ -6,9 +6,13 @@ from instainstru import logs, routes
 from instainstru.api import api
 from instainstru.background import run_jobs_forever
 from instainstru.pages.account_settings import account_settings_page
+from instainstru.pages.admin_approvals import admin_approvals_page
+from instainstru.pages.admin_audit import admin_audit_page
 from instainstru.pages.admin_bookings import booking_page, bookings_page
 from instainstru.pages.admin_credit import credit_page
 from instainstru.pages.admin_metrics import metrics_page, reconciliation_page
+from instainstru.pages.admin_moderation import admin_moderation_page
+from instainstru.pages.admin_people import admin_people_page, admin_person_page
 from instainstru.pages.auth import login_page, signup_page
 from instainstru.pages.billing import billing_page, receipt_page
 from instainstru.pages.checkout import checkout_page
@@ -31,9 +35,13 @@ from instainstru.pages.verify_email import verify_email_page
 from instainstru.security_headers import SecurityHeaders, headers_for
 from instainstru.settings import get_settings
 from instainstru.state.account_settings import AccountSettingsState
+from instainstru.state.admin_approvals import AdminApprovalsState
+from instainstru.state.admin_audit import AdminAuditState
 from instainstru.state.admin_bookings import AdminBookingsState, AdminBookingState
 from instainstru.state.admin_credit import AdminCreditState
 from instainstru.state.admin_metrics import AdminMetricsState, AdminReconciliationState
+from instainstru.state.admin_moderation import AdminModerationState
+from instainstru.state.admin_people import AdminPeopleState, AdminPersonState
 from instainstru.state.billing import ReceiptState, StudentBillingState
 from instainstru.state.checkout import CheckoutState
 from instainstru.state.dashboards import AdminHomeState, InstructorHomeState, StudentHomeState
@@ -153,6 +161,11 @@ PAGES = (
     (credit_page, routes.ADMIN_CREDIT_PAGE, "Credit", [*HEADER, AdminCreditState.load]),
     (metrics_page, routes.ADMIN_METRICS, "Metrics", [*HEADER, AdminMetricsState.load]),
     (reconciliation_page, routes.ADMIN_RECONCILIATION, "Reconciliation", [*HEADER, AdminReconciliationState.load]),
+    (admin_people_page, routes.ADMIN_PEOPLE, "People", [*HEADER, AdminPeopleState.load]),
+    (admin_person_page, routes.ADMIN_PERSON_PAGE, "Person", [*HEADER, AdminPersonState.load]),
+    (admin_approvals_page, routes.ADMIN_APPROVALS, "Instructor approvals", [*HEADER, AdminApprovalsState.load]),
+    (admin_moderation_page, routes.ADMIN_MODERATION, "Moderation", [*HEADER, AdminModerationState.load]),
+    (admin_audit_page, routes.ADMIN_AUDIT, "Audit log", [*HEADER, AdminAuditState.load]),
     (inbox_page, routes.MESSAGES, "Messages", [*HEADER, InboxState.open]),
     (
         conversation_page,

@@ -49,6 +49,11 @@ ADMIN_BOOKING_PAGE = "/admin/bookings/[booking]"  # one booking: its money, time
 ADMIN_CREDIT_PAGE = "/admin/credit/[user]"  # a student's credit: grant or take back
 ADMIN_METRICS = "/admin/metrics"  # the platform's figures over a period, with their CSV
 ADMIN_RECONCILIATION = "/admin/reconciliation"  # the ledger compared with Stripe over a period
+ADMIN_PEOPLE = "/admin/people"  # finding a person by name, email or id (`?q=`)
+ADMIN_PERSON_PAGE = "/admin/people/[person]"  # one person: status, sessions, lessons, money, reviews, reports
+ADMIN_APPROVALS = "/admin/approvals"  # new instructor profiles waiting for approval
+ADMIN_MODERATION = "/admin/moderation"  # reported reviews and conversations
+ADMIN_AUDIT = "/admin/audit"  # every admin action (`?action=`, `?person=`)
 NOT_FOUND = "404"  # Reflex's name for the page shown at any unknown address
 STRIPE_WEBHOOKS = "/webhooks/stripe"  # not a page: Stripe posts its events here
 CALENDAR_FEED = "/calendar/{token}.ics"  # not a page: a person's private lessons feed (api.py; Starlette's pattern)
@@ -164,6 +169,21 @@ def admin_booking(booking_id: int) -> str:
 def admin_credit(user_id: int) -> str:
     """A student's credit in the console."""
     return _fill(ADMIN_CREDIT_PAGE, user=user_id)
+
+
+def admin_people(q: str = "") -> str:
+    """The admin's people search, for `q` (a name, an email or an account id)."""
+    return with_query(ADMIN_PEOPLE, {"q": q})
+
+
+def admin_person(user_id: int | str) -> str:
+    """One person's page in the admin console (in a page, the id as f"{var}")."""
+    return _fill(ADMIN_PERSON_PAGE, person=user_id)
+
+
+def admin_audit(action: str = "", person: int | str = "") -> str:
+    """The audit log, filtered by action and by the person acted on when given."""
+    return with_query(ADMIN_AUDIT, {"action": action, "person": person})
 
 
 def message_instructor(slug: str) -> str:

@@ -69,6 +69,7 @@ VARIABLES = (
     *WEBHOOK_SECRET_VARIABLES,
     "PUBLIC_URL",
     "REFERRALS_OPEN",
+    "INSTRUCTOR_APPROVAL",
     "SMTP_URL",
     "MAIL_FROM",
     "DEMO_MAIL_DIR",
@@ -129,6 +130,9 @@ class Settings:
     view_cache_seconds: int
     # Referral links and credits are offered (REFERRALS_OPEN, on by default); off pauses new ones (credit held is kept).
     referrals_open: bool
+    # New instructor profiles wait for an admin's approval before search lists them (INSTRUCTOR_APPROVAL, on by
+    # default); off: approved as they are made (the demo and the tests).
+    instructor_approval: bool
     referral_welcome_cents: int  # credit for a student who signs up through a referral link
     referral_reward_cents: int  # credit for the referrer once that student's first lesson is completed and paid
     # Sign-ups a referral link may bring in a day, and sign-ups through referral links from one client address in an
@@ -408,6 +412,7 @@ def load_settings(environ: Mapping[str, str] = os.environ, *, production: bool =
         jobs_interval_seconds=read.whole_number("JOBS_INTERVAL_SECONDS"),
         view_cache_seconds=read.whole_number("VIEW_CACHE_SECONDS"),
         referrals_open=read.yes_or_no("REFERRALS_OPEN", True),
+        instructor_approval=read.yes_or_no("INSTRUCTOR_APPROVAL", True),
         referral_welcome_cents=read.whole_number("REFERRAL_WELCOME_CENTS"),
         referral_reward_cents=read.whole_number("REFERRAL_REWARD_CENTS"),
         referral_signups_per_code_per_day=read.whole_number("REFERRAL_SIGNUPS_PER_CODE_PER_DAY"),

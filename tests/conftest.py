@@ -17,6 +17,7 @@ os.environ.setdefault("ARGON2_MEMORY_KIB", "1024")
 # by one test could pass for the next one's. Service tests read afresh; the cache's own tests and the browser tests'
 # app (tests/browser/conftest.py) turn it on.
 os.environ["VIEW_CACHE_SECONDS"] = "0"
+os.environ.setdefault("INSTRUCTOR_APPROVAL", "0")  # new instructors listed at once, unless a test turns approval on
 # Each test process keeps Reflex's saved states in a folder of its own: two workers importing the app at once each
 # clear expired files from the states folder, and one read a file the other had just removed.
 os.environ["REFLEX_STATES_WORKDIR"] = tempfile.mkdtemp(prefix="instainstru-states-")

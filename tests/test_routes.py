@@ -160,6 +160,21 @@ def test_admin_money():
     assert routes.path_params(routes.ADMIN_CREDIT_PAGE, "/admin/credit/3") == {"user": "3"}
 
 
+def test_the_admin_console():
+    assert (routes.ADMIN_PEOPLE, routes.ADMIN_PERSON_PAGE) == ("/admin/people", "/admin/people/[person]")
+    assert (routes.ADMIN_APPROVALS, routes.ADMIN_MODERATION, routes.ADMIN_AUDIT) == (
+        "/admin/approvals",
+        "/admin/moderation",
+        "/admin/audit",
+    )
+    assert routes.admin_people() == "/admin/people"
+    assert routes.admin_people("sam@example.com") == "/admin/people?q=sam%40example.com"
+    assert routes.admin_person(12) == "/admin/people/12"
+    assert routes.path_params(routes.ADMIN_PERSON_PAGE, "/admin/people/12") == {"person": "12"}
+    assert routes.admin_audit() == "/admin/audit"
+    assert routes.admin_audit("suspend", 12) == "/admin/audit?action=suspend&person=12"
+
+
 def test_the_app_serves_the_pages_routes_names_and_the_readme_lists_them():
     from instainstru.instainstru import PAGES
 

@@ -43,7 +43,7 @@ def test_an_empty_environment_gives_the_defaults_that_run_on_one_machine():
         DEFAULT_STRIPE_JS_URL,
     )
     assert (loaded.stripe_secret_key, loaded.stripe_publishable_key, loaded.stripe_api_base) == ("", "", "")
-    assert loaded.stripe_webhook_secrets == () and loaded.referrals_open
+    assert loaded.stripe_webhook_secrets == () and loaded.referrals_open and loaded.instructor_approval
     assert (loaded.referral_welcome_cents, loaded.referral_reward_cents) == (2000, 2000)
     assert loaded.smtp_server is None and loaded.mail_from == DEFAULT_MAIL_FROM
     assert loaded.demo_mail_dir is None  # not the demo: /dev/mail is refused
@@ -98,6 +98,14 @@ def test_the_platform_fee_is_a_percentage(value):
 )
 def test_referrals_open_is_a_yes_or_no(value, is_open):
     assert load_settings({"REFERRALS_OPEN": value}).referrals_open is is_open
+
+
+def test_instructor_approval_is_a_yes_or_no_on_unless_turned_off():
+    assert load_settings({"INSTRUCTOR_APPROVAL": "0"}).instructor_approval is False
+    assert load_settings({"INSTRUCTOR_APPROVAL": "on"}).instructor_approval is True
+    assert problems({"INSTRUCTOR_APPROVAL": "later"}) == [
+        "INSTRUCTOR_APPROVAL must be 1, true, yes or on, or 0, false, no or off, not 'later'"
+    ]
 
 
 def test_referrals_open_refuses_anything_else_rather_than_guessing():

@@ -140,7 +140,7 @@ def dialog_form(
     title: str | rx.Var[str],
     description: str,
     *fields: rx.Component,
-    submit: str,
+    submit: str | rx.Var[str],
     on_submit: EventCallback[dict],
     open_: BooleanVar,
     on_open_change: EventCallback[bool],

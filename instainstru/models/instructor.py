@@ -1,9 +1,12 @@
 """The public face of an instructor account, with how and where they teach and their rules for booking."""
 
+from datetime import datetime
+
 from sqlalchemy import JSON, Boolean, Column, Float, ForeignKey, Index, Integer, String, Text
 from sqlmodel import Field, SQLModel
 
 from instainstru.models.review import STARS
+from instainstru.models.types import UTCDateTime
 
 LOCATION_TYPES = ("student_home", "studio", "online")
 
@@ -13,6 +16,9 @@ class InstructorProfile(SQLModel, table=True):
 
     Weekly hours are stored as {"0": [[start_min, end_min], ...], ...} (0 = Monday, minutes from local
     midnight in the instructor's own time zone, which is the user's `timezone`).
+
+    `approved_at`: when an admin approved the profile for search (set at creation when INSTRUCTOR_APPROVAL is off);
+    `changes_asked`: what the admin last asked the instructor to change before approving ("" for nothing).
     """
 
     __tablename__ = "instructor_profiles"
@@ -69,3 +75,5 @@ class InstructorProfile(SQLModel, table=True):
     # lesson; later, the instructor keeps this percentage of the price (50 or 100).
     free_cancel_hours: int = Field(default=24, sa_column=Column(Integer, nullable=False, server_default="24"))
     late_cancel_fee_percent: int = Field(default=50, sa_column=Column(Integer, nullable=False, server_default="50"))
+    approved_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime(), nullable=True))
+    changes_asked: str = Field(default="", sa_column=Column(String(1000), nullable=False, server_default=""))

@@ -77,3 +77,5 @@ class ConversationReport(SQLModel, table=True):
     reporter_id: int = Field(sa_column=Column(Integer, ForeignKey("users.id", ondelete="CASCADE"), nullable=False))
     reason: str = Field(sa_column=Column(String(500), nullable=False))
     created_at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime(), nullable=False))
+    # When an admin dealt with it (it leaves the moderation queue; what they did is in the audit log).
+    resolved_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime(), nullable=True))

@@ -47,6 +47,9 @@ class Review(SQLModel, table=True):
     reply: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))
     replied_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime(), nullable=True))
     flagged: bool = Field(default=False, sa_column=Column(Boolean, nullable=False, server_default="0"))
+    # Hidden by an admin (moderation): left out of the profile and the aggregate; the reason is told to its author.
+    hidden_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime(), nullable=True))
+    hidden_reason: str = Field(default="", sa_column=Column(String(500), nullable=False, server_default=""))
 
 
 class ReviewReport(SQLModel, table=True):

@@ -24,7 +24,9 @@ class User(SQLModel, table=True):
     them to; instructors are listed in search only once it is set). `remind_by_email` and `marketing_by_email`
     are their mail preferences: lesson reminders (on unless turned off) and news and offers (off unless turned
     on); every other message (receipts, cancellations, password reset...) is always sent. `deleted_at`: when the
-    account was deleted (its personal data anonymised, its lessons and money kept for the books).
+    account was deleted (its personal data anonymised, its lessons and money kept for the books). `suspended_at`: when
+    an admin suspended the account (None: not suspended): it cannot log in, its sessions are ended, an instructor's
+    profile leaves search; the reason is in the audit log (`admin_actions`).
     """
 
     __tablename__ = "users"
@@ -42,3 +44,4 @@ class User(SQLModel, table=True):
     remind_by_email: bool = Field(default=True, sa_column=Column(Boolean, nullable=False, server_default="1"))
     marketing_by_email: bool = Field(default=False, sa_column=Column(Boolean, nullable=False, server_default="0"))
     deleted_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime(), nullable=True))
+    suspended_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime(), nullable=True))

@@ -6,6 +6,7 @@ from reflex.vars import ObjectVar
 
 from instainstru import routes
 from instainstru.components.access import guarded_page
+from instainstru.components.admin import admin_nav
 from instainstru.components.card import card, empty_state, link_button
 from instainstru.components.form_field import (
     dialog_form,
@@ -76,6 +77,7 @@ def bookings_page() -> rx.Component:
     return guarded_page(
         L.access,
         "admins",
+        admin_nav(routes.ADMIN_BOOKINGS),
         rx.heading("Bookings", size="8", as_="h1"),
         card(filters_form()),
         card(
@@ -207,4 +209,4 @@ def booking_page() -> rx.Component:
     missing = card(
         empty_state("calendar-x", "There is no booking at this address.", "All bookings", routes.ADMIN_BOOKINGS)
     )
-    return guarded_page(B.access, "admins", rx.cond(B.found, details, missing))
+    return guarded_page(B.access, "admins", admin_nav(routes.ADMIN_BOOKINGS), rx.cond(B.found, details, missing))

@@ -5,6 +5,7 @@ from reflex.vars import ObjectVar
 
 from instainstru import routes
 from instainstru.components.access import guarded_page
+from instainstru.components.admin import admin_nav
 from instainstru.components.card import card, empty_state
 from instainstru.components.form_field import dialog_form, field_grid, form_field, server_form, text_area, text_input
 from instainstru.components.money_table import stacked_table
@@ -81,4 +82,4 @@ def credit_page() -> rx.Component:
         width="100%",
     )
     missing = card(empty_state("user-x", "There is no student at this address.", "All bookings", routes.ADMIN_BOOKINGS))
-    return guarded_page(C.access, "admins", rx.cond(C.found, content, missing))
+    return guarded_page(C.access, "admins", admin_nav(routes.ADMIN_PEOPLE), rx.cond(C.found, content, missing))

@@ -4,7 +4,9 @@
 import reflex as rx
 from reflex.vars import ArrayVar, ObjectVar
 
+from instainstru import routes
 from instainstru.components.access import guarded_page
+from instainstru.components.admin import admin_nav
 from instainstru.components.card import card, empty_state
 from instainstru.components.money_table import total, totals
 from instainstru.components.period_form import period_form
@@ -66,6 +68,7 @@ def metrics_page() -> rx.Component:
     return guarded_page(
         M.access,
         "admins",
+        admin_nav(routes.ADMIN_METRICS),
         rx.heading("Metrics", size="8", as_="h1"),
         card(period_form(M.period, M.errors, M.show, "Show figures")),
         totals(*[total(label, M.totals[key].to(str)) for label, key in MONEY], wide="4"),
@@ -123,6 +126,7 @@ def reconciliation_page() -> rx.Component:
     return guarded_page(
         R.access,
         "admins",
+        admin_nav(routes.ADMIN_RECONCILIATION),
         rx.heading("Reconciliation", size="8", as_="h1"),
         rx.text(
             "Compares the ledger with Stripe's charges, application fees, refunds and top-up transfers for the "

@@ -5,6 +5,7 @@ from reflex.vars import ArrayVar, ObjectVar
 
 from instainstru import routes
 from instainstru.components.access import guarded_page
+from instainstru.components.admin import admin_nav
 from instainstru.components.card import card, empty_state, link_button, list_row, stat
 from instainstru.components.lesson_dialogs import (
     add_to_calendar_button,
@@ -315,26 +316,12 @@ def reported_card() -> rx.Component:
     )
 
 
-def money_card() -> rx.Component:
-    """Where the console's money pages are: bookings and refunds, metrics, reconciliation."""
-    return card(
-        rx.heading("Bookings and money", size="5", as_="h2"),
-        rx.flex(
-            link_button("Bookings and refunds", routes.ADMIN_BOOKINGS, variant="soft", size="2"),
-            link_button("Metrics", routes.ADMIN_METRICS, variant="soft", size="2"),
-            link_button("Reconciliation", routes.ADMIN_RECONCILIATION, variant="soft", size="2"),
-            gap="2",
-            wrap="wrap",
-        ),
-        class_name="money-card",
-    )
-
-
 def admin_page() -> rx.Component:
     """Platform counts, the reported conversations, the mail not delivered and the newest accounts."""
     return guarded_page(
         AdminHomeState.access,
         "admins",
+        admin_nav(routes.ADMIN_HOME),
         rx.heading("Platform overview", size="8", as_="h1"),
         rx.grid(
             stat("Students", AdminHomeState.students),
@@ -344,7 +331,6 @@ def admin_page() -> rx.Component:
             spacing="4",
             width="100%",
         ),
-        money_card(),
         reported_card(),
         failed_mail_card(),
         card(

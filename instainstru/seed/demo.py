@@ -102,6 +102,7 @@ def _instructors(session: Session, fake: Faker, password_hash: str, joined: date
             headline=HEADLINES[i % len(HEADLINES)].format(**words),
             bio=BIO.format(hobby=HOBBIES[i % len(HOBBIES)], **words),
             borough=borough,
+            approved_at=joined,  # the demo's instructors are listed whatever INSTRUCTOR_APPROVAL says
         )
         if i not in UNCONNECTED_INSTRUCTORS:  # a placeholder account id until the payments server has the account
             profile.stripe_account_id = f"acct_demo{i:04d}"

@@ -52,7 +52,13 @@ def _with_review(line: LessonRow, reviewable: set[int], written: dict[int, revie
     review = written.get(int(line["id"]))
     stars = "★" * review.rating + "☆" * (5 - review.rating) if review else ""
     state = (
-        ("published" if review.published else f"published {span(reviews.BLIND_FOR)} after you wrote it")
+        (
+            f"hidden by InstaInstru: {review.hidden_reason}"
+            if review.hidden_reason
+            else "published"
+            if review.published
+            else f"published {span(reviews.BLIND_FOR)} after you wrote it"
+        )
         if review
         else ""
     )

@@ -75,3 +75,7 @@ def test_peoples_words_show_as_text_to_everyone_else(
     shows_as_text(admin, T.ADMIN_HOME, dialogs)
     open_page(admin, routes.admin_conversation(planted.conversation))
     shows_as_text(admin, T.ADMIN_CHAT, dialogs)
+    open_page(admin, routes.ADMIN_MODERATION)
+    shows_as_text(admin, T.ADMIN_MODERATION, dialogs)
+    open_page(admin, routes.admin_person(planted.student.user_id))
+    shows_as_text(admin, T.ADMIN_PERSON, dialogs)

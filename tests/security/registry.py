@@ -129,6 +129,33 @@ def admin_credit_page(world: World, me: str) -> str:
     return routes.admin_credit(world.actors[student].user_id)
 
 
+def someone_else(world: World, me: str) -> int:
+    """The account id of a person other than the attacker (a student's for an instructor, and the other way)."""
+    victim = "B" if me in ("visitor", "A") else "A"
+    return world.actors[victim].user_id
+
+
+def an_instructor_else(world: World, me: str) -> int:
+    """The account id of an instructor other than the attacker."""
+    return world.actors["Y" if me == "X" else "X"].user_id
+
+
+def admin_person_page(world: World, me: str) -> str:
+    return routes.admin_person(someone_else(world, me))
+
+
+def admin_dialog(
+    path: str | Callable[[World, str], str], state: str, action: str, target: Cases | None = None
+) -> Cases:
+    """Open `state`'s admin dialog for `action` on someone else's row (`target`: a function of (world, attacker)),
+    then confirm it with a reason."""
+    return on(
+        path,
+        step(f"{state}.open_dialog", action=action, target=target or 0),
+        (f"{state}.confirm", {"form": {"reason": "Crafted admin action"}}),
+    )
+
+
 def receipt_page(world: World, me: str) -> str:
     return routes.receipt(other(world, "past", me))
 
@@ -514,6 +541,51 @@ EVENTS: dict[str, Entry] = {
     "AdminHomeState.load": just("AdminHomeState.load", routes.ADMIN_HOME),
     "AdminHomeState.retry_mail": on(routes.ADMIN_HOME, step("AdminHomeState.retry_mail", message_id=of("mail"))),
     "AdminConversationState.load": on(admin_conversation_page, ("AdminConversationState.load", {})),
+    # The admin console, by people who are not admins: every action on someone else's account or rows.
+    "AdminPeopleState.load": each(
+        just("AdminPeopleState.load", routes.ADMIN_PEOPLE),
+        # A search whose results would show others' addresses (the address itself is echoed by Reflex's router).
+        on(routes.admin_people("example.com"), ("AdminPeopleState.load", {})),
+    ),
+    "AdminPeopleState.search": Harmless("only sends this tab to the search's address; its load has its own entry"),
+    "AdminPeopleState.show_page": on(routes.ADMIN_PEOPLE, ("AdminPeopleState.show_page", {"number": 2})),
+    "AdminPersonState.load": on(admin_person_page, ("AdminPersonState.load", {})),
+    "AdminPersonState.open_dialog": Harmless("opens the action's dialog, " + UI_ONLY),
+    "AdminPersonState.set_dialog_open": Harmless("opens or closes the action's dialog, " + UI_ONLY),
+    "AdminPersonState.confirm": each(
+        admin_dialog(admin_person_page, "AdminPersonState", "suspend"),
+        admin_dialog(admin_person_page, "AdminPersonState", "reset_two_factor"),
+        admin_dialog(
+            lambda w, me: routes.admin_person(w.actors["A"].user_id),
+            "AdminPersonState",
+            "cancel_lesson",
+            of("lesson"),
+        ),
+    ),
+    "AdminApprovalsState.load": just("AdminApprovalsState.load", routes.ADMIN_APPROVALS),
+    "AdminApprovalsState.approve": on(
+        routes.ADMIN_APPROVALS, step("AdminApprovalsState.approve", user_id=an_instructor_else)
+    ),
+    "AdminApprovalsState.open_dialog": Harmless("opens the action's dialog, " + UI_ONLY),
+    "AdminApprovalsState.set_dialog_open": Harmless("opens or closes the action's dialog, " + UI_ONLY),
+    "AdminApprovalsState.confirm": admin_dialog(
+        routes.ADMIN_APPROVALS, "AdminApprovalsState", "ask_changes", an_instructor_else
+    ),
+    "AdminModerationState.load": just("AdminModerationState.load", routes.ADMIN_MODERATION),
+    "AdminModerationState.open_dialog": Harmless("opens the action's dialog, " + UI_ONLY),
+    "AdminModerationState.set_dialog_open": Harmless("opens or closes the action's dialog, " + UI_ONLY),
+    "AdminModerationState.confirm": each(
+        admin_dialog(routes.ADMIN_MODERATION, "AdminModerationState", "hide_review", of("review")),
+        admin_dialog(routes.ADMIN_MODERATION, "AdminModerationState", "keep_review", of("review")),
+        admin_dialog(routes.ADMIN_MODERATION, "AdminModerationState", "resolve_conversation", of("conversation")),
+    ),
+    "AdminAuditState.load": each(
+        just("AdminAuditState.load", routes.ADMIN_AUDIT),
+        on(lambda w, me: routes.admin_audit(person=someone_else(w, me)), ("AdminAuditState.load", {})),
+    ),
+    "AdminAuditState.filter": Harmless("only sends this tab to the log's filtered address; its load has its own entry"),
+    "AdminAuditState.older": just("AdminAuditState.older", routes.ADMIN_AUDIT),
+    "AdminAuditState.newest": just("AdminAuditState.newest", routes.ADMIN_AUDIT),
     "DevMailState.load": just("DevMailState.load", routes.DEV_MAIL),
     # The console's money pages, by people who are not admins: each refused by its service (no booking refunded, no
     # credit granted or taken back, no figure, reconciliation or CSV shown).

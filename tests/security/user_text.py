@@ -30,6 +30,8 @@ INSTRUCTOR_HOME = "instructor's dashboard"
 INSTRUCTOR_CHAT = "conversation (instructor)"
 ADMIN_HOME = "admin home"
 ADMIN_CHAT = "reported conversation (admin)"
+ADMIN_MODERATION = "moderation queue (admin)"
+ADMIN_PERSON = "a student's page (admin)"
 DEV_MAIL = "caught mail (demo)"
 PAGES = (
     PROFILE,
@@ -41,6 +43,8 @@ PAGES = (
     INSTRUCTOR_CHAT,
     ADMIN_HOME,
     ADMIN_CHAT,
+    ADMIN_MODERATION,
+    ADMIN_PERSON,
     DEV_MAIL,
 )
 
@@ -87,14 +91,25 @@ FIELDS: dict[str, Written | Copied | Unshown] = {
         "student, instructor",
         "accounts.sign_up, account_settings.save_profile, profile.save_profile",
         NAME,
-        (PROFILE, SEARCH, STUDENT_LESSONS, STUDENT_CHAT, REQUESTS, INSTRUCTOR_CHAT, ADMIN_HOME, ADMIN_CHAT),
+        (
+            PROFILE,
+            SEARCH,
+            STUDENT_LESSONS,
+            STUDENT_CHAT,
+            REQUESTS,
+            INSTRUCTOR_CHAT,
+            ADMIN_HOME,
+            ADMIN_CHAT,
+            ADMIN_MODERATION,
+            ADMIN_PERSON,
+        ),
         refused=(SCRIPT, IMG, SVG),
     ),
     "users.email": Written(
         "student, instructor",
         "accounts.sign_up",
         "eve'onfocus='window.__xss=1'{{7*7}}${7*7}@example.com",
-        (ADMIN_HOME,),
+        (ADMIN_HOME, ADMIN_PERSON),
         refused=(f'"{SVG}"@example.com',),
     ),
     "instructor_profiles.headline": Written(
@@ -145,7 +160,11 @@ FIELDS: dict[str, Written | Copied | Unshown] = {
         "student", "checkout.choose_place", "' onfocus='window.__xss=1", (REQUESTS,), refused=(SVG,)
     ),
     "reviews.text": Written(
-        "student", "reviews.write_review", f"xss-review {EVERY}", (PROFILE, DEV_MAIL), mails=("review_published",)
+        "student",
+        "reviews.write_review",
+        f"xss-review {EVERY}",
+        (PROFILE, DEV_MAIL, ADMIN_MODERATION, ADMIN_PERSON),
+        mails=("review_published",),
     ),
     "reviews.reply": Written(
         "instructor", "reviews.reply", f"xss-reply {EVERY}", (PROFILE, DEV_MAIL), mails=("review_replied",)
@@ -157,7 +176,10 @@ FIELDS: dict[str, Written | Copied | Unshown] = {
         (STUDENT_CHAT, INSTRUCTOR_CHAT, ADMIN_CHAT, DEV_MAIL),
         mails=("new_message",),
     ),
-    "conversation_reports.reason": Written("student", "safety.report", f"xss-report {EVERY}", (ADMIN_HOME,)),
+    "conversation_reports.reason": Written(
+        "student", "safety.report", f"xss-report {EVERY}", (ADMIN_HOME, ADMIN_MODERATION, ADMIN_PERSON)
+    ),
+    "review_reports.reason": Written("student", "reviews.report", f"xss-review-report {EVERY}", (ADMIN_MODERATION,)),
     # What the app composes from people's words.
     "bookings.place_address": Copied(
         ("student_addresses.street", "student_addresses.apt", "instructor_profiles.studio_address"),
@@ -179,7 +201,10 @@ FIELDS: dict[str, Written | Copied | Unshown] = {
     ),
     # Not people's words shown to others.
     "blackouts.note": Unshown("the instructor's own note on their days off, shown only on their availability page"),
-    "review_reports.reason": Unshown("kept for the admins; no page shows it yet (the review is flagged instead)"),
+    "reviews.hidden_reason": Unshown("an admin's reason for hiding a review, shown (as text) to its author only"),
+    "instructor_profiles.changes_asked": Unshown(
+        "an admin's message to an instructor about their own profile: the approval queue (admins) and their mail"
+    ),
     "admin_actions.reason": Unshown("an admin's reason for an action, kept for the admins' audit log"),
     "admin_actions.detail": Unshown("what an admin action changed, composed by the admin services from figures"),
     "login_failures.email": Unshown("what someone typed at a failed login, counted for throttling, never shown"),

@@ -124,6 +124,7 @@ def plant(now: datetime, student_email: str, teacher_email: str, fake: object | 
     review = reviews.write_review(student, lessons["past"], 5, payload("reviews.text"), past + timedelta(hours=2))
     reviews.publish_due(now)
     reviews.reply(teacher, review.id, payload("reviews.reply"), now)
+    reviews.report(student, review.id, payload("review_reports.reason"), now)
     chat = conversations.open_for_booking(student, lessons["studio"], now)
     for who in (student, teacher):
         conversations.send(who, chat, payload("messages.body"), now - timedelta(minutes=20))

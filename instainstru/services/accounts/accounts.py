@@ -24,6 +24,7 @@ SELF_SERVE_ROLES = (Role.STUDENT, Role.INSTRUCTOR)
 NAME_MAX = 100
 MARKUP = "Names cannot contain < or >. Enter your name as plain text."
 LOGIN_FAILED = "Email or password is incorrect."
+SUSPENDED = "This account is suspended. Write to support@instainstru.com if you think this is a mistake."
 EMAIL_TAKEN = "An account with this email already exists. Log in instead."
 
 
@@ -169,6 +170,8 @@ def authenticate(email: str, password: str, client: str = "", now: datetime | No
     stored = user.password_hash if user is not None else dummy_hash()
     if verify_password(password, stored) and user is not None and password:
         assert user.id is not None  # a stored account
+        if user.suspended_at is not None:  # said only to someone who knows the password
+            raise FormError({"form": SUSPENDED})
         with transaction() as session:
             two_factor_on = two_factor_on_in(session, user.id)
             if not two_factor_on:

@@ -88,7 +88,8 @@ def start_session(
 
 
 def actor_for_token(token: str, now: datetime | None = None) -> Actor | None:
-    """Return who holds `token`, or None when it is unknown or expired at `now` (expired rows are removed)."""
+    """Return who holds `token`, or None when it is unknown or expired at `now` (expired rows are removed) or its
+    account is suspended (suspending ends its sessions too: this holds whatever raced with it)."""
     if not token:
         return None
     with transaction() as session:
@@ -100,6 +101,8 @@ def actor_for_token(token: str, now: datetime | None = None) -> Actor | None:
         if row is None:
             return None
         auth_session, user = row
+        if user.suspended_at is not None:
+            return None
         if auth_session.expires_at <= (now or utcnow()):
             session.delete(auth_session)
             return None

@@ -53,12 +53,13 @@ class SignedIn:
 
 def redeem_ticket(ticket: str, device: str, replacing: str, now: datetime) -> SignedIn | None:
     """Use `ticket` (once, within TICKET_LASTS) to open a session on `device`, ending the one the browser held
-    (`replacing`); None for a ticket unknown, used or too old."""
+    (`replacing`); None for a ticket unknown, used or too old, or an account suspended meanwhile."""
     with transaction() as session:
         found = session.exec(
             select(SignInTicket, User)
             .join(User, col(User.id) == SignInTicket.user_id)
             .where(SignInTicket.token_hash == sessions.digest(ticket), col(SignInTicket.expires_at) > now)
+            .where(col(User.suspended_at).is_(None))  # suspended since the login was checked
         ).first()
         if found is None:
             return None

@@ -315,6 +315,8 @@ def finish_login(token: str, code: str, client: str, now: datetime) -> Actor:
         if found is None or found[0].used_at is not None or found[0].expires_at <= now:
             raise _code_step("timed_out", found[1].id if found else None, client, LoginTimedOut())
         challenge, user = found
+        if user.suspended_at is not None:  # suspended since the password step
+            raise _code_step("suspended", user.id, client, FormError({"code": accounts.SUSPENDED}))
         assert user.id is not None  # a stored account
         user_id, email = user.id, user.email
         try:

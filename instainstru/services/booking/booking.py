@@ -71,13 +71,13 @@ TRANSITIONS: dict[tuple[str, str], tuple[str, ...]] = {
     (S.PENDING_PAYMENT, S.EXPIRED): ("system",),
     (S.PENDING_PAYMENT, S.CANCELLED_BY_STUDENT): (Role.STUDENT,),
     (S.REQUESTED, S.CONFIRMED): (Role.INSTRUCTOR, "system"),  # the system: once the card is captured
-    (S.REQUESTED, S.DECLINED): (Role.INSTRUCTOR, "system"),
+    (S.REQUESTED, S.DECLINED): (Role.INSTRUCTOR, "system", Role.ADMIN),  # an admin: services/admin/people.py
     (S.REQUESTED, S.EXPIRED): ("system",),  # the instructor did not answer in time
     (S.REQUESTED, S.CANCELLED_BY_STUDENT): (Role.STUDENT,),
     (S.CONFIRMED, S.COMPLETED): (Role.INSTRUCTOR, "system"),
     (S.CONFIRMED, S.NO_SHOW): (Role.INSTRUCTOR,),
     (S.CONFIRMED, S.CANCELLED_BY_STUDENT): (Role.STUDENT,),
-    (S.CONFIRMED, S.CANCELLED_BY_INSTRUCTOR): (Role.INSTRUCTOR,),
+    (S.CONFIRMED, S.CANCELLED_BY_INSTRUCTOR): (Role.INSTRUCTOR, Role.ADMIN),  # an admin: a full refund, as the teacher
 }
 # A lesson may be moved to another time (same state, same length) only in these states.
 RETIMABLE = LIVE_STATUSES

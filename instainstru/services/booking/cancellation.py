@@ -158,10 +158,16 @@ def cancel(
         engine.transition(
             session, booking, CANCELLED_BY[actor.role], actor.role, now, reason=reason, refund_due_cents=owed
         )
-    try:  # what Stripe must still do; when it cannot be reached now, the jobs do it later
-        payments.release(terms.booking_id, now)
-        payments.cancel_unfinished(terms.booking_id, now)
-        payments.settle_refund(terms.booking_id, now)
+    settle(terms.booking_id, now)
+    return terms
+
+
+def settle(booking_id: int, now: datetime) -> None:
+    """What Stripe must still do for a lesson just called off (its authorisation released, an unfinished payment
+    cancelled, the refund owed made); when it cannot be reached now, the jobs do it later."""
+    try:
+        payments.release(booking_id, now)
+        payments.cancel_unfinished(booking_id, now)
+        payments.settle_refund(booking_id, now)
     except PaymentsUnavailable:
         pass
-    return terms

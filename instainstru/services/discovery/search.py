@@ -181,11 +181,26 @@ def _nearby(place: geo.Place) -> Select[int]:
     return select(col(AreaCell.instructor_id)).where(col(AreaCell.cell) == area_index.cell_of(place.lat, place.lon))
 
 
+def listed_instructors() -> Select:
+    """The ids of the instructors search may list, in SQL: their address confirmed, approved by an admin
+    (services/admin/approval.py) and not suspended (services/admin/people.py)."""
+    return (
+        select(col(User.id))
+        .join(InstructorProfile, col(InstructorProfile.user_id) == col(User.id))
+        .where(
+            col(User.email_verified_at).is_not(None),
+            col(User.suspended_at).is_(None),
+            col(InstructorProfile.approved_at).is_not(None),
+        )
+    )
+
+
 def _pick(filters: Filters, only: list[int] | None, near: Subquery | None, online_only: bool, cap: int) -> list[int]:
     """Phase 1: the ids of the best (or cheapest) offerings passing the filters, from the offerings' indexes; only
-    instructors who confirmed their email address are listed."""
-    verified = select(col(User.id)).where(col(User.email_verified_at).is_not(None))
-    query = select(col(Offering.id)).where(col(Offering.min_price_cents) > 0, col(Offering.instructor_id).in_(verified))
+    listed instructors (`listed_instructors`)."""
+    query = select(col(Offering.id)).where(
+        col(Offering.min_price_cents) > 0, col(Offering.instructor_id).in_(listed_instructors())
+    )
     if near is not None:
         query = query.join(near, near.c.instructor_id == Offering.instructor_id)
     if online_only:

@@ -14,6 +14,7 @@ from instainstru.services.discovery.catalog import find_subject
 from instainstru.services.instructors.offerings import LOCATION_LABELS, OfferingView, offerings_of
 from instainstru.services.money.money import format_price
 from instainstru.services.view_cache import cached
+from instainstru.settings import get_settings
 
 _PLACE_FLAGS = {"student_home": "teaches_at_student", "studio": "teaches_at_studio", "online": "teaches_online"}
 
@@ -101,8 +102,11 @@ def _unique_slug(session: Session, name: str) -> str:
 
 
 def create_profile(session: Session, user: User, **fields) -> InstructorProfile:
-    """Add the (initially empty) public profile of instructor `user` inside `session`."""
+    """Add the (initially empty) public profile of instructor `user` inside `session`: waiting for an admin's
+    approval before search lists it when INSTRUCTOR_APPROVAL is on (services/admin/approval.py), else approved now."""
     assert user.id is not None  # the account is saved first
+    if not get_settings().instructor_approval:
+        fields.setdefault("approved_at", user.created_at)
     profile = InstructorProfile(user_id=user.id, slug=_unique_slug(session, user.name), **fields)
     session.add(profile)
     return profile

@@ -56,6 +56,10 @@ class MailKind(StrEnum):
     PAYOUTS_UNFINISHED = "payouts_unfinished"  # the instructor: Stripe needs more before it pays out (finish it)
     REFERRAL_REWARD = "referral_reward"  # the referrer: a friend's first lesson is done and paid, a credit earned
     NEW_MESSAGE = "new_message"  # a message unread 10 minutes after it was sent (at most one a conversation an hour)
+    PROFILE_APPROVED = "profile_approved"  # the instructor: an admin approved the profile, search lists it
+    PROFILE_CHANGES = "profile_changes"  # the instructor: an admin asks for changes before approving (the message)
+    REVIEW_HIDDEN = "review_hidden"  # the student: an admin hid their review (the reason)
+    REVIEW_RESTORED = "review_restored"  # the student: an admin showed their hidden review again (the reason)
 
 
 @dataclass(frozen=True)

@@ -55,6 +55,7 @@ _EMAIL = re.compile(r"[\w.+-]+\s*(@|\(at\)|\[at\])\s*[\w-]+(\.|\s*\(dot\)\s*)[a-
 _PHONE = re.compile(r"(?:\+?1[\s.-]?)?\(?\d{3}\)?[\s.-]?\d{3}[\s.-]?\d{4}\b")
 CONTACT = "Please leave out emails and phone numbers: keep conversations on InstaInstru."
 NO_STARS = f"Choose how many stars you give this lesson, from {STARS[0]} to {STARS[-1]}."
+SHOWN = col(Review.hidden_at).is_(None)  # not hidden by an admin: on the profile and in the aggregate
 # Stars as a form sends them: a number of stars or its digits; None, "" or 0 when none were chosen.
 Stars = int | str | None
 
@@ -76,6 +77,7 @@ class ReviewView:
     reply: str
     editable: bool  # the caller wrote it and may still change it
     can_reply: bool  # the caller is the instructor and has not replied yet
+    hidden_reason: str = ""  # hidden by an admin (services/admin/moderation.py): why, told to its author
 
 
 @dataclass(kw_only=True, frozen=True)
@@ -103,12 +105,11 @@ class ReviewNotice:
     lesson_start: datetime
 
 
-def _tell(session: Session, review: Review, kind: MailKind, now: datetime) -> None:
-    """Tell the instructor their review is public (REVIEW_PUBLISHED) or its author that it was answered
-    (REVIEW_REPLIED), linking to the profile's reviews, in `session`'s transaction and once per review."""
+def review_notice(session: Session, review: Review) -> ReviewNotice:
+    """What a message about `review` says of it (the lesson, both names, the stars and words)."""
     lesson = session.get_one(Booking, review.booking_id)
     student, instructor = session.get_one(User, review.student_id), session.get_one(User, review.instructor_id)
-    notice = ReviewNotice(
+    return ReviewNotice(
         rating=review.rating,
         text=review.text,
         reply=review.reply,
@@ -117,6 +118,13 @@ def _tell(session: Session, review: Review, kind: MailKind, now: datetime) -> No
         subject=subject_name(session.get_one(Offering, lesson.offering_id).subject_key),
         lesson_start=lesson.start_at,
     )
+
+
+def _tell(session: Session, review: Review, kind: MailKind, now: datetime) -> None:
+    """Tell the instructor their review is public (REVIEW_PUBLISHED) or its author that it was answered
+    (REVIEW_REPLIED), linking to the profile's reviews, in `session`'s transaction and once per review."""
+    student, instructor = session.get_one(User, review.student_id), session.get_one(User, review.instructor_id)
+    notice = review_notice(session, review)
     published = kind == MailKind.REVIEW_PUBLISHED
     notify(
         session,
@@ -266,6 +274,8 @@ def edit_review(
         if review is None or review.student_id != actor.user_id:
             raise PermissionDenied()
         require_current(shown_version, _edit_values(review), field="review")
+        if review.hidden_at is not None:
+            raise FormError({"review": "InstaInstru hid this review, so it can no longer be changed."})
         if now > review.created_at + EDIT_WINDOW:
             raise FormError({"review": f"Reviews can be changed for {span(EDIT_WINDOW)} after they are written."})
         review.rating, review.text, review.edited_at = stars, body, now
@@ -285,7 +295,7 @@ def reply(actor: Actor | None, review_id: int, text: str, now: datetime | None =
         raise FormError({"reply": errors["text"]})
     with transaction() as session:
         review = session.get(Review, row_id(review_id))
-        if review is None or review.instructor_id != actor.user_id or not review.published:
+        if review is None or review.instructor_id != actor.user_id or not review.published or review.hidden_at:
             raise PermissionDenied()
         answered = session.exec(
             update(Review)
@@ -344,13 +354,15 @@ def _view(review: Review, student: str, actor: Actor | None, now: datetime) -> R
         written=day_label(review.created_at.astimezone(ZoneInfo(actor.timezone if actor else DEFAULT_TIMEZONE)).date()),
         published=review.published,
         reply=review.reply,
-        editable=mine and now <= review.created_at + EDIT_WINDOW,
-        can_reply=theirs and review.published and not review.reply,
+        editable=mine and now <= review.created_at + EDIT_WINDOW and review.hidden_at is None,
+        can_reply=theirs and review.published and not review.reply and review.hidden_at is None,
+        hidden_reason=review.hidden_reason if review.hidden_at is not None else "",
     )
 
 
 def refresh_aggregate(session: Session, instructor_id: int) -> None:
-    """Recount an instructor's published reviews into their profile and their offerings' rank score.
+    """Recount an instructor's published reviews (those an admin hid left out) into their profile and their
+    offerings' rank score (after publishing, hiding or restoring one).
 
     The profile row is locked first (PostgreSQL), so two workers publishing reviews of the same instructor
     count one after the other and the second sees the first's review."""
@@ -360,7 +372,7 @@ def refresh_aggregate(session: Session, instructor_id: int) -> None:
     counts = dict(
         session.exec(
             select(Review.rating, func.count())
-            .where(Review.instructor_id == instructor_id, Review.published)
+            .where(Review.instructor_id == instructor_id, Review.published, SHOWN)
             .group_by(col(Review.rating))
         ).all()
     )
@@ -416,7 +428,7 @@ def instructor_reviews(
         rows = session.exec(
             select(Review, User.name)
             .join(User, col(User.id) == Review.student_id)
-            .where(Review.instructor_id == instructor_id, Review.published)
+            .where(Review.instructor_id == instructor_id, Review.published, SHOWN)
             .order_by(col(Review.created_at).desc(), col(Review.id).desc())
             .offset((page - 1) * PAGE_SIZE)
             .limit(PAGE_SIZE)
