@@ -186,6 +186,7 @@ def test_the_app_serves_the_pages_routes_names_and_the_readme_lists_them():
         routes.SESSION_START,
         routes.SESSION_END,
         routes.HEALTH,
+        routes.PHOTO,
     }
     assert (
         registered == {route for route in named if route.startswith("/") or route == routes.NOT_FOUND} - served_by_api
