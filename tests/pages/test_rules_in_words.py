@@ -67,6 +67,6 @@ def test_the_dashboard_counts_the_checklist_it_shows():
 
 def test_a_written_review_says_when_it_will_be_published(monkeypatch):
     monkeypatch.setattr(reviews, "BLIND_FOR", timedelta(days=14))
-    written = {7: SimpleNamespace(rating=4, published=False, editable=True)}
+    written = {7: SimpleNamespace(rating=4, published=False, editable=True, hidden_reason="")}
     line = _with_review({"id": 7}, set(), written)
     assert line["review_line"] == "Your review: ★★★★☆ (published two weeks after you wrote it)"
