@@ -75,6 +75,22 @@ def app_env(db_url: str, tmp: Path, cache_seconds: int, redis_url: str = "") -> 
     return env
 
 
+def empty_postgres(url: str) -> None:
+    """Create `url`'s database if missing (through the server's `postgres` database), and empty it."""
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.engine import make_url
+
+    name = make_url(url).database
+    server = create_engine(make_url(url).set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with server.connect() as db:
+        if db.execute(text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": name}).first() is None:
+            db.execute(text(f'CREATE DATABASE "{name}"'))
+    server.dispose()
+    with create_engine(url).begin() as db:
+        db.execute(text("DROP SCHEMA public CASCADE"))
+        db.execute(text("CREATE SCHEMA public"))
+
+
 def prepare(env: dict[str, str], instructors: int) -> None:
     """Migrate, add the demo data and `instructors` synthetic ones, and run the jobs once (the first run after the
     seed settles its 1,400 payments: seconds a worker would otherwise spend while the clients measure)."""
@@ -181,9 +197,7 @@ def main() -> None:
                 for result in asyncio.run(measure(server, ["/search"], args.clients, args.seconds, 0)):
                     print(result.line("bare Reflex, one SQLite read, 1 worker"), flush=True)
         if args.scale_out:
-            from tests.conftest import recreate_database  # noqa: PLC0415 (only the scale-out path needs it)
-
-            recreate_database(args.pg_url)
+            empty_postgres(args.pg_url)
             import redis
 
             redis.Redis.from_url(args.redis_url).flushdb()
