@@ -49,6 +49,7 @@ class Result:
     latencies: list[float]
     errors: int
     cpu_seconds: float  # the backend's, over the measurement
+    logins: int = 0  # by the clients logging in meanwhile
 
     def line(self, label: str) -> str:
         """A table row: label, clients, navigations/s, p50, p95 (ms), backend CPU ms per navigation, errors."""
@@ -73,6 +74,22 @@ def app_env(db_url: str, tmp: Path, cache_seconds: int, redis_url: str = "") -> 
     if redis_url:
         env["REFLEX_REDIS_URL"] = redis_url
     return env
+
+
+def empty_postgres(url: str) -> None:
+    """Create `url`'s database if missing (through the server's `postgres` database), and empty it."""
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.engine import make_url
+
+    name = make_url(url).database
+    server = create_engine(make_url(url).set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with server.connect() as db:
+        if db.execute(text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": name}).first() is None:
+            db.execute(text(f'CREATE DATABASE "{name}"'))
+    server.dispose()
+    with create_engine(url).begin() as db:
+        db.execute(text("DROP SCHEMA public CASCADE"))
+        db.execute(text("CREATE SCHEMA public"))
 
 
 def prepare(env: dict[str, str], instructors: int) -> None:
@@ -131,6 +148,19 @@ async def navigating(server: Server, paths: list[str], clients: int, seconds: fl
     return Result(clients, len(latencies), elapsed, latencies, errors, cpu)
 
 
+async def memory_per_tab(server: Server, path: str, tabs: int) -> tuple[float, float]:
+    """Open `tabs` tabs on `path` and keep them connected; return the backend's resident memory (MiB) before and
+    with them."""
+    before = server.rss_mib()
+    opened = [Tab(server.url) for _ in range(tabs)]
+    for start in range(0, tabs, 20):  # as people arrive: 20 at a time
+        await asyncio.gather(*(tab.open(path) for tab in opened[start : start + 20]))
+    await asyncio.sleep(2)
+    with_tabs = server.rss_mib()
+    await asyncio.gather(*(tab.close() for tab in opened))
+    return before, with_tabs
+
+
 async def logging_in(url: str, stop: asyncio.Event) -> int:
     """Log the demo student in over and over (a failed then a good password check) until `stop`; return how many."""
     from instainstru import routes
@@ -151,9 +181,10 @@ async def measure(server: Server, paths: list[str], levels: list[int], seconds: 
     for clients in levels:
         stop = asyncio.Event()
         logins = [asyncio.create_task(logging_in(server.url, stop)) for _ in range(login_load)]
-        results.append(await navigating(server, paths, clients, seconds))
+        result = await navigating(server, paths, clients, seconds)
         stop.set()
-        await asyncio.gather(*logins)
+        result.logins = sum(await asyncio.gather(*logins))
+        results.append(result)
     return results
 
 
@@ -161,7 +192,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--clients", type=int, nargs="+", default=[1, 20, 50, 100])
     parser.add_argument("--seconds", type=float, default=10)
-    parser.add_argument("--pages", nargs="+", default=["search", "profile", "home"])
+    parser.add_argument("--pages", nargs="*", default=["search", "profile", "home"])
     parser.add_argument("--scale-out", action="store_true", help="PostgreSQL + Redis with several workers")
     parser.add_argument("--workers", type=int, default=0, help="backend workers (0: Reflex's choice)")
     parser.add_argument("--pg-url", default="postgresql+psycopg://postgres@127.0.0.1:5432/bench_load")
@@ -169,6 +200,7 @@ def main() -> None:
     parser.add_argument("--instructors", type=int, default=0, help="synthetic instructors added to the demo")
     parser.add_argument("--login-load", type=int, default=0, help="clients logging in over and over meanwhile")
     parser.add_argument("--no-bare", action="store_true", help="skip the bare Reflex app")
+    parser.add_argument("--memory", type=int, default=0, help="also: backend memory with this many tabs open")
     parser.add_argument("--cache-seconds", type=int, default=30, help="VIEW_CACHE_SECONDS (0: no kept views)")
     args = parser.parse_args()
 
@@ -181,9 +213,7 @@ def main() -> None:
                 for result in asyncio.run(measure(server, ["/search"], args.clients, args.seconds, 0)):
                     print(result.line("bare Reflex, one SQLite read, 1 worker"), flush=True)
         if args.scale_out:
-            from tests.conftest import recreate_database  # noqa: PLC0415 (only the scale-out path needs it)
-
-            recreate_database(args.pg_url)
+            empty_postgres(args.pg_url)
             import redis
 
             redis.Redis.from_url(args.redis_url).flushdb()
@@ -195,10 +225,18 @@ def main() -> None:
         label = "PostgreSQL + Redis" if args.scale_out else "SQLite"
         label += "" if args.cache_seconds else ", no kept views"
         with backend(ROOT, env, tmp / "app.log", args.workers or None) as server:
+            if args.memory:
+                before, after = asyncio.run(memory_per_tab(server, page_paths("search", profiles)[0], args.memory))
+                per_tab = (after - before) * 1024 / args.memory
+                print(
+                    f"backend memory: {before:,.0f} MiB, {after:,.0f} MiB with {args.memory} tabs open on a search "
+                    f"page: {per_tab:,.0f} KiB a tab",
+                    flush=True,
+                )
             for page in args.pages:
                 paths = page_paths(page, profiles)
                 for result in asyncio.run(measure(server, paths, args.clients, args.seconds, args.login_load)):
-                    extra = f", {args.login_load} logging in" if args.login_load else ""
+                    extra = f", {args.login_load} logging in ({result.logins} logins)" if args.login_load else ""
                     print(result.line(f"InstaInstru {page}, {label}{extra}"), flush=True)
 
 

@@ -57,6 +57,7 @@ from instainstru.state.login import LoginState
 from instainstru.state.login_sessions import LoginSessionsState
 from instainstru.state.messages import AdminConversationState, ConversationState, InboxState, MessagesBadgeState
 from instainstru.state.notifications import BellState
+from instainstru.state.page_load import loading
 from instainstru.state.password_reset import ForgotPasswordState, ResetPasswordState
 from instainstru.state.payouts import InstructorPayoutsState
 from instainstru.state.profile_reviews import ProfileReviewsState
@@ -184,5 +185,5 @@ app = rx.App(
 )
 app.add_middleware(SessionChange())  # a tab whose session changed forgets every state before an event runs
 app.register_lifespan_task(run_jobs_forever)
-for component, route, title, loaders in PAGES:
-    app.add_page(component, route=route, title=f"{title} · InstaInstru", on_load=loaders)
+for component, route, title, loaders in PAGES:  # each page's loaders in one event (state/page_load.py)
+    app.add_page(component, route=route, title=f"{title} · InstaInstru", on_load=loading(route, loaders))

@@ -9,7 +9,9 @@ A slot booked a second ago is therefore never offered from a cache; checkout che
 
 import copy
 import threading
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Hashable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import datetime, timedelta
 from functools import wraps
 from typing import Any, ParamSpec, TypeVar
@@ -27,6 +29,7 @@ MAX_VIEWS = 4096  # per worker; the least recently kept go first
 CHANGES_KEPT = timedelta(days=1)  # far longer than any view is kept
 
 _lock = threading.Lock()
+_page_version: ContextVar[int | None] = ContextVar("page_version", default=None)  # `one_version`'s
 _kept: TTLCache[Hashable, tuple[int, Any]] = TTLCache(maxsize=MAX_VIEWS, ttl=1)
 
 
@@ -38,6 +41,28 @@ def catalogue_version() -> int:
     plain connection (no ORM session: this runs before every kept view is used)."""
     with get_engine().connect() as connection:
         return connection.execute(LATEST).scalar() or 0
+
+
+@contextmanager
+def one_version() -> Iterator[None]:
+    """Inside the block (a page's load: its views, read together), the catalogue's version is read once, by the first
+    kept view used, and holds for the others: one read instead of one per view, and views that agree."""
+    token = _page_version.set(-1)  # read on first use
+    try:
+        yield
+    finally:
+        _page_version.reset(token)
+
+
+def _version() -> int:
+    """The catalogue's version for a kept view: `one_version`'s when inside one, else read now."""
+    held = _page_version.get()
+    if held is None:
+        return catalogue_version()
+    if held < 0:
+        held = catalogue_version()
+        _page_version.set(held)
+    return held
 
 
 def drop_old_changes(now: datetime) -> int:
@@ -72,7 +97,7 @@ def cached(view: Callable[P, R]) -> Callable[P, R]:
         if not seconds:
             return view(*args, **kwargs)
         key = (view.__module__, view.__qualname__, args, tuple(sorted(kwargs.items())))
-        version = catalogue_version()
+        version = _version()
         with _lock:
             kept = _store(seconds).get(key)
         if kept is None or kept[0] != version:

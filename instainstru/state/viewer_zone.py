@@ -21,6 +21,7 @@ class ViewerZone(rx.State, mixin=True):
 
     viewer_tz: Field[str] = field(DEFAULT_TIMEZONE)
     zone_label: Field[str] = field(zone_name(DEFAULT_TIMEZONE))  # "Eastern Time": the zone as the page names it
+    _zone_asked: bool = False  # the browser was asked for its zone (a visitor's tab, once)
 
     def _set_zone(self, name: str) -> None:
         self.viewer_tz, self.zone_label = name, zone_name(name)
@@ -37,8 +38,12 @@ class ViewerZone(rx.State, mixin=True):
         return actor
 
     def _ask_browser_zone(self, actor: Actor | None) -> Answer:
-        """For a visitor (no `actor`): ask the browser for its zone, answered to `set_browser_zone`."""
-        return rx.call_script(GUESS_TIMEZONE_JS, callback=type(self).set_browser_zone) if actor is None else None
+        """For a visitor (no `actor`), once a tab: ask the browser for its zone, answered to `set_browser_zone` (the
+        state keeps the answer, so the tab's later loads show their times in it at once)."""
+        if actor is not None or self._zone_asked:
+            return None
+        self._zone_asked = True
+        return rx.call_script(GUESS_TIMEZONE_JS, callback=type(self).set_browser_zone)
 
     @event
     def set_browser_zone(self, name: str) -> None:

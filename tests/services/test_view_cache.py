@@ -122,3 +122,16 @@ def test_the_jobs_drop_old_change_rows_but_the_newest(caching):
     assert view_cache.drop_old_changes(datetime(2000, 1, 1, tzinfo=UTC)) == 0  # none is a day old then
     assert view_cache.drop_old_changes(datetime(3000, 1, 1, tzinfo=UTC)) == rows - 1  # all are: the newest stays
     assert view_cache.catalogue_version() == newest
+
+
+def test_a_page_load_reads_the_version_once_for_all_its_views(caching):
+    teacher, _, _ = open_studio({60: "50"})
+    slug = teacher_slug(teacher)
+    times(teacher), public_profile(slug)  # kept
+
+    def both() -> None:
+        with view_cache.one_version():
+            times(teacher), public_profile(slug)
+
+    assert statements(both) == 1
+    assert statements(lambda: (times(teacher), public_profile(slug))) == 2  # outside: a read each

@@ -1,0 +1,43 @@
+"""A page's loaders, the header's and the page's own, run in one event (`PageLoad.run`), each on its own state."""
+
+from datetime import UTC, datetime, timedelta
+
+from reflex.state import State
+
+from instainstru import routes
+from instainstru.models import BookingStatus
+from instainstru.services.accounts import sessions
+from instainstru.state.dashboards import StudentHomeState
+from instainstru.state.notifications import BellState
+from instainstru.state.page_load import LOADERS, PageLoad
+from instainstru.state.session import SessionState
+from tests.factories import make_booking, open_studio
+from tests.state.harness import call_handlers_at
+
+TOMORROW = datetime.now(UTC).replace(hour=15, minute=0, second=0, microsecond=0) + timedelta(days=1)
+
+
+def test_every_page_loads_in_one_event_with_the_header_first():
+    import instainstru.instainstru as app_module
+
+    for _page, route, _title, loaders in app_module.PAGES:
+        assert LOADERS[route] == tuple(loaders)
+        assert app_module.app._load_events[route.lstrip("/") or "index"]  # registered with the page
+
+
+def test_the_student_home_loads_the_header_and_the_lessons_in_one_event(db_url):
+    teacher, student, service = open_studio({60: "80"})
+    make_booking(teacher, student, service.id, TOMORROW, BookingStatus.CONFIRMED, paid=True)
+    token = sessions.start_session(student)
+    page, answer = call_handlers_at(routes.STUDENT_HOME, PageLoad, token, ("run", (routes.STUDENT_HOME,)))
+    root: State = page.parent_state
+    session, home, bell = (root.substates[cls.get_name()] for cls in (SessionState, StudentHomeState, BellState))
+    assert session.logged_in and session.user_name == "Sam Student"
+    assert home.access == "ok" and len(home.upcoming) == 1
+    assert bell.unread == 0
+    assert isinstance(answer, list)
+
+
+def test_an_unknown_route_loads_nothing(db_url):
+    _, answer = call_handlers_at("/nowhere", PageLoad, "", ("run", ("/nowhere",)))
+    assert answer == []
