@@ -629,6 +629,8 @@ EVENTS: dict[str, Entry] = {
         routes.ADMIN_RECONCILIATION,
         ("AdminReconciliationState.run", {"form": {"since": "2020-01-01", "until": "2040-12-31"}}),
     ),
+    # A page's loaders in one event, each refusing as its own entry says: the admin console's, asked from home.
+    "PageLoad.run": on(routes.HOME, ("PageLoad.run", {"route": routes.ADMIN_HOME})),
 }
 
 # Reflex's own handlers, which the app does not define: what each does and why it is safe to leave to Reflex.

@@ -3,6 +3,7 @@ by a handler on the thread running the event loop (one that forgot `state/sessio
 """
 
 import asyncio
+import threading
 
 import pytest
 
@@ -22,7 +23,11 @@ SLOW_CALLS = (
 
 
 def on_event_loop() -> bool:
-    """Whether the calling thread is running an event loop (a handler's own code, not a worker thread)."""
+    """Whether the calling thread is running an event loop (a handler's own code, not a worker thread). The harness
+    runs handlers on a thread of their own (tests/state/harness.py); the main thread is left out, where Playwright's
+    sync API leaves its loop marked running after a browser test on the same pytest worker."""
+    if threading.current_thread() is threading.main_thread():
+        return False
     try:
         asyncio.get_running_loop()
     except RuntimeError:
