@@ -10,7 +10,6 @@ this entry point lets the benchmark choose it.
 import contextlib
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -22,28 +21,10 @@ from pathlib import Path
 import psutil
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+from tests.processes import free_port, reflex_env  # noqa: E402 (the checkout's root is on sys.path only now)
+
 START_TIMEOUT_S = 180
-
-
-def free_port() -> int:
-    """A TCP port free on 127.0.0.1 now."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def base_env(extra: dict[str, str]) -> dict[str, str]:
-    """The environment a benchmark's server runs in: the venv's tools first, Reflex's telemetry and checks off."""
-    env = dict(os.environ)
-    env.update(
-        PATH=f"{ROOT / '.tools' / 'node_modules' / '.bin'}{os.pathsep}{Path(sys.executable).parent}{os.pathsep}"
-        + env.get("PATH", ""),
-        REFLEX_USE_SYSTEM_BUN="1",
-        REFLEX_TELEMETRY_ENABLED="0",
-        REFLEX_CHECK_LATEST_VERSION="0",
-    )
-    env.update(extra)
-    return env
 
 
 @dataclass(frozen=True)
@@ -92,7 +73,7 @@ def backend(folder: Path, env: dict[str, str], log: Path, workers: int | None = 
         proc = subprocess.Popen(
             command,
             cwd=folder,
-            env=base_env({**env, "PUBLIC_URL": url}),
+            env=reflex_env({**env, "PUBLIC_URL": url}),
             stdout=out,
             stderr=subprocess.STDOUT,
             start_new_session=True,

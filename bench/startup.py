@@ -8,9 +8,9 @@ Uses a throw-away SQLite database, so the numbers include migrating and seeding 
 import argparse
 import os
 import signal
-import socket
 import statistics
 import subprocess
+import sys
 import tempfile
 import time
 import urllib.request
@@ -19,12 +19,8 @@ from pathlib import Path
 import psutil
 
 ROOT = Path(__file__).resolve().parent.parent
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+sys.path.insert(0, str(ROOT))
+from tests.processes import free_port  # noqa: E402 (the checkout's root is on sys.path only now)
 
 
 def served(url: str) -> bool:

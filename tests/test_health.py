@@ -14,7 +14,7 @@ from instainstru.services.booking.jobs import run_due
 from instainstru.services.operations import health
 from instainstru.settings import reset_settings
 from tests.conftest import worker_redis_url
-from tests.fakes.stripe_server import free_port
+from tests.processes import free_port
 
 NOW = datetime(2030, 3, 4, 15, 0, tzinfo=UTC)
 REDIS_URL = worker_redis_url(os.environ.get("TEST_REDIS_URL", ""))

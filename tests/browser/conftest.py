@@ -10,7 +10,6 @@ import os
 import re
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -30,6 +29,7 @@ from instainstru.services.mail import outbox
 from instainstru.settings import reset_settings
 from tests.fakes.mail_server import MailCatcher, body, run_mail_catcher
 from tests.fakes.stripe_server import run_fake_stripe
+from tests.processes import free_port, reflex_env
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = "/usr/bin/chromium"
@@ -50,27 +50,17 @@ START_TIMEOUT_S = 240
 WEBHOOK_SECRET = "whsec_browser_tests"
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 def process_env(extra: dict[str, str]) -> dict[str, str]:
-    env = dict(os.environ)
-    env.update(
-        PATH=f"{ROOT / '.tools' / 'node_modules' / '.bin'}{os.pathsep}{Path(sys.executable).parent}{os.pathsep}"
-        + env.get("PATH", ""),
-        REFLEX_USE_SYSTEM_BUN="1",
-        REFLEX_TELEMETRY_ENABLED="0",
-        REFLEX_CHECK_LATEST_VERSION="0",
-        ARGON2_TIME_COST="1",
-        ARGON2_MEMORY_KIB="1024",
-        VIEW_CACHE_SECONDS="30",  # as in production: every flow the browser tests drive sees fresh views through it
-        PYTHONPATH=str(ROOT),
+    """The environment of the app under test: quick password hashing, views kept as in production."""
+    return reflex_env(
+        {
+            "ARGON2_TIME_COST": "1",
+            "ARGON2_MEMORY_KIB": "1024",
+            "VIEW_CACHE_SECONDS": "30",  # as in production: every flow the browser tests drive sees fresh views
+            "PYTHONPATH": str(ROOT),
+            **extra,
+        }
     )
-    env.update(extra)
-    return env
 
 
 def wait_until_serving(url: str, proc: subprocess.Popen, log: Path) -> None:

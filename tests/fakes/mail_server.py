@@ -28,7 +28,8 @@ from pathlib import Path
 import pytest
 
 from instainstru.settings import reset_settings
-from tests.fakes.stripe_server import REPO_ROOT, free_port
+from tests.fakes.stripe_server import REPO_ROOT
+from tests.processes import free_port
 
 STARTUP_TIMEOUT_S = 15.0
 WAIT_TIMEOUT_S = 30.0  # a bound for a busy machine, not a delay: waiting ends as soon as the mail is there

@@ -17,7 +17,6 @@ This module does not import localstripe: the fake runs in its own process.
 from __future__ import annotations
 
 import json
-import socket
 import subprocess
 import sys
 import tempfile
@@ -37,6 +36,7 @@ import pytest
 import stripe
 
 from instainstru.settings import reset_settings
+from tests.processes import free_port
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 API_KEY = "sk_test_instainstru_fake"
@@ -45,13 +45,6 @@ STARTUP_TIMEOUT_S = 15.0
 
 # urllib without proxies: the fake is always on the loopback interface.
 _opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
-
-
-def free_port() -> int:
-    """A TCP port on 127.0.0.1 that was free a moment ago."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 @dataclass
