@@ -70,7 +70,7 @@ def account_menu() -> rx.Component:
     return rx.menu.root(
         rx.menu.trigger(
             rx.button(
-                rx.avatar(fallback=SessionState.initials, size="1", radius="full"),
+                rx.avatar(fallback=SessionState.initials, size="1", radius="full", aria_hidden="true"),
                 rx.text(
                     SessionState.user_name,
                     display=["none", "none", "inline"],
@@ -82,7 +82,7 @@ def account_menu() -> rx.Component:
                 rx.icon("chevron-down", size=14),
                 variant="ghost",
                 size="3",
-                aria_label="Account menu",
+                aria_label="Account menu: " + SessionState.user_name,  # holds the name it shows (WCAG 2.5.3)
             )
         ),
         rx.menu.content(
