@@ -8,7 +8,7 @@ axe-core comes from the npm registry, pinned in .tools/package-lock.json (./scri
 import os
 from pathlib import Path
 
-from playwright.sync_api import Page
+from playwright.sync_api import Locator, Page
 
 from tests.browser.conftest import ROOT
 
@@ -78,19 +78,39 @@ def problems(page: Page) -> list[str]:
     return list(dict.fromkeys(found))  # a problem seen at both widths once
 
 
-# What the focused element looks like: whether a visible outline or ring marks it (Radix draws one on :focus-visible).
+# What the focused element looks like: whether a visible outline or ring marks it (Radix draws one on :focus-visible,
+# on the element, one of its pseudo-elements, or a text field's frame).
 FOCUS_SHOWN = """() => {
     const el = document.activeElement;
     if (!el || el === document.body) return "nothing is focused";
-    const style = getComputedStyle(el);
-    const ring = style.outlineStyle !== "none" && parseFloat(style.outlineWidth) > 0
+    const ring = (style) => style.outlineStyle !== "none" && parseFloat(style.outlineWidth) > 0
         || style.boxShadow !== "none";
+    const frame = el.closest(".rt-TextFieldRoot, .rt-TextAreaRoot, .rt-SelectTrigger") || el;
+    const shown = [el, frame].some((part) => ring(getComputedStyle(part)) || ring(getComputedStyle(part, "::before"))
+        || ring(getComputedStyle(part, "::after")));
     const name = (el.getAttribute("aria-label") || el.textContent || el.name || el.tagName).trim().slice(0, 40);
-    return ring && el.matches(":focus-visible") ? "" : `${el.tagName.toLowerCase()} "${name}" shows no focus ring`;
+    return shown ? "" : `${el.tagName.toLowerCase()} "${name}" shows no focus ring`;
 }"""
 
 
 def focus_problem(page: Page) -> str:
-    """ "" when the focused element shows that it has the focus (a :focus-visible outline or ring); otherwise what is
-    focused and that it shows nothing."""
+    """ "" when the focused element shows that it has the focus (an outline or ring on it or its frame); otherwise
+    what is focused and that it shows nothing."""
     return page.evaluate(FOCUS_SHOWN)
+
+
+def tab_to(page: Page, target: Locator, problems: list[str], *, limit: int = 120) -> None:
+    """Press Tab until `target` (its first match) has the focus, noting in `problems` every stop on the way that shows
+    no focus; fails after `limit` presses (the element cannot be reached by keyboard)."""
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        if problem := focus_problem(page):
+            problems.append(f"{page.url}: {problem}")
+        if target.first.evaluate("(el) => el === document.activeElement"):
+            return
+    raise AssertionError(f"{target} not reached with {limit} presses of Tab on {page.url}")
+
+
+def focused_inside(page: Page, selector: str) -> bool:
+    """Whether the focused element is inside what `selector` finds."""
+    return page.evaluate("(selector) => !!document.activeElement?.closest(selector)", selector)
