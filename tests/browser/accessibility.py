@@ -55,8 +55,13 @@ SMALL_TARGETS = """(min) => {
 }"""
 
 
+# Waits for the page's animations and transitions (a toast fading in) to end: colours are measured as they settle.
+SETTLED = "() => Promise.all(document.getAnimations().map((a) => a.finished.catch(() => null)))"
+
+
 def axe_problems(page: Page) -> list[str]:
     """The page's serious and critical WCAG 2 A/AA violations, one line each (axe-core injected once per load)."""
+    page.evaluate(SETTLED)
     if not page.evaluate("typeof window.axe !== 'undefined'"):
         page.add_script_tag(path=str(AXE_JS))
     return page.evaluate(RUN_AXE, [WCAG_AA, list(SERIOUS)])
@@ -104,6 +109,8 @@ def tab_to(page: Page, target: Locator, problems: list[str], *, limit: int = 120
     no focus; fails after `limit` presses (the element cannot be reached by keyboard)."""
     for _ in range(limit):
         page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement === document.body"):
+            continue  # past the page's end, in the browser's own bar: the next Tab starts again at the top
         if problem := focus_problem(page):
             problems.append(f"{page.url}: {problem}")
         if target.first.evaluate("(el) => el === document.activeElement"):

@@ -209,8 +209,8 @@ SCANS: tuple[Scan, ...] = (
     Scan(routes.CONVERSATION_PAGE, INSTRUCTOR, ERROR, visit(routes.conversation(0))),
     # Everyone's settings, and the admin's pages.
     *(Scan(routes.SETTINGS, role, FILLED, visit(routes.SETTINGS)) for role in (STUDENT, INSTRUCTOR, ADMIN)),
-    Scan(routes.SETTINGS, NEW_STUDENT, DIALOG, open_dialog(routes.SETTINGS, "Delete my account")),
-    Scan(routes.SETTINGS, NEW_STUDENT, ERROR, submit(routes.SETTINGS, "Change password")),
+    Scan(routes.SETTINGS, NEW_INSTRUCTOR, DIALOG, open_dialog(routes.SETTINGS, "Delete my account")),  # none open
+    Scan(routes.SETTINGS, NEW_INSTRUCTOR, ERROR, submit(routes.SETTINGS, "Change password")),
     Scan(routes.TWO_STEP, NEW_STUDENT, EMPTY, visit(routes.TWO_STEP)),
     Scan(routes.TWO_STEP, ADMIN, FILLED, visit(routes.TWO_STEP)),
     Scan(routes.ADMIN_HOME, ADMIN, FILLED, visit(routes.ADMIN_HOME)),

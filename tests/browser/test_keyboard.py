@@ -113,7 +113,8 @@ def test_an_instructor_adds_a_service_and_hours_and_walks_a_dialog_with_the_keyb
     screenshot(page, "keyboard-dialog")
     page.keyboard.press("Escape")
     expect(dialog).to_have_count(0)
-    expect(edit).to_be_focused()
+    focused = "document.activeElement.outerHTML.slice(0, 200)"
+    expect(edit, f"focus back on Edit, not on {page.evaluate(focused)}").to_be_focused()
 
     # Monday's hours: "Add hours" (9 to 5 on an empty day), then save them.
     open_page(page, routes.AVAILABILITY)
