@@ -176,7 +176,7 @@ SCANS: tuple[Scan, ...] = (
     # A student's pages.
     Scan(routes.STUDENT_HOME, STUDENT, FILLED, visit(routes.STUDENT_HOME)),
     Scan(routes.STUDENT_HOME, STUDENT, DIALOG, open_dialog(routes.STUDENT_HOME, "Cancel")),
-    Scan(routes.STUDENT_HOME, STUDENT, ERROR, open_dialog(routes.STUDENT_HOME, "Write a review")),
+    Scan(routes.STUDENT_HOME, STUDENT, DIALOG, open_dialog(routes.STUDENT_HOME, "Write a review")),
     Scan(routes.STUDENT_HOME, NEW_STUDENT, EMPTY, visit(routes.STUDENT_HOME)),
     Scan(routes.CHECKOUT_PAGE, NEW_STUDENT, FILLED, at_checkout),
     Scan(routes.CHECKOUT_PAGE, STUDENT, ERROR, visit(GONE_CHECKOUT)),
