@@ -109,8 +109,8 @@ def tab_to(page: Page, target: Locator, problems: list[str], *, limit: int = 120
     no focus; fails after `limit` presses (the element cannot be reached by keyboard)."""
     for _ in range(limit):
         page.keyboard.press("Tab")
-        if page.evaluate("document.activeElement === document.body"):
-            continue  # past the page's end, in the browser's own bar: the next Tab starts again at the top
+        if page.evaluate("!document.activeElement || document.activeElement === document.body"):
+            continue  # past the page's end, in the browser's own bar (or the page re-rendering): Tab goes on
         if problem := focus_problem(page):
             problems.append(f"{page.url}: {problem}")
         if target.first.evaluate("(el) => el === document.activeElement"):
