@@ -180,6 +180,7 @@ PAGES = (
 logs.configure()  # money movements, webhooks and logins as JSON lines on stderr (docs/OPERATIONS.md)
 app = rx.App(
     backend_exception_handler=on_backend_error,
+    stylesheets=["/accessibility.css"],  # what the theme leaves out for WCAG 2 AA (docs/ACCESSIBILITY.md)
     # Our HTTP routes, then the security headers on every response (pages, assets and uploads included).
     api_transformer=[api, lambda served: SecurityHeaders(served, headers_for(get_settings()))],
 )

@@ -62,3 +62,11 @@ def removable(content: rx.Component, on_remove: EventType[()], label: str = "Rem
         align="start",
         width="100%",
     )
+
+
+def wide_table(table: rx.Component, label: str) -> rx.Component:
+    """A table that may be wider than a phone, scrolling sideways in a named region the keyboard can reach (and so
+    scroll with the arrow keys)."""
+    return rx.box(
+        table, overflow_x="auto", width="100%", tab_index=0, role="region", aria_label=label, class_name="wide-table"
+    )

@@ -8,29 +8,41 @@ from reflex.vars import ArrayVar, BooleanVar, NumberVar
 from instainstru.services.form_versions import FIELD as VERSION_FIELD
 
 
-def field_error(message: rx.Var[str] | str) -> rx.Component:
-    """The message shown under a refused field (nothing when empty)."""
-    return rx.cond(
+def field_error(message: rx.Var[str] | str, element_id: str | None = None) -> rx.Component:
+    """The message shown under a refused field (nothing when empty), said aloud as it appears (an assertive live
+    region). With an `element_id` its place is always there, so the field's `aria-describedby` can point at it."""
+    shown = rx.cond(
         message,
-        rx.text(message, size="2", color_scheme="red", role="alert", class_name="field-error"),
+        rx.text(message, size="2", color_scheme="red", role="alert", aria_live="assertive", class_name="field-error"),
         rx.fragment(),
     )
+    return shown if element_id is None else rx.box(shown, id=element_id, width="100%")
 
 
-def _labelled_id(control: BaseComponent) -> str | None:
-    """The id a label points at: the control's, or (a drop-down) its first part that has one, the trigger."""
+def _labelled(control: BaseComponent) -> rx.Component | None:
+    """The part a label points at: the control, or (a drop-down, a control with a counter) its first part with an
+    id, the trigger."""
     if isinstance(control, rx.Component) and control.id is not None:
-        return control.id
-    return next((found for child in control.children if (found := _labelled_id(child)) is not None), None)
+        return control
+    return next((found for child in control.children if (found := _labelled(child)) is not None), None)
 
 
 def form_field(label: str, control: rx.Component, error: rx.Var[str] | str = "", help_text: str = "") -> rx.Component:
-    """A labelled control, with optional help text and its error message."""
+    """A labelled control, with optional help text and its error message, both tied to the control
+    (`aria-describedby`), which says when it was refused (`aria-invalid`)."""
+    labelled = _labelled(control)
+    target = None if labelled is None else str(labelled.id)
+    help_id, error_id = (f"{target}-help", f"{target}-error") if target else (None, None)
+    if labelled is not None:
+        described = f"{help_id} {error_id}" if help_text else f"{error_id}"
+        labelled.custom_attrs.setdefault("aria-describedby", described)
+        if isinstance(error, rx.Var):
+            labelled.custom_attrs.setdefault("aria-invalid", rx.cond(error, "true", "false"))
     return rx.vstack(
-        rx.text(label, as_="label", size="2", weight="medium", custom_attrs={"htmlFor": _labelled_id(control)}),
+        rx.text(label, as_="label", size="2", weight="medium", custom_attrs={"htmlFor": target}),
         control,
-        rx.text(help_text, size="1", color_scheme="gray") if help_text else rx.fragment(),
-        field_error(error),
+        rx.text(help_text, size="1", color_scheme="gray", id=help_id) if help_text else rx.fragment(),
+        field_error(error, error_id),
         spacing="1",
         width="100%",
     )
@@ -48,11 +60,7 @@ def text_area(name: str, **props) -> rx.Component:
 
 def check(name: str, label: str, default: rx.Var[bool] | bool = False) -> rx.Component:
     """A labelled checkbox that submits "on" under `name` when ticked."""
-    return rx.text(
-        rx.hstack(rx.checkbox(name=name, default_checked=default, size="2"), label, spacing="2", align="center"),
-        as_="label",
-        size="2",
-    )
+    return rx.checkbox(label, name=name, default_checked=default, size="2", class_name="check")
 
 
 def choice(
@@ -109,16 +117,25 @@ def check_group(
     options: dict[str, str],
     error: rx.Var[str] | str = "",
     ticked: ArrayVar[list[str]] | None = None,
+    group_id: str = "",
 ) -> rx.Component:
-    """Several labelled checkboxes named `prefix_value`, with one error under them (those in `ticked` start ticked)."""
+    """Several labelled checkboxes named `prefix_value`, a group named by its label, with one error under them (those in
+    `ticked` start ticked); `group_id` (by default `prefix`) tells apart the ids of two groups of one name on a page."""
+    group_id = group_id or prefix
     boxes = [
         check(f"{prefix}_{value}", text, False if ticked is None else ticked.contains(value))
         for value, text in options.items()
     ]
     return rx.vstack(
-        rx.text(label, size="2", weight="medium"),
-        rx.flex(*boxes, spacing="4", wrap="wrap"),
-        field_error(error),
+        rx.text(label, size="2", weight="medium", id=f"{group_id}-label"),
+        rx.flex(
+            *boxes,
+            spacing="4",
+            wrap="wrap",
+            role="group",
+            custom_attrs={"aria-labelledby": f"{group_id}-label", "aria-describedby": f"{group_id}-error"},
+        ),
+        field_error(error, f"{group_id}-error"),
         spacing="2",
         width="100%",
     )

@@ -70,7 +70,8 @@ def account_menu() -> rx.Component:
     return rx.menu.root(
         rx.menu.trigger(
             rx.button(
-                rx.avatar(fallback=SessionState.initials, size="1", radius="full"),
+                rx.avatar(fallback=SessionState.initials, size="1", radius="full", aria_hidden="true"),
+                rx.text.span("Account menu: ", class_name="visually-hidden"),  # its name, with the name it shows
                 rx.text(
                     SessionState.user_name,
                     display=["none", "none", "inline"],
@@ -82,7 +83,6 @@ def account_menu() -> rx.Component:
                 rx.icon("chevron-down", size=14),
                 variant="ghost",
                 size="3",
-                aria_label="Account menu",
             )
         ),
         rx.menu.content(

@@ -254,6 +254,7 @@ def person_details() -> rx.Component:
                 rx.heading("Credits", size="5", as_="h2"),
                 rx.text("Balance: ", rx.text.strong(P.credit_balance), size="2"),
                 rx.foreach(P.credits, line),
+                rx.cond(P.credit_link != "", rx.link("Grant or take back credit", href=P.credit_link, size="2")),
                 class_name="person-credits",
             ),
             columns=rx.breakpoints(initial="1", md="2"),

@@ -83,11 +83,11 @@ def role_choice() -> rx.Component:
     """Student or instructor."""
     return rx.radio_group.root(
         rx.hstack(
-            rx.radio_group.item(value="student", id="role-student"),
-            rx.text("I want to learn", as_="label", custom_attrs={"htmlFor": "role-student"}, size="3"),
-            rx.radio_group.item(value="instructor", id="role-instructor"),
-            rx.text("I want to teach", as_="label", custom_attrs={"htmlFor": "role-instructor"}, size="3"),
-            spacing="2",
+            *[
+                rx.text(rx.hstack(rx.radio_group.item(value=value), text, align="center"), as_="label", size="3")
+                for value, text in (("student", "I want to learn"), ("instructor", "I want to teach"))
+            ],  # each choice within its label: a tap anywhere on it picks it
+            spacing="4",
             align="center",
             wrap="wrap",
         ),

@@ -6,7 +6,7 @@ from reflex.vars import ArrayVar, ObjectVar
 from instainstru import routes
 from instainstru.components.access import guarded_page
 from instainstru.components.admin import admin_nav
-from instainstru.components.card import card, empty_state, link_button, list_row, stat
+from instainstru.components.card import card, empty_state, link_button, list_row, stat, wide_table
 from instainstru.components.lesson_dialogs import (
     add_to_calendar_button,
     cancel_dialog,
@@ -265,13 +265,13 @@ def failed_mail_card() -> rx.Component:
         rx.heading("Mail not delivered", size="5", as_="h2"),
         rx.cond(
             AdminHomeState.failed_mail.length() > 0,
-            rx.scroll_area(
+            wide_table(
                 rx.table.root(
                     rx.table.header(rx.table.row(*[rx.table.column_header_cell(h) for h in FAILED_MAIL_COLUMNS])),
                     rx.table.body(rx.foreach(AdminHomeState.failed_mail, failed_mail_row)),
                     width="100%",
                 ),
-                scrollbars="horizontal",
+                "Mail not delivered",
             ),
             empty_state("mail-check", "Every message reached its mail server: none is waiting for you to retry it."),
         ),
@@ -335,13 +335,13 @@ def admin_page() -> rx.Component:
         failed_mail_card(),
         card(
             rx.heading("Newest accounts", size="5", as_="h2"),
-            rx.scroll_area(
+            wide_table(
                 rx.table.root(
                     rx.table.header(rx.table.row(*[rx.table.column_header_cell(h) for h in USER_COLUMNS])),
                     rx.table.body(rx.foreach(AdminHomeState.newest, user_row)),
                     width="100%",
                 ),
-                scrollbars="horizontal",
+                "Newest accounts",
             ),
         ),
     )

@@ -34,34 +34,45 @@ from instainstru.state.instructor_profile import InstructorProfileState as S
 from instainstru.state.rows import ServiceRow
 
 
+def photo_input(zone: rx.Component) -> rx.Component:
+    """The drop zone, its file input named (Reflex builds that input inside, out of reach of the zone's props)."""
+    parts = zone.children[0].children
+    file_input = next(part for part in parts if isinstance(part, rx.Component) and part.tag == "input")
+    file_input.custom_attrs["aria-label"] = "Choose a photo"
+    return zone
+
+
 def photo_section() -> rx.Component:
-    """The current photo and the upload drop zone."""
+    """The current photo and the upload drop zone (the file picker offers only the image types the service takes)."""
     return card(
         rx.heading("Photo", size="5", as_="h2"),
         rx.flex(
             photo_avatar(S.photo, S.initials, "8"),
-            rx.upload(
-                rx.vstack(
-                    rx.icon("image-up", size=28, color=rx.color("accent", 9)),
-                    rx.text("Drop a photo here or click to choose one", size="2", weight="medium"),
-                    rx.text(
-                        f"JPEG, PNG or WebP, up to {profile.MAX_PHOTO_BYTES // profile.MEGABYTE} MB. "
-                        "We crop it to a square.",
-                        size="1",
-                        color_scheme="gray",
+            photo_input(
+                rx.upload(
+                    rx.vstack(
+                        rx.icon("image-up", size=28, color=rx.color("accent", 9)),
+                        rx.text("Drop a photo here or click to choose one", size="2", weight="medium"),
+                        rx.text(
+                            f"JPEG, PNG or WebP, up to {profile.MAX_PHOTO_BYTES // profile.MEGABYTE} MB. "
+                            "We crop it to a square.",
+                            size="1",
+                            color_scheme="gray",
+                        ),
+                        align="center",
+                        spacing="1",
                     ),
-                    align="center",
-                    spacing="1",
-                ),
-                id="photo",
-                max_files=1,
-                multiple=False,
-                on_drop=S.upload_photo(rx.upload_files(upload_id="photo")),
-                border=f"2px dashed {rx.color('gray', 6)}",
-                border_radius="var(--radius-4)",
-                padding="20px",
-                width="100%",
-                cursor="pointer",
+                    id="photo",
+                    max_files=1,
+                    multiple=False,
+                    accept={f"image/{kind.lower()}": [] for kind in sorted(profile.PHOTO_FORMATS)},
+                    on_drop=S.upload_photo(rx.upload_files(upload_id="photo")),
+                    border=f"2px dashed {rx.color('gray', 6)}",
+                    border_radius="var(--radius-4)",
+                    padding="20px",
+                    width="100%",
+                    cursor="pointer",
+                )
             ),
             direction=rx.breakpoints(initial="column", sm="row"),
             spacing="4",
@@ -172,7 +183,8 @@ def places_fields() -> rx.Component:
                     on_change=S.add_area,
                     size="3",
                     width="100%",
-                    aria_label="Add a neighbourhood",
+                    id="area_neighbourhoods",  # the trigger's: the field's label points at it
+                    custom_attrs={"aria-label": "Add a neighbourhood you travel to"},  # on the trigger too
                 ),
                 width="100%",
             ),
@@ -357,14 +369,17 @@ def service_extras_fields(
 
 
 def service_choices(errors: ObjectVar[dict[str, str]], values: ObjectVar[dict] | None = None) -> list[rx.Component]:
-    """Levels, ages and places of a service (`values`: those saved, ticked)."""
+    """Levels, ages and places of a service (`values`: those saved, ticked, in the edit dialog)."""
     picked = (lambda key: values[key].to(list[str])) if values is not None else (lambda key: None)
+    ids = "edit_" if values is not None else "new_"  # the add form and the edit dialog may show at once
+    groups = (
+        ("Levels", "level", {v: v.capitalize() for v in LEVELS}, "levels"),
+        ("Ages", "age", {v: v.capitalize() for v in AGE_GROUPS}, "age_groups"),
+        ("Where", "place", LOCATION_LABELS, "location_types"),
+    )
     return [
-        check_group("Levels", "level", {v: v.capitalize() for v in LEVELS}, errors.get("levels", ""), picked("levels")),
-        check_group(
-            "Ages", "age", {v: v.capitalize() for v in AGE_GROUPS}, errors.get("age_groups", ""), picked("age_groups")
-        ),
-        check_group("Where", "place", LOCATION_LABELS, errors.get("location_types", ""), picked("location_types")),
+        check_group(label, prefix, options, errors.get(key, ""), picked(key), group_id=ids + prefix)
+        for label, prefix, options, key in groups
     ]
 
 

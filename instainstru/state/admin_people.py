@@ -71,6 +71,7 @@ class AdminPersonState(AdminDialog, GuardedPage, rx.State):
     reports: Field[list[dict[str, str | int | bool]]] = field(default_factory=list)
     actions: Field[list[dict[str, str]]] = field(default_factory=list)
     audit_link: Field[str] = field("")
+    credit_link: Field[str] = field("")  # a student's credit page (grant, take back); "" for anyone else
     _timezone: str = "UTC"  # the admin's, to say when each action was
 
     def _asked(self) -> str:
@@ -102,6 +103,7 @@ class AdminPersonState(AdminDialog, GuardedPage, rx.State):
             for row in result.actions
         ]
         self.audit_link = routes.admin_audit(person=result.person.id)
+        self.credit_link = routes.admin_credit(result.person.id) if result.person.role == "student" else ""
 
     def _reload(self, actor: Actor | None) -> None:
         self._show(self._fetch(actor))
