@@ -34,8 +34,10 @@ from reflex_tab import ROOT_STATE, Tab  # noqa: E402
 from search import QUERIES  # noqa: E402
 from timing import percentile  # noqa: E402
 
+from instainstru.seed.demo import DEMO_PASSWORD  # noqa: E402
+
 BARE = Path(__file__).resolve().parent / "bare_app"
-DEMO_PASSWORD = "tuba-on-the-ferry"
+
 LOGIN = f"{ROOT_STATE}.instainstru___state___login____login_state.submit"
 
 

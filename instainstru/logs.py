@@ -78,8 +78,9 @@ def money_moved(
     session: Session | None, movement: str, *, amount_cents: int, booking_id: int | None = None, **ids: object
 ) -> None:
     """One money movement: `movement` ("charge", "refund", "credit_used", "credit_returned", "topup_paid",
-    "transfer", "transfer_reversal", "credit_granted"), its amount in cents, the booking and the other ids (payment,
-    Stripe's charge, refund or transfer, the account credited) and any split (`lines`: cents by ledger kind)."""
+    "transfer", "transfer_reversal", "credit_granted", "credit_revoked"), its amount in cents, the booking and the
+    other ids (payment, Stripe's charge, refund or transfer, the account credited) and any split (`lines`: cents by
+    ledger kind)."""
     _emit(
         session,
         {"event": "money_moved", "movement": movement, "amount_cents": amount_cents, "booking_id": booking_id, **ids},

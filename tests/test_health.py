@@ -113,3 +113,12 @@ def test_jobs_that_never_ran_are_503(db_url):
     code, answer = status()
     assert (code, answer["failed"], answer["parts"]["jobs"]["detail"]) == (503, ["jobs"], "the jobs never ran")
     assert answer["parts"]["stripe"]["status"] == "not configured"
+
+
+def test_each_worker_asks_stripe_at_most_once_in_a_while(stripe_env, monkeypatch):
+    asked = []
+    monkeypatch.setattr(health.stripe_gateway, "check_reachable", lambda: asked.append(1))
+    monkeypatch.setenv("STRIPE_API_BASE", f"http://127.0.0.1:{free_port()}")  # an account address asked of nobody yet
+    reset_settings()
+    answers = [health.stripe_state() for _ in range(5)]
+    assert answers == [health.Part(health.OK)] * 5 and asked == [1]

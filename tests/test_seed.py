@@ -33,8 +33,7 @@ from instainstru.seed.history import charge_id, intent_id
 from instainstru.seed.payments import Restored, forget_lost_customers, main, restore_accounts, restore_payments
 from instainstru.services.accounts import accounts
 from instainstru.services.booking import booking, cancellation
-from instainstru.services.discovery.search import instructor_cards
-from instainstru.services.instructors.instructors import featured_instructor_ids
+from instainstru.services.discovery.search import featured_instructor_ids, instructor_cards
 from instainstru.services.money import cards, ledger, payments
 from instainstru.settings import reset_settings
 from tests.factories import make_user, save_test_card

@@ -224,4 +224,7 @@ def page_shell(
         min_height="100vh",
         width="100%",
         overflow_x="hidden",
+        # The path whose loaders have run (Reflex's is_hydrated; "" while loading): the browser tests wait for the
+        # address shown before acting, since a loader landing after a form was filled in resets what the page shows.
+        custom_attrs={"data-loaded": rx.cond(rx.State.is_hydrated, rx.State.router.url.path, "")},
     )

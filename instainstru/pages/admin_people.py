@@ -166,13 +166,10 @@ def person_actions() -> rx.Component:
         rx.cond(
             P.status == "suspended",
             rx.button("Reactivate", on_click=P.open_dialog("reactivate", 0), color_scheme="green"),
-            rx.cond(
-                (P.status == "active") & (P.person["role"].to(str) != "admin"),
-                rx.button("Suspend", on_click=P.open_dialog("suspend", 0), color_scheme="red"),
-            ),
+            rx.cond(P.can_suspend, rx.button("Suspend", on_click=P.open_dialog("suspend", 0), color_scheme="red")),
         ),
         rx.cond(
-            P.two_factor_on,
+            P.can_reset_two_factor,
             rx.button("Reset two-step verification", variant="soft", on_click=P.open_dialog("reset_two_factor", 0)),
         ),
         spacing="2",

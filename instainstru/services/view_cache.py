@@ -2,9 +2,11 @@
 kept briefly by each backend worker so that a page opened by many people at once is read from the database once.
 
 A view is kept at most VIEW_CACHE_SECONDS, and never past a change: every transaction that writes to a table the
-views read adds a row to `catalog_changes` (models/changes.py), and a view is kept with the highest id it was read
-under. Before a kept view is used, one indexed read of that id tells whether anything changed since, on any worker.
-A slot booked a second ago is therefore never offered from a cache; checkout checks the slot again in any case.
+views read adds a row to `catalog_changes` (models/changes.py), and a view is kept with the catalogue's version it was
+read under (`catalogue_version`). Before a kept view is used, one indexed read tells whether anything changed since,
+on any worker. A slot booked a second ago is therefore never offered from a cache; checkout checks the slot again in
+any case. What changes with time alone (a free time passing its notice, a hold running out) shows up to
+VIEW_CACHE_SECONDS late, and is checked again at checkout too.
 """
 
 import copy
@@ -27,53 +29,59 @@ P = ParamSpec("P")
 R = TypeVar("R")
 MAX_VIEWS = 4096  # per worker; the least recently kept go first
 CHANGES_KEPT = timedelta(days=1)  # far longer than any view is kept
+RECENT_IDS = 1000  # `catalogue_version` counts the changes among this many ids below the newest
+Version = tuple[int, int]
 
 _lock = threading.Lock()
-_page_version: ContextVar[int | None] = ContextVar("page_version", default=None)  # `one_version`'s
-_kept: TTLCache[Hashable, tuple[int, Any]] = TTLCache(maxsize=MAX_VIEWS, ttl=1)
+# `one_version`'s: empty until its first read; a list, so worker threads (a copy of the context) fill the same one.
+_page_version: ContextVar[list[Version] | None] = ContextVar("page_version", default=None)
+_kept: TTLCache[Hashable, tuple[Version, Any]] = TTLCache(maxsize=MAX_VIEWS, ttl=1)
+
+NEWEST = select(func.max(col(CatalogChange.id))).scalar_subquery()
+VERSION = select(func.max(col(CatalogChange.id)), func.count()).where(col(CatalogChange.id) > NEWEST - RECENT_IDS)
 
 
-LATEST = select(func.max(col(CatalogChange.id)))
-
-
-def catalogue_version() -> int:
-    """The id of the newest change to the catalogue (0 before any): one read of the primary key's last entry, on a
-    plain connection (no ORM session: this runs before every kept view is used)."""
+def catalogue_version() -> Version:
+    """The catalogue's version: the newest change's id, and how many changes stand among the RECENT_IDS ids below it
+    ((0, 0) before any). The count catches what the newest id alone would miss on PostgreSQL, where a transaction
+    takes its id when it writes, not when it commits: one that took an earlier id and commits after a later one moves
+    the count. One read of the primary key's last entries, on a plain connection (this runs before kept views are
+    used)."""
     with get_engine().connect() as connection:
-        return connection.execute(LATEST).scalar() or 0
+        newest, count = connection.execute(VERSION).one()
+    return newest or 0, count
 
 
 @contextmanager
 def one_version() -> Iterator[None]:
     """Inside the block (a page's load: its views, read together), the catalogue's version is read once, by the first
     kept view used, and holds for the others: one read instead of one per view, and views that agree."""
-    token = _page_version.set(-1)  # read on first use
+    token = _page_version.set([])  # read on first use
     try:
         yield
     finally:
         _page_version.reset(token)
 
 
-def _version() -> int:
+def _version() -> Version:
     """The catalogue's version for a kept view: `one_version`'s when inside one, else read now."""
     held = _page_version.get()
     if held is None:
         return catalogue_version()
-    if held < 0:
-        held = catalogue_version()
-        _page_version.set(held)
-    return held
+    if not held:
+        held.append(catalogue_version())
+    return held[0]
 
 
 def drop_old_changes(now: datetime) -> int:
     """For the jobs: drop change rows older than CHANGES_KEPT but the newest (it is the version); return how many."""
     with transaction() as session:
-        newest = session.exec(select(func.max(col(CatalogChange.id)))).one() or 0
+        newest = session.execute(select(NEWEST)).scalar() or 0
         old = (col(CatalogChange.at) < now - CHANGES_KEPT) & (col(CatalogChange.id) < newest)
         return session.exec(delete(CatalogChange).where(old)).rowcount or 0
 
 
-def _store(seconds: int) -> TTLCache[Hashable, tuple[int, Any]]:
+def _store(seconds: int) -> TTLCache[Hashable, tuple[Version, Any]]:
     """The views kept, for `seconds` each (a new, empty store when the setting changed)."""
     global _kept
     if _kept.ttl != seconds:
@@ -82,7 +90,7 @@ def _store(seconds: int) -> TTLCache[Hashable, tuple[int, Any]]:
 
 
 def forget_all() -> None:
-    """Drop every view this worker keeps."""
+    """Drop every view this worker keeps (for tests, which turn the cache on and off)."""
     with _lock:
         _kept.clear()
 

@@ -5,7 +5,7 @@ import reflex as rx
 from instainstru import routes
 from instainstru.services.accounts.access import Actor
 from instainstru.services.accounts.two_factor import RESET_ACTION
-from instainstru.services.admin import approval, audit, moderation, people
+from instainstru.services.admin import approval, audit, credit, moderation, people, refunds
 from instainstru.services.ids import parse_row_id
 from instainstru.services.timefmt import slot_label
 from instainstru.state.answer import Answer
@@ -27,6 +27,9 @@ ACTIONS = {  # the action filter's choices: each action's key and how the page n
     moderation.RESTORE_REVIEW: "Restore a review",
     moderation.KEEP_REVIEW: "Keep a reported review",
     moderation.RESOLVE_CONVERSATION: "Deal with a reported conversation",
+    refunds.ACTION: "Refund",
+    credit.GRANT: "Grant credit",
+    credit.REVOKE: "Take back credit",
 }
 
 
@@ -64,7 +67,7 @@ class AdminAuditState(GuardedPage, rx.State):
                 "id": row.id,
                 "when": slot_label(row.at, self._timezone),
                 "admin": row.admin_name,
-                "action": row.action,
+                "action": ACTIONS.get(row.action, row.action),
                 "target": row.target_name or "—",
                 "target_link": routes.admin_person(row.target_user_id) if row.target_user_id else "",
                 "lesson": f"Lesson {row.booking_id}" if row.booking_id else "",
@@ -80,6 +83,12 @@ class AdminAuditState(GuardedPage, rx.State):
         self._before = 0
         action = str(form.get("action", ""))
         return rx.redirect(routes.admin_audit("" if action == ANY else action, str(form.get("person", "")).strip()))
+
+    @event
+    async def load(self) -> Answer:
+        """Open on the newest rows the address asks for (a reload or a link starts again there)."""
+        self._before = 0
+        return await self._load()
 
     @event
     async def older(self) -> Answer:

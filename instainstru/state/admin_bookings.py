@@ -10,6 +10,7 @@ from instainstru.services.accounts.access import Actor
 from instainstru.services.admin import bookings, refunds
 from instainstru.services.booking import booking as engine
 from instainstru.services.errors import FormError
+from instainstru.services.ids import parse_row_id
 from instainstru.services.money.money import format_exact
 from instainstru.services.paging import Page
 from instainstru.state.answer import Answer
@@ -66,7 +67,7 @@ class AdminBookingsState(GuardedPage, rx.State):
     @event
     async def show_page(self, number: int) -> Answer:
         """Show another page of the list."""
-        self.page = {**self.page, "number": int(number)}
+        self.page = {**self.page, "number": parse_row_id(number) or 1}
         return await self._load()
 
 

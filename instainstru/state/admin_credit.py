@@ -8,6 +8,7 @@ from instainstru import routes
 from instainstru.services.accounts.access import Actor
 from instainstru.services.admin import credit
 from instainstru.services.errors import FormError
+from instainstru.services.ids import parse_row_id
 from instainstru.services.timefmt import span
 from instainstru.services.trust import referrals
 from instainstru.state.answer import Answer
@@ -63,7 +64,7 @@ class AdminCreditState(GuardedPage, rx.State):
     @event
     def open_revoke(self, grant: dict[str, Any]) -> None:
         """Open the take-back dialog for one of the listed grants."""
-        self.revoking = {"id": int(grant.get("id", 0)), "remaining": str(grant.get("remaining", ""))}
+        self.revoking = {"id": parse_row_id(grant.get("id")) or 0, "remaining": str(grant.get("remaining", ""))}
         self.revoke_open, self.revoke_errors = True, {}
 
     @event

@@ -106,6 +106,11 @@ class AdminReconciliationState(PeriodPage, rx.State):
     differences: Field[list[str]] = field(default_factory=list)
     command: Field[str] = field("")
 
+    def _show(self, result: tuple[str, str]) -> None:
+        """The page opened (again): the period to offer, and no earlier run's outcome shown as if it were current."""
+        super()._show(result)
+        self.ran, self.checked, self.differences, self.command = False, 0, [], ""
+
     def _found(self, result: reconciliation.Reconciled) -> str | None:
         """Show what the run found (no message: the page says it)."""
         self.ran, self.checked = True, result.bookings

@@ -11,6 +11,7 @@ from instainstru.services.errors import FormError
 from instainstru.services.ids import parse_row_id
 from instainstru.services.paging import Page
 from instainstru.services.timefmt import slot_label
+from instainstru.state.admin_audit import ACTIONS
 from instainstru.state.admin_dialog import Act, AdminDialog
 from instainstru.state.answer import Answer
 from instainstru.state.events import event
@@ -37,6 +38,12 @@ class AdminPeopleState(GuardedPage, rx.State):
         self.query = self._asked()  # shown once the service allowed the search
         self.found = [{**vars(row), "link": routes.admin_person(row.id)} for row in result.items]
         self.page = page_info(result)
+
+    @event
+    async def load(self) -> Answer:
+        """Open on the first page of what the address asks for (a reload or a link starts again there)."""
+        self._page = 1
+        return await self._load()
 
     @event
     def search(self, form: dict[str, str]) -> Answer:
@@ -72,6 +79,8 @@ class AdminPersonState(AdminDialog, GuardedPage, rx.State):
     actions: Field[list[dict[str, str]]] = field(default_factory=list)
     audit_link: Field[str] = field("")
     credit_link: Field[str] = field("")  # a student's credit page (grant, take back); "" for anyone else
+    can_suspend: Field[bool] = field(False)
+    can_reset_two_factor: Field[bool] = field(False)
     _timezone: str = "UTC"  # the admin's, to say when each action was
 
     def _asked(self) -> str:
@@ -99,11 +108,17 @@ class AdminPersonState(AdminDialog, GuardedPage, rx.State):
         self.reviews_received = [vars(row) for row in result.reviews_received]
         self.reports = [{**vars(row), "link": routes.admin_conversation(row.conversation_id)} for row in result.reports]
         self.actions = [
-            {"when": slot_label(row.at, self._timezone), "what": row.action, "by": row.admin_name, "why": row.reason}
+            {
+                "when": slot_label(row.at, self._timezone),
+                "what": ACTIONS.get(row.action, row.action),
+                "by": row.admin_name,
+                "why": row.reason,
+            }
             for row in result.actions
         ]
         self.audit_link = routes.admin_audit(person=result.person.id)
-        self.credit_link = routes.admin_credit(result.person.id) if result.person.role == "student" else ""
+        self.credit_link = routes.admin_credit(result.person.id) if result.has_credit else ""
+        self.can_suspend, self.can_reset_two_factor = result.can_suspend, result.can_reset_two_factor
 
     def _reload(self, actor: Actor | None) -> None:
         self._show(self._fetch(actor))

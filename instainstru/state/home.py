@@ -24,7 +24,7 @@ class HomeState(ViewerZone, rx.State):
     async def load(self) -> Answer:
         """Read the featured instructors, with next free times in the viewer's zone."""
         actor = await self._take_viewer_zone()
-        self._show_times()
+        await self._show_times_off_loop()
         self.loaded = True
         return self._ask_browser_zone(actor)
 

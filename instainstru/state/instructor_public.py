@@ -1,6 +1,7 @@
 """An instructor's public page, open to everyone: profile, services and free times in the viewer's zone, a week
 at a time up to the instructor's horizon."""
 
+import asyncio
 from datetime import datetime
 
 import reflex as rx
@@ -56,7 +57,7 @@ class InstructorPublicState(ViewerZone, rx.State):
     @event
     async def load(self) -> Answer:
         """Read the profile named in the URL, then the first week with free times in the viewer's time zone."""
-        result = public_profile(slug_in_url(self))
+        result = await asyncio.to_thread(public_profile, slug_in_url(self))
         self.found, self.loaded = result is not None, True
         if result is None:
             self.profile, self.services, self.slot_days = {}, [], []
@@ -77,8 +78,9 @@ class InstructorPublicState(ViewerZone, rx.State):
         actor = await self._take_viewer_zone()
         actions = viewer_actions(actor, self.instructor_id)
         self.can_save, self.can_message = actions.save, actions.message
-        self._offer_trials(result.offerings if trial_open(actor, self.instructor_id) else [])
-        self._show_week(None)
+        trials = await asyncio.to_thread(trial_open, actor, self.instructor_id)
+        self._offer_trials(result.offerings if trials else [])
+        await asyncio.to_thread(self._show_week, None)  # the slot engine: off the event loop
         return self._ask_browser_zone(actor)
 
     def _offer_trials(self, offerings: list[OfferingView]) -> None:
@@ -119,13 +121,13 @@ class InstructorPublicState(ViewerZone, rx.State):
         ]
 
     @event
-    def choose_lesson(self, choice: str) -> None:
+    async def choose_lesson(self, choice: str) -> None:
         """Show the free times for another service or lesson length (from its first week with free times)."""
         if choice in self._lessons or choice in self._trials:
             self.lesson = choice
-            self._show_week(None)
+            await asyncio.to_thread(self._show_week, None)
 
     @event
-    def page_week(self, step: int) -> None:
+    async def page_week(self, step: int) -> None:
         """Show the previous (-1) or next (+1) week of free times."""
-        self._show_week(max(0, self.week + (1 if str(step) == "1" else -1)))
+        await asyncio.to_thread(self._show_week, max(0, self.week + (1 if str(step) == "1" else -1)))

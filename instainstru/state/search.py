@@ -110,7 +110,7 @@ class SearchState(ViewerZone, rx.State):
         actor = await self._take_viewer_zone()
         home = places.home_area(actor)
         self._home = home.name if home else ""
-        self._show_times()
+        await self._show_times_off_loop()
         self.panel_key, self.panel_errors = self.panel_key + 1, {}
         return self._ask_browser_zone(actor)
 

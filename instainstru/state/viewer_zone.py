@@ -1,5 +1,7 @@
 """The viewer's time zone: one rule for every page that shows times to anyone, logged in or not."""
 
+import asyncio
+
 import reflex as rx
 
 from instainstru.services.accounts.access import Actor
@@ -15,8 +17,8 @@ class ViewerZone(rx.State, mixin=True):
     """Mixin for a page state showing times: the account's zone when logged in, else the browser's.
 
     The state implements `_show_times()` (read and show its times in `viewer_tz`); its load calls
-    `actor = await self._take_viewer_zone()`, `self._show_times()` and returns `self._ask_browser_zone(actor)`,
-    so a visitor's times are shown again once the browser names its zone.
+    `actor = await self._take_viewer_zone()`, `await self._show_times_off_loop()` and returns
+    `self._ask_browser_zone(actor)`, so a visitor's times are shown again once the browser names its zone.
     """
 
     viewer_tz: Field[str] = field(DEFAULT_TIMEZONE)
@@ -29,6 +31,11 @@ class ViewerZone(rx.State, mixin=True):
     def _show_times(self) -> None:
         """Read and show the page's times in `viewer_tz`."""
         raise NotImplementedError
+
+    async def _show_times_off_loop(self) -> None:
+        """`_show_times` in a worker thread: a search or the slot engine must not hold the event loop (the event
+        holds this tab's state meanwhile)."""
+        await asyncio.to_thread(self._show_times)
 
     async def _take_viewer_zone(self) -> Actor | None:
         """Use the logged-in viewer's zone; return the viewer (None for a visitor)."""
@@ -46,8 +53,8 @@ class ViewerZone(rx.State, mixin=True):
         return rx.call_script(GUESS_TIMEZONE_JS, callback=type(self).set_browser_zone)
 
     @event
-    def set_browser_zone(self, name: str) -> None:
+    async def set_browser_zone(self, name: str) -> None:
         """Show a visitor's times in the zone their browser reports, when it is a real one and differs."""
         if isinstance(name, str) and is_valid_timezone(name) and name != self.viewer_tz:
             self._set_zone(name)
-            self._show_times()
+            await self._show_times_off_loop()

@@ -254,9 +254,24 @@ def browser_type_launch_args(browser_type_launch_args):
 
 
 def open_page(page: Page, path: str) -> None:
-    """Go to `path` and wait until the app has connected and loaded its data."""
+    """Go to `path` and wait until the app has connected and its loaders have run (the page shell says so: its
+    `data-loaded`); `networkidle` alone does not cover the websocket, and a loader landing after a form was filled
+    in resets it."""
     page.goto(path)
     page.wait_for_load_state("networkidle")
+    wait_loaded(page)
+
+
+# The page shell's `data-loaded` names the path whose loaders have run: the browser's address, once loaded (an older
+# page's value cannot match a new address).
+LOADED = """() => { const strip = (p) => p.replace(/\\/+$/, "");
+  const shell = document.querySelector("[data-loaded]");
+  return !!shell && strip(shell.dataset.loaded) === strip(location.pathname); }"""
+
+
+def wait_loaded(page: Page) -> None:
+    """Wait until the page at the browser's address has run its loaders (after `goto`, a link or a redirect)."""
+    page.wait_for_function(LOADED, timeout=20_000)
 
 
 def screenshot(page: Page, name: str) -> Path:

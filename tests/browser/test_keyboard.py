@@ -9,7 +9,7 @@ from playwright.sync_api import Page, expect
 
 from instainstru import routes
 from tests.browser.accessibility import focus_problem, focused_inside, tab_to
-from tests.browser.conftest import open_page, screenshot
+from tests.browser.conftest import open_page, screenshot, wait_loaded
 from tests.browser.helpers import DEMO_SLUG, at, log_in, log_in_demo, unique_email
 from tests.factories import PASSWORD, make_user, open_studio
 
@@ -32,17 +32,17 @@ def test_a_student_books_and_pays_with_the_keyboard_alone(page: Page):
     page.keyboard.type("piano")
     page.keyboard.press("Enter")
     expect(page).to_have_url(at(routes.search(q="piano")))
-    page.wait_for_load_state("networkidle")
+    wait_loaded(page)
 
     tab_to(page, page.locator(f'main a[href^="{routes.instructor_profile(DEMO_SLUG)}"]'), problems, limit=200)
     page.keyboard.press("Enter")
     expect(page).to_have_url(at(routes.instructor_profile(DEMO_SLUG), exact=False))
-    page.wait_for_load_state("networkidle")
+    wait_loaded(page)
 
     tab_to(page, page.locator("a.slot"), problems, limit=200)  # the first free time
     page.keyboard.press("Enter")
     expect(page.get_by_role("heading", name="Your lesson", exact=True)).to_be_visible()
-    page.wait_for_load_state("networkidle")
+    wait_loaded(page)
 
     tab_to(page, page.locator(".hold-button"), problems)
     page.keyboard.press("Enter")
@@ -51,14 +51,17 @@ def test_a_student_books_and_pays_with_the_keyboard_alone(page: Page):
     page.keyboard.press("Enter")
     expect(page.locator(".checkout-place")).to_be_visible()
 
-    new_card = page.get_by_label("A new card")
-    if new_card.count():  # the student has saved cards: choose a new one with the arrow keys and Space
-        tab_to(page, page.get_by_role("radio"), problems)
-        for _ in range(page.get_by_role("radio").count()):
+    cards = page.get_by_role("radiogroup", name="Card to pay with")
+    new_card = cards.get_by_role("radio", name="A new card")
+    if new_card.count():  # the student has saved cards: choose a new one with the arrow keys
+        tab_to(page, cards.get_by_role("radio", checked=True), problems)  # the group's one Tab stop
+        for _ in range(cards.get_by_role("radio").count()):
             if new_card.is_checked():
                 break
             press(page, "ArrowDown", problems)  # moves to the next choice and picks it
+            expect(cards.locator("[role=radio]:focus")).to_be_checked()  # the server took it (the group is its state)
         expect(new_card).to_be_checked()
+        expect(page.locator("#card-element [placeholder=number]")).to_be_visible()  # the card form is mounted
     for field, value in (("number", "4242424242424242"), ("exp_month", "12"), ("exp_year", "34"), ("cvc", "123")):
         tab_to(page, page.locator(f"#card-element [placeholder={field}]"), problems)
         page.keyboard.type(value)

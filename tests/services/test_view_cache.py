@@ -1,17 +1,22 @@
 """Views visitors see are kept per worker, and a write to anything they show drops them at once: the catalogue's
 version (models/changes.py) moves with every write to a shown table, through the ORM or a statement."""
 
+import re
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from sqlalchemy import event
-from sqlmodel import col, delete, select, update
+from sqlmodel import Session, SQLModel, col, delete, select, update
 
 from instainstru.db import get_engine, transaction
 from instainstru.models import AuthSession, Blackout, BookingStatus, CatalogChange, InstructorProfile
+from instainstru.models.changes import SHOWN_TABLES
 from instainstru.services import view_cache
-from instainstru.services.instructors.instructors import public_profile
+from instainstru.services.discovery import search
+from instainstru.services.discovery.search_filters import filters_from
+from instainstru.services.instructors.instructors import instructor_id_for_slug, public_profile
 from instainstru.services.scheduling.calendar import free_week
+from instainstru.services.trust import reviews
 from instainstru.settings import reset_settings
 from tests.factories import make_booking, open_studio
 
@@ -121,7 +126,7 @@ def test_the_jobs_drop_old_change_rows_but_the_newest(caching):
     assert rows > 1
     assert view_cache.drop_old_changes(datetime(2000, 1, 1, tzinfo=UTC)) == 0  # none is a day old then
     assert view_cache.drop_old_changes(datetime(3000, 1, 1, tzinfo=UTC)) == rows - 1  # all are: the newest stays
-    assert view_cache.catalogue_version() == newest
+    assert view_cache.catalogue_version()[0] == newest[0]
 
 
 def test_a_page_load_reads_the_version_once_for_all_its_views(caching):
@@ -135,3 +140,50 @@ def test_a_page_load_reads_the_version_once_for_all_its_views(caching):
 
     assert statements(both) == 1
     assert statements(lambda: (times(teacher), public_profile(slug))) == 2  # outside: a read each
+
+
+@pytest.mark.parametrize("db_url", [pytest.param("postgresql", marks=pytest.mark.postgres)], indirect=True)
+def test_a_change_committed_after_a_later_one_still_moves_the_version(caching, db_url):
+    """On PostgreSQL a transaction takes its change id when it writes: one that took the earlier id and commits last
+    must still move the version, or a view read in between would be kept past it."""
+    teacher, _, _ = open_studio({60: "50"})
+    first, second = Session(get_engine()), Session(get_engine())
+    try:
+        for session, day in ((first, 1), (second, 2)):
+            session.add(
+                Blackout(instructor_id=teacher.user_id, start_day=date(2026, 12, day), end_day=date(2026, 12, day))
+            )
+            session.flush()  # the change row and its id: the first's before the second's
+        second.commit()
+        between = view_cache.catalogue_version()
+        first.commit()
+        assert view_cache.catalogue_version() != between
+    finally:
+        first.close()
+        second.close()
+
+
+def test_the_kept_views_read_only_tables_whose_writes_move_the_version(caching):
+    """Every table a kept view reads is one whose writes note a change (models/changes.py SHOWN_TABLES): a view reading
+    another would be kept past its changes."""
+    teacher, student, service = open_studio({60: "50"})
+    slug = teacher_slug(teacher)
+    tables = set(SQLModel.metadata.tables)
+    read: set[str] = set()
+
+    def note(_conn, _cursor, statement: str, *_args) -> None:
+        read.update(t for t in tables if re.search(rf'\b(?:FROM|JOIN)\s+"?{t}"?\b', statement))
+
+    view_cache.forget_all()
+    event.listen(get_engine(), "before_cursor_execute", note)
+    try:
+        search.search(filters_from({"q": "piano"}, NOW.date())[0], "America/New_York", NOW)
+        search.popular_subjects()
+        search.featured_cards("America/New_York", NOW)
+        public_profile(slug)
+        instructor_id_for_slug(slug)
+        times(teacher)
+        reviews.instructor_reviews(teacher.user_id, 1, student, NOW)
+    finally:
+        event.remove(get_engine(), "before_cursor_execute", note)
+    assert read - SHOWN_TABLES == {"catalog_changes"}

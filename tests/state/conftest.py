@@ -9,11 +9,13 @@ import pytest
 
 from instainstru.gateways import smtp, stripe_gateway, stripe_payments
 from instainstru.services.accounts import passwords
+from instainstru.services.discovery import search
 from instainstru.services.instructors import profile
 
 # Where every slow call passes: the Stripe client (both modules' names for it), the argon2 context, the thumbnail
-# Pillow makes, the SMTP connection.
+# Pillow makes, the SMTP connection, a search (ranking and the slot engine).
 SLOW_CALLS = (
+    (search, "search"),
     (stripe_gateway, "client"),
     (stripe_payments, "client"),
     (passwords, "crypt_context"),

@@ -22,6 +22,7 @@ from instainstru.state.checkout import NEW_CARD, CheckoutState
 from instainstru.state.dashboards import InstructorHomeState, StudentHomeState
 from instainstru.state.instructor_bookings import InstructorBookingsState
 from instainstru.state.instructor_profile import InstructorProfileState
+from instainstru.state.search import SearchState
 from instainstru.state.two_step import TwoStepState
 from tests.factories import (
     PASSWORD,
@@ -188,3 +189,10 @@ def test_a_photo_is_resized_off_the_loop(db_url, slow_calls):
         InstructorProfileState, "upload_photo", sessions.start_session(teacher), [Upload(image_bytes())]
     )
     assert state.photo and "profile._thumbnail" in slow_calls
+
+
+def test_a_search_page_searches_off_the_loop(db_url, slow_calls):
+    teacher, _, _ = open_studio({60: "80"})
+    searching, _ = call_handlers_at(routes.search(q="piano"), SearchState, "", ("load", ()))
+    assert "search.search" in slow_calls
+    assert [card["name"] for card in searching.cards] == ["Tess Teacher"]

@@ -45,7 +45,7 @@ from instainstru.models import (
     TwoFactor,
     User,
 )
-from instainstru.models.booking import CANCELLED_STATUSES, OPEN_STATUSES, hold_ran_out
+from instainstru.models.booking import OPEN_STATUSES, hold_ran_out
 from instainstru.models.offering import OfferingStatus
 from instainstru.models.payment import PAYMENT_OPEN
 from instainstru.services.accounts import sessions
@@ -53,7 +53,7 @@ from instainstru.services.accounts.access import Actor, require_role
 from instainstru.services.accounts.passwords import hash_password
 from instainstru.services.errors import FormError
 from instainstru.services.instructors import photos
-from instainstru.services.money.payments.refunds import refund_owed
+from instainstru.services.money.payments.refunds import REFUNDABLE_STATUSES, refund_owed
 
 DELETED_NAME = "Deleted account"
 DELETED_DOMAIN = "deleted.invalid"
@@ -81,12 +81,12 @@ def _blockers_in(session: Session, user_id: int, now: datetime) -> list[str]:
     ).first()
     if moving is not None:
         reasons.append(MONEY_MOVING)
-    cancelled = session.exec(
+    owing = session.exec(  # cancelled lessons, and paid ones an admin refunded
         select(Booking).where(
-            _theirs(user_id), col(Booking.status).in_(CANCELLED_STATUSES), col(Booking.refund_due_cents) > 0
+            _theirs(user_id), col(Booking.status).in_(REFUNDABLE_STATUSES), col(Booking.refund_due_cents) > 0
         )
     )
-    if any(refund_owed(session, booking) for booking in cancelled):
+    if any(refund_owed(session, booking) for booking in owing):
         reasons.append(REFUND_OWED)
     return reasons
 

@@ -10,8 +10,7 @@ admins' actions on it.
 
 import re
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import ColumnElement
 from sqlalchemy.orm import aliased
@@ -39,16 +38,12 @@ from instainstru.services.money import billing
 from instainstru.services.money.money import format_exact
 from instainstru.services.money.payments import refunds
 from instainstru.services.paging import Page, page_number
+from instainstru.services.scheduling.availability import local_midnight
 from instainstru.services.timefmt import slot_label
 
 PAGE_SIZE = 20
 STATUSES = [status.value for status in BookingStatus]
 MAX_SEARCH = 100
-
-
-def local_day(day: date, timezone: str) -> datetime:
-    """The moment a day starts in `timezone` (an admin's), for comparing with stored UTC times."""
-    return datetime.combine(day, time(0), tzinfo=ZoneInfo(timezone))
 
 
 def read_date(text: str, field: str) -> date | None:
@@ -105,7 +100,6 @@ class BookingRow:
     student: str
     instructor: str
     status: str
-    price: str
     paid: str
     refunded: str
 
@@ -124,9 +118,9 @@ def bookings_page(actor: Actor | None, filters: Filters, number: int | str | Non
     if filters.status:
         conditions.append(col(Booking.status) == filters.status)
     if filters.since:
-        conditions.append(col(Booking.start_at) >= local_day(filters.since, actor.timezone))
+        conditions.append(col(Booking.start_at) >= local_midnight(filters.since, actor.timezone))
     if filters.until:
-        conditions.append(col(Booking.start_at) < local_day(filters.until + timedelta(days=1), actor.timezone))
+        conditions.append(col(Booking.start_at) < local_midnight(filters.until + timedelta(days=1), actor.timezone))
     if filters.instructor:
         conditions.append(_matches(teacher, filters.instructor))
     if filters.student:
@@ -155,11 +149,11 @@ def bookings_page(actor: Actor | None, filters: Filters, number: int | str | Non
                 student=student_name,
                 instructor=teacher_name,
                 status=engine.status_words(booking.status),
-                price=format_exact(booking.price_cents),
-                paid=format_exact(money[booking.id or 0].paid + money[booking.id or 0].credit_kept),
-                refunded=format_exact(money[booking.id or 0].refunded + money[booking.id or 0].credit_back),
+                paid=format_exact(lesson.charged + lesson.credit),  # as the booking's page says it: before refunds
+                refunded=format_exact(lesson.refunded + lesson.credit_back),
             )
             for booking, student_name, teacher_name, subject in rows
+            for lesson in [money[booking.id or 0]]
         ]
     return Page(items, current, pages, total, PAGE_SIZE)
 
@@ -193,7 +187,6 @@ class BookingDetail:
     fee: str
     charged: str  # card charged and credit applied
     refunded: str  # refunded to the card and credit given back
-    refund_due: str  # what the lesson is owed back in all (a cancellation's, or admins' refunds)
     refundable_cents: int  # what may still be refunded
     refundable: str
     timeline: list[Event]
@@ -377,7 +370,6 @@ def booking_detail(actor: Actor | None, booking_id: int | str) -> BookingDetail:
             fee=format_exact(booking.platform_fee_cents),
             charged=format_exact(money.charged + money.credit),
             refunded=format_exact(money.refunded + money.credit_back),
-            refund_due=format_exact(booking.refund_due_cents),
             refundable_cents=room,
             refundable=format_exact(room),
             timeline=timeline(session, booking, zone),

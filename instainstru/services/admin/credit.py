@@ -7,6 +7,7 @@ from datetime import datetime
 
 from sqlmodel import Session, col, select
 
+from instainstru import logs
 from instainstru.db import transaction
 from instainstru.models import Credit, Role, User, utcnow
 from instainstru.services.accounts.access import Actor, require_role
@@ -19,6 +20,8 @@ from instainstru.services.timefmt import date_label
 from instainstru.services.trust import referrals
 
 GRANT_KIND = "admin"  # a grant an admin gave (beside "welcome", "referrer" and "returned")
+
+GRANT, REVOKE = "grant_credit", "revoke_credit"  # their audit log actions
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -100,7 +103,7 @@ def grant(actor: Actor | None, user_id: int | str, amount: str, reason: str, now
         audit.record(
             session,
             actor,
-            "grant_credit",
+            GRANT,
             reason=reason,
             at=now,
             target_user_id=user.id,
@@ -125,10 +128,11 @@ def revoke(actor: Actor | None, credit_id: int | str, amount: str, reason: str, 
             raise FormError({"amount": f"Only {format_exact(row.remaining_cents)} of this credit is unused."})
         row.remaining_cents -= cents
         session.add(row)
+        logs.money_moved(session, "credit_revoked", amount_cents=cents, user_id=row.user_id, credit_id=row.id)
         audit.record(
             session,
             actor,
-            "revoke_credit",
+            REVOKE,
             reason=reason,
             at=now,
             target_user_id=row.user_id,

@@ -3,6 +3,7 @@ so the admin sees every refusal at once."""
 
 from instainstru.services.admin import audit
 from instainstru.services.errors import FormError
+from instainstru.services.ids import parse_row_id
 from instainstru.services.money.money import parse_dollars
 
 
@@ -26,8 +27,9 @@ def amount_and_reason(amount: str, reason: str) -> tuple[int, str]:
 
 
 def row_id(text: int | str, field: str, what: str) -> int:
-    """A row's id as a form or an address gives it; FormError on `field` ("No such lesson.") when it is not one."""
-    try:
-        return int(text)
-    except (TypeError, ValueError):
-        raise FormError({field: f"No such {what}."}) from None
+    """A row's id as a form or an address gives it (`ids.parse_row_id`); FormError on `field` ("No such lesson.")
+    when it cannot name a row."""
+    number = parse_row_id(text)
+    if number is None:
+        raise FormError({field: f"No such {what}."})
+    return number

@@ -25,10 +25,11 @@ from instainstru.models import Booking, BookingStatus, InstructorProfile, Ledger
 from instainstru.models.booking import CANCELLED_STATUSES
 from instainstru.models.payment import LedgerAccount, LedgerKind
 from instainstru.services.accounts.access import Actor, require_role
-from instainstru.services.admin.bookings import local_day, read_date
+from instainstru.services.admin.bookings import read_date
 from instainstru.services.discovery.catalog import subject_name
 from instainstru.services.errors import FormError
 from instainstru.services.money.billing import csv_dollars, csv_text
+from instainstru.services.scheduling.availability import local_midnight, local_today
 
 S, K = BookingStatus, LedgerKind
 MAX_DAYS = 366
@@ -88,7 +89,7 @@ def default_period(actor: Actor | None, now: datetime) -> tuple[str, str]:
     """The period the console opens on (admins only): the last DEFAULT_DAYS days to today, in the admin's zone, as
     the form's YYYY-MM-DD."""
     actor = require_role(actor, Role.ADMIN)
-    today = now.astimezone(ZoneInfo(actor.timezone)).date()
+    today = local_today(actor, now)
     return (today - timedelta(days=DEFAULT_DAYS - 1)).isoformat(), today.isoformat()
 
 
@@ -163,7 +164,7 @@ def metrics(actor: Actor | None, since: str, until: str) -> Metrics:
     actor = require_role(actor, Role.ADMIN)
     first, last = read_period(since, until)
     zone = ZoneInfo(actor.timezone)
-    start, end = local_day(first, actor.timezone), local_day(last + timedelta(days=1), actor.timezone)
+    start, end = local_midnight(first, actor.timezone), local_midnight(last + timedelta(days=1), actor.timezone)
     days = {first + timedelta(days=n): Day(day=first + timedelta(days=n)) for n in range((last - first).days + 1)}
     with transaction() as session:
         _money(session, days, start, end, zone)

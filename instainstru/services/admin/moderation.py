@@ -158,13 +158,16 @@ def _tell_author(session: Session, review: Review, kind: MailKind, reason: str, 
 
 def hide_review(actor: Actor | None, review_id: int | str, reason: str, now: datetime) -> None:
     """Hide a review from the instructor's profile and rating (recounted now), its reports dealt with; the author is
-    told why. FormError for a missing reason or a review hidden already."""
+    told why. FormError for a missing reason, a review hidden already or one not published yet (nobody sees it: the
+    jobs would publish it later all the same)."""
     actor = require_role(actor, Role.ADMIN)
     reason = audit.clean_reason(reason)
     with transaction() as session:
         review = _review(session, review_id)
         if review.hidden_at is not None:
             raise FormError({"form": "This review is hidden already."})
+        if not review.published:
+            raise FormError({"form": "This review is not published yet."})
         review.hidden_at, review.hidden_reason, review.flagged = now, reason, False
         session.add(review)
         session.flush()

@@ -11,6 +11,7 @@ their page for the admin to cancel one by one, each refunded in full through the
 from dataclasses import dataclass
 from datetime import datetime
 
+from sqlalchemy import ColumnElement
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, func, or_, select
 
@@ -36,14 +37,13 @@ from instainstru.services.booking import booking as engine
 from instainstru.services.booking import cancellation
 from instainstru.services.discovery.catalog import subject_name
 from instainstru.services.errors import FormError
-from instainstru.services.ids import row_id
+from instainstru.services.ids import parse_row_id, row_id
 from instainstru.services.money import billing, credits
 from instainstru.services.money.money import format_price
-from instainstru.services.paging import Page, page_of
+from instainstru.services.paging import PAGE_SIZE, Page, page_number
 from instainstru.services.timefmt import date_label, slot_label
 
 SUSPEND, REACTIVATE, CANCEL_LESSON = "suspend", "reactivate", "cancel_lesson"
-FOUND_AT_MOST = 200  # a search lists at most this many people (say more to find fewer)
 LESSONS_SHOWN = 30  # a person's newest lessons on their page
 NO_SUCH_PERSON = "There is no such account."
 
@@ -82,16 +82,25 @@ def find_people(actor: Actor | None, query: str, page: int | str | None = 1) -> 
     first, a page at a time; the newest accounts for an empty query. Admins only."""
     actor = require_role(actor, Role.ADMIN)
     query = " ".join(str(query or "").split())[:254]
-    found = select(User).order_by(col(User.created_at).desc(), col(User.id).desc()).limit(FOUND_AT_MOST)
+    matching: ColumnElement[bool] = col(User.id).is_not(None)
     if query:
         words = or_(
             func.lower(col(User.name)).contains(query.lower(), autoescape=True),
             func.lower(col(User.email)).contains(query.lower(), autoescape=True),
         )
-        number = query.removeprefix("#")
-        found = found.where(or_(words, col(User.id) == int(number)) if number.isdigit() and len(number) < 10 else words)
+        number = parse_row_id(query.removeprefix("#"))
+        matching = or_(words, col(User.id) == number) if number is not None else words
     with transaction() as session:
-        return page_of([_row(user, actor.timezone) for user in session.exec(found)], page)
+        total = session.exec(select(func.count()).select_from(User).where(matching)).one()
+        pages, current = page_number(total, page)
+        found = session.exec(
+            select(User)
+            .where(matching)
+            .order_by(col(User.created_at).desc(), col(User.id).desc())
+            .offset((current - 1) * PAGE_SIZE)
+            .limit(PAGE_SIZE)
+        )
+        return Page([_row(user, actor.timezone) for user in found], current, pages, total, PAGE_SIZE)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -135,7 +144,6 @@ class ReportLine:
     reporter: str
     reason: str
     when: str
-    resolved: bool
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -156,10 +164,14 @@ class PersonPage:
     reviews_received: list[ReviewLine]
     reports: list[ReportLine]
     actions: list[audit.AuditRow]
+    can_suspend: bool  # an active account, not an admin's
+    can_reset_two_factor: bool  # two-step verification on, and not the asking admin's own
+    has_credit: bool  # a student: credit may be granted or taken back
 
 
 def _user(session: Session, user_id: int | str, *, lock: bool = False) -> User:
-    user = session.get(User, row_id(user_id), with_for_update=lock)
+    number = parse_row_id(user_id)
+    user = session.get(User, number, with_for_update=lock) if number is not None else None
     if user is None:
         raise FormError({"form": NO_SUCH_PERSON})
     return user
@@ -268,7 +280,6 @@ def _reports(session: Session, user: User, tz: str) -> list[ReportLine]:
             reporter=name,
             reason=report.reason,
             when=slot_label(report.created_at, tz),
-            resolved=report.resolved_at is not None,
         )
         for report, name in rows
     ]
@@ -278,6 +289,7 @@ def person_page(actor: Actor | None, user_id: int | str, now: datetime) -> Perso
     """One person as the admin's page shows them (FormError for an account that does not exist). Admins only."""
     actor = require_role(actor, Role.ADMIN)
     tz = actor.timezone
+    actions = audit.list_actions(actor, target_user_id=parse_row_id(user_id) or 0, limit=20)
     with transaction() as session:
         user = _user(session, user_id)
         live = session.exec(
@@ -287,11 +299,12 @@ def person_page(actor: Actor | None, user_id: int | str, now: datetime) -> Perso
         ).all()
         lessons = _lessons(session, user, now, tz)
         assert user.id is not None  # read from the database
-        page = PersonPage(
+        two_factor_on = two_factor_on_in(session, user.id)
+        return PersonPage(
             person=_row(user, tz),
             suspended_since=slot_label(user.suspended_at, tz) if user.suspended_at else "",
             email_confirmed=user.email_verified_at is not None,
-            two_factor_on=two_factor_on_in(session, user.id),
+            two_factor_on=two_factor_on,
             sessions=[
                 SessionRow(
                     device=s.device or "Unknown device",
@@ -308,9 +321,11 @@ def person_page(actor: Actor | None, user_id: int | str, now: datetime) -> Perso
             reviews_written=_reviews(session, user, written=True),
             reviews_received=_reviews(session, user, written=False),
             reports=_reports(session, user, tz),
-            actions=[],
+            actions=actions,
+            can_suspend=_status(user) == "active" and user.role != Role.ADMIN,
+            can_reset_two_factor=two_factor_on and user.id != actor.user_id,
+            has_credit=user.role == Role.STUDENT,
         )
-    return PersonPage(**{**vars(page), "actions": audit.list_actions(actor, target_user_id=user.id, limit=20)})
 
 
 def suspend(actor: Actor | None, user_id: int | str, reason: str, now: datetime) -> int:
@@ -326,6 +341,8 @@ def suspend(actor: Actor | None, user_id: int | str, reason: str, now: datetime)
             raise FormError({"form": "Admins cannot be suspended here."})
         if user.suspended_at is not None:
             raise FormError({"form": "This account is already suspended."})
+        if user.deleted_at is not None:
+            raise FormError({"form": "This account is deleted."})
         user.suspended_at = now
         session.add(user)
         sessions.end_every_session_in(session, user.id)
@@ -372,12 +389,18 @@ ADMIN_MOVES = {
 }
 
 
+CANCELLED_BY_US = "InstaInstru cancelled this lesson: "
+
+
 def cancel_lesson(actor: Actor | None, booking_id: int | str, person_id: int | str, reason: str, now: datetime) -> int:
     """Cancel an upcoming lesson of the person whose page the admin is on (`person_id`), refunding the student in full
     (the cancellation service settles it, as when an instructor cancels); the reason is told to both people. Returns
     the refund owed in cents. FormError for a lesson not theirs, not upcoming, or a missing reason."""
     actor = require_role(actor, Role.ADMIN)
     reason = audit.clean_reason(reason)
+    told = f"{CANCELLED_BY_US}{reason}"  # what the lesson's people read: refused, never cut, when too long
+    if len(told) > engine.REASON_MAX:
+        raise FormError({"reason": f"Use at most {engine.REASON_MAX - len(CANCELLED_BY_US)} characters."})
     person = row_id(person_id)
     with transaction() as session:
         lesson = session.get(Booking, row_id(booking_id), with_for_update=True)
@@ -392,7 +415,7 @@ def cancel_lesson(actor: Actor | None, booking_id: int | str, person_id: int | s
             ADMIN_MOVES[BookingStatus(lesson.status)],
             Role.ADMIN,
             now,
-            reason=f"InstaInstru cancelled this lesson: {reason}"[: engine.REASON_MAX],
+            reason=told,
             refund_due_cents=owed,
         )
         audit.record(

@@ -7,9 +7,9 @@ from datetime import timedelta
 
 from instainstru.models import Role
 from instainstru.services.accounts.access import Actor, require_role
-from instainstru.services.admin.bookings import local_day
 from instainstru.services.admin.metrics import read_period
 from instainstru.services.money import ledger
+from instainstru.services.scheduling.availability import local_midnight
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -26,7 +26,7 @@ def reconcile_period(actor: Actor | None, since: str, until: str) -> Reconciled:
     (inclusive, in the admin's zone; admins only)."""
     actor = require_role(actor, Role.ADMIN)
     first, last = read_period(since, until)
-    start, end = local_day(first, actor.timezone), local_day(last + timedelta(days=1), actor.timezone)
+    start, end = local_midnight(first, actor.timezone), local_midnight(last + timedelta(days=1), actor.timezone)
     bookings = ledger.bookings_between(start, end)
     return Reconciled(
         bookings=len(bookings),

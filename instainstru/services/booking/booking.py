@@ -45,7 +45,7 @@ from instainstru.services.booking import places
 from instainstru.services.discovery.catalog import subject_name
 from instainstru.services.errors import FormError, PermissionDenied
 from instainstru.services.ids import row_id
-from instainstru.services.instructors.offerings import TRIAL_WORD, bookable
+from instainstru.services.instructors.offerings import TRIAL_WORD, bookable, takes_bookings
 from instainstru.services.messaging import safety
 from instainstru.services.money.money import platform_fee
 from instainstru.services.notifications import lessons, reminders
@@ -284,7 +284,7 @@ def _new_lesson(
     between the two; FormError otherwise."""
     offering, price = _price(session, offering_id, duration_min, trial)
     profile = session.get_one(InstructorProfile, offering.instructor_id)
-    if not profile.charges_enabled:
+    if not takes_bookings(profile, session.get_one(User, offering.instructor_id)):
         raise FormError({"start": NOT_ACCEPTING})
     blocked = safety.booking_refusal(session, student_id, offering.instructor_id)
     if blocked:
@@ -602,8 +602,9 @@ def transition(
     carried: dict[str, object] = {"requested_at": now} if to == S.REQUESTED else {}
     if reason is not None:
         carried["reason"] = reason
-    if refund_due_cents is not None:
-        carried["refund_due_cents"] = refund_due_cents
+    if refund_due_cents is not None:  # what is owed never shrinks (an admin may have refunded more), and is due again
+        carried["refund_due_cents"] = max(refund_due_cents, booking.refund_due_cents)
+        carried["refund_settled"] = False
     if to == S.CONFIRMED:
         carried["reminded"] = reminders.told_at_once(booking.start_at, now)
     before = booking.status

@@ -18,7 +18,7 @@ from instainstru.services.discovery import area_index, geo
 from instainstru.services.discovery.catalog import SUBJECTS_BY_KEY, Subject, subject_name
 from instainstru.services.discovery.ratings import bayesian_rating
 from instainstru.services.discovery.search_filters import Filters
-from instainstru.services.instructors.instructors import featured_instructor_ids, initials
+from instainstru.services.instructors.instructors import initials
 from instainstru.services.money.money import format_price
 from instainstru.services.scheduling.availability import busy_for, schedules_for
 from instainstru.services.scheduling.slots import first_bookable
@@ -514,7 +514,7 @@ def popular_subjects(limit: int = 8) -> list[tuple[str, str]]:
     with transaction() as session:
         rows = session.execute(
             select(col(Offering.subject_key), func.count())
-            .where(col(Offering.min_price_cents) > 0)
+            .where(col(Offering.min_price_cents) > 0, col(Offering.instructor_id).in_(listed_instructors()))
             .group_by(col(Offering.subject_key))
             .order_by(func.count().desc(), col(Offering.subject_key))
             .limit(limit)
@@ -529,6 +529,23 @@ def instructor_cards(instructor_ids: list[int], viewer_tz: str, now: datetime | 
     ordered = [found[i] for i in instructor_ids if i in found]
     _next_slots(ordered, window_ranges(Filters(), viewer_tz, now), now)
     return [_card(c, viewer_tz) for c in ordered]
+
+
+def featured_instructor_ids(limit: int = 6) -> list[int]:
+    """Instructors search lists (`listed_instructors`) who take payments, with a headline and at least one priced
+    service, best rated first, for the home page."""
+    query = (
+        select(col(InstructorProfile.user_id))
+        .join(Offering, col(Offering.instructor_id) == InstructorProfile.user_id)
+        .where(col(InstructorProfile.charges_enabled), col(InstructorProfile.headline) != "")
+        .where(col(InstructorProfile.user_id).in_(listed_instructors()))
+        .where(col(Offering.min_price_cents) > 0)
+        .group_by(col(InstructorProfile.user_id))
+        .order_by(func.max(Offering.rank_score).desc(), col(InstructorProfile.user_id))
+        .limit(limit)
+    )
+    with transaction() as session:
+        return list(session.execute(query).scalars())
 
 
 @cached

@@ -4,14 +4,14 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from sqlmodel import Session, col, func, select
+from sqlmodel import Session, col, select
 
 from instainstru.db import transaction
-from instainstru.models import InstructorProfile, Offering, Role, User
+from instainstru.models import InstructorProfile, Role, User
 from instainstru.services.accounts.access import Actor
 from instainstru.services.booking.cancellation import policy_text
 from instainstru.services.discovery.catalog import find_subject
-from instainstru.services.instructors.offerings import LOCATION_LABELS, OfferingView, offerings_of
+from instainstru.services.instructors.offerings import LOCATION_LABELS, OfferingView, offerings_of, takes_bookings
 from instainstru.services.money.money import format_price
 from instainstru.services.view_cache import cached
 from instainstru.settings import get_settings
@@ -112,23 +112,6 @@ def create_profile(session: Session, user: User, **fields) -> InstructorProfile:
     return profile
 
 
-def featured_instructor_ids(limit: int = 6) -> list[int]:
-    """Instructors who can take bookings, with a headline and at least one priced service, best rated first, for
-    the home page."""
-    with transaction() as session:
-        return list(
-            session.exec(
-                select(InstructorProfile.user_id)
-                .join(Offering, col(Offering.instructor_id) == InstructorProfile.user_id)
-                .where(InstructorProfile.charges_enabled, InstructorProfile.headline != "")
-                .where(Offering.min_price_cents > 0)
-                .group_by(col(InstructorProfile.user_id))
-                .order_by(func.max(Offering.rank_score).desc(), col(InstructorProfile.user_id))
-                .limit(limit)
-            )
-        )
-
-
 def preselected_lesson(services: list[OfferingView], subject: str = "", minutes: str = "") -> tuple[int, int] | None:
     """The lesson, as (offering id, minutes), the booking panel opens on: the searched subject (key or name) at
     the searched length, else that subject's shortest lesson, else the first service's; None without prices."""
@@ -176,6 +159,6 @@ def public_profile(slug: str) -> PublicProfile | None:
         places=places,
         area=area,
         offerings=offerings,
-        accepting_bookings=p.charges_enabled,
+        accepting_bookings=takes_bookings(p, user),
         cancellation_policy=policy_text(p),
     )

@@ -16,6 +16,7 @@ from instainstru.models import (
     Offering,
     OfferingPrice,
     Role,
+    User,
 )
 from instainstru.models.offering import OfferingStatus
 from instainstru.services.accounts.access import Actor, require_role
@@ -174,6 +175,12 @@ def list_offerings(actor: Actor | None) -> list[OfferingView]:
     actor = require_role(actor, Role.INSTRUCTOR)
     with transaction() as session:
         return offerings_of(session, [actor.user_id], listed_only=False)[actor.user_id]
+
+
+def takes_bookings(profile: InstructorProfile, user: User) -> bool:
+    """Whether the instructor takes new bookings at all: their payouts account takes charges, an admin approved the
+    profile (services/admin/approval.py) and the account is not suspended (services/admin/people.py)."""
+    return profile.charges_enabled and profile.approved_at is not None and user.suspended_at is None
 
 
 def bookable(offering: Offering) -> bool:

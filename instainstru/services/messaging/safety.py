@@ -108,12 +108,14 @@ class Report:
 
 
 def reports(actor: Actor | None, limit: int | None = None) -> list[Report]:
-    """The reports of conversations, newest first (the newest `limit` of them when given): for admins only."""
+    """The reports of conversations not dealt with yet (services/admin/moderation.py), newest first (the newest
+    `limit` of them when given): for admins only."""
     require_role(actor, Role.ADMIN)
     with transaction() as session:
         rows = session.exec(
             select(ConversationReport, User)
             .join(User, col(User.id) == ConversationReport.reporter_id)
+            .where(col(ConversationReport.resolved_at).is_(None))
             .order_by(col(ConversationReport.created_at).desc(), col(ConversationReport.id).desc())
             .limit(limit)
         ).all()

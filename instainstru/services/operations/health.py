@@ -6,12 +6,14 @@ Public and read-only: it says which part failed and when the jobs last ran, neve
 text (which may name hosts or users): only the kind of error.
 """
 
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import partial
 
 import redis
+from cachetools import TTLCache, cached
 from sqlalchemy import text
 from sqlmodel import col, update
 
@@ -23,6 +25,7 @@ from instainstru.settings import get_settings
 OK, FAILED, NOT_CONFIGURED = "ok", "failed", "not configured"
 JOBS_LATE_AFTER = timedelta(minutes=10)  # at least: three intervals of JOBS_INTERVAL_SECONDS when longer
 REDIS_TIMEOUT_S = 3
+STRIPE_ASKED_EVERY_S = 30
 
 
 @dataclass(frozen=True)
@@ -95,9 +98,18 @@ def jobs(now: datetime) -> Part:
 
 
 def stripe_state() -> Part:
-    """Stripe answers a cheap read in time (not configured without STRIPE_SECRET_KEY)."""
-    if not get_settings().stripe_secret_key:
+    """Stripe answers a cheap read in time (not configured without STRIPE_SECRET_KEY). Anyone may ask for the health
+    check, so each worker asks Stripe at most once every STRIPE_ASKED_EVERY_S for the same account (`_stripe_answer`):
+    a flood of checks cannot use up the account's rate limit that payments need."""
+    settings = get_settings()
+    if not settings.stripe_secret_key:
         return Part(NOT_CONFIGURED)
+    return _stripe_answer(settings.stripe_secret_key, settings.stripe_api_base)
+
+
+@cached(TTLCache(maxsize=4, ttl=STRIPE_ASKED_EVERY_S), lock=threading.Lock())
+def _stripe_answer(_key: str, _api_base: str) -> Part:
+    """Ask Stripe (the account and address are the answer's key)."""
     try:
         stripe_gateway.check_reachable()
     except stripe_gateway.PaymentsUnavailable as error:

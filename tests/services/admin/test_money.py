@@ -8,11 +8,14 @@ import pytest
 from sqlmodel import select
 
 from instainstru.db import transaction
+from instainstru.gateways import stripe_payments
+from instainstru.gateways.stripe_gateway import PaymentsUnavailable
 from instainstru.models import AdminAction, Booking, BookingStatus, Credit
 from instainstru.services.admin import bookings, credit, reconciliation, refunds
 from instainstru.services.booking import booking, cancellation
 from instainstru.services.errors import FormError, NotAuthenticated, PermissionDenied
 from instainstru.services.money import billing, credits, ledger, payments
+from instainstru.services.money.payments import refunds as payments_refunds
 from tests.factories import connect_on_fake_stripe, make_admin, open_studio, save_test_card
 
 S = BookingStatus
@@ -79,6 +82,42 @@ def test_a_late_cancellation_may_be_refunded_the_rest_by_an_admin(studio, stripe
     refunds.refund(ada, lesson, "40", "Goodwill: the teacher was ill", late)
     assert balance(lesson) == ledger.Balance(0, 0, 0)
     assert ledger.reconcile() == []
+
+
+def test_a_cancellation_after_an_admin_refund_owes_again_and_the_jobs_pay_it(studio, stripe_env, monkeypatch):
+    _, student, lesson, ada = studio
+    refunds.refund(ada, lesson, "30", "Lesson started late", NOW)
+    assert payments_refunds.unsettled_refunds(NOW) == []  # paid: marked done with for good
+    refund = stripe_payments.refund
+
+    def unreachable(*_args, **_kwargs):
+        raise PaymentsUnavailable("down")
+
+    monkeypatch.setattr(stripe_payments, "refund", unreachable)
+    late = START - timedelta(hours=2)
+    cancellation.cancel(student, lesson, late)  # the policy gives back $40 in all: $10 more, Stripe down meanwhile
+    assert balance(lesson).paid == 5000
+    assert payments_refunds.unsettled_refunds(late) == [lesson]  # owed again: the jobs look at it
+    monkeypatch.setattr(stripe_payments, "refund", refund)
+    payments_refunds.settle_refund(lesson, late)
+    assert balance(lesson).paid == 4000
+    assert ledger.reconcile([lesson]) == []
+
+
+def test_a_cancellation_never_shrinks_what_an_admin_refunded(studio, stripe_env):
+    _, student, lesson, ada = studio
+    refunds.refund(ada, lesson, "50", "Teacher late twice", NOW)
+    cancellation.cancel(student, lesson, START - timedelta(hours=2))  # the policy alone would owe $40
+    with transaction() as session:
+        assert session.get_one(Booking, lesson).refund_due_cents == 5000
+    assert balance(lesson).paid == 3000
+
+
+def test_an_id_no_row_can_have_is_no_such_booking(studio):
+    *_, ada = studio
+    for crafted in ("99999999999999999999", "-1", "x"):
+        with pytest.raises(FormError):
+            bookings.booking_detail(ada, crafted)
 
 
 def test_a_refund_of_a_lesson_paid_with_credit_gives_back_the_credits_share(studio, stripe_env):

@@ -7,10 +7,12 @@ import pytest
 from sqlmodel import select
 
 from instainstru.db import transaction
-from instainstru.models import AdminAction, Booking, BookingStatus
+from instainstru.models import AdminAction, Booking, BookingStatus, InstructorProfile
 from instainstru.services.accounts import accounts, sessions, sign_in
 from instainstru.services.admin import audit, people
+from instainstru.services.booking import booking
 from instainstru.services.errors import FormError, NotAuthenticated, PermissionDenied
+from instainstru.services.instructors import instructors
 from tests.factories import PASSWORD, make_admin, make_booking, make_user
 from tests.services.admin.conftest import NOW, listed, piano_teacher
 
@@ -127,3 +129,16 @@ def test_only_admins_use_the_people_console(db_url):
     assert people.person_page(ada, sam.user_id, NOW).person.status == "active"
     with transaction() as session:
         assert session.exec(select(AdminAction)).all() == []
+
+
+def test_a_suspended_instructor_cannot_be_booked_even_by_address(db_url):
+    ada = make_admin()
+    teacher, service_id = piano_teacher()
+    student = make_user()
+    people.suspend(ada, teacher.user_id, "Chargebacks", NOW)
+    with transaction() as session:
+        slug = session.get_one(InstructorProfile, teacher.user_id).slug
+    assert instructors.public_profile(slug).accepting_bookings is False
+    with pytest.raises(FormError) as refused:
+        booking.create_booking(student, service_id, 60, NOW + timedelta(days=3), NOW)
+    assert refused.value.errors == {"start": booking.NOT_ACCEPTING}

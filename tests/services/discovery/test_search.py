@@ -14,7 +14,6 @@ from instainstru.services.discovery.ratings import bayesian_rating
 from instainstru.services.discovery.search_filters import Filters, filters_from
 from instainstru.services.errors import NotAuthenticated, PermissionDenied
 from instainstru.services.instructors import favourites, offerings
-from instainstru.services.instructors.instructors import featured_instructor_ids
 from tests.factories import make_user
 
 NOW = datetime(2026, 11, 26, 14, 0, tzinfo=UTC)  # Thursday 9:00 AM in New York
@@ -263,7 +262,7 @@ def test_a_time_window_or_soonest_search_leaves_out_who_cannot_be_booked(with_un
 
 
 def test_only_bookable_instructors_are_featured(with_unbookable):
-    featured = featured_instructor_ids(20)
+    featured = search.featured_instructor_ids(20)
     assert with_unbookable["Lu Pending"] not in featured
     assert set(featured) == set(with_unbookable.values()) - {with_unbookable["Lu Pending"]}
 

@@ -187,7 +187,8 @@ def settle_refund(booking_id: int, now: datetime | None = None) -> int:
 def unsettled_refunds(now: datetime | None = None) -> list[int]:
     """Bookings (of the last 180 days; cancelled, or refunded by an admin) whose paying charge has not refunded what
     is due, for the jobs.
-    Those owed nothing any more are marked `refund_settled` (what is owed never grows), so later runs skip them."""
+    Those owed nothing any more are marked `refund_settled`, so later runs skip them; a later change of what is owed
+    (a cancellation after an admin's refund) takes the mark off again (`booking.transition`)."""
     since = (now or utcnow()) - timedelta(days=180)
     owing: list[int] = []
     settled: list[int] = []
