@@ -19,8 +19,24 @@ DIALOG = "[role=dialog]"
 def press(page: Page, key: str, problems: list[str]) -> None:
     """Press `key`, then note whether the focus still shows."""
     page.keyboard.press(key)
+    note_focus(page, key, problems)
+
+
+def note_focus(page: Page, key: str, problems: list[str]) -> None:
+    """Note in `problems` if the focused element shows no focus after `key`."""
     if problem := focus_problem(page):
         problems.append(f"{page.url} after {key}: {problem}")
+
+
+def arrow_down(page: Page, problems: list[str]) -> None:
+    """ArrowDown held until the focus has moved, as a person's key press lasts: Radix's radio group moves the focus
+    a moment after the keydown and picks the radio it lands on only while an arrow key is still down (Playwright's
+    `press` lets the key up at once, before the focus moves)."""
+    was = page.evaluate_handle("document.activeElement")
+    page.keyboard.down("ArrowDown")
+    page.wait_for_function("was => document.activeElement !== was", arg=was)
+    page.keyboard.up("ArrowDown")
+    note_focus(page, "ArrowDown", problems)
 
 
 def test_a_student_books_and_pays_with_the_keyboard_alone(page: Page):
@@ -58,7 +74,7 @@ def test_a_student_books_and_pays_with_the_keyboard_alone(page: Page):
         for _ in range(cards.get_by_role("radio").count()):
             if new_card.is_checked():
                 break
-            press(page, "ArrowDown", problems)  # moves to the next choice and picks it
+            arrow_down(page, problems)  # moves to the next choice and picks it
             expect(cards.locator("[role=radio]:focus")).to_be_checked()  # the server took it (the group is its state)
         expect(new_card).to_be_checked()
         expect(page.locator("#card-element [placeholder=number]")).to_be_visible()  # the card form is mounted

@@ -46,6 +46,8 @@ class Filters:
     """Everything a search asks for."""
 
     subject_key: str | None = None
+    also_subject_keys: tuple[str, ...] = ()  # more subjects asked for at once ("piano and guitar": either matches)
+    terms: tuple[str, ...] = ()  # words not understood, matched against names, headlines and bios ("jazz", a name)
     place: geo.Place | None = None
     unknown_place: str | None = None
     online: str = "any"
@@ -61,6 +63,11 @@ class Filters:
     prices_swapped: bool = False  # the URL gave the price range upside down
     home: geo.Place | None = None  # the searching student's home area (`places.home_area`), never in the URL
     near_me: bool = False  # "near me" was typed and no place is known for it: the notice asks for one
+
+    @property
+    def subject_keys(self) -> tuple[str, ...]:
+        """Every subject asked for, the first one first (empty: any subject)."""
+        return (self.subject_key, *self.also_subject_keys) if self.subject_key else self.also_subject_keys
 
     @property
     def notice(self) -> str:
