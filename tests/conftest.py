@@ -134,12 +134,15 @@ class BrowserTestsTogether(LoadGroupScheduling):
     """xdist's `--dist loadgroup`, with the browser tests in two groups, each run on one worker: those sharing the
     embedded app server (and its production build), and the PostgreSQL + Redis app's (test_scale_path.py: another
     build and server of its own, so it runs beside them on another worker). The other tests are spread over all
-    workers one at a time. (Groups are told by path: with pytest 9, xdist 3.8's `xdist_group` mark no longer
-    reaches the scheduler.)"""
+    workers one at a time, but for test_demo_data.py's checks, which share one seeded database per backend (a
+    module-scoped fixture) and so run together on one worker. (Groups are told by path: with pytest 9, xdist 3.8's
+    `xdist_group` mark no longer reaches the scheduler.)"""
 
     def _split_scope(self, nodeid: str) -> str:
         if nodeid.startswith("tests/browser/test_scale_path.py"):
             return "browser-scale"
+        if nodeid.startswith("tests/test_demo_data.py"):
+            return "demo-data"
         return "browser" if nodeid.startswith("tests/browser/") else super()._split_scope(nodeid)
 
 
