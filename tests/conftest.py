@@ -5,7 +5,7 @@ Database tests run on SQLite always and on PostgreSQL too when TEST_DATABASE_URL
 
 The suite runs on pytest-xdist workers (pyproject.toml's addopts: `-n auto --dist loadgroup`). Each worker has its
 own PostgreSQL database beside TEST_DATABASE_URL's (`<db>_gw0`, `<db>_gw1`..., created here) and its own Redis
-database number (`worker_redis_url`); the browser tests all run on one worker, as they share one app server.
+database number (`worker_redis_url`); the browser tests run in groups, each on one worker with its own app server.
 """
 
 import os
@@ -130,10 +130,20 @@ def db_url(request, migrated_urls, monkeypatch) -> str:
     return url
 
 
+# The browser tests' files named before this one form the first group, the rest the second (about half the time each).
+SECOND_BROWSER_GROUP = "tests/browser/test_k"
+
+
+def pytest_xdist_auto_num_workers(config: pytest.Config) -> int:
+    """`-n auto`: a worker per CPU, and two more. The two browser groups' workers mostly wait for their app server
+    and Chromium (about half a core each), so the others keep the CPUs busy meanwhile."""
+    return (os.cpu_count() or 1) + 2
+
+
 class BrowserTestsTogether(LoadGroupScheduling):
-    """xdist's `--dist loadgroup`, with the browser tests in two groups, each run on one worker: those sharing the
-    embedded app server (and its production build), and the PostgreSQL + Redis app's (test_scale_path.py: another
-    build and server of its own, so it runs beside them on another worker). The other tests are spread over all
+    """xdist's `--dist loadgroup`, with the browser tests in three groups, each run on one worker: two halves of those
+    on the embedded app (`SECOND_BROWSER_GROUP`; each worker starts its own app server and build), and the PostgreSQL +
+    Redis app's (test_scale_path.py: another build and server of its own). The other tests are spread over all
     workers one at a time, but for test_demo_data.py's checks, which share one seeded database per backend (a
     module-scoped fixture) and so run together on one worker. (Groups are told by path: with pytest 9, xdist 3.8's
     `xdist_group` mark no longer reaches the scheduler.)"""
@@ -143,7 +153,9 @@ class BrowserTestsTogether(LoadGroupScheduling):
             return "browser-scale"
         if nodeid.startswith("tests/test_demo_data.py"):
             return "demo-data"
-        return "browser" if nodeid.startswith("tests/browser/") else super()._split_scope(nodeid)
+        if nodeid.startswith("tests/browser/"):
+            return "browser" if nodeid < SECOND_BROWSER_GROUP else "browser-second"
+        return super()._split_scope(nodeid)
 
 
 def pytest_xdist_make_scheduler(config: pytest.Config, log: Producer) -> LoadGroupScheduling | None:

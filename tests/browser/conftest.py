@@ -1,7 +1,8 @@
 """Browser tests: the production build (`reflex run --env prod`) driven by Debian's Chromium.
 
-One app server per test run, on a free port, with its own migrated and seeded SQLite database, paying through the
-fake Stripe and sending mail to a mail catcher the tests read (`mail`).
+One app server per test worker (the browser tests run as two groups, each on a worker of its own: tests/conftest.py),
+on a free port, built in a folder of the worker's own, with its own migrated and seeded SQLite database, paying
+through the fake Stripe and sending mail to a mail catcher the tests read (`mail`).
 """
 
 import contextlib
@@ -27,6 +28,7 @@ from instainstru import routes
 from instainstru.models import utcnow
 from instainstru.services.mail import outbox
 from instainstru.settings import reset_settings
+from tests.conftest import WORKER
 from tests.fakes.mail_server import MailCatcher, body, run_mail_catcher
 from tests.fakes.stripe_server import run_fake_stripe
 from tests.processes import free_port, reflex_env
@@ -146,6 +148,7 @@ def app_env(tmp_path_factory, payments, mail: MailCatcher) -> dict[str, str]:
     /dev/mail shows (as in the demo ./scripts/run starts)."""
     tmp = tmp_path_factory.mktemp("app")
     return {
+        "REFLEX_WEB_WORKDIR": f".web-browser-{WORKER or 'solo'}",  # two workers' builds never share a folder
         "SMTP_URL": mail.smtp_url,
         "DEMO_MAIL_DIR": str(mail.directory),
         "DB_URL": f"sqlite:///{tmp / 'browser.db'}",
