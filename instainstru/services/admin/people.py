@@ -389,18 +389,13 @@ ADMIN_MOVES = {
 }
 
 
-CANCELLED_BY_US = "InstaInstru cancelled this lesson: "
-
-
 def cancel_lesson(actor: Actor | None, booking_id: int | str, person_id: int | str, reason: str, now: datetime) -> int:
     """Cancel an upcoming lesson of the person whose page the admin is on (`person_id`), refunding the student in full
-    (the cancellation service settles it, as when an instructor cancels); the reason is told to both people. Returns
-    the refund owed in cents. FormError for a lesson not theirs, not upcoming, or a missing reason."""
+    (the cancellation service settles it, as when an instructor cancels); the booking records the admin as who closed
+    it, so both people are told InstaInstru cancelled it, and why. Returns the refund owed in cents. FormError for a
+    lesson not theirs, not upcoming, or a missing reason."""
     actor = require_role(actor, Role.ADMIN)
-    reason = audit.clean_reason(reason)
-    told = f"{CANCELLED_BY_US}{reason}"  # what the lesson's people read: refused, never cut, when too long
-    if len(told) > engine.REASON_MAX:
-        raise FormError({"reason": f"Use at most {engine.REASON_MAX - len(CANCELLED_BY_US)} characters."})
+    reason = audit.clean_reason(reason)  # no longer than a booking's reason (audit.REASON_MAX = engine.REASON_MAX)
     person = row_id(person_id)
     with transaction() as session:
         lesson = session.get(Booking, row_id(booking_id), with_for_update=True)
@@ -415,7 +410,7 @@ def cancel_lesson(actor: Actor | None, booking_id: int | str, person_id: int | s
             ADMIN_MOVES[BookingStatus(lesson.status)],
             Role.ADMIN,
             now,
-            reason=told,
+            reason=reason,
             refund_due_cents=owed,
         )
         audit.record(
