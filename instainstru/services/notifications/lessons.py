@@ -231,7 +231,8 @@ def _cancelled(session: Session, booking: Booking, before: str, now: datetime) -
     found = people(session, booking)
     refund = refund_of(session, booking, before)
     by = closer(booking)
-    by_name = {Role.STUDENT: found.about.student, Role.INSTRUCTOR: found.about.instructor}.get(by, "InstaInstru")
+    names: dict[str, str] = {Role.STUDENT: found.about.student, Role.INSTRUCTOR: found.about.instructor}
+    by_name = names.get(by, "InstaInstru")
     calendar = ical.cancellation(calendar_lesson(found, booking), now) if before == S.CONFIRMED else None
     for role, user in ((Role.STUDENT, found.student), (Role.INSTRUCTOR, found.instructor)):
         notify(
