@@ -220,21 +220,13 @@ def admin_message(message: ObjectVar[AdminMessageRow]) -> rx.Component:
             wrap="wrap",
         ),
         rx.text(message["text"], size="3", white_space="pre-wrap", word_break="break-word"),
-        rx.cond(
-            hidden,
-            rx.button(
-                "Show again",
-                size="1",
-                variant="soft",
-                color_scheme="green",
-                on_click=A.open_dialog(moderation.RESTORE_MESSAGE, message["id"].to(int)),
-            ),
-            rx.button(
-                "Hide",
-                size="1",
-                variant="soft",
-                color_scheme="red",
-                on_click=A.open_dialog(moderation.HIDE_MESSAGE, message["id"].to(int)),
+        rx.button(
+            rx.cond(hidden, "Show again", "Hide"),
+            size="1",
+            variant="soft",
+            color_scheme=rx.cond(hidden, "green", "red"),
+            on_click=A.open_dialog(
+                rx.cond(hidden, moderation.RESTORE_MESSAGE, moderation.HIDE_MESSAGE), message["id"].to(int)
             ),
         ),
         padding_y="10px",

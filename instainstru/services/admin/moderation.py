@@ -29,6 +29,7 @@ from instainstru.services.admin import audit
 from instainstru.services.errors import FormError
 from instainstru.services.ids import row_id
 from instainstru.services.mail.templates import MailKind
+from instainstru.services.messaging import safety
 from instainstru.services.notifications.notify import notify
 from instainstru.services.timefmt import slot_label
 from instainstru.services.trust import reviews
@@ -108,29 +109,18 @@ def _review_items(session: Session, actor: Actor, *, hidden: bool) -> list[Revie
 
 
 def _conversation_items(session: Session, actor: Actor) -> list[ConversationItem]:
-    student, teacher = aliased(User), aliased(User)
-    rows = session.exec(
-        select(ConversationReport, User.name, student.name, teacher.name)
-        .join(User, col(User.id) == col(ConversationReport.reporter_id))
-        .join(Conversation, col(Conversation.id) == col(ConversationReport.conversation_id))
-        .join(student, col(student.id) == col(Conversation.student_id))
-        .join(teacher, col(teacher.id) == col(Conversation.instructor_id))
-        .where(col(ConversationReport.resolved_at).is_(None))
-        .order_by(col(ConversationReport.created_at).desc())
-        .limit(SHOWN_AT_MOST)
-    ).all()
     items: dict[int, ConversationItem] = {}
-    for report, reporter, student_name, teacher_name in rows:
+    for report in safety.reports_where(session, safety.OPEN, limit=SHOWN_AT_MOST):
         item = items.setdefault(
             report.conversation_id,
             ConversationItem(
                 id=report.conversation_id,
-                between=f"{student_name} and {teacher_name}",
+                between=f"{report.student} and {report.instructor}",
                 reports=[],
                 link=routes.admin_conversation(report.conversation_id),
             ),
         )
-        item.reports.append(f"{report.reason}, by {reporter} · {slot_label(report.created_at, actor.timezone)}")
+        item.reports.append(f"{report.reason}, by {report.reporter} · {slot_label(report.at, actor.timezone)}")
     return list(items.values())
 
 
@@ -241,7 +231,7 @@ def resolve_conversation(actor: Actor | None, conversation_id: int | str, reason
     actor = require_role(actor, Role.ADMIN)
     reason = audit.clean_reason(reason)
     number = row_id(conversation_id)
-    open_reports = (col(ConversationReport.conversation_id) == number) & col(ConversationReport.resolved_at).is_(None)
+    open_reports = (col(ConversationReport.conversation_id) == number) & safety.OPEN
     with transaction() as session:
         chat = session.get(Conversation, number)
         dealt = session.exec(update(ConversationReport).where(open_reports).values(resolved_at=now)).rowcount

@@ -21,7 +21,6 @@ from instainstru.models import (
     Booking,
     BookingStatus,
     Conversation,
-    ConversationReport,
     Credit,
     Offering,
     Payment,
@@ -38,6 +37,7 @@ from instainstru.services.booking import cancellation
 from instainstru.services.discovery.catalog import subject_name
 from instainstru.services.errors import FormError
 from instainstru.services.ids import parse_row_id, row_id
+from instainstru.services.messaging import safety
 from instainstru.services.money import billing, credits
 from instainstru.services.money.money import format_price
 from instainstru.services.paging import PAGE_SIZE, Page, page_number
@@ -266,22 +266,15 @@ def _reviews(session: Session, user: User, *, written: bool) -> list[ReviewLine]
 
 
 def _reports(session: Session, user: User, tz: str) -> list[ReportLine]:
-    reporter = aliased(User)
-    rows = session.exec(
-        select(ConversationReport, reporter.name)
-        .join(Conversation, col(Conversation.id) == col(ConversationReport.conversation_id))
-        .join(reporter, col(reporter.id) == col(ConversationReport.reporter_id))
-        .where(or_(col(Conversation.student_id) == user.id, col(Conversation.instructor_id) == user.id))
-        .order_by(col(ConversationReport.created_at).desc())
-    ).all()
+    involved = or_(col(Conversation.student_id) == user.id, col(Conversation.instructor_id) == user.id)
     return [
         ReportLine(
             conversation_id=report.conversation_id,
-            reporter=name,
+            reporter=report.reporter,
             reason=report.reason,
-            when=slot_label(report.created_at, tz),
+            when=slot_label(report.at, tz),
         )
-        for report, name in rows
+        for report in safety.reports_where(session, involved)
     ]
 
 

@@ -90,12 +90,17 @@ def test_a_review_kept_leaves_the_queue_as_it_is(db_url):
         moderation.keep_review(ada, review, "twice", NOW)
 
 
-def test_a_reported_conversation_is_marked_dealt_with(db_url):
-    ada = make_admin()
+def lesson_chat():
+    """A teacher (and their service) and a student with a lesson ahead, and their conversation's id."""
     teacher, service = piano_teacher()
     sam = make_user()
     lesson = make_booking(teacher, sam, service, NOW + timedelta(days=2), BookingStatus.CONFIRMED)
-    chat = conversations.open_for_booking(sam, lesson, NOW)
+    return teacher, service, sam, conversations.open_for_booking(sam, lesson, NOW)
+
+
+def test_a_reported_conversation_is_marked_dealt_with(db_url):
+    ada = make_admin()
+    teacher, _, sam, chat = lesson_chat()
     safety.report(sam, chat, "Asked me to pay in cash", NOW)
     [item] = moderation.queue(ada).conversations
     assert item.between == "Sam Student and Tia Teacher" and item.reports[0].startswith("Asked me to pay in cash")
@@ -108,10 +113,7 @@ def test_a_reported_conversation_is_marked_dealt_with(db_url):
 
 def test_a_hidden_message_is_removed_for_both_people_and_shown_again(db_url):
     ada = make_admin()
-    teacher, service = piano_teacher()
-    sam = make_user()
-    lesson = make_booking(teacher, sam, service, NOW + timedelta(days=2), BookingStatus.CONFIRMED)
-    chat = conversations.open_for_booking(sam, lesson, NOW)
+    teacher, _, sam, chat = lesson_chat()
     conversations.send(sam, chat, "Hello, see you Tuesday", NOW)
     rude = conversations.send(teacher, chat, "Bring cash, you idiot", NOW + timedelta(minutes=1))
     safety.report(sam, chat, "Insulted me", NOW + timedelta(minutes=2))
@@ -157,11 +159,8 @@ def test_a_hidden_message_is_removed_for_both_people_and_shown_again(db_url):
 
 
 def test_only_admins_moderate(db_url):
-    teacher, service = piano_teacher()
-    sam = make_user()
+    teacher, service, sam, chat = lesson_chat()
     review = published(teacher, sam, service, 4, 5)
-    lesson = make_booking(teacher, sam, service, NOW + timedelta(days=2), BookingStatus.CONFIRMED)
-    chat = conversations.open_for_booking(sam, lesson, NOW)
     message = conversations.send(sam, chat, "Hello", NOW)
     for call in (
         lambda who: moderation.queue(who),
