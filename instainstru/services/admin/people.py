@@ -21,7 +21,6 @@ from instainstru.models import (
     Booking,
     BookingStatus,
     Conversation,
-    Credit,
     Offering,
     Payment,
     Review,
@@ -31,7 +30,7 @@ from instainstru.models import (
 from instainstru.models.booking import LIVE_STATUSES
 from instainstru.services.accounts import sessions
 from instainstru.services.accounts.access import Actor, require_role, two_factor_on_in
-from instainstru.services.admin import audit
+from instainstru.services.admin import audit, credit
 from instainstru.services.booking import booking as engine
 from instainstru.services.booking import cancellation
 from instainstru.services.discovery.catalog import subject_name
@@ -39,7 +38,7 @@ from instainstru.services.errors import FormError
 from instainstru.services.ids import parse_row_id, row_id
 from instainstru.services.messaging import safety
 from instainstru.services.money import billing, credits
-from instainstru.services.money.money import format_price
+from instainstru.services.money.money import format_exact, format_price
 from instainstru.services.paging import PAGE_SIZE, Page, page_number
 from instainstru.services.timefmt import date_label, slot_label
 
@@ -159,7 +158,7 @@ class PersonPage:
     upcoming: int  # lessons the admin may still cancel
     payments: list[str]  # "Sat, Dec 5 · 10:00 AM EST · $65 · succeeded (lesson 12)"
     credit_balance: str
-    credits: list[str]  # "$20 welcome credit, $12 left, until Jan 7, 2031"
+    credits: list[str]  # "$20.00 welcome credit, $12.00 left, until Jan 7, 2031" (credit.grant_line)
     reviews_written: list[ReviewLine]
     reviews_received: list[ReviewLine]
     reports: list[ReportLine]
@@ -221,18 +220,6 @@ def _payments(session: Session, user: User, tz: str) -> list[str]:
     return [
         f"{slot_label(p.created_at, tz)} · {format_price(p.amount_cents)} · {p.status} (lesson {p.booking_id})"
         for p in rows
-    ]
-
-
-def _credits(session: Session, user: User, now: datetime, tz: str) -> list[str]:
-    grants = session.exec(
-        select(Credit).where(col(Credit.user_id) == user.id).order_by(col(Credit.created_at).desc())
-    ).all()
-    return [
-        f"{format_price(c.amount_cents)} {c.kind} credit, {format_price(c.remaining_cents)} left, "
-        f"{'until' if c.expires_at > now else 'expired'} {date_label(c.expires_at, tz)}"
-        + (f" (set aside: {c.withheld})" if c.withheld else "")
-        for c in grants
     ]
 
 
@@ -309,8 +296,8 @@ def person_page(actor: Actor | None, user_id: int | str, now: datetime) -> Perso
             lessons=lessons,
             upcoming=sum(1 for line in lessons if line.cancellable),
             payments=_payments(session, user, tz),
-            credit_balance=format_price(credits.balance(session, user.id, now)),
-            credits=_credits(session, user, now, tz),
+            credit_balance=format_exact(credits.balance(session, user.id, now)),
+            credits=[credit.grant_line(grant) for grant in credit.grants_of(session, user.id, now, tz)],
             reviews_written=_reviews(session, user, written=True),
             reviews_received=_reviews(session, user, written=False),
             reports=_reports(session, user, tz),

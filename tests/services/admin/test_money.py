@@ -11,7 +11,7 @@ from instainstru.db import transaction
 from instainstru.gateways import stripe_payments
 from instainstru.gateways.stripe_gateway import PaymentsUnavailable
 from instainstru.models import AdminAction, Booking, BookingStatus, Credit
-from instainstru.services.admin import bookings, credit, reconciliation, refunds
+from instainstru.services.admin import bookings, credit, people, reconciliation, refunds
 from instainstru.services.booking import booking, cancellation
 from instainstru.services.errors import FormError, NotAuthenticated, PermissionDenied
 from instainstru.services.money import billing, credits, ledger, payments
@@ -159,6 +159,9 @@ def test_credit_is_granted_and_only_its_unused_part_taken_back(studio):
         credit.revoke(ada, grant_id, "20", "Abuse", NOW)
     assert credit.revoke(ada, grant_id, "15", "Abuse", NOW) == 1500
     assert credit.student_credit(ada, student.user_id, NOW).balance == "$0.00"
+    person = people.person_page(ada, student.user_id, NOW)  # their page says it as the credit page does
+    expires = credit.student_credit(ada, student.user_id, NOW).grants[0].expires
+    assert (person.credit_balance, person.credits) == ("$0.00", [f"$25.00 admin credit, $0.00 left, until {expires}"])
     assert [row[0] for row in audit_rows()] == ["grant_credit", "revoke_credit"]
     assert {row[1] for row in audit_rows()} == {student.user_id}
     with pytest.raises(FormError, match="No such student"):
