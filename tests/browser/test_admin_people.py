@@ -146,7 +146,7 @@ def test_admin_hides_one_message_of_a_reported_conversation_for_both_people(
     log_in(mine, student.email, PASSWORD)
     expect(mine).to_have_url(at(routes.STUDENT_HOME))
     open_page(mine, routes.conversation(chat))  # left open: it follows the conversation live
-    expect(mine.locator(".message.theirs")).to_have_text(RUDE)
+    expect(mine.locator(".message.theirs")).to_contain_text(RUDE)
 
     log_in_demo(page, "admin")
     page.get_by_role("link", name="Moderation").click()
@@ -159,19 +159,19 @@ def test_admin_hides_one_message_of_a_reported_conversation_for_both_people(
     expect(rude).to_contain_text("Hidden from both")  # the admin still reads it
     look_at(page, "admin-conversation-hidden")
 
-    expect(mine.locator(".message.theirs")).to_have_text(conversations.REMOVED)  # at once, in the open tab
+    expect(mine.locator(".message.theirs")).to_contain_text(conversations.REMOVED)  # at once, in the open tab
     expect(mine.get_by_text(RUDE)).to_have_count(0)
     look_at(mine, "conversation-message-removed")
     theirs = browser.new_context(base_url=base_url, timezone_id="America/New_York").new_page()
     log_in(theirs, teacher.email, PASSWORD)
     expect(theirs).to_have_url(at(routes.INSTRUCTOR_HOME))
     open_page(theirs, routes.conversation(chat))
-    expect(theirs.locator(".message.mine")).to_have_text(conversations.REMOVED)
+    expect(theirs.locator(".message.mine")).to_contain_text(conversations.REMOVED)
 
     rude.get_by_role("button", name="Show again").click()
     confirm_dialog(page, "It was a joke between them", "Show again")
     expect(rude.get_by_text("Hidden from both")).to_have_count(0)
-    expect(mine.locator(".message.theirs")).to_have_text(RUDE)
+    expect(mine.locator(".message.theirs")).to_contain_text(RUDE)
     open_page(page, routes.admin_audit(person=str(teacher.user_id)))
     expect(page.locator(".audit-row").filter(has_text="Insults the student")).to_have_count(1)
     expect(page.locator(".audit-row").filter(has_text="It was a joke between them")).to_have_count(1)
