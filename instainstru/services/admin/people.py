@@ -201,7 +201,7 @@ def _lessons(session: Session, user: User, now: datetime, tz: str) -> list[Lesso
                 id=booking.id,
                 when=slot_label(booking.start_at, tz),
                 title=f"{subject_name(subject)} · {booking.duration_min} min {other}",
-                status=engine.status_words(booking.status),
+                status=engine.booking_words(booking),
                 money=said,
                 cancellable=booking.status in LIVE_STATUSES and booking.start_at > now,
             )

@@ -44,6 +44,7 @@ from instainstru.models.booking import (
     LIVE_STATUSES,
     OPEN_STATUSES,
     RELEASED_STATUSES,
+    closer,
     hold_ran_out,
     ran_out,
     status_is,
@@ -558,6 +559,14 @@ class Conflict(FormError):
 def status_words(status: str) -> str:
     """A state as pages and messages say it: "no show", "cancelled by student"."""
     return status.replace("_", " ")
+
+
+def booking_words(booking: Booking) -> str:
+    """A booking's state as pages say it, naming InstaInstru for a lesson an admin cancelled: "cancelled by
+    InstaInstru" (else as `status_words`)."""
+    if booking.status == S.CANCELLED_BY_INSTRUCTOR and closer(booking) == Role.ADMIN:
+        return "cancelled by InstaInstru"
+    return status_words(booking.status)
 
 
 def _allowed(status: str, to: str, who: str) -> None:

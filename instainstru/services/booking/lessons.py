@@ -155,7 +155,7 @@ def _line(
         price=format_price(booking.price_cents),
         fee=format_price(booking.platform_fee_cents),
         net=format_price(booking.price_cents - booking.platform_fee_cents),
-        status=engine.status_words(booking.status),
+        status=engine.booking_words(booking),
         can_answer=as_instructor and ahead and engine.may(booking.status, S.CONFIRMED, side),
         can_mark=as_instructor and booking.end_at <= now and engine.may(booking.status, S.COMPLETED, side),
         can_cancel=may_cancel(booking, side, now),

@@ -102,9 +102,13 @@ def test_a_suspended_persons_upcoming_lessons_are_listed_and_cancelled_with_a_fu
         assert (cancelled.status, cancelled.refund_due_cents) == (BookingStatus.CANCELLED_BY_INSTRUCTOR, 5000)
         assert (cancelled.reason, cancelled.closed_by) == ("Account suspended", "admin")
         assert (declined.status, declined.closed_by) == (BookingStatus.DECLINED, "admin")
-    said = {line.id: line.note for line in lessons.student_lessons(sam, NOW).off}
-    assert said[ahead] == 'Cancelled by InstaInstru: "Account suspended".'
-    assert said[request].startswith('Declined by InstaInstru: "Account suspended". Nothing was charged')
+    said = {line.id: (line.status, line.note) for line in lessons.student_lessons(sam, NOW).off}
+    assert said[ahead] == ("cancelled by InstaInstru", 'Cancelled by InstaInstru: "Account suspended".')
+    assert said[request][0] == "declined"
+    assert {line.id: line.status for line in people.person_page(ada, sam.user_id, NOW).lessons}[ahead] == (
+        "cancelled by InstaInstru"
+    )
+    assert said[request][1].startswith('Declined by InstaInstru: "Account suspended". Nothing was charged')
     rows = audit.list_actions(ada, action=people.CANCEL_LESSON)
     assert {(r.booking_id, r.target_user_id, r.detail) for r in rows} == {
         (ahead, sam.user_id, "Cancelled with a full refund of $50"),
