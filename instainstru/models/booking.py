@@ -135,8 +135,11 @@ class Booking(SQLModel, table=True):
     # When the card was authorised and the request went to the instructor (tells an unanswered request that
     # expired from a checkout hold that ran out).
     requested_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime(), nullable=True))
-    # The instructor's words when declining or cancelling, shown to the student ("" when none were given).
+    # The words of whoever declined or cancelled it, shown to the other party ("" when none were given).
     reason: str = Field(default="", sa_column=Column(String(500), nullable=False, server_default=""))
+    # Who declined or cancelled it ("student", "instructor" or "admin": InstaInstru; "" when the platform closed it,
+    # or before this was recorded), so each party is told and shown who it was.
+    closed_by: str = Field(default="", sa_column=Column(String(16), nullable=False, server_default=""))
     # The start before the lesson was last moved, and who moved it ("student" or "instructor"; "" if never).
     moved_from: datetime | None = Field(default=None, sa_column=Column(UTCDateTime(), nullable=True))
     moved_by: str = Field(default="", sa_column=Column(String(16), nullable=False, server_default=""))
@@ -221,3 +224,13 @@ def ran_out(booking: Booking, now: datetime) -> bool:
     """For a booking already read: `hold_ran_out` or `request_ran_out` (the same rule, tested to agree)."""
     deadline = booking.hold_expires_at
     return booking.status in WAITING_STATUSES and deadline is not None and deadline <= now
+
+
+# Whose move each closing state names, for bookings closed before `closed_by` was recorded.
+_CLOSER_OF_STATUS = {S.CANCELLED_BY_STUDENT: "student", S.CANCELLED_BY_INSTRUCTOR: "instructor"}
+
+
+def closer(booking: Booking) -> str:
+    """Who declined or cancelled the booking: its `closed_by` ("student", "instructor", "admin"), else the side its
+    status names ("" for the platform, or a booking not closed)."""
+    return booking.closed_by or _CLOSER_OF_STATUS.get(S(booking.status), "")

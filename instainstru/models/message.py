@@ -49,6 +49,9 @@ class Message(SQLModel, table=True):
     sender_id: int = Field(sa_column=Column(Integer, ForeignKey("users.id", ondelete="CASCADE"), nullable=False))
     body: str = Field(sa_column=Column(Text, nullable=False))
     created_at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime(), nullable=False))
+    # When an admin hid it (reviewing a report): both parties see that InstaInstru removed it, not its words (who and
+    # why are in the audit log).
+    hidden_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime(), nullable=True))
 
 
 class Block(SQLModel, table=True):

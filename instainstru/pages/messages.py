@@ -5,10 +5,12 @@ from reflex.vars import ObjectVar
 
 from instainstru import routes
 from instainstru.components.access import guarded_page
+from instainstru.components.admin import reason_dialog
 from instainstru.components.card import card, empty_state
 from instainstru.components.form_field import dialog_form, form_field, server_form, text_area
 from instainstru.models.message import MAX_MESSAGE_LENGTH
-from instainstru.services.messaging.conversations import MASKED_NOTE
+from instainstru.services.admin import moderation
+from instainstru.services.messaging.conversations import MASKED_NOTE, REMOVED
 from instainstru.services.messaging.safety import MAX_REASON
 from instainstru.state.messages import AdminConversationState as A
 from instainstru.state.messages import ConversationState as C
@@ -83,7 +85,14 @@ def bubble(message: ObjectVar[MessageRow]) -> rx.Component:
     mine = message["mine"].to(bool)
     return rx.flex(
         rx.box(
-            rx.text(message["text"].to(str), size="3", white_space="pre-wrap", word_break="break-word"),
+            rx.text(
+                message["text"].to(str),
+                size="3",
+                white_space="pre-wrap",
+                word_break="break-word",
+                font_style=rx.cond(message["removed"].to(bool), "italic", "normal"),  # not colour alone
+                class_name=rx.cond(message["removed"].to(bool), "removed", ""),
+            ),
             rx.text(
                 message["when"].to(str),
                 rx.cond(message["seen"].to(bool), " · Seen", ""),
@@ -187,21 +196,43 @@ def conversation_page() -> rx.Component:
     )
 
 
+MESSAGE_DIALOGS = {
+    moderation.HIDE_MESSAGE: (
+        "Hide this message",
+        f"Both people see “{REMOVED}” in its place; you still read it here.",
+        "Hide message",
+    ),
+    moderation.RESTORE_MESSAGE: ("Show this message again", "Both people read it again as written.", "Show again"),
+}
+
+
 def admin_message(message: ObjectVar[AdminMessageRow]) -> rx.Component:
-    """One message as an admin reads it: who, when, and the text as written (plain text)."""
+    """One message as an admin reads it: who, when, and the text as written (plain text), whether it is hidden from
+    its people, and the button to hide it or show it again."""
+    hidden = message["hidden"].to(bool)
     return rx.box(
         rx.hstack(
             rx.text(message["sender"], weight="bold", size="2"),
             rx.text(message["when"], size="1", color_scheme="gray"),
+            rx.cond(hidden, rx.badge("Hidden from both", color_scheme="red", class_name="hidden-badge")),
             spacing="2",
             align="baseline",
             wrap="wrap",
         ),
         rx.text(message["text"], size="3", white_space="pre-wrap", word_break="break-word"),
+        rx.button(
+            rx.cond(hidden, "Show again", "Hide"),
+            size="1",
+            variant="soft",
+            color_scheme=rx.cond(hidden, "green", "red"),
+            on_click=A.open_dialog(
+                rx.cond(hidden, moderation.RESTORE_MESSAGE, moderation.HIDE_MESSAGE), message["id"].to(int)
+            ),
+        ),
         padding_y="10px",
         border_bottom=f"1px solid {rx.color('gray', 4)}",
         width="100%",
-        class_name="admin-message",
+        class_name=rx.cond(hidden, "admin-message hidden-message", "admin-message"),
     )
 
 
@@ -223,7 +254,7 @@ def admin_conversation_page() -> rx.Component:
                     rx.text.strong(A.student),
                     " (student) and ",
                     rx.text.strong(A.instructor),
-                    " (instructor). Shown whole, with nothing hidden.",
+                    " (instructor). Shown whole, with nothing masked; a message you hide is removed for both.",
                     size="2",
                     color_scheme="gray",
                 ),
@@ -235,4 +266,5 @@ def admin_conversation_page() -> rx.Component:
             ),
             card(empty_state("message-circle-off", "There is no such conversation.", "Admin home", routes.ADMIN_HOME)),
         ),
+        reason_dialog(A, MESSAGE_DIALOGS),
     )

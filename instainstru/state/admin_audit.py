@@ -27,6 +27,8 @@ ACTIONS = {  # the action filter's choices: each action's key and how the page n
     moderation.RESTORE_REVIEW: "Restore a review",
     moderation.KEEP_REVIEW: "Keep a reported review",
     moderation.RESOLVE_CONVERSATION: "Deal with a reported conversation",
+    moderation.HIDE_MESSAGE: "Hide a message",
+    moderation.RESTORE_MESSAGE: "Show a hidden message again",
     refunds.ACTION: "Refund",
     credit.GRANT: "Grant credit",
     credit.REVOKE: "Take back credit",

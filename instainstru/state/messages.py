@@ -22,9 +22,11 @@ from instainstru import routes
 from instainstru.models import utcnow
 from instainstru.services.accounts import sessions
 from instainstru.services.accounts.access import Actor
+from instainstru.services.admin import moderation
 from instainstru.services.errors import FormError, NotAuthenticated, PermissionDenied
 from instainstru.services.messaging import conversations, safety
-from instainstru.services.messaging.conversations import AdminConversationView, ConversationView
+from instainstru.services.messaging.conversations import AdminConversationView, ConversationView, Version
+from instainstru.state.admin_dialog import Act, AdminDialog
 from instainstru.state.answer import Answer
 from instainstru.state.events import event
 from instainstru.state.fields import Field, field
@@ -150,7 +152,7 @@ class ConversationState(GuardedPage, rx.State):
     errors: Field[dict[str, str]] = field(default_factory=dict)
     sent: Field[int] = field(0)  # messages sent from this page: keys the box, so it empties after each
     report_open: Field[bool] = field(False)
-    _version: tuple[int, int] = (0, 0)
+    _version: Version = (0, 0, ())
     _watcher: int = 0  # the live loop that may run (`new_loop`): a newer load or leaving the page ends the others
 
     def _asked(self) -> str:
@@ -259,7 +261,7 @@ class ConversationState(GuardedPage, rx.State):
                 self._show(view)
 
     @staticmethod
-    def _changed(login: str, conversation: int, shown: tuple[int, int]) -> ConversationView | None:
+    def _changed(login: str, conversation: int, shown: Version) -> ConversationView | None:
         """The conversation read again for the tab's login, or None when its version is still the one shown."""
         actor = sessions.actor_for_token(login)
         if conversations.version(actor, conversation) == shown:
@@ -267,8 +269,9 @@ class ConversationState(GuardedPage, rx.State):
         return conversations.read_conversation(actor, conversation, utcnow())
 
 
-class AdminConversationState(GuardedPage, rx.State):
-    """/admin/conversations/<id>: a (reported) conversation as an admin reads it, whole and unmasked."""
+class AdminConversationState(AdminDialog, GuardedPage, rx.State):
+    """/admin/conversations/<id>: a (reported) conversation as an admin reads it, whole and unmasked; one message
+    hidden from both its people, or shown again."""
 
     found: Field[bool] = field(False)
     student: Field[str] = field("")
@@ -285,3 +288,18 @@ class AdminConversationState(GuardedPage, rx.State):
         self.found = result is not None
         self.student, self.instructor = (result.student, result.instructor) if result else ("", "")
         self.messages = [vars(line) for line in result.messages] if result else []
+
+    def _reload(self, actor: Actor | None) -> None:
+        self._show(self._fetch(actor))
+
+    def _actions(self) -> dict[str, tuple[Act, str]]:
+        return {
+            moderation.HIDE_MESSAGE: (
+                lambda message, reason: lambda actor: moderation.hide_message(actor, message, reason, utcnow()),
+                "Message hidden: both people see that InstaInstru removed it.",
+            ),
+            moderation.RESTORE_MESSAGE: (
+                lambda message, reason: lambda actor: moderation.restore_message(actor, message, reason, utcnow()),
+                "Message shown again to both people.",
+            ),
+        }

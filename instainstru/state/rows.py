@@ -37,7 +37,7 @@ MessageRow = dict[str, str | int | bool]
 ReportRow = dict[str, str]
 
 # A message as an admin reads it (`vars` of `services.messaging.conversations.AdminLine`).
-AdminMessageRow = dict[str, str]
+AdminMessageRow = dict[str, str | int | bool]
 
 # A login session in the settings' list: id, device, started, seen (text) and current (this browser).
 SessionRow = dict[str, str | int | bool]

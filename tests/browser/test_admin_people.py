@@ -1,6 +1,7 @@
 """The admin console's people part, driven by the demo admin: suspending a student (their open tab is refused at its
 next event, and they cannot log in), approving a new instructor (then in search), hiding a reported review (the
-rating recounted); each action is in the audit log. Phone and laptop screenshots of every new page."""
+rating recounted), hiding one message of a reported conversation (removed for both people, the student's open tab
+too) and showing it again; each action is in the audit log. Phone and laptop screenshots of every new page."""
 
 from datetime import timedelta
 
@@ -11,6 +12,7 @@ from instainstru.db import transaction
 from instainstru.models import BookingStatus, InstructorProfile, Review, utcnow
 from instainstru.services.accounts import accounts
 from instainstru.services.instructors import offerings
+from instainstru.services.messaging import conversations, safety
 from instainstru.services.trust import reviews
 from instainstru.settings import reset_settings
 from tests.browser.conftest import open_page
@@ -19,6 +21,7 @@ from tests.factories import PASSWORD, connect_on_fake_stripe, enable_payouts, ma
 
 REASON = "Chargebacks on three cards in a week"
 UNKIND = "Terrible person, avoid at all costs, this is not about the lesson."
+RUDE = "Only a fool would ask that, pay me or go away."
 
 
 def confirm_dialog(page: Page, reason: str, button: str) -> None:
@@ -125,3 +128,52 @@ def test_admin_hides_a_reported_review_and_the_rating_is_recounted(page: Page, a
     expect(page.get_by_text(UNKIND)).to_have_count(0)
     with transaction() as session:
         assert session.get_one(Review, written.id).hidden_reason == "Personal attack"
+
+
+def test_admin_hides_one_message_of_a_reported_conversation_for_both_people(
+    page: Page, browser: Browser, base_url: str, app_services
+):
+    teacher, student, _ = open_studio({60: "60"}, unique_email("rude"), unique_email("hurt"))
+    now = utcnow()
+    with transaction() as session:
+        slug = session.get_one(InstructorProfile, teacher.user_id).slug
+    chat = conversations.open_with_instructor(student, slug, now)
+    conversations.send(student, chat, "Can we do Tuesday instead?", now)
+    conversations.send(teacher, chat, RUDE, now)
+    reason = f"Insulted me ({unique_email('report')})"
+    safety.report(student, chat, reason, now)
+    mine = browser.new_context(base_url=base_url, timezone_id="America/New_York").new_page()
+    log_in(mine, student.email, PASSWORD)
+    expect(mine).to_have_url(at(routes.STUDENT_HOME))
+    open_page(mine, routes.conversation(chat))  # left open: it follows the conversation live
+    expect(mine.locator(".message.theirs")).to_contain_text(RUDE)
+
+    log_in_demo(page, "admin")
+    page.get_by_role("link", name="Moderation").click()
+    page.locator(".reported-conversation").filter(has_text=reason).get_by_role("link", name="Read").click()
+    expect(page).to_have_url(at(routes.admin_conversation(chat)))
+    rude = page.locator(".admin-message").filter(has_text=RUDE)
+    rude.get_by_role("button", name="Hide").click()
+    confirm_dialog(page, "Insults the student", "Hide message")
+    expect(page.get_by_text("Message hidden: both people see that InstaInstru removed it.")).to_be_visible()
+    expect(rude).to_contain_text("Hidden from both")  # the admin still reads it
+    look_at(page, "admin-conversation-hidden")
+
+    expect(mine.locator(".message.theirs")).to_contain_text(conversations.REMOVED)  # at once, in the open tab
+    expect(mine.get_by_text(RUDE)).to_have_count(0)
+    look_at(mine, "conversation-message-removed")
+    theirs = browser.new_context(base_url=base_url, timezone_id="America/New_York").new_page()
+    log_in(theirs, teacher.email, PASSWORD)
+    expect(theirs).to_have_url(at(routes.INSTRUCTOR_HOME))
+    open_page(theirs, routes.conversation(chat))
+    expect(theirs.locator(".message.mine")).to_contain_text(conversations.REMOVED)
+
+    rude.get_by_role("button", name="Show again").click()
+    confirm_dialog(page, "It was a joke between them", "Show again")
+    expect(rude.get_by_text("Hidden from both")).to_have_count(0)
+    expect(mine.locator(".message.theirs")).to_contain_text(RUDE)
+    open_page(page, routes.admin_audit(person=str(teacher.user_id)))
+    expect(page.locator(".audit-row").filter(has_text="Insults the student")).to_have_count(1)
+    expect(page.locator(".audit-row").filter(has_text="It was a joke between them")).to_have_count(1)
+    for context in (mine.context, theirs.context):
+        context.close()

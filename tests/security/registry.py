@@ -541,6 +541,12 @@ EVENTS: dict[str, Entry] = {
     "AdminHomeState.load": just("AdminHomeState.load", routes.ADMIN_HOME),
     "AdminHomeState.retry_mail": on(routes.ADMIN_HOME, step("AdminHomeState.retry_mail", message_id=of("mail"))),
     "AdminConversationState.load": on(admin_conversation_page, ("AdminConversationState.load", {})),
+    "AdminConversationState.open_dialog": Harmless("opens the action's dialog, " + UI_ONLY),
+    "AdminConversationState.set_dialog_open": Harmless("opens or closes the action's dialog, " + UI_ONLY),
+    "AdminConversationState.confirm": each(
+        admin_dialog(admin_conversation_page, "AdminConversationState", "hide_message", of("message")),
+        admin_dialog(admin_conversation_page, "AdminConversationState", "restore_message", of("message")),
+    ),
     # The admin console, by people who are not admins: every action on someone else's account or rows.
     "AdminPeopleState.load": each(
         just("AdminPeopleState.load", routes.ADMIN_PEOPLE),

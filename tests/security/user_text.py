@@ -227,6 +227,7 @@ FIELDS: dict[str, Written | Copied | Unshown] = {
     "bookings.place_area": Unshown("a gazetteer neighbourhood or borough name"),
     "bookings.status": Unshown(CHOICE),
     "bookings.moved_by": Unshown(CHOICE),
+    "bookings.closed_by": Unshown(CHOICE),
     "bookings.proposal_status": Unshown(CHOICE),
     "bookings.reminded": Unshown(CHOICE),
     "bookings.place_kind": Unshown(CHOICE),

@@ -168,11 +168,12 @@ def _lessons(world: World, student: str, teacher: str, slot: int, now: datetime)
         world.add("conversation", chat.id, student, teacher)
         for sender in (s, t):
             body = world.secret(f"msg{pair}{sender.user_id}q7", student, teacher)
-            session.add(
-                Message(
-                    conversation_id=chat.id, sender_id=sender.user_id, body=body, created_at=now - timedelta(hours=2)
-                )
+            message = Message(
+                conversation_id=chat.id, sender_id=sender.user_id, body=body, created_at=now - timedelta(hours=2)
             )
+            session.add(message)
+            session.flush()
+            world.add("message", message.id, student, teacher)
 
 
 def build_world(now: datetime | None = None) -> World:

@@ -1,6 +1,6 @@
 """Reported conversations in the admin tool, as crafted events call it: the admin home lists the reports and the
-admin's conversation page shows one whole; a student or an instructor (even one of the conversation's two people)
-gets the "not for you" view and nothing of it."""
+admin's conversation page shows one whole, and hides one message from both its people (or shows it again); a student
+or an instructor (even one of the conversation's two people) gets the "not for you" view and nothing of it."""
 
 from datetime import UTC, datetime
 
@@ -14,7 +14,7 @@ from instainstru.services.messaging import conversations, safety
 from instainstru.state.dashboards import AdminHomeState
 from instainstru.state.messages import AdminConversationState
 from tests.factories import admin_token, open_studio
-from tests.state.harness import call_handler
+from tests.state.harness import call_handler, call_handlers
 
 NOW = datetime(2030, 3, 4, 15, 0, tzinfo=UTC)  # Mon 10:00 AM in New York
 
@@ -46,9 +46,41 @@ def test_the_admin_sees_the_report_and_reads_the_conversation_whole(reported):
     ]
     page, _ = call_handler(AdminConversationState, "load", token)
     assert (page.access, page.found, page.student, page.instructor) == ("ok", True, "Sam Student", "Tess Teacher")
-    assert page.messages == [
-        {"sender": "Sam Student", "when": "Mon, Mar 4 · 3:00 PM UTC", "text": "Write to me at sam.s@example.com"}
-    ]
+    [message] = page.messages
+    assert message == {
+        "id": message["id"],
+        "sender": "Sam Student",
+        "when": "Mon, Mar 4 · 3:00 PM UTC",
+        "text": "Write to me at sam.s@example.com",
+        "hidden": False,
+    }
+
+
+def test_the_admin_hides_a_message_and_shows_it_again_with_a_reason(reported):
+    _, student, conversation = reported
+    token = admin_token()
+    page, _ = call_handler(AdminConversationState, "load", token)
+    message = page.messages[0]["id"]
+    hide = ("open_dialog", ("hide_message", message)), ("confirm", ({"reason": "Contact details"},))
+    page, _ = call_handlers(AdminConversationState, token, ("load", ()), *hide)
+    assert (page.dialog_open, page.errors, page.messages[0]["hidden"]) == (False, {}, True)
+    assert conversations.read_conversation(student, conversation, NOW).messages[0].text == conversations.REMOVED
+    show = ("open_dialog", ("restore_message", message)), ("confirm", ({"reason": ""},))
+    page, _ = call_handlers(AdminConversationState, token, ("load", ()), *show)
+    assert page.dialog_open and "reason" in page.errors and page.messages[0]["hidden"]  # a reason is asked for
+    page, _ = call_handlers(AdminConversationState, token, ("load", ()), show[0], ("confirm", ({"reason": "Fine"},)))
+    assert page.messages[0]["hidden"] is False
+
+
+@pytest.mark.parametrize("who", ["student", "teacher"])
+def test_its_own_two_people_cannot_hide_a_message(reported, who):
+    teacher, student, conversation = reported
+    [message] = conversations.read_conversation(student, conversation, NOW).messages
+    token = sessions.start_session(student if who == "student" else teacher)
+    call_handlers(
+        AdminConversationState, token, ("open_dialog", ("hide_message", message.id)), ("confirm", ({"reason": "x"},))
+    )
+    assert conversations.read_conversation(student, conversation, NOW).messages[0].removed is False
 
 
 def test_no_such_conversation_is_said_so(reported, monkeypatch):

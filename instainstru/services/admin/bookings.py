@@ -148,7 +148,7 @@ def bookings_page(actor: Actor | None, filters: Filters, number: int | str | Non
                 lesson=engine.lesson_title(subject_name(subject), booking),
                 student=student_name,
                 instructor=teacher_name,
-                status=engine.status_words(booking.status),
+                status=engine.booking_words(booking),
                 paid=format_exact(lesson.charged + lesson.credit),  # as the booking's page says it: before refunds
                 refunded=format_exact(lesson.refunded + lesson.credit_back),
             )
@@ -360,7 +360,7 @@ def booking_detail(actor: Actor | None, booking_id: int | str) -> BookingDetail:
             id=number,
             lesson=engine.lesson_title(subject_name(offering.subject_key), booking),
             when=slot_label(booking.start_at, zone),
-            status=engine.status_words(booking.status),
+            status=engine.booking_words(booking),
             student_id=booking.student_id,
             student=f"{student.name} ({student.email})",
             instructor_id=booking.instructor_id,

@@ -58,6 +58,35 @@ def _student(session: Session, user_id: int) -> User:
     return user
 
 
+def _grant(grant: Credit, now: datetime, tz: str) -> Grant:
+    return Grant(
+        id=grant.id or 0,
+        kind=grant.kind,
+        amount=format_exact(grant.amount_cents),
+        remaining=format_exact(grant.remaining_cents),
+        remaining_cents=grant.remaining_cents,
+        given=date_label(grant.created_at, tz),
+        expires=date_label(grant.expires_at, tz),
+        withheld=grant.withheld,
+        expired=grant.expires_at <= now,
+    )
+
+
+def grants_of(session: Session, user_id: int, now: datetime, tz: str) -> list[Grant]:
+    """Every credit grant of `user_id`, newest first, dates in `tz` (for the caller's admin page)."""
+    rows = session.exec(
+        select(Credit).where(Credit.user_id == user_id).order_by(col(Credit.created_at).desc(), col(Credit.id))
+    ).all()
+    return [_grant(row, now, tz) for row in rows]
+
+
+def grant_line(grant: Grant) -> str:
+    """A grant in one line (a person's page): "$20.00 welcome credit, $12.00 left, until Jan 7, 2031"."""
+    until = "expired" if grant.expired else "until"
+    line = f"{grant.amount} {grant.kind} credit, {grant.remaining} left, {until} {grant.expires}"
+    return line + (f" (set aside: {grant.withheld})" if grant.withheld else "")
+
+
 def student_credit(actor: Actor | None, user_id: int | str, now: datetime | None = None) -> StudentCredit:
     """A student's balance and grants (admins only), dates in the admin's zone."""
     actor = require_role(actor, Role.ADMIN)
@@ -65,28 +94,12 @@ def student_credit(actor: Actor | None, user_id: int | str, now: datetime | None
     with transaction() as session:
         user = _student(session, row_id(user_id, "amount", "student"))
         assert user.id is not None  # a stored user
-        rows = session.exec(
-            select(Credit).where(Credit.user_id == user.id).order_by(col(Credit.created_at).desc(), col(Credit.id))
-        ).all()
         return StudentCredit(
             user_id=user.id,
             name=user.name,
             email=user.email,
             balance=format_exact(credits.balance(session, user.id, now)),
-            grants=[
-                Grant(
-                    id=grant.id or 0,
-                    kind=grant.kind,
-                    amount=format_exact(grant.amount_cents),
-                    remaining=format_exact(grant.remaining_cents),
-                    remaining_cents=grant.remaining_cents,
-                    given=date_label(grant.created_at, actor.timezone),
-                    expires=date_label(grant.expires_at, actor.timezone),
-                    withheld=grant.withheld,
-                    expired=grant.expires_at <= now,
-                )
-                for grant in rows
-            ],
+            grants=grants_of(session, user.id, now, actor.timezone),
         )
 
 

@@ -18,7 +18,10 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlmodel import Session, col, select
+from sqlalchemy import ColumnElement, case
+from sqlalchemy import select as sql_select
+from sqlalchemy.orm import Mapped
+from sqlmodel import Session, col, func, select
 
 from instainstru.db import transaction
 from instainstru.models import Booking, BookingStatus, InstructorProfile, LedgerEntry, Offering, Role, User
@@ -97,23 +100,31 @@ def _percent(part: int, whole: int) -> float | None:
     return round(100 * part / whole, 1) if whole else None
 
 
-def _money(session: Session, days: dict[date, Day], start: datetime, end: datetime, zone: ZoneInfo) -> None:
-    """Add the ledger's money recorded in [start, end) to its days."""
-    lines = session.exec(
-        select(LedgerEntry.kind, LedgerEntry.account, LedgerEntry.amount_cents, LedgerEntry.created_at).where(
-            col(LedgerEntry.created_at) >= start, col(LedgerEntry.created_at) < end
-        )
+def _day_of(at: Mapped[datetime], ends: list[datetime]) -> ColumnElement[int]:
+    """SQL: which of the period's days (its index) the time `at` falls in, from the days' ends (each the next local
+    midnight, in UTC: so a day of a clock change is still one local day)."""
+    return case(*[(at < end, n) for n, end in enumerate(ends)], else_=len(ends))
+
+
+def _money(session: Session, days: list[Day], start: datetime, ends: list[datetime]) -> None:
+    """Add the ledger's money recorded in the period to its days, summed in SQL by day, kind, account and sign."""
+    day = _day_of(col(LedgerEntry.created_at), ends)
+    given = col(LedgerEntry.amount_cents) > 0  # credit given back (a refund) rather than applied (paid with)
+    sums = session.execute(  # five columns: SQLAlchemy's select (SQLModel's types stop at four)
+        sql_select(day, col(LedgerEntry.kind), col(LedgerEntry.account), given, func.sum(LedgerEntry.amount_cents))
+        .where(col(LedgerEntry.created_at) >= start, col(LedgerEntry.created_at) < ends[-1])
+        .group_by(day, col(LedgerEntry.kind), col(LedgerEntry.account), given)
     )
-    for kind, account, cents, at in lines:
-        day = days[at.astimezone(zone).date()]
-        if kind == K.CHARGE or (kind == K.CREDIT and cents < 0):
-            day.gmv -= cents
-        if kind == K.REFUND or (kind == K.CREDIT and cents > 0):
-            day.refunds += cents
+    for n, kind, account, positive, cents in sums:
+        figures = days[n]
+        if kind == K.CHARGE or (kind == K.CREDIT and not positive):
+            figures.gmv -= cents
+        if kind == K.REFUND or (kind == K.CREDIT and positive):
+            figures.refunds += cents
         if kind in (K.PLATFORM_FEE, K.FEE_REVERSAL):
-            day.fees += cents
+            figures.fees += cents
         if account == LedgerAccount.PLATFORM and kind != K.TOPUP_DUE:
-            day.net += cents
+            figures.net += cents
 
 
 def _lessons(
@@ -144,14 +155,17 @@ def _lessons(
     return booked, subjects, boroughs
 
 
-def _accounts(session: Session, days: dict[date, Day], start: datetime, end: datetime, zone: ZoneInfo) -> None:
-    """Add the students' and instructors' accounts created in [start, end) to their days."""
-    for role, at in session.exec(
-        select(User.role, User.created_at).where(col(User.created_at) >= start, col(User.created_at) < end)
-    ):
-        day = days[at.astimezone(zone).date()]
-        day.new_students += role == Role.STUDENT
-        day.new_instructors += role == Role.INSTRUCTOR
+def _accounts(session: Session, days: list[Day], start: datetime, ends: list[datetime]) -> None:
+    """Add the students' and instructors' accounts created in the period to their days (counted in SQL)."""
+    day = _day_of(col(User.created_at), ends)
+    counts = session.exec(
+        select(day, User.role, func.count())
+        .where(col(User.created_at) >= start, col(User.created_at) < ends[-1])
+        .group_by(day, col(User.role))
+    )
+    for n, role, count in counts:
+        days[n].new_students += count * (role == Role.STUDENT)
+        days[n].new_instructors += count * (role == Role.INSTRUCTOR)
 
 
 def _ranked(counts: Counter[str]) -> list[tuple[str, int]]:
@@ -163,15 +177,16 @@ def metrics(actor: Actor | None, since: str, until: str) -> Metrics:
     """The figures from day `since` to day `until` (inclusive, YYYY-MM-DD, in the admin's zone; admins only)."""
     actor = require_role(actor, Role.ADMIN)
     first, last = read_period(since, until)
-    zone = ZoneInfo(actor.timezone)
-    start, end = local_midnight(first, actor.timezone), local_midnight(last + timedelta(days=1), actor.timezone)
-    days = {first + timedelta(days=n): Day(day=first + timedelta(days=n)) for n in range((last - first).days + 1)}
+    zone, count = ZoneInfo(actor.timezone), (last - first).days + 1
+    days = [Day(day=first + timedelta(days=n)) for n in range(count)]
+    start = local_midnight(first, actor.timezone)
+    ends = [local_midnight(first + timedelta(days=n + 1), actor.timezone) for n in range(count)]
     with transaction() as session:
-        _money(session, days, start, end, zone)
-        booked, subjects, boroughs = _lessons(session, days, start, end, zone)
-        _accounts(session, days, start, end, zone)
+        _money(session, days, start, ends)
+        booked, subjects, boroughs = _lessons(session, {d.day: d for d in days}, start, ends[-1], zone)
+        _accounts(session, days, start, ends)
     sums: dict[str, int] = defaultdict(int)
-    for day in days.values():
+    for day in days:
         for name, value in vars(day).items():
             if name != "day":
                 sums[name] += value
@@ -180,7 +195,7 @@ def metrics(actor: Actor | None, since: str, until: str) -> Metrics:
     return Metrics(
         since=first,
         until=last,
-        days=list(days.values()),
+        days=days,
         total=total,
         active_instructors=len({b.instructor_id for b in booked}),
         cancellation_rate=_percent(total.cancelled, total.bookings),

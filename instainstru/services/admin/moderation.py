@@ -1,8 +1,9 @@
 """Moderation: the reviews and conversations people reported, in one queue. A review may be hidden (left out of the
 profile and the instructor's rating, recounted at once: `reviews.refresh_aggregate`) or restored, each with a reason
 told to its author (mail and the bell; their lessons page says it too), or kept (its reports dismissed). A reported
-conversation is read on its admin page and marked dealt with. Admins only; every action is written to the audit log
-in its own transaction.
+conversation is read on its admin page, where one message may be hidden from both its people (they see that InstaInstru
+removed it) or shown again, and marked dealt with. Admins only; every action is written to the audit log in the
+transaction of the change.
 """
 
 from dataclasses import dataclass
@@ -13,18 +14,29 @@ from sqlmodel import Session, col, select, update
 
 from instainstru import routes
 from instainstru.db import transaction
-from instainstru.models import Conversation, ConversationReport, InstructorProfile, Review, ReviewReport, Role, User
+from instainstru.models import (
+    Conversation,
+    ConversationReport,
+    InstructorProfile,
+    Message,
+    Review,
+    ReviewReport,
+    Role,
+    User,
+)
 from instainstru.services.accounts.access import Actor, require_role
 from instainstru.services.admin import audit
 from instainstru.services.errors import FormError
 from instainstru.services.ids import row_id
 from instainstru.services.mail.templates import MailKind
+from instainstru.services.messaging import safety
 from instainstru.services.notifications.notify import notify
 from instainstru.services.timefmt import slot_label
 from instainstru.services.trust import reviews
 
 HIDE_REVIEW, RESTORE_REVIEW, KEEP_REVIEW = "hide_review", "restore_review", "keep_review"
 RESOLVE_CONVERSATION = "resolve_conversation"
+HIDE_MESSAGE, RESTORE_MESSAGE = "hide_message", "restore_message"
 SHOWN_AT_MOST = 50  # of each list in the queue
 
 
@@ -97,29 +109,18 @@ def _review_items(session: Session, actor: Actor, *, hidden: bool) -> list[Revie
 
 
 def _conversation_items(session: Session, actor: Actor) -> list[ConversationItem]:
-    student, teacher = aliased(User), aliased(User)
-    rows = session.exec(
-        select(ConversationReport, User.name, student.name, teacher.name)
-        .join(User, col(User.id) == col(ConversationReport.reporter_id))
-        .join(Conversation, col(Conversation.id) == col(ConversationReport.conversation_id))
-        .join(student, col(student.id) == col(Conversation.student_id))
-        .join(teacher, col(teacher.id) == col(Conversation.instructor_id))
-        .where(col(ConversationReport.resolved_at).is_(None))
-        .order_by(col(ConversationReport.created_at).desc())
-        .limit(SHOWN_AT_MOST)
-    ).all()
     items: dict[int, ConversationItem] = {}
-    for report, reporter, student_name, teacher_name in rows:
+    for report in safety.reports_where(session, safety.OPEN, limit=SHOWN_AT_MOST):
         item = items.setdefault(
             report.conversation_id,
             ConversationItem(
                 id=report.conversation_id,
-                between=f"{student_name} and {teacher_name}",
+                between=f"{report.student} and {report.instructor}",
                 reports=[],
                 link=routes.admin_conversation(report.conversation_id),
             ),
         )
-        item.reports.append(f"{report.reason}, by {reporter} · {slot_label(report.created_at, actor.timezone)}")
+        item.reports.append(f"{report.reason}, by {report.reporter} · {slot_label(report.at, actor.timezone)}")
     return list(items.values())
 
 
@@ -230,7 +231,7 @@ def resolve_conversation(actor: Actor | None, conversation_id: int | str, reason
     actor = require_role(actor, Role.ADMIN)
     reason = audit.clean_reason(reason)
     number = row_id(conversation_id)
-    open_reports = (col(ConversationReport.conversation_id) == number) & col(ConversationReport.resolved_at).is_(None)
+    open_reports = (col(ConversationReport.conversation_id) == number) & safety.OPEN
     with transaction() as session:
         chat = session.get(Conversation, number)
         dealt = session.exec(update(ConversationReport).where(open_reports).values(resolved_at=now)).rowcount
@@ -250,3 +251,36 @@ def resolve_conversation(actor: Actor | None, conversation_id: int | str, reason
             detail=f"Conversation {number}: {dealt} report{'' if dealt == 1 else 's'} dealt with",
         )
         return dealt
+
+
+def _set_message_hidden(actor: Actor | None, message_id: int | str, reason: str, now: datetime, hide: bool) -> None:
+    actor = require_role(actor, Role.ADMIN)
+    reason = audit.clean_reason(reason)
+    with transaction() as session:
+        message = session.exec(select(Message).where(col(Message.id) == row_id(message_id)).with_for_update()).first()
+        if message is None:
+            raise FormError({"form": "There is no such message."})
+        if (message.hidden_at is not None) == hide:
+            raise FormError({"form": "This message is hidden already." if hide else "This message is not hidden."})
+        message.hidden_at = now if hide else None
+        session.add(message)
+        audit.record(
+            session,
+            actor,
+            HIDE_MESSAGE if hide else RESTORE_MESSAGE,
+            reason=reason,
+            at=now,
+            target_user_id=message.sender_id,
+            detail=f"Message {message.id} of conversation {message.conversation_id}",
+        )
+
+
+def hide_message(actor: Actor | None, message_id: int | str, reason: str, now: datetime) -> None:
+    """Hide one message of a conversation from both its people, who see that InstaInstru removed it (the admin still
+    reads it). FormError for a missing reason or a message hidden already."""
+    _set_message_hidden(actor, message_id, reason, now, hide=True)
+
+
+def restore_message(actor: Actor | None, message_id: int | str, reason: str, now: datetime) -> None:
+    """Show a hidden message to both people again. FormError for a missing reason or a message that is not hidden."""
+    _set_message_hidden(actor, message_id, reason, now, hide=False)

@@ -21,8 +21,6 @@ from instainstru.models import (
     Booking,
     BookingStatus,
     Conversation,
-    ConversationReport,
-    Credit,
     Offering,
     Payment,
     Review,
@@ -32,14 +30,15 @@ from instainstru.models import (
 from instainstru.models.booking import LIVE_STATUSES
 from instainstru.services.accounts import sessions
 from instainstru.services.accounts.access import Actor, require_role, two_factor_on_in
-from instainstru.services.admin import audit
+from instainstru.services.admin import audit, credit
 from instainstru.services.booking import booking as engine
 from instainstru.services.booking import cancellation
 from instainstru.services.discovery.catalog import subject_name
 from instainstru.services.errors import FormError
 from instainstru.services.ids import parse_row_id, row_id
+from instainstru.services.messaging import safety
 from instainstru.services.money import billing, credits
-from instainstru.services.money.money import format_price
+from instainstru.services.money.money import format_exact, format_price
 from instainstru.services.paging import PAGE_SIZE, Page, page_number
 from instainstru.services.timefmt import date_label, slot_label
 
@@ -159,7 +158,7 @@ class PersonPage:
     upcoming: int  # lessons the admin may still cancel
     payments: list[str]  # "Sat, Dec 5 · 10:00 AM EST · $65 · succeeded (lesson 12)"
     credit_balance: str
-    credits: list[str]  # "$20 welcome credit, $12 left, until Jan 7, 2031"
+    credits: list[str]  # "$20.00 welcome credit, $12.00 left, until Jan 7, 2031" (credit.grant_line)
     reviews_written: list[ReviewLine]
     reviews_received: list[ReviewLine]
     reports: list[ReportLine]
@@ -202,7 +201,7 @@ def _lessons(session: Session, user: User, now: datetime, tz: str) -> list[Lesso
                 id=booking.id,
                 when=slot_label(booking.start_at, tz),
                 title=f"{subject_name(subject)} · {booking.duration_min} min {other}",
-                status=engine.status_words(booking.status),
+                status=engine.booking_words(booking),
                 money=said,
                 cancellable=booking.status in LIVE_STATUSES and booking.start_at > now,
             )
@@ -221,18 +220,6 @@ def _payments(session: Session, user: User, tz: str) -> list[str]:
     return [
         f"{slot_label(p.created_at, tz)} · {format_price(p.amount_cents)} · {p.status} (lesson {p.booking_id})"
         for p in rows
-    ]
-
-
-def _credits(session: Session, user: User, now: datetime, tz: str) -> list[str]:
-    grants = session.exec(
-        select(Credit).where(col(Credit.user_id) == user.id).order_by(col(Credit.created_at).desc())
-    ).all()
-    return [
-        f"{format_price(c.amount_cents)} {c.kind} credit, {format_price(c.remaining_cents)} left, "
-        f"{'until' if c.expires_at > now else 'expired'} {date_label(c.expires_at, tz)}"
-        + (f" (set aside: {c.withheld})" if c.withheld else "")
-        for c in grants
     ]
 
 
@@ -266,22 +253,15 @@ def _reviews(session: Session, user: User, *, written: bool) -> list[ReviewLine]
 
 
 def _reports(session: Session, user: User, tz: str) -> list[ReportLine]:
-    reporter = aliased(User)
-    rows = session.exec(
-        select(ConversationReport, reporter.name)
-        .join(Conversation, col(Conversation.id) == col(ConversationReport.conversation_id))
-        .join(reporter, col(reporter.id) == col(ConversationReport.reporter_id))
-        .where(or_(col(Conversation.student_id) == user.id, col(Conversation.instructor_id) == user.id))
-        .order_by(col(ConversationReport.created_at).desc())
-    ).all()
+    involved = or_(col(Conversation.student_id) == user.id, col(Conversation.instructor_id) == user.id)
     return [
         ReportLine(
             conversation_id=report.conversation_id,
-            reporter=name,
+            reporter=report.reporter,
             reason=report.reason,
-            when=slot_label(report.created_at, tz),
+            when=slot_label(report.at, tz),
         )
-        for report, name in rows
+        for report in safety.reports_where(session, involved)
     ]
 
 
@@ -316,8 +296,8 @@ def person_page(actor: Actor | None, user_id: int | str, now: datetime) -> Perso
             lessons=lessons,
             upcoming=sum(1 for line in lessons if line.cancellable),
             payments=_payments(session, user, tz),
-            credit_balance=format_price(credits.balance(session, user.id, now)),
-            credits=_credits(session, user, now, tz),
+            credit_balance=format_exact(credits.balance(session, user.id, now)),
+            credits=[credit.grant_line(grant) for grant in credit.grants_of(session, user.id, now, tz)],
             reviews_written=_reviews(session, user, written=True),
             reviews_received=_reviews(session, user, written=False),
             reports=_reports(session, user, tz),
@@ -389,18 +369,13 @@ ADMIN_MOVES = {
 }
 
 
-CANCELLED_BY_US = "InstaInstru cancelled this lesson: "
-
-
 def cancel_lesson(actor: Actor | None, booking_id: int | str, person_id: int | str, reason: str, now: datetime) -> int:
     """Cancel an upcoming lesson of the person whose page the admin is on (`person_id`), refunding the student in full
-    (the cancellation service settles it, as when an instructor cancels); the reason is told to both people. Returns
-    the refund owed in cents. FormError for a lesson not theirs, not upcoming, or a missing reason."""
+    (the cancellation service settles it, as when an instructor cancels); the booking records the admin as who closed
+    it, so both people are told InstaInstru cancelled it, and why. Returns the refund owed in cents. FormError for a
+    lesson not theirs, not upcoming, or a missing reason."""
     actor = require_role(actor, Role.ADMIN)
-    reason = audit.clean_reason(reason)
-    told = f"{CANCELLED_BY_US}{reason}"  # what the lesson's people read: refused, never cut, when too long
-    if len(told) > engine.REASON_MAX:
-        raise FormError({"reason": f"Use at most {engine.REASON_MAX - len(CANCELLED_BY_US)} characters."})
+    reason = audit.clean_reason(reason)  # no longer than a booking's reason (audit.REASON_MAX = engine.REASON_MAX)
     person = row_id(person_id)
     with transaction() as session:
         lesson = session.get(Booking, row_id(booking_id), with_for_update=True)
@@ -415,7 +390,7 @@ def cancel_lesson(actor: Actor | None, booking_id: int | str, person_id: int | s
             ADMIN_MOVES[BookingStatus(lesson.status)],
             Role.ADMIN,
             now,
-            reason=told,
+            reason=reason,
             refund_due_cents=owed,
         )
         audit.record(

@@ -39,7 +39,16 @@ from instainstru.models import (
     User,
     utcnow,
 )
-from instainstru.models.booking import LIVE_STATUSES, OPEN_STATUSES, RELEASED_STATUSES, hold_ran_out, ran_out, status_is
+from instainstru.models.booking import (
+    CANCELLED_STATUSES,
+    LIVE_STATUSES,
+    OPEN_STATUSES,
+    RELEASED_STATUSES,
+    closer,
+    hold_ran_out,
+    ran_out,
+    status_is,
+)
 from instainstru.services.accounts.access import Actor, require_role
 from instainstru.services.booking import places
 from instainstru.services.discovery.catalog import subject_name
@@ -79,6 +88,8 @@ TRANSITIONS: dict[tuple[str, str], tuple[str, ...]] = {
     (S.CONFIRMED, S.CANCELLED_BY_STUDENT): (Role.STUDENT,),
     (S.CONFIRMED, S.CANCELLED_BY_INSTRUCTOR): (Role.INSTRUCTOR, Role.ADMIN),  # an admin: a full refund, as the teacher
 }
+# The moves whose maker is recorded (`closed_by`): declined or cancelled by a student, an instructor or an admin.
+CLOSED_BY_A_PARTY = (S.DECLINED, *CANCELLED_STATUSES)
 # A lesson may be moved to another time (same state, same length) only in these states.
 RETIMABLE = LIVE_STATUSES
 
@@ -550,6 +561,14 @@ def status_words(status: str) -> str:
     return status.replace("_", " ")
 
 
+def booking_words(booking: Booking) -> str:
+    """A booking's state as pages say it, naming InstaInstru for a lesson an admin cancelled: "cancelled by
+    InstaInstru" (else as `status_words`)."""
+    if booking.status == S.CANCELLED_BY_INSTRUCTOR and closer(booking) == Role.ADMIN:
+        return "cancelled by InstaInstru"
+    return status_words(booking.status)
+
+
 def _allowed(status: str, to: str, who: str) -> None:
     """Refuse a move the state table does not have, or that is not `who`'s to make."""
     allowed = TRANSITIONS.get((status, to))
@@ -583,8 +602,8 @@ def transition(
     lesson's people what it means for them (`notifications.lessons`: mail and the bell, in this transaction).
 
     `who` is the party's role or SYSTEM. A request waits for the instructor 48 hours or until the lesson
-    starts, whichever is first (its `hold_expires_at`). What the move carries is written with it: the instructor's
-    `reason` (declining, cancelling) and the `refund_due_cents` a cancellation owes.
+    starts, whichever is first (its `hold_expires_at`). What the move carries is written with it: who declined or
+    cancelled (`closed_by`), their `reason` and the `refund_due_cents` a cancellation owes.
     """
     assert booking.id is not None  # read from the database
     _allowed(booking.status, to, who)
@@ -602,6 +621,8 @@ def transition(
     carried: dict[str, object] = {"requested_at": now} if to == S.REQUESTED else {}
     if reason is not None:
         carried["reason"] = reason
+    if to in CLOSED_BY_A_PARTY and who != SYSTEM:
+        carried["closed_by"] = who
     if refund_due_cents is not None:  # what is owed never shrinks (an admin may have refunded more), and is due again
         carried["refund_due_cents"] = max(refund_due_cents, booking.refund_due_cents)
         carried["refund_settled"] = False

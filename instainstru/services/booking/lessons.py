@@ -15,6 +15,7 @@ from instainstru.models.booking import (
     NOT_TAKEN_STATUSES,
     PAID_STATUSES,
     RELEASED_STATUSES,
+    closer,
 )
 from instainstru.services.accounts.access import Actor, require_role
 from instainstru.services.booking import booking as engine
@@ -84,7 +85,7 @@ def _student_money(booking: Booking, money: billing.Money) -> str:
 
 
 def _sentence(text: str, reason: str) -> str:
-    """`text` as a sentence, quoting the instructor's reason when there is one: 'Declined by Tess: "Away."'."""
+    """`text` as a sentence, quoting the reason when there is one: 'Declined by Tess: "Away."'."""
     if not reason:
         return f"{text}."
     return f'{text}: "{reason}"' + ("" if reason[-1] in ".!?" else ".")
@@ -92,14 +93,16 @@ def _sentence(text: str, reason: str) -> str:
 
 def _note(booking: Booking, who: str, as_instructor: bool, tz: str) -> str:
     """What happened to the lesson, in the viewer's words: declined or expired (and the hold released),
-    cancelled by the instructor (and why), or moved (from when, by whom)."""
+    cancelled by the instructor or InstaInstru (and why), or moved (from when, by whom)."""
+    by_us = closer(booking) == Role.ADMIN  # an admin declined or cancelled it: both see InstaInstru did, and why
     if booking.status == S.DECLINED:
-        said = _sentence(f"Declined by {who}", booking.reason) + " " if not as_instructor else ""
-        return said + billing.HOLD_RELEASED
+        said = _sentence(f"Declined by {'InstaInstru' if by_us else who}", booking.reason) + " "
+        return said * (by_us or not as_instructor) + billing.HOLD_RELEASED
     if booking.status == S.EXPIRED:
         return (f"{who} did not answer in time. " if not as_instructor else "") + billing.HOLD_RELEASED
     if booking.status == S.CANCELLED_BY_INSTRUCTOR:
-        return _sentence(f"Cancelled by {'you' if as_instructor else who}", booking.reason)
+        by = "InstaInstru" if by_us else "you" if as_instructor else who
+        return _sentence(f"Cancelled by {by}", booking.reason)
     if booking.moved_from is None or booking.status in CANCELLED_STATUSES:
         return ""
     if booking.moved_by == (Role.INSTRUCTOR if as_instructor else Role.STUDENT):
@@ -152,7 +155,7 @@ def _line(
         price=format_price(booking.price_cents),
         fee=format_price(booking.platform_fee_cents),
         net=format_price(booking.price_cents - booking.platform_fee_cents),
-        status=engine.status_words(booking.status),
+        status=engine.booking_words(booking),
         can_answer=as_instructor and ahead and engine.may(booking.status, S.CONFIRMED, side),
         can_mark=as_instructor and booking.end_at <= now and engine.may(booking.status, S.COMPLETED, side),
         can_cancel=may_cancel(booking, side, now),

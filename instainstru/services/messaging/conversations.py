@@ -4,7 +4,8 @@ A conversation is the one of a student and an instructor (unique per pair), open
 instructor's profile, by either of them from a lesson they share, or from the inbox. Only its student and its
 instructor read it or write in it; anyone else is refused alike whether or not it exists (PermissionDenied), and
 admins read one through `admin_conversation`. Reading it marks the other side's messages read (each side's last-read
-message and when: the read receipts, and the unread counts).
+message and when: the read receipts, and the unread counts). A message an admin hid (services/admin/moderation.py)
+reads as `REMOVED` for both people (the conversation, the inbox); the unread-message mail leaves it out.
 """
 
 from dataclasses import dataclass
@@ -32,7 +33,19 @@ SHOWN = 200  # the newest messages a conversation page shows
 PREVIEW = 90  # characters of the last message in the inbox
 TOO_LONG = f"A message can be up to {MAX_MESSAGE_LENGTH:,} characters."
 EMPTY = "Write a message first."
+REMOVED = "Message removed by InstaInstru."  # what both people read in place of a message an admin hid
 MASKED_NOTE = "Email addresses and phone numbers are hidden until a lesson is booked, so that payments stay safe."
+
+
+# A conversation's version: its newest message id, the other side's last read one, and the ids of its hidden messages.
+Version = tuple[int, int, tuple[int, ...]]
+
+
+def shown_text(message: Message, masked: bool) -> str:
+    """A message's text as its people read it: REMOVED when an admin hid it, else masked or as written."""
+    if message.hidden_at is not None:
+        return REMOVED
+    return masking.mask(message.body) if masked else message.body
 
 
 @dataclass(kw_only=True, frozen=True)
@@ -40,7 +53,8 @@ class MessageLine:
     """One message as its conversation shows it."""
 
     id: int
-    text: str  # masked before the pair's first paid lesson
+    text: str  # masked before the pair's first paid lesson; REMOVED when an admin hid it
+    removed: bool  # an admin hid it
     mine: bool
     when: str  # in the viewer's zone
     seen: bool  # one of the viewer's own that the other person has read
@@ -58,7 +72,7 @@ class ConversationView:
     can_write: bool  # neither has blocked the other
     blocked_by_me: bool
     notice: str  # why the caller cannot write ("" when they can)
-    version: tuple[int, int]  # newest message id, the other's last read: what a live page watches
+    version: Version  # what a live page watches
 
 
 @dataclass(kw_only=True, frozen=True)
@@ -150,13 +164,23 @@ def _mark_read(conversation: Conversation, side: str, message_id: int, now: date
         conversation.instructor_read_id, conversation.instructor_read_at = message_id, now
 
 
-def version(actor: Actor | None, conversation_id: int | str) -> tuple[int, int]:
-    """What an open conversation page watches: the newest message id and the other side's last read one (a cheap
-    read, so a live page asks often and reads the whole conversation only when it changed)."""
+def _hidden_ids(session: Session, conversation_id: int) -> tuple[int, ...]:
+    hidden = select(M.id).where(M.conversation_id == conversation_id, col(M.hidden_at).is_not(None)).order_by(col(M.id))
+    return tuple(found for found in session.exec(hidden) if found is not None)
+
+
+def version(actor: Actor | None, conversation_id: int | str) -> Version:
+    """What an open conversation page watches: the newest message id, the other side's last read one and which
+    messages an admin hid (cheap reads, so a live page asks often and reads the whole conversation only when it
+    changed)."""
     with transaction() as session:
         conversation, side = _own(session, actor, conversation_id)
         assert conversation.id is not None  # stored
-        return _newest_id(session, conversation.id), _read_ids(conversation, side)[1]
+        return (
+            _newest_id(session, conversation.id),
+            _read_ids(conversation, side)[1],
+            _hidden_ids(session, conversation.id),
+        )
 
 
 def read_conversation(actor: Actor | None, conversation_id: int | str, now: datetime) -> ConversationView:
@@ -180,7 +204,8 @@ def read_conversation(actor: Actor | None, conversation_id: int | str, now: date
         lines = [
             MessageLine(
                 id=row.id or 0,
-                text=masking.mask(row.body) if masked else row.body,
+                text=shown_text(row, masked),
+                removed=row.hidden_at is not None,
                 mine=row.sender_id == actor.user_id,
                 when=slot_label(row.created_at, actor.timezone),
                 seen=row.sender_id == actor.user_id and (row.id or 0) <= other_read,
@@ -196,7 +221,7 @@ def read_conversation(actor: Actor | None, conversation_id: int | str, now: date
             can_write=block is None,
             blocked_by_me=block is not None and block.blocker_id == actor.user_id,
             notice=safety.block_notice(block, actor.user_id, other.name),
-            version=(newest, other_read),
+            version=(newest, other_read, tuple(line.id for line in lines if line.removed)),
         )
 
 
@@ -290,7 +315,7 @@ def inbox(actor: Actor | None) -> list[InboxLine]:
             assert conversation.id is not None  # stored
             message = last[conversation.id]
             masked = not has_paid_lesson(session, conversation.student_id, conversation.instructor_id)
-            text = " ".join((masking.mask(message.body) if masked else message.body).split())
+            text = " ".join(shown_text(message, masked).split())
             lines.append(
                 InboxLine(
                     id=conversation.id,
@@ -306,20 +331,25 @@ def inbox(actor: Actor | None) -> list[InboxLine]:
 
 @dataclass(kw_only=True, frozen=True)
 class AdminMessage:
-    """One message as an admin reads it: who wrote it and what, as written."""
+    """One message as an admin reads it: who wrote it and what, as written, and whether an admin hid it."""
 
+    id: int
     sender: str
     text: str
     at: datetime
+    hidden: bool
 
 
 @dataclass(kw_only=True, frozen=True)
 class AdminLine:
-    """One message on the admin's conversation page: who wrote it, when (in the admin's zone), what, as written."""
+    """One message on the admin's conversation page: who wrote it, when (in the admin's zone), what, as written, and
+    whether it is hidden from its people."""
 
+    id: int
     sender: str
     when: str
     text: str
+    hidden: bool
 
 
 @dataclass(kw_only=True, frozen=True)
@@ -339,7 +369,10 @@ def _admin_messages(session: Session, conversation_id: int) -> list[AdminMessage
         .where(M.conversation_id == conversation_id)
         .order_by(col(M.id))
     ).all()
-    return [AdminMessage(sender=user.name, text=m.body, at=m.created_at) for m, user in rows]
+    return [
+        AdminMessage(id=m.id or 0, sender=user.name, text=m.body, at=m.created_at, hidden=m.hidden_at is not None)
+        for m, user in rows
+    ]
 
 
 def admin_conversation(actor: Actor | None, conversation_id: int) -> list[AdminMessage]:
@@ -363,7 +396,7 @@ def admin_view(actor: Actor | None, conversation_id: int | str) -> AdminConversa
             student=session.get_one(User, conversation.student_id).name,
             instructor=session.get_one(User, conversation.instructor_id).name,
             messages=[
-                AdminLine(sender=m.sender, when=slot_label(m.at, actor.timezone), text=m.text)
+                AdminLine(id=m.id, sender=m.sender, when=slot_label(m.at, actor.timezone), text=m.text, hidden=m.hidden)
                 for m in _admin_messages(session, conversation.id)
             ],
         )

@@ -10,7 +10,8 @@ is made. A report of a conversation is kept for the admins (one per person and c
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import and_, or_
+from sqlalchemy import ColumnElement, and_, or_
+from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, delete, select
 
 from instainstru.db import insert_once, transaction
@@ -99,27 +100,50 @@ def report(actor: Actor | None, conversation_id: int, reason: str, now: datetime
 
 @dataclass(kw_only=True, frozen=True)
 class Report:
-    """A report as the admins list it."""
+    """A report as the admins list it: of which conversation (between whom), by whom, why and when."""
 
     conversation_id: int
     reporter: str
     reason: str
     at: datetime
+    student: str  # the conversation's two people
+    instructor: str
+
+
+def reports_where(session: Session, *conditions: ColumnElement[bool], limit: int | None = None) -> list[Report]:
+    """The reports meeting `conditions` (on `ConversationReport` and `Conversation`), newest first (the newest
+    `limit` of them when given): the one query of the admins' lists (the home page, the moderation queue, a person's
+    page), which check the caller."""
+    reporter, student, teacher = aliased(User), aliased(User), aliased(User)
+    rows = session.exec(
+        select(ConversationReport, reporter.name, student.name, teacher.name)
+        .join(Conversation, col(Conversation.id) == col(ConversationReport.conversation_id))
+        .join(reporter, col(reporter.id) == col(ConversationReport.reporter_id))
+        .join(student, col(student.id) == col(Conversation.student_id))
+        .join(teacher, col(teacher.id) == col(Conversation.instructor_id))
+        .where(*conditions)
+        .order_by(col(ConversationReport.created_at).desc(), col(ConversationReport.id).desc())
+        .limit(limit)
+    ).all()
+    return [
+        Report(
+            conversation_id=r.conversation_id,
+            reporter=by,
+            reason=r.reason,
+            at=r.created_at,
+            student=student_name,
+            instructor=teacher_name,
+        )
+        for r, by, student_name, teacher_name in rows
+    ]
+
+
+OPEN = col(ConversationReport.resolved_at).is_(None)  # a report not dealt with yet (services/admin/moderation.py)
 
 
 def reports(actor: Actor | None, limit: int | None = None) -> list[Report]:
-    """The reports of conversations not dealt with yet (services/admin/moderation.py), newest first (the newest
-    `limit` of them when given): for admins only."""
+    """The reports of conversations not dealt with yet, newest first (the newest `limit` of them when given): for
+    admins only."""
     require_role(actor, Role.ADMIN)
     with transaction() as session:
-        rows = session.exec(
-            select(ConversationReport, User)
-            .join(User, col(User.id) == ConversationReport.reporter_id)
-            .where(col(ConversationReport.resolved_at).is_(None))
-            .order_by(col(ConversationReport.created_at).desc(), col(ConversationReport.id).desc())
-            .limit(limit)
-        ).all()
-        return [
-            Report(conversation_id=r.conversation_id, reporter=user.name, reason=r.reason, at=r.created_at)
-            for r, user in rows
-        ]
+        return reports_where(session, OPEN, limit=limit)

@@ -100,6 +100,7 @@ def _tell(conversation_id: int, reader_id: int, now: datetime) -> bool:
                 col(M.id) > read_id,
                 M.created_at <= now - UNREAD_AFTER,
                 M.created_at > (last or now - LOOK_BACK),
+                col(M.hidden_at).is_(None),  # an admin hid it: not told
             )
             .order_by(col(M.id).desc())
         ).first()

@@ -10,6 +10,7 @@ names the booking and the change (`booking-12-confirmed`, `booking-12-moved-2`),
 | request accepted → confirmed | request accepted, with the receipt and the invitation | lesson booked (.ics) |
 | request declined / unanswered | request declined (the reason) / expired; the card never charged | |
 | cancelled (lesson, request) | who cancelled, the refund and where it goes (card / credit), .ics CANCEL | the same |
+| declined by an admin | as cancelled, by InstaInstru | the same |
 | moved | old → new time, .ics REQUEST with SEQUENCE + 1 | the same |
 | completed | review your lesson | |
 """
@@ -22,7 +23,7 @@ from sqlmodel import Session
 
 from instainstru import routes
 from instainstru.models import Booking, BookingStatus, InstructorProfile, Offering, Role, User
-from instainstru.models.booking import CANCELLED_STATUSES, LIVE_STATUSES
+from instainstru.models.booking import CANCELLED_STATUSES, LIVE_STATUSES, closer
 from instainstru.services.booking import places
 from instainstru.services.discovery.catalog import subject_name
 from instainstru.services.mail.templates import MailKind, url
@@ -195,6 +196,9 @@ def _requested(session: Session, booking: Booking, before: str, now: datetime) -
 
 
 def _not_taken(session: Session, booking: Booking, before: str, now: datetime) -> None:
+    if closer(booking) == Role.ADMIN:  # InstaInstru withdrew the request: both are told, as of a cancellation
+        _cancelled(session, booking, before, now)
+        return
     found = people(session, booking)
     notify(
         session,
@@ -226,7 +230,9 @@ def refund_of(session: Session, booking: Booking, before: str) -> Refund:
 def _cancelled(session: Session, booking: Booking, before: str, now: datetime) -> None:
     found = people(session, booking)
     refund = refund_of(session, booking, before)
-    by_student = booking.status == S.CANCELLED_BY_STUDENT
+    by = closer(booking)
+    names: dict[str, str] = {Role.STUDENT: found.about.student, Role.INSTRUCTOR: found.about.instructor}
+    by_name = names.get(by, "InstaInstru")
     calendar = ical.cancellation(calendar_lesson(found, booking), now) if before == S.CONFIRMED else None
     for role, user in ((Role.STUDENT, found.student), (Role.INSTRUCTOR, found.instructor)):
         notify(
@@ -239,8 +245,8 @@ def _cancelled(session: Session, booking: Booking, before: str, now: datetime) -
             ics=calendar,
             lesson=found.about,
             as_student=role == Role.STUDENT,
-            by_them=by_student == (role == Role.STUDENT),  # the recipient cancelled it themselves
-            by_name=found.about.student if by_student else found.about.instructor,
+            by_them=by == role,  # the recipient cancelled it themselves
+            by_name=by_name,  # the student, the instructor, or InstaInstru (an admin)
             was_request=before == S.REQUESTED,
             refund=refund,
             ics_attached=calendar is not None,

@@ -2,6 +2,7 @@
 flow writes them, without Stripe)."""
 
 import csv
+import dataclasses
 import io
 from datetime import UTC, datetime
 
@@ -9,7 +10,7 @@ import pytest
 
 from instainstru.db import transaction
 from instainstru.gateways.stripe_payments import ChargeState, RefundInfo
-from instainstru.models import InstructorProfile, User
+from instainstru.models import InstructorProfile, LedgerEntry, User
 from instainstru.seed.history import charge_id
 from instainstru.services.admin import metrics
 from instainstru.services.errors import FormError, PermissionDenied
@@ -126,3 +127,21 @@ def test_a_period_is_checked_and_only_admins_see_it(fixture):
         metrics.metrics(make_user("student", "x@example.com"), "2030-01-10", "2030-01-12")
     empty = metrics.metrics(fixture, "2031-01-01", "2031-01-01")
     assert (empty.total.bookings, empty.cancellation_rate, empty.no_show_rate) == (0, None, None)
+
+
+def test_days_are_the_admins_local_days_across_a_clock_change(db_url):
+    """New York's clocks go forward on Sunday, March 10, 2030: its day is 23 hours long, from 05:00 to 04:00 UTC."""
+    ada = dataclasses.replace(make_admin(), timezone="America/New_York")
+    pia, piano = teacher("pia@example.com", "piano", "Manhattan", datetime(2029, 6, 1, tzinfo=UTC))
+    moments = [datetime(2030, 3, d, h, m, tzinfo=UTC) for d, h, m in ((10, 4, 59), (10, 5, 0), (11, 3, 59), (11, 4, 0))]
+    for n, moment in enumerate(moments):
+        joined(make_user("student", f"s{n}@example.com"), moment)
+    lesson = make_booking(
+        pia, make_user("student", "sam@example.com"), piano, datetime(2030, 4, 1, tzinfo=UTC), "confirmed"
+    )
+    with transaction() as session:
+        for cents, moment in ((-5000, moments[2]), (-3000, moments[3])):
+            fields = {"booking_id": lesson, "charge_id": "ch_dst", "source": f"fixture{cents}", "account": "student"}
+            session.add(LedgerEntry(**fields, kind="charge", amount_cents=cents, created_at=moment))
+    figures = metrics.metrics(ada, "2030-03-09", "2030-03-11")
+    assert [(d.day.day, d.new_students, d.gmv) for d in figures.days] == [(9, 1, 0), (10, 2, 5000), (11, 1, 3000)]

@@ -1,5 +1,6 @@
 """Moderation: a reported review hidden (the rating recounted, the author told why) and restored, or kept; a
-reported conversation marked dealt with; admins only, each action in the audit log."""
+reported conversation's message hidden from both its people and shown again, the conversation marked dealt with;
+admins only, each action in the audit log."""
 
 from datetime import timedelta
 
@@ -11,7 +12,7 @@ from instainstru.models import AdminAction, BookingStatus, InstructorProfile, Ou
 from instainstru.services.admin import audit, moderation
 from instainstru.services.errors import FormError, NotAuthenticated, PermissionDenied
 from instainstru.services.mail.templates import MailKind
-from instainstru.services.messaging import conversations, safety
+from instainstru.services.messaging import conversations, safety, unread_mail
 from instainstru.services.trust import reviews
 from tests.factories import make_admin, make_booking, make_user
 from tests.services.admin.conftest import NOW, piano_teacher
@@ -89,12 +90,17 @@ def test_a_review_kept_leaves_the_queue_as_it_is(db_url):
         moderation.keep_review(ada, review, "twice", NOW)
 
 
-def test_a_reported_conversation_is_marked_dealt_with(db_url):
-    ada = make_admin()
+def lesson_chat():
+    """A teacher (and their service) and a student with a lesson ahead, and their conversation's id."""
     teacher, service = piano_teacher()
     sam = make_user()
     lesson = make_booking(teacher, sam, service, NOW + timedelta(days=2), BookingStatus.CONFIRMED)
-    chat = conversations.open_for_booking(sam, lesson, NOW)
+    return teacher, service, sam, conversations.open_for_booking(sam, lesson, NOW)
+
+
+def test_a_reported_conversation_is_marked_dealt_with(db_url):
+    ada = make_admin()
+    teacher, _, sam, chat = lesson_chat()
     safety.report(sam, chat, "Asked me to pay in cash", NOW)
     [item] = moderation.queue(ada).conversations
     assert item.between == "Sam Student and Tia Teacher" and item.reports[0].startswith("Asked me to pay in cash")
@@ -105,16 +111,65 @@ def test_a_reported_conversation_is_marked_dealt_with(db_url):
         moderation.resolve_conversation(ada, chat, "twice", NOW)
 
 
+def test_a_hidden_message_is_removed_for_both_people_and_shown_again(db_url):
+    ada = make_admin()
+    teacher, _, sam, chat = lesson_chat()
+    conversations.send(sam, chat, "Hello, see you Tuesday", NOW)
+    rude = conversations.send(teacher, chat, "Bring cash, you idiot", NOW + timedelta(minutes=1))
+    safety.report(sam, chat, "Insulted me", NOW + timedelta(minutes=2))
+    watched = conversations.version(sam, chat)
+
+    moderation.hide_message(ada, rude, "  Insult ", NOW + timedelta(minutes=3))
+    assert conversations.version(sam, chat) != watched  # the student's open page reads it again
+    assert unread_mail.mail_unread(NOW + timedelta(minutes=20)) == 0  # the hidden one is not mailed to the student
+    for who in (sam, teacher):
+        view = conversations.read_conversation(who, chat, NOW + timedelta(minutes=30))
+        assert [(m.text, m.removed) for m in view.messages] == [
+            ("Hello, see you Tuesday", False),
+            (conversations.REMOVED, True),
+        ]
+        assert [line.preview for line in conversations.inbox(who)] == [conversations.REMOVED]
+    seen = conversations.admin_view(ada, chat)
+    assert seen is not None and [(m.text, m.hidden) for m in seen.messages] == [
+        ("Hello, see you Tuesday", False),
+        ("Bring cash, you idiot", True),
+    ]
+    row = audit.list_actions(ada)[0]
+    assert (row.action, row.target_user_id, row.reason, row.detail) == (
+        moderation.HIDE_MESSAGE,
+        teacher.user_id,
+        "Insult",
+        f"Message {rude} of conversation {chat}",
+    )
+    with pytest.raises(FormError):
+        moderation.hide_message(ada, rude, "twice", NOW)
+
+    moderation.restore_message(ada, rude, "Read it again: a joke between them", NOW + timedelta(hours=1))
+    view = conversations.read_conversation(sam, chat, NOW + timedelta(hours=1))
+    assert [(m.text, m.removed) for m in view.messages][-1] == ("Bring cash, you idiot", False)
+    assert audit.list_actions(ada)[0].action == moderation.RESTORE_MESSAGE
+    for refused in (
+        lambda: moderation.restore_message(ada, rude, "not hidden", NOW),
+        lambda: moderation.hide_message(ada, rude + 100, "none such", NOW),
+        lambda: moderation.hide_message(ada, rude, "   ", NOW),
+    ):
+        with pytest.raises(FormError):
+            refused()
+    assert len(audit.list_actions(ada)) == 2  # only what happened
+
+
 def test_only_admins_moderate(db_url):
-    teacher, service = piano_teacher()
-    sam = make_user()
+    teacher, service, sam, chat = lesson_chat()
     review = published(teacher, sam, service, 4, 5)
+    message = conversations.send(sam, chat, "Hello", NOW)
     for call in (
         lambda who: moderation.queue(who),
         lambda who: moderation.hide_review(who, review, "x", NOW),
         lambda who: moderation.restore_review(who, review, "x", NOW),
         lambda who: moderation.keep_review(who, review, "x", NOW),
         lambda who: moderation.resolve_conversation(who, 1, "x", NOW),
+        lambda who: moderation.hide_message(who, message, "x", NOW),
+        lambda who: moderation.restore_message(who, message, "x", NOW),
     ):
         for who in (sam, teacher):
             with pytest.raises(PermissionDenied):

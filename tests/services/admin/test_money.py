@@ -2,20 +2,23 @@
 ledger reconciling with the fake Stripe), credit granted and taken back, the bookings list and a booking's timeline;
 admins only, each action in the audit log."""
 
+import dataclasses
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from sqlmodel import select
+from sqlmodel import col, select, update
 
 from instainstru.db import transaction
 from instainstru.gateways import stripe_payments
 from instainstru.gateways.stripe_gateway import PaymentsUnavailable
-from instainstru.models import AdminAction, Booking, BookingStatus, Credit
-from instainstru.services.admin import bookings, credit, reconciliation, refunds
+from instainstru.ledger import main as ledger_command
+from instainstru.models import AdminAction, Booking, BookingStatus, Credit, LedgerEntry, Payment
+from instainstru.services.admin import bookings, credit, people, reconciliation, refunds
 from instainstru.services.booking import booking, cancellation
 from instainstru.services.errors import FormError, NotAuthenticated, PermissionDenied
 from instainstru.services.money import billing, credits, ledger, payments
 from instainstru.services.money.payments import refunds as payments_refunds
+from instainstru.services.timezones import DEFAULT_TIMEZONE as NY
 from tests.factories import connect_on_fake_stripe, make_admin, open_studio, save_test_card
 
 S = BookingStatus
@@ -159,6 +162,9 @@ def test_credit_is_granted_and_only_its_unused_part_taken_back(studio):
         credit.revoke(ada, grant_id, "20", "Abuse", NOW)
     assert credit.revoke(ada, grant_id, "15", "Abuse", NOW) == 1500
     assert credit.student_credit(ada, student.user_id, NOW).balance == "$0.00"
+    person = people.person_page(ada, student.user_id, NOW)  # their page says it as the credit page does
+    expires = credit.student_credit(ada, student.user_id, NOW).grants[0].expires
+    assert (person.credit_balance, person.credits) == ("$0.00", [f"$25.00 admin credit, $0.00 left, until {expires}"])
     assert [row[0] for row in audit_rows()] == ["grant_credit", "revoke_credit"]
     assert {row[1] for row in audit_rows()} == {student.user_id}
     with pytest.raises(FormError, match="No such student"):
@@ -196,8 +202,32 @@ def test_reconciling_a_period_checks_the_bookings_with_money_in_it(studio, strip
     _, _, lesson, ada = studio
     ran = reconciliation.reconcile_period(ada, NOW.date().isoformat(), NOW.date().isoformat())
     assert (ran.bookings, ran.differences) == (1, [])
-    assert ran.command.endswith("--since 2030-01-07 --until 2030-01-08")
+    assert ran.command.endswith(
+        "--since 2030-01-07 --until 2030-01-08" + f" --zone {ada.timezone}" * (ada.timezone != NY)
+    )
     assert reconciliation.reconcile_period(ada, "2030-02-01", "2030-02-02").bookings == 0
+
+
+def test_the_command_line_reconciles_local_days_as_the_page_does(studio, capsys):
+    _, _, lesson, ada = studio
+    evening = datetime(2030, 1, 8, 2, 0, tzinfo=UTC)  # Jan 7, 9:00 PM in New York: Jan 8 in UTC
+    with transaction() as session:
+        for table in (LedgerEntry, Payment):
+            session.exec(update(table).where(col(table.booking_id) == lesson).values(created_at=evening))
+    assert ledger_command(["reconcile", "--since", "2030-01-07", "--until", "2030-01-08"]) == 0
+    assert "1 booking(s) with money in the period." in capsys.readouterr().out
+    ledger_command(["reconcile", "--since", "2030-01-08", "--until", "2030-01-09"])
+    assert "0 booking(s)" in capsys.readouterr().out
+    ledger_command(["reconcile", "--since", "2030-01-08", "--until", "2030-01-09", "--zone", "UTC"])
+    assert "1 booking(s)" in capsys.readouterr().out
+    in_new_york = dataclasses.replace(ada, timezone=NY)
+    ran = reconciliation.reconcile_period(in_new_york, "2030-01-07", "2030-01-07")
+    assert (ran.bookings, ran.command) == (
+        1,
+        "python -m instainstru.ledger reconcile --since 2030-01-07 --until 2030-01-08",
+    )
+    with pytest.raises(SystemExit):
+        ledger_command(["reconcile", "--since", "2030-01-08", "--zone", "Mars/Olympus"])
 
 
 def test_only_admins_may(studio):

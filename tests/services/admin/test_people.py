@@ -10,7 +10,7 @@ from instainstru.db import transaction
 from instainstru.models import AdminAction, Booking, BookingStatus, InstructorProfile
 from instainstru.services.accounts import accounts, sessions, sign_in
 from instainstru.services.admin import audit, people
-from instainstru.services.booking import booking
+from instainstru.services.booking import booking, lessons
 from instainstru.services.errors import FormError, NotAuthenticated, PermissionDenied
 from instainstru.services.instructors import instructors
 from tests.factories import PASSWORD, make_admin, make_booking, make_user
@@ -93,13 +93,22 @@ def test_a_suspended_persons_upcoming_lessons_are_listed_and_cancelled_with_a_fu
     with pytest.raises(FormError):  # a lesson of someone else's page
         people.cancel_lesson(ada, ahead, make_user("student", "kim@example.com", "Kim Keys").user_id, "x", NOW)
 
+    with transaction() as session:  # a request the instructor was asked (the factory stores only its status)
+        session.get_one(Booking, request).requested_at = NOW - timedelta(hours=1)
     assert people.cancel_lesson(ada, ahead, sam.user_id, "Account suspended", NOW) == 5000
     assert people.cancel_lesson(ada, request, sam.user_id, "Account suspended", NOW) == 5000
     with transaction() as session:
         cancelled, declined = session.get_one(Booking, ahead), session.get_one(Booking, request)
         assert (cancelled.status, cancelled.refund_due_cents) == (BookingStatus.CANCELLED_BY_INSTRUCTOR, 5000)
-        assert cancelled.reason == "InstaInstru cancelled this lesson: Account suspended"
-        assert declined.status == BookingStatus.DECLINED
+        assert (cancelled.reason, cancelled.closed_by) == ("Account suspended", "admin")
+        assert (declined.status, declined.closed_by) == (BookingStatus.DECLINED, "admin")
+    said = {line.id: (line.status, line.note) for line in lessons.student_lessons(sam, NOW).off}
+    assert said[ahead] == ("cancelled by InstaInstru", 'Cancelled by InstaInstru: "Account suspended".')
+    assert said[request][0] == "declined"
+    assert {line.id: line.status for line in people.person_page(ada, sam.user_id, NOW).lessons}[ahead] == (
+        "cancelled by InstaInstru"
+    )
+    assert said[request][1].startswith('Declined by InstaInstru: "Account suspended". Nothing was charged')
     rows = audit.list_actions(ada, action=people.CANCEL_LESSON)
     assert {(r.booking_id, r.target_user_id, r.detail) for r in rows} == {
         (ahead, sam.user_id, "Cancelled with a full refund of $50"),

@@ -14,6 +14,7 @@ from sqlmodel import col, select
 from instainstru import routes
 from instainstru.db import transaction
 from instainstru.models import Booking, BookingStatus, Notification, OutboxMessage
+from instainstru.services.admin import people
 from instainstru.services.booking import booking, cancellation, jobs, reschedule
 from instainstru.services.mail import outbox
 from instainstru.services.mail.templates import MailKind, Recipient, render, url
@@ -23,7 +24,7 @@ from instainstru.services.notifications import lessons
 from instainstru.services.notifications.lessons import About, Refund
 from instainstru.services.scheduling import ical
 from instainstru.settings import get_settings
-from tests.factories import connect_on_fake_stripe, open_studio, require_approval, save_test_card
+from tests.factories import connect_on_fake_stripe, make_admin, open_studio, require_approval, save_test_card
 from tests.fakes.mail_server import MailCatcher, body
 
 S = BookingStatus
@@ -206,6 +207,35 @@ def test_a_cancelled_request_tells_the_instructor_nothing_was_charged(studio):
     theirs = to(messages, TEACHER, "Cancelled")
     assert "Sam Student cancelled the request for this lesson." in body(theirs)
     assert "Sam Student's card was not charged" in body(theirs) and not list(theirs.iter_attachments())
+
+
+def test_an_admins_cancellation_tells_both_that_instainstru_cancelled_it(studio):
+    teacher, student, service, card, mail = studio
+    lesson = booked(student, service, card)
+    require_approval(teacher)
+    request = booked(student, service, card, START + timedelta(days=1))
+    send(mail, 3)  # booked (both), the request (the teacher)
+    mail.clear()
+    admin = make_admin()
+    people.cancel_lesson(admin, lesson, student.user_id, "Account under review", NOW)
+    people.cancel_lesson(admin, request, teacher.user_id, "Account under review", NOW)
+    messages = send(mail, 4)
+    [mine, mine_asked] = [to(messages, STUDENT, f"Cancelled: Piano with Tess Teacher, {d}") for d in (WHEN, "Sun")]
+    [theirs, theirs_asked] = [to(messages, TEACHER, f"Cancelled: Piano with Sam Student, {d}") for d in (WHEN, "Sun")]
+    said = 'InstaInstru cancelled this lesson. Reason: "Account under review"'
+    assert said in body(mine) and "Refund: $45.55, $45.55 to your card" in body(mine)
+    assert said in body(theirs) and "Sam Student gets $45.55 back" in body(theirs)
+    asked = 'InstaInstru cancelled the request for this lesson. Reason: "Account under review"'
+    assert asked in body(mine_asked) and "Nothing was charged" in body(mine_asked)
+    assert asked in body(theirs_asked) and "Sam Student's card was not charged" in body(theirs_asked)
+    assert not any("You cancelled" in body(m) or "Tess Teacher cancelled" in body(m) for m in messages)
+    with transaction() as session:
+        told = session.exec(
+            select(Notification.user_id, Notification.event).where(col(Notification.kind) == "lesson_cancelled")
+        )
+        assert set(told) == {
+            (who.user_id, f"booking-{one}-cancelled") for who in (student, teacher) for one in (lesson, request)
+        }
 
 
 def test_a_moved_lesson_says_old_and_new_and_updates_the_calendar_event(studio):
