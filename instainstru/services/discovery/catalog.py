@@ -82,7 +82,7 @@ SUBJECTS = (
     _s("drawing", "Drawing", "arts", "sketching", "illustration"),
     _s("painting", "Painting", "arts", "oil painting", "watercolor", "watercolour", "acrylic"),
     _s("photography", "Photography", "arts", "photo", "camera"),
-    _s("dance", "Dance", "arts", "ballet", "salsa", "hip hop dance", "ballroom"),
+    _s("dance", "Dance", "arts", "ballet", "salsa", "hip hop dance", "ballroom", "hip hop", "hiphop"),
     _s("acting", "Acting", "arts", "drama", "theater", "theatre", "audition"),
     _s("ceramics", "Ceramics", "arts", "pottery", "wheel throwing"),
     _s("python", "Python", "technology", "python programming"),

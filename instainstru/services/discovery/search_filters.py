@@ -224,8 +224,11 @@ def _dollars(cents: int) -> str:
 
 def _window_params(window: TimeWindow) -> dict[str, str]:
     p = {"when": window.label}
-    if window.days:
-        p["days"] = ",".join(d.isoformat() for d in window.days)
+    days = window.days
+    if len(days) > 2 and (days[-1] - days[0]).days == len(days) - 1:  # a run of dates ("next week"): its ends
+        p["days"] = f"{days[0].isoformat()}..{days[-1].isoformat()}"
+    elif days:
+        p["days"] = ",".join(d.isoformat() for d in days)
     if window.weekdays:
         p["wd"] = ",".join(str(d) for d in window.weekdays)
     if (window.start_min, window.end_min) != (0, 1440):
@@ -269,11 +272,23 @@ def _number(text: str, low: float, high: float) -> float | None:
     return value if low <= value <= high else None
 
 
+def _dates(text: str) -> tuple[date, ...]:
+    """The dates of a URL's `days`: "2026-12-01,2026-12-03" or a run "2026-12-01..2026-12-31" (at most
+    `MAX_WINDOW_DAYS`); ValueError for anything else."""
+    if ".." in text:
+        first, last = (date.fromisoformat(end) for end in text.split("..", 1))
+        if last < first:
+            raise ValueError(text)
+        count = min((last - first).days + 1, MAX_WINDOW_DAYS)
+        return tuple(first + timedelta(days=i) for i in range(count))
+    return tuple(date.fromisoformat(d) for d in text.split(",") if d)[:MAX_WINDOW_DAYS]
+
+
 def _window_from(params: Mapping[str, str]) -> TimeWindow | None:
     if not any(k in params for k in ("days", "wd", "from", "to")):
         return None
     try:
-        days = tuple(date.fromisoformat(d) for d in params.get("days", "").split(",") if d)[:MAX_WINDOW_DAYS]
+        days = _dates(params.get("days", ""))
         weekdays = tuple(sorted({int(d) for d in params.get("wd", "").split(",") if d and 0 <= int(d) <= 6}))
         start = parse_clock(params.get("from", "00:00"))
         end = parse_clock(params.get("to", "24:00"))
@@ -298,7 +313,7 @@ def _explicit(params: Mapping[str, str], parsed: Filters) -> Filters:
         unoffered = find_unoffered(params["unoffered"])
         changes["unoffered"] = unoffered.name if unoffered else None
     if "words" in params:
-        changes["terms"] = _terms(params["words"].split())
+        changes["terms"] = _terms(params["words"])
     if "place" in params:
         place = geo.find_place(params["place"])
         changes["place"], changes["near_me"] = place, False
@@ -325,10 +340,10 @@ def _explicit(params: Mapping[str, str], parsed: Filters) -> Filters:
     return _in_order(dataclasses.replace(parsed, **changes))
 
 
-def _terms(words: list[str]) -> tuple[str, ...]:
-    """Words to search teachers' own words for, normalised, each once, at most `MAX_TERMS` of `MAX_TERM_CHARS`."""
-    cleaned = (normalize(word)[:MAX_TERM_CHARS] for word in words)
-    return tuple(dict.fromkeys(word for word in cleaned if word))[:MAX_TERMS]
+def _terms(text: str) -> tuple[str, ...]:
+    """The words of `text` to search teachers' own words for: normalised, each once, at most `MAX_TERMS` of
+    `MAX_TERM_CHARS`."""
+    return tuple(dict.fromkeys(word[:MAX_TERM_CHARS] for word in normalize(text).split()))[:MAX_TERMS]
 
 
 def _is_number(word: str) -> bool:
@@ -353,7 +368,7 @@ def filters_from(params: Mapping[str, str], today: date, home: geo.Place | None 
             subject_key=parsed.subject_key,
             also_subject_keys=parsed.also_subject_keys[: MAX_SUBJECTS - 1],
             unoffered=parsed.unoffered,
-            terms=_terms([*parsed.terms, *(w for w in parsed.leftover if not _is_number(w))]),
+            terms=_terms(" ".join((*parsed.terms, *(w for w in parsed.leftover if not _is_number(w))))),
             unread=tuple(w for w in parsed.leftover if _is_number(w)),
             sort=parsed.sort or "best",
             place=home if parsed.near_me and home is not None else parsed.place,

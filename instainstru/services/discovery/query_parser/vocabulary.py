@@ -178,7 +178,8 @@ KEYWORDS: dict[str, str] = {
 }
 
 
-# term -> the comma-separated phrases that say it: a style or kind of lesson, searched for in what teachers write
+# term (one word) -> the comma-separated phrases that say it: a style or kind of lesson, looked for in what teachers
+# write
 STYLES: dict[str, str] = {
     "jazz": "jazz, jazzy",
     "classical": "classical",
@@ -191,7 +192,6 @@ STYLES: dict[str, str] = {
     "opera": "opera, operatic",
     "metal": "metal, heavy metal",
     "funk": "funk",
-    "hip hop": "hip hop, hiphop, rap",
     "broadway": "broadway, musical theater, musical theatre",
     "bluegrass": "bluegrass",
     "flamenco": "flamenco",
