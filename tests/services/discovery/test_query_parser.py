@@ -332,6 +332,7 @@ CASES = [
     case("maya alvrez", leftover=("maya", "alvrez")),
     case("kristie logn", leftover=("kristie", "logn")),
     case("guitar with heather", subject="guitar", leftover=("heather",)),
+    case("piano teacher named maya", subject="piano", leftover=("maya",)),
     case("carl williams piano astoria", subject="piano", place="Astoria", leftover=("carl", "williams")),
     case("jackson hieghts piano", subject="piano", place="Jackson Heights"),  # names mixed with a typo still match
     case("guitar wiliamsburg", subject="guitar", place="Williamsburg"),

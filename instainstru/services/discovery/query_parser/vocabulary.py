@@ -52,7 +52,7 @@ KEYWORDS: dict[str, str] = {
         "her, their, him, them, start, new, up, out, via, school, time, times, tutorial, tutorials, "
         "person, available, availability, free, open, asap, soon, early, late, hi, hello, hey, thanks, thank, "
         "you, he, she, they, play, plays, playing, speak, speaks, speaking, taught, mr, mrs, ms, miss, mx, dr, "
-        "prof, professor, dds, md, phd, jr, sr, exam, exams, test"
+        "prof, professor, dds, md, phd, jr, sr, exam, exams, test, named, called"
     ),
     "cheap": (
         "cheap, cheaper, cheapest, affordable, inexpensive, low cost, low price, lowest price, budget friendly, "
