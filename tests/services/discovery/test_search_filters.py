@@ -5,6 +5,8 @@ from datetime import date
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from instainstru.services.discovery import geo
 from instainstru.services.discovery.search_filters import (
@@ -201,3 +203,27 @@ def test_a_run_of_dates_in_the_address_that_makes_no_sense_is_no_window(days):
 
 def test_a_run_of_dates_in_the_address_is_cut_to_a_month():
     assert len(reload("/search?days=2026-01-01..2026-12-31").window.days) == 31
+
+
+QUERY_WORDS = (
+    "piano guitar and or music coding harp trumpet jazz conversational maya alvarez carl williams xyzzy 50 cheap",
+    "cheapest top rated next week this month next month after school tuesday in astoria near me kids $40 quantum",
+    "computing french horn test prep regents gre sat math <b> ' é",
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.sampled_from(" ".join(QUERY_WORDS).split(" ")), max_size=12))
+def test_what_the_text_said_survives_the_address(words):
+    filters, _ = filters_from({"q": " ".join(words)}, TODAY)
+    again = reload(filters.href())
+    assert (again.subject_keys, again.terms, again.unoffered, again.sort, again.window) == (
+        filters.subject_keys,
+        filters.terms,
+        filters.unoffered,
+        filters.sort,
+        filters.window,
+    )
+    assert again.nothing_offered == filters.nothing_offered
+    for chip in filters.chips():
+        reload(chip.href)  # every removal link reads back
