@@ -257,7 +257,11 @@ def _cents(text: str) -> int | None:
 
 
 def _in_order(filters: Filters) -> Filters:
-    """The filters with an upside-down price range put the right way round (and said so)."""
+    """The filters with the first subject asked for as `subject_key`, and an upside-down price range put the right way
+    round (and said so)."""
+    if filters.subject_key is None and filters.also_subject_keys:
+        first, *rest = filters.also_subject_keys
+        filters = dataclasses.replace(filters, subject_key=first, also_subject_keys=tuple(rest))
     low, high = filters.min_price_cents, filters.max_price_cents
     if low is None or high is None or low <= high:
         return filters

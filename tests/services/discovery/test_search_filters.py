@@ -155,6 +155,8 @@ def test_a_whole_category_is_one_chip():
 def test_further_subjects_in_the_address_are_catalogue_keys_each_once():
     filters = reload("/search?subject=piano&also=piano,nonsense,guitar,guitar,Violin")
     assert filters.subject_keys == ("piano", "guitar", "violin")
+    without_first = reload("/search?also=guitar,violin")
+    assert (without_first.subject_key, without_first.also_subject_keys) == ("guitar", ("violin",))
 
 
 def test_words_in_the_address_are_cleaned_and_capped():
