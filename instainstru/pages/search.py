@@ -91,6 +91,21 @@ def near_home_choice() -> rx.Component:
     )
 
 
+def suggestions() -> rx.Component:
+    """The subjects we offer nearest to one asked for that we do not ("We don't have harp teachers yet")."""
+    return rx.cond(
+        S.suggestions.length() > 0,
+        rx.flex(
+            rx.text("Nearest we offer:", size="2"),
+            rx.foreach(S.suggestions, lambda s: link_button(s["label"], s["href"], variant="soft", size="2")),
+            spacing="2",
+            wrap="wrap",
+            align="center",
+            class_name="suggestions",
+        ),
+    )
+
+
 def results() -> rx.Component:
     """The count, sort, cards and page links; or why there is nothing."""
     return rx.vstack(
@@ -141,6 +156,7 @@ def search_page() -> rx.Component:
         rx.heading("Find an instructor", size="8", as_="h1"),
         rx.box(search_box("3", "Try “guitar lessons in Brooklyn tomorrow evening”", S.text), width="100%"),
         rx.cond(S.notice, rx.callout(S.notice, icon="map-pin-off", color_scheme="amber", width="100%")),
+        suggestions(),
         rx.cond(
             (S.chips.length() > 0) | S.near_home.contains("href"),
             rx.flex(

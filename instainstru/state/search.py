@@ -64,6 +64,7 @@ class SearchState(ViewerZone, rx.State):
     page: Field[int] = field(1)
     pages: Field[int] = field(1)
     notice: Field[str] = field("")
+    suggestions: Field[list[dict[str, str]]] = field(default_factory=list)  # subjects nearest one we do not offer
     popular: Field[list[dict[str, str]]] = field(default_factory=list)
     panel: Field[dict[str, str]] = field(default_factory=dict)  # the filter panel's values: always the URL's search
     panel_key: Field[int] = field(0)  # changes on each load, so the panel is drawn afresh from `panel`
@@ -89,6 +90,7 @@ class SearchState(ViewerZone, rx.State):
         self.near_home = {"label": choice.label, "href": choice.href} if choice else {}
         self.total_label, self.page, self.pages = results.total_label, results.page, results.pages
         self.notice = results.notice
+        self.suggestions = [{"label": c.label, "href": c.href} for c in filters.suggestions()]
         self.chips = [{"label": c.label, "href": c.href} for c in filters.chips()]
         self.relax = (
             [{"label": f"Remove “{c.label}”", "href": c.href} for c in filters.chips()] if not results.all_cards else []

@@ -195,3 +195,22 @@ def test_a_place_search_says_when_nobody_local_teaches_and_near_home_finds_who_c
     expect(page.locator(".result-card .distance").filter(has_text=f"Comes to you in {area}").first).to_be_visible()
     expect(page.locator(".near-home")).to_have_count(0)  # already near home
     look_at(page, "search-near-home")
+
+
+def test_a_subject_we_do_not_offer_is_said_with_the_nearest_ones_and_unknown_words_are_chips(page: Page):
+    open_page(page, routes.search(q="harp lessons"))
+    expect(page.get_by_text("We don't have harp teachers yet")).to_be_visible()
+    nearest = page.locator(".suggestions")
+    expect(nearest.get_by_role("link")).to_have_text(["Piano", "Guitar", "Violin"])
+    look_at(page, "search-unoffered")
+    nearest.get_by_role("link", name="Piano").click()
+    expect(page).to_have_url(re.compile(r"subject=piano"))
+    expect(page.locator(".chip").filter(has_text="Piano")).to_be_visible()
+    expect(page.locator(".suggestions")).to_have_count(0)
+
+    open_page(page, routes.search(q="jazz piano xyzzy"))
+    expect(page.get_by_text("We didn't understand “xyzzy”", exact=False)).to_be_visible()
+    page.locator(".chip").get_by_role("link", name="Remove “xyzzy”").click()
+    expect(page).to_have_url(re.compile(r"words=jazz(&|$)"))
+    expect(page.locator(".chip").filter(has_text="“jazz”")).to_be_visible()
+    expect(page.get_by_text("We didn't understand", exact=False)).to_have_count(0)

@@ -1,4 +1,6 @@
-"""The subject catalogue: categories, subjects and the other words people use for them."""
+"""The subject catalogue: categories, subjects and the other words people use for them; the words that mean several
+subjects at once ("coding", "music"); and the subjects people ask for that we do not offer yet ("harp"), each with the
+offered subjects nearest to it."""
 
 import re
 from dataclasses import dataclass
@@ -13,6 +15,7 @@ class Subject:
     name: str
     category: str
     synonyms: tuple[str, ...] = ()
+    in_person_only: bool = False  # taught only in person (a pool, a court, a ring): never offered as an online lesson
 
 
 @dataclass(frozen=True)
@@ -35,7 +38,10 @@ CATEGORIES = (
 
 
 def _s(key: str, name: str, category: str, *synonyms: str) -> Subject:
-    return Subject(key, name, category, synonyms)
+    return Subject(key, name, category, synonyms, in_person_only=key in IN_PERSON_ONLY)
+
+
+IN_PERSON_ONLY = frozenset({"swimming", "tennis", "boxing"})  # online lessons make no sense for these
 
 
 SUBJECTS = (
@@ -76,14 +82,21 @@ SUBJECTS = (
     _s("drawing", "Drawing", "arts", "sketching", "illustration"),
     _s("painting", "Painting", "arts", "oil painting", "watercolor", "watercolour", "acrylic"),
     _s("photography", "Photography", "arts", "photo", "camera"),
-    _s("dance", "Dance", "arts", "ballet", "salsa", "hip hop dance", "ballroom"),
+    _s("dance", "Dance", "arts", "ballet", "salsa", "hip hop dance", "ballroom", "hip hop", "hiphop"),
     _s("acting", "Acting", "arts", "drama", "theater", "theatre", "audition"),
     _s("ceramics", "Ceramics", "arts", "pottery", "wheel throwing"),
     _s("python", "Python", "technology", "python programming"),
-    _s("web_development", "Web development", "technology", "web dev", "html", "css", "javascript", "coding"),
+    _s("web_development", "Web development", "technology", "web dev", "html", "css", "javascript"),
     _s("data_science", "Data science", "technology", "data analysis", "machine learning", "sql"),
     _s("graphic_design", "Graphic design", "technology", "design", "photoshop", "illustrator", "figma"),
     _s("chess", "Chess", "technology", "chess lessons"),
+    # added later: new subjects go last, so the demo's instructors keep their subjects (seed/demo.py)
+    _s("gre", "GRE prep", "academics", "gre", "graduate record examination"),
+    _s("gmat", "GMAT prep", "academics", "gmat"),
+    _s("lsat", "LSAT prep", "academics", "lsat", "law school admission test"),
+    _s("mcat", "MCAT prep", "academics", "mcat"),
+    _s("regents", "Regents prep", "academics", "regents", "regents exam", "regents exams", "nys regents"),
+    _s("meditation", "Meditation", "fitness", "mindfulness", "mindful", "breathwork", "breathing"),
 )
 
 SUBJECTS_BY_KEY = {subject.key: subject for subject in SUBJECTS}
@@ -117,3 +130,121 @@ def find_subject(text: str) -> Subject | None:
 def subjects_in(category_key: str) -> list[Subject]:
     """Return the subjects of one category, in catalogue order."""
     return [subject for subject in SUBJECTS if subject.category == category_key]
+
+
+TEST_PREP_KEYS = ("sat", "act", "shsat", "regents", "gre", "gmat", "lsat", "mcat")
+
+
+def _category_keys(category_key: str) -> tuple[str, ...]:
+    return tuple(subject.key for subject in subjects_in(category_key))
+
+
+# Words that mean any of several subjects; a query naming a subject itself means only that one ("python coding").
+SUBJECT_GROUPS: dict[str, tuple[str, ...]] = {
+    **dict.fromkeys(
+        ("coding", "code", "programming", "programmer", "computer programming", "computer science", "software"),
+        ("python", "web_development"),
+    ),
+    **dict.fromkeys(("test prep", "test preparation", "exam prep", "standardized test", "tests"), TEST_PREP_KEYS),
+    **dict.fromkeys(("music", "musical instrument", "instrument", "instruments"), _category_keys("music")),
+    **dict.fromkeys(("language", "languages", "foreign language", "foreign languages"), _category_keys("languages")),
+    **dict.fromkeys(("art", "arts", "fine art", "fine arts"), _category_keys("arts")),
+    **dict.fromkeys(("sports", "sport", "exercise", "workout", "workouts"), _category_keys("fitness")),
+    **dict.fromkeys(("tech", "technology", "computer", "computers"), _category_keys("technology")),
+}
+
+
+@dataclass(frozen=True)
+class Unoffered:
+    """A subject people ask for that the catalogue does not have, with the offered subjects nearest to it."""
+
+    name: str  # as said in "We don't have harp teachers yet"
+    category: str
+    nearest: tuple[str, ...]  # catalogue keys, nearest first
+    words: tuple[str, ...] = ()  # other words for it ("harpist")
+
+
+def _u(name: str, category: str, nearest: str, *words: str) -> Unoffered:
+    return Unoffered(name, category, tuple(nearest.split()), words)
+
+
+UNOFFERED = (
+    _u("harp", "music", "piano guitar violin", "harpist", "harps"),
+    _u("oboe", "music", "saxophone violin", "oboist"),
+    _u("flute", "music", "saxophone violin", "flutist", "flautist", "recorder"),
+    _u("clarinet", "music", "saxophone violin", "clarinetist"),
+    _u("trumpet", "music", "saxophone drums", "trumpeter", "cornet"),
+    _u("trombone", "music", "saxophone drums", "trombonist"),
+    _u("French horn", "music", "saxophone piano", "french horn", "horn"),
+    _u("tuba", "music", "saxophone bass"),
+    _u("bassoon", "music", "saxophone cello"),
+    _u("viola", "music", "violin cello", "violist"),
+    _u("double bass", "music", "bass cello", "upright bass", "contrabass"),
+    _u("accordion", "music", "piano"),
+    _u("banjo", "music", "guitar ukulele"),
+    _u("mandolin", "music", "guitar ukulele"),
+    _u("harmonica", "music", "guitar"),
+    _u("organ", "music", "piano", "organist"),
+    _u("bagpipes", "music", "drums"),
+    _u("DJ", "music", "music_theory piano", "dj", "djing", "deejay", "turntables"),
+    _u("music production", "music", "music_theory piano", "music producer", "producing", "ableton", "logic pro"),
+    _u("songwriting", "music", "music_theory voice guitar", "songwriter", "composition", "composing"),
+    _u("Arabic", "languages", "french spanish", "arabic"),
+    _u("Russian", "languages", "german french", "russian"),
+    _u("Portuguese", "languages", "spanish italian", "portuguese", "brazilian portuguese"),
+    _u("Hebrew", "languages", "spanish french", "hebrew"),
+    _u("Hindi", "languages", "esl spanish", "hindi", "urdu"),
+    _u("Greek", "languages", "italian spanish", "greek"),
+    _u("Latin", "languages", "italian spanish", "latin"),
+    _u("Cantonese", "languages", "mandarin", "cantonese"),
+    _u("Vietnamese", "languages", "mandarin korean", "vietnamese"),
+    _u("Polish", "languages", "german", "polish"),
+    _u("Turkish", "languages", "german spanish", "turkish"),
+    _u("sign language", "languages", "esl spanish", "asl", "american sign language"),
+    _u("quantum computing", "academics", "physics python", "quantum", "quantum physics", "quantum mechanics"),
+    _u("statistics", "academics", "math data_science", "stats", "statistic"),
+    _u("economics", "academics", "math", "econ", "microeconomics", "macroeconomics"),
+    _u("accounting", "academics", "math", "bookkeeping"),
+    _u("history", "academics", "writing reading", "us history", "world history"),
+    _u("philosophy", "academics", "writing"),
+    _u("psychology", "academics", "biology writing", "psych"),
+    _u("astronomy", "academics", "physics"),
+    _u("karate", "fitness", "boxing personal_training", "martial arts", "taekwondo", "judo", "jiu jitsu", "bjj"),
+    _u("kung fu", "fitness", "boxing personal_training", "wing chun"),
+    _u("tai chi", "fitness", "yoga meditation", "qigong"),
+    _u("golf", "fitness", "tennis personal_training", "golfing"),
+    _u("fencing", "fitness", "boxing tennis"),
+    _u("climbing", "fitness", "personal_training", "rock climbing", "bouldering"),
+    _u("skiing", "fitness", "personal_training", "ski", "snowboarding"),
+    _u("ice skating", "fitness", "dance personal_training", "skating", "figure skating", "hockey"),
+    _u("surfing", "fitness", "swimming", "surf"),
+    _u("basketball", "fitness", "personal_training running"),
+    _u("soccer", "fitness", "personal_training running", "football"),
+    _u("horse riding", "fitness", "personal_training", "horseback riding", "equestrian"),
+    _u("sculpture", "arts", "ceramics drawing", "sculpting"),
+    _u("knitting", "arts", "drawing ceramics", "crochet", "sewing", "embroidery"),
+    _u("calligraphy", "arts", "drawing painting", "hand lettering"),
+    _u("animation", "arts", "drawing graphic_design", "animating"),
+    _u("filmmaking", "arts", "photography acting", "film making", "film", "video editing"),
+    _u("stand-up comedy", "arts", "acting", "stand up", "standup", "comedy", "improv"),
+    _u("robotics", "technology", "python", "robots", "arduino"),
+    _u("cybersecurity", "technology", "python web_development", "cyber security", "hacking"),
+    _u("Excel", "technology", "data_science", "excel", "spreadsheets"),
+    _u("game development", "technology", "python web_development", "game design", "unity", "unreal"),
+    _u("app development", "technology", "web_development python", "ios", "android", "swift", "mobile apps"),
+)
+
+
+@lru_cache(maxsize=1)
+def unoffered_vocabulary() -> dict[str, Unoffered]:
+    """Every normalised word for a subject we do not offer mapped to it."""
+    words: dict[str, Unoffered] = {}
+    for unoffered in UNOFFERED:
+        for word in (unoffered.name, *unoffered.words):
+            words.setdefault(normalize(word), unoffered)
+    return words
+
+
+def find_unoffered(text: str) -> Unoffered | None:
+    """The subject we do not offer that `text` names ("harp", "Harpist"), or None."""
+    return unoffered_vocabulary().get(normalize(text))

@@ -15,8 +15,15 @@ from instainstru import routes
 from instainstru.models.offering import MAX_PRICE_CENTS
 from instainstru.models.review import STARS
 from instainstru.services.discovery import geo
-from instainstru.services.discovery.catalog import SUBJECTS_BY_KEY, find_subject
-from instainstru.services.discovery.query_parser import AGE_GROUPS, LEVELS, TimeWindow, parse_query
+from instainstru.services.discovery.catalog import (
+    CATEGORIES,
+    SUBJECTS_BY_KEY,
+    find_subject,
+    find_unoffered,
+    normalize,
+    subjects_in,
+)
+from instainstru.services.discovery.query_parser import AGE_GROUPS, LEVELS, TimeWindow, parse_query, style_terms
 from instainstru.services.errors import FormError
 from instainstru.services.money.money import format_price, parse_dollars
 from instainstru.services.timefmt import clock, parse_clock
@@ -24,6 +31,10 @@ from instainstru.services.timefmt import clock, parse_clock
 SORTS = {"best": "Best match", "distance": "Distance", "price": "Price", "rating": "Rating", "soonest": "Soonest"}
 ONLINE_CHOICES = ("any", "online", "in_person")
 MAX_PAGE = 500
+MAX_SUBJECTS = 12  # subjects asked for at once (the biggest category has 10)
+MAX_TERMS = 8  # words searched for in what teachers write
+MAX_TERM_CHARS = 40
+MAX_WINDOW_DAYS = 31  # dates in a time window from the URL ("next month")
 ANY_SUBJECT = "Any subject"
 _AMOUNT = re.compile(r"\$?\s*(\d{1,3}(,\d{3})+|\d+)(\.\d{1,2})?")  # 40, $62.50, 1,000: no signs, no exponents
 NOT_AN_AMOUNT = "Enter dollars, like 40 or 62.50."
@@ -47,7 +58,9 @@ class Filters:
 
     subject_key: str | None = None
     also_subject_keys: tuple[str, ...] = ()  # more subjects asked for at once ("piano and guitar": either matches)
-    terms: tuple[str, ...] = ()  # words not understood, matched against names, headlines and bios ("jazz", a name)
+    terms: tuple[str, ...] = ()  # words matched against names, headlines and bios: styles ("jazz") and the words not
+    # understood (a name); normalised, each once
+    unoffered: str | None = None  # a subject we do not offer yet ("harp"): see `nothing_offered` and `suggestions`
     place: geo.Place | None = None
     unknown_place: str | None = None
     online: str = "any"
@@ -63,6 +76,7 @@ class Filters:
     prices_swapped: bool = False  # the URL gave the price range upside down
     home: geo.Place | None = None  # the searching student's home area (`places.home_area`), never in the URL
     near_me: bool = False  # "near me" was typed and no place is known for it: the notice asks for one
+    unread: tuple[str, ...] = ()  # numbers typed that meant nothing ("piano 50"): said in the notice, never in the URL
 
     @property
     def subject_keys(self) -> tuple[str, ...]:
@@ -70,9 +84,36 @@ class Filters:
         return (self.subject_key, *self.also_subject_keys) if self.subject_key else self.also_subject_keys
 
     @property
+    def nothing_offered(self) -> bool:
+        """Only a subject we do not offer was asked for ("harp lessons"): the search finds nobody, rather than
+        everybody, and the page suggests the nearest subjects we offer."""
+        return self.unoffered is not None and not self.subject_keys
+
+    @property
+    def not_understood(self) -> tuple[str, ...]:
+        """The words of the search the parser could not place (terms that are no known style, and numbers)."""
+        styles = style_terms()
+        return tuple(term for term in self.terms if term not in styles) + self.unread
+
+    def suggestions(self) -> list[Chip]:
+        """The subjects we offer nearest to the one we do not, each a link to this search for it (none otherwise)."""
+        unoffered = find_unoffered(self.unoffered or "")
+        if unoffered is None:
+            return []
+        return [
+            Chip("suggestion", SUBJECTS_BY_KEY[key].name, self.href(subject_key=key, unoffered=None))
+            for key in unoffered.nearest
+        ]
+
+    @property
     def notice(self) -> str:
         """What the search changed from what was asked, in words ("" when nothing)."""
         notes = []
+        if self.unoffered:
+            notes.append(f"We don't have {self.unoffered} teachers yet")
+        if words := self.not_understood:
+            looked = " — looking for it in teachers' names and profiles" if len(words) > len(self.unread) else ""
+            notes.append(f"We didn't understand “{' '.join(words)}”{looked}")
         if self.unknown_place:
             notes.append(f"We couldn't find {self.unknown_place} — showing all of NYC")
         if self.near_me and self.place is None:
@@ -87,6 +128,12 @@ class Filters:
         p: dict[str, str] = {}
         if self.subject_key:
             p["subject"] = self.subject_key
+        if self.also_subject_keys:
+            p["also"] = ",".join(self.also_subject_keys)
+        if self.unoffered:
+            p["unoffered"] = self.unoffered
+        if self.terms:
+            p["words"] = " ".join(self.terms)
         if self.place:
             p["place"] = self.place.name
         if self.online != "any":
@@ -118,9 +165,12 @@ class Filters:
 
     def chips(self) -> list[Chip]:
         """What the search understood, each removable."""
-        chips = []
-        if self.subject_key in SUBJECTS_BY_KEY:
-            chips.append(Chip("subject", SUBJECTS_BY_KEY[self.subject_key].name, self.href(subject_key=None)))
+        chips = self._subject_chips()
+        if self.unoffered:
+            chips.append(Chip("unoffered", self.unoffered[:1].upper() + self.unoffered[1:], self.href(unoffered=None)))
+        for term in self.terms:
+            rest = tuple(t for t in self.terms if t != term)
+            chips.append(Chip("words", f"“{term}”", self.href(terms=rest)))
         if self.place:
             label = f"Near home ({self.place.name})" if self.place == self.home else self.place.name
             chips.append(Chip("place", label, self.href(place=None)))
@@ -145,6 +195,20 @@ class Filters:
             chips.append(Chip("level", self.level.capitalize(), self.href(level=None)))
         return chips
 
+    def _subject_chips(self) -> list[Chip]:
+        """A chip for each subject asked for, or one for a whole category ("music": every music subject)."""
+        keys = self.subject_keys
+        if len(keys) > 1:
+            for category in CATEGORIES:
+                if set(keys) == {s.key for s in subjects_in(category.key)}:
+                    return [Chip("subject", category.name, self.href(subject_key=None, also_subject_keys=()))]
+        chips = []
+        for key in keys:
+            rest = tuple(k for k in keys if k != key)
+            removed = self.href(subject_key=rest[0] if rest else None, also_subject_keys=rest[1:])
+            chips.append(Chip("subject", SUBJECTS_BY_KEY[key].name, removed))
+        return chips
+
     def near_home(self) -> Chip | None:
         """The one-click choice of the student's home area as the place, unless it is the place already (None when
         there is no home area: a visitor, or a student without a saved address)."""
@@ -160,8 +224,11 @@ def _dollars(cents: int) -> str:
 
 def _window_params(window: TimeWindow) -> dict[str, str]:
     p = {"when": window.label}
-    if window.days:
-        p["days"] = ",".join(d.isoformat() for d in window.days)
+    days = window.days
+    if len(days) > 2 and (days[-1] - days[0]).days == len(days) - 1:  # a run of dates ("next week"): its ends
+        p["days"] = f"{days[0].isoformat()}..{days[-1].isoformat()}"
+    elif days:
+        p["days"] = ",".join(d.isoformat() for d in days)
     if window.weekdays:
         p["wd"] = ",".join(str(d) for d in window.weekdays)
     if (window.start_min, window.end_min) != (0, 1440):
@@ -190,7 +257,11 @@ def _cents(text: str) -> int | None:
 
 
 def _in_order(filters: Filters) -> Filters:
-    """The filters with an upside-down price range put the right way round (and said so)."""
+    """The filters with the first subject asked for as `subject_key`, and an upside-down price range put the right way
+    round (and said so)."""
+    if filters.subject_key is None and filters.also_subject_keys:
+        first, *rest = filters.also_subject_keys
+        filters = dataclasses.replace(filters, subject_key=first, also_subject_keys=tuple(rest))
     low, high = filters.min_price_cents, filters.max_price_cents
     if low is None or high is None or low <= high:
         return filters
@@ -205,11 +276,23 @@ def _number(text: str, low: float, high: float) -> float | None:
     return value if low <= value <= high else None
 
 
+def _dates(text: str) -> tuple[date, ...]:
+    """The dates of a URL's `days`: "2026-12-01,2026-12-03" or a run "2026-12-01..2026-12-31" (at most
+    `MAX_WINDOW_DAYS`); ValueError for anything else."""
+    if ".." in text:
+        first, last = (date.fromisoformat(end) for end in text.split("..", 1))
+        if last < first:
+            raise ValueError(text)
+        count = min((last - first).days + 1, MAX_WINDOW_DAYS)
+        return tuple(first + timedelta(days=i) for i in range(count))
+    return tuple(date.fromisoformat(d) for d in text.split(",") if d)[:MAX_WINDOW_DAYS]
+
+
 def _window_from(params: Mapping[str, str]) -> TimeWindow | None:
     if not any(k in params for k in ("days", "wd", "from", "to")):
         return None
     try:
-        days = tuple(date.fromisoformat(d) for d in params.get("days", "").split(",") if d)[:14]
+        days = _dates(params.get("days", ""))
         weekdays = tuple(sorted({int(d) for d in params.get("wd", "").split(",") if d and 0 <= int(d) <= 6}))
         start = parse_clock(params.get("from", "00:00"))
         end = parse_clock(params.get("to", "24:00"))
@@ -226,6 +309,15 @@ def _explicit(params: Mapping[str, str], parsed: Filters) -> Filters:
     if "subject" in params:
         subject = find_subject(params["subject"])
         changes["subject_key"] = subject.key if subject else None
+    if "also" in params:
+        found = (find_subject(key) for key in params["also"].split(","))
+        also = dict.fromkeys(s.key for s in found if s and s.key != changes.get("subject_key", parsed.subject_key))
+        changes["also_subject_keys"] = tuple(also)[: MAX_SUBJECTS - 1]
+    if "unoffered" in params:
+        unoffered = find_unoffered(params["unoffered"])
+        changes["unoffered"] = unoffered.name if unoffered else None
+    if "words" in params:
+        changes["terms"] = _terms(params["words"])
     if "place" in params:
         place = geo.find_place(params["place"])
         changes["place"], changes["near_me"] = place, False
@@ -252,6 +344,16 @@ def _explicit(params: Mapping[str, str], parsed: Filters) -> Filters:
     return _in_order(dataclasses.replace(parsed, **changes))
 
 
+def _terms(text: str) -> tuple[str, ...]:
+    """The words of `text` to search teachers' own words for: normalised, each once, at most `MAX_TERMS` of
+    `MAX_TERM_CHARS`."""
+    return tuple(dict.fromkeys(word[:MAX_TERM_CHARS] for word in normalize(text).split()))[:MAX_TERMS]
+
+
+def _is_number(word: str) -> bool:
+    return not any(ch.isalpha() for ch in word)
+
+
 def filters_from(params: Mapping[str, str], today: date, home: geo.Place | None = None) -> tuple[Filters, str]:
     """Read a search URL's parameters; return the filters and the typed text (for the search box).
 
@@ -268,6 +370,11 @@ def filters_from(params: Mapping[str, str], today: date, home: geo.Place | None 
             home=home,
             near_me=parsed.near_me and home is None,
             subject_key=parsed.subject_key,
+            also_subject_keys=parsed.also_subject_keys[: MAX_SUBJECTS - 1],
+            unoffered=parsed.unoffered,
+            terms=_terms(" ".join((*parsed.terms, *(w for w in parsed.leftover if not _is_number(w))))),
+            unread=tuple(w for w in parsed.leftover if _is_number(w)),
+            sort=parsed.sort or "best",
             place=home if parsed.near_me and home is not None else parsed.place,
             unknown_place=parsed.unknown_place,
             online=online,
@@ -367,12 +474,16 @@ def filters_from_form(form: Mapping[str, str], current: Filters, today: date) ->
     """The filters after the person changed the filter panel; FormError for prices that make no sense."""
     low, high = _form_prices(form)
     subject = find_subject(str(form.get("subject", "")))
+    subject_key = subject.key if subject else None
+    changed = subject_key != current.subject_key  # another subject chosen: only that one
     window = current.window
     if form.get("day", "keep") != "keep" or form.get("part", "keep") != "keep":
         window = window_from_choices(str(form.get("day", "any")), str(form.get("part", "any")), today)
     return dataclasses.replace(
         current,
-        subject_key=subject.key if subject else None,
+        subject_key=subject_key,
+        also_subject_keys=() if changed else current.also_subject_keys,
+        unoffered=None if changed else current.unoffered,
         online=form["online"] if form.get("online") in ONLINE_CHOICES else "any",
         min_price_cents=low,
         max_price_cents=high,

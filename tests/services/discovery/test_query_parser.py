@@ -8,7 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from instainstru.services.discovery import geo
-from instainstru.services.discovery.catalog import SUBJECTS, SUBJECTS_BY_KEY
+from instainstru.services.discovery.catalog import SUBJECT_GROUPS, SUBJECTS, SUBJECTS_BY_KEY, UNOFFERED
 from instainstru.services.discovery.query_parser import (
     AGE_GROUPS,
     LEVELS,
@@ -20,6 +20,8 @@ from instainstru.services.discovery.query_parser import (
 )
 
 TODAY = date(2026, 11, 26)  # a Thursday
+MUSIC = ("guitar", "voice", "violin", "drums", "cello", "saxophone", "bass", "ukulele", "music_theory")
+TESTS = ("act", "shsat", "regents", "gre", "gmat", "lsat", "mcat")
 SAT, SUN = TODAY + timedelta(days=2), TODAY + timedelta(days=3)
 
 
@@ -44,6 +46,10 @@ DEFAULTS = {
     "age": None,
     "level": None,
     "leftover": (),
+    "also": (),
+    "unoffered": None,
+    "terms": (),
+    "sort": None,
 }
 
 
@@ -61,6 +67,10 @@ def assert_parsed(query, expected, today=TODAY):
         "age": result.age_group,
         "level": result.level,
         "leftover": result.leftover,
+        "also": result.also_subject_keys,
+        "unoffered": result.unoffered,
+        "terms": result.terms,
+        "sort": result.sort,
     }
     if result.window is not None:
         w = result.window
@@ -196,7 +206,30 @@ CASES = [
     case("piano from 4 to 6", subject="piano", window=window(start=960, end=1080)),
     case("piano by 5pm", subject="piano", window=window(end=1020, label="Before 5 PM")),
     case("piano around 6pm", subject="piano", window=window(start=1080, end=1140, label="Around 6 PM")),
-    case("chess after school", subject="chess", window=window(start=900, end=1080, label="After school")),
+    case(
+        "chess after school",
+        subject="chess",
+        window=window(weekdays=(0, 1, 2, 3, 4), start=900, end=1080, label="After school"),
+    ),
+    case(
+        "after school tutoring for my son",
+        age="kids",
+        window=window(weekdays=(0, 1, 2, 3, 4), start=900, end=1080, label="After school"),
+    ),
+    case(
+        "math tutor after school on tuesdays",
+        subject="math",
+        window=window(weekdays=(1,), start=900, end=1080, label="Tuesday after school"),
+    ),
+    case("piano next week", subject="piano", window=window(days=range(4, 11), label="Next week")),
+    case("yoga this week", subject="yoga", window=window(days=range(4), label="This week")),
+    case("guitar this month", subject="guitar", window=window(days=range(5), label="This month")),
+    case("piano next month", subject="piano", window=window(days=range(5, 36), label="Next month")),
+    case(
+        "spanish next week evenings",
+        subject="spanish",
+        window=window(days=range(4, 11), start=1020, end=1260, label="Next week evening"),
+    ),
     case("boxing after work", subject="boxing", window=window(start=1020, end=1320, label="After work")),
     case("morning or afternoon", window=window(start=360, end=1020, label="6 AM\u20135 PM")),
     case("yoga after 8 in the evening", subject="yoga", window=window(start=1200, end=1260, label="After 8 PM")),
@@ -231,7 +264,90 @@ CASES = [
     case("novice chess", subject="chess", level="beginner"),
     case("intermediate spanish", subject="spanish", level="intermediate"),
     case("advanced french", subject="french", level="advanced"),
-    case("expert coding", subject="web_development", level="advanced"),
+    case("expert coding", subject="python", also=("web_development",), level="advanced"),
+    # two or more subjects: either will do; a test beats general academics
+    case("piano and guitar", subject="piano", also=("guitar",)),
+    case("piano or guitar lessons for kids", subject="piano", also=("guitar",), age="kids"),
+    case("guitar & ukulele brooklyn", subject="guitar", also=("ukulele",), place="Brooklyn"),
+    case("spanish and french tutor online", subject="spanish", also=("french",), online=True),
+    case("math and physics tutor", subject="math", also=("physics",)),
+    case("piano keyboard lessons", subject="piano"),
+    case("math sat", subject="sat"),
+    case("algebra regents prep", subject="regents"),
+    case("chemistry regents and sat", subject="regents", also=("sat",)),
+    case("violin, cello or viola", subject="violin", also=("cello",), unoffered="viola"),
+    # words for several subjects count when no subject is named
+    case("learn to code", subject="python", also=("web_development",)),
+    case("coding for kids", subject="python", also=("web_development",), age="kids"),
+    case("programming classes online", subject="python", also=("web_development",), online=True),
+    case("computer science tutor", subject="python", also=("web_development",)),
+    case("python coding", subject="python"),
+    case("test prep for my teen", subject="sat", also=TESTS, age="teens"),
+    case("music lessons for kids", subject="piano", also=MUSIC, age="kids"),
+    case("spanish language tutor", subject="spanish"),
+    case("learn a musical instrument", subject="piano", also=MUSIC),
+    # test prep
+    case("GRE prep", subject="gre"),
+    case("gmat tutor manhattan", subject="gmat", place="Manhattan"),
+    case("LSAT prep online", subject="lsat", online=True),
+    case("mcat tutoring", subject="mcat"),
+    case("ACT prep", subject="act"),
+    case("SHSAT prep for my 7th grader", subject="shsat", age="kids"),
+    case("regents prep queens", subject="regents", place="Queens"),
+    case("nys regents exam tutor", subject="regents"),
+    # meditation
+    case("meditation", subject="meditation"),
+    case("mindfulness classes", subject="meditation"),
+    case("meditation for seniors", subject="meditation", age="seniors"),
+    # styles and kinds of lesson: search terms, understood
+    case("jazz piano", subject="piano", terms=("jazz",)),
+    case("classical guitar lessons", subject="guitar", terms=("classical",)),
+    case("conversational spanish", subject="spanish", terms=("conversation",)),
+    case("spanish conversation practice", subject="spanish", terms=("conversation",)),
+    case("jazz", terms=("jazz",)),
+    case("rock guitar for teens", subject="guitar", terms=("rock",), age="teens"),
+    case("business english", subject="esl", terms=("business",)),
+    case("jazz and blues piano", subject="piano", terms=("jazz", "blues")),
+    # subjects we do not offer
+    case("harp lessons", unoffered="harp"),
+    case("oboe teacher brooklyn", unoffered="oboe", place="Brooklyn"),
+    case("quantum computing tutor", unoffered="quantum computing"),
+    case("french horn lessons", unoffered="French horn"),
+    case("learn arabic", unoffered="Arabic"),
+    case("trumpet or piano", subject="piano", unoffered="trumpet"),
+    case("clarinnet lessons", unoffered="clarinet"),
+    case("golf lessons", unoffered="golf"),
+    case("karate for kids", unoffered="karate", age="kids"),
+    case("martial arts", unoffered="karate"),
+    case("harpist for my daughter", unoffered="harp", age="kids"),
+    case("piano near oregon", subject="piano", unknown_place="oregon"),
+    # people's names: words to search names for, never a subject or a place
+    case("Maya Alvarez", leftover=("maya", "alvarez")),
+    case("Carl Williams", leftover=("carl", "williams")),
+    case("lessons with carl williams", leftover=("carl", "williams")),
+    case("lessons by maya alvarez", leftover=("maya", "alvarez")),
+    case("piano with Laura Johnson", subject="piano", leftover=("laura", "johnson")),
+    case("Ms. Angela Peterson", leftover=("angela", "peterson")),
+    case("Mr. Paul Jenkins MD", leftover=("paul", "jenkins")),
+    case("maya alvrez", leftover=("maya", "alvrez")),
+    case("kristie logn", leftover=("kristie", "logn")),
+    case("guitar with heather", subject="guitar", leftover=("heather",)),
+    case("piano teacher named maya", subject="piano", leftover=("maya",)),
+    case("carl williams piano astoria", subject="piano", place="Astoria", leftover=("carl", "williams")),
+    case("jackson hieghts piano", subject="piano", place="Jackson Heights"),  # names mixed with a typo still match
+    case("guitar wiliamsburg", subject="guitar", place="Williamsburg"),
+    # the order asked for
+    case("cheap guitar lessons", subject="guitar", sort="price"),
+    case("cheapest piano teacher in astoria", subject="piano", place="Astoria", sort="price"),
+    case("affordable spanish tutor", subject="spanish", sort="price"),
+    case("low cost math tutoring for kids", subject="math", age="kids", sort="price"),
+    case("top rated yoga", subject="yoga", sort="rating"),
+    case("nearest chess coach", subject="chess", sort="distance"),
+    case("earliest available piano", subject="piano", sort="soonest"),
+    case("cheap piano under $40", subject="piano", max=4000, sort="price"),
+    # more filler people type
+    case("learn to play guitar", subject="guitar"),
+    case("someone to speak french with", subject="french"),
     # online / in person
     case("piano online", subject="piano", online=True),
     case("virtual yoga", subject="yoga", online=True),
@@ -262,7 +378,9 @@ CASES = [
     case("piano jersey city", subject="piano", unknown_place="jersey city"),
     case("piano near atlantis brooklyn", subject="piano", place="Brooklyn", leftover=("atlantis",)),
     case("piano near me", subject="piano"),
-    case("horse riding", leftover=("horse", "riding")),
+    case("horse riding", unoffered="horse riding"),
+    case("horse back riding", unoffered="horse riding"),
+    case("pottery wheel and knitting", subject="ceramics", also=(), unoffered="knitting", leftover=("wheel",)),
     # hostile or odd input
     case(""),
     case("   \t\n "),
@@ -381,6 +499,90 @@ def test_every_subject_name_and_synonym_is_found(subject):
         assert parse_query(f"{word} lessons", TODAY).subject_key == subject.key, word
 
 
+@pytest.mark.parametrize("unoffered", UNOFFERED, ids=lambda unoffered: unoffered.name)
+def test_every_subject_we_do_not_offer_is_found(unoffered):
+    for word in (unoffered.name, *unoffered.words):
+        result = parse_query(f"{word} lessons", TODAY)
+        assert (result.unoffered, result.subject_key, result.leftover) == (unoffered.name, None, ()), word
+
+
+@pytest.mark.parametrize("phrase", sorted(SUBJECT_GROUPS))
+def test_every_word_for_several_subjects_is_found(phrase):
+    result = parse_query(f"{phrase} lessons", TODAY)
+    assert (result.subject_key, *result.also_subject_keys) == SUBJECT_GROUPS[phrase]
+
+
+# The demo's instructors (instainstru/seed/demo.py: Faker's names, seeded), as people type them
+DEMO_NAMES = [
+    "Maya Alvarez",
+    "Jonathan Hunt",
+    "Ashley Walker",
+    "Kristie Logan",
+    "Monica Tate",
+    "Laurie Allen",
+    "Ashley Montoya",
+    "Robert Jennings",
+    "Christine King",
+    "Tanya Trujillo",
+    "Ms. Angela Peterson DDS",
+    "Jim Walter",
+    "Laura Johnson",
+    "Heidi Henderson",
+    "Kevin Jimenez",
+    "Jonathan Christensen",
+    "Katherine Rangel",
+    "Jason Howe",
+    "Joseph Johnson",
+    "Carl Williams",
+    "Stacie Garcia",
+    "Julie Olson",
+    "Stephen Sims",
+    "John Noble",
+    "Ms. Kristin Santiago",
+    "Robert Shaw",
+    "Stephen Hamilton",
+    "Derrick Johnson",
+    "Linda Ellis",
+    "Katherine Dorsey",
+    "John Dixon",
+    "Rhonda Grant",
+    "Sandra Stewart",
+    "Annette Norris",
+    "Kaylee Chavez",
+    "Tracy Kirby",
+    "Austin Adams",
+    "Mr. Paul Jenkins MD",
+    "Aaron Carpenter",
+    "Angela Leon",
+    "Marc Walton",
+    "Mary Reid",
+]
+TITLES = {"ms", "mr", "dds", "md"}
+
+
+def name_words(name):
+    return tuple(word for word in geo.normalise(name).split() if word not in TITLES)
+
+
+@pytest.mark.parametrize("name", DEMO_NAMES)
+@pytest.mark.parametrize("phrasing", ["{}", "lessons with {}", "{} piano", "lessons by {}", "{} in astoria"])
+def test_a_demo_instructors_name_is_kept_as_words_to_search_for(name, phrasing):
+    result = parse_query(phrasing.format(name), TODAY)
+    assert result.leftover == name_words(name)
+    assert result.unknown_place is None and result.unoffered is None and result.terms == ()
+    assert result.subject_key == ("piano" if "piano" in phrasing else None) and not result.also_subject_keys
+    assert result.place == (geo.find_place("Astoria") if "astoria" in phrasing else None)
+
+
+@pytest.mark.parametrize("name", DEMO_NAMES)
+def test_a_misspelt_name_reaches_the_words_unchanged(name):
+    *first, last = name_words(name)
+    misspelt = last[:2] + last[3:]  # a letter missing
+    result = parse_query(" ".join((*first, misspelt)), TODAY)
+    assert result.leftover == (*first, misspelt)
+    assert (result.subject_key, result.place, result.unknown_place, result.unoffered) == (None, None, None, None)
+
+
 def test_every_zip_is_found_exactly():
     for place in geo.zip_places():
         assert parse_query(f"tutor near {place.name}", TODAY).place == place
@@ -418,6 +620,11 @@ QUERY_WORDS = tuple(
 def check_invariants(result):
     assert isinstance(result, ParsedQuery)
     assert result.subject_key is None or result.subject_key in SUBJECTS_BY_KEY
+    assert all(key in SUBJECTS_BY_KEY and key != result.subject_key for key in result.also_subject_keys)
+    assert len(set(result.also_subject_keys)) == len(result.also_subject_keys)
+    assert result.subject_key is not None or not result.also_subject_keys
+    assert result.sort in (None, "price", "rating", "distance", "soonest")
+    assert all(isinstance(term, str) and term for term in result.terms)
     for cents in (result.min_price_cents, result.max_price_cents):
         assert cents is None or (type(cents) is int and 0 <= cents <= 100_000 * 100)
     if result.min_price_cents is not None and result.max_price_cents is not None:

@@ -19,6 +19,7 @@ from instainstru.services.discovery.query_parser.places import MAX_UNKNOWN_PLACE
 from instainstru.services.discovery.query_parser.prices import MAX_PRICE_DOLLARS
 from instainstru.services.discovery.query_parser.subjects import LEVELS
 from instainstru.services.discovery.query_parser.times import TimeWindow
+from instainstru.services.discovery.query_parser.vocabulary import style_terms
 
 __all__ = [
     "AGE_GROUPS",
@@ -31,4 +32,5 @@ __all__ = [
     "ParsedQuery",
     "TimeWindow",
     "parse_query",
+    "style_terms",
 ]

@@ -2,9 +2,11 @@
 
 Parts of the day (`PARTS_OF_DAY`: morning 06-12, afternoon 12-17, evening 17-21, night 19-23, after school 15-18,
 after work 17-22, tonight = today 17-23). Today, tomorrow, tonight, "this morning", "this weekend" (the coming
-Saturday and Sunday as dates; today too when it is Saturday or Sunday) and "next weekend" (the weekend after that) go
-in `days`; weekday names, their abbreviations and plurals, weekend(s), weekday(s) and weeknights (weekdays, evening)
-go in `weekdays`. When both are given a slot matching either counts. Dates past `date.max` are dropped.
+Saturday and Sunday as dates; today too when it is Saturday or Sunday), "next weekend" (the weekend after that), "this
+week" (today to Sunday), "next week" (the Monday to Sunday after), "this month" (today to its last day) and "next
+month" (all of it) go in `days`; weekday names, their abbreviations and plurals, weekend(s), weekday(s) and
+weeknights (weekdays, evening) go in `weekdays`. When both are given a slot matching either counts. "After school"
+alone means weekdays (`school_days`). Dates past `date.max` are dropped.
 """
 
 from __future__ import annotations
@@ -26,7 +28,9 @@ WEEKDAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturd
 DAY_KEYWORDS = frozenset({f"day{n}" for n in range(7)} | {"weekend", "weekdays", "weeknights"})
 DATE_KEYWORDS = frozenset(
     {"today", "tomorrow", "today morning", "today afternoon", "today evening", "this weekend", "next weekend"}
+    | {"this week", "next week", "this month", "next month"}
 )
+SCHOOL_DAYS = (0, 1, 2, 3, 4)
 
 
 class DayReader:
@@ -59,6 +63,12 @@ class DayReader:
                 self._add_days((saturday, saturday + 1) if weekday <= 5 else (0,), "This weekend")
             else:
                 self._add_days((saturday + 7, saturday + 8), "Next weekend")
+        elif name in ("this week", "next week"):
+            sunday = 6 - self.today.weekday()  # days from today
+            offsets = range(sunday + 1) if name == "this week" else range(sunday + 1, sunday + 8)
+            self._add_days(tuple(offsets), name.capitalize())
+        elif name in ("this month", "next month"):
+            self._month(name)
         elif name == "weekend":
             self.weekdays.update((5, 6))
         elif name in ("weekdays", "weeknights"):
@@ -74,6 +84,12 @@ class DayReader:
     def named(self) -> bool:
         """Whether the query named any day or part of the day."""
         return bool(self.days or self.weekdays or self.parts)
+
+    def school_days(self) -> tuple[int, ...]:
+        """The weekdays of the window: those named, or Monday to Friday for "after school" when no day is named."""
+        if not self.weekdays and not self.days and "after school" in self.parts:
+            return SCHOOL_DAYS
+        return tuple(sorted(self.weekdays))
 
     def labels(self, weekdays: tuple[int, ...]) -> list[str]:
         """The day words of the window's label: "Today", "Weekends", "Tuesday & Thursday", "Mon, Wed, Fri"..."""
@@ -92,6 +108,15 @@ class DayReader:
             day_bits.append(", ".join(WEEKDAY_NAMES[day][:3] for day in weekdays))
         return day_bits
 
+    def _month(self, name: str) -> None:
+        """Add the rest of this month, or all of next month (nothing past `date.max`)."""
+        try:
+            start = self.today if name == "this month" else _first_of_next_month(self.today)
+            end = _first_of_next_month(start)
+        except ValueError:
+            return
+        self._add_days(tuple(range((start - self.today).days, (end - self.today).days)), name.capitalize())
+
     def _add_days(self, offsets: tuple[int, ...], label: str) -> None:
         """Add the dates `offsets` days after today (dates past `date.max` are dropped) and their label."""
         for offset in offsets:
@@ -99,3 +124,8 @@ class DayReader:
                 self.days.add(self.today + timedelta(days=offset))
         if label not in self.day_labels:
             self.day_labels.append(label)
+
+
+def _first_of_next_month(day: date) -> date:
+    """The first day of the month after `day`'s; ValueError past `date.max`."""
+    return date(day.year + day.month // 12, day.month % 12 + 1, 1)

@@ -10,7 +10,7 @@
   between them, but no article before or filler after: "in the atlantis for my kid" -> "atlantis", "in new jersey" ->
   "new jersey"; "near me" is nothing), else a 5-digit number that is no NYC ZIP code, else a run of unknown words
   ending in a place word ("jersey city", "central park", "...ville"); at most `MAX_UNKNOWN_PLACE_CHARS` characters.
-  Those words are then not in the leftover.
+  Those words are then not in the leftover. Words of a person's name are none ("lessons by carl williams").
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ import re
 from instainstru.services.discovery import geo
 from instainstru.services.discovery.geo import Place
 from instainstru.services.discovery.query_parser.cursor import Cursor
+from instainstru.services.discovery.query_parser.tokens import NAME
 from instainstru.services.discovery.query_parser.vocabulary import phrases
 
 MAX_UNKNOWN_PLACE_CHARS = 40
@@ -104,7 +105,7 @@ class PlaceReader:
                 taken.pop()
             while taken and items[taken[0]].text in _LEADING_FILLERS:
                 taken.pop(0)
-            if taken:
+            if taken and not any(items[k].value == NAME for k in taken):
                 return _cut_words([items[k].text for k in taken]), set(taken)
         if self.unknown_zip is not None and not used[self.unknown_zip]:
             return items[self.unknown_zip].text, {self.unknown_zip}
@@ -115,7 +116,8 @@ class PlaceReader:
                 continue
             if run:
                 last = items[run[-1]].text
-                if last in _PLACE_SUFFIXES or (len(last) > 5 and last.endswith(_PLACE_ENDINGS)):
+                placeish = last in _PLACE_SUFFIXES or (len(last) > 5 and last.endswith(_PLACE_ENDINGS))
+                if placeish and not any(items[k].value == NAME for k in run):
                     return _cut_words([items[k].text for k in run]), set(run)
             run = []
         return None, set()

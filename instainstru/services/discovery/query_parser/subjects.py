@@ -1,7 +1,9 @@
-"""Reads what is to be learnt and at which level: the subject, "sat" as the test or as Saturday, and `LEVELS`.
+"""Reads what is to be learnt and at which level: the subjects, "sat" as the test or as Saturday, and `LEVELS`.
 
-- Subject: the first one named, except that a test (SAT, ACT, SHSAT) beats a general academic subject ("math sat"
-  -> sat). Other subjects named are dropped quietly.
+- Subjects: every one named, in order ("piano and guitar": either will do), except that a test (SAT, ACT, SHSAT,
+  Regents, GRE...) beats a general academic subject ("algebra regents" -> regents). A word for several subjects
+  ("coding", "music", "test prep") counts only when no subject itself is named ("python coding" -> python).
+- A subject we do not offer ("harp"): the first one named.
 - "sat" alone is the SAT test unless it sits next to a time word (a part of the day, a day name, a clock time, am/pm,
   today/tomorrow, "sat and sun") or after "on"/"this"/"next"/"every", or the query names another, non-academic
   subject ("piano sat" means Saturday): then it is Saturday.
@@ -10,13 +12,12 @@
 
 from __future__ import annotations
 
-from instainstru.services.discovery.catalog import Subject
+from instainstru.services.discovery.catalog import TEST_PREP_KEYS, Subject, Unoffered
 from instainstru.services.discovery.query_parser.days import DAY_KEYWORDS
 from instainstru.services.discovery.query_parser.times import TIME_WORDS
 from instainstru.services.discovery.query_parser.tokens import Item
 
 LEVELS = ("beginner", "intermediate", "advanced")
-TEST_PREP_KEYS = frozenset({"sat", "act", "shsat"})
 
 
 def resolve_sat(items: list[Item]) -> None:
@@ -61,11 +62,22 @@ def _bare_sat(item: Item) -> bool:
 
 
 class SubjectReader:
-    """The subjects named (in order) and the first level word."""
+    """The subjects named (in order), the words for several subjects, the subjects we do not offer and the first
+    level word."""
 
     def __init__(self) -> None:
         self.subjects: list[Subject] = []
+        self.groups: list[Subject] = []  # the subjects of the words for several subjects, in order
+        self.unoffered: Unoffered | None = None
         self.level: str | None = None
+
+    def group(self, subjects: tuple[Subject, ...]) -> None:
+        """Take a word for several subjects ("coding")."""
+        self.groups.extend(subjects)
+
+    def not_offered(self, unoffered: Unoffered) -> None:
+        """Take a subject we do not offer; the first counts."""
+        self.unoffered = self.unoffered or unoffered
 
     def keyword(self, name: str) -> bool:
         """Take a level word; False if `name` is not one."""
@@ -74,11 +86,10 @@ class SubjectReader:
         self.level = self.level or name
         return True
 
-    def subject(self) -> Subject | None:
-        """The subject asked for: the first named, or a test named after a general academic subject."""
-        if not self.subjects:
-            return None
-        first = self.subjects[0]
-        if first.category == "academics" and first.key not in TEST_PREP_KEYS:
-            return next((s for s in self.subjects if s.key in TEST_PREP_KEYS), first)
-        return first
+    def chosen(self) -> list[Subject]:
+        """The subjects asked for, in order, each once: those named (a test beats general academic subjects), else
+        those of the words for several subjects."""
+        named = list(dict.fromkeys(self.subjects or self.groups))
+        if any(s.key in TEST_PREP_KEYS for s in named):
+            named = [s for s in named if s.category != "academics" or s.key in TEST_PREP_KEYS]
+        return named

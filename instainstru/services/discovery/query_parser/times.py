@@ -127,9 +127,8 @@ class TimeReader:
                 start, end = max(start, clock.start), min(end, clock.end)
             else:
                 start, end = clock.start, clock.end
-        weekdays = tuple(sorted(days.weekdays))
-        label = _label(days.labels(weekdays), parts, clock, (start, end))
-        return TimeWindow(tuple(sorted(days.days)), weekdays, start, end, label)
+        label = _label(days.labels(tuple(sorted(days.weekdays))), parts, clock, (start, end))
+        return TimeWindow(tuple(sorted(days.days)), days.school_days(), start, end, label)
 
     def _clock(self, j: int) -> _Clock | None:
         at = self.cursor

@@ -8,6 +8,11 @@
    place East Harlem, "sat math" the SAT). Words still unknown are then matched fuzzily (`vocabulary.fuzzy`,
    n-grams of up to `FUZZY_MAX_WORDS` words, longest first). Digits are never fuzzy-matched, so a ZIP code is exact
    or nothing.
+3. Names: a common given name or surname (`vocabulary.person_names`) next to another unknown word, or after "with"
+   or a title ("ms", "dr"), is part of a person's name: it is not fuzzily read alone, nor is a phrase of such words
+   ("Carl Williams" is no Williamsburg), and its item is marked (value `NAME`) so it is no unknown place either.
+   A phrase mixing it with other words may still match ("jackson hieghts"), but the word after it is never a
+   misspelt keyword ("angela peerson" is no "person").
 """
 
 from __future__ import annotations
@@ -18,12 +23,20 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
 from instainstru.services.discovery import geo
-from instainstru.services.discovery.query_parser.vocabulary import FUZZY_MAX_WORDS, fuzzy, phrase_words, vocabulary
+from instainstru.services.discovery.query_parser.vocabulary import (
+    FUZZY_MAX_WORDS,
+    fuzzy,
+    person_names,
+    phrase_words,
+    vocabulary,
+)
 
 _PRE_APOSTROPHES = str.maketrans("", "", "'\u2018\u2019`\u00b4")
 _DOTTED_INITIALS = re.compile(r"\b[a-z](?:\.[a-z])+\.?(?![a-z0-9])")
 _MERIDIEM = re.compile(r"(?<=\d)\s*([ap])\.?\s?m\.?(?![a-z])")
 _ONE_ON_ONE = re.compile(r"\b(?:1\s*(?:on|:|-|to|x)\s*1|one\s*(?:on|-|to)\s*one)\b")
+NAME = "name"  # the value of a word item that is part of a person's name
+_NAME_LEADS = frozenset({"with", "mr", "mrs", "ms", "miss", "mx", "dr", "prof", "professor"})
 _TOKEN = re.compile(
     r"(?P<clock>\d{1,2}:\d{2})(?![\d:])"
     r"|(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?(?!\d)|\d+(?:\.\d+)?)"
@@ -136,25 +149,36 @@ def _match_words(words: list[str]) -> list[Item]:
         if isinstance(part, str):
             unknown.append(part)
             continue
-        items.extend(_match_fuzzy(unknown))
+        items.extend(_match_fuzzy(unknown, led=bool(items) and items[-1].text in _NAME_LEADS))
         unknown = []
         if part is not None:
             items.append(part)
     return items
 
 
-def _match_fuzzy(words: list[str]) -> list[Item]:
+def _name_words(words: list[str], led: bool) -> list[bool]:
+    """Which words of a run of unknown words are part of a person's name; `led`: the run follows "with" or a title."""
+    names = person_names()
+    return [word in names and (len(words) > 1 or led) for word in words]
+
+
+def _match_fuzzy(words: list[str], led: bool = False) -> list[Item]:
+    named = _name_words(words, led)
     items: list[Item] = []
     i = 0
     while i < len(words):
         for n in range(min(FUZZY_MAX_WORDS, len(words) - i), 0, -1):
+            if all(named[i : i + n]):
+                continue  # a name, or a phrase of names, is never read as something else
             phrase = " ".join(words[i : i + n])
             hit = fuzzy(phrase)
+            if hit and hit[0] == "kw" and i > 0 and named[i - 1]:
+                hit = None  # after a name, a misspelt surname ("peerson") is no filler word ("person")
             if hit:
                 items.append(Item(hit[0], phrase, hit[1]))
                 i += n
                 break
         else:
-            items.append(Item("word", words[i]))
+            items.append(Item("word", words[i], NAME if named[i] else None))
             i += 1
     return items

@@ -1,14 +1,17 @@
 """The words the parser knows, and how a word that is not quite one of them is matched.
 
 `KEYWORDS` names every keyword (canonical name -> the comma-separated phrases that say it): filler words, price,
-time, day, age, level and online words. `vocabulary()` holds every normalised phrase in one dictionary: the
-keywords, the whole-city names ("nyc", "new york": no place and no unknown place), the subjects (catalogue names,
-keys and synonyms) and the places (`geo.place_names_for_matching()`); when a phrase means two things, keywords win,
-then whole-city names, then subjects, then places.
+sort, time, day, age, level and online words. `STYLES` names the words kept as search terms for the teachers' own
+words ("jazz", "conversational" -> "conversation"). `vocabulary()` holds every normalised phrase in one dictionary:
+the keywords, the whole-city names ("nyc", "new york": no place and no unknown place), the subjects (catalogue
+names, keys and synonyms), the words for several subjects ("coding", "music": `catalog.SUBJECT_GROUPS`), the places
+(`geo.place_names_for_matching()`), the subjects we do not offer ("harp": `catalog.UNOFFERED`) and the styles; when
+a phrase means two things, the first of that list wins.
 
 Fuzzy matching (`fuzzy`, rapidfuzz `fuzz.ratio`) is against the vocabulary's phrases of 4+ letters: a phrase of 1-3
 letters only ever matches exactly, 4 letters needs a score of 88 (one letter missing or extra), 5-7 letters 85,
-8+ letters 80. Both vocabularies are built once.
+8+ letters 80. Styles only match exactly, and subjects we do not offer only from 7 letters ("oregon" is no organ).
+People's names are never fuzzy-matched (`tokens`). Both vocabularies are built once.
 """
 
 from __future__ import annotations
@@ -16,10 +19,16 @@ from __future__ import annotations
 import math
 from functools import lru_cache
 
+from faker.providers.person.en_US import Provider as _PersonNames
 from rapidfuzz import fuzz, process
 
 from instainstru.services.discovery import geo
-from instainstru.services.discovery.catalog import subject_vocabulary
+from instainstru.services.discovery.catalog import (
+    SUBJECT_GROUPS,
+    SUBJECTS_BY_KEY,
+    subject_vocabulary,
+    unoffered_vocabulary,
+)
 
 FUZZY_MAX_WORDS = 3  # the longest run of unknown words tried as one fuzzy phrase
 
@@ -36,14 +45,22 @@ KEYWORDS: dict[str, str] = {
         "course, courses, program, programs, session, sessions, private, for, my, me, mine, our, us, we, the, "
         "a, an, with, of, i, im, want, wanna, wants, need, needs, needed, looking, look, find, finding, search, "
         "searching, learn, learning, help, helping, please, pls, year, years, yr, yrs, old, prep, preparation, "
-        "is, are, be, who, that, can, could, would, like, get, some, any, also, good, best, great, top, cheap, "
-        "affordable, nice, experienced, qualified, certified, friendly, patient, fun, local, area, "
+        "is, are, be, who, that, can, could, would, like, get, some, any, also, good, best, great, top, "
+        "nice, experienced, qualified, certified, friendly, patient, fun, local, area, "
         "neighborhood, neighbourhood, how, do, does, where, what, which, study, studying, practice, practicing, "
         "improve, one, weekly, week, day, days, hour, hours, minutes, mins, just, really, very, so, it, his, "
         "her, their, him, them, start, new, up, out, via, school, time, times, tutorial, tutorials, "
         "person, available, availability, free, open, asap, soon, early, late, hi, hello, hey, thanks, thank, "
-        "you, he, she, they"
+        "you, he, she, they, play, plays, playing, speak, speaks, speaking, taught, mr, mrs, ms, miss, mx, dr, "
+        "prof, professor, dds, md, phd, jr, sr, exam, exams, test, named, called"
     ),
+    "cheap": (
+        "cheap, cheaper, cheapest, affordable, inexpensive, low cost, low price, lowest price, budget friendly, "
+        "bargain, reasonably priced, reasonable, not expensive"
+    ),
+    "top_rated": "top rated, highest rated, best rated, best reviewed, highly rated, well reviewed, well rated",
+    "nearest": "nearest, closest",
+    "soonest": "soonest, earliest, first available, next available, earliest available",
     "people": "people, student, students, someone, somebody, anyone, folks, learner, learners",
     "on": "on",
     "this": "this, next, every, coming",
@@ -90,6 +107,10 @@ KEYWORDS: dict[str, str] = {
     "today morning": "this morning",
     "today afternoon": "this afternoon",
     "today evening": "this evening",
+    "this week": "this week, this coming week, coming week, within a week, in the next week",
+    "next week": "next week, following week, week after",
+    "this month": "this month, within a month, later this month",
+    "next month": "next month, following month",
     "this weekend": "this weekend, this coming weekend, coming weekend, upcoming weekend, this wknd",
     "next weekend": "next weekend, following weekend",
     "weekend": (
@@ -157,11 +178,45 @@ KEYWORDS: dict[str, str] = {
 }
 
 
+# term (one word) -> the comma-separated phrases that say it: a style or kind of lesson, looked for in what teachers
+# write
+STYLES: dict[str, str] = {
+    "jazz": "jazz, jazzy",
+    "classical": "classical",
+    "blues": "blues",
+    "rock": "rock, rock and roll",
+    "pop": "pop",
+    "folk": "folk",
+    "country": "country",
+    "gospel": "gospel",
+    "opera": "opera, operatic",
+    "metal": "metal, heavy metal",
+    "funk": "funk",
+    "broadway": "broadway, musical theater, musical theatre",
+    "bluegrass": "bluegrass",
+    "flamenco": "flamenco",
+    "reggae": "reggae",
+    "conversation": "conversation, conversational, conversations, speaking practice",
+    "business": "business",
+    "grammar": "grammar",
+    "suzuki": "suzuki, suzuki method",
+    "native": "native, native speaker",
+}
+
+
+@lru_cache(maxsize=1)
+def style_terms() -> frozenset[str]:
+    """Every style's term ("jazz", "conversation"): search terms the parser understood."""
+    return frozenset(STYLES)
+
+
 @lru_cache(maxsize=1)
 def vocabulary() -> dict[str, tuple[str, object]]:
-    """Every normalised phrase -> (kind, value); kinds: "kw", "city", "subject", "place".
+    """Every normalised phrase -> (kind, value); kinds: "kw", "city", "subject", "group" (a tuple of subjects),
+    "place", "unoffered" (a `catalog.Unoffered`), "style" (its term).
 
-    Precedence when a phrase means two things: keywords, then whole-city names, then subjects, then places.
+    Precedence when a phrase means two things: keywords, then whole-city names, subjects, groups, places, subjects we
+    do not offer, styles.
     """
     vocab: dict[str, tuple[str, object]] = {}
     for name, said in KEYWORDS.items():
@@ -173,8 +228,15 @@ def vocabulary() -> dict[str, tuple[str, object]]:
         key = geo.normalise(phrase)
         if key:
             vocab.setdefault(key, ("subject", subject))
+    for phrase, keys in SUBJECT_GROUPS.items():
+        vocab.setdefault(geo.normalise(phrase), ("group", tuple(SUBJECTS_BY_KEY[key] for key in keys)))
     for phrase, place in geo.place_names_for_matching().items():
         vocab.setdefault(phrase, ("place", place))
+    for phrase, unoffered in unoffered_vocabulary().items():
+        vocab.setdefault(geo.normalise(phrase), ("unoffered", unoffered))
+    for term, said in STYLES.items():
+        for phrase in phrases(said):
+            vocab.setdefault(geo.normalise(phrase), ("style", term))
     return vocab
 
 
@@ -189,9 +251,21 @@ def phrase_words() -> dict[str, int]:
 
 
 @lru_cache(maxsize=1)
+def person_names() -> frozenset[str]:
+    """Common given names and surnames (Faker's US lists), normalised: such words are not fuzzily read as a subject,
+    place or keyword when they look like part of a person's name (`tokens`)."""
+    return frozenset(geo.normalise(name) for name in (*_PersonNames.first_names, *_PersonNames.last_names))
+
+
+_FUZZY_SHORTEST = {"style": 1000, "unoffered": 7}  # kinds matched exactly below these lengths (styles: always)
+
+
+@lru_cache(maxsize=1)
 def _fuzzy_keys() -> tuple[str, ...]:
-    """Phrases worth a fuzzy match: 4+ characters (shorter ones only ever match exactly)."""
-    return tuple(phrase for phrase in vocabulary() if len(phrase) >= 4)
+    """Phrases worth a fuzzy match: 4+ characters (shorter ones only ever match exactly), fewer for some kinds."""
+    return tuple(
+        phrase for phrase, (kind, _) in vocabulary().items() if len(phrase) >= max(4, _FUZZY_SHORTEST.get(kind, 0))
+    )
 
 
 def _fuzzy_cutoff(length: int) -> float | None:
