@@ -59,6 +59,9 @@ PLACED = (
     _teacher(
         "Nadia Petrova", "piano", "Upper West Side", borough="Manhattan", bookable=False, photo=PHOTO, rating=(0.0, 0)
     ),  # fmt: skip
+    # Much praised, but no free time: weekly hours not set yet.
+    _teacher("Ruth Abernathy", "piano", "Park Slope", hours=(), rating=(5.0, 210)),
+    _teacher("Victor Lindqvist", "math", "Upper West Side", borough="Manhattan", hours=(), rating=(4.9, 150)),
     _teacher("Oliver Grant", "guitar", "Williamsburg", cents=3500, rating=(4.4, 16)),
     _teacher("Ahmed Saleh", "math", "Astoria", borough="Queens", hours=LATE),
     _teacher(

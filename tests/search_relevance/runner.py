@@ -82,7 +82,8 @@ def _dates(when: When) -> list[date]:
 
 
 def _free_in(teacher: Teacher, service: Service, when: When) -> bool:
-    """The teacher's weekly hours hold the service's shortest lesson in the window, after their notice."""
+    """The teacher's weekly hours hold the service's shortest lesson in the window (any time: in the coming week),
+    after their notice."""
     hours = dict(teacher.weekly_hours)
     minutes = service.prices[0][0]
     earliest = NOW + timedelta(hours=NOTICE_HOURS)
@@ -113,7 +114,7 @@ def _fits(query: Query, teacher: Teacher, service: Service, place: geo.Place | N
         return False
     if query.online == "in_person" and not (teacher.at_student or teacher.studio_zip):
         return False
-    return query.when is None or _free_in(teacher, service, query.when)
+    return _free_in(teacher, service, query.when or When())
 
 
 def _mentions(teacher: Teacher, terms: tuple[str, ...]) -> bool:
