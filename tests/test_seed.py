@@ -26,6 +26,7 @@ from instainstru.seed.demo import (
     DEMO_LOGINS,
     DEMO_PASSWORD,
     INSTRUCTOR_COUNT,
+    NEWER_INSTRUCTOR_COUNT,
     UNCONNECTED_INSTRUCTORS,
     seed_if_empty,
 )
@@ -44,7 +45,7 @@ NOW = datetime(2030, 3, 12, 18, 0, tzinfo=UTC)  # the demo as it stands on a Tue
 
 def test_seed_fills_an_empty_database_once(db_url):
     summary = seed_if_empty(NOW)
-    assert (summary.admins, summary.instructors, summary.students) == (1, 42, 30)
+    assert (summary.admins, summary.instructors, summary.students) == (1, 42 + 150, 30)
     assert seed_if_empty(NOW) is None
     with transaction() as session:
         roles = dict(session.exec(select(User.role, func.count()).group_by(User.role)).all())
@@ -52,10 +53,12 @@ def test_seed_fills_an_empty_database_once(db_url):
         subjects = set(session.exec(select(Offering.subject_key)).all())
         profiles = session.exec(select(InstructorProfile)).all()
         statuses = dict(session.exec(select(Booking.status, func.count()).group_by(Booking.status)).all())
-    assert roles == {"admin": 1, "instructor": 42, "student": 30}
+    assert roles == {"admin": 1, "instructor": INSTRUCTOR_COUNT + NEWER_INSTRUCTOR_COUNT, "student": 30}
     assert boroughs == set(BOROUGHS)
     assert len(subjects) >= 40
-    assert all(p.weekly_hours and p.area_neighbourhoods and p.languages for p in profiles)
+    assert all(p.weekly_hours and p.languages for p in profiles)
+    assert all(p.area_neighbourhoods or p.area_radius_miles for p in profiles if p.teaches_at_student)
+    assert all(p.studio_address for p in profiles if p.teaches_at_studio)
     assert statuses.keys() == {S.COMPLETED, S.CONFIRMED, S.REQUESTED}
     assert statuses[S.COMPLETED] > 1000 and statuses[S.CONFIRMED] > 100
     assert statuses[S.REQUESTED] == len(APPROVING_INSTRUCTORS) + 1  # and the demo instructor's
@@ -170,7 +173,8 @@ def test_demo_instructors_have_reviews_and_the_demo_student_can_write_one(db_url
     with transaction() as session:
         rated = session.exec(select(InstructorProfile).where(InstructorProfile.rating_count > 0)).all()
     assert len(rated) > INSTRUCTOR_COUNT // 2
-    assert all(3 <= p.rating_avg <= 5 and sum(p.rating_histogram) == p.rating_count for p in rated)
+    assert all(1 <= p.rating_avg <= 5 and sum(p.rating_histogram) == p.rating_count for p in rated)
+    assert all(p.rating_avg >= 3 for p in rated if p.rating_count >= 10)  # mostly 4-5 stars
     student = accounts.authenticate(DEMO_LOGINS["student"], DEMO_PASSWORD)
     assert reviews.reviewable_bookings(student, NOW)  # their own recent lessons are left for them to review
 
@@ -194,6 +198,23 @@ def test_demo_logins_work_and_featured_instructors_show(db_url):
         assert accounts.authenticate(email, DEMO_PASSWORD).role == role
     cards = instructor_cards(featured_instructor_ids(6), "America/New_York", NOW)
     assert len(cards) == 6 and all(card.headline and card.price_from.startswith("from $") for card in cards)
+
+
+def test_common_searches_find_several_local_teachers_each_bookable_or_clearly_not(db_url):
+    from instainstru.services.discovery.search import search
+    from instainstru.services.discovery.search_filters import filters_from
+
+    seed_if_empty(NOW)
+    for text in ("piano lessons brooklyn", "math tutor queens", "guitar manhattan", "yoga brooklyn"):
+        results = search(filters_from({"q": text}, NOW.date())[0], "America/New_York", NOW)
+        assert len(results.cards) >= 3, text  # taught in person there
+    with transaction() as session:
+        ids = list(session.exec(select(InstructorProfile.user_id)))
+    cards = instructor_cards(ids, "America/New_York", NOW)
+    assert len(cards) == INSTRUCTOR_COUNT + NEWER_INSTRUCTOR_COUNT
+    # accepting bookings with free time in the next two weeks, or saying they are not accepting bookings
+    assert [card.name for card in cards if card.bookable and card.next_slot == "No free time soon"] == []
+    assert [card for card in cards if not card.bookable and card.next_slot] == []
 
 
 # --- demo payments on the local payments server (instainstru.seed.payments) ---------------------------------
@@ -220,7 +241,14 @@ def _payouts() -> dict[str, tuple[str, bool, bool, bool]]:
 
 
 def _accounts_on(fake) -> dict[str, object]:
-    return {account.id: account for account in fake.client().v1.accounts.list(params={"limit": 100}).data}
+    listed = fake.client().v1.accounts.list(params={"limit": 100})
+    return {account.id: account for account in listed.auto_paging_iter()}
+
+
+def _connected_count() -> int:
+    """How many instructors the seed stored as connected to payouts (an account id)."""
+    with transaction() as session:
+        return session.exec(select(func.count()).where(InstructorProfile.stripe_account_id != "")).one()
 
 
 def test_demo_payments_open_the_connected_instructors_accounts_on_the_local_server(db_url, payments_server):
@@ -229,7 +257,7 @@ def test_demo_payments_open_the_connected_instructors_accounts_on_the_local_serv
     payouts = _payouts()
     on_server = _accounts_on(payments_server)
     connected = {email: row for email, row in payouts.items() if row[0]}
-    assert len(connected) == INSTRUCTOR_COUNT - len(UNCONNECTED_INSTRUCTORS) == len(on_server)
+    assert len(connected) == len(on_server) > INSTRUCTOR_COUNT - len(UNCONNECTED_INSTRUCTORS)
     assert DEMO_LOGINS["instructor"] in connected
     for email, (account_id, details, charges, payouts_on) in connected.items():
         account = on_server[account_id]
@@ -237,7 +265,8 @@ def test_demo_payments_open_the_connected_instructors_accounts_on_the_local_serv
         assert account.charges_enabled and account.payouts_enabled and account.details_submitted
         assert details and charges and payouts_on
     unconnected = [row for row in payouts.values() if not row[0]]
-    assert unconnected == [("", False, False, False)] * len(UNCONNECTED_INSTRUCTORS)
+    assert unconnected == [("", False, False, False)] * len(unconnected)
+    assert len(unconnected) > len(UNCONNECTED_INSTRUCTORS)  # some of the newer instructors too
 
     assert main([]) == 0  # a second run on the same server changes nothing
     assert _payouts() == payouts
@@ -246,6 +275,7 @@ def test_demo_payments_open_the_connected_instructors_accounts_on_the_local_serv
 
 def test_demo_payments_reopen_accounts_after_the_server_restarts_empty(db_url, payments_server):
     seed_if_empty()
+    connected = _connected_count()
     restore_accounts()
     half_done = make_user("instructor", "new@example.com", "Nia New")  # started onboarding, did not finish
     with transaction() as session:
@@ -255,7 +285,7 @@ def test_demo_payments_reopen_accounts_after_the_server_restarts_empty(db_url, p
     before = _payouts()
     payments_server.reset()  # what --from-scratch does on the next ./scripts/run
 
-    assert restore_accounts() == Restored(kept=0, recreated=INSTRUCTOR_COUNT - len(UNCONNECTED_INSTRUCTORS) + 1)
+    assert restore_accounts() == Restored(kept=0, recreated=connected + 1)
     after = _payouts()
     on_server = _accounts_on(payments_server)
     for email, (account_id, *flags) in after.items():

@@ -21,7 +21,7 @@ from instainstru.services.discovery.catalog import SUBJECTS, SUBJECTS_BY_KEY, Su
 from instainstru.services.discovery.ratings import bayesian_rating
 from instainstru.services.instructors.instructors import create_profile
 
-# How many teachers a subject has for one of a rarely taught subject (the others count 1).
+# How many teachers a subject has for one of a rarely taught subject (the others count 1): the often taught ones.
 POPULARITY = {
     "piano": 4,
     "guitar": 3,
@@ -132,12 +132,12 @@ class Teacher:
         return geo.ServiceArea(frozenset(self.neighbourhoods), base, self.radius_miles)
 
 
-def _subject_plan(count: int) -> list[tuple[Subject, str]]:
+def _subject_plan(count: int, subjects: tuple[Subject, ...]) -> list[tuple[Subject, str]]:
     """(subject, borough) for `count` teachers: each subject's share by its popularity, turns interleaved (every
     subject once before any subject a second time), each subject's teachers over the boroughs in `BOROUGH_TURNS`."""
-    weight = sum(POPULARITY.get(s.key, 1) for s in SUBJECTS)
+    weight = sum(POPULARITY.get(s.key, 1) for s in subjects)
     slots = []
-    for index, subject in enumerate(SUBJECTS):
+    for index, subject in enumerate(subjects):
         turns = math.ceil(POPULARITY.get(subject.key, 1) * count / weight)
         for turn in range(turns):
             borough = BOROUGH_TURNS[(index + turn) % len(BOROUGH_TURNS)]
@@ -163,13 +163,19 @@ def _words(subject: Subject) -> str:
     return subject.name if keep else subject.name.lower()
 
 
-def plan_teachers(count: int, seed: int, fake: Faker, *, photos: bool = False) -> list[Teacher]:
-    """`count` teachers over every subject and borough (names from `fake`, which the caller seeds); `photos`: half of
-    them with a profile photo (`PHOTO`, a path search only counts: the demo has no such file)."""
+def plan_teachers(
+    count: int, seed: int, fake: Faker, *, subjects: tuple[Subject, ...] = SUBJECTS, photos: bool = False
+) -> list[Teacher]:
+    """`count` teachers of `subjects` (first services; a second one may be any of the same category) over every
+    borough, names from `fake` (which the caller seeds); `photos`: half of them with a profile photo (`PHOTO`, a path
+    search only counts: the demo has no such file)."""
     rng = random.Random(seed)
-    hoods = geo.neighbourhoods()
+    # homes with a ZIP code near them, so every travelling teacher's area serves an address students can type
+    hoods = [
+        h for h in geo.neighbourhoods() if geo.area_covers(geo.ServiceArea(frozenset({h.name})), nearest_zip(h.name))
+    ]
     teachers = []
-    for subject, borough in _subject_plan(count):
+    for subject, borough in _subject_plan(count, subjects):
         home = rng.choice([h for h in hoods if h.borough == borough])
         nearby = [h.name for h in hoods if h.borough == borough and geo.distance_miles(h.point, home.point) < 2]
         listed = tuple(sorted({home.name, *rng.sample(nearby, min(len(nearby), rng.randint(0, 3)))}))
