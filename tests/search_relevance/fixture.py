@@ -63,6 +63,7 @@ PLACED = (
     _teacher("Ruth Abernathy", "piano", "Park Slope", hours=(), rating=(5.0, 210)),
     _teacher("Victor Lindqvist", "math", "Upper West Side", borough="Manhattan", hours=(), rating=(4.9, 150)),
     _teacher("Oliver Grant", "guitar", "Williamsburg", cents=3500, rating=(4.4, 16)),
+    _teacher("Hannah Cohen", "violin", "Manhattan Valley", borough="Manhattan"),
     _teacher("Ahmed Saleh", "math", "Astoria", borough="Queens", hours=LATE),
     _teacher(
         "Grace Kim",

@@ -14,7 +14,7 @@ from tests.search_relevance.queries import QUERIES
 
 # The floors: what main reached; `honest notice` is the share of queries nothing fits that say so.
 FLOORS = {
-    "precision@1": 0.90,
+    "precision@1": 0.91,
     "precision@3": 0.91,
     "honest notice": 0.0,
     "parse subject": 0.94,
