@@ -205,7 +205,7 @@ def test_common_searches_find_several_local_teachers_each_bookable_or_clearly_no
     from instainstru.services.discovery.search_filters import filters_from
 
     seed_if_empty(NOW)
-    for text in ("piano lessons brooklyn", "math tutor queens", "guitar manhattan", "yoga brooklyn"):
+    for text in ("piano lessons brooklyn", "math tutor bronx", "guitar manhattan", "yoga queens", "spanish manhattan"):
         results = search(filters_from({"q": text}, NOW.date())[0], "America/New_York", NOW)
         assert len(results.cards) >= 3, text  # taught in person there
     with transaction() as session:

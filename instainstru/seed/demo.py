@@ -12,7 +12,7 @@ from instainstru.models import InstructorProfile, Offering, Role, TwoFactor, Use
 from instainstru.seed.lessons import add_lessons
 from instainstru.seed.referrals import add_referrals
 from instainstru.seed.reviews import add_reviews
-from instainstru.seed.teachers import POPULARITY, plan_teachers, store_teacher
+from instainstru.seed.teachers import plan_teachers, store_teacher
 from instainstru.seed.workspace import furnish_instructor
 from instainstru.services.accounts.passwords import hash_password
 from instainstru.services.discovery.catalog import SUBJECTS, SUBJECTS_BY_KEY
@@ -30,11 +30,12 @@ DEMO_LOGINS = {
 # `python -m instainstru.seed.admin_code`. Never use a known secret outside the demo.
 DEMO_ADMIN_TOTP_SECRET = "DEMOADMINTOTPSECRETKEY234567ABCD"
 INSTRUCTOR_COUNT = 42
-# More instructors of the often taught subjects, planned over every borough (some not accepting bookings: payouts not
+# More instructors of the most searched subjects, planned over every borough (some not accepting bookings: payouts not
 # connected), so common searches find several local teachers; their ids follow the hand-made ones'.
 NEWER_INSTRUCTOR_COUNT = 150
 NEWER_SEED = 42
-OFTEN_TAUGHT = tuple(SUBJECTS_BY_KEY[key] for key in POPULARITY)
+MOST_SEARCHED = "piano guitar voice drums spanish french math sat yoga personal_training swimming dance"
+OFTEN_TAUGHT = tuple(SUBJECTS_BY_KEY[key] for key in MOST_SEARCHED.split())
 STUDENT_COUNT = 30
 # Demo instructors (by creation order) who have not connected payouts, so "not yet accepting bookings" can be
 # seen; every other one, the demo login included, is seeded as connected. Their accounts exist only on the local

@@ -112,11 +112,6 @@ class Teacher:
     rating: tuple[float, int] = (0.0, 0)  # (average, count) for a teacher stored without reviews
 
     @property
-    def subject_keys(self) -> tuple[str, ...]:
-        """The subjects taught, the first service's first."""
-        return tuple(s.subject_key for s in self.services)
-
-    @property
     def studio(self) -> geo.Place | None:
         """The studio's ZIP code (None: no studio)."""
         return geo.find_place(self.studio_zip) if self.studio_zip else None
@@ -185,7 +180,8 @@ def plan_teachers(
         at_student = not studio or rng.random() < 0.5
         if online and not studio and rng.random() < 0.15:
             at_student = False  # online only
-        others = [s for s in subjects_in(subject.category) if s.key != subject.key]
+        never_online = IN_PERSON_ONLY if online else frozenset()
+        others = [s for s in subjects_in(subject.category) if s.key != subject.key and s.key not in never_online]
         second = [rng.choice(others)] if others and rng.random() < 0.3 else []
         style = rng.choice(STYLES[subject.key]) if subject.key in STYLES and rng.random() < 0.4 else ""
         words = {
