@@ -31,7 +31,7 @@ DEMO_LOGINS = {
 DEMO_ADMIN_TOTP_SECRET = "DEMOADMINTOTPSECRETKEY234567ABCD"
 INSTRUCTOR_COUNT = 42
 # More instructors of the most searched subjects, planned over every borough (some not accepting bookings: payouts not
-# connected), so common searches find several local teachers; their ids follow the hand-made ones'.
+# connected), so common searches find several local teachers; created after the students.
 NEWER_INSTRUCTOR_COUNT = 150
 NEWER_SEED = 42
 MOST_SEARCHED = "piano guitar voice drums spanish french math sat yoga personal_training swimming dance"
