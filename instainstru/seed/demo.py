@@ -1,5 +1,5 @@
-"""Builds the demo accounts: 1 admin, 42 instructors across the five boroughs made by hand and 150 more planned over
-every subject and borough (`teachers`: lighter, a few weeks of lessons each), 30 students."""
+"""Builds the demo accounts: 1 admin, 42 instructors across the five boroughs made by hand and 150 more of the most
+searched subjects planned over every borough (`teachers`: lighter, a few weeks of lessons each), 30 students."""
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
