@@ -32,12 +32,14 @@ from instainstru.seed.demo import (
     DEMO_LOGINS,
     DEMO_PASSWORD,
     INSTRUCTOR_COUNT,
+    NEWER_INSTRUCTOR_COUNT,
     SeedSummary,
     seed_if_empty,
 )
 from instainstru.services.accounts import accounts
 from instainstru.services.booking import booking, places
-from instainstru.services.discovery.search import featured_instructor_ids, instructor_cards
+from instainstru.services.discovery.search import featured_instructor_ids, instructor_cards, search
+from instainstru.services.discovery.search_filters import filters_from
 from instainstru.services.money import ledger
 from instainstru.services.trust import referrals, reviews
 from instainstru.settings import reset_settings
@@ -67,7 +69,7 @@ def demo(request, migrated_urls) -> SeedSummary:
 
 def test_seed_fills_an_empty_database_once(demo):
     summary = demo
-    assert (summary.admins, summary.instructors, summary.students) == (1, 42, 30)
+    assert (summary.admins, summary.instructors, summary.students) == (1, 42 + 150, 30)
     assert seed_if_empty(NOW) is None
     with transaction() as session:
         roles = dict(session.exec(select(User.role, func.count()).group_by(User.role)).all())
@@ -75,10 +77,12 @@ def test_seed_fills_an_empty_database_once(demo):
         subjects = set(session.exec(select(Offering.subject_key)).all())
         profiles = session.exec(select(InstructorProfile)).all()
         statuses = dict(session.exec(select(Booking.status, func.count()).group_by(Booking.status)).all())
-    assert roles == {"admin": 1, "instructor": 42, "student": 30}
+    assert roles == {"admin": 1, "instructor": INSTRUCTOR_COUNT + NEWER_INSTRUCTOR_COUNT, "student": 30}
     assert boroughs == set(BOROUGHS)
     assert len(subjects) >= 40
-    assert all(p.weekly_hours and p.area_neighbourhoods and p.languages for p in profiles)
+    assert all(p.weekly_hours and p.languages for p in profiles)
+    assert all(p.area_neighbourhoods or p.area_radius_miles for p in profiles if p.teaches_at_student)
+    assert all(p.studio_address for p in profiles if p.teaches_at_studio)
     assert statuses.keys() == {S.COMPLETED, S.CONFIRMED, S.REQUESTED}
     assert statuses[S.COMPLETED] > 1000 and statuses[S.CONFIRMED] > 100
     assert statuses[S.REQUESTED] == len(APPROVING_INSTRUCTORS) + 1  # and the demo instructor's
@@ -183,7 +187,8 @@ def test_demo_instructors_have_reviews_and_the_demo_student_can_write_one(demo):
     with transaction() as session:
         rated = session.exec(select(InstructorProfile).where(InstructorProfile.rating_count > 0)).all()
     assert len(rated) > INSTRUCTOR_COUNT // 2
-    assert all(3 <= p.rating_avg <= 5 and sum(p.rating_histogram) == p.rating_count for p in rated)
+    assert all(1 <= p.rating_avg <= 5 and sum(p.rating_histogram) == p.rating_count for p in rated)
+    assert all(p.rating_avg >= 3 for p in rated if p.rating_count >= 10)  # mostly 4-5 stars
     student = accounts.authenticate(DEMO_LOGINS["student"], DEMO_PASSWORD)
     assert reviews.reviewable_bookings(student, NOW)  # their own recent lessons are left for them to review
 
@@ -235,3 +240,18 @@ def test_every_demo_lesson_has_a_place_its_service_offers_and_travel_fees_are_in
                 assert lesson.place_address == profile.studio_address and places.studio_area(profile)
     assert kinds == {places.STUDENT_HOME, places.STUDIO, places.ONLINE}
     assert any(lesson.travel_fee_cents for lesson in lessons)
+
+
+def test_common_searches_find_several_local_teachers_each_bookable_or_clearly_not(demo):
+    for text in ("piano lessons brooklyn", "math tutor bronx", "guitar manhattan", "yoga queens", "spanish manhattan"):
+        results = search(filters_from({"q": text}, NOW.date())[0], "America/New_York", NOW)
+        assert len(results.cards) >= 3, text  # taught in person there
+    with transaction() as session:
+        ids = list(session.exec(select(InstructorProfile.user_id)))
+    cards = [
+        card for at in range(0, len(ids), 50) for card in instructor_cards(ids[at : at + 50], "America/New_York", NOW)
+    ]
+    assert len(cards) == INSTRUCTOR_COUNT + NEWER_INSTRUCTOR_COUNT
+    # accepting bookings with free time in the next two weeks, or saying they are not accepting bookings
+    assert [card.name for card in cards if card.bookable and card.next_slot == "No free time soon"] == []
+    assert [card for card in cards if not card.bookable and card.next_slot] == []

@@ -1,4 +1,5 @@
-"""Builds the demo accounts: 1 admin, 42 instructors across the five boroughs, 30 students."""
+"""Builds the demo accounts: 1 admin, 42 instructors across the five boroughs made by hand and 150 more of the most
+searched subjects planned over every borough (`teachers`: lighter, a few weeks of lessons each), 30 students."""
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -11,9 +12,10 @@ from instainstru.models import InstructorProfile, Offering, Role, TwoFactor, Use
 from instainstru.seed.lessons import add_lessons
 from instainstru.seed.referrals import add_referrals
 from instainstru.seed.reviews import add_reviews
+from instainstru.seed.teachers import plan_teachers, store_teacher
 from instainstru.seed.workspace import furnish_instructor
 from instainstru.services.accounts.passwords import hash_password
-from instainstru.services.discovery.catalog import SUBJECTS
+from instainstru.services.discovery.catalog import SUBJECTS, SUBJECTS_BY_KEY
 from instainstru.services.discovery.geo import BOROUGHS
 from instainstru.services.instructors.instructors import create_profile
 
@@ -28,6 +30,12 @@ DEMO_LOGINS = {
 # `python -m instainstru.seed.admin_code`. Never use a known secret outside the demo.
 DEMO_ADMIN_TOTP_SECRET = "DEMOADMINTOTPSECRETKEY234567ABCD"
 INSTRUCTOR_COUNT = 42
+# More instructors of the most searched subjects, planned over every borough (some not accepting bookings: payouts not
+# connected), so common searches find several local teachers; created after the students.
+NEWER_INSTRUCTOR_COUNT = 150
+NEWER_SEED = 42
+MOST_SEARCHED = "piano guitar voice drums spanish french math sat yoga personal_training swimming dance"
+OFTEN_TAUGHT = tuple(SUBJECTS_BY_KEY[key] for key in MOST_SEARCHED.split())
 STUDENT_COUNT = 30
 # Demo instructors (by creation order) who have not connected payouts, so "not yet accepting bookings" can be
 # seen; every other one, the demo login included, is seeded as connected. Their accounts exist only on the local
@@ -135,19 +143,24 @@ def seed_if_empty(now: datetime | None = None) -> SeedSummary | None:
         students += [_user(fake, Role.STUDENT, password_hash, joined) for _ in range(STUDENT_COUNT - 1)]
         session.add_all(students)
         session.flush()
+        newer = [
+            store_teacher(session, teacher, password_hash, joined, rated=False)
+            for teacher in plan_teachers(NEWER_INSTRUCTOR_COUNT, NEWER_SEED, fake, subjects=OFTEN_TAUGHT)
+        ]
         offerings = [
             session.exec(
                 select(Offering).where(Offering.instructor_id == p.user_id).order_by(col(Offering.id)).limit(1)
             ).one()  # each demo instructor's first service
-            for p in profiles
+            for p in profiles + newer
         ]
         learners = [student.id for student in students[:-REFERRED_FRIENDS] if student.id is not None]
         demo_student = students[0].id
         assert demo_student is not None and len(learners) == len(students) - REFERRED_FRIENDS  # flushed
-        add_lessons(session, offerings, learners, now, demo=(demo_student, profiles[0].user_id))
-        add_reviews(session, [p.user_id for p in profiles], skip_student=demo_student, now=now)
+        newer_ids = frozenset(p.user_id for p in newer)
+        add_lessons(session, offerings, learners, now, demo=(demo_student, profiles[0].user_id), newer=newer_ids)
+        add_reviews(session, [p.user_id for p in profiles + newer], skip_student=demo_student, now=now)
         add_referrals(session, students[0], students[-REFERRED_FRIENDS:], now)
-    return SeedSummary(1, len(profiles), STUDENT_COUNT)
+    return SeedSummary(1, len(profiles) + len(newer), STUDENT_COUNT)
 
 
 def demo_logins_text() -> str:

@@ -28,6 +28,9 @@ S = BookingStatus
 PAST_WEEKS = 12
 TAUGHT_PER_WEEK = (1, 4)  # fewest and most lessons an instructor taught in a past week
 UPCOMING = 5  # lessons booked for the coming week, at most
+# A newer teacher (the many added so every subject has local teachers) taught for the last few weeks only, one
+# lesson a week, and has one lesson booked in the coming week: enough for a few reviews, light to seed.
+NEWER_WEEKS, NEWER_TAUGHT, NEWER_UPCOMING = 3, (1, 1), 1
 BOOKED_BEFORE_THE_WEEK = timedelta(days=2)
 CONFIRMED_AGO, REQUESTED_AGO = timedelta(days=1), timedelta(hours=3)  # when the coming week's lessons were booked
 STUDENT_TRIES = 8  # students asked, in a random order, for one free at a time
@@ -46,6 +49,9 @@ class Teacher:
     late_cancel_fee_percent: int
     gets_requests: bool
     rng: random.Random
+    weeks: int  # past weeks they taught in
+    taught: tuple[int, int]  # fewest and most lessons they taught in a past week
+    upcoming: int  # lessons booked for the coming week, at most
     # The places students book this service at: (kind, address copied, area, travel fee in cents), and the
     # address of its lessons at a student's place (None when it has none).
     where: tuple[tuple[str, str, str, int], ...]
@@ -92,6 +98,11 @@ class Week:
         return self.start < self.now
 
     @property
+    def weeks_ago(self) -> int:
+        """How many weeks before `now` it began (0: the coming week)."""
+        return max(0, round((self.now - self.start) / timedelta(weeks=1)))
+
+    @property
     def asked_at(self) -> datetime:
         """When its lessons were booked: two days before a past week, now for the coming one."""
         return self.start - BOOKED_BEFORE_THE_WEEK if self.past else self.now
@@ -112,7 +123,9 @@ class Diary:
         self._busy[student_id].append((start, end))
 
 
-def _teachers(session: Session, offerings: list[Offering], requests_too: set[int]) -> list[Teacher]:
+def _teachers(
+    session: Session, offerings: list[Offering], requests_too: set[int], newer: frozenset[int]
+) -> list[Teacher]:
     teachers = []
     for index, offering in enumerate(offerings):
         price = min(
@@ -134,6 +147,9 @@ def _teachers(session: Session, offerings: list[Offering], requests_too: set[int
                 late_cancel_fee_percent=profile.late_cancel_fee_percent,
                 gets_requests=profile.approve_requests or offering.instructor_id in requests_too,
                 rng=random.Random(index),
+                weeks=NEWER_WEEKS if offering.instructor_id in newer else PAST_WEEKS,
+                taught=NEWER_TAUGHT if offering.instructor_id in newer else TAUGHT_PER_WEEK,
+                upcoming=NEWER_UPCOMING if offering.instructor_id in newer else UPCOMING,
                 where=_places(offering, profile, home := _home(session, profile)),
                 home=home,
             )
@@ -166,6 +182,7 @@ def _book_week(
     session: Session, teachers: list[Teacher], students: list[int], diary: Diary, week: Week, demo: tuple[int, int]
 ) -> None:
     """Book one week for every instructor: taught lessons for a past week, the coming ones otherwise."""
+    teachers = [t for t in teachers if not week.past or week.weeks_ago <= t.weeks]
     free = _free_times(session, teachers, week.start, week.start + timedelta(weeks=1), week.asked_at)
     demo_student, demo_instructor = demo
     rows = []
@@ -198,7 +215,7 @@ def _lessons_of(
     """One instructor's lessons of the week, chosen at random among the free `starts` the slot engine gave (`prefer`:
     a student asked first for the first lesson)."""
     past, now = week.past, week.now
-    wanted = teacher.rng.randint(*TAUGHT_PER_WEEK) if past else UPCOMING
+    wanted = teacher.rng.randint(*teacher.taught) if past else teacher.upcoming
     rows: list[dict] = []
     taken_until = None
     for start in sorted(teacher.rng.sample(starts, min(len(starts), 2 * wanted))):
@@ -251,13 +268,19 @@ def _row(
 
 
 def add_lessons(
-    session: Session, offerings: list[Offering], students: list[int], now: datetime, demo: tuple[int, int]
+    session: Session,
+    offerings: list[Offering],
+    students: list[int],
+    now: datetime,
+    demo: tuple[int, int],
+    newer: frozenset[int] = frozenset(),
 ) -> None:
     """Book the demo's lessons with `offerings` (one per instructor) for `students` (ids), week after week up to
-    `now` and the week after it. `demo` is (the demo student, the demo instructor): the instructor gets a request
-    though she books instantly now, and the student's coming lessons are all hers, so every time her profile
-    offers is one the demo student is free to book."""
-    teachers = _teachers(session, offerings, {demo[1]})
+    `now` and the week after it (for the `newer` instructors, ids, only the last few weeks, lightly). `demo` is (the
+    demo student, the demo instructor): the instructor gets a request though she books instantly now, and the
+    student's coming lessons are all hers, so every time her profile offers is one the demo student is free to
+    book."""
+    teachers = _teachers(session, offerings, {demo[1]}, newer)
     diary = Diary()
     for weeks_ago in range(PAST_WEEKS, -1, -1):
         _book_week(session, teachers, students, diary, Week(now - timedelta(weeks=weeks_ago), now), demo)

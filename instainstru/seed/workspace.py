@@ -1,6 +1,7 @@
 """Demo teaching businesses: services and prices, service areas and weekly hours."""
 
 import random
+from functools import lru_cache
 
 from sqlmodel import Session
 
@@ -50,6 +51,7 @@ def _offering(
     return offering
 
 
+@lru_cache(maxsize=512)
 def nearest_zip(neighbourhood: str) -> geo.Place:
     """The gazetteer's ZIP code nearest to a neighbourhood (for demo addresses in it)."""
     place = geo.find_place(neighbourhood)
@@ -58,8 +60,10 @@ def nearest_zip(neighbourhood: str) -> geo.Place:
 
 
 def zip_served(profile: InstructorProfile) -> geo.Place | None:
-    """The ZIP code nearest to the instructor's first neighbourhood that their service area covers (None: none)."""
-    place = geo.find_place(profile.area_neighbourhoods[0]) if profile.area_neighbourhoods else None
+    """The ZIP code nearest to the instructor's first neighbourhood (or the base of their radius) that their service
+    area covers (None: none)."""
+    first = profile.area_neighbourhoods[0] if profile.area_neighbourhoods else profile.area_base_name
+    place = geo.find_place(first) if first else None
     if place is None:
         return None
     area = area_index.area_of(profile)

@@ -17,9 +17,18 @@ def prices(page: Page | Locator) -> list[float]:
     return [float(re.sub(r"[^\d.]", "", t)) for t in texts]
 
 
+def _order(cards: Locator) -> list[tuple[bool, float]]:
+    """(not accepting bookings, price) of each card, in page order."""
+    return [
+        (card.locator(".not-accepting").count() > 0, float(re.sub(r"[^\d.]", "", card.locator(".price").inner_text())))
+        for card in cards.all()
+    ]
+
+
 def sorted_in_each_section(page: Page) -> bool:
-    """Whether the cards are in price order among the local teachers, and among the online ones after them."""
-    shown, online = prices(page), prices(page.locator(".online-section"))
+    """Whether the cards are in price order among the local teachers, and among the online ones after them (in each,
+    those accepting bookings first)."""
+    shown, online = _order(page.locator(".result-card")), _order(page.locator(".online-section .result-card"))
     local = shown[: len(shown) - len(online)]
     return local == sorted(local) and online == sorted(online)
 
