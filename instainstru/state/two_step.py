@@ -39,6 +39,7 @@ class TwoStepState(GuardedPage, rx.State):
     errors: Field[dict[str, str]] = field(default_factory=dict)
     off_errors: Field[dict[str, str]] = field(default_factory=dict)
     renew_errors: Field[dict[str, str]] = field(default_factory=dict)
+    _from_setup: bool = False  # the codes shown came with turning it on (not renewed): "done" goes on from here
 
     def _fetch(self, actor: Actor | None) -> tuple[two_factor.Status, str]:
         return two_factor.status(actor), actor.timezone if actor is not None else "UTC"
@@ -68,7 +69,7 @@ class TwoStepState(GuardedPage, rx.State):
         codes = two_factor.confirm_setup(actor, code, utcnow())
         assert actor is not None  # the service refuses a logged-out caller
         self._show((two_factor.status(actor), actor.timezone))
-        self.recovery_codes = codes
+        self.recovery_codes, self._from_setup = codes, True
 
     @event
     async def confirm(self, form: dict) -> Answer:
@@ -78,11 +79,12 @@ class TwoStepState(GuardedPage, rx.State):
 
     @event
     async def done(self) -> Answer:
-        """The recovery codes are kept: hide them (never shown again), and go on (an admin to their dashboard)."""
-        self.recovery_codes = []
+        """The recovery codes are kept: hide them (never shown again); after turning it on at /settings/two-step (where
+        an admin is sent to set it up), go on to the dashboard. New codes made there stay on the page."""
+        self.recovery_codes, from_setup, self._from_setup = [], self._from_setup, False
         session = await self.get_state(SessionState)
         actor = session._reload()
-        if actor is not None and self.router.url.path.rstrip("/") == routes.TWO_STEP:
+        if actor is not None and from_setup and self.router.url.path.rstrip("/") == routes.TWO_STEP:
             return rx.redirect(routes.dashboard(actor.role))
         return None
 
@@ -129,5 +131,5 @@ class TwoStepState(GuardedPage, rx.State):
         if not done:
             return answer
         await self._load()
-        self.recovery_codes = made[0]
+        self.recovery_codes, self._from_setup = made[0], False
         return rx.toast.success("New recovery codes made: the old ones no longer work.")

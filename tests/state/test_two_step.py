@@ -15,7 +15,7 @@ from instainstru.state.login import STEP_CODE, LoginState
 from instainstru.state.notifications import BellState
 from instainstru.state.two_step import TwoStepState
 from tests.factories import PASSWORD, make_admin, make_user
-from tests.state.harness import call_handler, call_handlers, ticket_in
+from tests.state.harness import call_handler, call_handlers, call_handlers_at, ticket_in
 
 LOGIN = {"email": "sam@example.com", "password": PASSWORD}
 
@@ -57,3 +57,17 @@ def test_an_admin_without_it_is_sent_to_set_it_up_from_every_page(db_url):
     assert page.secret and page.qr_svg.startswith("data:image/svg+xml")
     page, _ = call_handlers(TwoStepState, token, ("start", ()), ("load", ()))
     assert (page.secret, page.qr_svg) == ("", "")  # shown once: a reload forgets it
+
+
+def test_saving_the_codes_goes_on_to_the_dashboard_after_setting_up_but_new_codes_stay_on_the_page(db_url):
+    admin = make_admin(two_factor_secret=None)
+    token = sessions.start_session(admin)
+    now = datetime.now(UTC)
+    totp = pyotp.TOTP(two_factor.start_setup(admin, now).secret)  # what the page's "start" shows
+    code = {"code": totp.at(now)}
+    page, answer = call_handlers_at(routes.TWO_STEP, TwoStepState, token, ("confirm", (code,)), ("done", ()))
+    assert page.on and routes.ADMIN_HOME in str(answer)  # set up as required: on to the dashboard
+    renewed = {"code": totp.at(now.timestamp() + 30)}
+    page, answer = call_handlers_at(routes.TWO_STEP, TwoStepState, token, ("renew", (renewed,)), ("done", ()))
+    assert page.recovery_codes == [] and page.recovery_left == 10
+    assert routes.ADMIN_HOME not in str(answer)  # new codes made on the page: it stays
