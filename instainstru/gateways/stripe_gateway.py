@@ -2,7 +2,7 @@
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from functools import lru_cache
 from typing import TypeVar
 
@@ -28,6 +28,7 @@ class AccountState:
     details_submitted: bool
     charges_enabled: bool
     payouts_enabled: bool
+    asked_at: datetime  # when the platform asked Stripe (just before the request): a later answer is newer
 
 
 TIMEOUT_S = 10  # per request (the library's default is 80 s): a person waits on most Stripe calls
@@ -117,12 +118,16 @@ def calling(action: Callable[[], T]) -> T:
         raise PaymentsUnavailable(str(exc)) from exc
 
 
-def _state(account: stripe.Account) -> AccountState:
+def _state(ask: Callable[[], stripe.Account]) -> AccountState:
+    """Ask Stripe for an account (through `calling`), noting when it was asked."""
+    asked_at = datetime.now(UTC)
+    account = calling(ask)
     return AccountState(
         id=account.id,
         details_submitted=bool(account.details_submitted),
         charges_enabled=bool(account.charges_enabled),
         payouts_enabled=bool(account.payouts_enabled),
+        asked_at=asked_at,
     )
 
 
@@ -134,12 +139,12 @@ def create_express_account(email: str) -> AccountState:
         "email": email,
         "capabilities": {"card_payments": {"requested": True}, "transfers": {"requested": True}},
     }
-    return _state(calling(lambda: client().v1.accounts.create(params=params)))
+    return _state(lambda: client().v1.accounts.create(params=params))
 
 
 def retrieve_account(account_id: str) -> AccountState:
     """The account's current state at Stripe."""
-    return _state(calling(lambda: client().v1.accounts.retrieve(account_id)))
+    return _state(lambda: client().v1.accounts.retrieve(account_id))
 
 
 def onboarding_url(account_id: str, refresh_url: str, return_url: str) -> str:

@@ -66,6 +66,8 @@ class InstructorProfile(SQLModel, table=True):
     )
     charges_enabled: bool = Field(default=False, sa_column=Column(Boolean, nullable=False, server_default="0"))
     payouts_enabled: bool = Field(default=False, sa_column=Column(Boolean, nullable=False, server_default="0"))
+    # When the platform asked Stripe for the account state stored above: an answer asked for earlier is older news.
+    payouts_asked_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime(), nullable=True))
     approve_requests: bool = Field(default=False, sa_column=Column(Boolean, nullable=False, server_default="0"))
     buffer_min: int = Field(default=15, sa_column=Column(Integer, nullable=False, server_default="15"))
     notice_hours: int = Field(default=12, sa_column=Column(Integer, nullable=False, server_default="12"))

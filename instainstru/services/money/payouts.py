@@ -93,8 +93,12 @@ def apply_account_state(
 ) -> PayoutStatus:
     """Remember what Stripe says about the instructor's account, telling them when it moves to another stage
     (the row is locked and read again first, so two workers applying states one after the other compare with
-    what the other stored)."""
+    what the other stored). A state asked for before the stored one is older news and changes nothing: a webhook
+    whose read of the account was overtaken by a newer one (the instructor's own refresh) cannot roll it back."""
     session.refresh(profile, with_for_update=True)
+    if profile.payouts_asked_at is not None and state.asked_at < profile.payouts_asked_at:
+        return _status(profile)
+    profile.payouts_asked_at = state.asked_at
     before = stage_of(profile)
     profile.stripe_account_id = state.id
     profile.payouts_details_submitted = state.details_submitted

@@ -11,6 +11,7 @@ from sqlmodel import col, select
 
 from instainstru import routes
 from instainstru.db import transaction
+from instainstru.gateways import stripe_gateway
 from instainstru.models import BookingStatus, InstructorProfile, Notification, OutboxMessage
 from instainstru.services.mail import outbox
 from instainstru.services.mail.templates import MailKind, url
@@ -139,6 +140,21 @@ def test_payouts_learnt_from_stripes_webhook_tell_once_however_often_it_comes(
     assert webhooks.handle(delivery.payload, delivery.signature) == "handled"
     payouts.refresh_status(teacher, NOW)  # the dashboard's refresh after onboarding finds nothing new
     delivered(mail_env, TEACHER, "Payouts connected: students can book you now")
+    assert told(teacher.user_id, *PAYOUT_KINDS) == [(K.PAYOUTS_CONNECTED, routes.PAYOUTS)]
+
+
+def test_a_webhooks_read_overtaken_by_the_instructors_refresh_rolls_nothing_back(db_url, stripe_env, mail_env):
+    teacher = make_user("instructor", TEACHER, "Tess Teacher")
+    payouts.start_onboarding(teacher)
+    with transaction() as session:
+        account = session.get_one(InstructorProfile, teacher.user_id).stripe_account_id
+    early = stripe_gateway.retrieve_account(account)  # a webhook's read, before onboarding ends...
+    stripe_env.complete_onboarding(account)
+    assert payouts.refresh_status(teacher, NOW).accepting_bookings  # ...overtaken by the refresh's
+    with transaction() as session:  # the webhook applies its older read late: older news changes nothing
+        status = payouts.apply_account_state(session, session.get_one(InstructorProfile, teacher.user_id), early, NOW)
+    assert status.accepting_bookings
+    assert payouts.refresh_status(teacher, NOW).accepting_bookings  # and nothing to tell again
     assert told(teacher.user_id, *PAYOUT_KINDS) == [(K.PAYOUTS_CONNECTED, routes.PAYOUTS)]
 
 
