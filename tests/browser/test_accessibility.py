@@ -16,7 +16,7 @@ from playwright.sync_api import Browser, Page, expect
 
 from instainstru import routes
 from instainstru.models import utcnow
-from tests.browser.accessibility import problems
+from tests.browser.accessibility import LAPTOP, PHONE, problems
 from tests.browser.conftest import AppMail, open_page, screenshot
 from tests.browser.helpers import (
     DEMO_SLUG,
@@ -306,6 +306,11 @@ def test_every_page_meets_wcag_aa_for(role: str, browser: Browser, base_url: str
         expect(page).to_have_title(re.compile(r"\S"))
         where = f"{scan.route} ({role}, {scan.state}) at {page.url}"
         found += [f"{where}: {problem}" for problem in problems(page)]
-        screenshot(page, "a11y-" + re.sub(r"[^a-z0-9]+", "-", f"{scan.route} {role} {scan.state}".lower()).strip("-"))
+        name = "a11y-" + re.sub(r"[^a-z0-9]+", "-", f"{scan.route} {role} {scan.state}".lower()).strip("-")
+        screenshot(page, name)
+        laptop = page.viewport_size
+        page.set_viewport_size({"width": PHONE, "height": 800})  # and as a phone shows it, for people to look at
+        screenshot(page, f"{name}-phone")
+        page.set_viewport_size(laptop or {"width": LAPTOP, "height": 800})
     page.context.close()
     assert not found, f"{len(found)} accessibility problems:\n" + "\n".join(found)
