@@ -217,22 +217,21 @@ def listed_instructors() -> Select:
     )
 
 
+def _starts_a_word(text: Mapped[str], start: str) -> ColumnElement[bool]:
+    """A word of the text (any case) starts with `start` ("jazz" in "Jazz piano" and "jazzy", not "art" in "start")."""
+    lowered = func.lower(text)
+    return or_(lowered.startswith(start, autoescape=True), lowered.contains(f" {start}", autoescape=True))
+
+
 def _mentions(term: str) -> ColumnElement[bool]:
-    """The instructor's headline or bio mentions the word (any case)."""
-    return or_(
-        col(InstructorProfile.headline).icontains(term, autoescape=True),
-        col(InstructorProfile.bio).icontains(term, autoescape=True),
-    )
+    """The instructor's headline or bio has a word starting with the typed word."""
+    return or_(_starts_a_word(col(InstructorProfile.headline), term), _starts_a_word(col(InstructorProfile.bio), term))
 
 
 def _may_match(terms: tuple[str, ...]) -> Select:
     """The ids of the instructors a typed word may be about: a word of the name starts with its first letters
     (`_name_hits` then checks the whole word, fuzzily), or the headline or bio mentions it."""
-    name = func.lower(col(User.name))
-    found = []
-    for term in terms:
-        start = term[:NAME_PREFIX]
-        found += [name.startswith(start, autoescape=True), name.contains(f" {start}", autoescape=True), _mentions(term)]
+    found = [or_(_starts_a_word(col(User.name), term[:NAME_PREFIX]), _mentions(term)) for term in terms]
     return (
         select(col(InstructorProfile.user_id))
         .join(User, col(User.id) == col(InstructorProfile.user_id))
