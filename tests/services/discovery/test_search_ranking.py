@@ -75,7 +75,7 @@ def test_words_nobody_matches_find_nobody_and_say_so(teachers):
     assert near.all_cards == [] and near.notice.startswith('Nobody matches "quantum computing"')
     assert found(Filters(terms=("azz",))).all_cards == []  # a word's start matches ("jazzy"), not any part of it
     piano = found(Filters(subject_key="piano", terms=("quantum",)))
-    assert len(piano.all_cards) == 4 and piano.notice == 'Nobody matches "quantum"'
+    assert len(piano.all_cards) == 4 and piano.notice == 'Nobody matches "quantum" — showing all piano teachers'
 
 
 def test_a_subject_taught_only_in_person_has_no_online_section(teachers, monkeypatch):
