@@ -203,52 +203,63 @@ def _nearby(place: geo.Place) -> Select[int]:
     return select(col(AreaCell.instructor_id)).where(col(AreaCell.cell) == area_index.cell_of(place.lat, place.lon))
 
 
-def listed_instructors() -> Select:
-    """The ids of the instructors search may list, in SQL: their address confirmed, approved by an admin
-    (services/admin/approval.py) and not suspended (services/admin/people.py)."""
+def _listed() -> tuple[ColumnElement[bool], ...]:
+    """What makes an instructor listed, on their user and profile rows (see `listed_instructors`)."""
     return (
-        select(col(User.id))
-        .join(InstructorProfile, col(InstructorProfile.user_id) == col(User.id))
-        .where(
-            col(User.email_verified_at).is_not(None),
-            col(User.suspended_at).is_(None),
-            col(InstructorProfile.approved_at).is_not(None),
-        )
+        col(User.email_verified_at).is_not(None),
+        col(User.suspended_at).is_(None),
+        col(InstructorProfile.approved_at).is_not(None),
     )
 
 
-def _starts_a_word(text: Mapped[str], start: str) -> ColumnElement[bool]:
-    """A word of the text (any case) starts with `start` ("jazz" in "Jazz piano" and "jazzy", not "art" in "start")."""
-    lowered = func.lower(text)
-    return or_(lowered.startswith(start, autoescape=True), lowered.contains(f" {start}", autoescape=True))
+def listed_instructors() -> Select:
+    """The ids of the instructors search may list, in SQL: their address confirmed, approved by an admin
+    (services/admin/approval.py) and not suspended (services/admin/people.py)."""
+    return _instructors().where(*_listed())
+
+
+def _instructors() -> Select:
+    """The ids of all instructors, with their user and profile rows to filter on."""
+    return select(col(User.id)).join(InstructorProfile, col(InstructorProfile.user_id) == col(User.id))
+
+
+def _words(*texts: Mapped[str]) -> ColumnElement[str]:
+    """The texts lower-cased, after a space and between spaces, so `LIKE '% jazz%'` finds a word starting with jazz
+    ("Jazz piano", "jazzy"; not "art" in "start")."""
+    joined: ColumnElement[str] = literal(" ")
+    for text in texts:
+        joined = joined + text + " "
+    return func.lower(joined)
 
 
 def _mentions(term: str) -> ColumnElement[bool]:
     """The instructor's headline or bio has a word starting with the typed word."""
-    return or_(_starts_a_word(col(InstructorProfile.headline), term), _starts_a_word(col(InstructorProfile.bio), term))
+    return _words(col(InstructorProfile.headline), col(InstructorProfile.bio)).contains(f" {term}", autoescape=True)
 
 
-def _may_match(terms: tuple[str, ...]) -> Select:
-    """The ids of the instructors a typed word may be about: a word of the name starts with its first letters
-    (`_name_hits` then checks the whole word, fuzzily), or the headline or bio mentions it."""
-    found = [or_(_starts_a_word(col(User.name), term[:NAME_PREFIX]), _mentions(term)) for term in terms]
-    return (
-        select(col(InstructorProfile.user_id))
-        .join(User, col(User.id) == col(InstructorProfile.user_id))
-        .where(or_(*found))
-    )
+def _may_match(terms: tuple[str, ...]) -> ColumnElement[bool]:
+    """An instructor a typed word may be about: a word of the name starts with its first letters (`_name_hits` then
+    checks the whole word, fuzzily), or the headline or bio mentions it."""
+    name = _words(col(User.name))
+    return or_(*(or_(name.contains(f" {t[:NAME_PREFIX]}", autoescape=True), _mentions(t)) for t in terms))
 
 
 def _pick(
     filters: Filters, only: list[int] | None, near: Subquery | None, online_only: bool, cap: int, terms: bool = False
 ) -> list[int]:
     """Phase 1: the ids of the best (or cheapest) offerings passing the filters, from the offerings' indexes; only
-    listed instructors (`listed_instructors`); with `terms`, only instructors the typed words may be about."""
-    query = select(col(Offering.id)).where(
-        col(Offering.min_price_cents) > 0, col(Offering.instructor_id).in_(listed_instructors())
+    listed instructors (`listed_instructors`); with `terms`, only instructors the typed words may be about. The
+    instructors' rows are joined, not read first, so a walk down an index stops at `cap` rows that pass."""
+    query = (
+        select(col(Offering.id))
+        .join(InstructorProfile, col(InstructorProfile.user_id) == Offering.instructor_id)
+        .join(User, col(User.id) == Offering.instructor_id)
+        .where(col(Offering.min_price_cents) > 0, *_listed())
     )
-    if terms:
-        query = query.where(col(Offering.instructor_id).in_(_may_match(filters.terms)))
+    if terms and filters.subject_keys:  # checked on the subject's rows only
+        query = query.where(_may_match(filters.terms))
+    elif terms:  # once on every profile, not per offering down the ranking index
+        query = query.where(col(Offering.instructor_id).in_(_instructors().where(_may_match(filters.terms))))
     if near is not None:
         query = query.join(near, near.c.instructor_id == Offering.instructor_id)
     if online_only:
@@ -262,10 +273,9 @@ def _pick(
     if filters.min_price_cents is not None:
         query = query.where(col(Offering.min_price_cents) >= filters.min_price_cents)
     if filters.min_rating is not None:
-        rated = select(col(InstructorProfile.user_id)).where(
+        query = query.where(
             col(InstructorProfile.rating_avg) >= filters.min_rating, col(InstructorProfile.rating_count) > 0
         )
-        query = query.where(col(Offering.instructor_id).in_(rated))
     order = col(Offering.min_price_cents) if filters.sort == "price" else col(Offering.rank_score).desc()
     with transaction() as session:
         return list(session.execute(query.order_by(order, col(Offering.id)).limit(cap)).scalars())
