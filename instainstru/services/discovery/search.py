@@ -42,6 +42,7 @@ NEXT_SLOT_DAYS = 14
 RANK_POOL = 40  # best-ranked candidates whose free time soon counts in ranking (two pages)
 NAME_MATCH = 80  # rapidfuzz ratio from which a typed word is taken for a word of a name ("alvares": Alvarez)
 NAME_PREFIX = 3  # SQL finds names by a word starting with a typed word's first letters; the fuzzy check follows
+ABOUT_CAP = 1000  # most instructors a search by typed words alone (no subject) looks at
 IN_PERSON = {"student_home", "studio"}
 # How a service is taught at the searched place: the instructor travels there, teaches at a studio near it, or
 # (only) online; "" when no place was searched.
@@ -256,10 +257,8 @@ def _pick(
         .join(User, col(User.id) == Offering.instructor_id)
         .where(col(Offering.min_price_cents) > 0, *_listed())
     )
-    if terms and filters.subject_keys:  # checked on the subject's rows only
+    if terms:
         query = query.where(_may_match(filters.terms))
-    elif terms:  # once on every profile, not per offering down the ranking index
-        query = query.where(col(Offering.instructor_id).in_(_instructors().where(_may_match(filters.terms))))
     if near is not None:
         query = query.join(near, near.c.instructor_id == Offering.instructor_id)
     if online_only:
@@ -292,20 +291,32 @@ def _cap(filters: Filters, only: list[int] | None) -> int:
 
 
 def _picks(filters: Filters, only: list[int] | None, near: Subquery | None, online_only: bool, cap: int) -> list[int]:
-    """`_pick`, and with typed words the best offerings of the instructors they may be about (only those when the
-    words decide, `terms_decide`), so a name or a mention past the best `cap` is found too."""
-    if not filters.terms:
+    """`_pick`, and when typed words rank a subject's teachers, first the best offerings of those they may be about,
+    so a name or a mention past the best `cap` is found too."""
+    if not filters.terms or terms_decide(filters):
         return _pick(filters, only, near, online_only, cap)
     ids = _pick(filters, only, near, online_only, cap, terms=True)
-    if not terms_decide(filters):
-        seen = set(ids)
-        ids += [i for i in _pick(filters, only, near, online_only, cap) if i not in seen]
-    return ids
+    seen = set(ids)
+    return ids + [i for i in _pick(filters, only, near, online_only, cap) if i not in seen]
+
+
+def _about(terms: tuple[str, ...], only: list[int] | None) -> list[int]:
+    """The listed instructors (of `only`) the typed words may be about, read once: at most ABOUT_CAP of them."""
+    query = _instructors().where(*_listed(), _may_match(terms))
+    if only is not None:
+        query = query.where(col(User.id).in_(only))
+    with transaction() as session:
+        return list(session.execute(query.limit(ABOUT_CAP)).scalars())
 
 
 def _rows(filters: Filters, only: list[int] | None = None) -> list[Row]:
-    """Candidate offering rows: those near the place (driven by the area index), then online ones, capped."""
+    """Candidate offering rows: those near the place (driven by the area index), then online ones, capped; when the
+    typed words decide who matches, of the instructors they may be about."""
     cap = _cap(filters, only)
+    if terms_decide(filters):
+        only = _about(filters.terms, only)
+        if not only:
+            return []
     near_ids: list[int] = []
     if filters.place is not None and filters.online != "online":
         near_ids = _picks(filters, only, _nearby(filters.place).subquery(), False, cap)
