@@ -21,8 +21,8 @@ from sqlmodel import col
 
 from instainstru import routes
 from instainstru.db import transaction
-from instainstru.models import AreaBorough, AreaCell, InstructorProfile, Offering, User, utcnow
-from instainstru.services.discovery import area_index, geo
+from instainstru.models import AreaBorough, AreaCell, InstructorProfile, Offering, User, WordStart, utcnow
+from instainstru.services.discovery import area_index, geo, word_index
 from instainstru.services.discovery.catalog import SUBJECTS_BY_KEY, Subject, normalize, subject_name
 from instainstru.services.discovery.ratings import bayesian_rating, rating_share
 from instainstru.services.discovery.search_filters import Filters
@@ -41,7 +41,7 @@ SOONEST_POOL = 200  # best-ranked candidates whose next free slot decides "soone
 NEXT_SLOT_DAYS = 14
 RANK_POOL = 40  # best-ranked candidates whose free time soon counts in ranking (two pages)
 NAME_MATCH = 80  # rapidfuzz ratio from which a typed word is taken for a word of a name ("alvares": Alvarez)
-NAME_PREFIX = 3  # SQL finds names by a word starting with a typed word's first letters; the fuzzy check follows
+NAME_PREFIX = word_index.START  # a name is found by a word starting with a typed word's first letters, then fuzzily
 ABOUT_CAP = 1000  # most instructors a search by typed words alone (no subject) looks at
 IN_PERSON = {"student_home", "studio"}
 # How a service is taught at the searched place: the instructor travels there, teaches at a studio near it, or
@@ -301,8 +301,14 @@ def _picks(filters: Filters, only: list[int] | None, near: Subquery | None, onli
 
 
 def _about(terms: tuple[str, ...], only: list[int] | None) -> list[int]:
-    """The listed instructors (of `only`) the typed words may be about, read once: at most ABOUT_CAP of them."""
-    query = _instructors().where(*_listed(), _may_match(terms))
+    """The listed instructors (of `only`) the typed words may be about: a word of their name, headline or bio starts
+    like one (`word_index`); at most ABOUT_CAP of them."""
+    starts = {word_index.start_of(t) for t in terms}
+    query = (
+        _instructors()
+        .where(*_listed())
+        .where(col(User.id).in_(select(col(WordStart.instructor_id)).where(col(WordStart.start).in_(starts))))
+    )
     if only is not None:
         query = query.where(col(User.id).in_(only))
     with transaction() as session:

@@ -6,8 +6,10 @@ import pytest
 
 from instainstru import routes
 from instainstru.db import transaction
-from instainstru.models import InstructorProfile
-from instainstru.services.discovery import geo, search
+from instainstru.models import InstructorProfile, User
+from instainstru.services.accounts import account_settings
+from instainstru.services.accounts.access import Actor
+from instainstru.services.discovery import area_index, geo, search
 from instainstru.services.discovery.search_filters import Filters
 from tests.services.discovery.test_search import INSTRUCTORS, NOW, WEEKDAYS_9_TO_5, add_instructor
 
@@ -28,6 +30,7 @@ def teachers(db_url):
             profile = session.get_one(InstructorProfile, ids[name])
             profile.headline, profile.bio = headline, bio
             session.add(profile)
+            area_index.reindex(session, profile)
     return ids
 
 
@@ -122,3 +125,19 @@ def test_bookability_ranks_proven_teachers_and_free_time_soon_first_and_who_cann
     assert cards["So Oner"].next_slot == "Fri, Nov 27 · 9:00 AM EST"
     by_price = [c.name for c in found(Filters(subject_key="cello", sort="price")).cards]
     assert by_price[-2:] == ["Fu Ll", "Pe Nding"]  # any order: who cannot be booked comes last
+
+
+def test_the_words_index_follows_a_new_name_headline_or_bio(teachers):
+    with transaction() as session:
+        maya = Actor.from_user(session.get_one(User, teachers["Maya Alvarez"]))
+    account_settings.save_profile(maya, account_settings.Profile(name="Maya Rivera", timezone=ZONE))
+    assert names(Filters(terms=("rivera",))) == ["Maya Rivera"]
+    old_bio = ("x" * 60,)  # the fixture's bios
+    assert "Fi Fiddler" in names(Filters(terms=old_bio))
+    with transaction() as session:
+        profile = session.get_one(InstructorProfile, teachers["Fi Fiddler"])
+        profile.bio = "Baroque violin and early music on period instruments."
+        session.add(profile)
+        area_index.reindex(session, profile)  # as a profile save does
+    assert names(Filters(terms=("baroque",))) == ["Fi Fiddler"]
+    assert "Fi Fiddler" not in names(Filters(terms=old_bio))  # the old words are gone from the index
