@@ -304,11 +304,8 @@ def _about(terms: tuple[str, ...], only: list[int] | None) -> list[int]:
     """The listed instructors (of `only`) the typed words may be about: a word of their name, headline or bio starts
     like one (`word_index`); at most ABOUT_CAP of them."""
     starts = {word_index.start_of(t) for t in terms}
-    query = (
-        _instructors()
-        .where(*_listed())
-        .where(col(User.id).in_(select(col(WordStart.instructor_id)).where(col(WordStart.start).in_(starts))))
-    )
+    words = select(col(WordStart.instructor_id)).where(col(WordStart.start).in_(starts))
+    query = listed_instructors().where(col(User.id).in_(words))
     if only is not None:
         query = query.where(col(User.id).in_(only))
     with transaction() as session:
