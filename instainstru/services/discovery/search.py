@@ -251,11 +251,16 @@ def _pick(
     """Phase 1: the ids of the best (or cheapest) offerings passing the filters, from the offerings' indexes; only
     listed instructors (`listed_instructors`); with `terms`, only instructors the typed words may be about. The
     instructors' rows are joined, not read first, so a walk down an index stops at `cap` rows that pass."""
+    by_price = filters.sort == "price"
+    # Ranked by rating, "priced" is asked of an expression, not the column: SQLite then walks (subject_key,
+    # rank_score) and stops at `cap` rows that pass, instead of reading every priced row of the subject through
+    # (subject_key, min_price_cents) and sorting them (22 ms to 1 ms for piano at 100k instructors).
+    priced = col(Offering.min_price_cents) if by_price else func.coalesce(col(Offering.min_price_cents), 0)
     query = (
         select(col(Offering.id))
         .join(InstructorProfile, col(InstructorProfile.user_id) == Offering.instructor_id)
         .join(User, col(User.id) == Offering.instructor_id)
-        .where(col(Offering.min_price_cents) > 0, *_listed())
+        .where(priced > 0, *_listed())
     )
     if terms:
         query = query.where(_may_match(filters.terms))
@@ -275,7 +280,7 @@ def _pick(
         query = query.where(
             col(InstructorProfile.rating_avg) >= filters.min_rating, col(InstructorProfile.rating_count) > 0
         )
-    order = col(Offering.min_price_cents) if filters.sort == "price" else col(Offering.rank_score).desc()
+    order = col(Offering.min_price_cents) if by_price else col(Offering.rank_score).desc()
     with transaction() as session:
         return list(session.execute(query.order_by(order, col(Offering.id)).limit(cap)).scalars())
 
