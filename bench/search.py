@@ -4,9 +4,9 @@
 
 For each size it builds a fresh SQLite database (migrated, then bulk-filled with deterministic random
 instructors: profiles, one or two services with prices, service areas with their grid cells, one in six
-with a studio (some teaching only there) indexed near it, weekly hours and a few bookings), then times
-50 varied queries end to end — parse, filter, rank, and the next free slot for the first page of 20 —
-and prints p50/p95/p99 in milliseconds.
+with a studio (some teaching only there) indexed near it, their words' starts indexed, weekly hours and a
+few bookings), then times 50 varied queries end to end — parse, filter, rank, and the next free slot for
+the first page of 20 — and prints p50/p95/p99 in milliseconds.
 """
 
 import argparse
@@ -94,8 +94,17 @@ def add_instructors(url: str, size: int, seed: int = 7) -> None:
     from sqlalchemy import func, insert, select
 
     from instainstru.db import engine_for
-    from instainstru.models import AreaBorough, AreaCell, Booking, InstructorProfile, Offering, OfferingPrice, User
-    from instainstru.services.discovery import area_index, geo
+    from instainstru.models import (
+        AreaBorough,
+        AreaCell,
+        Booking,
+        InstructorProfile,
+        Offering,
+        OfferingPrice,
+        User,
+        WordStart,
+    )
+    from instainstru.services.discovery import area_index, geo, word_index
     from instainstru.services.discovery.catalog import SUBJECTS
     from instainstru.services.discovery.ratings import bayesian_rating
 
@@ -106,7 +115,7 @@ def add_instructors(url: str, size: int, seed: int = 7) -> None:
     hoods = geo.neighbourhoods()
     zips = geo.zip_places()
     zip_near = {h.name: min(zips, key=lambda z, h=h: geo.distance_miles(z.point, h.point)) for h in hoods}
-    users, profiles, offerings, prices, cells, boroughs, bookings = [], [], [], [], [], [], []
+    users, profiles, offerings, prices, cells, boroughs, bookings, words = [], [], [], [], [], [], [], []
     student_id = first_id + size
     for i in range(first_id, student_id + 1):
         users.append(
@@ -169,6 +178,8 @@ def add_instructors(url: str, size: int, seed: int = 7) -> None:
             served_cells |= area_index.cells_for_studio(studio)
             served_boroughs.add(studio.borough)
         cells += [{"cell": c, "instructor_id": i} for c in served_cells]
+        starts = word_index.starts_in(users[-1]["name"], profile["headline"], profile["bio"])
+        words += [{"start": start, "instructor_id": i} for start in starts]
         boroughs += [{"borough": b, "instructor_id": i} for b in served_boroughs]
         for subject in rng.sample(SUBJECTS, rng.choice((1, 1, 2))):
             offering_id += 1
@@ -214,6 +225,7 @@ def add_instructors(url: str, size: int, seed: int = 7) -> None:
             (OfferingPrice, prices),
             (AreaCell, cells),
             (AreaBorough, boroughs),
+            (WordStart, words),
             (Booking, bookings),
         ):
             for chunk in range(0, len(rows), 5000):

@@ -14,7 +14,7 @@ from instainstru.models.auth import (
 from instainstru.models.availability import Blackout, DateOverride
 from instainstru.models.booking import BUSY_STATUSES, Booking, BookingClaim, BookingStatus, StudentClaim
 from instainstru.models.changes import CatalogChange
-from instainstru.models.discovery import AreaBorough, AreaCell, Favourite
+from instainstru.models.discovery import AreaBorough, AreaCell, Favourite, WordStart
 from instainstru.models.instructor import LOCATION_TYPES, InstructorProfile
 from instainstru.models.message import Block, Conversation, ConversationReport, Message
 from instainstru.models.notification import Notification
@@ -101,4 +101,5 @@ __all__ = [
     "User",
     "WelcomeCard",
     "utcnow",
+    "WordStart",
 ]

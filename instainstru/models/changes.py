@@ -27,6 +27,7 @@ SHOWN_TABLES = frozenset(
         "review_reports",
         "area_cells",
         "area_boroughs",
+        "word_starts",
     }
 )
 NOTED = "catalog_change_noted"  # in Session.info: this transaction has added its row

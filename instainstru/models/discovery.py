@@ -44,6 +44,25 @@ class AreaBorough(SQLModel, table=True):
     )
 
 
+class WordStart(SQLModel, table=True):
+    """The first letters of a word of an instructor's name, headline or bio: search looks up the instructors a typed
+    word may be about ("jazz", a name) here instead of reading every profile (services/discovery/word_index.py)."""
+
+    __tablename__ = "word_starts"
+    __table_args__ = {"extend_existing": True}
+
+    start: str = Field(sa_column=Column(String(3), primary_key=True))
+    instructor_id: int = Field(
+        sa_column=Column(
+            Integer,
+            ForeignKey("instructor_profiles.user_id", ondelete="CASCADE"),
+            primary_key=True,
+            autoincrement=False,
+            index=True,
+        )
+    )
+
+
 class Favourite(SQLModel, table=True):
     """A student's saved instructor."""
 

@@ -234,6 +234,7 @@ FIELDS: dict[str, Written | Copied | Unshown] = {
     "student_addresses.zip_code": Unshown("five digits, checked against the gazetteer"),
     "student_addresses.borough": Unshown(CHOICE),
     "area_boroughs.borough": Unshown(CHOICE),
+    "word_starts.start": Unshown("the first letters of a word of a name, headline or bio, looked up by search only"),
     "offerings.subject_key": Unshown("a catalogue subject, unknown ones refused"),
     "offerings.levels": Unshown(CHOICE),
     "offerings.age_groups": Unshown(CHOICE),

@@ -44,6 +44,7 @@ from instainstru.models import (
     TrustedDevice,
     TwoFactor,
     User,
+    WordStart,
 )
 from instainstru.models.booking import OPEN_STATUSES, hold_ran_out
 from instainstru.models.offering import OfferingStatus
@@ -108,6 +109,7 @@ def _forget_instructor(session: Session, user_id: int) -> str:
     profile.languages = []
     profile.slug = f"deleted-{user_id}"
     session.add(profile)
+    session.exec(delete(WordStart).where(col(WordStart.instructor_id) == user_id))  # search forgets their words
     for offering in session.exec(select(Offering).where(col(Offering.instructor_id) == user_id)):
         offering.status, offering.min_price_cents = OfferingStatus.ARCHIVED, 0
         offering.meeting_url = ""

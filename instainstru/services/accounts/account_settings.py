@@ -19,11 +19,12 @@ from sqlmodel import Session, select
 
 from instainstru import routes
 from instainstru.db import transaction
-from instainstru.models import Role, User
+from instainstru.models import InstructorProfile, Role, User
 from instainstru.services.accounts import email_links, sessions
 from instainstru.services.accounts.access import Actor, require_role
 from instainstru.services.accounts.accounts import name_problem, normalize_email
 from instainstru.services.accounts.passwords import hash_password, password_problem, verify_password
+from instainstru.services.discovery import word_index
 from instainstru.services.errors import FormError
 from instainstru.services.form_versions import require_current
 from instainstru.services.mail import outbox
@@ -111,6 +112,8 @@ def save_profile(actor: Actor | None, form: Profile, shown_version: str | None =
             raise FormError(errors)
         user.name, user.timezone = form.name, form.timezone
         session.add(user)
+        if (instructor := session.get(InstructorProfile, user.id)) is not None:
+            word_index.reindex(session, instructor)  # search finds instructors by their name
         return _profile(user)
 
 

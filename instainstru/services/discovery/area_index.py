@@ -14,7 +14,7 @@ import math
 from sqlmodel import Session, col, delete
 
 from instainstru.models import AreaBorough, AreaCell, InstructorProfile
-from instainstru.services.discovery import geo
+from instainstru.services.discovery import geo, word_index
 
 CELL_LAT, CELL_LON = 0.02, 0.025
 ORIGIN_LAT, ORIGIN_LON = 40.0, -75.0
@@ -68,7 +68,8 @@ def boroughs_served(area: geo.ServiceArea) -> list[str]:
 
 
 def reindex(session: Session, profile: InstructorProfile) -> None:
-    """Replace the instructor's cells and boroughs after their service area or studio changed."""
+    """Replace the instructor's cells and boroughs after their service area or studio changed, and their word starts
+    (`word_index`) after their profile's words did."""
     area, studio = area_of(profile), studio_of(profile)
     cells, boroughs = cells_for_area(area), set(boroughs_served(area))
     if studio is not None:
@@ -78,3 +79,4 @@ def reindex(session: Session, profile: InstructorProfile) -> None:
     session.exec(delete(AreaBorough).where(col(AreaBorough.instructor_id) == profile.user_id))
     session.add_all(AreaCell(cell=c, instructor_id=profile.user_id) for c in sorted(cells))
     session.add_all(AreaBorough(borough=b, instructor_id=profile.user_id) for b in sorted(boroughs))
+    word_index.reindex(session, profile)

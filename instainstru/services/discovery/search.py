@@ -1,5 +1,12 @@
-"""Finding instructors: indexed prefilter in SQL, exact coverage and ranking in Python, free slots per page."""
+"""Finding instructors: indexed prefilter in SQL, exact coverage and ranking in Python, free slots per page.
 
+Ranking, explained: a teacher whose name was typed comes first; for a searched place, those who teach in person there
+come next (online teachers after, in their own section); everyone who cannot take bookings (payouts not connected, or
+no free time in the next two weeks) comes last; among the rest, teachers whose headline or bio mentions a typed word
+("jazz") come first, then the best `_score`: the Bayesian rating, nearness, free time soon and a complete profile.
+"""
+
+import dataclasses
 import json
 import math
 from dataclasses import dataclass, field
@@ -7,16 +14,17 @@ from datetime import datetime, time, timedelta
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import ColumnElement, Label, Row, Select, String, Subquery, cast, func, literal, select
+from rapidfuzz import fuzz
+from sqlalchemy import ColumnElement, Label, Row, Select, String, Subquery, case, cast, func, literal, or_, select
 from sqlalchemy.orm import Mapped, QueryableAttribute
 from sqlmodel import col
 
 from instainstru import routes
 from instainstru.db import transaction
-from instainstru.models import STARS, AreaBorough, AreaCell, InstructorProfile, Offering, User, utcnow
-from instainstru.services.discovery import area_index, geo
-from instainstru.services.discovery.catalog import SUBJECTS_BY_KEY, Subject, subject_name
-from instainstru.services.discovery.ratings import bayesian_rating
+from instainstru.models import AreaBorough, AreaCell, InstructorProfile, Offering, User, WordStart, utcnow
+from instainstru.services.discovery import area_index, geo, word_index
+from instainstru.services.discovery.catalog import SUBJECTS_BY_KEY, Subject, normalize, subject_name
+from instainstru.services.discovery.ratings import bayesian_rating, rating_share
 from instainstru.services.discovery.search_filters import Filters
 from instainstru.services.instructors.instructors import initials
 from instainstru.services.money.money import format_price
@@ -31,10 +39,15 @@ BROAD_CAP = 200  # the same for a search without a subject
 WINDOW_BATCH = 40  # candidates checked at a time for a free slot in the asked-for window
 SOONEST_POOL = 200  # best-ranked candidates whose next free slot decides "soonest" order
 NEXT_SLOT_DAYS = 14
+RANK_POOL = 40  # best-ranked candidates whose free time soon counts in ranking (two pages)
+NAME_MATCH = 80  # rapidfuzz ratio from which a typed word is taken for a word of a name ("alvares": Alvarez)
+NAME_PREFIX = word_index.START  # a name is found by a word starting with a typed word's first letters, then fuzzily
+ABOUT_CAP = 1000  # most instructors a search by typed words alone (no subject) looks at
 IN_PERSON = {"student_home", "studio"}
 # How a service is taught at the searched place: the instructor travels there, teaches at a studio near it, or
 # (only) online; "" when no place was searched.
 TRAVELS, STUDIO, ONLINE = "travels", "studio", "online"
+Range = tuple[datetime, datetime]  # UTC start and end of a time lessons may start in
 
 
 @dataclass(kw_only=True, frozen=True)
@@ -75,7 +88,17 @@ class Candidate:
     where: Where  # how the instructor's best matching service is taught at the searched place
     completeness: float
     bookable: bool  # payouts connected: ranked before everyone who cannot take bookings yet
+    lengths: dict[str, int] = field(default_factory=dict)  # each matched subject's shortest lesson, in minutes
+    name_hits: int = 0  # typed words that are words of the instructor's name (maybe misspelt)
+    mentions: int = 0  # typed words the headline or bio mentions
     next_slot: datetime | None = None
+    checked: bool = False  # the free time was looked up (`next_slot` None then means none in the next two weeks)
+    soon: float = 0.0  # 1 for free time now, down to 0 for none in the next two weeks (or not looked up)
+
+    @property
+    def open(self) -> bool:
+        """Can take bookings, as far as known: payouts connected and, when looked up, free time soon."""
+        return self.bookable and (self.next_slot is not None or not self.checked)
 
     @property
     def distance(self) -> float | None:
@@ -181,65 +204,142 @@ def _nearby(place: geo.Place) -> Select[int]:
     return select(col(AreaCell.instructor_id)).where(col(AreaCell.cell) == area_index.cell_of(place.lat, place.lon))
 
 
+def _listed() -> tuple[ColumnElement[bool], ...]:
+    """What makes an instructor listed, on their user and profile rows (see `listed_instructors`)."""
+    return (
+        col(User.email_verified_at).is_not(None),
+        col(User.suspended_at).is_(None),
+        col(InstructorProfile.approved_at).is_not(None),
+    )
+
+
 def listed_instructors() -> Select:
     """The ids of the instructors search may list, in SQL: their address confirmed, approved by an admin
     (services/admin/approval.py) and not suspended (services/admin/people.py)."""
-    return (
-        select(col(User.id))
-        .join(InstructorProfile, col(InstructorProfile.user_id) == col(User.id))
-        .where(
-            col(User.email_verified_at).is_not(None),
-            col(User.suspended_at).is_(None),
-            col(InstructorProfile.approved_at).is_not(None),
-        )
-    )
+    return _instructors().where(*_listed())
 
 
-def _pick(filters: Filters, only: list[int] | None, near: Subquery | None, online_only: bool, cap: int) -> list[int]:
+def _instructors() -> Select:
+    """The ids of all instructors, with their user and profile rows to filter on."""
+    return select(col(User.id)).join(InstructorProfile, col(InstructorProfile.user_id) == col(User.id))
+
+
+def _words(*texts: Mapped[str]) -> ColumnElement[str]:
+    """The texts lower-cased, after a space and between spaces, so `LIKE '% jazz%'` finds a word starting with jazz
+    ("Jazz piano", "jazzy"; not "art" in "start")."""
+    joined: ColumnElement[str] = literal(" ")
+    for text in texts:
+        joined = joined + text + " "
+    return func.lower(joined)
+
+
+def _mentions(term: str) -> ColumnElement[bool]:
+    """The instructor's headline or bio has a word starting with the typed word."""
+    return _words(col(InstructorProfile.headline), col(InstructorProfile.bio)).contains(f" {term}", autoescape=True)
+
+
+def _may_match(terms: tuple[str, ...]) -> ColumnElement[bool]:
+    """An instructor a typed word may be about: a word of the name starts with its first letters (`_name_hits` then
+    checks the whole word, fuzzily), or the headline or bio mentions it."""
+    name = _words(col(User.name))
+    return or_(*(or_(name.contains(f" {t[:NAME_PREFIX]}", autoescape=True), _mentions(t)) for t in terms))
+
+
+def _pick(
+    filters: Filters, only: list[int] | None, near: Subquery | None, online_only: bool, cap: int, terms: bool = False
+) -> list[int]:
     """Phase 1: the ids of the best (or cheapest) offerings passing the filters, from the offerings' indexes; only
-    listed instructors (`listed_instructors`)."""
-    query = select(col(Offering.id)).where(
-        col(Offering.min_price_cents) > 0, col(Offering.instructor_id).in_(listed_instructors())
+    listed instructors (`listed_instructors`); with `terms`, only instructors the typed words may be about. The
+    instructors' rows are joined, not read first, so a walk down an index stops at `cap` rows that pass."""
+    by_price = filters.sort == "price"
+    # Ranked by rating, "priced" is asked of an expression, not the column: SQLite then walks (subject_key,
+    # rank_score) and stops at `cap` rows that pass, instead of reading every priced row of the subject through
+    # (subject_key, min_price_cents) and sorting them (22 ms to 1 ms for piano at 100k instructors).
+    priced = col(Offering.min_price_cents) if by_price else func.coalesce(col(Offering.min_price_cents), 0)
+    query = (
+        select(col(Offering.id))
+        .join(InstructorProfile, col(InstructorProfile.user_id) == Offering.instructor_id)
+        .join(User, col(User.id) == Offering.instructor_id)
+        .where(priced > 0, *_listed())
     )
+    if terms:
+        query = query.where(_may_match(filters.terms))
     if near is not None:
         query = query.join(near, near.c.instructor_id == Offering.instructor_id)
     if online_only:
         query = query.where(col(Offering.online).is_(True))
     if only is not None:
         query = query.where(col(Offering.instructor_id).in_(only))
-    if filters.subject_key:
-        query = query.where(col(Offering.subject_key) == filters.subject_key)
+    if filters.subject_keys:
+        query = query.where(col(Offering.subject_key).in_(filters.subject_keys))
     if filters.max_price_cents is not None:
         query = query.where(col(Offering.min_price_cents) <= filters.max_price_cents)
     if filters.min_price_cents is not None:
         query = query.where(col(Offering.min_price_cents) >= filters.min_price_cents)
     if filters.min_rating is not None:
-        rated = select(col(InstructorProfile.user_id)).where(
+        query = query.where(
             col(InstructorProfile.rating_avg) >= filters.min_rating, col(InstructorProfile.rating_count) > 0
         )
-        query = query.where(col(Offering.instructor_id).in_(rated))
-    order = col(Offering.min_price_cents) if filters.sort == "price" else col(Offering.rank_score).desc()
+    order = col(Offering.min_price_cents) if by_price else col(Offering.rank_score).desc()
     with transaction() as session:
         return list(session.execute(query.order_by(order, col(Offering.id)).limit(cap)).scalars())
 
 
+def terms_decide(filters: Filters) -> bool:
+    """Whether only instructors the typed words are about match: words were not understood and no subject was asked
+    (with a subject, the words only rank: "jazz piano")."""
+    return bool(filters.terms) and not filters.subject_keys
+
+
+def _cap(filters: Filters, only: list[int] | None) -> int:
+    return CANDIDATE_CAP if filters.subject_keys or filters.terms or only else BROAD_CAP
+
+
+def _picks(filters: Filters, only: list[int] | None, near: Subquery | None, online_only: bool, cap: int) -> list[int]:
+    """`_pick`, and when typed words rank a subject's teachers, first the best offerings of those they may be about,
+    so a name or a mention past the best `cap` is found too."""
+    if not filters.terms or terms_decide(filters):
+        return _pick(filters, only, near, online_only, cap)
+    ids = _pick(filters, only, near, online_only, cap, terms=True)
+    seen = set(ids)
+    return ids + [i for i in _pick(filters, only, near, online_only, cap) if i not in seen]
+
+
+def _about(terms: tuple[str, ...], only: list[int] | None) -> list[int]:
+    """The listed instructors (of `only`) the typed words may be about: a word of their name, headline or bio starts
+    like one (`word_index`); at most ABOUT_CAP of them."""
+    starts = {word_index.start_of(t) for t in terms}
+    words = select(col(WordStart.instructor_id)).where(col(WordStart.start).in_(starts))
+    query = listed_instructors().where(col(User.id).in_(words))
+    if only is not None:
+        query = query.where(col(User.id).in_(only))
+    with transaction() as session:
+        return list(session.execute(query.limit(ABOUT_CAP)).scalars())
+
+
 def _rows(filters: Filters, only: list[int] | None = None) -> list[Row]:
-    """Candidate offering rows: those near the place (driven by the area index), then online ones, capped."""
-    cap = CANDIDATE_CAP if filters.subject_key or only else BROAD_CAP
+    """Candidate offering rows: those near the place (driven by the area index), then online ones, capped; when the
+    typed words decide who matches, of the instructors they may be about."""
+    cap = _cap(filters, only)
+    if terms_decide(filters):
+        only = _about(filters.terms, only)
+        if not only:
+            return []
     near_ids: list[int] = []
     if filters.place is not None and filters.online != "online":
-        near_ids = _pick(filters, only, _nearby(filters.place).subquery(), False, cap)
+        near_ids = _picks(filters, only, _nearby(filters.place).subquery(), False, cap)
     ids = list(near_ids)
     if filters.place is None and filters.online != "online":
-        ids = _pick(filters, only, None, False, cap)
+        ids = _picks(filters, only, None, False, cap)
     elif filters.online != "in_person" and len(ids) < cap:
         seen = set(ids)
-        ids += [i for i in _pick(filters, only, None, True, cap) if i not in seen][: cap - len(ids)]
+        ids += [i for i in _picks(filters, only, None, True, cap) if i not in seen][: cap - len(ids)]
     if not ids:
         return []
     nearby: ColumnElement[bool] = col(Offering.id).in_(near_ids) if near_ids else literal(False)
+    mentions = sum((case((_mentions(t), 1), else_=0) for t in filters.terms), literal(0))
     details = (
-        select(*_COLUMNS, nearby.label("nearby"))
+        select(*_COLUMNS, nearby.label("nearby"), mentions.label("mentions"))
         .join(InstructorProfile, col(InstructorProfile.user_id) == Offering.instructor_id)
         .join(User, col(User.id) == Offering.instructor_id)
         .where(col(Offering.id).in_(ids))
@@ -306,9 +406,21 @@ def _matches(row: Row, filters: Filters) -> Where | None:
     return online if online_ok and filters.online != "in_person" else None
 
 
+@lru_cache(maxsize=4096)
+def _name_words(name: str) -> tuple[str, ...]:
+    return tuple(normalize(name).split())
+
+
+def _name_hits(terms: tuple[str, ...], name: str) -> int:
+    """How many typed words are words of the name, spelt right or nearly ("alvares" for Alvarez)."""
+    words = _name_words(name)
+    return sum(any(fuzz.ratio(t, w) >= NAME_MATCH for w in words) for t in terms if len(t) >= NAME_PREFIX)
+
+
 def candidates(filters: Filters, only: list[int] | None = None) -> list[Candidate]:
     """Every instructor matching the filters (one entry each, with their cheapest matching service)."""
     found: dict[int, Candidate] = {}
+    decide = terms_decide(filters)
     for row in _rows(filters, only):
         where = _matches(row, filters)
         if where is None:
@@ -317,9 +429,13 @@ def candidates(filters: Filters, only: list[int] | None = None) -> list[Candidat
         known = found.get(row.instructor_id)
         if known is not None:
             known.subjects.append(subject)
+            known.lengths[row.subject_key] = row.shortest_min
             known.price_cents = min(known.price_cents, row.min_price_cents)
             known.shortest_min = min(known.shortest_min, row.shortest_min)
             known.where = where if where.better_than(known.where) else known.where
+            continue
+        name_hits = _name_hits(filters.terms, row.name)
+        if decide and not (name_hits or row.mentions):
             continue
         completeness = 0.5 * bool(row.photo) + 0.5 * ((row.bio_length or 0) >= 50)
         found[row.instructor_id] = Candidate(
@@ -336,18 +452,25 @@ def candidates(filters: Filters, only: list[int] | None = None) -> list[Candidat
             where=where,
             completeness=completeness,
             bookable=bool(row.charges_enabled),
+            lengths={row.subject_key: row.shortest_min},
+            name_hits=name_hits,
+            mentions=row.mentions,
         )
     return list(found.values())
 
 
 def _score(c: Candidate) -> float:
+    """Best match, 0 to 1: the Bayesian rating weighs most (and more than the rest of a new profile can make up
+    for: a 4.4★ teacher with 16 reviews beats a new one with a photo and free time today), then nearness (same for
+    everyone without a place), free time soon, and a photo and bio."""
     proximity = 0.35 if c.distance is None else 1 / (1 + c.distance)
-    return 0.5 * (c.bayes_rating / STARS[-1]) + 0.35 * proximity + 0.15 * c.completeness
+    return 0.55 * rating_share(c.rating_avg, c.rating_count) + 0.35 * proximity + 0.06 * c.soon + 0.04 * c.completeness
 
 
 def _sort(found: list[Candidate], sort: str) -> None:
-    """Order by `sort`: for a searched place, those who teach in person there first (then online); in each, everyone
-    who can take bookings first."""
+    """Order by `sort`, after these: whose name was typed first; for a searched place, those who teach in person
+    there (then online); in each, everyone who can take bookings (`Candidate.open`) first; then those who mention
+    more typed words."""
     far = math.inf
     keys = {
         "best": lambda c: (-_score(c), c.instructor_id),
@@ -356,7 +479,7 @@ def _sort(found: list[Candidate], sort: str) -> None:
         "rating": lambda c: (-c.bayes_rating, -c.rating_count, c.instructor_id),
         "soonest": lambda c: (c.next_slot or datetime.max.replace(tzinfo=ZoneInfo("UTC")), c.instructor_id),
     }
-    found.sort(key=lambda c: (not c.local, not c.bookable, keys[sort](c)))
+    found.sort(key=lambda c: (-c.name_hits, not c.local, not c.open, -c.mentions, keys[sort](c)))
 
 
 def window_ranges(filters: Filters, viewer_tz: str, now: datetime) -> list[tuple[datetime, datetime]]:
@@ -378,8 +501,10 @@ def window_ranges(filters: Filters, viewer_tz: str, now: datetime) -> list[tuple
 
 
 def _next_slots(found: list[Candidate], ranges: list[tuple[datetime, datetime]], now: datetime) -> None:
-    """Fill each bookable candidate's first free start (shortest lesson) within the ranges (none for those who
-    cannot take bookings: their time is not free to book)."""
+    """Fill each bookable candidate's first free start (shortest lesson) within the ranges, and how soon it is (none
+    for those who cannot take bookings: their time is not free to book)."""
+    for c in found:
+        c.checked = True
     ids = [c.instructor_id for c in found if c.bookable]
     if not ids or not ranges:
         return
@@ -393,14 +518,16 @@ def _next_slots(found: list[Candidate], ranges: list[tuple[datetime, datetime]],
         for start, end in ranges:
             c.next_slot = first_bookable(schedule, c.shortest_min, busy.get(c.instructor_id, ()), start, end, now)
             if c.next_slot:
+                c.soon = max(0.0, 1 - (c.next_slot - now) / timedelta(days=NEXT_SLOT_DAYS))
                 break
 
 
 def _card(c: Candidate, viewer_tz: str, filters: Filters | None = None) -> ResultCard:
     rating = f"{c.rating_avg:.1f}" if c.rating_count else "New"
     next_slot = slot_label(c.next_slot, viewer_tz) if c.next_slot else "No free time soon"
-    subject = filters.subject_key if filters else None
-    href = routes.instructor_profile(c.slug, subject, c.shortest_min if subject else None)
+    asked = filters.subject_keys if filters else ()
+    subject = next((key for key in asked if key in c.lengths), None)  # the first asked subject the instructor teaches
+    href = routes.instructor_profile(c.slug, subject, c.lengths[subject] if subject else None)
     return ResultCard(
         instructor_id=c.instructor_id,
         slug=c.slug,
@@ -435,19 +562,23 @@ def _why(where: Where, filters: Filters | None) -> str:
     return "Online only" if where.online_only else "Online (in person elsewhere)"
 
 
-def _subject_words(subject: Subject | None) -> str:
+def _subject_words(subject: Subject) -> str:
     """A subject inside a sentence: "piano", "SAT prep", "Spanish"."""
-    if subject is None:
-        return ""
     keep = subject.category == "languages" or subject.name[:2].isupper()
-    return f"{subject.name if keep else subject.name[0].lower() + subject.name[1:]} "
+    return subject.name if keep else subject.name[0].lower() + subject.name[1:]
+
+
+def _subjects_words(keys: tuple[str, ...]) -> str:
+    """The asked subjects inside a sentence, before a noun: "piano ", "piano or guitar ", "" for none."""
+    named = [_subject_words(SUBJECTS_BY_KEY[key]) for key in keys if key in SUBJECTS_BY_KEY]
+    return f"{' or '.join(named)} " if named else ""
 
 
 def nobody_local(filters: Filters, online_shown: bool) -> str:
     """What a place search says when nobody teaches in person there: "No in-person piano teachers near Astoria yet
     — online teachers below" (without the online part when none are shown)."""
     assert filters.place is not None  # only a place search says it
-    subject = _subject_words(SUBJECTS_BY_KEY.get(filters.subject_key or ""))
+    subject = _subjects_words(filters.subject_keys)
     where = f"in {filters.place.name}" if filters.place.kind == geo.BOROUGH else f"near {filters.place.name}"
     when = "free then" if filters.window is not None else "yet"
     online = " — online teachers below" if online_shown else ""
@@ -471,12 +602,44 @@ def _free_in_window(
     return kept, False
 
 
+def _taught_only_in_person(keys: tuple[str, ...]) -> bool:
+    """Every asked subject is one the catalogue marks as taught only in person (swimming, tennis, boxing)."""
+    return bool(keys) and all(getattr(SUBJECTS_BY_KEY.get(key), "in_person_only", False) for key in keys)
+
+
+def in_person_intent(filters: Filters, in_person_only: bool) -> Filters:
+    """The filters as search runs them: a place search for subjects taught only in person leaves online teachers out
+    (no online section, only the notice that nobody local fits) unless online was asked for."""
+    if filters.place is not None and filters.online == "any" and in_person_only:
+        return dataclasses.replace(filters, online="in_person")
+    return filters
+
+
+def _rank_by_free_time(found: list[Candidate], ranges: list[Range], now: datetime, sort: str) -> None:
+    """Look up the free time of the first RANK_POOL and order again: free time soon counts, and who has none in the
+    next two weeks goes last (a fixed pool, so every page ranks alike)."""
+    _next_slots(found[:RANK_POOL], ranges, now)
+    _sort(found, sort)
+
+
+def _terms_notice(filters: Filters, found: list[Candidate]) -> str:
+    """What to say when no instructor is about the typed words: Nobody matches "quantum", or with a subject, Nobody
+    matches "jazz" — showing all piano teachers ("" when some are)."""
+    if not filters.terms or any(c.name_hits or c.mentions for c in found):
+        return ""
+    nobody = f'Nobody matches "{" ".join(filters.terms)}"'
+    if terms_decide(filters):
+        return nobody
+    return f"{nobody} — showing all {_subjects_words(filters.subject_keys)}teachers"
+
+
 @cached
 def search(filters: Filters, viewer_tz: str, now: datetime | None = None) -> SearchResults:
     """Run a search and return one page of result cards, in the viewer's time zone."""
     now = now or utcnow()
+    filters = in_person_intent(filters, _taught_only_in_person(filters.subject_keys))
     found = candidates(filters)
-    more = len(found) >= (CANDIDATE_CAP if filters.subject_key else BROAD_CAP)
+    more = len(found) >= _cap(filters, None)
     ranges = window_ranges(filters, viewer_tz, now)
     soonest = filters.sort == "soonest"
     _sort(found, "best" if soonest else filters.sort)
@@ -487,16 +650,18 @@ def search(filters: Filters, viewer_tz: str, now: datetime | None = None) -> Sea
         more = more or unchecked or len(pool) < len(found)
         if soonest:
             _sort(found, "soonest")
+    else:
+        _rank_by_free_time(found, ranges, now, filters.sort)
     pages = max(1, math.ceil(len(found) / PAGE_SIZE))
     page = min(filters.page, pages)
     shown = found[(page - 1) * PAGE_SIZE : page * PAGE_SIZE]
-    if filters.window is None and not soonest:
-        _next_slots(shown, ranges, now)
+    _next_slots([c for c in shown if not c.checked], ranges, now)
     cards = [_card(c, viewer_tz, filters) for c in shown]
     sectioned = filters.place is not None and filters.online != "online"
-    notice = filters.notice
+    notices = [filters.notice, _terms_notice(filters, found)]
     if sectioned and not any(c.local for c in found):
-        notice = ". ".join(n for n in (notice, nobody_local(filters, bool(found))) if n)
+        notices.append(nobody_local(filters, bool(found)))
+    notice = ". ".join(n for n in notices if n)
     return SearchResults(
         cards=[card for card in cards if card.local or not sectioned],
         online_cards=[card for card in cards if sectioned and not card.local],

@@ -10,6 +10,7 @@ from instainstru.db import transaction
 from instainstru.models import InstructorProfile, Role, User
 from instainstru.services.accounts.access import Actor
 from instainstru.services.booking.cancellation import policy_text
+from instainstru.services.booking.places import studio_area
 from instainstru.services.discovery.catalog import find_subject
 from instainstru.services.instructors.offerings import LOCATION_LABELS, OfferingView, offerings_of, takes_bookings
 from instainstru.services.money.money import format_price
@@ -146,9 +147,13 @@ def public_profile(slug: str) -> PublicProfile | None:
             return None
         p, user = row
         offerings = offerings_of(session, [p.user_id])[p.user_id]
-    places = [label for key, label in LOCATION_LABELS.items() if getattr(p, _PLACE_FLAGS[key])]
-    area = list(p.area_neighbourhoods)
-    if p.area_radius_miles and p.area_base_name:
+    places = [
+        f"{label} ({studio_area(p)})" if key == "studio" else label
+        for key, label in LOCATION_LABELS.items()
+        if getattr(p, _PLACE_FLAGS[key])
+    ]
+    area = list(p.area_neighbourhoods) if p.teaches_at_student else []  # an area counts only for travel
+    if p.teaches_at_student and p.area_radius_miles and p.area_base_name:
         area.append(f"within {p.area_radius_miles:g} miles of {p.area_base_name}")
     return PublicProfile(
         user_id=p.user_id,

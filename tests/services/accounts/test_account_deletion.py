@@ -23,10 +23,12 @@ from instainstru.models import (
     Review,
     StudentAddress,
     User,
+    WordStart,
 )
 from instainstru.models.offering import OfferingStatus
 from instainstru.services.accounts import account_deletion, accounts, my_data, sessions
 from instainstru.services.accounts.account_deletion import MONEY_MOVING, REFUND_OWED
+from instainstru.services.discovery import area_index
 from instainstru.services.errors import FormError, NotAuthenticated
 from instainstru.services.instructors import photos, profile
 from instainstru.settings import PHOTO_STORES, reset_settings
@@ -143,6 +145,7 @@ def test_a_deleted_instructor_leaves_search_and_their_public_profile_is_anonymis
     with transaction() as session:
         profile = session.get_one(InstructorProfile, teacher.user_id)
         profile.headline, profile.bio, profile.languages = "Piano with Tess", "I teach piano.", ["English"]
+        area_index.reindex(session, profile)  # her words in search's index, as a profile save puts them
     account_deletion.delete_account(teacher, NOW)
     with transaction() as session:
         profile = session.get_one(InstructorProfile, teacher.user_id)
@@ -156,6 +159,7 @@ def test_a_deleted_instructor_leaves_search_and_their_public_profile_is_anonymis
         offering = session.get_one(Offering, service)
         assert (offering.status, offering.min_price_cents) == (OfferingStatus.ARCHIVED, 0)
         assert session.exec(select(AuthSession).where(col(AuthSession.user_id) == teacher.user_id)).all() == []
+        assert session.exec(select(WordStart).where(col(WordStart.instructor_id) == teacher.user_id)).all() == []
 
 
 @pytest.mark.parametrize("store", PHOTO_STORES)

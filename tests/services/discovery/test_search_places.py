@@ -10,6 +10,7 @@ from instainstru.services.accounts.access import Actor
 from instainstru.services.booking import places
 from instainstru.services.discovery import area_index, geo, search
 from instainstru.services.discovery.search_filters import ASK_FOR_A_PLACE, filters_from
+from instainstru.services.instructors import instructors
 from tests.factories import make_user
 from tests.services.discovery.test_search import INSTRUCTORS, NOW, TODAY, WEEKDAYS_9_TO_5, add_instructor
 
@@ -83,7 +84,16 @@ def test_a_studio_only_service_matches_by_the_studio_not_the_travel_area(teacher
     ]
     assert ("Sa Studio", "Studio in Long Island City") in words(results("guitar in queens").cards)
     assert "Sa Studio" not in [c.name for c in results("guitar in riverdale").all_cards]
+    assert "Sa Studio" not in [c.name for c in results("guitar in the bronx").all_cards]  # her travel area's borough
     assert "Sa Studio" not in [c.name for c in results("guitar in astoria", miles="1").all_cards]
+
+
+def test_the_profile_names_the_studios_neighbourhood_and_no_travel_area_without_travel(teachers):
+    studio_only = instructors.public_profile("sa-studio")
+    assert studio_only is not None
+    assert (studio_only.places, studio_only.area) == (["At the instructor's studio (Long Island City, Queens)"], [])
+    travels = instructors.public_profile("ed-astoria")
+    assert travels is not None and (travels.places, travels.area) == (["At the student's place"], ["Astoria"])
 
 
 def test_near_me_uses_the_students_home_area(teachers):

@@ -1,0 +1,44 @@
+"""Migration 0038: the word starts of the instructors saved before it are indexed, so search finds them by name."""
+
+from datetime import UTC, datetime
+
+import sqlalchemy as sa
+
+from alembic import command
+from instainstru.db import engine_for
+from instainstru.migrate import alembic_config
+from instainstru.models.types import UTCDateTime
+from tests.models.test_migrations import fresh_url  # noqa: F401 - the fixture: SQLite, and PostgreSQL when set
+
+NOW = datetime(2030, 1, 1, tzinfo=UTC)
+USERS = sa.table(
+    "users",
+    *map(sa.column, ("id", "email", "name", "role", "password_hash", "timezone")),
+    sa.column("created_at", UTCDateTime()),
+)
+PROFILES = sa.table("instructor_profiles", *map(sa.column, ("user_id", "slug", "headline", "bio")))
+
+
+def test_saved_profiles_are_indexed_by_their_words(fresh_url):  # noqa: F811
+    command.upgrade(alembic_config(fresh_url), "0037")
+    engine = engine_for(fresh_url)
+    with engine.begin() as conn:
+        conn.execute(
+            sa.insert(USERS),
+            [
+                {
+                    "id": 1,
+                    "email": "maya@example.com",
+                    "name": "Maya Alvarez",
+                    "role": "instructor",
+                    "password_hash": "x",
+                    "timezone": "America/New_York",
+                    "created_at": NOW,
+                }
+            ],
+        )
+        conn.execute(sa.insert(PROFILES), [{"user_id": 1, "slug": "maya", "headline": "Jazz violin", "bio": "I play."}])
+    command.upgrade(alembic_config(fresh_url), "0038")
+    with engine.begin() as conn:
+        starts = [row[0] for row in conn.execute(sa.text("SELECT start FROM word_starts ORDER BY start"))]
+    assert starts == ["alv", "i", "jaz", "may", "pla", "vio"]
