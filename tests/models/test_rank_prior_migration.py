@@ -1,4 +1,4 @@
-"""Migration 0037: every service's rank_score is its instructor's Bayesian rating under the new prior (4.0★ from five
+"""Migration 0039: every service's rank_score is its instructor's Bayesian rating under the new prior (4.0★ from five
 reviews), so a new teacher's services no longer start above a proven teacher's; downgraded, under the old one."""
 
 from datetime import UTC, datetime
@@ -23,7 +23,7 @@ PROFILES = sa.table("instructor_profiles", *map(sa.column, ("user_id", "slug", "
 
 
 def test_services_are_ranked_again_under_the_new_prior(fresh_url):  # noqa: F811
-    command.upgrade(alembic_config(fresh_url), "0036")
+    command.upgrade(alembic_config(fresh_url), "0038")
     engine = engine_for(fresh_url)
     teachers = {1: (4.4, 16), 2: (0.0, 0)}  # proven, new
     with engine.begin() as conn:
@@ -55,12 +55,12 @@ def test_services_are_ranked_again_under_the_new_prior(fresh_url):  # noqa: F811
             [{"id": n, "score": score, "at": NOW.replace(tzinfo=None)} for n, score in old.items()],
         )
     assert old[2] > old[1]  # the new teacher had ranked first
-    command.upgrade(alembic_config(fresh_url), "0037")
+    command.upgrade(alembic_config(fresh_url), "0039")
     with engine.begin() as conn:
         scores = dict(conn.execute(sa.text("SELECT id, rank_score FROM offerings")).all())
     assert scores == {n: pytest.approx(bayesian_rating(*teachers[n])) for n in teachers}
     assert scores[1] > scores[2]
-    command.downgrade(alembic_config(fresh_url), "0036")
+    command.downgrade(alembic_config(fresh_url), "0038")
     with engine.begin() as conn:
         again = dict(conn.execute(sa.text("SELECT id, rank_score FROM offerings")).all())
     assert again == {n: pytest.approx(score) for n, score in old.items()}

@@ -1,4 +1,4 @@
-"""Migration 0038: the word starts of the instructors saved before it are indexed, so search finds them by name."""
+"""Migration 0040: the word starts of the instructors saved before it are indexed, so search finds them by name."""
 
 from datetime import UTC, datetime
 
@@ -20,7 +20,7 @@ PROFILES = sa.table("instructor_profiles", *map(sa.column, ("user_id", "slug", "
 
 
 def test_saved_profiles_are_indexed_by_their_words(fresh_url):  # noqa: F811
-    command.upgrade(alembic_config(fresh_url), "0037")
+    command.upgrade(alembic_config(fresh_url), "0039")
     engine = engine_for(fresh_url)
     with engine.begin() as conn:
         conn.execute(
@@ -38,7 +38,7 @@ def test_saved_profiles_are_indexed_by_their_words(fresh_url):  # noqa: F811
             ],
         )
         conn.execute(sa.insert(PROFILES), [{"user_id": 1, "slug": "maya", "headline": "Jazz violin", "bio": "I play."}])
-    command.upgrade(alembic_config(fresh_url), "0038")
+    command.upgrade(alembic_config(fresh_url), "0040")
     with engine.begin() as conn:
         starts = [row[0] for row in conn.execute(sa.text("SELECT start FROM word_starts ORDER BY start"))]
     assert starts == ["alv", "i", "jaz", "may", "pla", "vio"]

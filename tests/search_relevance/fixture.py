@@ -65,6 +65,8 @@ PLACED = (
     _teacher("Oliver Grant", "guitar", "Williamsburg", cents=3500, rating=(4.4, 16)),
     _teacher("Hannah Cohen", "violin", "Manhattan Valley", borough="Manhattan"),
     _teacher("Ahmed Saleh", "math", "Astoria", borough="Queens", hours=LATE),
+    _teacher("Maren Holt", "yoga", "Park Slope"),
+    _teacher("Kwame Mensah", "shsat", "Bay Ridge", headline="SHSAT prep: math and ELA for 7th and 8th graders"),
     _teacher(
         "Grace Kim",
         "dance",

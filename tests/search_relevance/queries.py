@@ -248,11 +248,11 @@ MODES = [
 ]
 
 VOCABULARY = [
-    q("learn to code", "coding", kind="vocabulary"),
-    q("coding lessons for kids", "coding", age="kids", kind="vocabulary"),
+    q("learn to code", "python", "web development", kind="vocabulary"),
+    q("coding lessons for kids", "python", "web development", age="kids", kind="vocabulary"),
     q("jazz piano", "piano", terms=("jazz",), kind="vocabulary"),
     q("jazz piano lessons brooklyn", "piano", place="Brooklyn", terms=("jazz",), kind="vocabulary"),
-    q("spanish conversation", "spanish", kind="vocabulary"),
+    q("spanish conversation", "spanish", terms=("conversation",), kind="vocabulary"),
     q("piano and guitar", "piano", "guitar", kind="vocabulary"),
     q("piano or guitar lessons in queens", "piano", "guitar", place="Queens", kind="vocabulary"),
     q("violin and cello teacher", "violin", "cello", kind="vocabulary"),

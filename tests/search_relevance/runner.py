@@ -63,7 +63,7 @@ def understood(filters: Filters) -> dict[str, object]:
         "age": filters.age_group,
         "level": filters.level,
         "sort": filters.sort,
-        "terms": frozenset(filters.terms),
+        "terms": frozenset(filters.terms) | frozenset((filters.unoffered or "").split()),  # or the subject we lack
     }
 
 

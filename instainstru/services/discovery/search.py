@@ -604,7 +604,7 @@ def _free_in_window(
 
 def _taught_only_in_person(keys: tuple[str, ...]) -> bool:
     """Every asked subject is one the catalogue marks as taught only in person (swimming, tennis, boxing)."""
-    return bool(keys) and all(getattr(SUBJECTS_BY_KEY.get(key), "in_person_only", False) for key in keys)
+    return bool(keys) and all(key in SUBJECTS_BY_KEY and SUBJECTS_BY_KEY[key].in_person_only for key in keys)
 
 
 def in_person_intent(filters: Filters, in_person_only: bool) -> Filters:
@@ -637,6 +637,8 @@ def _terms_notice(filters: Filters, found: list[Candidate]) -> str:
 def search(filters: Filters, viewer_tz: str, now: datetime | None = None) -> SearchResults:
     """Run a search and return one page of result cards, in the viewer's time zone."""
     now = now or utcnow()
+    if filters.nothing_offered:  # only a subject we do not offer ("harp"): the notice and its suggestions say so
+        return SearchResults(cards=[], total=0, page=1, pages=1, notice=filters.notice)
     filters = in_person_intent(filters, _taught_only_in_person(filters.subject_keys))
     found = candidates(filters)
     more = len(found) >= _cap(filters, None)
@@ -658,7 +660,8 @@ def search(filters: Filters, viewer_tz: str, now: datetime | None = None) -> Sea
     _next_slots([c for c in shown if not c.checked], ranges, now)
     cards = [_card(c, viewer_tz, filters) for c in shown]
     sectioned = filters.place is not None and filters.online != "online"
-    notices = [filters.notice, _terms_notice(filters, found)]
+    nobody = _terms_notice(filters, found)  # it names the words: not also "we didn't understand" them
+    notices = [dataclasses.replace(filters, terms=()).notice if nobody else filters.notice, nobody]
     if sectioned and not any(c.local for c in found):
         notices.append(nobody_local(filters, bool(found)))
     notice = ". ".join(n for n in notices if n)

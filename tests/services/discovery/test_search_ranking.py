@@ -16,6 +16,7 @@ from tests.services.discovery.test_search import INSTRUCTORS, NOW, WEEKDAYS_9_TO
 ZONE = "America/New_York"
 # A violin teacher rated below everyone, found by her name.
 MAYA = ("Maya Alvarez", "violin", ["student_home"], ["Astoria"], None, 5000, (3.8, 4), WEEKDAYS_9_TO_5, ["adults"])
+SWIMMER = ("Sw Immer", "swimming", ["online"], [], None, 5000, (4.9, 60), WEEKDAYS_9_TO_5, ["adults"])
 FIDDLE = ("Fi Fiddler", "violin", ["online"], [], None, 5000, (4.9, 60), WEEKDAYS_9_TO_5, ["adults"])
 
 
@@ -81,16 +82,20 @@ def test_words_nobody_matches_find_nobody_and_say_so(teachers):
     assert len(piano.all_cards) == 4 and piano.notice == 'Nobody matches "quantum" — showing all piano teachers'
 
 
-def test_a_subject_taught_only_in_person_has_no_online_section(teachers, monkeypatch):
+def test_a_subject_taught_only_in_person_has_no_online_section(teachers):
     astoria = geo.find_place("Astoria")
     assert search.in_person_intent(Filters(place=astoria), True).online == "in_person"
     assert search.in_person_intent(Filters(place=astoria), False).online == "any"
     assert search.in_person_intent(Filters(place=astoria, online="online"), True).online == "online"
     assert search.in_person_intent(Filters(), True).online == "any"  # no place: nothing to be near
-    monkeypatch.setattr(search, "_taught_only_in_person", lambda keys: keys == ("piano",))
-    result = found(Filters(subject_key="piano", place=astoria))
+    with transaction() as session:  # a swimming service listed online (before the catalogue knew better)
+        add_instructor(session, SWIMMER)
+    assert [c.name for c in found(Filters(subject_key="swimming")).cards] == ["Sw Immer"]
+    result = found(Filters(subject_key="swimming", place=astoria))
     assert (result.cards, result.online_cards) == ([], [])
-    assert result.notice == "No in-person piano teachers near Astoria yet"
+    assert result.notice == "No in-person swimming teachers near Astoria yet"
+    both = found(Filters(subject_key="swimming", also_subject_keys=("piano",), place=astoria))
+    assert both.online_cards  # piano is taught online too
     assert [c.name for c in found(Filters(subject_key="spanish", place=astoria)).online_cards] == ["Fe Habla"]
 
 
@@ -141,3 +146,11 @@ def test_the_words_index_follows_a_new_name_headline_or_bio(teachers):
         area_index.reindex(session, profile)  # as a profile save does
     assert names(Filters(terms=("baroque",))) == ["Fi Fiddler"]
     assert "Fi Fiddler" not in names(Filters(terms=old_bio))  # the old words are gone from the index
+
+
+def test_a_subject_we_do_not_offer_finds_nobody_and_says_so(teachers):
+    harp = found(Filters(unoffered="harp"))
+    assert (harp.all_cards, harp.total) == ([], 0)
+    assert harp.notice.startswith("We don't have harp teachers yet")
+    with_piano = found(Filters(unoffered="trumpet", subject_key="piano"))  # "trumpet or piano": piano is searched
+    assert len(with_piano.all_cards) == 4 and with_piano.notice.startswith("We don't have trumpet teachers yet")

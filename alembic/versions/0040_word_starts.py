@@ -1,7 +1,7 @@
 """search by typed words: the first letters of the words of each instructor's name, headline and bio, indexed
 
-Revision ID: 0038
-Revises: 0037
+Revision ID: 0040
+Revises: 0039
 Create Date: 2026-12-01 21:30:00.000000
 """
 
@@ -10,8 +10,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = '0038'
-down_revision: str | None = '0037'
+revision: str = '0040'
+down_revision: str | None = '0039'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

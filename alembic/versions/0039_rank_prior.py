@@ -1,7 +1,7 @@
 """search ranking: new instructors start below proven ones (the Bayesian prior is 4.0★ from 5 reviews, was 4.5★)
 
-Revision ID: 0037
-Revises: 0036
+Revision ID: 0039
+Revises: 0038
 Create Date: 2026-12-01 21:00:00.000000
 """
 
@@ -9,8 +9,8 @@ from collections.abc import Sequence
 
 from alembic import op
 
-revision: str = "0037"
-down_revision: str | None = "0036"
+revision: str = "0039"
+down_revision: str | None = "0038"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
