@@ -1,11 +1,25 @@
 """Tables that serve discovery: the spatial index of service areas, and students' favourites."""
 
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import Column, ForeignKey, Integer, String
 from sqlmodel import Field, SQLModel
 
 from instainstru.models.types import UTCDateTime, utcnow
+
+
+def instructor_key() -> Any:
+    """An index row's instructor: part of its primary key, looked up on its own too, gone with the profile."""
+    return Field(
+        sa_column=Column(
+            Integer,
+            ForeignKey("instructor_profiles.user_id", ondelete="CASCADE"),
+            primary_key=True,
+            autoincrement=False,
+            index=True,
+        )
+    )
 
 
 class AreaCell(SQLModel, table=True):
@@ -15,15 +29,7 @@ class AreaCell(SQLModel, table=True):
     __table_args__ = {"extend_existing": True}
 
     cell: int = Field(sa_column=Column(Integer, primary_key=True, autoincrement=False))
-    instructor_id: int = Field(
-        sa_column=Column(
-            Integer,
-            ForeignKey("instructor_profiles.user_id", ondelete="CASCADE"),
-            primary_key=True,
-            autoincrement=False,
-            index=True,
-        )
-    )
+    instructor_id: int = instructor_key()
 
 
 class AreaBorough(SQLModel, table=True):
@@ -33,15 +39,7 @@ class AreaBorough(SQLModel, table=True):
     __table_args__ = {"extend_existing": True}
 
     borough: str = Field(sa_column=Column(String(20), primary_key=True))
-    instructor_id: int = Field(
-        sa_column=Column(
-            Integer,
-            ForeignKey("instructor_profiles.user_id", ondelete="CASCADE"),
-            primary_key=True,
-            autoincrement=False,
-            index=True,
-        )
-    )
+    instructor_id: int = instructor_key()
 
 
 class WordStart(SQLModel, table=True):
@@ -52,15 +50,7 @@ class WordStart(SQLModel, table=True):
     __table_args__ = {"extend_existing": True}
 
     start: str = Field(sa_column=Column(String(3), primary_key=True))
-    instructor_id: int = Field(
-        sa_column=Column(
-            Integer,
-            ForeignKey("instructor_profiles.user_id", ondelete="CASCADE"),
-            primary_key=True,
-            autoincrement=False,
-            index=True,
-        )
-    )
+    instructor_id: int = instructor_key()
 
 
 class Favourite(SQLModel, table=True):

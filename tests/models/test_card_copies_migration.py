@@ -1,21 +1,14 @@
 """Migration 0013: the copies of a card that checkout used to save again are merged into one."""
 
-from datetime import UTC, datetime
-
 import sqlalchemy as sa
 
 from alembic import command
 from instainstru.db import engine_for
 from instainstru.migrate import alembic_config, upgrade
 from instainstru.models.types import UTCDateTime
+from tests.models.migration_tables import NOW, USERS
 from tests.models.test_migrations import fresh_url  # noqa: F401 - the fixture: SQLite, and PostgreSQL when set
 
-NOW = datetime(2030, 1, 1, tzinfo=UTC)
-USERS = sa.table(
-    "users",
-    *map(sa.column, ("id", "email", "name", "role", "password_hash", "timezone")),
-    sa.column("created_at", UTCDateTime()),
-)
 CARDS = sa.table(
     "payment_cards",
     *map(

@@ -1,25 +1,17 @@
 """Migration 0039: every service's rank_score is its instructor's Bayesian rating under the new prior (4.0★ from five
 reviews), so a new teacher's services no longer start above a proven teacher's; downgraded, under the old one."""
 
-from datetime import UTC, datetime
-
 import pytest
 import sqlalchemy as sa
 
 from alembic import command
 from instainstru.db import engine_for
 from instainstru.migrate import alembic_config
-from instainstru.models.types import UTCDateTime
 from instainstru.services.discovery.ratings import bayesian_rating
+from tests.models.migration_tables import NOW, USERS, instructor_users, profiles
 from tests.models.test_migrations import fresh_url  # noqa: F401 - the fixture: SQLite, and PostgreSQL when set
 
-NOW = datetime(2030, 1, 1, tzinfo=UTC)
-USERS = sa.table(
-    "users",
-    *map(sa.column, ("id", "email", "name", "role", "password_hash", "timezone")),
-    sa.column("created_at", UTCDateTime()),
-)
-PROFILES = sa.table("instructor_profiles", *map(sa.column, ("user_id", "slug", "rating_avg", "rating_count")))
+PROFILES = profiles("rating_avg", "rating_count")
 
 
 def test_services_are_ranked_again_under_the_new_prior(fresh_url):  # noqa: F811
@@ -27,21 +19,7 @@ def test_services_are_ranked_again_under_the_new_prior(fresh_url):  # noqa: F811
     engine = engine_for(fresh_url)
     teachers = {1: (4.4, 16), 2: (0.0, 0)}  # proven, new
     with engine.begin() as conn:
-        conn.execute(
-            sa.insert(USERS),
-            [
-                {
-                    "id": n,
-                    "email": f"t{n}@example.com",
-                    "name": "Tess",
-                    "role": "instructor",
-                    "password_hash": "x",
-                    "timezone": "America/New_York",
-                    "created_at": NOW,
-                }
-                for n in teachers
-            ],
-        )
+        conn.execute(sa.insert(USERS), instructor_users(teachers))
         conn.execute(
             sa.insert(PROFILES),
             [{"user_id": n, "slug": f"t{n}", "rating_avg": a, "rating_count": c} for n, (a, c) in teachers.items()],

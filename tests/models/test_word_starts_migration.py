@@ -1,22 +1,14 @@
 """Migration 0040: the word starts of the instructors saved before it are indexed, so search finds them by name."""
 
-from datetime import UTC, datetime
-
 import sqlalchemy as sa
 
 from alembic import command
 from instainstru.db import engine_for
 from instainstru.migrate import alembic_config
-from instainstru.models.types import UTCDateTime
+from tests.models.migration_tables import NOW, USERS, profiles
 from tests.models.test_migrations import fresh_url  # noqa: F401 - the fixture: SQLite, and PostgreSQL when set
 
-NOW = datetime(2030, 1, 1, tzinfo=UTC)
-USERS = sa.table(
-    "users",
-    *map(sa.column, ("id", "email", "name", "role", "password_hash", "timezone")),
-    sa.column("created_at", UTCDateTime()),
-)
-PROFILES = sa.table("instructor_profiles", *map(sa.column, ("user_id", "slug", "headline", "bio")))
+PROFILES = profiles("headline", "bio")
 
 
 def test_saved_profiles_are_indexed_by_their_words(fresh_url):  # noqa: F811

@@ -1,0 +1,37 @@
+"""Tables as a migration test writes them before the migration runs (lightweight `sa.table`s, not the models, whose
+columns may be newer than the revision under test), and the time they are written at."""
+
+from collections.abc import Iterable
+from datetime import UTC, datetime
+
+import sqlalchemy as sa
+
+from instainstru.models.types import UTCDateTime
+
+NOW = datetime(2030, 1, 1, tzinfo=UTC)
+USERS = sa.table(
+    "users",
+    *map(sa.column, ("id", "email", "name", "role", "password_hash", "timezone")),
+    sa.column("created_at", UTCDateTime()),
+)
+
+
+def profiles(*columns: str) -> sa.TableClause:
+    """The instructor_profiles table with its key, its slug and `columns`."""
+    return sa.table("instructor_profiles", *map(sa.column, ("user_id", "slug", *columns)))
+
+
+def instructor_users(ids: Iterable[int], name: str = "Tess") -> list[dict]:
+    """USERS rows of instructors with these ids (t<id>@example.com), to insert before the migration."""
+    return [
+        {
+            "id": n,
+            "email": f"t{n}@example.com",
+            "name": name,
+            "role": "instructor",
+            "password_hash": "x",
+            "timezone": "America/New_York",
+            "created_at": NOW,
+        }
+        for n in ids
+    ]
