@@ -52,6 +52,11 @@ class FavouriteState(rx.State):
         return rx.toast.success("Saved to your favourites." if now_saved else "Removed from your favourites.")
 
 
+def _quoted(label: str) -> str:
+    """A chip's label in quotes, once, for a sentence ("Remove “Piano”"; a word's chip is quoted already)."""
+    return label if label.startswith("“") else f"“{label}”"
+
+
 class SearchState(ViewerZone, rx.State):
     """What the search understood and found, for the URL being shown."""
 
@@ -93,7 +98,9 @@ class SearchState(ViewerZone, rx.State):
         self.suggestions = [{"label": c.label, "href": c.href} for c in filters.suggestions()]
         self.chips = [{"label": c.label, "href": c.href} for c in filters.chips()]
         self.relax = (
-            [{"label": f"Remove “{c.label}”", "href": c.href} for c in filters.chips()] if not results.all_cards else []
+            [{"label": f"Remove {_quoted(c.label)}", "href": c.href} for c in filters.chips()]
+            if not results.all_cards
+            else []
         )
         self.prev_href = filters.href(page=self.page - 1) if self.page > 1 else ""
         self.next_href = filters.href(page=self.page + 1) if self.page < self.pages else ""

@@ -22,5 +22,6 @@ def test_words_not_understood_are_chips_and_said(db_url):
     page = loaded(q="jazz piano xyzzy")
     assert [chip["label"] for chip in page.chips] == ["Piano", "“jazz”", "“xyzzy”"]
     # no teacher here mentions either word: said once, with what is shown instead
-    assert page.notice == 'Nobody matches "jazz xyzzy" — showing all piano teachers'
+    assert page.notice == "Nobody matches “jazz xyzzy” — showing all piano teachers"
+    assert [choice["label"] for choice in page.relax] == ["Remove “Piano”", "Remove “jazz”", "Remove “xyzzy”"]
     assert page.suggestions == []

@@ -623,11 +623,11 @@ def _rank_by_free_time(found: list[Candidate], ranges: list[Range], now: datetim
 
 
 def _terms_notice(filters: Filters, found: list[Candidate]) -> str:
-    """What to say when no instructor is about the typed words: Nobody matches "quantum", or with a subject, Nobody
-    matches "jazz" — showing all piano teachers ("" when some are)."""
+    """What to say when no instructor is about the typed words: Nobody matches “quantum”, or with a subject, Nobody
+    matches “jazz” — showing all piano teachers ("" when some are)."""
     if not filters.terms or any(c.name_hits or c.mentions for c in found):
         return ""
-    nobody = f'Nobody matches "{" ".join(filters.terms)}"'
+    nobody = f"Nobody matches “{' '.join(filters.terms)}”"
     if terms_decide(filters):
         return nobody
     return f"{nobody} — showing all {_subjects_words(filters.subject_keys)}teachers"

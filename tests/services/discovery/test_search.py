@@ -196,7 +196,7 @@ def test_odd_input_is_safe(catalogue, text):
     result = search.search(filters, "America/New_York", NOW)
     assert typed == text[:200]  # shown back as typed, cut to 200 characters
     if filters.terms:  # words nobody's name or profile has: nobody, and said so
-        assert result.total == 0 and result.notice.endswith(f'Nobody matches "{" ".join(filters.terms)}"')
+        assert result.total == 0 and result.notice.endswith(f"Nobody matches “{' '.join(filters.terms)}”")
     else:  # nothing to look for: every instructor
         assert result.total == len(INSTRUCTORS)
     assert search.search(Filters(), "America/New_York", NOW).total == len(INSTRUCTORS)  # the tables are all there

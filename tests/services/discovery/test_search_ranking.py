@@ -74,12 +74,12 @@ def test_a_style_word_ranks_who_mention_it_first(teachers):
 
 def test_words_nobody_matches_find_nobody_and_say_so(teachers):
     nothing = found(Filters(terms=("quantum",)))
-    assert (nothing.all_cards, nothing.total, nothing.notice) == ([], 0, 'Nobody matches "quantum"')
+    assert (nothing.all_cards, nothing.total, nothing.notice) == ([], 0, "Nobody matches “quantum”")
     near = found(Filters(terms=("quantum", "computing"), place=geo.find_place("Astoria")))
-    assert near.all_cards == [] and near.notice.startswith('Nobody matches "quantum computing"')
+    assert near.all_cards == [] and near.notice.startswith("Nobody matches “quantum computing”")
     assert found(Filters(terms=("azz",))).all_cards == []  # a word's start matches ("jazzy"), not any part of it
     piano = found(Filters(subject_key="piano", terms=("quantum",)))
-    assert len(piano.all_cards) == 4 and piano.notice == 'Nobody matches "quantum" — showing all piano teachers'
+    assert len(piano.all_cards) == 4 and piano.notice == "Nobody matches “quantum” — showing all piano teachers"
 
 
 def test_a_subject_taught_only_in_person_has_no_online_section(teachers):
