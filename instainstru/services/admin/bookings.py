@@ -223,11 +223,11 @@ def _movement_title(source: str, kinds: set[str]) -> str:
     return f"Charge {source}: the instructor's transfer made with it"
 
 
-def _ledger_events(session: Session, booking_id: int, zone: str) -> list[Event]:
+def _ledger_events(session: Session, booking: Booking, zone: str) -> list[Event]:
     """The booking's ledger movements, one event each with its lines in words."""
     movements: dict[str, list[LedgerEntry]] = {}
     for line in session.exec(
-        select(LedgerEntry).where(LedgerEntry.booking_id == booking_id).order_by(col(LedgerEntry.id))
+        select(LedgerEntry).where(LedgerEntry.booking_id == booking.id).order_by(col(LedgerEntry.id))
     ):
         movements.setdefault(line.source, []).append(line)
     return [
@@ -246,10 +246,10 @@ def _ledger_events(session: Session, booking_id: int, zone: str) -> list[Event]:
     ]
 
 
-def _payment_events(session: Session, booking_id: int, zone: str) -> list[Event]:
+def _payment_events(session: Session, booking: Booking, zone: str) -> list[Event]:
     """Each payment attempt: how much by card and credit, where it stands, why it failed, its top-up transfer."""
     events = []
-    for payment in session.exec(select(Payment).where(Payment.booking_id == booking_id).order_by(col(Payment.id))):
+    for payment in session.exec(select(Payment).where(Payment.booking_id == booking.id).order_by(col(Payment.id))):
         parts = [f"card {format_exact(payment.amount_cents)}"]
         if payment.credit_cents:
             parts.append(f"credit {format_exact(payment.credit_cents)}")
@@ -263,9 +263,9 @@ def _payment_events(session: Session, booking_id: int, zone: str) -> list[Event]
     return events
 
 
-def _change_events(session: Session, booking_id: int, zone: str) -> list[Event]:
+def _change_events(session: Session, booking: Booking, zone: str) -> list[Event]:
     """The booking's state changes and moves, from the events their notices were sent for (each at its first)."""
-    prefix = f"booking-{booking_id}-"
+    prefix = f"booking-{booking.id}-"
     first: dict[str, datetime] = {}
     for table in (Notification, OutboxMessage):
         for event, at in session.exec(
@@ -280,16 +280,17 @@ def _change_events(session: Session, booking_id: int, zone: str) -> list[Event]:
         if found is None or found["what"] == "reminder":
             continue
         what = found["what"]
-        title = "Moved to a new time" if what == "moved" else f"Now {engine.status_words(what)}"
+        words = engine.booking_words(booking) if booking.status.startswith(what) else engine.status_words(what)
+        title = "Moved to a new time" if what == "moved" else f"Now {words}"
         events.append(_event(at, zone, "change", title))
     return events
 
 
-def _mail_events(session: Session, booking_id: int, zone: str) -> list[Event]:
+def _mail_events(session: Session, booking: Booking, zone: str) -> list[Event]:
     """The mail about the booking: subject, to whom, and whether it was sent."""
     rows = session.exec(
         select(OutboxMessage)
-        .where(col(OutboxMessage.event).startswith(f"booking-{booking_id}-"))
+        .where(col(OutboxMessage.event).startswith(f"booking-{booking.id}-"))
         .order_by(col(OutboxMessage.id))
     )
     return [
@@ -306,12 +307,12 @@ def _mail_events(session: Session, booking_id: int, zone: str) -> list[Event]:
     ]
 
 
-def _admin_events(session: Session, booking_id: int, zone: str) -> list[Event]:
+def _admin_events(session: Session, booking: Booking, zone: str) -> list[Event]:
     """What admins did to the booking, with their reasons."""
     rows = session.exec(
         select(AdminAction, User.name)
         .join(User, col(User.id) == col(AdminAction.admin_id))
-        .where(AdminAction.booking_id == booking_id)
+        .where(AdminAction.booking_id == booking.id)
         .order_by(col(AdminAction.id))
     )
     return [
@@ -339,7 +340,7 @@ def timeline(session: Session, booking: Booking, zone: str) -> list[Event]:
     assert booking.id is not None  # a stored booking
     events = _own_events(booking, zone)
     for part in (_change_events, _payment_events, _ledger_events, _mail_events, _admin_events):
-        events += part(session, booking.id, zone)
+        events += part(session, booking, zone)
     return sorted(events, key=lambda event: event.at)
 
 

@@ -9,7 +9,7 @@ from sqlmodel import select
 from instainstru.db import transaction
 from instainstru.models import AdminAction, Booking, BookingStatus, InstructorProfile
 from instainstru.services.accounts import accounts, sessions, sign_in
-from instainstru.services.admin import audit, people
+from instainstru.services.admin import audit, bookings, people
 from instainstru.services.booking import booking, lessons
 from instainstru.services.errors import FormError, NotAuthenticated, PermissionDenied
 from instainstru.services.instructors import instructors
@@ -109,6 +109,7 @@ def test_a_suspended_persons_upcoming_lessons_are_listed_and_cancelled_with_a_fu
         "cancelled by InstaInstru"
     )
     assert said[request][1].startswith('Declined by InstaInstru: "Account suspended". Nothing was charged')
+    assert "Now cancelled by InstaInstru" in [event.title for event in bookings.booking_detail(ada, ahead).timeline]
     rows = audit.list_actions(ada, action=people.CANCEL_LESSON)
     assert {(r.booking_id, r.target_user_id, r.detail) for r in rows} == {
         (ahead, sam.user_id, "Cancelled with a full refund of $50"),
