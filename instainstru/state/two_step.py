@@ -48,7 +48,7 @@ class TwoStepState(GuardedPage, rx.State):
         status, zone = result
         self.on, self.required, self.recovery_left = status.on, status.required, status.recovery_left
         self.since = slot_label(status.since, zone) if status.on and status.since else ""
-        self.secret, self.qr_svg, self.recovery_codes = "", "", []
+        self.secret, self.qr_svg, self.recovery_codes, self._from_setup = "", "", [], False
         self.errors, self.off_errors, self.renew_errors = {}, {}, {}
 
     def _begin(self, actor: Actor | None) -> None:
@@ -131,5 +131,5 @@ class TwoStepState(GuardedPage, rx.State):
         if not done:
             return answer
         await self._load()
-        self.recovery_codes, self._from_setup = made[0], False
+        self.recovery_codes = made[0]
         return rx.toast.success("New recovery codes made: the old ones no longer work.")

@@ -5,7 +5,7 @@ import sqlalchemy as sa
 from alembic import command
 from instainstru.db import engine_for
 from instainstru.migrate import alembic_config
-from tests.models.migration_tables import NOW, USERS, profiles
+from tests.models.migration_tables import USERS, instructor_users, profiles
 from tests.models.test_migrations import fresh_url  # noqa: F401 - the fixture: SQLite, and PostgreSQL when set
 
 PROFILES = profiles("headline", "bio")
@@ -15,20 +15,7 @@ def test_saved_profiles_are_indexed_by_their_words(fresh_url):  # noqa: F811
     command.upgrade(alembic_config(fresh_url), "0039")
     engine = engine_for(fresh_url)
     with engine.begin() as conn:
-        conn.execute(
-            sa.insert(USERS),
-            [
-                {
-                    "id": 1,
-                    "email": "maya@example.com",
-                    "name": "Maya Alvarez",
-                    "role": "instructor",
-                    "password_hash": "x",
-                    "timezone": "America/New_York",
-                    "created_at": NOW,
-                }
-            ],
-        )
+        conn.execute(sa.insert(USERS), instructor_users([1], name="Maya Alvarez"))
         conn.execute(sa.insert(PROFILES), [{"user_id": 1, "slug": "maya", "headline": "Jazz violin", "bio": "I play."}])
     command.upgrade(alembic_config(fresh_url), "0040")
     with engine.begin() as conn:
