@@ -14,6 +14,8 @@ from sqlmodel import Session, SQLModel, create_engine
 
 from instainstru.settings import get_settings
 
+SQLITE_CACHE_KIB = 65536  # each connection's page cache (SQLite's default is 2 MiB): pages are read once, not per query
+
 
 def make_engine(url: str) -> Engine:
     """Create an engine for `url`; SQLite files get their folder, foreign keys and WAL."""
@@ -29,6 +31,7 @@ def make_engine(url: str) -> Engine:
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute(f"PRAGMA cache_size=-{SQLITE_CACHE_KIB}")
         cursor.close()
 
     return engine

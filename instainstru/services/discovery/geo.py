@@ -241,7 +241,12 @@ def find_place(text: str) -> Place | None:
     """
     if not isinstance(text, str):
         return None
-    text = text.strip()
+    return _place_named(text.strip())
+
+
+@lru_cache(maxsize=4096)
+def _place_named(text: str) -> Place | None:
+    """`find_place` of stripped text (kept: search resolves the same few hundred area names for every candidate)."""
     if not text or len(text) > MAX_QUERY_LENGTH:
         return None
     zip_match = _ZIP_RE.fullmatch(text)
@@ -319,7 +324,11 @@ def listed_neighbourhoods(area: ServiceArea) -> tuple[Place, ...]:
 
 
 def _in_radius(area: ServiceArea, point: tuple[float, float]) -> bool:
-    return area.base is not None and distance_miles(area.base, point) <= area.radius_miles
+    if area.base is None:
+        return False
+    min_lat, max_lat, min_lon, max_lon = bounding_box(*area.base, area.radius_miles)  # cheap: most points are outside
+    inside_box = min_lat <= point[0] <= max_lat and min_lon <= point[1] <= max_lon
+    return inside_box and distance_miles(area.base, point) <= area.radius_miles
 
 
 def area_covers(area: ServiceArea, place: Place) -> bool:
@@ -372,9 +381,18 @@ def studio_near(studio: Place, place: Place) -> bool:
     return distance_miles(studio.point, place.point) <= STUDIO_NEAR_MILES
 
 
+@lru_cache(maxsize=4096)
 def nearest_neighbourhood(point: tuple[float, float]) -> Place:
-    """Return the neighbourhood whose point is nearest to `point` (to name where an address or a ZIP is)."""
-    return min(_sorted_neighbourhoods(), key=lambda place: distance_miles(place.point, point))
+    """Return the neighbourhood whose point is nearest to `point` (to name where an address or a ZIP is).
+
+    Compared on a flat map scaled by the latitude's cosine: over a city's few miles it orders points as the
+    great circle does, at a fraction of the cost (this runs for every studio a search meets)."""
+    lat, lon = point
+    squeeze = math.cos(math.radians(lat))
+    return min(
+        _sorted_neighbourhoods(),
+        key=lambda place: (place.lat - lat) ** 2 + ((place.lon - lon) * squeeze) ** 2,
+    )
 
 
 def zip_in(text: str) -> Place | None:

@@ -15,7 +15,20 @@ from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 from rapidfuzz import fuzz
-from sqlalchemy import ColumnElement, Label, Row, Select, String, Subquery, case, cast, func, literal, or_, select
+from sqlalchemy import (
+    ColumnElement,
+    Label,
+    Row,
+    Select,
+    String,
+    case,
+    cast,
+    exists,
+    func,
+    literal,
+    or_,
+    select,
+)
 from sqlalchemy.orm import Mapped, QueryableAttribute
 from sqlmodel import col
 
@@ -42,6 +55,7 @@ NEXT_SLOT_DAYS = 14
 RANK_POOL = 40  # best-ranked candidates whose free time soon counts in ranking (two pages)
 NAME_MATCH = 80  # rapidfuzz ratio from which a typed word is taken for a word of a name ("alvares": Alvarez)
 NAME_PREFIX = word_index.START  # a name is found by a word starting with a typed word's first letters, then fuzzily
+AREA_WALK_MIN = 2000  # an area with this many instructors is asked per offering while walking the rank index
 ABOUT_CAP = 1000  # most instructors a search by typed words alone (no subject) looks at
 IN_PERSON = {"student_home", "studio"}
 # How a service is taught at the searched place: the instructor travels there, teaches at a studio near it, or
@@ -197,11 +211,34 @@ def _json(text: str) -> tuple:
     return tuple(json.loads(text))
 
 
-def _nearby(place: geo.Place) -> Select[int]:
-    """The instructors whose area may serve `place`: exactly for a borough, by grid cell for a point."""
+def _area_of(place: geo.Place) -> tuple[Mapped[int], ColumnElement[bool]]:
+    """The area index's instructor column and the rows whose area may serve `place`: exactly for a borough, by grid
+    cell for a point."""
     if place.kind == "borough":
-        return select(col(AreaBorough.instructor_id)).where(col(AreaBorough.borough) == place.borough)
-    return select(col(AreaCell.instructor_id)).where(col(AreaCell.cell) == area_index.cell_of(place.lat, place.lon))
+        return col(AreaBorough.instructor_id), col(AreaBorough.borough) == place.borough
+    return col(AreaCell.instructor_id), col(AreaCell.cell) == area_index.cell_of(place.lat, place.lon)
+
+
+def _walk_ranks(place: geo.Place, narrow: bool) -> bool:
+    """Whether phase 1 walks the offerings' rank (or price) index and asks the area index of each, rather than
+    reading the area's instructors first and sorting their offerings. Walking stops at the cap, so it wins unless a
+    search without a subject or words meets a small area (a few dozen instructors: the walk would read most
+    offerings to find them); one bounded count of the area's index entries tells which."""
+    if narrow:
+        return True
+    member, where = _area_of(place)
+    enough = select(member).where(where).limit(AREA_WALK_MIN).subquery()
+    with transaction() as session:
+        return session.execute(select(func.count()).select_from(enough)).scalar_one() >= AREA_WALK_MIN
+
+
+def _near(place: geo.Place, walk: bool) -> ColumnElement[bool]:
+    """The offering's instructor may serve `place` (the area index): probed per offering on a walk (EXISTS), else
+    the area's instructors read first (IN)."""
+    member, where = _area_of(place)
+    if walk:
+        return exists().where(where, member == Offering.instructor_id)
+    return col(Offering.instructor_id).in_(select(member).where(where))
 
 
 def _listed() -> tuple[ColumnElement[bool], ...]:
@@ -246,7 +283,12 @@ def _may_match(terms: tuple[str, ...]) -> ColumnElement[bool]:
 
 
 def _pick(
-    filters: Filters, only: list[int] | None, near: Subquery | None, online_only: bool, cap: int, terms: bool = False
+    filters: Filters,
+    only: list[int] | None,
+    near: ColumnElement[bool] | None,
+    online_only: bool,
+    cap: int,
+    terms: bool = False,
 ) -> list[int]:
     """Phase 1: the ids of the best (or cheapest) offerings passing the filters, from the offerings' indexes; only
     listed instructors (`listed_instructors`); with `terms`, only instructors the typed words may be about. The
@@ -265,7 +307,7 @@ def _pick(
     if terms:
         query = query.where(_may_match(filters.terms))
     if near is not None:
-        query = query.join(near, near.c.instructor_id == Offering.instructor_id)
+        query = query.where(near)
     if online_only:
         query = query.where(col(Offering.online).is_(True))
     if only is not None:
@@ -295,7 +337,9 @@ def _cap(filters: Filters, only: list[int] | None) -> int:
     return CANDIDATE_CAP if filters.subject_keys or filters.terms or only else BROAD_CAP
 
 
-def _picks(filters: Filters, only: list[int] | None, near: Subquery | None, online_only: bool, cap: int) -> list[int]:
+def _picks(
+    filters: Filters, only: list[int] | None, near: ColumnElement[bool] | None, online_only: bool, cap: int
+) -> list[int]:
     """`_pick`, and when typed words rank a subject's teachers, first the best offerings of those they may be about,
     so a name or a mention past the best `cap` is found too."""
     if not filters.terms or terms_decide(filters):
@@ -327,7 +371,8 @@ def _rows(filters: Filters, only: list[int] | None = None) -> list[Row]:
             return []
     near_ids: list[int] = []
     if filters.place is not None and filters.online != "online":
-        near_ids = _picks(filters, only, _nearby(filters.place).subquery(), False, cap)
+        walk = _walk_ranks(filters.place, bool(filters.subject_keys or filters.terms or only))
+        near_ids = _picks(filters, only, _near(filters.place, walk), False, cap)
     ids = list(near_ids)
     if filters.place is None and filters.online != "online":
         ids = _picks(filters, only, None, False, cap)

@@ -10,6 +10,7 @@ from datetime import date, datetime, time, timedelta
 from typing import TypeVar
 from zoneinfo import ZoneInfo
 
+import sqlalchemy
 from sqlmodel import Session, col, select
 
 from instainstru.db import transaction
@@ -328,10 +329,19 @@ def _stored_intervals(intervals: list[list[int]]) -> Intervals:
 
 def schedules_for(session: Session, instructor_ids: list[int]) -> dict[int, Schedule]:
     """The slot engine's view of each instructor's rules (three queries, whatever the count)."""
-    rows = session.exec(
-        select(InstructorProfile, User.timezone)
-        .join(User, col(User.id) == InstructorProfile.user_id)
-        .where(col(InstructorProfile.user_id).in_(instructor_ids))
+    profile = InstructorProfile
+    rows = session.execute(  # the columns the engine needs, not whole profiles (their bios and photos)
+        sqlalchemy.select(
+            col(profile.user_id),
+            col(User.timezone),
+            col(profile.weekly_hours),
+            col(profile.buffer_min),
+            col(profile.notice_hours),
+            col(profile.horizon_days),
+            col(profile.slot_step_min),
+        )
+        .join(User, col(User.id) == profile.user_id)
+        .where(col(profile.user_id).in_(instructor_ids))
     ).all()
     overrides: dict[int, dict[date, Intervals]] = {}
     for o in session.exec(select(DateOverride).where(col(DateOverride.instructor_id).in_(instructor_ids))).all():
@@ -340,17 +350,17 @@ def schedules_for(session: Session, instructor_ids: list[int]) -> dict[int, Sche
     for b in session.exec(select(Blackout).where(col(Blackout.instructor_id).in_(instructor_ids))).all():
         blackouts.setdefault(b.instructor_id, []).append((b.start_day, b.end_day))
     return {
-        p.user_id: Schedule(
+        user_id: Schedule(
             timezone=tz,
-            weekly={int(d): _stored_intervals(spans) for d, spans in p.weekly_hours.items()},
-            overrides=overrides.get(p.user_id, {}),
-            blackouts=tuple(blackouts.get(p.user_id, [])),
-            buffer_min=p.buffer_min,
-            notice_hours=p.notice_hours,
-            horizon_days=p.horizon_days,
-            step_min=p.slot_step_min,
+            weekly={int(d): _stored_intervals(spans) for d, spans in weekly.items()},
+            overrides=overrides.get(user_id, {}),
+            blackouts=tuple(blackouts.get(user_id, [])),
+            buffer_min=buffer_min,
+            notice_hours=notice_hours,
+            horizon_days=horizon_days,
+            step_min=step_min,
         )
-        for p, tz in rows
+        for user_id, tz, weekly, buffer_min, notice_hours, horizon_days, step_min in rows
     }
 
 
