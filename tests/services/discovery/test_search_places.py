@@ -145,3 +145,16 @@ def test_the_home_area_is_the_students_most_recently_used_address(db_url):
         session.add(StudentAddress(student_id=teacher.user_id, street="3 C St", zip_code="11215", borough="Brooklyn"))
     assert places.home_area(teacher) is None  # only students search near home
     assert places.home_area(Actor(student.user_id + 99, "Nobody", "n@example.com", Role.STUDENT, ZONE)) is None
+
+
+@pytest.mark.parametrize("q", ["brooklyn", "lessons in park slope", "piano in park slope", "guitar near 11101"])
+def test_the_area_index_is_asked_per_offering_or_read_first_with_the_same_result(teachers, monkeypatch, q):
+    filters, _ = filters_from({"q": q}, TODAY)
+
+    def found(walk_from: int) -> list[tuple[int, str]]:
+        monkeypatch.setattr(search, "AREA_WALK_MIN", walk_from)
+        return sorted((c.instructor_id, c.where.how) for c in search.candidates(filters))
+
+    read_first = found(10**9)  # a search without a subject reads a small area's instructors first
+    assert read_first, q
+    assert found(1) == read_first  # a large area is asked per offering while walking the rank index
