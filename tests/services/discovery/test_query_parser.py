@@ -672,3 +672,19 @@ def test_never_raises_on_query_like_text(words, today):
 def test_near_me_asks_for_the_searchers_own_place(query, near_me, place):
     result = parse_query(query, TODAY)
     assert (result.near_me, result.place.name if result.place else None, result.leftover) == (near_me, place, ())
+
+
+@pytest.mark.parametrize("name", ["heather", "francis", "mathis", "potter"])
+def test_a_first_name_or_surname_alone_is_no_misspelt_subject(name):
+    result = parse_query(name, TODAY)
+    assert (result.subject_key, result.leftover) == (None, (name,))
+
+
+def test_a_misspelt_place_alone_is_still_read_though_it_is_also_a_name():
+    assert parse_query("piano chelsey", TODAY).place == geo.find_place("Chelsea")
+
+
+@pytest.mark.parametrize("text", ["absolute beginners", "guitar for complete beginners", "total beginner spanish"])
+def test_a_beginner_said_emphatically_is_a_beginner_with_nothing_left_over(text):
+    result = parse_query(text, TODAY)
+    assert (result.level, result.leftover) == ("beginner", ())

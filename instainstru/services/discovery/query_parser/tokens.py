@@ -12,7 +12,8 @@
    or a title ("ms", "dr"), is part of a person's name: it is not fuzzily read alone, nor is a phrase of such words
    ("Carl Williams" is no Williamsburg), and its item is marked (value `NAME`) so it is no unknown place either.
    A phrase mixing it with other words may still match ("jackson hieghts"), but the word after it is never a
-   misspelt keyword ("angela peerson" is no "person").
+   misspelt keyword ("angela peerson" is no "person"), and a name alone is never a misspelt subject ("heather" is
+   no "theater", "francis" no "french").
 """
 
 from __future__ import annotations
@@ -174,6 +175,8 @@ def _match_fuzzy(words: list[str], led: bool = False) -> list[Item]:
             hit = fuzzy(phrase)
             if hit and hit[0] == "kw" and i > 0 and named[i - 1]:
                 hit = None  # after a name, a misspelt surname ("peerson") is no filler word ("person")
+            if hit and hit[0] == "subject" and n == 1 and phrase in person_names():
+                hit = None  # a name alone is a teacher's name, not a misspelt subject ("heather" is no "theater")
             if hit:
                 items.append(Item(hit[0], phrase, hit[1]))
                 i += n

@@ -166,8 +166,9 @@ KEYWORDS: dict[str, str] = {
     "ordinal": "st, nd, rd, th",
     "beginner": (
         "beginner, beginners, beginning, novice, novices, first time, first timer, first timers, never played, "
-        "total beginner, complete beginner, absolute beginner, starter, starters, just starting, starting out, "
-        "from scratch, basics, basic, intro, introductory, introduction, entry level, newbie, newbies, beginer, "
+        "total beginner, total beginners, complete beginner, complete beginners, absolute beginner, "
+        "absolute beginners, starter, starters, just starting, starting out, from scratch, basics, basic, intro, "
+        "introductory, introduction, entry level, newbie, newbies, beginer, "
         "begginer"
     ),
     "intermediate": "intermediate, intermediates, intermed, some experience, mid level, improver",
