@@ -67,7 +67,11 @@ def result_card(result: ObjectVar[ResultRow]) -> rx.Component:
             rx.cond(
                 result["distance"],
                 rx.badge(
-                    rx.cond(result["local"].to(bool), rx.icon("map-pin", size=12), rx.icon("monitor", size=12)),
+                    rx.cond(
+                        result["distance"].to(str).startswith("Online"),
+                        rx.icon("monitor", size=12),
+                        rx.icon("map-pin", size=12),
+                    ),
                     result["distance"],
                     size="2",
                     variant="soft",

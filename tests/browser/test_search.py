@@ -1,6 +1,7 @@
 """Discovery end to end: typed search, chips, sorting, shareable URLs, instructor page, favourites."""
 
 import re
+from datetime import date
 
 import pytest
 from playwright.sync_api import Locator, Page, expect
@@ -227,3 +228,18 @@ def test_a_subject_we_do_not_offer_is_said_with_the_nearest_ones_and_unknown_wor
     expect(page).to_have_url(re.compile(r"words=jazz(&|$)"))
     expect(page.locator(".chip").filter(has_text="“jazz”")).to_be_visible()
     expect(page.get_by_text("We didn't understand", exact=False)).to_have_count(0)
+
+
+DAY = date(2026, 12, 1)  # what "lessons" means does not depend on the day
+
+
+def test_a_studio_teachers_card_names_the_studios_neighbourhood_without_a_place(page: Page, app_services):
+    from instainstru.services.discovery.search import search  # on the app's database (app_services)
+    from instainstru.services.discovery.search_filters import filters_from
+
+    everyone = search(filters_from({"q": "lessons"}, DAY)[0], "America/New_York").all_cards  # the first page
+    studio = next(card for card in everyone if card.distance.startswith("Studio in "))
+    open_page(page, routes.search(q=studio.name))
+    card = page.locator(".result-card").filter(has_text=studio.name).first
+    expect(card.locator(".distance")).to_have_text(studio.distance)
+    look_at(page, "search-studio-card")

@@ -70,7 +70,7 @@ class Where:
 
     how: str = ""  # TRAVELS | STUDIO | ONLINE | ""
     distance: float | None = None  # miles from the place (0 inside the area or for a borough); None online
-    studio_area: str = ""  # the studio's neighbourhood, for STUDIO
+    studio_area: str = ""  # the studio's neighbourhood: for STUDIO, and without a place for a service taught there
     online_only: bool = False  # the service is taught nowhere in person
 
     @property
@@ -79,10 +79,12 @@ class Where:
         return self.how in (TRAVELS, STUDIO)
 
     def better_than(self, other: "Where") -> bool:
-        """In person beats online; nearer beats farther."""
+        """In person beats online; nearer beats farther; without a place, a studio to name beats none."""
         if self.local != other.local:
             return self.local
-        return self.local and (self.distance or 0.0) < (other.distance or 0.0)
+        if not self.local:
+            return bool(self.studio_area) and not other.studio_area
+        return (self.distance or 0.0) < (other.distance or 0.0)
 
 
 @dataclass(kw_only=True)
@@ -444,7 +446,10 @@ def _matches(row: Row, filters: Filters) -> Where | None:
     if filters.online == "online":
         return online if online_ok else None
     if filters.place is None:
-        return Where() if filters.online != "in_person" or IN_PERSON.intersection(places) else None
+        if filters.online == "in_person" and not IN_PERSON.intersection(places):
+            return None
+        studio = _studio(row.studio_address) if "studio" in places and row.studio_address else None
+        return Where(studio_area=studio[1] if studio else "")  # the card names the studio's neighbourhood
     local = _local(row, places, filters)
     if local.local:
         return local
@@ -596,7 +601,7 @@ def _why(where: Where, filters: Filters | None) -> str:
     """Why an instructor matched the searched place, in words ("" without a place)."""
     place = filters.place if filters else None
     if filters is None or place is None:
-        return ""
+        return f"Studio in {where.studio_area}" if where.studio_area else ""
     if filters.online == "online":
         return "Online"
     if where.how == TRAVELS:

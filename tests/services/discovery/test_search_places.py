@@ -158,3 +158,10 @@ def test_the_area_index_is_asked_per_offering_or_read_first_with_the_same_result
     read_first = found(10**9)  # a search without a subject reads a small area's instructors first
     assert read_first, q
     assert found(1) == read_first  # a large area is asked per offering while walking the rank index
+
+
+def test_without_a_place_a_card_names_the_studios_neighbourhood(teachers):
+    cards = {card.name: card.distance for card in results("guitar").all_cards}
+    assert cards["Sa Studio"] == "Studio in Long Island City"
+    assert cards["Di Strings"] == ""  # she comes to her students: no studio to name
+    assert {card.distance for card in results("piano", online="online").all_cards} == {""}  # online: no studio
