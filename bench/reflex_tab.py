@@ -1,9 +1,10 @@
 """One browser tab of a Reflex app, as a socket.io client that sends what the browser sends.
 
-The browser opens the websocket at `/_event?token=<tab token>` with the page's hydrate event in the CONNECT packet,
-navigates by sending `on_load_internal` with the new page's router data, and answers the scripts the backend asks
-it to run (`rx.call_script`; here only the time zone question: the tab answers with its `zone`). A navigation is
-done when the root state's `is_hydrated` turns true: the page's data has arrived.
+The browser opens the websocket at `/_event?token=<tab token>` with the page's hydrate event in the CONNECT packet
+and its cookies (InstaInstru's pages put the browser's time zone in one before they connect: the tab sends its
+`zone` there), navigates by sending `on_load_internal` with the new page's router data, and answers the scripts the
+backend asks it to run (`rx.call_script`; here only the time zone question, asked when no zone came: the tab answers
+with its `zone`). A navigation is done when the root state's `is_hydrated` turns true: the page's data has arrived.
 """
 
 import asyncio
@@ -13,6 +14,8 @@ import uuid
 from urllib.parse import parse_qsl, urlsplit
 
 import socketio
+
+from instainstru.cookies import ZONE_COOKIE
 
 ROOT_STATE = "reflex___state____state"
 HYDRATE = f"{ROOT_STATE}.hydrate_and_load"
@@ -60,9 +63,7 @@ class Tab:
     async def open(self, path: str) -> float:
         """Connect on `path` as a fresh page load does; return the seconds until its data arrived."""
         self.path = path
-        headers = {"Origin": self.url}
-        if self.cookie:
-            headers["Cookie"] = self.cookie
+        headers = {"Origin": self.url, "Cookie": "; ".join(filter(None, (self.cookie, f"{ZONE_COOKIE}={self.zone}")))}
         started = time.perf_counter()
         await self._client.connect(
             f"{self.url}?token={uuid.uuid4()}",

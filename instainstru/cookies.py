@@ -1,6 +1,8 @@
-"""The two cookies the app keeps in browsers, both set and cleared by the server (api.py) and never readable by the
+"""The cookies the app keeps in browsers. Two are set and cleared by the server (api.py) and never readable by the
 page's scripts (HttpOnly; Secure when the public address is https): the login session's token and the two-step
-"remember this device" token. Pages read them from the request headers their websocket connected with."""
+"remember this device" token. One, no secret, is written by the page itself as it loads: the browser's time zone
+(state/viewer_zone.py), so a visitor's first page already shows its times in their zone. Pages read them from the
+request headers their websocket connected with."""
 
 from typing import Literal
 
@@ -10,6 +12,7 @@ from instainstru.settings import get_settings
 
 SESSION_COOKIE = "instainstru_session"
 DEVICE_COOKIE = "instainstru_device"  # "remember this device": a random token, its SHA-256 in trusted_devices
+ZONE_COOKIE = "instainstru_zone"  # the browser's time zone ("America/Chicago"), written by the page's script
 
 
 def read(cookie_header: str, name: str) -> str:

@@ -5,6 +5,7 @@ import reflex as rx
 from instainstru import logs, routes
 from instainstru.api import api
 from instainstru.background import run_jobs_forever
+from instainstru.page_addresses import PagesAtTheirAddress, page_folders
 from instainstru.pages.account_settings import account_settings_page
 from instainstru.pages.admin_approvals import admin_approvals_page
 from instainstru.pages.admin_audit import admin_audit_page
@@ -67,6 +68,7 @@ from instainstru.state.session import SessionChange, SessionState
 from instainstru.state.signup import SignupState
 from instainstru.state.two_step import TwoStepState
 from instainstru.state.verify_email import VerifyEmailState
+from instainstru.state.viewer_zone import SAVE_ZONE_JS
 
 HEADER = (SessionState.refresh, BellState.load, MessagesBadgeState.load)  # who is logged in, their unread counts
 # (page, route, title, what loads it). Pages that show the header load it first.
@@ -181,8 +183,14 @@ logs.configure()  # money movements, webhooks and logins as JSON lines on stderr
 app = rx.App(
     backend_exception_handler=on_backend_error,
     stylesheets=["/accessibility.css"],  # what the theme leaves out for WCAG 2 AA (docs/ACCESSIBILITY.md)
-    # Our HTTP routes, then the security headers on every response (pages, assets and uploads included).
-    api_transformer=[api, lambda served: SecurityHeaders(served, headers_for(get_settings()))],
+    head_components=[rx.el.script(SAVE_ZONE_JS)],  # the browser's time zone, for the page's websocket to send
+    # Our HTTP routes; a page's address served without a redirect to it with a slash (page_addresses.py); then the
+    # security headers on every response (pages, assets and uploads included).
+    api_transformer=[
+        api,
+        lambda served: PagesAtTheirAddress(served, page_folders(route for _, route, _, _ in PAGES)),
+        lambda served: SecurityHeaders(served, headers_for(get_settings())),
+    ],
 )
 app.add_middleware(SessionChange())  # a tab whose session changed forgets every state before an event runs
 app.register_lifespan_task(run_jobs_forever)

@@ -70,6 +70,36 @@ def choice(
     return rx.select(options, name=name, default_value=default, size="3", width="100%", **{"id": name, **props})
 
 
+# A drop-down the browser draws, looking like the theme's own (size 3, surface): the theme's sizes, colours and radius.
+NATIVE_CHOICE_STYLE = {
+    "width": "100%",
+    "height": "var(--space-7)",
+    "padding_inline": "var(--space-3)",
+    "font_family": "var(--default-font-family)",
+    "font_size": "var(--font-size-3)",
+    "color": "var(--gray-12)",
+    "background_color": "var(--color-surface)",
+    "border": "none",
+    "box_shadow": "inset 0 0 0 1px var(--gray-a7)",
+    "border_radius": "max(var(--radius-3), var(--radius-full))",
+    "_focus_visible": {"outline": "2px solid var(--focus-8)", "outline_offset": "-1px"},
+}
+
+
+def native_choice(name: str, options: dict[str, str], default: rx.Var[str] | str = "") -> rx.Component:
+    """A full-width drop-down drawn by the browser (`<select>`), whose items show labels but submit values, named
+    `name` (its id too, so its label points at it). For a form of many drop-downs shown as the page loads (the search
+    filters): a Radix select builds every item of its list as soon as it is shown, which for the search page's eight
+    (80 items) was half the time its results took to appear."""
+    return rx.el.select(
+        *[rx.el.option(label, value=value) for value, label in options.items()],
+        name=name,
+        id=name,
+        default_value=default,
+        style=NATIVE_CHOICE_STYLE,
+    )
+
+
 def field_grid(*fields: rx.Component, columns: str = "2") -> rx.Component:
     """Fields side by side on wider screens, one per row on a phone."""
     return rx.grid(*fields, columns=rx.breakpoints(initial="1", sm=columns), spacing="4", width="100%")

@@ -4,7 +4,7 @@ import reflex as rx
 from reflex.vars import ObjectVar
 
 from instainstru.components.card import card, empty_state, link_button, skeleton_lines
-from instainstru.components.form_field import choice, form_field, labelled_choice, server_form, text_input
+from instainstru.components.form_field import form_field, native_choice, server_form, text_input
 from instainstru.components.layout import page_shell, search_box
 from instainstru.components.result_card import result_card
 from instainstru.services.discovery.catalog import SUBJECTS
@@ -16,6 +16,7 @@ MILES = {"any": "Any distance", "1": "1 mile", "2": "2 miles", "5": "5 miles", "
 PARTS = {key: label for key, (label, _, _) in TIME_CHOICES.items()}
 RATINGS = {"any": "Any rating", "3": "3★ and up", "4": "4★ and up", "4.5": "4.5★ and up"}
 AGES = {"any": "Any age", "kids": "Kids", "teens": "Teens", "adults": "Adults", "seniors": "Seniors"}
+SUBJECT_CHOICES = {name: name for name in [ANY_SUBJECT, *(s.name for s in SUBJECTS)]}
 
 
 def chip(item: ObjectVar[dict[str, str]]) -> rx.Component:
@@ -31,13 +32,14 @@ def chip(item: ObjectVar[dict[str, str]]) -> rx.Component:
 
 def filter_panel() -> rx.Component:
     """Filters beside the results, always showing the URL's search (drawn afresh on each load); applying them
-    changes the URL, or shows why a price was refused."""
+    changes the URL, or shows why a price was refused. Its drop-downs are the browser's own (`native_choice`): they
+    are drawn with the results, on every search."""
     p, errors = S.panel, S.panel_errors
     return card(
         rx.heading("Filters", size="4", as_="h2"),
         rx.box(
             server_form(
-                form_field("Subject", choice("subject", [ANY_SUBJECT] + [s.name for s in SUBJECTS], p["subject"])),
+                form_field("Subject", native_choice("subject", SUBJECT_CHOICES, p["subject"])),
                 rx.grid(
                     form_field(
                         "Min $", text_input("min", input_mode="decimal", default_value=p["min"]), errors.get("min", "")
@@ -49,12 +51,12 @@ def filter_panel() -> rx.Component:
                     spacing="3",
                     width="100%",
                 ),
-                form_field("Where", labelled_choice("online", ONLINE_LABELS, p["online"])),
-                form_field("Within", labelled_choice("miles", MILES, p["miles"])),
-                form_field("Day", labelled_choice("day", {"keep": "As searched", **DAY_CHOICES}, p["day"])),
-                form_field("Time of day", labelled_choice("part", {"keep": "As searched", **PARTS}, p["part"])),
-                form_field("Minimum rating", labelled_choice("rating", RATINGS, p["rating"])),
-                form_field("Age group", labelled_choice("age", AGES, p["age"])),
+                form_field("Where", native_choice("online", ONLINE_LABELS, p["online"])),
+                form_field("Within", native_choice("miles", MILES, p["miles"])),
+                form_field("Day", native_choice("day", {"keep": "As searched", **DAY_CHOICES}, p["day"])),
+                form_field("Time of day", native_choice("part", {"keep": "As searched", **PARTS}, p["part"])),
+                form_field("Minimum rating", native_choice("rating", RATINGS, p["rating"])),
+                form_field("Age group", native_choice("age", AGES, p["age"])),
                 rx.button("Apply filters", type="submit", size="3", width="100%"),
                 on_submit=S.apply,
             ),

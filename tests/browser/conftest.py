@@ -5,16 +5,9 @@ on a free port, built in a folder of the worker's own, with its own migrated and
 through the fake Stripe and sending mail to a mail catcher the tests read (`mail`).
 """
 
-import contextlib
 import html
 import os
 import re
-import shutil
-import signal
-import subprocess
-import sys
-import time
-import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -28,104 +21,16 @@ from instainstru import routes
 from instainstru.models import utcnow
 from instainstru.services.mail import outbox
 from instainstru.settings import reset_settings
+from tests.browser.app_server import CHROMIUM, CHROMIUM_ARGS, ROOT, start_app
 from tests.conftest import WORKER
 from tests.fakes.mail_server import MailCatcher, body, run_mail_catcher
 from tests.fakes.stripe_server import run_fake_stripe
-from tests.processes import free_port, reflex_env
 
-ROOT = Path(__file__).resolve().parents[2]
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 SCREENSHOTS = ROOT / "screenshots"  # for people to look at; pytest-playwright empties test-results/
 # How long an expectation waits for the page: a bound for a busy two-core machine (an expectation met earlier goes
 # on at once), not a delay.
 expect.set_options(timeout=20_000)
-START_TIMEOUT_S = 240
 WEBHOOK_SECRET = "whsec_browser_tests"
-
-
-def process_env(extra: dict[str, str]) -> dict[str, str]:
-    """The environment of the app under test: quick password hashing, views kept as in production."""
-    return reflex_env(
-        {
-            "ARGON2_TIME_COST": "1",
-            "ARGON2_MEMORY_KIB": "1024",
-            "VIEW_CACHE_SECONDS": "30",  # as in production: every flow the browser tests drive sees fresh views
-            "PYTHONPATH": str(ROOT),
-            **extra,
-        }
-    )
-
-
-def wait_until_serving(url: str, proc: subprocess.Popen, log: Path) -> None:
-    deadline = time.monotonic() + START_TIMEOUT_S
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            pytest.fail(f"app exited with {proc.returncode}:\n{log.read_text()[-3000:]}")
-        try:
-            with urllib.request.urlopen(url + "/ping", timeout=2) as reply, urllib.request.urlopen(url, timeout=2):
-                if reply.status == 200:
-                    return
-        except OSError:
-            time.sleep(0.5)
-    pytest.fail(f"app did not serve {url} within {START_TIMEOUT_S} s:\n{log.read_text()[-3000:]}")
-
-
-def start_app(tmp: Path, extra_env: dict[str, str]):
-    """Migrate and seed the configured database, then start the app; yield its URL."""
-    port = free_port()
-    # Its own folder of Reflex's saved states (not the checkout's .states, which reflex run empties at start and
-    # other test processes may use meanwhile).
-    env = process_env(
-        {"PUBLIC_URL": f"http://127.0.0.1:{port}", "REFLEX_STATES_WORKDIR": str(tmp / "states"), **extra_env}
-    )
-    steps = ["instainstru.migrate", "instainstru.seed"]
-    if "STRIPE_API_BASE" in extra_env:  # as ./scripts/run does: the demo instructors' accounts on the fake
-        steps.append("instainstru.seed.payments")
-    for module in steps:
-        subprocess.run([sys.executable, "-m", module], cwd=ROOT, env=env, check=True, capture_output=True)
-    log = tmp / "app.log"
-    reflex = shutil.which("reflex", path=env["PATH"])
-    with log.open("w") as out:
-        proc = subprocess.Popen(
-            [
-                reflex,
-                "run",
-                "--env",
-                "prod",
-                "--single-port",
-                "--frontend-port",
-                str(port),
-                "--backend-port",
-                str(port),
-                "--loglevel",
-                "info",
-            ],
-            cwd=ROOT,
-            env=env,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        wait_until_serving(url, proc, log)
-        yield url
-    finally:
-        with contextlib.suppress(ProcessLookupError):  # an app that exited already (its error is reported above)
-            os.killpg(proc.pid, signal.SIGTERM)
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
 
 
 @pytest.fixture(scope="session")

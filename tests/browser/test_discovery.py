@@ -128,11 +128,16 @@ def test_students_page_through_free_times_up_to_the_instructors_horizon(page: Pa
     expect(earlier).to_be_disabled()
 
 
+NEW_YORK_TIME = re.compile(r"\d{1,2}:\d{2} [AP]M E[SD]T")
+
+
 def test_times_are_in_the_viewers_zone_everywhere_and_the_zone_is_named(browser: Browser, base_url, app_services):
     teacher, student, _ = open_studio({60: "80"}, unique_email("teacher"), unique_email("student"))
     context = browser.new_context(timezone_id="America/Los_Angeles", base_url=base_url)
     page = context.new_page()
     pacific, eastern = re.compile(r"P[SD]T$"), re.compile(r"E[SD]T$")
+    asked: list[str] = []  # what the app asked the browser to run that names its zone
+    page.on("websocket", lambda ws: ws.on("framereceived", lambda sent: asked.append(str(sent))))
 
     open_page(page, routes.HOME)  # a visitor in Los Angeles
     expect(page.locator("main .next-slot").first).to_be_visible()
@@ -142,6 +147,8 @@ def test_times_are_in_the_viewers_zone_everywhere_and_the_zone_is_named(browser:
     expect(page.locator(".next-slot").first).to_contain_text(pacific)
     open_page(page, routes.instructor_profile(slug_of(teacher)))
     expect(page.locator(".viewer-tz")).to_have_text("Times in your time zone: Pacific Time")
+    # The zone came with the page (its cookie): never asked for after the page's data, no time sent in New York's.
+    assert asked and not [frame for frame in asked if "resolvedOptions" in frame or NEW_YORK_TIME.search(frame)]
 
     log_in(page, student.email, PASSWORD)  # the student's account is on New York time
     expect(page).to_have_url(at(routes.STUDENT_HOME))

@@ -23,7 +23,8 @@ from sqlalchemy import create_engine, make_url, text
 
 from instainstru import routes
 from instainstru.api import PHOTO_CACHE
-from tests.browser.conftest import AppMail, open_page, start_app
+from tests.browser.app_server import start_app
+from tests.browser.conftest import AppMail, open_page
 from tests.browser.helpers import (
     DEMO_TEACHER,
     PASSWORD,

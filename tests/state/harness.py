@@ -11,15 +11,17 @@ from reflex.state import State
 from instainstru.cookies import SESSION_COOKIE
 
 
-def router_for(token: str, path: str = "") -> RouterData:
-    """What a tab's events carry: the page's address and the session cookie its websocket connected with."""
-    headers = HeaderData.from_router_data({"headers": {"cookie": f"{SESSION_COOKIE}={token}"} if token else {}})
+def router_for(token: str, path: str = "", cookie: str = "") -> RouterData:
+    """What a tab's events carry: the page's address and the cookies its websocket connected with (the session's,
+    and `cookie`, "name=value", when given)."""
+    sent = "; ".join(part for part in (f"{SESSION_COOKIE}={token}" if token else "", cookie) if part)
+    headers = HeaderData.from_router_data({"headers": {"cookie": sent} if sent else {}})
     return RouterData(headers=headers, url=ReflexURL(f"http://localhost{path or '/'}"))
 
 
-async def _call(state_cls, token: str, calls: list[tuple[str, tuple]], path: str = ""):
+async def _call(state_cls, token: str, calls: list[tuple[str, tuple]], path: str = "", cookie: str = ""):
     root = State(_reflex_internal_init=True)
-    root.router = router_for(token, path)
+    root.router = router_for(token, path, cookie)
     state = await root.get_state(state_cls)
     result = None
     for handler, args in calls:
@@ -36,10 +38,13 @@ def call_handlers(state_cls, token: str, *calls: tuple[str, tuple]):
         return pool.submit(contextvars.copy_context().run, asyncio.run, _call(state_cls, token, list(calls))).result()
 
 
-def call_handlers_at(path: str, state_cls, token: str, *calls: tuple[str, tuple]):
-    """As `call_handlers`, from a tab showing the page at `path` (what `self.router.url` says)."""
+def call_handlers_at(path: str, state_cls, token: str, *calls: tuple[str, tuple], cookie: str = ""):
+    """As `call_handlers`, from a tab showing the page at `path` (what `self.router.url` says), its websocket carrying
+    `cookie` ("name=value") too when given."""
     with ThreadPoolExecutor(max_workers=1) as pool:
-        run = pool.submit(contextvars.copy_context().run, asyncio.run, _call(state_cls, token, list(calls), path))
+        run = pool.submit(
+            contextvars.copy_context().run, asyncio.run, _call(state_cls, token, list(calls), path, cookie)
+        )
         return run.result()
 
 

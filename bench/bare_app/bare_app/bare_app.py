@@ -37,7 +37,7 @@ class PageState(rx.State):
 
 def index() -> rx.Component:
     """The one page."""
-    return rx.text(PageState.name)
+    return rx.text(PageState.name, id="value")
 
 
 fill()
