@@ -5,6 +5,7 @@ import reflex as rx
 from instainstru import logs, routes
 from instainstru.api import api
 from instainstru.background import run_jobs_forever
+from instainstru.components import dialog
 from instainstru.pages.account_settings import account_settings_page
 from instainstru.pages.admin_approvals import admin_approvals_page
 from instainstru.pages.admin_audit import admin_audit_page
@@ -181,6 +182,7 @@ logs.configure()  # money movements, webhooks and logins as JSON lines on stderr
 app = rx.App(
     backend_exception_handler=on_backend_error,
     stylesheets=["/accessibility.css"],  # what the theme leaves out for WCAG 2 AA (docs/ACCESSIBILITY.md)
+    head_components=[rx.script(src=dialog.SCRIPT)],  # dialogs give the focus back to what opened them
     # Our HTTP routes, then the security headers on every response (pages, assets and uploads included).
     api_transformer=[api, lambda served: SecurityHeaders(served, headers_for(get_settings()))],
 )
