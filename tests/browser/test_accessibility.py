@@ -15,6 +15,7 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from instainstru import routes
+from instainstru.components import access
 from instainstru.models import utcnow
 from instainstru.services.accounts import account_settings, accounts, signup_links
 from instainstru.services.admin import people
@@ -57,8 +58,8 @@ NO_CONVERSATION = "There is no such conversation."
 
 
 def refused(audience: str) -> str:
-    """What a page says to a role it is not for (components/access.py)."""
-    return f"This page is for {audience}. You are logged in with an account that cannot open it."
+    """What a page says to an account it is not for (components/access.py)."""
+    return access.refusal(audience)
 
 
 @dataclass(frozen=True)
