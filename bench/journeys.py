@@ -70,6 +70,7 @@ FIRST = 3  # clients choose among the first 3 bookable results, and the first 3 
 ARRIVING = 20  # clients logging in at once (the login throttle counts a client address's logins under way)
 SETTLE_S = 3  # after a level: webhooks and refunds under way land before the checks
 PLACES = ("online", "studio", "student_home")  # the place a student prefers, first to last
+NO_ADDRESS = "let go: no address is in the area"  # lessons only at the student's home, of an area with no ZIP in it
 
 
 def student_email(number: int) -> str:
@@ -179,25 +180,27 @@ def errors_in(updates: list[dict]) -> list[str]:
 
 
 @lru_cache
-def _zip_near(name: str) -> tuple[str, str] | None:
-    """(ZIP code, borough) of the gazetteer's ZIP nearest the neighbourhood or place `name` (None if unknown)."""
+def _zip_in(area: tuple[str, ...]) -> tuple[str, str] | None:
+    """(ZIP code, borough) of a gazetteer ZIP that the service `area` covers, as the instructor's profile lists it
+    (neighbourhoods, "within 3 miles of Astoria"), by the rule the checkout checks an address with; None if none."""
     from instainstru.services.discovery import geo
 
-    place = geo.find_place(name)
-    if place is None:
-        return None
-    nearest = min(geo.zip_places(), key=lambda z: geo.distance_miles(z.point, place.point))
-    return nearest.name, nearest.borough
-
-
-def address_in(area: list[str]) -> dict[str, str]:
-    """A street address the instructor with service `area` (as their profile lists it: neighbourhoods, "within 3
-    miles of Astoria") travels to: in the ZIP nearest the first place named."""
+    neighbourhoods, base, radius = set(), None, 0.0
     for line in area:
-        found = _zip_near(line.split(" miles of ", 1)[-1])
-        if found:
-            return {"street": "12 Bench St", "apt": "", "zip_code": found[0], "borough": found[1]}
-    raise JourneyError(f"no address found in the area {area}")
+        miles, _, around = line.rpartition(" miles of ")
+        if not miles:
+            neighbourhoods.add(line)
+        elif (place := geo.find_place(around)) is not None:
+            base, radius = place.point, float(miles.split()[-1])
+    served = geo.ServiceArea(frozenset(neighbourhoods), base, radius)
+    return next(((z.name, z.borough) for z in geo.zip_places() if geo.area_covers(served, z)), None)
+
+
+def address_in(area: list[str]) -> dict[str, str] | None:
+    """A street address in the instructor's service `area` (as their profile lists it); None when no ZIP of the
+    gazetteer is in it (a neighbourhood with no ZIP's point within `geo.ZIP_NEAR_NEIGHBOURHOOD_MILES`)."""
+    found = _zip_in(tuple(area))
+    return None if found is None else {"street": "12 Bench St", "apt": "", "zip_code": found[0], "borough": found[1]}
 
 
 ENDS = ("book and cancel", "let go", "browse", "hold refused", "taken when the checkout opened")
@@ -368,9 +371,9 @@ class Student:
             raise Ended("hold refused")
         raise JourneyError(f"hold: neither held nor refused: {held}")
 
-    async def choose_place(self) -> None:
+    async def choose_place(self) -> bool:
         """Choose where the held lesson happens, as the checkout's place card does (its form submits its version):
-        online, the studio, or an address in the instructor's area."""
+        online, the studio, or an address in the instructor's area; False when no address can be in it."""
         checkout = self.tab.shown(CHECKOUT)
         offered = [choice["id"] for choice in checkout["place_choices"]]
         kind = next((kind for kind in PLACES if kind in offered), None)
@@ -378,7 +381,10 @@ class Student:
             raise JourneyError(f"place: none offered that the benchmark knows: {offered}")
         form = {"form_version": checkout["summary"]["place_version"]}
         if kind == "student_home":
-            form |= address_in(self.tab.shown(PROFILE)["area"])
+            address = address_in(self.tab.shown(PROFILE)["area"])
+            if address is None:
+                return False
+            form |= address
             if checkout["address_pick"] != "new":  # a saved address (another instructor's area): a new one
                 new = {"choice": "new"}
                 await self.click("place", CheckoutState, "pick_address", new, shows(CHECKOUT, has("address_pick")))
@@ -386,6 +392,7 @@ class Student:
         saved = await self.click("place saved", CheckoutState, "save_place", {"form": form}, place_saved)
         if saved["place_errors"]:
             raise JourneyError(f"place {kind}: {saved['place_errors']}")
+        return True
 
     async def pay_and_cancel(self, booking_id: int) -> None:
         """Pay with the saved card, open the lessons dashboard, and cancel the lesson there."""
@@ -412,11 +419,10 @@ class Student:
         if kind == "browse":
             return kind
         booking_id = await self.hold(times)
-        if kind == "let go":
+        if kind == "let go" or not await self.choose_place():
             let_go = self.tab.send(handler(CheckoutState, "let_go"), {}, toasted)
             await self.step("let go", let_go, follow=True)  # back on the instructor's profile
-            return kind
-        await self.choose_place()
+            return kind if kind == "let go" else NO_ADDRESS
         await self.pay_and_cancel(booking_id)
         return kind
 
