@@ -101,8 +101,10 @@ def run_here(env: dict[str, str], code: str) -> str:
     database); return what it printed."""
     full = {**os.environ, **env, "PYTHONPATH": f"{ROOT}{os.pathsep}{Path(__file__).parent}"}
     done = subprocess.run(
-        [sys.executable, "-c", code], cwd=Path(__file__).parent, env=full, check=True, capture_output=True, text=True
+        [sys.executable, "-c", code], cwd=Path(__file__).parent, env=full, capture_output=True, text=True
     )
+    if done.returncode:
+        raise SystemExit(f"{code} failed:\n{done.stderr[-3000:]}")
     return done.stdout
 
 
