@@ -37,7 +37,7 @@ from typing import Any
 
 import aiohttp
 from reflex_server import ROOT, Server
-from reflex_tab import VAR_SUFFIX, Tab, Until, Updates
+from reflex_tab import TIMEOUT_S, VAR_SUFFIX, Tab, Until, Updates
 from search import QUERIES
 from timing import percentile
 
@@ -256,6 +256,11 @@ class Tally:
         return rows
 
 
+def alike(problems: list[str]) -> Counter:
+    """`problems` counted by what they say, whichever student met them."""
+    return Counter(re.sub(r"^student \d+: ", "", problem) for problem in problems)
+
+
 def shows(state: str, test: Callable[[dict[str, Any]], bool]) -> Until:
     """Wait until `state`'s changes pass `test`, or an error toast or a redirect arrived."""
     return lambda updates: test(delta_of(updates, state)) or bool(errors_in(updates) or said(updates, "_redirect"))
@@ -327,7 +332,10 @@ class Student:
         """Time one step (a navigation or an event, awaited in `action`; with `follow`, and the page it sends the
         browser to); its error toasts are errors, and so is being sent elsewhere unasked (to log in, say)."""
         started = time.perf_counter()
-        updates = await action
+        try:
+            updates = await action
+        except TimeoutError:
+            raise JourneyError(f"{name}: no answer within {TIMEOUT_S} s") from None
         if problems := errors_in(updates):
             raise JourneyError(f"{name}: {'; '.join(problems)}")
         if said(updates, "_redirect"):

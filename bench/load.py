@@ -214,7 +214,7 @@ def on_journeys(env: dict[str, str], tmp: Path, label: str, args: argparse.Names
         label = f"InstaInstru journeys, {label}" + (
             f", {args.instructors:,} more instructors" if args.instructors else ""
         )
-        with backend(ROOT, env, tmp / "app.log", args.workers or None) as server:
+        with backend(ROOT, env, args.logs / "app.log", args.workers or None) as server:
             journeys.register_webhook(fake, server)
             print(f"\n{journeys.HEADER}", flush=True)
             tallies = []
@@ -226,8 +226,8 @@ def on_journeys(env: dict[str, str], tmp: Path, label: str, args: argparse.Names
         print("\n".join(tally.step_rows(label)))
     for tally in tallies:
         for what, found in (("errors", tally.errors), ("double bookings", tally.double_bookings)):
-            for line in found[:20]:
-                print(f"{tally.clients} clients, {what}: {line}")
+            for line, count in journeys.alike(found).most_common(20):
+                print(f"{tally.clients} clients, {what}: {count} × {line}")
         for line in tally.differences[:20]:
             print(f"{tally.clients} clients, reconcile: {line}")
 
@@ -249,14 +249,17 @@ def main() -> None:
     parser.add_argument(
         "--journeys", action="store_true", help="logged-in students' whole journeys (bench/journeys.py)"
     )
+    parser.add_argument("--logs", type=Path, help="keep the backends' logs (app.log, bare.log) in this folder")
     args = parser.parse_args()
 
     print("| server | clients | navigations/s | p50 ms | p95 ms | CPU ms/nav | errors |\n|---|---|---|---|---|---|---|")
     with tempfile.TemporaryDirectory() as folder:
         tmp = Path(folder)
+        args.logs = args.logs or tmp
+        args.logs.mkdir(parents=True, exist_ok=True)
         if not args.no_bare:
             bare_env = {"BARE_DB_URL": f"sqlite:///{tmp}/bare.db", "REFLEX_STATES_WORKDIR": str(tmp / "bare-states")}
-            with backend(BARE, bare_env, tmp / "bare.log") as server:
+            with backend(BARE, bare_env, args.logs / "bare.log") as server:
                 for result in asyncio.run(measure(server, ["/search"], args.clients, args.seconds, 0)):
                     print(result.line("bare Reflex, one SQLite read, 1 worker"), flush=True)
         if args.scale_out:
@@ -274,7 +277,7 @@ def main() -> None:
             return
         prepare(env, args.instructors)
         profiles = instructor_paths(env["DB_URL"])
-        with backend(ROOT, env, tmp / "app.log", args.workers or None) as server:
+        with backend(ROOT, env, args.logs / "app.log", args.workers or None) as server:
             if args.memory:
                 before, after = asyncio.run(memory_per_tab(server, page_paths("search", profiles)[0], args.memory))
                 per_tab = (after - before) * 1024 / args.memory
