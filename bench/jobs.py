@@ -11,8 +11,9 @@ authorisations of the requests waiting; abandoned attempts cancelled), published
 waiting for the friend's first lesson), conversations read by both people, sent mail and the bell's notifications.
 
 Then it times `run_due(now)`: runs with nothing due (the first one included), then runs after a few things fell
-due (holds and requests run out, lessons to complete, reviews to publish, a referral to reward, reminders, unread
-messages). It prints, per job and for the whole run, the p50 and max time and the SQL statements executed.
+due (holds and requests run out, lessons to complete, reviews to publish, a friend's paid lesson to complete and its
+referral to reward, reminders, unread messages). It prints, per job and for the whole run, the p50 and max time and
+the SQL statements executed.
 
 No network: Stripe is not configured, so no due item here calls it (a due request's authorisation left to release
 is tried once a run and left: `PaymentsUnavailable`); no mail server either, so `outbox.send_due` returns at once
@@ -500,7 +501,8 @@ def build(lesson_count: int, payment_count: int) -> tuple[list[tuple[int, int]],
 
 def fall_due(teachers: list[tuple[int, int]], students: list[int], referred: list[int], at: datetime) -> None:
     """A few things due at `at`: 5 holds and 5 requests run out, 5 lessons to complete, 5 reviews to publish, a
-    friend's first lesson done and paid (its referral to reward), 5 lessons to remind, 5 messages unread."""
+    friend's first lesson paid and over, for the run to complete (which marks its referral to reward), 5 lessons to
+    remind, 5 messages unread."""
     from sqlmodel import select
 
     from instainstru.db import transaction
@@ -518,7 +520,7 @@ def fall_due(teachers: list[tuple[int, int]], students: list[int], referred: lis
             lesson(
                 "pending_payment",
                 at + timedelta(days=3, hours=k),
-                students[k],
+                referred[1 + k],  # a student with no hold in the history (one per student and instructor)
                 hold_expires_at=at - timedelta(minutes=1),
             )
             lesson(
@@ -551,8 +553,8 @@ def fall_due(teachers: list[tuple[int, int]], students: list[int], referred: lis
                     created_at=at - timedelta(minutes=15),
                 )
             )
-        friend = referred[0]  # signed_up (n % 10 < 7): their first lesson now completed and paid
-        first = lesson("completed", at - timedelta(days=3), friend)
+        friend = referred[0]  # signed_up (n % 10 < 7): their first lesson paid, over, and completed by the run
+        first = lesson("confirmed", at - timedelta(days=3), friend)
         payment = Payment(
             booking_id=first.id,
             attempt=1,

@@ -2,7 +2,7 @@
 Reflex app (one indexed SQLite read per page load: the framework's floor) measured in the same run.
 
     .venv/bin/python bench/load.py [--clients 1 20 50 100] [--seconds 10] [--pages search profile home]
-        [--scale-out] [--workers N] [--instructors 10000] [--login-load 2] [--no-bare]
+        [--scale-out] [--workers N] [--instructors 10000] [--login-load 2] [--no-bare] [--journeys]
 
 Each client is a socket.io tab (bench/reflex_tab.py) that connects once, then navigates inside the app again and
 again for `--seconds` as a link click does: `on_load_internal` with the page's router data, waiting until the
@@ -14,6 +14,10 @@ demo seed on SQLite (one worker), or with `--scale-out` on PostgreSQL (`--pg-url
 (`--redis-url`) with `--workers` workers (Reflex's default there: 2 x CPUs + 1). `--instructors N` adds N
 synthetic instructors (bench/search.py's) to the demo. `--login-load K` adds K clients that log in over and over
 (a password check each) while the others navigate: nothing slow may hold the event loop.
+
+`--journeys` measures logged-in students' whole journeys instead of navigations (bench/journeys.py: search, profile,
+checkout, hold, place, pay on the fake Stripe, cancel; the bare app's line stays the floor): journeys per second, each
+step's p50/p95, errors, and after each level double bookings and the ledger's reconcile against the fake Stripe.
 """
 
 import argparse
@@ -94,15 +98,22 @@ def empty_postgres(url: str) -> None:
         db.execute(text("CREATE SCHEMA public"))
 
 
-def prepare(env: dict[str, str], instructors: int) -> None:
-    """Migrate, add the demo data and `instructors` synthetic ones, and run the jobs once (the first run after the
-    seed settles its 1,400 payments: seconds a worker would otherwise spend while the clients measure)."""
+def prepare(env: dict[str, str], instructors: int, payments: bool = False) -> None:
+    """Migrate, add the demo data and `instructors` synthetic ones, and run the jobs once (the first run settles the
+    seed's 1,400 payments and completes the synthetic instructors' past lessons: seconds to minutes a worker would
+    otherwise spend while the clients measure). With `payments` (the app pays on the fake Stripe), the demo's payout
+    accounts, charges and card holds are opened there first (`instainstru.seed.payments`, as ./scripts/run does)."""
     full = {**os.environ, **env}
-    for module in ("instainstru.migrate", "instainstru.seed", "instainstru.background"):
-        subprocess.run([sys.executable, "-m", module], cwd=ROOT, env=full, check=True, capture_output=True)
+
+    def run(*command: str, where: Path = ROOT) -> None:
+        subprocess.run([sys.executable, *command], cwd=where, env=full, check=True, capture_output=True)
+
+    for module in ("instainstru.migrate", "instainstru.seed", *(("instainstru.seed.payments",) if payments else ())):
+        run("-m", module)
     if instructors:
         code = f"import search; search.add_instructors({env['DB_URL']!r}, {instructors})"
-        subprocess.run([sys.executable, "-c", code], cwd=Path(__file__).parent, env=full, check=True)
+        run("-c", code, where=Path(__file__).parent)
+    run("-m", "instainstru.background")
 
 
 def instructor_paths(db_url: str) -> list[str]:
@@ -190,6 +201,37 @@ async def measure(server: Server, paths: list[str], levels: list[int], seconds: 
     return results
 
 
+def on_journeys(env: dict[str, str], tmp: Path, label: str, args: argparse.Namespace) -> None:
+    """`--journeys`: the app paying on the fake Stripe (started here), with as many students as the most clients;
+    each level of clients goes on journeys in turn; print the table of levels, the steps' timings and what went
+    wrong."""
+    import journeys
+
+    with journeys.fake_stripe() as fake:
+        env = {**env, **journeys.stripe_env(fake)}
+        prepare(env, args.instructors, payments=True)
+        journeys.prepare_students(env, fake, max(args.clients))
+        label = f"InstaInstru journeys, {label}" + (
+            f", {args.instructors:,} more instructors" if args.instructors else ""
+        )
+        with backend(ROOT, env, args.logs / "app.log", args.workers or None) as server:
+            journeys.register_webhook(fake, server)
+            print(f"\n{journeys.HEADER}", flush=True)
+            tallies = []
+            for tally in journeys.measure(server, env, args.clients, args.seconds):
+                print(tally.row(label), flush=True)
+                tallies.append(tally)
+    print(f"\n{journeys.STEP_HEADER}")
+    for tally in tallies:
+        print("\n".join(tally.step_rows(label)))
+    for tally in tallies:
+        for what, found in (("errors", tally.errors), ("double bookings", tally.double_bookings)):
+            for line, count in journeys.alike(found).most_common(20):
+                print(f"{tally.clients} clients, {what}: {count} × {line}")
+        for line in tally.differences[:20]:
+            print(f"{tally.clients} clients, reconcile: {line}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--clients", type=int, nargs="+", default=[1, 20, 50, 100])
@@ -204,14 +246,20 @@ def main() -> None:
     parser.add_argument("--no-bare", action="store_true", help="skip the bare Reflex app")
     parser.add_argument("--memory", type=int, default=0, help="also: backend memory with this many tabs open")
     parser.add_argument("--cache-seconds", type=int, default=30, help="VIEW_CACHE_SECONDS (0: no kept views)")
+    parser.add_argument(
+        "--journeys", action="store_true", help="logged-in students' whole journeys (bench/journeys.py)"
+    )
+    parser.add_argument("--logs", type=Path, help="keep the backends' logs (app.log, bare.log) in this folder")
     args = parser.parse_args()
 
     print("| server | clients | navigations/s | p50 ms | p95 ms | CPU ms/nav | errors |\n|---|---|---|---|---|---|---|")
     with tempfile.TemporaryDirectory() as folder:
         tmp = Path(folder)
+        args.logs = args.logs or tmp
+        args.logs.mkdir(parents=True, exist_ok=True)
         if not args.no_bare:
             bare_env = {"BARE_DB_URL": f"sqlite:///{tmp}/bare.db", "REFLEX_STATES_WORKDIR": str(tmp / "bare-states")}
-            with backend(BARE, bare_env, tmp / "bare.log") as server:
+            with backend(BARE, bare_env, args.logs / "bare.log") as server:
                 for result in asyncio.run(measure(server, ["/search"], args.clients, args.seconds, 0)):
                     print(result.line("bare Reflex, one SQLite read, 1 worker"), flush=True)
         if args.scale_out:
@@ -222,11 +270,14 @@ def main() -> None:
             env = app_env(args.pg_url, tmp, args.cache_seconds, args.redis_url)
         else:
             env = app_env(f"sqlite:///{tmp}/app.db", tmp, args.cache_seconds)
-        prepare(env, args.instructors)
-        profiles = instructor_paths(env["DB_URL"])
         label = "PostgreSQL + Redis" if args.scale_out else "SQLite"
         label += "" if args.cache_seconds else ", no kept views"
-        with backend(ROOT, env, tmp / "app.log", args.workers or None) as server:
+        if args.journeys:
+            on_journeys(env, tmp, label, args)
+            return
+        prepare(env, args.instructors)
+        profiles = instructor_paths(env["DB_URL"])
+        with backend(ROOT, env, args.logs / "app.log", args.workers or None) as server:
             if args.memory:
                 before, after = asyncio.run(memory_per_tab(server, page_paths("search", profiles)[0], args.memory))
                 per_tab = (after - before) * 1024 / args.memory

@@ -11,6 +11,7 @@ import asyncio
 import re
 import time
 import uuid
+from collections.abc import Awaitable, Callable
 from urllib.parse import parse_qsl, urlsplit
 
 import socketio
@@ -24,6 +25,7 @@ NAMESPACE = "/_event"
 ZONE_SCRIPT = "Intl.DateTimeFormat().resolvedOptions().timeZone"
 CALLBACK = re.compile(r'ReflexEvent\("([^"]+)", \{(\w+):_result\}\)')
 TIMEOUT_S = 60
+VAR_SUFFIX = "_rx_state_"  # Reflex's ending of a var's name in a delta
 
 
 def event(name: str, path: str, payload: dict | None = None) -> dict:
@@ -35,37 +37,72 @@ def event(name: str, path: str, payload: dict | None = None) -> dict:
     return {"name": name, "payload": payload or {}, "router_data": router}
 
 
+Updates = list[dict]  # what the backend sent, in order
+Until = Callable[[Updates], bool]  # has what was sent since an event arrived yet (what the person waits to see)?
+
+
+def hydrated(updates: Updates) -> bool:
+    """Has the page's data arrived (the root state's `is_hydrated` turned true)?"""
+    return any(u.get("delta", {}).get(ROOT_STATE, {}).get(f"is_hydrated{VAR_SUFFIX}") is True for u in updates)
+
+
+def anything(updates: Updates) -> bool:
+    """Has any update arrived?"""
+    return bool(updates)
+
+
 class Tab:
-    """A tab connected to the backend at `url`, sending `cookie` (a logged-in person's) with its websocket."""
+    """A tab connected to the backend at `url`, sending `cookie` (a logged-in person's) with its websocket.
+
+    Reflex marks no update as an event's last, so whoever sends an event says what it waits for (`Until`): the page's
+    data for a navigation, a var's new value or a toast for a button."""
 
     def __init__(self, url: str, cookie: str = "", zone: str = "America/New_York") -> None:
         self.url, self.cookie, self.zone = url, cookie, zone
         self.path = "/"
         self.updates = 0
-        self._hydrated = asyncio.Event()
-        self._answered: asyncio.Future | None = None
+        self._vars: dict[str, dict] = {}  # state -> var -> value, as the page holds them
+        self._watch: tuple[Updates, Until, asyncio.Future] | None = None
         self._client = socketio.AsyncClient(reconnection=False)
         self._client.on("event", self._on_update, namespace=NAMESPACE)
 
     async def _on_update(self, update: dict) -> None:
-        """Count an update; note the page loaded; answer a time-zone script as a browser would."""
+        """Count an update; hand it to whoever waits for one; answer a time-zone script as a browser would."""
         self.updates += 1
-        if self._answered is not None and not self._answered.done():
-            self._answered.set_result(update)
-        if update.get("delta", {}).get(ROOT_STATE, {}).get("is_hydrated_rx_state_") is True:
-            self._hydrated.set()
+        for state, changed in update.get("delta", {}).items():
+            self._vars.setdefault(state, {}).update(changed)
+        if self._watch is not None:
+            seen, until, answered = self._watch
+            seen.append(update)
+            if not answered.done() and until(seen):
+                answered.set_result(seen)
         for asked in update.get("events", []):
             payload = asked.get("payload", {})
             callback = CALLBACK.search(str(payload.get("callback", "")))
             if asked.get("name") == "_call_script" and payload.get("javascript_code") == ZONE_SCRIPT and callback:
                 await self._client.emit("event", event(callback[1], self.path, {callback[2]: self.zone}), NAMESPACE)
 
+    def shown(self, state: str) -> dict:
+        """The vars of `state` (its full name) as the page holds them now, by name."""
+        return {name.removesuffix(VAR_SUFFIX): value for name, value in self._vars.get(state, {}).items()}
+
+    async def _until(self, sending: Awaitable[object], until: Until) -> Updates:
+        """Await `sending`, then return the updates since, once `until` holds for them (TimeoutError after
+        TIMEOUT_S)."""
+        answered: asyncio.Future[Updates] = asyncio.get_running_loop().create_future()
+        self._watch = ([], until, answered)
+        try:
+            await sending
+            return await asyncio.wait_for(answered, TIMEOUT_S)
+        finally:
+            self._watch = None
+
     async def open(self, path: str) -> float:
         """Connect on `path` as a fresh page load does; return the seconds until its data arrived."""
         self.path = path
         headers = {"Origin": self.url, "Cookie": "; ".join(filter(None, (self.cookie, f"{ZONE_COOKIE}={self.zone}")))}
         started = time.perf_counter()
-        await self._client.connect(
+        connecting = self._client.connect(
             f"{self.url}?token={uuid.uuid4()}",
             headers=headers,
             auth={"event": event(HYDRATE, path)},
@@ -74,24 +111,28 @@ class Tab:
             socketio_path=NAMESPACE,
             wait_timeout=TIMEOUT_S,
         )
-        await asyncio.wait_for(self._hydrated.wait(), TIMEOUT_S)
+        await self._until(connecting, hydrated)
         return time.perf_counter() - started
+
+    async def go(self, path: str) -> Updates:
+        """Go to `path` inside the app (a link click); return the updates until its data arrived."""
+        self.path = path
+        return await self._until(self._client.emit("event", event(ON_LOAD, path), NAMESPACE), hydrated)
 
     async def navigate(self, path: str) -> float:
         """Go to `path` inside the app (a link click); return the seconds until its data arrived."""
-        self.path = path
-        self._hydrated.clear()
         started = time.perf_counter()
-        await self._client.emit("event", event(ON_LOAD, path), NAMESPACE)
-        await asyncio.wait_for(self._hydrated.wait(), TIMEOUT_S)
+        await self.go(path)
         return time.perf_counter() - started
 
+    async def send(self, name: str, payload: dict, until: Until = anything) -> Updates:
+        """Send the event `name` from the current page (a form submitted, a button pressed); return the updates
+        since, once `until` holds for them (by default: the first update)."""
+        return await self._until(self._client.emit("event", event(name, self.path, payload), NAMESPACE), until)
+
     async def call(self, name: str, payload: dict) -> dict:
-        """Send the event `name` from the current page (a form submitted, a button pressed); return the first update
-        that answers it."""
-        self._answered = asyncio.get_running_loop().create_future()
-        await self._client.emit("event", event(name, self.path, payload), NAMESPACE)
-        return await asyncio.wait_for(self._answered, TIMEOUT_S)
+        """Send the event `name` from the current page; return the first update that answers it."""
+        return (await self.send(name, payload))[0]
 
     async def close(self) -> None:
         """Disconnect."""

@@ -91,7 +91,7 @@ def build(url: str, size: int, seed: int = 7) -> None:
 def add_instructors(url: str, size: int, seed: int = 7) -> None:
     """Bulk-insert `size` synthetic instructors (and one student booked with each) into a migrated database,
     after the rows it holds."""
-    from sqlalchemy import func, insert, select
+    from sqlalchemy import func, insert, select, text
 
     from instainstru.db import engine_for
     from instainstru.models import (
@@ -230,6 +230,11 @@ def add_instructors(url: str, size: int, seed: int = 7) -> None:
         ):
             for chunk in range(0, len(rows), 5000):
                 conn.execute(insert(table), rows[chunk : chunk + 5000])
+        if conn.dialect.name == "postgresql":  # ids were given: the next row the app adds takes the one after them
+            for table in ("users", "offerings"):
+                conn.execute(
+                    text(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT max(id) FROM {table}))")
+                )
 
 
 def measure(url: str, repeat: int) -> list[float]:

@@ -5,6 +5,7 @@ import reflex as rx
 from instainstru import logs, routes
 from instainstru.api import api
 from instainstru.background import run_jobs_forever
+from instainstru.components import dialog
 from instainstru.page_addresses import PagesAtTheirAddress, page_folders
 from instainstru.pages.account_settings import account_settings_page
 from instainstru.pages.admin_approvals import admin_approvals_page
@@ -183,7 +184,10 @@ logs.configure()  # money movements, webhooks and logins as JSON lines on stderr
 app = rx.App(
     backend_exception_handler=on_backend_error,
     stylesheets=["/accessibility.css"],  # what the theme leaves out for WCAG 2 AA (docs/ACCESSIBILITY.md)
-    head_components=[rx.el.script(SAVE_ZONE_JS)],  # the browser's time zone, for the page's websocket to send
+    head_components=[
+        rx.el.script(SAVE_ZONE_JS),  # the browser's time zone, for the page's websocket to send
+        rx.script(src=dialog.SCRIPT),  # dialogs give the focus back to what opened them
+    ],
     # Our HTTP routes; a page's address served without a redirect to it with a slash (page_addresses.py); then the
     # security headers on every response (pages, assets and uploads included).
     api_transformer=[

@@ -7,6 +7,12 @@ from instainstru.components.layout import page_shell
 from instainstru.state.session import SessionState
 
 
+def refusal(audience: str) -> str:
+    """What a page says to an account that cannot open it: of another role, or asking for what is someone else's
+    (or gone: the service refuses both alike, so a refusal reveals nothing)."""
+    return f"Only {audience} can open this page, each for what is theirs: this account cannot open it."
+
+
 def guarded(access: rx.Var[str], audience: str, content: rx.Component) -> rx.Component:
     """Show `content` once the service allowed it, a refusal if it did not, skeletons before."""
     return rx.match(
@@ -17,7 +23,7 @@ def guarded(access: rx.Var[str], audience: str, content: rx.Component) -> rx.Com
             card(
                 empty_state(
                     "shield-x",
-                    f"This page is for {audience}. You are logged in with an account that cannot open it.",
+                    refusal(audience),
                     "Go to my dashboard",
                     SessionState.home,
                 ),

@@ -5,6 +5,7 @@ from reflex.components.component import BaseComponent
 from reflex.event import EventCallback
 from reflex.vars import ArrayVar, BooleanVar, NumberVar
 
+from instainstru.components.dialog import dialog
 from instainstru.services.form_versions import FIELD as VERSION_FIELD
 
 
@@ -193,26 +194,27 @@ def dialog_form(
     on_open_change: EventCallback[bool],
     max_width: str = "480px",
     version: rx.Var[str] | None = None,
+    trigger: rx.Component | None = None,
 ) -> rx.Component:
     """A dialog holding a server-validated form: title, a sentence, the fields, then Cancel and `submit` (a form
-    editing saved values passes their `version`, as `server_form` explains)."""
-    return rx.dialog.root(
-        rx.dialog.content(
-            rx.dialog.title(title),
-            rx.dialog.description(description, size="2", margin_bottom="12px"),
-            server_form(
-                *fields,
-                rx.flex(
-                    rx.dialog.close(rx.button("Cancel", type="button", variant="soft", color_scheme="gray")),
-                    rx.button(submit, type="submit"),
-                    spacing="3",
-                    justify="end",
-                ),
-                on_submit=on_submit,
-                version=version,
+    editing saved values passes their `version`, as `server_form` explains; `trigger` is the button that opens it,
+    if it has one of its own, as `dialog` says)."""
+    return dialog(
+        rx.dialog.title(title),
+        rx.dialog.description(description, size="2", margin_bottom="12px"),
+        server_form(
+            *fields,
+            rx.flex(
+                rx.dialog.close(rx.button("Cancel", type="button", variant="soft", color_scheme="gray")),
+                rx.button(submit, type="submit"),
+                spacing="3",
+                justify="end",
             ),
-            max_width=max_width,
+            on_submit=on_submit,
+            version=version,
         ),
-        open=open_,
+        open_=open_,
         on_open_change=on_open_change,
+        max_width=max_width,
+        trigger=trigger,
     )

@@ -10,6 +10,7 @@ from reflex.vars import ObjectVar
 
 from instainstru import routes
 from instainstru.components.card import link_button
+from instainstru.components.dialog import dialog
 from instainstru.components.form_field import (
     dialog_form,
     field_error,
@@ -40,29 +41,26 @@ def _reason_field(errors: ObjectVar[dict[str, str]] | None = None) -> rx.Compone
 def cancel_dialog(state: type[CancelLesson]) -> rx.Component:
     """Ask before cancelling: the policy's message (refund and fee), a reason when the instructor cancels, then
     "Cancel lesson" or "Keep lesson"."""
-    return rx.alert_dialog.root(
-        rx.alert_dialog.content(
-            rx.alert_dialog.title("Cancel this lesson?"),
-            rx.alert_dialog.description(state.cancel_message, class_name="cancel-terms"),
-            server_form(
-                rx.cond(state.cancel_asks_reason, _reason_field()),
-                rx.flex(
-                    rx.alert_dialog.cancel(
-                        rx.button("Keep lesson", type="button", variant="soft", color_scheme="gray")
-                    ),
-                    rx.button("Cancel lesson", type="submit", color_scheme="red"),
-                    spacing="3",
-                    justify="end",
-                    wrap="wrap",
-                    width="100%",
-                ),
-                on_submit=state.confirm_cancel,
-                margin_top="16px",
+    return dialog(
+        rx.alert_dialog.title("Cancel this lesson?"),
+        rx.alert_dialog.description(state.cancel_message, class_name="cancel-terms"),
+        server_form(
+            rx.cond(state.cancel_asks_reason, _reason_field()),
+            rx.flex(
+                rx.alert_dialog.cancel(rx.button("Keep lesson", type="button", variant="soft", color_scheme="gray")),
+                rx.button("Cancel lesson", type="submit", color_scheme="red"),
+                spacing="3",
+                justify="end",
+                wrap="wrap",
+                width="100%",
             ),
-            max_width="440px",
+            on_submit=state.confirm_cancel,
+            margin_top="16px",
         ),
-        open=state.cancel_open,
+        open_=state.cancel_open,
         on_open_change=state.close_cancel,
+        max_width="440px",
+        alert=True,
     )
 
 
@@ -167,15 +165,13 @@ def move_dialog(state: type[MoveLesson], proposes: bool = False) -> rx.Component
         if proposes
         else "Choose a new time (your time zone). The price stays the same."
     )
-    return rx.dialog.root(
-        rx.dialog.content(
-            rx.dialog.title(rx.cond(state.move_preview.contains("iso"), "Confirm the new time", title)),
-            rx.dialog.description(helps, size="2"),
-            rx.cond(state.move_preview.contains("iso"), _move_confirm(state, confirm), _move_choice(state)),
-            max_width="520px",
-        ),
-        open=state.move_open,
+    return dialog(
+        rx.dialog.title(rx.cond(state.move_preview.contains("iso"), "Confirm the new time", title)),
+        rx.dialog.description(helps, size="2"),
+        rx.cond(state.move_preview.contains("iso"), _move_confirm(state, confirm), _move_choice(state)),
+        open_=state.move_open,
         on_open_change=state.close_move,
+        max_width="520px",
     )
 
 

@@ -7,10 +7,19 @@ Every function returns plain values (no Stripe objects leave the gateway) and ra
 from dataclasses import dataclass
 from typing import Protocol
 
-from stripe import PaymentIntent, RequestOptions, Transfer
+from stripe import (
+    ApplicationFee,
+    Charge,
+    PaymentIntent,
+    Refund,
+    RequestOptions,
+    StripeClient,
+    Transfer,
+    TransferReversal,
+)
 from stripe.params import PaymentIntentCreateParams, RefundCreateParams, SetupIntentCreateParams, TransferCreateParams
 
-from instainstru.gateways.stripe_gateway import calling, client
+from instainstru.gateways.stripe_gateway import PaymentsUnavailable, calling, client
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -214,21 +223,39 @@ def refund(charge_id: str, amount: int, *, refund_fee: bool, idempotency_key: st
     return calling(lambda: client().v1.refunds.create(params=params, options=options)).id
 
 
-def charge_state(charge_id: str) -> ChargeState:
-    """The charge's captured and refunded amounts, its application fee, and each refund."""
-    stripe = client()
+CONSISTENT_READS = 5  # tries at reading a charge while no refund of it is made meanwhile
+
+
+def _refunds_of(stripe: StripeClient, charge_id: str) -> list[Refund]:
+    return calling(lambda: list(stripe.v1.refunds.list(params={"charge": charge_id, "limit": 100}).auto_paging_iter()))
+
+
+def _money_of(stripe: StripeClient, charge_id: str) -> tuple[Charge, ApplicationFee | None, list[TransferReversal]]:
+    """The charge, its application fee and its transfer's reversals, each as read now."""
     charge = calling(lambda: stripe.v1.charges.retrieve(charge_id))
-    fee_id = _id(charge.application_fee)
+    fee_id, transfer_id = _id(charge.application_fee), _id(charge.transfer)
     fee = calling(lambda: stripe.v1.application_fees.retrieve(fee_id)) if fee_id else None
-    refunds = calling(
-        lambda: list(stripe.v1.refunds.list(params={"charge": charge_id, "limit": 100}).auto_paging_iter())
-    )
-    transfer_id = _id(charge.transfer)
-    reversals = (
-        calling(lambda: list(stripe.v1.transfers.reversals.list(transfer_id, params={"limit": 100}).auto_paging_iter()))
-        if transfer_id
-        else []
-    )
+    if not transfer_id:
+        return charge, fee, []
+    reversals = stripe.v1.transfers.reversals
+    return charge, fee, calling(lambda: list(reversals.list(transfer_id, params={"limit": 100}).auto_paging_iter()))
+
+
+def charge_state(charge_id: str) -> ChargeState:
+    """The charge's captured and refunded amounts, its application fee, and each refund, as one picture: a refund
+    made while the charge is read (by another worker, or a webhook's handler settling the same lesson) shows with
+    its fee given back and its transfer reversed, or not at all. Stripe makes a refund's fee refund and transfer
+    reversal with it, so the refunds are listed before and after reading the rest, again until the two lists agree
+    (PaymentsUnavailable after CONSISTENT_READS tries)."""
+    stripe = client()
+    refunds = _refunds_of(stripe, charge_id)
+    for _try in range(CONSISTENT_READS):
+        charge, fee, reversals = _money_of(stripe, charge_id)
+        listed_before, refunds = [r.id for r in refunds], _refunds_of(stripe, charge_id)
+        if [r.id for r in refunds] == listed_before:
+            break
+    else:
+        raise PaymentsUnavailable(f"the refunds of {charge_id} kept changing while it was read")
     reversed_by: dict[str | None, int] = {}
     for reversal in reversals:
         refund_id = _id(reversal.source_refund)

@@ -1,6 +1,6 @@
 """Lessons: who teaches whom, when (UTC), for how much (cents), and where the booking stands."""
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from enum import StrEnum
 
 from sqlalchemy import Boolean, Column, ColumnElement, ForeignKey, Index, Integer, String, literal, text
@@ -49,6 +49,9 @@ MONEY_STATUSES = (*PAID_STATUSES, *RELEASED_STATUSES)
 PLACE_SHOWN_STATUSES = (S.REQUESTED, *PAID_STATUSES)
 # Wait for something until `hold_expires_at`: the student's payment, or the instructor's answer.
 WAITING_STATUSES = (S.PENDING_PAYMENT, S.REQUESTED)
+# The lesson is over and its outcome marked (by its instructor, or by the jobs after `MARK_WINDOW`): never moves again.
+DONE_STATUSES = (S.COMPLETED, S.NO_SHOW)
+MARK_WINDOW = timedelta(hours=24)  # after a lesson ends, the time to mark it (completed, no-show) before the jobs do
 
 
 # A trial lesson not released (a run-out hold is expired by the booking engine before it books): at most one per

@@ -62,6 +62,11 @@ PAYMENT_OPEN = tuple(s for s in P if s not in (*PAYMENT_FINAL, P.FAILED))
 
 # The payments a student's credit paid part of (their instructors' top-ups: services/money/topups.py), a few of all.
 WITH_CREDIT = text("credit_cents > 0")
+# The jobs' marks on payments, each on a partial index holding only the payments marked: a top-up whose lesson is done
+# (`topup_due_at`), and one the ledger changed since Stripe last agreed with it (`topup_out_of_line`, written into
+# `ledger.topups_out_of_line`'s query as here, so SQLite and PostgreSQL both read the index).
+TOPUP_WAITING = text("topup_due_at IS NOT NULL")
+TOPUP_OUT_OF_LINE = text("payments.topup_out_of_line = true")
 
 
 class Payment(SQLModel, table=True):
@@ -80,6 +85,10 @@ class Payment(SQLModel, table=True):
         UniqueConstraint("booking_id", "attempt"),
         Index("ix_payments_status_settled", "status", "settled"),  # the jobs: attempts by state, not the history
         Index("ix_payments_with_credit", "status", sqlite_where=WITH_CREDIT, postgresql_where=WITH_CREDIT),
+        Index("ix_payments_topup_due", "topup_due_at", sqlite_where=TOPUP_WAITING, postgresql_where=TOPUP_WAITING),
+        Index(
+            "ix_payments_topup_out_of_line", "id", sqlite_where=TOPUP_OUT_OF_LINE, postgresql_where=TOPUP_OUT_OF_LINE
+        ),
         {"extend_existing": True},
     )
 
@@ -103,6 +112,12 @@ class Payment(SQLModel, table=True):
     credit_cents: int = Field(default=0, sa_column=Column(Integer, nullable=False, server_default="0"))
     topup_transfer_id: str | None = Field(default=None, sa_column=Column(String(64), nullable=True))
     topup_cents: int = Field(default=0, sa_column=Column(Integer, nullable=False, server_default="0"))
+    # When the top-up set aside may be paid to the instructor (`topups.pay_due`): written as the lesson is marked done
+    # (`topups.lessons_done`, its end plus `topups.PAID_AFTER`); None before, and once paid or nothing is left of it.
+    topup_due_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime(), nullable=True))
+    # The ledger changed what the instructor keeps of the top-up (paid, or part taken back) and Stripe may not agree
+    # yet: `ledger.topups_out_of_line` lists it until `topups.settle_topup` finds Stripe in line and takes the mark off.
+    topup_out_of_line: bool = Field(default=False, sa_column=Column(Boolean, nullable=False, server_default="0"))
     failure_message: str = Field(default="", sa_column=Column(String(500), nullable=False, server_default=""))
     created_at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime(), nullable=False))
 
@@ -131,9 +146,8 @@ class LedgerAccount(StrEnum):
     INSTRUCTOR = "instructor"
 
 
-TOPUP_DUE = text(f"kind = '{LedgerKind.TOPUP_DUE.value}'")
-# What instructors keep of the top-ups of credit (`ledger.topups_out_of_line`): the instructor's lines of the
-# `credit-<payment>` movements.
+# What instructors keep of the top-ups of credit (`ledger.topup_in_line` compares it with Stripe's): the instructor's
+# lines of the `credit-<payment>` movements.
 TOPUP_KEPT = text(
     "ledger_entries.charge_id LIKE 'credit-%' AND ledger_entries.kind IN "
     f"('{LedgerKind.INSTRUCTOR_SHARE.value}', '{LedgerKind.SHARE_REVERSAL.value}')"
@@ -150,8 +164,6 @@ class LedgerEntry(SQLModel, table=True):
     __tablename__ = "ledger_entries"
     __table_args__ = (
         UniqueConstraint("source", "kind"),
-        # What is set aside for top-ups, apart from the charges and refunds (`ledger.TOPUP_DUE_LINE`): the jobs' pay_due
-        Index("ix_ledger_entries_topup_due", "charge_id", sqlite_where=TOPUP_DUE, postgresql_where=TOPUP_DUE),
         Index("ix_ledger_entries_topup_kept", "charge_id", sqlite_where=TOPUP_KEPT, postgresql_where=TOPUP_KEPT),
         {"extend_existing": True},
     )

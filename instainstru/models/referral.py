@@ -2,7 +2,7 @@
 
 from datetime import datetime
 
-from sqlalchemy import Column, ForeignKey, Index, Integer, String, UniqueConstraint
+from sqlalchemy import Boolean, Column, ForeignKey, Index, Integer, String, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
 
 from instainstru.models.types import UTCDateTime, utcnow
@@ -19,6 +19,11 @@ class ReferralCode(SQLModel, table=True):
     visits: int = Field(default=0, sa_column=Column(Integer, nullable=False, server_default="0"))
 
 
+# The referrals the jobs' `reward_due` has to look at (`Referral.reward_due`), a few of all: written into its query as
+# into the partial index's condition, so SQLite and PostgreSQL both read that index.
+REWARD_DUE = text("referrals.reward_due = true")
+
+
 class Referral(SQLModel, table=True):
     """A student who signed up through someone's code (at most one referrer each).
 
@@ -32,6 +37,7 @@ class Referral(SQLModel, table=True):
     __table_args__ = (
         Index("ix_referrals_referrer_created", "referrer_id", "created_at"),
         Index("ix_referrals_client_created", "client", "created_at"),
+        Index("ix_referrals_reward_due", "id", sqlite_where=REWARD_DUE, postgresql_where=REWARD_DUE),
         {"extend_existing": True},
     )
 
@@ -47,6 +53,10 @@ class Referral(SQLModel, table=True):
     # The client's IP address as the app saw it at sign-up ("" when unknown, e.g. a script calling the service).
     client: str = Field(default="", sa_column=Column(String(45), nullable=False, server_default=""))
     created_at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime(), nullable=False))
+    # The friend's first paid lesson is completed: the jobs' `reward_due` rewards (or refuses) the referral next and
+    # takes the mark off. Set in the transaction completing the lesson (the booking engine calls
+    # `referrals.lessons_done`), so the jobs never look at the referrals still waiting.
+    reward_due: bool = Field(default=False, sa_column=Column(Boolean, nullable=False, server_default="0"))
 
 
 class Credit(SQLModel, table=True):

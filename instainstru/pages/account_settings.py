@@ -6,6 +6,7 @@ from reflex.vars import ObjectVar
 
 from instainstru.components.access import guarded_page
 from instainstru.components.card import card
+from instainstru.components.dialog import dialog
 from instainstru.components.form_field import check, field_error, form_field, server_form, text_input
 from instainstru.pages.two_step import two_step_section
 from instainstru.services.accounts import account_deletion, email_links, passwords
@@ -303,27 +304,26 @@ def devices_and_data_section() -> rx.Component:
 
 def delete_dialog() -> rx.Component:
     """Ask before deleting: what goes and what stays."""
-    return rx.alert_dialog.root(
-        rx.alert_dialog.content(
-            rx.alert_dialog.title("Delete your account?"),
-            rx.alert_dialog.description(
-                "Your name, email, photo and profile are removed and you are logged out everywhere. Records of "
-                "lessons and payments are kept, without your name, for the accounts. This cannot be undone.",
-                size="2",
-            ),
-            field_error(S.delete_errors.get("form", "")),
-            rx.flex(
-                rx.alert_dialog.cancel(rx.button("Keep my account", variant="soft", color_scheme="gray")),
-                rx.button("Delete my account", on_click=S.delete_account, color_scheme="red"),
-                spacing="3",
-                justify="end",
-                wrap="wrap",
-                margin_top="16px",
-            ),
-            max_width="460px",
+    return dialog(
+        rx.alert_dialog.title("Delete your account?"),
+        rx.alert_dialog.description(
+            "Your name, email, photo and profile are removed and you are logged out everywhere. Records of "
+            "lessons and payments are kept, without your name, for the accounts. This cannot be undone.",
+            size="2",
         ),
-        open=S.delete_open,
+        field_error(S.delete_errors.get("form", "")),
+        rx.flex(
+            rx.alert_dialog.cancel(rx.button("Keep my account", variant="soft", color_scheme="gray")),
+            rx.button("Delete my account", on_click=S.delete_account, color_scheme="red"),
+            spacing="3",
+            justify="end",
+            wrap="wrap",
+            margin_top="16px",
+        ),
+        open_=S.delete_open,
         on_open_change=S.close_delete,
+        max_width="460px",
+        alert=True,
     )
 
 

@@ -131,7 +131,7 @@ def write_box() -> rx.Component:
 
 
 def report_dialog() -> rx.Component:
-    """Report the conversation to the admins, saying why."""
+    """Report the conversation to the admins, saying why: its "Report" button opens it (the dialog's own trigger)."""
     return dialog_form(
         "Report this conversation",
         "Our team reads every report. Say briefly what is wrong.",
@@ -144,6 +144,7 @@ def report_dialog() -> rx.Component:
         on_submit=C.report,
         open_=C.report_open,
         on_open_change=C.set_report_open,
+        trigger=rx.button("Report", variant="soft", color_scheme="gray", size="2"),
     )
 
 
@@ -155,7 +156,7 @@ def conversation_actions() -> rx.Component:
             rx.button("Unblock", variant="soft", size="2", on_click=C.unblock),
             rx.button("Block", variant="soft", color_scheme="red", size="2", on_click=C.block),
         ),
-        rx.button("Report", variant="soft", color_scheme="gray", size="2", on_click=C.set_report_open(True)),
+        report_dialog(),
         spacing="2",
     )
 
@@ -191,7 +192,6 @@ def conversation_page() -> rx.Component:
             ),
             write_box(),
         ),
-        report_dialog(),
         rx.box(display="none", on_unmount=C.stop),
     )
 

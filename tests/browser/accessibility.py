@@ -1,10 +1,12 @@
 """Accessibility checks the browser tests share: axe-core's WCAG 2 A and AA rules, touch target sizes on phones, and
 what keyboard focus looks like.
 
-axe-core comes from the npm registry, pinned in .tools/package-lock.json (./scripts/setup installs it beside bun);
-`AXE_CORE_JS` names another copy of axe.min.js (a checkout whose .tools is shared).
+axe-core comes from the npm registry, pinned in .tools/package.json and .tools/package-lock.json (./scripts/setup
+installs it beside bun); `AXE_CORE_JS` names another copy of axe.min.js (a checkout whose .tools is shared). The scan
+runs only the pinned version: the axe loaded in the page must report it.
 """
 
+import json
 import os
 from pathlib import Path
 
@@ -13,6 +15,7 @@ from playwright.sync_api import Locator, Page
 from tests.browser.conftest import ROOT
 
 AXE_JS = Path(os.environ.get("AXE_CORE_JS") or ROOT / ".tools" / "node_modules" / "axe-core" / "axe.min.js")
+AXE_VERSION = json.loads((ROOT / ".tools" / "package.json").read_text())["dependencies"]["axe-core"]
 WCAG_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 SERIOUS = ("serious", "critical")
 PHONE, LAPTOP = 375, 1280
@@ -60,10 +63,15 @@ SETTLED = "() => Promise.all(document.getAnimations().map((a) => a.finished.catc
 
 
 def axe_problems(page: Page) -> list[str]:
-    """The page's serious and critical WCAG 2 A/AA violations, one line each (axe-core injected once per load)."""
+    """The page's serious and critical WCAG 2 A/AA violations, one line each (axe-core injected once per load, and
+    only the version .tools/package.json pins)."""
     page.evaluate(SETTLED)
     if not page.evaluate("typeof window.axe !== 'undefined'"):
         page.add_script_tag(path=str(AXE_JS))
+        loaded = page.evaluate("axe.version")
+        assert loaded == AXE_VERSION, (
+            f"{AXE_JS} is axe-core {loaded}, but .tools/package.json pins {AXE_VERSION}: run ./scripts/setup"
+        )
     return page.evaluate(RUN_AXE, [WCAG_AA, list(SERIOUS)])
 
 

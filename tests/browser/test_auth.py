@@ -5,6 +5,7 @@ import re
 from playwright.sync_api import Browser, Page, expect
 
 from instainstru import routes
+from instainstru.components import access
 from tests.browser.conftest import AppMail, open_page, screenshot
 from tests.browser.helpers import (
     PASSWORD,
@@ -90,7 +91,7 @@ def test_student_opening_instructor_pages_is_refused(page: Page):
     log_in_demo(page, "student")
     for path, audience in ((routes.INSTRUCTOR_HOME, "instructors"), (routes.ADMIN_HOME, "admins")):
         open_page(page, path)
-        expect(page.get_by_text(f"This page is for {audience}.")).to_be_visible()
+        expect(page.get_by_text(access.refusal(audience))).to_be_visible()
         expect(page.get_by_role("heading", name=re.compile("Welcome|Platform overview"))).to_have_count(0)
     screenshot(page, "refused")
 

@@ -2,18 +2,24 @@
 profile, picks a time, holds it, keeps the place and pays with a card typed into the (fake) Stripe element; a new
 instructor adds a service and weekly hours, and opens, walks and closes a dialog. Every stop of the Tab key shows
 where the focus is; a dialog keeps the focus inside while open, Escape closes it and the focus returns to the button
-that opened it."""
+that opened it: whether the server opened the dialog (most of the app's: their `open` is a state var) or its own
+trigger did, a dialog or an alert dialog, closed with Escape or its cancel button, opened by a key or a click."""
+
+from collections.abc import Callable
+from dataclasses import dataclass
 
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Locator, Page, expect
 
 from instainstru import routes
+from instainstru.models import utcnow
 from tests.browser.accessibility import focus_problem, focused_inside, tab_to
 from tests.browser.conftest import open_page, screenshot, wait_loaded
 from tests.browser.helpers import DEMO_SLUG, at, log_in, log_in_demo, unique_email
 from tests.factories import PASSWORD, make_user, open_studio
 
 DIALOG = "[role=dialog]"
+DIALOGS = "[role=dialog], [role=alertdialog]"
 
 
 def press(page: Page, key: str, problems: list[str]) -> None:
@@ -133,6 +139,7 @@ def test_an_instructor_adds_a_service_and_hours_and_walks_a_dialog_with_the_keyb
     screenshot(page, "keyboard-dialog")
     page.keyboard.press("Escape")
     expect(dialog).to_have_count(0)
+    expect(edit).to_be_focused()
 
     # Monday's hours: "Add hours" (9 to 5 on an empty day), then save them.
     open_page(page, routes.AVAILABILITY)
@@ -147,20 +154,80 @@ def test_an_instructor_adds_a_service_and_hours_and_walks_a_dialog_with_the_keyb
     assert not problems, "focus not shown:\n" + "\n".join(problems)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="known (docs/ACCESSIBILITY.md): a dialog the server opens (a state var) gives the focus back to the page's "
-    "body, not to the button that opened it (Radix restores it only to the element focused when the dialog mounted)",
-)
-def test_a_closed_dialog_gives_the_focus_back_to_the_button_that_opened_it(page: Page, app_services):
-    teacher, _student, _service = open_studio({60: "70"}, unique_email("focus-t"), unique_email("focus-s"))
-    log_in(page, teacher.email, PASSWORD)
-    expect(page).to_have_url(at(routes.INSTRUCTOR_HOME))
-    open_page(page, routes.EDIT_PROFILE)
-    edit = page.locator(".service-row").get_by_role("button", name="Edit", exact=True)
-    edit.focus()
+@dataclass(frozen=True)
+class Opener:
+    """A button that opens a dialog: who sees it (the studio's "instructor" or "student"), on which page, and the
+    button in the dialog that closes it unchanged."""
+
+    who: str
+    path: Callable[[int], str]  # the page, from the id of the student's conversation with the demo instructor
+    button: Callable[[Page], Locator]
+    cancel: str
+
+
+OPENERS = {
+    "a dialog the server opens (the service editor)": Opener(
+        "instructor",
+        lambda _conversation: routes.EDIT_PROFILE,
+        lambda page: page.locator(".service-row").get_by_role("button", name="Edit", exact=True),
+        "Cancel",
+    ),
+    "an alert dialog the server opens (deleting the account)": Opener(
+        "student",
+        lambda _conversation: routes.SETTINGS,
+        lambda page: page.get_by_role("button", name="Delete my account", exact=True),
+        "Keep my account",
+    ),
+    "a dialog its own trigger opens (reporting a conversation)": Opener(
+        "student",
+        routes.conversation,
+        lambda page: page.locator("main").get_by_role("button", name="Report", exact=True),
+        "Cancel",
+    ),
+}
+
+# A click that leaves the focus where it was, as Safari's on a button: the dialog still knows what opened it.
+CLICK_WITHOUT_FOCUS = "(button) => { document.activeElement?.blur(); button.click(); }"
+
+
+@pytest.mark.parametrize("opener", OPENERS.values(), ids=OPENERS.keys())
+def test_a_closed_dialog_gives_the_focus_back_to_the_button_that_opened_it(page: Page, app_services, opener: Opener):
+    from instainstru.services.messaging import conversations
+
+    teacher, student, _service = open_studio({60: "70"}, unique_email("focus-t"), unique_email("focus-s"))
+    conversation = conversations.open_with_instructor(student, DEMO_SLUG, utcnow())
+    conversations.send(student, conversation, "Do you teach beginners?", utcnow())
+    log_in(page, (teacher if opener.who == "instructor" else student).email, PASSWORD)
+    expect(page).to_have_url(at(routes.dashboard(opener.who)))
+    open_page(page, opener.path(conversation))
+    button = opener.button(page)
+    dialog = page.locator(DIALOGS)
+
+    def opened(how: str) -> None:
+        expect(dialog).to_be_visible()
+        expect(dialog.locator(":focus"), f"after {how}, the focus is in the open dialog").to_have_count(1)
+
+    def closed(how: str) -> None:
+        expect(dialog).to_have_count(0)
+        expect(button, f"after {how}, the focus is back on the button that opened the dialog").to_be_focused()
+
+    button.focus()  # Enter opens it, Escape closes it
     page.keyboard.press("Enter")
-    expect(page.locator(DIALOG)).to_be_visible()
+    opened("Enter")
     page.keyboard.press("Escape")
-    expect(page.locator(DIALOG)).to_have_count(0)
-    expect(edit).to_be_focused(timeout=5_000)
+    closed("Escape")
+    problems: list[str] = []
+    note_focus(page, "Escape", problems)  # and shows that it has it
+    assert not problems, problems[0]
+
+    page.keyboard.press("Space")  # Space opens it, its cancel button closes it
+    opened("Space")
+    tab_to(page, dialog.get_by_role("button", name=opener.cancel, exact=True), problems)
+    page.keyboard.press("Enter")
+    closed(opener.cancel)
+
+    button.evaluate(CLICK_WITHOUT_FOCUS)
+    opened("a click")
+    page.keyboard.press("Escape")
+    closed("a click, then Escape")
+    assert not problems, "focus not shown:\n" + "\n".join(problems)

@@ -23,12 +23,21 @@ def profiles(*columns: str) -> sa.TableClause:
 
 def instructor_users(ids: Iterable[int], name: str = "Tess") -> list[dict]:
     """USERS rows of instructors with these ids (t<id>@example.com), to insert before the migration."""
+    return _users(ids, "instructor", "t", name)
+
+
+def student_users(ids: Iterable[int], name: str = "Sam") -> list[dict]:
+    """USERS rows of students with these ids (s<id>@example.com), to insert before the migration."""
+    return _users(ids, "student", "s", name)
+
+
+def _users(ids: Iterable[int], role: str, letter: str, name: str) -> list[dict]:
     return [
         {
             "id": n,
-            "email": f"t{n}@example.com",
+            "email": f"{letter}{n}@example.com",
             "name": name,
-            "role": "instructor",
+            "role": role,
             "password_hash": "x",
             "timezone": "America/New_York",
             "created_at": NOW,

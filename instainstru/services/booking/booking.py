@@ -41,7 +41,9 @@ from instainstru.models import (
 )
 from instainstru.models.booking import (
     CANCELLED_STATUSES,
+    DONE_STATUSES,
     LIVE_STATUSES,
+    MARK_WINDOW,
     OPEN_STATUSES,
     RELEASED_STATUSES,
     closer,
@@ -56,10 +58,12 @@ from instainstru.services.errors import FormError, PermissionDenied
 from instainstru.services.ids import row_id
 from instainstru.services.instructors.offerings import TRIAL_WORD, bookable, takes_bookings
 from instainstru.services.messaging import safety
+from instainstru.services.money import topups
 from instainstru.services.money.money import platform_fee
 from instainstru.services.notifications import lessons, reminders
 from instainstru.services.scheduling.availability import open_slots_many
 from instainstru.services.timefmt import slot_label, time_label
+from instainstru.services.trust import referrals
 
 HOLD_MINUTES = 15
 MAX_HOLDS = 3  # live holds per student in all; and one at a time per student and instructor (`held_with`)
@@ -639,8 +643,18 @@ def transition(
         raise Conflict()
     if to in RELEASED_STATUSES:
         release_claims(session, [booking.id])
+    if to in DONE_STATUSES:
+        _marked_done(session, [booking.id])
     session.refresh(booking)
     lessons.status_changed(session, booking, before, now)
+
+
+def _marked_done(session: Session, booking_ids: list[int]) -> None:
+    """In the transaction marking these lessons done (completed, or a no-show), mark what now falls due because of it,
+    so the jobs read only that: a referral whose friend's first paid lesson this was (`referrals.lessons_done`), the
+    credit top-ups to pay the instructors (`topups.lessons_done`)."""
+    referrals.lessons_done(session, booking_ids)
+    topups.lessons_done(session, booking_ids)
 
 
 def move_where(session: Session, status: str, to: str, now: datetime, *conditions: ColumnElement[bool]) -> int:
@@ -657,6 +671,8 @@ def move_where(session: Session, status: str, to: str, now: datetime, *condition
     moved = [row for row in session.scalars(moving.returning(col(Booking.id))) if row is not None]
     if to in RELEASED_STATUSES:
         release_claims(session, moved)
+    if to in DONE_STATUSES and moved:
+        _marked_done(session, moved)
     if lessons.tells(status, to):
         for booking_id in moved:
             one = session.get_one(Booking, booking_id)
@@ -740,9 +756,6 @@ def move(actor: Actor | None, booking_id: int, to: str, now: datetime | None = N
 def system_move(booking_id: int, to: str, now: datetime | None = None) -> BookingView:
     """Move a booking as the platform (payment results, expiry, jobs); never reachable from a page."""
     return _move(booking_id, to, None, now or utcnow())
-
-
-MARK_WINDOW = timedelta(hours=24)  # after a lesson ends, the time to mark it (completed, no-show) before the jobs do
 
 
 def auto_complete(now: datetime | None = None, after: timedelta = MARK_WINDOW) -> int:

@@ -150,7 +150,7 @@ def _lines(session: Session, actor: Actor, as_instructor: bool, since: datetime 
                 starts=booking.start_at,
                 lesson=engine.lesson_title(subject, booking),
                 other=name,
-                status=engine.status_words(booking.status),
+                status=engine.booking_words(booking),
                 money=money,
                 note=HOLD_RELEASED if money.charged == 0 else "",
             )

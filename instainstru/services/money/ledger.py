@@ -20,22 +20,20 @@ from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import ColumnElement, String, cast, literal, true
+from sqlalchemy import ColumnElement, true
 from sqlalchemy.orm import Mapped
-from sqlmodel import Session, col, func, select
+from sqlmodel import Session, col, func, select, update
 
 from instainstru import logs
 from instainstru.db import transaction
 from instainstru.gateways import stripe_gateway, stripe_payments
 from instainstru.models import LedgerAccount, LedgerEntry, LedgerKind, Payment, PaymentStatus, utcnow
-from instainstru.models.payment import TOPUP_KEPT, WITH_CREDIT
+from instainstru.models.payment import TOPUP_KEPT, TOPUP_OUT_OF_LINE, WITH_CREDIT
 from instainstru.services.money.money import in_proportion
 
 K, A = LedgerKind, LedgerAccount
 # A top-up is owed for these (`credit_cents > 0` as the partial index `ix_payments_with_credit` has it).
 PAID_WITH_CREDIT = (WITH_CREDIT, Payment.status == PaymentStatus.SUCCEEDED)
-# The lines setting a top-up aside (and paying it): written in, so `ix_ledger_entries_topup_due` serves them.
-TOPUP_DUE_LINE = col(LedgerEntry.kind) == literal(K.TOPUP_DUE.value, literal_execute=True)
 
 
 def _has(session: Session, source: str) -> bool:
@@ -192,6 +190,7 @@ def record_topup_paid(session: Session, booking_id: int, payment_id: int, amount
         amount=amount,
         payment_id=payment_id,
     )
+    _topup_changed(session, payment_id)
     return True
 
 
@@ -239,6 +238,8 @@ def record_credit_return(
         amount=amount,
         payment_id=payment_id,
     )
+    if topup_paid and reversed_:
+        _topup_changed(session, payment_id)
     return True
 
 
@@ -271,20 +272,39 @@ def _paid_with_credit(session: Session, bookings: Collection[int] | None = None)
     return [(payment_id, held, transfer) for payment_id, held, transfer in rows if payment_id is not None]  # stored
 
 
-def topups_out_of_line(session: Session) -> list[int]:
-    """Paid payments whose top-up at Stripe (as last seen) differs from the ledger: to send or take back. One query:
-    the paid payments credit paid part of, each with what the ledger says its instructor keeps of the top-up (its
-    `credit-<payment>` lines, on the partial index of those lines)."""
-    keeps = (col(LedgerEntry.charge_id) == literal(CREDIT_SOURCE) + cast(Payment.id, String)) & TOPUP_KEPT
-    rows = session.exec(
-        select(Payment.id, Payment.topup_cents, Payment.topup_transfer_id, func.sum(LedgerEntry.amount_cents))
-        .outerjoin(LedgerEntry, keeps)
-        .where(*PAID_WITH_CREDIT)
-        .group_by(col(Payment.id), col(Payment.topup_cents), col(Payment.topup_transfer_id))
+def _topup_changed(session: Session, payment_id: int) -> None:
+    """Mark the payment's top-up out of line: the ledger just changed what its instructor keeps of it (in this
+    transaction), so Stripe may not agree until `topups.settle_topup` has made it."""
+    session.exec(update(Payment).where(col(Payment.id) == payment_id).values(topup_out_of_line=True))
+
+
+def _kept_topup(payment_id: int) -> ColumnElement[int]:
+    """SQL: what the ledger says the instructor keeps of the payment's top-up (0 when nothing)."""
+    kept = select(func.coalesce(func.sum(LedgerEntry.amount_cents), 0)).where(
+        col(LedgerEntry.charge_id) == credit_source(payment_id), TOPUP_KEPT
     )
-    return [
-        p for p, held, transfer, owed in rows if p is not None and ((owed or 0) != held or (owed and transfer is None))
-    ]
+    return kept.scalar_subquery()
+
+
+def topup_in_line(session: Session, payment_id: int) -> None:
+    """Take the out-of-line mark off the payment (its row locked by the caller) if Stripe, as last seen (its top-up
+    transfer and what is left of it), agrees with the ledger. One statement reading the ledger as it writes, so a
+    change recorded meanwhile keeps the mark."""
+    kept, payment = _kept_topup(payment_id), col(Payment.id) == payment_id
+    agrees = (kept == col(Payment.topup_cents)) & ((kept == 0) | col(Payment.topup_transfer_id).is_not(None))
+    session.exec(
+        update(Payment)
+        .where(payment, TOPUP_OUT_OF_LINE, agrees)
+        .values(topup_out_of_line=False)
+        .execution_options(synchronize_session=False)
+    )
+
+
+def topups_out_of_line(session: Session) -> list[int]:
+    """Paid payments whose top-up at Stripe (as last seen) may differ from the ledger: to send or take back. Only those
+    the ledger marked as it changed their top-up (`Payment.topup_out_of_line`, on its partial index), not the history;
+    the mark stays until `topups.settle_topup` finds Stripe in line."""
+    return [p for p in session.exec(select(Payment.id).where(TOPUP_OUT_OF_LINE)) if p is not None]  # stored rows
 
 
 def payment_of(session: Session, charge_id: str) -> Payment | None:

@@ -10,23 +10,23 @@ to the student, records it, and then settles the top-up.
 """
 
 import logging
+from collections.abc import Collection
 from datetime import datetime
 
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, col, func, select
+from sqlmodel import Session, col, select, update
 
 from instainstru import logs
 from instainstru.db import transaction
 from instainstru.gateways import stripe_payments
 from instainstru.gateways.stripe_gateway import PaymentsUnavailable
-from instainstru.models import Booking, BookingStatus, InstructorProfile, LedgerEntry, Payment, utcnow
-from instainstru.services.booking.booking import MARK_WINDOW
+from instainstru.models import Booking, InstructorProfile, Payment, utcnow
+from instainstru.models.booking import MARK_WINDOW
 from instainstru.services.money import credits, ledger
 from instainstru.services.money.money import in_proportion
 
 log = logging.getLogger(__name__)
 PAID_AFTER = MARK_WINDOW  # after the lesson's end: the time to mark it completed or a no-show
-DONE_STATUSES = (BookingStatus.COMPLETED, BookingStatus.NO_SHOW)  # lessons whose top-up is paid
 
 
 def locked_payment(session: Session, payment_id: int) -> Payment:
@@ -56,12 +56,14 @@ def settle_topup(payment_id: int, now: datetime | None = None) -> int:
     once the lesson is paid (once per payment: a transfer whose answer was lost is found again by its metadata
     before another is made), and take back what refunds gave back since. Idempotent; retried by the jobs (a
     refusal Stripe keeps for its idempotency key is retried under a new key the next day, by `now`). Returns the
-    cents the instructor holds of it."""
+    cents the instructor holds of it. Once they agree, the ledger's out-of-line mark is taken off the payment."""
     now = now or utcnow()
     with transaction() as session:
-        payment = session.get_one(Payment, payment_id)
+        payment = locked_payment(session, payment_id)
         owed = ledger.topup_owed(session, payment_id)
         if owed == payment.topup_cents and (owed == 0 or payment.topup_transfer_id):
+            if payment.topup_out_of_line:
+                ledger.topup_in_line(session, payment_id)
             return owed
         booking = session.get_one(Booking, payment.booking_id)
         destination = session.get_one(InstructorProfile, booking.instructor_id).stripe_account_id
@@ -88,9 +90,11 @@ def settle_topup(payment_id: int, now: datetime | None = None) -> int:
         _transferred("transfer_reversal", left - owed, payment, transfer_id)
         left = owed
     with transaction() as session:
-        payment = session.get_one(Payment, payment_id)
+        payment = locked_payment(session, payment_id)
         payment.topup_transfer_id, payment.topup_cents = transfer_id, left
         session.add(payment)
+        session.flush()
+        ledger.topup_in_line(session, payment_id)
     return left
 
 
@@ -126,35 +130,45 @@ def return_credit(payment_id: int, back_in_all: int | None = None, now: datetime
     return amount
 
 
+def lessons_done(session: Session, booking_ids: Collection[int]) -> None:
+    """In the transaction marking these lessons done (`DONE_STATUSES`; the booking engine calls it): the top-ups set
+    aside for their payments' credit fall due `PAID_AFTER` past each lesson's end (`Payment.topup_due_at`), so
+    `pay_due` reads those payments only."""
+    rows = session.exec(
+        select(Payment.id, Payment.credit_cents, Booking.platform_fee_cents, Booking.end_at)
+        .join(Booking, col(Booking.id) == Payment.booking_id)
+        .where(col(Payment.booking_id).in_(list(booking_ids)), *ledger.PAID_WITH_CREDIT)
+    )
+    for payment_id, credit, fee, end_at in list(rows):
+        if credits.fee_split(fee, credit)[1] > 0:  # a top-up was set aside (`topup_of`)
+            session.exec(update(Payment).where(col(Payment.id) == payment_id).values(topup_due_at=end_at + PAID_AFTER))
+
+
 def _due(now: datetime) -> list[int]:
-    """Payments whose lesson is done (`DONE_STATUSES`, ended `PAID_AFTER` ago) with a top-up still set aside."""
+    """Payments whose lesson is done, `PAID_AFTER` past its end, with a top-up set aside (`Payment.topup_due_at`, on
+    its partial index: the payments marked, not the history)."""
     with transaction() as session:
-        rows = session.exec(
-            select(LedgerEntry.charge_id)
-            .join(Booking, col(Booking.id) == LedgerEntry.booking_id)
-            .where(
-                ledger.TOPUP_DUE_LINE,
-                col(Booking.status).in_(DONE_STATUSES),
-                col(Booking.end_at) <= now - PAID_AFTER,
-            )
-            .group_by(LedgerEntry.charge_id)
-            .having(func.sum(LedgerEntry.amount_cents) > 0)
-        )
-        return [int(charge_id.removeprefix("credit-")) for charge_id in rows]
+        due = session.exec(select(Payment.id).where(col(Payment.topup_due_at) <= now))
+        return [payment_id for payment_id in due if payment_id is not None]  # stored rows
 
 
 def pay_due(now: datetime | None = None) -> int:
     """For the jobs: give instructors the top-ups set aside for lessons now done, in the ledger (once per payment,
     under its lock, so workers running this at once record it once) and then at Stripe (`settle_topup`; one Stripe
-    cannot take now is sent by the next run). Returns how many were recorded."""
+    cannot take now is sent by the next run). The payment's due mark is taken off as it is paid (or found with
+    nothing left to pay: refunds gave it back). Returns how many were recorded."""
     now = now or utcnow()
     recorded = []
     for payment_id in _due(now):
         try:
             with transaction() as session:
                 payment = locked_payment(session, payment_id)
+                if payment.topup_due_at is None:  # paid a moment ago by another worker
+                    continue
                 amount = ledger.topup_set_aside(session, payment_id)
                 new = amount > 0 and ledger.record_topup_paid(session, payment.booking_id, payment_id, amount, now)
+                payment.topup_due_at = None
+                session.add(payment)
         except IntegrityError:  # recorded a moment ago by another worker (SQLite has no row locks)
             continue
         if new:

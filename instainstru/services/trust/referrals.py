@@ -15,6 +15,7 @@ The referrer is told of their reward (by mail and the bell) in the transaction t
 """
 
 import secrets
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -37,6 +38,7 @@ from instainstru.models import (
     User,
     utcnow,
 )
+from instainstru.models.referral import REWARD_DUE
 from instainstru.services.accounts.access import Actor, require_role
 from instainstru.services.mail.templates import MailKind
 from instainstru.services.money.card_guard import WELCOME, same_card
@@ -233,6 +235,22 @@ def _paid_lesson(student_id: Mapped[int] | int) -> ColumnElement[bool]:
     )
 
 
+def lessons_done(session: Session, booking_ids: Collection[int]) -> None:
+    """In the transaction marking these lessons done (the booking engine calls it): mark the referrals still waiting
+    whose friend now has a completed lesson that was paid (`Referral.reward_due`), so `reward_due` reads only those."""
+    students = select(Booking.student_id).where(col(Booking.id).in_(list(booking_ids)))
+    session.exec(
+        update(Referral)
+        .where(
+            col(Referral.referred_id).in_(students),
+            col(Referral.status) == SIGNED_UP,
+            _paid_lesson(col(Referral.referred_id)),
+        )
+        .values(reward_due=True)
+        .execution_options(synchronize_session=False)
+    )
+
+
 def _first_lesson_paid(session: Session, student_id: int) -> bool:
     """Has the student a completed lesson that was paid?"""
     return bool(session.exec(select(_paid_lesson(student_id))).one())
@@ -259,18 +277,19 @@ def reward_due(now: datetime | None = None) -> int:
     now = now or utcnow()
     amount = get_settings().referral_reward_cents
     with transaction() as session:
-        # One query: the friends' lessons checked in the database, not one query a referral waiting (most wait for
-        # ever); each is checked again below, in its own transaction.
-        waiting = list(
-            session.exec(
-                select(Referral.id).where(Referral.status == SIGNED_UP, _paid_lesson(col(Referral.referred_id)))
-            )
-        )
+        # Only the referrals marked as their friend's paid lesson was completed (`lessons_done`), on their partial
+        # index: not the referrals still waiting (most wait for ever). Each is checked again below, in its own
+        # transaction, which takes the mark off.
+        due = [referral_id for referral_id in session.exec(select(Referral.id).where(REWARD_DUE)) if referral_id]
     rewarded = 0
-    for referral_id in waiting:
+    for referral_id in due:
         try:
             with transaction() as session:
                 referral = session.get_one(Referral, referral_id)
+                if not referral.reward_due:  # done a moment ago by another worker
+                    continue
+                referral.reward_due = False
+                session.add(referral)
                 if referral.status != SIGNED_UP or not _first_lesson_paid(session, referral.referred_id):
                     continue
                 if same_card(session, referral.referrer_id, referral.referred_id):
@@ -281,7 +300,6 @@ def reward_due(now: datetime | None = None) -> int:
                     referral.status = REWARDED
                     _tell_reward(session, referral, credit, now)
                     rewarded += 1
-                session.add(referral)
         except IntegrityError:  # another worker rewarded it at the same moment
             continue
     return rewarded

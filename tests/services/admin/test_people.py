@@ -13,6 +13,7 @@ from instainstru.services.admin import audit, bookings, people
 from instainstru.services.booking import booking, lessons
 from instainstru.services.errors import FormError, NotAuthenticated, PermissionDenied
 from instainstru.services.instructors import instructors
+from instainstru.services.money import billing
 from tests.factories import PASSWORD, make_admin, make_booking, make_user
 from tests.services.admin.conftest import NOW, listed, piano_teacher
 
@@ -110,6 +111,7 @@ def test_a_suspended_persons_upcoming_lessons_are_listed_and_cancelled_with_a_fu
     )
     assert said[request][1].startswith('Declined by InstaInstru: "Account suspended". Nothing was charged')
     assert "Now cancelled by InstaInstru" in [event.title for event in bookings.booking_detail(ada, ahead).timeline]
+    assert {line.booking_id: line.status for line in billing.student_history(sam)}[ahead] == "cancelled by InstaInstru"
     rows = audit.list_actions(ada, action=people.CANCEL_LESSON)
     assert {(r.booking_id, r.target_user_id, r.detail) for r in rows} == {
         (ahead, sam.user_id, "Cancelled with a full refund of $50"),

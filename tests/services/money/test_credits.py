@@ -121,6 +121,43 @@ def test_a_credit_larger_than_the_fee_is_topped_up_by_the_platform_once_the_less
     assert billing.payout_state(earnings.lines[0]) == "paid"
 
 
+def marks(booking_id: int) -> tuple:
+    """The jobs' marks on the lesson's payment: when its top-up falls due, and whether Stripe may not agree yet."""
+    paid = payment_of(booking_id)
+    return paid.topup_due_at, paid.topup_out_of_line
+
+
+def test_a_top_up_is_marked_due_as_its_lesson_is_done_and_unmarked_once_paid(studio, stripe_env):
+    _, student, service, card, _ = studio
+    give_credit(student, 2000)
+    booking_id, _ = pay_for(student, service, card)
+    assert marks(booking_id) == (None, False)  # set aside; the jobs do not look at it before the lesson is done
+    teach(booking_id)
+    assert marks(booking_id) == (PAID_AT, False)
+    assert jobs.run_due(PAID_AT).topups_paid == 1
+    assert marks(booking_id) == (None, False) and payment_of(booking_id).topup_transfer_id is not None
+    assert ledger.reconcile() == []
+
+
+def test_a_lesson_nobody_marked_has_its_top_up_paid_in_the_run_completing_it(studio, monkeypatch):
+    _, student, service, card, _ = studio
+    give_credit(student, 2000)
+    booking_id, _ = pay_for(student, service, card)
+    real = stripe_payments.transfer
+
+    def unreachable(*args, **kwargs):
+        raise PaymentsUnavailable("down")
+
+    monkeypatch.setattr(stripe_payments, "transfer", unreachable)
+    report = jobs.run_due(PAID_AT)  # the time to mark it is over: the jobs complete it, then pay its top-up
+    assert (report.lessons_completed, report.topups_paid) == (1, 1)
+    assert marks(booking_id) == (None, True)  # paid in the ledger, not sent: out of line until Stripe takes it
+    monkeypatch.setattr(stripe_payments, "transfer", real)
+    jobs.run_due(PAID_AT + timedelta(minutes=1))
+    assert marks(booking_id) == (None, False) and payment_of(booking_id).topup_transfer_id is not None
+    assert ledger.reconcile() == []
+
+
 def test_workers_paying_a_top_up_at_once_pay_it_once(studio, stripe_env):
     _, student, service, card, _ = studio
     give_credit(student, 2000)
@@ -373,6 +410,7 @@ def test_a_refund_after_the_top_up_was_paid_takes_back_its_share(studio, stripe_
     teach(booking_id)
     jobs.run_due(PAID_AT)
     refunds.refund_rest(booking_id, payment_of(booking_id).charge_id, PAID_AT)  # all back (e.g. a dispute upheld)
+    assert marks(booking_id) == (None, False)  # taken back at Stripe at once: nothing left for the jobs
     assert credit_balance(student) == 2000
     assert [(t.amount, t.amount_reversed, t.destination) for t in transfers_of(stripe_env, booking_id)] == [
         (800, 800, account)

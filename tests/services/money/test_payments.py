@@ -249,6 +249,34 @@ def test_refunds_past_the_first_page_of_transfer_reversals_are_all_counted(studi
     assert ledger.reconcile() == []
 
 
+@pytest.mark.parametrize("reads_before", [1, 2, 3, 4, 5])
+def test_a_refund_made_while_its_charge_is_read_is_recorded_with_the_fee_given_back(
+    studio, stripe_env, monkeypatch, reads_before
+):
+    """A lesson cancelled at the moment a late webhook settles it: one side refunds while the other reads the
+    charge. Whichever of the reads the refund comes after, it is recorded with the fee Stripe gave back (it was
+    once recorded with none, the platform paying that part, and reconcile found the fee given back missing)."""
+    _, student, service, _ = studio
+    held, charge_id = paid_charge(student, service, stripe_env)
+    calling, reads = stripe_payments.calling, []
+
+    def reading(call):
+        answer = calling(call)
+        reads.append(call)
+        if len(reads) == reads_before:  # once: the refund itself reads nothing through here
+            stripe_payments.refund(charge_id, 4000, refund_fee=True, idempotency_key="elsewhere")
+        return answer
+
+    monkeypatch.setattr(stripe_payments, "calling", reading)
+    payments.record_charge_refunds(stripe_payments.charge_state(charge_id))
+    monkeypatch.setattr(stripe_payments, "calling", calling)
+    payments.record_charge_refunds(stripe_payments.charge_state(charge_id))  # the refunding side records it too
+    assert len(reads) > reads_before  # the refund did come during the reads
+    with transaction() as session:
+        assert ledger.booking_balance(session, held.id) == ledger.Balance(4000, 600, 3400)
+    assert ledger.reconcile() == []
+
+
 def test_reconcile_reports_a_difference(studio, stripe_env):
     _, student, service, _ = studio
     held = hold(student, service)

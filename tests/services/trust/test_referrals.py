@@ -11,8 +11,21 @@ from sqlmodel import select
 
 from instainstru import routes
 from instainstru.db import transaction
-from instainstru.models import BookingStatus, Credit, LedgerEntry, Payment, PaymentCard, Referral, WelcomeCard, utcnow
+from instainstru.models import (
+    Booking,
+    BookingStatus,
+    Credit,
+    LedgerEntry,
+    Payment,
+    PaymentCard,
+    Referral,
+    User,
+    WelcomeCard,
+    utcnow,
+)
+from instainstru.models.booking import MARK_WINDOW
 from instainstru.services.accounts import email_links
+from instainstru.services.accounts.access import Actor
 from instainstru.services.booking import booking, checkout, jobs
 from instainstru.services.errors import PermissionDenied
 from instainstru.services.mail.templates import MailKind
@@ -132,10 +145,36 @@ def test_a_lesson_not_paid_by_card_or_credit_earns_nothing(db_url):
     teacher, friend, service = open_studio({60: "80"}, student_email="ben@example.com")
     ana = make_user("student", "ana@example.com", "Ana Lopez")
     referrals.join_with_code(friend, referrals.code_for(ana), NOW)
-    make_booking(teacher, friend, service.id, NOW - timedelta(days=1), BookingStatus.COMPLETED)
+    lesson = make_booking(teacher, friend, service.id, NOW - timedelta(days=1), BookingStatus.CONFIRMED)
+    booking.system_move(lesson, BookingStatus.COMPLETED, NOW)
+    assert referral_of(friend).reward_due is False  # completed, never paid: not marked for the jobs
     assert referrals.reward_due(NOW) == 0
     with transaction() as session:
         assert session.exec(select(LedgerEntry)).all() == []
+
+
+def referral_of(friend) -> Referral:
+    with transaction() as session:
+        return session.exec(select(Referral).where(Referral.referred_id == friend.user_id)).one()
+
+
+def test_the_jobs_complete_the_friends_lesson_and_reward_the_referrer_in_the_same_run(db_url, stripe_env):
+    ana, friend, booking_id, start = _friend_pays_a_lesson(stripe_env, friend_card="5555555555554444")
+    assert referral_of(friend).reward_due is False  # paid, not completed: the jobs do not look at it
+    assert referrals.reward_due(start + timedelta(hours=1)) == 0
+    report = jobs.run_due(start + timedelta(hours=1) + MARK_WINDOW)  # nobody marked the lesson
+    assert (report.lessons_completed, report.referrals_rewarded) == (1, 1)
+    assert (referral_of(friend).status, referral_of(friend).reward_due) == ("rewarded", False)
+    assert balance(ana, start) == 2000
+
+
+def test_a_no_show_marks_no_referral(db_url, stripe_env):
+    ana, friend, booking_id, start = _friend_pays_a_lesson(stripe_env, friend_card="5555555555554444")
+    with transaction() as session:
+        teacher = Actor.from_user(session.get_one(User, session.get_one(Booking, booking_id).instructor_id))
+    booking.move(teacher, booking_id, BookingStatus.NO_SHOW, start + timedelta(hours=2))
+    assert referral_of(friend).reward_due is False
+    assert referrals.reward_due(start + timedelta(hours=2)) == 0 and referral_of(friend).status == "signed_up"
 
 
 # --- The welcome credit waits for a confirmed address -------------------------------------------------------------

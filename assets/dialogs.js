@@ -1,0 +1,35 @@
+// Gives the focus back to the control that opened a dialog when the dialog closes (WCAG 2.4.3; docs/ACCESSIBILITY.md).
+// Radix gives it back only to a dialog's own trigger: most of ours are opened by the server (their `open` is a state
+// var), so Radix would leave the focus on the page's body. components/dialog.py passes `opened` and `closed` to every
+// dialog's content (Radix's onOpenAutoFocus and onCloseAutoFocus), which the app loads in every page's head.
+window.instainstruDialogs = (function () {
+  const CONTROL = "button, a[href], input, select, textarea, [tabindex], [role=button]";
+  const openers = new WeakMap(); // a dialog's content -> the control that opened it
+  let lastClicked = null; // Safari does not focus a button it clicks: the one clicked last stands in for it
+
+  document.addEventListener(
+    "click",
+    (event) => {
+      const control = event.target instanceof Element ? event.target.closest(CONTROL) : null;
+      if (control && !control.closest("[role=dialog], [role=alertdialog]")) lastClicked = control;
+    },
+    true,
+  );
+
+  return {
+    // A dialog opens: the focus is still where it was, about to move inside the dialog.
+    opened(event) {
+      const focused = document.activeElement;
+      const opener = focused && focused !== document.body ? focused : lastClicked;
+      if (opener && event.target instanceof Element) openers.set(event.target, opener);
+    },
+    // A dialog closed: the focus goes back to its opener if the page still shows it (Radix's own choice otherwise).
+    closed(event) {
+      const opener = openers.get(event.target);
+      openers.delete(event.target);
+      if (!opener || !opener.isConnected) return;
+      event.preventDefault();
+      opener.focus();
+    },
+  };
+})();
