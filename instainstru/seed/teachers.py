@@ -165,10 +165,9 @@ def plan_teachers(
     borough, names from `fake` (which the caller seeds); `photos`: half of them with a profile photo (`PHOTO`, a path
     search only counts: the demo has no such file)."""
     rng = random.Random(seed)
-    # homes with a ZIP code near them, so every travelling teacher's area serves an address students can type
-    hoods = [
-        h for h in geo.neighbourhoods() if geo.area_covers(geo.ServiceArea(frozenset({h.name})), nearest_zip(h.name))
-    ]
+    # homes with a ZIP code near them, so the addresses students type are near every travelling teacher's home
+    near = geo.ZIP_NEAR_NEIGHBOURHOOD_MILES
+    hoods = [h for h in geo.neighbourhoods() if geo.distance_miles(h.point, nearest_zip(h.name).point) <= near]
     teachers = []
     for subject, borough in _subject_plan(count, subjects):
         home = rng.choice([h for h in hoods if h.borough == borough])

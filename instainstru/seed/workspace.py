@@ -56,7 +56,7 @@ def nearest_zip(neighbourhood: str) -> geo.Place:
     """The gazetteer's ZIP code nearest to a neighbourhood (for demo addresses in it)."""
     place = geo.find_place(neighbourhood)
     assert place is not None  # a neighbourhood of the gazetteer
-    return min(geo.zip_places(), key=lambda z: geo.distance_miles(z.point, place.point))
+    return geo.nearest_zip(place)
 
 
 def zip_served(profile: InstructorProfile) -> geo.Place | None:

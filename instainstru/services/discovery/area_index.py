@@ -4,8 +4,8 @@ An instructor who teaches at a studio is also found near it: the cells within `g
 (the ZIP code of its address) and its borough are added, and search tells the two apart exactly.
 
 NYC is cut into cells of 0.02° latitude × 0.025° longitude (about 1.4 × 1.3 miles). An instructor's
-cells are every cell that a listed neighbourhood's coverage (its point plus the ZIP margin) or the
-radius circle touches, so "covers a point in cell c" implies "c is one of the cells". Search looks
+cells are every cell that a listed neighbourhood's coverage (its point plus the ZIP margin, and its nearest ZIP
+code's point) or the radius circle touches, so "covers a point in cell c" implies "c is one of the cells". Search looks
 the searched place's cells up in the indexed `area_cells` table, then checks coverage exactly.
 """
 
@@ -47,6 +47,7 @@ def cells_for_area(area: geo.ServiceArea) -> set[int]:
     cells: set[int] = set()
     for place in geo.listed_neighbourhoods(area):
         cells |= cells_in_box(*geo.bounding_box(place.lat, place.lon, NEIGHBOURHOOD_MARGIN_MILES))
+        cells.add(cell_of(*geo.nearest_zip(place).point))  # covered however far (`geo.area_covers`)
     if area.base is not None:
         cells |= cells_in_box(*geo.bounding_box(area.base[0], area.base[1], area.radius_miles))
     return cells

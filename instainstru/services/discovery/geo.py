@@ -16,6 +16,7 @@ import csv
 import math
 import re
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -336,7 +337,8 @@ def area_covers(area: ServiceArea, place: Place) -> bool:
 
     - neighbourhood: listed by name (or alias), or its point lies within `radius_miles` of `base`;
     - ZIP (and any other point-like kind): its point lies within the radius, or within
-      `ZIP_NEAR_NEIGHBOURHOOD_MILES` (0.75 mile) of a listed neighbourhood's point;
+      `ZIP_NEAR_NEIGHBOURHOOD_MILES` (0.75 mile) of a listed neighbourhood's point, or it is a listed
+      neighbourhood's nearest ZIP code (`nearest_zip`: some have none within 0.75 mile);
     - borough: the instructor serves some of it, i.e. a listed neighbourhood is in it, or the radius reaches the
       borough's centre or the point of one of its ZIP codes or neighbourhoods.
     A radius counts only with a base; a radius of 0 covers only the base point itself.
@@ -357,7 +359,10 @@ def area_covers(area: ServiceArea, place: Place) -> bool:
         return True
     if place.kind == NEIGHBOURHOOD:
         return False
-    return any(distance_miles(n.point, place.point) <= ZIP_NEAR_NEIGHBOURHOOD_MILES for n in listed)
+    return any(
+        distance_miles(n.point, place.point) <= ZIP_NEAR_NEIGHBOURHOOD_MILES or nearest_zip(n).name == place.name
+        for n in listed
+    )
 
 
 def distance_to_area(area: ServiceArea, point: tuple[float, float]) -> float | None:
@@ -381,18 +386,26 @@ def studio_near(studio: Place, place: Place) -> bool:
     return distance_miles(studio.point, place.point) <= STUDIO_NEAR_MILES
 
 
-@lru_cache(maxsize=4096)
-def nearest_neighbourhood(point: tuple[float, float]) -> Place:
-    """Return the neighbourhood whose point is nearest to `point` (to name where an address or a ZIP is).
-
-    Compared on a flat map scaled by the latitude's cosine: over a city's few miles it orders points as the
-    great circle does, at a fraction of the cost (this runs for every studio a search meets)."""
+def _nearest(places: Iterable[Place], point: tuple[float, float]) -> Place:
+    """The place nearest to `point`, compared on a flat map scaled by the latitude's cosine: over a city's few miles
+    it orders points as the great circle does, at a fraction of the cost."""
     lat, lon = point
     squeeze = math.cos(math.radians(lat))
-    return min(
-        _sorted_neighbourhoods(),
-        key=lambda place: (place.lat - lat) ** 2 + ((place.lon - lon) * squeeze) ** 2,
-    )
+    return min(places, key=lambda place: (place.lat - lat) ** 2 + ((place.lon - lon) * squeeze) ** 2)
+
+
+@lru_cache(maxsize=4096)
+def nearest_neighbourhood(point: tuple[float, float]) -> Place:
+    """Return the neighbourhood whose point is nearest to `point` (to name where an address or a ZIP is; this runs
+    for every studio a search meets)."""
+    return _nearest(_sorted_neighbourhoods(), point)
+
+
+@lru_cache(maxsize=512)
+def nearest_zip(neighbourhood: Place) -> Place:
+    """Return the gazetteer's ZIP code nearest to a neighbourhood's point: one its listing covers however far it is
+    (`area_covers`), so a neighbourhood with no ZIP code close by still has addresses it serves."""
+    return _nearest(_zip_places().values(), neighbourhood.point)
 
 
 def zip_in(text: str) -> Place | None:

@@ -5,7 +5,7 @@ from collections import defaultdict
 import pytest
 from geopy.distance import great_circle
 
-from instainstru.services.discovery import geo
+from instainstru.services.discovery import area_index, geo
 from instainstru.services.discovery.geo import (
     BOROUGHS,
     NYC_BOUNDS,
@@ -500,3 +500,21 @@ def test_other_place_kinds_are_treated_as_points():
     address = Place("5th Ave & 9th St", "address", "Brooklyn", 40.6705, -73.9860)
     assert area_covers(area, address)
     assert not area_covers(area, Place("Broadway & 96th", "address", "Manhattan", 40.7940, -73.9720))
+
+
+def test_a_listed_neighbourhood_with_no_zip_close_by_covers_its_nearest_zip():
+    terrace = geo.find_place("Windsor Terrace")
+    assert terrace is not None
+    nearest = geo.nearest_zip(terrace)
+    assert geo.distance_miles(terrace.point, nearest.point) > geo.ZIP_NEAR_NEIGHBOURHOOD_MILES  # none within reach
+    area = geo.ServiceArea(frozenset({"Windsor Terrace"}))
+    assert geo.area_covers(area, nearest)
+    assert area_index.cell_of(*nearest.point) in area_index.cells_for_area(area)  # and search finds it there
+    others = [z for z in geo.zip_places() if z != nearest and geo.distance_miles(z.point, terrace.point) > 0.75]
+    assert not any(geo.area_covers(area, z) for z in others)
+
+
+def test_every_neighbourhood_listed_alone_covers_some_zip_code():
+    for place in geo.neighbourhoods():
+        area = geo.ServiceArea(frozenset({place.name}))
+        assert any(geo.area_covers(area, z) for z in geo.zip_places()), place.name
