@@ -21,15 +21,26 @@ window.instainstruDialogs = (function () {
     opened(event) {
       const focused = document.activeElement;
       const opener = focused && focused !== document.body ? focused : lastClicked;
-      if (opener && event.target instanceof Element) openers.set(event.target, opener);
+      if (!opener || !(event.target instanceof Element)) return;
+      const around = []; // the opener's containers, nearest first: one of them may outlive it
+      for (let el = opener.parentElement; el && el !== document.body; el = el.parentElement) around.push(el);
+      openers.set(event.target, { opener, around });
     },
-    // A dialog closed: the focus goes back to its opener if the page still shows it (Radix's own choice otherwise).
+    // A dialog closed: the focus goes back to its opener if the page still shows it; if what the dialog did removed
+    // it (a lesson cancelled takes its "Cancel" away), to the first control of its nearest container still shown, or
+    // to that container (Radix's own choice when the dialog knew no opener).
     closed(event) {
-      const opener = openers.get(event.target);
+      const known = openers.get(event.target);
       openers.delete(event.target);
-      if (!opener || !opener.isConnected) return;
+      if (!known) return;
       event.preventDefault();
-      opener.focus();
+      if (known.opener.isConnected) return known.opener.focus();
+      const container = known.around.find((el) => el.isConnected) || document.querySelector("main");
+      if (!container) return;
+      const shown = [...container.querySelectorAll(CONTROL)].find((el) => el.getClientRects().length > 0);
+      if (shown) return shown.focus();
+      container.setAttribute("tabindex", "-1");
+      container.focus();
     },
   };
 })();

@@ -231,3 +231,20 @@ def test_a_closed_dialog_gives_the_focus_back_to_the_button_that_opened_it(page:
     page.keyboard.press("Escape")
     closed("a click, then Escape")
     assert not problems, "focus not shown:\n" + "\n".join(problems)
+
+
+def test_a_dialog_whose_opener_is_gone_gives_the_focus_to_what_stands_nearest(page: Page, app_services):
+    teacher, _student, _service = open_studio({60: "70"}, unique_email("gone-t"), unique_email("gone-s"))
+    log_in(page, teacher.email, PASSWORD)
+    expect(page).to_have_url(at(routes.INSTRUCTOR_HOME))
+    open_page(page, routes.EDIT_PROFILE)
+    row = page.locator(".service-row").first
+    button = row.get_by_role("button", name="Edit", exact=True)
+    held = button.element_handle()  # while the dialog is open the page behind it is hidden from locators
+    button.focus()
+    page.keyboard.press("Enter")
+    expect(page.locator(DIALOGS)).to_be_visible()
+    held.evaluate("(button) => button.remove()")  # as a lesson's "Cancel" goes once the lesson is cancelled
+    page.keyboard.press("Escape")
+    expect(page.locator(DIALOGS)).to_have_count(0)
+    expect(row.locator(":focus"), "the focus is on a control of the row that held the button").to_have_count(1)
