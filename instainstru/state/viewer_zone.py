@@ -19,7 +19,9 @@ from instainstru.state.signup import GUESS_TIMEZONE_JS
 SAVE_ZONE_JS = (
     "try { document.cookie = '"
     + cookies.ZONE_COOKIE
-    + "=' + Intl.DateTimeFormat().resolvedOptions().timeZone + '; path=/; samesite=lax'; } catch (e) {}"
+    + "=' + "
+    + GUESS_TIMEZONE_JS
+    + " + '; path=/; samesite=lax'; } catch (e) {}"
 )
 
 
