@@ -11,7 +11,7 @@ over bench/search.py's 50 queries, profiles over every instructor. Prints naviga
 
 The app runs backend-only in production mode (`reflex run --env prod --backend-only`) on a fresh database: the
 demo seed on SQLite (one worker), or with `--scale-out` on PostgreSQL (`--pg-url`, emptied) and Redis
-(`--redis-url`) with `--workers` workers (Reflex's default there: 2 x CPUs + 1). `--instructors N` adds N
+(`--redis-url`) with `--workers` workers (the app's default there: one per CPU). `--instructors N` adds N
 synthetic instructors (bench/search.py's) to the demo. `--login-load K` adds K clients that log in over and over
 (a password check each) while the others navigate: nothing slow may hold the event loop.
 
@@ -238,7 +238,7 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=10)
     parser.add_argument("--pages", nargs="*", default=["search", "profile", "home"])
     parser.add_argument("--scale-out", action="store_true", help="PostgreSQL + Redis with several workers")
-    parser.add_argument("--workers", type=int, default=0, help="backend workers (0: Reflex's choice)")
+    parser.add_argument("--workers", type=int, default=0, help="backend workers (0: the app's default)")
     parser.add_argument("--pg-url", default="postgresql+psycopg://postgres@127.0.0.1:5432/bench_load")
     parser.add_argument("--redis-url", default="redis://127.0.0.1:6379/9")
     parser.add_argument("--instructors", type=int, default=0, help="synthetic instructors added to the demo")

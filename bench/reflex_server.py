@@ -1,10 +1,6 @@
 """Start and stop a Reflex backend for the benchmarks: `reflex run --env prod --backend-only` (no frontend build:
-socket.io clients stand in for browsers), in a folder holding an rxconfig.py, with a chosen number of workers.
-
-    python bench/reflex_server.py --workers N -- run --env prod --backend-only ...
-
-is also how the backend is started: Reflex picks its worker count itself (1 without Redis; 2 x CPUs + 1 with Redis);
-this entry point lets the benchmark choose it.
+socket.io clients stand in for browsers), in a folder holding an rxconfig.py, with a chosen number of workers
+(`GRANIAN_WORKERS`; without it, the app's default: 1 without Redis, one per CPU with it, rxconfig.py).
 """
 
 import contextlib
@@ -67,13 +63,14 @@ def backend(folder: Path, env: dict[str, str], log: Path, workers: int | None = 
     PUBLIC_URL, so the websocket's origin check admits the benchmark's clients)."""
     port = free_port()
     url = f"http://127.0.0.1:{port}"
-    args = ["run", "--env", "prod", "--backend-only", "--backend-port", str(port), "--loglevel", "warning"]
-    command = [sys.executable, str(Path(__file__).resolve()), "--workers", str(workers or 0), "--", *args]
+    command = [sys.executable, "-m", "reflex", "run", "--env", "prod", "--backend-only"]
+    command += ["--backend-port", str(port), "--loglevel", "warning"]
+    chosen = {"GRANIAN_WORKERS": str(workers)} if workers else {}
     with log.open("w") as out:
         proc = subprocess.Popen(
             command,
             cwd=folder,
-            env=reflex_env({**env, "PUBLIC_URL": url}),
+            env=reflex_env({**env, **chosen, "PUBLIC_URL": url}),
             stdout=out,
             stderr=subprocess.STDOUT,
             start_new_session=True,
@@ -93,21 +90,3 @@ def backend(folder: Path, env: dict[str, str], log: Path, workers: int | None = 
         except subprocess.TimeoutExpired:
             os.killpg(proc.pid, signal.SIGKILL)
 
-
-def main() -> None:
-    """Run Reflex's CLI with the backend's worker count fixed (`--workers N`, 0 keeps Reflex's own choice)."""
-    argv = sys.argv[1:]
-    split = argv.index("--")
-    workers = int(argv[argv.index("--workers") + 1]) if "--workers" in argv[:split] else 0
-    if workers:
-        from reflex.utils import processes
-
-        processes.get_num_workers = lambda: workers
-    from reflex.reflex import cli
-
-    sys.argv = ["reflex", *argv[split + 1 :]]
-    sys.exit(cli())
-
-
-if __name__ == "__main__":
-    main()
