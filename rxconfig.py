@@ -5,7 +5,7 @@ import os
 import reflex as rx
 
 from instainstru.security_headers import allowed_origins
-from instainstru.settings import settings_or_exit
+from instainstru.settings import reflex_defaults, settings_or_exit
 
 # Every setting is checked here, before Reflex builds or serves anything: a bad one stops the app, named.
 settings = settings_or_exit()
@@ -14,13 +14,8 @@ settings = settings_or_exit()
 # PHOTO_STORE at /photos/<name>), so nothing is served twice.
 os.environ.setdefault("REFLEX_UPLOADED_FILES_DIR", str(settings.upload_dir / "reflex"))
 
-# With Redis (several workers), unless set otherwise: a tab's state stays in the memory of the worker holding its
-# socket between its events (Reflex's opportunistic lock: written to Redis when another worker asks for it, or after
-# half the lock's expiry) instead of being read from Redis and written back on every event; and one worker per CPU,
-# not Reflex's 2 x CPUs + 1 (measured: docs/PERFORMANCE.md, the load benchmark).
-if settings.redis_url:
-    os.environ.setdefault("REFLEX_OPLOCK_ENABLED", "1")
-    os.environ.setdefault("GRANIAN_WORKERS", str(os.cpu_count() or 1))
+for name, value in reflex_defaults(settings, os.cpu_count() or 1).items():  # with Redis (settings.reflex_defaults)
+    os.environ.setdefault(name, value)
 
 config = rx.Config(
     app_name="instainstru",

@@ -449,6 +449,17 @@ def reset_settings() -> None:
     get_settings.cache_clear()
 
 
+def reflex_defaults(settings: Settings, cpus: int) -> dict[str, str]:
+    """Reflex's own settings (environment variables) this app sets unless the environment does. With Redis (several
+    workers): a tab's state stays in the memory of the worker holding its socket between its events (Reflex's
+    opportunistic lock: written to Redis when another worker asks for it, or after half the lock's expiry) instead of
+    being read from Redis and written back on every event; and one worker per CPU (`cpus`), not Reflex's 2 x CPUs + 1
+    (docs/PERFORMANCE.md, the load benchmark)."""
+    if not settings.redis_url:
+        return {}
+    return {"REFLEX_OPLOCK_ENABLED": "1", "GRANIAN_WORKERS": str(min(cpus, MAX_BACKEND_WORKERS))}
+
+
 def settings_or_exit() -> Settings:
     """The settings for a command that starts the app; when they are not allowed, say why and exit with status 2."""
     try:

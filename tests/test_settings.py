@@ -16,6 +16,7 @@ from instainstru.settings import (
     SmtpServer,
     get_settings,
     load_settings,
+    reflex_defaults,
     reset_settings,
 )
 
@@ -379,6 +380,13 @@ def test_the_backend_runs_several_workers_only_with_redis():
         "Redis), not 5"
     ]
     assert problems({"GRANIAN_WORKERS": "0"}) == ["GRANIAN_WORKERS must be a whole number from 1 to 64, not '0'"]
+
+
+def test_with_redis_a_tabs_state_stays_in_its_worker_and_the_workers_are_one_per_cpu():
+    assert reflex_defaults(load_settings({}), cpus=4) == {}  # one worker, Reflex's own state manager
+    with_redis = load_settings({"REFLEX_REDIS_URL": "redis://127.0.0.1:6379/0"})
+    assert reflex_defaults(with_redis, cpus=4) == {"REFLEX_OPLOCK_ENABLED": "1", "GRANIAN_WORKERS": "4"}
+    assert reflex_defaults(with_redis, cpus=128)["GRANIAN_WORKERS"] == str(settings_module.MAX_BACKEND_WORKERS)
 
 
 def test_redis_is_a_url_reflex_accepts_named_without_its_password():

@@ -1,9 +1,9 @@
 """The production path: PostgreSQL and Redis with several backend workers (CI sets both URLs), photos kept in the
 database (PHOTO_STORE=db).
 
-With `REFLEX_REDIS_URL` set, `reflex run --env prod` serves the backend with granian and one worker process per
-`processes.get_num_workers()` (2 x CPUs + 1, at most 8: 5 on a two-core machine); the tests check that several were
-spawned and that two people's browser tabs really are held by different workers.
+With `REFLEX_REDIS_URL` set, `reflex run --env prod` serves the backend with granian and `GRANIAN_WORKERS` worker
+processes (by default one per CPU, with Reflex's opportunistic lock: `settings.reflex_defaults`); the tests check that
+several were spawned and that two people's browser tabs really are held by different workers.
 """
 
 import json
