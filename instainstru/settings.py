@@ -55,6 +55,8 @@ DEMO_WEBHOOK_SECRET = "whsec_demo_instainstru_local"
 # Argon2id's least cost OWASP recommends (19 MiB, 2 passes): production refuses less (tests run cheaper).
 PRODUCTION_ARGON2 = {"ARGON2_TIME_COST": 2, "ARGON2_MEMORY_KIB": 19456}
 MAX_BACKEND_WORKERS = 64
+OPLOCK_HOLD_MS = 5_000  # how long a worker keeps a tab's state in memory after its last event (reflex_defaults)
+REDIS_LOCK_MS = 60_000  # how long a tab's lock in Redis lasts before another worker may take it (reflex_defaults)
 REDIS_SCHEMES = ("redis://", "rediss://", "unix://")  # what Reflex accepts in REFLEX_REDIS_URL
 # Every variable the settings read (README's configuration table lists each one).
 VARIABLES = (
@@ -452,12 +454,19 @@ def reset_settings() -> None:
 def reflex_defaults(settings: Settings, cpus: int) -> dict[str, str]:
     """Reflex's own settings (environment variables) this app sets unless the environment does. With Redis (several
     workers): a tab's state stays in the memory of the worker holding its socket between its events (Reflex's
-    opportunistic lock: written to Redis when another worker asks for it, or after half the lock's expiry) instead of
-    being read from Redis and written back on every event; and one worker per CPU (`cpus`), not Reflex's 2 x CPUs + 1
-    (docs/PERFORMANCE.md, the load benchmark)."""
+    opportunistic lock, held `OPLOCK_HOLD_MS` and written to Redis then, or sooner when another worker asks for it)
+    instead of being read from Redis and written back on every event; a tab's lock lasts `REDIS_LOCK_MS`, far longer
+    than it is held, so that a busy worker still writes it back in time (at Reflex's 10 s, workers under more load
+    than they can serve lost tabs' states); and one worker per CPU (`cpus`), not Reflex's 2 x CPUs + 1 (slower: both
+    measured in docs/PERFORMANCE.md, the load benchmark)."""
     if not settings.redis_url:
         return {}
-    return {"REFLEX_OPLOCK_ENABLED": "1", "GRANIAN_WORKERS": str(min(cpus, MAX_BACKEND_WORKERS))}
+    return {
+        "REFLEX_OPLOCK_ENABLED": "1",
+        "REFLEX_OPLOCK_HOLD_TIME_MS": str(OPLOCK_HOLD_MS),
+        "REFLEX_REDIS_LOCK_EXPIRATION": str(REDIS_LOCK_MS),
+        "GRANIAN_WORKERS": str(min(cpus, MAX_BACKEND_WORKERS)),
+    }
 
 
 def settings_or_exit() -> Settings:

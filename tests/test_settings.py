@@ -385,7 +385,10 @@ def test_the_backend_runs_several_workers_only_with_redis():
 def test_with_redis_a_tabs_state_stays_in_its_worker_and_the_workers_are_one_per_cpu():
     assert reflex_defaults(load_settings({}), cpus=4) == {}  # one worker, Reflex's own state manager
     with_redis = load_settings({"REFLEX_REDIS_URL": "redis://127.0.0.1:6379/0"})
-    assert reflex_defaults(with_redis, cpus=4) == {"REFLEX_OPLOCK_ENABLED": "1", "GRANIAN_WORKERS": "4"}
+    defaults = reflex_defaults(with_redis, cpus=4)
+    assert (defaults["REFLEX_OPLOCK_ENABLED"], defaults["GRANIAN_WORKERS"]) == ("1", "4")
+    # A worker keeps a tab's state for a while; its lock in Redis outlasts that many times over.
+    assert int(defaults["REFLEX_REDIS_LOCK_EXPIRATION"]) >= 10 * int(defaults["REFLEX_OPLOCK_HOLD_TIME_MS"]) > 0
     assert reflex_defaults(with_redis, cpus=128)["GRANIAN_WORKERS"] == str(settings_module.MAX_BACKEND_WORKERS)
 
 
