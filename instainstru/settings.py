@@ -463,7 +463,7 @@ def reflex_defaults(settings: Settings, cpus: int) -> dict[str, str]:
         return {}
     return {
         "REFLEX_OPLOCK_ENABLED": "1",
-        "REFLEX_OPLOCK_HOLD_TIME_MS": str(OPLOCK_HOLD_MS),
+        "REFLEX_OPLOCK_HOLD_TIME": f"{OPLOCK_HOLD_MS}ms",
         "REFLEX_REDIS_LOCK_EXPIRATION": str(REDIS_LOCK_MS),
         "GRANIAN_WORKERS": str(min(cpus, MAX_BACKEND_WORKERS)),
     }
