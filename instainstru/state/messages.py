@@ -80,7 +80,7 @@ class MessagesBadgeState(rx.State):
         """Count the caller's unread messages (on every page load; none for visitors and admins), then keep counting
         while the page is open (students and instructors only)."""
         actor = await current_actor(self)
-        self.unread = conversations.header_count(actor)
+        self.unread = await asyncio.to_thread(conversations.header_count, actor)
         return MessagesBadgeState.watch if actor is not None and actor.role in conversations.PARTIES else None
 
     @rx.event(background=True)

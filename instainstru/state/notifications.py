@@ -1,5 +1,7 @@
 """The header's bell: the unread count on every page, and the list, read (and so marked read) when it is opened."""
 
+import asyncio
+
 import reflex as rx
 
 from instainstru.models import utcnow
@@ -22,7 +24,8 @@ class BellState(rx.State):
         """Count the logged-in person's unread notifications (on every page load; none for visitors)."""
         actor = await current_actor(self)
         # an admin still to set up two-step verification has no bell yet (the service refuses them everything)
-        self.unread = bell.unread_count(actor) if actor is not None and not actor.needs_two_factor else 0
+        has_bell = actor is not None and not actor.needs_two_factor
+        self.unread = await asyncio.to_thread(bell.unread_count, actor) if has_bell else 0
         self.items, self.loaded = [], False
 
     @event

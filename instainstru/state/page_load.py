@@ -16,6 +16,7 @@ from reflex.event import EventHandler, EventSpec
 from instainstru.services import view_cache
 from instainstru.state.answer import Answer
 from instainstru.state.events import event
+from instainstru.state.session import one_caller
 
 # route -> its loaders, in order (`loading`).
 LOADERS: dict[str, tuple[EventHandler, ...]] = {}
@@ -34,7 +35,8 @@ class PageLoad(rx.State):
     async def run(self, route: str) -> Answer:
         """Run the loaders of the page at `route` (none for an unknown route), one after another."""
         answers: list[EventSpec] = []
-        with view_cache.one_version():  # the page's kept views, read at one version of the catalogue
+        # the page's kept views read at one version of the catalogue, and the caller looked up once
+        with view_cache.one_version(), one_caller():
             for loader in LOADERS.get(route, ()):
                 assert loader.state is not None  # a state's handler
                 state = await self.get_state(loader.state)

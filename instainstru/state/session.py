@@ -3,7 +3,9 @@ header's account data, signing in and out, and forgetting every user's data when
 
 import asyncio
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import TYPE_CHECKING, TypeVar
 
 import reflex as rx
@@ -24,6 +26,9 @@ if TYPE_CHECKING:
     from reflex.app import App
 
 Result = TypeVar("Result")  # what a service call run for the caller returns
+# `one_caller`'s: who holds each session token, once looked up inside the block (a dict, so that worker threads, which
+# run in a copy of the context, fill the same one).
+_callers: ContextVar[dict[str, Actor | None] | None] = ContextVar("callers", default=None)
 
 
 def session_token(state: BaseState) -> str:
@@ -102,9 +107,11 @@ class SessionState(rx.State):
         return actor
 
     @event
-    def refresh(self) -> Answer:
+    async def refresh(self) -> Answer:
         """Re-read the session from the database (on every page load); say what signing in or out left to say."""
-        actor, notices = sessions.visit(session_token(self), utcnow())
+        token = session_token(self)
+        actor, notices = await asyncio.to_thread(sessions.visit, token, utcnow())
+        _remember(token, actor)
         self._show(actor)
         return [rx.toast.success(text) if kind == "success" else rx.toast.info(text) for kind, text in notices] + (
             logged_out_notice(self)
@@ -154,9 +161,34 @@ async def sign_in_and_go(
     return load_page(routes.session_start(ticket))
 
 
+@contextmanager
+def one_caller() -> Iterator[None]:
+    """Inside the block (a page's loaders, run as one event: the cookie cannot change meanwhile), the caller is looked
+    up in the database once, by the first loader asking, and holds for the others."""
+    reset = _callers.set({})
+    try:
+        yield
+    finally:
+        _callers.reset(reset)
+
+
+def _remember(token: str, actor: Actor | None) -> None:
+    """Inside `one_caller`, keep who holds `token`."""
+    known = _callers.get()
+    if known is not None:
+        known[token] = actor
+
+
 async def current_actor(state: rx.State) -> Actor | None:
-    """Return the logged-in actor for any state's browser session (checked in the database)."""
-    return sessions.actor_for_token(session_token(state))
+    """Return the logged-in actor for any state's browser session (checked in the database, off the event loop; once
+    inside `one_caller`)."""
+    token = session_token(state)
+    known = _callers.get()
+    if known is not None and token in known:
+        return known[token]
+    actor = await asyncio.to_thread(sessions.actor_for_token, token)
+    _remember(token, actor)
+    return actor
 
 
 async def as_caller(state: rx.State, action: Callable[[Actor | None], Result]) -> Result:

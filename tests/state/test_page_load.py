@@ -1,5 +1,6 @@
 """A page's loaders, the header's and the page's own, run in one event (`PageLoad.run`), each on its own state."""
 
+import asyncio
 from datetime import UTC, datetime
 
 from reflex.state import State
@@ -44,3 +45,34 @@ def test_the_student_home_loads_the_header_and_the_lessons_in_one_event(db_url):
 def test_an_unknown_route_loads_nothing(db_url):
     _, answer = call_handlers_at("/nowhere", PageLoad, "", ("run", ("/nowhere",)))
     assert answer == []
+
+
+def test_a_page_load_looks_up_its_caller_once_off_the_event_loop(db_url, monkeypatch):
+    import instainstru.instainstru  # noqa: F401 (its pages name their loaders)
+
+    teacher, student, service = open_studio({60: "80"})
+    make_booking(teacher, student, service.id, LATER, BookingStatus.CONFIRMED, paid=True)
+    token = sessions.start_session(student)
+    lookups: list[bool] = []
+    looked_up = sessions.actor_for_token
+
+    def counted(*args, **kwargs):
+        lookups.append(on_the_loop())
+        return looked_up(*args, **kwargs)
+
+    monkeypatch.setattr(sessions, "actor_for_token", counted)
+    page, _ = call_handlers_at(routes.STUDENT_HOME, PageLoad, token, ("run", (routes.STUDENT_HOME,)))
+    root: State = page.parent_state
+    home, bell = (root.substates[cls.get_name()] for cls in (StudentHomeState, BellState))
+    assert home.access == "ok" and len(home.upcoming) == 1 and bell.unread == 0
+    # The header's session, bell and messages, then the page: one lookup (the header's visit), in a worker thread.
+    assert lookups == [False]
+
+
+def on_the_loop() -> bool:
+    """Whether this runs on an event loop's thread."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return False
+    return True
