@@ -12,15 +12,20 @@ it, as the browser's page load does) and then goes on journeys until the time is
     -> open the lessons dashboard -> cancel the lesson (its dialog, then "Cancel lesson").
 
 Clients pick among the first results and times on purpose, so they race for the same slots: a time taken meanwhile
-(refused when the checkout opens or at the hold) is an expected outcome, counted, not an error. Anything else is an
-error: an exception, a timeout, an error toast, a field's error, a payment not confirmed, a lesson missing from the
-dashboard. After each level: overlapping lessons of one instructor among those the run made (holds still running,
-requests, confirmed and completed lessons), and `ledger.reconcile` of the run's lessons against the fake Stripe.
+(the checkout or the hold refusing it with the booking engine's NOT_AVAILABLE or SLOT_TAKEN) is an expected outcome,
+counted, not an error. Anything else is an error: an exception, a timeout, an error toast, any other refusal (the
+student's holds, say), a field's error, a payment not confirmed, a lesson missing from the dashboard. After an error
+the student goes on in a fresh tab, after letting go of the time it still held. Log-ins that failed are counted
+apart from the journeys. After each level: double bookings (two lessons of one instructor at overlapping times that
+were live at once, by when the clients saw them held and let them go), and `ledger.reconcile` of the run's lessons
+against the fake Stripe, repeated until what it finds stops changing.
 """
 
 import asyncio
 import contextlib
+import itertools
 import json
+import math
 import os
 import random
 import re
@@ -36,12 +41,14 @@ from pathlib import Path
 from typing import Any
 
 import aiohttp
+import socketio
 from reflex_server import ROOT, Server
 from reflex_tab import TIMEOUT_S, VAR_SUFFIX, Tab, Until, Updates
 from search import QUERIES
 from timing import percentile
 
 from instainstru import cookies, routes
+from instainstru.services.booking.booking import NOT_AVAILABLE, SLOT_TAKEN
 from instainstru.state.checkout import CheckoutState
 from instainstru.state.dashboards import StudentHomeState
 from instainstru.state.instructor_public import InstructorPublicState
@@ -68,9 +75,13 @@ STEPS = (
 )
 FIRST = 3  # clients choose among the first 3 bookable results, and the first 3 free times shown
 ARRIVING = 20  # clients logging in at once (the login throttle counts a client address's logins under way)
-SETTLE_S = 3  # after a level: webhooks and refunds under way land before the checks
+RECONCILE_S = 30  # after a level: how long reconcile is repeated while webhooks and refunds under way land
+SETTLE_S = 2  # the pause between two reconciles
 PLACES = ("online", "studio", "student_home")  # the place a student prefers, first to last
-NO_ADDRESS = "let go: no address is in the area"  # lessons only at the student's home, of an area with no ZIP in it
+TAKEN = (NOT_AVAILABLE, SLOT_TAKEN)  # the refusals of a time taken meanwhile (the others are errors)
+# Lessons only at the student's home, of an area covering no ZIP code: every listed neighbourhood covers its nearest
+# one (geo.area_covers), so only an area listing no neighbourhood the gazetteer knows, whose radius reaches no ZIP.
+NO_ADDRESS = "let go: no address is in the area"
 
 
 def student_email(number: int) -> str:
@@ -181,6 +192,16 @@ def errors_in(updates: list[dict]) -> list[str]:
     return found
 
 
+FAILURES = (JourneyError, TimeoutError, KeyError, aiohttp.ClientError, socketio.exceptions.SocketIOError)
+
+
+def described(exc: BaseException) -> str:
+    """What went wrong, in words (a timeout is one of a tab's waits)."""
+    if isinstance(exc, TimeoutError):
+        return f"no answer within {TIMEOUT_S} s"
+    return str(exc) if isinstance(exc, JourneyError) else f"{type(exc).__name__}: {exc}"
+
+
 @lru_cache
 def _zip_in(area: tuple[str, ...]) -> tuple[str, str] | None:
     """(ZIP code, borough) of a gazetteer ZIP that the service `area` covers, as the instructor's profile lists it
@@ -199,19 +220,34 @@ def _zip_in(area: tuple[str, ...]) -> tuple[str, str] | None:
 
 
 def address_in(area: list[str]) -> dict[str, str] | None:
-    """A street address in the instructor's service `area` (as their profile lists it); None when no ZIP of the
-    gazetteer is in it (a neighbourhood with no ZIP's point within `geo.ZIP_NEAR_NEIGHBOURHOOD_MILES`)."""
+    """A street address in the instructor's service `area` (as their profile lists it); None when it covers no ZIP
+    of the gazetteer (NO_ADDRESS: no neighbourhood the gazetteer knows, and no radius reaching a ZIP's point)."""
     found = _zip_in(tuple(area))
     return None if found is None else {"street": "12 Bench St", "apt": "", "zip_code": found[0], "borough": found[1]}
 
 
-ENDS = ("book and cancel", "let go", "browse", "hold refused", "taken when the checkout opened")
+ENDS = ("book and cancel", "let go", "browse", "taken at the hold", "taken when the checkout opened", "error")
 HEADER = (
-    "| server | clients | journeys/s | booked and cancelled | let go | browsed | refused holds / taken at checkout "
-    "| other ends | errors | double bookings | reconcile differences (bookings checked) | CPU ms/journey "
-    "| load average |\n|---|---|---|---|---|---|---|---|---|---|---|---|---|"
+    "| server | clients | journeys/s | booked and cancelled | let go | browsed | taken at the hold / when the checkout "
+    "opened | other ends | errors | failed log-ins | double bookings | reconcile differences (bookings checked) "
+    "| CPU ms/journey | load average |\n|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"
 )
-STEP_HEADER = "| server | clients | step | count | p50 ms | p95 ms |\n|---|---|---|---|---|---|"
+STEP_HEADER = "| server | clients | step | count | errors | p50 ms | p95 ms |\n|---|---|---|---|---|---|---|"
+
+
+@dataclass
+class Hold:
+    """A time a student held, as their browser saw it (epoch seconds): live from `held_at` (the hold's answer
+    arrived) at least until `released_at` (the first cancel or let-go sent for it; None while none was)."""
+
+    booking_id: int
+    checkout: str  # its checkout's path
+    held_at: float
+    released_at: float | None = None
+
+    def releasing(self) -> None:
+        """Note that a release is sent now (unless one was before)."""
+        self.released_at = self.released_at or time.time()
 
 
 @dataclass
@@ -221,8 +257,11 @@ class Tally:
     clients: int
     seconds: float = 0.0
     steps: dict[str, list[float]] = field(default_factory=lambda: {step: [] for step in STEPS})
+    step_errors: Counter = field(default_factory=Counter)  # steps that failed, by step
     outcomes: Counter = field(default_factory=Counter)  # journeys by how they ended
     errors: list[str] = field(default_factory=list)
+    login_errors: list[str] = field(default_factory=list)  # students who could not log in (or open a fresh tab)
+    holds: list[Hold] = field(default_factory=list)
     cpu_seconds: float = 0.0  # the backend's, over the journeys
     first_booking: int = 0  # the first booking id the level may have made
     bookings: int = 0  # how many it made (holds let go and lessons cancelled included)
@@ -231,27 +270,28 @@ class Tally:
     load: tuple[float, float] = (0.0, 0.0)  # the machine's 1-minute load average as the journeys began and ended
 
     def row(self, label: str) -> str:
-        """The level's row under HEADER."""
+        """The level's row under HEADER (per journey: of the journeys that ended, failed log-ins apart)."""
         ended = self.outcomes
         journeys = sum(ended.values())
         main = " | ".join(str(ended[what]) for what in ENDS[:3])
-        refused = f"{ended['hold refused']} / {ended['taken when the checkout opened']}"
-        other = ", ".join(f"{what} {count}" for what, count in sorted(ended.items()) if what not in (*ENDS, "error"))
+        taken = f"{ended['taken at the hold']} / {ended['taken when the checkout opened']}"
+        other = ", ".join(f"{what} {count}" for what, count in sorted(ended.items()) if what not in ENDS)
         return (
-            f"| {label} | {self.clients} | {journeys / self.seconds:,.1f} | {main} | {refused} | {other or 0} | "
-            f"{len(self.errors)} | {len(self.double_bookings)} | {len(self.differences)} ({self.bookings}) | "
-            f"{self.cpu_seconds * 1000 / max(1, journeys):,.0f} | {self.load[0]:.1f} → {self.load[1]:.1f} |"
+            f"| {label} | {self.clients} | {journeys / self.seconds:,.1f} | {main} | {taken} | {other or 0} | "
+            f"{ended['error']} | {len(self.login_errors)} | {len(self.double_bookings)} | "
+            f"{len(self.differences)} ({self.bookings}) | {self.cpu_seconds * 1000 / max(1, journeys):,.0f} | "
+            f"{self.load[0]:.1f} → {self.load[1]:.1f} |"
         )
 
     def step_rows(self, label: str) -> list[str]:
-        """A row under STEP_HEADER for each step taken."""
+        """A row under STEP_HEADER for each step taken (its timings: those that did not fail)."""
         rows = []
         for step, times in self.steps.items():
-            if times:
+            if times or self.step_errors[step]:
                 ms = [t * 1000 for t in times]
+                p50, p95 = (f"{statistics.median(ms):,.0f}", f"{percentile(ms, 95):,.0f}") if ms else ("–", "–")
                 rows.append(
-                    f"| {label} | {self.clients} | {step} | {len(ms)} | {statistics.median(ms):,.0f} | "
-                    f"{percentile(ms, 95):,.0f} |"
+                    f"| {label} | {self.clients} | {step} | {len(ms)} | {self.step_errors[step]} | {p50} | {p95} |"
                 )
         return rows
 
@@ -294,12 +334,19 @@ def signed_in(updates: Updates) -> bool:
     return said(updates, "_call_script", routes.SESSION_START) or bool(login.get("error"))
 
 
+def let_go_answered(updates: Updates) -> bool:
+    """Did letting go answer (its toast, or the checkout's error)?"""
+    return toasted(updates) or "error" in delta_of(updates, CHECKOUT)
+
+
 class Student:
     """One client: a student's tab, logged in, going on journeys."""
 
     def __init__(self, url: str, number: int, tally: Tally, rng: random.Random) -> None:
         self.url, self.number, self.tally, self.rng = url, number, tally, rng
         self.tab = Tab(url)
+        self.cookie = ""  # the session's, once logged in
+        self.held: Hold | None = None  # the time held and not yet released
 
     async def log_in(self) -> None:
         """Open the login page; log in through the form, redeem the ticket for the session cookie and connect again
@@ -313,20 +360,33 @@ class Student:
         ]
         ticket = next((m[1] for script in scripts if (m := SESSION_START.search(script))), None)
         if ticket is None:
-            raise JourneyError(
-                f"student {self.number} was not signed in: {delta_of(updates, LoginState.get_full_name())}"
-            )
+            raise JourneyError(f"not signed in: {delta_of(updates, LoginState.get_full_name())}")
         async with (
             aiohttp.ClientSession() as http,
             http.get(self.url + ticket, allow_redirects=False, headers={"Sec-Fetch-Site": "same-origin"}) as reply,
         ):
             cookie = reply.cookies.get(cookies.SESSION_COOKIE)
         if cookie is None:
-            raise JourneyError(f"student {self.number}: no session cookie from {ticket}")
-        await self.tab.close()
-        self.tab = Tab(self.url, cookie=f"{cookies.SESSION_COOKIE}={cookie.value}")
-        await self.tab.open(routes.STUDENT_HOME)
+            raise JourneyError(f"no session cookie from {ticket}")
+        self.cookie = f"{cookies.SESSION_COOKIE}={cookie.value}"
+        await self.reopen()
         self.tally.steps["log in"].append(time.perf_counter() - started)
+
+    async def reopen(self) -> None:
+        """Close the tab and open a fresh one on the student's home, with the session cookie (a page load)."""
+        await self.close()
+        self.tab = Tab(self.url, cookie=self.cookie)
+        await self.tab.open(routes.STUDENT_HOME)
+
+    async def close(self) -> None:
+        """Close the tab (whatever state it is in)."""
+        with contextlib.suppress(*FAILURES):
+            await self.tab.close()
+
+    def failed(self, step: str, why: str) -> JourneyError:
+        """Count a failure of `step`; the error to raise."""
+        self.tally.step_errors[step] += 1
+        return JourneyError(f"{step}: {why}")
 
     async def step(self, name: str, action: Awaitable[Updates], follow: bool = False) -> Updates:
         """Time one step (a navigation or an event, awaited in `action`; with `follow`, and the page it sends the
@@ -334,14 +394,14 @@ class Student:
         started = time.perf_counter()
         try:
             updates = await action
-        except TimeoutError:
-            raise JourneyError(f"{name}: no answer within {TIMEOUT_S} s") from None
-        if problems := errors_in(updates):
-            raise JourneyError(f"{name}: {'; '.join(problems)}")
-        if said(updates, "_redirect"):
-            if not follow:
-                raise JourneyError(f"{name}: sent elsewhere: {updates}")
-            updates += await self.tab.go(next(redirects(updates)))
+            if problems := errors_in(updates):
+                raise JourneyError("; ".join(problems))
+            if said(updates, "_redirect"):
+                if not follow:
+                    raise JourneyError(f"sent elsewhere: {updates}")
+                updates += await self.tab.go(next(redirects(updates)))
+        except FAILURES as exc:
+            raise self.failed(name, described(exc)) from None
         self.tally.steps[name].append(time.perf_counter() - started)
         return updates
 
@@ -369,26 +429,36 @@ class Student:
             profile = await self.click("profile", InstructorPublicState, "choose_lesson", lesson, choose)
         return [slot for day in profile["slot_days"] for slot in day["times"]]
 
-    async def hold(self, times: list[dict[str, str]]) -> int:
-        """Open the checkout of one of the first free times and hold it; return the held lesson's id."""
-        opened = await self.visit("checkout", self.rng.choice(times[:FIRST])["href"], CHECKOUT)
-        if opened["problem"] or opened["summary"].get("refusal"):
-            raise Ended("taken when the checkout opened")
+    async def hold(self, times: list[dict[str, str]]) -> Hold:
+        """Open the checkout of one of the first free times and hold it; return the hold. A time taken meanwhile
+        ends the journey; any other refusal is an error."""
+        path = self.rng.choice(times[:FIRST])["href"]
+        opened = await self.visit("checkout", path, CHECKOUT)
+        if opened["problem"]:
+            raise self.failed("checkout", opened["problem"])
+        if refusal := opened["summary"].get("refusal"):
+            if refusal in TAKEN:
+                raise Ended("taken when the checkout opened")
+            raise self.failed("checkout", refusal)
         held = await self.click("hold", CheckoutState, "hold_time", {}, shows(CHECKOUT, held_or_refused))
         if held["booking_id"]:
-            return int(held["booking_id"])
-        if held["summary"].get("refusal"):
-            raise Ended("hold refused")
-        raise JourneyError(f"hold: neither held nor refused: {held}")
+            hold = Hold(int(held["booking_id"]), path, time.time())
+            self.tally.holds.append(hold)
+            return hold
+        refusal = held["summary"].get("refusal")
+        if refusal in TAKEN:
+            raise Ended("taken at the hold")
+        raise self.failed("hold", refusal or f"neither held nor refused: {held}")
 
     async def choose_place(self) -> bool:
         """Choose where the held lesson happens, as the checkout's place card does (its form submits its version):
-        online, the studio, or an address in the instructor's area; False when no address can be in it."""
+        online, the studio, or an address in the instructor's area; False when the area covers no ZIP code
+        (`address_in`)."""
         checkout = self.tab.shown(CHECKOUT)
         offered = [choice["id"] for choice in checkout["place_choices"]]
         kind = next((kind for kind in PLACES if kind in offered), None)
         if kind is None:
-            raise JourneyError(f"place: none offered that the benchmark knows: {offered}")
+            raise self.failed("place", f"none offered that the benchmark knows: {offered}")
         form = {"form_version": checkout["summary"]["place_version"]}
         if kind == "student_home":
             address = address_in(self.tab.shown(PROFILE)["area"])
@@ -401,25 +471,33 @@ class Student:
         await self.click("place", CheckoutState, "pick_place", {"kind": kind}, shows(CHECKOUT, has("place_pick")))
         saved = await self.click("place saved", CheckoutState, "save_place", {"form": form}, place_saved)
         if saved["place_errors"]:
-            raise JourneyError(f"place {kind}: {saved['place_errors']}")
+            raise self.failed("place saved", f"{kind}: {saved['place_errors']}")
         return True
 
-    async def pay_and_cancel(self, booking_id: int) -> None:
+    async def pay_and_cancel(self, held: Hold) -> None:
         """Pay with the saved card, open the lessons dashboard, and cancel the lesson there."""
         paid = await self.click("pay", CheckoutState, "pay", {}, shows(CHECKOUT, paid_or_not))
         if paid["stage"] not in ("done", "requested") or paid["error"]:
-            raise JourneyError(f"pay: {paid['error'] or paid['stage']}")
+            raise self.failed("pay", paid["error"] or paid["stage"])
         lessons = await self.visit("lessons", routes.STUDENT_HOME, LESSONS)
-        if booking_id not in {int(line["id"]) for line in lessons["upcoming"]}:
-            raise JourneyError(f"lessons: booking {booking_id} is not among the upcoming lessons")
-        which = {"booking_id": booking_id}
+        if held.booking_id not in {int(line["id"]) for line in lessons["upcoming"]}:
+            raise self.failed("lessons", f"booking {held.booking_id} is not among the upcoming lessons")
+        which = {"booking_id": held.booking_id}
         dialog = shows(LESSONS, has("cancel_open"))
         asked = await self.click("cancel dialog", StudentHomeState, "ask_cancel", which, dialog)
         if not asked["cancel_open"]:
-            raise JourneyError("cancel: its dialog did not open")
+            raise self.failed("cancel dialog", "it did not open")
+        held.releasing()
         confirm = self.tab.send(handler(StudentHomeState, "confirm_cancel"), {"form": {}}, toasted)
         if not said(await self.step("cancel", confirm), "_call_function", "Lesson cancelled."):
-            raise JourneyError("cancel: not said to be cancelled")
+            raise self.failed("cancel", "not said to be cancelled")
+
+    async def let_go(self, held: Hold) -> None:
+        """Let the held time go from its checkout (the page goes back to the instructor's profile)."""
+        held.releasing()
+        let_go = self.tab.send(handler(CheckoutState, "let_go"), {}, let_go_answered)
+        if error := delta_of(await self.step("let go", let_go, follow=True), CHECKOUT).get("error"):
+            raise self.failed("let go", error)
 
     async def journey(self, kind: str) -> str:
         """One journey of `kind` (MIX); returns how it ended."""
@@ -428,25 +506,56 @@ class Student:
             return "no free time shown"
         if kind == "browse":
             return kind
-        booking_id = await self.hold(times)
+        self.held = await self.hold(times)
         if kind == "let go" or not await self.choose_place():
-            let_go = self.tab.send(handler(CheckoutState, "let_go"), {}, toasted)
-            await self.step("let go", let_go, follow=True)  # back on the instructor's profile
+            await self.let_go(self.held)
+            self.held = None
             return kind if kind == "let go" else NO_ADDRESS
-        await self.pay_and_cancel(booking_id)
+        await self.pay_and_cancel(self.held)
+        self.held = None
         return kind
 
+    async def recover(self) -> bool:
+        """After an error: a fresh tab (the old one may be out of step, the failed event's late updates landing in
+        the next step), and the time still held let go (a hold left lives 15 minutes, counted against the student's
+        next holds); False when no fresh tab could be opened."""
+        try:
+            await self.reopen()
+            if self.held is not None:
+                try:
+                    await self.give_back()
+                except FAILURES as exc:
+                    self.tally.errors.append(f"student {self.number}: letting go after an error: {described(exc)}")
+                    await self.reopen()
+        except FAILURES as exc:
+            self.tally.login_errors.append(f"student {self.number}: opening a fresh tab: {described(exc)}")
+            return False
+        return True
+
+    async def give_back(self) -> None:
+        """Open the checkout of the time still held and let it go, if the page still shows it held."""
+        held, self.held = self.held, None
+        assert held is not None  # recover's
+        await self.tab.go(held.checkout)
+        if int(self.tab.shown(CHECKOUT).get("booking_id") or 0) == held.booking_id:
+            held.releasing()
+            await self.tab.send(handler(CheckoutState, "let_go"), {}, let_go_answered)
+
     async def run(self, stop: float) -> None:
-        """Journeys until `stop` (the one under way is finished)."""
+        """Journeys until `stop` (the one under way is finished); after an error, `recover` (the student stops if
+        it cannot)."""
         kinds, weights = list(MIX), list(MIX.values())
         while time.perf_counter() < stop:
             try:
-                self.tally.outcomes[await self.journey(self.rng.choices(kinds, weights)[0])] += 1
+                ended = await self.journey(self.rng.choices(kinds, weights)[0])
             except Ended as why:
-                self.tally.outcomes[str(why)] += 1
-            except (JourneyError, TimeoutError, KeyError, aiohttp.ClientError) as exc:
-                self.tally.outcomes["error"] += 1
-                self.tally.errors.append(f"student {self.number}: {type(exc).__name__}: {exc}")
+                ended = str(why)
+            except FAILURES as exc:
+                ended = "error"
+                self.tally.errors.append(f"student {self.number}: {described(exc)}")
+            self.tally.outcomes[ended] += 1
+            if ended == "error" and not await self.recover():
+                return
 
 
 def has(name: str) -> Callable[[dict[str, Any]], bool]:
@@ -473,7 +582,7 @@ def paid_or_not(changed: dict[str, Any]) -> bool:
 
 
 async def arrive(server: Server, clients: int, tally: Tally) -> list[Student]:
-    """`clients` students log in, ARRIVING at a time; those who could not are errors."""
+    """`clients` students log in, ARRIVING at a time; those who could not are counted apart, their tabs closed."""
     students = [Student(server.url, number, tally, random.Random(number)) for number in range(clients)]
     arrived = []
     for start in range(0, clients, ARRIVING):
@@ -481,8 +590,9 @@ async def arrive(server: Server, clients: int, tally: Tally) -> list[Student]:
         logins = await asyncio.gather(*(student.log_in() for student in batch), return_exceptions=True)
         for student, failed in zip(batch, logins, strict=True):
             if isinstance(failed, BaseException):
-                tally.outcomes["error"] += 1
-                tally.errors.append(f"student {student.number}: logging in: {type(failed).__name__}: {failed}")
+                tally.step_errors["log in"] += 1
+                tally.login_errors.append(f"student {student.number}: logging in: {described(failed)}")
+                await student.close()
             else:
                 arrived.append(student)
     return arrived
@@ -497,7 +607,7 @@ async def journeys(server: Server, clients: int, seconds: float) -> Tally:
     await asyncio.gather(*(student.run(stop) for student in students))
     tally.seconds, tally.cpu_seconds = time.perf_counter() - started, server.cpu_seconds() - cpu
     tally.load = (load, os.getloadavg()[0])
-    await asyncio.gather(*(student.tab.close() for student in students), return_exceptions=True)
+    await asyncio.gather(*(student.close() for student in students))
     return tally
 
 
@@ -513,50 +623,66 @@ def last_booking() -> None:
 
 
 def check(first: int) -> None:
-    """Print, as JSON, the lessons made from booking `first` on that overlap another of the same instructor (both
-    taking the instructor's time: a hold still running, a request, a confirmed or completed lesson), and what
-    `ledger.reconcile` finds different from the fake Stripe for those bookings."""
-    from sqlalchemy.orm import aliased
+    """Print, as JSON: when it looked (epoch seconds), the lessons made from booking `first` on, with the older ones
+    of their instructors still taking time (each: instructor, start, end, taking the instructor's time now), and what
+    `ledger.reconcile` finds different from the fake Stripe for the lessons made."""
     from sqlmodel import col, select
 
     from instainstru.db import transaction
-    from instainstru.models import Booking, BookingStatus, utcnow
-    from instainstru.models.booking import BOOKED_STATUSES
+    from instainstru.models import Booking, utcnow
+    from instainstru.models.booking import BUSY_STATUSES, ran_out
     from instainstru.services.money import ledger
 
     now = utcnow()
-    a, b = aliased(Booking), aliased(Booking)
-
-    def taking(x: Any) -> Any:
-        held = (col(x.status) == BookingStatus.PENDING_PAYMENT) & (col(x.hold_expires_at) > now)
-        return col(x.status).in_(BOOKED_STATUSES) | held
-
     with transaction() as session:
-        pairs = session.exec(
-            select(a.id, b.id, a.instructor_id, a.start_at, b.start_at).where(
-                a.instructor_id == b.instructor_id,
-                col(a.id) < col(b.id),
-                col(b.id) >= first,
-                col(a.start_at) < col(b.end_at),
-                col(b.start_at) < col(a.end_at),
-                taking(a),
-                taking(b),
-            )
-        ).all()
-        made = list(session.exec(select(Booking.id).where(col(Booking.id) >= first)))
-    overlaps = [f"bookings {x} and {y} of instructor {who}: {s} and {t}" for x, y, who, s, t in pairs]
-    print(json.dumps({"bookings": len(made), "overlaps": overlaps, "differences": ledger.reconcile(made)}))
+        made = select(Booking.instructor_id).where(col(Booking.id) >= first)
+        lessons = {
+            b.id: [b.instructor_id, b.start_at.isoformat(), b.end_at.isoformat(), taking]
+            for b in session.exec(select(Booking).where(col(Booking.instructor_id).in_(made)))
+            if (taking := b.status in BUSY_STATUSES and not ran_out(b, now)) or (b.id or 0) >= first
+        }
+    differences = ledger.reconcile([booking for booking in lessons if booking >= first])
+    print(json.dumps({"now": now.timestamp(), "lessons": lessons, "differences": differences}))
+
+
+def double_bookings(holds: list[Hold], first: int, found: dict[str, Any]) -> list[str]:
+    """The pairs of `check`'s lessons of one instructor at overlapping times that were live at once. Each is live
+    (both ends included) from a moment it was known to be to the last such moment: a hold of the level from its
+    answer to its first release sent, or to the check while it still takes time (only its answer when it was let go
+    otherwise); an older lesson still taking time, throughout; one of the level no client knew of (its hold's answer
+    lost), at the check while it takes time."""
+    now, known = found["now"], {hold.booking_id: hold for hold in holds}
+    live: dict[int, list[tuple]] = {}  # by instructor: (booking, start, end, live from, live to)
+    for key, (instructor, start, end, taking) in found["lessons"].items():
+        booking, hold = int(key), known.get(int(key))
+        if hold is not None:
+            span = (hold.held_at, now if taking else hold.released_at or hold.held_at)
+        elif taking:
+            span = (now if booking >= first else -math.inf, now)
+        else:
+            continue
+        live.setdefault(instructor, []).append((booking, start, end, *span))
+    return [
+        f"bookings {a[0]} and {b[0]} of instructor {who}: {a[1]} and {b[1]}"
+        for who, lessons in live.items()
+        for a, b in itertools.combinations(sorted(lessons), 2)
+        if a[1] < b[2] and b[1] < a[2] and a[3] <= b[4] and b[3] <= a[4]
+    ]
 
 
 def checked(env: dict[str, str], tally: Tally) -> None:
-    """Wait for what is under way to land (webhooks, refunds), then run `check` on the level's bookings."""
-    time.sleep(SETTLE_S)
-    found = json.loads(run_here(env, f"import journeys; journeys.check({tally.first_booking})"))
-    tally.bookings, tally.double_bookings, tally.differences = (
-        found["bookings"],
-        found["overlaps"],
-        found["differences"],
-    )
+    """Run `check` on the level's bookings until reconcile finds nothing, or what it found the time before
+    (webhooks and refunds under way land meanwhile), for RECONCILE_S at most; keep what it found."""
+    deadline, before = time.monotonic() + RECONCILE_S, None
+    while True:
+        found = json.loads(run_here(env, f"import journeys; journeys.check({tally.first_booking})"))
+        if not found["differences"] or found["differences"] == before or time.monotonic() > deadline:
+            break
+        before = found["differences"]
+        time.sleep(SETTLE_S)
+    tally.bookings = sum(int(key) >= tally.first_booking for key in found["lessons"])
+    tally.double_bookings = double_bookings(tally.holds, tally.first_booking, found)
+    tally.differences = found["differences"]
 
 
 def measure(server: Server, env: dict[str, str], levels: list[int], seconds: float) -> Iterator[Tally]:

@@ -17,7 +17,8 @@ synthetic instructors (bench/search.py's) to the demo. `--login-load K` adds K c
 
 `--journeys` measures logged-in students' whole journeys instead of navigations (bench/journeys.py: search, profile,
 checkout, hold, place, pay on the fake Stripe, cancel; the bare app's line stays the floor): journeys per second, each
-step's p50/p95, errors, and after each level double bookings and the ledger's reconcile against the fake Stripe.
+step's p50/p95 and failures, errors (failed log-ins apart), and after each level double bookings and the ledger's
+reconcile against the fake Stripe.
 """
 
 import argparse
@@ -34,15 +35,13 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from reflex_server import ROOT, Server, backend  # noqa: E402 (bench/ is on sys.path when a script here runs)
-from reflex_tab import ROOT_STATE, Tab  # noqa: E402
+from reflex_tab import Tab  # noqa: E402
 from search import QUERIES  # noqa: E402
 from timing import percentile  # noqa: E402
 
 from instainstru.seed.demo import DEMO_PASSWORD  # noqa: E402
 
 BARE = Path(__file__).resolve().parent / "bare_app"
-
-LOGIN = f"{ROOT_STATE}.instainstru___state___login____login_state.submit"
 
 
 @dataclass
@@ -106,7 +105,9 @@ def prepare(env: dict[str, str], instructors: int, payments: bool = False) -> No
     full = {**os.environ, **env}
 
     def run(*command: str, where: Path = ROOT) -> None:
-        subprocess.run([sys.executable, *command], cwd=where, env=full, check=True, capture_output=True)
+        done = subprocess.run([sys.executable, *command], cwd=where, env=full, capture_output=True, text=True)
+        if done.returncode:
+            raise SystemExit(f"{' '.join(command)} failed:\n{done.stderr[-3000:]}")
 
     for module in ("instainstru.migrate", "instainstru.seed", *(("instainstru.seed.payments",) if payments else ())):
         run("-m", module)
@@ -176,6 +177,8 @@ async def memory_per_tab(server: Server, path: str, tabs: int) -> tuple[float, f
 
 async def logging_in(url: str, stop: asyncio.Event) -> int:
     """Log the demo student in over and over (a failed then a good password check) until `stop`; return how many."""
+    from journeys import LOGIN
+
     from instainstru import routes
 
     tab = Tab(url)
@@ -201,7 +204,7 @@ async def measure(server: Server, paths: list[str], levels: list[int], seconds: 
     return results
 
 
-def on_journeys(env: dict[str, str], tmp: Path, label: str, args: argparse.Namespace) -> None:
+def on_journeys(env: dict[str, str], label: str, args: argparse.Namespace) -> None:
     """`--journeys`: the app paying on the fake Stripe (started here), with as many students as the most clients;
     each level of clients goes on journeys in turn; print the table of levels, the steps' timings and what went
     wrong."""
@@ -225,7 +228,11 @@ def on_journeys(env: dict[str, str], tmp: Path, label: str, args: argparse.Names
     for tally in tallies:
         print("\n".join(tally.step_rows(label)))
     for tally in tallies:
-        for what, found in (("errors", tally.errors), ("double bookings", tally.double_bookings)):
+        for what, found in (
+            ("errors", tally.errors),
+            ("failed log-ins", tally.login_errors),
+            ("double bookings", tally.double_bookings),
+        ):
             for line, count in journeys.alike(found).most_common(20):
                 print(f"{tally.clients} clients, {what}: {count} × {line}")
         for line in tally.differences[:20]:
@@ -273,7 +280,7 @@ def main() -> None:
         label = "PostgreSQL + Redis" if args.scale_out else "SQLite"
         label += "" if args.cache_seconds else ", no kept views"
         if args.journeys:
-            on_journeys(env, tmp, label, args)
+            on_journeys(env, label, args)
             return
         prepare(env, args.instructors)
         profiles = instructor_paths(env["DB_URL"])

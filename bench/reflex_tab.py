@@ -67,15 +67,20 @@ class Tab:
         self._client.on("event", self._on_update, namespace=NAMESPACE)
 
     async def _on_update(self, update: dict) -> None:
-        """Count an update; hand it to whoever waits for one; answer a time-zone script as a browser would."""
+        """Count an update; hand it to whoever waits for one (or what its `Until` raised); answer a time-zone script
+        as a browser would."""
         self.updates += 1
         for state, changed in update.get("delta", {}).items():
             self._vars.setdefault(state, {}).update(changed)
         if self._watch is not None:
             seen, until, answered = self._watch
             seen.append(update)
-            if not answered.done() and until(seen):
-                answered.set_result(seen)
+            if not answered.done():
+                try:
+                    if until(seen):
+                        answered.set_result(seen)
+                except Exception as exc:  # raised where the waiter sees it, not lost in socket.io's handler
+                    answered.set_exception(exc)
         for asked in update.get("events", []):
             payload = asked.get("payload", {})
             callback = CALLBACK.search(str(payload.get("callback", "")))
