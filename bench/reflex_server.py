@@ -89,4 +89,3 @@ def backend(folder: Path, env: dict[str, str], log: Path, workers: int | None = 
             proc.wait(timeout=20)
         except subprocess.TimeoutExpired:
             os.killpg(proc.pid, signal.SIGKILL)
-
