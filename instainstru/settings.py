@@ -55,8 +55,8 @@ DEMO_WEBHOOK_SECRET = "whsec_demo_instainstru_local"
 # Argon2id's least cost OWASP recommends (19 MiB, 2 passes): production refuses less (tests run cheaper).
 PRODUCTION_ARGON2 = {"ARGON2_TIME_COST": 2, "ARGON2_MEMORY_KIB": 19456}
 MAX_BACKEND_WORKERS = 64
-OPLOCK_HOLD_MS = 5_000  # how long a worker keeps a tab's state in memory after its last event (reflex_defaults)
-REDIS_LOCK_MS = 60_000  # how long a tab's lock in Redis lasts before another worker may take it (reflex_defaults)
+OPLOCK_HOLD_MS = 2_000  # how long a worker keeps a tab's lock and states in memory once it took them (reflex_defaults)
+REDIS_LOCK_MS = 20_000  # how long a tab's lock in Redis lasts before another worker may take it (reflex_defaults)
 REDIS_SCHEMES = ("redis://", "rediss://", "unix://")  # what Reflex accepts in REFLEX_REDIS_URL
 # Every variable the settings read (README's configuration table lists each one).
 VARIABLES = (
@@ -455,10 +455,11 @@ def reflex_defaults(settings: Settings, cpus: int) -> dict[str, str]:
     """Reflex's own settings (environment variables) this app sets unless the environment does. With Redis (several
     workers): a tab's state stays in the memory of the worker holding its socket between its events (Reflex's
     opportunistic lock, held `OPLOCK_HOLD_MS` and written to Redis then, or sooner when another worker asks for it)
-    instead of being read from Redis and written back on every event; a tab's lock lasts `REDIS_LOCK_MS`, far longer
-    than it is held, so that a busy worker still writes it back in time (at Reflex's 10 s, workers under more load
-    than they can serve lost tabs' states); and one worker per CPU (`cpus`), not Reflex's 2 x CPUs + 1 (slower: both
-    measured in docs/PERFORMANCE.md, the load benchmark)."""
+    instead of being read from Redis and written back on every event; a tab's lock lasts `REDIS_LOCK_MS`, ten times
+    that, so that a busy worker still writes it back in time (at Reflex's 10 s and 5 s, workers under more load than
+    they can serve lost tabs' states), but no longer (a worker waiting for a lock whose release it missed looks again
+    only then: at 60 s, page loads waited a minute); and one worker per CPU (`cpus`), not Reflex's 2 x CPUs + 1
+    (slower: all measured in docs/PERFORMANCE.md, the load benchmark)."""
     if not settings.redis_url:
         return {}
     return {
