@@ -51,12 +51,12 @@ async def photo(request: Request) -> Response:
     """A profile photo (JPEG) from the PHOTO_STORE, for browsers and proxies to keep for a year; 304 for a browser
     that has it, 404 for a name that is no photo."""
     name = request.path_params["name"]
+    headers = {"Cache-Control": PHOTO_CACHE, "ETag": f'"{name}"'}
+    if photos.NAME.fullmatch(name) and f'"{name}"' in request.headers.get("if-none-match", ""):
+        return Response(status_code=304, headers=headers)  # a name is never reused: the browser's copy is right
     data = await run_in_threadpool(photos.read, name)  # a file or a database read blocks: off the event loop
     if data is None:
         return PlainTextResponse("No photo here.", status_code=404)
-    headers = {"Cache-Control": PHOTO_CACHE, "ETag": f'"{name}"'}
-    if f'"{name}"' in request.headers.get("if-none-match", ""):
-        return Response(status_code=304, headers=headers)
     return Response(data, media_type="image/jpeg", headers=headers)
 
 

@@ -169,8 +169,12 @@ def test_the_photo_route_serves_a_stored_photo_for_good_and_nothing_else(teacher
     reply = fetch(routes.photo(name))
     assert (reply.status_code, reply.headers["content-type"], reply.content) == (200, "image/jpeg", photos.read(name))
     assert reply.headers["cache-control"] == "public, max-age=31536000, immutable"
-    again = fetch(routes.photo(name), {"If-None-Match": reply.headers["etag"]})  # the browser has it already
-    assert (again.status_code, again.content) == (304, b"")
+    read: list[tuple] = []
+    with pytest.MonkeyPatch.context() as patched:
+        patched.setattr(photos, "read", lambda *args: read.append(args))
+        again = fetch(routes.photo(name), {"If-None-Match": reply.headers["etag"]})  # the browser has it already
+    assert (again.status_code, again.content, read) == (304, b"", [])  # answered without reading the photo
+    assert fetch(routes.photo("x.jpg"), {"If-None-Match": '"x.jpg"'}).status_code == 404  # no name of ours
     unknown = name.replace(name.split("-")[1][:4], "0000")
     for path in (routes.photo(unknown), routes.photo("..%2F..%2Finstainstru.db"), routes.photo("x.jpg")):
         assert fetch(path).status_code == 404
