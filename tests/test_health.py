@@ -5,14 +5,13 @@ import os
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from starlette.testclient import TestClient
 
 from instainstru import routes
-from instainstru.api import api
 from instainstru.models import utcnow
 from instainstru.services.booking.jobs import run_due
 from instainstru.services.operations import health
 from instainstru.settings import reset_settings
+from tests.api_client import fetch
 from tests.conftest import worker_redis_url
 from tests.processes import free_port
 
@@ -23,7 +22,7 @@ NOBODY = f"http://127.0.0.1:{free_port()}"  # a port nothing listens on (a momen
 
 def status() -> tuple[int, dict]:
     """The health check's status code and answer, as a load balancer sees them."""
-    reply = TestClient(api, base_url="http://127.0.0.1:3000").get(routes.HEALTH)
+    reply = fetch(routes.HEALTH)
     assert reply.headers["cache-control"] == "no-store"
     return reply.status_code, reply.json()
 
