@@ -99,6 +99,9 @@ def test_a_studio_lesson_shows_the_studio_address_only_once_paid(page: Page, gui
     page.get_by_label("At the instructor's studio (Park Slope, Brooklyn)").click()
     page.get_by_role("button", name="Use this place").click()
     expect(page.locator(".checkout-place")).to_contain_text("Park Slope, Brooklyn (the exact address is shown")
+    # Saved, the place needs no "Use this place": the focus stays in the place's card, not on the page's body.
+    expect(page.get_by_role("button", name="Use this place")).to_have_count(0)
+    expect(page.locator(".place-card :focus")).to_have_count(1)
     expect(page.get_by_text(STUDIO)).to_have_count(0)
     expect(page.locator(".checkout-total")).to_have_text("$80")
     look_at(page, "checkout-place-studio")
