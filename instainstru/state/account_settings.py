@@ -112,7 +112,7 @@ class AccountSettingsState(GuardedPage, rx.State):
     async def _header_again(self) -> None:
         """Show the saved name in the header too."""
         session = await self.get_state(SessionState)
-        session._reload()
+        await session._reload()
 
     @event
     def set_timezone(self, name: str) -> None:

@@ -60,7 +60,7 @@ class LoginState(rx.State):
         self.prompt = after_login.prompt(intent)
         self.signup_href = routes.signup(intent.next_path, intent.save_instructor)
         session = await self.get_state(SessionState)
-        if actor := session._reload():
+        if actor := await session._reload():
             return rx.redirect(after_login.destination(actor, intent))
         return logged_out_notice(self)
 

@@ -71,5 +71,5 @@ class ResetPasswordState(rx.State):
             self.works = "form" not in refused.errors
             return None
         session = await self.get_state(SessionState)
-        session._reload()  # every session of the account has ended, this browser's too
+        await session._reload()  # every session of the account has ended, this browser's too
         return [rx.redirect(routes.LOGIN), rx.toast.success(PASSWORD_CHANGED)]

@@ -93,16 +93,13 @@ class SessionState(rx.State):
         """Up to two initials of the logged-in person's name, for the avatar."""
         return initials(self.user_name)
 
-    def _actor(self) -> Actor | None:
-        return sessions.actor_for_token(session_token(self))
-
     def _show(self, actor: Actor | None) -> None:
         self.user_name = actor.name if actor else ""
         self.user_role = actor.role.value if actor else ""
         self.email_verified = actor.email_verified if actor else True
 
-    def _reload(self) -> Actor | None:
-        actor = self._actor()
+    async def _reload(self) -> Actor | None:
+        actor = await current_actor(self)
         self._show(actor)
         return actor
 

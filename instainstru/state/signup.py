@@ -42,7 +42,7 @@ class SignupState(rx.State):
         """Reset the form, take the role and what the visitor was doing from the link, guess the time zone."""
         intent = read_intent(self)
         session = await self.get_state(SessionState)
-        if actor := session._reload():
+        if actor := await session._reload():
             return rx.redirect(after_login.destination(actor, intent))
         self.prompt = after_login.prompt(intent)
         self.login_href = routes.login(intent.next_path, intent.save_instructor)

@@ -83,7 +83,7 @@ class TwoStepState(GuardedPage, rx.State):
         an admin is sent to set it up), go on to the dashboard. New codes made there stay on the page."""
         self.recovery_codes, from_setup, self._from_setup = [], self._from_setup, False
         session = await self.get_state(SessionState)
-        actor = session._reload()
+        actor = await session._reload()
         if actor is not None and from_setup and self.router.url.path.rstrip("/") == routes.TWO_STEP:
             return rx.redirect(routes.dashboard(actor.role))
         return None

@@ -24,7 +24,7 @@ class EmailBannerState(rx.State):
             sent_to = email_links.resend(await current_actor(self), utcnow())
         except FormError as refused:
             session = await self.get_state(SessionState)
-            session._reload()  # confirmed in another tab meanwhile: the banner goes
+            await session._reload()  # confirmed in another tab meanwhile: the banner goes
             return rx.toast.error(" ".join(refused.errors.values()))
         except NotAuthenticated:
             return rx.redirect(routes.LOGIN)
@@ -54,5 +54,5 @@ class VerifyEmailState(rx.State):
             self.confirmed, self.changed, self.email, self.problem = True, outcome.changed, outcome.email, ""
             self.welcome = format_price(outcome.welcome_cents) if outcome.welcome_cents else ""
         session = await self.get_state(SessionState)
-        session._reload()
+        await session._reload()
         self.loaded = True
