@@ -99,7 +99,10 @@ class SessionState(rx.State):
         self.email_verified = actor.email_verified if actor else True
 
     async def _reload(self) -> Actor | None:
-        actor = await current_actor(self)
+        """Read the session again (the account just changed: not `one_caller`'s kept answer), and keep that."""
+        token = session_token(self)
+        actor = await asyncio.to_thread(sessions.actor_for_token, token)
+        _remember(token, actor)
         self._show(actor)
         return actor
 
