@@ -145,14 +145,16 @@ class BrowserTestsTogether(LoadGroupScheduling):
     on the embedded app (`SECOND_BROWSER_GROUP`; each worker starts its own app server and build), and the PostgreSQL +
     Redis app's (test_scale_path.py: another build and server of its own). The other tests are spread over all
     workers one at a time, but for test_demo_data.py's checks, which share one seeded database per backend (a
-    module-scoped fixture) and so run together on one worker. (Groups are told by path: with pytest 9, xdist 3.8's
-    `xdist_group` mark no longer reaches the scheduler.)"""
+    module-scoped fixture) and so run together on one worker, and the search relevance set's, which share its city.
+    (Groups are told by path: with pytest 9, xdist 3.8's `xdist_group` mark no longer reaches the scheduler.)"""
 
     def _split_scope(self, nodeid: str) -> str:
         if nodeid.startswith("tests/browser/test_scale_path.py"):
             return "browser-scale"
         if nodeid.startswith("tests/test_demo_data.py"):
             return "demo-data"
+        if nodeid.startswith("tests/search_relevance/"):
+            return "relevance"
         if nodeid.startswith("tests/browser/"):
             return "browser" if nodeid < SECOND_BROWSER_GROUP else "browser-second"
         return super()._split_scope(nodeid)

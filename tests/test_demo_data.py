@@ -10,6 +10,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlmodel import func, select
 
+from instainstru import production
 from instainstru.db import transaction
 from instainstru.migrate import upgrade
 from instainstru.models import (
@@ -44,6 +45,8 @@ from instainstru.services.money import ledger
 from instainstru.services.trust import referrals, reviews
 from instainstru.settings import reset_settings
 from tests.conftest import BACKENDS, empty_tables
+from tests.test_production import DEMO_LOGINS as DEMO_LOGINS_REFUSED
+from tests.test_production import DEMO_SECRET
 
 S = BookingStatus
 NOW = datetime(2030, 3, 12, 18, 0, tzinfo=UTC)  # the demo as it stands on a Tuesday afternoon in New York
@@ -255,3 +258,7 @@ def test_common_searches_find_several_local_teachers_each_bookable_or_clearly_no
     # accepting bookings with free time in the next two weeks, or saying they are not accepting bookings
     assert [card.name for card in cards if card.bookable and card.next_slot == "No free time soon"] == []
     assert [card for card in cards if not card.bookable and card.next_slot] == []
+
+
+def test_a_production_start_refuses_the_demo(demo):
+    assert production.demo_data_problems() == [DEMO_SECRET, DEMO_LOGINS_REFUSED]

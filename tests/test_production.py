@@ -1,4 +1,5 @@
-"""A production start (`./scripts/run --prod`): it never seeds, and refuses a database holding the demo's accounts."""
+"""A production start (`./scripts/run --prod`): it never seeds, and refuses a database holding the demo's accounts
+(the whole demo refused: tests/test_demo_data.py, on its seeded database)."""
 
 import subprocess
 import sys
@@ -6,7 +7,7 @@ import sys
 from instainstru import production
 from instainstru.db import transaction
 from instainstru.models import TwoFactor
-from instainstru.seed.demo import DEMO_ADMIN_TOTP_SECRET, seed_if_empty
+from instainstru.seed.demo import DEMO_ADMIN_TOTP_SECRET
 from instainstru.settings import PROJECT_ROOT
 from tests.factories import make_user
 
@@ -28,11 +29,6 @@ def test_the_demos_admin_secret_in_use_is_refused(db_url, capsys):
     assert production.demo_data_problems() == [DEMO_SECRET]
     assert production.main() == 2
     assert capsys.readouterr().err == f"error: {DEMO_SECRET}\n"
-
-
-def test_the_demo_data_is_refused(db_url):
-    seed_if_empty()
-    assert production.demo_data_problems() == [DEMO_SECRET, DEMO_LOGINS]
 
 
 def seed(env: dict[str, str]) -> subprocess.CompletedProcess[str]:

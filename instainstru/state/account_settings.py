@@ -20,7 +20,7 @@ from instainstru.state.events import event
 from instainstru.state.fields import Field, field
 from instainstru.state.forms import checked, shown_version, text
 from instainstru.state.guard import GuardedPage
-from instainstru.state.session import SessionState, as_caller, current_actor, log_out_tab, session_token
+from instainstru.state.session import SessionState, as_caller, log_out_tab, session_token
 
 REFUSED = "You can only change your own account."
 # Loaded: the settings, why the account cannot be deleted now (empty when it can) and when the calendar feed link
@@ -193,7 +193,7 @@ class AccountSettingsState(GuardedPage, rx.State):
     async def log_out_everywhere(self) -> Answer:
         """End every session of the account, this one too."""
         try:
-            account_settings.log_out_everywhere(await current_actor(self))
+            await as_caller(self, account_settings.log_out_everywhere)
         except NotAuthenticated:
             return self._to_login()
         return await log_out_tab(self, routes.LOGIN, "everywhere")

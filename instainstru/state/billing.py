@@ -19,7 +19,7 @@ from instainstru.state.fields import Field, field
 from instainstru.state.guard import GuardedPage, Result
 from instainstru.state.paging import page_info
 from instainstru.state.rows import MoneyRow
-from instainstru.state.session import as_caller, current_actor
+from instainstru.state.session import as_caller
 from instainstru.state.stripe_js import CardElement, browser_call, setup_intent_of
 
 TONES = {"confirmed": "blue", "completed": "grass", "no show": "amber"}  # the rest (cancelled...) gray
@@ -168,7 +168,7 @@ class StudentBillingState(CardElement, GuardedPage, rx.State):
         if saved is None:
             return None
         self.busy = self.adding = False
-        self._show_cards(cards.saved_cards(await current_actor(self)))
+        self._show_cards(await as_caller(self, cards.saved_cards))
         return rx.toast.success("Card saved.")
 
     @event

@@ -16,7 +16,7 @@ from instainstru.state.events import event
 from instainstru.state.fields import Field, field
 from instainstru.state.forms import shown_version, text
 from instainstru.state.guard import ACCESS_DENIED, ACCESS_OK, Answer, GuardedPage, Result
-from instainstru.state.session import as_caller, current_actor
+from instainstru.state.session import as_caller
 from instainstru.state.stripe_js import CardElement, browser_call, error_code
 
 NEW_CARD = "new"
@@ -111,7 +111,7 @@ class CheckoutState(CardElement, GuardedPage, rx.State):
         self.holding = True
         slug, service, start = self._address()
         try:
-            view = checkout.hold(await current_actor(self), slug, service, start)
+            view = await as_caller(self, lambda actor: checkout.hold(actor, slug, service, start))
         except FormError as exc:
             self.holding = False
             self.summary = {**self.summary, "refusal": " ".join(exc.errors.values())}
@@ -159,8 +159,9 @@ class CheckoutState(CardElement, GuardedPage, rx.State):
         )
         saved = "" if self.address_pick == NEW_ADDRESS else self.address_pick
         choice = checkout.PlaceChoice(kind=self.place_pick, address_id=saved, address=address)
+        booking_id, version = self.booking_id, shown_version(form)
         try:
-            view = checkout.choose_place(await current_actor(self), self.booking_id, choice, shown_version(form))
+            view = await as_caller(self, lambda actor: checkout.choose_place(actor, booking_id, choice, version))
         except FormError as exc:
             self.place_errors = exc.errors
             return None
@@ -184,10 +185,9 @@ class CheckoutState(CardElement, GuardedPage, rx.State):
         typed = str(note or "")[: checkout.MAX_NOTE * 4]  # long enough for the service to refuse it by its length
         if typed.strip() == self.summary.get("student_note", "") and not self.note_error:
             return None
+        booking_id, version = self.booking_id, self.summary.get("note_version", "")
         try:
-            view = checkout.write_note(
-                await current_actor(self), self.booking_id, typed, self.summary.get("note_version", "")
-            )
+            view = await as_caller(self, lambda actor: checkout.write_note(actor, booking_id, typed, version))
         except FormError as exc:
             self.note_error = " ".join(exc.errors.values())
             return None
@@ -220,7 +220,7 @@ class CheckoutState(CardElement, GuardedPage, rx.State):
         _, redirect = await self._as_student(lambda actor: cards.remove_card(actor, int(card_id)))
         if redirect is not None:
             return redirect
-        self._show_cards(cards.saved_cards(await current_actor(self)))
+        self._show_cards(await as_caller(self, cards.saved_cards))
         return None if self.error else rx.toast.success("Card removed.")
 
     async def _as_student(self, action: Callable[[Actor | None], Result]) -> tuple[Result | None, Answer]:
@@ -271,9 +271,11 @@ class CheckoutState(CardElement, GuardedPage, rx.State):
     async def _reload(self) -> None:
         """Show the lesson as it now stands (the amount to pay may have changed); a new card being entered stays
         chosen, its form as the student typed it."""
-        actor, choice = await current_actor(self), self.card_choice
+        booking_id, choice = self.booking_id, self.card_choice
         with suppress(FormError, PermissionDenied, NotAuthenticated):
-            self._show((checkout.checkout_of(actor, self.booking_id), cards.saved_cards(actor)))
+            self._show(
+                await as_caller(self, lambda actor: (checkout.checkout_of(actor, booking_id), cards.saved_cards(actor)))
+            )
         if choice == NEW_CARD:
             self.card_choice = NEW_CARD
 

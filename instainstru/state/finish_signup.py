@@ -13,7 +13,7 @@ from instainstru.state.answer import Answer
 from instainstru.state.events import event
 from instainstru.state.fields import Field, field
 from instainstru.state.forms import text
-from instainstru.state.login import go_on, read_intent
+from instainstru.state.login import go_on
 from instainstru.state.session import sign_in_and_go
 
 
@@ -36,11 +36,11 @@ class FinishSignupState(rx.State):
         self.problem = " ".join(refused.errors.values())
 
     @event
-    def open(self) -> None:
+    async def open(self) -> None:
         """Read the link (using nothing: a mail program opening links to check them creates no account)."""
         self.name, self.email, self.problem, self.has_account, self.password_error = "", "", "", False, ""
         try:
-            waiting = signup_links.look_at_link(self._token(), utcnow())
+            waiting = await asyncio.to_thread(signup_links.look_at_link, self._token(), utcnow())
         except FormError as refused:
             self._refused(refused)
         else:
@@ -61,7 +61,7 @@ class FinishSignupState(rx.State):
             else:
                 self._refused(refused)
             return None
-        target, notices = go_on(finished.actor, read_intent(self), "Your account is ready.")
+        target, notices = await go_on(self, finished.actor, "Your account is ready.")
         if finished.referral_note:
             notices.append(("info", finished.referral_note))
         return await sign_in_and_go(finished.actor, target, *notices)

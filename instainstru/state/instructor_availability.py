@@ -16,7 +16,7 @@ from instainstru.state.events import event
 from instainstru.state.fields import Field, field
 from instainstru.state.forms import shown_version, text
 from instainstru.state.guard import GuardedPage
-from instainstru.state.session import current_actor
+from instainstru.state.session import as_caller
 
 REFUSED = "Only the instructor can change their availability."
 # The saved hours and the calendar of the week shown.
@@ -206,7 +206,7 @@ class InstructorAvailabilityState(GuardedPage, rx.State):
         """Show the previous or next week in the calendar."""
         self.week_offset = max(0, min(52, self.week_offset + int(delta)))
         try:
-            self._load_calendar(await current_actor(self))
+            await as_caller(self, self._load_calendar)
         except NotAuthenticated:
             return self._to_login()
         except PermissionDenied:

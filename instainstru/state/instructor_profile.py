@@ -18,7 +18,7 @@ from instainstru.state.fields import Field, field
 from instainstru.state.forms import checked, shown_version, text, ticked
 from instainstru.state.guard import GuardedPage, Result
 from instainstru.state.rows import ServiceRow
-from instainstru.state.session import as_caller, current_actor
+from instainstru.state.session import as_caller
 
 NOT_YOURS = "You can only change or remove your own services."
 # The saved profile, photo and slug, and the instructor's services.
@@ -175,7 +175,7 @@ class InstructorProfileState(GuardedPage, rx.State):
     async def open_edit(self, offering_id: int) -> Answer:
         """Open the edit form of one of the instructor's services, filled with what is saved now."""
         try:
-            services = offerings.list_offerings(await current_actor(self))
+            services = await as_caller(self, offerings.list_offerings)
         except NotAuthenticated:
             return self._to_login()
         except PermissionDenied:

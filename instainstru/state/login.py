@@ -24,15 +24,17 @@ def wait_message(seconds: int) -> str:
     return f"Too many failed attempts. Try again in {count} {unit}{'' if count == 1 else 's'}."
 
 
-def read_intent(state: rx.State) -> after_login.Intent:
-    """What the visitor was doing when sent to log in or sign up, from the page's `next` and `save`."""
+async def read_intent(state: rx.State) -> after_login.Intent:
+    """What the visitor was doing when sent to log in or sign up, from the page's `next` and `save` (the instructor
+    to save is looked up off the event loop)."""
     query = state.router.url.query_parameters
-    return after_login.read_intent(query.get("next", ""), query.get("save", ""))
+    return await asyncio.to_thread(after_login.read_intent, query.get("next", ""), query.get("save", ""))
 
 
-def go_on(actor: Actor, intent: after_login.Intent, welcome: str) -> tuple[str, list[Notice]]:
-    """Finish what the person was doing: where to take them, saying `welcome` (and what was done on the way)."""
-    target, note = after_login.complete(actor, intent)
+async def go_on(state: rx.State, actor: Actor, welcome: str) -> tuple[str, list[Notice]]:
+    """Finish what the person was doing on `state`'s page (off the event loop): where to take them, saying `welcome`
+    (and what was done on the way)."""
+    target, note = await asyncio.to_thread(after_login.complete, actor, await read_intent(state))
     return target, [("success", welcome)] + ([("info", note)] if note else [])
 
 
@@ -56,7 +58,7 @@ class LoginState(rx.State):
     async def open(self) -> Answer:
         """Say why the visitor is asked to log in; send someone already logged in on (nothing saved on a visit)."""
         self.error, self.code_error, self.step, self._pending = "", "", STEP_PASSWORD, ""
-        intent = read_intent(self)
+        intent = await read_intent(self)
         self.prompt = after_login.prompt(intent)
         self.signup_href = routes.signup(intent.next_path, intent.save_instructor)
         session = await self.get_state(SessionState)
@@ -70,7 +72,7 @@ class LoginState(rx.State):
         if actor.needs_two_factor:
             target, notices = routes.TWO_STEP, [("info", "Turn on two-step verification to go on.")]
         else:
-            target, notices = go_on(actor, read_intent(self), f"Welcome back, {actor.name.split()[0]}!")
+            target, notices = await go_on(self, actor, f"Welcome back, {actor.name.split()[0]}!")
         return await sign_in_and_go(actor, target, *notices, remember_device=remember_device)
 
     @event
@@ -101,7 +103,8 @@ class LoginState(rx.State):
         """Finish the pending login with the authenticator's code or a recovery code (and remember the device when
         asked); a login that timed out goes back to the password."""
         try:
-            actor = two_factor.finish_login(
+            actor = await asyncio.to_thread(  # a recovery code is checked with argon2
+                two_factor.finish_login,
                 self._pending,
                 text(form, "code", 100),
                 self.router.session.client_ip,

@@ -32,7 +32,7 @@ from instainstru.state.events import event
 from instainstru.state.fields import Field, field
 from instainstru.state.guard import ACCESS_DENIED, ACCESS_OK, GuardedPage
 from instainstru.state.rows import AdminMessageRow, InboxRow, MessageRow
-from instainstru.state.session import current_actor, session_token
+from instainstru.state.session import as_caller, current_actor, session_token
 
 POLL_SECONDS = 2.0
 BADGE_SECONDS = 5.0
@@ -121,12 +121,9 @@ class InboxState(GuardedPage, rx.State):
         to, booking = query.get("to", ""), query.get("booking", "")
         if not (to or booking):
             return await self._load()
-        actor = await current_actor(self)
         try:
-            if to:
-                opened = conversations.open_with_instructor(actor, to, utcnow())
-            else:
-                opened = conversations.open_for_booking(actor, booking, utcnow())
+            open_one = conversations.open_with_instructor if to else conversations.open_for_booking
+            opened = await as_caller(self, lambda actor: open_one(actor, to or booking, utcnow()))
         except NotAuthenticated:
             return self._to_login()
         except PermissionDenied:

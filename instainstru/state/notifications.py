@@ -34,5 +34,5 @@ class BellState(rx.State):
         actor = await current_actor(self)
         if not is_open or actor is None or actor.needs_two_factor:
             return
-        self.items = [vars(item) for item in bell.open_list(actor, utcnow())]
+        self.items = [vars(item) for item in await asyncio.to_thread(bell.open_list, actor, utcnow())]
         self.unread, self.loaded = 0, True

@@ -30,10 +30,10 @@ class ForgotPasswordState(rx.State):
         self.errors = {}
 
     @event
-    def submit(self, form: dict) -> None:
+    async def submit(self, form: dict) -> None:
         """Ask for a reset link for the address typed."""
         try:
-            self.sent_to = password_reset.request_reset(text(form, "email", 320), utcnow())
+            self.sent_to = await asyncio.to_thread(password_reset.request_reset, text(form, "email", 320), utcnow())
         except FormError as refused:
             self.errors = refused.errors
             return
@@ -54,10 +54,10 @@ class ResetPasswordState(rx.State):
     _token: str = ""  # from the address; never sent back to the browser
 
     @event
-    def open(self) -> None:
+    async def open(self) -> None:
         """Read the link's token from the address and say whether it still works."""
         self._token = routes.path_params(routes.RESET_PASSWORD_PAGE, self.router.url.path)["token"]
-        self.works = password_reset.link_works(self._token, utcnow())
+        self.works = await asyncio.to_thread(password_reset.link_works, self._token, utcnow())
         self.errors = {}
         self.loaded = True
 

@@ -15,7 +15,7 @@ from instainstru.state.fields import Field, field
 from instainstru.state.forms import text
 from instainstru.state.guard import GuardedPage
 from instainstru.state.instructor_public import slug_in_url
-from instainstru.state.session import current_actor
+from instainstru.state.session import as_caller
 
 REPORTED = "Thanks, we'll take a look."
 SUB_LABELS = {name: name.capitalize() for name in reviews.SUB_RATINGS}
@@ -93,7 +93,7 @@ class ProfileReviewsState(GuardedPage, rx.State):
     async def go_to(self, page: int) -> None:
         """Show another page of reviews (newer pages first)."""
         self.replying, self.page = 0, number(page) or 1
-        self._reload(await current_actor(self))
+        await as_caller(self, self._reload)
 
     @event
     def open_reply(self, review_id: int) -> None:

@@ -1,5 +1,7 @@
 """Referral links: opening /r/<code>, and a student's own referrals page."""
 
+import asyncio
+
 import reflex as rx
 
 from instainstru import routes
@@ -19,10 +21,10 @@ class ReferralLinkState(rx.State):
     valid: Field[bool] = field(True)
 
     @event
-    def open(self) -> Answer:
+    async def open(self) -> Answer:
         """Follow a referral link."""
         code = routes.path_params(routes.REFERRAL_PAGE, self.router.url.path)["code"]
-        if referrals.open_link(code) is None:
+        if await asyncio.to_thread(referrals.open_link, code) is None:
             self.valid = False
             return None
         return rx.redirect(routes.signup(ref=code.upper()))

@@ -1,5 +1,6 @@
 """The search page: read the URL, ask the search service, hold the results; and the favourite hearts."""
 
+import asyncio
 from zoneinfo import ZoneInfo
 
 import reflex as rx
@@ -18,7 +19,7 @@ from instainstru.state.events import event
 from instainstru.state.fields import Field, field
 from instainstru.state.guard import GuardedPage, here
 from instainstru.state.rows import ResultRow
-from instainstru.state.session import current_actor
+from instainstru.state.session import as_caller
 from instainstru.state.viewer_zone import ViewerZone
 
 
@@ -31,15 +32,16 @@ class FavouriteState(rx.State):
     @event
     async def load(self) -> None:
         """Read the logged-in student's saved instructors (none for anyone else), and whether hearts show."""
-        actor = await current_actor(self)
-        self.saved = sorted(favourites.favourite_ids(actor))
-        self.can_save = viewer_actions(actor).save
+        saved, self.can_save = await as_caller(
+            self, lambda actor: (favourites.favourite_ids(actor), viewer_actions(actor).save)
+        )
+        self.saved = sorted(saved)
 
     @event
     async def toggle(self, instructor_id: int) -> Answer:
         """Save or unsave; a visitor is sent to log in (or sign up), which saves the instructor and comes back."""
         try:
-            now_saved = favourites.toggle_favourite(await current_actor(self), int(instructor_id))
+            now_saved = await as_caller(self, lambda actor: favourites.toggle_favourite(actor, int(instructor_id)))
         except NotAuthenticated:
             return rx.redirect(after_login.login_url(here(self), int(instructor_id)))
         except PermissionDenied:
@@ -117,7 +119,7 @@ class SearchState(ViewerZone, rx.State):
         """Search for what the URL says, in the viewer's time zone (near a student's home area when asked); the filter
         panel shows that search."""
         actor = await self._take_viewer_zone()
-        home = places.home_area(actor)
+        home = await asyncio.to_thread(places.home_area, actor)
         self._home = home.name if home else ""
         await self._show_times_off_loop()
         self.panel_key, self.panel_errors = self.panel_key + 1, {}

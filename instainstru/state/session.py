@@ -120,7 +120,7 @@ class SessionState(rx.State):
     @event
     async def logout(self) -> Answer:
         """End the session in the database, forget this tab's data, and clear the cookie (a page load)."""
-        sessions.end_session(session_token(self))
+        await asyncio.to_thread(sessions.end_session, session_token(self))
         return await log_out_tab(self, routes.HOME, "out")
 
 

@@ -40,7 +40,7 @@ class SignupState(rx.State):
     @event
     async def open(self) -> Answer:
         """Reset the form, take the role and what the visitor was doing from the link, guess the time zone."""
-        intent = read_intent(self)
+        intent = await read_intent(self)
         session = await self.get_state(SessionState)
         if actor := await session._reload():
             return rx.redirect(after_login.destination(actor, intent))
@@ -74,7 +74,7 @@ class SignupState(rx.State):
     async def submit(self, form: dict) -> None:
         """Check the form and mail the address (the password hashed off the event loop), then show the same "check
         your inbox" screen whoever owns the address; the mailed link creates the account."""
-        intent = read_intent(self)
+        intent = await read_intent(self)
         try:
             requested = await asyncio.to_thread(
                 signup_links.request_signup,
@@ -95,11 +95,12 @@ class SignupState(rx.State):
         self.errors, self.sent_to, self._request = {}, requested.email, requested.request_id
 
     @event
-    def resend(self) -> Answer:
+    async def resend(self) -> Answer:
         """Mail the link (or the owner's notice) again, within the hourly limits."""
-        intent = read_intent(self)
+        intent = await read_intent(self)
         try:
-            sent_to = signup_links.resend(
+            sent_to = await asyncio.to_thread(
+                signup_links.resend,
                 self._request,
                 self.router.session.client_ip,
                 utcnow(),

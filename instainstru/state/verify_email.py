@@ -1,5 +1,7 @@
 """Confirming an email address: the banner's "Resend" and the page a mailed link opens (/verify-email/<token>)."""
 
+import asyncio
+
 import reflex as rx
 
 from instainstru import routes
@@ -11,7 +13,7 @@ from instainstru.services.timefmt import span
 from instainstru.state.answer import Answer
 from instainstru.state.events import event
 from instainstru.state.fields import Field, field
-from instainstru.state.session import SessionState, current_actor
+from instainstru.state.session import SessionState, as_caller
 
 
 class EmailBannerState(rx.State):
@@ -21,7 +23,7 @@ class EmailBannerState(rx.State):
     async def resend(self) -> Answer:
         """Mail another link to the caller's address (within the hourly limit) and say where it went."""
         try:
-            sent_to = email_links.resend(await current_actor(self), utcnow())
+            sent_to = await as_caller(self, lambda actor: email_links.resend(actor, utcnow()))
         except FormError as refused:
             session = await self.get_state(SessionState)
             await session._reload()  # confirmed in another tab meanwhile: the banner goes
@@ -46,7 +48,7 @@ class VerifyEmailState(rx.State):
         """Use the link's token from the address (once), and show the outcome; the banner goes at once."""
         token = routes.path_params(routes.VERIFY_EMAIL_PAGE, self.router.url.path)["token"]
         try:
-            outcome = email_links.use_link(token, utcnow())
+            outcome = await asyncio.to_thread(email_links.use_link, token, utcnow())
         except FormError as refused:
             self.confirmed, self.changed, self.email, self.welcome = False, False, "", ""
             self.problem = " ".join(refused.errors.values())

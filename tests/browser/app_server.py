@@ -13,6 +13,7 @@ import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
+from tests.browser.loop_watch import ON_LOOP
 from tests.processes import free_port, reflex_env
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -27,6 +28,7 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 START_TIMEOUT_S = 240
+LOOP_WATCH = Path(__file__).resolve().parent / "loop_watch"  # its sitecustomize.py reports queries on the event loop
 
 
 class AppFailed(Exception):
@@ -40,7 +42,7 @@ def process_env(extra: dict[str, str]) -> dict[str, str]:
             "ARGON2_TIME_COST": "1",
             "ARGON2_MEMORY_KIB": "1024",
             "VIEW_CACHE_SECONDS": "30",  # as in production: every flow the browser tests drive sees fresh views
-            "PYTHONPATH": str(ROOT),
+            "PYTHONPATH": f"{LOOP_WATCH}{os.pathsep}{ROOT}",
             **extra,
         }
     )
@@ -102,7 +104,8 @@ def serving(folder: Path, env: dict[str, str], log: Path, port: int) -> Iterator
 
 
 def start_app(tmp: Path, extra_env: dict[str, str]) -> Iterator[str]:
-    """Migrate and seed the configured database, then start the app; yield its URL."""
+    """Migrate and seed the configured database, then start the app; yield its URL. When it stops, fail if it queried
+    the database on the event loop (each with the code that did, from its log)."""
     port = free_port()
     # Its own folder of Reflex's saved states (not the checkout's .states, which reflex run empties at start and
     # other test processes may use meanwhile).
@@ -114,5 +117,8 @@ def start_app(tmp: Path, extra_env: dict[str, str]) -> Iterator[str]:
         steps.append("instainstru.seed.payments")
     for module in steps:
         subprocess.run([sys.executable, "-m", module], cwd=ROOT, env=env, check=True, capture_output=True)
-    with serving(ROOT, env, tmp / "app.log", port) as url:
+    log = tmp / "app.log"
+    with serving(ROOT, env, log, port) as url:
         yield url
+    on_loop = sorted({line for line in log.read_text().splitlines() if line.startswith(ON_LOOP)})
+    assert not on_loop, "the app queried the database on the event loop:\n" + "\n".join(on_loop)

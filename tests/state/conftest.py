@@ -1,11 +1,14 @@
-"""Every state test checks that nothing slow runs on the event loop: a call to Stripe, argon2, Pillow or SMTP made
-by a handler on the thread running the event loop (one that forgot `state/session.py`'s `as_caller`) fails the test.
+"""Every state test checks that nothing slow runs on the event loop: a call to Stripe, argon2, Pillow or SMTP, or a
+database query, made by a handler on the thread running the event loop (one that forgot `state/session.py`'s
+`as_caller`) fails the test.
 """
 
 import asyncio
 import threading
 
 import pytest
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
 
 from instainstru.gateways import smtp, stripe_gateway, stripe_payments
 from instainstru.services.accounts import passwords
@@ -13,7 +16,7 @@ from instainstru.services.discovery import search
 from instainstru.services.instructors import profile
 
 # Where every slow call passes: the Stripe client (both modules' names for it), the argon2 context, the thumbnail
-# Pillow makes, the SMTP connection, a search (ranking and the slot engine).
+# Pillow makes, the SMTP connection, a search (ranking and the slot engine); and every database query (`QUERY`).
 SLOW_CALLS = (
     (search, "search"),
     (stripe_gateway, "client"),
@@ -22,6 +25,8 @@ SLOW_CALLS = (
     (profile, "_thumbnail"),
     (smtp, "connect"),
 )
+
+QUERY = "a database query"
 
 
 def on_event_loop() -> bool:
@@ -39,10 +44,18 @@ def on_event_loop() -> bool:
 
 @pytest.fixture(autouse=True)
 def slow_calls(monkeypatch):
-    """Watch the slow calls while the test runs: one made on the event loop raises (and fails the test even if
-    something caught that). Yields the names of those made off the loop, for a test to check its handler made one."""
+    """Watch the slow calls and the database queries while the test runs: one made on the event loop raises (and
+    fails the test even if something caught that). Yields the names of the slow calls made off the loop, for a test to
+    check its handler made one."""
     off_loop: list[str] = []
     on_loop: list[str] = []
+
+    def query(conn, cursor, statement, *args) -> None:
+        if on_event_loop():
+            on_loop.append(f"{QUERY}: {statement[:80]}")
+            raise AssertionError(f"{QUERY} ran on the event loop: {statement[:200]}")
+
+    event.listen(Engine, "before_cursor_execute", query)
     for module, name in SLOW_CALLS:
         real, called = getattr(module, name), f"{module.__name__.rsplit('.', 1)[-1]}.{name}"
 
@@ -55,4 +68,5 @@ def slow_calls(monkeypatch):
 
         monkeypatch.setattr(module, name, watched)
     yield off_loop
+    event.remove(Engine, "before_cursor_execute", query)
     assert on_loop == [], f"slow calls made on the event loop: {on_loop}"
