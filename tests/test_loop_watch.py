@@ -7,7 +7,7 @@ import subprocess
 import sys
 
 from tests.browser.app_server import LOOP_WATCH, ROOT
-from tests.browser.loop_watch import ON_LOOP
+from tests.browser.loop_watch import ON_LOOP, WATCHING
 
 QUERIES = """
 import asyncio
@@ -33,3 +33,4 @@ def test_a_query_on_the_event_loop_is_reported_and_one_in_a_worker_thread_is_not
     assert run.returncode == 0, run.stderr
     reported = [line for line in run.stderr.splitlines() if line.startswith(ON_LOOP)]
     assert len(reported) == 1 and "on the loop" in reported[0]
+    assert WATCHING in run.stderr.splitlines()

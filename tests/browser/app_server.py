@@ -13,7 +13,7 @@ import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
-from tests.browser.loop_watch import ON_LOOP
+from tests.browser.loop_watch import ON_LOOP, WATCHING
 from tests.processes import free_port, reflex_env
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -120,5 +120,7 @@ def start_app(tmp: Path, extra_env: dict[str, str]) -> Iterator[str]:
     log = tmp / "app.log"
     with serving(ROOT, env, log, port) as url:
         yield url
-    on_loop = sorted({line for line in log.read_text().splitlines() if line.startswith(ON_LOOP)})
+    lines = log.read_text().splitlines()
+    assert WATCHING in lines, "the loop watch (tests/browser/loop_watch) was not loaded in the app"
+    on_loop = sorted({line for line in lines if line.startswith(ON_LOOP)})
     assert not on_loop, "the app queried the database on the event loop:\n" + "\n".join(on_loop)

@@ -10,7 +10,7 @@ import traceback
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
-from tests.browser.loop_watch import ON_LOOP
+from tests.browser.loop_watch import ON_LOOP, WATCHING
 
 
 @event.listens_for(Engine, "before_cursor_execute")
@@ -22,4 +22,8 @@ def _query_on_loop(conn, cursor, statement, *args) -> None:
         return
     ours = [frame for frame in reversed(traceback.extract_stack()) if "/instainstru/" in frame.filename]
     where = " <- ".join(f"{f.filename.rsplit('/instainstru/', 1)[-1]}:{f.lineno} {f.name}" for f in ours)
-    print(f"{ON_LOOP}: {statement.splitlines()[0][:120]} | {where}", file=sys.stderr, flush=True)
+    first_line = (statement.strip().splitlines() or [""])[0]
+    print(f"{ON_LOOP}: {first_line[:120]} | {where}", file=sys.stderr, flush=True)
+
+
+print(WATCHING, file=sys.stderr, flush=True)
