@@ -50,23 +50,26 @@ def slow_calls(monkeypatch):
     off_loop: list[str] = []
     on_loop: list[str] = []
 
-    def query(conn, cursor, statement, *args) -> None:
+    def refuse_on_loop(what: str) -> None:
         if on_event_loop():
-            on_loop.append(f"{QUERY}: {statement[:80]}")
-            raise AssertionError(f"{QUERY} ran on the event loop: {statement[:200]}")
+            on_loop.append(what)
+            raise AssertionError(f"{what} ran on the event loop")
 
-    event.listen(Engine, "before_cursor_execute", query)
+    def query(conn, cursor, statement, *args) -> None:
+        refuse_on_loop(f"{QUERY}: {statement[:200]}")
+
     for module, name in SLOW_CALLS:
         real, called = getattr(module, name), f"{module.__name__.rsplit('.', 1)[-1]}.{name}"
 
         def watched(*args, _real=real, _called=called, **kwargs):
-            if on_event_loop():
-                on_loop.append(_called)
-                raise AssertionError(f"{_called} ran on the event loop")
+            refuse_on_loop(_called)
             off_loop.append(_called)
             return _real(*args, **kwargs)
 
         monkeypatch.setattr(module, name, watched)
-    yield off_loop
-    event.remove(Engine, "before_cursor_execute", query)
+    event.listen(Engine, "before_cursor_execute", query)
+    try:
+        yield off_loop
+    finally:
+        event.remove(Engine, "before_cursor_execute", query)
     assert on_loop == [], f"slow calls made on the event loop: {on_loop}"
