@@ -1,13 +1,15 @@
 """Benchmark: what a user waits for, the whole Reflex event, under concurrent users; InstaInstru beside a bare
 Reflex app (one indexed SQLite read per page load: the framework's floor) measured in the same run.
 
-    .venv/bin/python bench/load.py [--clients 1 20 50 100] [--seconds 10] [--pages search profile home]
+    .venv/bin/python bench/load.py [--clients 1 20 50 100] [--seconds 10] [--warmup 5] [--pages search profile home]
         [--scale-out] [--workers N] [--instructors 10000] [--login-load 2] [--no-bare] [--journeys]
 
 Each client is a socket.io tab (bench/reflex_tab.py) that connects once, then navigates inside the app again and
-again for `--seconds` as a link click does: `on_load_internal` with the page's router data, waiting until the
-page's data arrived (`is_hydrated`), answering the time-zone question as a New York browser would. Searches rotate
-over bench/search.py's 50 queries, profiles over every instructor. Prints navigations per second and p50/p95 in ms.
+again as a link click does: `on_load_internal` with the page's router data, waiting until the page's data arrived
+(`is_hydrated`), answering the time-zone question as a New York browser would; `--warmup` seconds first (a fresh
+worker's kept views filled, its first queries planned: about the first 3 s at 50 clients), then `--seconds` measured.
+Searches rotate over bench/search.py's 50 queries, profiles over every instructor. Prints navigations per second and
+p50/p95 in ms.
 
 The app runs backend-only in production mode (`reflex run --env prod --backend-only`) on a fresh database: the
 demo seed on SQLite (one worker), or with `--scale-out` on PostgreSQL (`--pg-url`, emptied) and Redis
@@ -139,24 +141,31 @@ def page_paths(page: str, profiles: list[str]) -> list[str]:
     return [routes.HOME]
 
 
-async def navigating(server: Server, paths: list[str], clients: int, seconds: float) -> Result:
-    """`clients` tabs navigating over `paths` for `seconds`."""
+async def navigating(server: Server, paths: list[str], clients: int, seconds: float, warmup: float) -> Result:
+    """`clients` tabs navigating over `paths` for `warmup` seconds, then for `seconds` measured (the navigations
+    begun meanwhile)."""
     latencies: list[float] = []
     errors = 0
     tabs = [Tab(server.url) for _ in range(clients)]
     await asyncio.gather(*(tab.open(paths[0]) for tab in tabs))
-    stop = time.perf_counter() + seconds
+    measured_from = time.perf_counter() + warmup
+    stop = measured_from + seconds
 
     async def browse(tab: Tab, rng: random.Random) -> None:
         nonlocal errors
-        while time.perf_counter() < stop:
+        while (begun := time.perf_counter()) < stop:
             try:
-                latencies.append(await tab.navigate(rng.choice(paths)))
+                took = await tab.navigate(rng.choice(paths))
             except TimeoutError:
                 errors += 1
+                continue
+            if begun >= measured_from:
+                latencies.append(took)
 
+    browsing = asyncio.gather(*(browse(tab, random.Random(i)) for i, tab in enumerate(tabs)))
+    await asyncio.sleep(warmup)
     started, cpu = time.perf_counter(), server.cpu_seconds()
-    await asyncio.gather(*(browse(tab, random.Random(i)) for i, tab in enumerate(tabs)))
+    await browsing
     elapsed, cpu = time.perf_counter() - started, server.cpu_seconds() - cpu
     await asyncio.gather(*(tab.close() for tab in tabs))
     return Result(clients, len(latencies), elapsed, latencies, errors, cpu)
@@ -191,13 +200,16 @@ async def logging_in(url: str, stop: asyncio.Event) -> int:
     return count
 
 
-async def measure(server: Server, paths: list[str], levels: list[int], seconds: float, login_load: int) -> list[Result]:
-    """Each level of clients in turn (with `login_load` clients logging in meanwhile)."""
+async def measure(
+    server: Server, paths: list[str], levels: list[int], seconds: float, warmup: float, login_load: int
+) -> list[Result]:
+    """Each level of clients in turn, `warmup` seconds unmeasured first (with `login_load` clients logging in
+    meanwhile)."""
     results = []
     for clients in levels:
         stop = asyncio.Event()
         logins = [asyncio.create_task(logging_in(server.url, stop)) for _ in range(login_load)]
-        result = await navigating(server, paths, clients, seconds)
+        result = await navigating(server, paths, clients, seconds, warmup)
         stop.set()
         result.logins = sum(await asyncio.gather(*logins))
         results.append(result)
@@ -243,6 +255,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--clients", type=int, nargs="+", default=[1, 20, 50, 100])
     parser.add_argument("--seconds", type=float, default=10)
+    parser.add_argument(
+        "--warmup", type=float, default=5, help="seconds each level navigates before it is measured (0: from cold)"
+    )
     parser.add_argument("--pages", nargs="*", default=["search", "profile", "home"])
     parser.add_argument("--scale-out", action="store_true", help="PostgreSQL + Redis with several workers")
     parser.add_argument("--workers", type=int, default=0, help="backend workers (0: the app's default)")
@@ -267,7 +282,7 @@ def main() -> None:
         if not args.no_bare:
             bare_env = {"BARE_DB_URL": f"sqlite:///{tmp}/bare.db", "REFLEX_STATES_WORKDIR": str(tmp / "bare-states")}
             with backend(BARE, bare_env, args.logs / "bare.log") as server:
-                for result in asyncio.run(measure(server, ["/search"], args.clients, args.seconds, 0)):
+                for result in asyncio.run(measure(server, ["/search"], args.clients, args.seconds, args.warmup, 0)):
                     print(result.line("bare Reflex, one SQLite read, 1 worker"), flush=True)
         if args.scale_out:
             empty_postgres(args.pg_url)
@@ -295,7 +310,8 @@ def main() -> None:
                 )
             for page in args.pages:
                 paths = page_paths(page, profiles)
-                for result in asyncio.run(measure(server, paths, args.clients, args.seconds, args.login_load)):
+                levels = measure(server, paths, args.clients, args.seconds, args.warmup, args.login_load)
+                for result in asyncio.run(levels):
                     extra = f", {args.login_load} logging in ({result.logins} logins)" if args.login_load else ""
                     print(result.line(f"InstaInstru {page}, {label}{extra}"), flush=True)
 

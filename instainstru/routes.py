@@ -125,11 +125,16 @@ def start_part(start: datetime) -> str:
 TRIAL_PART = "trial"  # the checkout's service part of a trial lesson ends with it: "12-30-trial"
 
 
-def checkout(slug: str, offering_id: int, minutes: int, start: datetime, trial: bool = False) -> str:
-    """The checkout of one slot: `minutes` of offering `offering_id` from `start`, with the instructor `slug` (a
-    `trial` lesson: the price is still the server's)."""
+def checkout_base(slug: str, offering_id: int, minutes: int, trial: bool = False) -> str:
+    """The checkout address of `minutes` of offering `offering_id` with the instructor `slug` (a `trial` lesson: the
+    price is still the server's) but for its end, a start's `start_part`."""
     service = f"{offering_id}-{minutes}" + (f"-{TRIAL_PART}" if trial else "")
-    return _fill(CHECKOUT_PAGE, slug=slug, service=service, start=start_part(start))
+    return _fill(CHECKOUT_PAGE, slug=slug, service=service, start="")
+
+
+def checkout(slug: str, offering_id: int, minutes: int, start: datetime, trial: bool = False) -> str:
+    """The checkout of one slot: `checkout_base`'s address of the lesson, from `start`."""
+    return checkout_base(slug, offering_id, minutes, trial) + start_part(start)
 
 
 def read_checkout(service: str, start: str) -> tuple[int, int, datetime, bool]:

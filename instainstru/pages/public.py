@@ -61,7 +61,7 @@ def slot_day(day: ObjectVar[SlotDayRow]) -> rx.Component:
                 lambda t: rx.cond(
                     S.accepting,
                     rx.button(
-                        rx.link(t["label"], href=t["href"], underline="none"),
+                        rx.link(t["label"], href=S.checkout_base + t["start"], underline="none"),
                         as_child=True,
                         variant="soft",
                         size="2",

@@ -9,14 +9,14 @@ any case. What changes with time alone (a free time passing its notice, a hold r
 VIEW_CACHE_SECONDS late, and is checked again at checkout too.
 """
 
-import copy
+import pickle
 import threading
 from collections.abc import Callable, Hashable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from datetime import datetime, timedelta
 from functools import wraps
-from typing import Any, ParamSpec, TypeVar
+from typing import ParamSpec, TypeVar
 
 from cachetools import TTLCache
 from sqlmodel import col, delete, func, select
@@ -35,7 +35,7 @@ Version = tuple[int, int]
 _lock = threading.Lock()
 # `one_version`'s: empty until its first read; a list, so worker threads (a copy of the context) fill the same one.
 _page_version: ContextVar[list[Version] | None] = ContextVar("page_version", default=None)
-_kept: TTLCache[Hashable, tuple[Version, Any]] = TTLCache(maxsize=MAX_VIEWS, ttl=1)
+_kept: TTLCache[Hashable, tuple[Version, bytes]] = TTLCache(maxsize=MAX_VIEWS, ttl=1)
 
 NEWEST = select(func.max(col(CatalogChange.id))).scalar_subquery()
 VERSION = select(func.max(col(CatalogChange.id)), func.count()).where(col(CatalogChange.id) > NEWEST - RECENT_IDS)
@@ -81,7 +81,7 @@ def drop_old_changes(now: datetime) -> int:
         return session.exec(delete(CatalogChange).where(old)).rowcount or 0
 
 
-def _store(seconds: int) -> TTLCache[Hashable, tuple[Version, Any]]:
+def _store(seconds: int) -> TTLCache[Hashable, tuple[Version, bytes]]:
     """The views kept, for `seconds` each (a new, empty store when the setting changed)."""
     global _kept
     if _kept.ttl != seconds:
@@ -97,7 +97,7 @@ def forget_all() -> None:
 
 def cached(view: Callable[P, R]) -> Callable[P, R]:
     """Keep `view`'s answers per arguments (which must be hashable), as this module says; each caller gets its own
-    copy, so changing it changes nothing kept."""
+    copy, so changing it changes nothing kept (kept pickled: unpickling a copy is ten times faster than `deepcopy`)."""
 
     @wraps(view)
     def kept_view(*args: P.args, **kwargs: P.kwargs) -> R:
@@ -109,9 +109,10 @@ def cached(view: Callable[P, R]) -> Callable[P, R]:
         with _lock:
             kept = _store(seconds).get(key)
         if kept is None or kept[0] != version:
-            kept = (version, view(*args, **kwargs))
+            answer = view(*args, **kwargs)
             with _lock:
-                _store(seconds)[key] = kept
-        return copy.deepcopy(kept[1])
+                _store(seconds)[key] = (version, pickle.dumps(answer, pickle.HIGHEST_PROTOCOL))
+            return answer
+        return pickle.loads(kept[1])
 
     return kept_view

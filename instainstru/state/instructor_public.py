@@ -2,12 +2,13 @@
 at a time up to the instructor's horizon."""
 
 import asyncio
-from datetime import datetime
+from collections.abc import Mapping
 
 import reflex as rx
 
 from instainstru import routes
 from instainstru.models import TRIAL_MINUTES
+from instainstru.services.accounts.access import Actor
 from instainstru.services.booking.booking import trial_open
 from instainstru.services.instructors.instructors import preselected_lesson, public_profile, viewer_actions
 from instainstru.services.instructors.offerings import OfferingView
@@ -42,6 +43,7 @@ class InstructorPublicState(ViewerZone, rx.State):
     lesson: Field[str] = field("")
     instructor_id: Field[int] = field(0)
     slot_days: Field[list[SlotDayRow]] = field(default_factory=list)
+    checkout_base: Field[str] = field("")  # a free time's checkout address is this and its "start"
     week: Field[int] = field(0)  # the week shown: 0 is the seven days from today
     week_label: Field[str] = field("")  # "Nov 26 – Dec 2"
     earlier: Field[bool] = field(False)
@@ -57,11 +59,19 @@ class InstructorPublicState(ViewerZone, rx.State):
     @event
     async def load(self) -> Answer:
         """Read the profile named in the URL, then the first week with free times in the viewer's time zone."""
-        result = await asyncio.to_thread(public_profile, slug_in_url(self))
+        actor = await self._take_viewer_zone()
+        # the profile, the trial check and the slot engine: one trip off the event loop
+        found = await asyncio.to_thread(self._read, slug_in_url(self), self.router.url.query_parameters, actor)
+        return self._ask_browser_zone(actor) if found else None
+
+    def _read(self, slug: str, query: Mapping[str, str], actor: Actor | None) -> bool:
+        """Show the profile of `slug` to `actor` (`query`: the address's, which may name a lesson to open), and its
+        first week with free times; False when there is no such profile."""
+        result = public_profile(slug)
         self.found, self.loaded = result is not None, True
         if result is None:
             self.profile, self.services, self.slot_days = {}, [], []
-            return None
+            return False
         self.instructor_id = result.user_id
         self.profile, self.bio = vars(result.card), result.bio
         years = f"{result.years_experience} years teaching" if result.years_experience else ""
@@ -72,16 +82,13 @@ class InstructorPublicState(ViewerZone, rx.State):
         self._lessons = {f"{o.subject} · {p.label}": (o.id, p.duration_min) for o in result.offerings for p in o.prices}
         self.lesson_choices = list(self._lessons)
         self.accepting, self.policy = result.accepting_bookings, result.cancellation_policy
-        query = self.router.url.query_parameters
         wanted = preselected_lesson(result.offerings, query.get("subject", ""), query.get("minutes", ""))
         self.lesson = next((label for label, lesson in self._lessons.items() if lesson == wanted), "")
-        actor = await self._take_viewer_zone()
         actions = viewer_actions(actor, self.instructor_id)
         self.can_save, self.can_message = actions.save, actions.message
-        trials = await asyncio.to_thread(trial_open, actor, self.instructor_id)
-        self._offer_trials(result.offerings if trials else [])
-        await asyncio.to_thread(self._show_week, None)  # the slot engine: off the event loop
-        return self._ask_browser_zone(actor)
+        self._offer_trials(result.offerings if trial_open(actor, self.instructor_id) else [])
+        self._show_week(None)
+        return True
 
     def _offer_trials(self, offerings: list[OfferingView]) -> None:
         """Offer these services' trial lessons (none when the viewer may not have one) as lessons to choose."""
@@ -105,20 +112,8 @@ class InstructorPublicState(ViewerZone, rx.State):
         self.week, self.week_label, self.earlier, self.later = shown.week, shown.label, shown.earlier, shown.later
         if week is None:
             self.none_ahead = not shown.days
-        slug = self.profile.get("slug", "")
-        self.slot_days = [
-            {
-                "label": day.label,
-                "times": [
-                    {
-                        **t,
-                        "href": routes.checkout(slug, offering_id, minutes, datetime.fromisoformat(t["iso"]), trial),
-                    }
-                    for t in day.times
-                ],
-            }
-            for day in shown.days
-        ]
+        self.checkout_base = routes.checkout_base(self.profile.get("slug", ""), offering_id, minutes, trial)
+        self.slot_days = [{"label": day.label, "times": day.times} for day in shown.days]
 
     @event
     async def choose_lesson(self, choice: str) -> None:

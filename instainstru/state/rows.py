@@ -17,7 +17,7 @@ ServiceRow = dict[str, str | int | list[str]]
 # One lesson's money in a table of payments or earnings: the lesson's id and lines of text.
 MoneyRow = dict[str, str | int]
 
-# A day's free start times: its label and its times ({"iso", "label"}, and "href" where a time is booked by a link).
+# A day's free start times: its label and its times ({"iso", "label", "start"}: `SlotDay`'s).
 SlotDayRow = dict[str, str | list[dict[str, str]]]
 
 # A caught message on /dev/mail (`asdict` of `services.mail.caught.CaughtMail`): subject, to, from, date and its text

@@ -4,6 +4,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from instainstru import routes
 from instainstru.db import transaction
 from instainstru.models import BookingStatus, InstructorProfile, Role, utcnow
 from instainstru.models.booking import BOOKED_STATUSES
@@ -37,7 +38,7 @@ class SlotDay:
     """Free start times of one day, in the viewer's zone."""
 
     label: str
-    times: list[dict[str, str]]  # {"iso": UTC ISO start, "label": "10:00 AM"}
+    times: list[dict[str, str]]  # {"iso": UTC ISO start, "label": "10:00 AM", "start": its part of a checkout address}
 
 
 @dataclass(frozen=True)
@@ -125,7 +126,7 @@ def _slot_days(starts: list[datetime], viewer_tz: str) -> list[SlotDay]:
     zone = ZoneInfo(viewer_tz)
     for start in starts:
         grouped.setdefault(start.astimezone(zone).date(), []).append(
-            {"iso": start.isoformat(), "label": time_label(start, viewer_tz)}
+            {"iso": start.isoformat(), "label": time_label(start, viewer_tz), "start": routes.start_part(start)}
         )
     return [SlotDay(day_label(day), times) for day, times in sorted(grouped.items())]
 
