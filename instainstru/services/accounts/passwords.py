@@ -1,14 +1,20 @@
 """Password rules (length, and how easy zxcvbn finds it to guess) and hashing (argon2id through passlib)."""
 
+import os
 import re
-from collections.abc import Iterable
+import sys
+import threading
+from collections.abc import Callable, Iterable
+from concurrent.futures import ThreadPoolExecutor
 from functools import lru_cache
+from typing import TypeVar
 
 from passlib.context import CryptContext
 from zxcvbn import zxcvbn
 
 from instainstru.settings import get_settings
 
+R = TypeVar("R")
 MIN_LENGTH = 10
 MAX_LENGTH = 128
 MIN_SCORE = 2  # zxcvbn's 0-4: below 2 is "too guessable" / "very guessable"
@@ -20,6 +26,40 @@ PRODUCT_WORDS = (
     *("instainstru", "insta", "instru", "lessons", "lesson", "nyc", "newyork", "teacher", "tutor"),
     *("lessons in nyc", "lessons-in-nyc", "lessonsinnyc", "lessons_in_nyc"),  # the home page's title, as typed
 )
+
+
+NICENESS = 10  # how much lower than the pages' the argon2 thread's CPU priority is (Linux: a thread has its own)
+
+
+def _lower_priority() -> None:
+    """Make the calling thread yield the CPU to the process's other threads when both want it (Linux only)."""
+    if sys.platform == "linux":
+        os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), NICENESS)
+
+
+def _argon2_thread() -> ThreadPoolExecutor:
+    """argon2's own thread, at a lower CPU priority: however many people log in at once, password checks take at
+    most one core of the process, and only what the pages every other tab waits for leave of it."""
+    return ThreadPoolExecutor(max_workers=1, thread_name_prefix="argon2", initializer=_lower_priority)
+
+
+_argon2 = _argon2_thread()
+
+
+def _after_fork() -> None:
+    """A forked process (each backend worker) has no copy of its parent's threads: it gets an argon2 thread of its
+    own, started when first needed."""
+    global _argon2
+    _argon2 = _argon2_thread()
+
+
+if hasattr(os, "register_at_fork"):  # POSIX
+    os.register_at_fork(after_in_child=_after_fork)
+
+
+def _on_argon2_thread(work: Callable[[], R]) -> R:
+    """Run `work` on the argon2 thread and wait for its answer (the caller is a worker thread, never the loop)."""
+    return _argon2.submit(work).result()
 
 
 @lru_cache(maxsize=4)
@@ -68,18 +108,18 @@ def password_problem(password: str, known: Iterable[str] = ()) -> str | None:
 
 
 def hash_password(password: str) -> str:
-    """Hash `password` with argon2id."""
-    return crypt_context().hash(password)
+    """Hash `password` with argon2id (slow, and one at a time: call it off the event loop)."""
+    return _on_argon2_thread(lambda: crypt_context().hash(password))
 
 
 def verify_password(password: str, password_hash: str) -> bool:
-    """Tell whether `password` matches `password_hash`."""
-    return crypt_context().verify(password, password_hash)
+    """Tell whether `password` matches `password_hash` (slow, and one at a time: call it off the event loop)."""
+    return _on_argon2_thread(lambda: crypt_context().verify(password, password_hash))
 
 
 @lru_cache(maxsize=4)
 def _dummy(time_cost: int, memory_kib: int) -> str:
-    return _context(time_cost, memory_kib).hash("not anyone's password")
+    return _on_argon2_thread(lambda: _context(time_cost, memory_kib).hash("not anyone's password"))
 
 
 def dummy_hash() -> str:

@@ -1,3 +1,9 @@
+import multiprocessing
+import os
+import sys
+import threading
+from concurrent.futures import ThreadPoolExecutor
+
 from zxcvbn import zxcvbn
 
 from instainstru.seed.demo import DEMO_PASSWORD
@@ -75,3 +81,49 @@ def test_hash_is_argon2id_salted_and_verifies():
 
 def test_context_uses_argon2_only():
     assert crypt_context().schemes() == ("argon2",)
+
+
+def _argon2_thread_of(work) -> tuple[str, int]:
+    """The name and native id of the thread the password functions ran `work` on (their context replaced)."""
+    seen = []
+
+    class Context:
+        def hash(self, password):
+            seen.append((threading.current_thread().name, threading.get_native_id()))
+            return work(password)
+
+        def verify(self, password, password_hash):
+            return self.hash(password) == password_hash
+
+    passwords_context = passwords.crypt_context
+    passwords.crypt_context = Context
+    try:
+        with ThreadPoolExecutor(max_workers=4) as pool:
+            list(pool.map(lambda n: hash_password(f"password {n}") and verify_password("p", "p"), range(8)))
+    finally:
+        passwords.crypt_context = passwords_context
+    assert len(seen) == 16
+    assert len(set(seen)) == 1, seen  # one thread: one hash at a time, however many callers
+    return seen[0]
+
+
+def test_argon2_runs_one_at_a_time_on_a_thread_of_its_own_at_a_lower_priority():
+    name, native_id = _argon2_thread_of(lambda password: password)
+    assert name.startswith("argon2")
+    assert native_id != threading.get_native_id()
+    if sys.platform == "linux":
+        assert os.getpriority(os.PRIO_PROCESS, native_id) == os.getpriority(os.PRIO_PROCESS, 0) + passwords.NICENESS
+
+
+def _hash_in_child() -> None:
+    assert verify_password("violin at dawn 42", hash_password("violin at dawn 42"))
+
+
+def test_a_forked_process_hashes_on_an_argon2_thread_of_its_own():
+    hash_password("the parent's thread is started")  # a forked child has no copy of it
+    child = multiprocessing.get_context("fork").Process(target=_hash_in_child)
+    child.start()
+    child.join(timeout=60)
+    if child.is_alive():  # waiting for a thread it does not have
+        child.kill()
+    assert child.exitcode == 0
