@@ -416,8 +416,9 @@ class Student:
         await self.step(step, self.tab.go(path))
         return self.tab.shown(state)
 
-    async def find_times(self) -> list[dict[str, str]]:
-        """Search, open one of the first bookable results; return the free times its profile shows."""
+    async def find_times(self) -> list[str]:
+        """Search, open one of the first bookable results; return the checkout addresses of the free times its
+        profile shows (as its links make them: the lesson's address and each time's start)."""
         found = await self.visit("search", routes.search(q=self.rng.choice(QUERIES)), SEARCH)
         cards = [card for card in [*found["cards"], *found["online_cards"]] if card["bookable"]]
         if not cards:
@@ -427,12 +428,12 @@ class Student:
             lesson = {"choice": profile["lesson_choices"][0]}
             choose = shows(PROFILE, has("lesson"))
             profile = await self.click("profile", InstructorPublicState, "choose_lesson", lesson, choose)
-        return [slot for day in profile["slot_days"] for slot in day["times"]]
+        return [profile["checkout_base"] + slot["start"] for day in profile["slot_days"] for slot in day["times"]]
 
-    async def hold(self, times: list[dict[str, str]]) -> Hold:
+    async def hold(self, times: list[str]) -> Hold:
         """Open the checkout of one of the first free times and hold it; return the hold. A time taken meanwhile
         ends the journey; any other refusal is an error."""
-        path = self.rng.choice(times[:FIRST])["href"]
+        path = self.rng.choice(times[:FIRST])
         opened = await self.visit("checkout", path, CHECKOUT)
         if opened["problem"]:
             raise self.failed("checkout", opened["problem"])
