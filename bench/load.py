@@ -157,7 +157,8 @@ async def navigating(server: Server, paths: list[str], clients: int, seconds: fl
             try:
                 took = await tab.navigate(rng.choice(paths))
             except TimeoutError:
-                errors += 1
+                if begun >= measured_from:
+                    errors += 1
                 continue
             if begun >= measured_from:
                 latencies.append(took)

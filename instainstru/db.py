@@ -1,6 +1,5 @@
 """Database engine and transactional sessions shared by every service."""
 
-import os
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from functools import lru_cache
@@ -16,20 +15,19 @@ from sqlmodel import Session, SQLModel, create_engine
 from instainstru.settings import get_settings
 
 SQLITE_CACHE_KIB = 65536  # each connection's page cache (SQLite's default is 2 MiB): pages are read once, not per query
-# Connections a process keeps open: one for each thread of asyncio's default pool (where the services run: CPUs + 4,
-# at most 32) and two more. With SQLAlchemy's default of 5, a busy worker closed the extra connections as they came
-# back and opened new ones a moment later (each a PostgreSQL backend started, or an SQLite page cache empty again).
-POOL_SIZE = min(32, (os.cpu_count() or 1) + 4) + 2
 
 
 def make_engine(url: str) -> Engine:
-    """Create an engine for `url`; SQLite files get their folder, foreign keys and WAL."""
+    """Create an engine for `url`; SQLite files get their folder, foreign keys and WAL. Its pool keeps `DB_POOL_SIZE`
+    connections open: with SQLAlchemy's default of 5, a busy worker closed those beyond five as they came back and
+    opened new ones a moment later (a PostgreSQL backend started each time, an SQLite page cache empty again)."""
     parsed = make_url(url)
+    pool_size = get_settings().db_pool_size
     if parsed.get_backend_name() != "sqlite":
-        return create_engine(url, pool_pre_ping=True, pool_size=POOL_SIZE)
+        return create_engine(url, pool_pre_ping=True, pool_size=pool_size)
     if parsed.database and parsed.database != ":memory:":
         Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
-    engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30}, pool_size=POOL_SIZE)
+    engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30}, pool_size=pool_size)
 
     @event.listens_for(engine, "connect")
     def _sqlite_pragmas(dbapi_connection: DBAPIConnection, _record: ConnectionPoolEntry) -> None:

@@ -42,6 +42,7 @@ WHOLE_NUMBERS = {
     "LOGIN_WINDOW_MINUTES": (15, 1, 1440),
     "JOBS_INTERVAL_SECONDS": (60, 0, 86400),
     "VIEW_CACHE_SECONDS": (30, 0, 3600),
+    "DB_POOL_SIZE": (10, 1, 200),
     "REFERRAL_WELCOME_CENTS": (2000, 0, 100000),
     "REFERRAL_REWARD_CENTS": (2000, 0, 100000),
     "REFERRAL_SIGNUPS_PER_CODE_PER_DAY": (10, 1, 100000),
@@ -130,6 +131,7 @@ class Settings:
     # How long a worker may keep what visitors see of the catalogue (search results, profiles, free times) before
     # reading it again; a write to anything it shows drops it at once on every worker (services/view_cache.py).
     view_cache_seconds: int
+    db_pool_size: int
     # Referral links and credits are offered (REFERRALS_OPEN, on by default); off pauses new ones (credit held is kept).
     referrals_open: bool
     # New instructor profiles wait for an admin's approval before search lists them (INSTRUCTOR_APPROVAL, on by
@@ -413,6 +415,7 @@ def load_settings(environ: Mapping[str, str] = os.environ, *, production: bool =
         stripe_js_url=read.web_address("STRIPE_JS_URL", DEFAULT_STRIPE_JS_URL),
         jobs_interval_seconds=read.whole_number("JOBS_INTERVAL_SECONDS"),
         view_cache_seconds=read.whole_number("VIEW_CACHE_SECONDS"),
+        db_pool_size=read.whole_number("DB_POOL_SIZE"),
         referrals_open=read.yes_or_no("REFERRALS_OPEN", True),
         instructor_approval=read.yes_or_no("INSTRUCTOR_APPROVAL", True),
         referral_welcome_cents=read.whole_number("REFERRAL_WELCOME_CENTS"),

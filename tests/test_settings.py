@@ -58,6 +58,7 @@ NUMBERS = [  # (variable, lowest allowed, highest allowed, field)
     ("LOGIN_WINDOW_MINUTES", 1, 1440, "login_window_minutes"),
     ("JOBS_INTERVAL_SECONDS", 0, 86400, "jobs_interval_seconds"),
     ("VIEW_CACHE_SECONDS", 0, 3600, "view_cache_seconds"),
+    ("DB_POOL_SIZE", 1, 200, "db_pool_size"),
     ("REFERRAL_WELCOME_CENTS", 0, 100000, "referral_welcome_cents"),
     ("REFERRAL_REWARD_CENTS", 0, 100000, "referral_reward_cents"),
 ]

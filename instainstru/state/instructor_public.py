@@ -60,7 +60,7 @@ class InstructorPublicState(ViewerZone, rx.State):
     async def load(self) -> Answer:
         """Read the profile named in the URL, then the first week with free times in the viewer's time zone."""
         actor = await self._take_viewer_zone()
-        # the profile, the trial check and the slot engine: one trip off the event loop
+        # the profile, the trial check and the slot engine: one trip off the event loop (the caller's lookup is another)
         found = await asyncio.to_thread(self._read, slug_in_url(self), self.router.url.query_parameters, actor)
         return self._ask_browser_zone(actor) if found else None
 

@@ -67,8 +67,11 @@ def test_a_kept_view_costs_one_read_and_a_booking_drops_it(caching):
 
 def test_each_caller_gets_its_own_copy(caching):
     teacher, _, _ = open_studio({60: "50"})
-    week = free_week(teacher.user_id, 60, "America/New_York", 0, now=NOW)
+    week = free_week(teacher.user_id, 60, "America/New_York", 0, now=NOW)  # read and kept
     week.days.clear()
+    kept = free_week(teacher.user_id, 60, "America/New_York", 0, now=NOW)  # from what was kept
+    assert kept.days
+    kept.days.clear()
     assert free_week(teacher.user_id, 60, "America/New_York", 0, now=NOW).days
 
 

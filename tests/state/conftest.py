@@ -15,13 +15,14 @@ from instainstru.services.accounts import passwords
 from instainstru.services.discovery import search
 from instainstru.services.instructors import profile
 
-# Where every slow call passes: the Stripe client (both modules' names for it), the argon2 context, the thumbnail
-# Pillow makes, the SMTP connection, a search (ranking and the slot engine); and every database query (`QUERY`).
+# Where every slow call passes: the Stripe client (both modules' names for it), the hand-off to argon2's threads, the
+# thumbnail Pillow makes, the SMTP connection, a search (ranking and the slot engine); and every database query
+# (`QUERY`).
 SLOW_CALLS = (
     (search, "search"),
     (stripe_gateway, "client"),
     (stripe_payments, "client"),
-    (passwords, "crypt_context"),
+    (passwords, "_on_argon2_thread"),
     (profile, "_thumbnail"),
     (smtp, "connect"),
 )

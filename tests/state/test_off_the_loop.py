@@ -38,7 +38,7 @@ from tests.state.harness import call_handler, call_handlers, call_handlers_at
 
 STRIPE = "stripe_payments.client"
 CONNECT = "stripe_gateway.client"
-ARGON2 = "passwords.crypt_context"
+ARGON2 = "passwords._on_argon2_thread"
 
 
 @pytest.fixture

@@ -1,5 +1,6 @@
 """Password rules (length, and how easy zxcvbn finds it to guess) and hashing (argon2id through passlib)."""
 
+import contextlib
 import os
 import re
 import sys
@@ -28,26 +29,29 @@ PRODUCT_WORDS = (
 )
 
 
-NICENESS = 10  # how much lower than the pages' the argon2 thread's CPU priority is (Linux: a thread has its own)
+NICENESS = 10  # how much nicer than the process the argon2 threads are (Linux: each thread has its own; 19 at most)
 
 
 def _lower_priority() -> None:
-    """Make the calling thread yield the CPU to the process's other threads when both want it (Linux only)."""
+    """Make the calling thread give way to the process's other threads when both want the CPU (Linux only; where
+    the system refuses, it stays as it is)."""
     if sys.platform == "linux":
-        os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), NICENESS)
+        thread = threading.get_native_id()
+        with contextlib.suppress(OSError):
+            os.setpriority(os.PRIO_PROCESS, thread, min(19, os.getpriority(os.PRIO_PROCESS, thread) + NICENESS))
 
 
 def _argon2_thread() -> ThreadPoolExecutor:
-    """argon2's own thread, at a lower CPU priority: however many people log in at once, password checks take at
-    most one core of the process, and only what the pages every other tab waits for leave of it."""
-    return ThreadPoolExecutor(max_workers=1, thread_name_prefix="argon2", initializer=_lower_priority)
+    """argon2's own threads, one a CPU, at a lower CPU priority: however many people log in at once, the pages every
+    other tab waits for come first, and password checks get most of what they leave."""
+    return ThreadPoolExecutor(max_workers=os.cpu_count() or 1, thread_name_prefix="argon2", initializer=_lower_priority)
 
 
 _argon2 = _argon2_thread()
 
 
 def _after_fork() -> None:
-    """A forked process (each backend worker) has no copy of its parent's threads: it gets an argon2 thread of its
+    """A forked process (each backend worker) has no copy of its parent's threads: it gets argon2 threads of its
     own, started when first needed."""
     global _argon2
     _argon2 = _argon2_thread()
@@ -58,7 +62,7 @@ if hasattr(os, "register_at_fork"):  # POSIX
 
 
 def _on_argon2_thread(work: Callable[[], R]) -> R:
-    """Run `work` on the argon2 thread and wait for its answer (the caller is a worker thread, never the loop)."""
+    """Run `work` on an argon2 thread and wait for its answer (call it from a worker thread, never the event loop)."""
     return _argon2.submit(work).result()
 
 
@@ -108,12 +112,12 @@ def password_problem(password: str, known: Iterable[str] = ()) -> str | None:
 
 
 def hash_password(password: str) -> str:
-    """Hash `password` with argon2id (slow, and one at a time: call it off the event loop)."""
+    """Hash `password` with argon2id (slow: call it off the event loop)."""
     return _on_argon2_thread(lambda: crypt_context().hash(password))
 
 
 def verify_password(password: str, password_hash: str) -> bool:
-    """Tell whether `password` matches `password_hash` (slow, and one at a time: call it off the event loop)."""
+    """Tell whether `password` matches `password_hash` (slow: call it off the event loop)."""
     return _on_argon2_thread(lambda: crypt_context().verify(password, password_hash))
 
 
