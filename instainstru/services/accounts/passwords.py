@@ -41,20 +41,20 @@ def _lower_priority() -> None:
             os.setpriority(os.PRIO_PROCESS, thread, min(19, os.getpriority(os.PRIO_PROCESS, thread) + NICENESS))
 
 
-def _argon2_thread() -> ThreadPoolExecutor:
+def _argon2_threads() -> ThreadPoolExecutor:
     """argon2's own threads, one a CPU, at a lower CPU priority: however many people log in at once, the pages every
     other tab waits for come first, and password checks get most of what they leave."""
     return ThreadPoolExecutor(max_workers=os.cpu_count() or 1, thread_name_prefix="argon2", initializer=_lower_priority)
 
 
-_argon2 = _argon2_thread()
+_argon2 = _argon2_threads()
 
 
 def _after_fork() -> None:
     """A forked process (each backend worker) has no copy of its parent's threads: it gets argon2 threads of its
     own, started when first needed."""
     global _argon2
-    _argon2 = _argon2_thread()
+    _argon2 = _argon2_threads()
 
 
 if hasattr(os, "register_at_fork"):  # POSIX

@@ -83,7 +83,7 @@ def test_context_uses_argon2_only():
     assert crypt_context().schemes() == ("argon2",)
 
 
-def _argon2_threads() -> set[tuple[str, int]]:
+def _argon2_threads(monkeypatch) -> set[tuple[str, int]]:
     """The names and native ids of the threads the password functions hashed and checked on, called from 4 threads
     at once (their context replaced by one that only records where it runs)."""
     seen = []
@@ -96,22 +96,17 @@ def _argon2_threads() -> set[tuple[str, int]]:
         def verify(self, password, password_hash):
             return self.hash(password) == password_hash
 
-    passwords_context = passwords.crypt_context
-    passwords.crypt_context = Context
-    try:
-        with ThreadPoolExecutor(max_workers=4) as pool:
-            assert all(pool.map(lambda n: hash_password(f"p{n}") and verify_password("p", "p"), range(8)))
-    finally:
-        passwords.crypt_context = passwords_context
+    monkeypatch.setattr(passwords, "crypt_context", Context)
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        assert all(pool.map(lambda n: hash_password(f"p{n}") and verify_password("p", "p"), range(8)))
     assert len(seen) == 16
     return set(seen)
 
 
-def test_argon2_runs_on_threads_of_its_own_one_a_cpu_at_a_lower_priority():
-    threads = _argon2_threads()
-    assert all(name.startswith("argon2") for name, _ in threads)
+def test_argon2_runs_on_threads_of_its_own_one_a_cpu_at_a_lower_priority(monkeypatch):
+    threads = _argon2_threads(monkeypatch)
+    assert all(name.startswith("argon2") for name, _ in threads)  # not the callers' threads
     assert 1 <= len(threads) <= (os.cpu_count() or 1)
-    assert threading.get_native_id() not in {native_id for _, native_id in threads}
     if sys.platform == "linux":
         lower = min(19, os.getpriority(os.PRIO_PROCESS, 0) + passwords.NICENESS)
         assert {os.getpriority(os.PRIO_PROCESS, native_id) for _, native_id in threads} == {lower}
