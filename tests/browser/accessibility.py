@@ -117,9 +117,13 @@ def tab_to(page: Page, target: Locator, problems: list[str], *, limit: int = 120
     no focus; fails after `limit` presses (the element cannot be reached by keyboard)."""
     for _ in range(limit):
         page.keyboard.press("Tab")
-        if page.evaluate("!document.activeElement || document.activeElement === document.body"):
+        # read at once (a page re-rendering between two reads could take the focus away in between)
+        problem = page.evaluate(
+            f"() => document.activeElement && document.activeElement !== document.body ? ({FOCUS_SHOWN})() : null"
+        )
+        if problem is None:
             continue  # past the page's end, in the browser's own bar (or the page re-rendering): Tab goes on
-        if problem := focus_problem(page):
+        if problem:
             problems.append(f"{page.url}: {problem}")
         if target.first.evaluate("(el) => el === document.activeElement"):
             return
