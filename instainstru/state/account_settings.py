@@ -165,7 +165,7 @@ class AccountSettingsState(GuardedPage, rx.State):
         """Run a slow account action (argon2) off the event loop as the caller: whether it was done, and else the
         answer saying why not (its FormError's messages in the `errors` var)."""
         try:
-            await as_caller(self, action)
+            await as_caller(self, action, checks_password=True)
         except FormError as refused:
             setattr(self, errors, refused.errors)
             return False, rx.toast.error("Nothing was changed: " + " ".join(refused.errors.values()))

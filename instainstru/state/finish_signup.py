@@ -14,7 +14,7 @@ from instainstru.state.events import event
 from instainstru.state.fields import Field, field
 from instainstru.state.forms import text
 from instainstru.state.login import go_on
-from instainstru.state.session import sign_in_and_go
+from instainstru.state.session import sign_in_and_go, with_password
 
 
 class FinishSignupState(rx.State):
@@ -52,9 +52,7 @@ class FinishSignupState(rx.State):
         """Check the password chosen at sign-up (argon2, off the event loop), create the account, sign in, and go
         where a new account goes (or back to what the visitor was doing)."""
         try:
-            finished = await asyncio.to_thread(
-                signup_links.finish, self._token(), text(form, "password", 1000), utcnow()
-            )
+            finished = await with_password(signup_links.finish, self._token(), text(form, "password", 1000), utcnow())
         except FormError as refused:
             if "password" in refused.errors:
                 self.password_error = refused.errors["password"]

@@ -14,7 +14,7 @@ from instainstru.state.answer import Answer
 from instainstru.state.events import event
 from instainstru.state.fields import Field, field
 from instainstru.state.forms import checked, text
-from instainstru.state.session import SessionState, device_token, logged_out_notice, sign_in_and_go
+from instainstru.state.session import SessionState, device_token, logged_out_notice, sign_in_and_go, with_password
 
 
 def wait_message(seconds: int) -> str:
@@ -79,7 +79,7 @@ class LoginState(rx.State):
     async def submit(self, form: dict) -> Answer:
         """Check the email and password (argon2, off the event loop); open a session, or ask for the code."""
         try:
-            step = await asyncio.to_thread(
+            step = await with_password(
                 two_factor.log_in,
                 text(form, "email", 320),
                 text(form, "password", 1000),
@@ -103,7 +103,7 @@ class LoginState(rx.State):
         """Finish the pending login with the authenticator's code or a recovery code (and remember the device when
         asked); a login that timed out goes back to the password."""
         try:
-            actor = await asyncio.to_thread(  # a recovery code is checked with argon2
+            actor = await with_password(  # a recovery code is checked with argon2
                 two_factor.finish_login,
                 self._pending,
                 text(form, "code", 100),

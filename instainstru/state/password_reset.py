@@ -12,7 +12,7 @@ from instainstru.state.answer import Answer
 from instainstru.state.events import event
 from instainstru.state.fields import Field, field
 from instainstru.state.forms import text
-from instainstru.state.session import SessionState
+from instainstru.state.session import SessionState, with_password
 
 PASSWORD_CHANGED = "Your password is changed. Log in with your new password."
 
@@ -65,7 +65,7 @@ class ResetPasswordState(rx.State):
     async def submit(self, form: dict) -> Answer:
         """Set the new password (hashed off the event loop), then send the person to log in with it."""
         try:
-            await asyncio.to_thread(password_reset.reset_password, self._token, text(form, "password", 1000), utcnow())
+            await with_password(password_reset.reset_password, self._token, text(form, "password", 1000), utcnow())
         except FormError as refused:
             self.errors = refused.errors
             self.works = "form" not in refused.errors

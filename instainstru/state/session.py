@@ -5,7 +5,8 @@ import asyncio
 import json
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from contextvars import ContextVar
+from contextvars import ContextVar, copy_context
+from functools import partial
 from typing import TYPE_CHECKING, TypeVar
 
 import reflex as rx
@@ -15,7 +16,7 @@ from reflex.state import BaseState, StateUpdate
 
 from instainstru import cookies, routes
 from instainstru.models import utcnow
-from instainstru.services.accounts import sessions, sign_in
+from instainstru.services.accounts import passwords, sessions, sign_in
 from instainstru.services.accounts.access import Actor
 from instainstru.services.instructors.instructors import initials
 from instainstru.state.answer import Answer
@@ -191,11 +192,23 @@ async def current_actor(state: rx.State) -> Actor | None:
     return actor
 
 
-async def as_caller(state: rx.State, action: Callable[[Actor | None], Result]) -> Result:
+async def with_password(action: Callable[..., Result], *args: object, **kwargs: object) -> Result:
+    """Run `action(*args, **kwargs)`, a service call that checks or hashes a password, on argon2's threads
+    (`passwords.password_work`), and return what it returns (or raise what it raises). It waits there without holding
+    a worker thread: a flood of log-ins queues behind argon2, not in front of every tab's page reads."""
+    work = partial(copy_context().run, action, *args, **kwargs)
+    return await asyncio.wrap_future(passwords.password_work(work))
+
+
+async def as_caller(
+    state: rx.State, action: Callable[[Actor | None], Result], *, checks_password: bool = False
+) -> Result:
     """Run `action(caller)` for the browser's logged-in actor in a worker thread, and return what it returns (or
     raise what it raises). A service call may wait seconds on Stripe, hash with argon2, resize with Pillow or read
-    much: off the event loop, every other tab of the worker is served meanwhile."""
-    return await asyncio.to_thread(action, await current_actor(state))
+    much: off the event loop, every other tab of the worker is served meanwhile. One that `checks_password` runs
+    `with_password`."""
+    caller = await current_actor(state)
+    return await (with_password(action, caller) if checks_password else asyncio.to_thread(action, caller))
 
 
 def _event_names(*handlers: str) -> frozenset[str]:

@@ -17,7 +17,7 @@ from instainstru.state.events import event
 from instainstru.state.fields import Field, field
 from instainstru.state.forms import text
 from instainstru.state.login import read_intent
-from instainstru.state.session import SessionState
+from instainstru.state.session import SessionState, with_password
 
 GUESS_TIMEZONE_JS = "Intl.DateTimeFormat().resolvedOptions().timeZone"
 
@@ -76,7 +76,7 @@ class SignupState(rx.State):
         your inbox" screen whoever owns the address; the mailed link creates the account."""
         intent = await read_intent(self)
         try:
-            requested = await asyncio.to_thread(
+            requested = await with_password(
                 signup_links.request_signup,
                 text(form, "name", 1000),
                 text(form, "email", 320),

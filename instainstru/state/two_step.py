@@ -94,7 +94,7 @@ class TwoStepState(GuardedPage, rx.State):
         caller's wait under its `proof` field)."""
         setattr(self, errors, {})
         try:
-            await as_caller(self, action)
+            await as_caller(self, action, checks_password=True)
             return True, None
         except FormError as refused:
             setattr(self, errors, refused.errors)

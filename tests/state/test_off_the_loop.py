@@ -3,6 +3,9 @@ serves every other tab: the `slow_calls` fixture (tests/state/conftest.py) fails
 loop, and each test here also checks that its handlers made the slow call (so none passes by calling nothing) and
 that it did what it should."""
 
+import asyncio
+import threading
+from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 
 import pytest
@@ -11,7 +14,7 @@ from sqlmodel import select
 from instainstru import routes
 from instainstru.db import transaction
 from instainstru.models import Booking, BookingStatus, InstructorProfile, PaymentCard, TwoFactor, User, utcnow
-from instainstru.services.accounts import sessions
+from instainstru.services.accounts import passwords, sessions, two_factor
 from instainstru.services.accounts.passwords import verify_password
 from instainstru.services.booking import booking
 from instainstru.services.money import payments
@@ -22,7 +25,9 @@ from instainstru.state.checkout import NEW_CARD, CheckoutState
 from instainstru.state.dashboards import InstructorHomeState, StudentHomeState
 from instainstru.state.instructor_bookings import InstructorBookingsState
 from instainstru.state.instructor_profile import InstructorProfileState
+from instainstru.state.login import LoginState
 from instainstru.state.search import SearchState
+from instainstru.state.session import with_password
 from instainstru.state.two_step import TwoStepState
 from tests.factories import (
     PASSWORD,
@@ -196,3 +201,40 @@ def test_a_search_page_searches_off_the_loop(db_url, slow_calls):
     searching, _ = call_handlers_at(routes.search(q="piano"), SearchState, "", ("load", ()))
     assert "search.search" in slow_calls
     assert [card["name"] for card in searching.cards] == ["Tess Teacher"]
+
+
+def test_a_log_in_checks_the_password_on_an_argon2_thread(db_url, monkeypatch, slow_calls):
+    make_user("student", "s@example.com", "Sam Student")
+    threads = []
+    real = two_factor.log_in
+
+    def log_in(*args):
+        threads.append(threading.current_thread().name)
+        return real(*args)
+
+    monkeypatch.setattr(two_factor, "log_in", log_in)
+    state, answer = call_handler(LoginState, "submit", "", {"email": "s@example.com", "password": PASSWORD})
+    assert state.error == "" and "ticket=" in str(answer)  # signed in
+    assert threads[0].startswith(passwords.THREAD_NAME) and ARGON2 in slow_calls
+
+
+def test_log_ins_waiting_for_argon2_hold_no_thread_the_pages_reads_need():
+    """Forty log-ins at once, each stuck in its password check: a page's read in a worker thread is served meanwhile
+    (were the log-ins waiting in worker threads, the read would wait behind them until they end)."""
+    stuck = threading.Event()
+
+    def check_password() -> str:
+        stuck.wait(timeout=120)
+        return "checked"
+
+    async def meanwhile() -> tuple[str, list[str]]:
+        log_ins = [asyncio.ensure_future(with_password(check_password)) for _ in range(40)]
+        try:
+            page = await asyncio.wait_for(asyncio.to_thread(lambda: "page read"), timeout=60)
+        finally:
+            stuck.set()
+        return page, await asyncio.gather(*log_ins)
+
+    with ThreadPoolExecutor(max_workers=1) as pool:  # a loop of its own, as a backend worker has
+        page, checked = pool.submit(asyncio.run, meanwhile()).result()
+    assert page == "page read" and checked == ["checked"] * 40

@@ -6,7 +6,7 @@ import re
 import sys
 import threading
 from collections.abc import Callable, Iterable
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from functools import lru_cache
 from typing import TypeVar
 
@@ -29,6 +29,7 @@ PRODUCT_WORDS = (
 )
 
 
+THREAD_NAME = "argon2"
 NICENESS = 10  # how much nicer than the process the argon2 threads are (Linux: each thread has its own; 19 at most)
 
 
@@ -44,7 +45,8 @@ def _lower_priority() -> None:
 def _argon2_threads() -> ThreadPoolExecutor:
     """argon2's own threads, one a CPU, at a lower CPU priority: however many people log in at once, the pages every
     other tab waits for come first, and password checks get most of what they leave."""
-    return ThreadPoolExecutor(max_workers=os.cpu_count() or 1, thread_name_prefix="argon2", initializer=_lower_priority)
+    threads = os.cpu_count() or 1
+    return ThreadPoolExecutor(max_workers=threads, thread_name_prefix=THREAD_NAME, initializer=_lower_priority)
 
 
 _argon2 = _argon2_threads()
@@ -61,8 +63,18 @@ if hasattr(os, "register_at_fork"):  # POSIX
     os.register_at_fork(after_in_child=_after_fork)
 
 
+def password_work(work: Callable[[], R]) -> Future[R]:
+    """Start `work`, a whole service call that checks or hashes a password (a log-in, a sign-up, a new password), on
+    an argon2 thread, and return its future. A handler waits for it without holding a thread (`asyncio.wrap_future`):
+    a flood of log-ins queues here, never in the pool that every tab's page reads share."""
+    return _argon2.submit(work)
+
+
 def _on_argon2_thread(work: Callable[[], R]) -> R:
-    """Run `work` on an argon2 thread and wait for its answer (call it from a worker thread, never the event loop)."""
+    """Run `work` on an argon2 thread and wait for its answer (call it from a worker thread, never the event loop);
+    on one already (inside `password_work`), run it there."""
+    if threading.current_thread().name.startswith(THREAD_NAME):
+        return work()
     return _argon2.submit(work).result()
 
 
