@@ -4,6 +4,7 @@ page's scripts (HttpOnly; Secure when the public address is https): the login se
 (state/viewer_zone.py), so a visitor's first page already shows its times in their zone. Pages read them from the
 request headers their websocket connected with."""
 
+from functools import lru_cache
 from typing import Literal
 
 from starlette.responses import Response
@@ -15,6 +16,7 @@ DEVICE_COOKIE = "instainstru_device"  # "remember this device": a random token, 
 ZONE_COOKIE = "instainstru_zone"  # the browser's time zone ("America/Chicago"), written by the page's script
 
 
+@lru_cache(maxsize=1024)  # each event reads the same header several times
 def read(cookie_header: str, name: str) -> str:
     """The value of cookie `name` in a Cookie header ("" when it is not there)."""
     for part in cookie_header.split(";"):

@@ -34,13 +34,14 @@ _callers: ContextVar[dict[str, Actor | None] | None] = ContextVar("callers", def
 
 def session_token(state: BaseState) -> str:
     """The login session token of the browser that sent the event: the HttpOnly cookie its websocket connected with
-    (a page load after signing in or out connects again, with the new cookie)."""
-    return cookies.read(state.router.headers.cookie, cookies.SESSION_COOKIE)
+    (a page load after signing in or out connects again, with the new cookie). Read from the router's headers var
+    itself: `state.router` builds a whole RouterData on each read, and this runs several times an event."""
+    return cookies.read(state.rx_router_headers.cookie, cookies.SESSION_COOKIE)
 
 
 def device_token(state: BaseState) -> str:
     """The browser's "remember this device" token for two-step verification (an HttpOnly cookie, like the session)."""
-    return cookies.read(state.router.headers.cookie, cookies.DEVICE_COOKIE)
+    return cookies.read(state.rx_router_headers.cookie, cookies.DEVICE_COOKIE)
 
 
 def load_page(path: str) -> EventSpec:
