@@ -103,7 +103,7 @@ class LoginState(rx.State):
         """Finish the pending login with the authenticator's code or a recovery code (and remember the device when
         asked); a login that timed out goes back to the password."""
         try:
-            actor = await with_password(  # a recovery code is checked with argon2
+            actor = await asyncio.to_thread(
                 two_factor.finish_login,
                 self._pending,
                 text(form, "code", 100),

@@ -7,7 +7,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar, copy_context
 from functools import partial
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING, ParamSpec, TypeVar
 
 import reflex as rx
 from reflex.event import Event, EventSpec
@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     from reflex.app import App
 
 Result = TypeVar("Result")  # what a service call run for the caller returns
+Params = ParamSpec("Params")
 # `one_caller`'s: who holds each session token, once looked up inside the block (a dict, so that worker threads, which
 # run in a copy of the context, fill the same one).
 _callers: ContextVar[dict[str, Actor | None] | None] = ContextVar("callers", default=None)
@@ -193,10 +194,10 @@ async def current_actor(state: rx.State) -> Actor | None:
     return actor
 
 
-async def with_password(action: Callable[..., Result], *args: object, **kwargs: object) -> Result:
-    """Run `action(*args, **kwargs)`, a service call that checks or hashes a password, on argon2's threads
-    (`passwords.password_work`), and return what it returns (or raise what it raises). It waits there without holding
-    a worker thread: a flood of log-ins queues behind argon2, not in front of every tab's page reads."""
+async def with_password(action: Callable[Params, Result], *args: Params.args, **kwargs: Params.kwargs) -> Result:
+    """Run `action(*args, **kwargs)`, a service call that checks or hashes a password, on the password calls' own
+    threads (`passwords.password_work`), and return what it returns (or raise what it raises). It waits there without
+    holding a worker thread: a flood of log-ins queues there, not in front of every tab's page reads."""
     work = partial(copy_context().run, action, *args, **kwargs)
     return await asyncio.wrap_future(passwords.password_work(work))
 

@@ -88,13 +88,15 @@ class TwoStepState(GuardedPage, rx.State):
             return rx.redirect(routes.dashboard(actor.role))
         return None
 
-    async def _proved(self, action: Callable[[Actor | None], object], errors: str, proof: str) -> tuple[bool, Answer]:
+    async def _proved(
+        self, action: Callable[[Actor | None], object], errors: str, proof: str, *, checks_password: bool = False
+    ) -> tuple[bool, Answer]:
         """Run `action(actor)`, a step proved by a code (or the password) whose tries are throttled, off the event
         loop: (True, None) when it ran; else (False, what to answer) with why under the `errors` var (a throttled
-        caller's wait under its `proof` field)."""
+        caller's wait under its `proof` field). One that `checks_password` waits for the password calls' threads."""
         setattr(self, errors, {})
         try:
-            await as_caller(self, action, checks_password=True)
+            await as_caller(self, action, checks_password=checks_password)
             return True, None
         except FormError as refused:
             setattr(self, errors, refused.errors)
@@ -111,7 +113,10 @@ class TwoStepState(GuardedPage, rx.State):
         """Turn it off with a current code or the password (argon2, off the event loop)."""
         proof, client = text(form, "proof", 1000), self.router.session.client_ip
         done, answer = await self._proved(
-            lambda actor: two_factor.turn_off(actor, proof, client, utcnow()), "off_errors", "proof"
+            lambda actor: two_factor.turn_off(actor, proof, client, utcnow()),
+            "off_errors",
+            "proof",
+            checks_password=True,
         )
         if not done:
             return answer or (rx.toast.error("Two-step verification is still on.") if self.off_errors else None)

@@ -29,7 +29,6 @@ PRODUCT_WORDS = (
 )
 
 
-THREAD_NAME = "argon2"
 NICENESS = 10  # how much nicer than the process the argon2 threads are (Linux: each thread has its own; 19 at most)
 
 
@@ -46,17 +45,23 @@ def _argon2_threads() -> ThreadPoolExecutor:
     """argon2's own threads, one a CPU, at a lower CPU priority: however many people log in at once, the pages every
     other tab waits for come first, and password checks get most of what they leave."""
     threads = os.cpu_count() or 1
-    return ThreadPoolExecutor(max_workers=threads, thread_name_prefix=THREAD_NAME, initializer=_lower_priority)
+    return ThreadPoolExecutor(max_workers=threads, thread_name_prefix="argon2", initializer=_lower_priority)
 
 
-_argon2 = _argon2_threads()
+def _call_threads() -> ThreadPoolExecutor:
+    """The threads the service calls that check or hash a password run on (`password_work`), one a CPU, at the
+    process's priority (they read and write the database; only the hashing itself gives way)."""
+    return ThreadPoolExecutor(max_workers=os.cpu_count() or 1, thread_name_prefix="password-call")
+
+
+_argon2, _calls = _argon2_threads(), _call_threads()
 
 
 def _after_fork() -> None:
-    """A forked process (each backend worker) has no copy of its parent's threads: it gets argon2 threads of its
-    own, started when first needed."""
-    global _argon2
-    _argon2 = _argon2_threads()
+    """A forked process (each backend worker) has no copy of its parent's threads: it gets threads of its own,
+    started when first needed."""
+    global _argon2, _calls
+    _argon2, _calls = _argon2_threads(), _call_threads()
 
 
 if hasattr(os, "register_at_fork"):  # POSIX
@@ -65,16 +70,13 @@ if hasattr(os, "register_at_fork"):  # POSIX
 
 def password_work(work: Callable[[], R]) -> Future[R]:
     """Start `work`, a whole service call that checks or hashes a password (a log-in, a sign-up, a new password), on
-    an argon2 thread, and return its future. A handler waits for it without holding a thread (`asyncio.wrap_future`):
-    a flood of log-ins queues here, never in the pool that every tab's page reads share."""
-    return _argon2.submit(work)
+    threads of its own, and return its future. A handler waits for it without holding a thread
+    (`asyncio.wrap_future`): a flood of log-ins queues here, never in the pool that every tab's page reads share."""
+    return _calls.submit(work)
 
 
 def _on_argon2_thread(work: Callable[[], R]) -> R:
-    """Run `work` on an argon2 thread and wait for its answer (call it from a worker thread, never the event loop);
-    on one already (inside `password_work`), run it there."""
-    if threading.current_thread().name.startswith(THREAD_NAME):
-        return work()
+    """Run `work` on an argon2 thread and wait for its answer (call it from a worker thread, never the event loop)."""
     return _argon2.submit(work).result()
 
 
