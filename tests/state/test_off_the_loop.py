@@ -203,7 +203,7 @@ def test_a_search_page_searches_off_the_loop(db_url, slow_calls):
     assert [card["name"] for card in searching.cards] == ["Tess Teacher"]
 
 
-def test_a_log_in_checks_the_password_on_an_argon2_thread(db_url, monkeypatch, slow_calls):
+def test_a_log_in_runs_on_the_password_calls_threads_and_hashes_on_argon2s(db_url, monkeypatch, slow_calls):
     make_user("student", "s@example.com", "Sam Student")
     threads = []
     real = two_factor.log_in
@@ -218,7 +218,7 @@ def test_a_log_in_checks_the_password_on_an_argon2_thread(db_url, monkeypatch, s
     assert threads[0].startswith("password-call") and ARGON2 in slow_calls
 
 
-def test_log_ins_waiting_for_argon2_hold_no_thread_the_pages_reads_need():
+def test_log_ins_waiting_for_their_password_checks_hold_no_thread_page_reads_need():
     """Forty log-ins at once, each stuck in its password check: a page's read in a worker thread is served meanwhile
     (were the log-ins waiting in worker threads, the read would wait behind them until they end)."""
     stuck = threading.Event()

@@ -41,27 +41,26 @@ def _lower_priority() -> None:
             os.setpriority(os.PRIO_PROCESS, thread, min(19, os.getpriority(os.PRIO_PROCESS, thread) + NICENESS))
 
 
-def _argon2_threads() -> ThreadPoolExecutor:
-    """argon2's own threads, one a CPU, at a lower CPU priority: however many people log in at once, the pages every
-    other tab waits for come first, and password checks get most of what they leave."""
+def _pools() -> tuple[ThreadPoolExecutor, ThreadPoolExecutor]:
+    """Two pools of one thread a CPU each, started when first needed:
+    - argon2's own, at a lower CPU priority: however many people log in at once, the pages every other tab waits for
+      come first, and password checks get most of what they leave;
+    - the service calls that check or hash a password (`password_work`), at the process's priority: they read and
+      write the database, and only the hashing itself gives way."""
     threads = os.cpu_count() or 1
-    return ThreadPoolExecutor(max_workers=threads, thread_name_prefix="argon2", initializer=_lower_priority)
+    return (
+        ThreadPoolExecutor(max_workers=threads, thread_name_prefix="argon2", initializer=_lower_priority),
+        ThreadPoolExecutor(max_workers=threads, thread_name_prefix="password-call"),
+    )
 
 
-def _call_threads() -> ThreadPoolExecutor:
-    """The threads the service calls that check or hash a password run on (`password_work`), one a CPU, at the
-    process's priority (they read and write the database; only the hashing itself gives way)."""
-    return ThreadPoolExecutor(max_workers=os.cpu_count() or 1, thread_name_prefix="password-call")
-
-
-_argon2, _calls = _argon2_threads(), _call_threads()
+_argon2, _calls = _pools()
 
 
 def _after_fork() -> None:
-    """A forked process (each backend worker) has no copy of its parent's threads: it gets threads of its own,
-    started when first needed."""
+    """A forked process (each backend worker) has no copy of its parent's threads: it gets pools of its own."""
     global _argon2, _calls
-    _argon2, _calls = _argon2_threads(), _call_threads()
+    _argon2, _calls = _pools()
 
 
 if hasattr(os, "register_at_fork"):  # POSIX
