@@ -230,6 +230,12 @@ def _refunds_of(stripe: StripeClient, charge_id: str) -> list[Refund]:
     return calling(lambda: list(stripe.v1.refunds.list(params={"charge": charge_id, "limit": 100}).auto_paging_iter()))
 
 
+def refund_ids(charge_id: str) -> list[str]:
+    """The ids of the charge's refunds as Stripe lists them now: one call (a page of 100), against `charge_state`'s
+    five, to learn whether there is anything to record."""
+    return [r.id for r in _refunds_of(client(), charge_id)]
+
+
 def _money_of(stripe: StripeClient, charge_id: str) -> tuple[Charge, ApplicationFee | None, list[TransferReversal]]:
     """The charge, its application fee and its transfer's reversals, each as read now."""
     charge = calling(lambda: stripe.v1.charges.retrieve(charge_id))

@@ -363,6 +363,14 @@ def record_refunds(
     return len(new)
 
 
+def all_recorded(session: Session, refund_ids: Collection[str]) -> bool:
+    """Whether every one of these Stripe refunds is in the ledger already."""
+    if not refund_ids:
+        return True
+    found = session.exec(select(LedgerEntry.source).where(col(LedgerEntry.source).in_(refund_ids)).distinct())
+    return len(set(found)) == len(set(refund_ids))
+
+
 def refundable(session: Session, charge_id: str) -> int:
     """Cents of the charge not yet refunded, by the ledger (the app checks this: a fake Stripe may not)."""
     total = session.exec(

@@ -60,8 +60,9 @@ def _intent_changed(event: stripe_gateway.Event) -> None:
 
 
 def _charge_refunded(event: stripe_gateway.Event) -> None:
-    """Record the charge's refunds the ledger does not have yet."""
-    payments.record_charge_refunds(stripe_payments.charge_state(event.data.object.id))
+    """Record the charge's refunds the ledger does not have yet (usually none: the app records its own refunds as
+    it makes them)."""
+    payments.record_new_refunds(event.data.object.id)
 
 
 # What a handler does first, outside any transaction (Stripe calls), and what it then applies in the transaction that

@@ -99,6 +99,45 @@ def test_refunds_never_exceed_the_charge_after_a_dashboard_refund(studio, stripe
     assert ledger.reconcile() == []
 
 
+def test_a_dashboard_refund_never_recorded_is_found_before_a_cancellation_refunds(studio, stripe_env):
+    _, student, service, card = studio
+    lesson = paid_lesson(student, service, card)
+    with transaction() as session:
+        charge = session.exec(select(Payment.charge_id).where(Payment.booking_id == lesson)).one()
+    stripe_env.client().v1.refunds.create(
+        params={"charge": charge, "amount": 3000, "reverse_transfer": True, "refund_application_fee": True}
+    )  # its answer and its webhook lost: the ledger knows nothing of it
+    cancellation.cancel(student, lesson, NOW)  # owes 4555 in all: 1555 more
+    assert stripe_env.client().v1.charges.retrieve(charge).amount_refunded == 4555
+    assert balance(lesson).paid == 0
+    assert ledger.reconcile() == []
+
+
+def test_a_cancellation_reads_its_charge_in_full_only_after_refunding_it(studio, monkeypatch):
+    """Stripe calls are slow for real: a cancellation lists the charge's refunds (none unrecorded), refunds, and
+    reads the charge in full once to record the refund; its webhook, the refund recorded, only lists them."""
+    from instainstru.gateways import stripe_payments
+
+    _, student, service, card = studio
+    lesson = paid_lesson(student, service, card)
+    calling, calls = stripe_payments.calling, []
+
+    def counted(call):
+        calls.append(call)
+        return calling(call)
+
+    monkeypatch.setattr(stripe_payments, "calling", counted)
+    cancellation.cancel(student, lesson, NOW)
+    assert balance(lesson).paid == 0
+    assert len(calls) == 1 + 1 + 5  # the refunds listed, the refund, the charge's full read (charge_state)
+    with transaction() as session:
+        charge = session.exec(select(Payment.charge_id).where(Payment.booking_id == lesson)).one()
+    calls.clear()
+    assert payments.record_new_refunds(charge) == 0 and len(calls) == 1  # as the charge.refunded webhook does
+    monkeypatch.setattr(stripe_payments, "calling", calling)
+    assert ledger.reconcile() == []
+
+
 def test_wrong_cancellations_are_refused_and_a_double_click_refunds_once(studio):
     teacher, student, service, card = studio
     lesson = paid_lesson(student, service, card)

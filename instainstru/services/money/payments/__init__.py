@@ -19,7 +19,12 @@ from instainstru.services.money.credits import credit_back
 from instainstru.services.money.payments.attempts import PayResult, cancel_unfinished, pay, payment_finished
 from instainstru.services.money.payments.intents import apply_intent
 from instainstru.services.money.payments.leftovers import settle_leftovers
-from instainstru.services.money.payments.refunds import record_charge_refunds, refund, settle_refund
+from instainstru.services.money.payments.refunds import (
+    record_charge_refunds,
+    record_new_refunds,
+    refund,
+    settle_refund,
+)
 from instainstru.services.money.payments.requests import (
     CAPTURE_REFUSED,
     NOTHING_AUTHORISED,
@@ -40,6 +45,7 @@ __all__ = [
     "pay",
     "payment_finished",
     "record_charge_refunds",
+    "record_new_refunds",
     "refund",
     "release",
     "settle_leftovers",

@@ -43,7 +43,7 @@ def refund_rest(booking_id: int, charge_id: str, now: datetime | None = None) ->
         payment = ledger.payment_of(session, charge_id)
     assert payment is not None and payment.id is not None  # the charge is ours
     topups.return_credit(payment.id, now=now)  # first: it never waits on Stripe
-    record_charge_refunds(stripe_payments.charge_state(charge_id), now)  # a refund made elsewhere is not made twice
+    record_new_refunds(charge_id, now)  # a refund made elsewhere is not made twice
     with transaction() as session:
         left = ledger.refundable(session, charge_id)
     if left > 0:
@@ -61,6 +61,17 @@ def record_charge_refunds(charge: stripe_payments.ChargeState, now: datetime | N
         except IntegrityError:
             continue
     return 0
+
+
+def record_new_refunds(charge_id: str, now: datetime | None = None) -> int:
+    """Record the charge's refunds that the ledger does not have yet (made in Stripe's dashboard, or by us with the
+    answer lost), at `now`. The charge is read in full (`charge_state`: five Stripe calls) only when Stripe's list of
+    its refunds names one the ledger lacks; else that one call is all."""
+    listed = stripe_payments.refund_ids(charge_id)
+    with transaction() as session:
+        if ledger.all_recorded(session, listed):
+            return 0
+    return record_charge_refunds(stripe_payments.charge_state(charge_id), now)
 
 
 def _given_back(session: Session, payment: Payment, charge_id: str) -> tuple[int, int]:
@@ -167,7 +178,7 @@ def settle_refund(booking_id: int, now: datetime | None = None) -> int:
         back_in_all = payment.credit_cents - ledger.credit_spent(session, payment.id) + credit
     given = topups.return_credit(payment.id, back_in_all, now) if credit > 0 else 0
     try:
-        record_charge_refunds(stripe_payments.charge_state(charge_id), now)
+        record_new_refunds(charge_id, now)
         with transaction() as session:
             card = _owed(session, session.get_one(Booking, booking_id), charge_id)[0]
         if card > 0:
