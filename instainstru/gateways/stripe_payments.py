@@ -232,15 +232,16 @@ def _refunds_of(stripe: StripeClient, charge_id: str) -> list[Refund]:
 
 def refund_ids(charge_id: str) -> list[str]:
     """The ids of the charge's refunds as Stripe lists them now: one call (a page of 100), against `charge_state`'s
-    five, to learn whether there is anything to record."""
+    four, to learn whether there is anything to record."""
     return [r.id for r in _refunds_of(client(), charge_id)]
 
 
 def _money_of(stripe: StripeClient, charge_id: str) -> tuple[Charge, ApplicationFee | None, list[TransferReversal]]:
-    """The charge, its application fee and its transfer's reversals, each as read now."""
-    charge = calling(lambda: stripe.v1.charges.retrieve(charge_id))
-    fee_id, transfer_id = _id(charge.application_fee), _id(charge.transfer)
-    fee = calling(lambda: stripe.v1.application_fees.retrieve(fee_id)) if fee_id else None
+    """The charge with its application fee (expanded: one call for both), and its transfer's reversals, as read
+    now."""
+    charge = calling(lambda: stripe.v1.charges.retrieve(charge_id, params={"expand": ["application_fee"]}))
+    fee, transfer_id = charge.application_fee, _id(charge.transfer)
+    assert fee is None or isinstance(fee, ApplicationFee)  # expanded
     if not transfer_id:
         return charge, fee, []
     reversals = stripe.v1.transfers.reversals

@@ -65,7 +65,7 @@ def record_charge_refunds(charge: stripe_payments.ChargeState, now: datetime | N
 
 def record_new_refunds(charge_id: str, now: datetime | None = None) -> int:
     """Record the charge's refunds that the ledger does not have yet (made in Stripe's dashboard, or by us with the
-    answer lost), at `now`. The charge is read in full (`charge_state`: five Stripe calls) only when Stripe's list of
+    answer lost), at `now`. The charge is read in full (`charge_state`: four Stripe calls) only when Stripe's list of
     its refunds names one the ledger lacks; else that one call is all."""
     listed = stripe_payments.refund_ids(charge_id)
     with transaction() as session:
