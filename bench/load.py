@@ -2,7 +2,7 @@
 Reflex app (one indexed SQLite read per page load: the framework's floor) measured in the same run.
 
     .venv/bin/python bench/load.py [--clients 1 20 50 100] [--seconds 10] [--warmup 5] [--pages search profile home]
-        [--scale-out] [--workers N] [--instructors 10000] [--login-load 2] [--no-bare] [--journeys]
+        [--scale-out] [--workers N] [--instructors 10000] [--login-load 2] [--pause 200] [--no-bare] [--journeys]
 
 Each client is a socket.io tab (bench/reflex_tab.py) that connects once, then navigates inside the app again and
 again as a link click does: `on_load_internal` with the page's router data, waiting until the page's data arrived
@@ -15,7 +15,10 @@ The app runs backend-only in production mode (`reflex run --env prod --backend-o
 demo seed on SQLite (one worker), or with `--scale-out` on PostgreSQL (`--pg-url`, emptied) and Redis
 (`--redis-url`) with `--workers` workers (the app's default there: one per CPU). `--instructors N` adds N
 synthetic instructors (bench/search.py's) to the demo. `--login-load K` adds K clients that log in over and over
-(a password check each) while the others navigate: nothing slow may hold the event loop.
+(a password check each) while the others navigate: nothing slow may hold the event loop. `--pause MS` has each
+navigating client read its page for MS milliseconds on average (0.5 to 1.5 times MS, drawn at random) before the next
+one, as people do: the worker is then not kept busy every moment, so what the log-ins add to a page's wait shows
+apart from what a worker already at full stretch must share.
 
 `--journeys` measures logged-in students' whole journeys instead of navigations (bench/journeys.py: search, profile,
 checkout, hold, place, pay on the fake Stripe, cancel; the bare app's line stays the floor): journeys per second, each
@@ -141,9 +144,11 @@ def page_paths(page: str, profiles: list[str]) -> list[str]:
     return [routes.HOME]
 
 
-async def navigating(server: Server, paths: list[str], clients: int, seconds: float, warmup: float) -> Result:
+async def navigating(
+    server: Server, paths: list[str], clients: int, seconds: float, warmup: float, pause: float = 0
+) -> Result:
     """`clients` tabs navigating over `paths` for `warmup` seconds, then for `seconds` measured (the navigations
-    begun meanwhile)."""
+    begun meanwhile), each waiting about `pause` seconds after each navigation (0.5 to 1.5 times it)."""
     latencies: list[float] = []
     errors = 0
     tabs = [Tab(server.url) for _ in range(clients)]
@@ -162,6 +167,8 @@ async def navigating(server: Server, paths: list[str], clients: int, seconds: fl
                 continue
             if begun >= measured_from:
                 latencies.append(took)
+            if pause:
+                await asyncio.sleep(rng.uniform(0.5, 1.5) * pause)
 
     browsing = asyncio.gather(*(browse(tab, random.Random(i)) for i, tab in enumerate(tabs)))
     await asyncio.sleep(warmup)
@@ -202,15 +209,21 @@ async def logging_in(url: str, stop: asyncio.Event) -> int:
 
 
 async def measure(
-    server: Server, paths: list[str], levels: list[int], seconds: float, warmup: float, login_load: int
+    server: Server,
+    paths: list[str],
+    levels: list[int],
+    seconds: float,
+    warmup: float,
+    login_load: int,
+    pause: float = 0,
 ) -> list[Result]:
     """Each level of clients in turn, `warmup` seconds unmeasured first (with `login_load` clients logging in
-    meanwhile)."""
+    meanwhile; each navigating client pausing about `pause` seconds between pages)."""
     results = []
     for clients in levels:
         stop = asyncio.Event()
         logins = [asyncio.create_task(logging_in(server.url, stop)) for _ in range(login_load)]
-        result = await navigating(server, paths, clients, seconds, warmup)
+        result = await navigating(server, paths, clients, seconds, warmup, pause)
         stop.set()
         result.logins = sum(await asyncio.gather(*logins))
         results.append(result)
@@ -266,6 +279,7 @@ def main() -> None:
     parser.add_argument("--redis-url", default="redis://127.0.0.1:6379/9")
     parser.add_argument("--instructors", type=int, default=0, help="synthetic instructors added to the demo")
     parser.add_argument("--login-load", type=int, default=0, help="clients logging in over and over meanwhile")
+    parser.add_argument("--pause", type=float, default=0, help="ms a navigating client reads each page (on average)")
     parser.add_argument("--no-bare", action="store_true", help="skip the bare Reflex app")
     parser.add_argument("--memory", type=int, default=0, help="also: backend memory with this many tabs open")
     parser.add_argument("--cache-seconds", type=int, default=30, help="VIEW_CACHE_SECONDS (0: no kept views)")
@@ -311,9 +325,11 @@ def main() -> None:
                 )
             for page in args.pages:
                 paths = page_paths(page, profiles)
-                levels = measure(server, paths, args.clients, args.seconds, args.warmup, args.login_load)
+                pause = args.pause / 1000
+                levels = measure(server, paths, args.clients, args.seconds, args.warmup, args.login_load, pause)
                 for result in asyncio.run(levels):
                     extra = f", {args.login_load} logging in ({result.logins} logins)" if args.login_load else ""
+                    extra += f", pausing {args.pause:,.0f} ms" if args.pause else ""
                     print(result.line(f"InstaInstru {page}, {label}{extra}"), flush=True)
 
 

@@ -31,7 +31,13 @@ def main() -> None:
 
     with (
         run_fake_stripe() as fake,
-        fresh_database("payments", STRIPE_SECRET_KEY=fake.api_key, STRIPE_API_BASE=fake.url),
+        fresh_database(
+            "payments",
+            STRIPE_SECRET_KEY=fake.api_key,
+            STRIPE_PUBLISHABLE_KEY=fake.publishable_key,
+            STRIPE_API_BASE=fake.url,
+            INSTRUCTOR_APPROVAL="0",  # the teacher below books at once, as the tests' factories expect
+        ),
     ):
         from instainstru.db import transaction
         from instainstru.models import Credit
