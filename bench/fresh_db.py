@@ -16,7 +16,8 @@ os.environ.setdefault("ARGON2_MEMORY_KIB", "1024")
 def fresh_database(name: str, **env: str) -> Iterator[None]:
     """Point the app at a new SQLite file (and any other `env` settings), migrate it, and delete it afterwards."""
     with tempfile.TemporaryDirectory() as tmp:
-        os.environ.update(DB_URL=f"sqlite:///{tmp}/{name}.db", **env)
+        # Instructors made by the tests' factories take bookings at once, as in the tests (tests/conftest.py).
+        os.environ.update(DB_URL=f"sqlite:///{tmp}/{name}.db", INSTRUCTOR_APPROVAL="0", **env)
         from instainstru.migrate import upgrade
         from instainstru.settings import reset_settings
 

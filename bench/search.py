@@ -241,8 +241,10 @@ def measure(url: str, repeat: int) -> list[float]:
     """Milliseconds per query (all queries, `repeat` times)."""
     from instainstru.services.discovery import search
     from instainstru.services.discovery.search_filters import filters_from
+    from instainstru.settings import reset_settings
 
     os.environ["DB_URL"] = url
+    reset_settings()  # settings are read once: read them again with this database
     for q in QUERIES[:5]:  # warm caches (vocabularies, gazetteer, connection pool)
         search.search(filters_from({"q": q}, TODAY)[0], "America/New_York", NOW)
     times = []
