@@ -231,8 +231,8 @@ def _refunds_of(stripe: StripeClient, charge_id: str) -> list[Refund]:
 
 
 def refund_ids(charge_id: str) -> list[str]:
-    """The ids of the charge's refunds as Stripe lists them now: one call (a page of 100), against `charge_state`'s
-    four, to learn whether there is anything to record."""
+    """The ids of the charge's refunds as Stripe lists them now: one call for up to 100 refunds (one more for each
+    further 100), against `charge_state`'s four, to learn whether there is anything to record."""
     return [r.id for r in _refunds_of(client(), charge_id)]
 
 
@@ -241,7 +241,9 @@ def _money_of(stripe: StripeClient, charge_id: str) -> tuple[Charge, Application
     now."""
     charge = calling(lambda: stripe.v1.charges.retrieve(charge_id, params={"expand": ["application_fee"]}))
     fee, transfer_id = charge.application_fee, _id(charge.transfer)
-    assert fee is None or isinstance(fee, ApplicationFee)  # expanded
+    if isinstance(fee, str):  # not expanded after all: read it on its own
+        fee_id = fee
+        fee = calling(lambda: stripe.v1.application_fees.retrieve(fee_id))
     if not transfer_id:
         return charge, fee, []
     reversals = stripe.v1.transfers.reversals

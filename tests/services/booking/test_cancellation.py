@@ -125,7 +125,7 @@ def test_a_cancellation_reads_its_charge_in_full_only_after_refunding_it(studio,
     assert balance(lesson).paid == 0
     assert len(calls) == 1 + 1 + 4  # the refunds listed, the refund, the charge read in full (charge_state)
     calls.clear()
-    assert payments.record_new_refunds(charge_of(lesson)) == 0 and len(calls) == 1  # as its webhook does
+    assert payments.record_new_refunds(charge_of(lesson)) == 0 and len(calls) == 1  # nothing new: one call
     monkeypatch.setattr(stripe_payments, "calling", calling)
     assert ledger.reconcile() == []
 
