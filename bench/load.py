@@ -288,6 +288,7 @@ def main() -> None:
     )
     parser.add_argument("--logs", type=Path, help="keep the backends' logs (app.log, bare.log) in this folder")
     args = parser.parse_args()
+    pause, paused = args.pause / 1000, f", pausing {args.pause:,.0f} ms" if args.pause else ""
 
     print("| server | clients | navigations/s | p50 ms | p95 ms | CPU ms/nav | errors |\n|---|---|---|---|---|---|---|")
     with tempfile.TemporaryDirectory() as folder:
@@ -297,8 +298,9 @@ def main() -> None:
         if not args.no_bare:
             bare_env = {"BARE_DB_URL": f"sqlite:///{tmp}/bare.db", "REFLEX_STATES_WORKDIR": str(tmp / "bare-states")}
             with backend(BARE, bare_env, args.logs / "bare.log") as server:
-                for result in asyncio.run(measure(server, ["/search"], args.clients, args.seconds, args.warmup, 0)):
-                    print(result.line("bare Reflex, one SQLite read, 1 worker"), flush=True)
+                bare = measure(server, ["/search"], args.clients, args.seconds, args.warmup, 0, pause)
+                for result in asyncio.run(bare):
+                    print(result.line(f"bare Reflex, one SQLite read, 1 worker{paused}"), flush=True)
         if args.scale_out:
             empty_postgres(args.pg_url)
             import redis
@@ -325,12 +327,10 @@ def main() -> None:
                 )
             for page in args.pages:
                 paths = page_paths(page, profiles)
-                pause = args.pause / 1000
                 levels = measure(server, paths, args.clients, args.seconds, args.warmup, args.login_load, pause)
                 for result in asyncio.run(levels):
                     extra = f", {args.login_load} logging in ({result.logins} logins)" if args.login_load else ""
-                    extra += f", pausing {args.pause:,.0f} ms" if args.pause else ""
-                    print(result.line(f"InstaInstru {page}, {label}{extra}"), flush=True)
+                    print(result.line(f"InstaInstru {page}, {label}{extra}{paused}"), flush=True)
 
 
 if __name__ == "__main__":

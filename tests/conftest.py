@@ -36,8 +36,14 @@ from instainstru.settings import SettingsError, get_settings, load_settings, res
 # The mail catcher's fixtures: mail_catcher (one SMTP server per session) and mail_env (emptied, SMTP_URL set).
 from tests.fakes.mail_server import mail_catcher, mail_env  # noqa: E402,F401
 
-# The fake Stripe's fixtures, for every test: fake_stripe, clean_fake_stripe, stripe_env, webhook_inbox.
-from tests.fakes.stripe_server import clean_fake_stripe, fake_stripe, stripe_env, webhook_inbox  # noqa: E402,F401
+# The fake Stripe's fixtures, for every test: fake_stripe, clean_fake_stripe, stripe_env, stripe_calls, webhook_inbox.
+from tests.fakes.stripe_server import (  # noqa: E402,F401
+    clean_fake_stripe,
+    fake_stripe,
+    stripe_calls,
+    stripe_env,
+    webhook_inbox,
+)
 
 WORKER = os.environ.get("PYTEST_XDIST_WORKER", "")  # gw0, gw1... on an xdist worker; "" in a run without xdist
 

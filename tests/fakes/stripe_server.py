@@ -300,6 +300,22 @@ def stripe_env(clean_fake_stripe: FakeStripe, monkeypatch) -> FakeStripe:
 
 
 @pytest.fixture
+def stripe_calls(monkeypatch) -> list[object]:
+    """The app's calls to Stripe from now on (each made through `stripe_payments.calling`), in order: a test clears
+    it before the action whose calls it counts."""
+    from instainstru.gateways import stripe_payments
+
+    calling, calls = stripe_payments.calling, []
+
+    def counted(call):
+        calls.append(call)
+        return calling(call)
+
+    monkeypatch.setattr(stripe_payments, "calling", counted)
+    return calls
+
+
+@pytest.fixture
 def webhook_inbox() -> Iterator[WebhookInbox]:
     """A local webhook receiver for the test; register `webhook_inbox.url` with the fake."""
     with run_webhook_inbox() as inbox:

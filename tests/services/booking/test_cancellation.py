@@ -107,26 +107,15 @@ def test_refunds_never_exceed_the_charge_after_a_dashboard_refund(studio, stripe
     assert ledger.reconcile() == []
 
 
-def test_a_cancellation_reads_its_charge_in_full_only_after_refunding_it(studio, monkeypatch):
+def test_a_cancellation_reads_its_charge_in_full_only_after_refunding_it(studio, stripe_calls):
     """Stripe calls are slow for real: a cancellation lists the charge's refunds (none unrecorded), refunds, and
-    reads the charge in full once to record the refund; its webhook, the refund recorded, only lists them."""
-    from instainstru.gateways import stripe_payments
-
+    reads the charge in full once to record the refund (its webhook: test_webhooks.py)."""
     _, student, service, card = studio
     lesson = paid_lesson(student, service, card)
-    calling, calls = stripe_payments.calling, []
-
-    def counted(call):
-        calls.append(call)
-        return calling(call)
-
-    monkeypatch.setattr(stripe_payments, "calling", counted)
+    stripe_calls.clear()
     cancellation.cancel(student, lesson, NOW)
     assert balance(lesson).paid == 0
-    assert len(calls) == 1 + 1 + 4  # the refunds listed, the refund, the charge read in full (charge_state)
-    calls.clear()
-    assert payments.record_new_refunds(charge_of(lesson)) == 0 and len(calls) == 1  # nothing new: one call
-    monkeypatch.setattr(stripe_payments, "calling", calling)
+    assert len(stripe_calls) == 1 + 1 + 4  # the refunds listed, the refund, the charge read in full (charge_state)
     assert ledger.reconcile() == []
 
 

@@ -191,26 +191,18 @@ def test_a_dashboard_refund_is_recorded_once_however_often_its_webhook_comes(db_
 
 
 def test_the_webhook_of_a_refund_the_app_recorded_only_lists_the_charges_refunds(
-    db_url, stripe_env, webhook_inbox, monkeypatch
+    db_url, stripe_env, webhook_inbox, stripe_calls
 ):
     """Stripe calls are slow for real: the app records its own refund as it makes it, so the webhook that follows
     asks Stripe one thing (the charge's refunds: all in the ledger) and changes nothing."""
-    from instainstru.gateways import stripe_payments
     from instainstru.services.booking import cancellation
 
     student, lesson, _ = paid_with_refunds_watched(stripe_env, webhook_inbox)
-    cancellation.cancel(student, lesson.id)  # a free cancellation: all $80 back, recorded by the app
+    cancellation.cancel(student, lesson.id, utcnow())  # a free cancellation: all $80 back, recorded by the app
     delivery = webhook_inbox.wait_for("charge.refunded")
-    calling, calls = stripe_payments.calling, []
-
-    def counted(call):
-        calls.append(call)
-        return calling(call)
-
-    monkeypatch.setattr(stripe_payments, "calling", counted)
+    stripe_calls.clear()
     assert webhooks.handle(delivery.payload, delivery.signature) == "handled"
-    assert len(calls) == 1
+    assert len(stripe_calls) == 1
     with transaction() as session:
         assert ledger.booking_balance(session, lesson.id) == ledger.Balance(0, 0, 0)
-    monkeypatch.setattr(stripe_payments, "calling", calling)
     assert ledger.reconcile() == []
