@@ -6,6 +6,7 @@ from instainstru import logs, routes
 from instainstru.api import api
 from instainstru.background import run_jobs_forever
 from instainstru.components import dialog
+from instainstru.demo_data_gate import demo_data_in
 from instainstru.page_addresses import PagesAtTheirAddress, page_folders
 from instainstru.pages.account_settings import account_settings_page
 from instainstru.pages.admin_approvals import admin_approvals_page
@@ -197,6 +198,7 @@ app = rx.App(
     ],
 )
 app.add_middleware(SessionChange())  # a tab whose session changed forgets every state before an event runs
+app.register_lifespan_task(demo_data_in)  # first: nothing serves or runs before ./scripts/run's demo data is in
 app.register_lifespan_task(run_jobs_forever)
 for component, route, title, loaders in PAGES:  # each page's loaders in one event (state/page_load.py)
     app.add_page(component, route=route, title=f"{title} · InstaInstru", on_load=loading(route, loaders))

@@ -76,6 +76,7 @@ VARIABLES = (
     "SMTP_URL",
     "MAIL_FROM",
     "DEMO_MAIL_DIR",
+    "DEMO_DATA_PENDING",
     "REFLEX_REDIS_URL",
     "GRANIAN_WORKERS",
     "PRODUCTION",
@@ -152,6 +153,9 @@ class Settings:
     # sets when it starts the catcher). Set means the app runs as the demo, and /dev/mail shows that mail; None
     # everywhere else, and /dev/mail is refused.
     demo_mail_dir: Path | None
+    # A file that exists while ./scripts/run is still migrating and adding the demo data beside the frontend build
+    # (DEMO_DATA_PENDING); the backend waits for it to go before it serves (demo_data_gate.py). None: no wait.
+    demo_data_pending: Path | None
     # Reflex's state in Redis (REFLEX_REDIS_URL, read by Reflex too): "" keeps it in the worker (one worker only).
     redis_url: str = field(repr=False)
     # Backend worker processes (GRANIAN_WORKERS, read by Reflex's granian); None: Reflex's choice (2 x CPUs + 1, at
@@ -251,6 +255,13 @@ class _Reader:
     def optional_folder(self, name: str) -> Path | None:
         """A folder that may be unset (None then)."""
         return self.folder(name, Path()) if self.text(name) else None
+
+    def optional_file(self, name: str) -> Path | None:
+        """A file's path that may be unset (None then); the file itself need not exist."""
+        value = self.text(name)
+        if value and Path(value).is_dir():
+            self.problems.append(f"{name} must be a file's path, not the folder {value!r}")
+        return Path(value) if value else None
 
     def smtp_server(self, name: str) -> SmtpServer | None:
         """A mail server URL; a refused one is shown without its password."""
@@ -377,6 +388,10 @@ def _check_production(reader: _Reader, settings: Settings) -> None:
         reader.refuse(
             "DEMO_MAIL_DIR", "unset in production (it shows caught mail at /dev/mail)", str(settings.demo_mail_dir)
         )
+    if settings.demo_data_pending is not None:
+        reader.refuse(
+            "DEMO_DATA_PENDING", "unset in production (the demo's start sets it)", str(settings.demo_data_pending)
+        )
     costs = {"ARGON2_TIME_COST": settings.argon2_time_cost, "ARGON2_MEMORY_KIB": settings.argon2_memory_kib}
     for name, least in PRODUCTION_ARGON2.items():
         if costs[name] < least:
@@ -426,6 +441,7 @@ def load_settings(environ: Mapping[str, str] = os.environ, *, production: bool =
         smtp_server=read.smtp_server("SMTP_URL"),
         mail_from=read.mail_address("MAIL_FROM", DEFAULT_MAIL_FROM),
         demo_mail_dir=read.optional_folder("DEMO_MAIL_DIR"),
+        demo_data_pending=read.optional_file("DEMO_DATA_PENDING"),
         redis_url=read.redis("REFLEX_REDIS_URL"),
         backend_workers=read.optional_count("GRANIAN_WORKERS", MAX_BACKEND_WORKERS),
         production=production or read.yes_or_no("PRODUCTION", False),

@@ -184,6 +184,15 @@ def test_the_demos_mail_folder_is_a_folder_and_only_set_in_the_demo(tmp_path):
     assert load_settings({"DEMO_MAIL_DIR": "  "}).demo_mail_dir is None
 
 
+def test_the_demos_pending_data_file_is_a_files_path_and_only_set_in_the_demo(tmp_path):
+    assert problems({"DEMO_DATA_PENDING": str(tmp_path)}) == [
+        f"DEMO_DATA_PENDING must be a file's path, not the folder {str(tmp_path)!r}"
+    ]
+    pending = tmp_path / "demo-data.pending"  # not there yet: ./scripts/run creates it
+    assert load_settings({"DEMO_DATA_PENDING": str(pending)}).demo_data_pending == pending
+    assert load_settings({}).demo_data_pending is None
+
+
 def test_stripe_keys_come_together():
     assert problems({"STRIPE_SECRET_KEY": "sk_test_abc123"}) == [
         "STRIPE_PUBLISHABLE_KEY must be set with STRIPE_SECRET_KEY (both Stripe keys or neither)"
@@ -481,6 +490,13 @@ def test_production_is_served_over_https(value):
 def test_production_shows_no_caught_mail(tmp_path):
     assert problems({**PRODUCTION, "DEMO_MAIL_DIR": str(tmp_path)}) == [
         f"DEMO_MAIL_DIR must be unset in production (it shows caught mail at /dev/mail), not {str(tmp_path)!r}"
+    ]
+
+
+def test_production_waits_for_no_demo_data(tmp_path):
+    pending = str(tmp_path / "demo-data.pending")
+    assert problems({**PRODUCTION, "DEMO_DATA_PENDING": pending}) == [
+        f"DEMO_DATA_PENDING must be unset in production (the demo's start sets it), not {pending!r}"
     ]
 
 
