@@ -2,7 +2,8 @@
 Reflex app (one indexed SQLite read per page load: the framework's floor) measured in the same run.
 
     .venv/bin/python bench/load.py [--clients 1 20 50 100] [--seconds 10] [--warmup 5] [--pages search profile home]
-        [--scale-out] [--workers N] [--instructors 10000] [--login-load 2] [--pause 200] [--no-bare] [--journeys]
+        [--scale-out] [--workers N] [--instructors 10000] [--login-load 2] [--pause 200] [--writes 5] [--no-bare]
+        [--journeys]
 
 Each client is a socket.io tab (bench/reflex_tab.py) that connects once, then navigates inside the app again and
 again as a link click does: `on_load_internal` with the page's router data, waiting until the page's data arrived
@@ -18,7 +19,8 @@ synthetic instructors (bench/search.py's) to the demo. `--login-load K` adds K c
 (a password check each) while the others navigate: nothing slow may hold the event loop. `--pause MS` has each
 navigating client read its page for MS milliseconds on average (0.5 to 1.5 times MS, drawn at random) before the next
 one, as people do: the worker is then not kept busy every moment, so what the log-ins add to a page's wait shows
-apart from what a worker already at full stretch must share.
+apart from what a worker already at full stretch must share. `--writes R` has instructors block or free a date R times
+a second meanwhile (bench/catalogue_writes.py): what writes cost the views each worker keeps.
 
 `--journeys` measures logged-in students' whole journeys instead of navigations (bench/journeys.py: search, profile,
 checkout, hold, place, pay on the fake Stripe, cancel; the bare app's line stays the floor): journeys per second, each
@@ -28,6 +30,7 @@ reconcile against the fake Stripe.
 
 import argparse
 import asyncio
+import contextlib
 import os
 import random
 import statistics
@@ -35,6 +38,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -230,6 +234,22 @@ async def measure(
     return results
 
 
+@contextlib.contextmanager
+def writing(env: dict[str, str], rate: float) -> Iterator[None]:
+    """Inside the block, `rate` catalogue writes a second go on (bench/catalogue_writes.py, its own process); none
+    at 0."""
+    if not rate:
+        yield
+        return
+    command = [sys.executable, str(Path(__file__).parent / "catalogue_writes.py"), "--rate", str(rate)]
+    writer = subprocess.Popen(command, env={**os.environ, **env}, stdout=subprocess.PIPE, text=True)
+    try:
+        yield
+    finally:
+        writer.terminate()
+        print(f"({writer.communicate(timeout=30)[0].strip()})", flush=True)
+
+
 def on_journeys(env: dict[str, str], label: str, args: argparse.Namespace) -> None:
     """`--journeys`: the app paying on the fake Stripe (started here), with as many students as the most clients;
     each level of clients goes on journeys in turn; print the table of levels, the steps' timings and what went
@@ -280,6 +300,7 @@ def main() -> None:
     parser.add_argument("--instructors", type=int, default=0, help="synthetic instructors added to the demo")
     parser.add_argument("--login-load", type=int, default=0, help="clients logging in over and over meanwhile")
     parser.add_argument("--pause", type=float, default=0, help="ms a navigating client reads each page (on average)")
+    parser.add_argument("--writes", type=float, default=0, help="catalogue writes a second meanwhile (an instructor's)")
     parser.add_argument("--no-bare", action="store_true", help="skip the bare Reflex app")
     parser.add_argument("--memory", type=int, default=0, help="also: backend memory with this many tabs open")
     parser.add_argument("--cache-seconds", type=int, default=30, help="VIEW_CACHE_SECONDS (0: no kept views)")
@@ -325,12 +346,14 @@ def main() -> None:
                     f"page: {per_tab:,.0f} KiB a tab",
                     flush=True,
                 )
-            for page in args.pages:
-                paths = page_paths(page, profiles)
-                levels = measure(server, paths, args.clients, args.seconds, args.warmup, args.login_load, pause)
-                for result in asyncio.run(levels):
-                    extra = f", {args.login_load} logging in ({result.logins} logins)" if args.login_load else ""
-                    print(result.line(f"InstaInstru {page}, {label}{extra}{paused}"), flush=True)
+            extra = f", {args.writes:g} catalogue writes/s" if args.writes else ""
+            with writing(env, args.writes):
+                for page in args.pages:
+                    paths = page_paths(page, profiles)
+                    levels = measure(server, paths, args.clients, args.seconds, args.warmup, args.login_load, pause)
+                    for result in asyncio.run(levels):
+                        logins = f", {args.login_load} logging in ({result.logins} logins)" if args.login_load else ""
+                        print(result.line(f"InstaInstru {page}, {label}{extra}{logins}{paused}"), flush=True)
 
 
 if __name__ == "__main__":
