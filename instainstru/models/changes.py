@@ -1,7 +1,12 @@
 """The catalogue's change log: every write to a table that visitors' views read (instructors, their services, hours,
 lessons, reviews, areas, names) adds a row here in the same transaction, so the highest id is the catalogue's
 version. Workers keep those views under it (services/view_cache.py) and one indexed read tells any worker whether
-what it holds is still what the database says. Rows are small and only added; the jobs drop old ones."""
+what it holds is still what the database says. Rows are small and only added; the jobs drop old ones.
+
+A transaction that wrote only one instructor's schedule rows (SCHEDULE_TABLES: lessons and holds, their time claims,
+date overrides, blackouts), through objects, names that instructor on its row (`instructor_id`): a kept view that
+read no schedule of theirs still holds past it. Any other write, and any write statement, leaves it None: everything
+may have changed."""
 
 from datetime import datetime
 from typing import Any
@@ -30,7 +35,10 @@ SHOWN_TABLES = frozenset(
         "word_starts",
     }
 )
-NOTED = "catalog_change_noted"  # in Session.info: this transaction has added its row
+# Shown tables whose rows are one instructor's schedule (each has `instructor_id`); view_cache records which
+# instructors' schedules a view read through `availability.schedules_for` / `busy_for`.
+SCHEDULE_TABLES = frozenset({"bookings", "booking_claims", "date_overrides", "blackouts"})
+NOTED = "catalog_change_noted"  # in Session.info: the change row this transaction has added
 
 
 class CatalogChange(SQLModel, table=True):
@@ -40,31 +48,41 @@ class CatalogChange(SQLModel, table=True):
     __table_args__ = {"extend_existing": True}
 
     id: int | None = Field(default=None, primary_key=True)
+    # The one instructor whose schedule rows the transaction wrote, and nothing else; None: anything may have changed.
+    instructor_id: int | None = Field(default=None)
     at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime(), nullable=False))
 
 
-def _note(session: Session) -> None:
-    """Add this transaction's change row, once."""
-    if not session.info.get(NOTED):
-        session.info[NOTED] = True
-        session.add(CatalogChange())
+def _note(session: Session, instructor_id: int | None) -> None:
+    """Add this transaction's change row, once, naming `instructor_id` while every write noted names that one."""
+    change = session.info.get(NOTED)
+    if change is None:
+        session.info[NOTED] = CatalogChange(instructor_id=instructor_id)
+        session.add(session.info[NOTED])
+    elif change.instructor_id is not None and change.instructor_id != instructor_id:
+        change.instructor_id = None
+
+
+def _scope(row: Any) -> int | None:
+    """The one instructor a written row's change concerns (a schedule row's), or None: anything."""
+    return row.instructor_id if row.__tablename__ in SCHEDULE_TABLES else None
 
 
 @event.listens_for(Session, "before_flush")
 def _rows_written(session: Session, _flush: UOWTransaction, _instances: Any) -> None:
     """Objects added, changed or deleted in a shown table change the catalogue."""
-    touched = (*session.new, *session.dirty, *session.deleted)
-    if any(getattr(row, "__tablename__", None) in SHOWN_TABLES for row in touched):
-        _note(session)
+    for row in (*session.new, *session.dirty, *session.deleted):
+        if getattr(row, "__tablename__", None) in SHOWN_TABLES:
+            _note(session, _scope(row))
 
 
 @event.listens_for(Session, "do_orm_execute")
 def _statement_run(run: ORMExecuteState) -> None:
-    """An insert, update or delete statement on a shown table changes the catalogue."""
+    """An insert, update or delete statement on a shown table changes the catalogue (rows unknown: anything)."""
     mapper = run.bind_mapper
     writes = run.is_insert or run.is_update or run.is_delete
     if writes and mapper is not None and mapper.local_table.name in SHOWN_TABLES:  # type: ignore[attr-defined]
-        _note(run.session)  # type: ignore[arg-type]
+        _note(run.session, None)  # type: ignore[arg-type]
 
 
 @event.listens_for(Session, "after_commit")

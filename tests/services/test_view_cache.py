@@ -3,13 +3,14 @@ version (models/changes.py) moves with every write to a shown table, through the
 
 import re
 from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import event
 from sqlmodel import Session, SQLModel, col, delete, select, update
 
 from instainstru.db import get_engine, transaction
-from instainstru.models import AuthSession, Blackout, BookingStatus, CatalogChange, InstructorProfile
+from instainstru.models import AuthSession, Blackout, Booking, BookingStatus, CatalogChange, InstructorProfile
 from instainstru.models.changes import SHOWN_TABLES
 from instainstru.services import view_cache
 from instainstru.services.discovery import search
@@ -190,3 +191,117 @@ def test_the_kept_views_read_only_tables_whose_writes_move_the_version(caching):
     finally:
         event.remove(get_engine(), "before_cursor_execute", note)
     assert read - SHOWN_TABLES == {"catalog_changes"}
+
+
+def block(teacher, day: date, also=None) -> None:
+    """`teacher` (and `also`, if given) block `day` in one transaction, as objects."""
+    with transaction() as session:
+        for who in (teacher, also) if also else (teacher,):
+            session.add(Blackout(instructor_id=who.user_id, start_day=day, end_day=day))
+
+
+def first_day(teacher) -> date:
+    """The New York date of the teacher's first free time this week."""
+    return datetime.fromisoformat(times(teacher)[0]).astimezone(ZoneInfo("America/New_York")).date()
+
+
+def newest_change_scope():
+    """The instructor the newest change row names (None: anything may have changed)."""
+    with transaction() as session:
+        return session.exec(select(CatalogChange).order_by(col(CatalogChange.id).desc())).first().instructor_id
+
+
+def test_a_change_names_the_one_instructor_whose_schedule_rows_it_wrote_and_nothing_else(caching):
+    tess, _, _ = open_studio({60: "50"})
+    olga, _, _ = open_studio({60: "50"}, "o@example.com", "s2@example.com")
+    block(tess, date(2026, 12, 1))
+    assert newest_change_scope() == tess.user_id
+    block(tess, date(2026, 12, 2), also=olga)  # two instructors' schedules
+    assert newest_change_scope() is None
+    with transaction() as session:  # a schedule row and a profile
+        session.add(Blackout(instructor_id=tess.user_id, start_day=date(2026, 12, 3), end_day=date(2026, 12, 3)))
+        session.get_one(InstructorProfile, tess.user_id).headline = "Other words"
+    assert newest_change_scope() is None
+    with transaction() as session:  # a statement: which rows it wrote is not known
+        session.exec(delete(Blackout).where(col(Blackout.instructor_id) == tess.user_id))
+    assert newest_change_scope() is None
+
+
+def test_a_view_holds_past_other_instructors_schedule_changes_and_not_past_its_own(caching):
+    tess, _, _ = open_studio({60: "50"})
+    olga, _, _ = open_studio({60: "50"}, "o@example.com", "s2@example.com")
+    first = times(tess)
+    block(olga, first_day(tess))
+    assert statements(lambda: times(tess)) == 3  # the version, then the changes since it: Olga's only; kept
+    assert statements(lambda: times(tess)) == 1  # and kept under the new version
+    assert times(tess) == first
+    block(tess, first_day(tess))  # her own first day: read again
+    after = times(tess)
+    assert len(after) < len(first) and set(after) < set(first)
+    assert statements(lambda: times(tess)) == 1
+
+
+def test_a_view_reading_schedule_rows_not_through_the_slot_engines_reads_is_read_again_after_any_change(caching):
+    tess, student, service = open_studio({60: "50"})
+    olga, _, _ = open_studio({60: "50"}, "o@example.com", "s2@example.com")
+    make_booking(tess, student, service.id, NOW + timedelta(days=2), BookingStatus.CONFIRMED)
+
+    @view_cache.cached
+    def lessons_booked() -> int:  # reads bookings directly: it cannot say whose
+        with transaction() as session:
+            return len(session.exec(select(Booking.id)).all())
+
+    assert lessons_booked() == 1
+    block(olga, date(2026, 12, 1))
+    assert statements(lambda: lessons_booked()) > 1
+
+
+def test_a_view_using_a_kept_view_counts_the_schedules_that_one_read(caching):
+    tess, _, _ = open_studio({60: "50"})
+    olga, _, _ = open_studio({60: "50"}, "o@example.com", "s2@example.com")
+
+    @view_cache.cached
+    def tess_free_count() -> int:
+        return len(times(tess))
+
+    times(tess)  # kept before the outer view: the outer one uses it kept
+    assert tess_free_count() > 0
+    block(olga, date(2026, 12, 1))
+    assert statements(tess_free_count) == 3  # Olga's change: both hold
+    block(tess, first_day(tess))
+    assert statements(tess_free_count) > 3  # Tess's: the outer view is read again too
+
+
+@pytest.mark.parametrize("db_url", [pytest.param("postgresql", marks=pytest.mark.postgres)], indirect=True)
+def test_a_change_committed_below_a_views_version_has_it_read_again_whoever_it_concerns(caching, db_url):
+    """A change that took its id before the view's version and committed after it cannot be checked against the
+    view's instructors (which ids came later is not known): the view is read again."""
+    tess, _, _ = open_studio({60: "50"})
+    olga, _, _ = open_studio({60: "50"}, "o@example.com", "s2@example.com")
+    late, early = Session(get_engine()), Session(get_engine())
+    try:
+        for session, day in ((late, 1), (early, 2)):
+            session.add(
+                Blackout(instructor_id=olga.user_id, start_day=date(2026, 12, day), end_day=date(2026, 12, day))
+            )
+            session.flush()
+        early.commit()
+        times(tess)  # kept under a version without the late change
+        late.commit()
+        assert statements(lambda: times(tess)) > 3
+    finally:
+        late.close()
+        early.close()
+
+
+def test_a_view_kept_past_other_instructors_changes_is_still_kept_no_longer_than_its_seconds(caching, monkeypatch):
+    tess, _, _ = open_studio({60: "50"})
+    olga, _, _ = open_studio({60: "50"}, "o@example.com", "s2@example.com")
+    clock = [1000.0]
+    monkeypatch.setattr(view_cache, "monotonic", lambda: clock[0])
+    times(tess)
+    clock[0] += 20
+    block(olga, date(2026, 12, 1))
+    assert statements(lambda: times(tess)) == 3  # still holds, kept under the new version
+    clock[0] += 11  # 31 s after it was read: VIEW_CACHE_SECONDS (30) are over
+    assert statements(lambda: times(tess)) > 1

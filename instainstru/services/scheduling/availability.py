@@ -25,7 +25,7 @@ from instainstru.models import (
     utcnow,
 )
 from instainstru.models.booking import hold_ran_out
-from instainstru.services import ids
+from instainstru.services import ids, view_cache
 from instainstru.services.accounts.access import Actor, require_role
 from instainstru.services.errors import FormError, PermissionDenied
 from instainstru.services.form_versions import require_current
@@ -344,11 +344,12 @@ def schedules_for(session: Session, instructor_ids: list[int]) -> dict[int, Sche
         .where(col(profile.user_id).in_(instructor_ids))
     ).all()
     overrides: dict[int, dict[date, Intervals]] = {}
-    for o in session.exec(select(DateOverride).where(col(DateOverride.instructor_id).in_(instructor_ids))).all():
-        overrides.setdefault(o.instructor_id, {})[o.day] = _stored_intervals(o.intervals)
     blackouts: dict[int, list[tuple[date, date]]] = {}
-    for b in session.exec(select(Blackout).where(col(Blackout.instructor_id).in_(instructor_ids))).all():
-        blackouts.setdefault(b.instructor_id, []).append((b.start_day, b.end_day))
+    with view_cache.schedules_read(instructor_ids):
+        for o in session.exec(select(DateOverride).where(col(DateOverride.instructor_id).in_(instructor_ids))).all():
+            overrides.setdefault(o.instructor_id, {})[o.day] = _stored_intervals(o.intervals)
+        for b in session.exec(select(Blackout).where(col(Blackout.instructor_id).in_(instructor_ids))).all():
+            blackouts.setdefault(b.instructor_id, []).append((b.start_day, b.end_day))
     return {
         user_id: Schedule(
             timezone=tz,
@@ -375,16 +376,17 @@ def busy_for(
     """Lessons and live holds that occupy each instructor's time around [start, end), with the buffer they claimed
     (leaving out `except_booking`, a lesson about to move)."""
     margin = timedelta(hours=3)
-    rows = session.exec(
-        select(Booking.instructor_id, Booking.start_at, Booking.end_at, Booking.buffer_min).where(
-            col(Booking.instructor_id).in_(instructor_ids),
-            col(Booking.status).in_([s.value for s in BUSY_STATUSES]),
-            ~hold_ran_out(now),
-            Booking.start_at < end + margin,
-            Booking.end_at > start - margin,
-            Booking.id != (except_booking or 0),
-        )
-    ).all()
+    with view_cache.schedules_read(instructor_ids):
+        rows = session.exec(
+            select(Booking.instructor_id, Booking.start_at, Booking.end_at, Booking.buffer_min).where(
+                col(Booking.instructor_id).in_(instructor_ids),
+                col(Booking.status).in_([s.value for s in BUSY_STATUSES]),
+                ~hold_ran_out(now),
+                Booking.start_at < end + margin,
+                Booking.end_at > start - margin,
+                Booking.id != (except_booking or 0),
+            )
+        ).all()
     busy: dict[int, list[tuple[datetime, datetime]]] = {i: [] for i in instructor_ids}
     for instructor_id, s, e, buffer_min in rows:
         busy[instructor_id].append((s, e + timedelta(minutes=buffer_min)))  # the time the booking claimed
