@@ -30,6 +30,7 @@ from typing import NamedTuple, ParamSpec, TypeVar
 from cachetools import LRUCache, TTLCache
 from sqlalchemy import event
 from sqlalchemy.orm import ORMExecuteState
+from sqlalchemy.sql.elements import ClauseElement
 from sqlalchemy.sql.util import find_tables
 from sqlmodel import Session, col, delete, func, select
 
@@ -142,7 +143,9 @@ def _read_run(run: ORMExecuteState) -> None:
     reads = _reads.get()
     if reads is None or reads.everyone or _recorded.get() or not run.is_select:
         return
-    if any(getattr(table, "name", None) in SCHEDULE_TABLES for table in find_tables(run.statement, check_columns=True)):
+    statement = run.statement  # not a clause: nothing to look into, so it may read anything
+    tables = find_tables(statement, check_columns=True) if isinstance(statement, ClauseElement) else None
+    if tables is None or any(getattr(table, "name", None) in SCHEDULE_TABLES for table in tables):
         reads.everyone = True
 
 
