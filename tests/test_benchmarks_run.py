@@ -21,8 +21,9 @@ RUNS: list[tuple[list[str], tuple[str, ...]]] = [
     (["search.py", "--sizes", "60", "--repeat", "1"], ("60 instructors (built in",)),
     (["slot_engine.py", "--runs", "2", "--many-runs", "1"], ("1,000 instructors, 14 days",)),
     (
-        ["load.py", "--pages", "search", "--clients", "2", "--seconds", "1", "--warmup", "0", "--pause", "50"],
-        ("| InstaInstru search, SQLite, pausing 50 ms | 2 |",),
+        ["load.py", "--pages", "search", "--clients", "2", "--seconds", "1", "--warmup", "0", "--pause", "50"]
+        + ["--writes", "5"],
+        ("| InstaInstru search, SQLite, 5 catalogue writes/s, pausing 50 ms | 2 |", " catalogue writes)"),
     ),
 ]
 
