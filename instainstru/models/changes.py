@@ -11,7 +11,7 @@ may have changed."""
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Column, event
+from sqlalchemy import Column, event, inspect
 from sqlalchemy.orm import ORMExecuteState, UOWTransaction
 from sqlmodel import Field, Session, SQLModel
 
@@ -54,9 +54,10 @@ class CatalogChange(SQLModel, table=True):
 
 
 def _note(session: Session, instructor_id: int | None) -> None:
-    """Add this transaction's change row, once, naming `instructor_id` while every write noted names that one."""
+    """Add this transaction's change row, once, naming `instructor_id` while every write noted names that one (again
+    if a savepoint rolled back took the row away)."""
     change = session.info.get(NOTED)
-    if change is None:
+    if change is None or change not in session:
         session.info[NOTED] = CatalogChange(instructor_id=instructor_id)
         session.add(session.info[NOTED])
     elif change.instructor_id is not None and change.instructor_id != instructor_id:
@@ -64,8 +65,12 @@ def _note(session: Session, instructor_id: int | None) -> None:
 
 
 def _scope(row: Any) -> int | None:
-    """The one instructor a written row's change concerns (a schedule row's), or None: anything."""
-    return row.instructor_id if row.__tablename__ in SCHEDULE_TABLES else None
+    """The one instructor a written row's change concerns (a schedule row's, unless it moved from another
+    instructor), or None: anything."""
+    if row.__tablename__ not in SCHEDULE_TABLES:
+        return None
+    moved_from = inspect(row).attrs.instructor_id.history.deleted
+    return None if any(before != row.instructor_id for before in moved_from) else row.instructor_id
 
 
 @event.listens_for(Session, "before_flush")

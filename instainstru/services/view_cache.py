@@ -1,12 +1,12 @@
 """What visitors see of the catalogue (search results, featured instructors, public profiles and their free times),
 kept briefly by each backend worker so that a page opened by many people at once is read from the database once.
 
-A view is kept at most VIEW_CACHE_SECONDS, and never past a change: every transaction that writes to a table the
-views read adds a row to `catalog_changes` (models/changes.py), and a view is kept with the catalogue's version it was
-read under (`catalogue_version`). Before a kept view is used, one indexed read tells whether anything changed since,
-on any worker. A slot booked a second ago is therefore never offered from a cache; checkout checks the slot again in
-any case. What changes with time alone (a free time passing its notice, a hold running out) shows up to
-VIEW_CACHE_SECONDS late, and is checked again at checkout too.
+A view is kept at most VIEW_CACHE_SECONDS, and never past a change to what it shows: every transaction that writes to
+a table the views read adds a row to `catalog_changes` (models/changes.py), and a view is kept with the catalogue's
+version it was read under (`catalogue_version`). Before a kept view is used, one indexed read tells whether anything
+changed since, on any worker. A slot booked a second ago is therefore never offered from a cache; checkout checks
+the slot again in any case. What changes with time alone (a free time passing its notice, a hold running out) shows
+up to VIEW_CACHE_SECONDS late, and is checked again at checkout too.
 
 Most writes are one instructor's schedule (a lesson booked, a hold, a date blocked), and most views read few
 instructors' schedules, so a view keeps, beside its version, the instructors whose schedules it read
@@ -25,13 +25,14 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from functools import wraps
 from time import monotonic
-from typing import NamedTuple, ParamSpec, TypeVar
+from typing import NamedTuple, ParamSpec, TypeGuard, TypeVar
 
 from cachetools import LRUCache, TTLCache
 from sqlalchemy import event
 from sqlalchemy.orm import ORMExecuteState
-from sqlalchemy.sql.elements import ClauseElement
+from sqlalchemy.sql.elements import ClauseElement, TextClause
 from sqlalchemy.sql.util import find_tables
+from sqlalchemy.sql.visitors import iterate
 from sqlmodel import Session, col, delete, func, select
 
 from instainstru.db import get_engine, transaction
@@ -45,8 +46,9 @@ MAX_VIEWS = 4096  # per worker; the least recently kept go first
 CHANGES_KEPT = timedelta(days=1)  # far longer than any view is kept
 RECENT_IDS = 1000  # `catalogue_version` counts the changes among this many ids below the newest
 MAX_CHANGES_READ = 500  # more changes than this since a view's version: it is read again, not checked against them
+KEPT_IDS = RECENT_IDS + MAX_CHANGES_READ  # the newest change ids `drop_old_changes` keeps, however old
 Version = tuple[int, int]
-Instructors = frozenset[int] | None  # whose schedules a view read, or changes concern; None: anyone's
+Instructors = frozenset[int] | None  # whose schedules a view read, or changes concern; None (not empty): anyone's
 
 
 class Kept(NamedTuple):
@@ -139,14 +141,24 @@ def schedules_read(instructor_ids: Iterable[int]) -> Iterator[None]:
 
 @event.listens_for(Session, "do_orm_execute")
 def _read_run(run: ORMExecuteState) -> None:
-    """A view being filled that reads schedule rows other than through `schedules_read` has read everyone's."""
+    """A view being filled that reads schedule rows other than through `schedules_read`, or runs SQL written as
+    text (whose tables cannot be told), has read everyone's. (Reads on a bare connection are not seen: kept views
+    read through sessions.)"""
     reads = _reads.get()
-    if reads is None or reads.everyone or _recorded.get() or not run.is_select:
+    if reads is None or reads.everyone or _recorded.get():
         return
-    statement = run.statement  # not a clause: nothing to look into, so it may read anything
-    tables = find_tables(statement, check_columns=True) if isinstance(statement, ClauseElement) else None
-    if tables is None or any(getattr(table, "name", None) in SCHEDULE_TABLES for table in tables):
+    if not _tables_known(run.statement) or (run.is_select and _reads_schedules(run.statement)):
         reads.everyone = True
+
+
+def _tables_known(statement: object) -> TypeGuard[ClauseElement]:
+    """Whether `statement`'s tables can be told: a clause with no SQL written as text in it."""
+    return isinstance(statement, ClauseElement) and not any(isinstance(part, TextClause) for part in iterate(statement))
+
+
+def _reads_schedules(statement: ClauseElement) -> bool:
+    """Whether `statement` reads a schedule table (in a join, subquery or column of it too)."""
+    return any(getattr(table, "name", None) in SCHEDULE_TABLES for table in find_tables(statement, check_columns=True))
 
 
 def _concerned(old: Version, new: Version) -> Instructors:
@@ -183,10 +195,12 @@ def _holds(kept: Kept, version: Version) -> bool:
 
 
 def drop_old_changes(now: datetime) -> int:
-    """For the jobs: drop change rows older than CHANGES_KEPT but the newest (it is the version); return how many."""
+    """For the jobs: drop change rows older than CHANGES_KEPT, but never the newest KEPT_IDS ids (the windows the
+    versions count, and `_concerned` reads: a row dropped there could hide a late commit from their counts); return
+    how many."""
     with transaction() as session:
         newest = session.execute(select(NEWEST)).scalar() or 0
-        old = (col(CatalogChange.at) < now - CHANGES_KEPT) & (col(CatalogChange.id) < newest)
+        old = (col(CatalogChange.at) < now - CHANGES_KEPT) & (col(CatalogChange.id) <= newest - KEPT_IDS)
         return session.exec(delete(CatalogChange).where(old)).rowcount or 0
 
 
@@ -232,11 +246,11 @@ def cached(view: Callable[P, R]) -> Callable[P, R]:
             answer = view(*args, **kwargs)
         finally:
             _reads.reset(token)
+            if outer is not None:  # what it read, even if it failed and the outer view goes on
+                outer.add(reads.frozen())
+        kept = Kept(version, reads.frozen(), pickle.dumps(answer, pickle.HIGHEST_PROTOCOL), filled + seconds)
         with _lock:
-            kept = Kept(version, reads.frozen(), pickle.dumps(answer, pickle.HIGHEST_PROTOCOL), filled + seconds)
             _store(seconds)[key] = kept
-        if outer is not None:
-            outer.add(reads.frozen())
         return answer
 
     return kept_view
