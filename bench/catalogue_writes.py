@@ -1,7 +1,8 @@
 """Catalogue writes at a steady rate, for `bench/load.py --writes R`: what instructors editing their calendars do
 to the views workers keep while visitors navigate.
 
-    python bench/catalogue_writes.py --rate 5   (in the app's environment; stops on SIGTERM, printing its count)
+    python bench/catalogue_writes.py --rate 5   (in the app's environment; prints "writing" once it writes, and its
+                                                 count when SIGTERM stops it)
 
 Each write goes through the availability service: a random instructor blocks a date 60 days ahead, or frees it
 again (every other write), so each is one transaction changing one instructor's schedule rows, as a booking, a hold
@@ -58,6 +59,7 @@ def main() -> None:
 
     signal.signal(signal.SIGTERM, stop)
     people, rng, count = instructors(), random.Random(7), 0
+    print("writing", flush=True)  # load.py waits for this line before it measures
     day = date.today() + timedelta(days=60)
     next_at = time.monotonic()
     while not stopped:

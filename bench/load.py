@@ -243,6 +243,8 @@ def writing(env: dict[str, str], rate: float) -> Iterator[None]:
         return
     command = [sys.executable, str(Path(__file__).parent / "catalogue_writes.py"), "--rate", str(rate)]
     writer = subprocess.Popen(command, env={**os.environ, **env}, stdout=subprocess.PIPE, text=True)
+    if writer.stdout is None or writer.stdout.readline().strip() != "writing":  # it writes from now on
+        raise SystemExit(f"bench/catalogue_writes.py did not start (exit status {writer.wait()})")
     try:
         yield
     finally:

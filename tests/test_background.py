@@ -1,7 +1,6 @@
 """The jobs timer every backend worker runs: due work gets done, and two timers at once do it once."""
 
 import asyncio
-from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 
 from instainstru.background import run_jobs_forever
@@ -9,14 +8,9 @@ from instainstru.db import transaction
 from instainstru.models import Booking, BookingStatus, utcnow
 from instainstru.settings import reset_settings
 from tests.factories import open_studio
+from tests.loops import run_in_own_loop
 
 WAIT_SECONDS = 60  # a bound for a stuck timer, not a timing assumption: the tests poll and go on at once
-
-
-def run_in_own_loop(coroutine) -> None:
-    """Run `coroutine` on a fresh event loop in another thread (the browser tests' loop may be running here)."""
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        pool.submit(asyncio.run, coroutine).result()
 
 
 def test_two_workers_timers_expire_a_run_out_hold(db_url, monkeypatch):

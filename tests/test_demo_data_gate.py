@@ -3,6 +3,7 @@
 import asyncio
 
 from instainstru import demo_data_gate
+from tests.loops import run_in_own_loop
 
 
 def test_the_wait_ends_only_once_the_pending_file_is_gone(tmp_path):
@@ -17,7 +18,7 @@ def test_the_wait_ends_only_once_the_pending_file_is_gone(tmp_path):
         pending.unlink()
         await asyncio.wait_for(waiting, timeout=30)
 
-    asyncio.run(scenario())
+    run_in_own_loop(scenario())
 
 
 def test_nothing_is_waited_for_without_the_setting_or_the_file(tmp_path):
@@ -25,4 +26,4 @@ def test_nothing_is_waited_for_without_the_setting_or_the_file(tmp_path):
         await asyncio.wait_for(demo_data_gate.until_gone(None), timeout=5)
         await asyncio.wait_for(demo_data_gate.until_gone(tmp_path / "never-made"), timeout=5)
 
-    asyncio.run(scenario())
+    run_in_own_loop(scenario())
