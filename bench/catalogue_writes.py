@@ -5,8 +5,8 @@ to the views workers keep while visitors navigate.
                                                  count when SIGTERM stops it)
 
 Each write goes through the availability service: a random instructor blocks a date 60 days ahead, or frees it
-again (every other write), so each is one transaction changing one instructor's schedule rows, as a booking, a hold
-or an hours edit does.
+again (every other write), so each is one transaction changing one instructor's schedule rows, as a booking or a
+hold does.
 """
 
 import argparse

@@ -198,7 +198,8 @@ app = rx.App(
     ],
 )
 app.add_middleware(SessionChange())  # a tab whose session changed forgets every state before an event runs
-app.register_lifespan_task(demo_data_in)  # first: nothing serves or runs before ./scripts/run's demo data is in
+# Before the jobs timer: nothing serves or runs before ./scripts/run's demo data is in.
+app.register_lifespan_task(demo_data_in)
 app.register_lifespan_task(run_jobs_forever)
 for component, route, title, loaders in PAGES:  # each page's loaders in one event (state/page_load.py)
     app.add_page(component, route=route, title=f"{title} · InstaInstru", on_load=loading(route, loaders))

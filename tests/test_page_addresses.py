@@ -1,13 +1,11 @@
 """A page's address is served as typed: the middleware hands the files server a page folder's route with its slash
 (tests/browser/test_search.py checks that a search address opens with no redirect)."""
 
-import asyncio
-from concurrent.futures import ThreadPoolExecutor
-
 from starlette.types import Message, Receive, Scope, Send
 
 from instainstru import routes
 from instainstru.page_addresses import PagesAtTheirAddress, page_folders
+from tests.loops import run_in_own_loop
 
 
 def test_the_folders_are_the_pages_without_parameters_but_home_and_not_found():
@@ -29,8 +27,7 @@ def passed_on(scope: Scope) -> Scope:
         pass
 
     middleware = PagesAtTheirAddress(behind, {"/search"})
-    with ThreadPoolExecutor(max_workers=1) as pool:  # its own thread: the browser tests' loop may be running here
-        pool.submit(asyncio.run, middleware(scope, receive, send)).result()
+    run_in_own_loop(middleware(scope, receive, send))  # its own thread: the browser tests\' loop may be running here
     return seen[0]
 
 

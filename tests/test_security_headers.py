@@ -1,12 +1,10 @@
 """The security headers and allowed origins, from the settings; the middleware on a small ASGI app."""
 
-import asyncio
-from concurrent.futures import ThreadPoolExecutor
-
 from starlette.types import Message, Receive, Scope, Send
 
 from instainstru.security_headers import SecurityHeaders, allowed_origins, content_policy, headers_for
 from instainstru.settings import load_settings
+from tests.loops import run_in_own_loop
 
 KEYS = {"STRIPE_SECRET_KEY": "sk_live_abc123", "STRIPE_PUBLISHABLE_KEY": "pk_live_abc123"}
 
@@ -41,8 +39,7 @@ def run(app: SecurityHeaders, kind: str) -> list[Message]:
     async def send(message: Message) -> None:
         sent.append(message)
 
-    with ThreadPoolExecutor(max_workers=1) as pool:  # its own thread: the browser tests' loop may be running here
-        pool.submit(asyncio.run, app({"type": kind}, receive, send)).result()
+    run_in_own_loop(app({"type": kind}, receive, send))  # its own thread: the browser tests\' loop may be running here
     return sent
 
 

@@ -246,9 +246,10 @@ def cached(view: Callable[P, R]) -> Callable[P, R]:
             answer = view(*args, **kwargs)
         finally:
             _reads.reset(token)
+            read = reads.frozen()
             if outer is not None:  # what it read, even if it failed and the outer view goes on
-                outer.add(reads.frozen())
-        kept = Kept(version, reads.frozen(), pickle.dumps(answer, pickle.HIGHEST_PROTOCOL), filled + seconds)
+                outer.add(read)
+        kept = Kept(version, read, pickle.dumps(answer, pickle.HIGHEST_PROTOCOL), filled + seconds)
         with _lock:
             _store(seconds)[key] = kept
         return answer
